@@ -1,0 +1,38 @@
+// Lint rules, including the dependency direction of the packages (see docs/architecture.md):
+// core imports nothing of ours and no I/O; formats imports core; sim imports core and formats;
+// cli may import everything. Tests may use node: modules anywhere.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ours = (allowed) => {
+  const all = ['core', 'formats', 'sim', 'server', 'web', 'cli'];
+  return all
+    .filter((p) => !allowed.includes(p))
+    .map((p) => ({ group: [`@skywarden/${p}`, `@skywarden/${p}/*`], message: `this package may not depend on @skywarden/${p} (dependency direction, docs/architecture.md)` }));
+};
+
+const nodeIo = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'stream'], message: 'core is pure: no I/O modules (docs/architecture.md)' };
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [nodeIo, ...ours([])] }] },
+  },
+  {
+    files: ['packages/core/src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ours(['core']) }] },
+  },
+  { files: ['packages/formats/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ours(['core', 'formats']) }] } },
+  { files: ['packages/sim/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ours(['core', 'formats', 'sim']) }] } },
+);
