@@ -1,1 +1,1 @@
-export {};
+export * from './interchange/index.js';

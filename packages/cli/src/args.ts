@@ -1,0 +1,20 @@
+/** Small helpers over node:util parseArgs for the subcommands. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${usage}`);
+  }
+}
+
+/** A finite number option, or the default; throws UsageError naming the option. */
+export function numberOption(value: string | undefined, name: string, dflt: number, check: (v: number) => boolean, what: string): number {
+  if (value === undefined) return dflt;
+  const v = Number(value);
+  if (!Number.isFinite(v) || !check(v)) throw new UsageError(`--${name} must be ${what}, got "${value}"`);
+  return v;
+}

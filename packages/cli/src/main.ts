@@ -1,0 +1,81 @@
+/** The `skywarden` command line: dispatches to the subcommands. */
+import { numberOption, parse, UsageError } from './args.js';
+import { trackCommand } from './track.js';
+import { demoCommand } from './demo.js';
+
+const USAGE = `usage: skywarden <command> [options]
+
+commands:
+  track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
+          fuse detections (spec/interchange.md) into tracks
+  demo    [--seed N] [--targets N] [--duration S]
+          simulate a small raid, track it and print a summary
+  help    this text
+`;
+
+const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- --out FILE|- [options]
+  --sensors FILE        sensors.json
+  --detections FILE|-   detections.ndjson, or - for standard input
+  --out FILE|-          tracks.ndjson to write, or - for standard output
+  --report-every S      report interval in seconds (default 1)
+  --reorder-delay S     how late a detection may arrive, in seconds (default 5)
+  --strict              stop at the first malformed or refused line (exit code 1)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'track': {
+        const { values } = parse(
+          rest,
+          {
+            sensors: { type: 'string' },
+            detections: { type: 'string' },
+            out: { type: 'string' },
+            'report-every': { type: 'string' },
+            'reorder-delay': { type: 'string' },
+            strict: { type: 'boolean' },
+          },
+          TRACK_USAGE,
+        );
+        for (const k of ['sensors', 'detections', 'out'] as const) {
+          if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${TRACK_USAGE}`);
+        }
+        return await trackCommand({
+          sensors: values.sensors as string,
+          detections: values.detections as string,
+          out: values.out as string,
+          reportEvery: numberOption(values['report-every'] as string | undefined, 'report-every', 1, (v) => v > 0, 'a positive number of seconds'),
+          reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0, 'a number of seconds >= 0'),
+          strict: Boolean(values.strict),
+        });
+      }
+      case 'demo': {
+        const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, USAGE);
+        return await demoCommand({
+          seed: numberOption(values.seed as string | undefined, 'seed', 1, Number.isInteger, 'an integer'),
+          targets: numberOption(values.targets as string | undefined, 'targets', 8, (v) => Number.isInteger(v) && v > 0 && v <= 5000, 'an integer in 1..5000'),
+          duration: numberOption(values.duration as string | undefined, 'duration', 600, (v) => v > 0 && v <= 86400, 'seconds in (0, 86400]'),
+        });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`skywarden: ${err.message}\n`);
+      return 2;
+    }
+    if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`skywarden: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEnuFrame } from '../geo/index.js';
+import { createLocalFrame, fromLocal, toLocal } from './local-frame.js';
+import {
+  addComponent,
+  COMP_BEARING,
+  COMP_E,
+  COMP_ELEVATION,
+  COMP_N,
+  COMP_RANGE,
+  COMP_RANGE_RATE,
+  COMP_U,
+  createMeasurement,
+  evaluateMeasurement,
+  measurementResidual,
+} from './measurement.js';
+
+const global = createEnuFrame({ latDeg: 37.5, lonDeg: 127.0, altM: 0 });
+
+test('local frame maps to and from the global frame consistently', () => {
+  const f = createLocalFrame(global, { latDeg: 37.9, lonDeg: 126.6, altM: 120 });
+  const x = Float64Array.from([1234, -5678, 900]);
+  const back = fromLocal(f, toLocal(f, x, new Float64Array(3)), new Float64Array(3));
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(back[i] - x[i]) < 1e-6);
+});
+
+test('analytic Jacobians match central differences for every component', () => {
+  const sensor = createLocalFrame(global, { latDeg: 37.7, lonDeg: 127.2, altM: 50 });
+  const m = createMeasurement(sensor);
+  addComponent(m, COMP_RANGE, 0, 1);
+  addComponent(m, COMP_BEARING, 0, 1);
+  addComponent(m, COMP_ELEVATION, 0, 1);
+  addComponent(m, COMP_RANGE_RATE, 0, 1);
+  const m2 = createMeasurement(sensor);
+  addComponent(m2, COMP_E, 0, 1);
+  addComponent(m2, COMP_N, 0, 1);
+  addComponent(m2, COMP_U, 0, 1);
+  const states = [
+    [5000, 20000, 800, 40, -30, 1],
+    [-15000, 30000, 1500, -45, 10, -2],
+    [25000, 18000, 100, 150, 20, 0],
+  ];
+  for (const meas of [m, m2]) {
+    for (const s of states) {
+      const x = Float64Array.from(s);
+      const z0 = new Float64Array(4);
+      const h = new Float64Array(24);
+      assert.equal(evaluateMeasurement(meas, x, z0, h), true);
+      for (let j = 0; j < 6; j++) {
+        const eps = j < 3 ? 0.5 : 0.01;
+        const xp = x.slice();
+        const xm = x.slice();
+        xp[j] += eps;
+        xm[j] -= eps;
+        const zp = new Float64Array(4);
+        const zm = new Float64Array(4);
+        const tmp = new Float64Array(24);
+        evaluateMeasurement(meas, xp, zp, tmp);
+        evaluateMeasurement(meas, xm, zm, tmp);
+        for (let k = 0; k < meas.dim; k++) {
+          const num = (zp[k] - zm[k]) / (2 * eps);
+          const ana = h[k * 6 + j];
+          assert.ok(Math.abs(num - ana) <= 1e-6 + 1e-5 * Math.abs(ana), `comp ${meas.comps[k]} d/dx${j}: numeric ${num} analytic ${ana}`);
+        }
+      }
+    }
+  }
+});
+
+test('range and bearing of a target due north-east of the sensor', () => {
+  const at = { latDeg: 37.5, lonDeg: 127.0, altM: 0 };
+  const sensor = createLocalFrame(global, at); // same as the global origin: identity map
+  const m = createMeasurement(sensor);
+  addComponent(m, COMP_RANGE, 0, 1);
+  addComponent(m, COMP_BEARING, 0, 1);
+  addComponent(m, COMP_ELEVATION, 0, 1);
+  const zhat = new Float64Array(4);
+  evaluateMeasurement(m, Float64Array.from([3000, 3000, 0, 0, 0, 0]), zhat, new Float64Array(24));
+  assert.ok(Math.abs(zhat[0] - Math.hypot(3000, 3000)) < 1e-6);
+  assert.ok(Math.abs(zhat[1] - Math.PI / 4) < 1e-12);
+  assert.ok(Math.abs(zhat[2]) < 1e-12);
+});
+
+test('bearing residuals wrap across north', () => {
+  const m = createMeasurement(createLocalFrame(global, global.origin));
+  addComponent(m, COMP_BEARING, 0.01, 0.1);
+  const out = measurementResidual(m, Float64Array.from([2 * Math.PI - 0.01]), new Float64Array(1));
+  assert.ok(Math.abs(out[0] - 0.02) < 1e-12, `residual ${out[0]}`);
+});
+
+test('a target at the sensor makes the range/bearing model report failure', () => {
+  const f = createLocalFrame(global, global.origin);
+  const m = createMeasurement(f);
+  addComponent(m, COMP_RANGE, 0, 1);
+  addComponent(m, COMP_BEARING, 0, 1);
+  assert.equal(evaluateMeasurement(m, new Float64Array(6), new Float64Array(4), new Float64Array(24)), false);
+});

@@ -1,0 +1,112 @@
+/**
+ * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
+ */
+import type { GeoPoint } from '../types.js';
+
+export interface TrackerOptions {
+  /** Origin of the tracker's global Cartesian ENU frame (required): pick the centre of the sensor network. */
+  origin: GeoPoint;
+  /** Horizontal acceleration noise power spectral density (m²/s³). Default 1.5. */
+  qHorizontal: number;
+  /** Vertical acceleration noise power spectral density (m²/s³). Default 0.05: these targets change altitude slowly. */
+  qVertical: number;
+  /** Probability that a true detection falls inside the gate (chi-square quantile per dimension). Default 0.999. */
+  gateProbability: number;
+  /** Initial velocity one-sigma, horizontal (m/s) for a track started from one detection. Default 80. */
+  initVelocitySdH: number;
+  /** Initial velocity one-sigma, vertical (m/s). Default 8. */
+  initVelocitySdV: number;
+  /** Altitude assumed when a detection gives none (m above the ellipsoid). Default 500. */
+  assumedAltitude: number;
+  /** One-sigma of that assumed altitude (m). Default 700. */
+  assumedAltitudeSd: number;
+  /** Associated detections that confirm a tentative track. Default 3. */
+  confirmHits: number;
+  /** A tentative track with no detection for this long (s) is deleted. Default 12. */
+  tentativeTimeout: number;
+  /** A confirmed track with no detection for this long (s) is reported as coasting. Default 8. */
+  coastAfter: number;
+  /** A track with no detection for this long (s) is deleted. Default 30. */
+  deleteAfter: number;
+  /** A track whose horizontal position one-sigma exceeds this (m) is deleted. Default 3000. */
+  maxPositionSd: number;
+  /** Two confirmed tracks closer than this horizontally (m), with velocities within `mergeSpeed`, are merged. Default 150. */
+  mergeDistance: number;
+  /** Default 10 m/s. */
+  mergeSpeed: number;
+  /** Two detections of one sensor closer in time than this (s) are taken as one scan: they cannot both update the same track. Default 0.05. */
+  sameScanWindow: number;
+  /** Cell size of the spatial index used to pre-filter gating (m). Default 2000. */
+  gridCell: number;
+  /** Horizontal position one-sigma above which `alt_m` is reported as unobservable (m). Default 600. */
+  altitudeObservableSd: number;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
+  qHorizontal: 1.5,
+  qVertical: 0.05,
+  gateProbability: 0.999,
+  initVelocitySdH: 80,
+  initVelocitySdV: 8,
+  assumedAltitude: 500,
+  assumedAltitudeSd: 700,
+  confirmHits: 3,
+  tentativeTimeout: 12,
+  coastAfter: 8,
+  deleteAfter: 30,
+  maxPositionSd: 3000,
+  mergeDistance: 150,
+  mergeSpeed: 10,
+  sameScanWindow: 0.05,
+  gridCell: 2000,
+  altitudeObservableSd: 600,
+});
+
+/** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */
+export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: GeoPoint }): TrackerOptions {
+  const r: TrackerOptions = { ...DEFAULT_TRACKER_OPTIONS, ...o };
+  const positive: (keyof TrackerOptions)[] = [
+    'qHorizontal', 'qVertical', 'initVelocitySdH', 'initVelocitySdV', 'assumedAltitudeSd', 'tentativeTimeout',
+    'coastAfter', 'deleteAfter', 'maxPositionSd', 'gridCell', 'altitudeObservableSd',
+  ];
+  for (const k of positive) {
+    const v = r[k] as number;
+    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`tracker option ${k} must be a positive finite number, got ${String(v)}`);
+  }
+  if (!(r.gateProbability > 0 && r.gateProbability < 1)) throw new Error(`tracker option gateProbability must be in (0, 1), got ${r.gateProbability}`);
+  if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
+  return r;
+}
+
+/**
+ * Chi-square quantile with k degrees of freedom at probability p, by the Wilson-Hilferty
+ * cube-root approximation (Wilson & Hilferty 1931), with the normal quantile from Acklam's
+ * rational approximation. Accurate to about 1% for k >= 1 at p in [0.9, 0.9999].
+ */
+export function chiSquareQuantile(k: number, p: number): number {
+  const z = normalQuantile(p);
+  const a = 2 / (9 * k);
+  const c = 1 - a + z * Math.sqrt(a);
+  return k * c * c * c;
+}
+
+/** Inverse of the standard normal CDF (Acklam's algorithm, relative error < 1.15e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs p in (0, 1), got ${p}`);
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - pl) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}

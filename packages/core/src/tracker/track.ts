@@ -1,0 +1,32 @@
+/** The tracker's internal record of one track. */
+export type TrackStatus = 'tentative' | 'confirmed' | 'coasting';
+
+export interface Track {
+  /** Stable id, unique for the tracker's life ("1", "2", ...). */
+  readonly id: string;
+  /** Index in the tracker's slot table (reused after deletion). */
+  slot: number;
+  /** State E, N, U, VE, VN, VU in the tracker frame (m, m/s), valid at `t`. */
+  readonly x: Float64Array;
+  /** Covariance 6×6 row-major. */
+  readonly p: Float64Array;
+  /** Time of the state (s since the epoch). */
+  t: number;
+  status: TrackStatus;
+  /** Detections associated so far. */
+  hits: number;
+  /** Time the track was started and of the last associated detection. */
+  readonly firstT: number;
+  lastHitT: number;
+  /** Acceleration noise density in the tracker frame (3×3), oriented to the local level at `gAt`. */
+  readonly g: Float64Array;
+  /** Horizontal position (tracker frame) where `g` was last oriented. */
+  gAtE: number;
+  gAtN: number;
+  /** Sensors that contributed, with their last contribution time. */
+  readonly sensors: Map<string, number>;
+  /** Cooperative identity (ADS-B / Remote ID), when a sensor reported one. */
+  cooperativeId?: string;
+  /** Class likelihoods (fused), label to probability. */
+  classProbs?: Record<string, number>;
+}

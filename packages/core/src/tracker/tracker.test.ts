@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEnuFrame, enuToGeodetic, geodeticToEnu } from '../geo/index.js';
+import type { PositionDetection, RangeBearingDetection, GeoPoint } from '../types.js';
+import { createTracker, type TrackerEvent } from './tracker.js';
+import { createBatchRunner } from './batch-runner.js';
+
+const origin: GeoPoint = { latDeg: 37.5, lonDeg: 127.0, altM: 0 };
+const frame = createEnuFrame(origin);
+
+function pos(t: number, e: number, n: number, u = 500, sensorId = 'obs', posSd = 30, id?: string): PositionDetection {
+  const p = enuToGeodetic(frame, e, n, u);
+  const d: PositionDetection = { type: 'position', t, sensorId, position: p, hasAltitude: true, posSd, altSd: 30 };
+  if (id !== undefined) d.id = id;
+  return d;
+}
+
+function enuOf(p: GeoPoint): Float64Array {
+  return geodeticToEnu(frame, p);
+}
+
+test('two well separated targets give two confirmed tracks with stable ids and accurate positions', () => {
+  const tr = createTracker({ origin });
+  const ids = new Set<string>();
+  for (let k = 0; k <= 60; k++) {
+    const t = 1000 + k;
+    const dets = [pos(t, 50 * k, 0), pos(t, -40 * k, 20000)];
+    tr.step(dets, t);
+    if (k >= 5) {
+      const reps = tr.report(t);
+      assert.equal(reps.length, 2, `at k=${k} ${reps.length} tracks`);
+      for (const r of reps) ids.add(r.trackId);
+    }
+  }
+  assert.equal(ids.size, 2, `ids seen: ${[...ids]}`);
+  const reps = tr.report(1060);
+  const a = reps.find((r) => enuOf(r.position)[1] < 10000)!;
+  const e = enuOf(a.position);
+  assert.ok(Math.abs(e[0] - 3000) < 30 && Math.abs(e[1]) < 30, `position ${e[0]}, ${e[1]}`);
+  assert.ok(Math.abs(a.velocityEnu[0] - 50) < 3 && Math.abs(a.velocityEnu[1]) < 3, `velocity ${a.velocityEnu}`);
+  assert.ok(a.positionSd > 3 && a.positionSd < 30, `sd ${a.positionSd}`);
+});
+
+test('a tentative track needs confirmHits detections; a lone detection never shows', () => {
+  const tr = createTracker({ origin, confirmHits: 3 });
+  tr.step([pos(10, 0, 0)], 10);
+  assert.equal(tr.report(10).length, 0);
+  tr.step([pos(11, 50, 0)], 11);
+  assert.equal(tr.report(11).length, 0);
+  const ev = tr.step([pos(12, 100, 0)], 12);
+  assert.ok(ev.some((e) => e.type === 'confirmed'));
+  assert.equal(tr.report(12).length, 1);
+  // a lone detection far away: tentative, not reported, and gone after the tentative timeout
+  tr.step([pos(13, 150, 0), pos(13, 30000, 30000)], 13);
+  assert.equal(tr.report(13).length, 1);
+  assert.equal(tr.tracks().length, 2);
+  for (let t = 14; t <= 30; t++) tr.step([pos(t, 50 * (t - 10), 0)], t);
+  assert.equal(tr.tracks().length, 1);
+});
+
+test('confirmed track coasts when detections stop, then is deleted', () => {
+  const tr = createTracker({ origin, coastAfter: 5, deleteAfter: 20 });
+  for (let t = 0; t <= 10; t++) tr.step([pos(t, 50 * t, 0)], t);
+  const events: TrackerEvent[] = [];
+  for (let t = 11; t <= 40; t++) events.push(...tr.step([], t));
+  const coast = events.find((e) => e.type === 'coasting');
+  const del = events.find((e) => e.type === 'deleted');
+  assert.ok(coast && coast.t > 15 && coast.t <= 17, `coasting at ${coast?.t}`);
+  assert.ok(del && del.t > 30 && del.t <= 32, `deleted at ${del?.t}`);
+  assert.equal(tr.report(40).length, 0);
+});
+
+test('a detection outside the gate does not pull a confirmed track; it starts a new one', () => {
+  const tr = createTracker({ origin });
+  for (let t = 0; t <= 20; t++) tr.step([pos(t, 50 * t, 0)], t);
+  const before = enuOf(tr.report(20)[0].position);
+  tr.step([pos(21, 1050 + 5000, 0)], 21); // 5 km off
+  const reps = tr.report(21);
+  assert.equal(reps.length, 1, 'the outlier is only tentative');
+  const after = enuOf(reps[0].position);
+  assert.ok(Math.abs(after[0] - (before[0] + 50)) < 20, `track moved to ${after[0]}`);
+  assert.equal(tr.tracks().length, 2);
+});
+
+test('global nearest neighbour picks the jointly best assignment for two close targets', () => {
+  // Two targets 300 m apart flying parallel; detections interleaved: the joint optimum keeps them apart.
+  const tr = createTracker({ origin });
+  for (let t = 0; t <= 30; t++) tr.step([pos(t, 50 * t, 0, 500, 'r', 20), pos(t, 50 * t, 300, 500, 'r', 20)], t);
+  const reps0 = tr.report(30);
+  assert.equal(reps0.length, 2);
+  const idNorth = reps0.find((r) => enuOf(r.position)[1] > 150)!.trackId;
+  // at t=31 a detection of the north target lies closest to ... both are within gate of both tracks
+  tr.step([pos(31, 1550, 140, 500, 'r', 20), pos(31, 1550, 170, 500, 'r', 20)], 31);
+  const reps = tr.report(31);
+  assert.equal(reps.length, 2);
+  const north = reps.find((r) => r.trackId === idNorth)!;
+  assert.ok(enuOf(north.position)[1] > enuOf(reps.find((r) => r.trackId !== idNorth)!.position)[1], 'tracks did not swap');
+});
+
+test('range-bearing radar track of a crossing target converges', () => {
+  const tr = createTracker({ origin });
+  const sensorPosition = { ...origin };
+  let s = 7;
+  const rnd = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+  for (let k = 0; k <= 60; k++) {
+    const t = 4 * k;
+    const e = -10000 + 50 * t;
+    const n = 15000;
+    const u = 800;
+    const r = Math.hypot(e, n, u);
+    let b = Math.atan2(e, n);
+    if (b < 0) b += 2 * Math.PI;
+    const det: RangeBearingDetection = {
+      type: 'range_bearing', t, sensorId: 'radar', sensorPosition, range: r + 40 * rnd(), bearing: b + 0.01 * rnd(), elevation: Math.asin(u / r) + 0.01 * rnd(),
+      rangeSd: 20, bearingSd: 0.006, elevationSd: 0.006, rangeRateSd: 1,
+    };
+    tr.step([det], t);
+  }
+  const reps = tr.report(240);
+  assert.equal(reps.length, 1);
+  const e = enuOf(reps[0].position);
+  // truth at t=240: e = 2000, n = 15000 (flat-earth approximation is fine at this range for the tolerance)
+  assert.ok(Math.hypot(e[0] - 2000, e[1] - 15000) < 120, `error ${Math.hypot(e[0] - 2000, e[1] - 15000)}`);
+  assert.ok(Math.abs(reps[0].velocityEnu[0] - 50) < 5, `ve ${reps[0].velocityEnu[0]}`);
+});
+
+test('same input gives the same output (determinism)', () => {
+  const run = () => {
+    const tr = createTracker({ origin });
+    const out: string[] = [];
+    for (let t = 0; t < 40; t++) {
+      const dets = [pos(t, 50 * t, 0), pos(t, 3000 - 45 * t, 2000 + 10 * t), pos(t, 7000 + ((t * 7919) % 13) * 100, (t * 104729) % 9000)];
+      out.push(JSON.stringify(tr.step(dets, t)));
+      out.push(JSON.stringify(tr.report(t)));
+    }
+    return out.join('\n');
+  };
+  assert.equal(run(), run());
+});
+
+test('step refuses detections from the future (programmer error)', () => {
+  const tr = createTracker({ origin });
+  assert.throws(() => tr.step([pos(11, 0, 0)], 10), /future/);
+});
+
+test('batch runner reorders late detections, refuses too-late ones and duplicates, and reports online', () => {
+  const tr = createTracker({ origin });
+  const reports = new Map<number, number>();
+  const runner = createBatchRunner(tr, { reorderDelay: 5, reportEvery: 1 }, {
+    onReport: (t, reps) => reports.set(t, reps.length),
+  });
+  // detections out of order by 2 s
+  const order = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17, 20, 19];
+  for (const k of order) assert.equal(runner.push(pos(100 + k, 50 * k, 0, 500, 'obs', 30, `d${k}`)), null);
+  assert.match(runner.push(pos(100 + 20, 1000, 0, 500, 'obs', 30, 'd20')) ?? '', /duplicate/);
+  assert.match(runner.push(pos(100 + 3, 150, 0)) ?? '', /beyond the reorder delay/);
+  runner.finish();
+  // report times run from the first detection (t=100) to the last (t=120)
+  assert.deepEqual([...reports.keys()], Array.from({ length: 21 }, (_, i) => 100 + i));
+  assert.equal(reports.get(101), 0);
+  assert.equal(reports.get(102), 1, 'confirmed by the third detection at t=102');
+});
+
+test('batch runner: a report at t uses no detection later than t', () => {
+  const a = createTracker({ origin });
+  const b = createTracker({ origin });
+  const seenA = new Map<number, string>();
+  const seenB = new Map<number, string>();
+  const ra = createBatchRunner(a, {}, { onReport: (t, r) => seenA.set(t, JSON.stringify(r)) });
+  const rb = createBatchRunner(b, {}, { onReport: (t, r) => seenB.set(t, JSON.stringify(r)) });
+  for (let k = 0; k <= 20; k++) {
+    ra.push(pos(k, 50 * k, 0));
+    rb.push(pos(k, 50 * k, 0));
+    // b also gets one more detection half a second after the report time 2, off the track's line
+    if (k === 2) rb.push(pos(2.5, 50 * 2.5 + 40, 40));
+  }
+  ra.finish();
+  rb.finish();
+  // the extra detection at 2.5 must not change b's report at 2, but does change the one at 3
+  assert.ok((seenA.get(2) ?? '').length > 2, 'a track is reported at t=2');
+  assert.equal(seenA.get(2), seenB.get(2));
+  assert.notEqual(seenA.get(3), seenB.get(3));
+});

@@ -1,0 +1,128 @@
+/**
+ * Small value checks shared by the interchange readers. Each check returns `undefined` when the
+ * value is good and otherwise a reason that names the field and quotes the bad value, e.g.
+ * `lat must be within [-90, 90], got 91.5`. Nothing here allocates on the good path.
+ */
+
+/** A rejected NDJSON line: its 1-based number and why it was rejected. */
+export interface LineError {
+  ok: false;
+  /** 1-based line number in the file. */
+  lineNo: number;
+  /** Names the field and quotes the bad value. */
+  reason: string;
+}
+
+/** Builds a {@link LineError}. */
+export function lineError(lineNo: number, reason: string): LineError {
+  return { ok: false, lineNo, reason };
+}
+
+/** The message the spec asks for: `line 12: lat must be within [-90, 90], got 91.5`. */
+export function formatLineError(e: LineError): string {
+  return `line ${e.lineNo}: ${e.reason}`;
+}
+
+/** True when the line holds only whitespace (or a byte-order mark). */
+export function isBlank(line: string): boolean {
+  const n = line.length;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    // space, tab, LF, CR, BOM
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses a line that must hold one JSON object. Returns the object, or a reason string when the
+ * line is not valid JSON or not an object. A leading byte-order mark is skipped.
+ */
+export function parseJsonObject(line: string): Record<string, unknown> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+  } catch (e) {
+    return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return `a line must be a JSON object, got ${show(raw)}`;
+  }
+  return raw as Record<string, unknown>;
+}
+
+const MAX_SHOWN = 60;
+
+/** A short, readable rendering of a bad value for an error message. */
+export function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return String(v); // Infinity from e.g. 1e999 shows as Infinity
+  if (typeof v === 'string') {
+    const s = JSON.stringify(v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN) + '…' : v);
+    return `string ${s}`;
+  }
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return typeof v;
+}
+
+/** True for a number that is neither NaN nor ±Infinity. */
+export function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && v - v === 0;
+}
+
+/** `field` must be a finite number. */
+export function checkFinite(field: string, v: unknown): string | undefined {
+  if (isFiniteNumber(v)) return undefined;
+  return `${field} must be a finite number, got ${show(v)}`;
+}
+
+/** `field` must be a finite number in the closed interval [lo, hi]. */
+export function checkWithin(field: string, v: unknown, lo: number, hi: number): string | undefined {
+  if (typeof v === 'number' && v >= lo && v <= hi) return undefined;
+  if (!isFiniteNumber(v)) return `${field} must be a finite number within [${lo}, ${hi}], got ${show(v)}`;
+  return `${field} must be within [${lo}, ${hi}], got ${show(v)}`;
+}
+
+/** `field` must be a finite number > 0 (errors, ranges). */
+export function checkPositive(field: string, v: unknown): string | undefined {
+  if (typeof v === 'number' && v > 0 && v - v === 0) return undefined;
+  return `${field} must be a positive finite number, got ${show(v)}`;
+}
+
+/** `field` must be a finite number >= 0. */
+export function checkNonNegative(field: string, v: unknown): string | undefined {
+  if (typeof v === 'number' && v >= 0 && v - v === 0) return undefined;
+  return `${field} must be a non-negative finite number, got ${show(v)}`;
+}
+
+/** `field` must be a non-empty string. */
+export function checkString(field: string, v: unknown): string | undefined {
+  if (typeof v === 'string' && v.length > 0) return undefined;
+  return `${field} must be a non-empty string, got ${show(v)}`;
+}
+
+/**
+ * `field` must be an object mapping labels to probabilities in [0, 1] (the `class` field).
+ * Any label is accepted (unknown labels are kept).
+ */
+export function checkProbabilities(field: string, v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return `${field} must be an object of label to probability, got ${show(v)}`;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const p = o[k];
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      return `${field}[${JSON.stringify(k)}] must be a probability within [0, 1], got ${show(p)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Message for a required field that is absent. */
+export function missing(field: string, what: string): string {
+  return `${field} is missing (required: ${what})`;
+}

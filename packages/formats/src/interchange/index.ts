@@ -1,0 +1,11 @@
+/**
+ * Interchange formats, version 1 (spec/interchange.md): wire rows, built-in default errors,
+ * and the readers and writers of sensors.json, detections.ndjson, tracks.ndjson and truth.ndjson.
+ */
+export * from './rows.js';
+export * from './defaults.js';
+export { formatLineError, type LineError } from './check.js';
+export * from './sensors.js';
+export * from './detections.js';
+export * from './tracks.js';
+export * from './report-row.js';

@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSensorsJson } from './sensors.js';
+
+const DEG = Math.PI / 180;
+const near = (a: number | undefined, b: number, tol = 1e-12): void => {
+  assert.ok(a !== undefined && Math.abs(a - b) <= tol, `expected ${b}, got ${a}`);
+};
+const doc = (...sensors: unknown[]): string => JSON.stringify({ sensors });
+
+/** Expects failure and that some error contains every fragment. */
+function expectError(text: string, ...fragments: string[]): string[] {
+  const r = parseSensorsJson(text);
+  assert.equal(r.ok, false, `expected errors for ${text}`);
+  if (r.ok) throw new Error('unreachable');
+  assert.ok(
+    r.errors.some((e) => fragments.every((f) => e.includes(f))),
+    `no error contains ${JSON.stringify(fragments)}: ${JSON.stringify(r.errors)}`,
+  );
+  return r.errors;
+}
+
+test('sensors: the spec example converts to SI and radians', () => {
+  const r = parseSensorsJson(
+    '{ "sensors": [ { "id": "ac-0001", "kind": "acoustic", "lat": 37.61, "lon": 126.99, "alt_m": 40,' +
+      ' "range_m": 2500, "bearing_sd_deg": 8, "pd": 0.9 } ] }',
+  );
+  assert.ok(r.ok);
+  assert.deepEqual(r.warnings, []);
+  const s = r.sensors.get('ac-0001');
+  assert.ok(s);
+  assert.equal(s.kind, 'acoustic');
+  assert.deepEqual(s.position, { latDeg: 37.61, lonDeg: 126.99, altM: 40 });
+  assert.ok(Object.isFrozen(s.position));
+  assert.equal(s.rangeMax, 2500);
+  near(s.bearingSd, 8 * DEG);
+  assert.equal(s.pd, 0.9);
+  assert.equal(s.elevationSd, undefined);
+  assert.equal(s.farPerHour, undefined);
+});
+
+test('sensors: every field, mobile sensor, defaults, unknown fields ignored', () => {
+  const r = parseSensorsJson(
+    doc(
+      {
+        id: 'r-1', kind: 'radar', lat: -33.5, lon: 151.2, range_m: 5000, bearing_sd_deg: 0.5, elevation_sd_deg: 2,
+        range_sd_m: 10, pos_sd_m: 20, alt_sd_m: 30, pd: 1, far_per_hour: 0, vendor: 'x', nested: { a: 1 },
+      },
+      { id: 'obs-7', kind: 'observer' },
+      { id: 'w-1', kind: 'some_new_word', lat: 0, lon: 0, alt_m: -12.5 },
+    ),
+  );
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.sensors.size, 3);
+  const radar = r.sensors.get('r-1');
+  assert.ok(radar);
+  assert.deepEqual(radar.position, { latDeg: -33.5, lonDeg: 151.2, altM: 0 }, 'alt_m defaults to 0');
+  near(radar.bearingSd, 0.5 * DEG);
+  near(radar.elevationSd, 2 * DEG);
+  assert.equal(radar.rangeSd, 10);
+  assert.equal(radar.posSd, 20);
+  assert.equal(radar.altSd, 30);
+  assert.equal(radar.pd, 1);
+  assert.equal(radar.farPerHour, 0);
+  assert.equal((radar as unknown as Record<string, unknown>).vendor, undefined);
+  assert.deepEqual(r.sensors.get('obs-7'), { id: 'obs-7', kind: 'observer' });
+  assert.deepEqual(r.sensors.get('w-1')?.position, { latDeg: 0, lonDeg: 0, altM: -12.5 });
+});
+
+test('sensors: null counts as absent; alt_m on a mobile sensor is a warning', () => {
+  const r = parseSensorsJson(doc({ id: 'm', kind: 'rf', lat: null, lon: null, alt_m: 10, pd: null }));
+  assert.ok(r.ok);
+  assert.equal(r.sensors.get('m')?.position, undefined);
+  assert.equal(r.sensors.get('m')?.pd, undefined);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0], /sensors\[0\] \(id "m"\): alt_m ignored/);
+});
+
+test('sensors: an empty list is valid with a warning', () => {
+  const r = parseSensorsJson('{"sensors":[]}');
+  assert.ok(r.ok);
+  assert.equal(r.sensors.size, 0);
+  assert.equal(r.warnings.length, 1);
+});
+
+test('sensors: document-level errors', () => {
+  expectError('{"sensors": [', 'not valid JSON');
+  expectError('[1,2]', 'must be a JSON object', 'an array');
+  expectError('null', 'must be a JSON object', 'null');
+  expectError('{}', '"sensors" must be an array', 'nothing');
+  expectError('{"sensors": {"id": "a"}}', '"sensors" must be an array', 'an object');
+  expectError(doc(5), 'sensors[0]: must be an object, got 5');
+});
+
+test('sensors: the brief example message', () => {
+  const errors = expectError(
+    doc(
+      { id: 'a', kind: 'radar' },
+      { id: 'b', kind: 'radar' },
+      { id: 'c', kind: 'radar' },
+      { id: 'r-2', kind: 'radar', bearing_sd_deg: -1 },
+    ),
+  );
+  assert.deepEqual(errors, ['sensors[3] (id "r-2"): bearing_sd_deg must be a positive finite number, got -1']);
+});
+
+test('sensors: field errors name the index, the id, the field and the value', () => {
+  const bad: Array<[Record<string, unknown>, string[]]> = [
+    [{ kind: 'radar' }, ['sensors[0]:', 'id is missing']],
+    [{ id: '', kind: 'radar' }, ['sensors[0]:', 'id must be a non-empty string', 'string ""']],
+    [{ id: 7, kind: 'radar' }, ['sensors[0]:', 'id must be a non-empty string', 'got 7']],
+    [{ id: 's' }, ['(id "s")', 'kind is missing']],
+    [{ id: 's', kind: 3 }, ['(id "s")', 'kind must be a non-empty string', 'got 3']],
+    [{ id: 's', kind: 'radar', lat: 91, lon: 0 }, ['(id "s")', 'lat must be within [-90, 90], got 91']],
+    [{ id: 's', kind: 'radar', lat: 0, lon: -180.5 }, ['lon must be within [-180, 180], got -180.5']],
+    [{ id: 's', kind: 'radar', lat: '37', lon: 127 }, ['lat must be a finite number within [-90, 90], got string "37"']],
+    [{ id: 's', kind: 'radar', lat: 37 }, ['(id "s")', 'lon is missing']],
+    [{ id: 's', kind: 'radar', lon: 127 }, ['(id "s")', 'lat is missing']],
+    [{ id: 's', kind: 'radar', lat: 37, lon: 127, alt_m: 'high' }, ['alt_m must be a finite number, got string "high"']],
+    [{ id: 's', kind: 'radar', range_m: 0 }, ['range_m must be a positive finite number, got 0']],
+    [{ id: 's', kind: 'radar', elevation_sd_deg: true }, ['elevation_sd_deg must be a positive finite number, got true']],
+    [{ id: 's', kind: 'radar', range_sd_m: -3 }, ['range_sd_m must be a positive finite number, got -3']],
+    [{ id: 's', kind: 'radar', pos_sd_m: 0 }, ['pos_sd_m must be a positive finite number, got 0']],
+    [{ id: 's', kind: 'radar', alt_sd_m: [] }, ['alt_sd_m must be a positive finite number, got an array']],
+    [{ id: 's', kind: 'radar', pd: 1.5 }, ['pd must be within [0, 1], got 1.5']],
+    [{ id: 's', kind: 'radar', pd: -0.1 }, ['pd must be within [0, 1], got -0.1']],
+    [{ id: 's', kind: 'radar', far_per_hour: -1 }, ['far_per_hour must be a non-negative finite number, got -1']],
+  ];
+  for (const [entry, fragments] of bad) expectError(doc(entry), ...fragments);
+});
+
+test('sensors: non-finite numbers (1e999) are rejected', () => {
+  expectError('{"sensors":[{"id":"s","kind":"radar","lat":1e999,"lon":0}]}', 'lat', 'Infinity');
+  expectError('{"sensors":[{"id":"s","kind":"radar","range_m":1e999}]}', 'range_m', 'Infinity');
+  expectError('{"sensors":[{"id":"s","kind":"radar","lat":0,"lon":0,"alt_m":-1e999}]}', 'alt_m', '-Infinity');
+  expectError('{"sensors":[{"id":"s","kind":"radar","far_per_hour":1e999}]}', 'far_per_hour', 'Infinity');
+});
+
+test('sensors: duplicate ids are rejected and all errors are collected', () => {
+  const errors = expectError(
+    doc({ id: 'x', kind: 'radar' }, { id: 'y', kind: 'radar', pd: 2 }, { id: 'x', kind: 'eo' }),
+    'sensors[2] (id "x")',
+    'not unique',
+    'sensors[0]',
+  );
+  assert.equal(errors.length, 2);
+  assert.ok(errors.some((e) => e.includes('sensors[1] (id "y"): pd')));
+});
