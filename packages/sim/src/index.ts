@@ -1,1 +1,1 @@
-export {};
+export * from "./scene/index.js";

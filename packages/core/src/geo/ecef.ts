@@ -2,7 +2,8 @@
  * Geodetic (WGS84 latitude, longitude, ellipsoidal height) to and from Earth-centred,
  * Earth-fixed Cartesian coordinates (ECEF, metres; x towards (0°, 0°), z towards the north pole).
  *
- * Forward: the closed form of NIMA TR8350.2 (2000) eq. 4-14/4-15 (prime-vertical radius N).
+ * Forward: the standard closed form with the prime-vertical radius N (EPSG Guidance Note 7-2,
+ * method 9602 "Geographic/geocentric conversions").
  * Inverse: Bowring's method (B. R. Bowring, "Transformation from spatial to geographical
  * coordinates", Survey Review 23(181), 1976) iterated on the parametric (reduced) latitude until
  * it stops changing; see the TSDoc of {@link ecefToGeodetic}.
@@ -53,8 +54,9 @@ const CONVERGED = 1e-15;
  * latitudes (no division by cos φ).
  *
  * On the polar axis (p = 0) the result is latitude ±90° and longitude 0 (or ±180 as given
- * by the signs of x, y). The Earth's centre maps to latitude 90°, height −b. Points deep
- * inside the Earth (below about −6000 km) are outside the method's intended domain.
+ * by the signs of x, y). Points within about 43 km of the Earth's centre (inside the evolute
+ * of the meridian ellipse, where the geodetic coordinates are not unique) are outside the
+ * method's domain.
  *
  * Measured accuracy (round trips through {@link geodeticToEcef}, tests): height within 5e-9 m
  * and latitude within 1e-13° for heights of −10 km … +10 000 km at all latitudes.

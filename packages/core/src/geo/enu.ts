@@ -3,8 +3,7 @@
  *
  * The axes are the local geodetic east, north and up (ellipsoid normal) at the origin; the
  * rotation from ECEF differences to ENU is the standard one (e.g. EPSG Guidance Note 7-2,
- * method 9836 "Geocentric/topocentric conversions"; J. Farrell, M. Barth, "The Global
- * Positioning System and Inertial Navigation", 1999, §2.3):
+ * method 9836 "Geocentric/topocentric conversions"):
  *
  * ```
  * [e]   [ −sin λ          cos λ          0     ] [x − x₀]

@@ -113,6 +113,11 @@ function bearingDeg(rad: number): number {
   return d >= 360 || d < 0 ? 0 : d;
 }
 
+/** Wraps a longitude (degrees) into [-180, 180); values already in range are unchanged. */
+function wrapLonDeg(d: number): number {
+  return d >= -180 && d < 180 ? d : ((((d + 180) % 360) + 360) % 360) - 180;
+}
+
 /** The sensors.json row of a radar. */
 export function radarSensorRow(r: RadarModel): SensorRow {
   return {
@@ -234,7 +239,7 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
         if (s === null) break;
         geodeticToEnu(frame, s.position, enu);
         const tNext = scanStart + (wrapTwoPi(Math.atan2(enu[0], enu[1])) / TWO_PI) * T;
-        if (Math.abs(tNext - t) < 1e-7) {
+        if (Math.abs(tNext - t) < 1e-5) {
           converged = true; // keep t: the sample (and enu) belong to it exactly
           break;
         }
@@ -344,7 +349,7 @@ export function simulatePositionReporter(rep: PositionReporterModel, trajectorie
         sensor: rep.id,
         type: 'position',
         lat: s.position.latDeg + dn / (meridianRadius(latRad) + h) / DEG,
-        lon: s.position.lonDeg + de / ((primeVerticalRadius(latRad) + h) * Math.cos(latRad)) / DEG,
+        lon: wrapLonDeg(s.position.lonDeg + de / ((primeVerticalRadius(latRad) + h) * Math.cos(latRad)) / DEG),
         pos_sd_m: rep.posSd,
       };
       if (reportAlt) {

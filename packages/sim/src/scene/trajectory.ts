@@ -75,7 +75,7 @@ export interface Trajectory {
   sample(t: number): TargetSample | null;
 }
 
-// Per-leg start state layout.
+// Per-leg start state layout. Times are relative to the start time (exact sums of durations).
 const L_T = 0;
 const L_N = 1;
 const L_E = 2;
@@ -94,8 +94,16 @@ function finite(name: string, v: number, id: string): void {
  */
 function legIntegrals(k: number, tau: number, out: Float64Array): void {
   const x = k * tau;
+  if (x === 0) {
+    out[0] = tau;
+    out[1] = 0;
+    out[2] = (tau * tau) / 2;
+    out[3] = 0;
+    return;
+  }
   if (Math.abs(x) < 0.5) {
-    // A = Σ (ikτ)^m/m! · τ/(m+1), B = Σ (ikτ)^m/m! · τ²/(m+2); 16 terms reach 1e-18 relative.
+    // A = Σ (ikτ)^m/m! · τ/(m+1), B = Σ (ikτ)^m/m! · τ²/(m+2); stop once a term is below
+    // 1e-17 (relative); at most 16 terms for |kτ| < 0.5.
     let tr = 1;
     let ti = 0;
     let ar = 0;
@@ -112,6 +120,7 @@ function legIntegrals(k: number, tau: number, out: Float64Array): void {
       const nr = -ti * f;
       ti = tr * f;
       tr = nr;
+      if (Math.abs(tr) + Math.abs(ti) < 1e-17) break;
     }
     out[0] = ar;
     out[1] = ai;
@@ -157,7 +166,7 @@ export function compileTrajectory(target: SimTarget): Trajectory {
   const state = new Float64Array((nLegs + 1) * L_SIZE);
   const integ = new Float64Array(4);
 
-  state[L_T] = target.startTime;
+  state[L_T] = 0;
   state[L_N] = 0;
   state[L_E] = 0;
   state[L_ALT] = target.start.altM;
@@ -201,7 +210,7 @@ export function compileTrajectory(target: SimTarget): Trajectory {
   }
 
   const startTime = target.startTime;
-  const endTime = state[nLegs * L_SIZE + L_T];
+  const endTime = startTime + state[nLegs * L_SIZE + L_T];
   const cur = new Float64Array(L_SIZE);
   const vEcef = new Float64Array(3);
   const vLoc = new Float64Array(3);
@@ -209,18 +218,19 @@ export function compileTrajectory(target: SimTarget): Trajectory {
 
   const sample = (t: number): TargetSample | null => {
     if (!(t >= startTime && t <= endTime)) return null;
+    const rel = t - startTime;
     // Last leg whose start time is ≤ t (binary search; zero-length legs are skipped over).
     let lo = 0;
     let hi = nLegs - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (state[mid * L_SIZE + L_T] <= t) lo = mid;
+      if (state[mid * L_SIZE + L_T] <= rel) lo = mid;
       else hi = mid - 1;
     }
     if (nLegs === 0) {
       cur.set(state.subarray(0, L_SIZE));
     } else {
-      advance(lo, Math.max(0, t - state[lo * L_SIZE + L_T]), cur, 0);
+      advance(lo, Math.max(0, rel - state[lo * L_SIZE + L_T]), cur, 0);
     }
     const north = cur[L_N];
     const east = cur[L_E];
