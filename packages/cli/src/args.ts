@@ -3,9 +3,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
 
-export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string) {
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+}
+
+export function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): ParsedArgs {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as ParsedArgs;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${usage}`);
   }

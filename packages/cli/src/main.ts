@@ -72,8 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`skywarden: ${err.message}\n`);
       return 2;
     }
-    if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`skywarden: ${(err as Error).message}\n`);
+    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`skywarden: ${err.message}\n`);
       return 1;
     }
     throw err;

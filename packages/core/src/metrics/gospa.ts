@@ -16,6 +16,7 @@
  * localisation = L^(1/p), missed = M^(1/p), false = F^(1/p), all in metres; note that they
  * add up in the p-th power, not linearly.
  */
+import { clusterPairs } from '../assign/clusters.js';
 import { solveLap } from '../assign/lap.js';
 
 /** GOSPA value and its parts; distances in metres (the unit of `dist`). */
@@ -56,25 +57,50 @@ export function gospa(dist: Float64Array, nTruth: number, nEst: number, c: numbe
   if (dist.length < size) throw new Error(`dist has ${dist.length} entries, need ${nTruth}×${nEst} = ${size}`);
 
   const cp = Math.pow(c, p);
-  const cost = new Float64Array(size);
+  // Only pairs closer than c can be assigned, and the cost c^p of a farther pair equals a miss
+  // plus a false target, so the optimal assignment splits into independent problems, one per
+  // connected component of the "closer than c" graph: solved apart, they stay small.
+  const pairT: number[] = [];
+  const pairE: number[] = [];
   for (let k = 0; k < size; k++) {
     const d = dist[k];
     if (!(d >= 0)) throw new Error(`dist[${k}] (truth ${Math.floor(k / nEst)}, estimate ${k % nEst}) must be >= 0, got ${d}`);
-    cost[k] = d < c ? Math.pow(d, p) : cp;
+    if (d < c) {
+      pairT.push(Math.floor(k / nEst));
+      pairE.push(k % nEst);
+    }
   }
-  const lap = solveLap(cost, nTruth, nEst);
+  const cl = clusterPairs(nTruth, nEst, Int32Array.from(pairT), Int32Array.from(pairE), pairT.length);
+  const rowsOf: number[][] = Array.from({ length: cl.nClusters }, () => []);
+  const colsOf: number[][] = Array.from({ length: cl.nClusters }, () => []);
+  for (let i = 0; i < nTruth; i++) if (cl.clusterOfTrack[i] >= 0) rowsOf[cl.clusterOfTrack[i]].push(i);
+  for (let j = 0; j < nEst; j++) if (cl.clusterOfDet[j] >= 0) colsOf[cl.clusterOfDet[j]].push(j);
 
   const assignment = new Int32Array(nTruth).fill(-1);
   let loc = 0;
   let nAssigned = 0;
-  for (let i = 0; i < nTruth; i++) {
-    const j = lap.rowToCol[i];
-    if (j < 0) continue;
-    const d = dist[i * nEst + j];
-    if (d < c) {
-      assignment[i] = j;
-      loc += cost[i * nEst + j];
-      nAssigned++;
+  for (let k = 0; k < cl.nClusters; k++) {
+    const rows = rowsOf[k];
+    const cols = colsOf[k];
+    const nr = rows.length;
+    const nc = cols.length;
+    const cost = new Float64Array(nr * nc);
+    for (let a = 0; a < nr; a++) {
+      for (let b = 0; b < nc; b++) {
+        const d = dist[rows[a] * nEst + cols[b]];
+        cost[a * nc + b] = d < c ? Math.pow(d, p) : cp;
+      }
+    }
+    const lap = solveLap(cost, nr, nc);
+    for (let a = 0; a < nr; a++) {
+      const b = lap.rowToCol[a];
+      if (b < 0) continue;
+      const d = dist[rows[a] * nEst + cols[b]];
+      if (d < c) {
+        assignment[rows[a]] = cols[b];
+        loc += cost[a * nc + b];
+        nAssigned++;
+      }
     }
   }
   const nMissed = nTruth - nAssigned;

@@ -42,6 +42,9 @@ export interface TrackScore {
   errors: number[];
 }
 
+/** Metres per degree of latitude, roughly (only used to screen far pairs). */
+const M_PER_DEG = 111320;
+
 function groupByTime(points: readonly ScoredPoint[]): Map<number, ScoredPoint[]> {
   const m = new Map<number, ScoredPoint[]>();
   for (const p of points) {
@@ -80,7 +83,20 @@ export function scoreTracks(truth: readonly ScoredPoint[], tracks: readonly Scor
     const es = tracksAt.get(t) ?? [];
     for (const x of tr) targets.add(x.id);
     const dist = new Float64Array(tr.length * es.length);
-    for (let i = 0; i < tr.length; i++) for (let j = 0; j < es.length; j++) dist[i * es.length + j] = horizontalDistance(tr[i].position, es[j].position);
+    for (let i = 0; i < tr.length; i++) {
+      const a = tr[i].position;
+      const kx = Math.cos((a.latDeg * Math.PI) / 180) * M_PER_DEG;
+      for (let j = 0; j < es.length; j++) {
+        const b = es[j].position;
+        // a quick equirectangular distance (good to well under 1% at these scales) screens out
+        // pairs far beyond c, whose exact value cannot matter; the rest get the geodesic
+        let dl = b.lonDeg - a.lonDeg;
+        if (dl > 180) dl -= 360;
+        else if (dl < -180) dl += 360;
+        const approx = Math.hypot(dl * kx, (b.latDeg - a.latDeg) * M_PER_DEG);
+        dist[i * es.length + j] = approx > 2 * c ? approx : horizontalDistance(a, b);
+      }
+    }
     const g = gospa(dist, tr.length, es.length, c, p);
     sumG += g.gospa;
     sumL += g.localisation;

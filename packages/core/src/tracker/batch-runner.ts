@@ -108,10 +108,20 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
     processedUpTo = upTo;
   }
 
+  /** Ids in arrival order, to forget them once no duplicate of theirs could still be taken. */
+  const idQueue: { id: string; t: number }[] = [];
+  let idHead = 0;
   function pruneIds(): void {
-    if (ids.size < 4096) return;
+    // a repeat of a detection at or before processedUpTo is refused as late anyway
     const limit = processedUpTo - reorderDelay;
-    for (const [id, t] of ids) if (t < limit) ids.delete(id);
+    while (idHead < idQueue.length && idQueue[idHead].t < limit) {
+      ids.delete(idQueue[idHead].id);
+      idHead++;
+    }
+    if (idHead > 4096 && idHead * 2 > idQueue.length) {
+      idQueue.splice(0, idHead);
+      idHead = 0;
+    }
   }
 
   function advance(limit: number): void {
@@ -121,6 +131,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
       if (!first || first.t > limit) return;
       nextK = Math.ceil(first.t / reportEvery - 1e-9);
     }
+    if (nextK * reportEvery > limit) return;
     while (nextK * reportEvery <= limit) {
       runStep(nextK * reportEvery, true);
       nextK++;
@@ -140,6 +151,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
       if (det.id !== undefined) {
         if (ids.has(det.id)) return `duplicate detection id "${det.id}"`;
         ids.set(det.id, det.t);
+        idQueue.push({ id: det.id, t: det.t });
       }
       heap.push(det);
       if (det.t > maxSeen) {

@@ -6,7 +6,7 @@ import type { GeoPoint } from '../types.js';
 export interface TrackerOptions {
   /** Origin of the tracker's global Cartesian ENU frame (required): pick the centre of the sensor network. */
   origin: GeoPoint;
-  /** Horizontal acceleration noise power spectral density (m²/s³). Default 1.5. */
+  /** Horizontal acceleration noise power spectral density (m²/s³). Default 12: enough to follow turns of a few degrees per second at 50 m/s with a single motion model. */
   qHorizontal: number;
   /** Vertical acceleration noise power spectral density (m²/s³). Default 0.05: these targets change altitude slowly. */
   qVertical: number;
@@ -20,8 +20,14 @@ export interface TrackerOptions {
   assumedAltitude: number;
   /** One-sigma of that assumed altitude (m). Default 700. */
   assumedAltitudeSd: number;
-  /** Associated detections that confirm a tentative track. Default 3. */
+  /** Associated detections that confirm a tentative track. Default 4 (3 let chains of radar clutter through, see docs/tracker.md). */
   confirmHits: number;
+  /** A tentative track is confirmed only while the normalised innovations of its detections
+   *  pass a chi-square test at this probability (a consistency check that holds chains of
+   *  clutter back). Default 0.99. */
+  confirmConsistency: number;
+  /** A confirmed track with fewer detections than this is deleted as soon as it would coast. Default 8. */
+  matureHits: number;
   /** A tentative track with no detection for this long (s) is deleted. Default 12. */
   tentativeTimeout: number;
   /** A confirmed track with no detection for this long (s) is reported as coasting. Default 8. */
@@ -43,14 +49,16 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
-  qHorizontal: 1.5,
+  qHorizontal: 12,
   qVertical: 0.05,
   gateProbability: 0.999,
   initVelocitySdH: 80,
   initVelocitySdV: 8,
   assumedAltitude: 500,
   assumedAltitudeSd: 700,
-  confirmHits: 3,
+  confirmHits: 4,
+  confirmConsistency: 0.99,
+  matureHits: 8,
   tentativeTimeout: 12,
   coastAfter: 8,
   deleteAfter: 30,
@@ -74,6 +82,8 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`tracker option ${k} must be a positive finite number, got ${String(v)}`);
   }
   if (!(r.gateProbability > 0 && r.gateProbability < 1)) throw new Error(`tracker option gateProbability must be in (0, 1), got ${r.gateProbability}`);
+  if (!(r.confirmConsistency > 0 && r.confirmConsistency < 1)) throw new Error(`tracker option confirmConsistency must be in (0, 1), got ${r.confirmConsistency}`);
+  if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   return r;
 }

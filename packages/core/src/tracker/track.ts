@@ -15,6 +15,9 @@ export interface Track {
   status: TrackStatus;
   /** Detections associated so far. */
   hits: number;
+  /** Sum of the normalised innovations squared of its updates and their degrees of freedom. */
+  nis: number;
+  nisDof: number;
   /** Time the track was started and of the last associated detection. */
   readonly firstT: number;
   lastHitT: number;

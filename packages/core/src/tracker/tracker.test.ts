@@ -147,7 +147,7 @@ test('step refuses detections from the future (programmer error)', () => {
 });
 
 test('batch runner reorders late detections, refuses too-late ones and duplicates, and reports online', () => {
-  const tr = createTracker({ origin });
+  const tr = createTracker({ origin, confirmHits: 3 });
   const reports = new Map<number, number>();
   const runner = createBatchRunner(tr, { reorderDelay: 5, reportEvery: 1 }, {
     onReport: (t, reps) => reports.set(t, reps.length),
@@ -165,8 +165,8 @@ test('batch runner reorders late detections, refuses too-late ones and duplicate
 });
 
 test('batch runner: a report at t uses no detection later than t', () => {
-  const a = createTracker({ origin });
-  const b = createTracker({ origin });
+  const a = createTracker({ origin, confirmHits: 3 });
+  const b = createTracker({ origin, confirmHits: 3 });
   const seenA = new Map<number, string>();
   const seenB = new Map<number, string>();
   const ra = createBatchRunner(a, {}, { onReport: (t, r) => seenA.set(t, JSON.stringify(r)) });

@@ -191,6 +191,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       t: det.t,
       status: 'tentative',
       hits: 1,
+      nis: 0,
+      nisDof: 0,
       firstT: det.t,
       lastHitT: det.t,
       g: new Float64Array(9),
@@ -226,18 +228,28 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const pairTrack: number[] = [];
   const pairCost: number[] = [];
 
-  function gatherPairs(prepared: PreparedDetection[], used: Uint8Array, accept: (tr: Track) => boolean): void {
+  /** Gathers gated (detection, track) pairs for the detections not yet used whose `want` flag is set. */
+  function gatherPairs(prepared: PreparedDetection[], used: Uint8Array, want: Uint8Array, accept: (tr: Track) => boolean): void {
     pairDet.length = 0;
     pairTrack.length = 0;
     pairCost.length = 0;
     for (let i = 0; i < prepared.length; i++) {
-      if (used[i]) continue;
+      if (used[i] || !want[i]) continue;
       const pd = prepared[i];
       const gate = gates[pd.meas.dim];
       grid.query(pd.ax, pd.ay, pd.radius, (slot) => {
         const tr = slots[slot];
         if (!tr || !accept(tr)) return;
         if (tr.cooperativeId !== undefined && pd.det.cooperativeId !== undefined && tr.cooperativeId !== pd.det.cooperativeId) return;
+        // exact disc test before the filter's prediction: the track's horizontal position at the
+        // detection time within its 4-sigma radius plus the detection's radius
+        const dt = pd.det.t - tr.t;
+        const de = tr.x[0] + tr.x[3] * dt - pd.ax;
+        const dn = tr.x[1] + tr.x[4] * dt - pd.ay;
+        const adt = Math.abs(dt);
+        const varH = 0.5 * (tr.p[0] + tr.p[n + 1]) + 0.5 * (tr.p[3 * n + 3] + tr.p[4 * n + 4]) * dt * dt + (options.qHorizontal * adt * adt * adt) / 3;
+        const reach = pd.radius + 4 * Math.sqrt(varH) + 100;
+        if (de * de + dn * dn > reach * reach) return;
         const hits = hitTimes.get(tr);
         if (hits !== undefined) {
           for (const ht of hits) if (Math.abs(ht - pd.det.t) < options.sameScanWindow) return;
@@ -322,6 +334,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       predictTo(tr, pd.det.t, tr.x, tr.p);
       tr.t = pd.det.t;
       if (!innovate(tr.x, tr.p, pd.meas, ws)) continue;
+      tr.nis += ws.d2;
+      tr.nisDof += ws.dim;
       applyUpdate(tr.x, tr.p, pd.meas, ws);
       used[c.det] = 1;
       tr.hits++;
@@ -332,7 +346,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       const ht = hitTimes.get(tr);
       if (ht) ht.push(pd.det.t);
       else hitTimes.set(tr, [pd.det.t]);
-      if (tr.status === 'tentative' && tr.hits >= options.confirmHits) {
+      if (tr.status === 'tentative' && tr.hits >= options.confirmHits && tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency)) {
         tr.status = 'confirmed';
         events.push({ type: 'confirmed', t: pd.det.t, trackId: tr.id });
       } else if (tr.status === 'coasting') {
@@ -357,13 +371,18 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     // Confirmed tracks first, then tentative ones. Each round gives a track at most one
     // detection; later rounds let a sensor that reports faster than the step update a track
     // again with its later detections, but never twice within one scan (`sameScanWindow`).
+    const want = new Uint8Array(prepared.length);
     for (const stage of [isMature, isTentative]) {
+      want.fill(1);
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        gatherPairs(prepared, used, stage);
+        gatherPairs(prepared, used, want, stage);
         if (pairDet.length === 0) break;
         const chosen = assign(prepared.length);
         if (chosen.length === 0) break;
         applyPairs(chosen, prepared, used, events);
+        // the next round looks again only at the detections that gated but were not assigned
+        want.fill(0);
+        for (let k = 0; k < pairDet.length; k++) if (!used[pairDet[k]]) want[pairDet[k]] = 1;
       }
     }
     for (let i = 0; i < prepared.length; i++) if (!used[i]) newTrack(prepared[i], events);
@@ -382,6 +401,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       const sd = horizontalSd(tr.p) + 0; // at last update; growth is covered by the time limits
       let gone = false;
       if (tr.status === 'tentative') gone = silent > options.tentativeTimeout;
+      else if (tr.hits < options.matureHits) gone = silent > options.coastAfter;
       else gone = silent > options.deleteAfter || sd > options.maxPositionSd;
       if (gone) {
         remove(tr, t, events);

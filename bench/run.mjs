@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Skywarden benchmark: tracker speed, memory and accuracy on seeded radar scenes of 10, 100
+// and 1,000 simultaneous targets. Prints a table and writes bench/results/tracker.json.
+// Usage: npm run bench [-- --quick]   (--quick: shorter scenes)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createTracker, createBatchRunner, scoreTracks } from '@skywarden/core';
+import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
+import { makeRadarScene } from '@skywarden/sim';
+
+const quick = process.argv.includes('--quick');
+const sizes = [10, 100, 1000];
+const duration = quick ? 120 : 300;
+const results = [];
+
+function runOnce(scene, detections, sensors) {
+  const tracker = createTracker({ origin: scene.origin });
+  const rows = [];
+  let confirmed = 0;
+  const runner = createBatchRunner(tracker, {}, {
+    onReport: (t, reps) => { for (const r of reps) rows.push(r); },
+    onEvents: (ev) => { for (const e of ev) if (e.type === 'confirmed') confirmed++; },
+  });
+  const t0 = performance.now();
+  for (const d of detections) runner.push(d);
+  runner.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, rows, confirmed };
+}
+
+for (const n of sizes) {
+  const scene = makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 });
+  const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
+  const lines = scene.detections.map((d) => JSON.stringify(d));
+  // parsing speed (formats), measured apart from the tracker
+  const tp = performance.now();
+  const detections = [];
+  for (let i = 0; i < lines.length; i++) {
+    const r = parseDetectionLine(lines[i], i + 1, sensors);
+    if (r && r.ok) detections.push(r.detection);
+  }
+  const parseSeconds = (performance.now() - tp) / 1000;
+  // warm-up run, then the measured run
+  runOnce(scene, detections.slice(0, Math.min(detections.length, 20000)), sensors);
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const run = runOnce(scene, detections, sensors);
+  const heapAfter = process.memoryUsage().heapUsed;
+  // output formatting speed
+  const tf = performance.now();
+  let bytes = 0;
+  for (const r of run.rows) bytes += formatTrackRow(trackReportToRow(r)).length + 1;
+  const formatSeconds = (performance.now() - tf) / 1000;
+  const truth = scene.truth.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
+  const est = run.rows.map((r) => ({ t: r.t, id: r.trackId, position: r.position }));
+  const s = scoreTracks(truth, est);
+  results.push({
+    targets: n,
+    durationS: duration,
+    radars: scene.radars.length,
+    detections: detections.length,
+    trackerSeconds: run.seconds,
+    detectionsPerSecond: detections.length / run.seconds,
+    microsecondsPerDetection: (run.seconds * 1e6) / detections.length,
+    parseLinesPerSecond: lines.length / parseSeconds,
+    formatRowsPerSecond: run.rows.length / formatSeconds,
+    outputBytes: bytes,
+    heapGrowthMB: (heapAfter - heapBefore) / 1e6,
+    rssMB: process.memoryUsage().rss / 1e6,
+    tracksConfirmed: run.confirmed,
+    gospa: s.gospa, localisation: s.localisation, missed: s.missed, false: s.false,
+    medianErrorM: s.medianError, p95ErrorM: s.p95Error, rmsErrorM: s.rmsError,
+    idSwitches: s.idSwitches, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
+  });
+  const r = results.at(-1);
+  console.error(`${n} targets: ${r.detections} detections, ${Math.round(r.detectionsPerSecond)} det/s`);
+}
+
+const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+console.log(`\nTracker benchmark (node ${process.version}, one core, ${duration} s scenes, 2 radars, 5 clutter plots per scan)\n`);
+console.log('| targets | detections | tracker det/s | µs/det | parse lines/s | heap MB | GOSPA m | loc | missed | false | median err m | p95 err m | id switches | tracked | confirmed |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(`| ${r.targets} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targets} | ${r.tracksConfirmed} |`);
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/tracker.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+console.log('\nwritten bench/results/tracker.json');
