@@ -8,7 +8,7 @@
  * A non-positive-definite S is reported as `false`, never thrown.
  */
 import { cholesky, invFromCholesky, logDetFromCholesky, mahalanobisSq, symmetrize } from '../linalg/dense.js';
-import { evaluateMeasurement, measurementResidual, type Measurement } from '../models/measurement.js';
+import { COMP_RANGE_RATE, evaluateMeasurement, measurementResidual, type Measurement } from '../models/measurement.js';
 import { MAX_MEAS_DIM, STATE_DIM } from '../models/state.js';
 
 /** Scratch buffers of one filter step; reuse one per tracker. */
@@ -26,6 +26,8 @@ export interface EkfWorkspace {
   tmp: Float64Array;
   /** Results of the last `innovate`. */
   dim: number;
+  /** Columns of H that may be non-zero (3: position only, 6: velocity too). */
+  kMax: number;
   /** Squared Mahalanobis distance νᵀS⁻¹ν. */
   d2: number;
   /** ln |S|. */
@@ -48,6 +50,7 @@ export function createEkfWorkspace(): EkfWorkspace {
     ap: new Float64Array(n * n),
     tmp: new Float64Array(n * n),
     dim: 0,
+    kMax: 6,
     d2: Infinity,
     logDetS: 0,
   };
@@ -66,11 +69,15 @@ export function innovate(x: Float64Array, p: Float64Array, meas: Measurement, ws
   measurementResidual(meas, ws.zhat, ws.nu);
   const h = ws.h;
   const pht = ws.pht;
+  // Only range rate depends on velocity: without it H's velocity columns are zero and the
+  // products below need only the position columns.
+  let kMax = 3;
+  for (let j = 0; j < m; j++) if (meas.comps[j] === COMP_RANGE_RATE) kMax = n;
   // PHᵀ (n×m)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let k = 0; k < n; k++) s += p[i * n + k] * h[j * n + k];
+      for (let k = 0; k < kMax; k++) s += p[i * n + k] * h[j * n + k];
       pht[i * m + j] = s;
     }
   }
@@ -79,11 +86,12 @@ export function innovate(x: Float64Array, p: Float64Array, meas: Measurement, ws
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let k = 0; k < n; k++) s += h[i * n + k] * pht[k * m + j];
+      for (let k = 0; k < kMax; k++) s += h[i * n + k] * pht[k * m + j];
       sm[i * m + j] = s;
     }
     sm[i * m + i] += meas.variance[i];
   }
+  ws.kMax = kMax;
   symmetrize(sm, m);
   if (!cholesky(sm, m, ws.l)) return false;
   ws.logDetS = logDetFromCholesky(ws.l, m);
@@ -114,13 +122,14 @@ export function applyUpdate(x: Float64Array, p: Float64Array, meas: Measurement,
     for (let j = 0; j < m; j++) s += k[i * m + j] * ws.nu[j];
     x[i] += s;
   }
-  // A = I − K·H
+  // A = I − K·H (columns beyond kMax are those of the identity)
   const a = ws.a;
   const h = ws.h;
+  const kMax = ws.kMax;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = i === j ? 1 : 0;
-      for (let q = 0; q < m; q++) s -= k[i * m + q] * h[q * n + j];
+      if (j < kMax) for (let q = 0; q < m; q++) s -= k[i * m + q] * h[q * n + j];
       a[i * n + j] = s;
     }
   }
@@ -129,14 +138,16 @@ export function applyUpdate(x: Float64Array, p: Float64Array, meas: Measurement,
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let q = 0; q < n; q++) s += a[i * n + q] * p[q * n + j];
+      for (let q = 0; q < kMax; q++) s += a[i * n + q] * p[q * n + j];
+      for (let q = kMax; q < n; q++) s += (i === q ? 1 : 0) * p[q * n + j];
       ap[i * n + j] = s;
     }
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = 0;
-      for (let q = 0; q < n; q++) s += ap[i * n + q] * a[j * n + q];
+      for (let q = 0; q < kMax; q++) s += ap[i * n + q] * a[j * n + q];
+      if (j >= kMax) s += ap[i * n + j];
       for (let q = 0; q < m; q++) s += k[i * m + q] * meas.variance[q] * k[j * m + q];
       p[i * n + j] = s;
       p[j * n + i] = s;

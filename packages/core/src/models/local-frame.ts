@@ -3,7 +3,7 @@
  * affine map from the tracker's global Cartesian frame: local = M·x + o. Because both frames
  * are exact rotations and translations of ECEF, the map is exact at any distance.
  */
-import { createEnuFrame, geodeticToEcef, type EnuFrame } from '../geo/index.js';
+import { geodeticToEcef, type EnuFrame } from '../geo/index.js';
 import type { GeoPoint } from '../types.js';
 
 export interface LocalFrame {
@@ -16,20 +16,47 @@ export interface LocalFrame {
 const scratchEcef = new Float64Array(3);
 const scratchDiff = new Float64Array(3);
 
-/** Builds the map from the global frame `global` to the ENU frame at `at`. */
-export function createLocalFrame(global: EnuFrame, at: GeoPoint): LocalFrame {
-  const local = createEnuFrame(at);
-  const m = new Float64Array(9);
-  const rq = local.rot;
+const rq = new Float64Array(9);
+
+/** ECEF-to-ENU rotation at a latitude and longitude (degrees) into `out` (3×3 row-major). */
+function enuRotation(latDeg: number, lonDeg: number, out: Float64Array): Float64Array {
+  const phi = (latDeg * Math.PI) / 180;
+  const lam = (lonDeg * Math.PI) / 180;
+  const sp = Math.sin(phi);
+  const cp = Math.cos(phi);
+  const sl = Math.sin(lam);
+  const cl = Math.cos(lam);
+  out[0] = -sl;
+  out[1] = cl;
+  out[2] = 0;
+  out[3] = -sp * cl;
+  out[4] = -sp * sl;
+  out[5] = cp;
+  out[6] = cp * cl;
+  out[7] = cp * sl;
+  out[8] = sp;
+  return out;
+}
+
+/**
+ * Rotation M from the global frame's axes to the local level axes at (latDeg, lonDeg), into
+ * `out` (3×3 row-major): M = R_local · R_globalᵀ. Allocates nothing.
+ */
+export function localRotation(global: EnuFrame, latDeg: number, lonDeg: number, out: Float64Array): Float64Array {
+  enuRotation(latDeg, lonDeg, rq);
   const ro = global.rot;
-  // M = Rq · Roᵀ
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
-      let s = 0;
-      for (let k = 0; k < 3; k++) s += rq[i * 3 + k] * ro[j * 3 + k];
-      m[i * 3 + j] = s;
+      out[i * 3 + j] = rq[i * 3] * ro[j * 3] + rq[i * 3 + 1] * ro[j * 3 + 1] + rq[i * 3 + 2] * ro[j * 3 + 2];
     }
   }
+  return out;
+}
+
+/** Builds the map from the global frame `global` to the ENU frame at `at`. */
+export function createLocalFrame(global: EnuFrame, at: GeoPoint): LocalFrame {
+  const m = localRotation(global, at.latDeg, at.lonDeg, new Float64Array(9));
+  // rq now holds the ECEF-to-local rotation at `at`
   geodeticToEcef(at, scratchEcef);
   for (let k = 0; k < 3; k++) scratchDiff[k] = global.originEcef[k] - scratchEcef[k];
   const o = new Float64Array(3);

@@ -14,6 +14,7 @@ import {
   COMP_RANGE_RATE,
   COMP_U,
   createMeasurement,
+  resetMeasurement,
   type Measurement,
 } from '../models/measurement.js';
 import type { EnuFrame } from '../geo/index.js';
@@ -27,6 +28,11 @@ export interface PreparedDetection {
   ax: number;
   ay: number;
   radius: number;
+  /** Approximate 2×2 covariance (m²) of that horizontal position in the tracker frame:
+   *  the pre-gate's share of the detection's error. */
+  cxx: number;
+  cxy: number;
+  cyy: number;
   /** Elevation assumed for initiation when the detection measures none (rad), else NaN. */
   assumedElevation: number;
   assumedElevationSd: number;
@@ -46,6 +52,7 @@ export interface PrepareContext {
 }
 
 const tmp3 = new Float64Array(3);
+const tmp3b = new Float64Array(3);
 const zero3 = new Float64Array(3);
 
 function sensorFrame(ctx: PrepareContext, det: Detection): LocalFrame | null {
@@ -60,23 +67,60 @@ function sensorFrame(ctx: PrepareContext, det: Detection): LocalFrame | null {
   return frame;
 }
 
-/** Prepares `det`; returns a failure naming the reason for kinds this tracker cannot use. */
-export function prepareDetection(ctx: PrepareContext, det: Detection): PreparedDetection | PrepareFailure {
+/** An empty prepared detection to fill with `prepareDetection` (pool them: filling allocates little). */
+export function createPreparedDetection(): PreparedDetection {
+  return {
+    det: undefined as unknown as Detection,
+    meas: createMeasurement(IDENTITY_FRAME),
+    ax: 0,
+    ay: 0,
+    radius: 0,
+    cxx: 0,
+    cxy: 0,
+    cyy: 0,
+    assumedElevation: NaN,
+    assumedElevationSd: NaN,
+  };
+}
+
+const IDENTITY_FRAME: LocalFrame = { m: Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), o: new Float64Array(3) };
+
+function fill(out: PreparedDetection, det: Detection, ax: number, ay: number, radius: number, cxx: number, cxy: number, cyy: number, assumedElevation: number, assumedElevationSd: number): PreparedDetection {
+  out.det = det;
+  out.ax = ax;
+  out.ay = ay;
+  out.radius = radius;
+  out.cxx = cxx;
+  out.cxy = cxy;
+  out.cyy = cyy;
+  out.assumedElevation = assumedElevation;
+  out.assumedElevationSd = assumedElevationSd;
+  return out;
+}
+
+/**
+ * Prepares `det` into `out` (a new object when not given); returns a failure naming the
+ * reason for kinds this tracker cannot use.
+ */
+export function prepareDetection(ctx: PrepareContext, det: Detection, out: PreparedDetection = createPreparedDetection()): PreparedDetection | PrepareFailure {
   switch (det.type) {
     case 'position': {
       const at: GeoPoint = det.hasAltitude ? det.position : { latDeg: det.position.latDeg, lonDeg: det.position.lonDeg, altM: ctx.assumedAltitude };
       const frame = createLocalFrame(ctx.global, at);
-      const meas = createMeasurement(frame);
+      const meas = out.meas;
+      resetMeasurement(meas, frame);
       addComponent(meas, COMP_E, 0, det.posSd);
       addComponent(meas, COMP_N, 0, det.posSd);
       if (det.hasAltitude) addComponent(meas, COMP_U, 0, det.altSd);
       fromLocal(frame, zero3, tmp3);
-      return { det, meas, ax: tmp3[0], ay: tmp3[1], radius: 4 * det.posSd, assumedElevation: NaN, assumedElevationSd: NaN };
+      const v = det.posSd * det.posSd;
+      return fill(out, det, tmp3[0], tmp3[1], 4 * det.posSd, v, 0, v, NaN, NaN);
     }
     case 'range_bearing': {
       const frame = sensorFrame(ctx, det);
       if (!frame || !det.sensorPosition) return { reason: 'range_bearing detection without a sensor position' };
-      const meas = createMeasurement(frame);
+      const meas = out.meas;
+      resetMeasurement(meas, frame);
       addComponent(meas, COMP_RANGE, det.range, det.rangeSd);
       addComponent(meas, COMP_BEARING, det.bearing, det.bearingSd);
       let el = det.elevation;
@@ -96,9 +140,31 @@ export function prepareDetection(ctx: PrepareContext, det: Detection): PreparedD
       tmp3[0] = det.range * ce * Math.sin(det.bearing);
       tmp3[1] = det.range * ce * Math.cos(det.bearing);
       tmp3[2] = det.range * Math.sin(el);
-      const g = fromLocal(frame, tmp3, new Float64Array(3));
+      const g = fromLocal(frame, tmp3, tmp3b);
       const radius = 4 * Math.max(det.rangeSd, det.range * det.bearingSd) + (det.elevation === undefined ? ctx.assumedAltitudeSd : 0);
-      return { det, meas, ax: g[0], ay: g[1], radius, assumedElevation, assumedElevationSd };
+      // horizontal covariance in the sensor frame from range, bearing and elevation errors
+      const sb = Math.sin(det.bearing);
+      const cb = Math.cos(det.bearing);
+      const se = Math.sin(el);
+      const elSd = det.elevation === undefined ? assumedElevationSd : det.elevationSd;
+      const vr = det.rangeSd * det.rangeSd;
+      const vb = det.range * ce * det.bearingSd * (det.range * ce * det.bearingSd);
+      const ve = det.range * se * elSd * (det.range * se * elSd);
+      // along-range unit vector (sb, cb) carries range and elevation errors; across-range (cb, -sb) the bearing error
+      const va = vr * ce * ce + ve;
+      const lxx = va * sb * sb + vb * cb * cb;
+      const lxy = va * sb * cb - vb * sb * cb;
+      const lyy = va * cb * cb + vb * sb * sb;
+      // rotate the horizontal block into the tracker frame (M's horizontal rows, transposed)
+      const m = frame.m;
+      const a00 = m[0];
+      const a01 = m[3];
+      const a10 = m[1];
+      const a11 = m[4];
+      const cxx = a00 * a00 * lxx + 2 * a00 * a01 * lxy + a01 * a01 * lyy;
+      const cxy = a00 * a10 * lxx + (a00 * a11 + a01 * a10) * lxy + a01 * a11 * lyy;
+      const cyy = a10 * a10 * lxx + 2 * a10 * a11 * lxy + a11 * a11 * lyy;
+      return fill(out, det, g[0], g[1], radius, cxx, cxy, cyy, assumedElevation, assumedElevationSd);
     }
     case 'bearing':
       return { reason: 'bearing-only detections are not fused yet' };

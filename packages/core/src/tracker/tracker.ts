@@ -10,12 +10,12 @@ import { solveLap, createLapWorkspace } from '../assign/lap.js';
 import { clusterPairs } from '../assign/clusters.js';
 import { createEnuFrame, enuToGeodetic, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
-import { createLocalFrame, rotateToLocal } from '../models/local-frame.js';
+import { localRotation } from '../models/local-frame.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
 import type { Detection, GeoPoint } from '../types.js';
 import { chiSquareQuantile, resolveTrackerOptions, type TrackerOptions } from './options.js';
-import { prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
+import { createPreparedDetection, prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
 import { createSpatialGrid } from './spatial-grid.js';
 import type { Track, TrackStatus } from './track.js';
 
@@ -65,6 +65,19 @@ export interface Tracker {
   report(t: number): TrackReport[];
   /** Live tracks, tentative ones included (read only). */
   tracks(): readonly Track[];
+  /** Work counters since creation, for benchmarks and diagnostics. */
+  readonly stats: TrackerStats;
+}
+
+export interface TrackerStats {
+  detections: number;
+  /** Candidate pairs from the spatial index, pairs that passed the disc pre-test, and pairs inside the gate. */
+  candidates: number;
+  innovations: number;
+  gated: number;
+  /** Tracks started (tentative) and confirmed. */
+  started: number;
+  confirmed: number;
 }
 
 /** A group of detections of one sensor, associated together. */
@@ -73,6 +86,10 @@ interface Candidate {
   track: number;
   cost: number;
 }
+
+/** Inflation of the pre-gate's covariance, and a floor (m²) added to its diagonal. */
+const PREGATE_INFLATION = 2;
+const PREGATE_FLOOR = 50 * 50;
 
 export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint }): Tracker {
   const options = resolveTrackerOptions(opts);
@@ -91,16 +108,17 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const xs = new Float64Array(n);
   const ps = new Float64Array(n * n);
   const v3 = new Float64Array(3);
+  const rot9 = new Float64Array(9);
   const slots: (Track | undefined)[] = [];
   const freeSlots: number[] = [];
   let live: Track[] = [];
   let nextId = 1;
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0 };
   let time = -Infinity;
 
   function orientNoise(tr: Track): void {
     const geo = enuToGeodetic(frame, tr.x[0], tr.x[1], tr.x[2]);
-    const lf = createLocalFrame(frame, geo);
-    const m = lf.m;
+    const m = localRotation(frame, geo.latDeg, geo.lonDeg, rot9);
     const q = [options.qHorizontal, options.qHorizontal, options.qVertical];
     // G = Mᵀ·diag(q)·M
     for (let i = 0; i < 3; i++) {
@@ -206,6 +224,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     live.push(tr);
     insertInGrid(tr, stepWindowEnd);
     if (options.confirmHits <= 1) tr.status = 'confirmed';
+    stats.started++;
     events.push({ type: 'created', t: det.t, trackId: tr.id });
     if (tr.status === 'confirmed') events.push({ type: 'confirmed', t: det.t, trackId: tr.id });
   }
@@ -240,23 +259,34 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       grid.query(pd.ax, pd.ay, pd.radius, (slot) => {
         const tr = slots[slot];
         if (!tr || !accept(tr)) return;
+        stats.candidates++;
         if (tr.cooperativeId !== undefined && pd.det.cooperativeId !== undefined && tr.cooperativeId !== pd.det.cooperativeId) return;
-        // exact disc test before the filter's prediction: the track's horizontal position at the
-        // detection time within its 4-sigma radius plus the detection's radius
+        // Pre-gate on the horizontal plane before the filter's full prediction: the 2×2
+        // horizontal covariance of the predicted track plus the detection's, inflated by
+        // `PREGATE_INFLATION` against linearisation differences, with a looser threshold.
+        // The marginal Mahalanobis distance never exceeds the full one, so this only drops
+        // pairs the gate would refuse.
         const dt = pd.det.t - tr.t;
+        const p = tr.p;
         const de = tr.x[0] + tr.x[3] * dt - pd.ax;
         const dn = tr.x[1] + tr.x[4] * dt - pd.ay;
         const adt = Math.abs(dt);
-        const varH = 0.5 * (tr.p[0] + tr.p[n + 1]) + 0.5 * (tr.p[3 * n + 3] + tr.p[4 * n + 4]) * dt * dt + (options.qHorizontal * adt * adt * adt) / 3;
-        const reach = pd.radius + 4 * Math.sqrt(varH) + 100;
-        if (de * de + dn * dn > reach * reach) return;
+        const qd = (options.qHorizontal * adt * adt * adt) / 3;
+        const dt2 = dt * dt;
+        const sxx = (p[0] + 2 * dt * p[3] + dt2 * p[3 * n + 3] + qd + pd.cxx) * PREGATE_INFLATION + PREGATE_FLOOR;
+        const sxy = (p[1] + dt * (p[4] + p[3 * n + 1]) + dt2 * p[3 * n + 4] + pd.cxy) * PREGATE_INFLATION;
+        const syy = (p[n + 1] + 2 * dt * p[n + 4] + dt2 * p[4 * n + 4] + qd + pd.cyy) * PREGATE_INFLATION + PREGATE_FLOOR;
+        const det2 = sxx * syy - sxy * sxy;
+        if (det2 > 0 && (syy * de * de - 2 * sxy * de * dn + sxx * dn * dn) / det2 > gate) return;
         const hits = hitTimes.get(tr);
         if (hits !== undefined) {
           for (const ht of hits) if (Math.abs(ht - pd.det.t) < options.sameScanWindow) return;
         }
         predictTo(tr, pd.det.t, xs, ps);
+        stats.innovations++;
         if (!innovate(xs, ps, pd.meas, ws)) return;
         if (ws.d2 > gate) return;
+        stats.gated++;
         pairDet.push(i);
         pairTrack.push(slot);
         pairCost.push(ws.d2);
@@ -321,6 +351,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   }
 
   const touched = new Set<Track>();
+  /** Prepared detections, reused from group to group. */
+  const preparedPool: PreparedDetection[] = [];
   /** Times of the detections each track got from the group being processed. */
   const hitTimes = new Map<Track, number[]>();
   const MAX_ROUNDS = 8;
@@ -348,6 +380,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       else hitTimes.set(tr, [pd.det.t]);
       if (tr.status === 'tentative' && tr.hits >= options.confirmHits && tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency)) {
         tr.status = 'confirmed';
+        stats.confirmed++;
         events.push({ type: 'confirmed', t: pd.det.t, trackId: tr.id });
       } else if (tr.status === 'coasting') {
         tr.status = 'confirmed';
@@ -361,7 +394,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   function processGroup(group: Detection[], events: TrackerEvent[]): void {
     const prepared: PreparedDetection[] = [];
     for (const det of group) {
-      const r = prepareDetection(ctx, det);
+      if (preparedPool.length <= prepared.length) preparedPool.push(createPreparedDetection());
+      const r = prepareDetection(ctx, det, preparedPool[prepared.length]);
       if ('reason' in r) events.push({ type: 'rejected', t: det.t, detection: det, reason: r.reason });
       else prepared.push(r);
     }
@@ -417,44 +451,43 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   }
 
   /** Merges confirmed tracks that follow the same target (the younger one is deleted). */
+  const mergeGrid = createSpatialGrid(Math.max(options.mergeDistance, 1));
+  let mergePos = new Float64Array(0);
+  const mergeDead = new Set<Track>();
   function merge(t: number, events: TrackerEvent[]): void {
-    const mature = live.filter(isMature);
-    if (mature.length < 2) return;
-    const cell = Math.max(options.mergeDistance, 1);
-    const buckets = new Map<number, Track[]>();
-    const OFF = 1 << 20;
-    const keyOf = (ix: number, iy: number) => (ix + OFF) * (1 << 21) + (iy + OFF);
-    const pos = new Map<Track, [number, number, number, number]>();
-    for (const tr of mature) {
+    if (live.length < 2) return;
+    if (mergePos.length < slots.length * 4) mergePos = new Float64Array(slots.length * 8);
+    mergeGrid.clear();
+    let mature = 0;
+    for (const tr of live) {
+      if (tr.status === 'tentative') continue;
       const dt = t - tr.t;
-      const e = tr.x[0] + tr.x[3] * dt;
-      const nn = tr.x[1] + tr.x[4] * dt;
-      pos.set(tr, [e, nn, tr.x[3], tr.x[4]]);
-      const k = keyOf(Math.floor(e / cell), Math.floor(nn / cell));
-      let b = buckets.get(k);
-      if (!b) buckets.set(k, (b = []));
-      b.push(tr);
+      const o = tr.slot * 4;
+      mergePos[o] = tr.x[0] + tr.x[3] * dt;
+      mergePos[o + 1] = tr.x[1] + tr.x[4] * dt;
+      mergePos[o + 2] = tr.x[3];
+      mergePos[o + 3] = tr.x[4];
+      mergeGrid.insert(tr.slot, mergePos[o], mergePos[o + 1], 0);
+      mature++;
     }
-    const dead = new Set<Track>();
-    for (const tr of mature) {
-      if (dead.has(tr)) continue;
-      const [e, nn, ve, vn] = pos.get(tr)!;
-      const ix = Math.floor(e / cell);
-      const iy = Math.floor(nn / cell);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          for (const other of buckets.get(keyOf(ix + dx, iy + dy)) ?? []) {
-            if (other === tr || dead.has(other)) continue;
-            const [e2, n2, ve2, vn2] = pos.get(other)!;
-            if (Math.hypot(e - e2, nn - n2) > options.mergeDistance) continue;
-            if (Math.hypot(ve - ve2, vn - vn2) > options.mergeSpeed) continue;
-            if (tr.cooperativeId !== undefined && other.cooperativeId !== undefined && tr.cooperativeId !== other.cooperativeId) continue;
-            // keep the older track (smaller id number): stable ids
-            const younger = Number(tr.id) > Number(other.id) ? tr : other;
-            dead.add(younger);
-          }
-        }
-      }
+    if (mature < 2) return;
+    const dead = mergeDead;
+    dead.clear();
+    for (const tr of live) {
+      if (tr.status === 'tentative' || dead.has(tr)) continue;
+      const o = tr.slot * 4;
+      const e = mergePos[o];
+      const nn = mergePos[o + 1];
+      mergeGrid.query(e, nn, options.mergeDistance, (slot) => {
+        const other = slots[slot];
+        if (!other || other === tr || dead.has(other) || dead.has(tr)) return;
+        const q = slot * 4;
+        if (Math.hypot(e - mergePos[q], nn - mergePos[q + 1]) > options.mergeDistance) return;
+        if (Math.hypot(mergePos[o + 2] - mergePos[q + 2], mergePos[o + 3] - mergePos[q + 3]) > options.mergeSpeed) return;
+        if (tr.cooperativeId !== undefined && other.cooperativeId !== undefined && tr.cooperativeId !== other.cooperativeId) return;
+        // keep the older track (smaller id number): stable ids
+        dead.add(Number(tr.id) > Number(other.id) ? tr : other);
+      });
     }
     if (dead.size === 0) return;
     for (const tr of dead) remove(tr, t, events);
@@ -471,6 +504,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       if (!Number.isFinite(t)) throw new Error(`tracker.step needs a finite time, got ${t}`);
       const events: TrackerEvent[] = [];
       const sorted = detections.slice().sort((a, b) => a.t - b.t);
+      stats.detections += sorted.length;
       for (const d of sorted) {
         if (d.t > t) throw new Error(`tracker.step(t=${t}) got a detection from the future (t=${d.t}, sensor ${d.sensorId})`);
       }
@@ -501,10 +535,11 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         if (tr.status === 'tentative') continue;
         predictTo(tr, t, xs, ps);
         const geo = enuToGeodetic(frame, xs[0], xs[1], xs[2]);
-        const lf = createLocalFrame(frame, geo);
-        rotateToLocal(lf, [xs[3], xs[4], xs[5]], v3);
-        // local horizontal covariance: rows 0,1 of M applied to the position block
-        const m = lf.m;
+        const m = localRotation(frame, geo.latDeg, geo.lonDeg, rot9);
+        v3[0] = m[0] * xs[3] + m[1] * xs[4] + m[2] * xs[5];
+        v3[1] = m[3] * xs[3] + m[4] * xs[4] + m[5] * xs[5];
+        v3[2] = m[6] * xs[3] + m[7] * xs[4] + m[8] * xs[5];
+        // local covariance of the position: rows of M applied to the position block
         let trH = 0;
         let varU = 0;
         for (let r = 0; r < 3; r++) {
@@ -534,6 +569,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     tracks() {
       return live;
     },
+    stats,
   };
   return tracker;
 }
