@@ -1,0 +1,182 @@
+/**
+ * End-to-end tests of `skywarden track`: simulate a scene, write the interchange files, run
+ * the real command in a child process, read its tracks back and score them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scoreTracks, type ScoredPoint } from '@skywarden/core';
+import { parseTrackLine, type DetectionRow } from '@skywarden/formats';
+import { makeRadarScene, type RadarScene } from '@skywarden/sim';
+
+const bin = fileURLToPath(new URL('../bin/skywarden.js', import.meta.url));
+
+function writeScene(scene: { sensors: unknown[]; detections: DetectionRow[] }, lines?: string[]): { dir: string; sensors: string; detections: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-e2e-'));
+  const sensors = join(dir, 'sensors.json');
+  const detections = join(dir, 'detections.ndjson');
+  writeFileSync(sensors, JSON.stringify({ sensors: scene.sensors }));
+  writeFileSync(detections, (lines ?? scene.detections.map((d) => JSON.stringify(d))).join('\n') + '\n');
+  return { dir, sensors, detections };
+}
+
+function runTrackCli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [bin, 'track', ...args], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readTracks(path: string): ScoredPoint[] {
+  const text = readFileSync(path, 'utf8');
+  const out: ScoredPoint[] = [];
+  text.split('\n').forEach((line, i) => {
+    const r = parseTrackLine(line, i + 1);
+    if (r === null) return;
+    assert.ok(r.ok, `tracks line ${i + 1} is not a valid track row: ${r.ok ? '' : r.reason}`);
+    out.push({ t: r.row.t, id: r.row.track, position: { latDeg: r.row.lat, lonDeg: r.row.lon, altM: r.row.alt_m ?? 0 } });
+  });
+  return out;
+}
+
+function truthOf(scene: RadarScene, fromT = -Infinity): ScoredPoint[] {
+  return scene.truth.filter((r) => r.t >= fromT).map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
+}
+
+// Six drones well apart, two rotating radars with modest clutter, and observers reporting
+// rough positions (hundreds of metres off, no altitude) now and then.
+const scene = makeRadarScene({
+  seed: 11,
+  nTargets: 6,
+  durationS: 400,
+  clutterPerScan: 2,
+  nRadars: 2,
+  regionM: 60000,
+  annotate: true,
+  reporters: [{ id: 'observers', kind: 'observer', period: 30, posSd: 300, reportAltitude: false, pd: 0.5 }],
+});
+
+test('track: radar and observer scene is tracked completely and accurately, without false tracks or id switches', () => {
+  const f = writeScene(scene);
+  const out = join(f.dir, 'tracks.ndjson');
+  const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /detections read: \d+/);
+  assert.match(r.stderr, /rejected: 0/);
+  const tracks = readTracks(out);
+  // after a warm-up for confirmation, score every second
+  const t0 = Math.min(...scene.truth.map((x) => x.t));
+  const s = scoreTracks(truthOf(scene, t0 + 30), tracks.filter((x) => x.t >= t0 + 30));
+  assert.equal(s.targetsTracked, 6, 'every target tracked');
+  assert.ok(s.meanMissedTargets < 0.02, `targets missed per second after warm-up: ${s.meanMissedTargets}`);
+  assert.equal(s.idSwitches, 0, 'no id switches');
+  assert.ok(s.meanFalseTracks < 0.02, `false tracks per second: ${s.meanFalseTracks}`);
+  // "near what the sensor noise allows": the median error of the tracks is well below the
+  // median error of a single radar plot (range and cross-range errors at the plot's range)
+  const sensorsById = new Map(scene.sensors.map((x) => [x.id, x]));
+  const plotErrors = scene.detections
+    .filter((d) => d.type === 'range_bearing' && d.sim_target !== null && d.sim_target !== undefined)
+    .map((d) => {
+      const sensor = sensorsById.get(d.sensor)!;
+      const cross = (d.range_m as number) * (((d.bearing_sd_deg ?? sensor.bearing_sd_deg ?? 1) * Math.PI) / 180);
+      return Math.hypot(d.range_sd_m ?? sensor.range_sd_m ?? 30, cross);
+    })
+    .sort((a, b) => a - b);
+  const plotMedian = plotErrors[Math.floor(plotErrors.length / 2)];
+  assert.ok(s.medianError < 0.6 * plotMedian, `median track error ${s.medianError.toFixed(1)} m vs single plot ${plotMedian.toFixed(1)} m`);
+  assert.ok(s.p95Error < 2 * plotMedian, `95th percentile ${s.p95Error.toFixed(1)} m`);
+});
+
+test('track: malformed lines are reported with line numbers, skipped, and change nothing else', () => {
+  const good = scene.detections.slice(0, 1500).map((d) => JSON.stringify(d));
+  const bad = [
+    '{"t": 1, "sensor": ',
+    '[1, 2, 3]',
+    JSON.stringify({ ...scene.detections[10], lat: 91, type: 'position', lon: 127 }),
+    JSON.stringify({ ...scene.detections[11], sensor: 'no-such-sensor' }),
+    JSON.stringify({ ...scene.detections[12], range_m: -5 }),
+    JSON.stringify({ ...scene.detections[13], t: undefined }),
+    '{"t": 1e999, "sensor": "x", "type": "position"}',
+  ];
+  const mixed: string[] = [];
+  const badLineNumbers: number[] = [];
+  good.forEach((l, i) => {
+    mixed.push(l);
+    if (i % 200 === 100 && bad.length > 0) {
+      mixed.push(bad.shift()!);
+      badLineNumbers.push(mixed.length);
+    }
+  });
+  while (bad.length > 0) {
+    mixed.push(bad.shift()!);
+    badLineNumbers.push(mixed.length);
+  }
+  const clean = writeScene(scene, good);
+  const dirty = writeScene(scene, mixed);
+  const outClean = join(clean.dir, 'tracks.ndjson');
+  const outDirty = join(dirty.dir, 'tracks.ndjson');
+  assert.equal(runTrackCli(['--sensors', clean.sensors, '--detections', clean.detections, '--out', outClean]).code, 0);
+  const r = runTrackCli(['--sensors', dirty.sensors, '--detections', dirty.detections, '--out', outDirty]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const n of badLineNumbers) assert.match(r.stderr, new RegExp(`detections\\.ndjson:${n}: `), `line ${n} reported`);
+  assert.match(r.stderr, /latitude|lat/);
+  assert.match(r.stderr, /no-such-sensor/);
+  assert.match(r.stderr, /rejected: 7/);
+  assert.ok(readFileSync(outClean, 'utf8').length > 1000, 'tracks were written');
+  assert.equal(readFileSync(outDirty, 'utf8'), readFileSync(outClean, 'utf8'), 'good lines give the same tracks');
+});
+
+test('track --strict stops at the first bad line with exit code 1', () => {
+  const lines = scene.detections.slice(0, 50).map((d) => JSON.stringify(d));
+  lines.splice(20, 0, 'not json');
+  const f = writeScene(scene, lines);
+  const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 't.ndjson'), '--strict']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /detections\.ndjson:21: /);
+  assert.match(r.stderr, /--strict/);
+});
+
+test('track reads standard input and writes standard output; late lines within the reorder delay give the same tracks', () => {
+  const lines = scene.detections.slice(0, 3000).map((d) => JSON.stringify(d));
+  const f = writeScene(scene, lines);
+  const fromFile = join(f.dir, 'tracks.ndjson');
+  assert.equal(runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', fromFile]).code, 0);
+  // swap neighbours in blocks so that lines arrive up to ~2 s late
+  const shuffled = lines.slice();
+  for (let i = 0; i + 20 < shuffled.length; i += 40) {
+    const block = shuffled.slice(i, i + 20).reverse();
+    shuffled.splice(i, 20, ...block);
+  }
+  const maxLate = (() => {
+    let newest = -Infinity;
+    let late = 0;
+    for (const l of shuffled) {
+      const t = (JSON.parse(l) as { t: number }).t;
+      late = Math.max(late, newest - t);
+      newest = Math.max(newest, t);
+    }
+    return late;
+  })();
+  assert.ok(maxLate > 0.5 && maxLate < 5, `lines arrive up to ${maxLate} s late`);
+  const r = runTrackCli(['--sensors', f.sensors, '--detections', '-', '--out', '-'], shuffled.join('\n') + '\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(fromFile, 'utf8'));
+});
+
+test('track: bad usage and missing files give clear errors', () => {
+  const r1 = runTrackCli(['--sensors', 'x.json']);
+  assert.equal(r1.code, 2);
+  assert.match(r1.stderr, /missing --detections/);
+  const r2 = runTrackCli(['--sensors', '/nonexistent/sensors.json', '--detections', '/nonexistent/d.ndjson', '--out', '-']);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /nonexistent\/sensors\.json/);
+  const r3 = runTrackCli(['--sensors', 'a', '--detections', 'b', '--out', 'c', '--report-every', '0']);
+  assert.equal(r3.code, 2);
+  assert.match(r3.stderr, /--report-every must be a positive number/);
+  const f = writeScene({ sensors: [{ id: 'r', kind: 'radar', lat: 95, lon: 0 }], detections: [] });
+  const r4 = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', '-']);
+  assert.equal(r4.code, 1);
+  assert.match(r4.stderr, /lat/);
+});
