@@ -12,7 +12,7 @@ const sizes = [10, 100, 1000];
 const duration = quick ? 120 : 300;
 const results = [];
 
-function runOnce(scene, detections, sensors) {
+function runOnce(scene, detections) {
   const tracker = createTracker({ origin: scene.origin });
   const rows = [];
   let confirmed = 0;
@@ -40,10 +40,10 @@ for (const n of sizes) {
   }
   const parseSeconds = (performance.now() - tp) / 1000;
   // warm-up run, then the measured run
-  runOnce(scene, detections.slice(0, Math.min(detections.length, 20000)), sensors);
-  global.gc?.();
+  runOnce(scene, detections.slice(0, Math.min(detections.length, 20000)));
+  globalThis.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const run = runOnce(scene, detections, sensors);
+  const run = runOnce(scene, detections);
   const heapAfter = process.memoryUsage().heapUsed;
   // output formatting speed
   const tf = performance.now();

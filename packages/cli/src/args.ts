@@ -3,6 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
 
+/** A failure caused by the user's input or environment (bad file, missing file): reported without a stack, exit code 1. */
+export class CliError extends Error {}
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
 }

@@ -1,5 +1,5 @@
 /** The `skywarden` command line: dispatches to the subcommands. */
-import { numberOption, parse, UsageError } from './args.js';
+import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
 
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`skywarden: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (err instanceof CliError || (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string')) {
       process.stderr.write(`skywarden: ${err.message}\n`);
       return 1;
     }

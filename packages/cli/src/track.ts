@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { createBatchRunner, createTracker, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
 import { formatTrackRow, parseDetectionLine, parseSensorsJson, trackReportToRow } from '@skywarden/formats';
 import { createProgress } from './progress.js';
+import { CliError } from './args.js';
 
 export interface TrackRunOptions {
   sensorsText: string;
@@ -80,7 +81,7 @@ function category(reason: string): string {
 export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const started = performance.now();
   const parsed = parseSensorsJson(o.sensorsText);
-  if (!parsed.ok) throw new Error(`${o.sensorsName}: ${parsed.errors.join('\n')}`);
+  if (!parsed.ok) throw new CliError(`${o.sensorsName}: ${parsed.errors.join('\n')}`);
   for (const w of parsed.warnings) o.log(`${o.sensorsName}: ${w}`);
   const sensors = parsed.sensors;
   const summary: TrackSummary = {
@@ -145,6 +146,11 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
   let bytes = 0;
   const rl = createInterface({ input: o.detections, crlfDelay: Infinity });
+  let inputError: Error | null = null;
+  o.detections.on('error', (err: Error) => {
+    inputError = err;
+    rl.close();
+  });
   let lineNo = 0;
   try {
     for await (const line of rl) {
@@ -184,6 +190,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   } finally {
     rl.close();
   }
+  if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
   if (!summary.aborted && runner) (runner as ReturnType<typeof createBatchRunner>).finish();
   if (pendingOut.length > 0) o.out.write(pendingOut);
   progress?.finish();
@@ -219,8 +226,8 @@ export interface TrackCliArgs {
 export async function trackCommand(a: TrackCliArgs): Promise<number> {
   const sensorsText = readFileSync(a.sensors, 'utf8');
   const fromStdin = a.detections === '-';
-  const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const size = fromStdin ? 0 : statSync(a.detections).size;
+  const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const toStdout = a.out === '-';
   const out = toStdout ? process.stdout : createWriteStream(a.out);
   const summary = await runTrack({
