@@ -49,6 +49,11 @@ interface DetectionBase {
   /** Measurement time, seconds since the Unix epoch. */
   t: number;
   sensorId: string;
+  /** Kind of the sensor (`acoustic`, `radar`, `observer`, ...), when known: acoustic
+   *  detections are corrected for the sound's travel time. */
+  sensorKind?: string;
+  /** The sensor's maximum detection range (m), when known (sensors.json `range_m`). */
+  sensorRange?: number;
   /** Unique detection id, if the source gave one. */
   id?: string;
   /** Position of the sensor at `t` (from the detection for mobile sensors, else from the sensor). */

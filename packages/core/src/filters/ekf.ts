@@ -69,9 +69,9 @@ export function innovate(x: Float64Array, p: Float64Array, meas: Measurement, ws
   measurementResidual(meas, ws.zhat, ws.nu);
   const h = ws.h;
   const pht = ws.pht;
-  // Only range rate depends on velocity: without it H's velocity columns are zero and the
+  // Only range rate and delayed (acoustic) measurements depend on velocity: without them H's velocity columns are zero and the
   // products below need only the position columns.
-  let kMax = 3;
+  let kMax = meas.delay > 0 ? n : 3;
   for (let j = 0; j < m; j++) if (meas.comps[j] === COMP_RANGE_RATE) kMax = n;
   // PHᵀ (n×m)
   for (let i = 0; i < n; i++) {

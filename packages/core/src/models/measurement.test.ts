@@ -41,7 +41,14 @@ test('analytic Jacobians match central differences for every component', () => {
     [-15000, 30000, 1500, -45, 10, -2],
     [25000, 18000, 100, 150, 20, 0],
   ];
-  for (const meas of [m, m2]) {
+  // acoustic: bearing, elevation and position with the sound's travel time
+  const m3 = createMeasurement(sensor);
+  m3.delay = 1 / 343;
+  addComponent(m3, COMP_BEARING, 0, 1);
+  addComponent(m3, COMP_ELEVATION, 0, 1);
+  addComponent(m3, COMP_E, 0, 1);
+  addComponent(m3, COMP_RANGE, 0, 1);
+  for (const meas of [m, m2, m3]) {
     for (const s of states) {
       const x = Float64Array.from(s);
       const z0 = new Float64Array(4);
@@ -95,4 +102,23 @@ test('a target at the sensor makes the range/bearing model report failure', () =
   addComponent(m, COMP_RANGE, 0, 1);
   addComponent(m, COMP_BEARING, 0, 1);
   assert.equal(evaluateMeasurement(m, new Float64Array(6), new Float64Array(4), new Float64Array(24)), false);
+});
+
+test('with a propagation delay the model sees the target where it was when the sound left it', () => {
+  const sensor = createLocalFrame(global, global.origin);
+  const m = createMeasurement(sensor);
+  m.delay = 1 / 343;
+  addComponent(m, COMP_E, 0, 1);
+  addComponent(m, COMP_N, 0, 1);
+  addComponent(m, COMP_RANGE, 0, 1);
+  // target 2.5 km north of the sensor at ground level, flying east at 50 m/s
+  const x = Float64Array.from([0, 2500, 0, 50, 0, 0]);
+  const z = new Float64Array(4);
+  evaluateMeasurement(m, x, z, new Float64Array(24));
+  // emission time τ solves τ = ‖(−50τ, 2500)‖/343, τ = 2500/√(343² − 50²) ≈ 7.37 s: the target was ~368 m west
+  const tau = Math.hypot(z[0], z[1]) / 343;
+  assert.ok(Math.abs(tau - 2500 / Math.sqrt(343 * 343 - 50 * 50)) < 1e-9, `tau ${tau}`);
+  assert.ok(Math.abs(z[0] + 50 * tau) < 1e-6, `east ${z[0]}`);
+  assert.ok(Math.abs(z[1] - 2500) < 1e-6);
+  assert.ok(Math.abs(z[2] - 343 * tau) < 1e-6);
 });

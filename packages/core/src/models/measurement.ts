@@ -41,6 +41,12 @@ export interface Measurement {
   variance: Float64Array;
   /** Local frame the components are expressed in. */
   frame: LocalFrame;
+  /**
+   * 1 / propagation speed (s/m) when the signal travels slowly enough to matter (sound:
+   * 1/343), else 0. The components then describe the target where it was when the signal
+   * left it: d = M·(p − v·τ) + o with τ = ‖d‖·delay, the measurement stamped at arrival.
+   */
+  delay: number;
 }
 
 /** Creates an empty measurement buffer (reuse it: filling allocates nothing). */
@@ -51,6 +57,7 @@ export function createMeasurement(frame: LocalFrame): Measurement {
     z: new Float64Array(MAX_MEAS_DIM),
     variance: new Float64Array(MAX_MEAS_DIM),
     frame,
+    delay: 0,
   };
 }
 
@@ -65,14 +72,17 @@ export function addComponent(m: Measurement, code: number, z: number, sd: number
 }
 
 /** Clears the components of `m` and points it at `frame`. */
-export function resetMeasurement(m: Measurement, frame: LocalFrame): void {
+export function resetMeasurement(m: Measurement, frame: LocalFrame, delay = 0): void {
   m.dim = 0;
   m.frame = frame;
+  m.delay = delay;
 }
 
 const d = new Float64Array(3);
 const vl = new Float64Array(3);
 const gd = new Float64Array(3);
+const w = new Float64Array(3);
+const u = new Float64Array(3);
 const gv = new Float64Array(3);
 
 /**
@@ -89,6 +99,33 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
   d[0] = m[0] * x0 + m[1] * x1 + m[2] * x2 + f.o[0];
   d[1] = m[3] * x0 + m[4] * x1 + m[5] * x2 + f.o[1];
   d[2] = m[6] * x0 + m[7] * x1 + m[8] * x2 + f.o[2];
+  // Propagation delay: the target's position when the signal left it, d = d0 − w·τ with
+  // τ = ‖d‖·delay, solved exactly (a quadratic in τ) for straight motion over τ. The
+  // Jacobian then follows d's implicit dependence on p and v.
+  const k = meas.delay;
+  let tau = 0;
+  let sw = 0; // k / (1 + k·uᵀw), the Sherman-Morrison factor
+  if (k > 0) {
+    w[0] = m[0] * x[3] + m[1] * x[4] + m[2] * x[5];
+    w[1] = m[3] * x[3] + m[4] * x[4] + m[5] * x[5];
+    w[2] = m[6] * x[3] + m[7] * x[4] + m[8] * x[5];
+    // ‖d0 − w·τ‖ = τ/k is a quadratic in τ: (1/k² − w·w)·τ² + 2(d0·w)·τ − d0·d0 = 0
+    const qa = 1 / (k * k) - (w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+    const qb = d[0] * w[0] + d[1] * w[1] + d[2] * w[2];
+    const qc = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    if (!(qa > 0)) return false; // a target as fast as the signal: no solution
+    tau = (-qb + Math.sqrt(qb * qb + qa * qc)) / qa;
+    d[0] -= w[0] * tau;
+    d[1] -= w[1] * tau;
+    d[2] -= w[2] * tau;
+    const r0 = Math.hypot(d[0], d[1], d[2]);
+    if (r0 > 1e-6) {
+      u[0] = d[0] / r0;
+      u[1] = d[1] / r0;
+      u[2] = d[2] / r0;
+      sw = k / (1 + k * (u[0] * w[0] + u[1] * w[1] + u[2] * w[2]));
+    }
+  }
   const de = d[0];
   const dn = d[1];
   const du = d[2];
@@ -97,8 +134,8 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
   const rho = Math.sqrt(rho2);
   const r = Math.sqrt(r2);
   const n = STATE_DIM;
-  for (let k = 0; k < meas.dim; k++) {
-    const code = meas.comps[k];
+  for (let kc = 0; kc < meas.dim; kc++) {
+    const code = meas.comps[kc];
     gd[0] = 0;
     gd[1] = 0;
     gd[2] = 0;
@@ -107,12 +144,12 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
       case COMP_E:
       case COMP_N:
       case COMP_U:
-        zhat[k] = d[code];
+        zhat[kc] = d[code];
         gd[code] = 1;
         break;
       case COMP_RANGE:
         if (!(r > 1e-6)) return false;
-        zhat[k] = r;
+        zhat[kc] = r;
         gd[0] = de / r;
         gd[1] = dn / r;
         gd[2] = du / r;
@@ -121,14 +158,14 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
         if (!(rho > 1e-6)) return false;
         let b = Math.atan2(de, dn);
         if (b < 0) b += 2 * Math.PI;
-        zhat[k] = b;
+        zhat[kc] = b;
         gd[0] = dn / rho2;
         gd[1] = -de / rho2;
         break;
       }
       case COMP_ELEVATION: {
         if (!(rho > 1e-6)) return false;
-        zhat[k] = Math.atan2(du, rho);
+        zhat[kc] = Math.atan2(du, rho);
         const c = du / (r2 * rho);
         gd[0] = -de * c;
         gd[1] = -dn * c;
@@ -144,7 +181,7 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
         vl[1] = m[3] * v0 + m[4] * v1 + m[5] * v2;
         vl[2] = m[6] * v0 + m[7] * v1 + m[8] * v2;
         const rr = (de * vl[0] + dn * vl[1] + du * vl[2]) / r;
-        zhat[k] = rr;
+        zhat[kc] = rr;
         gd[0] = (vl[0] - (rr * de) / r) / r;
         gd[1] = (vl[1] - (rr * dn) / r) / r;
         gd[2] = (vl[2] - (rr * du) / r) / r;
@@ -157,11 +194,21 @@ export function evaluateMeasurement(meas: Measurement, x: Float64Array, zhat: Fl
       default:
         throw new Error(`unknown measurement component code ${code}`);
     }
-    // H row = [gdᵀ·M, gvᵀ·M]
-    const row = k * n;
+    // H row = [gdᵀ·∂d/∂p, gdᵀ·∂d/∂v + gvᵀ·M]; without delay ∂d/∂p = M and ∂d/∂v = 0; with it
+    // ∂d/∂p = A⁻¹M and ∂d/∂v = −τ·A⁻¹M, A = I + k·w·uᵀ, so gdᵀA⁻¹ = gdᵀ − sw·(gdᵀw)·uᵀ.
+    if (sw !== 0) {
+      const gw = sw * (gd[0] * w[0] + gd[1] * w[1] + gd[2] * w[2]);
+      gd[0] -= gw * u[0];
+      gd[1] -= gw * u[1];
+      gd[2] -= gw * u[2];
+    }
+    const row = kc * n;
     for (let j = 0; j < 3; j++) {
-      h[row + j] = gd[0] * m[j] + gd[1] * m[3 + j] + gd[2] * m[6 + j];
-      h[row + 3 + j] = useV ? gv[0] * m[j] + gv[1] * m[3 + j] + gv[2] * m[6 + j] : 0;
+      const hp = gd[0] * m[j] + gd[1] * m[3 + j] + gd[2] * m[6 + j];
+      h[row + j] = hp;
+      let hv = useV ? gv[0] * m[j] + gv[1] * m[3 + j] + gv[2] * m[6 + j] : 0;
+      if (k > 0) hv -= tau * hp;
+      h[row + 3 + j] = hv;
     }
   }
   return true;

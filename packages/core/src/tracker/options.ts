@@ -3,13 +3,25 @@
  */
 import type { GeoPoint } from '../types.js';
 
+export interface MotionMode {
+  qHorizontal: number;
+  qVertical: number;
+  meanDuration: number;
+}
+
 export interface TrackerOptions {
   /** Origin of the tracker's global Cartesian ENU frame (required): pick the centre of the sensor network. */
   origin: GeoPoint;
-  /** Horizontal acceleration noise power spectral density (m²/s³). Default 12: enough to follow turns of a few degrees per second at 50 m/s with a single motion model. */
-  qHorizontal: number;
-  /** Vertical acceleration noise power spectral density (m²/s³). Default 0.05: these targets change altitude slowly. */
-  qVertical: number;
+  /**
+   * Motion models of the interacting multiple model filter (Blom & Bar-Shalom 1988): each a
+   * nearly-constant-velocity model with its own horizontal and vertical acceleration noise
+   * densities (m²/s³) and the mean time (s) a target stays in it. Default: a quiet model for
+   * straight legs (qH 0.5, qV 0.05, 60 s) and a manoeuvre model for turns, climbs and dives
+   * (qH 30, qV 2, 15 s). One mode gives a plain NCV Kalman filter.
+   */
+  motionModes: readonly MotionMode[];
+  /** Initial probabilities of the modes (normalised). Default [0.7, 0.3]. */
+  initialModeProbabilities: readonly number[];
   /** Probability that a true detection falls inside the gate (chi-square quantile per dimension). Default 0.999. */
   gateProbability: number;
   /** Initial velocity one-sigma, horizontal (m/s) for a track started from one detection. Default 80. */
@@ -42,6 +54,20 @@ export interface TrackerOptions {
   mergeSpeed: number;
   /** Two detections of one sensor closer in time than this (s) are taken as one scan: they cannot both update the same track. Default 0.05. */
   sameScanWindow: number;
+  /** Speed of sound (m/s) for the travel-time correction of acoustic detections; 0 turns it off. Default 343 (20 °C). */
+  soundSpeed: number;
+  /** Reach (m) of bearing sensors that state no range, by sensor kind. */
+  bearingReach: Readonly<Record<string, number>>;
+  /** Unassigned bearings wait this long (s) for a bearing from another sensor to cross. Default 10. */
+  bearingInitWindow: number;
+  /** Two bearings must cross at least at this angle (rad) to start a track. Default 10°. */
+  minCrossingAngle: number;
+  /** Unassigned presence detections wait this long (s) for others to localise the target. Default 6. */
+  presenceInitWindow: number;
+  /** Distinct presence sensors hearing at once that start a track. Default 2. */
+  presenceInitSensors: number;
+  /** Highest speed (m/s) of a target, for the time slack of bearing and presence initiation. Default 300. */
+  maxSpeed: number;
   /** Cell size of the spatial index used to pre-filter gating (m). Default 2000. */
   gridCell: number;
   /** Horizontal position one-sigma above which `alt_m` is reported as unobservable (m). Default 600. */
@@ -49,8 +75,11 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
-  qHorizontal: 12,
-  qVertical: 0.05,
+  motionModes: Object.freeze([
+    Object.freeze({ qHorizontal: 0.5, qVertical: 0.05, meanDuration: 60 }),
+    Object.freeze({ qHorizontal: 30, qVertical: 2, meanDuration: 15 }),
+  ]),
+  initialModeProbabilities: Object.freeze([0.7, 0.3]),
   gateProbability: 0.999,
   initVelocitySdH: 80,
   initVelocitySdV: 8,
@@ -66,6 +95,13 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   mergeDistance: 150,
   mergeSpeed: 10,
   sameScanWindow: 0.05,
+  soundSpeed: 343,
+  bearingReach: Object.freeze({ acoustic: 4000, observer: 6000, eo: 15000, rf: 30000, default: 20000 }),
+  bearingInitWindow: 10,
+  minCrossingAngle: (10 * Math.PI) / 180,
+  presenceInitWindow: 6,
+  presenceInitSensors: 2,
+  maxSpeed: 300,
   gridCell: 2000,
   altitudeObservableSd: 600,
 });
@@ -74,7 +110,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
 export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: GeoPoint }): TrackerOptions {
   const r: TrackerOptions = { ...DEFAULT_TRACKER_OPTIONS, ...o };
   const positive: (keyof TrackerOptions)[] = [
-    'qHorizontal', 'qVertical', 'initVelocitySdH', 'initVelocitySdV', 'assumedAltitudeSd', 'tentativeTimeout',
+    'initVelocitySdH', 'bearingInitWindow', 'presenceInitWindow', 'maxSpeed', 'initVelocitySdV', 'assumedAltitudeSd', 'tentativeTimeout',
     'coastAfter', 'deleteAfter', 'maxPositionSd', 'gridCell', 'altitudeObservableSd',
   ];
   for (const k of positive) {
@@ -82,6 +118,17 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`tracker option ${k} must be a positive finite number, got ${String(v)}`);
   }
   if (!(r.gateProbability > 0 && r.gateProbability < 1)) throw new Error(`tracker option gateProbability must be in (0, 1), got ${r.gateProbability}`);
+  if (!Array.isArray(r.motionModes) || r.motionModes.length === 0) throw new Error('tracker option motionModes must list at least one mode');
+  r.motionModes.forEach((m, i) => {
+    for (const k of ['qHorizontal', 'qVertical', 'meanDuration'] as const) {
+      if (!(Number.isFinite(m[k]) && m[k] > 0)) throw new Error(`tracker option motionModes[${i}].${k} must be a positive finite number, got ${String(m[k])}`);
+    }
+  });
+  if (r.initialModeProbabilities.length !== r.motionModes.length || r.initialModeProbabilities.some((p) => !(p >= 0)) || !(r.initialModeProbabilities.reduce((a, b) => a + b, 0) > 0)) {
+    throw new Error(`tracker option initialModeProbabilities must give one non-negative number per motion mode (${r.motionModes.length}), got [${r.initialModeProbabilities.join(', ')}]`);
+  }
+  if (!(r.soundSpeed >= 0)) throw new Error(`tracker option soundSpeed must be >= 0, got ${r.soundSpeed}`);
+  if (!(Number.isInteger(r.presenceInitSensors) && r.presenceInitSensors >= 2)) throw new Error(`tracker option presenceInitSensors must be an integer >= 2, got ${r.presenceInitSensors}`);
   if (!(r.confirmConsistency > 0 && r.confirmConsistency < 1)) throw new Error(`tracker option confirmConsistency must be in (0, 1), got ${r.confirmConsistency}`);
   if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);

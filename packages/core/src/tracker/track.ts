@@ -21,8 +21,14 @@ export interface Track {
   /** Time the track was started and of the last associated detection. */
   readonly firstT: number;
   lastHitT: number;
-  /** Acceleration noise density in the tracker frame (3×3), oriented to the local level at `gAt`. */
-  readonly g: Float64Array;
+  /** Per-mode states (mode j at [6j, 6j+6)) and covariances (at [36j, 36j+36)) of the IMM, and the modes' probabilities. */
+  readonly modeX: Float64Array;
+  readonly modeP: Float64Array;
+  readonly mu: Float64Array;
+  /** Unit horizontal and vertical acceleration noise densities in the tracker frame (3×3 each),
+   *  oriented to the local level at `gAt`: a mode's noise is qH·gH + qV·gV. */
+  readonly gH: Float64Array;
+  readonly gV: Float64Array;
   /** Horizontal position (tracker frame) where `g` was last oriented. */
   gAtE: number;
   gAtN: number;

@@ -8,14 +8,16 @@
  */
 import { solveLap, createLapWorkspace } from '../assign/lap.js';
 import { clusterPairs } from '../assign/clusters.js';
-import { createEnuFrame, enuToGeodetic, type EnuFrame } from '../geo/index.js';
+import { createEnuFrame, enuToGeodetic, geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
+import { symmetrize } from '../linalg/dense.js';
 import { localRotation } from '../models/local-frame.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
 import type { Detection, GeoPoint } from '../types.js';
 import { chiSquareQuantile, resolveTrackerOptions, type TrackerOptions } from './options.js';
-import { createPreparedDetection, prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
+import { createPreparedDetection, prepareDetection, SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PrepareContext, type PreparedDetection } from './prepare.js';
+import { crossRays, discsOverlap, presenceFix, type Disc, type Ray } from './initiate.js';
 import { createSpatialGrid } from './spatial-grid.js';
 import type { Track, TrackStatus } from './track.js';
 
@@ -87,6 +89,11 @@ interface Candidate {
   cost: number;
 }
 
+const LOG_2PI = Math.log(2 * Math.PI);
+/** Speed (m/s) assumed for the motion between detections that start a track together. */
+const TYPICAL_SPEED = 60;
+/** A detection with a cooperative identity updates its track unless this many gates away (a corrupt report). */
+const IDENTITY_GATE_FACTOR = 25;
 /** Inflation of the pre-gate's covariance, and a floor (m²) added to its diagonal. */
 const PREGATE_INFLATION = 2;
 const PREGATE_FLOOR = 50 * 50;
@@ -100,6 +107,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     global: frame,
     assumedAltitude: options.assumedAltitude,
     assumedAltitudeSd: options.assumedAltitudeSd,
+    soundSpeed: options.soundSpeed,
+    bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
   const ws = createEkfWorkspace();
@@ -116,33 +125,179 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0 };
   let time = -Infinity;
 
+  const modes = options.motionModes;
+  const nModes = modes.length;
+  const maxQH = Math.max(...modes.map((m) => m.qHorizontal));
+  const g9 = new Float64Array(9);
+
+  /** Orients the unit noise densities gH, gV to the local level at the track's position. */
   function orientNoise(tr: Track): void {
     const geo = enuToGeodetic(frame, tr.x[0], tr.x[1], tr.x[2]);
     const m = localRotation(frame, geo.latDeg, geo.lonDeg, rot9);
-    const q = [options.qHorizontal, options.qHorizontal, options.qVertical];
-    // G = Mᵀ·diag(q)·M
+    // gH = Mᵀ·diag(1, 1, 0)·M, gV = Mᵀ·diag(0, 0, 1)·M
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
-        let s = 0;
-        for (let k = 0; k < 3; k++) s += m[k * 3 + i] * q[k] * m[k * 3 + j];
-        tr.g[i * 3 + j] = s;
+        tr.gH[i * 3 + j] = m[i] * m[j] + m[3 + i] * m[3 + j];
+        tr.gV[i * 3 + j] = m[6 + i] * m[6 + j];
       }
     }
     tr.gAtE = tr.x[0];
     tr.gAtN = tr.x[1];
   }
 
-  function predictTo(tr: Track, t: number, xOut: Float64Array, pOut: Float64Array): void {
+  /** Noise density of mode j (or, with j = -1, the modes' mixture by their probabilities) into `out`. */
+  function noiseOf(tr: Track, j: number, out: Float64Array): Float64Array {
+    let qh = 0;
+    let qv = 0;
+    if (j >= 0) {
+      qh = modes[j].qHorizontal;
+      qv = modes[j].qVertical;
+    } else {
+      for (let k = 0; k < nModes; k++) {
+        qh += tr.mu[k] * modes[k].qHorizontal;
+        qv += tr.mu[k] * modes[k].qVertical;
+      }
+    }
+    for (let i = 0; i < 9; i++) out[i] = qh * tr.gH[i] + qv * tr.gV[i];
+    return out;
+  }
+
+  function reorientIfMoved(tr: Track): void {
     const dx = tr.x[0] - tr.gAtE;
     const dy = tr.x[1] - tr.gAtN;
     if (dx * dx + dy * dy > 20000 * 20000) orientNoise(tr);
-    predictNcv(tr.x, tr.p, t - tr.t, tr.g, xOut, pOut);
+  }
+
+  /** The combined estimate predicted to `t` with the mixture's noise (gating, reports). */
+  function predictTo(tr: Track, t: number, xOut: Float64Array, pOut: Float64Array): void {
+    reorientIfMoved(tr);
+    predictNcv(tr.x, tr.p, t - tr.t, noiseOf(tr, -1, g9), xOut, pOut);
+  }
+
+  /** Bearing error inflated near the sensor, where a bearing says little (EKF linearisation). */
+  function adaptMeasurement(pd: PreparedDetection, x: Float64Array, p: Float64Array): void {
+    if (pd.shape !== SHAPE_RAY || pd.bearingComp < 0) return;
+    const rho2 = (x[0] - pd.sx) ** 2 + (x[1] - pd.sy) ** 2;
+    const varH = 0.5 * (p[0] + p[n + 1]);
+    pd.meas.variance[pd.bearingComp] = pd.bearingVariance + varH / Math.max(rho2, 1);
+  }
+
+  // IMM scratch
+  const mixX = new Float64Array(nModes * n);
+  const mixP = new Float64Array(nModes * n * n);
+  const logL = new Float64Array(nModes);
+  const cbar = new Float64Array(nModes);
+  const xm = new Float64Array(n);
+  const pm = new Float64Array(n * n);
+
+  /**
+   * Interacting multiple model update (Blom & Bar-Shalom 1988; Bar-Shalom et al. 2001 §11.6.6)
+   * of track `tr` with detection `pd`: mixing with the mode transition probabilities over the
+   * elapsed time, per-mode prediction and EKF update, mode probabilities from the
+   * likelihoods, and the moment-matched combined estimate. Returns the squared Mahalanobis
+   * distance of the most likely mode, or NaN when no mode could use the detection.
+   */
+  function updateTrack(tr: Track, pd: PreparedDetection): number {
+    reorientIfMoved(tr);
+    const dt = pd.det.t - tr.t;
+    const adt = Math.abs(dt);
+    // mixing: π_ij = P(mode j now | mode i before), from the modes' mean durations
+    for (let j = 0; j < nModes; j++) {
+      let c = 0;
+      for (let i = 0; i < nModes; i++) c += transition(i, j, adt) * tr.mu[i];
+      cbar[j] = c;
+    }
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      for (let a = 0; a < n; a++) mixX[xo + a] = 0;
+      for (let i = 0; i < nModes; i++) {
+        const wgt = cbar[j] > 0 ? (transition(i, j, adt) * tr.mu[i]) / cbar[j] : i === j ? 1 : 0;
+        for (let a = 0; a < n; a++) mixX[xo + a] += wgt * tr.modeX[i * n + a];
+      }
+      for (let a = 0; a < n * n; a++) mixP[po + a] = 0;
+      for (let i = 0; i < nModes; i++) {
+        const wgt = cbar[j] > 0 ? (transition(i, j, adt) * tr.mu[i]) / cbar[j] : i === j ? 1 : 0;
+        if (wgt === 0) continue;
+        for (let a = 0; a < n; a++) {
+          const da = tr.modeX[i * n + a] - mixX[xo + a];
+          for (let b = 0; b < n; b++) {
+            const db = tr.modeX[i * n + b] - mixX[xo + b];
+            mixP[po + a * n + b] += wgt * (tr.modeP[i * n * n + a * n + b] + da * db);
+          }
+        }
+      }
+    }
+    // per-mode prediction and update
+    let best = -1;
+    let bestD2 = NaN;
+    let maxLog = -Infinity;
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      for (let a = 0; a < n; a++) xm[a] = mixX[xo + a];
+      for (let a = 0; a < n * n; a++) pm[a] = mixP[po + a];
+      predictNcv(xm, pm, dt, noiseOf(tr, j, g9), xm, pm);
+      adaptMeasurement(pd, xm, pm);
+      if (innovate(xm, pm, pd.meas, ws)) {
+        logL[j] = -0.5 * (ws.d2 + ws.logDetS + ws.dim * LOG_2PI);
+        const d2 = ws.d2;
+        applyUpdate(xm, pm, pd.meas, ws);
+        if (logL[j] + Math.log(cbar[j] || 1e-300) > maxLog) {
+          maxLog = logL[j] + Math.log(cbar[j] || 1e-300);
+          best = j;
+          bestD2 = d2;
+        }
+      } else {
+        logL[j] = -Infinity;
+      }
+      for (let a = 0; a < n; a++) mixX[xo + a] = xm[a];
+      for (let a = 0; a < n * n; a++) mixP[po + a] = pm[a];
+    }
+    if (best < 0) return NaN;
+    let sum = 0;
+    for (let j = 0; j < nModes; j++) {
+      const w = logL[j] === -Infinity || !(cbar[j] > 0) ? 0 : Math.exp(logL[j] + Math.log(cbar[j]) - maxLog);
+      tr.mu[j] = w;
+      sum += w;
+    }
+    for (let j = 0; j < nModes; j++) tr.mu[j] = Math.max(tr.mu[j] / sum, 1e-6);
+    let s2 = 0;
+    for (let j = 0; j < nModes; j++) s2 += tr.mu[j];
+    for (let j = 0; j < nModes; j++) tr.mu[j] /= s2;
+    tr.modeX.set(mixX);
+    tr.modeP.set(mixP);
+    combine(tr);
+    tr.t = pd.det.t;
+    return bestD2;
+  }
+
+  function transition(i: number, j: number, adt: number): number {
+    if (nModes === 1) return 1;
+    const stay = Math.exp(-adt / modes[i].meanDuration);
+    return i === j ? stay : (1 - stay) / (nModes - 1);
+  }
+
+  /** The combined (moment-matched) estimate of the modes into tr.x, tr.p. */
+  function combine(tr: Track): void {
+    tr.x.fill(0);
+    for (let j = 0; j < nModes; j++) for (let a = 0; a < n; a++) tr.x[a] += tr.mu[j] * tr.modeX[j * n + a];
+    tr.p.fill(0);
+    for (let j = 0; j < nModes; j++) {
+      const mu = tr.mu[j];
+      for (let a = 0; a < n; a++) {
+        const da = tr.modeX[j * n + a] - tr.x[a];
+        for (let b = 0; b < n; b++) tr.p[a * n + b] += mu * (tr.modeP[j * n * n + a * n + b] + da * (tr.modeX[j * n + b] - tr.x[b]));
+      }
+    }
+    symmetrize(tr.p, n);
   }
 
   function horizontalSd(p: Float64Array): number {
     return Math.sqrt(0.5 * (p[0] + p[n + 1]));
   }
 
+  /** Starts a tentative track from one detection that localises a target (position, range-bearing). */
   function newTrack(pd: PreparedDetection, events: TrackerEvent[]): void {
     const det = pd.det;
     const x = new Float64Array(n);
@@ -186,39 +341,52 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     const a1 = dl[1] - f.o[1];
     const a2 = dl[2] - f.o[2];
     for (let i = 0; i < 3; i++) x[i] = m[i] * a0 + m[3 + i] * a1 + m[6 + i] * a2;
-    const vh = options.initVelocitySdH * options.initVelocitySdH;
-    const vv = options.initVelocitySdV * options.initVelocitySdV;
     for (let i = 0; i < 3; i++) {
       for (let jx = 0; jx < 3; jx++) {
         let s = 0;
-        let sv = 0;
-        for (let k = 0; k < 3; k++) {
-          for (let l = 0; l < 3; l++) s += m[k * 3 + i] * pl[k * 3 + l] * m[l * 3 + jx];
-          sv += m[k * 3 + i] * (k === 2 ? vv : vh) * m[k * 3 + jx];
-        }
+        for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) s += m[k * 3 + i] * pl[k * 3 + l] * m[l * 3 + jx];
         p[i * n + jx] = s;
-        p[(3 + i) * n + 3 + jx] = sv;
       }
     }
+    initVelocityCovariance(m, p);
+    startTrack(x, p, det.t, det, events);
+  }
+
+  /** Starts a tentative track at state (x, p), time t, from detection `det`. */
+  function startTrack(x: Float64Array, p: Float64Array, t: number, det: Detection, events: TrackerEvent[]): Track {
     const slot = freeSlots.length > 0 ? (freeSlots.pop() as number) : slots.length;
+    const modeX = new Float64Array(nModes * n);
+    const modeP = new Float64Array(nModes * n * n);
+    const mu = new Float64Array(nModes);
+    const mu0 = options.initialModeProbabilities;
+    const muSum = mu0.reduce((a, b) => a + b, 0);
+    for (let j = 0; j < nModes; j++) {
+      modeX.set(x, j * n);
+      modeP.set(p, j * n * n);
+      mu[j] = mu0[j] / muSum;
+    }
     const tr: Track = {
       id: String(nextId++),
       slot,
       x,
       p,
-      t: det.t,
+      t,
       status: 'tentative',
       hits: 1,
       nis: 0,
       nisDof: 0,
-      firstT: det.t,
+      firstT: t,
       lastHitT: det.t,
-      g: new Float64Array(9),
+      modeX,
+      modeP,
+      mu,
+      gH: new Float64Array(9),
+      gV: new Float64Array(9),
       gAtE: 0,
       gAtN: 0,
       sensors: new Map([[det.sensorId, det.t]]),
     };
-    if (det.cooperativeId !== undefined) tr.cooperativeId = det.cooperativeId;
+    if (det.cooperativeId !== undefined) setCooperative(tr, det.cooperativeId);
     orientNoise(tr);
     slots[slot] = tr;
     live.push(tr);
@@ -227,6 +395,146 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     stats.started++;
     events.push({ type: 'created', t: det.t, trackId: tr.id });
     if (tr.status === 'confirmed') events.push({ type: 'confirmed', t: det.t, trackId: tr.id });
+    return tr;
+  }
+
+  interface PooledRay extends Ray {
+    det: Detection;
+    sz: number;
+    delay: number;
+  }
+  interface PooledDisc extends Disc {
+    det: Detection;
+    delay: number;
+  }
+  /** Unassigned bearings and presence detections, waiting for others to localise a target with. */
+  let rayPool: PooledRay[] = [];
+  let discPool: PooledDisc[] = [];
+
+  /** Position (E, N) in the tracker frame at an altitude above the ellipsoid: the tracker's U there. */
+  function upAt(e: number, nn: number, altM: number): number {
+    const g = enuToGeodetic(frame, e, nn, 0);
+    return geodeticToEnu(frame, { latDeg: g.latDeg, lonDeg: g.lonDeg, altM })[2];
+  }
+
+  /** Starts a tentative track at a horizontal fix (x, y, 2×2 covariance) at the assumed altitude, or `up` when known. */
+  function startFromFix(
+    x: number, y: number, cxx: number, cxy: number, cyy: number, up: number | null, upVar: number, t: number, dets: Detection[], events: TrackerEvent[],
+  ): void {
+    const st = new Float64Array(n);
+    const p = new Float64Array(n * n);
+    st[0] = x;
+    st[1] = y;
+    st[2] = up ?? upAt(x, y, options.assumedAltitude);
+    p[0] = cxx;
+    p[1] = cxy;
+    p[n] = cxy;
+    p[n + 1] = cyy;
+    p[2 * n + 2] = up === null ? options.assumedAltitudeSd * options.assumedAltitudeSd : upVar;
+    const g = enuToGeodetic(frame, x, y, st[2]);
+    initVelocityCovariance(localRotation(frame, g.latDeg, g.lonDeg, rot9), p);
+    const tr = startTrack(st, p, t, dets[0], events);
+    for (let i = 1; i < dets.length; i++) {
+      tr.hits++;
+      tr.sensors.set(dets[i].sensorId, dets[i].t);
+      if (dets[i].t > tr.lastHitT) tr.lastHitT = dets[i].t;
+    }
+  }
+
+  /** A bearing no track took: crossed with a waiting bearing from another place, or left to wait. */
+  function initiateFromBearing(pd: PreparedDetection, events: TrackerEvent[]): void {
+    const det = pd.det;
+    const t = det.t;
+    rayPool = rayPool.filter((e) => t - e.det.t <= options.bearingInitWindow && e.det.t - t <= options.bearingInitWindow);
+    const ray: PooledRay = { sx: pd.sx, sy: pd.sy, sz: pd.sz, ux: pd.ux, uy: pd.uy, angleSd: pd.angleSd, reach: pd.reach, det, delay: pd.meas.delay };
+    let best = -1;
+    let bestArea = Infinity;
+    let bestFix: ReturnType<typeof crossRays> = null;
+    for (let i = 0; i < rayPool.length; i++) {
+      const e = rayPool[i];
+      if (e.det.sensorId === det.sensorId || Math.hypot(e.sx - ray.sx, e.sy - ray.sy) < 50) continue;
+      const dtm = Math.abs(t - e.det.t);
+      const fix = crossRays(e, ray, options.minCrossingAngle, (TYPICAL_SPEED * dtm) ** 2);
+      if (!fix) continue;
+      const area = fix.cxx * fix.cyy - fix.cxy * fix.cxy;
+      if (area < bestArea) {
+        bestArea = area;
+        best = i;
+        bestFix = fix;
+      }
+    }
+    if (best < 0 || !bestFix) {
+      rayPool.push(ray);
+      return;
+    }
+    const other = rayPool[best];
+    rayPool.splice(best, 1);
+    // height from a measured elevation, if either bearing has one
+    let up: number | null = null;
+    let upVar = 0;
+    for (const [r, range] of [[other, bestFix.rangeA], [ray, bestFix.rangeB]] as const) {
+      const d = r.det;
+      if (d.type === 'bearing' && d.elevation !== undefined && up === null) {
+        up = r.sz + range * Math.tan(d.elevation);
+        upVar = (range * d.elevationSd) ** 2 + 100 * 100;
+      }
+    }
+    // the sound left the target range/c before each acoustic detection
+    const te = 0.5 * (other.det.t - bestFix.rangeA * other.delay + (t - bestFix.rangeB * ray.delay));
+    startFromFix(bestFix.x, bestFix.y, bestFix.cxx, bestFix.cxy, bestFix.cyy, up, upVar, te, [other.det, det], events);
+  }
+
+  /** A presence detection no track took: with others heard at once nearby it starts a track, else it waits. */
+  function initiateFromPresence(pd: PreparedDetection, events: TrackerEvent[]): void {
+    const det = pd.det;
+    const t = det.t;
+    discPool = discPool.filter((e) => t - e.det.t <= options.presenceInitWindow && e.det.t - t <= options.presenceInitWindow);
+    const disc: PooledDisc = { sx: pd.sx, sy: pd.sy, radius: pd.reach, det, delay: pd.meas.delay };
+    // the latest waiting detection of each other sensor whose disc overlaps this one
+    const latest = new Map<string, number>();
+    for (let i = 0; i < discPool.length; i++) {
+      const e = discPool[i];
+      if (e.det.sensorId === det.sensorId) continue;
+      const slack = TYPICAL_SPEED * Math.abs(t - e.det.t);
+      if (!discsOverlap([e, disc], slack)) continue;
+      const j = latest.get(e.det.sensorId);
+      if (j === undefined || discPool[j].det.t < e.det.t) latest.set(e.det.sensorId, i);
+    }
+    if (latest.size + 1 < options.presenceInitSensors) {
+      discPool.push(disc);
+      return;
+    }
+    const chosen = Array.from(latest.values()).map((i) => discPool[i]);
+    chosen.push(disc);
+    const fix = presenceFix(chosen);
+    const taken = new Set(chosen);
+    discPool = discPool.filter((e) => !taken.has(e));
+    let te = 0;
+    for (const c of chosen) te += c.det.t - (c.radius / 2) * c.delay;
+    te /= chosen.length;
+    startFromFix(fix.x, fix.y, fix.variance, 0, fix.variance, null, 0, te, chosen.map((c) => c.det), events);
+  }
+
+  /** Tracks by cooperative identity (ADS-B address, Remote ID serial). */
+  const byIdentity = new Map<string, Track>();
+  function setCooperative(tr: Track, id: string): void {
+    if (tr.cooperativeId === id) return;
+    if (tr.cooperativeId !== undefined && byIdentity.get(tr.cooperativeId) === tr) byIdentity.delete(tr.cooperativeId);
+    tr.cooperativeId = id;
+    byIdentity.set(id, tr);
+  }
+
+  /** Velocity covariance of a new track (tracker frame), isotropic in the local level of frame `m`. */
+  function initVelocityCovariance(m: Float64Array, p: Float64Array): void {
+    const vh = options.initVelocitySdH * options.initVelocitySdH;
+    const vv = options.initVelocitySdV * options.initVelocitySdV;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let sv = 0;
+        for (let k = 0; k < 3; k++) sv += m[k * 3 + i] * (k === 2 ? vv : vh) * m[k * 3 + j];
+        p[(3 + i) * n + 3 + j] = sv;
+      }
+    }
   }
 
   let stepWindowStart = 0;
@@ -247,6 +555,47 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const pairTrack: number[] = [];
   const pairCost: number[] = [];
 
+  /** Whether track `tr` can be near detection `pd` at its time: cheap horizontal tests by shape. */
+  function preGate(tr: Track, pd: PreparedDetection, gate: number): boolean {
+    const dt = pd.det.t - tr.t;
+    const p = tr.p;
+    const px = tr.x[0] + tr.x[3] * dt;
+    const py = tr.x[1] + tr.x[4] * dt;
+    const adt = Math.abs(dt);
+    const qd = (maxQH * adt * adt * adt) / 3;
+    const dt2 = dt * dt;
+    const vxx = p[0] + 2 * dt * p[3] + dt2 * p[3 * n + 3] + qd;
+    const vxy = p[1] + dt * (p[4] + p[3 * n + 1]) + dt2 * p[3 * n + 4];
+    const vyy = p[n + 1] + 2 * dt * p[n + 4] + dt2 * p[4 * n + 4] + qd;
+    if (pd.shape === SHAPE_POINT) {
+      // Pre-gate on the horizontal plane: the 2×2 horizontal covariance of the predicted track
+      // plus the detection's, inflated against linearisation differences. The marginal
+      // Mahalanobis distance never exceeds the full one, so this only drops pairs the gate
+      // would refuse.
+      const de = px - pd.ax;
+      const dn = py - pd.ay;
+      const sxx = (vxx + pd.cxx) * PREGATE_INFLATION + PREGATE_FLOOR;
+      const sxy = (vxy + pd.cxy) * PREGATE_INFLATION;
+      const syy = (vyy + pd.cyy) * PREGATE_INFLATION + PREGATE_FLOOR;
+      const det2 = sxx * syy - sxy * sxy;
+      return !(det2 > 0 && (syy * de * de - 2 * sxy * de * dn + sxx * dn * dn) / det2 > gate);
+    }
+    // rays and discs: distances with generous margins (the sound's travel time lets an
+    // acoustic sensor hear a target where it was up to reach/343 s ago)
+    const sdH = Math.sqrt(0.5 * (vxx + vyy));
+    const speed = Math.hypot(tr.x[3], tr.x[4]);
+    const slack = 4 * sdH + 200 + (pd.meas.delay > 0 ? speed * pd.reach * pd.meas.delay : 0);
+    const rx = px - pd.sx;
+    const ry = py - pd.sy;
+    const rho = Math.hypot(rx, ry);
+    if (rho > pd.reach + slack) return false;
+    if (pd.shape === SHAPE_DISC) return true;
+    const along = rx * pd.ux + ry * pd.uy;
+    if (along < -slack) return false;
+    const cross = Math.abs(rx * pd.uy - ry * pd.ux);
+    return cross <= 1.5 * Math.sqrt((rho * pd.angleSd) ** 2 * gate) + slack;
+  }
+
   /** Gathers gated (detection, track) pairs for the detections not yet used whose `want` flag is set. */
   function gatherPairs(prepared: PreparedDetection[], used: Uint8Array, want: Uint8Array, accept: (tr: Track) => boolean): void {
     pairDet.length = 0;
@@ -256,34 +605,35 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       if (used[i] || !want[i]) continue;
       const pd = prepared[i];
       const gate = gates[pd.meas.dim];
+      const coop = pd.det.cooperativeId;
+      if (coop !== undefined) {
+        // a cooperative identity names its track: no competition, and a loose gate that only
+        // refuses corrupt reports
+        const tr = byIdentity.get(coop);
+        if (tr) {
+          if (accept(tr) && !scannedAlready(tr, pd)) {
+            predictTo(tr, pd.det.t, xs, ps);
+            stats.innovations++;
+            adaptMeasurement(pd, xs, ps);
+            if (innovate(xs, ps, pd.meas, ws) && ws.d2 <= IDENTITY_GATE_FACTOR * gate) {
+              pairDet.push(i);
+              pairTrack.push(tr.slot);
+              pairCost.push(0);
+            }
+          }
+          continue;
+        }
+      }
       grid.query(pd.ax, pd.ay, pd.radius, (slot) => {
         const tr = slots[slot];
         if (!tr || !accept(tr)) return;
         stats.candidates++;
-        if (tr.cooperativeId !== undefined && pd.det.cooperativeId !== undefined && tr.cooperativeId !== pd.det.cooperativeId) return;
-        // Pre-gate on the horizontal plane before the filter's full prediction: the 2×2
-        // horizontal covariance of the predicted track plus the detection's, inflated by
-        // `PREGATE_INFLATION` against linearisation differences, with a looser threshold.
-        // The marginal Mahalanobis distance never exceeds the full one, so this only drops
-        // pairs the gate would refuse.
-        const dt = pd.det.t - tr.t;
-        const p = tr.p;
-        const de = tr.x[0] + tr.x[3] * dt - pd.ax;
-        const dn = tr.x[1] + tr.x[4] * dt - pd.ay;
-        const adt = Math.abs(dt);
-        const qd = (options.qHorizontal * adt * adt * adt) / 3;
-        const dt2 = dt * dt;
-        const sxx = (p[0] + 2 * dt * p[3] + dt2 * p[3 * n + 3] + qd + pd.cxx) * PREGATE_INFLATION + PREGATE_FLOOR;
-        const sxy = (p[1] + dt * (p[4] + p[3 * n + 1]) + dt2 * p[3 * n + 4] + pd.cxy) * PREGATE_INFLATION;
-        const syy = (p[n + 1] + 2 * dt * p[n + 4] + dt2 * p[4 * n + 4] + qd + pd.cyy) * PREGATE_INFLATION + PREGATE_FLOOR;
-        const det2 = sxx * syy - sxy * sxy;
-        if (det2 > 0 && (syy * de * de - 2 * sxy * de * dn + sxx * dn * dn) / det2 > gate) return;
-        const hits = hitTimes.get(tr);
-        if (hits !== undefined) {
-          for (const ht of hits) if (Math.abs(ht - pd.det.t) < options.sameScanWindow) return;
-        }
+        if (tr.cooperativeId !== undefined && coop !== undefined && tr.cooperativeId !== coop) return;
+        if (!preGate(tr, pd, gate)) return;
+        if (scannedAlready(tr, pd)) return;
         predictTo(tr, pd.det.t, xs, ps);
         stats.innovations++;
+        adaptMeasurement(pd, xs, ps);
         if (!innovate(xs, ps, pd.meas, ws)) return;
         if (ws.d2 > gate) return;
         stats.gated++;
@@ -292,6 +642,14 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         pairCost.push(ws.d2);
       });
     }
+  }
+
+  /** A sensor cannot see one target twice in one scan: refuses a second detection within `sameScanWindow`. */
+  function scannedAlready(tr: Track, pd: PreparedDetection): boolean {
+    const hits = hitTimes.get(tr);
+    if (hits === undefined) return false;
+    for (const ht of hits) if (Math.abs(ht - pd.det.t) < options.sameScanWindow) return true;
+    return false;
   }
 
   /** Solves the assignment of the gathered pairs; returns chosen (det, slot) pairs. */
@@ -363,17 +721,15 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       const tr = slots[c.track];
       const pd = prepared[c.det];
       if (!tr) continue;
-      predictTo(tr, pd.det.t, tr.x, tr.p);
-      tr.t = pd.det.t;
-      if (!innovate(tr.x, tr.p, pd.meas, ws)) continue;
-      tr.nis += ws.d2;
-      tr.nisDof += ws.dim;
-      applyUpdate(tr.x, tr.p, pd.meas, ws);
+      const d2 = updateTrack(tr, pd);
+      if (Number.isNaN(d2)) continue;
+      tr.nis += d2;
+      tr.nisDof += pd.meas.dim;
       used[c.det] = 1;
       tr.hits++;
       if (pd.det.t > tr.lastHitT) tr.lastHitT = pd.det.t;
       tr.sensors.set(pd.det.sensorId, pd.det.t);
-      if (pd.det.cooperativeId !== undefined) tr.cooperativeId = pd.det.cooperativeId;
+      if (pd.det.cooperativeId !== undefined) setCooperative(tr, pd.det.cooperativeId);
       touched.add(tr);
       const ht = hitTimes.get(tr);
       if (ht) ht.push(pd.det.t);
@@ -419,10 +775,17 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         for (let k = 0; k < pairDet.length; k++) if (!used[pairDet[k]]) want[pairDet[k]] = 1;
       }
     }
-    for (let i = 0; i < prepared.length; i++) if (!used[i]) newTrack(prepared[i], events);
+    for (let i = 0; i < prepared.length; i++) {
+      if (used[i]) continue;
+      const pd = prepared[i];
+      if (pd.shape === SHAPE_POINT) newTrack(pd, events);
+      else if (pd.shape === SHAPE_RAY) initiateFromBearing(pd, events);
+      else initiateFromPresence(pd, events);
+    }
   }
 
   function remove(tr: Track, t: number, events: TrackerEvent[]): void {
+    if (tr.cooperativeId !== undefined && byIdentity.get(tr.cooperativeId) === tr) byIdentity.delete(tr.cooperativeId);
     slots[tr.slot] = undefined;
     freeSlots.push(tr.slot);
     if (tr.status !== 'tentative') events.push({ type: 'deleted', t, trackId: tr.id });
@@ -486,7 +849,15 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         if (Math.hypot(mergePos[o + 2] - mergePos[q + 2], mergePos[o + 3] - mergePos[q + 3]) > options.mergeSpeed) return;
         if (tr.cooperativeId !== undefined && other.cooperativeId !== undefined && tr.cooperativeId !== other.cooperativeId) return;
         // keep the older track (smaller id number): stable ids
-        dead.add(Number(tr.id) > Number(other.id) ? tr : other);
+        const younger = Number(tr.id) > Number(other.id) ? tr : other;
+        const older = younger === tr ? other : tr;
+        if (older.cooperativeId === undefined && younger.cooperativeId !== undefined) {
+          const id = younger.cooperativeId;
+          byIdentity.delete(id);
+          younger.cooperativeId = undefined;
+          setCooperative(older, id);
+        }
+        dead.add(younger);
       });
     }
     if (dead.size === 0) return;
