@@ -15,6 +15,7 @@ import type { DetectionRow, SensorRow } from '@skywarden/formats';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 import type { Trajectory } from './trajectory.js';
 import { ecefToEnuVector, enuBasis, enuToEcefVector, meridianRadius, primeVerticalRadius } from './local-basis.js';
+import { bearingDeg, byT, check, numberRows, wrapLonDeg } from './row-util.js';
 
 /** Mean Earth radius (m) used by the radar-horizon test. */
 const EARTH_RADIUS = 6371000;
@@ -49,6 +50,12 @@ export interface RadarModel {
    * Heights are altitudes above the ellipsoid (there is no terrain).
    */
   horizon?: 'radio' | 'geometric' | 'none';
+  /**
+   * Masking angle (degrees): targets whose geometric look elevation from the radar is below
+   * this are hidden (terrain, buildings and trees around the site screen the lowest beam).
+   * Default none. Applied on top of `horizon`.
+   */
+  maskElevationDeg?: number;
   /** Clutter elevations are uniform in [0, this] degrees; default 2. */
   clutterElevationMaxDeg?: number;
 }
@@ -103,21 +110,6 @@ export interface SensorSimOptions {
   annotate?: boolean;
 }
 
-function check(cond: boolean, msg: string): void {
-  if (!cond) throw new RangeError(msg);
-}
-
-/** Wraps radians into degrees in [0, 360), guarding against 360 produced by rounding. */
-function bearingDeg(rad: number): number {
-  const d = radToDeg(wrapTwoPi(rad));
-  return d >= 360 || d < 0 ? 0 : d;
-}
-
-/** Wraps a longitude (degrees) into [-180, 180); values already in range are unchanged. */
-function wrapLonDeg(d: number): number {
-  return d >= -180 && d < 180 ? d : ((((d + 180) % 360) + 360) % 360) - 180;
-}
-
 /** The sensors.json row of a radar. */
 export function radarSensorRow(r: RadarModel): SensorRow {
   return {
@@ -162,14 +154,11 @@ function validateRadar(r: RadarModel): void {
   check(r.clutterPerScan >= 0 && Number.isFinite(r.clutterPerScan), `${p}: clutterPerScan must be >= 0, got ${r.clutterPerScan}`);
   check(r.rangeRateSd === undefined || r.rangeRateSd >= 0, `${p}: rangeRateSd must be >= 0, got ${r.rangeRateSd}`);
   check(r.scanOffset === undefined || Number.isFinite(r.scanOffset), `${p}: scanOffset must be finite, got ${r.scanOffset}`);
+  check(
+    r.maskElevationDeg === undefined || (r.maskElevationDeg >= -90 && r.maskElevationDeg <= 90),
+    `${p}: maskElevationDeg must be within [-90, 90], got ${r.maskElevationDeg}`,
+  );
 }
-
-/** Assigns ids `<sensor>-<n>` (n from 1) in time order; `list` must already be sorted by t. */
-function numberRows(sensorId: string, list: SimDetection[]): void {
-  for (let i = 0; i < list.length; i++) list[i].row.id = `${sensorId}-${i + 1}`;
-}
-
-const byT = (a: SimDetection, b: SimDetection): number => a.row.t - b.row.t;
 
 /**
  * Simulates a rotating radar over the given trajectories.
@@ -178,7 +167,8 @@ const byT = (a: SimDetection, b: SimDetection): number => a.row.t - b.row.t;
  * clockwise at a constant rate, so a target at bearing β is illuminated at
  * `scanStart + β/(2π)·scanPeriod`; that time is found by fixed-point iteration on the moving
  * target's bearing. A target is detected with probability `pd` if, at that time, it exists, its
- * slant range is within `rangeMax` and it is above the horizon. Clutter: a Poisson number of
+ * slant range is within `rangeMax`, it is above the horizon and above the masking angle
+ * (`maskElevationDeg`, when set). Clutter: a Poisson number of
  * plots per scan, uniform in area over the disc of radius `rangeMax`, each stamped with the
  * time the beam passes its bearing.
  */
@@ -200,6 +190,7 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
   const eSd = radar.elevationSdDeg * DEG;
   const rrSd = radar.rangeRateSd;
   const clutterElMax = (radar.clutterElevationMaxDeg ?? 2) * DEG;
+  const maskEl = radar.maskElevationDeg === undefined ? -Infinity : radar.maskElevationDeg * DEG;
   const enu = new Float64Array(3);
   const tmp3 = new Float64Array(3);
   const vRad = new Float64Array(3);
@@ -248,6 +239,7 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
       if (!converged || s === null || t < t0 || t > t1) continue;
       const look = enuToLook(enu[0], enu[1], enu[2]);
       if (look.range > radar.rangeMax) continue;
+      if (look.elevation < maskEl) continue;
       if (horizon !== 'none') {
         const targetHorizon = Math.sqrt(2 * kEarth * EARTH_RADIUS * Math.max(s.position.altM, 0));
         if (Math.hypot(enu[0], enu[1]) > radarHorizon + targetHorizon) continue;
