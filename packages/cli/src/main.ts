@@ -2,12 +2,15 @@
 import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
+import { scoreCommand } from './score.js';
 
 const USAGE = `usage: skywarden <command> [options]
 
 commands:
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
           fuse detections (spec/interchange.md) into tracks
+  score   --truth FILE --tracks FILE [--json]
+          score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a small raid, track it and print a summary
   help    this text
@@ -49,6 +52,12 @@ export async function main(argv: string[]): Promise<number> {
           reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0, 'a number of seconds >= 0'),
           strict: Boolean(values.strict),
         });
+      }
+      case 'score': {
+        const usage = 'usage: skywarden score --truth FILE --tracks FILE [--json]';
+        const { values } = parse(rest, { truth: { type: 'string' }, tracks: { type: 'string' }, json: { type: 'boolean' } }, usage);
+        for (const k of ['truth', 'tracks'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${usage}`);
+        return await scoreCommand({ truth: values.truth as string, tracks: values.tracks as string, json: Boolean(values.json) });
       }
       case 'demo': {
         const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, USAGE);

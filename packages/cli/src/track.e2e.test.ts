@@ -180,3 +180,25 @@ test('track: bad usage and missing files give clear errors', () => {
   assert.equal(r4.code, 1);
   assert.match(r4.stderr, /lat/);
 });
+
+test('score: the command scores the tracks of a run like the library does, and names bad lines', () => {
+  const f = writeScene(scene);
+  const out = join(f.dir, 'tracks.ndjson');
+  assert.equal(runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]).code, 0);
+  const truthPath = join(f.dir, 'truth.ndjson');
+  writeFileSync(truthPath, scene.truth.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const r = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', out, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as Record<string, number>;
+  const want = scoreTracks(truthOf(scene), readTracks(out));
+  assert.ok(Math.abs(got.gospa_m - want.gospa) < 1e-6, `${got.gospa_m} vs ${want.gospa}`);
+  assert.equal(got.id_switches, want.idSwitches);
+  assert.equal(got.targets_tracked, 6);
+  assert.equal(got.times, want.times);
+  const table = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', out], { encoding: 'utf8' });
+  assert.match(table.stdout, /mean GOSPA \(c=2000 m, p=2\)\s+\d+\.\d m/);
+  writeFileSync(truthPath, JSON.stringify(scene.truth[0]) + '\n{"t": 5, "id": "x", "lat": 100, "lon": 0, "alt_m": 0}\n');
+  const bad = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', out], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /truth\.ndjson:2: .*lat/);
+});

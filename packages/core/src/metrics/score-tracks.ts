@@ -28,7 +28,8 @@ export interface TrackScore {
   meanFalseTracks: number;
   /** Root mean square horizontal error over assigned pairs (m). */
   rmsError: number;
-  /** Median and 95th percentile of the assigned pairs' horizontal error (m). */
+  /** Median and 95th percentile of the assigned pairs' horizontal error (m): exact when the
+   *  errors are kept, else the middle of their 1 m histogram bin. */
   medianError: number;
   p95Error: number;
   /** Sum over targets of track id changes. */
@@ -38,8 +39,10 @@ export interface TrackScore {
   targets: number;
   /** Per time: t and GOSPA, for plots. */
   series: { t: number; gospa: number; localisation: number; missed: number; false: number }[];
-  /** All assigned pair errors (m), for histograms. */
+  /** All assigned pair errors (m), when kept (`scoreTracks` keeps them). */
   errors: number[];
+  /** Count of assigned pairs per 1 m error bin, 0 .. c (the last bin holds c and beyond). */
+  errorHistogram: Float64Array;
 }
 
 /** Metres per degree of latitude, roughly (only used to screen far pairs). */
@@ -55,17 +58,17 @@ function groupByTime(points: readonly ScoredPoint[]): Map<number, ScoredPoint[]>
   return m;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
-  return sorted[i];
+/**
+ * Incremental scorer: feed it the truth and the track rows of one time after another (any
+ * time order), then read the result. Memory stays bounded: per-target state and a histogram
+ * of errors (1 m bins up to c), not the rows.
+ */
+export interface TrackScorer {
+  addTime(t: number, truth: readonly ScoredPoint[], tracks: readonly ScoredPoint[]): void;
+  result(): TrackScore;
 }
 
-/** Scores tracks against truth. Track rows are matched to truth rows of the same time `t`. */
-export function scoreTracks(truth: readonly ScoredPoint[], tracks: readonly ScoredPoint[], c = 2000, p = 2): TrackScore {
-  const truthAt = groupByTime(truth);
-  const tracksAt = groupByTime(tracks);
-  const times = Array.from(truthAt.keys()).sort((a, b) => a - b);
+export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackScorer {
   const lastTrackOf = new Map<string, string>();
   const tracked = new Set<string>();
   const targets = new Set<string>();
@@ -76,64 +79,99 @@ export function scoreTracks(truth: readonly ScoredPoint[], tracks: readonly Scor
   let sumF = 0;
   let sumNM = 0;
   let sumNF = 0;
+  let times = 0;
+  let nErr = 0;
+  let sumErr2 = 0;
+  const hist = new Float64Array(Math.ceil(c) + 1);
   const errors: number[] = [];
   const series: TrackScore['series'] = [];
-  for (const t of times) {
-    const tr = truthAt.get(t) ?? [];
-    const es = tracksAt.get(t) ?? [];
-    for (const x of tr) targets.add(x.id);
-    const dist = new Float64Array(tr.length * es.length);
-    for (let i = 0; i < tr.length; i++) {
-      const a = tr[i].position;
-      const kx = Math.cos((a.latDeg * Math.PI) / 180) * M_PER_DEG;
-      for (let j = 0; j < es.length; j++) {
-        const b = es[j].position;
-        // a quick equirectangular distance (good to well under 1% at these scales) screens out
-        // pairs far beyond c, whose exact value cannot matter; the rest get the geodesic
-        let dl = b.lonDeg - a.lonDeg;
-        if (dl > 180) dl -= 360;
-        else if (dl < -180) dl += 360;
-        const approx = Math.hypot(dl * kx, (b.latDeg - a.latDeg) * M_PER_DEG);
-        dist[i * es.length + j] = approx > 2 * c ? approx : horizontalDistance(a, b);
-      }
-    }
-    const g = gospa(dist, tr.length, es.length, c, p);
-    sumG += g.gospa;
-    sumL += g.localisation;
-    sumM += g.missed;
-    sumF += g.false;
-    sumNM += g.nMissed;
-    sumNF += g.nFalse;
-    series.push({ t, gospa: g.gospa, localisation: g.localisation, missed: g.missed, false: g.false });
-    for (let i = 0; i < tr.length; i++) {
-      const j = g.assignment[i];
-      if (j < 0) continue;
-      errors.push(dist[i * es.length + j]);
-      const target = tr[i].id;
-      tracked.add(target);
-      const prev = lastTrackOf.get(target);
-      if (prev !== undefined && prev !== es[j].id) idSwitches++;
-      lastTrackOf.set(target, es[j].id);
-    }
-  }
-  const n = Math.max(times.length, 1);
-  const sorted = errors.slice().sort((a, b) => a - b);
-  const rms = errors.length > 0 ? Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length) : NaN;
   return {
-    times: times.length,
-    gospa: sumG / n,
-    localisation: sumL / n,
-    missed: sumM / n,
-    false: sumF / n,
-    meanMissedTargets: sumNM / n,
-    meanFalseTracks: sumNF / n,
-    rmsError: rms,
-    medianError: quantile(sorted, 0.5),
-    p95Error: quantile(sorted, 0.95),
-    idSwitches,
-    targetsTracked: tracked.size,
-    targets: targets.size,
-    series,
-    errors,
+    addTime(t, tr, es) {
+      times++;
+      for (const x of tr) targets.add(x.id);
+      const dist = new Float64Array(tr.length * es.length);
+      for (let i = 0; i < tr.length; i++) {
+        const a = tr[i].position;
+        const kx = Math.cos((a.latDeg * Math.PI) / 180) * M_PER_DEG;
+        for (let j = 0; j < es.length; j++) {
+          const b = es[j].position;
+          // a quick equirectangular distance (good to well under 1% at these scales) screens out
+          // pairs far beyond c, whose exact value cannot matter; the rest get the geodesic
+          let dl = b.lonDeg - a.lonDeg;
+          if (dl > 180) dl -= 360;
+          else if (dl < -180) dl += 360;
+          const approx = Math.hypot(dl * kx, (b.latDeg - a.latDeg) * M_PER_DEG);
+          dist[i * es.length + j] = approx > 2 * c ? approx : horizontalDistance(a, b);
+        }
+      }
+      const g = gospa(dist, tr.length, es.length, c, p);
+      sumG += g.gospa;
+      sumL += g.localisation;
+      sumM += g.missed;
+      sumF += g.false;
+      sumNM += g.nMissed;
+      sumNF += g.nFalse;
+      series.push({ t, gospa: g.gospa, localisation: g.localisation, missed: g.missed, false: g.false });
+      for (let i = 0; i < tr.length; i++) {
+        const j = g.assignment[i];
+        if (j < 0) continue;
+        const e = dist[i * es.length + j];
+        nErr++;
+        sumErr2 += e * e;
+        hist[Math.min(hist.length - 1, Math.floor(e))]++;
+        if (keepErrors) errors.push(e);
+        const target = tr[i].id;
+        tracked.add(target);
+        const prev = lastTrackOf.get(target);
+        if (prev !== undefined && prev !== es[j].id) idSwitches++;
+        lastTrackOf.set(target, es[j].id);
+      }
+    },
+    result() {
+      const n = Math.max(times, 1);
+      const sorted = keepErrors ? errors.slice().sort((a, b) => a - b) : null;
+      const quantile = (q: number): number => {
+        if (nErr === 0) return NaN;
+        if (sorted) return sorted[Math.min(nErr - 1, Math.max(0, Math.round(q * (nErr - 1))))];
+        const want = q * (nErr - 1);
+        let acc = 0;
+        for (let b = 0; b < hist.length; b++) {
+          acc += hist[b];
+          if (acc > want) return b + 0.5;
+        }
+        return hist.length - 0.5;
+      };
+      series.sort((a, b) => a.t - b.t);
+      return {
+        times,
+        gospa: sumG / n,
+        localisation: sumL / n,
+        missed: sumM / n,
+        false: sumF / n,
+        meanMissedTargets: sumNM / n,
+        meanFalseTracks: sumNF / n,
+        rmsError: nErr > 0 ? Math.sqrt(sumErr2 / nErr) : NaN,
+        medianError: quantile(0.5),
+        p95Error: quantile(0.95),
+        idSwitches,
+        targetsTracked: tracked.size,
+        targets: targets.size,
+        series,
+        errors,
+        errorHistogram: hist,
+      };
+    },
   };
+}
+
+/**
+ * Scores tracks against truth (spec/interchange.md, Scoring). Track rows are matched to the
+ * truth rows of the same time `t`; times are taken in ascending order.
+ */
+export function scoreTracks(truth: readonly ScoredPoint[], tracks: readonly ScoredPoint[], c = 2000, p = 2): TrackScore {
+  const truthAt = groupByTime(truth);
+  const tracksAt = groupByTime(tracks);
+  const scorer = createTrackScorer(c, p, true);
+  for (const t of Array.from(truthAt.keys()).sort((a, b) => a - b)) scorer.addTime(t, truthAt.get(t) ?? [], tracksAt.get(t) ?? []);
+  return scorer.result();
 }
