@@ -9,7 +9,7 @@ const USAGE = `usage: skywarden <command> [options]
 commands:
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
           fuse detections (spec/interchange.md) into tracks
-  score   --truth FILE --tracks FILE [--json]
+  score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a small raid, track it and print a summary
@@ -54,10 +54,20 @@ export async function main(argv: string[]): Promise<number> {
         });
       }
       case 'score': {
-        const usage = 'usage: skywarden score --truth FILE --tracks FILE [--json]';
-        const { values } = parse(rest, { truth: { type: 'string' }, tracks: { type: 'string' }, json: { type: 'boolean' } }, usage);
+        const usage = 'usage: skywarden score --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]';
+        const { values } = parse(
+          rest,
+          { truth: { type: 'string' }, tracks: { type: 'string' }, zones: { type: 'string' }, alerts: { type: 'string' }, json: { type: 'boolean' } },
+          usage,
+        );
         for (const k of ['truth', 'tracks'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${usage}`);
-        return await scoreCommand({ truth: values.truth as string, tracks: values.tracks as string, json: Boolean(values.json) });
+        return await scoreCommand({
+          truth: values.truth as string,
+          tracks: values.tracks as string,
+          zones: values.zones as string | undefined,
+          alerts: values.alerts as string | undefined,
+          json: Boolean(values.json),
+        });
       }
       case 'demo': {
         const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, USAGE);

@@ -1,14 +1,15 @@
 /**
- * `skywarden score --truth FILE --tracks FILE [--json]`: the track metrics of the spec's
- * Scoring section (GOSPA with c = 2000 m, p = 2, alpha = 2 and its parts, id switches,
- * targets ever tracked). Both files are streamed in time order (as the spec writes them):
+ * `skywarden score --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]`: the
+ * metrics of the spec's Scoring section (GOSPA with c = 2000 m, p = 2, alpha = 2 and its
+ * parts, id switches, targets ever tracked; with zones and alerts: warning coverage, lead
+ * times, false alert episodes, alert zone-hours). Both files are streamed in time order (as the spec writes them):
  * memory stays flat however long they are.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createTrackScorer, type ScoredPoint, type TrackScore } from '@skywarden/core';
-import { parseTrackLine, parseTruthLine } from '@skywarden/formats';
-import { CliError } from './args.js';
+import { createTrackScorer, createWarningScorer, type AlertChange, type ScoredPoint, type TrackScore, type WarningScorer } from '@skywarden/core';
+import { parseAlertLine, parseTrackLine, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
+import { CliError, UsageError } from './args.js';
 
 interface Timed {
   t: number;
@@ -33,7 +34,7 @@ async function* rows(path: string, parse: (line: string, n: number) => Timed | n
 
 const sameTime = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
-export async function scoreFiles(truthPath: string, tracksPath: string): Promise<TrackScore> {
+export async function scoreFiles(truthPath: string, tracksPath: string, warnings?: WarningScorer): Promise<TrackScore> {
   const truth = rows(truthPath, (line, n) => {
     const r = parseTruthLine(line, n);
     if (r === null) return null;
@@ -63,6 +64,7 @@ export async function scoreFiles(truthPath: string, tracksPath: string): Promise
       nextTrack = await tracks.next();
     }
     scorer.addTime(t, tr, es);
+    warnings?.addTruth(t, tr);
   }
   return scorer.result();
 }
@@ -85,9 +87,47 @@ export function scoreSummary(s: TrackScore): Record<string, number> {
   };
 }
 
-export async function scoreCommand(a: { truth: string; tracks: string; json: boolean }): Promise<number> {
-  const s = await scoreFiles(a.truth, a.tracks);
-  const summary = scoreSummary(s);
+/** Reads alerts.ndjson whole (one row per change of a zone's state: small). */
+async function readAlerts(path: string, zoneIds: Set<string>): Promise<AlertChange[]> {
+  const out: AlertChange[] = [];
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    const r = parseAlertLine(line, n);
+    if (r === null) continue;
+    if (!r.ok) throw new CliError(`${path}:${n}: ${r.reason}`);
+    if (!zoneIds.has(r.row.zone)) throw new CliError(`${path}:${n}: zone ${JSON.stringify(r.row.zone)} is not in the zones file`);
+    out.push({ t: r.row.t, zone: r.row.zone, state: r.row.state });
+  }
+  return out;
+}
+
+export async function scoreCommand(a: { truth: string; tracks: string; zones?: string; alerts?: string; json: boolean }): Promise<number> {
+  if ((a.zones === undefined) !== (a.alerts === undefined)) throw new UsageError('--zones and --alerts go together');
+  let warn: WarningScorer | undefined;
+  let alertRows: AlertChange[] = [];
+  if (a.zones !== undefined && a.alerts !== undefined) {
+    const z = parseZonesGeoJson(readFileSync(a.zones, 'utf8'));
+    if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);
+    warn = createWarningScorer(z.zones);
+    alertRows = await readAlerts(a.alerts, new Set(z.zones.map((x) => x.id)));
+  }
+  const s = await scoreFiles(a.truth, a.tracks, warn);
+  const w = warn?.result(alertRows);
+  const summary: Record<string, number> = scoreSummary(s);
+  if (w) {
+    Object.assign(summary, {
+      zone_entries: w.entries,
+      zone_entries_warned: w.warned,
+      warning_coverage: w.coverage,
+      median_lead_s: w.medianLeadS,
+      p10_lead_s: w.p10LeadS,
+      alert_episodes: w.episodes,
+      false_alert_episodes: w.falseEpisodes,
+      alert_zone_hours: w.alertZoneHours,
+    });
+  }
   if (a.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {
@@ -101,8 +141,16 @@ export async function scoreCommand(a: { truth: string; tracks: string; json: boo
       ['id switches', String(s.idSwitches)],
       ['targets ever tracked', `${s.targetsTracked} of ${s.targets}`],
     ];
-    const w = Math.max(...rowsOut.map((r) => r[0].length));
-    for (const [k, v] of rowsOut) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+    if (w) {
+      rowsOut.push(
+        ['zone entries warned', `${w.warned} of ${w.entries} (${(100 * w.coverage).toFixed(1)}%)`],
+        ['lead time median / 10th percentile', `${w.medianLeadS.toFixed(0)} / ${w.p10LeadS.toFixed(0)} s`],
+        ['alert episodes (false)', `${w.episodes} (${w.falseEpisodes})`],
+        ['alert zone-hours', w.alertZoneHours.toFixed(2)],
+      );
+    }
+    const width = Math.max(...rowsOut.map((r) => r[0].length));
+    for (const [k, v] of rowsOut) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   }
   return 0;
 }

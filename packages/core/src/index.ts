@@ -16,3 +16,4 @@ export * from './tracker/prepare.js';
 export * from './tracker/tracker.js';
 export * from './tracker/batch-runner.js';
 export * from "./metrics/score-tracks.js";
+export * from "./metrics/warnings.js";

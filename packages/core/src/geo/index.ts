@@ -5,3 +5,4 @@ export * from './ecef.js';
 export * from './enu.js';
 export * from './look.js';
 export * from './distance.js';
+export * from './polygon.js';

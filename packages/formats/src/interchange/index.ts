@@ -9,3 +9,5 @@ export * from './sensors.js';
 export * from './detections.js';
 export * from './tracks.js';
 export * from './report-row.js';
+export * from './zones.js';
+export * from './alerts.js';

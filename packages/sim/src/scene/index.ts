@@ -1,5 +1,10 @@
 /** The seeded scene simulator: random streams, trajectories, sensor models and scenes. */
 export * from './rng.js';
 export * from './trajectory.js';
+export * from './routes.js';
 export * from './sensors.js';
+export * from './class-hints.js';
+export * from './sensors-acoustic.js';
+export * from './sensors-observer.js';
 export * from './scene.js';
+export * from './scene-mixed.js';

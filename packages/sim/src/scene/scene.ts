@@ -3,9 +3,11 @@
  * detections, truth), for tests and benchmarks of the tracker. Deterministic for a seed.
  *
  * `simulateScene` takes fully specified targets and sensors; `makeRadarScene` builds a
- * ready-made raid of piston one-way-attack drones under 1-4 radars. A fuller scenario
- * simulator (YAML scenarios, more sensor kinds) can build on the same pieces: trajectories
- * (trajectory.ts), sensor models (sensors.ts) and derived random streams (rng.ts).
+ * ready-made raid of piston one-way-attack drones under 1-4 radars, and `makeMixedScene`
+ * (scene-mixed.ts) a raid over a microphone network with phone observers, a radar and
+ * cooperative air traffic. A fuller scenario simulator (YAML scenarios) can build on the same
+ * pieces: trajectories (trajectory.ts, routes.ts), sensor models (sensors.ts,
+ * sensors-acoustic.ts, sensors-observer.ts) and derived random streams (rng.ts).
  */
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow, SensorRow, TruthRow } from '@skywarden/formats';
@@ -20,6 +22,8 @@ import {
   type RadarModel,
   type SimDetection,
 } from './sensors.js';
+import { acousticSensorRow, simulateAcoustic, type AcousticModel } from './sensors-acoustic.js';
+import { observerSensorRow, simulateObserver, type ObserverModel } from './sensors-observer.js';
 
 /** Inputs of `simulateScene`. */
 export interface SceneOptions {
@@ -34,6 +38,10 @@ export interface SceneOptions {
   targets: SimTarget[];
   radars?: RadarModel[];
   reporters?: PositionReporterModel[];
+  /** Microphone nodes (presence or bearing), see sensors-acoustic.ts. */
+  acoustics?: AcousticModel[];
+  /** People with phones (mobile sensors), see sensors-observer.ts. */
+  observers?: ObserverModel[];
   /** Truth rows at every multiple of this period (s) while a target flies; default 1. */
   truthPeriod?: number;
   /**
@@ -71,17 +79,26 @@ export function simulateScene(opts: SceneOptions): SceneOutput {
   if (!(truthPeriod > 0)) throw new RangeError(`simulateScene: truthPeriod must be > 0, got ${truthPeriod}`);
   const radars = opts.radars ?? [];
   const reporters = opts.reporters ?? [];
+  const acoustics = opts.acoustics ?? [];
+  const observers = opts.observers ?? [];
   uniqueIds('target', opts.targets.map((t) => t.id));
-  uniqueIds('sensor', [...radars.map((r) => r.id), ...reporters.map((r) => r.id)]);
+  uniqueIds('sensor', [...radars.map((r) => r.id), ...reporters.map((r) => r.id), ...acoustics.map((r) => r.id), ...observers.map((r) => r.id)]);
 
   const t1 = t0 + duration;
   const trajectories = opts.targets.map(trajectoryOf);
   const simOpts = { seed, t0, t1, annotate: opts.annotate ?? false };
 
-  const sensors: SensorRow[] = [...radars.map(radarSensorRow), ...reporters.map(reporterSensorRow)];
+  const sensors: SensorRow[] = [
+    ...radars.map(radarSensorRow),
+    ...reporters.map(reporterSensorRow),
+    ...acoustics.map(acousticSensorRow),
+    ...observers.map(observerSensorRow),
+  ];
   const all: SimDetection[] = [];
   for (const r of radars) for (const d of simulateRadar(r, trajectories, simOpts)) all.push(d);
   for (const r of reporters) for (const d of simulatePositionReporter(r, trajectories, simOpts)) all.push(d);
+  for (const a of acoustics) for (const d of simulateAcoustic(a, trajectories, simOpts)) all.push(d);
+  for (const o of observers) for (const d of simulateObserver(o, trajectories, simOpts)) all.push(d);
   // Stable sort: equal times keep sensor order, then each sensor's own order.
   if (opts.order === 'arrival') all.sort((a, b) => a.arrival - b.arrival);
   else all.sort((a, b) => a.row.t - b.row.t);

@@ -7,6 +7,8 @@
  * - A position reporter: a cooperative transponder network (ADS-B, Remote ID) or an observer
  *   who reports positions, with Gaussian horizontal error and an optional reporting delay.
  *
+ * Acoustic nodes and phone observers are in sensors-acoustic.ts and sensors-observer.ts.
+ *
  * Every model draws from its own random streams, derived from the scene seed and its sensor
  * id, so that adding or changing one sensor leaves the others' output unchanged.
  */

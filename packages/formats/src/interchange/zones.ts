@@ -1,0 +1,119 @@
+/**
+ * `zones.geojson` (spec/interchange.md): a GeoJSON FeatureCollection of Polygon or
+ * MultiPolygon features with `properties.id` (unique string) and `properties.name`, optional
+ * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
+ * The reader checks everything and returns every problem, naming the feature and the field.
+ */
+import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
+
+export interface Zone {
+  id: string;
+  name: string;
+  kind?: 'admin' | 'site';
+  /** Wanted warning lead time (s), if the zone states one. */
+  leadS?: number;
+  area: GeoArea;
+}
+
+export type ZonesResult = { ok: true; zones: Zone[] } | { ok: false; errors: string[] };
+
+function ring(coords: unknown, where: string, errors: string[]): Float64Array | null {
+  if (!Array.isArray(coords) || coords.length < 4) {
+    errors.push(`${where}: a linear ring needs at least 4 positions, got ${Array.isArray(coords) ? coords.length : JSON.stringify(coords)}`);
+    return null;
+  }
+  const out = new Float64Array(coords.length * 2);
+  for (let i = 0; i < coords.length; i++) {
+    const p = coords[i] as unknown;
+    if (!Array.isArray(p) || p.length < 2) {
+      errors.push(`${where}[${i}]: a position must be [lon, lat], got ${JSON.stringify(p)}`);
+      return null;
+    }
+    const [lon, lat] = p as unknown[];
+    if (typeof lon !== 'number' || !(lon >= -180 && lon <= 180)) {
+      errors.push(`${where}[${i}]: longitude must be within [-180, 180], got ${JSON.stringify(lon)}`);
+      return null;
+    }
+    if (typeof lat !== 'number' || !(lat >= -90 && lat <= 90)) {
+      errors.push(`${where}[${i}]: latitude must be within [-90, 90], got ${JSON.stringify(lat)}`);
+      return null;
+    }
+    out[2 * i] = lon;
+    out[2 * i + 1] = lat;
+  }
+  return out;
+}
+
+function polygon(coords: unknown, where: string, errors: string[]): GeoPolygon | null {
+  if (!Array.isArray(coords) || coords.length === 0) {
+    errors.push(`${where}: a polygon needs at least one ring`);
+    return null;
+  }
+  const rings: Float64Array[] = [];
+  for (let i = 0; i < coords.length; i++) {
+    const r = ring(coords[i], `${where}[${i}]`, errors);
+    if (!r) return null;
+    rings.push(r);
+  }
+  return { rings };
+}
+
+/** Parses and checks a zones GeoJSON document. */
+export function parseZonesGeoJson(text: string): ZonesResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`zones: not valid JSON (${(err as Error).message})`] };
+  }
+  const errors: string[] = [];
+  const d = doc as { type?: unknown; features?: unknown };
+  if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
+    return { ok: false, errors: ['zones: must be a GeoJSON FeatureCollection with a "features" array'] };
+  }
+  const zones: Zone[] = [];
+  const seen = new Set<string>();
+  d.features.forEach((f: unknown, i: number) => {
+    const feat = f as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
+    const props = feat?.properties ?? {};
+    const id = props.id;
+    const where = `features[${i}]${typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : ''}`;
+    if (!feat || feat.type !== 'Feature') return void errors.push(`${where}: must be a GeoJSON Feature`);
+    if (typeof id !== 'string' || id.length === 0) return void errors.push(`${where}: properties.id must be a non-empty string, got ${JSON.stringify(id)}`);
+    if (seen.has(id)) return void errors.push(`${where}: properties.id ${JSON.stringify(id)} is used twice`);
+    seen.add(id);
+    const name = props.name;
+    if (name !== undefined && typeof name !== 'string') return void errors.push(`${where}: properties.name must be a string, got ${JSON.stringify(name)}`);
+    const kind = props.kind;
+    if (kind !== undefined && kind !== 'admin' && kind !== 'site') return void errors.push(`${where}: properties.kind must be "admin" or "site", got ${JSON.stringify(kind)}`);
+    const lead = props.lead_s;
+    if (lead !== undefined && !(typeof lead === 'number' && lead >= 0 && Number.isFinite(lead))) {
+      return void errors.push(`${where}: properties.lead_s must be a number of seconds >= 0, got ${JSON.stringify(lead)}`);
+    }
+    const g = feat.geometry;
+    let polys: GeoPolygon[] | null = null;
+    if (g && g.type === 'Polygon') {
+      const p = polygon(g.coordinates, `${where}: geometry.coordinates`, errors);
+      polys = p ? [p] : null;
+    } else if (g && g.type === 'MultiPolygon' && Array.isArray(g.coordinates)) {
+      polys = [];
+      for (let k = 0; k < g.coordinates.length; k++) {
+        const p = polygon(g.coordinates[k], `${where}: geometry.coordinates[${k}]`, errors);
+        if (!p) {
+          polys = null;
+          break;
+        }
+        polys.push(p);
+      }
+    } else {
+      return void errors.push(`${where}: geometry must be a Polygon or MultiPolygon, got ${JSON.stringify(g?.type ?? g)}`);
+    }
+    if (!polys || polys.length === 0) return;
+    const zone: Zone = { id, name: typeof name === 'string' ? name : id, area: createGeoArea(polys) };
+    if (kind !== undefined) zone.kind = kind;
+    if (lead !== undefined) zone.leadS = lead as number;
+    zones.push(zone);
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, zones };
+}

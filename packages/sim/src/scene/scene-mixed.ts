@@ -1,0 +1,300 @@
+/**
+ * A mixed-sensor scene: a raid of one-way-attack drones crossing a square region covered by a
+ * microphone network and by people with phones, watched by one radar, with cooperative air
+ * traffic (airliners and helicopters) reporting by ADS-B. Deterministic for a seed.
+ *
+ * Random streams: the raid, the traffic and the radar each draw from their own stream derived
+ * from the seed (`mixed/raid`, `mixed/traffic`, `mixed/radar`), the microphone network and the
+ * observers from theirs (sensors-acoustic.ts, sensors-observer.ts), and every sensor's
+ * detections from its own; so, for example, more drones leave the traffic and the sensor layout
+ * unchanged.
+ */
+import { createEnuFrame, enuToGeodetic, type EnuFrame, type GeoPoint } from '@skywarden/core';
+import { createRng, deriveSeed, type Rng } from './rng.js';
+import { planRoute } from './routes.js';
+import { simulateScene, type SceneOutput } from './scene.js';
+import type { PositionReporterModel, RadarModel } from './sensors.js';
+import { makeAcousticNetwork, type AcousticModel } from './sensors-acoustic.js';
+import { makeObservers, type ObserverModel } from './sensors-observer.js';
+import type { SimTarget } from './trajectory.js';
+
+const DEG = Math.PI / 180;
+
+/** Inputs of {@link makeMixedScene}; everything but `seed` has a default. */
+export interface MixedSceneOptions {
+  seed: number;
+  /** Number of threat drones; default 50. */
+  nDrones?: number;
+  /** Share of the drones that are jet one-way-attack drones (`jet_owa`); default 0.1. */
+  jetShare?: number;
+  /** Share of the drones that end in a strike (a dive) inside the region; the others fly through; default 0.5. */
+  strikeShare?: number;
+  /** Length of the period (s); default 600. */
+  durationS?: number;
+  /** Side of the square region (m); default 40 km. */
+  regionM?: number;
+  /** Number of microphone nodes on the grid (spacing regionM/√nMics); default 600. */
+  nMics?: number;
+  /** Share of the nodes that are bearing arrays; default 0.25. */
+  bearingMicShare?: number;
+  /** Isolated false alarms per hour per node; default 1. */
+  micFarPerHour?: number;
+  /** False-alarm bursts (passing vehicles) per hour per node; default 0.2. */
+  micBurstsPerHour?: number;
+  /** Number of people with phones; default 300. */
+  nObservers?: number;
+  /** Number of airliners; default 2-4 from the seed. */
+  nAirliners?: number;
+  /** Number of helicopters; default 1-2 from the seed. */
+  nHelicopters?: number;
+  /** Mean clutter plots per radar scan; default 2. */
+  radarClutterPerScan?: number;
+  /** Radar masking angle (degrees); default 0.4. */
+  radarMaskDeg?: number;
+  /** Radar range-rate error (m/s); default none (no Doppler). */
+  radarRangeRateSd?: number;
+  /** Centre of the region; default Seoul (37.55° N, 127.0° E, 0 m). */
+  origin?: GeoPoint;
+  /** Start time (s since the Unix epoch); default 1764000000. */
+  t0?: number;
+  /** See `SceneOptions.order`. */
+  order?: 'measurement' | 'arrival';
+  /** See `SceneOptions.annotate`. */
+  annotate?: boolean;
+}
+
+/** A generated mixed scene: its rows plus the models that produced them. */
+export interface MixedScene extends SceneOutput {
+  t0: number;
+  duration: number;
+  origin: GeoPoint;
+  /** Side of the square region (m). */
+  regionM: number;
+  /** Drones first, then airliners, then helicopters. */
+  targets: SimTarget[];
+  radars: RadarModel[];
+  /** The ADS-B receiver. */
+  reporters: PositionReporterModel[];
+  acoustics: AcousticModel[];
+  observers: ObserverModel[];
+  /** ICAO 24-bit addresses (6 hex digits) of the cooperative targets, by truth id. */
+  icao: Record<string, string>;
+  /** Direction of the raid (rad, clockwise from north): the drones come from the opposite side. */
+  raidHeading: number;
+}
+
+/** A point `a` metres along `u` and `l` metres along `p` (unit vectors east, north) from the frame origin. */
+function at(frame: EnuFrame, u: readonly [number, number], p: readonly [number, number], a: number, l: number): GeoPoint {
+  return enuToGeodetic(frame, a * u[0] + l * p[0], a * u[1] + l * p[1], 0);
+}
+
+/** Distance from the centre of a square of half side `half` to its edge in direction (sin θ, cos θ). */
+function edgeDistance(half: number, theta: number): number {
+  return half / Math.max(Math.abs(Math.sin(theta)), Math.abs(Math.cos(theta)));
+}
+
+/**
+ * Builds a mixed scene (defaults in brackets):
+ * - Drones [50]: piston one-way-attack drones (`piston_owa`: 45-55 m/s, 100-2000 m) and a share
+ *   [0.1] of jet ones (`jet_owa`: 140-170 m/s, 300-2500 m). Each enters 3-8 km outside the
+ *   region on the side the raid comes from (one raid direction, lateral offsets across the
+ *   region), flies a dog-leg route through 1-3 waypoints wandering ±6 km across the track
+ *   (turns of 2-6 °/s, jets 1-3 °/s; climbs and descents on 30 % of the straight legs, up to
+ *   3 m/s, jets 10 m/s) and either dives onto a point inside the region [half] or leaves 5 km
+ *   beyond the far side. Launches are spread: the start time is uniform in
+ *   [t0 − 0.6·flight time, t0 + 0.75·durationS], so drones come and go during the period.
+ * - Airliners [2-4] (`aircraft`: 220-240 m/s, 8-11 km, straight) and helicopters [1-2]
+ *   (`helicopter`: 50-70 m/s, 300-1000 m, one or two gentle turns) crossing the region, each
+ *   with an ICAO address in the Korean block 718000-71FFFF.
+ * - One rotating radar 15-40 m up, inside the region on the defended side (30-60 % of the half
+ *   side downstream of the centre): scan 2.5-4 s, range 60 km, errors 25 m / 0.8° / 1.5°,
+ *   pd 0.85, clutter [2] per scan, radio horizon and a masking angle [0.4°], so low drones far
+ *   out are hidden. It also sees the air traffic (without identity).
+ * - An ADS-B receiver at the centre: the airliners and helicopters every 1 s, 15 m
+ *   horizontal, 10 m vertical, 0.3-1 s delay, their ICAO address in `target`.
+ * - Microphone nodes [600] on a jittered grid over the region (spacing ≈ 1.63 km for the
+ *   defaults), a share [0.25] of them bearing arrays: see {@link makeAcousticNetwork}.
+ * - People with phones [300]: see {@link makeObservers}.
+ */
+export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
+  const { seed } = opts;
+  const nDrones = opts.nDrones ?? 50;
+  const durationS = opts.durationS ?? 600;
+  if (!Number.isSafeInteger(nDrones) || nDrones < 0) throw new RangeError(`makeMixedScene: nDrones must be an integer >= 0, got ${nDrones}`);
+  if (!(durationS > 0) || !Number.isFinite(durationS)) throw new RangeError(`makeMixedScene: durationS must be > 0, got ${durationS}`);
+  const side = opts.regionM ?? 40e3;
+  if (!(side > 0)) throw new RangeError(`makeMixedScene: regionM must be > 0, got ${side}`);
+  const jetShare = opts.jetShare ?? 0.1;
+  const strikeShare = opts.strikeShare ?? 0.5;
+  const origin = opts.origin ?? { latDeg: 37.55, lonDeg: 127.0, altM: 0 };
+  const t0 = opts.t0 ?? 1764000000;
+  const frame = createEnuFrame(origin);
+  const half = side / 2;
+
+  // --- the raid
+  const raid: Rng = createRng(deriveSeed(seed, 'mixed/raid'));
+  const raidHeading = raid.uniform(0, 2 * Math.PI);
+  const u: [number, number] = [Math.sin(raidHeading), Math.cos(raidHeading)];
+  const p: [number, number] = [Math.cos(raidHeading), -Math.sin(raidHeading)];
+  const edge = edgeDistance(half, raidHeading);
+  const targets: SimTarget[] = [];
+  const width = Math.max(3, String(nDrones).length);
+  for (let i = 0; i < nDrones; i++) {
+    const jet = raid.next() < jetShare;
+    const speed = jet ? raid.uniform(140, 170) : raid.uniform(45, 55);
+    const altRange: [number, number] = jet ? [300, 2500] : [100, 2000];
+    const alt = raid.uniform(altRange[0], altRange[1]);
+    const strike = raid.next() < strikeShare;
+    const entryA = -(edge + raid.uniform(3e3, 8e3));
+    let lateral = raid.uniform(-half, half);
+    const endA = strike ? raid.uniform(-0.2 * half, 0.8 * half) : edge + 5e3;
+    const nMid = raid.int(1, 3);
+    const wps: GeoPoint[] = [at(frame, u, p, entryA, lateral)];
+    for (let k = 1; k <= nMid; k++) {
+      lateral = Math.max(-1.1 * half, Math.min(1.1 * half, lateral + raid.normal(0, 6e3)));
+      wps.push(at(frame, u, p, entryA + ((endA - entryA) * k) / (nMid + 1), lateral));
+    }
+    const endL = strike ? raid.uniform(-0.8 * half, 0.8 * half) : Math.max(-1.1 * half, Math.min(1.1 * half, lateral + raid.normal(0, 6e3)));
+    wps.push(at(frame, u, p, endA, endL));
+    const route = planRoute(raid, wps, {
+      speed,
+      turnRate: jet ? [1 * DEG, 3 * DEG] : [2 * DEG, 6 * DEG],
+      altitude: alt,
+      climbProb: 0.3,
+      altRange,
+      maxClimbRate: jet ? 10 : 3,
+      dive: strike,
+      groundAltM: origin.altM,
+    });
+    targets.push({
+      id: `D${String(i + 1).padStart(width, '0')}`,
+      cls: jet ? 'jet_owa' : 'piston_owa',
+      start: route.start,
+      startTime: t0 + raid.uniform(-0.6 * route.duration, 0.75 * durationS),
+      speed,
+      heading: route.heading,
+      legs: route.legs,
+    });
+  }
+
+  // --- air traffic
+  const traffic: Rng = createRng(deriveSeed(seed, 'mixed/traffic'));
+  const nAirliners = opts.nAirliners ?? traffic.int(2, 4);
+  const nHelicopters = opts.nHelicopters ?? traffic.int(1, 2);
+  const icao: Record<string, string> = {};
+  const used = new Set<number>();
+  const newIcao = (): string => {
+    let a: number;
+    do a = traffic.int(0x718000, 0x71ffff);
+    while (used.has(a));
+    used.add(a);
+    return a.toString(16).toUpperCase();
+  };
+  for (let i = 0; i < nAirliners; i++) {
+    const th = traffic.uniform(0, 2 * Math.PI);
+    const tu: [number, number] = [Math.sin(th), Math.cos(th)];
+    const tp: [number, number] = [Math.cos(th), -Math.sin(th)];
+    const speed = traffic.uniform(220, 240);
+    const lateral = traffic.uniform(-half, half);
+    const reach = edgeDistance(half, th) + 40e3;
+    const tClosest = t0 + traffic.uniform(0.1, 0.9) * durationS;
+    const route = planRoute(traffic, [at(frame, tu, tp, -reach, lateral), at(frame, tu, tp, reach, lateral)], {
+      speed,
+      turnRate: [1 * DEG, 1 * DEG],
+      altitude: traffic.uniform(8000, 11000),
+    });
+    const id = `A${i + 1}`;
+    icao[id] = newIcao();
+    targets.push({ id, cls: 'aircraft', start: route.start, startTime: tClosest - route.duration / 2, speed, heading: route.heading, legs: route.legs });
+  }
+  for (let i = 0; i < nHelicopters; i++) {
+    const th = traffic.uniform(0, 2 * Math.PI);
+    const tu: [number, number] = [Math.sin(th), Math.cos(th)];
+    const tp: [number, number] = [Math.cos(th), -Math.sin(th)];
+    const speed = traffic.uniform(50, 70);
+    const reach = edgeDistance(half, th) + 2e3;
+    const wps: GeoPoint[] = [at(frame, tu, tp, -reach, traffic.uniform(-0.8 * half, 0.8 * half))];
+    const nMid = traffic.int(1, 2);
+    for (let k = 1; k <= nMid; k++) wps.push(at(frame, tu, tp, -reach + (2 * reach * k) / (nMid + 1), traffic.uniform(-0.6 * half, 0.6 * half)));
+    wps.push(at(frame, tu, tp, reach, traffic.uniform(-0.8 * half, 0.8 * half)));
+    const route = planRoute(traffic, wps, { speed, turnRate: [1 * DEG, 3 * DEG], altitude: traffic.uniform(300, 1000) });
+    const id = `H${i + 1}`;
+    icao[id] = newIcao();
+    targets.push({
+      id,
+      cls: 'helicopter',
+      start: route.start,
+      startTime: t0 + traffic.uniform(-0.3 * route.duration, 0.5 * durationS),
+      speed,
+      heading: route.heading,
+      legs: route.legs,
+    });
+  }
+
+  // --- sensors
+  const rr: Rng = createRng(deriveSeed(seed, 'mixed/radar'));
+  const scanPeriod = rr.uniform(2.5, 4);
+  const radarSite = at(frame, u, p, rr.uniform(0.3, 0.6) * half, rr.uniform(-0.3, 0.3) * half);
+  const radars: RadarModel[] = [
+    {
+      id: 'radar-1',
+      position: { latDeg: radarSite.latDeg, lonDeg: radarSite.lonDeg, altM: origin.altM + rr.uniform(15, 40) },
+      scanPeriod,
+      scanOffset: rr.uniform(0, scanPeriod),
+      rangeMax: 60e3,
+      rangeSd: 25,
+      bearingSdDeg: 0.8,
+      elevationSdDeg: 1.5,
+      pd: 0.85,
+      clutterPerScan: opts.radarClutterPerScan ?? 2,
+      rangeRateSd: opts.radarRangeRateSd,
+      horizon: 'radio',
+      maskElevationDeg: opts.radarMaskDeg ?? 0.4,
+    },
+  ];
+  const reporters: PositionReporterModel[] = [
+    {
+      id: 'adsb-1',
+      kind: 'adsb',
+      position: { ...origin, altM: origin.altM + 15 },
+      rangeMax: 300e3,
+      period: 1,
+      posSd: 15,
+      altSd: 10,
+      targets: Object.keys(icao),
+      cooperative: icao,
+      delay: 0.3,
+      delayJitter: 0.7,
+    },
+  ];
+  const nMics = opts.nMics ?? 600;
+  const acoustics =
+    nMics === 0
+      ? []
+      : makeAcousticNetwork({
+          seed,
+          origin,
+          widthM: side,
+          heightM: side,
+          count: nMics,
+          bearingShare: opts.bearingMicShare ?? 0.25,
+          farPerHour: opts.micFarPerHour ?? 1,
+          burstsPerHour: opts.micBurstsPerHour ?? 0.2,
+        });
+  const observers = makeObservers({ seed, origin, widthM: side, heightM: side, count: opts.nObservers ?? 300 });
+
+  const out = simulateScene({
+    seed,
+    t0,
+    duration: durationS,
+    origin,
+    targets,
+    radars,
+    reporters,
+    acoustics,
+    observers,
+    order: opts.order,
+    annotate: opts.annotate,
+  });
+  return { ...out, t0, duration: durationS, origin, regionM: side, targets, radars, reporters, acoustics, observers, icao, raidHeading };
+}
