@@ -10,7 +10,6 @@ import { solveLap, createLapWorkspace } from '../assign/lap.js';
 import { clusterPairs } from '../assign/clusters.js';
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
-import { symmetrize } from '../linalg/dense.js';
 import { localRotation } from '../models/local-frame.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
@@ -219,14 +218,17 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       for (let i = 0; i < nModes; i++) {
         const wgt = cbar[j] > 0 ? (transition(i, j, adt) * tr.mu[i]) / cbar[j] : i === j ? 1 : 0;
         if (wgt === 0) continue;
+        const io = i * n * n;
+        // lower triangle, mirrored below
         for (let a = 0; a < n; a++) {
           const da = tr.modeX[i * n + a] - mixX[xo + a];
-          for (let b = 0; b < n; b++) {
+          for (let b = 0; b <= a; b++) {
             const db = tr.modeX[i * n + b] - mixX[xo + b];
-            mixP[po + a * n + b] += wgt * (tr.modeP[i * n * n + a * n + b] + da * db);
+            mixP[po + a * n + b] += wgt * (tr.modeP[io + a * n + b] + da * db);
           }
         }
       }
+      for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) mixP[po + b * n + a] = mixP[po + a * n + b];
     }
     // per-mode prediction and update
     let best = -1;
@@ -285,12 +287,13 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     tr.p.fill(0);
     for (let j = 0; j < nModes; j++) {
       const mu = tr.mu[j];
+      const jo = j * n * n;
       for (let a = 0; a < n; a++) {
         const da = tr.modeX[j * n + a] - tr.x[a];
-        for (let b = 0; b < n; b++) tr.p[a * n + b] += mu * (tr.modeP[j * n * n + a * n + b] + da * (tr.modeX[j * n + b] - tr.x[b]));
+        for (let b = 0; b <= a; b++) tr.p[a * n + b] += mu * (tr.modeP[jo + a * n + b] + da * (tr.modeX[j * n + b] - tr.x[b]));
       }
     }
-    symmetrize(tr.p, n);
+    for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) tr.p[b * n + a] = tr.p[a * n + b];
   }
 
   function horizontalSd(p: Float64Array): number {
