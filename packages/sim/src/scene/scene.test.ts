@@ -140,6 +140,41 @@ test('simulateScene with radar and reporter: merge order, arrival order, truth p
   assert.deepEqual(radarOnly.detections, scene.detections.filter((d) => d.sensor === 'rad'));
 });
 
+test('simulateScene with microphones and observers: sensor rows, independent streams, arrival order', () => {
+  const frame = createEnuFrame(ORIGIN);
+  const start = (e: number, n: number): GeoPoint => ({ ...enuToGeodetic(frame, e, n, 0), altM: 400 });
+  const targets: SimTarget[] = [{ id: 'A', cls: 'piston_owa', start: start(-3000, 800), startTime: T0, speed: 50, heading: 90 * DEG, legs: [{ duration: 120, turnRate: 0, climbRate: 0 }] }];
+  const base = {
+    seed: 8,
+    t0: T0,
+    duration: 120,
+    origin: ORIGIN,
+    targets,
+    radars: [{ id: 'rad', position: ORIGIN, scanPeriod: 3, rangeMax: 30_000, rangeSd: 20, bearingSdDeg: 0.5, elevationSdDeg: 1, pd: 0.9, clutterPerScan: 1 }],
+    acoustics: [
+      { id: 'ac-1', position: { ...ORIGIN, altM: 4 }, output: 'presence' as const, rangeMax: 2500, pd: 0.9, period: 2, farPerHour: 20 },
+      { id: 'ac-2', position: { ...enuToGeodetic(frame, 1500, 0, 0), altM: 4 }, output: 'bearing' as const, rangeMax: 2500, pd: 0.9, period: 2, bearingSdDeg: 6, farPerHour: 20, burstsPerHour: 10 },
+    ],
+    observers: [{ id: 'obs-1', position: { ...ORIGIN, altM: 1.5 }, rangeMax: 3000, reportRate: 0.2, bearingSdDeg: 12, delay: [5, 10] as const }],
+    annotate: true,
+  };
+  const scene = simulateScene(base);
+  assert.deepEqual(scene.sensors.map((s) => [s.id, s.kind]), [['rad', 'radar'], ['ac-1', 'acoustic'], ['ac-2', 'acoustic'], ['obs-1', 'observer']]);
+  const kinds = new Set(scene.detections.map((d) => `${d.sensor}/${d.type}`));
+  for (const k of ['rad/range_bearing', 'ac-1/presence', 'ac-2/bearing', 'obs-1/bearing']) assert.ok(kinds.has(k), `no ${k} rows`);
+  for (let i = 1; i < scene.detections.length; i++) assert.ok(scene.detections[i].t >= scene.detections[i - 1].t);
+  // Each sensor's rows do not depend on the other sensors.
+  const alone = simulateScene({ ...base, radars: [], observers: [], acoustics: [base.acoustics[1]] });
+  assert.deepEqual(alone.detections, scene.detections.filter((d) => d.sensor === 'ac-2'));
+  // Arrival order moves the observer's rows 5-10 s later.
+  const live = simulateScene({ ...base, order: 'arrival' });
+  const pos = (rows: DetectionRow[], id: string) => rows.findIndex((d) => d.id === id);
+  const obsRow = scene.detections.find((d) => d.sensor === 'obs-1')!;
+  const later = scene.detections.filter((d) => d.sensor !== 'obs-1' && d.t > obsRow.t && d.t < obsRow.t + 5);
+  assert.ok(later.length > 0);
+  for (const d of later) assert.ok(pos(live.detections, d.id!) < pos(live.detections, obsRow.id!));
+});
+
 test('simulateScene rejects duplicate ids and bad periods', () => {
   const base = { seed: 1, t0: T0, duration: 10, origin: ORIGIN, targets: [] as SimTarget[] };
   const tg: SimTarget = { id: 'X', cls: 'bird', start: ORIGIN, startTime: T0, speed: 10, heading: 0, legs: [] };

@@ -24,12 +24,14 @@
  * - isolated: a Poisson number with mean `farPerHour`·T/3600 over the period T, each at a
  *   uniformly drawn report time: a presence row, or a bearing uniform in [0, 360) (elevation
  *   uniform in [0, 30]°);
- * - bursts (a passing motorbike or truck): a Poisson number with mean `burstsPerHour`·T/3600,
- *   each starting uniformly in the period and lasting U(`burstDuration`) seconds, during which the
+ * - bursts (a passing motorbike or truck): a Poisson number with mean `burstsPerHour`·(T + d)/3600,
+ *   each starting uniformly in [t0 − d, t1] (d the longest burst, so that bursts under way at t0
+ *   are included) and lasting U(`burstDuration`) seconds, during which the
  *   node reports at every report time: presence, or the bearing of a vehicle driving a straight
  *   road (closest approach 30-600 m at mid-burst, 8-25 m/s) at ground level.
  * The sensors.json `far_per_hour` counts both: farPerHour + burstsPerHour·E[duration]/period
- * ({@link acousticFalseRowsPerHour}).
+ * ({@link acousticFalseRowsPerHour}). (A presence node merges a false alarm into a report time
+ * at which it already hears a target, so near targets it makes slightly fewer false rows.)
  *
  * Class hints: a row carries a `class` hint with probability `classHintProb` (default 0.5),
  * from {@link classHint} for a real target (its class) and {@link falseAlarmClassHint} for a
@@ -312,10 +314,12 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
     const elevation = isBearing && eSdDeg !== undefined ? faRng.uniform(0, 30) * DEG : 0;
     if (k >= 0) addFalse(k, bearing, elevation, 'noise');
   }
-  const nBursts = faRng.poisson(((m.burstsPerHour ?? 0) * span) / 3600);
+  // Bursts start from dHi before t0, so that bursts already under way at t0 are included and the
+  // rate of false rows is the same over the whole period.
   const [dLo, dHi] = m.burstDuration ?? [10, 60];
+  const nBursts = faRng.poisson(((m.burstsPerHour ?? 0) * (span + dHi)) / 3600);
   for (let i = 0; i < nBursts; i++) {
-    const start = t0 + faRng.next() * span;
+    const start = t0 - dHi + faRng.next() * (span + dHi);
     const dur = faRng.uniform(dLo, dHi);
     const dClose = faRng.uniform(30, 600);
     const road = faRng.next() * TWO_PI;

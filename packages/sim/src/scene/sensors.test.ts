@@ -145,6 +145,21 @@ test('pd thins detections; the radar horizon hides low distant targets', () => {
   assert.equal(run(radar({ rangeMax: 37_000 }), high), 0);
 });
 
+test('masking angle hides targets seen below it, whatever the horizon', () => {
+  const frame = createEnuFrame(SITE);
+  // 20 km out: 150 m up is 0.43° − 0.09° (curvature) − 0.14° (site 50 m) ≈ 0.2° above the radar's horizontal.
+  const low: SimTarget = { id: 'L', cls: 'piston_owa', start: { ...enuToGeodetic(frame, 20_000, 0, 0), altM: 150 }, startTime: T0, speed: 0, heading: 0, legs: [{ duration: 400, turnRate: 0, climbRate: 0 }] };
+  const high: SimTarget = { ...low, id: 'H', start: { ...low.start, altM: 600 } };
+  const el = (t: SimTarget) => lookAngles(SITE, t.start).elevation / DEG;
+  assert.ok(el(low) > 0.1 && el(low) < 0.3 && el(high) > 1, `${el(low)}°, ${el(high)}°`);
+  const run = (r: RadarModel, t: SimTarget) => simulateRadar(r, [trajectoryOf(t)], { seed: 4, t0: T0, t1: T0 + 400 - 1e-6 }).length;
+  assert.equal(run(radar(), low), 100);
+  assert.equal(run(radar({ maskElevationDeg: 0.4 }), low), 0);
+  assert.equal(run(radar({ maskElevationDeg: 0.4 }), high), 100);
+  assert.equal(run(radar({ maskElevationDeg: 0.4, horizon: 'none' }), low), 0);
+  assert.throws(() => simulateRadar(radar({ maskElevationDeg: 95 }), [], { seed: 1, t0: T0, t1: T0 + 1 }), /maskElevationDeg must be within \[-90, 90\], got 95/);
+});
+
 test('radar options are validated', () => {
   assert.throws(() => simulateRadar(radar({ scanPeriod: 0 }), [], { seed: 1, t0: T0, t1: T0 + 1 }), /scanPeriod must be > 0, got 0/);
   assert.throws(() => simulateRadar(radar({ pd: 1.5 }), [], { seed: 1, t0: T0, t1: T0 + 1 }), /pd must be in \[0, 1\], got 1.5/);
