@@ -42,14 +42,19 @@ export interface TrackerOptions {
   matureHits: number;
   /** A tentative track with no detection for this long (s) is deleted. Default 12. */
   tentativeTimeout: number;
-  /** A confirmed track with no detection for this long (s) is reported as coasting. Default 8. */
+  /** A confirmed track with no detection for this long (s) is reported as coasting. Default 6. */
   coastAfter: number;
-  /** A track with no detection for this long (s) is deleted. Default 30. */
+  /** A track with no detection for this long (s) is deleted. Default 15: long enough for two or three missed radar scans; a lost target's track then does not linger as a false one. */
   deleteAfter: number;
   /** A track whose horizontal position one-sigma exceeds this (m) is deleted. Default 3000. */
   maxPositionSd: number;
   /** Two confirmed tracks closer than this horizontally (m), with velocities within `mergeSpeed`, are merged. Default 150. */
   mergeDistance: number;
+  /** Two confirmed tracks whose horizontal positions and velocities agree within their
+   *  uncertainties (chi-square on 4 degrees of freedom at this probability) are merged too. Default 0.99. */
+  mergeProbability: number;
+  /** ...but never farther apart than this (m). Default 3000. */
+  mergeMaxDistance: number;
   /** Default 10 m/s. */
   mergeSpeed: number;
   /** Two detections of one sensor closer in time than this (s) are taken as one scan: they cannot both update the same track. Default 0.05. */
@@ -89,10 +94,12 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   confirmConsistency: 0.99,
   matureHits: 8,
   tentativeTimeout: 12,
-  coastAfter: 8,
-  deleteAfter: 30,
+  coastAfter: 6,
+  deleteAfter: 15,
   maxPositionSd: 3000,
   mergeDistance: 150,
+  mergeProbability: 0.99,
+  mergeMaxDistance: 3000,
   mergeSpeed: 10,
   sameScanWindow: 0.05,
   soundSpeed: 343,

@@ -11,6 +11,7 @@ import { clusterPairs } from '../assign/clusters.js';
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
 import { localRotation } from '../models/local-frame.js';
+import { cholesky, mahalanobisSq } from '../linalg/dense.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
 import type { Detection, GeoPoint } from '../types.js';
@@ -816,44 +817,77 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     live = keep;
   }
 
-  /** Merges confirmed tracks that follow the same target (the younger one is deleted). */
-  const mergeGrid = createSpatialGrid(Math.max(options.mergeDistance, 1));
-  let mergePos = new Float64Array(0);
-  const mergeDead = new Set<Track>();
+  /**
+   * Merges confirmed tracks that follow the same target: closer than `mergeDistance` with
+   * velocities within `mergeSpeed`, or agreeing within their uncertainties (a chi-square test
+   * on the horizontal position and velocity differences, with the sum of both covariances:
+   * a track-to-track association test that treats their errors as independent). The older
+   * track (smaller id) stays; it takes the state of the younger one when that is the more
+   * precise, and its cooperative identity when it had none.
+   */
+  const mergeGrid = createSpatialGrid(Math.max(options.mergeMaxDistance, options.mergeDistance, 1));
+  const mergeGate = chiSquareQuantile(4, options.mergeProbability);
+  const d4 = new Float64Array(4);
+  const s16 = new Float64Array(16);
+  const l16 = new Float64Array(16);
+  const t4 = new Float64Array(4);
+  const xa = new Float64Array(n);
+  const pa = new Float64Array(n * n);
+  const xb = new Float64Array(n);
+  const pb = new Float64Array(n * n);
+  const H4 = [0, 1, 3, 4]; // E, N, VE, VN
+  let mergeDead = new Set<Track>();
+
+  function sameTarget(a: Track, b: Track, t: number): boolean {
+    predictTo(a, t, xa, pa);
+    predictTo(b, t, xb, pb);
+    const dist = Math.hypot(xa[0] - xb[0], xa[1] - xb[1]);
+    if (dist > Math.max(options.mergeMaxDistance, options.mergeDistance)) return false;
+    if (dist <= options.mergeDistance && Math.hypot(xa[3] - xb[3], xa[4] - xb[4]) <= options.mergeSpeed) return true;
+    for (let i = 0; i < 4; i++) {
+      d4[i] = xa[H4[i]] - xb[H4[i]];
+      for (let j = 0; j < 4; j++) s16[i * 4 + j] = pa[H4[i] * n + H4[j]] + pb[H4[i] * n + H4[j]];
+    }
+    if (!cholesky(s16, 4, l16)) return false;
+    return mahalanobisSq(l16, 4, d4, t4) <= mergeGate;
+  }
+
   function merge(t: number, events: TrackerEvent[]): void {
     if (live.length < 2) return;
-    if (mergePos.length < slots.length * 4) mergePos = new Float64Array(slots.length * 8);
     mergeGrid.clear();
     let mature = 0;
     for (const tr of live) {
       if (tr.status === 'tentative') continue;
       const dt = t - tr.t;
-      const o = tr.slot * 4;
-      mergePos[o] = tr.x[0] + tr.x[3] * dt;
-      mergePos[o + 1] = tr.x[1] + tr.x[4] * dt;
-      mergePos[o + 2] = tr.x[3];
-      mergePos[o + 3] = tr.x[4];
-      mergeGrid.insert(tr.slot, mergePos[o], mergePos[o + 1], 0);
+      mergeGrid.insert(tr.slot, tr.x[0] + tr.x[3] * dt, tr.x[1] + tr.x[4] * dt, 0);
       mature++;
     }
     if (mature < 2) return;
     const dead = mergeDead;
     dead.clear();
+    const reach = Math.max(options.mergeMaxDistance, options.mergeDistance);
     for (const tr of live) {
       if (tr.status === 'tentative' || dead.has(tr)) continue;
-      const o = tr.slot * 4;
-      const e = mergePos[o];
-      const nn = mergePos[o + 1];
-      mergeGrid.query(e, nn, options.mergeDistance, (slot) => {
+      const dt = t - tr.t;
+      mergeGrid.query(tr.x[0] + tr.x[3] * dt, tr.x[1] + tr.x[4] * dt, reach, (slot) => {
         const other = slots[slot];
-        if (!other || other === tr || dead.has(other) || dead.has(tr)) return;
-        const q = slot * 4;
-        if (Math.hypot(e - mergePos[q], nn - mergePos[q + 1]) > options.mergeDistance) return;
-        if (Math.hypot(mergePos[o + 2] - mergePos[q + 2], mergePos[o + 3] - mergePos[q + 3]) > options.mergeSpeed) return;
+        if (!other || other === tr || dead.has(other) || dead.has(tr) || Number(other.id) < Number(tr.id)) return;
         if (tr.cooperativeId !== undefined && other.cooperativeId !== undefined && tr.cooperativeId !== other.cooperativeId) return;
-        // keep the older track (smaller id number): stable ids
-        const younger = Number(tr.id) > Number(other.id) ? tr : other;
-        const older = younger === tr ? other : tr;
+        if (!sameTarget(tr, other, t)) return;
+        // tr is the older (smaller id)
+        const younger = other;
+        const older = tr;
+        if (younger.p[0] + younger.p[n + 1] < older.p[0] + older.p[n + 1]) {
+          older.x.set(younger.x);
+          older.p.set(younger.p);
+          older.modeX.set(younger.modeX);
+          older.modeP.set(younger.modeP);
+          older.mu.set(younger.mu);
+          older.t = younger.t;
+        }
+        older.lastHitT = Math.max(older.lastHitT, younger.lastHitT);
+        older.hits += younger.hits;
+        for (const [sid, st] of younger.sensors) if ((older.sensors.get(sid) ?? -Infinity) < st) older.sensors.set(sid, st);
         if (older.cooperativeId === undefined && younger.cooperativeId !== undefined) {
           const id = younger.cooperativeId;
           byIdentity.delete(id);
@@ -866,6 +900,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     if (dead.size === 0) return;
     for (const tr of dead) remove(tr, t, events);
     live = live.filter((tr) => !dead.has(tr));
+    mergeDead = new Set();
   }
 
   const tracker: Tracker = {
