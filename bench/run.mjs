@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTracker, createBatchRunner, scoreTracks } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
-import { makeRadarScene } from '@skywarden/sim';
+import { makeMixedScene, makeRadarScene } from '@skywarden/sim';
 
 const quick = process.argv.includes('--quick');
 const sizes = [10, 100, 1000];
@@ -31,8 +31,13 @@ function runOnce(scene, detections) {
   return { seconds, rows, confirmed };
 }
 
-for (const n of sizes) {
-  const scene = makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 });
+const scenes = [
+  ...sizes.map((n) => ({ name: `radar ${n}`, targets: n, make: () => makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 }) })),
+  { name: 'mixed 50', targets: 50, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
+];
+for (const sc of scenes) {
+  const n = sc.targets;
+  const scene = sc.make();
   const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
   const lines = scene.detections.map((d) => JSON.stringify(d));
   // parsing speed (formats), measured apart from the tracker
@@ -64,9 +69,11 @@ for (const n of sizes) {
   const est = run.rows.map((r) => ({ t: r.t, id: r.trackId, position: r.position }));
   const s = scoreTracks(truth, est);
   results.push({
+    scene: sc.name,
     targets: n,
     durationS: duration,
     radars: scene.radars.length,
+    targetsInTruth: new Set(scene.truth.map((x) => x.id)).size,
     detections: detections.length,
     trackerSeconds: run.seconds,
     detectionsPerSecond: detections.length / run.seconds,
@@ -82,7 +89,7 @@ for (const n of sizes) {
     idSwitches: s.idSwitches, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
   });
   const r = results.at(-1);
-  console.error(`${n} targets: ${r.detections} detections, ${Math.round(r.detectionsPerSecond)} det/s`);
+  console.error(`${sc.name}: ${r.detections} detections, ${Math.round(r.detectionsPerSecond)} det/s`);
 }
 
 // End-to-end command line on files: wall time and peak memory for the 1,000-target scene at
@@ -112,11 +119,11 @@ const cli = [];
 }
 
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
-console.log(`\nTracker benchmark (node ${process.version}, one core, ${duration} s scenes, 2 radars, 5 clutter plots per scan)\n`);
-console.log('| targets | detections | tracker det/s | µs/det | parse lines/s | heap MB | GOSPA m | loc | missed | false | median err m | p95 err m | id switches | tracked | confirmed |');
+console.log(`\nTracker benchmark (node ${process.version}, one core). radar N: ${duration} s, N drones, 2 radars, 5 clutter plots per scan. mixed 50: ${quick ? 300 : 600} s, 50 drones (some jets) over 600 microphones, 1 radar, 300 phone observers, airliners and helicopters with ADS-B\n`);
+console.log('| scene | detections | tracker det/s | µs/det | parse lines/s | heap MB | GOSPA m | loc | missed | false | median err m | p95 err m | id switches | tracked | confirmed |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.targets} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targets} | ${r.tracksConfirmed} |`);
+  console.log(`| ${r.scene} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targetsInTruth} | ${r.tracksConfirmed} |`);
 }
 console.log('\nCommand line end to end (parse, track, write tracks.ndjson), 1,000 targets:\n');
 console.log('| scene length s | detections | wall s | det/s | peak RSS MB |');

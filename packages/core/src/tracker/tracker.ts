@@ -90,6 +90,8 @@ interface Candidate {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
+/** Seconds between two searches for duplicate tracks to merge. */
+const MERGE_INTERVAL = 5;
 /** Speed (m/s) assumed for the motion between detections that start a track together. */
 const TYPICAL_SPEED = 60;
 /** A detection with a cooperative identity updates its track unless this many gates away (a corrupt report). */
@@ -839,6 +841,22 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   let mergeDead = new Set<Track>();
 
   function sameTarget(a: Track, b: Track, t: number): boolean {
+    // cheap refusal first: the 4-D Mahalanobis distance is at least the horizontal distance²
+    // over the trace of the summed horizontal covariances (grown by the prediction)
+    const da = t - a.t;
+    const db = t - b.t;
+    const ex = a.x[0] + a.x[3] * da - (b.x[0] + b.x[3] * db);
+    const ey = a.x[1] + a.x[4] * da - (b.x[1] + b.x[4] * db);
+    const d2 = ex * ex + ey * ey;
+    const lim = Math.max(options.mergeMaxDistance, options.mergeDistance);
+    if (d2 > lim * lim) return false;
+    if (d2 > options.mergeDistance * options.mergeDistance) {
+      const pa0 = a.p;
+      const pb0 = b.p;
+      const grownA = pa0[0] + pa0[n + 1] + (pa0[3 * n + 3] + pa0[4 * n + 4]) * da * da * 2 + (2 * maxQH * Math.abs(da * da * da)) / 3;
+      const grownB = pb0[0] + pb0[n + 1] + (pb0[3 * n + 3] + pb0[4 * n + 4]) * db * db * 2 + (2 * maxQH * Math.abs(db * db * db)) / 3;
+      if (d2 > mergeGate * (grownA + grownB)) return false;
+    }
     predictTo(a, t, xa, pa);
     predictTo(b, t, xb, pb);
     const dist = Math.hypot(xa[0] - xb[0], xa[1] - xb[1]);
@@ -852,8 +870,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     return mahalanobisSq(l16, 4, d4, t4) <= mergeGate;
   }
 
+  let lastMerge = -Infinity;
   function merge(t: number, events: TrackerEvent[]): void {
-    if (live.length < 2) return;
+    if (live.length < 2 || t - lastMerge < MERGE_INTERVAL) return;
+    lastMerge = t;
     mergeGrid.clear();
     let mature = 0;
     for (const tr of live) {
