@@ -201,7 +201,7 @@ export const ALTITUDE_OUTLIER_MAX = 20000;
  * the floor).
  */
 export function softBandDensity(x: number, band: SoftBand, errorSd = 0): number {
-  const s = Math.sqrt(band.soft * band.soft + errorSd * errorSd);
+  const s = Math.hypot(band.soft, errorSd);
   return normalInterval((band.min - x) / s, (band.max - x) / s) / (band.max - band.min);
 }
 
@@ -221,6 +221,6 @@ export function foldedSoftBandDensity(x: number, band: SoftBand, errorSd = 0): n
 export function toleranceFactor(x: number, lo: number, hi: number, soft: number, errorSd = 0): number {
   const d = x > hi ? x - hi : x < lo ? lo - x : 0;
   if (d === 0) return 1;
-  const s2 = soft * soft + errorSd * errorSd;
-  return Math.exp((-0.5 * d * d) / s2);
+  const u = d / Math.hypot(soft, errorSd);
+  return Math.exp(-0.5 * u * u);
 }

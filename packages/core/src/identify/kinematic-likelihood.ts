@@ -92,6 +92,7 @@ export function speedLogLikelihood(speed: number, speedSd: number, out: Float64A
   if (!Number.isFinite(speed) || !Number.isFinite(speedSd)) return false;
   const x = Math.abs(speed);
   const s2 = speedSd * speedSd + SPEED_SD_MIN * SPEED_SD_MIN;
+  if (!Number.isFinite(s2)) return false; // an error beyond 1e154 m/s: no information
   const s = Math.sqrt(s2);
   const lo = Math.max(0, Math.ceil((x - KERNEL_HALF_WIDTH_SD * s) / SPEED_GRID_STEP));
   const hi = Math.min(N - 1, Math.floor((x + KERNEL_HALF_WIDTH_SD * s) / SPEED_GRID_STEP));

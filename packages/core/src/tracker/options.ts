@@ -50,8 +50,8 @@ export interface TrackerOptions {
   maxPositionSd: number;
   /** Two confirmed tracks closer than this horizontally (m), with velocities within `mergeSpeed`, are merged. Default 150. */
   mergeDistance: number;
-  /** Two confirmed tracks whose horizontal positions and velocities agree within their
-   *  uncertainties (chi-square on 4 degrees of freedom at this probability) are merged too. Default 0.99. */
+  /** Two confirmed tracks whose positions and horizontal velocities agree within their
+   *  uncertainties (chi-square on 5 degrees of freedom at this probability) are merged too. Default 0.99. */
   mergeProbability: number;
   /** ...but never farther apart than this (m). Default 3000. */
   mergeMaxDistance: number;

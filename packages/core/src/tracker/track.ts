@@ -21,6 +21,8 @@ export interface Track {
   /** Time the track was started and of the last associated detection. */
   readonly firstT: number;
   lastHitT: number;
+  /** Running mean of the gaps between its detections (s): its sensors' revisit (NaN before the second detection). */
+  meanGap: number;
   /** Per-mode states (mode j at [6j, 6j+6)) and covariances (at [36j, 36j+36)) of the IMM, and the modes' probabilities. */
   readonly modeX: Float64Array;
   readonly modeP: Float64Array;

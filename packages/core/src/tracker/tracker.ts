@@ -90,6 +90,13 @@ interface Candidate {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
+/** Revisits without a detection after which a track coasts, a young one is dropped, and any is deleted. */
+const REVISITS_TO_COAST = 2.2;
+const REVISITS_TO_DROP_YOUNG = 3.5;
+const REVISITS_TO_DELETE = 5;
+/** Weight of a new gap in a track's mean revisit, and the longest gap taken as a revisit (s). */
+const GAP_SMOOTHING = 0.3;
+const MAX_REVISIT = 10;
 /** Seconds between two searches for duplicate tracks to merge. */
 const MERGE_INTERVAL = 5;
 /** Speed (m/s) assumed for the motion between detections that start a track together. */
@@ -383,6 +390,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       nisDof: 0,
       firstT: t,
       lastHitT: det.t,
+      meanGap: NaN,
       modeX,
       modeP,
       mu,
@@ -733,7 +741,12 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       tr.nisDof += pd.meas.dim;
       used[c.det] = 1;
       tr.hits++;
-      if (pd.det.t > tr.lastHitT) tr.lastHitT = pd.det.t;
+      if (pd.det.t > tr.lastHitT) {
+        // running mean of the gaps between detections (capped: a long silence is no revisit)
+        const gap = Math.min(pd.det.t - tr.lastHitT, MAX_REVISIT);
+        if (gap > options.sameScanWindow) tr.meanGap = Number.isNaN(tr.meanGap) ? gap : tr.meanGap + GAP_SMOOTHING * (gap - tr.meanGap);
+        tr.lastHitT = pd.det.t;
+      }
       tr.sensors.set(pd.det.sensorId, pd.det.t);
       if (pd.det.cooperativeId !== undefined) setCooperative(tr, pd.det.cooperativeId);
       touched.add(tr);
@@ -801,16 +814,20 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     const keep: Track[] = [];
     for (const tr of live) {
       const silent = t - tr.lastHitT;
-      const sd = horizontalSd(tr.p) + 0; // at last update; growth is covered by the time limits
+      const sd = horizontalSd(tr.p); // at the last update; its growth since is covered by the time limits
+      // time limits stretch with the track's own revisit: a radar turning every 4 s with a
+      // Pd of 0.85 often leaves 8 s between detections
+      const gap = Number.isNaN(tr.meanGap) ? 0 : tr.meanGap;
+      const coastLimit = Math.max(options.coastAfter, REVISITS_TO_COAST * gap);
       let gone = false;
       if (tr.status === 'tentative') gone = silent > options.tentativeTimeout;
-      else if (tr.hits < options.matureHits) gone = silent > options.coastAfter;
-      else gone = silent > options.deleteAfter || sd > options.maxPositionSd;
+      else if (tr.hits < options.matureHits) gone = silent > Math.max(options.coastAfter, REVISITS_TO_DROP_YOUNG * gap);
+      else gone = silent > Math.max(options.deleteAfter, REVISITS_TO_DELETE * gap) || sd > options.maxPositionSd;
       if (gone) {
         remove(tr, t, events);
         continue;
       }
-      if (tr.status === 'confirmed' && silent > options.coastAfter) {
+      if (tr.status === 'confirmed' && silent > coastLimit) {
         tr.status = 'coasting';
         events.push({ type: 'coasting', t, trackId: tr.id });
       }
@@ -820,24 +837,25 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   }
 
   /**
-   * Merges confirmed tracks that follow the same target: closer than `mergeDistance` with
-   * velocities within `mergeSpeed`, or agreeing within their uncertainties (a chi-square test
-   * on the horizontal position and velocity differences, with the sum of both covariances:
+   * Merges confirmed tracks that follow the same target: at heights that agree within their
+   * uncertainties, and closer than `mergeDistance` with velocities within `mergeSpeed`, or
+   * agreeing within their uncertainties (a chi-square test on the position and horizontal
+   * velocity differences, with the sum of both covariances:
    * a track-to-track association test that treats their errors as independent). The older
    * track (smaller id) stays; it takes the state of the younger one when that is the more
    * precise, and its cooperative identity when it had none.
    */
   const mergeGrid = createSpatialGrid(Math.max(options.mergeMaxDistance, options.mergeDistance, 1));
-  const mergeGate = chiSquareQuantile(4, options.mergeProbability);
-  const d4 = new Float64Array(4);
-  const s16 = new Float64Array(16);
-  const l16 = new Float64Array(16);
-  const t4 = new Float64Array(4);
+  const mergeGate = chiSquareQuantile(5, options.mergeProbability);
+  const d5 = new Float64Array(5);
+  const s25 = new Float64Array(25);
+  const l25 = new Float64Array(25);
+  const t5 = new Float64Array(5);
   const xa = new Float64Array(n);
   const pa = new Float64Array(n * n);
   const xb = new Float64Array(n);
   const pb = new Float64Array(n * n);
-  const H4 = [0, 1, 3, 4]; // E, N, VE, VN
+  const H5 = [0, 1, 2, 3, 4]; // E, N, U, VE, VN
   let mergeDead = new Set<Track>();
 
   function sameTarget(a: Track, b: Track, t: number): boolean {
@@ -861,13 +879,16 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     predictTo(b, t, xb, pb);
     const dist = Math.hypot(xa[0] - xb[0], xa[1] - xb[1]);
     if (dist > Math.max(options.mergeMaxDistance, options.mergeDistance)) return false;
+    // two targets stacked at different heights are not one: heights must agree too
+    const dz = Math.abs(xa[2] - xb[2]);
+    if (dz > 3 * Math.sqrt(pa[2 * n + 2] + pb[2 * n + 2]) + 100) return false;
     if (dist <= options.mergeDistance && Math.hypot(xa[3] - xb[3], xa[4] - xb[4]) <= options.mergeSpeed) return true;
-    for (let i = 0; i < 4; i++) {
-      d4[i] = xa[H4[i]] - xb[H4[i]];
-      for (let j = 0; j < 4; j++) s16[i * 4 + j] = pa[H4[i] * n + H4[j]] + pb[H4[i] * n + H4[j]];
+    for (let i = 0; i < 5; i++) {
+      d5[i] = xa[H5[i]] - xb[H5[i]];
+      for (let j = 0; j < 5; j++) s25[i * 5 + j] = pa[H5[i] * n + H5[j]] + pb[H5[i] * n + H5[j]];
     }
-    if (!cholesky(s16, 4, l16)) return false;
-    return mahalanobisSq(l16, 4, d4, t4) <= mergeGate;
+    if (!cholesky(s25, 5, l25)) return false;
+    return mahalanobisSq(l25, 5, d5, t5) <= mergeGate;
   }
 
   let lastMerge = -Infinity;
