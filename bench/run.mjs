@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTracker, createBatchRunner, scoreTracks } from '@skywarden/core';
+import { createTracker, createBatchRunner, horizontalDistance, scoreTracks } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
 import { makeMixedScene, makeRadarScene } from '@skywarden/sim';
 
@@ -68,6 +68,35 @@ for (const sc of scenes) {
   const truth = scene.truth.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
   const est = run.rows.map((r) => ({ t: r.t, id: r.trackId, position: r.position }));
   const s = scoreTracks(truth, est);
+  // identification: each track row near a true target (within 1 km) votes its most probable
+  // class against the target's true class
+  const truthByT = new Map();
+  for (const r of scene.truth) {
+    if (!truthByT.has(r.t)) truthByT.set(r.t, []);
+    truthByT.get(r.t).push(r);
+  }
+  let idRight = 0;
+  let idAll = 0;
+  let threatOk = 0;
+  for (const r of run.rows) {
+    const ts = truthByT.get(r.t);
+    if (!ts || !r.classProbs) continue;
+    let best = null;
+    let bestD = 1000;
+    for (const x of ts) {
+      const d = horizontalDistance({ latDeg: x.lat, lonDeg: x.lon, altM: 0 }, r.position);
+      if (d < bestD) {
+        bestD = d;
+        best = x;
+      }
+    }
+    if (!best || !best.class) continue;
+    const top = Object.entries(r.classProbs).sort((a, b) => b[1] - a[1])[0][0];
+    idAll++;
+    if (top === best.class) idRight++;
+    const isThreat = ['piston_owa', 'jet_owa', 'cruise_missile'].includes(best.class);
+    if ((r.threatProbability > 0.5) === isThreat) threatOk++;
+  }
   results.push({
     scene: sc.name,
     targets: n,
@@ -86,7 +115,9 @@ for (const sc of scenes) {
     tracksConfirmed: run.confirmed,
     gospa: s.gospa, localisation: s.localisation, missed: s.missed, false: s.false,
     medianErrorM: s.medianError, p95ErrorM: s.p95Error, rmsErrorM: s.rmsError,
-    idSwitches: s.idSwitches, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
+    idSwitches: s.idSwitches,
+    classAccuracy: idAll > 0 ? idRight / idAll : NaN,
+    threatAccuracy: idAll > 0 ? threatOk / idAll : NaN, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
   });
   const r = results.at(-1);
   console.error(`${sc.name}: ${r.detections} detections, ${Math.round(r.detectionsPerSecond)} det/s`);
@@ -120,10 +151,10 @@ const cli = [];
 
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 console.log(`\nTracker benchmark (node ${process.version}, one core). radar N: ${duration} s, N drones, 2 radars, 5 clutter plots per scan. mixed 50: ${quick ? 300 : 600} s, 50 drones (some jets) over 600 microphones, 1 radar, 300 phone observers, airliners and helicopters with ADS-B\n`);
-console.log('| scene | detections | tracker det/s | µs/det | parse lines/s | heap MB | GOSPA m | loc | missed | false | median err m | p95 err m | id switches | tracked | confirmed |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| scene | detections | tracker det/s | µs/det | parse lines/s | heap MB | GOSPA m | loc | missed | false | median err m | p95 err m | id switches | tracked | confirmed | class right | threat right |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.scene} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targetsInTruth} | ${r.tracksConfirmed} |`);
+  console.log(`| ${r.scene} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targetsInTruth} | ${r.tracksConfirmed} | ${fmt(100 * r.classAccuracy, 1)}% | ${fmt(100 * r.threatAccuracy, 1)}% |`);
 }
 console.log('\nCommand line end to end (parse, track, write tracks.ndjson), 1,000 targets:\n');
 console.log('| scene length s | detections | wall s | det/s | peak RSS MB |');

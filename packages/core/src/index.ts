@@ -17,3 +17,4 @@ export * from './tracker/tracker.js';
 export * from './tracker/batch-runner.js';
 export * from "./metrics/score-tracks.js";
 export * from "./metrics/warnings.js";
+export * from "./identify/index.js";

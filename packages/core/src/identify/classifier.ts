@@ -230,7 +230,8 @@ export function applyForgetting(state: ClassState, dt: number): void {
  * One kinematic step: forgetting over `obs.dt`, then the kinematic likelihood of the speed,
  * altitude and (if given) turn and climb rates, tempered by w = min(1, dt/τ) and discounted for
  * uncertain estimates (see the module comment). Non-finite values (NaN, ±Infinity) of a
- * quantity or of its error leave that term out. Throws a RangeError for a negative or
+ * quantity or of its error leave that term out (a non-finite `speedSd` also the turn and climb
+ * terms, which derive from the velocity). Throws a RangeError for a negative or
  * non-finite dt or a negative error.
  */
 export function applyKinematics(state: ClassState, obs: KinematicObservation): void {
@@ -243,23 +244,24 @@ export function applyKinematics(state: ClassState, obs: KinematicObservation): v
   applyForgetting(state, dt);
   const w = Math.min(1, dt / state.correlationTime);
   if (w === 0) return;
-  const wv = w / (1 + (speedSd / SPEED_SD_REFERENCE) ** 2);
-  const wa = w / (1 + (altitudeSd / ALTITUDE_SD_REFERENCE) ** 2);
+  // Discounts for uncertain estimates; a non-finite error (NaN, Infinity) gives weight 0.
+  const wv = Number.isFinite(speedSd) ? w / (1 + (speedSd / SPEED_SD_REFERENCE) ** 2) : 0;
+  const wa = Number.isFinite(altitudeSd) ? w / (1 + (altitudeSd / ALTITUDE_SD_REFERENCE) ** 2) : 0;
   total.fill(0);
   let any = false;
-  if (speedLogLikelihood(obs.speed, speedSd, term)) {
+  if (wv > 0 && speedLogLikelihood(obs.speed, speedSd, term)) {
     for (let c = 0; c < K; c++) total[c] += wv * term[c];
     any = true;
   }
-  if (altitudeLogLikelihood(obs.altitude, altitudeSd, term)) {
+  if (wa > 0 && altitudeLogLikelihood(obs.altitude, altitudeSd, term)) {
     for (let c = 0; c < K; c++) total[c] += wa * term[c];
     any = true;
   }
-  if (obs.turnRate !== undefined && turnRateLogLikelihood(obs.turnRate, turnRateSd, term)) {
+  if (wv > 0 && obs.turnRate !== undefined && turnRateLogLikelihood(obs.turnRate, turnRateSd, term)) {
     for (let c = 0; c < K; c++) total[c] += wv * term[c];
     any = true;
   }
-  if (obs.climbRate !== undefined && climbRateLogLikelihood(obs.climbRate, climbRateSd, term)) {
+  if (wv > 0 && obs.climbRate !== undefined && climbRateLogLikelihood(obs.climbRate, climbRateSd, term)) {
     for (let c = 0; c < K; c++) total[c] += wv * term[c];
     any = true;
   }

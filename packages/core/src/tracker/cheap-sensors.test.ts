@@ -148,9 +148,15 @@ test('a 90-degree turn at 3 deg/s keeps one track id and a small error', () => {
   const rnd = normals(21);
   const dets: Detection[] = [];
   for (let t = 0; t <= 300; t += 3) dets.push(radarDet('radar', radar, path(t), 1.7e9 + t, rnd));
-  const e = errors(run(dets), (t) => path(t - 1.7e9), 1.7e9 + 15, 1.7e9 + 300);
+  const reports = run(dets);
+  const e = errors(reports, (t) => path(t - 1.7e9), 1.7e9 + 15, 1.7e9 + 300);
   assert.equal(e.ids.size, 1, `ids ${[...e.ids]}`);
   assert.equal(e.missing, 0);
+  // identified from its kinematics: 50 m/s at 600 m is a Shahed-type drone
+  const lastReport = reports.get(1.7e9 + 300)![0];
+  const top = Object.entries(lastReport.classProbs).sort((a, b) => b[1] - a[1])[0];
+  assert.equal(top[0], 'piston_owa', JSON.stringify(lastReport.classProbs));
+  assert.ok(top[1] > 0.6 && lastReport.threatProbability > 0.6, `P = ${top[1]}`);
   assert.ok(e.max < 400, `max error ${e.max.toFixed(0)} m`);
   assert.ok(e.median < 120, `median error ${e.median.toFixed(0)} m`);
 });
@@ -200,4 +206,10 @@ test('cooperative traffic is tracked by identity and kept apart from a drone fly
   assert.ok(![...d.ids].some((id) => a.ids.has(id)), 'the drone and the aircraft never share a track');
   assert.ok(d.median < 100, `drone error ${d.median.toFixed(0)} m`);
   for (const rs of reports.values()) for (const r of rs) if (d.ids.has(r.trackId)) assert.equal(r.cooperativeId, undefined);
+  // the identified aircraft is not a threat; the drone beside it is
+  const aircraft = last.find((r) => r.cooperativeId === '71BE12')!;
+  const droneTrack = last.find((r) => r.cooperativeId === undefined)!;
+  assert.ok(aircraft.threatProbability < 0.01, `aircraft threat ${aircraft.threatProbability}`);
+  assert.ok(aircraft.classProbs.aircraft + aircraft.classProbs.helicopter > 0.95, JSON.stringify(aircraft.classProbs));
+  assert.ok(droneTrack.threatProbability > 0.5, `drone threat ${droneTrack.threatProbability}`);
 });

@@ -1,7 +1,7 @@
 /**
  * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
  */
-import type { GeoPoint } from '../types.js';
+import type { ClassLabel, GeoPoint } from '../types.js';
 
 export interface MotionMode {
   qHorizontal: number;
@@ -73,6 +73,8 @@ export interface TrackerOptions {
   presenceInitSensors: number;
   /** Highest speed (m/s) of a target, for the time slack of bearing and presence initiation. Default 300. */
   maxSpeed: number;
+  /** Prior class probabilities of a new track (docs/identification.md); default the raid prior. */
+  classPrior?: Partial<Record<ClassLabel, number>>;
   /** Cell size of the spatial index used to pre-filter gating (m). Default 2000. */
   gridCell: number;
   /** Horizontal position one-sigma above which `alt_m` is reported as unobservable (m). Default 600. */

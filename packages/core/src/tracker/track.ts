@@ -1,3 +1,5 @@
+import type { ClassState } from '../identify/classifier.js';
+
 /** The tracker's internal record of one track. */
 export type TrackStatus = 'tentative' | 'confirmed' | 'coasting';
 
@@ -38,6 +40,9 @@ export interface Track {
   readonly sensors: Map<string, number>;
   /** Cooperative identity (ADS-B / Remote ID), when a sensor reported one. */
   cooperativeId?: string;
-  /** Class likelihoods (fused), label to probability. */
-  classProbs?: Record<string, number>;
+  /** Class belief (identify/classifier.ts), and the time of its last kinematic step. */
+  readonly cls: ClassState;
+  clsT: number;
+  /** Class probabilities and threat probability computed from `cls`, or null when stale. */
+  clsOut: { probs: Record<string, number>; threat: number } | null;
 }

@@ -11,6 +11,7 @@ import { clusterPairs } from '../assign/clusters.js';
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
 import { localRotation } from '../models/local-frame.js';
+import { applyCooperative, applyHint, applyKinematics, classProbabilities, createClassState, threatProbability } from '../identify/classifier.js';
 import { cholesky, mahalanobisSq } from '../linalg/dense.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
@@ -47,7 +48,10 @@ export interface TrackReport {
   positionSd: number;
   /** Vertical one-sigma (m). */
   altitudeSd: number;
-  classProbs?: Record<string, number>;
+  /** Class probabilities, label to probability (docs/identification.md); shared between reports until the class changes: do not modify. */
+  classProbs: Readonly<Record<string, number>>;
+  /** P(piston_owa) + P(jet_owa) + P(cruise_missile). */
+  threatProbability: number;
   cooperativeId?: string;
   /** Ids of sensors that contributed to the track. */
   sensors: string[];
@@ -99,6 +103,10 @@ const GAP_SMOOTHING = 0.3;
 const MAX_REVISIT = 10;
 /** Seconds between two searches for duplicate tracks to merge. */
 const MERGE_INTERVAL = 5;
+/** Seconds between kinematic classification steps of a track. */
+const CLASSIFY_INTERVAL = 5;
+/** Seconds after which a sensor's next class hint on a track counts in full (its reports are correlated). */
+const CLASS_HINT_TIME = 10;
 /** Speed (m/s) assumed for the motion between detections that start a track together. */
 const TYPICAL_SPEED = 60;
 /** A detection with a cooperative identity updates its track unless this many gates away (a corrupt report). */
@@ -399,8 +407,12 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       gAtE: 0,
       gAtN: 0,
       sensors: new Map([[det.sensorId, det.t]]),
+      cls: createClassState(options.classPrior),
+      clsT: t,
+      clsOut: null,
     };
     if (det.cooperativeId !== undefined) setCooperative(tr, det.cooperativeId);
+    classEvidence(tr, det, undefined);
     orientNoise(tr);
     slots[slot] = tr;
     live.push(tr);
@@ -527,6 +539,46 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     for (const c of chosen) te += c.det.t - (c.radius / 2) * c.delay;
     te /= chosen.length;
     startFromFix(fix.x, fix.y, fix.variance, 0, fix.variance, null, 0, te, chosen.map((c) => c.det), events);
+  }
+
+  /**
+   * A detection's evidence on the track's class: its sensor's class hint, and a cooperative
+   * identity. Repeated reports of one sensor are correlated, so each counts in proportion to
+   * the time since that sensor's previous one (full weight after `CLASS_HINT_TIME`).
+   */
+  function classEvidence(tr: Track, det: Detection, previous: number | undefined): void {
+    const w = previous === undefined ? 1 : Math.min(1, Math.max(0, det.t - previous) / CLASS_HINT_TIME);
+    if (w <= 0) return;
+    if (det.classHint) applyHint(tr.cls, det.classHint, w);
+    if (det.cooperativeId !== undefined) applyCooperative(tr.cls, det.sensorKind === 'remote_id' ? 'remote_id' : 'adsb', w);
+    tr.clsOut = null;
+  }
+
+  /** A kinematic classification step for every confirmed track, every `CLASSIFY_INTERVAL` s (the evidence is weighted by the time it covers). */
+  function classify(t: number): void {
+    for (const tr of live) {
+      if (tr.status === 'tentative') {
+        tr.clsT = t;
+        continue;
+      }
+      const dt = t - tr.clsT;
+      if (dt < CLASSIFY_INTERVAL && tr.hits > options.confirmHits + 1) continue;
+      const x = tr.x;
+      const p = tr.p;
+      const g = enuToGeodetic(frame, x[0], x[1], x[2]);
+      const altSd = Math.sqrt(p[2 * n + 2]);
+      applyKinematics(tr.cls, {
+        speed: Math.hypot(x[3], x[4]),
+        speedSd: Math.sqrt(0.5 * (p[3 * n + 3] + p[4 * n + 4])),
+        altitude: altSd <= options.altitudeObservableSd ? g.altM : NaN,
+        altitudeSd: altSd,
+        climbRate: x[5],
+        climbRateSd: Math.sqrt(p[5 * n + 5]),
+        dt,
+      });
+      tr.clsT = t;
+      tr.clsOut = null;
+    }
   }
 
   /** Tracks by cooperative identity (ADS-B address, Remote ID serial). */
@@ -747,6 +799,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         if (gap > options.sameScanWindow) tr.meanGap = Number.isNaN(tr.meanGap) ? gap : tr.meanGap + GAP_SMOOTHING * (gap - tr.meanGap);
         tr.lastHitT = pd.det.t;
       }
+      classEvidence(tr, pd.det, tr.sensors.get(pd.det.sensorId));
       tr.sensors.set(pd.det.sensorId, pd.det.t);
       if (pd.det.cooperativeId !== undefined) setCooperative(tr, pd.det.cooperativeId);
       touched.add(tr);
@@ -976,6 +1029,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       }
       lifecycle(t, events);
       merge(t, events);
+      classify(t);
       time = t;
       return events;
     },
@@ -1008,8 +1062,9 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
           positionSd: Math.sqrt(trH / 2),
           altitudeSd: Math.sqrt(varU),
           sensors: Array.from(tr.sensors.keys()),
+          classProbs: (tr.clsOut ??= { probs: classProbabilities(tr.cls), threat: threatProbability(tr.cls) }).probs,
+          threatProbability: tr.clsOut.threat,
         };
-        if (tr.classProbs) rep.classProbs = { ...tr.classProbs };
         if (tr.cooperativeId !== undefined) rep.cooperativeId = tr.cooperativeId;
         out.push(rep);
       }

@@ -16,7 +16,7 @@ export function trackReportToRow(r: TrackReport): TrackRow {
     status: r.status,
   };
   if (r.altitudeObservable) row.alt_m = r.position.altM;
-  if (r.classProbs) row.class = r.classProbs;
+  if (r.classProbs) row.class = { ...r.classProbs };
   if (r.cooperativeId !== undefined) row.target = r.cooperativeId;
   return row;
 }
