@@ -12,7 +12,7 @@ commands:
   score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
-          simulate a small raid, track it and print a summary
+          simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
   help    this text
 `;
 
@@ -29,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'track': {
+        if (rest.includes('--help') || rest.includes('-h')) {
+          process.stdout.write(TRACK_USAGE + '\n');
+          return 0;
+        }
         const { values } = parse(
           rest,
           {
@@ -73,8 +77,8 @@ export async function main(argv: string[]): Promise<number> {
         const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, USAGE);
         return await demoCommand({
           seed: numberOption(values.seed as string | undefined, 'seed', 1, Number.isInteger, 'an integer'),
-          targets: numberOption(values.targets as string | undefined, 'targets', 8, (v) => Number.isInteger(v) && v > 0 && v <= 5000, 'an integer in 1..5000'),
-          duration: numberOption(values.duration as string | undefined, 'duration', 600, (v) => v > 0 && v <= 86400, 'seconds in (0, 86400]'),
+          targets: numberOption(values.targets as string | undefined, 'targets', 50, (v) => Number.isInteger(v) && v > 0 && v <= 2000, 'an integer in 1..2000'),
+          duration: numberOption(values.duration as string | undefined, 'duration', 600, (v) => v >= 60 && v <= 7200, 'seconds in [60, 7200]'),
         });
       }
       case undefined:
