@@ -29,26 +29,34 @@ export interface EnuFrame {
 }
 
 /**
- * Creates the ENU frame at `origin`.
- * @param origin the frame's origin (degrees, metres above the ellipsoid)
+ * The rotation from ECEF axes to the ENU axes at a latitude and longitude (degrees), into
+ * `out` (3×3 row-major, rows: the east, north and up unit vectors in ECEF). Allocates nothing.
  */
-export function createEnuFrame(origin: GeoPoint): EnuFrame {
-  const phi = degToRad(origin.latDeg);
-  const lam = degToRad(origin.lonDeg);
+export function enuRotation(latDeg: number, lonDeg: number, out: Float64Array): Float64Array {
+  const phi = degToRad(latDeg);
+  const lam = degToRad(lonDeg);
   const sp = Math.sin(phi);
   const cp = Math.cos(phi);
   const sl = Math.sin(lam);
   const cl = Math.cos(lam);
-  const rot = new Float64Array(9);
-  rot[0] = -sl;
-  rot[1] = cl;
-  rot[2] = 0;
-  rot[3] = -sp * cl;
-  rot[4] = -sp * sl;
-  rot[5] = cp;
-  rot[6] = cp * cl;
-  rot[7] = cp * sl;
-  rot[8] = sp;
+  out[0] = -sl;
+  out[1] = cl;
+  out[2] = 0;
+  out[3] = -sp * cl;
+  out[4] = -sp * sl;
+  out[5] = cp;
+  out[6] = cp * cl;
+  out[7] = cp * sl;
+  out[8] = sp;
+  return out;
+}
+
+/**
+ * Creates the ENU frame at `origin`.
+ * @param origin the frame's origin (degrees, metres above the ellipsoid)
+ */
+export function createEnuFrame(origin: GeoPoint): EnuFrame {
+  const rot = enuRotation(origin.latDeg, origin.lonDeg, new Float64Array(9));
   const copy: GeoPoint = Object.freeze({ latDeg: origin.latDeg, lonDeg: origin.lonDeg, altM: origin.altM });
   return Object.freeze({ origin: copy, originEcef: geodeticToEcef(copy), rot });
 }

@@ -18,3 +18,16 @@ export const WGS84_E2 = WGS84_F * (2 - WGS84_F);
 
 /** Second eccentricity squared e'² = e²/(1 − e²) = (a² − b²)/b², dimensionless (≈ 6.73949674228e-3). */
 export const WGS84_EP2 = WGS84_E2 / (1 - WGS84_E2);
+
+/** Meridional radius of curvature M (m) at geodetic latitude `latRad` (radians): metres per radian of latitude. */
+export function meridianRadius(latRad: number): number {
+  const s = Math.sin(latRad);
+  const w = 1 - WGS84_E2 * s * s;
+  return (WGS84_A * (1 - WGS84_E2)) / (w * Math.sqrt(w));
+}
+
+/** Prime-vertical radius of curvature N (m) at geodetic latitude `latRad` (radians); N·cos φ is metres per radian of longitude. */
+export function primeVerticalRadius(latRad: number): number {
+  const s = Math.sin(latRad);
+  return WGS84_A / Math.sqrt(1 - WGS84_E2 * s * s);
+}

@@ -3,7 +3,7 @@
  * affine map from the tracker's global Cartesian frame: local = M·x + o. Because both frames
  * are exact rotations and translations of ECEF, the map is exact at any distance.
  */
-import { geodeticToEcef, type EnuFrame } from '../geo/index.js';
+import { enuRotation, geodeticToEcef, type EnuFrame } from '../geo/index.js';
 import type { GeoPoint } from '../types.js';
 
 export interface LocalFrame {
@@ -17,26 +17,6 @@ const scratchEcef = new Float64Array(3);
 const scratchDiff = new Float64Array(3);
 
 const rq = new Float64Array(9);
-
-/** ECEF-to-ENU rotation at a latitude and longitude (degrees) into `out` (3×3 row-major). */
-function enuRotation(latDeg: number, lonDeg: number, out: Float64Array): Float64Array {
-  const phi = (latDeg * Math.PI) / 180;
-  const lam = (lonDeg * Math.PI) / 180;
-  const sp = Math.sin(phi);
-  const cp = Math.cos(phi);
-  const sl = Math.sin(lam);
-  const cl = Math.cos(lam);
-  out[0] = -sl;
-  out[1] = cl;
-  out[2] = 0;
-  out[3] = -sp * cl;
-  out[4] = -sp * sl;
-  out[5] = cp;
-  out[6] = cp * cl;
-  out[7] = cp * sl;
-  out[8] = sp;
-  return out;
-}
 
 /**
  * Rotation M from the global frame's axes to the local level axes at (latDeg, lonDeg), into
