@@ -1,1 +1,2 @@
 export * from './interchange/index.js';
+export * from './kr-admin/kr-admin.js';
