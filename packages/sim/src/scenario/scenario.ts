@@ -1,0 +1,193 @@
+/**
+ * Scenario files: a readable description of a simulated night (YAML or JSON; the caller
+ * parses the text) from which `skywarden simulate` writes the interchange files. Every
+ * setting has a default from the chosen preset; validation collects every problem, each
+ * naming the setting and the bad value (for example
+ * `raid.drones must be an integer in [0, 5000], got -3`).
+ *
+ * ```yaml
+ * name: Seoul, a raid from the north
+ * preset: mixed              # small | mixed | national
+ * seed: 7
+ * start: 2025-11-24T16:00:00Z   # or a number: seconds since the Unix epoch
+ * duration_s: 1200
+ * origin: { lat: 37.75, lon: 126.98 }
+ * raid: { drones: 50, jet_share: 0.1, decoy_share: 0.2, downed_share: 0.1, from_deg: 0 }
+ * sensors: { microphones: 600, radars: 1, observers: 300, radar_clutter_per_scan: 2 }
+ * traffic: { airliners: 3, helicopters: 1 }
+ * zones: { kr_admin: [seoul, incheon, gyeonggi], lead_s: 300 }   # or geojson: FILE, or districts/sites
+ * real_motion: { files: [data/traffic/ambulances/rega_zh.json.gz], class: helicopter }
+ * ```
+ */
+
+export type PresetName = 'small' | 'mixed' | 'national';
+
+export interface Scenario {
+  name: string;
+  preset: PresetName;
+  seed: number;
+  /** Start (s since the Unix epoch). */
+  t0: number;
+  durationS: number;
+  origin: { latDeg: number; lonDeg: number };
+  /** Side of the square region the raid crosses (m). */
+  regionM: number;
+  raid: { drones: number; jetShare: number; decoyShare: number; downedShare: number; fromDeg: number | null };
+  sensors: { microphones: number; radars: number; observers: number; radarClutterPerScan: number };
+  traffic: { airliners: number; helicopters: number };
+  zones:
+    | { kind: 'none' }
+    | { kind: 'geojson'; file: string; leadS: number | null }
+    | { kind: 'kr_admin'; provinces: string[]; leadS: number | null }
+    | { kind: 'generated'; districts: { nx: number; ny: number } | null; sites: { count: number; radiusM: number } | null; leadS: number | null };
+  realMotion: { files: string[]; cls: string } | null;
+}
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+const PRESETS: Record<PresetName, Omit<Scenario, 'name' | 'preset' | 'seed' | 't0' | 'origin' | 'zones' | 'realMotion'>> = {
+  small: {
+    durationS: 600,
+    regionM: 30000,
+    raid: { drones: 5, jetShare: 0, decoyShare: 0, downedShare: 0, fromDeg: null },
+    sensors: { microphones: 0, radars: 1, observers: 0, radarClutterPerScan: 2 },
+    traffic: { airliners: 1, helicopters: 0 },
+  },
+  mixed: {
+    durationS: 600,
+    regionM: 40000,
+    raid: { drones: 50, jetShare: 0.1, decoyShare: 0.2, downedShare: 0.1, fromDeg: null },
+    sensors: { microphones: 600, radars: 1, observers: 300, radarClutterPerScan: 2 },
+    traffic: { airliners: 3, helicopters: 1 },
+  },
+  national: {
+    durationS: 3 * 3600,
+    regionM: 350000,
+    raid: { drones: 800, jetShare: 0.1, decoyShare: 0.2, downedShare: 0.15, fromDeg: null },
+    sensors: { microphones: 10000, radars: 36, observers: 3000, radarClutterPerScan: 2 },
+    traffic: { airliners: 12, helicopters: 4 },
+  },
+};
+
+const KR_ALIASES: Record<string, string> = {
+  seoul: '11', busan: '21', daegu: '22', incheon: '23', gwangju: '24', daejeon: '25', ulsan: '26', sejong: '29',
+  gyeonggi: '31', gangwon: '32', chungbuk: '33', chungnam: '34', jeonbuk: '35', jeonnam: '36', gyeongbuk: '37', gyeongnam: '38', jeju: '39',
+};
+
+const KNOWN_TOP = new Set(['name', 'preset', 'seed', 'start', 'duration_s', 'origin', 'region_m', 'raid', 'sensors', 'traffic', 'zones', 'real_motion']);
+
+function show(v: unknown): string {
+  return v === undefined ? 'nothing' : JSON.stringify(v);
+}
+
+/** Validates a parsed scenario document and fills the preset's defaults. */
+export function parseScenario(doc: unknown): ScenarioResult {
+  const errors: string[] = [];
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, errors: ['scenario: must be a mapping (YAML) or an object (JSON)'] };
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) if (!KNOWN_TOP.has(k)) errors.push(`${k}: unknown setting (known: ${[...KNOWN_TOP].join(', ')})`);
+
+  const section = (k: string, known: string[]): Record<string, unknown> => {
+    const v = d[k];
+    if (v === undefined || v === null) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      errors.push(`${k} must be a mapping, got ${show(v)}`);
+      return {};
+    }
+    for (const kk of Object.keys(v)) if (!known.includes(kk)) errors.push(`${k}.${kk}: unknown setting (known: ${known.join(', ')})`);
+    return v as Record<string, unknown>;
+  };
+  const num = (path: string, v: unknown, dflt: number, lo: number, hi: number, integer = false): number => {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+      errors.push(`${path} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${show(v)}`);
+      return dflt;
+    }
+    return v;
+  };
+
+  const presetRaw = d.preset ?? 'mixed';
+  let preset: PresetName = 'mixed';
+  if (presetRaw === 'small' || presetRaw === 'mixed' || presetRaw === 'national') preset = presetRaw;
+  else errors.push(`preset must be one of small, mixed, national, got ${show(presetRaw)}`);
+  const base = PRESETS[preset];
+  const name = typeof d.name === 'string' ? d.name : d.name === undefined ? `${preset} scenario` : (errors.push(`name must be a string, got ${show(d.name)}`), '');
+  const seed = num('seed', d.seed, 1, -(2 ** 31), 2 ** 31, true);
+  let t0 = 1764000000;
+  if (typeof d.start === 'number') t0 = num('start', d.start, t0, 0, 4102444800);
+  else if (typeof d.start === 'string' || d.start instanceof Date) {
+    const ms = d.start instanceof Date ? d.start.getTime() : Date.parse(d.start);
+    if (Number.isFinite(ms)) t0 = ms / 1000;
+    else errors.push(`start must be an ISO 8601 time (2025-11-24T16:00:00Z) or seconds since the Unix epoch, got ${show(d.start)}`);
+  } else if (d.start !== undefined) errors.push(`start must be an ISO 8601 time or seconds since the Unix epoch, got ${show(d.start)}`);
+  const durationS = num('duration_s', d.duration_s, base.durationS, 1, 7 * 86400);
+  const o = section('origin', ['lat', 'lon']);
+  const origin = { latDeg: num('origin.lat', o.lat, 37.75, -89, 89), lonDeg: num('origin.lon', o.lon, 126.98, -180, 180) };
+  const regionM = num('region_m', d.region_m, base.regionM, 1000, 2000000);
+  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg']);
+  const raid = {
+    drones: num('raid.drones', r.drones, base.raid.drones, 0, 5000, true),
+    jetShare: num('raid.jet_share', r.jet_share, base.raid.jetShare, 0, 1),
+    decoyShare: num('raid.decoy_share', r.decoy_share, base.raid.decoyShare, 0, 1),
+    downedShare: num('raid.downed_share', r.downed_share, base.raid.downedShare, 0, 1),
+    fromDeg: r.from_deg === undefined || r.from_deg === null ? base.raid.fromDeg : num('raid.from_deg', r.from_deg, 0, 0, 360),
+  };
+  const s = section('sensors', ['microphones', 'radars', 'observers', 'radar_clutter_per_scan']);
+  const sensors = {
+    microphones: num('sensors.microphones', s.microphones, base.sensors.microphones, 0, 100000, true),
+    radars: num('sensors.radars', s.radars, base.sensors.radars, 0, 500, true),
+    observers: num('sensors.observers', s.observers, base.sensors.observers, 0, 100000, true),
+    radarClutterPerScan: num('sensors.radar_clutter_per_scan', s.radar_clutter_per_scan, base.sensors.radarClutterPerScan, 0, 1000),
+  };
+  const tr = section('traffic', ['airliners', 'helicopters']);
+  const traffic = {
+    airliners: num('traffic.airliners', tr.airliners, base.traffic.airliners, 0, 1000, true),
+    helicopters: num('traffic.helicopters', tr.helicopters, base.traffic.helicopters, 0, 1000, true),
+  };
+
+  const z = section('zones', ['geojson', 'kr_admin', 'districts', 'sites', 'lead_s']);
+  const leadS = z.lead_s === undefined ? null : num('zones.lead_s', z.lead_s, 300, 0, 86400);
+  let zones: Scenario['zones'] = { kind: 'none' };
+  const zoneKinds = ['geojson', 'kr_admin', 'districts', 'sites'].filter((k) => z[k] !== undefined);
+  if (zoneKinds.includes('geojson') && zoneKinds.length > 1) errors.push(`zones: geojson cannot be combined with ${zoneKinds.filter((k) => k !== 'geojson').join(', ')}`);
+  else if (zoneKinds.includes('kr_admin') && zoneKinds.length > 1) errors.push(`zones: kr_admin cannot be combined with ${zoneKinds.filter((k) => k !== 'kr_admin').join(', ')}`);
+  else if (z.geojson !== undefined) {
+    if (typeof z.geojson !== 'string' || z.geojson.length === 0) errors.push(`zones.geojson must be a file path, got ${show(z.geojson)}`);
+    else zones = { kind: 'geojson', file: z.geojson, leadS };
+  } else if (z.kr_admin !== undefined) {
+    const list = Array.isArray(z.kr_admin) ? z.kr_admin : [z.kr_admin];
+    const provinces: string[] = [];
+    for (const p of list) {
+      const code = typeof p === 'string' ? (KR_ALIASES[p.toLowerCase()] ?? (/^\d{2}$/.test(p) ? p : undefined)) : undefined;
+      if (code === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.keys(KR_ALIASES).join(', ')}, or a two-digit KOSTAT code)`);
+      else provinces.push(code);
+    }
+    zones = { kind: 'kr_admin', provinces, leadS };
+  } else if (z.districts !== undefined || z.sites !== undefined) {
+    let districts: { nx: number; ny: number } | null = null;
+    let sites: { count: number; radiusM: number } | null = null;
+    if (z.districts !== undefined) {
+      const dd = (typeof z.districts === 'object' && z.districts !== null ? z.districts : {}) as Record<string, unknown>;
+      if (typeof z.districts !== 'object' || z.districts === null) errors.push(`zones.districts must be a mapping like { nx: 5, ny: 5 }, got ${show(z.districts)}`);
+      districts = { nx: num('zones.districts.nx', dd.nx, 5, 1, 100, true), ny: num('zones.districts.ny', dd.ny, 5, 1, 100, true) };
+    }
+    if (z.sites !== undefined) {
+      const ss = (typeof z.sites === 'object' && z.sites !== null ? z.sites : {}) as Record<string, unknown>;
+      if (typeof z.sites !== 'object' || z.sites === null) errors.push(`zones.sites must be a mapping like { count: 5, radius_m: 1500 }, got ${show(z.sites)}`);
+      sites = { count: num('zones.sites.count', ss.count, 5, 0, 1000, true), radiusM: num('zones.sites.radius_m', ss.radius_m, 1500, 50, 50000) };
+    }
+    zones = { kind: 'generated', districts, sites, leadS };
+  }
+
+  let realMotion: Scenario['realMotion'] = null;
+  if (d.real_motion !== undefined) {
+    const rm = section('real_motion', ['files', 'class']);
+    const files = Array.isArray(rm.files) ? rm.files : rm.files === undefined ? [] : [rm.files];
+    if (files.length === 0 || !files.every((f) => typeof f === 'string' && f.length > 0)) errors.push(`real_motion.files must list one or more file paths, got ${show(rm.files)}`);
+    const cls = rm.class === undefined ? 'aircraft' : rm.class;
+    if (typeof cls !== 'string') errors.push(`real_motion.class must be a class label, got ${show(rm.class)}`);
+    realMotion = { files: files as string[], cls: String(cls) };
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, scenario: { name, preset, seed, t0, durationS, origin, regionM, raid, sensors, traffic, zones, realMotion } };
+}
