@@ -3,8 +3,9 @@
  * arrivals (up to `reorderDelay` seconds), and reports the tracks on a fixed time grid
  * t = k·reportEvery, from the first detection to the last (spec/interchange.md,
  * tracks.ndjson). The output is online: the report at t is made from detections with time
- * <= t only. A detection that arrives later than the reorder delay allows is refused with a
- * reason; a repeated detection id within the window is refused as a duplicate.
+ * <= t only. The tracker is stepped at most `stepMax` apart, whatever the report interval.
+ * A detection that arrives later than the reorder delay allows is refused with a reason; a
+ * repeated detection id is refused as a duplicate for `dedupeWindow` seconds.
  */
 import type { Detection } from '../types.js';
 import type { Tracker, TrackerEvent, TrackReport } from './tracker.js';
@@ -14,8 +15,15 @@ export interface BatchRunnerOptions {
   reorderDelay: number;
   /** Report interval (s). Default 1. */
   reportEvery: number;
+  /**
+   * Longest tracker step (s). The tracker is stepped on a finer grid than the reports when
+   * they are sparse, so that the report interval only samples the output and never changes
+   * the estimates. Default 1.
+   */
+  stepMax: number;
+  /** A repeated detection id is refused for this long (s) after the first. Default 120. */
+  dedupeWindow: number;
 }
-
 export interface BatchRunnerSink {
   onReport(t: number, reports: TrackReport[]): void;
   onEvents?(events: TrackerEvent[]): void;
@@ -24,6 +32,8 @@ export interface BatchRunnerSink {
 export interface BatchRunner {
   /** Offers a detection; returns null when taken, or the reason it was refused. */
   push(det: Detection): string | null;
+  /** Time of the latest detection taken (s), -Infinity before the first. */
+  readonly latest: number;
   /** Processes everything still pending and writes the last reports. */
   finish(): void;
   /** Detections waiting in the reorder buffer. */
@@ -91,31 +101,38 @@ class DetectionHeap {
 export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOptions>, sink: BatchRunnerSink): BatchRunner {
   const reorderDelay = opts.reorderDelay ?? 5;
   const reportEvery = opts.reportEvery ?? 1;
+  const stepMax = opts.stepMax ?? 1;
+  const dedupeWindow = opts.dedupeWindow ?? 120;
   if (!(reorderDelay >= 0 && Number.isFinite(reorderDelay))) throw new Error(`reorderDelay must be a finite number >= 0, got ${reorderDelay}`);
   if (!(reportEvery > 0 && Number.isFinite(reportEvery))) throw new Error(`reportEvery must be a positive finite number, got ${reportEvery}`);
+  if (!(stepMax > 0 && Number.isFinite(stepMax))) throw new Error(`stepMax must be a positive finite number, got ${stepMax}`);
+  if (!(dedupeWindow >= 0 && Number.isFinite(dedupeWindow))) throw new Error(`dedupeWindow must be a finite number >= 0, got ${dedupeWindow}`);
+  /** Tracker steps per report interval. */
+  const sub = Math.max(1, Math.ceil(reportEvery / stepMax - 1e-9));
+  /** Time of step j: j·reportEvery/sub, rounded to the microsecond so that report times print as k·reportEvery. */
+  const stepTime = (j: number) => Math.round(((j * reportEvery) / sub) * 1e6) / 1e6;
+  const firstStepAtOrAfter = (t: number) => Math.ceil(((t * sub) / reportEvery) * (1 - 1e-15) - 1e-9);
   const heap = new DetectionHeap();
   const ids = new Map<string, number>();
+  const idQueue: { id: string; t: number }[] = [];
+  let idHead = 0;
   let maxSeen = -Infinity;
-  let nextK = NaN; // index of the next report time k·reportEvery
-  let processedUpTo = -Infinity;
+  let nextJ = NaN; // index of the next tracker step
 
   function runStep(upTo: number, report: boolean): void {
     const batch: Detection[] = [];
     while (heap.size > 0 && (heap.peek() as Detection).t <= upTo) batch.push(heap.pop() as Detection);
-    const events = tracker.step(batch, upTo);
+    const events = tracker.step(batch, Math.max(upTo, tracker.time));
     if (sink.onEvents && events.length > 0) sink.onEvents(events);
     if (report) sink.onReport(upTo, tracker.report(upTo));
-    processedUpTo = upTo;
   }
 
-  /** Ids in arrival order, to forget them once no duplicate of theirs could still be taken. */
-  const idQueue: { id: string; t: number }[] = [];
-  let idHead = 0;
+  /** Forgets ids older than the dedupe window (ids arrive roughly in time order). */
   function pruneIds(): void {
-    // a repeat of a detection at or before processedUpTo is refused as late anyway
-    const limit = processedUpTo - reorderDelay;
+    const limit = maxSeen - Math.max(dedupeWindow, reorderDelay);
     while (idHead < idQueue.length && idQueue[idHead].t < limit) {
-      ids.delete(idQueue[idHead].id);
+      const e = idQueue[idHead];
+      if (ids.get(e.id) === e.t) ids.delete(e.id);
       idHead++;
     }
     if (idHead > 4096 && idHead * 2 > idQueue.length) {
@@ -125,16 +142,28 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   }
 
   function advance(limit: number): void {
-    if (Number.isNaN(nextK)) {
-      // the report grid starts at the earliest detection, known once the reorder window has passed it
+    if (Number.isNaN(nextJ)) {
+      // the grid starts at the earliest detection, known once the reorder window has passed it
       const first = heap.peek();
       if (!first || first.t > limit) return;
-      nextK = Math.ceil(first.t / reportEvery - 1e-9);
+      nextJ = firstStepAtOrAfter(first.t);
     }
-    if (nextK * reportEvery > limit) return;
-    while (nextK * reportEvery <= limit) {
-      runStep(nextK * reportEvery, true);
-      nextK++;
+    while (stepTime(nextJ) <= limit) {
+      // With no track alive and nothing due, the empty steps up to the next detection would
+      // report nothing: skip them (a long silence, or a stray early time, costs no work).
+      if (tracker.tracks().length === 0) {
+        const next = heap.peek();
+        const due = next ? next.t : Infinity;
+        if (due > stepTime(nextJ)) {
+          const j = due === Infinity ? firstStepAtOrAfter(limit) + 1 : firstStepAtOrAfter(due);
+          if (j > nextJ) {
+            nextJ = j;
+            continue;
+          }
+        }
+      }
+      runStep(stepTime(nextJ), nextJ % sub === 0);
+      nextJ++;
     }
     pruneIds();
   }
@@ -143,10 +172,14 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
     get pending() {
       return heap.size;
     },
+    get latest() {
+      return maxSeen;
+    },
     push(det) {
       if (!Number.isFinite(det.t)) return `time is not a finite number: ${det.t}`;
-      if (det.t <= processedUpTo) {
-        return `arrives ${(maxSeen - det.t).toFixed(3)} s behind the latest detection, beyond the reorder delay of ${reorderDelay} s`;
+      const late = maxSeen - det.t;
+      if (late > reorderDelay) {
+        return `arrives ${late.toFixed(3)} s behind the latest detection, later than the reorder delay of ${reorderDelay} s allows`;
       }
       if (det.id !== undefined) {
         if (ids.has(det.id)) return `duplicate detection id "${det.id}"`;

@@ -156,7 +156,7 @@ test('batch runner reorders late detections, refuses too-late ones and duplicate
   const order = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15, 18, 17, 20, 19];
   for (const k of order) assert.equal(runner.push(pos(100 + k, 50 * k, 0, 500, 'obs', 30, `d${k}`)), null);
   assert.match(runner.push(pos(100 + 20, 1000, 0, 500, 'obs', 30, 'd20')) ?? '', /duplicate/);
-  assert.match(runner.push(pos(100 + 3, 150, 0)) ?? '', /beyond the reorder delay/);
+  assert.match(runner.push(pos(100 + 3, 150, 0)) ?? '', /later than the reorder delay of 5 s allows/);
   runner.finish();
   // report times run from the first detection (t=100) to the last (t=120)
   assert.deepEqual([...reports.keys()], Array.from({ length: 21 }, (_, i) => 100 + i));
@@ -183,4 +183,53 @@ test('batch runner: a report at t uses no detection later than t', () => {
   assert.ok((seenA.get(2) ?? '').length > 2, 'a track is reported at t=2');
   assert.equal(seenA.get(2), seenB.get(2));
   assert.notEqual(seenA.get(3), seenB.get(3));
+});
+
+test('batch runner: a detection exactly the delay late, or at the same time with no delay, is taken', () => {
+  const r1 = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: () => {} });
+  assert.equal(r1.push(pos(110, 0, 0)), null);
+  assert.equal(r1.push(pos(105, 0, 0)), null, 'exactly 5 s late');
+  assert.match(r1.push(pos(104.9, 0, 0)) ?? '', /later than the reorder delay/);
+  const r0 = createBatchRunner(createTracker({ origin }), { reorderDelay: 0 }, { onReport: () => {} });
+  for (let k = 0; k < 10; k++) {
+    assert.equal(r0.push(pos(200 + k, 50 * k, 0)), null);
+    assert.equal(r0.push(pos(200 + k, 50 * k, 5000)), null, 'a second detection at the same time');
+  }
+});
+
+test('batch runner: the report interval samples the output without changing it', () => {
+  const run = (reportEvery: number) => {
+    const out = new Map<number, string>();
+    const r = createBatchRunner(createTracker({ origin }), { reportEvery }, { onReport: (t, reps) => out.set(t, JSON.stringify(reps)) });
+    for (let k = 0; k <= 120; k += 2) r.push(pos(300 + k, 50 * k, 20 * Math.sin(k / 10)));
+    r.finish();
+    return out;
+  };
+  const fine = run(1);
+  const coarse = run(10);
+  assert.deepEqual([...coarse.keys()], Array.from({ length: 13 }, (_, i) => 300 + 10 * i));
+  for (const [t, v] of coarse) assert.equal(v, fine.get(t), `report at ${t}`);
+  const tenth = run(0.1);
+  for (const t of tenth.keys()) assert.equal(Math.round(t * 10) / 10, t, `report time ${t} is a multiple of 0.1`);
+});
+
+test('batch runner: a stray early time costs no work and makes no rows', () => {
+  const tr = createTracker({ origin });
+  const rows: number[] = [];
+  const r = createBatchRunner(tr, { reorderDelay: 5 }, { onReport: (t, reps) => reps.length > 0 && rows.push(t) });
+  const started = Date.now();
+  assert.equal(r.push(pos(0, 0, 0)), null); // a time at the epoch
+  for (let k = 0; k <= 20; k++) r.push(pos(1.7e9 + k, 50 * k, 0));
+  r.finish();
+  assert.ok(Date.now() - started < 5000, 'did not step through 54 years second by second');
+  assert.ok(rows.length > 0 && rows.every((t) => t >= 1.7e9));
+});
+
+test('batch runner: repeated ids are refused within the dedupe window, forgotten after it', () => {
+  const r = createBatchRunner(createTracker({ origin }), { dedupeWindow: 120 }, { onReport: () => {} });
+  assert.equal(r.push(pos(1000, 0, 0, 500, 'obs', 30, 'a')), null);
+  for (let k = 1; k <= 300; k++) r.push(pos(1000 + k, 0, 0, 500, 'obs', 30, `x${k}`));
+  assert.match(r.push(pos(1296, 0, 0, 500, 'obs', 30, 'x250')) ?? '', /duplicate detection id "x250"/, '50 s later');
+  assert.match(r.push(pos(1300, 0, 0, 500, 'obs', 30, 'x290')) ?? '', /duplicate detection id "x290"/);
+  assert.equal(r.push(pos(1300, 0, 0, 500, 'obs', 30, 'a')), null, 'after 300 s the first id is forgotten');
 });
