@@ -21,7 +21,7 @@ export function parse(argv: string[], options: NonNullable<ParseArgsConfig['opti
 /** A finite number option, or the default; throws UsageError naming the option. */
 export function numberOption(value: string | undefined, name: string, dflt: number, check: (v: number) => boolean, what: string): number {
   if (value === undefined) return dflt;
-  const v = Number(value);
+  const v = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(v) || !check(v)) throw new UsageError(`--${name} must be ${what}, got "${value}"`);
   return v;
 }

@@ -1,4 +1,5 @@
 /** The `skywarden` command line: dispatches to the subcommands. */
+import { readFileSync } from 'node:fs';
 import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
@@ -13,8 +14,21 @@ commands:
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
-  help    this text
+  help    this text; <command> --help for a command's options; --version
 `;
+
+const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zones FILE --alerts FILE] [--json]
+  --truth FILE     truth.ndjson (sorted by t)
+  --tracks FILE|-  tracks.ndjson (sorted by t), or - for standard input
+  --zones FILE     zones.geojson, with --alerts: score the warnings too
+  --alerts FILE    alerts.ndjson
+  --json           print the metrics as JSON
+  Both NDJSON files must be valid: the first bad line stops the scoring (exit code 1).`;
+
+const DEMO_USAGE = `usage: skywarden demo [--seed N] [--targets N] [--duration S]
+  --seed N       random seed (default 1)
+  --targets N    drones in the raid, 1..2000 (default 50)
+  --duration S   seconds simulated, 60..7200 (default 600)`;
 
 const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- --out FILE|- [options]
   --sensors FILE        sensors.json
@@ -24,15 +38,22 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --reorder-delay S     how late a detection may arrive, in seconds (default 5)
   --strict              stop at the first malformed or refused line (exit code 1)`;
 
+const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE };
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd !== undefined && HELP[cmd] && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(HELP[cmd] + '\n');
+    return 0;
+  }
   try {
     switch (cmd) {
       case 'track': {
-        if (rest.includes('--help') || rest.includes('-h')) {
-          process.stdout.write(TRACK_USAGE + '\n');
-          return 0;
-        }
         const { values } = parse(
           rest,
           {
@@ -58,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         });
       }
       case 'score': {
-        const usage = 'usage: skywarden score --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]';
+        const usage = SCORE_USAGE;
         const { values } = parse(
           rest,
           { truth: { type: 'string' }, tracks: { type: 'string' }, zones: { type: 'string' }, alerts: { type: 'string' }, json: { type: 'boolean' } },
@@ -74,19 +95,25 @@ export async function main(argv: string[]): Promise<number> {
         });
       }
       case 'demo': {
-        const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, USAGE);
+        const { values } = parse(rest, { seed: { type: 'string' }, targets: { type: 'string' }, duration: { type: 'string' } }, DEMO_USAGE);
         return await demoCommand({
           seed: numberOption(values.seed as string | undefined, 'seed', 1, Number.isInteger, 'an integer'),
           targets: numberOption(values.targets as string | undefined, 'targets', 50, (v) => Number.isInteger(v) && v > 0 && v <= 2000, 'an integer in 1..2000'),
           duration: numberOption(values.duration as string | undefined, 'duration', 600, (v) => v >= 60 && v <= 7200, 'seconds in [60, 7200]'),
         });
       }
+      case '--version':
+      case 'version':
+        process.stdout.write(`skywarden ${version()}\n`);
+        return 0;
       case undefined:
+        process.stderr.write(USAGE);
+        return 2;
       case 'help':
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
-        return cmd === undefined ? 2 : 0;
+        return 0;
       default:
         throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
     }

@@ -6,35 +6,50 @@
  * memory stays flat however long they are.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createTrackScorer, createWarningScorer, type AlertChange, type ScoredPoint, type TrackScore, type WarningScorer } from '@skywarden/core';
 import { parseAlertLine, parseTrackLine, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
 import { CliError, UsageError } from './args.js';
+import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
 
 interface Timed {
   t: number;
   point: ScoredPoint;
 }
 
-/** Reads an NDJSON file of timed rows as an async sequence, checking the time order. */
+/** Reads an NDJSON file (or standard input for `-`) of timed rows as an async sequence, checking the time order. */
 async function* rows(path: string, parse: (line: string, n: number) => Timed | null | string): AsyncGenerator<Timed> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' });
+  const name = path === '-' ? '<stdin>' : path;
   let n = 0;
   let last = -Infinity;
-  for await (const line of rl) {
-    n++;
-    const r = parse(line, n);
-    if (r === null) continue;
-    if (typeof r === 'string') throw new CliError(`${path}:${n}: ${r}`);
-    if (r.t < last - 1e-9) throw new CliError(`${path}:${n}: rows must be sorted by t (t=${r.t} after t=${last})`);
-    last = r.t;
-    yield r;
+  try {
+    for await (const line of readLines(input)) {
+      n++;
+      if (line === null) throw new CliError(`${name}:${n}: line longer than ${MAX_LINE} characters`);
+      const r = parse(line, n);
+      if (r === null) continue;
+      if (typeof r === 'string') throw new CliError(sanitize(`${name}:${n}: ${r}`));
+      if (r.t < last - 1e-9) throw new CliError(`${name}:${n}: rows must be sorted by t (t=${r.t} after t=${last})`);
+      last = r.t;
+      yield r;
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeFsError(err, name, 'read'));
   }
 }
 
 const sameTime = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
-export async function scoreFiles(truthPath: string, tracksPath: string, warnings?: WarningScorer): Promise<TrackScore> {
+export interface ScoreCoverage {
+  /** Truth times scored, and those at which the tracks file had no row at all. */
+  truthTimes: number;
+  truthTimesWithoutTrackRows: number;
+  /** Track rows read (all times). */
+  trackRows: number;
+}
+
+export async function scoreFiles(truthPath: string, tracksPath: string, warnings?: WarningScorer, coverage?: ScoreCoverage): Promise<TrackScore> {
   const truth = rows(truthPath, (line, n) => {
     const r = parseTruthLine(line, n);
     if (r === null) return null;
@@ -57,11 +72,19 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
       tr.push({ ...nextTruth.value.point, t });
       nextTruth = await truth.next();
     }
-    while (!nextTrack.done && nextTrack.value.t < t - 1e-6) nextTrack = await tracks.next();
+    while (!nextTrack.done && nextTrack.value.t < t - 1e-6) {
+      if (coverage) coverage.trackRows++;
+      nextTrack = await tracks.next();
+    }
     const es: ScoredPoint[] = [];
     while (!nextTrack.done && sameTime(nextTrack.value.t, t)) {
       es.push({ ...nextTrack.value.point, t });
       nextTrack = await tracks.next();
+    }
+    if (coverage) {
+      coverage.truthTimes++;
+      coverage.trackRows += es.length;
+      if (es.length === 0) coverage.truthTimesWithoutTrackRows++;
     }
     scorer.addTime(t, tr, es);
     warnings?.addTruth(t, tr);
@@ -90,15 +113,20 @@ export function scoreSummary(s: TrackScore): Record<string, number> {
 /** Reads alerts.ndjson whole (one row per change of a zone's state: small). */
 async function readAlerts(path: string, zoneIds: Set<string>): Promise<AlertChange[]> {
   const out: AlertChange[] = [];
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of rl) {
-    n++;
-    const r = parseAlertLine(line, n);
-    if (r === null) continue;
-    if (!r.ok) throw new CliError(`${path}:${n}: ${r.reason}`);
-    if (!zoneIds.has(r.row.zone)) throw new CliError(`${path}:${n}: zone ${JSON.stringify(r.row.zone)} is not in the zones file`);
-    out.push({ t: r.row.t, zone: r.row.zone, state: r.row.state });
+  try {
+    for await (const line of readLines(createReadStream(path, { encoding: 'utf8' }))) {
+      n++;
+      if (line === null) throw new CliError(`${path}:${n}: line longer than ${MAX_LINE} characters`);
+      const r = parseAlertLine(line, n);
+      if (r === null) continue;
+      if (!r.ok) throw new CliError(sanitize(`${path}:${n}: ${r.reason}`));
+      if (!zoneIds.has(r.row.zone)) throw new CliError(sanitize(`${path}:${n}: zone ${JSON.stringify(r.row.zone)} is not in the zones file`));
+      out.push({ t: r.row.t, zone: r.row.zone, state: r.row.state });
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeFsError(err, path, 'read'));
   }
   return out;
 }
@@ -108,12 +136,25 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
   let warn: WarningScorer | undefined;
   let alertRows: AlertChange[] = [];
   if (a.zones !== undefined && a.alerts !== undefined) {
-    const z = parseZonesGeoJson(readFileSync(a.zones, 'utf8'));
+    let zonesText: string;
+    try {
+      zonesText = readFileSync(a.zones, 'utf8');
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.zones, 'read'));
+    }
+    const z = parseZonesGeoJson(zonesText);
     if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);
     warn = createWarningScorer(z.zones);
     alertRows = await readAlerts(a.alerts, new Set(z.zones.map((x) => x.id)));
   }
-  const s = await scoreFiles(a.truth, a.tracks, warn);
+  const cov: ScoreCoverage = { truthTimes: 0, truthTimesWithoutTrackRows: 0, trackRows: 0 };
+  const s = await scoreFiles(a.truth, a.tracks, warn, cov);
+  if (cov.truthTimes === 0) throw new CliError(`${a.truth}: no truth rows to score against`);
+  if (cov.trackRows > 0 && cov.truthTimesWithoutTrackRows > 0.5 * cov.truthTimes) {
+    process.stderr.write(
+      `warning: ${cov.truthTimesWithoutTrackRows} of ${cov.truthTimes} truth times have no track row at that time, and count as all missed: were the tracks written on another time grid (--report-every)?\n`,
+    );
+  }
   const w = warn?.result(alertRows);
   const summary: Record<string, number> = scoreSummary(s);
   if (w) {

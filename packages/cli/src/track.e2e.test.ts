@@ -236,3 +236,51 @@ test('track: a mixed raid over microphones, a radar, phone observers and ADS-B i
   const adsbHeard = new Set(mixed.detections.filter((d) => d.sensor === mixed.reporters[0].id).map((d) => d.target));
   for (const id of adsbHeard) assert.ok(seenIds.has(id), `aircraft ${id} heard on ADS-B is tracked with its identity`);
 });
+
+test('track: unusable inputs and outputs give one clear line and the right exit code', () => {
+  const lines = scene.detections.slice(0, 200).map((d) => JSON.stringify(d));
+  const f = writeScene(scene, lines);
+  const missingDir = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'no', 'such', 'dir', 't.nd')]);
+  assert.equal(missingDir.code, 1);
+  assert.match(missingDir.stderr, /cannot write .*t\.nd: no such file or directory/);
+  assert.doesNotMatch(missingDir.stderr, /\n\s+at /, 'no stack trace');
+  const same = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', f.detections]);
+  assert.equal(same.code, 1);
+  assert.match(same.stderr, /is the detections file itself/);
+  assert.equal(readFileSync(f.detections, 'utf8').split('\n').length, 201, 'input left intact');
+  // an oversized line, a line with terminal escapes and a stray time at the epoch, among good lines
+  const mixed = [JSON.stringify({ ...scene.detections[0], t: 0, id: 'early' }), 'x'.repeat(2 << 20), '\u001b[2J\u001b]0;pwned\u0007', ...lines];
+  const g = writeScene(scene, mixed);
+  const started = Date.now();
+  const r = runTrackCli(['--sensors', g.sensors, '--detections', g.detections, '--out', join(g.dir, 't.nd')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Date.now() - started < 20000, 'a stray early time does not make the run crawl through the years');
+  assert.match(r.stderr, /detections\.ndjson:2: line longer than 1048576 characters, skipped/);
+  assert.doesNotMatch(r.stderr, /\u001b/, 'control characters are escaped');
+  assert.match(r.stderr, /\\x1b/);
+  assert.ok(readFileSync(join(g.dir, 't.nd'), 'utf8').length > 0, 'the good lines were tracked');
+  // nothing usable: exit 1; an empty input: a warning, exit 0
+  const bad = writeScene(scene, ['{}', '[1]', 'nope']);
+  const rb = runTrackCli(['--sensors', bad.sensors, '--detections', bad.detections, '--out', join(bad.dir, 't.nd')]);
+  assert.equal(rb.code, 1);
+  assert.match(rb.stderr, /no detection could be used/);
+  writeFileSync(bad.detections, '');
+  const re = runTrackCli(['--sensors', bad.sensors, '--detections', bad.detections, '--out', join(bad.dir, 't.nd')]);
+  assert.equal(re.code, 0);
+  assert.match(re.stderr, /warning: the detections input is empty/);
+});
+
+test('score: reads tracks from standard input; an empty truth file is an error', () => {
+  const f = writeScene(scene, scene.detections.slice(0, 500).map((d) => JSON.stringify(d)));
+  const tracks = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', '-']);
+  assert.equal(tracks.code, 0);
+  const truthPath = join(f.dir, 'truth.ndjson');
+  writeFileSync(truthPath, scene.truth.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const r = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', '-', '--json'], { encoding: 'utf8', input: tracks.stdout });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok((JSON.parse(r.stdout) as { targets_tracked: number }).targets_tracked > 0);
+  writeFileSync(truthPath, '');
+  const e = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', '-'], { encoding: 'utf8', input: tracks.stdout });
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /no truth rows to score against/);
+});

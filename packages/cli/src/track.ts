@@ -4,14 +4,15 @@
  * detections (memory does not grow with the input), reports malformed lines with their line
  * number and reason, and prints a summary.
  */
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { createBatchRunner, createTracker, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
 import { formatTrackRow, parseDetectionLine, parseSensorsJson, trackReportToRow } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
+import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
 
 export interface TrackRunOptions {
   sensorsText: string;
@@ -72,11 +73,20 @@ function detectionPoint(d: Detection): GeoPoint | null {
   return d.sensorPosition ? { ...d.sensorPosition } : null;
 }
 
-/** Reason category for the summary: the reason up to its first comma or colon. */
+/** Reason category for the summary: the reason with its values (numbers, quoted text) blanked out. */
 function category(reason: string): string {
-  const m = /^[^,:]*/.exec(reason);
-  return (m ? m[0] : reason).replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, 'N').slice(0, 80);
+  return sanitize(
+    reason
+      .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
+      .replace(/\(.*\)$/, '')
+      .replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, 'N')
+      .replace(/, got .*$/, '')
+      .trim(),
+  ).slice(0, 90);
 }
+
+/** At most this many reason categories are listed in the summary. */
+const MAX_CATEGORIES = 12;
 
 export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const started = performance.now();
@@ -101,7 +111,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     summary.rejected++;
     const c = category(reason);
     summary.rejectedByReason[c] = (summary.rejectedByReason[c] ?? 0) + 1;
-    if (messages < maxMessages) o.log(`${o.detectionsName}:${lineNo}: ${reason}`);
+    if (messages < maxMessages) o.log(sanitize(`${o.detectionsName}:${lineNo}: ${reason}`));
     else if (messages === maxMessages) o.log(`(further rejection messages suppressed; see the summary)`);
     messages++;
   };
@@ -145,18 +155,22 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
 
   const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
   let bytes = 0;
-  const rl = createInterface({ input: o.detections, crlfDelay: Infinity });
   let inputError: Error | null = null;
-  o.detections.on('error', (err: Error) => {
-    inputError = err;
-    rl.close();
-  });
   let lineNo = 0;
+  let refusedLate = 0;
   try {
-    for await (const line of rl) {
+    for await (const line of readLines(o.detections)) {
       lineNo++;
-      bytes += line.length + 1;
       summary.linesRead++;
+      if (line === null) {
+        reject(lineNo, `line longer than ${MAX_LINE} characters, skipped`);
+        if (o.strict) {
+          summary.aborted = true;
+          break;
+        }
+        continue;
+      }
+      bytes += line.length + 1;
       const r = parseDetectionLine(line, lineNo, sensors);
       if (r === null) continue;
       if (!r.ok) {
@@ -175,6 +189,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       const refusal = runner ? (runner as ReturnType<typeof createBatchRunner>).push(r.detection) : 'no sensor position known to anchor the tracker frame';
       if (refusal !== null) {
         summary.detectionsRead--;
+        if (refusal.startsWith('arrives')) refusedLate++;
         reject(lineNo, refusal);
         if (o.strict) {
           summary.aborted = true;
@@ -187,10 +202,13 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       }
       if (progress && (lineNo & 1023) === 0) progress.update(bytes);
     }
-  } finally {
-    rl.close();
+  } catch (err) {
+    inputError = err as Error;
   }
   if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
+  if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
+    o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
+  }
   if (!summary.aborted && runner) (runner as ReturnType<typeof createBatchRunner>).finish();
   if (pendingOut.length > 0) o.out.write(pendingOut);
   progress?.finish();
@@ -203,7 +221,9 @@ export function formatSummary(s: TrackSummary): string {
     `detections read: ${s.detectionsRead} (lines ${s.linesRead})`,
     `rejected: ${s.rejected}`,
   ];
-  for (const [k, v] of Object.entries(s.rejectedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${v} × ${k}`);
+  const cats = Object.entries(s.rejectedByReason).sort((a, b) => b[1] - a[1]);
+  for (const [k, v] of cats.slice(0, MAX_CATEGORIES)) lines.push(`  ${v} × ${k}`);
+  if (cats.length > MAX_CATEGORIES) lines.push(`  ${cats.slice(MAX_CATEGORIES).reduce((n, c) => n + c[1], 0)} × other reasons (${cats.length - MAX_CATEGORIES} kinds)`);
   if (s.notFused > 0) lines.push(`not fused (kind not supported yet): ${s.notFused}`);
   lines.push(`tracks confirmed: ${s.tracksConfirmed}`);
   lines.push(`track rows written: ${s.rowsWritten}`);
@@ -224,12 +244,43 @@ export interface TrackCliArgs {
 
 /** Runs the command with files or standard streams; returns the exit code. */
 export async function trackCommand(a: TrackCliArgs): Promise<number> {
-  const sensorsText = readFileSync(a.sensors, 'utf8');
+  let sensorsText: string;
+  try {
+    sensorsText = readFileSync(a.sensors, 'utf8');
+  } catch (err) {
+    throw new CliError(describeFsError(err, a.sensors, 'read'));
+  }
   const fromStdin = a.detections === '-';
-  const size = fromStdin ? 0 : statSync(a.detections).size;
-  const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let size = 0;
+  if (!fromStdin) {
+    try {
+      const st = statSync(a.detections);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      size = st.size;
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.detections, 'read'));
+    }
+  }
   const toStdout = a.out === '-';
-  const out = toStdout ? process.stdout : createWriteStream(a.out);
+  if (!fromStdin && !toStdout && resolve(a.out) === realpathSync(a.detections)) {
+    throw new CliError(`--out ${a.out} is the detections file itself: it would be overwritten`);
+  }
+  let out: Writable;
+  if (toStdout) out = process.stdout;
+  else {
+    let fd: number;
+    try {
+      fd = openSync(a.out, 'w');
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.out, 'write'));
+    }
+    out = createWriteStream(a.out, { fd });
+  }
+  let writeError: Error | null = null;
+  out.on('error', (err: Error) => {
+    writeError = err;
+  });
+  const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const summary = await runTrack({
     sensorsText,
     sensorsName: a.sensors,
@@ -243,12 +294,17 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     log: (l) => process.stderr.write(l + '\n'),
     progress: !toStdout,
   });
-  if (!toStdout) {
-    await new Promise<void>((resolve, reject) => {
-      out.end(() => resolve());
-      out.on('error', reject);
-    });
-  }
+  if (!toStdout) await new Promise<void>((done) => (out as NodeJS.WritableStream).end(() => done()));
+  if (writeError) throw new CliError(describeFsError(writeError, toStdout ? '<stdout>' : a.out, 'write'));
   process.stderr.write(formatSummary(summary) + '\n');
-  return summary.aborted ? 1 : 0;
+  if (summary.aborted) return 1;
+  if (summary.linesRead === 0) {
+    process.stderr.write('warning: the detections input is empty\n');
+    return 0;
+  }
+  if (summary.detectionsRead === 0) {
+    process.stderr.write('skywarden: no detection could be used (see the reasons above)\n');
+    return 1;
+  }
+  return 0;
 }
