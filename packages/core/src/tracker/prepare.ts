@@ -245,7 +245,8 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
       out.uy = tmp3b[1] / h;
       out.angleSd = det.bearingSd;
       const kind = det.sensorKind ?? 'default';
-      out.reach = det.sensorRange ?? ctx.bearingReach[kind] ?? ctx.bearingReach.default ?? 20000;
+      const known = Object.prototype.hasOwnProperty.call(ctx.bearingReach, kind) ? ctx.bearingReach[kind] : undefined;
+      out.reach = det.sensorRange ?? known ?? ctx.bearingReach.default ?? 20000;
       // grid query: a disc holding the ray
       out.radius = out.reach / 2 + 500;
       out.ax += (out.ux * out.reach) / 2;

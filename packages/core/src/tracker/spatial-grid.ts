@@ -16,9 +16,14 @@ export interface SpatialGrid {
   query(x: number, y: number, radius: number, visit: (item: number) => void): void;
 }
 
+/** A disc spanning more cells than this per axis is kept in (or queries) the "everywhere" list. */
+const MAX_SPAN = 64;
+
 export function createSpatialGrid(cellSize: number): SpatialGrid {
   if (!(cellSize > 0)) throw new Error(`grid cell size must be positive, got ${cellSize}`);
   const cells = new Map<number, number[]>();
+  /** Items too large (or with a non-finite extent) to index by cell: every query visits them. */
+  const everywhere: number[] = [];
   const used: number[][] = [];
   const pool: number[][] = [];
   let seen = new Int32Array(1024);
@@ -33,12 +38,22 @@ export function createSpatialGrid(cellSize: number): SpatialGrid {
       }
       used.length = 0;
       cells.clear();
+      everywhere.length = 0;
     },
     insert(item, x, y, radius) {
       const x0 = Math.floor((x - radius) * inv);
       const x1 = Math.floor((x + radius) * inv);
       const y0 = Math.floor((y - radius) * inv);
       const y1 = Math.floor((y + radius) * inv);
+      if (item >= seen.length) {
+        const next = new Int32Array(Math.max(item + 1, seen.length * 2));
+        next.set(seen);
+        seen = next;
+      }
+      if (!(x1 - x0 <= MAX_SPAN && y1 - y0 <= MAX_SPAN)) {
+        everywhere.push(item);
+        return;
+      }
       for (let ix = x0; ix <= x1; ix++) {
         for (let iy = y0; iy <= y1; iy++) {
           const k = key(ix, iy);
@@ -51,11 +66,6 @@ export function createSpatialGrid(cellSize: number): SpatialGrid {
           arr.push(item);
         }
       }
-      if (item >= seen.length) {
-        const next = new Int32Array(Math.max(item + 1, seen.length * 2));
-        next.set(seen);
-        seen = next;
-      }
     },
     query(x, y, radius, visit) {
       stamp++;
@@ -67,6 +77,20 @@ export function createSpatialGrid(cellSize: number): SpatialGrid {
       const x1 = Math.floor((x + radius) * inv);
       const y0 = Math.floor((y - radius) * inv);
       const y1 = Math.floor((y + radius) * inv);
+      const visitAll = (arr: number[]) => {
+        for (let i = 0; i < arr.length; i++) {
+          const it = arr[i];
+          if (seen[it] === stamp) continue;
+          seen[it] = stamp;
+          visit(it);
+        }
+      };
+      visitAll(everywhere);
+      if (!(x1 - x0 <= MAX_SPAN && y1 - y0 <= MAX_SPAN)) {
+        // a query wider than the index: every occupied cell
+        for (const arr of used) visitAll(arr);
+        return;
+      }
       for (let ix = x0; ix <= x1; ix++) {
         for (let iy = y0; iy <= y1; iy++) {
           const arr = cells.get(key(ix, iy));

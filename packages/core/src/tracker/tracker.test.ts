@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEnuFrame, enuToGeodetic, geodeticToEnu } from '../geo/index.js';
-import type { PositionDetection, RangeBearingDetection, GeoPoint } from '../types.js';
+import type { Detection, PositionDetection, RangeBearingDetection, GeoPoint } from '../types.js';
 import { createTracker, type TrackerEvent } from './tracker.js';
 import { createBatchRunner } from './batch-runner.js';
 
@@ -232,4 +232,50 @@ test('batch runner: repeated ids are refused within the dedupe window, forgotten
   assert.match(r.push(pos(1296, 0, 0, 500, 'obs', 30, 'x250')) ?? '', /duplicate detection id "x250"/, '50 s later');
   assert.match(r.push(pos(1300, 0, 0, 500, 'obs', 30, 'x290')) ?? '', /duplicate detection id "x290"/);
   assert.equal(r.push(pos(1300, 0, 0, 500, 'obs', 30, 'a')), null, 'after 300 s the first id is forgotten');
+});
+
+test('a detection with a huge error neither hangs nor breaks the tracker', () => {
+  const tr = createTracker({ origin, confirmHits: 3 });
+  const started = Date.now();
+  for (let t = 0; t < 10; t++) tr.step([pos(t, 50 * t, 0), pos(t + 0.5, 2e5, 0, 500, 'far', 1e6)], t + 0.5);
+  assert.ok(Date.now() - started < 3000, 'no cell-by-cell walk over a million-metre disc');
+  const reps = tr.report(9.5);
+  assert.ok(reps.length >= 1 && reps.every((r) => Number.isFinite(r.position.latDeg) && Number.isFinite(r.positionSd)));
+});
+
+test('a repeated or stray cooperative report never starts a second track with the same identity', () => {
+  const tr = createTracker({ origin, confirmHits: 3 });
+  for (let t = 0; t <= 30; t++) {
+    const d = pos(t, 60 * t, 0, 3000, 'adsb', 20);
+    d.cooperativeId = 'ABC123';
+    const dup = { ...d, t: t + 0.02 }; // the same message received twice
+    const dets = [d, dup];
+    if (t === 20) dets.push({ ...d, t: t + 0.5, position: enuToGeodetic(frame, 60 * t + 8000, 0, 3000) }); // 8 km off
+    tr.step(dets, t + 0.5);
+  }
+  const ids = new Set(tr.tracks().map((x) => x.id));
+  assert.equal(ids.size, 1, `tracks ${[...ids]}`);
+  assert.equal(tr.report(30.5)[0].cooperativeId, 'ABC123');
+});
+
+test('a 2-D radar plot (no elevation) updates the track of a high aircraft', () => {
+  const tr = createTracker({ origin, confirmHits: 3 });
+  const sensorPosition = { ...origin };
+  for (let t = 0; t <= 40; t++) {
+    const e = 2000 + 60 * t;
+    const n = 4000;
+    const u = 3000;
+    const adsb = pos(t, e, n, u, 'adsb', 20);
+    adsb.cooperativeId = 'A1';
+    const dets: Detection[] = [adsb];
+    if (t % 4 === 2) {
+      const r = Math.hypot(e, n, u);
+      let b = Math.atan2(e, n);
+      if (b < 0) b += 2 * Math.PI;
+      dets.push({ type: 'range_bearing', t: t + 0.3, sensorId: 'radar2d', sensorPosition, range: r, bearing: b, rangeSd: 30, bearingSd: 0.01, elevationSd: 0.01, rangeRateSd: 1 });
+    }
+    tr.step(dets, t + 0.5);
+  }
+  assert.equal(tr.tracks().length, 1, 'the radar plots joined the aircraft track');
+  assert.ok(tr.tracks()[0].sensors.has('radar2d'));
 });

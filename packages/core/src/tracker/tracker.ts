@@ -103,6 +103,10 @@ const GAP_SMOOTHING = 0.3;
 const MAX_REVISIT = 10;
 /** Seconds between two searches for duplicate tracks to merge. */
 const MERGE_INTERVAL = 5;
+/** A pause (s) in one sensor's detections that ends an association group. */
+const SLICE_GAP = 0.25;
+/** Elevations steeper than this (rad) give no usable height for a new track. */
+const MAX_INIT_ELEVATION = (80 * Math.PI) / 180;
 /** Seconds between kinematic classification steps of a track. */
 const CLASSIFY_INTERVAL = 5;
 /** Seconds after which a sensor's next class hint on a track counts in full (its reports are correlated). */
@@ -461,6 +465,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     initVelocityCovariance(localRotation(frame, g.latDeg, g.lonDeg, rot9), p);
     const tr = startTrack(st, p, t, dets[0], events);
     for (let i = 1; i < dets.length; i++) {
+      classEvidence(tr, dets[i], tr.sensors.get(dets[i].sensorId));
       tr.hits++;
       tr.sensors.set(dets[i].sensorId, dets[i].t);
       if (dets[i].t > tr.lastHitT) tr.lastHitT = dets[i].t;
@@ -500,7 +505,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     let upVar = 0;
     for (const [r, range] of [[other, bestFix.rangeA], [ray, bestFix.rangeB]] as const) {
       const d = r.det;
-      if (d.type === 'bearing' && d.elevation !== undefined && up === null) {
+      if (d.type === 'bearing' && d.elevation !== undefined && Math.abs(d.elevation) < MAX_INIT_ELEVATION && up === null) {
         up = r.sz + range * Math.tan(d.elevation);
         upVar = (range * d.elevationSd) ** 2 + 100 * 100;
       }
@@ -584,7 +589,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   /** Tracks by cooperative identity (ADS-B address, Remote ID serial). */
   const byIdentity = new Map<string, Track>();
   function setCooperative(tr: Track, id: string): void {
-    if (tr.cooperativeId === id) return;
+    if (tr.cooperativeId === id && byIdentity.get(id) === tr) return;
     if (tr.cooperativeId !== undefined && byIdentity.get(tr.cooperativeId) === tr) byIdentity.delete(tr.cooperativeId);
     tr.cooperativeId = id;
     byIdentity.set(id, tr);
@@ -634,6 +639,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     const vxy = p[1] + dt * (p[4] + p[3 * n + 1]) + dt2 * p[3 * n + 4];
     const vyy = p[n + 1] + 2 * dt * p[n + 4] + dt2 * p[4 * n + 4] + qd;
     if (pd.shape === SHAPE_POINT) {
+      // a range-bearing plot without elevation is placed at an assumed height: its ground
+      // position is too uncertain for this test (a high target would be refused), so the
+      // full gate decides
+      if (!Number.isNaN(pd.assumedElevation)) return true;
       // Pre-gate on the horizontal plane: the 2×2 horizontal covariance of the predicted track
       // plus the detection's, inflated against linearisation differences. The marginal
       // Mahalanobis distance never exceeds the full one, so this only drops pairs the gate
@@ -681,7 +690,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
             predictTo(tr, pd.det.t, xs, ps);
             stats.innovations++;
             adaptMeasurement(pd, xs, ps);
-            if (innovate(xs, ps, pd.meas, ws) && ws.d2 <= IDENTITY_GATE_FACTOR * gate) {
+            if (innovate(xs, ps, pd.meas, ws) && ws.d2 <= IDENTITY_GATE_FACTOR * gate && Number.isFinite(ws.logDetS)) {
               pairDet.push(i);
               pairTrack.push(tr.slot);
               pairCost.push(0);
@@ -701,7 +710,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         stats.innovations++;
         adaptMeasurement(pd, xs, ps);
         if (!innovate(xs, ps, pd.meas, ws)) return;
-        if (ws.d2 > gate) return;
+        if (!(ws.d2 <= gate)) return;
         stats.gated++;
         pairDet.push(i);
         pairTrack.push(slot);
@@ -714,7 +723,9 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   function scannedAlready(tr: Track, pd: PreparedDetection): boolean {
     const hits = hitTimes.get(tr);
     if (hits === undefined) return false;
-    for (const ht of hits) if (Math.abs(ht - pd.det.t) < options.sameScanWindow) return true;
+    // only forward in time, and not within one scan: an earlier detection after a later one
+    // would be applied backwards
+    for (const ht of hits) if (pd.det.t - ht < options.sameScanWindow) return true;
     return false;
   }
 
@@ -850,6 +861,12 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     for (let i = 0; i < prepared.length; i++) {
       if (used[i]) continue;
       const pd = prepared[i];
+      // a report of an identity that a live track carries never starts a second track
+      const coop = pd.det.cooperativeId;
+      if (coop !== undefined && byIdentity.has(coop)) {
+        events.push({ type: 'rejected', t: pd.det.t, detection: pd.det, reason: `outside the gate of track ${byIdentity.get(coop)!.id}, which carries identity ${coop}` });
+        continue;
+      }
       if (pd.shape === SHAPE_POINT) newTrack(pd, events);
       else if (pd.shape === SHAPE_RAY) initiateFromBearing(pd, events);
       else initiateFromPresence(pd, events);
@@ -982,12 +999,13 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         older.lastHitT = Math.max(older.lastHitT, younger.lastHitT);
         older.hits += younger.hits;
         for (const [sid, st] of younger.sensors) if ((older.sensors.get(sid) ?? -Infinity) < st) older.sensors.set(sid, st);
-        if (older.cooperativeId === undefined && younger.cooperativeId !== undefined) {
+        if (younger.cooperativeId !== undefined && (older.cooperativeId === undefined || older.cooperativeId === younger.cooperativeId)) {
           const id = younger.cooperativeId;
           byIdentity.delete(id);
           younger.cooperativeId = undefined;
           setCooperative(older, id);
         }
+        if (younger.status === 'confirmed' && older.status === 'coasting' && older.t === younger.t) older.status = 'confirmed';
         dead.add(younger);
       });
     }
@@ -1005,6 +1023,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     },
     step(detections, t) {
       if (!Number.isFinite(t)) throw new Error(`tracker.step needs a finite time, got ${t}`);
+      if (t < time) throw new Error(`tracker.step(t=${t}) goes back in time (the last step was at ${time})`);
       const events: TrackerEvent[] = [];
       const sorted = detections.slice().sort((a, b) => a.t - b.t);
       stats.detections += sorted.length;
@@ -1015,15 +1034,21 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       stepWindowEnd = t;
       grid.clear();
       for (const tr of live) insertInGrid(tr, t);
-      // groups: detections of one sensor within this step, in order of their first time
-      const groups = new Map<string, Detection[]>();
+      // groups: runs of one sensor's detections without a pause longer than SLICE_GAP (a
+      // scan, or a burst of reports), processed in time order
+      const groups: Detection[][] = [];
+      const open = new Map<string, Detection[]>();
       for (const d of sorted) {
-        let g = groups.get(d.sensorId);
-        if (!g) groups.set(d.sensorId, (g = []));
-        g.push(d);
+        const g = open.get(d.sensorId);
+        if (g && d.t - g[g.length - 1].t <= SLICE_GAP) g.push(d);
+        else {
+          const ng = [d];
+          open.set(d.sensorId, ng);
+          groups.push(ng);
+        }
       }
       touched.clear();
-      for (const g of groups.values()) processGroup(g, events);
+      for (const g of groups) processGroup(g, events);
       for (const tr of live) {
         if (touched.has(tr) && tr.status !== 'tentative') events.push({ type: 'updated', t, trackId: tr.id });
       }

@@ -92,6 +92,25 @@ export function checkPositive(field: string, v: unknown): string | undefined {
   return `${field} must be a positive finite number, got ${show(v)}`;
 }
 
+/**
+ * Largest value taken for a field, by its unit suffix: distances up to 10,000 km, angle
+ * errors up to 180°, speeds up to 10 km/s. Larger values are no measurement, and squared
+ * they would overflow the filter's arithmetic.
+ */
+export function upperBound(field: string): number {
+  if (field.endsWith('_deg')) return 180;
+  if (field.endsWith('_mps')) return 1e4;
+  return 1e7;
+}
+
+/** `field` must be a positive finite number no larger than its unit's bound. */
+export function checkPositiveBounded(field: string, v: unknown): string | undefined {
+  const err = checkPositive(field, v);
+  if (err !== undefined) return err;
+  const max = upperBound(field);
+  return (v as number) <= max ? undefined : `${field} must be at most ${max}, got ${show(v)}`;
+}
+
 /** `field` must be a finite number >= 0. */
 export function checkNonNegative(field: string, v: unknown): string | undefined {
   if (typeof v === 'number' && v >= 0 && v - v === 0) return undefined;

@@ -9,7 +9,8 @@ import type { Detection, GeoPoint, Sensor } from '@skywarden/core';
 import { builtinErrors, DEFAULT_PRESENCE_RANGE } from './defaults.js';
 import {
   checkFinite,
-  checkPositive,
+  checkPositiveBounded,
+  upperBound,
   checkProbabilities,
   checkWithin,
   isBlank,
@@ -29,7 +30,7 @@ const TYPES = '"position", "range_bearing", "bearing" or "presence"';
 
 /** An optional sd field: undefined when absent, else positive finite; returns a reason on error. */
 function badSd(field: string, v: unknown): string | undefined {
-  return v === undefined || v === null ? undefined : checkPositive(field, v);
+  return v === undefined || v === null ? undefined : checkPositiveBounded(field, v);
 }
 
 /** Bearing in degrees: [0, 360), and exactly 360 is accepted as 0 (north). */
@@ -223,7 +224,7 @@ export function parseDetectionLine(
   if (type === 'presence') {
     const range = o.range_m;
     const hasRange = range !== undefined && range !== null;
-    if (hasRange && (err = checkPositive('range_m', range)) !== undefined) return lineError(lineNo, err);
+    if (hasRange && (err = checkPositiveBounded('range_m', range)) !== undefined) return lineError(lineNo, err);
     return {
       ok: true,
       detection: {
@@ -284,8 +285,8 @@ export function parseDetectionLine(
   // range_bearing
   const range = o.range_m;
   if (range === undefined) return lineError(lineNo, missing('range_m', 'a slant range in metres, >= 0'));
-  if (typeof range !== 'number' || !(range >= 0) || range - range !== 0) {
-    return lineError(lineNo, `range_m must be a non-negative finite number, got ${show(range)}`);
+  if (typeof range !== 'number' || !(range >= 0) || range - range !== 0 || range > upperBound('range_m')) {
+    return lineError(lineNo, `range_m must be a non-negative finite number no larger than ${upperBound('range_m')}, got ${show(range)}`);
   }
   const rangeSd = o.range_sd_m;
   if ((err = badSd('range_sd_m', rangeSd)) !== undefined) return lineError(lineNo, err);

@@ -6,7 +6,7 @@ import type { GeoPoint, Sensor } from '@skywarden/core';
 import {
   checkFinite,
   checkNonNegative,
-  checkPositive,
+  checkPositiveBounded,
   checkString,
   checkWithin,
   isFiniteNumber,
@@ -109,7 +109,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     }
 
     for (const [field] of POSITIVE_FIELDS) {
-      if (given(e[field])) bad(checkPositive(field, e[field]));
+      if (given(e[field])) bad(checkPositiveBounded(field, e[field]));
     }
     if (given(e.pd)) bad(checkWithin('pd', e.pd, 0, 1));
     if (given(e.far_per_hour)) bad(checkNonNegative('far_per_hour', e.far_per_hour));
