@@ -1,20 +1,58 @@
 #!/usr/bin/env node
 // Skywarden benchmark: tracker speed, memory and accuracy on seeded radar scenes of 10, 100
-// and 1,000 simultaneous targets. Prints a table and writes bench/results/tracker.json.
+// and 1,000 simultaneous targets, and on a mixed raid. Prints a table, writes
+// bench/results/tracker.json and the HTML report bench/results/report.html (bench/report.mjs
+// renders it again from the JSON alone).
 // Usage: npm run bench [-- --quick]   (--quick: shorter scenes)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTracker, createBatchRunner, horizontalDistance, scoreTracks } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
 import { makeMixedScene, makeRadarScene } from '@skywarden/sim';
+import { binHistogram, binSeries, compactJson, mapData } from './report-data.mjs';
+import { renderReport } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
 const sizes = [10, 100, 1000];
 const duration = quick ? 120 : 300;
 const results = [];
+const benchStart = performance.now();
+
+// Plain-language description of a scene for the report, from what the simulator made.
+const CLASS_NAMES = {
+  piston_owa: ['piston one-way-attack drone', 'piston one-way-attack drones'],
+  jet_owa: ['jet one-way-attack drone', 'jet one-way-attack drones'],
+  cruise_missile: ['cruise missile', 'cruise missiles'],
+  aircraft: ['airliner', 'airliners'],
+  helicopter: ['helicopter', 'helicopters'],
+};
+const plural = (n, [one, many]) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+function describeScene(scene, durationS, clutterPerScan) {
+  const classOf = new Map();
+  for (const r of scene.truth) classOf.set(r.id, r.class ?? 'unknown');
+  const perClass = new Map();
+  for (const c of classOf.values()) perClass.set(c, (perClass.get(c) ?? 0) + 1);
+  const order = Object.keys(CLASS_NAMES);
+  const rank = (c) => (order.includes(c) ? order.indexOf(c) : order.length);
+  const who = [...perClass].sort((a, b) => rank(a[0]) - rank(b[0])).map(([c, n]) => plural(n, CLASS_NAMES[c] ?? [c, c])).join(', ');
+  const kinds = new Map();
+  for (const s of scene.sensors) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+  const sensorText = [];
+  const scans = scene.sensors.filter((s) => s.kind === 'radar' && s.scan_period_s).map((s) => s.scan_period_s);
+  if (kinds.get('radar')) {
+    const scan = scans.length ? `, turning every ${Math.min(...scans).toFixed(1)}${scans.length > 1 ? `-${Math.max(...scans).toFixed(1)}` : ''} s` : '';
+    sensorText.push(`${plural(kinds.get('radar'), ['rotating radar', 'rotating radars'])}${scan}${clutterPerScan ? ` with ${clutterPerScan} clutter plots per scan` : ''}`);
+  }
+  if (kinds.get('acoustic')) sensorText.push(`${plural(kinds.get('acoustic'), ['microphone node', 'microphone nodes'])} (presence and bearing arrays, with false alarms)`);
+  if (kinds.get('observer')) sensorText.push(`${plural(kinds.get('observer'), ['person reporting by phone', 'people reporting by phone'])}`);
+  if (kinds.get('adsb')) sensorText.push(`${plural(kinds.get('adsb'), ['ADS-B receiver', 'ADS-B receivers'])} for the cooperative air traffic`);
+  for (const [k, n] of kinds) if (!['radar', 'acoustic', 'observer', 'adsb'].includes(k)) sensorText.push(plural(n, [`${k} sensor`, `${k} sensors`]));
+  const region = scene.regionM ? ` over a ${(scene.regionM / 1000).toFixed(0)} km square` : '';
+  return `${durationS} s${region}: ${who}, watched by ${sensorText.join('; ')}.`;
+}
 
 function runOnce(scene, detections) {
   const tracker = createTracker({ origin: scene.origin });
@@ -32,8 +70,8 @@ function runOnce(scene, detections) {
 }
 
 const scenes = [
-  ...sizes.map((n) => ({ name: `radar ${n}`, targets: n, make: () => makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 }) })),
-  { name: 'mixed 50', targets: 50, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
+  ...sizes.map((n) => ({ name: `radar ${n}`, targets: n, durationS: duration, clutterPerScan: 5, make: () => makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 }) })),
+  { name: 'mixed 50', targets: 50, durationS: quick ? 300 : 600, clutterPerScan: 0, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
 ];
 for (const sc of scenes) {
   const n = sc.targets;
@@ -100,7 +138,7 @@ for (const sc of scenes) {
   results.push({
     scene: sc.name,
     targets: n,
-    durationS: duration,
+    durationS: sc.durationS,
     radars: scene.radars.length,
     targetsInTruth: new Set(scene.truth.map((x) => x.id)).size,
     detections: detections.length,
@@ -118,6 +156,12 @@ for (const sc of scenes) {
     idSwitches: s.idSwitches,
     classAccuracy: idAll > 0 ? idRight / idAll : NaN,
     threatAccuracy: idAll > 0 ? threatOk / idAll : NaN, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
+    // for the HTML report (bench/report.mjs)
+    description: describeScene(scene, sc.durationS, sc.clutterPerScan),
+    t0: scene.t0,
+    series: binSeries(s.series, scene.t0),
+    errorHistogram: binHistogram(s.errorHistogram, 10),
+    map: mapData({ truth: scene.truth, rows: run.rows, sensors: scene.sensors, centre: scene.origin, t0: scene.t0 }),
   });
   const r = results.at(-1);
   console.error(`${sc.name}: ${r.detections} detections, ${Math.round(r.detectionsPerSecond)} det/s`);
@@ -144,6 +188,12 @@ const cli = [];
     const seconds = (performance.now() - t0) / 1000;
     const m = /maxrss_kb=(\d+)/.exec(r.stderr ?? '');
     cli.push({ targets: 1000, durationS: dur, detections: scene.detections.length, seconds, detectionsPerSecond: scene.detections.length / seconds, peakRssMB: m ? Number(m[1]) / 1024 : null, exitCode: r.status });
+    if (r.status !== 0) {
+      // keep the end of its stderr for the report: a failed run's speed means nothing
+      const tail = (r.stderr ?? '').replace(/maxrss_kb=\d+\s*$/, '').trim().split('\n').slice(-5).join('\n');
+      cli.at(-1).stderrTail = tail || (r.error ? String(r.error) : '');
+      console.error(`cli ${dur} s: FAILED with exit code ${r.status}: ${cli.at(-1).stderrTail}`);
+    }
     console.error(`cli ${dur} s: ${scene.detections.length} detections in ${seconds.toFixed(1)} s`);
   }
   rmSync(dir, { recursive: true, force: true });
@@ -161,5 +211,12 @@ console.log('| scene length s | detections | wall s | det/s | peak RSS MB |');
 console.log('|---|---|---|---|---|');
 for (const c of cli) console.log(`| ${c.durationS} | ${c.detections} | ${fmt(c.seconds, 1)} | ${fmt(c.detectionsPerSecond)} | ${c.peakRssMB === null ? 'n/a' : fmt(c.peakRssMB)} |`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/tracker.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, results, cli }, null, 2));
+const cpu = cpus();
+const machine = { cpu: cpu[0]?.model?.trim() ?? 'unknown', cores: cpu.length, platform: platform(), arch: arch(), release: release(), memoryGB: totalmem() / 1e9 };
+const data = { date: new Date().toISOString(), node: process.version, quick, benchSeconds: (performance.now() - benchStart) / 1000, machine, results, cli };
+const json = compactJson(data) + '\n';
+writeFileSync(new URL('./results/tracker.json', import.meta.url), json);
 console.log('\nwritten bench/results/tracker.json');
+// the report is drawn from the JSON as written, exactly as `node bench/report.mjs` would
+writeFileSync(new URL('./results/report.html', import.meta.url), renderReport(JSON.parse(json)));
+console.log('written bench/results/report.html');
