@@ -4,12 +4,15 @@ import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
 import { scoreCommand } from './score.js';
+import { simulateCommand } from './simulate.js';
 
 const USAGE = `usage: skywarden <command> [options]
 
 commands:
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
           fuse detections (spec/interchange.md) into tracks
+  simulate --scenario FILE --out DIR [--annotate]
+          write sensors.json, detections.ndjson, truth.ndjson and zones.geojson for a scenario (YAML or JSON)
   score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
@@ -25,6 +28,11 @@ const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zone
   --json           print the metrics as JSON
   Both NDJSON files must be valid: the first bad line stops the scoring (exit code 1).`;
 
+const SIMULATE_USAGE = `usage: skywarden simulate --scenario FILE --out DIR [--annotate]
+  --scenario FILE  a scenario, YAML or JSON (see examples/ and docs/simulator.md)
+  --out DIR        folder for sensors.json, detections.ndjson, truth.ndjson, zones.geojson
+  --annotate       add sim_target (the truth id, null for clutter) to each detection`;
+
 const DEMO_USAGE = `usage: skywarden demo [--seed N] [--targets N] [--duration S]
   --seed N       random seed (default 1)
   --targets N    drones in the raid, 1..2000 (default 50)
@@ -38,7 +46,7 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --reorder-delay S     how late a detection may arrive, in seconds (default 5)
   --strict              stop at the first malformed or refused line (exit code 1)`;
 
-const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE };
+const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -77,6 +85,11 @@ export async function main(argv: string[]): Promise<number> {
           reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0, 'a number of seconds >= 0'),
           strict: Boolean(values.strict),
         });
+      }
+      case 'simulate': {
+        const { values } = parse(rest, { scenario: { type: 'string' }, out: { type: 'string' }, annotate: { type: 'boolean' } }, SIMULATE_USAGE);
+        for (const k of ['scenario', 'out'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${SIMULATE_USAGE}`);
+        return await simulateCommand({ scenario: values.scenario as string, out: values.out as string, annotate: Boolean(values.annotate) });
       }
       case 'score': {
         const usage = SCORE_USAGE;

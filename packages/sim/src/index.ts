@@ -1,1 +1,2 @@
 export * from "./scene/index.js";
+export * from "./scenario/index.js";

@@ -269,11 +269,14 @@ test('detections: position fields', () => {
   bad('{"t":1,"sensor":"obs","type":"position","lat":0,"lon":0,"alt_m":1e999}', 'alt_m', 'Infinity');
   bad({ ...base, lat: 0, lon: 0, pos_sd_m: 0 }, 'pos_sd_m must be a positive finite number, got 0');
   bad({ ...base, lat: 0, lon: 0, alt_sd_m: -5 }, 'alt_sd_m must be a positive finite number, got -5');
+  // beyond any measurement (its square would overflow the filter): refused
+  bad({ ...base, lat: 0, lon: 0, pos_sd_m: 1e200 }, 'pos_sd_m must be at most 10000000, got 1e+200');
+  bad({ ...base, lat: 0, lon: 0, pos_sd_m: 2e7 }, 'pos_sd_m must be at most 10000000');
 });
 
 test('detections: range_bearing and bearing fields', () => {
   const rb = { t: T, sensor: 'r-1', type: 'range_bearing' };
-  bad({ ...rb, range_m: -1, bearing_deg: 10 }, 'range_m must be a non-negative finite number, got -1');
+  bad({ ...rb, range_m: -1, bearing_deg: 10 }, 'range_m must be a non-negative finite number no larger than 10000000, got -1');
   bad({ ...rb, bearing_deg: 10 }, 'range_m is missing');
   bad('{"t":1,"sensor":"r-1","type":"range_bearing","range_m":1e999,"bearing_deg":10}', 'range_m', 'Infinity');
   bad({ ...rb, range_m: 100, bearing_deg: 400 }, 'bearing_deg must be within [0, 360), got 400');

@@ -7,7 +7,8 @@
  * Bound. Between two samples p_k, p_{k+1} taken Δ apart, every point of the path is within
  * v̂·(t − t_k) of p_k and within v̂·(t_{k+1} − t) of p_{k+1}, where v̂ bounds the 3D speed
  * (the largest leg-boundary speed, where a constant-acceleration leg has its extremes, plus
- * the largest climb rate, with 1 % and 1 m/s of margin for the plane-to-ellipsoid mapping).
+ * the largest climb rate, or the trajectory's own `speedBound`, with 1 % and 1 m/s of margin
+ * for the plane-to-ellipsoid mapping).
  * So the distance to a site S over the interval is at least (|p_k − S| + |p_{k+1} − S| − v̂Δ)/2,
  * and an interval whose bound exceeds the radius cannot hold a point within it.
  */
@@ -48,15 +49,20 @@ export function coarseTrackOf(tr: Trajectory): CoarseTrack {
     ecef[3 * k + 1] = p[1];
     ecef[3 * k + 2] = p[2];
   }
-  // Speed extremes of constant-acceleration legs lie at leg boundaries.
+  // Speed extremes of constant-acceleration legs lie at leg boundaries. A trajectory that is not
+  // made of legs states its own bound.
   let vMax = tr.target.speed;
   let climbMax = 0;
-  let tl = tr.startTime;
-  for (const leg of tr.target.legs) {
-    tl += leg.duration;
-    climbMax = Math.max(climbMax, Math.abs(leg.climbRate));
-    const s = tr.sample(Math.min(tl, tr.endTime));
-    if (s !== null) vMax = Math.max(vMax, s.speed);
+  if (tr.speedBound !== undefined) {
+    vMax = tr.speedBound;
+  } else {
+    let tl = tr.startTime;
+    for (const leg of tr.target.legs) {
+      tl += leg.duration;
+      climbMax = Math.max(climbMax, Math.abs(leg.climbRate));
+      const s = tr.sample(Math.min(tl, tr.endTime));
+      if (s !== null) vMax = Math.max(vMax, s.speed);
+    }
   }
   c = { times, ecef, speedBound: (vMax + climbMax) * 1.01 + 1 };
   cache.set(tr, c);

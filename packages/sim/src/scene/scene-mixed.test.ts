@@ -96,7 +96,8 @@ test('mixed preset: targets and truth: drones, jets, airliners, helicopters; lau
   const speedOk: Record<string, [number, number]> = { piston_owa: [45, 55], jet_owa: [140, 170], aircraft: [220, 240], helicopter: [50, 70] };
   const altOk: Record<string, [number, number]> = { piston_owa: [0, 2000], jet_owa: [0, 2500], aircraft: [8000, 11000], helicopter: [300, 1000] };
   for (const tg of s.targets) {
-    const [lo, hi] = speedOk[tg.cls];
+    // Decoys (class piston_owa) fly slower: 38-48 m/s (raid.ts).
+    const [lo, hi] = tg.decoy ? [38, 48] : speedOk[tg.cls];
     assert.ok(tg.speed >= lo && tg.speed <= hi, `${tg.id} ${tg.cls} at ${tg.speed} m/s`);
     for (const l of tg.legs) assert.ok(Math.abs(l.turnRate) <= 6 * DEG + 1e-12);
   }

@@ -3,22 +3,22 @@
  * microphone network and by people with phones, watched by one radar, with cooperative air
  * traffic (airliners and helicopters) reporting by ADS-B. Deterministic for a seed.
  *
- * Random streams: the raid, the traffic and the radar each draw from their own stream derived
- * from the seed (`mixed/raid`, `mixed/traffic`, `mixed/radar`), the microphone network and the
+ * Random streams: the raid, the drones' fates (decoys, losses), the traffic and the radar each
+ * draw from their own stream derived from the seed (`mixed/raid`, `mixed/raid-fate`,
+ * `mixed/traffic`, `mixed/radar`), the microphone network and the
  * observers from theirs (sensors-acoustic.ts, sensors-observer.ts), and every sensor's
  * detections from its own; so, for example, more drones leave the traffic and the sensor layout
  * unchanged.
  */
 import { createEnuFrame, enuToGeodetic, type EnuFrame, type GeoPoint } from '@skywarden/core';
 import { createRng, deriveSeed, type Rng } from './rng.js';
-import { planRoute } from './routes.js';
+import { makeRaid } from './raid.js';
 import { simulateScene, type SceneOutput } from './scene.js';
 import type { PositionReporterModel, RadarModel } from './sensors.js';
 import { makeAcousticNetwork, type AcousticModel } from './sensors-acoustic.js';
 import { makeObservers, type ObserverModel } from './sensors-observer.js';
+import { createIcaoAllocator, makeAirliner, makeHelicopter } from './traffic.js';
 import type { SimTarget } from './trajectory.js';
-
-const DEG = Math.PI / 180;
 
 /** Inputs of {@link makeMixedScene}; everything but `seed` has a default. */
 export interface MixedSceneOptions {
@@ -29,6 +29,12 @@ export interface MixedSceneOptions {
   jetShare?: number;
   /** Share of the drones that end in a strike (a dive) inside the region; the others fly through; default 0.5. */
   strikeShare?: number;
+  /** Share of the drones that are decoys (`decoy: true`, class `piston_owa`, slower and lower; see raid.ts); default 0.2. */
+  /** Heading of the raid (degrees clockwise from north: 180 comes from the north); default drawn from the seed. */
+  raidHeadingDeg?: number;
+  decoyShare?: number;
+  /** Share of the drones that are downed (shot down or crashed) mid-flight; their truth ends there; default 0.1. */
+  downedShare?: number;
   /** Length of the period (s); default 600. */
   durationS?: number;
   /** Side of the square region (m); default 40 km. */
@@ -81,16 +87,13 @@ export interface MixedScene extends SceneOutput {
   icao: Record<string, string>;
   /** Direction of the raid (rad, clockwise from north): the drones come from the opposite side. */
   raidHeading: number;
+  /** The downed drones: truth id to the time (s) their trajectory ends, mid-flight. */
+  downed: Record<string, number>;
 }
 
 /** A point `a` metres along `u` and `l` metres along `p` (unit vectors east, north) from the frame origin. */
 function at(frame: EnuFrame, u: readonly [number, number], p: readonly [number, number], a: number, l: number): GeoPoint {
   return enuToGeodetic(frame, a * u[0] + l * p[0], a * u[1] + l * p[1], 0);
-}
-
-/** Distance from the centre of a square of half side `half` to its edge in direction (sin θ, cos θ). */
-function edgeDistance(half: number, theta: number): number {
-  return half / Math.max(Math.abs(Math.sin(theta)), Math.abs(Math.cos(theta)));
 }
 
 /**
@@ -103,6 +106,9 @@ function edgeDistance(half: number, theta: number): number {
  *   3 m/s, jets 10 m/s) and either dives onto a point inside the region [half] or leaves 5 km
  *   beyond the far side. Launches are spread: the start time is uniform in
  *   [t0 − 0.6·flight time, t0 + 0.75·durationS], so drones come and go during the period.
+ *   A share [0.2] of them are decoys (`decoy: true` in truth, class `piston_owa`, 38-48 m/s,
+ *   100-1200 m) and a share [0.1] are downed mid-flight (their truth stops there; `downed`
+ *   lists when): see {@link makeRaid}.
  * - Airliners [2-4] (`aircraft`: 220-240 m/s, 8-11 km, straight) and helicopters [1-2]
  *   (`helicopter`: 50-70 m/s, 300-1000 m, one or two gentle turns) crossing the region, each
  *   with an ICAO address in the Korean block 718000-71FFFF.
@@ -133,102 +139,48 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
 
   // --- the raid
   const raid: Rng = createRng(deriveSeed(seed, 'mixed/raid'));
-  const raidHeading = raid.uniform(0, 2 * Math.PI);
+  const drawnHeading = raid.uniform(0, 2 * Math.PI); // drawn anyway: the stream stays the same
+  const raidHeading = opts.raidHeadingDeg === undefined ? drawnHeading : (opts.raidHeadingDeg * Math.PI) / 180;
+  if (!Number.isFinite(raidHeading)) throw new RangeError(`makeMixedScene: raidHeadingDeg must be finite, got ${opts.raidHeadingDeg}`);
   const u: [number, number] = [Math.sin(raidHeading), Math.cos(raidHeading)];
   const p: [number, number] = [Math.cos(raidHeading), -Math.sin(raidHeading)];
-  const edge = edgeDistance(half, raidHeading);
-  const targets: SimTarget[] = [];
   const width = Math.max(3, String(nDrones).length);
-  for (let i = 0; i < nDrones; i++) {
-    const jet = raid.next() < jetShare;
-    const speed = jet ? raid.uniform(140, 170) : raid.uniform(45, 55);
-    const altRange: [number, number] = jet ? [300, 2500] : [100, 2000];
-    const alt = raid.uniform(altRange[0], altRange[1]);
-    const strike = raid.next() < strikeShare;
-    const entryA = -(edge + raid.uniform(3e3, 8e3));
-    let lateral = raid.uniform(-half, half);
-    const endA = strike ? raid.uniform(-0.2 * half, 0.8 * half) : edge + 5e3;
-    const nMid = raid.int(1, 3);
-    const wps: GeoPoint[] = [at(frame, u, p, entryA, lateral)];
-    for (let k = 1; k <= nMid; k++) {
-      lateral = Math.max(-1.1 * half, Math.min(1.1 * half, lateral + raid.normal(0, 6e3)));
-      wps.push(at(frame, u, p, entryA + ((endA - entryA) * k) / (nMid + 1), lateral));
-    }
-    const endL = strike ? raid.uniform(-0.8 * half, 0.8 * half) : Math.max(-1.1 * half, Math.min(1.1 * half, lateral + raid.normal(0, 6e3)));
-    wps.push(at(frame, u, p, endA, endL));
-    const route = planRoute(raid, wps, {
-      speed,
-      turnRate: jet ? [1 * DEG, 3 * DEG] : [2 * DEG, 6 * DEG],
-      altitude: alt,
-      climbProb: 0.3,
-      altRange,
-      maxClimbRate: jet ? 10 : 3,
-      dive: strike,
-      groundAltM: origin.altM,
-    });
-    targets.push({
-      id: `D${String(i + 1).padStart(width, '0')}`,
-      cls: jet ? 'jet_owa' : 'piston_owa',
-      start: route.start,
-      startTime: t0 + raid.uniform(-0.6 * route.duration, 0.75 * durationS),
-      speed,
-      heading: route.heading,
-      legs: route.legs,
-    });
-  }
+  const drones = makeRaid({
+    rng: raid,
+    fateRng: createRng(deriveSeed(seed, 'mixed/raid-fate')),
+    frame,
+    half,
+    heading: raidHeading,
+    nDrones,
+    jetShare,
+    strikeShare,
+    decoyShare: opts.decoyShare ?? 0.2,
+    downedShare: opts.downedShare ?? 0.1,
+    t0,
+    t1: t0 + durationS,
+    startTime: (r, routeDuration) => t0 + r.uniform(-0.6 * routeDuration, 0.75 * durationS),
+    id: (i) => `D${String(i + 1).padStart(width, '0')}`,
+  });
+  const targets: SimTarget[] = drones.map((d) => d.target);
+  const downed: Record<string, number> = {};
+  for (const d of drones) if (d.downedAt !== null) downed[d.target.id] = d.downedAt;
 
   // --- air traffic
   const traffic: Rng = createRng(deriveSeed(seed, 'mixed/traffic'));
   const nAirliners = opts.nAirliners ?? traffic.int(2, 4);
   const nHelicopters = opts.nHelicopters ?? traffic.int(1, 2);
   const icao: Record<string, string> = {};
-  const used = new Set<number>();
-  const newIcao = (): string => {
-    let a: number;
-    do a = traffic.int(0x718000, 0x71ffff);
-    while (used.has(a));
-    used.add(a);
-    return a.toString(16).toUpperCase();
-  };
+  const newIcao = createIcaoAllocator(traffic);
+  const area = { frame, half, t0, durationS };
   for (let i = 0; i < nAirliners; i++) {
-    const th = traffic.uniform(0, 2 * Math.PI);
-    const tu: [number, number] = [Math.sin(th), Math.cos(th)];
-    const tp: [number, number] = [Math.cos(th), -Math.sin(th)];
-    const speed = traffic.uniform(220, 240);
-    const lateral = traffic.uniform(-half, half);
-    const reach = edgeDistance(half, th) + 40e3;
-    const tClosest = t0 + traffic.uniform(0.1, 0.9) * durationS;
-    const route = planRoute(traffic, [at(frame, tu, tp, -reach, lateral), at(frame, tu, tp, reach, lateral)], {
-      speed,
-      turnRate: [1 * DEG, 1 * DEG],
-      altitude: traffic.uniform(8000, 11000),
-    });
-    const id = `A${i + 1}`;
-    icao[id] = newIcao();
-    targets.push({ id, cls: 'aircraft', start: route.start, startTime: tClosest - route.duration / 2, speed, heading: route.heading, legs: route.legs });
+    const a = makeAirliner(traffic, area, `A${i + 1}`, newIcao);
+    icao[a.target.id] = a.icao;
+    targets.push(a.target);
   }
   for (let i = 0; i < nHelicopters; i++) {
-    const th = traffic.uniform(0, 2 * Math.PI);
-    const tu: [number, number] = [Math.sin(th), Math.cos(th)];
-    const tp: [number, number] = [Math.cos(th), -Math.sin(th)];
-    const speed = traffic.uniform(50, 70);
-    const reach = edgeDistance(half, th) + 2e3;
-    const wps: GeoPoint[] = [at(frame, tu, tp, -reach, traffic.uniform(-0.8 * half, 0.8 * half))];
-    const nMid = traffic.int(1, 2);
-    for (let k = 1; k <= nMid; k++) wps.push(at(frame, tu, tp, -reach + (2 * reach * k) / (nMid + 1), traffic.uniform(-0.6 * half, 0.6 * half)));
-    wps.push(at(frame, tu, tp, reach, traffic.uniform(-0.8 * half, 0.8 * half)));
-    const route = planRoute(traffic, wps, { speed, turnRate: [1 * DEG, 3 * DEG], altitude: traffic.uniform(300, 1000) });
-    const id = `H${i + 1}`;
-    icao[id] = newIcao();
-    targets.push({
-      id,
-      cls: 'helicopter',
-      start: route.start,
-      startTime: t0 + traffic.uniform(-0.3 * route.duration, 0.5 * durationS),
-      speed,
-      heading: route.heading,
-      legs: route.legs,
-    });
+    const h = makeHelicopter(traffic, area, `H${i + 1}`, newIcao);
+    icao[h.target.id] = h.icao;
+    targets.push(h.target);
   }
 
   // --- sensors
@@ -296,5 +248,5 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
     order: opts.order,
     annotate: opts.annotate,
   });
-  return { ...out, t0, duration: durationS, origin, regionM: side, targets, radars, reporters, acoustics, observers, icao, raidHeading };
+  return { ...out, t0, duration: durationS, origin, regionM: side, targets, radars, reporters, acoustics, observers, icao, raidHeading, downed };
 }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEnuFrame, enuToGeodetic, geodeticToEnu, type GeoPoint } from '@skywarden/core';
+import { createEnuFrame, enuToGeodetic, geodeticToEnu, lookAngles, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow } from '@skywarden/formats';
 import { makeRadarScene, simulateScene } from './scene.js';
 import { sampleTarget, type SimTarget } from './trajectory.js';
+import { sampledTrajectory } from './trajectory-sampled.js';
 
 const T0 = 1764000000;
 const DEG = Math.PI / 180;
@@ -182,4 +183,53 @@ test('simulateScene rejects duplicate ids and bad periods', () => {
   assert.throws(() => simulateScene({ ...base, reporters: [{ id: 's', period: 1, posSd: 1 }, { id: 's', period: 2, posSd: 1 }] }), /duplicate sensor id "s"/);
   assert.throws(() => simulateScene({ ...base, truthPeriod: 0 }), /truthPeriod must be > 0, got 0/);
   assert.throws(() => makeRadarScene({ seed: 1, nTargets: -1, durationS: 10 }), /got -1/);
+});
+
+test('simulateScene flies recorded trajectories beside simulated targets', () => {
+  const frame = createEnuFrame(ORIGIN);
+  // A helicopter's fixes every 5 s, weaving east across a microphone at the origin, 300-360 m up.
+  const fixes = [];
+  for (let k = 0; k <= 24; k++) {
+    const g = enuToGeodetic(frame, -3000 + 250 * k, 400 * Math.sin(k / 3), 0);
+    fixes.push({ t: T0 + 5 * k, position: { latDeg: g.latDeg, lonDeg: g.lonDeg, altM: 300 + 60 * Math.sin(k / 5) ** 2 } });
+  }
+  const heli = sampledTrajectory({ id: 'HELI', cls: 'helicopter', samples: fixes });
+  const drone: SimTarget = { id: 'A', cls: 'piston_owa', start: { ...enuToGeodetic(frame, 0, -4000, 0), altM: 500 }, startTime: T0, speed: 50, heading: 0, legs: [{ duration: 160, turnRate: 0, climbRate: 0 }] };
+  const opts = {
+    seed: 9,
+    t0: T0,
+    duration: 120,
+    origin: ORIGIN,
+    targets: [drone],
+    trajectories: [heli],
+    radars: [{ id: 'rad', position: { ...enuToGeodetic(frame, 2000, 2000, 0), altM: 30 }, scanPeriod: 3, rangeMax: 30_000, rangeSd: 20, bearingSdDeg: 0.5, elevationSdDeg: 1, pd: 0.9, clutterPerScan: 0 }],
+    acoustics: [{ id: 'mic', position: { ...ORIGIN, altM: 4 }, output: 'bearing' as const, rangeMax: 2500, pd: 0.9, period: 2, bearingSdDeg: 6, farPerHour: 0 }],
+    annotate: true,
+  };
+  const scene = simulateScene(opts);
+  // Truth: both every second, the drone first, the helicopter's rows its trajectory's samples.
+  const heliTruth = scene.truth.filter((r) => r.id === 'HELI');
+  assert.equal(heliTruth.length, 121);
+  assert.equal(scene.truth.length, 242);
+  for (const r of heliTruth) {
+    const s = heli.sample(r.t)!;
+    assert.equal(r.class, 'helicopter');
+    assert.deepEqual([r.lat, r.lon, r.alt_m, r.ve_mps, r.vn_mps, r.vu_mps], [s.position.latDeg, s.position.lonDeg, s.position.altM, ...s.velocityEnu]);
+  }
+  for (let i = 0; i < scene.truth.length; i += 2) assert.deepEqual([scene.truth[i].id, scene.truth[i + 1].id], ['A', 'HELI']);
+  // Both sensors sense it, from its recorded motion.
+  const seenBy = (sensor: string) => scene.detections.filter((d) => d.sensor === sensor && d.sim_target === 'HELI');
+  assert.ok(seenBy('rad').length >= 30, `radar: ${seenBy('rad').length}`);
+  assert.ok(seenBy('mic').length >= 15, `microphone: ${seenBy('mic').length}`);
+  for (const d of seenBy('rad')) {
+    const look = lookAngles(opts.radars[0].position, heli.sample(d.t)!.position);
+    assert.ok(Math.abs(d.range_m! - look.range) < 150, `range ${d.range_m} vs ${look.range}`);
+  }
+  // Targets are optional, and ids must be unique across both lists.
+  const heliOnly = simulateScene({ ...opts, targets: undefined });
+  assert.deepEqual(heliOnly.truth, heliTruth);
+  assert.ok(heliOnly.detections.filter((d) => d.sensor === 'mic').length >= 15);
+  assert.ok(heliOnly.detections.every((d) => d.sim_target === 'HELI' || d.sim_target === null));
+  const clash = sampledTrajectory({ id: 'A', cls: 'helicopter', samples: fixes });
+  assert.throws(() => simulateScene({ ...opts, trajectories: [clash] }), /duplicate target id "A"/);
 });

@@ -2,28 +2,33 @@
  * Seeded scenes: targets, sensors and the interchange rows they produce (sensors.json rows,
  * detections, truth), for tests and benchmarks of the tracker. Deterministic for a seed.
  *
- * `simulateScene` takes fully specified targets and sensors; `makeRadarScene` builds a
- * ready-made raid of piston one-way-attack drones under 1-4 radars, and `makeMixedScene`
- * (scene-mixed.ts) a raid over a microphone network with phone observers, a radar and
- * cooperative air traffic. A fuller scenario simulator (YAML scenarios) can build on the same
- * pieces: trajectories (trajectory.ts, routes.ts), sensor models (sensors.ts,
- * sensors-acoustic.ts, sensors-observer.ts) and derived random streams (rng.ts).
+ * `simulateScene` takes fully specified targets (and recorded trajectories, trajectory-sampled.ts)
+ * and sensors; `simulateSceneChunks` (scene-chunks.ts) streams the same scene in time chunks.
+ * Presets: `makeRadarScene` builds a ready-made raid of piston one-way-attack drones under 1-4
+ * radars, `makeSmallScene` (scene-small.ts) a handful of drones, a radar and an airliner,
+ * `makeMixedScene` (scene-mixed.ts) a raid over a microphone network with phone observers, a
+ * radar and cooperative air traffic, and `makeNationalScene` (scene-national.ts) a night of
+ * waves over a country. A fuller scenario simulator (YAML scenarios) can build on the same
+ * pieces: trajectories (trajectory.ts, trajectory-sampled.ts, routes.ts, raid.ts, traffic.ts),
+ * sensor models (sensors.ts, sensors-acoustic.ts, sensors-observer.ts), zones (zones.ts) and
+ * derived random streams (rng.ts).
  */
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow, SensorRow, TruthRow } from '@skywarden/formats';
 import { createRng, deriveSeed, type Rng } from './rng.js';
-import { compileTrajectory, trajectoryOf, type Leg, type SimTarget } from './trajectory.js';
+import { prepareScene, pushTruthRows, sceneSensorRows } from './scene-common.js';
+import { compileTrajectory, type Leg, type SimTarget, type Trajectory } from './trajectory.js';
 import {
-  radarSensorRow,
-  reporterSensorRow,
   simulatePositionReporter,
   simulateRadar,
   type PositionReporterModel,
   type RadarModel,
   type SimDetection,
 } from './sensors.js';
-import { acousticSensorRow, simulateAcoustic, type AcousticModel } from './sensors-acoustic.js';
-import { observerSensorRow, simulateObserver, type ObserverModel } from './sensors-observer.js';
+import { simulateAcoustic, type AcousticModel } from './sensors-acoustic.js';
+import { simulateObserver, type ObserverModel } from './sensors-observer.js';
+
+export { sceneSensorRows };
 
 /** Inputs of `simulateScene`. */
 export interface SceneOptions {
@@ -35,7 +40,14 @@ export interface SceneOptions {
   duration: number;
   /** Reference point of the scene (the centre of a generated raid); recorded, not used in the maths. */
   origin: GeoPoint;
-  targets: SimTarget[];
+  /** Simulated targets (flown by trajectory.ts); default none. */
+  targets?: SimTarget[];
+  /**
+   * Further trajectories, for example real motion from recorded fixes (trajectory-sampled.ts,
+   * opensky.ts): sensed, and written to truth (class from `target.cls`), exactly like the
+   * targets, and listed after them. Ids must be unique across both lists.
+   */
+  trajectories?: Trajectory[];
   radars?: RadarModel[];
   reporters?: PositionReporterModel[];
   /** Microphone nodes (presence or bearing), see sensors-acoustic.ts. */
@@ -58,42 +70,24 @@ export interface SceneOutput {
   sensors: SensorRow[];
   /** Sorted by `t` (or by arrival, see `SceneOptions.order`); each has a unique `id`. */
   detections: DetectionRow[];
-  /** Sorted by `t`, then by target order: one row per target per truth time while it flies. */
+  /**
+   * Sorted by `t`, then by target order: one row per target per truth time while it flies, with
+   * its velocity (`ve_mps`, `vn_mps`, `vu_mps`) and, for a decoy, `decoy: true`.
+   */
   truth: TruthRow[];
-}
-
-function uniqueIds(kind: string, ids: string[]): void {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(id)) throw new RangeError(`simulateScene: duplicate ${kind} id ${JSON.stringify(id)}`);
-    seen.add(id);
-  }
 }
 
 /** Simulates the scene described by `opts`. Throws a RangeError on invalid options, naming the value. */
 export function simulateScene(opts: SceneOptions): SceneOutput {
-  const { seed, t0, duration } = opts;
-  if (!Number.isFinite(t0)) throw new RangeError(`simulateScene: t0 must be finite, got ${t0}`);
-  if (!(duration >= 0) || !Number.isFinite(duration)) throw new RangeError(`simulateScene: duration must be >= 0, got ${duration}`);
-  const truthPeriod = opts.truthPeriod ?? 1;
-  if (!(truthPeriod > 0)) throw new RangeError(`simulateScene: truthPeriod must be > 0, got ${truthPeriod}`);
+  const { seed, t0, duration, trajectories, truthPeriod } = prepareScene(opts, 'simulateScene');
+  const t1 = t0 + duration;
   const radars = opts.radars ?? [];
   const reporters = opts.reporters ?? [];
   const acoustics = opts.acoustics ?? [];
   const observers = opts.observers ?? [];
-  uniqueIds('target', opts.targets.map((t) => t.id));
-  uniqueIds('sensor', [...radars.map((r) => r.id), ...reporters.map((r) => r.id), ...acoustics.map((r) => r.id), ...observers.map((r) => r.id)]);
-
-  const t1 = t0 + duration;
-  const trajectories = opts.targets.map(trajectoryOf);
   const simOpts = { seed, t0, t1, annotate: opts.annotate ?? false };
 
-  const sensors: SensorRow[] = [
-    ...radars.map(radarSensorRow),
-    ...reporters.map(reporterSensorRow),
-    ...acoustics.map(acousticSensorRow),
-    ...observers.map(observerSensorRow),
-  ];
+  const sensors = sceneSensorRows(opts);
   const all: SimDetection[] = [];
   for (const r of radars) for (const d of simulateRadar(r, trajectories, simOpts)) all.push(d);
   for (const r of reporters) for (const d of simulatePositionReporter(r, trajectories, simOpts)) all.push(d);
@@ -107,25 +101,7 @@ export function simulateScene(opts: SceneOptions): SceneOutput {
   const truth: TruthRow[] = [];
   const kFirst = Math.ceil(t0 / truthPeriod);
   const kLast = Math.floor(t1 / truthPeriod);
-  for (let k = kFirst; k <= kLast; k++) {
-    const t = k * truthPeriod;
-    for (const tr of trajectories) {
-      if (t < tr.startTime || t > tr.endTime) continue;
-      const s = tr.sample(t);
-      if (s === null) continue;
-      truth.push({
-        t,
-        id: tr.target.id,
-        lat: s.position.latDeg,
-        lon: s.position.lonDeg,
-        alt_m: s.position.altM,
-        class: tr.target.cls,
-        ve_mps: s.velocityEnu[0],
-        vn_mps: s.velocityEnu[1],
-        vu_mps: s.velocityEnu[2],
-      });
-    }
-  }
+  for (let k = kFirst; k <= kLast; k++) pushTruthRows(truth, trajectories, k * truthPeriod);
   return { sensors, detections, truth };
 }
 

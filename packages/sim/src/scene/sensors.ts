@@ -12,8 +12,9 @@
  * Every model draws from its own random streams, derived from the scene seed and its sensor
  * id, so that adding or changing one sensor leaves the others' output unchanged.
  */
-import { createEnuFrame, enuToLook, geodeticToEnu, radToDeg, wrapTwoPi, type GeoPoint } from '@skywarden/core';
+import { createEnuFrame, enuToLook, geodeticToEcef, geodeticToEnu, radToDeg, wrapTwoPi, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow, SensorRow } from '@skywarden/formats';
+import { coarseTrackOf, nearWindows } from './coarse-track.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 import type { Trajectory } from './trajectory.js';
 import { ecefToEnuVector, enuBasis, enuToEcefVector, meridianRadius, primeVerticalRadius } from './local-basis.js';
@@ -93,6 +94,13 @@ export interface PositionReporterModel {
   position?: GeoPoint;
   /** Only targets within this horizontal distance (m) of `position` are reported. */
   rangeMax?: number;
+  /**
+   * Fixes the report schedule independently of the simulated window (chunked simulation,
+   * scene-chunks.ts): each target's phase is drawn from its own stream, derived from `seed`, the
+   * sensor id and the target id, and its reports fall at `epoch + phase + k·period` (k ≥ 0).
+   * Default: phases drawn in target order from the sensor's stream, counted from the window start.
+   */
+  schedule?: { seed: number; epoch: number };
 }
 
 /** A detection with the time it reaches the tracker (equal to `t` unless the sensor has a delay). */
@@ -198,6 +206,13 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
   const vRad = new Float64Array(3);
   const basis = new Float64Array(9);
   const out: SimDetection[] = [];
+  // Conservative culling: for each target, the windows in which it may be within rangeMax
+  // (coarse-track.ts); a scan that meets none of them cannot detect it, so it is skipped before
+  // any sampling (and before any draw: the output is the same as without culling).
+  const site = geodeticToEcef(radar.position);
+  const windows: number[][] = trajectories.map((tr) => nearWindows(tr, site, radar.rangeMax, t0 - T, t1 + T));
+  const cursor = new Int32Array(trajectories.length);
+  const speedBounds = trajectories.map((tr) => coarseTrackOf(tr).speedBound);
 
   const baseRow = (t: number, range: number, bearing: number, elevation: number): DetectionRow => ({
     t,
@@ -216,14 +231,30 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
     if (scanStart > t1) break;
     const scanEnd = scanStart + T;
 
-    for (const tr of trajectories) {
+    for (let j = 0; j < trajectories.length; j++) {
+      const tr = trajectories[j];
       if (tr.endTime < scanStart || tr.startTime > scanEnd) continue;
+      const w = windows[j];
+      let c = cursor[j];
+      while (c < w.length && w[c + 1] < scanStart) c += 2;
+      cursor[j] = c;
+      if (c >= w.length || w[c] > scanEnd) continue;
       let s = tr.sample(Math.min(Math.max(scanStart, tr.startTime), tr.endTime));
       if (s === null) continue;
       geodeticToEnu(frame, s.position, enu);
-      // Cull targets that cannot come within range during this scan.
-      const reach = (s.speed + Math.abs(s.velocityEnu[2])) * T * 1.5 + 100;
+      // Cull targets that cannot come within range during this scan (the speed bound covers
+      // trajectories whose speed jumps, such as recorded fixes).
+      const reach = Math.max((s.speed + Math.abs(s.velocityEnu[2])) * T * 1.5, speedBounds[j] * T) + 100;
       if (Math.hypot(enu[0], enu[1], enu[2]) > radar.rangeMax + reach) continue;
+      // Skip a target that stays hidden for the whole scan (below the masking angle, or beyond
+      // the horizon): until the scan ends it stays within vMax·T of this sample (vMax bounds its
+      // 3D speed, coarse-track.ts), so this skips no detection and no draw.
+      const move = speedBounds[j] * T + 1;
+      const hMin = Math.hypot(enu[0], enu[1]) - move;
+      if (hMin > 0) {
+        if (Math.atan2(enu[2] + move, hMin) < maskEl) continue;
+        if (horizon !== 'none' && hMin > radarHorizon + Math.sqrt(2 * kEarth * EARTH_RADIUS * Math.max(s.position.altM + move, 0))) continue;
+      }
       // Fixed point t = scanStart + β(t)/(2π)·T; the map contracts by about (dβ/dt)·T/(2π) ≪ 1.
       let t = scanStart + (wrapTwoPi(Math.atan2(enu[0], enu[1])) / TWO_PI) * T;
       let converged = false;
@@ -317,15 +348,23 @@ export function simulatePositionReporter(rep: PositionReporterModel, trajectorie
   const enu = new Float64Array(3);
   const out: SimDetection[] = [];
 
+  const sched = rep.schedule;
+  check(sched === undefined || (Number.isFinite(sched.epoch) && Number.isSafeInteger(sched.seed)), `${p}: schedule needs a finite epoch and an integer seed, got ${JSON.stringify(sched)}`);
+  const base = sched === undefined ? t0 : sched.epoch;
   for (const tr of trajectories) {
     if (wanted && !wanted.has(tr.target.id)) continue;
     // Drawn for every reported target (even one outside the window) so phases do not depend on t0.
-    const phase = rep.stagger === false ? 0 : rng.uniform(0, rep.period);
+    const phase =
+      rep.stagger === false
+        ? 0
+        : sched === undefined
+          ? rng.uniform(0, rep.period)
+          : createRng(deriveSeed(sched.seed, `reporter/${rep.id}/phase/${tr.target.id}`)).uniform(0, rep.period);
     const coop = rep.cooperative === true ? tr.target.id : rep.cooperative ? rep.cooperative[tr.target.id] : undefined;
     const lo = Math.max(t0, tr.startTime);
     const hi = Math.min(t1, tr.endTime);
-    for (let m = Math.max(0, Math.ceil((lo - t0 - phase) / rep.period)); ; m++) {
-      const t = t0 + phase + m * rep.period;
+    for (let m = Math.max(0, Math.ceil((lo - base - phase) / rep.period)); ; m++) {
+      const t = base + phase + m * rep.period;
       if (t > hi) break;
       const s = tr.sample(t);
       if (s === null) continue;

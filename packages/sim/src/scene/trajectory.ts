@@ -48,6 +48,12 @@ export interface SimTarget {
   heading: number;
   /** Legs flown one after the other from `startTime`; the target disappears after the last. */
   legs: Leg[];
+  /**
+   * A decoy (Gerbera type: a cheap airframe without a warhead that flies like a threat to draw
+   * fire and saturate the defence). Its class stays that of the threat it imitates; truth rows
+   * carry `decoy: true`. Default false.
+   */
+  decoy?: boolean;
 }
 
 /** The state of a target at one instant. */
@@ -73,6 +79,12 @@ export interface Trajectory {
   readonly endTime: number;
   /** The target's state at `t`, or null outside [startTime, endTime]. */
   sample(t: number): TargetSample | null;
+  /**
+   * An upper bound of the target's 3D speed (m/s) over its whole life, for trajectories whose
+   * motion is not given by `target.legs` (recorded fixes, trajectory-sampled.ts). When absent,
+   * the bound is derived from the legs (coarse-track.ts).
+   */
+  readonly speedBound?: number;
 }
 
 // Per-leg start state layout. Times are relative to the start time (exact sums of durations).

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDetectionLine, parseSensorsJson, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
+
+const bin = fileURLToPath(new URL('../bin/skywarden.js', import.meta.url));
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const sim = (args: string[]) => spawnSync(process.execPath, [bin, 'simulate', ...args], { encoding: 'utf8' });
+
+test('simulate: the Seoul example writes valid, deterministic interchange files with the real districts', () => {
+  const a = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  const b = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  const r1 = sim(['--scenario', join(examples, 'seoul-raid.yaml'), '--out', a]);
+  assert.equal(r1.status, 0, r1.stderr);
+  assert.equal(sim(['--scenario', join(examples, 'seoul-raid.yaml'), '--out', b]).status, 0);
+  for (const f of ['sensors.json', 'detections.ndjson', 'truth.ndjson', 'zones.geojson']) {
+    assert.equal(readFileSync(join(a, f), 'utf8'), readFileSync(join(b, f), 'utf8'), `${f} is the same for the same seed`);
+  }
+  const sensors = parseSensorsJson(readFileSync(join(a, 'sensors.json'), 'utf8'));
+  assert.ok(sensors.ok, sensors.ok ? '' : sensors.errors.join('; '));
+  const kinds = new Set([...sensors.sensors.values()].map((s) => s.kind));
+  for (const k of ['acoustic', 'radar', 'observer', 'adsb']) assert.ok(kinds.has(k), k);
+  const lines = readFileSync(join(a, 'detections.ndjson'), 'utf8').trim().split('\n');
+  let last = -Infinity;
+  lines.forEach((l, i) => {
+    const d = parseDetectionLine(l, i + 1, sensors.sensors);
+    assert.ok(d && d.ok, `detection line ${i + 1}: ${d && !d.ok ? d.reason : ''}`);
+    assert.ok(d.detection.t >= last, 'sorted by t');
+    last = d.detection.t;
+  });
+  const truth = readFileSync(join(a, 'truth.ndjson'), 'utf8').trim().split('\n').map((l, i) => parseTruthLine(l, i + 1));
+  assert.ok(truth.every((x) => x && x.ok));
+  // truth rows every whole second; the raid comes from the north: drones start north of where they end
+  const rows = truth.map((x) => (x && x.ok ? x.row : null)!);
+  assert.ok(rows.every((r) => Number.isInteger(r.t)));
+  const drones = new Map<string, { first: number; last: number }>();
+  for (const r of rows) {
+    if (r.class !== 'piston_owa' && r.class !== 'jet_owa') continue;
+    const e = drones.get(r.id);
+    if (!e) drones.set(r.id, { first: r.lat, last: r.lat });
+    else e.last = r.lat;
+  }
+  const southward = [...drones.values()].filter((d) => d.last < d.first).length;
+  assert.ok(southward > 0.8 * drones.size, `${southward} of ${drones.size} drones fly south`);
+  const zones = parseZonesGeoJson(readFileSync(join(a, 'zones.geojson'), 'utf8'));
+  assert.ok(zones.ok);
+  assert.equal(zones.zones.filter((z) => z.id.startsWith('seoul-')).length, 25);
+  assert.match(readFileSync(join(a, 'zones.geojson'), 'utf8'), /Statistics Korea/);
+});
+
+test('simulate: real recorded flights become the truth; generated districts and sites as zones', () => {
+  const out = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  assert.equal(sim(['--scenario', join(examples, 'real-helicopters.yaml'), '--out', out]).status, 0);
+  const truth = readFileSync(join(out, 'truth.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { class: string; lat: number });
+  assert.ok(truth.length > 100 && truth.every((r) => r.class === 'helicopter'));
+  assert.ok(truth.every((r) => r.lat > 45 && r.lat < 48), 'Swiss rescue flights stay in Switzerland');
+  const small = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  assert.equal(sim(['--scenario', join(examples, 'small.yaml'), '--out', small]).status, 0);
+  const z = parseZonesGeoJson(readFileSync(join(small, 'zones.geojson'), 'utf8'));
+  assert.ok(z.ok);
+  assert.equal(z.zones.filter((x) => x.kind === 'admin').length, 16);
+  assert.equal(z.zones.filter((x) => x.kind === 'site').length, 3);
+});
+
+test('simulate: a bad scenario lists every problem by setting; a bad file is named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  writeFileSync(join(dir, 'bad.yaml'), 'preset: huge\nraid:\n  drones: -3\nsensors: { radars: 1.5 }\nzones: { geojson: nowhere.geojson }\n');
+  const r = sim(['--scenario', join(dir, 'bad.yaml'), '--out', join(dir, 'o')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /3 problems/);
+  assert.match(r.stderr, /preset must be one of small, mixed, national, got "huge"/);
+  assert.match(r.stderr, /raid\.drones must be an integer in \[0, 5000\], got -3/);
+  assert.match(r.stderr, /sensors\.radars must be an integer/);
+  writeFileSync(join(dir, 'nofile.yaml'), 'zones: { geojson: nowhere.geojson }\n');
+  const n = sim(['--scenario', join(dir, 'nofile.yaml'), '--out', join(dir, 'o')]);
+  assert.equal(n.status, 1);
+  assert.match(n.stderr, /nowhere\.geojson" not found/);
+  writeFileSync(join(dir, 'syntax.yaml'), 'raid: [unclosed\n');
+  const y = sim(['--scenario', join(dir, 'syntax.yaml'), '--out', join(dir, 'o')]);
+  assert.equal(y.status, 1);
+  assert.match(y.stderr, /syntax\.yaml/);
+  assert.doesNotMatch(y.stderr, /\n\s+at /, 'no stack trace');
+});

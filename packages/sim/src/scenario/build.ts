@@ -1,0 +1,172 @@
+/**
+ * From a validated scenario to the interchange rows: picks the preset's scene generator,
+ * applies the scenario's settings, adds real recorded trajectories and the warning zones.
+ * File access goes through `ScenarioIo`, so that this module stays free of I/O.
+ */
+import { createEnuFrame, destination, geodeticToEnu, type GeoPoint } from '@skywarden/core';
+import { krAdminZones, parseZonesGeoJson, type DetectionRow, type SensorRow, type TruthRow } from '@skywarden/formats';
+import { makeAcousticNetwork } from '../scene/sensors-acoustic.js';
+import { makeObservers } from '../scene/sensors-observer.js';
+import { makeMixedScene } from '../scene/scene-mixed.js';
+import { makeNationalScene, generateNationalRows } from '../scene/scene-national.js';
+import { makeSmallScene } from '../scene/scene-small.js';
+import { simulateScene } from '../scene/scene.js';
+import { parseOpenSkyStates } from '../scene/opensky.js';
+import { sampledTrajectory } from '../scene/trajectory-sampled.js';
+import { makeDistrictZones, makeSiteZones } from '../scene/zones.js';
+import type { RadarModel } from '../scene/sensors.js';
+import type { Scenario } from './scenario.js';
+
+/** File access the builder needs (paths as written in the scenario). */
+export interface ScenarioIo {
+  readText(path: string): string;
+  /** Parsed JSON of a file (gunzipped when it ends in .gz). */
+  readJson(path: string): unknown;
+  /** The shipped KOSTAT municipalities topology (data/kr-admin). */
+  krAdminTopology(): string;
+}
+
+/** One time chunk of rows: truth before detections, both sorted by t. */
+export interface RowChunk {
+  truth: TruthRow[];
+  detections: DetectionRow[];
+}
+
+export interface BuiltScene {
+  sensors: SensorRow[];
+  /** zones.geojson: a FeatureCollection per spec/interchange.md. */
+  zones: { type: 'FeatureCollection'; features: readonly unknown[] };
+  /** The rows, chunk by chunk (one chunk for the small and mixed presets). */
+  chunks(): Generator<RowChunk>;
+}
+
+export interface BuildOptions {
+  /** Add `sim_target` to each detection row (the truth id, null for clutter). */
+  annotate?: boolean;
+}
+
+function buildZones(s: Scenario, io: ScenarioIo, origin: GeoPoint): BuiltScene['zones'] {
+  const z = s.zones;
+  if (z.kind === 'none') return { type: 'FeatureCollection', features: [] };
+  if (z.kind === 'kr_admin') return krAdminZones(io.krAdminTopology(), { provinces: z.provinces, leadS: z.leadS ?? undefined });
+  if (z.kind === 'geojson') {
+    const text = io.readText(z.file);
+    const parsed = parseZonesGeoJson(text);
+    if (!parsed.ok) throw new RangeError(`zones file ${z.file}: ${parsed.errors.join('; ')}`);
+    const doc = JSON.parse(text) as { type: 'FeatureCollection'; features: { properties: Record<string, unknown> }[] };
+    if (z.leadS !== null) for (const f of doc.features) f.properties.lead_s ??= z.leadS;
+    return doc;
+  }
+  const features: unknown[] = [];
+  if (z.districts) {
+    const d = makeDistrictZones({ origin, widthM: s.regionM, heightM: s.regionM, nx: z.districts.nx, ny: z.districts.ny, leadS: z.leadS ?? undefined });
+    features.push(...d.features);
+  }
+  if (z.sites && z.sites.count > 0) {
+    const st = makeSiteZones({ seed: s.seed, origin, regionM: s.regionM, count: z.sites.count, radiusM: z.sites.radiusM, leadS: z.leadS ?? undefined });
+    features.push(...st.features);
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/** A scenario's scene (deterministic for its seed). Throws a RangeError naming a bad input file. */
+export function buildScenarioScene(s: Scenario, io: ScenarioIo, opts: BuildOptions = {}): BuiltScene {
+  const origin: GeoPoint = { latDeg: s.origin.latDeg, lonDeg: s.origin.lonDeg, altM: 0 };
+  const raidHeadingDeg = s.raid.fromDeg === null ? undefined : (s.raid.fromDeg + 180) % 360;
+  const zones = buildZones(s, io, origin);
+  const annotate = opts.annotate ?? false;
+
+  if (s.realMotion) {
+    // recorded flights as the truth, sensors simulated around them
+    const trajectories = s.realMotion.files.flatMap((f) =>
+      parseOpenSkyStates(io.readJson(f), { cls: s.realMotion!.cls }).map((fl) => sampledTrajectory({ id: fl.id, cls: fl.cls, samples: fl.samples })),
+    );
+    if (trajectories.length === 0) throw new RangeError(`real_motion: no usable flight in ${s.realMotion.files.join(', ')}`);
+    const t0 = Math.min(...trajectories.map((t) => t.startTime));
+    const t1 = Math.max(...trajectories.map((t) => t.endTime));
+    // centre the sensors on the flights
+    let lat = 0;
+    let lon = 0;
+    let n = 0;
+    for (const tr of trajectories) {
+      for (let t = tr.startTime; t <= tr.endTime; t += 30) {
+        const p = tr.sample(t);
+        if (p) {
+          lat += p.position.latDeg;
+          lon += p.position.lonDeg;
+          n++;
+        }
+      }
+    }
+    const centre: GeoPoint = { latDeg: lat / n, lonDeg: lon / n, altM: 0 };
+    const frame = createEnuFrame(centre);
+    let reach = 5000;
+    for (const tr of trajectories) {
+      for (let t = tr.startTime; t <= tr.endTime; t += 30) {
+        const p = tr.sample(t);
+        if (p) {
+          const e = geodeticToEnu(frame, p.position);
+          reach = Math.max(reach, Math.hypot(e[0], e[1]));
+        }
+      }
+    }
+    const side = Math.min(2 * reach + 10000, 200000);
+    const radars: RadarModel[] = Array.from({ length: s.sensors.radars }, (_, i) => ({
+      id: `radar-${i + 1}`,
+      position: i === 0 ? { ...centre, altM: 30 } : { ...destination(centre, (2 * Math.PI * i) / s.sensors.radars, side / 4), altM: 30 },
+      scanPeriod: 3,
+      rangeMax: Math.max(40000, side),
+      rangeSd: 25,
+      bearingSdDeg: 0.8,
+      elevationSdDeg: 1.5,
+      pd: 0.9,
+      clutterPerScan: s.sensors.radarClutterPerScan,
+    }));
+    const acoustics = s.sensors.microphones > 0 ? makeAcousticNetwork({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: s.sensors.microphones }) : [];
+    const observers = s.sensors.observers > 0 ? makeObservers({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: s.sensors.observers }) : [];
+    const scene = simulateScene({ seed: s.seed, t0, duration: t1 - t0, origin: centre, targets: [], trajectories, radars, acoustics, observers, annotate });
+    return { sensors: scene.sensors, zones, *chunks() { yield { truth: scene.truth, detections: scene.detections }; } };
+  }
+
+  if (s.preset === 'national') {
+    const scene = makeNationalScene({
+      seed: s.seed, nDrones: s.raid.drones, nMics: s.sensors.microphones, nRadars: s.sensors.radars, nObservers: s.sensors.observers,
+      nAirliners: s.traffic.airliners, nHelicopters: s.traffic.helicopters, durationS: s.durationS, regionM: s.regionM,
+      jetShare: s.raid.jetShare, decoyShare: s.raid.decoyShare, downedShare: s.raid.downedShare, radarClutterPerScan: s.sensors.radarClutterPerScan,
+      origin, t0: s.t0, annotate,
+    });
+    return {
+      sensors: scene.sensors,
+      zones,
+      *chunks() {
+        let truth: TruthRow[] = [];
+        let detections: DetectionRow[] = [];
+        for (const row of generateNationalRows(scene, { onTruth: (rows) => { truth = truth.concat(rows); } })) {
+          if (truth.length > 0 && detections.length >= 50000) {
+            yield { truth, detections };
+            truth = [];
+            detections = [];
+          }
+          detections.push(row);
+        }
+        yield { truth, detections };
+      },
+    };
+  }
+
+  if (s.preset === 'small' && s.sensors.microphones === 0 && s.sensors.observers === 0) {
+    const scene = makeSmallScene({
+      seed: s.seed, durationS: s.durationS, nDrones: s.raid.drones, regionM: s.regionM, jetShare: s.raid.jetShare,
+      decoyShare: s.raid.decoyShare, downedShare: s.raid.downedShare, clutterPerScan: s.sensors.radarClutterPerScan, origin, t0: s.t0, annotate,
+    });
+    return { sensors: scene.sensors, zones, *chunks() { yield { truth: scene.truth, detections: scene.detections }; } };
+  }
+
+  const scene = makeMixedScene({
+    seed: s.seed, nDrones: s.raid.drones, jetShare: s.raid.jetShare, decoyShare: s.raid.decoyShare, downedShare: s.raid.downedShare,
+    durationS: s.durationS, regionM: s.regionM, nMics: s.sensors.microphones, nObservers: s.sensors.observers,
+    nAirliners: s.traffic.airliners, nHelicopters: s.traffic.helicopters, radarClutterPerScan: s.sensors.radarClutterPerScan,
+    origin, t0: s.t0, annotate, raidHeadingDeg,
+  });
+  return { sensors: scene.sensors, zones, *chunks() { yield { truth: scene.truth, detections: scene.detections }; } };
+}
