@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTracker, createBatchRunner, horizontalDistance, scoreTracks } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
-import { makeMixedScene, makeRadarScene } from '@skywarden/sim';
+import { makeMixedScene, makeRadarScene, makeSmallScene } from '@skywarden/sim';
 import { binHistogram, binSeries, compactJson, mapData } from './report-data.mjs';
 import { renderReport } from './report.mjs';
 
@@ -71,6 +71,7 @@ function runOnce(scene, detections) {
 
 const scenes = [
   ...sizes.map((n) => ({ name: `radar ${n}`, targets: n, durationS: duration, clutterPerScan: 5, make: () => makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 }) })),
+  { name: 'small preset', targets: 6, durationS: 600, clutterPerScan: 1, make: () => makeSmallScene({ seed: 7 }) },
   { name: 'mixed 50', targets: 50, durationS: quick ? 300 : 600, clutterPerScan: 0, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
 ];
 for (const sc of scenes) {
