@@ -88,13 +88,13 @@ test('openSkyClassForPath: helicopters for the ambulances folder, aircraft other
   assert.equal(openSkyClassForPath('/x/traffic/featured/ambulances.json.gz'), 'aircraft');
 });
 
-// The shared data sit beside the project: <root>/../shared (this file runs from packages/sim/dist/scene).
-const AMBULANCES = fileURLToPath(new URL('../../../../../shared/data/traffic/ambulances/', import.meta.url));
+// The samples shipped with the project: <root>/data (this file runs from packages/sim/dist/scene).
+const AMBULANCES = fileURLToPath(new URL('../../../../data/traffic/ambulances/', import.meta.url));
 const firstFile = existsSync(AMBULANCES) ? readdirSync(AMBULANCES).filter((f) => f.endsWith('.json.gz')).sort()[0] : undefined;
 
 test(
   'parseOpenSkyStates on the first real rescue-helicopter file',
-  { skip: firstFile === undefined ? `no OpenSky sample files in ${AMBULANCES} (../shared/data is not beside the project)` : false },
+  { skip: firstFile === undefined ? `no OpenSky sample files in ${AMBULANCES} (data/traffic is missing from the project)` : false },
   () => {
     const path = AMBULANCES + firstFile!;
     const json = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as Record<string, unknown>[];
