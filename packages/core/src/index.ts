@@ -18,3 +18,6 @@ export * from './tracker/batch-runner.js';
 export * from "./metrics/score-tracks.js";
 export * from "./metrics/warnings.js";
 export * from "./identify/index.js";
+export * from "./threat/index.js";
+export * from "./alerts/index.js";
+export * from "./math/normal.js";
