@@ -44,7 +44,9 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --out FILE|-          tracks.ndjson to write, or - for standard output
   --report-every S      report interval in seconds (default 1)
   --reorder-delay S     how late a detection may arrive, in seconds (default 5)
-  --strict              stop at the first malformed or refused line (exit code 1)`;
+  --strict              stop at the first malformed or refused line (exit code 1)
+  --zones FILE          zones.geojson: with --alerts, predict threats per zone and write alert changes
+  --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)`;
 
 const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
 
@@ -71,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
             'report-every': { type: 'string' },
             'reorder-delay': { type: 'string' },
             strict: { type: 'boolean' },
+            zones: { type: 'string' },
+            alerts: { type: 'string' },
           },
           TRACK_USAGE,
         );
@@ -84,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
           reportEvery: numberOption(values['report-every'] as string | undefined, 'report-every', 1, (v) => v > 0, 'a positive number of seconds'),
           reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0, 'a number of seconds >= 0'),
           strict: Boolean(values.strict),
+          zones: values.zones as string | undefined,
+          alerts: values.alerts as string | undefined,
         });
       }
       case 'simulate': {

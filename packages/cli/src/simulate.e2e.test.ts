@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDetectionLine, parseSensorsJson, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
+import { parseAlertLine, parseDetectionLine, parseSensorsJson, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
 
 const bin = fileURLToPath(new URL('../bin/skywarden.js', import.meta.url));
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -84,4 +84,26 @@ test('simulate: a bad scenario lists every problem by setting; a bad file is nam
   assert.equal(y.status, 1);
   assert.match(y.stderr, /syntax\.yaml/);
   assert.doesNotMatch(y.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('track --zones --alerts on a simulated raid: alert changes per the spec, most zone entries warned ahead', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  assert.equal(sim(['--scenario', join(examples, 'small.yaml'), '--out', dir]).status, 0);
+  const t = spawnSync(process.execPath, [bin, 'track', '--sensors', join(dir, 'sensors.json'), '--detections', join(dir, 'detections.ndjson'), '--out', join(dir, 'tracks.ndjson'), '--zones', join(dir, 'zones.geojson'), '--alerts', join(dir, 'alerts.ndjson')], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  const rows = readFileSync(join(dir, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l, i) => parseAlertLine(l, i + 1));
+  assert.ok(rows.length > 0 && rows.every((r) => r && r.ok), 'valid alert rows');
+  // per zone the states alternate, starting with an alert (a zone starts clear)
+  const last = new Map<string, string>();
+  for (const r of rows) {
+    if (!r || !r.ok) continue;
+    assert.notEqual(last.get(r.row.zone) ?? 'clear', r.row.state, `zone ${r.row.zone} changes state at ${r.row.t}`);
+    last.set(r.row.zone, r.row.state);
+  }
+  const s = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks.ndjson'), '--zones', join(dir, 'zones.geojson'), '--alerts', join(dir, 'alerts.ndjson'), '--json'], { encoding: 'utf8' });
+  assert.equal(s.status, 0, s.stderr);
+  const m = JSON.parse(s.stdout) as Record<string, number>;
+  assert.ok(m.zone_entries >= 5, `${m.zone_entries} zone entries`);
+  assert.ok(m.warning_coverage >= 0.8, `coverage ${m.warning_coverage}`);
+  assert.ok(m.median_lead_s >= 60, `median lead ${m.median_lead_s} s`);
 });

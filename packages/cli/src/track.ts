@@ -8,8 +8,8 @@ import { createReadStream, createWriteStream, openSync, readFileSync, realpathSy
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createBatchRunner, createTracker, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
-import { formatTrackRow, parseDetectionLine, parseSensorsJson, trackReportToRow } from '@skywarden/formats';
+import { createAlertMachine, createBatchRunner, createThreatPredictor, createTracker, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
+import { formatTrackRow, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
@@ -31,6 +31,9 @@ export interface TrackRunOptions {
   /** Show a progress bar (only when stderr is a terminal). */
   progress: boolean;
   tracker?: Partial<TrackerOptions>;
+  /** Warning zones (parsed); with `alerts`, alert changes are predicted and written. */
+  zones?: Zone[];
+  alerts?: Writable;
   /** At most this many rejection messages are printed; the rest are only counted. */
   maxMessages?: number;
 }
@@ -43,6 +46,7 @@ export interface TrackSummary {
   notFused: number;
   tracksConfirmed: number;
   rowsWritten: number;
+  alertChanges: number;
   seconds: number;
   aborted: boolean;
 }
@@ -85,6 +89,9 @@ function category(reason: string): string {
   ).slice(0, 90);
 }
 
+/** Seconds between two threat predictions and alert updates in the batch command. */
+const WARN_INTERVAL = 5;
+
 /** At most this many reason categories are listed in the summary. */
 const MAX_CATEGORIES = 12;
 
@@ -102,6 +109,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     notFused: 0,
     tracksConfirmed: 0,
     rowsWritten: 0,
+    alertChanges: 0,
     seconds: 0,
     aborted: false,
   };
@@ -135,10 +143,25 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       tracker,
       { reorderDelay: o.reorderDelay, reportEvery: o.reportEvery },
       {
-        onReport: (_t, reports) => {
+        onReport: (t, reports) => {
           for (const r of reports) {
             write(formatTrackRow(trackReportToRow(r)) + '\n');
             summary.rowsWritten++;
+          }
+          if (warn && t - warn.lastT >= WARN_INTERVAL - 1e-9) {
+            // the same prediction and alert code as the live service (docs/warnings.md),
+            // every WARN_INTERVAL seconds: predicting every track's path against every zone
+            // each second costs more than the tracking itself
+            warn.lastT = t;
+            const threats = reports.flatMap((r) => warn.predictor.predict(r));
+            const changes = warn.machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability })));
+            for (const c of changes) {
+              const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
+              if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
+              row.tracks = c.tracks;
+              warn.out.write(JSON.stringify(row) + '\n');
+              summary.alertChanges++;
+            }
           }
         },
         onEvents: (events) => {
@@ -150,6 +173,15 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       },
     );
   };
+  const warn =
+    o.zones && o.alerts
+      ? {
+          predictor: createThreatPredictor(o.zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS }))),
+          machine: createAlertMachine(o.zones.map((z) => ({ id: z.id, leadS: z.leadS }))),
+          out: o.alerts,
+          lastT: -Infinity,
+        }
+      : null;
   const centroid = sensorCentroid(sensors.values());
   if (centroid) makeRunner(centroid);
 
@@ -227,6 +259,7 @@ export function formatSummary(s: TrackSummary): string {
   if (s.notFused > 0) lines.push(`not fused (kind not supported yet): ${s.notFused}`);
   lines.push(`tracks confirmed: ${s.tracksConfirmed}`);
   lines.push(`track rows written: ${s.rowsWritten}`);
+  if (s.alertChanges > 0) lines.push(`alert changes written: ${s.alertChanges}`);
   const rate = s.seconds > 0 ? Math.round(s.detectionsRead / s.seconds) : 0;
   lines.push(`time: ${s.seconds.toFixed(2)} s (${rate} detections/s)`);
   if (s.aborted) lines.push('stopped at the first bad line (--strict)');
@@ -234,6 +267,8 @@ export function formatSummary(s: TrackSummary): string {
 }
 
 export interface TrackCliArgs {
+  zones?: string;
+  alerts?: string;
   sensors: string;
   detections: string;
   out: string;
@@ -280,6 +315,25 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
   out.on('error', (err: Error) => {
     writeError = err;
   });
+  let zones: Zone[] | undefined;
+  let alertsOut: Writable | undefined;
+  if ((a.zones === undefined) !== (a.alerts === undefined)) throw new CliError('--zones and --alerts go together');
+  if (a.zones !== undefined && a.alerts !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(a.zones, 'utf8');
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.zones, 'read'));
+    }
+    const z = parseZonesGeoJson(text);
+    if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);
+    zones = z.zones;
+    try {
+      alertsOut = createWriteStream(a.alerts, { fd: openSync(a.alerts, 'w') });
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.alerts, 'write'));
+    }
+  }
   const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const summary = await runTrack({
     sensorsText,
@@ -293,7 +347,10 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     strict: a.strict,
     log: (l) => process.stderr.write(l + '\n'),
     progress: !toStdout,
+    zones,
+    alerts: alertsOut,
   });
+  if (alertsOut) await new Promise<void>((done) => (alertsOut as NodeJS.WritableStream).end(() => done()));
   if (!toStdout) await new Promise<void>((done) => (out as NodeJS.WritableStream).end(() => done()));
   if (writeError) throw new CliError(describeFsError(writeError, toStdout ? '<stdout>' : a.out, 'write'));
   process.stderr.write(formatSummary(summary) + '\n');
