@@ -9,9 +9,9 @@ import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTracker, createBatchRunner, horizontalDistance, scoreTracks } from '@skywarden/core';
-import { parseSensorsJson, parseDetectionLine, formatTrackRow, trackReportToRow } from '@skywarden/formats';
-import { makeMixedScene, makeRadarScene, makeSmallScene } from '@skywarden/sim';
+import { createTracker, createBatchRunner, createWarningRunner, createWarningScorer, horizontalDistance, scoreTracks } from '@skywarden/core';
+import { parseSensorsJson, parseDetectionLine, parseZonesGeoJson, formatTrackRow, trackReportToRow } from '@skywarden/formats';
+import { makeDistrictZones, makeMixedScene, makeRadarScene, makeSmallScene } from '@skywarden/sim';
 import { binHistogram, binSeries, compactJson, mapData } from './report-data.mjs';
 import { renderReport } from './report.mjs';
 
@@ -71,8 +71,8 @@ function runOnce(scene, detections) {
 
 const scenes = [
   ...sizes.map((n) => ({ name: `radar ${n}`, targets: n, durationS: duration, clutterPerScan: 5, make: () => makeRadarScene({ seed: 7, nTargets: n, durationS: duration, clutterPerScan: 5, nRadars: 2 }) })),
-  { name: 'small preset', targets: 6, durationS: 600, clutterPerScan: 1, make: () => makeSmallScene({ seed: 7 }) },
-  { name: 'mixed 50', targets: 50, durationS: quick ? 300 : 600, clutterPerScan: 0, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
+  { name: 'small preset', targets: 6, durationS: 600, clutterPerScan: 1, districts: 4, make: () => makeSmallScene({ seed: 7 }) },
+  { name: 'mixed 50', targets: 50, durationS: quick ? 300 : 600, clutterPerScan: 0, districts: 8, make: () => makeMixedScene({ seed: 7, nDrones: 50, durationS: quick ? 300 : 600 }) },
 ];
 for (const sc of scenes) {
   const n = sc.targets;
@@ -99,6 +99,32 @@ for (const sc of scenes) {
   }
   runs.sort((a, b) => a.seconds - b.seconds);
   const run = runs[1];
+  // warnings: districts over the scene's region, alerts from the tracks, scored against the truth
+  let warnings = null;
+  if (sc.districts) {
+    const fc = makeDistrictZones({ origin: scene.origin, widthM: scene.regionM, heightM: scene.regionM, nx: sc.districts, ny: sc.districts, leadS: 300 });
+    const zones = parseZonesGeoJson(JSON.stringify(fc));
+    if (!zones.ok) throw new Error(zones.errors.join('; '));
+    const wr = createWarningRunner(zones.zones);
+    const changes = [];
+    const byT = new Map();
+    for (const r of run.rows) {
+      if (!byT.has(r.t)) byT.set(r.t, []);
+      byT.get(r.t).push(r);
+    }
+    const tw = performance.now();
+    for (const t of [...byT.keys()].sort((a, b) => a - b)) changes.push(...wr.onReport(t, byT.get(t)));
+    const warnSeconds = (performance.now() - tw) / 1000;
+    const ws = createWarningScorer(zones.zones);
+    const truthTimes = new Map();
+    for (const r of scene.truth) {
+      if (!truthTimes.has(r.t)) truthTimes.set(r.t, []);
+      truthTimes.get(r.t).push({ id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } });
+    }
+    for (const t of [...truthTimes.keys()].sort((a, b) => a - b)) ws.addTruth(t, truthTimes.get(t));
+    const w = ws.result(changes);
+    warnings = { zones: zones.zones.length, entries: w.entries, warned: w.warned, coverage: w.coverage, medianLeadS: w.medianLeadS, p10LeadS: w.p10LeadS, episodes: w.episodes, falseEpisodes: w.falseEpisodes, alertZoneHours: w.alertZoneHours, seconds: warnSeconds };
+  }
   // output formatting speed
   const tf = performance.now();
   let bytes = 0;
@@ -155,6 +181,7 @@ for (const sc of scenes) {
     gospa: s.gospa, localisation: s.localisation, missed: s.missed, false: s.false,
     medianErrorM: s.medianError, p95ErrorM: s.p95Error, rmsErrorM: s.rmsError,
     idSwitches: s.idSwitches,
+    warnings,
     classAccuracy: idAll > 0 ? idRight / idAll : NaN,
     threatAccuracy: idAll > 0 ? threatOk / idAll : NaN, targetsTracked: s.targetsTracked, meanFalseTracks: s.meanFalseTracks, meanMissedTargets: s.meanMissedTargets,
     // for the HTML report (bench/report.mjs)
@@ -206,6 +233,16 @@ console.log('| scene | detections | tracker det/s | µs/det | parse lines/s | he
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(`| ${r.scene} | ${r.detections} | ${fmt(r.detectionsPerSecond)} | ${fmt(r.microsecondsPerDetection, 2)} | ${fmt(r.parseLinesPerSecond)} | ${fmt(r.heapGrowthMB, 1)} | ${fmt(r.gospa, 1)} | ${fmt(r.localisation, 1)} | ${fmt(r.missed, 1)} | ${fmt(r.false, 1)} | ${fmt(r.medianErrorM, 1)} | ${fmt(r.p95ErrorM, 1)} | ${r.idSwitches} | ${r.targetsTracked}/${r.targetsInTruth} | ${r.tracksConfirmed} | ${fmt(100 * r.classAccuracy, 1)}% | ${fmt(100 * r.threatAccuracy, 1)}% |`);
+}
+const withWarn = results.filter((r) => r.warnings);
+if (withWarn.length > 0) {
+  console.log('\nWarnings (generated districts with a 300 s lead time; alerts from the tracks; spec scoring):\n');
+  console.log('| scene | zones | zone entries | warned | coverage | median lead s | p10 lead s | alert episodes | false episodes | alert zone-hours | time s |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of withWarn) {
+    const w = r.warnings;
+    console.log(`| ${r.scene} | ${w.zones} | ${w.entries} | ${w.warned} | ${fmt(100 * w.coverage, 1)}% | ${fmt(w.medianLeadS)} | ${fmt(w.p10LeadS)} | ${w.episodes} | ${w.falseEpisodes} | ${fmt(w.alertZoneHours, 2)} | ${fmt(w.seconds, 2)} |`);
+  }
 }
 console.log('\nCommand line end to end (parse, track, write tracks.ndjson), 1,000 targets:\n');
 console.log('| scene length s | detections | wall s | det/s | peak RSS MB |');

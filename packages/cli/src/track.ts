@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, openSync, readFileSync, realpathSy
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createAlertMachine, createBatchRunner, createThreatPredictor, createTracker, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
+import { createBatchRunner, createTracker, createWarningRunner, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
 import { formatTrackRow, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
@@ -89,9 +89,6 @@ function category(reason: string): string {
   ).slice(0, 90);
 }
 
-/** Seconds between two threat predictions and alert updates in the batch command. */
-const WARN_INTERVAL = 5;
-
 /** At most this many reason categories are listed in the summary. */
 const MAX_CATEGORIES = 12;
 
@@ -148,14 +145,9 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
             write(formatTrackRow(trackReportToRow(r)) + '\n');
             summary.rowsWritten++;
           }
-          if (warn && t - warn.lastT >= WARN_INTERVAL - 1e-9) {
-            // the same prediction and alert code as the live service (docs/warnings.md),
-            // every WARN_INTERVAL seconds: predicting every track's path against every zone
-            // each second costs more than the tracking itself
-            warn.lastT = t;
-            const threats = reports.flatMap((r) => warn.predictor.predict(r));
-            const changes = warn.machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability })));
-            for (const c of changes) {
+          if (warn) {
+            // the same prediction and alert code as the live service (docs/warnings.md)
+            for (const c of warn.runner.onReport(t, reports)) {
               const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
               if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
               row.tracks = c.tracks;
@@ -176,10 +168,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const warn =
     o.zones && o.alerts
       ? {
-          predictor: createThreatPredictor(o.zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS }))),
-          machine: createAlertMachine(o.zones.map((z) => ({ id: z.id, leadS: z.leadS }))),
+          runner: createWarningRunner(o.zones),
           out: o.alerts,
-          lastT: -Infinity,
         }
       : null;
   const centroid = sensorCentroid(sensors.values());

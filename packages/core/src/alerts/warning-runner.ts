@@ -1,0 +1,42 @@
+/**
+ * Warnings from track reports: the threat predictor and the alert machine wired together,
+ * updated at most every `interval` seconds (predicting every track's path against every zone
+ * each second costs more than the tracking). Used by the batch command and the benchmark;
+ * the live service uses the same pieces.
+ */
+import { createThreatPredictor, type ThreatPredictorOptions } from '../threat/predict.js';
+import type { GeoArea } from '../geo/polygon.js';
+import type { TrackReport } from '../tracker/tracker.js';
+import { createAlertMachine, type AlertMachine, type AlertMachineOptions, type AlertTransition } from './alert-machine.js';
+
+export interface WarningZone {
+  id: string;
+  area: GeoArea;
+  leadS?: number;
+}
+
+export interface WarningRunner {
+  /** Feeds the reports of time t; returns the alert changes (empty between updates). */
+  onReport(t: number, reports: readonly TrackReport[]): AlertTransition[];
+  readonly machine: AlertMachine;
+}
+
+export function createWarningRunner(
+  zones: readonly WarningZone[],
+  opts: { interval?: number; predictor?: ThreatPredictorOptions; alerts?: AlertMachineOptions } = {},
+): WarningRunner {
+  const interval = opts.interval ?? 5;
+  if (!(interval >= 0 && Number.isFinite(interval))) throw new Error(`warning interval must be a finite number >= 0, got ${interval}`);
+  const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), opts.predictor);
+  const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
+  let lastT = -Infinity;
+  return {
+    machine,
+    onReport(t, reports) {
+      if (t - lastT < interval - 1e-9) return [];
+      lastT = t;
+      const threats = reports.flatMap((r) => predictor.predict(r));
+      return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability })));
+    },
+  };
+}
