@@ -420,6 +420,14 @@ export function renderReport(data) {
     [['scene'], ['GOSPA m', 'mean over time; lower is better'], ['localisation m'], ['missed m'], ['false m'], ['median error m'], ['p95 error m'], ['id switches'], ['targets tracked'], ['missed targets (mean)'], ['false tracks (mean)'], ['tracks confirmed'], ['class right'], ['threat right']],
     R.map((r) => [r.scene, fmt(r.gospa), fmt(r.localisation), fmt(r.missed), fmt(r.false), fmt(r.medianErrorM, 1), fmt(r.p95ErrorM, 1), fmt(r.idSwitches), `${fmt(r.targetsTracked)} / ${fmt(r.targetsInTruth)}`, fmt(r.meanMissedTargets, 2), fmt(r.meanFalseTracks, 2), fmt(r.tracksConfirmed), pct(r.classAccuracy), pct(r.threatAccuracy)]),
   );
+  const W = R.filter((r) => r.warnings);
+  const warningsTable = W.length
+    ? `<section><h2>Warnings</h2>${table(
+        [['scene'], ['zones'], ['zone entries', 'first time a true target is inside a zone'], ['warned', 'an alert on since before the entry'], ['coverage'], ['median lead s'], ['p10 lead s'], ['alert episodes'], ['false episodes', 'no true target entered between the start and 120 s after the end'], ['alert zone-hours'], ['time s', 'prediction and alert updates for the whole scene']],
+        W.map((r) => [r.scene, fmt(r.warnings.zones), fmt(r.warnings.entries), fmt(r.warnings.warned), pct(r.warnings.coverage), fmt(r.warnings.medianLeadS), fmt(r.warnings.p10LeadS), fmt(r.warnings.episodes), fmt(r.warnings.falseEpisodes), fmt(r.warnings.alertZoneHours, 2), fmt(r.warnings.seconds, 2)]),
+      )}
+<p class="note">Square districts generated over each scene's region, each wanting 300 s of warning; alerts from the tracks by the threat predictor and the alert machine (docs/warnings.md), scored as the spec says.</p></section>`
+    : '';
   const cli = data.cli.length
     ? table(
         [['scene'], ['scene length s'], ['detections'], ['wall s'], ['det/s'], ['peak RSS MB'], ['exit code']],
@@ -460,6 +468,7 @@ ${data.quick ? '<p class="warn">Quick run (<code>--quick</code>): shorter scenes
 <dt>missed targets, false tracks</dt><dd>Mean number at any one time.</dd>
 <dt>class right, threat right</dt><dd>Track rows within 1 km of a true target whose most probable class is the target's; whose threat probability is above 0.5 exactly when the target is a threat.</dd>
 </dl></section>
+${warningsTable}
 <section><h2>Command line, end to end</h2>${cli}${cliFailures}
 <p class="note"><code>skywarden track</code> on files (parse, track, write tracks.ndjson) in a separate process; the second scene is twice as long as the first: with streaming, peak memory does not grow with it.</p></section>
 ${sceneSections}
