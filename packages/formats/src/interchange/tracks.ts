@@ -118,6 +118,24 @@ function idOf(v: unknown): string | undefined {
 const given = (v: unknown): boolean => v !== undefined && v !== null;
 
 /**
+ * The fields track and truth rows share: `t`, an id field, `lat`, `lon`. Returns the id, or
+ * the reason the first bad field is refused.
+ */
+function timedPoint(o: Record<string, unknown>, idField: string, idWhat: string): { id: string } | string {
+  let err: string | undefined;
+  if (o.t === undefined) return missing('t', 'a finite number, seconds since the Unix epoch');
+  if ((err = checkFinite('t', o.t)) !== undefined) return err;
+  if (o[idField] === undefined) return missing(idField, idWhat);
+  const id = idOf(o[idField]);
+  if (id === undefined) return `${idField} must be a non-empty string, got ${show(o[idField])}`;
+  if (o.lat === undefined) return missing('lat', 'a latitude in degrees within [-90, 90]');
+  if ((err = checkWithin('lat', o.lat, -90, 90)) !== undefined) return err;
+  if (o.lon === undefined) return missing('lon', 'a longitude in degrees within [-180, 180]');
+  if ((err = checkWithin('lon', o.lon, -180, 180)) !== undefined) return err;
+  return { id };
+}
+
+/**
  * Parses one line of `tracks.ndjson`. Never throws on bad input.
  *
  * Required: `t` finite, `track` (a non-empty string; a finite number is accepted and converted),
@@ -132,15 +150,9 @@ export function parseTrackLine(line: string, lineNo: number): TrackLineResult {
   if (typeof o === 'string') return lineError(lineNo, o);
   let err: string | undefined;
 
-  if (o.t === undefined) return lineError(lineNo, missing('t', 'a finite number, seconds since the Unix epoch'));
-  if ((err = checkFinite('t', o.t)) !== undefined) return lineError(lineNo, err);
-  if (o.track === undefined) return lineError(lineNo, missing('track', 'a track id string'));
-  const track = idOf(o.track);
-  if (track === undefined) return lineError(lineNo, `track must be a non-empty string, got ${show(o.track)}`);
-  if (o.lat === undefined) return lineError(lineNo, missing('lat', 'a latitude in degrees within [-90, 90]'));
-  if ((err = checkWithin('lat', o.lat, -90, 90)) !== undefined) return lineError(lineNo, err);
-  if (o.lon === undefined) return lineError(lineNo, missing('lon', 'a longitude in degrees within [-180, 180]'));
-  if ((err = checkWithin('lon', o.lon, -180, 180)) !== undefined) return lineError(lineNo, err);
+  const head = timedPoint(o, 'track', 'a track id string');
+  if (typeof head === 'string') return lineError(lineNo, head);
+  const track = head.id;
   if (given(o.alt_m) && (err = checkFinite('alt_m', o.alt_m)) !== undefined) return lineError(lineNo, err);
   if (o.ve_mps === undefined) return lineError(lineNo, missing('ve_mps', 'the east velocity in m/s'));
   if ((err = checkFinite('ve_mps', o.ve_mps)) !== undefined) return lineError(lineNo, err);
@@ -184,15 +196,9 @@ export function parseTruthLine(line: string, lineNo: number): TruthLineResult {
   if (typeof o === 'string') return lineError(lineNo, o);
   let err: string | undefined;
 
-  if (o.t === undefined) return lineError(lineNo, missing('t', 'a finite number, seconds since the Unix epoch'));
-  if ((err = checkFinite('t', o.t)) !== undefined) return lineError(lineNo, err);
-  if (o.id === undefined) return lineError(lineNo, missing('id', 'a target id string'));
-  const id = idOf(o.id);
-  if (id === undefined) return lineError(lineNo, `id must be a non-empty string, got ${show(o.id)}`);
-  if (o.lat === undefined) return lineError(lineNo, missing('lat', 'a latitude in degrees within [-90, 90]'));
-  if ((err = checkWithin('lat', o.lat, -90, 90)) !== undefined) return lineError(lineNo, err);
-  if (o.lon === undefined) return lineError(lineNo, missing('lon', 'a longitude in degrees within [-180, 180]'));
-  if ((err = checkWithin('lon', o.lon, -180, 180)) !== undefined) return lineError(lineNo, err);
+  const head = timedPoint(o, 'id', 'a target id string');
+  if (typeof head === 'string') return lineError(lineNo, head);
+  const id = head.id;
   if (o.alt_m === undefined) return lineError(lineNo, missing('alt_m', 'the altitude in metres above the WGS84 ellipsoid'));
   if ((err = checkFinite('alt_m', o.alt_m)) !== undefined) return lineError(lineNo, err);
   const cls = o.class;
