@@ -168,6 +168,44 @@ function segmentMeetsBox(x0: number, y0: number, x1: number, y1: number, xa: num
   return true;
 }
 
+/**
+ * Sets `marks[k] = value` for every cell k of a grid (origin x0, y0 in degrees, sx, sy cells
+ * per degree, nx × ny cells, row-major) that an edge of any ring of `area` meets. A hair of
+ * slack makes sure rounding at cell borders never leaves an edge's cell unmarked.
+ */
+function markEdgeCells(
+  area: GeoArea, x0: number, y0: number, sx: number, sy: number, nx: number, ny: number,
+  marks: Uint8Array | Int32Array, value: number,
+): void {
+  const cw = 1 / sx;
+  const ch = 1 / sy;
+  const slack = 1e-9 * (cw + ch);
+  for (const poly of area.polygons) {
+    for (const ring of poly.rings) {
+      const m = ring.length / 2;
+      for (let i = 0, j = m - 1; i < m; j = i++) {
+        const xa = ring[2 * j];
+        const ya = ring[2 * j + 1];
+        const xb = ring[2 * i];
+        const yb = ring[2 * i + 1];
+        const i0 = Math.max(0, Math.min(nx - 1, Math.floor((Math.min(xa, xb) - x0) * sx)));
+        const i1 = Math.max(0, Math.min(nx - 1, Math.floor((Math.max(xa, xb) - x0) * sx)));
+        const j0 = Math.max(0, Math.min(ny - 1, Math.floor((Math.min(ya, yb) - y0) * sy)));
+        const j1 = Math.max(0, Math.min(ny - 1, Math.floor((Math.max(ya, yb) - y0) * sy)));
+        for (let cy = j0; cy <= j1; cy++) {
+          for (let cx = i0; cx <= i1; cx++) {
+            const k = cy * nx + cx;
+            if (marks[k] === value) continue;
+            const bx = x0 + cx * cw;
+            const by = y0 + cy * ch;
+            if ((i0 === i1 && j0 === j1) || segmentMeetsBox(xa, ya, xb, yb, bx - slack, by - slack, bx + cw + slack, by + ch + slack)) marks[k] = value;
+          }
+        }
+      }
+    }
+  }
+}
+
 function buildRaster(area: GeoArea, maxCells: number): ZoneRaster {
   const [minLon, minLat, maxLon, maxLat] = area.bbox;
   const w = Math.max(maxLon - minLon, 1e-12);
@@ -181,33 +219,7 @@ function buildRaster(area: GeoArea, maxCells: number): ZoneRaster {
   const cw = 1 / sx;
   const ch = 1 / sy;
   // 1. boundary cells: every cell met by an edge of any ring
-  for (const poly of area.polygons) {
-    for (const ring of poly.rings) {
-      const n = ring.length / 2;
-      for (let i = 0, j = n - 1; i < n; j = i++) {
-        const xa = ring[2 * j];
-        const ya = ring[2 * j + 1];
-        const xb = ring[2 * i];
-        const yb = ring[2 * i + 1];
-        const i0 = Math.max(0, Math.min(nx - 1, Math.floor((Math.min(xa, xb) - minLon) * sx)));
-        const i1 = Math.max(0, Math.min(nx - 1, Math.floor((Math.max(xa, xb) - minLon) * sx)));
-        const j0 = Math.max(0, Math.min(ny - 1, Math.floor((Math.min(ya, yb) - minLat) * sy)));
-        const j1 = Math.max(0, Math.min(ny - 1, Math.floor((Math.max(ya, yb) - minLat) * sy)));
-        for (let cy = j0; cy <= j1; cy++) {
-          for (let cx = i0; cx <= i1; cx++) {
-            const k = cy * nx + cx;
-            if (cells[k] === BOUNDARY) continue;
-            const x0 = minLon + cx * cw;
-            const y0 = minLat + cy * ch;
-            // a hair of slack so that rounding at cell borders never leaves an edge's cell unmarked
-            const e = 1e-9 * (cw + ch);
-            if (i0 === i1 && j0 === j1) cells[k] = BOUNDARY;
-            else if (segmentMeetsBox(xa, ya, xb, yb, x0 - e, y0 - e, x0 + cw + e, y0 + ch + e)) cells[k] = BOUNDARY;
-          }
-        }
-      }
-    }
-  }
+  markEdgeCells(area, minLon, minLat, sx, sy, nx, ny, cells, BOUNDARY);
   // 2. the other cells: components of 4-connected non-boundary cells, one test each
   const seen = new Uint8Array(nx * ny);
   const stack: number[] = [];
@@ -373,33 +385,7 @@ function buildLabels(
   const chh = 1 / sy;
   const n = nx * ny;
   const labels = new Int32Array(n).fill(UNSET);
-  const slack = 1e-9 * (cw + chh);
-  for (const z of zones) {
-    for (const poly of z.area.polygons) {
-      for (const ring of poly.rings) {
-        const m = ring.length / 2;
-        for (let i = 0, j = m - 1; i < m; j = i++) {
-          const xa = ring[2 * j];
-          const ya = ring[2 * j + 1];
-          const xb = ring[2 * i];
-          const yb = ring[2 * i + 1];
-          const i0 = Math.max(0, Math.min(nx - 1, Math.floor((Math.min(xa, xb) - x0) * sx)));
-          const i1 = Math.max(0, Math.min(nx - 1, Math.floor((Math.max(xa, xb) - x0) * sx)));
-          const j0 = Math.max(0, Math.min(ny - 1, Math.floor((Math.min(ya, yb) - y0) * sy)));
-          const j1 = Math.max(0, Math.min(ny - 1, Math.floor((Math.max(ya, yb) - y0) * sy)));
-          for (let cy = j0; cy <= j1; cy++) {
-            for (let cx = i0; cx <= i1; cx++) {
-              const k = cy * nx + cx;
-              if (labels[k] === LABEL_MIXED) continue;
-              const bx = x0 + cx * cw;
-              const by = y0 + cy * chh;
-              if ((i0 === i1 && j0 === j1) || segmentMeetsBox(xa, ya, xb, yb, bx - slack, by - slack, bx + cw + slack, by + chh + slack)) labels[k] = LABEL_MIXED;
-            }
-          }
-        }
-      }
-    }
-  }
+  for (const z of zones) markEdgeCells(z.area, x0, y0, sx, sy, nx, ny, labels, LABEL_MIXED);
   const stack = new Int32Array(n);
   const found: number[] = [];
   for (let start = 0; start < n; start++) {
