@@ -35,4 +35,6 @@ export default tseslint.config(
   },
   { files: ['packages/formats/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ours(['core', 'formats']) }] } },
   { files: ['packages/sim/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ours(['core', 'formats', 'sim']) }] } },
+  { files: ['packages/server/src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ours(['core', 'formats', 'sim', 'server']) }] } },
+  { files: ['packages/web/src/**/*.ts'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [...ours(['core', 'formats', 'web']), nodeIo] }] } },
 );

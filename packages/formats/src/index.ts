@@ -1,2 +1,3 @@
 export * from './interchange/index.js';
 export * from './kr-admin/kr-admin.js';
+export type * from './live/wire.js';

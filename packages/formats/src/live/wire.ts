@@ -1,0 +1,125 @@
+/**
+ * The live service's JSON objects on the wire (REST under /api/v1 and the event stream
+ * GET /api/v1/stream, server-sent events). Shared by the server (writer) and the web map
+ * (reader). Field names follow the interchange spec: snake_case, SI units, degrees for
+ * angles and positions, `t` in seconds since the Unix epoch. Documented in docs/api.md.
+ */
+
+/** A track as the live service shows it: the tracks.ndjson row plus the service's fields. */
+export interface TrackWire {
+  t: number;
+  track: string;
+  lat: number;
+  lon: number;
+  alt_m?: number;
+  ve_mps: number;
+  vn_mps: number;
+  vu_mps?: number;
+  pos_sd_m: number;
+  status: 'confirmed' | 'coasting';
+  /** Class probabilities (label -> probability), as the identifier has them. */
+  class: Record<string, number>;
+  /** Most probable class label, after any operator override. */
+  label: string;
+  /** P(piston_owa) + P(jet_owa) + P(cruise_missile). */
+  threat: number;
+  /** `hostile` (threat >= 0.5), `friendly` (cooperative id), `unknown`, or as the operator set it. */
+  affiliation: 'hostile' | 'unknown' | 'neutral' | 'friendly';
+  /** Ground speed (m/s) and course (degrees clockwise from north). */
+  speed_mps: number;
+  course_deg: number;
+  cooperative_id?: string;
+  /** Ids of sensors that contributed. */
+  sensors: string[];
+  /** Predicted positions (mean) ahead of `t`, for threats: seconds ahead and position. */
+  predicted?: { dt_s: number; lat: number; lon: number }[];
+  /** Operator decisions on the track, if any. */
+  operator?: { confirmed?: boolean; dismissed?: boolean; label?: string; by?: string; t?: number };
+}
+
+/** A recent detection for the map: its interchange row plus the sensor position it was made from. */
+export interface DetectionWire {
+  t: number;
+  sensor: string;
+  type: 'position' | 'range_bearing' | 'bearing' | 'presence';
+  id: string;
+  /** Sensor position at `t` (for bearings and presence). */
+  sensor_lat?: number;
+  sensor_lon?: number;
+  lat?: number;
+  lon?: number;
+  range_m?: number;
+  bearing_deg?: number;
+}
+
+export type SensorStatus = 'ok' | 'silent' | 'stuck' | 'implausible' | 'never_seen';
+
+/** A sensor and its health. */
+export interface SensorWire {
+  id: string;
+  kind: string;
+  lat?: number;
+  lon?: number;
+  alt_m?: number;
+  range_m?: number;
+  status: SensorStatus;
+  /** Why the status is not `ok`. */
+  status_reason?: string;
+  /** Last detection received (s), if any. */
+  last_seen?: number;
+  /** Detections per minute over the last 5 minutes. */
+  rate_per_min: number;
+  /** Detections accepted and rejected since the service started. */
+  accepted: number;
+  rejected: number;
+  /** Last rejection reason, if any. */
+  last_error?: string;
+}
+
+/** A zone's current alert state (the current-state endpoint: zone -> state). */
+export interface ZoneStateWire {
+  zone: string;
+  name?: string;
+  state: 'alert' | 'clear';
+  /** When the current state began (s). */
+  since: number;
+  /** Earliest predicted entry (s from `t` of the update), when alerted by a prediction. */
+  eta_s?: number;
+  tracks: string[];
+  manual?: boolean;
+}
+
+/** An alert change (alerts.ndjson row plus why and who). */
+export interface AlertWire {
+  t: number;
+  zone: string;
+  state: 'alert' | 'clear';
+  eta_s?: number;
+  tracks: string[];
+  /** `predicted`, `inside`, `manual`, `all_clear`, `manual_end`. */
+  reason?: string;
+  by?: string;
+}
+
+/** Server-sent events on GET /api/v1/stream: `event:` name and `data:` JSON. */
+export interface StreamEvents {
+  /** First event: what the stream is. */
+  hello: { server_time: number; mode: 'live' | 'demo' | 'replay'; report_every_s: number; version: string };
+  /** Every report time: all confirmed and coasting tracks (a full snapshot; tracks not in it are gone). */
+  tracks: { t: number; tracks: TrackWire[] };
+  /** Detections accepted since the last such event (at most a few hundred a second; sampled beyond). */
+  detections: { t: number; detections: DetectionWire[]; dropped: number };
+  /** Sensors whose health changed (every 5 s, only the changed ones; all on connect). */
+  sensors: { t: number; sensors: SensorWire[] };
+  /** Alert changes as they happen. */
+  alert: AlertWire;
+  /** All zones' states (on connect and after every change). */
+  zones: { t: number; zones: ZoneStateWire[] };
+}
+
+export type StreamEventName = keyof StreamEvents;
+
+/** Error body of every 4xx/5xx answer: a stable code from the server's catalogue and a message. */
+export interface ErrorWire {
+  error: { code: string; message: string; details?: unknown };
+}

@@ -1,0 +1,127 @@
+/**
+ * The store: the durable journal of detections plus everything the service keeps (track
+ * states, alerts, sensors, users, audit). One interface, one folder per implementation
+ * (`sqlite/`, `postgres/`), one shared conformance suite (`conformance.ts`) that every
+ * implementation runs.
+ *
+ * Durability contract: when `appendDetections` resolves, every entry it reports as
+ * `stored` or `duplicate` is on disk (committed), so that the caller may acknowledge it
+ * (HTTP 202, MQTT PUBACK). A crash (kill -9) after that never loses it.
+ *
+ * Times are seconds since the Unix epoch (numbers); detections are kept as their
+ * interchange JSON row (spec/interchange.md), exactly as accepted.
+ */
+
+/** A detection to journal: its interchange row (validated by the caller) and where it came from. */
+export interface JournalInput {
+  /** Measurement time (s), the row's `t`. */
+  t: number;
+  /** Sensor id, the row's `sensor`. */
+  sensor: string;
+  /** Detection id: the row's `id`, or one the ingest made up (sensor + time + hash). Unique per sensor. */
+  id: string;
+  /** The interchange row as accepted (JSON object). */
+  row: Record<string, unknown>;
+  /** Arrival time at the service (s). */
+  receivedAt: number;
+}
+
+/** A journalled detection: its input plus the journal's sequence number (increasing, gap-free per store). */
+export interface JournalEntry extends JournalInput {
+  seq: number;
+}
+
+export interface AppendResult {
+  /** Per input, in order: the sequence number it got, or 'duplicate' (same sensor and id already journalled). */
+  results: (number | 'duplicate')[];
+}
+
+/** A track state as stored: the tracks.ndjson row of one report time (plus the service's extra fields). */
+export interface TrackStateRow {
+  t: number;
+  track: string;
+  row: Record<string, unknown>;
+}
+
+/** An alert change (alerts.ndjson row plus the service's fields: reason, manual, by). */
+export interface AlertRow {
+  t: number;
+  zone: string;
+  state: 'alert' | 'clear';
+  row: Record<string, unknown>;
+}
+
+export interface SensorRecord {
+  id: string;
+  /** sensors.json object of the sensor (interchange fields). */
+  def: Record<string, unknown>;
+  /** scrypt hash of the sensor's credential (token), or null for none. */
+  credentialHash: string | null;
+  updatedAt: number;
+}
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface UserRecord {
+  name: string;
+  /** `scrypt$N$r$p$salt$hash` (base64 parts). */
+  passwordHash: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface AuditRecord {
+  t: number;
+  user: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TimeWindow {
+  from: number;
+  to: number;
+  /** At most this many rows (the store's own cap applies too). */
+  limit?: number;
+}
+
+export interface Store {
+  /** Name of the implementation (`sqlite`, `postgres`). */
+  readonly kind: string;
+  /** Appends detections durably (see the contract above). Duplicates are reported, not stored twice. */
+  appendDetections(inputs: readonly JournalInput[]): Promise<AppendResult>;
+  /** Entries with seq > `afterSeq`, in seq order, at most `limit`. */
+  readJournal(afterSeq: number, limit: number): Promise<JournalEntry[]>;
+  /** Entries with `from` <= t <= `to`, ordered by t then seq. */
+  detectionsInWindow(w: TimeWindow & { sensor?: string }): Promise<JournalEntry[]>;
+  /** Highest sequence number stored (0 when empty). */
+  lastSeq(): Promise<number>;
+  /** Number of journalled detections. */
+  countDetections(): Promise<number>;
+
+  /** Stores track report rows (a batch of one or more report times). */
+  appendTrackStates(rows: readonly TrackStateRow[]): Promise<void>;
+  /** A track's stored states in a window, by t. */
+  trackHistory(track: string, w: TimeWindow): Promise<TrackStateRow[]>;
+
+  appendAlerts(rows: readonly AlertRow[]): Promise<void>;
+  /** Alert changes in a window, newest first. */
+  alertHistory(w: TimeWindow & { zone?: string }): Promise<AlertRow[]>;
+
+  upsertSensor(s: SensorRecord): Promise<void>;
+  getSensor(id: string): Promise<SensorRecord | null>;
+  listSensors(): Promise<SensorRecord[]>;
+  deleteSensor(id: string): Promise<boolean>;
+
+  upsertUser(u: UserRecord): Promise<void>;
+  getUser(name: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+
+  appendAudit(a: AuditRecord): Promise<void>;
+  /** Audit entries in a window, newest first. */
+  audit(w: TimeWindow): Promise<AuditRecord[]>;
+
+  /** Deletes detections and track states older than `before` (retention). Returns rows removed. */
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
+}
