@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, openSync, readFileSync, realpathSy
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createBatchRunner, createTracker, createWarningRunner, type Detection, type GeoPoint, type Sensor, type Tracker, type TrackerOptions } from '@skywarden/core';
+import { createBatchRunner, createTracker, createWarningRunner, detectionAnchor, sensorCentroid, type GeoPoint, type Tracker, type TrackerOptions } from '@skywarden/core';
 import { formatTrackRow, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
@@ -49,32 +49,6 @@ export interface TrackSummary {
   alertChanges: number;
   seconds: number;
   aborted: boolean;
-}
-
-/** Centre of the fixed sensors (mean of ECEF directions, as lat/lon), or null if none. */
-export function sensorCentroid(sensors: Iterable<Sensor>): GeoPoint | null {
-  let x = 0;
-  let y = 0;
-  let z = 0;
-  let alt = 0;
-  let n = 0;
-  for (const s of sensors) {
-    if (!s.position) continue;
-    const la = (s.position.latDeg * Math.PI) / 180;
-    const lo = (s.position.lonDeg * Math.PI) / 180;
-    x += Math.cos(la) * Math.cos(lo);
-    y += Math.cos(la) * Math.sin(lo);
-    z += Math.sin(la);
-    alt += s.position.altM;
-    n++;
-  }
-  if (n === 0) return null;
-  return { latDeg: (Math.atan2(z, Math.hypot(x, y)) * 180) / Math.PI, lonDeg: (Math.atan2(y, x) * 180) / Math.PI, altM: alt / n };
-}
-
-function detectionPoint(d: Detection): GeoPoint | null {
-  if (d.type === 'position') return { ...d.position, altM: 0 };
-  return d.sensorPosition ? { ...d.sensorPosition } : null;
 }
 
 /** Reason category for the summary: the reason with its values (numbers, quoted text) blanked out. */
@@ -205,7 +179,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       }
       summary.detectionsRead++;
       if (!runner) {
-        const p = detectionPoint(r.detection);
+        const p = detectionAnchor(r.detection);
         if (p) makeRunner(p);
       }
       const refusal = runner ? (runner as ReturnType<typeof createBatchRunner>).push(r.detection) : 'no sensor position known to anchor the tracker frame';

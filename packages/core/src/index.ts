@@ -15,6 +15,7 @@ export * from './tracker/spatial-grid.js';
 export * from './tracker/prepare.js';
 export * from './tracker/tracker.js';
 export * from './tracker/batch-runner.js';
+export * from './tracker/origin.js';
 export * from "./metrics/score-tracks.js";
 export * from "./metrics/warnings.js";
 export * from "./identify/index.js";

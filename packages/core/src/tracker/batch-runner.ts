@@ -36,6 +36,14 @@ export interface BatchRunner {
   readonly latest: number;
   /** Processes everything still pending and writes the last reports. */
   finish(): void;
+  /**
+   * Live use: the clock says it is `t` (s). Time moves on as if a detection at `t` had
+   * arrived: the steps up to `t - reorderDelay` run (tracks coast and end without new
+   * detections) and a detection older than `t - reorderDelay` is refused from now on. With
+   * every detection arriving within the reorder delay, the output is the same as the batch
+   * run's on the same detections.
+   */
+  advanceTo(t: number): void;
   /** Detections waiting in the reorder buffer. */
   readonly pending: number;
 }
@@ -192,6 +200,13 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
         advance(maxSeen - reorderDelay);
       }
       return null;
+    },
+    advanceTo(t) {
+      if (!Number.isFinite(t)) throw new Error(`advanceTo: time must be finite, got ${t}`);
+      if (t > maxSeen) {
+        maxSeen = t;
+        advance(maxSeen - reorderDelay);
+      }
     },
     finish() {
       advance(maxSeen);

@@ -92,7 +92,19 @@ export function parseDetectionLine(
   if (line.charCodeAt(0) !== 123 && isBlank(line)) return null;
   const o = parseJsonObject(line);
   if (typeof o === 'string') return lineError(lineNo, o);
+  return parseDetectionRow(o, lineNo, sensors);
+}
 
+/**
+ * Validates one detection given as a parsed JSON object (the live service's ingest), with
+ * the same checks and messages as {@link parseDetectionLine}. `lineNo` is carried into the
+ * error (the index in a batch, for example).
+ */
+export function parseDetectionRow(
+  o: Record<string, unknown>,
+  lineNo: number,
+  sensors: ReadonlyMap<string, Sensor>,
+): { ok: true; detection: Detection } | LineError {
   let err: string | undefined;
 
   // --- t, sensor, type
