@@ -1,3 +1,4 @@
 export * from './interchange/index.js';
 export * from './kr-admin/kr-admin.js';
 export type * from './live/wire.js';
+export * from './cap/cap.js';
