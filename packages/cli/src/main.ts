@@ -10,7 +10,8 @@ const USAGE = `usage: skywarden <command> [options]
 
 commands:
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
-          fuse detections (spec/interchange.md) into tracks
+          [--zones FILE --alerts FILE [--cap-dir DIR] [--cap-sender ID]]
+          fuse detections (spec/interchange.md) into tracks; with zones, write alert changes (and CAP 1.2 messages)
   simulate --scenario FILE --out DIR [--annotate]
           write sensors.json, detections.ndjson, truth.ndjson and zones.geojson for a scenario (YAML or JSON)
   score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]
@@ -46,7 +47,10 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --reorder-delay S     how late a detection may arrive, in seconds (default 5)
   --strict              stop at the first malformed or refused line (exit code 1)
   --zones FILE          zones.geojson: with --alerts, predict threats per zone and write alert changes
-  --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)`;
+  --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)
+  --cap-dir DIR         with --zones and --alerts: also write each alert change as a CAP 1.2 message,
+                        DIR/<identifier>.xml (status Exercise; DIR is created if needed)
+  --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &`;
 
 const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
 
@@ -75,12 +79,18 @@ export async function main(argv: string[]): Promise<number> {
             strict: { type: 'boolean' },
             zones: { type: 'string' },
             alerts: { type: 'string' },
+            'cap-dir': { type: 'string' },
+            'cap-sender': { type: 'string' },
           },
           TRACK_USAGE,
         );
         for (const k of ['sensors', 'detections', 'out'] as const) {
           if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${TRACK_USAGE}`);
         }
+        if ((values['cap-dir'] !== undefined || values['cap-sender'] !== undefined) && (values.zones === undefined || values.alerts === undefined)) {
+          throw new UsageError(`--cap-dir and --cap-sender need --zones and --alerts\n\n${TRACK_USAGE}`);
+        }
+        if (values['cap-sender'] !== undefined && values['cap-dir'] === undefined) throw new UsageError(`--cap-sender needs --cap-dir\n\n${TRACK_USAGE}`);
         return await trackCommand({
           sensors: values.sensors as string,
           detections: values.detections as string,
@@ -90,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
           strict: Boolean(values.strict),
           zones: values.zones as string | undefined,
           alerts: values.alerts as string | undefined,
+          capDir: values['cap-dir'] as string | undefined,
+          capSender: values['cap-sender'] as string | undefined,
         });
       }
       case 'simulate': {

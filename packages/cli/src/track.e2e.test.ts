@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scoreTracks, type ScoredPoint } from '@skywarden/core';
-import { parseTrackLine, type DetectionRow } from '@skywarden/formats';
+import { parseTrackLine, readCapAlert, type DetectionRow } from '@skywarden/formats';
 import { makeRadarScene, type RadarScene } from '@skywarden/sim';
 
 const bin = fileURLToPath(new URL('../bin/skywarden.js', import.meta.url));
@@ -285,4 +285,95 @@ test('score: reads tracks from standard input; an empty truth file is an error',
   const e = spawnSync(process.execPath, [bin, 'score', '--truth', truthPath, '--tracks', '-'], { encoding: 'utf8', input: tracks.stdout });
   assert.equal(e.status, 1);
   assert.match(e.stderr, /no truth rows to score against/);
+});
+
+/** Validates files with `xmllint --schema` against the bundled CAP 1.2 schema; xmllint is required (the test fails without it). Returns the files that failed, with xmllint's complaint. */
+function xmllintCap(files: string[]): string[] {
+  const schema = fileURLToPath(new URL('../../formats/schemas/cap12.xsd', import.meta.url));
+  const r = spawnSync('xmllint', ['--noout', '--schema', schema, ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.error) assert.fail(`xmllint is required to validate CAP messages but could not be run (${r.error.message}); install it (Debian/Ubuntu: apt-get install libxml2-utils)`);
+  return files.filter((f) => !r.stderr.includes(`${f} validates`)).map((f) => `${f}: ${r.stderr.split('\n').filter((l) => l.includes(f)).join(' | ')}`);
+}
+
+test('track --cap-dir: one schema-valid CAP message per alert change, Alert then Cancel with references', (t) => {
+  const t0 = Math.min(...scene.truth.map((x) => x.t));
+  const at = (id: string, dt: number) => scene.truth.find((r) => r.id === id && r.t >= t0 + dt)!;
+  // 2 km squares on the paths of some drones about two minutes in; one zone far away
+  const sq = (p: { lat: number; lon: number }, half = 0.009) => {
+    const dl = half / Math.cos((p.lat * Math.PI) / 180);
+    return [[[p.lon - dl, p.lat - half], [p.lon + dl, p.lat - half], [p.lon + dl, p.lat + half], [p.lon - dl, p.lat + half], [p.lon - dl, p.lat - half]]];
+  };
+  const feature = (id: string, name: string, geometry: unknown) => ({ type: 'Feature', properties: { id, name }, geometry });
+  const zones = {
+    type: 'FeatureCollection',
+    features: [
+      feature('z1', `Jongno-gu & <Palace> "north" 'gate'`, { type: 'Polygon', coordinates: sq(at('T1', 120)) }),
+      feature('z2', '서울특별시 중구', { type: 'Polygon', coordinates: sq(at('T5', 150)) }),
+      feature('z3', 'Coast & islands', { type: 'MultiPolygon', coordinates: [sq(at('T3', 120)), sq(at('T6', 120))] }),
+      feature('far', 'Far away', { type: 'Polygon', coordinates: sq({ lat: 36, lon: 128 }) }),
+    ],
+  };
+  const f = writeScene(scene);
+  const zonesPath = join(f.dir, 'zones.geojson');
+  writeFileSync(zonesPath, JSON.stringify(zones));
+  const alerts = join(f.dir, 'alerts.ndjson');
+  const capDir = join(f.dir, 'cap', 'out');
+  const base = ['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'tracks.ndjson'), '--zones', zonesPath, '--alerts', alerts];
+  const r = runTrackCli([...base, '--cap-dir', capDir, '--cap-sender', 'skywarden@e2e.example']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = readFileSync(alerts, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; zone: string; state: string });
+  const files = readdirSync(capDir).sort();
+  assert.match(r.stderr, new RegExp(`CAP messages written: ${files.length} `));
+  assert.equal(files.length, rows.length, 'one CAP file per alerts.ndjson row');
+  assert.ok(rows.some((x) => x.state === 'clear'), 'the scene has an all-clear');
+  assert.ok(new Set(rows.map((x) => x.zone)).size >= 3, `zones raised: ${[...new Set(rows.map((x) => x.zone))]}`);
+  assert.ok(!rows.some((x) => x.zone === 'far'));
+  t.diagnostic(`${rows.length} alert changes (${rows.filter((x) => x.state === 'clear').length} all-clears) in zones ${[...new Set(rows.map((x) => x.zone))].join(', ')}; ${files.length} CAP files`);
+  const bad = xmllintCap(files.map((n) => join(capDir, n)));
+  assert.deepEqual(bad, [], 'every file validates against the CAP 1.2 schema');
+  // the messages replay the rows: per zone Alert, Cancel, Alert, ... with references to the episode
+  const msgs = files.map((n) => {
+    const m = readCapAlert(readFileSync(join(capDir, n), 'utf8'));
+    assert.ok(m.ok, m.ok ? '' : m.error);
+    assert.equal(`${m.alert.identifier}.xml`, n, 'file named after the identifier');
+    return m.alert;
+  });
+  const byId = new Map(msgs.map((m) => [m.identifier, m]));
+  const names = new Map(zones.features.map((z) => [z.properties.id, z.properties.name]));
+  for (const zone of new Set(rows.map((x) => x.zone))) {
+    const zr = rows.filter((x) => x.zone === zone);
+    const zm = msgs.filter((m) => m.info[0].parameters.zoneId === zone).sort((a, b) => (a.sent < b.sent ? -1 : a.sent > b.sent ? 1 : 0));
+    assert.deepEqual(zm.map((m) => m.msgType), zr.map((x) => (x.state === 'alert' ? 'Alert' : 'Cancel')), `zone ${zone}`);
+    for (const m of zm) {
+      assert.equal(m.sender, 'skywarden@e2e.example');
+      assert.equal(m.status, 'Exercise');
+      assert.match(m.sent, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+      assert.equal(m.info[0].areas[0].areaDesc, names.get(zone));
+      assert.equal(m.info[0].areas[0].polygons.length, zone === 'z3' ? 2 : 1);
+      if (m.msgType === 'Cancel') {
+        assert.equal(m.references.length, 1);
+        const prev = byId.get(m.references[0].identifier);
+        assert.ok(prev, 'the reference names a written message');
+        assert.equal(prev.msgType, 'Alert');
+        assert.equal(m.references[0].sent, prev.sent);
+      } else assert.deepEqual(m.references, []);
+    }
+  }
+  // --cap-dir without zones is a usage error; a folder that cannot be made is one clear line
+  const noZones = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 't2.nd'), '--cap-dir', capDir]);
+  assert.equal(noZones.code, 2);
+  assert.match(noZones.stderr, /--cap-dir and --cap-sender need --zones and --alerts/);
+  const underFile = runTrackCli([...base, '--cap-dir', join(f.sensors, 'cap')]);
+  assert.equal(underFile.code, 1);
+  assert.match(underFile.stderr, /cannot write .*sensors\.json\/cap: a part of the path is not a directory/);
+  assert.doesNotMatch(underFile.stderr, /\n\s+at /, 'no stack trace');
+  const isFile = runTrackCli([...base, '--cap-dir', f.sensors]);
+  assert.equal(isFile.code, 1);
+  assert.match(isFile.stderr, /cannot write CAP files to .*sensors\.json: it is not a directory/);
+  const badSender = runTrackCli([...base, '--cap-dir', capDir, '--cap-sender', 'a b']);
+  assert.equal(badSender.code, 1);
+  assert.match(badSender.stderr, /--cap-sender must have no spaces/);
+  assert.ok(!existsSync(join(capDir, '.skywarden-probe-0')));
+  const help = spawnSync(process.execPath, [bin, 'track', '--help'], { encoding: 'utf8' });
+  assert.match(help.stdout, /--cap-dir DIR/);
 });

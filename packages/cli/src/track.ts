@@ -1,15 +1,17 @@
 /**
  * `skywarden track --sensors FILE --detections FILE|- --out FILE|- [--report-every S]
- *  [--reorder-delay S] [--strict]`: the batch tracker over interchange files. Streams the
+ *  [--reorder-delay S] [--strict] [--zones FILE --alerts FILE [--cap-dir DIR]]`: the batch
+ *  tracker over interchange files. Streams the
  * detections (memory does not grow with the input), reports malformed lines with their line
  * number and reason, and prints a summary.
  */
-import { createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createBatchRunner, createTracker, createWarningRunner, detectionAnchor, sensorCentroid, type GeoPoint, type Tracker, type TrackerOptions } from '@skywarden/core';
-import { formatTrackRow, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
+import { createBatchRunner, createTracker, createWarningRunner, detectionAnchor, sensorCentroid, type AlertTransition, type GeoPoint, type Tracker, type TrackerOptions } from '@skywarden/core';
+import { createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
@@ -34,6 +36,11 @@ export interface TrackRunOptions {
   /** Warning zones (parsed); with `alerts`, alert changes are predicted and written. */
   zones?: Zone[];
   alerts?: Writable;
+  /**
+   * Called with every alert change after its alerts.ndjson row (the CAP writer of
+   * `--cap-dir`). An error it throws stops the run and is thrown from {@link runTrack}.
+   */
+  onAlertChange?: (change: AlertTransition) => void;
   /** At most this many rejection messages are printed; the rest are only counted. */
   maxMessages?: number;
 }
@@ -106,6 +113,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     }
   };
 
+  let changeError: Error | null = null;
   let tracker: Tracker | null = null;
   let runner: ReturnType<typeof createBatchRunner> | null = null;
   const makeRunner = (origin: GeoPoint) => {
@@ -127,6 +135,13 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
               row.tracks = c.tracks;
               warn.out.write(JSON.stringify(row) + '\n');
               summary.alertChanges++;
+              if (o.onAlertChange && !changeError) {
+                try {
+                  o.onAlertChange(c);
+                } catch (err) {
+                  changeError = err as Error;
+                }
+              }
             }
           }
         },
@@ -192,6 +207,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
           break;
         }
       }
+      if (changeError) break;
       if (writeBlocked) {
         await writeBlocked;
         writeBlocked = null;
@@ -205,7 +221,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
     o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
   }
-  if (!summary.aborted && runner) (runner as ReturnType<typeof createBatchRunner>).finish();
+  if (!summary.aborted && !changeError && runner) (runner as ReturnType<typeof createBatchRunner>).finish();
+  if (changeError) throw changeError;
   if (pendingOut.length > 0) o.out.write(pendingOut);
   progress?.finish();
   summary.seconds = (performance.now() - started) / 1000;
@@ -233,12 +250,56 @@ export function formatSummary(s: TrackSummary): string {
 export interface TrackCliArgs {
   zones?: string;
   alerts?: string;
+  /** Folder for one CAP 1.2 file per alert change (needs zones and alerts). */
+  capDir?: string;
+  /** CAP sender; default `skywarden@<host name>`. */
+  capSender?: string;
   sensors: string;
   detections: string;
   out: string;
   reportEvery: number;
   reorderDelay: number;
   strict: boolean;
+}
+
+/** Creates the CAP folder if needed and checks that a file can be written in it; throws CliError naming the problem. */
+function prepareCapDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EEXIST') throw new CliError(`cannot write CAP files to ${dir}: it is not a directory`);
+    throw new CliError(describeFsError(err, dir, 'write'));
+  }
+  try {
+    if (!statSync(dir).isDirectory()) throw new CliError(`cannot write CAP files to ${dir}: it is not a directory`);
+    const probe = join(dir, `.skywarden-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeFsError(err, dir, 'write'));
+  }
+}
+
+/** The `--cap-dir` writer: each alert change as `DIR/<identifier>.xml` (CAP 1.2, status Exercise: batch runs are not live). */
+function capWriter(dir: string, zones: Zone[], sender: string): { write: (c: AlertTransition) => void; written: number } {
+  const publisher = createCapPublisher(zones, { sender, status: 'Exercise' });
+  const w = {
+    written: 0,
+    write(c: AlertTransition) {
+      const m = publisher.publish(c);
+      if (!m) return;
+      const file = join(dir, `${m.identifier}.xml`);
+      try {
+        writeFileSync(file, m.xml);
+      } catch (err) {
+        throw new CliError(describeFsError(err, file, 'write'));
+      }
+      w.written++;
+    },
+  };
+  return w;
 }
 
 /** Runs the command with files or standard streams; returns the exit code. */
@@ -282,6 +343,9 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
   let zones: Zone[] | undefined;
   let alertsOut: Writable | undefined;
   if ((a.zones === undefined) !== (a.alerts === undefined)) throw new CliError('--zones and --alerts go together');
+  if (a.capDir !== undefined && a.zones === undefined) throw new CliError('--cap-dir needs --zones and --alerts');
+  const capSender = a.capSender ?? `skywarden@${hostname().replace(/[\s,<&]/g, '-') || 'localhost'}`;
+  if (!isCapToken(capSender)) throw new CliError(`--cap-sender must have no spaces, commas, < or &, got ${JSON.stringify(capSender)}`);
   if (a.zones !== undefined && a.alerts !== undefined) {
     let text: string;
     try {
@@ -292,12 +356,14 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     const z = parseZonesGeoJson(text);
     if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);
     zones = z.zones;
+    if (a.capDir !== undefined) prepareCapDir(a.capDir);
     try {
       alertsOut = createWriteStream(a.alerts, { fd: openSync(a.alerts, 'w') });
     } catch (err) {
       throw new CliError(describeFsError(err, a.alerts, 'write'));
     }
   }
+  const cap = a.capDir !== undefined && zones !== undefined ? capWriter(a.capDir, zones, capSender) : undefined;
   const detections = fromStdin ? process.stdin : createReadStream(a.detections, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const summary = await runTrack({
     sensorsText,
@@ -313,11 +379,13 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     progress: !toStdout,
     zones,
     alerts: alertsOut,
+    onAlertChange: cap?.write,
   });
   if (alertsOut) await new Promise<void>((done) => (alertsOut as NodeJS.WritableStream).end(() => done()));
   if (!toStdout) await new Promise<void>((done) => (out as NodeJS.WritableStream).end(() => done()));
   if (writeError) throw new CliError(describeFsError(writeError, toStdout ? '<stdout>' : a.out, 'write'));
   process.stderr.write(formatSummary(summary) + '\n');
+  if (cap) process.stderr.write(`CAP messages written: ${cap.written} (${a.capDir})\n`);
   if (summary.aborted) return 1;
   if (summary.linesRead === 0) {
     process.stderr.write('warning: the detections input is empty\n');
