@@ -26,7 +26,13 @@ export interface JournalInput {
   receivedAt: number;
 }
 
-/** A journalled detection: its input plus the journal's sequence number (increasing, gap-free per store). */
+/**
+ * A journalled detection: its input plus the journal's sequence number. Numbers increase in
+ * commit order and are never reused (not even after `prune`); the SQLite store's are also
+ * gap-free (1, 2, 3, ...), the PostgreSQL store's may skip numbers (a sequence: duplicates and
+ * rolled-back appends consume numbers). A reader resuming with `readJournal(lastSeenSeq)`
+ * misses nothing in either.
+ */
 export interface JournalEntry extends JournalInput {
   seq: number;
 }
@@ -103,6 +109,8 @@ export interface Store {
   appendTrackStates(rows: readonly TrackStateRow[]): Promise<void>;
   /** A track's stored states in a window, by t. */
   trackHistory(track: string, w: TimeWindow): Promise<TrackStateRow[]>;
+  /** Every track's stored states in a window, ordered by t then track (replay of the picture). */
+  trackStatesInWindow(w: TimeWindow): Promise<TrackStateRow[]>;
 
   appendAlerts(rows: readonly AlertRow[]): Promise<void>;
   /** Alert changes in a window, newest first. */

@@ -1,0 +1,11 @@
+/** The store API: the interface, the SQLite and PostgreSQL implementations and their limits. */
+export type * from './store.js';
+export { MAX_ROWS_PER_QUERY } from './common.js';
+export { createSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export {
+  createPostgresStore,
+  POSTGRES_SCHEMA_VERSION,
+  redactConnectionString,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './postgres/postgres-store.js';
