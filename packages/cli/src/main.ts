@@ -5,10 +5,13 @@ import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
 import { scoreCommand } from './score.js';
 import { simulateCommand } from './simulate.js';
+import { hashPasswordCommand, serveCommand } from './serve.js';
 
 const USAGE = `usage: skywarden <command> [options]
 
 commands:
+  serve   [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR]
+          run the live service: MQTT and HTTP ingest, journal, live tracks and alerts, API, web map
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
           [--zones FILE --alerts FILE [--cap-dir DIR] [--cap-sender ID]]
           fuse detections (spec/interchange.md) into tracks; with zones, write alert changes (and CAP 1.2 messages)
@@ -18,6 +21,7 @@ commands:
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
+  hash-password   read a secret on standard input, print its hash for the config
   help    this text; <command> --help for a command's options; --version
 `;
 
@@ -52,7 +56,17 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
                         DIR/<identifier>.xml (status Exercise; DIR is created if needed)
   --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &`;
 
-const HELP: Record<string, string> = { track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
+const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR]
+  --config FILE     YAML or JSON settings (docs/server.md); SKYWARDEN__SECTION__KEY=value overrides any
+  --demo            play the simulated Seoul raid through the real MQTT and HTTP ingest (demo users printed)
+  --speed X         demo clock rate (default 1: real time)
+  --seed N          demo raid seed (default 7)
+  --port N          HTTP port (default 8080; 0 = any free port, printed)
+  --mqtt-port N     embedded MQTT broker port (default 1883; 0 = any free port, printed)
+  --data-dir DIR    folder of the SQLite journal and store (default ./skywarden-data)
+  Stops gracefully on SIGTERM or SIGINT.`;
+
+const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -104,6 +118,26 @@ export async function main(argv: string[]): Promise<number> {
           capSender: values['cap-sender'] as string | undefined,
         });
       }
+      case 'serve': {
+        const { values } = parse(
+          rest,
+          { config: { type: 'string' }, demo: { type: 'boolean' }, speed: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'data-dir': { type: 'string' } },
+          SERVE_USAGE,
+        );
+        const port = (v: unknown, name: string) => (v === undefined ? undefined : numberOption(v as string, name, 0, (x) => Number.isInteger(x) && x >= 0 && x <= 65535, 'a port number, 0..65535'));
+        if (!values.demo && (values.speed !== undefined || values.seed !== undefined)) throw new UsageError(`--speed and --seed go with --demo\n\n${SERVE_USAGE}`);
+        return await serveCommand({
+          config: values.config as string | undefined,
+          demo: Boolean(values.demo),
+          speed: values.speed === undefined ? undefined : numberOption(values.speed as string, 'speed', 1, (v) => v > 0 && v <= 1000, 'a number in (0, 1000]'),
+          seed: values.seed === undefined ? undefined : numberOption(values.seed as string, 'seed', 7, Number.isInteger, 'an integer'),
+          port: port(values.port, 'port'),
+          mqttPort: port(values['mqtt-port'], 'mqtt-port'),
+          dataDir: values['data-dir'] as string | undefined,
+        });
+      }
+      case 'hash-password':
+        return await hashPasswordCommand();
       case 'simulate': {
         const { values } = parse(rest, { scenario: { type: 'string' }, out: { type: 'string' }, annotate: { type: 'boolean' } }, SIMULATE_USAGE);
         for (const k of ['scenario', 'out'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${SIMULATE_USAGE}`);

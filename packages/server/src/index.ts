@@ -1,1 +1,8 @@
 export * from './store/index.js';
+export * from './config.js';
+export * from './errors.js';
+export * from './auth.js';
+export { startServer, ConfigError, type StartOptions, type RunningServer } from './server.js';
+export { createService, type Service, type ServiceOptions } from './service.js';
+export { createLiveFusion, toTrackWire, type LiveFusion } from './fusion/live-fusion.js';
+export { createIngest, detectionIdOf, type Ingest, type IngestResult } from './ingest/ingest.js';

@@ -1,0 +1,83 @@
+/**
+ * `skywarden serve [--config FILE] [--demo] [--speed X] [--port N] [--mqtt-port N] [--data-dir DIR]`:
+ * runs the live service until SIGTERM or SIGINT, then stops gracefully (ingest first, the
+ * journal's pending writes, then the rest).
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfigText, startServer, hashSecret } from '@skywarden/server';
+import { CliError } from './args.js';
+import { describeFsError } from './lines.js';
+
+export interface ServeArgs {
+  config?: string;
+  demo: boolean;
+  speed?: number;
+  seed?: number;
+  port?: number;
+  mqttPort?: number;
+  dataDir?: string;
+}
+
+export async function serveCommand(a: ServeArgs): Promise<number> {
+  let file: unknown = null;
+  if (a.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(a.config, 'utf8');
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.config, 'read'));
+    }
+    const p = parseConfigText(text, a.config);
+    if (!p.ok) throw new CliError(p.error);
+    file = p.value;
+  }
+  let srv;
+  try {
+    srv = await startServer({
+      config: file,
+      env: process.env,
+      port: a.port,
+      mqttPort: a.mqttPort,
+      dataDir: a.dataDir,
+      demo: a.demo ? { speed: a.speed ?? 1, seed: a.seed } : false,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(`${a.config ?? 'configuration'}: ${err.message}`);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new CliError(`a port is already in use (${e.message}): choose another with --port / --mqtt-port (0 = any free port)`);
+    throw new CliError(`could not start: ${e.message}`);
+  }
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const host = srv.config.http.host === '0.0.0.0' ? 'localhost' : srv.config.http.host;
+  out(`skywarden serve: ${srv.service.mode} mode, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
+  out(`  http: http://${host}:${srv.httpPort}/  (API /api/v1, OpenAPI /api/v1/openapi.json, metrics /metrics)`);
+  if (srv.mqttPort !== null) out(`  mqtt: mqtt://${srv.config.mqtt.host}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);
+  else if (srv.config.mqtt.mode === 'external') out(`  mqtt: subscribed at ${srv.config.mqtt.url}`);
+  out(`  sensors: ${srv.service.registry.ids().length}, zones: ${srv.service.zones.length}, data: ${srv.config.data_dir}`);
+  if (srv.demoUsers) {
+    out(`  demo: the Seoul raid plays at ${a.speed ?? 1}x through MQTT and HTTP; read-only viewing is open to anyone without login`);
+    out(`  demo users: ${srv.demoUsers.map((u) => `${u.name}/${u.password} (${u.role})`).join(', ')}`);
+  } else if (srv.config.auth.open_viewing) out('  note: auth.open_viewing is on: anyone can view the picture without logging in');
+  if (srv.service.config.auth.users.length === 0 && !srv.demoUsers) out('  note: no users configured (auth.users): nobody can log in');
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      out(`skywarden serve: ${sig}, stopping`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await srv.close();
+  out('skywarden serve: stopped');
+  return 0;
+}
+
+/** `skywarden hash-password`: reads a secret from standard input, prints its scrypt hash for the config. */
+export async function hashPasswordCommand(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (secret.length < 8) throw new CliError('the secret must have at least 8 characters');
+  process.stdout.write((await hashSecret(secret)) + '\n');
+  return 0;
+}

@@ -1,0 +1,324 @@
+/**
+ * The service's configuration: embedded defaults, a YAML or JSON file, environment
+ * overrides, then command-line flags, validated at start-up. A bad setting stops the start
+ * with a message that names it (`http.port must be an integer in [0, 65535], got "x"`).
+ * Every default is here and in docs/server.md.
+ *
+ * Environment overrides: `SKYWARDEN__<SECTION>__<KEY>=value` (double underscores separate
+ * the path, case-insensitive: `SKYWARDEN__HTTP__PORT=9090`, `SKYWARDEN__STORE__KIND=postgres`);
+ * values are parsed as JSON when they parse, else taken as strings.
+ */
+import YAML from 'yaml';
+
+export interface UserConfig {
+  name: string;
+  /** Plain password (hashed at start; for demos and tests) ... */
+  password?: string;
+  /** ... or a hash made by `skywarden hash-password` (scrypt$...). */
+  password_hash?: string;
+  role: 'viewer' | 'operator' | 'admin';
+}
+
+export interface SensorCredential {
+  /** Sensor id (a single sensor) ... */
+  sensor?: string;
+  /** ... or a gateway: an id and the sensor ids (or prefixes ending in `*`) it may publish for. */
+  gateway?: string;
+  sensors?: string[];
+  /** The secret token (plain, hashed at start) or its hash. */
+  token?: string;
+  token_hash?: string;
+}
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  /** `json` (alert changes) or `cap` (CAP 1.2 XML). */
+  format: 'json' | 'cap';
+}
+
+export interface ServerConfig {
+  /** Folder for the SQLite store and other files. */
+  data_dir: string;
+  http: { host: string; port: number; body_limit_bytes: number; cors_origin: string | null };
+  mqtt: {
+    /** `embedded` (an aedes broker in the process), `external` (subscribe to a broker such as Mosquitto), `off`. */
+    mode: 'embedded' | 'external' | 'off';
+    host: string;
+    port: number;
+    /** External broker address (mqtt://host:port) and the service's credentials there. */
+    url: string;
+    username: string | null;
+    password: string | null;
+    client_id: string;
+    topic_prefix: string;
+    max_message_bytes: number;
+  };
+  store: {
+    kind: 'sqlite' | 'postgres';
+    /** SQLite file; default `<data_dir>/skywarden.db`. */
+    path: string | null;
+    /** `full` survives power loss; `normal` survives a process crash (faster). */
+    sync: 'full' | 'normal';
+    /** PostgreSQL connection string and schema. */
+    url: string;
+    schema: string;
+  };
+  /** Sensors registered at start: a sensors.json file (spec/interchange.md) and/or inline rows. */
+  sensors: { file: string | null; list: Record<string, unknown>[] };
+  credentials: SensorCredential[];
+  ingest: {
+    /** Most detections in one HTTP request or MQTT message. */
+    max_batch: number;
+    /** Per-sensor token bucket: sustained detections per second and burst. */
+    rate_per_s: number;
+    burst: number;
+    /** Detections dated further ahead of the clock than this (s) are refused. */
+    max_future_s: number;
+    /** Group commit: a journal write waits at most this long (ms) to gather more detections. */
+    commit_wait_ms: number;
+  };
+  fusion: {
+    reorder_delay_s: number;
+    report_every_s: number;
+    /** On start the live picture is rebuilt by replaying the journal's last this-many seconds. */
+    replay_window_s: number;
+    /** Keep track states in the store (history, replay) every this-many reports (1 = all). */
+    store_every: number;
+    /** Tick (ms) of the fusion clock when no detection arrives. */
+    tick_ms: number;
+  };
+  zones: {
+    /** A zones.geojson file ... */
+    file: string | null;
+    /** ... or KOSTAT provinces from data/kr-admin (`seoul`, `incheon`, `gyeonggi`, codes). */
+    kr_admin: string[];
+    lead_s: number;
+  };
+  alerts: { interval_s: number; cap_status: 'Actual' | 'Exercise'; cap_sender: string };
+  health: {
+    /** A sensor not heard (detection or status) for this long (s) is `silent`. */
+    silent_after_s: number;
+    /** A sensor detecting in every one of the last 5 minutes at least this many times a minute is `stuck` (radars, ADS-B exempt). */
+    stuck_per_min: number;
+    /** A mobile position farther than this (m) from the registered one is `implausible`. */
+    max_position_offset_m: number;
+  };
+  auth: {
+    users: UserConfig[];
+    session_ttl_s: number;
+    /** Let anyone view (read-only) without logging in. For demos; announced at start. */
+    open_viewing: boolean;
+  };
+  webhooks: WebhookConfig[];
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  data_dir: './skywarden-data',
+  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null },
+  mqtt: {
+    mode: 'embedded',
+    host: '127.0.0.1',
+    port: 1883,
+    url: 'mqtt://127.0.0.1:1883',
+    username: null,
+    password: null,
+    client_id: 'skywarden-service',
+    topic_prefix: 'skywarden/v1',
+    max_message_bytes: 1024 * 1024,
+  },
+  store: { kind: 'sqlite', path: null, sync: 'full', url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden' },
+  sensors: { file: null, list: [] },
+  credentials: [],
+  ingest: { max_batch: 10000, rate_per_s: 2000, burst: 20000, max_future_s: 30, commit_wait_ms: 2 },
+  fusion: { reorder_delay_s: 5, report_every_s: 1, replay_window_s: 900, store_every: 1, tick_ms: 250 },
+  zones: { file: null, kr_admin: [], lead_s: 300 },
+  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost' },
+  health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
+  auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false },
+  webhooks: [],
+  log: { level: 'info' },
+};
+
+export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
+
+type Check = (v: unknown) => string | null;
+const int = (lo: number, hi: number): Check => (v) => (Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi ? null : `an integer in [${lo}, ${hi}]`);
+const num = (lo: number, hi: number): Check => (v) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? null : `a number in [${lo}, ${hi}]`);
+const str: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
+const strOrNull: Check = (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'a non-empty string or null');
+const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
+const oneOf = (...xs: string[]): Check => (v) => (typeof v === 'string' && xs.includes(v) ? null : `one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`);
+const strList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0) ? null : 'a list of non-empty strings');
+const objList: Check = (v) => (Array.isArray(v) && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) ? null : 'a list of objects');
+
+/** The check of every scalar setting, by path. Lists of objects are checked item by item below. */
+const CHECKS: Record<string, Check> = {
+  data_dir: str,
+  'http.host': str,
+  'http.port': int(0, 65535),
+  'http.body_limit_bytes': int(1024, 1 << 30),
+  'http.cors_origin': strOrNull,
+  'mqtt.mode': oneOf('embedded', 'external', 'off'),
+  'mqtt.host': str,
+  'mqtt.port': int(0, 65535),
+  'mqtt.url': (v) => (typeof v === 'string' && /^(mqtts?|wss?|tcp|tls):\/\/./.test(v) ? null : 'a URL such as mqtt://127.0.0.1:1883'),
+  'mqtt.username': strOrNull,
+  'mqtt.password': strOrNull,
+  'mqtt.client_id': str,
+  'mqtt.topic_prefix': (v) => (typeof v === 'string' && /^[^#+]+$/.test(v) && !v.endsWith('/') ? null : 'a topic prefix without wildcards or a trailing slash'),
+  'mqtt.max_message_bytes': int(1024, 256 * 1024 * 1024),
+  'store.kind': oneOf('sqlite', 'postgres'),
+  'store.path': strOrNull,
+  'store.sync': oneOf('full', 'normal'),
+  'store.url': (v) => (typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? null : 'a postgres:// connection URL'),
+  'store.schema': (v) => (typeof v === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(v) ? null : 'a lower-case SQL identifier'),
+  'sensors.file': strOrNull,
+  'sensors.list': objList,
+  credentials: objList,
+  'ingest.max_batch': int(1, 1_000_000),
+  'ingest.rate_per_s': num(0.001, 1e7),
+  'ingest.burst': num(1, 1e8),
+  'ingest.max_future_s': num(0, 86400),
+  'ingest.commit_wait_ms': num(0, 1000),
+  'fusion.reorder_delay_s': num(0, 600),
+  'fusion.report_every_s': num(0.05, 3600),
+  'fusion.replay_window_s': num(0, 7 * 86400),
+  'fusion.store_every': int(0, 3600),
+  'fusion.tick_ms': int(10, 60000),
+  'zones.file': strOrNull,
+  'zones.kr_admin': strList,
+  'zones.lead_s': num(0, 86400),
+  'alerts.interval_s': num(0, 3600),
+  'alerts.cap_status': oneOf('Actual', 'Exercise'),
+  'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
+  'health.silent_after_s': num(1, 86400 * 30),
+  'health.stuck_per_min': num(1, 1e6),
+  'health.max_position_offset_m': num(1, 1e7),
+  'auth.users': objList,
+  'auth.session_ttl_s': num(60, 86400 * 365),
+  'auth.open_viewing': bool,
+  webhooks: objList,
+  'log.level': oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+};
+
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+};
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects (arrays and scalars replace). */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>, path: string, errors: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const p = path ? `${path}.${k}` : k;
+    if (!(k in base)) {
+      errors.push(`${p} is not a setting (known here: ${Object.keys(base).join(', ')})`);
+      continue;
+    }
+    if (isObj(base[k]) && !Array.isArray(base[k])) {
+      if (!isObj(v)) errors.push(`${p} must be a section (an object), got ${show(v)}`);
+      else out[k] = merge(base[k] as Record<string, unknown>, v, p, errors);
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** The overrides of SKYWARDEN__A__B=value variables as a nested object, with each variable's path resolved against the defaults' spelling. */
+export function envOverrides(env: Record<string, string | undefined>): { over: Record<string, unknown>; errors: string[] } {
+  const over: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('SKYWARDEN__') || raw === undefined) continue;
+    const parts = name.slice('SKYWARDEN__'.length).toLowerCase().split('__');
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a plain string */
+    }
+    let node = over;
+    let known: unknown = DEFAULT_CONFIG;
+    for (let i = 0; i < parts.length; i++) {
+      const key = parts[i];
+      if (!isObj(known) || !(key in known)) {
+        errors.push(`environment ${name}: ${parts.slice(0, i + 1).join('.')} is not a setting`);
+        break;
+      }
+      known = known[key];
+      if (i === parts.length - 1) node[key] = value;
+      else node = (node[key] ??= {}) as Record<string, unknown>;
+    }
+  }
+  return { over, errors };
+}
+
+function checkItems(cfg: ServerConfig, errors: string[]): void {
+  cfg.auth.users.forEach((u, i) => {
+    const p = `auth.users[${i}]`;
+    if (typeof u.name !== 'string' || !/^[A-Za-z0-9_.@-]{1,64}$/.test(u.name)) errors.push(`${p}.name must be 1-64 letters, digits or _.@-, got ${show(u.name)}`);
+    if (!['viewer', 'operator', 'admin'].includes(u.role)) errors.push(`${p}.role must be one of "viewer", "operator", "admin", got ${show(u.role)}`);
+    const hasPw = typeof u.password === 'string' && u.password.length > 0;
+    const hasHash = typeof u.password_hash === 'string' && u.password_hash.startsWith('scrypt$');
+    if (hasPw === hasHash) errors.push(`${p} needs exactly one of password or password_hash (scrypt$...)`);
+  });
+  cfg.credentials.forEach((c, i) => {
+    const p = `credentials[${i}]`;
+    const single = typeof c.sensor === 'string' && c.sensor.length > 0;
+    const gw = typeof c.gateway === 'string' && c.gateway.length > 0;
+    if (single === gw) errors.push(`${p} needs exactly one of sensor or gateway`);
+    if (gw && (!Array.isArray(c.sensors) || c.sensors.length === 0 || !c.sensors.every((s) => typeof s === 'string' && s.length > 0))) {
+      errors.push(`${p}.sensors must list the sensor ids (or prefixes ending in *) the gateway publishes for`);
+    }
+    const hasTok = typeof c.token === 'string' && c.token.length >= 8;
+    const hasHash = typeof c.token_hash === 'string' && c.token_hash.startsWith('scrypt$');
+    if (hasTok === hasHash) errors.push(`${p} needs exactly one of token (at least 8 characters) or token_hash (scrypt$...)`);
+  });
+  cfg.webhooks.forEach((w, i) => {
+    const p = `webhooks[${i}]`;
+    if (typeof w.url !== 'string' || !/^https?:\/\/./.test(w.url)) errors.push(`${p}.url must be an http(s) URL, got ${show(w.url)}`);
+    if (typeof w.secret !== 'string' || w.secret.length < 16) errors.push(`${p}.secret must be a string of at least 16 characters`);
+    if (w.format !== undefined && w.format !== 'json' && w.format !== 'cap') errors.push(`${p}.format must be "json" or "cap", got ${show(w.format)}`);
+    w.format ??= 'json';
+  });
+  if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
+}
+
+/**
+ * Builds the configuration: defaults, then `file` (parsed YAML or JSON object, or null),
+ * then environment overrides, then `flags` (already nested, e.g. `{ http: { port: 0 } }`).
+ */
+export function buildConfig(file: unknown, env: Record<string, string | undefined>, flags: Record<string, unknown> = {}): ConfigResult {
+  const errors: string[] = [];
+  if (file !== null && file !== undefined && !isObj(file)) return { ok: false, errors: [`the config file must hold a mapping (object) at its top, got ${show(file)}`] };
+  let merged = merge(DEFAULT_CONFIG as unknown as Record<string, unknown>, (file ?? {}) as Record<string, unknown>, '', errors);
+  const e = envOverrides(env);
+  errors.push(...e.errors);
+  merged = merge(merged, e.over, '', errors);
+  merged = merge(merged, flags, '', errors);
+  for (const [path, check] of Object.entries(CHECKS)) {
+    let v: unknown = merged;
+    for (const k of path.split('.')) v = (v as Record<string, unknown>)[k];
+    const want = check(v);
+    if (want !== null) errors.push(`${path} must be ${want}, got ${show(v)}`);
+  }
+  const cfg = merged as unknown as ServerConfig;
+  if (errors.length === 0) checkItems(cfg, errors);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: cfg };
+}
+
+/** Parses a config file's text (YAML, of which JSON is a subset). */
+export function parseConfigText(text: string, name: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length > 0) return { ok: false, error: `${name}: ${doc.errors[0].message}` };
+    return { ok: true, value: doc.toJS() };
+  } catch (err) {
+    return { ok: false, error: `${name}: ${(err as Error).message}` };
+  }
+}

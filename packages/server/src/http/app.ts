@@ -1,0 +1,363 @@
+/**
+ * The HTTP API under /api/v1 (Fastify), /metrics, and the web map's files at /.
+ * Every route but /api/v1/health, /api/v1/login and the ingest (which takes sensor
+ * credentials) needs an operator session: `Authorization: Bearer <token>` or the
+ * `sw_session` cookie. Roles: viewer < operator < admin. Errors are
+ * `{ error: { code, message } }` with codes from errors.ts. The OpenAPI description is
+ * generated from the route schemas (@fastify/swagger) and served at /api/v1/openapi.json.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { ApiError, errorBody } from '../errors.js';
+import { hashSecret, roleAtLeast, verifySecret, type Session } from '../auth.js';
+import type { Role } from '../store/store.js';
+import type { Service } from '../service.js';
+import { CLASS_LABELS } from '@skywarden/core';
+import { replayWindow, storedFrames } from './replay.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null;
+  }
+}
+
+export const API_VERSION = '0.1.0';
+
+/** Where the web map's built files are (packages/web/dist), from this module (packages/server/dist/http/). */
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+function parseCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+const num = (v: unknown, name: string, dflt?: number): number => {
+  if (v === undefined || v === '') {
+    if (dflt === undefined) throw new ApiError('bad_request', `query parameter ${name} is required`);
+    return dflt;
+  }
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new ApiError('bad_request', `query parameter ${name} must be a number, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+/** Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the bad lines' errors with the good lines kept. */
+function bodyItems(req: FastifyRequest): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[] } {
+  const b = req.body;
+  if (typeof b === 'string') {
+    const items: unknown[] = [];
+    const lineErrors: { index: number; code: 'invalid_json'; message: string }[] = [];
+    const lines = b.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim();
+      if (line.length === 0) continue;
+      try {
+        items.push(JSON.parse(line));
+      } catch (err) {
+        lineErrors.push({ index: i, code: 'invalid_json', message: `line ${i + 1}: not valid JSON (${(err as Error).message})` });
+        items.push(undefined);
+      }
+    }
+    return { items, lineErrors };
+  }
+  if (Array.isArray(b)) return { items: b, lineErrors: [] };
+  if (b !== null && typeof b === 'object') return { items: [b], lineErrors: [] };
+  throw new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON');
+}
+
+export async function buildApp(svc: Service): Promise<FastifyInstance> {
+  const c = svc.config;
+  const app = Fastify({ logger: false, bodyLimit: c.http.body_limit_bytes, trustProxy: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Skywarden API', version: API_VERSION, description: 'Counter-drone early warning: ingest, tracks, sensors, alerts. See docs/api.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, sensorBasic: { type: 'http', scheme: 'basic' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.decorateRequest('session', null);
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
+    if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${c.http.body_limit_bytes} bytes`));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported: use application/json or application/x-ndjson`));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.status(400).send(errorBody('invalid_json', `the body is not valid JSON: ${err.message}`));
+    }
+    if (err.validation) return reply.status(400).send(errorBody('bad_request', err.message));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return reply.status(err.statusCode).send(errorBody('bad_request', err.message));
+    svc.log.error({ err, url: req.url }, 'request failed');
+    return reply.status(500).send(errorBody('internal', 'internal error (logged)'));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+    return reply.status(404).type('text/plain').send('not found');
+  });
+
+  // --- authentication
+  app.addHook('onRequest', async (req) => {
+    const h = req.headers.authorization;
+    let token: string | null = null;
+    if (h?.startsWith('Bearer ')) token = h.slice(7).trim();
+    else token = parseCookie(req.headers.cookie, 'sw_session');
+    if (!token && req.url.startsWith('/api/v1/stream')) {
+      const q = req.url.indexOf('token=');
+      if (q >= 0) token = decodeURIComponent(req.url.slice(q + 6).split('&')[0]);
+    }
+    req.session = token ? svc.sessions.get(token) : null;
+  });
+  const need = (role: Role) => async (req: FastifyRequest) => {
+    if (!req.session) {
+      if (role === 'viewer' && c.auth.open_viewing) return;
+      throw new ApiError('unauthenticated', 'log in first (POST /api/v1/login), then send Authorization: Bearer <token>');
+    }
+    if (!roleAtLeast(req.session.role, role)) throw new ApiError('forbidden', `this needs the ${role} role; you are ${req.session.role}`);
+  };
+  const viewer = { preHandler: need('viewer') };
+  const operator = { preHandler: need('operator') };
+  const admin = { preHandler: need('admin') };
+  const who = (req: FastifyRequest) => req.session?.user ?? 'anonymous';
+  const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
+    svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
+
+  app.get('/api/v1/health', { schema: { summary: 'Liveness and basic state (no login needed)', security: [] } }, async () => {
+    const f = svc.fusion;
+    return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
+  });
+
+  app.post(
+    '/api/v1/login',
+    {
+      schema: {
+        summary: 'Log in; returns a bearer token and sets the sw_session cookie',
+        security: [],
+        body: { type: 'object', required: ['user', 'password'], properties: { user: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } } },
+      },
+    },
+    async (req, reply) => {
+      const { user, password } = req.body as { user: string; password: string };
+      const u = await svc.store.getUser(user);
+      // verify against a dummy hash when the user is unknown, so both cases take the same time
+      const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, DUMMY_HASH), false);
+      if (!u || !ok) {
+        await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-failed', target: user, detail: { ip: req.ip } });
+        throw new ApiError('bad_credentials', 'unknown user or wrong password');
+      }
+      const s = svc.sessions.create(u.name, u.role);
+      await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip } });
+      reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}`);
+      return { token: s.token, user: u.name, role: u.role, expires: s.expires };
+    },
+  );
+  app.post('/api/v1/logout', { schema: { summary: 'Ends the session' } }, async (req, reply) => {
+    if (req.session) svc.sessions.end(req.session.token);
+    reply.header('set-cookie', 'sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0');
+    return { ok: true };
+  });
+  app.get('/api/v1/me', { ...viewer, schema: { summary: 'Who is logged in' } }, async (req) => ({
+    user: req.session?.user ?? null,
+    role: req.session?.role ?? (c.auth.open_viewing ? 'viewer' : null),
+    mode: svc.mode,
+  }));
+
+  // --- ingest (sensor credentials: HTTP Basic, sensor or gateway id and its token)
+  app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
+    const h = req.headers.authorization;
+    if (!h?.startsWith('Basic ')) throw new ApiError('unauthenticated', 'send the sensor (or gateway) id and token as HTTP Basic credentials');
+    const dec = Buffer.from(h.slice(6), 'base64').toString('utf8');
+    const i = dec.indexOf(':');
+    const principal = i > 0 ? await svc.credentials.check(dec.slice(0, i), dec.slice(i + 1)) : null;
+    if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
+    const { items, lineErrors } = bodyItems(req);
+    if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
+    let result;
+    try {
+      result = await svc.ingest.ingest(principal, items, 'http');
+    } catch (err) {
+      svc.log.error({ err }, 'journal write failed');
+      throw new ApiError('unavailable', 'the journal could not store the detections; nothing of this request was accepted: retry');
+    }
+    // JSON lines that did not parse are reported as such (the ingest saw `undefined` there)
+    const rejected = result.rejected.map((r) => lineErrors.find((l) => l.index === r.index) ?? r);
+    const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;
+    return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected });
+  });
+  app.post('/api/v1/sensors/:id/status', { schema: { summary: 'A sensor heartbeat (HTTP Basic credentials)', security: [{ sensorBasic: [] }] } }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const h = req.headers.authorization;
+    const dec = h?.startsWith('Basic ') ? Buffer.from(h.slice(6), 'base64').toString('utf8') : '';
+    const k = dec.indexOf(':');
+    const principal = k > 0 ? await svc.credentials.check(dec.slice(0, k), dec.slice(k + 1)) : null;
+    if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
+    if (!principal.sensors.some((s) => (s.endsWith('*') ? id.startsWith(s.slice(0, -1)) : s === id))) throw new ApiError('sensor_mismatch', `may not report for sensor ${JSON.stringify(id)}`);
+    if (!svc.registry.def(id)) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} is not registered`);
+    svc.registry.heard(id, svc.clock());
+    return { ok: true };
+  });
+
+  // --- the picture
+  app.get('/api/v1/tracks', { ...viewer, schema: { summary: 'Confirmed and coasting tracks now' } }, async () => svc.fusion?.snapshot() ?? { t: svc.clock(), tracks: [] });
+  app.get('/api/v1/tracks/:id', { ...viewer, schema: { summary: 'A track now and its recent history' } }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const f = svc.fusion;
+    const track = f?.track(id) ?? null;
+    const history = f?.history(id) ?? [];
+    if (!track && history.length === 0) {
+      const stored = await svc.store.trackHistory(id, { from: 0, to: 1e15, limit: 1 });
+      if (stored.length === 0) throw new ApiError('not_found', `no track ${JSON.stringify(id)}`);
+    }
+    return { track, history };
+  });
+  app.get('/api/v1/tracks/:id/history', { ...viewer, schema: { summary: 'Stored states of a track in a window (from, to, limit)' } }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const q = req.query as Record<string, string>;
+    const now = svc.clock();
+    const rows = await svc.store.trackHistory(id, { from: num(q.from, 'from', now - 3600), to: num(q.to, 'to', now), limit: Math.min(num(q.limit, 'limit', 10000), 100000) });
+    return { track: id, rows: rows.map((r) => r.row) };
+  });
+  app.post('/api/v1/tracks/:id/actions', {
+    ...operator,
+    schema: {
+      summary: 'Operator decision on a track: confirm, dismiss, or classify (audited)',
+      body: { type: 'object', required: ['action'], properties: { action: { type: 'string', enum: ['confirm', 'dismiss', 'classify'] }, label: { type: 'string', enum: [...CLASS_LABELS] } } },
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const b = req.body as { action: 'confirm' | 'dismiss' | 'classify'; label?: string };
+    if (b.action === 'classify' && !b.label) throw new ApiError('bad_request', `classify needs a label: one of ${CLASS_LABELS.join(', ')}`);
+    const f = svc.fusion;
+    const mark = { by: who(req), t: svc.clock(), ...(b.action === 'confirm' ? { confirmed: true } : b.action === 'dismiss' ? { dismissed: true } : { label: b.label }) };
+    const m = f?.mark(id, mark) ?? null;
+    if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
+    await audit(req, `track-${b.action}`, id, b.label ? { label: b.label } : {});
+    return { track: f?.track(id) ?? null, operator: m };
+  });
+
+  app.get('/api/v1/sensors', { ...viewer, schema: { summary: 'Registered sensors and their health' } }, async () => ({ t: svc.clock(), sensors: svc.sensorsNow() }));
+  app.put('/api/v1/sensors/:id', {
+    ...admin,
+    schema: { summary: 'Register or replace a sensor (sensors.json fields, plus an optional token)', body: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, token: { type: 'string', minLength: 8 } }, additionalProperties: true } },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const { token, ...def } = req.body as Record<string, unknown> & { token?: string };
+    const row = { ...def, id };
+    const errs = svc.registry.register([row]);
+    if (errs.length > 0) throw new ApiError('bad_request', errs.join('; '));
+    const old = await svc.store.getSensor(id);
+    const credentialHash = token ? await hashSecret(token) : (old?.credentialHash ?? null);
+    await svc.store.upsertSensor({ id, def: row, credentialHash, updatedAt: svc.clock() });
+    if (credentialHash) svc.credentials.add({ id, gateway: false, sensors: [id], tokenHash: credentialHash });
+    await audit(req, 'sensor-register', id, { kind: def.kind });
+    return { sensor: svc.registry.wire(id, svc.clock()) };
+  });
+  app.delete('/api/v1/sensors/:id', { ...admin, schema: { summary: 'Remove a sensor registered through the API' } }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const gone = await svc.store.deleteSensor(id);
+    if (!gone) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} was not registered through the API`);
+    svc.registry.remove(id);
+    await audit(req, 'sensor-remove', id, {});
+    return { ok: true };
+  });
+
+  app.get('/api/v1/detections', { ...viewer, schema: { summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    const now = svc.clock();
+    const from = num(q.from, 'from', now - 60);
+    const to = num(q.to, 'to', now);
+    if (to < from) throw new ApiError('bad_request', `to (${to}) is before from (${from})`);
+    const limit = Math.min(num(q.limit, 'limit', 10000), 50000);
+    const rows = await svc.store.detectionsInWindow({ from, to, limit, sensor: q.sensor || undefined });
+    return { from, to, detections: rows.map((e) => ({ ...e.row, seq: e.seq, received_at: e.receivedAt })) };
+  });
+  app.get('/api/v1/history/range', { ...viewer, schema: { summary: 'The time span the journal holds' } }, async () => {
+    const first = await svc.store.detectionsInWindow({ from: 0, to: 1e15, limit: 1 });
+    return { from: first[0]?.t ?? null, to: svc.clock() };
+  });
+  app.get('/api/v1/history/tracks', { ...viewer, schema: { summary: 'Stored track states of a window as frames (from, to, every)' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    const from = num(q.from, 'from');
+    const to = num(q.to, 'to');
+    if (!(to >= from) || to - from > 6 * 3600) throw new ApiError('bad_request', 'need from <= to and a window of at most 6 hours');
+    const every = Math.max(num(q.every, 'every', c.fusion.report_every_s), c.fusion.report_every_s);
+    return { frames: await storedFrames(svc, from, to, every) };
+  });
+  app.post('/api/v1/replay', {
+    ...viewer,
+    schema: { summary: 'Re-runs the tracker over the journal of a window; returns tracks.ndjson rows', body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'number' }, to: { type: 'number' }, report_every_s: { type: 'number', minimum: 0.1 } } } },
+  }, async (req, reply) => {
+    const b = req.body as { from: number; to: number; report_every_s?: number };
+    if (!(b.to > b.from) || b.to - b.from > 3 * 3600) throw new ApiError('bad_request', 'need from < to and a window of at most 3 hours');
+    const rows = await replayWindow(svc, b.from, b.to, b.report_every_s ?? c.fusion.report_every_s);
+    return reply.type('application/x-ndjson').send(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : ''));
+  });
+
+  // --- zones and alerts
+  app.get('/api/v1/zones', { ...viewer, schema: { summary: 'Warning zones (GeoJSON)' } }, async () => svc.zonesGeoJson);
+  app.get('/api/v1/alerts/state', { ...viewer, schema: { summary: 'Every zone and its alert state now (the current-state map)' } }, async () => ({ t: svc.clock(), zones: svc.fusion?.zoneStates() ?? [] }));
+  app.get('/api/v1/alerts', { ...viewer, schema: { summary: 'Alert history, newest first (from, to, zone, limit)' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    const now = svc.clock();
+    const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: Math.min(num(q.limit, 'limit', 1000), 10000) });
+    return { alerts: rows.map((r) => r.row) };
+  });
+  app.post('/api/v1/zones/:id/alert', {
+    ...operator,
+    schema: {
+      summary: "Raise or end a zone's alert by hand (audited)",
+      body: { type: 'object', required: ['action', 'reason'], properties: { action: { type: 'string', enum: ['raise', 'end'] }, reason: { type: 'string', minLength: 1, maxLength: 500 } } },
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const b = req.body as { action: 'raise' | 'end'; reason: string };
+    const f = svc.fusion;
+    const r = f?.manualAlert(id, b.action, svc.clock(), who(req), b.reason) ?? null;
+    if (!r) throw new ApiError('not_found', `no zone ${JSON.stringify(id)}`);
+    await audit(req, `alert-${b.action}`, id, { reason: b.reason, changed: r.change !== null });
+    return { zone: f?.zoneState(id), change: r.change };
+  });
+  app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    const now = svc.clock();
+    return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: Math.min(num(q.limit, 'limit', 1000), 10000) }) };
+  });
+
+  // --- live stream
+  app.get('/api/v1/stream', { ...viewer, schema: { summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones' } }, async (req, reply) => {
+    reply.hijack();
+    const f = svc.fusion;
+    const now = svc.clock();
+    svc.hub.attach(reply.raw, [
+      ['hello', { server_time: now, mode: svc.mode, report_every_s: c.fusion.report_every_s, version: API_VERSION }],
+      ['sensors', { t: now, sensors: svc.sensorsNow() }],
+      ['zones', { t: now, zones: f?.zoneStates() ?? [] }],
+      ['tracks', f?.snapshot() ?? { t: now, tracks: [] }],
+    ]);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const body = await svc.metrics.registry.metrics();
+    return reply.type(svc.metrics.registry.contentType).send(body);
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], wildcard: false });
+  } else {
+    app.get('/', async (_req: FastifyRequest, reply: FastifyReply) =>
+      reply.type('text/html').send('<!doctype html><title>Skywarden</title><p>Skywarden is running. The web map is not built: run <code>npm run build</code>. API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>'),
+    );
+  }
+  return app;
+}
+
+/** A hash no password matches (used to spend the same time on unknown users). */
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

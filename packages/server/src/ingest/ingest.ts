@@ -1,0 +1,214 @@
+/**
+ * The one ingest path every adapter (HTTP, MQTT, and later SAPIENT and CoT) goes through:
+ * validate each detection (the interchange checks, plus: the publisher may publish for
+ * that sensor, a per-sensor rate limit, not dated in the future), journal the good ones
+ * with a group commit (many callers' detections in one transaction), and only then report
+ * them accepted, so that the adapter acknowledges only what is on disk. A bad detection
+ * never costs the good ones around it: each gets its own verdict.
+ */
+import { createHash } from 'node:crypto';
+import { parseDetectionRow } from '@skywarden/formats';
+import type { Detection } from '@skywarden/core';
+import type { JournalInput, Store } from '../store/store.js';
+import type { ErrorCode } from '../errors.js';
+import { mayPublish, type Principal } from '../auth.js';
+import type { SensorRegistry } from '../sensors.js';
+
+export interface Rejection {
+  /** Index of the detection in the batch. */
+  index: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+export interface IngestOptions {
+  store: Store;
+  sensors: SensorRegistry;
+  /** Service clock (s). */
+  now: () => number;
+  ratePerS: number;
+  burst: number;
+  maxFutureS: number;
+  maxBatch: number;
+  commitWaitMs: number;
+  /** Called with the journalled detections, in journal order, after each commit. */
+  onJournalled: (batch: { seq: number; detection: Detection; row: Record<string, unknown> }[]) => void;
+  /** Counters for metrics: accepted by source, rejected by code. */
+  onCount?: (source: string, what: 'accepted' | 'duplicate' | ErrorCode, n: number) => void;
+  /** Duration (s) and size of each journal commit. */
+  onCommit?: (seconds: number, detections: number) => void;
+}
+
+interface Pending {
+  inputs: JournalInput[];
+  detections: Detection[];
+  resolve: (r: (number | 'duplicate')[]) => void;
+  reject: (e: Error) => void;
+}
+
+/** A stable id for a detection without one: a hash of its row, so that a resend is a duplicate. */
+export function detectionIdOf(row: Record<string, unknown>): string {
+  return 'h' + createHash('sha1').update(JSON.stringify(row)).digest('base64url').slice(0, 20);
+}
+
+export function createIngest(o: IngestOptions) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  let queue: Pending[] = [];
+  let queued = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  function takeToken(sensor: string, now: number): boolean {
+    let b = buckets.get(sensor);
+    if (!b) {
+      b = { tokens: o.burst, at: now };
+      buckets.set(sensor, b);
+    }
+    b.tokens = Math.min(o.burst, b.tokens + (now - b.at) * o.ratePerS);
+    b.at = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  async function commit(batch: Pending[]): Promise<void> {
+    const inputs = batch.flatMap((p) => p.inputs);
+    let results: (number | 'duplicate')[];
+    const started = performance.now();
+    try {
+      results = (await o.store.appendDetections(inputs)).results;
+      o.onCommit?.((performance.now() - started) / 1000, inputs.length);
+    } catch (err) {
+      for (const p of batch) p.reject(err as Error);
+      return;
+    }
+    const out: { seq: number; detection: Detection; row: Record<string, unknown> }[] = [];
+    let k = 0;
+    for (const p of batch) {
+      const mine = results.slice(k, k + p.inputs.length);
+      for (let i = 0; i < p.inputs.length; i++) {
+        const r = mine[i];
+        if (r !== 'duplicate') out.push({ seq: r, detection: p.detections[i], row: p.inputs[i].row });
+      }
+      k += p.inputs.length;
+      p.resolve(mine);
+    }
+    if (out.length > 0) o.onJournalled(out);
+  }
+
+  function flush(): void {
+    timer = null;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    queued = 0;
+    writing = writing.then(() => commit(batch));
+  }
+
+  function enqueue(inputs: JournalInput[], detections: Detection[]): Promise<(number | 'duplicate')[]> {
+    return new Promise((resolve, reject) => {
+      queue.push({ inputs, detections, resolve, reject });
+      queued += inputs.length;
+      if (queued >= 2000 || o.commitWaitMs <= 0) flush();
+      else if (!timer) timer = setTimeout(flush, o.commitWaitMs);
+    });
+  }
+
+  return {
+    /**
+     * Validates and journals a batch from `principal` (null: trusted, e.g. the demo's own
+     * in-process feed). Resolves once every accepted detection is journalled; rejects only
+     * when the journal itself fails (then nothing of the batch may be acknowledged).
+     */
+    async ingest(principal: Principal | null, items: readonly unknown[], source: string): Promise<IngestResult> {
+      if (closed) throw new Error('ingest is closed');
+      const now = o.now();
+      const rejected: Rejection[] = [];
+      const inputs: JournalInput[] = [];
+      const dets: Detection[] = [];
+      const count = (what: 'accepted' | 'duplicate' | ErrorCode, n = 1) => o.onCount?.(source, what, n);
+      const seenIds = new Set<string>();
+      let duplicates = 0;
+      for (let i = 0; i < items.length; i++) {
+        const row = items[i];
+        const fail = (code: ErrorCode, message: string, sensor?: string) => {
+          rejected.push({ index: i, code, message });
+          count(code);
+          if (sensor) o.sensors.rejected(sensor, now, message);
+        };
+        if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+          fail('invalid_detection', `detection ${i}: must be a JSON object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`);
+          continue;
+        }
+        const r = row as Record<string, unknown>;
+        const sensor = r.sensor;
+        if (principal && typeof sensor === 'string' && !mayPublish(principal, sensor)) {
+          fail('sensor_mismatch', `detection ${i}: ${principal.gateway ? 'gateway' : 'sensor'} ${JSON.stringify(principal.id)} may not publish for sensor ${JSON.stringify(sensor)}`);
+          continue;
+        }
+        const p = parseDetectionRow(r, i, o.sensors.sensors);
+        if (!p.ok) {
+          fail('invalid_detection', `detection ${i}: ${p.reason}`, typeof sensor === 'string' ? sensor : undefined);
+          continue;
+        }
+        const d = p.detection;
+        if (d.t > now + o.maxFutureS) {
+          fail('in_future', `detection ${i}: t ${d.t} is ${(d.t - now).toFixed(1)} s ahead of the service clock (at most ${o.maxFutureS} s allowed)`, d.sensorId);
+          continue;
+        }
+        if (!takeToken(d.sensorId, now)) {
+          fail('rate_limited', `detection ${i}: sensor ${JSON.stringify(d.sensorId)} exceeds its rate limit of ${o.ratePerS}/s (burst ${o.burst})`, d.sensorId);
+          continue;
+        }
+        const id = d.id ?? detectionIdOf(r);
+        if (seenIds.has(id)) {
+          duplicates++;
+          count('duplicate');
+          continue;
+        }
+        seenIds.add(id);
+        if (d.id === undefined) d.id = `${d.sensorId}:${id}`;
+        inputs.push({ t: d.t, sensor: d.sensorId, id, row: r, receivedAt: now });
+        dets.push(d);
+      }
+      let accepted = 0;
+      if (inputs.length > 0) {
+        const results = await enqueue(inputs, dets);
+        for (let i = 0; i < results.length; i++) {
+          if (results[i] === 'duplicate') {
+            duplicates++;
+            count('duplicate');
+          } else {
+            accepted++;
+            const row = inputs[i].row;
+            const sp = typeof row.sensor_lat === 'number' && typeof row.sensor_lon === 'number' ? { lat: row.sensor_lat, lon: row.sensor_lon } : undefined;
+            o.sensors.accepted(inputs[i].sensor, now, sp);
+          }
+        }
+        if (accepted > 0) count('accepted', accepted);
+      }
+      return { accepted, duplicates, rejected };
+    },
+    get maxBatch() {
+      return o.maxBatch;
+    },
+    /** Writes what is queued and waits for it. */
+    async drain(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      flush();
+      await writing;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await this.drain();
+    },
+  };
+}
+export type Ingest = ReturnType<typeof createIngest>;

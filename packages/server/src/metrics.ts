@@ -1,0 +1,29 @@
+/**
+ * Prometheus metrics (GET /metrics), one registry per service instance (prom-client).
+ * Names follow Prometheus conventions: `skywarden_` prefix, base units, `_total` counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'skywarden_process_' });
+  const m = {
+    registry,
+    accepted: new Counter({ name: 'skywarden_detections_accepted_total', help: 'Detections journalled, by ingest source', labelNames: ['source'], registers: [registry] }),
+    duplicates: new Counter({ name: 'skywarden_detections_duplicate_total', help: 'Detections dropped as duplicates, by source', labelNames: ['source'], registers: [registry] }),
+    rejected: new Counter({ name: 'skywarden_detections_rejected_total', help: 'Detections rejected, by source and reason code', labelNames: ['source', 'reason'], registers: [registry] }),
+    fusionRefused: new Counter({ name: 'skywarden_fusion_refused_total', help: 'Journalled detections the tracker refused (later than the reorder delay)', registers: [registry] }),
+    journalLag: new Gauge({ name: 'skywarden_journal_lag_detections', help: 'Journalled detections waiting in the tracker reorder buffer', registers: [registry] }),
+    journalSeq: new Gauge({ name: 'skywarden_journal_last_seq', help: 'Highest journal sequence number written', registers: [registry] }),
+    commitSeconds: new Histogram({ name: 'skywarden_journal_commit_seconds', help: 'Time of one journal group commit', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    stepSeconds: new Histogram({ name: 'skywarden_fusion_step_seconds', help: 'Time of one fusion advance (tracker steps due at a tick or commit)', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    tracks: new Gauge({ name: 'skywarden_tracks', help: 'Tracks in the last report, by status', labelNames: ['status'], registers: [registry] }),
+    alerts: new Gauge({ name: 'skywarden_zones_alerted', help: 'Zones currently under alert', registers: [registry] }),
+    alertChanges: new Counter({ name: 'skywarden_alert_changes_total', help: 'Alert changes, by new state', labelNames: ['state'], registers: [registry] }),
+    sensors: new Gauge({ name: 'skywarden_sensors', help: 'Registered sensors, by health status', labelNames: ['status'], registers: [registry] }),
+    streamClients: new Gauge({ name: 'skywarden_stream_clients', help: 'Connected event-stream clients', registers: [registry] }),
+    streamDropped: new Counter({ name: 'skywarden_stream_dropped_total', help: 'Event-stream clients dropped for not keeping up', registers: [registry] }),
+  };
+  return m;
+}
+export type Metrics = ReturnType<typeof createMetrics>;

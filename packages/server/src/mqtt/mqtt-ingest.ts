@@ -1,0 +1,95 @@
+/**
+ * MQTT ingest, for both the embedded broker (aedes, MQTT 3.1.1) and an external one
+ * (Mosquitto, MQTT 5, the service subscribing as a client).
+ *
+ * Topics (prefix `skywarden/v1` by default, `mqtt.topic_prefix`):
+ *   <prefix>/<id>/detections  detections: one JSON object, a JSON array, or NDJSON; QoS 1
+ *   <prefix>/<id>/status      heartbeat (any JSON); marks the sensor as heard
+ *   <prefix>/<id>/errors      the service's reports of rejected detections (QoS 0, JSON)
+ * `<id>` is the publisher: a sensor id or a gateway id. On the embedded broker it must equal
+ * the MQTT username (the credential), and each detection's `sensor` must be one the
+ * credential may publish for; a client may subscribe only to its own errors topic.
+ *
+ * Acknowledgement: the PUBACK of a QoS 1 message goes out only after its detections are in
+ * the journal (embedded: the broker's authorizePublish waits for the journal; external: the
+ * client's PUBACK to the broker waits, and the broker keeps unacknowledged messages for the
+ * persistent session). When the journal fails, the embedded broker drops the connection
+ * without a PUBACK and the sensor resends.
+ */
+import type { Service } from '../service.js';
+import type { Principal } from '../auth.js';
+import type { IngestResult } from '../ingest/ingest.js';
+
+export function parsePayload(payload: Buffer): { items: unknown[]; errors: string[] } {
+  const text = payload.toString('utf8').trim();
+  if (text.length === 0) return { items: [], errors: ['empty message'] };
+  try {
+    const v = JSON.parse(text) as unknown;
+    return { items: Array.isArray(v) ? v : [v], errors: [] };
+  } catch {
+    // NDJSON
+    const items: unknown[] = [];
+    const errors: string[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim().length === 0) return;
+      try {
+        items.push(JSON.parse(line));
+      } catch (err) {
+        errors.push(`line ${i + 1}: not valid JSON (${(err as Error).message})`);
+      }
+    });
+    return { items, errors };
+  }
+}
+
+export interface TopicParts {
+  id: string;
+  kind: 'detections' | 'status' | 'errors';
+}
+
+export function parseTopic(prefix: string, topic: string): TopicParts | null {
+  if (!topic.startsWith(prefix + '/')) return null;
+  const rest = topic.slice(prefix.length + 1).split('/');
+  if (rest.length !== 2 || rest[0].length === 0) return null;
+  const kind = rest[1];
+  if (kind !== 'detections' && kind !== 'status' && kind !== 'errors') return null;
+  return { id: rest[0], kind };
+}
+
+/** Handles one detections or status message. Resolves when the good detections are journalled; rejects if the journal failed. */
+export async function handleMqttMessage(
+  svc: Service,
+  principal: Principal | null,
+  parts: TopicParts,
+  payload: Buffer,
+  publishError: (id: string, body: unknown) => void,
+): Promise<IngestResult | null> {
+  const now = svc.clock();
+  if (parts.kind === 'status') {
+    if (principal) for (const s of principal.sensors) if (!s.endsWith('*') && svc.registry.def(s)) svc.registry.heard(s, now);
+    if (svc.registry.def(parts.id)) svc.registry.heard(parts.id, now);
+    return null;
+  }
+  if (parts.kind !== 'detections') return null;
+  if (payload.length > svc.config.mqtt.max_message_bytes) {
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
+    publishError(parts.id, { code: 'payload_too_large', message: `message of ${payload.length} bytes; at most ${svc.config.mqtt.max_message_bytes}` });
+    return null;
+  }
+  const { items, errors } = parsePayload(payload);
+  for (const e of errors) {
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'invalid_json' });
+    publishError(parts.id, { code: 'invalid_json', message: e });
+  }
+  if (items.length > svc.ingest.maxBatch) {
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'batch_too_large' }, items.length);
+    publishError(parts.id, { code: 'batch_too_large', message: `${items.length} detections in one message; at most ${svc.ingest.maxBatch}` });
+    return null;
+  }
+  const r = await svc.ingest.ingest(principal, items, 'mqtt');
+  if (r.rejected.length > 0) {
+    publishError(parts.id, { rejected: r.rejected.slice(0, 100), more: Math.max(0, r.rejected.length - 100) });
+    svc.log.debug({ publisher: parts.id, rejected: r.rejected.length }, 'mqtt detections rejected');
+  }
+  return r;
+}

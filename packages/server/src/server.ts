@@ -1,0 +1,147 @@
+/**
+ * `startServer`: configuration -> service -> HTTP and MQTT listeners (-> demo feeder).
+ * The command `skywarden serve` and the tests call this; `close()` stops it gracefully:
+ * ingest stops first, the journal's pending writes finish, then everything closes.
+ */
+import { mkdirSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import { buildConfig, type ServerConfig } from './config.js';
+import { createService, DATA_DIR, type Service } from './service.js';
+import { buildApp } from './http/app.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { startExternalIngest, type ExternalIngest } from './mqtt/external-client.js';
+import { buildDemoScene, startDemoFeeder, type DemoFeeder } from './demo.js';
+import { resolveCredentials } from './auth.js';
+import type { AlertWire } from '@skywarden/formats';
+import type { AlertTransition } from '@skywarden/core';
+import type { Zone } from '@skywarden/formats';
+
+export interface StartOptions {
+  /** The config file's content (parsed YAML/JSON), if any. */
+  config?: unknown;
+  /** Environment for SKYWARDEN__ overrides (default: none; the CLI passes process.env). */
+  env?: Record<string, string | undefined>;
+  /** Flags that override the config. */
+  port?: number;
+  mqttPort?: number;
+  dataDir?: string;
+  /** Run the Seoul demo raid through the real ingest. `speed`: service clock rate (default 1). */
+  demo?: boolean | { speed?: number; seed?: number };
+  /** Service clock (s); default the wall clock (or the demo's faster one). */
+  clock?: () => number;
+  /** Logger; default pino to stderr at the configured level. */
+  logger?: Logger;
+  /** Extra hook for each alert change (publishers). */
+  onAlert?: (a: AlertWire, tr: AlertTransition, zone: Zone | undefined) => void;
+}
+
+export interface RunningServer {
+  config: ServerConfig;
+  service: Service;
+  httpPort: number;
+  /** Embedded broker port, or null when MQTT is external or off. */
+  mqttPort: number | null;
+  /** Demo users' passwords (demo mode only). */
+  demoUsers?: { name: string; password: string; role: string }[];
+  demo?: DemoFeeder;
+  /** Detections replayed from the journal at start. */
+  replayed: number;
+  close(): Promise<void>;
+}
+
+export class ConfigError extends Error {}
+
+const DEMO_USERS = [
+  { name: 'admin', password: 'admin-demo', role: 'admin' as const },
+  { name: 'operator', password: 'operator-demo', role: 'operator' as const },
+  { name: 'viewer', password: 'viewer-demo', role: 'viewer' as const },
+];
+
+export async function startServer(o: StartOptions = {}): Promise<RunningServer> {
+  const flags: Record<string, unknown> = {};
+  if (o.port !== undefined) flags.http = { port: o.port };
+  if (o.mqttPort !== undefined) flags.mqtt = { port: o.mqttPort };
+  if (o.dataDir !== undefined) flags.data_dir = o.dataDir;
+  const demoOpt = o.demo === true ? {} : o.demo === false || o.demo === undefined ? null : o.demo;
+  const built = buildConfig(o.config ?? null, o.env ?? {}, flags);
+  if (!built.ok) throw new ConfigError(`bad configuration:\n  ${built.errors.join('\n  ')}`);
+  const config = built.config;
+  mkdirSync(config.data_dir, { recursive: true });
+  const log = o.logger ?? pino({ level: config.log.level, base: { service: 'skywarden' } }, pino.destination(2));
+
+  let clock = o.clock;
+  let demoScene: ReturnType<typeof buildDemoScene> | null = null;
+  let demoUsers: RunningServer['demoUsers'];
+  if (demoOpt) {
+    const speed = demoOpt.speed ?? 1;
+    if (!(speed > 0 && speed <= 1000)) throw new ConfigError(`demo speed must be in (0, 1000], got ${speed}`);
+    if (!clock) {
+      const wall0 = Date.now() / 1000;
+      clock = () => wall0 + (Date.now() / 1000 - wall0) * speed;
+    }
+    demoScene = buildDemoScene(demoOpt.seed ?? 7, DATA_DIR);
+    config.credentials = [...config.credentials, ...demoScene.credentials];
+    if (config.auth.users.length === 0) {
+      config.auth.users = DEMO_USERS.map((u) => ({ ...u }));
+      demoUsers = DEMO_USERS;
+    }
+    config.auth.open_viewing = true;
+    config.alerts.cap_status = 'Exercise';
+    // the demo raid is short: replay only its own span, not an old run's
+    config.fusion.replay_window_s = 0;
+  }
+  const service = await createService({
+    config,
+    log,
+    clock,
+    mode: demoOpt ? 'demo' : 'live',
+    zonesText: demoScene?.zonesText,
+    sensorRows: demoScene?.sensorRows,
+    onAlert: o.onAlert,
+  });
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let broker: EmbeddedBroker | null = null;
+  let external: ExternalIngest | null = null;
+  let feeder: DemoFeeder | undefined;
+  try {
+    const { replayed } = await service.start();
+    app = await buildApp(service);
+    await app.listen({ port: config.http.port, host: config.http.host });
+    const addr = app.server.address();
+    const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
+    else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, (await resolveCredentials(config.credentials)).filter((p) => p.gateway));
+    const mqttPort = broker ? broker.port : null;
+    if (demoScene) {
+      feeder = await startDemoFeeder({ demo: demoScene, httpPort, mqttPort, clock: service.clock, startT: service.clock(), log: (m) => log.warn(m) });
+    }
+    let closing: Promise<void> | null = null;
+    return {
+      config,
+      service,
+      httpPort,
+      mqttPort,
+      demoUsers,
+      demo: feeder,
+      replayed,
+      close() {
+        closing ??= (async () => {
+          await feeder?.close();
+          await broker?.close();
+          await external?.close();
+          service.hub.close();
+          await app?.close();
+          await service.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await feeder?.close().catch(() => {});
+    await broker?.close().catch(() => {});
+    await external?.close().catch(() => {});
+    await app?.close().catch(() => {});
+    await service.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The service without its transports: store, sensor register, ingest, live fusion,
+ * warnings, event stream, metrics and accounts, wired together. The HTTP and MQTT adapters
+ * (http/, mqtt/) call into it; `startServer` (server.ts) opens them.
+ *
+ * Life of a detection here: adapter -> ingest.ingest (validate, journal with group commit)
+ * -> acknowledged -> fusion.push -> tracker steps as the clock passes t + reorder delay ->
+ * reports -> event stream, stored track states, warnings -> alert changes -> store, stream,
+ * CAP, webhooks.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { detectionAnchor, sensorCentroid, type AlertTransition, type Detection, type GeoPoint } from '@skywarden/core';
+import { krAdminZones, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import type { ServerConfig } from './config.js';
+import type { Store } from './store/store.js';
+import { createSqliteStore, createPostgresStore } from './store/index.js';
+import { createSensorRegistry } from './sensors.js';
+import { createIngest } from './ingest/ingest.js';
+import { createLiveFusion, type LiveFusion } from './fusion/live-fusion.js';
+import { createStreamHub } from './stream.js';
+import { createMetrics } from './metrics.js';
+import { createCredentialChecker, createSessions, hashSecret, resolveCredentials } from './auth.js';
+import type { AlertWire } from '@skywarden/formats';
+
+export interface ServiceOptions {
+  config: ServerConfig;
+  log: Logger;
+  /** Service clock (s since the epoch). Default: the wall clock. The demo runs a faster one. */
+  clock?: () => number;
+  /** `live` or `demo` (announced in the stream's hello). */
+  mode?: 'live' | 'demo';
+  /** Extra zones (GeoJSON FeatureCollection text), e.g. the demo scene's; used when the config names none. */
+  zonesText?: string;
+  /** Extra sensors (sensors.json rows), e.g. the demo network; registered at start. */
+  sensorRows?: Record<string, unknown>[];
+  /** Called with each alert change after it is stored (publishers: CAP, webhooks). */
+  onAlert?: (a: AlertWire, tr: AlertTransition, zone: Zone | undefined) => void;
+}
+
+/** The repository's data/ folder (shipped boundaries), from this module's location (packages/server/dist/). */
+export const DATA_DIR = new URL('../../../data/', import.meta.url);
+
+const PROVINCES: Record<string, string> = { seoul: '11', busan: '21', daegu: '22', incheon: '23', gwangju: '24', daejeon: '25', ulsan: '26', sejong: '29', gyeonggi: '31' };
+
+function loadZones(c: ServerConfig, extra: string | undefined): { zones: Zone[]; geojson: unknown } {
+  let text: string | null = null;
+  if (c.zones.file) {
+    try {
+      text = readFileSync(c.zones.file, 'utf8');
+    } catch (err) {
+      throw new Error(`zones.file ${c.zones.file}: ${(err as Error).message}`);
+    }
+  } else if (c.zones.kr_admin.length > 0) {
+    const topo = readFileSync(new URL('kr-admin/skorea-municipalities-2018-topo-simple.json', DATA_DIR), 'utf8');
+    const provinces = c.zones.kr_admin.map((p) => PROVINCES[p.toLowerCase()] ?? p);
+    text = JSON.stringify(krAdminZones(topo, { provinces, leadS: c.zones.lead_s }));
+  } else if (extra) text = extra;
+  if (text === null) return { zones: [], geojson: { type: 'FeatureCollection', features: [] } };
+  const parsed = parseZonesGeoJson(text);
+  if (!parsed.ok) throw new Error(`zones: ${parsed.errors.slice(0, 5).join('; ')}`);
+  const geojson = JSON.parse(text) as { features: { properties: Record<string, unknown> }[] };
+  for (const z of parsed.zones) if (z.leadS === undefined) z.leadS = c.zones.lead_s;
+  for (const f of geojson.features) f.properties.lead_s ??= c.zones.lead_s;
+  return { zones: parsed.zones, geojson };
+}
+
+function toDetectionWire(d: Detection, row: Record<string, unknown>): DetectionWire {
+  const w: DetectionWire = { t: d.t, sensor: d.sensorId, type: d.type, id: d.id ?? '' };
+  if (d.sensorPosition) {
+    w.sensor_lat = d.sensorPosition.latDeg;
+    w.sensor_lon = d.sensorPosition.lonDeg;
+  }
+  if (d.type === 'position') {
+    w.lat = d.position.latDeg;
+    w.lon = d.position.lonDeg;
+  } else if (d.type === 'range_bearing') {
+    w.range_m = d.range;
+    w.bearing_deg = (d.bearing * 180) / Math.PI;
+  } else if (d.type === 'bearing') w.bearing_deg = (d.bearing * 180) / Math.PI;
+  else w.range_m = d.range;
+  void row;
+  return w;
+}
+
+/** Most detections sent on the event stream per second (the map samples beyond). */
+const STREAM_DETECTIONS_PER_S = 400;
+
+export async function createService(o: ServiceOptions) {
+  const c = o.config;
+  const log = o.log;
+  const clock = o.clock ?? (() => Date.now() / 1000);
+  const metrics = createMetrics();
+  const store: Store =
+    c.store.kind === 'postgres'
+      ? await createPostgresStore({ connectionString: c.store.url, schema: c.store.schema })
+      : await createSqliteStore({ path: c.store.path ?? join(c.data_dir, 'skywarden.db'), sync: c.store.sync });
+
+  // --- sensors: config file and list, the demo's, then those registered through the API (stored)
+  const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });
+  const rows: Record<string, unknown>[] = [];
+  if (c.sensors.file) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(c.sensors.file, 'utf8'));
+    } catch (err) {
+      throw new Error(`sensors.file ${c.sensors.file}: ${(err as Error).message}`);
+    }
+    const list = (doc as { sensors?: unknown }).sensors;
+    if (!Array.isArray(list)) throw new Error(`sensors.file ${c.sensors.file}: no "sensors" list`);
+    rows.push(...(list as Record<string, unknown>[]));
+  }
+  rows.push(...c.sensors.list, ...(o.sensorRows ?? []));
+  const errs = registry.register(rows);
+  if (errs.length > 0) throw new Error(`sensors: ${errs.slice(0, 5).join('; ')}${errs.length > 5 ? ` (and ${errs.length - 5} more)` : ''}`);
+  for (const s of await store.listSensors()) registry.register([s.def]);
+
+  // --- accounts
+  for (const u of c.auth.users) {
+    const passwordHash = u.password_hash ?? (await hashSecret(u.password as string));
+    await store.upsertUser({ name: u.name, passwordHash, role: u.role, createdAt: clock() });
+  }
+  const sessions = createSessions(c.auth.session_ttl_s, () => Date.now() / 1000);
+  const principals = await resolveCredentials(c.credentials);
+  for (const s of await store.listSensors()) {
+    if (s.credentialHash && !principals.some((p) => p.id === s.id)) principals.push({ id: s.id, gateway: false, sensors: [s.id], tokenHash: s.credentialHash });
+  }
+  const credentials = createCredentialChecker(principals);
+
+  const { zones, geojson: zonesGeoJson } = loadZones(c, o.zonesText);
+  const zoneById = new Map(zones.map((z) => [z.id, z]));
+  const hub = createStreamHub({ onDrop: () => metrics.streamDropped.inc() });
+
+  // --- fusion, created when its frame's anchor is known
+  let fusion: LiveFusion | null = null;
+  let replaying = false;
+  let reportCount = 0;
+  let pendingStates: { t: number; track: string; row: Record<string, unknown> }[] = [];
+  let storing: Promise<void> = Promise.resolve();
+  const makeFusion = (origin: GeoPoint) => {
+    fusion = createLiveFusion({
+      origin,
+      reorderDelayS: c.fusion.reorder_delay_s,
+      reportEveryS: c.fusion.report_every_s,
+      zones,
+      alertIntervalS: c.alerts.interval_s,
+      onTracks(t, tracks, trows) {
+        let confirmed = 0;
+        for (const x of tracks) if (x.status === 'confirmed') confirmed++;
+        metrics.tracks.set({ status: 'confirmed' }, confirmed);
+        metrics.tracks.set({ status: 'coasting' }, tracks.length - confirmed);
+        hub.broadcast('tracks', { t, tracks });
+        if (replaying || c.fusion.store_every === 0) return;
+        if (reportCount++ % c.fusion.store_every !== 0) return;
+        for (let i = 0; i < tracks.length; i++) {
+          const row = { ...trows[i], label: tracks[i].label, threat: tracks[i].threat, affiliation: tracks[i].affiliation, sensors: tracks[i].sensors };
+          pendingStates.push({ t, track: tracks[i].track, row });
+        }
+      },
+      onAlert(a, tr) {
+        metrics.alertChanges.inc({ state: a.state });
+        metrics.alerts.set(fusion ? fusion.zoneStates().filter((z) => z.state === 'alert').length : 0);
+        hub.broadcast('alert', a);
+        if (fusion) hub.broadcast('zones', { t: a.t, zones: fusion.zoneStates() });
+        if (replaying) return;
+        storing = storing.then(() =>
+          store.appendAlerts([{ t: a.t, zone: a.zone, state: a.state, row: { ...a } }]).catch((err) => log.error({ err }, 'storing an alert change failed')),
+        );
+        o.onAlert?.(a, tr, zoneById.get(a.zone));
+      },
+    });
+  };
+  const anchor = sensorCentroid(registry.sensors.values());
+  if (anchor) makeFusion(anchor);
+
+  let streamBudget = STREAM_DETECTIONS_PER_S;
+  let streamDetections: DetectionWire[] = [];
+  let streamDropped = 0;
+
+  const feed = (batch: { detection: Detection; row: Record<string, unknown> }[]) => {
+    const started = performance.now();
+    for (const b of batch) {
+      if (!fusion) {
+        const p = detectionAnchor(b.detection);
+        if (p) makeFusion(p);
+      }
+      if (fusion && (fusion as LiveFusion).push(b.detection) !== null) metrics.fusionRefused.inc();
+      if (!replaying) {
+        if (streamBudget > 0) {
+          streamBudget--;
+          streamDetections.push(toDetectionWire(b.detection, b.row));
+        } else streamDropped++;
+      }
+    }
+    if (fusion) metrics.stepSeconds.observe((performance.now() - started) / 1000);
+  };
+
+  const ingest = createIngest({
+    store,
+    sensors: registry,
+    now: clock,
+    ratePerS: c.ingest.rate_per_s,
+    burst: c.ingest.burst,
+    maxFutureS: c.ingest.max_future_s,
+    maxBatch: c.ingest.max_batch,
+    commitWaitMs: c.ingest.commit_wait_ms,
+    onJournalled(batch) {
+      metrics.journalSeq.set(batch[batch.length - 1].seq);
+      feed(batch);
+    },
+    onCommit(seconds) {
+      metrics.commitSeconds.observe(seconds);
+    },
+    onCount(source, what, n) {
+      if (what === 'accepted') metrics.accepted.inc({ source }, n);
+      else if (what === 'duplicate') metrics.duplicates.inc({ source }, n);
+      else metrics.rejected.inc({ source, reason: what }, n);
+    },
+  });
+
+  // --- the clock: steps due, sensor health, detections to the stream, track states to the store
+  let ticks = 0;
+  const tick = () => {
+    const now = clock();
+    if (fusion) {
+      const t0 = performance.now();
+      (fusion as LiveFusion).advanceTo(now);
+      metrics.stepSeconds.observe((performance.now() - t0) / 1000);
+      metrics.journalLag.set((fusion as LiveFusion).pending);
+    }
+    ticks++;
+    const perSecond = Math.max(1, Math.round(1000 / c.fusion.tick_ms));
+    if (ticks % perSecond === 0) {
+      if (streamDetections.length > 0 || streamDropped > 0) hub.broadcast('detections', { t: now, detections: streamDetections, dropped: streamDropped });
+      streamDetections = [];
+      streamDropped = 0;
+      streamBudget = STREAM_DETECTIONS_PER_S;
+    }
+    if (ticks % (perSecond * 5) === 0) {
+      const changed = registry.changed(now);
+      if (changed.length > 0) hub.broadcast('sensors', { t: now, sensors: changed });
+      const byStatus = new Map<string, number>();
+      for (const s of registry.all(now)) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+      for (const st of ['ok', 'silent', 'stuck', 'implausible', 'never_seen']) metrics.sensors.set({ status: st }, byStatus.get(st) ?? 0);
+      metrics.streamClients.set(hub.clients);
+    }
+    if (ticks % (perSecond * 60) === 0) registry.decay();
+    if (pendingStates.length > 0) {
+      const rowsToStore = pendingStates;
+      pendingStates = [];
+      storing = storing.then(() => store.appendTrackStates(rowsToStore).catch((err) => log.error({ err }, 'storing track states failed')));
+    }
+  };
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const service = {
+    config: c,
+    log,
+    clock,
+    mode: o.mode ?? 'live',
+    store,
+    registry,
+    ingest,
+    hub,
+    metrics,
+    sessions,
+    credentials,
+    zones,
+    zonesGeoJson,
+    get fusion(): LiveFusion | null {
+      return fusion;
+    },
+    /** Rebuilds the live picture from the journal's last `replay_window_s` seconds, then starts the clock. */
+    async start(): Promise<{ replayed: number }> {
+      const now = clock();
+      let replayed = 0;
+      if (c.fusion.replay_window_s > 0) {
+        replaying = true;
+        try {
+          // the journal in arrival order (seq), from the first entry of the window: the
+          // tracker sees the detections in the order the live service saw them
+          const first = await store.detectionsInWindow({ from: now - c.fusion.replay_window_s, to: 1e15, limit: 1 });
+          let after = first.length > 0 ? first[0].seq - 1 : await store.lastSeq();
+          const page = 20000;
+          while (true) {
+            const entries = await store.readJournal(after, page);
+            const batch: { detection: Detection; row: Record<string, unknown> }[] = [];
+            for (const e of entries) {
+              const p = parseDetectionRow(e.row, e.seq, registry.sensors);
+              if (p.ok) {
+                if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
+                batch.push({ detection: p.detection, row: e.row });
+              }
+            }
+            feed(batch);
+            replayed += entries.length;
+            if (entries.length < page) break;
+            after = entries[entries.length - 1].seq;
+          }
+          if (fusion) (fusion as LiveFusion).advanceTo(now);
+        } finally {
+          replaying = false;
+        }
+      }
+      metrics.journalSeq.set(await store.lastSeq());
+      timer = setInterval(tick, c.fusion.tick_ms);
+      return { replayed };
+    },
+    /** Stops the clock, writes what is pending, closes the store. */
+    async close(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await ingest.close();
+      tick();
+      await storing;
+      hub.close();
+      await store.close();
+    },
+    /** Sensors' health now. */
+    sensorsNow() {
+      return registry.all(clock());
+    },
+  };
+  return service;
+}
+export type Service = Awaited<ReturnType<typeof createService>>;

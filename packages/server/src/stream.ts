@@ -1,0 +1,72 @@
+/**
+ * The live event stream (server-sent events on GET /api/v1/stream): a hub that writes each
+ * event to every connected client. A client that cannot keep up (more than `maxBufferBytes`
+ * waiting in its socket) is disconnected rather than slowing the service; it reconnects and
+ * gets a fresh snapshot.
+ */
+import type { ServerResponse } from 'node:http';
+import type { StreamEventName, StreamEvents } from '@skywarden/formats';
+
+interface Client {
+  res: ServerResponse;
+  id: number;
+}
+
+export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => void } = {}) {
+  const maxBuffer = opts.maxBufferBytes ?? 16 * 1024 * 1024;
+  const clients = new Map<number, Client>();
+  let nextId = 1;
+  let sent = 0;
+
+  const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+  function write(c: Client, text: string): void {
+    if (c.res.writableLength > maxBuffer) {
+      clients.delete(c.id);
+      opts.onDrop?.();
+      c.res.end();
+      return;
+    }
+    c.res.write(text);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const c of clients.values()) write(c, `: keep-alive\n\n`);
+  }, 15000);
+  heartbeat.unref();
+
+  return {
+    /** Takes over a response as an event stream; `initial` events are sent to it first. */
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][]): void {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const c: Client = { res, id: nextId++ };
+      clients.set(c.id, c);
+      res.on('close', () => clients.delete(c.id));
+      res.write('retry: 2000\n\n');
+      for (const [e, d] of initial) write(c, frame(e, d));
+    },
+    broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E]): void {
+      if (clients.size === 0) return;
+      const text = frame(event, data);
+      sent++;
+      for (const c of clients.values()) write(c, text);
+    },
+    get clients() {
+      return clients.size;
+    },
+    get sent() {
+      return sent;
+    },
+    close(): void {
+      clearInterval(heartbeat);
+      for (const c of clients.values()) c.res.end();
+      clients.clear();
+    },
+  };
+}
+export type StreamHub = ReturnType<typeof createStreamHub>;
