@@ -1,0 +1,310 @@
+/**
+ * ASTERIX data block reader and CAT062 record decoder (editions 1.17 to 1.19), for round
+ * trips and for reading another tracker's output. Never throws on bad input: every read is
+ * checked against the end of its data block, and the result names the block, the record, the
+ * item and what was wrong. Items are decoded fully for the set the encoder writes
+ * ({@link encodeCat062Record}) and I062/136 and I062/135; the other items are skipped by their
+ * length rules, except I062/380 and I062/390 (compound items with many subfields of their own
+ * layout), whose presence is reported as an error because the rest of the record cannot be
+ * found without them.
+ */
+import { ByteReader } from './bytes.js';
+import { CAT062, CAT062_ALTITUDE_LSB_FT, CAT062_CARTESIAN_LSB_M, CAT062_LATLON_LSB_DEG, CAT062_TIME_LSB_S, CAT062_VELOCITY_LSB_MPS, FT, type Cat062Movement, type Cat062Status } from './cat062.js';
+
+/** One decoded CAT062 record; values in SI units (degrees for latitude and longitude). */
+export interface Cat062Record {
+  /** Items present, in UAP order, as `I062/105` etc. */
+  items: string[];
+  sac?: number;
+  sic?: number;
+  serviceId?: number;
+  /** I062/070: seconds since midnight UTC. */
+  timeOfDayS?: number;
+  /** Epoch seconds, when a reference time was given to the decoder (the day nearest to it). */
+  t?: number;
+  latDeg?: number;
+  lonDeg?: number;
+  /** I062/100 (m). */
+  cartesian?: { x: number; y: number };
+  /** I062/185 (m/s). */
+  ve?: number;
+  vn?: number;
+  trackNumber?: number;
+  status?: Cat062Status;
+  movement?: Cat062Movement;
+  /** I062/130 geometric altitude (m). */
+  altM?: number;
+  /** I062/136 measured flight level (FL, hundreds of feet). */
+  measuredFlightLevel?: number;
+  /** I062/135 calculated barometric altitude (FL). */
+  barometricFlightLevel?: number;
+  /** I062/220 (m/s). */
+  vu?: number;
+  /** I062/290 TRK (s). */
+  ageS?: number;
+}
+
+/** Result of {@link decodeCat062}: the records read before any error, and the error. */
+export type Cat062DecodeResult =
+  | { ok: true; records: Cat062Record[]; /** Data blocks of other categories, skipped. */ otherBlocks: number }
+  | { ok: false; reason: string; records: Cat062Record[]; otherBlocks: number };
+
+/** Options of {@link decodeCat062}. */
+export interface Cat062DecodeOptions {
+  /** A time (s since the Unix epoch) near the data, to turn I062/070 into epoch seconds (`t`). */
+  referenceTime?: number;
+}
+
+type Rule =
+  | { kind: 'fixed'; len: number }
+  | { kind: 'ext'; first: number; ext: number }
+  | { kind: 'compound'; sub: number[] }
+  | { kind: 'explicit' }
+  | { kind: 'unsupported' }
+  | { kind: 'spare' };
+
+const fixed = (len: number): Rule => ({ kind: 'fixed', len });
+/** FRN (1-based) -> item name and length rule, CAT062 UAP editions 1.17-1.19. */
+const UAP: [string, Rule][] = [
+  ['I062/010', fixed(2)],
+  ['spare', { kind: 'spare' }],
+  ['I062/015', fixed(1)],
+  ['I062/070', fixed(3)],
+  ['I062/105', fixed(8)],
+  ['I062/100', fixed(6)],
+  ['I062/185', fixed(4)],
+  ['I062/210', fixed(2)],
+  ['I062/060', fixed(2)],
+  ['I062/245', fixed(7)],
+  ['I062/380', { kind: 'unsupported' }],
+  ['I062/040', fixed(2)],
+  ['I062/080', { kind: 'ext', first: 1, ext: 1 }],
+  // TRK PSR SSR MDS ADS ES VDL | UAT LOP MLT
+  ['I062/290', { kind: 'compound', sub: [1, 1, 1, 1, 2, 1, 1, 1, 1, 1] }],
+  ['I062/200', fixed(1)],
+  // MFL MD1 MD2 MDA MD4 MD5 MHG | IAS TAS SAL FSS TID COM SAB | ACS BVR GVR RAN TAR TAN GSP | VUN MET EMC POS GAL PUN MB | IAR MAC BPS
+  ['I062/295', { kind: 'compound', sub: Array<number>(31).fill(1) }],
+  ['I062/136', fixed(2)],
+  ['I062/130', fixed(2)],
+  ['I062/135', fixed(2)],
+  ['I062/220', fixed(2)],
+  ['I062/390', { kind: 'unsupported' }],
+  ['I062/270', { kind: 'ext', first: 1, ext: 1 }],
+  ['I062/300', fixed(1)],
+  // SUM PMN POS GA EM1 TOS XP
+  ['I062/110', { kind: 'compound', sub: [1, 4, 6, 2, 2, 1, 1] }],
+  ['I062/120', fixed(2)],
+  ['I062/510', { kind: 'ext', first: 3, ext: 3 }],
+  // APC COV APW AGA ABA ATV AA ARC
+  ['I062/500', { kind: 'compound', sub: [4, 2, 4, 1, 1, 2, 2, 1] }],
+  // SID POS HEI MDC MDA TYP
+  ['I062/340', { kind: 'compound', sub: [2, 4, 2, 2, 2, 1] }],
+  ['spare', { kind: 'spare' }],
+  ['spare', { kind: 'spare' }],
+  ['spare', { kind: 'spare' }],
+  ['spare', { kind: 'spare' }],
+  ['spare', { kind: 'spare' }],
+  ['I062/RE', { kind: 'explicit' }],
+  ['I062/SP', { kind: 'explicit' }],
+];
+
+/** Reads an FX-chained bitmap (FSPEC or a compound item's primary subfield); returns set bit indexes (0-based) or a reason. */
+function readBitmap(r: ByteReader, maxOctets: number, what: string): number[] | string {
+  const set: number[] = [];
+  for (let o = 0; ; o++) {
+    if (o >= maxOctets) return `${what} runs over ${maxOctets} octets`;
+    if (!r.has(1)) return `${what} is cut off by the end of the data block`;
+    const v = r.u8();
+    for (let bit = 0; bit < 7; bit++) if (v & (0x80 >> bit)) set.push(o * 7 + bit);
+    if ((v & 1) === 0) return set;
+  }
+}
+
+/** Skips or reads one item by its rule; returns a reason on error. */
+function skipItem(r: ByteReader, name: string, rule: Rule): string | undefined {
+  switch (rule.kind) {
+    case 'fixed':
+      if (!r.has(rule.len)) return `${name} needs ${rule.len} bytes, ${r.left} left in the data block`;
+      r.pos += rule.len;
+      return undefined;
+    case 'ext': {
+      let len = rule.first;
+      for (let n = 0; ; n++) {
+        if (n > 16) return `${name} has more than 16 extensions`;
+        if (!r.has(len)) return `${name} is cut off by the end of the data block`;
+        r.pos += len;
+        if ((r.bytes[r.pos - 1]! & 1) === 0) return undefined;
+        len = rule.ext;
+      }
+    }
+    case 'compound': {
+      const bits = readBitmap(r, Math.ceil(rule.sub.length / 7), `${name} primary subfield`);
+      if (typeof bits === 'string') return bits;
+      for (const i of bits) {
+        const len = rule.sub[i];
+        if (len === undefined) return `${name} announces subfield ${i + 1}, which the edition does not define`;
+        if (!r.has(len)) return `${name} subfield ${i + 1} needs ${len} bytes, ${r.left} left in the data block`;
+        r.pos += len;
+      }
+      return undefined;
+    }
+    case 'explicit': {
+      if (!r.has(1)) return `${name} is cut off by the end of the data block`;
+      const len = r.bytes[r.pos]!;
+      if (len < 1) return `${name} has a length of 0`;
+      if (!r.has(len)) return `${name} declares ${len} bytes, ${r.left} left in the data block`;
+      r.pos += len;
+      return undefined;
+    }
+    case 'unsupported':
+      return `${name} is present; this decoder does not read it, so the rest of the record cannot be found`;
+    case 'spare':
+      return `the FSPEC sets a spare bit (${name} position)`;
+  }
+}
+
+/** Decodes one record at `r.pos`; returns the record or a reason. */
+function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string {
+  const fspec = readBitmap(r, 5, 'FSPEC');
+  if (typeof fspec === 'string') return fspec;
+  if (fspec.length === 0) return 'empty FSPEC (no items)';
+  const rec: Cat062Record = { items: [] };
+  for (const i of fspec) {
+    const entry = UAP[i];
+    if (entry === undefined) return `the FSPEC sets FRN ${i + 1}, beyond the UAP`;
+    const [name, rule] = entry;
+    const start = r.pos;
+    const err = skipItem(r, name, rule);
+    if (err !== undefined) return err;
+    rec.items.push(name);
+    const v = new ByteReader(r.bytes, start, r.pos);
+    switch (name) {
+      case 'I062/010':
+        rec.sac = v.u8();
+        rec.sic = v.u8();
+        break;
+      case 'I062/015':
+        rec.serviceId = v.u8();
+        break;
+      case 'I062/070': {
+        const tod = v.uint(3) * CAT062_TIME_LSB_S;
+        rec.timeOfDayS = tod;
+        if (ref !== undefined) {
+          const midnight = Math.floor(ref / 86400) * 86400;
+          let t = midnight + tod;
+          if (t - ref > 43200) t -= 86400;
+          else if (ref - t > 43200) t += 86400;
+          rec.t = t;
+        }
+        break;
+      }
+      case 'I062/105':
+        rec.latDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
+        rec.lonDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
+        if (!(rec.latDeg >= -90 && rec.latDeg <= 90)) return `I062/105 latitude ${rec.latDeg} is outside [-90, 90]`;
+        if (!(rec.lonDeg >= -180 && rec.lonDeg < 180)) return `I062/105 longitude ${rec.lonDeg} is outside [-180, 180)`;
+        break;
+      case 'I062/100':
+        rec.cartesian = { x: v.int(3) * CAT062_CARTESIAN_LSB_M, y: v.int(3) * CAT062_CARTESIAN_LSB_M };
+        break;
+      case 'I062/185':
+        rec.ve = v.int(2) * CAT062_VELOCITY_LSB_MPS;
+        rec.vn = v.int(2) * CAT062_VELOCITY_LSB_MPS;
+        break;
+      case 'I062/040':
+        rec.trackNumber = v.uint(2);
+        break;
+      case 'I062/080': {
+        const o1 = v.u8();
+        const st: Cat062Status = {
+          monosensor: (o1 & 0x80) !== 0,
+          spi: (o1 & 0x40) !== 0,
+          geometricAltitudeMoreReliable: (o1 & 0x20) !== 0,
+          altitudeSource: (o1 >> 2) & 7,
+          tentative: (o1 & 0x02) !== 0,
+          simulated: false,
+          first: false,
+          last: false,
+          coasting: false,
+        };
+        if (v.has(1)) {
+          const o2 = v.u8();
+          st.simulated = (o2 & 0x80) !== 0;
+          st.last = (o2 & 0x40) !== 0;
+          st.first = (o2 & 0x20) !== 0;
+        }
+        if (v.has(2)) {
+          v.u8();
+          st.coasting = (v.u8() & 0x80) !== 0;
+        }
+        rec.status = st;
+        break;
+      }
+      case 'I062/290': {
+        const p = v.u8();
+        if (p & 0x80) rec.ageS = v.u8() * 0.25;
+        break;
+      }
+      case 'I062/200': {
+        const m = v.u8();
+        rec.movement = { trans: (m >> 6) & 3, long: (m >> 4) & 3, vert: (m >> 2) & 3, adf: (m & 2) !== 0 };
+        break;
+      }
+      case 'I062/136':
+        rec.measuredFlightLevel = v.int(2) / 4;
+        break;
+      case 'I062/130':
+        rec.altM = v.int(2) * CAT062_ALTITUDE_LSB_FT * FT;
+        break;
+      case 'I062/135': {
+        const raw = v.uint(2) & 0x7fff;
+        rec.barometricFlightLevel = (raw >= 0x4000 ? raw - 0x8000 : raw) / 4;
+        break;
+      }
+      case 'I062/220':
+        rec.vu = (v.int(2) * CAT062_ALTITUDE_LSB_FT * FT) / 60;
+        break;
+    }
+  }
+  return rec;
+}
+
+/**
+ * Decodes a buffer of ASTERIX data blocks (one UDP datagram, or several blocks back to back).
+ * CAT062 records are decoded; blocks of other categories are counted and skipped. On the first
+ * error the result is `ok: false` with the records decoded so far and a reason naming the
+ * block's offset, the record number and the item.
+ */
+export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}): Cat062DecodeResult {
+  const records: Cat062Record[] = [];
+  let otherBlocks = 0;
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'input must be a Uint8Array', records, otherBlocks };
+  const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
+  let pos = 0;
+  if (bytes.length === 0) return { ok: false, reason: 'no data (0 bytes)', records, otherBlocks };
+  while (pos < bytes.length) {
+    if (bytes.length - pos < 3) {
+      return { ok: false, reason: `data block at offset ${pos}: ${bytes.length - pos} bytes left, a block header needs 3`, records, otherBlocks };
+    }
+    const cat = bytes[pos]!;
+    const len = (bytes[pos + 1]! << 8) | bytes[pos + 2]!;
+    if (len < 3) return { ok: false, reason: `data block at offset ${pos}: LEN ${len} is less than the 3-byte header`, records, otherBlocks };
+    if (pos + len > bytes.length) {
+      return { ok: false, reason: `data block at offset ${pos}: LEN ${len} runs past the end of the data (${bytes.length - pos} bytes left)`, records, otherBlocks };
+    }
+    if (cat !== CAT062) {
+      otherBlocks++;
+      pos += len;
+      continue;
+    }
+    const r = new ByteReader(bytes, pos + 3, pos + len);
+    if (len === 3) return { ok: false, reason: `data block at offset ${pos}: a CAT062 block with no records`, records, otherBlocks };
+    for (let n = 1; r.left > 0; n++) {
+      const rec = decodeRecord(r, ref);
+      if (typeof rec === 'string') return { ok: false, reason: `data block at offset ${pos}, record ${n}: ${rec}`, records, otherBlocks };
+      records.push(rec);
+    }
+    pos += len;
+  }
+  return { ok: true, records, otherBlocks };
+}

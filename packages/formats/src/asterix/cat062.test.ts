@@ -1,0 +1,297 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrackWire } from '../live/wire.js';
+import { createPrng } from '../testing/fuzz.js';
+import { writePcap } from '../testing/pcap.js';
+import {
+  CAT062_LATLON_LSB_DEG,
+  FT,
+  createTrackNumberAllocator,
+  decodeCat062,
+  encodeCat062Blocks,
+  encodeCat062Record,
+  trackWireToCat062,
+  type Cat062Track,
+} from './index.js';
+
+const T0 = 1764000000; // 2025-11-24T16:00:00Z: 57600 s after midnight
+
+function randomTracks(n: number, seed: number): Cat062Track[] {
+  const rand = createPrng(seed);
+  const out: Cat062Track[] = [];
+  for (let i = 0; i < n; i++) {
+    const hasAlt = rand() < 0.8;
+    const hasVu = rand() < 0.7;
+    out.push({
+      sac: 7,
+      sic: 42,
+      serviceId: i % 3 === 0 ? 5 : undefined,
+      t: T0 + rand() * 3600,
+      latDeg: -89.9 + rand() * 179.8,
+      lonDeg: -179.9 + rand() * 359.8,
+      ve: (rand() - 0.5) * 600,
+      vn: (rand() - 0.5) * 600,
+      vu: hasVu ? (rand() - 0.5) * 40 : undefined,
+      trackNumber: 1 + Math.floor(rand() * 65534),
+      altM: hasAlt ? -200 + rand() * 12000 : undefined,
+      ageS: rand() < 0.5 ? rand() * 80 : undefined,
+      cartesian: rand() < 0.3 ? { x: (rand() - 0.5) * 400000, y: (rand() - 0.5) * 400000 } : undefined,
+      status: { first: rand() < 0.2, last: rand() < 0.2, coasting: rand() < 0.3, monosensor: rand() < 0.5, altitudeSource: hasAlt ? 3 : 0, geometricAltitudeMoreReliable: hasAlt },
+    });
+  }
+  return out;
+}
+
+/** Largest expected error of a quantity rounded to `lsb` (half an LSB, with a little float slack). */
+const half = (lsb: number): number => lsb / 2 + 1e-9;
+
+test('FSPEC and item bytes of a known record', () => {
+  const r = encodeCat062Record({
+    sac: 1, sic: 2, serviceId: 3, t: T0 + 0.5, latDeg: 45, lonDeg: -90, ve: 1.25, vn: -0.5, vu: 2, trackNumber: 0x1234,
+    altM: 1000 * FT, ageS: 1.5, cartesian: { x: 1, y: -1 }, status: { first: true, altitudeSource: 3, geometricAltitudeMoreReliable: true },
+  });
+  const hex = Buffer.from(r).toString('hex');
+  assert.equal(
+    hex,
+    [
+      'bf0f94', // FSPEC: FRN 1,3,4,5,6,7 | 12,13,14 | 15,18,20
+      '0102', // I010
+      '03', // I015
+      '708040', // I070: 57600.5 * 128 = 7372864
+      '00800000', 'ff000000', // I105: 45 deg = 2^23 LSB, -90 deg = -2^24 LSB
+      '000002', 'fffffe', // I100: +1 m, -1 m at 0.5 m
+      '0005', 'fffe', // I185: 1.25/0.25, -0.5/0.25
+      '1234', // I040
+      '2d20', // I080: MRH, SRC=3, FX | TSB
+      '8006', // I290: TRK present, 1.5 s / 0.25
+      'f4', // I200: TRANS 3, LONG 3, VERT climb
+      '00a0', // I130: 1000 ft / 6.25
+      '003f', // I220: 2 m/s = 393.7 ft/min / 6.25 = 63
+    ].join(''),
+  );
+});
+
+test('encode then decode returns every value within half an LSB', () => {
+  const tracks = randomTracks(500, 62);
+  const blocks = encodeCat062Blocks(tracks);
+  const records = blocks.flatMap((b) => {
+    const r = decodeCat062(b, { referenceTime: T0 + 1800 });
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    return r.records;
+  });
+  assert.equal(records.length, tracks.length);
+  tracks.forEach((trk, i) => {
+    const rec = records[i]!;
+    assert.equal(rec.sac, 7);
+    assert.equal(rec.sic, 42);
+    assert.equal(rec.serviceId, trk.serviceId);
+    assert.equal(rec.trackNumber, trk.trackNumber);
+    assert.ok(Math.abs(rec.t! - trk.t) <= half(1 / 128), `t ${rec.t} vs ${trk.t}`);
+    assert.ok(Math.abs(rec.latDeg! - trk.latDeg) <= half(CAT062_LATLON_LSB_DEG));
+    assert.ok(Math.abs(rec.lonDeg! - trk.lonDeg) <= half(CAT062_LATLON_LSB_DEG));
+    assert.ok(Math.abs(rec.ve! - trk.ve) <= half(0.25));
+    assert.ok(Math.abs(rec.vn! - trk.vn) <= half(0.25));
+    if (trk.altM === undefined) assert.equal(rec.altM, undefined);
+    else assert.ok(Math.abs(rec.altM! - trk.altM) <= half(6.25 * FT));
+    if (trk.vu === undefined) assert.equal(rec.vu, undefined);
+    else assert.ok(Math.abs(rec.vu! - trk.vu) <= half((6.25 * FT) / 60));
+    if (trk.ageS === undefined) assert.equal(rec.ageS, undefined);
+    else assert.ok(Math.abs(rec.ageS! - Math.min(trk.ageS, 63.75)) <= half(0.25));
+    if (trk.cartesian === undefined) assert.equal(rec.cartesian, undefined);
+    else assert.ok(Math.abs(rec.cartesian!.x - trk.cartesian.x) <= 0.25 + 1e-9 && Math.abs(rec.cartesian!.y - trk.cartesian.y) <= 0.25 + 1e-9);
+    assert.equal(rec.status!.first, trk.status!.first);
+    assert.equal(rec.status!.last, trk.status!.last);
+    assert.equal(rec.status!.coasting, trk.status!.coasting);
+    assert.equal(rec.status!.monosensor, trk.status!.monosensor);
+    assert.equal(rec.status!.tentative, false);
+    const vert = trk.vu === undefined ? 3 : Math.abs(trk.vu) < 1 ? 0 : trk.vu > 0 ? 1 : 2;
+    assert.equal(rec.movement!.vert, vert);
+  });
+});
+
+test('blocks stay under the maximum size and keep the records in order', () => {
+  const tracks = randomTracks(300, 7);
+  const blocks = encodeCat062Blocks(tracks, { maxBlockBytes: 1400 });
+  assert.ok(blocks.length > 1);
+  let n = 0;
+  for (const b of blocks) {
+    assert.ok(b.length <= 1400, `block of ${b.length} bytes`);
+    assert.equal(b[0], 62);
+    assert.equal((b[1]! << 8) | b[2]!, b.length);
+    const r = decodeCat062(b);
+    assert.ok(r.ok);
+    for (const rec of r.records) assert.equal(rec.trackNumber, tracks[n++]!.trackNumber);
+  }
+  assert.equal(n, tracks.length);
+  // Filling: each block but the last could not take the next record.
+  const small = encodeCat062Blocks(tracks.slice(0, 10), { maxBlockBytes: 100 });
+  for (const b of small) assert.ok(b.length <= 100);
+  assert.deepEqual(encodeCat062Blocks([]), []);
+  assert.throws(() => encodeCat062Blocks(tracks.slice(0, 1), { maxBlockBytes: 10 }), /does not fit in a block of at most 10 bytes/);
+  // Several blocks back to back decode as one buffer.
+  const joined = Buffer.concat(blocks);
+  const all = decodeCat062(joined);
+  assert.ok(all.ok && all.records.length === tracks.length);
+});
+
+test('the encoder rejects programmer errors with the bad value', () => {
+  const base = randomTracks(1, 1)[0]!;
+  assert.throws(() => encodeCat062Record({ ...base, latDeg: 95 }), /latDeg must be within \[-90, 90\], got 95/);
+  assert.throws(() => encodeCat062Record({ ...base, trackNumber: 70000 }), /trackNumber must be an integer within \[0, 65535\], got 70000/);
+  assert.throws(() => encodeCat062Record({ ...base, sac: 256 }), /sac must be an integer within \[0, 255\], got 256/);
+  assert.throws(() => encodeCat062Record({ ...base, ve: Number.NaN }), /ve and vn must be finite/);
+  // Out-of-range values saturate instead.
+  const fast = decodeCat062(encodeCat062Blocks([{ ...base, ve: 1e5, altM: 1e6, ageS: 1000 }])[0]!);
+  assert.ok(fast.ok);
+  assert.equal(fast.records[0]!.ve, 8191.75);
+  assert.equal(fast.records[0]!.altM, 150000 * FT);
+  assert.equal(fast.records[0]!.ageS, 63.75);
+  const east = decodeCat062(encodeCat062Blocks([{ ...base, lonDeg: 180 }])[0]!);
+  assert.ok(east.ok && east.records[0]!.lonDeg === -180);
+});
+
+test('the decoder names the problem in bad data', () => {
+  const good = encodeCat062Blocks(randomTracks(2, 3))[0]!;
+  const cases: [Uint8Array, RegExp][] = [
+    [new Uint8Array(0), /no data/],
+    [good.slice(0, 2), /a block header needs 3/],
+    [good.slice(0, good.length - 1), /LEN \d+ runs past the end of the data/],
+    [Uint8Array.from([62, 0, 2]), /LEN 2 is less than the 3-byte header/],
+    [Uint8Array.from([62, 0, 3]), /no records/],
+    [Uint8Array.from([62, 0, 5, 0x80, 1]), /record 1: I062\/010 needs 2 bytes, 1 left/],
+    [Uint8Array.from([62, 0, 4, 0x40]), /spare bit/],
+    [Uint8Array.from([62, 0, 5, 0x01, 0x10]), /I062\/380 is present/],
+    [Uint8Array.from([62, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff]), /FSPEC runs over 5 octets/],
+    [Uint8Array.from([62, 0, 5, 0x81, 0x00]), /I062\/010 needs 2 bytes/],
+    [Uint8Array.from([62, 0, 4, 0x00]), /empty FSPEC/],
+    [Uint8Array.from([62, 0, 12, 0x08, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]), /latitude .* outside \[-90, 90\]/],
+  ];
+  for (const [bytes, re] of cases) {
+    const r = decodeCat062(bytes);
+    assert.ok(!r.ok, `expected an error for ${re}`);
+    assert.match(r.reason, re);
+  }
+  // A block of another category is skipped; the CAT062 block after it is read.
+  const mixed = Buffer.concat([Uint8Array.from([48, 0, 5, 0, 0]), good]);
+  const r = decodeCat062(mixed);
+  assert.ok(r.ok && r.otherBlocks === 1 && r.records.length === 2);
+  // Records decoded before an error are returned with it.
+  const broken = Buffer.concat([good, Uint8Array.from([62, 0, 5, 0x80, 1])]);
+  const rb = decodeCat062(broken);
+  assert.ok(!rb.ok && rb.records.length === 2);
+});
+
+test('the decoder skips items it does not decode by their length rules', () => {
+  // FRN 1 (I010), FRN 8 (I210, 2 octets), FRN 10 (I245, 7), FRN 16 (I295 compound: MFL), FRN 22 (I270 ext), FRN 27 (I500: APC), FRN 35 (SP, explicit)
+  const fspec = [0x81, 0xa1, 0x41, 0x85, 0x02];
+  const items = [
+    1, 2, // I010
+    0x10, 0x20, // I210
+    0, 1, 2, 3, 4, 5, 6, // I245
+    0x80, 9, // I295: MFL only
+    0x05, 0x06, // I270: length with FX, then orientation
+    0x80, 1, 2, 3, 4, // I500: APC only
+    3, 0xaa, 0xbb, // SP: explicit length 3
+  ];
+  const block = Uint8Array.from([62, 0, 3 + fspec.length + items.length, ...fspec, ...items]);
+  const r = decodeCat062(block);
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.deepEqual(r.records[0]!.items, ['I062/010', 'I062/210', 'I062/245', 'I062/295', 'I062/270', 'I062/500', 'I062/SP']);
+  assert.equal(r.records[0]!.sic, 2);
+});
+
+test('trackWireToCat062 and the track number allocator', () => {
+  const tw: TrackWire = {
+    t: T0, track: 'T9', lat: 37.6, lon: 127, alt_m: 500, ve_mps: 10, vn_mps: 0, vu_mps: -3, pos_sd_m: 50, status: 'coasting',
+    class: {}, label: 'piston_owa', threat: 0.9, affiliation: 'hostile', speed_mps: 10, course_deg: 90, sensors: ['a'],
+  };
+  const alloc = createTrackNumberAllocator(3);
+  const n = alloc.get('T9');
+  assert.equal(n, 1);
+  assert.equal(alloc.get('T9'), 1);
+  const c = trackWireToCat062(tw, { sac: 1, sic: 2, trackNumber: n, first: true, referencePoint: { latDeg: 37.6, lonDeg: 126.9, altM: 0 } });
+  assert.ok(c.status!.coasting && c.status!.monosensor && c.status!.first);
+  assert.equal(c.status!.altitudeSource, 3);
+  assert.ok(Math.abs(c.cartesian!.x - 8826) < 20, `x ${c.cartesian!.x}`); // 0.1 deg of longitude at 37.6 N
+  assert.ok(Math.abs(c.cartesian!.y) < 5);
+  const dec = decodeCat062(encodeCat062Blocks([c])[0]!);
+  assert.ok(dec.ok && dec.records[0]!.movement!.vert === 2 && dec.records[0]!.status!.coasting === true);
+  assert.equal(alloc.get('b'), 2);
+  assert.equal(alloc.get('c'), 3);
+  assert.throws(() => alloc.get('d'), /all 3 CAT062 track numbers are in use/);
+  alloc.release('b');
+  assert.equal(alloc.get('d'), 2);
+  assert.equal(alloc.size, 3);
+});
+
+// --- tshark as the reference decoder
+
+interface SharkMsg {
+  [k: string]: unknown;
+}
+
+function tsharkMessages(blocks: Uint8Array[]): SharkMsg[] {
+  const probe = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
+  if (probe.error) assert.fail(`tshark is needed as the reference ASTERIX decoder (Debian package tshark): ${probe.error.message}`);
+  const dir = mkdtempSync(join(tmpdir(), 'sw-asx-'));
+  try {
+    const file = join(dir, 'cat062.pcap');
+    writeFileSync(file, writePcap(blocks.map((payload, i) => ({ t: T0 + i, payload }))));
+    const r = spawnSync('tshark', ['-r', file, '-d', 'udp.port==8600,asterix', '-T', 'json', '--no-duplicate-keys'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    assert.equal(r.status, 0, `tshark failed: ${r.stderr}`);
+    const packets = JSON.parse(r.stdout) as { _source: { layers: Record<string, unknown> } }[];
+    assert.equal(packets.length, blocks.length);
+    const msgs: SharkMsg[] = [];
+    for (const p of packets) {
+      const layers = p._source.layers;
+      assert.ok(!('_ws.malformed' in layers), `tshark found a malformed packet: ${JSON.stringify(layers['_ws.malformed'])}`);
+      const ast = layers.asterix as { 'asterix.category': string; 'asterix.message': SharkMsg | SharkMsg[] };
+      assert.equal(ast['asterix.category'], '62');
+      const m = ast['asterix.message'];
+      msgs.push(...(Array.isArray(m) ? m : [m]));
+    }
+    return msgs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function field(m: SharkMsg, item: string, name: string): number | undefined {
+  const it = m[`asterix.062_${item}`] as Record<string, unknown> | undefined;
+  if (it === undefined) return undefined;
+  let v = it[`asterix.062_${item}_${name}`];
+  if (typeof v === 'object' && v !== null) v = (v as Record<string, unknown>)[`asterix.062_${item}_${name}_VALUE`];
+  return typeof v === 'string' ? Number(v) : undefined;
+}
+
+test('tshark decodes our CAT062 blocks to the same values (within the LSB)', () => {
+  const tracks = randomTracks(200, 2024);
+  const blocks = encodeCat062Blocks(tracks, { maxBlockBytes: 1400 });
+  const msgs = tsharkMessages(blocks);
+  assert.equal(msgs.length, tracks.length);
+  tracks.forEach((trk, i) => {
+    const m = msgs[i]!;
+    const tod = (trk.t - T0 + 57600) % 86400;
+    assert.equal(field(m, '010', 'SAC'), 7);
+    assert.equal(field(m, '010', 'SIC'), 42);
+    assert.equal(field(m, '040', 'VALUE'), trk.trackNumber);
+    assert.ok(Math.abs(field(m, '070', 'VALUE')! - tod) <= half(1 / 128), `time ${field(m, '070', 'VALUE')} vs ${tod}`);
+    assert.ok(Math.abs(field(m, '105', 'LAT')! - trk.latDeg) <= half(CAT062_LATLON_LSB_DEG) + 1e-12);
+    assert.ok(Math.abs(field(m, '105', 'LON')! - trk.lonDeg) <= half(CAT062_LATLON_LSB_DEG) + 1e-12);
+    assert.ok(Math.abs(field(m, '185', 'VX')! - trk.ve) <= half(0.25));
+    assert.ok(Math.abs(field(m, '185', 'VY')! - trk.vn) <= half(0.25));
+    if (trk.altM !== undefined) assert.ok(Math.abs(field(m, '130', 'VALUE')! - trk.altM / FT) <= half(6.25), `alt ${field(m, '130', 'VALUE')} vs ${trk.altM / FT}`);
+    else assert.equal(field(m, '130', 'VALUE'), undefined);
+    if (trk.vu !== undefined) assert.ok(Math.abs(field(m, '220', 'VALUE')! - (trk.vu / FT) * 60) <= half(6.25));
+    if (trk.ageS !== undefined) assert.ok(Math.abs(field(m, '290', 'TRK')! - Math.min(trk.ageS, 63.75)) <= half(0.25));
+    if (trk.cartesian !== undefined) assert.ok(Math.abs(field(m, '100', 'X')! - trk.cartesian.x) <= 0.25 + 1e-9);
+    assert.equal(field(m, '080', 'TSB'), trk.status!.first ? 1 : 0);
+    assert.equal(field(m, '080', 'TSE'), trk.status!.last ? 1 : 0);
+    assert.equal(field(m, '080', 'CST'), trk.status!.coasting ? 1 : undefined);
+    assert.equal(field(m, '080', 'CNF'), 0);
+  });
+});

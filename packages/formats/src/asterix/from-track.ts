@@ -1,0 +1,110 @@
+/**
+ * From the live service's tracks (TrackWire) to CAT062 system tracks, and a track-number
+ * allocator (CAT062 track numbers are 16-bit integers; Skywarden track ids are strings).
+ */
+import { createEnuFrame, geodeticToEnu, type GeoPoint } from '@skywarden/core';
+import type { TrackWire } from '../live/wire.js';
+import type { Cat062Track } from './cat062.js';
+
+/** Options of {@link trackWireToCat062}. */
+export interface TrackWireToCat062Options {
+  sac: number;
+  sic: number;
+  serviceId?: number;
+  /** The track number from a {@link TrackNumberAllocator}. */
+  trackNumber: number;
+  /** First message for this track (I062/080 TSB). */
+  first?: boolean;
+  /** Last message for this track (I062/080 TSE). */
+  last?: boolean;
+  /** Time since the track began (s), for I062/290 TRK. */
+  ageS?: number;
+  /**
+   * System reference point for I062/100. Positions are written on the local east-north plane
+   * (ENU) at that point; the standard's stereographic plane differs by under 10 m within 100 km.
+   * Default: no I062/100.
+   */
+  referencePoint?: GeoPoint;
+  /** I062/080 SRC: where the altitude comes from (default 3, triangulation: fused sensor bearings). */
+  altitudeSource?: number;
+  /** I062/080 SIM: a simulated track (demo and replay modes). */
+  simulated?: boolean;
+}
+
+/** Converts a live track to a CAT062 system track (coasting sets I062/080 CST). */
+export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Options): Cat062Track {
+  const hasAlt = track.alt_m !== undefined;
+  const out: Cat062Track = {
+    sac: opts.sac,
+    sic: opts.sic,
+    serviceId: opts.serviceId,
+    t: track.t,
+    latDeg: track.lat,
+    lonDeg: track.lon,
+    ve: track.ve_mps,
+    vn: track.vn_mps,
+    vu: track.vu_mps,
+    trackNumber: opts.trackNumber,
+    altM: track.alt_m,
+    ageS: opts.ageS,
+    status: {
+      monosensor: track.sensors.length === 1,
+      geometricAltitudeMoreReliable: hasAlt,
+      altitudeSource: hasAlt ? (opts.altitudeSource ?? 3) : 0,
+      tentative: false,
+      simulated: opts.simulated,
+      first: opts.first,
+      last: opts.last,
+      coasting: track.status === 'coasting',
+    },
+  };
+  if (opts.referencePoint !== undefined) {
+    const enu = geodeticToEnu(createEnuFrame(opts.referencePoint), { latDeg: track.lat, lonDeg: track.lon, altM: track.alt_m ?? opts.referencePoint.altM });
+    out.cartesian = { x: enu[0]!, y: enu[1]! };
+  }
+  return out;
+}
+
+/** Gives each track id a CAT062 track number and takes it back when the track ends. */
+export interface TrackNumberAllocator {
+  /** The track's number, allocating the next free one (1..max, cycling) for a new id. */
+  get(trackId: string): number;
+  /** Frees the track's number (after its last message, TSE). */
+  release(trackId: string): void;
+  /** Number of tracks holding a number. */
+  readonly size: number;
+}
+
+/**
+ * Creates a {@link TrackNumberAllocator} over 1..`max` (default 65535). Numbers are reused only
+ * after a full cycle, so a consumer does not confuse a new track with one just ended. Throws when
+ * all numbers are held.
+ */
+export function createTrackNumberAllocator(max = 65535): TrackNumberAllocator {
+  if (!Number.isInteger(max) || max < 1 || max > 65535) throw new RangeError(`max must be an integer within [1, 65535], got ${max}`);
+  const byId = new Map<string, number>();
+  const used = new Set<number>();
+  let next = 1;
+  return {
+    get(trackId: string): number {
+      const have = byId.get(trackId);
+      if (have !== undefined) return have;
+      if (used.size >= max) throw new RangeError(`all ${max} CAT062 track numbers are in use`);
+      while (used.has(next)) next = next >= max ? 1 : next + 1;
+      const n = next;
+      next = next >= max ? 1 : next + 1;
+      byId.set(trackId, n);
+      used.add(n);
+      return n;
+    },
+    release(trackId: string): void {
+      const n = byId.get(trackId);
+      if (n === undefined) return;
+      byId.delete(trackId);
+      used.delete(n);
+    },
+    get size(): number {
+      return byId.size;
+    },
+  };
+}

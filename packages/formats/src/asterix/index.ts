@@ -1,0 +1,7 @@
+/**
+ * ASTERIX codecs: CAT062 system tracks (encoder, data blocks, decoder) and a minimal CAT048
+ * plot encoder. See docs/standards.md for the item set.
+ */
+export * from './cat062.js';
+export * from './cat062-decode.js';
+export * from './from-track.js';
