@@ -1,0 +1,79 @@
+/**
+ * Helpers for the server's tests: a temporary data folder, a small scene with its sensors and
+ * credentials, a quiet logger, HTTP helpers. Not part of the public API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { makeSmallScene } from '@skywarden/sim';
+
+export function tempDir(prefix = 'sw-server-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const quietLogger = () => pino({ level: 'silent' });
+
+export const TEST_USERS = [
+  { name: 'admin', password: 'admin-secret-1', role: 'admin' as const },
+  { name: 'op', password: 'op-secret-1', role: 'operator' as const },
+  { name: 'view', password: 'view-secret-1', role: 'viewer' as const },
+];
+
+/** The small scene (a radar, an ADS-B receiver, 4-6 drones and an airliner) and a config that registers its sensors with tokens. */
+export function smallSceneConfig(o: { seed?: number; t0?: number; durationS?: number; dataDir: string }) {
+  const scene = makeSmallScene({ seed: o.seed ?? 3, t0: o.t0 ?? 1764000000, durationS: o.durationS ?? 240 });
+  const sensors = scene.sensors as unknown as Record<string, unknown>[];
+  const credentials = sensors.map((s) => ({ sensor: String(s.id), token: `token-${String(s.id)}` }));
+  const config = {
+    data_dir: o.dataDir,
+    http: { port: 0 },
+    mqtt: { port: 0 },
+    sensors: { list: sensors },
+    credentials,
+    auth: { users: TEST_USERS },
+    fusion: { replay_window_s: 3600, tick_ms: 50 },
+    log: { level: 'silent' },
+  };
+  return { scene, config, sensors };
+}
+
+export const basic = (id: string, token: string) => 'Basic ' + Buffer.from(`${id}:${token}`).toString('base64');
+
+export async function http(port: number, method: string, path: string, o: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {}) {
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  let body: string | undefined;
+  if (o.raw !== undefined) body = o.raw;
+  else if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, json: json as Record<string, unknown> & { error?: { code: string; message: string } }, text, headers: res.headers };
+}
+
+export async function login(port: number, user: string, password: string): Promise<string> {
+  const r = await http(port, 'POST', '/api/v1/login', { body: { user, password } });
+  if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${r.text}`);
+  return (r.json as { token: string }).token;
+}
+
+/** Waits until `check` returns a truthy value (polling), or fails after `ms`. */
+export async function until<T>(check: () => T | Promise<T>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (true) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
