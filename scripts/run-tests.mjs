@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every compiled test file (packages/*/dist/**/*.test.js) with Node's built-in test runner.
+// Runs every compiled test file (packages/*/dist/**/*.test.js, and packages/*/dist-test/**/*.test.js
+// where a package compiles its tests apart from its bundle, as web does) with Node's built-in test runner.
 // Usage: node scripts/run-tests.mjs [substring-filter ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +17,11 @@ const walk = (dir) => {
   }
 };
 for (const pkg of readdirSync(join(root, 'packages'))) {
-  const dist = join(root, 'packages', pkg, 'dist');
-  try { statSync(dist); } catch { continue; }
-  walk(dist);
+  for (const out of ['dist', 'dist-test']) {
+    const dist = join(root, 'packages', pkg, out);
+    try { statSync(dist); } catch { continue; }
+    walk(dist);
+  }
 }
 const chosen = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
 if (chosen.length === 0) {

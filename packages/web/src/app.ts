@@ -1,0 +1,450 @@
+/**
+ * The live picture: wires the stream, the REST client, the map layers, the panels, replay and
+ * the operator actions. Incoming events only update state and set dirty flags; a scheduler
+ * draws at most FLUSH_HZ times a second (one setData per source), and the panels at most
+ * PANEL_HZ, so a burst of events never turns into a burst of map work.
+ */
+import type { AlertWire, SensorWire, TrackWire, ZoneStateWire } from '@skywarden/formats';
+import type { Map as MlMap } from 'maplibre-gl';
+import type { Api, HistoryPoint, Me } from './api.js';
+import { $, show, toast } from './dom.js';
+import { createMap, baseStyle, loadBaseData } from './map-setup.js';
+import { addTracksLayer, TRACK_SOURCES, type TracksLayer } from './layers/tracks-layer.js';
+import { addDetectionsLayer, type DetectionsLayer } from './layers/detections-layer.js';
+import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
+import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
+import { showLogin } from './login.js';
+import { openStream, type StreamClient } from './stream.js';
+import { renderAlertsPanel } from './panels/alerts-panel.js';
+import { renderTracksPanel } from './panels/tracks-panel.js';
+import { renderTrackDetails } from './panels/track-details.js';
+import { renderSensorsPanel } from './panels/sensors-panel.js';
+import { trackActionBox, zoneActionBox } from './actions.js';
+import { createReplay, type ReplayController } from './replay.js';
+import { createTrailBuffer } from './logic/trail-buffer.js';
+import { createDetectionBuffer } from './logic/detection-buffer.js';
+import { mergeAlerts } from './logic/lists.js';
+import { clockUtc } from './logic/format.js';
+import { loadSettings, type Settings } from './settings.js';
+import { bindSettingsPanel } from './settings-panel.js';
+import { measureFrames, type Hooks, type LatencySample } from './test-hooks.js';
+
+const FLUSH_HZ = 4;
+const PANEL_HZ = 1;
+const DETECTION_FADE_S = 10;
+
+export interface AppOptions {
+  api: Api;
+  me: Me;
+  onLogout: () => void;
+}
+
+interface State {
+  mode: 'live' | 'replay';
+  liveTracks: TrackWire[];
+  liveT: number;
+  shown: TrackWire[];
+  shownT: number;
+  byId: Map<string, TrackWire>;
+  sensors: Map<string, SensorWire>;
+  zoneStates: Map<string, ZoneStateWire>;
+  zoneT: number;
+  liveZoneStates: Map<string, ZoneStateWire>;
+  alerts: AlertWire[];
+  liveAlerts: AlertWire[];
+  selectedTrack: string | null;
+  selectedZone: string | null;
+  selectedSensor: string | null;
+  history: HistoryPoint[];
+  tab: 'alerts' | 'tracks' | 'sensors';
+  filter: string;
+  serverOffset: number; // server time − local time (s), from hello/tracks
+}
+
+export async function startApp(o: AppOptions): Promise<void> {
+  const { api, me } = o;
+  const settings = loadSettings();
+  const st: State = {
+    mode: 'live', liveTracks: [], liveT: 0, shown: [], shownT: 0, byId: new Map(), sensors: new Map(),
+    zoneStates: new Map(), zoneT: 0, liveZoneStates: new Map(), alerts: [], liveAlerts: [],
+    selectedTrack: null, selectedZone: null, selectedSensor: null, history: [], tab: 'alerts', filter: '', serverOffset: 0,
+  };
+  const role = me.role;
+  document.body.dataset.role = role;
+  $('user-name').textContent = me.user ? `${me.user} (${role})` : `not logged in (${role})`;
+  show($('btn-login'), !me.user);
+  show($('btn-logout'), !!me.user);
+  $('btn-login').addEventListener('click', () => {
+    void showLogin(api, true).then(() => location.reload());
+  });
+  show($('app'), true);
+
+  const handle = createMap($('map'), settings);
+  const map: MlMap = handle.map;
+  await new Promise<void>((r) => (map.isStyleLoaded() ? r() : map.once('load', () => r())));
+  const trails = createTrailBuffer({ maxPoints: 40, maxAgeS: 90 });
+  const dets = createDetectionBuffer({ maxAgeS: DETECTION_FADE_S, maxCount: 4000 });
+  let zones: ZonesLayer;
+  let sensorsL: SensorsLayer;
+  let detsL: DetectionsLayer;
+  let tracksL: TracksLayer;
+  const addLive = () => {
+    zones = addZonesLayer(map, undefined, selectZone);
+    sensorsL = addSensorsLayer(map, selectSensor);
+    detsL = addDetectionsLayer(map, (id) => st.sensors.get(id)?.range_m, DETECTION_FADE_S);
+    tracksL = addTracksLayer(map, trails, selectTrack);
+    tracksL.setVisible('trails', settings.showTrails);
+    tracksL.setVisible('uncertainty', settings.showUncertainty);
+    detsL.setVisible(settings.showDetections);
+    sensorsL.setVisible(settings.showSensors);
+  };
+  addLive();
+  void handle.ready.then(() => { dirty.map = true; });
+
+  // ---- dirty flags and the scheduler ---------------------------------------------------
+  const dirty = { tracks: true, sensors: true, zones: true, panels: true, map: false };
+  const latency: LatencySample[] = [];
+  let pendingLatency: { receivedAt: number; setAt: number; sentMs?: number; n: number } | null = null;
+  let lastTracksReceived: { at: number; sentMs?: number } | null = null;
+
+  const flush = () => {
+    if (dirty.tracks) {
+      tracksL.update(st.shown, st.selectedTrack);
+      dirty.tracks = false;
+      if (lastTracksReceived) {
+        pendingLatency = { receivedAt: lastTracksReceived.at, sentMs: lastTracksReceived.sentMs, setAt: performance.now(), n: st.shown.length };
+        lastTracksReceived = null;
+      }
+    }
+    if (dirty.sensors) {
+      sensorsL.update(st.sensors.values());
+      dirty.sensors = false;
+    }
+    if (dirty.zones) {
+      zones.update(st.zoneStates, Math.max(0, serverNow() - st.zoneT));
+      dirty.zones = false;
+    }
+    if (st.mode === 'live' && (dets.all().length > 0 || detsL.count() > 0)) {
+      const now = serverNow();
+      dets.expire(now);
+      detsL.update(dets.all(), now);
+    }
+  };
+  // Latency: the first render after the track source has taken the new data.
+  map.on('render', () => {
+    if (!pendingLatency || !map.isSourceLoaded(TRACK_SOURCES.points)) return;
+    const now = performance.now();
+    const s: LatencySample = { toSetData: pendingLatency.setAt - pendingLatency.receivedAt, toRender: now - pendingLatency.receivedAt, tracks: pendingLatency.n };
+    if (pendingLatency.sentMs !== undefined) s.serverToRender = performance.timeOrigin + now - pendingLatency.sentMs;
+    latency.push(s);
+    if (latency.length > 500) latency.shift();
+    pendingLatency = null;
+  });
+  // Draw as soon as something changed, but at most FLUSH_HZ times a second.
+  let lastFlush = 0;
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleFlush = () => {
+    if (flushTimer) return;
+    const wait = Math.max(0, lastFlush + 1000 / FLUSH_HZ - performance.now());
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      lastFlush = performance.now();
+      flush();
+    }, wait);
+  };
+  // Detections fade with time: redraw them even when no event came.
+  setInterval(scheduleFlush, 1000 / FLUSH_HZ);
+  setInterval(() => {
+    renderPanels();
+    $('clock').textContent = `${clockUtc(st.mode === 'replay' ? replay.time() : serverNow())} UTC`;
+  }, 1000 / PANEL_HZ);
+
+  const serverNow = () => Date.now() / 1000 + st.serverOffset;
+
+  // ---- selection -------------------------------------------------------------------------
+  let historyTimer: ReturnType<typeof setInterval> | undefined;
+  function selectTrack(id: string | null) {
+    st.selectedTrack = id;
+    st.history = [];
+    tracksL.setHistory([]);
+    dirty.tracks = true;
+    if (historyTimer) clearInterval(historyTimer);
+    historyTimer = undefined;
+    if (id) {
+      if (document.body.classList.contains('panel-closed')) document.body.classList.remove('panel-closed');
+      const load = async () => {
+        if (st.selectedTrack !== id) return;
+        if (st.mode === 'replay') {
+          st.history = replayHistory(id);
+        } else {
+          try {
+            const r = await api.track(id);
+            if (st.selectedTrack !== id) return;
+            st.history = r.history ?? [];
+          } catch (e) {
+            st.history = [];
+            if ((e as { status?: number }).status !== 404) console.warn('history', e);
+          }
+        }
+        tracksL.setHistory(st.history.map((p) => [p.lon, p.lat]));
+        renderDetails();
+      };
+      void load();
+      historyTimer = setInterval(() => void load(), 5000);
+    }
+    renderDetails();
+    renderPanels();
+  }
+  function selectZone(id: string) {
+    st.selectedZone = id;
+    setTab('alerts');
+    renderPanels();
+  }
+  function selectSensor(id: string) {
+    st.selectedSensor = id;
+    setTab('sensors');
+    renderPanels();
+  }
+
+  // ---- panels ----------------------------------------------------------------------------
+  const zoneName = (id: string) => zones.zoneIds().find((z) => z.id === id)?.name ?? st.zoneStates.get(id)?.name ?? id;
+  function renderPanels() {
+    const now = serverNow();
+    if (st.tab === 'alerts') {
+      renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
+      const box = st.mode === 'live' ? zoneActionBox(api, role, zones.zoneIds(), st.selectedZone, st.zoneStates, (z) => {
+        st.zoneStates.set(z.zone, z);
+        dirty.zones = true;
+      }) : null;
+      const slot = $('zone-actions-slot');
+      // keep the form while the user types in it
+      if (!slot.contains(document.activeElement)) slot.replaceChildren(box ?? '');
+    } else if (st.tab === 'tracks') {
+      renderTracksPanel($('tracks-body'), st.shown, st.filter, st.selectedTrack, selectTrack);
+    } else {
+      renderSensorsPanel($('sensors-body'), st.sensors, now, st.selectedSensor);
+    }
+    const nAlert = [...st.zoneStates.values()].filter((z) => z.state === 'alert').length;
+    $('tab-alerts').textContent = nAlert > 0 ? `Alerts (${nAlert})` : 'Alerts';
+    $('tab-alerts').classList.toggle('has-alert', nAlert > 0);
+    $('tab-tracks').textContent = `Tracks (${st.shown.length})`;
+    $('tab-sensors').textContent = `Sensors (${st.sensors.size})`;
+    $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert`;
+    renderDetails();
+  }
+  function renderDetails() {
+    const detailsEl = $('details');
+    if (detailsEl.contains(document.activeElement) && document.activeElement?.tagName === 'SELECT') return;
+    const t = st.selectedTrack ? st.byId.get(st.selectedTrack) ?? null : null;
+    const actions = t && st.mode === 'live' ? trackActionBox(api, role, t, (nt) => {
+      const i = st.liveTracks.findIndex((x) => x.track === nt.track);
+      if (i >= 0) st.liveTracks[i] = nt;
+      setShown(st.liveTracks, st.liveT);
+    }) : null;
+    renderTrackDetails(detailsEl, t, st.selectedTrack, st.history, actions, () => selectTrack(null), selectSensor);
+  }
+  const setTab = (tab: State['tab']) => {
+    st.tab = tab;
+    for (const k of ['alerts', 'tracks', 'sensors'] as const) {
+      $(`tab-${k}`).classList.toggle('active', k === tab);
+      $(`tab-${k}`).setAttribute('aria-selected', String(k === tab));
+      show($(`${k}-body`), k === tab);
+    }
+    show($('zone-actions-slot'), tab === 'alerts');
+    show($('track-filter'), tab === 'tracks');
+    renderPanels();
+  };
+  for (const k of ['alerts', 'tracks', 'sensors'] as const) $(`tab-${k}`).addEventListener('click', () => setTab(k));
+  ($('track-filter') as HTMLInputElement).addEventListener('input', (e) => {
+    st.filter = (e.target as HTMLInputElement).value;
+    renderPanels();
+  });
+  $('btn-panel').addEventListener('click', () => {
+    document.body.classList.toggle('panel-closed');
+    setTimeout(() => map.resize(), 50);
+  });
+  setTab('alerts');
+
+  function setShown(tracks: TrackWire[], t: number) {
+    st.shown = tracks;
+    st.shownT = t;
+    st.byId = new Map(tracks.map((x) => [x.track, x]));
+    dirty.tracks = true;
+    scheduleFlush();
+  }
+
+  // ---- initial state over REST, then the stream ------------------------------------------
+  const initial = async () => {
+    const [z, zs, al, tr, se] = await Promise.allSettled([api.zones(), api.zoneStates(), api.alerts({}), api.tracks(), api.sensors()]);
+    if (z.status === 'fulfilled' && z.value?.features) zones.setZones(z.value);
+    if (zs.status === 'fulfilled' && zs.value?.zones) {
+      st.liveZoneStates = new Map(zs.value.zones.map((x) => [x.zone, x]));
+      st.zoneT = zs.value.t;
+      if (st.mode === 'live') st.zoneStates = st.liveZoneStates;
+    }
+    if (al.status === 'fulfilled' && al.value?.alerts) st.liveAlerts = mergeAlerts(st.liveAlerts, al.value.alerts);
+    if (tr.status === 'fulfilled' && tr.value?.tracks && st.liveTracks.length === 0) {
+      st.liveTracks = tr.value.tracks;
+      st.liveT = tr.value.t;
+      trails.update(tr.value.t, tr.value.tracks);
+      if (st.mode === 'live') setShown(st.liveTracks, st.liveT);
+    }
+    if (se.status === 'fulfilled' && se.value?.sensors) for (const s of se.value.sensors) st.sensors.set(s.id, s);
+    if (st.mode === 'live') st.alerts = st.liveAlerts;
+    dirty.zones = dirty.sensors = true;
+    for (const r of [z, zs, al, tr, se]) if (r.status === 'rejected') console.warn('initial load:', r.reason);
+  };
+  await initial();
+
+  const connEl = $('conn');
+  const stream: StreamClient = openStream(() => api.streamUrl(), {
+    state(s) {
+      connEl.textContent = s === 'open' ? 'LIVE' : s === 'retrying' ? 'reconnecting…' : s;
+      connEl.className = `conn conn-${s}`;
+      if (s === 'retrying') {
+        api.me().catch((e) => {
+          if ((e as { status?: number }).status === 401) {
+            stream.close();
+            toast('Session expired: please log in again.', 'error');
+            o.onLogout();
+          }
+        });
+      }
+    },
+    hello(d) {
+      if (Number.isFinite(d.server_time)) st.serverOffset = d.server_time - Date.now() / 1000;
+      $('server-mode').textContent = d.mode.toUpperCase();
+    },
+    tracks(d, receivedAt) {
+      const sent = (d as { sent_ms?: number }).sent_ms;
+      st.liveTracks = d.tracks ?? [];
+      st.liveT = d.t;
+      if (st.mode !== 'live') return;
+      trails.update(d.t, st.liveTracks);
+      setShown(st.liveTracks, d.t);
+      lastTracksReceived = { at: receivedAt, sentMs: typeof sent === 'number' ? sent : undefined };
+    },
+    detections(d) {
+      if (st.mode === 'live') dets.add(d.detections ?? []);
+    },
+    sensors(d) {
+      for (const s of d.sensors ?? []) st.sensors.set(s.id, s);
+      dirty.sensors = true;
+    },
+    alert(a) {
+      st.liveAlerts = mergeAlerts(st.liveAlerts, [a]);
+      if (st.mode === 'live') {
+        st.alerts = st.liveAlerts;
+        dirty.panels = true;
+        if (a.state === 'alert') toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'error', 6000);
+      }
+    },
+    zones(d) {
+      st.liveZoneStates = new Map((d.zones ?? []).map((x) => [x.zone, x]));
+      if (st.mode === 'live') {
+        st.zoneStates = st.liveZoneStates;
+        st.zoneT = d.t;
+        dirty.zones = true;
+      }
+    },
+  });
+
+  // ---- replay ------------------------------------------------------------------------------
+  let replayFrames: { t: number; tracks: TrackWire[] }[] = [];
+  const replayHistory = (id: string): HistoryPoint[] => {
+    const out: HistoryPoint[] = [];
+    for (const f of replayFrames) {
+      if (f.t > replay.time()) break;
+      const t = f.tracks.find((x) => x.track === id);
+      if (t) out.push({ t: f.t, lat: t.lat, lon: t.lon, alt_m: t.alt_m });
+    }
+    return out;
+  };
+  const replay: ReplayController = createReplay(api, (f) => {
+    if (f.jumped) trails.clear();
+    for (const p of f.passed) trails.update(p.t, p.tracks);
+    trails.update(f.frameT, f.tracks);
+    replayFrames.push({ t: f.frameT, tracks: f.tracks });
+    if (replayFrames.length > 600) replayFrames = replayFrames.slice(-600);
+    setShown(f.tracks, f.frameT);
+    st.zoneStates = new Map([...f.zones].map(([k, v]) => [k, { ...v, name: undefined }]));
+    st.zoneT = f.time;
+    st.alerts = f.alerts;
+    dirty.zones = true;
+  }, (on) => {
+    st.mode = on ? 'replay' : 'live';
+    $('mode-badge').textContent = on ? 'REPLAY' : '';
+    show($('mode-badge'), on);
+    dets.clear();
+    detsL.update([], 0);
+    trails.clear();
+    replayFrames = [];
+    if (!on) {
+      st.zoneStates = st.liveZoneStates;
+      st.alerts = st.liveAlerts;
+      setShown(st.liveTracks, st.liveT);
+      dirty.zones = true;
+    } else {
+      setShown([], 0);
+      st.zoneStates = new Map();
+      st.alerts = [];
+      dirty.zones = true;
+    }
+    renderPanels();
+  });
+  $('btn-replay').addEventListener('click', () => (replay.active() ? replay.exit() : replay.enter()));
+
+  // ---- settings and logout -----------------------------------------------------------------
+  bindSettingsPanel(settings, (s: Settings, reloadStyle: boolean) => {
+    if (reloadStyle) {
+      // A new base style drops every source; rebuild the live layers on it.
+      map.setStyle(baseStyle(s), { diff: false });
+      map.once('style.load', () => {
+        void loadBaseData(map, handle.baseCounts);
+        addLive();
+        dirty.tracks = dirty.sensors = dirty.zones = true;
+        void api.zones().then((z) => zones.setZones(z)).catch(() => undefined);
+      });
+    } else {
+      tracksL.setVisible('trails', s.showTrails);
+      tracksL.setVisible('uncertainty', s.showUncertainty);
+      detsL.setVisible(s.showDetections);
+      sensorsL.setVisible(s.showSensors);
+      map.setLayoutProperty('municipalities-line', 'visibility', s.showMunicipalities ? 'visible' : 'none');
+    }
+  });
+  $('btn-logout').addEventListener('click', async () => {
+    stream.close();
+    try {
+      await api.logout();
+    } catch {
+      /* logged out locally anyway */
+    }
+    o.onLogout();
+  });
+
+  // ---- hooks for tests and the benchmark -----------------------------------------------------
+  const hooks: Hooks = {
+    map,
+    trackCount: () => tracksL.count(),
+    renderedTrackCount: () => map.queryRenderedFeatures({ layers: ['trk-symbol'] }).length,
+    sourceFeatureCount: (source) => map.querySourceFeatures(source).length,
+    trackIds: () => st.shown.map((t) => t.track),
+    trackPosition: (id) => {
+      const t = st.byId.get(id);
+      return t ? [t.lon, t.lat] : null;
+    },
+    sensorCount: () => sensorsL.count(),
+    detectionCount: () => detsL.count(),
+    zoneAlertCount: () => zones.alertCount(),
+    mode: () => st.mode,
+    replayFrameCount: () => replay.frameCount(),
+    streamCounts: () => stream.counts(),
+    baseCounts: () => ({ ...handle.baseCounts }),
+    latency,
+    measureFrames: (ms) => measureFrames(map, ms),
+  };
+  window.__skywarden = hooks;
+  document.body.dataset.ready = 'true';
+}
+

@@ -1,0 +1,85 @@
+/**
+ * Warning zones filled by alert state. The map style has no glyphs (nothing is fetched from
+ * the web), so the ETA labels of zones in alert are small HTML markers: one per zone in
+ * alert, capped, never one per track or sensor.
+ */
+import maplibregl, { type GeoJSONSource, type Map as MlMap, type MapLayerMouseEvent } from 'maplibre-gl';
+import type { ZoneStateWire } from '@skywarden/formats';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { applyZoneStates, emptyFC, zoneLabelPoint } from '../logic/geojson.js';
+import { formatEta } from '../logic/format.js';
+
+/** ETA labels drawn (the soonest first); the alert panel lists every zone in alert. */
+const MAX_LABELS = 12;
+
+export interface ZonesLayer {
+  setZones(fc: FeatureCollection<Polygon | MultiPolygon>): void;
+  update(states: ReadonlyMap<string, ZoneStateWire>, etaBaseAge?: number): void;
+  zoneIds(): { id: string; name: string }[];
+  alertCount(): number;
+}
+
+export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void): ZonesLayer {
+  map.addSource('zones', { type: 'geojson', data: emptyFC() });
+  map.addLayer({
+    id: 'zones-fill', type: 'fill', source: 'zones',
+    paint: { 'fill-color': ['case', ['==', ['get', 'state'], 'alert'], '#ff4d4f', '#1d6fa5'], 'fill-opacity': ['case', ['==', ['get', 'state'], 'alert'], 0.35, 0.06] },
+  }, beforeId);
+  map.addLayer({
+    id: 'zones-line', type: 'line', source: 'zones',
+    paint: { 'line-color': ['case', ['==', ['get', 'state'], 'alert'], '#ff7875', '#3c8dbc'], 'line-width': ['case', ['==', ['get', 'state'], 'alert'], 2, 0.8] },
+  }, beforeId);
+  map.on('click', 'zones-fill', (e: MapLayerMouseEvent) => {
+    // tracks drawn above take the click first
+    if (map.queryRenderedFeatures(e.point, { layers: ['trk-symbol'] }).length > 0) return;
+    const id = e.features?.[0]?.properties?.id;
+    if (typeof id === 'string') onSelect(id);
+  });
+  let zones: FeatureCollection<Polygon | MultiPolygon> = emptyFC();
+  let names: { id: string; name: string }[] = [];
+  let nAlert = 0;
+  const markers = new Map<string, maplibregl.Marker>();
+  return {
+    setZones(fc) {
+      zones = fc;
+      names = fc.features.map((f, i) => ({ id: String(f.properties?.id ?? f.id ?? i), name: String(f.properties?.name ?? f.properties?.id ?? i) }));
+      (map.getSource('zones') as GeoJSONSource).setData(applyZoneStates(zones, new Map()));
+    },
+    update(states, etaBaseAge = 0) {
+      const fc = applyZoneStates(zones, states);
+      (map.getSource('zones') as GeoJSONSource).setData(fc);
+      const want = new Set<string>();
+      const alerted = fc.features.filter((f) => f.properties?.state === 'alert');
+      nAlert = alerted.length;
+      const eta = (f: (typeof alerted)[number]) => (typeof f.properties?.eta_s === 'number' ? f.properties.eta_s : 0);
+      alerted.sort((a, b) => eta(a) - eta(b));
+      for (const f of alerted) {
+        if (!f.properties) continue;
+        if (want.size >= MAX_LABELS) continue;
+        const id = String(f.properties.id);
+        const at = zoneLabelPoint(f.geometry);
+        if (!at) continue;
+        want.add(id);
+        const eta = typeof f.properties.eta_s === 'number' ? formatEta(f.properties.eta_s - etaBaseAge) : '';
+        const text = `${f.properties.name ?? id}${f.properties.manual ? ' · manual' : ''}${eta ? ` · ETA ${eta}` : ' · ALERT'}`;
+        let m = markers.get(id);
+        if (!m) {
+          const el = document.createElement('div');
+          el.className = 'zone-label';
+          el.dataset.zone = id;
+          m = new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map);
+          markers.set(id, m);
+        }
+        m.getElement().textContent = text;
+      }
+      for (const [id, m] of markers) {
+        if (!want.has(id)) {
+          m.remove();
+          markers.delete(id);
+        }
+      }
+    },
+    zoneIds: () => names,
+    alertCount: () => nAlert,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Track and sensor symbology: how a class label, an affiliation and a status become a
+ * shape and a colour on the map. Pure (no DOM), so the map layers and the panels share it
+ * and node tests check it.
+ */
+import type { TrackWire, SensorStatus } from '@skywarden/formats';
+
+export type Affiliation = TrackWire['affiliation'];
+
+/** Drawn shapes; one icon per shape × affiliation is generated at start (see icons.ts). */
+export type TrackShape = 'delta' | 'dart' | 'rotor' | 'small_wing' | 'aircraft' | 'unknown';
+
+export const TRACK_SHAPES: readonly TrackShape[] = ['delta', 'dart', 'rotor', 'small_wing', 'aircraft', 'unknown'];
+export const AFFILIATIONS: readonly Affiliation[] = ['hostile', 'unknown', 'neutral', 'friendly'];
+
+/** Colours per affiliation (the usual convention: hostile red, friend blue, neutral green, unknown yellow). */
+export const AFFILIATION_COLOUR: Readonly<Record<Affiliation, string>> = {
+  hostile: '#ff4d4f',
+  unknown: '#fadb14',
+  neutral: '#52c41a',
+  friendly: '#40a9ff',
+};
+
+/** Shape for a class label of the identifier (core/identify/class-model.ts). */
+export function shapeForLabel(label: string | undefined): TrackShape {
+  switch (label) {
+    case 'piston_owa':
+    case 'jet_owa':
+      return 'delta';
+    case 'cruise_missile':
+      return 'dart';
+    case 'multirotor':
+      return 'rotor';
+    case 'fixed_wing_small':
+      return 'small_wing';
+    case 'aircraft':
+      return 'aircraft';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Affiliation, tolerating a value the client does not know (drawn as unknown). */
+export function affiliationOf(a: string | undefined): Affiliation {
+  return a === 'hostile' || a === 'neutral' || a === 'friendly' ? a : 'unknown';
+}
+
+/** Icon id of the generated image for a track. */
+export function trackIconId(t: Pick<TrackWire, 'label' | 'affiliation'>): string {
+  return `trk-${shapeForLabel(t.label)}-${affiliationOf(t.affiliation)}`;
+}
+
+/** Human-readable class names for the panels. */
+export const CLASS_NAMES: Readonly<Record<string, string>> = {
+  piston_owa: 'One-way attack (piston)',
+  jet_owa: 'One-way attack (jet)',
+  cruise_missile: 'Cruise missile',
+  multirotor: 'Multirotor',
+  fixed_wing_small: 'Small fixed-wing',
+  aircraft: 'Aircraft',
+};
+
+export function className(label: string): string {
+  return CLASS_NAMES[label] ?? label;
+}
+
+/** Colours per sensor status: silent and stuck sensors stand out rather than disappear. */
+export const SENSOR_STATUS_COLOUR: Readonly<Record<SensorStatus, string>> = {
+  ok: '#36cfc9',
+  silent: '#ff7a45',
+  stuck: '#f759ab',
+  implausible: '#b37feb',
+  never_seen: '#8c8c8c',
+};
+
+export function sensorColour(status: string): string {
+  return (SENSOR_STATUS_COLOUR as Record<string, string>)[status] ?? '#8c8c8c';
+}
+
+/** Class probabilities sorted, most probable first. */
+export function sortedClasses(cls: Record<string, number> | undefined): { label: string; p: number }[] {
+  if (!cls) return [];
+  return Object.entries(cls)
+    .filter(([, p]) => Number.isFinite(p))
+    .map(([label, p]) => ({ label, p }))
+    .sort((a, b) => b.p - a.p || (a.label < b.label ? -1 : 1));
+}

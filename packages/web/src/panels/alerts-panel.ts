@@ -1,0 +1,58 @@
+/**
+ * Alerts panel: zones in alert now (ETA, tracks), then the alert changes newest first.
+ * The zone action box (raise / end by hand) is added by actions.ts for operators.
+ */
+import type { AlertWire, ZoneStateWire } from '@skywarden/formats';
+import { h } from '../dom.js';
+import { clockUtc, formatEta } from '../logic/format.js';
+
+export interface AlertsPanelData {
+  alerts: readonly AlertWire[];
+  states: ReadonlyMap<string, ZoneStateWire>;
+  zoneName: (id: string) => string;
+  /** Seconds elapsed since the zone states' `t` (ETAs count down). */
+  etaAge: number;
+}
+
+const REASONS: Record<string, string> = {
+  predicted: 'predicted entry',
+  inside: 'track inside',
+  manual: 'raised by hand',
+  all_clear: 'all clear',
+  manual_end: 'ended by hand',
+};
+
+export function renderAlertsPanel(root: HTMLElement, d: AlertsPanelData, onZone: (id: string) => void, onTrack: (id: string) => void): void {
+  const active = [...d.states.values()].filter((s) => s.state === 'alert').sort((a, b) => (a.eta_s ?? 0) - (b.eta_s ?? 0));
+  const trackLinks = (ids: readonly string[]) => {
+    const span = h('span', { class: 'track-links' });
+    for (const id of ids.slice(0, 8)) span.append(h('button', { class: 'link', 'data-track': id, onclick: () => onTrack(id), text: id }), ' ');
+    if (ids.length > 8) span.append(`+${ids.length - 8}`);
+    return span;
+  };
+  const activeBox = h('div', { class: 'active-zones' },
+    h('h3', { text: `Zones in alert (${active.length})` }),
+    active.length === 0 ? h('p', { class: 'muted', text: 'No zone in alert.' }) : null,
+  );
+  for (const s of active) {
+    const eta = s.eta_s !== undefined ? formatEta(s.eta_s - d.etaAge) : '';
+    activeBox.append(h('div', { class: 'zone-row alert', 'data-zone': s.zone, onclick: () => onZone(s.zone) },
+      h('span', { class: 'zone-name', text: s.name ?? d.zoneName(s.zone) }),
+      h('span', { class: 'eta', text: eta ? `ETA ${eta}` : s.manual ? 'manual' : 'inside' }),
+      trackLinks(s.tracks),
+    ));
+  }
+  const list = h('ol', { class: 'alert-list', 'aria-label': 'alerts, newest first' });
+  for (const a of d.alerts.slice(0, 100)) {
+    list.append(h('li', { class: `alert-item ${a.state}`, 'data-zone': a.zone },
+      h('span', { class: 'time', text: clockUtc(a.t) }),
+      h('span', { class: `state-badge ${a.state}`, text: a.state === 'alert' ? 'ALERT' : 'CLEAR' }),
+      h('button', { class: 'link zone-name', onclick: () => onZone(a.zone), text: d.zoneName(a.zone) }),
+      a.eta_s !== undefined ? h('span', { class: 'eta', text: `ETA ${formatEta(a.eta_s)}` }) : null,
+      a.reason ? h('span', { class: 'muted', text: REASONS[a.reason] ?? a.reason }) : null,
+      a.by ? h('span', { class: 'muted', text: `by ${a.by}` }) : null,
+      a.tracks.length > 0 ? trackLinks(a.tracks) : null,
+    ));
+  }
+  root.replaceChildren(activeBox, h('h3', { text: `Alert log (${d.alerts.length})` }), d.alerts.length === 0 ? h('p', { class: 'muted', text: 'No alerts yet.' }) : list);
+}

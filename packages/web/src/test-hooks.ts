@@ -1,0 +1,75 @@
+/**
+ * State exposed on `window.__skywarden` for the end-to-end tests and the render benchmark:
+ * read-only views of what the map holds and a way to time renders. Not used by the app.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+
+export interface LatencySample {
+  /** Stream event received → sources handed to the map (ms). */
+  toSetData: number;
+  /** Stream event received → first render after the new data was loaded (ms). */
+  toRender: number;
+  /** Server `sent_ms` → render (ms), when the server stamps the event (same clock only). */
+  serverToRender?: number;
+  tracks: number;
+}
+
+export interface Hooks {
+  map: MlMap;
+  trackCount(): number;
+  renderedTrackCount(): number;
+  sourceFeatureCount(source: string): number;
+  trackIds(): string[];
+  trackPosition(id: string): [number, number] | null;
+  sensorCount(): number;
+  detectionCount(): number;
+  zoneAlertCount(): number;
+  mode(): 'live' | 'replay';
+  replayFrameCount(): number;
+  streamCounts(): Record<string, number>;
+  baseCounts(): Record<string, number>;
+  latency: LatencySample[];
+  /** rAF intervals and map render durations over `ms` (for the benchmark). */
+  measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
+  /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */
+  loadSynthetic?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+}
+
+declare global {
+  interface Window {
+    __skywarden?: Hooks;
+  }
+}
+
+export function measureFrames(map: MlMap, ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }> {
+  return new Promise((resolve) => {
+    const intervals: number[] = [];
+    const renders: number[] = [];
+    let last = 0;
+    const start = performance.now();
+    // Time each call of the map's internal render (the CPU side of one map frame; with
+    // software GL the rasterisation shows up in the rAF intervals).
+    const m = map as unknown as { _render: (t: number) => unknown };
+    const original = m._render;
+    m._render = function (this: unknown, t: number) {
+      const t0 = performance.now();
+      const r = original.call(this, t);
+      renders.push(performance.now() - t0);
+      return r;
+    };
+    // Keep the map repainting every frame so the frame time includes a full map draw.
+    const repaint = map.repaint;
+    map.repaint = true;
+    const frame = (now: number) => {
+      if (last) intervals.push(now - last);
+      last = now;
+      if (now - start < ms) requestAnimationFrame(frame);
+      else {
+        map.repaint = repaint;
+        m._render = original;
+        resolve({ frames: intervals.length, intervals, renders });
+      }
+    };
+    requestAnimationFrame(frame);
+  });
+}
