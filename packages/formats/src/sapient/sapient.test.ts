@@ -1,0 +1,215 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDetectionLine } from '../interchange/detections.js';
+import { parseSensorsJson } from '../interchange/sensors.js';
+import {
+  SAPIENT_PROTO_DIR,
+  buildDetectionReport,
+  buildRegistration,
+  buildRegistrationAck,
+  buildSapientError,
+  buildStatusReport,
+  createSapientFramer,
+  createUlid,
+  decodeSapientMessage,
+  encodeSapientMessage,
+  frameSapient,
+  sapientDetectionToRows,
+  type SapientMessage,
+  type SapientSensorRegistry,
+} from './index.js';
+
+const NODE = '1b4e28ba-2fa1-11d2-883f-0016d3cca427';
+const DMM = '6fa459ea-ee8a-3ca4-894e-db77e160355e';
+const T = 1764000000.125;
+const registry: SapientSensorRegistry = new Map([
+  [NODE, { sensorId: 'ac-0001' }],
+  ['mobile-node', { sensorId: 'ob-01', position: { latDeg: 37.5, lonDeg: 127.1, altM: 30 } }],
+]);
+
+function roundTrip(m: SapientMessage): SapientMessage {
+  const r = decodeSapientMessage(encodeSapientMessage(m));
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  return r.message;
+}
+
+test('the .proto files and their licence ship with the package', () => {
+  for (const f of ['sapient_message.proto', 'detection_report.proto', 'registration.proto', 'LICENCE.txt']) {
+    assert.ok(existsSync(join(SAPIENT_PROTO_DIR, f)), `${f} in ${SAPIENT_PROTO_DIR}`);
+  }
+});
+
+test('ULIDs: 26 Crockford characters, time-ordered', () => {
+  const a = createUlid(T);
+  const b = createUlid(T + 1);
+  assert.match(a, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+  assert.ok(a.slice(0, 10) < b.slice(0, 10));
+  assert.equal(createUlid(0, () => 0), '0'.repeat(26));
+});
+
+test('registration, ack, status report and error round-trip', () => {
+  const reg = roundTrip(buildRegistration({ nodeId: NODE, t: T }, { name: 'Skywarden', shortName: 'SW', statusIntervalS: 5 }));
+  assert.equal(reg.content, 'registration');
+  assert.equal(reg.nodeId, NODE);
+  assert.deepEqual(reg.timestamp, { seconds: 1764000000, nanos: 125000000 });
+  const r = reg.registration as Record<string, unknown>;
+  assert.equal(r.icdVersion, 'BSI Flex 335 v2.0');
+  assert.deepEqual(r.nodeDefinition, [{ nodeType: 'NODE_TYPE_FUSION_NODE' }]);
+  assert.deepEqual((r.statusDefinition as Record<string, unknown>).statusInterval, { units: 'TIME_UNITS_SECONDS', value: 5 });
+  const mode = (r.modeDefinition as Record<string, unknown>[])[0]!;
+  assert.equal(mode.modeType, 'MODE_TYPE_PERMANENT');
+  assert.ok((r.configData as unknown[]).length === 1);
+
+  const ack = roundTrip(buildRegistrationAck({ nodeId: DMM, destinationId: NODE, t: T }, false, ['unknown node type']));
+  assert.equal(ack.content, 'registrationAck');
+  assert.equal(ack.destinationId, NODE);
+  assert.deepEqual(ack.registrationAck, { acceptance: false, ackResponseReason: ['unknown node type'] });
+
+  const st = roundTrip(buildStatusReport({ nodeId: NODE, t: T }, { system: 'ok', changed: true, mode: 'default', position: { latDeg: 37.5, lonDeg: 127, altM: 12 }, reportId: createUlid(T) }));
+  const sr = st.statusReport as Record<string, unknown>;
+  assert.equal(sr.system, 'SYSTEM_OK');
+  assert.equal(sr.info, 'INFO_NEW');
+  assert.deepEqual(sr.nodeLocation, { x: 127, y: 37.5, z: 12, coordinateSystem: 'LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M', datum: 'LOCATION_DATUM_WGS84_E' });
+
+  const packet = Uint8Array.from([1, 2, 3, 255]);
+  const er = roundTrip(buildSapientError({ nodeId: DMM, destinationId: NODE, t: T }, packet, ['bad report', 'second problem']));
+  assert.equal(er.content, 'error');
+  assert.deepEqual(Array.from(er.error!.packet!), [1, 2, 3, 255]);
+  assert.deepEqual(er.error!.errorMessage, ['bad report', 'second problem']);
+});
+
+test('the encoder refuses an object that does not fit the schema', () => {
+  assert.throws(() => encodeSapientMessage({ nodeId: NODE, timestamp: { seconds: 1 }, statusReport: { system: 'SYSTEM_BOGUS' } }), /does not fit the schema: .*system/);
+});
+
+test('a location DetectionReport becomes a position row the interchange reader accepts', () => {
+  const m = roundTrip(
+    buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'OBJ1', reportId: 'R1', position: { latDeg: 37.6, lonDeg: 127.05, altM: 310, posSdM: 40, altSdM: 25 }, classes: { 'UAV Fixed Wing': 0.7, Bird: 0.2, Balloon: 0.1 } }),
+  );
+  assert.equal(m.detectionReport!.locationOneof, 'location');
+  const r = sapientDetectionToRows(m, registry);
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.equal(r.rows.length, 1);
+  const row = r.rows[0]!;
+  assert.equal(row.type, 'position');
+  assert.equal(row.t, T);
+  assert.equal(row.sensor, 'ac-0001');
+  assert.equal(row.id, `sapient:${NODE}:R1`);
+  assert.equal(row.sapient_object_id, 'OBJ1');
+  assert.equal(row.lat, 37.6);
+  assert.equal(row.lon, 127.05);
+  assert.equal(row.alt_m, 310);
+  assert.equal(row.alt_sd_m, 25);
+  assert.ok(Math.abs(row.pos_sd_m! - 40) < 0.01, `pos_sd_m ${row.pos_sd_m}`);
+  assert.deepEqual(row.class, { fixed_wing_small: 0.7, bird: 0.2 });
+  // The row is a valid detections.ndjson line.
+  const sensors = parseSensorsJson(JSON.stringify({ sensors: [{ id: 'ac-0001', kind: 'acoustic', lat: 37.5, lon: 127, alt_m: 20 }] }));
+  assert.ok(sensors.ok);
+  const d = parseDetectionLine(JSON.stringify(row), 1, sensors.sensors);
+  assert.ok(d !== null && d.ok, JSON.stringify(d));
+});
+
+test('range-bearing DetectionReports become range_bearing or bearing rows', () => {
+  const rb = roundTrip(buildDetectionReport({ nodeId: 'mobile-node', t: T }, { objectId: 'O2', reportId: 'R2', rangeBearing: { azimuthDeg: -10, elevationDeg: 5, rangeM: 1200, azimuthSdDeg: 2, elevationSdDeg: 3, rangeSdM: 30 } }));
+  const r = sapientDetectionToRows(rb, registry);
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.deepEqual(
+    { ...r.rows[0]! },
+    { t: T, sensor: 'ob-01', type: 'range_bearing', id: 'sapient:mobile-node:R2', sapient_object_id: 'O2', bearing_deg: 350, elevation_deg: 5, bearing_sd_deg: 2, elevation_sd_deg: 3, range_m: 1200, range_sd_m: 30, sensor_lat: 37.5, sensor_lon: 127.1, sensor_alt_m: 30 },
+  );
+  const b = roundTrip(buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O3', reportId: 'R3', rangeBearing: { azimuthDeg: 45 } }));
+  const rb2 = sapientDetectionToRows(b, registry);
+  assert.ok(rb2.ok && rb2.rows[0]!.type === 'bearing' && rb2.rows[0]!.bearing_deg === 45 && rb2.rows[0]!.range_m === undefined);
+  // Radians and kilometres.
+  const radKm: SapientMessage = { ...b, detectionReport: { reportId: 'R4', rangeBearing: { azimuth: Math.PI / 2, range: 1.5, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_RADIANS_KM', datum: 'RANGE_BEARING_DATUM_TRUE' } } };
+  const r4 = sapientDetectionToRows(roundTrip(radKm), registry);
+  assert.ok(r4.ok && Math.abs(r4.rows[0]!.bearing_deg! - 90) < 1e-9 && r4.rows[0]!.range_m === 1500);
+});
+
+test('sapientDetectionToRows names what is missing or unsupported', () => {
+  const base = buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O', reportId: 'R', position: { latDeg: 37, lonDeg: 127 } });
+  const loc = base.detectionReport!.location as Record<string, unknown>;
+  const cases: [SapientMessage, RegExp][] = [
+    [{ ...base, nodeId: 'stranger' }, /node_id "stranger" is not registered/],
+    [{ ...base, detectionReport: undefined, content: 'statusReport' }, /carries statusReport, not a detection_report/],
+    [{ ...base, detectionReport: { reportId: 'R' } }, /neither location nor range_bearing/],
+    [{ ...base, detectionReport: { objectId: 'O', location: loc } }, /report_id is missing/],
+    [{ ...base, detectionReport: { reportId: 'R', location: { ...loc, x: undefined } } }, /location.x \(longitude\) is missing/],
+    [{ ...base, detectionReport: { reportId: 'R', location: { ...loc, y: 95 } } }, /latitude\) must be within \[-90, 90\] degrees, got 95/],
+    [{ ...base, detectionReport: { reportId: 'R', location: { ...loc, coordinateSystem: 'LOCATION_COORDINATE_SYSTEM_UTM_M' } } }, /must be LAT_LNG_DEG_M or LAT_LNG_RAD_M, got LOCATION_COORDINATE_SYSTEM_UTM_M/],
+    [{ ...base, detectionReport: { reportId: 'R', location: { ...loc, datum: undefined } } }, /datum must be WGS84_E or WGS84_G, got nothing/],
+    [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 10, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_MAGNETIC' } } }, /DATUM_MAGNETIC is not supported/],
+    [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, /azimuth is missing/],
+    [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 1, range: -5, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, /range must be a non-negative finite number, got -5/],
+    [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 1 } } }, /coordinate_system must be DEGREES_M/],
+  ];
+  for (const [m, re] of cases) {
+    const r = sapientDetectionToRows(m, registry);
+    assert.ok(!r.ok, `expected an error for ${re}`);
+    assert.match(r.reason, re);
+  }
+  const geoid = sapientDetectionToRows({ ...base, detectionReport: { reportId: 'R', location: { ...loc, z: 100, datum: 'LOCATION_DATUM_WGS84_G' } } }, registry);
+  assert.ok(geoid.ok && geoid.rows[0]!.alt_m === undefined && /geoid/.test(geoid.warnings[0]!));
+});
+
+test('the framer handles partial, coalesced and byte-by-byte chunks', () => {
+  const msgs = [
+    buildStatusReport({ nodeId: NODE, t: T }, { system: 'ok', changed: false, mode: 'default' }),
+    buildDetectionReport({ nodeId: NODE, t: T + 1 }, { objectId: 'O', position: { latDeg: 37, lonDeg: 127 } }),
+    buildRegistrationAck({ nodeId: DMM, t: T + 2 }, true),
+  ];
+  const stream = Buffer.concat(msgs.map((m) => frameSapient(encodeSapientMessage(m))));
+  const decodeAll = (chunks: Uint8Array[]): string[] => {
+    const f = createSapientFramer();
+    const out: string[] = [];
+    for (const c of chunks) {
+      for (const fr of f.push(c)) {
+        assert.ok(fr.ok);
+        const d = decodeSapientMessage(fr.payload);
+        assert.ok(d.ok, d.ok ? '' : d.reason);
+        out.push(d.message.content!);
+      }
+    }
+    assert.equal(f.buffered, 0);
+    return out;
+  };
+  const want = ['statusReport', 'detectionReport', 'registrationAck'];
+  assert.deepEqual(decodeAll([stream]), want);
+  assert.deepEqual(decodeAll(Array.from(stream, (b) => Uint8Array.of(b))), want);
+  assert.deepEqual(decodeAll([stream.subarray(0, 3), stream.subarray(3, 40), stream.subarray(40)]), want);
+  const f = createSapientFramer();
+  assert.deepEqual(f.push(stream.subarray(0, 10)), []);
+  assert.equal(f.buffered, 10);
+});
+
+test('the framer rejects an oversized frame without crashing and stays failed', () => {
+  const f = createSapientFramer({ maxFrameBytes: 100 });
+  const ok = frameSapient(new Uint8Array(50));
+  const big = Uint8Array.from([0x65, 0, 0, 0, 1, 2, 3]); // 101 bytes announced
+  const out = f.push(Buffer.concat([ok, big]));
+  assert.equal(out.length, 2);
+  assert.ok(out[0]!.ok);
+  assert.ok(!out[1]!.ok && /101 bytes is larger than the maximum of 100 bytes/.test(out[1]!.reason));
+  const later = f.push(ok);
+  assert.ok(later.length === 1 && !later[0]!.ok);
+  assert.ok(f.error !== undefined);
+  const huge = createSapientFramer().push(Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
+  assert.ok(!huge[0]!.ok && /4294967295 bytes/.test(huge[0]!.reason));
+});
+
+test('decodeSapientMessage names malformed and incomplete messages', () => {
+  const cases: [Uint8Array, RegExp][] = [
+    [Uint8Array.from([0x0a, 0x05, 0x08]), /not a valid SapientMessage protobuf/],
+    [Uint8Array.from([0xff, 0xff, 0xff]), /not a valid SapientMessage protobuf/],
+    [new Uint8Array(0), /lacks its timestamp/],
+    [encodeSapientMessage({ timestamp: { seconds: 5 } }), /lacks its node_id/],
+    [encodeSapientMessage({ timestamp: { seconds: 5 }, nodeId: NODE }), /carries no message/],
+  ];
+  for (const [b, re] of cases) {
+    const r = decodeSapientMessage(b);
+    assert.ok(!r.ok, `expected an error for ${re}`);
+    assert.match(r.reason, re);
+  }
+});
