@@ -218,6 +218,8 @@ test('trackWireToCat062 and the track number allocator', () => {
   assert.equal(c.status!.altitudeSource, 3);
   assert.ok(Math.abs(c.cartesian!.x - 8826) < 20, `x ${c.cartesian!.x}`); // 0.1 deg of longitude at 37.6 N
   assert.ok(Math.abs(c.cartesian!.y) < 5);
+  const high = trackWireToCat062({ ...tw, alt_m: 10000 }, { sac: 1, sic: 2, trackNumber: n, referencePoint: { latDeg: 37.6, lonDeg: 126.9, altM: 40 } });
+  assert.ok(Math.abs(high.cartesian!.x - c.cartesian!.x) < 1e-6, 'the altitude does not change x');
   const dec = decodeCat062(encodeCat062Blocks([c])[0]!);
   assert.ok(dec.ok && dec.records[0]!.movement!.vert === 2 && dec.records[0]!.status!.coasting === true);
   assert.equal(alloc.get('b'), 2);

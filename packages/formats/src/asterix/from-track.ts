@@ -21,7 +21,8 @@ export interface TrackWireToCat062Options {
   ageS?: number;
   /**
    * System reference point for I062/100. Positions are written on the local east-north plane
-   * (ENU) at that point; the standard's stereographic plane differs by under 10 m within 100 km.
+   * (ENU) at that point, both points taken on the ellipsoid (altitudes ignored); the
+   * standard's stereographic plane differs by under 10 m within 100 km.
    * Default: no I062/100.
    */
   referencePoint?: GeoPoint;
@@ -59,7 +60,9 @@ export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Optio
     },
   };
   if (opts.referencePoint !== undefined) {
-    const enu = geodeticToEnu(createEnuFrame(opts.referencePoint), { latDeg: track.lat, lonDeg: track.lon, altM: track.alt_m ?? opts.referencePoint.altM });
+    // Both points on the ellipsoid: a target's height must not leak into x and y.
+    const ref = opts.referencePoint;
+    const enu = geodeticToEnu(createEnuFrame({ latDeg: ref.latDeg, lonDeg: ref.lonDeg, altM: 0 }), { latDeg: track.lat, lonDeg: track.lon, altM: 0 });
     out.cartesian = { x: enu[0]!, y: enu[1]! };
   }
   return out;
