@@ -5,3 +5,4 @@
 export * from './cat062.js';
 export * from './cat062-decode.js';
 export * from './from-track.js';
+export * from './cat048.js';
