@@ -37,6 +37,25 @@ export interface WebhookConfig {
   format: 'json' | 'cap';
 }
 
+/** TLS for the TAK Server connection (streaming port 8089): PEM file paths. */
+export interface TakTlsConfig {
+  /** Client certificate and its private key (PEM files). */
+  cert: string;
+  key: string;
+  /** CA certificate(s) that signed the TAK Server's certificate (PEM file); default the system's. */
+  ca?: string;
+  /** Check the server's certificate (default true). */
+  reject_unauthorized?: boolean;
+  /** Name expected in the server's certificate; default `tak.host`. */
+  server_name?: string;
+}
+
+/** A SAPIENT node (by its UUID) accepted by the fusion node, and the Skywarden sensor id it maps to. */
+export interface SapientNodeConfig {
+  node_id: string;
+  sensor: string;
+}
+
 export interface ServerConfig {
   /** Folder for the SQLite store and other files. */
   data_dir: string;
@@ -95,7 +114,13 @@ export interface ServerConfig {
     kr_admin: string[];
     lead_s: number;
   };
-  alerts: { interval_s: number; cap_status: 'Actual' | 'Exercise'; cap_sender: string };
+  alerts: {
+    interval_s: number;
+    cap_status: 'Actual' | 'Exercise';
+    cap_sender: string;
+    /** Open the CAP feed and the public zone-state endpoint to anyone, without login. */
+    public_feed: boolean;
+  };
   health: {
     /** A sensor not heard (detection or status) for this long (s) is `silent`. */
     silent_after_s: number;
@@ -111,6 +136,56 @@ export interface ServerConfig {
     open_viewing: boolean;
   };
   webhooks: WebhookConfig[];
+  /** Cursor-on-Target to and from TAK (transports/tak-cot.ts). */
+  tak: {
+    /** `client`: connect to a TAK Server's streaming port (TCP 8087, TLS 8089); `off`. */
+    mode: 'off' | 'client';
+    host: string;
+    port: number;
+    /** Client certificate for the TLS port (null: plain TCP). */
+    tls: TakTlsConfig | null;
+    /** Longest wait (s) between reconnection attempts (the wait doubles from 1 s). */
+    reconnect_max_s: number;
+    /** CoT over UDP: `multicast` (the SA group), `unicast` (one host) or `off`. */
+    udp: { mode: 'off' | 'multicast' | 'unicast'; host: string; port: number; ttl: number };
+    /** Listen for CoT on UDP (TAK clients' markers); `group`: a multicast group to join, or null. */
+    listen: { enabled: boolean; host: string; port: number; group: string | null };
+    /** Each track is sent at most every this-many seconds. */
+    interval_s: number;
+    stale_s: number;
+    uid_prefix: string;
+    /** Take TAK users' air markers as observer detections. */
+    read_markers: boolean;
+    /** Sensor id of those detections (registered as kind `observer` when missing). */
+    observer_sensor: string;
+  };
+  /** ASTERIX CAT062 system tracks over UDP (transports/asterix-out.ts). */
+  asterix: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    sac: number;
+    sic: number;
+    /** I062/015 service identification, or null. */
+    service_id: number | null;
+    interval_s: number;
+    max_block_bytes: number;
+    /** Multicast TTL when `host` is a multicast group. */
+    ttl: number;
+  };
+  /** SAPIENT (BSI Flex 335 v2.0) fusion node: a TCP server sensors connect to (transports/sapient-node.ts). */
+  sapient: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    /** Skywarden's node UUID (null: a new one at each start). */
+    node_id: string | null;
+    max_frame_bytes: number;
+    /** Nodes accepted and their sensor ids. */
+    nodes: SapientNodeConfig[];
+    /** Accept any node, as sensor `sapient-<node_id>`. */
+    accept_unknown: boolean;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -134,10 +209,26 @@ export const DEFAULT_CONFIG: ServerConfig = {
   ingest: { max_batch: 10000, rate_per_s: 2000, burst: 20000, max_future_s: 30, commit_wait_ms: 2 },
   fusion: { reorder_delay_s: 5, report_every_s: 1, replay_window_s: 900, store_every: 1, tick_ms: 250 },
   zones: { file: null, kr_admin: [], lead_s: 300 },
-  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost' },
+  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
   auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false },
   webhooks: [],
+  tak: {
+    mode: 'off',
+    host: '127.0.0.1',
+    port: 8087,
+    tls: null,
+    reconnect_max_s: 30,
+    udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: 1 },
+    listen: { enabled: false, host: '0.0.0.0', port: 6969, group: null },
+    interval_s: 1,
+    stale_s: 15,
+    uid_prefix: 'skywarden-',
+    read_markers: true,
+    observer_sensor: 'tak-observer',
+  },
+  asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false },
   log: { level: 'info' },
 };
 
@@ -193,6 +284,7 @@ const CHECKS: Record<string, Check> = {
   'alerts.interval_s': num(0, 3600),
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
   'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
+  'alerts.public_feed': bool,
   'health.silent_after_s': num(1, 86400 * 30),
   'health.stuck_per_min': num(1, 1e6),
   'health.max_position_offset_m': num(1, 1e7),
@@ -200,6 +292,43 @@ const CHECKS: Record<string, Check> = {
   'auth.session_ttl_s': num(60, 86400 * 365),
   'auth.open_viewing': bool,
   webhooks: objList,
+  'tak.mode': oneOf('off', 'client'),
+  'tak.host': str,
+  'tak.port': int(1, 65535),
+  'tak.tls': (v) =>
+    v === null || (isObj(v) && typeof v.cert === 'string' && v.cert.length > 0 && typeof v.key === 'string' && v.key.length > 0 && (v.ca === undefined || (typeof v.ca === 'string' && v.ca.length > 0)) && (v.reject_unauthorized === undefined || typeof v.reject_unauthorized === 'boolean') && (v.server_name === undefined || typeof v.server_name === 'string'))
+      ? null
+      : 'null or {cert, key, ca?, reject_unauthorized?, server_name?} (PEM file paths)',
+  'tak.reconnect_max_s': num(1, 3600),
+  'tak.udp.mode': oneOf('off', 'multicast', 'unicast'),
+  'tak.udp.host': str,
+  'tak.udp.port': int(1, 65535),
+  'tak.udp.ttl': int(0, 255),
+  'tak.listen.enabled': bool,
+  'tak.listen.host': str,
+  'tak.listen.port': int(0, 65535),
+  'tak.listen.group': strOrNull,
+  'tak.interval_s': num(0, 3600),
+  'tak.stale_s': num(1, 86400),
+  'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),
+  'tak.read_markers': bool,
+  'tak.observer_sensor': str,
+  'asterix.enabled': bool,
+  'asterix.host': str,
+  'asterix.port': int(1, 65535),
+  'asterix.sac': int(0, 255),
+  'asterix.sic': int(0, 255),
+  'asterix.service_id': (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255) ? null : 'null or an integer in [0, 255]'),
+  'asterix.interval_s': num(0.1, 3600),
+  'asterix.max_block_bytes': int(100, 65507),
+  'asterix.ttl': int(0, 255),
+  'sapient.enabled': bool,
+  'sapient.host': str,
+  'sapient.port': int(0, 65535),
+  'sapient.node_id': (v) => (v === null || (typeof v === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) ? null : 'null or a UUID'),
+  'sapient.max_frame_bytes': int(1024, 64 * 1024 * 1024),
+  'sapient.nodes': objList,
+  'sapient.accept_unknown': bool,
   'log.level': oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 };
 
@@ -285,6 +414,14 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     if (typeof w.secret !== 'string' || w.secret.length < 16) errors.push(`${p}.secret must be a string of at least 16 characters`);
     if (w.format !== undefined && w.format !== 'json' && w.format !== 'cap') errors.push(`${p}.format must be "json" or "cap", got ${show(w.format)}`);
     w.format ??= 'json';
+  });
+  const seenNodes = new Set<string>();
+  cfg.sapient.nodes.forEach((n, i) => {
+    const p = `sapient.nodes[${i}]`;
+    if (typeof n.node_id !== 'string' || n.node_id.length === 0) errors.push(`${p}.node_id must be the node's UUID (a non-empty string), got ${show(n.node_id)}`);
+    else if (seenNodes.has(n.node_id)) errors.push(`${p}.node_id ${show(n.node_id)} is listed twice`);
+    else seenNodes.add(n.node_id);
+    if (typeof n.sensor !== 'string' || n.sensor.length === 0) errors.push(`${p}.sensor must be a sensor id (a non-empty string), got ${show(n.sensor)}`);
   });
   if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
 }

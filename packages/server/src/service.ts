@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { detectionAnchor, sensorCentroid, type AlertTransition, type Detection, type GeoPoint } from '@skywarden/core';
-import { krAdminZones, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import { createCapPublisher, krAdminZones, parseDetectionRow, parseZonesGeoJson, type CapMessage, type DetectionWire, type Zone } from '@skywarden/formats';
+import { alertWebhookEvent, createWebhookDispatcher } from './publish/webhooks.js';
 import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
 import { createSqliteStore, createPostgresStore } from './store/index.js';
@@ -22,7 +23,7 @@ import { createLiveFusion, type LiveFusion } from './fusion/live-fusion.js';
 import { createStreamHub } from './stream.js';
 import { createMetrics } from './metrics.js';
 import { createCredentialChecker, createSessions, hashSecret, resolveCredentials } from './auth.js';
-import type { AlertWire } from '@skywarden/formats';
+import type { AlertWire, TrackWire } from '@skywarden/formats';
 
 export interface ServiceOptions {
   config: ServerConfig;
@@ -130,6 +131,15 @@ export async function createService(o: ServiceOptions) {
 
   const { zones, geojson: zonesGeoJson } = loadZones(c, o.zonesText);
   const zoneById = new Map(zones.map((z) => [z.id, z]));
+  // publishing: each alert change as a CAP 1.2 message (kept with the alert row), and to webhooks
+  const cap = zones.length > 0 ? createCapPublisher(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status }) : null;
+  const webhooks =
+    c.webhooks.length > 0
+      ? createWebhookDispatcher({ subscribers: c.webhooks.map((w) => ({ url: w.url, secret: w.secret, format: w.format })), log: log.child({ component: 'webhooks' }) })
+      : null;
+  // listeners of the picture (publishers to other systems: CoT, ASTERIX; see transports/)
+  const trackListeners: ((t: number, tracks: TrackWire[]) => void)[] = [];
+  const alertListeners: ((a: AlertWire, zone: Zone | undefined) => void)[] = [];
   const hub = createStreamHub({ onDrop: () => metrics.streamDropped.inc() });
 
   // --- fusion, created when its frame's anchor is known
@@ -151,6 +161,7 @@ export async function createService(o: ServiceOptions) {
         metrics.tracks.set({ status: 'confirmed' }, confirmed);
         metrics.tracks.set({ status: 'coasting' }, tracks.length - confirmed);
         hub.broadcast('tracks', { t, tracks });
+        if (!replaying) for (const fn of trackListeners) fn(t, tracks);
         if (replaying || c.fusion.store_every === 0) return;
         if (reportCount++ % c.fusion.store_every !== 0) return;
         for (let i = 0; i < tracks.length; i++) {
@@ -164,9 +175,21 @@ export async function createService(o: ServiceOptions) {
         hub.broadcast('alert', a);
         if (fusion) hub.broadcast('zones', { t: a.t, zones: fusion.zoneStates() });
         if (replaying) return;
-        storing = storing.then(() =>
-          store.appendAlerts([{ t: a.t, zone: a.zone, state: a.state, row: { ...a } }]).catch((err) => log.error({ err }, 'storing an alert change failed')),
-        );
+        let msg: CapMessage | null = null;
+        try {
+          msg = cap?.publish(tr) ?? null;
+        } catch (err) {
+          log.error({ err, zone: a.zone }, 'CAP message failed');
+        }
+        const row: Record<string, unknown> = { ...a };
+        if (msg) {
+          row.cap_identifier = msg.identifier;
+          row.cap_msg_type = msg.msgType;
+          row.cap_xml = msg.xml;
+        }
+        storing = storing.then(() => store.appendAlerts([{ t: a.t, zone: a.zone, state: a.state, row }]).catch((err) => log.error({ err }, 'storing an alert change failed')));
+        webhooks?.publish(alertWebhookEvent(tr, msg));
+        for (const fn of alertListeners) fn(a, zoneById.get(a.zone));
         o.onAlert?.(a, tr, zoneById.get(a.zone));
       },
     });
@@ -268,6 +291,15 @@ export async function createService(o: ServiceOptions) {
     credentials,
     zones,
     zonesGeoJson,
+    webhooks,
+    /** Calls `fn` with every report's tracks (live, not during the start-up replay). */
+    onTracks(fn: (t: number, tracks: TrackWire[]) => void): void {
+      trackListeners.push(fn);
+    },
+    /** Calls `fn` with every alert change (live, not during the start-up replay). */
+    onAlert(fn: (a: AlertWire, zone: Zone | undefined) => void): void {
+      alertListeners.push(fn);
+    },
     get fusion(): LiveFusion | null {
       return fusion;
     },
@@ -278,10 +310,11 @@ export async function createService(o: ServiceOptions) {
       if (c.fusion.replay_window_s > 0) {
         replaying = true;
         try {
-          // the journal in arrival order (seq), from the first entry of the window: the
-          // tracker sees the detections in the order the live service saw them
-          const first = await store.detectionsInWindow({ from: now - c.fusion.replay_window_s, to: 1e15, limit: 1 });
-          let after = first.length > 0 ? first[0].seq - 1 : await store.lastSeq();
+          // the journal in arrival order (seq), from the lowest seq dated in the window (not
+          // the earliest-dated entry's: arrival order is not time order): the tracker sees
+          // the detections in the order the live service saw them
+          const first = await store.firstSeqSince(now - c.fusion.replay_window_s);
+          let after = first !== null ? first - 1 : await store.lastSeq();
           const page = 20000;
           while (true) {
             const entries = await store.readJournal(after, page);
@@ -314,6 +347,7 @@ export async function createService(o: ServiceOptions) {
       await ingest.close();
       tick();
       await storing;
+      await webhooks?.close(5000);
       hub.close();
       await store.close();
     },

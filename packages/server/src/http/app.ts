@@ -125,6 +125,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const viewer = { preHandler: need('viewer') };
   const operator = { preHandler: need('operator') };
   const admin = { preHandler: need('admin') };
+  const feedAccess = c.alerts.public_feed ? { schema: { security: [] } } : viewer;
   const who = (req: FastifyRequest) => req.session?.user ?? 'anonymous';
   const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
     svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
@@ -324,6 +325,29 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     await audit(req, `alert-${b.action}`, id, { reason: b.reason, changed: r.change !== null });
     return { zone: f?.zoneState(id), change: r.change };
   });
+  // --- CAP 1.2 feed: the alert messages, newest first, and each message's XML
+  const capRows = async (limit: number) =>
+    (await svc.store.alertHistory({ from: 0, to: 1e15, limit: Math.min(limit * 2, 10000) })).filter((r) => typeof r.row.cap_identifier === 'string').slice(0, limit);
+  app.get('/api/v1/cap', { ...feedAccess, schema: { summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    const rows = await capRows(Math.min(num(q.limit, 'limit', 100), 1000));
+    return {
+      sender: c.alerts.cap_sender,
+      status: c.alerts.cap_status,
+      messages: rows.map((r) => ({ identifier: r.row.cap_identifier, msg_type: r.row.cap_msg_type, zone: r.zone, state: r.state, t: r.t, href: `/api/v1/cap/${encodeURIComponent(String(r.row.cap_identifier))}` })),
+    };
+  });
+  app.get('/api/v1/cap/:identifier', { ...feedAccess, schema: { summary: 'One CAP 1.2 message (application/cap+xml)' } }, async (req, reply) => {
+    const id = (req.params as { identifier: string }).identifier;
+    const row = (await capRows(10000)).find((r) => r.row.cap_identifier === id);
+    if (!row) throw new ApiError('not_found', `no CAP message ${JSON.stringify(id)}`);
+    return reply.type('application/cap+xml; charset=utf-8').send(row.row.cap_xml as string);
+  });
+  app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { summary: 'Zone -> alert state, for public air-raid maps (no login when alerts.public_feed is on)' } }, async () => ({
+    t: svc.clock(),
+    zones: (svc.fusion?.zoneStates() ?? []).map((z) => ({ zone: z.zone, name: z.name, state: z.state, since: z.since, eta_s: z.eta_s })),
+  }));
+
   app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();

@@ -1,0 +1,158 @@
+/**
+ * Warnings in the live service (issue 6): a drone of the small scene flies into a zone; the
+ * zone's alert appears in the API, the event stream's zone states and the alert history; each
+ * change is published as a CAP 1.2 message (valid against the OASIS schema, checked with
+ * xmllint) in the CAP feed and to a webhook subscriber (signed); operators raise and end an
+ * alert by hand (audited).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { startServer, type RunningServer } from './server.js';
+import { verifyWebhookSignature } from './publish/webhooks.js';
+import { http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+
+const CAP_XSD = fileURLToPath(new URL('../../formats/schemas/cap12.xsd', import.meta.url));
+const SECRET = 'webhook-secret-0123456789';
+
+/** A square zone (GeoJSON polygon) of half-side `h` degrees about a point. */
+function square(id: string, lat: number, lon: number, h: number) {
+  const ring = [
+    [lon - h, lat - h],
+    [lon + h, lat - h],
+    [lon + h, lat + h],
+    [lon - h, lat + h],
+    [lon - h, lat - h],
+  ];
+  return { type: 'Feature', properties: { id, name: `Zone ${id} & <co>`, kind: 'site', lead_s: 300 }, geometry: { type: 'Polygon', coordinates: [ring] } };
+}
+
+describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
+  const tmp = tempDir();
+  const hooks: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  let hookServer: Server;
+  let srv: RunningServer;
+  let now = 0;
+  let viewer: string;
+  let op: string;
+
+  before(async () => {
+    hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        hooks.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    hookServer.listen(0, '127.0.0.1');
+    await once(hookServer, 'listening');
+    const hookPort = (hookServer.address() as { port: number }).port;
+
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 400 });
+    // zones around the drones' positions half-way through: they will be inside or close
+    const truth = scene.truth as unknown as { t: number; id: string; lat: number; lon: number; class: string }[];
+    const mid = scene.t0 + 200;
+    const at = truth.filter((r) => Math.abs(r.t - mid) < 0.5 && r.class === 'piston_owa');
+    assert.ok(at.length > 0);
+    const features = at.slice(0, 2).map((r, i) => square(`z${i}`, r.lat, r.lon, 0.03));
+    features.push(square('far', 36.0, 126.0, 0.05));
+    const zonesFile = join(tmp.dir, 'zones.geojson');
+    writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features }));
+    now = scene.t0;
+    srv = await startServer({
+      config: { ...config, zones: { file: zonesFile }, alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@test.example' }, webhooks: [{ url: `http://127.0.0.1:${hookPort}/hook`, secret: SECRET, format: 'json' }] },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    viewer = await login(srv.httpPort, 'view', 'view-secret-1');
+    op = await login(srv.httpPort, 'op', 'op-secret-1');
+    const rows = scene.detections as unknown as Record<string, unknown>[];
+    let chunk: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      if ((r.t as number) > now + 2) {
+        await srv.service.ingest.ingest(null, chunk, 'test');
+        chunk = [];
+        now = r.t as number;
+        await new Promise((res) => setTimeout(res, 1));
+      }
+      chunk.push(r);
+    }
+    await srv.service.ingest.ingest(null, chunk, 'test');
+    now += 10;
+  });
+  after(async () => {
+    await srv.close();
+    hookServer.close();
+    tmp.cleanup();
+  });
+
+  it('raises the zones in the path, not the far one, and keeps the history', async () => {
+    const hist = await until(async () => {
+      const h = await http(srv.httpPort, 'GET', `/api/v1/alerts?from=0&to=${now + 10}`, { token: viewer });
+      const list = h.json.alerts as { zone: string; state: string; tracks: string[]; eta_s?: number }[];
+      return list.some((a) => a.state === 'alert') ? list : null;
+    }, 10000, 'an alert in the history') as { zone: string; state: string; tracks: string[]; eta_s?: number }[];
+    const raised = new Set(hist.filter((a) => a.state === 'alert').map((a) => a.zone));
+    assert.ok(raised.has('z0') || raised.has('z1'), [...raised].join(','));
+    assert.ok(!raised.has('far'));
+    for (const a of hist.filter((x) => x.state === 'alert')) assert.ok(a.tracks.length > 0 || (a as { reason?: string }).reason);
+    const st = await http(srv.httpPort, 'GET', '/api/v1/alerts/state', { token: viewer });
+    assert.equal((st.json.zones as unknown[]).length, 3);
+  });
+
+  it('publishes every change as a CAP 1.2 message that the OASIS schema accepts', async () => {
+    const feed = await http(srv.httpPort, 'GET', '/api/v1/cap', { token: viewer });
+    const msgs = feed.json.messages as { identifier: string; msg_type: string; href: string }[];
+    assert.ok(msgs.length > 0);
+    assert.equal(msgs[msgs.length - 1].msg_type, 'Alert', 'the oldest message of the feed opens an episode');
+    const files: string[] = [];
+    for (const [i, m] of msgs.entries()) {
+      const x = await http(srv.httpPort, 'GET', m.href, { token: viewer });
+      assert.equal(x.status, 200);
+      assert.match(x.headers.get('content-type') ?? '', /application\/cap\+xml/);
+      assert.match(x.text, /<status>Exercise<\/status>/);
+      assert.match(x.text, /Zone z\d &amp; &lt;co&gt;/);
+      const f = join(tmp.dir, `cap-${i}.xml`);
+      writeFileSync(f, x.text);
+      files.push(f);
+    }
+    const r = spawnSync('xmllint', ['--noout', '--schema', CAP_XSD, ...files], { encoding: 'utf8' });
+    assert.ok(!r.error, `xmllint could not be run (install libxml2-utils): ${r.error?.message}`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('sends signed webhooks for the changes', async () => {
+    await until(() => hooks.length > 0, 10000, 'a webhook delivery');
+    const h = hooks[0];
+    assert.equal(h.headers['x-skywarden-event'], 'alert.raised');
+    const sig = h.headers['x-skywarden-signature'] as string;
+    assert.ok(verifyWebhookSignature(SECRET, sig, h.body, Date.now() / 1000));
+    assert.ok(!verifyWebhookSignature('another-secret-0123456789', sig, h.body, Date.now() / 1000));
+    const data = JSON.parse(h.body) as Record<string, unknown>;
+    assert.ok(JSON.stringify(data).includes('"state":"alert"'));
+  });
+
+  it('lets an operator raise and end an alert by hand, audited', async () => {
+    const up = await http(srv.httpPort, 'POST', '/api/v1/zones/far/alert', { token: op, body: { action: 'raise', reason: 'observer call from the district office' } });
+    assert.equal(up.status, 200, up.text);
+    assert.equal((up.json.zone as { state: string }).state, 'alert');
+    const down = await http(srv.httpPort, 'POST', '/api/v1/zones/far/alert', { token: op, body: { action: 'end', reason: 'false report' } });
+    assert.equal((down.json.zone as { state: string }).state, 'clear');
+    const none = await http(srv.httpPort, 'POST', '/api/v1/zones/nope/alert', { token: op, body: { action: 'raise', reason: 'x' } });
+    assert.equal(none.status, 404);
+    const admin = await login(srv.httpPort, 'admin', 'admin-secret-1');
+    const audit = await http(srv.httpPort, 'GET', '/api/v1/audit', { token: admin });
+    const acts = (audit.json.audit as { action: string; user: string; target: string }[]).filter((a) => a.target === 'far');
+    assert.deepEqual(acts.map((a) => [a.action, a.user]).sort(), [['alert-end', 'op'], ['alert-raise', 'op']]);
+    const hist = await http(srv.httpPort, 'GET', `/api/v1/alerts?zone=far&from=0&to=${now + 10}`, { token: viewer });
+    const far = hist.json.alerts as { state: string; by?: string }[];
+    assert.deepEqual(far.map((a) => a.state), ['clear', 'alert']);
+    assert.equal(far[1].by, 'op');
+  });
+});
