@@ -12,6 +12,9 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker
 import { startExternalIngest, type ExternalIngest } from './mqtt/external-client.js';
 import { buildDemoScene, startDemoFeeder, type DemoFeeder } from './demo.js';
 import { resolveCredentials } from './auth.js';
+import { startTakCot, type TakCot } from './transports/tak-cot.js';
+import { startAsterixOut, type AsterixOut } from './transports/asterix-out.js';
+import { startSapientNode, type SapientNodeServer } from './transports/sapient-node.js';
 import type { AlertWire } from '@skywarden/formats';
 import type { AlertTransition } from '@skywarden/core';
 import type { Zone } from '@skywarden/formats';
@@ -46,6 +49,16 @@ export interface RunningServer {
   demo?: DemoFeeder;
   /** Detections replayed from the journal at start. */
   replayed: number;
+  /** The standards transports that are configured on (see docs/standards.md), and their listening ports. */
+  transports: {
+    tak?: TakCot;
+    asterix?: AsterixOut;
+    sapient?: SapientNodeServer;
+    /** Port of the SAPIENT fusion node's TCP server. */
+    sapientPort?: number;
+    /** Port of the CoT UDP listener. */
+    takUdpPort?: number;
+  };
   close(): Promise<void>;
 }
 
@@ -103,6 +116,12 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   let broker: EmbeddedBroker | null = null;
   let external: ExternalIngest | null = null;
   let feeder: DemoFeeder | undefined;
+  const transports: RunningServer['transports'] = {};
+  const closeTransports = async () => {
+    await transports.sapient?.close().catch((err: Error) => log.error({ err }, 'closing SAPIENT failed'));
+    await transports.tak?.close().catch((err: Error) => log.error({ err }, 'closing CoT failed'));
+    await transports.asterix?.close().catch((err: Error) => log.error({ err }, 'closing ASTERIX failed'));
+  };
   try {
     const { replayed } = await service.start();
     app = await buildApp(service);
@@ -112,6 +131,15 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
     else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, (await resolveCredentials(config.credentials)).filter((p) => p.gateway));
     const mqttPort = broker ? broker.port : null;
+    if (config.tak.mode === 'client' || config.tak.udp.mode !== 'off' || config.tak.listen.enabled) {
+      transports.tak = await startTakCot(service);
+      if (transports.tak.listenPort !== null) transports.takUdpPort = transports.tak.listenPort;
+    }
+    if (config.asterix.enabled) transports.asterix = await startAsterixOut(service);
+    if (config.sapient.enabled) {
+      transports.sapient = await startSapientNode(service);
+      transports.sapientPort = transports.sapient.port;
+    }
     if (demoScene) {
       feeder = await startDemoFeeder({ demo: demoScene, httpPort, mqttPort, clock: service.clock, startT: service.clock(), log: (m) => log.warn(m) });
     }
@@ -124,9 +152,11 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
       demoUsers,
       demo: feeder,
       replayed,
+      transports,
       close() {
         closing ??= (async () => {
           await feeder?.close();
+          await closeTransports();
           await broker?.close();
           await external?.close();
           service.hub.close();
@@ -138,6 +168,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     };
   } catch (err) {
     await feeder?.close().catch(() => {});
+    await closeTransports();
     await broker?.close().catch(() => {});
     await external?.close().catch(() => {});
     await app?.close().catch(() => {});

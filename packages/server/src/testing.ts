@@ -77,3 +77,28 @@ export async function until<T>(check: () => T | Promise<T>, ms: number, what: st
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Feeds detection rows through the service's ingest (trusted) in one-second chunks, moving
+ * the test's manual clock along (`setNow`), then past the last detection by `afterS` so the
+ * last reports are made. As the live service would see them, quickly.
+ */
+export async function feedScene(ingest: (rows: Record<string, unknown>[]) => Promise<unknown>, rows: readonly Record<string, unknown>[], setNow: (t: number) => void, afterS = 8): Promise<number> {
+  let chunk: Record<string, unknown>[] = [];
+  let now = -Infinity;
+  for (const r of rows) {
+    const t = r.t as number;
+    if (t > now + 1) {
+      if (chunk.length > 0) await ingest(chunk);
+      chunk = [];
+      now = t;
+      setNow(now);
+      await new Promise((res) => setTimeout(res, 2));
+    }
+    chunk.push(r);
+  }
+  if (chunk.length > 0) await ingest(chunk);
+  const end = (rows[rows.length - 1].t as number) + afterS;
+  setNow(end);
+  return end;
+}

@@ -1,0 +1,128 @@
+/**
+ * ASTERIX CAT062 system tracks over UDP (configuration section `asterix`, docs/standards.md).
+ *
+ * At most every `asterix.interval_s`, on a report of the live picture, every track (confirmed
+ * and coasting, I062/080 CST set for the latter) is converted with `trackWireToCat062` under
+ * a 16-bit track number from `createTrackNumberAllocator`, encoded as data blocks of at most
+ * `asterix.max_block_bytes` (default 1400), one UDP datagram per block, to `asterix.host`:
+ * `asterix.port` (a multicast group is fine: TTL `asterix.ttl`). A track's first message sets
+ * TSB; when a track leaves the picture its last state is sent once more with TSE and its
+ * number is freed. In demo mode SIM is set.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { once } from 'node:events';
+import { createTrackNumberAllocator, encodeCat062Blocks, trackWireToCat062, type Cat062Track, type TrackWire } from '@skywarden/formats';
+import type { Service } from '../service.js';
+import { createWarnLimiter } from './warn-limiter.js';
+
+export interface AsterixStats {
+  /** Picture updates sent, datagrams (blocks), records. */
+  updates: number;
+  datagrams: number;
+  records: number;
+  /** Send errors and tracks that could not be encoded. */
+  errors: number;
+}
+
+export interface AsterixOut {
+  stats(): AsterixStats;
+  close(): Promise<void>;
+}
+
+function isMulticast(host: string): boolean {
+  const m = /^(\d+)\./.exec(host);
+  if (m) return Number(m[1]) >= 224 && Number(m[1]) <= 239;
+  return /^ff/i.test(host);
+}
+
+export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
+  const c = svc.config.asterix;
+  const log = svc.log.child({ component: 'asterix' });
+  const warn = createWarnLimiter(log);
+  const stats: AsterixStats = { updates: 0, datagrams: 0, records: 0, errors: 0 };
+  const sock: UdpSocket = createSocket(isIPv6(c.host) ? 'udp6' : 'udp4');
+  sock.on('error', (err) => {
+    stats.errors++;
+    warn.warn('send', { err }, 'ASTERIX UDP send failed');
+  });
+  sock.bind(0);
+  await once(sock, 'listening');
+  if (isMulticast(c.host)) sock.setMulticastTTL(c.ttl);
+  const numbers = createTrackNumberAllocator();
+  /** Tracks in the last update: first report time and last state. */
+  const live = new Map<string, { since: number; last: TrackWire }>();
+  let lastUpdate = -Infinity;
+  let closed = false;
+  const simulated = svc.mode === 'demo';
+
+  const record = (tr: TrackWire, since: number, first: boolean, last: boolean): Cat062Track | null => {
+    try {
+      return trackWireToCat062(tr, {
+        sac: c.sac,
+        sic: c.sic,
+        serviceId: c.service_id ?? undefined,
+        trackNumber: numbers.get(tr.track),
+        first,
+        last,
+        ageS: Math.max(0, tr.t - since),
+        simulated,
+      });
+    } catch (err) {
+      stats.errors++;
+      warn.warn('encode', { err, track: tr.track }, 'track could not be written as CAT062');
+      return null;
+    }
+  };
+
+  svc.onTracks((t: number, tracks: TrackWire[]) => {
+    if (closed || t - lastUpdate < c.interval_s - 1e-6) return;
+    lastUpdate = t;
+    const out: Cat062Track[] = [];
+    const seen = new Set<string>();
+    for (const tr of tracks) {
+      seen.add(tr.track);
+      const had = live.get(tr.track);
+      const since = had?.since ?? tr.t;
+      live.set(tr.track, { since, last: tr });
+      const r = record(tr, since, had === undefined, false);
+      if (r) out.push(r);
+    }
+    const ended: string[] = [];
+    for (const [id, x] of live) {
+      if (seen.has(id)) continue;
+      const r = record(x.last, x.since, false, true);
+      if (r) out.push(r);
+      ended.push(id);
+    }
+    for (const id of ended) {
+      live.delete(id);
+      numbers.release(id);
+    }
+    if (out.length === 0) return;
+    let blocks: Uint8Array[];
+    try {
+      blocks = encodeCat062Blocks(out, { maxBlockBytes: c.max_block_bytes });
+    } catch (err) {
+      stats.errors++;
+      warn.warn('blocks', { err }, 'CAT062 blocks could not be encoded');
+      return;
+    }
+    stats.updates++;
+    stats.records += out.length;
+    for (const b of blocks) {
+      sock.send(b, c.port, c.host);
+      stats.datagrams++;
+    }
+  });
+  log.info({ host: c.host, port: c.port, sac: c.sac, sic: c.sic }, 'sending ASTERIX CAT062');
+
+  return {
+    stats: () => ({ ...stats }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((r) => sock.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,354 @@
+/**
+ * Cursor-on-Target to and from TAK (configuration section `tak`, docs/standards.md).
+ *
+ * Out: every confirmed track of each report as a CoT event (`trackToCot`), each track at most
+ * every `tak.interval_s`, and each alert change as the zone's drawn shapes (`alertToCot`,
+ * re-sent every 2 minutes while the zone stays alerted, and on every new TAK Server
+ * connection). Events go to
+ * - a TAK Server's streaming port (`tak.mode: client`): TCP 8087, or TLS 8089 with a client
+ *   certificate (`tak.tls`), reconnecting with a doubling wait up to `tak.reconnect_max_s`;
+ * - UDP (`tak.udp`): the SA multicast group (default 239.2.3.1:6969, TTL `tak.udp.ttl`) or
+ *   one host, one event per datagram.
+ *
+ * In (`tak.read_markers`): events the TAK Server streams to us on the same connection, and
+ * datagrams on the optional UDP listener (`tak.listen`, joining `tak.listen.group` when set),
+ * are read with `parseCot`; air markers of TAK users become observer detections of sensor
+ * `tak.observer_sensor` (registered as kind `observer` when missing) through the one ingest
+ * path (source `cot`). Anything else is ignored (counted); malformed input is counted and
+ * logged (rate-limited), and never stops the transport.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { connect as netConnect, isIPv6, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { alertToCot, parseCot, trackToCot, type AlertWire, type TrackWire, type Zone } from '@skywarden/formats';
+import type { Service } from '../service.js';
+import type { Principal } from '../auth.js';
+import { createWarnLimiter } from './warn-limiter.js';
+
+/** Counters of the CoT transport (also useful in tests). */
+export interface TakStats {
+  /** Events written to the TAK Server connection and sent as UDP datagrams. */
+  tcpEvents: number;
+  udpEvents: number;
+  /** Track and alert-shape events generated. */
+  trackEvents: number;
+  alertEvents: number;
+  /** Events dropped because the TCP connection was not keeping up. */
+  dropped: number;
+  /** Successful connections to the TAK Server. */
+  connects: number;
+  /** Events read (TCP and UDP), and what became of them. */
+  received: number;
+  accepted: number;
+  duplicates: number;
+  ignored: number;
+  /** Malformed events and input (not XML, not an event, over the size limit, refused by the ingest). */
+  bad: number;
+}
+
+export interface TakCot {
+  /** Port of the UDP listener, or null when not listening. */
+  listenPort: number | null;
+  /** Connected to the TAK Server now. */
+  readonly connected: boolean;
+  stats(): TakStats;
+  close(): Promise<void>;
+}
+
+/** Largest CoT event read from the TCP stream (characters); a longer one is dropped. */
+export const MAX_COT_EVENT_CHARS = 1 << 20;
+/** Largest UDP datagram (bytes) written; longer events are sent only on TCP. */
+const MAX_DATAGRAM = 65000;
+/** Most bytes queued on the TCP socket before track events are dropped. */
+const MAX_TCP_BACKLOG = 8 << 20;
+/** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
+const ALERT_RESEND_S = 120;
+
+/**
+ * Splits a TAK streaming connection (XML events one after the other, each optionally
+ * preceded by an XML declaration) into events. Text before an event that is not part of
+ * one is returned as garbage; a partial event longer than `maxChars` is dropped.
+ */
+export function createCotStreamSplitter(maxChars = MAX_COT_EVENT_CHARS) {
+  let buf = '';
+  const END = /<\/event\s*>/;
+  const START = /<\?xml|<event[\s>]/;
+  return {
+    push(chunk: string): { events: string[]; garbage: string[] } {
+      buf += chunk;
+      const events: string[] = [];
+      const garbage: string[] = [];
+      while (true) {
+        const m = END.exec(buf);
+        if (!m) break;
+        const endAt = m.index + m[0].length;
+        const piece = buf.slice(0, endAt);
+        buf = buf.slice(endAt);
+        const s = START.exec(piece);
+        const startAt = s ? s.index : 0;
+        const before = piece.slice(0, startAt);
+        if (before.trim() !== '') garbage.push(before);
+        events.push(piece.slice(startAt));
+      }
+      if (buf.length > maxChars) {
+        garbage.push(buf.slice(0, 200));
+        buf = '';
+      } else if (buf.trim() === '') buf = '';
+      return { events, garbage };
+    },
+    get buffered(): number {
+      return buf.length;
+    },
+  };
+}
+
+export async function startTakCot(svc: Service): Promise<TakCot> {
+  const c = svc.config.tak;
+  const log = svc.log.child({ component: 'tak' });
+  const warn = createWarnLimiter(log);
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0 };
+  let closed = false;
+
+  // --- in: the observer sensor and its principal
+  const reading = c.read_markers && (c.mode === 'client' || c.listen.enabled);
+  if (reading && !svc.registry.def(c.observer_sensor)) {
+    const errs = svc.registry.register([{ id: c.observer_sensor, kind: 'observer' }]);
+    if (errs.length > 0) throw new Error(`tak.observer_sensor ${JSON.stringify(c.observer_sensor)}: ${errs.join('; ')}`);
+  }
+  const principal: Principal = { id: c.observer_sensor, gateway: false, sensors: [c.observer_sensor], tokenHash: '' };
+  const pending = new Set<Promise<void>>();
+
+  function bad(reason: string, from: string): void {
+    stats.bad++;
+    svc.metrics.rejected.inc({ source: 'cot', reason: 'invalid_cot' });
+    warn.warn('bad', { from, reason }, 'malformed CoT input dropped');
+  }
+
+  function takeEvent(xml: string, from: string): void {
+    stats.received++;
+    if (!c.read_markers) {
+      stats.ignored++;
+      return;
+    }
+    const r = parseCot(xml, { sensorId: c.observer_sensor, now: svc.clock(), ownUidPrefix: c.uid_prefix });
+    if (!r.ok) {
+      if (r.ignored) {
+        stats.ignored++;
+        log.debug({ from, reason: r.reason }, 'CoT event ignored');
+      } else bad(r.reason, from);
+      return;
+    }
+    const p = svc.ingest
+      .ingest(principal, [r.row], 'cot')
+      .then((res) => {
+        stats.accepted += res.accepted;
+        stats.duplicates += res.duplicates;
+        if (res.rejected.length > 0) {
+          stats.bad++;
+          warn.warn('rejected', { from, reason: res.rejected[0].message }, 'CoT marker refused by the ingest');
+        } else log.info({ from, uid: r.row.cot_uid, type: r.row.cot_type }, 'CoT marker taken as an observer detection');
+      })
+      .catch((err: Error) => {
+        stats.bad++;
+        if (!closed) log.error({ err }, 'journalling a CoT marker failed');
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  }
+
+  // --- out: what was sent (per track), the alerted zones' shapes
+  const lastSent = new Map<string, number>();
+  const alertShapes = new Map<string, { zone: Zone; alert: AlertWire; sentAt: number }>();
+  function shapes(zone: Zone, a: AlertWire, now: number): string[] {
+    try {
+      return alertToCot(zone, a, { now, uidPrefix: c.uid_prefix, alertStaleS: Math.max(0, now - a.t) + 300 });
+    } catch (err) {
+      log.error({ err, zone: zone.id }, 'alert shape failed');
+      return [];
+    }
+  }
+
+  // --- out: UDP
+  let udpOut: UdpSocket | null = null;
+  if (c.udp.mode !== 'off') {
+    udpOut = createSocket(isIPv6(c.udp.host) ? 'udp6' : 'udp4');
+    udpOut.on('error', (err) => warn.warn('udp-out', { err }, 'CoT UDP send failed'));
+    udpOut.bind(0);
+    await once(udpOut, 'listening');
+    if (c.udp.mode === 'multicast') udpOut.setMulticastTTL(c.udp.ttl);
+    else udpOut.setTTL(Math.max(1, c.udp.ttl));
+  }
+
+  // --- TCP to a TAK Server
+  let sock: Socket | null = null;
+  let connected = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  const tlsFiles =
+    c.tls === null
+      ? null
+      : (() => {
+          const read = (what: string, path: string) => {
+            try {
+              return readFileSync(path);
+            } catch (err) {
+              throw new Error(`tak.tls.${what} ${path}: ${(err as Error).message}`);
+            }
+          };
+          return { cert: read('cert', c.tls.cert), key: read('key', c.tls.key), ca: c.tls.ca !== undefined ? read('ca', c.tls.ca) : undefined };
+        })();
+
+  function connect(): void {
+    retryTimer = null;
+    if (closed) return;
+    const s: Socket =
+      tlsFiles !== null && c.tls !== null
+        ? tlsConnect({ host: c.host, port: c.port, cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca, rejectUnauthorized: c.tls.reject_unauthorized ?? true, servername: c.tls.server_name ?? (isIPv6(c.host) || /^[\d.]+$/.test(c.host) ? undefined : c.host) })
+        : netConnect({ host: c.host, port: c.port });
+    sock = s;
+    const splitter = createCotStreamSplitter();
+    const from = `tcp ${c.host}:${c.port}`;
+    s.setEncoding('utf8');
+    s.setKeepAlive(true, 30_000);
+    s.setNoDelay(true);
+    s.on(tlsFiles ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      failures = 0;
+      stats.connects++;
+      log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
+      for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const xml of shapes(z.zone, z.alert, svc.clock())) write(xml);
+    });
+    s.on('data', (chunk: string) => {
+      const { events, garbage } = splitter.push(chunk);
+      for (const g of garbage) bad(`not a CoT event: ${JSON.stringify(g.slice(0, 60))}`, from);
+      for (const e of events) takeEvent(e, from);
+    });
+    s.on('error', (err) => {
+      if (failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
+      else log.debug({ err: err.message }, 'TAK Server connection failed again');
+    });
+    s.on('close', () => {
+      if (sock === s) sock = null;
+      if (connected) log.warn({ host: c.host, port: c.port }, 'TAK Server connection closed; reconnecting');
+      connected = false;
+      if (closed) return;
+      const wait = Math.min(c.reconnect_max_s, 2 ** Math.min(failures, 16));
+      failures++;
+      retryTimer = setTimeout(connect, wait * 1000);
+    });
+  }
+  if (c.mode === 'client') connect();
+
+  function write(xml: string): void {
+    if (sock && connected) {
+      if (sock.writableLength > MAX_TCP_BACKLOG) stats.dropped++;
+      else {
+        sock.write(xml + '\n');
+        stats.tcpEvents++;
+      }
+    }
+    if (udpOut) {
+      const b = Buffer.from(xml, 'utf8');
+      if (b.length <= MAX_DATAGRAM) {
+        udpOut.send(b, c.udp.port, c.udp.host);
+        stats.udpEvents++;
+      }
+    }
+  }
+
+  // --- UDP listener
+  let udpIn: UdpSocket | null = null;
+  let listenPort: number | null = null;
+  if (c.listen.enabled) {
+    udpIn = createSocket({ type: isIPv6(c.listen.host) ? 'udp6' : 'udp4', reuseAddr: true });
+    udpIn.on('error', (err) => warn.warn('udp-in', { err }, 'CoT UDP listener error'));
+    udpIn.on('message', (msg, rinfo) => {
+      const from = `udp ${rinfo.address}:${rinfo.port}`;
+      if (msg.length > 0 && msg[0] === 0xbf) {
+        stats.received++;
+        bad('TAK protocol (protobuf) datagram: only XML CoT is read', from);
+        return;
+      }
+      const text = msg.toString('utf8');
+      const { events, garbage } = createCotStreamSplitter(MAX_DATAGRAM).push(text);
+      if (events.length === 0 && garbage.length === 0) {
+        stats.received++;
+        bad(`not a CoT event: ${JSON.stringify(text.slice(0, 60))}`, from);
+      }
+      for (const g of garbage) bad(`not a CoT event: ${JSON.stringify(g.slice(0, 60))}`, from);
+      for (const e of events) takeEvent(e, from);
+    });
+    udpIn.bind({ port: c.listen.port, address: c.listen.host });
+    await once(udpIn, 'listening');
+    if (c.listen.group !== null) udpIn.addMembership(c.listen.group);
+    listenPort = udpIn.address().port;
+  }
+
+  // --- out: tracks and alerts
+  const sending = c.mode === 'client' || c.udp.mode !== 'off';
+  if (sending) {
+    svc.onTracks((t: number, tracks: TrackWire[]) => {
+      if (closed) return;
+      const seen = new Set<string>();
+      for (const tr of tracks) {
+        if (tr.status !== 'confirmed') continue;
+        seen.add(tr.track);
+        const last = lastSent.get(tr.track);
+        if (last !== undefined && t - last < c.interval_s - 1e-6) continue;
+        let xml: string;
+        try {
+          xml = trackToCot(tr, { now: t, staleS: c.stale_s, uidPrefix: c.uid_prefix });
+        } catch (err) {
+          warn.warn('track', { err, track: tr.track }, 'track could not be written as CoT');
+          continue;
+        }
+        lastSent.set(tr.track, t);
+        stats.trackEvents++;
+        write(xml);
+      }
+      for (const id of lastSent.keys()) if (!seen.has(id)) lastSent.delete(id);
+      for (const z of alertShapes.values()) {
+        if (z.alert.state === 'alert' && t - z.sentAt >= ALERT_RESEND_S) {
+          z.sentAt = t;
+          for (const xml of shapes(z.zone, z.alert, t)) {
+            stats.alertEvents++;
+            write(xml);
+          }
+        }
+      }
+    });
+    svc.onAlert((a: AlertWire, zone: Zone | undefined) => {
+      if (closed || !zone) return;
+      if (a.state === 'alert') alertShapes.set(zone.id, { zone, alert: a, sentAt: a.t });
+      else alertShapes.delete(zone.id);
+      for (const xml of shapes(zone, a, a.t)) {
+        stats.alertEvents++;
+        write(xml);
+      }
+    });
+  }
+
+  return {
+    listenPort,
+    get connected() {
+      return connected;
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const s = sock;
+      if (s && !s.destroyed) {
+        s.end();
+        await Promise.race([once(s, 'close'), new Promise((r) => setTimeout(r, 1000).unref())]);
+        s.destroy();
+      }
+      if (udpOut) await new Promise<void>((r) => udpOut!.close(() => r()));
+      if (udpIn) await new Promise<void>((r) => udpIn!.close(() => r()));
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
