@@ -135,7 +135,7 @@ export function createSensorRegistry(opts: HealthOptions) {
       const st = status(id, now);
       const m = Math.floor(now / 60);
       let n = 0;
-      if (x) for (let k = 0; k < 5; k++) n += x.buckets.get(m - k) ?? 0;
+      if (x) for (let k = 1; k <= 5; k++) n += x.buckets.get(m - k) ?? 0;
       const w: SensorWire = {
         id,
         kind: String(def.kind ?? 'unknown'),

@@ -67,7 +67,7 @@ export interface SensorWire {
   status_reason?: string;
   /** Last detection received (s), if any. */
   last_seen?: number;
-  /** Detections per minute over the last 5 minutes. */
+  /** Detections per minute over the last 5 whole minutes. */
   rate_per_min: number;
   /** Detections accepted and rejected since the service started. */
   accepted: number;

@@ -1,0 +1,86 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSensorRegistry } from './sensors.js';
+
+const opts = { silentAfterS: 300, stuckPerMin: 30, maxPositionOffsetM: 5000 };
+const T0 = 1_764_000_000;
+
+describe('sensor register and health', () => {
+  it('registers valid rows, names the bad ones, and keeps the good ones of the same call', () => {
+    const r = createSensorRegistry(opts);
+    const errs = r.register([
+      { id: 'ac-1', kind: 'acoustic', lat: 37.5, lon: 127, alt_m: 30, range_m: 2500 },
+      { id: 'bad', kind: 'radar', lat: 120, lon: 0 },
+    ]);
+    assert.equal(errs.length, 1);
+    assert.match(errs[0], /lat/);
+    assert.deepEqual(r.ids(), ['ac-1']);
+    assert.ok(r.sensors.get('ac-1'));
+  });
+
+  it('never_seen, then ok, then silent after the quiet time; a heartbeat counts as heard', () => {
+    const r = createSensorRegistry(opts);
+    r.register([{ id: 'ac-1', kind: 'acoustic', lat: 37.5, lon: 127 }]);
+    assert.equal(r.wire('ac-1', T0)?.status, 'never_seen');
+    r.accepted('ac-1', T0);
+    assert.equal(r.wire('ac-1', T0 + 10)?.status, 'ok');
+    assert.equal(r.wire('ac-1', T0 + 301)?.status, 'silent');
+    assert.match(r.wire('ac-1', T0 + 301)?.status_reason ?? '', /not heard for 301 s/);
+    r.heard('ac-1', T0 + 400);
+    assert.equal(r.wire('ac-1', T0 + 401)?.status, 'ok');
+  });
+
+  it('flags a microphone that detects all the time as stuck, but not a radar', () => {
+    const r = createSensorRegistry(opts);
+    r.register([
+      { id: 'ac-1', kind: 'acoustic', lat: 37.5, lon: 127 },
+      { id: 'rd-1', kind: 'radar', lat: 37.5, lon: 127 },
+    ]);
+    for (let m = 0; m < 6; m++) {
+      for (let k = 0; k < 40; k++) {
+        r.accepted('ac-1', T0 + m * 60 + k);
+        r.accepted('rd-1', T0 + m * 60 + k);
+      }
+    }
+    const now = T0 + 6 * 60 + 1;
+    assert.equal(r.wire('ac-1', now)?.status, 'stuck');
+    assert.equal(r.wire('rd-1', now)?.status, 'ok');
+    assert.equal(r.wire('ac-1', now)?.rate_per_min, 40);
+    // 29 a minute is below the threshold
+    const q = createSensorRegistry(opts);
+    q.register([{ id: 'ac-2', kind: 'acoustic', lat: 37.5, lon: 127 }]);
+    for (let m = 0; m < 6; m++) for (let k = 0; k < 29; k++) q.accepted('ac-2', T0 + m * 60 + k);
+    assert.equal(q.wire('ac-2', now)?.status, 'ok');
+  });
+
+  it('flags implausible positions and mostly rejected input', () => {
+    const r = createSensorRegistry(opts);
+    r.register([
+      { id: 'ob-1', kind: 'observer', lat: 37.5, lon: 127 },
+      { id: 'ac-1', kind: 'acoustic', lat: 37.5, lon: 127 },
+    ]);
+    r.accepted('ob-1', T0, { lat: 37.6, lon: 127 }); // 11 km north of its registered place
+    assert.equal(r.wire('ob-1', T0 + 1)?.status, 'implausible');
+    assert.match(r.wire('ob-1', T0 + 1)?.status_reason ?? '', /11\d\d\d m/);
+    r.accepted('ac-1', T0);
+    for (let i = 0; i < 25; i++) r.rejected('ac-1', T0, 'range_m must be positive');
+    assert.equal(r.wire('ac-1', T0 + 1)?.status, 'implausible');
+    assert.equal(r.wire('ac-1', T0 + 1)?.last_error, 'range_m must be positive');
+    // the window decays: after a few quiet minutes of good input it is ok again
+    for (let i = 0; i < 6; i++) r.decay();
+    r.accepted('ac-1', T0 + 2);
+    assert.equal(r.wire('ac-1', T0 + 3)?.status, 'ok');
+  });
+
+  it('reports only the sensors whose status changed', () => {
+    const r = createSensorRegistry(opts);
+    r.register([
+      { id: 'a', kind: 'acoustic', lat: 37.5, lon: 127 },
+      { id: 'b', kind: 'acoustic', lat: 37.5, lon: 127 },
+    ]);
+    assert.equal(r.changed(T0).length, 2);
+    assert.equal(r.changed(T0).length, 0);
+    r.accepted('a', T0);
+    assert.deepEqual(r.changed(T0 + 1).map((s) => [s.id, s.status]), [['a', 'ok']]);
+  });
+});
