@@ -1,0 +1,116 @@
+/**
+ * ASTERIX CAT062 out of the live service, received on a real UDP socket: every datagram is
+ * one data block within the configured size, decodes (decodeCat062), and carries the live
+ * tracks of one report: positions, velocities, coasting and first/last flags, and track
+ * numbers that stay with their track.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { decodeCat062, type Cat062Record, type TrackWire } from '@skywarden/formats';
+import { startServer, type RunningServer } from '../server.js';
+import { feedScene, http, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
+
+describe('ASTERIX CAT062 over UDP', () => {
+  const tmp = tempDir();
+  let srv: RunningServer;
+  let rx: UdpSocket;
+  const datagrams: Buffer[] = [];
+  const reports: { t: number; tracks: TrackWire[] }[] = [];
+  let now = 0;
+  const MAX_BLOCK = 120;
+
+  before(async () => {
+    rx = createSocket('udp4');
+    rx.on('message', (m) => datagrams.push(m));
+    rx.bind(0, '127.0.0.1');
+    await once(rx, 'listening');
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 240 });
+    now = scene.t0;
+    srv = await startServer({
+      config: { ...config, asterix: { enabled: true, host: '127.0.0.1', port: rx.address().port, sac: 7, sic: 42, service_id: 3, interval_s: 2, max_block_bytes: MAX_BLOCK } },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    srv.service.onTracks((t, tracks) => reports.push({ t, tracks: structuredClone(tracks) }));
+    await feedScene((r) => srv.service.ingest.ingest(null, r, 'test'), scene.detections as unknown as Record<string, unknown>[], (t) => (now = t), 20);
+    await until(() => reports.length > 0 && reports[reports.length - 1].t >= now - 6, 10000, 'the last reports');
+    const st = srv.transports.asterix!.stats();
+    await until(() => datagrams.length >= st.datagrams, 5000, 'the datagrams');
+  });
+  after(async () => {
+    await srv?.close();
+    rx?.close();
+    tmp.cleanup();
+  });
+
+  it('sends decodable blocks within the size limit carrying the live tracks of each report', async () => {
+    const st = srv.transports.asterix!.stats();
+    assert.equal(st.errors, 0);
+    assert.equal(datagrams.length, st.datagrams);
+    assert.ok(datagrams.length > st.updates, 'some updates take several datagrams');
+    const records: Cat062Record[] = [];
+    for (const d of datagrams) {
+      assert.ok(d.length <= MAX_BLOCK, `a datagram of ${d.length} bytes`);
+      assert.equal(d[0], 62);
+      assert.equal(d.readUInt16BE(1), d.length, 'one data block per datagram');
+      const r = decodeCat062(new Uint8Array(d), { referenceTime: now });
+      assert.ok(r.ok, r.ok ? '' : r.reason);
+      records.push(...r.records);
+    }
+    assert.equal(records.length, st.records);
+    assert.ok(records.length >= 40, `${records.length} records`);
+
+    const byT = new Map(reports.map((r) => [r.t, r.tracks]));
+    const idOfNumber = new Map<number, string>();
+    const times: number[] = [];
+    const sentIds = new Set<string>();
+    const ended: string[] = [];
+    for (const rec of records) {
+      assert.equal(rec.sac, 7);
+      assert.equal(rec.sic, 42);
+      assert.equal(rec.serviceId, 3);
+      assert.equal(rec.status?.simulated ?? false, false);
+      // I062/070 has 1/128 s resolution: find the report it came from
+      const t = [...byT.keys()].find((x) => Math.abs(x - rec.t!) <= 1 / 256 + 1e-9);
+      assert.ok(t !== undefined, `no report at ${rec.t}`);
+      const near = byT.get(t)!.filter((x) => Math.abs(x.lat - rec.latDeg!) < 1e-5 && Math.abs(x.lon - rec.lonDeg!) < 1e-5);
+      assert.equal(near.length, 1, `one live track at the record's position at ${t}`);
+      const tr = near[0];
+      assert.ok(Math.abs(tr.ve_mps - rec.ve!) <= 0.125 + 1e-9 && Math.abs(tr.vn_mps - rec.vn!) <= 0.125 + 1e-9, 'velocity');
+      if (tr.alt_m !== undefined) assert.ok(Math.abs(tr.alt_m - rec.altM!) <= 1, 'altitude');
+      assert.equal(rec.status?.coasting ?? false, tr.status === 'coasting');
+      const had = idOfNumber.get(rec.trackNumber!);
+      if (rec.status?.first) {
+        assert.equal(had, undefined, `track number ${rec.trackNumber} given to ${tr.track} while held by ${had}`);
+        idOfNumber.set(rec.trackNumber!, tr.track);
+      } else assert.equal(had, tr.track, `track number ${rec.trackNumber} stays with its track`);
+      if (rec.status?.last) {
+        ended.push(tr.track);
+        idOfNumber.delete(rec.trackNumber!);
+      } else {
+        sentIds.add(tr.track);
+        if (!times.includes(t)) times.push(t);
+      }
+    }
+    // updates at most every interval_s (2 s) of report time
+    times.sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 2 - 1e-6, `updates ${times[i] - times[i - 1]} s apart`);
+    // every track of those reports was sent
+    for (const t of times) {
+      const sent = records.filter((r) => !r.status?.last && Math.abs(r.t! - t) <= 1 / 256).length;
+      assert.equal(sent, byT.get(t)!.length, `all ${byT.get(t)!.length} tracks of the report at ${t}`);
+    }
+    assert.ok(records.some((r) => r.status?.first));
+    // a track sent and gone by the last update ends with one TSE record (its last state)
+    const inLast = new Set(byT.get(times[times.length - 1])!.map((x) => x.track));
+    assert.deepEqual(ended.sort(), [...sentIds].filter((id) => !inLast.has(id)).sort());
+    assert.ok(ended.length > 0, 'some tracks ended');
+  });
+
+  it('keeps serving HTTP', async () => {
+    const h = await http(srv.httpPort, 'GET', '/api/v1/health');
+    assert.equal(h.status, 200);
+  });
+});
