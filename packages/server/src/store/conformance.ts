@@ -94,6 +94,12 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreHa
         assert.deepEqual(await store.readJournal(r1.results[4] as number, 10), b.map((x, i) => entry(x, r2.results[i])));
         assert.equal(await store.lastSeq(), r2.results[1]);
         assert.equal(await store.countDetections(), 7);
+        // the lowest seq dated from t on, not the seq of the earliest-dated entry
+        assert.equal(await store.firstSeqSince(99), r1.results[0]);
+        assert.equal(await store.firstSeqSince(100.5), r1.results[2]);
+        assert.equal(await store.firstSeqSince(150), r2.results[1]);
+        assert.equal(await store.firstSeqSince(-1e9), r1.results[0]);
+        assert.equal(await store.firstSeqSince(201), null);
       }));
 
     it('keeps rows exactly: key order, nesting, unicode, full-precision numbers', () =>

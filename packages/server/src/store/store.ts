@@ -102,6 +102,11 @@ export interface Store {
   detectionsInWindow(w: TimeWindow & { sensor?: string }): Promise<JournalEntry[]>;
   /** Highest sequence number stored (0 when empty). */
   lastSeq(): Promise<number>;
+  /**
+   * Lowest sequence number among the entries with t >= `t` (null when none). Arrival order
+   * is not time order, so this is not the seq of the earliest entry from `t` on.
+   */
+  firstSeqSince(t: number): Promise<number | null>;
   /** Number of journalled detections. */
   countDetections(): Promise<number>;
 

@@ -334,6 +334,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const r = await query<{ m: string }>(`SELECT COALESCE(MAX(seq), 0) AS m FROM ${S}.detections`);
       return Number(r[0].m);
     },
+    async firstSeqSince(t) {
+      open();
+      checkFinite('firstSeqSince', 't', t);
+      const r = await query<{ m: string | null }>(`SELECT MIN(seq) AS m FROM ${S}.detections WHERE t >= $1`, [t]);
+      return r[0].m === null ? null : Number(r[0].m);
+    },
     async countDetections() {
       open();
       const r = await query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${S}.detections`);

@@ -172,6 +172,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     window: db.prepare('SELECT * FROM detections WHERE t >= ? AND t <= ? ORDER BY t, seq LIMIT ?'),
     windowSensor: db.prepare('SELECT * FROM detections WHERE sensor = ? AND t >= ? AND t <= ? ORDER BY t, seq LIMIT ?'),
     lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM detections').pluck(),
+    firstSeqSince: db.prepare('SELECT MIN(seq) FROM detections WHERE t >= ?').pluck(),
     count: db.prepare('SELECT COUNT(*) FROM detections').pluck(),
     upsertTrack: db.prepare('INSERT INTO track_states (track, t, row) VALUES (?, ?, ?) ON CONFLICT (track, t) DO UPDATE SET row = excluded.row'),
     trackHistory: db.prepare('SELECT track, t, row FROM track_states WHERE track = ? AND t >= ? AND t <= ? ORDER BY t LIMIT ?'),
@@ -259,6 +260,11 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     async lastSeq() {
       open();
       return st.lastSeq.get() as number;
+    },
+    async firstSeqSince(t) {
+      open();
+      checkFinite('firstSeqSince', 't', t);
+      return (st.firstSeqSince.get(t) as number | null) ?? null;
     },
     async countDetections() {
       open();
