@@ -53,6 +53,12 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   out(`  http: http://${host}:${srv.httpPort}/  (API /api/v1, OpenAPI /api/v1/openapi.json, metrics /metrics)`);
   if (srv.mqttPort !== null) out(`  mqtt: mqtt://${srv.config.mqtt.host}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);
   else if (srv.config.mqtt.mode === 'external') out(`  mqtt: subscribed at ${srv.config.mqtt.url}`);
+  const tk = srv.config.tak;
+  if (tk.mode === 'client') out(`  tak: CoT to the TAK Server ${tk.tls ? 'tls' : 'tcp'}://${tk.host}:${tk.port}${tk.read_markers ? `, markers in as sensor ${tk.observer_sensor}` : ''}`);
+  if (tk.udp.mode !== 'off') out(`  tak: CoT over UDP ${tk.udp.mode} to ${tk.udp.host}:${tk.udp.port}`);
+  if (srv.transports.takUdpPort !== undefined) out(`  tak: CoT in on UDP ${tk.listen.host}:${srv.transports.takUdpPort}${tk.listen.group ? ` (group ${tk.listen.group})` : ''}`);
+  if (srv.transports.asterix) out(`  asterix: CAT062 (SAC ${srv.config.asterix.sac}, SIC ${srv.config.asterix.sic}) over UDP to ${srv.config.asterix.host}:${srv.config.asterix.port}`);
+  if (srv.transports.sapient) out(`  sapient: fusion node tcp://${srv.config.sapient.host}:${srv.transports.sapientPort}  (node id ${srv.transports.sapient.nodeId})`);
   out(`  sensors: ${srv.service.registry.ids().length}, zones: ${srv.service.zones.length}, data: ${srv.config.data_dir}`);
   if (srv.demoUsers) {
     out(`  demo: the Seoul raid plays at ${a.speed ?? 1}x through MQTT and HTTP; read-only viewing is open to anyone without login`);
