@@ -6,3 +6,4 @@ export { startServer, ConfigError, type StartOptions, type RunningServer } from 
 export { createService, type Service, type ServiceOptions } from './service.js';
 export { createLiveFusion, toTrackWire, type LiveFusion } from './fusion/live-fusion.js';
 export { createIngest, detectionIdOf, type Ingest, type IngestResult } from './ingest/ingest.js';
+export { createWebhookDispatcher, verifyWebhookSignature, signWebhook, type WebhookDispatcher } from './publish/webhooks.js';
