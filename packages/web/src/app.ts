@@ -212,13 +212,23 @@ export async function startApp(o: AppOptions): Promise<void> {
     const now = serverNow();
     if (st.tab === 'alerts') {
       renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
-      const box = st.mode === 'live' ? zoneActionBox(api, role, zones.zoneIds(), st.selectedZone, st.zoneStates, (z) => {
-        st.zoneStates.set(z.zone, z);
-        dirty.zones = true;
-      }) : null;
-      const slot = $('zone-actions-slot');
-      // keep the form while the user types in it
-      if (!slot.contains(document.activeElement)) slot.replaceChildren(box ?? '');
+      const ids = zones.zoneIds();
+      const key = st.mode === 'live' ? `${ids.map((z) => z.id).join(',')}|${st.selectedZone}` : '';
+      if (key !== zoneBoxKey) {
+        zoneBoxKey = key;
+        zoneBoxEl = key ? zoneActionBox(api, role, ids, st.selectedZone, st.zoneStates, (z) => {
+          st.zoneStates.set(z.zone, z);
+          dirty.zones = true;
+        }) : null;
+        $('zone-actions-slot').replaceChildren(zoneBoxEl ?? '');
+      } else if (zoneBoxEl) {
+        // only the "(ALERT)" marks change: update the option labels in place
+        for (const opt of zoneBoxEl.querySelectorAll('option')) {
+          const name = ids.find((z) => z.id === opt.value)?.name ?? opt.value;
+          const text = `${name}${st.zoneStates.get(opt.value)?.state === 'alert' ? ' (ALERT)' : ''}`;
+          if (opt.textContent !== text) opt.textContent = text;
+        }
+      }
     } else if (st.tab === 'tracks') {
       renderTracksPanel($('tracks-body'), st.shown, st.filter, st.selectedTrack, selectTrack);
     } else {
@@ -232,15 +242,27 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert`;
     renderDetails();
   }
+  let actionsKey = '';
+  let actionsEl: HTMLElement | null = null;
+  let zoneBoxKey = '';
+  let zoneBoxEl: HTMLElement | null = null;
   function renderDetails() {
     const detailsEl = $('details');
     if (detailsEl.contains(document.activeElement) && document.activeElement?.tagName === 'SELECT') return;
     const t = st.selectedTrack ? st.byId.get(st.selectedTrack) ?? null : null;
-    const actions = t && st.mode === 'live' ? trackActionBox(api, role, t, (nt) => {
-      const i = st.liveTracks.findIndex((x) => x.track === nt.track);
-      if (i >= 0) st.liveTracks[i] = nt;
-      setShown(st.liveTracks, st.liveT);
-    }) : null;
+    // The action box is rebuilt only when the track or its operator marks change, so a
+    // button under the pointer stays the same element while the details refresh.
+    const key = t && st.mode === 'live' ? `${t.track}|${JSON.stringify(t.operator ?? {})}|${t.label}` : '';
+    if (key !== actionsKey) {
+      actionsKey = key;
+      actionsEl = t && key ? trackActionBox(api, role, t, (nt) => {
+        const i = st.liveTracks.findIndex((x) => x.track === nt.track);
+        if (i >= 0) st.liveTracks[i] = nt;
+        setShown(st.liveTracks, st.liveT);
+        renderDetails();
+      }) : null;
+    }
+    const actions = actionsEl;
     renderTrackDetails(detailsEl, t, st.selectedTrack, st.history, actions, () => selectTrack(null), selectSensor);
   }
   const setTab = (tab: State['tab']) => {

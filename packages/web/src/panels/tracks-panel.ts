@@ -1,6 +1,7 @@
 /**
  * Track list: at most CAP rows (most threatening first, filterable); the map shows all.
- * Rebuilt at most once a second, so its cost does not grow with the number of tracks.
+ * Rows are keyed by track id and updated in place (at most once a second), so a row under
+ * the finger or the pointer stays the same element while its numbers change.
  */
 import type { TrackWire } from '@skywarden/formats';
 import { h } from '../dom.js';
@@ -10,24 +11,85 @@ import { formatAlt } from '../logic/format.js';
 
 export const TRACK_LIST_CAP = 100;
 
+interface Row {
+  tr: HTMLElement;
+  dot: HTMLElement;
+  id: Text;
+  coast: HTMLElement;
+  cells: HTMLElement[];
+}
+
+interface PanelDom {
+  count: HTMLElement;
+  body: HTMLElement;
+  note: HTMLElement;
+  rows: Map<string, Row>;
+  onSelect: (id: string) => void;
+}
+
+const doms = new WeakMap<HTMLElement, PanelDom>();
+
+function setText(el: HTMLElement | Text, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[], filter: string, selected: string | null, onSelect: (id: string) => void): void {
-  const { rows, matched } = trackListRows(tracks, filter, TRACK_LIST_CAP);
-  const table = h('table', { class: 'track-table' },
-    h('thead', {}, h('tr', {}, h('th', { text: 'Track' }), h('th', { text: 'Class' }), h('th', { text: 'Threat' }), h('th', { text: 'Speed' }), h('th', { text: 'Alt' }))),
-  );
-  const body = h('tbody');
-  for (const t of rows) {
-    const aff = affiliationOf(t.affiliation);
-    const tr = h('tr', { class: `track-row${t.track === selected ? ' selected' : ''}${t.operator?.dismissed ? ' dismissed' : ''}`, 'data-track': t.track, onclick: () => onSelect(t.track) },
-      h('td', {}, h('span', { class: 'aff-dot', style: `background:${AFFILIATION_COLOUR[aff]}` }), t.track, t.status === 'coasting' ? h('span', { class: 'muted', text: ' (coast)' }) : null),
-      h('td', { text: className(t.label) }),
-      h('td', { text: `${Math.round((t.threat ?? 0) * 100)}%` }),
-      h('td', { text: `${Math.round(t.speed_mps)} m/s` }),
-      h('td', { text: formatAlt(t.alt_m) }),
+  let d = doms.get(root);
+  if (!d) {
+    const body = h('tbody');
+    const count = h('p', { class: 'count', id: 'track-count' });
+    const note = h('p', { class: 'muted' });
+    const table = h('table', { class: 'track-table' },
+      h('thead', {}, h('tr', {}, h('th', { text: 'Track' }), h('th', { text: 'Class' }), h('th', { text: 'Threat' }), h('th', { text: 'Speed' }), h('th', { text: 'Alt' }))),
+      body,
     );
-    body.append(tr);
+    const dd: PanelDom = { count, body, note, rows: new Map(), onSelect };
+    body.addEventListener('click', (e) => {
+      const tr = (e.target as HTMLElement).closest('tr');
+      const id = tr?.getAttribute('data-track');
+      if (id) dd.onSelect(id);
+    });
+    root.replaceChildren(count, table, note);
+    doms.set(root, dd);
+    d = dd;
   }
-  table.append(body);
-  const note = matched > rows.length ? h('p', { class: 'muted', text: `Showing ${rows.length} of ${matched} tracks (most threatening first); filter to narrow.` }) : null;
-  root.replaceChildren(h('p', { class: 'count', id: 'track-count', text: `${matched} track${matched === 1 ? '' : 's'}` }), table, note ?? '');
+  d.onSelect = onSelect;
+  const { rows, matched } = trackListRows(tracks, filter, TRACK_LIST_CAP);
+  const keep = new Set<string>();
+  let prev: Element | null = null;
+  for (const t of rows) {
+    keep.add(t.track);
+    let r = d.rows.get(t.track);
+    if (!r) {
+      const dot = h('span', { class: 'aff-dot' });
+      const id = document.createTextNode('');
+      const coast = h('span', { class: 'muted' });
+      const cells = [h('td'), h('td'), h('td'), h('td')];
+      const tr = h('tr', { class: 'track-row', 'data-track': t.track }, h('td', {}, dot, id, coast), ...cells);
+      r = { tr, dot, id, coast, cells };
+      d.rows.set(t.track, r);
+    }
+    const aff = affiliationOf(t.affiliation);
+    const cls = `track-row${t.track === selected ? ' selected' : ''}${t.operator?.dismissed ? ' dismissed' : ''}`;
+    if (r.tr.className !== cls) r.tr.className = cls;
+    r.dot.style.background = AFFILIATION_COLOUR[aff];
+    setText(r.id, t.track);
+    setText(r.coast, t.status === 'coasting' ? ' (coast)' : '');
+    setText(r.cells[0], className(t.label));
+    setText(r.cells[1], `${Math.round((t.threat ?? 0) * 100)}%`);
+    setText(r.cells[2], `${Math.round(t.speed_mps)} m/s`);
+    setText(r.cells[3], formatAlt(t.alt_m));
+    // keep order without moving rows that are already in place
+    const want: Element | null = prev ? prev.nextElementSibling : d.body.firstElementChild;
+    if (want !== r.tr) d.body.insertBefore(r.tr, want);
+    prev = r.tr;
+  }
+  for (const [id, r] of d.rows) {
+    if (!keep.has(id)) {
+      r.tr.remove();
+      d.rows.delete(id);
+    }
+  }
+  setText(d.count, `${matched} track${matched === 1 ? '' : 's'}`);
+  setText(d.note, matched > rows.length ? `Showing ${rows.length} of ${matched} tracks (most threatening first); filter to narrow.` : '');
 }
