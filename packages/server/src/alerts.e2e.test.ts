@@ -106,10 +106,11 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     assert.equal((st.json.zones as unknown[]).length, 3);
   });
 
-  it('publishes every change as a CAP 1.2 message that the OASIS schema accepts', async () => {
+  it('publishes every change as a CAP 1.2 message that the OASIS schema accepts', async (t) => {
     const feed = await http(srv.httpPort, 'GET', '/api/v1/cap', { token: viewer });
     const msgs = feed.json.messages as { identifier: string; msg_type: string; href: string }[];
     assert.ok(msgs.length > 0);
+    t.diagnostic(`CAP messages: ${msgs.map((m) => m.msg_type).join(' ')}`);
     assert.equal(msgs[msgs.length - 1].msg_type, 'Alert', 'the oldest message of the feed opens an episode');
     const files: string[] = [];
     for (const [i, m] of msgs.entries()) {
@@ -118,6 +119,7 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
       assert.match(x.headers.get('content-type') ?? '', /application\/cap\+xml/);
       assert.match(x.text, /<status>Exercise<\/status>/);
       assert.match(x.text, /Zone z\d &amp; &lt;co&gt;/);
+      if (m.msg_type !== 'Alert') assert.match(x.text, /<references>[^<]+,[^<]+,[^<]+<\/references>/, `${m.msg_type} refers to the episode's earlier messages`);
       const f = join(tmp.dir, `cap-${i}.xml`);
       writeFileSync(f, x.text);
       files.push(f);

@@ -85,6 +85,9 @@ function toDetectionWire(d: Detection, row: Record<string, unknown>): DetectionW
   return w;
 }
 
+/** A CAP Update is sent when a zone's ETA moves by more than this (s) from what the last message implied. */
+const UPDATE_ETA_S = 120;
+
 /** Most detections sent on the event stream per second (the map samples beyond). */
 const STREAM_DETECTIONS_PER_S = 400;
 
@@ -144,6 +147,9 @@ export async function createService(o: ServiceOptions) {
 
   // --- fusion, created when its frame's anchor is known
   let fusion: LiveFusion | null = null;
+  /** What the last CAP message of each alerted zone said (for Updates). */
+  const published = new Map<string, { tracks: Set<string>; etaS?: number; t: number }>();
+  let lastZonesT = -Infinity;
   let replaying = false;
   let reportCount = 0;
   let pendingStates: { t: number; track: string; row: Record<string, unknown> }[] = [];
@@ -169,7 +175,44 @@ export async function createService(o: ServiceOptions) {
           pendingStates.push({ t, track: tracks[i].track, row });
         }
       },
+      onWarnings(t) {
+        if (replaying || !fusion) return;
+        // CAP Update (and webhook alert.updated) when new tracks threaten a zone under alert
+        // or its ETA moves by more than UPDATE_ETA_S; the zone states to the stream every alert interval
+        if (t - lastZonesT < c.alerts.interval_s - 1e-9) return;
+        lastZonesT = t;
+        const states = (fusion as LiveFusion).zoneStates();
+        let alerted = 0;
+        for (const z of states) {
+          if (z.state !== 'alert') continue;
+          alerted++;
+          const last = published.get(z.zone);
+          if (!last || z.manual) continue;
+          const fresh = z.tracks.filter((x) => !last.tracks.has(x));
+          const etaShift = z.eta_s !== undefined && last.etaS !== undefined ? Math.abs(z.eta_s - (last.etaS - (t - last.t))) : 0;
+          if (fresh.length === 0 && etaShift <= UPDATE_ETA_S) continue;
+          for (const x of z.tracks) last.tracks.add(x);
+          last.etaS = z.eta_s;
+          last.t = t;
+          const reason = fresh.length > 0 ? `update: new tracks ${fresh.join(', ')}` : `update: ETA now ${Math.round(z.eta_s ?? 0)} s`;
+          let msg: CapMessage | null = null;
+          try {
+            msg = cap?.update(z.zone, t, { etaS: z.eta_s, tracks: z.tracks, reason }) ?? null;
+          } catch (err) {
+            log.error({ err, zone: z.zone }, 'CAP update failed');
+          }
+          const tr: AlertTransition = { t, zone: z.zone, state: 'alert', etaS: z.eta_s, tracks: z.tracks.slice(), reason };
+          const row: Record<string, unknown> = { t, zone: z.zone, state: 'alert', tracks: z.tracks, reason, update: true };
+          if (z.eta_s !== undefined) row.eta_s = z.eta_s;
+          if (msg) Object.assign(row, { cap_identifier: msg.identifier, cap_msg_type: msg.msgType, cap_xml: msg.xml });
+          storing = storing.then(() => store.appendAlerts([{ t, zone: z.zone, state: 'alert', row }]).catch((err) => log.error({ err }, 'storing an alert update failed')));
+          webhooks?.publish(alertWebhookEvent(tr, msg));
+        }
+        if (alerted > 0) hub.broadcast('zones', { t, zones: states });
+      },
       onAlert(a, tr) {
+        if (a.state === 'alert') published.set(a.zone, { tracks: new Set(a.tracks), etaS: a.eta_s, t: a.t });
+        else published.delete(a.zone);
         metrics.alertChanges.inc({ state: a.state });
         metrics.alerts.set(fusion ? fusion.zoneStates().filter((z) => z.state === 'alert').length : 0);
         hub.broadcast('alert', a);

@@ -35,6 +35,8 @@ export interface LiveFusionOptions {
   onTracks: (t: number, tracks: TrackWire[], rows: Record<string, unknown>[]) => void;
   /** Each alert change. */
   onAlert: (a: AlertWire, tr: AlertTransition) => void;
+  /** After the warnings were brought up to report time `t` (every report; the predictor itself runs every `alertIntervalS`). */
+  onWarnings?: (t: number) => void;
 }
 
 export interface OperatorMark {
@@ -158,6 +160,7 @@ export function createLiveFusion(o: LiveFusionOptions) {
               return m?.label ? { ...r, threatProbability: THREAT_LABELS.includes(m.label) ? 1 : 0 } : r;
             });
           for (const c of warn.onReport(t, effective)) o.onAlert(alertWire(c), c);
+          o.onWarnings?.(t);
         }
       },
     },
