@@ -63,4 +63,22 @@ describe('service configuration', () => {
     assert.ok(!top.ok);
     assert.match(top.errors[0], /mapping/);
   });
+
+  it('keeps the standards transports off by default and checks their settings', () => {
+    assert.equal(DEFAULT_CONFIG.tak.mode, 'off');
+    assert.equal(DEFAULT_CONFIG.tak.udp.mode, 'off');
+    assert.equal(DEFAULT_CONFIG.tak.listen.enabled, false);
+    assert.equal(DEFAULT_CONFIG.asterix.enabled, false);
+    assert.equal(DEFAULT_CONFIG.sapient.enabled, false);
+    const ok = buildConfig({ tak: { mode: 'client', port: 8089, tls: { cert: 'c.pem', key: 'k.pem', ca: 'ca.pem' } }, sapient: { enabled: true, nodes: [{ node_id: 'n1', sensor: 's1' }] } }, { SKYWARDEN__ASTERIX__SAC: '12' });
+    assert.ok(ok.ok, ok.ok ? '' : ok.errors.join('; '));
+    assert.equal(ok.config.asterix.sac, 12);
+    const bad = buildConfig({ tak: { mode: 'server', tls: { cert: 'c.pem' }, udp: { ttl: 300 } }, asterix: { sic: 256 }, sapient: { node_id: 'x', nodes: [{ node_id: 'n1', sensor: 's1' }, { node_id: 'n1' }] } }, {});
+    assert.ok(!bad.ok);
+    const text = bad.errors.join('\n');
+    for (const k of ['tak.mode', 'tak.tls', 'tak.udp.ttl', 'asterix.sic', 'sapient.node_id']) assert.match(text, new RegExp(`^${k.replaceAll('.', '\\.')} must be`, 'm'), k);
+    const dup = buildConfig({ sapient: { nodes: [{ node_id: 'n1', sensor: 's1' }, { node_id: 'n1', sensor: 's2' }, { sensor: 's3' }] } }, {});
+    assert.ok(!dup.ok);
+    assert.deepEqual(dup.errors, ['sapient.nodes[1].node_id "n1" is listed twice', "sapient.nodes[2].node_id must be the node's UUID (a non-empty string), got undefined"]);
+  });
 });
