@@ -122,7 +122,7 @@ describe('skywarden serve: kill -9 durability (child process)', () => {
 
     const acked = new Set<string>();
     let next = 0; // next scene detection never sent
-    let retry: Item[] = []; // sent, not acknowledged (in flight at a kill): sent again
+    const retry: Item[] = []; // sent, not acknowledged (in flight at a kill): sent again
     let sentRequests = 0;
     let failedRequests = 0;
     const takeBatch = (): Item[] | null => {

@@ -1,0 +1,467 @@
+#!/usr/bin/env node
+// Load benchmark of the live service (`skywarden serve`, issue 5): starts the CLI as a child
+// process on its embedded defaults (SQLite journal with synchronous=full, embedded MQTT
+// broker), with 1,000 radars and an ADS-B receiver registered and a gateway credential for
+// them, then drives it from this process:
+//   HTTP: batches of 500 detections from up to 8 concurrent connections,
+//   MQTT: 4 clients publishing QoS 1 messages of 100 detections (up to 8 in flight each),
+// each at a steady offered rate stepped up (5k, 10k, 20k, 40k detections/s, STEP_S each).
+// The detections are range-bearing plots of 1,000 targets moving across a 40 km square,
+// dated at the wall clock (the service's clock), so the tracker has real work.
+// Measured per step: accepted detections/s (acknowledged: 202 / PUBACK), the child's CPU
+// (utime+stime from /proc/<pid>/stat) and RSS; overall its peak RSS (VmHWM); and the
+// latency from ingest to track event: an ADS-B position of a probe aircraft sent every
+// 250 ms over HTTP, to the first `tracks` event on the SSE stream with t >= its t that holds
+// the probe's track (raw, minus the reorder delay, and minus the report's due time).
+// Prints a table and writes bench/results/serve.json.
+// Usage: npm run bench:serve [-- --quick] [-- --profile] [-- --sync normal]   (--profile: the child runs with
+// --cpu-prof; the top functions by self time are printed and stored in the JSON)
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, execSync } from 'node:child_process';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+
+/* global fetch, TextDecoder */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const profile = process.argv.includes('--profile');
+// --sync normal: the journal without an fsync per commit (survives kill -9, not power loss)
+const SYNC = process.argv.includes('--sync') ? process.argv[process.argv.indexOf('--sync') + 1] : 'full';
+const STEP_S = quick ? 6 : 12;
+const RATES = [5000, 10000, 20000, 40000];
+const TRANSPORTS = ['http', 'mqtt'];
+const N_TARGETS = 1000;
+const GRID = 32; // 32 x 32 = 1,024 grid points, the first 1,000 hold a radar
+const N_RADARS = 1000;
+const SIDE_M = 40e3;
+const ORIGIN = { lat: 37.55, lon: 127.0 };
+const HTTP_BATCH = 500;
+const HTTP_CONNS = 8;
+const MQTT_BATCH = 100;
+const MQTT_CLIENTS = 4;
+const MQTT_INFLIGHT = 8;
+const REORDER_S = 5;
+const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+const M_PER_DEG_LAT = 111320;
+const M_PER_DEG_LON = 111320 * Math.cos((ORIGIN.lat * Math.PI) / 180);
+const toLat = (y) => ORIGIN.lat + y / M_PER_DEG_LAT;
+const toLon = (x) => ORIGIN.lon + x / M_PER_DEG_LON;
+
+// --- sensors: radars on a grid, an ADS-B receiver for the probe
+const spacing = SIDE_M / GRID;
+const radars = [];
+for (let i = 0; i < N_RADARS; i++) {
+  const gx = i % GRID;
+  const gy = Math.floor(i / GRID);
+  const x = -SIDE_M / 2 + (gx + 0.5) * spacing;
+  const y = -SIDE_M / 2 + (gy + 0.5) * spacing;
+  radars.push({ id: `rdr-${String(i).padStart(4, '0')}`, x, y, lat: toLat(y), lon: toLon(x), alt: 30 });
+}
+const sensorRows = radars.map((r) => ({
+  id: r.id,
+  kind: 'radar',
+  lat: r.lat,
+  lon: r.lon,
+  alt_m: r.alt,
+  range_m: 5000,
+  range_sd_m: 20,
+  bearing_sd_deg: 0.8,
+  elevation_sd_deg: 1.5,
+  pd: 0.9,
+  far_per_hour: 10,
+  scan_period_s: 1,
+}));
+sensorRows.push({ id: 'adsb-1', kind: 'adsb', lat: ORIGIN.lat, lon: ORIGIN.lon, alt_m: 15, range_m: 300000, pos_sd_m: 15, alt_sd_m: 10 });
+
+// --- targets: straight lines at 20-60 m/s, 100-600 m up, bouncing off the square's edges
+let seed = 12345;
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 4294967296;
+};
+const T0 = Date.now() / 1000;
+const targets = Array.from({ length: N_TARGETS }, () => {
+  const speed = 20 + 40 * rand();
+  const head = 2 * Math.PI * rand();
+  return { x0: (rand() - 0.5) * SIDE_M * 0.9, y0: (rand() - 0.5) * SIDE_M * 0.9, vx: speed * Math.sin(head), vy: speed * Math.cos(head), alt: 100 + 500 * rand() };
+});
+const bounce = (p, lim) => {
+  const period = 4 * lim;
+  let q = (((p + lim) % period) + period) % period;
+  if (q > 2 * lim) q = period - q;
+  return q - lim;
+};
+const half = SIDE_M / 2 - 10;
+function targetAt(k, t) {
+  const g = targets[k];
+  const dt = t - T0;
+  return { x: bounce(g.x0 + g.vx * dt, half), y: bounce(g.y0 + g.vy * dt, half), alt: g.alt };
+}
+
+let detN = 0;
+let tgtN = 0;
+/** `n` range-bearing detections as JSON text (array), dated at the wall clock (minus up to 0.2 s). */
+function makeBatch(n) {
+  const now = Date.now() / 1000;
+  const parts = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = tgtN++ % N_TARGETS;
+    const t = now - 0.2 * rand();
+    const p = targetAt(k, t);
+    const gx = Math.min(GRID - 1, Math.max(0, Math.floor((p.x + SIDE_M / 2) / spacing)));
+    let gy = Math.min(GRID - 1, Math.max(0, Math.floor((p.y + SIDE_M / 2) / spacing)));
+    let ri = gy * GRID + gx;
+    if (ri >= N_RADARS) {
+      gy = Math.floor((N_RADARS - 1 - gx) / GRID);
+      ri = gy * GRID + gx;
+    }
+    const r = radars[ri];
+    const dx = p.x - r.x + 20 * (rand() - 0.5);
+    const dy = p.y - r.y + 20 * (rand() - 0.5);
+    const ground = Math.hypot(dx, dy);
+    const range = Math.hypot(ground, p.alt - r.alt);
+    const bearing = ((Math.atan2(dx, dy) * 180) / Math.PI + 360) % 360;
+    const elev = (Math.atan2(p.alt - r.alt, ground) * 180) / Math.PI;
+    parts[i] =
+      `{"t":${t.toFixed(3)},"sensor":"${r.id}","type":"range_bearing","range_m":${range.toFixed(1)},"bearing_deg":${bearing.toFixed(3)},` +
+      `"elevation_deg":${elev.toFixed(3)},"range_sd_m":20,"bearing_sd_deg":0.8,"elevation_sd_deg":1.5,"id":"b${detN++}"}`;
+  }
+  return '[' + parts.join(',') + ']';
+}
+
+// --- the child
+const work = mkdtempSync(join(tmpdir(), 'sw-bench-serve-'));
+const profDir = join(work, 'prof');
+const config = {
+  sensors: { list: sensorRows },
+  credentials: [
+    { gateway: 'gw-bench', sensors: ['rdr-*'], token: 'token-gw-bench' },
+    { sensor: 'adsb-1', token: 'token-adsb-1' },
+  ],
+  auth: { users: [{ name: 'bench', password: 'bench-secret-1', role: 'viewer' }] },
+  store: { sync: SYNC },
+  fusion: { reorder_delay_s: REORDER_S },
+  log: { level: 'warn' },
+};
+writeFileSync(join(work, 'config.json'), JSON.stringify(config));
+const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+const child = spawn(
+  process.execPath,
+  [...nodeArgs, join(root, 'packages/cli/bin/skywarden.js'), 'serve', '--config', join(work, 'config.json'), '--port', '0', '--mqtt-port', '0', '--data-dir', join(work, 'data')],
+  { stdio: ['ignore', 'pipe', 'pipe'] },
+);
+let out = '';
+let err = '';
+child.stdout.setEncoding('utf8').on('data', (s) => (out += s));
+child.stderr.setEncoding('utf8').on('data', (s) => (err += s));
+const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+let dead = false;
+void exited.then(() => (dead = true));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let ports = null;
+for (let i = 0; i < 600 && !ports; i++) {
+  if (dead) throw new Error(`skywarden serve exited:\n${out}\n${err}`);
+  const h = /^ {2}http: http:\/\/127\.0\.0\.1:(\d+)\//m.exec(out);
+  const m = /^ {2}mqtt: mqtt:\/\/127\.0\.0\.1:(\d+)/m.exec(out);
+  if (h && m) ports = { http: Number(h[1]), mqtt: Number(m[1]) };
+  else await sleep(50);
+}
+if (!ports) throw new Error(`skywarden serve did not print its ports:\n${out}\n${err}`);
+const base = `http://127.0.0.1:${ports.http}`;
+
+function procStat(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { cpuS: (Number(f[11]) + Number(f[12])) / CLK_TCK, rssMB: kb('VmRSS') / 1024, hwmMB: kb('VmHWM') / 1024 };
+}
+async function metricsText() {
+  return (await fetch(`${base}/metrics`)).text();
+}
+/** Sum of a metric's samples (all label sets) in Prometheus text. */
+function metricSum(text, name) {
+  let v = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) v += Number(m[1]);
+  return v;
+}
+async function metric(name) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+// --- the stream and the probe
+const login = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bench', password: 'bench-secret-1' }) });
+const { token } = await login.json();
+let currentStep = null;
+const probes = []; // { t, sentAt, recvAt?, eventT?, step }
+let probeOpen = 0; // index of the first probe not yet seen in a tracks event
+let streamEvents = 0;
+let streamDrops = 0;
+// the stream; the service drops a client that does not keep up (large track events while
+// this process is busy sending): reconnect and count it
+(async () => {
+  while (!dead) {
+    let sse;
+    try {
+      sse = await fetch(`${base}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` } });
+    } catch {
+      await sleep(200);
+      continue;
+    }
+    const dec = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of sse.body) {
+        buf += dec.decode(chunk, { stream: true });
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (!frame.startsWith('event: tracks')) continue;
+          const recvAt = performance.now() + performance.timeOrigin;
+          streamEvents++;
+          const data = frame.slice(frame.indexOf('\ndata: ') + 7);
+          // cheap test first: parse only events that mention the probe
+          if (!data.includes('"PROBE1"')) continue;
+          const ev = JSON.parse(data);
+          if (!ev.tracks.some((x) => x.cooperative_id === 'PROBE1')) continue;
+          while (probeOpen < probes.length && probes[probeOpen].t <= ev.t) {
+            const p = probes[probeOpen++];
+            if (p.sentAt !== undefined) {
+              p.recvAt = recvAt;
+              p.eventT = ev.t;
+            }
+          }
+        }
+      }
+    } catch {
+      /* dropped, or the child is gone */
+    }
+    if (!dead) streamDrops++;
+  }
+})();
+const probeAuth = 'Basic ' + Buffer.from('adsb-1:token-adsb-1').toString('base64');
+let probeN = 0;
+let probing = true;
+const probeLoop = (async () => {
+  while (probing && !dead) {
+    const nowMs = Date.now();
+    const t = nowMs / 1000;
+    const x = -5000 + 50 * (t - T0);
+    const row = { t, sensor: 'adsb-1', type: 'position', lat: toLat(bounce(x, half)), lon: toLon(0), pos_sd_m: 15, alt_m: 1500, alt_sd_m: 10, target: 'PROBE1', id: `probe-${probeN++}` };
+    const p = { t, sentAt: undefined, step: currentStep };
+    probes.push(p);
+    try {
+      const r = await fetch(`${base}/api/v1/detections`, { method: 'POST', headers: { authorization: probeAuth, 'content-type': 'application/json' }, body: JSON.stringify([row]) });
+      await r.arrayBuffer();
+      if (r.status === 202) p.sentAt = nowMs; // latency counts from the send
+    } catch {
+      /* child gone */
+    }
+    await sleep(250);
+  }
+})();
+
+// --- load
+const sumAcc = { acked: 0, rejected: 0, failed: 0 };
+async function httpSend(body, n) {
+  try {
+    const r = await fetch(`${base}/api/v1/detections`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from('gw-bench:token-gw-bench').toString('base64'), 'content-type': 'application/json' }, body });
+    const j = await r.json();
+    if (r.status === 202) {
+      sumAcc.acked += j.accepted + j.duplicates;
+      sumAcc.rejected += j.rejected.length;
+    } else {
+      sumAcc.failed += n;
+      if (!httpSend.warned) {
+        console.error(`HTTP ${r.status}: ${JSON.stringify(j).slice(0, 300)}`);
+        httpSend.warned = true;
+      }
+    }
+  } catch {
+    sumAcc.failed += n;
+  }
+}
+const mq = [];
+for (let i = 0; i < MQTT_CLIENTS; i++) {
+  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, { username: 'gw-bench', password: 'token-gw-bench', reconnectPeriod: 0, clientId: `bench-${i}` });
+  c.on('error', () => {});
+  mq.push({ client: c, inflight: 0 });
+}
+
+async function runStep(transport, rate) {
+  const batch = transport === 'http' ? HTTP_BATCH : MQTT_BATCH;
+  const slots = transport === 'http' ? HTTP_CONNS : MQTT_CLIENTS * MQTT_INFLIGHT;
+  let inflight = 0;
+  let offered = 0;
+  let sent = 0;
+  let skipped = 0; // offered detections not sent: every connection busy (saturation)
+  const a0 = { ...sumAcc };
+  const s0 = procStat(child.pid);
+  const m0 = await metricsText();
+  const w0 = performance.now();
+  const pending = new Set();
+  let rr = 0;
+  while (performance.now() - w0 < STEP_S * 1000) {
+    const due = Math.floor(((performance.now() - w0) / 1000) * rate) - offered;
+    let nb = Math.floor(due / batch);
+    while (nb-- > 0) {
+      offered += batch;
+      if (inflight >= slots) {
+        skipped += batch;
+        continue;
+      }
+      const body = makeBatch(batch);
+      inflight++;
+      sent += batch;
+      let p;
+      if (transport === 'http') p = httpSend(body, batch);
+      else {
+        // the least busy client
+        let m = mq[rr++ % mq.length];
+        for (const x of mq) if (x.inflight < m.inflight) m = x;
+        m.inflight++;
+        p = m.client.publishAsync('skywarden/v1/gw-bench/detections', body, { qos: 1 }).then(
+          () => {
+            sumAcc.acked += batch;
+          },
+          () => {
+            sumAcc.failed += batch;
+          },
+        );
+        p = p.finally(() => m.inflight--);
+      }
+      const q = p.finally(() => {
+        inflight--;
+        pending.delete(q);
+      });
+      pending.add(q);
+    }
+    await sleep(10);
+  }
+  const w1 = performance.now();
+  const s1 = procStat(child.pid);
+  const m1 = await metricsText();
+  const d = (name) => metricSum(m1, name) - metricSum(m0, name);
+  const commits = d('skywarden_journal_commit_seconds_count');
+  const ackedInStep = sumAcc.acked - a0.acked;
+  await Promise.race([Promise.all(pending), sleep(30000)]);
+  const lag = await metric('skywarden_journal_lag_detections');
+  const res = {
+    transport,
+    offered_per_s: rate,
+    step_s: STEP_S,
+    sent_per_s: sent / ((w1 - w0) / 1000),
+    accepted_per_s: ackedInStep / ((w1 - w0) / 1000),
+    not_sent_busy: skipped,
+    rejected: sumAcc.rejected - a0.rejected,
+    failed: sumAcc.failed - a0.failed,
+    drain_ms: performance.now() - w1,
+    child_cpu_pct: (100 * (s1.cpuS - s0.cpuS)) / ((w1 - w0) / 1000),
+    child_rss_mb: s1.rssMB,
+    reorder_buffer_after: lag,
+    commits_per_s: commits / ((w1 - w0) / 1000),
+    commit_mean_ms: commits > 0 ? (1000 * d('skywarden_journal_commit_seconds_sum')) / commits : null,
+    commit_busy_pct: (100 * d('skywarden_journal_commit_seconds_sum')) / ((w1 - w0) / 1000),
+    fusion_busy_pct: (100 * d('skywarden_fusion_step_seconds_sum')) / ((w1 - w0) / 1000),
+    fusion_refused_late: d('skywarden_fusion_refused_total'),
+    tracks_confirmed: metricSum(m1, 'skywarden_tracks\\{status="confirmed"\\}'),
+    load1: loadavg()[0],
+  };
+  return res;
+}
+
+const loadStart = loadavg();
+console.log(`skywarden serve load benchmark: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`child pid ${child.pid}: ${out.split('\n')[0]}; ${N_RADARS} radars + 1 ADS-B, ${N_TARGETS} targets, reorder delay ${REORDER_S} s, steps of ${STEP_S} s`);
+await sleep(3000); // the probe's track forms
+const steps = [];
+for (const transport of TRANSPORTS) {
+  for (const rate of RATES) {
+    currentStep = `${transport}@${rate}`;
+    const r = await runStep(transport, rate);
+    currentStep = null;
+    await sleep(REORDER_S * 1000 + 1500); // the step's probes reach the track reports
+    const mine = probes.filter((p) => p.step === `${transport}@${rate}` && p.sentAt !== undefined);
+    const raw = mine.filter((p) => p.recvAt !== undefined).map((p) => p.recvAt - p.sentAt);
+    const due = mine.filter((p) => p.recvAt !== undefined).map((p) => p.recvAt - (p.eventT + REORDER_S) * 1000);
+    const q = (xs, f) => {
+      if (xs.length === 0) return null;
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+    };
+    r.probes = mine.length;
+    r.probes_seen = raw.length;
+    r.latency_raw_ms = { p50: q(raw, 0.5), p99: q(raw, 0.99), max: q(raw, 1) };
+    r.latency_beyond_delay_ms = { p50: q(raw, 0.5) === null ? null : q(raw, 0.5) - REORDER_S * 1000, p99: q(raw, 0.99) === null ? null : q(raw, 0.99) - REORDER_S * 1000 };
+    r.latency_after_due_ms = { p50: q(due, 0.5), p99: q(due, 0.99) };
+    steps.push(r);
+    const f = (x, d = 0) => (x === null || x === undefined ? '-' : x.toFixed(d));
+    console.log(
+      `${transport.padEnd(5)} offered ${String(rate).padStart(6)}/s  accepted ${f(r.accepted_per_s).padStart(6)}/s  not sent (busy) ${String(r.not_sent_busy).padStart(7)}  ` +
+        `cpu ${f(r.child_cpu_pct).padStart(3)}%  rss ${f(r.child_rss_mb)} MB  probe ${r.probes_seen}/${r.probes}  raw p50/p99 ${f(r.latency_raw_ms.p50)}/${f(r.latency_raw_ms.p99)} ms  ` +
+        `beyond delay ${f(r.latency_beyond_delay_ms.p50)}/${f(r.latency_beyond_delay_ms.p99)}  after due ${f(r.latency_after_due_ms.p50)}/${f(r.latency_after_due_ms.p99)}  buffer ${r.reorder_buffer_after}  load ${r.load1.toFixed(2)}\n` +
+        `      commits ${f(r.commits_per_s)}/s mean ${f(r.commit_mean_ms, 1)} ms (${f(r.commit_busy_pct)}% of the time), fusion ${f(r.fusion_busy_pct)}% of the time, late-refused ${r.fusion_refused_late}, confirmed tracks ${r.tracks_confirmed}`,
+    );
+  }
+}
+probing = false;
+await probeLoop;
+const final = procStat(child.pid);
+const journalled = await metric('skywarden_journal_last_seq');
+for (const m of mq) m.client.end(true);
+child.kill('SIGTERM');
+const ex = await Promise.race([exited, sleep(60000).then(() => null)]);
+if (!ex) child.kill('SIGKILL');
+
+// --- profile: self time by function
+let top = null;
+if (profile) {
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (file) {
+    const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8'));
+    const dt = new Map();
+    for (let i = 0; i < prof.samples.length; i++) dt.set(prof.samples[i], (dt.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+    const self = new Map();
+    let total = 0;
+    for (const n of prof.nodes) {
+      const us = dt.get(n.id) ?? 0;
+      total += us;
+      const cf = n.callFrame;
+      const key = `${cf.functionName || '(anonymous)'} ${cf.url ? cf.url.replace(/^file:\/\//, '').replace(root, '') : ''}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+      self.set(key, (self.get(key) ?? 0) + us);
+    }
+    top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, us]) => ({ fn, self_pct: (100 * us) / total }));
+    console.log('\nchild CPU profile, top functions by self time:');
+    for (const x of top) console.log(`  ${x.self_pct.toFixed(1).padStart(5)}%  ${x.fn}`);
+  }
+}
+
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, load_at_start: loadStart, load_at_end: loadavg() },
+  setup: {
+    store: `sqlite (synchronous=${SYNC})`,
+    mqtt: 'embedded',
+    radars: N_RADARS,
+    targets: N_TARGETS,
+    reorder_delay_s: REORDER_S,
+    http: { batch: HTTP_BATCH, connections: HTTP_CONNS },
+    mqtt_clients: { clients: MQTT_CLIENTS, batch: MQTT_BATCH, inflight_per_client: MQTT_INFLIGHT },
+    step_s: STEP_S,
+  },
+  steps,
+  child: { peak_rss_mb: final.hwmMB, exit: ex, journalled_last_seq: journalled, stream_tracks_events: streamEvents, stream_reconnects: streamDrops },
+  profile_top: top,
+};
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, `bench/results/serve${SYNC === 'full' ? '' : '-sync-' + SYNC}.json`), JSON.stringify(result, null, 2) + '\n');
+console.log(`\nchild peak RSS (VmHWM) ${final.hwmMB.toFixed(0)} MB; exit ${JSON.stringify(ex)}; journal last seq ${journalled}; SSE reconnects ${streamDrops}; wrote bench/results/serve${SYNC === 'full' ? '' : '-sync-' + SYNC}.json`);
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
