@@ -26,6 +26,7 @@ export async function startBench(): Promise<void> {
   addDetectionsLayer(map, () => undefined);
   const tracks = addTracksLayer(map, trails, () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
+  const updateMs: number[] = [];
   const hooks: Hooks = {
     map,
     trackCount: () => tracks.count(),
@@ -42,6 +43,7 @@ export async function startBench(): Promise<void> {
     baseCounts: () => ({ ...handle.baseCounts }),
     latency: [],
     measureFrames: (ms) => measureFrames(map, ms),
+    syntheticUpdateMs: () => updateMs.slice(),
     async loadSynthetic(n, m, hz = 1) {
       if (timer) clearInterval(timer);
       const seeds = syntheticTrackSeeds(n, 1);
@@ -53,7 +55,9 @@ export async function startBench(): Promise<void> {
         trails.update(t, list);
         const b = performance.now();
         tracks.update(list, null);
-        return performance.now() - b;
+        const ms = performance.now() - b;
+        updateMs.push(ms);
+        return ms;
       };
       const b = performance.now();
       sensors.update(syntheticSensors(m, 2));

@@ -33,6 +33,8 @@ export interface Hooks {
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
   /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */
   loadSynthetic?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+  /** Bench mode only: JS time of each synthetic track update (GeoJSON build + setData calls). */
+  syntheticUpdateMs?(): number[];
 }
 
 declare global {

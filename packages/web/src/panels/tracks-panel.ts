@@ -1,7 +1,8 @@
 /**
  * Track list: at most CAP rows (most threatening first, filterable); the map shows all.
  * Rows are keyed by track id and updated in place (at most once a second), so a row under
- * the finger or the pointer stays the same element while its numbers change.
+ * the finger or the pointer stays the same element while its numbers change; while the
+ * pointer is over the list its order is frozen (new tracks go to the end, gone ones fade).
  */
 import type { TrackWire } from '@skywarden/formats';
 import { h } from '../dom.js';
@@ -25,6 +26,7 @@ interface PanelDom {
   note: HTMLElement;
   rows: Map<string, Row>;
   onSelect: (id: string) => void;
+  frozen: boolean;
 }
 
 const doms = new WeakMap<HTMLElement, PanelDom>();
@@ -43,7 +45,9 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
       h('thead', {}, h('tr', {}, h('th', { text: 'Track' }), h('th', { text: 'Class' }), h('th', { text: 'Threat' }), h('th', { text: 'Speed' }), h('th', { text: 'Alt' }))),
       body,
     );
-    const dd: PanelDom = { count, body, note, rows: new Map(), onSelect };
+    const dd: PanelDom = { count, body, note, rows: new Map(), onSelect, frozen: false };
+    body.addEventListener('pointerenter', () => (dd.frozen = true));
+    body.addEventListener('pointerleave', () => (dd.frozen = false));
     body.addEventListener('click', (e) => {
       const tr = (e.target as HTMLElement).closest('tr');
       const id = tr?.getAttribute('data-track');
@@ -71,6 +75,14 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
     }
     const aff = affiliationOf(t.affiliation);
     const cls = `track-row${t.track === selected ? ' selected' : ''}${t.operator?.dismissed ? ' dismissed' : ''}`;
+    if (d.frozen) {
+      if (!r.tr.isConnected) d.body.append(r.tr);
+    } else {
+      // keep order without moving rows that are already in place
+      const want: Element | null = prev ? prev.nextElementSibling : d.body.firstElementChild;
+      if (want !== r.tr) d.body.insertBefore(r.tr, want);
+      prev = r.tr;
+    }
     if (r.tr.className !== cls) r.tr.className = cls;
     r.dot.style.background = AFFILIATION_COLOUR[aff];
     setText(r.id, t.track);
@@ -79,13 +91,10 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
     setText(r.cells[1], `${Math.round((t.threat ?? 0) * 100)}%`);
     setText(r.cells[2], `${Math.round(t.speed_mps)} m/s`);
     setText(r.cells[3], formatAlt(t.alt_m));
-    // keep order without moving rows that are already in place
-    const want: Element | null = prev ? prev.nextElementSibling : d.body.firstElementChild;
-    if (want !== r.tr) d.body.insertBefore(r.tr, want);
-    prev = r.tr;
   }
   for (const [id, r] of d.rows) {
-    if (!keep.has(id)) {
+    if (!keep.has(id) && d.frozen) r.tr.classList.add('dismissed');
+    else if (!keep.has(id)) {
       r.tr.remove();
       d.rows.delete(id);
     }
