@@ -144,6 +144,14 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     const up = await http(srv.httpPort, 'POST', '/api/v1/zones/far/alert', { token: op, body: { action: 'raise', reason: 'observer call from the district office' } });
     assert.equal(up.status, 200, up.text);
     assert.equal((up.json.zone as { state: string }).state, 'alert');
+    // the picture runs the reorder delay behind the clock: reports after the manual raise go on (regression: they threw)
+    const before = srv.service.fusion!.snapshot().t;
+    now += 12;
+    await until(() => srv.service.fusion!.snapshot().t > before + 5, 5000, 'reports after the manual raise');
+    assert.equal((await http(srv.httpPort, 'GET', '/api/v1/health')).status, 200);
+    const m = await http(srv.httpPort, 'GET', '/metrics');
+    assert.match(m.text, /skywarden_fusion_errors_total 0/);
+    assert.equal(srv.service.fusion!.zoneState('far')?.state, 'alert', 'latched until the manual end');
     const down = await http(srv.httpPort, 'POST', '/api/v1/zones/far/alert', { token: op, body: { action: 'end', reason: 'false report' } });
     assert.equal((down.json.zone as { state: string }).state, 'clear');
     const none = await http(srv.httpPort, 'POST', '/api/v1/zones/nope/alert', { token: op, body: { action: 'raise', reason: 'x' } });

@@ -273,7 +273,13 @@ export async function createService(o: ServiceOptions) {
     commitWaitMs: c.ingest.commit_wait_ms,
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
-      feed(batch);
+      try {
+        feed(batch);
+      } catch (err) {
+        // the detections are journalled (and will be acknowledged); the picture missed them: say so loudly
+        log.error({ err, detections: batch.length }, 'fusion failed on journalled detections');
+        metrics.tickErrors.inc();
+      }
     },
     onCommit(seconds) {
       metrics.commitSeconds.observe(seconds);
@@ -288,6 +294,15 @@ export async function createService(o: ServiceOptions) {
   // --- the clock: steps due, sensor health, detections to the stream, track states to the store
   let ticks = 0;
   const tick = () => {
+    try {
+      tickOnce();
+    } catch (err) {
+      // a bug here must not stop the service: log it, count it, go on with the next tick
+      log.error({ err }, 'fusion tick failed');
+      metrics.tickErrors.inc();
+    }
+  };
+  const tickOnce = () => {
     const now = clock();
     if (fusion) {
       const t0 = performance.now();

@@ -210,8 +210,15 @@ export function createLiveFusion(o: LiveFusionOptions) {
       const s = warn?.machine.state().get(zone);
       return s ? zoneStateWire(s, zoneNames.get(zone)) : null;
     },
-    manualAlert(zone: string, action: 'raise' | 'end', t: number, who: string, reason: string): { change: AlertWire | null } | null {
+    /**
+     * An operator raises or ends a zone's alert. It is stamped with the picture's time (the
+     * latest report, which runs the reorder delay behind the clock), not the clock's `t`:
+     * the alert machine's time only moves forward, and the next report is earlier than `t`.
+     */
+    manualAlert(zone: string, action: 'raise' | 'end', clockT: number, who: string, reason: string): { change: AlertWire | null } | null {
       if (!warn || !zoneNames.has(zone)) return null;
+      const mt = warn.machine.time;
+      const t = Number.isFinite(mt) ? Math.max(mt, snapshot.t) : snapshot.t > 0 ? snapshot.t : clockT - o.reorderDelayS;
       const c = action === 'raise' ? warn.machine.manualRaise(zone, t, who, reason) : warn.machine.manualEnd(zone, t, who, reason);
       if (c) {
         const w = alertWire(c);
