@@ -22,3 +22,4 @@ export * from "./identify/index.js";
 export * from "./threat/index.js";
 export * from "./alerts/index.js";
 export * from "./math/normal.js";
+export * from './math/mulberry32.js';

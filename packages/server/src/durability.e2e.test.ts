@@ -24,22 +24,13 @@ import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import { makeRadarScene } from '@skywarden/sim';
 import { basic, login, tempDir, until } from './testing.js';
+import { mulberry32 } from '@skywarden/core';
 
 const CLI = fileURLToPath(new URL('../../cli/bin/skywarden.js', import.meta.url));
 const SEED = Number(process.env.SKYWARDEN_DURABILITY_SEED ?? 20240605);
 const KILL_ROUNDS = 4;
 
-/** mulberry32: a small seeded generator for the kill moments and batch sizes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 interface Child {
   proc: ChildProcess;

@@ -1,18 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterPairs, createClusterWorkspace, type ClusterResult } from './clusters.js';
+import { mulberry32 } from '../math/mulberry32.js';
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Reference: components by breadth-first search, labelled in order of lowest track. */
 function reference(nTracks: number, nDets: number, pt: number[], pd: number[]): { track: number[]; det: number[]; n: number } {

@@ -4,6 +4,7 @@ import geodesic from 'geographiclib-geodesic';
 import type { GeoPoint } from '../types.js';
 import { destination, horizontalDistance, initialBearing } from './distance.js';
 import { WGS84_A } from './wgs84.js';
+import { mulberry32 } from '../math/mulberry32.js';
 
 /** Independent reference: C. F. F. Karney's GeographicLib (accurate to about 15 nm). */
 const g = geodesic.Geodesic.WGS84;
@@ -18,17 +19,7 @@ function refDirect(p: GeoPoint, aziDeg: number, s: number): GeoPoint {
   return { latDeg: r.lat2 ?? Number.NaN, lonDeg: r.lon2 ?? Number.NaN, altM: 0 };
 }
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A point uniform on the sphere (so that the poles are not over-represented). */
 function randomPoint(r: () => number): GeoPoint {

@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import type { GeoPoint } from '../types.js';
 import { ecefToGeodetic, geodeticToEcef } from './ecef.js';
 import { WGS84_A, WGS84_B, WGS84_E2, WGS84_EP2, WGS84_F } from './wgs84.js';
+import { mulberry32 } from '../math/mulberry32.js';
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function near(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

@@ -17,6 +17,7 @@ import {
   type ClassState,
   type KinematicObservation,
 } from './classifier.js';
+import { mulberry32 } from '../math/mulberry32.js';
 
 type Motion = Omit<KinematicObservation, 'dt'>;
 
@@ -51,17 +52,7 @@ function assertValid(state: ClassState, what: string): void {
   assert.ok(Math.abs(sum - 1) < 1e-12, `${what}: sum ${sum}`);
 }
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 test('the default prior is the raid prior; a partial prior changes only what it names', () => {
   const s = createClassState();

@@ -1,20 +1,11 @@
+import { mulberry32 } from '@skywarden/core';
 /**
  * Deterministic input generators for the decoders' fuzz tests: a seeded PRNG (mulberry32) and
  * mutations of valid inputs (bit flips, byte changes, deletions, insertions, duplications,
  * truncations). Test support only; not exported from the package.
  */
 
-/** A seeded pseudo-random generator of floats in [0, 1) (mulberry32). */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as createPrng };
 
 /** An integer in [0, n). */
 export function randInt(rand: () => number, n: number): number {

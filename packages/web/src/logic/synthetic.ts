@@ -5,17 +5,9 @@
  */
 import type { SensorWire, TrackWire } from '@skywarden/formats';
 import { offsetMetres } from './geometry.js';
+import { mulberry32 } from '@skywarden/core';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const LABELS = ['piston_owa', 'jet_owa', 'cruise_missile', 'multirotor', 'fixed_wing_small', 'aircraft'];
 const AFF: TrackWire['affiliation'][] = ['hostile', 'unknown', 'neutral', 'friendly'];
