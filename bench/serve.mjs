@@ -14,8 +14,9 @@
 // 250 ms over HTTP, to the first `tracks` event on the SSE stream with t >= its t that holds
 // the probe's track (raw, minus the reorder delay, and minus the report's due time).
 // Prints a table and writes bench/results/serve.json.
-// Usage: npm run bench:serve [-- --quick] [-- --profile] [-- --sync normal]   (--profile: the child runs with
-// --cpu-prof; the top functions by self time are printed and stored in the JSON)
+// Usage: npm run bench:serve [-- --quick] [-- --profile] [-- --sync normal] [-- --main-thread-store]
+// (--profile: the child runs with --cpu-prof; the top functions by self time are printed and stored
+// in the JSON; --main-thread-store: the SQLite store in the service's main thread, store.worker false)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, execSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -30,6 +31,9 @@ const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 // --sync normal: the journal without an fsync per commit (survives kill -9, not power loss)
 const SYNC = process.argv.includes('--sync') ? process.argv[process.argv.indexOf('--sync') + 1] : 'full';
+// --main-thread-store: the journal in the service's main thread (store.worker false; default: a worker thread)
+const STORE_WORKER = !process.argv.includes('--main-thread-store');
+const RESULT_NAME = `serve${SYNC === 'full' ? '' : '-sync-' + SYNC}${STORE_WORKER ? '' : '-main-thread-store'}.json`;
 const STEP_S = quick ? 6 : 12;
 const RATES = [5000, 10000, 20000, 40000];
 const TRANSPORTS = ['http', 'mqtt'];
@@ -143,7 +147,7 @@ const config = {
     { sensor: 'adsb-1', token: 'token-adsb-1' },
   ],
   auth: { users: [{ name: 'bench', password: 'bench-secret-1', role: 'viewer' }] },
-  store: { sync: SYNC },
+  store: { sync: SYNC, worker: STORE_WORKER },
   fusion: { reorder_delay_s: REORDER_S },
   log: { level: 'warn' },
 };
@@ -447,7 +451,7 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, load_at_start: loadStart, load_at_end: loadavg() },
   setup: {
-    store: `sqlite (synchronous=${SYNC})`,
+    store: `sqlite (synchronous=${SYNC}, ${STORE_WORKER ? 'worker thread' : 'main thread'})`,
     mqtt: 'embedded',
     radars: N_RADARS,
     targets: N_TARGETS,
@@ -461,7 +465,7 @@ const result = {
   profile_top: top,
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, `bench/results/serve${SYNC === 'full' ? '' : '-sync-' + SYNC}.json`), JSON.stringify(result, null, 2) + '\n');
-console.log(`\nchild peak RSS (VmHWM) ${final.hwmMB.toFixed(0)} MB; exit ${JSON.stringify(ex)}; journal last seq ${journalled}; SSE reconnects ${streamDrops}; wrote bench/results/serve${SYNC === 'full' ? '' : '-sync-' + SYNC}.json`);
+writeFileSync(join(root, `bench/results/${RESULT_NAME}`), JSON.stringify(result, null, 2) + '\n');
+console.log(`\nchild peak RSS (VmHWM) ${final.hwmMB.toFixed(0)} MB; exit ${JSON.stringify(ex)}; journal last seq ${journalled}; SSE reconnects ${streamDrops}; wrote bench/results/${RESULT_NAME}`);
 rmSync(work, { recursive: true, force: true });
 process.exit(0);

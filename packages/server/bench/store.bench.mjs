@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Append throughput of the stores: detections per second appended in batches (each batch one
-// durable commit), measured on the compiled stores (run `npx tsc -b` first).
+// durable commit), measured on the compiled stores (run `npx tsc -b` first), and how busy the
+// calling (main) thread's event loop was meanwhile (event loop utilisation: 100% = the thread
+// could do nothing else; the SQLite store in a worker thread leaves it free while it commits).
 //
-// Usage: node packages/server/bench/store.bench.mjs [--n 200000] [--batch 500] [--only sqlite|postgres]
+// Usage: node packages/server/bench/store.bench.mjs [--n 200000] [--batch 500] [--only sqlite|sqlite-worker|postgres]
 // PostgreSQL: SKYWARDEN_TEST_PG (default postgres://postgres@127.0.0.1:5432/test); the bench
 // uses a fresh schema sw_bench_<random> and drops it afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createSqliteStore, createPostgresStore } from '../dist/store/index.js';
+import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from '../dist/store/index.js';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,14 +47,16 @@ async function measure(label, store) {
   await store.appendDetections(makeBatches(batchSize, 'warm')[0]);
   const batches = makeBatches(n, 'run');
   const start = performance.now();
+  const elu = performance.eventLoopUtilization();
   for (const batch of batches) {
     const r = await store.appendDetections(batch);
     if (r.results.length !== batch.length || r.results.some((x) => typeof x !== 'number')) throw new Error(`${label}: a batch was not stored`);
   }
   const seconds = (performance.now() - start) / 1000;
+  const busy = performance.eventLoopUtilization(elu).utilization;
   const stored = await store.countDetections();
   if (stored !== n + batchSize) throw new Error(`${label}: ${stored} stored, expected ${n + batchSize}`);
-  console.log(`${label}: ${n} detections in batches of ${batchSize}: ${seconds.toFixed(2)} s, ${Math.round(n / seconds)} detections/s`);
+  console.log(`${label}: ${n} detections in batches of ${batchSize}: ${seconds.toFixed(2)} s, ${Math.round(n / seconds)} detections/s, main thread busy ${(busy * 100).toFixed(0)}%`);
 }
 
 if (only === '' || only === 'sqlite') {
@@ -61,6 +65,19 @@ if (only === '' || only === 'sqlite') {
     try {
       const store = await createSqliteStore({ path: join(dir, 'bench.db'), sync });
       await measure(`sqlite sync=${sync}`, store);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+if (only === '' || only === 'sqlite-worker') {
+  for (const sync of ['full', 'normal']) {
+    const dir = mkdtempSync(join(tmpdir(), 'skywarden-bench-'));
+    try {
+      const store = await createSqliteWorkerStore({ path: join(dir, 'bench.db'), sync });
+      await measure(`sqlite in a worker sync=${sync}`, store);
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

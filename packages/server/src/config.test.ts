@@ -22,6 +22,18 @@ describe('service configuration', () => {
     assert.match(text, /colour is not a setting/);
   });
 
+  it('runs the SQLite store in a worker thread unless store.worker is false', () => {
+    const dflt = buildConfig(null, {});
+    assert.ok(dflt.ok);
+    assert.equal(dflt.config.store.worker, true);
+    const off = buildConfig(null, { SKYWARDEN__STORE__WORKER: 'false' });
+    assert.ok(off.ok, off.ok ? '' : off.errors.join('; '));
+    assert.equal(off.config.store.worker, false);
+    const bad = buildConfig({ store: { worker: 'yes' } }, {});
+    assert.ok(!bad.ok);
+    assert.match(bad.errors.join('\n'), /store\.worker must be true or false, got "yes"/);
+  });
+
   it('checks list items: users, credentials, webhooks', () => {
     const r = buildConfig(
       {

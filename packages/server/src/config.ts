@@ -79,6 +79,8 @@ export interface ServerConfig {
     path: string | null;
     /** `full` survives power loss; `normal` survives a process crash (faster). */
     sync: 'full' | 'normal';
+    /** SQLite: run the store in a worker thread (commits do not block the main thread); false = in the main thread. */
+    worker: boolean;
     /** PostgreSQL connection string and schema. */
     url: string;
     schema: string;
@@ -203,7 +205,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     topic_prefix: 'skywarden/v1',
     max_message_bytes: 1024 * 1024,
   },
-  store: { kind: 'sqlite', path: null, sync: 'full', url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden' },
+  store: { kind: 'sqlite', path: null, sync: 'full', worker: true, url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden' },
   sensors: { file: null, list: [] },
   credentials: [],
   ingest: { max_batch: 10000, rate_per_s: 2000, burst: 20000, max_future_s: 30, commit_wait_ms: 2 },
@@ -263,6 +265,7 @@ const CHECKS: Record<string, Check> = {
   'store.kind': oneOf('sqlite', 'postgres'),
   'store.path': strOrNull,
   'store.sync': oneOf('full', 'normal'),
+  'store.worker': bool,
   'store.url': (v) => (typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? null : 'a postgres:// connection URL'),
   'store.schema': (v) => (typeof v === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(v) ? null : 'a lower-case SQL identifier'),
   'sensors.file': strOrNull,

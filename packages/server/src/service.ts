@@ -16,7 +16,7 @@ import { createCapPublisher, krAdminZones, parseDetectionRow, parseZonesGeoJson,
 import { alertWebhookEvent, createWebhookDispatcher } from './publish/webhooks.js';
 import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
-import { createSqliteStore, createPostgresStore } from './store/index.js';
+import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
 import { createSensorRegistry } from './sensors.js';
 import { createIngest } from './ingest/ingest.js';
 import { createLiveFusion, type LiveFusion } from './fusion/live-fusion.js';
@@ -99,7 +99,7 @@ export async function createService(o: ServiceOptions) {
   const store: Store =
     c.store.kind === 'postgres'
       ? await createPostgresStore({ connectionString: c.store.url, schema: c.store.schema })
-      : await createSqliteStore({ path: c.store.path ?? join(c.data_dir, 'skywarden.db'), sync: c.store.sync });
+      : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: c.store.path ?? join(c.data_dir, 'skywarden.db'), sync: c.store.sync });
 
   // --- sensors: config file and list, the demo's, then those registered through the API (stored)
   const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });

@@ -9,6 +9,8 @@ import { runStoreConformance, type StoreHarness } from '../conformance.js';
 import type { JournalInput, Store } from '../store.js';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
 import { createSqliteWorkerStore } from './sqlite-worker-store.js';
+import { startServer } from '../../server.js';
+import { quietLogger, smallSceneConfig } from '../../testing.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'skywarden-sqlite-worker-'));
@@ -195,6 +197,25 @@ describe('sqlite worker store', () => {
       const last = await store.readJournal(count - 1, 1);
       assert.deepEqual(last[0].row, { b: count / 100 - 1, i: 99 });
       await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is the service\'s SQLite store unless store.worker is false', async () => {
+    const dir = tempDir();
+    try {
+      for (const worker of [undefined, true, false]) {
+        const { config } = smallSceneConfig({ dataDir: dir });
+        const cfg = { ...config, mqtt: { mode: 'off' }, store: worker === undefined ? {} : { worker } };
+        const srv = await startServer({ config: cfg, logger: quietLogger() });
+        try {
+          assert.equal(srv.service.store.kind, 'sqlite');
+          assert.equal('worker' in srv.service.store, worker !== false, `store.worker ${String(worker)}`);
+        } finally {
+          await srv.close();
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
