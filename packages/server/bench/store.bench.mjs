@@ -2,7 +2,8 @@
 // Append throughput of the stores: detections per second appended in batches (each batch one
 // durable commit), measured on the compiled stores (run `npx tsc -b` first), and how busy the
 // calling (main) thread's event loop was meanwhile (event loop utilisation: 100% = the thread
-// could do nothing else; the SQLite store in a worker thread leaves it free while it commits).
+// could do nothing else; the SQLite store in a worker thread leaves it free while it commits) and
+// its event loop delay (how long a timer or a socket read waited).
 //
 // Usage: node packages/server/bench/store.bench.mjs [--n 200000] [--batch 500] [--only sqlite|sqlite-worker|postgres]
 // PostgreSQL: SKYWARDEN_TEST_PG (default postgres://postgres@127.0.0.1:5432/test); the bench
@@ -11,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from '../dist/store/index.js';
 
@@ -48,15 +50,21 @@ async function measure(label, store) {
   const batches = makeBatches(n, 'run');
   const start = performance.now();
   const elu = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   for (const batch of batches) {
     const r = await store.appendDetections(batch);
     if (r.results.length !== batch.length || r.results.some((x) => typeof x !== 'number')) throw new Error(`${label}: a batch was not stored`);
+    // back to the event loop between batches, as the service is (else a store whose promises are
+    // already settled would run the whole loop in one task and the delay monitor would see nothing)
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const seconds = (performance.now() - start) / 1000;
   const busy = performance.eventLoopUtilization(elu).utilization;
+  delay.disable();
   const stored = await store.countDetections();
   if (stored !== n + batchSize) throw new Error(`${label}: ${stored} stored, expected ${n + batchSize}`);
-  console.log(`${label}: ${n} detections in batches of ${batchSize}: ${seconds.toFixed(2)} s, ${Math.round(n / seconds)} detections/s, main thread busy ${(busy * 100).toFixed(0)}%`);
+  console.log(`${label}: ${n} detections in batches of ${batchSize}: ${seconds.toFixed(2)} s, ${Math.round(n / seconds)} detections/s, main thread busy ${(busy * 100).toFixed(0)}%, event loop delay p50/p99/max ${(delay.percentile(50) / 1e6).toFixed(1)}/${(delay.percentile(99) / 1e6).toFixed(1)}/${(delay.max / 1e6).toFixed(1)} ms`);
 }
 
 if (only === '' || only === 'sqlite') {
