@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers';
 import pg from 'pg';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from '../dist/store/index.js';
 
