@@ -14,7 +14,7 @@ const ours = (allowed) => {
 const nodeIo = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'stream'], message: 'core is pure: no I/O modules (docs/architecture.md)' };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'test-artifacts/**', '**/*.tmp.*'] },
+  { ignores: ['**/dist/**', '**/dist-test/**', '**/node_modules/**', 'bench/results/**', 'test-artifacts/**', '**/*.tmp.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,8 +29,8 @@ export function show(el: HTMLElement, on: boolean): void {
   el.classList.toggle('hidden', !on);
 }
 
-/** Transient message in the corner (errors of actions, connection changes). */
-export function toast(text: string, kind: 'info' | 'error' | 'ok' = 'info', ms = 4000): void {
+/** Transient message in the corner (new zone alerts, results and errors of actions, connection changes); it takes no clicks. */
+export function toast(text: string, kind: 'info' | 'error' | 'ok' | 'alert' = 'info', ms = 4000): void {
   const box = document.getElementById('toasts');
   if (!box) return;
   while (box.childElementCount >= 3) box.firstElementChild?.remove();
