@@ -46,6 +46,12 @@ export interface BatchRunner {
   advanceTo(t: number): void;
   /** Detections waiting in the reorder buffer. */
   readonly pending: number;
+  /**
+   * Live use: the time of the next tracker step (s; a report time when it falls on the
+   * report grid), or NaN before the first detection. It runs once the clock reaches it plus
+   * the reorder delay. (With no track alive the runner may skip it: then nothing is due.)
+   */
+  readonly nextStepTime: number;
 }
 
 /** Binary min-heap of detections by (t, arrival order). */
@@ -179,6 +185,11 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   return {
     get pending() {
       return heap.size;
+    },
+    get nextStepTime() {
+      if (!Number.isNaN(nextJ)) return stepTime(nextJ);
+      const first = heap.peek();
+      return first ? stepTime(firstStepAtOrAfter(first.t)) : NaN;
     },
     get latest() {
       return maxSeen;

@@ -4,6 +4,7 @@ import { createEnuFrame, enuToGeodetic, geodeticToEnu } from '../geo/index.js';
 import type { Detection, PositionDetection, RangeBearingDetection, GeoPoint } from '../types.js';
 import { createTracker, type TrackerEvent } from './tracker.js';
 import { createBatchRunner } from './batch-runner.js';
+import { mulberry32 } from '../math/mulberry32.js';
 
 const origin: GeoPoint = { latDeg: 37.5, lonDeg: 127.0, altM: 0 };
 const frame = createEnuFrame(origin);
@@ -211,6 +212,42 @@ test('batch runner: the report interval samples the output without changing it',
   for (const [t, v] of coarse) assert.equal(v, fine.get(t), `report at ${t}`);
   const tenth = run(0.1);
   for (const t of tenth.keys()) assert.equal(Math.round(t * 10) / 10, t, `report time ${t} is a multiple of 0.1`);
+});
+
+test('a sensor that reports each target several times within one step keeps one track per target', () => {
+  // position reports at 5 and 10 Hz (tracker steps of 1 s): each step's group holds several
+  // reports of every target; they must update its track in time order, not start new tracks
+  for (const hz of [5, 10]) {
+    const rand = mulberry32(7);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const tr = createTracker({ origin });
+    const ids = new Set<string>();
+    const r = createBatchRunner(tr, { reorderDelay: 5, reportEvery: 1 }, { onReport: (_t, reps) => reps.forEach((x) => ids.add(x.trackId)) });
+    for (let k = 0; k < 60 * hz; k++) {
+      const t = 1000 + k / hz;
+      for (let j = 0; j < 3; j++) r.push(pos(t, 40 * (t - 1000) + 30 * gauss(), 2000 * j + 30 * gauss(), 500, 'fast'));
+    }
+    r.finish();
+    assert.equal(ids.size, 3, `${hz} Hz: ${ids.size} confirmed tracks for 3 targets`);
+  }
+});
+
+test('batch runner: nextStepTime names the next step, which advanceTo runs once the clock passes it plus the delay', () => {
+  const reports: number[] = [];
+  const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5, reportEvery: 0.25 }, { onReport: (t) => reports.push(t) });
+  assert.ok(Number.isNaN(r.nextStepTime), 'nothing before the first detection');
+  r.push(pos(100.1, 0, 0));
+  assert.equal(r.nextStepTime, 100.25, 'the first grid time at or after the first detection');
+  r.advanceTo(105.24);
+  assert.deepEqual(reports, [], 'not due before 100.25 + 5');
+  assert.equal(r.nextStepTime, 100.25);
+  r.advanceTo(105.25);
+  assert.deepEqual(reports, [100.25]);
+  assert.equal(r.nextStepTime, 100.5);
+  r.push(pos(100.6, 30, 0));
+  r.advanceTo(106.0);
+  assert.deepEqual(reports, [100.25, 100.5, 100.75, 101]);
+  assert.equal(r.nextStepTime, 101.25);
 });
 
 test('batch runner: a stray early time costs no work and makes no rows', () => {

@@ -729,6 +729,43 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     return false;
   }
 
+  /** Detections of pairs put off to a later round by `earliestPerTrack`. */
+  const deferredDet: number[] = [];
+  /**
+   * Keeps, for each track, only its pairs with the earliest gated detection (and those within
+   * `sameScanWindow` of it); the others are put off to the next round. A sensor that reports
+   * a target several times within one group (faster than the step) then updates its track in
+   * time order. Otherwise the best-fitting of them, not the first, would win the first round,
+   * and the earlier ones, refused as going backwards (`scannedAlready`), would start new
+   * tracks: one target split into many.
+   */
+  function earliestPerTrack(prepared: PreparedDetection[]): void {
+    deferredDet.length = 0;
+    const np = pairDet.length;
+    if (np < 2) return;
+    const first = new Map<number, number>();
+    for (let k = 0; k < np; k++) {
+      const t = prepared[pairDet[k]].det.t;
+      const f = first.get(pairTrack[k]);
+      if (f === undefined || t < f) first.set(pairTrack[k], t);
+    }
+    if (first.size === np) return; // one pair per track
+    let w = 0;
+    for (let k = 0; k < np; k++) {
+      if (prepared[pairDet[k]].det.t - (first.get(pairTrack[k]) as number) >= options.sameScanWindow) {
+        deferredDet.push(pairDet[k]);
+        continue;
+      }
+      pairDet[w] = pairDet[k];
+      pairTrack[w] = pairTrack[k];
+      pairCost[w] = pairCost[k];
+      w++;
+    }
+    pairDet.length = w;
+    pairTrack.length = w;
+    pairCost.length = w;
+  }
+
   /** Solves the assignment of the gathered pairs; returns chosen (det, slot) pairs. */
   function assign(nDets: number): Candidate[] {
     const np = pairDet.length;
@@ -790,7 +827,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const preparedPool: PreparedDetection[] = [];
   /** Times of the detections each track got from the group being processed. */
   const hitTimes = new Map<Track, number[]>();
-  const MAX_ROUNDS = 8;
+  const MAX_ROUNDS = 16;
 
   function applyPairs(chosen: Candidate[], prepared: PreparedDetection[], used: Uint8Array, events: TrackerEvent[]): void {
     chosen.sort((a, b) => prepared[a.det].det.t - prepared[b.det].det.t || a.det - b.det);
@@ -850,12 +887,14 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       for (let round = 0; round < MAX_ROUNDS; round++) {
         gatherPairs(prepared, used, want, stage);
         if (pairDet.length === 0) break;
+        earliestPerTrack(prepared);
         const chosen = assign(prepared.length);
         if (chosen.length === 0) break;
         applyPairs(chosen, prepared, used, events);
         // the next round looks again only at the detections that gated but were not assigned
         want.fill(0);
         for (let k = 0; k < pairDet.length; k++) if (!used[pairDet[k]]) want[pairDet[k]] = 1;
+        for (const i of deferredDet) if (!used[i]) want[i] = 1;
       }
     }
     for (let i = 0; i < prepared.length; i++) {
