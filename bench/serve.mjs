@@ -6,25 +6,40 @@
 //   HTTP: batches of 500 detections from up to 8 concurrent connections,
 //   MQTT: 4 clients publishing QoS 1 messages of 100 detections (up to 8 in flight each),
 // each at a steady offered rate stepped up (5k, 10k, 20k, 40k detections/s, STEP_S each).
-// The detections are range-bearing plots of 1,000 targets moving across a 40 km square,
-// dated at the wall clock (the service's clock), so the tracker has real work.
+// The detections are range-bearing plots of 1,000 targets moving across a 40 km square
+// (bench/serve-scene.mjs): each radar turns once a second and sees a target at most once a
+// scan, at the time its beam passes, where the target is then; the offered rate sets how many
+// of the nearest radars see each target (5, 10, 20, 40). The plots are sent as soon as their
+// time has come (the service's clock is the wall clock), so the tracker has real work.
+// bench/serve-check.mjs runs the same data through the batch tracker and scores it.
 // Measured per step: accepted detections/s (acknowledged: 202 / PUBACK), the child's CPU
 // (utime+stime from /proc/<pid>/stat) and RSS; overall its peak RSS (VmHWM); and the
 // latency from ingest to track event: an ADS-B position of a probe aircraft sent every
 // 250 ms over HTTP, to the first `tracks` event on the SSE stream with t >= its t that holds
-// the probe's track (raw, minus the reorder delay, and minus the report's due time).
+// the probe's track (raw, minus the reorder delay, and minus the report's due time), with
+// its parts: the acknowledgement (journal commit), the wait for the report grid, the time
+// after the report fell due; and the service's own histograms of report lateness (due ->
+// tracks event written) and of writing a tracks event to the stream.
 // Prints a table and writes bench/results/serve.json.
 // Usage: npm run bench:serve [-- --quick] [-- --profile] [-- --sync normal] [-- --main-thread-store]
 // (--profile: the child runs with --cpu-prof; the top functions by self time are printed and stored
 // in the JSON; --main-thread-store: the SQLite store in the service's main thread, store.worker false)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, execSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { createScene, N_RADARS, N_TARGETS } from './serve-scene.mjs';
 
-/* global fetch, TextDecoder */
+// More options: --report-every S (the service's fusion.report_every_s), --transports http,mqtt,
+// --rates 5000,10000, --legacy (the first version's synthetic data, see serve-scene.mjs).
+const argOf = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
+const REPORT_EVERY_S = Number(argOf('--report-every', 'NaN')); // NaN: the service's default
+const LEGACY = process.argv.includes('--legacy');
+
+/* global fetch */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -35,13 +50,8 @@ const SYNC = process.argv.includes('--sync') ? process.argv[process.argv.indexOf
 const STORE_WORKER = !process.argv.includes('--main-thread-store');
 const RESULT_NAME = `serve${SYNC === 'full' ? '' : '-sync-' + SYNC}${STORE_WORKER ? '' : '-main-thread-store'}.json`;
 const STEP_S = quick ? 6 : 12;
-const RATES = [5000, 10000, 20000, 40000];
-const TRANSPORTS = ['http', 'mqtt'];
-const N_TARGETS = 1000;
-const GRID = 32; // 32 x 32 = 1,024 grid points, the first 1,000 hold a radar
-const N_RADARS = 1000;
-const SIDE_M = 40e3;
-const ORIGIN = { lat: 37.55, lon: 127.0 };
+const RATES = argOf('--rates', '5000,10000,20000,40000').split(',').map(Number);
+const TRANSPORTS = argOf('--transports', 'http,mqtt').split(',');
 const HTTP_BATCH = 500;
 const HTTP_CONNS = 8;
 const MQTT_BATCH = 100;
@@ -50,91 +60,13 @@ const MQTT_INFLIGHT = 8;
 const REORDER_S = 5;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
-const M_PER_DEG_LAT = 111320;
-const M_PER_DEG_LON = 111320 * Math.cos((ORIGIN.lat * Math.PI) / 180);
-const toLat = (y) => ORIGIN.lat + y / M_PER_DEG_LAT;
-const toLon = (x) => ORIGIN.lon + x / M_PER_DEG_LON;
-
-// --- sensors: radars on a grid, an ADS-B receiver for the probe
-const spacing = SIDE_M / GRID;
-const radars = [];
-for (let i = 0; i < N_RADARS; i++) {
-  const gx = i % GRID;
-  const gy = Math.floor(i / GRID);
-  const x = -SIDE_M / 2 + (gx + 0.5) * spacing;
-  const y = -SIDE_M / 2 + (gy + 0.5) * spacing;
-  radars.push({ id: `rdr-${String(i).padStart(4, '0')}`, x, y, lat: toLat(y), lon: toLon(x), alt: 30 });
-}
-const sensorRows = radars.map((r) => ({
-  id: r.id,
-  kind: 'radar',
-  lat: r.lat,
-  lon: r.lon,
-  alt_m: r.alt,
-  range_m: 5000,
-  range_sd_m: 20,
-  bearing_sd_deg: 0.8,
-  elevation_sd_deg: 1.5,
-  pd: 0.9,
-  far_per_hour: 10,
-  scan_period_s: 1,
-}));
-sensorRows.push({ id: 'adsb-1', kind: 'adsb', lat: ORIGIN.lat, lon: ORIGIN.lon, alt_m: 15, range_m: 300000, pos_sd_m: 15, alt_sd_m: 10 });
-
-// --- targets: straight lines at 20-60 m/s, 100-600 m up, bouncing off the square's edges
-let seed = 12345;
-const rand = () => {
-  seed = (seed * 1103515245 + 12345) >>> 0;
-  return seed / 4294967296;
-};
+// --- the scene: radars on a grid, an ADS-B receiver for the probe, the targets
 const T0 = Date.now() / 1000;
-const targets = Array.from({ length: N_TARGETS }, () => {
-  const speed = 20 + 40 * rand();
-  const head = 2 * Math.PI * rand();
-  return { x0: (rand() - 0.5) * SIDE_M * 0.9, y0: (rand() - 0.5) * SIDE_M * 0.9, vx: speed * Math.sin(head), vy: speed * Math.cos(head), alt: 100 + 500 * rand() };
-});
-const bounce = (p, lim) => {
-  const period = 4 * lim;
-  let q = (((p + lim) % period) + period) % period;
-  if (q > 2 * lim) q = period - q;
-  return q - lim;
-};
-const half = SIDE_M / 2 - 10;
-function targetAt(k, t) {
-  const g = targets[k];
-  const dt = t - T0;
-  return { x: bounce(g.x0 + g.vx * dt, half), y: bounce(g.y0 + g.vy * dt, half), alt: g.alt };
-}
-
-let detN = 0;
-let tgtN = 0;
-/** `n` range-bearing detections as JSON text (array), dated at the wall clock (minus up to 0.2 s). */
-function makeBatch(n) {
-  const now = Date.now() / 1000;
-  const parts = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = tgtN++ % N_TARGETS;
-    const t = now - 0.2 * rand();
-    const p = targetAt(k, t);
-    const gx = Math.min(GRID - 1, Math.max(0, Math.floor((p.x + SIDE_M / 2) / spacing)));
-    let gy = Math.min(GRID - 1, Math.max(0, Math.floor((p.y + SIDE_M / 2) / spacing)));
-    let ri = gy * GRID + gx;
-    if (ri >= N_RADARS) {
-      gy = Math.floor((N_RADARS - 1 - gx) / GRID);
-      ri = gy * GRID + gx;
-    }
-    const r = radars[ri];
-    const dx = p.x - r.x + 20 * (rand() - 0.5);
-    const dy = p.y - r.y + 20 * (rand() - 0.5);
-    const ground = Math.hypot(dx, dy);
-    const range = Math.hypot(ground, p.alt - r.alt);
-    const bearing = ((Math.atan2(dx, dy) * 180) / Math.PI + 360) % 360;
-    const elev = (Math.atan2(p.alt - r.alt, ground) * 180) / Math.PI;
-    parts[i] =
-      `{"t":${t.toFixed(3)},"sensor":"${r.id}","type":"range_bearing","range_m":${range.toFixed(1)},"bearing_deg":${bearing.toFixed(3)},` +
-      `"elevation_deg":${elev.toFixed(3)},"range_sd_m":20,"bearing_sd_deg":0.8,"elevation_sd_deg":1.5,"id":"b${detN++}"}`;
-  }
-  return '[' + parts.join(',') + ']';
+const scene = createScene(T0);
+const sensorRows = scene.sensorRows;
+/** The plots of the scans whose time has come (JSON texts), for `rate` detections/s. */
+function dueDetections(rate) {
+  return scene.scanDetections(Date.now() / 1000, Math.max(1, Math.round(rate / N_TARGETS)));
 }
 
 // --- the child
@@ -148,7 +80,7 @@ const config = {
   ],
   auth: { users: [{ name: 'bench', password: 'bench-secret-1', role: 'viewer' }] },
   store: { sync: SYNC, worker: STORE_WORKER },
-  fusion: { reorder_delay_s: REORDER_S },
+  fusion: Number.isFinite(REPORT_EVERY_S) ? { reorder_delay_s: REORDER_S, report_every_s: REPORT_EVERY_S } : { reorder_delay_s: REORDER_S },
   log: { level: 'warn' },
 };
 writeFileSync(join(work, 'config.json'), JSON.stringify(config));
@@ -193,6 +125,24 @@ function metricSum(text, name) {
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) v += Number(m[1]);
   return v;
 }
+/** Mean and upper quantiles (bucket upper bounds) of a histogram's observations between two scrapes, in ms. */
+function histStats(t0, t1, name) {
+  const buckets = (text) => {
+    const out = new Map();
+    for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} ([0-9.e+-]+)$`, 'gm'))) out.set(m[1], Number(m[2]));
+    return out;
+  };
+  const b0 = buckets(t0);
+  const b1 = buckets(t1);
+  const n = metricSum(t1, `${name}_count`) - metricSum(t0, `${name}_count`);
+  if (n <= 0) return { n: 0 };
+  const sum = metricSum(t1, `${name}_sum`) - metricSum(t0, `${name}_sum`);
+  const q = (f) => {
+    for (const [le, c] of b1) if (c - (b0.get(le) ?? 0) >= f * n) return le === '+Inf' ? Infinity : 1000 * Number(le);
+    return null;
+  };
+  return { n, mean: (1000 * sum) / n, p50_le: q(0.5), p99_le: q(0.99) };
+}
 async function metric(name) {
   const text = await (await fetch(`${base}/metrics`)).text();
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
@@ -202,75 +152,15 @@ async function metric(name) {
 // --- the stream and the probe
 const login = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bench', password: 'bench-secret-1' }) });
 const { token } = await login.json();
-let currentStep = null;
-const probes = []; // { t, sentAt, recvAt?, eventT?, step }
-let probeOpen = 0; // index of the first probe not yet seen in a tracks event
-let streamEvents = 0;
-let streamDrops = 0;
-// the stream; the service drops a client that does not keep up (large track events while
-// this process is busy sending): reconnect and count it
-(async () => {
-  while (!dead) {
-    let sse;
-    try {
-      sse = await fetch(`${base}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` } });
-    } catch {
-      await sleep(200);
-      continue;
-    }
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of sse.body) {
-        buf += dec.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (!frame.startsWith('event: tracks')) continue;
-          const recvAt = performance.now() + performance.timeOrigin;
-          streamEvents++;
-          const data = frame.slice(frame.indexOf('\ndata: ') + 7);
-          // cheap test first: parse only events that mention the probe
-          if (!data.includes('"PROBE1"')) continue;
-          const ev = JSON.parse(data);
-          if (!ev.tracks.some((x) => x.cooperative_id === 'PROBE1')) continue;
-          while (probeOpen < probes.length && probes[probeOpen].t <= ev.t) {
-            const p = probes[probeOpen++];
-            if (p.sentAt !== undefined) {
-              p.recvAt = recvAt;
-              p.eventT = ev.t;
-            }
-          }
-        }
-      }
-    } catch {
-      /* dropped, or the child is gone */
-    }
-    if (!dead) streamDrops++;
-  }
-})();
-const probeAuth = 'Basic ' + Buffer.from('adsb-1:token-adsb-1').toString('base64');
-let probeN = 0;
-let probing = true;
-const probeLoop = (async () => {
-  while (probing && !dead) {
-    const nowMs = Date.now();
-    const t = nowMs / 1000;
-    const x = -5000 + 50 * (t - T0);
-    const row = { t, sensor: 'adsb-1', type: 'position', lat: toLat(bounce(x, half)), lon: toLon(0), pos_sd_m: 15, alt_m: 1500, alt_sd_m: 10, target: 'PROBE1', id: `probe-${probeN++}` };
-    const p = { t, sentAt: undefined, step: currentStep };
-    probes.push(p);
-    try {
-      const r = await fetch(`${base}/api/v1/detections`, { method: 'POST', headers: { authorization: probeAuth, 'content-type': 'application/json' }, body: JSON.stringify([row]) });
-      await r.arrayBuffer();
-      if (r.status === 202) p.sentAt = nowMs; // latency counts from the send
-    } catch {
-      /* child gone */
-    }
-    await sleep(250);
-  }
-})();
+// in a worker thread (bench/serve-probe.mjs): this thread is busy with the load
+const probeWorker = new Worker(new URL('./serve-probe.mjs', import.meta.url), { workerData: { base, token, T0 } });
+/** The probe worker's records: { probes, streamEvents, streamDrops }. */
+const probeState = (msg) =>
+  new Promise((resolve) => {
+    probeWorker.once('message', resolve);
+    probeWorker.postMessage(msg);
+  });
+const setStep = (step) => probeWorker.postMessage({ step });
 
 // --- load
 const sumAcc = { acked: 0, rejected: 0, failed: 0 };
@@ -312,16 +202,24 @@ async function runStep(transport, rate) {
   const w0 = performance.now();
   const pending = new Set();
   let rr = 0;
+  let ready = [];
+  if (!LEGACY) dueDetections(rate); // the scans up to now are history
   while (performance.now() - w0 < STEP_S * 1000) {
-    const due = Math.floor(((performance.now() - w0) / 1000) * rate) - offered;
-    let nb = Math.floor(due / batch);
+    if (LEGACY) {
+      const due = Math.floor(((performance.now() - w0) / 1000) * rate) - offered - ready.length;
+      if (due >= batch) ready = ready.concat(scene.legacyBatch(due - (due % batch), Date.now() / 1000));
+    } else ready = ready.concat(dueDetections(rate));
+    let nb = Math.floor(ready.length / batch);
+    let taken = 0;
     while (nb-- > 0) {
       offered += batch;
+      const rows = ready.slice(taken, taken + batch);
+      taken += batch;
       if (inflight >= slots) {
         skipped += batch;
         continue;
       }
-      const body = makeBatch(batch);
+      const body = '[' + rows.join(',') + ']';
       inflight++;
       sent += batch;
       let p;
@@ -347,6 +245,7 @@ async function runStep(transport, rate) {
       });
       pending.add(q);
     }
+    ready = ready.slice(taken);
     await sleep(10);
   }
   const w1 = performance.now();
@@ -360,6 +259,7 @@ async function runStep(transport, rate) {
   const res = {
     transport,
     offered_per_s: rate,
+    generated_per_s: offered / ((w1 - w0) / 1000),
     step_s: STEP_S,
     sent_per_s: sent / ((w1 - w0) / 1000),
     accepted_per_s: ackedInStep / ((w1 - w0) / 1000),
@@ -375,6 +275,8 @@ async function runStep(transport, rate) {
     commit_busy_pct: (100 * d('skywarden_journal_commit_seconds_sum')) / ((w1 - w0) / 1000),
     fusion_busy_pct: (100 * d('skywarden_fusion_step_seconds_sum')) / ((w1 - w0) / 1000),
     fusion_refused_late: d('skywarden_fusion_refused_total'),
+    report_late_ms: histStats(m0, m1, 'skywarden_report_late_seconds'),
+    stream_tracks_write_ms: histStats(m0, m1, 'skywarden_stream_tracks_seconds'),
     tracks_confirmed: metricSum(m1, 'skywarden_tracks\\{status="confirmed"\\}'),
     load1: loadavg()[0],
   };
@@ -388,10 +290,11 @@ await sleep(3000); // the probe's track forms
 const steps = [];
 for (const transport of TRANSPORTS) {
   for (const rate of RATES) {
-    currentStep = `${transport}@${rate}`;
+    setStep(`${transport}@${rate}`);
     const r = await runStep(transport, rate);
-    currentStep = null;
+    setStep(null);
     await sleep(REORDER_S * 1000 + 1500); // the step's probes reach the track reports
+    const { probes } = await probeState({ get: true });
     const mine = probes.filter((p) => p.step === `${transport}@${rate}` && p.sentAt !== undefined);
     const raw = mine.filter((p) => p.recvAt !== undefined).map((p) => p.recvAt - p.sentAt);
     const due = mine.filter((p) => p.recvAt !== undefined).map((p) => p.recvAt - (p.eventT + REORDER_S) * 1000);
@@ -400,7 +303,15 @@ for (const transport of TRANSPORTS) {
       const s = [...xs].sort((a, b) => a - b);
       return s[Math.min(s.length - 1, Math.floor(f * s.length))];
     };
+    const seen = mine.filter((p) => p.recvAt !== undefined);
+    const ack = seen.map((p) => p.ackAt - p.sentAt);
+    const grid = seen.map((p) => 1000 * (p.eventT - p.t));
     r.probes = mine.length;
+    r.latency_parts_ms = {
+      ack: { p50: q(ack, 0.5), p99: q(ack, 0.99) },
+      report_grid_wait: { p50: q(grid, 0.5), p99: q(grid, 0.99) },
+      after_due: { p50: q(due, 0.5), p99: q(due, 0.99) },
+    };
     r.probes_seen = raw.length;
     r.latency_raw_ms = { p50: q(raw, 0.5), p99: q(raw, 0.99), max: q(raw, 1) };
     r.latency_beyond_delay_ms = { p50: q(raw, 0.5) === null ? null : q(raw, 0.5) - REORDER_S * 1000, p99: q(raw, 0.99) === null ? null : q(raw, 0.99) - REORDER_S * 1000 };
@@ -411,12 +322,14 @@ for (const transport of TRANSPORTS) {
       `${transport.padEnd(5)} offered ${String(rate).padStart(6)}/s  accepted ${f(r.accepted_per_s).padStart(6)}/s  not sent (busy) ${String(r.not_sent_busy).padStart(7)}  ` +
         `cpu ${f(r.child_cpu_pct).padStart(3)}%  rss ${f(r.child_rss_mb)} MB  probe ${r.probes_seen}/${r.probes}  raw p50/p99 ${f(r.latency_raw_ms.p50)}/${f(r.latency_raw_ms.p99)} ms  ` +
         `beyond delay ${f(r.latency_beyond_delay_ms.p50)}/${f(r.latency_beyond_delay_ms.p99)}  after due ${f(r.latency_after_due_ms.p50)}/${f(r.latency_after_due_ms.p99)}  buffer ${r.reorder_buffer_after}  load ${r.load1.toFixed(2)}\n` +
+        `      parts p50/p99: ack ${f(r.latency_parts_ms.ack.p50)}/${f(r.latency_parts_ms.ack.p99)} ms, report grid wait ${f(r.latency_parts_ms.report_grid_wait.p50)}/${f(r.latency_parts_ms.report_grid_wait.p99)}, ` +
+        `after due ${f(r.latency_parts_ms.after_due.p50)}/${f(r.latency_parts_ms.after_due.p99)}; service: report late mean ${f(r.report_late_ms.mean, 1)} ms p99 <= ${f(r.report_late_ms.p99_le)} (n ${r.report_late_ms.n}), ` +
+        `tracks event write mean ${f(r.stream_tracks_write_ms.mean, 1)} ms p99 <= ${f(r.stream_tracks_write_ms.p99_le)}; generated ${f(r.generated_per_s)}/s\n` +
         `      commits ${f(r.commits_per_s)}/s mean ${f(r.commit_mean_ms, 1)} ms (${f(r.commit_busy_pct)}% of the time), fusion ${f(r.fusion_busy_pct)}% of the time, late-refused ${r.fusion_refused_late}, confirmed tracks ${r.tracks_confirmed}`,
     );
   }
 }
-probing = false;
-await probeLoop;
+const { streamEvents, streamDrops } = await probeState({ stop: true });
 const final = procStat(child.pid);
 const journalled = await metric('skywarden_journal_last_seq');
 for (const m of mq) m.client.end(true);
@@ -456,6 +369,8 @@ const result = {
     radars: N_RADARS,
     targets: N_TARGETS,
     reorder_delay_s: REORDER_S,
+    report_every_s: Number.isFinite(REPORT_EVERY_S) ? REPORT_EVERY_S : 'default',
+    data: LEGACY ? 'legacy (one radar per target, plots at the offered rate)' : 'scans (each radar once a second; rate/1000 radars per target)',
     http: { batch: HTTP_BATCH, connections: HTTP_CONNS },
     mqtt_clients: { clients: MQTT_CLIENTS, batch: MQTT_BATCH, inflight_per_client: MQTT_INFLIGHT },
     step_s: STEP_S,
