@@ -34,6 +34,25 @@ describe('service configuration', () => {
     assert.match(bad.errors.join('\n'), /store\.worker must be true or false, got "yes"/);
   });
 
+  it('reports every 0.25 s and, unless store_every is set, stores track states once a second', () => {
+    const dflt = buildConfig(null, {});
+    assert.ok(dflt.ok);
+    assert.equal(dflt.config.fusion.report_every_s, 0.25);
+    assert.equal(dflt.config.fusion.store_every, 4);
+    const one = buildConfig({ fusion: { report_every_s: 1 } }, {});
+    assert.ok(one.ok);
+    assert.equal(one.config.fusion.store_every, 1);
+    const half = buildConfig(null, { SKYWARDEN__FUSION__REPORT_EVERY_S: '0.5' });
+    assert.ok(half.ok, half.ok ? '' : half.errors.join('; '));
+    assert.equal(half.config.fusion.store_every, 2);
+    const given = buildConfig({ fusion: { report_every_s: 0.25, store_every: 1 } }, {});
+    assert.ok(given.ok);
+    assert.equal(given.config.fusion.store_every, 1);
+    const env = buildConfig({ fusion: { report_every_s: 0.25 } }, { SKYWARDEN__FUSION__STORE_EVERY: '0' });
+    assert.ok(env.ok, env.ok ? '' : env.errors.join('; '));
+    assert.equal(env.config.fusion.store_every, 0);
+  });
+
   it('checks list items: users, credentials, webhooks', () => {
     const r = buildConfig(
       {

@@ -209,7 +209,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sensors: { file: null, list: [] },
   credentials: [],
   ingest: { max_batch: 10000, rate_per_s: 2000, burst: 20000, max_future_s: 30, commit_wait_ms: 2 },
-  fusion: { reorder_delay_s: 5, report_every_s: 1, replay_window_s: 900, store_every: 1, tick_ms: 250 },
+  // reports every 0.25 s: a detection reaches the stream at most 0.25 s (plus the work) after
+  // the reorder delay (docs/server.md, Latency); track states stored once a second (store_every
+  // defaults to round(1 / report_every_s))
+  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250 },
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
@@ -441,6 +444,12 @@ export function buildConfig(file: unknown, env: Record<string, string | undefine
   errors.push(...e.errors);
   merged = merge(merged, e.over, '', errors);
   merged = merge(merged, flags, '', errors);
+  // fusion.store_every, when no source sets it, keeps one stored state per track a second
+  const setsStoreEvery = (o: unknown) => isObj(o) && isObj(o.fusion) && o.fusion.store_every !== undefined;
+  if (![file, e.over, flags].some(setsStoreEvery) && isObj(merged.fusion)) {
+    const every = merged.fusion.report_every_s;
+    if (typeof every === 'number' && every > 0 && Number.isFinite(every)) merged.fusion.store_every = Math.max(1, Math.round(1 / every));
+  }
   for (const [path, check] of Object.entries(CHECKS)) {
     let v: unknown = merged;
     for (const k of path.split('.')) v = (v as Record<string, unknown>)[k];

@@ -17,6 +17,13 @@ export function createMetrics() {
     journalSeq: new Gauge({ name: 'skywarden_journal_last_seq', help: 'Highest journal sequence number written', registers: [registry] }),
     commitSeconds: new Histogram({ name: 'skywarden_journal_commit_seconds', help: 'Time of one journal group commit', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
     stepSeconds: new Histogram({ name: 'skywarden_fusion_step_seconds', help: 'Time of one fusion advance (tracker steps due at a tick or commit)', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    reportLateSeconds: new Histogram({
+      name: 'skywarden_report_late_seconds',
+      help: 'Clock time from a report falling due (report time + reorder delay) to the report being made',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    broadcastSeconds: new Histogram({ name: 'skywarden_stream_tracks_seconds', help: 'Time from a report being made to its tracks event being in every stream client\'s socket (serialization and write)', buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
     tracks: new Gauge({ name: 'skywarden_tracks', help: 'Tracks in the last report, by status', labelNames: ['status'], registers: [registry] }),
     alerts: new Gauge({ name: 'skywarden_zones_alerted', help: 'Zones currently under alert', registers: [registry] }),
     alertChanges: new Counter({ name: 'skywarden_alert_changes_total', help: 'Alert changes, by new state', labelNames: ['state'], registers: [registry] }),

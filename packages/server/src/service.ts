@@ -166,7 +166,14 @@ export async function createService(o: ServiceOptions) {
         for (const x of tracks) if (x.status === 'confirmed') confirmed++;
         metrics.tracks.set({ status: 'confirmed' }, confirmed);
         metrics.tracks.set({ status: 'coasting' }, tracks.length - confirmed);
-        hub.broadcast('tracks', { t, tracks });
+        if (replaying) hub.broadcast('tracks', { t, tracks });
+        else {
+          // the latency budget: a report falls due at t + reorder delay; how late it is made,
+          // and how long its event takes to reach the clients' sockets
+          const b0 = performance.now();
+          metrics.reportLateSeconds.observe(Math.max(0, clock() - (t + c.fusion.reorder_delay_s)));
+          hub.broadcast('tracks', { t, tracks }, () => metrics.broadcastSeconds.observe((performance.now() - b0) / 1000));
+        }
         if (!replaying) for (const fn of trackListeners) fn(t, tracks);
         if (replaying || c.fusion.store_every === 0) return;
         if (reportCount++ % c.fusion.store_every !== 0) return;
@@ -260,6 +267,7 @@ export async function createService(o: ServiceOptions) {
       }
     }
     if (fusion) metrics.stepSeconds.observe((performance.now() - started) / 1000);
+    scheduleStep();
   };
 
   const ingest = createIngest({
@@ -291,7 +299,45 @@ export async function createService(o: ServiceOptions) {
     },
   });
 
-  // --- the clock: steps due, sensor health, detections to the stream, track states to the store
+  // --- the fusion's timer: the advance runs when the next tracker step falls due (its time
+  // plus the reorder delay, on the clock), not at the next tick, so a report reaches the
+  // stream as soon as it can be made. The wait is capped at one tick (a clock that runs
+  // faster than the wall clock, as the demo's, is then polled as before).
+  let running = false;
+  let stepTimer: ReturnType<typeof setTimeout> | null = null;
+  let stepTimerDue = Infinity;
+  function advanceFusion(now: number): void {
+    if (!fusion) return;
+    const t0 = performance.now();
+    (fusion as LiveFusion).advanceTo(now);
+    metrics.stepSeconds.observe((performance.now() - t0) / 1000);
+    metrics.journalLag.set((fusion as LiveFusion).pending);
+  }
+  function scheduleStep(): void {
+    if (!running || !fusion) return;
+    const due = (fusion as LiveFusion).nextDue;
+    if (!Number.isFinite(due)) return; // no detection yet: the first one schedules
+    if (stepTimer !== null) {
+      if (stepTimerDue <= due) return; // fires in time, and schedules the next
+      clearTimeout(stepTimer);
+    }
+    const ms = Math.min(c.fusion.tick_ms, Math.max(0, Math.ceil((due - clock()) * 1000)));
+    stepTimerDue = due;
+    stepTimer = setTimeout(onStepTimer, ms);
+  }
+  function onStepTimer(): void {
+    stepTimer = null;
+    stepTimerDue = Infinity;
+    try {
+      advanceFusion(clock());
+    } catch (err) {
+      log.error({ err }, 'fusion step failed');
+      metrics.tickErrors.inc();
+    }
+    scheduleStep();
+  }
+
+  // --- the clock: steps due (a backstop to the fusion's timer), sensor health, detections to the stream, track states to the store
   let ticks = 0;
   const tick = () => {
     try {
@@ -304,12 +350,8 @@ export async function createService(o: ServiceOptions) {
   };
   const tickOnce = () => {
     const now = clock();
-    if (fusion) {
-      const t0 = performance.now();
-      (fusion as LiveFusion).advanceTo(now);
-      metrics.stepSeconds.observe((performance.now() - t0) / 1000);
-      metrics.journalLag.set((fusion as LiveFusion).pending);
-    }
+    advanceFusion(now);
+    scheduleStep();
     ticks++;
     const perSecond = Math.max(1, Math.round(1000 / c.fusion.tick_ms));
     if (ticks % perSecond === 0) {
@@ -396,12 +438,17 @@ export async function createService(o: ServiceOptions) {
       }
       metrics.journalSeq.set(await store.lastSeq());
       timer = setInterval(tick, c.fusion.tick_ms);
+      running = true;
+      scheduleStep();
       return { replayed };
     },
     /** Stops the clock, writes what is pending, closes the store. */
     async close(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
+      running = false;
+      if (stepTimer !== null) clearTimeout(stepTimer);
+      stepTimer = null;
       await ingest.close();
       tick();
       await storing;

@@ -20,14 +20,16 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
 
   const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
-  function write(c: Client, text: string): void {
+  function write(c: Client, text: string, done?: () => void): void {
     if (c.res.writableLength > maxBuffer) {
       clients.delete(c.id);
       opts.onDrop?.();
       c.res.end();
+      done?.();
       return;
     }
-    c.res.write(text);
+    if (done) c.res.write(text, () => done());
+    else c.res.write(text);
   }
 
   const heartbeat = setInterval(() => {
@@ -50,11 +52,14 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
     },
-    broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E]): void {
+    /** Writes an event to every client; `onWritten` is called once every client's copy has gone to its socket. */
+    broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E], onWritten?: () => void): void {
       if (clients.size === 0) return;
       const text = frame(event, data);
       sent++;
-      for (const c of clients.values()) write(c, text);
+      let waiting = clients.size;
+      const done = onWritten ? () => --waiting === 0 && onWritten() : undefined;
+      for (const c of [...clients.values()]) write(c, text, done);
     },
     get clients() {
       return clients.size;

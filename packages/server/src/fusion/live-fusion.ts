@@ -49,8 +49,9 @@ export interface OperatorMark {
 
 const THREAT_LABELS = ['piston_owa', 'jet_owa', 'cruise_missile'];
 const PREDICT_STEPS_S = [60, 120, 180, 300, 450, 600];
-/** Points of history kept per track for the API (one per report). */
+/** Points of history kept per track for the API (one a second at most, whatever the report interval). */
 const HISTORY_POINTS = 600;
+const HISTORY_EVERY_S = 1;
 
 function topLabel(probs: Readonly<Record<string, number>>): string {
   let best = 'unknown';
@@ -144,6 +145,7 @@ export function createLiveFusion(o: LiveFusionOptions) {
           live.add(w.track);
           let h = history.get(w.track);
           if (!h) history.set(w.track, (h = []));
+          if (h.length > 0 && t - h[h.length - 1].t < HISTORY_EVERY_S - 1e-6) continue;
           h.push(w.alt_m === undefined ? { t, lat: w.lat, lon: w.lon } : { t, lat: w.lat, lon: w.lon, alt_m: w.alt_m });
           if (h.length > HISTORY_POINTS) h.splice(0, h.length - HISTORY_POINTS);
         }
@@ -180,6 +182,13 @@ export function createLiveFusion(o: LiveFusionOptions) {
     },
     get pending() {
       return runner.pending;
+    },
+    /**
+     * Clock time (s) at which the next tracker step (and report, when one is on the grid)
+     * becomes due: its time plus the reorder delay; NaN before the first detection.
+     */
+    get nextDue(): number {
+      return runner.nextStepTime + o.reorderDelayS;
     },
     get refused() {
       return refused;

@@ -293,8 +293,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (closed) return;
       const seen = new Set<string>();
       for (const tr of tracks) {
-        if (tr.status !== 'confirmed') continue;
+        // a coasting track keeps its last send time: once confirmed again it waits out interval_s
         seen.add(tr.track);
+        if (tr.status !== 'confirmed') continue;
         const last = lastSent.get(tr.track);
         if (last !== undefined && t - last < c.interval_s - 1e-6) continue;
         let xml: string;
