@@ -52,6 +52,8 @@ async function openTrackFromList(page: Page): Promise<string> {
     const id = await rows.nth(attempt % Math.max(1, Math.min(5, await rows.count()))).getAttribute('data-track', { timeout: 5_000 }).catch(() => null);
     if (!id) continue;
     try {
+      // the pointer over the list freezes its order (as for a user about to click), then the click
+      await page.hover('.track-table tbody', { timeout: 4_000, position: { x: 5, y: 5 } });
       await page.click(`.track-row[data-track="${id}"]`, { timeout: 4_000 });
       await page.waitForFunction(`(document.getElementById('details-title')?.textContent ?? '').includes(${JSON.stringify(`Track ${id}`)})`, undefined, { timeout: 4_000 });
       return id;
