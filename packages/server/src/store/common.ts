@@ -167,3 +167,15 @@ export function createSerialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
     return run;
   };
 }
+
+/** A users table row, as both stores keep it. */
+export interface UserDbRow {
+  name: string;
+  password_hash: string;
+  role: Role;
+  created_at: number;
+}
+
+export function toUser(r: UserDbRow): UserRecord {
+  return { name: r.name, passwordHash: r.password_hash, role: r.role, createdAt: r.created_at };
+}

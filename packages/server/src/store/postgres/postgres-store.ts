@@ -21,8 +21,10 @@ import {
   detectionKey,
   MAX_ROWS_PER_QUERY,
   positionOf,
+  toUser,
+  type UserDbRow,
 } from '../common.js';
-import type { AlertRow, AuditRecord, JournalEntry, Role, SensorRecord, Store, TrackStateRow, UserRecord } from '../store.js';
+import type { AlertRow, AuditRecord, JournalEntry, SensorRecord, Store, TrackStateRow } from '../store.js';
 
 export interface PostgresStoreOptions {
   /** libpq-style URL, e.g. `postgres://user@host:5432/db`. */
@@ -518,13 +520,3 @@ function toSensor(r: SensorDbRow): SensorRecord {
   return { id: r.id, def: r.def, credentialHash: r.credential_hash, updatedAt: r.updated_at };
 }
 
-interface UserDbRow {
-  name: string;
-  password_hash: string;
-  role: Role;
-  created_at: number;
-}
-
-function toUser(r: UserDbRow): UserRecord {
-  return { name: r.name, passwordHash: r.password_hash, role: r.role, createdAt: r.created_at };
-}

@@ -17,6 +17,8 @@ import {
   checkUser,
   checkWindow,
   MAX_ROWS_PER_QUERY,
+  toUser,
+  type UserDbRow,
 } from '../common.js';
 import type {
   AlertRow,
@@ -24,12 +26,10 @@ import type {
   AuditRecord,
   JournalEntry,
   JournalInput,
-  Role,
   SensorRecord,
   Store,
   TimeWindow,
   TrackStateRow,
-  UserRecord,
 } from '../store.js';
 
 export interface SqliteStoreOptions {
@@ -388,13 +388,3 @@ function toSensor(r: SensorDbRow): SensorRecord {
   return { id: r.id, def: JSON.parse(r.def) as Record<string, unknown>, credentialHash: r.credential_hash, updatedAt: r.updated_at };
 }
 
-interface UserDbRow {
-  name: string;
-  password_hash: string;
-  role: Role;
-  created_at: number;
-}
-
-function toUser(r: UserDbRow): UserRecord {
-  return { name: r.name, passwordHash: r.password_hash, role: r.role, createdAt: r.created_at };
-}
