@@ -65,8 +65,8 @@ export interface TruthRow {
   [extra: string]: unknown;
 }
 
-/** One line of `tracks.ndjson`. */
-export interface TrackRow {
+/** The fields of a `tracks.ndjson` line (the live API's TrackWire has them too). */
+export interface TrackRowFields {
   t: number;
   track: string;
   lat: number;
@@ -78,5 +78,9 @@ export interface TrackRow {
   pos_sd_m?: number;
   class?: Record<string, number>;
   status: 'confirmed' | 'coasting';
+}
+
+/** One line of `tracks.ndjson` (writers may add fields). */
+export interface TrackRow extends TrackRowFields {
   [extra: string]: unknown;
 }

@@ -4,19 +4,11 @@
  * (reader). Field names follow the interchange spec: snake_case, SI units, degrees for
  * angles and positions, `t` in seconds since the Unix epoch. Documented in docs/api.md.
  */
+import type { TrackRowFields } from '../interchange/rows.js';
 
 /** A track as the live service shows it: the tracks.ndjson row plus the service's fields. */
-export interface TrackWire {
-  t: number;
-  track: string;
-  lat: number;
-  lon: number;
-  alt_m?: number;
-  ve_mps: number;
-  vn_mps: number;
-  vu_mps?: number;
+export interface TrackWire extends TrackRowFields {
   pos_sd_m: number;
-  status: 'confirmed' | 'coasting';
   /** Class probabilities (label -> probability), as the identifier has them. */
   class: Record<string, number>;
   /** Most probable class label, after any operator override. */
