@@ -22,6 +22,24 @@ describe('service configuration', () => {
     assert.match(text, /colour is not a setting/);
   });
 
+  it('uses the local bus by default and checks the NATS settings', () => {
+    const dflt = buildConfig(null, {});
+    assert.ok(dflt.ok);
+    assert.deepEqual(dflt.config.bus, { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' });
+    const nats = buildConfig({ bus: { kind: 'nats', url: 'nats://a:4222,nats://b:4222', region: 'seoul-north' } }, { SKYWARDEN__BUS__STREAM: 'SW_PROD' });
+    assert.ok(nats.ok, nats.ok ? '' : nats.errors.join('; '));
+    assert.equal(nats.config.bus.kind, 'nats');
+    assert.equal(nats.config.bus.stream, 'SW_PROD');
+    const bad = buildConfig({ bus: { kind: 'kafka', url: 'http://x', stream: 'a.b', subject_prefix: 'sky.>', region: 'a.b' } }, {});
+    assert.ok(!bad.ok);
+    const text = bad.errors.join('\n');
+    assert.match(text, /bus\.kind must be one of "local", "nats", got "kafka"/);
+    assert.match(text, /bus\.url must be a URL such as nats:\/\/127\.0\.0\.1:4222/);
+    assert.match(text, /bus\.stream must be 1-64 letters, digits, _ or -, got "a\.b"/);
+    assert.match(text, /bus\.subject_prefix must be dot-separated tokens/);
+    assert.match(text, /bus\.region must be letters, digits, _ or - \(one subject token\), got "a\.b"/);
+  });
+
   it('runs the SQLite store in a worker thread unless store.worker is false', () => {
     const dflt = buildConfig(null, {});
     assert.ok(dflt.ok);

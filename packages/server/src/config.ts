@@ -9,6 +9,7 @@
  * values are parsed as JSON when they parse, else taken as strings.
  */
 import YAML from 'yaml';
+import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
 export interface UserConfig {
   name: string;
@@ -188,6 +189,12 @@ export interface ServerConfig {
     /** Accept any node, as sensor `sapient-<node_id>`. */
     accept_unknown: boolean;
   };
+  /**
+   * The bus between ingest and fusion (bus/bus.ts): `local` (in the process, no persistence)
+   * or `nats` (NATS JetStream: journalled detections on `<subject_prefix>.detections.<region>`
+   * in the stream `stream`, which the service creates when missing).
+   */
+  bus: { kind: 'local' | 'nats'; url: string; stream: string; subject_prefix: string; region: string };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -234,6 +241,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false },
+  bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
 };
 
@@ -335,6 +343,11 @@ const CHECKS: Record<string, Check> = {
   'sapient.max_frame_bytes': int(1024, 64 * 1024 * 1024),
   'sapient.nodes': objList,
   'sapient.accept_unknown': bool,
+  'bus.kind': oneOf('local', 'nats'),
+  'bus.url': (v) => (typeof v === 'string' && v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/./.test(u.trim())) ? null : 'a URL such as nats://127.0.0.1:4222 (several: comma-separated)'),
+  'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),
+  'bus.subject_prefix': (v) => (typeof v === 'string' && SUBJECT_PREFIX.test(v) ? null : 'dot-separated tokens of letters, digits, _ or - (no wildcards)'),
+  'bus.region': (v) => (typeof v === 'string' && SUBJECT_TOKEN.test(v) ? null : 'letters, digits, _ or - (one subject token)'),
   'log.level': oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 };
 

@@ -4,7 +4,8 @@
  * (http/, mqtt/) call into it; `startServer` (server.ts) opens them.
  *
  * Life of a detection here: adapter -> ingest.ingest (validate, journal with group commit)
- * -> acknowledged -> fusion.push -> tracker steps as the clock passes t + reorder delay ->
+ * -> acknowledged; published on the bus (bus/: in the process, or NATS JetStream) -> its
+ * subscription -> fusion.push -> tracker steps as the clock passes t + reorder delay ->
  * reports -> event stream, stored track states, warnings -> alert changes -> store, stream,
  * CAP, webhooks.
  */
@@ -17,6 +18,7 @@ import { alertWebhookEvent, createWebhookDispatcher } from './publish/webhooks.j
 import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
+import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
 import { createSensorRegistry } from './sensors.js';
 import { createIngest } from './ingest/ingest.js';
 import { createLiveFusion, type LiveFusion } from './fusion/live-fusion.js';
@@ -87,6 +89,9 @@ function toDetectionWire(d: Detection, row: Record<string, unknown>): DetectionW
 
 /** A CAP Update is sent when a zone's ETA moves by more than this (s) from what the last message implied. */
 const UPDATE_ETA_S = 120;
+
+/** Most journalled detections in one bus message (NATS: well under its 1 MiB default payload limit). */
+const BUS_CHUNK = 1000;
 
 /** Most detections sent on the event stream per second (the map samples beyond). */
 const STREAM_DETECTIONS_PER_S = 400;
@@ -270,6 +275,50 @@ export async function createService(o: ServiceOptions) {
     scheduleStep();
   };
 
+  // --- the bus: journalled detections are published on the region's subject; the fusion
+  // consumes that subscription. The local bus calls the handler inside publish (the fusion
+  // sees each batch at once, as a direct call would); on NATS the batches go through the
+  // JetStream stream as `[{ seq, id, row }]` messages of at most BUS_CHUNK detections.
+  let bus: Bus;
+  try {
+    bus =
+      c.bus.kind === 'nats'
+        ? await createNatsBus({ url: c.bus.url.split(',').map((u) => u.trim()), stream: c.bus.stream, subjectPrefix: c.bus.subject_prefix, name: `skywarden-${c.bus.region}` })
+        : createLocalBus();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const busSubject = detectionsSubject(c.bus.subject_prefix, c.bus.region);
+  type Journalled = { seq: number; detection: Detection; row: Record<string, unknown> };
+  const fromBus = (m: BusMessage): Journalled[] => {
+    if (bus.kind === 'local') return m.json<Journalled[]>();
+    const out: Journalled[] = [];
+    for (const x of m.json<{ seq: number; id?: string; row: Record<string, unknown> }[]>()) {
+      const p = parseDetectionRow(x.row, x.seq, registry.sensors);
+      if (!p.ok) continue;
+      if (p.detection.id === undefined && x.id !== undefined) p.detection.id = x.id;
+      out.push({ seq: x.seq, detection: p.detection, row: x.row });
+    }
+    return out;
+  };
+  await bus.subscribe(
+    busSubject,
+    (m) => {
+      let batch: Journalled[] = [];
+      try {
+        batch = fromBus(m);
+        feed(batch);
+      } catch (err) {
+        // the detections are journalled (and will be acknowledged); the picture missed them: say so loudly
+        log.error({ err, detections: batch.length }, 'fusion failed on journalled detections');
+        metrics.tickErrors.inc();
+      }
+    },
+    { onError: (err) => log.error({ err }, 'bus delivery failed') },
+  );
+  let publishing: Promise<unknown> = Promise.resolve();
+
   const ingest = createIngest({
     store,
     sensors: registry,
@@ -281,13 +330,15 @@ export async function createService(o: ServiceOptions) {
     commitWaitMs: c.ingest.commit_wait_ms,
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
-      try {
-        feed(batch);
-      } catch (err) {
-        // the detections are journalled (and will be acknowledged); the picture missed them: say so loudly
-        log.error({ err, detections: batch.length }, 'fusion failed on journalled detections');
+      const messages: unknown[] = [];
+      if (bus.kind === 'local') messages.push(batch);
+      else for (let i = 0; i < batch.length; i += BUS_CHUNK) messages.push(batch.slice(i, i + BUS_CHUNK).map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
+      const p = bus.publish(busSubject, messages).catch((err: unknown) => {
+        // journalled (and acknowledged) but not on the bus: the picture misses them; say so loudly
+        log.error({ err, detections: batch.length }, 'publishing journalled detections on the bus failed');
         metrics.tickErrors.inc();
-      }
+      });
+      publishing = Promise.all([publishing, p]);
     },
     onCommit(seconds) {
       metrics.commitSeconds.observe(seconds);
@@ -389,6 +440,7 @@ export async function createService(o: ServiceOptions) {
     metrics,
     sessions,
     credentials,
+    bus,
     zones,
     zonesGeoJson,
     webhooks,
@@ -450,6 +502,8 @@ export async function createService(o: ServiceOptions) {
       if (stepTimer !== null) clearTimeout(stepTimer);
       stepTimer = null;
       await ingest.close();
+      await publishing;
+      await bus.close();
       tick();
       await storing;
       await webhooks?.close(5000);
