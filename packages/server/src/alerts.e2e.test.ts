@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from './server.js';
 import { verifyWebhookSignature } from './publish/webhooks.js';
-import { http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
 const CAP_XSD = fileURLToPath(new URL('../../formats/schemas/cap12.xsd', import.meta.url));
 const SECRET = 'webhook-secret-0123456789';
@@ -73,18 +73,7 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     viewer = await login(srv.httpPort, 'view', 'view-secret-1');
     op = await login(srv.httpPort, 'op', 'op-secret-1');
     const rows = scene.detections as unknown as Record<string, unknown>[];
-    let chunk: Record<string, unknown>[] = [];
-    for (const r of rows) {
-      if ((r.t as number) > now + 2) {
-        await srv.service.ingest.ingest(null, chunk, 'test');
-        chunk = [];
-        now = r.t as number;
-        await new Promise((res) => setTimeout(res, 1));
-      }
-      chunk.push(r);
-    }
-    await srv.service.ingest.ingest(null, chunk, 'test');
-    now += 10;
+    await feedScene((c) => srv.service.ingest.ingest(null, c, 'test'), rows, (t) => (now = t), 10);
   });
   after(async () => {
     await srv.close();

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { startServer } from './server.js';
-import { http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
 const MQTT_URL = process.env.SKYWARDEN_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
 const PG_URL = process.env.SKYWARDEN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -73,19 +73,12 @@ describe('PostgreSQL with PostGIS as the store', () => {
     let srv = await startServer({ config: cfg, clock: () => now, logger: quietLogger() });
     try {
       const rows = scene.detections as unknown as Record<string, unknown>[];
-      let chunk: Record<string, unknown>[] = [];
-      for (const r of rows) {
-        if ((r.t as number) > now + 2) {
-          const res = await srv.service.ingest.ingest(null, chunk, 'test');
-          assert.equal(res.rejected.length, 0);
-          chunk = [];
-          now = r.t as number;
-          await new Promise((res) => setTimeout(res, 1));
-        }
-        chunk.push(r);
-      }
-      await srv.service.ingest.ingest(null, chunk, 'test');
-      now += 10;
+      await feedScene(
+        async (c) => assert.equal((await srv.service.ingest.ingest(null, c, 'test')).rejected.length, 0),
+        rows,
+        (t) => (now = t),
+        10,
+      );
       await until(() => (srv.service.fusion?.snapshot().tracks.length ?? 0) >= 3, 5000, 'tracks');
       assert.equal(await srv.service.store.countDetections(), rows.length);
       await srv.close();

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from '../../server.js';
-import { quietLogger, smallSceneConfig, tempDir, until } from '../../testing.js';
+import { feedScene, quietLogger, smallSceneConfig, tempDir, until } from '../../testing.js';
 import { createNatsBus } from './nats-bus.js';
 
 const NATS_URL = process.env.SKYWARDEN_TEST_NATS ?? 'nats://127.0.0.1:4222';
@@ -35,19 +35,12 @@ describe('the service on the NATS JetStream bus', () => {
     try {
       assert.equal(srv.service.bus.kind, 'nats');
       const rows = scene.detections as unknown as Record<string, unknown>[];
-      let chunk: Record<string, unknown>[] = [];
-      for (const r of rows) {
-        if ((r.t as number) > now + 2) {
-          const res = await srv.service.ingest.ingest(null, chunk, 'test');
-          assert.equal(res.rejected.length, 0);
-          chunk = [];
-          now = r.t as number;
-          await new Promise((res) => setTimeout(res, 1));
-        }
-        chunk.push(r);
-      }
-      await srv.service.ingest.ingest(null, chunk, 'test');
-      now += 10;
+      await feedScene(
+        async (c) => assert.equal((await srv.service.ingest.ingest(null, c, 'test')).rejected.length, 0),
+        rows,
+        (t) => (now = t),
+        10,
+      );
       await until(() => (srv.service.fusion?.snapshot().tracks.length ?? 0) >= 3, 10000, 'tracks from the bus');
       assert.equal(await srv.service.store.countDetections(), rows.length);
       // the stream holds every journalled detection, on the region's subject, in journal order
