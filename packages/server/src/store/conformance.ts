@@ -5,6 +5,9 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AlertRow, AuditRecord, JournalEntry, JournalInput, SensorRecord, Store, TrackStateRow, UserRecord } from './store.js';
 
 /** A fresh, empty store for one test, and how to reopen and remove its database. */
@@ -49,6 +52,31 @@ const range = (from: number, n: number): number[] => Array.from({ length: n }, (
  * Registers the conformance tests for one store implementation under `describe(name)`.
  * `factory` gives each test its own fresh database.
  */
+/**
+ * A harness for a store kept in one file: a fresh temporary folder per test, `openAt(path)`
+ * opens (and reopens) the store there; cleanup closes every opened store and removes the folder.
+ */
+export function fileStoreHarness(prefix: string, openAt: (path: string) => Promise<Store>): () => Promise<StoreHarness> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    const path = join(dir, 'store.db');
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const st = await openAt(path);
+      opened.push(st);
+      return st;
+    };
+    return {
+      store: await open(),
+      reopen: open,
+      cleanup: async () => {
+        for (const st of opened) await st.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
 export function runStoreConformance(name: string, factory: () => Promise<StoreHarness>, options: ConformanceOptions): void {
   const withStore = async (fn: (h: StoreHarness) => Promise<void>): Promise<void> => {
     const h = await factory();

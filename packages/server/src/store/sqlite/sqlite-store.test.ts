@@ -5,34 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runStoreConformance, type StoreHarness } from '../conformance.js';
-import type { Store } from '../store.js';
+import { fileStoreHarness, runStoreConformance } from '../conformance.js';
 import { createSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'skywarden-sqlite-'));
 }
 
-function harness(sync?: 'full' | 'normal'): () => Promise<StoreHarness> {
-  return async () => {
-    const dir = tempDir();
-    const path = join(dir, 'store.db');
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const s = await createSqliteStore({ path, sync });
-      opened.push(s);
-      return s;
-    };
-    return {
-      store: await open(),
-      reopen: open,
-      cleanup: async () => {
-        for (const s of opened) await s.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  };
-}
+const harness = (sync?: 'full' | 'normal') => fileStoreHarness('skywarden-sqlite-', (path) => createSqliteStore({ path, sync }));
 
 runStoreConformance('sqlite', harness(), { gapFreeSeq: true });
 runStoreConformance('sqlite (sync=normal)', harness('normal'), { gapFreeSeq: true });

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runStoreConformance, type StoreHarness } from '../conformance.js';
-import type { JournalInput, Store } from '../store.js';
+import { fileStoreHarness, runStoreConformance } from '../conformance.js';
+import type { JournalInput } from '../store.js';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
 import { createSqliteWorkerStore } from './sqlite-worker-store.js';
 import { startServer } from '../../server.js';
@@ -16,26 +16,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'skywarden-sqlite-worker-'));
 }
 
-function harness(sync?: 'full' | 'normal'): () => Promise<StoreHarness> {
-  return async () => {
-    const dir = tempDir();
-    const path = join(dir, 'store.db');
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const s = await createSqliteWorkerStore({ path, sync });
-      opened.push(s);
-      return s;
-    };
-    return {
-      store: await open(),
-      reopen: open,
-      cleanup: async () => {
-        for (const s of opened) await s.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  };
-}
+const harness = (sync?: 'full' | 'normal') => fileStoreHarness('skywarden-sqlite-worker-', (path) => createSqliteWorkerStore({ path, sync }));
 
 runStoreConformance('sqlite in a worker thread', harness(), { gapFreeSeq: true });
 runStoreConformance('sqlite in a worker thread (sync=normal)', harness('normal'), { gapFreeSeq: true });
