@@ -9,6 +9,7 @@ import { fileStoreHarness, runStoreConformance } from '../conformance.js';
 import type { JournalInput } from '../store.js';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
 import { createSqliteWorkerStore } from './sqlite-worker-store.js';
+import { checkKillDurability } from './kill-check.js';
 import { startServer } from '../../server.js';
 import { quietLogger, smallSceneConfig } from '../../testing.js';
 
@@ -148,36 +149,7 @@ describe('sqlite worker store', () => {
       assert.equal(idleExit, 0);
       assert.equal(idleOut, 'appended\n');
 
-      // The child appends batches of 100 forever, printing each acknowledged batch's last seq.
-      const child = `
-        const { createSqliteWorkerStore } = await import(${JSON.stringify(moduleUrl)});
-        const store = await createSqliteWorkerStore({ path: ${JSON.stringify(path)} });
-        for (let b = 0; ; b++) {
-          const batch = Array.from({ length: 100 }, (_, i) => ({ t: b + i / 100, sensor: 's', id: b + '-' + i, row: { b, i }, receivedAt: b }));
-          const r = await store.appendDetections(batch);
-          process.stdout.write('ack ' + r.results[99] + '\\n');
-        }`;
-      const proc = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let acked = 0;
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        proc.on('error', reject);
-        proc.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code} ${signal}`))));
-        proc.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          for (const m of out.matchAll(/ack (\d+)\n/g)) acked = Math.max(acked, Number(m[1]));
-          if (acked >= 2000 && !proc.killed) proc.kill('SIGKILL');
-        });
-      });
-      assert.ok(acked >= 2000, `child acknowledged only ${acked}`);
-      const store = await createSqliteWorkerStore({ path });
-      const count = await store.countDetections();
-      assert.ok(count >= acked, `acknowledged ${acked} detections, found ${count} after the crash`);
-      assert.equal(count % 100, 0, 'a batch was stored in part');
-      assert.equal(await store.lastSeq(), count);
-      const last = await store.readJournal(count - 1, 1);
-      assert.deepEqual(last[0].row, { b: count / 100 - 1, i: 99 });
-      await store.close();
+      await checkKillDurability(moduleUrl, 'createSqliteWorkerStore', path, (p) => createSqliteWorkerStore({ path: p }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
