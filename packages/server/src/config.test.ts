@@ -20,6 +20,10 @@ describe('service configuration', () => {
     assert.match(text, /store\.kind must be one of "sqlite", "postgres", got "mongo"/);
     assert.match(text, /fusion\.reorder_delay_s must be a number in \[0, 600\], got -1/);
     assert.match(text, /colour is not a setting/);
+    const prov = buildConfig({ zones: { kr_admin: ['seoul', 'atlantis'] } }, {});
+    assert.ok(!prov.ok);
+    assert.match(prov.errors.join('\n'), /zones\.kr_admin: unknown province "atlantis"/);
+    assert.ok(buildConfig({ zones: { kr_admin: ['Seoul', '23', 'gyeonggi'] } }, {}).ok);
   });
 
   it('uses the local bus by default and checks the NATS settings', () => {

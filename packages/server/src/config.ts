@@ -9,6 +9,7 @@
  * values are parsed as JSON when they parse, else taken as strings.
  */
 import YAML from 'yaml';
+import { KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
 export interface UserConfig {
@@ -443,6 +444,9 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     if (typeof n.sensor !== 'string' || n.sensor.length === 0) errors.push(`${p}.sensor must be a sensor id (a non-empty string), got ${show(n.sensor)}`);
   });
   if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
+  for (const p of cfg.zones.kr_admin) {
+    if (krProvinceCode(p) === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);
+  }
 }
 
 /**

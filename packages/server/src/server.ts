@@ -11,7 +11,6 @@ import { buildApp } from './http/app.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { startExternalIngest, type ExternalIngest } from './mqtt/external-client.js';
 import { buildDemoScene, startDemoFeeder, type DemoFeeder } from './demo.js';
-import { resolveCredentials } from './auth.js';
 import { startTakCot, type TakCot } from './transports/tak-cot.js';
 import { startAsterixOut, type AsterixOut } from './transports/asterix-out.js';
 import { startSapientNode, type SapientNodeServer } from './transports/sapient-node.js';
@@ -129,7 +128,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     const addr = app.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
     if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
-    else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, (await resolveCredentials(config.credentials)).filter((p) => p.gateway));
+    else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, service.gateways);
     const mqttPort = broker ? broker.port : null;
     if (config.tak.mode === 'client' || config.tak.udp.mode !== 'off' || config.tak.listen.enabled) {
       transports.tak = await startTakCot(service);

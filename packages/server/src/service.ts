@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { detectionAnchor, sensorCentroid, type AlertTransition, type Detection, type GeoPoint } from '@skywarden/core';
-import { createCapPublisher, krAdminZones, parseDetectionRow, parseZonesGeoJson, type CapMessage, type DetectionWire, type Zone } from '@skywarden/formats';
+import { createCapPublisher, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type CapMessage, type DetectionWire, type Zone } from '@skywarden/formats';
 import { alertWebhookEvent, createWebhookDispatcher } from './publish/webhooks.js';
 import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
@@ -45,7 +45,6 @@ export interface ServiceOptions {
 /** The repository's data/ folder (shipped boundaries), from this module's location (packages/server/dist/). */
 export const DATA_DIR = new URL('../../../data/', import.meta.url);
 
-const PROVINCES: Record<string, string> = { seoul: '11', busan: '21', daegu: '22', incheon: '23', gwangju: '24', daejeon: '25', ulsan: '26', sejong: '29', gyeonggi: '31' };
 
 function loadZones(c: ServerConfig, extra: string | undefined): { zones: Zone[]; geojson: unknown } {
   let text: string | null = null;
@@ -57,7 +56,7 @@ function loadZones(c: ServerConfig, extra: string | undefined): { zones: Zone[];
     }
   } else if (c.zones.kr_admin.length > 0) {
     const topo = readFileSync(new URL('kr-admin/skorea-municipalities-2018-topo-simple.json', DATA_DIR), 'utf8');
-    const provinces = c.zones.kr_admin.map((p) => PROVINCES[p.toLowerCase()] ?? p);
+    const provinces = c.zones.kr_admin.map((p) => krProvinceCode(p) as string); // checked by the config
     text = JSON.stringify(krAdminZones(topo, { provinces, leadS: c.zones.lead_s }));
   } else if (extra) text = extra;
   if (text === null) return { zones: [], geojson: { type: 'FeatureCollection', features: [] } };
@@ -69,7 +68,7 @@ function loadZones(c: ServerConfig, extra: string | undefined): { zones: Zone[];
   return { zones: parsed.zones, geojson };
 }
 
-function toDetectionWire(d: Detection, row: Record<string, unknown>): DetectionWire {
+function toDetectionWire(d: Detection): DetectionWire {
   const w: DetectionWire = { t: d.t, sensor: d.sensorId, type: d.type, id: d.id ?? '' };
   if (d.sensorPosition) {
     w.sensor_lat = d.sensorPosition.latDeg;
@@ -83,7 +82,6 @@ function toDetectionWire(d: Detection, row: Record<string, unknown>): DetectionW
     w.bearing_deg = (d.bearing * 180) / Math.PI;
   } else if (d.type === 'bearing') w.bearing_deg = (d.bearing * 180) / Math.PI;
   else w.range_m = d.range;
-  void row;
   return w;
 }
 
@@ -123,7 +121,8 @@ export async function createService(o: ServiceOptions) {
   rows.push(...c.sensors.list, ...(o.sensorRows ?? []));
   const errs = registry.register(rows);
   if (errs.length > 0) throw new Error(`sensors: ${errs.slice(0, 5).join('; ')}${errs.length > 5 ? ` (and ${errs.length - 5} more)` : ''}`);
-  for (const s of await store.listSensors()) registry.register([s.def]);
+  const storedSensors = await store.listSensors();
+  for (const s of storedSensors) registry.register([s.def]);
 
   // --- accounts
   for (const u of c.auth.users) {
@@ -132,7 +131,7 @@ export async function createService(o: ServiceOptions) {
   }
   const sessions = createSessions(c.auth.session_ttl_s, () => Date.now() / 1000);
   const principals = await resolveCredentials(c.credentials);
-  for (const s of await store.listSensors()) {
+  for (const s of storedSensors) {
     if (s.credentialHash && !principals.some((p) => p.id === s.id)) principals.push({ id: s.id, gateway: false, sensors: [s.id], tokenHash: s.credentialHash });
   }
   const credentials = createCredentialChecker(principals);
@@ -267,7 +266,7 @@ export async function createService(o: ServiceOptions) {
       if (!replaying) {
         if (streamBudget > 0) {
           streamBudget--;
-          streamDetections.push(toDetectionWire(b.detection, b.row));
+          streamDetections.push(toDetectionWire(b.detection));
         } else streamDropped++;
       }
     }
@@ -440,6 +439,8 @@ export async function createService(o: ServiceOptions) {
     metrics,
     sessions,
     credentials,
+    /** Gateway credentials (an external MQTT broker's topics name them). */
+    gateways: principals.filter((p) => p.gateway),
     bus,
     zones,
     zonesGeoJson,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pointInArea } from '@skywarden/core';
 import { parseZonesGeoJson } from '../interchange/zones.js';
-import { krAdminZones, KR_ADMIN_ATTRIBUTION } from './kr-admin.js';
+import { krAdminZones, krProvinceCode, KR_ADMIN_ATTRIBUTION } from './kr-admin.js';
 
 const topo = readFileSync(new URL('../../../../data/kr-admin/skorea-municipalities-2018-topo-simple.json', import.meta.url), 'utf8');
 
@@ -24,4 +24,12 @@ test('the Seoul capital area from the shipped KOSTAT boundaries: valid zones, re
   const airportZones = parsed.zones.filter((z) => pointInArea(z.area, 37.4602, 126.4407)).map((z) => z.id);
   assert.ok(airportZones.length === 1 && airportZones[0].startsWith('incheon-'), `Incheon airport in ${airportZones}`);
   assert.equal(parsed.zones[0].leadS, 300);
+});
+
+test('province codes from names (any case) or two-digit codes; unknown names give undefined', () => {
+  assert.equal(krProvinceCode('seoul'), '11');
+  assert.equal(krProvinceCode('Gyeonggi'), '31');
+  assert.equal(krProvinceCode('23'), '23');
+  assert.equal(krProvinceCode('atlantis'), undefined);
+  assert.equal(krProvinceCode('1'), undefined);
 });

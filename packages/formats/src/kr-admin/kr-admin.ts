@@ -31,6 +31,16 @@ export const KR_PROVINCES: Readonly<Record<string, string>> = Object.freeze({
   '39': 'jeju',
 });
 
+/**
+ * The KOSTAT code of a province given by its name in KR_PROVINCES (any case) or as a two-digit
+ * code; undefined for anything else.
+ */
+export function krProvinceCode(nameOrCode: string): string | undefined {
+  if (/^\d{2}$/.test(nameOrCode)) return nameOrCode;
+  const name = nameOrCode.toLowerCase();
+  return Object.keys(KR_PROVINCES).find((code) => KR_PROVINCES[code] === name);
+}
+
 /** The Seoul capital area: Seoul's 25 districts with Incheon and Gyeonggi around them. */
 export const SEOUL_CAPITAL_AREA = Object.freeze(['11', '23', '31']);
 

@@ -19,6 +19,7 @@
  * real_motion: { files: [data/traffic/ambulances/rega_zh.json.gz], class: helicopter }
  * ```
  */
+import { KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 
 export type PresetName = 'small' | 'mixed' | 'national';
 
@@ -67,11 +68,6 @@ const PRESETS: Record<PresetName, Omit<Scenario, 'name' | 'preset' | 'seed' | 't
     sensors: { microphones: 10000, radars: 36, observers: 3000, radarClutterPerScan: 2 },
     traffic: { airliners: 12, helicopters: 4 },
   },
-};
-
-const KR_ALIASES: Record<string, string> = {
-  seoul: '11', busan: '21', daegu: '22', incheon: '23', gwangju: '24', daejeon: '25', ulsan: '26', sejong: '29',
-  gyeonggi: '31', gangwon: '32', chungbuk: '33', chungnam: '34', jeonbuk: '35', jeonnam: '36', gyeongbuk: '37', gyeongnam: '38', jeju: '39',
 };
 
 const KNOWN_TOP = new Set(['name', 'preset', 'seed', 'start', 'duration_s', 'origin', 'region_m', 'raid', 'sensors', 'traffic', 'zones', 'real_motion']);
@@ -158,8 +154,8 @@ export function parseScenario(doc: unknown): ScenarioResult {
     const list = Array.isArray(z.kr_admin) ? z.kr_admin : [z.kr_admin];
     const provinces: string[] = [];
     for (const p of list) {
-      const code = typeof p === 'string' ? (KR_ALIASES[p.toLowerCase()] ?? (/^\d{2}$/.test(p) ? p : undefined)) : undefined;
-      if (code === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.keys(KR_ALIASES).join(', ')}, or a two-digit KOSTAT code)`);
+      const code = typeof p === 'string' ? krProvinceCode(p) : undefined;
+      if (code === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);
       else provinces.push(code);
     }
     zones = { kind: 'kr_admin', provinces, leadS };
