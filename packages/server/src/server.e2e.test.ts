@@ -231,6 +231,14 @@ describe('skywarden serve (embedded defaults)', () => {
     const list = s.json.sensors as { id: string; status: string; accepted: number }[];
     assert.equal(list.find((x) => x.id === radar)?.status, 'ok');
     assert.ok((list.find((x) => x.id === radar)?.accepted ?? 0) > 10);
+    // heartbeats: only for the credential's own sensors
+    const hb = await http(port, 'POST', `/api/v1/sensors/${radar}/status`, { body: { ok: true }, headers: { authorization: radarAuth } });
+    assert.equal(hb.status, 200, hb.text);
+    const other = await http(port, 'POST', '/api/v1/sensors/adsb-1/status', { body: { ok: true }, headers: { authorization: radarAuth } });
+    assert.equal(other.status, 403);
+    assert.equal(other.json.error?.code, 'sensor_mismatch');
+    const anon = await http(port, 'POST', `/api/v1/sensors/${radar}/status`, { body: { ok: true } });
+    assert.equal(anon.status, 401);
     const d = await http(port, 'GET', `/api/v1/detections?from=${scene.t0}&to=${scene.t0 + 30}&sensor=${radar}`, { token: viewer });
     assert.ok((d.json.detections as unknown[]).length > 0);
     const badQ = await http(port, 'GET', '/api/v1/detections?from=abc', { token: viewer });

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { ApiError, errorBody } from '../errors.js';
-import { hashSecret, roleAtLeast, verifySecret, type Session } from '../auth.js';
+import { hashSecret, mayPublish, roleAtLeast, verifySecret, type Session } from '../auth.js';
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
@@ -171,13 +171,17 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   }));
 
   // --- ingest (sensor credentials: HTTP Basic, sensor or gateway id and its token)
-  app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
+  const sensorPrincipal = async (req: FastifyRequest) => {
     const h = req.headers.authorization;
     if (!h?.startsWith('Basic ')) throw new ApiError('unauthenticated', 'send the sensor (or gateway) id and token as HTTP Basic credentials');
     const dec = Buffer.from(h.slice(6), 'base64').toString('utf8');
     const i = dec.indexOf(':');
     const principal = i > 0 ? await svc.credentials.check(dec.slice(0, i), dec.slice(i + 1)) : null;
     if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
+    return principal;
+  };
+  app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
+    const principal = await sensorPrincipal(req);
     const { items, lineErrors } = bodyItems(req);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;
@@ -188,18 +192,15 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       throw new ApiError('unavailable', 'the journal could not store the detections; nothing of this request was accepted: retry');
     }
     // JSON lines that did not parse are reported as such (the ingest saw `undefined` there)
-    const rejected = result.rejected.map((r) => lineErrors.find((l) => l.index === r.index) ?? r);
+    const badLines = new Map(lineErrors.map((l) => [l.index, l]));
+    const rejected = result.rejected.map((r) => badLines.get(r.index) ?? r);
     const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;
     return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected });
   });
   app.post('/api/v1/sensors/:id/status', { schema: { summary: 'A sensor heartbeat (HTTP Basic credentials)', security: [{ sensorBasic: [] }] } }, async (req) => {
     const id = (req.params as { id: string }).id;
-    const h = req.headers.authorization;
-    const dec = h?.startsWith('Basic ') ? Buffer.from(h.slice(6), 'base64').toString('utf8') : '';
-    const k = dec.indexOf(':');
-    const principal = k > 0 ? await svc.credentials.check(dec.slice(0, k), dec.slice(k + 1)) : null;
-    if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
-    if (!principal.sensors.some((s) => (s.endsWith('*') ? id.startsWith(s.slice(0, -1)) : s === id))) throw new ApiError('sensor_mismatch', `may not report for sensor ${JSON.stringify(id)}`);
+    const principal = await sensorPrincipal(req);
+    if (!mayPublish(principal, id)) throw new ApiError('sensor_mismatch', `may not report for sensor ${JSON.stringify(id)}`);
     if (!svc.registry.def(id)) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} is not registered`);
     svc.registry.heard(id, svc.clock());
     return { ok: true };
