@@ -295,7 +295,7 @@ function xmllintCap(files: string[]): string[] {
   return files.filter((f) => !r.stderr.includes(`${f} validates`)).map((f) => `${f}: ${r.stderr.split('\n').filter((l) => l.includes(f)).join(' | ')}`);
 }
 
-test('track --cap-dir: one schema-valid CAP message per alert change, Alert then Cancel with references', (t) => {
+test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Updates, then Cancel with references', (t) => {
   const t0 = Math.min(...scene.truth.map((x) => x.t));
   const at = (id: string, dt: number) => scene.truth.find((r) => r.id === id && r.t >= t0 + dt)!;
   // 2 km squares on the paths of some drones about two minutes in; one zone far away
@@ -324,39 +324,49 @@ test('track --cap-dir: one schema-valid CAP message per alert change, Alert then
   const rows = readFileSync(alerts, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; zone: string; state: string });
   const files = readdirSync(capDir).sort();
   assert.match(r.stderr, new RegExp(`CAP messages written: ${files.length} `));
-  assert.equal(files.length, rows.length, 'one CAP file per alerts.ndjson row');
+  // alerts.ndjson holds the changes of state; CAP has one message per change plus the Updates
+  // of the picture's update policy (the same as the live service's)
   assert.ok(rows.some((x) => x.state === 'clear'), 'the scene has an all-clear');
   assert.ok(new Set(rows.map((x) => x.zone)).size >= 3, `zones raised: ${[...new Set(rows.map((x) => x.zone))]}`);
   assert.ok(!rows.some((x) => x.zone === 'far'));
   t.diagnostic(`${rows.length} alert changes (${rows.filter((x) => x.state === 'clear').length} all-clears) in zones ${[...new Set(rows.map((x) => x.zone))].join(', ')}; ${files.length} CAP files`);
   const bad = xmllintCap(files.map((n) => join(capDir, n)));
   assert.deepEqual(bad, [], 'every file validates against the CAP 1.2 schema');
-  // the messages replay the rows: per zone Alert, Cancel, Alert, ... with references to the episode
+  // the messages replay the rows: per zone Alert, (Update, ...), Cancel, Alert, ... with references to the episode
   const msgs = files.map((n) => {
     const m = readCapAlert(readFileSync(join(capDir, n), 'utf8'));
     assert.ok(m.ok, m.ok ? '' : m.error);
     assert.equal(`${m.alert.identifier}.xml`, n, 'file named after the identifier');
     return m.alert;
   });
+  assert.equal(msgs.filter((m) => m.msgType !== 'Update').length, rows.length, 'one Alert or Cancel per alerts.ndjson row');
   const byId = new Map(msgs.map((m) => [m.identifier, m]));
   const names = new Map(zones.features.map((z) => [z.properties.id, z.properties.name]));
   for (const zone of new Set(rows.map((x) => x.zone))) {
     const zr = rows.filter((x) => x.zone === zone);
-    const zm = msgs.filter((m) => m.info[0].parameters.zoneId === zone).sort((a, b) => (a.sent < b.sent ? -1 : a.sent > b.sent ? 1 : 0));
-    assert.deepEqual(zm.map((m) => m.msgType), zr.map((x) => (x.state === 'alert' ? 'Alert' : 'Cancel')), `zone ${zone}`);
+    // in time order; messages of one second are numbered "-2", "-3", ... after the first
+    const repeat = (id: string) => Number(/-(\d+)$/.exec(id)?.[1] ?? 1);
+    const zm = msgs
+      .filter((m) => m.info[0].parameters.zoneId === zone)
+      .sort((a, b) => (a.sent < b.sent ? -1 : a.sent > b.sent ? 1 : repeat(a.identifier) - repeat(b.identifier)));
+    assert.deepEqual(zm.filter((m) => m.msgType !== 'Update').map((m) => m.msgType), zr.map((x) => (x.state === 'alert' ? 'Alert' : 'Cancel')), `zone ${zone}`);
+    let episode: typeof zm = [];
     for (const m of zm) {
       assert.equal(m.sender, 'skywarden@e2e.example');
       assert.equal(m.status, 'Exercise');
       assert.match(m.sent, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
       assert.equal(m.info[0].areas[0].areaDesc, names.get(zone));
       assert.equal(m.info[0].areas[0].polygons.length, zone === 'z3' ? 2 : 1);
-      if (m.msgType === 'Cancel') {
-        assert.equal(m.references.length, 1);
+      if (m.msgType === 'Alert') assert.deepEqual(m.references, []);
+      else {
+        // an Update or the Cancel refers to every earlier message of its episode, the Alert first
+        assert.deepEqual(m.references.map((r) => r.identifier), episode.map((x) => x.identifier), `references of ${m.identifier}`);
         const prev = byId.get(m.references[0].identifier);
         assert.ok(prev, 'the reference names a written message');
         assert.equal(prev.msgType, 'Alert');
         assert.equal(m.references[0].sent, prev.sent);
-      } else assert.deepEqual(m.references, []);
+      }
+      episode = m.msgType === 'Cancel' ? [] : [...episode, m];
     }
   }
   // --cap-dir without zones is a usage error; a folder that cannot be made is one clear line

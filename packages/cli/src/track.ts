@@ -10,8 +10,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createBatchRunner, createTracker, createWarningRunner, detectionAnchor, sensorCentroid, type AlertTransition, type GeoPoint, type Tracker, type TrackerOptions } from '@skywarden/core';
-import { createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
+import { createPicture, sensorCentroid, type AlertEvent, type TrackerOptions } from '@skywarden/core';
+import { capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
@@ -37,10 +37,10 @@ export interface TrackRunOptions {
   zones?: Zone[];
   alerts?: Writable;
   /**
-   * Called with every alert change after its alerts.ndjson row (the CAP writer of
-   * `--cap-dir`). An error it throws stops the run and is thrown from {@link runTrack}.
+   * Called with every alert event (raise, Update, clear) after its alerts.ndjson row (the CAP
+   * writer of `--cap-dir`). An error it throws stops the run and is thrown from {@link runTrack}.
    */
-  onAlertChange?: (change: AlertTransition) => void;
+  onAlertEvent?: (e: AlertEvent) => void;
   /** At most this many rejection messages are printed; the rest are only counted. */
   maxMessages?: number;
 }
@@ -114,55 +114,46 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   };
 
   let changeError: Error | null = null;
-  let tracker: Tracker | null = null;
-  let runner: ReturnType<typeof createBatchRunner> | null = null;
-  const makeRunner = (origin: GeoPoint) => {
-    tracker = createTracker({ ...o.tracker, origin });
-    runner = createBatchRunner(
-      tracker,
-      { reorderDelay: o.reorderDelay, reportEvery: o.reportEvery },
-      {
-        onReport: (t, reports) => {
-          for (const r of reports) {
-            write(formatTrackRow(trackReportToRow(r)) + '\n');
-            summary.rowsWritten++;
-          }
-          if (warn) {
-            // the same prediction and alert code as the live service (docs/warnings.md)
-            for (const c of warn.runner.onReport(t, reports)) {
-              const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
-              if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
-              row.tracks = c.tracks;
-              warn.out.write(JSON.stringify(row) + '\n');
-              summary.alertChanges++;
-              if (o.onAlertChange && !changeError) {
-                try {
-                  o.onAlertChange(c);
-                } catch (err) {
-                  changeError = err as Error;
-                }
-              }
-            }
-          }
-        },
-        onEvents: (events) => {
-          for (const e of events) {
-            if (e.type === 'confirmed') summary.tracksConfirmed++;
-            else if (e.type === 'rejected') summary.notFused++;
-          }
-        },
-      },
-    );
-  };
-  const warn =
-    o.zones && o.alerts
-      ? {
-          runner: createWarningRunner(o.zones),
-          out: o.alerts,
+  // the picture: the same tracker, warnings and alert Update policy as the live service
+  const picture = createPicture(
+    {
+      anchor: sensorCentroid(sensors.values()),
+      tracker: o.tracker,
+      reorderDelay: o.reorderDelay,
+      reportEvery: o.reportEvery,
+      zones: o.zones && o.alerts ? o.zones : undefined,
+    },
+    (e) => {
+      if (e.type === 'tracks') {
+        for (const r of e.reports) {
+          write(formatTrackRow(trackReportToRow(r)) + '\n');
+          summary.rowsWritten++;
         }
-      : null;
-  const centroid = sensorCentroid(sensors.values());
-  if (centroid) makeRunner(centroid);
+      } else if (e.type === 'tracker') {
+        for (const x of e.events) {
+          if (x.type === 'confirmed') summary.tracksConfirmed++;
+          else if (x.type === 'rejected') summary.notFused++;
+        }
+      } else if (e.type === 'alert') {
+        if (e.action !== 'updated') {
+          // alerts.ndjson holds the changes of state (spec/interchange.md); Updates go to CAP only
+          const c = e.change;
+          const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
+          if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
+          row.tracks = c.tracks;
+          o.alerts?.write(JSON.stringify(row) + '\n');
+          summary.alertChanges++;
+        }
+        if (o.onAlertEvent && !changeError) {
+          try {
+            o.onAlertEvent(e);
+          } catch (err) {
+            changeError = err as Error;
+          }
+        }
+      }
+    },
+  );
 
   const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
   let bytes = 0;
@@ -193,11 +184,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
         continue;
       }
       summary.detectionsRead++;
-      if (!runner) {
-        const p = detectionAnchor(r.detection);
-        if (p) makeRunner(p);
-      }
-      const refusal = runner ? (runner as ReturnType<typeof createBatchRunner>).push(r.detection) : 'no sensor position known to anchor the tracker frame';
+      const refusal = picture.push(r.detection);
       if (refusal !== null) {
         summary.detectionsRead--;
         if (refusal.startsWith('arrives')) refusedLate++;
@@ -221,7 +208,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
     o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
   }
-  if (!summary.aborted && !changeError && runner) (runner as ReturnType<typeof createBatchRunner>).finish();
+  if (!summary.aborted && !changeError) picture.finish();
   if (changeError) throw changeError;
   if (pendingOut.length > 0) o.out.write(pendingOut);
   progress?.finish();
@@ -282,13 +269,13 @@ function prepareCapDir(dir: string): void {
   }
 }
 
-/** The `--cap-dir` writer: each alert change as `DIR/<identifier>.xml` (CAP 1.2, status Exercise: batch runs are not live). */
-function capWriter(dir: string, zones: Zone[], sender: string): { write: (c: AlertTransition) => void; written: number } {
+/** The `--cap-dir` writer: each alert event as `DIR/<identifier>.xml` (CAP 1.2, status Exercise: batch runs are not live). */
+function capWriter(dir: string, zones: Zone[], sender: string): { write: (e: AlertEvent) => void; written: number } {
   const publisher = createCapPublisher(zones, { sender, status: 'Exercise' });
   const w = {
     written: 0,
-    write(c: AlertTransition) {
-      const m = publisher.publish(c);
+    write(e: AlertEvent) {
+      const m = capMessageFor(publisher, e);
       if (!m) return;
       const file = join(dir, `${m.identifier}.xml`);
       try {
@@ -379,7 +366,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     progress: !toStdout,
     zones,
     alerts: alertsOut,
-    onAlertChange: cap?.write,
+    onAlertEvent: cap?.write,
   });
   if (alertsOut) await new Promise<void>((done) => (alertsOut as NodeJS.WritableStream).end(() => done()));
   if (!toStdout) await new Promise<void>((done) => (out as NodeJS.WritableStream).end(() => done()));

@@ -23,3 +23,4 @@ export * from "./threat/index.js";
 export * from "./alerts/index.js";
 export * from "./math/normal.js";
 export * from './math/mulberry32.js';
+export * from './picture/index.js';

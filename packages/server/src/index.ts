@@ -4,6 +4,6 @@ export * from './errors.js';
 export * from './auth.js';
 export { startServer, ConfigError, type StartOptions, type RunningServer } from './server.js';
 export { createService, type Service, type ServiceOptions } from './service.js';
-export { createLiveFusion, toTrackWire, type LiveFusion } from './fusion/live-fusion.js';
+export { createLivePicture, toTrackWire, type LivePicture } from './picture/live-picture.js';
 export { createIngest, detectionIdOf, type Ingest, type IngestResult } from './ingest/ingest.js';
 export { createWebhookDispatcher, verifyWebhookSignature, signWebhook, type WebhookDispatcher } from './publish/webhooks.js';

@@ -12,16 +12,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { detectionAnchor, sensorCentroid, type AlertTransition, type Detection, type GeoPoint } from '@skywarden/core';
-import { createCapPublisher, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type CapMessage, type DetectionWire, type Zone } from '@skywarden/formats';
-import { alertWebhookEvent, createWebhookDispatcher } from './publish/webhooks.js';
+import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent } from '@skywarden/core';
+import { krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
+import { createCapStage } from './publish/cap.js';
+import { createStorePublisher } from './publish/store-publisher.js';
+import { createStreamPublisher } from './publish/stream-publisher.js';
 import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
 import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
 import { createSensorRegistry } from './sensors.js';
 import { createIngest } from './ingest/ingest.js';
-import { createLiveFusion, type LiveFusion } from './fusion/live-fusion.js';
+import { alertWire, createLivePicture, type LivePicture } from './picture/live-picture.js';
 import { createStreamHub } from './stream.js';
 import { createMetrics } from './metrics.js';
 import { createCredentialChecker, createSessions, hashSecret, resolveCredentials } from './auth.js';
@@ -85,9 +88,6 @@ function toDetectionWire(d: Detection): DetectionWire {
   return w;
 }
 
-/** A CAP Update is sent when a zone's ETA moves by more than this (s) from what the last message implied. */
-const UPDATE_ETA_S = 120;
-
 /** Most journalled detections in one bus message (NATS: well under its 1 MiB default payload limit). */
 const BUS_CHUNK = 1000;
 
@@ -138,118 +138,51 @@ export async function createService(o: ServiceOptions) {
 
   const { zones, geojson: zonesGeoJson } = loadZones(c, o.zonesText);
   const zoneById = new Map(zones.map((z) => [z.id, z]));
-  // publishing: each alert change as a CAP 1.2 message (kept with the alert row), and to webhooks
-  const cap = zones.length > 0 ? createCapPublisher(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status }) : null;
   const webhooks =
     c.webhooks.length > 0
       ? createWebhookDispatcher({ subscribers: c.webhooks.map((w) => ({ url: w.url, secret: w.secret, format: w.format })), log: log.child({ component: 'webhooks' }) })
       : null;
-  // listeners of the picture (publishers to other systems: CoT, ASTERIX; see transports/)
-  const trackListeners: ((t: number, tracks: TrackWire[]) => void)[] = [];
-  const alertListeners: ((a: AlertWire, zone: Zone | undefined) => void)[] = [];
   const hub = createStreamHub({ onDrop: () => metrics.streamDropped.inc() });
 
-  // --- fusion, created when its frame's anchor is known
-  let fusion: LiveFusion | null = null;
-  /** What the last CAP message of each alerted zone said (for Updates). */
-  const published = new Map<string, { tracks: Set<string>; etaS?: number; t: number }>();
-  let lastZonesT = -Infinity;
+  // --- the picture (the same object `skywarden track` and replay drive), and its publishers:
+  // the API's view (inside the live picture), the stream and metrics, the store, CAP,
+  // webhooks, and the transports' listeners (CoT, ASTERIX: onTracks / onAlert below)
   let replaying = false;
-  let reportCount = 0;
-  let pendingStates: { t: number; track: string; row: Record<string, unknown> }[] = [];
-  let storing: Promise<void> = Promise.resolve();
-  const makeFusion = (origin: GeoPoint) => {
-    fusion = createLiveFusion({
-      origin,
-      reorderDelayS: c.fusion.reorder_delay_s,
-      reportEveryS: c.fusion.report_every_s,
-      zones,
-      alertIntervalS: c.alerts.interval_s,
-      onTracks(t, tracks, trows) {
-        let confirmed = 0;
-        for (const x of tracks) if (x.status === 'confirmed') confirmed++;
-        metrics.tracks.set({ status: 'confirmed' }, confirmed);
-        metrics.tracks.set({ status: 'coasting' }, tracks.length - confirmed);
-        if (replaying) hub.broadcast('tracks', { t, tracks });
-        else {
-          // the latency budget: a report falls due at t + reorder delay; how late it is made,
-          // and how long its event takes to reach the clients' sockets
-          const b0 = performance.now();
-          metrics.reportLateSeconds.observe(Math.max(0, clock() - (t + c.fusion.reorder_delay_s)));
-          hub.broadcast('tracks', { t, tracks }, () => metrics.broadcastSeconds.observe((performance.now() - b0) / 1000));
-        }
-        if (!replaying) for (const fn of trackListeners) fn(t, tracks);
-        if (replaying || c.fusion.store_every === 0) return;
-        if (reportCount++ % c.fusion.store_every !== 0) return;
-        for (let i = 0; i < tracks.length; i++) {
-          const row = { ...trows[i], label: tracks[i].label, threat: tracks[i].threat, affiliation: tracks[i].affiliation, sensors: tracks[i].sensors };
-          pendingStates.push({ t, track: tracks[i].track, row });
-        }
-      },
-      onWarnings(t) {
-        if (replaying || !fusion) return;
-        // CAP Update (and webhook alert.updated) when new tracks threaten a zone under alert
-        // or its ETA moves by more than UPDATE_ETA_S; the zone states to the stream every alert interval
-        if (t - lastZonesT < c.alerts.interval_s - 1e-9) return;
-        lastZonesT = t;
-        const states = (fusion as LiveFusion).zoneStates();
-        let alerted = 0;
-        for (const z of states) {
-          if (z.state !== 'alert') continue;
-          alerted++;
-          const last = published.get(z.zone);
-          if (!last || z.manual) continue;
-          const fresh = z.tracks.filter((x) => !last.tracks.has(x));
-          const etaShift = z.eta_s !== undefined && last.etaS !== undefined ? Math.abs(z.eta_s - (last.etaS - (t - last.t))) : 0;
-          if (fresh.length === 0 && etaShift <= UPDATE_ETA_S) continue;
-          for (const x of z.tracks) last.tracks.add(x);
-          last.etaS = z.eta_s;
-          last.t = t;
-          const reason = fresh.length > 0 ? `update: new tracks ${fresh.join(', ')}` : `update: ETA now ${Math.round(z.eta_s ?? 0)} s`;
-          let msg: CapMessage | null = null;
-          try {
-            msg = cap?.update(z.zone, t, { etaS: z.eta_s, tracks: z.tracks, reason }) ?? null;
-          } catch (err) {
-            log.error({ err, zone: z.zone }, 'CAP update failed');
-          }
-          const tr: AlertTransition = { t, zone: z.zone, state: 'alert', etaS: z.eta_s, tracks: z.tracks.slice(), reason };
-          const row: Record<string, unknown> = { t, zone: z.zone, state: 'alert', tracks: z.tracks, reason, update: true };
-          if (z.eta_s !== undefined) row.eta_s = z.eta_s;
-          if (msg) Object.assign(row, { cap_identifier: msg.identifier, cap_msg_type: msg.msgType, cap_xml: msg.xml });
-          storing = storing.then(() => store.appendAlerts([{ t, zone: z.zone, state: 'alert', row }]).catch((err) => log.error({ err }, 'storing an alert update failed')));
-          webhooks?.publish(alertWebhookEvent(tr, msg));
-        }
-        if (alerted > 0) hub.broadcast('zones', { t, zones: states });
-      },
-      onAlert(a, tr) {
-        if (a.state === 'alert') published.set(a.zone, { tracks: new Set(a.tracks), etaS: a.eta_s, t: a.t });
-        else published.delete(a.zone);
-        metrics.alertChanges.inc({ state: a.state });
-        metrics.alerts.set(fusion ? fusion.zoneStates().filter((z) => z.state === 'alert').length : 0);
-        hub.broadcast('alert', a);
-        if (fusion) hub.broadcast('zones', { t: a.t, zones: fusion.zoneStates() });
-        if (replaying) return;
-        let msg: CapMessage | null = null;
-        try {
-          msg = cap?.publish(tr) ?? null;
-        } catch (err) {
-          log.error({ err, zone: a.zone }, 'CAP message failed');
-        }
-        const row: Record<string, unknown> = { ...a };
-        if (msg) {
-          row.cap_identifier = msg.identifier;
-          row.cap_msg_type = msg.msgType;
-          row.cap_xml = msg.xml;
-        }
-        storing = storing.then(() => store.appendAlerts([{ t: a.t, zone: a.zone, state: a.state, row }]).catch((err) => log.error({ err }, 'storing an alert change failed')));
-        webhooks?.publish(alertWebhookEvent(tr, msg));
-        for (const fn of alertListeners) fn(a, zoneById.get(a.zone));
-        o.onAlert?.(a, tr, zoneById.get(a.zone));
-      },
-    });
-  };
-  const anchor = sensorCentroid(registry.sensors.values());
-  if (anchor) makeFusion(anchor);
+  const isReplaying = () => replaying;
+  const fusion = createLivePicture({
+    origin: sensorCentroid(registry.sensors.values()),
+    reorderDelayS: c.fusion.reorder_delay_s,
+    reportEveryS: c.fusion.report_every_s,
+    zones,
+    alertIntervalS: c.alerts.interval_s,
+  });
+  const cap = createCapStage(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status }, log);
+  const storePublisher = createStorePublisher({ store, storeEvery: c.fusion.store_every, cap, log, replaying: isReplaying });
+  const publishers: { onEvent(e: PictureEvent): void }[] = [
+    createStreamPublisher({ live: fusion, hub, metrics, clock, reorderDelayS: c.fusion.reorder_delay_s, replaying: isReplaying }),
+    storePublisher,
+  ];
+  if (webhooks) publishers.push(createWebhookPublisher({ dispatcher: webhooks, cap, replaying: isReplaying }));
+  const trackListeners: ((t: number, tracks: TrackWire[]) => void)[] = [];
+  const alertListeners: ((a: AlertWire, zone: Zone | undefined) => void)[] = [];
+  publishers.push({
+    onEvent(e) {
+      if (replaying) return;
+      if (e.type === 'tracks') {
+        if (trackListeners.length === 0) return;
+        const { tracks } = fusion.snapshot();
+        for (const fn of trackListeners) fn(e.t, tracks);
+      } else if (e.type === 'alert' && e.action !== 'updated') {
+        const a = alertWire(e.change);
+        const zone = zoneById.get(e.change.zone);
+        for (const fn of alertListeners) fn(a, zone);
+        o.onAlert?.(a, e.change, zone);
+      }
+    },
+  });
+  fusion.subscribe((e) => {
+    for (const p of publishers) p.onEvent(e);
+  });
 
   let streamBudget = STREAM_DETECTIONS_PER_S;
   let streamDetections: DetectionWire[] = [];
@@ -258,11 +191,7 @@ export async function createService(o: ServiceOptions) {
   const feed = (batch: { detection: Detection; row: Record<string, unknown> }[]) => {
     const started = performance.now();
     for (const b of batch) {
-      if (!fusion) {
-        const p = detectionAnchor(b.detection);
-        if (p) makeFusion(p);
-      }
-      if (fusion && (fusion as LiveFusion).push(b.detection) !== null) metrics.fusionRefused.inc();
+      if (fusion.push(b.detection) !== null) metrics.fusionRefused.inc();
       if (!replaying) {
         if (streamBudget > 0) {
           streamBudget--;
@@ -270,14 +199,14 @@ export async function createService(o: ServiceOptions) {
         } else streamDropped++;
       }
     }
-    if (fusion) metrics.stepSeconds.observe((performance.now() - started) / 1000);
+    metrics.stepSeconds.observe((performance.now() - started) / 1000);
     scheduleStep();
   };
 
-  // --- the bus: journalled detections are published on the region's subject; the fusion
-  // consumes that subscription. The local bus calls the handler inside publish (the fusion
-  // sees each batch at once, as a direct call would); on NATS the batches go through the
-  // JetStream stream as `[{ seq, id, row }]` messages of at most BUS_CHUNK detections.
+  // --- the bus: journalled detections are published on the region's subject as
+  // `[{ seq, id, row }]` messages of at most BUS_CHUNK detections, whatever the bus (the local
+  // bus hands the value over in the process, NATS JetStream carries it between nodes); the
+  // fusion consumes that subscription and reads the rows as the journal replay does.
   let bus: Bus;
   try {
     bus =
@@ -289,22 +218,21 @@ export async function createService(o: ServiceOptions) {
     throw err;
   }
   const busSubject = detectionsSubject(c.bus.subject_prefix, c.bus.region);
-  type Journalled = { seq: number; detection: Detection; row: Record<string, unknown> };
-  const fromBus = (m: BusMessage): Journalled[] => {
-    if (bus.kind === 'local') return m.json<Journalled[]>();
-    const out: Journalled[] = [];
-    for (const x of m.json<{ seq: number; id?: string; row: Record<string, unknown> }[]>()) {
+  type BusRow = { seq: number; id?: string; row: Record<string, unknown> };
+  const fromBus = (m: BusMessage): { detection: Detection; row: Record<string, unknown> }[] => {
+    const out: { detection: Detection; row: Record<string, unknown> }[] = [];
+    for (const x of m.json<BusRow[]>()) {
       const p = parseDetectionRow(x.row, x.seq, registry.sensors);
       if (!p.ok) continue;
       if (p.detection.id === undefined && x.id !== undefined) p.detection.id = x.id;
-      out.push({ seq: x.seq, detection: p.detection, row: x.row });
+      out.push({ detection: p.detection, row: x.row });
     }
     return out;
   };
   await bus.subscribe(
     busSubject,
     (m) => {
-      let batch: Journalled[] = [];
+      let batch: { detection: Detection; row: Record<string, unknown> }[] = [];
       try {
         batch = fromBus(m);
         feed(batch);
@@ -329,9 +257,8 @@ export async function createService(o: ServiceOptions) {
     commitWaitMs: c.ingest.commit_wait_ms,
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
-      const messages: unknown[] = [];
-      if (bus.kind === 'local') messages.push(batch);
-      else for (let i = 0; i < batch.length; i += BUS_CHUNK) messages.push(batch.slice(i, i + BUS_CHUNK).map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
+      const messages: BusRow[][] = [];
+      for (let i = 0; i < batch.length; i += BUS_CHUNK) messages.push(batch.slice(i, i + BUS_CHUNK).map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
       const p = bus.publish(busSubject, messages).catch((err: unknown) => {
         // journalled (and acknowledged) but not on the bus: the picture misses them; say so loudly
         log.error({ err, detections: batch.length }, 'publishing journalled detections on the bus failed');
@@ -357,15 +284,14 @@ export async function createService(o: ServiceOptions) {
   let stepTimer: ReturnType<typeof setTimeout> | null = null;
   let stepTimerDue = Infinity;
   function advanceFusion(now: number): void {
-    if (!fusion) return;
     const t0 = performance.now();
-    (fusion as LiveFusion).advanceTo(now);
+    fusion.advanceTo(now);
     metrics.stepSeconds.observe((performance.now() - t0) / 1000);
-    metrics.journalLag.set((fusion as LiveFusion).pending);
+    metrics.journalLag.set(fusion.pending);
   }
   function scheduleStep(): void {
-    if (!running || !fusion) return;
-    const due = (fusion as LiveFusion).nextDue;
+    if (!running) return;
+    const due = fusion.nextDue;
     if (!Number.isFinite(due)) return; // no detection yet: the first one schedules
     if (stepTimer !== null) {
       if (stepTimerDue <= due) return; // fires in time, and schedules the next
@@ -419,11 +345,7 @@ export async function createService(o: ServiceOptions) {
       metrics.streamClients.set(hub.clients);
     }
     if (ticks % (perSecond * 60) === 0) registry.decay();
-    if (pendingStates.length > 0) {
-      const rowsToStore = pendingStates;
-      pendingStates = [];
-      storing = storing.then(() => store.appendTrackStates(rowsToStore).catch((err) => log.error({ err }, 'storing track states failed')));
-    }
+    storePublisher.flush();
   };
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -453,9 +375,8 @@ export async function createService(o: ServiceOptions) {
     onAlert(fn: (a: AlertWire, zone: Zone | undefined) => void): void {
       alertListeners.push(fn);
     },
-    get fusion(): LiveFusion | null {
-      return fusion;
-    },
+    /** The live picture: the core's picture with its view (tracks, histories, zone states) and event fan-out. */
+    fusion: fusion as LivePicture | null,
     /** Rebuilds the live picture from the journal's last `replay_window_s` seconds, then starts the clock. */
     async start(): Promise<{ replayed: number }> {
       const now = clock();
@@ -484,7 +405,7 @@ export async function createService(o: ServiceOptions) {
             if (entries.length < page) break;
             after = entries[entries.length - 1].seq;
           }
-          if (fusion) (fusion as LiveFusion).advanceTo(now);
+          fusion.advanceTo(now);
         } finally {
           replaying = false;
         }
@@ -506,7 +427,7 @@ export async function createService(o: ServiceOptions) {
       await publishing;
       await bus.close();
       tick();
-      await storing;
+      await storePublisher.settled();
       await webhooks?.close(5000);
       hub.close();
       await store.close();

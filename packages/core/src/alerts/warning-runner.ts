@@ -19,6 +19,8 @@ export interface WarningRunner {
   /** Feeds the reports of time t; returns the alert changes (empty between updates). */
   onReport(t: number, reports: readonly TrackReport[]): AlertTransition[];
   readonly machine: AlertMachine;
+  /** Time (s) of the last update (the last report time at which the threats were predicted); -Infinity before the first. */
+  readonly time: number;
 }
 
 export function createWarningRunner(
@@ -32,6 +34,9 @@ export function createWarningRunner(
   let lastT = -Infinity;
   return {
     machine,
+    get time() {
+      return lastT;
+    },
     onReport(t, reports) {
       if (t - lastT < interval - 1e-9) return [];
       lastT = t;

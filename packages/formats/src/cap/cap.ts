@@ -15,7 +15,7 @@
  * Rings longer than `maxPolygonPoints` (default 1000) are simplified by Douglas-Peucker
  * (Douglas & Peucker 1973), keeping the most significant vertices.
  */
-import type { AlertTransition } from '@skywarden/core';
+import type { AlertEvent, AlertTransition } from '@skywarden/core';
 
 /** CAP `<status>` values this encoder writes. */
 export type CapStatus = 'Actual' | 'Exercise' | 'Test';
@@ -527,6 +527,18 @@ export function createCapPublisher(zones: readonly CapZone[], options: CapOption
       return zoneOf(zone).episode.map((r) => ({ ...r }));
     },
   };
+}
+
+/**
+ * The CAP message of one of the picture's alert events: `raised` and `cleared` as
+ * {@link CapPublisher.publish} (Alert, or Update within an open episode; Cancel), `updated`
+ * as {@link CapPublisher.update}. The batch command and the live service both publish
+ * through this, so the same events give the same messages.
+ */
+export function capMessageFor(publisher: CapPublisher, e: AlertEvent): CapMessage | null {
+  const c = e.change;
+  if (e.action === 'updated') return publisher.update(c.zone, c.t, { etaS: c.etaS, tracks: c.tracks, reason: c.reason });
+  return publisher.publish(c);
 }
 
 // ---------------------------------------------------------------- reader

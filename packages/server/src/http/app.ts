@@ -238,7 +238,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     if (b.action === 'classify' && !b.label) throw new ApiError('bad_request', `classify needs a label: one of ${CLASS_LABELS.join(', ')}`);
     const f = svc.fusion;
     const mark = { by: who(req), t: svc.clock(), ...(b.action === 'confirm' ? { confirmed: true } : b.action === 'dismiss' ? { dismissed: true } : { label: b.label }) };
-    const m = f?.mark(id, mark) ?? null;
+    const m = f?.mark(id, mark, svc.clock()) ?? null;
     if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
     await audit(req, `track-${b.action}`, id, b.label ? { label: b.label } : {});
     return { track: f?.track(id) ?? null, operator: m };

@@ -3,7 +3,7 @@
  * and a fresh run of the tracker over the journal's detections of the window (what the
  * tracker makes of them now: the same code as `skywarden track`).
  */
-import { createBatchRunner, createTracker, detectionAnchor, sensorCentroid, type Tracker } from '@skywarden/core';
+import { createPicture, sensorCentroid } from '@skywarden/core';
 import { parseDetectionRow, trackReportToRow, type TrackRow, type TrackWire } from '@skywarden/formats';
 import type { Service } from '../service.js';
 
@@ -30,28 +30,16 @@ export async function storedFrames(svc: Service, from: number, to: number, every
 export async function replayWindow(svc: Service, from: number, to: number, reportEvery: number): Promise<TrackRow[]> {
   const entries = await svc.store.detectionsInWindow({ from, to, limit: 2_000_000 });
   const out: TrackRow[] = [];
-  let tracker: Tracker | null = null;
-  let runner: ReturnType<typeof createBatchRunner> | null = null;
-  const make = (origin: Parameters<typeof createTracker>[0]['origin']) => {
-    tracker = createTracker({ origin });
-    runner = createBatchRunner(tracker, { reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, {
-      onReport(_t, reports) {
-        if (out.length < MAX_ROWS) for (const r of reports) out.push(trackReportToRow(r));
-      },
-    });
-  };
-  const anchor = sensorCentroid(svc.registry.sensors.values());
-  if (anchor) make(anchor);
+  // the same picture as the live service and `skywarden track`, without zones
+  const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
+    if (e.type === 'tracks' && out.length < MAX_ROWS) for (const r of e.reports) out.push(trackReportToRow(r));
+  });
   for (const e of entries) {
     const p = parseDetectionRow(e.row, e.seq, svc.registry.sensors);
     if (!p.ok) continue;
     if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
-    if (!runner) {
-      const a = detectionAnchor(p.detection);
-      if (a) make(a);
-    }
-    (runner as ReturnType<typeof createBatchRunner> | null)?.push(p.detection);
+    picture.push(p.detection);
   }
-  (runner as ReturnType<typeof createBatchRunner> | null)?.finish();
+  picture.finish();
   return out;
 }

@@ -18,8 +18,9 @@
  *   when full the oldest waiting one is dropped (counted and logged as an error).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AlertTransition } from '@skywarden/core';
+import type { AlertTransition, PictureEvent } from '@skywarden/core';
 import type { CapMessage } from '@skywarden/formats';
+import type { CapStage } from './cap.js';
 
 /** One receiver of webhooks. */
 export interface WebhookSubscriber {
@@ -417,6 +418,16 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         }
       }
       return { drained, dropped };
+    },
+  };
+}
+
+/** Webhooks as a publisher of the picture: every alert event (raise, Update, clear) with its CAP message; not during the start-up replay. */
+export function createWebhookPublisher(o: { dispatcher: WebhookDispatcher; cap: CapStage; replaying: () => boolean }) {
+  return {
+    onEvent(e: PictureEvent): void {
+      if (e.type !== 'alert' || o.replaying()) return;
+      o.dispatcher.publish(alertWebhookEvent(e.change, o.cap.messageOf(e)));
     },
   };
 }

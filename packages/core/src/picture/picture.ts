@@ -1,0 +1,174 @@
+/**
+ * The air picture: one pure, push-style object that owns everything between a detection and
+ * a warning. Detections and operators' actions go in with their times; typed events come out
+ * (events.ts) through one sink, synchronously, in the order they happen. No clock, no I/O:
+ * the batch command (`skywarden track`), replay and the live service all drive this object,
+ * so the same detections give the same tracks, alerts and Updates everywhere.
+ *
+ * Inside: the anchoring of the tracker's frame (origin.ts), the tracker and its batch runner
+ * (reorder buffer, steps, reports on the grid), the threat predictor and alert machine (the
+ * warning runner), operators' overrides (overrides.ts) and the alert Update policy
+ * (update-policy.ts).
+ */
+import type { AlertMachineOptions, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
+import { createWarningRunner, type WarningRunner, type WarningZone } from '../alerts/warning-runner.js';
+import type { ThreatPredictorOptions } from '../threat/predict.js';
+import { createBatchRunner, type BatchRunner } from '../tracker/batch-runner.js';
+import type { TrackerOptions } from '../tracker/options.js';
+import { detectionAnchor } from '../tracker/origin.js';
+import { createTracker, type Tracker } from '../tracker/tracker.js';
+import type { Detection, GeoPoint } from '../types.js';
+import type { PictureSink } from './events.js';
+import { effectiveReports, mergeMark, type OperatorMark } from './overrides.js';
+import { createUpdatePolicy, type UpdatePolicyOptions } from './update-policy.js';
+
+export interface PictureOptions {
+  /** Origin of the tracker's frame (the sensors' centre, origin.ts); without one the first detection that gives a point anchors it. */
+  anchor?: GeoPoint | null;
+  /** Tracker options (docs/tracker.md); the origin is the anchor. */
+  tracker?: Partial<Omit<TrackerOptions, 'origin'>>;
+  /** How late (s) a detection may arrive behind the newest. Default 5. */
+  reorderDelay?: number;
+  /** Report interval (s). Default 1. */
+  reportEvery?: number;
+  /** Longest tracker step (s). Default 1. */
+  stepMax?: number;
+  /** Warning zones; none: no threat prediction and no alerts. */
+  zones?: readonly WarningZone[];
+  /** Seconds between threat predictions (and Update reviews). Default 5. */
+  alertInterval?: number;
+  predictor?: ThreatPredictorOptions;
+  alerts?: AlertMachineOptions;
+  updates?: UpdatePolicyOptions;
+}
+
+export interface Picture {
+  /** Offers a detection; null when taken, else why it was refused (late, duplicate, no anchor). */
+  push(det: Detection): string | null;
+  /** The clock says `t` (live use): the steps due up to `t - reorderDelay` run, as if a detection at `t` had arrived. */
+  advanceTo(t: number): void;
+  /** End of input (batch use): everything pending is processed and reported. */
+  finish(): void;
+  /** An operator's mark on a live track at time `t`; null when no such track. */
+  mark(trackId: string, mark: OperatorMark, t: number): OperatorMark | null;
+  /**
+   * An operator raises or ends a zone's alert. It is stamped with the picture's time (the
+   * latest report, which runs the reorder delay behind the clock), not the clock's: the
+   * alert machine's time only moves forward. Returns the change (null when the zone was
+   * already in that state), or undefined for an unknown zone.
+   */
+  manualAlert(zone: string, action: 'raise' | 'end', clockT: number, who: string, reason: string): AlertTransition | null | undefined;
+  /** Every zone's alert state, in zone order (empty without zones). */
+  zoneStates(): ZoneState[];
+  /** Operators' marks on live tracks. */
+  readonly marks: ReadonlyMap<string, OperatorMark>;
+  /** The tracker, once the frame is anchored. */
+  readonly tracker: Tracker | null;
+  /** Time of the latest report (s), -Infinity before the first. */
+  readonly reportTime: number;
+  /** Detections waiting in the reorder buffer. */
+  readonly pending: number;
+  /** Time of the next tracker step (s), NaN before the first detection; due on the clock at this plus the reorder delay. */
+  readonly nextStepTime: number;
+  readonly reorderDelay: number;
+  readonly hasZones: boolean;
+}
+
+export function createPicture(options: PictureOptions, sink: PictureSink): Picture {
+  const reorderDelay = options.reorderDelay ?? 5;
+  const reportEvery = options.reportEvery ?? 1;
+  const zones = options.zones ?? [];
+  const warn: WarningRunner | null =
+    zones.length > 0 ? createWarningRunner(zones, { interval: options.alertInterval, predictor: options.predictor, alerts: options.alerts }) : null;
+  const policy = createUpdatePolicy(options.updates);
+  const marks = new Map<string, OperatorMark>();
+  let tracker: Tracker | null = null;
+  let runner: BatchRunner | null = null;
+  let reportTime = -Infinity;
+
+  const alertChanged = (c: AlertTransition) => {
+    policy.onChange(c);
+    sink({ type: 'alert', action: c.state === 'alert' ? 'raised' : 'cleared', t: c.t, change: c });
+  };
+
+  const anchorAt = (origin: GeoPoint) => {
+    const tr = createTracker({ ...options.tracker, origin });
+    tracker = tr;
+    runner = createBatchRunner(
+      tr,
+      { reorderDelay, reportEvery, stepMax: options.stepMax },
+      {
+        onEvents(events) {
+          sink({ type: 'tracker', t: tr.time, events });
+        },
+        onReport(t, reports) {
+          reportTime = t;
+          if (marks.size > 0) {
+            // marks of tracks that are gone are forgotten
+            const alive = new Set(tr.tracks().map((x) => x.id));
+            for (const r of reports) alive.add(r.trackId);
+            for (const id of marks.keys()) if (!alive.has(id)) marks.delete(id);
+          }
+          sink({ type: 'tracks', t, reports, marks });
+          if (!warn) return;
+          for (const c of warn.onReport(t, effectiveReports(reports, marks))) alertChanged(c);
+          if (warn.time !== t) return; // the threats are predicted every alert interval
+          const states = [...warn.machine.state().values()];
+          for (const u of policy.review(t, states)) sink({ type: 'alert', action: 'updated', t, change: u });
+          sink({ type: 'warnings', t, states });
+        },
+      },
+    );
+  };
+  if (options.anchor) anchorAt(options.anchor);
+
+  return {
+    push(det) {
+      if (!runner) {
+        const a = detectionAnchor(det);
+        if (!a) return 'no sensor position known to anchor the tracker frame';
+        anchorAt(a);
+      }
+      return (runner as unknown as BatchRunner).push(det);
+    },
+    advanceTo(t) {
+      runner?.advanceTo(t);
+    },
+    finish() {
+      runner?.finish();
+    },
+    mark(trackId, m, t) {
+      if (!tracker || !tracker.tracks().some((x) => x.id === trackId)) return null;
+      const cur = mergeMark(marks.get(trackId), m);
+      marks.set(trackId, cur);
+      sink({ type: 'override', t, trackId, mark: cur });
+      return cur;
+    },
+    manualAlert(zone, action, clockT, who, reason) {
+      if (!warn || !warn.machine.state().has(zone)) return undefined;
+      const mt = warn.machine.time;
+      const t = Number.isFinite(mt) ? Math.max(mt, reportTime) : Number.isFinite(reportTime) ? reportTime : clockT - reorderDelay;
+      const c = action === 'raise' ? warn.machine.manualRaise(zone, t, who, reason) : warn.machine.manualEnd(zone, t, who, reason);
+      if (c) alertChanged(c);
+      return c;
+    },
+    zoneStates() {
+      return warn ? [...warn.machine.state().values()] : [];
+    },
+    marks,
+    get tracker() {
+      return tracker;
+    },
+    get reportTime() {
+      return reportTime;
+    },
+    get pending() {
+      return runner?.pending ?? 0;
+    },
+    get nextStepTime() {
+      return runner ? runner.nextStepTime : NaN;
+    },
+    reorderDelay,
+    hasZones: warn !== null,
+  };
+}

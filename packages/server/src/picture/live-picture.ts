@@ -1,0 +1,211 @@
+/**
+ * The live service's picture: the core's picture (core/src/picture: anchoring, tracker and
+ * batch runner, threat prediction, alerts, operators' overrides, the Update policy: the same
+ * object `skywarden track` and replay drive), with its events fanned out to the service's
+ * publishers (publish/), and the view the API serves: the latest tracks as TrackWire, each
+ * track's short history, the zones' states with their names.
+ */
+import {
+  createPicture,
+  destination,
+  markedThreat,
+  type AlertTransition,
+  type Detection,
+  type GeoPoint,
+  type OperatorMark,
+  type Picture,
+  type PictureEvent,
+  type TrackReport,
+  type ZoneState,
+} from '@skywarden/core';
+import type { Zone } from '@skywarden/formats';
+import type { AlertWire, TrackWire, ZoneStateWire } from '@skywarden/formats';
+
+export type { OperatorMark };
+
+export interface LivePictureOptions {
+  /** The frame's anchor (the registered sensors' centre); without one the first detection that gives a point. */
+  origin: GeoPoint | null;
+  reorderDelayS: number;
+  reportEveryS: number;
+  zones: readonly Zone[];
+  alertIntervalS: number;
+}
+
+const PREDICT_STEPS_S = [60, 120, 180, 300, 450, 600];
+/** Points of history kept per track for the API (one a second at most, whatever the report interval). */
+const HISTORY_POINTS = 600;
+const HISTORY_EVERY_S = 1;
+
+function topLabel(probs: Readonly<Record<string, number>>): string {
+  let best = 'unknown';
+  let p = -1;
+  for (const [k, v] of Object.entries(probs)) {
+    if (v > p) {
+      p = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
+export function toTrackWire(r: TrackReport, mark: OperatorMark | undefined): TrackWire {
+  const [ve, vn, vu] = r.velocityEnu;
+  const speed = Math.hypot(ve, vn);
+  const course = ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360;
+  const probs = { ...r.classProbs } as Record<string, number>;
+  const label = mark?.label ?? topLabel(probs);
+  const threat = markedThreat(mark) ?? r.threatProbability;
+  let affiliation: TrackWire['affiliation'] = threat >= 0.5 ? 'hostile' : r.cooperativeId !== undefined ? 'friendly' : 'unknown';
+  if (mark?.dismissed) affiliation = 'neutral';
+  const w: TrackWire = {
+    t: r.t,
+    track: r.trackId,
+    lat: r.position.latDeg,
+    lon: r.position.lonDeg,
+    ve_mps: ve,
+    vn_mps: vn,
+    vu_mps: vu,
+    pos_sd_m: r.positionSd,
+    status: r.status,
+    class: probs,
+    label,
+    threat,
+    affiliation,
+    speed_mps: speed,
+    course_deg: course,
+    sensors: r.sensors.slice(),
+  };
+  if (r.altitudeObservable) w.alt_m = r.position.altM;
+  if (r.cooperativeId !== undefined) w.cooperative_id = r.cooperativeId;
+  if (threat >= 0.2 && speed > 1 && !mark?.dismissed) {
+    const bearing = Math.atan2(ve, vn);
+    w.predicted = PREDICT_STEPS_S.map((dt) => {
+      const p = destination(r.position, bearing, speed * dt);
+      return { dt_s: dt, lat: p.latDeg, lon: p.lonDeg };
+    });
+  }
+  if (mark) w.operator = { ...mark };
+  return w;
+}
+
+export function zoneStateWire(s: ZoneState, name: string | undefined): ZoneStateWire {
+  const w: ZoneStateWire = { zone: s.zone, state: s.state, since: Number.isFinite(s.since) ? s.since : 0, tracks: s.tracks.slice() };
+  if (name) w.name = name;
+  if (s.etaS !== undefined && s.state === 'alert') w.eta_s = Math.round(s.etaS * 10) / 10;
+  if (s.manual) w.manual = true;
+  return w;
+}
+
+export function alertWire(c: AlertTransition): AlertWire {
+  const w: AlertWire = { t: c.t, zone: c.zone, state: c.state, tracks: c.tracks.slice(), reason: c.reason };
+  if (c.etaS !== undefined) w.eta_s = Math.round(c.etaS * 10) / 10;
+  if (c.who) w.by = c.who;
+  return w;
+}
+
+/** The tracks of a report as TrackWire (with the operators' marks). */
+export function tracksWire(reports: readonly TrackReport[], marks: ReadonlyMap<string, OperatorMark>): TrackWire[] {
+  return reports.map((r) => toTrackWire(r, marks.get(r.trackId)));
+}
+
+export function createLivePicture(o: LivePictureOptions) {
+  const listeners: ((e: PictureEvent) => void)[] = [];
+  const history = new Map<string, { t: number; lat: number; lon: number; alt_m?: number }[]>();
+  const zoneNames = new Map(o.zones.map((z) => [z.id, z.name]));
+  let snapshot: { t: number; tracks: TrackWire[] } = { t: 0, tracks: [] };
+  let refused = 0;
+
+  /** The view the API serves, kept up to date before the publishers hear of a report. */
+  const view = (e: PictureEvent) => {
+    if (e.type !== 'tracks') return;
+    const t = e.t;
+    const tracks = tracksWire(e.reports, e.marks);
+    const live = new Set<string>();
+    for (const w of tracks) {
+      live.add(w.track);
+      let h = history.get(w.track);
+      if (!h) history.set(w.track, (h = []));
+      if (h.length > 0 && t - h[h.length - 1].t < HISTORY_EVERY_S - 1e-6) continue;
+      h.push(w.alt_m === undefined ? { t, lat: w.lat, lon: w.lon } : { t, lat: w.lat, lon: w.lon, alt_m: w.alt_m });
+      if (h.length > HISTORY_POINTS) h.splice(0, h.length - HISTORY_POINTS);
+    }
+    for (const id of history.keys()) if (!live.has(id)) history.delete(id);
+    snapshot = { t, tracks };
+  };
+
+  const picture: Picture = createPicture(
+    {
+      anchor: o.origin,
+      reorderDelay: o.reorderDelayS,
+      reportEvery: o.reportEveryS,
+      zones: o.zones,
+      alertInterval: o.alertIntervalS,
+    },
+    (e) => {
+      view(e);
+      for (const fn of listeners) fn(e);
+    },
+  );
+
+  return {
+    picture,
+    /** Calls `fn` with every event of the picture, after the view took it. */
+    subscribe(fn: (e: PictureEvent) => void): void {
+      listeners.push(fn);
+    },
+    /** Offers a journalled detection; returns null when taken, else why it was refused (late, duplicate). */
+    push(d: Detection): string | null {
+      const r = picture.push(d);
+      if (r !== null) refused++;
+      return r;
+    },
+    /** The clock says `t`: run the steps that are due. */
+    advanceTo(t: number): void {
+      picture.advanceTo(t);
+    },
+    get pending() {
+      return picture.pending;
+    },
+    /**
+     * Clock time (s) at which the next tracker step (and report, when one is on the grid)
+     * becomes due: its time plus the reorder delay; NaN before the first detection.
+     */
+    get nextDue(): number {
+      return picture.nextStepTime + o.reorderDelayS;
+    },
+    get refused() {
+      return refused;
+    },
+    snapshot(): { t: number; tracks: TrackWire[] } {
+      return snapshot;
+    },
+    track(id: string): TrackWire | null {
+      return snapshot.tracks.find((x) => x.track === id) ?? null;
+    },
+    history(id: string) {
+      return history.get(id)?.slice() ?? [];
+    },
+    /** An operator's decision on a live track; null when no such track. */
+    mark(id: string, m: OperatorMark, clockT: number): OperatorMark | null {
+      return picture.mark(id, m, clockT);
+    },
+    zoneStates(): ZoneStateWire[] {
+      return picture.zoneStates().map((s: ZoneState) => zoneStateWire(s, zoneNames.get(s.zone)));
+    },
+    zoneState(zone: string): ZoneStateWire | null {
+      const s = picture.zoneStates().find((x) => x.zone === zone);
+      return s ? zoneStateWire(s, zoneNames.get(zone)) : null;
+    },
+    /** An operator raises or ends a zone's alert (stamped with the picture's time); null for an unknown zone. */
+    manualAlert(zone: string, action: 'raise' | 'end', clockT: number, who: string, reason: string): { change: AlertWire | null } | null {
+      const c = picture.manualAlert(zone, action, clockT, who, reason);
+      if (c === undefined) return null;
+      return { change: c ? alertWire(c) : null };
+    },
+    hasZones(): boolean {
+      return picture.hasZones;
+    },
+  };
+}
+export type LivePicture = ReturnType<typeof createLivePicture>;
