@@ -7,3 +7,4 @@ export { createService, type Service, type ServiceOptions } from './service.js';
 export { createLivePicture, toTrackWire, type LivePicture } from './picture/live-picture.js';
 export { createIngest, detectionIdOf, type Ingest, type IngestResult } from './ingest/ingest.js';
 export { createWebhookDispatcher, verifyWebhookSignature, signWebhook, type WebhookDispatcher } from './publish/webhooks.js';
+export { replayWindow } from './http/replay.js';
