@@ -11,6 +11,15 @@ const ours = (allowed) => {
     .map((p) => ({ group: [`@skywarden/${p}`, `@skywarden/${p}/*`], message: `this package may not depend on @skywarden/${p} (dependency direction, docs/architecture.md)` }));
 };
 
+// core is pure (docs/architecture.md): no clock, no randomness but through arguments, no
+// process, console, timers or other Node globals
+const purity = 'core is pure: no clock, randomness, I/O or Node globals; pass them in as arguments (docs/architecture.md)';
+const impureGlobals = ['Date', 'process', 'console', 'Buffer', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask', 'fetch', 'require', 'module', '__dirname', '__filename', 'global', 'globalThis', 'crypto'];
+const pureRules = {
+  'no-restricted-globals': ['error', ...impureGlobals.map((name) => ({ name, message: purity }))],
+  'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: purity }],
+};
+
 const nodeIo = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'stream'], message: 'core is pure: no I/O modules (docs/architecture.md)' };
 
 export default tseslint.config(
@@ -27,7 +36,7 @@ export default tseslint.config(
   {
     files: ['packages/core/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [nodeIo, ...ours([])] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [nodeIo, ...ours([])] }], ...pureRules },
   },
   {
     files: ['packages/core/src/**/*.test.ts'],

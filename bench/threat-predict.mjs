@@ -1,7 +1,7 @@
 /**
  * Cost of threat prediction (not a test): 1,000 tracks against 77 district-like zones.
  *
- *   npx tsc -p packages/core && node packages/core/dist/threat/predict.bench.js [tracks] [zones]
+ *   npm run build && node bench/threat-predict.mjs [tracks] [zones]
  *
  * Zones: irregular star-shaped polygons of 240 vertices, 5 to 10 km across, tiled over the
  * Seoul capital area (11 × 7 for 77). Tracks: spread over a box 60 km wider than the zones
@@ -9,10 +9,9 @@
  * seed (a 32-bit LCG), so every run sees the same scene. Prints a table of milliseconds per
  * pass over all tracks for the default ensemble and three others.
  */
-import { createGeoArea, type GeoArea } from '../geo/polygon.js';
-import { createThreatPredictor, type ThreatPredictorOptions, type TrackReportLike } from './predict.js';
+import { createGeoArea, createThreatPredictor } from '@skywarden/core';
 
-function lcg(seed: number): () => number {
+function lcg(seed) {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -30,7 +29,7 @@ const cols = 11;
 const rows = Math.ceil(nZones / cols);
 const cellLat = 0.07; // ≈ 7.8 km
 const cellLon = 0.09; // ≈ 8.0 km at 37.5° N
-const zones: { id: string; area: GeoArea; leadS?: number }[] = [];
+const zones = [];
 for (let k = 0; k < nZones; k++) {
   const cx = lon0 + ((k % cols) + 0.5) * cellLon;
   const cy = lat0 + (Math.floor(k / cols) + 0.5) * cellLat;
@@ -47,7 +46,7 @@ for (let k = 0; k < nZones; k++) {
 }
 
 const pad = 0.7; // degrees, ≈ 60-75 km
-const tracks: TrackReportLike[] = [];
+const tracks = [];
 for (let i = 0; i < nTracks; i++) {
   const lat = lat0 - pad + rand() * (rows * cellLat + 2 * pad);
   const lon = lon0 - pad + rand() * (cols * cellLon + 2 * pad);
@@ -61,7 +60,7 @@ for (let i = 0; i < nTracks; i++) {
   });
 }
 
-const configs: [string, ThreatPredictorOptions][] = [
+const configs = [
   ['default: 3·5·5 = 75 members, position by Latin square, 5 s steps', {}],
   ['product with 5 position nodes: 375 members, 5 s', { positionDesign: 'product' }],
   ['75 members, 10 s steps', { stepS: 10 }],
@@ -82,7 +81,7 @@ for (const [name, options] of configs) {
   const t0 = performance.now();
   for (let k = 0; k < passes; k++) for (const tr of tracks) predictor.predict(tr);
   const ms = (performance.now() - t0) / passes;
-  const per = (x: number) => ((x / passes / nTracks) | 0).toString();
+  const per = (x) => ((x / passes / nTracks) | 0).toString();
   console.log(
     `| ${name} | ${build.toFixed(1)} | ${ms.toFixed(0)} | ${((ms * 1000) / nTracks).toFixed(0)} | ${threats} | ${per(predictor.stats.points - p0)} | ${per(predictor.stats.zoneChecks - c0)} |`,
   );
