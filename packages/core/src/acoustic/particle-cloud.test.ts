@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mulberry32 } from '../math/mulberry32.js';
+import { bearingUpdate, cloudMoments, createCloud, effectiveSize, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, upOf } from './particle-cloud.js';
+import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
+
+const model = presenceModel(2500, { pd: 0.9, pfa: 0.001 });
+const x6 = new Float64Array(6);
+const p36 = new Float64Array(36);
+
+test('presence model: flat, tapered, a thin tail, then nothing; hit and miss add to one', () => {
+  assert.equal(presencePd(model, 0), 0.9);
+  assert.equal(presencePd(model, 1250), 0.9);
+  assert.ok(presencePd(model, 2000) < 0.9 && presencePd(model, 2000) > presencePd(model, 2400));
+  assert.ok(Math.abs(presencePd(model, 2500) - 0.09) < 1e-12);
+  assert.ok(presencePd(model, 3000) > 0 && presencePd(model, 3000) < 0.09);
+  assert.equal(presencePd(model, presenceReach(model)), 0);
+  for (const r of [0, 1000, 2400, 2600, 5000]) assert.ok(Math.abs(hitLikelihood(model, r) + missLikelihood(model, r) - 1) < 1e-12);
+  assert.ok(hitLikelihood(model, 1e6) >= 0.001, 'a false alarm can be heard anywhere');
+  assert.throws(() => presenceModel(-1), /range must be a positive finite number, got -1/);
+  assert.throws(() => presenceModel(100, { pd: 1.5 }), /pd must be in \[0, 1\], got 1.5/);
+});
+
+test('a heard target is in the disc; silence at a neighbour moves the estimate away from it (negative information)', () => {
+  const c = createCloud(mulberry32(1), { n: 2000 });
+  seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+  cloudMoments(c, x6, p36);
+  assert.ok(Math.hypot(x6[0], x6[1]) < 150, `centred on the sensor: ${x6[0]}, ${x6[1]}`);
+  const sdBefore = Math.sqrt(0.5 * (p36[0] + p36[7]));
+  assert.ok(sdBefore > 900 && sdBefore < 1500, `spread ${sdBefore}`);
+  const eastShare = () => {
+    let s = 0;
+    for (let i = 0; i < c.n; i++) if (Math.hypot(c.x[i] - 3000, c.y[i]) < 1800) s += c.w[i];
+    return s;
+  };
+  const near = eastShare();
+  assert.ok(near > 0.05, `share near the neighbour before: ${near}`);
+  // a neighbour 3 km east hears nothing for three intervals
+  for (let k = 0; k < 3; k++) presenceMiss(c, 3000, 0, 0, model);
+  cloudMoments(c, x6, p36);
+  assert.ok(eastShare() < near / 3, `share within 1,800 m of the silent neighbour: ${near} -> ${eastShare()}`);
+  assert.ok(x6[0] < -200, `moved west, away from the silent neighbour: ${x6[0]}`);
+  assert.ok(Math.abs(x6[1]) < 200, `not north or south: ${x6[1]}`);
+  // a silent neighbour far away changes nothing
+  const before = x6[0];
+  presenceMiss(c, 20000, 0, 0, model);
+  cloudMoments(c, x6, p36);
+  assert.ok(Math.abs(x6[0] - before) < 1e-6);
+});
+
+test('a bearing narrows the cloud to a band along the ray', () => {
+  const c = createCloud(mulberry32(2), { n: 2000 });
+  seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+  bearingUpdate(c, 0, 0, 0, Math.PI / 2, 0.05, 4000); // due east
+  cloudMoments(c, x6, p36);
+  assert.ok(x6[0] > 700, `east of the sensor: ${x6[0]}`);
+  assert.ok(Math.sqrt(p36[7]) < 250, `north-south spread ${Math.sqrt(p36[7])}`);
+  assert.ok(effectiveSize(c) < 1000);
+  assert.ok(resampleCloud(c));
+  assert.ok(Math.abs(effectiveSize(c) - c.n) < 1e-6);
+});
+
+test('hits that go on far longer than a crossing at the class speed cannot be explained by a moving target', () => {
+  const run = (every: number) => {
+    const c = createCloud(mulberry32(3), { n: 1000, speedMin: 40, speedMax: 60 });
+    seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+    let logL = 0;
+    for (let t = 2; t <= 300; t += every) {
+      predictCloud(c, t);
+      logL += presenceHit(c, 0, 0, 0, model);
+      resampleCloud(c);
+    }
+    return logL;
+  };
+  // a generator heard for 5 minutes: the hits after the first ~2 minutes are near false-alarm likelihood
+  const stationary = run(2);
+  assert.ok(stationary < 150 * Math.log(0.2), `log-likelihood of 150 hits: ${stationary}`);
+});
+
+test('a target crossing two discs: the cloud follows it better than a point at the sensor that heard it', () => {
+  // target flies east at 50 m/s along y = 800 from x = -3000; sensors at (0,0) and (5000, 0)
+  const rng = mulberry32(9);
+  const c = createCloud(mulberry32(4), { n: 1000, speedMin: 40, speedMax: 60 });
+  let seeded = false;
+  const errs: number[] = [];
+  const naive: number[] = [];
+  let lastHeard = NaN;
+  for (let t = 0; t <= 200; t += 2) {
+    const tx = -3000 + 50 * t;
+    const ty = 800;
+    for (const sx of [0, 5000]) {
+      const r = Math.hypot(tx - sx, ty, 500 - upOf(sx, 0, 0));
+      const heard = rng() < presencePd(model, r);
+      if (heard) lastHeard = sx;
+      if (!seeded) {
+        if (heard) {
+          seedAroundSensor(c, t, sx, 0, 0, model, 3250, 100, 1500);
+          seeded = true;
+        }
+        continue;
+      }
+      predictCloud(c, t);
+      if (heard) presenceHit(c, sx, 0, 0, model);
+      else presenceMiss(c, sx, 0, 0, model);
+      resampleCloud(c);
+    }
+    if (seeded && t >= 60) {
+      cloudMoments(c, x6, p36);
+      errs.push(Math.hypot(x6[0] - tx, x6[1] - ty));
+      naive.push(Math.hypot(lastHeard - tx, ty)); // a report as a point at the sensor that heard it last
+    }
+  }
+  const med = (a: number[]) => a.slice().sort((p, q) => p - q)[Math.floor(a.length / 2)];
+  // one line of two microphones leaves the side of the line open (y = ±800): the error is about that
+  assert.ok(med(errs) < 1500, `median error ${med(errs).toFixed(0)} m`);
+  assert.ok(med(errs) < med(naive), `particle cloud ${med(errs).toFixed(0)} m, point at the sensor ${med(naive).toFixed(0)} m`);
+});

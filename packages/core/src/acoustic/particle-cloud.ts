@@ -1,0 +1,305 @@
+/**
+ * A particle filter for a target heard by cheap sensors (presence microphones, bearing
+ * arrays, observers' compass bearings), whose posterior is a disc, a ring, a crescent or a
+ * band, not a Gaussian (Djuric et al., IEEE TSP 2008; Arulampalam, Maskell, Gordon & Clapp,
+ * "A tutorial on particle filters for online nonlinear/non-Gaussian Bayesian tracking",
+ * IEEE TSP 50(2), 2002: the bootstrap filter with systematic resampling).
+ *
+ * Each particle is a horizontal position and velocity in the tracker frame (E, N, m and m/s)
+ * and a height above the ellipsoid (m); the tracker frame's U of a particle is its height less
+ * the Earth's curvature drop d²/2R at its horizontal distance d from the origin. Motion:
+ * nearly constant velocity with white acceleration noise, speeds held inside the class
+ * prior's band [speedMin, speedMax] (a Shahed-type drone flies 40-60 m/s). Measurements:
+ * - a presence hit or miss at a sensor: its {@link PresenceModel} at the particle's slant
+ *   range, taken where the particle was when the sound left it (range / c earlier);
+ * - a bearing: a Gaussian in the wrapped angle, mixed with a uniform share (outliers);
+ * - a point (an observer's position estimate): a horizontal Gaussian.
+ * Weights are kept normalised; `ess` tells when to resample (systematic, then a small
+ * jitter of the copies: regularisation).
+ *
+ * Deterministic: all randomness comes from the `rng` given at creation.
+ */
+import { hitLikelihood, missLikelihood, type PresenceModel } from './presence-model.js';
+
+const EARTH_RADIUS = 6_371_000;
+const TWO_PI = 2 * Math.PI;
+
+export interface CloudOptions {
+  /** Number of particles. Default 400. */
+  n?: number;
+  /** Horizontal acceleration noise density (m²/s³). Default 1. */
+  q?: number;
+  /** Class prior's speed band (m/s). Default 35..65 (piston one-way attack drones, with margin). */
+  speedMin?: number;
+  speedMax?: number;
+  /** Speed of sound (m/s) for the sound's travel time; 0: none. Default 343. */
+  soundSpeed?: number;
+}
+
+export interface ParticleCloud {
+  readonly n: number;
+  /** Time of the particles' states (s). */
+  t: number;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Height above the ellipsoid (m). */
+  readonly h: Float64Array;
+  readonly vx: Float64Array;
+  readonly vy: Float64Array;
+  /** Normalised weights. */
+  readonly w: Float64Array;
+  readonly rng: () => number;
+  readonly q: number;
+  readonly speedMin: number;
+  readonly speedMax: number;
+  readonly soundSpeed: number;
+}
+
+export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCloud {
+  const n = o.n ?? 400;
+  if (!(Number.isInteger(n) && n >= 2)) throw new Error(`particle cloud: n must be an integer >= 2, got ${n}`);
+  const speedMin = o.speedMin ?? 35;
+  const speedMax = o.speedMax ?? 65;
+  if (!(speedMin >= 0 && speedMax >= speedMin && Number.isFinite(speedMax))) throw new Error(`particle cloud: need 0 <= speedMin <= speedMax, got ${speedMin}, ${speedMax}`);
+  return {
+    n,
+    t: NaN,
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+    h: new Float64Array(n),
+    vx: new Float64Array(n),
+    vy: new Float64Array(n),
+    w: new Float64Array(n).fill(1 / n),
+    rng,
+    q: o.q ?? 1,
+    speedMin,
+    speedMax,
+    soundSpeed: o.soundSpeed ?? 343,
+  };
+}
+
+/** A standard normal draw (Box-Muller, one of the pair). */
+function gauss(rng: () => number): number {
+  const u = Math.max(rng(), 1e-300);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(TWO_PI * rng());
+}
+
+/** The tracker frame's U (m) of a point at height `h` above the ellipsoid, horizontal (x, y) from the origin. */
+export function upOf(x: number, y: number, h: number): number {
+  return h - (x * x + y * y) / (2 * EARTH_RADIUS);
+}
+
+/**
+ * Spreads the cloud over where a sensor at (sx, sy, sz) that just heard something can hear a
+ * target: positions drawn uniformly in the disc of radius `reach`, kept in proportion to the
+ * hit likelihood (rejection), heights uniform in [hMin, hMax], headings uniform, speeds
+ * uniform in the band.
+ */
+export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: number, sz: number, model: PresenceModel, reach: number, hMin: number, hMax: number): void {
+  const top = hitLikelihood(model, 0);
+  for (let i = 0; i < c.n; i++) {
+    for (let tries = 0; ; tries++) {
+      const a = TWO_PI * c.rng();
+      const r = reach * Math.sqrt(c.rng());
+      const x = sx + r * Math.sin(a);
+      const y = sy + r * Math.cos(a);
+      const h = hMin + (hMax - hMin) * c.rng();
+      const dz = upOf(x, y, h) - sz;
+      const L = hitLikelihood(model, Math.sqrt(r * r + dz * dz));
+      if (c.rng() * top <= L || tries >= 50) {
+        c.x[i] = x;
+        c.y[i] = y;
+        c.h[i] = h;
+        break;
+      }
+    }
+    const heading = TWO_PI * c.rng();
+    const speed = c.speedMin + (c.speedMax - c.speedMin) * c.rng();
+    c.vx[i] = speed * Math.sin(heading);
+    c.vy[i] = speed * Math.cos(heading);
+  }
+  c.w.fill(1 / c.n);
+  c.t = t;
+}
+
+/** Moves the particles to time t (forward only; an earlier t leaves them where they are). */
+export function predictCloud(c: ParticleCloud, t: number): void {
+  const dt = t - c.t;
+  if (!(dt > 0)) return;
+  const sdV = Math.sqrt(c.q * dt);
+  for (let i = 0; i < c.n; i++) {
+    const ax = gauss(c.rng) * sdV;
+    const ay = gauss(c.rng) * sdV;
+    // position with the mean of the old and new velocity (the white-noise acceleration's integral, to first order)
+    let vx = c.vx[i] + ax;
+    let vy = c.vy[i] + ay;
+    const s = Math.hypot(vx, vy);
+    if (s > c.speedMax || s < c.speedMin) {
+      const k = s > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, s)) / s : 0;
+      vx *= k;
+      vy *= k;
+    }
+    c.x[i] += 0.5 * (c.vx[i] + vx) * dt;
+    c.y[i] += 0.5 * (c.vy[i] + vy) * dt;
+    c.vx[i] = vx;
+    c.vy[i] = vy;
+  }
+  c.t = t;
+}
+
+/** Slant range (m) of particle i to the sensor at (sx, sy, sz), where the particle was when the sound it made reached the sensor at the cloud's time. */
+function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: number): number {
+  let x = c.x[i] - sx;
+  let y = c.y[i] - sy;
+  const z = upOf(c.x[i], c.y[i], c.h[i]) - sz;
+  if (c.soundSpeed > 0) {
+    const lag = Math.sqrt(x * x + y * y + z * z) / c.soundSpeed;
+    x -= c.vx[i] * lag;
+    y -= c.vy[i] * lag;
+  }
+  return Math.sqrt(x * x + y * y + z * z);
+}
+
+/**
+ * Multiplies the weights by `like(i)` and normalises. Returns the log of the measurement's
+ * predictive likelihood (the weighted mean of `like`), -Infinity when every weight vanished
+ * (the weights are then left as they were: the measurement cannot be explained by the cloud).
+ */
+function weigh(c: ParticleCloud, like: (i: number) => number): number {
+  let sum = 0;
+  for (let i = 0; i < c.n; i++) sum += c.w[i] * like(i);
+  if (!(sum > 0)) return -Infinity;
+  for (let i = 0; i < c.n; i++) c.w[i] = (c.w[i] * like(i)) / sum;
+  return Math.log(sum);
+}
+
+/** A presence report of the sensor at (sx, sy, sz) at the cloud's time. */
+export function presenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
+  return weigh(c, (i) => hitLikelihood(model, soundRange(c, i, sx, sy, sz)));
+}
+
+/** A report interval of the sensor without a report at the cloud's time (negative information). */
+export function presenceMiss(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
+  return weigh(c, (i) => missLikelihood(model, soundRange(c, i, sx, sy, sz)));
+}
+
+/**
+ * A bearing (rad, clockwise from north, in the tracker frame's horizontal plane) from the
+ * sensor at (sx, sy, sz), one-sigma `sd`; `outlier` is the share of bearings that point
+ * anywhere (a uniform share of the likelihood). `reach` (m): the sensor hears no farther.
+ */
+export function bearingUpdate(c: ParticleCloud, sx: number, sy: number, sz: number, bearing: number, sd: number, reach: number, outlier = 0.05): number {
+  const k = 1 / (Math.sqrt(TWO_PI) * sd);
+  const u = 1 / TWO_PI;
+  return weigh(c, (i) => {
+    const dx = c.x[i] - sx;
+    const dy = c.y[i] - sy;
+    if (Math.hypot(dx, dy) > reach) return outlier * u * 0.1;
+    let d = Math.atan2(dx, dy) - bearing;
+    d -= TWO_PI * Math.round(d / TWO_PI);
+    return (1 - outlier) * k * Math.exp((-0.5 * d * d) / (sd * sd)) + outlier * u;
+  });
+}
+
+/** A horizontal position estimate (x, y) with one-sigma `sd` (m) per axis, robust to outliers. */
+export function pointUpdate(c: ParticleCloud, x: number, y: number, sd: number, outlier = 0.05): number {
+  const v = sd * sd;
+  const floor = outlier * Math.exp(-0.5 * 25); // beyond 5 sigma, a flat share
+  return weigh(c, (i) => {
+    const dx = c.x[i] - x;
+    const dy = c.y[i] - y;
+    return (1 - outlier) * Math.exp((-0.5 * (dx * dx + dy * dy)) / v) + floor;
+  });
+}
+
+/** Effective sample size 1/Σw². */
+export function effectiveSize(c: ParticleCloud): number {
+  let s = 0;
+  for (let i = 0; i < c.n; i++) s += c.w[i] * c.w[i];
+  return 1 / s;
+}
+
+const momentScratch = new Float64Array(5);
+const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64Array(0), vx: new Float64Array(0), vy: new Float64Array(0) };
+
+/**
+ * Systematic resampling, then a jitter of the copies (regularisation): positions by
+ * `jitter` m, velocities by a tenth of that per second. Only when the effective size is
+ * below `threshold`·n; returns whether it resampled.
+ */
+export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): boolean {
+  if (effectiveSize(c) >= threshold * c.n) return false;
+  const n = c.n;
+  if (scratch.x.length < n) {
+    scratch.x = new Float64Array(n);
+    scratch.y = new Float64Array(n);
+    scratch.h = new Float64Array(n);
+    scratch.vx = new Float64Array(n);
+    scratch.vy = new Float64Array(n);
+  }
+  const step = 1 / n;
+  let u = c.rng() * step;
+  let cum = c.w[0];
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    while (u > cum && j < n - 1) cum += c.w[++j];
+    scratch.x[i] = c.x[j];
+    scratch.y[i] = c.y[j];
+    scratch.h[i] = c.h[j];
+    scratch.vx[i] = c.vx[j];
+    scratch.vy[i] = c.vy[j];
+    u += step;
+  }
+  for (let i = 0; i < n; i++) {
+    c.x[i] = scratch.x[i] + jitter * gauss(c.rng);
+    c.y[i] = scratch.y[i] + jitter * gauss(c.rng);
+    c.h[i] = scratch.h[i];
+    c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c.rng);
+    c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c.rng);
+  }
+  c.w.fill(1 / n);
+  return true;
+}
+
+/**
+ * The cloud's mean and covariance as a tracker state (E, N, U, VE, VN, VU; 6 and 6×6
+ * row-major) at the cloud's time. The vertical speed is taken as 0 ± `vuSd`.
+ */
+export function cloudMoments(c: ParticleCloud, xOut: Float64Array, pOut: Float64Array, vuSd = 3): void {
+  const n = c.n;
+  let mx = 0, my = 0, mz = 0, mvx = 0, mvy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = c.w[i];
+    mx += w * c.x[i];
+    my += w * c.y[i];
+    mz += w * upOf(c.x[i], c.y[i], c.h[i]);
+    mvx += w * c.vx[i];
+    mvy += w * c.vy[i];
+  }
+  xOut[0] = mx;
+  xOut[1] = my;
+  xOut[2] = mz;
+  xOut[3] = mvx;
+  xOut[4] = mvy;
+  xOut[5] = 0;
+  pOut.fill(0);
+  const d = momentScratch;
+  for (let i = 0; i < n; i++) {
+    const w = c.w[i];
+    d[0] = c.x[i] - mx;
+    d[1] = c.y[i] - my;
+    d[2] = upOf(c.x[i], c.y[i], c.h[i]) - mz;
+    d[3] = c.vx[i] - mvx;
+    d[4] = c.vy[i] - mvy;
+    // state indices E N U VE VN = 0 1 2 3 4
+    for (let a = 0; a < 5; a++) for (let b = 0; b <= a; b++) pOut[a * 6 + b] += w * d[a] * d[b];
+  }
+  for (let a = 0; a < 6; a++) for (let b = 0; b < a; b++) pOut[b * 6 + a] = pOut[a * 6 + b];
+  pOut[5 * 6 + 5] = vuSd * vuSd;
+  // a floor: a cloud collapsed onto few copies still has some spread
+  pOut[0] += 25;
+  pOut[7] += 25;
+  pOut[14] += 25;
+  pOut[21] += 1;
+  pOut[28] += 1;
+}
