@@ -12,6 +12,29 @@ describe('service configuration', () => {
     assert.equal(r.config.mqtt.mode, 'embedded');
   });
 
+  it('binds every listener to the loopback address by default (issue 15: unauthenticated CoT over UDP from the network)', () => {
+    const r = buildConfig(null, {});
+    assert.ok(r.ok);
+    const c = r.config;
+    assert.deepEqual(
+      { http: c.http.host, mqtt: c.mqtt.host, tak_listen: c.tak.listen.host, sapient: c.sapient.host },
+      { http: '127.0.0.1', mqtt: '127.0.0.1', tak_listen: '127.0.0.1', sapient: '127.0.0.1' },
+    );
+    // turning the CoT listener on does not open it to the network either
+    const on = buildConfig({ tak: { listen: { enabled: true } } }, {});
+    assert.ok(on.ok);
+    assert.equal(on.config.tak.listen.host, '127.0.0.1');
+  });
+
+  it('bounds MQTT packets before login: mqtt.max_packet_bytes, 1 MiB by default, validated', () => {
+    const r = buildConfig(null, {});
+    assert.ok(r.ok);
+    assert.equal(r.config.mqtt.max_packet_bytes, 1024 * 1024);
+    const bad = buildConfig({ mqtt: { max_packet_bytes: 10 } }, {});
+    assert.ok(!bad.ok);
+    assert.match(bad.errors.join('\n'), /mqtt\.max_packet_bytes must be an integer in \[1024, 268435456\], got 10/);
+  });
+
   it('names every bad setting, with the value it got', () => {
     const r = buildConfig({ http: { port: 'eighty' }, store: { kind: 'mongo' }, fusion: { reorder_delay_s: -1 }, colour: 'blue' }, {});
     assert.ok(!r.ok);

@@ -74,6 +74,8 @@ export interface ServerConfig {
     client_id: string;
     topic_prefix: string;
     max_message_bytes: number;
+    /** Embedded broker: largest MQTT packet before login (the CONNECT); after login the larger of this and max_message_bytes + 64 KiB. A larger one closes the connection. */
+    max_packet_bytes: number;
   };
   store: {
     kind: 'sqlite' | 'postgres';
@@ -212,6 +214,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     client_id: 'skywarden-service',
     topic_prefix: 'skywarden/v1',
     max_message_bytes: 1024 * 1024,
+    max_packet_bytes: 1024 * 1024,
   },
   store: { kind: 'sqlite', path: null, sync: 'full', worker: true, url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden' },
   sensors: { file: null, list: [] },
@@ -233,7 +236,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     tls: null,
     reconnect_max_s: 30,
     udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: 1 },
-    listen: { enabled: false, host: '0.0.0.0', port: 6969, group: null },
+    listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null },
     interval_s: 1,
     stale_s: 15,
     uid_prefix: 'skywarden-',
@@ -274,6 +277,7 @@ const CHECKS: Record<string, Check> = {
   'mqtt.client_id': str,
   'mqtt.topic_prefix': (v) => (typeof v === 'string' && /^[^#+]+$/.test(v) && !v.endsWith('/') ? null : 'a topic prefix without wildcards or a trailing slash'),
   'mqtt.max_message_bytes': int(1024, 256 * 1024 * 1024),
+  'mqtt.max_packet_bytes': int(1024, 256 * 1024 * 1024),
   'store.kind': oneOf('sqlite', 'postgres'),
   'store.path': strOrNull,
   'store.sync': oneOf('full', 'normal'),

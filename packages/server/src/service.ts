@@ -129,6 +129,9 @@ export async function createService(o: ServiceOptions) {
     const passwordHash = u.password_hash ?? (await hashSecret(u.password as string));
     await store.upsertUser({ name: u.name, passwordHash, role: u.role, createdAt: clock() });
   }
+  // the config is the truth: users no longer configured (a removed account, an earlier demo's) are removed
+  const configured = new Set(c.auth.users.map((u) => u.name));
+  for (const u of await store.listUsers()) if (!configured.has(u.name) && (await store.deleteUser(u.name))) log.info({ user: u.name }, 'user removed: no longer in auth.users');
   const sessions = createSessions(c.auth.session_ttl_s, () => Date.now() / 1000);
   const principals = await resolveCredentials(c.credentials);
   for (const s of storedSensors) {

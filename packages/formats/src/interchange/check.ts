@@ -86,6 +86,16 @@ export function checkWithin(field: string, v: unknown, lo: number, hi: number): 
   return `${field} must be within [${lo}, ${hi}], got ${show(v)}`;
 }
 
+/**
+ * `field` must be a finite number (the {@link checkFinite} message otherwise) within the
+ * plausibility bounds [lo, hi] (`alt_m must be within [-1000, 100000], got 1e+300`).
+ */
+export function checkFiniteWithin(field: string, v: unknown, lo: number, hi: number): string | undefined {
+  if (typeof v === 'number' && v >= lo && v <= hi) return undefined;
+  if (!isFiniteNumber(v)) return `${field} must be a finite number, got ${show(v)}`;
+  return `${field} must be within [${lo}, ${hi}], got ${show(v)}`;
+}
+
 /** `field` must be a finite number > 0 (errors, ranges). */
 export function checkPositive(field: string, v: unknown): string | undefined {
   if (typeof v === 'number' && v > 0 && v - v === 0) return undefined;

@@ -8,7 +8,7 @@
 import type { Detection, GeoPoint, Sensor } from '@skywarden/core';
 import { builtinErrors, DEFAULT_PRESENCE_RANGE } from './defaults.js';
 import {
-  checkFinite,
+  checkFiniteWithin,
   checkPositiveBounded,
   upperBound,
   checkProbabilities,
@@ -20,6 +20,7 @@ import {
   show,
   type LineError,
 } from './check.js';
+import { PLAUSIBLE, checkClassShape, checkIdLength, checkRowShape, rowTooLong } from './plausible.js';
 
 /** Result of {@link parseDetectionLine}; `null` stands for a blank line. */
 export type DetectionLineResult = { ok: true; detection: Detection } | LineError | null;
@@ -74,7 +75,12 @@ function bearingRad(deg: number): number {
  * - `id`: a non-empty string, or a finite number (converted to a string). `target`: a
  *   non-empty string.
  *
- * Every number must be finite (`1e999` parses to Infinity and is rejected).
+ * Every number must be finite (`1e999` parses to Infinity and is rejected), and within the
+ * plausibility bounds of docs/interchange.md ({@link PLAUSIBLE}): `t` in 1900..2100, altitudes
+ * in [-1000, 100000] m, `snr_db` in [-100, 200], `range_rate_mps` within ±10 km/s, ranges and
+ * errors no larger than their unit's bound; `id` and `target` at most 128 characters, `class`
+ * at most 64 labels of at most 64 characters; a row nests at most 8 objects or arrays (itself
+ * included) and is at most 16,384 characters of JSON (a longer line is refused unparsed).
  *
  * The returned detection always has every field of its type as an own property (optional
  * ones `undefined`), so all detections of one type share one shape.
@@ -90,9 +96,11 @@ export function parseDetectionLine(
 ): DetectionLineResult {
   // Cheap test first: almost every line starts with '{'.
   if (line.charCodeAt(0) !== 123 && isBlank(line)) return null;
+  // Refused before parsing: a megabyte line is no detection.
+  if (line.length > PLAUSIBLE.rowChars && line.trimEnd().length > PLAUSIBLE.rowChars) return lineError(lineNo, rowTooLong(line.trimEnd().length));
   const o = parseJsonObject(line);
   if (typeof o === 'string') return lineError(lineNo, o);
-  return parseDetectionRow(o, lineNo, sensors);
+  return parseRow(o, lineNo, sensors, false);
 }
 
 /**
@@ -105,12 +113,25 @@ export function parseDetectionRow(
   lineNo: number,
   sensors: ReadonlyMap<string, Sensor>,
 ): { ok: true; detection: Detection } | LineError {
+  return parseRow(o, lineNo, sensors, true);
+}
+
+/** {@link parseDetectionRow}; `sizeRow`: measure the row as JSON (a line's length is already checked). */
+function parseRow(
+  o: Record<string, unknown>,
+  lineNo: number,
+  sensors: ReadonlyMap<string, Sensor>,
+  sizeRow: boolean,
+): { ok: true; detection: Detection } | LineError {
   let err: string | undefined;
+
+  // --- shape first: depth and size (docs/interchange.md, Plausibility bounds)
+  if ((err = checkRowShape(o, sizeRow)) !== undefined) return lineError(lineNo, err);
 
   // --- t, sensor, type
   const t = o.t;
   if (t === undefined) return lineError(lineNo, missing('t', 'a finite number, seconds since the Unix epoch'));
-  if ((err = checkFinite('t', t)) !== undefined) return lineError(lineNo, err);
+  if ((err = checkFiniteWithin('t', t, PLAUSIBLE.tMin, PLAUSIBLE.tMax)) !== undefined) return lineError(lineNo, err);
 
   const sensorId = o.sensor;
   if (sensorId === undefined) return lineError(lineNo, missing('sensor', 'a sensor id from sensors.json'));
@@ -128,8 +149,10 @@ export function parseDetectionRow(
   let id: string | undefined;
   const rawId = o.id;
   if (rawId !== undefined && rawId !== null) {
-    if (typeof rawId === 'string' && rawId.length > 0) id = rawId;
-    else if (typeof rawId === 'number' && rawId - rawId === 0) id = String(rawId);
+    if (typeof rawId === 'string' && rawId.length > 0) {
+      if ((err = checkIdLength('id', rawId)) !== undefined) return lineError(lineNo, err);
+      id = rawId;
+    } else if (typeof rawId === 'number' && rawId - rawId === 0) id = String(rawId);
     else return lineError(lineNo, `id must be a non-empty string or a finite number, got ${show(rawId)}`);
   }
 
@@ -143,7 +166,7 @@ export function parseDetectionRow(
   if (hasSLat || hasSLon || hasSAlt) {
     if (hasSLat && (err = checkWithin('sensor_lat', sLat, -90, 90)) !== undefined) return lineError(lineNo, err);
     if (hasSLon && (err = checkWithin('sensor_lon', sLon, -180, 180)) !== undefined) return lineError(lineNo, err);
-    if (hasSAlt && (err = checkFinite('sensor_alt_m', sAlt)) !== undefined) return lineError(lineNo, err);
+    if (hasSAlt && (err = checkFiniteWithin('sensor_alt_m', sAlt, PLAUSIBLE.altMin, PLAUSIBLE.altMax)) !== undefined) return lineError(lineNo, err);
     if (hasSLat !== hasSLon) {
       return lineError(lineNo, `${hasSLat ? 'sensor_lon' : 'sensor_lat'} is missing: sensor_lat and sensor_lon must be given together`);
     }
@@ -167,7 +190,7 @@ export function parseDetectionRow(
   let snrDb: number | undefined;
   const rawSnr = o.snr_db;
   if (rawSnr !== undefined && rawSnr !== null) {
-    if ((err = checkFinite('snr_db', rawSnr)) !== undefined) return lineError(lineNo, err);
+    if ((err = checkFiniteWithin('snr_db', rawSnr, PLAUSIBLE.snrDbMin, PLAUSIBLE.snrDbMax)) !== undefined) return lineError(lineNo, err);
     snrDb = rawSnr as number;
   }
 
@@ -175,6 +198,7 @@ export function parseDetectionRow(
   const rawClass = o.class;
   if (rawClass !== undefined && rawClass !== null) {
     if ((err = checkProbabilities('class', rawClass)) !== undefined) return lineError(lineNo, err);
+    if ((err = checkClassShape('class', rawClass as Record<string, unknown>)) !== undefined) return lineError(lineNo, err);
     classHint = rawClass as Record<string, number>; // a fresh object from JSON.parse: safe to keep
   }
 
@@ -184,6 +208,7 @@ export function parseDetectionRow(
     if (typeof rawTarget !== 'string' || rawTarget.length === 0) {
       return lineError(lineNo, `target must be a non-empty string, got ${show(rawTarget)}`);
     }
+    if ((err = checkIdLength('target', rawTarget)) !== undefined) return lineError(lineNo, err);
     cooperativeId = rawTarget;
   }
 
@@ -199,7 +224,7 @@ export function parseDetectionRow(
     if (lon === undefined) return lineError(lineNo, missing('lon', 'a longitude in degrees within [-180, 180]'));
     if ((err = checkWithin('lon', lon, -180, 180)) !== undefined) return lineError(lineNo, err);
     const hasAltitude = alt !== undefined && alt !== null;
-    if (hasAltitude && (err = checkFinite('alt_m', alt)) !== undefined) return lineError(lineNo, err);
+    if (hasAltitude && (err = checkFiniteWithin('alt_m', alt, PLAUSIBLE.altMin, PLAUSIBLE.altMax)) !== undefined) return lineError(lineNo, err);
     const posSd = o.pos_sd_m;
     const altSd = o.alt_sd_m;
     if ((err = badSd('pos_sd_m', posSd)) !== undefined) return lineError(lineNo, err);
@@ -304,7 +329,7 @@ export function parseDetectionRow(
   if ((err = badSd('range_sd_m', rangeSd)) !== undefined) return lineError(lineNo, err);
   const rangeRate = o.range_rate_mps;
   const hasRangeRate = rangeRate !== undefined && rangeRate !== null;
-  if (hasRangeRate && (err = checkFinite('range_rate_mps', rangeRate)) !== undefined) return lineError(lineNo, err);
+  if (hasRangeRate && (err = checkFiniteWithin('range_rate_mps', rangeRate, -PLAUSIBLE.speedMax, PLAUSIBLE.speedMax)) !== undefined) return lineError(lineNo, err);
   const rangeRateSd = o.range_rate_sd_mps;
   if ((err = badSd('range_rate_sd_mps', rangeRateSd)) !== undefined) return lineError(lineNo, err);
   return {

@@ -4,7 +4,7 @@
  */
 import type { GeoPoint, Sensor } from '@skywarden/core';
 import {
-  checkFinite,
+  checkFiniteWithin,
   checkNonNegative,
   checkPositiveBounded,
   checkString,
@@ -12,6 +12,7 @@ import {
   isFiniteNumber,
   show,
 } from './check.js';
+import { PLAUSIBLE } from './plausible.js';
 
 /** Result of {@link parseSensorsJson}. */
 export type SensorsParseResult =
@@ -104,7 +105,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
       bad(hasLat ? 'lon is missing: lat and lon must be given together' : 'lat is missing: lat and lon must be given together');
     }
     if (given(e.alt_m)) {
-      bad(checkFinite('alt_m', e.alt_m));
+      bad(checkFiniteWithin('alt_m', e.alt_m, PLAUSIBLE.altMin, PLAUSIBLE.altMax));
       if (!hasLat && !hasLon) warnings.push(`${where}: alt_m ignored because lat and lon are not given (mobile sensor)`);
     }
 

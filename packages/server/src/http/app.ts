@@ -33,9 +33,18 @@ function parseCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeOrRefuse(part.slice(i + 1).trim(), `the ${name} cookie`);
   }
   return null;
+}
+
+/** Percent-decoding of a client's value; a malformed escape is the client's error (400), not ours. */
+function decodeOrRefuse(v: string, what: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    throw new ApiError('bad_request', `${what} is not valid percent-encoding (a % must start %XX escapes of UTF-8)`);
+  }
 }
 
 const num = (v: unknown, name: string, dflt?: number): number => {
@@ -46,6 +55,13 @@ const num = (v: unknown, name: string, dflt?: number): number => {
   const x = Number(v);
   if (!Number.isFinite(x)) throw new ApiError('bad_request', `query parameter ${name} must be a number, got ${JSON.stringify(v)}`);
   return x;
+};
+
+/** A `limit` query parameter: a positive integer (default `dflt`), at most `max` (larger ones are capped). */
+const limitParam = (v: unknown, dflt: number, max: number): number => {
+  const x = num(v, 'limit', dflt);
+  if (!Number.isInteger(x) || x < 1) throw new ApiError('bad_request', `query parameter limit must be a positive integer, got ${JSON.stringify(v)}`);
+  return Math.min(x, max);
 };
 
 /** Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the bad lines' errors with the good lines kept. */
@@ -111,7 +127,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     else token = parseCookie(req.headers.cookie, 'sw_session');
     if (!token && req.url.startsWith('/api/v1/stream')) {
       const q = req.url.indexOf('token=');
-      if (q >= 0) token = decodeURIComponent(req.url.slice(q + 6).split('&')[0]);
+      if (q >= 0) token = decodeOrRefuse(req.url.slice(q + 6).split('&')[0], 'the token query parameter');
     }
     req.session = token ? svc.sessions.get(token) : null;
   });
@@ -223,7 +239,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const id = (req.params as { id: string }).id;
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    const rows = await svc.store.trackHistory(id, { from: num(q.from, 'from', now - 3600), to: num(q.to, 'to', now), limit: Math.min(num(q.limit, 'limit', 10000), 100000) });
+    const rows = await svc.store.trackHistory(id, { from: num(q.from, 'from', now - 3600), to: num(q.to, 'to', now), limit: limitParam(q.limit, 10000, 100000) });
     return { track: id, rows: rows.map((r) => r.row) };
   });
   app.post('/api/v1/tracks/:id/actions', {
@@ -276,7 +292,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const from = num(q.from, 'from', now - 60);
     const to = num(q.to, 'to', now);
     if (to < from) throw new ApiError('bad_request', `to (${to}) is before from (${from})`);
-    const limit = Math.min(num(q.limit, 'limit', 10000), 50000);
+    const limit = limitParam(q.limit, 10000, 50000);
     const rows = await svc.store.detectionsInWindow({ from, to, limit, sensor: q.sensor || undefined });
     return { from, to, detections: rows.map((e) => ({ ...e.row, seq: e.seq, received_at: e.receivedAt })) };
   });
@@ -308,7 +324,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.get('/api/v1/alerts', { ...viewer, schema: { summary: 'Alert history, newest first (from, to, zone, limit)' } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: Math.min(num(q.limit, 'limit', 1000), 10000) });
+    const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: limitParam(q.limit, 1000, 10000) });
     return { alerts: rows.map((r) => r.row) };
   });
   app.post('/api/v1/zones/:id/alert', {
@@ -331,7 +347,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     (await svc.store.alertHistory({ from: 0, to: 1e15, limit: Math.min(limit * 2, 10000) })).filter((r) => typeof r.row.cap_identifier === 'string').slice(0, limit);
   app.get('/api/v1/cap', { ...feedAccess, schema: { summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first' } }, async (req) => {
     const q = req.query as Record<string, string>;
-    const rows = await capRows(Math.min(num(q.limit, 'limit', 100), 1000));
+    const rows = await capRows(limitParam(q.limit, 100, 1000));
     return {
       sender: c.alerts.cap_sender,
       status: c.alerts.cap_status,
@@ -352,7 +368,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: Math.min(num(q.limit, 'limit', 1000), 10000) }) };
+    return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: limitParam(q.limit, 1000, 10000) }) };
   });
 
   // --- live stream

@@ -86,6 +86,11 @@ export function createIngest(o: IngestOptions) {
       results = (await o.store.appendDetections(inputs)).results;
       o.onCommit?.((performance.now() - started) / 1000, inputs.length);
     } catch (err) {
+      // one caller's input must not fail the others of the group: commit each alone
+      if (batch.length > 1) {
+        for (const p of batch) await commit([p]);
+        return;
+      }
       for (const p of batch) p.reject(err as Error);
       return;
     }

@@ -2,8 +2,14 @@
  * The embedded MQTT broker (aedes, MQTT 3.1.1) on its own TCP port: sensors connect with
  * their id as username and their token as password. See mqtt-ingest.ts for topics and
  * acknowledgement.
+ *
+ * Packet size: aedes (1.x) and mqtt-packet buffer a whole packet before parsing it, whatever
+ * length its fixed header announces (up to 256 MB). The broker therefore reads each socket's
+ * MQTT framing itself and closes a connection whose packet announces more than
+ * `mqtt.max_packet_bytes` before login (the CONNECT), or more than the larger of that and
+ * `mqtt.max_message_bytes` + 64 KiB after it, before the bytes are buffered.
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Aedes } from 'aedes';
 import type { Service } from '../service.js';
@@ -15,9 +21,63 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+/**
+ * Watches the MQTT framing of what `socket.read` hands to the broker (aedes reads with
+ * `conn.read(null)`): each packet's remaining length is read from its fixed header, and a
+ * packet announcing more than `limit()` bytes closes the connection (`onOversize` is told)
+ * before its body is read. Malformed lengths are left to the broker's parser.
+ */
+export function guardPacketSize(socket: Socket, limit: () => number, onOversize: (announced: number, limit: number) => void): void {
+  let need = 0; // body bytes of the current packet still to pass
+  let inLength = false; // reading the remaining-length bytes
+  let len = 0;
+  let mul = 1;
+  let lenBytes = 0;
+  const read = socket.read.bind(socket);
+  socket.read = ((size?: number) => {
+    const buf = read(size) as Buffer | string | null;
+    if (buf === null || typeof buf === 'string') return buf;
+    let i = 0;
+    while (i < buf.length) {
+      if (need > 0) {
+        const take = Math.min(need, buf.length - i);
+        need -= take;
+        i += take;
+        continue;
+      }
+      const b = buf[i++];
+      if (!inLength) {
+        inLength = true; // the packet type byte; the length follows
+        len = 0;
+        mul = 1;
+        lenBytes = 0;
+        continue;
+      }
+      len += (b & 0x7f) * mul;
+      mul *= 128;
+      lenBytes++;
+      const max = limit();
+      if (len > max) {
+        onOversize(len, max);
+        socket.destroy();
+        return null;
+      }
+      if ((b & 0x80) === 0 || lenBytes >= 4) {
+        inLength = false;
+        need = len;
+      }
+    }
+    return buf;
+  }) as typeof socket.read;
+}
+
 export async function startEmbeddedBroker(svc: Service, host: string, port: number): Promise<EmbeddedBroker> {
   const prefix = svc.config.mqtt.topic_prefix;
   const principals = new WeakMap<object, Principal>();
+  /** Sockets of logged-in clients: their packets may be as large as a message allows. */
+  const loggedIn = new WeakSet<object>();
+  const { max_packet_bytes: maxPacket, max_message_bytes: maxMessage } = svc.config.mqtt;
+  const maxAfterLogin = Math.max(maxPacket, maxMessage + 64 * 1024);
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       if (!username || !password) {
@@ -32,6 +92,8 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
             return done(Object.assign(new Error('bad credentials'), { returnCode: 4 }) as never, false);
           }
           principals.set(client, p);
+          const conn = (client as unknown as { conn?: object }).conn;
+          if (conn) loggedIn.add(conn);
           done(null, true);
         })
         .catch((err: Error) => done(Object.assign(err, { returnCode: 3 }) as never, false));
@@ -60,7 +122,17 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   function publishError(id: string, body: unknown): void {
     broker.publish({ cmd: 'publish', topic: `${prefix}/${id}/errors`, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false }, () => {});
   }
-  const server: Server = createServer(broker.handle as never);
+  const server: Server = createServer((socket) => {
+    guardPacketSize(
+      socket,
+      () => (loggedIn.has(socket) ? maxAfterLogin : maxPacket),
+      (announced, max) => {
+        svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
+        svc.log.warn({ from: socket.remoteAddress, announced, max, logged_in: loggedIn.has(socket) }, 'MQTT packet larger than allowed: connection closed');
+      },
+    );
+    (broker.handle as (s: Socket) => void)(socket);
+  });
   server.listen(port, host);
   await once(server, 'listening');
   const addr = server.address();

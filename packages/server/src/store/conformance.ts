@@ -309,6 +309,10 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreHa
         await store.upsertUser(demoted);
         assert.deepEqual(await store.getUser('alice'), demoted);
         assert.equal((await store.listUsers()).length, 3);
+        assert.equal(await store.deleteUser('bob'), true);
+        assert.equal(await store.deleteUser('bob'), false);
+        assert.equal(await store.getUser('bob'), null);
+        assert.deepEqual((await store.listUsers()).map((x) => x.name), ['alice', 'carol']);
       }));
 
     it('appends audit records and returns them newest first', () =>

@@ -129,6 +129,8 @@ export interface Store {
   upsertUser(u: UserRecord): Promise<void>;
   getUser(name: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
+  /** Removes a user (the config is the truth: users no longer configured are removed at start). True when one was removed. */
+  deleteUser(name: string): Promise<boolean>;
 
   appendAudit(a: AuditRecord): Promise<void>;
   /** Audit entries in a window, newest first. */

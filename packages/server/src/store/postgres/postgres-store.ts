@@ -449,6 +449,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       open();
       return (await query<UserDbRow>(`SELECT * FROM ${S}.users ORDER BY name COLLATE "C"`)).map(toUser);
     },
+    async deleteUser(name) {
+      open();
+      const r = await pool.query(`DELETE FROM ${S}.users WHERE name = $1`, [checkId('deleteUser', 'name', name)]);
+      return (r.rowCount ?? 0) > 0;
+    },
 
     async appendAudit(a) {
       open();

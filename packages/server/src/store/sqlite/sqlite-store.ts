@@ -193,6 +193,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     ),
     getUser: db.prepare('SELECT * FROM users WHERE name = ?'),
     listUsers: db.prepare('SELECT * FROM users ORDER BY name'),
+    deleteUser: db.prepare('DELETE FROM users WHERE name = ?'),
     insertAudit: db.prepare('INSERT INTO audit (t, user, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
     audit: db.prepare('SELECT t, user, action, target, detail FROM audit WHERE t >= ? AND t <= ? ORDER BY t DESC, n DESC LIMIT ?'),
     pruneDetections: db.prepare('DELETE FROM detections WHERE t < ?'),
@@ -337,6 +338,10 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     async listUsers() {
       open();
       return (st.listUsers.all() as UserDbRow[]).map(toUser);
+    },
+    async deleteUser(name) {
+      open();
+      return st.deleteUser.run(checkId('deleteUser', 'name', name)).changes > 0;
     },
 
     async appendAudit(a) {

@@ -48,6 +48,7 @@ export const WORKER_METHODS = [
   'upsertUser',
   'getUser',
   'listUsers',
+  'deleteUser',
   'appendAudit',
   'audit',
   'prune',

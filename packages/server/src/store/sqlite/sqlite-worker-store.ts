@@ -166,6 +166,7 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
     upsertUser: (u) => call('upsertUser', u),
     getUser: (name) => call('getUser', name),
     listUsers: () => call('listUsers'),
+    deleteUser: (name) => call('deleteUser', name),
     appendAudit: (a) => call('appendAudit', a),
     audit: (w) => call('audit', w),
     prune: (before) => call('prune', before),

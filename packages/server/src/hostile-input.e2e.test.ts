@@ -1,0 +1,158 @@
+/**
+ * Hostile input (issue 15), end to end on the embedded defaults: a hostile row in a group
+ * commit, users removed from the config, an oversized MQTT CONNECT before login, malformed
+ * cookies and query numbers. Every bad input gets an answer naming what is wrong; none costs
+ * the good data around it or the process.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { startServer, type RunningServer } from './server.js';
+import { basic, http, login, quietLogger, smallSceneConfig, tempDir } from './testing.js';
+
+describe('hostile input (issue 15)', () => {
+  const tmp = tempDir();
+  const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
+  // a long group-commit window: the two requests below share one journal transaction
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 } };
+  const rows = scene.detections as unknown as Record<string, unknown>[];
+  const now = scene.t0 + 30;
+  let srv: RunningServer;
+  let port: number;
+  let admin: string;
+
+  before(async () => {
+    srv = await startServer({ config: cfg, clock: () => now, logger: quietLogger() });
+    port = srv.httpPort;
+    admin = await login(port, 'admin', 'admin-secret-1');
+  });
+  after(async () => {
+    await srv.close();
+    tmp.cleanup();
+  });
+
+  it('refuses a row nested 5,000 deep and journals the good rows of the same request and group commit', async () => {
+    const radar = rows.filter((r) => r.sensor === 'radar-1' && (r.t as number) < now).slice(0, 5);
+    const adsb = rows.filter((r) => r.sensor === 'adsb-1' && (r.t as number) < now).slice(0, 5);
+    assert.equal(radar.length, 5);
+    assert.equal(adsb.length, 5);
+    // the hostile row, as a sensor would send it (JSON.stringify cannot write it)
+    const good = JSON.stringify(radar.map((r, i) => ({ ...r, id: `hostile-test-r${i}` })));
+    const hostile = JSON.stringify({ ...radar[0], id: 'hostile-test-deep' }).slice(0, -1) + ',"extra":' + '{"x":'.repeat(5000) + '1' + '}'.repeat(5000) + '}';
+    const body = good.slice(0, -1) + ',' + hostile + ']';
+    const [a, b] = await Promise.all([
+      http(port, 'POST', '/api/v1/detections', { raw: body, headers: { 'content-type': 'application/json', authorization: basic('radar-1', 'token-radar-1') } }),
+      http(port, 'POST', '/api/v1/detections', { body: adsb.map((r, i) => ({ ...r, id: `hostile-test-a${i}` })), headers: { authorization: basic('adsb-1', 'token-adsb-1') } }),
+    ]);
+    assert.equal(a.status, 202, a.text);
+    assert.equal(a.json.accepted, 5);
+    assert.deepEqual(a.json.rejected, [
+      { index: 5, code: 'invalid_detection', message: 'detection 5: "extra" is nested more than 8 levels deep (a detection may nest at most 8 objects or arrays, itself included)' },
+    ]);
+    assert.equal(b.status, 202, b.text);
+    assert.equal(b.json.accepted, 5);
+    const journal = await srv.service.store.readJournal(0, 10000);
+    const ids = new Set(journal.map((e) => e.id));
+    for (let i = 0; i < 5; i++) {
+      assert.ok(ids.has(`hostile-test-r${i}`), `radar row ${i} journalled`);
+      assert.ok(ids.has(`hostile-test-a${i}`), `adsb row ${i} journalled`);
+    }
+    assert.ok(!ids.has('hostile-test-deep'));
+    // a megabyte id and an absurd altitude: refused, naming the field; the service still answers
+    const big = await http(port, 'POST', '/api/v1/detections', {
+      body: [{ ...radar[0], id: 'x'.repeat(1 << 20) }, { ...adsb[0], sensor: 'radar-1', id: 'hostile-test-alt', alt_m: 1e300 }],
+      headers: { authorization: basic('radar-1', 'token-radar-1') },
+    });
+    assert.equal(big.status, 422, big.text);
+    assert.equal(big.json.accepted, 0);
+    const rej = big.json.rejected as { index: number; code: string; message: string }[];
+    assert.equal(rej.length, 2);
+    assert.match(rej[0].message, /^detection 0: the detection is \d+ characters long as JSON, more than the 16384 allowed \(largest field: "id"/);
+    assert.equal(rej[1].message, 'detection 1: alt_m must be within [-1000, 100000], got 1e+300');
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
+  it('answers a malformed session cookie or stream token and negative or fractional limits with 400 bad_request', async () => {
+    for (const cookie of ['sw_session=%', 'sw_session=%E0%A4%A', 'a=b; sw_session=%zz']) {
+      const r = await http(port, 'GET', '/api/v1/tracks', { headers: { cookie } });
+      assert.equal(r.status, 400, `${cookie}: ${r.text}`);
+      assert.equal(r.json.error?.code, 'bad_request');
+      assert.match(r.json.error!.message, /sw_session cookie/);
+    }
+    const s = await http(port, 'GET', '/api/v1/stream?token=%E0%A4%A');
+    assert.equal(s.status, 400, s.text);
+    assert.match(s.json.error!.message, /token/);
+    for (const q of ['limit=-1', 'limit=0', 'limit=1.5', 'limit=NaN', 'limit=abc']) {
+      for (const path of ['/api/v1/detections', '/api/v1/alerts', '/api/v1/audit', '/api/v1/tracks/T1/history']) {
+        const r = await http(port, 'GET', `${path}?${q}`, { token: admin });
+        assert.equal(r.status, 400, `${path}?${q}: ${r.text}`);
+        assert.equal(r.json.error?.code, 'bad_request');
+        assert.match(r.json.error!.message, /limit/);
+      }
+    }
+    const ok = await http(port, 'GET', '/api/v1/detections?limit=2', { token: admin });
+    assert.equal(ok.status, 200, ok.text);
+  });
+
+  it('closes an MQTT connection whose CONNECT announces 256 MB, before login, without buffering it', async () => {
+    const mqttPort = srv.mqttPort!;
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const sock = connect(mqttPort, '127.0.0.1');
+    await once(sock, 'connect');
+    // CONNECT, remaining length 268,435,455 (the MQTT maximum: 0xFF 0xFF 0xFF 0x7F), then data
+    sock.write(Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f]));
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    let sent = 0;
+    let closed = false;
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      closed = true;
+    });
+    const deadline = Date.now() + 5000;
+    // keep sending (up to 16 MiB) until the broker closes the connection
+    while (!closed && sent < 16 * 1024 * 1024 && Date.now() < deadline) {
+      if (!sock.write(chunk)) await Promise.race([once(sock, 'drain'), once(sock, 'close')]).catch(() => {}); // a reset is a close here
+      sent += chunk.length;
+    }
+    while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closed, `the broker kept the connection open after ${sent} bytes`);
+    const grown = process.memoryUsage().rss - before;
+    assert.ok(grown < 8 * 1024 * 1024, `memory grew by ${grown} bytes`);
+    // the broker still serves well-behaved clients
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+});
+
+describe('hostile input: users removed from the config', () => {
+  it('refuses the login of a user no longer in the config on the same data dir', async () => {
+    const tmp = tempDir();
+    try {
+      const { config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
+      const users = [
+        { name: 'alice', password: 'alice-secret-1', role: 'admin' as const },
+        { name: 'bob', password: 'bob-secret-1', role: 'operator' as const },
+      ];
+      const first = await startServer({ config: { ...config, auth: { users } }, logger: quietLogger() });
+      try {
+        await login(first.httpPort, 'alice', 'alice-secret-1');
+        await login(first.httpPort, 'bob', 'bob-secret-1');
+      } finally {
+        await first.close();
+      }
+      const second = await startServer({ config: { ...config, auth: { users: [users[0]] } }, logger: quietLogger() });
+      try {
+        await login(second.httpPort, 'alice', 'alice-secret-1');
+        const r = await http(second.httpPort, 'POST', '/api/v1/login', { body: { user: 'bob', password: 'bob-secret-1' } });
+        assert.equal(r.status, 401, r.text);
+        assert.equal(r.json.error?.code, 'bad_credentials');
+        assert.deepEqual((await second.service.store.listUsers()).map((u) => u.name), ['alice']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
