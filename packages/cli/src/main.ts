@@ -17,7 +17,7 @@ commands:
           fuse detections (spec/interchange.md) into tracks; with zones, write alert changes (and CAP 1.2 messages)
   simulate --scenario FILE --out DIR [--annotate]
           write sensors.json, detections.ndjson, truth.ndjson and zones.geojson for a scenario (YAML or JSON)
-  score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--json]
+  score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--detections FILE --sensors FILE] [--json]
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
@@ -25,11 +25,14 @@ commands:
   help    this text; <command> --help for a command's options; --version
 `;
 
-const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zones FILE --alerts FILE] [--json]
+const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zones FILE --alerts FILE] [--detections FILE --sensors FILE] [--json]
   --truth FILE     truth.ndjson (sorted by t)
   --tracks FILE|-  tracks.ndjson (sorted by t), or - for standard input
   --zones FILE     zones.geojson, with --alerts: score the warnings too
   --alerts FILE    alerts.ndjson
+  --detections FILE  annotated detections.ndjson (simulate --annotate), with --sensors: also the
+                   coverage of observable target-seconds by what observed them
+  --sensors FILE   sensors.json
   --json           print the metrics as JSON
   Both NDJSON files must be valid: the first bad line stops the scoring (exit code 1).`;
 
@@ -147,7 +150,15 @@ export async function main(argv: string[]): Promise<number> {
         const usage = SCORE_USAGE;
         const { values } = parse(
           rest,
-          { truth: { type: 'string' }, tracks: { type: 'string' }, zones: { type: 'string' }, alerts: { type: 'string' }, json: { type: 'boolean' } },
+          {
+            truth: { type: 'string' },
+            tracks: { type: 'string' },
+            zones: { type: 'string' },
+            alerts: { type: 'string' },
+            detections: { type: 'string' },
+            sensors: { type: 'string' },
+            json: { type: 'boolean' },
+          },
           usage,
         );
         for (const k of ['truth', 'tracks'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${usage}`);
@@ -156,6 +167,8 @@ export async function main(argv: string[]): Promise<number> {
           tracks: values.tracks as string,
           zones: values.zones as string | undefined,
           alerts: values.alerts as string | undefined,
+          detections: values.detections as string | undefined,
+          sensors: values.sensors as string | undefined,
           json: Boolean(values.json),
         });
       }

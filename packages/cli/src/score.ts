@@ -6,7 +6,18 @@
  * memory stays flat however long they are.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createTrackScorer, createWarningScorer, type AlertChange, type ScoredPoint, type TrackScore, type WarningScorer } from '@skywarden/core';
+import {
+  coverageEvidence,
+  createTrackScorer,
+  createWarningScorer,
+  scoreCoverage,
+  type AlertChange,
+  type CoverageDetection,
+  type CoverageScore,
+  type ScoredPoint,
+  type TrackScore,
+  type WarningScorer,
+} from '@skywarden/core';
 import { parseAlertLine, parseTrackLine, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
 import { CliError, UsageError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
@@ -49,7 +60,13 @@ export interface ScoreCoverage {
   trackRows: number;
 }
 
-export async function scoreFiles(truthPath: string, tracksPath: string, warnings?: WarningScorer, coverage?: ScoreCoverage): Promise<TrackScore> {
+/** Where {@link scoreFiles} keeps the rows it reads, when asked (for the coverage table). */
+export interface ScoreRows {
+  truth: ScoredPoint[];
+  tracks: ScoredPoint[];
+}
+
+export async function scoreFiles(truthPath: string, tracksPath: string, warnings?: WarningScorer, coverage?: ScoreCoverage, keep?: ScoreRows): Promise<TrackScore> {
   const truth = rows(truthPath, (line, n) => {
     const r = parseTruthLine(line, n);
     if (r === null) return null;
@@ -74,8 +91,10 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
     }
     while (!nextTrack.done && nextTrack.value.t < t - 1e-6) {
       if (coverage) coverage.trackRows++;
+      keep?.tracks.push(nextTrack.value.point);
       nextTrack = await tracks.next();
     }
+    if (keep) for (const p of tr) keep.truth.push(p);
     const es: ScoredPoint[] = [];
     while (!nextTrack.done && sameTime(nextTrack.value.t, t)) {
       es.push({ ...nextTrack.value.point, t });
@@ -86,6 +105,7 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
       coverage.trackRows += es.length;
       if (es.length === 0) coverage.truthTimesWithoutTrackRows++;
     }
+    if (keep) for (const p of es) keep.tracks.push(p);
     scorer.addTime(t, tr, es);
     warnings?.addTruth(t, tr);
   }
@@ -131,8 +151,121 @@ async function readAlerts(path: string, zoneIds: Set<string>): Promise<AlertChan
   return out;
 }
 
-export async function scoreCommand(a: { truth: string; tracks: string; zones?: string; alerts?: string; json: boolean }): Promise<number> {
+/** The sensors' kinds by id, from sensors.json (read whole; only `id` and `kind` are needed). */
+function readSensorKinds(path: string): Map<string, string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new CliError(`${path}: not valid JSON: ${err.message}`);
+    throw new CliError(describeFsError(err, path, 'read'));
+  }
+  const list = (doc as { sensors?: unknown } | null)?.sensors;
+  if (!Array.isArray(list)) throw new CliError(`${path}: expected { "sensors": [...] }`);
+  const kinds = new Map<string, string>();
+  list.forEach((s: unknown, i) => {
+    const r = s as { id?: unknown; kind?: unknown } | null;
+    if (!r || typeof r.id !== 'string' || typeof r.kind !== 'string') throw new CliError(`${path}: sensors[${i}] needs a string id and kind`);
+    kinds.set(r.id, r.kind);
+  });
+  return kinds;
+}
+
+/**
+ * Reads annotated detections (simulate --annotate: `sim_target` on each row, null for a false
+ * alarm) as coverage evidence. Refuses a file without any `sim_target`.
+ */
+async function readAnnotatedDetections(path: string, kinds: Map<string, string>): Promise<CoverageDetection[]> {
+  const out: CoverageDetection[] = [];
+  let n = 0;
+  let annotated = 0;
+  try {
+    for await (const line of readLines(createReadStream(path, { encoding: 'utf8' }))) {
+      n++;
+      if (line === null) throw new CliError(`${path}:${n}: line longer than ${MAX_LINE} characters`);
+      if (line.trim() === '') continue;
+      let row: Record<string, unknown>;
+      try {
+        row = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new CliError(`${path}:${n}: not valid JSON`);
+      }
+      if (typeof row.t !== 'number' || !Number.isFinite(row.t) || typeof row.sensor !== 'string' || typeof row.type !== 'string') {
+        throw new CliError(sanitize(`${path}:${n}: a detection needs a numeric t, a sensor and a type`));
+      }
+      if (!kinds.has(row.sensor)) throw new CliError(sanitize(`${path}:${n}: unknown sensor ${JSON.stringify(row.sensor)}`));
+      if ('sim_target' in row) annotated++;
+      const target = typeof row.sim_target === 'string' ? row.sim_target : null;
+      out.push({ t: row.t, target, evidence: coverageEvidence(row.type, kinds.get(row.sensor), typeof row.target === 'string') });
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeFsError(err, path, 'read'));
+  }
+  if (out.length > 0 && annotated === 0) throw new CliError(`${path}: no detection carries sim_target: write it with skywarden simulate --annotate`);
+  return out;
+}
+
+const CATEGORY_NAMES: Record<string, string> = {
+  presence: 'presence only',
+  bearings: 'bearings only',
+  mixed: 'presence + bearings',
+  observers: 'observers',
+  radar: 'radar',
+  cooperative: 'cooperative',
+};
+
+/** The coverage table, one line per category with observable seconds, then the totals. */
+export function formatCoverage(c: CoverageScore): string {
+  const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
+  const m = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
+  const lines = [
+    `coverage of observable target-seconds (>= 2 detections in the last 60 s; covered: a track within 2 km)`,
+    `${'observed by'.padEnd(20)} ${'observable s'.padStart(12)} ${'covered'.padStart(8)} ${'median m'.padStart(9)} ${'p90 m'.padStart(7)}`,
+  ];
+  for (const k of c.categories) {
+    if (k.observable === 0) continue;
+    lines.push(`${(CATEGORY_NAMES[k.category] ?? k.category).padEnd(20)} ${String(k.observable).padStart(12)} ${pct(k.coveredShare).padStart(8)} ${m(k.medianErrorM).padStart(9)} ${m(k.p90ErrorM).padStart(7)}`);
+  }
+  lines.push(`${'all'.padEnd(20)} ${String(c.observable).padStart(12)} ${pct(c.coveredShare).padStart(8)} ${m(c.medianErrorM).padStart(9)} ${m(c.p90ErrorM).padStart(7)}`);
+  lines.push(`missed share of observable target-seconds  ${pct(c.missedShare)}`);
+  lines.push(`covered while not observable  ${c.unobservableCovered} of ${c.unobservable} s`);
+  lines.push(`false tracks per time step / per 1,000 sensors  ${c.falseTracksPerStep.toFixed(2)} / ${c.falseTracksPer1000Sensors.toFixed(2)} (${c.sensors} sensors; ${c.falseOnlyTracks} tracks never near a target)`);
+  const tt = c.timeToTrack;
+  lines.push(`first detection to first covering track median / p90  ${m(tt.medianS)} / ${m(tt.p90S)} s (${tt.coveredTargets} of ${tt.detectedTargets} detected targets covered)`);
+  return lines.join('\n') + '\n';
+}
+
+/** The coverage score as JSON (NaN as null). */
+export function coverageJson(c: CoverageScore): Record<string, unknown> {
+  const f = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    observable_s: c.observable,
+    covered_s: c.covered,
+    covered_share: f(c.coveredShare),
+    missed_share: f(c.missedShare),
+    median_error_m: f(c.medianErrorM),
+    p90_error_m: f(c.p90ErrorM),
+    unobservable_s: c.unobservable,
+    unobservable_covered_s: c.unobservableCovered,
+    id_switches: c.idSwitches,
+    false_tracks_per_step: c.falseTracksPerStep,
+    false_tracks_per_1000_sensors: f(c.falseTracksPer1000Sensors),
+    sensors: c.sensors,
+    false_only_tracks: c.falseOnlyTracks,
+    first_track_median_s: f(c.timeToTrack.medianS),
+    first_track_p90_s: f(c.timeToTrack.p90S),
+    detected_targets: c.timeToTrack.detectedTargets,
+    covered_targets: c.timeToTrack.coveredTargets,
+    categories: Object.fromEntries(
+      c.categories.map((k) => [k.category, { observable_s: k.observable, covered_s: k.covered, covered_share: f(k.coveredShare), median_error_m: f(k.medianErrorM), p90_error_m: f(k.p90ErrorM) }]),
+    ),
+  };
+}
+
+export async function scoreCommand(a: { truth: string; tracks: string; zones?: string; alerts?: string; json: boolean; detections?: string; sensors?: string }): Promise<number> {
   if ((a.zones === undefined) !== (a.alerts === undefined)) throw new UsageError('--zones and --alerts go together');
+  if ((a.detections === undefined) !== (a.sensors === undefined)) throw new UsageError('--detections and --sensors go together');
   let warn: WarningScorer | undefined;
   let alertRows: AlertChange[] = [];
   if (a.zones !== undefined && a.alerts !== undefined) {
@@ -148,7 +281,10 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
     alertRows = await readAlerts(a.alerts, new Set(z.zones.map((x) => x.id)));
   }
   const cov: ScoreCoverage = { truthTimes: 0, truthTimesWithoutTrackRows: 0, trackRows: 0 };
-  const s = await scoreFiles(a.truth, a.tracks, warn, cov);
+  const wantCoverage = a.detections !== undefined && a.sensors !== undefined;
+  const kinds = wantCoverage ? readSensorKinds(a.sensors!) : null;
+  const keep: ScoreRows | undefined = wantCoverage ? { truth: [], tracks: [] } : undefined;
+  const s = await scoreFiles(a.truth, a.tracks, warn, cov, keep);
   if (cov.truthTimes === 0) throw new CliError(`${a.truth}: no truth rows to score against`);
   if (cov.trackRows > 0 && cov.truthTimesWithoutTrackRows > 0.5 * cov.truthTimes) {
     process.stderr.write(
@@ -156,7 +292,12 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
     );
   }
   const w = warn?.result(alertRows);
-  const summary: Record<string, number> = scoreSummary(s);
+  let coverage: CoverageScore | null = null;
+  if (wantCoverage && kinds && keep) {
+    const detections = await readAnnotatedDetections(a.detections!, kinds);
+    coverage = scoreCoverage(keep.truth, detections, keep.tracks, { sensors: kinds.size });
+  }
+  const summary: Record<string, unknown> = scoreSummary(s);
   if (w) {
     Object.assign(summary, {
       zone_entries: w.entries,
@@ -169,6 +310,7 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
       alert_zone_hours: w.alertZoneHours,
     });
   }
+  if (coverage) summary.coverage = coverageJson(coverage);
   if (a.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {
@@ -192,6 +334,7 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
     }
     const width = Math.max(...rowsOut.map((r) => r[0].length));
     for (const [k, v] of rowsOut) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+    if (coverage) process.stdout.write('\n' + formatCoverage(coverage));
   }
   return 0;
 }

@@ -7,7 +7,7 @@ import { createEnuFrame, destination, geodeticToEnu, type GeoPoint } from '@skyw
 import { krAdminZones, parseZonesGeoJson, type DetectionRow, type SensorRow, type TruthRow } from '@skywarden/formats';
 import { makeAcousticNetwork } from '../scene/sensors-acoustic.js';
 import { makeObservers } from '../scene/sensors-observer.js';
-import { makeMixedScene } from '../scene/scene-mixed.js';
+import { makeMixedScene, type MixedSceneOptions } from '../scene/scene-mixed.js';
 import { makeNationalScene, generateNationalRows } from '../scene/scene-national.js';
 import { makeSmallScene } from '../scene/scene-small.js';
 import { simulateScene } from '../scene/scene.js';
@@ -67,6 +67,21 @@ function buildZones(s: Scenario, io: ScenarioIo, origin: GeoPoint): BuiltScene['
     features.push(...st.features);
   }
   return { type: 'FeatureCollection', features };
+}
+
+/** The mixed scene's options for the scenario's microphone-network and raid conditions (issue 13); none when not set. */
+function conditionOptions(s: Scenario): Partial<MixedSceneOptions> {
+  const o: Partial<MixedSceneOptions> = {};
+  const c = s.sensors;
+  if (c.radars === 0) o.nRadars = 0;
+  if (s.raid.altM) o.droneAltM = s.raid.altM;
+  if (c.micSpacingM !== undefined) o.micSpacingM = c.micSpacingM;
+  if (c.micRangeM) o.micRangeM = c.micRangeM;
+  if (c.arrayShare !== undefined) o.bearingMicShare = c.arrayShare;
+  if (c.micPd) o.micPdRange = c.micPd;
+  if (c.micQualitySpread !== undefined) o.micQualitySpread = c.micQualitySpread;
+  if (c.micFalseAlarms) o.micFalseAlarms = { ratePerHour: c.micFalseAlarms.ratePerHour, kinds: c.micFalseAlarms.kinds, owaHintShare: c.micFalseAlarms.owaHintShare };
+  return o;
 }
 
 /** A scenario's scene (deterministic for its seed). Throws a RangeError naming a bad input file. */
@@ -154,7 +169,7 @@ export function buildScenarioScene(s: Scenario, io: ScenarioIo, opts: BuildOptio
     };
   }
 
-  if (s.preset === 'small' && s.sensors.microphones === 0 && s.sensors.observers === 0) {
+  if (s.preset === 'small' && s.sensors.microphones === 0 && s.sensors.observers === 0 && s.sensors.micSpacingM === undefined && s.raid.altM === undefined) {
     const scene = makeSmallScene({
       seed: s.seed, durationS: s.durationS, nDrones: s.raid.drones, regionM: s.regionM, jetShare: s.raid.jetShare,
       decoyShare: s.raid.decoyShare, downedShare: s.raid.downedShare, clutterPerScan: s.sensors.radarClutterPerScan, origin, t0: s.t0, annotate,
@@ -167,6 +182,7 @@ export function buildScenarioScene(s: Scenario, io: ScenarioIo, opts: BuildOptio
     durationS: s.durationS, regionM: s.regionM, nMics: s.sensors.microphones, nObservers: s.sensors.observers,
     nAirliners: s.traffic.airliners, nHelicopters: s.traffic.helicopters, radarClutterPerScan: s.sensors.radarClutterPerScan,
     origin, t0: s.t0, annotate, raidHeadingDeg,
+    ...conditionOptions(s),
   });
   return { sensors: scene.sensors, zones, *chunks() { yield { truth: scene.truth, detections: scene.detections }; } };
 }

@@ -20,6 +20,7 @@
  * ```
  */
 import { KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
+import { ACOUSTIC_FALSE_KINDS, type AcousticFalseKind } from '../scene/acoustic-false-alarms.js';
 
 export type PresetName = 'small' | 'mixed' | 'national';
 
@@ -33,8 +34,28 @@ export interface Scenario {
   origin: { latDeg: number; lonDeg: number };
   /** Side of the square region the raid crosses (m). */
   regionM: number;
-  raid: { drones: number; jetShare: number; decoyShare: number; downedShare: number; fromDeg: number | null };
-  sensors: { microphones: number; radars: number; observers: number; radarClutterPerScan: number };
+  raid: {
+    drones: number;
+    jetShare: number;
+    decoyShare: number;
+    downedShare: number;
+    fromDeg: number | null;
+    /** `raid.alt_m`: range [min, max] of every drone's altitude (m); absent: by type. */
+    altM?: [number, number];
+  };
+  sensors: {
+    microphones: number;
+    radars: number;
+    observers: number;
+    radarClutterPerScan: number;
+    /** Microphone-network conditions (issue 13; small and mixed presets); absent: the preset's. */
+    micSpacingM?: number;
+    micRangeM?: [number, number];
+    arrayShare?: number;
+    micPd?: [number, number];
+    micQualitySpread?: number;
+    micFalseAlarms?: { ratePerHour: number; kinds: AcousticFalseKind[]; owaHintShare: number };
+  };
   traffic: { airliners: number; helicopters: number };
   zones:
     | { kind: 'none' }
@@ -120,21 +141,71 @@ export function parseScenario(doc: unknown): ScenarioResult {
   const o = section('origin', ['lat', 'lon']);
   const origin = { latDeg: num('origin.lat', o.lat, 37.75, -89, 89), lonDeg: num('origin.lon', o.lon, 126.98, -180, 180) };
   const regionM = num('region_m', d.region_m, base.regionM, 1000, 2000000);
-  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg']);
-  const raid = {
+  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg', 'alt_m']);
+  /** A [min, max] pair (or, with `single`, one number for both) within [lo, hi]. */
+  const range = (path: string, v: unknown, lo: number, hi: number, single: boolean): [number, number] | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (single && typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi) return [v, v];
+    if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi) && v[0] <= v[1]) return [v[0], v[1]];
+    errors.push(`${path} must be ${single ? 'a number or ' : ''}[min, max] with ${lo} <= min <= max <= ${hi}, got ${show(v)}`);
+    return undefined;
+  };
+  const altM = range('raid.alt_m', r.alt_m, 0, 20000, false);
+  const raid: Scenario['raid'] = {
     drones: num('raid.drones', r.drones, base.raid.drones, 0, 5000, true),
     jetShare: num('raid.jet_share', r.jet_share, base.raid.jetShare, 0, 1),
     decoyShare: num('raid.decoy_share', r.decoy_share, base.raid.decoyShare, 0, 1),
     downedShare: num('raid.downed_share', r.downed_share, base.raid.downedShare, 0, 1),
     fromDeg: r.from_deg === undefined || r.from_deg === null ? base.raid.fromDeg : num('raid.from_deg', r.from_deg, 0, 0, 360),
   };
-  const s = section('sensors', ['microphones', 'radars', 'observers', 'radar_clutter_per_scan']);
-  const sensors = {
+  if (altM) raid.altM = altM;
+  const s = section('sensors', [
+    'microphones', 'radars', 'observers', 'radar_clutter_per_scan',
+    'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms',
+  ]);
+  const sensors: Scenario['sensors'] = {
     microphones: num('sensors.microphones', s.microphones, base.sensors.microphones, 0, 100000, true),
     radars: num('sensors.radars', s.radars, base.sensors.radars, 0, 500, true),
     observers: num('sensors.observers', s.observers, base.sensors.observers, 0, 100000, true),
     radarClutterPerScan: num('sensors.radar_clutter_per_scan', s.radar_clutter_per_scan, base.sensors.radarClutterPerScan, 0, 1000),
   };
+  // microphone-network conditions (issue 13)
+  if (s.mic_spacing_m !== undefined && s.mic_spacing_m !== null) {
+    sensors.micSpacingM = num('sensors.mic_spacing_m', s.mic_spacing_m, 5000, 100, 100000);
+    if (s.microphones !== undefined && s.microphones !== null) errors.push(`sensors.mic_spacing_m cannot be combined with sensors.microphones (the spacing sets the number), got ${show(s.mic_spacing_m)} and ${show(s.microphones)}`);
+  }
+  const micRange = range('sensors.mic_range_m', s.mic_range_m, 50, 50000, true);
+  if (micRange) sensors.micRangeM = micRange;
+  if (s.array_share !== undefined && s.array_share !== null) sensors.arrayShare = num('sensors.array_share', s.array_share, 0.25, 0, 1);
+  const micPd = range('sensors.mic_pd', s.mic_pd, 0, 1, true);
+  if (micPd) sensors.micPd = micPd;
+  if (s.mic_quality_spread !== undefined && s.mic_quality_spread !== null) sensors.micQualitySpread = num('sensors.mic_quality_spread', s.mic_quality_spread, 0, 0, 0.9);
+  if (s.mic_false_alarms !== undefined && s.mic_false_alarms !== null) {
+    const fa = s.mic_false_alarms;
+    if (typeof fa !== 'object' || Array.isArray(fa)) errors.push(`sensors.mic_false_alarms must be a mapping like { rate_per_hour: 0.5, kinds: [burst, stationary, road, correlated] }, got ${show(fa)}`);
+    else {
+      const f = fa as Record<string, unknown>;
+      const knownFa = ['rate_per_hour', 'kinds', 'owa_hint_share'];
+      for (const k of Object.keys(f)) if (!knownFa.includes(k)) errors.push(`sensors.mic_false_alarms.${k}: unknown setting (known: ${knownFa.join(', ')})`);
+      if (f.rate_per_hour === undefined) errors.push('sensors.mic_false_alarms.rate_per_hour is required (false-alarm episodes per microphone-hour, e.g. 0.5)');
+      const ratePerHour = num('sensors.mic_false_alarms.rate_per_hour', f.rate_per_hour, 0.5, 0, 100);
+      let kinds: AcousticFalseKind[] = [...ACOUSTIC_FALSE_KINDS];
+      if (f.kinds !== undefined) {
+        const list = Array.isArray(f.kinds) ? f.kinds : [f.kinds];
+        const bad = list.filter((k) => !(ACOUSTIC_FALSE_KINDS as readonly unknown[]).includes(k));
+        if (bad.length > 0 || list.length === 0) errors.push(`sensors.mic_false_alarms.kinds must list some of ${ACOUSTIC_FALSE_KINDS.join(', ')}, got ${show(f.kinds)}`);
+        else kinds = [...new Set(list as AcousticFalseKind[])];
+      }
+      const owaHintShare = num('sensors.mic_false_alarms.owa_hint_share', f.owa_hint_share, 0.3, 0, 1);
+      sensors.micFalseAlarms = { ratePerHour, kinds, owaHintShare };
+    }
+  }
+  const conditions = [
+    ['sensors.mic_spacing_m', s.mic_spacing_m], ['sensors.mic_range_m', s.mic_range_m], ['sensors.array_share', s.array_share],
+    ['sensors.mic_pd', s.mic_pd], ['sensors.mic_quality_spread', s.mic_quality_spread], ['sensors.mic_false_alarms', s.mic_false_alarms], ['raid.alt_m', r.alt_m],
+  ].filter(([, v]) => v !== undefined && v !== null).map(([k]) => k as string);
+  if (conditions.length > 0 && preset === 'national') errors.push(`${conditions.join(', ')}: not supported with preset national (use small or mixed)`);
+  if (conditions.length > 0 && d.real_motion !== undefined) errors.push(`${conditions.join(', ')}: not supported with real_motion`);
   const tr = section('traffic', ['airliners', 'helicopters']);
   const traffic = {
     airliners: num('traffic.airliners', tr.airliners, base.traffic.airliners, 0, 1000, true),

@@ -9,6 +9,7 @@ export * from './traffic.js';
 export * from './sensors.js';
 export * from './class-hints.js';
 export * from './sensors-acoustic.js';
+export * from './acoustic-false-alarms.js';
 export * from './sensors-observer.js';
 export * from './scene.js';
 export * from './scene-chunks.js';

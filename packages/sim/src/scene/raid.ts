@@ -67,6 +67,12 @@ export interface RaidOptions {
   wander?: number;
   /** Id of the i-th drone (i from 0). */
   id: (i: number) => string;
+  /**
+   * Range [lo, hi] (m) of every drone's altitudes (start, climbs and descents), jets and decoys
+   * included, instead of the defaults by type; drawn from the same random numbers, so the rest of
+   * the raid is unchanged. Default none.
+   */
+  altRange?: readonly [number, number];
 }
 
 /** One generated drone. */
@@ -124,6 +130,10 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
     throw new RangeError(`makeRaid: waypoints must be integers [lo, hi] with 0 <= lo <= hi, got [${wLo}, ${wHi}]`);
   }
   const wander = opts.wander ?? 6e3;
+  if (opts.altRange !== undefined) {
+    const [aLo, aHi] = opts.altRange;
+    if (!(aLo >= 0 && aHi >= aLo && Number.isFinite(aHi))) throw new RangeError(`makeRaid: altRange must be [lo, hi] with 0 <= lo <= hi, got [${aLo}, ${aHi}]`);
+  }
   const [latLo, latHi] = opts.entryLateral ?? [-half, half];
   const pDecoy = jetShare < 1 ? decoyShare / (1 - jetShare) : 0;
   const heading = opts.heading;
@@ -151,6 +161,13 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
       speed = 38 + 10 * fSpeed;
       altRange = [100, 1200];
       alt = 100 + 1100 * fAlt;
+    }
+    if (opts.altRange !== undefined) {
+      // the same draws mapped onto the requested band
+      const [lo, hi] = opts.altRange;
+      const f = (alt - altRange[0]) / (altRange[1] - altRange[0]);
+      altRange = [lo, hi];
+      alt = lo + (hi - lo) * f;
     }
     const strike = raid.next() < strikeShare;
     const entryA = -(edge + raid.uniform(3e3, 8e3));

@@ -16,6 +16,7 @@ import { makeRaid } from './raid.js';
 import { simulateScene, type SceneOutput } from './scene.js';
 import type { PositionReporterModel, RadarModel } from './sensors.js';
 import { makeAcousticNetwork, type AcousticModel } from './sensors-acoustic.js';
+import { addAcousticFalseAlarms, type AcousticFalseKind } from './acoustic-false-alarms.js';
 import { makeObservers, type ObserverModel } from './sensors-observer.js';
 import { createIcaoAllocator, makeAirliner, makeHelicopter } from './traffic.js';
 import type { SimTarget } from './trajectory.js';
@@ -67,6 +68,24 @@ export interface MixedSceneOptions {
   order?: 'measurement' | 'arrival';
   /** See `SceneOptions.annotate`. */
   annotate?: boolean;
+  /** Number of radars, 0 or 1; default 1 (its random draws are made either way). */
+  nRadars?: number;
+  /** Range [lo, hi] (m) of the drones' altitudes (all types); default by type (see {@link makeRaid}). */
+  droneAltM?: readonly [number, number];
+  /** Microphone grid spacing (m); overrides `nMics` (see {@link makeAcousticNetwork}). */
+  micSpacingM?: number;
+  /** Range [lo, hi] of the microphones' detection range (m); default [2000, 3000]. */
+  micRangeM?: readonly [number, number];
+  /** Range [lo, hi] of the microphones' probability of detection; default 0.9 for all. */
+  micPdRange?: readonly [number, number];
+  /** Quality spread between microphones (range and pd scaled per unit); default none. */
+  micQualitySpread?: number;
+  /**
+   * Realistic acoustic false alarms (see acoustic-false-alarms.ts) at this many episodes per
+   * microphone-hour; they replace the isolated false alarms and bursts (`micFarPerHour`,
+   * `micBurstsPerHour` become 0 unless given). Default none.
+   */
+  micFalseAlarms?: { ratePerHour: number; kinds?: readonly AcousticFalseKind[]; owaHintShare?: number };
 }
 
 /** A generated mixed scene: its rows plus the models that produced them. */
@@ -160,6 +179,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
     t1: t0 + durationS,
     startTime: (r, routeDuration) => t0 + r.uniform(-0.6 * routeDuration, 0.75 * durationS),
     id: (i) => `D${String(i + 1).padStart(width, '0')}`,
+    altRange: opts.droneAltM,
   });
   const targets: SimTarget[] = drones.map((d) => d.target);
   const downed: Record<string, number> = {};
@@ -187,6 +207,8 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
   const rr: Rng = createRng(deriveSeed(seed, 'mixed/radar'));
   const scanPeriod = rr.uniform(2.5, 4);
   const radarSite = at(frame, u, p, rr.uniform(0.3, 0.6) * half, rr.uniform(-0.3, 0.3) * half);
+  const nRadars = opts.nRadars ?? 1;
+  if (nRadars !== 0 && nRadars !== 1) throw new RangeError(`makeMixedScene: nRadars must be 0 or 1, got ${nRadars}`);
   const radars: RadarModel[] = [
     {
       id: 'radar-1',
@@ -204,6 +226,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
       maskElevationDeg: opts.radarMaskDeg ?? 0.4,
     },
   ];
+  if (nRadars === 0) radars.length = 0;
   const reporters: PositionReporterModel[] = [
     {
       id: 'adsb-1',
@@ -220,19 +243,27 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
     },
   ];
   const nMics = opts.nMics ?? 600;
-  const acoustics =
-    nMics === 0
+  const fa = opts.micFalseAlarms;
+  let acoustics =
+    nMics === 0 && opts.micSpacingM === undefined
       ? []
       : makeAcousticNetwork({
           seed,
           origin,
           widthM: side,
           heightM: side,
-          count: nMics,
+          count: Math.max(1, nMics),
+          spacing: opts.micSpacingM,
           bearingShare: opts.bearingMicShare ?? 0.25,
-          farPerHour: opts.micFarPerHour ?? 1,
-          burstsPerHour: opts.micBurstsPerHour ?? 0.2,
+          farPerHour: opts.micFarPerHour ?? (fa ? 0 : 1),
+          burstsPerHour: opts.micBurstsPerHour ?? (fa ? 0 : 0.2),
+          ...(opts.micRangeM !== undefined ? { rangeM: opts.micRangeM } : {}),
+          ...(opts.micPdRange !== undefined ? { pdRange: opts.micPdRange } : {}),
+          ...(opts.micQualitySpread !== undefined ? { qualitySpread: opts.micQualitySpread } : {}),
         });
+  if (fa && acoustics.length > 0) {
+    acoustics = addAcousticFalseAlarms(acoustics, { seed, origin, regionM: side, t0, t1: t0 + durationS, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare });
+  }
   const observers = makeObservers({ seed, origin, widthM: side, heightM: side, count: opts.nObservers ?? 300 });
 
   const out = simulateScene({

@@ -43,6 +43,7 @@
  */
 import { createEnuFrame, enuToGeodetic, geodeticToEcef, geodeticToEnu, type EnuFrame, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow, SensorRow } from '@skywarden/formats';
+import type { AcousticFalseEpisode } from './acoustic-false-alarms.js';
 import { classHint, falseAlarmClassHint } from './class-hints.js';
 import { nearWindows } from './coarse-track.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
@@ -91,6 +92,14 @@ export interface AcousticModel {
   classHintProb?: number;
   /** Speed of sound (m/s); default {@link SPEED_OF_SOUND}. */
   soundSpeed?: number;
+  /**
+   * Realistic false-alarm episodes (short bursts, stationary sources, road traffic, correlated
+   * bursts; see acoustic-false-alarms.ts), reported from their own stream
+   * (`acoustic/<id>/false-episodes`); default none.
+   */
+  falseEpisodes?: readonly AcousticFalseEpisode[];
+  /** Nominal false rows per hour the episodes add (counted in `far_per_hour`); default 0. */
+  falseEpisodeRowsPerHour?: number;
 }
 
 /** Probability that `m` hears a target at slant range `range` (m) on one report (see the module comment). */
@@ -105,7 +114,7 @@ export function acousticPd(m: AcousticModel, range: number): number {
 /** Expected false rows per hour of `m`: isolated false alarms plus bursts times their mean number of reports. */
 export function acousticFalseRowsPerHour(m: AcousticModel): number {
   const [lo, hi] = m.burstDuration ?? [10, 60];
-  return m.farPerHour + ((m.burstsPerHour ?? 0) * (lo + hi)) / 2 / m.period;
+  return m.farPerHour + ((m.burstsPerHour ?? 0) * (lo + hi)) / 2 / m.period + (m.falseEpisodeRowsPerHour ?? 0);
 }
 
 /** The sensors.json row of an acoustic node. */
@@ -206,11 +215,23 @@ export function soundEmissionTime(
   return null;
 }
 
+/** The uninformative-hint flavour of an episode: ground vehicles and engines sound like vehicles. */
+function episodeFlavour(ep: AcousticFalseEpisode): 'noise' | 'vehicle' {
+  return ep.kind === 'road' || ep.kind === 'stationary' ? 'vehicle' : 'noise';
+}
+
+/** A false alarm's class hint: drawn as for a piston drone when the episode sounds like one, else uninformative. */
+function episodeHint(rng: Rng, ep: AcousticFalseEpisode): Record<string, number> {
+  return ep.owaHint ? classHint(rng, 'piston_owa') : falseAlarmClassHint(rng, episodeFlavour(ep));
+}
+
 /** One heard target at a report slot of a presence node (the nearest is kept). */
 interface PresenceHit {
   range: number;
   target: Trajectory | null;
   flavour: 'noise' | 'vehicle';
+  /** A realistic false-alarm episode (its hints and `sim_false` annotation). */
+  episode?: AcousticFalseEpisode;
 }
 
 /**
@@ -338,6 +359,36 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
     }
   }
 
+  // Realistic false-alarm episodes (acoustic-false-alarms.ts), from their own stream.
+  const episodes = m.falseEpisodes ?? [];
+  if (episodes.length > 0 && kMax >= 0) {
+    const epRng: Rng = createRng(deriveSeed(seed, `acoustic/${m.id}/false-episodes`));
+    for (const ep of episodes) {
+      const kA = Math.max(0, Math.ceil((ep.start - t0 - phase) / period));
+      const kB = Math.min(kMax, Math.floor((ep.end - t0 - phase) / period));
+      for (let k = kA; k <= kB; k++) {
+        if (epRng.next() >= ep.pReport) continue;
+        if (!isBearing) {
+          if (!presence.has(k)) presence.set(k, { range: Infinity, target: null, flavour: episodeFlavour(ep), episode: ep });
+          continue;
+        }
+        const t = slotTime(k);
+        const ve = ep.e + ep.ve * (t - ep.tRef);
+        const vn = ep.n + ep.vn * (t - ep.tRef);
+        const sd = Math.hypot(bSdDeg, ep.extraBearingSdDeg) * DEG;
+        const bearing = epRng.normal(Math.atan2(ve, vn), sd);
+        const elevation = eSdDeg !== undefined ? epRng.normal(Math.atan2(ep.u, Math.hypot(ve, vn)), eSd) : 0;
+        const row = bearingRow(t, bearing, elevation);
+        if (hintRng.next() < hintProb) row.class = episodeHint(hintRng, ep);
+        if (annotate) {
+          row.sim_target = null;
+          row.sim_false = ep.kind;
+        }
+        out.push({ row, arrival: t });
+      }
+    }
+  }
+
   if (!isBearing) {
     const slots = [...presence.keys()].sort((x, y) => x - y);
     for (const k of slots) {
@@ -345,9 +396,13 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
       const t = slotTime(k);
       const row: DetectionRow = { t, sensor: m.id, type: 'presence', range_m: R };
       if (hintRng.next() < hintProb) {
-        row.class = hit.target === null ? falseAlarmClassHint(hintRng, hit.flavour) : classHint(hintRng, hit.target.target.cls);
+        row.class =
+          hit.target !== null ? classHint(hintRng, hit.target.target.cls) : hit.episode !== undefined ? episodeHint(hintRng, hit.episode) : falseAlarmClassHint(hintRng, hit.flavour);
       }
-      if (annotate) row.sim_target = hit.target === null ? null : hit.target.target.id;
+      if (annotate) {
+        row.sim_target = hit.target === null ? null : hit.target.target.id;
+        if (hit.target === null && hit.episode !== undefined) row.sim_false = hit.episode.kind;
+      }
       out.push({ row, arrival: t });
     }
   }
@@ -392,6 +447,14 @@ export interface AcousticNetworkOptions {
   classHintProb?: number;
   /** Id prefix: ids are `<prefix>-0001`, ...; default `ac`. */
   idPrefix?: string;
+  /** Range [lo, hi] of the per-node probability of detection, drawn per node (overrides `pd`); default none. */
+  pdRange?: readonly [number, number];
+  /**
+   * Quality spread between units, 0..0.9: each node's range and pd are scaled by
+   * q = 1 − spread·u² (u uniform in [0, 1]), so most units are near their nominal and a few
+   * much deafer; default none (q = 1).
+   */
+  qualitySpread?: number;
 }
 
 /** Ray-casting point-in-polygon test in the plane (ring given as flat [e0, n0, e1, n1, ...]). */
@@ -478,6 +541,12 @@ export function makeAcousticNetwork(opts: AcousticNetworkOptions): AcousticModel
   const width = Math.max(4, String(nNodes).length);
   const prefix = opts.idPrefix ?? 'ac';
   const nodes: AcousticModel[] = [];
+  const pdRange = opts.pdRange;
+  const spread = opts.qualitySpread;
+  check(pdRange === undefined || (pdRange[0] >= 0 && pdRange[1] >= pdRange[0] && pdRange[1] <= 1), `makeAcousticNetwork: pdRange must be [lo, hi] with 0 <= lo <= hi <= 1, got ${JSON.stringify(pdRange)}`);
+  check(spread === undefined || (spread >= 0 && spread <= 0.9), `makeAcousticNetwork: qualitySpread must be in [0, 0.9], got ${spread}`);
+  // the per-unit quality draws come from their own stream: the layout stays the same
+  const qRng = pdRange !== undefined || spread !== undefined ? createRng(deriveSeed(opts.seed, `acoustic-network/${opts.idPrefix ?? 'ac'}/quality`)) : null;
   for (let i = 0; i < nNodes; i++) {
     const g = enuToGeodetic(frame, points[2 * i], points[2 * i + 1], 0);
     const isArray = rng.next() < bearingShare;
@@ -491,6 +560,13 @@ export function makeAcousticNetwork(opts: AcousticNetworkOptions): AcousticModel
       farPerHour: opts.farPerHour ?? 1,
       burstsPerHour: opts.burstsPerHour ?? 0.2,
     };
+    if (qRng !== null) {
+      if (pdRange !== undefined) node.pd = qRng.uniform(pdRange[0], pdRange[1]);
+      const u = qRng.next();
+      const q = 1 - (spread ?? 0) * u * u;
+      node.rangeMax *= q;
+      node.pd *= q;
+    }
     const bSd = rng.uniform(bLo, bHi);
     if (isArray) {
       node.bearingSdDeg = bSd;

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Acoustic condition matrix (issue 13, "Evaluate like an outsider"): seeded scenes under a
+// matrix of microphone-network conditions, each simulated with the scenario settings of
+// docs/simulator.md, tracked by the batch tracker (runTrack, the code of `skywarden track`) and
+// scored with the coverage scorer (scoreCoverage). Prints one row per cell, worst first (covered
+// share of observable target-seconds), and writes bench/results/acoustic-matrix.json.
+//
+// Design: one factor at a time around a central cell (5 km spacing, 2.5 km range, drones at
+// 100-1,500 m, Pd 0.6-0.95 with a quality spread of 0.3, 20 % arrays, 0.5 false-alarm episodes
+// per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
+// 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
+// (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N]   (--quick: 6 cells, 15 drones instead of 20)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { coverageEvidence, scoreCoverage } from '@skywarden/core';
+import { buildScenarioScene, parseScenario } from '@skywarden/sim';
+import { runTrack } from '../packages/cli/dist/track.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const seedArg = args.indexOf('--seed');
+const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 13;
+if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${args[seedArg + 1]}`);
+const durationS = 1200;
+const drones = quick ? 15 : 20;
+
+const CENTRAL = { spacing: 5000, range: 2500, alt: [100, 1500], pd: [0.6, 0.95], spread: 0.3, arrays: 0.2, fa: 0.5, radar: false };
+const cell = (name, over) => ({ name, ...CENTRAL, ...over });
+const ALL = [
+  cell('central', {}),
+  cell('spacing 3 km', { spacing: 3000 }),
+  cell('spacing 8 km', { spacing: 8000 }),
+  cell('range 1.5 km', { range: 1500 }),
+  cell('range 4 km', { range: 4000 }),
+  cell('alt 100-500 m', { alt: [100, 500] }),
+  cell('alt 1500-4000 m', { alt: [1500, 4000] }),
+  cell('arrays 0 %', { arrays: 0 }),
+  cell('arrays 50 %', { arrays: 0.5 }),
+  cell('FA 0.1 /mic-h', { fa: 0.1 }),
+  cell('FA 2 /mic-h', { fa: 2 }),
+  cell('radar on', { radar: true }),
+  cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
+  cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
+  cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
+];
+const QUICK = ['central', 'spacing 8 km', 'alt 1500-4000 m', 'FA 2 /mic-h', 'radar on', 'worst corner'];
+const cells = quick ? ALL.filter((c) => QUICK.includes(c.name)) : ALL;
+
+/** The scenario document of a cell: a region that fits the spacing (8 spacings, at least 30 km). */
+function scenarioOf(c) {
+  return {
+    name: `acoustic matrix: ${c.name}`,
+    preset: 'mixed',
+    seed,
+    duration_s: durationS,
+    region_m: Math.max(30000, 8 * c.spacing),
+    raid: { drones, alt_m: c.alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
+    sensors: {
+      mic_spacing_m: c.spacing,
+      mic_range_m: c.range,
+      mic_pd: c.pd,
+      mic_quality_spread: c.spread,
+      array_share: c.arrays,
+      radars: c.radar ? 1 : 0,
+      observers: 0,
+      mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
+    },
+    traffic: { airliners: 0, helicopters: 0 },
+  };
+}
+
+const noIo = {
+  readText: () => { throw new Error('no files in the matrix'); },
+  readJson: () => { throw new Error('no files in the matrix'); },
+  krAdminTopology: () => { throw new Error('no files in the matrix'); },
+};
+
+async function runCell(c) {
+  const parsed = parseScenario(scenarioOf(c));
+  if (!parsed.ok) throw new Error(`${c.name}: ${parsed.errors.join('; ')}`);
+  const built = buildScenarioScene(parsed.scenario, noIo, { annotate: true });
+  const truthRows = [];
+  const detRows = [];
+  for (const ch of built.chunks()) {
+    for (const r of ch.truth) truthRows.push(r);
+    for (const r of ch.detections) detRows.push(r);
+  }
+  const kinds = new Map(built.sensors.map((s) => [s.id, s.kind]));
+  const mics = built.sensors.filter((s) => s.kind === 'acoustic').length;
+  const falseDet = detRows.filter((d) => d.sim_target === null).length;
+
+  // track: the batch tracker of `skywarden track`, fed the NDJSON lines
+  const lines = detRows.map((d) => JSON.stringify(d) + '\n');
+  let outText = '';
+  const out = new Writable({ write(chunk, _enc, cb) { outText += chunk.toString(); cb(); } });
+  const summary = await runTrack({
+    sensorsText: JSON.stringify({ sensors: built.sensors }),
+    sensorsName: 'sensors.json',
+    detections: Readable.from(lines),
+    detectionsName: 'detections.ndjson',
+    detectionsSize: 0,
+    out,
+    reportEvery: 1,
+    reorderDelay: 5,
+    strict: false,
+    log: () => {},
+    progress: false,
+  });
+  const tracks = [];
+  for (const line of outText.split('\n')) {
+    if (!line) continue;
+    const r = JSON.parse(line);
+    tracks.push({ t: r.t, id: r.track, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m ?? 0 } });
+  }
+  const truth = truthRows.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
+  const detections = detRows.map((d) => ({ t: d.t, target: typeof d.sim_target === 'string' ? d.sim_target : null, evidence: coverageEvidence(d.type, kinds.get(d.sensor), typeof d.target === 'string') }));
+  const s = scoreCoverage(truth, detections, tracks, { sensors: built.sensors.length });
+  const cat = Object.fromEntries(s.categories.map((k) => [k.category, k]));
+  return {
+    cell: c.name,
+    conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar },
+    region_m: parsed.scenario.regionM,
+    mics,
+    sensors: built.sensors.length,
+    drones,
+    duration_s: durationS,
+    detections: detRows.length,
+    false_detections: falseDet,
+    tracks_confirmed: summary.tracksConfirmed,
+    track_seconds: summary.seconds,
+    detections_per_s: summary.seconds > 0 ? summary.detectionsRead / summary.seconds : null,
+    observable_s: s.observable,
+    covered_share: s.coveredShare,
+    missed_share: s.missedShare,
+    by_category: Object.fromEntries(Object.entries(cat).map(([k, v]) => [k, { observable_s: v.observable, covered_share: v.coveredShare, median_error_m: v.medianErrorM, p90_error_m: v.p90ErrorM }])),
+    median_error_m: s.medianErrorM,
+    p90_error_m: s.p90ErrorM,
+    id_switches: s.idSwitches,
+    false_tracks_per_step: s.falseTracksPerStep,
+    false_tracks_per_1000_sensors: s.falseTracksPer1000Sensors,
+    false_only_tracks: s.falseOnlyTracks,
+    first_track_median_s: s.timeToTrack.medianS,
+    first_track_p90_s: s.timeToTrack.p90S,
+    targets_detected: s.timeToTrack.detectedTargets,
+    targets_covered: s.timeToTrack.coveredTargets,
+  };
+}
+
+const started = performance.now();
+const results = [];
+for (const c of cells) {
+  const t = performance.now();
+  const r = await runCell(c);
+  r.cell_seconds = (performance.now() - t) / 1000;
+  results.push(r);
+  process.stderr.write(`${c.name}: ${r.mics} microphones, ${r.detections} detections (${r.false_detections} false), ${r.cell_seconds.toFixed(1)} s\n`);
+}
+const totalSeconds = (performance.now() - started) / 1000;
+
+// worst first; NaN (nothing observable) last
+const key = (r) => (Number.isFinite(r.covered_share) ? r.covered_share : Infinity);
+results.sort((a, b) => key(a) - key(b));
+const pct = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : `${(100 * x).toFixed(1)}`);
+const num = (x, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
+const catPct = (r, k) => (r.by_category[k].observable_s > 0 ? `${pct(r.by_category[k].covered_share)} (${r.by_category[k].observable_s})` : '-');
+const head = ['cell', 'mics', 'obs s', 'cov %', 'presence % (s)', 'bearings % (s)', 'mixed % (s)', 'radar % (s)', 'med m', 'p90 m', 'id sw', 'false/1k sens', '1st trk med/p90 s', 'det/s'];
+const table = results.map((r) => [
+  r.cell,
+  String(r.mics),
+  String(r.observable_s),
+  pct(r.covered_share),
+  catPct(r, 'presence'),
+  catPct(r, 'bearings'),
+  catPct(r, 'mixed'),
+  catPct(r, 'radar'),
+  num(r.median_error_m),
+  num(r.p90_error_m),
+  String(r.id_switches),
+  num(r.false_tracks_per_1000_sensors, 2),
+  `${num(r.first_track_median_s)}/${num(r.first_track_p90_s)}`,
+  num(r.detections_per_s),
+]);
+const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+const fmt = (row) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+console.log(`acoustic matrix (seed ${seed}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}): worst first by covered share of observable target-seconds`);
+console.log(fmt(head));
+for (const row of table) console.log(fmt(row));
+console.log(`observable: >= 2 detections of the target in the last 60 s; covered: a track row within 2 km; "% (s)": covered share (observable seconds) of the category`);
+console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
+
+const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+const json = JSON.stringify(
+  { generated: new Date().toISOString(), seed, quick, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results },
+  (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+  2,
+);
+writeFileSync(`${outDir}acoustic-matrix.json`, json + '\n');
+console.log(`written to bench/results/acoustic-matrix.json`);
