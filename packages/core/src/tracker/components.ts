@@ -1,0 +1,108 @@
+/**
+ * The tracker's components (its seams), their defaults, and how a caller replaces one. Each
+ * component is given either as an instance or as a factory of the tracker's context (for
+ * those that need its frame, its track table or the chosen filter):
+ *
+ *   createTracker({ origin }, { associator: createGreedyAssociator() })
+ *   createTracker({ origin }, { filter: ({ frame }) => createEkfFilter({ frame, qHorizontal: 2, qVertical: 0.2 }) })
+ */
+import type { EnuFrame } from '../geo/index.js';
+import type { Associator } from './associator.js';
+import { createBayesIdentifier } from './bayes-identifier.js';
+import { createBearingInitiator } from './bearing-initiator.js';
+import type { Deleter } from './deleter.js';
+import type { TrackFilter } from './filter.js';
+import { createGnnAssociator } from './gnn-associator.js';
+import type { Hypothesiser } from './hypothesiser.js';
+import type { Identifier } from './identifier.js';
+import { createImmFilter } from './imm-filter.js';
+import type { Initiator } from './initiator.js';
+import { createMahalanobisHypothesiser } from './mahalanobis-hypothesiser.js';
+import type { Merger } from './merger.js';
+import { chiSquareQuantile, type TrackerOptions } from './options.js';
+import { createPointInitiator } from './point-initiator.js';
+import { createPresenceInitiator } from './presence-initiator.js';
+import { createRevisitDeleter } from './revisit-deleter.js';
+import { createStatisticalMerger } from './statistical-merger.js';
+import type { TrackTable } from './track-table.js';
+import type { TrackerStats } from './tracker.js';
+
+/** What every component may build on. */
+export interface TrackerContext {
+  readonly options: TrackerOptions;
+  readonly frame: EnuFrame;
+  readonly table: TrackTable;
+  readonly stats: TrackerStats;
+}
+
+/** The context with the filter and identifier chosen, for the components that use them. */
+export interface TrackerParts extends TrackerContext {
+  readonly filter: TrackFilter;
+  readonly identifier: Identifier;
+}
+
+/** A component as an instance, or as a factory of the context. */
+export type ComponentSpec<T, C = TrackerParts> = T | ((ctx: C) => T);
+
+export interface TrackerComponents {
+  /** Default: the IMM of `options.motionModes` (`createImmFilter`). */
+  filter: ComponentSpec<TrackFilter, TrackerContext>;
+  /** Default: `createBayesIdentifier`. */
+  identifier: ComponentSpec<Identifier, TrackerContext>;
+  /** Default: `createMahalanobisHypothesiser`. */
+  hypothesiser: ComponentSpec<Hypothesiser>;
+  /** Default: `createGnnAssociator` with a miss cost of twice the 4-D gate. */
+  associator: ComponentSpec<Associator>;
+  /** Offered in turn each detection no track took (the first that accepts it decides). Default: point, bearing, presence. */
+  initiators: ComponentSpec<readonly Initiator[]>;
+  /** Default: `createRevisitDeleter`. */
+  deleter: ComponentSpec<Deleter>;
+  /** Default: `createStatisticalMerger`. */
+  merger: ComponentSpec<Merger>;
+}
+
+/** The components of one tracker, built. */
+export interface ResolvedComponents extends TrackerParts {
+  readonly hypothesiser: Hypothesiser;
+  readonly associator: Associator;
+  readonly initiators: readonly Initiator[];
+  readonly deleter: Deleter;
+  readonly merger: Merger;
+}
+
+/** Today's tracker: every component at its default. */
+export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
+  filter: ({ options: o, frame }: TrackerContext) => createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities }),
+  identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
+  hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
+    createMahalanobisHypothesiser({ table, filter, stats, gateProbability: o.gateProbability, sameScanWindow: o.sameScanWindow }),
+  associator: ({ options: o }: TrackerParts) => createGnnAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2 }),
+  initiators: ({ options: o, frame }: TrackerParts) => [
+    createPointInitiator(o),
+    createBearingInitiator({ ...o, frame }),
+    createPresenceInitiator({ ...o, frame }),
+  ],
+  deleter: ({ options: o }: TrackerParts) => createRevisitDeleter(o),
+  merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
+});
+
+function build<T, C>(spec: ComponentSpec<T, C>, ctx: C): T {
+  return typeof spec === 'function' ? (spec as (ctx: C) => T)(ctx) : spec;
+}
+
+/** Builds the components of a tracker: those given, the defaults for the rest. */
+export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerComponents> = {}): ResolvedComponents {
+  const c: TrackerComponents = { ...DEFAULT_COMPONENTS };
+  for (const k of Object.keys(given) as (keyof TrackerComponents)[]) {
+    if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
+  }
+  const parts: TrackerParts = { ...ctx, filter: build(c.filter, ctx), identifier: build(c.identifier, ctx) };
+  return {
+    ...parts,
+    hypothesiser: build(c.hypothesiser, parts),
+    associator: build(c.associator, parts),
+    initiators: build(c.initiators, parts),
+    deleter: build(c.deleter, parts),
+    merger: build(c.merger, parts),
+  };
+}

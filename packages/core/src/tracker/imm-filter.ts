@@ -1,0 +1,212 @@
+/**
+ * Interacting multiple model filter (Blom & Bar-Shalom 1988; Bar-Shalom et al. 2001 §11.6.6)
+ * of nearly-constant-velocity modes that differ in their acceleration noise, each updated by
+ * an extended Kalman filter (Joseph form). A mode's noise is qH·gH + qV·gV, with the unit
+ * densities gH, gV oriented to the local level at the track (re-oriented when it moves far).
+ */
+import { enuToGeodetic, type EnuFrame } from '../geo/index.js';
+import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
+import { localRotation } from '../models/local-frame.js';
+import { predictNcv } from '../models/ncv.js';
+import { STATE_DIM } from '../models/state.js';
+import type { MotionMode } from './options.js';
+import type { TrackFilter } from './filter.js';
+import { adaptMeasurement } from './measurement-adapt.js';
+import type { PreparedDetection } from './prepare.js';
+import type { Track } from './track.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+const n = STATE_DIM;
+
+export interface ImmFilterOptions {
+  /** The tracker frame. */
+  frame: EnuFrame;
+  /** The motion modes (at least one). */
+  motionModes: readonly MotionMode[];
+  /** Initial probabilities of the modes (normalised here). */
+  initialModeProbabilities: readonly number[];
+}
+
+export function createImmFilter(options: ImmFilterOptions): TrackFilter {
+  const { frame } = options;
+  const modes = options.motionModes;
+  const nModes = modes.length;
+  if (nModes === 0) throw new Error('an IMM filter needs at least one motion mode');
+  if (options.initialModeProbabilities.length !== nModes) throw new Error(`an IMM filter needs one initial probability per mode (${nModes})`);
+  const maxQH = Math.max(...modes.map((m) => m.qHorizontal));
+  const g9 = new Float64Array(9);
+  const rot9 = new Float64Array(9);
+  const ws = createEkfWorkspace();
+  // IMM scratch
+  const mixX = new Float64Array(nModes * n);
+  const mixP = new Float64Array(nModes * n * n);
+  const logL = new Float64Array(nModes);
+  const cbar = new Float64Array(nModes);
+  const xm = new Float64Array(n);
+  const pm = new Float64Array(n * n);
+
+  /** Orients the unit noise densities gH, gV to the local level at the track's position. */
+  function orientNoise(tr: Track): void {
+    const geo = enuToGeodetic(frame, tr.x[0], tr.x[1], tr.x[2]);
+    const m = localRotation(frame, geo.latDeg, geo.lonDeg, rot9);
+    // gH = Mᵀ·diag(1, 1, 0)·M, gV = Mᵀ·diag(0, 0, 1)·M
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        tr.gH[i * 3 + j] = m[i] * m[j] + m[3 + i] * m[3 + j];
+        tr.gV[i * 3 + j] = m[6 + i] * m[6 + j];
+      }
+    }
+    tr.gAtE = tr.x[0];
+    tr.gAtN = tr.x[1];
+  }
+
+  /** Noise density of mode j (or, with j = -1, the modes' mixture by their probabilities) into `out`. */
+  function noiseOf(tr: Track, j: number, out: Float64Array): Float64Array {
+    let qh = 0;
+    let qv = 0;
+    if (j >= 0) {
+      qh = modes[j].qHorizontal;
+      qv = modes[j].qVertical;
+    } else {
+      for (let k = 0; k < nModes; k++) {
+        qh += tr.mu[k] * modes[k].qHorizontal;
+        qv += tr.mu[k] * modes[k].qVertical;
+      }
+    }
+    for (let i = 0; i < 9; i++) out[i] = qh * tr.gH[i] + qv * tr.gV[i];
+    return out;
+  }
+
+  function reorientIfMoved(tr: Track): void {
+    const dx = tr.x[0] - tr.gAtE;
+    const dy = tr.x[1] - tr.gAtN;
+    if (dx * dx + dy * dy > 20000 * 20000) orientNoise(tr);
+  }
+
+  function transition(i: number, j: number, adt: number): number {
+    if (nModes === 1) return 1;
+    const stay = Math.exp(-adt / modes[i].meanDuration);
+    return i === j ? stay : (1 - stay) / (nModes - 1);
+  }
+
+  /** The combined (moment-matched) estimate of the modes into tr.x, tr.p. */
+  function combine(tr: Track): void {
+    tr.x.fill(0);
+    for (let j = 0; j < nModes; j++) for (let a = 0; a < n; a++) tr.x[a] += tr.mu[j] * tr.modeX[j * n + a];
+    tr.p.fill(0);
+    for (let j = 0; j < nModes; j++) {
+      const mu = tr.mu[j];
+      const jo = j * n * n;
+      for (let a = 0; a < n; a++) {
+        const da = tr.modeX[j * n + a] - tr.x[a];
+        for (let b = 0; b <= a; b++) tr.p[a * n + b] += mu * (tr.modeP[jo + a * n + b] + da * (tr.modeX[j * n + b] - tr.x[b]));
+      }
+    }
+    for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) tr.p[b * n + a] = tr.p[a * n + b];
+  }
+
+  /**
+   * The IMM update of track `tr` with detection `pd`: mixing with the mode transition
+   * probabilities over the elapsed time, per-mode prediction and EKF update, mode
+   * probabilities from the likelihoods, and the moment-matched combined estimate. Returns the
+   * squared Mahalanobis distance of the most likely mode, or NaN when no mode could use the
+   * detection.
+   */
+  function update(tr: Track, pd: PreparedDetection): number {
+    reorientIfMoved(tr);
+    const dt = pd.det.t - tr.t;
+    const adt = Math.abs(dt);
+    // mixing: π_ij = P(mode j now | mode i before), from the modes' mean durations
+    for (let j = 0; j < nModes; j++) {
+      let c = 0;
+      for (let i = 0; i < nModes; i++) c += transition(i, j, adt) * tr.mu[i];
+      cbar[j] = c;
+    }
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      for (let a = 0; a < n; a++) mixX[xo + a] = 0;
+      for (let i = 0; i < nModes; i++) {
+        const wgt = cbar[j] > 0 ? (transition(i, j, adt) * tr.mu[i]) / cbar[j] : i === j ? 1 : 0;
+        for (let a = 0; a < n; a++) mixX[xo + a] += wgt * tr.modeX[i * n + a];
+      }
+      for (let a = 0; a < n * n; a++) mixP[po + a] = 0;
+      for (let i = 0; i < nModes; i++) {
+        const wgt = cbar[j] > 0 ? (transition(i, j, adt) * tr.mu[i]) / cbar[j] : i === j ? 1 : 0;
+        if (wgt === 0) continue;
+        const io = i * n * n;
+        // lower triangle, mirrored below
+        for (let a = 0; a < n; a++) {
+          const da = tr.modeX[i * n + a] - mixX[xo + a];
+          for (let b = 0; b <= a; b++) {
+            const db = tr.modeX[i * n + b] - mixX[xo + b];
+            mixP[po + a * n + b] += wgt * (tr.modeP[io + a * n + b] + da * db);
+          }
+        }
+      }
+      for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) mixP[po + b * n + a] = mixP[po + a * n + b];
+    }
+    // per-mode prediction and update
+    let best = -1;
+    let bestD2 = NaN;
+    let maxLog = -Infinity;
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      for (let a = 0; a < n; a++) xm[a] = mixX[xo + a];
+      for (let a = 0; a < n * n; a++) pm[a] = mixP[po + a];
+      predictNcv(xm, pm, dt, noiseOf(tr, j, g9), xm, pm);
+      adaptMeasurement(pd, xm, pm);
+      if (innovate(xm, pm, pd.meas, ws)) {
+        logL[j] = -0.5 * (ws.d2 + ws.logDetS + ws.dim * LOG_2PI);
+        const d2 = ws.d2;
+        applyUpdate(xm, pm, pd.meas, ws);
+        if (logL[j] + Math.log(cbar[j] || 1e-300) > maxLog) {
+          maxLog = logL[j] + Math.log(cbar[j] || 1e-300);
+          best = j;
+          bestD2 = d2;
+        }
+      } else {
+        logL[j] = -Infinity;
+      }
+      for (let a = 0; a < n; a++) mixX[xo + a] = xm[a];
+      for (let a = 0; a < n * n; a++) mixP[po + a] = pm[a];
+    }
+    if (best < 0) return NaN;
+    let sum = 0;
+    for (let j = 0; j < nModes; j++) {
+      const w = logL[j] === -Infinity || !(cbar[j] > 0) ? 0 : Math.exp(logL[j] + Math.log(cbar[j]) - maxLog);
+      tr.mu[j] = w;
+      sum += w;
+    }
+    for (let j = 0; j < nModes; j++) tr.mu[j] = Math.max(tr.mu[j] / sum, 1e-6);
+    let s2 = 0;
+    for (let j = 0; j < nModes; j++) s2 += tr.mu[j];
+    for (let j = 0; j < nModes; j++) tr.mu[j] /= s2;
+    tr.modeX.set(mixX);
+    tr.modeP.set(mixP);
+    combine(tr);
+    tr.t = pd.det.t;
+    return bestD2;
+  }
+
+  return {
+    modes: nModes,
+    maxQHorizontal: maxQH,
+    initialise(tr) {
+      const mu0 = options.initialModeProbabilities;
+      const muSum = mu0.reduce((a, b) => a + b, 0);
+      for (let j = 0; j < nModes; j++) {
+        tr.modeX.set(tr.x, j * n);
+        tr.modeP.set(tr.p, j * n * n);
+        tr.mu[j] = mu0[j] / muSum;
+      }
+      orientNoise(tr);
+    },
+    predict(tr, t, xOut, pOut) {
+      reorientIfMoved(tr);
+      predictNcv(tr.x, tr.p, t - tr.t, noiseOf(tr, -1, g9), xOut, pOut);
+    },
+    update,
+  };
+}
