@@ -260,7 +260,11 @@ describe('skywarden serve: kill -9 durability (child process)', () => {
         const started = Date.now();
         const streaming = stream(child, flag);
         const ms = 300 + Math.floor(random() * 1200);
+        const ackedBefore = acked.size;
         await new Promise((r) => setTimeout(r, ms));
+        // on a loaded machine the first acknowledgement of a round can come later than the
+        // drawn moment: the kill waits for one (a round must leave something to replay)
+        await until(() => acked.size > ackedBefore || next >= all.length, 30000, `an acknowledgement in round ${round}`);
         let end: string;
         if (!last) {
           child.proc.kill('SIGKILL');
