@@ -175,7 +175,3 @@ export function scoreTracks(truth: readonly ScoredPoint[], tracks: readonly Scor
   for (const t of Array.from(truthAt.keys()).sort((a, b) => a - b)) scorer.addTime(t, truthAt.get(t) ?? [], tracksAt.get(t) ?? []);
   return scorer.result();
 }
-
-// Coverage of observable targets (coverage.ts), re-exported here only so that the package's
-// `export *` of this module reaches it until core's index.ts lists it itself.
-export * from './coverage.js';

@@ -3,6 +3,7 @@
  * false or not a threat, or given a class label. A dismissed track raises no alert; a track
  * labelled with a threat class counts as a certain threat, any other label as none.
  */
+import { THREAT_CLASSES } from '../identify/classifier.js';
 import type { TrackReport } from '../tracker/tracker.js';
 
 export interface OperatorMark {
@@ -14,7 +15,7 @@ export interface OperatorMark {
 }
 
 /** Class labels that are threats (docs/identification.md). */
-export const THREAT_LABELS: readonly string[] = ['piston_owa', 'jet_owa', 'cruise_missile'];
+export const THREAT_LABELS: readonly string[] = THREAT_CLASSES;
 
 /** The threat probability an operator's label implies, or undefined when the mark sets none. */
 export function markedThreat(mark: OperatorMark | undefined): number | undefined {
