@@ -10,7 +10,8 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N]   (--quick: 6 cells, 15 drones instead of 20)
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N] [-- --no-clouds]   (--quick: 6 cells, 15 drones instead of 20;
+//   --no-clouds: acoustic nodes fused as discs only, the tracker before particle clouds, for comparison)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Readable, Writable } from 'node:stream';
@@ -21,6 +22,7 @@ import { runTrack } from '../packages/cli/dist/track.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const clouds = !args.includes('--no-clouds');
 const seedArg = args.indexOf('--seed');
 const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 13;
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${args[seedArg + 1]}`);
@@ -108,6 +110,7 @@ async function runCell(c) {
     strict: false,
     log: () => {},
     progress: false,
+    tracker: { acousticClouds: clouds },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -185,7 +188,7 @@ const table = results.map((r) => [
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const fmt = (row) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-console.log(`acoustic matrix (seed ${seed}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}): worst first by covered share of observable target-seconds`);
+console.log(`acoustic matrix (seed ${seed}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? 'particle clouds' : 'discs only'}): worst first by covered share of observable target-seconds`);
 console.log(fmt(head));
 for (const row of table) console.log(fmt(row));
 console.log(`observable: >= 2 detections of the target in the last 60 s; covered: a track row within 2 km; "% (s)": covered share (observable seconds) of the category`);
@@ -194,7 +197,7 @@ console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(
-  { generated: new Date().toISOString(), seed, quick, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results },
+  { generated: new Date().toISOString(), seed, quick, clouds, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results },
   (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
   2,
 );

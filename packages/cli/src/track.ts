@@ -118,6 +118,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const picture = createPicture(
     {
       anchor: sensorCentroid(sensors.values()),
+      sensors: sensors.values(),
       tracker: o.tracker,
       reorderDelay: o.reorderDelay,
       reportEvery: o.reportEvery,

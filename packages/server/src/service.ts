@@ -154,6 +154,7 @@ export async function createService(o: ServiceOptions) {
   const isReplaying = () => replaying;
   const fusion = createLivePicture({
     origin: sensorCentroid(registry.sensors.values()),
+    sensors: registry.sensors.values(),
     reorderDelayS: c.fusion.reorder_delay_s,
     reportEveryS: c.fusion.report_every_s,
     zones,

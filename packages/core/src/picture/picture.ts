@@ -17,7 +17,7 @@ import { createBatchRunner, type BatchRunner } from '../tracker/batch-runner.js'
 import type { TrackerOptions } from '../tracker/options.js';
 import { detectionAnchor } from '../tracker/origin.js';
 import { createTracker, type Tracker } from '../tracker/tracker.js';
-import type { Detection, GeoPoint } from '../types.js';
+import type { Detection, GeoPoint, Sensor } from '../types.js';
 import type { PictureSink } from './events.js';
 import { effectiveReports, mergeMark, type OperatorMark } from './overrides.js';
 import { createUpdatePolicy, type UpdatePolicyOptions } from './update-policy.js';
@@ -27,6 +27,8 @@ export interface PictureOptions {
   anchor?: GeoPoint | null;
   /** Tracker options (docs/tracker.md); the origin is the anchor. */
   tracker?: Partial<Omit<TrackerOptions, 'origin'>>;
+  /** The sensors (sensors.json, the live register): their acoustic nodes give acoustic tracks and negative information. */
+  sensors?: Iterable<Sensor>;
   /** How late (s) a detection may arrive behind the newest. Default 5. */
   reorderDelay?: number;
   /** Report interval (s). Default 1. */
@@ -82,6 +84,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
     zones.length > 0 ? createWarningRunner(zones, { interval: options.alertInterval, predictor: options.predictor, alerts: options.alerts }) : null;
   const policy = createUpdatePolicy(options.updates);
   const marks = new Map<string, OperatorMark>();
+  const sensors = options.sensors ? [...options.sensors] : [];
   let tracker: Tracker | null = null;
   let runner: BatchRunner | null = null;
   let reportTime = -Infinity;
@@ -92,7 +95,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   };
 
   const anchorAt = (origin: GeoPoint) => {
-    const tr = createTracker({ ...options.tracker, origin });
+    const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin });
     tracker = tr;
     runner = createBatchRunner(
       tr,

@@ -5,6 +5,7 @@
  */
 import { enuToGeodetic, type EnuFrame } from '../geo/index.js';
 import { applyCooperative, applyHint, applyKinematics, createClassState } from '../identify/classifier.js';
+import { cloudKinematicsKnown } from '../acoustic/cloud-filter.js';
 import { STATE_DIM } from '../models/state.js';
 import type { ClassLabel } from '../types.js';
 import type { Identifier } from './identifier.js';
@@ -51,6 +52,11 @@ export function createBayesIdentifier(options: BayesIdentifierOptions): Identifi
         }
         const dt = t - tr.clsT;
         if (dt < CLASSIFY_INTERVAL && tr.hits > options.confirmHits + 1) continue;
+        if (!cloudKinematicsKnown(tr)) {
+          // an acoustic track heard by one node: its speed is the motion prior's, not a measurement
+          tr.clsT = t;
+          continue;
+        }
         const x = tr.x;
         const p = tr.p;
         const g = enuToGeodetic(frame, x[0], x[1], x[2]);

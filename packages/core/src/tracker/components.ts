@@ -26,6 +26,11 @@ import { createRevisitDeleter } from './revisit-deleter.js';
 import { createStatisticalMerger } from './statistical-merger.js';
 import type { TrackTable } from './track-table.js';
 import type { TrackerStats } from './tracker.js';
+import type { AcousticNetwork } from '../acoustic/acoustic-network.js';
+import { createCloudDeleter } from '../acoustic/cloud-deleter.js';
+import { createCloudFilter } from '../acoustic/cloud-filter.js';
+import { createCloudInitiator, type CloudInitiator } from '../acoustic/cloud-initiator.js';
+import { createSilence, type Silence } from '../acoustic/silence.js';
 
 /** What every component may build on. */
 export interface TrackerContext {
@@ -33,12 +38,16 @@ export interface TrackerContext {
   readonly frame: EnuFrame;
   readonly table: TrackTable;
   readonly stats: TrackerStats;
+  /** The acoustic nodes of `options.sensors` (empty when there are none or `acousticClouds` is off). */
+  readonly acoustic: AcousticNetwork;
 }
 
 /** The context with the filter and identifier chosen, for the components that use them. */
 export interface TrackerParts extends TrackerContext {
   readonly filter: TrackFilter;
   readonly identifier: Identifier;
+  /** The initiator of acoustic (particle-cloud) tracks, when there is an acoustic network: the deleter tells it of noisy nodes. */
+  readonly cloudInitiator: CloudInitiator | null;
 }
 
 /** A component as an instance, or as a factory of the context. */
@@ -63,6 +72,8 @@ export interface TrackerComponents {
 
 /** The components of one tracker, built. */
 export interface ResolvedComponents extends TrackerParts {
+  /** Negative information for acoustic tracks, when there is an acoustic network. */
+  readonly silence: Silence | null;
   readonly hypothesiser: Hypothesiser;
   readonly associator: Associator;
   readonly initiators: readonly Initiator[];
@@ -72,17 +83,25 @@ export interface ResolvedComponents extends TrackerParts {
 
 /** Today's tracker: every component at its default. */
 export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
-  filter: ({ options: o, frame }: TrackerContext) => createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities }),
+  filter: ({ options: o, frame, acoustic }: TrackerContext) => {
+    const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic }) : imm;
+  },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
     createMahalanobisHypothesiser({ table, filter, stats, gateProbability: o.gateProbability, sameScanWindow: o.sameScanWindow }),
   associator: ({ options: o }: TrackerParts) => createGnnAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2 }),
-  initiators: ({ options: o, frame }: TrackerParts) => [
+  initiators: ({ options: o, frame, cloudInitiator }: TrackerParts) => [
     createPointInitiator(o),
     createBearingInitiator({ ...o, frame }),
+    // acoustic nodes of the network start particle-cloud tracks; other presence sensors discs
+    ...(cloudInitiator ? [cloudInitiator] : []),
     createPresenceInitiator({ ...o, frame }),
   ],
-  deleter: ({ options: o }: TrackerParts) => createRevisitDeleter(o),
+  deleter: ({ options: o, cloudInitiator }: TrackerParts) => {
+    const revisit = createRevisitDeleter(o);
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator }) : revisit;
+  },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });
 
@@ -96,9 +115,12 @@ export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerCom
   for (const k of Object.keys(given) as (keyof TrackerComponents)[]) {
     if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
   }
-  const parts: TrackerParts = { ...ctx, filter: build(c.filter, ctx), identifier: build(c.identifier, ctx) };
+  const filter = build(c.filter, ctx);
+  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic }) : null;
+  const parts: TrackerParts = { ...ctx, filter, identifier: build(c.identifier, ctx), cloudInitiator };
   return {
     ...parts,
+    silence: ctx.acoustic.size > 0 ? createSilence({ network: ctx.acoustic, inner: filter }) : null,
     hypothesiser: build(c.hypothesiser, parts),
     associator: build(c.associator, parts),
     initiators: build(c.initiators, parts),

@@ -7,6 +7,7 @@
  */
 import type { Detection } from '../types.js';
 import type { PreparedDetection } from './prepare.js';
+import type { CloudState } from '../acoustic/cloud-filter.js';
 
 /** The state of a track to start: position and velocity with covariance in the tracker frame, at time t. */
 export interface TrackBirth {
@@ -17,6 +18,8 @@ export interface TrackBirth {
   t: number;
   /** The detections it was made from, the one that names the track's first sensor first. */
   dets: Detection[];
+  /** An acoustic track's particle cloud (acoustic/cloud-initiator.ts); `x`, `p` are its moments. */
+  cloud?: CloudState;
 }
 
 export interface Initiator {

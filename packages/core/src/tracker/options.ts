@@ -1,7 +1,7 @@
 /**
  * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
  */
-import type { ClassLabel, GeoPoint } from '../types.js';
+import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -80,6 +80,14 @@ export interface TrackerOptions {
   gridCell: number;
   /** Horizontal position one-sigma above which `alt_m` is reported as unobservable (m). Default 600. */
   altitudeObservableSd: number;
+  /**
+   * The sensors (sensors.json): acoustic nodes with a fixed position and a range make the
+   * acoustic network of particle-cloud tracks and negative information (acoustic/). Default
+   * none: presence reports are then fused as discs only.
+   */
+  sensors: readonly Sensor[];
+  /** Whether acoustic nodes in `sensors` get particle-cloud tracks (single-node initiation, negative information). Default true. */
+  acousticClouds: boolean;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
@@ -114,6 +122,8 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   maxSpeed: 300,
   gridCell: 2000,
   altitudeObservableSd: 600,
+  sensors: Object.freeze([]) as readonly Sensor[],
+  acousticClouds: true,
 });
 
 /** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */

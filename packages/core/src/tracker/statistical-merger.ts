@@ -115,6 +115,8 @@ export function createStatisticalMerger(options: StatisticalMergerOptions): Merg
             older.modeP.set(younger.modeP);
             older.mu.set(younger.mu);
             older.t = younger.t;
+            // the state goes with its representation: an acoustic track's cloud, or none
+            older.cloud = younger.cloud;
           }
           older.lastHitT = Math.max(older.lastHitT, younger.lastHitT);
           older.hits += younger.hits;

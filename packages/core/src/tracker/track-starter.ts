@@ -55,6 +55,7 @@ export function createTrackStarter(options: TrackStarterOptions): TrackStarter {
       clsT: t,
       clsOut: null,
     };
+    if (birth.cloud) tr.cloud = birth.cloud;
     if (det.cooperativeId !== undefined) table.setCooperative(tr, det.cooperativeId);
     identifier.evidence(tr, det, undefined);
     filter.initialise(tr);

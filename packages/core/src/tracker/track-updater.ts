@@ -5,6 +5,7 @@
  */
 import type { Assignment } from './associator.js';
 import type { TrackFilter } from './filter.js';
+import { cloudConfirmable } from '../acoustic/cloud-filter.js';
 import type { Identifier } from './identifier.js';
 import { chiSquareQuantile } from './options.js';
 import type { PreparedDetection } from './prepare.js';
@@ -56,7 +57,7 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
       if (pd.det.cooperativeId !== undefined) table.setCooperative(tr, pd.det.cooperativeId);
       table.touched.add(tr);
       table.recordHit(tr, pd.det.t);
-      if (tr.status === 'tentative' && tr.hits >= options.confirmHits && tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency)) {
+      if (tr.status === 'tentative' && tr.hits >= options.confirmHits && tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency) && cloudConfirmable(tr)) {
         tr.status = 'confirmed';
         stats.confirmed++;
         events.push({ type: 'confirmed', t: pd.det.t, trackId: tr.id });

@@ -1,4 +1,5 @@
 import type { ClassState } from '../identify/classifier.js';
+import type { CloudState } from '../acoustic/cloud-filter.js';
 
 /** The tracker's internal record of one track. */
 export type TrackStatus = 'tentative' | 'confirmed' | 'coasting';
@@ -45,4 +46,6 @@ export interface Track {
   clsT: number;
   /** Class probabilities and threat probability computed from `cls`, or null when stale. */
   clsOut: { probs: Record<string, number>; threat: number } | null;
+  /** An acoustic track's particle cloud (acoustic/): set while only cheap sensors hold the track. */
+  cloud?: CloudState;
 }

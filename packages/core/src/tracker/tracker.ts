@@ -10,6 +10,7 @@
 import { createEnuFrame, type EnuFrame } from '../geo/index.js';
 import type { Detection, GeoPoint } from '../types.js';
 import { createPairList } from './hypothesiser.js';
+import { createAcousticNetwork } from '../acoustic/acoustic-network.js';
 import { resolveComponents, type TrackerComponents } from './components.js';
 import { resolveTrackerOptions, type TrackerOptions } from './options.js';
 import { createPreparedDetection, prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
@@ -107,8 +108,9 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   };
   const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0 };
   const table = createTrackTable(options);
-  const parts = resolveComponents({ options, frame, table, stats }, components);
-  const { filter, identifier, hypothesiser, associator, initiators, deleter, merger } = parts;
+  const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [] });
+  const parts = resolveComponents({ options, frame, table, stats, acoustic }, components);
+  const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });
   const applyPairs = createTrackUpdater({ ...options, table, filter, identifier, stats });
   const report = createTrackReporter({ frame, filter, altitudeObservableSd: options.altitudeObservableSd });
@@ -211,7 +213,9 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
           groups.push(ng);
         }
       }
+      if (acoustic.size > 0) for (const d of sorted) acoustic.heard(d);
       for (const g of groups) processGroup(g, events);
+      silence?.apply(table.live, t);
       for (const tr of table.live) {
         if (table.touched.has(tr) && tr.status !== 'tentative') events.push({ type: 'updated', t, trackId: tr.id });
       }

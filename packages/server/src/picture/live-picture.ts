@@ -15,6 +15,7 @@ import {
   type OperatorMark,
   type Picture,
   type PictureEvent,
+  type Sensor,
   type TrackReport,
   type ZoneState,
 } from '@skywarden/core';
@@ -26,6 +27,8 @@ export type { OperatorMark };
 export interface LivePictureOptions {
   /** The frame's anchor (the registered sensors' centre); without one the first detection that gives a point. */
   origin: GeoPoint | null;
+  /** The registered sensors (their acoustic nodes give acoustic tracks and negative information). */
+  sensors: Iterable<Sensor>;
   reorderDelayS: number;
   reportEveryS: number;
   zones: readonly Zone[];
@@ -137,6 +140,7 @@ export function createLivePicture(o: LivePictureOptions) {
   const picture: Picture = createPicture(
     {
       anchor: o.origin,
+      sensors: o.sensors,
       reorderDelay: o.reorderDelayS,
       reportEvery: o.reportEveryS,
       zones: o.zones,

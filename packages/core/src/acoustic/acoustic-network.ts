@@ -1,0 +1,94 @@
+/**
+ * The acoustic sensors the tracker knows (sensors.json, or the live register): where each
+ * is in the tracker frame, its presence model (range, Pd, false-alarm rate per report) and
+ * how often it reports while it hears something (estimated from its own reports). The
+ * particle filters of acoustic tracks use it for hits and for negative information: a
+ * working node near a track that did not report is evidence too.
+ *
+ * Assumption (documented in docs/tracker.md): a node in the catalogue works unless told
+ * otherwise (`down`); in the live service its health (silent, stuck) says so.
+ */
+import { geodeticToEnu, type EnuFrame } from '../geo/index.js';
+import type { Detection, Sensor } from '../types.js';
+import { createSpatialGrid } from '../tracker/spatial-grid.js';
+import { presenceModel, presenceReach, type PresenceModel } from './presence-model.js';
+
+export interface AcousticNode {
+  readonly id: string;
+  /** Position in the tracker frame (m). */
+  readonly sx: number;
+  readonly sy: number;
+  readonly sz: number;
+  readonly model: PresenceModel;
+  /** Beyond this slant range (m) the node never hears a target. */
+  readonly reach: number;
+  /** Seconds between reports while it hears something (estimated; the default until seen). */
+  period: number;
+  /** Time of its latest report (s); -Infinity before the first. */
+  lastReport: number;
+  /** False while the node is known not to work (no negative information from it). */
+  up: boolean;
+}
+
+export interface AcousticNetworkOptions {
+  frame: EnuFrame;
+  /** The sensors; those of kind `acoustic` with a fixed position and a range become nodes. */
+  sensors: Iterable<Sensor>;
+  /** Report period (s) assumed until a node's own reports tell. Default 2. */
+  defaultPeriod?: number;
+  /** Pd of a node that states none. Default 0.85. */
+  defaultPd?: number;
+}
+
+export interface AcousticNetwork {
+  node(id: string): AcousticNode | undefined;
+  /** Records a detection of an acoustic node (its report times give its period). */
+  heard(det: Detection): void;
+  /** Calls `fn` with every working node within `radius` (m, horizontal) of (x, y). */
+  near(x: number, y: number, radius: number, fn: (node: AcousticNode) => void): void;
+  /** Marks a node as not working (or working again). */
+  setUp(id: string, up: boolean): void;
+  readonly size: number;
+}
+
+export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwork {
+  const defaultPeriod = o.defaultPeriod ?? 2;
+  const nodes: AcousticNode[] = [];
+  const byId = new Map<string, AcousticNode>();
+  let maxReach = 0;
+  for (const s of o.sensors) {
+    if (s.kind !== 'acoustic' || !s.position || !(s.rangeMax !== undefined && s.rangeMax > 0)) continue;
+    const [sx, sy, sz] = geodeticToEnu(o.frame, s.position);
+    const period = defaultPeriod;
+    const pfa = Math.min(0.5, ((s.farPerHour ?? 0.5) * period) / 3600);
+    const model = presenceModel(s.rangeMax, { pd: s.pd ?? o.defaultPd ?? 0.85, pfa: Math.max(pfa, 1e-4) });
+    const node: AcousticNode = { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period, lastReport: -Infinity, up: true };
+    byId.set(s.id, node);
+    nodes.push(node);
+    maxReach = Math.max(maxReach, node.reach);
+  }
+  const grid = createSpatialGrid(Math.max(2000, maxReach));
+  nodes.forEach((n, i) => grid.insert(i, n.sx, n.sy, 0));
+  return {
+    node: (id) => byId.get(id),
+    heard(det) {
+      const n = byId.get(det.sensorId);
+      if (!n) return;
+      const gap = det.t - n.lastReport;
+      // a gap of about one period or two is the node's rhythm; longer ones are silences
+      if (gap > 0.2 && gap <= 2.5 * n.period) n.period += 0.2 * (Math.min(gap, 1.5 * n.period) - n.period);
+      if (det.t > n.lastReport) n.lastReport = det.t;
+    },
+    near(x, y, radius, fn) {
+      grid.query(x, y, radius, (i) => {
+        const n = nodes[i];
+        if (n.up && (n.sx - x) ** 2 + (n.sy - y) ** 2 <= radius * radius) fn(n);
+      });
+    },
+    setUp(id, up) {
+      const n = byId.get(id);
+      if (n) n.up = up;
+    },
+    size: nodes.length,
+  };
+}

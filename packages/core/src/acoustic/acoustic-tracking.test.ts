@@ -1,0 +1,169 @@
+/**
+ * The acoustic mechanisms inside the tracker (issue 13): single-node initiation needs a
+ * sustained sequence, a stationary source never becomes a confirmed threat, a car on a road
+ * is not a drone, a radar takes an acoustic track over under the same id, and a drone
+ * crossing a sparse presence-only grid is held better than by discs alone.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTracker, type Tracker, type TrackReport } from '../tracker/tracker.js';
+import { emitted, FRAME, geo, normals, ORIGIN, presenceDet, radarDet, straight, type Path } from '../tracker/testing.js';
+import { geodeticToEnu } from '../geo/index.js';
+import { mulberry32 } from '../math/mulberry32.js';
+import type { Detection, Sensor } from '../types.js';
+import { presenceModel, presencePd } from './presence-model.js';
+
+const RANGE = 2500;
+const PERIOD = 2;
+const model = presenceModel(RANGE, { pd: 0.9 });
+
+interface Node {
+  id: string;
+  s: [number, number, number];
+}
+
+/** A square grid of presence microphones `spacing` m apart over [-half, half]², 5 m masts. */
+function grid(spacing: number, half: number): Node[] {
+  const out: Node[] = [];
+  for (let x = -half; x <= half + 1; x += spacing) for (let y = -half; y <= half + 1; y += spacing) out.push({ id: `m${out.length}`, s: [x, y, 5] });
+  return out;
+}
+
+function sensorsOf(nodes: Node[]): Sensor[] {
+  return nodes.map((n) => ({ id: n.id, kind: 'acoustic', position: geo(n.s[0], n.s[1], n.s[2]), rangeMax: RANGE, pd: 0.9, farPerHour: 0.5 }));
+}
+
+/** Presence reports of `paths` (targets) at the nodes, one per report slot while heard, with the sound's delay. */
+function hear(nodes: Node[], paths: Path[], t0: number, t1: number, seed: number): Detection[] {
+  const rng = mulberry32(seed);
+  const out: Detection[] = [];
+  for (const n of nodes) {
+    const phase = rng() * PERIOD;
+    for (let t = t0 + phase; t <= t1; t += PERIOD) {
+      let heard = false;
+      for (const path of paths) {
+        const p = emitted(path, n.s, t);
+        if (rng() < presencePd(model, Math.hypot(p[0] - n.s[0], p[1] - n.s[1], p[2] - n.s[2]))) heard = true;
+      }
+      if (heard) out.push(presenceDet(n.id, n.s, RANGE, t));
+    }
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/** Steps the tracker once a second over the detections; returns the reports of every second. */
+function run(tr: Tracker, dets: Detection[], t1: number): TrackReport[][] {
+  const out: TrackReport[][] = [];
+  let k = 0;
+  for (let t = 1; t <= t1; t++) {
+    const batch: Detection[] = [];
+    while (k < dets.length && dets[k].t <= t) batch.push(dets[k++]);
+    tr.step(batch, t);
+    out.push(tr.report(t));
+  }
+  return out;
+}
+
+const enu = (r: TrackReport) => geodeticToEnu(FRAME, r.position);
+
+test('one microphone: a burst starts no track; a sustained sequence does, and confirms only after 20 s', () => {
+  const nodes: Node[] = [{ id: 'solo', s: [0, 0, 5] }];
+  const burst = [1, 3, 5].map((t) => presenceDet('solo', nodes[0].s, RANGE, t));
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  run(tr, burst, 60);
+  assert.equal(tr.stats.started, 0, 'a three-report burst');
+
+  const drone = straight(-1500, 300, 500, 50, 0); // crosses the disc in about a minute
+  const dets = hear(nodes, [drone], 0, 90, 1);
+  const tr2 = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr2, dets, 90);
+  assert.equal(tr2.stats.started, 1, `one track, started ${tr2.stats.started}`);
+  const firstT = reps.findIndex((r) => r.length > 0) + 1;
+  assert.ok(firstT >= dets[0].t + 20, `confirmed at ${firstT}, first report ${dets[0].t.toFixed(1)}`);
+  const r = reps[firstT - 1][0];
+  assert.ok(Math.hypot(enu(r)[0], enu(r)[1]) < RANGE, 'in the disc');
+  assert.ok(r.threatProbability < 0.5, `one node says nothing of speed: threat ${r.threatProbability.toFixed(2)}`);
+});
+
+test('a generator heard for ten minutes by one microphone never becomes a confirmed threat, and is dropped', (t) => {
+  const nodes = grid(5000, 5000);
+  const noisy = nodes.find((n) => n.s[0] === 0 && n.s[1] === 0)!;
+  const dets: Detection[] = [];
+  for (let t = 0.7; t < 600; t += PERIOD) dets.push(presenceDet(noisy.id, noisy.s, RANGE, t));
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr, dets, 600);
+  const threatSeconds = reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length;
+  assert.equal(threatSeconds, 0);
+  const heldSeconds = reps.filter((rs) => rs.length > 0).length;
+  assert.ok(heldSeconds < 200, `reported for ${heldSeconds} of 600 s`);
+  assert.ok(tr.stats.started <= 2, `${tr.stats.started} tracks started`);
+  t.diagnostic(`reported for ${heldSeconds} s, ${tr.stats.started} tracks started`);
+});
+
+test('a car driving a road at 20 m/s past the microphones is not classed as a drone', (t) => {
+  const nodes = grid(5000, 10000);
+  const car = straight(-12000, 1200, 2, 20, 0); // east along a road, 1.2 km north of a row of microphones
+  const dets = hear(nodes, [car], 0, 1200, 2);
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr, dets, 1200);
+  const threatSeconds = reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length;
+  assert.ok(threatSeconds < 0.1 * 1200, `a threat track for ${threatSeconds} s of 1200`);
+  t.diagnostic(`a threat track for ${threatSeconds} s of 1200; tracks started ${tr.stats.started}, reported ${reps.filter((rs) => rs.length > 0).length} s`);
+});
+
+test('a radar takes an acoustic track over under the same id', () => {
+  const nodes = grid(5000, 10000);
+  const drone = straight(-9000, 800, 400, 50, 0);
+  const acoustic = hear(nodes, [drone], 0, 300, 3);
+  const rnd = normals(4);
+  const radar: Detection[] = [];
+  for (let t = 200; t <= 300; t += 2) radar.push(radarDet('radar', [0, -20000, 10], drone(t), t, rnd));
+  const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr, dets, 300);
+  const before = reps[195].map((r) => r.trackId);
+  assert.equal(before.length, 1, `one acoustic track at 196 s: ${before.length}`);
+  const after = reps[299];
+  assert.equal(after.length, 1);
+  assert.equal(after[0].trackId, before[0], 'the same id');
+  const [e, n] = enu(after[0]);
+  const [te, tn] = drone(300);
+  assert.ok(Math.hypot(e - te, n - tn) < 150, `radar accuracy after the hand-off: ${Math.hypot(e - te, n - tn).toFixed(0)} m`);
+  assert.equal(tr.tracks()[0].cloud, undefined, 'the cloud ended');
+});
+
+test('a drone crossing a 5 km presence-only grid is held better with clouds than with discs alone', (t) => {
+  const nodes = grid(5000, 15000);
+  const drones = [straight(-16000, 1100, 600, 48, 0), straight(16000, -7300, 300, -45, 12), straight(-4000, -16000, 900, 8, 50)];
+  const dets = hear(nodes, drones, 0, 620, 5);
+  const score = (clouds: boolean) => {
+    const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes), acousticClouds: clouds });
+    const reps = run(tr, dets, 620);
+    let observable = 0;
+    let covered = 0;
+    const errs: number[] = [];
+    for (let u = 60; u <= 620; u++) {
+      for (const path of drones) {
+        const p = path(u);
+        // observable: heard by some node in the last 60 s (at least twice)
+        const heard = dets.filter((d) => d.t > u - 60 && d.t <= u && Math.hypot(p[0] - geodeticToEnu(FRAME, d.sensorPosition!)[0], p[1] - geodeticToEnu(FRAME, d.sensorPosition!)[1]) < RANGE + 60 * 50).length;
+        if (heard < 2) continue;
+        observable++;
+        let best = Infinity;
+        for (const r of reps[u - 1]) best = Math.min(best, Math.hypot(enu(r)[0] - p[0], enu(r)[1] - p[1]));
+        if (best <= 2000) {
+          covered++;
+          errs.push(best);
+        }
+      }
+    }
+    errs.sort((a, b) => a - b);
+    return { share: covered / observable, median: errs[Math.floor(errs.length / 2)] ?? NaN, observable };
+  };
+  const withClouds = score(true);
+  const discs = score(false);
+  const msg = `clouds: ${(100 * withClouds.share).toFixed(0)} % covered, median ${withClouds.median.toFixed(0)} m; discs only: ${(100 * discs.share).toFixed(0)} %, ${discs.median.toFixed(0)} m (${withClouds.observable} observable s)`;
+  assert.ok(withClouds.share > discs.share + 0.2, msg);
+  assert.ok(withClouds.share > 0.6, msg);
+  t.diagnostic(msg);
+});

@@ -1,0 +1,122 @@
+/**
+ * The filter of a tracker with acoustic tracks: a track heard only by cheap sensors carries a
+ * particle cloud (particle-cloud.ts) and is updated by it; every other track by the inner
+ * filter (the IMM). The cloud's mean and covariance are kept as the track's state, and the
+ * inner filter's per-mode state is reset to them after each cloud update, so gating,
+ * association, merging and reports treat both kinds alike.
+ *
+ * Hand-off: a detection that localises the target precisely (a radar plot, a position with
+ * an error under `handOffSd`) ends the cloud; the track, with its id, goes on in the inner
+ * filter from the cloud's moments.
+ */
+import { innovate, createEkfWorkspace } from '../filters/ekf.js';
+import type { TrackFilter } from '../tracker/filter.js';
+import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
+import type { Track } from '../tracker/track.js';
+import type { AcousticNetwork } from './acoustic-network.js';
+import { bearingUpdate, cloudMoments, pointUpdate, predictCloud, presenceHit, resampleCloud, type ParticleCloud } from './particle-cloud.js';
+import { presenceModel } from './presence-model.js';
+
+/** What an acoustic track carries besides its Gaussian summary. */
+export interface CloudState {
+  cloud: ParticleCloud;
+  /** Time (s) of the last negative update from each node. */
+  missAt: Map<string, number>;
+  /** Running mean of the log predictive likelihood of its hits (how well the cloud explains them). */
+  logL: number;
+  /** Hits the cloud took. */
+  hits: number;
+}
+
+export interface CloudFilterOptions {
+  inner: TrackFilter;
+  network: AcousticNetwork;
+  /** A position error (m) under which a detection hands the track over to the inner filter. Default 400. */
+  handOffSd?: number;
+}
+
+/** Weight of a new hit in `logL`. */
+const LOGL_SMOOTHING = 0.2;
+
+export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
+  const inner = o.inner;
+  const handOffSd = o.handOffSd ?? 400;
+  const ws = createEkfWorkspace();
+  const xs = new Float64Array(6);
+  const ps = new Float64Array(36);
+
+  /** Whether `pd` localises the target well enough for the inner filter to take the track. */
+  const precise = (pd: PreparedDetection): boolean => {
+    if (pd.shape !== SHAPE_POINT) return false;
+    if (pd.det.type === 'range_bearing') return true;
+    return Math.sqrt(0.5 * (pd.cxx + pd.cyy)) <= handOffSd;
+  };
+
+  return {
+    modes: inner.modes,
+    maxQHorizontal: inner.maxQHorizontal,
+    initialise(tr) {
+      inner.initialise(tr);
+    },
+    predict(tr, t, xOut, pOut) {
+      inner.predict(tr, t, xOut, pOut);
+    },
+    update(tr, pd) {
+      const cs = tr.cloud;
+      if (!cs) return inner.update(tr, pd);
+      if (precise(pd)) {
+        tr.cloud = undefined;
+        return inner.update(tr, pd);
+      }
+      // the Mahalanobis distance of the detection to the cloud's Gaussian summary: the
+      // association's cost and the track's consistency test
+      inner.predict(tr, pd.det.t, xs, ps);
+      const d2 = innovate(xs, ps, pd.meas, ws) ? ws.d2 : NaN;
+      if (Number.isNaN(d2)) return NaN;
+      const c = cs.cloud;
+      predictCloud(c, pd.det.t);
+      let logL: number;
+      if (pd.shape === SHAPE_DISC) {
+        const node = o.network.node(pd.det.sensorId);
+        const model = node?.model ?? presenceModel(pd.reach);
+        logL = presenceHit(c, pd.sx, pd.sy, pd.sz, model);
+      } else if (pd.shape === SHAPE_RAY) {
+        logL = bearingUpdate(c, pd.sx, pd.sy, pd.sz, Math.atan2(pd.ux, pd.uy), Math.hypot(pd.angleSd, 0.02), pd.reach);
+      } else {
+        logL = pointUpdate(c, pd.ax, pd.ay, Math.sqrt(0.5 * (pd.cxx + pd.cyy)));
+      }
+      if (logL === -Infinity) return NaN; // nothing in the cloud can explain it
+      cs.logL = cs.hits === 0 ? logL : cs.logL + LOGL_SMOOTHING * (logL - cs.logL);
+      cs.hits++;
+      syncCloudTrack(tr, inner);
+      return d2;
+    },
+  };
+}
+
+/** The cloud's moments become the track's state at the cloud's time, and the inner filter restarts from them (after any change of the cloud). */
+export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
+  const cs = tr.cloud;
+  if (!cs) return;
+  resampleCloud(cs.cloud);
+  cloudMoments(cs.cloud, tr.x, tr.p);
+  tr.t = cs.cloud.t;
+  inner.initialise(tr);
+}
+
+/** Seconds of reports from one node that confirm an acoustic track heard by no other (a gust or a passing car lasts seconds). */
+export const CLOUD_CONFIRM_SPAN = 20;
+
+/**
+ * Whether an acoustic track may be confirmed: heard by two nodes or more, or by one for at
+ * least {@link CLOUD_CONFIRM_SPAN} s (a burst at one node alone confirms nothing). Tracks
+ * without a cloud: always.
+ */
+export function cloudConfirmable(tr: Track): boolean {
+  return tr.cloud === undefined || tr.sensors.size >= 2 || tr.lastHitT - tr.firstT >= CLOUD_CONFIRM_SPAN;
+}
+
+/** Whether the track's speed and heading come from measurements: not for an acoustic track one node alone heard (its motion is the prior's). */
+export function cloudKinematicsKnown(tr: Track): boolean {
+  return tr.cloud === undefined || tr.sensors.size >= 2;
+}
