@@ -104,19 +104,28 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   inner.initialise(tr);
 }
 
-/** Seconds of reports from one node that confirm an acoustic track heard by no other (a gust or a passing car lasts seconds). */
+/** Seconds of reports that confirm an acoustic track (a gust or a passing car lasts seconds). */
 export const CLOUD_CONFIRM_SPAN = 20;
 
 /**
- * Whether an acoustic track may be confirmed: heard by two nodes or more, or by one for at
- * least {@link CLOUD_CONFIRM_SPAN} s (a burst at one node alone confirms nothing). Tracks
- * without a cloud: always.
+ * Whether an acoustic track may be confirmed: its reports span at least
+ * {@link CLOUD_CONFIRM_SPAN} s, from one node or several (a gust at one node, or wind and
+ * thunder at several neighbours at once, last seconds; a drone is heard for a minute or
+ * more). Tracks without a cloud: always.
  */
 export function cloudConfirmable(tr: Track): boolean {
-  return tr.cloud === undefined || tr.sensors.size >= 2 || tr.lastHitT - tr.firstT >= CLOUD_CONFIRM_SPAN;
+  return tr.cloud === undefined || tr.lastHitT - tr.firstT >= CLOUD_CONFIRM_SPAN;
 }
 
 /** Whether the track's speed and heading come from measurements: not for an acoustic track one node alone heard (its motion is the prior's). */
 export function cloudKinematicsKnown(tr: Track): boolean {
   return tr.cloud === undefined || tr.sensors.size >= 2;
+}
+
+/** Horizontal one-sigma (m) beyond which an acoustic track is kept but not reported: too vague to place anyone in its path. */
+export const CLOUD_REPORT_SD = 1500;
+
+/** Whether a track is precise enough to report: tracks without a cloud always; acoustic ones while their spread is under {@link CLOUD_REPORT_SD}. */
+export function cloudReportable(tr: Track): boolean {
+  return tr.cloud === undefined || 0.5 * (tr.p[0] + tr.p[7]) <= CLOUD_REPORT_SD * CLOUD_REPORT_SD;
 }

@@ -9,6 +9,7 @@ import { localRotation } from '../models/local-frame.js';
 import { STATE_DIM } from '../models/state.js';
 import type { TrackFilter } from './filter.js';
 import type { Track } from './track.js';
+import { cloudReportable } from '../acoustic/cloud-filter.js';
 import type { TrackReport } from './tracker.js';
 
 const n = STATE_DIM;
@@ -31,7 +32,7 @@ export function createTrackReporter(options: TrackReporterOptions): TrackReporte
   return (live, t) => {
     const out: TrackReport[] = [];
     for (const tr of live) {
-      if (tr.status === 'tentative') continue;
+      if (tr.status === 'tentative' || !cloudReportable(tr)) continue;
       filter.predict(tr, t, xs, ps);
       const geo = enuToGeodetic(frame, xs[0], xs[1], xs[2]);
       const m = localRotation(frame, geo.latDeg, geo.lonDeg, rot9);
