@@ -127,11 +127,27 @@ test('operating picture against the live demo server', { timeout: 240_000 }, asy
       assert.ok(n > 0);
       // drawn by the GPU symbol layer, not only held in the source
       await waitFor('rendered tracks', () => sw<number>(page, 's.renderedTrackCount()'), (v) => v > 0);
+      // every track's position now; then some track still held later must have moved (a
+      // vague acoustic track may end or be hidden meanwhile: that is no failure)
       const ids = await sw<string[]>(page, 's.trackIds()');
-      const id = ids[0];
-      const p0 = await sw<[number, number]>(page, `s.trackPosition(${JSON.stringify(id)})`);
-      const p1 = await waitFor('track movement', () => sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`), (p) => p !== null && (p[0] !== p0[0] || p[1] !== p0[1]), 20_000);
-      assert.ok(p1 && (p1[0] !== p0[0] || p1[1] !== p0[1]), `track ${id} moved`);
+      const p0 = new Map<string, [number, number]>();
+      for (const id of ids) {
+        const p = await sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`);
+        if (p) p0.set(id, p);
+      }
+      const moved = await waitFor(
+        'track movement',
+        async () => {
+          for (const [id, a] of p0) {
+            const b = await sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`);
+            if (b && (b[0] !== a[0] || b[1] !== a[1])) return id;
+          }
+          return null;
+        },
+        (id) => id !== null,
+        20_000,
+      );
+      assert.ok(moved, 'a track moved');
       assert.ok(await sw<number>(page, 's.sensorCount()') > 0, 'sensors drawn');
       assert.ok((await sw<Record<string, number>>(page, 's.streamCounts()')).tracks > 1, 'several tracks events received');
       await shot('01-live-tracks');

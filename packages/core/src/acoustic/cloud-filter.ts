@@ -26,6 +26,8 @@ export interface CloudState {
   logL: number;
   /** Hits the cloud took. */
   hits: number;
+  /** Whether the track is reported: its spread is small enough (with hysteresis: see {@link CLOUD_REPORT_SD}). */
+  shown: boolean;
 }
 
 export interface CloudFilterOptions {
@@ -102,6 +104,9 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   cloudMoments(cs.cloud, tr.x, tr.p);
   tr.t = cs.cloud.t;
   inner.initialise(tr);
+  const v = 0.5 * (tr.p[0] + tr.p[7]);
+  if (cs.shown && v > (CLOUD_REPORT_SD * CLOUD_HIDE_FACTOR) ** 2) cs.shown = false;
+  else if (!cs.shown && v <= CLOUD_REPORT_SD * CLOUD_REPORT_SD) cs.shown = true;
 }
 
 /** Seconds of reports that confirm an acoustic track (a gust or a passing car lasts seconds). */
@@ -122,10 +127,15 @@ export function cloudKinematicsKnown(tr: Track): boolean {
   return tr.cloud === undefined || tr.sensors.size >= 2;
 }
 
-/** Horizontal one-sigma (m) beyond which an acoustic track is kept but not reported: too vague to place anyone in its path. */
+/**
+ * Horizontal one-sigma (m) under which an acoustic track is reported; it is hidden again
+ * (kept, not reported: too vague to place anyone in its path) only beyond
+ * `CLOUD_HIDE_FACTOR` times as much, so that a track near the limit does not blink.
+ */
 export const CLOUD_REPORT_SD = 1500;
+export const CLOUD_HIDE_FACTOR = 1.3;
 
-/** Whether a track is precise enough to report: tracks without a cloud always; acoustic ones while their spread is under {@link CLOUD_REPORT_SD}. */
+/** Whether a track is reported: tracks without a cloud always; acoustic ones while shown (their spread, with hysteresis). */
 export function cloudReportable(tr: Track): boolean {
-  return tr.cloud === undefined || 0.5 * (tr.p[0] + tr.p[7]) <= CLOUD_REPORT_SD * CLOUD_REPORT_SD;
+  return tr.cloud === undefined || tr.cloud.shown;
 }

@@ -15,7 +15,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import type { CloudState } from './cloud-filter.js';
+import { CLOUD_REPORT_SD, type CloudState } from './cloud-filter.js';
 import { cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAroundSensor, type CloudOptions } from './particle-cloud.js';
 
 export interface CloudInitiatorOptions {
@@ -87,7 +87,8 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const x = new Float64Array(6);
     const p = new Float64Array(36);
     cloudMoments(cloud, x, p);
-    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits };
+    const v = 0.5 * (p[0] + p[7]);
+    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: v <= CLOUD_REPORT_SD * CLOUD_REPORT_SD };
     return { x, p, t: cloud.t, dets, cloud: cs };
   }
 

@@ -19,7 +19,7 @@
  *
  * Deterministic: all randomness comes from the `rng` given at creation.
  */
-import { hitLikelihood, missLikelihood, type PresenceModel } from './presence-model.js';
+import { hitLikelihood, missLikelihood, presenceReach, type PresenceModel } from './presence-model.js';
 
 const EARTH_RADIUS = 6_371_000;
 const TWO_PI = 2 * Math.PI;
@@ -53,6 +53,8 @@ export interface ParticleCloud {
   readonly speedMin: number;
   readonly speedMax: number;
   readonly soundSpeed: number;
+  /** The second value of the last Box-Muller pair, or NaN. */
+  spare: number;
 }
 
 export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCloud {
@@ -75,13 +77,21 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
     speedMin,
     speedMax,
     soundSpeed: o.soundSpeed ?? 343,
+    spare: NaN,
   };
 }
 
-/** A standard normal draw (Box-Muller, one of the pair). */
-function gauss(rng: () => number): number {
-  const u = Math.max(rng(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(TWO_PI * rng());
+/** A standard normal draw for cloud `c` (Box-Muller: the pair's second value is kept for the next draw). */
+function gauss(c: ParticleCloud): number {
+  if (!Number.isNaN(c.spare)) {
+    const v = c.spare;
+    c.spare = NaN;
+    return v;
+  }
+  const r = Math.sqrt(-2 * Math.log(Math.max(c.rng(), 1e-300)));
+  const a = TWO_PI * c.rng();
+  c.spare = r * Math.sin(a);
+  return r * Math.cos(a);
 }
 
 /** The tracker frame's U (m) of a point at height `h` above the ellipsoid, horizontal (x, y) from the origin. */
@@ -128,8 +138,8 @@ export function predictCloud(c: ParticleCloud, t: number): void {
   if (!(dt > 0)) return;
   const sdV = Math.sqrt(c.q * dt);
   for (let i = 0; i < c.n; i++) {
-    const ax = gauss(c.rng) * sdV;
-    const ay = gauss(c.rng) * sdV;
+    const ax = gauss(c) * sdV;
+    const ay = gauss(c) * sdV;
     // position with the mean of the old and new velocity (the white-noise acceleration's integral, to first order)
     let vx = c.vx[i] + ax;
     let vy = c.vy[i] + ay;
@@ -165,22 +175,48 @@ function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: num
  * predictive likelihood (the weighted mean of `like`), -Infinity when every weight vanished
  * (the weights are then left as they were: the measurement cannot be explained by the cloud).
  */
+let likeScratch = new Float64Array(0);
 function weigh(c: ParticleCloud, like: (i: number) => number): number {
+  if (likeScratch.length < c.n) likeScratch = new Float64Array(c.n);
+  const L = likeScratch;
   let sum = 0;
-  for (let i = 0; i < c.n; i++) sum += c.w[i] * like(i);
+  for (let i = 0; i < c.n; i++) {
+    L[i] = c.w[i] * like(i);
+    sum += L[i];
+  }
   if (!(sum > 0)) return -Infinity;
-  for (let i = 0; i < c.n; i++) c.w[i] = (c.w[i] * like(i)) / sum;
+  for (let i = 0; i < c.n; i++) c.w[i] = L[i] / sum;
   return Math.log(sum);
+}
+
+/**
+ * The likelihood of a presence outcome at each particle: `far` (the outcome's likelihood
+ * beyond the sensor's reach) for a particle horizontally farther than the reach plus the
+ * distance it covers in the sound's travel time, else `like(range)`.
+ */
+function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel, like: (m: PresenceModel, r: number) => number): number {
+  const reach = presenceReach(model);
+  const far = like(model, Infinity);
+  // a particle at horizontal distance d was, when its sound left, at least d·(1 − v/c) away
+  // (v its speed: the band's top, with room for the resampling jitter)
+  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
+  const lagReach = reach / slow;
+  const lim2 = lagReach * lagReach;
+  return weigh(c, (i) => {
+    const dx = c.x[i] - sx;
+    const dy = c.y[i] - sy;
+    return dx * dx + dy * dy > lim2 ? far : like(model, soundRange(c, i, sx, sy, sz));
+  });
 }
 
 /** A presence report of the sensor at (sx, sy, sz) at the cloud's time. */
 export function presenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
-  return weigh(c, (i) => hitLikelihood(model, soundRange(c, i, sx, sy, sz)));
+  return presenceWeigh(c, sx, sy, sz, model, hitLikelihood);
 }
 
 /** A report interval of the sensor without a report at the cloud's time (negative information). */
 export function presenceMiss(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
-  return weigh(c, (i) => missLikelihood(model, soundRange(c, i, sx, sy, sz)));
+  return presenceWeigh(c, sx, sy, sz, model, missLikelihood);
 }
 
 /**
@@ -251,11 +287,11 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     u += step;
   }
   for (let i = 0; i < n; i++) {
-    c.x[i] = scratch.x[i] + jitter * gauss(c.rng);
-    c.y[i] = scratch.y[i] + jitter * gauss(c.rng);
+    c.x[i] = scratch.x[i] + jitter * gauss(c);
+    c.y[i] = scratch.y[i] + jitter * gauss(c);
     c.h[i] = scratch.h[i];
-    c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c.rng);
-    c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c.rng);
+    c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c);
+    c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c);
   }
   c.w.fill(1 / n);
   return true;
