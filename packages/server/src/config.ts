@@ -112,6 +112,8 @@ export interface ServerConfig {
     store_every: number;
     /** Tick (ms) of the fusion clock when no detection arrives. */
     tick_ms: number;
+    /** Acoustic nodes of the register get particle-cloud tracks and negative information (docs/tracker.md); false: presence as discs. */
+    acoustic_clouds: boolean;
   };
   zones: {
     /** A zones.geojson file ... */
@@ -223,7 +225,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // reports every 0.25 s: a detection reaches the stream at most 0.25 s (plus the work) after
   // the reorder delay (docs/server.md, Latency); track states stored once a second (store_every
   // defaults to round(1 / report_every_s))
-  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250 },
+  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true },
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
@@ -295,6 +297,7 @@ const CHECKS: Record<string, Check> = {
   'fusion.reorder_delay_s': num(0, 600),
   'fusion.report_every_s': num(0.05, 3600),
   'fusion.replay_window_s': num(0, 7 * 86400),
+  'fusion.acoustic_clouds': bool,
   'fusion.store_every': int(0, 3600),
   'fusion.tick_ms': int(10, 60000),
   'zones.file': strOrNull,

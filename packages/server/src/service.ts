@@ -155,6 +155,7 @@ export async function createService(o: ServiceOptions) {
   const fusion = createLivePicture({
     origin: sensorCentroid(registry.sensors.values()),
     sensors: registry.sensors.values(),
+    acousticClouds: c.fusion.acoustic_clouds,
     reorderDelayS: c.fusion.reorder_delay_s,
     reportEveryS: c.fusion.report_every_s,
     zones,

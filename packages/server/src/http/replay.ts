@@ -31,7 +31,7 @@ export async function replayWindow(svc: Service, from: number, to: number, repor
   const entries = await svc.store.detectionsInWindow({ from, to, limit: 2_000_000 });
   const out: TrackRow[] = [];
   // the same picture as the live service and `skywarden track`, without zones
-  const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
+  const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), tracker: { acousticClouds: svc.config.fusion.acoustic_clouds }, reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
     if (e.type === 'tracks' && out.length < MAX_ROWS) for (const r of e.reports) out.push(trackReportToRow(r));
   });
   for (const e of entries) {

@@ -33,6 +33,8 @@ export interface LivePictureOptions {
   reportEveryS: number;
   zones: readonly Zone[];
   alertIntervalS: number;
+  /** Particle-cloud tracks for the acoustic nodes (default true). */
+  acousticClouds?: boolean;
 }
 
 const PREDICT_STEPS_S = [60, 120, 180, 300, 450, 600];
@@ -141,6 +143,7 @@ export function createLivePicture(o: LivePictureOptions) {
     {
       anchor: o.origin,
       sensors: o.sensors,
+      tracker: { acousticClouds: o.acousticClouds ?? true },
       reorderDelay: o.reorderDelayS,
       reportEvery: o.reportEveryS,
       zones: o.zones,
