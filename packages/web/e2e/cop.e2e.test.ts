@@ -1,5 +1,5 @@
 /**
- * End-to-end: the built web app against the real server (demo raid, speed 20) in headless
+ * End-to-end: the built web app against the real server (demo raid at 8x, the acoustic particle clouds off: a faster demo, or the clouds at 20x, starved software-rendering Chromium on a 2-core CI machine: the page fell seconds behind) in headless
  * Chromium. Logs in, watches tracks appear and move, opens a track, sees zones turn to alert,
  * acts as an operator, and replays a window. Screenshots go to test-artifacts/web/.
  * Skipped when Chromium is not installed (CI installs it).
@@ -53,9 +53,9 @@ async function openTrackFromList(page: Page): Promise<string> {
     if (!id) continue;
     try {
       // the pointer over the list freezes its order (as for a user about to click), then the click
-      await page.hover('.track-table tbody', { timeout: 4_000, position: { x: 5, y: 5 } });
-      await page.click(`.track-row[data-track="${id}"]`, { timeout: 4_000 });
-      await page.waitForFunction(`(document.getElementById('details-title')?.textContent ?? '').includes(${JSON.stringify(`Track ${id}`)})`, undefined, { timeout: 4_000 });
+      await page.hover('.track-table tbody', { timeout: 10_000, position: { x: 5, y: 5 } });
+      await page.click(`.track-row[data-track="${id}"]`, { timeout: 10_000 });
+      await page.waitForFunction(`(document.getElementById('details-title')?.textContent ?? '').includes(${JSON.stringify(`Track ${id}`)})`, undefined, { timeout: 10_000 });
       return id;
     } catch (err) {
       lastError = err;
@@ -85,13 +85,15 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
   return page.evaluate(`(() => { const s = document.getElementById('replay-slider'); s.value = s.${to}; s.dispatchEvent(new Event('input')); })()`);
 }
 
-test('operating picture against the live demo server', { timeout: 240_000 }, async (t) => {
+// generous time: the map is rasterised in software on a CI machine without a GPU (a frame
+// takes about half a second there), and the demo server runs in this process
+test('operating picture against the live demo server', { timeout: 540_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
   const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
   const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
   const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; } };
-  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 20 }, logger: silent });
+  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false } }, logger: silent });
   mkdirSync(ARTIFACTS, { recursive: true });
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
@@ -127,23 +129,13 @@ test('operating picture against the live demo server', { timeout: 240_000 }, asy
       assert.ok(n > 0);
       // drawn by the GPU symbol layer, not only held in the source
       await waitFor('rendered tracks', () => sw<number>(page, 's.renderedTrackCount()'), (v) => v > 0);
-      // every track's position now; then some track still held later must have moved (a
-      // vague acoustic track may end or be hidden meanwhile: that is no failure)
-      const ids = await sw<string[]>(page, 's.trackIds()');
-      const p0 = new Map<string, [number, number]>();
-      for (const id of ids) {
-        const p = await sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`);
-        if (p) p0.set(id, p);
-      }
+      // every track's position now (one call); then some track still held later must have
+      // moved (a vague acoustic track may end or be hidden meanwhile: that is no failure)
+      const positions = () => sw<[string, [number, number] | null][]>(page, 's.trackIds().map((id) => [id, s.trackPosition(id)])');
+      const p0 = new Map((await positions()).filter((x): x is [string, [number, number]] => x[1] !== null));
       const moved = await waitFor(
         'track movement',
-        async () => {
-          for (const [id, a] of p0) {
-            const b = await sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`);
-            if (b && (b[0] !== a[0] || b[1] !== a[1])) return id;
-          }
-          return null;
-        },
+        async () => (await positions()).find(([id, b]) => b !== null && p0.has(id) && (b[0] !== p0.get(id)![0] || b[1] !== p0.get(id)![1]))?.[0] ?? null,
         (id) => id !== null,
         20_000,
       );
@@ -156,8 +148,9 @@ test('operating picture against the live demo server', { timeout: 240_000 }, asy
     await t.test('a zone turns to alert: map fill, ETA label, alert panel', async () => {
       const nAlert = await waitFor('zone alert', () => sw<number>(page, 's.zoneAlertCount()'), (v) => v > 0, 60_000);
       assert.ok(nAlert > 0);
-      await page.waitForSelector('.zone-row.alert', { timeout: 10_000 });
-      await page.waitForSelector('.alert-item.alert', { timeout: 10_000 });
+      // the panel is rebuilt at every zones event: look for a row with a box on screen at one moment
+      await waitFor('a visible zone row', () => page.evaluate(`[...document.querySelectorAll('.zone-row.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
+      await waitFor('a visible alert item', () => page.evaluate(`[...document.querySelectorAll('.alert-item.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
       assert.ok((await page.locator('.zone-label').count()) > 0, 'ETA/alert labels on the map');
       assert.match(await page.textContent('#tab-alerts') ?? '', /Alerts \(\d+\)/);
       // newest first
@@ -183,7 +176,7 @@ test('operating picture against the live demo server', { timeout: 240_000 }, asy
       await page.waitForFunction("(document.getElementById('login-error').textContent || '').length > 0");
       assert.match(await page.textContent('#login-error') ?? '', /Wrong user name or password/);
       await page.fill('#login-password', 'operator-demo');
-      await Promise.all([page.waitForEvent('load'), page.click('#login-form button[type=submit]')]);
+      await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), page.click('#login-form button[type=submit]')]);
       await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
       assert.match(await page.textContent('#user-name') ?? '', /operator \(operator\)/);
       await waitFor('tracks after login', () => sw<number>(page, 's.trackCount()'), (v) => v > 0);
