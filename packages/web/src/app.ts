@@ -17,6 +17,7 @@ import { showLogin } from './login.js';
 import { openStream, type StreamClient } from './stream.js';
 import { renderAlertsPanel } from './panels/alerts-panel.js';
 import { renderTracksPanel } from './panels/tracks-panel.js';
+import { createRefreshGovernor } from './logic/refresh-governor.js';
 import { renderTrackDetails } from './panels/track-details.js';
 import { renderSensorsPanel } from './panels/sensors-panel.js';
 import { trackActionBox, zoneActionBox } from './actions.js';
@@ -140,15 +141,29 @@ export async function startApp(o: AppOptions): Promise<void> {
     if (latency.length > 500) latency.shift();
     pendingLatency = null;
   });
-  // Draw as soon as something changed, but at most FLUSH_HZ times a second.
+  // Frame cost: a map render to the next task is the draw's paint and composite, which is
+  // where a software-rasterised WebGL canvas spends its time. One flush can cost several
+  // frames (each GeoJSON source comes back from the worker on its own), so the governor is
+  // fed the cost of all frames between two flushes and stretches the interval so the map
+  // never takes more than about a third of the main thread.
+  const refresh = createRefreshGovernor({ minMs: 1000 / FLUSH_HZ, maxMs: 4000, share: 0.35 });
+  let frameCostSinceFlush = 0;
+  map.on('render', () => {
+    const t = performance.now();
+    setTimeout(() => (frameCostSinceFlush += performance.now() - t), 0);
+  });
+  // Draw as soon as something changed, but at most FLUSH_HZ times a second (fewer when
+  // frames are slow).
   let lastFlush = 0;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   const scheduleFlush = () => {
     if (flushTimer) return;
-    const wait = Math.max(0, lastFlush + 1000 / FLUSH_HZ - performance.now());
+    const wait = Math.max(0, lastFlush + refresh.intervalMs() - performance.now());
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
       lastFlush = performance.now();
+      refresh.observe(frameCostSinceFlush);
+      frameCostSinceFlush = 0;
       flush();
     }, wait);
   };
@@ -239,7 +254,9 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('tab-alerts').classList.toggle('has-alert', nAlert > 0);
     $('tab-tracks').textContent = `Tracks (${st.shown.length})`;
     $('tab-sensors').textContent = `Sensors (${st.sensors.size})`;
-    $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert`;
+    const every = refresh.intervalMs();
+    const slow = every >= 1000 ? ` · map every ${(every / 1000).toFixed(1)} s (slow graphics)` : '';
+    $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert${slow}`;
     renderDetails();
   }
   let actionsKey = '';
@@ -465,6 +482,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     baseCounts: () => ({ ...handle.baseCounts }),
     latency,
     measureFrames: (ms) => measureFrames(map, ms),
+    refresh: () => ({ costMs: refresh.costMs(), intervalMs: refresh.intervalMs() }),
   };
   window.__skywarden = hooks;
   document.body.dataset.ready = 'true';
