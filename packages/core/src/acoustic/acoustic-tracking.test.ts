@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTracker, type Tracker, type TrackReport } from '../tracker/tracker.js';
-import { emitted, FRAME, geo, normals, ORIGIN, presenceDet, radarDet, straight, type Path } from '../tracker/testing.js';
+import { bearingDet, emitted, FRAME, geo, normals, ORIGIN, presenceDet, radarDet, straight, type Path } from '../tracker/testing.js';
 import { geodeticToEnu } from '../geo/index.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection, Sensor } from '../types.js';
@@ -165,5 +165,41 @@ test('a drone crossing a 5 km presence-only grid is held better with clouds than
   const msg = `clouds: ${(100 * withClouds.share).toFixed(0)} % covered, median ${withClouds.median.toFixed(0)} m; discs only: ${(100 * discs.share).toFixed(0)} %, ${discs.median.toFixed(0)} m (${withClouds.observable} observable s)`;
   assert.ok(withClouds.share > discs.share + 0.2, msg);
   assert.ok(withClouds.share > 0.6, msg);
+  t.diagnostic(msg);
+});
+
+test('a lone bearing array starts a track along its bearings, confirmed, where the drone is', (t) => {
+  const arr: Node = { id: 'array', s: [0, 0, 5] };
+  const sensors: Sensor[] = [{ id: arr.id, kind: 'acoustic', position: geo(0, 0, 5), rangeMax: RANGE, pd: 0.9, farPerHour: 0.5 }];
+  const drone = straight(-3000, 900, 400, 50, 0); // passes 900 m north of the array, heard for about 90 s
+  const rng = mulberry32(7);
+  const rnd = normals(8);
+  const dets: Detection[] = [];
+  for (let u = 0.5; u <= 150; u += PERIOD) {
+    const p = emitted(drone, arr.s, u);
+    if (rng() < presencePd(model, Math.hypot(p[0], p[1], p[2] - 5))) dets.push(bearingDet(arr.id, 'acoustic', arr.s, p, u, 0.05, rnd()));
+  }
+  assert.ok(dets.length >= 30, `${dets.length} bearings`);
+  const tr = createTracker({ origin: ORIGIN, sensors });
+  const reps = run(tr, dets, 150);
+  const first = Math.ceil(dets[0].t);
+  const last = Math.floor(dets.at(-1)!.t);
+  let held = 0;
+  const errs: number[] = [];
+  for (let u = first + 30; u <= last; u++) {
+    const p = drone(u);
+    let best = Infinity;
+    for (const r of reps[u - 1]) best = Math.min(best, Math.hypot(enu(r)[0] - p[0], enu(r)[1] - p[1]));
+    if (best <= 2000) {
+      held++;
+      errs.push(best);
+    }
+  }
+  errs.sort((a, b) => a - b);
+  const span = last - first - 30 + 1;
+  const msg = `held ${held} of ${span} s from 30 s after the first bearing, median ${errs[errs.length >> 1]?.toFixed(0)} m; ${tr.stats.started} tracks started`;
+  assert.ok(tr.stats.started >= 1 && tr.stats.started <= 2, msg);
+  assert.ok(held >= 0.8 * span, msg);
+  assert.ok(errs[errs.length >> 1] < 1000, msg);
   t.diagnostic(msg);
 });

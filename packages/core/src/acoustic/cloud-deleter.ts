@@ -7,8 +7,10 @@
  * - its cloud no longer explains its reports: the running mean of their log predictive
  *   likelihood fell below log(`minLikelihood`): a node that goes on hearing something for
  *   longer than a target at the class's speeds can stay within its range (a generator, an
- *   idling engine) or hears at a rhythm no drone makes. That node is then marked noisy with
- *   the initiator, so it does not start the same false track again.
+ *   idling engine) or hears at a rhythm no drone makes. When that node alone heard the
+ *   track, it is then marked noisy with the initiator, so it does not start the same false
+ *   track again (a track several nodes heard blames none of them: its last report may be
+ *   another target's, and muting that node would lose the target).
  * A confirmed acoustic track coasts after `coastAfter` s of silence.
  */
 import type { Deleter } from '../tracker/deleter.js';
@@ -42,10 +44,10 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       if (!cs) return o.inner.judge(tr, t);
       const silent = t - tr.lastHitT;
       if (cs.hits >= 5 && cs.logL < minLogL) {
-        let last = '';
-        let lastT = -Infinity;
-        for (const [id, st] of tr.sensors) if (st > lastT) [last, lastT] = [id, st];
-        o.initiator.markNoisy(last, t);
+        // the node is to blame only when it alone heard the track; a track that several
+        // heard and that fits badly now may have taken a report of another target or a
+        // false alarm at a node it reached: that node must not be muted for it
+        if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         return 'delete';
       }
       if (Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd) return 'delete';

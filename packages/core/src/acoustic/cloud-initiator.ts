@@ -1,10 +1,12 @@
 /**
- * Initiation of acoustic tracks from presence reports no track took, as particle clouds:
+ * Initiation of acoustic tracks from presence reports and array bearings no track took, as
+ * particle clouds:
  * - at once, when two nodes whose discs overlap heard something within `pairWindow` s;
  * - from one node alone, after a sustained sequence: at least `minHits` reports spanning at
  *   least `minSpan` s without a pause longer than `maxGap` report periods (a Shahed-type
  *   drone is heard for 40-100 s; a gust or a passing car for seconds).
- * The cloud is seeded over the first node's disc at its first report and then takes every
+ * The cloud is seeded over the first node's disc at its first report (along the bearing out
+ * to the node's reach, for an array: a lone array starts tracks too) and then takes every
  * report of the sequence in time order, so the new track starts where those reports and
  * their timing put it. A node whose track was dropped for hearing something no moving target
  * explains (a generator, an idling engine: see cloud-deleter.ts) starts no track until it
@@ -13,10 +15,10 @@
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
-import { SHAPE_DISC } from '../tracker/prepare.js';
+import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { CLOUD_REPORT_SD, type CloudState } from './cloud-filter.js';
-import { cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAroundSensor, type CloudOptions } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAlongRay, seedAroundSensor, type CloudOptions } from './particle-cloud.js';
 
 export interface CloudInitiatorOptions {
   network: AcousticNetwork;
@@ -28,15 +30,29 @@ export interface CloudInitiatorOptions {
   minHits?: number;
   minSpan?: number;
   maxGap?: number;
-  /** Two nodes heard within this many seconds start a track at once. Default 6. */
+  /**
+   * A lone array's run must span this many seconds (default 20): one bearing says nothing of
+   * the range, the sweep of its bearings at the band's speeds does; a shorter run gives a ray
+   * of a cloud that duplicates tracks other sensors hold. Arrays do not pair with other nodes
+   * at once (their crossings refine a track, they do not start one).
+   */
+  arraySpan?: number;
+  /** Two presence nodes heard within this many seconds start a track at once. Default 6. */
   pairWindow?: number;
   /** A noisy node is quiet this long (s) before it may start tracks again. Default 60. */
   quietToRearm?: number;
 }
 
+/** A report of a run: a presence report, or an array's bearing (rad, tracker frame) with its one-sigma. */
+interface Heard {
+  det: Detection;
+  bearing?: number;
+  sd?: number;
+}
+
 interface Run {
   node: AcousticNode;
-  dets: Detection[];
+  dets: Heard[];
   first: number;
   last: number;
 }
@@ -59,6 +75,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const minSpan = o.minSpan ?? 8;
   const maxGap = o.maxGap ?? 3;
   const pairWindow = o.pairWindow ?? 6;
+  const arraySpan = o.arraySpan ?? 20;
   const quietToRearm = o.quietToRearm ?? 60;
   const hMin = o.hMin ?? 50;
   const hMax = o.hMax ?? 2500;
@@ -67,17 +84,18 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const noisy = new Map<string, number>();
 
   function birth(used: Run[]): TrackBirth {
-    const dets = used.flatMap((r) => r.dets).sort((a, b) => a.t - b.t || (a.sensorId < b.sensorId ? -1 : 1));
-    const first = dets[0];
-    const firstNode = used.find((r) => r.node.id === first.sensorId)!.node;
-    const cloud = createCloud(mulberry32(seedOf(first)), o.cloud);
-    seedAroundSensor(cloud, first.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, hMin, hMax);
+    const heard = used.flatMap((r) => r.dets).sort((a, b) => a.det.t - b.det.t || (a.det.sensorId < b.det.sensorId ? -1 : 1));
+    const first = heard[0];
+    const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
+    const cloud = createCloud(mulberry32(seedOf(first.det)), o.cloud);
+    if (first.bearing !== undefined) seedAlongRay(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, first.bearing, first.sd!, hMin, hMax);
+    else seedAroundSensor(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, hMin, hMax);
     let logL = 0;
     let hits = 0;
-    for (const d of dets.slice(1)) {
-      const node = o.network.node(d.sensorId)!;
-      predictCloud(cloud, d.t);
-      const l = presenceHit(cloud, node.sx, node.sy, node.sz, node.model);
+    for (const h of heard.slice(1)) {
+      const node = o.network.node(h.det.sensorId)!;
+      predictCloud(cloud, h.det.t);
+      const l = h.bearing !== undefined ? bearingUpdate(cloud, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach) : presenceHit(cloud, node.sx, node.sy, node.sz, node.model);
       if (l > -Infinity) {
         logL += l;
         hits++;
@@ -89,12 +107,12 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     cloudMoments(cloud, x, p);
     const v = 0.5 * (p[0] + p[7]);
     const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: v <= CLOUD_REPORT_SD * CLOUD_REPORT_SD };
-    return { x, p, t: cloud.t, dets, cloud: cs };
+    return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 
   return {
     accepts(pd) {
-      return pd.shape === SHAPE_DISC && o.network.node(pd.det.sensorId) !== undefined;
+      return (pd.shape === SHAPE_DISC || pd.shape === SHAPE_RAY) && o.network.node(pd.det.sensorId) !== undefined;
     },
     initiate(pd) {
       const det = pd.det;
@@ -115,19 +133,20 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
         run = { node, dets: [], first: t, last: t };
         runs.set(node.id, run);
       }
-      run.dets.push(det);
+      run.dets.push(pd.shape === SHAPE_RAY ? { det, bearing: Math.atan2(pd.ux, pd.uy), sd: Math.hypot(pd.angleSd, 0.02) } : { det });
       run.last = t;
       // a neighbour that heard something at about the same time, with an overlapping disc
       let partner: Run | undefined;
+      const isArray = pd.shape === SHAPE_RAY;
       for (const r of runs.values()) {
-        if (r === run || t - r.last > pairWindow) continue;
+        if (isArray || r === run || t - r.last > pairWindow || r.dets[0].bearing !== undefined) continue;
         const d = Math.hypot(r.node.sx - node.sx, r.node.sy - node.sy);
         if (d > r.node.reach + node.reach) continue;
         if (!partner || r.last > partner.last) partner = r;
       }
       let used: Run[] | null = null;
       if (partner) used = [run, partner];
-      else if (run.dets.length >= minHits && run.last - run.first >= minSpan) used = [run];
+      else if (run.dets.length >= minHits && run.last - run.first >= (isArray ? arraySpan : minSpan)) used = [run];
       if (!used) return null;
       for (const r of used) runs.delete(r.node.id);
       return birth(used);

@@ -99,6 +99,45 @@ export function upOf(x: number, y: number, h: number): number {
   return h - (x * x + y * y) / (2 * EARTH_RADIUS);
 }
 
+/** Where a sensor heard something: its position, presence model and reach, and for an array the bearing (rad) and its one-sigma. */
+interface HeardAt {
+  sx: number;
+  sy: number;
+  sz: number;
+  model: PresenceModel;
+  reach: number;
+  bearing?: number;
+  bearingSd?: number;
+}
+
+/**
+ * Draws particle i from what one report says: a position in the sensor's disc (or, for an
+ * array, about the bearing out to the reach) in proportion to the area and the chance of
+ * being heard there (rejection on the presence model, altitude included), a height uniform
+ * in [hMin, hMax], a heading uniform and a speed uniform in the band.
+ */
+function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, hMax: number, top: number): void {
+  for (let tries = 0; ; tries++) {
+    const a = at.bearing !== undefined ? at.bearing + (at.bearingSd ?? 0) * gauss(c) : TWO_PI * c.rng();
+    const r = at.reach * Math.sqrt(c.rng());
+    const x = at.sx + r * Math.sin(a);
+    const y = at.sy + r * Math.cos(a);
+    const h = hMin + (hMax - hMin) * c.rng();
+    const dz = upOf(x, y, h) - at.sz;
+    const L = hitLikelihood(at.model, Math.sqrt(r * r + dz * dz));
+    if (c.rng() * top <= L || tries >= 50) {
+      c.x[i] = x;
+      c.y[i] = y;
+      c.h[i] = h;
+      break;
+    }
+  }
+  const heading = TWO_PI * c.rng();
+  const speed = c.speedMin + (c.speedMax - c.speedMin) * c.rng();
+  c.vx[i] = speed * Math.sin(heading);
+  c.vy[i] = speed * Math.cos(heading);
+}
+
 /**
  * Spreads the cloud over where a sensor at (sx, sy, sz) that just heard something can hear a
  * target: positions drawn uniformly in the disc of radius `reach`, kept in proportion to the
@@ -106,28 +145,22 @@ export function upOf(x: number, y: number, h: number): number {
  * uniform in the band.
  */
 export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: number, sz: number, model: PresenceModel, reach: number, hMin: number, hMax: number): void {
-  const top = hitLikelihood(model, 0);
-  for (let i = 0; i < c.n; i++) {
-    for (let tries = 0; ; tries++) {
-      const a = TWO_PI * c.rng();
-      const r = reach * Math.sqrt(c.rng());
-      const x = sx + r * Math.sin(a);
-      const y = sy + r * Math.cos(a);
-      const h = hMin + (hMax - hMin) * c.rng();
-      const dz = upOf(x, y, h) - sz;
-      const L = hitLikelihood(model, Math.sqrt(r * r + dz * dz));
-      if (c.rng() * top <= L || tries >= 50) {
-        c.x[i] = x;
-        c.y[i] = y;
-        c.h[i] = h;
-        break;
-      }
-    }
-    const heading = TWO_PI * c.rng();
-    const speed = c.speedMin + (c.speedMax - c.speedMin) * c.rng();
-    c.vx[i] = speed * Math.sin(heading);
-    c.vy[i] = speed * Math.cos(heading);
-  }
+  seedFromReport(c, t, { sx, sy, sz, model, reach }, hMin, hMax);
+}
+
+/**
+ * Spreads the particles over what one bearing of an array at (sx, sy, sz) allows: directions
+ * about `bearing` (rad, clockwise from north, one-sigma `sd`), ranges out to `reach` in
+ * proportion to the area and the chance of being heard there (the presence model, altitude
+ * included); headings uniform, speeds in the band. A lone array's first track.
+ */
+export function seedAlongRay(c: ParticleCloud, t: number, sx: number, sy: number, sz: number, model: PresenceModel, reach: number, bearing: number, sd: number, hMin: number, hMax: number): void {
+  seedFromReport(c, t, { sx, sy, sz, model, reach, bearing, bearingSd: sd }, hMin, hMax);
+}
+
+function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number): void {
+  const top = hitLikelihood(at.model, 0);
+  for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top);
   c.w.fill(1 / c.n);
   c.t = t;
 }

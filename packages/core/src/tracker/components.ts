@@ -93,9 +93,10 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   associator: ({ options: o }: TrackerParts) => createGnnAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2 }),
   initiators: ({ options: o, frame, cloudInitiator }: TrackerParts) => [
     createPointInitiator(o),
-    createBearingInitiator({ ...o, frame }),
-    // acoustic nodes of the network start particle-cloud tracks; other presence sensors discs
+    // acoustic nodes of the network (presence microphones and bearing arrays) start
+    // particle-cloud tracks; other direction finders crossing bearings, other presence sensors discs
     ...(cloudInitiator ? [cloudInitiator] : []),
+    createBearingInitiator({ ...o, frame }),
     createPresenceInitiator({ ...o, frame }),
   ],
   deleter: ({ options: o, cloudInitiator }: TrackerParts) => {

@@ -57,7 +57,11 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
       if (pd.det.cooperativeId !== undefined) table.setCooperative(tr, pd.det.cooperativeId);
       table.touched.add(tr);
       table.recordHit(tr, pd.det.t);
-      if (tr.status === 'tentative' && tr.hits >= options.confirmHits && tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency) && cloudConfirmable(tr)) {
+      // consistency: the normalised innovations of a Gaussian track; an acoustic track's hits
+      // each passed its cloud's own predictive test (cloud-filter.ts), and the Gaussian summary
+      // of a ring or a ray says nothing about them
+      const consistent = tr.cloud !== undefined || tr.nis <= chiSquareQuantile(tr.nisDof, options.confirmConsistency);
+      if (tr.status === 'tentative' && tr.hits >= options.confirmHits && consistent && cloudConfirmable(tr)) {
         tr.status = 'confirmed';
         stats.confirmed++;
         events.push({ type: 'confirmed', t: pd.det.t, trackId: tr.id });

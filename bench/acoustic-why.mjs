@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Why are observable acoustic target-seconds missed? Runs one cell of the acoustic matrix
+// through the picture (the code of `skywarden track`) and, every second, sorts each observable
+// target into: covered (a reported track within 2 km); held but not reported (a live track
+// within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
+// lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
+// many nodes heard the target in the last 60 s.
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds]
+// More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
+// older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
+// RUNS=1 run lengths; TYPES=id,... report types by node. The last line (SUMMARY) sums for scripts.
+import { createPicture, createEnuFrame, geodeticToEnu } from '@skywarden/core';
+import { buildScenarioScene, parseScenario } from '@skywarden/sim';
+import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
+
+const args = process.argv.slice(2);
+const arg = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
+const spacing = Number(arg('spacing', 5000));
+const range = Number(arg('range', 2500));
+const alt = arg('alt', '100,1500').split(',').map(Number);
+const fa = Number(arg('fa', 0.5));
+const arrays = Number(arg('arrays', 0.2));
+const seed = Number(arg('seed', 13));
+const drones = Number(arg('drones', 20));
+const clouds = !args.includes('--no-clouds');
+const durationS = Number(arg('duration', 1200));
+const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => { throw new Error('no files'); } };
+const parsed = parseScenario({
+  name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
+  raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
+  sensors: { mic_spacing_m: spacing, mic_range_m: range, mic_pd: [0.6, 0.95], mic_quality_spread: 0.3, array_share: arrays, radars: 0, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
+  traffic: { airliners: 0, helicopters: 0 },
+});
+if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+const built = buildScenarioScene(parsed.scenario, noIo, { annotate: true });
+const truth = [];
+const dets = [];
+for (const ch of built.chunks()) { truth.push(...ch.truth); dets.push(...ch.detections); }
+const ps = parseSensorsJson(JSON.stringify({ sensors: built.sensors }));
+if (!ps.ok) throw new Error(ps.errors.join('; '));
+const sensorMap = ps.sensors;
+const sensors = [...sensorMap.values()];
+const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
+const frame = createEnuFrame(origin);
+const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat, lonDeg: lon, altM: a }); return { e: v[0], n: v[1] }; };
+
+// per second: reported rows and all live tracks (any status)
+const reportedAt = new Map();
+const liveAt = new Map();
+let picture;
+const deletions = [];
+const rejections = [];
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds }, reorderDelay: 5, reportEvery: 1 }, (e) => {
+  if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
+  if (e.type !== 'tracks') return;
+  const t = Math.round(e.t);
+  reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg) })));
+  const tr = picture.tracker;
+  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()] })));
+});
+let i = 0;
+for (const d of dets) { const r = parseDetectionLine(JSON.stringify(d), ++i, sensorMap); if (r.ok) picture.push(r.detection); }
+picture.finish();
+
+// observability: >= 2 detections of the target in the preceding 60 s; nodes that heard it
+const byTarget = new Map();
+for (const d of dets) { if (typeof d.sim_target !== 'string') continue; if (!byTarget.has(d.sim_target)) byTarget.set(d.sim_target, []); byTarget.get(d.sim_target).push(d); }
+const counts = { covered: 0, heldUnreported: 0, heldTentative: 0, near: 0, lost: 0 };
+const BUCKETS = ['heard <5 s', '5-15 s', '15-30 s', '30-60 s'];
+const bucketOf = (age) => (age < 5 ? 0 : age < 15 ? 1 : age < 30 ? 2 : 3);
+const byAge = Object.fromEntries(Object.keys(counts).map((k) => [k, [0, 0, 0, 0]]));
+const lostEx = [];
+const t0 = truth[0].t;
+const lostNodes = new Map();
+const heldSd = [];
+let observable = 0;
+for (const r of truth) {
+  const t = Math.round(r.t);
+  const ds = byTarget.get(r.id) ?? [];
+  const recent = ds.filter((d) => d.t <= r.t && d.t > r.t - 60);
+  if (recent.length < 2) continue;
+  observable++;
+  const p = enu(r.lat, r.lon);
+  const rep = reportedAt.get(t) ?? [];
+  const live = liveAt.get(t) ?? [];
+  const dist = (q) => Math.hypot(q.e - p.e, q.n - p.n);
+  const dRep = Math.min(Infinity, ...rep.map((q) => dist(q.p)));
+  const age = r.t - recent.at(-1).t;
+  const tally = (k) => { counts[k]++; byAge[k][bucketOf(age)]++; };
+  if (dRep <= 2000) { tally('covered'); continue; }
+  const nearLive = live.filter((q) => dist(q) <= 2000);
+  if (nearLive.length > 0) {
+    if (nearLive.some((q) => q.status !== 'tentative')) { tally('heldUnreported'); heldSd.push(Math.min(...nearLive.map((q) => q.sd))); }
+    else tally('heldTentative');
+    continue;
+  }
+  if (dRep <= 5000) { tally('near'); continue; }
+  tally('lost');
+  if (process.env.LOST && age < 5) lostEx.push({ t: t - t0, id: r.id, sensor: recent.at(-1).sensor, nRecent: recent.length, nLive: live.length, dLive: Math.round(Math.min(Infinity, ...live.map(dist))), dRep: Math.round(dRep) });
+  const k = new Set(recent.map((d) => d.sensor)).size;
+  lostNodes.set(k, (lostNodes.get(k) ?? 0) + 1);
+}
+const pct = (x) => `${(100 * x / observable).toFixed(1)} %`;
+console.log(`cell spacing ${spacing} range ${range} alt ${alt} fa ${fa} arrays ${arrays} seed ${seed} ${clouds ? 'clouds' : 'discs'}: ${observable} observable target-seconds`);
+for (const [k, v] of Object.entries(counts)) console.log(`  ${k.padEnd(16)} ${String(v).padStart(6)}  ${pct(v)}`);
+console.log(`  by time since the target was last heard (${BUCKETS.join(' | ')}):`);
+for (const [k, v] of Object.entries(byAge)) console.log(`  ${k.padEnd(16)} ${v.map((x) => String(x).padStart(6)).join(' ')}`);
+heldSd.sort((a, b) => a - b);
+if (heldSd.length) console.log(`  held-unreported sd median ${heldSd[heldSd.length >> 1].toFixed(0)} m`);
+console.log(`  lost seconds by nodes heard in last 60 s: ${[...lostNodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+if (process.env.RUNS) {
+  // runs: per (target, node) the detections' count, span and mean gap
+  const runs = new Map();
+  for (const d of dets) { if (typeof d.sim_target !== 'string') continue; const k = `${d.sim_target}|${d.sensor}`; if (!runs.has(k)) runs.set(k, []); runs.get(k).push(d.t); }
+  const rs = [...runs.values()].map((ts) => ({ n: ts.length, span: ts.at(-1) - ts[0], gap: ts.length > 1 ? (ts.at(-1) - ts[0]) / (ts.length - 1) : NaN }));
+  const q = (a, f) => { const s = a.filter(Number.isFinite).sort((x, y) => x - y); return s[Math.floor(f * (s.length - 1))]; };
+  console.log(`runs ${rs.length}: n median ${q(rs.map((r) => r.n), 0.5)} p10 ${q(rs.map((r) => r.n), 0.1)} p90 ${q(rs.map((r) => r.n), 0.9)}; span median ${q(rs.map((r) => r.span), 0.5)}; gap median ${q(rs.map((r) => r.gap), 0.5)?.toFixed(1)}`);
+  const types = new Map(); for (const d of dets) types.set(d.type, (types.get(d.type) ?? 0) + 1); console.log([...types]);
+}
+
+if (process.env.LOST) { const seen = new Set(); for (const x of lostEx) { const k = `${x.id}|${x.sensor}`; if (seen.has(k)) continue; seen.add(k); console.log(JSON.stringify(x)); } }
+
+if (process.env.CONT) {
+  // per run (target, node; a pause of 15 s splits), did a track that existed before the run cover it during the run?
+  const firstSeen = new Map();
+  for (const [t, rows] of [...reportedAt].sort((a, b) => a[0] - b[0])) for (const q of rows) if (!firstSeen.has(q.id)) firstSeen.set(q.id, t);
+  const truthAt = new Map(truth.map((r) => [`${r.id}|${Math.round(r.t)}`, r]));
+  const runs = new Map();
+  for (const d of dets) { if (typeof d.sim_target !== 'string') continue; const k = `${d.sim_target}|${d.sensor}`; let a = runs.get(k); if (!a) runs.set(k, (a = [])); const last = a.at(-1); if (last && d.t - last.at(-1) <= 15) last.push(d.t); else a.push([d.t]); }
+  const res = { continued: 0, newTrack: 0, never: 0, short: 0 };
+  for (const [k, list] of runs) { const id = k.split('|')[0]; for (const ts of list) {
+    if (ts.length < 2) { res.short++; continue; }
+    let kind = 'never';
+    for (let t = Math.round(ts[0]); t <= Math.round(ts.at(-1)); t++) { const r = truthAt.get(`${id}|${t}`); if (!r) continue; const p = enu(r.lat, r.lon);
+      for (const q of reportedAt.get(t) ?? []) { if (Math.hypot(q.p.e - p.e, q.p.n - p.n) > 2000) continue; if (firstSeen.get(q.id) < ts[0]) { kind = 'continued'; break; } kind = 'newTrack'; }
+      if (kind === 'continued') break; }
+    res[kind === 'newTrack' ? 'newTrack' : kind]++;
+    if (kind === 'never' && process.env.CONT === '2') {
+      let minLive = Infinity, minRep = Infinity, st = '';
+      for (let t = Math.round(ts[0]); t <= Math.round(ts.at(-1)) + 5; t++) { const r = truthAt.get(`${id}|${t}`); if (!r) continue; const p = enu(r.lat, r.lon);
+        for (const q of liveAt.get(t) ?? []) { const d = Math.hypot(q.e - p.e, q.n - p.n); if (d < minLive) { minLive = d; st = `${q.id}:${q.status}:${q.cloud ? 'cloud' : 'imm'}:sd${Math.round(q.sd)}`; } }
+        for (const q of reportedAt.get(t) ?? []) minRep = Math.min(minRep, Math.hypot(q.p.e - p.e, q.p.n - p.n)); }
+      const r0 = truthAt.get(`${id}|${Math.round(ts[0])}`);
+      console.log(`never: ${k} t ${Math.round(ts[0] - t0)} n ${ts.length} span ${Math.round(ts.at(-1) - ts[0])} alt ${Math.round(r0?.alt_m)} minLive ${Math.round(minLive)} (${st}) minRep ${Math.round(minRep)}`);
+    }
+  } }
+  console.log('runs:', JSON.stringify(res));
+}
+
+if (process.env.DEL) {
+  const lastSnap = new Map();
+  for (const [t, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnap.set(q.id, { t, ...q });
+  for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
+    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
+}
+
+if (process.env.NODE) {
+  const [node, a, b] = process.env.NODE.split(',');
+  for (const [t, rows] of [...liveAt].sort((x, y) => x[0] - y[0])) { const tt = t - t0; if (tt < +a || tt > +b) continue;
+    const hold = rows.filter((q) => q.sensors.includes(node)).map((q) => `${q.id}:${q.status}:sd${Math.round(q.sd)}:L${q.logL?.toFixed(1)}`);
+    const dd = dets.filter((d) => d.sensor === node && Math.round(d.t) === t).map((d) => d.sim_target ?? 'FALSE');
+    if (hold.length || dd.length) console.log(tt, dd.join(','), hold.join(' ')); }
+  const rej = rejections.filter((r) => r.sensor === node); console.log('rejected', rej.length, rej.slice(0, 5));
+}
+if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t = new Map(); for (const d of dets) if (d.sensor === n) t.set(d.type, (t.get(d.type) ?? 0) + 1); console.log(n, [...t]); } }
+
+{
+  // reported rows with no target within 2 km at that second: false track-seconds
+  const truthBy = new Map();
+  for (const r of truth) { const t = Math.round(r.t); if (!truthBy.has(t)) truthBy.set(t, []); truthBy.get(t).push(enu(r.lat, r.lon)); }
+  let falseRows = 0, rows = 0;
+  for (const [t, rs] of reportedAt) for (const q of rs) { rows++; if (!(truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) falseRows++; }
+  console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows}`);
+}
