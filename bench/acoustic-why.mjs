@@ -28,7 +28,7 @@ const noIo = { readText: () => { throw new Error('no files'); }, readJson: () =>
 const parsed = parseScenario({
   name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
   raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
-  sensors: { mic_spacing_m: spacing, mic_range_m: range, mic_pd: [0.6, 0.95], mic_quality_spread: 0.3, array_share: arrays, radars: 0, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
+  sensors: { mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, radars: 0, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
   traffic: { airliners: 0, helicopters: 0 },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -48,6 +48,7 @@ const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat,
 const reportedAt = new Map();
 const liveAt = new Map();
 let picture;
+const massNear = (c, x, y, r) => { let m = 0; for (let i = 0; i < c.n; i++) if ((c.x[i] - x) ** 2 + (c.y[i] - y) ** 2 <= r * r) m += c.w[i]; return m; };
 const deletions = [];
 const rejections = [];
 picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds }, reorderDelay: 5, reportEvery: 1 }, (e) => {
@@ -56,7 +57,7 @@ picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: cl
   const t = Math.round(e.t);
   reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg) })));
   const tr = picture.tracker;
-  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()] })));
+  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], silent: e.t - x.lastHitT, nSens: x.sensors.size, mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
 });
 let i = 0;
 for (const d of dets) { const r = parseDetectionLine(JSON.stringify(d), ++i, sensorMap); if (r.ok) picture.push(r.detection); }
@@ -169,6 +170,26 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   const truthBy = new Map();
   for (const r of truth) { const t = Math.round(r.t); if (!truthBy.has(t)) truthBy.set(t, []); truthBy.get(t).push(enu(r.lat, r.lon)); }
   let falseRows = 0, rows = 0;
-  for (const [t, rs] of reportedAt) for (const q of rs) { rows++; if (!(truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) falseRows++; }
+  let falseNear = 0;
+  for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; } }
+  console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}`);
+  {
+    // calibration: a reported cloud's own chance that its mean is within 2 km of the target, against how often it was (of a target within 2 km)
+    const bins = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01].map(() => ({ n: 0, ok: 0, sum: 0 }));
+    const edges = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) { const x = live.get(q.id); if (!x || x.mass2k === undefined) continue;
+      const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
+      let b = 0; while (b < edges.length - 2 && x.mass2k >= edges[b + 1]) b++; bins[b].n++; bins[b].sum += x.mass2k; if (ok) bins[b].ok++; } }
+    console.log('  calibration of reported clouds (P(within 2 km) by the cloud -> share that was):', bins.filter((b) => b.n > 0).map((b) => `${(b.sum / b.n).toFixed(2)}->${(b.ok / b.n).toFixed(2)} (${b.n})`).join(', '));
+  }
+  if (process.env.FALSE) {
+    // false vs true rows by the track's silence and number of nodes
+    const hist = { true: new Map(), false: new Map() };
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) { const x = live.get(q.id); if (!x) continue;
+      const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
+      const k = `${x.silent < 5 ? 'heard<5s' : x.silent < 30 ? 'silent5-30' : 'silent30+'}|${x.nSens === 1 ? '1node' : '2+nodes'}|${x.cloud ? 'cloud' : 'imm'}`;
+      const h = hist[ok]; h.set(k, (h.get(k) ?? 0) + 1); } }
+    for (const k of [...new Set([...hist.true.keys(), ...hist.false.keys()])].sort()) console.log(`    ${k.padEnd(28)} true ${String(hist.true.get(k) ?? 0).padStart(5)} false ${String(hist.false.get(k) ?? 0).padStart(5)}`);
+  }
   console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows}`);
 }

@@ -14,7 +14,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork } from './acoustic-network.js';
-import { bearingUpdate, cloudMoments, pointUpdate, predictCloud, presenceHit, resampleCloud, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, type ParticleCloud } from './particle-cloud.js';
 import { presenceModel } from './presence-model.js';
 
 /** What an acoustic track carries besides its Gaussian summary. */
@@ -26,7 +26,7 @@ export interface CloudState {
   logL: number;
   /** Hits the cloud took. */
   hits: number;
-  /** Whether the track is reported: its spread is small enough (with hysteresis: see {@link CLOUD_REPORT_SD}). */
+  /** Whether the track is reported: its mean is probably near the target (with hysteresis: see {@link CLOUD_REPORT_RADIUS}). */
   shown: boolean;
 }
 
@@ -104,9 +104,7 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   cloudMoments(cs.cloud, tr.x, tr.p);
   tr.t = cs.cloud.t;
   inner.initialise(tr);
-  const v = 0.5 * (tr.p[0] + tr.p[7]);
-  if (cs.shown && v > (CLOUD_REPORT_SD * CLOUD_HIDE_FACTOR) ** 2) cs.shown = false;
-  else if (!cs.shown && v <= CLOUD_REPORT_SD * CLOUD_REPORT_SD) cs.shown = true;
+  cs.shown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.shown);
 }
 
 /** Seconds of reports that confirm an acoustic track (a gust or a passing car lasts seconds). */
@@ -128,12 +126,22 @@ export function cloudKinematicsKnown(tr: Track): boolean {
 }
 
 /**
- * Horizontal one-sigma (m) under which an acoustic track is reported; it is hidden again
- * (kept, not reported: too vague to place anyone in its path) only beyond
- * `CLOUD_HIDE_FACTOR` times as much, so that a track near the limit does not blink.
+ * An acoustic track is reported when its reported point (the cloud's mean) is within
+ * `CLOUD_REPORT_RADIUS` m of the target with at least even odds (the cloud's weight within
+ * that radius of its mean), and hidden again (kept, not reported: too vague to place anyone in
+ * its path) below `CLOUD_HIDE_MASS`, so that a track near the limit does not blink. A spread
+ * alone does not say it: a ring (a target that left a node in an unknown direction) has its
+ * mean where the target is not.
  */
-export const CLOUD_REPORT_SD = 1500;
-export const CLOUD_HIDE_FACTOR = 1.3;
+export const CLOUD_REPORT_RADIUS = 2000;
+export const CLOUD_REPORT_MASS = 0.5;
+export const CLOUD_HIDE_MASS = 0.4;
+
+/** Whether a cloud with mean (x, y) is shown, given whether it was. */
+export function cloudShown(c: ParticleCloud, x: number, y: number, wasShown: boolean): boolean {
+  const m = massWithin(c, x, y, CLOUD_REPORT_RADIUS);
+  return wasShown ? m >= CLOUD_HIDE_MASS : m >= CLOUD_REPORT_MASS;
+}
 
 /** Whether a track is reported: tracks without a cloud always; acoustic ones while shown (their spread, with hysteresis). */
 export function cloudReportable(tr: Track): boolean {

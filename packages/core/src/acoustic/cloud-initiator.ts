@@ -17,7 +17,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { CLOUD_REPORT_SD, type CloudState } from './cloud-filter.js';
+import { cloudShown, type CloudState } from './cloud-filter.js';
 import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAlongRay, seedAroundSensor, type CloudOptions } from './particle-cloud.js';
 
 export interface CloudInitiatorOptions {
@@ -105,8 +105,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const x = new Float64Array(6);
     const p = new Float64Array(36);
     cloudMoments(cloud, x, p);
-    const v = 0.5 * (p[0] + p[7]);
-    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: v <= CLOUD_REPORT_SD * CLOUD_REPORT_SD };
+    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false) };
     return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 

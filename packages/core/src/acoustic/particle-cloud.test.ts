@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
-import { bearingUpdate, cloudMoments, createCloud, effectiveSize, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, upOf } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, upOf } from './particle-cloud.js';
+import { cloudShown } from './cloud-filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
 
 const model = presenceModel(2500, { pd: 0.9, pfa: 0.001 });
@@ -114,4 +115,27 @@ test('a target crossing two discs: the cloud follows it better than a point at t
   // one line of two microphones leaves the side of the line open (y = ±800): the error is about that
   assert.ok(med(errs) < 1500, `median error ${med(errs).toFixed(0)} m`);
   assert.ok(med(errs) < med(naive), `particle cloud ${med(errs).toFixed(0)} m, point at the sensor ${med(naive).toFixed(0)} m`);
+});
+
+test('a track is reported when its mean is probably within 2 km of the target: a ring is not, a broad blob is', () => {
+  const rng = mulberry32(3);
+  const ring = createCloud(rng, { n: 400 });
+  const blob = createCloud(rng, { n: 400 });
+  for (let i = 0; i < 400; i++) {
+    const a = (2 * Math.PI * i) / 400;
+    ring.x[i] = 2200 * Math.sin(a); // a target that left a node in an unknown direction
+    ring.y[i] = 2200 * Math.cos(a);
+    const r = 1600 * Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12)));
+    const b = 2 * Math.PI * rng();
+    blob.x[i] = r * Math.cos(b);
+    blob.y[i] = r * Math.sin(b);
+  }
+  assert.equal(massWithin(ring, 0, 0, 2000), 0);
+  assert.equal(cloudShown(ring, 0, 0, false), false, 'a ring of 2.2 km: its mean is where the target is not');
+  assert.equal(cloudShown(ring, 0, 0, true), false);
+  const m = massWithin(blob, 0, 0, 2000);
+  assert.ok(Math.abs(m - (1 - Math.exp(-(2000 ** 2) / (2 * 1600 ** 2)))) < 0.06, `blob mass ${m}`);
+  assert.equal(cloudShown(blob, 0, 0, false), true, 'a Gaussian blob of 1.6 km: even odds within 2 km');
+  // hysteresis: shown at 0.5 or more, hidden only below 0.4
+  assert.equal(cloudShown(blob, 900, 0, true), massWithin(blob, 900, 0, 2000) >= 0.4);
 });

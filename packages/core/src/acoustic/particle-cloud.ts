@@ -281,6 +281,18 @@ export function pointUpdate(c: ParticleCloud, x: number, y: number, sd: number, 
   });
 }
 
+/** The weight of the particles within `r` m (horizontally) of (x, y). */
+export function massWithin(c: ParticleCloud, x: number, y: number, r: number): number {
+  const r2 = r * r;
+  let m = 0;
+  for (let i = 0; i < c.n; i++) {
+    const dx = c.x[i] - x;
+    const dy = c.y[i] - y;
+    if (dx * dx + dy * dy <= r2) m += c.w[i];
+  }
+  return m;
+}
+
 /** Effective sample size 1/Σw². */
 export function effectiveSize(c: ParticleCloud): number {
   let s = 0;
