@@ -16,6 +16,7 @@
 import type { Deleter } from '../tracker/deleter.js';
 import type { Track } from '../tracker/track.js';
 import type { CloudInitiator } from './cloud-initiator.js';
+import { airProbability } from './rival-modes.js';
 
 export interface CloudDeleterOptions {
   inner: Deleter;
@@ -30,6 +31,8 @@ export interface CloudDeleterOptions {
   minLikelihood?: number;
   /** Default 20 s. */
   coastAfter?: number;
+  /** Below this probability of the class's hypothesis against its rivals (rival-modes.ts) an acoustic track is dropped. Default 0.01. */
+  minAirProbability?: number;
 }
 
 export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
@@ -38,6 +41,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const maxSd = o.maxSd ?? 5000;
   const minLogL = Math.log(o.minLikelihood ?? 0.05);
   const coastAfter = o.coastAfter ?? 20;
+  const minAir = o.minAirProbability ?? 0.01;
   return {
     judge(tr: Track, t: number) {
       const cs = tr.cloud;
@@ -47,6 +51,12 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         // the node is to blame only when it alone heard the track; a track that several
         // heard and that fits badly now may have taken a report of another target or a
         // false alarm at a node it reached: that node must not be muted for it
+        if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
+        return 'delete';
+      }
+      if (cs.rivals && cs.hits >= 5 && airProbability(cs.rivals) < minAir) {
+        // a ground vehicle or a stationary source explains its reports far better than a
+        // target of the class: a node that alone heard it hears that source
         if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         return 'delete';
       }

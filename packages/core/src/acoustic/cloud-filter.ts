@@ -16,6 +16,7 @@ import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork } from './acoustic-network.js';
 import { bearingUpdate, cloudMoments, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, type ParticleCloud } from './particle-cloud.js';
 import { presenceModel } from './presence-model.js';
+import { rivalsUpdate, type RivalModes } from './rival-modes.js';
 
 /** What an acoustic track carries besides its Gaussian summary. */
 export interface CloudState {
@@ -26,6 +27,8 @@ export interface CloudState {
   logL: number;
   /** Hits the cloud took. */
   hits: number;
+  /** The rival hypotheses (a ground vehicle, a stationary source) and the probabilities of all three (rival-modes.ts). */
+  rivals?: RivalModes;
   /** Whether the track is reported: its mean is probably near the target (with hysteresis: see {@link CLOUD_REPORT_RADIUS}). */
   shown: boolean;
 }
@@ -77,17 +80,22 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       if (Number.isNaN(d2)) return NaN;
       const c = cs.cloud;
       predictCloud(c, pd.det.t);
-      let logL: number;
+      let weigh: (cl: ParticleCloud) => number;
       if (pd.shape === SHAPE_DISC) {
         const node = o.network.node(pd.det.sensorId);
         const model = node?.model ?? presenceModel(pd.reach);
-        logL = presenceHit(c, pd.sx, pd.sy, pd.sz, model);
+        weigh = (cl) => presenceHit(cl, pd.sx, pd.sy, pd.sz, model);
       } else if (pd.shape === SHAPE_RAY) {
-        logL = bearingUpdate(c, pd.sx, pd.sy, pd.sz, Math.atan2(pd.ux, pd.uy), Math.hypot(pd.angleSd, 0.02), pd.reach);
+        const bearing = Math.atan2(pd.ux, pd.uy);
+        const sd = Math.hypot(pd.angleSd, 0.02);
+        weigh = (cl) => bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
       } else {
-        logL = pointUpdate(c, pd.ax, pd.ay, Math.sqrt(0.5 * (pd.cxx + pd.cyy)));
+        const sd = Math.sqrt(0.5 * (pd.cxx + pd.cyy));
+        weigh = (cl) => pointUpdate(cl, pd.ax, pd.ay, sd);
       }
+      const logL = weigh(c);
       if (logL === -Infinity) return NaN; // nothing in the cloud can explain it
+      if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);
       cs.logL = cs.hits === 0 ? logL : cs.logL + LOGL_SMOOTHING * (logL - cs.logL);
       cs.hits++;
       syncCloudTrack(tr, inner);

@@ -18,7 +18,8 @@ import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { cloudShown, type CloudState } from './cloud-filter.js';
-import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAlongRay, seedAroundSensor, type CloudOptions } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAlongRay, seedAroundSensor, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
+import { createRivals, rivalsUpdate } from './rival-modes.js';
 
 export interface CloudInitiatorOptions {
   network: AcousticNetwork;
@@ -90,22 +91,25 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const cloud = createCloud(mulberry32(seedOf(first.det)), o.cloud);
     if (first.bearing !== undefined) seedAlongRay(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, first.bearing, first.sd!, hMin, hMax);
     else seedAroundSensor(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, hMin, hMax);
+    const rivals = createRivals(seedOf(first.det), { t: first.det.t, sx: firstNode.sx, sy: firstNode.sy, sz: firstNode.sz, model: firstNode.model, reach: firstNode.reach, bearing: first.bearing, bearingSd: first.sd });
     let logL = 0;
     let hits = 0;
     for (const h of heard.slice(1)) {
       const node = o.network.node(h.det.sensorId)!;
       predictCloud(cloud, h.det.t);
-      const l = h.bearing !== undefined ? bearingUpdate(cloud, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach) : presenceHit(cloud, node.sx, node.sy, node.sz, node.model);
+      const weigh = (c: ParticleCloud) => (h.bearing !== undefined ? bearingUpdate(c, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach) : presenceHit(c, node.sx, node.sy, node.sz, node.model));
+      const l = weigh(cloud);
       if (l > -Infinity) {
         logL += l;
         hits++;
+        rivalsUpdate(rivals, h.det.t, l, weigh);
       }
       resampleCloud(cloud);
     }
     const x = new Float64Array(6);
     const p = new Float64Array(36);
     cloudMoments(cloud, x, p);
-    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false) };
+    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false), rivals };
     return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 

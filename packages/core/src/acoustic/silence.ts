@@ -11,6 +11,7 @@ import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork } from './acoustic-network.js';
 import { syncCloudTrack } from './cloud-filter.js';
 import { predictCloud, presenceMiss } from './particle-cloud.js';
+import { rivalsUpdate } from './rival-modes.js';
 
 export interface Silence {
   /** Applies the silences up to time t to the acoustic tracks among `tracks`. */
@@ -38,7 +39,8 @@ export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter 
           }
           // only where the cloud can be heard
           if ((node.sx - x) ** 2 + (node.sy - y) ** 2 > (node.reach + 3 * sd) ** 2) return;
-          presenceMiss(cs.cloud, node.sx, node.sy, node.sz, node.model);
+          const l = presenceMiss(cs.cloud, node.sx, node.sy, node.sz, node.model);
+          if (cs.rivals && l > -Infinity) rivalsUpdate(cs.rivals, t, l, (c) => presenceMiss(c, node.sx, node.sy, node.sz, node.model));
           cs.missAt.set(node.id, t);
         });
         if (changed) syncCloudTrack(tr, o.inner);

@@ -1,0 +1,85 @@
+/**
+ * What else a microphone hears. An acoustic track's cloud (particle-cloud.ts) is the class's
+ * hypothesis: a target in the air, in the class's speed band. Beside it each acoustic track
+ * carries two rival hypotheses as clouds of their own: a ground vehicle (on the ground, at
+ * 2-35 m/s: a car or a motorcycle on a road) and a stationary source (a generator, an idling
+ * engine, a pump). Every report and every silence weighs all three, and their predictive
+ * likelihoods update the hypotheses' probabilities: a multiple-model particle filter without
+ * switching (a source does not change kind), each model with its own particles so that no
+ * hypothesis starves another of particles. The class's probability tells a drone from the
+ * false alarms that last (issue 13): a node that goes on hearing long after any drone would
+ * have left, or successive nodes heard at a car's pace.
+ */
+import { mulberry32 } from '../math/mulberry32.js';
+import type { PresenceModel } from './presence-model.js';
+import { createCloud, resampleCloud, seedAlongRay, seedAroundSensor, predictCloud, upOf, type ParticleCloud } from './particle-cloud.js';
+
+export interface RivalModes {
+  ground: ParticleCloud;
+  still: ParticleCloud;
+  /** Log probabilities (up to a constant) of the class's hypothesis, a ground vehicle, a stationary source. */
+  readonly logP: Float64Array;
+}
+
+/** Prior probabilities of the three hypotheses for a new acoustic track: the class, a ground vehicle, a stationary source. */
+export const MODE_PRIOR: readonly [number, number, number] = [0.5, 0.3, 0.2];
+/** Particles of each rival cloud. */
+const RIVAL_N = 200;
+
+/** The first report of a new track: where the node is, its model and reach, and an array's bearing. */
+export interface FirstReport {
+  t: number;
+  sx: number;
+  sy: number;
+  sz: number;
+  model: PresenceModel;
+  reach: number;
+  bearing?: number;
+  bearingSd?: number;
+}
+
+export function createRivals(seed: number, first: FirstReport): RivalModes {
+  const ground = createCloud(mulberry32(seed ^ 0x51f15e), { n: RIVAL_N, speedMin: 2, speedMax: 35 });
+  const still = createCloud(mulberry32(seed ^ 0x2545f49), { n: RIVAL_N, speedMin: 0, speedMax: 0, q: 0 });
+  // on the ground: at the node's height (heights are above the ellipsoid; the frame's curvature put back)
+  const h = first.sz - upOf(first.sx, first.sy, 0);
+  for (const c of [ground, still]) {
+    if (first.bearing !== undefined) seedAlongRay(c, first.t, first.sx, first.sy, first.sz, first.model, first.reach, first.bearing, first.bearingSd ?? 0.1, h, h);
+    else seedAroundSensor(c, first.t, first.sx, first.sy, first.sz, first.model, first.reach, h, h);
+  }
+  return { ground, still, logP: Float64Array.from(MODE_PRIOR, Math.log) };
+}
+
+/**
+ * One measurement for all hypotheses at time t: `airLogL` is the class cloud's predictive log
+ * likelihood (already applied to it); `weigh` applies the same measurement to a rival cloud
+ * and returns its predictive log likelihood.
+ */
+export function rivalsUpdate(r: RivalModes, t: number, airLogL: number, weigh: (c: ParticleCloud) => number): void {
+  const ls = [airLogL, 0, 0];
+  const clouds = [r.ground, r.still];
+  for (let k = 0; k < 2; k++) {
+    const c = clouds[k];
+    predictCloud(c, t);
+    ls[k + 1] = weigh(c);
+    resampleCloud(c);
+  }
+  let max = -Infinity;
+  for (let k = 0; k < 3; k++) {
+    r.logP[k] += ls[k];
+    if (r.logP[k] > max) max = r.logP[k];
+  }
+  if (max === -Infinity) {
+    // nothing explains it (cannot happen for the class cloud, which refused it first): keep the prior
+    for (let k = 0; k < 3; k++) r.logP[k] = Math.log(MODE_PRIOR[k]);
+    return;
+  }
+  for (let k = 0; k < 3; k++) r.logP[k] -= max;
+}
+
+/** Probability of the class's hypothesis (a target of the class in the air). */
+export function airProbability(r: RivalModes): number {
+  let s = 0;
+  for (let k = 0; k < 3; k++) s += Math.exp(r.logP[k]);
+  return Math.exp(r.logP[0]) / s;
+}
