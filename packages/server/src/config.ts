@@ -61,7 +61,16 @@ export interface SapientNodeConfig {
 export interface ServerConfig {
   /** Folder for the SQLite store and other files. */
   data_dir: string;
-  http: { host: string; port: number; body_limit_bytes: number; cors_origin: string | null };
+  http: {
+    host: string;
+    port: number;
+    body_limit_bytes: number;
+    cors_origin: string | null;
+    /** Longest time (s) a client may take to send a whole request (headers and body); a slower one (a slowloris) is cut off. */
+    request_timeout_s: number;
+    /** Most simultaneous HTTP connections; more are refused. */
+    max_connections: number;
+  };
   mqtt: {
     /** `embedded` (an aedes broker in the process), `external` (subscribe to a broker such as Mosquitto), `off`. */
     mode: 'embedded' | 'external' | 'off';
@@ -193,6 +202,10 @@ export interface ServerConfig {
     nodes: SapientNodeConfig[];
     /** Accept any node, as sensor `sapient-<node_id>`. */
     accept_unknown: boolean;
+    /** A connection that sends nothing for this long (s) is closed (a node reports its status every few seconds). */
+    idle_timeout_s: number;
+    /** Most simultaneous node connections; more are refused. */
+    max_connections: number;
   };
   /**
    * The bus between ingest and fusion (bus/bus.ts): `local` (in the process, no persistence)
@@ -205,7 +218,7 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   data_dir: './skywarden-data',
-  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null },
+  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null, request_timeout_s: 30, max_connections: 1024 },
   mqtt: {
     mode: 'embedded',
     host: '127.0.0.1',
@@ -246,7 +259,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     observer_sensor: 'tak-observer',
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
-  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256 },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
 };
@@ -269,6 +282,8 @@ const CHECKS: Record<string, Check> = {
   'http.host': str,
   'http.port': int(0, 65535),
   'http.body_limit_bytes': int(1024, 1 << 30),
+  'http.request_timeout_s': int(1, 3600),
+  'http.max_connections': int(1, 1_000_000),
   'http.cors_origin': strOrNull,
   'mqtt.mode': oneOf('embedded', 'external', 'off'),
   'mqtt.host': str,
@@ -351,6 +366,8 @@ const CHECKS: Record<string, Check> = {
   'sapient.max_frame_bytes': int(1024, 64 * 1024 * 1024),
   'sapient.nodes': objList,
   'sapient.accept_unknown': bool,
+  'sapient.idle_timeout_s': int(5, 86400),
+  'sapient.max_connections': int(1, 100_000),
   'bus.kind': oneOf('local', 'nats'),
   'bus.url': (v) => (typeof v === 'string' && v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/./.test(u.trim())) ? null : 'a URL such as nats://127.0.0.1:4222 (several: comma-separated)'),
   'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),

@@ -15,7 +15,8 @@ describe('hostile input (issue 15)', () => {
   const tmp = tempDir();
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 } };
+  // short limits for the slow and idle clients below
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -30,6 +31,35 @@ describe('hostile input (issue 15)', () => {
   after(async () => {
     await srv.close();
     tmp.cleanup();
+  });
+
+  it('cuts off a client that trickles a request (a slowloris) and goes on serving others', async () => {
+    const s = connect(port, '127.0.0.1');
+    await once(s, 'connect');
+    const t0 = Date.now();
+    let got = '';
+    s.on('data', (d) => (got += d.toString()));
+    s.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n');
+    // one more header line a second, never the blank line that ends the headers
+    const drip = setInterval(() => s.writable && s.write('X-Slow: 1\r\n'), 1000);
+    const closed = await Promise.race([once(s, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))]);
+    clearInterval(drip);
+    s.destroy();
+    assert.ok(closed, 'the connection was closed');
+    assert.match(got, /^HTTP\/1\.1 408/, `answered 408 Request Timeout: ${JSON.stringify(got.slice(0, 40))}`);
+    assert.ok(Date.now() - t0 < 15_000, `closed after ${Date.now() - t0} ms (limit 2 s, checked every second)`);
+    const ok = await http(port, 'GET', '/api/v1/health');
+    assert.equal(ok.status, 200);
+  });
+
+  it('closes a SAPIENT connection that sends nothing, and counts it', async () => {
+    const sp = srv.transports.sapientPort!;
+    const s = connect(sp, '127.0.0.1');
+    await once(s, 'connect');
+    const closed = await Promise.race([once(s, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 20_000))]);
+    s.destroy();
+    assert.ok(closed, 'the idle connection was closed');
+    assert.equal(srv.transports.sapient!.stats().idleClosed, 1);
   });
 
   it('refuses a row nested 5,000 deep and journals the good rows of the same request and group commit', async () => {

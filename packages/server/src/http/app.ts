@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createServer as createHttpServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -90,7 +91,18 @@ function bodyItems(req: FastifyRequest): { items: unknown[]; lineErrors: { index
 
 export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const c = svc.config;
-  const app = Fastify({ logger: false, bodyLimit: c.http.body_limit_bytes, trustProxy: false });
+  // requestTimeout: a client must send its whole request in time (headers within the lesser of
+  // that and 60 s), so a connection trickling bytes (a slowloris) is cut off within a second
+  // of it (Node checks every connectionsCheckingInterval; its default is 30 s). It does not
+  // limit how long a response (an event stream) lasts.
+  const requestTimeout = c.http.request_timeout_s * 1000;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: c.http.body_limit_bytes,
+    trustProxy: false,
+    serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
+  });
+  app.server.maxConnections = c.http.max_connections;
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',

@@ -50,6 +50,8 @@ export interface SapientStats {
   errorsSent: number;
   /** Connections closed for an oversized frame. */
   oversized: number;
+  /** Connections closed for sending nothing for `sapient.idle_timeout_s`. */
+  idleClosed: number;
 }
 
 export interface SapientNodeServer {
@@ -93,7 +95,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const warn = createWarnLimiter(log);
   const selfId = c.node_id ?? randomUUID();
   const mapped = new Map(c.nodes.map((n) => [n.node_id, n.sensor]));
-  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0 };
+  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0 };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   const sockets = new Set<Socket>();
@@ -137,6 +139,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     stats.connections++;
     sockets.add(s);
     const from = `${s.remoteAddress}:${s.remotePort}`;
+    // a peer that sends nothing (or stops half-way through a frame) does not hold a socket for ever
+    s.setTimeout(c.idle_timeout_s * 1000, () => {
+      stats.idleClosed++;
+      warn.warn('idle', { from }, `SAPIENT connection closed: nothing received for ${c.idle_timeout_s} s`);
+      s.destroy();
+    });
     log.info({ from }, 'SAPIENT node connected');
     const framer = createSapientFramer({ maxFrameBytes: c.max_frame_bytes });
     /** Nodes registered on this connection: node_id -> sensor and position. */
@@ -246,7 +254,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   }
 
   const server: Server = createServer(onConnection);
-  server.maxConnections = 1024;
+  server.maxConnections = c.max_connections;
   server.listen(c.port, c.host);
   await once(server, 'listening'); // rejects on a listen error (port in use)
   server.on('error', (err) => log.error({ err }, 'SAPIENT server error'));
