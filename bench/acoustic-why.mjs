@@ -55,7 +55,7 @@ picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: cl
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);
-  reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg) })));
+  reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg), threat: r.threatProbability })));
   const tr = picture.tracker;
   liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], silent: e.t - x.lastHitT, nSens: x.sensors.size, mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
 });
@@ -171,8 +171,10 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   for (const r of truth) { const t = Math.round(r.t); if (!truthBy.has(t)) truthBy.set(t, []); truthBy.get(t).push(enu(r.lat, r.lon)); }
   let falseRows = 0, rows = 0;
   let falseNear = 0;
-  for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; } }
-  console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}`);
+  let falseThreat = 0;
+  let trueThreat = 0;
+  for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; if (q.threat >= 0.5) falseThreat++; } else if (q.threat >= 0.5) trueThreat++; }
+  console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}; with a threat >= 0.5: ${falseThreat} false, ${trueThreat} true`);
   {
     // calibration: a reported cloud's own chance that its mean is within 2 km of the target, against how often it was (of a target within 2 km)
     const bins = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01].map(() => ({ n: 0, ok: 0, sum: 0 }));
@@ -191,5 +193,5 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
       const h = hist[ok]; h.set(k, (h.get(k) ?? 0) + 1); } }
     for (const k of [...new Set([...hist.true.keys(), ...hist.false.keys()])].sort()) console.log(`    ${k.padEnd(28)} true ${String(hist.true.get(k) ?? 0).padStart(5)} false ${String(hist.false.get(k) ?? 0).padStart(5)}`);
   }
-  console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows}`);
+  console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows} falseThreat ${falseThreat} trueThreat ${trueThreat}`);
 }

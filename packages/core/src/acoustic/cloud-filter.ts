@@ -29,6 +29,8 @@ export interface CloudState {
   hits: number;
   /** The rival hypotheses (a ground vehicle, a stationary source) and the probabilities of all three (rival-modes.ts). */
   rivals?: RivalModes;
+  /** The part of the rivals' evidence (`airLogRatio`) already given to the track's class belief. */
+  sourceEvidence?: number;
   /** Whether the track is reported: its mean is probably near the target (with hysteresis: see {@link CLOUD_REPORT_RADIUS}). */
   shown: boolean;
 }

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
 import { createCloud, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, type ParticleCloud } from './particle-cloud.js';
 import { presenceModel, presenceReach } from './presence-model.js';
-import { airProbability, createRivals, MODE_PRIOR, rivalsUpdate } from './rival-modes.js';
+import { airLogRatio, airProbability, createRivals, MODE_PRIOR, rivalsUpdate } from './rival-modes.js';
+import { applySourceKind, classProbabilities, createClassState } from '../identify/classifier.js';
 
 const model = presenceModel(2500, { pd: 0.9, pfa: 0.001 });
 const reach = presenceReach(model);
@@ -43,6 +44,11 @@ test('a node that hears something for five minutes without a pause: a stationary
     if (Number.isNaN(first) && airProbability(rivals) < 0.01) first = t;
   }
   assert.ok(airProbability(rivals) < 0.01, `P(air) after 300 s: ${airProbability(rivals)}`);
+  // as evidence for the class belief: clutter (not a source in the air) takes the track
+  const cls = createClassState();
+  const before = classProbabilities(cls).clutter;
+  applySourceKind(cls, airLogRatio(rivals));
+  assert.ok(classProbabilities(cls).clutter > 0.9 && before < 0.2, `clutter ${before} -> ${classProbabilities(cls).clutter}`);
   assert.ok(first > 20, `dropped below 1 % only after ${first} s (a drone is heard for a minute or more)`);
 });
 
@@ -54,4 +60,5 @@ test('heard for 60 s, then silent, then heard by a node 5 km away at a drone\'s 
   for (let t = 102; t <= 140; t += 2) report(air, rivals, t, B, true);
   assert.ok(afterSilence > 0.5, `after the sound stopped: P(air) ${afterSilence}`);
   assert.ok(airProbability(rivals) > 0.9, `after the second node: P(air) ${airProbability(rivals)}`);
+  assert.ok(airLogRatio(rivals) > Math.log(10), `evidence for a source in the air: ${airLogRatio(rivals)}`);
 });

@@ -77,6 +77,21 @@ export function rivalsUpdate(r: RivalModes, t: number, airLogL: number, weigh: (
   for (let k = 0; k < 3; k++) r.logP[k] -= max;
 }
 
+/**
+ * log p(data | the class's hypothesis) − log p(data | a rival), the rivals weighed by their
+ * prior: the evidence the reports so far give for a source in the air against one on the
+ * ground or standing still.
+ */
+export function airLogRatio(r: RivalModes): number {
+  const l0 = r.logP[0] - Math.log(MODE_PRIOR[0]);
+  const a = r.logP[1];
+  const b = r.logP[2];
+  const m = Math.max(a, b);
+  if (m === -Infinity) return Infinity;
+  const lRival = m + Math.log(Math.exp(a - m) + Math.exp(b - m)) - Math.log(MODE_PRIOR[1] + MODE_PRIOR[2]);
+  return l0 - lRival;
+}
+
 /** Probability of the class's hypothesis (a target of the class in the air). */
 export function airProbability(r: RivalModes): number {
   let s = 0;

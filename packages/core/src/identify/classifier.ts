@@ -318,6 +318,20 @@ export function applyCooperative(state: ClassState, kind: 'adsb' | 'remote_id' |
 }
 
 /**
+ * Evidence on what kind of source a track is, as a log likelihood ratio: `logRatio` =
+ * log p(data | a source in the air) − log p(data | a source on the ground or standing still)
+ * (acoustic/rival-modes.ts). Every class but `clutter` is a source in the air; `clutter`
+ * collects what is not one (a generator, a car on a road heard by microphones).
+ */
+export function applySourceKind(state: ClassState, logRatio: number): void {
+  if (!Number.isFinite(logRatio) || logRatio === 0) return;
+  const l = state.logProb;
+  const clutter = CLASS_LABELS.indexOf('clutter');
+  for (let c = 0; c < K; c++) if (c !== clutter) l[c] += logRatio;
+  normalise(l);
+}
+
+/**
  * The posterior probability of each class (normalised, each ≥ about 1e-12). Writes into `out`
  * when given (no allocation), else into a new object.
  */

@@ -4,7 +4,8 @@
  * `CLASSIFY_INTERVAL` s (identify/classifier.ts, docs/identification.md).
  */
 import { enuToGeodetic, type EnuFrame } from '../geo/index.js';
-import { applyCooperative, applyHint, applyKinematics, createClassState } from '../identify/classifier.js';
+import { applyCooperative, applyHint, applyKinematics, applySourceKind, createClassState } from '../identify/classifier.js';
+import { airLogRatio } from '../acoustic/rival-modes.js';
 import { cloudKinematicsKnown } from '../acoustic/cloud-filter.js';
 import { STATE_DIM } from '../models/state.js';
 import type { ClassLabel } from '../types.js';
@@ -52,6 +53,17 @@ export function createBayesIdentifier(options: BayesIdentifierOptions): Identifi
         }
         const dt = t - tr.clsT;
         if (dt < CLASSIFY_INTERVAL && tr.hits > options.confirmHits + 1) continue;
+        // an acoustic track's rival hypotheses: what its reports say of a source in the air
+        // against one on the ground or standing still (given once: the new part each step)
+        const cs = tr.cloud;
+        if (cs?.rivals) {
+          const r = airLogRatio(cs.rivals);
+          if (Number.isFinite(r)) {
+            applySourceKind(tr.cls, r - (cs.sourceEvidence ?? 0));
+            cs.sourceEvidence = r;
+            tr.clsOut = null;
+          }
+        }
         if (!cloudKinematicsKnown(tr)) {
           // an acoustic track heard by one node: its speed is the motion prior's, not a measurement
           tr.clsT = t;
