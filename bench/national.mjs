@@ -3,7 +3,8 @@
 // the record-night scale of September 2025 — 800 drones in waves over 3 hours, 10,000
 // microphones, 36 radars, 2,000 observers, airliners — generated chunk by chunk and streamed
 // into the tracker, scored on the fly. Writes bench/results/national.json.
-// Options: --hours H (default 3), --drones N (default 800).
+// Options: --hours H (default 3), --drones N (default 800), --no-clouds (acoustic nodes as discs,
+// the tracker before particle clouds: the register is not given to the tracker).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createBatchRunner, createTrackScorer, createTracker } from '@skywarden/core';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
@@ -18,7 +19,9 @@ const drones = arg('drones', 800);
 const started = performance.now();
 const scene = makeNationalScene({ seed: 7, nDrones: drones, durationS: hours * 3600 });
 const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
-const tracker = createTracker({ origin: scene.origin });
+const clouds = !process.argv.includes('--no-clouds');
+// the sensors' register gives the tracker its acoustic network (particle clouds, negative information)
+const tracker = createTracker({ origin: scene.origin, ...(clouds ? { sensors: [...sensors.values()] } : {}) });
 const scorer = createTrackScorer();
 const truthAt = new Map();
 let rows = 0;
@@ -68,6 +71,7 @@ const result = {
   node: process.version,
   hours,
   drones,
+  clouds,
   sensors: scene.sensors.length,
   detections,
   trackRows: rows,
