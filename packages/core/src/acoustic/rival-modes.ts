@@ -24,7 +24,7 @@ export interface RivalModes {
 /** Prior probabilities of the three hypotheses for a new acoustic track: the class, a ground vehicle, a stationary source. */
 export const MODE_PRIOR: readonly [number, number, number] = [0.5, 0.3, 0.2];
 /** Particles of each rival cloud. */
-const RIVAL_N = 200;
+const RIVAL_N = 100;
 
 /** The first report of a new track: where the node is, its model and reach, and an array's bearing. */
 export interface FirstReport {
