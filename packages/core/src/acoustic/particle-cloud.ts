@@ -100,7 +100,7 @@ export function upOf(x: number, y: number, h: number): number {
 }
 
 /** Where a sensor heard something: its position, presence model and reach, and for an array the bearing (rad) and its one-sigma. */
-interface HeardAt {
+export interface HeardAt {
   sx: number;
   sy: number;
   sz: number;

@@ -11,8 +11,7 @@
  * have left, or successive nodes heard at a car's pace.
  */
 import { mulberry32 } from '../math/mulberry32.js';
-import type { PresenceModel } from './presence-model.js';
-import { createCloud, resampleCloud, seedAlongRay, seedAroundSensor, predictCloud, upOf, type ParticleCloud } from './particle-cloud.js';
+import { createCloud, resampleCloud, seedAlongRay, seedAroundSensor, predictCloud, upOf, type HeardAt, type ParticleCloud } from './particle-cloud.js';
 
 export interface RivalModes {
   ground: ParticleCloud;
@@ -26,16 +25,9 @@ export const MODE_PRIOR: readonly [number, number, number] = [0.5, 0.3, 0.2];
 /** Particles of each rival cloud. */
 const RIVAL_N = 100;
 
-/** The first report of a new track: where the node is, its model and reach, and an array's bearing. */
-export interface FirstReport {
+/** The first report of a new track: its time, where the node is, its model and reach, and an array's bearing. */
+export interface FirstReport extends HeardAt {
   t: number;
-  sx: number;
-  sy: number;
-  sz: number;
-  model: PresenceModel;
-  reach: number;
-  bearing?: number;
-  bearingSd?: number;
 }
 
 export function createRivals(seed: number, first: FirstReport): RivalModes {
