@@ -16,7 +16,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -60,6 +60,20 @@ describe('hostile input (issue 15)', () => {
     s.destroy();
     assert.ok(closed, 'the idle connection was closed');
     assert.equal(srv.transports.sapient!.stats().idleClosed, 1);
+  });
+
+  it('refuses SAPIENT connections beyond sapient.max_connections and keeps those it holds', async () => {
+    const sp = srv.transports.sapientPort!;
+    const held = [connect(sp, '127.0.0.1'), connect(sp, '127.0.0.1')];
+    await Promise.all(held.map((s) => once(s, 'connect')));
+    await new Promise((r) => setTimeout(r, 200)); // the server has accepted both
+    const extra = connect(sp, '127.0.0.1');
+    extra.on('error', () => {});
+    const refused = await Promise.race([once(extra, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 3_000))]);
+    const stillOpen = held.every((s) => !s.destroyed);
+    for (const s of [...held, extra]) s.destroy();
+    assert.ok(refused, 'the third connection was closed');
+    assert.ok(stillOpen, 'the two held connections stay open');
   });
 
   it('refuses a row nested 5,000 deep and journals the good rows of the same request and group commit', async () => {

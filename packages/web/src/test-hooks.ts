@@ -29,9 +29,9 @@ export interface Hooks {
   streamCounts(): Record<string, number>;
   baseCounts(): Record<string, number>;
   latency: LatencySample[];
-  /** rAF intervals and map render durations over `ms` (for the benchmark). */
   /** The map's smoothed frame cost and the redraw interval the governor allows (ms). */
   refresh?(): { costMs: number; intervalMs: number };
+  /** rAF intervals and map render durations over `ms` (for the benchmark). */
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
   /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */
   loadSynthetic?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;

@@ -47,16 +47,12 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       const cs = tr.cloud;
       if (!cs) return o.inner.judge(tr, t);
       const silent = t - tr.lastHitT;
-      if (cs.hits >= 5 && cs.logL < minLogL) {
+      // its reports no longer fit, or a ground vehicle or a stationary source explains them
+      // far better than a target of the class
+      if (cs.hits >= 5 && (cs.logL < minLogL || (cs.rivals !== undefined && airProbability(cs.rivals) < minAir))) {
         // the node is to blame only when it alone heard the track; a track that several
         // heard and that fits badly now may have taken a report of another target or a
         // false alarm at a node it reached: that node must not be muted for it
-        if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
-        return 'delete';
-      }
-      if (cs.rivals && cs.hits >= 5 && airProbability(cs.rivals) < minAir) {
-        // a ground vehicle or a stationary source explains its reports far better than a
-        // target of the class: a node that alone heard it hears that source
         if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         return 'delete';
       }

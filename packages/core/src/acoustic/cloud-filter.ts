@@ -153,7 +153,7 @@ export function cloudShown(c: ParticleCloud, x: number, y: number, wasShown: boo
   return wasShown ? m >= CLOUD_HIDE_MASS : m >= CLOUD_REPORT_MASS;
 }
 
-/** Whether a track is reported: tracks without a cloud always; acoustic ones while shown (their spread, with hysteresis). */
+/** Whether a track is reported: tracks without a cloud always; acoustic ones while shown (`cloudShown`, with hysteresis). */
 export function cloudReportable(tr: Track): boolean {
   return tr.cloud === undefined || tr.cloud.shown;
 }

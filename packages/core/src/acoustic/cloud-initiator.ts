@@ -18,7 +18,7 @@ import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { cloudShown, type CloudState } from './cloud-filter.js';
-import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedAlongRay, seedAroundSensor, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 
 export interface CloudInitiatorOptions {
@@ -89,9 +89,9 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const first = heard[0];
     const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
     const cloud = createCloud(mulberry32(seedOf(first.det)), o.cloud);
-    if (first.bearing !== undefined) seedAlongRay(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, first.bearing, first.sd!, hMin, hMax);
-    else seedAroundSensor(cloud, first.det.t, firstNode.sx, firstNode.sy, firstNode.sz, firstNode.model, firstNode.reach, hMin, hMax);
-    const rivals = createRivals(seedOf(first.det), { t: first.det.t, sx: firstNode.sx, sy: firstNode.sy, sz: firstNode.sz, model: firstNode.model, reach: firstNode.reach, bearing: first.bearing, bearingSd: first.sd });
+    const at = { t: first.det.t, sx: firstNode.sx, sy: firstNode.sy, sz: firstNode.sz, model: firstNode.model, reach: firstNode.reach, bearing: first.bearing, bearingSd: first.sd };
+    seedFromReport(cloud, at.t, at, hMin, hMax);
+    const rivals = createRivals(seedOf(first.det), at);
     let logL = 0;
     let hits = 0;
     for (const h of heard.slice(1)) {

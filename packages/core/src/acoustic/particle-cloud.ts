@@ -148,17 +148,8 @@ export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: nu
   seedFromReport(c, t, { sx, sy, sz, model, reach }, hMin, hMax);
 }
 
-/**
- * Spreads the particles over what one bearing of an array at (sx, sy, sz) allows: directions
- * about `bearing` (rad, clockwise from north, one-sigma `sd`), ranges out to `reach` in
- * proportion to the area and the chance of being heard there (the presence model, altitude
- * included); headings uniform, speeds in the band. A lone array's first track.
- */
-export function seedAlongRay(c: ParticleCloud, t: number, sx: number, sy: number, sz: number, model: PresenceModel, reach: number, bearing: number, sd: number, hMin: number, hMax: number): void {
-  seedFromReport(c, t, { sx, sy, sz, model, reach, bearing, bearingSd: sd }, hMin, hMax);
-}
-
-function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number): void {
+/** Spreads the cloud over what one report allows (a disc, or for an array a ray: see `drawFromReport`), at time t. */
+export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number): void {
   const top = hitLikelihood(at.model, 0);
   for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top);
   c.w.fill(1 / c.n);

@@ -11,7 +11,7 @@
  * have left, or successive nodes heard at a car's pace.
  */
 import { mulberry32 } from '../math/mulberry32.js';
-import { createCloud, resampleCloud, seedAlongRay, seedAroundSensor, predictCloud, upOf, type HeardAt, type ParticleCloud } from './particle-cloud.js';
+import { createCloud, resampleCloud, seedFromReport, predictCloud, upOf, type HeardAt, type ParticleCloud } from './particle-cloud.js';
 
 export interface RivalModes {
   ground: ParticleCloud;
@@ -35,10 +35,7 @@ export function createRivals(seed: number, first: FirstReport): RivalModes {
   const still = createCloud(mulberry32(seed ^ 0x2545f49), { n: RIVAL_N, speedMin: 0, speedMax: 0, q: 0 });
   // on the ground: at the node's height (heights are above the ellipsoid; the frame's curvature put back)
   const h = first.sz - upOf(first.sx, first.sy, 0);
-  for (const c of [ground, still]) {
-    if (first.bearing !== undefined) seedAlongRay(c, first.t, first.sx, first.sy, first.sz, first.model, first.reach, first.bearing, first.bearingSd ?? 0.1, h, h);
-    else seedAroundSensor(c, first.t, first.sx, first.sy, first.sz, first.model, first.reach, h, h);
-  }
+  for (const c of [ground, still]) seedFromReport(c, first.t, first, h, h);
   return { ground, still, logP: Float64Array.from(MODE_PRIOR, Math.log) };
 }
 
