@@ -184,7 +184,7 @@ test('manual raise and end: audited, latched, and the end suppresses re-raise by
   ];
   // an operator raises Y by hand; with no track at all it stays on past the hold time
   const up = m.manualRaise('Y', T0, 'op-kim', 'observer report, drone heard over the river');
-  assert.deepEqual(up, { t: T0, zone: 'Y', state: 'alert', tracks: [], reason: 'manual raise by op-kim: observer report, drone heard over the river', manual: true, who: 'op-kim' });
+  assert.deepEqual(up, { t: T0, zone: 'Y', state: 'alert', tier: 'imminent', tracks: [], reason: 'manual raise by op-kim: observer report, drone heard over the river', manual: true, who: 'op-kim' });
   assert.deepEqual(m.update(T0 + 500, [], tracks), []);
   assert.equal(m.state().get('Y')?.manual, true);
   assert.equal(m.manualRaise('Y', T0 + 501, 'op-lee', 'still on'), null, 'already on');
@@ -249,4 +249,43 @@ test('programmer errors are refused with the value', () => {
   assert.throws(() => createAlertMachine([{ id: 'Z' }], { pHold: 0.5 }), /pHold \(0.5\) must not exceed pRaise \(0.3\)/);
   assert.throws(() => createAlertMachine([{ id: 'Z' }, { id: 'Z' }]), /repeated zone id "Z"/);
   assert.throws(() => createAlertMachine([{ id: 'Z' }], { holdS: -1 }), /holdS must be >= 0, got -1/);
+});
+
+test('tiers: watch before the raise, warning, imminent within 180 s with hysteresis, kept after the pass, none after the all-clear', () => {
+  const th = (etaS: number, lead: number, hold: number, far: number, inside = 0): AlertThreat => ({
+    zone: 'Z', track: '1', etaS, leadProbability: lead, holdProbability: hold, insideProbability: inside, probability: far,
+  });
+  const m = createAlertMachine([{ id: 'Z', leadS: 600 }]);
+  const tiers: string[] = [];
+  const at = (t: number, threats: AlertThreat[]) => {
+    const c = m.update(T0 + t, threats, [{ id: '1', threatProbability: 0.9 }]);
+    const s = m.state().get('Z')!;
+    tiers.push(s.tier);
+    return { c, s };
+  };
+  assert.equal(at(0, []).s.tier, 'none');
+  const w = at(10, [th(800, 0.05, 0.1, 0.4)]);
+  assert.equal(w.s.tier, 'watch', 'may enter within the horizon, not within the lead time');
+  assert.deepEqual(w.s.watchTracks, ['1']);
+  assert.equal(w.c.length, 0, 'watch is not an alert');
+  const r = at(20, [th(500, 0.6, 0.7, 0.8)]);
+  assert.equal(r.c[0].state, 'alert');
+  assert.equal(r.c[0].tier, 'warning', 'the raise carries its tier');
+  assert.equal(at(30, [th(170, 0.9, 0.9, 0.9)]).s.tier, 'imminent');
+  assert.equal(at(40, [th(230, 0.9, 0.9, 0.9)]).s.tier, 'imminent', 'within 180 + 60 s: stays imminent');
+  assert.equal(at(50, [th(260, 0.9, 0.9, 0.9)]).s.tier, 'warning', 'beyond the hysteresis: steps down');
+  assert.equal(at(60, [th(0, 0.9, 0.9, 0.9, 1)]).s.tier, 'imminent', 'inside');
+  assert.equal(at(70, []).s.tier, 'imminent', 'passed: the tier stays while the all-clear is pending');
+  const clear = at(200, []);
+  assert.equal(clear.c[0].state, 'clear');
+  assert.equal(clear.s.tier, 'none');
+  assert.equal(clear.c[0].tier, 'none');
+  assert.equal(clear.s.tierSince, T0 + 200);
+  assert.deepEqual(tiers, ['none', 'watch', 'warning', 'imminent', 'imminent', 'warning', 'imminent', 'imminent', 'none']);
+  const low = createAlertMachine([{ id: 'Z' }]);
+  low.update(T0, [th(800, 0.05, 0.1, 0.4)], [{ id: '1', threatProbability: 0.1 }]);
+  assert.equal(low.state().get('Z')!.tier, 'none', 'a track unlikely to be a threat puts nothing on watch');
+  const manual = createAlertMachine([{ id: 'Z' }]);
+  assert.equal(manual.manualRaise('Z', T0, 'op', 'drill')!.tier, 'imminent', 'an operator raise is imminent');
+  assert.throws(() => createAlertMachine([{ id: 'Z' }], { pWatch: 2 }), /pWatch must be in \[0, 1\], got 2/);
 });

@@ -28,7 +28,21 @@ export interface AlertZone {
 /** What the machine needs of a threat (the predictor's {@link ZoneThreat} is one). */
 export type AlertThreat = Pick<ZoneThreat, 'zone' | 'track' | 'leadProbability' | 'holdProbability' | 'insideProbability' | 'etaS'> & {
   threatProbability?: number;
+  /** P(inside now or entering within the predictor's horizon): drives the `watch` tier; absent counts as `holdProbability`. */
+  probability?: number;
 };
+
+/**
+ * A zone's urgency tier (docs/warnings.md "Tiers"): `imminent` (under alert with a track inside
+ * or entering within `imminentS`, or raised by an operator), `warning` (under alert, entry
+ * expected later within the lead time),
+ * `watch` (not under alert, but a threat may enter within the prediction horizon), `none`.
+ * While the all-clear is pending (no track holds the zone any more) the tier stays what it was.
+ */
+export type AlertTier = 'imminent' | 'warning' | 'watch' | 'none';
+
+/** Tiers from the most urgent down. */
+export const ALERT_TIERS: readonly AlertTier[] = Object.freeze(['imminent', 'warning', 'watch', 'none']);
 
 /** One change of a zone's state: an alerts.ndjson row (`t`, `zone`, `state`, `eta_s`, `tracks`) plus why. */
 export interface AlertTransition {
@@ -37,6 +51,8 @@ export interface AlertTransition {
   state: 'alert' | 'clear';
   /** Smallest predicted time to entry of the raising tracks (s after `t`), for an automatic raise. */
   etaS?: number;
+  /** The zone's tier after the change (an Update from the update policy: the tier it announces). */
+  tier?: AlertTier;
   /** The raising tracks (sorted); empty for a clear or a manual raise. */
   tracks: string[];
   reason: string;
@@ -62,6 +78,12 @@ export interface ZoneState {
   manual: boolean;
   /** Reason of the last change. */
   reason: string;
+  /** Urgency tier after the last update ({@link AlertTier}). */
+  tier: AlertTier;
+  /** Time the tier last changed (s); -Infinity before the first change. */
+  tierSince: number;
+  /** Tracks that put the zone on `watch` (sorted; empty unless the tier is `watch`). */
+  watchTracks: string[];
   /** Automatic raises by already known tracks are suppressed until this time (s); -Infinity when not. */
   suppressedUntil: number;
   /** The tracks known when the suppression began (sorted): only another track can raise the zone before `suppressedUntil`. */
@@ -102,6 +124,12 @@ export interface AlertMachineOptions {
   manualSuppressS?: number;
   /** Threat probability of a track that neither `tracks` nor its threat gives (conservative: a threat). Default 1. */
   unknownThreatProbability?: number;
+  /** An alert is `imminent` when the earliest holding track's ETA is at most this (s), or a track is inside. Default 180. */
+  imminentS?: number;
+  /** An `imminent` alert steps down to `warning` only once the ETA exceeds `imminentS` + this (s): hysteresis. Default 60. */
+  tierHysteresisS?: number;
+  /** Least P(entering within the horizon) of a track with threat probability >= `threatHold` to put a clear zone on `watch`. Default 0.1. */
+  pWatch?: number;
 }
 
 export const ALERT_DEFAULTS: Readonly<Required<AlertMachineOptions>> = Object.freeze({
@@ -115,6 +143,9 @@ export const ALERT_DEFAULTS: Readonly<Required<AlertMachineOptions>> = Object.fr
   holdS: 120,
   manualSuppressS: 600,
   unknownThreatProbability: 1,
+  imminentS: 180,
+  tierHysteresisS: 60,
+  pWatch: 0.1,
 });
 
 export interface AlertMachine {
@@ -148,7 +179,7 @@ interface Internal {
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function copyState(s: ZoneState): ZoneState {
-  return { ...s, tracks: s.tracks.slice(), episodeTracks: s.episodeTracks.slice(), suppressedTracks: s.suppressedTracks.slice() };
+  return { ...s, tracks: s.tracks.slice(), episodeTracks: s.episodeTracks.slice(), suppressedTracks: s.suppressedTracks.slice(), watchTracks: s.watchTracks.slice() };
 }
 
 function fmt(x: number): string {
@@ -162,10 +193,10 @@ function fmt(x: number): string {
 export function createAlertMachine(zones: readonly AlertZone[], options: AlertMachineOptions = {}): AlertMachine {
   const o: Required<AlertMachineOptions> = { ...ALERT_DEFAULTS };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
-  for (const k of ['threatRaise', 'threatHold', 'pRaise', 'pHold', 'pInside', 'pInsideHold', 'unknownThreatProbability'] as const) {
+  for (const k of ['threatRaise', 'threatHold', 'pRaise', 'pHold', 'pInside', 'pInsideHold', 'unknownThreatProbability', 'pWatch'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`alert machine: ${k} must be in [0, 1], got ${o[k]}`);
   }
-  for (const k of ['leadS', 'holdS', 'manualSuppressS'] as const) {
+  for (const k of ['leadS', 'holdS', 'manualSuppressS', 'imminentS', 'tierHysteresisS'] as const) {
     if (!(o[k] >= 0) || Number.isNaN(o[k])) throw new Error(`alert machine: ${k} must be >= 0, got ${o[k]}`);
   }
   if (o.threatHold > o.threatRaise) throw new Error(`alert machine: threatHold (${o.threatHold}) must not exceed threatRaise (${o.threatRaise})`);
@@ -187,6 +218,9 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
         lastHoldT: -Infinity,
         manual: false,
         reason: 'initial state',
+        tier: 'none',
+        tierSince: -Infinity,
+        watchTracks: [],
         suppressedUntil: -Infinity,
         suppressedTracks: [],
       },
@@ -215,6 +249,24 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
     if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`alert machine: ${what} needs a reason, got ${JSON.stringify(reason)}`);
   };
 
+  /** The zone's tier after an update or an operator's action (see {@link AlertTier}). */
+  const retier = (z: Internal, t: number, watchTracks: string[]): void => {
+    const s = z.s;
+    let tier: AlertTier;
+    if (s.state === 'alert') {
+      if (s.manual) tier = 'imminent';
+      // no holding track (the threat passed, the all-clear is pending): the tier stays
+      else if (s.etaS === undefined) tier = s.tier === 'imminent' || s.tier === 'warning' ? s.tier : 'warning';
+      else if (s.etaS <= o.imminentS || (s.tier === 'imminent' && s.etaS <= o.imminentS + o.tierHysteresisS)) tier = 'imminent';
+      else tier = 'warning';
+    } else tier = watchTracks.length > 0 ? 'watch' : 'none';
+    s.watchTracks = tier === 'watch' ? watchTracks : [];
+    if (tier !== s.tier) {
+      s.tier = tier;
+      s.tierSince = t;
+    }
+  };
+
   return {
     options: Object.freeze({ ...o }),
     get time() {
@@ -232,6 +284,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
         else perZone.set(z, [th]);
       }
       const changes: AlertTransition[] = [];
+      const watchOf = new Map<Internal, string[]>();
       for (const z of order) {
         const s = z.s;
         const list = perZone.get(z) ?? [];
@@ -243,15 +296,18 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
         // raising and holding tracks (one entry per track: its best threat)
         const raising: AlertThreat[] = [];
         const holding: AlertThreat[] = [];
+        const watching: AlertThreat[] = [];
         for (const th of list) {
           const p = threatOf.get(th.track) ?? th.threatProbability ?? o.unknownThreatProbability;
           const raises = p >= o.threatRaise && (th.leadProbability >= o.pRaise || th.insideProbability >= o.pInside);
           const holds = raises || (p >= o.threatHold && (th.holdProbability >= o.pHold || th.insideProbability >= o.pInsideHold));
           if (raises) raising.push(th);
           if (holds) holding.push(th);
+          if (p >= o.threatHold && (th.probability ?? th.holdProbability) >= o.pWatch) watching.push(th);
         }
         z.seen = Array.from(new Set(list.map((th) => th.track))).sort(byString);
         const ids = (xs: AlertThreat[]) => Array.from(new Set(xs.map((x) => x.track))).sort(byString);
+        watchOf.set(z, ids(watching));
         const earliest = (xs: AlertThreat[]) => xs.reduce((a, b) => (b.etaS < a.etaS || (b.etaS === a.etaS && b.track < a.track) ? b : a));
         if (s.state === 'clear') {
           if (raising.length === 0) continue;
@@ -319,6 +375,8 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
           log.push({ t, zone: s.zone, who: 'system', action: 'auto-clear', reason, state: 'clear', tracks: [] });
         }
       }
+      for (const z of order) retier(z, t, watchOf.get(z) ?? []);
+      for (const c of changes) c.tier = (byId.get(c.zone) as Internal).s.tier;
       return changes;
     },
     state() {
@@ -349,7 +407,8 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
       s.episodeTracks = [];
       delete s.etaS;
       s.reason = text;
-      return { t, zone, state: 'alert', tracks: [], reason: text, manual: true, who };
+      retier(z, t, []);
+      return { t, zone, state: 'alert', tier: s.tier, tracks: [], reason: text, manual: true, who };
     },
     manualEnd(zone, t, who, reason) {
       const z = zoneOf(zone, 'manualEnd');
@@ -369,7 +428,8 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
       s.tracks = [];
       delete s.etaS;
       s.reason = text;
-      return { t, zone, state: 'clear', tracks: [], reason: text, manual: true, who };
+      retier(z, t, []);
+      return { t, zone, state: 'clear', tier: s.tier, tracks: [], reason: text, manual: true, who };
     },
   };
 }

@@ -44,15 +44,19 @@ function run(opts: Partial<PictureOptions>, drive: 'batch' | 'live', dets = scen
 
 const alerts = (events: PictureEvent[]) => events.filter((e): e is AlertEvent => e.type === 'alert');
 
-test('the picture raises the zone, sends an Update when a second threat appears, and the policy switched off sends none', () => {
-  const on = alerts(run({}, 'batch'));
+test('the picture raises the zone at WARNING, sends an Update when it becomes IMMINENT, and the policy switched off sends none', () => {
+  // one drone northward at 50 m/s; the zone 14-16 km north: raised with an ETA near 300 s
+  const far = [{ id: 'far-north', area: squareArea(origin, 0, 15000, 2000), leadS: 300 }];
+  const dets = flight('a', 0, 0, 0, 50, 0, 240);
+  const on = alerts(run({ zones: far }, 'batch', dets));
   assert.equal(on[0]?.action, 'raised', JSON.stringify(on.map((e) => e.action)));
-  assert.deepEqual(on[0].change.tracks, ['1']);
+  assert.equal(on[0].change.tier, 'warning');
+  assert.ok((on[0].change.etaS ?? 0) > 180, `raised with ETA ${on[0].change.etaS}`);
   const upd = on.filter((e) => e.action === 'updated');
-  assert.ok(upd.length >= 1, 'an Update');
-  assert.match(upd[0].change.reason, /^update: new tracks 2/);
-  assert.ok(upd[0].t > on[0].t);
-  const off = alerts(run({ updates: { enabled: false } }, 'batch'));
+  assert.equal(upd.length, 1, JSON.stringify(upd.map((e) => e.change.reason)));
+  assert.match(upd[0].change.reason, /^update: tier warning -> imminent, ETA 1[0-7]\d s$/);
+  assert.equal(upd[0].change.tier, 'imminent');
+  const off = alerts(run({ zones: far, updates: { enabled: false } }, 'batch', dets));
   assert.equal(off.filter((e) => e.action === 'updated').length, 0);
   assert.deepEqual(off.map((e) => [e.action, e.t]), on.filter((e) => e.action !== 'updated').map((e) => [e.action, e.t]), 'the raises and clears do not depend on the policy');
 });
@@ -118,28 +122,34 @@ test('manual alerts are stamped with the picture time; an unknown zone is undefi
   assert.deepEqual(alerts(events).map((e) => e.action), ['raised']);
 });
 
-function state(zone: string, tracks: string[], etaS: number | undefined, manual = false): ZoneState {
-  return { zone, state: 'alert', since: 0, tracks, episodeTracks: tracks, etaS, lastHoldT: 0, manual, reason: '', suppressedUntil: -Infinity, suppressedTracks: [] };
+function state(zone: string, tracks: string[], etaS: number | undefined, manual = false, tier: ZoneState['tier'] = 'warning'): ZoneState {
+  return { zone, state: 'alert', since: 0, tracks, episodeTracks: tracks, etaS, lastHoldT: 0, manual, reason: '', tier, tierSince: 0, watchTracks: [], suppressedUntil: -Infinity, suppressedTracks: [] };
 }
 
-test('update policy: new tracks and ETA moves beyond the limit; nothing for manual, cleared or unchanged zones', () => {
-  const p = createUpdatePolicy({ etaShiftS: 120 });
-  p.onChange({ t: 0, zone: 'z', state: 'alert', etaS: 300, tracks: ['1'], reason: 'raise' });
-  assert.deepEqual(p.review(10, [state('z', ['1'], 290)]), [], 'the ETA counts down as said');
-  assert.deepEqual(p.review(20, [state('z', ['1'], 400)]), [], 'a move of 120 s is within the limit');
-  const u = p.review(30, [state('z', ['1'], 100)]);
-  assert.equal(u.length, 1);
-  assert.equal(u[0].reason, 'update: ETA now 100 s');
-  assert.deepEqual(p.review(40, [state('z', ['1'], 90)]), [], 'measured from the last message');
-  const n = p.review(50, [state('z', ['1', '7'], 80)]);
-  assert.equal(n[0].reason, 'update: new tracks 7');
-  assert.deepEqual(n[0].tracks, ['1', '7']);
-  assert.deepEqual(p.review(60, [state('z', ['7'], 70)]), [], 'a known track');
-  assert.deepEqual(p.review(60, [state('m', ['9'], 70, true)]), [], 'no episode of its own');
-  p.onChange({ t: 70, zone: 'z', state: 'clear', tracks: [], reason: 'all-clear' });
-  assert.deepEqual(p.review(80, [state('z', ['8'], 50)]), [], 'cleared');
+test('update policy: a rise of the tier at once; a fall or an ETA move at most once a minute; new tracks alone never', () => {
+  const p = createUpdatePolicy({ etaShiftS: 120, minIntervalS: 60 });
+  p.onChange({ t: 0, zone: 'z', state: 'alert', tier: 'warning', etaS: 500, tracks: ['1'], reason: 'raise' });
+  assert.deepEqual(p.review(10, [state('z', ['1'], 490)]), [], 'the ETA counts down as said');
+  assert.deepEqual(p.review(20, [state('z', ['1', '7'], 480)]), [], 'a new track alone is no reason');
+  assert.deepEqual(p.review(30, [state('z', ['1'], 300)]), [], 'a move of 170 s, but within a minute of the raise');
+  const moved = p.review(60, [state('z', ['1'], 300)]);
+  assert.equal(moved.length, 1, 'the same move once the minute has passed');
+  assert.equal(moved[0].reason, 'update: ETA now 300 s (the last message implied 440 s)');
+  assert.equal(moved[0].tier, 'warning');
+  const rose = p.review(65, [state('z', ['1', '7'], 150, false, 'imminent')]);
+  assert.equal(rose.length, 1, 'a rise of the tier goes out at once, 5 s after the last message');
+  assert.equal(rose[0].reason, 'update: tier warning -> imminent, ETA 150 s');
+  assert.deepEqual(rose[0].tracks, ['1', '7']);
+  assert.deepEqual(p.review(80, [state('z', ['1'], 400, false, 'warning')]), [], 'a fall waits for the minute');
+  const fell = p.review(125, [state('z', ['1'], 400, false, 'warning')]);
+  assert.equal(fell[0].reason, 'update: tier imminent -> warning, ETA 400 s');
+  assert.deepEqual(p.review(130, [state('m', ['9'], 70, true)]), [], 'no episode of its own');
+  assert.deepEqual(p.review(130, [state('z', ['1'], 400, true, 'imminent')]), [], 'manual: no automatic Updates');
+  p.onChange({ t: 200, zone: 'z', state: 'clear', tracks: [], reason: 'all-clear' });
+  assert.deepEqual(p.review(300, [state('z', ['8'], 50, false, 'imminent')]), [], 'cleared');
   const off = createUpdatePolicy({ enabled: false });
   off.onChange({ t: 0, zone: 'z', state: 'alert', etaS: 300, tracks: ['1'], reason: 'raise' });
-  assert.deepEqual(off.review(30, [state('z', ['1', '2'], 10)]), []);
+  assert.deepEqual(off.review(100, [state('z', ['1', '2'], 10, false, 'imminent')]), []);
   assert.throws(() => createUpdatePolicy({ etaShiftS: -1 }), /etaShiftS must be >= 0, got -1/);
+  assert.throws(() => createUpdatePolicy({ minIntervalS: NaN }), /minIntervalS must be >= 0, got NaN/);
 });

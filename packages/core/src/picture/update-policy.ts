@@ -1,15 +1,21 @@
 /**
  * When a zone under alert gets an Update (a CAP `Update`, a webhook `alert.updated`): the
- * one policy of the batch command, replay and the live service. Within an automatic alert's
- * episode an Update is due when a track that the last message did not name now threatens
- * the zone, or when the zone's ETA moved by more than `etaShiftS` from what the last message
- * implied (its ETA less the time since). Manual alerts get no automatic Updates.
+ * one policy of the batch command, replay and the live service (docs/warnings.md "Updates").
+ * Within an automatic alert's episode an Update is due when
+ * - the zone's tier rose (warning → imminent): at once;
+ * - the tier fell (imminent → warning), or the ETA moved by more than `etaShiftS` from what
+ *   the last message implied (its ETA less the time since): once at least `minIntervalS` has
+ *   passed since the zone's last message.
+ * New tracks alone are no reason (residents act on the tier and the time, not on track ids);
+ * the next Update names them. Manual alerts get no automatic Updates.
  */
-import type { AlertTransition, ZoneState } from '../alerts/alert-machine.js';
+import type { AlertTier, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
 
 export interface UpdatePolicyOptions {
-  /** An ETA move (s) beyond which an Update is sent. Default 120. */
+  /** An ETA move (s) beyond which an Update is due. Default 120. */
   etaShiftS?: number;
+  /** Least time (s) between two messages of one zone, except a rise of the tier. Default 60. */
+  minIntervalS?: number;
   /** False: no Updates at all (raise and clear only). Default true. */
   enabled?: boolean;
 }
@@ -21,17 +27,21 @@ export interface UpdatePolicy {
   review(t: number, states: readonly ZoneState[]): AlertTransition[];
 }
 
-export const UPDATE_POLICY_DEFAULTS: Readonly<Required<UpdatePolicyOptions>> = Object.freeze({ etaShiftS: 120, enabled: true });
+export const UPDATE_POLICY_DEFAULTS: Readonly<Required<UpdatePolicyOptions>> = Object.freeze({ etaShiftS: 120, minIntervalS: 60, enabled: true });
+
+const RANK: Record<AlertTier, number> = { imminent: 3, warning: 2, watch: 1, none: 0 };
 
 export function createUpdatePolicy(options: UpdatePolicyOptions = {}): UpdatePolicy {
   const etaShiftS = options.etaShiftS ?? UPDATE_POLICY_DEFAULTS.etaShiftS;
+  const minIntervalS = options.minIntervalS ?? UPDATE_POLICY_DEFAULTS.minIntervalS;
   const enabled = options.enabled ?? UPDATE_POLICY_DEFAULTS.enabled;
   if (!(etaShiftS >= 0) || Number.isNaN(etaShiftS)) throw new Error(`update policy: etaShiftS must be >= 0, got ${etaShiftS}`);
-  /** What the last message of each alerted zone said. */
-  const published = new Map<string, { tracks: Set<string>; etaS?: number; t: number }>();
+  if (!(minIntervalS >= 0) || Number.isNaN(minIntervalS)) throw new Error(`update policy: minIntervalS must be >= 0, got ${minIntervalS}`);
+  /** What the last message of each alerted zone said, and when. */
+  const published = new Map<string, { tier: AlertTier; etaS?: number; t: number }>();
   return {
     onChange(c) {
-      if (c.state === 'alert') published.set(c.zone, { tracks: new Set(c.tracks), etaS: c.etaS, t: c.t });
+      if (c.state === 'alert') published.set(c.zone, { tier: c.tier ?? 'warning', etaS: c.etaS, t: c.t });
       else published.delete(c.zone);
     },
     review(t, states) {
@@ -41,14 +51,19 @@ export function createUpdatePolicy(options: UpdatePolicyOptions = {}): UpdatePol
         if (z.state !== 'alert' || z.manual) continue;
         const last = published.get(z.zone);
         if (!last) continue;
-        const fresh = z.tracks.filter((x) => !last.tracks.has(x));
-        const etaShift = z.etaS !== undefined && last.etaS !== undefined ? Math.abs(z.etaS - (last.etaS - (t - last.t))) : 0;
-        if (fresh.length === 0 && etaShift <= etaShiftS) continue;
-        for (const x of z.tracks) last.tracks.add(x);
-        last.etaS = z.etaS;
-        last.t = t;
-        const reason = fresh.length > 0 ? `update: new tracks ${fresh.join(', ')}` : `update: ETA now ${Math.round(z.etaS ?? 0)} s`;
-        const u: AlertTransition = { t, zone: z.zone, state: 'alert', tracks: z.tracks.slice(), reason };
+        const rose = RANK[z.tier] > RANK[last.tier];
+        const fell = RANK[z.tier] < RANK[last.tier];
+        const implied = last.etaS !== undefined ? Math.max(0, last.etaS - (t - last.t)) : undefined;
+        const etaShift = z.etaS !== undefined && implied !== undefined ? Math.abs(z.etaS - implied) : 0;
+        const rested = t - last.t >= minIntervalS;
+        if (!rose && !(rested && (fell || etaShift > etaShiftS))) continue;
+        const eta = z.etaS !== undefined ? `, ETA ${Math.round(z.etaS)} s` : '';
+        const reason =
+          rose || fell
+            ? `update: tier ${last.tier} -> ${z.tier}${eta}`
+            : `update: ETA now ${Math.round(z.etaS ?? 0)} s (the last message implied ${Math.round(implied ?? 0)} s)`;
+        published.set(z.zone, { tier: z.tier, etaS: z.etaS, t });
+        const u: AlertTransition = { t, zone: z.zone, state: 'alert', tier: z.tier, tracks: z.tracks.slice(), reason };
         if (z.etaS !== undefined) u.etaS = z.etaS;
         out.push(u);
       }
