@@ -295,7 +295,7 @@ function xmllintCap(files: string[]): string[] {
   return files.filter((f) => !r.stderr.includes(`${f} validates`)).map((f) => `${f}: ${r.stderr.split('\n').filter((l) => l.includes(f)).join(' | ')}`);
 }
 
-test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Updates, then Cancel with references', (t) => {
+test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Updates, then the all-clear (an Update, AllClear) with references', (t) => {
   const t0 = Math.min(...scene.truth.map((x) => x.t));
   const at = (id: string, dt: number) => scene.truth.find((r) => r.id === id && r.t >= t0 + dt)!;
   // 2 km squares on the paths of some drones about two minutes in; one zone far away
@@ -332,14 +332,20 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
   t.diagnostic(`${rows.length} alert changes (${rows.filter((x) => x.state === 'clear').length} all-clears) in zones ${[...new Set(rows.map((x) => x.zone))].join(', ')}; ${files.length} CAP files`);
   const bad = xmllintCap(files.map((n) => join(capDir, n)));
   assert.deepEqual(bad, [], 'every file validates against the CAP 1.2 schema');
-  // the messages replay the rows: per zone Alert, (Update, ...), Cancel, Alert, ... with references to the episode
+  // the messages replay the rows: per zone Alert, (Update, ...), all-clear, Alert, ... with references to the episode
   const msgs = files.map((n) => {
     const m = readCapAlert(readFileSync(join(capDir, n), 'utf8'));
     assert.ok(m.ok, m.ok ? '' : m.error);
     assert.equal(`${m.alert.identifier}.xml`, n, 'file named after the identifier');
     return m.alert;
   });
-  assert.equal(msgs.filter((m) => m.msgType !== 'Update').length, rows.length, 'one Alert or Cancel per alerts.ndjson row');
+  const isClear = (m: (typeof msgs)[number]) => m.info[0].parameters.state === 'clear';
+  assert.equal(msgs.filter((m) => m.msgType === 'Alert' || isClear(m)).length, rows.length, 'one Alert or all-clear per alerts.ndjson row');
+  for (const m of msgs.filter(isClear)) {
+    assert.equal(m.msgType, 'Update', 'an all-clear is an Update (Cancel withdraws a message sent in error)');
+    assert.deepEqual(m.info[0].responseType, ['AllClear']);
+  }
+  assert.ok(!msgs.some((m) => m.msgType === 'Cancel'));
   const byId = new Map(msgs.map((m) => [m.identifier, m]));
   const names = new Map(zones.features.map((z) => [z.properties.id, z.properties.name]));
   for (const zone of new Set(rows.map((x) => x.zone))) {
@@ -349,7 +355,7 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
     const zm = msgs
       .filter((m) => m.info[0].parameters.zoneId === zone)
       .sort((a, b) => (a.sent < b.sent ? -1 : a.sent > b.sent ? 1 : repeat(a.identifier) - repeat(b.identifier)));
-    assert.deepEqual(zm.filter((m) => m.msgType !== 'Update').map((m) => m.msgType), zr.map((x) => (x.state === 'alert' ? 'Alert' : 'Cancel')), `zone ${zone}`);
+    assert.deepEqual(zm.filter((m) => m.msgType === 'Alert' || isClear(m)).map((m) => (isClear(m) ? 'AllClear' : m.msgType)), zr.map((x) => (x.state === 'alert' ? 'Alert' : 'AllClear')), `zone ${zone}`);
     let episode: typeof zm = [];
     for (const m of zm) {
       assert.equal(m.sender, 'skywarden@e2e.example');
@@ -359,14 +365,14 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
       assert.equal(m.info[0].areas[0].polygons.length, zone === 'z3' ? 2 : 1);
       if (m.msgType === 'Alert') assert.deepEqual(m.references, []);
       else {
-        // an Update or the Cancel refers to every earlier message of its episode, the Alert first
+        // an Update or the all-clear refers to every earlier message of its episode, the Alert first
         assert.deepEqual(m.references.map((r) => r.identifier), episode.map((x) => x.identifier), `references of ${m.identifier}`);
         const prev = byId.get(m.references[0].identifier);
         assert.ok(prev, 'the reference names a written message');
         assert.equal(prev.msgType, 'Alert');
         assert.equal(m.references[0].sent, prev.sent);
       }
-      episode = m.msgType === 'Cancel' ? [] : [...episode, m];
+      episode = isClear(m) ? [] : [...episode, m];
     }
   }
   // --cap-dir without zones is a usage error; a folder that cannot be made is one clear line

@@ -270,9 +270,14 @@ function prepareCapDir(dir: string): void {
   }
 }
 
-/** The `--cap-dir` writer: each alert event as `DIR/<identifier>.xml` (CAP 1.2, status Exercise: batch runs are not live). */
+/**
+ * The `--cap-dir` writer: each alert event as `DIR/<identifier>.xml` (CAP 1.2, status Exercise:
+ * batch runs are not live; sent = the change's time). Korean and English info blocks when the
+ * zones carry Korean names (as the service does by default), else English.
+ */
 function capWriter(dir: string, zones: Zone[], sender: string): { write: (e: AlertEvent) => void; written: number } {
-  const publisher = createCapPublisher(zones, { sender, status: 'Exercise' });
+  const languages = zones.some((z) => z.names?.ko) ? ['ko-KR', 'en-US'] : ['en-US'];
+  const publisher = createCapPublisher(zones, { sender, status: 'Exercise', languages });
   const w = {
     written: 0,
     write(e: AlertEvent) {

@@ -9,7 +9,7 @@
  * values are parsed as JSON when they parse, else taken as strings.
  */
 import YAML from 'yaml';
-import { KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
+import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
 export interface UserConfig {
@@ -137,6 +137,10 @@ export interface ServerConfig {
     cap_sender: string;
     /** Open the CAP feed and the public zone-state endpoint to anyone, without login. */
     public_feed: boolean;
+    /** CAP `<info>` languages in order (RFC 3066 tags with built-in texts: en, ko); null: Korean and English when the zones carry Korean names (KOSTAT zones do), else English. */
+    cap_languages: string[] | null;
+    /** Instructions by language tag, replacing the built-in ones: `{ "en-US": { "shelter": "...", "clear": "..." } }`. */
+    instructions: Record<string, { shelter?: string; clear?: string }>;
   };
   health: {
     /** A sensor not heard (detection or status) for this long (s) is `silent`. */
@@ -240,7 +244,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // defaults to round(1 / report_every_s))
   fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true },
   zones: { file: null, kr_admin: [], lead_s: 300 },
-  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false },
+  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {} },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
   auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false },
   webhooks: [],
@@ -322,6 +326,16 @@ const CHECKS: Record<string, Check> = {
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
   'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
   'alerts.public_feed': bool,
+  'alerts.cap_languages': (v) => {
+    if (v === null) return null;
+    if (!Array.isArray(v) || v.length === 0) return 'null or a non-empty list of language tags';
+    for (const x of v) if (typeof x !== 'string' || !CAP_LANGUAGES.includes(x.split('-')[0].toLowerCase())) return `language tags with built-in texts (${CAP_LANGUAGES.join(', ')}), got ${JSON.stringify(x)}`;
+    return new Set(v).size === v.length ? null : 'tags without repeats';
+  },
+  'alerts.instructions': (v) =>
+    isObj(v) && Object.values(v).every((x) => isObj(x) && Object.entries(x).every(([k, t]) => (k === 'shelter' || k === 'clear') && typeof t === 'string' && t.trim() !== ''))
+      ? null
+      : 'an object of language tag -> { shelter?, clear? } (non-empty texts)',
   'health.silent_after_s': num(1, 86400 * 30),
   'health.stuck_per_min': num(1, 1e6),
   'health.max_position_offset_m': num(1, 1e7),
@@ -394,7 +408,10 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>, pat
       errors.push(`${p} is not a setting (known here: ${Object.keys(base).join(', ')})`);
       continue;
     }
-    if (isObj(base[k]) && !Array.isArray(base[k])) {
+    if (isObj(base[k]) && Object.keys(base[k] as object).length === 0) {
+      // an empty default object is a free map (alerts.instructions): taken whole, checked by CHECKS
+      out[k] = v;
+    } else if (isObj(base[k]) && !Array.isArray(base[k])) {
       if (!isObj(v)) errors.push(`${p} must be a section (an object), got ${show(v)}`);
       else out[k] = merge(base[k] as Record<string, unknown>, v, p, errors);
     } else out[k] = v;

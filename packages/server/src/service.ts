@@ -161,7 +161,10 @@ export async function createService(o: ServiceOptions) {
     zones,
     alertIntervalS: c.alerts.interval_s,
   });
-  const cap = createCapStage(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status }, log);
+  const capLanguages = c.alerts.cap_languages ?? (zones.some((z) => z.names?.ko) ? ['ko-KR', 'en-US'] : ['en-US']);
+  const unknownInstr = Object.keys(c.alerts.instructions).filter((k) => !capLanguages.includes(k));
+  if (unknownInstr.length > 0) throw new Error(`alerts.instructions names ${unknownInstr.join(', ')}, not among the CAP languages ${capLanguages.join(', ')} (set alerts.cap_languages)`);
+  const cap = createCapStage(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status, languages: capLanguages, instructions: c.alerts.instructions }, log, clock);
   const storePublisher = createStorePublisher({ store, storeEvery: c.fusion.store_every, cap, log, replaying: isReplaying });
   const publishers: { onEvent(e: PictureEvent): void }[] = [
     createStreamPublisher({ live: fusion, hub, metrics, clock, reorderDelayS: c.fusion.reorder_delay_s, replaying: isReplaying }),

@@ -134,7 +134,7 @@ test('identifiers are safe tokens and file names, stable, distinct for distinct 
   assert.throws(() => createCapPublisher(zones, { sender: 'a,b' }), /sender/);
 });
 
-test('a raise, an update and the all-clear make Alert, Update and Cancel with references to the episode', () => {
+test('a raise, an update and the all-clear make Alert, Update and Update (AllClear) with references to the episode; Cancel only withdraws', () => {
   const pub = createCapPublisher(zones, { sender: SENDER });
   const raise: AlertTransition = { t: T0, zone: 'jongno', state: 'alert', etaS: 250.4, tracks: ['17', '4'], reason: 'auto: track 17 enters within 300 s with P=0.39, ETA 250.40 s' };
   const m1 = pub.publish(raise);
@@ -166,7 +166,7 @@ test('a raise, an update and the all-clear make Alert, Update and Cancel with re
   assert.match(i1.description ?? '', /Tracks: 17, 4\./);
   assert.match(i1.description ?? '', /Reason: auto: track 17/);
   assert.match(i1.instruction ?? '', /shelter/i);
-  assert.deepEqual(i1.parameters, { zoneId: 'jongno', state: 'alert', etaS: '250.4', tracks: '17 4' });
+  assert.deepEqual(i1.parameters, { zoneId: 'jongno', state: 'alert', tier: 'warning', etaS: '250.4', tracks: '17 4' });
   assert.equal(i1.areas.length, 1);
   assert.equal(i1.areas[0].areaDesc, 'Jongno-gu');
   assert.deepEqual(i1.areas[0].polygons, ['37.57,126.95 37.57,127 37.62,127 37.62,126.95 37.57,126.95']);
@@ -184,12 +184,13 @@ test('a raise, an update and the all-clear make Alert, Update and Cancel with re
   assert.equal(a2.info[0].onset, a2.sent);
   assert.deepEqual(pub.episode('jongno').map((r) => r.identifier), [m1.identifier, m2.identifier]);
 
-  // the all-clear cancels both, the references in CAP's "sender,identifier,sent" form
+  // the all-clear: an Update with responseType AllClear referring to both, the references in CAP's "sender,identifier,sent" form
   const m3 = pub.publish({ t: T0 + 400, zone: 'jongno', state: 'clear', tracks: [], reason: 'auto: all clear, no track held the zone for 120 s (hold 120 s)' });
   assert.ok(m3);
   assert.match(m3.xml, new RegExp(`<references>${SENDER},${m1.identifier},${m1.sent.replace('+', '\\+')} ${SENDER},${m2.identifier},`));
   const a3 = read(m3);
-  assert.equal(a3.msgType, 'Cancel');
+  assert.equal(a3.msgType, 'Update', 'an all-clear is not a withdrawal (CAP Cancel)');
+  assert.equal(a3.info[0].parameters.tier, 'none');
   assert.deepEqual(a3.references.map((r) => r.identifier), [m1.identifier, m2.identifier]);
   assert.deepEqual(a3.info[0].responseType, ['AllClear']);
   assert.equal(a3.info[0].urgency, 'Past');
@@ -206,7 +207,15 @@ test('a raise, an update and the all-clear make Alert, Update and Cancel with re
   assert.deepEqual(read(m4).references, []);
   assert.equal(read(m4).info[0].urgency, 'Immediate', 'ETA 100 s <= 180 s');
   assert.throws(() => pub.publish({ ...raise, zone: 'nowhere' }), /unknown zone "nowhere"/);
-  assertValid([m1, m2, m3, m4!]);
+  // a warning sent in error is withdrawn: Cancel of the whole episode
+  const w = pub.withdraw('jongno', T0 + 950, 'raised in error: a test drone');
+  assert.ok(w);
+  const aw = read(w);
+  assert.equal(aw.msgType, 'Cancel');
+  assert.deepEqual(aw.references.map((r) => r.identifier), [m4!.identifier]);
+  assert.deepEqual(pub.episode('jongno'), [], 'the withdrawal closes the episode');
+  assert.equal(pub.withdraw('jongno', T0 + 960, 'again'), null, 'nothing open to withdraw');
+  assertValid([m1, m2, m3, m4!, w]);
 });
 
 test('manual raise and end name the operator; two changes in one second get distinct identifiers', () => {
@@ -225,7 +234,8 @@ test('manual raise and end name the operator; two changes in one second get dist
   assert.equal(a.info[0].parameters.etaS, undefined);
   const end = pub.publish({ t: T0 + 0.5, zone: 'jongno', state: 'clear', tracks: [], reason: 'manual end by kim: false alarm', manual: true, who: 'kim' });
   const b = read(end);
-  assert.equal(b.msgType, 'Cancel');
+  assert.equal(b.msgType, 'Update');
+  assert.deepEqual(b.info[0].responseType, ['AllClear']);
   assert.equal(b.identifier, `${up!.identifier}-2`, 'same second: a suffix keeps it unique');
   assert.deepEqual(b.references.map((r) => r.identifier), [up!.identifier]);
   assert.match(b.info[0].description ?? '', /ended by kim/);
@@ -347,4 +357,56 @@ test('the bundled schema is the OASIS CAP 1.2 schema, with its licence', () => {
   assert.ok(existsSync(fileURLToPath(new URL('../../schemas/cap12.LICENSE.txt', import.meta.url))), 'licence beside the schema');
   const shared = fileURLToPath(new URL('../../../../../shared/standards/cap12.xsd', import.meta.url));
   if (existsSync(shared)) assert.equal(copy, readFileSync(shared, 'utf8'), 'copy identical to ../shared/standards/cap12.xsd');
+});
+
+test('Korean and English info blocks, the KOSTAT geocode, the tier sets urgency, sent is when the message is made', () => {
+  const [seoul] = zonesOf([
+    {
+      type: 'Feature',
+      properties: { id: 'seoul-jongno-gu', name: 'Jongno-gu', name_ko: '종로구', code: '11010', code_name: 'KOSTAT' },
+      geometry: { type: 'Polygon', coordinates: [square(126.95, 37.57, 0.05)] },
+    },
+  ]);
+  assert.deepEqual(seoul.geocode, { valueName: 'KOSTAT', value: '11010' });
+  assert.deepEqual(seoul.names, { ko: '종로구' });
+  const pub = createCapPublisher([seoul], {
+    sender: SENDER,
+    languages: ['ko-KR', 'en-US'],
+    instructions: { 'en-US': { shelter: 'Go to the metro station shelter.' } },
+  });
+  // a tier of warning with an ETA under 180 s stays Expected: the tier decides, not the ETA
+  const m = pub.publish({ t: T0, zone: seoul.id, state: 'alert', tier: 'warning', etaS: 150, tracks: ['9'], reason: 'auto: r' }, T0 + 4.7);
+  const a = read(m);
+  assert.equal(a.sent, '2024-05-01T12:00:04+00:00', 'sent = when made');
+  assert.equal(a.identifier, 'skywarden-warn.example.org-seoul-jongno-gu-20240501T120000Z', 'the identifier stays on the change time');
+  assert.equal(a.info[0].expires, '2024-05-01T13:00:04+00:00', 'expires counts from sent');
+  assert.deepEqual(a.info.map((i) => i.language), ['ko-KR', 'en-US']);
+  const [ko, en] = a.info;
+  assert.equal(ko.event, '드론 공격 경보');
+  assert.equal(ko.headline, '드론 공격 경보: 종로구, 약 2분 30초 후 드론 도달 예상');
+  assert.match(ko.description ?? '', /드론이 약 2분 30초 후\(UTC 기준 12:02:30경\) 종로구에 도달할 것으로 예측됩니다\./);
+  assert.match(ko.instruction ?? '', /대피/);
+  assert.equal(ko.areas[0].areaDesc, '종로구');
+  assert.equal(en.areas[0].areaDesc, 'Jongno-gu');
+  assert.equal(en.instruction, 'Go to the metro station shelter.');
+  for (const i of a.info) {
+    assert.deepEqual(i.areas[0].geocodes, { KOSTAT: '11010' });
+    assert.equal(i.urgency, 'Expected');
+    assert.equal(i.severity, 'Severe');
+    assert.equal(i.parameters.tier, 'warning');
+  }
+  const up = read(pub.update(seoul.id, T0 + 20, { tier: 'imminent', etaS: 130, tracks: ['9'], reason: 'update: tier warning -> imminent' }, T0 + 25));
+  assert.deepEqual(up.info.map((i) => [i.urgency, i.severity]), [['Immediate', 'Extreme'], ['Immediate', 'Extreme']]);
+  assert.match(up.info[0].description ?? '', /앞선 경보를 갱신/);
+  const clear = pub.publish({ t: T0 + 300, zone: seoul.id, state: 'clear', tier: 'none', tracks: [], reason: 'auto: all clear' }, T0 + 305);
+  const c = read(clear);
+  assert.equal(c.info[0].headline, '경보 해제: 종로구');
+  assert.deepEqual(c.info.map((i) => i.responseType[0]), ['AllClear', 'AllClear']);
+  assertValid([m!, clear!, { xml: pub.publish({ t: T0 + 400, zone: seoul.id, state: 'alert', tier: 'imminent', etaS: 0, tracks: ['9'], reason: 'r' })!.xml }]);
+  assert.throws(() => createCapPublisher([seoul], { sender: SENDER, languages: ['fr-FR'] }), /no built-in texts for language "fr-FR" \(built in: en, ko\)/);
+  assert.throws(() => createCapPublisher([seoul], { sender: SENDER, languages: ['en-US'], instructions: { 'ko-KR': { shelter: 'x' } } }), /instructions for "ko-KR", which is not one of the languages/);
+  assert.throws(() => createCapPublisher([seoul], { sender: SENDER, languages: [] }), /at least one language/);
+  const bad = parseZonesGeoJson(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'x', code: { a: 1 } }, geometry: { type: 'Polygon', coordinates: [square(0, 0, 1)] } }] }));
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.errors[0], /features\[0\] \(id "x"\): properties\.code must be a non-empty string or an integer, got \{"a":1\}/);
 });

@@ -3,8 +3,9 @@
  * warnings (docs/warnings.md "Publishing: CAP and webhooks").
  *
  * One `<alert>` per change of a zone's alert state: `Alert` for the first raise of an
- * episode, `Update` for a change within it, `Cancel` for the all-clear, with `<references>`
- * to the episode's earlier messages. Times are written as `YYYY-MM-DDThh:mm:ss+00:00` (CAP
+ * episode, `Update` for a change within it and for the all-clear (responseType AllClear),
+ * `Cancel` only to withdraw a warning sent in error, with `<references>` to the episode's
+ * earlier messages. Times are written as `YYYY-MM-DDThh:mm:ss+00:00` (CAP
  * §3.3.2: no `Z`, no fractions). The encoder is pure (no clock, no I/O): the same change
  * and options give the same bytes. Output validates against the CAP 1.2 schema
  * (`packages/formats/schemas/cap12.xsd`, checked with xmllint in the tests).
@@ -15,7 +16,7 @@
  * Rings longer than `maxPolygonPoints` (default 1000) are simplified by Douglas-Peucker
  * (Douglas & Peucker 1973), keeping the most significant vertices.
  */
-import type { AlertEvent, AlertTransition } from '@skywarden/core';
+import type { AlertEvent, AlertTier, AlertTransition } from '@skywarden/core';
 
 /** CAP `<status>` values this encoder writes. */
 export type CapStatus = 'Actual' | 'Exercise' | 'Test';
@@ -35,6 +36,10 @@ export interface CapZone {
   id: string;
   name: string;
   area: { polygons: readonly { rings: readonly ArrayLike<number>[] }[] };
+  /** The zone's official code (CAP `<geocode>`), e.g. `{ valueName: 'KOSTAT', value: '11010' }`. */
+  geocode?: { valueName: string; value: string };
+  /** The zone's name by language (the primary subtag: `ko`), for the `<info>` of that language. */
+  names?: Readonly<Record<string, string>>;
 }
 
 /** One change of a zone's alert state, with its zone. */
@@ -45,6 +50,8 @@ export interface CapAlertChange {
   t: number;
   /** Predicted time to entry (s after `t`); 0 when a track is inside; absent for a manual raise or a clear. */
   etaS?: number;
+  /** The zone's tier (drives urgency and severity); absent: from the ETA and `immediateWithinS`. */
+  tier?: AlertTier;
   /** Tracks raising or holding the zone. */
   tracks: readonly string[];
   reason: string;
@@ -58,8 +65,15 @@ export interface CapOptions {
   sender: string;
   /** CAP `<status>`. Default `Exercise`: set `Actual` only in a real deployment. */
   status?: CapStatus;
-  /** `<language>` of the info block (RFC 3066). Default `en-US`. */
+  /** `<language>` of the info block (RFC 3066). Default `en-US`. Ignored when `languages` is given. */
   language?: string;
+  /**
+   * One `<info>` block per language, in this order (RFC 3066 tags whose primary subtag has
+   * built-in texts: `en`, `ko`). Default `[language]`.
+   */
+  languages?: readonly string[];
+  /** Instructions by language tag (as in `languages`), replacing the built-in ones of that language. */
+  instructions?: Readonly<Record<string, { shelter?: string; clear?: string }>>;
   /** `<senderName>`. Default `Skywarden`. */
   senderName?: string;
   /** `<event>`. Default `Drone attack warning`. */
@@ -72,9 +86,9 @@ export interface CapOptions {
   maxPolygonPoints?: number;
   /** Most track ids named in the description (the rest are counted). Default 20. */
   maxTracksListed?: number;
-  /** `<instruction>` of a raise or update. */
+  /** `<instruction>` of a raise or update in English (the first English block). Prefer `instructions`. */
   instruction?: string;
-  /** `<instruction>` of the all-clear. */
+  /** `<instruction>` of the all-clear in English. Prefer `instructions`. */
   clearInstruction?: string;
   /** `<note>`; default for `Exercise`: a sentence saying it is one. */
   note?: string;
@@ -84,6 +98,8 @@ export interface CapOptions {
 export interface CapMessageOptions extends CapOptions {
   msgType: CapMsgType;
   references?: readonly CapReference[];
+  /** When the message is made (s since the epoch): `<sent>`, and `<expires>` counts from it. Default the change's `t`. The identifier stays on `t`. */
+  sentT?: number;
   /** Default {@link capIdentifier}(sender, zone id, t). No spaces, commas, `<` or `&`. */
   identifier?: string;
 }
@@ -112,12 +128,6 @@ export const CAP_DEFAULTS = Object.freeze({
   expiresS: 3600,
   maxPolygonPoints: 1000,
   maxTracksListed: 20,
-  instruction:
-    'Take shelter now inside a solid building, away from windows, or in an underground shelter, and stay there until the all-clear. ' +
-    'Do not approach, film or try to down drones; report sightings to the authorities.',
-  clearInstruction:
-    'The drone threat to this area has ended. You may leave shelter; follow the instructions of the local authorities. ' +
-    'Do not touch debris; report it.',
   exerciseNote: 'Exercise: this message was generated from simulated or recorded data. No action is required.',
 });
 
@@ -310,37 +320,142 @@ export function capPolygons(zone: CapZone, maxPoints: number = CAP_DEFAULTS.maxP
 
 // ---------------------------------------------------------------- encoder
 
-function duration(s: number): string {
-  const r = Math.max(0, Math.round(s));
-  if (r < 60) return `${r} s`;
-  const m = Math.floor(r / 60);
-  const sec = r % 60;
-  return sec === 0 ? `${m} min` : `${m} min ${sec} s`;
+/** What one language says; every sentence is built here, so a language is one table. */
+interface CapTexts {
+  event: string;
+  duration(s: number): string;
+  headlineManual(event: string, name: string): string;
+  headlineInside(event: string, name: string): string;
+  headlineEta(event: string, name: string, eta: string): string;
+  headlineThreat(event: string, name: string): string;
+  headlineClear(name: string): string;
+  manual(event: string, name: string, who?: string): string;
+  inside(name: string): string;
+  eta(name: string, eta: string, clock: string): string;
+  threat(name: string): string;
+  tracks(list: string, n: number): string;
+  update: string;
+  reason(r: string): string;
+  cleared(event: string, name: string, who?: string): string;
+  shelter: string;
+  clear: string;
 }
+
+const EN: CapTexts = {
+  event: 'Drone attack warning',
+  duration(s) {
+    const r = Math.max(0, Math.round(s));
+    if (r < 60) return `${r} s`;
+    const m = Math.floor(r / 60);
+    const sec = r % 60;
+    return sec === 0 ? `${m} min` : `${m} min ${sec} s`;
+  },
+  headlineManual: (event, name) => `${event}: ${name}`,
+  headlineInside: (event, name) => `${event}: ${name}, drone overhead`,
+  headlineEta: (event, name, eta) => `${event}: ${name}, drone expected in ${eta}`,
+  headlineThreat: (event, name) => `${event}: ${name}`,
+  headlineClear: (name) => `All clear: ${name}`,
+  manual: (event, name, who) => `An operator${who ? ` (${who})` : ''} raised the ${event.toLowerCase()} for ${name}.`,
+  inside: (name) => `A drone is over ${name} now.`,
+  eta: (name, eta, clock) => `A drone is predicted to reach ${name} in about ${eta} (at about ${clock} UTC).`,
+  threat: (name) => `Drones threaten ${name}.`,
+  tracks: (list, n) => `${n === 1 ? 'Track' : 'Tracks'}: ${list}.`,
+  update: 'This message updates the earlier warning.',
+  reason: (r) => `Reason: ${r}`,
+  cleared: (event, name, who) => `The ${event.toLowerCase()} for ${name} has ended${who ? ` (ended by ${who})` : ''}.`,
+  shelter:
+    'Take shelter now inside a solid building, away from windows, or in an underground shelter, and stay there until the all-clear. ' +
+    'Do not approach, film or try to down drones; report sightings to the authorities.',
+  clear: 'The drone threat to this area has ended. You may leave shelter; follow the instructions of the local authorities. Do not touch debris; report it.',
+};
+
+const KO: CapTexts = {
+  event: '드론 공격 경보',
+  duration(s) {
+    const r = Math.max(0, Math.round(s));
+    if (r < 60) return `${r}초`;
+    const m = Math.floor(r / 60);
+    const sec = r % 60;
+    return sec === 0 ? `${m}분` : `${m}분 ${sec}초`;
+  },
+  headlineManual: (event, name) => `${event}: ${name}`,
+  headlineInside: (event, name) => `${event}: ${name} 상공에 드론`,
+  headlineEta: (event, name, eta) => `${event}: ${name}, 약 ${eta} 후 드론 도달 예상`,
+  headlineThreat: (event, name) => `${event}: ${name}`,
+  headlineClear: (name) => `경보 해제: ${name}`,
+  manual: (event, name, who) => `운영자${who ? `(${who})` : ''}가 ${name}에 ${event}를 발령했습니다.`,
+  inside: (name) => `지금 ${name} 상공에 드론이 있습니다.`,
+  eta: (name, eta, clock) => `드론이 약 ${eta} 후(UTC 기준 ${clock}경) ${name}에 도달할 것으로 예측됩니다.`,
+  threat: (name) => `${name}에 드론 위협이 있습니다.`,
+  tracks: (list) => `추적 번호: ${list}.`,
+  update: '이 메시지는 앞선 경보를 갱신합니다.',
+  reason: (r) => `사유(시스템 기록): ${r}`,
+  cleared: (event, name, who) => `${name}의 ${event}가 해제되었습니다${who ? `(해제: ${who})` : ''}.`,
+  shelter:
+    '지금 즉시 튼튼한 건물 안의 창문에서 떨어진 곳이나 지하 대피소로 대피하고, 경보가 해제될 때까지 머무르십시오. ' +
+    '드론에 다가가거나 촬영하거나 떨어뜨리려 하지 마시고, 목격하면 당국에 신고하십시오.',
+  clear: '이 지역에 대한 드론 위협이 끝났습니다. 대피 장소에서 나와도 되며, 지방자치단체의 안내를 따르십시오. 잔해는 만지지 말고 신고하십시오.',
+};
+
+/** Built-in texts by primary language subtag. */
+const TEXTS: Readonly<Record<string, CapTexts>> = Object.freeze({ en: EN, ko: KO });
+
+/** The languages with built-in CAP texts (primary subtags). */
+export const CAP_LANGUAGES: readonly string[] = Object.freeze(Object.keys(TEXTS));
+
+const primary = (tag: string) => tag.split('-')[0].toLowerCase();
 
 function trackList(tracks: readonly string[], max: number): string {
   const shown = tracks.slice(0, max).join(', ');
-  return tracks.length > max ? `${shown} and ${tracks.length - max} more` : shown;
+  return tracks.length > max ? `${shown} +${tracks.length - max}` : shown;
 }
 
-function checkOptions(o: CapMessageOptions): Required<Omit<CapOptions, 'note'>> & { note: string | undefined } {
+interface CheckedOptions {
+  sender: string;
+  status: CapStatus;
+  languages: string[];
+  senderName: string;
+  /** The event name by language: `event` for English, the built-in one otherwise. */
+  event: string | undefined;
+  immediateWithinS: number;
+  expiresS: number;
+  maxPolygonPoints: number;
+  maxTracksListed: number;
+  instructions: Record<string, { shelter?: string; clear?: string }>;
+  note: string | undefined;
+}
+
+function checkOptions(o: CapMessageOptions): CheckedOptions {
   if (!isCapToken(o.sender)) throw new Error(`CAP: sender must be non-empty without spaces, commas, < or &, got ${JSON.stringify(o.sender)}`);
-  const r = {
+  const status = o.status ?? CAP_DEFAULTS.status;
+  const languages = o.languages !== undefined ? [...o.languages] : [o.language ?? CAP_DEFAULTS.language];
+  const r: CheckedOptions = {
     sender: o.sender,
-    status: o.status ?? CAP_DEFAULTS.status,
-    language: o.language ?? CAP_DEFAULTS.language,
+    status,
+    languages,
     senderName: o.senderName ?? CAP_DEFAULTS.senderName,
-    event: o.event ?? CAP_DEFAULTS.event,
+    event: o.event,
     immediateWithinS: o.immediateWithinS ?? CAP_DEFAULTS.immediateWithinS,
     expiresS: o.expiresS ?? CAP_DEFAULTS.expiresS,
     maxPolygonPoints: o.maxPolygonPoints ?? CAP_DEFAULTS.maxPolygonPoints,
     maxTracksListed: o.maxTracksListed ?? CAP_DEFAULTS.maxTracksListed,
-    instruction: o.instruction ?? CAP_DEFAULTS.instruction,
-    clearInstruction: o.clearInstruction ?? CAP_DEFAULTS.clearInstruction,
-    note: o.note ?? ((o.status ?? CAP_DEFAULTS.status) === 'Exercise' ? CAP_DEFAULTS.exerciseNote : undefined),
+    instructions: { ...(o.instructions ?? {}) },
+    note: o.note ?? (status === 'Exercise' ? CAP_DEFAULTS.exerciseNote : undefined),
   };
   if (!['Actual', 'Exercise', 'Test'].includes(r.status)) throw new Error(`CAP: status must be Actual, Exercise or Test, got ${JSON.stringify(r.status)}`);
-  if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(r.language)) throw new Error(`CAP: language must be an RFC 3066 tag such as en-US, got ${JSON.stringify(r.language)}`);
+  if (languages.length === 0) throw new Error('CAP: languages must name at least one language');
+  for (const l of languages) {
+    if (typeof l !== 'string' || !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(l)) throw new Error(`CAP: language must be an RFC 3066 tag such as en-US, got ${JSON.stringify(l)}`);
+    if (!(primary(l) in TEXTS)) throw new Error(`CAP: no built-in texts for language ${JSON.stringify(l)} (built in: ${CAP_LANGUAGES.join(', ')})`);
+  }
+  if (new Set(languages).size !== languages.length) throw new Error(`CAP: languages repeat a tag: ${JSON.stringify(languages)}`);
+  for (const k of Object.keys(r.instructions)) {
+    if (!languages.includes(k)) throw new Error(`CAP: instructions for ${JSON.stringify(k)}, which is not one of the languages ${JSON.stringify(languages)}`);
+  }
+  const firstEn = languages.find((l) => primary(l) === 'en');
+  if (firstEn !== undefined && (o.instruction !== undefined || o.clearInstruction !== undefined)) {
+    r.instructions[firstEn] = { shelter: o.instruction, clear: o.clearInstruction, ...r.instructions[firstEn] };
+  }
   if (!(r.immediateWithinS >= 0)) throw new Error(`CAP: immediateWithinS must be >= 0 s, got ${r.immediateWithinS}`);
   if (!(r.expiresS > 0 && Number.isFinite(r.expiresS))) throw new Error(`CAP: expiresS must be a positive number of seconds, got ${r.expiresS}`);
   if (!(Number.isInteger(r.maxTracksListed) && r.maxTracksListed >= 0)) throw new Error(`CAP: maxTracksListed must be an integer >= 0, got ${r.maxTracksListed}`);
@@ -348,18 +463,21 @@ function checkOptions(o: CapMessageOptions): Required<Omit<CapOptions, 'note'>> 
 }
 
 /**
- * Encodes one change of a zone's alert state as a CAP 1.2 `<alert>` document.
+ * Encodes one change of a zone's alert state as a CAP 1.2 `<alert>` document, with one
+ * `<info>` per language (docs/warnings.md "CAP").
  *
  * - raise / update (`state: 'alert'`): category Security and Safety, responseType Shelter;
- *   urgency Immediate when a track is inside, the ETA is at most `immediateWithinS` or an
- *   operator raised it, else Expected; severity Extreme when Immediate, else Severe;
- *   certainty Observed when a track is inside (ETA 0), else Likely (a prediction or an
- *   operator's call); onset = t + ETA (t when none); expires = sent + `expiresS`.
- * - all-clear (`state: 'clear'`, normally msgType Cancel): responseType AllClear, urgency
- *   Past, severity Minor, certainty Observed, onset = t.
- * Both carry the zone as `<area>` (areaDesc = zone name, its polygons) and parameters
- * `zoneId`, `state`, `etaS`, `tracks`, `manual`, `who` for machines.
- * Throws on bad options (the message names the value).
+ *   by tier: `imminent` (or an operator's raise) urgency Immediate, severity Extreme;
+ *   `warning` Expected, Severe (without a tier: Immediate when the ETA is at most
+ *   `immediateWithinS` or a track is inside); certainty Observed when a track is inside
+ *   (ETA 0), else Likely; onset = t + ETA.
+ * - all-clear (`state: 'clear'`, msgType Update within the episode): responseType AllClear,
+ *   urgency Past, severity Minor, certainty Observed, onset = t. `Cancel` is for withdrawing
+ *   a message sent in error (CAP §3.2.1), which an all-clear is not.
+ * `<sent>` is `sentT` (when the message is made), `<expires>` = sent + `expiresS`. Each info
+ * carries the zone as `<area>` (areaDesc = the zone's name in that language, its polygons, its
+ * `<geocode>`) and parameters `zoneId`, `state`, `tier`, `etaS`, `tracks`, `manual`, `who` for
+ * machines. Throws on bad options (the message names the value).
  */
 export function encodeCapAlert(change: CapAlertChange, options: CapMessageOptions): CapMessage {
   const o = checkOptions(options);
@@ -370,56 +488,30 @@ export function encodeCapAlert(change: CapAlertChange, options: CapMessageOption
     if (!isCapToken(r.sender) || !isCapToken(r.identifier) || !isCapToken(r.sent)) throw new Error(`CAP: bad reference ${JSON.stringify(r)}`);
   }
   const t = change.t;
-  const sent = formatCapTime(t);
+  const sentT = options.sentT ?? t;
+  const sent = formatCapTime(sentT);
   const identifier = options.identifier ?? capIdentifier(o.sender, change.zone.id, t);
   if (!isCapToken(identifier)) throw new Error(`CAP: identifier must be non-empty without spaces, commas, < or &, got ${JSON.stringify(identifier)}`);
-  const name = change.zone.name || change.zone.id;
+  const geocode = change.zone.geocode;
+  if (geocode !== undefined && !(typeof geocode.valueName === 'string' && geocode.valueName !== '' && typeof geocode.value === 'string' && geocode.value !== '')) {
+    throw new Error(`CAP: zone ${JSON.stringify(change.zone.id)} has a geocode without a valueName and value: ${JSON.stringify(geocode)}`);
+  }
   const tracks = change.tracks.slice();
   const on = change.state === 'alert';
   const eta = change.etaS !== undefined && Number.isFinite(change.etaS) ? Math.max(0, change.etaS) : undefined;
   const inside = on && eta === 0 && !change.manual;
-
-  let urgency: string;
-  let severity: string;
-  let certainty: string;
-  let headline: string;
-  let description: string;
-  if (on) {
-    const immediate = change.manual || eta === undefined || eta <= o.immediateWithinS;
-    urgency = immediate ? 'Immediate' : 'Expected';
-    severity = immediate ? 'Extreme' : 'Severe';
-    certainty = inside ? 'Observed' : 'Likely';
-    const parts: string[] = [];
-    if (change.manual) {
-      headline = `${o.event}: ${name}`;
-      parts.push(`An operator${change.who ? ` (${change.who})` : ''} raised the ${o.event.toLowerCase()} for ${name}.`);
-    } else if (inside) {
-      headline = `${o.event}: ${name}, drone overhead`;
-      parts.push(`A drone is over ${name} now.`);
-    } else if (eta !== undefined) {
-      headline = `${o.event}: ${name}, drone expected in ${duration(eta)}`;
-      parts.push(`A drone is predicted to reach ${name} in about ${duration(eta)} (at about ${formatCapTime(t + eta).slice(11, 19)} UTC).`);
-    } else {
-      headline = `${o.event}: ${name}`;
-      parts.push(`Drones threaten ${name}.`);
-    }
-    if (tracks.length > 0) parts.push(`${tracks.length === 1 ? 'Track' : 'Tracks'}: ${trackList(tracks, o.maxTracksListed)}.`);
-    if (msgType === 'Update') parts.push('This message updates the earlier warning.');
-    parts.push(`Reason: ${change.reason}`);
-    description = parts.join(' ');
-  } else {
-    urgency = 'Past';
-    severity = 'Minor';
-    certainty = 'Observed';
-    headline = `All clear: ${name}`;
-    description = `The ${o.event.toLowerCase()} for ${name} has ended${change.manual && change.who ? ` (ended by ${change.who})` : ''}. Reason: ${change.reason}`;
-  }
+  const immediate = on && (change.tier !== undefined ? change.tier === 'imminent' || !!change.manual : change.manual || eta === undefined || eta <= o.immediateWithinS);
+  const urgency = !on ? 'Past' : immediate ? 'Immediate' : 'Expected';
+  const severity = !on ? 'Minor' : immediate ? 'Extreme' : 'Severe';
+  const certainty = !on || inside ? 'Observed' : 'Likely';
+  const tier = on ? (change.tier ?? (immediate ? 'imminent' : 'warning')) : 'none';
   const onset = formatCapTime(on && eta !== undefined ? t + eta : t);
-  const expires = formatCapTime(t + o.expiresS);
+  const expires = formatCapTime(sentT + o.expiresS);
+  const clock = formatCapTime(t + (eta ?? 0)).slice(11, 19);
 
   const e = xmlEscape;
   const el = (tag: string, text: string, indent: string) => `${indent}<${tag}>${e(text)}</${tag}>\n`;
-  const param = (k: string, v: string) => `    <parameter>\n      <valueName>${e(k)}</valueName>\n      <value>${e(v)}</value>\n    </parameter>\n`;
+  const pair = (outer: string, k: string, v: string) => `    <${outer}>\n      <valueName>${e(k)}</valueName>\n      <value>${e(v)}</value>\n    </${outer}>\n`;
   let x = '<?xml version="1.0" encoding="UTF-8"?>\n';
   x += `<alert xmlns="${CAP_NAMESPACE}">\n`;
   x += el('identifier', identifier, '  ');
@@ -430,32 +522,66 @@ export function encodeCapAlert(change: CapAlertChange, options: CapMessageOption
   x += el('scope', 'Public', '  ');
   if (o.note !== undefined) x += el('note', o.note, '  ');
   if (references.length > 0) x += el('references', references.map((r) => `${r.sender},${r.identifier},${r.sent}`).join(' '), '  ');
-  x += '  <info>\n';
-  x += el('language', o.language, '    ');
-  x += el('category', 'Security', '    ');
-  x += el('category', 'Safety', '    ');
-  x += el('event', o.event, '    ');
-  x += el('responseType', on ? 'Shelter' : 'AllClear', '    ');
-  x += el('urgency', urgency, '    ');
-  x += el('severity', severity, '    ');
-  x += el('certainty', certainty, '    ');
-  x += el('onset', onset, '    ');
-  x += el('expires', expires, '    ');
-  x += el('senderName', o.senderName, '    ');
-  x += el('headline', headline, '    ');
-  x += el('description', description, '    ');
-  x += el('instruction', on ? o.instruction : o.clearInstruction, '    ');
-  x += param('zoneId', change.zone.id);
-  x += param('state', change.state);
-  if (on && eta !== undefined) x += param('etaS', String(Math.round(eta * 10) / 10));
-  if (tracks.length > 0) x += param('tracks', tracks.join(' '));
-  if (change.manual) x += param('manual', 'true');
-  if (change.who) x += param('who', change.who);
-  x += '    <area>\n';
-  x += el('areaDesc', name, '      ');
-  for (const p of capPolygons(change.zone, o.maxPolygonPoints)) x += el('polygon', p, '      ');
-  x += '    </area>\n';
-  x += '  </info>\n';
+  for (const language of o.languages) {
+    const L = TEXTS[primary(language)];
+    const event = primary(language) === 'en' && o.event !== undefined ? o.event : L.event;
+    const name = change.zone.names?.[primary(language)] || change.zone.name || change.zone.id;
+    let headline: string;
+    let description: string;
+    if (on) {
+      const parts: string[] = [];
+      if (change.manual) {
+        headline = L.headlineManual(event, name);
+        parts.push(L.manual(event, name, change.who));
+      } else if (inside) {
+        headline = L.headlineInside(event, name);
+        parts.push(L.inside(name));
+      } else if (eta !== undefined) {
+        headline = L.headlineEta(event, name, L.duration(eta));
+        parts.push(L.eta(name, L.duration(eta), clock));
+      } else {
+        headline = L.headlineThreat(event, name);
+        parts.push(L.threat(name));
+      }
+      if (tracks.length > 0) parts.push(L.tracks(trackList(tracks, o.maxTracksListed), tracks.length));
+      if (msgType === 'Update') parts.push(L.update);
+      parts.push(L.reason(change.reason));
+      description = parts.join(' ');
+    } else {
+      headline = L.headlineClear(name);
+      description = `${L.cleared(event, name, change.manual ? change.who : undefined)} ${L.reason(change.reason)}`;
+    }
+    const own = o.instructions[language] ?? {};
+    const instruction = on ? (own.shelter ?? L.shelter) : (own.clear ?? L.clear);
+    x += '  <info>\n';
+    x += el('language', language, '    ');
+    x += el('category', 'Security', '    ');
+    x += el('category', 'Safety', '    ');
+    x += el('event', event, '    ');
+    x += el('responseType', on ? 'Shelter' : 'AllClear', '    ');
+    x += el('urgency', urgency, '    ');
+    x += el('severity', severity, '    ');
+    x += el('certainty', certainty, '    ');
+    x += el('onset', onset, '    ');
+    x += el('expires', expires, '    ');
+    x += el('senderName', o.senderName, '    ');
+    x += el('headline', headline, '    ');
+    x += el('description', description, '    ');
+    x += el('instruction', instruction, '    ');
+    x += pair('parameter', 'zoneId', change.zone.id);
+    x += pair('parameter', 'state', change.state);
+    x += pair('parameter', 'tier', tier);
+    if (on && eta !== undefined) x += pair('parameter', 'etaS', String(Math.round(eta * 10) / 10));
+    if (tracks.length > 0) x += pair('parameter', 'tracks', tracks.join(' '));
+    if (change.manual) x += pair('parameter', 'manual', 'true');
+    if (change.who) x += pair('parameter', 'who', change.who);
+    x += '    <area>\n';
+    x += el('areaDesc', name, '      ');
+    for (const p of capPolygons(change.zone, o.maxPolygonPoints)) x += el('polygon', p, '      ');
+    if (geocode !== undefined) x += `      <geocode>\n        <valueName>${e(geocode.valueName)}</valueName>\n        <value>${e(geocode.value)}</value>\n      </geocode>\n`;
+    x += '    </area>\n';
+    x += '  </info>\n';
+  }
   x += '</alert>\n';
   return { identifier, sender: o.sender, sent, status: o.status, msgType, zone: change.zone.id, references, xml: x };
 }
@@ -466,16 +592,22 @@ export function encodeCapAlert(change: CapAlertChange, options: CapMessageOption
 export interface CapPublisher {
   /**
    * The message for one change: `Alert` for a raise that opens an episode, `Update` for a
-   * raise while one is open, `Cancel` (referring to every message of the episode) for the
-   * all-clear. Null for a clear with no open episode (nothing to cancel). Throws on an
+   * raise while one is open, and for the all-clear an `Update` with responseType AllClear
+   * referring to every message of the episode, which it closes. Null for a clear with no open
+   * episode. `sentT`: when the message is made (default the change's time). Throws on an
    * unknown zone.
    */
-  publish(change: AlertTransition): CapMessage | null;
+  publish(change: AlertTransition, sentT?: number): CapMessage | null;
   /**
-   * An `Update` within the zone's open episode (new ETA, tracks or reason), referring to the
+   * An `Update` within the zone's open episode (new tier, ETA or tracks), referring to the
    * episode's earlier messages; null when the zone has no open episode.
    */
-  update(zone: string, t: number, info: { etaS?: number; tracks: readonly string[]; reason: string }): CapMessage | null;
+  update(zone: string, t: number, info: { etaS?: number; tier?: AlertTier; tracks: readonly string[]; reason: string }, sentT?: number): CapMessage | null;
+  /**
+   * A `Cancel` of every message of the zone's open episode, for a warning sent in error (CAP
+   * §3.2.1: "Cancel - Cancel the earlier message(s)"); closes the episode. Null when none is open.
+   */
+  withdraw(zone: string, t: number, reason: string, sentT?: number): CapMessage | null;
   /** The messages of the zone's open episode, oldest first; empty when none. */
   episode(zone: string): CapReference[];
 }
@@ -494,33 +626,40 @@ export function createCapPublisher(zones: readonly CapZone[], options: CapOption
     if (!z) throw new Error(`CAP publisher: unknown zone ${JSON.stringify(id)}`);
     return z;
   };
-  const emit = (z: ReturnType<typeof zoneOf>, change: Omit<CapAlertChange, 'zone'>, msgType: CapMsgType): CapMessage => {
+  const emit = (z: ReturnType<typeof zoneOf>, change: Omit<CapAlertChange, 'zone'>, msgType: CapMsgType, sentT: number | undefined): CapMessage => {
     const base = capIdentifier(options.sender, z.zone.id, change.t);
     z.repeat = base === z.lastBase ? z.repeat + 1 : 1;
     z.lastBase = base;
     const identifier = z.repeat === 1 ? base : `${base}-${z.repeat}`;
-    return encodeCapAlert({ ...change, zone: z.zone }, { ...options, msgType, references: z.episode, identifier });
+    return encodeCapAlert({ ...change, zone: z.zone }, { ...options, msgType, references: z.episode, identifier, sentT });
   };
   const ref = (m: CapMessage): CapReference => ({ sender: m.sender, identifier: m.identifier, sent: m.sent });
   return {
-    publish(c) {
+    publish(c, sentT) {
       const z = zoneOf(c.zone);
-      const change = { t: c.t, state: c.state, etaS: c.etaS, tracks: c.tracks, reason: c.reason, manual: c.manual, who: c.who };
+      const change = { t: c.t, state: c.state, etaS: c.etaS, tier: c.tier, tracks: c.tracks, reason: c.reason, manual: c.manual, who: c.who };
       if (c.state === 'alert') {
-        const m = emit(z, change, z.episode.length === 0 ? 'Alert' : 'Update');
+        const m = emit(z, change, z.episode.length === 0 ? 'Alert' : 'Update', sentT);
         z.episode.push(ref(m));
         return m;
       }
       if (z.episode.length === 0) return null;
-      const m = emit(z, change, 'Cancel');
+      const m = emit(z, change, 'Update', sentT);
       z.episode = [];
       return m;
     },
-    update(zone, t, info) {
+    update(zone, t, info, sentT) {
       const z = zoneOf(zone);
       if (z.episode.length === 0) return null;
-      const m = emit(z, { t, state: 'alert', etaS: info.etaS, tracks: info.tracks, reason: info.reason }, 'Update');
+      const m = emit(z, { t, state: 'alert', etaS: info.etaS, tier: info.tier, tracks: info.tracks, reason: info.reason }, 'Update', sentT);
       z.episode.push(ref(m));
+      return m;
+    },
+    withdraw(zone, t, reason, sentT) {
+      const z = zoneOf(zone);
+      if (z.episode.length === 0) return null;
+      const m = emit(z, { t, state: 'clear', tracks: [], reason }, 'Cancel', sentT);
+      z.episode = [];
       return m;
     },
     episode(zone) {
@@ -531,14 +670,15 @@ export function createCapPublisher(zones: readonly CapZone[], options: CapOption
 
 /**
  * The CAP message of one of the picture's alert events: `raised` and `cleared` as
- * {@link CapPublisher.publish} (Alert, or Update within an open episode; Cancel), `updated`
- * as {@link CapPublisher.update}. The batch command and the live service both publish
- * through this, so the same events give the same messages.
+ * {@link CapPublisher.publish} (Alert, or Update within an open episode; the all-clear an
+ * Update), `updated` as {@link CapPublisher.update}. The batch command and the live service
+ * both publish through this, so the same events give the same messages (the live service
+ * passes its clock as `sentT`).
  */
-export function capMessageFor(publisher: CapPublisher, e: AlertEvent): CapMessage | null {
+export function capMessageFor(publisher: CapPublisher, e: AlertEvent, sentT?: number): CapMessage | null {
   const c = e.change;
-  if (e.action === 'updated') return publisher.update(c.zone, c.t, { etaS: c.etaS, tracks: c.tracks, reason: c.reason });
-  return publisher.publish(c);
+  if (e.action === 'updated') return publisher.update(c.zone, c.t, { etaS: c.etaS, tier: c.tier, tracks: c.tracks, reason: c.reason }, sentT);
+  return publisher.publish(c, sentT);
 }
 
 // ---------------------------------------------------------------- reader
@@ -568,7 +708,7 @@ export interface CapAlertRead {
     description?: string;
     instruction?: string;
     parameters: Record<string, string>;
-    areas: { areaDesc: string; polygons: string[] }[];
+    areas: { areaDesc: string; polygons: string[]; geocodes: Record<string, string> }[];
   }[];
 }
 
@@ -692,7 +832,11 @@ export function readCapAlert(xml: string): { ok: true; alert: CapAlertRead } | {
           description: one(inf, 'description'),
           instruction: one(inf, 'instruction'),
           parameters,
-          areas: all(inf, 'area').map((a) => ({ areaDesc: need(a, 'areaDesc'), polygons: all(a, 'polygon').map((p) => p.text) })),
+          areas: all(inf, 'area').map((a) => {
+            const geocodes: Record<string, string> = {};
+            for (const g of all(a, 'geocode')) geocodes[need(g, 'valueName')] = need(g, 'value');
+            return { areaDesc: need(a, 'areaDesc'), polygons: all(a, 'polygon').map((p) => p.text), geocodes };
+          }),
         };
       }),
     };

@@ -13,6 +13,10 @@ export interface Zone {
   /** Wanted warning lead time (s), if the zone states one. */
   leadS?: number;
   area: GeoArea;
+  /** The zone's official code (`properties.code`, string or integer) under `properties.code_name` (default `code`): CAP `<geocode>`. */
+  geocode?: { valueName: string; value: string };
+  /** Names by language from `properties.name_<lang>` (e.g. `name_ko`), for warnings in that language. */
+  names?: Record<string, string>;
 }
 
 export type ZonesResult = { ok: true; zones: Zone[] } | { ok: false; errors: string[] };
@@ -90,6 +94,21 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     if (lead !== undefined && !(typeof lead === 'number' && lead >= 0 && Number.isFinite(lead))) {
       return void errors.push(`${where}: properties.lead_s must be a number of seconds >= 0, got ${JSON.stringify(lead)}`);
     }
+    const code = props.code;
+    const codeName = props.code_name;
+    if (code !== undefined && !((typeof code === 'string' && code.trim() !== '') || Number.isSafeInteger(code))) {
+      return void errors.push(`${where}: properties.code must be a non-empty string or an integer, got ${JSON.stringify(code)}`);
+    }
+    if (codeName !== undefined && !(typeof codeName === 'string' && codeName.trim() !== '')) {
+      return void errors.push(`${where}: properties.code_name must be a non-empty string, got ${JSON.stringify(codeName)}`);
+    }
+    const names: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props)) {
+      const m = /^name_([a-z]{2,3})$/.exec(k);
+      if (!m || m[1] === 'eng') continue;
+      if (typeof v !== 'string') return void errors.push(`${where}: properties.${k} must be a string, got ${JSON.stringify(v)}`);
+      if (v.trim() !== '') names[m[1]] = v;
+    }
     const g = feat.geometry;
     let polys: GeoPolygon[] | null = null;
     if (g && g.type === 'Polygon') {
@@ -112,6 +131,8 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const zone: Zone = { id, name: typeof name === 'string' ? name : id, area: createGeoArea(polys) };
     if (kind !== undefined) zone.kind = kind;
     if (lead !== undefined) zone.leadS = lead as number;
+    if (code !== undefined) zone.geocode = { valueName: typeof codeName === 'string' ? codeName.trim() : 'code', value: String(code).trim() };
+    if (Object.keys(names).length > 0) zone.names = names;
     zones.push(zone);
   });
   if (errors.length > 0) return { ok: false, errors };

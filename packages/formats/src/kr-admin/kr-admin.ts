@@ -74,7 +74,7 @@ function slug(s: string): string {
 /**
  * Zones from a KOSTAT municipalities topology (its text). Ids are `<province>-<name>` in ASCII
  * (for example `seoul-jongno-gu`), names the English names; the Korean name and the KOSTAT code
- * are kept as `name_ko` and `code`. Throws (a programmer error: the shipped data is known) when
+ * are kept as `name_ko` and `code` (with `code_name` KOSTAT: the CAP geocode). Throws (a programmer error: the shipped data is known) when
  * the text is not such a topology.
  */
 export function krAdminZones(topologyText: string, opts: KrAdminZoneOptions = {}): ZonesFeatureCollection {
@@ -94,7 +94,7 @@ export function krAdminZones(topologyText: string, opts: KrAdminZoneOptions = {}
     let id = `${KR_PROVINCES[prov] ?? prov}-${slug(f.properties.name_eng)}`;
     if (used.has(id)) id = `${id}-${code}`;
     used.add(id);
-    const props: ZoneFeature['properties'] = { id, name: f.properties.name_eng, kind: 'admin', name_ko: f.properties.name, code };
+    const props: ZoneFeature['properties'] = { id, name: f.properties.name_eng, kind: 'admin', name_ko: f.properties.name, code, code_name: 'KOSTAT' };
     if (opts.leadS !== undefined) props.lead_s = opts.leadS;
     features.push({ type: 'Feature', properties: props, geometry: f.geometry });
   }

@@ -73,6 +73,10 @@ export interface ZoneStateWire {
   zone: string;
   name?: string;
   state: 'alert' | 'clear';
+  /** Urgency tier (docs/warnings.md "Tiers"): `imminent`, `warning` (under alert), `watch` (a threat may come later), `none`. */
+  tier?: 'imminent' | 'warning' | 'watch' | 'none';
+  /** When the current tier began (s). */
+  tier_since?: number;
   /** When the current state began (s). */
   since: number;
   /** Earliest predicted entry (s from `t` of the update), when alerted by a prediction. */
@@ -86,6 +90,8 @@ export interface AlertWire {
   t: number;
   zone: string;
   state: 'alert' | 'clear';
+  /** The zone's tier after the change. */
+  tier?: 'imminent' | 'warning' | 'watch' | 'none';
   eta_s?: number;
   tracks: string[];
   /** `predicted`, `inside`, `manual`, `all_clear`, `manual_end`. */

@@ -374,7 +374,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   });
   app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { summary: 'Zone -> alert state, for public air-raid maps (no login when alerts.public_feed is on)' } }, async () => ({
     t: svc.clock(),
-    zones: (svc.fusion?.zoneStates() ?? []).map((z) => ({ zone: z.zone, name: z.name, state: z.state, since: z.since, eta_s: z.eta_s })),
+    zones: (svc.fusion?.zoneStates() ?? []).map((z) => ({ zone: z.zone, name: z.name, state: z.state, tier: z.tier, since: z.since, tier_since: z.tier_since, eta_s: z.eta_s })),
   }));
 
   app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {

@@ -97,6 +97,8 @@ export function toTrackWire(r: TrackReport, mark: OperatorMark | undefined): Tra
 export function zoneStateWire(s: ZoneState, name: string | undefined): ZoneStateWire {
   const w: ZoneStateWire = { zone: s.zone, state: s.state, since: Number.isFinite(s.since) ? s.since : 0, tracks: s.tracks.slice() };
   if (name) w.name = name;
+  w.tier = s.tier;
+  if (Number.isFinite(s.tierSince)) w.tier_since = s.tierSince;
   if (s.etaS !== undefined && s.state === 'alert') w.eta_s = Math.round(s.etaS * 10) / 10;
   if (s.manual) w.manual = true;
   return w;
@@ -104,6 +106,7 @@ export function zoneStateWire(s: ZoneState, name: string | undefined): ZoneState
 
 export function alertWire(c: AlertTransition): AlertWire {
   const w: AlertWire = { t: c.t, zone: c.zone, state: c.state, tracks: c.tracks.slice(), reason: c.reason };
+  if (c.tier !== undefined) w.tier = c.tier;
   if (c.etaS !== undefined) w.eta_s = Math.round(c.etaS * 10) / 10;
   if (c.who) w.by = c.who;
   return w;

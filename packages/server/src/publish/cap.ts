@@ -1,5 +1,5 @@
 /**
- * CAP 1.2 for the picture's alert events: one message per event (Alert, Update, Cancel, by
+ * CAP 1.2 for the picture's alert events: one message per event (Alert, Update, the all-clear as an Update, by
  * formats' capMessageFor: the same mapping as `skywarden track --cap-dir`), made once and
  * shared by the publishers that carry it (the stored alert row, webhooks).
  */
@@ -12,7 +12,8 @@ export interface CapStage {
   messageOf(e: AlertEvent): CapMessage | null;
 }
 
-export function createCapStage(zones: readonly CapZone[], options: CapOptions, log: Logger): CapStage {
+/** `clock`: the service's time (s since the epoch), the messages' `<sent>`. */
+export function createCapStage(zones: readonly CapZone[], options: CapOptions, log: Logger, clock: () => number): CapStage {
   const publisher = zones.length > 0 ? createCapPublisher(zones, options) : null;
   const made = new WeakMap<AlertEvent, CapMessage | null>();
   return {
@@ -20,7 +21,8 @@ export function createCapStage(zones: readonly CapZone[], options: CapOptions, l
       if (made.has(e)) return made.get(e) ?? null;
       let msg: CapMessage | null = null;
       try {
-        msg = publisher ? capMessageFor(publisher, e) : null;
+        // sent = when made; never before the change it reports (a clock behind the picture's time)
+        msg = publisher ? capMessageFor(publisher, e, Math.max(clock(), e.change.t)) : null;
       } catch (err) {
         log.error({ err, zone: e.change.zone }, 'CAP message failed');
       }

@@ -274,7 +274,8 @@ test('CAP subscribers get application/cap+xml; event filters apply; alert change
   }
   const cap = readCapAlert(capSrv.received[1].body);
   assert.ok(cap.ok);
-  assert.equal(cap.alert.msgType, 'Cancel');
+  assert.equal(cap.alert.msgType, 'Update');
+  assert.deepEqual(cap.alert.info[0].responseType, ['AllClear']);
   assert.equal(cap.alert.info[0].areas[0].areaDesc, '종로구 & <Palace>');
   assert.equal(capSrv.received[1].body, m2!.xml, 'the body is the CAP document, byte for byte');
   assert.equal(jsonSrv.received.length, 2);

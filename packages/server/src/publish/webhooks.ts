@@ -156,9 +156,10 @@ export function alertEventName(change: AlertTransition, cap?: CapMessage | null)
   return cap?.msgType === 'Update' ? 'alert.updated' : 'alert.raised';
 }
 
-/** The webhook event for an alert change: data is the alerts.ndjson row plus reason, manual, who (and the CAP identifier); `cap` the CAP document. */
+/** The webhook event for an alert change: data is the alerts.ndjson row plus tier, reason, manual, who (and the CAP identifier); `cap` the CAP document. */
 export function alertWebhookEvent(change: AlertTransition, cap?: CapMessage | null): WebhookEvent {
   const data: Record<string, unknown> = { t: change.t, zone: change.zone, state: change.state };
+  if (change.tier !== undefined) data.tier = change.tier;
   if (change.etaS !== undefined) data.eta_s = Math.round(change.etaS * 10) / 10;
   data.tracks = change.tracks.slice();
   data.reason = change.reason;
