@@ -34,6 +34,10 @@ test('batch, live and replay give the same tracks, alerts and CAP messages for t
     const at = truth.filter((r) => Math.abs(r.t - mid) < 0.5 && r.class === 'piston_owa');
     assert.ok(at.length >= 2);
     const features = at.slice(0, 3).map((r, i) => square(`z${i}`, r.lat, r.lon, 0.03));
+    // a small zone far along one path: raised at WARNING, later IMMINENT (an Update)
+    const late = truth.find((r) => Math.abs(r.t - (scene.t0 + 390)) < 0.5 && r.class === 'piston_owa');
+    assert.ok(late);
+    features.push(square('late', late.lat, late.lon, 0.025));
     features.push(square('far', 36.0, 126.0, 0.05));
     const zonesFile = join(tmp.dir, 'zones.geojson');
     writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features }));
@@ -105,6 +109,7 @@ test('batch, live and replay give the same tracks, alerts and CAP messages for t
     const batchCapInWindow = batchCap.filter((x) => Date.parse(sentOf(x)) / 1000 <= cutoff);
     const types = (xs: string[]) => xs.map((x) => /<msgType>(\w+)<\/msgType>/.exec(x)?.[1]);
     assert.ok(types(liveCap).includes('Update'), 'the scene has Updates');
+    assert.ok(liveAlerts.some((r) => r.zone === 'late' && r.tier === 'imminent' && /^update: tier warning -> imminent/.test(String(r.reason))), 'the late zone rises to imminent');
     // the same messages byte for byte but for the times of making: live <sent> is the service's
     // clock when made (at or after the change), batch <sent> the change's time; <expires> and
     // the references' third field follow <sent>

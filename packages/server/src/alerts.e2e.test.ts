@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from './server.js';
 import { verifyWebhookSignature } from './publish/webhooks.js';
+import { parseFeed } from '@rowanmanning/feed-parser';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
 const CAP_XSD = fileURLToPath(new URL('../../formats/schemas/cap12.xsd', import.meta.url));
@@ -116,6 +117,45 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     const r = spawnSync('xmllint', ['--noout', '--schema', CAP_XSD, ...files], { encoding: 'utf8' });
     assert.ok(!r.error, `xmllint could not be run (install libxml2-utils): ${r.error?.message}`);
     assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('serves the active alerts as an Atom feed (RFC 4287), also by Accept on /api/v1/cap', async (t) => {
+    const res = await fetch(`http://127.0.0.1:${srv.httpPort}/api/v1/cap.atom`, { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/atom\+xml/);
+    const xml = await res.text();
+    const lint = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' });
+    assert.equal(lint.status, 0, `well-formed XML: ${lint.stderr}`);
+    const feed = parseFeed(xml);
+    assert.equal(feed.meta.type, 'atom');
+    assert.match(feed.title ?? '', /active drone warnings/);
+    const st = await http(srv.httpPort, 'GET', '/api/v1/alerts/state', { token: viewer });
+    const onNow = (st.json.zones as { zone: string; state: string; tier?: string }[]).filter((z) => z.state === 'alert');
+    t.diagnostic(`zones under alert: ${onNow.map((z) => `${z.zone} ${z.tier}`).join(', ')}; entries: ${feed.items.length}`);
+    assert.ok(onNow.length > 0, 'the scene leaves a zone under alert');
+    assert.equal(feed.items.length, onNow.length, 'one entry per zone under alert');
+    // RFC 4287 §4.1.1-4.1.2: exactly one id, title, updated (and an author) per feed; each entry an id, a title, updated and an alternate link
+    const body = xml.replace(/<entry>[\s\S]*?<\/entry>/g, '');
+    for (const tag of ['id', 'title', 'updated', 'author']) assert.equal(body.match(new RegExp(`<${tag}>`, 'g'))?.length, 1, `feed <${tag}>`);
+    const entries = xml.match(/<entry>[\s\S]*?<\/entry>/g) ?? [];
+    for (const item of feed.items) {
+      const raw = entries.find((x) => x.includes(`<id>${item.id}</id>`));
+      assert.ok(raw, `entry ${item.id}`);
+      for (const tag of ['id', 'title', 'updated']) assert.equal(raw.match(new RegExp(`<${tag}>`, 'g'))?.length, 1, `entry <${tag}>`);
+      assert.match(raw, /<link rel="alternate" type="application\/cap\+xml" href="http:\/\/127\.0\.0\.1:\d+\/api\/v1\/cap\/[^"]+"\/>/);
+      // the entry's link is the zone's latest CAP message; its headline the entry's title
+      const cap = await http(srv.httpPort, 'GET', new URL(item.url ?? '').pathname, { token: viewer });
+      assert.equal(cap.status, 200);
+      assert.equal(/<headline>([^<]*)<\/headline>/.exec(cap.text)?.[1]?.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), item.title);
+      const zone = /<valueName>zoneId<\/valueName>\s*<value>([^<]+)<\/value>/.exec(cap.text)?.[1];
+      const z = onNow.find((x) => x.zone === zone);
+      assert.ok(z, `entry of zone ${zone}, which is under alert`);
+      assert.deepEqual(item.categories.map((c) => c.term), [z.tier], 'the category is the tier');
+      assert.ok(item.updated instanceof Date && !Number.isNaN(item.updated.getTime()));
+    }
+    const neg = await fetch(`http://127.0.0.1:${srv.httpPort}/api/v1/cap`, { headers: { authorization: `Bearer ${viewer}`, accept: 'application/atom+xml' } });
+    assert.match(neg.headers.get('content-type') ?? '', /^application\/atom\+xml/);
+    assert.equal(await neg.text(), xml, 'the same feed by content negotiation');
   });
 
   it('sends signed webhooks for the changes', async () => {

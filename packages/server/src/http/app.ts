@@ -17,6 +17,7 @@ import { hashSecret, mayPublish, roleAtLeast, verifySecret, type Session } from 
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
+import { capAtomFeed, formatCapTime } from '@skywarden/formats';
 import { replayWindow, storedFrames } from './replay.js';
 
 declare module 'fastify' {
@@ -357,13 +358,35 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   // --- CAP 1.2 feed: the alert messages, newest first, and each message's XML
   const capRows = async (limit: number) =>
     (await svc.store.alertHistory({ from: 0, to: 1e15, limit: Math.min(limit * 2, 10000) })).filter((r) => typeof r.row.cap_identifier === 'string').slice(0, limit);
-  app.get('/api/v1/cap', { ...feedAccess, schema: { summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first' } }, async (req) => {
+  /** The Atom feed (RFC 4287) of the active alerts: each zone under alert now, its episode's latest CAP message. */
+  const atomFeed = async (req: FastifyRequest): Promise<string> => {
+    const base = `${req.protocol}://${req.host}`;
+    const active = new Set((svc.fusion?.zoneStates() ?? []).filter((z) => z.state === 'alert').map((z) => z.zone));
+    // rows newest first: the first message of an active zone is its episode's latest
+    const latest = new Map<string, { id: string; xml: string }>();
+    for (const r of await capRows(10000)) {
+      if (active.has(r.zone) && !latest.has(r.zone) && r.state === 'alert') latest.set(r.zone, { id: r.row.cap_identifier as string, xml: r.row.cap_xml as string });
+    }
+    return capAtomFeed({
+      selfHref: `${base}/api/v1/cap.atom`,
+      title: `Skywarden: active drone warnings (${c.alerts.cap_sender})`,
+      author: 'Skywarden',
+      emptyUpdated: formatCapTime(svc.clock()),
+      entries: [...latest.values()].map((m) => ({ xml: m.xml, href: `${base}/api/v1/cap/${encodeURIComponent(m.id)}` })),
+    });
+  };
+  const wantsAtom = (req: FastifyRequest) => /application\/atom\+xml/i.test(String(req.headers.accept ?? ''));
+  app.get('/api/v1/cap.atom', { ...feedAccess, schema: { summary: 'Atom feed (RFC 4287) of the active alerts: per zone under alert, its latest CAP message' } }, async (req, reply) =>
+    reply.type('application/atom+xml; charset=utf-8').send(await atomFeed(req)),
+  );
+  app.get('/api/v1/cap', { ...feedAccess, schema: { summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first; with Accept: application/atom+xml the Atom feed of active alerts' } }, async (req, reply) => {
+    if (wantsAtom(req)) return reply.type('application/atom+xml; charset=utf-8').send(await atomFeed(req));
     const q = req.query as Record<string, string>;
     const rows = await capRows(limitParam(q.limit, 100, 1000));
     return {
       sender: c.alerts.cap_sender,
       status: c.alerts.cap_status,
-      messages: rows.map((r) => ({ identifier: r.row.cap_identifier, msg_type: r.row.cap_msg_type, zone: r.zone, state: r.state, t: r.t, href: `/api/v1/cap/${encodeURIComponent(String(r.row.cap_identifier))}` })),
+      messages: rows.map((r) => ({ identifier: r.row.cap_identifier, msg_type: r.row.cap_msg_type, zone: r.zone, state: r.state, tier: r.row.tier, t: r.t, href: `/api/v1/cap/${encodeURIComponent(String(r.row.cap_identifier))}` })),
     };
   });
   app.get('/api/v1/cap/:identifier', { ...feedAccess, schema: { summary: 'One CAP 1.2 message (application/cap+xml)' } }, async (req, reply) => {
