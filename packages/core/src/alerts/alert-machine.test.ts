@@ -251,7 +251,7 @@ test('programmer errors are refused with the value', () => {
   assert.throws(() => createAlertMachine([{ id: 'Z' }], { holdS: -1 }), /holdS must be >= 0, got -1/);
 });
 
-test('tiers: watch before the raise, warning, imminent within 180 s with hysteresis, kept after the pass, none after the all-clear', () => {
+test('tiers: watch before the raise, warning, imminent within 180 s with hysteresis and a hold, kept after the pass, none after the all-clear', () => {
   const th = (etaS: number, lead: number, hold: number, far: number, inside = 0): AlertThreat => ({
     zone: 'Z', track: '1', etaS, leadProbability: lead, holdProbability: hold, insideProbability: inside, probability: far,
   });
@@ -273,15 +273,16 @@ test('tiers: watch before the raise, warning, imminent within 180 s with hystere
   assert.equal(r.c[0].tier, 'warning', 'the raise carries its tier');
   assert.equal(at(30, [th(170, 0.9, 0.9, 0.9)]).s.tier, 'imminent');
   assert.equal(at(40, [th(230, 0.9, 0.9, 0.9)]).s.tier, 'imminent', 'within 180 + 60 s: stays imminent');
-  assert.equal(at(50, [th(260, 0.9, 0.9, 0.9)]).s.tier, 'warning', 'beyond the hysteresis: steps down');
-  assert.equal(at(60, [th(0, 0.9, 0.9, 0.9, 1)]).s.tier, 'imminent', 'inside');
-  assert.equal(at(70, []).s.tier, 'imminent', 'passed: the tier stays while the all-clear is pending');
-  const clear = at(200, []);
+  assert.equal(at(50, [th(260, 0.9, 0.9, 0.9)]).s.tier, 'imminent', 'beyond the hysteresis, but a track was near 20 s ago: held');
+  assert.equal(at(160, [th(260, 0.9, 0.9, 0.9)]).s.tier, 'warning', 'beyond the hysteresis and 130 s since a near track: steps down');
+  assert.equal(at(170, [th(0, 0.9, 0.9, 0.9, 1)]).s.tier, 'imminent', 'inside');
+  assert.equal(at(180, []).s.tier, 'imminent', 'passed: the tier stays while the all-clear is pending');
+  const clear = at(300, []);
   assert.equal(clear.c[0].state, 'clear');
   assert.equal(clear.s.tier, 'none');
   assert.equal(clear.c[0].tier, 'none');
-  assert.equal(clear.s.tierSince, T0 + 200);
-  assert.deepEqual(tiers, ['none', 'watch', 'warning', 'imminent', 'imminent', 'warning', 'imminent', 'imminent', 'none']);
+  assert.equal(clear.s.tierSince, T0 + 300);
+  assert.deepEqual(tiers, ['none', 'watch', 'warning', 'imminent', 'imminent', 'imminent', 'warning', 'imminent', 'imminent', 'none']);
   const low = createAlertMachine([{ id: 'Z' }]);
   low.update(T0, [th(800, 0.05, 0.1, 0.4)], [{ id: '1', threatProbability: 0.1 }]);
   assert.equal(low.state().get('Z')!.tier, 'none', 'a track unlikely to be a threat puts nothing on watch');

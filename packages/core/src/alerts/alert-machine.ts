@@ -37,7 +37,9 @@ export type AlertThreat = Pick<ZoneThreat, 'zone' | 'track' | 'leadProbability' 
  * or entering within `imminentS`, or raised by an operator), `warning` (under alert, entry
  * expected later within the lead time),
  * `watch` (not under alert, but a threat may enter within the prediction horizon), `none`.
- * While the all-clear is pending (no track holds the zone any more) the tier stays what it was.
+ * While the all-clear is pending (no track holds the zone any more) the tier stays what it was;
+ * an `imminent` zone steps down to `warning` only when the nearest ETA exceeds `imminentS` +
+ * `tierHysteresisS` and no track has been that near for `tierHoldS`.
  */
 export type AlertTier = 'imminent' | 'warning' | 'watch' | 'none';
 
@@ -128,6 +130,8 @@ export interface AlertMachineOptions {
   imminentS?: number;
   /** An `imminent` alert steps down to `warning` only once the ETA exceeds `imminentS` + this (s): hysteresis. Default 60. */
   tierHysteresisS?: number;
+  /** ... and only once no track has been within `imminentS` (or inside) for this long (s), as the all-clear waits `holdS`. Default 120. */
+  tierHoldS?: number;
   /** Least P(entering within the horizon) of a track with threat probability >= `threatHold` to put a clear zone on `watch`. Default 0.1. */
   pWatch?: number;
 }
@@ -145,6 +149,7 @@ export const ALERT_DEFAULTS: Readonly<Required<AlertMachineOptions>> = Object.fr
   unknownThreatProbability: 1,
   imminentS: 180,
   tierHysteresisS: 60,
+  tierHoldS: 120,
   pWatch: 0.1,
 });
 
@@ -174,6 +179,8 @@ interface Internal {
   seen: string[];
   /** whether the current suppression has been logged */
   suppressionLogged: boolean;
+  /** last time (s) a track was within `imminentS` of the zone (or inside) */
+  lastImminentT: number;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -196,7 +203,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
   for (const k of ['threatRaise', 'threatHold', 'pRaise', 'pHold', 'pInside', 'pInsideHold', 'unknownThreatProbability', 'pWatch'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`alert machine: ${k} must be in [0, 1], got ${o[k]}`);
   }
-  for (const k of ['leadS', 'holdS', 'manualSuppressS', 'imminentS', 'tierHysteresisS'] as const) {
+  for (const k of ['leadS', 'holdS', 'manualSuppressS', 'imminentS', 'tierHysteresisS', 'tierHoldS'] as const) {
     if (!(o[k] >= 0) || Number.isNaN(o[k])) throw new Error(`alert machine: ${k} must be >= 0, got ${o[k]}`);
   }
   if (o.threatHold > o.threatRaise) throw new Error(`alert machine: threatHold (${o.threatHold}) must not exceed threatRaise (${o.threatRaise})`);
@@ -227,6 +234,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
       lead: z.leadS ?? o.leadS,
       seen: [],
       suppressionLogged: false,
+      lastImminentT: -Infinity,
     };
     byId.set(z.id, internal);
     order.push(internal);
@@ -254,10 +262,13 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
     const s = z.s;
     let tier: AlertTier;
     if (s.state === 'alert') {
-      if (s.manual) tier = 'imminent';
+      const near = s.etaS !== undefined && s.etaS <= o.imminentS;
+      if (near) z.lastImminentT = t;
+      if (s.manual || near) tier = 'imminent';
       // no holding track (the threat passed, the all-clear is pending): the tier stays
       else if (s.etaS === undefined) tier = s.tier === 'imminent' || s.tier === 'warning' ? s.tier : 'warning';
-      else if (s.etaS <= o.imminentS || (s.tier === 'imminent' && s.etaS <= o.imminentS + o.tierHysteresisS)) tier = 'imminent';
+      // an imminent zone steps down only beyond the hysteresis and after tierHoldS without a near track
+      else if (s.tier === 'imminent' && (s.etaS <= o.imminentS + o.tierHysteresisS || t - z.lastImminentT < o.tierHoldS)) tier = 'imminent';
       else tier = 'warning';
     } else tier = watchTracks.length > 0 ? 'watch' : 'none';
     s.watchTracks = tier === 'watch' ? watchTracks : [];

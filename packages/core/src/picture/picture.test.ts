@@ -144,6 +144,8 @@ test('update policy: a rise of the tier at once; a fall or an ETA move at most o
   const fell = p.review(125, [state('z', ['1'], 400, false, 'warning')]);
   assert.equal(fell[0].reason, 'update: tier imminent -> warning, ETA 400 s');
   assert.deepEqual(p.review(130, [state('m', ['9'], 70, true)]), [], 'no episode of its own');
+  assert.equal(p.review(190, [state('z', ['1'], 150, false, 'imminent')]).length, 1, 'rises again');
+  assert.deepEqual(p.review(300, [state('z', ['1'], 0, false, 'imminent')]), [], 'at imminent an ETA move is no news');
   assert.deepEqual(p.review(130, [state('z', ['1'], 400, true, 'imminent')]), [], 'manual: no automatic Updates');
   p.onChange({ t: 200, zone: 'z', state: 'clear', tracks: [], reason: 'all-clear' });
   assert.deepEqual(p.review(300, [state('z', ['8'], 50, false, 'imminent')]), [], 'cleared');

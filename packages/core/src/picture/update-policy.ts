@@ -3,9 +3,10 @@
  * one policy of the batch command, replay and the live service (docs/warnings.md "Updates").
  * Within an automatic alert's episode an Update is due when
  * - the zone's tier rose (warning → imminent): at once;
- * - the tier fell (imminent → warning), or the ETA moved by more than `etaShiftS` from what
- *   the last message implied (its ETA less the time since): once at least `minIntervalS` has
- *   passed since the zone's last message.
+ * - the tier fell (imminent → warning), or, at `warning`, the ETA moved by more than
+ *   `etaShiftS` from what the last message implied (its ETA less the time since): once at
+ *   least `minIntervalS` has passed since the zone's last message. At `imminent` the ETA is
+ *   no news: the message already says to take shelter now.
  * New tracks alone are no reason (residents act on the tier and the time, not on track ids);
  * the next Update names them. Manual alerts get no automatic Updates.
  */
@@ -54,7 +55,7 @@ export function createUpdatePolicy(options: UpdatePolicyOptions = {}): UpdatePol
         const rose = RANK[z.tier] > RANK[last.tier];
         const fell = RANK[z.tier] < RANK[last.tier];
         const implied = last.etaS !== undefined ? Math.max(0, last.etaS - (t - last.t)) : undefined;
-        const etaShift = z.etaS !== undefined && implied !== undefined ? Math.abs(z.etaS - implied) : 0;
+        const etaShift = z.tier === 'warning' && last.tier === 'warning' && z.etaS !== undefined && implied !== undefined ? Math.abs(z.etaS - implied) : 0;
         const rested = t - last.t >= minIntervalS;
         if (!rose && !(rested && (fell || etaShift > etaShiftS))) continue;
         const eta = z.etaS !== undefined ? `, ETA ${Math.round(z.etaS)} s` : '';
