@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: './',
-  publicDir: false,
+  // static/: the public page's manifest, icon and service worker, copied as they are (stable URLs)
+  publicDir: 'static',
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -17,6 +18,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     assetsInlineLimit: 0,
     sourcemap: false,
+    // two pages: the operating picture (index.html) and the residents' warning page (public.html)
+    rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), public: fileURLToPath(new URL('public.html', import.meta.url)) } },
   },
   server: {
     fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] },

@@ -16,6 +16,7 @@ import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent
 import { krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
+import { createPublicPublisher, publicZones } from './publish/public-warnings.js';
 import { createStorePublisher } from './publish/store-publisher.js';
 import { createStreamPublisher } from './publish/stream-publisher.js';
 import type { ServerConfig } from './config.js';
@@ -146,6 +147,8 @@ export async function createService(o: ServiceOptions) {
       ? createWebhookDispatcher({ subscribers: c.webhooks.map((w) => ({ url: w.url, secret: w.secret, format: w.format })), log: log.child({ component: 'webhooks' }) })
       : null;
   const hub = createStreamHub({ onDrop: () => metrics.streamDropped.inc() });
+  /** The public warning stream: zone tiers only, for residents' phones (1 MiB behind: dropped). */
+  const publicHub = createStreamHub({ maxBufferBytes: 1 << 20, onDrop: () => metrics.streamDropped.inc() });
 
   // --- the picture (the same object `skywarden track` and replay drive), and its publishers:
   // the API's view (inside the live picture), the stream and metrics, the store, CAP,
@@ -171,6 +174,8 @@ export async function createService(o: ServiceOptions) {
     storePublisher,
   ];
   if (webhooks) publishers.push(createWebhookPublisher({ dispatcher: webhooks, cap, replaying: isReplaying }));
+  const publicRows = () => publicZones(fusion.zoneStates(), zoneById);
+  if (c.alerts.public_feed) publishers.push(createPublicPublisher({ hub: publicHub, rows: publicRows, replaying: isReplaying }));
   const trackListeners: ((t: number, tracks: TrackWire[]) => void)[] = [];
   const alertListeners: ((a: AlertWire, zone: Zone | undefined) => void)[] = [];
   publishers.push({
@@ -366,6 +371,11 @@ export async function createService(o: ServiceOptions) {
     registry,
     ingest,
     hub,
+    publicHub,
+    /** Every zone as residents see it (the public page and its stream). */
+    publicRows,
+    /** The CAP languages in use and their instructions (built in, or from alerts.instructions). */
+    capLanguages,
     metrics,
     sessions,
     credentials,
@@ -438,6 +448,7 @@ export async function createService(o: ServiceOptions) {
       await storePublisher.settled();
       await webhooks?.close(5000);
       hub.close();
+      publicHub.close();
       await store.close();
     },
     /** Sensors' health now. */

@@ -405,6 +405,12 @@ export const CAP_LANGUAGES: readonly string[] = Object.freeze(Object.keys(TEXTS)
 
 const primary = (tag: string) => tag.split('-')[0].toLowerCase();
 
+/** The built-in event name and instructions of a language tag (by its primary subtag); undefined when none are built in. */
+export function capBuiltInTexts(language: string): { event: string; shelter: string; clear: string } | undefined {
+  const L = TEXTS[primary(language)];
+  return L ? { event: L.event, shelter: L.shelter, clear: L.clear } : undefined;
+}
+
 function trackList(tracks: readonly string[], max: number): string {
   const shown = tracks.slice(0, max).join(', ');
   return tracks.length > max ? `${shown} +${tracks.length - max}` : shown;

@@ -85,6 +85,20 @@ export interface ZoneStateWire {
   manual?: boolean;
 }
 
+/** A zone as residents see it (the public warning page): no tracks, no operators. */
+export interface PublicZoneWire {
+  zone: string;
+  name: string;
+  /** Names by language (`ko`: 종로구), when the zone has them. */
+  names?: Record<string, string>;
+  state: 'alert' | 'clear';
+  tier: 'imminent' | 'warning' | 'watch' | 'none';
+  /** When the current tier began (s since the epoch); 0 when it never changed. */
+  since: number;
+  /** Earliest predicted entry (s after the event's `t`), under a predicted alert. */
+  eta_s?: number;
+}
+
 /** An alert change (alerts.ndjson row plus why and who). */
 export interface AlertWire {
   t: number;
@@ -113,6 +127,8 @@ export interface StreamEvents {
   alert: AlertWire;
   /** All zones' states (on connect and after every change). */
   zones: { t: number; zones: ZoneStateWire[] };
+  /** The public stream's only event (GET /api/v1/public/stream): every zone's public state, when any changed. */
+  public: { t: number; zones: PublicZoneWire[] };
 }
 
 export type StreamEventName = keyof StreamEvents;

@@ -6,7 +6,8 @@
  * `{ error: { code, message } }` with codes from errors.ts. The OpenAPI description is
  * generated from the route schemas (@fastify/swagger) and served at /api/v1/openapi.json.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createHttpServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -17,7 +18,7 @@ import { hashSecret, mayPublish, roleAtLeast, verifySecret, type Session } from 
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
-import { capAtomFeed, formatCapTime } from '@skywarden/formats';
+import { capAtomFeed, capBuiltInTexts, formatCapTime } from '@skywarden/formats';
 import { replayWindow, storedFrames } from './replay.js';
 
 declare module 'fastify' {
@@ -395,10 +396,34 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     if (!row) throw new ApiError('not_found', `no CAP message ${JSON.stringify(id)}`);
     return reply.type('application/cap+xml; charset=utf-8').send(row.row.cap_xml as string);
   });
-  app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { summary: 'Zone -> alert state, for public air-raid maps (no login when alerts.public_feed is on)' } }, async () => ({
+  app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { summary: 'Every zone as residents see it: tier, since, ETA, names (no login when alerts.public_feed is on)' } }, async () => ({
     t: svc.clock(),
-    zones: (svc.fusion?.zoneStates() ?? []).map((z) => ({ zone: z.zone, name: z.name, state: z.state, tier: z.tier, since: z.since, tier_since: z.tier_since, eta_s: z.eta_s })),
+    zones: svc.publicRows(),
   }));
+  app.get('/api/v1/public/info', { ...feedAccess, schema: { summary: "The public page's texts: languages and, per language, the event name and instructions" } }, async () => ({
+    languages: svc.capLanguages,
+    texts: Object.fromEntries(
+      svc.capLanguages.map((l) => {
+        const b = capBuiltInTexts(l);
+        const own = c.alerts.instructions[l] ?? {};
+        return [l, { event: b?.event ?? '', shelter: own.shelter ?? b?.shelter ?? '', clear: own.clear ?? b?.clear ?? '' }];
+      }),
+    ),
+  }));
+  app.get('/api/v1/public/stream', { ...feedAccess, schema: { summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes' } }, async (req, reply) => {
+    reply.hijack();
+    svc.publicHub.attach(reply.raw, [['public', { t: svc.clock(), zones: svc.publicRows() }]]);
+  });
+  // the residents' page (built with the web app)
+  const publicPage = (file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
+    if (!c.alerts.public_feed) throw new ApiError('not_found', 'the public warning page is off: set alerts.public_feed to true');
+    if (!existsSync(join(WEB_DIST, file))) throw new ApiError('not_found', `the public warning page is not built (${file}): run npm run build`);
+    return reply.header('cache-control', 'no-cache').type(type).send(readFileSync(join(WEB_DIST, file)));
+  };
+  // the page at /public/ (the scope of its service worker, /public/sw.js); its manifest, icon
+  // and worker are static files of the web build under public/
+  app.get('/public', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/public/', 301));
+  app.get('/public/', { schema: { hide: true } }, publicPage('public.html', 'text/html; charset=utf-8'));
 
   app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
     const q = req.query as Record<string, string>;
@@ -426,7 +451,8 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], wildcard: false });
+    // public.html only at /public/ (behind alerts.public_feed)
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], wildcard: false, allowedPath: (p) => p !== '/public.html' });
   } else {
     app.get('/', async (_req: FastifyRequest, reply: FastifyReply) =>
       reply.type('text/html').send('<!doctype html><title>Skywarden</title><p>Skywarden is running. The web map is not built: run <code>npm run build</code>. API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>'),

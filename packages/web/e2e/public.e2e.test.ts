@@ -1,0 +1,148 @@
+/**
+ * End-to-end: the residents' warning page (/public/) against the live demo server in headless
+ * Chromium on a phone-sized screen: no login, Korean first for a Korean phone, the areas under
+ * warning as the API states them, my area's card with its instruction, live updates over the
+ * public stream, English on a tap, and offline with the last state from the service worker's
+ * cache. Screenshots go to test-artifacts/web/.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+const CHROMIUM = process.env.SKYWARDEN_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+const PUBLIC_HTML = join(ROOT, 'packages', 'web', 'dist', 'public.html');
+
+interface Running {
+  httpPort: number;
+  close(): Promise<void>;
+}
+type StartServer = (o: Record<string, unknown>) => Promise<Running>;
+interface Zone {
+  zone: string;
+  name: string;
+  names?: Record<string, string>;
+  tier: string;
+}
+
+test('public warning page on a phone: live tiers, my area, languages, offline', { timeout: 240_000 }, async (t) => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  assert.ok(existsSync(PUBLIC_HTML), `the public page is not built (${PUBLIC_HTML}); run npm run build`);
+  const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
+  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-public-e2e-'));
+  const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; } };
+  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false }, alerts: { public_feed: true } }, logger: silent });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ko-KR' });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const base = `http://127.0.0.1:${srv.httpPort}`;
+    const api = async (path: string) => (await fetch(base + path)).json() as Promise<{ zones: Zone[] }>;
+
+    await t.test('opens without login, in Korean for a Korean phone, and fits the screen', async () => {
+      const res = await page.goto(`${base}/public`);
+      assert.equal(new URL(res!.url()).pathname, '/public/', 'redirected to the worker scope');
+      await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+      assert.equal(await page.textContent('#title'), '드론 경보');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+      const overflow = await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth');
+      assert.ok((overflow as number) <= 0, `no sideways scrolling (${overflow} px too wide)`);
+      // what the page itself costs (compressed as sent; the API's answers apart)
+      await page.waitForLoadState('load');
+      const bytes = (await page.evaluate(
+        `[...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].filter((e) => !e.name.includes('/api/')).reduce((a, e) => a + e.encodedBodySize, 0)`,
+      )) as number;
+      t.diagnostic(`page weight without the API: ${(bytes / 1024).toFixed(1)} KiB`);
+      assert.ok(bytes < 40 * 1024, `a light page for slow links: ${bytes} bytes`);
+    });
+
+    await t.test('the list shows the areas under warning as the API states them, most urgent first', async () => {
+      await page.waitForSelector('body[data-conn=live]', { timeout: 30_000 });
+      // the API and the page at (nearly) the same moment: retried until they agree
+      let last = '';
+      for (let i = 0; i < 40; i++) {
+        const want = (await api('/api/v1/public/alerts/state')).zones.filter((z) => z.tier !== 'none');
+        const shown = (await page.evaluate(`Array.from(document.querySelectorAll('#list li.row')).map((e) => e.dataset.zone + ':' + e.dataset.tier)`)) as string[];
+        const a = want.map((z) => `${z.zone}:${z.tier}`).sort().join(',');
+        last = `api ${a} | page ${shown.slice().sort().join(',')}`;
+        if (a === shown.slice().sort().join(',') && shown.length > 0) {
+          const rank = { imminent: 0, warning: 1, watch: 2 } as Record<string, number>;
+          const tiers = shown.map((s) => rank[s.split(':')[1]]);
+          assert.deepEqual(tiers, tiers.slice().sort((x, y) => x - y), 'most urgent first');
+          assert.match((await page.textContent('#counts')) ?? '', /^긴급 \d+ · 경보 \d+ · 주의 \d+$/);
+          await page.screenshot({ path: join(ARTIFACTS, 'public-01-list-ko.png') });
+          return;
+        }
+        await page.waitForTimeout(500);
+      }
+      assert.fail(`the page never matched the API: ${last}`);
+    });
+
+    await t.test('my area: a card with the tier, what to do, and the Korean name', async () => {
+      const row = page.locator('#list li.row').first();
+      const zone = (await row.getAttribute('data-zone')) as string;
+      await page.selectOption('#mine-select', zone);
+      const card = page.locator('#mine');
+      await page.waitForFunction(`document.getElementById('mine').dataset.tier !== undefined`);
+      const tier = (await card.getAttribute('data-tier')) as string;
+      const all = (await api('/api/v1/public/alerts/state')).zones;
+      const z = all.find((x) => x.zone === zone)!;
+      assert.ok(z.names?.ko, 'demo districts carry Korean names');
+      assert.equal(await page.evaluate(`document.getElementById('mine-select').selectedOptions[0].textContent`), z.names!.ko);
+      const text = (await card.textContent()) ?? '';
+      if (tier === 'imminent') assert.match(text, /긴급지금 즉시 대피하십시오/);
+      if (tier === 'imminent' || tier === 'warning') assert.match(text, /대피소로 대피하고/, 'the shelter instruction');
+      // remembered across a reload
+      await page.reload();
+      await page.waitForSelector('body[data-ready=true]');
+      assert.equal(await page.inputValue('#mine-select'), zone);
+      await page.screenshot({ path: join(ARTIFACTS, 'public-02-my-area-ko.png') });
+    });
+
+    await t.test('live: the public stream updates the page without a reload', async () => {
+      const n0 = Number(await page.getAttribute('body', 'data-updates'));
+      await page.waitForFunction(`Number(document.body.dataset.updates) >= ${n0 + 2}`, undefined, { timeout: 60_000 });
+    });
+
+    await t.test('one tap to English', async () => {
+      await page.click('#lang');
+      assert.equal(await page.textContent('#title'), 'Drone warnings');
+      assert.match((await page.textContent('#list')) ?? '', /IMMINENT|WARNING|WATCH/);
+      assert.match((await page.textContent('#counts')) ?? '', /^\d+ imminent · \d+ warning · \d+ watch$/);
+      await page.screenshot({ path: join(ARTIFACTS, 'public-03-list-en.png') });
+    });
+
+    await t.test('installable: a manifest, and offline the last state from the service worker', async () => {
+      const manifest = (await (await fetch(`${base}/public/manifest.webmanifest`)).json()) as { start_url: string; scope: string; display: string; icons: unknown[] };
+      assert.equal(manifest.start_url, '/public/');
+      assert.equal(manifest.display, 'standalone');
+      assert.ok(manifest.icons.length > 0);
+      await page.evaluate('navigator.serviceWorker.ready');
+      await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
+      const rowsOnline = await page.locator('#list li.row').count();
+      await ctx.setOffline(true);
+      await page.reload();
+      await page.waitForSelector('body[data-ready=true]', { timeout: 15_000 });
+      await page.waitForSelector('body[data-conn=offline]', { timeout: 15_000 });
+      assert.match((await page.textContent('#status')) ?? '', /^Offline · last known state of \d\d:\d\d$/);
+      assert.ok((await page.locator('#list li.row').count()) > 0 || rowsOnline === 0, 'the last known areas are still listed');
+      await page.screenshot({ path: join(ARTIFACTS, 'public-04-offline-en.png') });
+      await ctx.setOffline(false);
+    });
+    assert.deepEqual(pageErrors, [], 'no script errors');
+  } finally {
+    await browser?.close();
+    await srv.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
