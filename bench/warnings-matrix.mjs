@@ -9,9 +9,11 @@
 // entry: its lead over what the first detection of the target allowed (entry - first detection).
 // Cells are printed worst first (by warned share, then false share).
 // Usage: npm run build && node bench/warnings-matrix.mjs [--quick] [--seed 21] [--cells a,b]
-import { createPicture, createWarningScorer, destination, pointInArea } from '@skywarden/core';
+import { createPicture, createThreatPredictor, createWarningScorer, destination, horizontalDistance, pointInArea } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson, parseZonesGeoJson } from '@skywarden/formats';
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
@@ -35,9 +37,11 @@ const CELLS = {
   'mics 5 km, raid from the east': { sensors: { ...mics(5000, 0.5), radars: 0, observers: 0 }, raid: { from_deg: 90 } },
   'radar only': { sensors: { ...mics(5000, 0.5), mic_spacing_m: 100000, radars: 1, observers: 0 } },
 };
+// the demo's scene: the Seoul raid of examples/seoul-raid.yaml (50 drones, 77 real districts)
+CELLS['seoul raid (demo)'] = { scenario: 'examples/seoul-raid.yaml' };
 const pick = arg('cells', null);
 const names = pick ? pick.split(',').map((k) => Object.keys(CELLS).find((n) => n.startsWith(k)) ?? k) : Object.keys(CELLS);
-const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => { throw new Error('no files'); } };
+const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => readFileSync(new URL('../data/kr-admin/skorea-municipalities-2018-topo-simple.json', import.meta.url), 'utf8') };
 
 function straightLine(zones, truth) {
   // a true threat's straight line over LINE_S s, sampled every 10 s; a zone is held when a sample is inside
@@ -112,7 +116,7 @@ const rows = [];
 for (const name of names) {
   const cell = CELLS[name];
   if (!cell) throw new Error(`unknown cell ${name}; cells: ${Object.keys(CELLS).join(' | ')}`);
-  const parsed = parseScenario({
+  const parsed = cell.scenario ? parseScenario(YAML.parse(readFileSync(new URL(`../${cell.scenario}`, import.meta.url), 'utf8'))) : parseScenario({
     name, preset: 'mixed', seed, duration_s: durationS, region_m: 60000,
     raid: { ...base, ...(cell.raid ?? {}) },
     sensors: cell.sensors,
@@ -138,15 +142,70 @@ for (const name of names) {
   });
   dets.sort((a, b) => a.t - b.t);
   const changes = [];
+  const trackPos = new Map();
+  const calibSamples = [];
   const t0 = performance.now();
   const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
-  const pic = createPicture({ anchor: origin, sensors: [...sensors.sensors.values()], tracker: { acousticClouds: true }, zones, reorderDelay: 5, reportEvery: 1 }, (e) => {
-    if (e.type === 'alert' && e.action !== 'updated') changes.push({ t: e.change.t, zone: e.change.zone, state: e.change.state });
+  const pic = createPicture({ anchor: origin, sensors: [...sensors.sensors.values()], tracker: { acousticClouds: true }, zones, reorderDelay: 5, reportEvery: 1, alerts: process.env.ALERTS ? JSON.parse(process.env.ALERTS) : undefined }, (e) => {
+    if (e.type === 'alert' && e.action !== 'updated') changes.push({ t: e.change.t, zone: e.change.zone, state: e.change.state, tracks: e.change.tracks, reason: e.change.reason });
+    if (e.type === 'tracks' && process.env.FALSE) for (const r of e.reports) trackPos.set(`${r.trackId}@${Math.round(e.t)}`, r);
+    if (e.type === 'tracks' && process.env.CALIB && Math.round(e.t) % 5 === 0) calibSamples.push({ t: Math.round(e.t), reports: e.reports });
   });
   for (const d of dets) pic.push(d);
   pic.finish();
   const sec = (performance.now() - t0) / 1000;
   const ours = score(zones, truth, changes, firstSeen);
+  if (process.env.CALIB) {
+    // is P(inside now or entering within the lead) calibrated? reports matched to a true threat within 1 km
+    const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })));
+    const pathOf = new Map();
+    for (const r of truth) if (THREATS.has(r.class)) (pathOf.get(r.id) ?? pathOf.set(r.id, []).get(r.id)).push(r);
+    const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, hit: 0 }));
+    const zoneById = new Map(zones.map((z) => [z.id, z]));
+    for (const { t, reports } of calibSamples) {
+      for (const rep of reports) {
+        if (rep.threatProbability < 0.5) continue;
+        let best = null;
+        for (const [id, path] of pathOf) {
+          const at = path.find((x) => Math.abs(x.t - t) < 0.5);
+          if (!at) continue;
+          const d = horizontalDistance(rep.position, { latDeg: at.lat, lonDeg: at.lon, altM: 0 });
+          if (d < 1000 && (!best || d < best.d)) best = { id, d };
+        }
+        if (!best) continue;
+        const path = pathOf.get(best.id);
+        for (const th of predictor.predict(rep)) {
+          const z = zoneById.get(th.zone);
+          const lead = z.leadS ?? 300;
+          const hit = path.some((x) => x.t >= t - 0.5 && x.t <= t + lead && pointInArea(z.area, x.lat, x.lon));
+          const b = bins[Math.min(9, Math.floor(th.leadProbability * 10))];
+          b.n++; b.p += th.leadProbability; if (hit) b.hit++;
+        }
+      }
+    }
+    process.stderr.write(`  calibration of P(enter within lead) (${name}): ${bins.map((b, i) => (b.n ? `[${i / 10}-${(i + 1) / 10}) n ${b.n} said ${(b.p / b.n).toFixed(2)} was ${(b.hit / b.n).toFixed(2)}` : '')).filter(Boolean).join('; ')}\n`);
+  }
+  if (process.env.FALSE) {
+    // each false episode: the raising track, the nearest true target then, and how close that target's path came to the zone later
+    const ents = new Map();
+    const ws = createWarningScorer(zones);
+    const byT = new Map();
+    for (const r of truth) if (THREATS.has(r.class)) (byT.get(r.t) ?? byT.set(r.t, []).get(r.t)).push(r);
+    const open = new Map();
+    for (const c of changes) {
+      if (c.state === 'alert') { open.set(c.zone, c); continue; }
+      const a = open.get(c.zone); open.delete(c.zone);
+      if (!a) continue;
+      const zone = zones.find((z) => z.id === c.zone);
+      const entered = truth.some((r) => THREATS.has(r.class) && r.t >= a.t && r.t <= c.t + 120 && pointInArea(zone.area, r.lat, r.lon));
+      if (entered) continue;
+      const tr = trackPos.get(`${a.tracks[0]}@${Math.round(a.t)}`);
+      const at = byT.get(Math.round(a.t)) ?? [];
+      let best = null;
+      for (const r of at) { const d = tr ? Math.hypot((r.lat - tr.position.latDeg) * 111e3, (r.lon - tr.position.lonDeg) * 88e3) : NaN; if (!best || d < best.d) best = { r, d }; }
+      process.stderr.write(`  false ${c.zone} ${a.t - truth[0].t}..${c.t - truth[0].t} s by ${a.tracks.join(',')} (sd ${tr?.positionSd.toFixed(0)} m, threat ${tr?.threatProbability.toFixed(2)}, sensors ${tr?.sensors.length}); nearest truth ${best ? `${best.r.id} ${best.r.class}${best.r.decoy ? ' decoy' : ''} at ${best.d.toFixed(0)} m` : '-'}; ${a.reason}\n`);
+    }
+  }
   const line = score(zones, truth, straightLine(zones, truth), firstSeen);
   rows.push({ name, ours, line, sec, dets: dets.length });
   process.stderr.write(`${name}: ${dets.length} detections in ${sec.toFixed(1)} s\n`);
