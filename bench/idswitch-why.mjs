@@ -4,8 +4,8 @@
 //   swap     the target's previous track is alive and now held by another target
 //   break    the target's previous track was deleted (a new track took over)
 //   idle     the previous track is alive but assigned to nobody (a duplicate took over)
-// Flags: --targets N (1000) --duration S (300) --seed K (7) --assoc gnn|greedy|jpda (gnn)
-import { createTracker, createBatchRunner, createGnnAssociator, createGreedyAssociator, gospa, horizontalDistance } from '@skywarden/core';
+// Flags: --targets N (1000) --duration S (300) --seed K (7) --assoc gnn|greedy (gnn)
+import { createTracker, createBatchRunner, createGreedyAssociator, gospa, horizontalDistance } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine } from '@skywarden/formats';
 import { makeRadarScene } from '@skywarden/sim';
 
@@ -18,7 +18,7 @@ const scene = makeRadarScene({ seed, nTargets: n, durationS, clutterPerScan: 5, 
 const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
 const dets = [];
 scene.detections.forEach((d, i) => { const r = parseDetectionLine(JSON.stringify(d), i + 1, sensors); if (r && r.ok) dets.push(r.detection); });
-const components = assoc === 'greedy' ? { associator: createGreedyAssociator() } : assoc === 'gnn' ? {} : {};
+const components = assoc === 'greedy' ? { associator: createGreedyAssociator() } : {};
 const tracker = createTracker({ origin: scene.origin }, components);
 const rowsByT = new Map();
 const deletedAt = new Map();

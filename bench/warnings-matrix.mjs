@@ -187,8 +187,6 @@ for (const name of names) {
   }
   if (process.env.FALSE) {
     // each false episode: the raising track, the nearest true target then, and how close that target's path came to the zone later
-    const ents = new Map();
-    const ws = createWarningScorer(zones);
     const byT = new Map();
     for (const r of truth) if (THREATS.has(r.class)) (byT.get(r.t) ?? byT.set(r.t, []).get(r.t)).push(r);
     const open = new Map();

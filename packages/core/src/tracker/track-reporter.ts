@@ -1,7 +1,8 @@
 /**
  * Reports of the confirmed and coasting tracks at a time: each predicted there (the tracks are
  * not changed) and given as a geodetic position, a local-level velocity, horizontal and
- * vertical one-sigmas and the class probabilities; in track id order.
+ * vertical one-sigmas of the position, the horizontal one-sigma of the velocity and the class
+ * probabilities; in track id order.
  */
 import { enuToGeodetic, type EnuFrame } from '../geo/index.js';
 import { classProbabilities, threatProbability } from '../identify/classifier.js';
@@ -42,11 +43,20 @@ export function createTrackReporter(options: TrackReporterOptions): TrackReporte
       // local covariance of the position: rows of M applied to the position block
       let trH = 0;
       let varU = 0;
+      let trV = 0;
       for (let r = 0; r < 3; r++) {
         let s = 0;
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) s += m[r * 3 + i] * ps[i * n + j] * m[r * 3 + j];
-        if (r < 2) trH += s;
-        else varU = s;
+        let sv = 0;
+        for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 3; j++) {
+            s += m[r * 3 + i] * ps[i * n + j] * m[r * 3 + j];
+            sv += m[r * 3 + i] * ps[(i + 3) * n + j + 3] * m[r * 3 + j];
+          }
+        }
+        if (r < 2) {
+          trH += s;
+          trV += sv;
+        } else varU = s;
       }
       const rep: TrackReport = {
         t,
@@ -56,6 +66,7 @@ export function createTrackReporter(options: TrackReporterOptions): TrackReporte
         altitudeObservable: Math.sqrt(varU) <= options.altitudeObservableSd,
         velocityEnu: [v3[0], v3[1], v3[2]],
         positionSd: Math.sqrt(trH / 2),
+        velocitySd: Math.sqrt(Math.max(0, trV) / 2),
         altitudeSd: Math.sqrt(varU),
         sensors: Array.from(tr.sensors.keys()),
         classProbs: (tr.clsOut ??= { probs: classProbabilities(tr.cls), threat: threatProbability(tr.cls) }).probs,

@@ -44,6 +44,8 @@ export interface TrackReport {
   velocityEnu: [number, number, number];
   /** Horizontal one-sigma: √(trace of the 2×2 horizontal covariance / 2) (m). */
   positionSd: number;
+  /** Horizontal velocity one-sigma: √(trace of the 2×2 horizontal velocity covariance / 2) (m/s); the threat predictor's heading and speed spread. */
+  velocitySd: number;
   /** Vertical one-sigma (m). */
   altitudeSd: number;
   /** Class probabilities, label to probability (docs/identification.md); shared between reports until the class changes: do not modify. */
