@@ -162,6 +162,7 @@ test("the tracker's TrackReport is a TrackReportLike; its threat probability is 
     altitudeObservable: true,
     velocityEnu: [0, 50, 0],
     positionSd: 80,
+    velocitySd: 3,
     altitudeSd: 30,
     classProbs: { piston_owa: 0.9 },
     threatProbability: 0.9,
@@ -171,6 +172,15 @@ test("the tracker's TrackReport is a TrackReportLike; its threat probability is 
   assert.equal(th.length, 1);
   assert.equal(th[0].track, '7');
   assert.equal(th[0].threatProbability, 0.9);
+  // a track that knows its velocity poorly (an acoustic one) spreads: less ahead, more beside
+  const pair = [
+    { id: 'ahead', area: squareArea(origin, 0, 12_000, 3_000) },
+    { id: 'beside', area: squareArea(origin, 7_000, 9_000, 3_000) },
+  ];
+  const p = createThreatPredictor(pair);
+  const at = (sd: number, zone: string) => p.predict({ ...report, velocitySd: sd }).find((x) => x.zone === zone)?.leadProbability ?? 0;
+  assert.ok(at(25, 'ahead') < at(3, 'ahead') - 0.2, `ahead: ${at(3, 'ahead')} -> ${at(25, 'ahead')}`);
+  assert.ok(at(25, 'beside') > at(3, 'beside') + 0.1, `beside: ${at(3, 'beside')} -> ${at(25, 'beside')}`);
 });
 
 test('far tracks are skipped before any path is walked; stats count the work', () => {
