@@ -1,9 +1,9 @@
 /**
  * The production parts: the service ingesting from the machine's Mosquitto (MQTT 5, a
  * persistent session: what is published while the service is down arrives when it comes
- * back) and storing in PostgreSQL with PostGIS. Both run here on their standard local ports
- * (SKYWARDEN_TEST_MQTT, SKYWARDEN_TEST_PG override them); the tests use their own topic
- * prefix and schema, so they never collide with anything else.
+ * back) and storing in PostgreSQL with PostGIS. The tests start both on free ports
+ * (test-services.ts; SKYWARDEN_TEST_MQTT, SKYWARDEN_TEST_PG name existing ones instead) and
+ * use their own topic prefix and schema.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +11,11 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { startServer } from './server.js';
+import { testMosquitto, testPostgres } from './test-services.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
-const MQTT_URL = process.env.SKYWARDEN_TEST_MQTT ?? 'mqtt://127.0.0.1:1883';
-const PG_URL = process.env.SKYWARDEN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MQTT_URL = await testMosquitto();
+const PG_URL = await testPostgres();
 
 describe('external Mosquitto broker', () => {
   const tmp = tempDir();

@@ -1,15 +1,16 @@
 /**
- * The JetStream bus against the NATS server on this machine (nats://127.0.0.1:4222, or
- * SKYWARDEN_TEST_NATS). Each test has its own stream and subject prefix, deleted afterwards.
- * Without a reachable NATS server with JetStream the tests fail (CI runs one).
+ * The JetStream bus against a NATS server with JetStream that the test starts on a free port
+ * (test-services.ts; SKYWARDEN_TEST_NATS names an existing one instead). Each test has its own
+ * stream and subject prefix, deleted afterwards.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { runBusConformance } from '../conformance.js';
 import { createNatsBus, type NatsBus } from './nats-bus.js';
+import { testNats } from '../../test-services.js';
 
-const NATS_URL = process.env.SKYWARDEN_TEST_NATS ?? 'nats://127.0.0.1:4222';
+const NATS_URL = await testNats();
 
 async function open(stream: string, prefix: string, ackWaitMs = 1500): Promise<NatsBus> {
   try {

@@ -1,8 +1,8 @@
 /**
- * The service with `bus.kind: nats`: journalled detections go through a JetStream stream on
- * the machine's NATS server (SKYWARDEN_TEST_NATS overrides nats://127.0.0.1:4222) and the
- * fusion consumes them from there. The test has its own stream and subject prefix and
- * deletes the stream afterwards; without NATS it fails.
+ * The service with `bus.kind: nats`: journalled detections go through a JetStream stream on a
+ * NATS server the test starts on a free port (test-services.ts; SKYWARDEN_TEST_NATS names an
+ * existing one instead) and the fusion consumes them from there. The test has its own stream
+ * and subject prefix and deletes the stream afterwards.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { startServer } from '../../server.js';
 import { feedScene, quietLogger, smallSceneConfig, tempDir, until } from '../../testing.js';
 import { createNatsBus } from './nats-bus.js';
+import { testNats } from '../../test-services.js';
 
-const NATS_URL = process.env.SKYWARDEN_TEST_NATS ?? 'nats://127.0.0.1:4222';
+const NATS_URL = await testNats();
 
 describe('the service on the NATS JetStream bus', () => {
   const tmp = tempDir();

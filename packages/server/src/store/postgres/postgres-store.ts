@@ -176,6 +176,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const S = quoteIdent(schema);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4, connectionTimeoutMillis: 10_000 });
   pool.on('error', (e) => options.onIdleError?.(e));
+  // a client checked out of the pool has no pool listener: when the server ends its connection
+  // between queries (57P01 admin_shutdown at a restart) its 'error' would be unhandled and end
+  // the process. The query in flight, if any, fails on its own; the pool drops the client.
+  pool.on('connect', (client) => client.on('error', (e) => options.onIdleError?.(e)));
 
   let client: PoolClient;
   try {

@@ -1,0 +1,179 @@
+/**
+ * The real servers the tests need (PostgreSQL with PostGIS, Mosquitto, NATS with JetStream),
+ * started by the tests themselves on free local ports in temporary folders, and stopped when
+ * the test process exits: the tests never depend on, or disturb, services the machine runs on
+ * their standard ports. SKYWARDEN_TEST_PG, SKYWARDEN_TEST_MQTT and SKYWARDEN_TEST_NATS point a
+ * test run at existing servers instead. Not part of the public API.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** A TCP port free on 127.0.0.1 now (the kernel's choice). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  /** The last lines the server wrote. */
+  log: () => string;
+}
+
+/**
+ * Starts `cmd` (as `user` when given: uid and gid), its output going to a log file in `dir`
+ * (read back into errors); it does not keep this process alive, and is killed and its folder
+ * removed when this process exits.
+ */
+function start(cmd: string, args: string[], dir: string, user?: { uid: number; gid: number }): Started {
+  const logFile = join(dir, 'server.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], ...(user ?? {}) });
+  closeSync(fd);
+  child.unref();
+  const started: Started = {
+    child,
+    log: () => {
+      try {
+        return readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+      } catch {
+        return '';
+      }
+    },
+  };
+  child.on('error', () => undefined);
+  process.once('exit', () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return started;
+}
+
+/** Waits until `port` accepts a TCP connection. */
+async function waitForPort(port: number, s: Started, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (s.child.exitCode !== null) throw new Error(`${what} exited with ${s.child.exitCode}:\n${s.log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs} ms:\n${s.log()}`);
+}
+
+const cache: Record<string, Promise<string>> = {};
+
+/** The folder of PostgreSQL's server programs (pg_config, else the newest /usr/lib/postgresql/N/bin). */
+function postgresBin(): string {
+  const r = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const fromConfig = r.status === 0 ? r.stdout.trim() : '';
+  if (fromConfig && existsSync(join(fromConfig, 'initdb'))) return fromConfig;
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  if (versions.length === 0) throw new Error('PostgreSQL is not installed (no initdb): apt-get install postgresql-15-postgis-3, or set SKYWARDEN_TEST_PG');
+  return join(base, versions[0], 'bin');
+}
+
+/**
+ * A PostgreSQL (with PostGIS installed) of this test process, with a database `test`; its
+ * connection URL. PostgreSQL refuses to run as root: as root the server runs as the `postgres`
+ * user (the child's uid and gid).
+ */
+export function testPostgres(): Promise<string> {
+  if (process.env.SKYWARDEN_TEST_PG) return Promise.resolve(process.env.SKYWARDEN_TEST_PG);
+  return (cache.pg ??= testPostgresServer().then((s) => s.url));
+}
+
+/** A PostgreSQL server of this test process that the test can restart (fault tests); always a new one. */
+export function testPostgresServer(): Promise<{ url: string; restart: () => Promise<void> }> {
+  return (async () => {
+    const bin = postgresBin();
+    const dir = mkdtempSync(join(tmpdir(), 'sw-test-pg-'));
+    const data = join(dir, 'data');
+    let user: { uid: number; gid: number } | undefined;
+    if (process.getuid?.() === 0) {
+      const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+      const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+      if (id.status !== 0) throw new Error('running as root, but there is no postgres user to run PostgreSQL as (install PostgreSQL from Debian packages)');
+      user = { uid: Number(id.stdout), gid: Number(gid.stdout) };
+      chownSync(dir, user.uid, user.gid);
+    }
+    const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...(user ?? {}) });
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout || init.error?.message}`);
+    const port = await freePort();
+    const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+    let s = start(join(bin, 'postgres'), args, dir, user);
+    await waitForPort(port, s, 'PostgreSQL');
+    // the port answers a little before the server takes connections
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      try {
+        await c.connect();
+        await c.query('CREATE DATABASE test');
+        await c.end();
+        break;
+      } catch (e) {
+        await c.end().catch(() => undefined);
+        if (Date.now() > end) throw new Error(`PostgreSQL on port ${port} does not take connections: ${(e as Error).message}\n${s.log()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const url = `postgres://postgres@127.0.0.1:${port}/test`;
+    /** A fast shutdown (SIGINT: the backends get 57P01 admin_shutdown), then the same server again on the same port. */
+    const restart = async () => {
+      const exited = new Promise((r) => s.child.once('exit', r));
+      s.child.kill('SIGINT');
+      await exited;
+      s = start(join(bin, 'postgres'), args, dir, user);
+      await waitForPort(port, s, 'PostgreSQL (restarted)');
+    };
+    return { url, restart };
+  })();
+}
+
+/** A Mosquitto broker of this test process (anonymous, loopback); its URL. */
+export function testMosquitto(): Promise<string> {
+  if (process.env.SKYWARDEN_TEST_MQTT) return Promise.resolve(process.env.SKYWARDEN_TEST_MQTT);
+  return (cache.mqtt ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sw-test-mqtt-'));
+    const port = await freePort();
+    const conf = join(dir, 'mosquitto.conf');
+    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nlog_dest stderr\n`);
+    const cmd = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
+    const s = start(cmd, ['-c', conf], dir);
+    await waitForPort(port, s, 'Mosquitto (apt-get install mosquitto, or set SKYWARDEN_TEST_MQTT)');
+    return `mqtt://127.0.0.1:${port}`;
+  })());
+}
+
+/** A NATS server with JetStream of this test process (loopback, its own store folder); its URL. */
+export function testNats(): Promise<string> {
+  if (process.env.SKYWARDEN_TEST_NATS) return Promise.resolve(process.env.SKYWARDEN_TEST_NATS);
+  return (cache.nats ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sw-test-nats-'));
+    const port = await freePort();
+    const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+    const s = start(cmd, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], dir);
+    await waitForPort(port, s, 'NATS (apt-get install nats-server, or set SKYWARDEN_TEST_NATS)');
+    return `nats://127.0.0.1:${port}`;
+  })());
+}
