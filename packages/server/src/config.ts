@@ -56,6 +56,8 @@ export interface TakTlsConfig {
 export interface SapientNodeConfig {
   node_id: string;
   sensor: string;
+  /** With `sapient.tls`: the subject CN the node's client certificate must carry (else any certificate of the CA). */
+  cert_cn?: string;
 }
 
 export interface ServerConfig {
@@ -210,6 +212,10 @@ export interface ServerConfig {
     idle_timeout_s: number;
     /** Most simultaneous node connections; more are refused. */
     max_connections: number;
+    /** TLS with client certificates (PEM file paths): nodes must present a certificate signed by `ca`. Null: plain TCP. */
+    tls: { cert: string; key: string; ca: string } | null;
+    /** Plain TCP on an address other than loopback (anyone who can reach the port and knows a node UUID can inject detections). Default false: refused. */
+    allow_plaintext: boolean;
   };
   /**
    * The bus between ingest and fusion (bus/bus.ts): `local` (in the process, no persistence)
@@ -263,7 +269,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     observer_sensor: 'tak-observer',
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
-  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256 },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, tls: null, allow_plaintext: false },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
 };
@@ -382,6 +388,11 @@ const CHECKS: Record<string, Check> = {
   'sapient.accept_unknown': bool,
   'sapient.idle_timeout_s': int(5, 86400),
   'sapient.max_connections': int(1, 100_000),
+  'sapient.tls': (v) =>
+    v === null || (isObj(v) && ['cert', 'key', 'ca'].every((k) => typeof v[k] === 'string' && (v[k] as string).length > 0) && Object.keys(v).every((k) => ['cert', 'key', 'ca'].includes(k)))
+      ? null
+      : 'null or {cert, key, ca} (PEM file paths; ca signs the nodes\' client certificates)',
+  'sapient.allow_plaintext': bool,
   'bus.kind': oneOf('local', 'nats'),
   'bus.url': (v) => (typeof v === 'string' && v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/./.test(u.trim())) ? null : 'a URL such as nats://127.0.0.1:4222 (several: comma-separated)'),
   'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),
@@ -483,7 +494,15 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     else if (seenNodes.has(n.node_id)) errors.push(`${p}.node_id ${show(n.node_id)} is listed twice`);
     else seenNodes.add(n.node_id);
     if (typeof n.sensor !== 'string' || n.sensor.length === 0) errors.push(`${p}.sensor must be a sensor id (a non-empty string), got ${show(n.sensor)}`);
+    if (n.cert_cn !== undefined && !(typeof n.cert_cn === 'string' && n.cert_cn.length > 0)) errors.push(`${p}.cert_cn must be a certificate subject CN (a non-empty string), got ${show(n.cert_cn)}`);
+    if (n.cert_cn !== undefined && cfg.sapient.tls === null) errors.push(`${p}.cert_cn needs sapient.tls (client certificates)`);
   });
+  const loopback = (h: string) => h === 'localhost' || h === '::1' || /^127\./.test(h);
+  if (cfg.sapient.enabled && cfg.sapient.tls === null && !loopback(cfg.sapient.host) && !cfg.sapient.allow_plaintext) {
+    errors.push(
+      `sapient.host ${show(cfg.sapient.host)} is not loopback and sapient.tls is off: anyone who can reach the port and knows a node UUID could inject detections. Set sapient.tls (client certificates), or sapient.allow_plaintext: true on a closed network`,
+    );
+  }
   if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
   for (const p of cfg.zones.kr_admin) {
     if (krProvinceCode(p) === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);

@@ -8,6 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildConfig } from '../config.js';
 import { once } from 'node:events';
 import {
   buildDetectionReport,
@@ -26,10 +31,13 @@ const RADAR = '6f1c2a9e-0b7d-4e55-9a43-2d1b7c8e9f01';
 const OTHER = '0d3e5f7a-1111-4222-8333-944455556666';
 const SELF = 'a5b6c7d8-0000-4000-8000-000000000001';
 
-/** A SAPIENT sensor's TCP connection: sends messages, reads the fusion node's replies in order. */
-async function client(port: number) {
-  const s: Socket = connect(port, '127.0.0.1');
-  await once(s, 'connect');
+/** A SAPIENT sensor's TCP connection (TLS with `secure`): sends messages, reads the fusion node's replies in order. */
+async function client(port: number, secure?: { cert?: Buffer; key?: Buffer; ca: Buffer }) {
+  const s: Socket = secure ? tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ...secure }) : connect(port, '127.0.0.1');
+  if (secure) {
+    const [ok] = await Promise.race([once(s, 'secureConnect').then(() => [true]), once(s, 'error').then(() => [false]), once(s, 'close').then(() => [false])]);
+    if (!ok) throw new Error('TLS handshake failed');
+  } else await once(s, 'connect');
   const framer = createSapientFramer();
   const inbox: SapientMessage[] = [];
   let closed = false;
@@ -220,5 +228,103 @@ describe('SAPIENT fusion node', () => {
     c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'Test radar', shortName: 'TR', nodeType: 'RADAR' }));
     assert.equal((await c.next()).registrationAck?.acceptance, true);
     c.close();
+  });
+});
+
+describe('SAPIENT over TLS with client certificates', () => {
+  const tmp = tempDir();
+  let srv: RunningServer;
+  let now = 0;
+  let port: number;
+  const pem = (f: string) => readFileSync(join(tmp.dir, f));
+
+  before(async () => {
+    const run = (...args: string[]) => {
+      const r = spawnSync('openssl', args, { cwd: tmp.dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, `openssl ${args.join(' ')}: ${r.stderr ?? r.error?.message}`);
+    };
+    for (const ca of ['ca', 'other-ca']) run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
+    const issue = (who: string, cn: string, ca: string, ext: string) => {
+      run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${cn}`);
+      writeFileSync(join(tmp.dir, `${who}.ext`), ext);
+      run('x509', '-req', '-in', `${who}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${who}.pem`, '-days', '2', '-extfile', `${who}.ext`);
+    };
+    issue('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    issue('radar', 'radar-1', 'ca', 'extendedKeyUsage=clientAuth\n');
+    issue('impostor', 'camera-9', 'ca', 'extendedKeyUsage=clientAuth\n');
+    issue('stranger', 'radar-1', 'other-ca', 'extendedKeyUsage=clientAuth\n');
+    const { scene, config } = smallSceneConfig({ dataDir: join(tmp.dir, 'data'), seed: 3, durationS: 60 });
+    now = scene.t0 + 100;
+    srv = await startServer({
+      config: {
+        ...config,
+        sapient: {
+          enabled: true, host: '127.0.0.1', port: 0, node_id: SELF,
+          tls: { cert: join(tmp.dir, 'server.pem'), key: join(tmp.dir, 'server.key'), ca: join(tmp.dir, 'ca.pem') },
+          nodes: [{ node_id: RADAR, sensor: 'sapient-radar', cert_cn: 'radar-1' }],
+        },
+      },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    port = srv.transports.sapientPort!;
+  });
+  after(async () => {
+    await srv?.close();
+    tmp.cleanup();
+  });
+
+  it('refuses plain TCP, TLS without a client certificate, and a certificate of another CA', async () => {
+    const plain = await client(port);
+    plain.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
+    await until(() => plain.closed, 15_000, 'the plain connection closed');
+    assert.equal(plain.inbox.length, 0, 'no answer in the clear');
+    // with TLS 1.3 the client may finish its side of the handshake before the server checks its
+    // certificate: refused means no answer to a Registration, and the connection closed
+    const refused = async (secure: { cert?: Buffer; key?: Buffer; ca: Buffer }): Promise<boolean> => {
+      const c = await client(port, secure).catch(() => null);
+      if (c === null) return true;
+      try {
+        c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
+      } catch {
+        return true;
+      }
+      await until(() => c.closed, 10_000, 'the refused connection closed');
+      return c.inbox.length === 0;
+    };
+    assert.ok(await refused({ ca: pem('ca.pem') }), 'no client certificate');
+    assert.ok(await refused({ ca: pem('ca.pem'), cert: pem('stranger.pem'), key: pem('stranger.key') }), 'a certificate of another CA');
+    await until(() => srv.transports.sapient!.stats().refusedHandshakes >= 3, 5000, 'three refused handshakes');
+    assert.equal(srv.service.registry.def('sapient-radar'), undefined);
+  });
+
+  it("binds a node to its certificate's CN: another client's certificate cannot register it", async () => {
+    const c = await client(port, { ca: pem('ca.pem'), cert: pem('impostor.pem'), key: pem('impostor.key') });
+    c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
+    const ack = await c.next();
+    assert.equal(ack.registrationAck?.acceptance ?? false, false);
+    assert.match(ack.registrationAck!.ackResponseReason![0], /client certificate of CN radar-1.*this connection's is camera-9/);
+    c.close();
+  });
+
+  it("takes the node's own certificate, and its detections into the journal", async () => {
+    const c = await client(port, { ca: pem('ca.pem'), cert: pem('radar.pem'), key: pem('radar.key') });
+    c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    const before = await srv.service.store.countDetections();
+    c.send(buildDetectionReport({ nodeId: RADAR, t: now }, { reportId: 'T1', objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05, altM: 300, posSdM: 30 } }));
+    await until(async () => (await srv.service.store.countDetections()) > before, 5000, 'the detection journalled');
+    c.close();
+  });
+
+  it('the config refuses plain TCP on an address other than loopback, unless allowed', () => {
+    const base = { sapient: { enabled: true, host: '0.0.0.0' } };
+    const r = buildConfig(base, {});
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.errors.join('\n'), /sapient\.host "0\.0\.0\.0" is not loopback and sapient\.tls is off/);
+    assert.equal(buildConfig({ sapient: { ...base.sapient, allow_plaintext: true } }, {}).ok, true);
+    assert.equal(buildConfig({ sapient: { enabled: true, host: '127.0.0.1' } }, {}).ok, true);
+    const cn = buildConfig({ sapient: { nodes: [{ node_id: RADAR, sensor: 's', cert_cn: 'x' }] } }, {});
+    assert.match(cn.ok ? '' : cn.errors.join('\n'), /sapient\.nodes\[0\]\.cert_cn needs sapient\.tls/);
   });
 });

@@ -5,6 +5,10 @@
  * Each connection is a stream of 4-byte little-endian lengths and SapientMessages
  * (`createSapientFramer`, at most `sapient.max_frame_bytes` each). Messages are handled in
  * order, one connection at a time each:
+ * With `sapient.tls` the server speaks TLS and takes only clients with a certificate signed by
+ * `sapient.tls.ca`; a node with `cert_cn` registers only over a connection whose certificate
+ * has that subject CN. Plain TCP is refused (by the config) on any address but loopback,
+ * unless `sapient.allow_plaintext`.
  * - `Registration`: the node is accepted when `sapient.nodes` lists its UUID (with the
  *   Skywarden sensor id it maps to) or `sapient.accept_unknown` is on (sensor
  *   `sapient-<node_id>`); answered with a `RegistrationAck` (accepted, or refused with the
@@ -21,6 +25,8 @@
  * sends stops the server.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
@@ -52,6 +58,8 @@ export interface SapientStats {
   oversized: number;
   /** Connections closed for sending nothing for `sapient.idle_timeout_s`. */
   idleClosed: number;
+  /** TLS handshakes refused (no client certificate, or not of sapient.tls.ca). */
+  refusedHandshakes: number;
 }
 
 export interface SapientNodeServer {
@@ -95,7 +103,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const warn = createWarnLimiter(log);
   const selfId = c.node_id ?? randomUUID();
   const mapped = new Map(c.nodes.map((n) => [n.node_id, n.sensor]));
-  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0 };
+  const certCn = new Map(c.nodes.filter((n) => n.cert_cn !== undefined).map((n) => [n.node_id, n.cert_cn as string]));
+  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0 };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   const sockets = new Set<Socket>();
@@ -139,6 +148,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     stats.connections++;
     sockets.add(s);
     const from = `${s.remoteAddress}:${s.remotePort}`;
+    // over TLS the peer proved a certificate of sapient.tls.ca (the handshake refused others); its CN binds nodes to it
+    const peerCn = c.tls ? ((s as TLSSocket).getPeerCertificate?.()?.subject?.CN as string | undefined) : undefined;
     // a peer that sends nothing (or stops half-way through a frame) does not hold a socket for ever
     s.setTimeout(c.idle_timeout_s * 1000, () => {
       stats.idleClosed++;
@@ -166,6 +177,13 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
             stats.refusedRegistrations++;
             warn.warn('refused', { from, node: nodeId }, 'SAPIENT registration refused: node not in sapient.nodes');
             send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`node ${nodeId} is not accepted by this fusion node (sapient.nodes)`]));
+            return;
+          }
+          const wantCn = certCn.get(nodeId);
+          if (wantCn !== undefined && peerCn !== wantCn) {
+            stats.refusedRegistrations++;
+            warn.warn('refused-cert', { from, node: nodeId, cn: peerCn }, 'SAPIENT registration refused: the client certificate is not the node\'s');
+            send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`node ${nodeId} must connect with the client certificate of CN ${wantCn} (sapient.nodes[].cert_cn), this connection's is ${peerCn ?? 'none'}`]));
             return;
           }
           const defs = (m.registration?.nodeDefinition ?? []) as { nodeType?: string }[];
@@ -253,14 +271,21 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     });
   }
 
-  const server: Server = createServer(onConnection);
+  const server: Server = c.tls
+    ? createTlsServer({ cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key), ca: readFileSync(c.tls.ca), requestCert: true, rejectUnauthorized: true, handshakeTimeout: 10_000 }, onConnection)
+    : createServer(onConnection);
+  // a failed TLS handshake (no certificate, another CA) is the client's problem, logged, never the server's
+  server.on('tlsClientError', (err: Error, s: Socket) => {
+    stats.refusedHandshakes++;
+    warn.warn('tls', { from: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'SAPIENT TLS handshake refused');
+  });
   server.maxConnections = c.max_connections;
   server.listen(c.port, c.host);
   await once(server, 'listening'); // rejects on a listen error (port in use)
   server.on('error', (err) => log.error({ err }, 'SAPIENT server error'));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : c.port;
-  log.info({ host: c.host, port, node_id: selfId }, 'SAPIENT fusion node listening');
+  log.info({ host: c.host, port, node_id: selfId, tls: c.tls !== null }, 'SAPIENT fusion node listening');
 
   return {
     port,
