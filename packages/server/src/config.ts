@@ -155,6 +155,9 @@ export interface ServerConfig {
   auth: {
     users: UserConfig[];
     session_ttl_s: number;
+    /** Failed logins for one user name within `login_window_s` before its logins are refused for a while (429); 4 times as many from one address. */
+    login_max_failures: number;
+    login_window_s: number;
     /** Let anyone view (read-only) without logging in. For demos; announced at start. */
     open_viewing: boolean;
   };
@@ -252,7 +255,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {} },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
-  auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false },
+  auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false, login_max_failures: 5, login_window_s: 300 },
   webhooks: [],
   tak: {
     mode: 'off',
@@ -347,6 +350,8 @@ const CHECKS: Record<string, Check> = {
   'health.max_position_offset_m': num(1, 1e7),
   'auth.users': objList,
   'auth.session_ttl_s': num(60, 86400 * 365),
+  'auth.login_max_failures': int(1, 1000),
+  'auth.login_window_s': num(1, 86400),
   'auth.open_viewing': bool,
   webhooks: objList,
   'tak.mode': oneOf('off', 'client'),

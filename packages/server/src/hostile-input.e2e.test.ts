@@ -139,6 +139,23 @@ describe('hostile input (issue 15)', () => {
     assert.equal(ok.status, 200, ok.text);
   });
 
+  it('slows password guessing: after 5 failed logins for a name, even the right password waits (429, Retry-After); other users are not locked out', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await http(port, 'POST', '/api/v1/login', { body: { user: 'op', password: `guess-${i}` } });
+      assert.equal(r.status, 401, r.text);
+    }
+    const locked = await http(port, 'POST', '/api/v1/login', { body: { user: 'op', password: 'op-secret-1' } });
+    assert.equal(locked.status, 429, locked.text);
+    assert.equal(locked.json.error?.code, 'rate_limited');
+    assert.match(locked.json.error!.message, /too many failed logins/);
+    const after = Number(locked.headers.get('retry-after'));
+    assert.ok(after > 200 && after <= 300, `Retry-After ${after}`);
+    const other = await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' } });
+    assert.equal(other.status, 200, 'another user logs in');
+    const audit = await http(port, 'GET', '/api/v1/audit?limit=50', { token: admin });
+    assert.ok((audit.json.audit as { action: string }[]).some((a) => a.action === 'login-throttled'), 'the lock-out is audited');
+  });
+
   it('closes an MQTT connection whose CONNECT announces 256 MB, before login, without buffering it', async () => {
     const mqttPort = srv.mqttPort!;
     global.gc?.();

@@ -20,6 +20,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capBuiltInTexts, formatCapTime } from '@skywarden/formats';
 import { replayWindow, storedFrames } from './replay.js';
+import { createLoginThrottle } from './login-throttle.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -165,6 +166,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
   });
 
+  const loginThrottle = createLoginThrottle({ maxPerUser: c.auth.login_max_failures, maxPerAddress: 4 * c.auth.login_max_failures, windowS: c.auth.login_window_s });
   app.post(
     '/api/v1/login',
     {
@@ -176,13 +178,22 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const { user, password } = req.body as { user: string; password: string };
+      const nowS = Date.now() / 1000; // real time: a demo clock must not speed up the lock-out
+      const wait = loginThrottle.retryAfter(user, req.ip, nowS);
+      if (wait > 0) {
+        await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-throttled', target: user, detail: { ip: req.ip, retry_after_s: wait } });
+        reply.header('retry-after', String(wait));
+        throw new ApiError('rate_limited', `too many failed logins for this user or from this address: try again in ${wait} s`);
+      }
       const u = await svc.store.getUser(user);
       // verify against a dummy hash when the user is unknown, so both cases take the same time
       const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, DUMMY_HASH), false);
       if (!u || !ok) {
+        loginThrottle.failed(user, req.ip, nowS);
         await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-failed', target: user, detail: { ip: req.ip } });
         throw new ApiError('bad_credentials', 'unknown user or wrong password');
       }
+      loginThrottle.succeeded(user);
       const s = svc.sessions.create(u.name, u.role);
       await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip } });
       reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}`);
