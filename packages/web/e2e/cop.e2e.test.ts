@@ -55,7 +55,7 @@ async function openTrackFromList(page: Page): Promise<string> {
       // the pointer over the list freezes its order (as for a user about to click), then the click
       await page.hover('.track-table tbody', { timeout: 10_000, position: { x: 5, y: 5 } });
       await page.click(`.track-row[data-track="${id}"]`, { timeout: 10_000 });
-      await page.waitForFunction(`(document.getElementById('details-title')?.textContent ?? '').includes(${JSON.stringify(`Track ${id}`)})`, undefined, { timeout: 10_000 });
+      await waitInPage(page, `(document.getElementById('details-title')?.textContent ?? '').includes(${JSON.stringify(`Track ${id}`)})`, 10_000);
       return id;
     } catch (err) {
       lastError = err;
@@ -87,6 +87,21 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
 
 // generous time: the map is rasterised in software on a CI machine without a GPU (a frame
 // takes about half a second there), and the demo server runs in this process
+
+/**
+ * Waits until `expr` (evaluated in the page) is truthy. Not page.waitForFunction with a string:
+ * that builds its predicate with eval in the page, which the server's content security policy
+ * (no 'unsafe-eval') rightly blocks.
+ */
+async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expr).catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 test('operating picture against the live demo server', { timeout: 540_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
@@ -103,6 +118,10 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // the server's content security policy must not block anything the page does
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+    });
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.protocol.startsWith('http') && u.hostname !== '127.0.0.1') offsite.push(r.url());
@@ -173,7 +192,7 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await page.fill('#login-user', 'operator');
       await page.fill('#login-password', 'wrong');
       await page.click('#login-form button[type=submit]');
-      await page.waitForFunction("(document.getElementById('login-error').textContent || '').length > 0");
+      await waitInPage(page, "(document.getElementById('login-error').textContent || '').length > 0");
       assert.match(await page.textContent('#login-error') ?? '', /Wrong user name or password/);
       await page.fill('#login-password', 'operator-demo');
       await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), page.click('#login-form button[type=submit]')]);

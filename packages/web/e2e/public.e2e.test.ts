@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.SKYWARDEN_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -31,6 +31,21 @@ interface Zone {
   tier: string;
 }
 
+
+/**
+ * Waits until `expr` (evaluated in the page) is truthy. Not page.waitForFunction with a string:
+ * that builds its predicate with eval in the page, which the server's content security policy
+ * (no 'unsafe-eval') rightly blocks.
+ */
+async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expr).catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 test('public warning page on a phone: live tiers, my area, languages, offline', { timeout: 240_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(PUBLIC_HTML), `the public page is not built (${PUBLIC_HTML}); run npm run build`);
@@ -46,12 +61,20 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ko-KR' });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // the server's content security policy must not block anything the page does
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+    });
     const base = `http://127.0.0.1:${srv.httpPort}`;
     const api = async (path: string) => (await fetch(base + path)).json() as Promise<{ zones: Zone[] }>;
 
     await t.test('opens without login, in Korean for a Korean phone, and fits the screen', async () => {
       const res = await page.goto(`${base}/public`);
       assert.equal(new URL(res!.url()).pathname, '/public/', 'redirected to the worker scope');
+      const h = res!.headers();
+      assert.match(h['content-security-policy'] ?? '', /default-src 'self'/);
+      assert.equal(h['x-frame-options'], 'DENY');
+      assert.equal(h['x-content-type-options'], 'nosniff');
       await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
       assert.equal(await page.textContent('#title'), '드론 경보');
       assert.equal(await page.getAttribute('html', 'lang'), 'ko');
@@ -93,7 +116,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
       const zone = (await row.getAttribute('data-zone')) as string;
       await page.selectOption('#mine-select', zone);
       const card = page.locator('#mine');
-      await page.waitForFunction(`document.getElementById('mine').dataset.tier !== undefined`);
+      await waitInPage(page, `document.getElementById('mine').dataset.tier !== undefined`);
       const tier = (await card.getAttribute('data-tier')) as string;
       const all = (await api('/api/v1/public/alerts/state')).zones;
       const z = all.find((x) => x.zone === zone)!;
@@ -111,7 +134,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
 
     await t.test('live: the public stream updates the page without a reload', async () => {
       const n0 = Number(await page.getAttribute('body', 'data-updates'));
-      await page.waitForFunction(`Number(document.body.dataset.updates) >= ${n0 + 2}`, undefined, { timeout: 60_000 });
+      await waitInPage(page, `Number(document.body.dataset.updates) >= ${n0 + 2}`, 60_000);
     });
 
     await t.test('one tap to English', async () => {
@@ -128,7 +151,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
       assert.equal(manifest.display, 'standalone');
       assert.ok(manifest.icons.length > 0);
       await page.evaluate('navigator.serviceWorker.ready');
-      await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
+      await waitInPage(page, 'navigator.serviceWorker.controller !== null', 15_000);
       const rowsOnline = await page.locator('#list li.row').count();
       await ctx.setOffline(true);
       await page.reload();
