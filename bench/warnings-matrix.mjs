@@ -143,18 +143,55 @@ for (const name of names) {
   dets.sort((a, b) => a.t - b.t);
   const changes = [];
   const trackPos = new Map();
+  const reportsAt = new Map();
   const calibSamples = [];
   const t0 = performance.now();
   const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
   const pic = createPicture({ anchor: origin, sensors: [...sensors.sensors.values()], tracker: { acousticClouds: true }, zones, reorderDelay: 5, reportEvery: 1, alerts: process.env.ALERTS ? JSON.parse(process.env.ALERTS) : undefined }, (e) => {
     if (e.type === 'alert' && e.action !== 'updated') changes.push({ t: e.change.t, zone: e.change.zone, state: e.change.state, tracks: e.change.tracks, reason: e.change.reason });
-    if (e.type === 'tracks' && process.env.FALSE) for (const r of e.reports) trackPos.set(`${r.trackId}@${Math.round(e.t)}`, r);
+    if (e.type === 'tracks' && (process.env.FALSE || process.env.WHY)) for (const r of e.reports) trackPos.set(`${r.trackId}@${Math.round(e.t)}`, r);
+    if (e.type === 'tracks' && process.env.WHY) reportsAt.set(Math.round(e.t), e.reports);
     if (e.type === 'tracks' && process.env.CALIB && Math.round(e.t) % 5 === 0) calibSamples.push({ t: Math.round(e.t), reports: e.reports });
   });
   for (const d of dets) pic.push(d);
   pic.finish();
   const sec = (performance.now() - t0) / 1000;
   const ours = score(zones, truth, changes, firstSeen);
+  if (process.env.WHY) {
+    // missed warnable entries: in the lead time before the entry, was a track near the target, and what did it say?
+    const ws = createWarningScorer(zones);
+    const byT = new Map();
+    for (const r of truth) if (THREATS.has(r.class)) (byT.get(r.t) ?? byT.set(r.t, []).get(r.t)).push({ id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } });
+    for (const t of [...byT.keys()].sort((a, b) => a - b)) ws.addTruth(t, byT.get(t));
+    const res = ws.result(changes);
+    const at = new Map(truth.map((r) => [`${r.id}@${Math.round(r.t)}`, r]));
+    const tally = { noTrack: 0, lowThreat: 0, held: 0 };
+    const thr = [];
+    const vsd = [];
+    for (const e of res.perEntry) {
+      const f0 = firstSeen.get(e.target);
+      if (e.warned || f0 === undefined || e.t - f0 < WARNABLE_S) continue;
+      let near = 0;
+      let best = null;
+      for (let dt = 300; dt >= 0; dt -= 10) {
+        const t = Math.round(e.t - dt);
+        const tr = at.get(`${e.target}@${t}`);
+        if (!tr) continue;
+        for (const r of reportsAt.get(t) ?? []) {
+          if (horizontalDistance(r.position, { latDeg: tr.lat, lonDeg: tr.lon, altM: 0 }) < 2000) {
+            near++;
+            if (!best || r.threatProbability > best.threatProbability) best = r;
+          }
+        }
+      }
+      if (near === 0) tally.noTrack++;
+      else if (best.threatProbability < 0.5) tally.lowThreat++;
+      else tally.held++;
+      if (best) { thr.push(best.threatProbability); vsd.push(best.velocitySd); }
+    }
+    const med = (a) => (a.length ? a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(2) : '-');
+    process.stderr.write(`  missed warnable entries (${name}): no reported track within 2 km in the 300 s before ${tally.noTrack}; a track but threat < 0.5 ${tally.lowThreat}; a track with threat >= 0.5 ${tally.held} (median best threat ${med(thr)}, its velocity sd ${med(vsd)} m/s)\n`);
+  }
   if (process.env.CALIB) {
     // is P(inside now or entering within the lead) calibrated? reports matched to a true threat within 1 km
     const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })));
