@@ -68,6 +68,10 @@ export interface ServerConfig {
     port: number;
     body_limit_bytes: number;
     cors_origin: string | null;
+    /** Reverse proxies whose X-Forwarded-For gives the client's address (addresses or CIDRs, comma-separated); null: none. */
+    trust_proxy: string | null;
+    /** The URL the service is reached at (feeds' absolute links); null: from the request. */
+    public_url: string | null;
     /** Longest time (s) a client may take to send a whole request (headers and body); a slower one (a slowloris) is cut off. */
     request_timeout_s: number;
     /** Most simultaneous HTTP connections; more are refused. */
@@ -231,7 +235,7 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   data_dir: './skywarden-data',
-  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null, request_timeout_s: 30, max_connections: 1024 },
+  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null, request_timeout_s: 30, max_connections: 1024, trust_proxy: null, public_url: null },
   mqtt: {
     mode: 'embedded',
     host: '127.0.0.1',
@@ -298,6 +302,8 @@ const CHECKS: Record<string, Check> = {
   'http.request_timeout_s': int(1, 3600),
   'http.max_connections': int(1, 1_000_000),
   'http.cors_origin': strOrNull,
+  'http.trust_proxy': (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'null or the reverse proxies\' addresses or CIDRs, comma-separated (e.g. "127.0.0.1,10.0.0.0/8")'),
+  'http.public_url': (v) => (v === null || (typeof v === 'string' && /^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(v) && !v.endsWith('/')) ? null : 'null or the URL the service is reached at, without a trailing slash (e.g. https://warn.example.org)'),
   'mqtt.mode': oneOf('embedded', 'external', 'off'),
   'mqtt.host': str,
   'mqtt.port': int(0, 65535),

@@ -45,6 +45,9 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
       });
       const c: Client = { res, id: nextId++ };
       clients.set(c.id, c);

@@ -9,20 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, silentLogger, waitInPage, type StartServer } from './browser.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const CHROMIUM = process.env.SKYWARDEN_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
-
-interface Running {
-  httpPort: number;
-  close(): Promise<void>;
-}
-type StartServer = (o: Record<string, unknown>) => Promise<Running>;
 
 /** Evaluate an expression on window.__skywarden in the page. */
 function sw<T>(page: Page, expr: string): Promise<T> {
@@ -88,26 +78,12 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
 // generous time: the map is rasterised in software on a CI machine without a GPU (a frame
 // takes about half a second there), and the demo server runs in this process
 
-/**
- * Waits until `expr` (evaluated in the page) is truthy. Not page.waitForFunction with a string:
- * that builds its predicate with eval in the page, which the server's content security policy
- * (no 'unsafe-eval') rightly blocks.
- */
-async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await page.evaluate(expr).catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
-    await page.waitForTimeout(100);
-  }
-}
-
 test('operating picture against the live demo server', { timeout: 540_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
   const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
   const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
-  const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; } };
+  const silent = silentLogger();
   const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false } }, logger: silent });
   mkdirSync(ARTIFACTS, { recursive: true });
   let browser: Browser | undefined;

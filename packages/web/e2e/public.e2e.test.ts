@@ -10,20 +10,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, silentLogger, waitInPage, type StartServer } from './browser.js';
+import { chromium, type Browser } from 'playwright-core';
 
-const CHROMIUM = process.env.SKYWARDEN_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const PUBLIC_HTML = join(ROOT, 'packages', 'web', 'dist', 'public.html');
-
-interface Running {
-  httpPort: number;
-  close(): Promise<void>;
-}
-type StartServer = (o: Record<string, unknown>) => Promise<Running>;
 interface Zone {
   zone: string;
   name: string;
@@ -32,26 +22,12 @@ interface Zone {
 }
 
 
-/**
- * Waits until `expr` (evaluated in the page) is truthy. Not page.waitForFunction with a string:
- * that builds its predicate with eval in the page, which the server's content security policy
- * (no 'unsafe-eval') rightly blocks.
- */
-async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await page.evaluate(expr).catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
-    await page.waitForTimeout(100);
-  }
-}
-
 test('public warning page on a phone: live tiers, my area, languages, offline', { timeout: 240_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(PUBLIC_HTML), `the public page is not built (${PUBLIC_HTML}); run npm run build`);
   const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
   const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-public-e2e-'));
-  const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; } };
+  const silent = silentLogger();
   const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false }, alerts: { public_feed: true } }, logger: silent });
   mkdirSync(ARTIFACTS, { recursive: true });
   let browser: Browser | undefined;
@@ -150,17 +126,28 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
       assert.equal(manifest.start_url, '/public/');
       assert.equal(manifest.display, 'standalone');
       assert.ok(manifest.icons.length > 0);
-      await page.evaluate('navigator.serviceWorker.ready');
-      await waitInPage(page, 'navigator.serviceWorker.controller !== null', 15_000);
-      const rowsOnline = await page.locator('#list li.row').count();
-      await ctx.setOffline(true);
-      await page.reload();
-      await page.waitForSelector('body[data-ready=true]', { timeout: 15_000 });
-      await page.waitForSelector('body[data-conn=offline]', { timeout: 15_000 });
-      assert.match((await page.textContent('#status')) ?? '', /^Offline · last known state of \d\d:\d\d$/);
-      assert.ok((await page.locator('#list li.row').count()) > 0 || rowsOnline === 0, 'the last known areas are still listed');
-      await page.screenshot({ path: join(ARTIFACTS, 'public-04-offline-en.png') });
-      await ctx.setOffline(false);
+      // a resident who opened the page once, then lost the network: a fresh browser, one visit
+      const fresh = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      try {
+        const once = await fresh.newPage();
+        once.on('pageerror', (e) => pageErrors.push(e.message));
+        await once.goto(`${base}/public/`);
+        await once.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+        await once.evaluate('navigator.serviceWorker.ready');
+        await waitInPage(once, 'navigator.serviceWorker.controller !== null', 15_000);
+        const rowsOnline = await once.locator('#list li.row').count();
+        await fresh.setOffline(true);
+        const later = await fresh.newPage();
+        await later.goto(`${base}/public/`);
+        await later.waitForSelector('body[data-ready=true]', { timeout: 15_000 });
+        await later.waitForSelector('body[data-conn=offline]', { timeout: 15_000 });
+        assert.match((await later.textContent('#status')) ?? '', /^Offline · last known state of \d\d:\d\d$/);
+        assert.equal(await later.textContent('#title'), 'Drone warnings', 'the script ran from the cache');
+        assert.ok((await later.locator('#list li.row').count()) > 0 || rowsOnline === 0, 'the last known areas are still listed');
+        await later.screenshot({ path: join(ARTIFACTS, 'public-04-offline-en.png') });
+      } finally {
+        await fresh.close();
+      }
     });
     assert.deepEqual(pageErrors, [], 'no script errors');
   } finally {

@@ -226,25 +226,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
   const lagReach = reach / slow;
   const lim2 = lagReach * lagReach;
-  // the hot path of negative information: most silent nodes near a track cannot hear any of
-  // its particles. Then every particle has the same likelihood `far`, the weights keep their
-  // proportions, and only the predictive likelihood is due: one cheap pass, no writes.
   const n = c.n;
-  let near = false;
-  for (let i = 0; i < n; i++) {
-    const dx = c.x[i] - sx;
-    const dy = c.y[i] - sy;
-    if (dx * dx + dy * dy <= lim2) {
-      near = true;
-      break;
-    }
-  }
-  if (!near) {
-    if (!(far > 0)) return -Infinity;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += c.w[i];
-    return Math.log(far * sum);
-  }
   // the same arithmetic as `weigh` with `like(model, soundRange(...))`, written out: this loop
   // is most of the acoustic tracker's time, and a call through `like` per particle costs more
   // than the sum (national bench: profile in docs/tracker.md)

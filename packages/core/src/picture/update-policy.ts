@@ -8,7 +8,8 @@
  *   least `minIntervalS` has passed since the zone's last message. At `imminent` the ETA is
  *   no news: the message already says to take shelter now.
  * New tracks alone are no reason (residents act on the tier and the time, not on track ids);
- * the next Update names them. Manual alerts get no automatic Updates.
+ * the next Update names them. Manual alerts get no automatic Updates but a rise of the tier
+ * (an operator latching a zone already under a WARNING makes it IMMINENT).
  */
 import type { AlertTier, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
 
@@ -49,10 +50,13 @@ export function createUpdatePolicy(options: UpdatePolicyOptions = {}): UpdatePol
       const out: AlertTransition[] = [];
       if (!enabled) return out;
       for (const z of states) {
-        if (z.state !== 'alert' || z.manual) continue;
+        if (z.state !== 'alert') continue;
         const last = published.get(z.zone);
         if (!last) continue;
         const rose = RANK[z.tier] > RANK[last.tier];
+        // an operator's alert gets no automatic Updates, but a rise of its tier (an operator
+        // latching a zone already under alert makes it imminent) is announced
+        if (z.manual && !rose) continue;
         const fell = RANK[z.tier] < RANK[last.tier];
         const implied = last.etaS !== undefined ? Math.max(0, last.etaS - (t - last.t)) : undefined;
         const etaShift = z.tier === 'warning' && last.tier === 'warning' && z.etaS !== undefined && implied !== undefined ? Math.abs(z.etaS - implied) : 0;

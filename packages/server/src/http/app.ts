@@ -102,7 +102,8 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: c.http.body_limit_bytes,
-    trustProxy: false,
+    // the client's address (login throttling, audit) from X-Forwarded-For only behind the proxies named in http.trust_proxy
+    trustProxy: c.http.trust_proxy ?? false,
     serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
   });
   app.server.maxConnections = c.http.max_connections;
@@ -182,6 +183,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
   });
 
+  const throttleAudited = new Map<string, number>();
   const loginThrottle = createLoginThrottle({ maxPerUser: c.auth.login_max_failures, maxPerAddress: 4 * c.auth.login_max_failures, windowS: c.auth.login_window_s });
   app.post(
     '/api/v1/login',
@@ -197,19 +199,25 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       const nowS = Date.now() / 1000; // real time: a demo clock must not speed up the lock-out
       const wait = loginThrottle.retryAfter(user, req.ip, nowS);
       if (wait > 0) {
-        await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-throttled', target: user, detail: { ip: req.ip, retry_after_s: wait } });
+        // audited once a minute per name, not per refused request (the audit is not a flood target)
+        if (!(nowS - (throttleAudited.get(user) ?? -Infinity) < 60)) {
+          throttleAudited.set(user, nowS);
+          if (throttleAudited.size > 10_000) throttleAudited.delete(throttleAudited.keys().next().value as string);
+          await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-throttled', target: user, detail: { ip: req.ip, retry_after_s: wait } });
+        }
         reply.header('retry-after', String(wait));
         throw new ApiError('rate_limited', `too many failed logins for this user or from this address: try again in ${wait} s`);
       }
+      // counted before the (slow) password check, taken back on success: parallel guesses all count
+      loginThrottle.failed(user, req.ip, nowS);
       const u = await svc.store.getUser(user);
       // verify against a dummy hash when the user is unknown, so both cases take the same time
       const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, DUMMY_HASH), false);
       if (!u || !ok) {
-        loginThrottle.failed(user, req.ip, nowS);
         await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-failed', target: user, detail: { ip: req.ip } });
         throw new ApiError('bad_credentials', 'unknown user or wrong password');
       }
-      loginThrottle.succeeded(user);
+      loginThrottle.succeeded(user, req.ip, nowS);
       const s = svc.sessions.create(u.name, u.role);
       await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip } });
       reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}`);
@@ -387,21 +395,28 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const capRows = async (limit: number) =>
     (await svc.store.alertHistory({ from: 0, to: 1e15, limit: Math.min(limit * 2, 10000) })).filter((r) => typeof r.row.cap_identifier === 'string').slice(0, limit);
   /** The Atom feed (RFC 4287) of the active alerts: each zone under alert now, its episode's latest CAP message. */
+  let atomCache: { key: string; until: number; xml: string } | null = null;
   const atomFeed = async (req: FastifyRequest): Promise<string> => {
-    const base = `${req.protocol}://${req.host}`;
-    const active = new Set((svc.fusion?.zoneStates() ?? []).filter((z) => z.state === 'alert').map((z) => z.zone));
-    // rows newest first: the first message of an active zone is its episode's latest
-    const latest = new Map<string, { id: string; xml: string }>();
-    for (const r of await capRows(10000)) {
-      if (active.has(r.zone) && !latest.has(r.zone) && r.state === 'alert') latest.set(r.zone, { id: r.row.cap_identifier as string, xml: r.row.cap_xml as string });
+    const base = c.http.public_url ?? `${req.protocol}://${req.host}`;
+    const now = Date.now();
+    if (atomCache && atomCache.key === base && now < atomCache.until) return atomCache.xml;
+    const active = (svc.fusion?.zoneStates() ?? []).filter((z) => z.state === 'alert');
+    // per zone under alert, the newest stored message of its episode (a few rows per zone)
+    const entries: { xml: string; href: string }[] = [];
+    for (const z of active) {
+      const rows = await svc.store.alertHistory({ from: z.since - 1, to: 1e15, zone: z.zone, limit: 50 });
+      const r = rows.find((x) => typeof x.row.cap_identifier === 'string' && x.state === 'alert');
+      if (r) entries.push({ xml: r.row.cap_xml as string, href: `${base}/api/v1/cap/${encodeURIComponent(r.row.cap_identifier as string)}` });
     }
-    return capAtomFeed({
+    const xml = capAtomFeed({
       selfHref: `${base}/api/v1/cap.atom`,
       title: `Skywarden: active drone warnings (${c.alerts.cap_sender})`,
       author: 'Skywarden',
       emptyUpdated: formatCapTime(svc.clock()),
-      entries: [...latest.values()].map((m) => ({ xml: m.xml, href: `${base}/api/v1/cap/${encodeURIComponent(m.id)}` })),
+      entries,
     });
+    atomCache = { key: base, until: now + 5000, xml };
+    return xml;
   };
   const wantsAtom = (req: FastifyRequest) => /application\/atom\+xml/i.test(String(req.headers.accept ?? ''));
   app.get('/api/v1/cap.atom', { ...feedAccess, schema: { summary: 'Atom feed (RFC 4287) of the active alerts: per zone under alert, its latest CAP message' } }, async (req, reply) =>

@@ -5,7 +5,8 @@
  * Retry-After) until the oldest failure leaves the window, before any password is checked (a
  * refused guess costs no scrypt time). A successful login clears its user name's failures.
  * Memory is bounded: at most `maxKeys` names and addresses are remembered (the least recently
- * failed are forgotten first).
+ * failed are forgotten first). The service counts every attempt as failed before it checks the
+ * password and takes it back on success, so parallel guesses cannot slip through together.
  */
 export interface LoginThrottleOptions {
   maxPerUser: number;
@@ -17,8 +18,10 @@ export interface LoginThrottleOptions {
 export interface LoginThrottle {
   /** Seconds to wait before `user` may try again from `address`; 0 when allowed now. */
   retryAfter(user: string, address: string, nowS: number): number;
+  /** Counts an attempt as failed (call it before checking the password, so that parallel guesses all count). */
   failed(user: string, address: string, nowS: number): void;
-  succeeded(user: string): void;
+  /** The attempt counted at `nowS` succeeded: it is taken back from the address, and the name's failures are cleared. */
+  succeeded(user: string, address?: string, nowS?: number): void;
   readonly size: number;
 }
 
@@ -52,8 +55,12 @@ export function createLoginThrottle(o: LoginThrottleOptions): LoginThrottle {
       add(`u:${user}`, now);
       add(`a:${address}`, now);
     },
-    succeeded(user) {
+    succeeded(user, address, now) {
       failures.delete(`u:${user}`);
+      if (address === undefined || now === undefined) return;
+      const list = failures.get(`a:${address}`);
+      const k = list ? list.lastIndexOf(now) : -1;
+      if (list && k >= 0) list.splice(k, 1);
     },
     get size() {
       return failures.size;

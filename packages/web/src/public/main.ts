@@ -34,6 +34,9 @@ const store = {
   },
 };
 
+const isInfo = (x: unknown): x is Info => typeof x === 'object' && x !== null && Array.isArray((x as Info).languages) && typeof (x as Info).texts === 'object' && (x as Info).texts !== null;
+const isSnapshot = (x: unknown): x is Snapshot => typeof x === 'object' && x !== null && typeof (x as Snapshot).t === 'number' && Array.isArray((x as Snapshot).zones);
+
 let lang: Lang = pickLang(store.get('sw-public-lang'), navigator.languages ?? [navigator.language]);
 let info: Info | null = null;
 let snap: Snapshot | null = null;
@@ -122,20 +125,32 @@ async function load(): Promise<void> {
   const cached = store.get('sw-public-state');
   if (cached) {
     try {
-      snap = JSON.parse(cached) as Snapshot;
+      const c = JSON.parse(cached) as unknown;
+      snap = isSnapshot(c) ? c : null;
     } catch {
       snap = null;
     }
   }
+  // an error answer is no news: keep what we knew (never show "no warning" for a failed request)
+  const json = async (path: string) => {
+    const r = await fetch(path);
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    return r.json();
+  };
   try {
-    const [i, s] = await Promise.all([fetch('/api/v1/public/info').then((r) => r.json()), fetch('/api/v1/public/alerts/state').then((r) => r.json())]);
-    info = i as Info;
+    const [i, s] = await Promise.all([json('/api/v1/public/info'), json('/api/v1/public/alerts/state')]);
+    if (!isInfo(i) || !isSnapshot(s)) throw new Error('unexpected answer');
+    info = i;
     store.set('sw-public-info', JSON.stringify(info));
     conn = navigator.onLine === false ? 'offline' : 'reconnecting';
-    accept(s as Snapshot);
+    accept(s);
   } catch {
-    const ci = store.get('sw-public-info');
-    if (ci) info = JSON.parse(ci) as Info;
+    try {
+      const ci = JSON.parse(store.get('sw-public-info') ?? 'null') as unknown;
+      if (isInfo(ci)) info = ci;
+    } catch {
+      /* nothing kept */
+    }
     conn = 'offline';
     render();
   }
@@ -145,8 +160,15 @@ async function load(): Promise<void> {
     render();
   });
   es.addEventListener('public', (ev) => {
+    let s: unknown;
+    try {
+      s = JSON.parse((ev as MessageEvent<string>).data);
+    } catch {
+      return;
+    }
+    if (!isSnapshot(s)) return;
     conn = 'live';
-    accept(JSON.parse((ev as MessageEvent<string>).data) as Snapshot);
+    accept(s);
   });
   es.addEventListener('error', () => {
     conn = navigator.onLine === false ? 'offline' : 'reconnecting';

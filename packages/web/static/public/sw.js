@@ -5,8 +5,18 @@
 const CACHE = 'skywarden-public-v1';
 const SHELL = ['/public/', '/public/manifest.webmanifest', '/public/icon.svg'];
 
+// the page's own script and style (hashed names, only the page knows them): read from the page
+async function precache() {
+  const c = await caches.open(CACHE);
+  await c.addAll(SHELL);
+  const page = await c.match('/public/');
+  const html = page ? await page.text() : '';
+  const assets = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)].map((m) => `/${m[1]}`);
+  if (assets.length > 0) await c.addAll(assets);
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -16,18 +26,21 @@ self.addEventListener('activate', (event) => {
 });
 
 async function networkFirst(request) {
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok) {
-      const copy = response.clone();
-      caches.open(CACHE).then((c) => c.put(request, copy));
-    }
-    return response;
+    response = await fetch(request);
   } catch (err) {
     const cached = await caches.match(request);
     if (cached) return cached;
     throw err;
   }
+  if (response.ok) {
+    const copy = response.clone();
+    caches.open(CACHE).then((c) => c.put(request, copy));
+    return response;
+  }
+  // an error answer (the service restarting, a proxy's 502): the last good one if there is one
+  return (await caches.match(request)) ?? response;
 }
 
 async function cacheFirst(request) {
