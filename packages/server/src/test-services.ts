@@ -34,7 +34,7 @@ interface Started {
 /**
  * Starts `cmd` (as `user` when given: uid and gid), its output going to a log file in `dir`
  * (read back into errors); it does not keep this process alive, and is killed and its folder
- * removed when this process exits.
+ * removed when this process exits or is stopped by SIGTERM or SIGINT.
  */
 function start(cmd: string, args: string[], dir: string, user?: { uid: number; gid: number }): Started {
   const logFile = join(dir, 'server.log');
@@ -53,11 +53,30 @@ function start(cmd: string, args: string[], dir: string, user?: { uid: number; g
     },
   };
   child.on('error', () => undefined);
-  process.once('exit', () => {
+  cleanups.push(() => {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
   return started;
+}
+
+/** What to stop and remove when this process ends: at exit, and on SIGTERM or SIGINT (a test runner's timeout). */
+const cleanups: (() => void)[] = [];
+const cleanAll = () => {
+  for (const f of cleanups.splice(0)) {
+    try {
+      f();
+    } catch {
+      /* already gone */
+    }
+  }
+};
+process.once('exit', cleanAll);
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(sig, () => {
+    cleanAll();
+    process.exit(sig === 'SIGTERM' ? 143 : 130);
+  });
 }
 
 /** Waits until `port` accepts a TCP connection. */
