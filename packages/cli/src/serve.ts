@@ -51,6 +51,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   const host = srv.config.http.host === '0.0.0.0' ? 'localhost' : srv.config.http.host;
   out(`skywarden serve: ${srv.service.mode} mode, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
   out(`  http: http://${host}:${srv.httpPort}/  (API /api/v1, OpenAPI /api/v1/openapi.json, metrics /metrics)`);
+  if (srv.config.alerts.public_feed) out(`  public warning page: http://${host}:${srv.httpPort}/public/  (no login; CAP feed /api/v1/cap, Atom /api/v1/cap.atom)`);
   if (srv.mqttPort !== null) out(`  mqtt: mqtt://${srv.config.mqtt.host}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);
   else if (srv.config.mqtt.mode === 'external') out(`  mqtt: subscribed at ${srv.config.mqtt.url}`);
   const tk = srv.config.tak;

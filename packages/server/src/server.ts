@@ -98,6 +98,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
       demoUsers = DEMO_USERS;
     }
     config.auth.open_viewing = true;
+    config.alerts.public_feed = true; // the residents' page at /public/ shows the demo's warnings
     config.alerts.cap_status = 'Exercise';
     // the demo raid is short: replay only its own span, not an old run's
     config.fusion.replay_window_s = 0;
