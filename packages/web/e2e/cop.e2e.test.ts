@@ -147,6 +147,12 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await waitFor('a visible zone row', () => page.evaluate(`[...document.querySelectorAll('.zone-row.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
       await waitFor('a visible alert item', () => page.evaluate(`[...document.querySelectorAll('.alert-item.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
       assert.ok((await page.locator('.zone-label').count()) > 0, 'ETA/alert labels on the map');
+      // labels say the tier in words (the fill says it in colour)
+      const labels = (await page.evaluate(`[...document.querySelectorAll('.zone-label')].map((e) => [e.dataset.tier, e.textContent])`)) as [string, string][];
+      for (const [tier, text] of labels) {
+        assert.ok(tier === 'imminent' || tier === 'warning', `label tier ${tier}`);
+        assert.match(text, new RegExp(` · ${tier.toUpperCase()}( · |$)`), text);
+      }
       assert.match(await page.textContent('#tab-alerts') ?? '', /Alerts \(\d+\)/);
       // newest first
       const times = await page.locator('.alert-item .time').allTextContents();

@@ -1,5 +1,5 @@
 /**
- * Warning zones filled by alert state. The map style has no glyphs (nothing is fetched from
+ * Warning zones filled by urgency tier (IMMINENT, WARNING, WATCH). The map style has no glyphs (nothing is fetched from
  * the web), so the ETA labels of zones in alert are small HTML markers: one per zone in
  * alert, capped, never one per track or sensor.
  */
@@ -23,11 +23,18 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
   map.addSource('zones', { type: 'geojson', data: emptyFC() });
   map.addLayer({
     id: 'zones-fill', type: 'fill', source: 'zones',
-    paint: { 'fill-color': ['case', ['==', ['get', 'state'], 'alert'], '#ff4d4f', '#1d6fa5'], 'fill-opacity': ['case', ['==', ['get', 'state'], 'alert'], 0.35, 0.06] },
+    // by urgency tier: IMMINENT red, WARNING orange, WATCH yellow (a threat may come later), else blue
+    paint: {
+      'fill-color': ['match', ['get', 'tier'], 'imminent', '#ff4d4f', 'warning', '#fa8c16', 'watch', '#fadb14', '#1d6fa5'],
+      'fill-opacity': ['match', ['get', 'tier'], 'imminent', 0.45, 'warning', 0.3, 'watch', 0.12, 0.06],
+    },
   }, beforeId);
   map.addLayer({
     id: 'zones-line', type: 'line', source: 'zones',
-    paint: { 'line-color': ['case', ['==', ['get', 'state'], 'alert'], '#ff7875', '#3c8dbc'], 'line-width': ['case', ['==', ['get', 'state'], 'alert'], 2, 0.8] },
+    paint: {
+      'line-color': ['match', ['get', 'tier'], 'imminent', '#ff7875', 'warning', '#ffa940', 'watch', '#fadb14', '#3c8dbc'],
+      'line-width': ['match', ['get', 'tier'], 'imminent', 2.5, 'warning', 2, 'watch', 1.2, 0.8],
+    },
   }, beforeId);
   map.on('click', 'zones-fill', (e: MapLayerMouseEvent) => {
     // tracks drawn above take the click first
@@ -52,7 +59,9 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
       const alerted = fc.features.filter((f) => f.properties?.state === 'alert');
       nAlert = alerted.length;
       const eta = (f: (typeof alerted)[number]) => (typeof f.properties?.eta_s === 'number' ? f.properties.eta_s : 0);
-      alerted.sort((a, b) => eta(a) - eta(b));
+      const urgent = (f: (typeof alerted)[number]) => (f.properties?.tier === 'imminent' ? 0 : 1);
+      // labels: IMMINENT first, then the soonest
+      alerted.sort((a, b) => urgent(a) - urgent(b) || eta(a) - eta(b));
       for (const f of alerted) {
         if (!f.properties) continue;
         if (want.size >= MAX_LABELS) continue;
@@ -61,7 +70,8 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
         if (!at) continue;
         want.add(id);
         const eta = typeof f.properties.eta_s === 'number' ? formatEta(f.properties.eta_s - etaBaseAge) : '';
-        const text = `${f.properties.name ?? id}${f.properties.manual ? ' · manual' : ''}${eta ? ` · ETA ${eta}` : ' · ALERT'}`;
+        const tier = String(f.properties.tier ?? 'warning');
+        const text = `${f.properties.name ?? id} · ${tier.toUpperCase()}${f.properties.manual ? ' · manual' : ''}${eta ? ` · ETA ${eta}` : ''}`;
         let m = markers.get(id);
         if (!m) {
           const el = document.createElement('div');
@@ -71,6 +81,7 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
           markers.set(id, m);
         }
         m.getElement().textContent = text;
+        m.getElement().dataset.tier = tier;
       }
       for (const [id, m] of markers) {
         if (!want.has(id)) {

@@ -91,6 +91,13 @@ test('sensors without a position are left off; zones take their alert state', ()
   assert.equal(z.features[0].properties!.state, 'alert');
   assert.equal(z.features[0].properties!.eta_s, 40);
   assert.equal(z.features[1].properties!.state, 'clear');
+  assert.equal(z.features[0].properties!.tier, 'warning', 'an alert without a tier (an older server) is a warning');
+  assert.equal(z.features[1].properties!.tier, 'none');
+  const t = applyZoneStates(zones, new Map([
+    ['z1', { zone: 'z1', state: 'alert' as const, tier: 'imminent' as const, since: 1, eta_s: 0, tracks: ['T1'] }],
+    ['z2', { zone: 'z2', state: 'clear' as const, tier: 'watch' as const, since: 1, tracks: [] }],
+  ]));
+  assert.deepEqual(t.features.map((f) => f.properties!.tier), ['imminent', 'watch'], 'the tier drives the fill');
   assert.deepEqual(zoneLabelPoint(zones.features[0].geometry), [1, 1]);
 });
 

@@ -178,7 +178,7 @@ export function buildSensorFeatures(sensors: Iterable<SensorWire>): FC<Point> {
 
 type ZoneGeometry = Polygon | MultiPolygon;
 
-/** Zone polygons with their alert state merged into the properties (`state`, `eta_s`, `manual`). */
+/** Zone polygons with their alert state merged into the properties (`state`, `tier`, `eta_s`, `manual`). */
 export function applyZoneStates(zones: FC<ZoneGeometry>, states: ReadonlyMap<string, ZoneStateWire>): FC<ZoneGeometry> {
   return {
     type: 'FeatureCollection',
@@ -193,6 +193,8 @@ export function applyZoneStates(zones: FC<ZoneGeometry>, states: ReadonlyMap<str
           ...(f.properties ?? {}),
           id,
           state: st?.state ?? 'clear',
+          // the urgency tier drives the fill (an older server without tiers: alert = warning)
+          tier: st?.tier ?? (st?.state === 'alert' ? 'warning' : 'none'),
           eta_s: st?.eta_s ?? null,
           manual: st?.manual === true,
           ntracks: st?.tracks.length ?? 0,
