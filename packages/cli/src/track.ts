@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { createPicture, sensorCentroid, type AlertEvent, type TrackerOptions } from '@skywarden/core';
-import { capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
+import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
@@ -276,8 +276,7 @@ function prepareCapDir(dir: string): void {
  * zones carry Korean names (as the service does by default), else English.
  */
 function capWriter(dir: string, zones: Zone[], sender: string): { write: (e: AlertEvent) => void; written: number } {
-  const languages = zones.some((z) => z.names?.ko) ? ['ko-KR', 'en-US'] : ['en-US'];
-  const publisher = createCapPublisher(zones, { sender, status: 'Exercise', languages });
+  const publisher = createCapPublisher(zones, { sender, status: 'Exercise', languages: capDefaultLanguages(zones) });
   const w = {
     written: 0,
     write(e: AlertEvent) {

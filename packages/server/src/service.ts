@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent } from '@skywarden/core';
-import { krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import { capDefaultLanguages, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
 import { createPublicPublisher, publicZones } from './publish/public-warnings.js';
@@ -164,7 +164,7 @@ export async function createService(o: ServiceOptions) {
     zones,
     alertIntervalS: c.alerts.interval_s,
   });
-  const capLanguages = c.alerts.cap_languages ?? (zones.some((z) => z.names?.ko) ? ['ko-KR', 'en-US'] : ['en-US']);
+  const capLanguages = c.alerts.cap_languages ?? capDefaultLanguages(zones);
   const unknownInstr = Object.keys(c.alerts.instructions).filter((k) => !capLanguages.includes(k));
   if (unknownInstr.length > 0) throw new Error(`alerts.instructions names ${unknownInstr.join(', ')}, not among the CAP languages ${capLanguages.join(', ')} (set alerts.cap_languages)`);
   const cap = createCapStage(zones, { sender: c.alerts.cap_sender, status: c.alerts.cap_status, languages: capLanguages, instructions: c.alerts.instructions }, log, clock);

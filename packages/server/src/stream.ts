@@ -7,6 +7,9 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamEventName, StreamEvents } from '@skywarden/formats';
 
+/** Headers on every answer, the event streams included (http/app.ts sets them on the others): no MIME sniffing, no framing, no referrer leaks. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin' });
+
 interface Client {
   res: ServerResponse;
   id: number;
@@ -45,9 +48,7 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY',
-        'referrer-policy': 'same-origin',
+        ...SECURITY_HEADERS,
       });
       const c: Client = { res, id: nextId++ };
       clients.set(c.id, c);

@@ -3,6 +3,8 @@
  * screenshots go, how the server is started in the test's process, and a wait that evaluates
  * in the page without eval (the server's content security policy forbids it).
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -36,4 +38,31 @@ export async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): 
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expr}`);
     await page.waitForTimeout(100);
   }
+}
+
+/**
+ * The demo raid (8x, the acoustic particle clouds off: a faster demo for a starved software-
+ * rendering Chromium) served from this process on free ports, over `config`, with a data
+ * folder of its own; `close` stops it and removes the folder.
+ */
+export async function startDemoServer(config: Record<string, unknown>): Promise<Running> {
+  const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
+  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false }, ...config }, logger: silentLogger() });
+  return {
+    httpPort: srv.httpPort,
+    async close() {
+      await srv.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects a page's uncaught errors and whatever the server's content security policy blocked into `errors`. */
+export function watchPage(page: Page, errors: string[]): void {
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+  });
 }

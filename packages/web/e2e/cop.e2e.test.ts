@@ -6,10 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGS, ARTIFACTS, CHROMIUM, ROOT, silentLogger, waitInPage, type StartServer } from './browser.js';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage } from './browser.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
@@ -81,11 +80,7 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
 test('operating picture against the live demo server', { timeout: 540_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
-  const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
-  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
-  const silent = silentLogger();
-  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false } }, logger: silent });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  const srv = await startDemoServer({});
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
   const offsite: string[] = [];
@@ -93,11 +88,8 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // the server's content security policy must not block anything the page does
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
-    });
+    // no uncaught errors, and the server's content security policy blocks nothing the page does
+    watchPage(page, pageErrors);
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.protocol.startsWith('http') && u.hostname !== '127.0.0.1') offsite.push(r.url());
@@ -279,6 +271,5 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
   } finally {
     await browser?.close();
     await srv.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -7,10 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGS, ARTIFACTS, CHROMIUM, ROOT, silentLogger, waitInPage, type StartServer } from './browser.js';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage } from './browser.js';
 import { chromium, type Browser } from 'playwright-core';
 
 const PUBLIC_HTML = join(ROOT, 'packages', 'web', 'dist', 'public.html');
@@ -25,22 +24,15 @@ interface Zone {
 test('public warning page on a phone: live tiers, my area, languages, offline', { timeout: 240_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(PUBLIC_HTML), `the public page is not built (${PUBLIC_HTML}); run npm run build`);
-  const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
-  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-public-e2e-'));
-  const silent = silentLogger();
-  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false }, alerts: { public_feed: true } }, logger: silent });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  const srv = await startDemoServer({ alerts: { public_feed: true } });
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ko-KR' });
     const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // the server's content security policy must not block anything the page does
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
-    });
+    // no uncaught errors, and the server's content security policy blocks nothing the page does
+    watchPage(page, pageErrors);
     const base = `http://127.0.0.1:${srv.httpPort}`;
     const api = async (path: string) => (await fetch(base + path)).json() as Promise<{ zones: Zone[] }>;
 
@@ -130,7 +122,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
       const fresh = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
       try {
         const once = await fresh.newPage();
-        once.on('pageerror', (e) => pageErrors.push(e.message));
+        watchPage(once, pageErrors);
         await once.goto(`${base}/public/`);
         await once.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
         await once.evaluate('navigator.serviceWorker.ready');
@@ -153,6 +145,5 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
   } finally {
     await browser?.close();
     await srv.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 });

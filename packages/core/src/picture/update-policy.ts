@@ -11,7 +11,7 @@
  * the next Update names them. Manual alerts get no automatic Updates but a rise of the tier
  * (an operator latching a zone already under a WARNING makes it IMMINENT).
  */
-import type { AlertTier, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
+import { ALERT_TIERS, type AlertTier, type AlertTransition, type ZoneState } from '../alerts/alert-machine.js';
 
 export interface UpdatePolicyOptions {
   /** An ETA move (s) beyond which an Update is due. Default 120. */
@@ -31,7 +31,8 @@ export interface UpdatePolicy {
 
 export const UPDATE_POLICY_DEFAULTS: Readonly<Required<UpdatePolicyOptions>> = Object.freeze({ etaShiftS: 120, minIntervalS: 60, enabled: true });
 
-const RANK: Record<AlertTier, number> = { imminent: 3, warning: 2, watch: 1, none: 0 };
+/** Urgency rank of a tier: higher is more urgent. */
+const RANK = Object.fromEntries(ALERT_TIERS.map((tier, i) => [tier, ALERT_TIERS.length - i])) as Record<AlertTier, number>;
 
 export function createUpdatePolicy(options: UpdatePolicyOptions = {}): UpdatePolicy {
   const etaShiftS = options.etaShiftS ?? UPDATE_POLICY_DEFAULTS.etaShiftS;

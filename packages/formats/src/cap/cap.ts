@@ -400,15 +400,26 @@ const KO: CapTexts = {
 /** Built-in texts by primary language subtag. */
 const TEXTS: Readonly<Record<string, CapTexts>> = Object.freeze({ en: EN, ko: KO });
 
+/** The default `<info>` languages for a set of zones: Korean then English when any zone has a Korean name (KOSTAT districts do), else English. The batch command and the service both use it. */
+export function capDefaultLanguages(zones: readonly Pick<CapZone, 'names'>[]): string[] {
+  return zones.some((z) => z.names?.ko) ? ['ko-KR', 'en-US'] : ['en-US'];
+}
+
 /** The languages with built-in CAP texts (primary subtags). */
 export const CAP_LANGUAGES: readonly string[] = Object.freeze(Object.keys(TEXTS));
 
 const primary = (tag: string) => tag.split('-')[0].toLowerCase();
 
-/** The built-in event name and instructions of a language tag (by its primary subtag); undefined when none are built in. */
-export function capBuiltInTexts(language: string): { event: string; shelter: string; clear: string } | undefined {
+/**
+ * The event name and instructions of a language tag (built-in texts by its primary subtag, the
+ * instructions replaced by `instructions[language]` where given): what a CAP `<info>` of that
+ * language says, and what the public page shows. Undefined when the language has no built-in texts.
+ */
+export function capLanguageTexts(language: string, instructions?: Readonly<Record<string, { shelter?: string; clear?: string }>>): { event: string; shelter: string; clear: string } | undefined {
   const L = TEXTS[primary(language)];
-  return L ? { event: L.event, shelter: L.shelter, clear: L.clear } : undefined;
+  if (!L) return undefined;
+  const own = instructions?.[language] ?? {};
+  return { event: L.event, shelter: own.shelter ?? L.shelter, clear: own.clear ?? L.clear };
 }
 
 function trackList(tracks: readonly string[], max: number): string {
@@ -557,8 +568,8 @@ export function encodeCapAlert(change: CapAlertChange, options: CapMessageOption
       headline = L.headlineClear(name);
       description = `${L.cleared(event, name, change.manual ? change.who : undefined)} ${L.reason(change.reason)}`;
     }
-    const own = o.instructions[language] ?? {};
-    const instruction = on ? (own.shelter ?? L.shelter) : (own.clear ?? L.clear);
+    const said = capLanguageTexts(language, o.instructions) as NonNullable<ReturnType<typeof capLanguageTexts>>; // checked: a built-in language
+    const instruction = on ? said.shelter : said.clear;
     x += '  <info>\n';
     x += el('language', language, '    ');
     x += el('category', 'Security', '    ');

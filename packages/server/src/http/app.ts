@@ -18,9 +18,10 @@ import { hashSecret, mayPublish, roleAtLeast, verifySecret, type Session } from 
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
-import { capAtomFeed, capBuiltInTexts, formatCapTime } from '@skywarden/formats';
+import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { replayWindow, storedFrames } from './replay.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { SECURITY_HEADERS } from '../stream.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -139,9 +140,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   // referrer leaks, and a content security policy for pages: scripts, styles, workers and
   // connections from this server only (the map's workers are blob: URLs it makes itself)
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'same-origin');
+    reply.headers(SECURITY_HEADERS);
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       reply.header(
         'content-security-policy',
@@ -445,27 +444,26 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.get('/api/v1/public/info', { ...feedAccess, schema: { summary: "The public page's texts: languages and, per language, the event name and instructions" } }, async () => ({
     languages: svc.capLanguages,
     texts: Object.fromEntries(
-      svc.capLanguages.map((l) => {
-        const b = capBuiltInTexts(l);
-        const own = c.alerts.instructions[l] ?? {};
-        return [l, { event: b?.event ?? '', shelter: own.shelter ?? b?.shelter ?? '', clear: own.clear ?? b?.clear ?? '' }];
-      }),
+      svc.capLanguages.map((l) => [l, capLanguageTexts(l, c.alerts.instructions) ?? { event: '', shelter: '', clear: '' }]),
     ),
   }));
   app.get('/api/v1/public/stream', { ...feedAccess, schema: { summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes' } }, async (req, reply) => {
     reply.hijack();
     svc.publicHub.attach(reply.raw, [['public', { t: svc.clock(), zones: svc.publicRows() }]]);
   });
-  // the residents' page (built with the web app)
-  const publicPage = (file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
-    if (!c.alerts.public_feed) throw new ApiError('not_found', 'the public warning page is off: set alerts.public_feed to true');
-    if (!existsSync(join(WEB_DIST, file))) throw new ApiError('not_found', `the public warning page is not built (${file}): run npm run build`);
-    return reply.header('cache-control', 'no-cache').type(type).send(readFileSync(join(WEB_DIST, file)));
-  };
-  // the page at /public/ (the scope of its service worker, /public/sw.js); its manifest, icon
-  // and worker are static files of the web build under public/
+  // the residents' page (built with the web app) at /public/, the scope of its service worker
+  // (/public/sw.js); its manifest, icon and worker are static files of the web build under public/
   app.get('/public', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/public/', 301));
-  app.get('/public/', { schema: { hide: true } }, publicPage('public.html', 'text/html; charset=utf-8'));
+  app.get('/public/', { schema: { hide: true } }, async (_req, reply) => {
+    if (!c.alerts.public_feed) throw new ApiError('not_found', 'the public warning page is off: set alerts.public_feed to true');
+    let html: Buffer;
+    try {
+      html = readFileSync(join(WEB_DIST, 'public.html'));
+    } catch {
+      throw new ApiError('not_found', 'the public warning page is not built (public.html): run npm run build');
+    }
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  });
 
   app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
     const q = req.query as Record<string, string>;
