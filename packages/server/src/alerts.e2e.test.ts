@@ -67,7 +67,7 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features }));
     now = scene.t0;
     srv = await startServer({
-      config: { ...config, zones: { file: zonesFile }, alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@test.example' }, webhooks: [{ url: `http://127.0.0.1:${hookPort}/hook`, secret: SECRET, format: 'json' }] },
+      config: { ...config, http: { ...config.http, public_url: 'https://warn.example.org' }, zones: { file: zonesFile }, alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@test.example' }, webhooks: [{ url: `http://127.0.0.1:${hookPort}/hook`, secret: SECRET, format: 'json' }] },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -142,7 +142,8 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
       const raw = entries.find((x) => x.includes(`<id>${item.id}</id>`));
       assert.ok(raw, `entry ${item.id}`);
       for (const tag of ['id', 'title', 'updated']) assert.equal(raw.match(new RegExp(`<${tag}>`, 'g'))?.length, 1, `entry <${tag}>`);
-      assert.match(raw, /<link rel="alternate" type="application\/cap\+xml" href="http:\/\/127\.0\.0\.1:\d+\/api\/v1\/cap\/[^"]+"\/>/);
+      // links from http.public_url, not from the request's Host
+      assert.match(raw, /<link rel="alternate" type="application\/cap\+xml" href="https:\/\/warn\.example\.org\/api\/v1\/cap\/[^"]+"\/>/);
       // the entry's link is the zone's latest CAP message; its headline the entry's title
       const cap = await http(srv.httpPort, 'GET', new URL(item.url ?? '').pathname, { token: viewer });
       assert.equal(cap.status, 200);

@@ -16,7 +16,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -154,6 +154,35 @@ describe('hostile input (issue 15)', () => {
     assert.equal(other.status, 200, 'another user logs in');
     const audit = await http(port, 'GET', '/api/v1/audit?limit=50', { token: admin });
     assert.ok((audit.json.audit as { action: string }[]).some((a) => a.action === 'login-throttled'), 'the lock-out is audited');
+  });
+
+  it('counts parallel guesses: of 12 wrong passwords sent at once for one name, at most 5 are checked', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => http(port, 'POST', '/api/v1/login', { body: { user: 'nobody-parallel', password: `p-${i}` }, headers: { 'x-forwarded-for': '10.9.9.9' } })));
+    const statuses = answers.map((a) => a.status).sort();
+    assert.equal(statuses.filter((x) => x === 401).length, 5, statuses.join(' '));
+    assert.equal(statuses.filter((x) => x === 429).length, 7, statuses.join(' '));
+  });
+
+  it('behind a trusted proxy (http.trust_proxy) an address is the client\'s: 20 failures lock that client out, not everyone behind the proxy', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await http(port, 'POST', '/api/v1/login', { body: { user: `guess-${i % 4}`, password: 'wrong' }, headers: { 'x-forwarded-for': '10.1.2.3' } });
+      assert.equal(r.status, 401, r.text);
+    }
+    const locked = await http(port, 'POST', '/api/v1/login', { body: { user: 'admin', password: 'admin-secret-1' }, headers: { 'x-forwarded-for': '10.1.2.3' } });
+    assert.equal(locked.status, 429, 'the guessing client is locked out, even with a right password');
+    const other = await http(port, 'POST', '/api/v1/login', { body: { user: 'admin', password: 'admin-secret-1' }, headers: { 'x-forwarded-for': '10.4.5.6' } });
+    assert.equal(other.status, 200, 'another client behind the same proxy logs in');
+  });
+
+  it('the event stream carries the security headers too', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { authorization: `Bearer ${admin}` }, signal: ac.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('referrer-policy'), 'same-origin');
+    ac.abort();
   });
 
   it('closes an MQTT connection whose CONNECT announces 256 MB, before login, without buffering it', async () => {
