@@ -19,6 +19,15 @@ export interface SpatialGrid {
 /** A disc spanning more cells than this per axis is kept in (or queries) the "everywhere" list. */
 const MAX_SPAN = 64;
 
+/**
+ * True when the cell range [a0, a1] can be walked cell by cell: at most MAX_SPAN + 1 cells, all
+ * inside the key's index range. Beyond that range (a position ~5e5 km out at 500 m cells, or
+ * larger than 2^53, where `ix++` no longer changes the number) or with a NaN, it cannot.
+ */
+function walkable(a0: number, a1: number): boolean {
+  return a1 - a0 <= MAX_SPAN && a0 >= -OFFSET && a1 < OFFSET;
+}
+
 export function createSpatialGrid(cellSize: number): SpatialGrid {
   if (!(cellSize > 0)) throw new Error(`grid cell size must be positive, got ${cellSize}`);
   const cells = new Map<number, number[]>();
@@ -50,7 +59,7 @@ export function createSpatialGrid(cellSize: number): SpatialGrid {
         next.set(seen);
         seen = next;
       }
-      if (!(x1 - x0 <= MAX_SPAN && y1 - y0 <= MAX_SPAN)) {
+      if (!(walkable(x0, x1) && walkable(y0, y1))) {
         everywhere.push(item);
         return;
       }
@@ -86,8 +95,8 @@ export function createSpatialGrid(cellSize: number): SpatialGrid {
         }
       };
       visitAll(everywhere);
-      if (!(x1 - x0 <= MAX_SPAN && y1 - y0 <= MAX_SPAN)) {
-        // a query wider than the index: every occupied cell
+      if (!(walkable(x0, x1) && walkable(y0, y1))) {
+        // a query wider than the index, or outside its range: every occupied cell
         for (const arr of used) visitAll(arr);
         return;
       }

@@ -20,14 +20,18 @@ import { createTrackStarter } from './track-starter.js';
 import { createTrackTable } from './track-table.js';
 import { createTrackUpdater } from './track-updater.js';
 
-export type TrackerEventType = 'created' | 'confirmed' | 'updated' | 'coasting' | 'deleted' | 'rejected';
+export type TrackerEventType = 'created' | 'confirmed' | 'updated' | 'coasting' | 'deleted' | 'rejected' | 'faulted';
 
 export interface TrackerEvent {
   type: TrackerEventType;
   t: number;
-  /** Track concerned (absent for `rejected`). */
+  /** Track concerned (absent for `rejected` and `faulted`). */
   trackId?: string;
-  /** For `rejected`: the detection and why it could not be used. */
+  /**
+   * For `rejected`: the detection and why it could not be used. For `faulted`: a detection
+   * that made the tracker throw, or left a track with a non-finite state, when processed on
+   * its own (the tracker skipped it and went on; the service quarantines its journal row).
+   */
   detection?: Detection;
   reason?: string;
 }
@@ -97,6 +101,13 @@ const isTentative = (tr: Track) => tr.status === 'tentative';
  * A tracker with the given options; `components` replaces any of its components (defaults:
  * `DEFAULT_COMPONENTS`, the tracker as documented).
  */
+/** True when every number of a track's state and covariance is finite. */
+function finiteState(tr: Track): boolean {
+  for (let i = 0; i < tr.x.length; i++) if (!Number.isFinite(tr.x[i])) return false;
+  for (let i = 0; i < tr.p.length; i++) if (!Number.isFinite(tr.p[i])) return false;
+  return true;
+}
+
 export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint }, components?: Partial<TrackerComponents>): Tracker {
   const options = resolveTrackerOptions(opts);
   const frame = createEnuFrame(options.origin);
@@ -117,6 +128,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const applyPairs = createTrackUpdater({ ...options, table, filter, identifier, stats });
   const report = createTrackReporter({ frame, filter, altitudeObservableSd: options.altitudeObservableSd });
   const pairs = createPairList();
+  /** Detections of the current step that faulted before their group ran. */
+  const faulted = new Set<Detection>();
   /** Prepared detections, reused from group to group. */
   const preparedPool: PreparedDetection[] = [];
   let time = -Infinity;
@@ -168,6 +181,45 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     }
   }
 
+  /** Removes the live tracks whose state or covariance holds a non-finite number; true when one was. */
+  function dropNonFinite(t: number, events: TrackerEvent[]): boolean {
+    const keep: Track[] = [];
+    for (const tr of table.live) {
+      if (finiteState(tr)) keep.push(tr);
+      else table.remove(tr, t, events);
+    }
+    const dropped = keep.length < table.live.length;
+    table.live = keep;
+    return dropped;
+  }
+
+  /**
+   * One group, guarded: a throw, or a track it hit or started left with a non-finite state,
+   * is a fault. Then the broken tracks are dropped and the group's detections are taken again
+   * one by one; a detection that faults on its own is reported as `faulted` and skipped, the
+   * others are used (the rest of the step, and every later step, go on). A detection that
+   * was applied before the fault may be applied twice: a fault is a bug or a hostile input
+   * that passed the input checks, and the picture must survive it, not be exact through it.
+   */
+  function guardedGroup(group: Detection[], t: number, events: TrackerEvent[]): void {
+    const before = table.live.length;
+    let fault: string | null = null;
+    try {
+      processGroup(group, events);
+      for (const tr of table.groupHits.keys()) if (!finiteState(tr)) fault = `track ${tr.id}'s state became non-finite`;
+      for (let i = before; i < table.live.length; i++) if (!finiteState(table.live[i])) fault = `track ${table.live[i].id} started with a non-finite state`;
+    } catch (err) {
+      fault = err instanceof Error ? err.message : String(err);
+    }
+    if (fault === null) return;
+    dropNonFinite(t, events);
+    if (group.length === 1) {
+      events.push({ type: 'faulted', t: group[0].t, detection: group[0], reason: fault });
+      return;
+    }
+    for (const d of group) guardedGroup([d], t, events);
+  }
+
   /** The deleter's verdict on every live track: removal, or coasting. */
   function lifecycle(t: number, events: TrackerEvent[]): void {
     const keep: Track[] = [];
@@ -215,8 +267,23 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
           groups.push(ng);
         }
       }
-      if (acoustic.size > 0) for (const d of sorted) acoustic.heard(d);
-      for (const g of groups) processGroup(g, events);
+      if (acoustic.size > 0) {
+        for (const d of sorted) {
+          try {
+            acoustic.heard(d);
+          } catch (err) {
+            events.push({ type: 'faulted', t: d.t, detection: d, reason: err instanceof Error ? err.message : String(err) });
+            faulted.add(d);
+          }
+        }
+      }
+      for (const g of groups) {
+        if (faulted.size > 0) {
+          const rest = g.filter((d) => !faulted.has(d));
+          if (rest.length > 0) guardedGroup(rest, t, events);
+        } else guardedGroup(g, t, events);
+      }
+      faulted.clear();
       silence?.apply(table.live, t);
       for (const tr of table.live) {
         if (table.touched.has(tr) && tr.status !== 'tentative') events.push({ type: 'updated', t, trackId: tr.id });

@@ -3,7 +3,7 @@
  * same bad values with the same messages.
  */
 
-import type { AlertRow, AuditRecord, JournalInput, Role, SensorRecord, TimeWindow, TrackStateRow, UserRecord } from './store.js';
+import type { AlertRow, AuditRecord, JournalInput, QuarantineRecord, Role, SensorRecord, TimeWindow, TrackStateRow, UserRecord } from './store.js';
 
 /** The stores' own cap on the rows one window or journal query returns (rows). */
 export const MAX_ROWS_PER_QUERY = 100_000;
@@ -125,6 +125,20 @@ export function checkAudit(a: AuditRecord): void {
   if (typeof a.target !== 'string') fail(where, 'target', a.target, 'a string');
   checkObject(where, 'detail', a.detail);
 }
+
+export function checkQuarantine(q: QuarantineRecord): void {
+  const where = 'quarantine';
+  checkObject(where, 'the record', q);
+  if (!Number.isSafeInteger(q.seq) || q.seq < 1) fail(where, 'seq', q.seq, 'a journal sequence number');
+  checkId(where, 'sensor', q.sensor);
+  checkId(where, 'id', q.id);
+  checkFinite(where, 't', q.t);
+  checkFinite(where, 'at', q.at);
+  if (typeof q.reason !== 'string') fail(where, 'reason', q.reason, 'a string');
+}
+
+/** Longest quarantine reason kept (characters). */
+export const QUARANTINE_REASON_MAX = 1000;
 
 /** A checked time window: bounds (s) and the row limit after the store's cap. */
 export interface CheckedWindow {

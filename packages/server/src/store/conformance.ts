@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertRow, AuditRecord, JournalEntry, JournalInput, SensorRecord, Store, TrackStateRow, UserRecord } from './store.js';
+import type { AlertRow, AuditRecord, JournalEntry, JournalInput, QuarantineRecord, SensorRecord, Store, TrackStateRow, UserRecord } from './store.js';
 
 /** A fresh, empty store for one test, and how to reopen and remove its database. */
 export interface StoreHarness {
@@ -324,6 +324,25 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreHa
         assert.deepEqual(await store.audit({ from: 10, to: 11 }), [rs[2], rs[0]]);
         assert.deepEqual(await store.audit({ from: 0, to: 100, limit: 1 }), [rs[3]]);
         assert.deepEqual(await store.audit({ from: 13, to: 100 }), []);
+      }));
+
+    it('quarantines journal entries (kept in the journal, first mark kept), lists them newest first, prunes them with their detections', () =>
+      withStore(async ({ store }) => {
+        const r = await store.appendDetections([det('s1', 'a', 5), det('s1', 'b', 10), det('s2', 'c', 15)]);
+        const [sa, , sc] = r.results as number[];
+        const q = (seq: number, id: string, t: number, at: number, reason = 'tracker threw'): QuarantineRecord => ({ seq, sensor: 's1', id, t, reason, at });
+        await store.quarantine(q(sa, 'a', 5, 100));
+        await store.quarantine({ ...q(sc, 'c', 15, 101, 'x'.repeat(5000)), sensor: 's2' });
+        await store.quarantine(q(sa, 'a', 5, 102, 'again')); // the first mark stays
+        const list = await store.quarantined(10);
+        assert.deepEqual(list.map((x) => [x.seq, x.at, x.reason.length]), [[sc, 101, 1000], [sa, 100, 'tracker threw'.length]]);
+        assert.equal(list[0].sensor, 's2');
+        assert.deepEqual(await store.quarantined(1), [list[0]]);
+        assert.equal(await store.countDetections(), 3, 'quarantined entries stay in the journal');
+        await assert.rejects(store.quarantine(q(0, 'a', 5, 1)), /seq/);
+        await assert.rejects(store.quarantine(q(sa, 'a', NaN, 1)), /NaN/);
+        await store.prune(10);
+        assert.deepEqual((await store.quarantined(10)).map((x) => x.seq), [sc], 'pruned with the detections older than the cut');
       }));
 
     it('prunes detections and track states older than a time, and never reuses sequence numbers', () =>

@@ -84,6 +84,24 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
 }
 
+/**
+ * A journalled detection that made the fusion fault (the tracker threw, or its state went
+ * non-finite, with that detection on its own). It stays in the journal; replay skips it.
+ */
+export interface QuarantineRecord {
+  /** The journal entry's sequence number. */
+  seq: number;
+  sensor: string;
+  /** The detection id (as journalled). */
+  id: string;
+  /** Measurement time (s). */
+  t: number;
+  /** What went wrong. */
+  reason: string;
+  /** When it was quarantined (s). */
+  at: number;
+}
+
 export interface TimeWindow {
   from: number;
   to: number;
@@ -135,6 +153,11 @@ export interface Store {
   appendAudit(a: AuditRecord): Promise<void>;
   /** Audit entries in a window, newest first. */
   audit(w: TimeWindow): Promise<AuditRecord[]>;
+
+  /** Marks a journal entry as quarantined (again for the same seq: kept as first marked). */
+  quarantine(q: QuarantineRecord): Promise<void>;
+  /** Quarantined entries, newest mark first, at most `limit`. */
+  quarantined(limit: number): Promise<QuarantineRecord[]>;
 
   /** Deletes detections and track states older than `before` (retention). Returns rows removed. */
   prune(before: number): Promise<number>;

@@ -13,6 +13,7 @@ import {
   checkId,
   checkJournalInputs,
   checkLimit,
+  checkQuarantine,
   checkSensor,
   checkTrackStates,
   checkUser,
@@ -20,11 +21,12 @@ import {
   createSerialQueue,
   detectionKey,
   MAX_ROWS_PER_QUERY,
+  QUARANTINE_REASON_MAX,
   positionOf,
   toUser,
   type UserDbRow,
 } from '../common.js';
-import type { AlertRow, AuditRecord, JournalEntry, SensorRecord, Store, TrackStateRow } from '../store.js';
+import type { AlertRow, AuditRecord, JournalEntry, QuarantineRecord, SensorRecord, Store, TrackStateRow } from '../store.js';
 
 export interface PostgresStoreOptions {
   /** libpq-style URL, e.g. `postgres://user@host:5432/db`. */
@@ -53,7 +55,7 @@ export interface PostgresStore extends Store {
 }
 
 /** Schema version this code writes and reads. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** Migrations: entry `i` takes the schema from version `i` to `i + 1`; `S` is the quoted schema. */
 const MIGRATIONS: readonly ((s: string) => string)[] = [
@@ -106,6 +108,17 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     detail JSON NOT NULL
   );
   CREATE INDEX audit_t ON ${s}.audit (t, n);
+  `,
+  (s) => `
+  CREATE TABLE ${s}.quarantine (
+    seq BIGINT PRIMARY KEY,
+    sensor TEXT NOT NULL,
+    id TEXT NOT NULL,
+    t DOUBLE PRECISION NOT NULL,
+    reason TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL
+  );
+  CREATE INDEX quarantine_at ON ${s}.quarantine (at, seq);
   `,
 ];
 
@@ -480,12 +493,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return rows.map((r): AuditRecord => ({ t: r.t, user: r.user_name, action: r.action, target: r.target, detail: r.detail }));
     },
 
+    async quarantine(q) {
+      open();
+      checkQuarantine(q);
+      await pool.query(`INSERT INTO ${S}.quarantine (seq, sensor, id, t, reason, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING`, [
+        q.seq,
+        q.sensor,
+        q.id,
+        q.t,
+        q.reason.slice(0, QUARANTINE_REASON_MAX),
+        q.at,
+      ]);
+    },
+    async quarantined(limit) {
+      open();
+      const rows = await query<{ seq: string; sensor: string; id: string; t: number; reason: string; at: number }>(
+        `SELECT seq, sensor, id, t, reason, at FROM ${S}.quarantine ORDER BY at DESC, seq DESC LIMIT $1`,
+        [Math.min(checkLimit('quarantined', 'limit', limit), MAX_ROWS_PER_QUERY)],
+      );
+      return rows.map((r): QuarantineRecord => ({ seq: Number(r.seq), sensor: r.sensor, id: r.id, t: r.t, reason: r.reason, at: r.at }));
+    },
+
     async prune(before) {
       open();
       checkFinite('prune', 'before', before);
       const client = await pool.connect();
       try {
         return await inTransaction(client, async () => {
+          await client.query(`DELETE FROM ${S}.quarantine WHERE t < $1`, [before]);
           const d = await client.query(`DELETE FROM ${S}.detections WHERE t < $1`, [before]);
           const s = await client.query(`DELETE FROM ${S}.track_states WHERE t < $1`, [before]);
           return (d.rowCount ?? 0) + (s.rowCount ?? 0);

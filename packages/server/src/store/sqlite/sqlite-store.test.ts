@@ -43,7 +43,27 @@ describe('sqlite store', () => {
       assert.deepEqual(db.prepare('SELECT version FROM schema_version').all(), [{ version: SQLITE_SCHEMA_VERSION }]);
       db.prepare('UPDATE schema_version SET version = ?').run(SQLITE_SCHEMA_VERSION + 1);
       db.close();
-      await assert.rejects(createSqliteStore({ path }), /schema version 2 is newer/);
+      await assert.rejects(createSqliteStore({ path }), new RegExp(`schema version ${SQLITE_SCHEMA_VERSION + 1} is newer`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a version 1 database (before the quarantine) in place, keeping its journal', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'store.db');
+    try {
+      const s = await createSqliteStore({ path });
+      await s.appendDetections([{ t: 5, sensor: 's1', id: 'a', row: { t: 5, sensor: 's1' }, receivedAt: 6 }]);
+      await s.close();
+      const db = new Database(path);
+      db.exec('DROP TABLE quarantine; UPDATE schema_version SET version = 1');
+      db.close();
+      const s2 = await createSqliteStore({ path });
+      assert.equal(await s2.countDetections(), 1);
+      await s2.quarantine({ seq: 1, sensor: 's1', id: 'a', t: 5, reason: 'r', at: 7 });
+      assert.equal((await s2.quarantined(5)).length, 1);
+      await s2.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,11 +12,13 @@ import {
   checkFinite,
   checkJournalInputs,
   checkLimit,
+  checkQuarantine,
   checkSensor,
   checkTrackStates,
   checkUser,
   checkWindow,
   MAX_ROWS_PER_QUERY,
+  QUARANTINE_REASON_MAX,
   toUser,
   type UserDbRow,
 } from '../common.js';
@@ -26,6 +28,7 @@ import type {
   AuditRecord,
   JournalEntry,
   JournalInput,
+  QuarantineRecord,
   SensorRecord,
   Store,
   TimeWindow,
@@ -53,7 +56,7 @@ export interface SqliteStore extends Store {
 }
 
 /** Schema version this code writes and reads. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /** Migrations: entry `i` takes the schema from version `i` to `i + 1`. */
 const MIGRATIONS: readonly string[] = [
@@ -110,6 +113,17 @@ const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL
   );
   CREATE INDEX audit_t ON audit (t, n);
+  `,
+  `
+  CREATE TABLE quarantine (
+    seq INTEGER PRIMARY KEY,
+    sensor TEXT NOT NULL,
+    id TEXT NOT NULL,
+    t REAL NOT NULL,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL
+  );
+  CREATE INDEX quarantine_at ON quarantine (at, seq);
   `,
 ];
 
@@ -198,6 +212,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     audit: db.prepare('SELECT t, user, action, target, detail FROM audit WHERE t >= ? AND t <= ? ORDER BY t DESC, n DESC LIMIT ?'),
     pruneDetections: db.prepare('DELETE FROM detections WHERE t < ?'),
     pruneTracks: db.prepare('DELETE FROM track_states WHERE t < ?'),
+    pruneQuarantine: db.prepare('DELETE FROM quarantine WHERE t < ?'),
+    quarantine: db.prepare('INSERT INTO quarantine (seq, sensor, id, t, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING'),
+    quarantined: db.prepare('SELECT seq, sensor, id, t, reason, at FROM quarantine ORDER BY at DESC, seq DESC LIMIT ?'),
   };
 
   const appendTx = db.transaction((inputs: readonly JournalInput[]): (number | 'duplicate')[] => {
@@ -218,7 +235,10 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const alertTx = db.transaction((rows: readonly AlertRow[]) => {
     for (const r of rows) st.insertAlert.run(r.t, r.zone, r.state, JSON.stringify(r.row));
   });
-  const pruneTx = db.transaction((before: number): number => st.pruneDetections.run(before).changes + st.pruneTracks.run(before).changes);
+  const pruneTx = db.transaction((before: number): number => {
+    st.pruneQuarantine.run(before);
+    return st.pruneDetections.run(before).changes + st.pruneTracks.run(before).changes;
+  });
 
   let closed = false;
   const open = (): void => {
@@ -355,6 +375,16 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
       return (st.audit.all(from, to, limit) as { t: number; user: string; action: string; target: string; detail: string }[]).map(
         (r): AuditRecord => ({ t: r.t, user: r.user, action: r.action, target: r.target, detail: JSON.parse(r.detail) as Record<string, unknown> }),
       );
+    },
+
+    async quarantine(q) {
+      open();
+      checkQuarantine(q);
+      st.quarantine.run(q.seq, q.sensor, q.id, q.t, q.reason.slice(0, QUARANTINE_REASON_MAX), q.at);
+    },
+    async quarantined(limit) {
+      open();
+      return st.quarantined.all(Math.min(checkLimit('quarantined', 'limit', limit), MAX_ROWS_PER_QUERY)) as QuarantineRecord[];
     },
 
     async prune(before) {

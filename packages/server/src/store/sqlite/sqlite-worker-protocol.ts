@@ -51,6 +51,8 @@ export const WORKER_METHODS = [
   'deleteUser',
   'appendAudit',
   'audit',
+  'quarantine',
+  'quarantined',
   'prune',
   'pragmas',
   'close',

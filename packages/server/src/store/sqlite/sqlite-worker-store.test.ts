@@ -71,7 +71,7 @@ describe('sqlite worker store', () => {
       const db = new Database(path);
       db.prepare('UPDATE schema_version SET version = ?').run(SQLITE_SCHEMA_VERSION + 1);
       db.close();
-      await assert.rejects(createSqliteWorkerStore({ path }), /schema version 2 is newer/);
+      await assert.rejects(createSqliteWorkerStore({ path }), new RegExp(`schema version ${SQLITE_SCHEMA_VERSION + 1} is newer`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

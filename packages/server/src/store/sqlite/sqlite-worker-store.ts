@@ -169,6 +169,8 @@ export async function createSqliteWorkerStore(options: SqliteWorkerStoreOptions)
     deleteUser: (name) => call('deleteUser', name),
     appendAudit: (a) => call('appendAudit', a),
     audit: (w) => call('audit', w),
+    quarantine: (q) => call('quarantine', q),
+    quarantined: (limit) => call('quarantined', limit),
     prune: (before) => call('prune', before),
     /**
      * Closes the database after the calls made before (they complete) and ends the worker.
