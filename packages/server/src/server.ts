@@ -15,7 +15,7 @@ import { startTakCot, type TakCot } from './transports/tak-cot.js';
 import { startAsterixOut, type AsterixOut } from './transports/asterix-out.js';
 import { startSapientNode, type SapientNodeServer } from './transports/sapient-node.js';
 import type { AlertWire } from '@skywarden/formats';
-import type { AlertTransition } from '@skywarden/core';
+import type { AlertTransition, TrackerComponents } from '@skywarden/core';
 import type { Zone } from '@skywarden/formats';
 
 export interface StartOptions {
@@ -35,6 +35,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra hook for each alert change (publishers). */
   onAlert?: (a: AlertWire, tr: AlertTransition, zone: Zone | undefined) => void;
+  /** Tracker components replaced (research, tests: core's seams); default all. */
+  trackerComponents?: Partial<TrackerComponents>;
 }
 
 export interface RunningServer {
@@ -111,6 +113,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     zonesText: demoScene?.zonesText,
     sensorRows: demoScene?.sensorRows,
     onAlert: o.onAlert,
+    trackerComponents: o.trackerComponents,
   });
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let broker: EmbeddedBroker | null = null;

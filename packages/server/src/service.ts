@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent } from '@skywarden/core';
+import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
 import { capDefaultLanguages, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
@@ -44,6 +44,8 @@ export interface ServiceOptions {
   sensorRows?: Record<string, unknown>[];
   /** Called with each alert change after it is stored (publishers: CAP, webhooks). */
   onAlert?: (a: AlertWire, tr: AlertTransition, zone: Zone | undefined) => void;
+  /** Tracker components replaced (research, tests: core's seams); default all. */
+  trackerComponents?: Partial<TrackerComponents>;
 }
 
 /** The repository's data/ folder (shipped boundaries), from this module's location (packages/server/dist/). */
@@ -88,6 +90,9 @@ function toDetectionWire(d: Detection): DetectionWire {
   else w.range_m = d.range;
   return w;
 }
+
+/** Most quarantine marks read at start (replay skips those entries). */
+const QUARANTINE_SKIP_MAX = 100_000;
 
 /** Most journalled detections in one bus message (NATS: well under its 1 MiB default payload limit). */
 const BUS_CHUNK = 1000;
@@ -163,6 +168,7 @@ export async function createService(o: ServiceOptions) {
     reportEveryS: c.fusion.report_every_s,
     zones,
     alertIntervalS: c.alerts.interval_s,
+    trackerComponents: o.trackerComponents,
   });
   const capLanguages = c.alerts.cap_languages ?? capDefaultLanguages(zones);
   const unknownInstr = Object.keys(c.alerts.instructions).filter((k) => !capLanguages.includes(k));
@@ -197,13 +203,37 @@ export async function createService(o: ServiceOptions) {
     for (const p of publishers) p.onEvent(e);
   });
 
+  // --- the quarantine: a journalled detection that faults the tracker on its own (it threw,
+  // or left a track non-finite) is marked in the store, counted and logged; the tracker has
+  // skipped it and gone on, and replay skips it from now on (a restart never meets it again).
+  /** Where each detection fed to the picture came from in the journal (for the quarantine). */
+  const journalOf = new WeakMap<Detection, { seq: number; sensor: string; id: string }>();
+  const quarantinedSeqs = new Set<number>();
+  fusion.subscribe((e) => {
+    if (e.type !== 'tracker') return;
+    for (const x of e.events) {
+      if (x.type !== 'faulted' || !x.detection) continue;
+      const j = journalOf.get(x.detection);
+      metrics.quarantined.inc();
+      log.error({ seq: j?.seq, sensor: x.detection.sensorId, reason: x.reason }, 'a detection made the fusion fault: quarantined (kept in the journal, skipped by the picture and by replay)');
+      if (!j || quarantinedSeqs.has(j.seq)) continue;
+      quarantinedSeqs.add(j.seq);
+      store
+        .quarantine({ seq: j.seq, sensor: j.sensor, id: j.id, t: x.detection.t, reason: x.reason ?? 'fault', at: clock() })
+        .catch((err: unknown) => log.error({ err, seq: j.seq }, 'could not store the quarantine mark (replay will meet the detection again)'));
+    }
+  });
+
   let streamBudget = STREAM_DETECTIONS_PER_S;
   let streamDetections: DetectionWire[] = [];
   let streamDropped = 0;
 
-  const feed = (batch: { detection: Detection; row: Record<string, unknown> }[]) => {
+  type Fed = { detection: Detection; row: Record<string, unknown>; seq: number; sensor: string; id: string };
+  const feed = (batch: Fed[]) => {
     const started = performance.now();
     for (const b of batch) {
+      if (quarantinedSeqs.has(b.seq)) continue;
+      journalOf.set(b.detection, { seq: b.seq, sensor: b.sensor, id: b.id });
       if (fusion.push(b.detection) !== null) metrics.fusionRefused.inc();
       if (!replaying) {
         if (streamBudget > 0) {
@@ -232,20 +262,23 @@ export async function createService(o: ServiceOptions) {
   }
   const busSubject = detectionsSubject(c.bus.subject_prefix, c.bus.region);
   type BusRow = { seq: number; id?: string; row: Record<string, unknown> };
-  const fromBus = (m: BusMessage): { detection: Detection; row: Record<string, unknown> }[] => {
-    const out: { detection: Detection; row: Record<string, unknown> }[] = [];
+  const fromBus = (m: BusMessage): Fed[] => {
+    const out: Fed[] = [];
     for (const x of m.json<BusRow[]>()) {
       const p = parseDetectionRow(x.row, x.seq, registry.sensors);
       if (!p.ok) continue;
       if (p.detection.id === undefined && x.id !== undefined) p.detection.id = x.id;
-      out.push({ detection: p.detection, row: x.row });
+      const sensor = p.detection.sensorId;
+      // the journal's id: the row's, or the one the ingest made (carried as "sensor:id")
+      const id = typeof x.row.id === 'string' ? x.row.id : x.id?.startsWith(`${sensor}:`) ? x.id.slice(sensor.length + 1) : (x.id ?? String(x.seq));
+      out.push({ detection: p.detection, row: x.row, seq: x.seq, sensor, id });
     }
     return out;
   };
   await bus.subscribe(
     busSubject,
     (m) => {
-      let batch: { detection: Detection; row: Record<string, unknown> }[] = [];
+      let batch: Fed[] = [];
       try {
         batch = fromBus(m);
         feed(batch);
@@ -405,25 +438,37 @@ export async function createService(o: ServiceOptions) {
           // the journal in arrival order (seq), from the lowest seq dated in the window (not
           // the earliest-dated entry's: arrival order is not time order): the tracker sees
           // the detections in the order the live service saw them
+          for (const q of await store.quarantined(QUARANTINE_SKIP_MAX)) quarantinedSeqs.add(q.seq);
           const first = await store.firstSeqSince(now - c.fusion.replay_window_s);
           let after = first !== null ? first - 1 : await store.lastSeq();
           const page = 20000;
           while (true) {
             const entries = await store.readJournal(after, page);
-            const batch: { detection: Detection; row: Record<string, unknown> }[] = [];
+            const batch: Fed[] = [];
             for (const e of entries) {
               const p = parseDetectionRow(e.row, e.seq, registry.sensors);
               if (p.ok) {
                 if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
-                batch.push({ detection: p.detection, row: e.row });
+                batch.push({ detection: p.detection, row: e.row, seq: e.seq, sensor: e.sensor, id: e.id });
               }
             }
-            feed(batch);
+            try {
+              feed(batch);
+            } catch (err) {
+              // a fault the tracker could not pin on one detection: the start goes on without this page's rest
+              log.error({ err, after }, 'fusion failed while replaying the journal');
+              metrics.tickErrors.inc();
+            }
             replayed += entries.length;
             if (entries.length < page) break;
             after = entries[entries.length - 1].seq;
           }
-          fusion.advanceTo(now);
+          try {
+            fusion.advanceTo(now);
+          } catch (err) {
+            log.error({ err }, 'fusion failed while replaying the journal');
+            metrics.tickErrors.inc();
+          }
         } finally {
           replaying = false;
         }

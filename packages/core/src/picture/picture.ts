@@ -15,6 +15,7 @@ import { createWarningRunner, type WarningRunner, type WarningZone } from '../al
 import type { ThreatPredictorOptions } from '../threat/predict.js';
 import { createBatchRunner, type BatchRunner } from '../tracker/batch-runner.js';
 import type { TrackerOptions } from '../tracker/options.js';
+import type { TrackerComponents } from '../tracker/components.js';
 import { detectionAnchor } from '../tracker/origin.js';
 import { createTracker, type Tracker } from '../tracker/tracker.js';
 import type { Detection, GeoPoint, Sensor } from '../types.js';
@@ -27,6 +28,8 @@ export interface PictureOptions {
   anchor?: GeoPoint | null;
   /** Tracker options (docs/tracker.md); the origin is the anchor. */
   tracker?: Partial<Omit<TrackerOptions, 'origin'>>;
+  /** Tracker components replaced (the tracker's seams: research, tests); default all. */
+  trackerComponents?: Partial<TrackerComponents>;
   /** The sensors (sensors.json, the live register): their acoustic nodes give acoustic tracks and negative information. */
   sensors?: Iterable<Sensor>;
   /** How late (s) a detection may arrive behind the newest. Default 5. */
@@ -95,7 +98,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   };
 
   const anchorAt = (origin: GeoPoint) => {
-    const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin });
+    const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin }, options.trackerComponents);
     tracker = tr;
     runner = createBatchRunner(
       tr,

@@ -471,6 +471,11 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: limitParam(q.limit, 1000, 10000) }) };
   });
 
+  app.get('/api/v1/quarantine', { ...admin, schema: { summary: 'Journalled detections that made the fusion fault: kept, skipped by the picture and replay (newest first, limit)' } }, async (req) => {
+    const q = req.query as Record<string, string>;
+    return { quarantine: await svc.store.quarantined(limitParam(q.limit, 1000, 10000)) };
+  });
+
   // --- live stream
   app.get('/api/v1/stream', { ...viewer, schema: { summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones' } }, async (req, reply) => {
     reply.hijack();

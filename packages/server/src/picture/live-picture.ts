@@ -17,6 +17,7 @@ import {
   type PictureEvent,
   type Sensor,
   type TrackReport,
+  type TrackerComponents,
   type ZoneState,
 } from '@skywarden/core';
 import type { Zone } from '@skywarden/formats';
@@ -35,6 +36,8 @@ export interface LivePictureOptions {
   alertIntervalS: number;
   /** Particle-cloud tracks for the acoustic nodes (default true). */
   acousticClouds?: boolean;
+  /** Tracker components replaced (research, tests); default all. */
+  trackerComponents?: Partial<TrackerComponents>;
 }
 
 const PREDICT_STEPS_S = [60, 120, 180, 300, 450, 600];
@@ -147,6 +150,7 @@ export function createLivePicture(o: LivePictureOptions) {
       anchor: o.origin,
       sensors: o.sensors,
       tracker: { acousticClouds: o.acousticClouds ?? true },
+      trackerComponents: o.trackerComponents,
       reorderDelay: o.reorderDelayS,
       reportEvery: o.reportEveryS,
       zones: o.zones,
