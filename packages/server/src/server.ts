@@ -126,11 +126,12 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     await transports.asterix?.close().catch((err: Error) => log.error({ err }, 'closing ASTERIX failed'));
   };
   try {
-    const { replayed } = await service.start();
+    // the API listens first: health answers (503, with the progress) and the ingest asks to retry while the journal replays
     app = await buildApp(service);
     await app.listen({ port: config.http.port, host: config.http.host });
     const addr = app.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    const { replayed } = await service.start();
     if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
     else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, service.gateways);
     const mqttPort = broker ? broker.port : null;

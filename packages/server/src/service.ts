@@ -291,6 +291,9 @@ export async function createService(o: ServiceOptions) {
     { onError: (err) => log.error({ err }, 'bus delivery failed') },
   );
   let publishing: Promise<unknown> = Promise.resolve();
+  /** Start-up: replay progress; `stopping` ends a replay that a close interrupts. */
+  const startState = { starting: true, replayed: 0, of: 0 };
+  let stopping = false;
 
   const ingest = createIngest({
     store,
@@ -428,6 +431,18 @@ export async function createService(o: ServiceOptions) {
     },
     /** The live picture: the core's picture with its view (tracks, histories, zone states) and event fan-out. */
     fusion: fusion as LivePicture | null,
+    /**
+     * True until `start` has rebuilt the picture: the HTTP API is up meanwhile (health says
+     * so, with the progress), but the ingest answers 503 (a detection fed into a picture still
+     * being replayed would arrive ahead of the journal's rest).
+     */
+    get starting() {
+      return startState.starting;
+    },
+    /** Journal entries replayed so far, and about how many the replay reads in all. */
+    get startProgress() {
+      return { replayed: startState.replayed, of: startState.of };
+    },
     /** Rebuilds the live picture from the journal's last `replay_window_s` seconds, then starts the clock. */
     async start(): Promise<{ replayed: number }> {
       const now = clock();
@@ -440,9 +455,12 @@ export async function createService(o: ServiceOptions) {
           // the detections in the order the live service saw them
           for (const q of await store.quarantined(QUARANTINE_SKIP_MAX)) quarantinedSeqs.add(q.seq);
           const first = await store.firstSeqSince(now - c.fusion.replay_window_s);
-          let after = first !== null ? first - 1 : await store.lastSeq();
-          const page = 20000;
-          while (true) {
+          const last = await store.lastSeq();
+          let after = first !== null ? first - 1 : last;
+          startState.of = Math.max(0, last - after);
+          // pages small enough that the event loop answers health and refuses ingest in between
+          const page = 5000;
+          while (!stopping) {
             const entries = await store.readJournal(after, page);
             const batch: Fed[] = [];
             for (const e of entries) {
@@ -460,8 +478,10 @@ export async function createService(o: ServiceOptions) {
               metrics.tickErrors.inc();
             }
             replayed += entries.length;
+            startState.replayed = replayed;
             if (entries.length < page) break;
             after = entries[entries.length - 1].seq;
+            await new Promise((r) => setImmediate(r));
           }
           try {
             fusion.advanceTo(now);
@@ -474,6 +494,8 @@ export async function createService(o: ServiceOptions) {
         }
       }
       metrics.journalSeq.set(await store.lastSeq());
+      startState.starting = false;
+      if (stopping) return { replayed };
       timer = setInterval(tick, c.fusion.tick_ms);
       running = true;
       scheduleStep();
@@ -481,6 +503,7 @@ export async function createService(o: ServiceOptions) {
     },
     /** Stops the clock, writes what is pending, closes the store. */
     async close(): Promise<void> {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = null;
       running = false;

@@ -74,3 +74,30 @@ test('a detection that faults the acoustic network is skipped alone', () => {
   assert.equal(f[0].detection, bad);
   assert.equal(tr.tracks().length, 1, 'the good detection started its track');
 });
+
+test('a flood of copies from one sensor costs one detection per scan and place, not a track each', () => {
+  const tr = createTracker({ origin });
+  let tracksMax = 0;
+  let repeats = 0;
+  // 20,000 copies of one report, 0.2 ms apart (4 s), stepped each second as the service does
+  for (let s = 0; s < 4; s++) {
+    const batch: PositionDetection[] = [];
+    for (let i = 0; i < 5000; i++) batch.push({ ...pos(s + i * 0.0002, 1000, 1000, 'radar'), id: `f${s}-${i}` });
+    const ev = tr.step(batch, s + 1);
+    repeats += ev.filter((e) => e.type === 'rejected' && /repeats a detection of sensor radar/.test(e.reason ?? '')).length;
+    tracksMax = Math.max(tracksMax, tr.tracks().length);
+  }
+  // a step of one second holds 20 scans: before its merge at most one new track per scan
+  assert.ok(tracksMax <= 25, `at most one track per scan at the spot, got ${tracksMax} (before: thousands)`);
+  // one kept per 50 ms scan: 20 a second
+  assert.ok(repeats >= 20_000 - 4 * 21 && repeats < 20_000, `${repeats} repeats refused`);
+});
+
+test('two targets the sensor resolves in one scan are both kept', () => {
+  const tr = createTracker({ origin });
+  for (let t = 0; t < 5; t++) {
+    const ev = tr.step([pos(t, 60 * t, 0, 'radar'), pos(t + 0.001, 60 * t, 300, 'radar')], t + 0.5);
+    assert.equal(ev.filter((e) => e.type === 'rejected').length, 0);
+  }
+  assert.equal(tr.report(4.5).length, 2);
+});

@@ -13,7 +13,7 @@ import { createPairList } from './hypothesiser.js';
 import { createAcousticNetwork } from '../acoustic/acoustic-network.js';
 import { resolveComponents, type TrackerComponents } from './components.js';
 import { resolveTrackerOptions, type TrackerOptions } from './options.js';
-import { createPreparedDetection, prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
+import { createPreparedDetection, prepareDetection, SHAPE_POINT, SHAPE_RAY, type PrepareContext, type PreparedDetection } from './prepare.js';
 import type { Track, TrackStatus } from './track.js';
 import { createTrackReporter } from './track-reporter.js';
 import { createTrackStarter } from './track-starter.js';
@@ -101,6 +101,19 @@ const isTentative = (tr: Track) => tr.status === 'tentative';
  * A tracker with the given options; `components` replaces any of its components (defaults:
  * `DEFAULT_COMPONENTS`, the tracker as documented).
  */
+/**
+ * The cell of a sensor's measurement space at its resolution: a point's 1-sigma square, a
+ * ray's 1-sigma sector of bearing, the whole disc of a presence report (one per scan).
+ */
+function resolutionCell(pd: PreparedDetection): string {
+  if (pd.shape === SHAPE_POINT) {
+    const res = Math.max(1, Math.sqrt(Math.max(pd.cxx, pd.cyy)));
+    return `p${Math.floor(pd.ax / res)},${Math.floor(pd.ay / res)}`;
+  }
+  if (pd.shape === SHAPE_RAY) return `r${Math.floor(Math.atan2(pd.uy, pd.ux) / Math.max(1e-4, pd.angleSd))}`;
+  return 'd';
+}
+
 /** True when every number of a track's state and covariance is finite. */
 function finiteState(tr: Track): boolean {
   for (let i = 0; i < tr.x.length; i++) if (!Number.isFinite(tr.x[i])) return false;
@@ -128,6 +141,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const applyPairs = createTrackUpdater({ ...options, table, filter, identifier, stats });
   const report = createTrackReporter({ frame, filter, altitudeObservableSd: options.altitudeObservableSd });
   const pairs = createPairList();
+  /** Per group: the time of the last detection kept in each resolution cell (repeats within a scan are refused). */
+  const repeats = new Map<string, number>();
   /** Detections of the current step that faulted before their group ran. */
   const faulted = new Set<Detection>();
   /** Prepared detections, reused from group to group. */
@@ -136,11 +151,26 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
 
   function processGroup(group: Detection[], events: TrackerEvent[]): void {
     const prepared: PreparedDetection[] = [];
+    repeats.clear();
     for (const det of group) {
       if (preparedPool.length <= prepared.length) preparedPool.push(createPreparedDetection());
       const r = prepareDetection(ctx, det, preparedPool[prepared.length]);
-      if ('reason' in r) events.push({ type: 'rejected', t: det.t, detection: det, reason: r.reason });
-      else prepared.push(r);
+      if ('reason' in r) {
+        events.push({ type: 'rejected', t: det.t, detection: det, reason: r.reason });
+        continue;
+      }
+      // A sensor reports a target once per scan (sameScanWindow): a detection inside the
+      // resolution of one the same sensor made less than a scan before is a repeat of that
+      // report, not a second target. (A flood of copies then costs one detection per scan and
+      // place, not a track each: 20,000 copies in 20 s at one spot had started 11,000 tracks.)
+      const key = resolutionCell(r);
+      const kept = repeats.get(key);
+      if (kept !== undefined && det.t - kept < options.sameScanWindow) {
+        events.push({ type: 'rejected', t: det.t, detection: det, reason: `repeats a detection of sensor ${det.sensorId} made ${((det.t - kept) * 1000).toFixed(1)} ms before at the same place, within one scan (${options.sameScanWindow} s)` });
+        continue;
+      }
+      repeats.set(key, det.t);
+      prepared.push(r);
     }
     if (prepared.length === 0) return;
     const used = new Uint8Array(prepared.length);

@@ -177,7 +177,11 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
     svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
 
-  app.get('/api/v1/health', { schema: { summary: 'Liveness and basic state (no login needed)', security: [] } }, async () => {
+  app.get('/api/v1/health', { schema: { summary: 'Liveness and basic state (no login needed); 503 while the start-up replay runs', security: [] } }, async (_req, reply) => {
+    if (svc.starting) {
+      const p = svc.startProgress;
+      return reply.status(503).header('retry-after', '2').send({ ok: false, starting: true, version: API_VERSION, mode: svc.mode, replayed: p.replayed, of: p.of });
+    }
     const f = svc.fusion;
     return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
   });
@@ -246,6 +250,11 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   };
   app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
     const principal = await sensorPrincipal(req);
+    if (svc.starting) {
+      const p = svc.startProgress;
+      reply.header('retry-after', '5');
+      throw new ApiError('unavailable', `the service is starting (replaying its journal: ${p.replayed} of about ${p.of} entries); nothing of this request was accepted: retry`);
+    }
     const { items, lineErrors } = bodyItems(req);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;

@@ -1,0 +1,51 @@
+/**
+ * Start-up on a journal (issue 15): the API listens while the picture is rebuilt; health says
+ * "starting" with the progress (503), the ingest asks sensors to retry (503, nothing taken),
+ * and a close during the replay ends it.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildConfig } from './config.js';
+import { createService } from './service.js';
+import { buildApp } from './http/app.js';
+import { basic, quietLogger, smallSceneConfig, tempDir } from './testing.js';
+
+describe('start-up replay (issue 15)', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('answers health 503 "starting" and refuses ingest with 503 until the replay is done, then 200 and 202', async () => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 120 });
+    const built = buildConfig(config, {});
+    assert.ok(built.ok);
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => scene.t0 + 100 });
+    const app = await buildApp(svc);
+    try {
+      const rows = (scene.detections as unknown as Record<string, unknown>[]).filter((r) => r.sensor === 'radar-1' && (r.t as number) < scene.t0 + 90);
+      await svc.store.appendDetections(rows.map((row, i) => ({ t: row.t as number, sensor: 'radar-1', id: `j-${i}`, row, receivedAt: row.t as number })));
+
+      const h = await app.inject({ method: 'GET', url: '/api/v1/health' });
+      assert.equal(h.statusCode, 503);
+      assert.equal(h.headers['retry-after'], '2');
+      const hb = h.json() as { ok: boolean; starting: boolean; replayed: number };
+      assert.equal(hb.ok, false);
+      assert.equal(hb.starting, true);
+      const post = await app.inject({ method: 'POST', url: '/api/v1/detections', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/json' }, payload: JSON.stringify([{ ...rows[0], id: 'during-start' }]) });
+      assert.equal(post.statusCode, 503, post.body);
+      assert.equal(post.headers['retry-after'], '5');
+      assert.match((post.json() as { error: { message: string } }).error.message, /starting .*replaying its journal.*retry/);
+      assert.equal(await svc.store.countDetections(), rows.length, 'nothing of the refused request was journalled');
+
+      const { replayed } = await svc.start();
+      assert.equal(replayed, rows.length);
+      const h2 = await app.inject({ method: 'GET', url: '/api/v1/health' });
+      assert.equal(h2.statusCode, 200);
+      assert.ok((h2.json() as { tracks: number }).tracks >= 1, 'the replay rebuilt the tracks');
+      const post2 = await app.inject({ method: 'POST', url: '/api/v1/detections', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/json' }, payload: JSON.stringify([{ ...rows[rows.length - 1], id: 'after-start' }]) });
+      assert.equal(post2.statusCode, 202, post2.body);
+    } finally {
+      await app.close();
+      await svc.close();
+    }
+  });
+});
