@@ -3,6 +3,7 @@
 // over HTTP within the default rate limit, spread over N x gap seconds of measurement time.
 // Prints the service's longest event-loop stall while it tracks them and the tracks left.
 // Usage: node bench/flood.mjs [N] [same|spread] [gap_s]   (defaults 20000 spread 0.0002)
+/* global fetch */
 import { startServer } from '../packages/server/dist/server.js';
 import { smallSceneConfig, basic, quietLogger, tempDir } from '../packages/server/dist/testing.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

@@ -6,6 +6,7 @@
 //
 // The journal: the serve benchmark's scene (1,000 radars, 1,000 targets, each plotted by one
 // radar a second), written through the store. Usage: node bench/restart.mjs [--rows 100000]
+/* global fetch */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
