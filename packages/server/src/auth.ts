@@ -104,6 +104,9 @@ export async function resolveCredentials(list: readonly SensorCredential[]): Pro
   return out;
 }
 
+/** A well-formed hash no token matches, verified for unknown ids (same cost as a known id's). */
+const UNKNOWN_ID_HASH = `scrypt$${N}$${R}$${P}$AAAAAAAAAAAAAAAAAAAAAA==$${Buffer.alloc(KEYLEN).toString('base64')}`;
+
 /**
  * Token check with a cache of successful verifications (scrypt costs ~50 ms, far too slow
  * per MQTT message or HTTP request): the cache key is a SHA-256 of principal and token.
@@ -111,17 +114,39 @@ export async function resolveCredentials(list: readonly SensorCredential[]): Pro
 export function createCredentialChecker(principals: readonly Principal[]) {
   const byId = new Map(principals.map((p) => [p.id, p]));
   const verified = new Set<string>();
+  /** Told of every principal whose credential was replaced or removed (live sessions end). */
+  const revokedListeners: ((id: string) => void)[] = [];
+  const forget = (id: string) => {
+    for (const k of verified) if (k.startsWith(id + '\0')) verified.delete(k);
+    for (const fn of revokedListeners) fn(id);
+  };
   return {
     has(id: string): boolean {
       return byId.has(id);
     },
+    /** Adds a principal or replaces its credential: the old token stops working at once, on every transport. */
     add(p: Principal): void {
+      const old = byId.get(p.id);
       byId.set(p.id, p);
-      for (const k of verified) if (k.startsWith(p.id + '\0')) verified.delete(k);
+      if (old && old.tokenHash !== p.tokenHash) forget(p.id);
+    },
+    /** Removes a principal: its token stops working at once, and its live sessions (MQTT) end. */
+    remove(id: string): boolean {
+      if (!byId.delete(id)) return false;
+      forget(id);
+      return true;
+    },
+    /** Calls `fn(id)` when a principal's credential is replaced or removed. */
+    onRevoked(fn: (id: string) => void): void {
+      revokedListeners.push(fn);
     },
     async check(id: string, token: string): Promise<Principal | null> {
       const p = byId.get(id);
-      if (!p) return null;
+      if (!p) {
+        // the same work as a wrong token, so that the answer's time does not tell which ids exist
+        await verifySecret(token, UNKNOWN_ID_HASH);
+        return null;
+      }
       const key = id + '\0' + createHash('sha256').update(p.tokenHash).update('\0').update(token).digest('base64');
       if (verified.has(key)) return p;
       if (!(await verifySecret(token, p.tokenHash))) return null;

@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import mqtt from 'mqtt';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from './server.js';
 import { basic, http, login, quietLogger, smallSceneConfig, tempDir } from './testing.js';
@@ -212,6 +213,64 @@ describe('hostile input (issue 15)', () => {
     assert.ok(grown < 8 * 1024 * 1024, `memory grew by ${grown} bytes`);
     // the broker still serves well-behaved clients
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
+  it('a replaced or removed sensor token stops working at once: HTTP refuses it and the MQTT session logged in with it ends', async () => {
+    const obs = (id: string, tok: string, n: string) =>
+      http(port, 'POST', '/api/v1/detections', { body: [{ t: now - 1, sensor: 'obs-revoke', type: 'position', lat: 37.55, lon: 127.0, pos_sd_m: 300, id: n }], headers: { authorization: basic(id, tok) } });
+    assert.equal((await http(port, 'PUT', '/api/v1/sensors/obs-revoke', { token: admin, body: { kind: 'observer', token: 'first-token-1' } })).status, 200);
+    assert.equal((await obs('obs-revoke', 'first-token-1', 'rv-1')).status, 202);
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'obs-revoke', password: 'first-token-1', reconnectPeriod: 0 });
+    const ended = new Promise<void>((r) => client.once('close', () => r()));
+    // a new token: the old one is refused, the session that used it ends
+    assert.equal((await http(port, 'PUT', '/api/v1/sensors/obs-revoke', { token: admin, body: { kind: 'observer', token: 'second-token-2' } })).status, 200);
+    const closed = await Promise.race([ended.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+    await client.endAsync(true);
+    assert.ok(closed, 'the MQTT session with the replaced token was closed');
+    assert.equal((await obs('obs-revoke', 'first-token-1', 'rv-2')).status, 401);
+    assert.equal((await obs('obs-revoke', 'second-token-2', 'rv-3')).status, 202);
+    // removed: its token is refused everywhere
+    assert.equal((await http(port, 'DELETE', '/api/v1/sensors/obs-revoke', { token: admin })).status, 200);
+    assert.equal((await obs('obs-revoke', 'second-token-2', 'rv-4')).status, 401);
+    const refused = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'obs-revoke', password: 'second-token-2', reconnectPeriod: 0 }).then(
+      async (c) => (await c.endAsync(true), false),
+      () => true,
+    );
+    assert.ok(refused, 'MQTT login with the removed token is refused');
+  });
+
+  it("a sensor cannot take over another sensor's MQTT client id (its holder stays connected; the holder may reconnect with it)", async () => {
+    const holder = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'shared-client-id', username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0 });
+    let holderClosed = false;
+    holder.on('close', () => (holderClosed = true));
+    const thief = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'shared-client-id', username: 'adsb-1', password: 'token-adsb-1', reconnectPeriod: 0 }).then(
+      async (c) => (await c.endAsync(true), 'connected'),
+      (e: Error) => e.message,
+    );
+    assert.match(thief, /Identifier rejected|identifier/i, `the second sensor was refused: ${thief}`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(holderClosed, false, 'the holder is still connected');
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'shared-client-id', username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0 });
+    assert.ok(again.connected, 'the holder itself may take its id over (a reconnect)');
+    await again.endAsync(true);
+    await holder.endAsync(true);
+  });
+
+  it('an unknown sensor id costs the same password work as a wrong token (ids cannot be told apart by timing)', async () => {
+    const median = async (id: string) => {
+      const ts: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const r = await http(port, 'POST', '/api/v1/detections', { body: [], headers: { authorization: basic(id, `wrong-token-${i}`) } });
+        ts.push(performance.now() - t0);
+        assert.equal(r.status, 401);
+      }
+      return ts.sort((a, b) => a - b)[2];
+    };
+    const known = await median('radar-1');
+    const unknown = await median('no-such-sensor');
+    // before: an unknown id answered without the scrypt check, in about 1/30 of the time
+    assert.ok(unknown > known * 0.5, `unknown id ${unknown.toFixed(1)} ms vs known id ${known.toFixed(1)} ms`);
   });
 });
 

@@ -339,6 +339,9 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const gone = await svc.store.deleteSensor(id);
     if (!gone) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} was not registered through the API`);
     svc.registry.remove(id);
+    // its token stops working now (HTTP, and live MQTT sessions end), unless the config gives it one
+    const configured = c.credentials.some((x) => x.sensor === id || x.gateway === id);
+    if (!configured) svc.credentials.remove(id);
     await audit(req, 'sensor-remove', id, {});
     return { ok: true };
   });

@@ -11,7 +11,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { handleMqttMessage, parseTopic } from './mqtt-ingest.js';
@@ -78,7 +78,9 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const loggedIn = new WeakSet<object>();
   const { max_packet_bytes: maxPacket, max_message_bytes: maxMessage } = svc.config.mqtt;
   const maxAfterLogin = Math.max(maxPacket, maxMessage + 64 * 1024);
-  const broker = await Aedes.createBroker({
+  /** The broker's connected clients by client id (aedes keeps them; its types do not say so). */
+  const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
+  const broker: Aedes = await Aedes.createBroker({
     authenticate(client, username, password, done) {
       if (!username || !password) {
         const e = Object.assign(new Error('username (sensor or gateway id) and password (token) are required'), { returnCode: 4 });
@@ -90,6 +92,15 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
           if (!p) {
             svc.metrics.rejected.inc({ source: 'mqtt', reason: 'bad_credentials' });
             return done(Object.assign(new Error('bad credentials'), { returnCode: 4 }) as never, false);
+          }
+          // a client id in use belongs to the credential that holds it: another sensor may not
+          // take it over (MQTT would end the holder's session), its holder may reconnect
+          const holder = clientsOf()[client.id];
+          const held = holder ? principals.get(holder) : undefined;
+          if (held && held.id !== p.id) {
+            svc.metrics.rejected.inc({ source: 'mqtt', reason: 'forbidden' });
+            svc.log.warn({ client_id: client.id, holder: held.id, by: p.id }, 'MQTT client id held by another sensor: connection refused');
+            return done(Object.assign(new Error(`client id ${client.id} is in use by another sensor`), { returnCode: 2 }) as never, false);
           }
           principals.set(client, p);
           const conn = (client as unknown as { conn?: object }).conn;
@@ -118,6 +129,15 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       if (p && sub.topic === `${prefix}/${p.id}/errors`) return callback(null, sub);
       callback(new Error(`may subscribe only to ${prefix}/<your id>/errors`), null);
     },
+  });
+  // a replaced or removed credential ends the sessions logged in with it, at once
+  svc.credentials.onRevoked((id) => {
+    for (const cl of Object.values(clientsOf())) {
+      if (cl && principals.get(cl)?.id === id) {
+        svc.log.warn({ client_id: cl.id, sensor: id }, 'MQTT session ended: its credential was replaced or removed');
+        cl.close();
+      }
+    }
   });
   function publishError(id: string, body: unknown): void {
     broker.publish({ cmd: 'publish', topic: `${prefix}/${id}/errors`, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false }, () => {});
