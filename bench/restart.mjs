@@ -29,7 +29,7 @@ const config = {
   mqtt: { port: 0 },
   sensors: { list: scene.sensorRows },
   credentials: [{ gateway: 'gw-bench', sensors: ['rdr-*'], token: 'token-gw-bench' }],
-  auth: { users: [{ name: 'bench', password: 'bench-secret-1', role: 'viewer' }] },
+  auth: { users: [{ name: 'bench', password: 'bench-secret-1', role: 'viewer' }], open_viewing: true },
   fusion: { replay_window_s: 3600 },
   log: { level: 'warn' },
 };

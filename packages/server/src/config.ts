@@ -67,7 +67,8 @@ export interface ServerConfig {
     host: string;
     port: number;
     body_limit_bytes: number;
-    cors_origin: string | null;
+    /** Bearer token that lets a scraper read /metrics from another host (loopback and logged-in viewers need none); null: none. */
+    metrics_token: string | null;
     /** Reverse proxies whose X-Forwarded-For gives the client's address (addresses or CIDRs, comma-separated); null: none. */
     trust_proxy: string | null;
     /** The URL the service is reached at (feeds' absolute links); null: from the request. */
@@ -235,7 +236,7 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   data_dir: './skywarden-data',
-  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, cors_origin: null, request_timeout_s: 30, max_connections: 1024, trust_proxy: null, public_url: null },
+  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, metrics_token: null, request_timeout_s: 30, max_connections: 1024, trust_proxy: null, public_url: null },
   mqtt: {
     mode: 'embedded',
     host: '127.0.0.1',
@@ -301,7 +302,7 @@ const CHECKS: Record<string, Check> = {
   'http.body_limit_bytes': int(1024, 1 << 30),
   'http.request_timeout_s': int(1, 3600),
   'http.max_connections': int(1, 1_000_000),
-  'http.cors_origin': strOrNull,
+  'http.metrics_token': (v) => (v === null || (typeof v === 'string' && v.length >= 16) ? null : 'null or a token of at least 16 characters'),
   'http.trust_proxy': (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'null or the reverse proxies\' addresses or CIDRs, comma-separated (e.g. "127.0.0.1,10.0.0.0/8")'),
   'http.public_url': (v) => (v === null || (typeof v === 'string' && /^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(v) && !v.endsWith('/')) ? null : 'null or the URL the service is reached at, without a trailing slash (e.g. https://warn.example.org)'),
   'mqtt.mode': oneOf('embedded', 'external', 'off'),

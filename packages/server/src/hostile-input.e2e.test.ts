@@ -17,7 +17,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -213,6 +213,31 @@ describe('hostile input (issue 15)', () => {
     assert.ok(grown < 8 * 1024 * 1024, `memory grew by ${grown} bytes`);
     // the broker still serves well-behaved clients
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
+  it('anonymous callers see no counts: health says only that it is up, /metrics needs a session, the metrics token or a direct loopback client', async () => {
+    const anon = await http(port, 'GET', '/api/v1/health');
+    assert.equal(anon.status, 200);
+    assert.deepEqual(Object.keys(anon.json).sort(), ['mode', 'ok', 'time', 'version']);
+    const full = await http(port, 'GET', '/api/v1/health', { token: admin });
+    assert.equal(typeof full.json.tracks, 'number');
+    assert.equal(typeof full.json.journal_seq, 'number');
+    // through the (trusted) proxy a client is not the loopback
+    const proxied = await http(port, 'GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    assert.equal(proxied.status, 401, proxied.text);
+    assert.match(proxied.json.error!.message, /metrics need/);
+    assert.equal((await http(port, 'GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer metrics-token-0123456789' } })).status, 200);
+    assert.equal((await http(port, 'GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
+    assert.equal((await http(port, 'GET', '/metrics', { token: admin, headers: { 'x-forwarded-for': '203.0.113.7' } })).status, 200);
+    assert.equal((await http(port, 'GET', '/metrics')).status, 200, 'a local scraper');
+  });
+
+  it('the session cookie is Secure when the request came over TLS through the trusted proxy, and not on plain HTTP', async () => {
+    const tls = await http(port, 'POST', '/api/v1/login', { body: { user: 'admin', password: 'admin-secret-1' }, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '10.7.7.7' } });
+    assert.equal(tls.status, 200, tls.text);
+    assert.match(tls.headers.get('set-cookie') ?? '', /; Secure$/);
+    const plain = await http(port, 'POST', '/api/v1/login', { body: { user: 'admin', password: 'admin-secret-1' }, headers: { 'x-forwarded-for': '10.7.7.8' } });
+    assert.doesNotMatch(plain.headers.get('set-cookie') ?? '', /Secure/);
   });
 
   it('a replaced or removed sensor token stops working at once: HTTP refuses it and the MQTT session logged in with it ends', async () => {

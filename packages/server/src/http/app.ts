@@ -6,6 +6,7 @@
  * `{ error: { code, message } }` with codes from errors.ts. The OpenAPI description is
  * generated from the route schemas (@fastify/swagger) and served at /api/v1/openapi.json.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,14 +175,21 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const admin = { preHandler: need('admin') };
   const feedAccess = c.alerts.public_feed ? { schema: { security: [] } } : viewer;
   const who = (req: FastifyRequest) => req.session?.user ?? 'anonymous';
+  /** The session cookie is Secure when the request came over TLS (directly, or per a trusted proxy) or the public URL is https. */
+  const secureCookie = (req: FastifyRequest) => (req.protocol === 'https' || c.http.public_url?.startsWith('https:') ? '; Secure' : '');
+  /** May see the picture's counts (health details, metrics): a session, open viewing. */
+  const seesCounts = (req: FastifyRequest) => req.session !== null || c.auth.open_viewing;
   const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
     svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
 
   app.get('/api/v1/health', { schema: { summary: 'Liveness and basic state (no login needed); 503 while the start-up replay runs', security: [] } }, async (_req, reply) => {
     if (svc.starting) {
       const p = svc.startProgress;
-      return reply.status(503).header('retry-after', '2').send({ ok: false, starting: true, version: API_VERSION, mode: svc.mode, replayed: p.replayed, of: p.of });
+      const progress = seesCounts(_req) ? { replayed: p.replayed, of: p.of } : {};
+      return reply.status(503).header('retry-after', '2').send({ ok: false, starting: true, version: API_VERSION, mode: svc.mode, ...progress });
     }
+    // anonymous callers learn that it is up; the counts are for those who may see the picture
+    if (!seesCounts(_req)) return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock() };
     const f = svc.fusion;
     return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
   });
@@ -223,13 +231,13 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       loginThrottle.succeeded(user, req.ip, nowS);
       const s = svc.sessions.create(u.name, u.role);
       await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip } });
-      reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}`);
+      reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}${secureCookie(req)}`);
       return { token: s.token, user: u.name, role: u.role, expires: s.expires };
     },
   );
   app.post('/api/v1/logout', { schema: { summary: 'Ends the session' } }, async (req, reply) => {
     if (req.session) svc.sessions.end(req.session.token);
-    reply.header('set-cookie', 'sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0');
+    reply.header('set-cookie', `sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secureCookie(req)}`);
     return { ok: true };
   });
   app.get('/api/v1/me', { ...viewer, schema: { summary: 'Who is logged in' } }, async (req) => ({
@@ -501,7 +509,13 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     ]);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    // loopback (a local scraper or agent), a session, open viewing, or the metrics token
+    const fromLoopback = req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
+    const direct = fromLoopback && req.headers['x-forwarded-for'] === undefined;
+    const token = c.http.metrics_token;
+    const byToken = token !== null && typeof req.headers.authorization === 'string' && safeEqual(req.headers.authorization, `Bearer ${token}`);
+    if (!(direct || seesCounts(req) || byToken)) throw new ApiError('unauthenticated', 'metrics need a session, the http.metrics_token bearer, or a loopback client');
     const body = await svc.metrics.registry.metrics();
     return reply.type(svc.metrics.registry.contentType).send(body);
   });
@@ -519,4 +533,11 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
 }
 
 /** A hash no password matches (used to spend the same time on unknown users). */
+/** Constant-time string comparison (different lengths: false). */
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
