@@ -221,7 +221,10 @@ describe('skywarden serve (embedded defaults)', () => {
     const frames = await http(port, 'GET', `/api/v1/history/tracks?from=${scene.t0}&to=${now}&every=10`, { token: viewer });
     assert.equal(frames.status, 200, frames.text);
     assert.ok((frames.json.frames as unknown[]).length > 5);
-    const rep = await http(port, 'POST', '/api/v1/replay', { token: viewer, body: { from: scene.t0, to: now } });
+    // the tracker replay costs the service work: operators only
+    const byViewer = await http(port, 'POST', '/api/v1/replay', { token: viewer, body: { from: scene.t0, to: now } });
+    assert.equal(byViewer.status, 403);
+    const rep = await http(port, 'POST', '/api/v1/replay', { token: op, body: { from: scene.t0, to: now } });
     assert.equal(rep.status, 200);
     assert.ok(rep.text.split('\n').filter(Boolean).length > 100);
   });

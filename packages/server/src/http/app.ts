@@ -20,7 +20,7 @@ import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
-import { replayWindow, storedFrames } from './replay.js';
+import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { SECURITY_HEADERS } from '../stream.js';
 
@@ -376,13 +376,28 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const every = Math.max(num(q.every, 'every', c.fusion.report_every_s), c.fusion.report_every_s);
     return { frames: await storedFrames(svc, from, to, every) };
   });
+  /** One tracker replay at a time (each runs the tracker over up to MAX_REPLAY_DETECTIONS detections). */
+  let replayRunning = false;
   app.post('/api/v1/replay', {
-    ...viewer,
+    ...operator,
     schema: { summary: 'Re-runs the tracker over the journal of a window; returns tracks.ndjson rows', body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'number' }, to: { type: 'number' }, report_every_s: { type: 'number', minimum: 0.1 } } } },
   }, async (req, reply) => {
     const b = req.body as { from: number; to: number; report_every_s?: number };
     if (!(b.to > b.from) || b.to - b.from > 3 * 3600) throw new ApiError('bad_request', 'need from < to and a window of at most 3 hours');
-    const rows = await replayWindow(svc, b.from, b.to, b.report_every_s ?? c.fusion.report_every_s);
+    if (replayRunning) {
+      reply.header('retry-after', '10');
+      throw new ApiError('rate_limited', 'another replay is running (one at a time): retry when it is done');
+    }
+    replayRunning = true;
+    let rows;
+    try {
+      rows = await replayWindow(svc, b.from, b.to, b.report_every_s ?? c.fusion.report_every_s);
+    } catch (err) {
+      if (err instanceof ReplayTooLarge) throw new ApiError('bad_request', err.message);
+      throw err;
+    } finally {
+      replayRunning = false;
+    }
     return reply.type('application/x-ndjson').send(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : ''));
   });
 

@@ -27,18 +27,30 @@ export async function storedFrames(svc: Service, from: number, to: number, every
   return frames;
 }
 
+/** Most journal entries one replay runs the tracker over (a wider window is refused: narrow it). */
+export const MAX_REPLAY_DETECTIONS = 500_000;
+/** Detections fed between two yields to the event loop (the live service goes on meanwhile). */
+const CHUNK = 2_000;
+
+/** Thrown when the window holds more detections than one replay runs over. */
+export class ReplayTooLarge extends Error {}
+
 export async function replayWindow(svc: Service, from: number, to: number, reportEvery: number): Promise<TrackRow[]> {
-  const entries = await svc.store.detectionsInWindow({ from, to, limit: 2_000_000 });
+  const entries = await svc.store.detectionsInWindow({ from, to, limit: MAX_REPLAY_DETECTIONS + 1 });
+  if (entries.length > MAX_REPLAY_DETECTIONS) throw new ReplayTooLarge(`the window holds more than ${MAX_REPLAY_DETECTIONS} detections: replay a narrower one`);
   const out: TrackRow[] = [];
   // the same picture as the live service and `skywarden track`, without zones
   const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), tracker: { acousticClouds: svc.config.fusion.acoustic_clouds }, reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
     if (e.type === 'tracks' && out.length < MAX_ROWS) for (const r of e.reports) out.push(trackReportToRow(r));
   });
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     const p = parseDetectionRow(e.row, e.seq, svc.registry.sensors);
-    if (!p.ok) continue;
-    if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
-    picture.push(p.detection);
+    if (p.ok) {
+      if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
+      picture.push(p.detection);
+    }
+    if (i % CHUNK === CHUNK - 1) await new Promise((r) => setImmediate(r));
   }
   picture.finish();
   return out;
