@@ -24,6 +24,19 @@ describe('service configuration', () => {
     const on = buildConfig({ tak: { listen: { enabled: true } } }, {});
     assert.ok(on.ok);
     assert.equal(on.config.tak.listen.host, '127.0.0.1');
+    // on the network, the CoT listener needs an allow list of senders (or allow_any on a closed network)
+    const open = buildConfig({ tak: { listen: { enabled: true, host: '0.0.0.0' } } }, {});
+    assert.ok(!open.ok);
+    assert.match(open.errors.join('\n'), /tak\.listen on "0\.0\.0\.0" reads unauthenticated CoT .* set tak\.listen\.allow_from/);
+    const group = buildConfig({ tak: { listen: { enabled: true, group: '239.2.3.1' } } }, {});
+    assert.ok(!group.ok, 'a multicast group is the network too');
+    assert.ok(buildConfig({ tak: { listen: { enabled: true, host: '0.0.0.0', allow_from: '10.0.0.0/8, 192.168.1.7, fd00::/8' } } }, {}).ok);
+    assert.ok(buildConfig({ tak: { listen: { enabled: true, host: '0.0.0.0', allow_any: true } } }, {}).ok);
+    for (const bad of ['10.0.0.0/33', 'not-an-address', '10.0.0.1/8/2', '', '10.0.0.0/x']) {
+      const b = buildConfig({ tak: { listen: { enabled: true, host: '0.0.0.0', allow_from: bad } } }, {});
+      assert.ok(!b.ok, bad);
+      assert.match(b.errors.join('\n'), /tak\.listen\.allow_from/);
+    }
   });
 
   it('bounds MQTT packets before login: mqtt.max_packet_bytes, 1 MiB by default, validated', () => {

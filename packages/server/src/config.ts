@@ -8,6 +8,7 @@
  * the path, case-insensitive: `SKYWARDEN__HTTP__PORT=9090`, `SKYWARDEN__STORE__KIND=postgres`);
  * values are parsed as JSON when they parse, else taken as strings.
  */
+import { BlockList, isIP } from 'node:net';
 import YAML from 'yaml';
 import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
@@ -180,7 +181,13 @@ export interface ServerConfig {
     /** CoT over UDP: `multicast` (the SA group), `unicast` (one host) or `off`. */
     udp: { mode: 'off' | 'multicast' | 'unicast'; host: string; port: number; ttl: number };
     /** Listen for CoT on UDP (TAK clients' markers); `group`: a multicast group to join, or null. */
-    listen: { enabled: boolean; host: string; port: number; group: string | null };
+    /**
+     * UDP listener for CoT markers (unauthenticated by nature). `allow_from`: the source
+     * addresses or CIDRs whose datagrams are read (comma-separated), others are dropped and
+     * counted; null: any, allowed only on a loopback host without a multicast group unless
+     * `allow_any` says so (a closed network).
+     */
+    listen: { enabled: boolean; host: string; port: number; group: string | null; allow_from: string | null; allow_any: boolean };
     /** Each track is sent at most every this-many seconds. */
     interval_s: number;
     stale_s: number;
@@ -269,7 +276,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     tls: null,
     reconnect_max_s: 30,
     udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: 1 },
-    listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null },
+    listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null, allow_from: null, allow_any: false },
     interval_s: 1,
     stale_s: 15,
     uid_prefix: 'skywarden-',
@@ -377,6 +384,8 @@ const CHECKS: Record<string, Check> = {
   'tak.listen.host': str,
   'tak.listen.port': int(0, 65535),
   'tak.listen.group': strOrNull,
+  'tak.listen.allow_from': (v) => (v === null || (typeof v === 'string' && parseAllowList(v) !== null) ? null : 'null or source addresses or CIDRs, comma-separated (e.g. "10.20.0.0/16,192.168.1.7")'),
+  'tak.listen.allow_any': bool,
   'tak.interval_s': num(0, 3600),
   'tak.stale_s': num(1, 86400),
   'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),
@@ -515,10 +524,39 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
       `sapient.host ${show(cfg.sapient.host)} is not loopback and sapient.tls is off: anyone who can reach the port and knows a node UUID could inject detections. Set sapient.tls (client certificates), or sapient.allow_plaintext: true on a closed network`,
     );
   }
+  const l = cfg.tak.listen;
+  if (l.enabled && l.allow_from === null && !l.allow_any && (!loopback(l.host) || l.group !== null)) {
+    errors.push(
+      `tak.listen on ${show(l.host)}${l.group !== null ? ` (group ${l.group})` : ''} reads unauthenticated CoT from anyone who can reach it: set tak.listen.allow_from to the senders' addresses or CIDRs, or tak.listen.allow_any: true on a closed network`,
+    );
+  }
   if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
   for (const p of cfg.zones.kr_admin) {
     if (krProvinceCode(p) === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);
   }
+}
+
+/**
+ * A source allow list ("10.0.0.0/8, 192.168.1.7, fd00::/8") as a BlockList of the allowed
+ * addresses, or null when an entry is not an address or CIDR.
+ */
+export function parseAllowList(text: string): BlockList | null {
+  const list = new BlockList();
+  const entries = text.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  if (entries.length === 0) return null;
+  for (const e of entries) {
+    const [addr, bits, extra] = e.split('/');
+    const family = isIP(addr);
+    if (family === 0 || extra !== undefined) return null;
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, type);
+    else {
+      const n = Number(bits);
+      if (!Number.isInteger(n) || n < 0 || n > (family === 6 ? 128 : 32) || !/^\d+$/.test(bits)) return null;
+      list.addSubnet(addr, n, type);
+    }
+  }
+  return list;
 }
 
 /**

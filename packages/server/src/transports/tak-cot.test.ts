@@ -126,7 +126,7 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
           port: (tcp.address() as { port: number }).port,
           interval_s: 3,
           udp: { mode: 'multicast', host: GROUP_OUT, port: mcast.address().port, ttl: 0 },
-          listen: { enabled: true, host: '0.0.0.0', port: 0, group: GROUP_IN },
+          listen: { enabled: true, host: '0.0.0.0', port: 0, group: GROUP_IN, allow_any: true },
         },
       },
       clock: () => now,
@@ -238,6 +238,23 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     assert.equal(srv.transports.tak!.stats().bad - bad0, 4);
     const h = await http(srv.httpPort, 'GET', '/api/v1/health');
     assert.equal(h.status, 200);
+  });
+
+  it('drops datagrams from addresses outside tak.listen.allow_from unread (issue 15: CoT over UDP is unauthenticated)', async () => {
+    const tmp2 = tempDir();
+    const s2 = smallSceneConfig({ dataDir: tmp2.dir, seed: 3, durationS: 60 });
+    const srv2 = await startServer({ config: { ...s2.config, tak: { listen: { enabled: true, host: '127.0.0.1', port: 0, allow_from: '10.9.9.9, 192.168.0.0/16' } } }, clock: () => now, logger: quietLogger() });
+    try {
+      const tx = createSocket('udp4');
+      await new Promise<void>((r) => tx.send(marker('ATAK-outsider', now - 1, 37.52, 127.01), srv2.transports.takUdpPort!, '127.0.0.1', () => r()));
+      await until(() => srv2.transports.tak!.stats().refused === 1, 5000, 'the refusal');
+      tx.close();
+      assert.equal(srv2.transports.tak!.stats().received, 0, 'the datagram was not read');
+      assert.equal((await srv2.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length, 0);
+    } finally {
+      await srv2.close();
+      tmp2.cleanup();
+    }
   });
 
   it('reconnects to the TAK Server after the connection drops, and sends the alerted shapes again', async () => {

@@ -26,6 +26,7 @@ import { alertToCot, parseCot, trackToCot, type AlertWire, type TrackWire, type 
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { createWarnLimiter } from './warn-limiter.js';
+import { parseAllowList } from '../config.js';
 
 /** Counters of the CoT transport (also useful in tests). */
 export interface TakStats {
@@ -46,6 +47,8 @@ export interface TakStats {
   ignored: number;
   /** Malformed events and input (not XML, not an event, over the size limit, refused by the ingest). */
   bad: number;
+  /** Datagrams from addresses outside `tak.listen.allow_from`, dropped unread. */
+  refused: number;
 }
 
 export interface TakCot {
@@ -108,7 +111,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0 };
   let closed = false;
 
   // --- in: the observer sensor and its principal
@@ -264,8 +267,14 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   if (c.listen.enabled) {
     udpIn = createSocket({ type: isIPv6(c.listen.host) ? 'udp6' : 'udp4', reuseAddr: true });
     udpIn.on('error', (err) => warn.warn('udp-in', { err }, 'CoT UDP listener error'));
+    const allowed = c.listen.allow_from !== null ? parseAllowList(c.listen.allow_from) : null;
     udpIn.on('message', (msg, rinfo) => {
       const from = `udp ${rinfo.address}:${rinfo.port}`;
+      if (allowed && !allowed.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) {
+        stats.refused++;
+        warn.warn('refused', { from }, 'CoT datagram from an address outside tak.listen.allow_from: dropped');
+        return;
+      }
       if (msg.length > 0 && msg[0] === 0xbf) {
         stats.received++;
         bad('TAK protocol (protobuf) datagram: only XML CoT is read', from);
