@@ -227,6 +227,8 @@ export interface ServerConfig {
     idle_timeout_s: number;
     /** Most simultaneous node connections; more are refused. */
     max_connections: number;
+    /** Most simultaneous connections from one address (one host cannot take every slot); more are refused. */
+    max_connections_per_address: number;
     /** TLS with client certificates (PEM file paths): nodes must present a certificate signed by `ca`. Null: plain TCP. */
     tls: { cert: string; key: string; ca: string } | null;
     /** Plain TCP on an address other than loopback (anyone who can reach the port and knows a node UUID can inject detections). Default false: refused. */
@@ -284,7 +286,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     observer_sensor: 'tak-observer',
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
-  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, tls: null, allow_plaintext: false },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
 };
@@ -409,6 +411,7 @@ const CHECKS: Record<string, Check> = {
   'sapient.accept_unknown': bool,
   'sapient.idle_timeout_s': int(5, 86400),
   'sapient.max_connections': int(1, 100_000),
+  'sapient.max_connections_per_address': int(1, 100_000),
   'sapient.tls': (v) =>
     v === null || (isObj(v) && ['cert', 'key', 'ca'].every((k) => typeof v[k] === 'string' && (v[k] as string).length > 0) && Object.keys(v).every((k) => ['cert', 'key', 'ca'].includes(k)))
       ? null

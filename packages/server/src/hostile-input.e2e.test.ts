@@ -17,7 +17,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -63,18 +63,31 @@ describe('hostile input (issue 15)', () => {
     assert.equal(srv.transports.sapient!.stats().idleClosed, 1);
   });
 
-  it('refuses SAPIENT connections beyond sapient.max_connections and keeps those it holds', async () => {
+  it('refuses SAPIENT connections beyond sapient.max_connections_per_address (one host cannot lock a real sensor out) and beyond sapient.max_connections', async () => {
     const sp = srv.transports.sapientPort!;
-    const held = [connect(sp, '127.0.0.1'), connect(sp, '127.0.0.1')];
-    await Promise.all(held.map((s) => once(s, 'connect')));
+    const from = (a: string) => {
+      const s = connect({ port: sp, host: '127.0.0.1', localAddress: a });
+      s.on('error', () => {});
+      return s;
+    };
+    const closedWithin = (s: ReturnType<typeof connect>, ms: number) => Promise.race([once(s, 'close').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    // one host holds its two slots; its third connection is refused
+    const hog = [from('127.0.0.1'), from('127.0.0.1')];
+    await Promise.all(hog.map((s) => once(s, 'connect')));
     await new Promise((r) => setTimeout(r, 200)); // the server has accepted both
-    const extra = connect(sp, '127.0.0.1');
-    extra.on('error', () => {});
-    const refused = await Promise.race([once(extra, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 3_000))]);
-    const stillOpen = held.every((s) => !s.destroyed);
-    for (const s of [...held, extra]) s.destroy();
-    assert.ok(refused, 'the third connection was closed');
-    assert.ok(stillOpen, 'the two held connections stay open');
+    const third = from('127.0.0.1');
+    assert.ok(await closedWithin(third, 3_000), 'the third connection from one address was closed');
+    assert.equal(srv.transports.sapient!.stats().refusedPerAddress, 1);
+    // a sensor on another address still gets in
+    const sensor = [from('127.0.0.2'), from('127.0.0.3')];
+    await Promise.all(sensor.map((s) => once(s, 'connect')));
+    assert.equal(await closedWithin(sensor[0], 500), false, 'the other host is served');
+    // the service-wide cap (4) holds too
+    const fifth = from('127.0.0.4');
+    assert.ok(await closedWithin(fifth, 3_000), 'the fifth connection was closed (sapient.max_connections)');
+    const stillOpen = [...hog, ...sensor].every((s) => !s.destroyed);
+    for (const s of [...hog, ...sensor, third, fifth]) s.destroy();
+    assert.ok(stillOpen, 'the held connections stay open');
   });
 
   it('refuses a row nested 5,000 deep and journals the good rows of the same request and group commit', async () => {

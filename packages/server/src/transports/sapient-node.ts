@@ -60,6 +60,8 @@ export interface SapientStats {
   idleClosed: number;
   /** TLS handshakes refused (no client certificate, or not of sapient.tls.ca). */
   refusedHandshakes: number;
+  /** Connections refused because their address already held `max_connections_per_address`. */
+  refusedPerAddress: number;
 }
 
 export interface SapientNodeServer {
@@ -104,10 +106,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const selfId = c.node_id ?? randomUUID();
   const mapped = new Map(c.nodes.map((n) => [n.node_id, n.sensor]));
   const certCn = new Map(c.nodes.filter((n) => n.cert_cn !== undefined).map((n) => [n.node_id, n.cert_cn as string]));
-  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0 };
+  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0 };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   const sockets = new Set<Socket>();
+  /** Open connections per remote address. */
+  const perAddress = new Map<string, number>();
   const chains = new Set<Promise<void>>();
   let closed = false;
 
@@ -145,9 +149,23 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       s.destroy();
       return;
     }
+    const from = `${s.remoteAddress}:${s.remotePort}`;
+    const addr = s.remoteAddress ?? '';
+    const held = perAddress.get(addr) ?? 0;
+    if (held >= c.max_connections_per_address) {
+      stats.refusedPerAddress++;
+      warn.warn('per-address', { from, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
+      s.destroy();
+      return;
+    }
+    perAddress.set(addr, held + 1);
+    s.once('close', () => {
+      const n = (perAddress.get(addr) ?? 1) - 1;
+      if (n > 0) perAddress.set(addr, n);
+      else perAddress.delete(addr);
+    });
     stats.connections++;
     sockets.add(s);
-    const from = `${s.remoteAddress}:${s.remotePort}`;
     // over TLS the peer proved a certificate of sapient.tls.ca (the handshake refused others); its CN binds nodes to it
     const peerCn = c.tls ? ((s as TLSSocket).getPeerCertificate?.()?.subject?.CN as string | undefined) : undefined;
     // a peer that sends nothing (or stops half-way through a frame) does not hold a socket for ever
