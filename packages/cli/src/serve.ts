@@ -74,10 +74,27 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await srv.close();
+  // a graceful stop has STOP_DEADLINE_S; past it (or at a second signal) the process ends anyway:
+  // everything acknowledged is already in the journal, what is lost is only work in flight
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const forced = new Promise<'forced'>((resolve) => {
+    timer = setTimeout(() => resolve('forced'), STOP_DEADLINE_S * 1000);
+    const again = () => resolve('forced');
+    process.once('SIGTERM', again);
+    process.once('SIGINT', again);
+  });
+  const how = await Promise.race([srv.close().then(() => 'stopped' as const), forced]);
+  clearTimeout(timer);
+  if (how === 'forced') {
+    out(`skywarden serve: the graceful stop did not end within ${STOP_DEADLINE_S} s (or a second signal came): exiting now; acknowledged detections are in the journal`);
+    process.exit(1);
+  }
   out('skywarden serve: stopped');
   return 0;
 }
+
+/** Longest graceful stop (s) before the process exits anyway. */
+const STOP_DEADLINE_S = 10;
 
 /** `skywarden hash-password`: reads a secret from standard input, prints its scrypt hash for the config. */
 export async function hashPasswordCommand(): Promise<number> {

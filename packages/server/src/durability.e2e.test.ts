@@ -28,7 +28,8 @@ import { mulberry32 } from '@skywarden/core';
 
 const CLI = fileURLToPath(new URL('../../cli/bin/skywarden.js', import.meta.url));
 const SEED = Number(process.env.SKYWARDEN_DURABILITY_SEED ?? 20240605);
-const KILL_ROUNDS = 4;
+/** SIGKILL rounds (then one SIGTERM round); `npm run test:faults` runs 20. */
+const KILL_ROUNDS = Number(process.env.SKYWARDEN_KILL_ROUNDS ?? 4);
 
 const rng = mulberry32;
 
