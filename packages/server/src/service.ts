@@ -23,6 +23,7 @@ import type { ServerConfig } from './config.js';
 import type { Store } from './store/store.js';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
 import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
+import { createBusOutbox, type BusRow } from './bus/outbox.js';
 import { createSensorRegistry } from './sensors.js';
 import { createIngest } from './ingest/ingest.js';
 import { alertWire, createLivePicture, type LivePicture } from './picture/live-picture.js';
@@ -93,6 +94,9 @@ function toDetectionWire(d: Detection): DetectionWire {
 
 /** Most quarantine marks read at start (replay skips those entries). */
 const QUARANTINE_SKIP_MAX = 100_000;
+
+/** Journalled detections queued for the bus before the outbox reads them back from the journal instead. */
+const BUS_OUTBOX_MAX_ROWS = 200_000;
 
 /** Most journalled detections in one bus message (NATS: well under its 1 MiB default payload limit). */
 const BUS_CHUNK = 1000;
@@ -209,6 +213,9 @@ export async function createService(o: ServiceOptions) {
   /** Where each detection fed to the picture came from in the journal (for the quarantine). */
   const journalOf = new WeakMap<Detection, { seq: number; sensor: string; id: string }>();
   const quarantinedSeqs = new Set<number>();
+  /** Distinct journalled detections offered to the picture (replay included), and the highest seq offered. */
+  let fedTotal = 0;
+  let fedSeqMax = 0;
   fusion.subscribe((e) => {
     if (e.type !== 'tracker') return;
     for (const x of e.events) {
@@ -234,6 +241,11 @@ export async function createService(o: ServiceOptions) {
     for (const b of batch) {
       if (quarantinedSeqs.has(b.seq)) continue;
       journalOf.set(b.detection, { seq: b.seq, sensor: b.sensor, id: b.id });
+      if (b.seq > fedSeqMax) {
+        // the bus delivers at least once, in journal order: a seq at or below the highest is a repeat
+        fedSeqMax = b.seq;
+        fedTotal++;
+      }
       if (fusion.push(b.detection) !== null) metrics.fusionRefused.inc();
       if (!replaying) {
         if (streamBudget > 0) {
@@ -261,7 +273,6 @@ export async function createService(o: ServiceOptions) {
     throw err;
   }
   const busSubject = detectionsSubject(c.bus.subject_prefix, c.bus.region);
-  type BusRow = { seq: number; id?: string; row: Record<string, unknown> };
   const fromBus = (m: BusMessage): Fed[] => {
     const out: Fed[] = [];
     for (const x of m.json<BusRow[]>()) {
@@ -290,7 +301,19 @@ export async function createService(o: ServiceOptions) {
     },
     { onError: (err) => log.error({ err }, 'bus delivery failed') },
   );
-  let publishing: Promise<unknown> = Promise.resolve();
+  // journalled detections onto the bus in journal order, retried through outages (bus/outbox.ts)
+  const outbox = createBusOutbox({
+    publish: (messages) => bus.publish(busSubject, messages),
+    readJournal: async (after, limit) =>
+      (await store.readJournal(after, limit)).map((e) => ({ seq: e.seq, id: typeof e.row.id === 'string' ? e.row.id : `${e.sensor}:${e.id}`, row: e.row })),
+    chunk: BUS_CHUNK,
+    maxRows: BUS_OUTBOX_MAX_ROWS,
+    onError(err, rows) {
+      // journalled (and acknowledged); the outbox retries, in order: the picture gets them late, not never
+      log.error({ err, detections: rows }, 'publishing journalled detections on the bus failed: retrying');
+      metrics.tickErrors.inc();
+    },
+  });
   /** Start-up: replay progress; `stopping` ends a replay that a close interrupts. */
   const startState = { starting: true, replayed: 0, of: 0 };
   let stopping = false;
@@ -306,14 +329,7 @@ export async function createService(o: ServiceOptions) {
     commitWaitMs: c.ingest.commit_wait_ms,
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
-      const messages: BusRow[][] = [];
-      for (let i = 0; i < batch.length; i += BUS_CHUNK) messages.push(batch.slice(i, i + BUS_CHUNK).map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
-      const p = bus.publish(busSubject, messages).catch((err: unknown) => {
-        // journalled (and acknowledged) but not on the bus: the picture misses them; say so loudly
-        log.error({ err, detections: batch.length }, 'publishing journalled detections on the bus failed');
-        metrics.tickErrors.inc();
-      });
-      publishing = Promise.all([publishing, p]);
+      outbox.push(batch.map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
     },
     onCommit(seconds) {
       metrics.commitSeconds.observe(seconds);
@@ -510,7 +526,9 @@ export async function createService(o: ServiceOptions) {
       if (stepTimer !== null) clearTimeout(stepTimer);
       stepTimer = null;
       await ingest.close();
-      await publishing;
+      // what the bus has not taken within a few seconds stays in the journal (the next start replays it)
+      await outbox.settled(5000);
+      outbox.close();
       await bus.close();
       tick();
       await storePublisher.settled();
@@ -518,6 +536,10 @@ export async function createService(o: ServiceOptions) {
       hub.close();
       publicHub.close();
       await store.close();
+    },
+    /** Distinct journalled detections offered to the picture so far (start-up replay included). */
+    fedCount(): number {
+      return fedTotal;
     },
     /** Sensors' health now. */
     sensorsNow() {

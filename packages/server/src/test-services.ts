@@ -196,3 +196,22 @@ export function testNats(): Promise<string> {
     return `nats://127.0.0.1:${port}`;
   })());
 }
+
+/** A NATS server with JetStream of this test process that the test can restart (fault tests; same port and store folder); always a new one. */
+export async function testNatsServer(): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-test-nats-'));
+  const port = await freePort();
+  const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
+  let s = start(cmd, args, dir);
+  await waitForPort(port, s, 'NATS (apt-get install nats-server)');
+  const restart = async (downMs = 500) => {
+    const exited = new Promise((r) => s.child.once('exit', r));
+    s.child.kill('SIGTERM');
+    await exited;
+    await new Promise((r) => setTimeout(r, downMs));
+    s = start(cmd, args, dir);
+    await waitForPort(port, s, 'NATS (restarted)');
+  };
+  return { url: `nats://127.0.0.1:${port}`, restart };
+}
