@@ -3,6 +3,7 @@
 // runs in `npm test` at a smaller size; here with
 //   SKYWARDEN_KILL_ROUNDS=20   kill -9 of `skywarden serve` during HTTP and MQTT streams (then SIGTERM)
 //   SKYWARDEN_PG_RESTARTS=20   PostgreSQL restarts during appends and reads (57P01)
+//   SKYWARDEN_NATS_RESTARTS=10, SKYWARDEN_MQTT_RESTARTS=10   bus and broker restarts under load
 //   SKYWARDEN_FUZZ_SCALE=50    decoders fuzzed (CoT, ASTERIX CAT062, SAPIENT, interchange rows):
 //                              about 1,000,000 mutated inputs for the detection rows
 // and the hostile-input, quarantine and start-up tests; then the flood and restart benchmarks
@@ -18,6 +19,8 @@ const env = {
   SKYWARDEN_KILL_ROUNDS: process.env.SKYWARDEN_KILL_ROUNDS ?? (quick ? '4' : '20'),
   SKYWARDEN_PG_RESTARTS: process.env.SKYWARDEN_PG_RESTARTS ?? (quick ? '5' : '20'),
   SKYWARDEN_FUZZ_SCALE: process.env.SKYWARDEN_FUZZ_SCALE ?? (quick ? '1' : '50'),
+  SKYWARDEN_NATS_RESTARTS: process.env.SKYWARDEN_NATS_RESTARTS ?? (quick ? '2' : '10'),
+  SKYWARDEN_MQTT_RESTARTS: process.env.SKYWARDEN_MQTT_RESTARTS ?? (quick ? '2' : '10'),
 };
 const run = (what, args) => {
   console.log(`\n=== ${what}`);
@@ -27,13 +30,16 @@ const run = (what, args) => {
   return r.status === 0;
 };
 const results = [
-  run(`tests (kill rounds ${env.SKYWARDEN_KILL_ROUNDS}, PostgreSQL restarts ${env.SKYWARDEN_PG_RESTARTS}, fuzz scale ${env.SKYWARDEN_FUZZ_SCALE})`, [
+  run(`tests (kill rounds ${env.SKYWARDEN_KILL_ROUNDS}, PostgreSQL restarts ${env.SKYWARDEN_PG_RESTARTS}, NATS restarts ${env.SKYWARDEN_NATS_RESTARTS}, Mosquitto restarts ${env.SKYWARDEN_MQTT_RESTARTS}, fuzz scale ${env.SKYWARDEN_FUZZ_SCALE})`, [
     'scripts/run-tests.mjs',
     'durability.e2e',
     'postgres-store.test',
     'hostile-input.e2e',
     'quarantine.e2e',
     'start-replay.e2e',
+    'nats-restart.e2e',
+    'mosquitto-restart.e2e',
+    'outbox.test',
     'fuzz.test',
     'tracker-fault.test',
     'spatial-grid.test',

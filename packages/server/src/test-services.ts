@@ -215,3 +215,24 @@ export async function testNatsServer(): Promise<{ url: string; restart: (downMs?
   };
   return { url: `nats://127.0.0.1:${port}`, restart };
 }
+
+/** A Mosquitto broker of this test process that the test can restart (fault tests; same port, persistence on unless turned off); always a new one. */
+export async function testMosquittoServer(o: { persistence?: boolean } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-test-mqtt-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  // as root Mosquitto would switch to its own user, which cannot write the persistence folder: it stays root here
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nlog_dest stderr\n${o.persistence === false ? '' : `persistence true\npersistence_location ${dir}/\nautosave_interval 1\n`}${process.getuid?.() === 0 ? 'user root\n' : ''}`);
+  const cmd = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
+  let s = start(cmd, ['-c', conf], dir);
+  await waitForPort(port, s, 'Mosquitto (apt-get install mosquitto)');
+  const restart = async (downMs = 500) => {
+    const exited = new Promise((r) => s.child.once('exit', r));
+    s.child.kill('SIGTERM');
+    await exited;
+    await new Promise((r) => setTimeout(r, downMs));
+    s = start(cmd, ['-c', conf], dir);
+    await waitForPort(port, s, 'Mosquitto (restarted)');
+  };
+  return { url: `mqtt://127.0.0.1:${port}`, restart };
+}

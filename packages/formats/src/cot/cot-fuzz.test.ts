@@ -3,6 +3,17 @@ import assert from 'node:assert/strict';
 import { createPrng, mutateString, randInt } from '../testing/fuzz.js';
 import { parseCot, trackToCot, type CotParseResult } from './index.js';
 
+/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs. */
+function fuzzScale(): number {
+  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const s = Number(raw);
+  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
+  return s;
+}
+const SCALE = fuzzScale();
+const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
+
 const MARKER = `<?xml version="1.0" encoding="UTF-8"?>
 <event version="2.0" uid="m-1" type="a-u-A" time="2025-11-24T16:00:00Z" start="2025-11-24T16:00:00Z" stale="2025-11-24T16:10:00Z" how="h-e">
 <point lat="37.7" lon="127.05" hae="450.0" ce="120.0" le="60.0"/>
@@ -41,18 +52,21 @@ test('the valid seeds parse (so that mutations start from something good)', () =
   assert.ok(own.ok, JSON.stringify(own));
 });
 
-test('parseCot never throws on 6000 mutated events and 2000 random strings (seeded)', () => {
+const MUTATED = scaled(6000);
+const RANDOM = scaled(2000);
+
+test(`parseCot never throws on ${MUTATED} mutated events and ${RANDOM} random strings (seeded)`, () => {
   const rand = createPrng(0xc07);
   let ok = 0;
   let errors = 0;
-  for (let i = 0; i < 6000; i++) {
+  for (let i = 0; i < MUTATED; i++) {
     const input = mutateString(rand, i % 2 === 0 ? MARKER : OWN, ALPHABET, 1 + randInt(rand, 6));
     const r = parseCot(input);
     check(r, input);
     if (r.ok) ok++;
     else errors++;
   }
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < RANDOM; i++) {
     let s = '';
     const n = randInt(rand, 200);
     for (let k = 0; k < n; k++) s += ALPHABET[randInt(rand, ALPHABET.length)];
@@ -60,8 +74,9 @@ test('parseCot never throws on 6000 mutated events and 2000 random strings (seed
     check(r, s);
     assert.ok(!r.ok);
   }
+  console.log(`fuzz cot: ${MUTATED + RANDOM} inputs, ${ok} accepted, ${errors + RANDOM} refused`);
   // Both outcomes occur: the mutations exercise the decoder beyond the first check.
-  assert.ok(ok > 100 && errors > 1000, `ok ${ok}, errors ${errors}`);
+  assert.ok(ok > 100 * SCALE && errors > 1000 * SCALE, `ok ${ok}, errors ${errors}`);
 });
 
 test('parseCot refuses oversized and deeply nested input without throwing', () => {

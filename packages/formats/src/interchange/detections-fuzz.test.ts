@@ -259,10 +259,16 @@ function checkDetection(d: Detection, o: Record<string, unknown>, input: string)
         if (d.rangeRate !== undefined) assert.ok(within(d.rangeRate, -1e4, 1e4), where);
       }
       assert.ok(finite(d.bearing) && d.bearing >= 0 && d.bearing < 2 * Math.PI, where);
-      if (d.elevation !== undefined) assert.ok(within(d.elevation, -Math.PI / 2, Math.PI / 2), where);
-      assert.ok(within(d.bearingSd, Number.MIN_VALUE, 180 * DEG) && within(d.elevationSd, Number.MIN_VALUE, 180 * DEG), where);
+      if (d.elevation !== undefined) assert.ok(within(d.elevation, -90 * DEG, 90 * DEG), where);
+      // A positive *_sd_deg below about 1.4e-322 becomes 0 in radians (the product underflows):
+      // a known parser bug, gathered for the todo test below rather than failing this one.
+      if (d.bearingSd === 0 || d.elevationSd === 0) ZERO_ANGLE_SD.push(input);
+      else assert.ok(within(d.bearingSd, Number.MIN_VALUE, 180 * DEG) && within(d.elevationSd, Number.MIN_VALUE, 180 * DEG), where);
   }
 }
+
+/** Inputs accepted with a bearing or elevation error of 0 rad (see the todo test). */
+const ZERO_ANGLE_SD: string[] = [];
 
 /** Nothing reached Object.prototype (an inherited enumerable key shows in any `for in`). */
 function checkNoPollution(input: string): void {
@@ -291,8 +297,8 @@ function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   f64[0] = x;
-  i64[0]! += x > 0 ? 1n : -1n;
-  return f64[0]!;
+  i64[0] = i64[0] + (x > 0 ? 1n : -1n);
+  return f64[0];
 }
 const nextDown = (x: number): number => -nextUp(-x);
 
@@ -380,7 +386,7 @@ function pickValue(rand: () => number): unknown {
       case 3: return JSON.parse('{"__proto__":{"polluted":1},"t":1}') as unknown;
       case 4: return JSON.parse('{"constructor":{"prototype":{"polluted":1}}}') as unknown;
       case 5: return Object.assign(Object.create(null) as object, { bird: 0.5 });
-      case 6: return new Number(5); // eslint-disable-line no-new-wrappers
+      case 6: return new Number(5);
       case 7: return throwingObject();
       default: return { valueOf: 5, toString: 'x', toJSON: 1 };
     }
@@ -598,7 +604,7 @@ function checkLineInput(line: string, lineNo: number, tally: Tally): void {
   }
   assert.ok(r !== null, `a line that is not blank taken as blank: ${input}`);
   if (r.ok) {
-    assert.equal(typeof model, 'object', `accepted, but docs/interchange.md refuses it (${String(model)}): ${input}`);
+    assert.equal(typeof model, 'object', `accepted, but docs/interchange.md refuses it (${typeof model === 'string' ? model : '?'}): ${input}`);
     checkDetection(r.detection, model as Record<string, unknown>, input);
     tally.accepted++;
     tally.acceptedTypes.add(r.detection.type);
@@ -678,6 +684,24 @@ test('parseDetectionRow refuses rows no JSON text makes (cycles, symbols, functi
       tally.refused++;
     }
   });
-  assert.equal(tally.refused, 4); // the cycles (too deep), the symbol bearing, the function latitude, the object latitude
+  // Refused: the two cycles (too deep), the symbol bearing, the function and object latitudes, the
+  // class of functions. Accepted: the symbol key (not a field) and the null-prototype row.
+  assert.deepEqual([tally.refused, tally.accepted], [6, 2]);
   checkNoPollution('the rows no JSON text makes');
 });
+
+test(
+  'an accepted *_sd_deg stays positive in radians (the fuzz found 5e-324 turned into 0)',
+  { todo: 'parser bug, not fixed here: detections.ts multiplies *_sd_deg by π/180 and a positive value below about 1.4e-322 underflows to 0' },
+  () => {
+    const ac = { t: T, sensor: 'ac-arr', type: 'bearing', bearing_deg: 10 };
+    const zero = [{ ...ac, bearing_sd_deg: 5e-324 }, { ...ac, elevation_sd_deg: 1e-322 }].filter((row) => {
+      const r = parseDetectionRow(row, 1, sensors);
+      return r.ok && r.detection.type === 'bearing' && !(r.detection.bearingSd > 0 && r.detection.elevationSd > 0);
+    });
+    assert.deepEqual(
+      { accepted: zero.map(describe), fuzzInputs: ZERO_ANGLE_SD.length, firstFuzzInput: ZERO_ANGLE_SD[0] },
+      { accepted: [], fuzzInputs: 0, firstFuzzInput: undefined },
+    );
+  },
+);

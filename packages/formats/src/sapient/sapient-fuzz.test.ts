@@ -13,6 +13,17 @@ import {
   type SapientSensorRegistry,
 } from './index.js';
 
+/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs. */
+function fuzzScale(): number {
+  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const s = Number(raw);
+  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
+  return s;
+}
+const SCALE = fuzzScale();
+const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
+
 const NODE = 'node-1';
 const registry: SapientSensorRegistry = new Map([[NODE, { sensorId: 's1', position: { latDeg: 37, lonDeg: 127 } }]]);
 const T = 1764000000;
@@ -44,25 +55,33 @@ function decodeAndConvert(payload: Uint8Array): 'row' | 'error' {
   return 'row';
 }
 
-test('decoder and row conversion never throw on 6000 mutated and 2000 random payloads (seeded)', () => {
+const MUTATED = scaled(6000);
+const RANDOM = scaled(2000);
+const STREAMS = scaled(2000);
+
+test(`decoder and row conversion never throw on ${MUTATED} mutated and ${RANDOM} random payloads (seeded)`, () => {
   const rand = createPrng(0x5a91);
   let rows = 0;
   let errors = 0;
-  for (let i = 0; i < 6000; i++) {
+  for (let i = 0; i < MUTATED; i++) {
     const out = decodeAndConvert(mutateBytes(rand, payloads[i % payloads.length]!, 1 + randInt(rand, 4)));
     if (out === 'row') rows++;
     else errors++;
   }
-  for (let i = 0; i < 2000; i++) decodeAndConvert(randomBytes(rand, 200));
-  assert.ok(rows > 200 && errors > 1000, `rows ${rows}, errors ${errors}`);
+  let randomRows = 0;
+  for (let i = 0; i < RANDOM; i++) if (decodeAndConvert(randomBytes(rand, 200)) === 'row') randomRows++;
+  console.log(`fuzz sapient: ${MUTATED + RANDOM} inputs, ${rows + randomRows} accepted, ${errors + RANDOM - randomRows} refused`);
+  assert.ok(rows > 200 * SCALE && errors > 1000 * SCALE, `rows ${rows}, errors ${errors}`);
 });
 
-test('the framer never throws on 2000 mutated streams cut into random chunks (seeded)', () => {
+test(`the framer never throws on ${STREAMS} mutated streams cut into random chunks (seeded)`, () => {
   const rand = createPrng(0xf4a3e);
   const stream = Buffer.concat(payloads.map((p) => frameSapient(p)));
   let frames = 0;
   let failures = 0;
-  for (let i = 0; i < 2000; i++) {
+  let refusedStreams = 0;
+  for (let i = 0; i < STREAMS; i++) {
+    const failuresBefore = failures;
     const input = i % 4 === 0 ? stream : mutateBytes(rand, stream, 1 + randInt(rand, 4));
     const f = createSapientFramer({ maxFrameBytes: 4096 });
     for (let pos = 0; pos < input.length; ) {
@@ -78,6 +97,9 @@ test('the framer never throws on 2000 mutated streams cut into random chunks (se
       }
       pos += n;
     }
+    if (failures > failuresBefore) refusedStreams++;
   }
-  assert.ok(frames > 2000 && failures > 0, `frames ${frames}, failures ${failures}`);
+  // A stream counts as refused when the framer refused one of its frames as oversized.
+  console.log(`fuzz sapient framer: ${STREAMS} inputs, ${STREAMS - refusedStreams} accepted, ${refusedStreams} refused (${frames} frames, ${failures} oversized)`);
+  assert.ok(frames > 2000 * SCALE && failures > 0, `frames ${frames}, failures ${failures}`);
 });
