@@ -40,6 +40,7 @@ const results = [
     'nats-restart.e2e',
     'mosquitto-restart.e2e',
     'outbox.test',
+    'disk-fault.e2e',
     'fuzz.test',
     'tracker-fault.test',
     'spatial-grid.test',
