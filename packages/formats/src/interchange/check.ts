@@ -113,11 +113,24 @@ export function upperBound(field: string): number {
   return 1e7;
 }
 
-/** `field` must be a positive finite number no larger than its unit's bound. */
+/**
+ * Smallest positive value of an error (one standard deviation) or a presence range that a
+ * sensor may claim, in the field's unit: 1 mm, 1 mm/s, a millionth of a degree. Below it a
+ * value is not a measurement's (and an error squared, as the tracker does, a denormal one
+ * becomes a variance of 0: a falsely certain track).
+ */
+export function lowerBound(field: string): number {
+  if (field.endsWith('_deg')) return 1e-6;
+  return 1e-3;
+}
+
+/** `field` must be a positive finite number within its unit's bounds. */
 export function checkPositiveBounded(field: string, v: unknown): string | undefined {
   const err = checkPositive(field, v);
   if (err !== undefined) return err;
   const max = upperBound(field);
+  const min = lowerBound(field);
+  if ((v as number) < min) return `${field} must be at least ${min}, got ${show(v)}`;
   return (v as number) <= max ? undefined : `${field} must be at most ${max}, got ${show(v)}`;
 }
 

@@ -75,7 +75,8 @@ interface Bound {
   open?: boolean;
 }
 const closed = (lo: number, hi: number): Bound => ({ lo, hi });
-const positive = (hi: number): Bound => ({ lo: 0, hi, open: true });
+/** An error (one standard deviation): at least a millimetre, a millimetre a second or a millionth of a degree. */
+const sd = (lo: number, hi: number): Bound => ({ lo, hi });
 const T_MIN = -2_208_988_800;
 const T_MAX = 4_102_444_800;
 const ROW_CHARS = 16_384;
@@ -88,20 +89,20 @@ const COMMON_BOUNDS: Record<string, Bound> = {
   snr_db: closed(-100, 200),
 };
 const TYPE_BOUNDS: Record<Type, Record<string, Bound>> = {
-  position: { lat: closed(-90, 90), lon: closed(-180, 180), alt_m: closed(-1000, 100_000), pos_sd_m: positive(1e7), alt_sd_m: positive(1e7) },
+  position: { lat: closed(-90, 90), lon: closed(-180, 180), alt_m: closed(-1000, 100_000), pos_sd_m: sd(1e-3, 1e7), alt_sd_m: sd(1e-3, 1e7) },
   range_bearing: {
     range_m: closed(0, 1e7),
     // [0, 360): and exactly 360, read as north (compasses print north as 360).
     bearing_deg: closed(0, 360),
     elevation_deg: closed(-90, 90),
-    range_sd_m: positive(1e7),
-    bearing_sd_deg: positive(180),
-    elevation_sd_deg: positive(180),
+    range_sd_m: sd(1e-3, 1e7),
+    bearing_sd_deg: sd(1e-6, 180),
+    elevation_sd_deg: sd(1e-6, 180),
     range_rate_mps: closed(-1e4, 1e4),
-    range_rate_sd_mps: positive(1e4),
+    range_rate_sd_mps: sd(1e-3, 1e4),
   },
-  bearing: { bearing_deg: closed(0, 360), elevation_deg: closed(-90, 90), bearing_sd_deg: positive(180), elevation_sd_deg: positive(180) },
-  presence: { range_m: positive(1e7) },
+  bearing: { bearing_deg: closed(0, 360), elevation_deg: closed(-90, 90), bearing_sd_deg: sd(1e-6, 180), elevation_sd_deg: sd(1e-6, 180) },
+  presence: { range_m: sd(1e-3, 1e7) },
 };
 const REQUIRED: Record<Type, readonly string[]> = { position: ['lat', 'lon'], range_bearing: ['range_m', 'bearing_deg'], bearing: ['bearing_deg'], presence: [] };
 /** Every numeric field with its bounds (range_m: the wider of its two). */
@@ -246,29 +247,25 @@ function checkDetection(d: Detection, o: Record<string, unknown>, input: string)
       assert.ok(d.position.latDeg === own(o, 'lat') && d.position.lonDeg === own(o, 'lon'), where);
       assert.ok(within(d.position.latDeg, -90, 90) && within(d.position.lonDeg, -180, 180) && within(d.position.altM, -1000, 100_000), where);
       assert.equal(d.hasAltitude, given(own(o, 'alt_m')), where);
-      assert.ok(within(d.posSd, Number.MIN_VALUE, 1e7) && within(d.altSd, Number.MIN_VALUE, 1e7), where);
+      assert.ok(within(d.posSd, 1e-3, 1e7) && within(d.altSd, 1e-3, 1e7), where);
       break;
     case 'presence':
-      assert.ok(within(d.range, Number.MIN_VALUE, 1e7), where);
+      assert.ok(within(d.range, 1e-3, 1e7), where);
       if (given(own(o, 'range_m'))) assert.equal(d.range, own(o, 'range_m'), where);
       break;
     default:
       if (d.type === 'range_bearing') {
         assert.equal(d.range, own(o, 'range_m'), where);
-        assert.ok(within(d.range, 0, 1e7) && within(d.rangeSd, Number.MIN_VALUE, 1e7) && within(d.rangeRateSd, Number.MIN_VALUE, 1e4), where);
+        assert.ok(within(d.range, 0, 1e7) && within(d.rangeSd, 1e-3, 1e7) && within(d.rangeRateSd, 1e-3, 1e4), where);
         if (d.rangeRate !== undefined) assert.ok(within(d.rangeRate, -1e4, 1e4), where);
       }
       assert.ok(finite(d.bearing) && d.bearing >= 0 && d.bearing < 2 * Math.PI, where);
       if (d.elevation !== undefined) assert.ok(within(d.elevation, -90 * DEG, 90 * DEG), where);
-      // A positive *_sd_deg below about 1.4e-322 becomes 0 in radians (the product underflows):
-      // a known parser bug, gathered for the todo test below rather than failing this one.
-      if (d.bearingSd === 0 || d.elevationSd === 0) ZERO_ANGLE_SD.push(input);
-      else assert.ok(within(d.bearingSd, Number.MIN_VALUE, 180 * DEG) && within(d.elevationSd, Number.MIN_VALUE, 180 * DEG), where);
+      // (before the lower bound, a positive *_sd_deg below about 1.4e-322 became 0 rad: the product underflowed)
+      assert.ok(within(d.bearingSd, 1e-6 * DEG, 180 * DEG) && within(d.elevationSd, 1e-6 * DEG, 180 * DEG), where);
   }
 }
 
-/** Inputs accepted with a bearing or elevation error of 0 rad (see the todo test). */
-const ZERO_ANGLE_SD: string[] = [];
 
 /** Nothing reached Object.prototype (an inherited enumerable key shows in any `for in`). */
 function checkNoPollution(input: string): void {
@@ -690,18 +687,14 @@ test('parseDetectionRow refuses rows no JSON text makes (cycles, symbols, functi
   checkNoPollution('the rows no JSON text makes');
 });
 
-test(
-  'an accepted *_sd_deg stays positive in radians (the fuzz found 5e-324 turned into 0)',
-  { todo: 'parser bug, not fixed here: detections.ts multiplies *_sd_deg by π/180 and a positive value below about 1.4e-322 underflows to 0' },
-  () => {
-    const ac = { t: T, sensor: 'ac-arr', type: 'bearing', bearing_deg: 10 };
-    const zero = [{ ...ac, bearing_sd_deg: 5e-324 }, { ...ac, elevation_sd_deg: 1e-322 }].filter((row) => {
-      const r = parseDetectionRow(row, 1, sensors);
-      return r.ok && r.detection.type === 'bearing' && !(r.detection.bearingSd > 0 && r.detection.elevationSd > 0);
-    });
-    assert.deepEqual(
-      { accepted: zero.map(describe), fuzzInputs: ZERO_ANGLE_SD.length, firstFuzzInput: ZERO_ANGLE_SD[0] },
-      { accepted: [], fuzzInputs: 0, firstFuzzInput: undefined },
-    );
-  },
-);
+test('errors below a millimetre or a millionth of a degree are refused (the fuzz found 5e-324 degrees turned into 0 rad)', () => {
+  const ac = { t: T, sensor: 'ac-arr', type: 'bearing', bearing_deg: 10 };
+  for (const [row, field] of [
+    [{ ...ac, bearing_sd_deg: 5e-324 }, 'bearing_sd_deg'],
+    [{ ...ac, elevation_sd_deg: 1e-322 }, 'elevation_sd_deg'],
+  ] as const) {
+    const r = parseDetectionRow(row, 1, sensors);
+    assert.ok(!r.ok, describe(row));
+    assert.match(r.reason, new RegExp(`^${field} must be at least 0\\.000001, got`));
+  }
+});
