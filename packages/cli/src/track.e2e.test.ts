@@ -211,7 +211,11 @@ test('track: a mixed raid over microphones, a radar, phone observers and ADS-B i
   const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /rejected: 0/);
-  assert.doesNotMatch(r.stderr, /not fused/);
+  // every detection is fused, but for a sensor's repeats within one scan (two drones inside a
+  // quarter of an array's bearing error at one instant are one report: here 1 of 18,412)
+  const notFused = r.stderr.split('\n').filter((l) => /^\s+\d+ × /.test(l) && !/repeats of a report within one scan/.test(l));
+  assert.deepEqual(notFused, [], r.stderr);
+  assert.ok(Number(/(\d+) × repeats of a report/.exec(r.stderr)?.[1] ?? 0) <= 5, r.stderr);
   const kinds = new Set(mixed.sensors.map((s) => s.kind));
   for (const k of ['acoustic', 'radar', 'observer', 'adsb']) assert.ok(kinds.has(k), `scene has ${k}`);
   const types = new Set<string>(mixed.detections.map((d) => d.type));

@@ -45,12 +45,23 @@ export interface TrackRunOptions {
   maxMessages?: number;
 }
 
+/** A tracker's reason for not using a detection, without its numbers and ids (one line per kind in the summary). */
+function notFusedKind(reason: string): string {
+  if (reason.startsWith('repeats a detection of sensor')) return 'repeats of a report within one scan (the sensor cannot report one target twice in a scan)';
+  if (reason.startsWith('outside the gate of track')) return 'a cooperative identity outside the gate of the track that carries it';
+  return reason.replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/g, 'N').slice(0, 120);
+}
+
 export interface TrackSummary {
   linesRead: number;
   detectionsRead: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
   notFused: number;
+  /** Why the tracker did not use a detection, by the reason's kind. */
+  notFusedByReason: Record<string, number>;
+  /** Detections that made the tracker fault on their own (skipped). */
+  faulted: number;
   tracksConfirmed: number;
   rowsWritten: number;
   alertChanges: number;
@@ -85,6 +96,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     rejected: 0,
     rejectedByReason: {},
     notFused: 0,
+    notFusedByReason: {},
+    faulted: 0,
     tracksConfirmed: 0,
     rowsWritten: 0,
     alertChanges: 0,
@@ -133,7 +146,11 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       } else if (e.type === 'tracker') {
         for (const x of e.events) {
           if (x.type === 'confirmed') summary.tracksConfirmed++;
-          else if (x.type === 'rejected') summary.notFused++;
+          else if (x.type === 'rejected') {
+            summary.notFused++;
+            const kind = notFusedKind(x.reason ?? '');
+            summary.notFusedByReason[kind] = (summary.notFusedByReason[kind] ?? 0) + 1;
+          } else if (x.type === 'faulted') summary.faulted++;
         }
       } else if (e.type === 'alert') {
         if (e.action !== 'updated') {
@@ -225,7 +242,11 @@ export function formatSummary(s: TrackSummary): string {
   const cats = Object.entries(s.rejectedByReason).sort((a, b) => b[1] - a[1]);
   for (const [k, v] of cats.slice(0, MAX_CATEGORIES)) lines.push(`  ${v} × ${k}`);
   if (cats.length > MAX_CATEGORIES) lines.push(`  ${cats.slice(MAX_CATEGORIES).reduce((n, c) => n + c[1], 0)} × other reasons (${cats.length - MAX_CATEGORIES} kinds)`);
-  if (s.notFused > 0) lines.push(`not fused (kind not supported yet): ${s.notFused}`);
+  if (s.notFused > 0) {
+    lines.push(`not fused by the tracker: ${s.notFused}`);
+    for (const [k, v] of Object.entries(s.notFusedByReason).sort((a, b) => b[1] - a[1])) lines.push(`  ${v} × ${k}`);
+  }
+  if (s.faulted > 0) lines.push(`made the tracker fault (skipped): ${s.faulted}`);
   lines.push(`tracks confirmed: ${s.tracksConfirmed}`);
   lines.push(`track rows written: ${s.rowsWritten}`);
   if (s.alertChanges > 0) lines.push(`alert changes written: ${s.alertChanges}`);

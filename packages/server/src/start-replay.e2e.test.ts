@@ -23,6 +23,10 @@ describe('start-up replay (issue 15)', () => {
     try {
       const rows = (scene.detections as unknown as Record<string, unknown>[]).filter((r) => r.sensor === 'radar-1' && (r.t as number) < scene.t0 + 90);
       await svc.store.appendDetections(rows.map((row, i) => ({ t: row.t as number, sensor: 'radar-1', id: `j-${i}`, row, receivedAt: row.t as number })));
+      // rows an older version journalled before the input bounds (a 1e300 coordinate had hung the grid,
+      // and every start after it): replay re-reads each row with today's bounds and skips them
+      const absurd: Record<string, unknown>[] = rows.slice(0, 2).map((row, i) => ({ ...row, id: `absurd-${i}`, range_m: 1e300 }));
+      await svc.store.appendDetections(absurd.map((row) => ({ t: row.t as number, sensor: 'radar-1', id: row.id as string, row, receivedAt: row.t as number })));
 
       const h = await app.inject({ method: 'GET', url: '/api/v1/health' });
       assert.equal(h.statusCode, 503);
@@ -34,10 +38,11 @@ describe('start-up replay (issue 15)', () => {
       assert.equal(post.statusCode, 503, post.body);
       assert.equal(post.headers['retry-after'], '5');
       assert.match((post.json() as { error: { message: string } }).error.message, /starting .*replaying its journal.*retry/);
-      assert.equal(await svc.store.countDetections(), rows.length, 'nothing of the refused request was journalled');
+      assert.equal(await svc.store.countDetections(), rows.length + 2, 'nothing of the refused request was journalled');
 
       const { replayed } = await svc.start();
-      assert.equal(replayed, rows.length);
+      assert.equal(replayed, rows.length + 2, 'the start read every journal entry and finished');
+      assert.equal(svc.fedCount(), rows.length, 'the two absurd rows were skipped');
       const h2 = await app.inject({ method: 'GET', url: '/api/v1/health' });
       assert.equal(h2.statusCode, 200);
       assert.ok(svc.fusion!.snapshot().tracks.length >= 1, 'the replay rebuilt the tracks');

@@ -102,15 +102,20 @@ const isTentative = (tr: Track) => tr.status === 'tentative';
  * `DEFAULT_COMPONENTS`, the tracker as documented).
  */
 /**
- * The cell of a sensor's measurement space at its resolution: a point's 1-sigma square, a
- * ray's 1-sigma sector of bearing, the whole disc of a presence report (one per scan).
+ * The cell of a sensor's measurement space within which two of its reports in one scan are
+ * one report repeated: a square of a quarter of the point's smallest standard deviation (a
+ * radar's range error, not its wide cross-range one: two targets side by side at one range
+ * are two plots), a sector of a quarter of a ray's bearing error, and the whole disc of a
+ * presence report (presence is one bit: a second one in the scan says nothing new).
  */
 function resolutionCell(pd: PreparedDetection): string {
   if (pd.shape === SHAPE_POINT) {
-    const res = Math.max(1, Math.sqrt(Math.max(pd.cxx, pd.cyy)));
+    const half = (pd.cxx + pd.cyy) / 2;
+    const minVar = half - Math.sqrt(((pd.cxx - pd.cyy) / 2) ** 2 + pd.cxy ** 2);
+    const res = Math.max(0.25, 0.25 * Math.sqrt(Math.max(0, minVar)));
     return `p${Math.floor(pd.ax / res)},${Math.floor(pd.ay / res)}`;
   }
-  if (pd.shape === SHAPE_RAY) return `r${Math.floor(Math.atan2(pd.uy, pd.ux) / Math.max(1e-4, pd.angleSd))}`;
+  if (pd.shape === SHAPE_RAY) return `r${Math.floor(Math.atan2(pd.uy, pd.ux) / Math.max(1e-5, 0.25 * pd.angleSd))}`;
   return 'd';
 }
 
