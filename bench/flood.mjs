@@ -16,6 +16,9 @@ let now = scene.t0 + 10;
 const srv = await startServer({ config, clock: () => now, logger: quietLogger() });
 const row = scene.detections.find((r) => r.sensor === 'radar-1' && r.t > scene.t0 + 5);
 const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
+const rss0 = process.memoryUsage().rss;
+let rssPeak = rss0;
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
 const t0 = performance.now();
 let acc = 0;
 for (let i = 0; i < N; i += 1000) {
@@ -29,4 +32,6 @@ for (let k = 0; k < 20; k++) { now += 1; await new Promise((r) => setTimeout(r, 
 const t1 = performance.now();
 await fetch(`http://127.0.0.1:${srv.httpPort}/api/v1/health`);
 console.log('health after', (performance.now() - t1).toFixed(0), 'ms; loop delay max', (h.max / 1e6).toFixed(0), 'ms p99', (h.percentile(99) / 1e6).toFixed(0), 'tracks', srv.service.fusion.snapshot().tracks.length, 'live', srv.service.fusion.picture.tracker?.tracks().length);
+clearInterval(sampler);
+console.log(`memory: rss ${(rss0 / 2 ** 20).toFixed(0)} MiB before the flood, peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB`);
 await srv.close(); tmp.cleanup();

@@ -88,13 +88,16 @@ const poll = (async () => {
     }
   }
 })();
+let rssPeak = process.memoryUsage().rss;
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
 srv = await startServer({ config: { ...config, http: { port: freePort } }, clock: () => clockT, logger });
+clearInterval(sampler);
 const healthy = performance.now() - started;
 done = true;
 await poll;
 const h = await fetch(`http://127.0.0.1:${freePort}/api/v1/health`);
-console.log(`healthy after ${(healthy / 1000).toFixed(1)} s (health ${h.status}), replayed ${srv.replayed}; during the replay: ${polls} health answers (${answered503} of them 503 starting, longest ${worst.toFixed(0)} ms), ingest answered 503 ${ingest503} times`);
+console.log(`healthy after ${(healthy / 1000).toFixed(1)} s (health ${h.status}), replayed ${srv.replayed}; during the replay: ${polls} health answers (${answered503} of them 503 starting, longest ${worst.toFixed(0)} ms), ingest answered 503 ${ingest503} times; peak rss ${(rssPeak / 2 ** 20).toFixed(0)} MiB`);
 await srv.close();
 rmSync(work, { recursive: true, force: true });
-console.log('RESULT ' + JSON.stringify({ rows: written, healthy_s: +(healthy / 1000).toFixed(2), replayed: srv.replayed, polls, answered503, ingest503, worst_health_ms: Math.round(worst), lastProgress }));
+console.log('RESULT ' + JSON.stringify({ rows: written, healthy_s: +(healthy / 1000).toFixed(2), replayed: srv.replayed, polls, answered503, ingest503, worst_health_ms: Math.round(worst), lastProgress, peak_rss_mib: Math.round(rssPeak / 2 ** 20) }));
 process.exit(0);

@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrng, mutateBytes, randInt, randomBytes } from '../testing/fuzz.js';
+import { createPrng, FUZZ_SCALE as SCALE, mutateBytes, randInt, randomBytes, scaled } from '../testing/fuzz.js';
 import { decodeCat062, encodeCat062Blocks, type Cat062DecodeResult } from './index.js';
 
-/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs. */
-function fuzzScale(): number {
-  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
-  if (raw === undefined || raw === '') return 1;
-  const s = Number(raw);
-  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
-  return s;
-}
-const SCALE = fuzzScale();
-const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 function check(r: Cat062DecodeResult): Cat062DecodeResult {
   assert.ok(Array.isArray(r.records));

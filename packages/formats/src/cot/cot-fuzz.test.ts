@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrng, mutateString, randInt } from '../testing/fuzz.js';
+import { createPrng, FUZZ_SCALE as SCALE, mutateString, randInt, scaled } from '../testing/fuzz.js';
 import { parseCot, trackToCot, type CotParseResult } from './index.js';
 
-/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs. */
-function fuzzScale(): number {
-  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
-  if (raw === undefined || raw === '') return 1;
-  const s = Number(raw);
-  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
-  return s;
-}
-const SCALE = fuzzScale();
-const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 const MARKER = `<?xml version="1.0" encoding="UTF-8"?>
 <event version="2.0" uid="m-1" type="a-u-A" time="2025-11-24T16:00:00Z" start="2025-11-24T16:00:00Z" stale="2025-11-24T16:10:00Z" how="h-e">

@@ -15,19 +15,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Detection, Sensor } from '@skywarden/core';
-import { createPrng, mutateString, randInt, randomBytes } from '../testing/fuzz.js';
+import { createPrng, FUZZ_SCALE as SCALE, mutateString, randInt, randomBytes, scaled } from '../testing/fuzz.js';
 import { parseDetectionLine, parseDetectionRow, parseSensorsJson, type LineError } from './index.js';
 
-/** SKYWARDEN_FUZZ_SCALE: a positive number, 1 when unset. */
-function fuzzScale(): number {
-  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
-  if (raw === undefined || raw === '') return 1;
-  const s = Number(raw);
-  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
-  return s;
-}
-const SCALE = fuzzScale();
-const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 // --- sensors: one of each sort a detection type needs
 const parsedSensors = parseSensorsJson(

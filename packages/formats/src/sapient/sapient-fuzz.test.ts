@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrng, mutateBytes, randInt, randomBytes } from '../testing/fuzz.js';
+import { createPrng, FUZZ_SCALE as SCALE, mutateBytes, randInt, randomBytes, scaled } from '../testing/fuzz.js';
 import {
   buildDetectionReport,
   buildRegistration,
@@ -13,16 +13,6 @@ import {
   type SapientSensorRegistry,
 } from './index.js';
 
-/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs. */
-function fuzzScale(): number {
-  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
-  if (raw === undefined || raw === '') return 1;
-  const s = Number(raw);
-  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
-  return s;
-}
-const SCALE = fuzzScale();
-const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 const NODE = 'node-1';
 const registry: SapientSensorRegistry = new Map([[NODE, { sensorId: 's1', position: { latDeg: 37, lonDeg: 127 } }]]);

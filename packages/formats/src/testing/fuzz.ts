@@ -7,6 +7,18 @@ import { mulberry32 } from '@skywarden/core';
 
 export { mulberry32 as createPrng };
 
+/** SKYWARDEN_FUZZ_SCALE (a positive number, default 1) multiplies the number of inputs (`npm run test:faults` runs 50). */
+function fuzzScale(): number {
+  const raw = process.env.SKYWARDEN_FUZZ_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const s = Number(raw);
+  if (!(s > 0 && s < Infinity)) throw new Error(`SKYWARDEN_FUZZ_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
+  return s;
+}
+export const FUZZ_SCALE = fuzzScale();
+/** `n` inputs times the fuzz scale (at least 1). */
+export const scaled = (n: number): number => Math.max(1, Math.round(n * FUZZ_SCALE));
+
 /** An integer in [0, n). */
 export function randInt(rand: () => number, n: number): number {
   return Math.floor(rand() * n);
