@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Detection, Sensor } from '@skywarden/core';
-import { createPrng, FUZZ_SCALE as SCALE, mutateString, randInt, randomBytes, scaled } from '../testing/fuzz.js';
+import { createPrng, mutateString, randInt, randomBytes, scaled } from '../testing/fuzz.js';
 import { parseDetectionLine, parseDetectionRow, parseSensorsJson, type LineError } from './index.js';
 
 
