@@ -85,6 +85,8 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   });
   const how = await Promise.race([srv.close().then(() => 'stopped' as const), forced]);
   clearTimeout(timer);
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   if (how === 'forced') {
     out(`skywarden serve: the graceful stop did not end within ${STOP_DEADLINE_S} s (or a second signal came): exiting now; acknowledged detections are in the journal`);
     process.exit(1);

@@ -150,6 +150,8 @@ export function createCredentialChecker(principals: readonly Principal[]) {
       const key = id + '\0' + createHash('sha256').update(p.tokenHash).update('\0').update(token).digest('base64');
       if (verified.has(key)) return p;
       if (!(await verifySecret(token, p.tokenHash))) return null;
+      // replaced or removed while the hash was being checked: the old token no longer counts
+      if (byId.get(id) !== p) return null;
       if (verified.size > 100_000) verified.clear();
       verified.add(key);
       return p;

@@ -242,7 +242,9 @@ describe('hostile input (issue 15)', () => {
     assert.equal((await http(port, 'GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer metrics-token-0123456789' } })).status, 200);
     assert.equal((await http(port, 'GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7', authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
     assert.equal((await http(port, 'GET', '/metrics', { token: admin, headers: { 'x-forwarded-for': '203.0.113.7' } })).status, 200);
-    assert.equal((await http(port, 'GET', '/metrics')).status, 200, 'a local scraper');
+    // behind a reverse proxy (http.trust_proxy set here) a loopback peer may be the proxy itself: no pass
+    assert.equal((await http(port, 'GET', '/metrics')).status, 401, 'loopback is not trusted behind a proxy');
+    assert.equal((await http(port, 'GET', '/metrics', { headers: { 'x-real-ip': '203.0.113.9' } })).status, 401);
   });
 
   it('the session cookie is Secure when the request came over TLS through the trusted proxy, and not on plain HTTP', async () => {
@@ -267,6 +269,10 @@ describe('hostile input (issue 15)', () => {
     assert.ok(closed, 'the MQTT session with the replaced token was closed');
     assert.equal((await obs('obs-revoke', 'first-token-1', 'rv-2')).status, 401);
     assert.equal((await obs('obs-revoke', 'second-token-2', 'rv-3')).status, 202);
+    // a sensor whose credential the config gives cannot get another token through the API
+    const cfgPut = await http(port, 'PUT', '/api/v1/sensors/radar-1', { token: admin, body: { kind: 'radar', lat: 37.5, lon: 127, token: 'api-token-12345' } });
+    assert.equal(cfgPut.status, 400, cfgPut.text);
+    assert.match(cfgPut.json.error!.message, /the config gives "radar-1" its credential/);
     // removed: its token is refused everywhere
     assert.equal((await http(port, 'DELETE', '/api/v1/sensors/obs-revoke', { token: admin })).status, 200);
     assert.equal((await obs('obs-revoke', 'second-token-2', 'rv-4')).status, 401);

@@ -28,6 +28,7 @@ export function createMetrics() {
     alerts: new Gauge({ name: 'skywarden_zones_alerted', help: 'Zones currently under alert', registers: [registry] }),
     alertChanges: new Counter({ name: 'skywarden_alert_changes_total', help: 'Alert changes, by new state', labelNames: ['state'], registers: [registry] }),
     sensors: new Gauge({ name: 'skywarden_sensors', help: 'Registered sensors, by health status', labelNames: ['status'], registers: [registry] }),
+    busFailures: new Counter({ name: 'skywarden_bus_failures_total', help: 'Failed publications of journalled detections on the bus (retried; the picture takes them directly meanwhile) and failed journal reads for it', registers: [registry] }),
     quarantined: new Counter({ name: 'skywarden_quarantined_total', help: 'Journalled detections that made the fusion fault on their own: skipped and quarantined', registers: [registry] }),
     tickErrors: new Counter({ name: 'skywarden_fusion_errors_total', help: 'Fusion steps that failed with an error (logged; the service goes on)', registers: [registry] }),
     streamClients: new Gauge({ name: 'skywarden_stream_clients', help: 'Connected event-stream clients', registers: [registry] }),

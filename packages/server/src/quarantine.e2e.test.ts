@@ -2,26 +2,23 @@
  * Poison isolation (issue 15): a journalled detection that makes the fusion fault is
  * quarantined (kept in the journal, marked, counted, listed for admins), the picture goes on
  * with the detections around it, and a restart's replay skips it instead of meeting it again.
- * The fault is planted through the tracker's filter seam: no detection that passes the input
+ * The fault is planted through the tracker's hypothesiser seam: no detection that passes the input
  * bounds is known to fault the real tracker, which is the point of the bounds.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_COMPONENTS, type TrackerComponents, type TrackerContext, type TrackFilter } from '@skywarden/core';
+import { DEFAULT_COMPONENTS, type Hypothesiser, type TrackerComponents, type TrackerParts } from '@skywarden/core';
 import { startServer, type RunningServer } from './server.js';
 import { basic, http, login, quietLogger, smallSceneConfig, tempDir } from './testing.js';
 
-/** The default filter, with a fault planted: updating a track with detection "poison-1" throws. */
+/** The default hypothesiser with a fault planted: a group holding detection "poison-1" makes it throw (the detection's own fault, whatever the tracks). */
 const planted: Partial<TrackerComponents> = {
-  filter: (ctx: TrackerContext): TrackFilter => {
-    const inner = (DEFAULT_COMPONENTS.filter as (c: TrackerContext) => TrackFilter)(ctx);
+  hypothesiser: (ctx: TrackerParts): Hypothesiser => {
+    const inner = (DEFAULT_COMPONENTS.hypothesiser as (c: TrackerParts) => Hypothesiser)(ctx);
     return {
-      ...inner,
-      initialise: inner.initialise.bind(inner),
-      predict: inner.predict.bind(inner),
-      update(tr, pd) {
-        if (pd.det.id === 'poison-1') throw new Error('planted fault in the filter');
-        return inner.update(tr, pd);
+      hypothesise(prepared, used, want, accept, out) {
+        if (prepared.some((p) => p.det.id === 'poison-1')) throw new Error('planted fault in the hypothesiser');
+        inner.hypothesise(prepared, used, want, accept, out);
       },
     };
   },
@@ -85,7 +82,7 @@ describe('quarantine of a detection that faults the fusion (issue 15)', () => {
     assert.equal(list.length, 1);
     assert.equal(list[0].id, 'poison-1');
     assert.equal(list[0].sensor, 'radar-1');
-    assert.match(list[0].reason, /planted fault in the filter/);
+    assert.match(list[0].reason, /planted fault in the hypothesiser/);
     const journal = await srv.service.store.readJournal(0, 10_000);
     assert.equal(journal.find((e) => e.seq === list[0].seq)?.id, 'poison-1', 'the quarantined entry stays in the journal');
     assert.equal(await metric(port, 'skywarden_quarantined_total'), 1);

@@ -4,8 +4,9 @@
  * (http/, mqtt/) call into it; `startServer` (server.ts) opens them.
  *
  * Life of a detection here: adapter -> ingest.ingest (validate, journal with group commit)
- * -> acknowledged; published on the bus (bus/: in the process, or NATS JetStream) -> its
- * subscription -> fusion.push -> tracker steps as the clock passes t + reorder delay ->
+ * -> acknowledged; this process's fusion.push at once, and published on the bus (bus/: in
+ * the process, or NATS JetStream, through the outbox) for other nodes, whose journalled rows
+ * reach this fusion by its subscription -> tracker steps as the clock passes t + reorder delay ->
  * reports -> event stream, stored track states, warnings -> alert changes -> store, stream,
  * CAP, webhooks.
  */
@@ -94,6 +95,9 @@ function toDetectionWire(d: Detection): DetectionWire {
 
 /** Most quarantine marks read at start (replay skips those entries). */
 const QUARANTINE_SKIP_MAX = 100_000;
+
+/** Seqs remembered as journalled here until the bus delivers them (then skipped). */
+const OWN_SEQS_MAX = 1_000_000;
 
 /** Journalled detections queued for the bus before the outbox reads them back from the journal instead. */
 const BUS_OUTBOX_MAX_ROWS = 200_000;
@@ -213,9 +217,12 @@ export async function createService(o: ServiceOptions) {
   /** Where each detection fed to the picture came from in the journal (for the quarantine). */
   const journalOf = new WeakMap<Detection, { seq: number; sensor: string; id: string }>();
   const quarantinedSeqs = new Set<number>();
-  /** Distinct journalled detections offered to the picture (replay included), and the highest seq offered. */
-  let fedTotal = 0;
-  let fedSeqMax = 0;
+  /** Journalled detections the picture took (replay included; refused ones not counted). */
+  let takenTotal = 0;
+  /** Seqs this process journalled and gave its picture at once (the bus's delivery of them is skipped). */
+  const ownSeqs = new Set<number>();
+  /** Quarantine marks being written (awaited at close). */
+  let marking: Promise<unknown> = Promise.resolve();
   fusion.subscribe((e) => {
     if (e.type !== 'tracker') return;
     for (const x of e.events) {
@@ -225,9 +232,10 @@ export async function createService(o: ServiceOptions) {
       log.error({ seq: j?.seq, sensor: x.detection.sensorId, reason: x.reason }, 'a detection made the fusion fault: quarantined (kept in the journal, skipped by the picture and by replay)');
       if (!j || quarantinedSeqs.has(j.seq)) continue;
       quarantinedSeqs.add(j.seq);
-      store
+      const p = store
         .quarantine({ seq: j.seq, sensor: j.sensor, id: j.id, t: x.detection.t, reason: x.reason ?? 'fault', at: clock() })
         .catch((err: unknown) => log.error({ err, seq: j.seq }, 'could not store the quarantine mark (replay will meet the detection again)'));
+      marking = Promise.all([marking, p]);
     }
   });
 
@@ -236,17 +244,23 @@ export async function createService(o: ServiceOptions) {
   let streamDropped = 0;
 
   type Fed = { detection: Detection; row: Record<string, unknown>; seq: number; sensor: string; id: string };
-  const feed = (batch: Fed[]) => {
+  const feed = (batch: Fed[], fromBus = false) => {
     const started = performance.now();
     for (const b of batch) {
       if (quarantinedSeqs.has(b.seq)) continue;
+      if (fromBus && ownSeqs.delete(b.seq)) continue; // journalled here: the picture has it already
       journalOf.set(b.detection, { seq: b.seq, sensor: b.sensor, id: b.id });
-      if (b.seq > fedSeqMax) {
-        // the bus delivers at least once, in journal order: a seq at or below the highest is a repeat
-        fedSeqMax = b.seq;
-        fedTotal++;
+      let refused: string | null;
+      try {
+        refused = fusion.push(b.detection);
+      } catch (err) {
+        // a fault the tracker could not pin on one detection: this one is lost to the picture, not the rest
+        log.error({ err, seq: b.seq }, 'fusion failed on a journalled detection');
+        metrics.tickErrors.inc();
+        continue;
       }
-      if (fusion.push(b.detection) !== null) metrics.fusionRefused.inc();
+      if (refused !== null) metrics.fusionRefused.inc();
+      else takenTotal++;
       if (!replaying) {
         if (streamBudget > 0) {
           streamBudget--;
@@ -261,7 +275,8 @@ export async function createService(o: ServiceOptions) {
   // --- the bus: journalled detections are published on the region's subject as
   // `[{ seq, id, row }]` messages of at most BUS_CHUNK detections, whatever the bus (the local
   // bus hands the value over in the process, NATS JetStream carries it between nodes); the
-  // fusion consumes that subscription and reads the rows as the journal replay does.
+  // fusion consumes that subscription for the rows other nodes journalled (its own it took at
+  // once) and reads them as the journal replay does.
   let bus: Bus;
   try {
     bus =
@@ -273,9 +288,10 @@ export async function createService(o: ServiceOptions) {
     throw err;
   }
   const busSubject = detectionsSubject(c.bus.subject_prefix, c.bus.region);
-  const fromBus = (m: BusMessage): Fed[] => {
+  /** Bus rows (journalled detections) as the picture takes them; rows today's bounds refuse are skipped. */
+  const parseBusRows = (rows: readonly BusRow[]): Fed[] => {
     const out: Fed[] = [];
-    for (const x of m.json<BusRow[]>()) {
+    for (const x of rows) {
       const p = parseDetectionRow(x.row, x.seq, registry.sensors);
       if (!p.ok) continue;
       if (p.detection.id === undefined && x.id !== undefined) p.detection.id = x.id;
@@ -286,13 +302,14 @@ export async function createService(o: ServiceOptions) {
     }
     return out;
   };
+  const fromBus = (m: BusMessage): Fed[] => parseBusRows(m.json<BusRow[]>());
   await bus.subscribe(
     busSubject,
     (m) => {
       let batch: Fed[] = [];
       try {
         batch = fromBus(m);
-        feed(batch);
+        feed(batch, true);
       } catch (err) {
         // the detections are journalled (and will be acknowledged); the picture missed them: say so loudly
         log.error({ err, detections: batch.length }, 'fusion failed on journalled detections');
@@ -309,11 +326,16 @@ export async function createService(o: ServiceOptions) {
     chunk: BUS_CHUNK,
     maxRows: BUS_OUTBOX_MAX_ROWS,
     onError(err, rows) {
-      // journalled (and acknowledged); the outbox retries, in order: the picture gets them late, not never
-      log.error({ err, detections: rows }, 'publishing journalled detections on the bus failed: retrying');
-      metrics.tickErrors.inc();
+      // journalled (and acknowledged, and in this process's picture); the outbox retries them, in order
+      log.error({ err, detections: rows.length }, 'publishing journalled detections on the bus failed: retrying');
+      metrics.busFailures.inc();
+    },
+    onReadError(err) {
+      log.error({ err }, 'reading the journal back for the bus failed: retrying');
+      metrics.busFailures.inc();
     },
   });
+
   /** Start-up: replay progress; `stopping` ends a replay that a close interrupts. */
   const startState = { starting: true, replayed: 0, of: 0 };
   let stopping = false;
@@ -329,7 +351,19 @@ export async function createService(o: ServiceOptions) {
     commitWaitMs: c.ingest.commit_wait_ms,
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
-      outbox.push(batch.map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row })));
+      const rows = batch.map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row }));
+      outbox.push(rows);
+      // this process's picture takes them now, whatever the bus does (a bus outage or a slow
+      // consumer would bring them after the picture's clock has moved on); the bus carries them
+      // to other nodes, and its delivery of them here is skipped
+      if (ownSeqs.size > OWN_SEQS_MAX) ownSeqs.clear(); // the bus far behind: its late repeats are refused by the picture
+      for (const r of rows) ownSeqs.add(r.seq);
+      try {
+        feed(parseBusRows(rows));
+      } catch (err) {
+        log.error({ err, detections: rows.length }, 'fusion failed on journalled detections');
+        metrics.tickErrors.inc();
+      }
     },
     onCommit(seconds) {
       metrics.commitSeconds.observe(seconds);
@@ -529,6 +563,7 @@ export async function createService(o: ServiceOptions) {
       // what the bus has not taken within a few seconds stays in the journal (the next start replays it)
       await outbox.settled(5000);
       outbox.close();
+      await marking;
       await bus.close();
       tick();
       await storePublisher.settled();
@@ -537,9 +572,9 @@ export async function createService(o: ServiceOptions) {
       publicHub.close();
       await store.close();
     },
-    /** Distinct journalled detections offered to the picture so far (start-up replay included). */
-    fedCount(): number {
-      return fedTotal;
+    /** Journalled detections the picture took so far (start-up replay included; refused ones not counted). */
+    takenCount(): number {
+      return takenTotal;
     },
     /** Sensors' health now. */
     sensorsNow() {

@@ -39,10 +39,13 @@ describe('start-up replay (issue 15)', () => {
       assert.equal(post.headers['retry-after'], '5');
       assert.match((post.json() as { error: { message: string } }).error.message, /starting .*replaying its journal.*retry/);
       assert.equal(await svc.store.countDetections(), rows.length + 2, 'nothing of the refused request was journalled');
+      // nor may an operator change the picture meanwhile
+      const raise = await app.inject({ method: 'POST', url: '/api/v1/zones/any/alert', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ action: 'raise', reason: 'test' }) });
+      assert.equal(raise.statusCode, 503, raise.body);
 
       const { replayed } = await svc.start();
       assert.equal(replayed, rows.length + 2, 'the start read every journal entry and finished');
-      assert.equal(svc.fedCount(), rows.length, 'the two absurd rows were skipped');
+      assert.equal(svc.takenCount(), rows.length, 'the two absurd rows were skipped');
       const h2 = await app.inject({ method: 'GET', url: '/api/v1/health' });
       assert.equal(h2.statusCode, 200);
       assert.ok(svc.fusion!.snapshot().tracks.length >= 1, 'the replay rebuilt the tracks');

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { createEnuFrame, enuToGeodetic } from '../geo/index.js';
 import type { GeoPoint, PositionDetection } from '../types.js';
 import { createTracker, type TrackerEvent } from './tracker.js';
-import { DEFAULT_COMPONENTS, type TrackerContext } from './components.js';
+import { DEFAULT_COMPONENTS, type TrackerContext, type TrackerParts } from './components.js';
+import type { Hypothesiser } from './hypothesiser.js';
+import type { PreparedDetection } from './prepare.js';
+import type { Track } from './track.js';
 import type { TrackFilter } from './filter.js';
 
 const origin: GeoPoint = { latDeg: 37.5, lonDeg: 127.0, altM: 0 };
@@ -13,11 +16,8 @@ function pos(t: number, e: number, n: number, sensorId: string): PositionDetecti
   return { type: 'position', t, sensorId, position: enuToGeodetic(frame, e, n, 500), hasAltitude: true, posSd: 30, altSd: 30 };
 }
 
-/**
- * The default filter, with a fault planted for detections of sensor "poison": `mode` throw makes
- * its update throw, `mode` nan leaves the track's state NaN (a numeric bug that does not throw).
- */
-function plantedFilter(mode: 'throw' | 'nan') {
+/** The default filter, with `update` replaced: `fault(tr, pd)` may throw or break the track, before the update or `after` it. */
+function plantedFilter(fault: (tr: Track, pd: PreparedDetection) => void, after = false) {
   return (ctx: TrackerContext): TrackFilter => {
     const inner = (DEFAULT_COMPONENTS.filter as (c: TrackerContext) => TrackFilter)(ctx);
     return {
@@ -25,42 +25,76 @@ function plantedFilter(mode: 'throw' | 'nan') {
       initialise: inner.initialise.bind(inner),
       predict: inner.predict.bind(inner),
       update(tr, pd) {
-        if (pd.det.sensorId === 'poison') {
-          if (mode === 'throw') throw new Error('planted fault');
-          tr.x[0] = NaN;
-          return 1;
-        }
-        return inner.update(tr, pd);
+        if (!after) fault(tr, pd);
+        const r = inner.update(tr, pd);
+        if (after) fault(tr, pd);
+        return r;
       },
     };
   };
 }
 
-for (const mode of ['throw', 'nan'] as const) {
-  test(`a detection that faults the filter (${mode}) is reported as faulted, its track dropped, and the others are used`, () => {
-    const tr = createTracker({ origin }, { filter: plantedFilter(mode) });
-    const events: TrackerEvent[] = [];
-    // two targets, 20 km apart, seen by an observer each second; at t = 5 and 6 the "poison"
-    // sensor reports near target A in the same step as the good detections
-    for (let t = 0; t < 16; t++) {
-      const batch = [pos(t, 60 * t, 0, 'obs-a'), pos(t, 20_000, 60 * t, 'obs-b')];
-      if (t === 5 || t === 6) batch.push(pos(t, 60 * t + 10, 5, 'poison'));
-      events.push(...tr.step(batch, t));
-    }
-    const faulted = events.filter((e) => e.type === 'faulted');
-    assert.equal(faulted.length, 2, 'both poison detections are reported');
-    for (const f of faulted) {
-      assert.equal(f.detection?.sensorId, 'poison', 'only the poison sensor faults');
-      assert.match(f.reason ?? '', mode === 'throw' ? /planted fault/ : /non-finite/);
-    }
-    // the tracker goes on: both targets are held with finite states at the end
-    const reports = tr.report(15);
-    assert.ok(reports.length >= 2, `both targets are still tracked (${reports.length} tracks)`);
-    for (const r of reports) assert.ok(Number.isFinite(r.position.latDeg) && Number.isFinite(r.positionSd), `track ${r.trackId} is finite`);
-    const nearB = reports.filter((r) => Math.abs(r.position.lonDeg - enuToGeodetic(frame, 20_000, 900, 500).lonDeg) < 0.01);
-    assert.equal(nearB.length, 1, 'target B, never near the poison, keeps one track');
-  });
+/** The default hypothesiser, throwing on any group that holds a detection of sensor "poison" (a fault of the detection itself, whatever the tracks). */
+function plantedHypothesiser(ctx: TrackerParts): Hypothesiser {
+  const inner = (DEFAULT_COMPONENTS.hypothesiser as (c: TrackerParts) => Hypothesiser)(ctx);
+  return {
+    hypothesise(prepared, used, want, accept, out) {
+      if (prepared.some((p) => p.det.sensorId === 'poison')) throw new Error('planted fault');
+      inner.hypothesise(prepared, used, want, accept, out);
+    },
+  };
 }
+
+/** Two targets 20 km apart seen each second by an observer each; at t = 5 and 6 a "poison" sensor reports near target A. */
+function run(components: Parameters<typeof createTracker>[1]) {
+  const tr = createTracker({ origin }, components);
+  const events: TrackerEvent[] = [];
+  for (let t = 0; t < 16; t++) {
+    const batch = [pos(t, 60 * t, 0, 'obs-a'), pos(t, 20_000, 60 * t, 'obs-b')];
+    if (t === 5 || t === 6) batch.push(pos(t, 60 * t + 10, 5, 'poison'));
+    events.push(...tr.step(batch, t));
+  }
+  const reports = tr.report(15);
+  for (const r of reports) assert.ok(Number.isFinite(r.position.latDeg) && Number.isFinite(r.positionSd), `track ${r.trackId} is finite`);
+  const nearB = reports.filter((r) => Math.abs(r.position.lonDeg - enuToGeodetic(frame, 20_000, 900, 500).lonDeg) < 0.01);
+  assert.equal(nearB.length, 1, 'target B, never near the poison, keeps one track');
+  assert.ok(reports.length >= 2, `both targets are still tracked (${reports.length} tracks)`);
+  return { events, reports, faulted: events.filter((e) => e.type === 'faulted') };
+}
+
+test('a detection that faults on its own (whatever the tracks) is reported as faulted and skipped; the others are used', () => {
+  const { faulted } = run({ hypothesiser: plantedHypothesiser });
+  assert.equal(faulted.length, 2, 'both poison detections are reported');
+  for (const f of faulted) {
+    assert.equal(f.detection?.sensorId, 'poison');
+    assert.match(f.reason ?? '', /planted fault/);
+  }
+});
+
+test('a detection that leaves the track it updates non-finite is reported as faulted; the broken track is dropped', () => {
+  const { faulted } = run({
+    filter: plantedFilter((tr, pd) => {
+      if (pd.det.sensorId === 'poison') tr.x[0] = NaN;
+    }, true),
+  });
+  assert.equal(faulted.length, 2);
+  for (const f of faulted) assert.match(f.reason ?? '', /non-finite/);
+});
+
+test("a track whose (finite) state makes every update throw is dropped; the detections that met it are not blamed", () => {
+  let broken: string | null = null;
+  const { events, reports, faulted } = run({
+    filter: plantedFilter((tr) => {
+      broken ??= tr.id; // the first track updated is the broken one
+      if (tr.id === broken) throw new Error('broken track state');
+    }),
+  });
+  assert.equal(faulted.length, 0, 'no detection quarantined for the track\'s fault');
+  assert.ok(broken !== null);
+  // it was dropped the first time it faulted (a tentative track goes without a 'deleted' event): it never updates again
+  assert.equal(events.filter((e) => e.type === 'updated' && e.trackId === broken).length, 0);
+  assert.ok(!reports.some((r) => r.trackId === broken), 'the broken track is gone');
+});
 
 test('a detection that faults the acoustic network is skipped alone', () => {
   const tr = createTracker({ origin });

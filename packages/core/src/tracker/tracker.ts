@@ -148,6 +148,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const pairs = createPairList();
   /** Per group: the time of the last detection kept in each resolution cell (repeats within a scan are refused). */
   const repeats = new Map<string, number>();
+  /** Per group: the detections refused as repeats (not taken again after a fault). */
+  const repeated = new Set<Detection>();
   /** Detections of the current step that faulted before their group ran. */
   const faulted = new Set<Detection>();
   /** Prepared detections, reused from group to group. */
@@ -157,6 +159,12 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   function processGroup(group: Detection[], events: TrackerEvent[]): void {
     const prepared: PreparedDetection[] = [];
     repeats.clear();
+    repeated.clear();
+    // the pairs of this group only (a fault's suspects are the tracks its detections gated with)
+    pairs.det.length = 0;
+    pairs.track.length = 0;
+    pairs.cost.length = 0;
+    pairs.deferred.length = 0;
     for (const det of group) {
       if (preparedPool.length <= prepared.length) preparedPool.push(createPreparedDetection());
       const r = prepareDetection(ctx, det, preparedPool[prepared.length]);
@@ -171,6 +179,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       const key = resolutionCell(r);
       const kept = repeats.get(key);
       if (kept !== undefined && det.t - kept < options.sameScanWindow) {
+        repeated.add(det);
         events.push({ type: 'rejected', t: det.t, detection: det, reason: `repeats a detection of sensor ${det.sensorId} made ${((det.t - kept) * 1000).toFixed(1)} ms before at the same place, within one scan (${options.sameScanWindow} s)` });
         continue;
       }
@@ -236,7 +245,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
    * was applied before the fault may be applied twice: a fault is a bug or a hostile input
    * that passed the input checks, and the picture must survive it, not be exact through it.
    */
-  function guardedGroup(group: Detection[], t: number, events: TrackerEvent[]): void {
+  function guardedGroup(group: Detection[], t: number, events: TrackerEvent[], tracksDropped = false): void {
     const before = table.live.length;
     let fault: string | null = null;
     try {
@@ -249,10 +258,31 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     if (fault === null) return;
     dropNonFinite(t, events);
     if (group.length === 1) {
+      // The fault may be a track's (finite numbers, broken state) as well as the detection's:
+      // drop the tracks it gated with and take it once more. Only a detection that faults again,
+      // or with no track to blame, is the culprit (the service quarantines it for good).
+      if (!tracksDropped) {
+        const suspects = new Set<Track>();
+        for (const slot of pairs.track) {
+          const tr = table.slots[slot];
+          if (tr) suspects.add(tr);
+        }
+        if (suspects.size > 0) {
+          table.live = table.live.filter((tr) => {
+            if (!suspects.has(tr)) return true;
+            table.remove(tr, t, events);
+            return false;
+          });
+          guardedGroup(group, t, events, true);
+          return;
+        }
+      }
       events.push({ type: 'faulted', t: group[0].t, detection: group[0], reason: fault });
       return;
     }
-    for (const d of group) guardedGroup([d], t, events);
+    // one by one, but for the group's repeats, already refused (a flood plus one fault costs no more)
+    const again = group.filter((d) => !repeated.has(d));
+    for (const d of again) guardedGroup([d], t, events);
   }
 
   /** The deleter's verdict on every live track: removal, or coasting. */

@@ -20,6 +20,7 @@ function harness(maxRows: number) {
     chunk: 3,
     maxRows,
     onError: () => {},
+    onReadError: () => {},
   });
   return { outbox, published, up: () => (down = false), calls: () => calls };
 }

@@ -4,7 +4,11 @@
  * publication (the bus is down, restarting, or slow) is retried with backoff, and nothing later
  * overtakes it. When more than `maxRows` rows wait, the queue is dropped and the outbox reads
  * them back from the journal (which holds every one) until it has caught up: an outage of any
- * length costs memory bounded by `maxRows`, and the picture still gets every detection, in order.
+ * length costs memory bounded by `maxRows`.
+ *
+ * While the bus fails (`stalled`), the service also hands the rows to its own picture at once
+ * (`onError` tells which): the picture's clock moves on, and rows the bus delivers long after
+ * would come too late for it. The bus's later delivery of them is then a repeat.
  */
 
 /** A journalled detection as the bus carries it. */
@@ -23,8 +27,10 @@ export interface BusOutboxOptions {
   chunk: number;
   /** Rows queued before the outbox falls back to reading the journal. */
   maxRows: number;
-  /** Told of each failed publication (the outbox retries). */
-  onError(err: unknown, rows: number): void;
+  /** Told of each failed publication, with its rows (the outbox retries them). */
+  onError(err: unknown, rows: readonly BusRow[]): void;
+  /** Told when reading the journal back failed (the outbox retries). */
+  onReadError(err: unknown): void;
 }
 
 export interface BusOutbox {
@@ -32,8 +38,10 @@ export interface BusOutbox {
   push(rows: BusRow[]): void;
   /** Resolves when everything pushed is on the bus, or after `timeoutMs` (false then). */
   settled(timeoutMs: number): Promise<boolean>;
-  /** Stops retrying (what is left stays in the journal). */
+  /** Stops retrying (what is left stays in the journal); a pending `settled` resolves false. */
   close(): void;
+  /** True from a failed publication until the outbox has caught up again. */
+  readonly stalled: boolean;
   readonly stats: { published: number; failures: number; fromJournal: number };
 }
 
@@ -49,8 +57,9 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
   let running = false;
   let closed = false;
   let wake: (() => void) | null = null;
-  const idle: (() => void)[] = [];
+  const idle: ((done: boolean) => void)[] = [];
   const stats = { published: 0, failures: 0, fromJournal: 0 };
+  let stalled = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
@@ -75,10 +84,13 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
         let rows: BusRow[];
         const fromJournal = backlogFrom !== null;
         if (backlogFrom !== null) {
-          rows = await o.readJournal(backlogFrom - 1, PAGE).catch(() => []);
+          rows = await o.readJournal(backlogFrom - 1, PAGE).catch((err: unknown) => {
+            o.onReadError(err);
+            return [];
+          });
           if (rows.length === 0) {
             if (latest < backlogFrom) backlogFrom = null; // nothing newer journalled: caught up
-            else await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
+            else if (!closed) await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
             continue;
           }
         } else {
@@ -90,6 +102,7 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
           await o.publish(toMessages(rows));
           failures = 0;
           stats.published += rows.length;
+          if (queue.length === 0 && backlogFrom === null) stalled = false;
           if (fromJournal) stats.fromJournal += rows.length;
           if (backlogFrom !== null) {
             // (the queue may have overflowed while these were in flight: the journal resumes after them)
@@ -98,7 +111,8 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
           }
         } catch (err) {
           stats.failures++;
-          o.onError(err, rows.length);
+          stalled = true;
+          o.onError(err, rows);
           if (backlogFrom === null) {
             // back to the front; too many waiting: the journal has them
             queue = rows.concat(queue);
@@ -107,17 +121,23 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
               queue = [];
             }
           } else if (rows[0].seq < backlogFrom) backlogFrom = rows[0].seq; // the queue overflowed while these were in flight
-          await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
+          if (!closed) await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
         }
       }
     } finally {
       running = false;
-      if (queue.length === 0 && backlogFrom === null) for (const f of idle.splice(0)) f();
+      if (queue.length === 0 && backlogFrom === null) {
+        stalled = false;
+        for (const f of idle.splice(0)) f(true);
+      }
     }
   }
 
   return {
     stats,
+    get stalled() {
+      return stalled;
+    },
     push(rows) {
       if (closed || rows.length === 0) return;
       latest = rows[rows.length - 1].seq;
@@ -133,17 +153,20 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
     settled(timeoutMs) {
       if (!running && queue.length === 0 && backlogFrom === null) return Promise.resolve(true);
       return new Promise((resolve) => {
-        const t = setTimeout(() => resolve(false), timeoutMs);
-        idle.push(() => {
+        const done = (ok: boolean) => {
           clearTimeout(t);
-          resolve(true);
-        });
+          const i = idle.indexOf(done);
+          if (i >= 0) idle.splice(i, 1);
+          resolve(ok);
+        };
+        const t = setTimeout(() => done(false), timeoutMs);
+        idle.push(done);
       });
     },
     close() {
       closed = true;
       wake?.();
-      for (const f of idle.splice(0)) f();
+      for (const f of idle.splice(0)) f(queue.length === 0 && backlogFrom === null && !running);
     },
   };
 }

@@ -152,6 +152,15 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   });
 
   // --- authentication
+  // while the start-up replay rebuilds the picture, nothing may change it (an operator's mark or
+  // alert would be made on a picture that is not yet the live one, and not published): 503
+  app.addHook('onRequest', async (req, reply) => {
+    if (!svc.starting || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (req.url === '/api/v1/login' || req.url === '/api/v1/logout') return;
+    reply.header('retry-after', '5');
+    const p = svc.startProgress;
+    throw new ApiError('unavailable', `the service is starting (replaying its journal: ${p.replayed} of about ${p.of} entries); nothing was changed: retry`);
+  });
   app.addHook('onRequest', async (req) => {
     const h = req.headers.authorization;
     let token: string | null = null;
@@ -258,11 +267,6 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   };
   app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
     const principal = await sensorPrincipal(req);
-    if (svc.starting) {
-      const p = svc.startProgress;
-      reply.header('retry-after', '5');
-      throw new ApiError('unavailable', `the service is starting (replaying its journal: ${p.replayed} of about ${p.of} entries); nothing of this request was accepted: retry`);
-    }
     const { items, lineErrors } = bodyItems(req);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;
@@ -332,6 +336,9 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const { token, ...def } = req.body as Record<string, unknown> & { token?: string };
+    if (token !== undefined && c.credentials.some((x) => x.sensor === id || x.gateway === id)) {
+      throw new ApiError('bad_request', `the config gives ${JSON.stringify(id)} its credential (credentials): change the token there, not through the API`);
+    }
     const row = { ...def, id };
     const errs = svc.registry.register([row]);
     if (errs.length > 0) throw new ApiError('bad_request', errs.join('; '));
@@ -527,7 +534,9 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
     // loopback (a local scraper or agent), a session, open viewing, or the metrics token
     const fromLoopback = req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
-    const direct = fromLoopback && req.headers['x-forwarded-for'] === undefined;
+    // behind a reverse proxy (http.trust_proxy) a loopback peer is the proxy, not a local scraper
+    const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+    const direct = fromLoopback && !forwarded && c.http.trust_proxy === null;
     const token = c.http.metrics_token;
     const byToken = token !== null && typeof req.headers.authorization === 'string' && safeEqual(req.headers.authorization, `Bearer ${token}`);
     if (!(direct || seesCounts(req) || byToken)) throw new ApiError('unauthenticated', 'metrics need a session, the http.metrics_token bearer, or a loopback client');

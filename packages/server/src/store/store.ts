@@ -156,7 +156,7 @@ export interface Store {
 
   /** Marks a journal entry as quarantined (again for the same seq: kept as first marked). */
   quarantine(q: QuarantineRecord): Promise<void>;
-  /** Quarantined entries, newest mark first, at most `limit`. */
+  /** Quarantined entries, newest journal entry first (by seq: those a replay of the recent journal meets), at most `limit`. */
   quarantined(limit: number): Promise<QuarantineRecord[]>;
 
   /** Deletes detections and track states older than `before` (retention). Returns rows removed. */

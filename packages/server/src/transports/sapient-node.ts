@@ -144,19 +144,19 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     return null;
   }
 
-  function onConnection(s: Socket): void {
-    if (closed) {
-      s.destroy();
-      return;
-    }
-    const from = `${s.remoteAddress}:${s.remotePort}`;
+  /**
+   * Counts a raw TCP connection against its address's share (`max_connections_per_address`);
+   * false (and the socket destroyed) past it. Over TLS this runs at the TCP connect, before the
+   * handshake, so that connections stalled in their handshakes count too.
+   */
+  function admit(s: Socket): boolean {
     const addr = s.remoteAddress ?? '';
     const held = perAddress.get(addr) ?? 0;
     if (held >= c.max_connections_per_address) {
       stats.refusedPerAddress++;
-      warn.warn('per-address', { from, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
+      warn.warn('per-address', { from: `${addr}:${s.remotePort}`, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
       s.destroy();
-      return;
+      return false;
     }
     perAddress.set(addr, held + 1);
     s.once('close', () => {
@@ -164,6 +164,16 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       if (n > 0) perAddress.set(addr, n);
       else perAddress.delete(addr);
     });
+    return true;
+  }
+
+  function onConnection(s: Socket): void {
+    if (closed) {
+      s.destroy();
+      return;
+    }
+    const from = `${s.remoteAddress}:${s.remotePort}`;
+    if (!c.tls && !admit(s)) return;
     stats.connections++;
     sockets.add(s);
     // over TLS the peer proved a certificate of sapient.tls.ca (the handshake refused others); its CN binds nodes to it
@@ -297,6 +307,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     stats.refusedHandshakes++;
     warn.warn('tls', { from: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'SAPIENT TLS handshake refused');
   });
+  // over TLS the share is counted on the raw connection (the handshake comes after)
+  if (c.tls) server.on('connection', (raw: Socket) => void admit(raw));
   server.maxConnections = c.max_connections;
   server.listen(c.port, c.host);
   await once(server, 'listening'); // rejects on a listen error (port in use)

@@ -118,7 +118,7 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     reason TEXT NOT NULL,
     at DOUBLE PRECISION NOT NULL
   );
-  CREATE INDEX quarantine_at ON ${s}.quarantine (at, seq);
+  CREATE INDEX quarantine_at ON ${s}.quarantine (at);
   `,
 ];
 
@@ -508,7 +508,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async quarantined(limit) {
       open();
       const rows = await query<{ seq: string; sensor: string; id: string; t: number; reason: string; at: number }>(
-        `SELECT seq, sensor, id, t, reason, at FROM ${S}.quarantine ORDER BY at DESC, seq DESC LIMIT $1`,
+        `SELECT seq, sensor, id, t, reason, at FROM ${S}.quarantine ORDER BY seq DESC LIMIT $1`,
         [Math.min(checkLimit('quarantined', 'limit', limit), MAX_ROWS_PER_QUERY)],
       );
       return rows.map((r): QuarantineRecord => ({ seq: Number(r.seq), sensor: r.sensor, id: r.id, t: r.t, reason: r.reason, at: r.at }));

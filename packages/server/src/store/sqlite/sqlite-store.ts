@@ -123,7 +123,7 @@ const MIGRATIONS: readonly string[] = [
     reason TEXT NOT NULL,
     at REAL NOT NULL
   );
-  CREATE INDEX quarantine_at ON quarantine (at, seq);
+  CREATE INDEX quarantine_at ON quarantine (at);
   `,
 ];
 
@@ -214,7 +214,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     pruneTracks: db.prepare('DELETE FROM track_states WHERE t < ?'),
     pruneQuarantine: db.prepare('DELETE FROM quarantine WHERE t < ?'),
     quarantine: db.prepare('INSERT INTO quarantine (seq, sensor, id, t, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING'),
-    quarantined: db.prepare('SELECT seq, sensor, id, t, reason, at FROM quarantine ORDER BY at DESC, seq DESC LIMIT ?'),
+    quarantined: db.prepare('SELECT seq, sensor, id, t, reason, at FROM quarantine ORDER BY seq DESC LIMIT ?'),
   };
 
   const appendTx = db.transaction((inputs: readonly JournalInput[]): (number | 'duplicate')[] => {
