@@ -36,10 +36,15 @@ const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zone
   --json           print the metrics as JSON
   Both NDJSON files must be valid: the first bad line stops the scoring (exit code 1).`;
 
-const SIMULATE_USAGE = `usage: skywarden simulate --scenario FILE --out DIR [--annotate]
-  --scenario FILE  a scenario, YAML or JSON (see examples/ and docs/simulator.md)
+const SIMULATE_USAGE = `usage: skywarden simulate --scenario FILE|PRESET --out DIR [--annotate]
+  --scenario FILE  a scenario, YAML or JSON (see examples/ and docs/simulator.md), or a
+                   preset's name with its defaults: small, mixed, national
   --out DIR        folder for sensors.json, detections.ndjson, truth.ndjson, zones.geojson
   --annotate       add sim_target (the truth id, null for clutter) to each detection`;
+
+const HASH_USAGE = `usage: skywarden hash-password < secret.txt
+  Reads a secret (8 characters or more) on standard input and prints its scrypt hash, for
+  auth.users[].password_hash or credentials[].token_hash in the config.`;
 
 const DEMO_USAGE = `usage: skywarden demo [--seed N] [--targets N] [--duration S]
   --seed N       random seed (default 1)
@@ -69,7 +74,7 @@ const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] 
   --data-dir DIR    folder of the SQLite journal and store (default ./skywarden-data)
   Stops gracefully on SIGTERM or SIGINT.`;
 
-const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE };
+const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -108,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
           throw new UsageError(`--cap-dir and --cap-sender need --zones and --alerts\n\n${TRACK_USAGE}`);
         }
         if (values['cap-sender'] !== undefined && values['cap-dir'] === undefined) throw new UsageError(`--cap-sender needs --cap-dir\n\n${TRACK_USAGE}`);
+        if ((values.zones === undefined) !== (values.alerts === undefined)) throw new UsageError(`--zones and --alerts go together\n\n${TRACK_USAGE}`);
         return await trackCommand({
           sensors: values.sensors as string,
           detections: values.detections as string,
@@ -140,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
         });
       }
       case 'hash-password':
+        if (rest.length > 0) throw new UsageError(`hash-password takes no arguments: ${rest.join(' ')}\n\n${HASH_USAGE}`);
         return await hashPasswordCommand();
       case 'simulate': {
         const { values } = parse(rest, { scenario: { type: 'string' }, out: { type: 'string' }, annotate: { type: 'boolean' } }, SIMULATE_USAGE);

@@ -44,7 +44,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`${a.config ?? 'configuration'}: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new CliError(`a port is already in use (${e.message}): choose another with --port / --mqtt-port (0 = any free port)`);
+    if (e.code === 'EADDRINUSE') throw new CliError(`a port is already in use (${e.message}): choose another with --port / --mqtt-port (0 = any free port; through npm: npm start -- --port 0)`);
     throw new CliError(`could not start: ${e.message}`);
   }
   const out = (s: string) => process.stdout.write(s + '\n');
@@ -100,6 +100,7 @@ const STOP_DEADLINE_S = 10;
 
 /** `skywarden hash-password`: reads a secret from standard input, prints its scrypt hash for the config. */
 export async function hashPasswordCommand(): Promise<number> {
+  if (process.stdin.isTTY) process.stderr.write('type the secret (8 characters or more), then Enter and Ctrl-D:\n');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');

@@ -84,6 +84,30 @@ test('simulate: a bad scenario lists every problem by setting; a bad file is nam
   assert.equal(y.status, 1);
   assert.match(y.stderr, /syntax\.yaml/);
   assert.doesNotMatch(y.stderr, /\n\s+at /, 'no stack trace');
+  // a scenario file that is not there is named, with the presets offered instead
+  const missing = sim(['--scenario', join(dir, 'absent.yaml'), '--out', join(dir, 'o')]);
+  assert.equal(missing.status, 1);
+  assert.equal(missing.stderr, `skywarden: cannot read ${join(dir, 'absent.yaml')}: no such file or directory (a scenario file, or a preset: small, mixed, national)\n`);
+});
+
+test('simulate: a preset by name (--scenario small) gives that preset with its defaults', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-sim-'));
+  const r = sim(['--scenario', 'small', '--out', join(dir, 'o')]);
+  assert.equal(r.status, 0, r.stderr);
+  const sensors = parseSensorsJson(readFileSync(join(dir, 'o', 'sensors.json'), 'utf8'));
+  assert.ok(sensors.ok && sensors.sensors.size > 0);
+  assert.ok(readFileSync(join(dir, 'o', 'detections.ndjson'), 'utf8').split('\n').filter(Boolean).length > 100);
+});
+
+test('CLI usage: --zones without --alerts is bad usage (exit 2); hash-password --help prints its usage', () => {
+  const track = spawnSync(process.execPath, [bin, 'track', '--sensors', 'a', '--detections', 'b', '--out', 'c', '--zones', 'z.geojson'], { encoding: 'utf8' });
+  assert.equal(track.status, 2);
+  assert.match(track.stderr, /--zones and --alerts go together/);
+  const help = spawnSync(process.execPath, [bin, 'hash-password', '--help'], { encoding: 'utf8', input: '' });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^usage: skywarden hash-password < secret\.txt/);
+  const extra = spawnSync(process.execPath, [bin, 'hash-password', 'oops'], { encoding: 'utf8', input: '' });
+  assert.equal(extra.status, 2);
 });
 
 test('track --zones --alerts on a simulated raid: alert changes per the spec, most zone entries warned ahead', () => {

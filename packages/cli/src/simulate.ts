@@ -3,7 +3,7 @@
  * detections.ndjson, truth.ndjson and zones.geojson (spec/interchange.md) for the scenario,
  * seeded and deterministic. The scenario is YAML or JSON (sim/src/scenario/scenario.ts).
  */
-import { createWriteStream, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
@@ -21,14 +21,25 @@ export interface SimulateArgs {
   annotate: boolean;
 }
 
-/** Reads and validates a scenario file; throws a CliError listing every problem. */
+/** The presets `--scenario` takes by name (a scenario with the preset's defaults). */
+const PRESET_NAMES = ['small', 'mixed', 'national'];
+
+/** Reads and validates a scenario file, or a preset's name; throws a CliError listing every problem. */
 export function loadScenario(path: string) {
-  const text = readFileSync(path, 'utf8');
   let doc: unknown;
-  try {
-    doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-  } catch (err) {
-    throw new CliError(`${path}: ${(err as Error).message}`);
+  if (PRESET_NAMES.includes(path) && !existsSync(path)) doc = { name: path, preset: path };
+  else {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new CliError(`${describeFsError(err, path, 'read')} (a scenario file, or a preset: ${PRESET_NAMES.join(', ')})`);
+    }
+    try {
+      doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    } catch (err) {
+      throw new CliError(`${path}: ${(err as Error).message}`);
+    }
   }
   const r = parseScenario(doc);
   if (!r.ok) throw new CliError(`${path}: ${r.errors.length} problem${r.errors.length > 1 ? 's' : ''}:\n  ${r.errors.join('\n  ')}`);

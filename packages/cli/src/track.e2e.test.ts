@@ -63,7 +63,7 @@ test('track: radar and observer scene is tracked completely and accurately, with
   const out = join(f.dir, 'tracks.ndjson');
   const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /detections read: \d+/);
+  assert.match(r.stderr, /lines read: \d+ \(detections \d+, rejected \d+/);
   assert.match(r.stderr, /rejected: 0/);
   const tracks = readTracks(out);
   // after a warm-up for confirmation, score every second

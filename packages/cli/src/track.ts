@@ -236,7 +236,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
 
 export function formatSummary(s: TrackSummary): string {
   const lines = [
-    `detections read: ${s.detectionsRead} (lines ${s.linesRead})`,
+    `lines read: ${s.linesRead} (detections ${s.detectionsRead}, rejected ${s.rejected}${s.linesRead - s.detectionsRead - s.rejected > 0 ? `, blank ${s.linesRead - s.detectionsRead - s.rejected}` : ''})`,
     `rejected: ${s.rejected}`,
   ];
   const cats = Object.entries(s.rejectedByReason).sort((a, b) => b[1] - a[1]);

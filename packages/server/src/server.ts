@@ -3,7 +3,8 @@
  * The command `skywarden serve` and the tests call this; `close()` stops it gracefully:
  * ingest stops first, the journal's pending writes finish, then everything closes.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { buildConfig, type ServerConfig } from './config.js';
 import { createService, DATA_DIR, type Service } from './service.js';
@@ -71,6 +72,43 @@ const DEMO_USERS = [
   { name: 'viewer', password: 'viewer-demo', role: 'viewer' as const },
 ];
 
+/**
+ * Takes the data folder for this process (`skywarden.pid` in it): a second service on the same
+ * folder is refused with a message naming the first; the mark of a process that is gone (a
+ * kill -9) is taken over. Returns the release.
+ */
+export function lockDataDir(dir: string): () => void {
+  const path = join(dir, 'skywarden.pid');
+  const mine = String(process.pid);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, mine, { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(path, 'utf8') === mine) rmSync(path);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    let alive = false;
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (alive) throw new ConfigError(`data folder ${dir} is in use by process ${pid} (another skywarden serve?): stop it, or give this one another data folder (--data-dir)`);
+    rmSync(path, { force: true }); // left by a process that is gone
+  }
+  throw new ConfigError(`data folder ${dir}: could not take ${path}`);
+}
+
 export async function startServer(o: StartOptions = {}): Promise<RunningServer> {
   const flags: Record<string, unknown> = {};
   if (o.port !== undefined) flags.http = { port: o.port };
@@ -81,6 +119,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   if (!built.ok) throw new ConfigError(`bad configuration:\n  ${built.errors.join('\n  ')}`);
   const config = built.config;
   mkdirSync(config.data_dir, { recursive: true });
+  const unlock = lockDataDir(config.data_dir);
   const log = o.logger ?? pino({ level: config.log.level, base: { service: 'skywarden' } }, pino.destination(2));
 
   let clock = o.clock;
@@ -166,6 +205,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
           service.hub.close();
           await app?.close();
           await service.close();
+          unlock();
         })();
         return closing;
       },
@@ -177,6 +217,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     await external?.close().catch(() => {});
     await app?.close().catch(() => {});
     await service.close().catch(() => {});
+    unlock();
     throw err;
   }
 }
