@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildConfig, DEFAULT_CONFIG, parseConfigText } from './config.js';
+import { readFileSync } from 'node:fs';
 
 describe('service configuration', () => {
   it('starts on the documented defaults', () => {
@@ -169,5 +170,88 @@ describe('service configuration', () => {
     const dup = buildConfig({ sapient: { nodes: [{ node_id: 'n1', sensor: 's1' }, { node_id: 'n1', sensor: 's2' }, { sensor: 's3' }] } }, {});
     assert.ok(!dup.ok);
     assert.deepEqual(dup.errors, ['sapient.nodes[1].node_id "n1" is listed twice', "sapient.nodes[2].node_id must be the node's UUID (a non-empty string), got undefined"]);
+  });
+
+  it('docs/server.md documents every setting with the default DEFAULT_CONFIG has (issue 19: the docs had drifted from the code)', () => {
+    const md = readFileSync(new URL('../../../docs/server.md', import.meta.url), 'utf8');
+    const from = md.indexOf('## Configuration');
+    const section = md.slice(from, md.indexOf('\n## ', from + 5));
+    const get = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), DEFAULT_CONFIG);
+    /** A table cell's value as a default, or undefined for one described in words (or derived). */
+    const value = (cell: string): unknown => {
+      let v = cell.trim();
+      if (/^`<.*>.*`$/.test(v)) return undefined;
+      if (/^`[^`]*`$/.test(v)) {
+        const inner = v.slice(1, -1);
+        if (inner === 'true' || inner === 'false' || (inner !== '' && Number.isFinite(Number(inner)))) v = inner;
+        else {
+          try {
+            return JSON.parse(inner) as unknown; // `{}`, `[]`
+          } catch {
+            return inner;
+          }
+        }
+      }
+      if (v === 'none' || v === 'null') return null;
+      if (v === 'true' || v === 'false') return v === 'true';
+      const size = /^([\d.]+) (MiB|KiB)$/.exec(v);
+      if (size) return Number(size[1]) * (size[2] === 'MiB' ? 2 ** 20 : 2 ** 10);
+      if (/^-?[\d,]+(\.\d+)?$/.test(v)) return Number(v.replace(/,/g, ''));
+      return undefined;
+    };
+    const documented = new Set<string>();
+    const wrong: string[] = [];
+    let compared = 0;
+    for (const row of section.split('\n').filter((l) => l.startsWith('| `'))) {
+      const [, keyCell, valCell] = row.split('|');
+      // keys: `a.b`, `.c` (a sibling of the previous), separated by commas or slashes
+      const keys: string[] = [];
+      let parent = '';
+      for (const k of keyCell.split(/,|\//).map((x) => x.trim().replace(/`/g, ''))) {
+        if (k.startsWith('.')) keys.push(parent + k.slice(1));
+        else {
+          keys.push(k);
+          parent = k.includes('.') ? k.slice(0, k.lastIndexOf('.') + 1) : '';
+        }
+      }
+      // values: comma-separated outside backticks (1,000 is a number: a comma without a space)
+      const cells: string[] = [];
+      let cur = '';
+      let tick = false;
+      for (let i = 0; i < valCell.length; i++) {
+        if (valCell[i] === '`') tick = !tick;
+        if (!tick && valCell[i] === ',' && valCell[i + 1] === ' ') {
+          cells.push(cur);
+          cur = '';
+          i++;
+          continue;
+        }
+        cur += valCell[i];
+      }
+      cells.push(cur);
+      keys.forEach((k, i) => {
+        documented.add(k);
+        const want = value(cells.length === 1 ? cells[0] : (cells[i] ?? ''));
+        if (want === undefined) return;
+        let have = get(k);
+        if (Array.isArray(have) && have.length === 0) have = null; // "none"
+        compared++;
+        if (JSON.stringify(want) !== JSON.stringify(have)) wrong.push(`${k}: docs say ${JSON.stringify(want)}, DEFAULT_CONFIG has ${JSON.stringify(have)}`);
+      });
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(compared >= 80, `${compared} defaults compared`);
+    // every setting is in the table (objects documented as a whole count, e.g. alerts.instructions)
+    const missing: string[] = [];
+    const walk = (o: Record<string, unknown>, p: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        const q = p ? `${p}.${k}` : k;
+        if (documented.has(q)) continue;
+        if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) walk(v as Record<string, unknown>, q);
+        else missing.push(q);
+      }
+    };
+    walk(DEFAULT_CONFIG as unknown as Record<string, unknown>, '');
+    assert.deepEqual(missing, [], 'settings not in docs/server.md');
   });
 });
