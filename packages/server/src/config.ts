@@ -141,6 +141,7 @@ export interface ServerConfig {
   };
   alerts: {
     interval_s: number;
+    /** CAP `<status>`: `Exercise` by default; a real deployment sets `Actual`. */
     cap_status: 'Actual' | 'Exercise';
     cap_sender: string;
     /** Open the CAP feed and the public zone-state endpoint to anyone, without login. */
@@ -267,7 +268,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // defaults to round(1 / report_every_s))
   fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true },
   zones: { file: null, kr_admin: [], lead_s: 300 },
-  alerts: { interval_s: 5, cap_status: 'Actual', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {} },
+  alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {} },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
   auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false, login_max_failures: 5, login_window_s: 300 },
   webhooks: [],
