@@ -5,7 +5,7 @@ import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
 import { scoreCommand } from './score.js';
 import { simulateCommand } from './simulate.js';
-import { hashPasswordCommand, serveCommand } from './serve.js';
+import { backupCommand, hashPasswordCommand, serveCommand } from './serve.js';
 
 const USAGE = `usage: skywarden <command> [options]
 
@@ -22,6 +22,7 @@ commands:
   demo    [--seed N] [--targets N] [--duration S]
           simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
   hash-password   read a secret on standard input, print its hash for the config
+  backup          copy the SQLite store while the service runs (restore: docs/deployment.md)
   help    this text; <command> --help for a command's options; --version
 `;
 
@@ -41,6 +42,11 @@ const SIMULATE_USAGE = `usage: skywarden simulate --scenario FILE|PRESET --out D
                    preset's name with its defaults: small, mixed, national
   --out DIR        folder for sensors.json, detections.ndjson, truth.ndjson, zones.geojson
   --annotate       add sim_target (the truth id, null for clutter) to each detection`;
+
+const BACKUP_USAGE = `usage: skywarden backup [--config FILE] [--data-dir DIR] --out FILE
+  A consistent copy of the SQLite store (journal, track states, alerts, sensors, users,
+  audit), taken while the service runs. Restore: stop the service, put the copy in the data
+  folder as skywarden.db, start it (docs/deployment.md). PostgreSQL: use pg_dump.`;
 
 const HASH_USAGE = `usage: skywarden hash-password < secret.txt
   Reads a secret (8 characters or more) on standard input and prints its scrypt hash, for
@@ -74,7 +80,7 @@ const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] 
   --data-dir DIR    folder of the SQLite journal and store (default ./skywarden-data)
   Stops gracefully on SIGTERM or SIGINT.`;
 
-const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE };
+const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE, backup: BACKUP_USAGE };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -144,6 +150,11 @@ export async function main(argv: string[]): Promise<number> {
           mqttPort: port(values['mqtt-port'], 'mqtt-port'),
           dataDir: values['data-dir'] as string | undefined,
         });
+      }
+      case 'backup': {
+        const { values } = parse(rest, { config: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' } }, BACKUP_USAGE);
+        if (values.out === undefined) throw new UsageError(`missing --out\n\n${BACKUP_USAGE}`);
+        return await backupCommand({ config: values.config as string | undefined, dataDir: values['data-dir'] as string | undefined, out: values.out as string });
       }
       case 'hash-password':
         if (rest.length > 0) throw new UsageError(`hash-password takes no arguments: ${rest.join(' ')}\n\n${HASH_USAGE}`);

@@ -4,7 +4,8 @@
  * journal's pending writes, then the rest).
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfigText, startServer, hashSecret } from '@skywarden/server';
+import { join } from 'node:path';
+import { backupSqliteStore, buildConfig, ConfigError, parseConfigText, startServer, hashSecret } from '@skywarden/server';
 import { CliError } from './args.js';
 import { describeFsError } from './lines.js';
 
@@ -92,6 +93,38 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     process.exit(1);
   }
   out('skywarden serve: stopped');
+  return 0;
+}
+
+/**
+ * `skywarden backup [--config FILE] [--data-dir DIR] --out FILE`: a consistent copy of the
+ * SQLite store the config names, taken while the service may run (docs/deployment.md).
+ */
+export async function backupCommand(a: { config?: string; dataDir?: string; out: string }): Promise<number> {
+  let file: unknown = null;
+  if (a.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(a.config, 'utf8');
+    } catch (err) {
+      throw new CliError(describeFsError(err, a.config, 'read'));
+    }
+    const p = parseConfigText(text, a.config);
+    if (!p.ok) throw new CliError(p.error);
+    file = p.value;
+  }
+  const built = buildConfig(file, process.env, a.dataDir !== undefined ? { data_dir: a.dataDir } : {});
+  if (!built.ok) throw new CliError(`${a.config ?? 'configuration'}: bad configuration:\n  ${built.errors.join('\n  ')}`);
+  const c = built.config;
+  if (c.store.kind !== 'sqlite') throw new CliError('the store is PostgreSQL: back it up with pg_dump (docs/deployment.md)');
+  const path = c.store.path ?? join(c.data_dir, 'skywarden.db');
+  const t0 = performance.now();
+  try {
+    const r = await backupSqliteStore(path, a.out);
+    process.stdout.write(`skywarden backup: ${path} -> ${a.out} (${r.pages} pages, ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  } catch (err) {
+    throw new CliError(`backup failed: ${(err as Error).message}`);
+  }
   return 0;
 }
 

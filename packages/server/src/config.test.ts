@@ -254,4 +254,15 @@ describe('service configuration', () => {
     walk(DEFAULT_CONFIG as unknown as Record<string, unknown>, '');
     assert.deepEqual(missing, [], 'settings not in docs/server.md');
   });
+
+  it('examples/skywarden.production.yaml is a valid configuration (docs/deployment.md)', () => {
+    const path = new URL('../../../examples/skywarden.production.yaml', import.meta.url);
+    const p = parseConfigText(readFileSync(path, 'utf8'), 'skywarden.production.yaml');
+    assert.ok(p.ok, p.ok ? '' : p.error);
+    const r = buildConfig(p.value, {});
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+    assert.equal(r.config.http.host, '127.0.0.1');
+    assert.equal(r.config.alerts.cap_status, 'Actual');
+    assert.equal(r.config.mqtt.mode, 'external');
+  });
 });

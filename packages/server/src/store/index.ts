@@ -2,6 +2,7 @@
 export type * from './store.js';
 export { MAX_ROWS_PER_QUERY } from './common.js';
 export { createSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { backupSqliteStore } from './sqlite/backup.js';
 export { createSqliteWorkerStore, type SqliteWorkerStore, type SqliteWorkerStoreOptions } from './sqlite/sqlite-worker-store.js';
 export {
   createPostgresStore,
