@@ -19,19 +19,22 @@ export interface ServeArgs {
   dataDir?: string;
 }
 
-export async function serveCommand(a: ServeArgs): Promise<number> {
-  let file: unknown = null;
-  if (a.config !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(a.config, 'utf8');
-    } catch (err) {
-      throw new CliError(describeFsError(err, a.config, 'read'));
-    }
-    const p = parseConfigText(text, a.config);
-    if (!p.ok) throw new CliError(p.error);
-    file = p.value;
+/** The config file's content (YAML or JSON), or null without one; a CliError naming the file when it cannot be read or parsed. */
+function readConfigFile(path: string | undefined): unknown {
+  if (path === undefined) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(describeFsError(err, path, 'read'));
   }
+  const p = parseConfigText(text, path);
+  if (!p.ok) throw new CliError(p.error);
+  return p.value;
+}
+
+export async function serveCommand(a: ServeArgs): Promise<number> {
+  const file = readConfigFile(a.config);
   let srv;
   try {
     srv = await startServer({
@@ -101,18 +104,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
  * SQLite store the config names, taken while the service may run (docs/deployment.md).
  */
 export async function backupCommand(a: { config?: string; dataDir?: string; out: string }): Promise<number> {
-  let file: unknown = null;
-  if (a.config !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(a.config, 'utf8');
-    } catch (err) {
-      throw new CliError(describeFsError(err, a.config, 'read'));
-    }
-    const p = parseConfigText(text, a.config);
-    if (!p.ok) throw new CliError(p.error);
-    file = p.value;
-  }
+  const file = readConfigFile(a.config);
   const built = buildConfig(file, process.env, a.dataDir !== undefined ? { data_dir: a.dataDir } : {});
   if (!built.ok) throw new CliError(`${a.config ?? 'configuration'}: bad configuration:\n  ${built.errors.join('\n  ')}`);
   const c = built.config;
