@@ -98,10 +98,6 @@ const isMature = (tr: Track) => tr.status !== 'tentative';
 const isTentative = (tr: Track) => tr.status === 'tentative';
 
 /**
- * A tracker with the given options; `components` replaces any of its components (defaults:
- * `DEFAULT_COMPONENTS`, the tracker as documented).
- */
-/**
  * The cell of a sensor's measurement space within which two of its reports in one scan are
  * one report repeated: a square of a quarter of the point's smallest standard deviation (a
  * radar's range error, not its wide cross-range one: two targets side by side at one range
@@ -119,6 +115,9 @@ function resolutionCell(pd: PreparedDetection): string {
   return 'd';
 }
 
+/** What a thrown value says. */
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** True when every number of a track's state and covariance is finite. */
 function finiteState(tr: Track): boolean {
   for (let i = 0; i < tr.x.length; i++) if (!Number.isFinite(tr.x[i])) return false;
@@ -126,6 +125,10 @@ function finiteState(tr: Track): boolean {
   return true;
 }
 
+/**
+ * A tracker with the given options; `components` replaces any of its components (defaults:
+ * `DEFAULT_COMPONENTS`, the tracker as documented).
+ */
 export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint }, components?: Partial<TrackerComponents>): Tracker {
   const options = resolveTrackerOptions(opts);
   const frame = createEnuFrame(options.origin);
@@ -225,16 +228,14 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     }
   }
 
-  /** Removes the live tracks whose state or covariance holds a non-finite number; true when one was. */
-  function dropNonFinite(t: number, events: TrackerEvent[]): boolean {
+  /** Removes the live tracks `drop` picks (a fault's broken or suspect tracks). */
+  function dropTracks(drop: (tr: Track) => boolean, t: number, events: TrackerEvent[]): void {
     const keep: Track[] = [];
     for (const tr of table.live) {
-      if (finiteState(tr)) keep.push(tr);
-      else table.remove(tr, t, events);
+      if (drop(tr)) table.remove(tr, t, events);
+      else keep.push(tr);
     }
-    const dropped = keep.length < table.live.length;
     table.live = keep;
-    return dropped;
   }
 
   /**
@@ -253,10 +254,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       for (const tr of table.groupHits.keys()) if (!finiteState(tr)) fault = `track ${tr.id}'s state became non-finite`;
       for (let i = before; i < table.live.length; i++) if (!finiteState(table.live[i])) fault = `track ${table.live[i].id} started with a non-finite state`;
     } catch (err) {
-      fault = err instanceof Error ? err.message : String(err);
+      fault = errorText(err);
     }
     if (fault === null) return;
-    dropNonFinite(t, events);
+    dropTracks((tr) => !finiteState(tr), t, events);
     if (group.length === 1) {
       // The fault may be a track's (finite numbers, broken state) as well as the detection's:
       // drop the tracks it gated with and take it once more. Only a detection that faults again,
@@ -268,11 +269,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
           if (tr) suspects.add(tr);
         }
         if (suspects.size > 0) {
-          table.live = table.live.filter((tr) => {
-            if (!suspects.has(tr)) return true;
-            table.remove(tr, t, events);
-            return false;
-          });
+          dropTracks((tr) => suspects.has(tr), t, events);
           guardedGroup(group, t, events, true);
           return;
         }
@@ -337,7 +334,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
           try {
             acoustic.heard(d);
           } catch (err) {
-            events.push({ type: 'faulted', t: d.t, detection: d, reason: err instanceof Error ? err.message : String(err) });
+            events.push({ type: 'faulted', t: d.t, detection: d, reason: errorText(err) });
             faulted.add(d);
           }
         }
