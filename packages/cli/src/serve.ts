@@ -4,8 +4,7 @@
  * journal's pending writes, then the rest).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { backupSqliteStore, buildConfig, ConfigError, parseConfigText, startServer, hashSecret } from '@skywarden/server';
+import { backupSqliteStore, buildConfig, ConfigError, parseConfigText, sqliteStorePath, startServer, hashSecret } from '@skywarden/server';
 import { CliError } from './args.js';
 import { describeFsError } from './lines.js';
 
@@ -109,7 +108,7 @@ export async function backupCommand(a: { config?: string; dataDir?: string; out:
   if (!built.ok) throw new CliError(`${a.config ?? 'configuration'}: bad configuration:\n  ${built.errors.join('\n  ')}`);
   const c = built.config;
   if (c.store.kind !== 'sqlite') throw new CliError('the store is PostgreSQL: back it up with pg_dump (docs/deployment.md)');
-  const path = c.store.path ?? join(c.data_dir, 'skywarden.db');
+  const path = sqliteStorePath(c);
   const t0 = performance.now();
   try {
     const r = await backupSqliteStore(path, a.out);

@@ -104,8 +104,8 @@ export async function resolveCredentials(list: readonly SensorCredential[]): Pro
   return out;
 }
 
-/** A well-formed hash no token matches, verified for unknown ids (same cost as a known id's). */
-const UNKNOWN_ID_HASH = `scrypt$${N}$${R}$${P}$AAAAAAAAAAAAAAAAAAAAAA==$${Buffer.alloc(KEYLEN).toString('base64')}`;
+/** A well-formed hash no secret matches: verified for an unknown user or sensor id, so that it costs what a known one does. */
+export const NO_MATCH_HASH = `scrypt$${N}$${R}$${P}$AAAAAAAAAAAAAAAAAAAAAA==$${Buffer.alloc(KEYLEN).toString('base64')}`;
 
 /**
  * Token check with a cache of successful verifications (scrypt costs ~50 ms, far too slow
@@ -144,7 +144,7 @@ export function createCredentialChecker(principals: readonly Principal[]) {
       const p = byId.get(id);
       if (!p) {
         // the same work as a wrong token, so that the answer's time does not tell which ids exist
-        await verifySecret(token, UNKNOWN_ID_HASH);
+        await verifySecret(token, NO_MATCH_HASH);
         return null;
       }
       const key = id + '\0' + createHash('sha256').update(p.tokenHash).update('\0').update(token).digest('base64');

@@ -9,6 +9,7 @@
  * values are parsed as JSON when they parse, else taken as strings.
  */
 import { BlockList, isIP } from 'node:net';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
@@ -538,6 +539,11 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
   for (const p of cfg.zones.kr_admin) {
     if (krProvinceCode(p) === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);
   }
+}
+
+/** The SQLite store's file: `store.path`, else `skywarden.db` in the data folder. */
+export function sqliteStorePath(c: ServerConfig): string {
+  return c.store.path ?? join(c.data_dir, 'skywarden.db');
 }
 
 /**

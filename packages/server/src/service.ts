@@ -11,7 +11,6 @@
  * CAP, webhooks.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
 import { capDefaultLanguages, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
@@ -20,8 +19,8 @@ import { createCapStage } from './publish/cap.js';
 import { createPublicPublisher, publicZones } from './publish/public-warnings.js';
 import { createStorePublisher } from './publish/store-publisher.js';
 import { createStreamPublisher } from './publish/stream-publisher.js';
-import type { ServerConfig } from './config.js';
-import type { Store } from './store/store.js';
+import { sqliteStorePath, type ServerConfig } from './config.js';
+import type { JournalEntry, Store } from './store/store.js';
 import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
 import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
 import { createBusOutbox, type BusRow } from './bus/outbox.js';
@@ -93,6 +92,14 @@ function toDetectionWire(d: Detection): DetectionWire {
   return w;
 }
 
+/**
+ * A journal entry as the bus carries it: its detection id is the row's, or the one the ingest
+ * made, as "sensor:id" (the ingest's onJournalled gives the same).
+ */
+function journalBusRow(e: JournalEntry): BusRow {
+  return { seq: e.seq, id: typeof e.row.id === 'string' ? e.row.id : `${e.sensor}:${e.id}`, row: e.row };
+}
+
 /** Most quarantine marks read at start (replay skips those entries). */
 const QUARANTINE_SKIP_MAX = 100_000;
 
@@ -116,7 +123,7 @@ export async function createService(o: ServiceOptions) {
   const store: Store =
     c.store.kind === 'postgres'
       ? await createPostgresStore({ connectionString: c.store.url, schema: c.store.schema })
-      : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: c.store.path ?? join(c.data_dir, 'skywarden.db'), sync: c.store.sync });
+      : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: sqliteStorePath(c), sync: c.store.sync });
 
   // --- sensors: config file and list, the demo's, then those registered through the API (stored)
   const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });
@@ -321,8 +328,7 @@ export async function createService(o: ServiceOptions) {
   // journalled detections onto the bus in journal order, retried through outages (bus/outbox.ts)
   const outbox = createBusOutbox({
     publish: (messages) => bus.publish(busSubject, messages),
-    readJournal: async (after, limit) =>
-      (await store.readJournal(after, limit)).map((e) => ({ seq: e.seq, id: typeof e.row.id === 'string' ? e.row.id : `${e.sensor}:${e.id}`, row: e.row })),
+    readJournal: async (after, limit) => (await store.readJournal(after, limit)).map(journalBusRow),
     chunk: BUS_CHUNK,
     maxRows: BUS_OUTBOX_MAX_ROWS,
     onError(err, rows) {
@@ -483,8 +489,8 @@ export async function createService(o: ServiceOptions) {
     fusion: fusion as LivePicture | null,
     /**
      * True until `start` has rebuilt the picture: the HTTP API is up meanwhile (health says
-     * so, with the progress), but the ingest answers 503 (a detection fed into a picture still
-     * being replayed would arrive ahead of the journal's rest).
+     * so, with the progress), but whatever would change the picture answers 503 (a detection
+     * fed into a picture still being replayed would arrive ahead of the journal's rest).
      */
     get starting() {
       return startState.starting;
@@ -512,16 +518,8 @@ export async function createService(o: ServiceOptions) {
           const page = 5000;
           while (!stopping) {
             const entries = await store.readJournal(after, page);
-            const batch: Fed[] = [];
-            for (const e of entries) {
-              const p = parseDetectionRow(e.row, e.seq, registry.sensors);
-              if (p.ok) {
-                if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
-                batch.push({ detection: p.detection, row: e.row, seq: e.seq, sensor: e.sensor, id: e.id });
-              }
-            }
             try {
-              feed(batch);
+              feed(parseBusRows(entries.map(journalBusRow)));
             } catch (err) {
               // a fault the tracker could not pin on one detection: the start goes on without this page's rest
               log.error({ err, after }, 'fusion failed while replaying the journal');

@@ -139,8 +139,8 @@ export function testPostgresServer(): Promise<{ url: string; restart: () => Prom
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout || init.error?.message}`);
     const port = await freePort();
     const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-    let s = start(join(bin, 'postgres'), args, dir, user);
-    await waitForPort(port, s, 'PostgreSQL');
+    // a restart is a fast shutdown (SIGINT: the backends get 57P01 admin_shutdown), then the same server again on the same port
+    const s = await startRestartable(join(bin, 'postgres'), args, dir, port, 'PostgreSQL', 'SIGINT', user);
     // the port answers a little before the server takes connections
     const end = Date.now() + 30_000;
     for (;;) {
@@ -157,82 +157,60 @@ export function testPostgresServer(): Promise<{ url: string; restart: () => Prom
       }
     }
     const url = `postgres://postgres@127.0.0.1:${port}/test`;
-    /** A fast shutdown (SIGINT: the backends get 57P01 admin_shutdown), then the same server again on the same port. */
-    const restart = async () => {
-      const exited = new Promise((r) => s.child.once('exit', r));
-      s.child.kill('SIGINT');
-      await exited;
-      s = start(join(bin, 'postgres'), args, dir, user);
-      await waitForPort(port, s, 'PostgreSQL (restarted)');
-    };
-    return { url, restart };
+    return { url, restart: () => s.restart() };
   })();
+}
+
+/**
+ * `cmd args` started as `start` does, on `port`, with a restart: stop it with `signal`, wait
+ * `downMs`, start it again on the same port and folder.
+ */
+async function startRestartable(cmd: string, args: string[], dir: string, port: number, what: string, signal: NodeJS.Signals, user?: { uid: number; gid: number }) {
+  let s = start(cmd, args, dir, user);
+  await waitForPort(port, s, what);
+  return {
+    log: () => s.log(),
+    async restart(downMs = 0): Promise<void> {
+      const exited = new Promise((r) => s.child.once('exit', r));
+      s.child.kill(signal);
+      await exited;
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      s = start(cmd, args, dir, user);
+      await waitForPort(port, s, `${what} (restarted)`);
+    },
+  };
 }
 
 /** A Mosquitto broker of this test process (anonymous, loopback); its URL. */
 export function testMosquitto(): Promise<string> {
   if (process.env.SKYWARDEN_TEST_MQTT) return Promise.resolve(process.env.SKYWARDEN_TEST_MQTT);
-  return (cache.mqtt ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sw-test-mqtt-'));
-    const port = await freePort();
-    const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nlog_dest stderr\n`);
-    const cmd = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
-    const s = start(cmd, ['-c', conf], dir);
-    await waitForPort(port, s, 'Mosquitto (apt-get install mosquitto, or set SKYWARDEN_TEST_MQTT)');
-    return `mqtt://127.0.0.1:${port}`;
-  })());
+  return (cache.mqtt ??= testMosquittoServer({ persistence: false, hint: ', or set SKYWARDEN_TEST_MQTT' }).then((m) => m.url));
 }
 
 /** A NATS server with JetStream of this test process (loopback, its own store folder); its URL. */
 export function testNats(): Promise<string> {
   if (process.env.SKYWARDEN_TEST_NATS) return Promise.resolve(process.env.SKYWARDEN_TEST_NATS);
-  return (cache.nats ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sw-test-nats-'));
-    const port = await freePort();
-    const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
-    const s = start(cmd, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], dir);
-    await waitForPort(port, s, 'NATS (apt-get install nats-server, or set SKYWARDEN_TEST_NATS)');
-    return `nats://127.0.0.1:${port}`;
-  })());
+  return (cache.nats ??= testNatsServer({ hint: ', or set SKYWARDEN_TEST_NATS' }).then((n) => n.url));
 }
 
 /** A NATS server with JetStream of this test process that the test can restart (fault tests; same port and store folder); always a new one. */
-export async function testNatsServer(): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
+export async function testNatsServer(o: { hint?: string } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sw-test-nats-'));
   const port = await freePort();
   const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
-  let s = start(cmd, args, dir);
-  await waitForPort(port, s, 'NATS (apt-get install nats-server)');
-  const restart = async (downMs = 500) => {
-    const exited = new Promise((r) => s.child.once('exit', r));
-    s.child.kill('SIGTERM');
-    await exited;
-    await new Promise((r) => setTimeout(r, downMs));
-    s = start(cmd, args, dir);
-    await waitForPort(port, s, 'NATS (restarted)');
-  };
-  return { url: `nats://127.0.0.1:${port}`, restart };
+  const s = await startRestartable(cmd, args, dir, port, `NATS (apt-get install nats-server${o.hint ?? ''})`, 'SIGTERM');
+  return { url: `nats://127.0.0.1:${port}`, restart: (downMs = 500) => s.restart(downMs) };
 }
 
 /** A Mosquitto broker of this test process that the test can restart (fault tests; same port, persistence on unless turned off); always a new one. */
-export async function testMosquittoServer(o: { persistence?: boolean } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
+export async function testMosquittoServer(o: { persistence?: boolean; hint?: string } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sw-test-mqtt-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   // as root Mosquitto would switch to its own user, which cannot write the persistence folder: it stays root here
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nlog_dest stderr\n${o.persistence === false ? '' : `persistence true\npersistence_location ${dir}/\nautosave_interval 1\n`}${process.getuid?.() === 0 ? 'user root\n' : ''}`);
   const cmd = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
-  let s = start(cmd, ['-c', conf], dir);
-  await waitForPort(port, s, 'Mosquitto (apt-get install mosquitto)');
-  const restart = async (downMs = 500) => {
-    const exited = new Promise((r) => s.child.once('exit', r));
-    s.child.kill('SIGTERM');
-    await exited;
-    await new Promise((r) => setTimeout(r, downMs));
-    s = start(cmd, ['-c', conf], dir);
-    await waitForPort(port, s, 'Mosquitto (restarted)');
-  };
-  return { url: `mqtt://127.0.0.1:${port}`, restart };
+  const s = await startRestartable(cmd, ['-c', conf], dir, port, `Mosquitto (apt-get install mosquitto${o.hint ?? ''})`, 'SIGTERM');
+  return { url: `mqtt://127.0.0.1:${port}`, restart: (downMs = 500) => s.restart(downMs) };
 }

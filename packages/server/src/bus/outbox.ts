@@ -4,11 +4,8 @@
  * publication (the bus is down, restarting, or slow) is retried with backoff, and nothing later
  * overtakes it. When more than `maxRows` rows wait, the queue is dropped and the outbox reads
  * them back from the journal (which holds every one) until it has caught up: an outage of any
- * length costs memory bounded by `maxRows`.
- *
- * While the bus fails (`stalled`), the service also hands the rows to its own picture at once
- * (`onError` tells which): the picture's clock moves on, and rows the bus delivers long after
- * would come too late for it. The bus's later delivery of them is then a repeat.
+ * length costs memory bounded by `maxRows`. (The service's own picture does not wait for the
+ * bus: it takes what the service journalled at once; the bus carries it to other nodes.)
  */
 
 /** A journalled detection as the bus carries it. */
@@ -40,8 +37,6 @@ export interface BusOutbox {
   settled(timeoutMs: number): Promise<boolean>;
   /** Stops retrying (what is left stays in the journal); a pending `settled` resolves false. */
   close(): void;
-  /** True from a failed publication until the outbox has caught up again. */
-  readonly stalled: boolean;
   readonly stats: { published: number; failures: number; fromJournal: number };
 }
 
@@ -59,7 +54,6 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
   let wake: (() => void) | null = null;
   const idle: ((done: boolean) => void)[] = [];
   const stats = { published: 0, failures: 0, fromJournal: 0 };
-  let stalled = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((r) => {
@@ -74,6 +68,13 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
     for (let i = 0; i < rows.length; i += o.chunk) m.push(rows.slice(i, i + o.chunk));
     return m;
   };
+
+  /** Too many rows waiting: drop the queue, the journal has them (backlog mode from its first). */
+  function overflowToJournal(): void {
+    if (queue.length <= o.maxRows) return;
+    backlogFrom = queue[0].seq;
+    queue = [];
+  }
 
   async function pump(): Promise<void> {
     if (running) return;
@@ -102,7 +103,6 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
           await o.publish(toMessages(rows));
           failures = 0;
           stats.published += rows.length;
-          if (queue.length === 0 && backlogFrom === null) stalled = false;
           if (fromJournal) stats.fromJournal += rows.length;
           if (backlogFrom !== null) {
             // (the queue may have overflowed while these were in flight: the journal resumes after them)
@@ -111,42 +111,29 @@ export function createBusOutbox(o: BusOutboxOptions): BusOutbox {
           }
         } catch (err) {
           stats.failures++;
-          stalled = true;
           o.onError(err, rows);
           if (backlogFrom === null) {
             // back to the front; too many waiting: the journal has them
             queue = rows.concat(queue);
-            if (queue.length > o.maxRows) {
-              backlogFrom = queue[0].seq;
-              queue = [];
-            }
+            overflowToJournal();
           } else if (rows[0].seq < backlogFrom) backlogFrom = rows[0].seq; // the queue overflowed while these were in flight
           if (!closed) await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
         }
       }
     } finally {
       running = false;
-      if (queue.length === 0 && backlogFrom === null) {
-        stalled = false;
-        for (const f of idle.splice(0)) f(true);
-      }
+      if (queue.length === 0 && backlogFrom === null) for (const f of idle.splice(0)) f(true);
     }
   }
 
   return {
     stats,
-    get stalled() {
-      return stalled;
-    },
     push(rows) {
       if (closed || rows.length === 0) return;
       latest = rows[rows.length - 1].seq;
       if (backlogFrom === null) {
         for (const r of rows) queue.push(r);
-        if (queue.length > o.maxRows) {
-          backlogFrom = queue[0].seq;
-          queue = [];
-        }
+        overflowToJournal();
       }
       void pump();
     },

@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { ApiError, errorBody } from '../errors.js';
-import { hashSecret, mayPublish, roleAtLeast, verifySecret, type Session } from '../auth.js';
+import { hashSecret, mayPublish, NO_MATCH_HASH, roleAtLeast, verifySecret, type Session } from '../auth.js';
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
@@ -188,6 +188,8 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const secureCookie = (req: FastifyRequest) => (req.protocol === 'https' || c.http.public_url?.startsWith('https:') ? '; Secure' : '');
   /** May see the picture's counts (health details, metrics): a session, open viewing. */
   const seesCounts = (req: FastifyRequest) => req.session !== null || c.auth.open_viewing;
+  /** The config gives this sensor or gateway id its credential (the API may not change or remove it). */
+  const configuredCredential = (id: string) => c.credentials.some((x) => x.sensor === id || x.gateway === id);
   const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
     svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
 
@@ -232,7 +234,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       loginThrottle.failed(user, req.ip, nowS);
       const u = await svc.store.getUser(user);
       // verify against a dummy hash when the user is unknown, so both cases take the same time
-      const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, DUMMY_HASH), false);
+      const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, NO_MATCH_HASH), false);
       if (!u || !ok) {
         await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-failed', target: user, detail: { ip: req.ip } });
         throw new ApiError('bad_credentials', 'unknown user or wrong password');
@@ -336,7 +338,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const { token, ...def } = req.body as Record<string, unknown> & { token?: string };
-    if (token !== undefined && c.credentials.some((x) => x.sensor === id || x.gateway === id)) {
+    if (token !== undefined && configuredCredential(id)) {
       throw new ApiError('bad_request', `the config gives ${JSON.stringify(id)} its credential (credentials): change the token there, not through the API`);
     }
     const row = { ...def, id };
@@ -355,8 +357,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     if (!gone) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} was not registered through the API`);
     svc.registry.remove(id);
     // its token stops working now (HTTP, and live MQTT sessions end), unless the config gives it one
-    const configured = c.credentials.some((x) => x.sensor === id || x.gateway === id);
-    if (!configured) svc.credentials.remove(id);
+    if (!configuredCredential(id)) svc.credentials.remove(id);
     await audit(req, 'sensor-remove', id, {});
     return { ok: true };
   });
@@ -556,12 +557,9 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   return app;
 }
 
-/** A hash no password matches (used to spend the same time on unknown users). */
 /** Constant-time string comparison (different lengths: false). */
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
