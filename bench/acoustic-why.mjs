@@ -57,7 +57,7 @@ picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: cl
   const t = Math.round(e.t);
   reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg), threat: r.threatProbability })));
   const tr = picture.tracker;
-  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], silent: e.t - x.lastHitT, nSens: x.sensors.size, mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
+  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], sensorT: new Map(x.sensors), air: x.cloud?.rivals ? (() => { const l = x.cloud.rivals.logP; const m = Math.max(...l); const e = [...l].map((v) => Math.exp(v - m)); return e[0] / (e[0] + e[1] + e[2]); })() : undefined, silent: e.t - x.lastHitT, nSens: x.sensors.size, mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
 });
 let i = 0;
 for (const d of dets) { const r = parseDetectionLine(JSON.stringify(d), ++i, sensorMap); if (r.ok) picture.push(r.detection); }
@@ -148,11 +148,82 @@ if (process.env.CONT) {
   console.log('runs:', JSON.stringify(res));
 }
 
+if (process.env.NEWT) {
+  // runs a new track took although an older track had covered the target in the 120 s before: what became of the older one
+  const truthAt = new Map(truth.map((r) => [`${r.id}|${Math.round(r.t)}`, r]));
+  const delAt = new Map(deletions.map((d) => [d.id, d.t]));
+  const lastSnap = new Map();
+  const snaps = [...liveAt].sort((a, b) => a[0] - b[0]);
+  const runs = new Map();
+  for (const d of dets) { if (typeof d.sim_target !== 'string') continue; const k = `${d.sim_target}|${d.sensor}`; let a = runs.get(k); if (!a) runs.set(k, (a = [])); const last = a.at(-1); if (last && d.t - last.at(-1) <= 15) last.push(d.t); else a.push([d.t]); }
+  for (const [k, list] of runs) { const id = k.split('|')[0]; for (const ts of list) {
+    if (ts.length < 2) continue;
+    const s0 = Math.round(ts[0]);
+    let prev;
+    for (let t = s0 - 120; t < s0; t++) { const r = truthAt.get(`${id}|${t}`); if (!r) continue; const p = enu(r.lat, r.lon);
+      for (const q of reportedAt.get(t) ?? []) if (Math.hypot(q.p.e - p.e, q.p.n - p.n) <= 2000) prev = { id: q.id, t }; }
+    if (!prev) continue;
+    // did prev cover it during the run?
+    let cont = false;
+    for (let t = s0; t <= Math.round(ts.at(-1)) && !cont; t++) { const r = truthAt.get(`${id}|${t}`); if (!r) continue; const p = enu(r.lat, r.lon);
+      for (const q of reportedAt.get(t) ?? []) if (q.id === prev.id && Math.hypot(q.p.e - p.e, q.p.n - p.n) <= 2000) cont = true; }
+    if (cont) continue;
+    const r = truthAt.get(`${id}|${s0}`); const p = r ? enu(r.lat, r.lon) : undefined;
+    const at = (liveAt.get(s0) ?? []).find((q) => q.id === prev.id);
+    const took = (liveAt.get(Math.round(ts.at(-1))) ?? []).find((q) => q.id === prev.id)?.sensors.includes(k.split('|')[1]);
+    console.log(`newt ${k} t ${s0 - t0} n ${ts.length} prev ${prev.id} lastCovered ${s0 - prev.t}s ago deleted ${delAt.has(prev.id) ? Math.round(delAt.get(prev.id) - t0) : '-'} atStart ${at ? `${at.status} d ${Math.round(Math.hypot(at.e - p.e, at.n - p.n))} sd ${Math.round(at.sd)} shown ${at.shown} silent ${Math.round(at.silent)} nodes ${at.nSens}` : 'gone'} tookNode ${took}`);
+  } }
+}
+if (process.env.TRACE) {
+  // TRACE=target,track,t0,t1: the target's truth and the track's state every 5 s, with the nodes that heard the target
+  const [tid, kid, a, b] = process.env.TRACE.split(',');
+  const truthAt = new Map(truth.filter((r) => r.id === tid).map((r) => [Math.round(r.t), r]));
+  for (let t = t0 + Number(a); t <= t0 + Number(b); t += 5) { const r = truthAt.get(t); if (!r) continue; const p = enu(r.lat, r.lon);
+    const q = (liveAt.get(t) ?? []).find((x) => String(x.id) === kid);
+    const heard = dets.filter((d) => d.sim_target === tid && d.t > t - 5 && d.t <= t).map((d) => d.sensor);
+    const fa = dets.filter((d) => !d.sim_target && d.t > t - 5 && d.t <= t && q && q.sensors.includes(d.sensor)).map((d) => d.sensor);
+    console.log(`${t - t0} truth ${Math.round(p.e)},${Math.round(p.n)} alt ${Math.round(r.alt_m)} | track ${q ? `${Math.round(q.e)},${Math.round(q.n)} d ${Math.round(Math.hypot(q.e - p.e, q.n - p.n))} sd ${Math.round(q.sd)} ${q.status} shown ${q.shown} nodes ${q.sensors.join(' ')}` : '-'} | heard ${[...new Set(heard)].join(' ')} ${fa.length ? 'FA ' + fa.join(' ') : ''}`); }
+}
+if (process.env.ORACLE) {
+  // bounds: an observable second is "at a hearing node" when a node that heard the target in the last 10 s is within 2 km of it
+  const pos = new Map(sensors.map((x) => [x.id, enu(x.position.latDeg, x.position.lonDeg)]));
+  let n = 0, atNode = 0, heardNow = 0, heardNowAt = 0;
+  for (const r of truth) { const ds = (byTarget.get(r.id) ?? []).filter((d) => d.t <= r.t && d.t > r.t - 60); if (ds.length < 2) continue; n++;
+    const p = enu(r.lat, r.lon); const recent = ds.filter((d) => d.t > r.t - 10);
+    if (recent.length) heardNow++;
+    if (recent.some((d) => { const q = pos.get(d.sensor); return q && Math.hypot(q.e - p.e, q.n - p.n) <= 2000; })) { atNode++; if (recent.length) heardNowAt++; } }
+  console.log(`oracle: observable ${n}, heard in last 10 s ${(100 * heardNow / n).toFixed(1)} %, within 2 km of a node that heard it in the last 10 s ${(100 * atNode / n).toFixed(1)} %`);
+}
+if (process.env.OWNER) {
+  // each observable second by the state of the track that took the target's last detection (its owner)
+  const seenEx = new Set(); const res = new Map(); const bump = (k, age) => { const a = res.get(k) ?? [0, 0, 0, 0]; a[bucketOf(age)]++; res.set(k, a); };
+  for (const r of truth) { const t = Math.round(r.t); const ds = (byTarget.get(r.id) ?? []).filter((d) => d.t <= r.t && d.t > r.t - 60); if (ds.length < 2) continue;
+    const p = enu(r.lat, r.lon); const last = ds.at(-1); const age = r.t - last.t;
+    const rep = reportedAt.get(t) ?? []; const live = liveAt.get(t) ?? [];
+    const covered = rep.some((q) => Math.hypot(q.p.e - p.e, q.p.n - p.n) <= 2000);
+    // the owner: a live track that took a report of the target's last nodes at or after it
+    let owner;
+    for (const d of [...ds].reverse()) { owner = live.find((q) => (q.sensorT.get(d.sensor) ?? -Infinity) >= d.t - 1e-6); if (owner) break; }
+    let k;
+    if (!owner) { const prevOwner = live.find((q) => ds.some((d) => (q.sensorT.get(d.sensor) ?? -Infinity) >= r.t - 300 && q.sensorT.has(d.sensor)));
+      const first = (byTarget.get(r.id) ?? [])[0]; const sinceFirst = r.t - first.t;
+      k = covered ? 'covered, no owner' : `no owner (${sinceFirst < 30 ? 'first 30 s of target' : prevOwner ? 'a track of its nodes lives' : 'later'})`; }
+    else { const d = Math.hypot(owner.e - p.e, owner.n - p.n); const shown = rep.some((q) => q.id === owner.id);
+      if (covered) k = shown && d <= 2000 ? 'covered by owner' : 'covered by another';
+      else if (owner.status === 'tentative') k = d <= 2000 ? 'owner tentative, near' : 'owner tentative, far';
+      else if (!shown) k = d <= 2000 ? 'owner hidden, near' : `owner hidden, far, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'}`;
+      else k = `owner shown, ${d <= 5000 ? '2-5' : '>5'} km off (sd ${owner.sd < 1000 ? '<1' : '>1'} km, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'})`; }
+    if (k === 'covered by owner') k += `, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'}`;
+    bump(k, age); if (process.env.OWNER === '2' && k.startsWith('owner shown') && !seenEx.has(`${r.id}|${owner.id}`)) { seenEx.add(`${r.id}|${owner.id}`); console.log(`ex ${k} ${r.id} track ${owner.id} t ${t - t0}`); } }
+  console.log(`owner states (${BUCKETS.join(' | ')}):`);
+  for (const [k, a] of [...res].sort((x, y) => y[1].reduce((s, v) => s + v, 0) - x[1].reduce((s, v) => s + v, 0))) console.log(`  ${k.padEnd(36)} ${a.map((x) => String(x).padStart(6)).join(' ')}  ${a.reduce((s, v) => s + v, 0)}`);
+}
 if (process.env.DEL) {
   const lastSnap = new Map();
   for (const [t, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnap.set(q.id, { t, ...q });
-  for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
-    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
+  for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? `RIVAL(${q.air.toExponential(1)})` : q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
+    let tot = 0, ok = 0; for (const [tt, rows] of reportedAt) for (const x of rows) if (x.id === d.id) { tot++; if (truth.some((r) => Math.round(r.t) === tt && Math.hypot(enu(r.lat, r.lon).e - x.p.e, enu(r.lat, r.lon).n - x.p.n) <= 2000)) ok++; }
+    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
 }
 
 if (process.env.NODE) {
@@ -174,6 +245,17 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   let falseThreat = 0;
   let trueThreat = 0;
   for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; if (q.threat >= 0.5) falseThreat++; } else if (q.threat >= 0.5) trueThreat++; }
+  if (process.env.FKIND) {
+    // false rows by what the track last took: a false-alarm kind, another target's report (mislocated), or a plain false alarm
+    const detAt = new Map(dets.map((d) => [`${d.sensor}@${d.t}`, d]));
+    const kinds = new Map();
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) {
+      if ((truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) continue;
+      const x = live.get(q.id); if (!x) continue; let best; for (const [sid, st] of x.sensorT) if (!best || st > best[1]) best = [sid, st];
+      const d = best && detAt.get(`${best[0]}@${best[1]}`); const k = !d ? 'unknown' : d.sim_false ?? (d.sim_target ? 'target (mislocated)' : 'random false alarm');
+      kinds.set(k, (kinds.get(k) ?? 0) + 1); } }
+    console.log('  false rows by what the track last took:', JSON.stringify(Object.fromEntries(kinds)));
+  }
   console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}; with a threat >= 0.5: ${falseThreat} false, ${trueThreat} true`);
   {
     // calibration: a reported cloud's own chance that its mean is within 2 km of the target, against how often it was (of a target within 2 km)

@@ -3,12 +3,20 @@
  * it alone heard the track. A track several nodes heard that fits badly now has likely taken a
  * report of another target at the node it reached: muting that node lost the other target
  * (issue 13: 27 of 63 runs at the central matrix cell were never tracked, many at muted nodes).
+ * And re-acquisition: a badly fitting track a node still hears is spread again over that node.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Track } from '../tracker/track.js';
 import { createCloudDeleter } from './cloud-deleter.js';
 import type { CloudInitiator } from './cloud-initiator.js';
+import { createAcousticNetwork } from './acoustic-network.js';
+import { createCloud, massWithin, seedAroundSensor } from './particle-cloud.js';
+import { presenceModel } from './presence-model.js';
+import { mulberry32 } from '../math/mulberry32.js';
+import { FRAME, geo } from '../tracker/testing.js';
+import type { TrackFilter } from '../tracker/filter.js';
+import type { Sensor } from '../types.js';
 
 function fakeTrack(sensors: [string, number][], logL: number): Track {
   return {
@@ -45,4 +53,63 @@ test('a well fitting track is kept', () => {
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
   assert.equal(d.judge(fakeTrack([['m1', 100]], Math.log(0.5)), 101), 'keep');
   assert.deepEqual(muted, []);
+});
+
+// Re-acquisition: a misfit track that a node still hears is spread again over that node's disc
+// (the track keeps its id), once per node; a second misfit at the node it was re-acquired at is
+// a source that stays there: the track is dropped and that node muted.
+const NODES: Sensor[] = [
+  { id: 'm1', kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 2500, pd: 0.9, farPerHour: 0.5 },
+  { id: 'm2', kind: 'acoustic', position: geo(5000, 0, 5), rangeMax: 2500, pd: 0.9, farPerHour: 0.5 },
+];
+
+/** A confirmed track heard by m1 then m2 (at t=100), whose cloud sits 8 km north of both, and whose reports fit it badly. */
+function misfitTrack(): Track {
+  const cloud = createCloud(mulberry32(7));
+  seedAroundSensor(cloud, 90, 2500, 8000, 5, presenceModel(2500), 2500, 100, 1000);
+  const tr = fakeTrack([['m1', 60], ['m2', 100]], Math.log(0.01));
+  Object.assign(tr, { x: new Float64Array(6), p: new Float64Array(36), t: 90 });
+  Object.assign(tr.cloud!, { cloud });
+  return tr;
+}
+
+function reacquiring(initiator: CloudInitiator) {
+  const network = createAcousticNetwork({ frame: FRAME, sensors: NODES });
+  let inits = 0;
+  const filter = { initialise: () => inits++ } as unknown as TrackFilter;
+  return { d: createCloudDeleter({ inner: { judge: () => 'keep' }, initiator, network, filter }), inits: () => inits };
+}
+
+test('a badly fitting track a node still hears is re-acquired over that node\'s disc, not dropped', () => {
+  const { initiator, muted } = spyInitiator();
+  const { d, inits } = reacquiring(initiator);
+  const tr = misfitTrack();
+  assert.equal(massWithin(tr.cloud!.cloud, 5000, 0, 3300), 0, 'the cloud starts far from m2');
+  assert.equal(d.judge(tr, 102), 'keep');
+  const cs = tr.cloud!;
+  assert.equal(cs.cloud.t, 100, 'seeded at m2\'s latest report');
+  assert.ok(massWithin(cs.cloud, 5000, 0, 3300) > 0.99, `the cloud now lies over m2's disc (${massWithin(cs.cloud, 5000, 0, 3300)})`);
+  assert.equal(cs.hits, 0);
+  assert.equal(cs.reseedNode, 'm2');
+  assert.ok(Math.hypot(tr.x[0] - 5000, tr.x[1]) < 500, `the track's state is the new cloud's mean (${tr.x[0].toFixed(0)}, ${tr.x[1].toFixed(0)})`);
+  assert.equal(inits(), 1, 'the inner filter restarts from the new moments');
+  assert.deepEqual(muted, []);
+});
+
+test('a second misfit at the node a track was re-acquired at drops it and mutes that node', () => {
+  const { initiator, muted } = spyInitiator();
+  const { d } = reacquiring(initiator);
+  const tr = misfitTrack();
+  assert.equal(d.judge(tr, 102), 'keep');
+  Object.assign(tr.cloud!, { hits: 8, logL: Math.log(0.01) });
+  tr.sensors.set('m2', 220);
+  tr.lastHitT = 220;
+  assert.equal(d.judge(tr, 221), 'delete');
+  assert.deepEqual(muted, ['m2']);
+});
+
+test('a badly fitting track no node has heard for a while is dropped, not re-acquired', () => {
+  const { initiator } = spyInitiator();
+  const { d } = reacquiring(initiator);
+  assert.equal(d.judge(misfitTrack(), 110), 'delete');
 });

@@ -11,12 +11,22 @@
  *   track, it is then marked noisy with the initiator, so it does not start the same false
  *   track again (a track several nodes heard blames none of them: its last report may be
  *   another target's, and muting that node would lose the target).
+ *   Re-acquisition first (given the network and the filter): when the node that last reported
+ *   to such a track still hears it (reported within `stillHeardPeriods` of its periods), the
+ *   cloud went wrong, not the track (a turn, a report of another target, a mirror image along
+ *   a line of nodes): the cloud is spread again over that node's disc and the track goes on
+ *   under its id and status. Once per node: a second misfit at the node it was re-acquired at
+ *   is a source that stays there (a drone crosses a disc in a minute or two); the track is
+ *   then dropped and that node muted.
  * A confirmed acoustic track coasts after `coastAfter` s of silence.
  */
 import type { Deleter } from '../tracker/deleter.js';
 import type { Track } from '../tracker/track.js';
 import type { CloudInitiator } from './cloud-initiator.js';
 import { airProbability } from './rival-modes.js';
+import type { AcousticNetwork } from './acoustic-network.js';
+import { lastNode, reseedCloudTrack } from './cloud-filter.js';
+import type { TrackFilter } from '../tracker/filter.js';
 
 export interface CloudDeleterOptions {
   inner: Deleter;
@@ -31,6 +41,15 @@ export interface CloudDeleterOptions {
   minLikelihood?: number;
   /** Default 20 s. */
   coastAfter?: number;
+  /**
+   * The acoustic network and the tracker's filter: with them a misfit track that a node still
+   * hears is re-acquired (its cloud spread again over that node's disc: `reseedCloudTrack`)
+   * rather than deleted. Without them a misfit track is deleted.
+   */
+  network?: AcousticNetwork;
+  filter?: TrackFilter;
+  /** A node still hears a track when it reported to it within this many of its report periods. Default 3 (the initiator's longest pause in a run). */
+  stillHeardPeriods?: number;
   /** Below this probability of the class's hypothesis against its rivals (rival-modes.ts) an acoustic track is dropped. Default 0.01. */
   minAirProbability?: number;
 }
@@ -41,6 +60,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const maxSd = o.maxSd ?? 5000;
   const minLogL = Math.log(o.minLikelihood ?? 0.05);
   const coastAfter = o.coastAfter ?? 20;
+  const stillHeard = o.stillHeardPeriods ?? 3;
   const minAir = o.minAirProbability ?? 0.01;
   return {
     judge(tr: Track, t: number) {
@@ -49,7 +69,17 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       const silent = t - tr.lastHitT;
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
-      if (cs.hits >= 5 && (cs.logL < minLogL || (cs.rivals !== undefined && airProbability(cs.rivals) < minAir))) {
+      const rivalWins = cs.rivals !== undefined && airProbability(cs.rivals) < minAir;
+      if (cs.hits >= 5 && cs.logL < minLogL && !rivalWins && o.network && o.filter) {
+        const last = lastNode(tr, o.network);
+        if (last && t - last.t <= stillHeard * last.node.period && last.node.id !== cs.reseedNode) {
+          reseedCloudTrack(tr, last.node, last.t, o.filter);
+          return 'keep';
+        }
+        // a second misfit where the track was re-acquired: a source that stays there (a drone crosses a disc in a minute or two)
+        if (last && last.node.id === cs.reseedNode) o.initiator.markNoisy(last.node.id, t);
+      }
+      if (cs.hits >= 5 && (cs.logL < minLogL || rivalWins)) {
         // the node is to blame only when it alone heard the track; a track that several
         // heard and that fits badly now may have taken a report of another target or a
         // false alarm at a node it reached: that node must not be muted for it

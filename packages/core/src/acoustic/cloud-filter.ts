@@ -13,8 +13,8 @@ import { innovate, createEkfWorkspace } from '../filters/ekf.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
-import type { AcousticNetwork } from './acoustic-network.js';
-import { bearingUpdate, cloudMoments, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, type ParticleCloud } from './particle-cloud.js';
+import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
+import { bearingUpdate, cloudMoments, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromReport, type ParticleCloud } from './particle-cloud.js';
 import { presenceModel } from './presence-model.js';
 import { rivalsUpdate, type RivalModes } from './rival-modes.js';
 
@@ -31,6 +31,8 @@ export interface CloudState {
   rivals?: RivalModes;
   /** The part of the rivals' evidence (`airLogRatio`) already given to the track's class belief. */
   sourceEvidence?: number;
+  /** The node of its last re-acquisition (`reseedCloudTrack`). */
+  reseedNode?: string;
   /** Whether the track is reported: its mean is probably near the target (with hysteresis: see {@link CLOUD_REPORT_RADIUS}). */
   shown: boolean;
 }
@@ -115,6 +117,40 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   tr.t = cs.cloud.t;
   inner.initialise(tr);
   cs.shown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.shown);
+}
+
+/** Heights (m above the ellipsoid) a new or re-acquired acoustic track may fly at, by default. */
+export const CLOUD_H_MIN = 50;
+export const CLOUD_H_MAX = 2500;
+
+/** The acoustic node that last reported to the track, and when; undefined when none of its sensors is a node. */
+export function lastNode(tr: Track, network: AcousticNetwork): { node: AcousticNode; t: number } | undefined {
+  let last: AcousticNode | undefined;
+  let lastT = -Infinity;
+  for (const [id, at] of tr.sensors) {
+    const node = network.node(id);
+    if (node && at > lastT) {
+      last = node;
+      lastT = at;
+    }
+  }
+  return last ? { node: last, t: lastT } : undefined;
+}
+
+/**
+ * Re-acquisition: the cloud of a track whose reports stopped fitting it (cloud-deleter.ts)
+ * while `node` still hears it is spread again over that node's disc at its report at `t`
+ * (headings and speeds from the prior, heights in [hMin, hMax]); the track keeps its id,
+ * status, class belief and rival hypotheses (their evidence so far stands).
+ */
+export function reseedCloudTrack(tr: Track, node: AcousticNode, t: number, inner: TrackFilter, hMin = CLOUD_H_MIN, hMax = CLOUD_H_MAX): void {
+  const cs = tr.cloud;
+  if (!cs) return;
+  seedFromReport(cs.cloud, t, { sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach }, hMin, hMax);
+  cs.logL = 0;
+  cs.hits = 0;
+  cs.reseedNode = node.id;
+  syncCloudTrack(tr, inner);
 }
 
 /** Seconds of reports that confirm an acoustic track (a gust or a passing car lasts seconds). */

@@ -17,7 +17,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { cloudShown, type CloudState } from './cloud-filter.js';
+import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, type CloudState } from './cloud-filter.js';
 import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 
@@ -78,8 +78,8 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const pairWindow = o.pairWindow ?? 6;
   const arraySpan = o.arraySpan ?? 20;
   const quietToRearm = o.quietToRearm ?? 60;
-  const hMin = o.hMin ?? 50;
-  const hMax = o.hMax ?? 2500;
+  const hMin = o.hMin ?? CLOUD_H_MIN;
+  const hMax = o.hMax ?? CLOUD_H_MAX;
   const runs = new Map<string, Run>();
   /** Noisy nodes and the time they last reported. */
   const noisy = new Map<string, number>();

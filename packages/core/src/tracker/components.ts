@@ -99,9 +99,9 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     createBearingInitiator({ ...o, frame }),
     createPresenceInitiator({ ...o, frame }),
   ],
-  deleter: ({ options: o, cloudInitiator }: TrackerParts) => {
+  deleter: ({ options: o, cloudInitiator, acoustic, filter }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
-    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator }) : revisit;
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, network: acoustic, filter }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });
