@@ -152,8 +152,6 @@ if (process.env.NEWT) {
   // runs a new track took although an older track had covered the target in the 120 s before: what became of the older one
   const truthAt = new Map(truth.map((r) => [`${r.id}|${Math.round(r.t)}`, r]));
   const delAt = new Map(deletions.map((d) => [d.id, d.t]));
-  const lastSnap = new Map();
-  const snaps = [...liveAt].sort((a, b) => a[0] - b[0]);
   const runs = new Map();
   for (const d of dets) { if (typeof d.sim_target !== 'string') continue; const k = `${d.sim_target}|${d.sensor}`; let a = runs.get(k); if (!a) runs.set(k, (a = [])); const last = a.at(-1); if (last && d.t - last.at(-1) <= 15) last.push(d.t); else a.push([d.t]); }
   for (const [k, list] of runs) { const id = k.split('|')[0]; for (const ts of list) {
@@ -187,11 +185,11 @@ if (process.env.TRACE) {
 if (process.env.ORACLE) {
   // bounds: an observable second is "at a hearing node" when a node that heard the target in the last 10 s is within 2 km of it
   const pos = new Map(sensors.map((x) => [x.id, enu(x.position.latDeg, x.position.lonDeg)]));
-  let n = 0, atNode = 0, heardNow = 0, heardNowAt = 0;
+  let n = 0, atNode = 0, heardNow = 0;
   for (const r of truth) { const ds = (byTarget.get(r.id) ?? []).filter((d) => d.t <= r.t && d.t > r.t - 60); if (ds.length < 2) continue; n++;
     const p = enu(r.lat, r.lon); const recent = ds.filter((d) => d.t > r.t - 10);
     if (recent.length) heardNow++;
-    if (recent.some((d) => { const q = pos.get(d.sensor); return q && Math.hypot(q.e - p.e, q.n - p.n) <= 2000; })) { atNode++; if (recent.length) heardNowAt++; } }
+    if (recent.some((d) => { const q = pos.get(d.sensor); return q && Math.hypot(q.e - p.e, q.n - p.n) <= 2000; })) atNode++; }
   console.log(`oracle: observable ${n}, heard in last 10 s ${(100 * heardNow / n).toFixed(1)} %, within 2 km of a node that heard it in the last 10 s ${(100 * atNode / n).toFixed(1)} %`);
 }
 if (process.env.OWNER) {
