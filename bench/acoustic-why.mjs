@@ -8,7 +8,11 @@
 // Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
-// RUNS=1 run lengths; TYPES=id,... report types by node. The last line (SUMMARY) sums for scripts.
+// RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
+// state of the track that took the target's last report; NEWT=1 runs a new track took though an older one had covered
+// the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
+// 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it. --radars N adds
+// radars. The last line (SUMMARY) sums for scripts.
 import { createPicture, createEnuFrame, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
@@ -28,7 +32,7 @@ const noIo = { readText: () => { throw new Error('no files'); }, readJson: () =>
 const parsed = parseScenario({
   name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
   raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
-  sensors: { mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, radars: 0, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
+  sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
   traffic: { airliners: 0, helicopters: 0 },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -253,6 +257,12 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
       const d = best && detAt.get(`${best[0]}@${best[1]}`); const k = !d ? 'unknown' : d.sim_false ?? (d.sim_target ? 'target (mislocated)' : 'random false alarm');
       kinds.set(k, (kinds.get(k) ?? 0) + 1); } }
     console.log('  false rows by what the track last took:', JSON.stringify(Object.fromEntries(kinds)));
+    const fed = new Map();
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) {
+      if ((truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) continue;
+      const x = live.get(q.id); if (!x) continue; const k = [...new Set(x.sensors.map((s) => sensorMap.get(s)?.kind))].sort().join('+') + (x.cloud ? ' (cloud)' : '');
+      fed.set(k, (fed.get(k) ?? 0) + 1); } }
+    console.log('  false rows by the kinds of sensor that fed the track:', JSON.stringify(Object.fromEntries(fed)));
   }
   console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}; with a threat >= 0.5: ${falseThreat} false, ${trueThreat} true`);
   {

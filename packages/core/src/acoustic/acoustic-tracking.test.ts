@@ -1,8 +1,10 @@
 /**
  * The acoustic mechanisms inside the tracker (issue 13): single-node initiation needs a
  * sustained sequence, a stationary source never becomes a confirmed threat, a car on a road
- * is not a drone, a radar takes an acoustic track over under the same id, and a drone
- * crossing a sparse presence-only grid is held better than by discs alone.
+ * is not a drone, a radar takes an acoustic track over under the same id and hands it back to
+ * the microphones when it loses it (and a radar clutter plot beside a generator is not kept
+ * alive by it), and a drone crossing a sparse presence-only grid is held better than by discs
+ * alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +132,53 @@ test('a radar takes an acoustic track over under the same id', () => {
   const [te, tn] = drone(300);
   assert.ok(Math.hypot(e - te, n - tn) < 150, `radar accuracy after the hand-off: ${Math.hypot(e - te, n - tn).toFixed(0)} m`);
   assert.equal(tr.tracks()[0].cloud, undefined, 'the cloud ended');
+});
+
+test('a drone the radar loses is handed back to the microphones under the same id, and held', () => {
+  const nodes = grid(5000, 10000);
+  const drone = straight(-9000, 800, 400, 50, 0);
+  const acoustic = hear(nodes, [drone], 0, 400, 3);
+  const rnd = normals(4);
+  const radar: Detection[] = [];
+  // the radar sees it from 40 s to 150 s only (a sector, a masking ridge)
+  for (let t = 40; t <= 150; t += 2) radar.push(radarDet('radar', [0, -20000, 10], drone(t), t, rnd));
+  const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr, dets, 400);
+  const radarId = reps[149].map((r) => r.trackId);
+  assert.equal(radarId.length, 1, 'one track while the radar sees it');
+  assert.equal(tr.tracks().length > 0, true);
+  let held = 0;
+  let other = 0;
+  for (let u = 200; u <= 400; u++) {
+    const [te, tn] = drone(u);
+    for (const r of reps[u - 1]) {
+      const [e, n] = enu(r);
+      if (Math.hypot(e - te, n - tn) > 2000) continue;
+      if (r.trackId === radarId[0]) held++;
+      else other++;
+    }
+  }
+  assert.ok(held >= 150, `held under the radar's id for ${held} of 201 s after the radar lost it (${other} s under another id)`);
+  const last = tr.tracks().find((x) => x.id === radarId[0]);
+  assert.ok(last?.cloud, 'the microphones\' model holds it: a cloud');
+});
+
+test('a radar clutter plot beside a generator does not become a track the generator holds', (t) => {
+  const nodes = grid(5000, 5000);
+  const noisy = nodes.find((n) => n.s[0] === 0 && n.s[1] === 0)!;
+  const dets: Detection[] = [];
+  for (let t = 0.7; t < 600; t += PERIOD) dets.push(presenceDet(noisy.id, noisy.s, RANGE, t));
+  // one clutter plot of a radar 20 km south, 300 m from the generator's microphone, at 10 s
+  dets.push(radarDet('radar', [0, -20000, 10], [300, 0, 200], 10, normals(3)));
+  dets.sort((a, b) => a.t - b.t);
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const reps = run(tr, dets, 600);
+  const heldSeconds = reps.filter((rs) => rs.length > 0).length;
+  const threatSeconds = reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length;
+  assert.ok(heldSeconds < 200, `reported for ${heldSeconds} of 600 s`);
+  assert.equal(threatSeconds, 0, `a threat for ${threatSeconds} s`);
+  t.diagnostic(`reported for ${heldSeconds} s; tracks started ${tr.stats.started}`);
 });
 
 test('a drone crossing a 5 km presence-only grid is held better with clouds than with discs alone', (t) => {

@@ -14,9 +14,11 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingUpdate, cloudMoments, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromReport, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
+import { mulberry32 } from '../math/mulberry32.js';
+import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
-import { rivalsUpdate, type RivalModes } from './rival-modes.js';
+import { createRivals, rivalsUpdate, type RivalModes } from './rival-modes.js';
 
 /** What an acoustic track carries besides its Gaussian summary. */
 export interface CloudState {
@@ -42,6 +44,21 @@ export interface CloudFilterOptions {
   network: AcousticNetwork;
   /** A position error (m) under which a detection hands the track over to the inner filter. Default 400. */
   handOffSd?: number;
+  /**
+   * Hand-back: a track of the inner filter that no precise detection updated for this many
+   * seconds (and for three of their revisits), and that an acoustic node hears, gets a cloud again (from its Gaussian state) and
+   * the acoustic model takes it: negative information, rival hypotheses, misfit. Default 6 s
+   * (the tracker's `coastAfter`: a radar track would coast).
+   */
+  handBackAfter?: number;
+}
+
+/** A seed for a cloud's generator from a detection (deterministic: the same input, the same cloud). */
+export function seedOfDetection(det: Detection): number {
+  let h = 2166136261;
+  const s = `${det.sensorId}@${det.t}`;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
 }
 
 /** Weight of a new hit in `logL`. */
@@ -50,6 +67,9 @@ const LOGL_SMOOTHING = 0.2;
 export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
+  const handBackAfter = o.handBackAfter ?? 6;
+  /** Each inner track's last precise detection (its start, until one) and the running mean gap between them (s; NaN before the second). */
+  const preciseAt = new WeakMap<Track, { t: number; gap: number }>();
   const ws = createEkfWorkspace();
   const xs = new Float64Array(6);
   const ps = new Float64Array(36);
@@ -61,6 +81,29 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     return Math.sqrt(0.5 * (pd.cxx + pd.cyy)) <= handOffSd;
   };
 
+  /**
+   * Gives `tr` (an inner track) a cloud again when `pd` comes from an acoustic node and no
+   * precise detection has updated it for `handBackAfter` s; returns whether it did. Not for a
+   * cooperative track, nor for one faster than the class's band allows (a jet or an airliner
+   * that a microphone also hears stays with the inner filter).
+   */
+  function handBack(tr: Track, pd: PreparedDetection): boolean {
+    if (tr.cooperativeId !== undefined || (pd.shape !== SHAPE_DISC && pd.shape !== SHAPE_RAY)) return false;
+    const node = o.network.node(pd.det.sensorId);
+    if (!node) return false;
+    // not seen by a precise sensor for as long as makes a track coast, and for three of their revisits
+    const last = preciseAt.get(tr);
+    const since = pd.det.t - (last?.t ?? tr.firstT);
+    if (since < handBackAfter || (last && since < 3 * last.gap)) return false;
+    inner.predict(tr, pd.det.t, xs, ps);
+    const cloud = createCloud(mulberry32(seedOfDetection(pd.det)));
+    if (Math.hypot(xs[3], xs[4]) > 1.5 * cloud.speedMax) return false;
+    seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
+    const at = { t: pd.det.t, sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach };
+    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seedOfDetection(pd.det), at) };
+    return true;
+  }
+
   return {
     modes: inner.modes,
     maxQHorizontal: inner.maxQHorizontal,
@@ -71,12 +114,20 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       inner.predict(tr, t, xOut, pOut);
     },
     update(tr, pd) {
-      const cs = tr.cloud;
-      if (!cs) return inner.update(tr, pd);
       if (precise(pd)) {
         tr.cloud = undefined;
+        const was = preciseAt.get(tr);
+        const gap = was ? pd.det.t - was.t : NaN;
+        if (!was) preciseAt.set(tr, { t: pd.det.t, gap });
+        else if (gap > 0.25) {
+          // a new scan (plots of one scan are closer): the precise sensors' revisit
+          was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (Math.min(gap, 30) - was.gap);
+          was.t = pd.det.t;
+        }
         return inner.update(tr, pd);
       }
+      if (!tr.cloud && !handBack(tr, pd)) return inner.update(tr, pd);
+      const cs = tr.cloud!;
       // the Mahalanobis distance of the detection to the cloud's Gaussian summary: the
       // association's cost and the track's consistency test
       inner.predict(tr, pd.det.t, xs, ps);

@@ -17,7 +17,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, type CloudState } from './cloud-filter.js';
+import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, seedOfDetection, type CloudState } from './cloud-filter.js';
 import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 
@@ -63,14 +63,6 @@ export interface CloudInitiator extends Initiator {
   markNoisy(nodeId: string, t: number): void;
 }
 
-/** A seed for a track's generator from its first detection (deterministic: the same input, the same cloud). */
-function seedOf(det: Detection): number {
-  let h = 2166136261;
-  const s = `${det.sensorId}@${det.t}`;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const minHits = o.minHits ?? 4;
   const minSpan = o.minSpan ?? 8;
@@ -88,10 +80,10 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const heard = used.flatMap((r) => r.dets).sort((a, b) => a.det.t - b.det.t || (a.det.sensorId < b.det.sensorId ? -1 : 1));
     const first = heard[0];
     const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
-    const cloud = createCloud(mulberry32(seedOf(first.det)), o.cloud);
+    const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud);
     const at = { t: first.det.t, sx: firstNode.sx, sy: firstNode.sy, sz: firstNode.sz, model: firstNode.model, reach: firstNode.reach, bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax);
-    const rivals = createRivals(seedOf(first.det), at);
+    const rivals = createRivals(seedOfDetection(first.det), at);
     let logL = 0;
     let hits = 0;
     for (const h of heard.slice(1)) {

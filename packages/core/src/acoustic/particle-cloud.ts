@@ -156,6 +156,42 @@ export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: n
   c.t = t;
 }
 
+/**
+ * Spreads the cloud over a Gaussian tracker state (E, N, U, VE, VN, VU and its 6×6
+ * covariance, row-major) at time t: horizontal position and velocity drawn jointly from their
+ * 4-D Gaussian, heights from the vertical one, clamped to [hMin, hMax]. For a track that a
+ * precise sensor no longer sees and acoustic nodes go on hearing (hand-back).
+ */
+export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<number>, p: ArrayLike<number>, hMin: number, hMax: number): void {
+  // Cholesky factor of the covariance of (E, N, VE, VN): state indices 0, 1, 3, 4
+  const idx = [0, 1, 3, 4];
+  const L = new Float64Array(16);
+  for (let a = 0; a < 4; a++) {
+    for (let b = 0; b <= a; b++) {
+      let v = p[idx[a] * 6 + idx[b]];
+      for (let k = 0; k < b; k++) v -= L[a * 4 + k] * L[b * 4 + k];
+      if (a === b) L[a * 4 + a] = v > 0 ? Math.sqrt(v) : 0;
+      else L[a * 4 + b] = L[b * 4 + b] > 0 ? v / L[b * 4 + b] : 0;
+    }
+  }
+  const sdU = Math.sqrt(Math.max(0, p[14]));
+  const z = new Float64Array(4);
+  for (let i = 0; i < c.n; i++) {
+    for (let a = 0; a < 4; a++) z[a] = gauss(c);
+    const e = x[0] + L[0] * z[0];
+    const n = x[1] + L[4] * z[0] + L[5] * z[1];
+    c.x[i] = e;
+    c.y[i] = n;
+    c.vx[i] = x[3] + L[8] * z[0] + L[9] * z[1] + L[10] * z[2];
+    c.vy[i] = x[4] + L[12] * z[0] + L[13] * z[1] + L[14] * z[2] + L[15] * z[3];
+    // height above the ellipsoid from the frame's U (the curvature drop put back)
+    const h = x[2] + sdU * gauss(c) + (e * e + n * n) / (2 * EARTH_RADIUS);
+    c.h[i] = Math.min(hMax, Math.max(hMin, h));
+  }
+  c.w.fill(1 / c.n);
+  c.t = t;
+}
+
 /** Moves the particles to time t (forward only; an earlier t leaves them where they are). */
 export function predictCloud(c: ParticleCloud, t: number): void {
   const dt = t - c.t;
