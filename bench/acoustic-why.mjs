@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -13,7 +13,7 @@
 // the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
 // 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it. --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
-import { createPicture, createEnuFrame, geodeticToEnu } from '@skywarden/core';
+import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
 
@@ -55,7 +55,9 @@ let picture;
 const massNear = (c, x, y, r) => { let m = 0; for (let i = 0; i < c.n; i++) if ((c.x[i] - x) ** 2 + (c.y[i] - y) ** 2 <= r * r) m += c.w[i]; return m; };
 const deletions = [];
 const rejections = [];
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds }, reorderDelay: 5, reportEvery: 1 }, (e) => {
+// --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
+const reacquire = args.includes('--reacquire') ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, network: acoustic, filter }) } : undefined;
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);
@@ -198,6 +200,8 @@ if (process.env.ORACLE) {
 }
 if (process.env.OWNER) {
   // each observable second by the state of the track that took the target's last detection (its owner)
+  const lastOwnerOf = new Map(); const lostWhy = new Map();
+  const lastSnapOf = new Map(); for (const [tt, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnapOf.set(q.id, { tt, ...q });
   const seenEx = new Set(); const res = new Map(); const bump = (k, age) => { const a = res.get(k) ?? [0, 0, 0, 0]; a[bucketOf(age)]++; res.set(k, a); };
   for (const r of truth) { const t = Math.round(r.t); const ds = (byTarget.get(r.id) ?? []).filter((d) => d.t <= r.t && d.t > r.t - 60); if (ds.length < 2) continue;
     const p = enu(r.lat, r.lon); const last = ds.at(-1); const age = r.t - last.t;
@@ -207,16 +211,25 @@ if (process.env.OWNER) {
     let owner;
     for (const d of [...ds].reverse()) { owner = live.find((q) => (q.sensorT.get(d.sensor) ?? -Infinity) >= d.t - 1e-6); if (owner) break; }
     let k;
+    if (owner) lastOwnerOf.set(r.id, owner.id);
+    else if ((byTarget.get(r.id) ?? [])[0] && r.t - byTarget.get(r.id)[0].t >= 30) {
+      const lo = lastOwnerOf.get(r.id); let why;
+      if (lo === undefined) why = 'never owned';
+      else { const alive = live.find((q) => q.id === lo);
+        if (alive) why = `old track alive (${alive.status}, ${Math.hypot(alive.e - p.e, alive.n - p.n) <= 5000 ? 'within' : 'beyond'} 5 km, sd ${alive.sd < 1000 ? '<1' : '>1'} km)`;
+        else { const q = lastSnapOf.get(lo); why = !q ? 'old track gone' : q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? 'old track dropped: rival' : q.chits >= 5 && q.logL < Math.log(0.05) ? 'old track dropped: misfit' : q.sd > 4000 ? 'old track dropped: spread' : q.silent > 25 ? 'old track dropped: silence' : `old track dropped: other (${q.status})`; } }
+      lostWhy.set(why, (lostWhy.get(why) ?? 0) + 1); }
     if (!owner) { const prevOwner = live.find((q) => ds.some((d) => (q.sensorT.get(d.sensor) ?? -Infinity) >= r.t - 300 && q.sensorT.has(d.sensor)));
       const first = (byTarget.get(r.id) ?? [])[0]; const sinceFirst = r.t - first.t;
       k = covered ? 'covered, no owner' : `no owner (${sinceFirst < 30 ? 'first 30 s of target' : prevOwner ? 'a track of its nodes lives' : 'later'})`; }
     else { const d = Math.hypot(owner.e - p.e, owner.n - p.n); const shown = rep.some((q) => q.id === owner.id);
       if (covered) k = shown && d <= 2000 ? 'covered by owner' : 'covered by another';
-      else if (owner.status === 'tentative') k = d <= 2000 ? 'owner tentative, near' : 'owner tentative, far';
+      else if (owner.status === 'tentative') { const first = (byTarget.get(r.id) ?? [])[0]; k = `owner tentative, ${d <= 2000 ? 'near' : 'far'}, ${r.t - first.t < 60 ? 'in the target\'s first minute' : 'later'}`; }
       else if (!shown) k = d <= 2000 ? 'owner hidden, near' : `owner hidden, far, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'}`;
       else k = `owner shown, ${d <= 5000 ? '2-5' : '>5'} km off (sd ${owner.sd < 1000 ? '<1' : '>1'} km, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'})`; }
     if (k === 'covered by owner') k += `, ${owner.nSens === 1 ? '1 node' : owner.nSens === 2 ? '2 nodes' : '3+ nodes'}`;
     bump(k, age); if (process.env.OWNER === '2' && k.startsWith('owner shown') && !seenEx.has(`${r.id}|${owner.id}`)) { seenEx.add(`${r.id}|${owner.id}`); console.log(`ex ${k} ${r.id} track ${owner.id} t ${t - t0}`); } }
+  console.log('no-owner seconds after the first 30 s, by what became of the last track that owned the target:', JSON.stringify(Object.fromEntries([...lostWhy].sort((a, b) => b[1] - a[1]))));
   console.log(`owner states (${BUCKETS.join(' | ')}):`);
   for (const [k, a] of [...res].sort((x, y) => y[1].reduce((s, v) => s + v, 0) - x[1].reduce((s, v) => s + v, 0))) console.log(`  ${k.padEnd(36)} ${a.map((x) => String(x).padStart(6)).join(' ')}  ${a.reduce((s, v) => s + v, 0)}`);
 }

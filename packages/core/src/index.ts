@@ -40,6 +40,7 @@ export { createPresenceInitiator, type PresenceInitiatorOptions } from './tracke
 export { fixState, initVelocityCovariance, type FixStateOptions, type InitialStateOptions } from './tracker/initial-state.js';
 export type { Deleter, DeleterVerdict } from './tracker/deleter.js';
 export { createRevisitDeleter, type RevisitDeleterOptions } from './tracker/revisit-deleter.js';
+export { createCloudDeleter, REACQUIRE_MIN_AIR, type CloudDeleterOptions } from './acoustic/cloud-deleter.js';
 export type { Merger } from './tracker/merger.js';
 export { createStatisticalMerger, type StatisticalMergerOptions } from './tracker/statistical-merger.js';
 export type { Identifier } from './tracker/identifier.js';

@@ -11,8 +11,10 @@
  *   track, it is then marked noisy with the initiator, so it does not start the same false
  *   track again (a track several nodes heard blames none of them: its last report may be
  *   another target's, and muting that node would lose the target).
- *   Re-acquisition first (given the network and the filter): when the node that last reported
- *   to such a track still hears it (reported within `stillHeardPeriods` of its periods), the
+ *   Re-acquisition first, opt-in (given the network and the filter; the tracker's default
+ *   does not: measured, it cost more in false tracks than it gained, docs/tracker.md): when
+ *   the rivals hold such a track to be in the air (`REACQUIRE_MIN_AIR`) and the node that last reported
+ *   to it still hears it (reported within `stillHeardPeriods` of its periods), the
  *   cloud went wrong, not the track (a turn, a report of another target, a mirror image along
  *   a line of nodes): the cloud is spread again over that node's disc and the track goes on
  *   under its id and status. Once per node: a second misfit at the node it was re-acquired at
@@ -54,6 +56,9 @@ export interface CloudDeleterOptions {
   minAirProbability?: number;
 }
 
+/** Re-acquisition needs the rivals to hold the track in the air with at least this probability. */
+export const REACQUIRE_MIN_AIR = 0.5;
+
 export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const maxSilence = o.maxSilence ?? 120;
   const tentativeSilence = o.tentativeSilence ?? 30;
@@ -70,7 +75,9 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
       const rivalWins = cs.rivals !== undefined && airProbability(cs.rivals) < minAir;
-      if (cs.hits >= 5 && cs.logL < minLogL && !rivalWins && o.network && o.filter) {
+      // re-acquisition: only a track its rivals hold to be in the air (a false alarm's track that stops fitting is dropped)
+      const airP = cs.rivals !== undefined ? airProbability(cs.rivals) : 1;
+      if (o.network && o.filter && cs.hits >= 5 && cs.logL < minLogL && airP >= REACQUIRE_MIN_AIR) {
         const last = lastNode(tr, o.network);
         if (last && t - last.t <= stillHeard * last.node.period && last.node.id !== cs.reseedNode) {
           reseedCloudTrack(tr, last.node, last.t, o.filter);

@@ -99,9 +99,10 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     createBearingInitiator({ ...o, frame }),
     createPresenceInitiator({ ...o, frame }),
   ],
-  deleter: ({ options: o, cloudInitiator, acoustic, filter }: TrackerParts) => {
+  deleter: ({ options: o, cloudInitiator }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
-    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, network: acoustic, filter }) : revisit;
+    // re-acquisition (the network and the filter given to it) is opt-in: measured, it did not pay by GOSPA (docs/tracker.md)
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });
