@@ -18,7 +18,7 @@ const arg = (name, dflt) => {
 const hours = arg('hours', 3);
 const drones = arg('drones', 800);
 const started = performance.now();
-if (process.env.FKIND) globalThis.__fk = new Map();
+const falseKinds = process.env.FKIND ? new Map() : null;
 const scene = makeNationalScene({ seed: 7, nDrones: drones, durationS: hours * 3600 });
 const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
 const clouds = !process.argv.includes('--no-clouds');
@@ -32,13 +32,13 @@ const runner = createBatchRunner(tracker, {}, {
   onReport: (t, reps) => {
     rows += reps.length;
     const truth = truthAt.get(t);
-    if (truth && globalThis.__fk) {
+    if (truth && falseKinds) {
       const live = new Map(tracker.tracks().map((x) => [x.id, x]));
       for (const r of reps) {
         const ok = truth.some((q) => { const k = Math.PI / 180; return Math.hypot((q.position.lonDeg - r.position.lonDeg) * k * Math.cos(q.position.latDeg * k) * 6371000, (q.position.latDeg - r.position.latDeg) * k * 6371000) <= 2000; });
         if (ok) continue; const x = live.get(r.trackId); if (!x) continue;
         const kinds = [...new Set([...x.sensors.keys()].map((id) => sensors.get(id)?.kind))].sort().join('+') + (x.cloud ? ' (cloud)' : '') + (x.cloud?.reseedNode ? ' reseeded' : '');
-        globalThis.__fk.set(kinds, (globalThis.__fk.get(kinds) ?? 0) + 1);
+        falseKinds.set(kinds, (falseKinds.get(kinds) ?? 0) + 1);
       }
     }
     if (truth) {
@@ -97,6 +97,6 @@ const result = {
 };
 process.stderr.write('\n');
 console.log(JSON.stringify(result, null, 2));
-if (globalThis.__fk) console.log('false rows by feeding sensors:', JSON.stringify(Object.fromEntries([...globalThis.__fk].sort((a, b) => b[1] - a[1]))));
+if (falseKinds) console.log('false rows by feeding sensors:', JSON.stringify(Object.fromEntries([...falseKinds].sort((a, b) => b[1] - a[1]))));
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/national.json', import.meta.url), JSON.stringify(result, null, 2));

@@ -164,6 +164,22 @@ test('a drone the radar loses is handed back to the microphones under the same i
   assert.ok(last?.cloud, 'the microphones\' model holds it: a cloud');
 });
 
+test('a jet the radar loses stays with the IMM: too fast for the cloud band', () => {
+  const nodes = grid(5000, 10000);
+  const jet = straight(-9500, 800, 300, 150, 0);
+  const acoustic = hear(nodes, [jet], 0, 120, 3);
+  const rnd = normals(6);
+  const radar: Detection[] = [];
+  for (let t = 2; t <= 40; t += 2) radar.push(radarDet('radar', [0, -20000, 10], jet(t), t, rnd));
+  const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  run(tr, dets, 120);
+  const radarTracks = tr.tracks().filter((x) => x.sensors.has('radar'));
+  assert.ok(radarTracks.length > 0, 'the radar track lives on');
+  for (const x of radarTracks) assert.equal(x.cloud, undefined, `track ${x.id} got a cloud although it flies at ${Math.hypot(x.x[3], x.x[4]).toFixed(0)} m/s`);
+  assert.ok(radarTracks.some((x) => [...x.sensors.keys()].some((s) => s.startsWith('m') && (x.sensors.get(s) ?? 0) > 50)), 'microphones went on reporting to it after the radar lost it');
+});
+
 test('a radar clutter plot beside a generator does not become a track the generator holds', (t) => {
   const nodes = grid(5000, 5000);
   const noisy = nodes.find((n) => n.s[0] === 0 && n.s[1] === 0)!;

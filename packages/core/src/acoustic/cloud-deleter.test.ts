@@ -8,7 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Track } from '../tracker/track.js';
-import { createCloudDeleter } from './cloud-deleter.js';
+import { createCloudDeleter, REACQUIRE_MIN_AIR } from './cloud-deleter.js';
+import { airProbability, createRivals } from './rival-modes.js';
 import type { CloudInitiator } from './cloud-initiator.js';
 import { createAcousticNetwork } from './acoustic-network.js';
 import { createCloud, massWithin, seedAroundSensor } from './particle-cloud.js';
@@ -56,7 +57,7 @@ test('a well fitting track is kept', () => {
 });
 
 // Re-acquisition: a misfit track that a node still hears is spread again over that node's disc
-// (the track keeps its id), once per node; a second misfit at the node it was re-acquired at is
+// (the track keeps its id), not twice running at one node; a second misfit at the node it was last re-acquired at is
 // a source that stays there: the track is dropped and that node muted.
 const NODES: Sensor[] = [
   { id: 'm1', kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 2500, pd: 0.9, farPerHour: 0.5 },
@@ -112,4 +113,16 @@ test('a badly fitting track no node has heard for a while is dropped, not re-acq
   const { initiator } = spyInitiator();
   const { d } = reacquiring(initiator);
   assert.equal(d.judge(misfitTrack(), 110), 'delete');
+});
+
+test('a badly fitting track its rivals hold to be on the ground or standing is dropped, not re-acquired', () => {
+  const { initiator } = spyInitiator();
+  const { d } = reacquiring(initiator);
+  const tr = misfitTrack();
+  const rivals = createRivals(3, { t: 90, sx: 5000, sy: 0, sz: 5, model: presenceModel(2500), reach: 2500 });
+  rivals.logP.set([Math.log(0.3), Math.log(0.6), Math.log(0.1)]);
+  assert.ok(airProbability(rivals) < REACQUIRE_MIN_AIR);
+  Object.assign(tr.cloud!, { rivals });
+  assert.equal(d.judge(tr, 102), 'delete');
+  assert.equal(tr.cloud!.reseedNode, undefined);
 });

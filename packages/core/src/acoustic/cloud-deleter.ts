@@ -17,8 +17,8 @@
  *   to it still hears it (reported within `stillHeardPeriods` of its periods), the
  *   cloud went wrong, not the track (a turn, a report of another target, a mirror image along
  *   a line of nodes): the cloud is spread again over that node's disc and the track goes on
- *   under its id and status. Once per node: a second misfit at the node it was re-acquired at
- *   is a source that stays there (a drone crosses a disc in a minute or two); the track is
+ *   under its id and status. Not twice running at one node: a second misfit at the node it was
+ *   last re-acquired at is a source that stays there (a drone crosses a disc in a minute or two); the track is
  *   then dropped and that node muted.
  * A confirmed acoustic track coasts after `coastAfter` s of silence.
  */

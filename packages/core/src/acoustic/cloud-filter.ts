@@ -8,13 +8,17 @@
  * Hand-off: a detection that localises the target precisely (a radar plot, a position with
  * an error under `handOffSd`) ends the cloud; the track, with its id, goes on in the inner
  * filter from the cloud's moments.
+ *
+ * Hand-back: a track of the inner filter that no precise detection has updated for a while
+ * (see `handBackAfter`), when an acoustic node hears it, gets a cloud again, drawn from its
+ * predicted Gaussian, and the acoustic model (negative information, rivals, misfit) holds it.
  */
 import { innovate, createEkfWorkspace } from '../filters/ekf.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingUpdate, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
@@ -68,8 +72,6 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
   const handBackAfter = o.handBackAfter ?? 6;
-  /** Each inner track's last precise detection (its start, until one) and the running mean gap between them (s; NaN before the second). */
-  const preciseAt = new WeakMap<Track, { t: number; gap: number }>();
   const ws = createEkfWorkspace();
   const xs = new Float64Array(6);
   const ps = new Float64Array(36);
@@ -83,21 +85,23 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
 
   /**
    * Gives `tr` (an inner track) a cloud again when `pd` comes from an acoustic node and no
-   * precise detection has updated it for `handBackAfter` s; returns whether it did. Not for a
-   * cooperative track, nor for one faster than the class's band allows (a jet or an airliner
-   * that a microphone also hears stays with the inner filter).
+   * precise detection has updated it for `handBackAfter` s and, once their revisit is known,
+   * three of the precise sensors' revisits (a radar that misses a plot or two may hand it off
+   * again at its next plot: the id stays); returns whether it did. Not
+   * for a cooperative track, nor for one faster than 1.5 times the top of the class's band (a
+   * jet or an airliner that a microphone also hears stays with the inner filter).
    */
   function handBack(tr: Track, pd: PreparedDetection): boolean {
     if (tr.cooperativeId !== undefined || (pd.shape !== SHAPE_DISC && pd.shape !== SHAPE_RAY)) return false;
     const node = o.network.node(pd.det.sensorId);
     if (!node) return false;
-    // not seen by a precise sensor for as long as makes a track coast, and for three of their revisits
-    const last = preciseAt.get(tr);
+    const last = tr.precise;
     const since = pd.det.t - (last?.t ?? tr.firstT);
-    if (since < handBackAfter || (last && since < 3 * last.gap)) return false;
+    const revisitKnown = last !== undefined && !Number.isNaN(last.gap);
+    if (since < handBackAfter || (revisitKnown && since < 3 * last.gap)) return false;
     inner.predict(tr, pd.det.t, xs, ps);
+    if (Math.hypot(xs[3], xs[4]) > 1.5 * CLOUD_SPEED_BAND[1]) return false;
     const cloud = createCloud(mulberry32(seedOfDetection(pd.det)));
-    if (Math.hypot(xs[3], xs[4]) > 1.5 * cloud.speedMax) return false;
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
     const at = { t: pd.det.t, sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach };
     tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seedOfDetection(pd.det), at) };
@@ -116,23 +120,29 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     update(tr, pd) {
       if (precise(pd)) {
         tr.cloud = undefined;
-        const was = preciseAt.get(tr);
-        const gap = was ? pd.det.t - was.t : NaN;
-        if (!was) preciseAt.set(tr, { t: pd.det.t, gap });
-        else if (gap > 0.25) {
-          // a new scan (plots of one scan are closer): the precise sensors' revisit
-          was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (Math.min(gap, 30) - was.gap);
+        const was = tr.precise;
+        if (!was) tr.precise = { t: pd.det.t, gap: NaN };
+        else if (pd.det.t - was.t > 0.25) {
+          // a new scan (plots of one scan are closer): the precise sensors' revisit, gaps capped at 30 s
+          const gap = Math.min(pd.det.t - was.t, 30);
+          was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (gap - was.gap);
           was.t = pd.det.t;
         }
         return inner.update(tr, pd);
       }
-      if (!tr.cloud && !handBack(tr, pd)) return inner.update(tr, pd);
-      const cs = tr.cloud!;
+      const handedBack = !tr.cloud && handBack(tr, pd);
+      if (!tr.cloud) return inner.update(tr, pd);
+      const cs = tr.cloud;
+      // a detection the new cloud cannot take leaves the track as it was
+      const refuse = (): number => {
+        if (handedBack) tr.cloud = undefined;
+        return NaN;
+      };
       // the Mahalanobis distance of the detection to the cloud's Gaussian summary: the
       // association's cost and the track's consistency test
       inner.predict(tr, pd.det.t, xs, ps);
       const d2 = innovate(xs, ps, pd.meas, ws) ? ws.d2 : NaN;
-      if (Number.isNaN(d2)) return NaN;
+      if (Number.isNaN(d2)) return refuse();
       const c = cs.cloud;
       predictCloud(c, pd.det.t);
       let weigh: (cl: ParticleCloud) => number;
@@ -149,11 +159,13 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         weigh = (cl) => pointUpdate(cl, pd.ax, pd.ay, sd);
       }
       const logL = weigh(c);
-      if (logL === -Infinity) return NaN; // nothing in the cloud can explain it
+      if (logL === -Infinity) return refuse(); // nothing in the cloud can explain it
       if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);
       cs.logL = cs.hits === 0 ? logL : cs.logL + LOGL_SMOOTHING * (logL - cs.logL);
       cs.hits++;
       syncCloudTrack(tr, inner);
+      // handed back: a later hand-off learns the precise sensors' revisit afresh
+      if (handedBack) tr.precise = undefined;
       return d2;
     },
   };
@@ -197,7 +209,9 @@ export function lastNode(tr: Track, network: AcousticNetwork): { node: AcousticN
 export function reseedCloudTrack(tr: Track, node: AcousticNode, t: number, inner: TrackFilter, hMin = CLOUD_H_MIN, hMax = CLOUD_H_MAX): void {
   const cs = tr.cloud;
   if (!cs) return;
-  seedFromReport(cs.cloud, t, { sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach }, hMin, hMax);
+  // never back in time (silences may have carried the cloud past that report)
+  const t0 = Math.max(t, cs.cloud.t);
+  seedFromReport(cs.cloud, t0, { sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach }, hMin, hMax);
   cs.logL = 0;
   cs.hits = 0;
   cs.reseedNode = node.id;

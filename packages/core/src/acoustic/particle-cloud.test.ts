@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
-import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, upOf } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
 import { cloudShown } from './cloud-filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
 
@@ -138,4 +138,39 @@ test('a track is reported when its mean is probably within 2 km of the target: a
   assert.equal(cloudShown(blob, 0, 0, false), true, 'a Gaussian blob of 1.6 km: even odds within 2 km');
   // hysteresis: shown at 0.5 or more, hidden only below 0.4
   assert.equal(cloudShown(blob, 900, 0, true), massWithin(blob, 900, 0, 2000) >= 0.4);
+});
+
+test('a cloud drawn from a Gaussian state has its mean and covariance, speeds in the band, heights in range', () => {
+  const c = createCloud(mulberry32(5), { n: 4000 });
+  const x = Float64Array.from([1000, -2000, 600, 40, 30, 0]);
+  const p = new Float64Array(36);
+  // E, N correlated (sd 500 and 300 m, correlation 0.6), VE, VN sd 3 m/s, U sd 100 m
+  p[0] = 500 ** 2;
+  p[7] = 300 ** 2;
+  p[1] = p[6] = 0.6 * 500 * 300;
+  p[14] = 100 ** 2;
+  p[21] = 9;
+  p[28] = 9;
+  p[35] = 1;
+  seedFromGaussian(c, 50, x, p, 50, 2500);
+  assert.equal(c.t, 50);
+  const xm = new Float64Array(6);
+  const pm = new Float64Array(36);
+  cloudMoments(c, xm, pm);
+  assert.ok(Math.abs(xm[0] - 1000) < 30 && Math.abs(xm[1] + 2000) < 20, `mean ${xm[0].toFixed(0)}, ${xm[1].toFixed(0)}`);
+  assert.ok(Math.abs(Math.sqrt(pm[0]) - 500) < 30 && Math.abs(Math.sqrt(pm[7]) - 300) < 20, `sd ${Math.sqrt(pm[0]).toFixed(0)}, ${Math.sqrt(pm[7]).toFixed(0)}`);
+  const corr = pm[1] / Math.sqrt(pm[0] * pm[7]);
+  assert.ok(Math.abs(corr - 0.6) < 0.05, `correlation ${corr.toFixed(2)}`);
+  assert.ok(Math.abs(xm[3] - 40) < 0.5 && Math.abs(xm[4] - 30) < 0.5, `velocity ${xm[3].toFixed(1)}, ${xm[4].toFixed(1)}`);
+  assert.ok(Math.abs(xm[2] - 600) < 10, `height ${xm[2].toFixed(0)}`);
+  for (let i = 0; i < c.n; i++) {
+    const s = Math.hypot(c.vx[i], c.vy[i]);
+    assert.ok(s >= c.speedMin - 1e-9 && s <= c.speedMax + 1e-9, `speed ${s}`);
+    assert.ok(c.h[i] >= 50 && c.h[i] <= 2500);
+  }
+  // a state slower than the band: its speeds are lifted into it
+  const slow = createCloud(mulberry32(6), { n: 500 });
+  const xs = Float64Array.from([0, 0, 300, 5, 0, 0]);
+  seedFromGaussian(slow, 0, xs, p, 50, 2500);
+  for (let i = 0; i < slow.n; i++) assert.ok(Math.hypot(slow.vx[i], slow.vy[i]) >= slow.speedMin - 1e-9);
 });

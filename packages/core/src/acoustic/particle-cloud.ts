@@ -57,11 +57,14 @@ export interface ParticleCloud {
   spare: number;
 }
 
+/** The class prior's speed band (m/s) a cloud takes unless told: piston one-way attack drones, with margin. */
+export const CLOUD_SPEED_BAND: readonly [number, number] = [35, 65];
+
 export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCloud {
   const n = o.n ?? 400;
   if (!(Number.isInteger(n) && n >= 2)) throw new Error(`particle cloud: n must be an integer >= 2, got ${n}`);
-  const speedMin = o.speedMin ?? 35;
-  const speedMax = o.speedMax ?? 65;
+  const speedMin = o.speedMin ?? CLOUD_SPEED_BAND[0];
+  const speedMax = o.speedMax ?? CLOUD_SPEED_BAND[1];
   if (!(speedMin >= 0 && speedMax >= speedMin && Number.isFinite(speedMax))) throw new Error(`particle cloud: need 0 <= speedMin <= speedMax, got ${speedMin}, ${speedMax}`);
   return {
     n,
@@ -159,7 +162,8 @@ export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: n
 /**
  * Spreads the cloud over a Gaussian tracker state (E, N, U, VE, VN, VU and its 6×6
  * covariance, row-major) at time t: horizontal position and velocity drawn jointly from their
- * 4-D Gaussian, heights from the vertical one, clamped to [hMin, hMax]. For a track that a
+ * 4-D Gaussian (speeds then held in the cloud's band), heights from the vertical one, clamped
+ * to [hMin, hMax]. For a track that a
  * precise sensor no longer sees and acoustic nodes go on hearing (hand-back).
  */
 export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<number>, p: ArrayLike<number>, hMin: number, hMax: number): void {
@@ -182,8 +186,22 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
     const n = x[1] + L[4] * z[0] + L[5] * z[1];
     c.x[i] = e;
     c.y[i] = n;
-    c.vx[i] = x[3] + L[8] * z[0] + L[9] * z[1] + L[10] * z[2];
-    c.vy[i] = x[4] + L[12] * z[0] + L[13] * z[1] + L[14] * z[2] + L[15] * z[3];
+    let vx = x[3] + L[8] * z[0] + L[9] * z[1] + L[10] * z[2];
+    let vy = x[4] + L[12] * z[0] + L[13] * z[1] + L[14] * z[2] + L[15] * z[3];
+    const sp = Math.hypot(vx, vy);
+    if (sp > c.speedMax || sp < c.speedMin) {
+      // into the band; a particle at rest takes its heading at random
+      const k = sp > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, sp)) / sp : 0;
+      vx *= k;
+      vy *= k;
+      if (sp === 0 && c.speedMin > 0) {
+        const a = TWO_PI * c.rng();
+        vx = c.speedMin * Math.sin(a);
+        vy = c.speedMin * Math.cos(a);
+      }
+    }
+    c.vx[i] = vx;
+    c.vy[i] = vy;
     // height above the ellipsoid from the frame's U (the curvature drop put back)
     const h = x[2] + sdU * gauss(c) + (e * e + n * n) / (2 * EARTH_RADIUS);
     c.h[i] = Math.min(hMax, Math.max(hMin, h));

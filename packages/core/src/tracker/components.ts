@@ -101,7 +101,7 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   ],
   deleter: ({ options: o, cloudInitiator }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
-    // re-acquisition (the network and the filter given to it) is opt-in: measured, it did not pay by GOSPA (docs/tracker.md)
+    // re-acquisition (the network and the filter given to it) is opt-in: measured, it lost by GOSPA on the mixed scene and added false tracks on the national one (docs/tracker.md)
     return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),

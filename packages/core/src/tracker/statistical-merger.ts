@@ -118,6 +118,7 @@ export function createStatisticalMerger(options: StatisticalMergerOptions): Merg
             // the state goes with its representation: an acoustic track's cloud, or none
             older.cloud = younger.cloud;
           }
+          if (younger.precise && !(older.precise && older.precise.t >= younger.precise.t)) older.precise = younger.precise;
           older.lastHitT = Math.max(older.lastHitT, younger.lastHitT);
           older.hits += younger.hits;
           for (const [sid, st] of younger.sensors) if ((older.sensors.get(sid) ?? -Infinity) < st) older.sensors.set(sid, st);

@@ -46,6 +46,8 @@ export interface Track {
   clsT: number;
   /** Class probabilities and threat probability computed from `cls`, or null when stale. */
   clsOut: { probs: Record<string, number>; threat: number } | null;
+  /** Its last precise detection (a radar plot, a position better than the hand-off error: acoustic/cloud-filter.ts) and the running mean gap between them (s; NaN before the second): when acoustic nodes alone hold it, it is handed back to a cloud. */
+  precise?: { t: number; gap: number };
   /** An acoustic track's particle cloud (acoustic/): set while only cheap sensors hold the track. */
   cloud?: CloudState;
 }
