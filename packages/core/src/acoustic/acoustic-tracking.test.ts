@@ -14,6 +14,15 @@ import { geodeticToEnu } from '../geo/index.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection, Sensor } from '../types.js';
 import { presenceModel, presencePd } from './presence-model.js';
+import { createCloudFilter } from './cloud-filter.js';
+import { createImmFilter } from '../tracker/imm-filter.js';
+import type { TrackerComponents } from '../tracker/components.js';
+
+/** The tracker's components with the cloud filter's opt-in hand-back on (after `coastAfter`). */
+const HAND_BACK: Partial<TrackerComponents> = {
+  filter: ({ options: o, frame, acoustic }) =>
+    createCloudFilter({ inner: createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities }), network: acoustic, handBackAfter: o.coastAfter }),
+};
 
 const RANGE = 2500;
 const PERIOD = 2;
@@ -134,7 +143,7 @@ test('a radar takes an acoustic track over under the same id', () => {
   assert.equal(tr.tracks()[0].cloud, undefined, 'the cloud ended');
 });
 
-test('a drone the radar loses is handed back to the microphones under the same id, and held', () => {
+test('with hand-back on, a drone the radar loses is handed back to the microphones under the same id, and held', () => {
   const nodes = grid(5000, 10000);
   const drone = straight(-9000, 800, 400, 50, 0);
   const acoustic = hear(nodes, [drone], 0, 400, 3);
@@ -143,7 +152,7 @@ test('a drone the radar loses is handed back to the microphones under the same i
   // the radar sees it from 40 s to 150 s only (a sector, a masking ridge)
   for (let t = 40; t <= 150; t += 2) radar.push(radarDet('radar', [0, -20000, 10], drone(t), t, rnd));
   const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
-  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) }, HAND_BACK);
   const reps = run(tr, dets, 400);
   const radarId = reps[149].map((r) => r.trackId);
   assert.equal(radarId.length, 1, 'one track while the radar sees it');
@@ -164,7 +173,7 @@ test('a drone the radar loses is handed back to the microphones under the same i
   assert.ok(last?.cloud, 'the microphones\' model holds it: a cloud');
 });
 
-test('a jet the radar loses stays with the IMM: too fast for the cloud band', () => {
+test('with hand-back on, a jet the radar loses stays with the IMM: too fast for the cloud band', () => {
   const nodes = grid(5000, 10000);
   const jet = straight(-9500, 800, 300, 150, 0);
   const acoustic = hear(nodes, [jet], 0, 120, 3);
@@ -172,7 +181,7 @@ test('a jet the radar loses stays with the IMM: too fast for the cloud band', ()
   const radar: Detection[] = [];
   for (let t = 2; t <= 40; t += 2) radar.push(radarDet('radar', [0, -20000, 10], jet(t), t, rnd));
   const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
-  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) }, HAND_BACK);
   run(tr, dets, 120);
   const radarTracks = tr.tracks().filter((x) => x.sensors.has('radar'));
   assert.ok(radarTracks.length > 0, 'the radar track lives on');

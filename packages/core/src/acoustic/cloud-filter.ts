@@ -9,9 +9,11 @@
  * an error under `handOffSd`) ends the cloud; the track, with its id, goes on in the inner
  * filter from the cloud's moments.
  *
- * Hand-back: a track of the inner filter that no precise detection has updated for a while
- * (see `handBackAfter`), when an acoustic node hears it, gets a cloud again, drawn from its
+ * Hand-back (opt-in): a track of the inner filter that no precise detection has updated for a
+ * while (see `handBackAfter`), when an acoustic node hears it, gets a cloud again, drawn from its
  * predicted Gaussian, and the acoustic model (negative information, rivals, misfit) holds it.
+ * An inner track that no precise detection has updated since its birth takes no report of an
+ * acoustic node at all.
  */
 import { innovate, createEkfWorkspace } from '../filters/ekf.js';
 import type { TrackFilter } from '../tracker/filter.js';
@@ -49,10 +51,12 @@ export interface CloudFilterOptions {
   /** A position error (m) under which a detection hands the track over to the inner filter. Default 400. */
   handOffSd?: number;
   /**
-   * Hand-back: a track of the inner filter that no precise detection updated for this many
-   * seconds (and for three of their revisits), and that an acoustic node hears, gets a cloud again (from its Gaussian state) and
-   * the acoustic model takes it: negative information, rival hypotheses, misfit. Default 6 s
-   * (the tracker's `coastAfter`: a radar track would coast).
+   * Hand-back, opt-in: a track of the inner filter that no precise detection updated for this
+   * many seconds (and for three of the precise sensors' revisits), and that an acoustic node
+   * hears, gets a cloud again (from its Gaussian state) and the acoustic model takes it:
+   * negative information, rival hypotheses, misfit. Default Infinity (off: measured, it paid on
+   * one mixed scene and cost on another and on the national one: docs/tracker.md); the
+   * tracker's `coastAfter` (6 s) is the natural value when on.
    */
   handBackAfter?: number;
 }
@@ -71,7 +75,7 @@ const LOGL_SMOOTHING = 0.2;
 export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
-  const handBackAfter = o.handBackAfter ?? 6;
+  const handBackAfter = o.handBackAfter ?? Infinity;
   const ws = createEkfWorkspace();
   const xs = new Float64Array(6);
   const ps = new Float64Array(36);
@@ -130,6 +134,10 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         }
         return inner.update(tr, pd);
       }
+      // an inner track no precise detection has updated since its birth (a single radar plot,
+      // perhaps clutter) takes no report of an acoustic node: presence discs do not make it a
+      // track, and what the node hears starts or feeds a cloud of its own
+      if (!tr.cloud && tr.precise === undefined && o.network.node(pd.det.sensorId) !== undefined) return NaN;
       const handedBack = !tr.cloud && handBack(tr, pd);
       if (!tr.cloud) return inner.update(tr, pd);
       const cs = tr.cloud;

@@ -85,7 +85,7 @@ export interface ResolvedComponents extends TrackerParts {
 export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   filter: ({ options: o, frame, acoustic }: TrackerContext) => {
     const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
-    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.coastAfter }) : imm;
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic }) : imm;
   },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
