@@ -74,9 +74,9 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       const silent = t - tr.lastHitT;
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
-      const rivalWins = cs.rivals !== undefined && airProbability(cs.rivals) < minAir;
-      // re-acquisition: only a track its rivals hold to be in the air (a false alarm's track that stops fitting is dropped)
       const airP = cs.rivals !== undefined ? airProbability(cs.rivals) : 1;
+      const rivalWins = airP < minAir;
+      // re-acquisition: only a track its rivals hold to be in the air (a false alarm's track that stops fitting is dropped)
       if (o.network && o.filter && cs.hits >= 5 && cs.logL < minLogL && airP >= REACQUIRE_MIN_AIR) {
         const last = lastNode(tr, o.network);
         if (last && t - last.t <= stillHeard * last.node.period && last.node.id !== cs.reseedNode) {

@@ -24,7 +24,7 @@ import { bearingUpdate, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin,
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
-import { createRivals, rivalsUpdate, type RivalModes } from './rival-modes.js';
+import { createRivals, rivalsUpdate, type FirstReport, type RivalModes } from './rival-modes.js';
 
 /** What an acoustic track carries besides its Gaussian summary. */
 export interface CloudState {
@@ -105,10 +105,10 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     if (since < handBackAfter || (revisitKnown && since < 3 * last.gap)) return false;
     inner.predict(tr, pd.det.t, xs, ps);
     if (Math.hypot(xs[3], xs[4]) > 1.5 * CLOUD_SPEED_BAND[1]) return false;
-    const cloud = createCloud(mulberry32(seedOfDetection(pd.det)));
+    const seed = seedOfDetection(pd.det);
+    const cloud = createCloud(mulberry32(seed));
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
-    const at = { t: pd.det.t, sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach };
-    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seedOfDetection(pd.det), at) };
+    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t)) };
     return true;
   }
 
@@ -194,6 +194,11 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
 export const CLOUD_H_MIN = 50;
 export const CLOUD_H_MAX = 2500;
 
+/** A presence report of `node` at time t, as the clouds and the rivals take one. */
+export function reportOf(node: AcousticNode, t: number): FirstReport {
+  return { t, sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach };
+}
+
 /** The acoustic node that last reported to the track, and when; undefined when none of its sensors is a node. */
 export function lastNode(tr: Track, network: AcousticNetwork): { node: AcousticNode; t: number } | undefined {
   let last: AcousticNode | undefined;
@@ -219,7 +224,7 @@ export function reseedCloudTrack(tr: Track, node: AcousticNode, t: number, inner
   if (!cs) return;
   // never back in time (silences may have carried the cloud past that report)
   const t0 = Math.max(t, cs.cloud.t);
-  seedFromReport(cs.cloud, t0, { sx: node.sx, sy: node.sy, sz: node.sz, model: node.model, reach: node.reach }, hMin, hMax);
+  seedFromReport(cs.cloud, t0, reportOf(node, t0), hMin, hMax);
   cs.logL = 0;
   cs.hits = 0;
   cs.reseedNode = node.id;

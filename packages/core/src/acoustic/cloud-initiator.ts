@@ -17,7 +17,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, seedOfDetection, type CloudState } from './cloud-filter.js';
+import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, reportOf, seedOfDetection, type CloudState } from './cloud-filter.js';
 import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 
@@ -81,7 +81,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const first = heard[0];
     const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
     const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud);
-    const at = { t: first.det.t, sx: firstNode.sx, sy: firstNode.sy, sz: firstNode.sz, model: firstNode.model, reach: firstNode.reach, bearing: first.bearing, bearingSd: first.sd };
+    const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax);
     const rivals = createRivals(seedOfDetection(first.det), at);
     let logL = 0;

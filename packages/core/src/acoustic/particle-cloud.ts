@@ -19,6 +19,7 @@
  *
  * Deterministic: all randomness comes from the `rng` given at creation.
  */
+import { cholesky } from '../linalg/dense.js';
 import { hitLikelihood, missLikelihood, presenceReach, type PresenceModel } from './presence-model.js';
 
 const EARTH_RADIUS = 6_371_000;
@@ -167,16 +168,15 @@ export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: n
  * precise sensor no longer sees and acoustic nodes go on hearing (hand-back).
  */
 export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<number>, p: ArrayLike<number>, hMin: number, hMax: number): void {
-  // Cholesky factor of the covariance of (E, N, VE, VN): state indices 0, 1, 3, 4
+  // Cholesky factor of the covariance of (E, N, VE, VN): state indices 0, 1, 3, 4; a covariance
+  // that is not positive definite gives its one-sigmas alone
   const idx = [0, 1, 3, 4];
+  const S = new Float64Array(16);
+  for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) S[a * 4 + b] = p[idx[a] * 6 + idx[b]];
   const L = new Float64Array(16);
-  for (let a = 0; a < 4; a++) {
-    for (let b = 0; b <= a; b++) {
-      let v = p[idx[a] * 6 + idx[b]];
-      for (let k = 0; k < b; k++) v -= L[a * 4 + k] * L[b * 4 + k];
-      if (a === b) L[a * 4 + a] = v > 0 ? Math.sqrt(v) : 0;
-      else L[a * 4 + b] = L[b * 4 + b] > 0 ? v / L[b * 4 + b] : 0;
-    }
+  if (!cholesky(S, 4, L)) {
+    L.fill(0);
+    for (let a = 0; a < 4; a++) L[a * 5] = Math.sqrt(Math.max(0, S[a * 5]));
   }
   const sdU = Math.sqrt(Math.max(0, p[14]));
   const z = new Float64Array(4);
@@ -189,16 +189,15 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
     let vx = x[3] + L[8] * z[0] + L[9] * z[1] + L[10] * z[2];
     let vy = x[4] + L[12] * z[0] + L[13] * z[1] + L[14] * z[2] + L[15] * z[3];
     const sp = Math.hypot(vx, vy);
-    if (sp > c.speedMax || sp < c.speedMin) {
-      // into the band; a particle at rest takes its heading at random
-      const k = sp > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, sp)) / sp : 0;
+    if (sp === 0 && c.speedMin > 0) {
+      // a particle at rest takes its heading at random
+      const a = TWO_PI * c.rng();
+      vx = c.speedMin * Math.sin(a);
+      vy = c.speedMin * Math.cos(a);
+    } else {
+      const k = bandFactor(c, sp);
       vx *= k;
       vy *= k;
-      if (sp === 0 && c.speedMin > 0) {
-        const a = TWO_PI * c.rng();
-        vx = c.speedMin * Math.sin(a);
-        vy = c.speedMin * Math.cos(a);
-      }
     }
     c.vx[i] = vx;
     c.vy[i] = vy;
@@ -210,6 +209,12 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
   c.t = t;
 }
 
+/** The factor that brings a horizontal speed `s` into the cloud's band (1 inside it; 0 for a particle at rest). */
+function bandFactor(c: ParticleCloud, s: number): number {
+  if (s <= c.speedMax && s >= c.speedMin) return 1;
+  return s > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, s)) / s : 0;
+}
+
 /** Moves the particles to time t (forward only; an earlier t leaves them where they are). */
 export function predictCloud(c: ParticleCloud, t: number): void {
   const dt = t - c.t;
@@ -219,14 +224,9 @@ export function predictCloud(c: ParticleCloud, t: number): void {
     const ax = gauss(c) * sdV;
     const ay = gauss(c) * sdV;
     // position with the mean of the old and new velocity (the white-noise acceleration's integral, to first order)
-    let vx = c.vx[i] + ax;
-    let vy = c.vy[i] + ay;
-    const s = Math.hypot(vx, vy);
-    if (s > c.speedMax || s < c.speedMin) {
-      const k = s > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, s)) / s : 0;
-      vx *= k;
-      vy *= k;
-    }
+    const k = bandFactor(c, Math.hypot(c.vx[i] + ax, c.vy[i] + ay));
+    const vx = (c.vx[i] + ax) * k;
+    const vy = (c.vy[i] + ay) * k;
     c.x[i] += 0.5 * (c.vx[i] + vx) * dt;
     c.y[i] += 0.5 * (c.vy[i] + vy) * dt;
     c.vx[i] = vx;
