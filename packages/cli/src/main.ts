@@ -1,5 +1,6 @@
 /** The `skywarden` command line: dispatches to the subcommands. */
 import { readFileSync } from 'node:fs';
+import { alertPolicyOptions, type AlertMachineOptions } from '@skywarden/core';
 import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
@@ -68,7 +69,9 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)
   --cap-dir DIR         with --zones and --alerts: also write each alert change as a CAP 1.2 message,
                         DIR/<identifier>.xml (status Exercise; DIR is created if needed)
-  --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &`;
+  --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &
+  --alert-policy JSON   with --zones: the raise thresholds, as the service's alerts.* settings, e.g.
+                        '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)`;
 
 const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR]
   --config FILE     YAML or JSON settings (docs/server.md); SKYWARDEN__SECTION__KEY=value overrides any
@@ -109,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
             alerts: { type: 'string' },
             'cap-dir': { type: 'string' },
             'cap-sender': { type: 'string' },
+            'alert-policy': { type: 'string' },
           },
           TRACK_USAGE,
         );
@@ -120,6 +124,21 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (values['cap-sender'] !== undefined && values['cap-dir'] === undefined) throw new UsageError(`--cap-sender needs --cap-dir\n\n${TRACK_USAGE}`);
         if ((values.zones === undefined) !== (values.alerts === undefined)) throw new UsageError(`--zones and --alerts go together\n\n${TRACK_USAGE}`);
+        let alertPolicy: AlertMachineOptions | undefined;
+        if (values['alert-policy'] !== undefined) {
+          if (values.zones === undefined) throw new UsageError(`--alert-policy needs --zones and --alerts\n\n${TRACK_USAGE}`);
+          let policy: unknown;
+          try {
+            policy = JSON.parse(values['alert-policy'] as string);
+          } catch (err) {
+            throw new UsageError(`--alert-policy: not JSON (${(err as Error).message})\n\n${TRACK_USAGE}`);
+          }
+          try {
+            alertPolicy = alertPolicyOptions(policy, '--alert-policy');
+          } catch (err) {
+            throw new UsageError(`${(err as Error).message}\n\n${TRACK_USAGE}`);
+          }
+        }
         return await trackCommand({
           sensors: values.sensors as string,
           detections: values.detections as string,
@@ -131,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
           alerts: values.alerts as string | undefined,
           capDir: values['cap-dir'] as string | undefined,
           capSender: values['cap-sender'] as string | undefined,
+          alertPolicy,
         });
       }
       case 'serve': {

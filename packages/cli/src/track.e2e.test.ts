@@ -397,3 +397,59 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
   const help = spawnSync(process.execPath, [bin, 'track', '--help'], { encoding: 'utf8' });
   assert.match(help.stdout, /--cap-dir DIR/);
 });
+
+test('track --alert-policy: a stricter raise threshold raises later and never more; bad policies are usage errors naming the key', () => {
+  const t0 = Math.min(...scene.truth.map((x) => x.t));
+  const at = (id: string, dt: number) => scene.truth.find((r) => r.id === id && r.t >= t0 + dt)!;
+  const sq = (p: { lat: number; lon: number }, half = 0.018) => {
+    const dl = half / Math.cos((p.lat * Math.PI) / 180);
+    return [[[p.lon - dl, p.lat - half], [p.lon + dl, p.lat - half], [p.lon + dl, p.lat + half], [p.lon - dl, p.lat + half], [p.lon - dl, p.lat - half]]];
+  };
+  const zones = {
+    type: 'FeatureCollection',
+    features: ['T1', 'T3', 'T5', 'T6'].map((id, i) => ({ type: 'Feature', properties: { id: `z${i}`, name: `zone ${i}` }, geometry: { type: 'Polygon', coordinates: sq(at(id, 240)) } })),
+  };
+  const f = writeScene(scene);
+  const zonesPath = join(f.dir, 'zones.geojson');
+  writeFileSync(zonesPath, JSON.stringify(zones));
+  const run = (name: string, policy?: string) => {
+    const alerts = join(f.dir, `${name}.ndjson`);
+    const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, `${name}-tracks.ndjson`), '--zones', zonesPath, '--alerts', alerts, ...(policy ? ['--alert-policy', policy] : [])]);
+    assert.equal(r.code, 0, r.stderr);
+    return readFileSync(alerts, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: number; zone: string; state: string });
+  };
+  const firstRaise = (rows: { t: number; zone: string; state: string }[]) => new Map(rows.filter((x) => x.state === 'alert').reverse().map((x) => [x.zone, x.t]));
+  const dflt = run('default');
+  const same = run('explicit', '{"p_raise": 0.5, "p_raise_imminent": 0.3, "p_raise_imprecise": 0.3, "imprecise_sd_m": 500}');
+  assert.deepEqual(same, dflt, 'the defaults spelt out change nothing');
+  const strict = run('strict', '{"p_raise": 0.9, "p_raise_imminent": 0.9, "p_raise_imprecise": 0.9}');
+  const d = firstRaise(dflt);
+  const s = firstRaise(strict);
+  assert.ok(d.size >= 3, `zones raised by default: ${[...d.keys()]}`);
+  assert.ok(strict.filter((x) => x.state === 'alert').length <= dflt.filter((x) => x.state === 'alert').length, 'never more raises');
+  let later = 0;
+  for (const [zone, t] of s) {
+    assert.ok(d.has(zone), `${zone} raised by the strict policy only`);
+    assert.ok(t >= d.get(zone)!, `${zone}: strict ${t} before default ${d.get(zone)}`);
+    if (t > d.get(zone)!) later++;
+  }
+  assert.ok(later + (d.size - s.size) > 0, 'the strict policy changed something');
+  // bad policies: usage errors (exit 2) that name the key
+  const base = ['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'bad.ndjson')];
+  const withZones = [...base, '--zones', zonesPath, '--alerts', join(f.dir, 'bad-alerts.ndjson')];
+  for (const [policy, message] of [
+    ['{"p_raise": 2}', /--alert-policy: p_raise must be a probability in \[0.15, 1\] \(not under the hold threshold\), got 2/],
+    ['{"p_rise": 0.5}', /--alert-policy: unknown key "p_rise" \(known: p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m\)/],
+    ['{"imprecise_sd_m": -1}', /imprecise_sd_m must be a number of metres >= 0, got -1/],
+    ['[0.5]', /--alert-policy: an object of p_raise/],
+    ['{p_raise', /--alert-policy: not JSON/],
+    ['{"p_raise_imminent": 0.1}', /p_raise_imminent must be a probability in \[0.15, 1\]/],
+  ] as const) {
+    const r = runTrackCli([...withZones, '--alert-policy', policy]);
+    assert.equal(r.code, 2, `${policy}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const noZones = runTrackCli([...base, '--alert-policy', '{"p_raise": 0.5}']);
+  assert.equal(noZones.code, 2);
+  assert.match(noZones.stderr, /--alert-policy needs --zones and --alerts/);
+});

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createPicture, sensorCentroid, type AlertEvent, type TrackerOptions } from '@skywarden/core';
+import { createPicture, sensorCentroid, type AlertEvent, type AlertMachineOptions, type TrackerOptions } from '@skywarden/core';
 import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
@@ -36,6 +36,8 @@ export interface TrackRunOptions {
   /** Warning zones (parsed); with `alerts`, alert changes are predicted and written. */
   zones?: Zone[];
   alerts?: Writable;
+  /** The alert policy (raise thresholds); the alert machine's defaults when absent. */
+  alertPolicy?: AlertMachineOptions;
   /**
    * Called with every alert event (raise, Update, clear) after its alerts.ndjson row (the CAP
    * writer of `--cap-dir`). An error it throws stops the run and is thrown from {@link runTrack}.
@@ -136,6 +138,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       reorderDelay: o.reorderDelay,
       reportEvery: o.reportEvery,
       zones: o.zones && o.alerts ? o.zones : undefined,
+      alerts: o.alertPolicy,
     },
     (e) => {
       if (e.type === 'tracks') {
@@ -263,6 +266,8 @@ export interface TrackCliArgs {
   capDir?: string;
   /** CAP sender; default `skywarden@<host name>`. */
   capSender?: string;
+  /** The alert policy (raise thresholds), from `--alert-policy`. */
+  alertPolicy?: AlertMachineOptions;
   sensors: string;
   detections: string;
   out: string;
@@ -392,6 +397,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     progress: !toStdout,
     zones,
     alerts: alertsOut,
+    alertPolicy: a.alertPolicy,
     onAlertEvent: cap?.write,
   });
   if (alertsOut) await new Promise<void>((done) => (alertsOut as NodeJS.WritableStream).end(() => done()));

@@ -55,8 +55,9 @@ export { THREAT_CLASSES } from './identify/classifier.js';
 
 // --- threat prediction and alerts (docs/warnings.md)
 export { createThreatPredictor, THREAT_DEFAULTS, type ThreatPredictor, type ThreatPredictorOptions, type ThreatZone, type TrackReportLike, type ZoneThreat } from './threat/predict.js';
-export { ALERT_DEFAULTS, ALERT_TIERS, createAlertMachine, type AlertTier, type AlertMachine, type AlertMachineOptions, type AlertThreat, type AlertTransition, type AlertZone, type AuditEntry, type ZoneState } from './alerts/alert-machine.js';
+export { ALERT_DEFAULTS, ALERT_TIERS, createAlertMachine, type AlertTier, type AlertMachine, type AlertMachineOptions, type AlertThreat, type AlertTrack, type AlertTransition, type AlertZone, type AuditEntry, type ZoneState } from './alerts/alert-machine.js';
 export { createWarningRunner, type WarningRunner, type WarningZone } from './alerts/warning-runner.js';
+export { ALERT_POLICY_DEFAULTS, ALERT_POLICY_KEYS, alertPolicyOptions, type AlertPolicy } from './alerts/policy.js';
 
 // --- the picture: detections and operators' actions in, typed events out (docs/architecture.md)
 export * from './picture/index.js';

@@ -50,9 +50,10 @@ describe('service configuration', () => {
   });
 
   it('names every bad setting, with the value it got', () => {
-    const r = buildConfig({ http: { port: 'eighty' }, store: { kind: 'mongo' }, fusion: { reorder_delay_s: -1 }, colour: 'blue' }, {});
+    const r = buildConfig({ http: { port: 'eighty' }, store: { kind: 'mongo' }, fusion: { reorder_delay_s: -1 }, alerts: { p_raise_imminent: 0.1 }, colour: 'blue' }, {});
     assert.ok(!r.ok);
     const text = r.errors.join('\n');
+    assert.match(text, /alerts\.p_raise_imminent must be a number in \[0\.15, 1\], got 0\.1/);
     assert.match(text, /http\.port must be an integer in \[0, 65535\], got "eighty"/);
     assert.match(text, /store\.kind must be one of "sqlite", "postgres", got "mongo"/);
     assert.match(text, /fusion\.reorder_delay_s must be a number in \[0, 600\], got -1/);

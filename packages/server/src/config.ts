@@ -11,6 +11,7 @@
 import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { ALERT_DEFAULTS, ALERT_POLICY_DEFAULTS } from '@skywarden/core';
 import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
@@ -151,6 +152,13 @@ export interface ServerConfig {
     cap_languages: string[] | null;
     /** Instructions by language tag, replacing the built-in ones: `{ "en-US": { "shelter": "...", "clear": "..." } }`. */
     instructions: Record<string, { shelter?: string; clear?: string }>;
+    /** Least P(entering within the zone's lead time) to raise (docs/warnings.md "Choosing the raise thresholds"). */
+    p_raise: number;
+    /** Least P(entering within 180 s) to raise: the urgent raise. */
+    p_raise_imminent: number;
+    /** Least P(entering within the lead time) to raise by an imprecise track (position one-sigma above `imprecise_sd_m`). */
+    p_raise_imprecise: number;
+    imprecise_sd_m: number;
   };
   health: {
     /** A sensor not heard (detection or status) for this long (s) is `silent`. */
@@ -269,7 +277,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // defaults to round(1 / report_every_s))
   fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true },
   zones: { file: null, kr_admin: [], lead_s: 300 },
-  alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {} },
+  alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {}, ...ALERT_POLICY_DEFAULTS },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
   auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false, login_max_failures: 5, login_window_s: 300 },
   webhooks: [],
@@ -353,6 +361,11 @@ const CHECKS: Record<string, Check> = {
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
   'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
   'alerts.public_feed': bool,
+  // not under the hold threshold (0.15): a raise must also hold
+  'alerts.p_raise': num(ALERT_DEFAULTS.pHold, 1),
+  'alerts.p_raise_imminent': num(ALERT_DEFAULTS.pHold, 1),
+  'alerts.p_raise_imprecise': num(ALERT_DEFAULTS.pHold, 1),
+  'alerts.imprecise_sd_m': num(0, 1e6),
   'alerts.cap_languages': (v) => {
     if (v === null) return null;
     if (!Array.isArray(v) || v.length === 0) return 'null or a non-empty list of language tags';

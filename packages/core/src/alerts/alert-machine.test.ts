@@ -239,6 +239,32 @@ test('deterministic: the same calls give the same changes, states and audit', ()
   assert.deepEqual(run(), run());
 });
 
+test('raise rules under a strict policy: sure within the lead, urgent within imminentS, or an imprecise track', () => {
+  const strict = { pRaise: 0.7, pRaiseImminent: 0.3, pRaiseImprecise: 0.3, impreciseSd: 500 };
+  // P(lead) 0.5 from a precise track, nobody within 180 s: waits (the default policy raises)
+  const m = createAlertMachine([{ id: 'Z' }], strict);
+  const precise = [{ id: 'T', threatProbability: 0.9, positionSd: 250 }];
+  assert.deepEqual(m.update(T0, [threat('Z', 0.5, { imminentProbability: 0 })], precise), []);
+  assert.equal(createAlertMachine([{ id: 'Z' }]).update(T0, [threat('Z', 0.5, { imminentProbability: 0 })], precise).length, 1, 'the default policy raises at 0.5');
+  // time runs out: P(within 180 s) 0.35 raises, and the reason names the urgent window
+  const c = m.update(T0 + 5, [threat('Z', 0.5, { imminentProbability: 0.35, etaS: 170 })], precise);
+  assert.equal(c.length, 1);
+  assert.match(c[0].reason, /^auto: track T enters within 180 s with P=0.35, ETA 170 s$/);
+  // sure within the lead: raises with the lead window in the reason
+  const m2 = createAlertMachine([{ id: 'Z' }], strict);
+  assert.match(m2.update(T0, [threat('Z', 0.75, { imminentProbability: 0 })], precise)[0].reason, /enters within 300 s with P=0.75, ETA 250 s$/);
+  // an imprecise track (one-sigma 1.2 km): waiting would not sharpen it, so it raises at 0.3
+  const m3 = createAlertMachine([{ id: 'Z' }], strict);
+  const loose = [{ id: 'T', threatProbability: 0.9, positionSd: 1200 }];
+  const c3 = m3.update(T0, [threat('Z', 0.4, { imminentProbability: 0 })], loose);
+  assert.equal(c3.length, 1);
+  assert.match(c3[0].reason, /P=0.40 \(an imprecise track\), ETA 250 s$/);
+  // a track given without a one-sigma is precise; a threat without imminentProbability counts its lead probability
+  const m4 = createAlertMachine([{ id: 'Z' }], strict);
+  assert.deepEqual(m4.update(T0, [threat('Z', 0.4, { imminentProbability: 0 })], [{ id: 'T', threatProbability: 0.9 }]), []);
+  assert.equal(m4.update(T0 + 5, [threat('Z', 0.4)], [{ id: 'T', threatProbability: 0.9 }]).length, 1);
+});
+
 test('programmer errors are refused with the value', () => {
   const m = createAlertMachine([{ id: 'Z' }]);
   m.update(T0 + 10, []);
@@ -246,7 +272,10 @@ test('programmer errors are refused with the value', () => {
   assert.throws(() => m.update(T0 + 20, [threat('Q', 0.5)]), /unknown zone "Q"/);
   assert.throws(() => m.manualRaise('Z', T0 + 30, ' ', 'why'), /needs who/);
   assert.throws(() => m.manualEnd('Z', T0 + 30, 'op', ''), /needs a reason/);
-  assert.throws(() => createAlertMachine([{ id: 'Z' }], { pHold: 0.5 }), /pHold \(0.5\) must not exceed pRaise \(0.3\)/);
+  assert.throws(() => createAlertMachine([{ id: 'Z' }], { pHold: 0.6 }), /pHold \(0.6\) must not exceed pRaise \(0.5\)/);
+  assert.throws(() => createAlertMachine([{ id: 'Z' }], { pRaiseImminent: 0.1 }), /pHold \(0.15\) must not exceed pRaiseImminent \(0.1\)/);
+  assert.throws(() => createAlertMachine([{ id: 'Z' }], { pRaiseImprecise: 0.1 }), /pHold \(0.15\) must not exceed pRaiseImprecise \(0.1\)/);
+  assert.throws(() => createAlertMachine([{ id: 'Z' }], { impreciseSd: -5 }), /impreciseSd must be >= 0, got -5/);
   assert.throws(() => createAlertMachine([{ id: 'Z' }, { id: 'Z' }]), /repeated zone id "Z"/);
   assert.throws(() => createAlertMachine([{ id: 'Z' }], { holdS: -1 }), /holdS must be >= 0, got -1/);
 });

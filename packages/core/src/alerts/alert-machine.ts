@@ -3,8 +3,11 @@
  * hysteresis, an all-clear hold time, operator raise and end, and an audit log.
  *
  * A zone starts clear (spec/interchange.md, alerts.ndjson). At each {@link AlertMachine.update}:
- * - a track *raises* a zone when its threat probability ≥ `threatRaise` and either
- *   P(entering within the zone's lead time) ≥ `pRaise` or P(inside now) ≥ `pInside`;
+ * - a track *raises* a zone when its threat probability ≥ `threatRaise` and one of:
+ *   P(entering within the zone's lead time) ≥ `pRaise` (sure enough); P(entering within
+ *   `imminentS`) ≥ `pRaiseImminent` (time is running out); P(entering within the lead time) ≥
+ *   `pRaiseImprecise` for a track whose position one-sigma exceeds `impreciseSd` (an acoustic
+ *   track: waiting would not make its prediction sharper, only later); P(inside now) ≥ `pInside`;
  * - a track *holds* a zone when its threat probability ≥ `threatHold` and either
  *   P(entering within lead + margin) ≥ `pHold` or P(inside now) ≥ `pInsideHold` (each
  *   threshold weaker than its raise twin, so a raise always holds);
@@ -28,6 +31,8 @@ export interface AlertZone {
 /** What the machine needs of a threat (the predictor's {@link ZoneThreat} is one). */
 export type AlertThreat = Pick<ZoneThreat, 'zone' | 'track' | 'leadProbability' | 'holdProbability' | 'insideProbability' | 'etaS'> & {
   threatProbability?: number;
+  /** P(inside now or entering within `imminentS`) (the predictor's, when its `imminentS` is the machine's); absent counts as `leadProbability`. */
+  imminentProbability?: number;
   /** P(inside now or entering within the predictor's horizon): drives the `watch` tier; absent counts as `holdProbability`. */
   probability?: number;
 };
@@ -112,8 +117,14 @@ export interface AlertMachineOptions {
   threatRaise?: number;
   /** Least track threat probability to hold. Default 0.25. */
   threatHold?: number;
-  /** Least P(entering within the lead time) to raise. Default 0.3. */
+  /** Least P(entering within the lead time) to raise: more likely than not. Default 0.5. */
   pRaise?: number;
+  /** Least P(entering within `imminentS`) to raise (the urgent raise). Default 0.3. */
+  pRaiseImminent?: number;
+  /** Least P(entering within the lead time) to raise by a track whose position one-sigma exceeds `impreciseSd`. Default 0.3. */
+  pRaiseImprecise?: number;
+  /** Position one-sigma (m) above which a track is imprecise (`pRaiseImprecise`); tracks given without one are precise. Default 500. */
+  impreciseSd?: number;
   /** Least P(entering within lead + margin) to hold. Default 0.15. */
   pHold?: number;
   /** Least P(inside now) to raise. Default 0.5. */
@@ -140,7 +151,10 @@ export const ALERT_DEFAULTS: Readonly<Required<AlertMachineOptions>> = Object.fr
   leadS: 300,
   threatRaise: 0.5,
   threatHold: 0.25,
-  pRaise: 0.3,
+  pRaise: 0.5,
+  pRaiseImminent: 0.3,
+  pRaiseImprecise: 0.3,
+  impreciseSd: 500,
   pHold: 0.15,
   pInside: 0.5,
   pInsideHold: 0.25,
@@ -153,6 +167,16 @@ export const ALERT_DEFAULTS: Readonly<Required<AlertMachineOptions>> = Object.fr
   pWatch: 0.1,
 });
 
+/** What the machine needs of a track: its threat probability and, for the imprecise raise, its position one-sigma (m). */
+export interface AlertTrack {
+  id: string;
+  threatProbability: number;
+  positionSd?: number;
+}
+
+/** Which raise rule a threat meets (the first in this order), or null: see the module comment. */
+type RaiseRule = 'inside' | 'lead' | 'imminent' | 'imprecise';
+
 export interface AlertMachine {
   readonly options: Readonly<Required<AlertMachineOptions>>;
   /** Time of the last call (s); -Infinity before the first. */
@@ -161,7 +185,7 @@ export interface AlertMachine {
    * Advances to time `t` with the threats of every live track (all zones; any order) and the
    * tracks' threat probabilities. Returns the changes, in zone order.
    */
-  update(t: number, threats: readonly AlertThreat[], tracks?: readonly { id: string; threatProbability: number }[]): AlertTransition[];
+  update(t: number, threats: readonly AlertThreat[], tracks?: readonly AlertTrack[]): AlertTransition[];
   /** A copy of every zone's state, in zone order. */
   state(): Map<string, ZoneState>;
   /** A copy of the audit log, oldest first. */
@@ -200,14 +224,15 @@ function fmt(x: number): string {
 export function createAlertMachine(zones: readonly AlertZone[], options: AlertMachineOptions = {}): AlertMachine {
   const o: Required<AlertMachineOptions> = { ...ALERT_DEFAULTS };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
-  for (const k of ['threatRaise', 'threatHold', 'pRaise', 'pHold', 'pInside', 'pInsideHold', 'unknownThreatProbability', 'pWatch'] as const) {
+  for (const k of ['threatRaise', 'threatHold', 'pRaise', 'pRaiseImminent', 'pRaiseImprecise', 'pHold', 'pInside', 'pInsideHold', 'unknownThreatProbability', 'pWatch'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`alert machine: ${k} must be in [0, 1], got ${o[k]}`);
   }
-  for (const k of ['leadS', 'holdS', 'manualSuppressS', 'imminentS', 'tierHysteresisS', 'tierHoldS'] as const) {
+  for (const k of ['leadS', 'holdS', 'manualSuppressS', 'imminentS', 'tierHysteresisS', 'tierHoldS', 'impreciseSd'] as const) {
     if (!(o[k] >= 0) || Number.isNaN(o[k])) throw new Error(`alert machine: ${k} must be >= 0, got ${o[k]}`);
   }
   if (o.threatHold > o.threatRaise) throw new Error(`alert machine: threatHold (${o.threatHold}) must not exceed threatRaise (${o.threatRaise})`);
   if (o.pHold > o.pRaise) throw new Error(`alert machine: pHold (${o.pHold}) must not exceed pRaise (${o.pRaise})`);
+  for (const k of ['pRaiseImminent', 'pRaiseImprecise'] as const) if (o.pHold > o[k]) throw new Error(`alert machine: pHold (${o.pHold}) must not exceed ${k} (${o[k]})`);
   if (o.pInsideHold > o.pInside) throw new Error(`alert machine: pInsideHold (${o.pInsideHold}) must not exceed pInside (${o.pInside})`);
 
   const byId = new Map<string, Internal>();
@@ -286,7 +311,18 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
     update(t, threats, tracks = []) {
       advance(t, 'update');
       const threatOf = new Map<string, number>();
-      for (const tr of tracks) threatOf.set(tr.id, tr.threatProbability);
+      const imprecise = new Set<string>();
+      for (const tr of tracks) {
+        threatOf.set(tr.id, tr.threatProbability);
+        if (tr.positionSd !== undefined && tr.positionSd > o.impreciseSd) imprecise.add(tr.id);
+      }
+      const raiseRule = (th: AlertThreat): RaiseRule | null => {
+        if (th.insideProbability >= o.pInside) return 'inside';
+        if (th.leadProbability >= o.pRaise) return 'lead';
+        if ((th.imminentProbability ?? th.leadProbability) >= o.pRaiseImminent) return 'imminent';
+        if (imprecise.has(th.track) && th.leadProbability >= o.pRaiseImprecise) return 'imprecise';
+        return null;
+      };
       const perZone = new Map<Internal, AlertThreat[]>();
       for (const th of threats) {
         const z = zoneOf(th.zone, 'update');
@@ -310,7 +346,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
         const watching: AlertThreat[] = [];
         for (const th of list) {
           const p = threatOf.get(th.track) ?? th.threatProbability ?? o.unknownThreatProbability;
-          const raises = p >= o.threatRaise && (th.leadProbability >= o.pRaise || th.insideProbability >= o.pInside);
+          const raises = p >= o.threatRaise && raiseRule(th) !== null;
           const holds = raises || (p >= o.threatHold && (th.holdProbability >= o.pHold || th.insideProbability >= o.pInsideHold));
           if (raises) raising.push(th);
           if (holds) holding.push(th);
@@ -345,10 +381,13 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
           }
           const first = earliest(candidates);
           const trackIds = ids(candidates);
+          const rule = raiseRule(first);
           const why =
-            first.insideProbability >= o.pInside
+            rule === 'inside'
               ? `track ${first.track} inside with P=${fmt(first.insideProbability)}`
-              : `track ${first.track} enters within ${fmt(z.lead)} s with P=${fmt(first.leadProbability)}, ETA ${fmt(first.etaS)} s`;
+              : rule === 'imminent'
+                ? `track ${first.track} enters within ${fmt(o.imminentS)} s with P=${fmt(first.imminentProbability ?? first.leadProbability)}, ETA ${fmt(first.etaS)} s`
+                : `track ${first.track} enters within ${fmt(z.lead)} s with P=${fmt(first.leadProbability)}${rule === 'imprecise' ? ' (an imprecise track)' : ''}, ETA ${fmt(first.etaS)} s`;
           const reason = `auto: ${why}${trackIds.length > 1 ? ` (+${trackIds.length - 1} more)` : ''}${note}`;
           s.state = 'alert';
           s.since = t;

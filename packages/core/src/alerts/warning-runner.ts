@@ -29,7 +29,8 @@ export function createWarningRunner(
 ): WarningRunner {
   const interval = opts.interval ?? 5;
   if (!(interval >= 0 && Number.isFinite(interval))) throw new Error(`warning interval must be a finite number >= 0, got ${interval}`);
-  const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), opts.predictor);
+  // the urgent raise's window is the machine's imminentS unless the predictor is given its own
+  const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { imminentS: opts.alerts?.imminentS, ...opts.predictor });
   const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
   let lastT = -Infinity;
   return {
@@ -41,7 +42,7 @@ export function createWarningRunner(
       if (t - lastT < interval - 1e-9) return [];
       lastT = t;
       const threats = reports.flatMap((r) => predictor.predict(r));
-      return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability })));
+      return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },
   };
 }

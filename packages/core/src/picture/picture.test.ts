@@ -45,8 +45,8 @@ function run(opts: Partial<PictureOptions>, drive: 'batch' | 'live', dets = scen
 const alerts = (events: PictureEvent[]) => events.filter((e): e is AlertEvent => e.type === 'alert');
 
 test('the picture raises the zone at WARNING, sends an Update when it becomes IMMINENT, and the policy switched off sends none', () => {
-  // one drone northward at 50 m/s; the zone 14-16 km north: raised with an ETA near 300 s
-  const far = [{ id: 'far-north', area: squareArea(origin, 0, 15000, 2000), leadS: 300 }];
+  // one drone northward at 50 m/s; the zone 13-17 km north: raised with an ETA near 260 s (a 2 km zone would reach P 0.5 only within 180 s)
+  const far = [{ id: 'far-north', area: squareArea(origin, 0, 15000, 4000), leadS: 300 }];
   const dets = flight('a', 0, 0, 0, 50, 0, 240);
   const on = alerts(run({ zones: far }, 'batch', dets));
   assert.equal(on[0]?.action, 'raised', JSON.stringify(on.map((e) => e.action)));

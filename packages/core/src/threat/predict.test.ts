@@ -110,6 +110,17 @@ test('lead windows: P within the zone lead, within lead + hold margin, within th
   assert.ok(short.holdProbability > 0 && short.holdProbability <= short.probability, `hold ${short.holdProbability}`);
   assert.equal(long.leadProbability, long.probability);
   assert.equal(short.probability, long.probability);
+  assert.equal(short.imminentProbability, 0, 'nobody enters within the 180 s imminent window');
+  // a zone entered near 180 s: some members enter within the 180 s window, some later; the window moves with imminentS
+  const near: ThreatZone[] = [{ id: 'near', area: squareArea(origin, 0, 11_000, 4_000) }];
+  const at = (imminentS?: number) => find(createThreatPredictor(near, { imminentS }).predict(north50()), 'near');
+  const dflt = at();
+  const wide = at(300);
+  const none = at(0);
+  assert.ok(dflt && wide && none);
+  assert.ok(dflt.imminentProbability > 0 && dflt.imminentProbability < dflt.leadProbability, `imminent ${dflt.imminentProbability} lead ${dflt.leadProbability}`);
+  assert.equal(wide.imminentProbability, wide.leadProbability, 'imminentS = the lead: the two windows agree');
+  assert.equal(none.imminentProbability, 0, 'imminentS 0: only a start inside counts');
 });
 
 test('a straight path 40 km out stays on the geodesic (projection error well under the zone size)', () => {
@@ -293,7 +304,7 @@ test('the indexed, clipped and skipping walk gives exactly what a brute-force wa
     return zones.flatMap((z, iz) => {
       const t = entries[iz].sort((a, b) => a - b);
       if (t.length === 0) return [];
-      return [{ zone: z.id, probability: t.length / 75, lead: t.filter((x) => x <= (z.leadS ?? o.leadS)).length / 75, inside: t.filter((x) => x === 0).length / 75, eta: t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2 }];
+      return [{ zone: z.id, probability: t.length / 75, lead: t.filter((x) => x <= (z.leadS ?? o.leadS)).length / 75, imminent: t.filter((x) => x <= o.imminentS).length / 75, inside: t.filter((x) => x === 0).length / 75, eta: t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2 }];
     });
   };
   let compared = 0;
@@ -309,6 +320,7 @@ test('the indexed, clipped and skipping walk gives exactly what a brute-force wa
       const y = want[k];
       assert.equal(x.probability, y.probability, `P ${i} ${x.zone}`);
       assert.equal(x.leadProbability, y.lead, `lead P ${i} ${x.zone}`);
+      assert.equal(x.imminentProbability, y.imminent, `imminent P ${i} ${x.zone}`);
       assert.equal(x.insideProbability, y.inside, `inside P ${i} ${x.zone}`);
       if (!x.inside) assert.ok(Math.abs(x.etaS - y.eta) < 1e-6, `ETA ${i} ${x.zone}: ${x.etaS} vs ${y.eta}`);
       compared++;

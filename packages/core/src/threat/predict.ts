@@ -65,6 +65,8 @@ export interface ZoneThreat {
   probability: number;
   /** P(inside now, or entering within the zone's lead time). */
   leadProbability: number;
+  /** P(inside now, or entering within `imminentS`): the alert machine's urgent raise (docs/warnings.md "Rules"). */
+  imminentProbability: number;
   /** P(inside now, or entering within the zone's lead time + `holdMarginS`): the alert hold window. */
   holdProbability: number;
   /** Median entry time of the members that enter (s after the report); 0 when the reported position is inside. */
@@ -96,6 +98,8 @@ export interface ThreatPredictorOptions {
   leadS?: number;
   /** Added to the lead time for the hold window (`holdProbability`) (s). Default 120. */
   holdMarginS?: number;
+  /** Window of `imminentProbability` (s), the alert machine's `imminentS`. Default 180. */
+  imminentS?: number;
   /** Ensemble nodes per dimension. Defaults: position 5, speed 3, heading 5, manoeuvre 5. */
   positionNodes?: 1 | 5;
   /**
@@ -139,6 +143,7 @@ export const THREAT_DEFAULTS: Readonly<Required<ThreatPredictorOptions>> = Objec
   maxTurnRate: 3 * DEG,
   leadS: 300,
   holdMarginS: 120,
+  imminentS: 180,
   positionNodes: 5,
   positionDesign: 'latin',
   speedNodes: 3,
@@ -150,7 +155,7 @@ export const THREAT_DEFAULTS: Readonly<Required<ThreatPredictorOptions>> = Objec
 function checkOptions(o: Required<ThreatPredictorOptions>): void {
   const positive = ['horizonS', 'stepS', 'maxTurnRate'] as const;
   for (const k of positive) if (!(Number.isFinite(o[k]) && o[k] > 0)) throw new Error(`threat predictor: ${k} must be a positive number, got ${o[k]}`);
-  const nonNegative = ['velocitySd', 'manoeuvreAccelSd', 'manoeuvreTurnSd', 'leadS', 'holdMarginS'] as const;
+  const nonNegative = ['velocitySd', 'manoeuvreAccelSd', 'manoeuvreTurnSd', 'leadS', 'holdMarginS', 'imminentS'] as const;
   for (const k of nonNegative) if (!(Number.isFinite(o[k]) && o[k] >= 0)) throw new Error(`threat predictor: ${k} must be a finite number >= 0, got ${o[k]}`);
   for (const k of ['speedNodes', 'headingNodes', 'manoeuvreNodes'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1 || o[k] > 15) throw new Error(`threat predictor: ${k} must be an integer in [1, 15], got ${o[k]}`);
@@ -216,6 +221,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
   const nInside = new Int32Array(nZones);
   const nLead = new Int32Array(nZones);
   const nHold = new Int32Array(nZones);
+  const nImminent = new Int32Array(nZones);
   const entryTimes = new Float64Array(Math.max(1, nZones * M));
   const touched = new Int32Array(nZones);
   const memberStamp = new Int32Array(nZones);
@@ -375,6 +381,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
         nEnter[z]++;
         if (entry <= leadOf[z]) nLead[z]++;
         if (entry <= holdOf[z]) nHold[z]++;
+        if (entry <= o.imminentS) nImminent[z]++;
       };
       const gE0 = (gMinLon - lon0) / kLon;
       const gE1 = (gMaxLon - lon0) / kLon;
@@ -549,6 +556,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
           track: report.trackId,
           probability: n / M,
           leadProbability: nLead[z] / M,
+          imminentProbability: nImminent[z] / M,
           holdProbability: nHold[z] / M,
           etaS: inside ? 0 : median,
           etaMinS: times[0],
@@ -561,6 +569,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
         nInside[z] = 0;
         nLead[z] = 0;
         nHold[z] = 0;
+        nImminent[z] = 0;
       }
       return out;
     },

@@ -9,6 +9,7 @@ import {
   createPicture,
   destination,
   markedThreat,
+  type AlertMachineOptions,
   type AlertTransition,
   type Detection,
   type GeoPoint,
@@ -34,6 +35,8 @@ export interface LivePictureOptions {
   reportEveryS: number;
   zones: readonly Zone[];
   alertIntervalS: number;
+  /** The alert policy (raise thresholds); the alert machine's defaults when absent. */
+  alerts?: AlertMachineOptions;
   /** Particle-cloud tracks for the acoustic nodes (default true). */
   acousticClouds?: boolean;
   /** Tracker components replaced (research, tests); default all. */
@@ -155,6 +158,7 @@ export function createLivePicture(o: LivePictureOptions) {
       reportEvery: o.reportEveryS,
       zones: o.zones,
       alertInterval: o.alertIntervalS,
+      alerts: o.alerts,
     },
     (e) => {
       view(e);
