@@ -17,7 +17,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -160,7 +160,8 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
     // ---- section 3: the systemd unit ----
     const unit = blocks(guide, 'ini')[0];
     assert.ok(unit && /^\[Service\]$/m.test(unit), 'the guide has a unit');
-    writeFileSync(`${T}/skywarden.service`, unit);
+    // verify checks that ExecStart's program exists: this machine's node where /usr/bin/node is not
+    writeFileSync(`${T}/skywarden.service`, existsSync('/usr/bin/node') ? unit : unit.replace('ExecStart=/usr/bin/node ', `ExecStart=${process.execPath} `));
     const verify = spawnSync(SYSTEMD_ANALYZE!, ['verify', `${T}/skywarden.service`], { encoding: 'utf8' });
     assert.equal(verify.status, 0, verify.stderr);
     assert.doesNotMatch(verify.stderr, /Unknown (key|section)|not executable|Failed/, verify.stderr);
@@ -171,7 +172,9 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
     assert.equal(execStart[0], '/usr/bin/node');
     const serviceLog = `${T}/service.log`;
     const start = () => {
-      const child = spawn(process.execPath, execStart.slice(1), { cwd: workDir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', openSync(serviceLog, 'a')] });
+      const fd = openSync(serviceLog, 'a');
+      const child = spawn(process.execPath, execStart.slice(1), { cwd: workDir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', fd] });
+      closeSync(fd); // the child has its own copy
       children.push(child);
       return child;
     };
@@ -213,7 +216,8 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
     assert.match(atom.text, new RegExp(`https://warn\\.example\\.org:${tlsPort}/api/v1/cap`));
     assert.equal((await https(tlsPort, '/metrics')).status, 401, "the proxy's loopback peer is no local scraper");
 
-    // ---- section 5: the sensors, in real time: the radar over MQTTS, the ADS-B rows over HTTPS ----
+    // ---- section 5: the sensors, in real time: the radar over MQTTS (with the broker's CA, as the
+    // guide's client), the ADS-B rows over HTTPS ----
     const ca = readFileSync(`${certs}/ca.crt`);
     const sensor = await mqtt.connectAsync(`mqtts://127.0.0.1:${mqttPort}`, { username: radar, password: secrets.radar, clientId: radar, ca, reconnectPeriod: 0 });
     sensorClients.push(sensor);
@@ -240,13 +244,19 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
       }
     }
     t.diagnostic(`${mqttRows} radar rows over MQTTS, ${httpRows} ADS-B rows over HTTPS`);
-    const tracksNow = async () => ((await https(tlsPort, '/api/v1/tracks', { headers: auth })).json as { tracks: { track: string; sensors?: string[] }[] }).tracks;
-    let live: { track: string }[] = [];
-    for (let i = 0; i < 50 && live.length < 3; i++) {
-      live = await tracksNow();
+    const snapshot = async () => (await https(tlsPort, '/api/v1/tracks', { headers: auth })).json as { t: number; tracks: { track: string }[] };
+    const tracksNow = async () => (await snapshot()).tracks;
+    // the picture runs the reorder delay (5 s) behind the clock: wait until it has passed the last
+    // detection, so that what it stores and raises up to that time is final
+    const lastT = Math.max(...rows.map((r) => r.t as number));
+    let snap = await snapshot();
+    for (let i = 0; i < 200 && !(snap.t >= lastT + 1); i++) {
       await new Promise((r) => setTimeout(r, 100));
+      snap = await snapshot();
     }
-    assert.ok(live.length >= 3, `live tracks: ${JSON.stringify(live)}`);
+    assert.ok(snap.t >= lastT + 1, `the picture reached ${snap.t}, the last detection is at ${lastT}`);
+    await new Promise((r) => setTimeout(r, 500)); // the store's last writes of those reports
+    assert.ok(snap.tracks.length >= 3, `live tracks: ${JSON.stringify(snap.tracks)}`);
     // every row was journalled by its way in; the row the ACL refused was not (the broker acknowledges and drops it)
     const journalled = async () => {
       const m = await https(tlsPort, '/metrics', { headers: { authorization: `Bearer ${cfg.http.metrics_token}` } });
@@ -260,11 +270,11 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.deepEqual(bySource, { mqtt: mqttRows, http: httpRows }, JSON.stringify(bySource));
-    const alertsOf = async () => ((await https(tlsPort, `/api/v1/alerts?from=0&to=${scene.t0 + 3600}`, { headers: auth })).json as { alerts: unknown[] }).alerts;
+    const alertsOf = async () => ((await https(tlsPort, `/api/v1/alerts?from=0&to=${lastT}`, { headers: auth })).json as { alerts: unknown[] }).alerts;
     const alertsBefore = await alertsOf();
     assert.ok(alertsBefore.length >= 1, 'the drones raised their districts');
     const storedTracks = async () => {
-      const r = await https(tlsPort, `/api/v1/history/tracks?from=${scene.t0 - 10}&to=${scene.t0 + 60}&every=5`, { headers: auth });
+      const r = await https(tlsPort, `/api/v1/history/tracks?from=${scene.t0 - 10}&to=${lastT}&every=5`, { headers: auth });
       assert.equal(r.status, 200, r.text);
       return r.json as { frames: unknown[] };
     };
@@ -313,8 +323,13 @@ test('the deployment guide, walked: config, systemd unit, TLS proxy, Mosquitto w
     t.diagnostic(`live tracks before the stop ${liveBefore.length}, after the restore ${liveAfter.length}; ${alertsBefore.length} alert rows`);
   } finally {
     for (const c of sensorClients) await c.endAsync().catch(() => undefined);
-    for (const c of children.reverse()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // stop what runs (the service's graceful stop takes at most 10 s), then kill what is left
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    const exits = running.map((c) => new Promise((r) => c.once('exit', r)));
+    for (const c of running) c.kill('SIGTERM');
+    const timer = setTimeout(() => running.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), 15_000);
+    await Promise.all(exits);
+    clearTimeout(timer);
     tmp.cleanup();
   }
 });

@@ -438,12 +438,12 @@ test('track --alert-policy: a stricter raise threshold raises later and never mo
   const base = ['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'bad.ndjson')];
   const withZones = [...base, '--zones', zonesPath, '--alerts', join(f.dir, 'bad-alerts.ndjson')];
   for (const [policy, message] of [
-    ['{"p_raise": 2}', /--alert-policy: p_raise must be a probability in \[0.15, 1\] \(not under the hold threshold\), got 2/],
+    ['{"p_raise": 2}', /--alert-policy: p_raise must be a number in \[0.15, 1\], got 2/],
     ['{"p_rise": 0.5}', /--alert-policy: unknown key "p_rise" \(known: p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m\)/],
-    ['{"imprecise_sd_m": -1}', /imprecise_sd_m must be a number of metres >= 0, got -1/],
+    ['{"imprecise_sd_m": -1}', /imprecise_sd_m must be a number in \[0, 1000000\], got -1/],
     ['[0.5]', /--alert-policy: an object of p_raise/],
     ['{p_raise', /--alert-policy: not JSON/],
-    ['{"p_raise_imminent": 0.1}', /p_raise_imminent must be a probability in \[0.15, 1\]/],
+    ['{"p_raise_imminent": 0.1}', /p_raise_imminent must be a number in \[0.15, 1\], got 0.1/],
   ] as const) {
     const r = runTrackCli([...withZones, '--alert-policy', policy]);
     assert.equal(r.code, 2, `${policy}: ${r.stderr}`);

@@ -57,7 +57,7 @@ export { THREAT_CLASSES } from './identify/classifier.js';
 export { createThreatPredictor, THREAT_DEFAULTS, type ThreatPredictor, type ThreatPredictorOptions, type ThreatZone, type TrackReportLike, type ZoneThreat } from './threat/predict.js';
 export { ALERT_DEFAULTS, ALERT_TIERS, createAlertMachine, type AlertTier, type AlertMachine, type AlertMachineOptions, type AlertThreat, type AlertTrack, type AlertTransition, type AlertZone, type AuditEntry, type ZoneState } from './alerts/alert-machine.js';
 export { createWarningRunner, type WarningRunner, type WarningZone } from './alerts/warning-runner.js';
-export { ALERT_POLICY_DEFAULTS, ALERT_POLICY_KEYS, alertPolicyOptions, type AlertPolicy } from './alerts/policy.js';
+export { ALERT_POLICY_DEFAULTS, ALERT_POLICY_KEYS, ALERT_POLICY_RANGES, alertPolicyOptions, type AlertPolicy } from './alerts/policy.js';
 
 // --- the picture: detections and operators' actions in, typed events out (docs/architecture.md)
 export * from './picture/index.js';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -41,6 +41,8 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
   let now = 0;
   let viewer: string;
   let op: string;
+  let sceneCfg: ReturnType<typeof smallSceneConfig>;
+  let zonesFile: string;
 
   before(async () => {
     hookServer = createServer((req, res) => {
@@ -55,7 +57,8 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     await once(hookServer, 'listening');
     const hookPort = (hookServer.address() as { port: number }).port;
 
-    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 400 });
+    sceneCfg = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 400 });
+    const { scene, config } = sceneCfg;
     // zones around the drones' positions half-way through: they will be inside or close
     const truth = scene.truth as unknown as { t: number; id: string; lat: number; lon: number; class: string }[];
     const mid = scene.t0 + 200;
@@ -63,7 +66,7 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     assert.ok(at.length > 0);
     const features = at.slice(0, 2).map((r, i) => square(`z${i}`, r.lat, r.lon, 0.03));
     features.push(square('far', 36.0, 126.0, 0.05));
-    const zonesFile = join(tmp.dir, 'zones.geojson');
+    zonesFile = join(tmp.dir, 'zones.geojson');
     writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features }));
     now = scene.t0;
     srv = await startServer({
@@ -94,6 +97,37 @@ describe('live warnings: alerts, CAP feed, webhooks, operator actions', () => {
     for (const a of hist.filter((x) => x.state === 'alert')) assert.ok(a.tracks.length > 0 || (a as { reason?: string }).reason);
     const st = await http(srv.httpPort, 'GET', '/api/v1/alerts/state', { token: viewer });
     assert.equal((st.json.zones as unknown[]).length, 3);
+  });
+
+  it('takes the configured alert policy: raise thresholds of 1 raise later, never earlier', async () => {
+    const firstRaise = (rows: { zone: string; state: string; t: number }[]) => new Map(rows.filter((a) => a.state === 'alert').reverse().map((a) => [a.zone, a.t]));
+    const hist = async (port: number, token: string, to: number) => (await http(port, 'GET', `/api/v1/alerts?from=0&to=${to}`, { token })).json.alerts as { zone: string; state: string; t: number }[];
+    const dflt = firstRaise(await hist(srv.httpPort, viewer, now + 10));
+    const dir = join(tmp.dir, 'strict');
+    mkdirSync(dir);
+    let clock = sceneCfg.scene.t0;
+    const strict = await startServer({
+      config: { ...sceneCfg.config, data_dir: dir, zones: { file: zonesFile }, alerts: { interval_s: 5, p_raise: 1, p_raise_imminent: 1, p_raise_imprecise: 1 } },
+      clock: () => clock,
+      logger: quietLogger(),
+    });
+    try {
+      await feedScene((c) => strict.service.ingest.ingest(null, c, 'test'), sceneCfg.scene.detections as unknown as Record<string, unknown>[], (t) => (clock = t), 10);
+      const token = await login(strict.httpPort, 'view', 'view-secret-1');
+      const rows = await until(async () => {
+        const h = await hist(strict.httpPort, token, clock + 10);
+        return h.some((a) => a.state === 'alert') ? h : null;
+      }, 10000, 'a raise by a track inside');
+      const s = firstRaise(rows as { zone: string; state: string; t: number }[]);
+      let later = 0;
+      for (const [zone, t] of s) {
+        assert.ok(dflt.has(zone) && t >= dflt.get(zone)!, `${zone}: strict ${t}, default ${dflt.get(zone)}`);
+        if (t > dflt.get(zone)!) later++;
+      }
+      assert.ok(later > 0, 'only a track inside raises: later than the default policy');
+    } finally {
+      await strict.close();
+    }
   });
 
   it('publishes every change as a CAP 1.2 message that the OASIS schema accepts', async (t) => {

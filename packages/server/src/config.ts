@@ -11,7 +11,7 @@
 import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { ALERT_DEFAULTS, ALERT_POLICY_DEFAULTS } from '@skywarden/core';
+import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
 import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
@@ -361,11 +361,8 @@ const CHECKS: Record<string, Check> = {
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
   'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
   'alerts.public_feed': bool,
-  // not under the hold threshold (0.15): a raise must also hold
-  'alerts.p_raise': num(ALERT_DEFAULTS.pHold, 1),
-  'alerts.p_raise_imminent': num(ALERT_DEFAULTS.pHold, 1),
-  'alerts.p_raise_imprecise': num(ALERT_DEFAULTS.pHold, 1),
-  'alerts.imprecise_sd_m': num(0, 1e6),
+  // the alert policy's ranges (core/alerts/policy.ts), as skywarden track --alert-policy checks them
+  ...Object.fromEntries(Object.entries(ALERT_POLICY_RANGES).map(([k, [lo, hi]]) => [`alerts.${k}`, num(lo, hi)])),
   'alerts.cap_languages': (v) => {
     if (v === null) return null;
     if (!Array.isArray(v) || v.length === 0) return 'null or a non-empty list of language tags';

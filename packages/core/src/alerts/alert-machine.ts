@@ -31,7 +31,7 @@ export interface AlertZone {
 /** What the machine needs of a threat (the predictor's {@link ZoneThreat} is one). */
 export type AlertThreat = Pick<ZoneThreat, 'zone' | 'track' | 'leadProbability' | 'holdProbability' | 'insideProbability' | 'etaS'> & {
   threatProbability?: number;
-  /** P(inside now or entering within `imminentS`) (the predictor's, when its `imminentS` is the machine's); absent counts as `leadProbability`. */
+  /** P(inside now or entering within `imminentS`) (the predictor's, when its `imminentS` is the machine's); absent counts as 0 (no urgent raise). */
   imminentProbability?: number;
   /** P(inside now or entering within the predictor's horizon): drives the `watch` tier; absent counts as `holdProbability`. */
   probability?: number;
@@ -319,7 +319,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
       const raiseRule = (th: AlertThreat): RaiseRule | null => {
         if (th.insideProbability >= o.pInside) return 'inside';
         if (th.leadProbability >= o.pRaise) return 'lead';
-        if ((th.imminentProbability ?? th.leadProbability) >= o.pRaiseImminent) return 'imminent';
+        if ((th.imminentProbability ?? 0) >= o.pRaiseImminent) return 'imminent';
         if (imprecise.has(th.track) && th.leadProbability >= o.pRaiseImprecise) return 'imprecise';
         return null;
       };
@@ -386,7 +386,7 @@ export function createAlertMachine(zones: readonly AlertZone[], options: AlertMa
             rule === 'inside'
               ? `track ${first.track} inside with P=${fmt(first.insideProbability)}`
               : rule === 'imminent'
-                ? `track ${first.track} enters within ${fmt(o.imminentS)} s with P=${fmt(first.imminentProbability ?? first.leadProbability)}, ETA ${fmt(first.etaS)} s`
+                ? `track ${first.track} enters within ${fmt(o.imminentS)} s with P=${fmt(first.imminentProbability ?? 0)}, ETA ${fmt(first.etaS)} s`
                 : `track ${first.track} enters within ${fmt(z.lead)} s with P=${fmt(first.leadProbability)}${rule === 'imprecise' ? ' (an imprecise track)' : ''}, ETA ${fmt(first.etaS)} s`;
           const reason = `auto: ${why}${trackIds.length > 1 ? ` (+${trackIds.length - 1} more)` : ''}${note}`;
           s.state = 'alert';

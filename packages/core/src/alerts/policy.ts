@@ -16,6 +16,14 @@ export const ALERT_POLICY_KEYS = Object.freeze({
 
 export type AlertPolicy = { [K in keyof typeof ALERT_POLICY_KEYS]?: number };
 
+/** The accepted range of each key: probabilities not under the hold threshold (whatever raises a zone must hold it), a one-sigma in metres. */
+export const ALERT_POLICY_RANGES: Readonly<Record<keyof typeof ALERT_POLICY_KEYS, readonly [number, number]>> = Object.freeze({
+  p_raise: [ALERT_DEFAULTS.pHold, 1],
+  p_raise_imminent: [ALERT_DEFAULTS.pHold, 1],
+  p_raise_imprecise: [ALERT_DEFAULTS.pHold, 1],
+  imprecise_sd_m: [0, 1e6],
+});
+
 /** The defaults, in configured form. */
 export const ALERT_POLICY_DEFAULTS: Readonly<Required<AlertPolicy>> = Object.freeze({
   p_raise: ALERT_DEFAULTS.pRaise,
@@ -26,7 +34,7 @@ export const ALERT_POLICY_DEFAULTS: Readonly<Required<AlertPolicy>> = Object.fre
 
 /**
  * Alert machine options of a configured policy. Throws an Error naming the key and value for
- * an unknown key, a probability outside [0.15, 1] (0.15: the hold threshold) or a negative one-sigma (`where` prefixes the
+ * an unknown key or a value outside its {@link ALERT_POLICY_RANGES} range (`where` prefixes the
  * message, e.g. `--alert-policy`).
  */
 export function alertPolicyOptions(policy: unknown, where = 'alert policy'): AlertMachineOptions {
@@ -35,10 +43,8 @@ export function alertPolicyOptions(policy: unknown, where = 'alert policy'): Ale
   for (const [k, v] of Object.entries(policy)) {
     if (!Object.hasOwn(ALERT_POLICY_KEYS, k)) throw new Error(`${where}: unknown key ${JSON.stringify(k)} (known: ${Object.keys(ALERT_POLICY_KEYS).join(', ')})`);
     const key = k as keyof typeof ALERT_POLICY_KEYS;
-    // a raise threshold may not be under the hold threshold: whatever raises a zone must hold it
-    const lo = ALERT_DEFAULTS.pHold;
-    const ok = typeof v === 'number' && Number.isFinite(v) && (key === 'imprecise_sd_m' ? v >= 0 : v >= lo && v <= 1);
-    if (!ok) throw new Error(`${where}: ${k} must be ${key === 'imprecise_sd_m' ? 'a number of metres >= 0' : `a probability in [${lo}, 1] (not under the hold threshold)`}, got ${JSON.stringify(v)}`);
+    const [lo, hi] = ALERT_POLICY_RANGES[key];
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) throw new Error(`${where}: ${k} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
     out[ALERT_POLICY_KEYS[key]] = v as number;
   }
   return out;

@@ -7,7 +7,7 @@
 import { createThreatPredictor, type ThreatPredictorOptions } from '../threat/predict.js';
 import type { GeoArea } from '../geo/polygon.js';
 import type { TrackReport } from '../tracker/tracker.js';
-import { createAlertMachine, type AlertMachine, type AlertMachineOptions, type AlertTransition } from './alert-machine.js';
+import { ALERT_DEFAULTS, createAlertMachine, type AlertMachine, type AlertMachineOptions, type AlertTransition } from './alert-machine.js';
 
 export interface WarningZone {
   id: string;
@@ -29,8 +29,8 @@ export function createWarningRunner(
 ): WarningRunner {
   const interval = opts.interval ?? 5;
   if (!(interval >= 0 && Number.isFinite(interval))) throw new Error(`warning interval must be a finite number >= 0, got ${interval}`);
-  // the urgent raise's window is the machine's imminentS unless the predictor is given its own
-  const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { imminentS: opts.alerts?.imminentS, ...opts.predictor });
+  // the urgent raise's window is the machine's imminentS (its reasons name it)
+  const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { ...opts.predictor, imminentS: opts.alerts?.imminentS ?? ALERT_DEFAULTS.imminentS });
   const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
   let lastT = -Infinity;
   return {

@@ -120,7 +120,17 @@ test('lead windows: P within the zone lead, within lead + hold margin, within th
   assert.ok(dflt && wide && none);
   assert.ok(dflt.imminentProbability > 0 && dflt.imminentProbability < dflt.leadProbability, `imminent ${dflt.imminentProbability} lead ${dflt.leadProbability}`);
   assert.equal(wide.imminentProbability, wide.leadProbability, 'imminentS = the lead: the two windows agree');
-  assert.equal(none.imminentProbability, 0, 'imminentS 0: only a start inside counts');
+  assert.equal(none.imminentProbability, 0, 'imminentS 0: nobody enters at once');
+  // imminentS 0: a start inside counts; the window never reaches past a zone lead shorter than it
+  const around: ThreatZone[] = [{ id: 'around', area: squareArea(origin, 0, 0, 2_000) }, { id: 'short', area: squareArea(origin, 0, 11_000, 4_000), leadS: 120 }];
+  const zero = createThreatPredictor(around, { imminentS: 0 }).predict(north50());
+  const inside = find(zero, 'around');
+  assert.ok(inside && inside.insideProbability > 0.5);
+  assert.equal(inside.imminentProbability, inside.insideProbability);
+  const cut = find(createThreatPredictor(around).predict(north50()), 'short');
+  assert.ok(cut);
+  assert.equal(cut.imminentProbability, cut.leadProbability, 'lead 120 s: the 180 s window is cut to 120 s');
+  assert.equal(cut.imminentProbability, 0, 'nobody enters within 120 s');
 });
 
 test('a straight path 40 km out stays on the geodesic (projection error well under the zone size)', () => {

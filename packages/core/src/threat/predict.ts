@@ -65,7 +65,7 @@ export interface ZoneThreat {
   probability: number;
   /** P(inside now, or entering within the zone's lead time). */
   leadProbability: number;
-  /** P(inside now, or entering within `imminentS`): the alert machine's urgent raise (docs/warnings.md "Rules"). */
+  /** P(inside now, or entering within `imminentS` or the zone's lead time if shorter): the alert machine's urgent raise (docs/warnings.md "Rules"). */
   imminentProbability: number;
   /** P(inside now, or entering within the zone's lead time + `holdMarginS`): the alert hold window. */
   holdProbability: number;
@@ -193,6 +193,8 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
   const nZones = zones.length;
   const leadOf = Float64Array.from(zones, (z) => z.leadS ?? o.leadS);
   const holdOf = Float64Array.from(leadOf, (l) => l + o.holdMarginS);
+  // the urgent window never reaches past the zone's own lead time
+  const imminentOf = Float64Array.from(leadOf, (l) => Math.min(l, o.imminentS));
 
   const pos = planeNodes(o.positionNodes);
   const zs = stratumNodes(o.speedNodes);
@@ -381,7 +383,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
         nEnter[z]++;
         if (entry <= leadOf[z]) nLead[z]++;
         if (entry <= holdOf[z]) nHold[z]++;
-        if (entry <= o.imminentS) nImminent[z]++;
+        if (entry <= imminentOf[z]) nImminent[z]++;
       };
       const gE0 = (gMinLon - lon0) / kLon;
       const gE1 = (gMaxLon - lon0) / kLon;
