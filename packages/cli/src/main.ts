@@ -6,6 +6,7 @@ import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
 import { scoreCommand } from './score.js';
 import { simulateCommand } from './simulate.js';
+import { zonesCommand } from './zones.js';
 import { backupCommand, hashPasswordCommand, serveCommand } from './serve.js';
 
 const USAGE = `usage: skywarden <command> [options]
@@ -22,6 +23,9 @@ commands:
           score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
           simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
+  zones   --in FILE --out FILE --id PROP [--name PROP] [--code PROP [--code-name NAME]] [--where PROP=VALUE ...]
+          [--kind admin|site] [--lead S] [--names LANGS]
+          turn any GeoJSON of districts into zones.geojson (the warning zones)
   hash-password   read a secret on standard input, print its hash for the config
   backup          copy the SQLite store while the service runs (restore: docs/deployment.md)
   help    this text; <command> --help for a command's options; --version
@@ -48,6 +52,20 @@ const BACKUP_USAGE = `usage: skywarden backup [--config FILE] [--data-dir DIR] -
   A consistent copy of the SQLite store (journal, track states, alerts, sensors, users,
   audit), taken while the service runs. Restore: stop the service, put the copy in the data
   folder as skywarden.db, start it (docs/deployment.md). PostgreSQL: use pg_dump.`;
+
+const ZONES_USAGE = `usage: skywarden zones --in FILE --out FILE|- --id PROP [options]
+  Turns a GeoJSON FeatureCollection of districts (any source: national open data, Natural Earth,
+  OpenStreetMap exports) into zones.geojson: id, name, kind, lead_s, code and name_<lang> only.
+  --in FILE           the source GeoJSON (longitude, latitude: EPSG:4326)
+  --out FILE|-        zones.geojson to write, or - for standard output
+  --id PROP           source property of each zone's id (unique)
+  --name PROP         source property of its name (default: the id)
+  --code PROP         source property of its official code, for CAP <geocode>
+  --code-name NAME    the code's name in CAP (e.g. ISO3166-2; default code)
+  --where PROP=VALUE  keep only features whose PROP is VALUE (repeatable: all must hold)
+  --kind admin|site   properties.kind of every zone
+  --lead S            properties.lead_s of every zone (wanted warning lead, seconds)
+  --names LANGS       languages whose name_<lang> properties are kept, comma-separated (e.g. ko,uk)`;
 
 const HASH_USAGE = `usage: skywarden hash-password < secret.txt
   Reads a secret (8 characters or more) on standard input and prints its scrypt hash, for
@@ -175,6 +193,48 @@ export async function main(argv: string[]): Promise<number> {
         const { values } = parse(rest, { config: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' } }, BACKUP_USAGE);
         if (values.out === undefined) throw new UsageError(`missing --out\n\n${BACKUP_USAGE}`);
         return await backupCommand({ config: values.config as string | undefined, dataDir: values['data-dir'] as string | undefined, out: values.out as string });
+      }
+      case 'zones': {
+        const { values } = parse(
+          rest,
+          {
+            in: { type: 'string' },
+            out: { type: 'string' },
+            id: { type: 'string' },
+            name: { type: 'string' },
+            code: { type: 'string' },
+            'code-name': { type: 'string' },
+            where: { type: 'string', multiple: true },
+            kind: { type: 'string' },
+            lead: { type: 'string' },
+            names: { type: 'string' },
+          },
+          ZONES_USAGE,
+        );
+        for (const k of ['in', 'out', 'id'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${ZONES_USAGE}`);
+        if (values['code-name'] !== undefined && values.code === undefined) throw new UsageError(`--code-name needs --code\n\n${ZONES_USAGE}`);
+        const kind = values.kind as string | undefined;
+        if (kind !== undefined && kind !== 'admin' && kind !== 'site') throw new UsageError(`--kind must be admin or site, got "${kind}"\n\n${ZONES_USAGE}`);
+        const where: Record<string, string> = {};
+        for (const w of (values.where as unknown as string[] | undefined) ?? []) {
+          const eq = w.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--where must be PROP=VALUE, got "${w}"\n\n${ZONES_USAGE}`);
+          where[w.slice(0, eq)] = w.slice(eq + 1);
+        }
+        const names = values.names === undefined ? undefined : (values.names as string).split(',').map((x) => x.trim()).filter(Boolean);
+        for (const l of names ?? []) if (!/^[a-z]{2,3}$/.test(l) || l === 'eng') throw new UsageError(`--names takes 2- or 3-letter language codes, got "${l}"\n\n${ZONES_USAGE}`);
+        return await zonesCommand({
+          in: values.in as string,
+          out: values.out as string,
+          idProperty: values.id as string,
+          nameProperty: values.name as string | undefined,
+          codeProperty: values.code as string | undefined,
+          codeName: values['code-name'] as string | undefined,
+          where: Object.keys(where).length > 0 ? where : undefined,
+          kind: kind as 'admin' | 'site' | undefined,
+          leadS: values.lead === undefined ? undefined : numberOption(values.lead as string, 'lead', 0, (v) => v >= 0, 'a number of seconds >= 0'),
+          languages: names,
+        });
       }
       case 'hash-password':
         if (rest.length > 0) throw new UsageError(`hash-password takes no arguments: ${rest.join(' ')}\n\n${HASH_USAGE}`);

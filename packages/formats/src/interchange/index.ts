@@ -11,4 +11,5 @@ export { PLAUSIBLE } from './plausible.js';
 export * from './tracks.js';
 export * from './report-row.js';
 export * from './zones.js';
+export * from './zones-from.js';
 export * from './alerts.js';
