@@ -22,6 +22,19 @@ test('start as ISO time or epoch seconds; zones by province names', () => {
   assert.deepEqual(r.scenario.zones, { kind: 'kr_admin', provinces: ['11', '23', '31'], leadS: 300 });
 });
 
+test('raid.waves: a mapping of count, gap_s and corridor_m, for the mixed preset', () => {
+  const r = parseScenario({ raid: { waves: { count: 3, gap_s: 400, corridor_m: 6000 } } });
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+  assert.deepEqual(r.scenario.raid.waves, { count: 3, gapS: 400, corridorM: 6000 });
+  const bad = parseScenario({ preset: 'small', raid: { waves: { count: 0, gap: 1, corridor_m: 1e9 } } });
+  assert.equal(bad.ok, false);
+  const text = bad.ok ? '' : bad.errors.join('\n');
+  for (const want of ['raid.waves.gap: unknown setting', 'raid.waves.count must be an integer in [1, 100], got 0', 'raid.waves.corridor_m must be a number in [100, 30000], got 1000000000', 'raid.waves: only the mixed preset flies in waves, got preset small']) {
+    assert.ok(text.includes(want), `missing: ${want}\nin:\n${text}`);
+  }
+  assert.match((parseScenario({ raid: { waves: [3] } }) as { errors: string[] }).errors.join('\n'), /raid\.waves must be a mapping \{ count, gap_s, corridor_m \}, got \[3\]/);
+});
+
 test('every problem is named with its setting and value', () => {
   const r = parseScenario({ preset: 'huge', seed: 1.5, duration_s: -1, raid: { drones: -3, jet_share: 2, speed: 5 }, zones: { kr_admin: ['atlantis'] }, bogus: 1, start: 'yesterday' });
   assert.equal(r.ok, false);

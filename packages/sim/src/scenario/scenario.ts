@@ -42,6 +42,8 @@ export interface Scenario {
     fromDeg: number | null;
     /** `raid.alt_m`: range [min, max] of every drone's altitude (m); absent: by type. */
     altM?: [number, number];
+    /** `raid.waves`: the raid in waves (mixed preset); absent: one stream over the whole period. */
+    waves?: { count: number; gapS: number; corridorM: number };
   };
   sensors: {
     microphones: number;
@@ -141,7 +143,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
   const o = section('origin', ['lat', 'lon']);
   const origin = { latDeg: num('origin.lat', o.lat, 37.75, -89, 89), lonDeg: num('origin.lon', o.lon, 126.98, -180, 180) };
   const regionM = num('region_m', d.region_m, base.regionM, 1000, 2000000);
-  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg', 'alt_m']);
+  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg', 'alt_m', 'waves']);
   /** A [min, max] pair (or, with `single`, one number for both) within [lo, hi]. */
   const range = (path: string, v: unknown, lo: number, hi: number, single: boolean): [number, number] | undefined => {
     if (v === undefined || v === null) return undefined;
@@ -159,6 +161,20 @@ export function parseScenario(doc: unknown): ScenarioResult {
     fromDeg: r.from_deg === undefined || r.from_deg === null ? base.raid.fromDeg : num('raid.from_deg', r.from_deg, 0, 0, 360),
   };
   if (altM) raid.altM = altM;
+  if (r.waves !== undefined && r.waves !== null) {
+    const w = r.waves;
+    if (typeof w !== 'object' || Array.isArray(w)) errors.push(`raid.waves must be a mapping { count, gap_s, corridor_m }, got ${show(w)}`);
+    else {
+      const ww = w as Record<string, unknown>;
+      for (const kk of Object.keys(ww)) if (!['count', 'gap_s', 'corridor_m'].includes(kk)) errors.push(`raid.waves.${kk}: unknown setting (known: count, gap_s, corridor_m)`);
+      raid.waves = {
+        count: num('raid.waves.count', ww.count, 3, 1, 100, true),
+        gapS: num('raid.waves.gap_s', ww.gap_s, 400, 0, 86400),
+        corridorM: num('raid.waves.corridor_m', ww.corridor_m, 8000, 100, regionM),
+      };
+      if (preset !== 'mixed') errors.push(`raid.waves: only the mixed preset flies in waves, got preset ${preset}`);
+    }
+  }
   const s = section('sensors', [
     'microphones', 'radars', 'observers', 'radar_clutter_per_scan',
     'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms',

@@ -52,8 +52,14 @@ export interface RaidOptions {
   /** The simulated period [t0, t1] (s since the Unix epoch): downed times fall in it when the flight does. */
   t0: number;
   t1: number;
-  /** Start time (s) of a drone whose whole route lasts `routeDuration` s; drawn from `rng`. */
-  startTime: (rng: Rng, routeDuration: number) => number;
+  /** Start time (s) of the i-th drone, whose whole route lasts `routeDuration` s; drawn from `rng`. */
+  startTime: (rng: Rng, routeDuration: number, i: number) => number;
+  /**
+   * Corridor of the i-th drone (raids in waves): every lateral position of its route as drawn,
+   * l, becomes `centre + l·scale` (m across the raid heading), so the drones of a wave keep to
+   * one corridor and the random streams stay the same. Default none (the whole region).
+   */
+  corridor?: (i: number) => { centre: number; scale: number };
   /** Range [lo, hi] (m) of the entry points across the raid heading; default [−half, half]. */
   entryLateral?: readonly [number, number];
   /**
@@ -146,6 +152,8 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
 
   const drones: RaidDrone[] = [];
   for (let i = 0; i < nDrones; i++) {
+    const c = opts.corridor?.(i);
+    const atC = c ? (a: number, l: number): GeoPoint => at(a, c.centre + l * c.scale) : at;
     const fDecoy = fate.next();
     const fDown = fate.next();
     const fTime = fate.next();
@@ -180,13 +188,13 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
       endA = aim[0];
     } else endA = raid.uniform(-0.2 * half, 0.8 * half);
     const nMid = raid.int(wLo, wHi);
-    const wps: GeoPoint[] = [at(entryA, lateral)];
+    const wps: GeoPoint[] = [atC(entryA, lateral)];
     for (let k = 1; k <= nMid; k++) {
       lateral = clampL(lateral + raid.normal(0, wander));
-      wps.push(at(entryA + ((endA - entryA) * k) / (nMid + 1), lateral));
+      wps.push(atC(entryA + ((endA - entryA) * k) / (nMid + 1), lateral));
     }
     const endL = !strike ? clampL(lateral + raid.normal(0, wander)) : aim !== null ? aim[1] : raid.uniform(-0.8 * half, 0.8 * half);
-    wps.push(at(endA, endL));
+    wps.push(aim !== null ? at(endA, endL) : atC(endA, endL)); // an aim point given is where it is
     const route = planRoute(raid, wps, {
       speed,
       turnRate: jet ? [1 * DEG, 3 * DEG] : [2 * DEG, 6 * DEG],
@@ -197,7 +205,7 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
       dive: strike,
       groundAltM: ground,
     });
-    const startTime = opts.startTime(raid, route.duration);
+    const startTime = opts.startTime(raid, route.duration, i);
     const plannedEndTime = startTime + route.duration;
     let legs = route.legs;
     let downedAt: number | null = null;

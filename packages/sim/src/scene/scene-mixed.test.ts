@@ -198,3 +198,36 @@ test('makeMixedScene rejects bad options', () => {
   assert.throws(() => makeMixedScene({ seed: 1, nDrones: -1 }), /nDrones must be an integer >= 0, got -1/);
   assert.throws(() => makeMixedScene({ seed: 1, durationS: 0 }), /durationS must be > 0, got 0/);
 });
+
+test('mixed preset in waves: each wave keeps to its corridor and launches together; the routes draw the same numbers', () => {
+  const o = { seed: 4, nDrones: 24, nMics: 0, nObservers: 0, durationS: 1200, regionM: 60e3, raidHeadingDeg: 180, jetShare: 0, downedShare: 0 };
+  const waves = { count: 3, gapS: 400, corridorM: 6000 };
+  const w = makeMixedScene({ ...o, waves });
+  const plain = makeMixedScene(o);
+  const frame = createEnuFrame(w.origin);
+  // across the raid (it flies south): the east coordinate; along: the time of its start
+  const across = (tg: SimTarget) => {
+    const xs: number[] = [];
+    for (let t = tg.startTime; t < tg.startTime + 1200; t += 60) {
+      const s = sampleTarget(tg, t);
+      if (s) xs.push(geodeticToEnu(frame, s.position)[0]);
+    }
+    return xs;
+  };
+  const drones = (s: MixedScene) => s.targets.slice(0, 24);
+  const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
+  for (let k = 0; k < 3; k++) {
+    const wave = drones(w).slice(8 * k, 8 * k + 8);
+    const xs = wave.flatMap(across);
+    // a 6 km corridor; a strike's dive and the turns onto the legs add a little
+    assert.ok(spread(xs) < 9000, `wave ${k}: across the raid ${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)} m`);
+    const starts = wave.map((tg) => tg.startTime - (T0 + k * 400));
+    // each drone's start: its wave's time, less 30 % of its route, plus up to 120 s
+    assert.ok(Math.max(...starts) - Math.min(...starts) < 600, `wave ${k} starts ${starts.map((x) => x.toFixed(0)).join(' ')}`);
+  }
+  // without waves the drones spread over the region
+  assert.ok(spread(drones(plain).flatMap(across)) > 30000);
+  // the waves move the routes, not the draws: speeds and altitudes are the same drone by drone
+  assert.deepEqual(drones(w).map((tg) => [tg.speed, tg.start.altM]), drones(plain).map((tg) => [tg.speed, tg.start.altM]));
+  assert.throws(() => makeMixedScene({ ...o, waves: { count: 0, gapS: 1, corridorM: 1000 } }), /waves must have an integer count >= 1/);
+});

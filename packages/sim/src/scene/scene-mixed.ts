@@ -33,6 +33,13 @@ export interface MixedSceneOptions {
   /** Share of the drones that are decoys (`decoy: true`, class `piston_owa`, slower and lower; see raid.ts); default 0.2. */
   /** Heading of the raid (degrees clockwise from north: 180 comes from the north); default drawn from the seed. */
   raidHeadingDeg?: number;
+  /**
+   * The raid in waves: drone i flies in wave ⌊i·count/nDrones⌋; wave k launches about `gapS`·k
+   * after the first (each drone within 120 s of its wave's time), the first reaching the region at
+   * about t0, and keeps to a corridor `corridorM` wide whose centre is drawn for the wave. Default:
+   * one stream of drones spread over the whole period and region.
+   */
+  waves?: { count: number; gapS: number; corridorM: number };
   decoyShare?: number;
   /** Share of the drones that are downed (shot down or crashed) mid-flight; their truth ends there; default 0.1. */
   downedShare?: number;
@@ -156,7 +163,14 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
   const frame = createEnuFrame(origin);
   const half = side / 2;
 
-  // --- the raid
+  // --- the raid (in waves: each wave's corridor from a stream of its own, so the routes' draws stay the same)
+  const waves = opts.waves;
+  if (waves && !(Number.isSafeInteger(waves.count) && waves.count >= 1 && waves.gapS >= 0 && Number.isFinite(waves.gapS) && waves.corridorM > 0 && waves.corridorM <= side)) {
+    throw new RangeError(`makeMixedScene: waves must have an integer count >= 1, gapS >= 0 and 0 < corridorM <= the region's side, got ${JSON.stringify(waves)}`);
+  }
+  const waveOf = (i: number): number => (waves ? Math.min(waves.count - 1, Math.floor((i * waves.count) / Math.max(1, nDrones))) : 0);
+  const waveRng = createRng(deriveSeed(seed, 'mixed/waves'));
+  const corridors = waves ? Array.from({ length: waves.count }, () => waveRng.uniform(-(half - waves.corridorM / 2), half - waves.corridorM / 2)) : [];
   const raid: Rng = createRng(deriveSeed(seed, 'mixed/raid'));
   const drawnHeading = raid.uniform(0, 2 * Math.PI); // drawn anyway: the stream stays the same
   const raidHeading = opts.raidHeadingDeg === undefined ? drawnHeading : (opts.raidHeadingDeg * Math.PI) / 180;
@@ -177,7 +191,12 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
     downedShare: opts.downedShare ?? 0.1,
     t0,
     t1: t0 + durationS,
-    startTime: (r, routeDuration) => t0 + r.uniform(-0.6 * routeDuration, 0.75 * durationS),
+    // in waves: the same single draw, placed within 120 s after the wave's time; a route's first
+    // 30 % lies before the region's edge, so the first wave arrives at about t0
+    startTime: waves
+      ? (r, routeDuration, i) => t0 + waveOf(i) * waves.gapS - 0.3 * routeDuration + r.uniform(0, 120)
+      : (r, routeDuration) => t0 + r.uniform(-0.6 * routeDuration, 0.75 * durationS),
+    corridor: waves ? (i) => ({ centre: corridors[waveOf(i)], scale: waves.corridorM / 2 / half }) : undefined,
     id: (i) => `D${String(i + 1).padStart(width, '0')}`,
     altRange: opts.droneAltM,
   });
