@@ -189,7 +189,8 @@ export interface ServerConfig {
     /** Longest wait (s) between reconnection attempts (the wait doubles from 1 s). */
     reconnect_max_s: number;
     /** CoT over UDP: `multicast` (the SA group), `unicast` (one host) or `off`. */
-    udp: { mode: 'off' | 'multicast' | 'unicast'; host: string; port: number; ttl: number };
+    /** `ttl`: IP TTL of the datagrams; null: 1 for multicast (the local SA group), 64 for unicast (a TAK Server routers away). */
+    udp: { mode: 'off' | 'multicast' | 'unicast'; host: string; port: number; ttl: number | null };
     /** Listen for CoT on UDP (TAK clients' markers); `group`: a multicast group to join, or null. */
     /**
      * UDP listener for CoT markers (unauthenticated by nature). `allow_from`: the source
@@ -202,6 +203,12 @@ export interface ServerConfig {
     interval_s: number;
     stale_s: number;
     uid_prefix: string;
+    /**
+     * CoT `opex` of every event: `o` operations, `e` exercise, `s` simulation (optionally
+     * `-<name>`); null: `s-skywarden-demo` in demo mode, else `e` while `alerts.cap_status` is
+     * Exercise and `o` when it is Actual.
+     */
+    opex: string | null;
     /** Take TAK users' air markers as observer detections. */
     read_markers: boolean;
     /** Sensor id of those detections (registered as kind `observer` when missing). */
@@ -287,11 +294,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
     port: 8087,
     tls: null,
     reconnect_max_s: 30,
-    udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: 1 },
+    udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: null },
     listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null, allow_from: null, allow_any: false },
     interval_s: 1,
     stale_s: 15,
     uid_prefix: 'skywarden-',
+    opex: null,
     read_markers: true,
     observer_sensor: 'tak-observer',
   },
@@ -393,7 +401,7 @@ const CHECKS: Record<string, Check> = {
   'tak.udp.mode': oneOf('off', 'multicast', 'unicast'),
   'tak.udp.host': str,
   'tak.udp.port': int(1, 65535),
-  'tak.udp.ttl': int(0, 255),
+  'tak.udp.ttl': (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255) ? null : 'null or an integer in [0, 255]'),
   'tak.listen.enabled': bool,
   'tak.listen.host': str,
   'tak.listen.port': int(0, 65535),
@@ -403,6 +411,7 @@ const CHECKS: Record<string, Check> = {
   'tak.interval_s': num(0, 3600),
   'tak.stale_s': num(1, 86400),
   'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),
+  'tak.opex': (v) => (v === null || (typeof v === 'string' && /^[oes](-[A-Za-z0-9._-]{1,64})?$/.test(v)) ? null : 'null or o, e or s, optionally followed by -<name> (letters, digits, . _ -)'),
   'tak.read_markers': bool,
   'tak.observer_sensor': str,
   'asterix.enabled': bool,

@@ -22,7 +22,8 @@ import type { AlertWire } from '../live/wire.js';
 import type { Zone } from '../interchange/zones.js';
 import { attr, cotTime, decimal, pointXml, XML_DECLARATION } from './cot-write.js';
 import { escapeXml } from './xml.js';
-import { DEFAULT_COT_UID_PREFIX } from './track-to-cot.js';
+import { checkOpex, DEFAULT_COT_UID_PREFIX } from './track-to-cot.js';
+import { simplifyIndices } from '../ring-simplify.js';
 
 /** Options of {@link alertToCot}. */
 export interface AlertToCotOptions {
@@ -34,8 +35,16 @@ export interface AlertToCotOptions {
   clearStaleS?: number;
   /** Uid prefix, as for tracks. Default `skywarden-`. */
   uidPrefix?: string;
-  /** Most vertices written per ring; longer rings are thinned evenly. Default 500. */
+  /** Most vertices written per ring; longer rings keep their most significant vertices (Douglas-Peucker importance). Default 500. */
   maxVertices?: number;
+  /**
+   * Most bytes (UTF-8, declaration included) of one event: fewer vertices are kept until it fits, as one UDP
+   * datagram must (a ring is never cut below 4 vertices; an event that still does not fit is
+   * written as it is). Default none.
+   */
+  maxBytes?: number;
+  /** CoT `opex` (see trackToCot). Default none. */
+  opex?: string;
   /** Write the `<?xml …?>` declaration first. Default true. */
   xmlDeclaration?: boolean;
 }
@@ -106,6 +115,7 @@ export function alertToCot(zone: Zone, alert: AlertWire, opts: AlertToCotOptions
   for (const t of alert.tracks) sw += `<track${attr('id', t)}/>`;
   sw += '</skywarden>';
 
+  const opex = opts.opex !== undefined ? attr('opex', checkOpex(opts.opex)) : '';
   const out: string[] = [];
   zone.area.polygons.forEach((poly, k) => {
     const ring = poly.rings[0];
@@ -113,15 +123,46 @@ export function alertToCot(zone: Zone, alert: AlertWire, opts: AlertToCotOptions
     let n = ring.length / 2;
     // A closed GeoJSON ring repeats its first vertex; drop it here and close again below.
     if (ring[0] === ring[2 * n - 2] && ring[1] === ring[2 * n - 1]) n--;
-    const step = Math.ceil(n / (maxVertices - 1));
-    let links = '';
-    for (let i = 0; i < n; i += step) links += `<link${attr('point', `${decimal(ring[2 * i + 1]!, 7)},${decimal(ring[2 * i]!, 7)}`)}/>`;
-    links += `<link${attr('point', `${decimal(ring[1]!, 7)},${decimal(ring[0]!, 7)}`)}/>`;
+    // the vertices in order of significance: any count keeps the shape as well as it can
+    const cosLat = Math.cos(((ring[1] ?? 0) * Math.PI) / 180);
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      xs[i] = ring[2 * i]! * cosLat;
+      ys[i] = ring[2 * i + 1]!;
+    }
     const c = ringCentre(ring);
     const uid = `${prefix}zone-${zone.id}${k === 0 ? '' : `-${k + 1}`}`;
-    const event =
+    const eventOf = (count: number): string => {
+      const keep = count >= n ? Array.from({ length: n }, (_, i) => i) : simplifyIndices(xs, ys, count);
+      let links = '';
+      for (const i of keep) links += `<link${attr('point', `${decimal(ring[2 * i + 1]!, 7)},${decimal(ring[2 * i]!, 7)}`)}/>`;
+      links += `<link${attr('point', `${decimal(ring[2 * keep[0]! + 1]!, 7)},${decimal(ring[2 * keep[0]!]!, 7)}`)}/>`;
+      const e = shape(uid, c, links);
+      return (opts.xmlDeclaration ?? true) ? XML_DECLARATION + e : e;
+    };
+    let count = Math.min(n, maxVertices - 1);
+    let event = eventOf(count);
+    if (opts.maxBytes !== undefined && Buffer.byteLength(event) > opts.maxBytes && count > 3) {
+      // the most vertices that fit: bisection on the count (the size grows with it)
+      let lo = 3;
+      let hi = count;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (Buffer.byteLength(eventOf(mid)) <= opts.maxBytes) lo = mid;
+        else hi = mid;
+      }
+      count = lo;
+      event = eventOf(count);
+    }
+    out.push(event);
+  });
+  return out;
+
+  function shape(uid: string, c: { latDeg: number; lonDeg: number }, links: string): string {
+    return (
       `<event${attr('version', '2.0')}${attr('uid', uid)}${attr('type', 'u-d-f')}${attr('how', 'm-c')}` +
-      `${attr('time', cotTime(opts.now ?? alert.t))}${attr('start', cotTime(alert.t))}${attr('stale', cotTime(alert.t + staleS))}>` +
+      `${attr('time', cotTime(opts.now ?? alert.t))}${attr('start', cotTime(alert.t))}${attr('stale', cotTime(alert.t + staleS))}${opex}>` +
       pointXml(c.latDeg, c.lonDeg, undefined, undefined, undefined) +
       '<detail>' +
       links +
@@ -132,8 +173,7 @@ export function alertToCot(zone: Zone, alert: AlertWire, opts: AlertToCotOptions
       `<remarks>${escapeXml(remarks)}</remarks>` +
       `<labels_on${attr('value', 'true')}/>` +
       sw +
-      '</detail></event>';
-    out.push((opts.xmlDeclaration ?? true) ? XML_DECLARATION + event : event);
-  });
-  return out;
+      '</detail></event>'
+    );
+  }
 }

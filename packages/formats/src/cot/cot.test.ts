@@ -187,6 +187,43 @@ test('alertToCot thins long rings to maxVertices', () => {
   assert.ok(links <= 100 && links >= 90, `${links} links`);
 });
 
+test('opex marks exercise and simulation events; the schema and node-cot take it; a bad value is refused', async () => {
+  const alert: AlertWire = { t: 1764000100, zone: 'seoul-jongno', state: 'alert', tracks: ['17'] };
+  const t = trackToCot(track(), { opex: 's-skywarden-demo' });
+  const [z] = alertToCot(zone(), alert, { opex: 'e' });
+  assert.match(t, / opex="s-skywarden-demo"/);
+  assert.match(z!, / opex="e"/);
+  assert.doesNotMatch(trackToCot(track()), /opex/, 'absent: no statement');
+  xmllint([t, z!]);
+  const mod = (await import('@tak-ps/node-cot' as string)) as { default: new (xml: string) => { raw: { event: { _attributes: Record<string, string> } } } };
+  assert.equal(new mod.default(t).raw.event._attributes.opex, 's-skywarden-demo');
+  for (const bad of ['x', 'exercise', 's-', 's-a b', 'o-<x>']) assert.throws(() => trackToCot(track(), { opex: bad }), /CoT opex must be o, e or s/);
+});
+
+test('alertToCot with maxBytes: a long ring keeps its most significant vertices and fits one datagram', () => {
+  // a 6 km square district drawn with 400 vertices per side: 1,600 vertices, 4 of them corners
+  const pts: number[] = [];
+  const side = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let i = 0; i < 400; i++) pts.push(x0 + ((x1 - x0) * i) / 400, y0 + ((y1 - y0) * i) / 400);
+  };
+  side(127.0, 37.5, 127.07, 37.5);
+  side(127.07, 37.5, 127.07, 37.55);
+  side(127.07, 37.55, 127.0, 37.55);
+  side(127.0, 37.55, 127.0, 37.5);
+  pts.push(127.0, 37.5);
+  const sq: Zone = { id: 'sq', name: 'square', area: createGeoArea([{ rings: [Float64Array.from(pts)] }]) };
+  const alert: AlertWire = { t: 1764000100, zone: 'sq', state: 'alert', tracks: ['17'] };
+  const [full] = alertToCot(sq, alert);
+  const [small] = alertToCot(sq, alert, { maxBytes: 1400 });
+  assert.ok(Buffer.byteLength(full!) > 15_000, `full shape ${Buffer.byteLength(full!)} bytes`);
+  assert.ok(Buffer.byteLength(small!) <= 1400, `${Buffer.byteLength(small!)} bytes`);
+  const links = [...small!.matchAll(/<link point="([^"]+)"/g)].map((m) => m[1]);
+  // the four corners are the most significant vertices: all kept, and the shape closed
+  for (const corner of ['37.5000000,127.0000000', '37.5000000,127.0700000', '37.5500000,127.0700000', '37.5500000,127.0000000']) assert.ok(links.includes(corner), `corner ${corner} in ${links.length} links`);
+  assert.equal(links[0], links[links.length - 1]);
+  xmllint([small!]);
+});
+
 const TAK_MARKER = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <event version="2.0" uid="5d1b6c1e-1111-2222-3333-444455556666" type="a-h-A-M-F-Q" time="2025-11-24T16:00:00.5Z"
        start="2025-11-24T16:00:00.5Z" stale="2025-11-25T16:00:00Z" how="h-g-i-g-o">

@@ -39,6 +39,17 @@ export interface TrackToCotOptions {
   callsignPrefix?: string;
   /** Write the `<?xml …?>` declaration first. Default true. */
   xmlDeclaration?: boolean;
+  /** CoT `opex`: `o` operations, `e` exercise, `s` simulation, each optionally `-<name>` (see {@link checkOpex}). Default none ("no statement"). */
+  opex?: string;
+}
+
+/**
+ * Checks a CoT `opex` value (cot-event.xsd: `o`, `e` or `s`, optionally followed by
+ * `-<name>`) and returns it; throws a RangeError naming the value otherwise.
+ */
+export function checkOpex(opex: string): string {
+  if (!/^[oes](-[A-Za-z0-9._-]{1,64})?$/.test(opex)) throw new RangeError(`CoT opex must be o, e or s, optionally followed by -<name> (letters, digits, . _ -), got ${JSON.stringify(opex)}`);
+  return opex;
 }
 
 /** Default of {@link TrackToCotOptions.staleS} (s). */
@@ -96,7 +107,8 @@ export function trackToCot(track: TrackWire, opts: TrackToCotOptions = {}): stri
   const callsign = `${opts.callsignPrefix ?? 'SW-'}${track.track} ${track.label}`;
   const event =
     `<event${attr('version', '2.0')}${attr('uid', uid)}${attr('type', type)}${attr('how', 'm-f')}` +
-    `${attr('time', cotTime(opts.now ?? track.t))}${attr('start', cotTime(track.t))}${attr('stale', cotTime(track.t + staleS))}>` +
+    `${attr('time', cotTime(opts.now ?? track.t))}${attr('start', cotTime(track.t))}${attr('stale', cotTime(track.t + staleS))}` +
+    `${opts.opex !== undefined ? attr('opex', checkOpex(opts.opex)) : ''}>` +
     pointXml(track.lat, track.lon, track.alt_m, track.pos_sd_m > 0 ? track.pos_sd_m : undefined, le) +
     '<detail>' +
     `<track${attr('course', decimal(course, 1))}${attr('speed', decimal(track.speed_mps, 2))}/>` +

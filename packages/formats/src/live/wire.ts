@@ -15,7 +15,7 @@ export interface TrackWire extends TrackRowFields {
   label: string;
   /** P(piston_owa) + P(jet_owa) + P(cruise_missile). */
   threat: number;
-  /** `hostile` (threat >= 0.5), `friendly` (cooperative id), `unknown`, or as the operator set it. */
+  /** `hostile` (threat >= 0.5), `neutral` (a cooperative id: civil traffic), `unknown`, or as the operator set it (`neutral` when dismissed); `friendly` is not given by the service. */
   affiliation: 'hostile' | 'unknown' | 'neutral' | 'friendly';
   /** Ground speed (m/s) and course (degrees clockwise from north). */
   speed_mps: number;

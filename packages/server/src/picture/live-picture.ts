@@ -67,7 +67,8 @@ export function toTrackWire(r: TrackReport, mark: OperatorMark | undefined): Tra
   const probs = { ...r.classProbs } as Record<string, number>;
   const label = mark?.label ?? topLabel(probs);
   const threat = markedThreat(mark) ?? r.threatProbability;
-  let affiliation: TrackWire['affiliation'] = threat >= 0.5 ? 'hostile' : r.cooperativeId !== undefined ? 'friendly' : 'unknown';
+  // a cooperative identity (ADS-B, Remote ID) is civil traffic announcing itself: neutral, not friendly
+  let affiliation: TrackWire['affiliation'] = threat >= 0.5 ? 'hostile' : r.cooperativeId !== undefined ? 'neutral' : 'unknown';
   if (mark?.dismissed) affiliation = 'neutral';
   const w: TrackWire = {
     t: r.t,

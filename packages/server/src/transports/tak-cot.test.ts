@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { cotTime, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
-import { createCotStreamSplitter } from './tak-cot.js';
+import { cotOpex, createCotStreamSplitter, MAX_UDP_SHAPE_BYTES, udpTtl } from './tak-cot.js';
 
 const XSD = fileURLToPath(new URL('../../../formats/schemas/cot-event.xsd', import.meta.url));
 
@@ -115,7 +115,9 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     const origin = scene.origin as unknown as { latDeg: number; lonDeg: number };
     const zonesFile = join(tmp.dir, 'zones.geojson');
     // far from the scene's targets: only the operator alerts it
-    writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [square('hq', origin.latDeg + 1, origin.lonDeg + 1, 0.05)] }));
+    // a round zone of 720 vertices: its shape does not fit one datagram as it is
+    const circle = Array.from({ length: 721 }, (_, i) => [origin.lonDeg + 1 + 0.06 * Math.cos((2 * Math.PI * (i % 720)) / 720), origin.latDeg + 1 + 0.05 * Math.sin((2 * Math.PI * (i % 720)) / 720)]);
+    writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'hq', name: 'HQ' }, geometry: { type: 'Polygon', coordinates: [circle] } }] }));
     srv = await startServer({
       config: {
         ...s.config,
@@ -170,6 +172,14 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
       startsByUid.set(uid, list);
     }
     for (const [uid, starts] of startsByUid) for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 3 - 1e-3, `${uid} sent ${starts[i] - starts[i - 1]} s apart`);
+    // time: when the event was made (the service's clock, the reorder delay after the track's time)
+    const lags = events.map((e) => (Date.parse(attr(e, 'event', 'time')!) - Date.parse(attr(e, 'event', 'start')!)) / 1000);
+    assert.ok(lags.every((x) => x >= 0) && lags.some((x) => x >= 3), `time - start: ${Math.min(...lags)}..${Math.max(...lags)} s`);
+    // an exercise (alerts.cap_status Exercise, the default) says so; civil ADS-B traffic is neutral
+    assert.ok(events.every((e) => attr(e, 'event', 'opex') === 'e'));
+    const types = new Set(events.map((e) => attr(e, 'event', 'type')));
+    assert.ok(types.has('a-n-A-C-F'), `types ${[...types]}`);
+    assert.ok(![...types].some((x) => x!.startsWith('a-f-')), 'nothing typed friendly');
     // and confirmed tracks in the reports that are not in any event would be a miss
     const confirmedIds = new Set(reports.flatMap((r) => r.tracks.filter((x) => x.status === 'confirmed').map((x) => `skywarden-${x.track}`)));
     assert.deepEqual([...startsByUid.keys()].sort(), [...confirmedIds].sort());
@@ -190,9 +200,16 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     await until(() => tak.events().slice(before).some((e) => attr(e, 'event', 'uid') === 'skywarden-zone-hq'), 5000, 'the zone shape');
     const shape = tak.events().slice(before).find((e) => attr(e, 'event', 'uid') === 'skywarden-zone-hq')!;
     assert.equal(attr(shape, 'event', 'type'), 'u-d-f');
-    assert.equal((shape.match(/<link point=/g) ?? []).length, 5);
+    assert.equal((shape.match(/<link point=/g) ?? []).length, 500, 'over TCP: the ring up to the encoder\'s 500 vertices');
     assert.match(shape, /state="alert"/);
-    xmllint([shape]);
+    // over UDP the same shape, fitted to one datagram
+    await until(() => datagrams.some((d) => d.includes('uid="skywarden-zone-hq"')), 5000, 'the shape on the multicast group');
+    const udpShape = datagrams.find((d) => d.includes('uid="skywarden-zone-hq"'))!;
+    assert.ok(Buffer.byteLength(udpShape) <= MAX_UDP_SHAPE_BYTES, `${Buffer.byteLength(udpShape)} bytes`);
+    const n = (udpShape.match(/<link point=/g) ?? []).length;
+    assert.ok(n >= 12 && n < 60, `${n} vertices in the datagram`);
+    assert.equal(attr(udpShape, 'event', 'opex'), 'e');
+    xmllint([shape, udpShape]);
   });
 
   it('takes a marker from the TAK Server as a journalled observer detection, after garbage on the same stream', async () => {
@@ -354,4 +371,17 @@ describe('CoT over TLS with a client certificate, and UDP unicast', () => {
       /tak\.tls\.cert \/nonexistent\/c\.pem/,
     );
   });
+});
+
+it('datagram TTL: 1 for the multicast SA group and 64 for unicast unless configured; opex from the mode and CAP status', () => {
+  assert.equal(udpTtl('multicast', null), 1);
+  assert.equal(udpTtl('unicast', null), 64);
+  assert.equal(udpTtl('unicast', 0), 1, 'unicast needs at least one hop');
+  assert.equal(udpTtl('multicast', 0), 0);
+  assert.equal(udpTtl('unicast', 12), 12);
+  const svc = (mode: 'live' | 'demo', cap: 'Actual' | 'Exercise', opex: string | null) => ({ mode, config: { tak: { opex }, alerts: { cap_status: cap } } }) as unknown as Parameters<typeof cotOpex>[0];
+  assert.equal(cotOpex(svc('demo', 'Exercise', null)), 's-skywarden-demo');
+  assert.equal(cotOpex(svc('live', 'Exercise', null)), 'e');
+  assert.equal(cotOpex(svc('live', 'Actual', null)), 'o');
+  assert.equal(cotOpex(svc('live', 'Actual', 'e-drill-7')), 'e-drill-7');
 });

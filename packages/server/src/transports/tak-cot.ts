@@ -49,6 +49,8 @@ export interface TakStats {
   bad: number;
   /** Datagrams from addresses outside `tak.listen.allow_from`, dropped unread. */
   refused: number;
+  /** Events too large for one UDP datagram, sent on TCP only. */
+  tooLarge: number;
 }
 
 export interface TakCot {
@@ -64,6 +66,25 @@ export interface TakCot {
 export const MAX_COT_EVENT_CHARS = 1 << 20;
 /** Largest UDP datagram (bytes) written; longer events are sent only on TCP. */
 const MAX_DATAGRAM = 65000;
+/**
+ * Zone shapes over UDP are fitted to this many bytes: one Ethernet frame (1,500 bytes less the
+ * IP and UDP headers, 1,472) with room to spare, since fragmented multicast is often dropped.
+ */
+export const MAX_UDP_SHAPE_BYTES = 1400;
+
+/** IP TTL of CoT datagrams: the configured one, else 1 for multicast (the local SA group) and 64 for unicast. */
+export function udpTtl(mode: 'off' | 'multicast' | 'unicast', ttl: number | null): number {
+  if (ttl !== null) return mode === 'unicast' ? Math.max(1, ttl) : ttl;
+  return mode === 'multicast' ? 1 : 64;
+}
+
+/** CoT `opex` of the service's events: `tak.opex`, else simulation in demo mode, exercise or operations by `alerts.cap_status`. */
+export function cotOpex(svc: Pick<Service, 'mode' | 'config'>): string {
+  if (svc.config.tak.opex !== null) return svc.config.tak.opex;
+  if (svc.mode === 'demo') return 's-skywarden-demo';
+  return svc.config.alerts.cap_status === 'Actual' ? 'o' : 'e';
+}
+
 /** Most bytes queued on the TCP socket before track events are dropped. */
 const MAX_TCP_BACKLOG = 8 << 20;
 /** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
@@ -111,8 +132,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0 };
   let closed = false;
+  const opex = cotOpex(svc);
 
   // --- in: the observer sensor and its principal
   const reading = c.read_markers && (c.mode === 'client' || c.listen.enabled);
@@ -164,14 +186,24 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   // --- out: what was sent (per track), the alerted zones' shapes
   const lastSent = new Map<string, number>();
   const alertShapes = new Map<string, { zone: Zone; alert: AlertWire; sentAt: number }>();
-  function shapes(zone: Zone, a: AlertWire, now: number): string[] {
+  /** The zone's shapes for TCP (every vertex up to the encoder's limit) and for UDP (fitted to one datagram of {@link MAX_UDP_SHAPE_BYTES}). */
+  function shapes(zone: Zone, a: AlertWire, now: number): { tcp: string; udp: string }[] {
     try {
-      return alertToCot(zone, a, { now, uidPrefix: c.uid_prefix, alertStaleS: Math.max(0, now - a.t) + 300 });
+      const o = { now, uidPrefix: c.uid_prefix, alertStaleS: Math.max(0, now - a.t) + 300, opex };
+      const tcp = alertToCot(zone, a, o);
+      const udp = udpOut ? alertToCot(zone, a, { ...o, maxBytes: MAX_UDP_SHAPE_BYTES }) : tcp;
+      return tcp.map((x, i) => ({ tcp: x, udp: udp[i] ?? x }));
     } catch (err) {
       log.error({ err, zone: zone.id }, 'alert shape failed');
       return [];
     }
   }
+  const sendShapes = (zone: Zone, a: AlertWire, now: number) => {
+    for (const x of shapes(zone, a, now)) {
+      stats.alertEvents++;
+      write(x.tcp, x.udp);
+    }
+  };
 
   // --- out: UDP
   let udpOut: UdpSocket | null = null;
@@ -180,8 +212,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     udpOut.on('error', (err) => warn.warn('udp-out', { err }, 'CoT UDP send failed'));
     udpOut.bind(0);
     await once(udpOut, 'listening');
-    if (c.udp.mode === 'multicast') udpOut.setMulticastTTL(c.udp.ttl);
-    else udpOut.setTTL(Math.max(1, c.udp.ttl));
+    const ttl = udpTtl(c.udp.mode, c.udp.ttl);
+    if (c.udp.mode === 'multicast') udpOut.setMulticastTTL(ttl);
+    else udpOut.setTTL(ttl);
   }
 
   // --- TCP to a TAK Server
@@ -221,7 +254,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       failures = 0;
       stats.connects++;
       log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
-      for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const xml of shapes(z.zone, z.alert, svc.clock())) write(xml);
+      for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock())) write(x.tcp, null);
     });
     s.on('data', (chunk: string) => {
       const { events, garbage } = splitter.push(chunk);
@@ -244,7 +277,8 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   }
   if (c.mode === 'client') connect();
 
-  function write(xml: string): void {
+  /** Writes an event to the TAK Server connection and, as `udpXml` (default the same; null: none), to UDP. */
+  function write(xml: string, udpXml: string | null = xml): void {
     if (sock && connected) {
       if (sock.writableLength > MAX_TCP_BACKLOG) stats.dropped++;
       else {
@@ -252,12 +286,12 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         stats.tcpEvents++;
       }
     }
-    if (udpOut) {
-      const b = Buffer.from(xml, 'utf8');
+    if (udpOut && udpXml !== null) {
+      const b = Buffer.from(udpXml, 'utf8');
       if (b.length <= MAX_DATAGRAM) {
         udpOut.send(b, c.udp.port, c.udp.host);
         stats.udpEvents++;
-      }
+      } else stats.tooLarge++;
     }
   }
 
@@ -309,7 +343,8 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         if (last !== undefined && t - last < c.interval_s - 1e-6) continue;
         let xml: string;
         try {
-          xml = trackToCot(tr, { now: t, staleS: c.stale_s, uidPrefix: c.uid_prefix });
+          // time: when the event is made (the service's clock); start: the track's report time
+          xml = trackToCot(tr, { now: Math.max(t, svc.clock()), staleS: c.stale_s, uidPrefix: c.uid_prefix, opex });
         } catch (err) {
           warn.warn('track', { err, track: tr.track }, 'track could not be written as CoT');
           continue;
@@ -322,10 +357,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       for (const z of alertShapes.values()) {
         if (z.alert.state === 'alert' && t - z.sentAt >= ALERT_RESEND_S) {
           z.sentAt = t;
-          for (const xml of shapes(z.zone, z.alert, t)) {
-            stats.alertEvents++;
-            write(xml);
-          }
+          sendShapes(z.zone, z.alert, Math.max(t, svc.clock()));
         }
       }
     });
@@ -333,10 +365,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (closed || !zone) return;
       if (a.state === 'alert') alertShapes.set(zone.id, { zone, alert: a, sentAt: a.t });
       else alertShapes.delete(zone.id);
-      for (const xml of shapes(zone, a, a.t)) {
-        stats.alertEvents++;
-        write(xml);
-      }
+      sendShapes(zone, a, Math.max(a.t, svc.clock()));
     });
   }
 
