@@ -7,6 +7,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'skywarden_process_' });
+  // prom-client's defaults name three gauges `..._total`, which Prometheus keeps for counters
+  // (promtool check metrics warns): they go; the same gauges by type stay
+  // (`skywarden_process_nodejs_active_handles{type}`, ...: sum() gives the totals)
+  for (const what of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`skywarden_process_nodejs_active_${what}_total`);
   const m = {
     registry,
     accepted: new Counter({ name: 'skywarden_detections_accepted_total', help: 'Detections journalled, by ingest source', labelNames: ['source'], registers: [registry] }),

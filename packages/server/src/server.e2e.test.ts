@@ -5,6 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { startServer, type RunningServer } from './server.js';
 import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
@@ -252,6 +254,13 @@ describe('skywarden serve (embedded defaults)', () => {
     const m = await http(port, 'GET', '/metrics');
     assert.match(m.text, /skywarden_detections_accepted_total\{source="http"\} \d+/);
     assert.match(m.text, /skywarden_detections_rejected_total\{source="http",reason="invalid_detection"\} \d+/);
+    // Prometheus' own checker: no problem and no warning (counters end in _total, nothing else does)
+    const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((x) => existsSync(x));
+    assert.ok(promtool, 'promtool is needed to check the metrics (apt-get install prometheus; .ci/run does)');
+    const check = spawnSync(promtool, ['check', 'metrics'], { input: m.text, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.equal((check.stdout + check.stderr).trim(), '', 'promtool: nothing to say');
+    assert.match(m.text, /^# TYPE skywarden_process_nodejs_active_handles gauge$/m);
   });
 
   it('registers a sensor through the admin API, which then may publish', async () => {
