@@ -107,6 +107,8 @@ export interface ServerConfig {
     /** PostgreSQL connection string and schema. */
     url: string;
     schema: string;
+    /** PostGIS geometries: `prefer` (used when it can be; a warning at start when not), `require` (the start fails without), `off`. */
+    postgis: 'prefer' | 'require' | 'off';
   };
   /** Sensors registered at start: a sensors.json file (spec/interchange.md) and/or inline rows. */
   sensors: { file: string | null; list: Record<string, unknown>[] };
@@ -275,7 +277,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     max_message_bytes: 1024 * 1024,
     max_packet_bytes: 1024 * 1024,
   },
-  store: { kind: 'sqlite', path: null, sync: 'full', worker: true, url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden' },
+  store: { kind: 'sqlite', path: null, sync: 'full', worker: true, url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden', postgis: 'prefer' },
   sensors: { file: null, list: [] },
   credentials: [],
   ingest: { max_batch: 10000, rate_per_s: 2000, burst: 20000, max_future_s: 30, commit_wait_ms: 2 },
@@ -345,6 +347,7 @@ const CHECKS: Record<string, Check> = {
   'store.kind': oneOf('sqlite', 'postgres'),
   'store.path': strOrNull,
   'store.sync': oneOf('full', 'normal'),
+  'store.postgis': oneOf('prefer', 'require', 'off'),
   'store.worker': bool,
   'store.url': (v) => (typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? null : 'a postgres:// connection URL'),
   'store.schema': (v) => (typeof v === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(v) ? null : 'a lower-case SQL identifier'),

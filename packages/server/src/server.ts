@@ -120,6 +120,16 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   const config = built.config;
   mkdirSync(config.data_dir, { recursive: true });
   const unlock = lockDataDir(config.data_dir);
+  try {
+    return await startLocked(o, config, demoOpt, unlock);
+  } catch (err) {
+    // a start that fails (a store it cannot open, a bad zones file, a taken port) leaves the data folder free
+    unlock();
+    throw err;
+  }
+}
+
+async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { speed?: number; seed?: number } | null, unlock: () => void): Promise<RunningServer> {
   const log = o.logger ?? pino({ level: config.log.level, base: { service: 'skywarden' } }, pino.destination(2));
 
   let clock = o.clock;
@@ -217,7 +227,6 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
     await external?.close().catch(() => {});
     await app?.close().catch(() => {});
     await service.close().catch(() => {});
-    unlock();
     throw err;
   }
 }

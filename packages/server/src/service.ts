@@ -115,15 +115,24 @@ const BUS_CHUNK = 1000;
 /** Most detections sent on the event stream per second (the map samples beyond). */
 const STREAM_DETECTIONS_PER_S = 400;
 
+/** The PostgreSQL store with `store.postgis`: without PostGIS a warning names why (`prefer`), or the start fails (`require`). */
+async function openPostgres(c: ServerConfig, log: Logger): Promise<Store> {
+  const store = await createPostgresStore({ connectionString: c.store.url, schema: c.store.schema, postgis: c.store.postgis !== 'off' });
+  if (store.postgis || c.store.postgis === 'off') return store;
+  if (c.store.postgis === 'require') {
+    await store.close();
+    throw new Error(`store.postgis is require, but PostGIS cannot be used: ${store.postgisMissing}`);
+  }
+  log.warn({ reason: store.postgisMissing }, `PostgreSQL store without PostGIS: no geometry columns for GIS tools (${store.postgisMissing}); set store.postgis: off to silence this, or require to refuse to start`);
+  return store;
+}
+
 export async function createService(o: ServiceOptions) {
   const c = o.config;
   const log = o.log;
   const clock = o.clock ?? (() => Date.now() / 1000);
   const metrics = createMetrics();
-  const store: Store =
-    c.store.kind === 'postgres'
-      ? await createPostgresStore({ connectionString: c.store.url, schema: c.store.schema })
-      : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: sqliteStorePath(c), sync: c.store.sync });
+  const store: Store = c.store.kind === 'postgres' ? await openPostgres(c, log) : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: sqliteStorePath(c), sync: c.store.sync });
 
   // --- sensors: config file and list, the demo's, then those registered through the API (stored)
   const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });

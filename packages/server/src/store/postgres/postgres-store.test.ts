@@ -131,6 +131,51 @@ if (why !== null) {
         }
       }));
 
+    it('says why it has no PostGIS: a role that may not create the extension; the service warns, or refuses to start under store.postgis require', async () => {
+      // a login role owning a database without PostGIS: CREATE EXTENSION postgis needs a superuser
+      const tag = randomBytes(4).toString('hex');
+      const role = `sw_nogis_${tag}`;
+      const db = `sw_nogis_${tag}`;
+      await admin(`CREATE ROLE ${role} LOGIN`);
+      await admin(`CREATE DATABASE ${db} OWNER ${role}`);
+      const u = new URL(url);
+      u.username = role;
+      u.pathname = `/${db}`;
+      try {
+        const store = await createPostgresStore({ connectionString: u.toString() });
+        try {
+          assert.equal(store.postgis, false);
+          assert.match(store.postgisMissing ?? '', /CREATE EXTENSION postgis failed \(permission denied.*\): a superuser can run it once in the database/);
+        } finally {
+          await store.close();
+        }
+        const { startServer } = await import('../../server.js');
+        const { quietLogger, smallSceneConfig, tempDir } = await import('../../testing.js');
+        const tmp = tempDir('sw-nogis-');
+        try {
+          const { config } = smallSceneConfig({ dataDir: tmp.dir });
+          const pgConfig = (postgis: string) => ({ ...config, store: { kind: 'postgres', url: u.toString(), schema: 'skywarden', postgis } });
+          await assert.rejects(startServer({ config: pgConfig('require'), logger: quietLogger() }), /store\.postgis is require, but PostGIS cannot be used: CREATE EXTENSION postgis failed/);
+          const lines: string[] = [];
+          const pino = (await import('pino')).default;
+          const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+          const srv = await startServer({ config: pgConfig('prefer'), logger });
+          try {
+            const warned = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => /PostgreSQL store without PostGIS/.test(l.msg));
+            assert.ok(warned && warned.level === 40, `a warning at start: ${lines.join('')}`);
+            assert.match(warned.msg, /set store\.postgis: off to silence this, or require to refuse to start/);
+          } finally {
+            await srv.close();
+          }
+        } finally {
+          tmp.cleanup();
+        }
+      } finally {
+        await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+        await admin(`DROP ROLE IF EXISTS ${role}`);
+      }
+    });
+
     it('records its schema version and refuses a newer one', () =>
       withSchema(async (schema) => {
         await (await createPostgresStore({ connectionString: url, schema })).close();

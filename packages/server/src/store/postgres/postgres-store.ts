@@ -52,6 +52,8 @@ export interface PostgresStore extends Store {
    * False when PostGIS is not available (or disabled): the store works the same without them.
    */
   readonly postgis: boolean;
+  /** Why PostGIS is not used (not installed on the server, no privilege to create it, disabled), when it is not. */
+  readonly postgisMissing: string | null;
 }
 
 /** Schema version this code writes and reads. */
@@ -155,18 +157,21 @@ async function postgisSchema(client: PoolClient): Promise<string | null> {
   return r.rows[0]?.nspname ?? null;
 }
 
-/** Installs PostGIS when missing and possible; returns the schema that holds it, or null. */
-async function ensurePostgis(client: PoolClient): Promise<string | null> {
+/** Installs PostGIS when missing and possible; returns the schema that holds it, or why not. */
+async function ensurePostgis(client: PoolClient): Promise<{ schema: string } | { why: string }> {
   const have = await postgisSchema(client);
-  if (have !== null) return have;
+  if (have !== null) return { schema: have };
   const avail = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'");
-  if (avail.rowCount === 0) return null;
+  if (avail.rowCount === 0) return { why: 'the PostGIS extension is not installed on the database server (Debian: postgresql-15-postgis-3)' };
+  let err = '';
   try {
     await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
-  } catch {
+  } catch (e) {
     // No privilege, or another session installed it at the same moment: look again.
+    err = (e as Error).message;
   }
-  return postgisSchema(client);
+  const now = await postgisSchema(client);
+  return now !== null ? { schema: now } : { why: `CREATE EXTENSION postgis failed (${err}): a superuser can run it once in the database` };
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -202,8 +207,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw new Error(`postgres store: cannot connect to ${redactConnectionString(options.connectionString)}: ${(e as Error).message}`, { cause: e });
   }
   let gis: string | null = null;
+  let gisMissing: string | null = options.postgis === false ? 'disabled (store.postgis: off)' : null;
   try {
-    if (options.postgis !== false) gis = await ensurePostgis(client);
+    if (options.postgis !== false) {
+      const r = await ensurePostgis(client);
+      if ('schema' in r) gis = r.schema;
+      else gisMissing = r.why;
+    }
     await inTransaction(client, async () => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skywarden-migrate:${schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
@@ -270,6 +280,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     kind: 'postgres',
     schema,
     postgis: gis !== null,
+    postgisMissing: gisMissing,
 
     async appendDetections(inputs) {
       open();
