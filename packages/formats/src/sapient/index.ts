@@ -7,3 +7,4 @@ export * from './framer.js';
 export * from './codec.js';
 export * from './to-rows.js';
 export * from './builders.js';
+export * from './mandatory.js';

@@ -16,6 +16,7 @@ import {
   decodeSapientMessage,
   encodeSapientMessage,
   frameSapient,
+  missingMandatory,
   sapientDetectionToRows,
   type SapientMessage,
   type SapientSensorRegistry,
@@ -212,4 +213,13 @@ test('decodeSapientMessage names malformed and incomplete messages', () => {
     assert.ok(!r.ok, `expected an error for ${re}`);
     assert.match(r.reason, re);
   }
+});
+
+test('missingMandatory: the standard\'s is_mandatory marks; our own registration has them all', () => {
+  const reg = buildRegistration({ nodeId: '0b2f6f3e-6a2b-4f43-9f5d-2b0e6f1c9a11', t: 1764000000 }, { name: 'x', shortName: 'x' });
+  const d = decodeSapientMessage(encodeSapientMessage(reg));
+  assert.ok(d.ok);
+  assert.deepEqual(missingMandatory('Registration', d.message.registration as Record<string, unknown>), []);
+  assert.deepEqual(missingMandatory('Registration', {}), ['nodeDefinition', 'icdVersion', 'capabilities', 'statusDefinition', 'modeDefinition', 'configData']);
+  assert.deepEqual(missingMandatory('Registration', { nodeDefinition: [{}], icdVersion: '' }, 'r').slice(0, 2), ['r.nodeDefinition[0].nodeType', 'r.icdVersion']);
 });

@@ -116,6 +116,22 @@ describe('SAPIENT fusion node', () => {
     c.close();
   });
 
+  it('refuses a registration that lacks the standard\'s mandatory fields, naming them', async () => {
+    const c = await client(port);
+    const full = buildRegistration({ nodeId: RADAR, t: now }, { name: 'radar', shortName: 'r', nodeType: 'RADAR' });
+    const reg = { ...full.registration! } as Record<string, unknown>;
+    delete reg.capabilities;
+    delete reg.configData;
+    reg.statusDefinition = { locationDefinition: (reg.statusDefinition as { locationDefinition: unknown }).locationDefinition };
+    c.send({ ...full, registration: reg } as typeof full);
+    const ack = await c.next();
+    assert.equal(ack.content, 'registrationAck');
+    assert.equal(ack.registrationAck?.acceptance ?? false, false);
+    assert.equal(ack.registrationAck!.ackResponseReason![0], 'mandatory fields missing (BSI Flex 335 v2.0): registration.capabilities, registration.statusDefinition.statusInterval, registration.configData');
+    assert.equal(srv.service.registry.def('sapient-radar'), undefined, 'not registered');
+    c.close();
+  });
+
   it('registers a listed sensor, takes its status and detections into the journal', async () => {
     const c = await client(port);
     c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'Test radar', shortName: 'TR', nodeType: 'RADAR' }));

@@ -31,6 +31,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
   buildRegistrationAck,
+  missingMandatory,
   buildSapientError,
   createSapientFramer,
   decodeSapientMessage,
@@ -212,6 +213,14 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
             stats.refusedRegistrations++;
             warn.warn('refused-cert', { from, node: nodeId, cn: peerCn }, 'SAPIENT registration refused: the client certificate is not the node\'s');
             send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`node ${nodeId} must connect with the client certificate of CN ${wantCn} (sapient.nodes[].cert_cn), this connection's is ${peerCn ?? 'none'}`]));
+            return;
+          }
+          // the standard's mandatory fields (is_mandatory in its .proto files), named in the refusal
+          const missing = missingMandatory('Registration', (m.registration ?? {}) as Record<string, unknown>, 'registration');
+          if (missing.length > 0) {
+            stats.refusedRegistrations++;
+            warn.warn('refused-fields', { from, node: nodeId, missing: missing.slice(0, 10) }, 'SAPIENT registration refused: mandatory fields missing');
+            send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`mandatory fields missing (BSI Flex 335 v2.0): ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`]));
             return;
           }
           const defs = (m.registration?.nodeDefinition ?? []) as { nodeType?: string }[];
