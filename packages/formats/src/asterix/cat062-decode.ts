@@ -4,7 +4,7 @@
  * checked against the end of its data block, and the result names the block, the record, the
  * item and what was wrong. Items are decoded fully for the set the encoder writes
  * ({@link encodeCat062Record}) and I062/136 and I062/135; the other items are skipped by their
- * length rules, except I062/380 and I062/390 (compound items with many subfields of their own
+ * length rules, except I062/390 and the variable subfields of I062/380 (TIS, TID, MB: compound items with many subfields of their own
  * layout), whose presence is reported as an error because the rest of the record cannot be
  * found without them.
  */
@@ -58,7 +58,8 @@ export interface Cat062DecodeOptions {
 type Rule =
   | { kind: 'fixed'; len: number }
   | { kind: 'ext'; first: number; ext: number }
-  | { kind: 'compound'; sub: number[] }
+  /** Subfield lengths; null: a subfield this decoder cannot skip (variable or repetitive). */
+  | { kind: 'compound'; sub: (number | null)[] }
   | { kind: 'explicit' }
   | { kind: 'unsupported' }
   | { kind: 'spare' };
@@ -76,7 +77,9 @@ const UAP: [string, Rule][] = [
   ['I062/210', fixed(2)],
   ['I062/060', fixed(2)],
   ['I062/245', fixed(7)],
-  ['I062/380', { kind: 'unsupported' }],
+  // ADR ID MHG IAS TAS SAL FSS | TIS TID COM SAB ACS BVR GVR | RAN TAR TAN GSP VUN MET EMC | POS GAL PUN MB IAR MAC BPS
+  // (TIS is extensible, TID and MB repetitive: a record with them cannot be read past I062/380)
+  ['I062/380', { kind: 'compound', sub: [3, 6, 2, 2, 2, 2, 2, null, null, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, null, 2, 2, 2] }],
   ['I062/040', fixed(2)],
   ['I062/080', { kind: 'ext', first: 1, ext: 1 }],
   // TRK PSR SSR MDS ADS ES VDL | UAT LOP MLT
@@ -143,6 +146,7 @@ function skipItem(r: ByteReader, name: string, rule: Rule): string | undefined {
       for (const i of bits) {
         const len = rule.sub[i];
         if (len === undefined) return `${name} announces subfield ${i + 1}, which the edition does not define`;
+        if (len === null) return `${name} subfield ${i + 1} is present; this decoder does not read it, so the rest of the record cannot be found`;
         if (!r.has(len)) return `${name} subfield ${i + 1} needs ${len} bytes, ${r.left} left in the data block`;
         r.pos += len;
       }

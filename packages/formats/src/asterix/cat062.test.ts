@@ -40,6 +40,8 @@ function randomTracks(n: number, seed: number): Cat062Track[] {
       altM: hasAlt ? -200 + rand() * 12000 : undefined,
       ageS: rand() < 0.5 ? rand() * 80 : undefined,
       cartesian: rand() < 0.3 ? { x: (rand() - 0.5) * 400000, y: (rand() - 0.5) * 400000 } : undefined,
+      accuracy: rand() < 0.7 ? { positionSdM: rand() * 3000, velocitySdMps: rand() < 0.5 ? rand() * 40 : undefined } : undefined,
+      targetAddress: rand() < 0.2 ? Math.floor(rand() * 0x1000000) : undefined,
       status: { first: rand() < 0.2, last: rand() < 0.2, coasting: rand() < 0.3, monosensor: rand() < 0.5, altitudeSource: hasAlt ? 3 : 0, geometricAltitudeMoreReliable: hasAlt },
     });
   }
@@ -164,7 +166,9 @@ test('the decoder names the problem in bad data', () => {
     [Uint8Array.from([62, 0, 3]), /no records/],
     [Uint8Array.from([62, 0, 5, 0x80, 1]), /record 1: I062\/010 needs 2 bytes, 1 left/],
     [Uint8Array.from([62, 0, 4, 0x40]), /spare bit/],
-    [Uint8Array.from([62, 0, 5, 0x01, 0x10]), /I062\/380 is present/],
+    [Uint8Array.from([62, 0, 5, 0x01, 0x10]), /I062\/380 primary subfield is cut off/],
+    // I062/380 with TID (subfield 9, repetitive): the rest of the record cannot be found
+    [Uint8Array.from([62, 0, 7, 0x01, 0x10, 0x01, 0x40]), /I062\/380 subfield 9 is present; this decoder does not read it/],
     [Uint8Array.from([62, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff]), /FSPEC runs over 5 octets/],
     [Uint8Array.from([62, 0, 5, 0x81, 0x00]), /I062\/010 needs 2 bytes/],
     [Uint8Array.from([62, 0, 4, 0x00]), /empty FSPEC/],
@@ -216,6 +220,14 @@ test('trackWireToCat062 and the track number allocator', () => {
   const c = trackWireToCat062(tw, { sac: 1, sic: 2, trackNumber: n, first: true, referencePoint: { latDeg: 37.6, lonDeg: 126.9, altM: 0 } });
   assert.ok(c.status!.coasting && c.status!.monosensor && c.status!.first);
   assert.equal(c.status!.altitudeSource, 3);
+  assert.deepEqual(c.accuracy, { positionSdM: 50 });
+  assert.equal(c.targetAddress, undefined);
+  // an ADS-B track: its ICAO address in I062/380, its altitude from GNSS (SRC 1), its velocity one-sigma in I062/500
+  const adsb = trackWireToCat062({ ...tw, cooperative_id: '71D273', vel_sd_mps: 1.5 }, { sac: 1, sic: 2, trackNumber: n });
+  assert.equal(adsb.targetAddress, 0x71d273);
+  assert.equal(adsb.status!.altitudeSource, 1);
+  assert.deepEqual(adsb.accuracy, { positionSdM: 50, velocitySdMps: 1.5 });
+  assert.equal(trackWireToCat062({ ...tw, cooperative_id: 'RID-SERIAL-1' }, { sac: 1, sic: 2, trackNumber: n }).targetAddress, undefined, 'a Remote ID serial is no ICAO address');
   assert.ok(Math.abs(c.cartesian!.x - 8826) < 20, `x ${c.cartesian!.x}`); // 0.1 deg of longitude at 37.6 N
   assert.ok(Math.abs(c.cartesian!.y) < 5);
   const high = trackWireToCat062({ ...tw, alt_m: 10000 }, { sac: 1, sic: 2, trackNumber: n, referencePoint: { latDeg: 37.6, lonDeg: 126.9, altM: 40 } });
@@ -295,5 +307,17 @@ test('tshark decodes our CAT062 blocks to the same values (within the LSB)', () 
     assert.equal(field(m, '080', 'TSE'), trk.status!.last ? 1 : 0);
     assert.equal(field(m, '080', 'CST'), trk.status!.coasting ? 1 : undefined);
     assert.equal(field(m, '080', 'CNF'), 0);
+    // I062/500 APC and ATV, I062/380 ADR
+    const acc = m['asterix.062_500'] as Record<string, Record<string, string>> | undefined;
+    if (trk.accuracy === undefined) assert.equal(acc, undefined);
+    else {
+      assert.ok(Math.abs(Number(acc!['asterix.062_500_APC']!['asterix.062_500_APC_X']) - trk.accuracy.positionSdM) <= half(0.5) + 1e-9);
+      assert.ok(Math.abs(Number(acc!['asterix.062_500_APC']!['asterix.062_500_APC_Y']) - trk.accuracy.positionSdM) <= half(0.5) + 1e-9);
+      const v = trk.accuracy.velocitySdMps;
+      if (v === undefined) assert.equal(acc!['asterix.062_500_ATV'], undefined);
+      else assert.ok(Math.abs(Number(acc!['asterix.062_500_ATV']!['asterix.062_500_ATV_X']) - Math.min(v, 63.75)) <= half(0.25) + 1e-9, `ATV ${JSON.stringify(acc)} vs ${v}`);
+    }
+    const adr = (m['asterix.062_380'] as Record<string, Record<string, string>> | undefined)?.['asterix.062_380_ADR']?.['asterix.062_380_ADR_VALUE'];
+    assert.equal(adr === undefined ? undefined : Number(adr), trk.targetAddress);
   });
 });

@@ -108,6 +108,10 @@ export interface Cat062Track {
   altM?: number;
   /** Time since the track began (s), if known: I062/290 TRK. */
   ageS?: number;
+  /** I062/500 estimated accuracies (one-sigma): APC, position per Cartesian axis (m); ATV, velocity per axis (m/s), when known. */
+  accuracy?: { positionSdM: number; velocitySdMps?: number };
+  /** I062/380 ADR: the 24-bit ICAO address of a cooperative aircraft (ADS-B), when known. */
+  targetAddress?: number;
 }
 
 /** Vertical speed (m/s) below which a track counts as level in I062/200. */
@@ -179,6 +183,13 @@ export function encodeCat062Record(trk: Cat062Track): Uint8Array {
   frns.push(7);
   body.int(quantiseSigned(trk.ve, CAT062_VELOCITY_LSB_MPS, 16), 2);
   body.int(quantiseSigned(trk.vn, CAT062_VELOCITY_LSB_MPS, 16), 2);
+  // FRN 11: I062/380 aircraft derived data, ADR (target address) only
+  if (trk.targetAddress !== undefined) {
+    if (!Number.isInteger(trk.targetAddress) || trk.targetAddress < 0 || trk.targetAddress > 0xffffff) throw new RangeError(`targetAddress must be a 24-bit integer, got ${trk.targetAddress}`);
+    frns.push(11);
+    body.u8(0x80); // primary subfield: ADR, no extension
+    body.int(trk.targetAddress, 3);
+  }
   // FRN 12: I062/040
   frns.push(12);
   body.int(trk.trackNumber, 2);
@@ -217,6 +228,23 @@ export function encodeCat062Record(trk: Cat062Track): Uint8Array {
   if (trk.vu !== undefined && Number.isFinite(trk.vu)) {
     frns.push(20);
     body.int(quantiseSigned((trk.vu / FT) * 60, CAT062_ALTITUDE_LSB_FT, 16), 2);
+  }
+
+  // FRN 27: I062/500 estimated accuracies: APC (x, y: 2 octets each, LSB 0.5 m) and ATV (x, y: 1
+  // octet each, LSB 0.25 m/s), saturating at the largest value the item can carry
+  const acc = trk.accuracy;
+  if (acc !== undefined && Number.isFinite(acc.positionSdM) && acc.positionSdM >= 0) {
+    frns.push(27);
+    const atv = acc.velocitySdMps !== undefined && Number.isFinite(acc.velocitySdMps) && acc.velocitySdMps >= 0;
+    body.u8(0x80 | (atv ? 0x04 : 0)); // APC, ATV; no extension
+    const apc = Math.min(0xffff, Math.round(acc.positionSdM / 0.5));
+    body.int(apc, 2);
+    body.int(apc, 2);
+    if (atv) {
+      const v = Math.min(0xff, Math.round((acc.velocitySdMps as number) / 0.25));
+      body.u8(v);
+      body.u8(v);
+    }
   }
 
   const out = new ByteWriter();

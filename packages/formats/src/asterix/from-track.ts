@@ -26,15 +26,24 @@ export interface TrackWireToCat062Options {
    * Default: no I062/100.
    */
   referencePoint?: GeoPoint;
-  /** I062/080 SRC: where the altitude comes from (default 3, triangulation: fused sensor bearings). */
+  /** I062/080 SRC: where the altitude comes from (default 3, triangulation: fused sensor bearings; 1, GNSS, for a track with an ICAO address: ADS-B). */
   altitudeSource?: number;
   /** I062/080 SIM: a simulated track (demo and replay modes). */
   simulated?: boolean;
 }
 
-/** Converts a live track to a CAT062 system track (coasting sets I062/080 CST). */
+/** The 24-bit ICAO address in a cooperative id of six hexadecimal digits (ADS-B), else undefined. */
+export function icaoAddressOf(cooperativeId: string | undefined): number | undefined {
+  return cooperativeId !== undefined && /^[0-9A-Fa-f]{6}$/.test(cooperativeId) ? parseInt(cooperativeId, 16) : undefined;
+}
+
+/**
+ * Converts a live track to a CAT062 system track (coasting sets I062/080 CST): I062/500 from the
+ * track's one-sigmas, I062/380 ADR from an ICAO address in its cooperative id.
+ */
 export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Options): Cat062Track {
   const hasAlt = track.alt_m !== undefined;
+  const icao = icaoAddressOf(track.cooperative_id);
   const out: Cat062Track = {
     sac: opts.sac,
     sic: opts.sic,
@@ -51,7 +60,7 @@ export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Optio
     status: {
       monosensor: track.sensors.length === 1,
       geometricAltitudeMoreReliable: hasAlt,
-      altitudeSource: hasAlt ? (opts.altitudeSource ?? 3) : 0,
+      altitudeSource: hasAlt ? (opts.altitudeSource ?? (icao !== undefined ? 1 : 3)) : 0,
       tentative: false,
       simulated: opts.simulated,
       first: opts.first,
@@ -59,6 +68,11 @@ export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Optio
       coasting: track.status === 'coasting',
     },
   };
+  if (Number.isFinite(track.pos_sd_m) && track.pos_sd_m >= 0) {
+    out.accuracy = { positionSdM: track.pos_sd_m };
+    if (track.vel_sd_mps !== undefined && Number.isFinite(track.vel_sd_mps)) out.accuracy.velocitySdMps = track.vel_sd_mps;
+  }
+  if (icao !== undefined) out.targetAddress = icao;
   if (opts.referencePoint !== undefined) {
     // Both points on the ellipsoid: a target's height must not leak into x and y.
     const ref = opts.referencePoint;

@@ -17,6 +17,8 @@ export interface TrackWire extends TrackRowFields {
   threat: number;
   /** `hostile` (threat >= 0.5), `neutral` (a cooperative id: civil traffic), `unknown`, or as the operator set it (`neutral` when dismissed); `friendly` is not given by the service. */
   affiliation: 'hostile' | 'unknown' | 'neutral' | 'friendly';
+  /** Horizontal velocity one-sigma per axis (m/s), when the tracker gives it. */
+  vel_sd_mps?: number;
   /** Ground speed (m/s) and course (degrees clockwise from north). */
   speed_mps: number;
   course_deg: number;

@@ -79,6 +79,7 @@ export function toTrackWire(r: TrackReport, mark: OperatorMark | undefined): Tra
     vn_mps: vn,
     vu_mps: vu,
     pos_sd_m: r.positionSd,
+    vel_sd_mps: r.velocitySd,
     status: r.status,
     class: probs,
     label,
