@@ -10,6 +10,14 @@
  * (the same set as Douglas-Peucker at the matching tolerance). Planar in (lon·cos φ̄, lat).
  */
 export function simplifyIndices(xs: Float64Array, ys: Float64Array, max: number): number[] {
+  return importanceOrder(xs, ys).slice(0, max).sort((a, b) => a - b);
+}
+
+/**
+ * The vertices of an open ring, most significant first (Douglas-Peucker importance, see
+ * {@link simplifyIndices}): its first `k` entries, sorted, are the `k` vertices to keep, for any k.
+ */
+export function importanceOrder(xs: Float64Array, ys: Float64Array): number[] {
   const n = xs.length;
   const imp = new Float64Array(n);
   let far = 0;
@@ -56,6 +64,5 @@ export function simplifyIndices(xs: Float64Array, ys: Float64Array, max: number)
     imp[k] = v;
     stack.push(i, k, v, k, j, v);
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => imp[b] - imp[a] || a - b);
-  return order.slice(0, max).sort((a, b) => a - b);
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => imp[b] - imp[a] || a - b);
 }

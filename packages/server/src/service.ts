@@ -129,10 +129,21 @@ async function openPostgres(c: ServerConfig, log: Logger): Promise<Store> {
 
 export async function createService(o: ServiceOptions) {
   const c = o.config;
+  const store: Store = c.store.kind === 'postgres' ? await openPostgres(c, o.log) : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: sqliteStorePath(c), sync: c.store.sync });
+  try {
+    return await serviceOn(o, store);
+  } catch (err) {
+    // a bad sensors file, zones or instructions: the store opened for nothing is closed again
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function serviceOn(o: ServiceOptions, store: Store) {
+  const c = o.config;
   const log = o.log;
   const clock = o.clock ?? (() => Date.now() / 1000);
   const metrics = createMetrics();
-  const store: Store = c.store.kind === 'postgres' ? await openPostgres(c, log) : await (c.store.worker ? createSqliteWorkerStore : createSqliteStore)({ path: sqliteStorePath(c), sync: c.store.sync });
 
   // --- sensors: config file and list, the demo's, then those registered through the API (stored)
   const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });

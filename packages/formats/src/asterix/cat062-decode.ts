@@ -3,7 +3,8 @@
  * trips and for reading another tracker's output. Never throws on bad input: every read is
  * checked against the end of its data block, and the result names the block, the record, the
  * item and what was wrong. Items are decoded fully for the set the encoder writes
- * ({@link encodeCat062Record}) and I062/136 and I062/135; the other items are skipped by their
+ * ({@link encodeCat062Record}) but I062/380 and I062/500 (skipped; tshark checks those), and
+ * I062/136 and I062/135; the other items are skipped by their
  * length rules, except I062/390 and the variable subfields of I062/380 (TIS, TID, MB: compound items with many subfields of their own
  * layout), whose presence is reported as an error because the rest of the record cannot be
  * found without them.

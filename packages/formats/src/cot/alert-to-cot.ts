@@ -23,7 +23,7 @@ import type { Zone } from '../interchange/zones.js';
 import { attr, cotTime, decimal, pointXml, XML_DECLARATION } from './cot-write.js';
 import { escapeXml } from './xml.js';
 import { checkOpex, DEFAULT_COT_UID_PREFIX } from './track-to-cot.js';
-import { simplifyIndices } from '../ring-simplify.js';
+import { importanceOrder } from '../ring-simplify.js';
 
 /** Options of {@link alertToCot}. */
 export interface AlertToCotOptions {
@@ -39,7 +39,7 @@ export interface AlertToCotOptions {
   maxVertices?: number;
   /**
    * Most bytes (UTF-8, declaration included) of one event: fewer vertices are kept until it fits, as one UDP
-   * datagram must (a ring is never cut below 4 vertices; an event that still does not fit is
+   * datagram must (a ring is never cut below 3 vertices and the closing one; an event that still does not fit is
    * written as it is). Default none.
    */
   maxBytes?: number;
@@ -133,8 +133,10 @@ export function alertToCot(zone: Zone, alert: AlertWire, opts: AlertToCotOptions
     }
     const c = ringCentre(ring);
     const uid = `${prefix}zone-${zone.id}${k === 0 ? '' : `-${k + 1}`}`;
+    // the ranking is made once; any count takes its head
+    let order: number[] | null = null;
     const eventOf = (count: number): string => {
-      const keep = count >= n ? Array.from({ length: n }, (_, i) => i) : simplifyIndices(xs, ys, count);
+      const keep = count >= n ? Array.from({ length: n }, (_, i) => i) : (order ??= importanceOrder(xs, ys)).slice(0, count).sort((a, b) => a - b);
       let links = '';
       for (const i of keep) links += `<link${attr('point', `${decimal(ring[2 * i + 1]!, 7)},${decimal(ring[2 * i]!, 7)}`)}/>`;
       links += `<link${attr('point', `${decimal(ring[2 * keep[0]! + 1]!, 7)},${decimal(ring[2 * keep[0]!]!, 7)}`)}/>`;

@@ -291,7 +291,10 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (b.length <= MAX_DATAGRAM) {
         udpOut.send(b, c.udp.port, c.udp.host);
         stats.udpEvents++;
-      } else stats.tooLarge++;
+      } else {
+        stats.tooLarge++;
+        warn.warn('too-large', { bytes: b.length }, 'CoT event too large for one UDP datagram: sent on TCP only');
+      }
     }
   }
 

@@ -170,7 +170,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
       raid.waves = {
         count: num('raid.waves.count', ww.count, 3, 1, 100, true),
         gapS: num('raid.waves.gap_s', ww.gap_s, 400, 0, 86400),
-        corridorM: num('raid.waves.corridor_m', ww.corridor_m, 8000, 100, regionM),
+        corridorM: num('raid.waves.corridor_m', ww.corridor_m, Math.min(8000, regionM), 100, regionM),
       };
       if (preset !== 'mixed') errors.push(`raid.waves: only the mixed preset flies in waves, got preset ${preset}`);
     }
