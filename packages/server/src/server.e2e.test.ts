@@ -142,6 +142,24 @@ describe('skywarden serve (embedded defaults)', () => {
     c.end(true);
   });
 
+  it('each QoS as documented: 0 taken without an acknowledgement, 2 completed only after the journal, MQTT 5 refused', async () => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, reconnectPeriod: 0 });
+    const base = rows.filter((r) => r.sensor === radar).slice(10, 12);
+    // QoS 0: no acknowledgement at all; the rows reach the journal all the same while the service runs
+    await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...base[0], id: 'q0-1' }), { qos: 0 });
+    await until(async () => (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: radar })).some((e) => e.id === 'q0-1'), 3000, 'the QoS 0 row in the journal');
+    // QoS 2: PUBCOMP has come back, so the row is in the journal
+    await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...base[1], id: 'q2-1' }), { qos: 2 });
+    assert.ok((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: radar })).some((e) => e.id === 'q2-1'), 'journalled before PUBCOMP');
+    c.end(true);
+    // the embedded broker speaks MQTT 3.1.1: an MQTT 5 client is refused at CONNECT (use an external broker for MQTT 5)
+    const v5 = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000 }).then(
+      (x) => (x.end(true), 'connected'),
+      (e: Error) => e.message,
+    );
+    assert.notEqual(v5, 'connected');
+  });
+
   it('builds tracks from a stream, shows them in the API and on the event stream', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { authorization: `Bearer ${viewer}` } });
     assert.equal(res.status, 200);
