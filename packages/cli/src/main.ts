@@ -1,6 +1,7 @@
 /** The `skywarden` command line: dispatches to the subcommands. */
 import { readFileSync } from 'node:fs';
 import { alertPolicyOptions, type AlertMachineOptions } from '@skywarden/core';
+import { isZoneNameLanguage } from '@skywarden/formats';
 import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
@@ -222,7 +223,7 @@ export async function main(argv: string[]): Promise<number> {
           where[w.slice(0, eq)] = w.slice(eq + 1);
         }
         const names = values.names === undefined ? undefined : (values.names as string).split(',').map((x) => x.trim()).filter(Boolean);
-        for (const l of names ?? []) if (!/^[a-z]{2,3}$/.test(l) || l === 'eng') throw new UsageError(`--names takes 2- or 3-letter language codes, got "${l}"\n\n${ZONES_USAGE}`);
+        for (const l of names ?? []) if (!isZoneNameLanguage(l)) throw new UsageError(`--names takes 2- or 3-letter language codes, got "${l}"\n\n${ZONES_USAGE}`);
         return await zonesCommand({
           in: values.in as string,
           out: values.out as string,

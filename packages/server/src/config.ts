@@ -12,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
-import { CAP_LANGUAGES, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
+import { CAP_LANGUAGES, COT_OPEX, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 
 export interface UserConfig {
@@ -414,7 +414,7 @@ const CHECKS: Record<string, Check> = {
   'tak.interval_s': num(0, 3600),
   'tak.stale_s': num(1, 86400),
   'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),
-  'tak.opex': (v) => (v === null || (typeof v === 'string' && /^[oes](-[A-Za-z0-9._-]{1,64})?$/.test(v)) ? null : 'null or o, e or s, optionally followed by -<name> (letters, digits, . _ -)'),
+  'tak.opex': (v) => (v === null || (typeof v === 'string' && COT_OPEX.test(v)) ? null : 'null or o, e or s, optionally followed by -<name> (letters, digits, . _ -)'),
   'tak.read_markers': bool,
   'tak.observer_sensor': str,
   'asterix.enabled': bool,

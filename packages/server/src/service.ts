@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { alertPolicyOptions, sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
+import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
 import { capDefaultLanguages, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
@@ -203,7 +203,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     reportEveryS: c.fusion.report_every_s,
     zones,
     alertIntervalS: c.alerts.interval_s,
-    alerts: alertPolicyOptions({ p_raise: c.alerts.p_raise, p_raise_imminent: c.alerts.p_raise_imminent, p_raise_imprecise: c.alerts.p_raise_imprecise, imprecise_sd_m: c.alerts.imprecise_sd_m }, 'alerts'),
+    alerts: alertPolicyOptions(Object.fromEntries(Object.keys(ALERT_POLICY_KEYS).map((k) => [k, c.alerts[k as keyof typeof ALERT_POLICY_KEYS]])), 'alerts'),
     trackerComponents: o.trackerComponents,
   });
   const capLanguages = c.alerts.cap_languages ?? capDefaultLanguages(zones);

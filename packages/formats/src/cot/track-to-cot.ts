@@ -43,12 +43,15 @@ export interface TrackToCotOptions {
   opex?: string;
 }
 
+/** A CoT `opex` value as {@link checkOpex} takes it. */
+export const COT_OPEX = /^[oes](-[A-Za-z0-9._-]{1,64})?$/;
+
 /**
  * Checks a CoT `opex` value (cot-event.xsd: `o`, `e` or `s`, optionally followed by
  * `-<name>`) and returns it; throws a RangeError naming the value otherwise.
  */
 export function checkOpex(opex: string): string {
-  if (!/^[oes](-[A-Za-z0-9._-]{1,64})?$/.test(opex)) throw new RangeError(`CoT opex must be o, e or s, optionally followed by -<name> (letters, digits, . _ -), got ${JSON.stringify(opex)}`);
+  if (!COT_OPEX.test(opex)) throw new RangeError(`CoT opex must be o, e or s, optionally followed by -<name> (letters, digits, . _ -), got ${JSON.stringify(opex)}`);
   return opex;
 }
 

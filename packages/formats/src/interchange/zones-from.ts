@@ -5,7 +5,7 @@
  * rest of the source's properties are dropped. Pure: text in, text and counts out; every
  * problem is named with the feature's index and the property.
  */
-import { parseZonesGeoJson } from './zones.js';
+import { isZoneNameLanguage, parseZonesGeoJson } from './zones.js';
 
 export interface ZonesFromOptions {
   /** Source property holding each zone's id (unique after trimming; numbers are taken as text). */
@@ -35,7 +35,7 @@ const asText = (v: unknown): string | null => (typeof v === 'string' && v.trim()
 /** Converts a GeoJSON FeatureCollection (text) into zones.geojson (text), checked by the zones reader. */
 export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromResult {
   if (o.codeName !== undefined && o.codeProperty === undefined) return { ok: false, errors: ['a code name needs a code property'] };
-  for (const l of o.languages ?? []) if (!/^[a-z]{2,3}$/.test(l) || l === 'eng') return { ok: false, errors: [`a language must be a 2- or 3-letter code (not "eng"), got ${JSON.stringify(l)}`] };
+  for (const l of o.languages ?? []) if (!isZoneNameLanguage(l)) return { ok: false, errors: [`a language must be a 2- or 3-letter code (not "eng"), got ${JSON.stringify(l)}`] };
   if (o.leadS !== undefined && !(Number.isFinite(o.leadS) && o.leadS >= 0)) return { ok: false, errors: [`the lead time must be a number of seconds >= 0, got ${o.leadS}`] };
   let doc: unknown;
   try {

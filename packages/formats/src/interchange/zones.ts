@@ -19,6 +19,11 @@ export interface Zone {
   names?: Record<string, string>;
 }
 
+/** A language whose names a zone may carry as `properties.name_<lang>`: 2 or 3 lower-case letters, not `eng` (KOSTAT's English names). */
+export function isZoneNameLanguage(lang: string): boolean {
+  return /^[a-z]{2,3}$/.test(lang) && lang !== 'eng';
+}
+
 export type ZonesResult = { ok: true; zones: Zone[] } | { ok: false; errors: string[] };
 
 function ring(coords: unknown, where: string, errors: string[]): Float64Array | null {
@@ -104,8 +109,8 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     }
     const names: Record<string, string> = {};
     for (const [k, v] of Object.entries(props)) {
-      const m = /^name_([a-z]{2,3})$/.exec(k);
-      if (!m || m[1] === 'eng') continue;
+      const m = /^name_(.*)$/.exec(k);
+      if (!m || !isZoneNameLanguage(m[1]!)) continue;
       if (typeof v !== 'string') return void errors.push(`${where}: properties.${k} must be a string, got ${JSON.stringify(v)}`);
       if (v.trim() !== '') names[m[1]] = v;
     }

@@ -186,20 +186,23 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   // --- out: what was sent (per track), the alerted zones' shapes
   const lastSent = new Map<string, number>();
   const alertShapes = new Map<string, { zone: Zone; alert: AlertWire; sentAt: number }>();
-  /** The zone's shapes for TCP (every vertex up to the encoder's limit) and for UDP (fitted to one datagram of {@link MAX_UDP_SHAPE_BYTES}). */
-  function shapes(zone: Zone, a: AlertWire, now: number): { tcp: string; udp: string }[] {
+  /**
+   * The zone's shapes for TCP (every vertex up to the encoder's limit) and, with `forUdp` and a UDP
+   * output, for UDP (fitted to one datagram of {@link MAX_UDP_SHAPE_BYTES}; else null: none sent).
+   */
+  function shapes(zone: Zone, a: AlertWire, now: number, forUdp: boolean): { tcp: string; udp: string | null }[] {
     try {
       const o = { now, uidPrefix: c.uid_prefix, alertStaleS: Math.max(0, now - a.t) + 300, opex };
       const tcp = alertToCot(zone, a, o);
-      const udp = udpOut ? alertToCot(zone, a, { ...o, maxBytes: MAX_UDP_SHAPE_BYTES }) : tcp;
-      return tcp.map((x, i) => ({ tcp: x, udp: udp[i] ?? x }));
+      const udp = forUdp && udpOut ? alertToCot(zone, a, { ...o, maxBytes: MAX_UDP_SHAPE_BYTES }) : null;
+      return tcp.map((x, i) => ({ tcp: x, udp: udp ? (udp[i] ?? x) : null }));
     } catch (err) {
       log.error({ err, zone: zone.id }, 'alert shape failed');
       return [];
     }
   }
   const sendShapes = (zone: Zone, a: AlertWire, now: number) => {
-    for (const x of shapes(zone, a, now)) {
+    for (const x of shapes(zone, a, now, true)) {
       stats.alertEvents++;
       write(x.tcp, x.udp);
     }
@@ -254,7 +257,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       failures = 0;
       stats.connects++;
       log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
-      for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock())) write(x.tcp, null);
+      for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock(), false)) write(x.tcp, null);
     });
     s.on('data', (chunk: string) => {
       const { events, garbage } = splitter.push(chunk);
