@@ -10,8 +10,12 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N] [-- --no-clouds]   (--quick: 6 cells, 15 drones instead of 20;
-//   --no-clouds: acoustic nodes fused as discs only, the tracker before particle clouds, for comparison)
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow]
+//   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
+//   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
+//   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts).
+// Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
+// instead of one raid axis, where the heading prior has the least to learn from.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Readable, Writable } from 'node:stream';
@@ -23,13 +27,16 @@ import { runTrack } from '../packages/cli/dist/track.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
+const flow = !args.includes('--no-flow');
 const seedArg = args.indexOf('--seed');
-const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 13;
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${args[seedArg + 1]}`);
+const seedsArg = args.indexOf('--seeds');
+const seeds = seedsArg >= 0 ? args[seedsArg + 1].split(',').map(Number) : [seedArg >= 0 ? Number(args[seedArg + 1]) : 13];
+for (const s of seeds) if (!Number.isInteger(s)) throw new Error(`--seed/--seeds must be integers, got ${seeds.join(',')}`);
+const seedLabel = seeds.join(',');
 const durationS = 1200;
 const drones = quick ? 15 : 20;
 
-const CENTRAL = { spacing: 5000, range: 2500, alt: [100, 1500], pd: [0.6, 0.95], spread: 0.3, arrays: 0.2, fa: 0.5, radar: false };
+const CENTRAL = { spacing: 5000, range: 2500, alt: [100, 1500], pd: [0.6, 0.95], spread: 0.3, arrays: 0.2, fa: 0.5, radar: false, dirs: 0 };
 const cell = (name, over) => ({ name, ...CENTRAL, ...over });
 const ALL = [
   cell('central', {}),
@@ -44,6 +51,7 @@ const ALL = [
   cell('FA 0.1 /mic-h', { fa: 0.1 }),
   cell('FA 2 /mic-h', { fa: 2 }),
   cell('radar on', { radar: true }),
+  cell('from every direction', { dirs: 360 }),
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
@@ -52,14 +60,14 @@ const QUICK = ['central', 'spacing 8 km', 'alt 1500-4000 m', 'FA 2 /mic-h', 'rad
 const cells = quick ? ALL.filter((c) => QUICK.includes(c.name)) : ALL;
 
 /** The scenario document of a cell: a region that fits the spacing (8 spacings, at least 30 km). */
-function scenarioOf(c) {
+function scenarioOf(c, seed) {
   return {
     name: `acoustic matrix: ${c.name}`,
     preset: 'mixed',
     seed,
     duration_s: durationS,
     region_m: Math.max(30000, 8 * c.spacing),
-    raid: { drones, alt_m: c.alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
+    raid: { drones, alt_m: c.alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, ...(c.dirs ? { from_spread_deg: c.dirs } : {}) },
     sensors: {
       mic_spacing_m: c.spacing,
       mic_range_m: c.range,
@@ -80,8 +88,44 @@ const noIo = {
   krAdminTopology: () => { throw new Error('no files in the matrix'); },
 };
 
-async function runCell(c) {
-  const parsed = parseScenario(scenarioOf(c));
+/** One cell over its seeds: shares over the summed seconds; errors, rates and times the mean of the seeds' (NaN left out). */
+function pool(runs) {
+  if (runs.length === 1) return runs[0];
+  const mean = (f) => { const v = runs.map(f).filter((x) => x !== null && x !== undefined && Number.isFinite(x)); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN; };
+  const sum = (f) => runs.reduce((a, r) => a + f(r), 0);
+  const share = (obs, cov) => { const o = sum(obs); return o > 0 ? sum((r) => cov(r) * obs(r)) / o : NaN; };
+  const by = {};
+  for (const k of Object.keys(runs[0].by_category)) {
+    by[k] = {
+      observable_s: sum((r) => r.by_category[k].observable_s),
+      covered_share: share((r) => r.by_category[k].observable_s, (r) => r.by_category[k].covered_share || 0),
+      median_error_m: mean((r) => r.by_category[k].median_error_m),
+      p90_error_m: mean((r) => r.by_category[k].p90_error_m),
+    };
+  }
+  return {
+    ...runs[0],
+    seed: runs.map((r) => r.seed),
+    detections: sum((r) => r.detections),
+    false_detections: sum((r) => r.false_detections),
+    observable_s: sum((r) => r.observable_s),
+    covered_share: share((r) => r.observable_s, (r) => r.covered_share || 0),
+    missed_share: share((r) => r.observable_s, (r) => r.missed_share || 0),
+    by_category: by,
+    median_error_m: mean((r) => r.median_error_m),
+    p90_error_m: mean((r) => r.p90_error_m),
+    id_switches: sum((r) => r.id_switches),
+    false_tracks_per_step: mean((r) => r.false_tracks_per_step),
+    false_tracks_per_1000_sensors: mean((r) => r.false_tracks_per_1000_sensors),
+    first_track_median_s: mean((r) => r.first_track_median_s),
+    first_track_p90_s: mean((r) => r.first_track_p90_s),
+    detections_per_s: mean((r) => r.detections_per_s),
+    cell_seconds: sum((r) => r.cell_seconds),
+  };
+}
+
+async function runCell(c, seed) {
+  const parsed = parseScenario(scenarioOf(c, seed));
   if (!parsed.ok) throw new Error(`${c.name}: ${parsed.errors.join('; ')}`);
   const built = buildScenarioScene(parsed.scenario, noIo, { annotate: true });
   const truthRows = [];
@@ -110,7 +154,7 @@ async function runCell(c) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -124,7 +168,8 @@ async function runCell(c) {
   const cat = Object.fromEntries(s.categories.map((k) => [k.category, k]));
   return {
     cell: c.name,
-    conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar },
+    seed,
+    conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar, from_spread_deg: c.dirs },
     region_m: parsed.scenario.regionM,
     mics,
     sensors: built.sensors.length,
@@ -153,13 +198,19 @@ async function runCell(c) {
 }
 
 const started = performance.now();
+const perSeed = [];
 const results = [];
 for (const c of cells) {
-  const t = performance.now();
-  const r = await runCell(c);
-  r.cell_seconds = (performance.now() - t) / 1000;
-  results.push(r);
-  process.stderr.write(`${c.name}: ${r.mics} microphones, ${r.detections} detections (${r.false_detections} false), ${r.cell_seconds.toFixed(1)} s\n`);
+  const runs = [];
+  for (const seed of seeds) {
+    const t = performance.now();
+    const r = await runCell(c, seed);
+    r.cell_seconds = (performance.now() - t) / 1000;
+    runs.push(r);
+    process.stderr.write(`${c.name} (seed ${seed}): ${r.mics} microphones, ${r.detections} detections (${r.false_detections} false), ${r.cell_seconds.toFixed(1)} s\n`);
+  }
+  perSeed.push(...runs);
+  results.push(pool(runs));
 }
 const totalSeconds = (performance.now() - started) / 1000;
 
@@ -188,7 +239,7 @@ const table = results.map((r) => [
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const fmt = (row) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-console.log(`acoustic matrix (seed ${seed}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? 'particle clouds' : 'discs only'}): worst first by covered share of observable target-seconds`);
+console.log(`acoustic matrix (seed ${seedLabel}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? `particle clouds${flow ? '' : ' without the heading prior'}` : 'discs only'}): worst first by covered share of observable target-seconds`);
 console.log(fmt(head));
 for (const row of table) console.log(fmt(row));
 console.log(`observable: >= 2 detections of the target in the last 60 s; covered: a track row within 2 km; "% (s)": covered share (observable seconds) of the category`);
@@ -197,7 +248,7 @@ console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(
-  { generated: new Date().toISOString(), seed, quick, clouds, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results },
+  { generated: new Date().toISOString(), seeds, quick, clouds, flow, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
   (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
   2,
 );

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--scenario FILE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -16,6 +16,7 @@
 import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
+import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
@@ -29,9 +30,11 @@ const drones = Number(arg('drones', 20));
 const clouds = !args.includes('--no-clouds');
 const durationS = Number(arg('duration', 1200));
 const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => { throw new Error('no files'); } };
-const parsed = parseScenario({
+// --scenario FILE: a scenario file (e.g. examples/mixed-cheap-sensors.yaml) instead of the matrix cell
+const scenarioFile = arg('scenario', null);
+const parsed = scenarioFile ? parseScenario((await import('yaml')).parse(readFileSync(scenarioFile, 'utf8'))) : parseScenario({
   name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
-  raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1 },
+  raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, from_spread_deg: Number(arg('spread-dirs', 0)) },
   sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] } },
   traffic: { airliners: 0, helicopters: 0 },
 });
@@ -57,7 +60,7 @@ const deletions = [];
 const rejections = [];
 // --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
 const reacquire = args.includes('--reacquire') ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, network: acoustic, filter }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow') }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);
@@ -260,6 +263,24 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   let falseThreat = 0;
   let trueThreat = 0;
   for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; if (q.threat >= 0.5) falseThreat++; } else if (q.threat >= 0.5) trueThreat++; }
+  if (process.env.TTRACK) {
+    // one track over time: TTRACK=id[,every]
+    const [tid, every] = process.env.TTRACK.split(',');
+    for (const [t, live] of [...liveAt].sort((a, b) => a[0] - b[0])) { if ((t - t0) % Number(every ?? 10) !== 0) continue; const x = live.find((q) => q.id === tid); if (!x) continue;
+      const near = (truthBy.get(t) ?? []).reduce((m, p) => Math.min(m, Math.hypot(p.e - x.e, p.n - x.n)), Infinity);
+      let last; for (const [sid, st] of x.sensorT) if (!last || st > last[1]) last = [sid, st];
+      console.log(`  ${tid} t ${t - t0}: ${x.status} ${x.cloud ? 'cloud' : 'imm'} at ${x.e.toFixed(0)},${x.n.toFixed(0)} sd ${x.sd.toFixed(0)} nearest target ${near.toFixed(0)} m; silent ${x.silent.toFixed(0)} s; last ${last?.[0]} at ${(last?.[1] - t0).toFixed(0)}; air ${x.air?.toFixed(3)} shown ${x.shown} logL ${x.logL?.toFixed(2)}`); }
+  }
+  if (process.env.FTRACK) {
+    // the tracks behind the false rows: rows, span, what fed them, the cloud's air probability at the last false row
+    const per = new Map();
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) {
+      if ((truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) continue;
+      const x = live.get(q.id); if (!x) continue;
+      let e = per.get(q.id); if (!e) per.set(q.id, (e = { n: 0, t0: t, t1: t }));
+      e.n++; e.t1 = t; e.sensors = x.sensors.map((s) => sensorMap.get(s)?.kind + ':' + s).join(','); e.cloud = x.cloud; e.air = x.air; e.status = x.status; e.threat = q.threat; e.nSens = x.nSens; } }
+    for (const [id, e] of [...per].sort((a, b) => b[1].n - a[1].n).slice(0, Number(process.env.FTRACK) || 15)) console.log(`  false track ${id}: ${e.n} rows over ${e.t0 - t0}-${e.t1 - t0} s, ${e.status}, cloud ${e.cloud}, air ${e.air?.toFixed(3)}, threat ${e.threat?.toFixed(2)}, ${e.nSens} sensors: ${e.sensors.slice(0, 200)}`);
+  }
   if (process.env.FKIND) {
     // false rows by what the track last took: a false-alarm kind, another target's report (mislocated), or a plain false alarm
     const detAt = new Map(dets.map((d) => [`${d.sensor}@${d.t}`, d]));

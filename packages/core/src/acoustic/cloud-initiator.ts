@@ -18,8 +18,10 @@ import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, reportOf, seedOfDetection, type CloudState } from './cloud-filter.js';
-import { bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
+import { CLOUD_SPEED_BAND, bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
+import { createFlowPrior, type FlowPriorOptions } from './flow-prior.js';
+import type { Track } from '../tracker/track.js';
 
 export interface CloudInitiatorOptions {
   network: AcousticNetwork;
@@ -42,6 +44,13 @@ export interface CloudInitiatorOptions {
   pairWindow?: number;
   /** A noisy node is quiet this long (s) before it may start tracks again. Default 60. */
   quietToRearm?: number;
+  /**
+   * The tracks held (the tracker's live list), for the heading prior a new cloud draws its
+   * headings from (flow-prior.ts). Without it, or with `flow: false`, headings are uniform.
+   */
+  tracks?: () => readonly Track[];
+  /** The heading prior's options, or false for uniform headings. */
+  flow?: Omit<FlowPriorOptions, 'speedBand'> | false;
 }
 
 /** A report of a run: a presence report, or an array's bearing (rad, tracker frame) with its one-sigma. */
@@ -75,6 +84,18 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const runs = new Map<string, Run>();
   /** Noisy nodes and the time they last reported. */
   const noisy = new Map<string, number>();
+  const band: [number, number] = [o.cloud?.speedMin ?? CLOUD_SPEED_BAND[0], o.cloud?.speedMax ?? CLOUD_SPEED_BAND[1]];
+  const flow = o.tracks && o.flow !== false ? createFlowPrior({ ...(o.flow || {}), speedBand: band }) : null;
+  let flowT = -Infinity;
+  /** The heading prior at a node at time t, the tracks' headings taken at most every 5 s. */
+  function headingsAt(x: number, y: number, t: number) {
+    if (!flow) return null;
+    if (t - flowT >= 5 || t < flowT) {
+      flow.observe(t, o.tracks!());
+      flowT = t;
+    }
+    return flow.prior(x, y, t);
+  }
 
   function birth(used: Run[]): TrackBirth {
     const heard = used.flatMap((r) => r.dets).sort((a, b) => a.det.t - b.det.t || (a.det.sensorId < b.det.sensorId ? -1 : 1));
@@ -82,7 +103,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
     const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud);
     const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
-    seedFromReport(cloud, at.t, at, hMin, hMax);
+    seedFromReport(cloud, at.t, at, hMin, hMax, headingsAt(at.sx, at.sy, at.t));
     const rivals = createRivals(seedOfDetection(first.det), at);
     let logL = 0;
     let hits = 0;

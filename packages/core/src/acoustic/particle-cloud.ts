@@ -21,6 +21,7 @@
  */
 import { cholesky } from '../linalg/dense.js';
 import { hitLikelihood, missLikelihood, presenceReach, type PresenceModel } from './presence-model.js';
+import { drawHeading, type HeadingPrior } from './flow-prior.js';
 
 const EARTH_RADIUS = 6_371_000;
 const TWO_PI = 2 * Math.PI;
@@ -118,9 +119,9 @@ export interface HeardAt {
  * Draws particle i from what one report says: a position in the sensor's disc (or, for an
  * array, about the bearing out to the reach) in proportion to the area and the chance of
  * being heard there (rejection on the presence model, altitude included), a height uniform
- * in [hMin, hMax], a heading uniform and a speed uniform in the band.
+ * in [hMin, hMax], a heading from the prior (uniform without one) and a speed uniform in the band.
  */
-function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, hMax: number, top: number): void {
+function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, hMax: number, top: number, headings: HeadingPrior | null): void {
   for (let tries = 0; ; tries++) {
     const a = at.bearing !== undefined ? at.bearing + (at.bearingSd ?? 0) * gauss(c) : TWO_PI * c.rng();
     const r = at.reach * Math.sqrt(c.rng());
@@ -136,7 +137,7 @@ function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, 
       break;
     }
   }
-  const heading = TWO_PI * c.rng();
+  const heading = headings ? drawHeading(headings, c.rng(), c.rng(), gauss(c)) : TWO_PI * c.rng();
   const speed = c.speedMin + (c.speedMax - c.speedMin) * c.rng();
   c.vx[i] = speed * Math.sin(heading);
   c.vy[i] = speed * Math.cos(heading);
@@ -152,10 +153,14 @@ export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: nu
   seedFromReport(c, t, { sx, sy, sz, model, reach }, hMin, hMax);
 }
 
-/** Spreads the cloud over what one report allows (a disc, or for an array a ray: see `drawFromReport`), at time t. */
-export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number): void {
+/**
+ * Spreads the cloud over what one report allows (a disc, or for an array a ray: see
+ * `drawFromReport`), at time t; headings from `headings` (flow-prior.ts) when given, else
+ * uniform.
+ */
+export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number, headings: HeadingPrior | null = null): void {
   const top = hitLikelihood(at.model, 0);
-  for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top);
+  for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top, headings);
   c.w.fill(1 / c.n);
   c.t = t;
 }

@@ -88,6 +88,8 @@ export interface TrackerOptions {
   sensors: readonly Sensor[];
   /** Whether acoustic nodes in `sensors` get particle-cloud tracks (single-node initiation, negative information). Default true. */
   acousticClouds: boolean;
+  /** Whether a new acoustic track draws its headings from those the raid's other tracks flew nearby (acoustic/flow-prior.ts). Default true. */
+  acousticFlowPrior: boolean;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
@@ -124,6 +126,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   altitudeObservableSd: 600,
   sensors: Object.freeze([]) as readonly Sensor[],
   acousticClouds: true,
+  acousticFlowPrior: true,
 });
 
 /** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */

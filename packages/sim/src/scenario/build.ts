@@ -76,6 +76,7 @@ function conditionOptions(s: Scenario): Partial<MixedSceneOptions> {
   if (c.radars === 0) o.nRadars = 0;
   if (s.raid.altM) o.droneAltM = s.raid.altM;
   if (s.raid.waves) o.waves = s.raid.waves;
+  if (s.raid.fromSpreadDeg !== undefined) o.fromSpreadDeg = s.raid.fromSpreadDeg;
   if (c.micSpacingM !== undefined) o.micSpacingM = c.micSpacingM;
   if (c.micRangeM) o.micRangeM = c.micRangeM;
   if (c.arrayShare !== undefined) o.bearingMicShare = c.arrayShare;

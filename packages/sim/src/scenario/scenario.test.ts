@@ -53,3 +53,15 @@ test('every problem is named with its setting and value', () => {
   assert.equal(parseScenario([1, 2]).ok, false);
   assert.equal(parseScenario('x').ok, false);
 });
+
+test('raid.from_spread_deg: degrees in [0, 360], for the mixed preset', () => {
+  const r = parseScenario({ raid: { from_spread_deg: 360 } });
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+  assert.equal(r.scenario.raid.fromSpreadDeg, 360);
+  const bad = parseScenario({ preset: 'small', raid: { from_spread_deg: 400 } });
+  assert.equal(bad.ok, false);
+  const text = bad.ok ? '' : bad.errors.join('\n');
+  for (const want of ['raid.from_spread_deg must be a number in [0, 360], got 400', "raid.from_spread_deg: only the mixed preset spreads the drones' directions, got preset small"]) {
+    assert.ok(text.includes(want), `missing: ${want}\nin:\n${text}`);
+  }
+});

@@ -44,6 +44,8 @@ export interface Scenario {
     altM?: [number, number];
     /** `raid.waves`: the raid in waves (mixed preset); absent: one stream over the whole period. */
     waves?: { count: number; gapS: number; corridorM: number };
+    /** `raid.from_spread_deg`: spread of the drones' directions about `fromDeg` (mixed preset); absent: one direction. */
+    fromSpreadDeg?: number;
   };
   sensors: {
     microphones: number;
@@ -143,7 +145,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
   const o = section('origin', ['lat', 'lon']);
   const origin = { latDeg: num('origin.lat', o.lat, 37.75, -89, 89), lonDeg: num('origin.lon', o.lon, 126.98, -180, 180) };
   const regionM = num('region_m', d.region_m, base.regionM, 1000, 2000000);
-  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg', 'alt_m', 'waves']);
+  const r = section('raid', ['drones', 'jet_share', 'decoy_share', 'downed_share', 'from_deg', 'from_spread_deg', 'alt_m', 'waves']);
   /** A [min, max] pair (or, with `single`, one number for both) within [lo, hi]. */
   const range = (path: string, v: unknown, lo: number, hi: number, single: boolean): [number, number] | undefined => {
     if (v === undefined || v === null) return undefined;
@@ -161,6 +163,10 @@ export function parseScenario(doc: unknown): ScenarioResult {
     fromDeg: r.from_deg === undefined || r.from_deg === null ? base.raid.fromDeg : num('raid.from_deg', r.from_deg, 0, 0, 360),
   };
   if (altM) raid.altM = altM;
+  if (r.from_spread_deg !== undefined && r.from_spread_deg !== null) {
+    raid.fromSpreadDeg = num('raid.from_spread_deg', r.from_spread_deg, 0, 0, 360);
+    if (preset !== 'mixed') errors.push(`raid.from_spread_deg: only the mixed preset spreads the drones' directions, got preset ${preset}`);
+  }
   if (r.waves !== undefined && r.waves !== null) {
     const w = r.waves;
     if (typeof w !== 'object' || Array.isArray(w)) errors.push(`raid.waves must be a mapping { count, gap_s, corridor_m }, got ${show(w)}`);

@@ -39,6 +39,11 @@ export interface RaidOptions {
   half: number;
   /** Heading of the raid (rad, clockwise from north): the drones come from the opposite side. */
   heading: number;
+  /**
+   * Heading of the i-th drone's raid axis (rad) when the drones do not all come from one side
+   * (`raid.from_spread_deg`); default `heading` for every drone.
+   */
+  headingOf?: (i: number) => number;
   /** Number of drones, an integer ≥ 0. */
   nDrones: number;
   /** Share of jet drones, 0..1; default 0.1. */
@@ -142,16 +147,17 @@ export function makeRaid(opts: RaidOptions): RaidDrone[] {
   }
   const [latLo, latHi] = opts.entryLateral ?? [-half, half];
   const pDecoy = jetShare < 1 ? decoyShare / (1 - jetShare) : 0;
-  const heading = opts.heading;
-  const u: [number, number] = [Math.sin(heading), Math.cos(heading)];
-  const p: [number, number] = [Math.cos(heading), -Math.sin(heading)];
-  const at = (a: number, l: number): GeoPoint => enuToGeodetic(frame, a * u[0] + l * p[0], a * u[1] + l * p[1], 0);
   const clampL = (l: number): number => Math.max(-1.1 * half, Math.min(1.1 * half, l));
-  const edge = edgeDistance(half, heading);
   const ground = frame.origin.altM;
 
   const drones: RaidDrone[] = [];
   for (let i = 0; i < nDrones; i++) {
+    const heading = opts.headingOf?.(i) ?? opts.heading;
+    if (!Number.isFinite(heading)) throw new RangeError(`makeRaid: the heading of drone ${i} must be finite, got ${heading}`);
+    const u: [number, number] = [Math.sin(heading), Math.cos(heading)];
+    const p: [number, number] = [Math.cos(heading), -Math.sin(heading)];
+    const at = (a: number, l: number): GeoPoint => enuToGeodetic(frame, a * u[0] + l * p[0], a * u[1] + l * p[1], 0);
+    const edge = edgeDistance(half, heading);
     const c = opts.corridor?.(i);
     const atC = c ? (a: number, l: number): GeoPoint => at(a, c.centre + l * c.scale) : at;
     const fDecoy = fate.next();

@@ -231,3 +231,29 @@ test('mixed preset in waves: each wave keeps to its corridor and launches togeth
   assert.deepEqual(drones(w).map((tg) => [tg.speed, tg.start.altM]), drones(plain).map((tg) => [tg.speed, tg.start.altM]));
   assert.throws(() => makeMixedScene({ ...o, waves: { count: 0, gapS: 1, corridorM: 1000 } }), /waves must have an integer count >= 1/);
 });
+
+test('mixed preset from every direction: the drones enter from all sides; the draws of their routes stay the same', () => {
+  const o = { seed: 6, nDrones: 40, nMics: 0, nObservers: 0, durationS: 1200, regionM: 40e3, raidHeadingDeg: 180, jetShare: 0, downedShare: 0 };
+  const one = makeMixedScene(o);
+  const all = makeMixedScene({ ...o, fromSpreadDeg: 360 });
+  const frame = createEnuFrame(one.origin);
+  // the side of the region each drone enters from: the direction (from the centre) of its first point inside it
+  const sideOf = (tg: SimTarget): number | null => {
+    for (let t = tg.startTime; t < tg.startTime + 3600; t += 10) {
+      const s = sampleTarget(tg, t);
+      if (!s) continue;
+      const [e, n] = geodeticToEnu(frame, s.position);
+      if (Math.abs(e) < 20e3 && Math.abs(n) < 20e3) return Math.round(((Math.atan2(e, n) * 180) / Math.PI + 360) % 360 / 90) % 4;
+    }
+    return null;
+  };
+  const sides = (s: MixedScene) => s.targets.slice(0, 40).map(sideOf).filter((x) => x !== null);
+  // the raid flies south: no drone enters on the south side (near a corner, a drone may enter
+  // on the east or west side); from every direction, drones enter on all four
+  assert.equal(sides(one).filter((x) => x === 2).length, 0, `sides ${sides(one).join(',')}`);
+  assert.ok(sides(one).filter((x) => x === 0).length > 20, `sides ${sides(one).join(',')}`);
+  assert.equal(new Set(sides(all)).size, 4, `sides ${sides(all).join(',')}`);
+  assert.ok(sides(all).filter((x) => x === 2).length >= 5, `sides ${sides(all).join(',')}`);
+  assert.deepEqual(all.targets.slice(0, 40).map((tg) => [tg.speed, tg.start.altM]), one.targets.slice(0, 40).map((tg) => [tg.speed, tg.start.altM]));
+  assert.throws(() => makeMixedScene({ ...o, fromSpreadDeg: 400 }), /fromSpreadDeg must be in \[0, 360\], got 400/);
+});

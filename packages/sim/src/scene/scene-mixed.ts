@@ -40,6 +40,12 @@ export interface MixedSceneOptions {
    * one stream of drones spread over the whole period and region.
    */
   waves?: { count: number; gapS: number; corridorM: number };
+  /**
+   * Spread (degrees, 0..360) of the directions the drones come from: each drone's axis is drawn
+   * uniformly within ± half of it about the raid's (from a stream of its own, so the other
+   * draws stay the same); 360: from anywhere. Default 0 (one direction).
+   */
+  fromSpreadDeg?: number;
   decoyShare?: number;
   /** Share of the drones that are downed (shot down or crashed) mid-flight; their truth ends there; default 0.1. */
   downedShare?: number;
@@ -177,6 +183,10 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
   if (!Number.isFinite(raidHeading)) throw new RangeError(`makeMixedScene: raidHeadingDeg must be finite, got ${opts.raidHeadingDeg}`);
   const u: [number, number] = [Math.sin(raidHeading), Math.cos(raidHeading)];
   const p: [number, number] = [Math.cos(raidHeading), -Math.sin(raidHeading)];
+  const spread = ((opts.fromSpreadDeg ?? 0) * Math.PI) / 180;
+  if (!(spread >= 0 && spread <= 2 * Math.PI)) throw new RangeError(`makeMixedScene: fromSpreadDeg must be in [0, 360], got ${opts.fromSpreadDeg}`);
+  const dirRng = createRng(deriveSeed(seed, 'mixed/directions'));
+  const droneHeadings = spread > 0 ? Array.from({ length: nDrones }, () => raidHeading + dirRng.uniform(-spread / 2, spread / 2)) : [];
   const width = Math.max(3, String(nDrones).length);
   const drones = makeRaid({
     rng: raid,
@@ -184,6 +194,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
     frame,
     half,
     heading: raidHeading,
+    headingOf: spread > 0 ? (i) => droneHeadings[i] : undefined,
     nDrones,
     jetShare,
     strikeShare,
