@@ -112,6 +112,7 @@ export async function startDemoFeeder(o: {
   const gwAuth = 'Basic ' + Buffer.from(`demo-gateway:${demo.tokens.get('demo-gateway')}`).toString('base64');
   const rows = [...demo.scene.chunks()].flatMap((c) => c.detections) as unknown as Record<string, unknown>[];
   let lapShift = o.startT - demo.t0;
+  const runTag = Math.round(o.startT * 1000).toString(36);
   const lapLength = demo.t1 - demo.t0 + 30;
   let i = 0;
   let closed = false;
@@ -130,7 +131,8 @@ export async function startDemoFeeder(o: {
       const r = rows[i];
       const t = (r.t as number) + lapShift;
       if (t > now) break;
-      const row = { ...r, t: Math.round(t * 1000) / 1000, id: r.id !== undefined ? `${r.id}-l${stats.laps}` : undefined };
+      // ids unique to this run and lap: a restart on the same data folder sends new detections, not duplicates of the last run's
+      const row = { ...r, t: Math.round(t * 1000) / 1000, id: r.id !== undefined ? `${r.id}-${runTag}l${stats.laps}` : undefined };
       const sensor = String(r.sensor);
       if (clients.has(sensor)) {
         let list = bySensor.get(sensor);

@@ -133,6 +133,8 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
   const log = o.logger ?? pino({ level: config.log.level, base: { service: 'skywarden' } }, pino.destination(2));
 
   let clock = o.clock;
+  let demoClockShift = 0;
+  let demoOwnClock = false;
   let demoScene: ReturnType<typeof buildDemoScene> | null = null;
   let demoUsers: RunningServer['demoUsers'];
   if (demoOpt) {
@@ -140,7 +142,10 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     if (!(speed > 0 && speed <= 1000)) throw new ConfigError(`demo speed must be in (0, 1000], got ${speed}`);
     if (!clock) {
       const wall0 = Date.now() / 1000;
-      clock = () => wall0 + (Date.now() / 1000 - wall0) * speed;
+      // a restart on an earlier run's data folder goes on after that run's last detection
+      // (its faster clock ran ahead of the wall clock): never back in time (see below)
+      clock = () => wall0 + (Date.now() / 1000 - wall0) * speed + demoClockShift;
+      demoOwnClock = true;
     }
     demoScene = buildDemoScene(demoOpt.seed ?? 7, DATA_DIR);
     config.credentials = [...config.credentials, ...demoScene.credentials];
@@ -180,6 +185,17 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     await app.listen({ port: config.http.port, host: config.http.host });
     const addr = app.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    if (demoOwnClock) {
+      // the demo's clock resumes after the last detection an earlier run journalled: its alerts,
+      // tracks and detections then lie in the past of this run, not in its future
+      const last = await service.store.lastSeq();
+      const entry = last > 0 ? (await service.store.readJournal(last - 1, 1))[0] : undefined;
+      const resumeAt = entry ? entry.t + config.fusion.reorder_delay_s + 1 : -Infinity;
+      if (resumeAt > service.clock()) {
+        demoClockShift = resumeAt - service.clock();
+        log.info({ resumeAt }, 'demo clock resumes after the data folder\'s last detection');
+      }
+    }
     const { replayed } = await service.start();
     if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
     else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, service.gateways);
