@@ -132,6 +132,26 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await shot('01-live-tracks');
     });
 
+    await t.test('the threat queue opens first: threats ranked by the ETA of their first zone, tiers by ETA', async () => {
+      assert.equal(await page.getAttribute('#tab-threats', 'aria-selected'), 'true', 'the threats tab is the default');
+      // read the rows at one moment (the queue re-renders with every tracks event)
+      const read = () => page.evaluate(`[...document.querySelectorAll('#threat-queue .threat-row')].map((e) => [e.dataset.eta, e.querySelector('.tier-badge').dataset.tier, e.textContent])`) as Promise<[string, string, string][]>;
+      const rows = await waitFor('a threat with a zone in its path', read, (r) => r.some(([eta]) => eta !== ''), 90_000);
+      const etas = rows.map(([eta]) => (eta === '' ? null : Number(eta)));
+      const ranked = etas.filter((x): x is number => x !== null);
+      // threats with a zone first, soonest first; then those with none
+      assert.deepEqual(etas.slice(0, ranked.length), ranked, `ETAs in order: ${etas.join(',')}`);
+      assert.deepEqual([...ranked].sort((a, b) => a - b), ranked, `ETAs in order: ${etas.join(',')}`);
+      for (const [eta, tier] of rows) {
+        const want = eta === '' ? 'none' : Number(eta) <= 180 ? 'imminent' : Number(eta) <= 600 ? 'warning' : 'watch';
+        assert.equal(tier, want, `tier of ETA ${eta}`);
+      }
+      assert.match(await page.textContent('#tab-threats') ?? '', /Threats \(\d+\)/);
+      assert.match(rows.find(([eta]) => eta !== '')![2], / in | inside /, 'a zone named with its ETA');
+      await shot('01b-threat-queue');
+      await page.click('#tab-alerts');
+    });
+
     await t.test('a zone turns to alert: map fill, ETA label, alert panel', async () => {
       const nAlert = await waitFor('zone alert', () => sw<number>(page, 's.zoneAlertCount()'), (v) => v > 0, 60_000);
       assert.ok(nAlert > 0);

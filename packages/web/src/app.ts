@@ -17,6 +17,8 @@ import { showLogin } from './login.js';
 import { openStream, type StreamClient } from './stream.js';
 import { renderAlertsPanel } from './panels/alerts-panel.js';
 import { renderTracksPanel } from './panels/tracks-panel.js';
+import { renderThreatsPanel } from './panels/threats-panel.js';
+import { threatQueue } from './logic/threat-queue.js';
 import { createRefreshGovernor } from './logic/refresh-governor.js';
 import { renderTrackDetails } from './panels/track-details.js';
 import { renderSensorsPanel } from './panels/sensors-panel.js';
@@ -57,7 +59,7 @@ interface State {
   selectedZone: string | null;
   selectedSensor: string | null;
   history: HistoryPoint[];
-  tab: 'alerts' | 'tracks' | 'sensors';
+  tab: 'threats' | 'alerts' | 'tracks' | 'sensors';
   filter: string;
   serverOffset: number; // server time − local time (s), from hello/tracks
 }
@@ -68,7 +70,7 @@ export async function startApp(o: AppOptions): Promise<void> {
   const st: State = {
     mode: 'live', liveTracks: [], liveT: 0, shown: [], shownT: 0, byId: new Map(), sensors: new Map(),
     zoneStates: new Map(), zoneT: 0, liveZoneStates: new Map(), alerts: [], liveAlerts: [],
-    selectedTrack: null, selectedZone: null, selectedSensor: null, history: [], tab: 'alerts', filter: '', serverOffset: 0,
+    selectedTrack: null, selectedZone: null, selectedSensor: null, history: [], tab: 'threats', filter: '', serverOffset: 0,
   };
   const role = me.role;
   document.body.dataset.role = role;
@@ -225,7 +227,10 @@ export async function startApp(o: AppOptions): Promise<void> {
   const zoneName = (id: string) => zones.zoneIds().find((z) => z.id === id)?.name ?? st.zoneStates.get(id)?.name ?? id;
   function renderPanels() {
     const now = serverNow();
-    if (st.tab === 'alerts') {
+    let nThreats: number | null = null;
+    if (st.tab === 'threats') {
+      nThreats = renderThreatsPanel($('threats-body'), st.shown, st.selectedTrack, selectTrack);
+    } else if (st.tab === 'alerts') {
       renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
       const ids = zones.zoneIds();
       const key = st.mode === 'live' ? `${ids.map((z) => z.id).join(',')}|${st.selectedZone}` : '';
@@ -253,6 +258,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('tab-alerts').textContent = nAlert > 0 ? `Alerts (${nAlert})` : 'Alerts';
     $('tab-alerts').classList.toggle('has-alert', nAlert > 0);
     $('tab-tracks').textContent = `Tracks (${st.shown.length})`;
+    $('tab-threats').textContent = `Threats (${nThreats ?? threatQueue(st.shown).length})`;
     $('tab-sensors').textContent = `Sensors (${st.sensors.size})`;
     const every = refresh.intervalMs();
     const slow = every >= 1000 ? ` · map every ${(every / 1000).toFixed(1)} s (slow graphics)` : '';
@@ -284,7 +290,7 @@ export async function startApp(o: AppOptions): Promise<void> {
   }
   const setTab = (tab: State['tab']) => {
     st.tab = tab;
-    for (const k of ['alerts', 'tracks', 'sensors'] as const) {
+    for (const k of ['threats', 'alerts', 'tracks', 'sensors'] as const) {
       $(`tab-${k}`).classList.toggle('active', k === tab);
       $(`tab-${k}`).setAttribute('aria-selected', String(k === tab));
       show($(`${k}-body`), k === tab);
@@ -293,7 +299,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     show($('track-filter'), tab === 'tracks');
     renderPanels();
   };
-  for (const k of ['alerts', 'tracks', 'sensors'] as const) $(`tab-${k}`).addEventListener('click', () => setTab(k));
+  for (const k of ['threats', 'alerts', 'tracks', 'sensors'] as const) $(`tab-${k}`).addEventListener('click', () => setTab(k));
   ($('track-filter') as HTMLInputElement).addEventListener('input', (e) => {
     st.filter = (e.target as HTMLInputElement).value;
     renderPanels();
@@ -302,7 +308,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     document.body.classList.toggle('panel-closed');
     setTimeout(() => map.resize(), 50);
   });
-  setTab('alerts');
+  setTab('threats');
 
   function setShown(tracks: TrackWire[], t: number) {
     st.shown = tracks;

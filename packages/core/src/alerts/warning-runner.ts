@@ -4,7 +4,7 @@
  * each second costs more than the tracking). Used by the batch command and the benchmark;
  * the live service uses the same pieces.
  */
-import { createThreatPredictor, type ThreatPredictorOptions } from '../threat/predict.js';
+import { createThreatPredictor, type ThreatPredictorOptions, type ZoneThreat } from '../threat/predict.js';
 import type { GeoArea } from '../geo/polygon.js';
 import type { TrackReport } from '../tracker/tracker.js';
 import { ALERT_DEFAULTS, createAlertMachine, type AlertMachine, type AlertMachineOptions, type AlertTransition } from './alert-machine.js';
@@ -21,6 +21,8 @@ export interface WarningRunner {
   readonly machine: AlertMachine;
   /** Time (s) of the last update (the last report time at which the threats were predicted); -Infinity before the first. */
   readonly time: number;
+  /** The threats (track, zone) predicted at `time`: every pair the predictor returned. */
+  readonly threats: readonly ZoneThreat[];
 }
 
 export function createWarningRunner(
@@ -33,15 +35,20 @@ export function createWarningRunner(
   const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { ...opts.predictor, imminentS: opts.alerts?.imminentS ?? ALERT_DEFAULTS.imminentS });
   const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
   let lastT = -Infinity;
+  let lastThreats: ZoneThreat[] = [];
   return {
     machine,
     get time() {
       return lastT;
     },
+    get threats() {
+      return lastThreats;
+    },
     onReport(t, reports) {
       if (t - lastT < interval - 1e-9) return [];
       lastT = t;
       const threats = reports.flatMap((r) => predictor.predict(r));
+      lastThreats = threats;
       return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },
   };

@@ -3,6 +3,7 @@
  * batch command, replay and the live service subscribe to the same events; publishers (CAP,
  * stores, streams, TAK, ASTERIX, webhooks) turn them into their own formats.
  */
+import type { ZoneThreat } from '../threat/predict.js';
 import type { AlertTransition, ZoneState } from '../alerts/alert-machine.js';
 import type { TrackerEvent, TrackReport } from '../tracker/tracker.js';
 import type { OperatorMark } from './overrides.js';
@@ -35,11 +36,12 @@ export interface AlertEvent {
   change: AlertTransition;
 }
 
-/** The warnings were brought up to `t` (every alert interval): every zone's state. */
+/** The warnings were brought up to `t` (every alert interval): every zone's state, and the threats (track, zone) predicted then. */
 export interface WarningsEvent {
   type: 'warnings';
   t: number;
   states: readonly ZoneState[];
+  threats: readonly ZoneThreat[];
 }
 
 /** An operator marked a track (confirmed, dismissed, relabelled). */

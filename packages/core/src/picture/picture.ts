@@ -121,7 +121,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
           if (warn.time !== t) return; // the threats are predicted every alert interval
           const states = [...warn.machine.state().values()];
           for (const u of policy.review(t, states)) sink({ type: 'alert', action: 'updated', t, change: u });
-          sink({ type: 'warnings', t, states });
+          sink({ type: 'warnings', t, states, threats: warn.threats });
         },
       },
     );

@@ -27,8 +27,25 @@ export interface TrackWire extends TrackRowFields {
   sensors: string[];
   /** Predicted positions (mean) ahead of `t`, for threats: seconds ahead and position. */
   predicted?: { dt_s: number; lat: number; lon: number }[];
+  /**
+   * The zones this track may enter (the warnings' last prediction, at most every alert
+   * interval), soonest first: zone id and name, P(inside now or entering within the
+   * prediction horizon), the median entry time (s after `t`; 0 when inside) and whether the
+   * track is inside. Only zones with a probability of at least 0.1; at most 5. Absent when
+   * the service has no zones or the track threatens none.
+   */
+  threatens?: ZoneThreatWire[];
   /** Operator decisions on the track, if any. */
   operator?: { confirmed?: boolean; dismissed?: boolean; label?: string; by?: string; t?: number };
+}
+
+/** One zone a track may enter (TrackWire.threatens). */
+export interface ZoneThreatWire {
+  zone: string;
+  name?: string;
+  p: number;
+  eta_s: number;
+  inside?: boolean;
 }
 
 /** A recent detection for the map: its interchange row plus the sensor position it was made from. */

@@ -20,9 +20,10 @@ import {
   type TrackReport,
   type TrackerComponents,
   type ZoneState,
+  type ZoneThreat,
 } from '@skywarden/core';
 import type { Zone } from '@skywarden/formats';
-import type { AlertWire, TrackWire, ZoneStateWire } from '@skywarden/formats';
+import type { AlertWire, TrackWire, ZoneStateWire, ZoneThreatWire } from '@skywarden/formats';
 
 export type { OperatorMark };
 
@@ -120,6 +121,41 @@ export function alertWire(c: AlertTransition): AlertWire {
   return w;
 }
 
+/** Zones a track may enter with a probability of at least this are listed with it (TrackWire.threatens). */
+export const THREATENS_MIN_P = 0.1;
+/** At most this many zones per track. */
+export const THREATENS_MAX = 5;
+
+/** The predicted threats grouped by track: zones with P >= THREATENS_MIN_P, soonest first, at most THREATENS_MAX. */
+export function threatensByTrack(threats: readonly ZoneThreat[], names: ReadonlyMap<string, string | undefined>): Map<string, ZoneThreatWire[]> {
+  const out = new Map<string, ZoneThreatWire[]>();
+  for (const z of threats) {
+    if (!(z.probability >= THREATENS_MIN_P)) continue;
+    let list = out.get(z.track);
+    if (!list) out.set(z.track, (list = []));
+    const w: ZoneThreatWire = { zone: z.zone, p: Math.round(z.probability * 100) / 100, eta_s: Math.round(z.etaS * 10) / 10 };
+    const name = names.get(z.zone);
+    if (name) w.name = name;
+    if (z.inside) w.inside = true;
+    list.push(w);
+  }
+  for (const list of out.values()) {
+    list.sort((a, b) => a.eta_s - b.eta_s || b.p - a.p);
+    if (list.length > THREATENS_MAX) list.length = THREATENS_MAX;
+  }
+  return out;
+}
+
+/** Gives a track row its zones, their ETAs counted down by the `age` (s) of the prediction (never below 0). */
+function attachThreatens(w: TrackWire, list: ZoneThreatWire[] | undefined, age: number): void {
+  if (!list || list.length === 0) {
+    delete w.threatens;
+    return;
+  }
+  const a = Math.max(0, age);
+  w.threatens = list.map((z) => (a > 0 ? { ...z, eta_s: Math.max(0, Math.round((z.eta_s - a) * 10) / 10) } : z));
+}
+
 /** The tracks of a report as TrackWire (with the operators' marks). */
 export function tracksWire(reports: readonly TrackReport[], marks: ReadonlyMap<string, OperatorMark>): TrackWire[] {
   return reports.map((r) => toTrackWire(r, marks.get(r.trackId)));
@@ -132,11 +168,23 @@ export function createLivePicture(o: LivePictureOptions) {
   let snapshot: { t: number; tracks: TrackWire[] } = { t: 0, tracks: [] };
   let refused = 0;
 
+  /** The zones each track may enter, from the warnings' last prediction (at time `threatsT`). */
+  let threatsByTrack = new Map<string, ZoneThreatWire[]>();
+  let threatsT = 0;
+
   /** The view the API serves, kept up to date before the publishers hear of a report. */
   const view = (e: PictureEvent) => {
+    if (e.type === 'warnings') {
+      threatsByTrack = threatensByTrack(e.threats, zoneNames);
+      threatsT = e.t;
+      // the tracks already shown for this time get them at once
+      for (const w of snapshot.tracks) attachThreatens(w, threatsByTrack.get(w.track), snapshot.t - threatsT);
+      return;
+    }
     if (e.type !== 'tracks') return;
     const t = e.t;
     const tracks = tracksWire(e.reports, e.marks);
+    for (const w of tracks) attachThreatens(w, threatsByTrack.get(w.track), t - threatsT);
     const live = new Set<string>();
     for (const w of tracks) {
       live.add(w.track);
