@@ -127,7 +127,11 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
         20_000,
       );
       assert.ok(moved, 'a track moved');
-      assert.ok(await sw<number>(page, 's.sensorCount()') > 0, 'sensors drawn');
+      assert.ok(await sw<number>(page, 's.sensorCount()') > 0, 'sensors held');
+      // sensors and detection rays are off by default: the threats stand out
+      for (const layer of ['sensors-ok', 'sensors-bad', 'det-rays-line', 'det-presence-circle']) {
+        assert.equal(await sw<string>(page, `s.map.getLayoutProperty('${layer}', 'visibility')`), 'none', `${layer} hidden by default`);
+      }
       assert.ok((await sw<Record<string, number>>(page, 's.streamCounts()')).tracks > 1, 'several tracks events received');
       await shot('01-live-tracks');
     });

@@ -1,6 +1,9 @@
 /**
  * User settings kept in the browser (localStorage): the optional online raster tile source
- * and which overlays are shown. Defaults work with no internet: no online tiles.
+ * and which overlays are shown. Defaults work with no internet: no online tiles. Sensors and
+ * detection rays are off by default (issue 17: thousands of microphone rings and rays hid the
+ * threats); an operator turns them on in Settings, and the Sensors panel lists the sensors
+ * that need attention either way.
  */
 
 export interface Settings {
@@ -18,8 +21,8 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   tileUrl: '',
   tileAttribution: '',
-  showDetections: true,
-  showSensors: true,
+  showDetections: false,
+  showSensors: false,
   showTrails: true,
   showUncertainty: true,
   showMunicipalities: true,

@@ -36,11 +36,12 @@ function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
-/** "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)". */
+/** "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)", "Guri-si now (87%)" (entering, the ETA run down). */
 function zoneText(z: NonNullable<TrackWire['threatens']>[number]): string {
   const name = z.name ?? z.zone;
   const p = `${Math.round(z.p * 100)}%`;
-  return z.inside ? `inside ${name} (${p})` : `${name} in ${formatEta(z.eta_s)} (${p})`;
+  if (z.inside) return `inside ${name} (${p})`;
+  return z.eta_s <= 0.5 ? `${name} now (${p})` : `${name} in ${formatEta(z.eta_s)} (${p})`;
 }
 
 export function renderThreatsPanel(root: HTMLElement, tracks: readonly TrackWire[], selected: string | null, onSelect: (id: string) => void): number {
