@@ -151,7 +151,7 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
         assert.equal(tier, want, `tier of ETA ${eta}`);
       }
       assert.match(await page.textContent('#tab-threats') ?? '', /Threats \(\d+\)/);
-      assert.match(rows.find(([eta]) => eta !== '')![2], / in | inside /, 'a zone named with its ETA');
+      assert.match(rows.find(([eta]) => eta !== '')![2], / in | inside | now \(/, 'a zone named with its ETA');
       await shot('01b-threat-queue');
       await page.click('#tab-alerts');
     });
