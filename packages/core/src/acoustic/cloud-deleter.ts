@@ -54,6 +54,12 @@ export interface CloudDeleterOptions {
   stillHeardPeriods?: number;
   /** Below this probability of the class's hypothesis against its rivals (rival-modes.ts) an acoustic track is dropped. Default 0.01. */
   minAirProbability?: number;
+  /**
+   * An acoustic track is dropped when the silences since its last hit are this much less
+   * likely with the target where its cloud says than with no target (the likelihood ratio of
+   * the nodes' misses, silence.ts). Default 0.01.
+   */
+  minSilenceRatio?: number;
 }
 
 /** Re-acquisition needs the rivals to hold the track in the air with at least this probability. */
@@ -67,6 +73,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const coastAfter = o.coastAfter ?? 20;
   const stillHeard = o.stillHeardPeriods ?? 3;
   const minAir = o.minAirProbability ?? 0.01;
+  const minSilentLogLR = Math.log(o.minSilenceRatio ?? 0.01);
   return {
     judge(tr: Track, t: number) {
       const cs = tr.cloud;
@@ -94,6 +101,9 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         return 'delete';
       }
       if (Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd) return 'delete';
+      // the nodes about it stayed silent where they should have heard it: it is gone (a false
+      // alarm that ended, a downed drone) or its cloud lost it
+      if ((cs.silentLogLR ?? 0) < minSilentLogLR) return 'delete';
       if (silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence)) return 'delete';
       if (tr.status === 'confirmed' && silent > coastAfter) return 'coast';
       return 'keep';

@@ -35,6 +35,15 @@ export interface CloudState {
   logL: number;
   /** Hits the cloud took. */
   hits: number;
+  /** Time (s) of the first report of the run that started the track (its birth comes after the run's reports). */
+  firstReportT?: number;
+  /**
+   * Since its last hit, the log likelihood ratio of the silences it met (silence.ts): log of
+   * P(those nodes heard nothing | the target is where the cloud says) over P(they heard
+   * nothing | no target there). Falls while nodes that should hear the target stay silent;
+   * 0 after each hit.
+   */
+  silentLogLR?: number;
   /** The rival hypotheses (a ground vehicle, a stationary source) and the probabilities of all three (rival-modes.ts). */
   rivals?: RivalModes;
   /** The part of the rivals' evidence (`airLogRatio`) already given to the track's class belief. */
@@ -171,6 +180,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);
       cs.logL = cs.hits === 0 ? logL : cs.logL + LOGL_SMOOTHING * (logL - cs.logL);
       cs.hits++;
+      cs.silentLogLR = 0;
       syncCloudTrack(tr, inner);
       // handed back: a later hand-off learns the precise sensors' revisit afresh
       if (handedBack) tr.precise = undefined;
@@ -241,7 +251,7 @@ export const CLOUD_CONFIRM_SPAN = 20;
  * more). Tracks without a cloud: always.
  */
 export function cloudConfirmable(tr: Track): boolean {
-  return tr.cloud === undefined || tr.lastHitT - tr.firstT >= CLOUD_CONFIRM_SPAN;
+  return tr.cloud === undefined || tr.lastHitT - Math.min(tr.firstT, tr.cloud.firstReportT ?? Infinity) >= CLOUD_CONFIRM_SPAN;
 }
 
 /** Whether the track's speed and heading come from measurements: not for an acoustic track one node alone heard (its motion is the prior's). */

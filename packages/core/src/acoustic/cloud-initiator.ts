@@ -122,7 +122,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const x = new Float64Array(6);
     const p = new Float64Array(36);
     cloudMoments(cloud, x, p);
-    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false), rivals };
+    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false), rivals, firstReportT: first.det.t };
     return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 

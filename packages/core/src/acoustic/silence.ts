@@ -40,6 +40,8 @@ export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter 
           // only where the cloud can be heard
           if ((node.sx - x) ** 2 + (node.sy - y) ** 2 > (node.reach + 3 * sd) ** 2) return;
           const l = presenceMiss(cs.cloud, node.sx, node.sy, node.sz, node.model);
+          // the silence's evidence against the target being there: no target, the node is silent with 1 − pfa
+          if (l > -Infinity) cs.silentLogLR = (cs.silentLogLR ?? 0) + l - Math.log(1 - node.model.pfa);
           if (cs.rivals && l > -Infinity) rivalsUpdate(cs.rivals, t, l, (c) => presenceMiss(c, node.sx, node.sy, node.sz, node.model));
           cs.missAt.set(node.id, t);
         });
