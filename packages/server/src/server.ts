@@ -180,22 +180,24 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     await transports.asterix?.close().catch((err: Error) => log.error({ err }, 'closing ASTERIX failed'));
   };
   try {
-    // the API listens first: health answers (503, with the progress) and the ingest asks to retry while the journal replays
-    app = await buildApp(service);
-    await app.listen({ port: config.http.port, host: config.http.host });
-    const addr = app.server.address();
-    const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    // before the API listens: heartbeats and audit entries are stamped with the resumed clock
     if (demoOwnClock) {
       // the demo's clock resumes after the last detection an earlier run journalled: its alerts,
       // tracks and detections then lie in the past of this run, not in its future
+      // (the latest time among the last entries: arrival order is not time order)
       const last = await service.store.lastSeq();
-      const entry = last > 0 ? (await service.store.readJournal(last - 1, 1))[0] : undefined;
-      const resumeAt = entry ? entry.t + config.fusion.reorder_delay_s + 1 : -Infinity;
+      const tail = last > 0 ? await service.store.readJournal(Math.max(0, last - 1000), 1000) : [];
+      const resumeAt = tail.length > 0 ? Math.max(...tail.map((e) => e.t)) + config.fusion.reorder_delay_s + 1 : -Infinity;
       if (resumeAt > service.clock()) {
         demoClockShift = resumeAt - service.clock();
         log.info({ resumeAt }, 'demo clock resumes after the data folder\'s last detection');
       }
     }
+    // the API listens first: health answers (503, with the progress) and the ingest asks to retry while the journal replays
+    app = await buildApp(service);
+    await app.listen({ port: config.http.port, host: config.http.host });
+    const addr = app.server.address();
+    const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
     const { replayed } = await service.start();
     if (config.mqtt.mode === 'embedded') broker = await startEmbeddedBroker(service, config.mqtt.host, config.mqtt.port);
     else if (config.mqtt.mode === 'external') external = await startExternalIngest(service, service.gateways);

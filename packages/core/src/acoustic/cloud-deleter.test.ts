@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Track } from '../tracker/track.js';
 import { createCloudDeleter, REACQUIRE_MIN_AIR } from './cloud-deleter.js';
+import { cloudConfirmable } from './cloud-filter.js';
 import { airProbability, createRivals } from './rival-modes.js';
 import type { CloudInitiator } from './cloud-initiator.js';
 import { createAcousticNetwork } from './acoustic-network.js';
@@ -54,6 +55,24 @@ test('a well fitting track is kept', () => {
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
   assert.equal(d.judge(fakeTrack([['m1', 100]], Math.log(0.5)), 101), 'keep');
   assert.deepEqual(muted, []);
+});
+
+test('a track whose nodes stayed silent where they should have heard it is dropped; a little silence is not enough', () => {
+  const { initiator, muted } = spyInitiator();
+  const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
+  const quiet = fakeTrack([['m1', 60], ['m2', 100]], Math.log(0.5));
+  quiet.cloud!.silentLogLR = Math.log(0.05);
+  assert.equal(d.judge(quiet, 101), 'keep', 'silences 5 % as likely with the target there: kept');
+  quiet.cloud!.silentLogLR = Math.log(0.005);
+  assert.equal(d.judge(quiet, 101), 'delete', 'silences 0.5 % as likely: gone');
+  assert.deepEqual(muted, [], 'silence blames no node');
+});
+
+test('confirmation counts the 20 s of reports from the first report of the run that started the track', () => {
+  const tr = { ...fakeTrack([['m1', 120]], Math.log(0.5)), firstT: 108, lastHitT: 121 } as Track;
+  assert.equal(cloudConfirmable(tr), false, 'born at 108 from a run that began at 108: 13 s of reports');
+  tr.cloud!.firstReportT = 100;
+  assert.equal(cloudConfirmable(tr), true, 'the run began at 100: 21 s of reports');
 });
 
 // Re-acquisition: a misfit track that a node still hears is spread again over that node's disc

@@ -59,8 +59,11 @@ test('only tracks whose motion says they are of the class feed the prior', () =>
     track('car', 0, 0, 12, 0),
     track('adsb', 0, 0, 50, 0, { cooperativeId: 'ABC123' }),
     track('vague', 0, 0, 50, 0, { vSd: 40 }),
-    // an acoustic track one node alone heard: its heading is the prior's, not the target's
+    // an acoustic track one or two nodes heard: its heading is still the prior's, not the target's
     track('one-node', 0, 0, 50, 0, { cloud: {} as Track['cloud'], sensors: new Map([['m1', 0]]) }),
+    track('two-nodes', 0, 0, 50, 0, { cloud: {} as Track['cloud'], sensors: new Map([['m1', 0], ['m2', 5]]) }),
+    // coasting: its state is a prediction
+    track('coasting', 0, 0, 50, 0, { status: 'coasting' }),
   ]);
   assert.equal(f.size, 0);
   assert.equal(f.prior(0, 0, 0), null);

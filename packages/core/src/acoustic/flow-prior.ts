@@ -26,7 +26,10 @@
  * then stays close to uniform.
  *
  * Only tracks whose motion says they are of the class feed it (speed in the band, confirmed,
- * not a ground vehicle or stationary source by their rival hypotheses), never class hints.
+ * not coasting, for a cloud heard by three nodes or more and not a ground vehicle or a
+ * stationary source by its rival hypotheses), never class hints: a cloud that one or two
+ * nodes heard still flies the prior's heading, and feeding it back would only confirm the
+ * prior.
  */
 import type { Track } from '../tracker/track.js';
 import { airProbability } from './rival-modes.js';
@@ -149,9 +152,13 @@ export function createFlowPrior(o: FlowPriorOptions): FlowPrior {
     observe(t, tracks) {
       for (const [id, s] of samples) if (t - s.t > 3 * memory) samples.delete(id);
       for (const tr of tracks) {
-        if (tr.status === 'tentative' || tr.cooperativeId !== undefined) continue;
+        // confirmed tracks only: a coasting track's state is a prediction (a cloud's time moves
+        // on with every silence), not a heading something measured
+        if (tr.status !== 'confirmed' || tr.cooperativeId !== undefined) continue;
         if (tr.cloud) {
-          if (tr.sensors.size < 2) continue; // one node gives no heading
+          // a cloud heard by one or two nodes flies the heading the prior gave it (a second
+          // node's report says little of the heading): it must not feed the prior it came from
+          if (tr.sensors.size < 3) continue;
           if (tr.cloud.rivals && airProbability(tr.cloud.rivals) < minAir) continue;
         }
         const p = tr.p;

@@ -147,13 +147,14 @@ export function threatensByTrack(threats: readonly ZoneThreat[], names: Readonly
 }
 
 /** Gives a track row its zones, their ETAs counted down by the `age` (s) of the prediction (never below 0). */
-function attachThreatens(w: TrackWire, list: ZoneThreatWire[] | undefined, age: number): void {
+function attachThreatens(w: TrackWire, list: ZoneThreatWire[] | undefined, age: number): TrackWire {
   if (!list || list.length === 0) {
     delete w.threatens;
-    return;
+    return w;
   }
   const a = Math.max(0, age);
   w.threatens = list.map((z) => (a > 0 ? { ...z, eta_s: Math.max(0, Math.round((z.eta_s - a) * 10) / 10) } : z));
+  return w;
 }
 
 /** The tracks of a report as TrackWire (with the operators' marks). */
@@ -177,8 +178,9 @@ export function createLivePicture(o: LivePictureOptions) {
     if (e.type === 'warnings') {
       threatsByTrack = threatensByTrack(e.threats, zoneNames);
       threatsT = e.t;
-      // the tracks already shown for this time get them at once
-      for (const w of snapshot.tracks) attachThreatens(w, threatsByTrack.get(w.track), snapshot.t - threatsT);
+      // the tracks of this time get them at once, as new rows: the rows already sent (the
+      // stream, the ASTERIX and CoT publishers) are never changed after the fact
+      snapshot = { t: snapshot.t, tracks: snapshot.tracks.map((w) => attachThreatens({ ...w }, threatsByTrack.get(w.track), snapshot.t - threatsT)) };
       return;
     }
     if (e.type !== 'tracks') return;

@@ -64,6 +64,15 @@ describe('tracks say which zones they threaten', () => {
       assert.deepEqual(r.threatens!.map((z) => z.zone), ['ahead'], JSON.stringify(r.threatens));
       assert.equal(r.threatens![0].name, 'Ahead');
     }
+    // between two predictions (every 5 s) the ETA is counted down: one second a second, row by row
+    let pairs = 0;
+    let countedDown = 0;
+    for (let i = 1; i < withZones.length; i++) {
+      if (withZones[i].t - withZones[i - 1].t !== 1) continue;
+      pairs++;
+      if (Math.abs(withZones[i - 1].threatens![0].eta_s - withZones[i].threatens![0].eta_s - 1) < 0.35) countedDown++;
+    }
+    assert.ok(pairs > 20 && countedDown >= 0.7 * pairs, `${countedDown} of ${pairs} one-second steps counted the ETA down by a second`);
     // flying 50 m/s at a zone whose edge is about 12 km − 2.2 km away at the start: the ETA falls by about one second a second
     const first = withZones[0];
     const last = withZones[withZones.length - 1];

@@ -1,6 +1,6 @@
 /**
  * The threat queue (issue 17): the operator's main list. Threats (threat probability at least
- * one half, or marked hostile by an operator; not dismissed) ranked by the time to the first
+ * one half, or affiliation hostile; not dismissed) ranked by the time to the first
  * zone they may enter (inside: 0), soonest first; threats that enter no zone after them, most
  * probable first. Each row's tier follows the alert tiers: IMMINENT inside or within
  * `imminentS` (180 s), WARNING within `warningS` (600 s), WATCH later.
