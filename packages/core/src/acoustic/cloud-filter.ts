@@ -9,7 +9,7 @@
  * an error under `handOffSd`) ends the cloud; the track, with its id, goes on in the inner
  * filter from the cloud's moments.
  *
- * Hand-back (opt-in): a track of the inner filter that no precise detection has updated for a
+ * Hand-back (the tracker's default since 2026-12-05, after its `deleteAfter`): a track of the inner filter that no precise detection has updated for a
  * while (see `handBackAfter`), when an acoustic node hears it, gets a cloud again, drawn from its
  * predicted Gaussian, and the acoustic model (negative information, rivals, misfit) holds it.
  * An inner track that no precise detection has updated since its birth takes no report of an
@@ -60,12 +60,13 @@ export interface CloudFilterOptions {
   /** A position error (m) under which a detection hands the track over to the inner filter. Default 400. */
   handOffSd?: number;
   /**
-   * Hand-back, opt-in: a track of the inner filter that no precise detection updated for this
+   * Hand-back: a track of the inner filter that no precise detection updated for this
    * many seconds (and for three of the precise sensors' revisits), and that an acoustic node
    * hears, gets a cloud again (from its Gaussian state) and the acoustic model takes it:
-   * negative information, rival hypotheses, misfit. Default Infinity (off: measured, it paid on
-   * one mixed scene and cost on another and on the national one: docs/tracker.md); the
-   * tracker's `coastAfter` (6 s) is the natural value when on.
+   * negative information, rival hypotheses, misfit, the silence test. Default Infinity (off);
+   * the tracker's default components give it `deleteAfter` (15 s: a radar that misses a few
+   * plots keeps its track; with the 6 s coasting time such tracks were handed back and off:
+   * docs/tracker.md).
    */
   handBackAfter?: number;
 }
