@@ -10,6 +10,7 @@ import { h } from '../dom.js';
 import { threatQueue } from '../logic/threat-queue.js';
 import { className } from '../logic/symbology.js';
 import { formatAlt, formatEta } from '../logic/format.js';
+import { dropStale, keyedList, placeRow, setText, type KeyedList } from './keyed-rows.js';
 
 const TIER_TEXT = { imminent: 'IMMINENT', warning: 'WARNING', watch: 'WATCH' } as const;
 
@@ -24,17 +25,11 @@ interface Row {
 
 interface PanelDom {
   count: HTMLElement;
-  body: HTMLElement;
-  rows: Map<string, Row>;
+  list: KeyedList<Row>;
   onSelect: (id: string) => void;
-  frozen: boolean;
 }
 
 const doms = new WeakMap<HTMLElement, PanelDom>();
-
-function setText(el: HTMLElement, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 /** "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)", "Guri-si now (87%)" (entering, the ETA run down). */
 function zoneText(z: NonNullable<TrackWire['threatens']>[number]): string {
@@ -53,9 +48,7 @@ export function renderThreatsPanel(root: HTMLElement, tracks: readonly TrackWire
       h('thead', {}, h('tr', {}, h('th', { text: 'Tier' }), h('th', { text: 'Threat · zones it may enter (ETA, probability)' }))),
       body,
     );
-    const dd: PanelDom = { count, body, rows: new Map(), onSelect, frozen: false };
-    body.addEventListener('pointerenter', () => (dd.frozen = true));
-    body.addEventListener('pointerleave', () => (dd.frozen = false));
+    const dd: PanelDom = { count, list: keyedList<Row>(body), onSelect };
     body.addEventListener('click', (e) => {
       const id = (e.target as HTMLElement).closest('tr')?.getAttribute('data-track');
       if (id) dd.onSelect(id);
@@ -70,22 +63,16 @@ export function renderThreatsPanel(root: HTMLElement, tracks: readonly TrackWire
   let prev: Element | null = null;
   for (const q of rows) {
     keep.add(q.track);
-    let r = d.rows.get(q.track);
+    let r = d.list.rows.get(q.track);
     if (!r) {
       const tier = h('span', { class: 'tier-badge' });
       const head = h('div', { class: 'threat-head' });
       const zones = h('div', { class: 'threat-zones muted' });
       const tr = h('tr', { class: 'threat-row', 'data-track': q.track }, h('td', {}, tier), h('td', {}, head, zones));
       r = { tr, tier, head, zones };
-      d.rows.set(q.track, r);
+      d.list.rows.set(q.track, r);
     }
-    if (d.frozen) {
-      if (!r.tr.isConnected) d.body.append(r.tr);
-    } else {
-      const want: Element | null = prev ? prev.nextElementSibling : d.body.firstElementChild;
-      if (want !== r.tr) d.body.insertBefore(r.tr, want);
-      prev = r.tr;
-    }
+    prev = placeRow(d.list, r.tr, prev);
     const cls = `threat-row${q.track === selected ? ' selected' : ''}`;
     if (r.tr.className !== cls) r.tr.className = cls;
     r.tr.setAttribute('data-eta', q.etaS === null ? '' : String(q.etaS));
@@ -97,14 +84,7 @@ export function renderThreatsPanel(root: HTMLElement, tracks: readonly TrackWire
     const shown = q.zones.slice(0, 3).map(zoneText);
     setText(r.zones, shown.length === 0 ? 'no zone in its path' : shown.join('; ') + (q.zones.length > 3 ? `; +${q.zones.length - 3} more` : ''));
   }
-  for (const [id, r] of d.rows) {
-    if (keep.has(id)) continue;
-    if (d.frozen) r.tr.classList.add('dismissed');
-    else {
-      r.tr.remove();
-      d.rows.delete(id);
-    }
-  }
+  dropStale(d.list, keep);
   const n = rows.length;
   const soon = rows.filter((q) => q.tier === 'imminent').length;
   setText(d.count, n === 0 ? 'No threats' : `${n} threat${n === 1 ? '' : 's'}${soon > 0 ? `, ${soon} imminent` : ''}`);

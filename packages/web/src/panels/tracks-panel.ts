@@ -9,6 +9,7 @@ import { h } from '../dom.js';
 import { trackListRows } from '../logic/lists.js';
 import { AFFILIATION_COLOUR, affiliationOf, className } from '../logic/symbology.js';
 import { formatAlt } from '../logic/format.js';
+import { dropStale, keyedList, placeRow, setText, type KeyedList } from './keyed-rows.js';
 
 export const TRACK_LIST_CAP = 100;
 
@@ -22,18 +23,12 @@ interface Row {
 
 interface PanelDom {
   count: HTMLElement;
-  body: HTMLElement;
   note: HTMLElement;
-  rows: Map<string, Row>;
+  list: KeyedList<Row>;
   onSelect: (id: string) => void;
-  frozen: boolean;
 }
 
 const doms = new WeakMap<HTMLElement, PanelDom>();
-
-function setText(el: HTMLElement | Text, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[], filter: string, selected: string | null, onSelect: (id: string) => void): void {
   let d = doms.get(root);
@@ -45,9 +40,7 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
       h('thead', {}, h('tr', {}, h('th', { text: 'Track' }), h('th', { text: 'Class' }), h('th', { text: 'Threat' }), h('th', { text: 'Speed' }), h('th', { text: 'Alt' }))),
       body,
     );
-    const dd: PanelDom = { count, body, note, rows: new Map(), onSelect, frozen: false };
-    body.addEventListener('pointerenter', () => (dd.frozen = true));
-    body.addEventListener('pointerleave', () => (dd.frozen = false));
+    const dd: PanelDom = { count, note, list: keyedList<Row>(body), onSelect };
     body.addEventListener('click', (e) => {
       const tr = (e.target as HTMLElement).closest('tr');
       const id = tr?.getAttribute('data-track');
@@ -63,7 +56,7 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
   let prev: Element | null = null;
   for (const t of rows) {
     keep.add(t.track);
-    let r = d.rows.get(t.track);
+    let r = d.list.rows.get(t.track);
     if (!r) {
       const dot = h('span', { class: 'aff-dot' });
       const id = document.createTextNode('');
@@ -71,18 +64,11 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
       const cells = [h('td'), h('td'), h('td'), h('td')];
       const tr = h('tr', { class: 'track-row', 'data-track': t.track }, h('td', {}, dot, id, coast), ...cells);
       r = { tr, dot, id, coast, cells };
-      d.rows.set(t.track, r);
+      d.list.rows.set(t.track, r);
     }
     const aff = affiliationOf(t.affiliation);
     const cls = `track-row${t.track === selected ? ' selected' : ''}${t.operator?.dismissed ? ' dismissed' : ''}`;
-    if (d.frozen) {
-      if (!r.tr.isConnected) d.body.append(r.tr);
-    } else {
-      // keep order without moving rows that are already in place
-      const want: Element | null = prev ? prev.nextElementSibling : d.body.firstElementChild;
-      if (want !== r.tr) d.body.insertBefore(r.tr, want);
-      prev = r.tr;
-    }
+    prev = placeRow(d.list, r.tr, prev);
     if (r.tr.className !== cls) r.tr.className = cls;
     r.dot.style.background = AFFILIATION_COLOUR[aff];
     setText(r.id, t.track);
@@ -92,13 +78,7 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
     setText(r.cells[2], `${Math.round(t.speed_mps)} m/s`);
     setText(r.cells[3], formatAlt(t.alt_m));
   }
-  for (const [id, r] of d.rows) {
-    if (!keep.has(id) && d.frozen) r.tr.classList.add('dismissed');
-    else if (!keep.has(id)) {
-      r.tr.remove();
-      d.rows.delete(id);
-    }
-  }
+  dropStale(d.list, keep);
   setText(d.count, `${matched} track${matched === 1 ? '' : 's'}`);
   setText(d.note, matched > rows.length ? `Showing ${rows.length} of ${matched} tracks (most threatening first); filter to narrow.` : '');
 }
