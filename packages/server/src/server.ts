@@ -134,7 +134,6 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
 
   let clock = o.clock;
   let demoClockShift = 0;
-  let demoOwnClock = false;
   let demoScene: ReturnType<typeof buildDemoScene> | null = null;
   let demoUsers: RunningServer['demoUsers'];
   if (demoOpt) {
@@ -145,7 +144,6 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
       // a restart on an earlier run's data folder goes on after that run's last detection
       // (its faster clock ran ahead of the wall clock): never back in time (see below)
       clock = () => wall0 + (Date.now() / 1000 - wall0) * speed + demoClockShift;
-      demoOwnClock = true;
     }
     demoScene = buildDemoScene(demoOpt.seed ?? 7, DATA_DIR);
     config.credentials = [...config.credentials, ...demoScene.credentials];
@@ -181,7 +179,7 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
   };
   try {
     // before the API listens: heartbeats and audit entries are stamped with the resumed clock
-    if (demoOwnClock) {
+    if (demoOpt && !o.clock) {
       // the demo's clock resumes after the last detection an earlier run journalled: its alerts,
       // tracks and detections then lie in the past of this run, not in its future
       // (the latest time among the last entries: arrival order is not time order)

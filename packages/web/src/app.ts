@@ -18,7 +18,7 @@ import { openStream, type StreamClient } from './stream.js';
 import { renderAlertsPanel } from './panels/alerts-panel.js';
 import { renderTracksPanel } from './panels/tracks-panel.js';
 import { renderThreatsPanel } from './panels/threats-panel.js';
-import { threatQueue } from './logic/threat-queue.js';
+import { isThreat } from './logic/threat-queue.js';
 import { createRefreshGovernor } from './logic/refresh-governor.js';
 import { renderTrackDetails } from './panels/track-details.js';
 import { renderSensorsPanel } from './panels/sensors-panel.js';
@@ -258,7 +258,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('tab-alerts').textContent = nAlert > 0 ? `Alerts (${nAlert})` : 'Alerts';
     $('tab-alerts').classList.toggle('has-alert', nAlert > 0);
     $('tab-tracks').textContent = `Tracks (${st.shown.length})`;
-    $('tab-threats').textContent = `Threats (${nThreats ?? threatQueue(st.shown).length})`;
+    $('tab-threats').textContent = `Threats (${nThreats ?? st.shown.filter(isThreat).length})`;
     $('tab-sensors').textContent = `Sensors (${st.sensors.size})`;
     const every = refresh.intervalMs();
     const slow = every >= 1000 ? ` · map every ${(every / 1000).toFixed(1)} s (slow graphics)` : '';

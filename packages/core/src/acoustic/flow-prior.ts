@@ -32,6 +32,7 @@
  * prior.
  */
 import type { Track } from '../tracker/track.js';
+import { wrapPi } from '../geo/angles.js';
 import { airProbability } from './rival-modes.js';
 
 export interface HeadingComponent {
@@ -113,6 +114,8 @@ export function createFlowPrior(o: FlowPriorOptions): FlowPrior {
   const scored = new Set<string>();
   let follows = 1;
   let scoredN = 2;
+  /** π: the share of drones that follow the flow, as learnt so far. */
+  const follow = () => follows / scoredN;
 
   /** The neighbours' components at (x, y, t), weights unnormalised, leaving out track `skip`. */
   function neighbours(x: number, y: number, t: number, skip: string | null): { comps: HeadingComponent[]; total: number } {
@@ -139,7 +142,7 @@ export function createFlowPrior(o: FlowPriorOptions): FlowPrior {
     if (total < 0.2) return; // no flow to judge by
     let f = 0;
     for (const c of comps) f += (c.weight / total) * wrappedNormal(s.heading - c.heading, c.sd);
-    const pi = follows / scoredN;
+    const pi = follow();
     const r = (pi * f) / (pi * f + (1 - pi) / (2 * Math.PI));
     follows += r;
     scoredN += 1;
@@ -171,12 +174,12 @@ export function createFlowPrior(o: FlowPriorOptions): FlowPrior {
       for (const id of scored) if (!samples.has(id)) scored.delete(id);
     },
     get follow() {
-      return follows / scoredN;
+      return follow();
     },
     prior(x, y, t) {
       const { comps, total } = neighbours(x, y, t, null);
       if (total === 0) return null;
-      const share = Math.min(1 - minUniform, ((follows / scoredN) * total) / (total + 1));
+      const share = Math.min(1 - minUniform, (follow() * total) / (total + 1));
       for (const c of comps) c.weight = (share * c.weight) / total;
       return { uniform: 1 - share, components: comps };
     },
@@ -185,7 +188,7 @@ export function createFlowPrior(o: FlowPriorOptions): FlowPrior {
 
 /** Density (1/rad) of a Gaussian of one-sigma `sd` wrapped on the circle, at angle difference d. */
 export function wrappedNormal(d: number, sd: number): number {
-  const a = Math.atan2(Math.sin(d), Math.cos(d));
+  const a = wrapPi(d);
   let sum = 0;
   for (let k = -2; k <= 2; k++) {
     const z = (a + 2 * Math.PI * k) / sd;
