@@ -307,6 +307,13 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
       const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
       let b = 0; while (b < edges.length - 2 && x.mass2k >= edges[b + 1]) b++; bins[b].n++; bins[b].sum += x.mass2k; if (ok) bins[b].ok++; } }
     console.log('  calibration of reported clouds (P(within 2 km) by the cloud -> share that was):', bins.filter((b) => b.n > 0).map((b) => `${(b.sum / b.n).toFixed(2)}->${(b.ok / b.n).toFixed(2)} (${b.n})`).join(', '));
+    // the rivals' P(in the air) of reported clouds, against how often a target was within 2 km
+    const aEdges = [0, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95, 1.01];
+    const aBins = aEdges.map(() => ({ n: 0, ok: 0, sum: 0 }));
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) { const x = live.get(q.id); if (!x || x.air === undefined) continue;
+      const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
+      let b = 0; while (b < aEdges.length - 2 && x.air >= aEdges[b + 1]) b++; aBins[b].n++; aBins[b].sum += x.air; if (ok) aBins[b].ok++; } }
+    console.log('  calibration of reported clouds (P(in the air) by the rivals -> share with a target within 2 km):', aBins.filter((b) => b.n > 0).map((b) => `${(b.sum / b.n).toFixed(2)}->${(b.ok / b.n).toFixed(2)} (${b.n})`).join(', '));
   }
   if (process.env.FALSE) {
     // false vs true rows by the track's silence and number of nodes

@@ -31,6 +31,8 @@ export interface CloudState {
   cloud: ParticleCloud;
   /** Time (s) of the last negative update from each node. */
   missAt: Map<string, number>;
+  /** Time (s) of the last silence pass over the track (silence.ts). */
+  silenceAt?: number;
   /** Running mean of the log predictive likelihood of its hits (how well the cloud explains them). */
   logL: number;
   /** Hits the cloud took. */

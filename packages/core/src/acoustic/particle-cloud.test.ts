@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
-import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, presenceMissAll, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
 import { cloudShown } from './cloud-filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
 
@@ -79,42 +79,50 @@ test('hits that go on far longer than a crossing at the class speed cannot be ex
 });
 
 test('a target crossing two discs: the cloud follows it better than a point at the sensor that heard it', () => {
-  // target flies east at 50 m/s along y = 800 from x = -3000; sensors at (0,0) and (5000, 0)
-  const rng = mulberry32(9);
-  const c = createCloud(mulberry32(4), { n: 1000, speedMin: 40, speedMax: 60 });
-  let seeded = false;
-  const errs: number[] = [];
-  const naive: number[] = [];
-  let lastHeard = NaN;
-  for (let t = 0; t <= 200; t += 2) {
-    const tx = -3000 + 50 * t;
-    const ty = 800;
-    for (const sx of [0, 5000]) {
-      const r = Math.hypot(tx - sx, ty, 500 - upOf(sx, 0, 0));
-      const heard = rng() < presencePd(model, r);
-      if (heard) lastHeard = sx;
-      if (!seeded) {
-        if (heard) {
-          seedAroundSensor(c, t, sx, 0, 0, model, 3250, 100, 1500);
-          seeded = true;
-        }
-        continue;
-      }
-      predictCloud(c, t);
-      if (heard) presenceHit(c, sx, 0, 0, model);
-      else presenceMiss(c, sx, 0, 0, model);
-      resampleCloud(c);
-    }
-    if (seeded && t >= 60) {
-      cloudMoments(c, x6, p36);
-      errs.push(Math.hypot(x6[0] - tx, x6[1] - ty));
-      naive.push(Math.hypot(lastHeard - tx, ty)); // a report as a point at the sensor that heard it last
-    }
-  }
+  // target flies east at 50 m/s along y = 800 from x = -3000; sensors at (0,0) and (5000, 0).
+  // One line of two microphones leaves the side of the line open (y = ±800): a cloud that
+  // settles on the mirror side is about 1.6-1.9 km off, which its own random draws decide, so
+  // the claim is over eight clouds (different draws), not one.
   const med = (a: number[]) => a.slice().sort((p, q) => p - q)[Math.floor(a.length / 2)];
-  // one line of two microphones leaves the side of the line open (y = ±800): the error is about that
-  assert.ok(med(errs) < 1500, `median error ${med(errs).toFixed(0)} m`);
-  assert.ok(med(errs) < med(naive), `particle cloud ${med(errs).toFixed(0)} m, point at the sensor ${med(naive).toFixed(0)} m`);
+  const perCloud: number[] = [];
+  let beaten = 0;
+  for (let cs = 1; cs <= 8; cs++) {
+    const rng = mulberry32(9);
+    const c = createCloud(mulberry32(cs), { n: 1000, speedMin: 40, speedMax: 60 });
+    let seeded = false;
+    const errs: number[] = [];
+    const naive: number[] = [];
+    let lastHeard = NaN;
+    for (let t = 0; t <= 200; t += 2) {
+      const tx = -3000 + 50 * t;
+      const ty = 800;
+      for (const sx of [0, 5000]) {
+        const r = Math.hypot(tx - sx, ty, 500 - upOf(sx, 0, 0));
+        const heard = rng() < presencePd(model, r);
+        if (heard) lastHeard = sx;
+        if (!seeded) {
+          if (heard) {
+            seedAroundSensor(c, t, sx, 0, 0, model, 3250, 100, 1500);
+            seeded = true;
+          }
+          continue;
+        }
+        predictCloud(c, t);
+        if (heard) presenceHit(c, sx, 0, 0, model);
+        else presenceMiss(c, sx, 0, 0, model);
+        resampleCloud(c);
+      }
+      if (seeded && t >= 60) {
+        cloudMoments(c, x6, p36);
+        errs.push(Math.hypot(x6[0] - tx, x6[1] - ty));
+        naive.push(Math.hypot(lastHeard - tx, ty)); // a report as a point at the sensor that heard it last
+      }
+    }
+    perCloud.push(med(errs));
+    if (med(errs) < med(naive)) beaten++;
+  }
+  assert.ok(med(perCloud) < 1200, `median of the clouds' median errors ${med(perCloud).toFixed(0)} m (${perCloud.map((e) => e.toFixed(0)).join(', ')})`);
+  assert.ok(beaten >= 6, `${beaten} of 8 clouds beat a point at the sensor (${perCloud.map((e) => e.toFixed(0)).join(', ')})`);
 });
 
 test('a track is reported when its mean is probably within 2 km of the target: a ring is not, a broad blob is', () => {
@@ -173,4 +181,34 @@ test('a cloud drawn from a Gaussian state has its mean and covariance, speeds in
   const xs = Float64Array.from([0, 0, 300, 5, 0, 0]);
   seedFromGaussian(slow, 0, xs, p, 50, 2500);
   for (let i = 0; i < slow.n; i++) assert.ok(Math.hypot(slow.vx[i], slow.vy[i]) >= slow.speedMin - 1e-9);
+});
+
+test('several silences in one pass (presenceMissAll) weigh as the same silences one after another, and `times` as repeated misses', () => {
+  const make = () => {
+    const c = createCloud(mulberry32(3), { n: 500 });
+    seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+    return c;
+  };
+  const nodes = [
+    { sx: 3000, sy: 0, sz: 0, model, times: 1 },
+    { sx: -2500, sy: 1500, sz: 5, model: presenceModel(3000, { pd: 0.8, pfa: 0.003 }), times: 2 },
+    { sx: 40_000, sy: 0, sz: 0, model, times: 3 }, // beyond every particle's reach: a common factor
+  ];
+  const a = make();
+  let seq = 0;
+  for (const n of nodes) for (let k = 0; k < n.times; k++) seq += presenceMiss(a, n.sx, n.sy, n.sz, n.model);
+  const b = make();
+  const joint = presenceMissAll(b, nodes);
+  assert.ok(Math.abs(joint - seq) < 1e-9, `joint log likelihood ${joint} against sequential ${seq}`);
+  for (let i = 0; i < a.n; i++) assert.ok(Math.abs(a.w[i] - b.w[i]) < 1e-12, `weight ${i}: ${a.w[i]} against ${b.w[i]}`);
+  // `times` on presenceMiss is the same repetition
+  const c = make();
+  const two = presenceMiss(c, -2500, 1500, 5, nodes[1].model, 2);
+  const d = make();
+  const once = presenceMiss(d, -2500, 1500, 5, nodes[1].model) + presenceMiss(d, -2500, 1500, 5, nodes[1].model);
+  assert.ok(Math.abs(two - once) < 1e-9);
+  // and the silences pushed the cloud away from the silent neighbours
+  cloudMoments(b, x6, p36);
+  assert.ok(x6[0] < -100 || x6[1] < -100, `mean moved off the silent nodes: ${x6[0]}, ${x6[1]}`);
+  assert.equal(presenceMissAll(make(), nodes, 0), 0, 'no node: no evidence');
 });

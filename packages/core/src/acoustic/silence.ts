@@ -10,7 +10,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork } from './acoustic-network.js';
 import { syncCloudTrack } from './cloud-filter.js';
-import { predictCloud, presenceMiss } from './particle-cloud.js';
+import { predictCloud, presenceMissAll, type SilentNode } from './particle-cloud.js';
 import { rivalsUpdate } from './rival-modes.js';
 
 export interface Silence {
@@ -18,34 +18,59 @@ export interface Silence {
   apply(tracks: readonly Track[], t: number): void;
 }
 
+/**
+ * Seconds between two silence passes over one track (the nodes' usual report period). A pass
+ * counts, for each silent node in reach, the report intervals it missed since it was last
+ * counted (at most the pass's own span: earlier ones were not in reach or not silent), so the
+ * evidence does not depend on the cadence; a node reporting every 2 s is counted once a pass.
+ * Passing every step instead cost one prediction and one resampling of the cloud per step.
+ */
+export const SILENCE_EVERY = 2;
+
 export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter }): Silence {
+  // the pass's silent nodes, reused
+  const silent: SilentNode[] = [];
   return {
     apply(tracks, t) {
       for (const tr of tracks) {
         const cs = tr.cloud;
         if (!cs) continue;
+        if (t - (cs.silenceAt ?? -Infinity) < SILENCE_EVERY) continue;
         const sd = Math.sqrt(0.5 * (tr.p[0] + tr.p[7]));
         const dt = t - tr.t;
         const x = tr.x[0] + tr.x[3] * dt;
         const y = tr.x[1] + tr.x[4] * dt;
-        let changed = false;
+        const span = t - (cs.silenceAt ?? t - SILENCE_EVERY);
+        cs.silenceAt = t;
+        let count = 0;
+        let noTarget = 0;
         o.network.near(x, y, 3 * sd + 4000, (node) => {
           if (t - node.lastReport < node.period * 1.5) return; // it reported: not silent
           const last = cs.missAt.get(node.id) ?? -Infinity;
           if (t - last < node.period) return;
-          if (!changed) {
-            predictCloud(cs.cloud, t);
-            changed = true;
-          }
           // only where the cloud can be heard
           if ((node.sx - x) ** 2 + (node.sy - y) ** 2 > (node.reach + 3 * sd) ** 2) return;
-          const l = presenceMiss(cs.cloud, node.sx, node.sy, node.sz, node.model);
-          // the silence's evidence against the target being there: no target, the node is silent with 1 − pfa
-          if (l > -Infinity) cs.silentLogLR = (cs.silentLogLR ?? 0) + l - Math.log(1 - node.model.pfa);
-          if (cs.rivals && l > -Infinity) rivalsUpdate(cs.rivals, t, l, (c) => presenceMiss(c, node.sx, node.sy, node.sz, node.model));
+          const times = Math.max(1, Math.min(Math.floor((t - last) / node.period), Math.round(span / node.period)));
+          const e = silent[count] ?? (silent[count] = { sx: 0, sy: 0, sz: 0, model: node.model, times: 1 });
+          e.sx = node.sx;
+          e.sy = node.sy;
+          e.sz = node.sz;
+          e.model = node.model;
+          e.times = times;
+          count++;
+          // with no target there, the node is silent with 1 − pfa each interval
+          noTarget += times * Math.log(1 - node.model.pfa);
           cs.missAt.set(node.id, t);
         });
-        if (changed) syncCloudTrack(tr, o.inner);
+        if (count === 0) continue;
+        predictCloud(cs.cloud, t);
+        const l = presenceMissAll(cs.cloud, silent, count);
+        // the silences' evidence against the target being where the cloud says
+        if (l > -Infinity) {
+          cs.silentLogLR = (cs.silentLogLR ?? 0) + l - noTarget;
+          if (cs.rivals) rivalsUpdate(cs.rivals, t, l, (c) => presenceMissAll(c, silent, count));
+        }
+        syncCloudTrack(tr, o.inner);
       }
     },
   };

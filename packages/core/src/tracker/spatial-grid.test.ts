@@ -37,3 +37,36 @@ test('NaN and infinite extents go to the everywhere list', () => {
   assert.deepEqual(found(g, -9_000, -9_000, 10), [0, 1]);
   assert.deepEqual(found(g, NaN, 0, 10), [0, 1, 2]);
 });
+
+test('discs of every size are found wherever a query meets them, each once', () => {
+  // sizes from a tenth of a cell to 200 cells (beyond the top level: the everywhere list)
+  const g = createSpatialGrid(500);
+  const discs: [number, number, number][] = [];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 300; i++) {
+    const r = 50 * 2 ** (rnd() * 11);
+    discs.push([(rnd() - 0.5) * 200_000, (rnd() - 0.5) * 200_000, r]);
+  }
+  discs.forEach(([x, y, r], i) => g.insert(i, x, y, r));
+  for (let q = 0; q < 300; q++) {
+    const qx = (rnd() - 0.5) * 220_000;
+    const qy = (rnd() - 0.5) * 220_000;
+    const qr = 20 * 2 ** (rnd() * 10);
+    const got: number[] = [];
+    g.query(qx, qy, qr, (i) => got.push(i));
+    assert.equal(new Set(got).size, got.length, 'each item once');
+    const hit = new Set(got);
+    discs.forEach(([x, y, r], i) => {
+      if (Math.hypot(x - qx, y - qy) <= r + qr) assert.ok(hit.has(i), `disc ${i} (r ${r.toFixed(0)} m) meets query ${q} but was not visited`);
+    });
+  }
+});
+
+test('a large disc (40 km across, 500 m cells) is found at its rim and not far beyond', () => {
+  const g = createSpatialGrid(500);
+  g.insert(0, 0, 0, 20_000);
+  assert.deepEqual(found(g, 19_000, 0, 10), [0]);
+  assert.deepEqual(found(g, 0, -19_500, 10), [0]);
+  assert.deepEqual(found(g, 80_000, 80_000, 10), []);
+});

@@ -151,6 +151,7 @@ export function buildScenarioScene(s: Scenario, io: ScenarioIo, opts: BuildOptio
       nAirliners: s.traffic.airliners, nHelicopters: s.traffic.helicopters, durationS: s.durationS, regionM: s.regionM,
       jetShare: s.raid.jetShare, decoyShare: s.raid.decoyShare, downedShare: s.raid.downedShare, radarClutterPerScan: s.sensors.radarClutterPerScan,
       origin, t0: s.t0, annotate,
+      ...(s.sensors.micSpacingM !== undefined ? { micSpacingM: s.sensors.micSpacingM } : {}),
     });
     return {
       sensors: scene.sensors,

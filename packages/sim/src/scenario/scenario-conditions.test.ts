@@ -45,6 +45,9 @@ test('the microphone-network conditions are validated, each bad value named', ()
   assert.ok(!both.ok && both.errors.some((e) => e.includes('sensors.mic_spacing_m cannot be combined with sensors.microphones')));
   const nat = parseScenario({ preset: 'national', sensors: { array_share: 0.2 } });
   assert.ok(!nat.ok && nat.errors.some((e) => e.includes('sensors.array_share: not supported with preset national')));
+  // the national preset takes a grid spacing (bench/national.yaml), not the other conditions
+  const natGrid = parseScenario({ preset: 'national', sensors: { mic_spacing_m: 5000 } });
+  assert.ok(natGrid.ok && natGrid.scenario.sensors.micSpacingM === 5000);
   const fa = parseScenario({ sensors: { mic_false_alarms: { kinds: ['road'] } } });
   assert.ok(!fa.ok && fa.errors.some((e) => e.includes('sensors.mic_false_alarms.rate_per_hour is required')));
 });

@@ -226,7 +226,9 @@ export function parseScenario(doc: unknown): ScenarioResult {
     ['sensors.mic_spacing_m', s.mic_spacing_m], ['sensors.mic_range_m', s.mic_range_m], ['sensors.array_share', s.array_share],
     ['sensors.mic_pd', s.mic_pd], ['sensors.mic_quality_spread', s.mic_quality_spread], ['sensors.mic_false_alarms', s.mic_false_alarms], ['raid.alt_m', r.alt_m],
   ].filter(([, v]) => v !== undefined && v !== null).map(([k]) => k as string);
-  if (conditions.length > 0 && preset === 'national') errors.push(`${conditions.join(', ')}: not supported with preset national (use small or mixed)`);
+  // the national preset lays its microphones on a grid at mic_spacing_m; the other conditions are the mixed scene's
+  const nationalConditions = conditions.filter((k) => k !== 'sensors.mic_spacing_m');
+  if (nationalConditions.length > 0 && preset === 'national') errors.push(`${nationalConditions.join(', ')}: not supported with preset national (use small or mixed)`);
   if (conditions.length > 0 && d.real_motion !== undefined) errors.push(`${conditions.join(', ')}: not supported with real_motion`);
   const tr = section('traffic', ['airliners', 'helicopters']);
   const traffic = {

@@ -76,6 +76,24 @@ test('national preset: microphones in dense city clusters and along sparse lines
   assert.ok(arrays > 0.2 * 2000 && arrays < 0.3 * 2000);
 });
 
+test('national preset with micSpacingM: microphones on a jittered grid over the whole region, nMics not used', () => {
+  const s = makeNationalScene({ ...REDUCED, nMics: 10, micSpacingM: 5000, regionM: 100e3 });
+  assert.equal(s.acoustics.length, 20 * 20);
+  const frame = createEnuFrame(s.origin);
+  const xy = s.acoustics.map((m) => geodeticToEnu(frame, m.position));
+  // every 5 km cell of the region holds one microphone (jitter 0.6 keeps each inside its cell)
+  const cells = new Set(xy.map(([e, n]) => `${Math.floor((e + 50e3) / 5000)},${Math.floor((n + 50e3) / 5000)}`));
+  assert.equal(cells.size, 400);
+  // nearest-neighbour spacing: about the grid's, never a cluster
+  const nn = xy.map((p, i) => Math.min(...xy.map((q, j) => (i === j ? Infinity : Math.hypot(p[0] - q[0], p[1] - q[1])))));
+  const mean = nn.reduce((a, b) => a + b, 0) / nn.length;
+  assert.ok(mean > 3500 && mean < 5200, `mean nearest neighbour ${mean} m`);
+  assert.ok(Math.min(...nn) > 1500, `closest pair ${Math.min(...nn)} m`);
+  const ids = new Set(s.sensors.map((r) => r.id));
+  assert.equal(ids.size, s.sensors.length, 'sensor ids unique');
+  assert.throws(() => makeNationalScene({ ...REDUCED, micSpacingM: 0 }), /micSpacingM must be > 0, got 0/);
+});
+
 test('national preset at a reduced size: deterministic, sorted, valid rows; drones seen by every sensor kind', () => {
   const a = rows(REDUCED);
   const b = rows(REDUCED);

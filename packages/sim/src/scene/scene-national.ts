@@ -28,7 +28,7 @@ import { sceneSensorRows } from './scene-common.js';
 import { simulateSceneChunks, type SceneChunk } from './scene-chunks.js';
 import type { SceneOptions } from './scene.js';
 import type { PositionReporterModel, RadarModel } from './sensors.js';
-import type { AcousticModel } from './sensors-acoustic.js';
+import { makeAcousticNetwork, type AcousticModel } from './sensors-acoustic.js';
 import { makeObservers, type ObserverModel } from './sensors-observer.js';
 import { createIcaoAllocator, makeAirliner, makeHelicopter } from './traffic.js';
 import type { SimTarget } from './trajectory.js';
@@ -65,6 +65,12 @@ export interface NationalSceneOptions {
   cityMicShare?: number;
   /** Number of straight lines of microphones (roads, borders, rivers); default 6. */
   micLines?: number;
+  /**
+   * Microphones on a jittered square grid over the whole region at this spacing (m), as
+   * national networks are laid out (about one per 25-60 km²), instead of city clusters and
+   * lines; `nMics`, `cityMicShare` and `micLines` are then not used. Default none.
+   */
+  micSpacingM?: number;
   /** Share of the microphones that are bearing arrays; default 0.25. */
   bearingMicShare?: number;
   /** Isolated false alarms per hour per microphone; default 1. */
@@ -308,8 +314,25 @@ export function makeNationalScene(opts: NationalSceneOptions): NationalScene {
   };
   const micWidth = Math.max(4, String(nMics).length);
   const acoustics: AcousticModel[] = [];
+  const onGrid = opts.micSpacingM !== undefined;
+  if (onGrid && !(opts.micSpacingM! > 0 && Number.isFinite(opts.micSpacingM))) throw new RangeError(`${fn}: micSpacingM must be > 0, got ${opts.micSpacingM}`);
+  if (onGrid) {
+    acoustics.push(
+      ...makeAcousticNetwork({
+        seed: deriveSeed(seed, 'national/mic-grid'),
+        origin,
+        widthM: side,
+        heightM: side,
+        spacing: opts.micSpacingM,
+        jitter: 0.6,
+        bearingShare: micOpts.bearingShare,
+        farPerHour: micOpts.farPerHour,
+        burstsPerHour: micOpts.burstsPerHour,
+      }),
+    );
+  }
   const micId = (): string => `ac-${String(acoustics.length + 1).padStart(micWidth, '0')}`;
-  const nCityMics = nLines === 0 ? nMics : Math.round(cityMicShare * nMics);
+  const nCityMics = onGrid ? 0 : nLines === 0 ? nMics : Math.round(cityMicShare * nMics);
   const perCity = apportion(nCityMics, cities.map((c) => c.weight));
   cities.forEach((city, ci) => {
     const n = perCity[ci];
@@ -326,7 +349,7 @@ export function makeNationalScene(opts: NationalSceneOptions): NationalScene {
   });
   const lines = Array.from({ length: nLines }, () => clipToSquare(mr.uniform(-0.7 * half, 0.7 * half), mr.uniform(-0.7 * half, 0.7 * half), mr.uniform(0, Math.PI), half));
   const perLine = apportion(
-    nMics - nCityMics,
+    onGrid ? 0 : nMics - nCityMics,
     lines.map(([ea, na, eb, nb]) => Math.hypot(eb - ea, nb - na)),
   );
   lines.forEach(([ea, na, eb, nb], li) => {
