@@ -66,7 +66,7 @@ picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: cl
   const t = Math.round(e.t);
   reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg), threat: r.threatProbability })));
   const tr = picture.tracker;
-  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], sensorT: new Map(x.sensors), air: x.cloud?.rivals ? (() => { const l = x.cloud.rivals.logP; const m = Math.max(...l); const e = [...l].map((v) => Math.exp(v - m)); return e[0] / (e[0] + e[1] + e[2]); })() : undefined, silent: e.t - x.lastHitT, nSens: x.sensors.size, mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
+  liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], sensorT: new Map(x.sensors), air: x.cloud?.rivals ? (() => { const l = x.cloud.rivals.logP; const m = Math.max(...l); const e = [...l].map((v) => Math.exp(v - m)); return e[0] / (e[0] + e[1] + e[2]); })() : undefined, silent: e.t - x.lastHitT, nSens: x.sensors.size, silentLR: x.cloud?.silentLogLR, speed: Math.hypot(x.x[3], x.x[4]), mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
 });
 let i = 0;
 for (const d of dets) { const r = parseDetectionLine(JSON.stringify(d), ++i, sensorMap); if (r.ok) picture.push(r.detection); }
@@ -269,7 +269,7 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
     for (const [t, live] of [...liveAt].sort((a, b) => a[0] - b[0])) { if ((t - t0) % Number(every ?? 10) !== 0) continue; const x = live.find((q) => q.id === tid); if (!x) continue;
       const near = (truthBy.get(t) ?? []).reduce((m, p) => Math.min(m, Math.hypot(p.e - x.e, p.n - x.n)), Infinity);
       let last; for (const [sid, st] of x.sensorT) if (!last || st > last[1]) last = [sid, st];
-      console.log(`  ${tid} t ${t - t0}: ${x.status} ${x.cloud ? 'cloud' : 'imm'} at ${x.e.toFixed(0)},${x.n.toFixed(0)} sd ${x.sd.toFixed(0)} nearest target ${near.toFixed(0)} m; silent ${x.silent.toFixed(0)} s; last ${last?.[0]} at ${(last?.[1] - t0).toFixed(0)}; air ${x.air?.toFixed(3)} shown ${x.shown} logL ${x.logL?.toFixed(2)}`); }
+      console.log(`  ${tid} t ${t - t0}: ${x.status} ${x.cloud ? 'cloud' : 'imm'} at ${x.e.toFixed(0)},${x.n.toFixed(0)} sd ${x.sd.toFixed(0)} nearest target ${near.toFixed(0)} m; silent ${x.silent.toFixed(0)} s; last ${last?.[0]} at ${(last?.[1] - t0).toFixed(0)}; air ${x.air?.toFixed(3)} shown ${x.shown} logL ${x.logL?.toFixed(2)} silentLR ${x.silentLR?.toFixed(2)} speed ${x.speed?.toFixed(0)}`); }
   }
   if (process.env.FTRACK) {
     // the tracks behind the false rows: rows, span, what fed them, the cloud's air probability at the last false row

@@ -200,7 +200,7 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   cloudMoments(cs.cloud, tr.x, tr.p);
   tr.t = cs.cloud.t;
   inner.initialise(tr);
-  cs.shown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.shown);
+  cs.shown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.shown) && (cs.silentLogLR ?? 0) >= CLOUD_HIDE_SILENCE;
 }
 
 /** Heights (m above the ellipsoid) a new or re-acquired acoustic track may fly at, by default. */
@@ -273,6 +273,16 @@ export function cloudKinematicsKnown(tr: Track): boolean {
 export const CLOUD_REPORT_RADIUS = 2000;
 export const CLOUD_REPORT_MASS = 0.5;
 export const CLOUD_HIDE_MASS = 0.4;
+
+/**
+ * An acoustic track is not reported while the silences since its last hit are more than 10
+ * times likelier with no target there than with the target where its cloud says (log of the
+ * ratio, `CloudState.silentLogLR`: "strong" evidence on Jeffreys' scale); it is kept, and a hit
+ * shows it again. It is deleted at 100 times (cloud-deleter.ts). A false alarm heard for
+ * 10-60 s at one node became a track that flew on through the gaps between the nodes' discs,
+ * unheard and reported, for the two minutes of its coasting (2026-12-05: `docs/tracker.md`).
+ */
+export const CLOUD_HIDE_SILENCE = Math.log(0.1);
 
 /** Whether a cloud with mean (x, y) is shown, given whether it was. */
 export function cloudShown(c: ParticleCloud, x: number, y: number, wasShown: boolean): boolean {

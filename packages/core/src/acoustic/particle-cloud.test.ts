@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
 import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, presenceMissAll, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
-import { cloudShown } from './cloud-filter.js';
+import { CLOUD_HIDE_SILENCE, cloudShown, syncCloudTrack } from './cloud-filter.js';
+import type { Track } from '../tracker/track.js';
+import type { TrackFilter } from '../tracker/filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
 
 const model = presenceModel(2500, { pd: 0.9, pfa: 0.001 });
@@ -211,4 +213,23 @@ test('several silences in one pass (presenceMissAll) weigh as the same silences 
   cloudMoments(b, x6, p36);
   assert.ok(x6[0] < -100 || x6[1] < -100, `mean moved off the silent nodes: ${x6[0]}, ${x6[1]}`);
   assert.equal(presenceMissAll(make(), nodes, 0), 0, 'no node: no evidence');
+});
+
+test('a compact cloud is not reported while the silences since its last hit are over 10:1 against it, and is again after a hit', () => {
+  const c = createCloud(mulberry32(5), { n: 300 });
+  seedAroundSensor(c, 0, 0, 0, 0, model, 800, 100, 1500); // compact: well placed by its own mass
+  const tr = { x: new Float64Array(6), p: new Float64Array(36), t: 0, cloud: { cloud: c, missAt: new Map(), logL: 0, hits: 5, shown: true, silentLogLR: 0 } } as unknown as Track;
+  const inner = { initialise() {} } as unknown as TrackFilter;
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, true, 'no silence against it');
+  tr.cloud!.silentLogLR = Math.log(0.2);
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, true, '5:1 against: still reported');
+  tr.cloud!.silentLogLR = Math.log(0.05);
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, false, '20:1 against: hidden');
+  assert.ok(Math.abs(CLOUD_HIDE_SILENCE - Math.log(0.1)) < 1e-12);
+  tr.cloud!.silentLogLR = 0; // what a hit does (cloud-filter.ts)
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, true, 'heard again: reported');
 });
