@@ -2,7 +2,8 @@
 // A national night replayed as a user would (opt-in: `npm run bench:national`). The scene
 // (bench/national.yaml: 800 drones in waves over 3 hours and 10 aircraft, 14,161 microphones on
 // a jittered 5 km grid, 4 radars, 8,000 phone observers, 103 zones) is simulated once into
-// bench/results/national-scene/ (kept: later runs reuse it while the scenario file is unchanged);
+// bench/results/national-scene-<key>/ (kept: later runs reuse it while the scenario and the
+// simulator's built code are unchanged: the key hashes both);
 // then `skywarden track --zones --alerts` runs on the files in a child process, timed from its
 // start to its exit (reading, tracking, threat prediction, alerts, writing), with its peak
 // resident memory; then `skywarden score` gives the accuracy (tracks, observable coverage by
@@ -11,7 +12,7 @@
 // smaller night; its own scene folder), --regen (simulate again), --no-score.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 
@@ -24,7 +25,11 @@ const scenario = parse(readFileSync(scenarioFile, 'utf8'));
 if (arg('hours', null) !== null) scenario.duration_s = Math.round(Number(arg('hours')) * 3600);
 if (arg('drones', null) !== null) scenario.raid = { ...scenario.raid, drones: Number(arg('drones')) };
 const text = stringify(scenario);
-const key = createHash('sha256').update(text).digest('hex').slice(0, 12);
+// the scene depends on the scenario and on the simulator's code: both go into the folder's key
+const keyHash = createHash('sha256').update(text);
+const simDist = `${root}packages/sim/dist`;
+for (const f of readdirSync(simDist, { recursive: true }).map(String).filter((f) => f.endsWith('.js')).sort()) keyHash.update(f).update(readFileSync(`${simDist}/${f}`));
+const key = keyHash.digest('hex').slice(0, 12);
 const dir = `${root}bench/results/national-scene-${key}`;
 mkdirSync(dir, { recursive: true });
 const files = { sensors: `${dir}/sensors.json`, detections: `${dir}/detections.ndjson`, truth: `${dir}/truth.ndjson`, zones: `${dir}/zones.geojson` };
@@ -35,11 +40,14 @@ const run = (argv, label) => {
   return r;
 };
 
-if (args.includes('--regen') || !Object.values(files).every((f) => existsSync(f))) {
+// `complete` is written after a whole simulation: an interrupted one is done again
+if (args.includes('--regen') || !existsSync(`${dir}/complete`) || !Object.values(files).every((f) => existsSync(f))) {
+  rmSync(`${dir}/complete`, { force: true });
   writeFileSync(`${dir}/scenario.yaml`, text);
   process.stderr.write(`simulating ${scenarioFile} into ${dir} ...\n`);
   const t0 = performance.now();
   run([bin, 'simulate', '--scenario', `${dir}/scenario.yaml`, '--annotate', '--out', dir], 'simulate');
+  writeFileSync(`${dir}/complete`, new Date().toISOString());
   process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 const countLines = (f) => { const b = readFileSync(f); let n = 0; for (let i = 0; i < b.length; i++) if (b[i] === 10) n++; return n; };
@@ -57,6 +65,7 @@ const t0 = performance.now();
 const tr = run(['--import', rssHook, bin, 'track', '--sensors', files.sensors, '--detections', files.detections, '--zones', files.zones, '--alerts', out.alerts, '--out', out.tracks], 'track');
 const wallSeconds = (performance.now() - t0) / 1000;
 const maxRssKb = Number(/maxrss_kb (\d+)/.exec(tr.stderr)?.[1]);
+if (!(maxRssKb > 0)) throw new Error(`the track run did not report its peak memory (maxrss_kb): ${tr.stderr.slice(-500)}`);
 const result = {
   date: new Date().toISOString(),
   node: process.version,
@@ -70,7 +79,8 @@ const result = {
   wallSeconds,
   detectionsPerSecond: detections / wallSeconds,
   realTimeFactor: scenario.duration_s / wallSeconds,
-  peakRssMB: maxRssKb / 1024,
+  // getrusage's maxrss is in KiB
+  peakRssMB: (maxRssKb * 1024) / 1e6,
   trackRows: countLines(out.tracks),
   alertChanges: countLines(out.alerts),
 };

@@ -52,8 +52,10 @@ export interface CloudState {
   sourceEvidence?: number;
   /** The node of its last re-acquisition (`reseedCloudTrack`). */
   reseedNode?: string;
-  /** Whether the track is reported: its mean is probably near the target (with hysteresis: see {@link CLOUD_REPORT_RADIUS}). */
+  /** Whether the track is reported: its mean is probably near the target (`massShown`) and its silences are not strongly against it ({@link CLOUD_HIDE_SILENCE}). */
   shown: boolean;
+  /** The mass rule alone, with its hysteresis (see {@link CLOUD_REPORT_RADIUS}); `shown` when absent. */
+  massShown?: boolean;
 }
 
 export interface CloudFilterOptions {
@@ -200,7 +202,8 @@ export function syncCloudTrack(tr: Track, inner: TrackFilter): void {
   cloudMoments(cs.cloud, tr.x, tr.p);
   tr.t = cs.cloud.t;
   inner.initialise(tr);
-  cs.shown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.shown) && (cs.silentLogLR ?? 0) >= CLOUD_HIDE_SILENCE;
+  cs.massShown = cloudShown(cs.cloud, tr.x[0], tr.x[1], cs.massShown ?? cs.shown);
+  cs.shown = cs.massShown && (cs.silentLogLR ?? 0) >= CLOUD_HIDE_SILENCE;
 }
 
 /** Heights (m above the ellipsoid) a new or re-acquired acoustic track may fly at, by default. */

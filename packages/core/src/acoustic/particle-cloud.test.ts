@@ -233,3 +233,30 @@ test('a compact cloud is not reported while the silences since its last hit are 
   syncCloudTrack(tr, inner);
   assert.equal(tr.cloud!.shown, true, 'heard again: reported');
 });
+
+test('hidden by silence, a cloud keeps its own mass hysteresis: a hit shows it again at mass 0.45 (between the hide 0.4 and show 0.5 bounds)', () => {
+  const n = 400;
+  const c = createCloud(mulberry32(8), { n });
+  // 45 % of the weight at the centre, the rest on a ring 3 km out: the mean at the centre
+  for (let i = 0; i < n; i++) {
+    const onRing = i >= 0.45 * n;
+    const a = (2 * Math.PI * i) / n;
+    c.x[i] = onRing ? 3000 * Math.sin(a * 7) : 10 * Math.sin(a);
+    c.y[i] = onRing ? 3000 * Math.cos(a * 7) : 10 * Math.cos(a);
+    c.h[i] = 500;
+    c.w[i] = 1 / n;
+  }
+  c.t = 0;
+  const tr = { x: new Float64Array(6), p: new Float64Array(36), t: 0, cloud: { cloud: c, missAt: new Map(), logL: 0, hits: 5, shown: true, silentLogLR: 0 } } as unknown as Track;
+  const inner = { initialise() {} } as unknown as TrackFilter;
+  syncCloudTrack(tr, inner);
+  const m = massWithin(c, tr.x[0], tr.x[1], 2000);
+  assert.ok(m > 0.4 && m < 0.5, `mass within 2 km ${m}`);
+  assert.equal(tr.cloud!.shown, true, 'shown, and kept by the hysteresis');
+  tr.cloud!.silentLogLR = Math.log(0.05);
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, false, 'hidden by silence');
+  tr.cloud!.silentLogLR = 0;
+  syncCloudTrack(tr, inner);
+  assert.equal(tr.cloud!.shown, true, 'a hit shows it again: its mass rule was never off');
+});

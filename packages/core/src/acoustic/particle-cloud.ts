@@ -84,7 +84,6 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   };
 }
 
-/** A standard normal draw for cloud `c` (Box-Muller: the pair's second value is kept for the next draw). */
 /**
  * Normal draws for the particles' process noise, jitter and seeding: {@link NORMAL_TABLE}
  * equiprobable points of the standard normal (the quantiles at (i + ½)/N: mean 0, variance
@@ -370,7 +369,9 @@ export interface SilentNode {
  * The silences of several nodes at the cloud's time in one pass: the same update as
  * {@link presenceMiss} node after node (their misses are independent given the target's
  * place), with one normalisation. Returns the log of their joint predictive likelihood (the
- * sum of the sequential ones), -Infinity when every weight vanished (weights then unchanged).
+ * sum of the sequential ones). When the product vanishes at every particle, the nodes are
+ * taken one after another and those that no particle can explain are left out (their
+ * `presenceMiss` is -Infinity).
  */
 export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], count = nodes.length): number {
   if (count === 0) return 0;
@@ -378,10 +379,8 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;
   const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
-  const cs = c.soundSpeed;
   const xs = c.x;
   const ys = c.y;
-  const hs = c.h;
   const w = c.w;
   // beyond its reach a node's silence is (1 − pfa)^times for every particle: a common factor
   let farAll = 1;
@@ -395,22 +394,24 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
       const dx0 = xs[i] - sx;
       const dy0 = ys[i] - sy;
       if (dx0 * dx0 + dy0 * dy0 > lim2) continue;
-      let x = dx0;
-      let y = dy0;
-      const z = hs[i] - (xs[i] * xs[i] + ys[i] * ys[i]) / (2 * EARTH_RADIUS) - sz;
-      if (cs > 0) {
-        const lag = Math.sqrt(x * x + y * y + z * z) / cs;
-        x -= c.vx[i] * lag;
-        y -= c.vy[i] * lag;
-      }
-      const m = 1 - presencePd(model, Math.sqrt(x * x + y * y + z * z));
+      const m = 1 - presencePd(model, soundRange(c, i, sx, sy, sz));
       // relative to the far factor (1 − pfa)^times, which every particle shares
       L[i] *= times === 1 ? m : m ** times;
     }
   }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += L[i];
-  if (!(sum > 0)) return -Infinity;
+  if (!(sum > 0)) {
+    // the product vanished everywhere (a node no particle can be silent at, or underflow): one
+    // node after another, so that only the impossible ones are left out
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      const { sx, sy, sz, model, times } = nodes[k];
+      const l = presenceMiss(c, sx, sy, sz, model, times);
+      if (l > -Infinity) total += l;
+    }
+    return total;
+  }
   for (let i = 0; i < n; i++) w[i] = L[i] / sum;
   return Math.log(sum) + Math.log(farAll);
 }

@@ -20,9 +20,10 @@ export interface Silence {
 
 /**
  * Seconds between two silence passes over one track (the nodes' usual report period). A pass
- * counts, for each silent node in reach, the report intervals it missed since it was last
- * counted (at most the pass's own span: earlier ones were not in reach or not silent), so the
- * evidence does not depend on the cadence; a node reporting every 2 s is counted once a pass.
+ * counts, for each silent node in reach, the whole report intervals it missed since it was last
+ * counted (the remainder carried on; a node not counted in the last pass counts the pass's own
+ * span: before, it was out of reach or not silent), so the evidence does not depend on the
+ * cadence; a node reporting every 2 s is counted once a pass.
  * Passing every step instead cost one prediction and one resampling of the cloud per step.
  */
 export const SILENCE_EVERY = 2;
@@ -47,10 +48,21 @@ export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter 
         o.network.near(x, y, 3 * sd + 4000, (node) => {
           if (t - node.lastReport < node.period * 1.5) return; // it reported: not silent
           const last = cs.missAt.get(node.id) ?? -Infinity;
-          if (t - last < node.period) return;
           // only where the cloud can be heard
           if ((node.sx - x) ** 2 + (node.sy - y) ** 2 > (node.reach + 3 * sd) ** 2) return;
-          const times = Math.max(1, Math.min(Math.floor((t - last) / node.period), Math.round(span / node.period)));
+          // the intervals missed since the node was last counted, the remainder carried to the
+          // next pass (a period of 2.05 s must not be counted once in two passes); a node not
+          // counted in the last pass (out of reach, or it reported) counts this pass's span
+          let times: number;
+          let counted: number;
+          if (t - last <= span + node.period) {
+            times = Math.floor((t - last) / node.period + 1e-9);
+            if (times < 1) return;
+            counted = last + times * node.period;
+          } else {
+            times = Math.max(1, Math.round(span / node.period));
+            counted = t;
+          }
           const e = silent[count] ?? (silent[count] = { sx: 0, sy: 0, sz: 0, model: node.model, times: 1 });
           e.sx = node.sx;
           e.sy = node.sy;
@@ -60,7 +72,7 @@ export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter 
           count++;
           // with no target there, the node is silent with 1 − pfa each interval
           noTarget += times * Math.log(1 - node.model.pfa);
-          cs.missAt.set(node.id, t);
+          cs.missAt.set(node.id, counted);
         });
         if (count === 0) continue;
         predictCloud(cs.cloud, t);
