@@ -314,6 +314,14 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
       const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
       let b = 0; while (b < aEdges.length - 2 && x.air >= aEdges[b + 1]) b++; aBins[b].n++; aBins[b].sum += x.air; if (ok) aBins[b].ok++; } }
     console.log('  calibration of reported clouds (P(in the air) by the rivals -> share with a target within 2 km):', aBins.filter((b) => b.n > 0).map((b) => `${(b.sum / b.n).toFixed(2)}->${(b.ok / b.n).toFixed(2)} (${b.n})`).join(', '));
+    // the silences' log ratio since the last hit (CloudState.silentLogLR) of live cloud tracks, true (a target within 2 km) and false:
+    // how often a true track is held below the hide bound (log 0.1) and the delete bound (log 0.01)
+    const sil = { true: [], false: [] };
+    for (const [t, live] of liveAt) for (const x of live) { if (!x.cloud || x.silentLR === undefined || x.status === 'tentative') continue;
+      const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - x.e, p.n - x.n) <= 2000); sil[ok].push(x.silentLR); }
+    const q = (a, f) => { const b = a.slice().sort((u, v) => u - v); return b.length ? b[Math.min(b.length - 1, Math.floor(f * b.length))].toFixed(2) : '-'; };
+    for (const k of ['true', 'false']) { const a = sil[k]; const below = (v) => a.length ? (100 * a.filter((x) => x < Math.log(v)).length / a.length).toFixed(1) : '-';
+      console.log(`  silences' log ratio of live ${k} cloud tracks (${a.length} track-seconds): p10 ${q(a, 0.1)}, median ${q(a, 0.5)}; below log 0.1: ${below(0.1)} %, below log 0.01: ${below(0.01)} %`); }
   }
   if (process.env.FALSE) {
     // false vs true rows by the track's silence and number of nodes
