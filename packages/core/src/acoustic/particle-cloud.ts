@@ -258,6 +258,16 @@ function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: num
 }
 
 /**
+ * Horizontal distance (m) beyond which no particle of `c` can be heard by a sensor of `model`:
+ * a particle at horizontal distance d was, when its sound left, at least d·(1 − v/c) away (v its
+ * speed: the band's top, with room for the resampling jitter), so the reach over that factor.
+ */
+function lagReachOf(c: ParticleCloud, model: PresenceModel): number {
+  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
+  return presenceReach(model) / slow;
+}
+
+/**
  * Multiplies the weights by `like(i)` and normalises. Returns the log of the measurement's
  * predictive likelihood (the weighted mean of `like`), -Infinity when every weight vanished
  * (the weights are then left as they were: the measurement cannot be explained by the cloud).
@@ -282,12 +292,8 @@ function weigh(c: ParticleCloud, like: (i: number) => number): number {
  * distance it covers in the sound's travel time, else `like(range)`.
  */
 function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel, like: (m: PresenceModel, r: number) => number, times = 1): number {
-  const reach = presenceReach(model);
   const far = times === 1 ? like(model, Infinity) : like(model, Infinity) ** times;
-  // a particle at horizontal distance d was, when its sound left, at least d·(1 − v/c) away
-  // (v its speed: the band's top, with room for the resampling jitter)
-  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
-  const lagReach = reach / slow;
+  const lagReach = lagReachOf(c, model);
   const lim2 = lagReach * lagReach;
   const n = c.n;
   // the same arithmetic as `weigh` with `like(model, soundRange(...))`, written out: this loop
@@ -378,7 +384,6 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
   const n = c.n;
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;
-  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
   const xs = c.x;
   const ys = c.y;
   const w = c.w;
@@ -388,7 +393,7 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
   for (let i = 0; i < n; i++) L[i] = w[i];
   for (let k = 0; k < count; k++) {
     const { sx, sy, sz, model, times } = nodes[k];
-    const lagReach = presenceReach(model) / slow;
+    const lagReach = lagReachOf(c, model);
     const lim2 = lagReach * lagReach;
     for (let i = 0; i < n; i++) {
       const dx0 = xs[i] - sx;

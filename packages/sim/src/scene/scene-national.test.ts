@@ -92,6 +92,9 @@ test('national preset with micSpacingM: microphones on a jittered grid over the 
   const ids = new Set(s.sensors.map((r) => r.id));
   assert.equal(ids.size, s.sensors.length, 'sensor ids unique');
   assert.throws(() => makeNationalScene({ ...REDUCED, micSpacingM: 0 }), /micSpacingM must be > 0, got 0/);
+  // lines of microphones are not needed on a grid (without one, micLines 0 is refused)
+  assert.equal(makeNationalScene({ ...REDUCED, micSpacingM: 20_000, micLines: 0, regionM: 100e3 }).acoustics.length, 25);
+  assert.throws(() => makeNationalScene({ ...REDUCED, micLines: 0 }), /micLines must be >= 1 unless cityMicShare is 1/);
 });
 
 test('national preset at a reduced size: deterministic, sorted, valid rows; drones seen by every sensor kind', () => {

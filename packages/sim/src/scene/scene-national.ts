@@ -281,7 +281,10 @@ export function makeNationalScene(opts: NationalSceneOptions): NationalScene {
   if (!(side > 0) || !Number.isFinite(side)) throw new RangeError(`${fn}: regionM must be > 0, got ${side}`);
   const cityMicShare = opts.cityMicShare ?? 0.7;
   unit(fn, 'cityMicShare', cityMicShare);
-  if (nLines === 0 && cityMicShare < 1 && nMics > 0) throw new RangeError(`${fn}: micLines must be >= 1 unless cityMicShare is 1, got ${nLines}`);
+  const onGrid = opts.micSpacingM !== undefined;
+  if (onGrid && !(opts.micSpacingM! > 0 && Number.isFinite(opts.micSpacingM))) throw new RangeError(`${fn}: micSpacingM must be > 0, got ${opts.micSpacingM}`);
+  // on a grid the lines and clusters are not used
+  if (!onGrid && nLines === 0 && cityMicShare < 1 && nMics > 0) throw new RangeError(`${fn}: micLines must be >= 1 unless cityMicShare is 1, got ${nLines}`);
   const origin = opts.origin ?? { latDeg: 36.4, lonDeg: 127.9, altM: 0 };
   const t0 = opts.t0 ?? 1764000000;
   const t1 = t0 + durationS;
@@ -314,8 +317,6 @@ export function makeNationalScene(opts: NationalSceneOptions): NationalScene {
   };
   const micWidth = Math.max(4, String(nMics).length);
   const acoustics: AcousticModel[] = [];
-  const onGrid = opts.micSpacingM !== undefined;
-  if (onGrid && !(opts.micSpacingM! > 0 && Number.isFinite(opts.micSpacingM))) throw new RangeError(`${fn}: micSpacingM must be > 0, got ${opts.micSpacingM}`);
   if (onGrid) {
     acoustics.push(
       ...makeAcousticNetwork({
