@@ -260,3 +260,19 @@ test('hidden by silence, a cloud keeps its own mass hysteresis: a hit shows it a
   syncCloudTrack(tr, inner);
   assert.equal(tr.cloud!.shown, true, 'a hit shows it again: its mass rule was never off');
 });
+
+test('a silence no particle can explain (pd 1 at every particle) does not throw away the other nodes\' silences', () => {
+  const make = () => {
+    const c = createCloud(mulberry32(3), { n: 300 });
+    seedAroundSensor(c, 0, 0, 0, 0, model, 1200, 100, 1500);
+    return c;
+  };
+  const deaf = presenceModel(20_000, { pd: 1, pfa: 0.001, fullFraction: 1 }); // hears everything within 20 km: its silence is impossible here
+  const other = { sx: 3000, sy: 0, sz: 0, model, times: 2 };
+  const a = make();
+  const l = presenceMissAll(a, [{ sx: 0, sy: 0, sz: 0, model: deaf, times: 1 }, other]);
+  const b = make();
+  const only = presenceMiss(b, other.sx, other.sy, other.sz, other.model, other.times);
+  assert.ok(Number.isFinite(l) && Math.abs(l - only) < 1e-9, `joint ${l} against the possible node alone ${only}`);
+  for (let i = 0; i < a.n; i++) assert.ok(Math.abs(a.w[i] - b.w[i]) < 1e-12);
+});
