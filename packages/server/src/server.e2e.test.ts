@@ -142,7 +142,7 @@ describe('skywarden serve (embedded defaults)', () => {
     c.end(true);
   });
 
-  it('each QoS as documented: 0 taken without an acknowledgement, 2 completed only after the journal, MQTT 5 refused', async () => {
+  it('each QoS as documented: 0 taken without an acknowledgement, 2 completed only after the journal', async () => {
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, reconnectPeriod: 0 });
     const base = rows.filter((r) => r.sensor === radar).slice(10, 12);
     // QoS 0: no acknowledgement at all; the rows reach the journal all the same while the service runs
@@ -152,12 +152,74 @@ describe('skywarden serve (embedded defaults)', () => {
     await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...base[1], id: 'q2-1' }), { qos: 2 });
     assert.ok((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: radar })).some((e) => e.id === 'q2-1'), 'journalled before PUBCOMP');
     c.end(true);
-    // the embedded broker speaks MQTT 3.1.1: an MQTT 5 client is refused at CONNECT (use an external broker for MQTT 5)
-    const v5 = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000 }).then(
-      (x) => (x.end(true), 'connected'),
-      (e: Error) => e.message,
+  });
+
+  it('speaks MQTT 5: PUBACK after the journal, reason codes and reason strings for what is refused, the connection kept', async () => {
+    const base = rows.filter((r) => r.sensor === radar).slice(12, 15);
+    const wrong = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: 'nope', protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000 }).then(
+      () => 0,
+      (e: Error & { code?: number }) => e.code ?? -1,
     );
-    assert.notEqual(v5, 'connected');
+    assert.equal(wrong, 0x86, 'bad credentials: CONNACK 0x86 (bad user name or password)');
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, protocolVersion: 5, reconnectPeriod: 0 });
+    const errors: unknown[] = [];
+    c.on('message', (_topic, payload) => errors.push(JSON.parse(payload.toString())));
+    await c.subscribeAsync(`skywarden/v1/${radar}/errors`, { qos: 0 });
+    const stored = async () => (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: radar })).map((e) => e.id);
+    // a good message with one bad row: success, the good row journalled before the PUBACK, the bad one reported
+    const ok = await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify([{ ...base[0], id: 'v5-1' }, { ...base[0], id: 'v5-bad', range_m: -1 }]), { qos: 1 });
+    assert.equal((ok as { reasonCode?: number } | undefined)?.reasonCode ?? 0, 0);
+    assert.ok((await stored()).includes('v5-1'), 'journalled before the PUBACK');
+    await until(() => errors.length > 0, 5000, 'the rejection report on the errors topic');
+    assert.match(JSON.stringify(errors[0]), /range_m/);
+    // nothing usable: PUBACK 0x87 whose reason string names the field; nothing journalled
+    const refusal = await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...base[1], id: 'v5-all-bad', bearing_deg: 'north' }), { qos: 1 }).then(
+      () => null,
+      (e: Error & { code?: number }) => e,
+    );
+    assert.equal(refusal?.code, 0x87);
+    const acks: { reasonCode?: number; properties?: { reasonString?: string } }[] = [];
+    c.on('packetreceive', (pk) => {
+      if (pk.cmd === 'puback') acks.push(pk as never);
+    });
+    await c.publishAsync(`skywarden/v1/${radar}/detections`, '{oops', { qos: 1 }).catch(() => {});
+    assert.equal(acks.at(-1)?.reasonCode, 0x87);
+    assert.match(acks.at(-1)?.properties?.reasonString ?? '', /invalid_json/);
+    assert.ok(!(await stored()).includes('v5-all-bad'));
+    // another sensor's topic: 0x87 with the topic named, and the connection stays up
+    await c.publishAsync('skywarden/v1/adsb-1/detections', JSON.stringify(base[2]), { qos: 1 }).catch(() => {});
+    assert.equal(acks.at(-1)?.reasonCode, 0x87);
+    assert.match(acks.at(-1)?.properties?.reasonString ?? '', /may not publish to skywarden\/v1\/adsb-1/);
+    assert.ok(c.connected, 'the connection is kept after refusals');
+    // QoS 2 completes after the journal too
+    await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...base[2], id: 'v5-q2' }), { qos: 2 });
+    assert.ok((await stored()).includes('v5-q2'), 'journalled before PUBCOMP');
+    c.end(true);
+  });
+
+  it('MQTT 5: a message the journal could not take gets no acknowledgement at all, and the sensor sends it again', { timeout: 60_000 }, async () => {
+    const ingest = srv.service.ingest;
+    const real = ingest.ingest.bind(ingest);
+    let failures = 1;
+    ingest.ingest = async (...a: Parameters<typeof real>) => {
+      if (failures-- > 0) throw new Error('journal write failed (test)');
+      return real(...a);
+    };
+    try {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: radar, password: `token-${radar}`, protocolVersion: 5, reconnectPeriod: 100 });
+      let closes = 0;
+      c.on('close', () => closes++);
+      const row = rows.filter((r) => r.sensor === radar)[16];
+      // resolves only on a PUBACK: a refusal (0x87) would reject, a lost message would hang
+      await c.publishAsync(`skywarden/v1/${radar}/detections`, JSON.stringify({ ...row, id: 'v5-retry' }), { qos: 1 });
+      assert.equal(failures, -1, 'the first delivery failed and the second was journalled');
+      assert.ok(closes >= 1, 'the broker dropped the connection instead of acknowledging');
+      const ids = (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: radar })).map((e) => e.id);
+      assert.equal(ids.filter((i) => i === 'v5-retry').length, 1);
+      c.end(true);
+    } finally {
+      ingest.ingest = real;
+    }
   });
 
   it('builds tracks from a stream, shows them in the API and on the event stream', async () => {

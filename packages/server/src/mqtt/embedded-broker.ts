@@ -1,5 +1,5 @@
 /**
- * The embedded MQTT broker (aedes, MQTT 3.1.1) on its own TCP port: sensors connect with
+ * The embedded MQTT broker (aedes 2, MQTT 3.1.1 and 5.0) on its own TCP port: sensors connect with
  * their id as username and their token as password. See mqtt-ingest.ts for topics and
  * acknowledgement.
  *
@@ -81,6 +81,8 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   /** The broker's connected clients by client id (aedes keeps them; its types do not say so). */
   const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
   const broker: Aedes = await Aedes.createBroker({
+    // told to MQTT 5 clients in the CONNACK; the socket guard below enforces it for every version
+    maximumPacketSize: maxAfterLogin,
     authenticate(client, username, password, done) {
       if (!username || !password) {
         const e = Object.assign(new Error('username (sensor or gateway id) and password (token) are required'), { returnCode: 4 });
@@ -115,12 +117,21 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       const parts = parseTopic(prefix, packet.topic);
       if (!p || !parts || parts.id !== p.id || parts.kind === 'errors') {
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'forbidden' });
+        // MQTT 3.1.1: the connection is closed; MQTT 5: a PUBACK/PUBREC 0x87 with this text as its reason string
         return callback(new Error(`may not publish to ${packet.topic}: publish to ${prefix}/${p?.id ?? '<your id>'}/detections or /status`));
       }
       handleMqttMessage(svc, p, parts, packet.payload as Buffer, publishError)
-        .then(() => callback(null))
+        .then((out) => {
+          // MQTT 5 can say in the acknowledgement that nothing was taken (3.1.1 cannot: there the
+          // message is acknowledged and the report goes to <id>/errors only, as it does for both)
+          if (out.refused !== undefined && client.version === 5) return callback(new Error(out.refused.slice(0, 512)));
+          callback(null);
+        })
         .catch((err: Error) => {
           svc.log.error({ err }, 'journal write failed: MQTT message not acknowledged');
+          // no acknowledgement of any kind (an MQTT 5 refusal would end the sensor's retries):
+          // the connection is dropped and the sensor sends the message again
+          (client as unknown as { conn?: { destroy(): void } }).conn?.destroy();
           callback(err);
         });
     },

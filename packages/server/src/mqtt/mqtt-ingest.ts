@@ -1,5 +1,5 @@
 /**
- * MQTT ingest, for both the embedded broker (aedes, MQTT 3.1.1) and an external one
+ * MQTT ingest, for both the embedded broker (aedes 2, MQTT 3.1.1 and 5) and an external one
  * (Mosquitto, MQTT 5, the service subscribing as a client).
  *
  * Topics (prefix `skywarden/v1` by default, `mqtt.topic_prefix`):
@@ -14,7 +14,8 @@
  * the journal (embedded: the broker's authorizePublish waits for the journal; external: the
  * client's PUBACK to the broker waits, and the broker keeps unacknowledged messages for the
  * persistent session). When the journal fails, the embedded broker drops the connection
- * without a PUBACK and the sensor resends.
+ * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
+ * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
@@ -56,6 +57,16 @@ export function parseTopic(prefix: string, topic: string): TopicParts | null {
   return { id: rest[0], kind };
 }
 
+/**
+ * What became of one message: `result` when it reached the ingest; `refused` names why nothing
+ * of it was taken when it held nothing usable (too large, no valid JSON, every detection
+ * refused), so that an MQTT 5 client can be told in its PUBACK.
+ */
+export interface MqttMessageOutcome {
+  result: IngestResult | null;
+  refused?: string;
+}
+
 /** Handles one detections or status message. Resolves when the good detections are journalled; rejects if the journal failed. */
 export async function handleMqttMessage(
   svc: Service,
@@ -63,18 +74,19 @@ export async function handleMqttMessage(
   parts: TopicParts,
   payload: Buffer,
   publishError: (id: string, body: unknown) => void,
-): Promise<IngestResult | null> {
+): Promise<MqttMessageOutcome> {
   const now = svc.clock();
   if (parts.kind === 'status') {
     if (principal) for (const s of principal.sensors) if (!s.endsWith('*') && svc.registry.def(s)) svc.registry.heard(s, now);
     if (svc.registry.def(parts.id)) svc.registry.heard(parts.id, now);
-    return null;
+    return { result: null };
   }
-  if (parts.kind !== 'detections') return null;
+  if (parts.kind !== 'detections') return { result: null };
   if (payload.length > svc.config.mqtt.max_message_bytes) {
     svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
-    publishError(parts.id, { code: 'payload_too_large', message: `message of ${payload.length} bytes; at most ${svc.config.mqtt.max_message_bytes}` });
-    return null;
+    const message = `message of ${payload.length} bytes; at most ${svc.config.mqtt.max_message_bytes}`;
+    publishError(parts.id, { code: 'payload_too_large', message });
+    return { result: null, refused: `payload_too_large: ${message}` };
   }
   const { items, errors } = parsePayload(payload);
   for (const e of errors) {
@@ -83,13 +95,20 @@ export async function handleMqttMessage(
   }
   if (items.length > svc.ingest.maxBatch) {
     svc.metrics.rejected.inc({ source: 'mqtt', reason: 'batch_too_large' }, items.length);
-    publishError(parts.id, { code: 'batch_too_large', message: `${items.length} detections in one message; at most ${svc.ingest.maxBatch}` });
-    return null;
+    const message = `${items.length} detections in one message; at most ${svc.ingest.maxBatch}`;
+    publishError(parts.id, { code: 'batch_too_large', message });
+    return { result: null, refused: `batch_too_large: ${message}` };
   }
+  if (items.length === 0) return { result: null, refused: `invalid_json: ${errors[0] ?? 'no detection in the message'}` };
   const r = await svc.ingest.ingest(principal, items, 'mqtt');
   if (r.rejected.length > 0) {
     publishError(parts.id, { rejected: r.rejected.slice(0, 100), more: Math.max(0, r.rejected.length - 100) });
     svc.log.debug({ publisher: parts.id, rejected: r.rejected.length }, 'mqtt detections rejected');
   }
-  return r;
+  if (r.accepted === 0 && r.duplicates === 0 && r.rejected.length > 0) {
+    const first = r.rejected[0];
+    const more = r.rejected.length > 1 ? ` (and ${r.rejected.length - 1} more, on ${parts.id}/errors)` : '';
+    return { result: r, refused: `every detection refused: #${first.index} ${first.code}: ${first.message}${more}` };
+  }
+  return { result: r };
 }
