@@ -214,10 +214,13 @@ test('we read protocol 1 bytes written by node-cot (mesh and stream) as the same
 test('the stream reader takes XML and frames mixed, split and joined at every byte', () => {
   const a = frameTakStream(cotToTakMessage(marker('P-1', '2025-11-24T12:00:00.000Z', 1, 2)));
   const big = frameTakStream(cotToTakMessage(marker('P-2', '2025-11-24T12:00:01.000Z', 3, 4).replace('<detail>', `<detail><remarks>${'x'.repeat(300)}</remarks>`)));
-  const x = Buffer.from(`<?xml version="1.0"?>\n${marker('X-1', '2025-11-24T12:00:02.000Z', 5, 6)}\n`);
+  // multi-byte UTF-8 (split anywhere too), and a 0xBF byte inside XML text (the continuation byte of 'ο') that must not start a frame
+  const x = Buffer.from(`<?xml version="1.0"?>\n${marker('X-1', '2025-11-24T12:00:02.000Z', 5, 6).replace('<detail>', '<detail><remarks>Höhe 300 m, κόσμος °</remarks>')}\n`);
+  assert.ok(x.includes(0xbf));
   const all = Buffer.concat([x, a, Buffer.from('\n'), big, x, a]);
   const expect = ['xml', 'proto:P-1', 'proto:P-2', 'xml', 'proto:P-1'];
-  const name = (i: { kind: string; payload?: Uint8Array }) => {
+  const name = (i: { kind: string; payload?: Uint8Array; text?: string }) => {
+    if (i.kind === 'xml') return parseCot(i.text!).ok && i.text!.includes('κόσμος °') ? 'xml' : 'xml-broken';
     if (i.kind !== 'proto') return i.kind;
     const d = decodeTakMessage(i.payload!);
     return `proto:${d.ok && d.xml ? /uid="([^"]+)"/.exec(d.xml)![1] : 'bad'}`;

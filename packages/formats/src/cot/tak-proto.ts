@@ -408,8 +408,21 @@ export interface TakStreamReaderOptions {
   maxFrameBytes?: number;
 }
 
-const XML_END = /<\/event\s*>/;
 const XML_START = /<\?xml|<event[\s>]/;
+const CLOSE_TAG = Buffer.from('</event', 'latin1');
+
+/** The offset just after the first complete `</event>` (spaces allowed before `>`) at or after `from`, or -1. */
+function xmlEnd(b: Buffer, from: number): number {
+  let i = b.indexOf(CLOSE_TAG, from);
+  while (i >= 0) {
+    let j = i + CLOSE_TAG.length;
+    while (j < b.length && (b[j] === 0x20 || b[j] === 0x09 || b[j] === 0x0a || b[j] === 0x0d)) j++;
+    if (j >= b.length) return -1; // the tag may end in the next chunk
+    if (b[j] === 0x3e) return j + 1;
+    i = b.indexOf(CLOSE_TAG, i + 1);
+  }
+  return -1;
+}
 
 /**
  * Splits a TAK streaming connection into XML events and protocol 1 frames, whichever comes:
@@ -469,17 +482,17 @@ export function createTakStreamReader(opts: TakStreamReaderOptions = {}) {
           stop(`TAK protocol stream: expected the magic byte 0xBF, got 0x${c.toString(16).padStart(2, '0')}`);
           return { items, fatal };
         }
-        // XML up to the next </event>; latin1 keeps one character per byte, so offsets match
-        const rest = buf.toString('latin1', at);
-        const m = XML_END.exec(rest);
-        if (!m) {
-          if (rest.length > maxXml) {
+        // XML up to the next </event> (optionally with spaces before '>')
+        const end = xmlEnd(buf, at);
+        if (end < 0) {
+          if (buf.length - at > maxXml) {
             items.push({ kind: 'garbage', text: buf.toString('utf8', at, at + 200) });
             at = buf.length;
           }
           break;
         }
-        const piece = rest.slice(0, m.index + m[0].length);
+        // latin1 keeps one character per byte, so offsets in the piece are byte offsets
+        const piece = buf.toString('latin1', at, end);
         const s = XML_START.exec(piece);
         const startAt = s ? s.index : 0;
         if (startAt > 0 && piece.slice(0, startAt).trim() !== '') items.push({ kind: 'garbage', text: buf.toString('utf8', at, at + startAt) });
