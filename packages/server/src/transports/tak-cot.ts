@@ -119,8 +119,8 @@ export function cotOpex(svc: Pick<Service, 'mode' | 'config'>): string {
 
 /** Most bytes queued on the TCP socket before track events are dropped. */
 const MAX_TCP_BACKLOG = 8 << 20;
-/** How long the client waits for the server's answer to its protocol request (the protocol asks at least one minute). */
-export const TAK_NEGOTIATION_TIMEOUT_S = 60;
+/** Timing of the TAK protocol negotiation; `answerTimeoutS`: how long the client waits for the answer to its request (the protocol asks at least one minute). Tests shorten it. */
+export const takNegotiation = { answerTimeoutS: 60 };
 /** Most events held while a protocol request awaits its answer; more are dropped (counted). */
 const MAX_HELD_EVENTS = 10_000;
 /** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
@@ -339,10 +339,11 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         else if (!tc.versions.includes(1)) log.info({ versions: tc.versions }, 'the TAK Server offers no TAK protocol version this client speaks (1): staying with XML');
         else {
           s.write(takControlEvent({ kind: 'request', uid: tc.uid, version: 1 }, svc.clock()));
+          const waitS = takNegotiation.answerTimeoutS;
           const timer = setTimeout(() => {
-            log.warn({ host: c.host, port: c.port }, `no answer to the TAK protocol request within ${TAK_NEGOTIATION_TIMEOUT_S} s: closing the connection to start again`);
+            log.warn({ host: c.host, port: c.port }, `no answer to the TAK protocol request within ${waitS} s: closing the connection to start again`);
             s.destroy();
-          }, TAK_NEGOTIATION_TIMEOUT_S * 1000);
+          }, waitS * 1000);
           st.pending = { uid: tc.uid, timer };
           log.info({ uid: tc.uid }, 'the TAK Server offers TAK protocol 1: requested');
         }

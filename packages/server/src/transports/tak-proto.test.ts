@@ -18,6 +18,7 @@ import { startServer, type RunningServer } from '../server.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
+import { takNegotiation } from './tak-cot.js';
 
 interface NodeCot {
   raw: { event: { _attributes: Record<string, string>; point: { _attributes: Record<string, string | number> }; detail?: Record<string, unknown> } };
@@ -64,14 +65,15 @@ interface Conn {
  * A test TAK Server. `behaviour(i)` says what connection i does: offer protocol 1 and answer
  * `true` or `false` to the request, or not offer at all.
  */
-function takServer(server: Server, behaviour: (i: number) => 'accept' | 'refuse' | 'no-offer', clock: () => number) {
+function takServer(server: Server, behaviour: (i: number) => 'accept' | 'refuse' | 'no-offer' | 'silent', clock: () => number) {
   const conns: Conn[] = [];
   server.on('connection', (s: Socket) => {
     const c: Conn = { socket: s, buf: Buffer.alloc(0), xml: [], proto: [], switched: false, requests: [], frameErrors: [] };
     const mode = behaviour(conns.length);
     conns.push(c);
     s.on('error', () => {});
-    if (mode !== 'no-offer') s.write(control('t-x-takp-v', { TakProtocolSupport: { _attributes: { version: '1' } } }, clock()));
+    // as a TAK Server does: the offer with its version information, at once
+    if (mode !== 'no-offer') s.write(control('t-x-takp-v', { TakProtocolSupport: { _attributes: { version: '1' } }, TakServerVersionInfo: { _attributes: { serverVersion: '5.2-RELEASE-16' } } }, clock()));
     s.on('data', (d: Buffer) => {
       c.buf = Buffer.concat([c.buf, d]);
       while (c.buf.length > 0) {
@@ -104,7 +106,7 @@ function takServer(server: Server, behaviour: (i: number) => 'accept' | 'refuse'
           if (mode === 'accept') {
             answer();
             c.switched = true;
-          } else c.answer = answer;
+          } else if (mode === 'refuse') c.answer = answer;
         } else c.xml.push(ev);
       }
     });
@@ -138,8 +140,8 @@ describe('TAK protocol 1 with a TAK Server that offers it', () => {
     const ring = [[o.lonDeg + 1, o.latDeg + 1], [o.lonDeg + 1.05, o.latDeg + 1], [o.lonDeg + 1.05, o.latDeg + 1.05], [o.lonDeg + 1, o.latDeg + 1]];
     writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'hq', name: 'HQ' }, geometry: { type: 'Polygon', coordinates: [ring] } }] }));
     const tcp = createServer();
-    // connection 0 switches to protocol 1; 1 is not offered it; 2 is refused it
-    tak = takServer(tcp, (i) => (i === 0 ? 'accept' : i === 1 ? 'no-offer' : 'refuse'), () => now);
+    // connection 0 switches to protocol 1; 1 is not offered it; 2 is refused it; 3 never answers; then accepted again
+    tak = takServer(tcp, (i) => (i === 0 ? 'accept' : i === 1 ? 'no-offer' : i === 2 ? 'refuse' : i === 3 ? 'silent' : 'accept'), () => now);
     tcp.listen(0, '127.0.0.1');
     await once(tcp, 'listening');
     srv = await startServer({
@@ -249,6 +251,22 @@ describe('TAK protocol 1 with a TAK Server that offers it', () => {
     assert.equal(srv.transports.tak!.tcpProtocol, 'xml');
     assert.equal(c2.switched, false);
     assert.deepEqual(c2.proto, []);
+  });
+
+  it('closes the connection and starts again when the request gets no answer in time', async () => {
+    const was = takNegotiation.answerTimeoutS;
+    takNegotiation.answerTimeoutS = 0.5;
+    try {
+      tak.conns[2]!.socket.destroy();
+      await until(() => tak.conns.length >= 4 && tak.conns[3]!.requests.length === 1, 10000, 'the request on the fourth connection');
+      const c3 = tak.conns[3]!;
+      await until(() => c3.socket.destroyed || c3.socket.readableEnded, 10000, 'the client to give up on the silent server');
+      await until(() => tak.conns.length >= 5, 10000, 'the reconnection after the timeout');
+      assert.equal(c3.proto.length, 0);
+      await until(() => srv.transports.tak!.tcpProtocol === 1, 10000, 'protocol 1 on the new connection, whose server answers');
+    } finally {
+      takNegotiation.answerTimeoutS = was;
+    }
   });
 });
 
