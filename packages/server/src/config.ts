@@ -211,6 +211,12 @@ export interface ServerConfig {
      * Exercise and `o` when it is Actual.
      */
     opex: string | null;
+    /**
+     * TAK protocol: `auto` (default, as TAK clients do) switches a TAK Server connection to
+     * protocol 1 (protobuf) when the server offers it and sends XML over UDP; `1` also sends
+     * protocol 1 over UDP (mesh framing); `xml` never switches. Both are read everywhere.
+     */
+    protocol: 'auto' | 'xml' | 1 | '1';
     /** Take TAK users' air markers as observer detections. */
     read_markers: boolean;
     /** Sensor id of those detections (registered as kind `observer` when missing). */
@@ -302,6 +308,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     stale_s: 15,
     uid_prefix: 'skywarden-',
     opex: null,
+    protocol: 'auto',
     read_markers: true,
     observer_sensor: 'tak-observer',
   },
@@ -415,6 +422,7 @@ const CHECKS: Record<string, Check> = {
   'tak.stale_s': num(1, 86400),
   'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),
   'tak.opex': (v) => (v === null || (typeof v === 'string' && COT_OPEX.test(v)) ? null : 'null or o, e or s, optionally followed by -<name> (letters, digits, . _ -)'),
+  'tak.protocol': (v) => (v === 'auto' || v === 'xml' || v === 1 || v === '1' ? null : 'auto, xml or 1'),
   'tak.read_markers': bool,
   'tak.observer_sensor': str,
   'asterix.enabled': bool,

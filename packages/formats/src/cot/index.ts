@@ -8,3 +8,4 @@ export * from './track-to-cot.js';
 export * from './alert-to-cot.js';
 export * from './parse-cot.js';
 export { parseXml, escapeXml, type XmlElement, type XmlResult, type XmlLimits } from './xml.js';
+export * from './tak-proto.js';

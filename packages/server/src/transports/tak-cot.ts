@@ -16,13 +16,39 @@
  * `tak.observer_sensor` (registered as kind `observer` when missing) through the one ingest
  * path (source `cot`). Anything else is ignored (counted); malformed input is counted and
  * logged (rate-limited), and never stops the transport.
+ *
+ * TAK protocol 1 (protobuf, `tak.protocol`): on the TAK Server connection, when the server
+ * offers protocol 1 (`t-x-takp-v`) and `tak.protocol` is not `xml`, the client requests it
+ * (`t-x-takp-q`), holds its events until the answer (`t-x-takp-r`), and after a `true`
+ * answer writes and expects 0xBF-framed `TakMessage`s; after `false`, or with no offer, it
+ * stays with XML. No answer within a minute closes the connection (the protocol's rule) and
+ * it reconnects. Frames are read whenever they come, before or after the switch; a bad frame
+ * of known length is skipped, a stream that cannot be framed (no 0xBF where a frame must
+ * start after the switch, a length varint over 10 bytes or over the size limit) is closed
+ * and reconnected. UDP: datagrams starting with 0xBF are read as mesh protocol 1, others as
+ * XML; events are sent as XML unless `tak.protocol` is `1`.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as netConnect, isIPv6, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { alertToCot, parseCot, trackToCot, type AlertWire, type TrackWire, type Zone } from '@skywarden/formats';
+import {
+  alertToCot,
+  cotToTakMessage,
+  createTakStreamReader,
+  decodeTakMessage,
+  frameTakMesh,
+  frameTakStream,
+  parseCot,
+  readTakMeshDatagram,
+  takControlEvent,
+  takControlOf,
+  trackToCot,
+  type AlertWire,
+  type TrackWire,
+  type Zone,
+} from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { createWarnLimiter } from './warn-limiter.js';
@@ -51,6 +77,10 @@ export interface TakStats {
   refused: number;
   /** Events too large for one UDP datagram, sent on TCP only. */
   tooLarge: number;
+  /** TAK protocol 1 messages read (TCP frames and UDP datagrams), counted in `received` too when they hold an event. */
+  protoReceived: number;
+  /** TAK Server connections closed because their stream could not be framed. */
+  unframeable: number;
 }
 
 export interface TakCot {
@@ -58,6 +88,8 @@ export interface TakCot {
   listenPort: number | null;
   /** Connected to the TAK Server now. */
   readonly connected: boolean;
+  /** What is written to the TAK Server connection now: `xml`, or `1` after a negotiated switch. */
+  readonly tcpProtocol: 'xml' | 1;
   stats(): TakStats;
   close(): Promise<void>;
 }
@@ -87,6 +119,10 @@ export function cotOpex(svc: Pick<Service, 'mode' | 'config'>): string {
 
 /** Most bytes queued on the TCP socket before track events are dropped. */
 const MAX_TCP_BACKLOG = 8 << 20;
+/** Timing of the TAK protocol negotiation; `answerTimeoutS`: how long the client waits for the answer to its request (the protocol asks at least one minute). Tests shorten it. */
+export const takNegotiation = { answerTimeoutS: 60 };
+/** Most events held while a protocol request awaits its answer; more are dropped (counted). */
+const MAX_HELD_EVENTS = 10_000;
 /** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
 const ALERT_RESEND_S = 120;
 
@@ -132,7 +168,8 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0 };
+  const protocol = String(c.protocol) as 'auto' | 'xml' | '1';
   let closed = false;
   const opex = cotOpex(svc);
 
@@ -183,6 +220,22 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     pending.add(p);
   }
 
+  /** A protocol 1 payload (TCP frame or UDP datagram body): its event, if any, goes the way of an XML one. */
+  function takeProto(payload: Uint8Array, from: string): void {
+    stats.protoReceived++;
+    const d = decodeTakMessage(payload, MAX_COT_EVENT_CHARS);
+    if (!d.ok) {
+      stats.received++;
+      bad(`TAK protocol 1: ${d.reason}`, from);
+      return;
+    }
+    if (d.xml === null) {
+      log.debug({ from, control: d.control }, 'TAK protocol 1 control message without an event');
+      return;
+    }
+    takeEvent(d.xml, from);
+  }
+
   // --- out: what was sent (per track), the alerted zones' shapes
   const lastSent = new Map<string, number>();
   const alertShapes = new Map<string, { zone: Zone; alert: AlertWire; sentAt: number }>();
@@ -223,6 +276,8 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   // --- TCP to a TAK Server
   let sock: Socket | null = null;
   let connected = false;
+  /** The connection's protocol state: what is written, and a pending request with the events held meanwhile. */
+  let link: { proto: 'xml' | 1; pending: { uid: string; timer: ReturnType<typeof setTimeout> } | null; held: string[]; offered: boolean } = { proto: 'xml', pending: null, held: [], offered: false };
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
   const tlsFiles =
@@ -247,9 +302,10 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         ? tlsConnect({ host: c.host, port: c.port, cert: tlsFiles.cert, key: tlsFiles.key, ca: tlsFiles.ca, rejectUnauthorized: c.tls.reject_unauthorized ?? true, servername: c.tls.server_name ?? (isIPv6(c.host) || /^[\d.]+$/.test(c.host) ? undefined : c.host) })
         : netConnect({ host: c.host, port: c.port });
     sock = s;
-    const splitter = createCotStreamSplitter();
+    const reader = createTakStreamReader({ maxXmlBytes: MAX_COT_EVENT_CHARS, maxFrameBytes: MAX_COT_EVENT_CHARS });
+    const st: typeof link = { proto: 'xml', pending: null, held: [], offered: false };
+    link = st;
     const from = `tcp ${c.host}:${c.port}`;
-    s.setEncoding('utf8');
     s.setKeepAlive(true, 30_000);
     s.setNoDelay(true);
     s.on(tlsFiles ? 'secureConnect' : 'connect', () => {
@@ -259,16 +315,69 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
       for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock(), false)) write(x.tcp, null);
     });
-    s.on('data', (chunk: string) => {
-      const { events, garbage } = splitter.push(chunk);
-      for (const g of garbage) bad(`not a CoT event: ${JSON.stringify(g.slice(0, 60))}`, from);
-      for (const e of events) takeEvent(e, from);
+    /** The end of a protocol request: switch on `true`, stay with XML otherwise, and send what was held. */
+    const settle = (to: 'xml' | 1) => {
+      if (st.pending) clearTimeout(st.pending.timer);
+      st.pending = null;
+      st.proto = to;
+      if (to === 1) reader.protobufOnly = true;
+      const held = st.held;
+      st.held = [];
+      for (const x of held) writeTcp(x);
+    };
+    const control = (xml: string): boolean => {
+      const tc = takControlOf(xml);
+      if (tc === null) return false;
+      if (typeof tc === 'string') {
+        bad(tc, from);
+        return true;
+      }
+      if (tc.kind === 'offer') {
+        if (st.offered || st.proto !== 'xml') return true; // offered once per connection
+        st.offered = true;
+        if (protocol === 'xml') log.info({ versions: tc.versions }, 'the TAK Server offers TAK protocol versions; tak.protocol is xml: staying with XML');
+        else if (!tc.versions.includes(1)) log.info({ versions: tc.versions }, 'the TAK Server offers no TAK protocol version this client speaks (1): staying with XML');
+        else {
+          s.write(takControlEvent({ kind: 'request', uid: tc.uid, version: 1 }, svc.clock()));
+          const waitS = takNegotiation.answerTimeoutS;
+          const timer = setTimeout(() => {
+            log.warn({ host: c.host, port: c.port }, `no answer to the TAK protocol request within ${waitS} s: closing the connection to start again`);
+            s.destroy();
+          }, waitS * 1000);
+          st.pending = { uid: tc.uid, timer };
+          log.info({ uid: tc.uid }, 'the TAK Server offers TAK protocol 1: requested');
+        }
+      } else if (tc.kind === 'response') {
+        if (st.pending === null) log.debug({ status: tc.status }, 'TAK protocol response without a request: ignored');
+        else {
+          if (tc.uid !== st.pending.uid) log.debug({ uid: tc.uid, expected: st.pending.uid }, 'TAK protocol response with another uid: taken');
+          log.info({ status: tc.status }, tc.status ? 'TAK protocol 1 accepted: the connection now speaks protobuf' : 'TAK protocol 1 refused: staying with XML');
+          settle(tc.status ? 1 : 'xml');
+        }
+      } else log.debug({ uid: tc.uid }, 'TAK protocol request from the server side: ignored');
+      return true;
+    };
+    s.on('data', (chunk: Buffer) => {
+      const { items, fatal } = reader.push(chunk);
+      for (const it of items) {
+        if (it.kind === 'garbage') bad(`not a CoT event: ${JSON.stringify(it.text.slice(0, 60))}`, from);
+        else if (it.kind === 'proto') takeProto(it.payload, from);
+        else if (!control(it.text)) takeEvent(it.text, from);
+      }
+      if (fatal !== null && !s.destroyed) {
+        stats.unframeable++;
+        bad(fatal, from);
+        log.warn({ host: c.host, port: c.port, reason: fatal }, 'the TAK stream cannot be framed any more: closing the connection to reconnect');
+        s.destroy();
+      }
     });
     s.on('error', (err) => {
       if (failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
       else log.debug({ err: err.message }, 'TAK Server connection failed again');
     });
     s.on('close', () => {
+      if (st.pending) clearTimeout(st.pending.timer);
+      st.pending = null;
       if (sock === s) sock = null;
       if (connected) log.warn({ host: c.host, port: c.port }, 'TAK Server connection closed; reconnecting');
       connected = false;
@@ -280,17 +389,42 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   }
   if (c.mode === 'client') connect();
 
+  /** Writes an event to the TAK Server connection in its protocol; held while a protocol request awaits its answer. */
+  function writeTcp(xml: string): void {
+    if (!sock || !connected) return;
+    if (link.pending) {
+      if (link.held.length >= MAX_HELD_EVENTS) stats.dropped++;
+      else link.held.push(xml);
+      return;
+    }
+    if (sock.writableLength > MAX_TCP_BACKLOG) {
+      stats.dropped++;
+      return;
+    }
+    if (link.proto === 1) {
+      let frame: Uint8Array;
+      try {
+        frame = frameTakStream(cotToTakMessage(xml));
+      } catch (err) {
+        warn.warn('proto-out', { err }, 'event could not be written in TAK protocol 1');
+        return;
+      }
+      sock.write(frame);
+    } else sock.write(xml + '\n');
+    stats.tcpEvents++;
+  }
+
   /** Writes an event to the TAK Server connection and, as `udpXml` (default the same; null: none), to UDP. */
   function write(xml: string, udpXml: string | null = xml): void {
-    if (sock && connected) {
-      if (sock.writableLength > MAX_TCP_BACKLOG) stats.dropped++;
-      else {
-        sock.write(xml + '\n');
-        stats.tcpEvents++;
-      }
-    }
+    writeTcp(xml);
     if (udpOut && udpXml !== null) {
-      const b = Buffer.from(udpXml, 'utf8');
+      let b: Uint8Array;
+      try {
+        b = protocol === '1' ? frameTakMesh(cotToTakMessage(udpXml, { control: { minProtoVersion: 1, maxProtoVersion: 1 } })) : Buffer.from(udpXml, 'utf8');
+      } catch (err) {
+        warn.warn('proto-out', { err }, 'event could not be written in TAK protocol 1');
+        return;
+      }
       if (b.length <= MAX_DATAGRAM) {
         udpOut.send(b, c.udp.port, c.udp.host);
         stats.udpEvents++;
@@ -316,8 +450,11 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         return;
       }
       if (msg.length > 0 && msg[0] === 0xbf) {
-        stats.received++;
-        bad('TAK protocol (protobuf) datagram: only XML CoT is read', from);
+        const m = readTakMeshDatagram(msg);
+        if (!m.ok) {
+          stats.received++;
+          bad(m.reason, from);
+        } else takeProto(m.payload, from);
         return;
       }
       const text = msg.toString('utf8');
@@ -379,6 +516,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     listenPort,
     get connected() {
       return connected;
+    },
+    get tcpProtocol() {
+      return connected ? link.proto : 'xml';
     },
     stats: () => ({ ...stats }),
     async close() {
