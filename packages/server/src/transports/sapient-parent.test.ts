@@ -11,6 +11,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { once, EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -71,12 +74,12 @@ interface Received {
 }
 
 /** The fake parent node: frames, decodes and validates every message; answers Registrations. */
-async function fakeParent(port = 0, opts: { accept?: () => boolean; reason?: string; /** Stop reading after answering the Registration. */ paused?: boolean } = {}) {
+async function fakeParent(port = 0, opts: { accept?: () => boolean; reason?: string; /** Stop reading after answering the Registration. */ paused?: boolean; tls?: { cert: Buffer; key: Buffer; ca: Buffer } } = {}) {
   const got: Received[] = [];
   const problems: string[] = [];
   const sockets = new Set<Socket>();
   const events = new EventEmitter();
-  const server: Server = createServer((s) => {
+  const onConnection = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => {});
@@ -108,7 +111,11 @@ async function fakeParent(port = 0, opts: { accept?: () => boolean; reason?: str
         }
       }
     });
-  });
+  };
+  // over TLS: only clients with a certificate of `ca`
+  const server: Server = opts.tls ? createTlsServer({ ...opts.tls, requestCert: true, rejectUnauthorized: true }, onConnection) : createServer(onConnection);
+  let refusedHandshakes = 0;
+  server.on('tlsClientError', () => refusedHandshakes++);
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const addr = server.address();
@@ -117,6 +124,9 @@ async function fakeParent(port = 0, opts: { accept?: () => boolean; reason?: str
     got,
     problems,
     sockets,
+    get refusedHandshakes() {
+      return refusedHandshakes;
+    },
     of: (kind: string) => got.filter((r) => r.m[kind] !== undefined),
     resume: () => {
       for (const s of sockets) s.resume();
@@ -355,6 +365,51 @@ describe('SAPIENT upward link: refusal and a slow parent', () => {
     } finally {
       await link.close();
       await p.close();
+    }
+  });
+
+  it('over TLS with a client certificate: registers and reports', async () => {
+    const tmp = tempDir();
+    try {
+      const run = (...args: string[]) => {
+        const r = spawnSync('openssl', args, { cwd: tmp.dir, encoding: 'utf8' });
+        assert.equal(r.status, 0, `openssl ${args.join(' ')}: ${r.stderr ?? r.error?.message}`);
+      };
+      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca');
+      const issue = (who: string, ext: string) => {
+        run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
+        writeFileSync(join(tmp.dir, `${who}.ext`), ext);
+        run('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '2', '-extfile', `${who}.ext`);
+      };
+      issue('parent', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+      issue('skywarden', 'extendedKeyUsage=clientAuth\n');
+      const f = (n: string) => join(tmp.dir, n);
+      const p = await fakeParent(0, { tls: { cert: readFileSync(f('parent.pem')), key: readFileSync(f('parent.key')), ca: readFileSync(f('ca.pem')) } });
+      const { svc, emit } = fakeService([]);
+      const link = startSapientParent(svc, { ...cfg(p.port), tls: { cert: f('skywarden.pem'), key: f('skywarden.key'), ca: f('ca.pem'), server_name: 'localhost' } });
+      try {
+        await until(() => link.state() === 'registered', 15_000, 'registered over TLS');
+        emit(1_764_000_000, [{ t: 1_764_000_000, track: 'T1', lat: 37.5, lon: 127, ve_mps: 0, vn_mps: 0, pos_sd_m: 5, class: {}, label: 'unknown', threat: 0, affiliation: 'unknown', speed_mps: 0, course_deg: 0, sensors: [], status: 'confirmed' }]);
+        await until(() => p.of('detection_report').length === 1, 5000, 'the report over TLS');
+        assert.deepEqual(p.problems, []);
+      } finally {
+        await link.close();
+        await p.close();
+      }
+      // without the client certificate the parent refuses the handshake: the link keeps trying, nothing registers
+      const p2 = await fakeParent(0, { tls: { cert: readFileSync(f('parent.pem')), key: readFileSync(f('parent.key')), ca: readFileSync(f('ca.pem')) } });
+      const { svc: svc2 } = fakeService([]);
+      const link2 = startSapientParent(svc2, { ...cfg(p2.port), tls: { ca: f('ca.pem'), server_name: 'localhost' } });
+      try {
+        await until(() => p2.refusedHandshakes >= 2, 15_000, 'two handshakes refused');
+        assert.notEqual(link2.state(), 'registered');
+        assert.equal(p2.of('registration').length, 0);
+      } finally {
+        await link2.close();
+        await p2.close();
+      }
+    } finally {
+      tmp.cleanup();
     }
   });
 

@@ -76,11 +76,20 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
   const warn = createWarnLimiter(log);
   const selfId = pc.node_id ?? opts.nodeId ?? randomUUID();
   const stats: SapientParentStats = { connects: 0, registrations: 0, refused: 0, lastRefusal: null, statusReports: 0, detectionReports: 0, dropped: 0, errorsReceived: 0, badFrames: 0 };
+  const pem = (key: 'cert' | 'key' | 'ca'): Buffer | undefined => {
+    const file = pc.tls?.[key];
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`sapient.parent.tls.${key}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
   const tls = pc.tls
     ? {
-        cert: pc.tls.cert !== undefined ? readFileSync(pc.tls.cert) : undefined,
-        key: pc.tls.key !== undefined ? readFileSync(pc.tls.key) : undefined,
-        ca: pc.tls.ca !== undefined ? readFileSync(pc.tls.ca) : undefined,
+        cert: pem('cert'),
+        key: pem('key'),
+        ca: pem('ca'),
         rejectUnauthorized: pc.tls.reject_unauthorized ?? true,
         servername: pc.tls.server_name ?? pc.host,
       }
@@ -192,6 +201,7 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
     state = 'connecting';
     const s = tls ? tlsConnect({ host: pc.host, port: pc.port, ...tls }) : netConnect({ host: pc.host, port: pc.port });
     sock = s;
+    s.setKeepAlive(true, 10_000); // a parent gone without a word is noticed
     const framer = createSapientFramer();
     s.once(tls ? 'secureConnect' : 'connect', () => {
       if (state === 'closed') return s.destroy();
