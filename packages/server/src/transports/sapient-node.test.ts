@@ -327,6 +327,43 @@ describe('SAPIENT fusion node', () => {
   });
 });
 
+describe('SAPIENT idle connections and the registered status interval', () => {
+  const tmp = tempDir();
+  let srv: RunningServer;
+  let now = 0;
+
+  before(async () => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
+    now = scene.t0 + 100;
+    srv = await startServer({
+      config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, idle_timeout_s: 5, nodes: [{ node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] } },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+  });
+  after(async () => {
+    await srv?.close();
+    tmp.cleanup();
+  });
+
+  it('a node with a long status interval is not cut off as idle before three intervals; one with a short interval is', async () => {
+    const port = srv.transports.sapientPort!;
+    const slow = await client(port);
+    slow.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC', statusIntervalS: 4 }));
+    assert.equal((await slow.next()).registrationAck?.acceptance, true);
+    const quick = await client(port);
+    quick.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'cam', shortName: 'c', nodeType: 'CAMERA', statusIntervalS: 1 }));
+    assert.equal((await quick.next()).registrationAck?.acceptance, true);
+    // idle_timeout_s is 5: the 1 s node's connection closes after 5 s of silence...
+    await until(() => quick.closed, 15_000, 'the quiet 1 s node cut off as idle');
+    assert.equal(srv.transports.sapient!.stats().idleClosed, 1);
+    // ...the 4 s node's (allowed 12 s) is still open, and closes later
+    assert.equal(slow.closed, false);
+    await until(() => slow.closed, 20_000, 'the 4 s node cut off after three intervals');
+    assert.equal(srv.transports.sapient!.stats().idleClosed, 2);
+  });
+});
+
 describe('SAPIENT over TLS with client certificates', () => {
   const tmp = tempDir();
   let srv: RunningServer;

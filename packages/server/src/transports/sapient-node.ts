@@ -17,7 +17,8 @@
  *   node's position.
  *   The registered status interval (`statusDefinition.statusInterval`, in its units) is the
  *   sensor's heartbeat period: it is `silent` once MISSED_HEARTBEATS intervals pass unheard
- *   (sensors.ts), whether the connection is open or not.
+ *   (sensors.ts), whether the connection is open or not; its connection is not closed as idle
+ *   (`sapient.idle_timeout_s`) before that.
  * - `StatusReport`: marks the sensor heard; a `node_location` (degrees, WGS84) becomes the
  *   node's position (written on its detections as `sensor_lat`/`sensor_lon`). With system
  *   `SYSTEM_GOODBYE` the sensor is `offline` (reason: goodbye) until the node registers or
@@ -49,6 +50,7 @@ import {
 } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
+import { MISSED_HEARTBEATS } from '../sensors.js';
 import { createWarnLimiter } from './warn-limiter.js';
 
 export interface SapientStats {
@@ -249,6 +251,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           const intervalS = sapientDurationToSeconds(statusDef?.statusInterval);
           if (intervalS === null) warn.warn('interval', { from, node: nodeId, statusInterval: statusDef?.statusInterval }, 'SAPIENT status interval unreadable (units unspecified or value not positive): health uses health.silent_after_s');
           svc.registry.heartbeat(sensorId, intervalS);
+          // a node that registered a long status interval may stay quiet that long: its connection is not idle before it is silent
+          if (intervalS !== null && MISSED_HEARTBEATS * intervalS > c.idle_timeout_s) s.setTimeout(Math.min(MISSED_HEARTBEATS * intervalS, 2 ** 31 / 1000 - 1) * 1000);
           svc.registry.heard(sensorId, now);
           log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS }, 'SAPIENT node registered');
           send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
