@@ -63,6 +63,8 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   if (srv.transports.takUdpPort !== undefined) out(`  tak: CoT in on UDP ${tk.listen.host}:${srv.transports.takUdpPort}${tk.listen.group ? ` (group ${tk.listen.group})` : ''}`);
   if (srv.transports.asterix) out(`  asterix: CAT062 (SAC ${srv.config.asterix.sac}, SIC ${srv.config.asterix.sic}) over UDP to ${srv.config.asterix.host}:${srv.config.asterix.port}`);
   if (srv.transports.sapient) out(`  sapient: fusion node tcp://${srv.config.sapient.host}:${srv.transports.sapientPort}  (node id ${srv.transports.sapient.nodeId})`);
+  const parent = srv.config.sapient.parent;
+  if (srv.transports.sapientParent && parent) out(`  sapient: reporting to the parent node ${parent.tls ? 'tls' : 'tcp'}://${parent.host}:${parent.port}  (node id ${srv.transports.sapientParent.nodeId})`);
   out(`  sensors: ${srv.service.registry.ids().length}, zones: ${srv.service.zones.length}, data: ${srv.config.data_dir}`);
   if (srv.demoUsers) {
     out(`  demo: the Seoul raid plays at ${a.speed ?? 1}x through MQTT and HTTP; read-only viewing is open to anyone without login`);

@@ -63,6 +63,24 @@ export interface SapientNodeConfig {
   cert_cn?: string;
 }
 
+/** Skywarden's link up to a parent SAPIENT fusion node (transports/sapient-parent.ts). */
+export interface SapientParentConfig {
+  host: string;
+  port: number;
+  /** Skywarden's node UUID towards the parent; null: `sapient.node_id`, else a new one at each start. */
+  node_id: string | null;
+  /** Each track is reported at most every this-many seconds. */
+  interval_s: number;
+  /** The status interval registered with the parent (s): a StatusReport that often. */
+  status_interval_s: number;
+  /** TLS to the parent (PEM file paths; a client certificate if the parent asks for one); null: plain TCP. */
+  tls: { cert?: string; key?: string; ca?: string; reject_unauthorized?: boolean; server_name?: string } | null;
+  /** Longest wait (s) between reconnection attempts (the wait doubles from 1 s). */
+  reconnect_max_s: number;
+  /** Messages held while the parent is slow; the oldest are dropped (and counted) beyond. */
+  max_queue: number;
+}
+
 export interface ServerConfig {
   /** Folder for the SQLite store and other files. */
   data_dir: string;
@@ -258,6 +276,8 @@ export interface ServerConfig {
     tls: { cert: string; key: string; ca: string } | null;
     /** Plain TCP on an address other than loopback (anyone who can reach the port and knows a node UUID can inject detections). Default false: refused. */
     allow_plaintext: boolean;
+    /** Register with a parent fusion node and report the fused tracks to it; null: off. Missing keys take the defaults of SAPIENT_PARENT_DEFAULTS. */
+    parent: SapientParentConfig | null;
   };
   /**
    * The bus between ingest and fusion (bus/bus.ts): `local` (in the process, no persistence)
@@ -313,7 +333,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     observer_sensor: 'tak-observer',
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
-  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
 };
@@ -449,6 +469,7 @@ const CHECKS: Record<string, Check> = {
       ? null
       : 'null or {cert, key, ca} (PEM file paths; ca signs the nodes\' client certificates)',
   'sapient.allow_plaintext': bool,
+  'sapient.parent': (v) => (v === null || isObj(v) ? null : 'null or {host, port, node_id?, interval_s?, status_interval_s?, tls?, reconnect_max_s?, max_queue?}'),
   'bus.kind': oneOf('local', 'nats'),
   'bus.url': (v) => (typeof v === 'string' && v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/./.test(u.trim())) ? null : 'a URL such as nats://127.0.0.1:4222 (several: comma-separated)'),
   'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),
@@ -515,6 +536,38 @@ export function envOverrides(env: Record<string, string | undefined>): { over: R
   return { over, errors };
 }
 
+/** Defaults of `sapient.parent`'s optional keys. */
+export const SAPIENT_PARENT_DEFAULTS = { node_id: null, interval_s: 1, status_interval_s: 5, tls: null, reconnect_max_s: 30, max_queue: 1000 } as const;
+
+const SAPIENT_PARENT_CHECKS: Record<string, Check> = {
+  host: str,
+  port: int(1, 65535),
+  node_id: (v) => (v === null || (typeof v === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) ? null : 'null or a UUID'),
+  interval_s: num(0, 3600),
+  status_interval_s: num(0.1, 86400),
+  tls: (v) =>
+    v === null || (isObj(v) && Object.entries(v).every(([k, x]) => (['cert', 'key', 'ca', 'server_name'].includes(k) && typeof x === 'string' && x.length > 0) || (k === 'reject_unauthorized' && typeof x === 'boolean')) && (v.cert === undefined) === (v.key === undefined))
+      ? null
+      : 'null or {cert?, key?, ca?, reject_unauthorized?, server_name?} (PEM file paths; cert and key together)',
+  reconnect_max_s: num(1, 3600),
+  max_queue: int(1, 1_000_000),
+};
+
+/** `sapient.parent` with its defaults filled in; problems named in `errors`. */
+function checkSapientParent(p: Record<string, unknown>, errors: string[]): SapientParentConfig {
+  const out: Record<string, unknown> = { ...SAPIENT_PARENT_DEFAULTS, ...p };
+  for (const k of Object.keys(p)) if (!(k in SAPIENT_PARENT_CHECKS)) errors.push(`sapient.parent.${k} is not a setting (known here: ${Object.keys(SAPIENT_PARENT_CHECKS).join(', ')})`);
+  for (const [k, check] of Object.entries(SAPIENT_PARENT_CHECKS)) {
+    if (out[k] === undefined) {
+      errors.push(`sapient.parent.${k} is required`);
+      continue;
+    }
+    const want = check(out[k]);
+    if (want !== null) errors.push(`sapient.parent.${k} must be ${want}, got ${show(out[k])}`);
+  }
+  return out as unknown as SapientParentConfig;
+}
+
 function checkItems(cfg: ServerConfig, errors: string[]): void {
   cfg.auth.users.forEach((u, i) => {
     const p = `auth.users[${i}]`;
@@ -553,6 +606,7 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     if (n.cert_cn !== undefined && !(typeof n.cert_cn === 'string' && n.cert_cn.length > 0)) errors.push(`${p}.cert_cn must be a certificate subject CN (a non-empty string), got ${show(n.cert_cn)}`);
     if (n.cert_cn !== undefined && cfg.sapient.tls === null) errors.push(`${p}.cert_cn needs sapient.tls (client certificates)`);
   });
+  if (cfg.sapient.parent !== null) cfg.sapient.parent = checkSapientParent(cfg.sapient.parent as unknown as Record<string, unknown>, errors);
   const loopback = (h: string) => h === 'localhost' || h === '::1' || /^127\./.test(h);
   if (cfg.sapient.enabled && cfg.sapient.tls === null && !loopback(cfg.sapient.host) && !cfg.sapient.allow_plaintext) {
     errors.push(

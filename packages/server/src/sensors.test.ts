@@ -83,4 +83,39 @@ describe('sensor register and health', () => {
     r.accepted('a', T0);
     assert.deepEqual(r.changed(T0 + 1).map((s) => [s.id, s.status]), [['a', 'ok']]);
   });
+
+  it('a declared heartbeat period sets the silence: three periods unheard, shorter or longer than silent_after_s', () => {
+    const r = createSensorRegistry(opts);
+    r.register([
+      { id: 'fast', kind: 'acoustic', lat: 37.5, lon: 127 },
+      { id: 'slow', kind: 'acoustic', lat: 37.5, lon: 127 },
+    ]);
+    r.heartbeat('fast', 10);
+    r.heartbeat('slow', 200);
+    r.heard('fast', T0);
+    r.heard('slow', T0);
+    assert.equal(r.wire('fast', T0 + 30)?.status, 'ok');
+    assert.equal(r.wire('fast', T0 + 31)?.status, 'silent');
+    assert.equal(r.wire('slow', T0 + 599)?.status, 'ok', 'a 200 s heartbeat is not silent at silent_after_s (300 s)');
+    assert.equal(r.wire('slow', T0 + 601)?.status, 'silent');
+    // cleared: back to silent_after_s
+    r.heartbeat('slow', null);
+    assert.equal(r.wire('slow', T0 + 301)?.status, 'silent');
+    assert.equal(r.wire('slow', T0 + 299)?.status, 'ok');
+  });
+
+  it('gone: offline with the reason, kept registered, until heard or a detection is accepted', () => {
+    const r = createSensorRegistry(opts);
+    r.register([{ id: 'a', kind: 'acoustic', lat: 37.5, lon: 127 }]);
+    r.heard('a', T0);
+    r.gone('a', T0 + 1, 'goodbye');
+    assert.equal(r.wire('a', T0 + 5000)?.status, 'offline');
+    assert.match(r.wire('a', T0 + 5000)?.status_reason ?? '', /^goodbye \(4999 s ago\)$/);
+    assert.deepEqual(r.ids(), ['a']);
+    r.heard('a', T0 + 5001);
+    assert.equal(r.wire('a', T0 + 5002)?.status, 'ok');
+    r.gone('a', T0 + 5003, 'goodbye');
+    r.accepted('a', T0 + 5004);
+    assert.equal(r.wire('a', T0 + 5005)?.status, 'ok');
+  });
 });

@@ -1,7 +1,10 @@
 /**
  * The sensor register (id -> parsed sensor, for validating detections) and each sensor's
  * health: last heard, detection rate over the last 5 minutes, rejects and the last reason,
- * and a status: `ok`, `never_seen`, `silent` (not heard for `silentAfterS`), `stuck`
+ * and a status: `ok`, `never_seen`, `silent` (not heard for `silentAfterS`, or for
+ * {@link MISSED_HEARTBEATS} of the heartbeat period a sensor declared, e.g. a SAPIENT node's
+ * registered status interval), `offline` (it said it was leaving, e.g. a SAPIENT
+ * SYSTEM_GOODBYE, and has not been heard since), `stuck`
  * (detecting in every one of the last 5 minutes at least `stuckPerMin` times a minute;
  * radars and cooperative feeds exempt, they report all the time), `implausible` (its
  * reported own position far from the registered one, or most of its input rejected).
@@ -29,7 +32,18 @@ interface Health {
   positionOffsetM: number;
   /** Last status published, to report changes only. */
   lastStatus?: string;
+  /** Heartbeat period the sensor declared (s); silent after MISSED_HEARTBEATS of them. */
+  heartbeatS?: number;
+  /** Set when the sensor said it was leaving; cleared when it is heard again. */
+  offline?: { t: number; reason: string };
 }
+
+/**
+ * A sensor that declared its heartbeat period is silent once this many periods pass without
+ * a word from it: one late report (a busy link, a clock skew) and one lost are tolerated, the
+ * third missing in a row is a failure.
+ */
+export const MISSED_HEARTBEATS = 3;
 
 const EXEMPT_FROM_STUCK = new Set(['radar', 'adsb', 'remote_id']);
 
@@ -50,7 +64,12 @@ export function createSensorRegistry(opts: HealthOptions) {
   function status(id: string, now: number): { status: SensorStatus; reason?: string } {
     const x = health.get(id);
     if (!x || x.lastSeen === -Infinity) return { status: 'never_seen' };
-    if (now - x.lastSeen > opts.silentAfterS) return { status: 'silent', reason: `not heard for ${Math.round(now - x.lastSeen)} s` };
+    if (x.offline) return { status: 'offline', reason: `${x.offline.reason} (${Math.round(now - x.offline.t)} s ago)` };
+    if (x.heartbeatS !== undefined) {
+      if (now - x.lastSeen > MISSED_HEARTBEATS * x.heartbeatS) {
+        return { status: 'silent', reason: `not heard for ${Math.round(now - x.lastSeen)} s (${MISSED_HEARTBEATS} status intervals of ${x.heartbeatS} s missed)` };
+      }
+    } else if (now - x.lastSeen > opts.silentAfterS) return { status: 'silent', reason: `not heard for ${Math.round(now - x.lastSeen)} s` };
     if (x.positionOffsetM > opts.maxPositionOffsetM) return { status: 'implausible', reason: `reports its position ${Math.round(x.positionOffsetM)} m from the registered one` };
     if (x.recentRejected >= 20 && x.recentRejected > x.recentAccepted) return { status: 'implausible', reason: `most of its input is rejected (${x.recentRejected} of ${x.recentRejected + x.recentAccepted}); last: ${x.lastError ?? ''}` };
     const kind = String(defs.get(id)?.kind ?? '');
@@ -97,6 +116,7 @@ export function createSensorRegistry(opts: HealthOptions) {
     accepted(id: string, now: number, sensorPos?: { lat: number; lon: number }): void {
       const x = h(id);
       x.lastSeen = now;
+      x.offline = undefined;
       x.accepted++;
       x.recentAccepted++;
       const m = Math.floor(now / 60);
@@ -119,7 +139,25 @@ export function createSensorRegistry(opts: HealthOptions) {
     },
     /** A status message (heartbeat) from the sensor. */
     heard(id: string, now: number): void {
-      h(id).lastSeen = now;
+      const x = h(id);
+      x.lastSeen = now;
+      x.offline = undefined;
+    },
+    /**
+     * The heartbeat period (s) the sensor declared (a SAPIENT node's registered status
+     * interval): silent after {@link MISSED_HEARTBEATS} periods unheard instead of
+     * `silentAfterS`. Null: back to `silentAfterS`.
+     */
+    heartbeat(id: string, periodS: number | null): void {
+      const x = h(id);
+      if (periodS === null || !(periodS > 0) || !Number.isFinite(periodS)) x.heartbeatS = undefined;
+      else x.heartbeatS = periodS;
+    },
+    /** The sensor said it is leaving (`reason`, e.g. a SAPIENT goodbye): `offline` until heard again. The sensor stays registered. */
+    gone(id: string, now: number, reason: string): void {
+      const x = h(id);
+      x.lastSeen = Math.max(x.lastSeen, now);
+      x.offline = { t: now, reason };
     },
     /** Halves the recent accept/reject counts (call every minute): a decaying window. */
     decay(): void {

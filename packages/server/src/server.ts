@@ -15,6 +15,7 @@ import { buildDemoScene, startDemoFeeder, type DemoFeeder } from './demo.js';
 import { startTakCot, type TakCot } from './transports/tak-cot.js';
 import { startAsterixOut, type AsterixOut } from './transports/asterix-out.js';
 import { startSapientNode, type SapientNodeServer } from './transports/sapient-node.js';
+import { startSapientParent, type SapientParentLink } from './transports/sapient-parent.js';
 import type { AlertWire } from '@skywarden/formats';
 import type { AlertTransition, TrackerComponents } from '@skywarden/core';
 import type { Zone } from '@skywarden/formats';
@@ -58,6 +59,8 @@ export interface RunningServer {
     sapient?: SapientNodeServer;
     /** Port of the SAPIENT fusion node's TCP server. */
     sapientPort?: number;
+    /** The link up to a parent SAPIENT fusion node (`sapient.parent`). */
+    sapientParent?: SapientParentLink;
     /** Port of the CoT UDP listener. */
     takUdpPort?: number;
   };
@@ -174,6 +177,7 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
   const transports: RunningServer['transports'] = {};
   const closeTransports = async () => {
     await transports.sapient?.close().catch((err: Error) => log.error({ err }, 'closing SAPIENT failed'));
+    await transports.sapientParent?.close().catch((err: Error) => log.error({ err }, 'closing the SAPIENT parent link failed'));
     await transports.tak?.close().catch((err: Error) => log.error({ err }, 'closing CoT failed'));
     await transports.asterix?.close().catch((err: Error) => log.error({ err }, 'closing ASTERIX failed'));
   };
@@ -208,6 +212,9 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     if (config.sapient.enabled) {
       transports.sapient = await startSapientNode(service);
       transports.sapientPort = transports.sapient.port;
+    }
+    if (config.sapient.parent !== null) {
+      transports.sapientParent = startSapientParent(service, config.sapient.parent, { nodeId: transports.sapient?.nodeId ?? config.sapient.node_id ?? undefined, dependentNodes: config.sapient.nodes.map((n) => n.node_id) });
     }
     if (demoScene) {
       feeder = await startDemoFeeder({ demo: demoScene, httpPort, mqttPort, clock: service.clock, startT: service.clock(), log: (m) => log.warn(m) });

@@ -467,7 +467,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       if (changed.length > 0) hub.broadcast('sensors', { t: now, sensors: changed });
       const byStatus = new Map<string, number>();
       for (const s of registry.all(now)) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
-      for (const st of ['ok', 'silent', 'stuck', 'implausible', 'never_seen']) metrics.sensors.set({ status: st }, byStatus.get(st) ?? 0);
+      for (const st of ['ok', 'silent', 'stuck', 'implausible', 'never_seen', 'offline']) metrics.sensors.set({ status: st }, byStatus.get(st) ?? 0);
       metrics.streamClients.set(hub.clients);
     }
     if (ticks % (perSecond * 60) === 0) registry.decay();

@@ -63,7 +63,7 @@ export interface DetectionWire {
   bearing_deg?: number;
 }
 
-export type SensorStatus = 'ok' | 'silent' | 'stuck' | 'implausible' | 'never_seen';
+export type SensorStatus = 'ok' | 'silent' | 'stuck' | 'implausible' | 'never_seen' | 'offline';
 
 /** A sensor and its health. */
 export interface SensorWire {

@@ -35,6 +35,13 @@ export function createUlid(t: number = Date.now() / 1000, random?: () => number)
   return time + rnd;
 }
 
+const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+/** True for a canonical ULID: 26 Crockford base-32 characters (upper case), a time within 48 bits. */
+export function isUlid(s: unknown): boolean {
+  return typeof s === 'string' && ULID_RE.test(s);
+}
+
 /** Common fields of every message Skywarden sends. */
 export interface SapientHeader {
   /** Sender node UUID (Skywarden's). */
@@ -112,6 +119,14 @@ export interface RegistrationOptions {
   manufacturer?: string;
   model?: string;
   softwareVersion?: string;
+  /** Behaviours the node reports (each with a 0-1 confidence), e.g. `threat`. */
+  behaviours?: string[];
+  /** Declare ENU velocities in metres per second (WGS84). */
+  enuVelocity?: boolean;
+  /** Tracking type enum suffix, e.g. `TRACK` (object ids kept through a track's life). */
+  trackingType?: string;
+  /** UUIDs of this node's child nodes (`dependent_nodes`). */
+  dependentNodes?: string[];
 }
 
 /**
@@ -123,6 +138,27 @@ export interface RegistrationOptions {
 export function buildRegistration(h: SapientHeader, o: RegistrationOptions): SapientMessage {
   const latLng = { locationUnits: 'LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M', locationDatum: 'LOCATION_DATUM_WGS84_E' };
   const classes = o.classes ?? ['piston_owa', 'jet_owa', 'cruise_missile', 'multirotor', 'fixed_wing_small', 'aircraft', 'helicopter', 'bird', 'clutter'];
+  const detection: Record<string, unknown> = {
+    locationType: latLng,
+    detectionClassDefinition: [
+      {
+        confidenceDefinition: 'CONFIDENCE_DEFINITION_MULTI_CLASS',
+        classDefinition: classes.map((type) => ({ type, units: 'probability (0-1)' })),
+      },
+    ],
+  };
+  if (o.behaviours !== undefined && o.behaviours.length > 0) detection.behaviourDefinition = o.behaviours.map((type) => ({ type, units: 'probability (0-1)' }));
+  if (o.enuVelocity === true) detection.velocityType = { enuVelocityUnits: { eastNorthRateUnits: 'SPEED_UNITS_MS', upRateUnits: 'SPEED_UNITS_MS' }, locationDatum: 'LOCATION_DATUM_WGS84_E' };
+  const mode: Record<string, unknown> = {
+    modeName: o.mode ?? 'default',
+    modeType: 'MODE_TYPE_PERMANENT',
+    settleTime: { units: 'TIME_UNITS_SECONDS', value: 0 },
+    detectionDefinition: [detection],
+    task: { regionDefinition: { regionType: ['REGION_TYPE_AREA_OF_INTEREST'], regionArea: [latLng] } },
+  };
+  if (o.trackingType !== undefined) mode.trackingType = `TRACKING_TYPE_${o.trackingType}`;
+  const extra: Record<string, unknown> = {};
+  if (o.dependentNodes !== undefined && o.dependentNodes.length > 0) extra.dependentNodes = o.dependentNodes;
   return {
     ...header(h),
     registration: {
@@ -135,25 +171,8 @@ export function buildRegistration(h: SapientHeader, o: RegistrationOptions): Sap
         statusInterval: { units: 'TIME_UNITS_SECONDS', value: o.statusIntervalS ?? 5 },
         locationDefinition: latLng,
       },
-      modeDefinition: [
-        {
-          modeName: o.mode ?? 'default',
-          modeType: 'MODE_TYPE_PERMANENT',
-          settleTime: { units: 'TIME_UNITS_SECONDS', value: 0 },
-          detectionDefinition: [
-            {
-              locationType: latLng,
-              detectionClassDefinition: [
-                {
-                  confidenceDefinition: 'CONFIDENCE_DEFINITION_MULTI_CLASS',
-                  classDefinition: classes.map((type) => ({ type, units: 'probability (0-1)' })),
-                },
-              ],
-            },
-          ],
-          task: { regionDefinition: { regionType: ['REGION_TYPE_AREA_OF_INTEREST'], regionArea: [latLng] } },
-        },
-      ],
+      modeDefinition: [mode],
+      ...extra,
       configData: [{ manufacturer: o.manufacturer ?? 'Skywarden', model: o.model ?? 'Skywarden', softwareVersion: o.softwareVersion }],
     },
   };
@@ -171,8 +190,14 @@ export interface DetectionReportOptions {
   rangeBearing?: { azimuthDeg: number; elevationDeg?: number; rangeM?: number; azimuthSdDeg?: number; elevationSdDeg?: number; rangeSdM?: number };
   /** Class confidences (0..1). */
   classes?: Record<string, number>;
-  /** Velocity east, north, up (m/s). */
-  velocity?: { ve: number; vn: number; vu?: number };
+  /** Velocity east, north, up (m/s), with one-sigma errors per axis (m/s). */
+  velocity?: { ve: number; vn: number; vu?: number; veSd?: number; vnSd?: number; vuSd?: number };
+  /** Behaviour confidences (0..1), e.g. `{ threat: 0.9 }` (declared in the Registration). */
+  behaviours?: Record<string, number>;
+  /** A special case in effect, e.g. `coasting` or `lost`. */
+  state?: string;
+  /** An id of the object itself (e.g. an aircraft's registration or ICAO address), field `id`. */
+  externalId?: string;
 }
 
 /** DetectionReport in the location or the range-bearing form (exactly one must be given). */
@@ -197,6 +222,12 @@ export function buildDetectionReport(h: SapientHeader, o: DetectionReportOptions
   if (o.classes !== undefined) {
     dr.classification = Object.entries(o.classes).map(([type, confidence]): SapientClassification => ({ type, confidence }));
   }
-  if (o.velocity !== undefined) dr.enuVelocity = { eastRate: o.velocity.ve, northRate: o.velocity.vn, upRate: o.velocity.vu };
+  if (o.velocity !== undefined) {
+    const v = o.velocity;
+    dr.enuVelocity = { eastRate: v.ve, northRate: v.vn, upRate: v.vu, eastRateError: v.veSd, northRateError: v.vnSd, upRateError: v.vuSd };
+  }
+  if (o.behaviours !== undefined) dr.behaviour = Object.entries(o.behaviours).map(([type, confidence]) => ({ type, confidence }));
+  if (o.state !== undefined) dr.state = o.state;
+  if (o.externalId !== undefined) dr.id = o.externalId;
   return { ...header(h), detectionReport: dr };
 }

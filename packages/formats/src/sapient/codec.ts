@@ -100,6 +100,29 @@ export function sapientTimeToSeconds(ts: SapientTimestamp): number {
   return (ts.seconds ?? 0) + (ts.nanos ?? 0) / 1e9;
 }
 
+const SECONDS_PER_TIME_UNIT: Record<string, number> = {
+  TIME_UNITS_NANOSECONDS: 1e-9,
+  TIME_UNITS_MICROSECONDS: 1e-6,
+  TIME_UNITS_MILLISECONDS: 1e-3,
+  TIME_UNITS_SECONDS: 1,
+  TIME_UNITS_MINUTES: 60,
+  TIME_UNITS_HOURS: 3600,
+  TIME_UNITS_DAYS: 86400,
+};
+
+/**
+ * Seconds of a Registration `Duration` (`{units, value}`, e.g. the status definition's
+ * `statusInterval`), or null when its units are unspecified or unknown or its value is not a
+ * positive finite number.
+ */
+export function sapientDurationToSeconds(d: unknown): number | null {
+  if (d === null || typeof d !== 'object') return null;
+  const { units, value } = d as { units?: unknown; value?: unknown };
+  const k = typeof units === 'string' ? SECONDS_PER_TIME_UNIT[units] : undefined;
+  if (k === undefined || typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return null;
+  return value * k;
+}
+
 /** A Timestamp of seconds since the Unix epoch. */
 export function secondsToSapientTime(t: number): SapientTimestamp {
   if (!Number.isFinite(t)) throw new RangeError(`a SAPIENT time must be finite, got ${t}`);

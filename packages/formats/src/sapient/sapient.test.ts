@@ -17,6 +17,7 @@ import {
   encodeSapientMessage,
   frameSapient,
   missingMandatory,
+  isUlid,
   sapientDetectionToRows,
   type SapientMessage,
   type SapientSensorRegistry,
@@ -222,4 +223,39 @@ test('missingMandatory: the standard\'s is_mandatory marks; our own registration
   assert.deepEqual(missingMandatory('Registration', d.message.registration as Record<string, unknown>), []);
   assert.deepEqual(missingMandatory('Registration', {}), ['nodeDefinition', 'icdVersion', 'capabilities', 'statusDefinition', 'modeDefinition', 'configData']);
   assert.deepEqual(missingMandatory('Registration', { nodeDefinition: [{}], icdVersion: '' }, 'r').slice(0, 2), ['r.nodeDefinition[0].nodeType', 'r.icdVersion']);
+});
+
+test('the upward (fusion node to parent) Registration and DetectionReport carry every mandatory field', () => {
+  const reg = roundTrip(
+    buildRegistration({ nodeId: NODE, t: T }, { name: 'Skywarden', shortName: 'SW', nodeType: 'FUSION_NODE', statusIntervalS: 2, behaviours: ['threat'], enuVelocity: true, trackingType: 'TRACK', dependentNodes: [DMM] }),
+  );
+  assert.deepEqual(missingMandatory('Registration', reg.registration as Record<string, unknown>), []);
+  assert.deepEqual(reg.registration!.dependentNodes, [DMM]);
+  const det = (reg.registration!.modeDefinition as { detectionDefinition: Record<string, unknown>[]; trackingType: string }[])[0];
+  assert.equal(det.trackingType, 'TRACKING_TYPE_TRACK');
+  assert.deepEqual(det.detectionDefinition[0].behaviourDefinition, [{ type: 'threat', units: 'probability (0-1)' }]);
+  const vt = det.detectionDefinition[0].velocityType as Record<string, unknown>;
+  assert.deepEqual(vt.enuVelocityUnits, { eastNorthRateUnits: 'SPEED_UNITS_MS', upRateUnits: 'SPEED_UNITS_MS' });
+  assert.equal(vt.locationDatum, 'LOCATION_DATUM_WGS84_E');
+  const id = createUlid(T);
+  const dr = roundTrip(
+    buildDetectionReport({ nodeId: NODE, t: T }, { objectId: id, position: { latDeg: 37.5, lonDeg: 127, altM: 300, posSdM: 20 }, velocity: { ve: 10, vn: -5, vu: 1, veSd: 2, vnSd: 2 }, classes: { multirotor: 0.75 }, behaviours: { threat: 0.25 }, state: 'coasting', externalId: 'ABC123' }),
+  );
+  assert.deepEqual(missingMandatory('DetectionReport', dr.detectionReport as Record<string, unknown>), []);
+  const r = dr.detectionReport!;
+  assert.equal(r.objectId, id);
+  assert.ok(isUlid(r.reportId) && isUlid(r.objectId));
+  assert.deepEqual(r.enuVelocity, { eastRate: 10, northRate: -5, upRate: 1, eastRateError: 2, northRateError: 2 });
+  assert.deepEqual(r.behaviour, [{ type: 'threat', confidence: 0.25 }]);
+  assert.equal(r.state, 'coasting');
+  assert.equal(r.id, 'ABC123');
+});
+
+test('isUlid: 26 Crockford characters with a 48-bit time', () => {
+  assert.ok(isUlid(createUlid(T)));
+  assert.ok(!isUlid('01ARZ3NDEKTSV4RRFFQ69G5FAVX'), '27 characters');
+  assert.ok(!isUlid('01ARZ3NDEKTSV4RRFFQ69G5FAI'), 'I is not Crockford');
+  assert.ok(!isUlid('81ARZ3NDEKTSV4RRFFQ69G5FAV'), 'time over 48 bits');
+  assert.ok(!isUlid('01arz3ndektsv4rrffq69g5fav'), 'lower case is not canonical');
+  assert.ok(!isUlid(42));
 });

@@ -25,11 +25,13 @@ import {
   type SapientMessage,
 } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
-import { http, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
+import { http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 
 const RADAR = '6f1c2a9e-0b7d-4e55-9a43-2d1b7c8e9f01';
 const OTHER = '0d3e5f7a-1111-4222-8333-944455556666';
 const SELF = 'a5b6c7d8-0000-4000-8000-000000000001';
+const MIC = '7a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9';
+const CAM = '8b2c3d4e-5f60-4172-8384-a5b6c7d8e9f0';
 
 /** A SAPIENT sensor's TCP connection (TLS with `secure`): sends messages, reads the fusion node's replies in order. */
 async function client(port: number, secure?: { cert?: Buffer; key?: Buffer; ca: Buffer }) {
@@ -86,7 +88,7 @@ describe('SAPIENT fusion node', () => {
     const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
     now = scene.t0 + 100;
     srv = await startServer({
-      config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, max_frame_bytes: 4096, nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }] } },
+      config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, max_frame_bytes: 4096, nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }, { node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] } },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -184,6 +186,84 @@ describe('SAPIENT fusion node', () => {
     c.close();
   });
 
+  /** The sensor's health as GET /api/v1/sensors shows it at the test clock. */
+  async function health(sensor: string): Promise<{ status: string; status_reason?: string }> {
+    const token = await login(srv.httpPort, 'view', 'view-secret-1');
+    const r = await http(srv.httpPort, 'GET', '/api/v1/sensors', { token });
+    assert.equal(r.status, 200, r.text);
+    const s = (r.json.sensors as { id: string; status: string; status_reason?: string }[]).find((x) => x.id === sensor);
+    assert.ok(s, `${sensor} in the sensors list`);
+    return s;
+  }
+
+  it('a node is silent after three of its registered status intervals unheard, connected or not', async () => {
+    const c = await client(port);
+    // a 2 s heartbeat (TIME_UNITS_SECONDS), against health.silent_after_s of 300 s
+    c.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC', statusIntervalS: 2 }));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    const t0 = now;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t0 + 5.9; // two reports missed (at 2 and 4 s): still ok
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t0 + 6.1; // the third missed
+    const h = await health('sapient-mic');
+    assert.equal(h.status, 'silent');
+    assert.match(h.status_reason ?? '', /not heard for 6 s \(3 status intervals of 2 s missed\)/);
+    // a status report: heard again
+    c.send(buildStatusReport({ nodeId: MIC, t: now }, { system: 'ok', changed: false, mode: 'default' }));
+    await until(async () => (await health('sapient-mic')).status === 'ok', 5000, 'ok after a status report');
+    // the connection drops without a goodbye: ok until three intervals pass, then silent
+    const t1 = now;
+    c.close();
+    await until(() => c.closed, 3000, 'closed');
+    now = t1 + 5;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t1 + 7;
+    assert.equal((await health('sapient-mic')).status, 'silent');
+
+    // the interval's units count: one minute is 60 s, silent after 180 s (not 3 s)
+    const c2 = await client(port);
+    const reg = buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC' });
+    (reg.registration!.statusDefinition as { statusInterval: unknown }).statusInterval = { units: 'TIME_UNITS_MINUTES', value: 1 };
+    c2.send(reg);
+    assert.equal((await c2.next()).registrationAck?.acceptance, true);
+    const t2 = now;
+    now = t2 + 179;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t2 + 181;
+    assert.equal((await health('sapient-mic')).status, 'silent');
+    c2.close();
+  });
+
+  it('a goodbye makes the node offline (not deleted) until it reports or registers again', async () => {
+    const c = await client(port);
+    c.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'cam', shortName: 'c', nodeType: 'CAMERA', statusIntervalS: 5 }));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    now += 1;
+    c.send(buildStatusReport({ nodeId: CAM, t: now }, { system: 'goodbye', changed: true, mode: 'default' }));
+    await until(() => srv.transports.sapient!.stats().goodbyes >= 1, 5000, 'the goodbye handled');
+    let h = await health('sapient-cam');
+    assert.equal(h.status, 'offline');
+    assert.match(h.status_reason ?? '', /goodbye/);
+    c.close();
+    // long after: still offline (a goodbye is not a failure), and still registered
+    now += 3600;
+    h = await health('sapient-cam');
+    assert.equal(h.status, 'offline');
+    assert.equal(srv.service.registry.def('sapient-cam')?.kind, 'eo');
+    // it comes back: registration makes it ok
+    const c2 = await client(port);
+    c2.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'cam', shortName: 'c', nodeType: 'CAMERA', statusIntervalS: 5 }));
+    assert.equal((await c2.next()).registrationAck?.acceptance, true);
+    assert.equal((await health('sapient-cam')).status, 'ok');
+    // a goodbye then a status report (it changed its mind): ok
+    c2.send(buildStatusReport({ nodeId: CAM, t: now }, { system: 'goodbye', changed: true, mode: 'default' }));
+    await until(async () => (await health('sapient-cam')).status === 'offline', 5000, 'offline');
+    c2.send(buildStatusReport({ nodeId: CAM, t: now + 1 }, { system: 'ok', changed: true, mode: 'default' }));
+    await until(async () => (await health('sapient-cam')).status === 'ok', 5000, 'ok after a status report');
+    c2.close();
+  });
+
   it('answers a frame that is not a SapientMessage with Error and keeps the connection', async () => {
     const c = await client(port);
     const junk = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
@@ -244,6 +324,43 @@ describe('SAPIENT fusion node', () => {
     c.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'Test radar', shortName: 'TR', nodeType: 'RADAR' }));
     assert.equal((await c.next()).registrationAck?.acceptance, true);
     c.close();
+  });
+});
+
+describe('SAPIENT idle connections and the registered status interval', () => {
+  const tmp = tempDir();
+  let srv: RunningServer;
+  let now = 0;
+
+  before(async () => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
+    now = scene.t0 + 100;
+    srv = await startServer({
+      config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, idle_timeout_s: 5, nodes: [{ node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] } },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+  });
+  after(async () => {
+    await srv?.close();
+    tmp.cleanup();
+  });
+
+  it('a node with a long status interval is not cut off as idle before three intervals; one with a short interval is', async () => {
+    const port = srv.transports.sapientPort!;
+    const slow = await client(port);
+    slow.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC', statusIntervalS: 4 }));
+    assert.equal((await slow.next()).registrationAck?.acceptance, true);
+    const quick = await client(port);
+    quick.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'cam', shortName: 'c', nodeType: 'CAMERA', statusIntervalS: 1 }));
+    assert.equal((await quick.next()).registrationAck?.acceptance, true);
+    // idle_timeout_s is 5: the 1 s node's connection closes after 5 s of silence...
+    await until(() => quick.closed, 15_000, 'the quiet 1 s node cut off as idle');
+    assert.equal(srv.transports.sapient!.stats().idleClosed, 1);
+    // ...the 4 s node's (allowed 12 s) is still open, and closes later
+    assert.equal(slow.closed, false);
+    await until(() => slow.closed, 20_000, 'the 4 s node cut off after three intervals');
+    assert.equal(srv.transports.sapient!.stats().idleClosed, 2);
   });
 });
 

@@ -15,8 +15,14 @@
  *   reason). A sensor id missing from the register is registered, with a kind from the node
  *   type (radar, acoustic, eo, rf, observer, other) and, once a StatusReport gives it, the
  *   node's position.
+ *   The registered status interval (`statusDefinition.statusInterval`, in its units) is the
+ *   sensor's heartbeat period: it is `silent` once MISSED_HEARTBEATS intervals pass unheard
+ *   (sensors.ts), whether the connection is open or not; its connection is not closed as idle
+ *   (`sapient.idle_timeout_s`) before that.
  * - `StatusReport`: marks the sensor heard; a `node_location` (degrees, WGS84) becomes the
- *   node's position (written on its detections as `sensor_lat`/`sensor_lon`).
+ *   node's position (written on its detections as `sensor_lat`/`sensor_lon`). With system
+ *   `SYSTEM_GOODBYE` the sensor is `offline` (reason: goodbye) until the node registers or
+ *   reports again; it stays registered.
  * - `DetectionReport`: `sapientDetectionToRows`, then the one ingest path (source
  *   `sapient`), allowed to publish only for the node's sensor.
  * A message that cannot be read or is refused is answered with an `Error` holding the packet
@@ -33,6 +39,7 @@ import {
   buildRegistrationAck,
   missingMandatory,
   buildSapientError,
+  sapientDurationToSeconds,
   createSapientFramer,
   decodeSapientMessage,
   encodeSapientMessage,
@@ -43,6 +50,7 @@ import {
 } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
+import { MISSED_HEARTBEATS } from '../sensors.js';
 import { createWarnLimiter } from './warn-limiter.js';
 
 export interface SapientStats {
@@ -50,6 +58,8 @@ export interface SapientStats {
   registrations: number;
   refusedRegistrations: number;
   statusReports: number;
+  /** StatusReports with SYSTEM_GOODBYE. */
+  goodbyes: number;
   detectionReports: number;
   /** Detections journalled. */
   accepted: number;
@@ -107,7 +117,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const selfId = c.node_id ?? randomUUID();
   const mapped = new Map(c.nodes.map((n) => [n.node_id, n.sensor]));
   const certCn = new Map(c.nodes.filter((n) => n.cert_cn !== undefined).map((n) => [n.node_id, n.cert_cn as string]));
-  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0 };
+  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, goodbyes: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0 };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   const sockets = new Set<Socket>();
@@ -236,8 +246,15 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           }
           nodes.set(nodeId, { sensorId, kind, position: prev?.position });
           stats.registrations++;
+          // the registered status interval is the sensor's heartbeat period (silent after MISSED_HEARTBEATS of them)
+          const statusDef = m.registration?.statusDefinition as { statusInterval?: unknown } | undefined;
+          const intervalS = sapientDurationToSeconds(statusDef?.statusInterval);
+          if (intervalS === null) warn.warn('interval', { from, node: nodeId, statusInterval: statusDef?.statusInterval }, 'SAPIENT status interval unreadable (units unspecified or value not positive): health uses health.silent_after_s');
+          svc.registry.heartbeat(sensorId, intervalS);
+          // a node that registered a long status interval may stay quiet that long: its connection is not idle before it is silent
+          if (intervalS !== null && MISSED_HEARTBEATS * intervalS > c.idle_timeout_s) s.setTimeout(Math.min(MISSED_HEARTBEATS * intervalS, 2 ** 31 / 1000 - 1) * 1000);
           svc.registry.heard(sensorId, now);
-          log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name }, 'SAPIENT node registered');
+          log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS }, 'SAPIENT node registered');
           send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
           return;
         }
@@ -245,7 +262,11 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           const node = nodes.get(nodeId);
           if (!node) return sendError(s, nodeId, payload, [`node ${nodeId} is not registered (send a Registration first)`], from);
           stats.statusReports++;
-          svc.registry.heard(node.sensorId, now);
+          if (m.statusReport?.system === 'SYSTEM_GOODBYE') {
+            stats.goodbyes++;
+            svc.registry.gone(node.sensorId, now, 'goodbye: the node said it is disconnecting (SAPIENT SYSTEM_GOODBYE)');
+            log.info({ from, node: nodeId, sensor: node.sensorId }, 'SAPIENT node said goodbye');
+          } else svc.registry.heard(node.sensorId, now);
           const pos = nodePosition(m.statusReport?.nodeLocation);
           if (pos) {
             node.position = pos;

@@ -31,7 +31,7 @@ test('sensor rows list the unhealthy first; counts by status', () => {
   const s = (id: string, status: SensorWire['status']): SensorWire => ({ id, kind: 'rf', status, rate_per_min: 0, accepted: 0, rejected: 0 });
   const list = [s('a', 'ok'), s('b', 'silent'), s('c', 'ok'), s('d', 'stuck')];
   assert.deepEqual(sensorRows(list, 3).map((x) => x.id), ['b', 'd', 'a']);
-  assert.deepEqual(sensorCounts(list), { ok: 2, silent: 1, stuck: 1, implausible: 0, never_seen: 0 });
+  assert.deepEqual(sensorCounts(list), { ok: 2, silent: 1, stuck: 1, implausible: 0, never_seen: 0, offline: 0 });
 });
 
 test('only operators and admins act', () => {

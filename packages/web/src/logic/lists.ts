@@ -34,7 +34,7 @@ export function mergeAlerts(list: readonly AlertWire[], add: readonly AlertWire[
 
 /** Sensors counted by status. */
 export function sensorCounts(sensors: Iterable<SensorWire>): Record<string, number> {
-  const c: Record<string, number> = { ok: 0, silent: 0, stuck: 0, implausible: 0, never_seen: 0 };
+  const c: Record<string, number> = { ok: 0, silent: 0, stuck: 0, implausible: 0, never_seen: 0, offline: 0 };
   for (const s of sensors) c[s.status] = (c[s.status] ?? 0) + 1;
   return c;
 }

@@ -71,6 +71,7 @@ export const SENSOR_STATUS_COLOUR: Readonly<Record<SensorStatus, string>> = {
   stuck: '#f759ab',
   implausible: '#b37feb',
   never_seen: '#8c8c8c',
+  offline: '#595959',
 };
 
 export function sensorColour(status: string): string {
