@@ -105,6 +105,14 @@ test('encode then decode returns every value within half an LSB', () => {
     else assert.ok(Math.abs(rec.ageS! - Math.min(trk.ageS, 63.75)) <= half(0.25));
     if (trk.cartesian === undefined) assert.equal(rec.cartesian, undefined);
     else assert.ok(Math.abs(rec.cartesian!.x - trk.cartesian.x) <= 0.25 + 1e-9 && Math.abs(rec.cartesian!.y - trk.cartesian.y) <= 0.25 + 1e-9);
+    assert.equal(rec.targetAddress, trk.targetAddress);
+    if (trk.accuracy === undefined) assert.equal(rec.accuracy, undefined);
+    else {
+      assert.ok(Math.abs(rec.accuracy!.xSdM - Math.min(trk.accuracy.positionSdM, 32767.5)) <= half(0.5) && rec.accuracy!.xSdM === rec.accuracy!.ySdM);
+      const v = trk.accuracy.velocitySdMps;
+      if (v === undefined) assert.equal(rec.accuracy!.vxSdMps, undefined);
+      else assert.ok(Math.abs(rec.accuracy!.vxSdMps! - Math.min(v, 63.75)) <= half(0.25), `ATV ${rec.accuracy!.vxSdMps} vs ${v}`);
+    }
     assert.equal(rec.status!.first, trk.status!.first);
     assert.equal(rec.status!.last, trk.status!.last);
     assert.equal(rec.status!.coasting, trk.status!.coasting);

@@ -6,3 +6,6 @@ export * from './cat062.js';
 export * from './cat062-decode.js';
 export * from './from-track.js';
 export * from './cat048.js';
+export * from './cat048-decode.js';
+export * from './cat065.js';
+export { splitAsterixBlocks, resolveTimeOfDay, type AsterixBlock } from './items.js';
