@@ -182,8 +182,9 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
         break;
       }
       case 'I062/290': {
-        const p = v.u8();
-        if (p & 0x80) rec.ageS = v.u8() * 0.25;
+        // TRK is the first subfield, after the whole primary subfield (one or two octets)
+        const trk = subs.get(0);
+        if (trk !== undefined) rec.ageS = r.bytes[trk]! * 0.25;
         break;
       }
       case 'I062/200': {
