@@ -110,7 +110,9 @@ const UAP: [string, Rule][] = [
 ];
 
 /** Decodes one record at `r.pos`; returns the record or a reason. */
-function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string {
+function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string | { bad: string } {
+  /** A value out of range in an item read whole: the record is left out, the next one can still be found. */
+  let bad: string | undefined;
   const fspec = readBitmap(r, 5, 'FSPEC');
   if (typeof fspec === 'string') return fspec;
   if (fspec.length === 0) return 'empty FSPEC (no items)';
@@ -142,8 +144,8 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
       case 'I062/105':
         rec.latDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
         rec.lonDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
-        if (!(rec.latDeg >= -90 && rec.latDeg <= 90)) return `I062/105 latitude ${rec.latDeg} is outside [-90, 90]`;
-        if (!(rec.lonDeg >= -180 && rec.lonDeg < 180)) return `I062/105 longitude ${rec.lonDeg} is outside [-180, 180)`;
+        if (!(rec.latDeg >= -90 && rec.latDeg <= 90)) bad ??= `I062/105 latitude ${rec.latDeg} is outside [-90, 90]`;
+        else if (!(rec.lonDeg >= -180 && rec.lonDeg < 180)) bad ??= `I062/105 longitude ${rec.lonDeg} is outside [-180, 180)`;
         break;
       case 'I062/100':
         rec.cartesian = { x: v.int(3) * CAT062_CARTESIAN_LSB_M, y: v.int(3) * CAT062_CARTESIAN_LSB_M };
@@ -226,18 +228,21 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
       }
     }
   }
-  return rec;
+  return bad !== undefined ? { bad } : rec;
 }
 
 /**
  * Decodes a buffer of ASTERIX data blocks (one UDP datagram, or several blocks back to back).
  * CAT062 records are decoded; blocks of other categories are counted and skipped. On the first
- * error the result is `ok: false` with the records decoded so far and a reason naming the
- * block's offset, the record number and the item.
+ * error that leaves the rest unframed the result is `ok: false` with the records decoded so far
+ * and a reason naming the block's offset, the record number and the item. A record read whole
+ * but with a value out of range (a latitude beyond 90 degrees) is left out alone: the result is
+ * `ok: false` with its reason and every other record.
  */
 export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}): Cat062DecodeResult {
   const records: Cat062Record[] = [];
   let otherBlocks = 0;
+  let firstBad: string | undefined;
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'input must be a Uint8Array', records, otherBlocks };
   const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
   let pos = 0;
@@ -262,9 +267,14 @@ export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}):
     for (let n = 1; r.left > 0; n++) {
       const rec = decodeRecord(r, ref);
       if (typeof rec === 'string') return { ok: false, reason: `data block at offset ${pos}, record ${n}: ${rec}`, records, otherBlocks };
+      if ('bad' in rec) {
+        // the record's bytes were read whole: the records after it are still decoded
+        firstBad ??= `data block at offset ${pos}, record ${n}: ${rec.bad}`;
+        continue;
+      }
       records.push(rec);
     }
     pos += len;
   }
-  return { ok: true, records, otherBlocks };
+  return firstBad !== undefined ? { ok: false, reason: firstBad, records, otherBlocks } : { ok: true, records, otherBlocks };
 }

@@ -191,6 +191,13 @@ test('the decoder names the problem in bad data', () => {
   const mixed = Buffer.concat([Uint8Array.from([48, 0, 5, 0, 0]), good]);
   const r = decodeCat062(mixed);
   assert.ok(r.ok && r.otherBlocks === 1 && r.records.length === 2);
+  // A record with a value out of range is left out alone: the records after it are kept.
+  const badLat = Uint8Array.from([0x08, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+  const within = Buffer.concat([Uint8Array.from([62, 0, 3 + 2 * badLat.length]), badLat, Uint8Array.from([0x08, 0, 0, 0, 0x10, 0, 0, 0, 0x20])]);
+  const rw = decodeCat062(within);
+  assert.ok(!rw.ok && /record 1: I062\/105 latitude/.test(rw.reason));
+  assert.equal(rw.records.length, 1);
+  assert.equal(rw.records[0]!.latDeg, 16 * CAT062_LATLON_LSB_DEG);
   // Records decoded before an error are returned with it.
   const broken = Buffer.concat([good, Uint8Array.from([62, 0, 5, 0x80, 1])]);
   const rb = decodeCat062(broken);
