@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrng, mutateBytes, randInt } from '../testing/fuzz.js';
 import { sharkField, tsharkAsterix, type SharkObj } from '../testing/tshark.js';
-import { decodeCat048, encodeCat048Block, FT, NM, type Cat048Record } from './index.js';
+import { decodeCat048, encodeCat048Block, FT, NM, resolveTimeOfDay, type Cat048Record } from './index.js';
 
 const T0 = 1764000000; // 2025-11-24T16:00:00Z: 57600 s after midnight
 
@@ -279,4 +279,14 @@ test('mutated datagrams never throw (2000 inputs)', () => {
     assert.ok(Array.isArray(r.records) && Array.isArray(r.errors));
     for (const rec of r.records) if (rec.rangeM !== undefined) assert.ok(rec.rangeM >= 0 && rec.rangeM < 256 * NM);
   }
+});
+
+test('a time of day takes the day that puts it nearest to the receive time (midnight rollover)', () => {
+  const midnight = 1764028800; // 2025-11-25T00:00:00Z
+  assert.equal(resolveTimeOfDay(86399, midnight + 2), midnight - 1, 'sent just before midnight, received just after');
+  assert.equal(resolveTimeOfDay(1, midnight - 2), midnight + 1, 'received just before midnight by a clock a little slow');
+  assert.equal(resolveTimeOfDay(43000, midnight + 100), midnight + 43000);
+  assert.equal(resolveTimeOfDay(50000, midnight + 100), midnight - 86400 + 50000);
+  const r = decodeCat048(block(48, hex('e0 0102 a8bf80 20')), { referenceTime: midnight + 0.5 }); // 86399 s
+  assert.equal(r.records[0]!.t, midnight - 1);
 });
