@@ -156,4 +156,14 @@ describe('ASTERIX CAT062 over UDP', () => {
     const h = await http(srv.httpPort, 'GET', '/api/v1/health');
     assert.equal(h.status, 200);
   });
+
+  it('ends with a CAT065 service status report "service ended by the operator" when it closes', async () => {
+    const had = status065.length;
+    await srv.transports.asterix!.close();
+    await until(() => status065.length > had && status065.some((d, i) => i >= had && d[6] === 3), 5000, 'the service status report');
+    const last = tsharkAsterix([status065[status065.length - 1]!])[0]!.blocks[0]!.messages[0]!;
+    const k = (item: string) => Object.keys(last).find((x) => x.endsWith(`_${item}`))!;
+    assert.equal((last[k('000')] as SharkObj)[`${k('000')}_VALUE`], '3');
+    assert.equal((last[k('050')] as SharkObj)[`${k('050')}_VALUE`], '7');
+  });
 });

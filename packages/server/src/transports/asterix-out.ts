@@ -12,7 +12,8 @@
  * CAT065 (SDPS service status), unless `asterix.status_period_s` is 0: an SDPS status message
  * (I065/000 = 1, I065/040 NOGO operational) every `status_period_s` on a wall-clock timer, and
  * an end-of-batch message (I065/000 = 2, batch 0: one batch per cycle) after each update, each
- * its own datagram to the same destination, stamped with the service clock.
+ * its own datagram to the same destination, stamped with the service clock; on close a service
+ * status report (I065/000 = 3) with I065/050 = 7, service ended by the operator.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -20,6 +21,7 @@ import { once } from 'node:events';
 import {
   CAT065_END_OF_BATCH,
   CAT065_SDPS_STATUS,
+  CAT065_SERVICE_STATUS_REPORT,
   createTrackNumberAllocator,
   encodeCat062Blocks,
   encodeCat065Block,
@@ -170,6 +172,17 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
       if (closed) return;
       closed = true;
       if (statusTimer) clearInterval(statusTimer);
+      if (cat065) {
+        // a service status report "service ended by the operator" (I065/050 = 7), sent before the socket closes
+        await new Promise<void>((r) => {
+          try {
+            const b = encodeCat065Block([{ sac: c.sac, sic: c.sic, serviceId: c.service_id ?? undefined, type: CAT065_SERVICE_STATUS_REPORT, t: svc.clock(), report: 7 }]);
+            sock.send(b, c.port, c.host, () => r());
+          } catch {
+            r();
+          }
+        });
+      }
       await new Promise<void>((r) => sock.close(() => r()));
     },
   };
