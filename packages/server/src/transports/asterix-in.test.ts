@@ -80,6 +80,7 @@ describe('ASTERIX input over UDP', () => {
           port: 0,
           radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }],
           trackers: [{ sac: 30, sic: 40, sensor: 'sdps-a' }],
+          accept_unknown: true,
         },
       },
       clock: () => now,
@@ -130,7 +131,7 @@ describe('ASTERIX input over UDP', () => {
     assert.equal(rep.tracks.filter((tr) => tr.sensors.includes('psr-1')).length >= 1, true);
   });
 
-  it('drops a replayed datagram as a duplicate and plots from an unknown SAC/SIC', async () => {
+  it('drops a replayed datagram as a duplicate, and plots from an unknown radar (accept_unknown cannot place them)', async () => {
     const t = T0 + 2;
     const before = srv.transports.asterixIn!.stats();
     await send(block(48, plotRecord(10, 20, t, target(t))), () => srv.transports.asterixIn!.stats().duplicates > before.duplicates, 'the duplicate');
@@ -139,7 +140,7 @@ describe('ASTERIX input over UDP', () => {
     assert.equal(after.accepted, before.accepted);
   });
 
-  it('takes CAT062 tracks of a configured tracker as position detections (velocity, accuracy, address)', async () => {
+  it('takes CAT062 tracks of a configured tracker as position detections (velocity, accuracy, address), and of an unknown one with accept_unknown', async () => {
     const before = srv.transports.asterixIn!.stats();
     const t = now - 1;
     const blocks = encodeCat062Blocks([
@@ -148,11 +149,14 @@ describe('ASTERIX input over UDP', () => {
       { sac: 99, sic: 1, t, latDeg: 37.62, lonDeg: 127.12, ve: 0, vn: 0, trackNumber: 1 },
     ]);
     assert.equal(blocks.length, 1);
-    await send(Buffer.from(blocks[0]!), () => settled() > before.accepted + before.duplicates + before.rejected, 'the track to be journalled');
+    await send(Buffer.from(blocks[0]!), () => settled() >= before.accepted + before.duplicates + before.rejected + 2, 'the tracks to be journalled');
     const s = srv.transports.asterixIn!.stats();
-    assert.equal(s.accepted, before.accepted + 1);
+    assert.equal(s.accepted, before.accepted + 2);
     assert.equal(s.ignored, before.ignored + 1, 'the coasting record');
-    assert.equal(s.unknownSource, before.unknownSource + 1, 'SAC 99 is not configured');
+    assert.equal(s.unknownSource, before.unknownSource, 'SAC 99 is taken (accept_unknown)');
+    // accept_unknown: SAC 99 SIC 1 is registered as a tracker sensor of its own
+    assert.equal(srv.service.registry.def('asterix-99-1')?.kind, 'tracker');
+    assert.equal((await journal()).filter((x) => x.sensor === 'asterix-99-1').length, 1);
     const e = (await journal()).filter((x) => x.sensor === 'sdps-a');
     assert.equal(e.length, 1);
     const row = e[0]!.row;
