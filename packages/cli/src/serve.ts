@@ -61,7 +61,8 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   if (tk.mode === 'client') out(`  tak: CoT to the TAK Server ${tk.tls ? 'tls' : 'tcp'}://${tk.host}:${tk.port}${tk.read_markers ? `, markers in as sensor ${tk.observer_sensor}` : ''}`);
   if (tk.udp.mode !== 'off') out(`  tak: CoT over UDP ${tk.udp.mode} to ${tk.udp.host}:${tk.udp.port}`);
   if (srv.transports.takUdpPort !== undefined) out(`  tak: CoT in on UDP ${tk.listen.host}:${srv.transports.takUdpPort}${tk.listen.group ? ` (group ${tk.listen.group})` : ''}`);
-  if (srv.transports.asterix) out(`  asterix: CAT062 (SAC ${srv.config.asterix.sac}, SIC ${srv.config.asterix.sic}) over UDP to ${srv.config.asterix.host}:${srv.config.asterix.port}`);
+  if (srv.transports.asterix) out(`  asterix: CAT062${srv.config.asterix.status_period_s > 0 ? ' and CAT065' : ''} (SAC ${srv.config.asterix.sac}, SIC ${srv.config.asterix.sic}) over UDP to ${srv.config.asterix.host}:${srv.config.asterix.port}`);
+  if (srv.transports.asterixIn) out(`  asterix: CAT048/CAT062 in on UDP ${srv.config.asterix_in.host}:${srv.transports.asterixIn.port}${srv.config.asterix_in.group ? ` (group ${srv.config.asterix_in.group})` : ''}`);
   if (srv.transports.sapient) out(`  sapient: fusion node tcp://${srv.config.sapient.host}:${srv.transports.sapientPort}  (node id ${srv.transports.sapient.nodeId})`);
   const parent = srv.config.sapient.parent;
   if (srv.transports.sapientParent && parent) out(`  sapient: reporting to the parent node ${parent.tls ? 'tls' : 'tcp'}://${parent.host}:${parent.port}  (node id ${srv.transports.sapientParent.nodeId})`);

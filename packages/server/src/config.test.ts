@@ -173,6 +173,29 @@ describe('service configuration', () => {
     assert.deepEqual(dup.errors, ['sapient.nodes[1].node_id "n1" is listed twice', "sapient.nodes[2].node_id must be the node's UUID (a non-empty string), got undefined"]);
   });
 
+  it('checks the ASTERIX input section', () => {
+    assert.equal(DEFAULT_CONFIG.asterix_in.enabled, false);
+    assert.equal(DEFAULT_CONFIG.asterix.status_period_s, 10);
+    const ok = buildConfig({ asterix_in: { enabled: true, radars: [{ sac: 1, sic: 2, sensor: 'r1', lat: 37, lon: 127 }], trackers: [{ sac: 3, sic: 4, sensor: 't1' }] } }, {});
+    assert.ok(ok.ok, ok.ok ? '' : ok.errors.join('; '));
+    const bad = buildConfig(
+      { asterix_in: { enabled: true, host: '0.0.0.0', radars: [{ sac: 256, sic: 2, sensor: 'r1', lat: 37 }, { sac: 1, sic: 2, sensor: '' }, { sac: 1, sic: 2, sensor: 'r2' }] } },
+      {},
+    );
+    assert.ok(!bad.ok);
+    const text = bad.errors.join('\n');
+    for (const re of [
+      /^asterix_in\.radars\[0\]\.sac must be an integer in \[0, 255\], got 256/m,
+      /^asterix_in\.radars\[0\]: give both lat and lon/m,
+      /^asterix_in\.radars\[1\]\.sensor must be a sensor id/m,
+      /^asterix_in\.radars\[2\]: SAC 1 SIC 2 is listed twice/m,
+      /^asterix_in on "0\.0\.0\.0" reads unauthenticated ASTERIX/m,
+    ]) assert.match(text, re);
+    assert.ok(buildConfig({ asterix_in: { enabled: true, host: '0.0.0.0', allow_from: '10.0.0.0/8' } }, {}).ok);
+    const period = buildConfig({ asterix: { status_period_s: -1 } }, {});
+    assert.ok(!period.ok && /^asterix\.status_period_s must be a number in \[0, 3600\]/.test(period.errors[0]!));
+  });
+
   it('docs/server.md documents every setting with the default DEFAULT_CONFIG has (issue 19: the docs had drifted from the code)', () => {
     const md = readFileSync(new URL('../../../docs/server.md', import.meta.url), 'utf8');
     const from = md.indexOf('## Configuration');

@@ -55,6 +55,17 @@ export interface TakTlsConfig {
   server_name?: string;
 }
 
+/** A radar (CAT048) or system tracker (CAT062) on the ASTERIX input, by its SAC/SIC, and the Skywarden sensor id it maps to. */
+export interface AsterixSourceConfig {
+  sac: number;
+  sic: number;
+  sensor: string;
+  /** Radars: the antenna's position (degrees, m above the WGS-84 ellipsoid), registering the sensor when it is missing. */
+  lat?: number;
+  lon?: number;
+  alt_m?: number;
+}
+
 /** A SAPIENT node (by its UUID) accepted by the fusion node, and the Skywarden sensor id it maps to. */
 export interface SapientNodeConfig {
   node_id: string;
@@ -253,6 +264,26 @@ export interface ServerConfig {
     max_block_bytes: number;
     /** Multicast TTL when `host` is a multicast group. */
     ttl: number;
+    /** CAT065 SDPS status every this many seconds (0: none); an end-of-batch message follows each update. */
+    status_period_s: number;
+  };
+  /** ASTERIX input over UDP: CAT048 plots and CAT062 system tracks (transports/asterix-in.ts). */
+  asterix_in: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    /** Multicast group to join, or null. */
+    group: string | null;
+    /** Senders allowed (addresses or CIDRs, comma-separated); null: see allow_any. */
+    allow_from: string | null;
+    /** Read datagrams from anyone (on a closed network) when the listener is not on loopback. */
+    allow_any: boolean;
+    /** CAT048 sources (radars). */
+    radars: AsterixSourceConfig[];
+    /** CAT062 sources (other trackers). */
+    trackers: AsterixSourceConfig[];
+    /** CAT062 from an unlisted SAC/SIC is taken as sensor `asterix-<sac>-<sic>`. */
+    accept_unknown: boolean;
   };
   /** SAPIENT (BSI Flex 335 v2.0) fusion node: a TCP server sensors connect to (transports/sapient-node.ts). */
   sapient: {
@@ -332,7 +363,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
     read_markers: true,
     observer_sensor: 'tak-observer',
   },
-  asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1 },
+  asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10 },
+  asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
@@ -454,6 +486,16 @@ const CHECKS: Record<string, Check> = {
   'asterix.interval_s': num(0.1, 3600),
   'asterix.max_block_bytes': int(100, 65507),
   'asterix.ttl': int(0, 255),
+  'asterix.status_period_s': num(0, 3600),
+  'asterix_in.enabled': bool,
+  'asterix_in.host': str,
+  'asterix_in.port': int(0, 65535),
+  'asterix_in.group': strOrNull,
+  'asterix_in.allow_from': (v) => (v === null || (typeof v === 'string' && parseAllowList(v) !== null) ? null : 'null or source addresses or CIDRs, comma-separated (e.g. "10.20.0.0/16,192.168.1.7")'),
+  'asterix_in.allow_any': bool,
+  'asterix_in.radars': objList,
+  'asterix_in.trackers': objList,
+  'asterix_in.accept_unknown': bool,
   'sapient.enabled': bool,
   'sapient.host': str,
   'sapient.port': int(0, 65535),
@@ -607,10 +649,33 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     if (n.cert_cn !== undefined && cfg.sapient.tls === null) errors.push(`${p}.cert_cn needs sapient.tls (client certificates)`);
   });
   if (cfg.sapient.parent !== null) cfg.sapient.parent = checkSapientParent(cfg.sapient.parent as unknown as Record<string, unknown>, errors);
+  const seenSources = new Set<string>();
+  for (const [list, key] of [[cfg.asterix_in.radars, 'radars'], [cfg.asterix_in.trackers, 'trackers']] as const) {
+    list.forEach((x, i) => {
+      const p = `asterix_in.${key}[${i}]`;
+      const byte = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
+      if (!byte(x.sac)) errors.push(`${p}.sac must be an integer in [0, 255], got ${show(x.sac)}`);
+      if (!byte(x.sic)) errors.push(`${p}.sic must be an integer in [0, 255], got ${show(x.sic)}`);
+      const id = `${key}:${x.sac}/${x.sic}`;
+      if (seenSources.has(id)) errors.push(`${p}: SAC ${x.sac} SIC ${x.sic} is listed twice`);
+      seenSources.add(id);
+      if (typeof x.sensor !== 'string' || x.sensor.length === 0) errors.push(`${p}.sensor must be a sensor id (a non-empty string), got ${show(x.sensor)}`);
+      if (x.lat !== undefined && !(typeof x.lat === 'number' && x.lat >= -90 && x.lat <= 90)) errors.push(`${p}.lat must be a latitude in [-90, 90], got ${show(x.lat)}`);
+      if (x.lon !== undefined && !(typeof x.lon === 'number' && x.lon >= -180 && x.lon <= 180)) errors.push(`${p}.lon must be a longitude in [-180, 180], got ${show(x.lon)}`);
+      if (x.alt_m !== undefined && !(typeof x.alt_m === 'number' && Number.isFinite(x.alt_m))) errors.push(`${p}.alt_m must be a number (m), got ${show(x.alt_m)}`);
+      if ((x.lat === undefined) !== (x.lon === undefined)) errors.push(`${p}: give both lat and lon, or neither (the sensor's registered position is used)`);
+    });
+  }
   const loopback = (h: string) => h === 'localhost' || h === '::1' || /^127\./.test(h);
   if (cfg.sapient.enabled && cfg.sapient.tls === null && !loopback(cfg.sapient.host) && !cfg.sapient.allow_plaintext) {
     errors.push(
       `sapient.host ${show(cfg.sapient.host)} is not loopback and sapient.tls is off: anyone who can reach the port and knows a node UUID could inject detections. Set sapient.tls (client certificates), or sapient.allow_plaintext: true on a closed network`,
+    );
+  }
+  const ai = cfg.asterix_in;
+  if (ai.enabled && ai.allow_from === null && !ai.allow_any && (!loopback(ai.host) || ai.group !== null)) {
+    errors.push(
+      `asterix_in on ${show(ai.host)}${ai.group !== null ? ` (group ${ai.group})` : ''} reads unauthenticated ASTERIX from anyone who can reach it: set asterix_in.allow_from to the radars' and trackers' addresses or CIDRs, or asterix_in.allow_any: true on a closed network`,
     );
   }
   const l = cfg.tak.listen;

@@ -14,6 +14,7 @@ import { startExternalIngest, type ExternalIngest } from './mqtt/external-client
 import { buildDemoScene, startDemoFeeder, type DemoFeeder } from './demo.js';
 import { startTakCot, type TakCot } from './transports/tak-cot.js';
 import { startAsterixOut, type AsterixOut } from './transports/asterix-out.js';
+import { startAsterixIn, type AsterixIn } from './transports/asterix-in.js';
 import { startSapientNode, type SapientNodeServer } from './transports/sapient-node.js';
 import { startSapientParent, type SapientParentLink } from './transports/sapient-parent.js';
 import type { AlertWire } from '@skywarden/formats';
@@ -56,6 +57,8 @@ export interface RunningServer {
   transports: {
     tak?: TakCot;
     asterix?: AsterixOut;
+    /** ASTERIX CAT048/CAT062 input (its UDP port: `asterixIn.port`). */
+    asterixIn?: AsterixIn;
     sapient?: SapientNodeServer;
     /** Port of the SAPIENT fusion node's TCP server. */
     sapientPort?: number;
@@ -180,6 +183,7 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     await transports.sapientParent?.close().catch((err: Error) => log.error({ err }, 'closing the SAPIENT parent link failed'));
     await transports.tak?.close().catch((err: Error) => log.error({ err }, 'closing CoT failed'));
     await transports.asterix?.close().catch((err: Error) => log.error({ err }, 'closing ASTERIX failed'));
+    await transports.asterixIn?.close().catch((err: Error) => log.error({ err }, 'closing the ASTERIX input failed'));
   };
   try {
     // before the API listens: heartbeats and audit entries are stamped with the resumed clock
@@ -209,6 +213,7 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
       if (transports.tak.listenPort !== null) transports.takUdpPort = transports.tak.listenPort;
     }
     if (config.asterix.enabled) transports.asterix = await startAsterixOut(service);
+    if (config.asterix_in.enabled) transports.asterixIn = await startAsterixIn(service);
     if (config.sapient.enabled) {
       transports.sapient = await startSapientNode(service);
       transports.sapientPort = transports.sapient.port;

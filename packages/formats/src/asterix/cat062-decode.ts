@@ -3,13 +3,14 @@
  * trips and for reading another tracker's output. Never throws on bad input: every read is
  * checked against the end of its data block, and the result names the block, the record, the
  * item and what was wrong. Items are decoded fully for the set the encoder writes
- * ({@link encodeCat062Record}) but I062/380 and I062/500 (skipped; tshark checks those), and
- * I062/136 and I062/135; the other items are skipped by their
+ * ({@link encodeCat062Record}), I062/380 ADR, I062/500 APC and ATV, and I062/136 and
+ * I062/135; the other items are skipped by their
  * length rules, except I062/390 and the variable subfields of I062/380 (TIS, TID, MB: compound items with many subfields of their own
  * layout), whose presence is reported as an error because the rest of the record cannot be
  * found without them.
  */
 import { ByteReader } from './bytes.js';
+import { fixedItem, readBitmap, resolveTimeOfDay, skipItem, type ItemRule } from './items.js';
 import { CAT062, CAT062_ALTITUDE_LSB_FT, CAT062_CARTESIAN_LSB_M, CAT062_LATLON_LSB_DEG, CAT062_TIME_LSB_S, CAT062_VELOCITY_LSB_MPS, FT, type Cat062Movement, type Cat062Status } from './cat062.js';
 
 /** One decoded CAT062 record; values in SI units (degrees for latitude and longitude). */
@@ -43,6 +44,10 @@ export interface Cat062Record {
   vu?: number;
   /** I062/290 TRK (s). */
   ageS?: number;
+  /** I062/380 ADR: the 24-bit ICAO aircraft address. */
+  targetAddress?: number;
+  /** I062/500 APC (m, one sigma of x and y) and ATV (m/s, of vx and vy) when present. */
+  accuracy?: { xSdM: number; ySdM: number; vxSdMps?: number; vySdMps?: number };
 }
 
 /** Result of {@link decodeCat062}: the records read before any error, and the error. */
@@ -56,16 +61,8 @@ export interface Cat062DecodeOptions {
   referenceTime?: number;
 }
 
-type Rule =
-  | { kind: 'fixed'; len: number }
-  | { kind: 'ext'; first: number; ext: number }
-  /** Subfield lengths; null: a subfield this decoder cannot skip (variable or repetitive). */
-  | { kind: 'compound'; sub: (number | null)[] }
-  | { kind: 'explicit' }
-  | { kind: 'unsupported' }
-  | { kind: 'spare' };
-
-const fixed = (len: number): Rule => ({ kind: 'fixed', len });
+type Rule = ItemRule;
+const fixed = fixedItem;
 /** FRN (1-based) -> item name and length rule, CAT062 UAP editions 1.17-1.19. */
 const UAP: [string, Rule][] = [
   ['I062/010', fixed(2)],
@@ -112,64 +109,10 @@ const UAP: [string, Rule][] = [
   ['I062/SP', { kind: 'explicit' }],
 ];
 
-/** Reads an FX-chained bitmap (FSPEC or a compound item's primary subfield); returns set bit indexes (0-based) or a reason. */
-function readBitmap(r: ByteReader, maxOctets: number, what: string): number[] | string {
-  const set: number[] = [];
-  for (let o = 0; ; o++) {
-    if (o >= maxOctets) return `${what} runs over ${maxOctets} octets`;
-    if (!r.has(1)) return `${what} is cut off by the end of the data block`;
-    const v = r.u8();
-    for (let bit = 0; bit < 7; bit++) if (v & (0x80 >> bit)) set.push(o * 7 + bit);
-    if ((v & 1) === 0) return set;
-  }
-}
-
-/** Skips or reads one item by its rule; returns a reason on error. */
-function skipItem(r: ByteReader, name: string, rule: Rule): string | undefined {
-  switch (rule.kind) {
-    case 'fixed':
-      if (!r.has(rule.len)) return `${name} needs ${rule.len} bytes, ${r.left} left in the data block`;
-      r.pos += rule.len;
-      return undefined;
-    case 'ext': {
-      let len = rule.first;
-      for (let n = 0; ; n++) {
-        if (n > 16) return `${name} has more than 16 extensions`;
-        if (!r.has(len)) return `${name} is cut off by the end of the data block`;
-        r.pos += len;
-        if ((r.bytes[r.pos - 1]! & 1) === 0) return undefined;
-        len = rule.ext;
-      }
-    }
-    case 'compound': {
-      const bits = readBitmap(r, Math.ceil(rule.sub.length / 7), `${name} primary subfield`);
-      if (typeof bits === 'string') return bits;
-      for (const i of bits) {
-        const len = rule.sub[i];
-        if (len === undefined) return `${name} announces subfield ${i + 1}, which the edition does not define`;
-        if (len === null) return `${name} subfield ${i + 1} is present; this decoder does not read it, so the rest of the record cannot be found`;
-        if (!r.has(len)) return `${name} subfield ${i + 1} needs ${len} bytes, ${r.left} left in the data block`;
-        r.pos += len;
-      }
-      return undefined;
-    }
-    case 'explicit': {
-      if (!r.has(1)) return `${name} is cut off by the end of the data block`;
-      const len = r.bytes[r.pos]!;
-      if (len < 1) return `${name} has a length of 0`;
-      if (!r.has(len)) return `${name} declares ${len} bytes, ${r.left} left in the data block`;
-      r.pos += len;
-      return undefined;
-    }
-    case 'unsupported':
-      return `${name} is present; this decoder does not read it, so the rest of the record cannot be found`;
-    case 'spare':
-      return `the FSPEC sets a spare bit (${name} position)`;
-  }
-}
-
 /** Decodes one record at `r.pos`; returns the record or a reason. */
-function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string {
+function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string | { bad: string } {
+  /** A value out of range in an item read whole: the record is left out, the next one can still be found. */
+  let bad: string | undefined;
   const fspec = readBitmap(r, 5, 'FSPEC');
   if (typeof fspec === 'string') return fspec;
   if (fspec.length === 0) return 'empty FSPEC (no items)';
@@ -179,7 +122,8 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
     if (entry === undefined) return `the FSPEC sets FRN ${i + 1}, beyond the UAP`;
     const [name, rule] = entry;
     const start = r.pos;
-    const err = skipItem(r, name, rule);
+    const subs = new Map<number, number>();
+    const err = skipItem(r, name, rule, subs);
     if (err !== undefined) return err;
     rec.items.push(name);
     const v = new ByteReader(r.bytes, start, r.pos);
@@ -194,20 +138,14 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
       case 'I062/070': {
         const tod = v.uint(3) * CAT062_TIME_LSB_S;
         rec.timeOfDayS = tod;
-        if (ref !== undefined) {
-          const midnight = Math.floor(ref / 86400) * 86400;
-          let t = midnight + tod;
-          if (t - ref > 43200) t -= 86400;
-          else if (ref - t > 43200) t += 86400;
-          rec.t = t;
-        }
+        if (ref !== undefined) rec.t = resolveTimeOfDay(tod, ref);
         break;
       }
       case 'I062/105':
         rec.latDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
         rec.lonDeg = v.int(4) * CAT062_LATLON_LSB_DEG;
-        if (!(rec.latDeg >= -90 && rec.latDeg <= 90)) return `I062/105 latitude ${rec.latDeg} is outside [-90, 90]`;
-        if (!(rec.lonDeg >= -180 && rec.lonDeg < 180)) return `I062/105 longitude ${rec.lonDeg} is outside [-180, 180)`;
+        if (!(rec.latDeg >= -90 && rec.latDeg <= 90)) bad ??= `I062/105 latitude ${rec.latDeg} is outside [-90, 90]`;
+        else if (!(rec.lonDeg >= -180 && rec.lonDeg < 180)) bad ??= `I062/105 longitude ${rec.lonDeg} is outside [-180, 180)`;
         break;
       case 'I062/100':
         rec.cartesian = { x: v.int(3) * CAT062_CARTESIAN_LSB_M, y: v.int(3) * CAT062_CARTESIAN_LSB_M };
@@ -246,8 +184,9 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
         break;
       }
       case 'I062/290': {
-        const p = v.u8();
-        if (p & 0x80) rec.ageS = v.u8() * 0.25;
+        // TRK is the first subfield, after the whole primary subfield (one or two octets)
+        const trk = subs.get(0);
+        if (trk !== undefined) rec.ageS = r.bytes[trk]! * 0.25;
         break;
       }
       case 'I062/200': {
@@ -269,20 +208,41 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
       case 'I062/220':
         rec.vu = (v.int(2) * CAT062_ALTITUDE_LSB_FT * FT) / 60;
         break;
+      case 'I062/380': {
+        const adr = subs.get(0);
+        if (adr !== undefined) rec.targetAddress = new ByteReader(r.bytes, adr, adr + 3).uint(3);
+        break;
+      }
+      case 'I062/500': {
+        const apc = subs.get(0);
+        if (apc !== undefined) {
+          const a = new ByteReader(r.bytes, apc, apc + 4);
+          rec.accuracy = { xSdM: a.uint(2) * 0.5, ySdM: a.uint(2) * 0.5 };
+          const atv = subs.get(5);
+          if (atv !== undefined) {
+            rec.accuracy.vxSdMps = r.bytes[atv]! * 0.25;
+            rec.accuracy.vySdMps = r.bytes[atv + 1]! * 0.25;
+          }
+        }
+        break;
+      }
     }
   }
-  return rec;
+  return bad !== undefined ? { bad } : rec;
 }
 
 /**
  * Decodes a buffer of ASTERIX data blocks (one UDP datagram, or several blocks back to back).
  * CAT062 records are decoded; blocks of other categories are counted and skipped. On the first
- * error the result is `ok: false` with the records decoded so far and a reason naming the
- * block's offset, the record number and the item.
+ * error that leaves the rest unframed the result is `ok: false` with the records decoded so far
+ * and a reason naming the block's offset, the record number and the item. A record read whole
+ * but with a value out of range (a latitude beyond 90 degrees) is left out alone: the result is
+ * `ok: false` with its reason and every other record.
  */
 export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}): Cat062DecodeResult {
   const records: Cat062Record[] = [];
   let otherBlocks = 0;
+  let firstBad: string | undefined;
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'input must be a Uint8Array', records, otherBlocks };
   const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
   let pos = 0;
@@ -307,9 +267,14 @@ export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}):
     for (let n = 1; r.left > 0; n++) {
       const rec = decodeRecord(r, ref);
       if (typeof rec === 'string') return { ok: false, reason: `data block at offset ${pos}, record ${n}: ${rec}`, records, otherBlocks };
+      if ('bad' in rec) {
+        // the record's bytes were read whole: the records after it are still decoded
+        firstBad ??= `data block at offset ${pos}, record ${n}: ${rec.bad}`;
+        continue;
+      }
       records.push(rec);
     }
     pos += len;
   }
-  return { ok: true, records, otherBlocks };
+  return firstBad !== undefined ? { ok: false, reason: firstBad, records, otherBlocks } : { ok: true, records, otherBlocks };
 }

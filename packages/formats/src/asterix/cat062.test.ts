@@ -105,6 +105,14 @@ test('encode then decode returns every value within half an LSB', () => {
     else assert.ok(Math.abs(rec.ageS! - Math.min(trk.ageS, 63.75)) <= half(0.25));
     if (trk.cartesian === undefined) assert.equal(rec.cartesian, undefined);
     else assert.ok(Math.abs(rec.cartesian!.x - trk.cartesian.x) <= 0.25 + 1e-9 && Math.abs(rec.cartesian!.y - trk.cartesian.y) <= 0.25 + 1e-9);
+    assert.equal(rec.targetAddress, trk.targetAddress);
+    if (trk.accuracy === undefined) assert.equal(rec.accuracy, undefined);
+    else {
+      assert.ok(Math.abs(rec.accuracy!.xSdM - Math.min(trk.accuracy.positionSdM, 32767.5)) <= half(0.5) && rec.accuracy!.xSdM === rec.accuracy!.ySdM);
+      const v = trk.accuracy.velocitySdMps;
+      if (v === undefined) assert.equal(rec.accuracy!.vxSdMps, undefined);
+      else assert.ok(Math.abs(rec.accuracy!.vxSdMps! - Math.min(v, 63.75)) <= half(0.25), `ATV ${rec.accuracy!.vxSdMps} vs ${v}`);
+    }
     assert.equal(rec.status!.first, trk.status!.first);
     assert.equal(rec.status!.last, trk.status!.last);
     assert.equal(rec.status!.coasting, trk.status!.coasting);
@@ -183,6 +191,13 @@ test('the decoder names the problem in bad data', () => {
   const mixed = Buffer.concat([Uint8Array.from([48, 0, 5, 0, 0]), good]);
   const r = decodeCat062(mixed);
   assert.ok(r.ok && r.otherBlocks === 1 && r.records.length === 2);
+  // A record with a value out of range is left out alone: the records after it are kept.
+  const badLat = Uint8Array.from([0x08, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+  const within = Buffer.concat([Uint8Array.from([62, 0, 3 + 2 * badLat.length]), badLat, Uint8Array.from([0x08, 0, 0, 0, 0x10, 0, 0, 0, 0x20])]);
+  const rw = decodeCat062(within);
+  assert.ok(!rw.ok && /record 1: I062\/105 latitude/.test(rw.reason));
+  assert.equal(rw.records.length, 1);
+  assert.equal(rw.records[0]!.latDeg, 16 * CAT062_LATLON_LSB_DEG);
   // Records decoded before an error are returned with it.
   const broken = Buffer.concat([good, Uint8Array.from([62, 0, 5, 0x80, 1])]);
   const rb = decodeCat062(broken);

@@ -1,8 +1,12 @@
 /**
- * ASTERIX codecs: CAT062 system tracks (encoder, data blocks, decoder) and a minimal CAT048
- * plot encoder. See docs/standards.md for the item set.
+ * ASTERIX codecs: CAT062 system tracks (encoder, data blocks, decoder), CAT048 plots (decoder
+ * and a minimal encoder), CAT065 SDPS status (encoder).
+ * See docs/standards.md for the item sets.
  */
 export * from './cat062.js';
 export * from './cat062-decode.js';
 export * from './from-track.js';
 export * from './cat048.js';
+export * from './cat048-decode.js';
+export * from './cat065.js';
+export { splitAsterixBlocks, resolveTimeOfDay, type AsterixBlock } from './items.js';

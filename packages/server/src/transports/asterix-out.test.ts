@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { decodeCat062, type Cat062Record, type TrackWire } from '@skywarden/formats';
+import { tsharkAsterix, type SharkObj } from '@skywarden/formats/testing/tshark';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 
@@ -17,19 +18,20 @@ describe('ASTERIX CAT062 over UDP', () => {
   let srv: RunningServer;
   let rx: UdpSocket;
   const datagrams: Buffer[] = [];
+  const status065: Buffer[] = [];
   const reports: { t: number; tracks: TrackWire[] }[] = [];
   let now = 0;
   const MAX_BLOCK = 120;
 
   before(async () => {
     rx = createSocket('udp4');
-    rx.on('message', (m) => datagrams.push(m));
+    rx.on('message', (m) => (m[0] === 65 ? status065 : datagrams).push(m));
     rx.bind(0, '127.0.0.1');
     await once(rx, 'listening');
     const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 240 });
     now = scene.t0;
     srv = await startServer({
-      config: { ...config, asterix: { enabled: true, host: '127.0.0.1', port: rx.address().port, sac: 7, sic: 42, service_id: 3, interval_s: 2, max_block_bytes: MAX_BLOCK } },
+      config: { ...config, asterix: { enabled: true, host: '127.0.0.1', port: rx.address().port, sac: 7, sic: 42, service_id: 3, interval_s: 2, max_block_bytes: MAX_BLOCK, status_period_s: 0.2 } },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -37,7 +39,7 @@ describe('ASTERIX CAT062 over UDP', () => {
     await feedScene((r) => srv.service.ingest.ingest(null, r, 'test'), scene.detections as unknown as Record<string, unknown>[], (t) => (now = t), 20);
     await until(() => reports.length > 0 && reports[reports.length - 1].t >= now - 6, 10000, 'the last reports');
     const st = srv.transports.asterix!.stats();
-    await until(() => datagrams.length >= st.datagrams, 5000, 'the datagrams');
+    await until(() => datagrams.length >= st.datagrams && status065.length >= st.endOfBatch + st.statusMessages, 5000, 'the datagrams');
   });
   after(async () => {
     await srv?.close();
@@ -109,8 +111,59 @@ describe('ASTERIX CAT062 over UDP', () => {
     assert.ok(ended.length > 0, 'some tracks ended');
   });
 
+  it('sends CAT065 SDPS status and end-of-batch messages that tshark decodes with no warnings', async () => {
+    const st = srv.transports.asterix!.stats();
+    assert.ok(st.statusMessages >= 2, `${st.statusMessages} status messages`);
+    assert.ok(st.endOfBatch >= st.updates && st.endOfBatch > 0, `${st.endOfBatch} end-of-batch messages for ${st.updates} updates`);
+    const msgs = tsharkAsterix(status065).map((p) => {
+      assert.equal(p.blocks.length, 1);
+      assert.equal(p.blocks[0]!.category, 65);
+      assert.equal(p.blocks[0]!.messages.length, 1);
+      return p.blocks[0]!.messages[0]!;
+    });
+    const get = (m: SharkObj, item: string, name: string): number | undefined => {
+      const k = Object.keys(m).find((x) => x.endsWith(`_${item}`));
+      const v = k === undefined ? undefined : (m[k] as SharkObj)[`${k}_${name}`];
+      return typeof v === 'string' ? Number(v) : undefined;
+    };
+    let status = 0;
+    let eob = 0;
+    for (const m of msgs) {
+      assert.equal(get(m, '010', 'SAC'), 7);
+      assert.equal(get(m, '010', 'SIC'), 42);
+      assert.equal(get(m, '015', 'VALUE'), 3);
+      const type = get(m, '000', 'VALUE');
+      if (type === 1) {
+        status++;
+        assert.equal(get(m, '040', 'NOGO'), 0);
+      } else {
+        assert.equal(type, 2);
+        eob++;
+        assert.equal(get(m, '020', 'VALUE'), 0);
+      }
+      // the time of the message is a time of the service clock (the scene's), as a time of day
+      const tod = get(m, '030', 'VALUE')!;
+      assert.ok(tod >= 0 && tod < 86400);
+    }
+    assert.equal(status, st.statusMessages);
+    assert.equal(eob, st.endOfBatch);
+    // each end of batch carries an update's report time
+    const updateTimes = new Set(reports.map((r) => Math.round((r.t % 86400) * 128)));
+    for (const m of msgs) if (get(m, '000', 'VALUE') === 2) assert.ok(updateTimes.has(Math.round(get(m, '030', 'VALUE')! * 128)), 'end of batch at a report time');
+  });
+
   it('keeps serving HTTP', async () => {
     const h = await http(srv.httpPort, 'GET', '/api/v1/health');
     assert.equal(h.status, 200);
+  });
+
+  it('ends with a CAT065 service status report "service ended by the operator" when it closes', async () => {
+    const had = status065.length;
+    await srv.transports.asterix!.close();
+    await until(() => status065.length > had && status065.some((d, i) => i >= had && d[6] === 3), 5000, 'the service status report');
+    const last = tsharkAsterix([status065[status065.length - 1]!])[0]!.blocks[0]!.messages[0]!;
+    const k = (item: string) => Object.keys(last).find((x) => x.endsWith(`_${item}`))!;
+    assert.equal((last[k('000')] as SharkObj)[`${k('000')}_VALUE`], '3');
+    assert.equal((last[k('050')] as SharkObj)[`${k('050')}_VALUE`], '7');
   });
 });

@@ -8,11 +8,28 @@
  * `asterix.port` (a multicast group is fine: TTL `asterix.ttl`). A track's first message sets
  * TSB; when a track leaves the picture its last state is sent once more with TSE and its
  * number is freed. In demo mode SIM is set.
+ *
+ * CAT065 (SDPS service status), unless `asterix.status_period_s` is 0: an SDPS status message
+ * (I065/000 = 1, I065/040 NOGO operational) every `status_period_s` on a wall-clock timer, and
+ * an end-of-batch message (I065/000 = 2, batch 0: one batch per cycle) after each update, each
+ * its own datagram to the same destination, stamped with the service clock; on close a service
+ * status report (I065/000 = 3) with I065/050 = 7, service ended by the operator.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { once } from 'node:events';
-import { createTrackNumberAllocator, encodeCat062Blocks, trackWireToCat062, type Cat062Track, type TrackWire } from '@skywarden/formats';
+import {
+  CAT065_END_OF_BATCH,
+  CAT065_SDPS_STATUS,
+  CAT065_SERVICE_STATUS_REPORT,
+  createTrackNumberAllocator,
+  encodeCat062Blocks,
+  encodeCat065Block,
+  trackWireToCat062,
+  type Cat062Track,
+  type Cat065Message,
+  type TrackWire,
+} from '@skywarden/formats';
 import type { Service } from '../service.js';
 import { createWarnLimiter } from './warn-limiter.js';
 
@@ -23,6 +40,9 @@ export interface AsterixStats {
   records: number;
   /** Send errors and tracks that could not be encoded. */
   errors: number;
+  /** CAT065 datagrams sent: SDPS status and end of batch. */
+  statusMessages: number;
+  endOfBatch: number;
 }
 
 export interface AsterixOut {
@@ -40,7 +60,7 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
   const c = svc.config.asterix;
   const log = svc.log.child({ component: 'asterix' });
   const warn = createWarnLimiter(log);
-  const stats: AsterixStats = { updates: 0, datagrams: 0, records: 0, errors: 0 };
+  const stats: AsterixStats = { updates: 0, datagrams: 0, records: 0, errors: 0, statusMessages: 0, endOfBatch: 0 };
   const sock: UdpSocket = createSocket(isIPv6(c.host) ? 'udp6' : 'udp4');
   sock.on('error', (err) => {
     stats.errors++;
@@ -75,9 +95,37 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
     }
   };
 
+  const cat065 = c.status_period_s > 0;
+  const send065 = (m: Omit<Cat065Message, 'sac' | 'sic' | 'serviceId'>): boolean => {
+    try {
+      sock.send(encodeCat065Block([{ sac: c.sac, sic: c.sic, serviceId: c.service_id ?? undefined, ...m }]), c.port, c.host);
+      return true;
+    } catch (err) {
+      stats.errors++;
+      warn.warn('cat065', { err }, 'CAT065 message could not be sent');
+      return false;
+    }
+  };
+  const sendStatus = () => {
+    if (!closed && send065({ type: CAT065_SDPS_STATUS, t: svc.clock(), status: { nogo: 'operational' } })) stats.statusMessages++;
+  };
+  let statusTimer: NodeJS.Timeout | null = null;
+  if (cat065) {
+    statusTimer = setInterval(sendStatus, c.status_period_s * 1000);
+    statusTimer.unref();
+  }
+
   svc.onTracks((t: number, tracks: TrackWire[]) => {
     if (closed || t - lastUpdate < c.interval_s - 1e-6) return;
     lastUpdate = t;
+    try {
+      update(t, tracks);
+    } finally {
+      if (cat065 && !closed && send065({ type: CAT065_END_OF_BATCH, t, batch: 0 })) stats.endOfBatch++;
+    }
+  });
+
+  function update(t: number, tracks: TrackWire[]): void {
     const out: Cat062Track[] = [];
     const seen = new Set<string>();
     for (const tr of tracks) {
@@ -114,7 +162,8 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
       sock.send(b, c.port, c.host);
       stats.datagrams++;
     }
-  });
+  }
+  if (cat065) sendStatus();
   log.info({ host: c.host, port: c.port, sac: c.sac, sic: c.sic }, 'sending ASTERIX CAT062');
 
   return {
@@ -122,6 +171,18 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
     async close() {
       if (closed) return;
       closed = true;
+      if (statusTimer) clearInterval(statusTimer);
+      if (cat065) {
+        // a service status report "service ended by the operator" (I065/050 = 7), sent before the socket closes
+        await new Promise<void>((r) => {
+          try {
+            const b = encodeCat065Block([{ sac: c.sac, sic: c.sic, serviceId: c.service_id ?? undefined, type: CAT065_SERVICE_STATUS_REPORT, t: svc.clock(), report: 7 }]);
+            sock.send(b, c.port, c.host, () => r());
+          } catch {
+            r();
+          }
+        });
+      }
       await new Promise<void>((r) => sock.close(() => r()));
     },
   };

@@ -1,0 +1,200 @@
+/**
+ * ASTERIX input end to end: the live service with `asterix_in` on an ephemeral UDP port takes
+ * CAT048 plots (written byte by byte from the item layouts here) of a target flying a line from
+ * a configured radar, journals them as range/bearing/elevation detections of that radar, and
+ * forms a track at the target's place; CAT062 tracks of a configured tracker become position
+ * detections; a replayed datagram is a duplicate; garbage, a truncated block and a cut record
+ * are counted and the service stays up, still taking the good records.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { encodeCat062Blocks, type TrackWire } from '@skywarden/formats';
+import { startServer, type RunningServer } from '../server.js';
+import type { JournalEntry } from '../store/store.js';
+import { http, quietLogger, tempDir, until } from '../testing.js';
+import { elevationFromAltitude } from './asterix-in.js';
+
+const R = 6371000;
+const FT = 0.3048;
+const NM = 1852;
+const RADAR = { lat: 37.5, lon: 127.0, alt: 50 };
+const T0 = 1764000000 + 100; // 57700 s after midnight
+
+/** The target at time t: ENU from the radar (m). */
+function target(t: number): { e: number; n: number; u: number } {
+  const dt = t - T0;
+  return { e: 3000 + 40 * dt, n: 6000 - 15 * dt, u: 600 };
+}
+const toLatLon = (p: { e: number; n: number }) => ({ lat: RADAR.lat + (p.n / R) * (180 / Math.PI), lon: RADAR.lon + (p.e / (R * Math.cos((RADAR.lat * Math.PI) / 180))) * (180 / Math.PI) });
+
+/** A CAT048 record by hand: FSPEC 010 140 020 040 090 (and 161 when a track number is given). */
+function plotRecord(sac: number, sic: number, t: number, p: { e: number; n: number; u: number }, trackNumber?: number): number[] {
+  const slant = Math.hypot(p.e, p.n, p.u);
+  const az = ((Math.atan2(p.e, p.n) * 180) / Math.PI + 360) % 360;
+  const alt = RADAR.alt + p.u + (p.e ** 2 + p.n ** 2) / (2 * R); // above the sphere
+  const tod = Math.round(((t % 86400) + 86400) % 86400 * 128);
+  const rho = Math.round((slant / NM) * 256);
+  const theta = Math.round((az / 360) * 65536) % 65536;
+  const fl = Math.round((alt / FT / 100) * 4);
+  const out = [trackNumber === undefined ? 0xf4 : 0xf5, ...(trackNumber === undefined ? [] : [0x10]), sac, sic, tod >> 16, (tod >> 8) & 255, tod & 255, 0x20, rho >> 8, rho & 255, theta >> 8, theta & 255, (fl >> 8) & 0x3f, fl & 255];
+  if (trackNumber !== undefined) out.push(trackNumber >> 8, trackNumber & 255);
+  return out;
+}
+const block = (cat: number, body: number[]) => Buffer.from([cat, (body.length + 3) >> 8, (body.length + 3) & 255, ...body]);
+
+describe('ASTERIX input over UDP', () => {
+  const tmp = tempDir();
+  let srv: RunningServer;
+  let tx: UdpSocket;
+  let now = T0;
+  const reports: { t: number; tracks: TrackWire[] }[] = [];
+  let port = 0;
+  const send = async (b: Buffer, waitFor?: () => boolean, what = 'the datagram') => {
+    const before = srv.transports.asterixIn!.stats().datagrams;
+    tx.send(b, port, '127.0.0.1');
+    await until(() => srv.transports.asterixIn!.stats().datagrams > before, 10000, 'the datagram to be read');
+    if (waitFor) await until(waitFor, 10000, what);
+  };
+  const settled = () => {
+    const s = srv.transports.asterixIn!.stats();
+    return s.accepted + s.duplicates + s.rejected;
+  };
+  const journal = async (): Promise<JournalEntry[]> => srv.service.store.readJournal(0, 100000);
+
+  before(async () => {
+    tx = createSocket('udp4');
+    tx.bind(0, '127.0.0.1');
+    await once(tx, 'listening');
+    srv = await startServer({
+      config: {
+        data_dir: tmp.dir,
+        http: { port: 0 },
+        mqtt: { mode: 'off' },
+        fusion: { tick_ms: 50 },
+        log: { level: 'silent' },
+        asterix_in: {
+          enabled: true,
+          host: '127.0.0.1',
+          port: 0,
+          radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }],
+          trackers: [{ sac: 30, sic: 40, sensor: 'sdps-a' }],
+          accept_unknown: true,
+        },
+      },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    port = srv.transports.asterixIn!.port;
+    srv.service.onTracks((t, tracks) => reports.push({ t, tracks: structuredClone(tracks) }));
+  });
+  after(async () => {
+    await srv?.close();
+    tx?.close();
+    tmp.cleanup();
+  });
+
+  it('journals the radar\'s plots as range/bearing/elevation detections and forms a track at the target', async () => {
+    const N = 40;
+    for (let k = 0; k < N; k++) {
+      const t = T0 + 2 * k;
+      now = t + 0.3;
+      const want = settled() + 1;
+      await send(block(48, plotRecord(10, 20, t, target(t))), () => settled() >= want, `plot ${k} to be journalled`);
+    }
+    const s = srv.transports.asterixIn!.stats();
+    assert.equal(s.accepted, N);
+    assert.equal(s.bad, 0);
+    const rows = (await journal()).filter((e) => e.sensor === 'psr-1');
+    assert.equal(rows.length, N);
+    for (const e of rows) {
+      const p = target(e.t);
+      const row = e.row;
+      assert.equal(row.type, 'range_bearing');
+      assert.ok(Math.abs((row.range_m as number) - Math.hypot(p.e, p.n, p.u)) <= NM / 512 + 1e-6, 'slant range');
+      const az = ((Math.atan2(p.e, p.n) * 180) / Math.PI + 360) % 360;
+      assert.ok(Math.abs((row.bearing_deg as number) - az) <= 360 / 65536, 'azimuth');
+      const el = (Math.asin(p.u / Math.hypot(p.e, p.n, p.u)) * 180) / Math.PI;
+      // the flight level is coded in 25 ft steps: the elevation is within that of the truth
+      assert.ok(Math.abs((row.elevation_deg as number) - el) < ((8 / Math.hypot(p.e, p.n)) * 180) / Math.PI + 0.01, `elevation ${row.elevation_deg} vs ${el}`);
+      assert.ok((row.elevation_sd_deg as number) > 0);
+    }
+    // the fusion's reports: a track near the target's true position
+    const last = T0 + 2 * (N - 1);
+    now = last + 8;
+    const rep = (await until(() => reports.find((r) => r.t >= last - 1e-6 && r.tracks.length > 0), 20000, 'a report with a track after the last plot'))!;
+    const truth = toLatLon(target(rep.t));
+    const best = Math.min(...rep.tracks.map((tr) => Math.hypot((tr.lat - truth.lat) * 111320, (tr.lon - truth.lon) * 111320 * Math.cos((truth.lat * Math.PI) / 180))));
+    process.stderr.write(`nearest track ${best.toFixed(1)} m from the target, ${rep.tracks.length} tracks\n`);
+    assert.ok(best < 150, `the nearest track is ${best.toFixed(0)} m from the target`);
+    assert.equal(rep.tracks.filter((tr) => tr.sensors.includes('psr-1')).length >= 1, true);
+  });
+
+  it('drops a replayed datagram as a duplicate, and plots from an unknown radar (accept_unknown cannot place them)', async () => {
+    const t = T0 + 2;
+    const before = srv.transports.asterixIn!.stats();
+    await send(block(48, plotRecord(10, 20, t, target(t))), () => srv.transports.asterixIn!.stats().duplicates > before.duplicates, 'the duplicate');
+    await send(block(48, plotRecord(11, 20, t, target(t))), () => srv.transports.asterixIn!.stats().unknownSource > before.unknownSource, 'the unknown source');
+    const after = srv.transports.asterixIn!.stats();
+    assert.equal(after.accepted, before.accepted);
+  });
+
+  it('takes CAT062 tracks of a configured tracker as position detections (velocity, accuracy, address), and of an unknown one with accept_unknown', async () => {
+    const before = srv.transports.asterixIn!.stats();
+    const t = now - 1;
+    const blocks = encodeCat062Blocks([
+      { sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 12, vn: -3, trackNumber: 77, altM: 1500, accuracy: { positionSdM: 40 }, targetAddress: 0x71d273 },
+      { sac: 30, sic: 40, t, latDeg: 37.61, lonDeg: 127.11, ve: 0, vn: 0, trackNumber: 78, status: { coasting: true } },
+      { sac: 99, sic: 1, t, latDeg: 37.62, lonDeg: 127.12, ve: 0, vn: 0, trackNumber: 1 },
+    ]);
+    assert.equal(blocks.length, 1);
+    await send(Buffer.from(blocks[0]!), () => settled() >= before.accepted + before.duplicates + before.rejected + 2, 'the tracks to be journalled');
+    const s = srv.transports.asterixIn!.stats();
+    assert.equal(s.accepted, before.accepted + 2);
+    assert.equal(s.ignored, before.ignored + 1, 'the coasting record');
+    assert.equal(s.unknownSource, before.unknownSource, 'SAC 99 is taken (accept_unknown)');
+    // accept_unknown: SAC 99 SIC 1 is registered as a tracker sensor of its own
+    assert.equal(srv.service.registry.def('asterix-99-1')?.kind, 'tracker');
+    assert.equal((await journal()).filter((x) => x.sensor === 'asterix-99-1').length, 1);
+    const e = (await journal()).filter((x) => x.sensor === 'sdps-a');
+    assert.equal(e.length, 1);
+    const row = e[0]!.row;
+    assert.equal(row.type, 'position');
+    assert.ok(Math.abs((row.lat as number) - 37.6) <= 90 / 2 ** 25 && Math.abs((row.lon as number) - 127.1) <= 90 / 2 ** 25);
+    assert.ok(Math.abs((row.alt_m as number) - 1500) <= 6.25 * FT / 2 + 1e-6);
+    assert.equal(row.pos_sd_m, 40);
+    assert.equal(row.target, '71D273');
+    assert.equal(row.ve_mps, 12);
+    assert.ok(Math.abs(e[0]!.t - t) <= 1 / 256);
+  });
+
+  it('counts garbage, a truncated block and a cut record, stays up, and takes the good records', async () => {
+    const before = srv.transports.asterixIn!.stats();
+    await send(Buffer.from('hello, this is not ASTERIX'), () => srv.transports.asterixIn!.stats().bad > before.bad, 'the garbage to be counted');
+    const t1 = now - 2;
+    const good = block(48, plotRecord(10, 20, t1, target(t1), 5));
+    // a good block, then a block whose LEN runs past the datagram
+    await send(Buffer.concat([good, block(48, plotRecord(10, 20, t1, target(t1))).subarray(0, 9)]), () => srv.transports.asterixIn!.stats().bad > before.bad + 1, 'the truncated block');
+    // one block: a good record, then a record cut in I048/040
+    const t2 = now - 1;
+    const cut = plotRecord(10, 20, t2, target(t2)).slice(0, 9);
+    await send(block(48, [...plotRecord(10, 20, t2, target(t2), 6), ...cut]), () => srv.transports.asterixIn!.stats().bad > before.bad + 2, 'the cut record');
+    await until(() => settled() >= before.accepted + before.duplicates + before.rejected + 2, 10000, 'the good records');
+    const s = srv.transports.asterixIn!.stats();
+    assert.equal(s.bad, before.bad + 3);
+    assert.equal(s.accepted, before.accepted + 2, 'the two good plots are journalled');
+    const ids = (await journal()).filter((e) => e.sensor === 'psr-1').map((e) => e.id);
+    assert.ok(ids.some((id) => id.endsWith(':5')) && ids.some((id) => id.endsWith(':6')), 'plots with track numbers 5 and 6');
+    const h = await http(srv.httpPort, 'GET', '/api/v1/health');
+    assert.equal(h.status, 200);
+  });
+
+  it('elevationFromAltitude: level flight at the sensor\'s height is slightly below the horizon; impossible geometry gives none', () => {
+    const e = elevationFromAltitude(10000, 50, 50)!;
+    assert.ok(e < 0 && e > -0.1);
+    assert.ok(Math.abs(elevationFromAltitude(1000, 1050, 50)! - 90) < 1e-6);
+    assert.equal(elevationFromAltitude(1000, 5000, 50), undefined);
+    assert.equal(elevationFromAltitude(0, 50, 50), undefined);
+  });
+});
