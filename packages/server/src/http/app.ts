@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createHttpServer } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { ApiError, errorBody } from '../errors.js';
@@ -103,7 +103,8 @@ function validationMessage(errors: readonly { instancePath: string; message?: st
       const missing = typeof e.params?.missingProperty === 'string' ? e.params.missingProperty : null;
       const what = where === 'querystring' ? 'query parameter' : where === 'params' ? 'path parameter' : where === 'body' ? 'body field' : `${where} field`;
       if (missing) return `${what} ${field ? `${field}.` : ''}${missing} is required`;
-      return field ? `${what} ${field} ${e.message}` : `the ${where === 'querystring' ? 'query' : where} ${e.message}`;
+      const allowed = Array.isArray(e.params?.allowedValues) ? `: ${e.params.allowedValues.join(', ')}` : '';
+      return field ? `${what} ${field} ${e.message}${allowed}` : `the ${where === 'querystring' ? 'query' : where} ${e.message}${allowed}`;
     })
     .join('; ');
 }
@@ -114,6 +115,8 @@ export interface BuildOptions {
    * plain JSON.stringify, so that a test can see what a handler returns beyond its schema.
    */
   serializeBySchema?: boolean;
+  /** Told of every route as it is added (a test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -132,6 +135,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
   });
   if (opts.serializeBySchema === false) app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
   await app.register(fastifySwagger, {
@@ -147,7 +151,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
           'sensors send HTTP Basic credentials (sensor or gateway id and token). Roles: viewer < operator < admin. Errors are `{ error: { code, message, details? } }`. See docs/api.md.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
-      servers: [{ url: c.http.public_url ?? `http://localhost:${c.http.port || 8080}`, description: c.http.public_url ? 'This service (http.public_url)' : 'This service (set http.public_url for its public address)' }],
+      // without http.public_url, '/': the host this description was fetched from
+      servers: [c.http.public_url ? { url: c.http.public_url.replace(/\/+$/, ''), description: 'This service (http.public_url)' } : { url: '/', description: 'This service (the host this description came from)' }],
       tags: [
         { name: 'service', description: 'Health and the API description' },
         { name: 'auth', description: 'Operator sessions' },
@@ -353,6 +358,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         [401, 413, 415, 503],
       ),
     },
+    // the body's schema describes it; the ingest checks it (a JSON array, one object or NDJSON),
+    // and each item, naming every bad one by its index (Ajv would turn a bare value into a batch)
+    validatorCompiler: () => () => true,
   }, async (req, reply) => {
     const principal = await sensorPrincipal(req);
     const { items, lineErrors } = bodyItems(req);
