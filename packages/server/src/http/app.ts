@@ -331,7 +331,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
   app.get('/api/v1/me', { ...viewer, schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who is logged in (user null: nobody, under open viewing)', response: responses({ 200: { description: 'The session', ...bodiesOut.me } }, VIEW) } }, async (req) => ({
     user: req.session?.user ?? null,
-    role: req.session?.role ?? (c.auth.open_viewing ? 'viewer' : null),
+    // without a session only under open viewing (the preHandler refuses otherwise): a viewer
+    role: req.session?.role ?? 'viewer',
     mode: svc.mode,
   }));
 
