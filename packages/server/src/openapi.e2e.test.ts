@@ -272,6 +272,8 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     // history
     await checkGet('/api/v1/detections', `/api/v1/detections?from=${t0}&to=${t0 + 20}&limit=30`, viewer);
     await checkGet('/api/v1/detections', '/api/v1/detections?from=abc', viewer, 400);
+    const empty = await checkGet('/api/v1/detections', '/api/v1/detections?from=&to=&sensor=', viewer);
+    assert.equal(empty.json.from, now - 60, 'an empty parameter takes its default');
     await checkGet('/api/v1/history/range', '/api/v1/history/range', viewer);
     await checkGet('/api/v1/history/tracks', `/api/v1/history/tracks?from=${t0}&to=${t0 + 120}&every=10`, viewer);
     const noFrom = await checkGet('/api/v1/history/tracks', '/api/v1/history/tracks', viewer, 400);

@@ -177,6 +177,11 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     },
   });
   app.decorateRequest('session', null);
+  // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or ''
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
+  });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
