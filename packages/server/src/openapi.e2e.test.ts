@@ -10,13 +10,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startServer, type RunningServer } from './server.js';
 import { buildApp } from './http/app.js';
+import { buildConfig } from './config.js';
+import { createService } from './service.js';
 import { basic, feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
 type Json = Record<string, unknown>;
@@ -190,6 +192,36 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     }
     // and the description has nothing Fastify does not route
     for (const [p, item] of Object.entries(spec.paths)) for (const m of Object.keys(item).filter((k) => METHODS.includes(k))) assert.ok(ops.has(`${m} ${p}`), `${m} ${p} is described but not routed`);
+  });
+
+  it('answers as described while the start-up replay runs (503)', async () => {
+    const dir = join(tmp.dir, 'starting');
+    mkdirSync(dir);
+    const built = buildConfig({ ...config, data_dir: dir }, {});
+    assert.ok(built.ok);
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => scene.t0 });
+    const app = await buildApp(svc);
+    try {
+      const session = svc.sessions.create('op', 'operator').token;
+      const cases: [string, string, string, Record<string, string>, unknown][] = [
+        ['GET', '/api/v1/health', '/api/v1/health', {}, undefined],
+        ['GET', '/api/v1/health', '/api/v1/health', { authorization: `Bearer ${session}` }, undefined],
+        ['POST', '/api/v1/detections', '/api/v1/detections', { authorization: basic('radar-1', 'token-radar-1') }, [{ t: scene.t0, sensor: 'radar-1' }]],
+        ['POST', '/api/v1/zones/{id}/alert', '/api/v1/zones/any/alert', { authorization: `Bearer ${session}` }, { action: 'raise', reason: 'test' }],
+        ['PUT', '/api/v1/sensors/{id}', '/api/v1/sensors/x', { authorization: `Bearer ${session}` }, { kind: 'observer' }],
+      ];
+      for (const [method, template, url, headers, body] of cases) {
+        const r = await app.inject({ method: method as 'GET', url, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+        assert.equal(r.statusCode, 503, `${method} ${url}: ${r.body}`);
+        const at = `#/paths/${pointer(template)}/${method.toLowerCase()}/responses/503/content/application~1json/schema`;
+        const validate = ajv.getSchema(`open.json${at}`);
+        assert.ok(validate, `${method} ${template}: no 503 schema`);
+        assert.ok(validate(r.json()), `${method} ${url} 503: ${ajv.errorsText(validate.errors)} ${r.body}`);
+      }
+    } finally {
+      await app.close();
+      await svc.close();
+    }
   });
 
   it("answers as described: every operation's successes, and its errors", async () => {
