@@ -4,7 +4,7 @@
  * credentials) needs an operator session: `Authorization: Bearer <token>` or the
  * `sw_session` cookie. Roles: viewer < operator < admin. Errors are
  * `{ error: { code, message } }` with codes from errors.ts. The OpenAPI description is
- * generated from the route schemas (@fastify/swagger) and served at /api/v1/openapi.json.
+ * generated from the route schemas (schemas.ts; @fastify/swagger) and served at /api/v1/openapi.json.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
