@@ -4,6 +4,7 @@
  * answers 403 to a viewer, which is reported, not hidden.
  */
 import type { TrackWire, ZoneStateWire } from '@skywarden/formats';
+import { CLASS_LABELS, type ClassLabel } from '@skywarden/core';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';
 import { h, toast } from './dom.js';
@@ -17,7 +18,7 @@ function explain(e: unknown): string {
 
 export function trackActionBox(api: Api, role: string, track: TrackWire, onDone: (t: TrackWire) => void): HTMLElement | null {
   if (!canAct(role)) return null;
-  const run = async (btn: HTMLElement, action: 'confirm' | 'dismiss' | 'classify', label?: string) => {
+  const run = async (btn: HTMLElement, action: 'confirm' | 'dismiss' | 'classify', label?: ClassLabel) => {
     btn.setAttribute('disabled', '');
     try {
       const r = await api.trackAction(track.track, action, label);
@@ -33,7 +34,7 @@ export function trackActionBox(api: Api, role: string, track: TrackWire, onDone:
   for (const [label, name] of Object.entries(CLASS_NAMES)) select.append(h('option', { value: label, text: name, selected: label === track.label }));
   const confirm: HTMLElement = h('button', { id: 'act-confirm', class: 'btn', onclick: () => void run(confirm, 'confirm'), text: track.operator?.confirmed ? 'Confirmed ✓' : 'Confirm' });
   const dismiss: HTMLElement = h('button', { id: 'act-dismiss', class: 'btn btn-warn', onclick: () => void run(dismiss, 'dismiss'), text: track.operator?.dismissed ? 'Dismissed' : 'Dismiss' });
-  const classify: HTMLElement = h('button', { id: 'act-classify', class: 'btn', onclick: () => void run(classify, 'classify', select.value), text: 'Set class' });
+  const classify: HTMLElement = h('button', { id: 'act-classify', class: 'btn', onclick: () => void run(classify, 'classify', (CLASS_LABELS as readonly string[]).includes(select.value) ? (select.value as ClassLabel) : undefined), text: 'Set class' });
   return h('div', { class: 'actions', id: 'track-actions' }, h('h4', { text: 'Operator actions' }), h('div', { class: 'btn-row' }, confirm, dismiss), h('div', { class: 'btn-row' }, select, classify));
 }
 

@@ -5,6 +5,16 @@
  */
 import type { AlertWire, SensorWire, TrackWire, ZoneStateWire } from '@skywarden/formats';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { components, operations } from './api-types.js';
+
+/** The objects of the server's OpenAPI description (components.schemas), generated into api-types.ts. */
+export type Schemas = components['schemas'];
+/** The JSON answer of an operation (by operationId) with status `S`. */
+export type ResponseOf<Op extends keyof operations, S extends number = 200> = operations[Op]['responses'] extends Record<S, { content: { 'application/json': infer B } }> ? B : never;
+/** The JSON body an operation takes. */
+export type BodyOf<Op extends keyof operations> = NonNullable<operations[Op]['requestBody']> extends { content: { 'application/json': infer B } } ? B : never;
+/** The query parameters of an operation. */
+export type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -13,26 +23,10 @@ export class ApiError extends Error {
   }
 }
 
-export interface LoginResult {
-  token: string;
-  role: string;
-  user: string;
-  expires?: number | string;
-}
-
-export interface Me {
-  /** null when the server lets anyone view (demo mode) and nobody is logged in. */
-  user: string | null;
-  role: string;
-  mode?: string;
-}
-
-export interface HistoryPoint {
-  t: number;
-  lat: number;
-  lon: number;
-  alt_m?: number;
-}
+export type LoginResult = ResponseOf<'login'>;
+/** Who is logged in; user null when the server lets anyone view (demo mode) and nobody is logged in; mode unknown right after a login. */
+export type Me = Omit<ResponseOf<'getMe'>, 'mode'> & { mode?: ResponseOf<'getMe'>['mode'] };
+export type HistoryPoint = Schemas['HistoryPoint'];
 
 const TOKEN_KEY = 'skywarden.token';
 
@@ -46,18 +40,29 @@ export interface Api {
   logout(): Promise<void>;
   me(): Promise<Me>;
   zones(): Promise<FeatureCollection<Polygon | MultiPolygon>>;
-  zoneStates(): Promise<{ t: number; zones: ZoneStateWire[] }>;
-  alerts(q?: { from?: number; to?: number; zone?: string }): Promise<{ alerts: AlertWire[] }>;
-  tracks(): Promise<{ t: number; tracks: TrackWire[] }>;
-  track(id: string): Promise<{ track: TrackWire | null; history: HistoryPoint[] }>;
-  sensors(): Promise<{ t: number; sensors: SensorWire[] }>;
-  historyRange(): Promise<{ from: number | null; to: number | null }>;
-  historyTracks(from: number, to: number, every: number): Promise<{ frames: { t: number; tracks: TrackWire[] }[] }>;
-  trackAction(id: string, action: 'confirm' | 'dismiss' | 'classify', label?: string): Promise<{ track: TrackWire }>;
-  zoneAlert(id: string, action: 'raise' | 'end', reason: string): Promise<{ zone: ZoneStateWire }>;
+  zoneStates(): Promise<ResponseOf<'getAlertState'>>;
+  alerts(q?: QueryOf<'getAlerts'>): Promise<ResponseOf<'getAlerts'>>;
+  tracks(): Promise<ResponseOf<'getTracks'>>;
+  track(id: string): Promise<ResponseOf<'getTrack'>>;
+  sensors(): Promise<ResponseOf<'getSensors'>>;
+  historyRange(): Promise<ResponseOf<'getHistoryRange'>>;
+  historyTracks(from: number, to: number, every: number): Promise<ResponseOf<'getHistoryTracks'>>;
+  trackAction(id: string, action: BodyOf<'trackAction'>['action'], label?: BodyOf<'trackAction'>['label']): Promise<ResponseOf<'trackAction'>>;
+  zoneAlert(id: string, action: BodyOf<'zoneAlert'>['action'], reason: string): Promise<ResponseOf<'zoneAlert'>>;
   /** URL of the event stream (token in the query as well, for when the cookie is not sent). */
   streamUrl(): string;
 }
+
+// The generated objects and the wire types the map is written against (packages/formats) must
+// be the same: a field the description lacks or has differently fails the web build here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameWire: [
+  Same<Schemas['TrackWire'], TrackWire>,
+  Same<Schemas['SensorWire'], SensorWire>,
+  Same<Schemas['ZoneStateWire'], ZoneStateWire>,
+  Same<Schemas['AlertWire'], AlertWire>,
+] = [true, true, true, true];
+void sameWire;
 
 function query(q: Record<string, string | number | undefined>): string {
   const p = new URLSearchParams();
@@ -127,7 +132,8 @@ export function createApi(base = '/api/v1'): Api {
       }
     },
     me: () => request('GET', '/me'),
-    zones: () => request('GET', '/zones'),
+    // GeoJSON: the description says FeatureCollection with open members; the map reads it as polygons
+    zones: () => request<Schemas['ZonesGeoJson']>('GET', '/zones') as Promise<unknown> as Promise<FeatureCollection<Polygon | MultiPolygon>>,
     zoneStates: () => request('GET', '/alerts/state'),
     alerts: (q = {}) => request('GET', `/alerts${query(q)}`),
     tracks: () => request('GET', '/tracks'),

@@ -6,7 +6,7 @@
 import type { AlertWire, TrackWire } from '@skywarden/formats';
 import type { Api } from './api.js';
 import { $, show, toast } from './dom.js';
-import { advanceClock, clampWindow, frameEvery, frameIndexAt, zoneStatesAt, type ReplayClock, type ReplayZoneState } from './logic/replay-frames.js';
+import { advanceClock, clampWindow, frameEvery, frameIndexAt, storedTrackToWire, zoneStatesAt, type ReplayClock, type ReplayZoneState } from './logic/replay-frames.js';
 import { clockUtc } from './logic/format.js';
 
 export interface ReplayFrameOut {
@@ -119,7 +119,7 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
         }
         const every = frameEvery(w.to - w.from);
         const [fr, al] = await Promise.all([api.historyTracks(w.from, w.to, every), api.alerts({ from: w.from - 86_400, to: w.to }).catch(() => ({ alerts: [] as AlertWire[] }))]);
-        frames = (fr.frames ?? []).slice().sort((a, b) => a.t - b.t);
+        frames = (fr.frames ?? []).map((f) => ({ t: f.t, tracks: f.tracks.map(storedTrackToWire) })).sort((a, b) => a.t - b.t);
         alerts = al.alerts ?? [];
         clock = { from: w.from, to: w.to, time: w.from, playing: false, speed: Number(speedSel.value) || 10 };
         slider.min = String(w.from);

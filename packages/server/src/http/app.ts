@@ -4,14 +4,14 @@
  * credentials) needs an operator session: `Authorization: Bearer <token>` or the
  * `sw_session` cookie. Roles: viewer < operator < admin. Errors are
  * `{ error: { code, message } }` with codes from errors.ts. The OpenAPI description is
- * generated from the route schemas (@fastify/swagger) and served at /api/v1/openapi.json.
+ * generated from the route schemas (schemas.ts; @fastify/swagger) and served at /api/v1/openapi.json.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createHttpServer } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { ApiError, errorBody } from '../errors.js';
@@ -22,6 +22,7 @@ import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
 import { SECURITY_HEADERS } from '../stream.js';
 
 declare module 'fastify' {
@@ -94,7 +95,31 @@ function bodyItems(req: FastifyRequest): { items: unknown[]; lineErrors: { index
   throw new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON');
 }
 
-export async function buildApp(svc: Service): Promise<FastifyInstance> {
+/** Ajv's errors as one message naming the field: `query parameter limit must be integer`, `body field reason must NOT have fewer than 1 characters`. */
+function validationMessage(errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[], where: string): string {
+  return errors
+    .map((e) => {
+      const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const missing = typeof e.params?.missingProperty === 'string' ? e.params.missingProperty : null;
+      const what = where === 'querystring' ? 'query parameter' : where === 'params' ? 'path parameter' : where === 'body' ? 'body field' : `${where} field`;
+      if (missing) return `${what} ${field ? `${field}.` : ''}${missing} is required`;
+      const allowed = Array.isArray(e.params?.allowedValues) ? `: ${e.params.allowedValues.join(', ')}` : '';
+      return field ? `${what} ${field} ${e.message}${allowed}` : `the ${where === 'querystring' ? 'query' : where} ${e.message}${allowed}`;
+    })
+    .join('; ');
+}
+
+export interface BuildOptions {
+  /**
+   * Serialise answers with fast-json-stringify from the response schemas (the default). False:
+   * plain JSON.stringify, so that a test can see what a handler returns beyond its schema.
+   */
+  serializeBySchema?: boolean;
+  /** Told of every route as it is added (a test lists them). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const c = svc.config;
   // requestTimeout: a client must send its whole request in time (headers within the lesser of
   // that and 60 s), so a connection trickling bytes (a slowloris) is cut off within a second
@@ -107,17 +132,56 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     // the client's address (login throttling, audit) from X-Forwarded-For only behind the proxies named in http.trust_proxy
     trustProxy: c.http.trust_proxy ?? false,
     serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
+    schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
   });
+  if (opts.serializeBySchema === false) app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
   await app.register(fastifySwagger, {
+    // the shared schemas keep their names (TrackWire, Error, ...) under components.schemas
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Skywarden API', version: API_VERSION, description: 'Counter-drone early warning: ingest, tracks, sensors, alerts. See docs/api.md.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, sensorBasic: { type: 'http', scheme: 'basic' } } },
-      security: [{ bearer: [] }],
+      openapi: '3.1.0',
+      info: {
+        title: 'Skywarden API',
+        version: API_VERSION,
+        description:
+          'Counter-drone early warning: ingest, tracks, sensors, alerts, CAP feeds. Operators log in (POST /api/v1/login) and send the bearer token or the sw_session cookie; ' +
+          'sensors send HTTP Basic credentials (sensor or gateway id and token). Roles: viewer < operator < admin. Errors are `{ error: { code, message, details? } }`. See docs/api.md.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      // without http.public_url, '/': the host this description was fetched from
+      servers: [c.http.public_url ? { url: c.http.public_url.replace(/\/+$/, ''), description: 'This service (http.public_url)' } : { url: '/', description: 'This service (the host this description came from)' }],
+      tags: [
+        { name: 'service', description: 'Health and the API description' },
+        { name: 'auth', description: 'Operator sessions' },
+        { name: 'ingest', description: 'Detections and heartbeats from sensors (HTTP Basic)' },
+        { name: 'picture', description: 'Tracks and operator decisions' },
+        { name: 'sensors', description: 'Registered sensors and their health' },
+        { name: 'history', description: 'The journal, stored track states, replay' },
+        { name: 'alerts', description: 'Warning zones and alerts' },
+        { name: 'cap', description: 'CAP 1.2 and Atom feeds' },
+        { name: 'public', description: "The residents' warning page" },
+        { name: 'admin', description: 'Audit and quarantine' },
+        { name: 'stream', description: 'Server-sent events' },
+      ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/login' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sw_session', description: 'The HttpOnly session cookie POST /api/v1/login sets' },
+          sensorBasic: { type: 'http', scheme: 'basic', description: 'A sensor or gateway id and its token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   app.decorateRequest('session', null);
+  // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or ''
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
+  });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
@@ -182,7 +246,13 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const viewer = { preHandler: need('viewer') };
   const operator = { preHandler: need('operator') };
   const admin = { preHandler: need('admin') };
-  const feedAccess = c.alerts.public_feed ? { schema: { security: [] } } : viewer;
+  // the feeds: no login with alerts.public_feed (their operations then say security: [])
+  const feedAccess = c.alerts.public_feed ? {} : viewer;
+  const feedSecurity = c.alerts.public_feed ? { security: [] } : {};
+  /** Error statuses of routes that need a session (401), a role above viewer (403), of writes (body too large, wrong type, starting). */
+  const VIEW = [401];
+  const ROLE = [401, 403];
+  const WRITE = [413, 415, 503];
   const who = (req: FastifyRequest) => req.session?.user ?? 'anonymous';
   /** The session cookie is Secure when the request came over TLS (directly, or per a trusted proxy) or the public URL is https. */
   const secureCookie = (req: FastifyRequest) => (req.protocol === 'https' || c.http.public_url?.startsWith('https:') ? '; Secure' : '');
@@ -193,7 +263,16 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   const audit = (req: FastifyRequest, action: string, target: string, detail: Record<string, unknown>) =>
     svc.store.appendAudit({ t: svc.clock(), user: who(req), action, target, detail });
 
-  app.get('/api/v1/health', { schema: { summary: 'Liveness and basic state (no login needed); 503 while the start-up replay runs', security: [] } }, async (_req, reply) => {
+  app.get('/api/v1/health', {
+    schema: {
+      operationId: 'getHealth',
+      tags: ['service'],
+      summary: 'Liveness and basic state (no login needed); 503 while the start-up replay runs',
+      description: 'Anonymous callers learn that it is up; with a session (or open viewing) also the store, the track count and the journal sequence.',
+      security: [],
+      response: responses({ 200: { description: 'Up', ...bodiesOut.health }, 503: { description: 'Starting: the start-up replay runs (Retry-After)', ...bodiesOut.healthStarting } }),
+    },
+  }, async (_req, reply) => {
     if (svc.starting) {
       const p = svc.startProgress;
       const progress = seesCounts(_req) ? { replayed: p.replayed, of: p.of } : {};
@@ -211,9 +290,13 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     '/api/v1/login',
     {
       schema: {
+        operationId: 'login',
+        tags: ['auth'],
         summary: 'Log in; returns a bearer token and sets the sw_session cookie',
+        description: 'Failed logins are counted per name and per address: past auth.login_max_failures in auth.login_window_s, 429 with Retry-After.',
         security: [],
-        body: { type: 'object', required: ['user', 'password'], properties: { user: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } } },
+        body: bodies.login,
+        response: responses({ 200: { description: 'Logged in (Set-Cookie: sw_session)', ...bodiesOut.login } }, [401, 413, 415, 429]),
       },
     },
     async (req, reply) => {
@@ -246,14 +329,15 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       return { token: s.token, user: u.name, role: u.role, expires: s.expires };
     },
   );
-  app.post('/api/v1/logout', { schema: { summary: 'Ends the session' } }, async (req, reply) => {
+  app.post('/api/v1/logout', { schema: { operationId: 'logout', tags: ['auth'], summary: 'Ends the session (if any) and clears the cookie', security: [{ bearer: [] }, { session: [] }, {}], response: responses({ 200: { description: 'Logged out', ...ref('Ok') } }, [413, 415]) } }, async (req, reply) => {
     if (req.session) svc.sessions.end(req.session.token);
     reply.header('set-cookie', `sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secureCookie(req)}`);
     return { ok: true };
   });
-  app.get('/api/v1/me', { ...viewer, schema: { summary: 'Who is logged in' } }, async (req) => ({
+  app.get('/api/v1/me', { ...viewer, schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who is logged in (user null: nobody, under open viewing)', response: responses({ 200: { description: 'The session', ...bodiesOut.me } }, VIEW) } }, async (req) => ({
     user: req.session?.user ?? null,
-    role: req.session?.role ?? (c.auth.open_viewing ? 'viewer' : null),
+    // without a session only under open viewing (the preHandler refuses otherwise): a viewer
+    role: req.session?.role ?? 'viewer',
     mode: svc.mode,
   }));
 
@@ -267,7 +351,23 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
     return principal;
   };
-  app.post('/api/v1/detections', { schema: { summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled', security: [{ sensorBasic: [] }] } }, async (req, reply) => {
+  app.post('/api/v1/detections', {
+    schema: {
+      operationId: 'ingestDetections',
+      tags: ['ingest'],
+      summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled',
+      description: 'The good detections are journalled and acknowledged (202) even when others in the batch are bad; each bad one is named in `rejected` by its index. 422 when none was accepted.',
+      security: [{ sensorBasic: [] }],
+      body: bodies.detections,
+      response: responses(
+        { 202: { description: 'Journalled (some may be rejected, each named)', ...ref('IngestResult') }, 422: { description: 'Nothing accepted: every detection was rejected (each named)', ...ref('IngestResult') } },
+        [401, 413, 415, 503],
+      ),
+    },
+    // the body's schema describes it; the ingest checks it (a JSON array, one object or NDJSON),
+    // and each item, naming every bad one by its index (Ajv would turn a bare value into a batch)
+    validatorCompiler: () => () => true,
+  }, async (req, reply) => {
     const principal = await sensorPrincipal(req);
     const { items, lineErrors } = bodyItems(req);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
@@ -284,7 +384,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;
     return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected });
   });
-  app.post('/api/v1/sensors/:id/status', { schema: { summary: 'A sensor heartbeat (HTTP Basic credentials)', security: [{ sensorBasic: [] }] } }, async (req) => {
+  app.post('/api/v1/sensors/:id/status', { schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const principal = await sensorPrincipal(req);
     if (!mayPublish(principal, id)) throw new ApiError('sensor_mismatch', `may not report for sensor ${JSON.stringify(id)}`);
@@ -294,8 +394,8 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   });
 
   // --- the picture
-  app.get('/api/v1/tracks', { ...viewer, schema: { summary: 'Confirmed and coasting tracks now' } }, async () => svc.fusion?.snapshot() ?? { t: svc.clock(), tracks: [] });
-  app.get('/api/v1/tracks/:id', { ...viewer, schema: { summary: 'A track now and its recent history' } }, async (req) => {
+  app.get('/api/v1/tracks', { ...viewer, schema: { operationId: 'getTracks', tags: ['picture'], summary: 'Confirmed and coasting tracks now', response: responses({ 200: { description: 'The last report', ...ref('TrackSnapshot') } }, VIEW) } }, async () => svc.fusion?.snapshot() ?? { t: svc.clock(), tracks: [] });
+  app.get('/api/v1/tracks/:id', { ...viewer, schema: { operationId: 'getTrack', tags: ['picture'], summary: 'A track now (null when no longer live) and its recent history', params: IdParam, response: responses({ 200: { description: 'The track', ...bodiesOut.track } }, [401, 404]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const f = svc.fusion;
     const track = f?.track(id) ?? null;
@@ -306,7 +406,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     }
     return { track, history };
   });
-  app.get('/api/v1/tracks/:id/history', { ...viewer, schema: { summary: 'Stored states of a track in a window (from, to, limit)' } }, async (req) => {
+  app.get('/api/v1/tracks/:id/history', { ...viewer, schema: { operationId: 'getTrackHistory', tags: ['history'], summary: 'Stored states of a track in a window (from, to, limit)', params: IdParam, querystring: queries.trackHistory, response: responses({ 200: { description: 'The stored rows, oldest first', ...bodiesOut.trackHistory } }, VIEW) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const q = req.query as Record<string, string>;
     const now = svc.clock();
@@ -316,8 +416,12 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.post('/api/v1/tracks/:id/actions', {
     ...operator,
     schema: {
+      operationId: 'trackAction',
+      tags: ['picture'],
       summary: 'Operator decision on a track: confirm, dismiss, or classify (audited)',
-      body: { type: 'object', required: ['action'], properties: { action: { type: 'string', enum: ['confirm', 'dismiss', 'classify'] }, label: { type: 'string', enum: [...CLASS_LABELS] } } },
+      params: IdParam,
+      body: bodies.trackAction,
+      response: responses({ 200: { description: 'The track with the decision', ...bodiesOut.trackAction } }, [...ROLE, 404, ...WRITE]),
     },
   }, async (req) => {
     const id = (req.params as { id: string }).id;
@@ -331,10 +435,17 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return { track: f?.track(id) ?? null, operator: m };
   });
 
-  app.get('/api/v1/sensors', { ...viewer, schema: { summary: 'Registered sensors and their health' } }, async () => ({ t: svc.clock(), sensors: svc.sensorsNow() }));
+  app.get('/api/v1/sensors', { ...viewer, schema: { operationId: 'getSensors', tags: ['sensors'], summary: 'Registered sensors and their health', response: responses({ 200: { description: 'Every sensor', ...bodiesOut.sensors } }, VIEW) } }, async () => ({ t: svc.clock(), sensors: svc.sensorsNow() }));
   app.put('/api/v1/sensors/:id', {
     ...admin,
-    schema: { summary: 'Register or replace a sensor (sensors.json fields, plus an optional token)', body: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, token: { type: 'string', minLength: 8 } }, additionalProperties: true } },
+    schema: {
+      operationId: 'putSensor',
+      tags: ['sensors'],
+      summary: 'Register or replace a sensor (sensors.json fields, plus an optional token; audited)',
+      params: IdParam,
+      body: bodies.sensorPut,
+      response: responses({ 200: { description: 'The sensor as registered', ...bodiesOut.sensor } }, [...ROLE, ...WRITE]),
+    },
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const { token, ...def } = req.body as Record<string, unknown> & { token?: string };
@@ -351,7 +462,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     await audit(req, 'sensor-register', id, { kind: def.kind });
     return { sensor: svc.registry.wire(id, svc.clock()) };
   });
-  app.delete('/api/v1/sensors/:id', { ...admin, schema: { summary: 'Remove a sensor registered through the API' } }, async (req) => {
+  app.delete('/api/v1/sensors/:id', { ...admin, schema: { operationId: 'deleteSensor', tags: ['sensors'], summary: 'Remove a sensor registered through the API (audited)', params: IdParam, response: responses({ 200: { description: 'Removed', ...ref('Ok') } }, [...ROLE, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const gone = await svc.store.deleteSensor(id);
     if (!gone) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} was not registered through the API`);
@@ -362,7 +473,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return { ok: true };
   });
 
-  app.get('/api/v1/detections', { ...viewer, schema: { summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)' } }, async (req) => {
+  app.get('/api/v1/detections', { ...viewer, schema: { operationId: 'getDetections', tags: ['history'], summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)', querystring: queries.detections, response: responses({ 200: { description: 'The detections, oldest first', ...bodiesOut.detections } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
     const from = num(q.from, 'from', now - 60);
@@ -372,11 +483,11 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const rows = await svc.store.detectionsInWindow({ from, to, limit, sensor: q.sensor || undefined });
     return { from, to, detections: rows.map((e) => ({ ...e.row, seq: e.seq, received_at: e.receivedAt })) };
   });
-  app.get('/api/v1/history/range', { ...viewer, schema: { summary: 'The time span the journal holds' } }, async () => {
+  app.get('/api/v1/history/range', { ...viewer, schema: { operationId: 'getHistoryRange', tags: ['history'], summary: 'The time span the journal holds', response: responses({ 200: { description: 'The span', ...bodiesOut.historyRange } }, VIEW) } }, async () => {
     const first = await svc.store.detectionsInWindow({ from: 0, to: 1e15, limit: 1 });
     return { from: first[0]?.t ?? null, to: svc.clock() };
   });
-  app.get('/api/v1/history/tracks', { ...viewer, schema: { summary: 'Stored track states of a window as frames (from, to, every)' } }, async (req) => {
+  app.get('/api/v1/history/tracks', { ...viewer, schema: { operationId: 'getHistoryTracks', tags: ['history'], summary: 'Stored track states of a window as frames (from, to, every; at most 6 hours)', querystring: queries.historyTracks, response: responses({ 200: { description: 'The frames, oldest first', ...bodiesOut.historyTracks } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const from = num(q.from, 'from');
     const to = num(q.to, 'to');
@@ -388,7 +499,14 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   let replayRunning = false;
   app.post('/api/v1/replay', {
     ...operator,
-    schema: { summary: 'Re-runs the tracker over the journal of a window; returns tracks.ndjson rows', body: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'number' }, to: { type: 'number' }, report_every_s: { type: 'number', minimum: 0.1 } } } },
+    schema: {
+      operationId: 'replay',
+      tags: ['history'],
+      summary: 'Re-runs the tracker over the journal of a window; returns tracks.ndjson rows',
+      description: 'At most 3 hours and 500,000 detections; one replay at a time (429 with Retry-After while another runs).',
+      body: bodies.replay,
+      response: responses({ 200: textBody('application/x-ndjson', 'One tracks.ndjson row (JSON object) per line') }, [...ROLE, 429, ...WRITE]),
+    },
   }, async (req, reply) => {
     const b = req.body as { from: number; to: number; report_every_s?: number };
     if (!(b.to > b.from) || b.to - b.from > 3 * 3600) throw new ApiError('bad_request', 'need from < to and a window of at most 3 hours');
@@ -410,9 +528,9 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   });
 
   // --- zones and alerts
-  app.get('/api/v1/zones', { ...viewer, schema: { summary: 'Warning zones (GeoJSON)' } }, async () => svc.zonesGeoJson);
-  app.get('/api/v1/alerts/state', { ...viewer, schema: { summary: 'Every zone and its alert state now (the current-state map)' } }, async () => ({ t: svc.clock(), zones: svc.fusion?.zoneStates() ?? [] }));
-  app.get('/api/v1/alerts', { ...viewer, schema: { summary: 'Alert history, newest first (from, to, zone, limit)' } }, async (req) => {
+  app.get('/api/v1/zones', { ...viewer, schema: { operationId: 'getZones', tags: ['alerts'], summary: 'Warning zones (GeoJSON)', response: responses({ 200: { description: 'The zones', ...ref('ZonesGeoJson') } }, VIEW) } }, async () => svc.zonesGeoJson);
+  app.get('/api/v1/alerts/state', { ...viewer, schema: { operationId: 'getAlertState', tags: ['alerts'], summary: 'Every zone and its alert state now (the current-state map)', response: responses({ 200: { description: 'Every zone', ...bodiesOut.zoneStates } }, VIEW) } }, async () => ({ t: svc.clock(), zones: svc.fusion?.zoneStates() ?? [] }));
+  app.get('/api/v1/alerts', { ...viewer, schema: { operationId: 'getAlerts', tags: ['alerts'], summary: 'Alert history, newest first (from, to, zone, limit)', querystring: queries.alerts, response: responses({ 200: { description: 'The changes, newest first', ...bodiesOut.alerts } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
     const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: limitParam(q.limit, 1000, 10000) });
@@ -421,8 +539,12 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
   app.post('/api/v1/zones/:id/alert', {
     ...operator,
     schema: {
+      operationId: 'zoneAlert',
+      tags: ['alerts'],
       summary: "Raise or end a zone's alert by hand (audited)",
-      body: { type: 'object', required: ['action', 'reason'], properties: { action: { type: 'string', enum: ['raise', 'end'] }, reason: { type: 'string', minLength: 1, maxLength: 500 } } },
+      params: IdParam,
+      body: bodies.zoneAlert,
+      response: responses({ 200: { description: "The zone's state and the change made (null: none was needed)", ...bodiesOut.zoneAlert } }, [...ROLE, 404, ...WRITE]),
     },
   }, async (req) => {
     const id = (req.params as { id: string }).id;
@@ -461,10 +583,20 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return xml;
   };
   const wantsAtom = (req: FastifyRequest) => /application\/atom\+xml/i.test(String(req.headers.accept ?? ''));
-  app.get('/api/v1/cap.atom', { ...feedAccess, schema: { summary: 'Atom feed (RFC 4287) of the active alerts: per zone under alert, its latest CAP message' } }, async (req, reply) =>
+  app.get('/api/v1/cap.atom', { ...feedAccess, schema: { operationId: 'getCapAtom', tags: ['cap'], summary: 'Atom feed (RFC 4287) of the active alerts: per zone under alert, its latest CAP message', ...feedSecurity, response: responses({ 200: textBody('application/atom+xml', 'The Atom feed') }, VIEW) } }, async (req, reply) =>
     reply.type('application/atom+xml; charset=utf-8').send(await atomFeed(req)),
   );
-  app.get('/api/v1/cap', { ...feedAccess, schema: { summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first; with Accept: application/atom+xml the Atom feed of active alerts' } }, async (req, reply) => {
+  app.get('/api/v1/cap', {
+    ...feedAccess,
+    schema: {
+      operationId: 'getCapFeed',
+      tags: ['cap'],
+      summary: 'CAP 1.2 feed: the latest alert messages (identifier, type, zone, link), newest first; with Accept: application/atom+xml the Atom feed of active alerts',
+      ...feedSecurity,
+      querystring: queries.limitOnly(100, 1000),
+      response: responses({ 200: { description: 'The latest messages (JSON), or the Atom feed', content: { 'application/json': { schema: bodiesOut.cap }, 'application/atom+xml': { schema: { type: 'string' } } } } }, VIEW),
+    },
+  }, async (req, reply) => {
     if (wantsAtom(req)) return reply.type('application/atom+xml; charset=utf-8').send(await atomFeed(req));
     const q = req.query as Record<string, string>;
     const rows = await capRows(limitParam(q.limit, 100, 1000));
@@ -474,23 +606,23 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
       messages: rows.map((r) => ({ identifier: r.row.cap_identifier, msg_type: r.row.cap_msg_type, zone: r.zone, state: r.state, tier: r.row.tier, t: r.t, href: `/api/v1/cap/${encodeURIComponent(String(r.row.cap_identifier))}` })),
     };
   });
-  app.get('/api/v1/cap/:identifier', { ...feedAccess, schema: { summary: 'One CAP 1.2 message (application/cap+xml)' } }, async (req, reply) => {
+  app.get('/api/v1/cap/:identifier', { ...feedAccess, schema: { operationId: 'getCapMessage', tags: ['cap'], summary: 'One CAP 1.2 message (application/cap+xml)', ...feedSecurity, params: CapIdParam, response: responses({ 200: textBody('application/cap+xml', 'The CAP 1.2 message') }, [401, 404]) } }, async (req, reply) => {
     const id = (req.params as { identifier: string }).identifier;
     const row = (await capRows(10000)).find((r) => r.row.cap_identifier === id);
     if (!row) throw new ApiError('not_found', `no CAP message ${JSON.stringify(id)}`);
     return reply.type('application/cap+xml; charset=utf-8').send(row.row.cap_xml as string);
   });
-  app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { summary: 'Every zone as residents see it: tier, since, ETA, names (no login when alerts.public_feed is on)' } }, async () => ({
+  app.get('/api/v1/public/alerts/state', { ...feedAccess, schema: { operationId: 'getPublicAlertState', tags: ['public'], summary: 'Every zone as residents see it: tier, since, ETA, names (no login when alerts.public_feed is on)', ...feedSecurity, response: responses({ 200: { description: 'Every zone', ...bodiesOut.publicState } }, VIEW) } }, async () => ({
     t: svc.clock(),
     zones: svc.publicRows(),
   }));
-  app.get('/api/v1/public/info', { ...feedAccess, schema: { summary: "The public page's texts: languages and, per language, the event name and instructions" } }, async () => ({
+  app.get('/api/v1/public/info', { ...feedAccess, schema: { operationId: 'getPublicInfo', tags: ['public'], summary: "The public page's texts: languages and, per language, the event name and instructions", ...feedSecurity, response: responses({ 200: { description: 'The texts', ...bodiesOut.publicInfo } }, VIEW) } }, async () => ({
     languages: svc.capLanguages,
     texts: Object.fromEntries(
       svc.capLanguages.map((l) => [l, capLanguageTexts(l, c.alerts.instructions) ?? { event: '', shelter: '', clear: '' }]),
     ),
   }));
-  app.get('/api/v1/public/stream', { ...feedAccess, schema: { summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes' } }, async (req, reply) => {
+  app.get('/api/v1/public/stream', { ...feedAccess, schema: { operationId: 'getPublicStream', tags: ['public', 'stream'], summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes', ...feedSecurity, response: responses({ 200: textBody('text/event-stream', 'Server-sent events (event: public, data: {t, zones})') }, VIEW) } }, async (req, reply) => {
     reply.hijack();
     svc.publicHub.attach(reply.raw, [['public', { t: svc.clock(), zones: svc.publicRows() }]]);
   });
@@ -508,19 +640,19 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   });
 
-  app.get('/api/v1/audit', { ...admin, schema: { summary: 'Audit log, newest first (from, to, limit)' } }, async (req) => {
+  app.get('/api/v1/audit', { ...admin, schema: { operationId: 'getAudit', tags: ['admin'], summary: 'Audit log, newest first (from, to, limit)', querystring: queries.audit, response: responses({ 200: { description: 'The entries, newest first', ...bodiesOut.audit } }, ROLE) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
     return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: limitParam(q.limit, 1000, 10000) }) };
   });
 
-  app.get('/api/v1/quarantine', { ...admin, schema: { summary: 'Journalled detections that made the fusion fault: kept, skipped by the picture and replay (newest first, limit)' } }, async (req) => {
+  app.get('/api/v1/quarantine', { ...admin, schema: { operationId: 'getQuarantine', tags: ['admin'], summary: 'Journalled detections that made the fusion fault: kept, skipped by the picture and replay (newest first, limit)', querystring: queries.limitOnly(1000, 10000), response: responses({ 200: { description: 'The quarantined detections, newest first', ...bodiesOut.quarantine } }, ROLE) } }, async (req) => {
     const q = req.query as Record<string, string>;
     return { quarantine: await svc.store.quarantined(limitParam(q.limit, 1000, 10000)) };
   });
 
   // --- live stream
-  app.get('/api/v1/stream', { ...viewer, schema: { summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones' } }, async (req, reply) => {
+  app.get('/api/v1/stream', { ...viewer, schema: { operationId: 'getStream', tags: ['stream'], summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones', description: 'The cookie or ?token= authenticates an EventSource. See docs/api.md "Event stream" for the events (their data are the objects of this description: TrackSnapshot, SensorWire, ZoneStateWire, AlertWire).', querystring: queries.stream, response: responses({ 200: textBody('text/event-stream', 'Server-sent events') }, VIEW) } }, async (req, reply) => {
     reply.hijack();
     const f = svc.fusion;
     const now = svc.clock();
@@ -532,7 +664,16 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     ]);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/metrics', {
+    schema: {
+      operationId: 'getMetrics',
+      tags: ['service'],
+      summary: 'Prometheus metrics (text exposition format)',
+      description: 'For a loopback client, a session (or open viewing), or the http.metrics_token as a bearer token.',
+      security: [{ bearer: [] }, { session: [] }, {}],
+      response: responses({ 200: textBody('text/plain', 'Prometheus text format 0.0.4') }, [401]),
+    },
+  }, async (req, reply) => {
     // loopback (a local scraper or agent), a session, open viewing, or the metrics token
     const fromLoopback = req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
     // behind a reverse proxy (http.trust_proxy) a loopback peer is the proxy, not a local scraper
@@ -544,7 +685,7 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     const body = await svc.metrics.registry.metrics();
     return reply.type(svc.metrics.registry.contentType).send(body);
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', tags: ['service'], summary: 'This OpenAPI 3.1 description', security: [], response: responses({ 200: { description: 'The OpenAPI document', type: 'object', additionalProperties: true } }) } }, async () => app.swagger());
 
   if (existsSync(WEB_DIST)) {
     // public.html only at /public/ (behind alerts.public_feed)

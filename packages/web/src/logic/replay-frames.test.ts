@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceClock, clampWindow, frameEvery, frameIndexAt, framesBetween } from './replay-frames.js';
+import { advanceClock, clampWindow, frameEvery, frameIndexAt, framesBetween, storedTrackToWire } from './replay-frames.js';
 
 const frames = [10, 11, 12, 15, 20].map((t) => ({ t }));
 
@@ -47,4 +47,22 @@ test('zone states at a replay time come from the last alert change per zone', as
   const at40 = zoneStatesAt(log, 40);
   assert.equal(at40.get('a')!.state, 'clear');
   assert.equal(at40.get('b')!.manual, true);
+});
+
+test('a stored track state becomes a map track: speed and course from its velocity, defaults for what an old row lacks', () => {
+  const full = storedTrackToWire({ t: 5, track: 'T1', lat: 37.5, lon: 127, alt_m: 120, ve_mps: 3, vn_mps: 4, vu_mps: 0.5, pos_sd_m: 20, status: 'confirmed', class: { multirotor: 0.8, bird: 0.2 }, label: 'multirotor', threat: 0.1, affiliation: 'unknown', sensors: ['radar-1'], target: 'ABC123' });
+  assert.equal(full.speed_mps, 5);
+  assert.ok(Math.abs(full.course_deg - (Math.atan2(3, 4) * 180) / Math.PI) < 1e-9);
+  assert.equal(full.label, 'multirotor');
+  assert.equal(full.cooperative_id, 'ABC123');
+  assert.equal(full.alt_m, 120);
+  assert.deepEqual(full.sensors, ['radar-1']);
+  const west = storedTrackToWire({ t: 5, track: 'T2', lat: 37.5, lon: 127, ve_mps: -10, vn_mps: 0, status: 'coasting', class: { bird: 0.3, clutter: 0.7 } });
+  assert.equal(west.course_deg, 270);
+  assert.equal(west.label, 'clutter', 'the most probable class when the row has no label');
+  assert.equal(west.threat, 0);
+  assert.equal(west.affiliation, 'unknown');
+  assert.deepEqual(west.sensors, []);
+  assert.equal(west.alt_m, undefined);
+  assert.equal(storedTrackToWire({ t: 5, track: 'T3', lat: 0, lon: 0, ve_mps: 0, vn_mps: 0, status: 'confirmed' }).label, 'unknown');
 });

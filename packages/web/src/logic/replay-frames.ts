@@ -2,6 +2,8 @@
  * Replay: choosing the stored frame to show at a replay time, and advancing the replay
  * clock. Frames come from GET /api/v1/history/tracks, sorted by `t`.
  */
+import type { TrackWire } from '@skywarden/formats';
+import type { components } from '../api-types.js';
 
 /**
  * Index of the last frame with `t <= time` (binary search), or -1 before the first frame.
@@ -83,4 +85,37 @@ export function zoneStatesAt(
     out.set(a.zone, s);
   }
   return out;
+}
+
+/**
+ * A stored track state (GET /api/v1/history/tracks: the tracks.ndjson row plus label, threat,
+ * affiliation and sensors) as the map's track: ground speed and course from the velocity, and
+ * what an older row lacks filled in (no class: unknown, no threat: 0).
+ */
+export function storedTrackToWire(r: components['schemas']['TrackRow']): TrackWire {
+  const speed = Math.hypot(r.ve_mps, r.vn_mps);
+  const cls = r.class ?? {};
+  let top = 'unknown';
+  for (const [k, p] of Object.entries(cls)) if (top === 'unknown' || p > (cls[top] ?? -1)) top = k;
+  const w: TrackWire = {
+    t: r.t,
+    track: r.track,
+    lat: r.lat,
+    lon: r.lon,
+    ve_mps: r.ve_mps,
+    vn_mps: r.vn_mps,
+    pos_sd_m: r.pos_sd_m ?? 0,
+    status: r.status,
+    class: cls,
+    label: r.label ?? top,
+    threat: r.threat ?? 0,
+    affiliation: r.affiliation ?? 'unknown',
+    speed_mps: speed,
+    course_deg: ((Math.atan2(r.ve_mps, r.vn_mps) * 180) / Math.PI + 360) % 360,
+    sensors: r.sensors ?? [],
+  };
+  if (r.alt_m !== undefined) w.alt_m = r.alt_m;
+  if (r.vu_mps !== undefined) w.vu_mps = r.vu_mps;
+  if (r.target !== undefined) w.cooperative_id = r.target;
+  return w;
 }
