@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { testPostgres } from '../../test-services.js';
@@ -276,6 +277,40 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       assert.match(v, /T1\s+\|\s+piston_owa\s+\|\s+0\.9\s+\|\s+POINT Z \(127\.0503 37\.5504 311\)/);
     }));
 
+  it('GDAL (the OGR PostgreSQL driver, as QGIS and GeoServer read PostGIS) lists the views as typed 3-D layers in EPSG:4326 and reads their features', () =>
+    withStore({}, async (store, schema) => {
+      await fill(store);
+      const u = new URL(url);
+      const conn = `PG:host=${u.hostname} port=${u.port} user=${decodeURIComponent(u.username)} dbname=${u.pathname.slice(1)} schemas=${schema}`;
+      const ogr = (args: string[]): string => {
+        const r = spawnSync('ogrinfo', ['-ro', ...args], { encoding: 'utf8', timeout: 60_000 });
+        assert.ok(!r.error, `ogrinfo (Debian gdal-bin) is needed: ${r.error?.message}`);
+        assert.equal(r.status, 0, `ogrinfo: ${r.stderr}`);
+        return r.stdout;
+      };
+      const layers = ogr(['-q', conn]);
+      for (const [layer, type] of [
+        ['v_tracks_latest', '3D Point'],
+        ['v_track_lines', '3D Line String'],
+        ['v_zones', 'Multi Polygon'],
+        ['v_alerts_active', 'Multi Polygon'],
+        ['v_alerts', 'Multi Polygon'],
+        ['v_sensors', '3D Point'],
+        ['track_states', '3D Point'],
+      ]) {
+        assert.match(layers, new RegExp(`\\b${layer} \\(${type}\\)`), `layer ${layer} as ${type} in:\n${layers}`);
+      }
+      const summary = ogr(['-so', conn, 'v_tracks_latest']);
+      assert.match(summary, /Geometry: 3D Point/);
+      assert.match(summary, /ID\["EPSG",4326\]/);
+      assert.match(summary, /updated: DateTime/);
+      assert.match(summary, /threat: Real/);
+      const features = ogr(['-q', conn, 'v_tracks_latest']);
+      assert.match(features, /track \(String\) = T1[\s\S]*label \(String\) = piston_owa[\s\S]*POINT Z \(127\.0503 37\.5504 311\)/);
+      const active = ogr(['-q', conn, 'v_alerts_active']);
+      assert.match(active, /zone \(String\) = z1[\s\S]*tier \(String\) = imminent[\s\S]*MULTIPOLYGON \(\(\(127(\.0)? 37\.5,127\.1 37\.5,127\.1 37\.6,127(\.0)? 37\.6,127(\.0)? 37\.5\)\)\)/);
+    }));
+
   it('a restart with the layout in place changes nothing (no view rebuilt)', () =>
     withStore({}, async (_store, schema) => {
       const oid = async () => (await admin<{ oid: number }>(`SELECT '"${schema}".v_tracks_latest'::regclass::oid AS oid`))[0].oid;
@@ -283,6 +318,37 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       await (await createPostgresStore({ connectionString: url, schema })).close();
       assert.equal(await oid(), before);
     }));
+});
+
+describe('the service with a PostgreSQL store', () => {
+  it('writes its zones and configured sensors as GIS layers at start', async () => {
+    const schema = freshSchema();
+    const { startServer } = await import('../../server.js');
+    const { quietLogger, smallSceneConfig, tempDir } = await import('../../testing.js');
+    const tmp = tempDir('sw-gis-');
+    try {
+      const { config, sensors } = smallSceneConfig({ dataDir: tmp.dir });
+      const zonesFile = `${tmp.dir}/zones.geojson`;
+      writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [zoneFeature('site-a', 127.0)] }));
+      const srv = await startServer({ config: { ...config, zones: { file: zonesFile }, store: { kind: 'postgres', url, schema, postgis: 'require' } }, logger: quietLogger() });
+      try {
+        assert.deepEqual(await admin(`SELECT zone, name, state, ST_AsText(geom) AS wkt FROM "${schema}".v_zones`), [
+          { zone: 'site-a', name: 'Zone site-a', state: 'clear', wkt: 'MULTIPOLYGON(((127 37.5,127.1 37.5,127.1 37.6,127 37.6,127 37.5)))' },
+        ]);
+        const got = await admin<{ id: string; source: string; x: number | null }>(`SELECT id, source, ST_X(geom) AS x FROM "${schema}".v_sensors ORDER BY id COLLATE "C"`);
+        const want = sensors
+          .map((x) => ({ id: String(x.id), source: 'config', x: typeof x.lon === 'number' ? x.lon : null }))
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        assert.ok(want.length > 0);
+        assert.deepEqual(got, want);
+      } finally {
+        await srv.close();
+      }
+    } finally {
+      tmp.cleanup();
+      await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
 });
 
 describe('postgres store for GIS tools without PostGIS', () => {
