@@ -7,7 +7,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { testPostgres } from '../../test-services.js';
@@ -346,6 +348,59 @@ describe('the service with a PostgreSQL store', () => {
       }
     } finally {
       tmp.cleanup();
+      await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+});
+
+describe('postgres store backup with pg_dump and pg_restore (docs/deployment.md)', () => {
+  it('restores the typed columns, geometries and views into a new database, and the store opens it', async () => {
+    const schema = freshSchema();
+    const db = `sw_restore_${randomBytes(4).toString('hex')}`;
+    const tmp = mkdtempSync(join(tmpdir(), 'sw-gis-dump-'));
+    try {
+      const store = await createPostgresStore({ connectionString: url, schema });
+      try {
+        await fill(store);
+      } finally {
+        await store.close();
+      }
+      const dump = join(tmp, 'skywarden.dump');
+      const d = spawnSync('pg_dump', ['-Fc', '-n', schema, '-f', dump, url], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(d.status, 0, `pg_dump: ${d.stderr}`);
+      await admin(`CREATE DATABASE ${db}`);
+      const u = new URL(url);
+      u.pathname = `/${db}`;
+      const restoredUrl = u.toString();
+      const c = new pg.Client({ connectionString: restoredUrl });
+      await c.connect();
+      try {
+        await c.query('CREATE EXTENSION postgis');
+        const r = spawnSync('pg_restore', ['--exit-on-error', '-d', restoredUrl, dump], { encoding: 'utf8', timeout: 120_000 });
+        assert.equal(r.status, 0, `pg_restore: ${r.stderr}`);
+        const again = await createPostgresStore({ connectionString: restoredUrl, schema });
+        try {
+          assert.equal(again.postgis, true);
+          assert.deepEqual((await again.trackHistory('T1', { from: -Infinity, to: Infinity })).map((x) => x.t), [T0, T0 + 1]);
+          await again.appendTrackStates([{ t: T0 + 2, track: 'T1', row: { lat: 37.551, lon: 127.051, alt_m: 300.5, label: 'jet_owa', threat: 0.95 } }]);
+          const latest = (await c.query(`SELECT track, label, ST_Z(geom) AS z, updated FROM "${schema}".v_tracks_latest ORDER BY track`)).rows;
+          assert.deepEqual(latest, [
+            { track: 'T1', label: 'jet_owa', z: 300.5, updated: new Date(Math.round((T0 + 2) * 1000)) },
+            { track: 'T2', label: 'bird', z: 0, updated: new Date(Math.round((T0 + 1) * 1000)) },
+          ]);
+          const active = (await c.query(`SELECT zone FROM "${schema}".v_alerts_active`)).rows;
+          assert.deepEqual(active, [{ zone: 'z1' }]);
+          const dims = (await c.query('SELECT f_table_name, coord_dimension FROM geometry_columns WHERE f_table_schema = $1 AND f_table_name = $2', [schema, 'v_track_lines'])).rows;
+          assert.deepEqual(dims, [{ f_table_name: 'v_track_lines', coord_dimension: 3 }]);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await c.end();
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+      await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
