@@ -110,6 +110,7 @@ describe('postgres store for GIS tools (PostGIS)', () => {
         sensor_config: pointZ,
         zones: poly,
         v_tracks_latest: pointZ,
+        v_tracks_live: pointZ,
         v_track_lines: { type: 'LINESTRING', dim: 3, srid: 4326 },
         v_zones: poly,
         v_alerts_active: poly,
@@ -135,6 +136,9 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       await admin(`ANALYZE "${schema}".track_states`);
       const plan = await admin<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT track FROM "${schema}".track_states WHERE geom && ST_MakeEnvelope(126.9, 37.4, 127.1, 37.6, 4326)`);
       assert.match(plan.map((p) => p['QUERY PLAN']).join('\n'), /track_states_geom/);
+      // the live view reads the recent states through the time index, not the whole history
+      const live = await admin<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT track FROM "${schema}".v_tracks_live`);
+      assert.match(live.map((p) => p['QUERY PLAN']).join('\n'), /track_states_time/);
     }));
 
   it('has typed columns: timestamptz times, class, threat, label, speed as real columns', () =>
@@ -242,6 +246,12 @@ describe('postgres store for GIS tools (PostGIS)', () => {
         { track: 'T1', updated: new Date(Math.round((T0 + 1) * 1000)), threat: 0.9, z: 311 },
         { track: 'T2', updated: new Date(Math.round((T0 + 1) * 1000)), threat: 0.05, z: 0 },
       ]);
+      // the live view: only tracks with a state in the last 60 s of the database clock
+      assert.deepEqual(await admin(`SELECT track FROM "${schema}".v_tracks_live`), []);
+      const now = Date.now() / 1000;
+      await store.appendTrackStates([{ t: now - 1, track: 'T9', row: { lat: 37.6, lon: 127.2, alt_m: 90, label: 'multirotor', threat: 0.6 } }]);
+      const live = await admin<{ track: string; label: string; z: number }>(`SELECT track, label, ST_Z(geom) AS z FROM "${schema}".v_tracks_live`);
+      assert.deepEqual(live, [{ track: 'T9', label: 'multirotor', z: 90 }]);
       const lines = await admin<{ track: string; wkt: string; states: string }>(`SELECT track, ST_AsText(geom) AS wkt, states FROM "${schema}".v_track_lines`);
       assert.deepEqual(lines, [{ track: 'T1', wkt: 'LINESTRING Z (127.05 37.55 312.25,127.0503 37.5504 311)', states: '2' }]);
     }));
@@ -293,6 +303,7 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       const layers = ogr(['-q', conn]);
       for (const [layer, type] of [
         ['v_tracks_latest', '3D Point'],
+        ['v_tracks_live', '3D Point'],
         ['v_track_lines', '3D Line String'],
         ['v_zones', 'Multi Polygon'],
         ['v_alerts_active', 'Multi Polygon'],

@@ -194,7 +194,8 @@ interface ViewDef {
   name: string;
   comment: string;
   sql: string;
-  cols: ViewCols;
+  /** Its columns and comments, or the name of the view whose columns it has. */
+  cols: ViewCols | string;
 }
 
 function viewDefs(s: string, g: string | null): ViewDef[] {
@@ -227,6 +228,14 @@ function viewDefs(s: string, g: string | null): ViewDef[] {
         ['target', 'cooperative identity, when known'],
         ...geomCol(`position: ${GEOM_NOTE}`),
       ],
+    },
+    {
+      name: 'v_tracks_live',
+      comment: 'The live picture: v_tracks_latest for the tracks with a state stored in the last 60 s of the database clock (key: track); reads only those states (time index), however long the history.',
+      sql: `SELECT DISTINCT ON (s.track) s.track, s.time AS updated, extract(epoch FROM now()) - s.t AS age_s, s.status, s.class, s.class_p, s.label, s.threat, s.affiliation,
+              s.lat, s.lon, s.alt_m, s.pos_sd_m, s.speed_mps, s.course_deg, s.vu_mps, s.target${geom('s.geom')}
+            FROM ${s}.track_states s WHERE s.time > now() - interval '60 seconds' ORDER BY s.track, s.t DESC`,
+      cols: 'v_tracks_latest',
     },
     {
       name: 'v_track_lines',
@@ -325,7 +334,7 @@ function viewDefs(s: string, g: string | null): ViewDef[] {
 }
 
 /** The views, in creation order (dropped in the reverse order). */
-export const GIS_VIEWS = ['v_tracks_latest', 'v_track_lines', 'v_zones', 'v_alerts_active', 'v_alerts', 'v_sensors'] as const;
+export const GIS_VIEWS = ['v_tracks_latest', 'v_tracks_live', 'v_track_lines', 'v_zones', 'v_alerts_active', 'v_alerts', 'v_sensors'] as const;
 
 const lit = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
@@ -371,7 +380,8 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
   for (const v of views) {
     await client.query(`CREATE VIEW ${s}.${v.name} AS ${v.sql}`);
     await client.query(`COMMENT ON VIEW ${s}.${v.name} IS ${lit(v.comment)}`);
-    for (const [col, comment] of v.cols) await client.query(`COMMENT ON COLUMN ${s}.${v.name}.${col} IS ${lit(comment)}`);
+    const cols = typeof v.cols === 'string' ? (views.find((w) => w.name === v.cols)?.cols as ViewCols) : v.cols;
+    for (const [col, comment] of cols) await client.query(`COMMENT ON COLUMN ${s}.${v.name}.${col} IS ${lit(comment)}`);
   }
   await client.query(`DELETE FROM ${s}.gis_layout`);
   await client.query(`INSERT INTO ${s}.gis_layout (signature) VALUES ($1)`, [signature]);
