@@ -267,6 +267,18 @@ describe('postgres store for GIS tools (PostGIS)', () => {
         [schema],
       );
       assert.deepEqual(missing, []);
+      // and the tables: each, and each typed (generated) column
+      const tables = await admin<{ rel: string; col: string | null }>(
+        `SELECT c.relname AS rel, NULL AS col FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname IN ('detections', 'track_states', 'alerts', 'sensors', 'zones', 'sensor_config') AND obj_description(c.oid, 'pg_class') IS NULL
+         UNION ALL
+         SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
+           WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND a.attgenerated = 's' AND col_description(c.oid, a.attnum) IS NULL`,
+        [schema],
+      );
+      assert.deepEqual(tables, []);
+      const generated = await admin<{ n: string }>(`SELECT count(*) AS n FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND a.attgenerated = 's'`, [schema]);
+      assert.ok(Number(generated[0].n) > 50, `${generated[0].n} typed columns`);
       const views = await admin<{ table_name: string }>("SELECT table_name FROM information_schema.views WHERE table_schema = $1 ORDER BY table_name", [schema]);
       assert.deepEqual(views.map((v) => v.table_name), [...GIS_VIEWS].sort());
       const geomNote = await admin<{ c: string }>(`SELECT col_description('"${schema}".track_states'::regclass, attnum) AS c FROM pg_attribute WHERE attrelid = '"${schema}".track_states'::regclass AND attname = 'geom'`);

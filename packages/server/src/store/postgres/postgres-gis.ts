@@ -333,6 +333,28 @@ function viewDefs(s: string, g: string | null): ViewDef[] {
   ];
 }
 
+/** Comments of the tables and the columns the store's code writes (the typed ones have theirs above). */
+const BASE_COMMENTS: [string, string, ViewCols][] = [
+  ['detections', 'The journal: every accepted detection as its interchange row (key: seq)', [
+    ['seq', 'journal sequence number (increasing, never reused; unique key)'],
+    ['t', 'measurement time, seconds since the Unix epoch (see time)'],
+    ['received_at', 'arrival time, seconds since the Unix epoch (see received)'],
+    ['row', 'the interchange detection row as accepted (JSON)'],
+  ]],
+  ['track_states', 'Track states: the tracks.ndjson row of a track at a report time, stored once a second by default (key: track, t)', [
+    ['t', 'report time, seconds since the Unix epoch (see time)'],
+    ['row', 'tracks.ndjson row plus label, threat, affiliation, sensors (JSON)'],
+  ]],
+  ['alerts', 'Alert changes of the zones (key: n)', [
+    ['n', 'change number (unique key)'],
+    ['t', 'time, seconds since the Unix epoch (see time)'],
+    ['row', 'alerts.ndjson row plus reason, tier, CAP message (JSON)'],
+  ]],
+  ['sensors', 'Sensors registered through the API (key: id)', [['def', 'the sensors.json object (JSON)']]],
+  ['zones', 'Warning zones of the running configuration, replaced at each start (key: id)', [['feature', 'the zones.geojson Feature (JSON)']]],
+  ['sensor_config', 'Sensors of the running configuration (sensors.file, sensors.list), replaced at each start (key: id)', [['def', 'the sensors.json object (JSON)']]],
+];
+
 /** The views, in creation order (dropped in the reverse order). */
 export const GIS_VIEWS = ['v_tracks_latest', 'v_tracks_live', 'v_track_lines', 'v_zones', 'v_alerts_active', 'v_alerts', 'v_sensors'] as const;
 
@@ -375,8 +397,10 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
   for (const [table, cols] of Object.entries(typed)) {
     for (const c of cols) await client.query(`COMMENT ON COLUMN ${s}.${table}.${c.name} IS ${lit(c.comment)}`);
   }
-  await client.query(`COMMENT ON TABLE ${s}.zones IS ${lit('Warning zones of the running configuration (replaced at each start); feature: the GeoJSON Feature')}`);
-  await client.query(`COMMENT ON TABLE ${s}.sensor_config IS ${lit('Sensors of the running configuration (replaced at each start); def: the sensors.json object')}`);
+  for (const [table, comment, cols] of BASE_COMMENTS) {
+    await client.query(`COMMENT ON TABLE ${s}.${table} IS ${lit(comment)}`);
+    for (const [col, c] of cols) await client.query(`COMMENT ON COLUMN ${s}.${table}.${col} IS ${lit(c)}`);
+  }
   for (const v of views) {
     await client.query(`CREATE VIEW ${s}.${v.name} AS ${v.sql}`);
     await client.query(`COMMENT ON VIEW ${s}.${v.name} IS ${lit(v.comment)}`);
