@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -283,6 +283,22 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       assert.deepEqual(views.map((v) => v.table_name), [...GIS_VIEWS].sort());
       const geomNote = await admin<{ c: string }>(`SELECT col_description('"${schema}".track_states'::regclass, attnum) AS c FROM pg_attribute WHERE attrelid = '"${schema}".track_states'::regclass AND attname = 'geom'`);
       assert.match(geomNote[0].c, /above the WGS 84 ellipsoid/);
+    }));
+
+  it('docs/server.md names every view and every column of the views and typed columns of the tables', () =>
+    withStore({}, async (_store, schema) => {
+      const md = readFileSync(new URL('../../../../../docs/server.md', import.meta.url), 'utf8');
+      const from = md.indexOf('## PostgreSQL for GIS tools');
+      assert.ok(from >= 0, 'the section is there');
+      const section = md.slice(from, md.indexOf('\n## ', from + 5));
+      const cols = await admin<{ rel: string; col: string }>(
+        `SELECT c.relname AS rel, a.attname AS col FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
+         WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND (c.relkind = 'v' OR a.attgenerated = 's') ORDER BY 1, 2`,
+        [schema],
+      );
+      assert.ok(cols.length > 100, `${cols.length} columns`);
+      const undocumented = [...new Set(cols.flatMap((c) => [c.rel, c.col]))].filter((name) => !section.includes(`\`${name}\``));
+      assert.deepEqual(undocumented, []);
     }));
 
   it('psql shows the typed, indexed 3-D geometry columns', () =>
