@@ -201,6 +201,27 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       ]);
     }));
 
+  it('a row holding \\u0000 (which PostgreSQL json cannot take apart) is stored and read back exactly, with NULL typed columns; the good rows of its batch get theirs', () =>
+    withStore({}, async (store, schema) => {
+      const bad = { t: T0, sensor: 'r1', id: 'nul', type: 'position', lat: 37.5, lon: 127, target: 'a\u0000b', class: { 'x\u0000': 0.5 } };
+      const good = { t: T0, sensor: 'r1', id: 'good', type: 'position', lat: 37.6, lon: 127.1, alt_m: 50 };
+      const r = await store.appendDetections([
+        { t: T0, sensor: 'r1', id: 'nul', row: bad, receivedAt: T0 },
+        { t: T0, sensor: 'r1', id: 'good', row: good, receivedAt: T0 },
+      ]);
+      assert.ok(r.results.every((x) => typeof x === 'number'), JSON.stringify(r.results));
+      assert.deepEqual((await store.readJournal(0, 10)).map((e) => e.row), [bad, good]);
+      await store.appendTrackStates([{ t: T0, track: 'TN', row: { lat: 1, lon: 2, label: 'x\u0000' } }]);
+      assert.deepEqual((await store.trackHistory('TN', { from: -Infinity, to: Infinity })).map((x) => x.row), [{ lat: 1, lon: 2, label: 'x\u0000' }]);
+      await store.replaceLayers({ zones: [{ ...zoneFeature('zn', 127), properties: { id: 'zn', name: 'n\u0000' } }], sensors: [] });
+      const typed = await admin<{ id: string; type: string | null; z: number | null; time: Date }>(`SELECT id, type, ST_Z(geom) AS z, time FROM "${schema}".detections ORDER BY seq`);
+      assert.deepEqual(typed, [
+        { id: 'nul', type: null, z: null, time: new Date(Math.round(T0 * 1000)) },
+        { id: 'good', type: 'position', z: 50, time: new Date(Math.round(T0 * 1000)) },
+      ]);
+      assert.deepEqual(await admin(`SELECT zone, geom IS NULL AS no_geom FROM "${schema}".v_zones`), [{ zone: 'zn', no_geom: true }]);
+    }));
+
   it('zone polygons contain the points inside them; v_zones and v_alerts_active give the state now and since when', () =>
     withStore({}, async (store, schema) => {
       await fill(store);

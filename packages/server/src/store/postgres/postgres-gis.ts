@@ -32,29 +32,41 @@ const GEOM_NOTE = `lon, lat in degrees (WGS 84, SRID 4326); Z = alt_m, ${ALT_NOT
 
 /** The helper functions the generated columns call (immutable: JSON field as number or text, most likely class). */
 function helperFunctions(s: string): string {
+  // PostgreSQL's json type stores the escape \u0000 but cannot take apart (->, ->>) a document
+  // holding one ("unsupported Unicode escape sequence"): such a row keeps NULL typed columns
+  // instead of failing its insert (it is stored, and read back, exactly as before).
+  const ok = (j: string): string => `strpos(${j}::text, '\\u0000') = 0`;
   return `
   CREATE OR REPLACE FUNCTION ${s}.json_num(j json, k text) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN json_typeof(j) = 'object' AND json_typeof(j -> k) = 'number' THEN (j ->> k)::double precision END $$;
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'number' THEN (j ->> k)::double precision END $$;
   COMMENT ON FUNCTION ${s}.json_num(json, text) IS 'Skywarden: field k of a JSON object as a number, NULL when missing or not a number';
   CREATE OR REPLACE FUNCTION ${s}.json_str(j json, k text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN json_typeof(j) = 'object' AND json_typeof(j -> k) = 'string' THEN j ->> k END $$;
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'string' THEN j ->> k END $$;
   COMMENT ON FUNCTION ${s}.json_str(json, text) IS 'Skywarden: field k of a JSON object as text, NULL when missing or not a string';
+  CREATE OR REPLACE FUNCTION ${s}.json_true(j json, k text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'true', false) $$;
+  COMMENT ON FUNCTION ${s}.json_true(json, text) IS 'Skywarden: whether field k of a JSON object is true';
   CREATE OR REPLACE FUNCTION ${s}.epoch_ts(t double precision) RETURNS timestamptz
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT CASE WHEN t BETWEEN ${TS_MIN} AND ${TS_MAX} THEN to_timestamp(t) END $$;
   COMMENT ON FUNCTION ${s}.epoch_ts(double precision) IS 'Skywarden: seconds since the Unix epoch as timestamptz (microseconds), NULL beyond the range PostgreSQL can hold';
-  CREATE OR REPLACE FUNCTION ${s}.top_class(c json) RETURNS text
+  CREATE OR REPLACE FUNCTION ${s}.top_class(j json, k text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN json_typeof(c) = 'object' THEN
-      (SELECT e.key FROM json_each(c) e WHERE json_typeof(e.value) = 'number' ORDER BY (e.value::text)::double precision DESC, e.key LIMIT 1) END $$;
-  COMMENT ON FUNCTION ${s}.top_class(json) IS 'Skywarden: the most likely label of class likelihoods {label: p}';
-  CREATE OR REPLACE FUNCTION ${s}.top_class_p(c json) RETURNS double precision
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
+      (SELECT e.key FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number' ORDER BY (e.value::text)::double precision DESC, e.key LIMIT 1) END $$;
+  COMMENT ON FUNCTION ${s}.top_class(json, text) IS 'Skywarden: the most likely label of the class likelihoods {label: p} in field k';
+  CREATE OR REPLACE FUNCTION ${s}.top_class_p(j json, k text) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN json_typeof(c) = 'object' THEN
-      (SELECT max((e.value::text)::double precision) FROM json_each(c) e WHERE json_typeof(e.value) = 'number') END $$;
-  COMMENT ON FUNCTION ${s}.top_class_p(json) IS 'Skywarden: the probability of the most likely label of class likelihoods';
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
+      (SELECT max((e.value::text)::double precision) FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number') END $$;
+  COMMENT ON FUNCTION ${s}.top_class_p(json, text) IS 'Skywarden: the probability of the most likely label of the class likelihoods in field k';
+  CREATE OR REPLACE FUNCTION ${s}.geojson_geometry(f json) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN ${ok('f')} AND json_typeof(f) = 'object' THEN (f -> 'geometry')::text END $$;
+  COMMENT ON FUNCTION ${s}.geojson_geometry(json) IS 'Skywarden: the geometry of a GeoJSON Feature as text';
   `;
 }
 
@@ -81,8 +93,8 @@ function typedColumns(s: string): Record<string, GenColumn[]> {
       { name: 'range_m', type: 'double precision', expr: num(s, 'row', 'range_m'), comment: 'slant range (m), or the presence radius' },
       { name: 'bearing_deg', type: 'double precision', expr: num(s, 'row', 'bearing_deg'), comment: 'bearing, degrees clockwise from true north' },
       { name: 'elevation_deg', type: 'double precision', expr: num(s, 'row', 'elevation_deg'), comment: 'elevation above the horizontal, degrees' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row -> 'class')`, comment: 'most likely class label reported' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row -> 'class')`, comment: 'its probability (0..1)' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class label reported' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
       { name: 'target', type: 'text', expr: str(s, 'row', 'target'), comment: 'cooperative identity (ADS-B ICAO address, Remote ID serial)' },
       { name: 'sensor_lat', type: 'double precision', expr: num(s, 'row', 'sensor_lat'), comment: 'mobile sensor latitude at t, degrees' },
       { name: 'sensor_lon', type: 'double precision', expr: num(s, 'row', 'sensor_lon'), comment: 'mobile sensor longitude at t, degrees' },
@@ -97,8 +109,8 @@ function typedColumns(s: string): Record<string, GenColumn[]> {
       { name: 'speed_mps', type: 'double precision', expr: `sqrt(${ve} ^ 2 + ${vn} ^ 2)`, comment: 'ground speed (m/s)' },
       { name: 'course_deg', type: 'double precision', expr: `mod(degrees(atan2(${ve}, ${vn}))::numeric + 360, 360)::double precision`, comment: 'course over ground, degrees clockwise from true north' },
       { name: 'status', type: 'text', expr: str(s, 'row', 'status'), comment: 'confirmed or coasting' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row -> 'class')`, comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row -> 'class')`, comment: 'its probability (0..1)' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
       { name: 'label', type: 'text', expr: str(s, 'row', 'label'), comment: "label shown to operators (an operator's classification, else the most likely class)" },
       { name: 'threat', type: 'double precision', expr: num(s, 'row', 'threat'), comment: 'threat probability (0..1); 0.5 and above is shown hostile' },
       { name: 'affiliation', type: 'text', expr: str(s, 'row', 'affiliation'), comment: 'hostile, neutral or unknown' },
@@ -110,7 +122,7 @@ function typedColumns(s: string): Record<string, GenColumn[]> {
       { name: 'eta_s', type: 'double precision', expr: num(s, 'row', 'eta_s'), comment: 'predicted time until a track enters the zone (s)' },
       { name: 'reason', type: 'text', expr: str(s, 'row', 'reason'), comment: 'why the state changed' },
       { name: 'by_user', type: 'text', expr: str(s, 'row', 'by'), comment: 'operator who raised or ended it by hand' },
-      { name: 'is_update', type: 'boolean', expr: `coalesce(json_typeof(row -> 'update') = 'true', false)`, comment: 'an update of an alert that stays on (tier or tracks changed), not a change of state' },
+      { name: 'is_update', type: 'boolean', expr: `${s}.json_true(row, 'update')`, comment: 'an update of an alert that stays on (tier or tracks changed), not a change of state' },
       { name: 'cap_identifier', type: 'text', expr: str(s, 'row', 'cap_identifier'), comment: 'identifier of the CAP message sent' },
     ],
     sensors: [
@@ -181,7 +193,7 @@ function geometryColumns(s: string, g: string): GeomColumn[] {
     {
       table: 'zones',
       type: 'MultiPolygon',
-      expr: `${g}.ST_Multi(${g}.ST_Force2D(${g}.ST_SetSRID(${g}.ST_GeomFromGeoJSON((feature -> 'geometry')::text), 4326)))`,
+      expr: `${g}.ST_Multi(${g}.ST_Force2D(${g}.ST_SetSRID(${g}.ST_GeomFromGeoJSON(${s}.geojson_geometry(feature)), 4326)))`,
       comment: 'zone area: lon, lat in degrees (WGS 84, SRID 4326)',
     },
   ];

@@ -59,7 +59,7 @@ export interface PostgresStore extends Store {
   /**
    * Replaces the GIS layers of the running configuration: the `zones` table (zones.geojson
    * features, each with `properties.id`) and `sensor_config` (sensors.json objects, each with
-   * an `id`). Features or sensors without an id are skipped; one transaction.
+   * an `id`). Features or sensors without an id (or with U+0000 in it) are skipped; one transaction.
    */
   replaceLayers(layers: { zones: readonly Record<string, unknown>[]; sensors: readonly Record<string, unknown>[] }): Promise<void>;
 }
@@ -517,12 +517,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     async replaceLayers(layers) {
       open();
+      // a text column cannot hold U+0000: an id with one is skipped, a name loses it
+      const usableId = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.includes('\u0000');
+      const text = (v: unknown): string | null => (typeof v === 'string' ? v.replaceAll('\u0000', '') : null);
       const zoneRows = layers.zones.flatMap((f) => {
         const p = (f.properties ?? {}) as Record<string, unknown>;
-        if (typeof p.id !== 'string' || p.id === '') return [];
-        return [{ id: p.id, name: typeof p.name === 'string' ? p.name : null, kind: typeof p.kind === 'string' ? p.kind : null, lead: typeof p.lead_s === 'number' && Number.isFinite(p.lead_s) ? p.lead_s : null, feature: JSON.stringify(f) }];
+        if (!usableId(p.id)) return [];
+        return [{ id: p.id, name: text(p.name), kind: text(p.kind), lead: typeof p.lead_s === 'number' && Number.isFinite(p.lead_s) ? p.lead_s : null, feature: JSON.stringify(f) }];
       });
-      const sensorRows = layers.sensors.filter((d) => typeof d.id === 'string' && d.id !== '');
+      const sensorRows = layers.sensors.filter((d) => usableId(d.id));
       const client = await pool.connect();
       try {
         await inTransaction(client, async () => {
