@@ -6,10 +6,12 @@
  *
  * - schema version 3 (`typedColumnsMigration`): timestamptz, number and text columns, the
  *   `zones` and `sensor_config` tables; needs no PostGIS.
- * - at every start with PostGIS (`ensureGisLayout`): `geometry(PointZ, 4326)` columns on
- *   detections, track states and sensors, `geometry(MultiPolygon, 4326)` on zones, their
- *   GiST indexes, and the `v_*` views (with or without geometry), with comments. Skipped when
- *   the layout in the database is already this code's (a signature of the DDL).
+ * - at every start (`ensureGisLayout`): with PostGIS, `geometry(PointZ, 4326)` columns on
+ *   detections, track states and sensors, `geometry(MultiPolygon, 4326)` on zones and their
+ *   GiST indexes; the `v_*` views (with geometry when PostGIS is used) and the comments.
+ *   Skipped when the layout in the database is already this code's (a signature of the DDL).
+ *   A geometry column of the wanted type is kept as it is: changing its expression, or a typed
+ *   column, takes a schema migration.
  */
 
 import { createHash } from 'node:crypto';
@@ -365,6 +367,8 @@ const BASE_COMMENTS: [string, string, ViewCols][] = [
   ['sensors', 'Sensors registered through the API (key: id)', [['def', 'the sensors.json object (JSON)']]],
   ['zones', 'Warning zones of the running configuration, replaced at each start (key: id)', [['feature', 'the zones.geojson Feature (JSON)']]],
   ['sensor_config', 'Sensors of the running configuration (sensors.file, sensors.list), replaced at each start (key: id)', [['def', 'the sensors.json object (JSON)']]],
+  ['schema_version', 'Version of this schema (the store upgrades it at start)', []],
+  ['gis_layout', 'Signature of the views and geometry columns the store made (it remakes them when its code wants others)', []],
 ];
 
 /** The views, in creation order (dropped in the reverse order). */
