@@ -373,6 +373,45 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       assert.match(active, /zone \(String\) = z1[\s\S]*tier \(String\) = imminent[\s\S]*MULTIPOLYGON \(\(\(127(\.0)? 37\.5,127\.1 37\.5,127\.1 37\.6,127(\.0)? 37\.6,127(\.0)? 37\.5\)\)\)/);
     }));
 
+  it("a read-only GIS role set up as docs/server.md says keeps reading the views when an upgrade remakes them; without the default privileges it would not", () =>
+    withStore({}, async (store, schema) => {
+      await fill(store);
+      const tag = randomBytes(4).toString('hex');
+      const [gis, bare] = [`sw_gis_${tag}`, `sw_bare_${tag}`];
+      try {
+        for (const role of [gis, bare]) {
+          await admin(`CREATE ROLE ${role} LOGIN`);
+          await admin(`GRANT USAGE ON SCHEMA "${schema}" TO ${role}`);
+          await admin(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO ${role}`);
+        }
+        await admin(`ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA "${schema}" GRANT SELECT ON TABLES TO ${gis}`);
+        const as = async (role: string) => {
+          const u = new URL(url);
+          u.username = role;
+          const c = new pg.Client({ connectionString: u.toString() });
+          await c.connect();
+          try {
+            return (await c.query(`SELECT track FROM "${schema}".v_tracks_latest ORDER BY track`)).rows;
+          } finally {
+            await c.end();
+          }
+        };
+        assert.deepEqual(await as(gis), [{ track: 'T1' }, { track: 'T2' }]);
+        assert.deepEqual(await as(bare), [{ track: 'T1' }, { track: 'T2' }]);
+        // an upgrade that changes the layout: the views are made again
+        await admin(`UPDATE "${schema}".gis_layout SET signature = 'older'`);
+        await (await createPostgresStore({ connectionString: url, schema })).close();
+        assert.deepEqual(await as(gis), [{ track: 'T1' }, { track: 'T2' }]);
+        await assert.rejects(as(bare), /permission denied/);
+      } finally {
+        await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        for (const role of [gis, bare]) {
+          await admin(`DROP OWNED BY ${role}`).catch(() => undefined);
+          await admin(`DROP ROLE IF EXISTS ${role}`);
+        }
+      }
+    }));
+
   it('a restart with the layout in place changes nothing (no view rebuilt)', () =>
     withStore({}, async (_store, schema) => {
       const oid = async () => (await admin<{ oid: number }>(`SELECT '"${schema}".v_tracks_latest'::regclass::oid AS oid`))[0].oid;
