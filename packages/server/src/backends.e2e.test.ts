@@ -92,8 +92,19 @@ describe('PostgreSQL with PostGIS as the store', () => {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       const ext = await c.query(`select count(*)::int as n from pg_extension where extname = 'postgis'`);
+      // the tracker's stored states as GIS users read them: one row per track, typed, with a 3-D point
+      const gis = await c.query(
+        `select count(*)::int as n, count(geom)::int as g, count(threat)::int as th, count(label)::int as l, count(class)::int as cl,
+           count(*) filter (where ST_NDims(geom) = 3 and ST_SRID(geom) = 4326 and ST_X(geom) = lon and ST_Y(geom) = lat)::int as ok
+         from ${schema}.v_tracks_latest`,
+      );
+      const sensors = await c.query(`select count(geom)::int as g from ${schema}.v_sensors`);
       await c.end();
       assert.equal(ext.rows[0].n, 1, 'PostGIS is installed in the test database');
+      const v = gis.rows[0] as Record<string, number>;
+      assert.ok(v.n >= 3, `v_tracks_latest has ${v.n} tracks`);
+      assert.deepEqual([v.g, v.th, v.l, v.cl, v.ok], [v.n, v.n, v.n, v.n, v.n], JSON.stringify(v));
+      assert.equal(sensors.rows[0].g, (config.sensors.list as Record<string, unknown>[]).filter((x) => typeof x.lat === 'number').length);
     } finally {
       await srv.close();
     }

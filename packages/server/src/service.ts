@@ -21,7 +21,7 @@ import { createStorePublisher } from './publish/store-publisher.js';
 import { createStreamPublisher } from './publish/stream-publisher.js';
 import { sqliteStorePath, type ServerConfig } from './config.js';
 import type { JournalEntry, Store } from './store/store.js';
-import { createSqliteStore, createSqliteWorkerStore, createPostgresStore } from './store/index.js';
+import { createSqliteStore, createSqliteWorkerStore, createPostgresStore, type PostgresStore } from './store/index.js';
 import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
 import { createBusOutbox, type BusRow } from './bus/outbox.js';
 import { createSensorRegistry } from './sensors.js';
@@ -182,6 +182,11 @@ async function serviceOn(o: ServiceOptions, store: Store) {
 
   const { zones, geojson: zonesGeoJson } = loadZones(c, o.zonesText);
   const zoneById = new Map(zones.map((z) => [z.id, z]));
+  // PostgreSQL: the zones and configured sensors as GIS layers (tables zones, sensor_config; views v_zones, v_sensors)
+  if (store.kind === 'postgres') {
+    const features = (zonesGeoJson as { features?: Record<string, unknown>[] }).features ?? [];
+    await (store as PostgresStore).replaceLayers({ zones: features, sensors: rows }).catch((err: unknown) => log.error({ err }, 'storing the zones and sensors as GIS layers failed'));
+  }
   const webhooks =
     c.webhooks.length > 0
       ? createWebhookDispatcher({ subscribers: c.webhooks.map((w) => ({ url: w.url, secret: w.secret, format: w.format })), log: log.child({ component: 'webhooks' }) })

@@ -22,10 +22,10 @@ import {
   detectionKey,
   MAX_ROWS_PER_QUERY,
   QUARANTINE_REASON_MAX,
-  positionOf,
   toUser,
   type UserDbRow,
 } from '../common.js';
+import { ensureGisLayout, typedColumnsMigration } from './postgres-gis.js';
 import type { AlertRow, AuditRecord, JournalEntry, QuarantineRecord, SensorRecord, Store, TrackStateRow } from '../store.js';
 
 export interface PostgresStoreOptions {
@@ -47,17 +47,25 @@ export interface PostgresStore extends Store {
   /** Schema holding the tables. */
   readonly schema: string;
   /**
-   * Whether this store writes PostGIS geometries: a `geom geometry(Point, 4326)` column
-   * (lon, lat in degrees) on detections and track states whose row has finite `lat` and `lon`.
-   * False when PostGIS is not available (or disabled): the store works the same without them.
+   * Whether this store has PostGIS geometries: `geom geometry(PointZ, 4326)` columns (lon, lat
+   * in degrees, Z = alt_m above the WGS 84 ellipsoid) on detections, track states and sensors
+   * whose row has finite `lat` and `lon`, `geometry(MultiPolygon, 4326)` on zones, and in the
+   * `v_*` views (see postgres-gis.ts and docs/server.md). False when PostGIS is not available
+   * (or disabled): the store, its typed columns and views work the same without geometry.
    */
   readonly postgis: boolean;
   /** Why PostGIS is not used (not installed on the server, no privilege to create it, disabled), when it is not. */
   readonly postgisMissing: string | null;
+  /**
+   * Replaces the GIS layers of the running configuration: the `zones` table (zones.geojson
+   * features, each with `properties.id`) and `sensor_config` (sensors.json objects, each with
+   * an `id`). Features or sensors without an id (or with U+0000 in it) are skipped; one transaction.
+   */
+  replaceLayers(layers: { zones: readonly Record<string, unknown>[]; sensors: readonly Record<string, unknown>[] }): Promise<void>;
 }
 
 /** Schema version this code writes and reads. */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /** Migrations: entry `i` takes the schema from version `i` to `i + 1`; `S` is the quoted schema. */
 const MIGRATIONS: readonly ((s: string) => string)[] = [
@@ -122,6 +130,7 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
   );
   CREATE INDEX quarantine_at ON ${s}.quarantine (at);
   `,
+  typedColumnsMigration,
 ];
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -226,13 +235,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
       for (; version < POSTGRES_SCHEMA_VERSION; version++) await client.query(MIGRATIONS[version](S));
       await client.query(`UPDATE ${S}.schema_version SET version = $1`, [version]);
-      if (gis !== null) {
-        const G = quoteIdent(gis);
-        for (const table of ['detections', 'track_states']) {
-          await client.query(`ALTER TABLE ${S}.${table} ADD COLUMN IF NOT EXISTS geom ${G}.geometry(Point, 4326)`);
-          await client.query(`CREATE INDEX IF NOT EXISTS ${table}_geom ON ${S}.${table} USING gist (geom)`);
-        }
-      }
+      await ensureGisLayout(client, S, schema, gis === null ? null : quoteIdent(gis));
     });
   } catch (e) {
     client.release();
@@ -241,25 +244,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
   client.release();
 
-  const G = gis === null ? null : quoteIdent(gis);
-  const point = (lat: string, lon: string): string =>
-    G === null ? '' : `, CASE WHEN ${lat} IS NULL THEN NULL ELSE ${G}.ST_SetSRID(${G}.ST_MakePoint(${lon}, ${lat}), 4326) END`;
-  const geomCol = G === null ? '' : ', geom';
-
   const sql = {
     insertDetections: `
-      INSERT INTO ${S}.detections (sensor, id, t, received_at, row${geomCol})
-      SELECT x.sensor, x.id, x.t, x.received_at, x.row::json${point('x.lat', 'x.lon')}
-      FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::text[], $6::float8[], $7::float8[])
-        WITH ORDINALITY AS x(sensor, id, t, received_at, row, lat, lon, ord)
+      INSERT INTO ${S}.detections (sensor, id, t, received_at, row)
+      SELECT x.sensor, x.id, x.t, x.received_at, x.row::json
+      FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::text[])
+        WITH ORDINALITY AS x(sensor, id, t, received_at, row, ord)
       ORDER BY x.ord
       ON CONFLICT (sensor, id) DO NOTHING
       RETURNING seq, sensor, id`,
     upsertTracks: `
-      INSERT INTO ${S}.track_states (track, t, row${geomCol})
-      SELECT x.track, x.t, x.row::json${point('x.lat', 'x.lon')}
-      FROM unnest($1::text[], $2::float8[], $3::text[], $4::float8[], $5::float8[]) AS x(track, t, row, lat, lon)
-      ON CONFLICT (track, t) DO UPDATE SET row = excluded.row${G === null ? '' : ', geom = excluded.geom'}`,
+      INSERT INTO ${S}.track_states (track, t, row)
+      SELECT x.track, x.t, x.row::json
+      FROM unnest($1::text[], $2::float8[], $3::text[]) AS x(track, t, row)
+      ON CONFLICT (track, t) DO UPDATE SET row = excluded.row`,
     insertAlerts: `
       INSERT INTO ${S}.alerts (t, zone, state, row)
       SELECT x.t, x.zone, x.state, x.row::json
@@ -296,17 +294,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           unique.push(i);
         }
       });
-      const cols = { sensor: [] as string[], id: [] as string[], t: [] as number[], rec: [] as number[], row: [] as string[], lat: [] as (number | null)[], lon: [] as (number | null)[] };
+      const cols = { sensor: [] as string[], id: [] as string[], t: [] as number[], rec: [] as number[], row: [] as string[] };
       for (const i of unique) {
         const x = inputs[i];
-        const p = G === null ? null : positionOf(x.row);
         cols.sensor.push(x.sensor);
         cols.id.push(x.id);
         cols.t.push(x.t);
         cols.rec.push(x.receivedAt);
         cols.row.push(JSON.stringify(x.row));
-        cols.lat.push(p?.lat ?? null);
-        cols.lon.push(p?.lon ?? null);
       }
       const inserted = await serial(async () => {
         const client = await pool.connect();
@@ -319,8 +314,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               cols.t,
               cols.rec,
               cols.row,
-              cols.lat,
-              cols.lon,
             ]);
             return r.rows;
           });
@@ -383,16 +376,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       // One row per (track, t): the last one given wins, as if appended one after the other.
       const last = new Map<string, TrackStateRow>();
       for (const r of rows) last.set(detectionKey(r.track, String(r.t)), r);
-      const cols = { track: [] as string[], t: [] as number[], row: [] as string[], lat: [] as (number | null)[], lon: [] as (number | null)[] };
+      const cols = { track: [] as string[], t: [] as number[], row: [] as string[] };
       for (const r of last.values()) {
-        const p = G === null ? null : positionOf(r.row);
         cols.track.push(r.track);
         cols.t.push(r.t);
         cols.row.push(JSON.stringify(r.row));
-        cols.lat.push(p?.lat ?? null);
-        cols.lon.push(p?.lon ?? null);
       }
-      await pool.query(sql.upsertTracks, [cols.track, cols.t, cols.row, cols.lat, cols.lon]);
+      await pool.query(sql.upsertTracks, [cols.track, cols.t, cols.row]);
     },
     async trackHistory(track, w) {
       open();
@@ -446,12 +436,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async getSensor(id) {
       open();
-      const r = await query<SensorDbRow>(`SELECT * FROM ${S}.sensors WHERE id = $1`, [checkId('getSensor', 'id', id)]);
+      const r = await query<SensorDbRow>(`SELECT id, def, credential_hash, updated_at FROM ${S}.sensors WHERE id = $1`, [checkId('getSensor', 'id', id)]);
       return r.length === 0 ? null : toSensor(r[0]);
     },
     async listSensors() {
       open();
-      return (await query<SensorDbRow>(`SELECT * FROM ${S}.sensors ORDER BY id COLLATE "C"`)).map(toSensor);
+      return (await query<SensorDbRow>(`SELECT id, def, credential_hash, updated_at FROM ${S}.sensors ORDER BY id COLLATE "C"`)).map(toSensor);
     },
     async deleteSensor(id) {
       open();
@@ -470,12 +460,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async getUser(name) {
       open();
-      const r = await query<UserDbRow>(`SELECT * FROM ${S}.users WHERE name = $1`, [checkId('getUser', 'name', name)]);
+      const r = await query<UserDbRow>(`SELECT name, password_hash, role, created_at FROM ${S}.users WHERE name = $1`, [checkId('getUser', 'name', name)]);
       return r.length === 0 ? null : toUser(r[0]);
     },
     async listUsers() {
       open();
-      return (await query<UserDbRow>(`SELECT * FROM ${S}.users ORDER BY name COLLATE "C"`)).map(toUser);
+      return (await query<UserDbRow>(`SELECT name, password_hash, role, created_at FROM ${S}.users ORDER BY name COLLATE "C"`)).map(toUser);
     },
     async deleteUser(name) {
       open();
@@ -523,6 +513,38 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         [Math.min(checkLimit('quarantined', 'limit', limit), MAX_ROWS_PER_QUERY)],
       );
       return rows.map((r): QuarantineRecord => ({ seq: Number(r.seq), sensor: r.sensor, id: r.id, t: r.t, reason: r.reason, at: r.at }));
+    },
+
+    async replaceLayers(layers) {
+      open();
+      // a text column cannot hold U+0000: an id with one is skipped, a name loses it
+      const usableId = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.includes('\u0000');
+      const text = (v: unknown): string | null => (typeof v === 'string' ? v.replaceAll('\u0000', '') : null);
+      const zoneRows = layers.zones.flatMap((f) => {
+        const p = (f.properties ?? {}) as Record<string, unknown>;
+        if (!usableId(p.id)) return [];
+        return [{ id: p.id, name: text(p.name), kind: text(p.kind), lead: typeof p.lead_s === 'number' && Number.isFinite(p.lead_s) ? p.lead_s : null, feature: JSON.stringify(f) }];
+      });
+      const sensorRows = layers.sensors.filter((d) => usableId(d.id));
+      const client = await pool.connect();
+      try {
+        await inTransaction(client, async () => {
+          await client.query(`DELETE FROM ${S}.zones`);
+          await client.query(
+            `INSERT INTO ${S}.zones (id, name, kind, lead_s, feature)
+             SELECT x.id, x.name, x.kind, x.lead_s, x.feature::json FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[]) AS x(id, name, kind, lead_s, feature)
+             ON CONFLICT (id) DO NOTHING`,
+            [zoneRows.map((z) => z.id), zoneRows.map((z) => z.name), zoneRows.map((z) => z.kind), zoneRows.map((z) => z.lead), zoneRows.map((z) => z.feature)],
+          );
+          await client.query(`DELETE FROM ${S}.sensor_config`);
+          await client.query(
+            `INSERT INTO ${S}.sensor_config (id, def) SELECT x.id, x.def::json FROM unnest($1::text[], $2::text[]) AS x(id, def) ON CONFLICT (id) DO NOTHING`,
+            [sensorRows.map((d) => d.id as string), sensorRows.map((d) => JSON.stringify(d))],
+          );
+        });
+      } finally {
+        client.release();
+      }
     },
 
     async prune(before) {
