@@ -10,13 +10,14 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --cells "a,b"]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts).
 // Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
 // instead of one raid axis, where the heading prior has the least to learn from.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -55,12 +56,33 @@ const ALL = [
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
+  // recorded motion instead of the simulator's routes (OpenSky Network samples, data/traffic): one
+  // aircraft at a time, flown as a drone through the central network; the raid's settings do not apply
+  cell('real: rescue helicopter', { real: 'ambulances/rega_sg' }),
+  cell('real: calibration circles', { real: 'calibration/london_heathrow' }),
 ];
 const QUICK = ['central', 'spacing 8 km', 'alt 1500-4000 m', 'FA 2 /mic-h', 'radar on', 'worst corner'];
-const cells = quick ? ALL.filter((c) => QUICK.includes(c.name)) : ALL;
+const cellsArg = args.indexOf('--cells');
+const only = cellsArg >= 0 ? args[cellsArg + 1].split(',').map((x) => x.trim()) : null;
+if (only) for (const n of only) if (!ALL.some((c) => c.name === n)) throw new Error(`--cells: no cell named ${JSON.stringify(n)}; cells: ${ALL.map((c) => c.name).join(', ')}`);
+const cells = only ? ALL.filter((c) => only.includes(c.name)) : quick ? ALL.filter((c) => QUICK.includes(c.name)) : ALL;
 
 /** The scenario document of a cell: a region that fits the spacing (8 spacings, at least 30 km). */
 function scenarioOf(c, seed) {
+  const network = {
+    mic_spacing_m: c.spacing,
+    mic_range_m: c.range,
+    mic_pd: c.pd,
+    mic_quality_spread: c.spread,
+    array_share: c.arrays,
+    radars: c.radar ? 1 : 0,
+    observers: 0,
+    mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
+  };
+  if (c.real) {
+    // the recorded flight is the truth, classed as a piston drone (what the network listens for); its region: the flight's reach
+    return { name: `acoustic matrix: ${c.name}`, preset: 'small', seed, real_motion: { files: [`data/traffic/${c.real}.json.gz`], class: 'piston_owa' }, sensors: network, traffic: { airliners: 0, helicopters: 0 } };
+  }
   return {
     name: `acoustic matrix: ${c.name}`,
     preset: 'mixed',
@@ -68,23 +90,15 @@ function scenarioOf(c, seed) {
     duration_s: durationS,
     region_m: Math.max(30000, 8 * c.spacing),
     raid: { drones, alt_m: c.alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, ...(c.dirs ? { from_spread_deg: c.dirs } : {}) },
-    sensors: {
-      mic_spacing_m: c.spacing,
-      mic_range_m: c.range,
-      mic_pd: c.pd,
-      mic_quality_spread: c.spread,
-      array_share: c.arrays,
-      radars: c.radar ? 1 : 0,
-      observers: 0,
-      mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
-    },
+    sensors: network,
     traffic: { airliners: 0, helicopters: 0 },
   };
 }
 
 const noIo = {
   readText: () => { throw new Error('no files in the matrix'); },
-  readJson: () => { throw new Error('no files in the matrix'); },
+  // the recorded flights of the real-motion cells (paths relative to the repository)
+  readJson: (f) => JSON.parse(gunzipSync(readFileSync(fileURLToPath(new URL(`../${f}`, import.meta.url)))).toString('utf8')),
   krAdminTopology: () => { throw new Error('no files in the matrix'); },
 };
 
@@ -173,8 +187,8 @@ async function runCell(c, seed) {
     region_m: parsed.scenario.regionM,
     mics,
     sensors: built.sensors.length,
-    drones,
-    duration_s: durationS,
+    drones: c.real ? 1 : drones,
+    duration_s: c.real ? null : durationS,
     detections: detRows.length,
     false_detections: falseDet,
     tracks_confirmed: summary.tracksConfirmed,

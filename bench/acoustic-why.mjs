@@ -17,6 +17,7 @@ import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
@@ -29,7 +30,7 @@ const seed = Number(arg('seed', 13));
 const drones = Number(arg('drones', 20));
 const clouds = !args.includes('--no-clouds');
 const durationS = Number(arg('duration', 1200));
-const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => { throw new Error('no files'); } };
+const noIo = { readText: () => { throw new Error('no files'); }, readJson: (f) => JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')), krAdminTopology: () => { throw new Error('no files'); } };
 // --scenario FILE: a scenario file (e.g. examples/mixed-cheap-sensors.yaml) instead of the matrix cell
 const scenarioFile = arg('scenario', null);
 const parsed = scenarioFile ? parseScenario((await import('yaml')).parse(readFileSync(scenarioFile, 'utf8'))) : parseScenario({

@@ -5,7 +5,8 @@
  */
 import { createEnuFrame, destination, geodeticToEnu, type GeoPoint } from '@skywarden/core';
 import { krAdminZones, parseZonesGeoJson, type DetectionRow, type SensorRow, type TruthRow } from '@skywarden/formats';
-import { makeAcousticNetwork } from '../scene/sensors-acoustic.js';
+import { makeAcousticNetwork, type AcousticModel } from '../scene/sensors-acoustic.js';
+import { addAcousticFalseAlarms } from '../scene/acoustic-false-alarms.js';
 import { makeObservers } from '../scene/sensors-observer.js';
 import { makeMixedScene, type MixedSceneOptions } from '../scene/scene-mixed.js';
 import { makeNationalScene, generateNationalRows } from '../scene/scene-national.js';
@@ -67,6 +68,34 @@ function buildZones(s: Scenario, io: ScenarioIo, origin: GeoPoint): BuiltScene['
     features.push(...st.features);
   }
   return { type: 'FeatureCollection', features };
+}
+
+/**
+ * The microphones about recorded flights: by count as before, or with the scenario's network
+ * conditions (`mic_spacing_m`, range, Pd, quality spread, arrays, realistic false alarms) laid
+ * out as the mixed scene lays them, so the acoustic matrix can fly real motion through them.
+ */
+function realMotionAcoustics(s: Scenario, centre: GeoPoint, side: number, t0: number, t1: number): AcousticModel[] {
+  const c = s.sensors;
+  const conditioned = c.micSpacingM !== undefined || c.micRangeM || c.arrayShare !== undefined || c.micPd || c.micQualitySpread !== undefined || c.micFalseAlarms;
+  if (!conditioned) return c.microphones > 0 ? makeAcousticNetwork({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: c.microphones }) : [];
+  if (c.micSpacingM === undefined && c.microphones === 0) return [];
+  const fa = c.micFalseAlarms;
+  const mics = makeAcousticNetwork({
+    seed: s.seed,
+    origin: centre,
+    widthM: side,
+    heightM: side,
+    count: Math.max(1, c.microphones),
+    spacing: c.micSpacingM,
+    bearingShare: c.arrayShare ?? 0.25,
+    farPerHour: fa ? 0 : 1,
+    burstsPerHour: fa ? 0 : 0.2,
+    ...(c.micRangeM ? { rangeM: c.micRangeM } : {}),
+    ...(c.micPd ? { pdRange: c.micPd } : {}),
+    ...(c.micQualitySpread !== undefined ? { qualitySpread: c.micQualitySpread } : {}),
+  });
+  return fa ? addAcousticFalseAlarms(mics, { seed: s.seed, origin: centre, regionM: side, t0, t1, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare }) : mics;
 }
 
 /** The mixed scene's options for the scenario's microphone-network and raid conditions (issue 13); none when not set. */
@@ -139,7 +168,7 @@ export function buildScenarioScene(s: Scenario, io: ScenarioIo, opts: BuildOptio
       pd: 0.9,
       clutterPerScan: s.sensors.radarClutterPerScan,
     }));
-    const acoustics = s.sensors.microphones > 0 ? makeAcousticNetwork({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: s.sensors.microphones }) : [];
+    const acoustics = realMotionAcoustics(s, centre, side, t0, t1);
     const observers = s.sensors.observers > 0 ? makeObservers({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: s.sensors.observers }) : [];
     const scene = simulateScene({ seed: s.seed, t0, duration: t1 - t0, origin: centre, targets: [], trajectories, radars, acoustics, observers, annotate });
     return { sensors: scene.sensors, zones, *chunks() { yield { truth: scene.truth, detections: scene.detections }; } };

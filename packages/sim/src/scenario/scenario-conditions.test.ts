@@ -96,3 +96,36 @@ test('the conditions shape the scene: spacing, range, pd, arrays, altitudes, no 
   const heard = (c: typeof chunk) => c.detections.filter((d) => typeof d.sim_target === 'string').length;
   assert.ok(heard(chunk) < 0.5 * heard(lowChunk), `heard ${heard(chunk)} high, ${heard(lowChunk)} low`);
 });
+
+test('recorded flights fly through a network laid out by the conditions; the raid conditions are refused with them', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { gunzipSync } = await import('node:zlib');
+  const { fileURLToPath } = await import('node:url');
+  const file = fileURLToPath(new URL('../../../../data/traffic/ambulances/rega_zh.json.gz', import.meta.url));
+  const fileIo: ScenarioIo = { ...io, readJson: () => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as unknown };
+  const raid = parseScenario({ real_motion: { files: ['x'], class: 'piston_owa' }, raid: { alt_m: [100, 500] } });
+  assert.ok(!raid.ok && raid.errors.some((e) => e.includes('raid.alt_m: not supported with real_motion')), JSON.stringify(raid));
+  const base = { seed: 2, real_motion: { files: ['x'], class: 'piston_owa' }, sensors: { radars: 0, observers: 0 } };
+  const plain = parseScenario(base);
+  const cond = parseScenario({ ...base, sensors: { ...base.sensors, mic_spacing_m: 4000, mic_range_m: 2500, array_share: 0, mic_pd: 0.8, mic_false_alarms: { rate_per_hour: 1, kinds: ['stationary'] } } });
+  assert.ok(plain.ok && cond.ok);
+  const count = (sc: typeof cond) => {
+    if (!sc.ok) throw new Error('bad scenario');
+    const built = buildScenarioScene(sc.scenario, fileIo);
+    const rows = [...built.chunks()].flatMap((c) => c.detections);
+    const mics = built.sensors.filter((x) => x.kind === 'acoustic');
+    return { mics, rows, truth: [...buildScenarioScene(sc.scenario, fileIo).chunks()].flatMap((c) => c.truth) };
+  };
+  const a = count(plain);
+  const b = count(cond);
+  // the same recorded truth in both
+  assert.equal(a.truth.length, b.truth.length);
+  assert.ok(b.truth.length > 100);
+  // a grid at 4 km: the mic count follows the spacing, every node presence-only (array_share 0) with the range asked
+  const side = Math.sqrt(b.mics.length) * 4000;
+  assert.ok(b.mics.length >= 9 && b.mics.length !== a.mics.length, `${b.mics.length} grid nodes`);
+  assert.ok(side >= 10000, `grid side ${side}`);
+  for (const m of b.mics) assert.equal((m as { range_m?: number }).range_m, 2500);
+  const acoustic = b.rows.filter((r) => r.type === 'presence' || r.type === 'bearing');
+  assert.ok(acoustic.length > 0 && acoustic.every((r) => r.type === 'presence'), 'presence rows only');
+});

@@ -229,7 +229,9 @@ export function parseScenario(doc: unknown): ScenarioResult {
   // the national preset lays its microphones on a grid at mic_spacing_m; the other conditions are the mixed scene's
   const nationalConditions = conditions.filter((k) => k !== 'sensors.mic_spacing_m');
   if (nationalConditions.length > 0 && preset === 'national') errors.push(`${nationalConditions.join(', ')}: not supported with preset national (use small or mixed)`);
-  if (conditions.length > 0 && d.real_motion !== undefined) errors.push(`${conditions.join(', ')}: not supported with real_motion`);
+  // recorded flights keep their own motion: the raid's conditions do not apply; the network's do
+  const raidConditions = conditions.filter((k) => k.startsWith('raid.'));
+  if (raidConditions.length > 0 && d.real_motion !== undefined) errors.push(`${raidConditions.join(', ')}: not supported with real_motion (the flights' motion is recorded)`);
   const tr = section('traffic', ['airliners', 'helicopters']);
   const traffic = {
     airliners: num('traffic.airliners', tr.airliners, base.traffic.airliners, 0, 1000, true),
