@@ -1,6 +1,6 @@
 /**
  * ASTERIX Category 062 (SDPS system track data) encoder, after EUROCONTROL-SPEC-0149-9
- * (ASTERIX Part 9, Category 062), editions 1.17 to 1.19 (same UAP for the items used here).
+ * (ASTERIX Part 9, Category 062), editions 1.17 to 1.20 (same UAP and layouts for the items used here; 1.20 adds the I062/080 MLAT bit, not written).
  *
  * Items written, in UAP order (FRN in brackets):
  *
