@@ -266,6 +266,8 @@ export interface ServerConfig {
     ttl: number;
     /** CAT065 SDPS status every this many seconds (0: none); an end-of-batch message follows each update. */
     status_period_s: number;
+    /** Write each track's class designator in I062/245 (STI 1), docs/standards.md "Identity and class in CAT062". */
+    class_in_callsign: boolean;
   };
   /** ASTERIX input over UDP: CAT048 plots and CAT062 system tracks (transports/asterix-in.ts). */
   asterix_in: {
@@ -363,7 +365,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     read_markers: true,
     observer_sensor: 'tak-observer',
   },
-  asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10 },
+  asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
@@ -487,6 +489,7 @@ const CHECKS: Record<string, Check> = {
   'asterix.max_block_bytes': int(100, 65507),
   'asterix.ttl': int(0, 255),
   'asterix.status_period_s': num(0, 3600),
+  'asterix.class_in_callsign': bool,
   'asterix_in.enabled': bool,
   'asterix_in.host': str,
   'asterix_in.port': int(0, 65535),

@@ -3,7 +3,7 @@
  * trips and for reading another tracker's output. Never throws on bad input: every read is
  * checked against the end of its data block, and the result names the block, the record, the
  * item and what was wrong. Items are decoded fully for the set the encoder writes
- * ({@link encodeCat062Record}), I062/380 ADR, I062/500 APC and ATV, and I062/136 and
+ * ({@link encodeCat062Record}: with I062/245 and the I062/080 SDS and PFT bits), I062/380 ADR, I062/500 APC and ATV, and I062/136 and
  * I062/135; the other items are skipped by their
  * length rules, except I062/390 and the variable subfields of I062/380 (TIS, TID, MB: compound items with many subfields of their own
  * layout), whose presence is reported as an error because the rest of the record cannot be
@@ -11,7 +11,7 @@
  */
 import { ByteReader } from './bytes.js';
 import { fixedItem, readBitmap, resolveTimeOfDay, skipItem, type ItemRule } from './items.js';
-import { CAT062, CAT062_ALTITUDE_LSB_FT, CAT062_CARTESIAN_LSB_M, CAT062_LATLON_LSB_DEG, CAT062_TIME_LSB_S, CAT062_VELOCITY_LSB_MPS, FT, type Cat062Movement, type Cat062Status } from './cat062.js';
+import { CAT062, CAT062_ALTITUDE_LSB_FT, CAT062_CARTESIAN_LSB_M, CAT062_LATLON_LSB_DEG, CAT062_TIME_LSB_S, CAT062_VELOCITY_LSB_MPS, FT, ICAO_6BIT_ALPHABET, type Cat062Movement, type Cat062Status, type Cat062TargetId } from './cat062.js';
 
 /** One decoded CAT062 record; values in SI units (degrees for latitude and longitude). */
 export interface Cat062Record {
@@ -46,6 +46,8 @@ export interface Cat062Record {
   ageS?: number;
   /** I062/380 ADR: the 24-bit ICAO aircraft address. */
   targetAddress?: number;
+  /** I062/245: STI and the 8 characters as sent (trailing spaces kept). */
+  targetId?: Cat062TargetId;
   /** I062/500 APC (m, one sigma of x and y) and ATV (m/s, of vx and vy) when present. */
   accuracy?: { xSdM: number; ySdM: number; vxSdMps?: number; vySdMps?: number };
 }
@@ -170,15 +172,20 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
           last: false,
           coasting: false,
         };
-        if (v.has(1)) {
-          const o2 = v.u8();
+        // the extents present (FX-chained): 2 SIM TSE TSB…, 3 AMA MD4…, 4 CST…, 5 SDS EMS PFT FPLT
+        const ext: number[] = [];
+        while (v.has(1)) ext.push(v.u8());
+        const o2 = ext[0];
+        if (o2 !== undefined) {
           st.simulated = (o2 & 0x80) !== 0;
           st.last = (o2 & 0x40) !== 0;
           st.first = (o2 & 0x20) !== 0;
         }
-        if (v.has(2)) {
-          v.u8();
-          st.coasting = (v.u8() & 0x80) !== 0;
+        if (ext[2] !== undefined) st.coasting = (ext[2] & 0x80) !== 0;
+        const o5 = ext[3];
+        if (o5 !== undefined) {
+          st.sources = o5 >> 6;
+          st.potentiallyFalse = (o5 & 0x04) !== 0;
         }
         rec.status = st;
         break;
@@ -208,6 +215,26 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
       case 'I062/220':
         rec.vu = (v.int(2) * CAT062_ALTITUDE_LSB_FT * FT) / 60;
         break;
+      case 'I062/245': {
+        const sti = v.u8() >> 6;
+        let chars = '';
+        let bits = 0;
+        let acc = 0;
+        for (let k = 0; k < 6; k++) {
+          acc = (acc << 8) | v.u8();
+          bits += 8;
+          while (bits >= 6) {
+            bits -= 6;
+            const code = (acc >> bits) & 0x3f;
+            const ch = ICAO_6BIT_ALPHABET[code]!;
+            if (ch === '') bad ??= `I062/245 character ${chars.length + 1} has code ${code}, which the ICAO 6-bit alphabet (A-Z, 0-9, space) does not use`;
+            chars += ch === '' ? ' ' : ch;
+          }
+          acc &= (1 << bits) - 1;
+        }
+        rec.targetId = { sti, chars };
+        break;
+      }
       case 'I062/380': {
         const adr = subs.get(0);
         if (adr !== undefined) rec.targetAddress = new ByteReader(r.bytes, adr, adr + 3).uint(3);

@@ -10,6 +10,8 @@ import { sharkField, tsharkAsterix, type SharkObj } from '../testing/tshark.js';
 import { CAT062_LATLON_LSB_DEG, decodeCat062, FT, type Cat062Record } from './index.js';
 
 const T0 = 1764000000;
+/** The codes of the ICAO 6-bit alphabet (Annex 10 Vol IV, table 3-9): A-Z 1-26, space 32, 0-9 48-57. */
+const ICAO_CODES = [...Array.from({ length: 26 }, (_, i) => i + 1), 32, ...Array.from({ length: 10 }, (_, i) => 48 + i)];
 
 /** A random CAT062 record from the item layouts. */
 function randomRecord(rand: () => number): number[] {
@@ -40,6 +42,13 @@ function randomRecord(rand: () => number): number[] {
     }
     return [...prim, ...subs.flatMap((l, i) => (chosen[i] ? bytes(l!) : []))];
   };
+  /** I062/245: STI in the top two bits (spare bits random: the dissector and Skywarden ignore them), then 8 characters of the ICAO alphabet, 6 bits each. */
+  const targetId = () => {
+    const codes = Array.from({ length: 8 }, () => ICAO_CODES[randInt(rand, ICAO_CODES.length)]!);
+    let bits = '';
+    for (const c of codes) bits += c.toString(2).padStart(6, '0');
+    return [(randInt(rand, 4) << 6) | randInt(rand, 64), ...Array.from({ length: 6 }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2))];
+  };
   const items: [number, () => number[]][] = [
     [1, () => bytes(2)], // 010
     [3, () => bytes(1)], // 015
@@ -49,7 +58,7 @@ function randomRecord(rand: () => number): number[] {
     [7, () => bytes(4)], // 185
     [8, () => bytes(2)], // 210
     [9, () => bytes(2)], // 060
-    [10, () => bytes(7)], // 245
+    [10, () => targetId()], // 245
     [11, () => compound([3, 6, 2, 2, 2, 2, 2, null, null, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, null, 2, 2, 2])], // 380
     [12, () => bytes(2)], // 040
     [13, () => ext(1, 1, 5)], // 080
@@ -99,6 +108,8 @@ function compare(rec: Cat062Record, m: SharkObj): void {
     assert.equal(Number(rec.status.tentative), f('080', 'CNF'));
     if (f('080', 'SIM') !== undefined) assert.deepEqual([rec.status.simulated, rec.status.last, rec.status.first].map(Number), [f('080', 'SIM'), f('080', 'TSE'), f('080', 'TSB')]);
     assert.equal(rec.status.coasting ? 1 : f('080', 'CST') === undefined ? undefined : 0, f('080', 'CST'));
+    assert.equal(rec.status.sources, f('080', 'SDS'));
+    assert.equal(rec.status.potentiallyFalse === undefined ? undefined : Number(rec.status.potentiallyFalse), f('080', 'PFT'));
   }
   if (rec.ageS !== undefined || f('290', 'TRK') !== undefined) assert.equal(rec.ageS, f('290', 'TRK'));
   if (rec.movement) assert.deepEqual([rec.movement.trans, rec.movement.long, rec.movement.vert], [f('200', 'TRANS'), f('200', 'LONG'), f('200', 'VERT')]);
@@ -106,6 +117,8 @@ function compare(rec: Cat062Record, m: SharkObj): void {
   if (rec.altM !== undefined) assert.ok(Math.abs(rec.altM / FT - f('130', 'VALUE')!) < 1e-6);
   assert.equal(rec.barometricFlightLevel, f('135', 'CTB'));
   if (rec.vu !== undefined) assert.ok(Math.abs((rec.vu / FT) * 60 - f('220', 'VALUE')!) < 1e-6);
+  const id = m['asterix.062_245'] as Record<string, string> | undefined;
+  assert.deepEqual(rec.targetId, id === undefined ? undefined : { sti: Number(id['asterix.062_245_STI']), chars: id['asterix.062_245_CHR'] });
   const adr = ((m['asterix.062_380'] as SharkObj | undefined)?.['asterix.062_380_ADR'] as SharkObj | undefined)?.['asterix.062_380_ADR_VALUE'];
   assert.equal(rec.targetAddress, adr === undefined ? undefined : Number(adr));
   const acc = m['asterix.062_500'] as Record<string, Record<string, string>> | undefined;

@@ -7,9 +7,13 @@ import { join } from 'node:path';
 import type { TrackWire } from '../live/wire.js';
 import { createPrng } from '../testing/fuzz.js';
 import { writePcap } from '../testing/pcap.js';
+import { CLASS_LABELS } from '@skywarden/core';
 import {
+  CAT062_CLASS_DESIGNATORS,
   CAT062_LATLON_LSB_DEG,
   FT,
+  ICAO_6BIT_ALPHABET,
+  classDesignator,
   createTrackNumberAllocator,
   decodeCat062,
   encodeCat062Blocks,
@@ -42,10 +46,20 @@ function randomTracks(n: number, seed: number): Cat062Track[] {
       cartesian: rand() < 0.3 ? { x: (rand() - 0.5) * 400000, y: (rand() - 0.5) * 400000 } : undefined,
       accuracy: rand() < 0.7 ? { positionSdM: rand() * 3000, velocitySdMps: rand() < 0.5 ? rand() * 40 : undefined } : undefined,
       targetAddress: rand() < 0.2 ? Math.floor(rand() * 0x1000000) : undefined,
-      status: { first: rand() < 0.2, last: rand() < 0.2, coasting: rand() < 0.3, monosensor: rand() < 0.5, altitudeSource: hasAlt ? 3 : 0, geometricAltitudeMoreReliable: hasAlt },
+      targetId: rand() < 0.6 ? { sti: Math.floor(rand() * 4), chars: randomChars(rand) } : undefined,
+      status: {
+        first: rand() < 0.2, last: rand() < 0.2, coasting: rand() < 0.3, monosensor: rand() < 0.5, altitudeSource: hasAlt ? 3 : 0, geometricAltitudeMoreReliable: hasAlt,
+        sources: rand() < 0.5 ? Math.floor(rand() * 4) : undefined, potentiallyFalse: rand() < 0.2,
+      },
     });
   }
   return out;
+}
+
+/** 0 to 8 random characters of the ICAO 6-bit alphabet. */
+function randomChars(rand: () => number): string {
+  const alphabet = ICAO_6BIT_ALPHABET.filter((c) => c !== '');
+  return Array.from({ length: Math.floor(rand() * 9) }, () => alphabet[Math.floor(rand() * alphabet.length)]!).join('');
 }
 
 /** Largest expected error of a quantity rounded to `lsb` (half an LSB, with a little float slack). */
@@ -106,6 +120,10 @@ test('encode then decode returns every value within half an LSB', () => {
     if (trk.cartesian === undefined) assert.equal(rec.cartesian, undefined);
     else assert.ok(Math.abs(rec.cartesian!.x - trk.cartesian.x) <= 0.25 + 1e-9 && Math.abs(rec.cartesian!.y - trk.cartesian.y) <= 0.25 + 1e-9);
     assert.equal(rec.targetAddress, trk.targetAddress);
+    assert.deepEqual(rec.targetId, trk.targetId === undefined ? undefined : { sti: trk.targetId.sti, chars: trk.targetId.chars.padEnd(8, ' ') });
+    const fifth = trk.status!.sources !== undefined || trk.status!.potentiallyFalse === true;
+    assert.equal(rec.status!.sources, fifth ? (trk.status!.sources ?? 3) : undefined);
+    assert.equal(rec.status!.potentiallyFalse, fifth ? trk.status!.potentiallyFalse : undefined);
     if (trk.accuracy === undefined) assert.equal(rec.accuracy, undefined);
     else {
       assert.ok(Math.abs(rec.accuracy!.xSdM - Math.min(trk.accuracy.positionSdM, 32767.5)) <= half(0.5) && rec.accuracy!.xSdM === rec.accuracy!.ySdM);
@@ -210,7 +228,7 @@ test('the decoder skips items it does not decode by their length rules', () => {
   const items = [
     1, 2, // I010
     0x10, 0x20, // I210
-    0, 1, 2, 3, 4, 5, 6, // I245
+    0x40, 0x54, 0x15, 0xa0, 0x3d, 0x70, 0x50, // I245: STI 1, "UAV OWAP"
     0x80, 9, // I295: MFL only
     0x05, 0x06, // I270: length with FX, then orientation
     0x80, 1, 2, 3, 4, // I500: APC only
@@ -320,8 +338,15 @@ test('tshark decodes our CAT062 blocks to the same values (within the LSB)', () 
     if (trk.cartesian !== undefined) assert.ok(Math.abs(field(m, '100', 'X')! - trk.cartesian.x) <= 0.25 + 1e-9);
     assert.equal(field(m, '080', 'TSB'), trk.status!.first ? 1 : 0);
     assert.equal(field(m, '080', 'TSE'), trk.status!.last ? 1 : 0);
-    assert.equal(field(m, '080', 'CST'), trk.status!.coasting ? 1 : undefined);
+    const fifth = trk.status!.sources !== undefined || trk.status!.potentiallyFalse === true;
+    assert.equal(field(m, '080', 'CST'), trk.status!.coasting ? 1 : fifth ? 0 : undefined);
     assert.equal(field(m, '080', 'CNF'), 0);
+    assert.equal(field(m, '080', 'SDS'), fifth ? (trk.status!.sources ?? 3) : undefined);
+    assert.equal(field(m, '080', 'PFT'), fifth ? Number(trk.status!.potentiallyFalse) : undefined);
+    // I062/245: STI and the characters tshark reads from the 6-bit codes
+    const id = m['asterix.062_245'] as Record<string, string> | undefined;
+    if (trk.targetId === undefined) assert.equal(id, undefined);
+    else assert.deepEqual([Number(id!['asterix.062_245_STI']), id!['asterix.062_245_CHR']], [trk.targetId.sti, trk.targetId.chars.padEnd(8, ' ')]);
     // I062/500 APC and ATV, I062/380 ADR
     const acc = m['asterix.062_500'] as Record<string, Record<string, string>> | undefined;
     if (trk.accuracy === undefined) assert.equal(acc, undefined);
@@ -335,4 +360,106 @@ test('tshark decodes our CAT062 blocks to the same values (within the LSB)', () 
     const adr = (m['asterix.062_380'] as Record<string, Record<string, string>> | undefined)?.['asterix.062_380_ADR']?.['asterix.062_380_ADR_VALUE'];
     assert.equal(adr === undefined ? undefined : Number(adr), trk.targetAddress);
   });
+});
+
+// --- identity and class: I062/245 and the I062/080 SDS and PFT bits
+
+test('I062/245 bytes of a known designator, written by hand from the ICAO 6-bit alphabet', () => {
+  const r = encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 0, lonDeg: 0, ve: 0, vn: 0, trackNumber: 1, targetId: { sti: 1, chars: 'UAV OWAP' } });
+  // FSPEC FRN 1,4,5,7 | 10,12,13 | 15: 10011011 00101101 10000000
+  const hex = Buffer.from(r).toString('hex');
+  assert.equal(hex.slice(0, 6), '9b2d80');
+  // after I010 (2), I070 (3), I105 (8), I185 (4): STI 01 and six spare bits, then U A V ' ' O W A P = 21 1 22 32 15 23 1 16 in 6 bits each
+  assert.equal(hex.slice(6 + 2 * 17, 6 + 2 * 24), '40' + '5415a03d7050');
+  assert.throws(() => encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 0, lonDeg: 0, ve: 0, vn: 0, trackNumber: 1, targetId: { sti: 1, chars: 'UAV_OWA' } }), /character 4 of "UAV_OWA" \("_"\) is not in the ICAO 6-bit alphabet/);
+  assert.throws(() => encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 0, lonDeg: 0, ve: 0, vn: 0, trackNumber: 1, targetId: { sti: 1, chars: 'ABCDEFGHI' } }), /at most 8 characters/);
+  assert.throws(() => encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 0, lonDeg: 0, ve: 0, vn: 0, trackNumber: 1, targetId: { sti: 4, chars: 'A' } }), /sti must be an integer within \[0, 3\], got 4/);
+});
+
+test('the class designators: the documented table, one per class, distinct, 8 characters of the alphabet at most', () => {
+  // docs/standards.md "Identity and class in CAT062": a change here must change the docs too
+  assert.deepEqual({ ...CAT062_CLASS_DESIGNATORS }, {
+    piston_owa: 'UAV OWAP', jet_owa: 'UAV OWAJ', cruise_missile: 'MISSILE', multirotor: 'UAV RW', fixed_wing_small: 'UAV FW',
+    aircraft: 'ACFT', helicopter: 'HELO', bird: 'BIRD', clutter: 'CLUTTER',
+  });
+  const all = [...CLASS_LABELS.map((l) => classDesignator(l)), classDesignator('unknown')];
+  assert.equal(new Set(all).size, CLASS_LABELS.length + 1, `designators are distinct: ${all.join(', ')}`);
+  for (const d of all) assert.ok(d.length <= 8 && [...d].every((c) => c !== '' && ICAO_6BIT_ALPHABET.includes(c)), d);
+  assert.equal(classDesignator('unknown'), 'UNKNOWN');
+  assert.equal(classDesignator('toString'), 'UNKNOWN', 'no inherited property is a designator');
+});
+
+const baseWire: TrackWire = {
+  t: T0, track: 'T1', lat: 50.45, lon: 30.52, alt_m: 300, ve_mps: 40, vn_mps: 5, vu_mps: 0, pos_sd_m: 80, status: 'confirmed',
+  class: {}, label: 'piston_owa', threat: 0.9, affiliation: 'hostile', speed_mps: 40, course_deg: 83, sensors: ['mic-1', 'mic-2'],
+};
+
+test('trackWireToCat062: the class designator in I062/245 (STI 1), SDS from the sensors, PFT for clutter; classInCallsign false leaves I062/245 out', () => {
+  const opts = { sac: 1, sic: 2, trackNumber: 7 };
+  const shahed = trackWireToCat062(baseWire, opts);
+  assert.deepEqual(shahed.targetId, { sti: 1, chars: 'UAV OWAP' });
+  assert.equal(shahed.status!.sources, 2, 'no cooperative id: non-cooperative sources only');
+  assert.equal(shahed.status!.potentiallyFalse, false);
+  assert.equal(trackWireToCat062(baseWire, { ...opts, classInCallsign: false }).targetId, undefined);
+  // an airliner seen by ADS-B alone, and with a radar too
+  const coop = (id: string) => id.startsWith('adsb');
+  const airliner = { ...baseWire, label: 'aircraft', cooperative_id: '71D273', sensors: ['adsb-1'] };
+  assert.equal(trackWireToCat062(airliner, { ...opts, isCooperativeSensor: coop }).status!.sources, 1);
+  assert.equal(trackWireToCat062({ ...airliner, sensors: ['adsb-1', 'psr-1'] }, { ...opts, isCooperativeSensor: coop }).status!.sources, 0);
+  assert.equal(trackWireToCat062(airliner, opts).status!.sources, 3, 'without sensor kinds a cooperative track is "not defined"');
+  assert.deepEqual(trackWireToCat062(airliner, opts).targetId, { sti: 1, chars: 'ACFT' });
+  assert.equal(trackWireToCat062({ ...baseWire, label: 'clutter' }, opts).status!.potentiallyFalse, true);
+  // the operator's label wins: it is the track's label
+  assert.equal(trackWireToCat062({ ...baseWire, label: 'bird', operator: { label: 'bird' } }, opts).targetId!.chars, 'BIRD');
+});
+
+test('tshark reads the class designator of every label, SDS and PFT from trackWireToCat062 records (300 random tracks)', () => {
+  const rand = createPrng(245);
+  const labels = [...CLASS_LABELS, 'unknown'];
+  const wires: TrackWire[] = Array.from({ length: 300 }, (_, i) => ({
+    ...baseWire,
+    track: `T${i}`,
+    t: T0 + rand() * 3600,
+    lat: -80 + rand() * 160,
+    lon: -179 + rand() * 358,
+    label: labels[i % labels.length]!,
+    status: rand() < 0.3 ? 'coasting' : 'confirmed',
+    cooperative_id: rand() < 0.3 ? Math.floor(rand() * 0x1000000).toString(16).padStart(6, '0') : undefined,
+    sensors: rand() < 0.5 ? ['mic-1'] : ['adsb-1', 'psr-2'].slice(0, 1 + Math.floor(rand() * 2)),
+  }));
+  const tracks = wires.map((w, i) => trackWireToCat062(w, { sac: 3, sic: 4, trackNumber: i + 1, isCooperativeSensor: (s) => s.startsWith('adsb') }));
+  const blocks = encodeCat062Blocks(tracks);
+  const msgs = tsharkMessages(blocks);
+  assert.equal(msgs.length, wires.length);
+  const ours = blocks.flatMap((b) => {
+    const r = decodeCat062(b);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    return r.records;
+  });
+  wires.forEach((w, i) => {
+    const m = msgs[i]!;
+    const id = m['asterix.062_245'] as Record<string, string>;
+    const want = (CAT062_CLASS_DESIGNATORS[w.label] ?? 'UNKNOWN').padEnd(8, ' ');
+    assert.deepEqual([id['asterix.062_245_STI'], id['asterix.062_245_CHR']], ['1', want], `track ${i} (${w.label})`);
+    assert.deepEqual(ours[i]!.targetId, { sti: 1, chars: want });
+    const coopN = w.sensors.filter((s) => s.startsWith('adsb')).length;
+    const sds = coopN === 0 ? 2 : coopN === w.sensors.length ? 1 : 0;
+    assert.equal(field(m, '080', 'SDS'), sds, `track ${i} SDS`);
+    assert.equal(ours[i]!.status!.sources, sds);
+    assert.equal(field(m, '080', 'PFT'), w.label === 'clutter' ? 1 : 0);
+    assert.equal(field(m, '080', 'CST'), w.status === 'coasting' ? 1 : 0);
+    assert.equal(ours[i]!.status!.coasting, w.status === 'coasting');
+  });
+});
+
+test('the decoder leaves out a record whose I062/245 uses a code outside the ICAO alphabet, and keeps the next', () => {
+  const good = encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 1, lonDeg: 2, ve: 0, vn: 0, trackNumber: 9, targetId: { sti: 1, chars: 'BIRD' } });
+  const bad = Uint8Array.from(good);
+  // I062/245 starts after FSPEC (3) + I010 (2) + I070 (3) + I105 (8) + I185 (4) = 20: the STI octet; character 1 is the top 6 bits of the next
+  bad[21] = (bad[21]! & 0x03) | (63 << 2);
+  const block = Buffer.concat([Uint8Array.from([62, 0, 3 + 2 * good.length]), bad, good]);
+  const r = decodeCat062(block);
+  assert.ok(!r.ok && /record 1: I062\/245 character 1 has code 63/.test(r.reason), r.ok ? '' : r.reason);
+  assert.equal(r.records.length, 1);
+  assert.deepEqual(r.records[0]!.targetId, { sti: 1, chars: 'BIRD    ' });
 });

@@ -1,6 +1,6 @@
 /**
  * ASTERIX Category 062 (SDPS system track data) encoder, after EUROCONTROL-SPEC-0149-9
- * (ASTERIX Part 9, Category 062), editions 1.17 to 1.19 (same UAP for the items used here).
+ * (ASTERIX Part 9, Category 062), editions 1.17 to 1.20 (same UAP and layouts for the items used here; 1.20 adds the I062/080 MLAT bit, not written).
  *
  * Items written, in UAP order (FRN in brackets):
  *
@@ -12,8 +12,9 @@
  * | I062/105 | 5 | WGS-84 position | 2 × 4 octets, signed, LSB 180/2^25 deg |
  * | I062/100 | 6 | Cartesian position from the system reference point | 2 × 3 octets, signed, LSB 0.5 m (optional) |
  * | I062/185 | 7 | Cartesian velocity (x east, y north) | 2 × 2 octets, signed, LSB 0.25 m/s |
+ * | I062/245 | 10 | target identification: STI and 8 characters of the ICAO 6-bit alphabet | 7 octets (optional) |
  * | I062/040 | 12 | track number | 2 octets, 0..65535 |
- * | I062/080 | 13 | track status | 2 octets (4 when coasting): MON SPI MRH SRC CNF / SIM TSE TSB … / … / CST … |
+ * | I062/080 | 13 | track status | 2 octets (4 when coasting, 5 with SDS or PFT): MON SPI MRH SRC CNF / SIM TSE TSB … / … / CST … / SDS EMS PFT … |
  * | I062/290 | 14 | system track update ages: TRK track age | compound, 1 octet, LSB 1/4 s, max 63.75 s (optional) |
  * | I062/200 | 15 | mode of movement: TRANS LONG VERT ADF | 1 octet |
  * | I062/130 | 18 | calculated track geometric altitude (above the WGS-84 ellipsoid) | 2 octets, signed, LSB 6.25 ft (when the altitude is known) |
@@ -66,6 +67,39 @@ export interface Cat062Status {
   last?: boolean;
   /** CST: coasting (no update for longer than the system threshold). */
   coasting?: boolean;
+  /** SDS (fifth octet): 0 combined, 1 co-operative sources only, 2 non-cooperative only, 3 not defined. */
+  sources?: number;
+  /** PFT (fifth octet): the SDPS's processing points to a potentially false track. */
+  potentiallyFalse?: boolean;
+}
+
+/** I062/245 target identification. */
+export interface Cat062TargetId {
+  /** STI: 0 callsign or registration downlinked from the target, 1 callsign not downlinked from the target, 2 registration not downlinked, 3 invalid. */
+  sti: number;
+  /** Up to 8 characters of the ICAO 6-bit alphabet (A-Z, 0-9, space); padded with spaces to 8. */
+  chars: string;
+}
+
+/** The characters of the ICAO 6-bit alphabet (Annex 10 Vol IV, 3.1.2.9): code -> character, '' for codes not used. */
+export const ICAO_6BIT_ALPHABET: readonly string[] = Array.from({ length: 64 }, (_, c) =>
+  c >= 1 && c <= 26 ? String.fromCharCode(64 + c) : c === 32 ? ' ' : c >= 48 && c <= 57 ? String.fromCharCode(c) : '',
+);
+
+/** Packs up to 8 characters (A-Z, 0-9, space; padded with spaces) into 48 bits, 6 octets; throws naming a character outside the alphabet. */
+export function encodeIcaoChars(chars: string): Uint8Array {
+  if (chars.length > 8) throw new RangeError(`an ICAO target identification has at most 8 characters, got ${JSON.stringify(chars)}`);
+  const s = chars.padEnd(8, ' ');
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 8; i++) {
+    const ch = s[i]!;
+    const code = ICAO_6BIT_ALPHABET.indexOf(ch);
+    if (code < 0 || ch === '') throw new RangeError(`character ${i + 1} of ${JSON.stringify(chars)} (${JSON.stringify(ch)}) is not in the ICAO 6-bit alphabet (A-Z, 0-9, space)`);
+    // 6 bits at bit offset 6i of the 48
+    const bit = 6 * i;
+    for (let b = 0; b < 6; b++) if (code & (0x20 >> b)) out[(bit + b) >> 3]! |= 0x80 >> ((bit + b) & 7);
+  }
+  return out;
 }
 
 /** I062/200 mode of movement: each 0..3 as the standard defines (3 = undetermined). */
@@ -112,6 +146,8 @@ export interface Cat062Track {
   accuracy?: { positionSdM: number; velocitySdMps?: number };
   /** I062/380 ADR: the 24-bit ICAO address of a cooperative aircraft (ADS-B), when known. */
   targetAddress?: number;
+  /** I062/245 target identification, if any. */
+  targetId?: Cat062TargetId;
 }
 
 /** Vertical speed (m/s) below which a track counts as level in I062/200. */
@@ -183,6 +219,15 @@ export function encodeCat062Record(trk: Cat062Track): Uint8Array {
   frns.push(7);
   body.int(quantiseSigned(trk.ve, CAT062_VELOCITY_LSB_MPS, 16), 2);
   body.int(quantiseSigned(trk.vn, CAT062_VELOCITY_LSB_MPS, 16), 2);
+  // FRN 10: I062/245 target identification: STI in the two top bits, 6 spare bits, 8 characters
+  if (trk.targetId !== undefined) {
+    const sti = trk.targetId.sti;
+    if (!Number.isInteger(sti) || sti < 0 || sti > 3) throw new RangeError(`targetId.sti must be an integer within [0, 3], got ${sti}`);
+    const chars = encodeIcaoChars(trk.targetId.chars);
+    frns.push(10);
+    body.u8(sti << 6);
+    body.bytes(chars);
+  }
   // FRN 11: I062/380 aircraft derived data, ADR (target address) only
   if (trk.targetAddress !== undefined) {
     if (!Number.isInteger(trk.targetAddress) || trk.targetAddress < 0 || trk.targetAddress > 0xffffff) throw new RangeError(`targetAddress must be a 24-bit integer, got ${trk.targetAddress}`);
@@ -196,12 +241,17 @@ export function encodeCat062Record(trk: Cat062Track): Uint8Array {
   // FRN 13: I062/080
   frns.push(13);
   const b = (v: boolean | undefined, bit: number): number => (v ? 1 << bit : 0);
-  const ext = st.coasting === true;
+  const sds = st.sources;
+  if (sds !== undefined && (!Number.isInteger(sds) || sds < 0 || sds > 3)) throw new RangeError(`sources (SDS) must be an integer within [0, 3], got ${sds}`);
+  const fifth = sds !== undefined || st.potentiallyFalse === true;
+  const ext = st.coasting === true || fifth;
   body.u8(b(st.monosensor, 7) | b(st.spi, 6) | b(st.geometricAltitudeMoreReliable, 5) | (src << 2) | b(st.tentative, 1) | 1);
   body.u8(b(st.simulated, 7) | b(st.last, 6) | b(st.first, 5) | (ext ? 1 : 0));
   if (ext) {
-    body.u8(1); // AMA MD4 ME MI MD5 all default
-    body.u8(b(true, 7)); // CST
+    body.u8(1); // AMA 0, MD4 0 and MD5 0 (no Mode 4/5 interrogation), ME 0, MI 0
+    body.u8(b(st.coasting, 7) | (fifth ? 1 : 0)); // CST; PSR SSR MDS ADS SUC AAC 0
+    // SDS (default 3: not defined), EMS 0 (no emergency), PFT, FPLT 0; no sixth octet
+    if (fifth) body.u8(((sds ?? 3) << 6) | b(st.potentiallyFalse, 2));
   }
   // FRN 14: I062/290, TRK only
   if (trk.ageS !== undefined && Number.isFinite(trk.ageS)) {

@@ -30,7 +30,46 @@ export interface TrackWireToCat062Options {
   altitudeSource?: number;
   /** I062/080 SIM: a simulated track (demo and replay modes). */
   simulated?: boolean;
+  /**
+   * Write the track's class as a designator in I062/245 (STI 1, "callsign not downlinked from
+   * the target"; {@link CAT062_CLASS_DESIGNATORS}). Default true. The standard's note on
+   * I062/245 asks not to use the item when a callsign travels in I062/380 or I062/390, which
+   * Skywarden never writes; docs/standards.md explains the choice.
+   */
+  classInCallsign?: boolean;
+  /**
+   * Whether a contributing sensor is cooperative (ADS-B, Remote ID): gives I062/080 SDS
+   * (combined, co-operative only, non-cooperative only). Without it SDS is "non-cooperative
+   * only" for a track without a cooperative id and "not defined" for one with.
+   */
+  isCooperativeSensor?: (sensorId: string) => boolean;
 }
+
+/**
+ * Skywarden's class labels as I062/245 designators (8 characters at most, ICAO 6-bit alphabet:
+ * A-Z, 0-9, space). Labels not listed (`unknown`) give {@link CAT062_UNKNOWN_DESIGNATOR}.
+ */
+export const CAT062_CLASS_DESIGNATORS: Readonly<Record<string, string>> = Object.freeze({
+  piston_owa: 'UAV OWAP',
+  jet_owa: 'UAV OWAJ',
+  cruise_missile: 'MISSILE',
+  multirotor: 'UAV RW',
+  fixed_wing_small: 'UAV FW',
+  aircraft: 'ACFT',
+  helicopter: 'HELO',
+  bird: 'BIRD',
+  clutter: 'CLUTTER',
+});
+/** The I062/245 designator of a label without one of its own. */
+export const CAT062_UNKNOWN_DESIGNATOR = 'UNKNOWN';
+
+/** The I062/245 designator of a class label. */
+export function classDesignator(label: string): string {
+  return Object.hasOwn(CAT062_CLASS_DESIGNATORS, label) ? CAT062_CLASS_DESIGNATORS[label]! : CAT062_UNKNOWN_DESIGNATOR;
+}
+
+/** Class labels whose track Skywarden takes for a false one (I062/080 PFT). */
+const FALSE_TRACK_LABELS = new Set(['clutter']);
 
 /** The 24-bit ICAO address in a cooperative id of six hexadecimal digits (ADS-B), else undefined. */
 export function icaoAddressOf(cooperativeId: string | undefined): number | undefined {
@@ -39,7 +78,9 @@ export function icaoAddressOf(cooperativeId: string | undefined): number | undef
 
 /**
  * Converts a live track to a CAT062 system track (coasting sets I062/080 CST): I062/500 from the
- * track's one-sigmas, I062/380 ADR from an ICAO address in its cooperative id.
+ * track's one-sigmas, I062/380 ADR from an ICAO address in its cooperative id, I062/245 the class
+ * designator of its label (unless `classInCallsign` is false), I062/080 SDS from its sensors and
+ * PFT for a track labelled clutter.
  */
 export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Options): Cat062Track {
   const hasAlt = track.alt_m !== undefined;
@@ -66,8 +107,11 @@ export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Optio
       first: opts.first,
       last: opts.last,
       coasting: track.status === 'coasting',
+      sources: sourcesOf(track, opts.isCooperativeSensor),
+      potentiallyFalse: FALSE_TRACK_LABELS.has(track.label),
     },
   };
+  if (opts.classInCallsign ?? true) out.targetId = { sti: 1, chars: classDesignator(track.label) };
   if (Number.isFinite(track.pos_sd_m) && track.pos_sd_m >= 0) {
     out.accuracy = { positionSdM: track.pos_sd_m };
     if (track.vel_sd_mps !== undefined && Number.isFinite(track.vel_sd_mps)) out.accuracy.velocitySdMps = track.vel_sd_mps;
@@ -80,6 +124,13 @@ export function trackWireToCat062(track: TrackWire, opts: TrackWireToCat062Optio
     out.cartesian = { x: enu[0]!, y: enu[1]! };
   }
   return out;
+}
+
+/** I062/080 SDS: 0 combined, 1 co-operative only, 2 non-cooperative only, 3 not defined. */
+function sourcesOf(track: TrackWire, isCoop: ((id: string) => boolean) | undefined): number {
+  if (isCoop === undefined || track.sensors.length === 0) return track.cooperative_id === undefined ? 2 : 3;
+  const n = track.sensors.filter((s) => isCoop(s)).length;
+  return n === 0 ? 2 : n === track.sensors.length ? 1 : 0;
 }
 
 /** Gives each track id a CAT062 track number and takes it back when the track ends. */

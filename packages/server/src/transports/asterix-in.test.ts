@@ -144,7 +144,7 @@ describe('ASTERIX input over UDP', () => {
     const before = srv.transports.asterixIn!.stats();
     const t = now - 1;
     const blocks = encodeCat062Blocks([
-      { sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 12, vn: -3, trackNumber: 77, altM: 1500, accuracy: { positionSdM: 40 }, targetAddress: 0x71d273 },
+      { sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 12, vn: -3, trackNumber: 77, altM: 1500, accuracy: { positionSdM: 40 }, targetAddress: 0x71d273, targetId: { sti: 1, chars: 'UAV OWAP' } },
       { sac: 30, sic: 40, t, latDeg: 37.61, lonDeg: 127.11, ve: 0, vn: 0, trackNumber: 78, status: { coasting: true } },
       { sac: 99, sic: 1, t, latDeg: 37.62, lonDeg: 127.12, ve: 0, vn: 0, trackNumber: 1 },
     ]);
@@ -165,6 +165,7 @@ describe('ASTERIX input over UDP', () => {
     assert.ok(Math.abs((row.alt_m as number) - 1500) <= 6.25 * FT / 2 + 1e-6);
     assert.equal(row.pos_sd_m, 40);
     assert.equal(row.target, '71D273');
+    assert.equal(row.callsign, 'UAV OWAP');
     assert.equal(row.ve_mps, 12);
     assert.ok(Math.abs(e[0]!.t - t) <= 1 / 256);
   });

@@ -10,7 +10,7 @@
  * CAT062 records from a tracker in `asterix_in.trackers` (or any, as sensor
  * `asterix-<sac>-<sic>`, with `accept_unknown`) become `position` rows: I062/105, I062/130
  * (else a barometric level), pos_sd_m from I062/500 APC, I062/185 velocity as extra fields, the
- * I062/380 address as `target`; coasting records (I062/080 CST, a prediction, not a
+ * I062/380 address as `target`, the I062/245 characters as `callsign`; coasting records (I062/080 CST, a prediction, not a
  * measurement) are left out. Times of day (I048/140, I062/070) take the day that puts them
  * nearest to the service clock. Ids are made of the SAC, SIC, time and track number (or raw
  * position), so a replayed datagram is a duplicate.
@@ -191,6 +191,8 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     if (rec.vu !== undefined) row.vu_mps = rec.vu;
     if (rec.targetAddress !== undefined) row.target = hex6(rec.targetAddress);
     if (rec.trackNumber !== undefined) row.asterix_track = rec.trackNumber;
+    // I062/245 (another tracker's callsign, or Skywarden's class designator), unless STI says invalid
+    if (rec.targetId !== undefined && rec.targetId.sti !== 3 && rec.targetId.chars.trim() !== '') row.callsign = rec.targetId.chars.trim();
     return row;
   };
 

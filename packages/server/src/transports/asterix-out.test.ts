@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { decodeCat062, type Cat062Record, type TrackWire } from '@skywarden/formats';
+import { classDesignator, decodeCat062, type Cat062Record, type TrackWire } from '@skywarden/formats';
 import { tsharkAsterix, type SharkObj } from '@skywarden/formats/testing/tshark';
 import { startServer, type RunningServer } from '../server.js';
+import { buildConfig } from '../config.js';
 import { feedScene, http, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 
 describe('ASTERIX CAT062 over UDP', () => {
@@ -31,7 +32,7 @@ describe('ASTERIX CAT062 over UDP', () => {
     const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 240 });
     now = scene.t0;
     srv = await startServer({
-      config: { ...config, asterix: { enabled: true, host: '127.0.0.1', port: rx.address().port, sac: 7, sic: 42, service_id: 3, interval_s: 2, max_block_bytes: MAX_BLOCK, status_period_s: 0.2 } },
+      config: { ...config, asterix: { enabled: true, host: '127.0.0.1', port: rx.address().port, sac: 7, sic: 42, service_id: 3, interval_s: 2, max_block_bytes: MAX_BLOCK, status_period_s: 0.2, class_in_callsign: true } },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -69,6 +70,7 @@ describe('ASTERIX CAT062 over UDP', () => {
     const times: number[] = [];
     const sentIds = new Set<string>();
     const ended: string[] = [];
+    const labels = new Set<string>();
     for (const rec of records) {
       assert.equal(rec.sac, 7);
       assert.equal(rec.sic, 42);
@@ -83,6 +85,12 @@ describe('ASTERIX CAT062 over UDP', () => {
       assert.ok(Math.abs(tr.ve_mps - rec.ve!) <= 0.125 + 1e-9 && Math.abs(tr.vn_mps - rec.vn!) <= 0.125 + 1e-9, 'velocity');
       if (tr.alt_m !== undefined) assert.ok(Math.abs(tr.alt_m - rec.altM!) <= 1, 'altitude');
       assert.equal(rec.status?.coasting ?? false, tr.status === 'coasting');
+      // identity and class: the label's designator in I062/245, SDS from the sensors' kinds, PFT for clutter
+      assert.deepEqual(rec.targetId, { sti: 1, chars: classDesignator(tr.label).padEnd(8, ' ') }, `track ${tr.track} (${tr.label})`);
+      labels.add(tr.label);
+      const coop = tr.sensors.filter((s) => ['adsb', 'remote_id'].includes(String(srv.service.registry.def(s)?.kind))).length;
+      assert.equal(rec.status?.sources, coop === 0 ? 2 : coop === tr.sensors.length ? 1 : 0, `SDS of ${tr.track} (${tr.sensors.join(', ')})`);
+      assert.equal(rec.status?.potentiallyFalse, tr.label === 'clutter');
       const had = idOfNumber.get(rec.trackNumber!);
       if (rec.status?.first) {
         assert.equal(had, undefined, `track number ${rec.trackNumber} given to ${tr.track} while held by ${had}`);
@@ -109,6 +117,23 @@ describe('ASTERIX CAT062 over UDP', () => {
     const inLast = new Set(byT.get(times[times.length - 1])!.map((x) => x.track));
     assert.deepEqual(ended.sort(), [...sentIds].filter((id) => !inLast.has(id)).sort());
     assert.ok(ended.length > 0, 'some tracks ended');
+    assert.ok(labels.size >= 1 && [...labels].some((l) => classDesignator(l) !== 'UNKNOWN'), `labels ${[...labels].join(', ')}`);
+    // Wireshark reads the same designators from the service's datagrams
+    const shark = tsharkAsterix(datagrams).flatMap((p) => p.blocks.flatMap((b) => b.messages));
+    assert.equal(shark.length, records.length);
+    shark.forEach((m, i) => {
+      const id = m['asterix.062_245'] as Record<string, string>;
+      assert.deepEqual([Number(id['asterix.062_245_STI']), id['asterix.062_245_CHR']], [records[i]!.targetId!.sti, records[i]!.targetId!.chars]);
+    });
+  });
+
+  it('asterix.class_in_callsign is a boolean, true by default', () => {
+    const def = buildConfig({}, {});
+    assert.ok(def.ok && def.config.asterix.class_in_callsign === true);
+    const off = buildConfig({ asterix: { class_in_callsign: false } }, {});
+    assert.ok(off.ok && off.config.asterix.class_in_callsign === false);
+    const bad = buildConfig({ asterix: { class_in_callsign: 'yes' } }, {});
+    assert.ok(!bad.ok && /asterix\.class_in_callsign must be true or false/.test(bad.errors[0]!), bad.ok ? '' : bad.errors[0]);
   });
 
   it('sends CAT065 SDPS status and end-of-batch messages that tshark decodes with no warnings', async () => {

@@ -7,7 +7,9 @@
  * `asterix.max_block_bytes` (default 1400), one UDP datagram per block, to `asterix.host`:
  * `asterix.port` (a multicast group is fine: TTL `asterix.ttl`). A track's first message sets
  * TSB; when a track leaves the picture its last state is sent once more with TSE and its
- * number is freed. In demo mode SIM is set.
+ * number is freed. In demo mode SIM is set. Each record carries the track's class designator in
+ * I062/245 (unless `asterix.class_in_callsign` is false) and I062/080 SDS (cooperative sources
+ * or not, from the sensors' kinds) and PFT (a track labelled clutter).
  *
  * CAT065 (SDPS service status), unless `asterix.status_period_s` is 0: an SDPS status message
  * (I065/000 = 1, I065/040 NOGO operational) every `status_period_s` on a wall-clock timer, and
@@ -75,6 +77,11 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
   let lastUpdate = -Infinity;
   let closed = false;
   const simulated = svc.mode === 'demo';
+  /** ADS-B and Remote ID receivers are the cooperative sources (I062/080 SDS). */
+  const isCooperativeSensor = (id: string): boolean => {
+    const kind = svc.registry.def(id)?.kind;
+    return kind === 'adsb' || kind === 'remote_id';
+  };
 
   const record = (tr: TrackWire, since: number, first: boolean, last: boolean): Cat062Track | null => {
     try {
@@ -87,6 +94,8 @@ export async function startAsterixOut(svc: Service): Promise<AsterixOut> {
         last,
         ageS: Math.max(0, tr.t - since),
         simulated,
+        classInCallsign: c.class_in_callsign,
+        isCooperativeSensor,
       });
     } catch (err) {
       stats.errors++;
