@@ -10,10 +10,11 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --cells "a,b"]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --cells "a,b"] [-- --fast-share X]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
-//   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts).
+//   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
+//   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only).
 // Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
 // instead of one raid axis, where the heading prior has the least to learn from.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
+const fastArg = args.indexOf('--fast-share');
+const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const seedArg = args.indexOf('--seed');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? args[seedsArg + 1].split(',').map(Number) : [seedArg >= 0 ? Number(args[seedArg + 1]) : 13];
@@ -37,7 +40,7 @@ const seedLabel = seeds.join(',');
 const durationS = 1200;
 const drones = quick ? 15 : 20;
 
-const CENTRAL = { spacing: 5000, range: 2500, alt: [100, 1500], pd: [0.6, 0.95], spread: 0.3, arrays: 0.2, fa: 0.5, radar: false, dirs: 0 };
+const CENTRAL = { spacing: 5000, range: 2500, alt: [100, 1500], pd: [0.6, 0.95], spread: 0.3, arrays: 0.2, fa: 0.5, radar: false, dirs: 0, jets: 0 };
 const cell = (name, over) => ({ name, ...CENTRAL, ...over });
 const ALL = [
   cell('central', {}),
@@ -53,6 +56,8 @@ const ALL = [
   cell('FA 2 /mic-h', { fa: 2 }),
   cell('radar on', { radar: true }),
   cell('from every direction', { dirs: 360 }),
+  // a third of the raid jet-powered (Geran-3 type, about 140 m/s), as the independent scenes mix them in
+  cell('jets 30 %', { jets: 0.3 }),
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
@@ -89,7 +94,7 @@ function scenarioOf(c, seed) {
     seed,
     duration_s: durationS,
     region_m: Math.max(30000, 8 * c.spacing),
-    raid: { drones, alt_m: c.alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, ...(c.dirs ? { from_spread_deg: c.dirs } : {}) },
+    raid: { drones, alt_m: c.alt, jet_share: c.jets, decoy_share: 0, downed_share: 0.1, ...(c.dirs ? { from_spread_deg: c.dirs } : {}) },
     sensors: network,
     traffic: { airliners: 0, helicopters: 0 },
   };
@@ -168,7 +173,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -183,7 +188,7 @@ async function runCell(c, seed) {
   return {
     cell: c.name,
     seed,
-    conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar, from_spread_deg: c.dirs },
+    conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar, from_spread_deg: c.dirs, jet_share: c.jets },
     region_m: parsed.scenario.regionM,
     mics,
     sensors: built.sensors.length,

@@ -61,7 +61,7 @@ const deletions = [];
 const rejections = [];
 // --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
 const reacquire = args.includes('--reacquire') ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, network: acoustic, filter }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow') }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);

@@ -20,7 +20,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingUpdate, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
@@ -73,6 +73,8 @@ export interface CloudFilterOptions {
    * docs/tracker.md).
    */
   handBackAfter?: number;
+  /** Share of a handed-back cloud's particles that may take the fast band (particle-cloud.ts). Default 0. */
+  fastShare?: number;
 }
 
 /** A seed for a cloud's generator from a detection (deterministic: the same input, the same cloud). */
@@ -90,6 +92,10 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
   const handBackAfter = o.handBackAfter ?? Infinity;
+  const fastShare = o.fastShare ?? 0;
+  // a track faster than the cloud's bands allow (with margin) stays with the inner filter: an
+  // airliner or a cruise missile a microphone also hears
+  const topSpeed = fastShare > 0 ? 1.1 * CLOUD_FAST_BAND[1] : 1.5 * CLOUD_SPEED_BAND[1];
   const ws = createEkfWorkspace();
   const xs = new Float64Array(6);
   const ps = new Float64Array(36);
@@ -106,8 +112,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
    * precise detection has updated it for `handBackAfter` s and, once their revisit is known,
    * three of the precise sensors' revisits (a radar that misses a plot or two may hand it off
    * again at its next plot: the id stays); returns whether it did. Not
-   * for a cooperative track, nor for one faster than 1.5 times the top of the class's band (a
-   * jet or an airliner that a microphone also hears stays with the inner filter).
+   * for a cooperative track, nor for one faster than the cloud's bands allow (`topSpeed`).
    */
   function handBack(tr: Track, pd: PreparedDetection): boolean {
     if (tr.cooperativeId !== undefined || (pd.shape !== SHAPE_DISC && pd.shape !== SHAPE_RAY)) return false;
@@ -118,9 +123,9 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     const revisitKnown = last !== undefined && !Number.isNaN(last.gap);
     if (since < handBackAfter || (revisitKnown && since < 3 * last.gap)) return false;
     inner.predict(tr, pd.det.t, xs, ps);
-    if (Math.hypot(xs[3], xs[4]) > 1.5 * CLOUD_SPEED_BAND[1]) return false;
+    if (Math.hypot(xs[3], xs[4]) > topSpeed) return false;
     const seed = seedOfDetection(pd.det);
-    const cloud = createCloud(mulberry32(seed));
+    const cloud = createCloud(mulberry32(seed), { fastShare });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
     tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t)) };
     return true;

@@ -276,3 +276,61 @@ test('a silence no particle can explain (pd 1 at every particle) does not throw 
   assert.ok(Number.isFinite(l) && Math.abs(l - only) < 1e-9, `joint ${l} against the possible node alone ${only}`);
   for (let i = 0; i < a.n; i++) assert.ok(Math.abs(a.w[i] - b.w[i]) < 1e-12);
 });
+
+test('the fast band: a share of the particles flies at jet speeds, keeps to its band, and wins when the target is fast', () => {
+  const speedOf = (c: ReturnType<typeof createCloud>, i: number) => Math.hypot(c.vx[i], c.vy[i]);
+  const c = createCloud(mulberry32(7), { n: 1000, fastShare: 0.3 });
+  seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+  let fast = 0;
+  for (let i = 0; i < c.n; i++) {
+    const s = speedOf(c, i);
+    if (c.band[i] === 1) {
+      fast++;
+      assert.ok(s >= c.fastMin - 1e-9 && s <= c.fastMax + 1e-9, `fast particle at ${s} m/s`);
+    } else assert.ok(s >= c.speedMin - 1e-9 && s <= c.speedMax + 1e-9, `piston particle at ${s} m/s`);
+  }
+  assert.equal(fast, 300);
+  assert.ok(c.speedTop === c.fastMax);
+  // bands held through prediction (process noise pushes speeds out; the band brings them back)
+  predictCloud(c, 20);
+  for (let i = 0; i < c.n; i++) {
+    const s = speedOf(c, i);
+    const [lo, hi] = c.band[i] === 1 ? [c.fastMin, c.fastMax] : [c.speedMin, c.speedMax];
+    assert.ok(s >= lo - 1e-6 && s <= hi + 1e-6, `particle ${i} (band ${c.band[i]}) at ${s} m/s`);
+  }
+  // a target at 150 m/s flying east along a line of nodes 4 km apart, heard at each as it passes:
+  // the fast band takes the weight; a cloud without it cannot keep up
+  const run = (fastShare: number) => {
+    const cl = createCloud(mulberry32(11), { n: 1000, fastShare });
+    seedAroundSensor(cl, 0, 0, 0, 0, model, 3250, 100, 1500);
+    for (let t = 2; t <= 80; t += 2) {
+      predictCloud(cl, t);
+      const xTarget = 150 * t;
+      for (let k = -1; k <= 10; k++) {
+        const sx = 4000 * k;
+        const heard = Math.abs(sx - xTarget) < 1500;
+        if (heard) presenceHit(cl, sx, 0, 0, model);
+        else if (Math.abs(sx - xTarget) < 6000) presenceMiss(cl, sx, 0, 0, model);
+      }
+      resampleCloud(cl);
+    }
+    cloudMoments(cl, x6, p36);
+    let fastMass = 0;
+    for (let i = 0; i < cl.n; i++) if (cl.band[i] === 1) fastMass += cl.w[i];
+    return { x: x6[0], vx: x6[3], fastMass };
+  };
+  const withFast = run(0.2);
+  const without = run(0);
+  assert.ok(withFast.fastMass > 0.9, `fast band's weight ${withFast.fastMass}`);
+  assert.ok(withFast.vx > 120, `speed east with the fast band ${withFast.vx}`);
+  assert.ok(Math.abs(withFast.x - 150 * 80) < 2000, `position with the fast band ${withFast.x} (truth ${150 * 80})`);
+  assert.ok(without.vx <= 65 + 1e-6, `speed east without it ${without.vx}`);
+  assert.ok(Math.abs(without.x - 150 * 80) > Math.abs(withFast.x - 150 * 80), `without the fast band the cloud falls behind: ${without.x}`);
+  // after resampling without any fast particle left, the sound-lag reach is the class band's again
+  const slow = createCloud(mulberry32(3), { n: 200, fastShare: 0.2 });
+  seedAroundSensor(slow, 0, 0, 0, 0, model, 3250, 100, 1500);
+  for (let i = 0; i < slow.n; i++) slow.w[i] = slow.band[i] === 1 ? 0 : 1 / 160;
+  resampleCloud(slow, 1.01);
+  assert.equal(slow.speedTop, slow.speedMax);
+  assert.throws(() => createCloud(mulberry32(1), { fastShare: 1.5 }), /fastShare must be in \[0, 1\], got 1.5/);
+});

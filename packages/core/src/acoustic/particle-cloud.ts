@@ -9,7 +9,12 @@
  * and a height above the ellipsoid (m); the tracker frame's U of a particle is its height less
  * the Earth's curvature drop d²/2R at its horizontal distance d from the origin. Motion:
  * nearly constant velocity with white acceleration noise, speeds held inside the class
- * prior's band [speedMin, speedMax] (a Shahed-type drone flies 40-60 m/s). Measurements:
+ * prior's band [speedMin, speedMax] (a Shahed-type drone flies 40-60 m/s), or, for the share
+ * `fastShare` of the particles drawn at seeding, inside the fast band [fastMin, fastMax] (a
+ * jet one-way attack drone of the Geran-3 type flies 140-170 m/s; helicopters and light
+ * aircraft fly above the piston band too): the speed prior is a mixture of the classes the
+ * network listens for, each particle holding to its component, so the evidence chooses
+ * between them (particles move between bands only by resampling). Measurements:
  * - a presence hit or miss at a sensor: its {@link PresenceModel} at the particle's slant
  *   range, taken where the particle was when the sound left it (range / c earlier);
  * - a bearing: a Gaussian in the wrapped angle, mixed with a uniform share (outliers);
@@ -37,6 +42,11 @@ export interface CloudOptions {
   speedMax?: number;
   /** Speed of sound (m/s) for the sound's travel time; 0: none. Default 343. */
   soundSpeed?: number;
+  /** Share of the particles drawn in the fast band at seeding, 0..1. Default 0 (one band). */
+  fastShare?: number;
+  /** The fast band (m/s). Default {@link CLOUD_FAST_BAND}. */
+  fastMin?: number;
+  fastMax?: number;
 }
 
 export interface ParticleCloud {
@@ -56,10 +66,24 @@ export interface ParticleCloud {
   readonly speedMin: number;
   readonly speedMax: number;
   readonly soundSpeed: number;
+  /** Each particle's speed band: 0 [speedMin, speedMax], 1 [fastMin, fastMax]. */
+  readonly band: Uint8Array;
+  readonly fastShare: number;
+  readonly fastMin: number;
+  readonly fastMax: number;
+  /** The top speed of the bands the particles hold now (m/s): how far the sound's travel time can carry a particle. */
+  speedTop: number;
 }
 
 /** The class prior's speed band (m/s) a cloud takes unless told: piston one-way attack drones, with margin. */
 export const CLOUD_SPEED_BAND: readonly [number, number] = [35, 65];
+
+/**
+ * The fast band (m/s): jet one-way attack drones (Geran-3 type, about 500 km/h: 140-170 m/s),
+ * helicopters and light aircraft above the piston band, with margin; cruise missiles (200 m/s
+ * and more) are beyond it.
+ */
+export const CLOUD_FAST_BAND: readonly [number, number] = [65, 180];
 
 export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCloud {
   const n = o.n ?? 200;
@@ -67,6 +91,11 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   const speedMin = o.speedMin ?? CLOUD_SPEED_BAND[0];
   const speedMax = o.speedMax ?? CLOUD_SPEED_BAND[1];
   if (!(speedMin >= 0 && speedMax >= speedMin && Number.isFinite(speedMax))) throw new Error(`particle cloud: need 0 <= speedMin <= speedMax, got ${speedMin}, ${speedMax}`);
+  const fastShare = o.fastShare ?? 0;
+  const fastMin = o.fastMin ?? CLOUD_FAST_BAND[0];
+  const fastMax = o.fastMax ?? CLOUD_FAST_BAND[1];
+  if (!(fastShare >= 0 && fastShare <= 1)) throw new Error(`particle cloud: fastShare must be in [0, 1], got ${fastShare}`);
+  if (!(fastMin >= 0 && fastMax >= fastMin && Number.isFinite(fastMax))) throw new Error(`particle cloud: need 0 <= fastMin <= fastMax, got ${fastMin}, ${fastMax}`);
   return {
     n,
     t: NaN,
@@ -81,7 +110,29 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
     speedMin,
     speedMax,
     soundSpeed: o.soundSpeed ?? 343,
+    band: new Uint8Array(n),
+    fastShare,
+    fastMin,
+    fastMax,
+    speedTop: fastShare > 0 ? Math.max(speedMax, fastMax) : speedMax,
   };
+}
+
+/**
+ * Gives the particles their bands at seeding, stratified: the last round(fastShare·n) take the
+ * fast band, the others the class band (the draws are random in every other respect).
+ */
+function assignBands(c: ParticleCloud): void {
+  const fast = Math.round(c.fastShare * c.n);
+  for (let i = 0; i < c.n; i++) c.band[i] = i >= c.n - fast ? 1 : 0;
+  c.speedTop = fast > 0 ? Math.max(c.speedMax, c.fastMax) : c.speedMax;
+}
+
+/** The top speed of the bands the particles hold (after resampling a band may be gone). */
+function updateSpeedTop(c: ParticleCloud): void {
+  let fast = false;
+  for (let i = 0; i < c.n && !fast; i++) fast = c.band[i] === 1;
+  c.speedTop = fast ? Math.max(c.speedMax, c.fastMax) : c.speedMax;
 }
 
 /**
@@ -137,7 +188,7 @@ function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, 
     }
   }
   const heading = headings ? drawHeading(headings, c.rng(), c.rng(), gauss(c)) : TWO_PI * c.rng();
-  const speed = c.speedMin + (c.speedMax - c.speedMin) * c.rng();
+  const speed = c.band[i] === 1 ? c.fastMin + (c.fastMax - c.fastMin) * c.rng() : c.speedMin + (c.speedMax - c.speedMin) * c.rng();
   c.vx[i] = speed * Math.sin(heading);
   c.vy[i] = speed * Math.cos(heading);
 }
@@ -159,6 +210,7 @@ export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: nu
  */
 export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number, headings: HeadingPrior | null = null): void {
   const top = hitLikelihood(at.model, 0);
+  assignBands(c);
   for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top, headings);
   c.w.fill(1 / c.n);
   c.t = t;
@@ -193,13 +245,15 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
     let vx = x[3] + L[8] * z[0] + L[9] * z[1] + L[10] * z[2];
     let vy = x[4] + L[12] * z[0] + L[13] * z[1] + L[14] * z[2] + L[15] * z[3];
     const sp = Math.hypot(vx, vy);
+    // the band that holds the drawn speed (the fast one above the class band, when the cloud has one)
+    c.band[i] = c.fastShare > 0 && sp > c.speedMax ? 1 : 0;
     if (sp === 0 && c.speedMin > 0) {
       // a particle at rest takes its heading at random
       const a = TWO_PI * c.rng();
       vx = c.speedMin * Math.sin(a);
       vy = c.speedMin * Math.cos(a);
     } else {
-      const k = bandFactor(c, sp);
+      const k = bandFactor(c, sp, i);
       vx *= k;
       vy *= k;
     }
@@ -209,14 +263,17 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
     const h = x[2] + sdU * gauss(c) + (e * e + n * n) / (2 * EARTH_RADIUS);
     c.h[i] = Math.min(hMax, Math.max(hMin, h));
   }
+  updateSpeedTop(c);
   c.w.fill(1 / c.n);
   c.t = t;
 }
 
-/** The factor that brings a horizontal speed `s` into the cloud's band (1 inside it; 0 for a particle at rest). */
-function bandFactor(c: ParticleCloud, s: number): number {
-  if (s <= c.speedMax && s >= c.speedMin) return 1;
-  return s > 0 ? Math.min(c.speedMax, Math.max(c.speedMin, s)) / s : 0;
+/** The factor that brings a horizontal speed `s` into particle i's band (1 inside it; 0 for a particle at rest). */
+function bandFactor(c: ParticleCloud, s: number, i: number): number {
+  const lo = c.band[i] === 1 ? c.fastMin : c.speedMin;
+  const hi = c.band[i] === 1 ? c.fastMax : c.speedMax;
+  if (s <= hi && s >= lo) return 1;
+  return s > 0 ? Math.min(hi, Math.max(lo, s)) / s : 0;
 }
 
 /** Moves the particles to time t (forward only; an earlier t leaves them where they are). */
@@ -233,7 +290,7 @@ export function predictCloud(c: ParticleCloud, t: number): void {
     const ax = gauss(c) * sdV;
     const ay = gauss(c) * sdV;
     // position with the mean of the old and new velocity (the white-noise acceleration's integral, to first order)
-    const k = bandFactor(c, Math.hypot(c.vx[i] + ax, c.vy[i] + ay));
+    const k = bandFactor(c, Math.hypot(c.vx[i] + ax, c.vy[i] + ay), i);
     const vx = (c.vx[i] + ax) * k;
     const vy = (c.vy[i] + ay) * k;
     c.x[i] += 0.5 * (c.vx[i] + vx) * dt;
@@ -263,7 +320,7 @@ function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: num
  * speed: the band's top, with room for the resampling jitter), so the reach over that factor.
  */
 function lagReachOf(c: ParticleCloud, model: PresenceModel): number {
-  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedMax) / c.soundSpeed) : 1;
+  const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedTop) / c.soundSpeed) : 1;
   return presenceReach(model) / slow;
 }
 
@@ -478,7 +535,7 @@ export function effectiveSize(c: ParticleCloud): number {
 }
 
 const momentScratch = new Float64Array(5);
-const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64Array(0), vx: new Float64Array(0), vy: new Float64Array(0) };
+const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64Array(0), vx: new Float64Array(0), vy: new Float64Array(0), band: new Uint8Array(0) };
 
 /**
  * Systematic resampling, then a jitter of the copies (regularisation): positions by
@@ -494,6 +551,7 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     scratch.h = new Float64Array(n);
     scratch.vx = new Float64Array(n);
     scratch.vy = new Float64Array(n);
+    scratch.band = new Uint8Array(n);
   }
   const step = 1 / n;
   let u = c.rng() * step;
@@ -506,6 +564,7 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     scratch.h[i] = c.h[j];
     scratch.vx[i] = c.vx[j];
     scratch.vy[i] = c.vy[j];
+    scratch.band[i] = c.band[j];
     u += step;
   }
   for (let i = 0; i < n; i++) {
@@ -514,7 +573,9 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     c.h[i] = scratch.h[i];
     c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c);
     c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c);
+    c.band[i] = scratch.band[i];
   }
+  if (c.fastShare > 0) updateSpeedTop(c);
   c.w.fill(1 / n);
   return true;
 }

@@ -90,6 +90,14 @@ export interface TrackerOptions {
   acousticClouds: boolean;
   /** Whether a new acoustic track draws its headings from those the raid's other tracks flew nearby (acoustic/flow-prior.ts). Default true. */
   acousticFlowPrior: boolean;
+  /**
+   * Share of an acoustic track's particles that take the fast band (jet one-way attack drones,
+   * helicopters, light aircraft: acoustic/particle-cloud.ts `CLOUD_FAST_BAND`) instead of the
+   * piston drones' band, 0..1. Default 0: the piston band only. 0.2 was measured on the
+   * six-seed acoustic matrix (docs/tracker.md "Real motion and jets"): jets 30 % 32.3 → 35.2 %
+   * covered, but spacing 3 km 60.0 → 54.5 %, and 1-3 points less in most piston-only cells.
+   */
+  acousticFastShare: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
@@ -127,6 +135,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   sensors: Object.freeze([]) as readonly Sensor[],
   acousticClouds: true,
   acousticFlowPrior: true,
+  acousticFastShare: 0,
 });
 
 /** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */
@@ -155,6 +164,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(r.confirmConsistency > 0 && r.confirmConsistency < 1)) throw new Error(`tracker option confirmConsistency must be in (0, 1), got ${r.confirmConsistency}`);
   if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
+  if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
   return r;
 }
 
