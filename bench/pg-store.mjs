@@ -13,10 +13,13 @@
 //            by the helper functions of that release (their SQL kept below, installed over the
 //            current ones)
 //   current  this code's layout
+//   trigger  a prototype (bench only): the typed columns of detections and track_states as
+//            plain columns filled by one PL/pgSQL BEFORE INSERT OR UPDATE trigger per row that
+//            takes the JSON row apart once (as jsonb); geometries stay generated
 //
 // Usage: npm run bench:pg [-- --detections 20000 --tracks 5000 --batch 500 --track-batch 100 --runs 3 --layouts v2,v3,current]
 // SKYWARDEN_TEST_PG=postgres://... uses an existing server instead (a scratch database!).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { createPostgresStore } from '../packages/server/dist/store/postgres/postgres-store.js';
 import { testPostgres } from '../packages/server/dist/test-services.js';
@@ -30,7 +33,7 @@ const M = Number(arg('tracks', 5000));
 const BATCH = Number(arg('batch', 500));
 const TRACK_BATCH = Number(arg('track-batch', 100));
 const RUNS = Number(arg('runs', 3));
-const LAYOUTS = String(arg('layouts', 'v2,v3,current')).split(',');
+const LAYOUTS = String(arg('layouts', 'v2,v3,current,trigger')).split(',');
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
@@ -57,6 +60,49 @@ const v3Helpers = (s) => {
     AS $$ SELECT CASE WHEN ${ok('f')} AND json_typeof(f) = 'object' THEN (f -> 'geometry')::text END $$;`;
 };
 
+// The trigger prototype: field name, column, kind (num, str).
+const DET_FIELDS = [['type', 'type', 's'], ['lat', 'lat', 'n'], ['lon', 'lon', 'n'], ['alt_m', 'alt_m', 'n'], ['pos_sd_m', 'pos_sd_m', 'n'], ['range_m', 'range_m', 'n'],
+  ['bearing_deg', 'bearing_deg', 'n'], ['elevation_deg', 'elevation_deg', 'n'], ['target', 'target', 's'], ['sensor_lat', 'sensor_lat', 'n'], ['sensor_lon', 'sensor_lon', 'n']];
+const TRK_FIELDS = [['lat', 'lat', 'n'], ['lon', 'lon', 'n'], ['alt_m', 'alt_m', 'n'], ['pos_sd_m', 'pos_sd_m', 'n'], ['ve_mps', 've_mps', 'n'], ['vn_mps', 'vn_mps', 'n'],
+  ['vu_mps', 'vu_mps', 'n'], ['status', 'status', 's'], ['label', 'label', 's'], ['threat', 'threat', 'n'], ['affiliation', 'affiliation', 's'], ['target', 'target', 's']];
+function triggerFn(s, table, fields, times, extra) {
+  const set = fields.map(([f, col, k]) =>
+    k === 'n' ? `NEW.${col} := CASE WHEN jsonb_typeof(j -> '${f}') = 'number' THEN (j -> '${f}')::float8 END;` : `NEW.${col} := CASE WHEN jsonb_typeof(j -> '${f}') = 'string' THEN j ->> '${f}' END;`);
+  const nulls = [...fields.map(([, col]) => col), 'class', 'class_p'].map((c) => `NEW.${c} := NULL;`).join(' ');
+  return `
+  CREATE FUNCTION ${s}.fill_${table}() RETURNS trigger LANGUAGE plpgsql AS $f$
+  DECLARE j jsonb; kvs jsonb; kv jsonb; best text; bp float8; p float8;
+  BEGIN
+    ${times}
+    IF strpos(NEW.row::text, '\\u0000') <> 0 OR json_typeof(NEW.row) <> 'object' THEN ${nulls} RETURN NEW; END IF;
+    j := NEW.row::jsonb;
+    ${set.join('\n    ')}
+    ${extra}
+    IF jsonb_typeof(j -> 'class') = 'object' THEN
+      kvs := jsonb_path_query_array(j -> 'class', '$.keyvalue() ? (@.value.type() == "number")');
+      FOR i IN 0 .. jsonb_array_length(kvs) - 1 LOOP
+        kv := kvs -> i;
+        p := (kv -> 'value')::float8;
+        IF best IS NULL OR p > bp OR (p = bp AND kv ->> 'key' < best) THEN best := kv ->> 'key'; bp := p; END IF;
+      END LOOP;
+    END IF;
+    NEW.class := best; NEW.class_p := bp;
+    RETURN NEW;
+  END $f$;
+  CREATE TRIGGER fill BEFORE INSERT OR UPDATE ON ${s}.${table} FOR EACH ROW EXECUTE FUNCTION ${s}.fill_${table}();`;
+}
+async function toTrigger(admin, s) {
+  for (const table of ['detections', 'track_states']) {
+    const cols = await admin.query(`SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attgenerated = 's' AND a.attname <> 'geom'`, [`${s}.${table}`]);
+    await admin.query(`ALTER TABLE ${s}.${table} ${cols.rows.map((c) => `ALTER COLUMN "${c.attname}" DROP EXPRESSION`).join(', ')}`);
+  }
+  await admin.query(triggerFn(s, 'detections', DET_FIELDS, `NEW.time := ${s}.epoch_ts(NEW.t); NEW.received := ${s}.epoch_ts(NEW.received_at);`, ''));
+  await admin.query(
+    triggerFn(s, 'track_states', TRK_FIELDS, `NEW.time := ${s}.epoch_ts(NEW.t);`,
+      `NEW.speed_mps := sqrt(NEW.ve_mps ^ 2 + NEW.vn_mps ^ 2); NEW.course_deg := mod(degrees(atan2(NEW.ve_mps, NEW.vn_mps))::numeric + 360, 360)::double precision;`),
+  );
+}
+
 /** Drops what schema version 3 added to the two tables written on the ingest path. */
 async function toV2(admin, s) {
   for (const table of ['detections', 'track_states']) {
@@ -70,9 +116,13 @@ async function toV2(admin, s) {
 }
 
 // Rows like the service stores: interchange detections of the four types, tracks.ndjson rows
-// plus label, threat, affiliation and sensors. Deterministic (a small LCG).
+// plus label, threat, affiliation and sensors. Deterministic: row i is the same in every layout
+// (a small LCG seeded by i).
 let seed = 12345;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const seedRow = (i) => {
+  seed = (i * 7919 + 12345) % 2147483648;
+};
 const T0 = 1_780_000_000;
 const CLASSES = ['piston_owa', 'jet_owa', 'multirotor', 'bird', 'aircraft'];
 const classOf = () => {
@@ -81,6 +131,7 @@ const classOf = () => {
   return c;
 };
 function detection(i) {
+  seedRow(i);
   const t = T0 + i * 0.001;
   const sensor = `s${i % 40}`;
   const row = { t, sensor, id: `d${i}` };
@@ -92,6 +143,7 @@ function detection(i) {
   return { t, sensor, id: row.id, row, receivedAt: t + 0.2 };
 }
 function trackState(i) {
+  seedRow(i + 1_000_000);
   const t = T0 + Math.floor(i / 200);
   const track = `T${i % 200}`;
   const row = {
@@ -99,6 +151,35 @@ function trackState(i) {
     status: i % 7 === 0 ? 'coasting' : 'confirmed', class: classOf(), label: 'piston_owa', threat: rnd(), affiliation: 'hostile', sensors: ['s1', 's2', 's3'],
   };
   return { t, track, row };
+}
+
+// CPU time (ms) of the PostgreSQL server's processes (the postmaster's children: the backends
+// and background workers), from /proc: far less disturbed by other work on a loaded machine
+// than wall time. Null where /proc cannot tell (another machine).
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+function serverCpuMs(postmaster) {
+  if (postmaster === null) return null;
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state ppid ... utime (14th field overall) stime (15th)
+    if (Number(f[1]) === postmaster || Number(pid) === postmaster) total += (Number(f[11]) + Number(f[12])) * TICK_MS;
+  }
+  return total;
+}
+function postmasterOf(backendPid) {
+  try {
+    const stat = readFileSync(`/proc/${backendPid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
 }
 
 const median = (xs) => {
@@ -110,8 +191,10 @@ const url = await testPostgres();
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 const version = (await admin.query('SHOW server_version')).rows[0].server_version;
-const results = Object.fromEntries(LAYOUTS.map((l) => [l, { det: [], trk: [] }]));
+const postmaster = postmasterOf((await admin.query('SELECT pg_backend_pid() AS p')).rows[0].p);
+const results = Object.fromEntries(LAYOUTS.map((l) => [l, { det: [], trk: [], detCpu: [], trkCpu: [] }]));
 const explains = {};
+const digests = {};
 const dets = Array.from({ length: N }, (_, i) => detection(i));
 const trks = Array.from({ length: M }, (_, i) => trackState(i));
 console.log(`PostgreSQL ${version}; ${N} detections in batches of ${BATCH}, ${M} track states in batches of ${TRACK_BATCH}; ${RUNS} runs per layout`);
@@ -124,16 +207,31 @@ for (let run = 0; run < RUNS; run++) {
     const store = await createPostgresStore({ connectionString: url, schema });
     if (layout === 'v2') await toV2(admin, s);
     else if (layout === 'v3') await admin.query(v3Helpers(s));
+    else if (layout === 'trigger') await toTrigger(admin, s);
     else if (layout !== 'current') throw new Error(`unknown layout ${layout}`);
     // warm-up: one batch each (plans, caches), not counted
     await store.appendDetections([detection(N + 1), detection(N + 2)]);
     await store.appendTrackStates([trackState(M + 200)]);
+    let c0 = serverCpuMs(postmaster);
     let t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) await store.appendDetections(dets.slice(i, i + BATCH));
     results[layout].det.push((performance.now() - t0) / N);
+    if (c0 !== null) results[layout].detCpu.push((serverCpuMs(postmaster) - c0) / N);
+    c0 = serverCpuMs(postmaster);
     t0 = performance.now();
     for (let i = 0; i < M; i += TRACK_BATCH) await store.appendTrackStates(trks.slice(i, i + TRACK_BATCH));
     results[layout].trk.push((performance.now() - t0) / M);
+    if (c0 !== null) results[layout].trkCpu.push((serverCpuMs(postmaster) - c0) / M);
+    if (run === RUNS - 1 && layout !== 'v2') {
+      // what the layouts computed, as a digest: the same for v3, current and trigger when they agree
+      const d = await admin.query(
+        `SELECT md5(string_agg(concat_ws('|', id, time, received, type, lat, lon, alt_m, pos_sd_m, range_m, bearing_deg, elevation_deg, class, class_p, target, sensor_lat, sensor_lon, ST_AsEWKT(geom)), ',' ORDER BY seq)) AS d FROM ${s}.detections`,
+      );
+      const t = await admin.query(
+        `SELECT md5(string_agg(concat_ws('|', track, time, lat, lon, alt_m, pos_sd_m, ve_mps, vn_mps, vu_mps, speed_mps, course_deg, status, class, class_p, label, threat, affiliation, target, ST_AsEWKT(geom)), ',' ORDER BY track, t)) AS d FROM ${s}.track_states`,
+      );
+      digests[layout] = `detections ${d.rows[0].d}, track states ${t.rows[0].d}`;
+    }
     if (run === RUNS - 1) {
       // the store's detection insert, one batch, inside a transaction rolled back
       const more = Array.from({ length: BATCH }, (_, i) => detection(2 * N + i));
@@ -156,8 +254,18 @@ const fmt = (xs) => {
   const us = xs.map((x) => x * 1000);
   return `${median(us).toFixed(1).padStart(6)} µs/row (${Math.min(...us).toFixed(1)}..${Math.max(...us).toFixed(1)}), ${Math.round(1e6 / median(us)).toLocaleString('en-US').padStart(7)} rows/s`;
 };
+console.log('wall time (what a caller waits), per row:');
 console.log('layout   | detections                                | track states');
 for (const layout of LAYOUTS) console.log(`${layout.padEnd(8)} | ${fmt(results[layout].det)} | ${fmt(results[layout].trk)}`);
+const cpu = (xs) => {
+  const us = xs.map((x) => x * 1000);
+  return us.length === 0 ? 'n/a' : `${median(us).toFixed(1).padStart(6)} µs/row (${Math.min(...us).toFixed(1)}..${Math.max(...us).toFixed(1)})`;
+};
+console.log('\nPostgreSQL server CPU time, per row:');
+console.log('layout   | detections                  | track states');
+for (const layout of LAYOUTS) console.log(`${layout.padEnd(8)} | ${cpu(results[layout].detCpu).padEnd(27)} | ${cpu(results[layout].trkCpu)}`);
+console.log('');
+for (const [layout, d] of Object.entries(digests)) console.log(`typed columns and geometry, ${layout}: ${d}`);
 if (process.argv.includes('--explain')) {
   for (const layout of LAYOUTS) console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of one detection batch, ${layout}:\n${explains[layout]}`);
 } else {
