@@ -9,19 +9,17 @@
 // Layouts:
 //   v2       the tables of schema version 2: the typed and geometry columns of detections and
 //            track_states dropped (v2's own 2-D point, written by its client, is not written)
-//   v3       schema version 3 as first released: the typed columns and geometries generated
-//            by the helper functions of that release (their SQL kept below, installed over the
-//            current ones)
-//   current  this code's layout
-//   trigger  a prototype (bench only): the typed columns of detections and track_states as
-//            plain columns filled by one PL/pgSQL BEFORE INSERT OR UPDATE trigger per row that
-//            takes the JSON row apart once (as jsonb); geometries stay generated
+//   v3       schema version 3 as first released: the typed columns of detections and
+//            track_states generated columns (each takes the JSON row apart on its own)
+//   current  this code's layout: those typed columns filled by one trigger per row (the row
+//            taken apart once); geometries generated in both
 //
 // Usage: npm run bench:pg [-- --detections 20000 --tracks 5000 --batch 500 --track-batch 100 --runs 3 --layouts v2,v3,current]
 // SKYWARDEN_TEST_PG=postgres://... uses an existing server instead (a scratch database!).
 import { readFileSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { createPostgresStore } from '../packages/server/dist/store/postgres/postgres-store.js';
+import { FILL_TRIGGER, generatedColumnsDdl } from '../packages/server/dist/store/postgres/postgres-gis.js';
 import { testPostgres } from '../packages/server/dist/test-services.js';
 
 const arg = (name, dflt) => {
@@ -33,74 +31,24 @@ const M = Number(arg('tracks', 5000));
 const BATCH = Number(arg('batch', 500));
 const TRACK_BATCH = Number(arg('track-batch', 100));
 const RUNS = Number(arg('runs', 3));
-const LAYOUTS = String(arg('layouts', 'v2,v3,current,trigger')).split(',');
+const LAYOUTS = String(arg('layouts', 'v2,v3,current')).split(',');
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-// The helper functions of schema version 3 as first released (commit 9b5bb5c), for the v3
-// layout: the generated columns call them, and PostgreSQL uses the body in place at each insert.
-const v3Helpers = (s) => {
-  const ok = (j) => `strpos(${j}::text, '\\u0000') = 0`;
-  return `
-  CREATE OR REPLACE FUNCTION ${s}.json_num(j json, k text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'number' THEN (j ->> k)::double precision END $$;
-  CREATE OR REPLACE FUNCTION ${s}.json_str(j json, k text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'string' THEN j ->> k END $$;
-  CREATE OR REPLACE FUNCTION ${s}.json_true(j json, k text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'true', false) $$;
-  CREATE OR REPLACE FUNCTION ${s}.epoch_ts(t double precision) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN t BETWEEN -2e11 AND 9e12 THEN to_timestamp(t) END $$;
-  CREATE OR REPLACE FUNCTION ${s}.top_class(j json, k text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
-      (SELECT e.key FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number' ORDER BY (e.value::text)::double precision DESC, e.key LIMIT 1) END $$;
-  CREATE OR REPLACE FUNCTION ${s}.top_class_p(j json, k text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
-      (SELECT max((e.value::text)::double precision) FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number') END $$;
-  CREATE OR REPLACE FUNCTION ${s}.geojson_geometry(f json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('f')} AND json_typeof(f) = 'object' THEN (f -> 'geometry')::text END $$;`;
-};
-
-// The trigger prototype: field name, column, kind (num, str).
-const DET_FIELDS = [['type', 'type', 's'], ['lat', 'lat', 'n'], ['lon', 'lon', 'n'], ['alt_m', 'alt_m', 'n'], ['pos_sd_m', 'pos_sd_m', 'n'], ['range_m', 'range_m', 'n'],
-  ['bearing_deg', 'bearing_deg', 'n'], ['elevation_deg', 'elevation_deg', 'n'], ['target', 'target', 's'], ['sensor_lat', 'sensor_lat', 'n'], ['sensor_lon', 'sensor_lon', 'n']];
-const TRK_FIELDS = [['lat', 'lat', 'n'], ['lon', 'lon', 'n'], ['alt_m', 'alt_m', 'n'], ['pos_sd_m', 'pos_sd_m', 'n'], ['ve_mps', 've_mps', 'n'], ['vn_mps', 'vn_mps', 'n'],
-  ['vu_mps', 'vu_mps', 'n'], ['status', 'status', 's'], ['label', 'label', 's'], ['threat', 'threat', 'n'], ['affiliation', 'affiliation', 's'], ['target', 'target', 's']];
-function triggerFn(s, table, fields, times, extra) {
-  const set = fields.map(([f, col, k]) =>
-    k === 'n' ? `NEW.${col} := CASE WHEN jsonb_typeof(j -> '${f}') = 'number' THEN (j -> '${f}')::float8 END;` : `NEW.${col} := CASE WHEN jsonb_typeof(j -> '${f}') = 'string' THEN j ->> '${f}' END;`);
-  const nulls = [...fields.map(([, col]) => col), 'class', 'class_p'].map((c) => `NEW.${c} := NULL;`).join(' ');
-  return `
-  CREATE FUNCTION ${s}.fill_${table}() RETURNS trigger LANGUAGE plpgsql AS $f$
-  DECLARE j jsonb; kvs jsonb; kv jsonb; best text; bp float8; p float8;
-  BEGIN
-    ${times}
-    IF strpos(NEW.row::text, '\\u0000') <> 0 OR json_typeof(NEW.row) <> 'object' THEN ${nulls} RETURN NEW; END IF;
-    j := NEW.row::jsonb;
-    ${set.join('\n    ')}
-    ${extra}
-    IF jsonb_typeof(j -> 'class') = 'object' THEN
-      kvs := jsonb_path_query_array(j -> 'class', '$.keyvalue() ? (@.value.type() == "number")');
-      FOR i IN 0 .. jsonb_array_length(kvs) - 1 LOOP
-        kv := kvs -> i;
-        p := (kv -> 'value')::float8;
-        IF best IS NULL OR p > bp OR (p = bp AND kv ->> 'key' < best) THEN best := kv ->> 'key'; bp := p; END IF;
-      END LOOP;
-    END IF;
-    NEW.class := best; NEW.class_p := bp;
-    RETURN NEW;
-  END $f$;
-  CREATE TRIGGER fill BEFORE INSERT OR UPDATE ON ${s}.${table} FOR EACH ROW EXECUTE FUNCTION ${s}.fill_${table}();`;
-}
-async function toTrigger(admin, s) {
+/**
+ * Makes the typed columns of detections and track_states generated columns again, as schema
+ * version 3 first made them (the store's own DDL of that version), without the fill trigger.
+ */
+async function toV3(admin, s) {
   for (const table of ['detections', 'track_states']) {
-    const cols = await admin.query(`SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attgenerated = 's' AND a.attname <> 'geom'`, [`${s}.${table}`]);
-    await admin.query(`ALTER TABLE ${s}.${table} ${cols.rows.map((c) => `ALTER COLUMN "${c.attname}" DROP EXPRESSION`).join(', ')}`);
+    await admin.query(`DROP TRIGGER ${FILL_TRIGGER} ON ${s}.${table}`);
+    const cols = await admin.query(
+      `SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
+      [`${s}.${table}`],
+    );
+    await admin.query(`ALTER TABLE ${s}.${table} ${cols.rows.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
+    await admin.query(generatedColumnsDdl(s, table));
   }
-  await admin.query(triggerFn(s, 'detections', DET_FIELDS, `NEW.time := ${s}.epoch_ts(NEW.t); NEW.received := ${s}.epoch_ts(NEW.received_at);`, ''));
-  await admin.query(
-    triggerFn(s, 'track_states', TRK_FIELDS, `NEW.time := ${s}.epoch_ts(NEW.t);`,
-      `NEW.speed_mps := sqrt(NEW.ve_mps ^ 2 + NEW.vn_mps ^ 2); NEW.course_deg := mod(degrees(atan2(NEW.ve_mps, NEW.vn_mps))::numeric + 360, 360)::double precision;`),
-  );
 }
 
 /** Drops what schema version 3 added to the two tables written on the ingest path. */
@@ -206,8 +154,7 @@ for (let run = 0; run < RUNS; run++) {
     const s = `"${schema}"`;
     const store = await createPostgresStore({ connectionString: url, schema });
     if (layout === 'v2') await toV2(admin, s);
-    else if (layout === 'v3') await admin.query(v3Helpers(s));
-    else if (layout === 'trigger') await toTrigger(admin, s);
+    else if (layout === 'v3') await toV3(admin, s);
     else if (layout !== 'current') throw new Error(`unknown layout ${layout}`);
     // warm-up: one batch each (plans, caches), not counted
     await store.appendDetections([detection(N + 1), detection(N + 2)]);
@@ -223,7 +170,7 @@ for (let run = 0; run < RUNS; run++) {
     results[layout].trk.push((performance.now() - t0) / M);
     if (c0 !== null) results[layout].trkCpu.push((serverCpuMs(postmaster) - c0) / M);
     if (run === RUNS - 1 && layout !== 'v2') {
-      // what the layouts computed, as a digest: the same for v3, current and trigger when they agree
+      // what the layouts computed, as a digest: the same for v3 and current when they agree
       const d = await admin.query(
         `SELECT md5(string_agg(concat_ws('|', id, time, received, type, lat, lon, alt_m, pos_sd_m, range_m, bearing_deg, elevation_deg, class, class_p, target, sensor_lat, sensor_lon, ST_AsEWKT(geom)), ',' ORDER BY seq)) AS d FROM ${s}.detections`,
       );

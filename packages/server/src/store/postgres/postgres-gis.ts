@@ -23,6 +23,11 @@ interface GenColumn {
   type: string;
   expr: string;
   comment: string;
+  /**
+   * On the tables the ingest writes (detections, track_states): the same value as `expr`, as the
+   * fill trigger computes it (PL/pgSQL over `j`, the row as jsonb, and `NEW`); see fillFunction.
+   */
+  fill?: string;
 }
 
 /** Bounds (s) within which an epoch time converts to timestamptz (PostgreSQL's range is wider; beyond these: NULL). */
@@ -32,43 +37,7 @@ const TS_MAX = 9e12;
 const ALT_NOTE = 'metres above the WGS 84 ellipsoid (interchange alt_m; not above mean sea level)';
 const GEOM_NOTE = `lon, lat in degrees (WGS 84, SRID 4326); Z = alt_m, ${ALT_NOTE}; Z is 0 when the altitude is unknown (alt_m NULL)`;
 
-/**
- * The body of top_class / top_class_p (PL/pgSQL): the label with the highest probability of
- * the class likelihoods {label: p} in field k (ties: the first label in text order) and that
- * probability, `ret` saying which. The object is walked as jsonb through one jsonpath call and
- * a loop of plain expressions (no query per row: a SQL function with a subquery costs a query
- * execution per call, about 15 µs); jsonb keeps the last of duplicate keys, as JSON.parse, and
- * the store's own rows (JSON.stringify) have none.
- */
-function topClassBody(ret: 'label' | 'p'): string {
-  return `
-  DECLARE c json; kvs jsonb; kv jsonb; label text; p double precision; q double precision;
-  BEGIN
-    IF strpos(j::text, '\\u0000') <> 0 THEN RETURN NULL; END IF;
-    IF json_typeof(j) <> 'object' THEN RETURN NULL; END IF;
-    c := j -> k;
-    IF json_typeof(c) IS DISTINCT FROM 'object' THEN RETURN NULL; END IF;
-    kvs := jsonb_path_query_array(c::jsonb, '$.keyvalue() ? (@.value.type() == "number")');
-    FOR i IN 0 .. jsonb_array_length(kvs) - 1 LOOP
-      kv := kvs -> i;
-      q := (kv -> 'value')::double precision;
-      IF label IS NULL OR q > p OR (q = p AND (kv ->> 'key') < label) THEN
-        label := kv ->> 'key';
-        p := q;
-      END IF;
-    END LOOP;
-    RETURN ${ret};
-  END`;
-}
-
-/**
- * The helper functions the generated columns call (immutable: JSON field as number or text,
- * most likely class). They run for every stored row, once per typed column, so each takes the
- * JSON row apart once: `j -> k` gives the field's JSON text, a number when it starts with a
- * digit or '-' (the row is valid JSON), a string when it starts with '"' (then unescaped). The
- * generated columns name the functions, so a new body applies to the next insert (and the
- * values are the same: only the cost changed).
- */
+/** The helper functions the generated columns call (immutable: JSON field as number or text, most likely class). */
 function helperFunctions(s: string): string {
   // PostgreSQL's json type stores the escape \u0000 but cannot take apart (->, ->>) a document
   // holding one ("unsupported Unicode escape sequence"): such a row keeps NULL typed columns
@@ -77,11 +46,11 @@ function helperFunctions(s: string): string {
   return `
   CREATE OR REPLACE FUNCTION ${s}.json_num(j json, k text) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' THEN substring((j -> k)::text FROM '^-?[0-9].*$')::double precision END $$;
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'number' THEN (j ->> k)::double precision END $$;
   COMMENT ON FUNCTION ${s}.json_num(json, text) IS 'Skywarden: field k of a JSON object as a number, NULL when missing or not a number';
   CREATE OR REPLACE FUNCTION ${s}.json_str(j json, k text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' THEN substring((j -> k)::text FROM '^".*$')::json #>> '{}' END $$;
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'string' THEN j ->> k END $$;
   COMMENT ON FUNCTION ${s}.json_str(json, text) IS 'Skywarden: field k of a JSON object as text, NULL when missing or not a string';
   CREATE OR REPLACE FUNCTION ${s}.json_true(j json, k text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -92,12 +61,14 @@ function helperFunctions(s: string): string {
     AS $$ SELECT CASE WHEN t BETWEEN ${TS_MIN} AND ${TS_MAX} THEN to_timestamp(t) END $$;
   COMMENT ON FUNCTION ${s}.epoch_ts(double precision) IS 'Skywarden: seconds since the Unix epoch as timestamptz (microseconds), NULL beyond the range PostgreSQL can hold';
   CREATE OR REPLACE FUNCTION ${s}.top_class(j json, k text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$${topClassBody('label')} $$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
+      (SELECT e.key FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number' ORDER BY (e.value::text)::double precision DESC, e.key LIMIT 1) END $$;
   COMMENT ON FUNCTION ${s}.top_class(json, text) IS 'Skywarden: the most likely label of the class likelihoods {label: p} in field k';
   CREATE OR REPLACE FUNCTION ${s}.top_class_p(j json, k text) RETURNS double precision
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$${topClassBody('p')} $$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN ${ok('j')} AND json_typeof(j) = 'object' AND json_typeof(j -> k) = 'object' THEN
+      (SELECT max((e.value::text)::double precision) FROM json_each(j -> k) e WHERE json_typeof(e.value) = 'number') END $$;
   COMMENT ON FUNCTION ${s}.top_class_p(json, text) IS 'Skywarden: the probability of the most likely label of the class likelihoods in field k';
   CREATE OR REPLACE FUNCTION ${s}.geojson_geometry(f json) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -107,50 +78,53 @@ function helperFunctions(s: string): string {
 }
 
 const num = (s: string, j: string, k: string): string => `${s}.json_num(${j}, '${k}')`;
+/** json_num and json_str of the fill trigger: field k of the row taken apart once (jsonb `j`). */
+const fnum = (k: string): string => `CASE WHEN jsonb_typeof(j -> '${k}') = 'number' THEN (j -> '${k}')::double precision END`;
+const fstr = (k: string): string => `CASE WHEN jsonb_typeof(j -> '${k}') = 'string' THEN j ->> '${k}' END`;
 const str = (s: string, j: string, k: string): string => `${s}.json_str(${j}, '${k}')`;
 const ts = (s: string, col: string): string => `${s}.epoch_ts(${col})`;
 
 /** The typed columns of each table (generated from its JSON and epoch columns). */
 function typedColumns(s: string): Record<string, GenColumn[]> {
-  const pos = (j: string, what: string): GenColumn[] => [
-    { name: 'lat', type: 'double precision', expr: num(s, j, 'lat'), comment: `${what} latitude, degrees (WGS 84)` },
-    { name: 'lon', type: 'double precision', expr: num(s, j, 'lon'), comment: `${what} longitude, degrees (WGS 84)` },
-    { name: 'alt_m', type: 'double precision', expr: num(s, j, 'alt_m'), comment: `${what} altitude, ${ALT_NOTE}; NULL when unknown` },
+  const pos = (j: string, what: string, fill = false): GenColumn[] => [
+    { name: 'lat', type: 'double precision', expr: num(s, j, 'lat'), comment: `${what} latitude, degrees (WGS 84)`, ...(fill ? { fill: fnum('lat') } : {}) },
+    { name: 'lon', type: 'double precision', expr: num(s, j, 'lon'), comment: `${what} longitude, degrees (WGS 84)`, ...(fill ? { fill: fnum('lon') } : {}) },
+    { name: 'alt_m', type: 'double precision', expr: num(s, j, 'alt_m'), comment: `${what} altitude, ${ALT_NOTE}; NULL when unknown`, ...(fill ? { fill: fnum('alt_m') } : {}) },
   ];
   const ve = num(s, 'row', 've_mps');
   const vn = num(s, 'row', 'vn_mps');
   return {
     detections: [
-      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'measurement time (t)' },
-      { name: 'received', type: 'timestamptz', expr: ts(s, 'received_at'), comment: 'arrival time at the service (received_at)' },
-      { name: 'type', type: 'text', expr: str(s, 'row', 'type'), comment: 'position, range_bearing, bearing or presence' },
-      ...pos('row', 'reported target'),
-      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
-      { name: 'range_m', type: 'double precision', expr: num(s, 'row', 'range_m'), comment: 'slant range (m), or the presence radius' },
-      { name: 'bearing_deg', type: 'double precision', expr: num(s, 'row', 'bearing_deg'), comment: 'bearing, degrees clockwise from true north' },
-      { name: 'elevation_deg', type: 'double precision', expr: num(s, 'row', 'elevation_deg'), comment: 'elevation above the horizontal, degrees' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class label reported' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
-      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), comment: 'cooperative identity (ADS-B ICAO address, Remote ID serial)' },
-      { name: 'sensor_lat', type: 'double precision', expr: num(s, 'row', 'sensor_lat'), comment: 'mobile sensor latitude at t, degrees' },
-      { name: 'sensor_lon', type: 'double precision', expr: num(s, 'row', 'sensor_lon'), comment: 'mobile sensor longitude at t, degrees' },
+      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), fill: `${s}.epoch_ts(NEW.t)`, comment: 'measurement time (t)' },
+      { name: 'received', type: 'timestamptz', expr: ts(s, 'received_at'), fill: `${s}.epoch_ts(NEW.received_at)`, comment: 'arrival time at the service (received_at)' },
+      { name: 'type', type: 'text', expr: str(s, 'row', 'type'), fill: fstr('type'), comment: 'position, range_bearing, bearing or presence' },
+      ...pos('row', 'reported target', true),
+      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), fill: fnum('pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
+      { name: 'range_m', type: 'double precision', expr: num(s, 'row', 'range_m'), fill: fnum('range_m'), comment: 'slant range (m), or the presence radius' },
+      { name: 'bearing_deg', type: 'double precision', expr: num(s, 'row', 'bearing_deg'), fill: fnum('bearing_deg'), comment: 'bearing, degrees clockwise from true north' },
+      { name: 'elevation_deg', type: 'double precision', expr: num(s, 'row', 'elevation_deg'), fill: fnum('elevation_deg'), comment: 'elevation above the horizontal, degrees' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, fill: 'top_label', comment: 'most likely class label reported' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, fill: 'top_p', comment: 'its probability (0..1)' },
+      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), fill: fstr('target'), comment: 'cooperative identity (ADS-B ICAO address, Remote ID serial)' },
+      { name: 'sensor_lat', type: 'double precision', expr: num(s, 'row', 'sensor_lat'), fill: fnum('sensor_lat'), comment: 'mobile sensor latitude at t, degrees' },
+      { name: 'sensor_lon', type: 'double precision', expr: num(s, 'row', 'sensor_lon'), fill: fnum('sensor_lon'), comment: 'mobile sensor longitude at t, degrees' },
     ],
     track_states: [
-      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'report time (t)' },
-      ...pos('row', 'estimated'),
-      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
-      { name: 've_mps', type: 'double precision', expr: ve, comment: 'velocity east (m/s)' },
-      { name: 'vn_mps', type: 'double precision', expr: vn, comment: 'velocity north (m/s)' },
-      { name: 'vu_mps', type: 'double precision', expr: num(s, 'row', 'vu_mps'), comment: 'velocity up (m/s)' },
-      { name: 'speed_mps', type: 'double precision', expr: `sqrt(${ve} ^ 2 + ${vn} ^ 2)`, comment: 'ground speed (m/s)' },
-      { name: 'course_deg', type: 'double precision', expr: `mod(degrees(atan2(${ve}, ${vn}))::numeric + 360, 360)::double precision`, comment: 'course over ground, degrees clockwise from true north' },
-      { name: 'status', type: 'text', expr: str(s, 'row', 'status'), comment: 'confirmed or coasting' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
-      { name: 'label', type: 'text', expr: str(s, 'row', 'label'), comment: "label shown to operators (an operator's classification, else the most likely class)" },
-      { name: 'threat', type: 'double precision', expr: num(s, 'row', 'threat'), comment: 'threat probability (0..1); 0.5 and above is shown hostile' },
-      { name: 'affiliation', type: 'text', expr: str(s, 'row', 'affiliation'), comment: 'hostile, neutral or unknown' },
-      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), comment: 'cooperative identity (ADS-B, Remote ID), when known' },
+      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), fill: `${s}.epoch_ts(NEW.t)`, comment: 'report time (t)' },
+      ...pos('row', 'estimated', true),
+      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), fill: fnum('pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
+      { name: 've_mps', type: 'double precision', expr: ve, fill: fnum('ve_mps'), comment: 'velocity east (m/s)' },
+      { name: 'vn_mps', type: 'double precision', expr: vn, fill: fnum('vn_mps'), comment: 'velocity north (m/s)' },
+      { name: 'vu_mps', type: 'double precision', expr: num(s, 'row', 'vu_mps'), fill: fnum('vu_mps'), comment: 'velocity up (m/s)' },
+      { name: 'speed_mps', type: 'double precision', expr: `sqrt(${ve} ^ 2 + ${vn} ^ 2)`, fill: 'sqrt(NEW.ve_mps ^ 2 + NEW.vn_mps ^ 2)', comment: 'ground speed (m/s)' },
+      { name: 'course_deg', type: 'double precision', expr: `mod(degrees(atan2(${ve}, ${vn}))::numeric + 360, 360)::double precision`, fill: 'mod(degrees(atan2(NEW.ve_mps, NEW.vn_mps))::numeric + 360, 360)::double precision', comment: 'course over ground, degrees clockwise from true north' },
+      { name: 'status', type: 'text', expr: str(s, 'row', 'status'), fill: fstr('status'), comment: 'confirmed or coasting' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, fill: 'top_label', comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, fill: 'top_p', comment: 'its probability (0..1)' },
+      { name: 'label', type: 'text', expr: str(s, 'row', 'label'), fill: fstr('label'), comment: "label shown to operators (an operator's classification, else the most likely class)" },
+      { name: 'threat', type: 'double precision', expr: num(s, 'row', 'threat'), fill: fnum('threat'), comment: 'threat probability (0..1); 0.5 and above is shown hostile' },
+      { name: 'affiliation', type: 'text', expr: str(s, 'row', 'affiliation'), fill: fstr('affiliation'), comment: 'hostile, neutral or unknown' },
+      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), fill: fstr('target'), comment: 'cooperative identity (ADS-B, Remote ID), when known' },
     ],
     alerts: [
       { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'time of the change (t)' },
@@ -181,6 +155,76 @@ function typedColumns(s: string): Record<string, GenColumn[]> {
   };
 }
 
+/** Name of the trigger that fills the typed columns of a table (detections, track_states). */
+export const FILL_TRIGGER = 'fill_typed_columns';
+
+/**
+ * The trigger function that fills the typed columns of `table` (those with a `fill`) from its
+ * row at each insert and update: the JSON row is taken apart once (as jsonb) instead of once per
+ * generated column, and the class likelihoods walked with one jsonpath call and a loop of plain
+ * expressions instead of a query per row. The values are those of the generated expressions
+ * (`expr`, which schema version 3 made and the other tables keep): a number is a JSON number,
+ * text a JSON string, NULL otherwise or when the row holds \u0000 or is not an object; jsonb
+ * keeps the last of duplicate keys, as `->` on json and JSON.parse do (the store's own rows,
+ * from JSON.stringify, have none). A value a client writes in a typed column is replaced.
+ */
+function fillFunction(s: string, table: string, cols: GenColumn[]): string {
+  const assign = cols.filter((c) => c.fill !== undefined).map((c) => `NEW.${c.name} := ${c.fill};`);
+  return `
+  CREATE OR REPLACE FUNCTION ${s}.fill_${table}() RETURNS trigger LANGUAGE plpgsql AS $f$
+  DECLARE j jsonb; kvs jsonb; kv jsonb; top_label text; top_p double precision; q double precision;
+  BEGIN
+    IF strpos(NEW.row::text, '\\u0000') = 0 AND json_typeof(NEW.row) = 'object' THEN
+      j := NEW.row::jsonb;
+      IF jsonb_typeof(j -> 'class') = 'object' THEN
+        kvs := jsonb_path_query_array(j -> 'class', '$.keyvalue() ? (@.value.type() == "number")');
+        FOR i IN 0 .. jsonb_array_length(kvs) - 1 LOOP
+          kv := kvs -> i;
+          q := (kv -> 'value')::double precision;
+          IF top_label IS NULL OR q > top_p OR (q = top_p AND (kv ->> 'key') < top_label) THEN
+            top_label := kv ->> 'key';
+            top_p := q;
+          END IF;
+        END LOOP;
+      END IF;
+    END IF;
+    -- j is NULL when the row cannot be taken apart: then every field is NULL
+    ${assign.join('\n    ')}
+    RETURN NEW;
+  END $f$;
+  COMMENT ON FUNCTION ${s}.fill_${table}() IS ${lit(`Skywarden: fills the typed columns of ${table} from its row (trigger ${FILL_TRIGGER})`)};`;
+}
+
+/**
+ * Makes the typed columns of the tables the ingest writes (detections, track_states) plain
+ * columns filled by the trigger: a generated column (schema version 3 made them so) keeps its
+ * values and loses its expression (no table rewrite), then the trigger is made again.
+ */
+async function ensureFillTriggers(client: PoolClient, s: string, schema: string, typed: Record<string, GenColumn[]>): Promise<void> {
+  for (const [table, cols] of Object.entries(typed)) {
+    const filled = cols.filter((c) => c.fill !== undefined);
+    if (filled.length === 0) continue;
+    await client.query(fillFunction(s, table, cols));
+    const gen = await client.query<{ attname: string }>(
+      `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated = 's' AND attname = ANY($2::text[]) AND NOT attisdropped`,
+      [`${schema}.${table}`, filled.map((c) => c.name)],
+    );
+    if (gen.rows.length > 0) await client.query(`ALTER TABLE ${s}.${table} ${gen.rows.map((r) => `ALTER COLUMN "${r.attname}" DROP EXPRESSION`).join(', ')}`);
+    await client.query(`DROP TRIGGER IF EXISTS ${FILL_TRIGGER} ON ${s}.${table}`);
+    await client.query(`CREATE TRIGGER ${FILL_TRIGGER} BEFORE INSERT OR UPDATE ON ${s}.${table} FOR EACH ROW EXECUTE FUNCTION ${s}.fill_${table}()`);
+  }
+}
+
+/**
+ * The typed columns of `table` as schema version 3 made them: generated columns (on detections
+ * and track_states the start then makes them plain columns filled by the trigger), added to
+ * table `into` (default: `table`; tests and the bench compare the two).
+ */
+export function generatedColumnsDdl(s: string, table: string, into = table): string {
+  const cols = typedColumns(s)[table] ?? [];
+  return `ALTER TABLE ${s}.${into} ${cols.map((c) => `ADD COLUMN ${c.name} ${c.type} GENERATED ALWAYS AS (${c.expr}) STORED`).join(', ')};`;
+}
+
 /** Schema version 2 to 3: typed columns, their b-tree indexes, the zones and configured sensors tables. */
 export function typedColumnsMigration(s: string): string {
   const parts = [
@@ -198,9 +242,7 @@ export function typedColumnsMigration(s: string): string {
       def JSON NOT NULL
     );`,
   ];
-  for (const [table, cols] of Object.entries(typedColumns(s))) {
-    parts.push(`ALTER TABLE ${s}.${table} ${cols.map((c) => `ADD COLUMN ${c.name} ${c.type} GENERATED ALWAYS AS (${c.expr}) STORED`).join(', ')};`);
-  }
+  for (const table of Object.keys(typedColumns(s))) parts.push(generatedColumnsDdl(s, table));
   parts.push(`
     CREATE INDEX detections_time ON ${s}.detections (time);
     CREATE INDEX track_states_time ON ${s}.track_states (time);
@@ -420,7 +462,7 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
   const views = viewDefs(s, g);
   const typed = typedColumns(s);
   const signature = createHash('sha256')
-    .update(JSON.stringify({ geoms, views, typed, fns: helperFunctions(s) }))
+    .update(JSON.stringify({ geoms, views, typed, fns: helperFunctions(s), fill: Object.entries(typed).map(([t, c]) => fillFunction(s, t, c)) }))
     .digest('hex');
   await client.query(`CREATE TABLE IF NOT EXISTS ${s}.gis_layout (signature TEXT NOT NULL)`);
   const got = await client.query<{ signature: string }>(`SELECT signature FROM ${s}.gis_layout`);
@@ -428,6 +470,7 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
 
   for (const v of [...GIS_VIEWS].reverse()) await client.query(`DROP VIEW IF EXISTS ${s}.${v}`);
   await client.query(helperFunctions(s));
+  await ensureFillTriggers(client, s, schema, typed);
   for (const c of geoms) {
     // a column of another type (schema version 2 wrote geometry(Point, 4326) itself) is made again
     const have = await client.query<{ type: string; generated: string }>(
