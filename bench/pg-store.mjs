@@ -218,7 +218,7 @@ if (process.argv.includes('--explain')) {
 } else {
   for (const layout of LAYOUTS) {
     const exec = /Execution Time: ([\d.]+) ms/.exec(explains[layout] ?? '');
-    if (exec) console.log(`EXPLAIN ANALYZE, one batch of ${BATCH} detections, ${layout}: ${exec[1]} ms (${((Number(exec[1]) * 1000) / BATCH).toFixed(1)} µs/row inside the server)`);
+    if (exec) console.log(`EXPLAIN ANALYZE, one batch of ${BATCH} detections, ${layout}: ${exec[1]} ms (${((Number(exec[1]) * 1000) / BATCH).toFixed(1)} µs/row inside the server; one sample, wall time)`);
   }
 }
 await admin.end();

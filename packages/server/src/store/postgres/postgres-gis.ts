@@ -1,14 +1,18 @@
 /**
  * The PostgreSQL store's typed columns, geometries and views for GIS tools (QGIS, GeoServer,
  * psql). The store's own code reads and writes the JSON rows and epoch seconds as before; the
- * typed columns are generated (stored) columns computed by PostgreSQL from those, so rows
- * written by any version of the code, and rows already there at an upgrade, get them.
+ * typed columns are computed by PostgreSQL from those, so rows written by any version of the
+ * code, and rows already there at an upgrade, get them: generated (stored) columns, except on
+ * detections and track_states, where one trigger per row fills them (a generated column takes
+ * the JSON row apart on its own, some 20 times per row: 2-3 times the cost of the insert on the
+ * ingest's critical path; bench/pg-store.mjs measures it).
  *
  * - schema version 3 (`typedColumnsMigration`): timestamptz, number and text columns, the
  *   `zones` and `sensor_config` tables; needs no PostGIS.
  * - at every start (`ensureGisLayout`): with PostGIS, `geometry(PointZ, 4326)` columns on
  *   detections, track states and sensors, `geometry(MultiPolygon, 4326)` on zones and their
- *   GiST indexes; the `v_*` views (with geometry when PostGIS is used) and the comments.
+ *   GiST indexes; the fill trigger of detections and track_states (their typed columns made
+ *   plain columns, keeping their values); the `v_*` views (with geometry when PostGIS is used) and the comments.
  *   Skipped when the layout in the database is already this code's (a signature of the DDL).
  *   A geometry column of the wanted type is kept as it is: changing its expression, or a typed
  *   column, takes a schema migration.
