@@ -10,9 +10,10 @@
 //   v2       the tables of schema version 2: the typed and geometry columns of detections and
 //            track_states dropped (v2's own 2-D point, written by its client, is not written)
 //   v3       schema version 3 as first released: the typed columns of detections and
-//            track_states generated columns (each takes the JSON row apart on its own)
+//            track_states generated columns (each takes the JSON row apart on its own), and
+//            their points computed from the JSON row too
 //   current  this code's layout: those typed columns filled by one trigger per row (the row
-//            taken apart once); geometries generated in both
+//            taken apart once), their points generated from those columns
 //
 // Usage: npm run bench:pg [-- --detections 20000 --tracks 5000 --batch 500 --track-batch 100 --runs 3 --layouts v2,v3,current]
 // SKYWARDEN_TEST_PG=postgres://... uses an existing server instead (a scratch database!).
@@ -46,8 +47,16 @@ async function toV3(admin, s) {
       `SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
       [`${s}.${table}`],
     );
-    await admin.query(`ALTER TABLE ${s}.${table} ${cols.rows.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
+    await admin.query(`ALTER TABLE ${s}.${table} DROP COLUMN IF EXISTS geom, ${cols.rows.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
     await admin.query(generatedColumnsDdl(s, table));
+    // and the point from the JSON row, as that version computed it
+    const g = (await admin.query(`SELECT quote_ident(extnamespace::regnamespace::text) AS g FROM pg_extension WHERE extname = 'postgis'`)).rows[0].g;
+    const num = (k) => `${s}.json_num(row, '${k}')`;
+    await admin.query(
+      `ALTER TABLE ${s}.${table} ADD COLUMN geom ${g}.geometry(PointZ, 4326) GENERATED ALWAYS AS (CASE WHEN ${num('lat')} IS NOT NULL AND ${num('lon')} IS NOT NULL THEN
+       ${g}.ST_SetSRID(${g}.ST_MakePoint(${num('lon')}, ${num('lat')}, coalesce(${num('alt_m')}, 0)), 4326) END) STORED`,
+    );
+    await admin.query(`CREATE INDEX ${table}_geom ON ${s}.${table} USING gist (geom)`);
   }
 }
 

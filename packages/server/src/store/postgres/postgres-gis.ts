@@ -267,9 +267,11 @@ function geometryColumns(s: string, g: string): GeomColumn[] {
   const point = (j: string): string =>
     `CASE WHEN ${num(s, j, 'lat')} IS NOT NULL AND ${num(s, j, 'lon')} IS NOT NULL THEN ` +
     `${g}.ST_SetSRID(${g}.ST_MakePoint(${num(s, j, 'lon')}, ${num(s, j, 'lat')}, coalesce(${num(s, j, 'alt_m')}, 0)), 4326) END`;
+  // on the tables with the fill trigger, from its lat, lon, alt_m (filled before generated columns are computed)
+  const filled = `CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ${g}.ST_SetSRID(${g}.ST_MakePoint(lon, lat, coalesce(alt_m, 0)), 4326) END`;
   return [
-    { table: 'detections', type: 'PointZ', expr: point('row'), comment: `reported target position (position detections): ${GEOM_NOTE}` },
-    { table: 'track_states', type: 'PointZ', expr: point('row'), comment: `estimated track position: ${GEOM_NOTE}` },
+    { table: 'detections', type: 'PointZ', expr: filled, comment: `reported target position (position detections): ${GEOM_NOTE}` },
+    { table: 'track_states', type: 'PointZ', expr: filled, comment: `estimated track position: ${GEOM_NOTE}` },
     { table: 'sensors', type: 'PointZ', expr: point('def'), comment: `fixed sensor position: ${GEOM_NOTE}` },
     { table: 'sensor_config', type: 'PointZ', expr: point('def'), comment: `fixed sensor position: ${GEOM_NOTE}` },
     {
@@ -477,15 +479,19 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
   await ensureFillTriggers(client, s, schema, typed);
   for (const c of geoms) {
     // a column of another type (schema version 2 wrote geometry(Point, 4326) itself) is made again
-    const have = await client.query<{ type: string; generated: string }>(
-      `SELECT format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated AS generated FROM pg_attribute a
+    const have = await client.query<{ type: string; generated: string; expr: string | null }>(
+      `SELECT format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated AS generated, pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attribute a
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE a.attrelid = $1::regclass AND a.attname = 'geom' AND NOT a.attisdropped`,
       [`${schema}.${c.table}`],
     );
     const row = have.rows[0];
     const wanted = new RegExp(`geometry\\(${c.type},4326\\)$`, 'i');
-    if (row && (!wanted.test(row.type) || row.generated !== 's')) await client.query(`ALTER TABLE ${s}.${c.table} DROP COLUMN geom`);
-    if (!row || !wanted.test(row.type) || row.generated !== 's') {
+    // schema 3 as first released computed the points of detections and track_states from the
+    // JSON row (json_num): those are made again from the filled columns (a rewrite of the table)
+    const stale = row !== undefined && (!wanted.test(row.type) || row.generated !== 's' || (row.expr ?? '').includes('json_num') !== c.expr.includes('json_num'));
+    if (stale) await client.query(`ALTER TABLE ${s}.${c.table} DROP COLUMN geom`);
+    if (!row || stale) {
       await client.query(`ALTER TABLE ${s}.${c.table} ADD COLUMN geom ${g}.geometry(${c.type}, 4326) GENERATED ALWAYS AS (${c.expr}) STORED`);
     }
     await client.query(`CREATE INDEX IF NOT EXISTS ${c.table}_geom ON ${s}.${c.table} USING gist (geom)`);
