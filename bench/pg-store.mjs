@@ -47,7 +47,7 @@ async function toV3(admin, s) {
       `SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
       [`${s}.${table}`],
     );
-    await admin.query(`ALTER TABLE ${s}.${table} DROP COLUMN IF EXISTS geom, ${cols.rows.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
+    await admin.query(`ALTER TABLE ${s}.${table} DROP COLUMN IF EXISTS geom CASCADE, ${cols.rows.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
     await admin.query(generatedColumnsDdl(s, table));
     // and the point from the JSON row, as that version computed it
     const g = (await admin.query(`SELECT quote_ident(extnamespace::regnamespace::text) AS g FROM pg_extension WHERE extname = 'postgis'`)).rows[0].g;

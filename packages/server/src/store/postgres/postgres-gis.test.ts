@@ -716,3 +716,58 @@ describe('postgres store typed columns filled by a trigger (detections, track_st
       assert.deepEqual(a, [{ class: 'a', class_p: 0.5, lat: 37.12345678901234, target: 'é"\\\n\t☃', alt_m: 1e-7 }]);
     }));
 });
+
+describe('postgres store upgrade from schema version 3 as first released (generated typed columns)', () => {
+  it('makes the typed columns of detections and track_states trigger-filled, keeping every value, and their points from those columns', () =>
+    withStore({}, async (store, schema) => {
+      const s = `"${schema}"`;
+      // the layout of the first release: generated typed columns, points from the JSON row, no trigger
+      for (const table of ['detections', 'track_states']) {
+        await admin(`DROP TRIGGER ${FILL_TRIGGER} ON ${s}.${table}`);
+        const cols = await admin<{ attname: string }>(
+          `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
+          [`${schema}.${table}`],
+        );
+        await admin(`ALTER TABLE ${s}.${table} DROP COLUMN geom CASCADE, ${cols.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
+        await admin(generatedColumnsDdl(s, table));
+        const num = (k: string) => `${s}.json_num(row, '${k}')`;
+        await admin(
+          `ALTER TABLE ${s}.${table} ADD COLUMN geom geometry(PointZ, 4326) GENERATED ALWAYS AS (CASE WHEN ${num('lat')} IS NOT NULL AND ${num('lon')} IS NOT NULL THEN
+           ST_SetSRID(ST_MakePoint(${num('lon')}, ${num('lat')}, coalesce(${num('alt_m')}, 0)), 4326) END) STORED`,
+        );
+      }
+      await admin(`UPDATE ${s}.gis_layout SET signature = 'first release'`);
+      await fill(store);
+      const snapshot = async () => ({
+        d: await admin(`SELECT seq, time, received, type, lat, lon, alt_m, class, class_p, target, ST_AsEWKT(geom) AS g FROM ${s}.detections ORDER BY seq`),
+        t: await admin(`SELECT track, t, time, lat, lon, alt_m, speed_mps, course_deg, status, class, class_p, label, threat, ST_AsEWKT(geom) AS g FROM ${s}.track_states ORDER BY track, t`),
+      });
+      const before = await snapshot();
+      assert.ok(before.d.length === 2 && before.t.length === 3);
+      const generated = await admin(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'lat' AND attgenerated = 's'`, [`${schema}.detections`]);
+      assert.equal(generated.length, 1, 'the fixture has generated columns');
+
+      const again = await createPostgresStore({ connectionString: url, schema });
+      try {
+        assert.deepEqual(await snapshot(), before);
+        for (const table of ['detections', 'track_states']) {
+          const gen = await admin(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated = 's' AND attname <> 'geom'`, [`${schema}.${table}`]);
+          assert.deepEqual(gen, [], `${table}: typed columns are plain now`);
+          const expr = await admin<{ e: string }>(
+            `SELECT pg_get_expr(d.adbin, d.adrelid) AS e FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attrelid = $1::regclass AND a.attname = 'geom'`,
+            [`${schema}.${table}`],
+          );
+          assert.doesNotMatch(expr[0].e, /json_num/, `${table}.geom from the filled columns`);
+          assert.match(expr[0].e, /st_makepoint\(lon, lat/i);
+        }
+        const idx = await admin<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%gist%' ORDER BY indexname`, [schema]);
+        assert.deepEqual(idx.map((i) => i.indexname), ['detections_geom', 'sensor_config_geom', 'sensors_geom', 'track_states_geom', 'zones_geom']);
+        // new rows get their typed columns and point from the trigger
+        await again.appendDetections([{ t: T0 + 5, sensor: 'r9', id: 'n1', row: { type: 'position', lat: 37.25, lon: 127.5, alt_m: 99.5, class: { bird: 0.4 } }, receivedAt: T0 + 6 }]);
+        const n1 = await admin(`SELECT type, lat, class, class_p, ST_AsText(geom) AS g FROM ${s}.detections WHERE id = 'n1'`);
+        assert.deepEqual(n1, [{ type: 'position', lat: 37.25, class: 'bird', class_p: 0.4, g: 'POINT Z (127.5 37.25 99.5)' }]);
+      } finally {
+        await again.close();
+      }
+    }));
+});
