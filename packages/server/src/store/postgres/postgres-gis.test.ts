@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { testPostgres } from '../../test-services.js';
 import { createPostgresStore, POSTGRES_SCHEMA_VERSION, type PostgresStore } from './postgres-store.js';
-import { GIS_VIEWS } from './postgres-gis.js';
+import { FILL_TRIGGER, generatedColumnsDdl, GIS_VIEWS } from './postgres-gis.js';
 
 const url = await testPostgres();
 
@@ -27,6 +27,13 @@ async function admin<R extends pg.QueryResultRow>(text: string, values?: unknown
     await c.end();
   }
 }
+
+/**
+ * A typed column in SQL over pg_class c and pg_attribute a: generated, or on the tables the
+ * ingest writes (detections, track_states) any column beyond the store's own, which the fill
+ * trigger computes from the row.
+ */
+const TYPED = `(a.attgenerated = 's' OR (c.relname IN ('detections', 'track_states') AND a.attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track')))`;
 
 const freshSchema = (): string => `sw_gis_${randomBytes(6).toString('hex')}`;
 
@@ -294,11 +301,14 @@ describe('postgres store for GIS tools (PostGIS)', () => {
            WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname IN ('detections', 'track_states', 'alerts', 'sensors', 'zones', 'sensor_config') AND obj_description(c.oid, 'pg_class') IS NULL
          UNION ALL
          SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
-           WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND a.attgenerated = 's' AND col_description(c.oid, a.attnum) IS NULL`,
+           WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ${TYPED} AND col_description(c.oid, a.attnum) IS NULL`,
         [schema],
       );
       assert.deepEqual(tables, []);
-      const generated = await admin<{ n: string }>(`SELECT count(*) AS n FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND a.attgenerated = 's'`, [schema]);
+      const generated = await admin<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ${TYPED}`,
+        [schema],
+      );
       assert.ok(Number(generated[0].n) > 50, `${generated[0].n} typed columns`);
       const views = await admin<{ table_name: string }>("SELECT table_name FROM information_schema.views WHERE table_schema = $1 ORDER BY table_name", [schema]);
       assert.deepEqual(views.map((v) => v.table_name), [...GIS_VIEWS].sort());
@@ -314,7 +324,7 @@ describe('postgres store for GIS tools (PostGIS)', () => {
       const section = md.slice(from, md.indexOf('\n## ', from + 5));
       const cols = await admin<{ rel: string; col: string }>(
         `SELECT c.relname AS rel, a.attname AS col FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
-         WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND (c.relkind = 'v' OR a.attgenerated = 's') ORDER BY 1, 2`,
+         WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND (c.relkind = 'v' OR (c.relkind = 'r' AND ${TYPED})) ORDER BY 1, 2`,
         [schema],
       );
       assert.ok(cols.length > 100, `${cols.length} columns`);
@@ -635,4 +645,129 @@ describe('postgres store upgrade from schema version 2', () => {
       await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
+});
+
+describe('postgres store typed columns filled by a trigger (detections, track_states)', () => {
+  it('fills them with the values the generated columns of schema version 3 compute, for awkward rows, upserts and raw SQL', () =>
+    withStore({}, async (store, schema) => {
+      const s = `"${schema}"`;
+      // plain columns with the trigger, not generated ones
+      for (const table of ['detections', 'track_states']) {
+        const gen = await admin<{ attname: string }>(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated = 's' AND attname NOT IN ('geom')`, [`${schema}.${table}`]);
+        assert.deepEqual(gen, [], `${table}: no generated typed columns`);
+        const trg = await admin(`SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = $2`, [`${schema}.${table}`, FILL_TRIGGER]);
+        assert.equal(trg.length, 1, `${table} has the fill trigger`);
+      }
+      const det = (id: string, row: Record<string, unknown>) => ({ t: T0, sensor: 'r1', id, row: { t: T0, sensor: 'r1', id, ...row }, receivedAt: T0 + 0.25 });
+      await store.appendDetections([
+        det('a', { type: 'position', lat: 37.12345678901234, lon: -0.0, alt_m: 1e-7, pos_sd_m: 1e21, class: { b: 0.5, a: 0.5, c: '0.9', d: null, e: true }, target: 'é"\\\n\t☃' }),
+        det('b', { type: 5, lat: '37', lon: null, class: [0.1], target: 7, sensor_lat: 37, sensor_lon: 127.5 }),
+        det('c', { class: {} }),
+        det('d', { class: 'bird', bearing_deg: 123.000000000001, elevation_deg: -90, range_m: 0 }),
+        det('e', { lat: 90, lon: 180, alt_m: -428.5, class: { Z: 0.2, a: 0.2, é: 0.2, x: -1 } }),
+        det('f', { lat: 1.5e300, lon: -2.5e-300, class: { only: 1 } }),
+      ]);
+      // rows only raw SQL writes: not objects, a \u0000, duplicate keys, an explicit typed value (replaced), times beyond timestamptz
+      await admin(`INSERT INTO ${s}.detections (sensor, id, t, received_at, row, lat) VALUES
+        ('x', 'arr', 1, 2, '[1, 2]', 5), ('x', 'str', 1, 2, '"text"', 5), ('x', 'nul', 1, 2, '{"lat": 1, "x": "\\u0000"}', 5),
+        ('x', 'dup', 1, 2, '{"lat": 1, "lat": 2, "type": "a", "type": "b"}', 5), ('x', 'far', 1e13, -1e12, '{"lat": 3}', 5)`);
+      const tr = (track: string, t: number, row: Record<string, unknown>) => ({ t, track, row: { t, track, ...row } });
+      await store.appendTrackStates([
+        tr('T1', T0, { lat: 37.5, lon: 127, alt_m: 300, ve_mps: 0, vn_mps: 0, vu_mps: -1, status: 'confirmed', class: { bird: 0.3, piston_owa: 0.7 }, label: 'x', threat: 0.5, affiliation: 'hostile', target: 'ABC123' }),
+        tr('T2', T0, { lat: 37.5, lon: 127, ve_mps: -1, vn_mps: 0, status: 3, class: { a: '1' } }),
+        tr('T3', T0, { ve_mps: 3 }),
+        tr('T4', T0, { ve_mps: 1e-9, vn_mps: -5, pos_sd_m: 12.5 }),
+      ]);
+      // an upsert of the same (track, t) computes them again from the new row
+      await store.appendTrackStates([tr('T1', T0, { lat: 38, lon: 128, ve_mps: 30, vn_mps: -40, class: { multirotor: 0.9 }, threat: 0.1 })]);
+      const t1 = await admin<{ lat: number; speed_mps: number; class: string; status: string | null }>(`SELECT lat, speed_mps, class, status FROM ${s}.track_states WHERE track = 'T1'`);
+      assert.deepEqual(t1, [{ lat: 38, speed_mps: 50, class: 'multirotor', status: null }]);
+      const raw = await admin<{ id: string; lat: number | null; type: string | null }>(`SELECT id, lat, type FROM ${s}.detections WHERE sensor = 'x' ORDER BY id`);
+      assert.deepEqual(raw, [
+        { id: 'arr', lat: null, type: null },
+        { id: 'dup', lat: 2, type: 'b' },
+        { id: 'far', lat: 3, type: null },
+        { id: 'nul', lat: null, type: null },
+        { id: 'str', lat: null, type: null },
+      ]);
+
+      // every typed column equals what the generated expression computes from the same rows
+      for (const [table, key] of [['detections', 'seq'], ['track_states', 'track, t']] as const) {
+        await admin(`CREATE TABLE ${s}.cmp_${table} AS SELECT * FROM ${s}.${table}`);
+        const typed = await admin<{ attname: string }>(
+          `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
+          [`${schema}.${table}`],
+        );
+        assert.ok(typed.length >= 15, `${table}: ${typed.length} typed columns`);
+        await admin(`ALTER TABLE ${s}.cmp_${table} ${typed.map((c) => `DROP COLUMN "${c.attname}"`).join(', ')}`);
+        await admin(generatedColumnsDdl(s, table, `cmp_${table}`));
+        for (const { attname: col } of typed) {
+          const diff = await admin<{ k: string; got: string; want: string }>(
+            `SELECT concat_ws(' ', a.${key.replace(', ', ', a.')}) AS k, a."${col}"::text AS got, b."${col}"::text AS want
+             FROM ${s}.${table} a JOIN ${s}.cmp_${table} b USING (${key}) WHERE a."${col}" IS DISTINCT FROM b."${col}"`,
+          );
+          assert.deepEqual(diff, [], `${table}.${col}`);
+        }
+        const n = await admin<{ n: string }>(`SELECT count(*) AS n FROM ${s}.${table} a JOIN ${s}.cmp_${table} b USING (${key})`);
+        assert.equal(Number(n[0].n), table === 'detections' ? 11 : 4);
+      }
+      // and the values are those of the rows: class ties go to the first label in text order
+      const a = await admin<{ class: string; class_p: number; lat: number; target: string; alt_m: number }>(`SELECT class, class_p, lat, target, alt_m FROM ${s}.detections WHERE id = 'a'`);
+      assert.deepEqual(a, [{ class: 'a', class_p: 0.5, lat: 37.12345678901234, target: 'é"\\\n\t☃', alt_m: 1e-7 }]);
+    }));
+});
+
+describe('postgres store upgrade from schema version 3 as first released (generated typed columns)', () => {
+  it('makes the typed columns of detections and track_states trigger-filled, keeping every value, and their points from those columns', () =>
+    withStore({}, async (store, schema) => {
+      const s = `"${schema}"`;
+      // the layout of the first release: generated typed columns, points from the JSON row, no trigger
+      for (const table of ['detections', 'track_states']) {
+        await admin(`DROP TRIGGER ${FILL_TRIGGER} ON ${s}.${table}`);
+        const cols = await admin<{ attname: string }>(
+          `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('seq', 'sensor', 'id', 't', 'received_at', 'row', 'track', 'geom')`,
+          [`${schema}.${table}`],
+        );
+        await admin(`ALTER TABLE ${s}.${table} DROP COLUMN geom CASCADE, ${cols.map((c) => `DROP COLUMN "${c.attname}" CASCADE`).join(', ')}`);
+        await admin(generatedColumnsDdl(s, table));
+        const num = (k: string) => `${s}.json_num(row, '${k}')`;
+        await admin(
+          `ALTER TABLE ${s}.${table} ADD COLUMN geom geometry(PointZ, 4326) GENERATED ALWAYS AS (CASE WHEN ${num('lat')} IS NOT NULL AND ${num('lon')} IS NOT NULL THEN
+           ST_SetSRID(ST_MakePoint(${num('lon')}, ${num('lat')}, coalesce(${num('alt_m')}, 0)), 4326) END) STORED`,
+        );
+      }
+      await admin(`UPDATE ${s}.gis_layout SET signature = 'first release'`);
+      await fill(store);
+      const snapshot = async () => ({
+        d: await admin(`SELECT seq, time, received, type, lat, lon, alt_m, class, class_p, target, ST_AsEWKT(geom) AS g FROM ${s}.detections ORDER BY seq`),
+        t: await admin(`SELECT track, t, time, lat, lon, alt_m, speed_mps, course_deg, status, class, class_p, label, threat, ST_AsEWKT(geom) AS g FROM ${s}.track_states ORDER BY track, t`),
+      });
+      const before = await snapshot();
+      assert.ok(before.d.length === 2 && before.t.length === 3);
+      const generated = await admin(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'lat' AND attgenerated = 's'`, [`${schema}.detections`]);
+      assert.equal(generated.length, 1, 'the fixture has generated columns');
+
+      const again = await createPostgresStore({ connectionString: url, schema });
+      try {
+        assert.deepEqual(await snapshot(), before);
+        for (const table of ['detections', 'track_states']) {
+          const gen = await admin(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated = 's' AND attname <> 'geom'`, [`${schema}.${table}`]);
+          assert.deepEqual(gen, [], `${table}: typed columns are plain now`);
+          const expr = await admin<{ e: string }>(
+            `SELECT pg_get_expr(d.adbin, d.adrelid) AS e FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attrelid = $1::regclass AND a.attname = 'geom'`,
+            [`${schema}.${table}`],
+          );
+          assert.doesNotMatch(expr[0].e, /json_num/, `${table}.geom from the filled columns`);
+          assert.match(expr[0].e, /st_makepoint\(lon, lat/i);
+        }
+        const idx = await admin<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%gist%' ORDER BY indexname`, [schema]);
+        assert.deepEqual(idx.map((i) => i.indexname), ['detections_geom', 'sensor_config_geom', 'sensors_geom', 'track_states_geom', 'zones_geom']);
+        // new rows get their typed columns and point from the trigger
+        await again.appendDetections([{ t: T0 + 5, sensor: 'r9', id: 'n1', row: { type: 'position', lat: 37.25, lon: 127.5, alt_m: 99.5, class: { bird: 0.4 } }, receivedAt: T0 + 6 }]);
+        const n1 = await admin(`SELECT type, lat, class, class_p, ST_AsText(geom) AS g FROM ${s}.detections WHERE id = 'n1'`);
+        assert.deepEqual(n1, [{ type: 'position', lat: 37.25, class: 'bird', class_p: 0.4, g: 'POINT Z (127.5 37.25 99.5)' }]);
+      } finally {
+        await again.close();
+      }
+    }));
 });

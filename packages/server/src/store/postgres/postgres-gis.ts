@@ -1,14 +1,18 @@
 /**
  * The PostgreSQL store's typed columns, geometries and views for GIS tools (QGIS, GeoServer,
  * psql). The store's own code reads and writes the JSON rows and epoch seconds as before; the
- * typed columns are generated (stored) columns computed by PostgreSQL from those, so rows
- * written by any version of the code, and rows already there at an upgrade, get them.
+ * typed columns are computed by PostgreSQL from those, so rows written by any version of the
+ * code, and rows already there at an upgrade, get them: generated (stored) columns, except on
+ * detections and track_states, where one trigger per row fills them (a generated column takes
+ * the JSON row apart on its own, some 20 times per row: 2-3 times the cost of the insert on the
+ * ingest's critical path; bench/pg-store.mjs measures it).
  *
  * - schema version 3 (`typedColumnsMigration`): timestamptz, number and text columns, the
  *   `zones` and `sensor_config` tables; needs no PostGIS.
  * - at every start (`ensureGisLayout`): with PostGIS, `geometry(PointZ, 4326)` columns on
  *   detections, track states and sensors, `geometry(MultiPolygon, 4326)` on zones and their
- *   GiST indexes; the `v_*` views (with geometry when PostGIS is used) and the comments.
+ *   GiST indexes; the fill trigger of detections and track_states (their typed columns made
+ *   plain columns, keeping their values); the `v_*` views (with geometry when PostGIS is used) and the comments.
  *   Skipped when the layout in the database is already this code's (a signature of the DDL).
  *   A geometry column of the wanted type is kept as it is: changing its expression, or a typed
  *   column, takes a schema migration.
@@ -23,6 +27,11 @@ interface GenColumn {
   type: string;
   expr: string;
   comment: string;
+  /**
+   * On the tables the ingest writes (detections, track_states): the same value as `expr`, as the
+   * fill trigger computes it (PL/pgSQL over `j`, the row as jsonb, and `NEW`); see fillFunction.
+   */
+  fill?: string;
 }
 
 /** Bounds (s) within which an epoch time converts to timestamptz (PostgreSQL's range is wider; beyond these: NULL). */
@@ -73,50 +82,53 @@ function helperFunctions(s: string): string {
 }
 
 const num = (s: string, j: string, k: string): string => `${s}.json_num(${j}, '${k}')`;
+/** json_num and json_str of the fill trigger: field k of the row taken apart once (jsonb `j`). */
+const fnum = (k: string): string => `CASE WHEN jsonb_typeof(j -> '${k}') = 'number' THEN (j -> '${k}')::double precision END`;
+const fstr = (k: string): string => `CASE WHEN jsonb_typeof(j -> '${k}') = 'string' THEN j ->> '${k}' END`;
 const str = (s: string, j: string, k: string): string => `${s}.json_str(${j}, '${k}')`;
 const ts = (s: string, col: string): string => `${s}.epoch_ts(${col})`;
 
 /** The typed columns of each table (generated from its JSON and epoch columns). */
 function typedColumns(s: string): Record<string, GenColumn[]> {
-  const pos = (j: string, what: string): GenColumn[] => [
-    { name: 'lat', type: 'double precision', expr: num(s, j, 'lat'), comment: `${what} latitude, degrees (WGS 84)` },
-    { name: 'lon', type: 'double precision', expr: num(s, j, 'lon'), comment: `${what} longitude, degrees (WGS 84)` },
-    { name: 'alt_m', type: 'double precision', expr: num(s, j, 'alt_m'), comment: `${what} altitude, ${ALT_NOTE}; NULL when unknown` },
+  const pos = (j: string, what: string, fill = false): GenColumn[] => [
+    { name: 'lat', type: 'double precision', expr: num(s, j, 'lat'), comment: `${what} latitude, degrees (WGS 84)`, ...(fill ? { fill: fnum('lat') } : {}) },
+    { name: 'lon', type: 'double precision', expr: num(s, j, 'lon'), comment: `${what} longitude, degrees (WGS 84)`, ...(fill ? { fill: fnum('lon') } : {}) },
+    { name: 'alt_m', type: 'double precision', expr: num(s, j, 'alt_m'), comment: `${what} altitude, ${ALT_NOTE}; NULL when unknown`, ...(fill ? { fill: fnum('alt_m') } : {}) },
   ];
   const ve = num(s, 'row', 've_mps');
   const vn = num(s, 'row', 'vn_mps');
   return {
     detections: [
-      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'measurement time (t)' },
-      { name: 'received', type: 'timestamptz', expr: ts(s, 'received_at'), comment: 'arrival time at the service (received_at)' },
-      { name: 'type', type: 'text', expr: str(s, 'row', 'type'), comment: 'position, range_bearing, bearing or presence' },
-      ...pos('row', 'reported target'),
-      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
-      { name: 'range_m', type: 'double precision', expr: num(s, 'row', 'range_m'), comment: 'slant range (m), or the presence radius' },
-      { name: 'bearing_deg', type: 'double precision', expr: num(s, 'row', 'bearing_deg'), comment: 'bearing, degrees clockwise from true north' },
-      { name: 'elevation_deg', type: 'double precision', expr: num(s, 'row', 'elevation_deg'), comment: 'elevation above the horizontal, degrees' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class label reported' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
-      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), comment: 'cooperative identity (ADS-B ICAO address, Remote ID serial)' },
-      { name: 'sensor_lat', type: 'double precision', expr: num(s, 'row', 'sensor_lat'), comment: 'mobile sensor latitude at t, degrees' },
-      { name: 'sensor_lon', type: 'double precision', expr: num(s, 'row', 'sensor_lon'), comment: 'mobile sensor longitude at t, degrees' },
+      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), fill: `${s}.epoch_ts(NEW.t)`, comment: 'measurement time (t)' },
+      { name: 'received', type: 'timestamptz', expr: ts(s, 'received_at'), fill: `${s}.epoch_ts(NEW.received_at)`, comment: 'arrival time at the service (received_at)' },
+      { name: 'type', type: 'text', expr: str(s, 'row', 'type'), fill: fstr('type'), comment: 'position, range_bearing, bearing or presence' },
+      ...pos('row', 'reported target', true),
+      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), fill: fnum('pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
+      { name: 'range_m', type: 'double precision', expr: num(s, 'row', 'range_m'), fill: fnum('range_m'), comment: 'slant range (m), or the presence radius' },
+      { name: 'bearing_deg', type: 'double precision', expr: num(s, 'row', 'bearing_deg'), fill: fnum('bearing_deg'), comment: 'bearing, degrees clockwise from true north' },
+      { name: 'elevation_deg', type: 'double precision', expr: num(s, 'row', 'elevation_deg'), fill: fnum('elevation_deg'), comment: 'elevation above the horizontal, degrees' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, fill: 'top_label', comment: 'most likely class label reported' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, fill: 'top_p', comment: 'its probability (0..1)' },
+      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), fill: fstr('target'), comment: 'cooperative identity (ADS-B ICAO address, Remote ID serial)' },
+      { name: 'sensor_lat', type: 'double precision', expr: num(s, 'row', 'sensor_lat'), fill: fnum('sensor_lat'), comment: 'mobile sensor latitude at t, degrees' },
+      { name: 'sensor_lon', type: 'double precision', expr: num(s, 'row', 'sensor_lon'), fill: fnum('sensor_lon'), comment: 'mobile sensor longitude at t, degrees' },
     ],
     track_states: [
-      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'report time (t)' },
-      ...pos('row', 'estimated'),
-      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
-      { name: 've_mps', type: 'double precision', expr: ve, comment: 'velocity east (m/s)' },
-      { name: 'vn_mps', type: 'double precision', expr: vn, comment: 'velocity north (m/s)' },
-      { name: 'vu_mps', type: 'double precision', expr: num(s, 'row', 'vu_mps'), comment: 'velocity up (m/s)' },
-      { name: 'speed_mps', type: 'double precision', expr: `sqrt(${ve} ^ 2 + ${vn} ^ 2)`, comment: 'ground speed (m/s)' },
-      { name: 'course_deg', type: 'double precision', expr: `mod(degrees(atan2(${ve}, ${vn}))::numeric + 360, 360)::double precision`, comment: 'course over ground, degrees clockwise from true north' },
-      { name: 'status', type: 'text', expr: str(s, 'row', 'status'), comment: 'confirmed or coasting' },
-      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
-      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, comment: 'its probability (0..1)' },
-      { name: 'label', type: 'text', expr: str(s, 'row', 'label'), comment: "label shown to operators (an operator's classification, else the most likely class)" },
-      { name: 'threat', type: 'double precision', expr: num(s, 'row', 'threat'), comment: 'threat probability (0..1); 0.5 and above is shown hostile' },
-      { name: 'affiliation', type: 'text', expr: str(s, 'row', 'affiliation'), comment: 'hostile, neutral or unknown' },
-      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), comment: 'cooperative identity (ADS-B, Remote ID), when known' },
+      { name: 'time', type: 'timestamptz', expr: ts(s, 't'), fill: `${s}.epoch_ts(NEW.t)`, comment: 'report time (t)' },
+      ...pos('row', 'estimated', true),
+      { name: 'pos_sd_m', type: 'double precision', expr: num(s, 'row', 'pos_sd_m'), fill: fnum('pos_sd_m'), comment: 'horizontal position error, one sigma (m)' },
+      { name: 've_mps', type: 'double precision', expr: ve, fill: fnum('ve_mps'), comment: 'velocity east (m/s)' },
+      { name: 'vn_mps', type: 'double precision', expr: vn, fill: fnum('vn_mps'), comment: 'velocity north (m/s)' },
+      { name: 'vu_mps', type: 'double precision', expr: num(s, 'row', 'vu_mps'), fill: fnum('vu_mps'), comment: 'velocity up (m/s)' },
+      { name: 'speed_mps', type: 'double precision', expr: `sqrt(${ve} ^ 2 + ${vn} ^ 2)`, fill: 'sqrt(NEW.ve_mps ^ 2 + NEW.vn_mps ^ 2)', comment: 'ground speed (m/s)' },
+      { name: 'course_deg', type: 'double precision', expr: `mod(degrees(atan2(${ve}, ${vn}))::numeric + 360, 360)::double precision`, fill: 'mod(degrees(atan2(NEW.ve_mps, NEW.vn_mps))::numeric + 360, 360)::double precision', comment: 'course over ground, degrees clockwise from true north' },
+      { name: 'status', type: 'text', expr: str(s, 'row', 'status'), fill: fstr('status'), comment: 'confirmed or coasting' },
+      { name: 'class', type: 'text', expr: `${s}.top_class(row, 'class')`, fill: 'top_label', comment: 'most likely class (piston_owa, jet_owa, multirotor, bird, ...)' },
+      { name: 'class_p', type: 'double precision', expr: `${s}.top_class_p(row, 'class')`, fill: 'top_p', comment: 'its probability (0..1)' },
+      { name: 'label', type: 'text', expr: str(s, 'row', 'label'), fill: fstr('label'), comment: "label shown to operators (an operator's classification, else the most likely class)" },
+      { name: 'threat', type: 'double precision', expr: num(s, 'row', 'threat'), fill: fnum('threat'), comment: 'threat probability (0..1); 0.5 and above is shown hostile' },
+      { name: 'affiliation', type: 'text', expr: str(s, 'row', 'affiliation'), fill: fstr('affiliation'), comment: 'hostile, neutral or unknown' },
+      { name: 'target', type: 'text', expr: str(s, 'row', 'target'), fill: fstr('target'), comment: 'cooperative identity (ADS-B, Remote ID), when known' },
     ],
     alerts: [
       { name: 'time', type: 'timestamptz', expr: ts(s, 't'), comment: 'time of the change (t)' },
@@ -147,6 +159,76 @@ function typedColumns(s: string): Record<string, GenColumn[]> {
   };
 }
 
+/** Name of the trigger that fills the typed columns of a table (detections, track_states). */
+export const FILL_TRIGGER = 'fill_typed_columns';
+
+/**
+ * The trigger function that fills the typed columns of `table` (those with a `fill`) from its
+ * row at each insert and update: the JSON row is taken apart once (as jsonb) instead of once per
+ * generated column, and the class likelihoods walked with one jsonpath call and a loop of plain
+ * expressions instead of a query per row. The values are those of the generated expressions
+ * (`expr`, which schema version 3 made and the other tables keep): a number is a JSON number,
+ * text a JSON string, NULL otherwise or when the row holds \u0000 or is not an object; jsonb
+ * keeps the last of duplicate keys, as `->` on json and JSON.parse do (the store's own rows,
+ * from JSON.stringify, have none). A value a client writes in a typed column is replaced.
+ */
+function fillFunction(s: string, table: string, cols: GenColumn[]): string {
+  const assign = cols.filter((c) => c.fill !== undefined).map((c) => `NEW.${c.name} := ${c.fill};`);
+  return `
+  CREATE OR REPLACE FUNCTION ${s}.fill_${table}() RETURNS trigger LANGUAGE plpgsql AS $f$
+  DECLARE j jsonb; kvs jsonb; kv jsonb; top_label text; top_p double precision; q double precision;
+  BEGIN
+    IF strpos(NEW.row::text, '\\u0000') = 0 AND json_typeof(NEW.row) = 'object' THEN
+      j := NEW.row::jsonb;
+      IF jsonb_typeof(j -> 'class') = 'object' THEN
+        kvs := jsonb_path_query_array(j -> 'class', '$.keyvalue() ? (@.value.type() == "number")');
+        FOR i IN 0 .. jsonb_array_length(kvs) - 1 LOOP
+          kv := kvs -> i;
+          q := (kv -> 'value')::double precision;
+          IF top_label IS NULL OR q > top_p OR (q = top_p AND (kv ->> 'key') < top_label) THEN
+            top_label := kv ->> 'key';
+            top_p := q;
+          END IF;
+        END LOOP;
+      END IF;
+    END IF;
+    -- j is NULL when the row cannot be taken apart: then every field is NULL
+    ${assign.join('\n    ')}
+    RETURN NEW;
+  END $f$;
+  COMMENT ON FUNCTION ${s}.fill_${table}() IS ${lit(`Skywarden: fills the typed columns of ${table} from its row (trigger ${FILL_TRIGGER})`)};`;
+}
+
+/**
+ * Makes the typed columns of the tables the ingest writes (detections, track_states) plain
+ * columns filled by the trigger: a generated column (schema version 3 made them so) keeps its
+ * values and loses its expression (no table rewrite), then the trigger is made again.
+ */
+async function ensureFillTriggers(client: PoolClient, s: string, schema: string, typed: Record<string, GenColumn[]>): Promise<void> {
+  for (const [table, cols] of Object.entries(typed)) {
+    const filled = cols.filter((c) => c.fill !== undefined);
+    if (filled.length === 0) continue;
+    await client.query(fillFunction(s, table, cols));
+    const gen = await client.query<{ attname: string }>(
+      `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated = 's' AND attname = ANY($2::text[]) AND NOT attisdropped`,
+      [`${schema}.${table}`, filled.map((c) => c.name)],
+    );
+    if (gen.rows.length > 0) await client.query(`ALTER TABLE ${s}.${table} ${gen.rows.map((r) => `ALTER COLUMN "${r.attname}" DROP EXPRESSION`).join(', ')}`);
+    await client.query(`DROP TRIGGER IF EXISTS ${FILL_TRIGGER} ON ${s}.${table}`);
+    await client.query(`CREATE TRIGGER ${FILL_TRIGGER} BEFORE INSERT OR UPDATE ON ${s}.${table} FOR EACH ROW EXECUTE FUNCTION ${s}.fill_${table}()`);
+  }
+}
+
+/**
+ * The typed columns of `table` as schema version 3 made them: generated columns (on detections
+ * and track_states the start then makes them plain columns filled by the trigger), added to
+ * table `into` (default: `table`; tests and the bench compare the two).
+ */
+export function generatedColumnsDdl(s: string, table: string, into = table): string {
+  const cols = typedColumns(s)[table] ?? [];
+  return `ALTER TABLE ${s}.${into} ${cols.map((c) => `ADD COLUMN ${c.name} ${c.type} GENERATED ALWAYS AS (${c.expr}) STORED`).join(', ')};`;
+}
+
 /** Schema version 2 to 3: typed columns, their b-tree indexes, the zones and configured sensors tables. */
 export function typedColumnsMigration(s: string): string {
   const parts = [
@@ -164,9 +246,7 @@ export function typedColumnsMigration(s: string): string {
       def JSON NOT NULL
     );`,
   ];
-  for (const [table, cols] of Object.entries(typedColumns(s))) {
-    parts.push(`ALTER TABLE ${s}.${table} ${cols.map((c) => `ADD COLUMN ${c.name} ${c.type} GENERATED ALWAYS AS (${c.expr}) STORED`).join(', ')};`);
-  }
+  for (const table of Object.keys(typedColumns(s))) parts.push(generatedColumnsDdl(s, table));
   parts.push(`
     CREATE INDEX detections_time ON ${s}.detections (time);
     CREATE INDEX track_states_time ON ${s}.track_states (time);
@@ -187,9 +267,11 @@ function geometryColumns(s: string, g: string): GeomColumn[] {
   const point = (j: string): string =>
     `CASE WHEN ${num(s, j, 'lat')} IS NOT NULL AND ${num(s, j, 'lon')} IS NOT NULL THEN ` +
     `${g}.ST_SetSRID(${g}.ST_MakePoint(${num(s, j, 'lon')}, ${num(s, j, 'lat')}, coalesce(${num(s, j, 'alt_m')}, 0)), 4326) END`;
+  // on the tables with the fill trigger, from its lat, lon, alt_m (filled before generated columns are computed)
+  const filled = `CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ${g}.ST_SetSRID(${g}.ST_MakePoint(lon, lat, coalesce(alt_m, 0)), 4326) END`;
   return [
-    { table: 'detections', type: 'PointZ', expr: point('row'), comment: `reported target position (position detections): ${GEOM_NOTE}` },
-    { table: 'track_states', type: 'PointZ', expr: point('row'), comment: `estimated track position: ${GEOM_NOTE}` },
+    { table: 'detections', type: 'PointZ', expr: filled, comment: `reported target position (position detections): ${GEOM_NOTE}` },
+    { table: 'track_states', type: 'PointZ', expr: filled, comment: `estimated track position: ${GEOM_NOTE}` },
     { table: 'sensors', type: 'PointZ', expr: point('def'), comment: `fixed sensor position: ${GEOM_NOTE}` },
     { table: 'sensor_config', type: 'PointZ', expr: point('def'), comment: `fixed sensor position: ${GEOM_NOTE}` },
     {
@@ -386,7 +468,7 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
   const views = viewDefs(s, g);
   const typed = typedColumns(s);
   const signature = createHash('sha256')
-    .update(JSON.stringify({ geoms, views, typed, fns: helperFunctions(s) }))
+    .update(JSON.stringify({ geoms, views, typed, fns: helperFunctions(s), fill: Object.entries(typed).map(([t, c]) => fillFunction(s, t, c)) }))
     .digest('hex');
   await client.query(`CREATE TABLE IF NOT EXISTS ${s}.gis_layout (signature TEXT NOT NULL)`);
   const got = await client.query<{ signature: string }>(`SELECT signature FROM ${s}.gis_layout`);
@@ -394,17 +476,22 @@ export async function ensureGisLayout(client: PoolClient, s: string, schema: str
 
   for (const v of [...GIS_VIEWS].reverse()) await client.query(`DROP VIEW IF EXISTS ${s}.${v}`);
   await client.query(helperFunctions(s));
+  await ensureFillTriggers(client, s, schema, typed);
   for (const c of geoms) {
     // a column of another type (schema version 2 wrote geometry(Point, 4326) itself) is made again
-    const have = await client.query<{ type: string; generated: string }>(
-      `SELECT format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated AS generated FROM pg_attribute a
+    const have = await client.query<{ type: string; generated: string; expr: string | null }>(
+      `SELECT format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated AS generated, pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attribute a
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE a.attrelid = $1::regclass AND a.attname = 'geom' AND NOT a.attisdropped`,
       [`${schema}.${c.table}`],
     );
     const row = have.rows[0];
     const wanted = new RegExp(`geometry\\(${c.type},4326\\)$`, 'i');
-    if (row && (!wanted.test(row.type) || row.generated !== 's')) await client.query(`ALTER TABLE ${s}.${c.table} DROP COLUMN geom`);
-    if (!row || !wanted.test(row.type) || row.generated !== 's') {
+    // schema 3 as first released computed the points of detections and track_states from the
+    // JSON row (json_num): those are made again from the filled columns (a rewrite of the table)
+    const stale = row !== undefined && (!wanted.test(row.type) || row.generated !== 's' || (row.expr ?? '').includes('json_num') !== c.expr.includes('json_num'));
+    if (stale) await client.query(`ALTER TABLE ${s}.${c.table} DROP COLUMN geom`);
+    if (!row || stale) {
       await client.query(`ALTER TABLE ${s}.${c.table} ADD COLUMN geom ${g}.geometry(${c.type}, 4326) GENERATED ALWAYS AS (${c.expr}) STORED`);
     }
     await client.query(`CREATE INDEX IF NOT EXISTS ${c.table}_geom ON ${s}.${c.table} USING gist (geom)`);
