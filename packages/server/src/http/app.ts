@@ -330,6 +330,34 @@ export async function buildApp(svc: Service): Promise<FastifyInstance> {
     await audit(req, `track-${b.action}`, id, b.label ? { label: b.label } : {});
     return { track: f?.track(id) ?? null, operator: m };
   });
+  // the threat queue's work (issue 17): acknowledge a threat, assign it to someone; neither
+  // changes the warnings, both are carried on the track's rows (acked_by, assigned_to, ...)
+  app.post('/api/v1/tracks/:id/ack', {
+    ...operator,
+    schema: { summary: 'Acknowledge a track in the threat queue (audited); no body needed' },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const f = svc.fusion;
+    const m = f?.mark(id, { ackedBy: who(req), ackedAt: svc.clock() }, svc.clock()) ?? null;
+    if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
+    await audit(req, 'track-ack', id, {});
+    return { track: f?.track(id) ?? null };
+  });
+  app.post('/api/v1/tracks/:id/assign', {
+    ...operator,
+    schema: {
+      summary: 'Assign a track of the threat queue to a user or team (audited)',
+      body: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$' } } },
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const to = (req.body as { to: string }).to.trim();
+    const f = svc.fusion;
+    const m = f?.mark(id, { assignedTo: to, assignedBy: who(req), assignedAt: svc.clock() }, svc.clock()) ?? null;
+    if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
+    await audit(req, 'track-assign', id, { to });
+    return { track: f?.track(id) ?? null };
+  });
 
   app.get('/api/v1/sensors', { ...viewer, schema: { summary: 'Registered sensors and their health' } }, async () => ({ t: svc.clock(), sensors: svc.sensorsNow() }));
   app.put('/api/v1/sensors/:id', {
