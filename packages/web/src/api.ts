@@ -55,6 +55,9 @@ export interface Api {
   historyTracks(from: number, to: number, every: number): Promise<{ frames: { t: number; tracks: TrackWire[] }[] }>;
   trackAction(id: string, action: 'confirm' | 'dismiss' | 'classify', label?: string): Promise<{ track: TrackWire }>;
   zoneAlert(id: string, action: 'raise' | 'end', reason: string): Promise<{ zone: ZoneStateWire }>;
+  /** The threat queue's work (issue 17): acknowledge a track, assign it to a user or team. */
+  trackAck(id: string): Promise<{ track: TrackWire | null }>;
+  trackAssign(id: string, to: string): Promise<{ track: TrackWire | null }>;
   /** URL of the event stream (token in the query as well, for when the cookie is not sent). */
   streamUrl(): string;
 }
@@ -137,6 +140,8 @@ export function createApi(base = '/api/v1'): Api {
     historyTracks: (from, to, every) => request('GET', `/history/tracks${query({ from, to, every })}`),
     trackAction: (id, action, label) => request('POST', `/tracks/${encodeURIComponent(id)}/actions`, label === undefined ? { action } : { action, label }),
     zoneAlert: (id, action, reason) => request('POST', `/zones/${encodeURIComponent(id)}/alert`, { action, reason }),
+    trackAck: (id) => request('POST', `/tracks/${encodeURIComponent(id)}/ack`, {}),
+    trackAssign: (id, to) => request('POST', `/tracks/${encodeURIComponent(id)}/assign`, { to }),
     streamUrl: () => `${base}/stream${token ? `?token=${encodeURIComponent(token)}` : ''}`,
   };
   return api;
