@@ -39,6 +39,10 @@ export interface Hooks {
   imminentEvents?(): { track: string; receivedAt: number }[];
   /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */
   loadSynthetic?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+  /** Bench mode only: the synthetic picture with the threat queue drawn (1 Hz) and clickable (select, Ack). */
+  loadQueue?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+  /** Bench mode only: JS time of each threat queue render. */
+  panelRenderMs?(): number[];
   /** Bench mode only: JS time of each synthetic track update (GeoJSON build + setData calls). */
   syntheticUpdateMs?(): number[];
 }
