@@ -291,6 +291,13 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     await check('POST', '/api/v1/tracks/{id}/actions', `/api/v1/tracks/${encodeURIComponent(id)}/actions`, 403, { token: viewer, body: { action: 'confirm' } });
     await check('POST', '/api/v1/tracks/{id}/actions', '/api/v1/tracks/nope/actions', 404, { token: op, body: { action: 'confirm' } });
     await check('POST', '/api/v1/tracks/{id}/actions', '/api/v1/tracks/nope/actions', 401, { body: { action: 'confirm' } });
+    // the threat queue's work state: acknowledge, assign
+    await check('POST', '/api/v1/tracks/{id}/ack', `/api/v1/tracks/${encodeURIComponent(id)}/ack`, 200, { token: op, body: {} });
+    await check('POST', '/api/v1/tracks/{id}/ack', '/api/v1/tracks/nope/ack', 404, { token: op, body: {} });
+    await check('POST', '/api/v1/tracks/{id}/ack', `/api/v1/tracks/${encodeURIComponent(id)}/ack`, 403, { token: viewer, body: {} });
+    await check('POST', '/api/v1/tracks/{id}/assign', `/api/v1/tracks/${encodeURIComponent(id)}/assign`, 200, { token: op, body: { to: 'team north' } });
+    await check('POST', '/api/v1/tracks/{id}/assign', `/api/v1/tracks/${encodeURIComponent(id)}/assign`, 400, { token: op, body: { to: '' } });
+    await check('POST', '/api/v1/tracks/{id}/assign', '/api/v1/tracks/nope/assign', 401, { body: { to: 'x' } });
 
     // sensors
     await checkGet('/api/v1/sensors', '/api/v1/sensors', viewer);

@@ -183,6 +183,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tracks/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a track in the threat queue (audited); no body needed */
+        post: operations["trackAck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a track of the threat queue to a user or team (audited) */
+        post: operations["trackAssign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sensors": {
         parameters: {
             query?: never;
@@ -557,6 +591,16 @@ export interface components {
             by?: string;
             /** @description When (s) */
             t?: number;
+            /** @description Who acknowledged the track in the threat queue */
+            ackedBy?: string;
+            /** @description When (s) */
+            ackedAt?: number;
+            /** @description The user or team the track is assigned to */
+            assignedTo?: string;
+            /** @description Who assigned it */
+            assignedBy?: string;
+            /** @description When (s) */
+            assignedAt?: number;
         };
         /** @description A zone a track may enter */
         ZoneThreat: {
@@ -611,6 +655,16 @@ export interface components {
             /** @description Zones the track may enter (P >= 0.1), soonest first, at most 5 */
             threatens?: components["schemas"]["ZoneThreat"][];
             operator?: components["schemas"]["OperatorMark"];
+            /** @description Who acknowledged the track in the threat queue */
+            acked_by?: string;
+            /** @description When it was acknowledged (s) */
+            acked_at?: number;
+            /** @description The user or team the track is assigned to */
+            assigned_to?: string;
+            /** @description Who assigned it */
+            assigned_by?: string;
+            /** @description When it was assigned (s) */
+            assigned_at?: number;
         };
         /** @description Every confirmed and coasting track at report time t */
         TrackSnapshot: {
@@ -1522,6 +1576,207 @@ export interface operations {
                     "application/json": {
                         track: components["schemas"]["TrackWire"] | null;
                         operator: components["schemas"]["OperatorMark"];
+                    };
+                };
+            };
+            /** @description bad_request or invalid_json: a parameter, the body or a cookie is malformed (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated or bad_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden (the role is too low) or sensor_mismatch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large (http.body_limit_bytes) or batch_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    trackAck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The track with its work state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        track: components["schemas"]["TrackWire"] | null;
+                    };
+                };
+            };
+            /** @description bad_request or invalid_json: a parameter, the body or a cookie is malformed (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated or bad_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden (the role is too low) or sensor_mismatch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large (http.body_limit_bytes) or batch_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    trackAssign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A user name or a team: 1-64 characters, no control characters, not blank */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The track with its work state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        track: components["schemas"]["TrackWire"] | null;
                     };
                 };
             };

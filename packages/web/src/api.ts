@@ -49,6 +49,9 @@ export interface Api {
   historyTracks(from: number, to: number, every: number): Promise<ResponseOf<'getHistoryTracks'>>;
   trackAction(id: string, action: BodyOf<'trackAction'>['action'], label?: BodyOf<'trackAction'>['label']): Promise<ResponseOf<'trackAction'>>;
   zoneAlert(id: string, action: BodyOf<'zoneAlert'>['action'], reason: string): Promise<ResponseOf<'zoneAlert'>>;
+  /** The threat queue's work (issue 17): acknowledge a track, assign it to a user or team. */
+  trackAck(id: string): Promise<ResponseOf<'trackAck'>>;
+  trackAssign(id: string, to: string): Promise<ResponseOf<'trackAssign'>>;
   /** URL of the event stream (token in the query as well, for when the cookie is not sent). */
   streamUrl(): string;
 }
@@ -143,6 +146,8 @@ export function createApi(base = '/api/v1'): Api {
     historyTracks: (from, to, every) => request('GET', `/history/tracks${query({ from, to, every })}`),
     trackAction: (id, action, label) => request('POST', `/tracks/${encodeURIComponent(id)}/actions`, label === undefined ? { action } : { action, label }),
     zoneAlert: (id, action, reason) => request('POST', `/zones/${encodeURIComponent(id)}/alert`, { action, reason }),
+    trackAck: (id) => request('POST', `/tracks/${encodeURIComponent(id)}/ack`, {}),
+    trackAssign: (id, to) => request('POST', `/tracks/${encodeURIComponent(id)}/assign`, { to }),
     streamUrl: () => `${base}/stream${token ? `?token=${encodeURIComponent(token)}` : ''}`,
   };
   return api;

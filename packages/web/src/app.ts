@@ -31,6 +31,8 @@ import { clockUtc } from './logic/format.js';
 import { loadSettings, type Settings } from './settings.js';
 import { bindSettingsPanel } from './settings-panel.js';
 import { measureFrames, type Hooks, type LatencySample } from './test-hooks.js';
+import { initLang, onLangChange, t } from './i18n.js';
+import { createQueueController } from './queue-controller.js';
 
 const FLUSH_HZ = 4;
 const PANEL_HZ = 1;
@@ -73,6 +75,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     selectedTrack: null, selectedZone: null, selectedSensor: null, history: [], tab: 'threats', filter: '', serverOffset: 0,
   };
   const role = me.role;
+  initLang();
   document.body.dataset.role = role;
   $('user-name').textContent = me.user ? `${me.user} (${role})` : `not logged in (${role})`;
   show($('btn-login'), !me.user);
@@ -229,7 +232,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     const now = serverNow();
     let nThreats: number | null = null;
     if (st.tab === 'threats') {
-      nThreats = renderThreatsPanel($('threats-body'), st.shown, st.selectedTrack, selectTrack);
+      nThreats = renderThreatsPanel($('threats-body'), st.shown, st.selectedTrack, selectTrack, queue.options());
     } else if (st.tab === 'alerts') {
       renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
       const ids = zones.zoneIds();
@@ -255,11 +258,11 @@ export async function startApp(o: AppOptions): Promise<void> {
       renderSensorsPanel($('sensors-body'), st.sensors, now, st.selectedSensor);
     }
     const nAlert = [...st.zoneStates.values()].filter((z) => z.state === 'alert').length;
-    $('tab-alerts').textContent = nAlert > 0 ? `Alerts (${nAlert})` : 'Alerts';
+    $('tab-alerts').textContent = nAlert > 0 ? t('tab.alerts.n', { n: nAlert }) : t('tab.alerts');
     $('tab-alerts').classList.toggle('has-alert', nAlert > 0);
-    $('tab-tracks').textContent = `Tracks (${st.shown.length})`;
-    $('tab-threats').textContent = `Threats (${nThreats ?? st.shown.filter(isThreat).length})`;
-    $('tab-sensors').textContent = `Sensors (${st.sensors.size})`;
+    $('tab-tracks').textContent = t('tab.tracks.n', { n: st.shown.length });
+    $('tab-threats').textContent = t('tab.threats.n', { n: nThreats ?? st.shown.filter(isThreat).length });
+    $('tab-sensors').textContent = t('tab.sensors.n', { n: st.sensors.size });
     const every = refresh.intervalMs();
     const slow = every >= 1000 ? ` · map every ${(every / 1000).toFixed(1)} s (slow graphics)` : '';
     $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert${slow}`;
@@ -308,6 +311,19 @@ export async function startApp(o: AppOptions): Promise<void> {
     document.body.classList.toggle('panel-closed');
     setTimeout(() => map.resize(), 50);
   });
+  // the threat queue's work: Ack, Assign, the cue on a new IMMINENT threat, sound and language toggles
+  const queue = createQueueController({
+    api,
+    role,
+    user: me.user,
+    replaceTrack(nt) {
+      const i = st.liveTracks.findIndex((x) => x.track === nt.track);
+      if (i >= 0) st.liveTracks[i] = nt;
+      if (st.mode === 'live') setShown(st.liveTracks, st.liveT);
+      renderPanels();
+    },
+  });
+  onLangChange(() => renderPanels());
   setTab('threats');
 
   function setShown(tracks: TrackWire[], t: number) {
@@ -368,6 +384,8 @@ export async function startApp(o: AppOptions): Promise<void> {
       trails.update(d.t, st.liveTracks);
       setShown(st.liveTracks, d.t);
       lastTracksReceived = { at: receivedAt, sentMs: typeof sent === 'number' ? sent : undefined };
+      // a threat just became IMMINENT: the queue shows it now, not at the next 1 Hz refresh
+      if (queue.onTracks(st.liveTracks, receivedAt).length > 0 && st.tab === 'threats') renderPanels();
     },
     detections(d) {
       if (st.mode === 'live') dets.add(d.detections ?? []);
@@ -489,6 +507,8 @@ export async function startApp(o: AppOptions): Promise<void> {
     latency,
     measureFrames: (ms) => measureFrames(map, ms),
     refresh: () => ({ costMs: refresh.costMs(), intervalMs: refresh.intervalMs() }),
+    cueCounts: () => queue.cue.counts(),
+    imminentEvents: () => queue.imminentEvents.slice(),
   };
   window.__skywarden = hooks;
   document.body.dataset.ready = 'true';

@@ -12,6 +12,22 @@ import { createTrailBuffer } from './logic/trail-buffer.js';
 import { syntheticSensors, syntheticTrackSeeds, syntheticTracks } from './logic/synthetic.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { measureFrames, type Hooks } from './test-hooks.js';
+import type { TrackWire } from '@skywarden/formats';
+import { renderThreatsPanel } from './panels/threats-panel.js';
+
+/**
+ * The threat queue on the synthetic picture: hostile tracks get a zone ahead of them with a
+ * fixed ETA (0-900 s by id), the acked ones their ack, as the server's rows would carry them.
+ */
+function withThreats(list: TrackWire[], acked: ReadonlySet<string>): TrackWire[] {
+  return list.map((t, i) => {
+    if (t.affiliation !== 'hostile') return t;
+    const eta = (i * 37) % 900;
+    const w: TrackWire = { ...t, threatens: [{ zone: `Z${i % 50}`, name: `Zone ${i % 50}`, p: 0.9, eta_s: eta, inside: eta === 0 }] };
+    if (acked.has(t.track)) w.acked_by = 'bench';
+    return w;
+  });
+}
 
 export async function startBench(): Promise<void> {
   show($('login'), false);
@@ -26,7 +42,31 @@ export async function startBench(): Promise<void> {
   addDetectionsLayer(map, () => undefined);
   const tracks = addTracksLayer(map, trails, () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
+  let panelTimer: ReturnType<typeof setInterval> | undefined;
   const updateMs: number[] = [];
+  const panelMs: number[] = [];
+  // the threat queue (loadQueue): the panel at 1 Hz as in the app, a click selects a row
+  // (redraws the queue at once and the map's selection ring at the next flush) or acks it
+  let queueOn = false;
+  let current: TrackWire[] = [];
+  let selected: string | null = null;
+  const acked = new Set<string>();
+  const drawPanel = () => {
+    if (!queueOn) return;
+    const b = performance.now();
+    renderThreatsPanel($('threats-body'), withThreats(current, acked), selected, select, { lang: 'en', canAct: true, me: 'bench', onAck, onAssign: async () => undefined });
+    panelMs.push(performance.now() - b);
+  };
+  function select(id: string) {
+    selected = id;
+    drawPanel();
+    setTimeout(() => tracks.update(current, selected), 0);
+  }
+  async function onAck(id: string) {
+    await Promise.resolve(); // the answer of the server, at once
+    acked.add(id);
+    drawPanel();
+  }
   const hooks: Hooks = {
     map,
     trackCount: () => tracks.count(),
@@ -44,6 +84,15 @@ export async function startBench(): Promise<void> {
     latency: [],
     measureFrames: (ms) => measureFrames(map, ms),
     syntheticUpdateMs: () => updateMs.slice(),
+    panelRenderMs: () => panelMs.slice(),
+    async loadQueue(n, m, hz = 1) {
+      queueOn = true;
+      const r = await hooks.loadSynthetic!(n, m, hz);
+      drawPanel();
+      if (panelTimer) clearInterval(panelTimer);
+      panelTimer = setInterval(drawPanel, 1000);
+      return r;
+    },
     async loadSynthetic(n, m, hz = 1) {
       if (timer) clearInterval(timer);
       const seeds = syntheticTrackSeeds(n, 1);
@@ -52,9 +101,10 @@ export async function startBench(): Promise<void> {
       const step = () => {
         const t = t0 + k++;
         const list = syntheticTracks(seeds, t, k);
+        current = list;
         trails.update(t, list);
         const b = performance.now();
-        tracks.update(list, null);
+        tracks.update(list, selected);
         const ms = performance.now() - b;
         updateMs.push(ms);
         return ms;

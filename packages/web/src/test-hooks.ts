@@ -33,8 +33,16 @@ export interface Hooks {
   refresh?(): { costMs: number; intervalMs: number };
   /** rAF intervals and map render durations over `ms` (for the benchmark). */
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
+  /** The IMMINENT cue: cues asked for (a threat became IMMINENT) and sounded (not muted). */
+  cueCounts?(): { requested: number; played: number };
+  /** Threats that became IMMINENT, with when (performance.now) the tracks event saying so arrived. */
+  imminentEvents?(): { track: string; receivedAt: number }[];
   /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */
   loadSynthetic?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+  /** Bench mode only: the synthetic picture with the threat queue drawn (1 Hz) and clickable (select, Ack). */
+  loadQueue?(n: number, m: number, hz?: number): Promise<{ buildMs: number }>;
+  /** Bench mode only: JS time of each threat queue render. */
+  panelRenderMs?(): number[];
   /** Bench mode only: JS time of each synthetic track update (GeoJSON build + setData calls). */
   syntheticUpdateMs?(): number[];
 }

@@ -10,8 +10,16 @@ export interface OperatorMark {
   confirmed?: boolean;
   dismissed?: boolean;
   label?: string;
+  /** Who made the last confirm, dismiss or classify decision, and when (s). */
   by?: string;
   t?: number;
+  /** Threat queue work (issue 17): who acknowledged the track and when (s); none of it changes the warnings. */
+  ackedBy?: string;
+  ackedAt?: number;
+  /** Whom the track is assigned to, by whom and when (s). */
+  assignedTo?: string;
+  assignedBy?: string;
+  assignedAt?: number;
 }
 
 /** Class labels that are threats (docs/identification.md). */

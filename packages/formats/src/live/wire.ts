@@ -37,6 +37,13 @@ export interface TrackWire extends TrackRowFields {
   threatens?: ZoneThreatWire[];
   /** Operator decisions on the track, if any. */
   operator?: { confirmed?: boolean; dismissed?: boolean; label?: string; by?: string; t?: number };
+  /** The threat queue's work state (issue 17): who acknowledged the track, and when (s). */
+  acked_by?: string;
+  acked_at?: number;
+  /** Whom the track is assigned to (a user name or a team), by whom, when (s). */
+  assigned_to?: string;
+  assigned_by?: string;
+  assigned_at?: number;
 }
 
 /** One zone a track may enter (TrackWire.threatens). */

@@ -434,6 +434,44 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     await audit(req, `track-${b.action}`, id, b.label ? { label: b.label } : {});
     return { track: f?.track(id) ?? null, operator: m };
   });
+  // the threat queue's work (issue 17): acknowledge a threat, assign it to someone; neither
+  // changes the warnings, both are carried on the track's rows (acked_by, assigned_to, ...)
+  app.post('/api/v1/tracks/:id/ack', {
+    ...operator,
+    schema: {
+      operationId: 'trackAck',
+      tags: ['picture'],
+      summary: 'Acknowledge a track in the threat queue (audited); no body needed',
+      params: IdParam,
+      response: responses({ 200: { description: 'The track with its work state', ...bodiesOut.trackWork } }, [...ROLE, 404, ...WRITE]),
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const f = svc.fusion;
+    const m = f?.mark(id, { ackedBy: who(req), ackedAt: svc.clock() }, svc.clock()) ?? null;
+    if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
+    await audit(req, 'track-ack', id, {});
+    return { track: f?.track(id) ?? null };
+  });
+  app.post('/api/v1/tracks/:id/assign', {
+    ...operator,
+    schema: {
+      operationId: 'trackAssign',
+      tags: ['picture'],
+      summary: 'Assign a track of the threat queue to a user or team (audited)',
+      params: IdParam,
+      body: bodies.trackAssign,
+      response: responses({ 200: { description: 'The track with its work state', ...bodiesOut.trackWork } }, [...ROLE, 404, ...WRITE]),
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const to = (req.body as { to: string }).to.trim();
+    const f = svc.fusion;
+    const m = f?.mark(id, { assignedTo: to, assignedBy: who(req), assignedAt: svc.clock() }, svc.clock()) ?? null;
+    if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
+    await audit(req, 'track-assign', id, { to });
+    return { track: f?.track(id) ?? null };
+  });
 
   app.get('/api/v1/sensors', { ...viewer, schema: { operationId: 'getSensors', tags: ['sensors'], summary: 'Registered sensors and their health', response: responses({ 200: { description: 'Every sensor', ...bodiesOut.sensors } }, VIEW) } }, async () => ({ t: svc.clock(), sensors: svc.sensorsNow() }));
   app.put('/api/v1/sensors/:id', {

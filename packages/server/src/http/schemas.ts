@@ -48,6 +48,11 @@ const OperatorMark = Type.Object(
     label: Type.Optional(Type.String()),
     by: Type.Optional(str('The operator')),
     t: Type.Optional(num('When (s)')),
+    ackedBy: Type.Optional(str('Who acknowledged the track in the threat queue')),
+    ackedAt: Type.Optional(num('When (s)')),
+    assignedTo: Type.Optional(str('The user or team the track is assigned to')),
+    assignedBy: Type.Optional(str('Who assigned it')),
+    assignedAt: Type.Optional(num('When (s)')),
   },
   { $id: 'OperatorMark', description: "An operator's decisions on a track" },
 );
@@ -87,6 +92,11 @@ const TrackWire = Type.Object(
     predicted: Type.Optional(Type.Array(Type.Object({ dt_s: Type.Number(), lat: Type.Number(), lon: Type.Number() }), { description: 'Predicted positions ahead of t (threats)' })),
     threatens: Type.Optional(Type.Array(ref('ZoneThreat'), { description: 'Zones the track may enter (P >= 0.1), soonest first, at most 5' })),
     operator: Type.Optional(ref('OperatorMark')),
+    acked_by: Type.Optional(str('Who acknowledged the track in the threat queue')),
+    acked_at: Type.Optional(num('When it was acknowledged (s)')),
+    assigned_to: Type.Optional(str('The user or team the track is assigned to')),
+    assigned_by: Type.Optional(str('Who assigned it')),
+    assigned_at: Type.Optional(num('When it was assigned (s)')),
   },
   { $id: 'TrackWire', description: 'A track as the live service shows it' },
 );
@@ -249,6 +259,10 @@ export const queries = {
 export const bodies = {
   login: Type.Object({ user: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 1024 }) }),
   trackAction: Type.Object({ action: oneOf(['confirm', 'dismiss', 'classify']), label: Type.Optional(oneOf(CLASS_LABELS, 'The class, for classify')) }),
+  trackAssign: Type.Object(
+    { to: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description: 'A user name or a team: 1-64 characters, no control characters, not blank' }) },
+    { additionalProperties: false },
+  ),
   sensorPut: Type.Object(
     { kind: str('Sensor kind (sensors.json)'), token: Type.Optional(Type.String({ minLength: 8, description: "The sensor's new credential (replaces the old at once)" })) },
     { additionalProperties: true, description: 'The sensors.json fields of the sensor (lat, lon, alt_m, range_m, sigmas, ...), plus an optional token' },
@@ -299,6 +313,7 @@ export const bodiesOut = {
   track: Type.Object({ track: nullable(ref('TrackWire')), history: Type.Array(ref('HistoryPoint'), { description: 'The last 10 minutes of reports' }) }),
   trackHistory: Type.Object({ track: Type.String(), rows: Type.Array(ref('TrackRow')) }),
   trackAction: Type.Object({ track: nullable(ref('TrackWire')), operator: ref('OperatorMark') }),
+  trackWork: Type.Object({ track: nullable(ref('TrackWire')) }),
   sensors: Type.Object({ t: Type.Number(), sensors: Type.Array(ref('SensorWire')) }),
   sensor: Type.Object({ sensor: nullable(ref('SensorWire')) }),
   detections: Type.Object({ from: Type.Number(), to: Type.Number(), detections: Type.Array(ref('DetectionRecord')) }),

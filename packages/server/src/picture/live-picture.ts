@@ -99,7 +99,20 @@ export function toTrackWire(r: TrackReport, mark: OperatorMark | undefined): Tra
       return { dt_s: dt, lat: p.latDeg, lon: p.lonDeg };
     });
   }
-  if (mark) w.operator = { ...mark };
+  if (mark) applyMark(w, mark);
+  return w;
+}
+
+/** Puts an operator's mark on a wire row: the decisions in `operator`, the queue's work state (ack, assignment) as fields of the row. */
+export function applyMark(w: TrackWire, mark: OperatorMark): TrackWire {
+  const { ackedBy, ackedAt, assignedTo, assignedBy, assignedAt, ...decision } = mark;
+  if (Object.keys(decision).length > 0) w.operator = decision;
+  else delete w.operator;
+  if (ackedBy !== undefined) w.acked_by = ackedBy;
+  if (ackedAt !== undefined) w.acked_at = ackedAt;
+  if (assignedTo !== undefined) w.assigned_to = assignedTo;
+  if (assignedBy !== undefined) w.assigned_by = assignedBy;
+  if (assignedAt !== undefined) w.assigned_at = assignedAt;
   return w;
 }
 
@@ -258,7 +271,11 @@ export function createLivePicture(o: LivePictureOptions) {
     },
     /** An operator's decision on a live track; null when no such track. */
     mark(id: string, m: OperatorMark, clockT: number): OperatorMark | null {
-      return picture.mark(id, m, clockT);
+      const cur = picture.mark(id, m, clockT);
+      // the API's view shows it at once (as a new row: rows already sent are never changed);
+      // the stream carries it with the next tracks report
+      if (cur) snapshot = { t: snapshot.t, tracks: snapshot.tracks.map((w) => (w.track === id ? applyMark({ ...w }, cur) : w)) };
+      return cur;
     },
     zoneStates(): ZoneStateWire[] {
       return picture.zoneStates().map((s: ZoneState) => zoneStateWire(s, zoneNames.get(s.zone)));

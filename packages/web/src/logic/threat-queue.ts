@@ -7,6 +7,7 @@
  */
 import type { TrackWire, ZoneThreatWire } from '@skywarden/formats';
 import type { Tier } from './public-view.js';
+import { etaText, tr, type Lang } from './i18n.js';
 
 export interface QueueRow {
   track: string;
@@ -59,4 +60,50 @@ export function threatQueue(tracks: readonly TrackWire[], o: QueueOptions = {}):
     return b.wire.threat - a.wire.threat || (a.track < b.track ? -1 : 1);
   });
   return rows;
+}
+
+/** "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)", "Guri-si now (87%)" (entering, the ETA run down), in `lang`. */
+export function zonePhrase(lang: Lang, z: ZoneThreatWire): string {
+  const zone = z.name ?? z.zone;
+  const p = `${Math.round(z.p * 100)}%`;
+  if (z.inside) return tr(lang, 'queue.inside', { zone, p });
+  return z.eta_s <= 0.5 ? tr(lang, 'queue.now', { zone, p }) : tr(lang, 'queue.in', { zone, eta: etaText(lang, z.eta_s), p });
+}
+
+/** The first `max` zones of a row as one line, or "no zone in its path". */
+export function zonesLine(lang: Lang, zones: readonly ZoneThreatWire[], max = 3): string {
+  if (zones.length === 0) return tr(lang, 'queue.no_zone');
+  const shown = zones.slice(0, max).map((z) => zonePhrase(lang, z));
+  if (zones.length > max) shown.push(tr(lang, 'queue.more', { n: zones.length - max }));
+  return shown.join('; ');
+}
+
+/** The operators' work on a row: "acked by kim · assigned to team 2", or ''. */
+export function workLine(lang: Lang, w: Pick<TrackWire, 'acked_by' | 'assigned_to'>): string {
+  const parts: string[] = [];
+  if (w.acked_by) parts.push(tr(lang, 'queue.acked', { user: w.acked_by }));
+  if (w.assigned_to) parts.push(tr(lang, 'queue.assigned', { to: w.assigned_to }));
+  return parts.join(' · ');
+}
+
+/**
+ * Which threats became IMMINENT for the first time (the audible cue, once per track): each
+ * call takes the queue now and returns the ids of IMMINENT rows never returned before. The
+ * ids remembered are capped (the oldest forgotten first).
+ */
+export function createImminentWatcher(maxRemembered = 10_000): { update(rows: readonly QueueRow[]): string[]; seen(id: string): boolean } {
+  const seen = new Set<string>();
+  return {
+    update(rows) {
+      const fresh: string[] = [];
+      for (const r of rows) {
+        if (r.tier !== 'imminent' || seen.has(r.track)) continue;
+        seen.add(r.track);
+        fresh.push(r.track);
+      }
+      while (seen.size > maxRemembered) seen.delete(seen.values().next().value as string);
+      return fresh;
+    },
+    seen: (id) => seen.has(id),
+  };
 }

@@ -1,0 +1,252 @@
+/**
+ * End-to-end: the threat queue as an operator's work list (issue 17), the built app against
+ * the real demo server in headless Chromium. A threat that becomes IMMINENT is in the queue's
+ * IMMINENT block at the top within 2 s of the tracks event that says so (timed in the page:
+ * EventSource receipt to the row in the DOM, seen by a MutationObserver); it sounds the cue once
+ * (an AudioContext spy counts the oscillators), and muting silences the next one; an operator
+ * acks and assigns a row; the language switch turns the texts Korean and back; at tablet sizes
+ * the action buttons are touch-sized. Screenshots go to test-artifacts/web/.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage } from './browser.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
+
+async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+}
+
+/** Counts oscillators started by the page (the cue's tones), before any script of the page runs. */
+const AUDIO_SPY = `(() => {
+  window.__oscStarts = 0;
+  const AC = window.AudioContext;
+  if (!AC) return;
+  const create = AC.prototype.createOscillator;
+  AC.prototype.createOscillator = function () {
+    const o = create.call(this);
+    const start = o.start.bind(o);
+    o.start = (...a) => { window.__oscStarts++; return start(...a); };
+    return o;
+  };
+})()`;
+
+/**
+ * Watches the queue's rows in the page: the first moment (performance.now) each track's row is
+ * in the DOM with the IMMINENT tier, its position, and whether every row above it was IMMINENT.
+ */
+const OBSERVE = `(() => {
+  const seen = {};
+  window.__queueSeen = seen;
+  window.__observeFrom = performance.now();
+  const scan = () => {
+    const now = performance.now();
+    const rows = [...document.querySelectorAll('#threat-queue tbody .threat-row')];
+    rows.forEach((r, i) => {
+      const id = r.dataset.track;
+      if (seen[id] || r.querySelector('.tier-badge')?.dataset.tier !== 'imminent') return;
+      seen[id] = { at: now, index: i, above: rows.slice(0, i).every((x) => x.querySelector('.tier-badge')?.dataset.tier === 'imminent') };
+    });
+  };
+  scan();
+  new MutationObserver(scan).observe(document.getElementById('threats-body'), { subtree: true, childList: true, attributes: true, attributeFilter: ['data-tier'] });
+  return window.__observeFrom;
+})()`;
+
+interface Seen {
+  at: number;
+  index: number;
+  above: boolean;
+}
+
+/** The first track that became IMMINENT (by a tracks event) after `from`, with its DOM record. */
+async function nextImminent(page: Page, from: number, timeoutMs: number): Promise<{ track: string; receivedAt: number; seen: Seen }> {
+  return waitFor(
+    'a threat becoming IMMINENT',
+    async () => {
+      const r = (await page.evaluate(`(() => {
+        const ev = (window.__skywarden.imminentEvents() || []).filter((e) => e.receivedAt > ${from});
+        const e = ev[0];
+        return e ? { track: e.track, receivedAt: e.receivedAt, seen: window.__queueSeen[e.track] || null } : null;
+      })()`)) as { track: string; receivedAt: number; seen: Seen | null } | null;
+      return r;
+    },
+    (r) => r !== null && r.seen !== null,
+    timeoutMs,
+  ) as Promise<{ track: string; receivedAt: number; seen: Seen }>;
+}
+
+test('the threat queue as an operator work list, against the live demo', { timeout: 600_000 }, async (t) => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium)`);
+  assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
+  const srv = await startDemoServer({});
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--autoplay-policy=no-user-gesture-required'] });
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    await ctx.addInitScript(AUDIO_SPY);
+    const page = await ctx.newPage();
+    watchPage(page, pageErrors);
+    const base = `http://127.0.0.1:${srv.httpPort}/`;
+    const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    const sw = <T>(expr: string) => page.evaluate(`(() => { const s = window.__skywarden; return ${expr}; })()`) as Promise<T>;
+
+    await t.test('a viewer sees the queue without Ack or Assign', async () => {
+      await page.goto(base);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+      await waitFor('threat rows', () => page.locator('#threat-queue .threat-row').count(), (n) => n > 0, 120_000);
+      assert.equal(await page.locator('#threat-queue .q-ack, #threat-queue .q-assign').count(), 0);
+    });
+
+    await t.test('an operator logs in', async () => {
+      await page.click('#btn-login');
+      await page.fill('#login-user', 'operator');
+      await page.fill('#login-password', 'operator-demo');
+      await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), page.click('#login-form button[type=submit]')]);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+      assert.match((await page.textContent('#user-name')) ?? '', /operator \(operator\)/);
+      await waitFor('rows with Ack', () => page.locator('#threat-queue .q-ack').count(), (n) => n > 0, 60_000);
+    });
+
+    let from = 0;
+    await t.test('a new IMMINENT threat is at the top of the queue within 2 s of its tracks event; the cue sounds once', async () => {
+      from = (await page.evaluate(OBSERVE)) as number;
+      const before = await sw<{ requested: number; played: number }>('s.cueCounts()');
+      const oscBefore = (await page.evaluate('window.__oscStarts')) as number;
+      const n = await nextImminent(page, from, 240_000);
+      const latency = n.seen.at - n.receivedAt;
+      console.log(`new IMMINENT ${n.track}: tracks event -> row in the queue ${latency.toFixed(0)} ms (row ${n.seen.index})`);
+      assert.ok(latency < 2000, `row after ${latency.toFixed(0)} ms`);
+      assert.ok(n.seen.above, `every row above ${n.track} is IMMINENT (it is in the top block)`);
+      const after = await waitFor('the cue', () => sw<{ requested: number; played: number }>('s.cueCounts()'), (c) => c.played > before.played, 10_000);
+      assert.ok(after.requested > before.requested);
+      assert.ok(((await page.evaluate('window.__oscStarts')) as number) >= oscBefore + 2, 'the cue started its tones');
+      // the row flashes
+      assert.match((await page.getAttribute(`#threat-queue .threat-row[data-track="${n.track}"]`, 'class')) ?? '', /flash|acked/);
+      await shot('q1-new-imminent');
+      // once per track: the same track never cues again (its imminentEvents entry is unique)
+      const ids = (await sw<{ track: string }[]>('s.imminentEvents()')).map((e) => e.track);
+      assert.equal(new Set(ids).size, ids.length, 'each track is announced once');
+    });
+
+    await t.test('mute silences the next cue, and the choice persists', async () => {
+      await page.click('#btn-mute');
+      assert.equal(await page.getAttribute('#btn-mute', 'aria-pressed'), 'true');
+      assert.equal(await page.evaluate(`localStorage.getItem('skywarden.cue.muted')`), '1');
+      const c0 = await sw<{ requested: number; played: number }>('s.cueCounts()');
+      const osc0 = (await page.evaluate('window.__oscStarts')) as number;
+      const last = await sw<{ receivedAt: number }[]>('s.imminentEvents()');
+      const since = Math.max(from, ...last.map((e) => e.receivedAt));
+      const n = await nextImminent(page, since, 300_000);
+      assert.ok(n.seen.at - n.receivedAt < 2000, `row after ${(n.seen.at - n.receivedAt).toFixed(0)} ms`);
+      const c1 = await sw<{ requested: number; played: number }>('s.cueCounts()');
+      assert.ok(c1.requested > c0.requested, 'a cue was due');
+      assert.equal(c1.played, c0.played, 'muted: nothing sounded');
+      assert.equal(await page.evaluate('window.__oscStarts'), osc0, 'no oscillator started');
+    });
+
+    await t.test('an operator acks a threat: the row says so, dimmed, in its place', async () => {
+      let done: string | null = null;
+      const misses: string[] = [];
+      for (let attempt = 0; attempt < 6 && !done; attempt++) {
+        const id = await page.locator('#threat-queue .threat-row:not(.acked) .q-ack:not([disabled])').first().evaluate((b) => b.closest('tr')?.getAttribute('data-track') ?? null, undefined, { timeout: 10_000 }).catch(() => null);
+        if (!id) continue;
+        await page.hover('#threat-queue tbody', { position: { x: 5, y: 5 } }).catch(() => {});
+        await page.click(`#threat-queue .threat-row[data-track="${id}"] .q-ack`, { timeout: 10_000 }).catch(() => {});
+        const ok = await waitFor('the acked row', () => page.evaluate(`(() => { const r = document.querySelector('#threat-queue .threat-row[data-track="${id}"]'); return r ? [r.className, r.querySelector('.threat-work').textContent] : null; })()`) as Promise<[string, string] | null>, (r) => r !== null && /acked/.test(r[0]) && /acked by operator/.test(r[1]), 15_000).then(() => true, () => false);
+        if (ok) done = id;
+        else misses.push(id);
+      }
+      assert.ok(done, `an operator acked a row (misses: ${misses.join(', ')})`);
+      await page.mouse.move(5, 5);
+      // dimmed, and the queue is still in ETA order with the acked row in it
+      const opacity = Number(await page.evaluate(`getComputedStyle(document.querySelector('#threat-queue .threat-row[data-track="${done}"]')).opacity`));
+      assert.ok(opacity < 0.9, `acked row opacity ${opacity}`);
+      const etas = (await page.evaluate(`[...document.querySelectorAll('#threat-queue .threat-row')].map((e) => e.dataset.eta)`)) as string[];
+      const ranked = etas.filter((x) => x !== '').map(Number);
+      assert.deepEqual([...ranked].sort((a, b) => a - b), ranked, `ETAs in order: ${etas.join(',')}`);
+      await shot('q2-acked');
+    });
+
+    await t.test('an operator assigns a threat: "assigned to" on the row', async () => {
+      let done = false;
+      for (let attempt = 0; attempt < 6 && !done; attempt++) {
+        const id = await page.locator('#threat-queue .threat-row .q-assign').first().evaluate((b) => b.closest('tr')?.getAttribute('data-track') ?? null, undefined, { timeout: 10_000 }).catch(() => null);
+        if (!id) continue;
+        await page.hover('#threat-queue tbody', { position: { x: 5, y: 5 } }).catch(() => {});
+        const row = `#threat-queue .threat-row[data-track="${id}"]`;
+        const opened = await page.click(`${row} .q-assign`, { timeout: 10_000 }).then(() => page.waitForSelector(`${row} .q-assign-input`, { timeout: 5_000 })).then(() => true, () => false);
+        if (!opened) continue;
+        assert.equal(await page.inputValue(`${row} .q-assign-input`), 'operator', 'the form proposes the user');
+        await page.fill(`${row} .q-assign-input`, 'team 2');
+        await page.click(`${row} .q-assign-ok`, { timeout: 5_000 }).catch(() => {});
+        done = await waitFor('assigned', () => page.evaluate(`document.querySelector('${row} .threat-work')?.textContent ?? ''`) as Promise<string>, (s) => /assigned to team 2/.test(s), 15_000).then(() => true, () => false);
+      }
+      assert.ok(done, 'a row shows its assignment');
+      await page.mouse.move(5, 5);
+    });
+
+    await t.test('the language switch turns the texts Korean, persists, and back', async () => {
+      await page.click('#btn-lang');
+      await waitInPage(page, `/위협/.test(document.getElementById('tab-threats').textContent)`, 10_000);
+      assert.equal(await page.evaluate(`localStorage.getItem('skywarden.lang')`), 'ko');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+      await waitInPage(page, `/등급/.test(document.querySelector('#threat-queue thead').textContent)`, 10_000);
+      const tiers = (await page.locator('#threat-queue .tier-badge').allTextContents()).filter((x) => x !== '-');
+      assert.ok(tiers.length > 0 && tiers.every((x) => ['임박', '경고', '주의'].includes(x)), `tiers ${tiers.join(',')}`);
+      const acks = await page.locator('#threat-queue .q-ack').allTextContents();
+      assert.ok(acks.length > 0 && acks.every((x) => x.startsWith('확인')), `buttons ${acks.join(',')}`);
+      const zones = await page.locator('#threat-queue .threat-zones').allTextContents();
+      assert.ok(zones.some((z) => /후 \(|내부|지금 진입|경로상 구역 없음/.test(z)), `zone phrases ${zones.slice(0, 3).join(' | ')}`);
+      assert.match((await page.textContent('#btn-replay')) ?? '', /다시 보기/);
+      assert.match((await page.textContent('#threat-count')) ?? '', /위협/);
+      await shot('q3-korean');
+      // kept across a reload
+      await page.reload();
+      await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+      await waitInPage(page, `/위협/.test(document.getElementById('tab-threats').textContent)`, 20_000);
+      assert.equal(await page.getAttribute('#btn-mute', 'aria-pressed'), 'true', 'mute kept across a reload');
+      await page.click('#btn-lang');
+      await waitInPage(page, `/Threats/.test(document.getElementById('tab-threats').textContent)`, 10_000);
+      assert.match((await page.textContent('#btn-replay')) ?? '', /Replay/);
+    });
+
+    for (const [w, hgt] of [[1024, 768], [768, 1024]] as const) {
+      await t.test(`tablet ${w}x${hgt}: the queue is on screen and its buttons are touch-sized`, async () => {
+        await page.setViewportSize({ width: w, height: hgt });
+        await waitFor('rows with buttons', () => page.locator('#threat-queue .q-ack').count(), (n) => n > 0, 60_000);
+        await page.waitForTimeout(300);
+        const boxes = (await page.evaluate(`[...document.querySelectorAll('#threat-queue .btn-act, #btn-mute, #btn-lang, .tab, #btn-panel, #btn-login, #btn-logout, #btn-replay, #btn-settings')]
+          .filter((e) => e.getBoundingClientRect().width > 0)
+          .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.className, Math.round(r.width), Math.round(r.height)]; })`)) as [string, number, number][];
+        const small = boxes.filter(([, bw, bh]) => bw < 40 || bh < 40);
+        assert.deepEqual(small, [], 'every touch target at least 40 x 40 px');
+        const panel = await page.locator('#panel').boundingBox();
+        const first = await page.locator('#threat-queue .threat-row').first().boundingBox();
+        assert.ok(panel && first && first.y >= panel.y && first.y + first.height <= panel.y + panel.height + 1, `a queue row inside the panel: ${JSON.stringify({ panel, first })}`);
+        assert.ok(first!.x >= 0 && first!.x + first!.width <= w + 1, 'the row fits the width');
+        const topbar = await page.locator('.topbar').boundingBox();
+        assert.ok(topbar && topbar.height < hgt * 0.25, `top bar ${topbar?.height} px high`);
+        const map = await page.locator('#map').boundingBox();
+        assert.ok(map && map.height > 150 && map.width > 300, `the map keeps room: ${JSON.stringify(map)}`);
+        await shot(`q4-tablet-${w}x${hgt}`);
+      });
+    }
+
+    assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  } finally {
+    await browser?.close();
+    await srv.close();
+  }
+});
