@@ -73,7 +73,11 @@ export interface CloudFilterOptions {
    * docs/tracker.md).
    */
   handBackAfter?: number;
-  /** Share of a handed-back cloud's particles that may take the fast band (particle-cloud.ts). Default 0. */
+  /**
+   * Whether a handed-back cloud has the fast band (particle-cloud.ts) when > 0: its particles
+   * then take the band that holds the speed each draws from the track's Gaussian state (the
+   * state's velocity decides, not the share). Default 0: the piston band only.
+   */
   fastShare?: number;
 }
 

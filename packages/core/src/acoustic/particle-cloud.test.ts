@@ -300,8 +300,8 @@ test('the fast band: a share of the particles flies at jet speeds, keeps to its 
   }
   // a target at 150 m/s flying east along a line of nodes 4 km apart, heard at each as it passes:
   // the fast band takes the weight; a cloud without it cannot keep up
-  const run = (fastShare: number) => {
-    const cl = createCloud(mulberry32(11), { n: 1000, fastShare });
+  const run = (fastShare: number, seed: number) => {
+    const cl = createCloud(mulberry32(seed), { n: 1000, fastShare });
     seedAroundSensor(cl, 0, 0, 0, 0, model, 3250, 100, 1500);
     for (let t = 2; t <= 80; t += 2) {
       predictCloud(cl, t);
@@ -319,13 +319,18 @@ test('the fast band: a share of the particles flies at jet speeds, keeps to its 
     for (let i = 0; i < cl.n; i++) if (cl.band[i] === 1) fastMass += cl.w[i];
     return { x: x6[0], vx: x6[3], fastMass };
   };
-  const withFast = run(0.2);
-  const without = run(0);
-  assert.ok(withFast.fastMass > 0.9, `fast band's weight ${withFast.fastMass}`);
-  assert.ok(withFast.vx > 120, `speed east with the fast band ${withFast.vx}`);
-  assert.ok(Math.abs(withFast.x - 150 * 80) < 2000, `position with the fast band ${withFast.x} (truth ${150 * 80})`);
-  assert.ok(without.vx <= 65 + 1e-6, `speed east without it ${without.vx}`);
-  assert.ok(Math.abs(without.x - 150 * 80) > Math.abs(withFast.x - 150 * 80), `without the fast band the cloud falls behind: ${without.x}`);
+  // a property of the filter, not of one seed: over 20 seeds (a reviewer saw 3 misses in 40)
+  let held = 0;
+  const misses: string[] = [];
+  for (let seed = 1; seed <= 20; seed++) {
+    const withFast = run(0.2, seed);
+    const without = run(0, seed);
+    assert.ok(without.vx <= 65 + 1e-6, `seed ${seed}: speed east without the fast band ${without.vx}`);
+    const ok = withFast.fastMass > 0.9 && withFast.vx > 120 && Math.abs(withFast.x - 150 * 80) < 2000 && Math.abs(without.x - 150 * 80) > Math.abs(withFast.x - 150 * 80);
+    if (ok) held++;
+    else misses.push(`seed ${seed}: fast weight ${withFast.fastMass.toFixed(2)}, ve ${withFast.vx.toFixed(0)} m/s, x ${withFast.x.toFixed(0)} m (without: ${without.x.toFixed(0)} m)`);
+  }
+  assert.ok(held >= 16, `the fast band kept up in ${held} of 20 seeds:\n${misses.join('\n')}`);
   // after resampling without any fast particle left, the sound-lag reach is the class band's again
   const slow = createCloud(mulberry32(3), { n: 200, fastShare: 0.2 });
   seedAroundSensor(slow, 0, 0, 0, 0, model, 3250, 100, 1500);
