@@ -381,7 +381,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       if (st.mode === 'live') {
         st.alerts = st.liveAlerts;
         dirty.panels = true;
-        if (a.state === 'alert') toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'alert', 6000);
+        if (a.state === 'alert' && !a.update) toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'alert', 6000);
       }
     },
     zones(d) {

@@ -8,6 +8,7 @@ import type { ZoneStateWire } from '@skywarden/formats';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { applyZoneStates, emptyFC, zoneLabelPoint } from '../logic/geojson.js';
 import { formatEta } from '../logic/format.js';
+import { TIER_COLOUR as T } from '../logic/symbology.js';
 
 /** ETA labels drawn (the soonest first); the alert panel lists every zone in alert. */
 const MAX_LABELS = 12;
@@ -25,14 +26,14 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
     id: 'zones-fill', type: 'fill', source: 'zones',
     // by urgency tier: IMMINENT red, WARNING orange, WATCH yellow (a threat may come later), else blue
     paint: {
-      'fill-color': ['match', ['get', 'tier'], 'imminent', '#ff4d4f', 'warning', '#fa8c16', 'watch', '#fadb14', '#1d6fa5'],
-      'fill-opacity': ['match', ['get', 'tier'], 'imminent', 0.45, 'warning', 0.3, 'watch', 0.12, 0.06],
+      'fill-color': ['match', ['get', 'tier'], 'imminent', T.imminent.fill, 'warning', T.warning.fill, 'watch', T.watch.fill, T.none.fill],
+      'fill-opacity': ['match', ['get', 'tier'], 'imminent', T.imminent.opacity, 'warning', T.warning.opacity, 'watch', T.watch.opacity, T.none.opacity],
     },
   }, beforeId);
   map.addLayer({
     id: 'zones-line', type: 'line', source: 'zones',
     paint: {
-      'line-color': ['match', ['get', 'tier'], 'imminent', '#ff7875', 'warning', '#ffa940', 'watch', '#fadb14', '#3c8dbc'],
+      'line-color': ['match', ['get', 'tier'], 'imminent', T.imminent.line, 'warning', T.warning.line, 'watch', T.watch.line, T.none.line],
       'line-width': ['match', ['get', 'tier'], 'imminent', 2.5, 'warning', 2, 'watch', 1.2, 0.8],
     },
   }, beforeId);
