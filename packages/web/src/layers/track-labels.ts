@@ -9,7 +9,7 @@
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import type { TrackWire } from '@skywarden/formats';
-import { labelLines, labelPriority, placeLabels, shortIds, type LabelRequest } from '../logic/labels.js';
+import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest, type Rect } from '../logic/labels.js';
 import { affiliationOf, AFFILIATION_COLOUR } from '../logic/symbology.js';
 
 const MAX_LABELS = 30;
@@ -20,7 +20,7 @@ const BORDER = 1;
 export interface TrackLabels {
   update(tracks: readonly TrackWire[], selected: string | null): void;
   /** Labels drawn and tracks in view without one, at the last placement. */
-  counts(): { placed: number; hidden: number };
+  counts(): { placed: number; hidden: number; zoneHidden: number };
 }
 
 export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): TrackLabels {
@@ -49,10 +49,34 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
   const els = new Map<string, HTMLElement>();
   let tracks: readonly TrackWire[] = [];
   let selected: string | null = null;
-  let last = { placed: 0, hidden: 0 };
+  let last = { placed: 0, hidden: 0, zoneHidden: 0 };
+
+  /**
+   * The zone labels (HTML markers of the zone layer, at most 12) are placed first: of two that
+   * overlap the less urgent is hidden. Those shown, the legend and the map's controls are
+   * obstacles for the track labels. One layout read per placement.
+   */
+  const obstaclesAndZones = (): { obstacles: Rect[]; zoneHidden: number } => {
+    const base = host.getBoundingClientRect();
+    const rel = (e: Element): Rect => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left - base.left, top: r.top - base.top, w: r.width, h: r.height };
+    };
+    const zl = [...host.querySelectorAll<HTMLElement>('.zone-label')].sort((a, b) => Number(a.dataset.rank) - Number(b.dataset.rank));
+    const zr = zl.map(rel);
+    const keep = keepNonOverlapping(zr);
+    const obstacles: Rect[] = [];
+    zl.forEach((e, i) => {
+      e.classList.toggle('label-hidden', !keep[i]);
+      if (keep[i]) obstacles.push(zr[i]);
+    });
+    for (const e of host.querySelectorAll('#legend, .maplibregl-ctrl')) obstacles.push(rel(e));
+    return { obstacles, zoneHidden: keep.filter((k) => !k).length };
+  };
 
   const place = () => {
     const { clientWidth: width, clientHeight: height } = host;
+    const { obstacles, zoneHidden } = obstaclesAndZones();
     const ids = shortIds(tracks.map((t) => t.track));
     const reqs: LabelRequest[] = [];
     const lines = new Map<string, string[]>();
@@ -67,7 +91,7 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
       const chars = Math.max(...ls.map((l) => l.length));
       reqs.push({ id: t.track, x: p.x, y: p.y, w: Math.ceil(chars * chW + 2 * (PAD_X + BORDER)), h: Math.ceil(ls.length * lineH + 2 * (PAD_Y + BORDER)), priority: labelPriority(t, selected) });
     }
-    const r = placeLabels(reqs, { width, height, max: MAX_LABELS });
+    const r = placeLabels(reqs, { width, height, max: MAX_LABELS, obstacles });
     const keep = new Set<string>();
     for (const pl of r.placed) {
       keep.add(pl.id);
@@ -94,9 +118,10 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
       el.remove();
       els.delete(id);
     }
-    last = { placed: r.placed.length, hidden: r.hidden };
-    note.textContent = r.hidden > 0 ? `${r.hidden} track label${r.hidden === 1 ? '' : 's'} hidden (zoom in)` : '';
-    note.classList.toggle('hidden', r.hidden === 0);
+    last = { placed: r.placed.length, hidden: r.hidden, zoneHidden };
+    const parts = [r.hidden > 0 ? `${r.hidden} track label${r.hidden === 1 ? '' : 's'}` : '', zoneHidden > 0 ? `${zoneHidden} zone label${zoneHidden === 1 ? '' : 's'}` : ''].filter(Boolean);
+    note.textContent = parts.length > 0 ? `${parts.join(', ')} hidden (zoom in)` : '';
+    note.classList.toggle('hidden', parts.length === 0);
   };
 
   map.on('movestart', () => layer.classList.add('moving'));

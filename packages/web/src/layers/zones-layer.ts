@@ -83,6 +83,7 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
         }
         m.getElement().textContent = text;
         m.getElement().dataset.tier = tier;
+        m.getElement().dataset.rank = String(want.size); // urgency order: the track label layer hides the later of two overlapping
       }
       for (const [id, m] of markers) {
         if (!want.has(id)) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrackWire } from '@skywarden/formats';
-import { labelLines, labelPriority, placeLabels, shortIds, type LabelRequest } from './labels.js';
+import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest } from './labels.js';
 
 function track(id: string, threat: number, extra: Partial<TrackWire> = {}): TrackWire {
   return { t: 0, track: id, lat: 0, lon: 0, ve_mps: 0, vn_mps: 50, vu_mps: 0, pos_sd_m: 50, class: {}, label: 'piston_owa', threat, affiliation: threat >= 0.5 ? 'hostile' : 'unknown', speed_mps: 50, course_deg: 0, sensors: [], status: 'confirmed', ...extra } as TrackWire;
@@ -66,4 +66,22 @@ test('placement: a label moves to the left at the right edge, and the cap holds'
   const q = placeLabels(many, { width: 2000, height: 800, max: 25 });
   assert.equal(q.placed.length, 25);
   assert.equal(q.hidden, 75);
+});
+
+test('zone labels: the most urgent kept, one overlapping it hidden; track labels keep off the obstacles', () => {
+  const zones = [
+    { left: 100, top: 100, w: 200, h: 20 },
+    { left: 250, top: 110, w: 200, h: 20 }, // overlaps the first
+    { left: 100, top: 130, w: 200, h: 20 }, // just below: 10 px apart
+  ];
+  assert.deepEqual(keepNonOverlapping(zones), [true, false, true]);
+  // a track right of which a zone label lies: its label goes elsewhere
+  const p = placeLabels([{ id: 'a', x: 88, y: 110, w: 80, h: 20, priority: 0 }], { width: 1000, height: 700, obstacles: [zones[0]] });
+  const box = p.placed[0];
+  assert.ok(box, 'placed');
+  assert.ok(!(box.left < 300 && 100 < box.left + box.w && box.top < 120 && 100 < box.top + box.h), `clear of the zone label: ${JSON.stringify(box)}`);
+  // nowhere to go: hidden
+  const q = placeLabels([{ id: 'b', x: 500, y: 350, w: 80, h: 20, priority: 0 }], { width: 1000, height: 700, obstacles: [{ left: 300, top: 200, w: 400, h: 300 }] });
+  assert.equal(q.placed.length, 0);
+  assert.equal(q.hidden, 1);
 });

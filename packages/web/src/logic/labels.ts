@@ -106,6 +106,16 @@ export interface PlaceOptions {
   iconHalf?: number;
   /** Empty space kept between two labels (px, default 2). */
   margin?: number;
+  /** Boxes no label may overlap: the zone labels shown, the legend, the map's controls. */
+  obstacles?: readonly Rect[];
+}
+
+/** A box on screen (CSS px). */
+export interface Rect {
+  left: number;
+  top: number;
+  w: number;
+  h: number;
 }
 
 export interface Placement {
@@ -140,6 +150,7 @@ export function placeLabels(reqs: readonly LabelRequest[], o: PlaceOptions): Pla
   inView.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // the icons of the most urgent tracks (bounded: the first 300) are obstacles for every label
   const icons: Box[] = inView.slice(0, 300).map((q) => ({ l: q.x - half, t: q.y - half, r: q.x + half, b: q.y + half }));
+  for (const r of o.obstacles ?? []) icons.push({ l: r.left, t: r.top, r: r.left + r.w, b: r.top + r.h });
   const placed: PlacedLabel[] = [];
   const boxes: Box[] = [];
   for (const q of inView) {
@@ -162,4 +173,18 @@ export function placeLabels(reqs: readonly LabelRequest[], o: PlaceOptions): Pla
     }
   }
   return { placed, hidden: inView.length - placed.length, inView: inView.length };
+}
+
+/**
+ * Which of some labels already on screen (the zone labels, most urgent first) stay shown: each
+ * is shown unless it overlaps one shown before it (with `margin`). Returns one flag per box.
+ */
+export function keepNonOverlapping(boxes: readonly Rect[], margin = 2): boolean[] {
+  const shown: Box[] = [];
+  return boxes.map((r) => {
+    const b = { l: r.left - margin, t: r.top - margin, r: r.left + r.w + margin, b: r.top + r.h + margin };
+    if (shown.some((x) => overlaps(b, x))) return false;
+    shown.push({ l: r.left, t: r.top, r: r.left + r.w, b: r.top + r.h });
+    return true;
+  });
 }
