@@ -32,7 +32,7 @@ export interface Hooks {
   /** The map's smoothed frame cost and the redraw interval the governor allows (ms). */
   refresh?(): { costMs: number; intervalMs: number };
   /** Track labels drawn and tracks in view without one (issue 17). */
-  labelCounts?(): { placed: number; hidden: number; zoneHidden: number };
+  labelCounts?(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
   /** rAF intervals and map render durations over `ms` (for the benchmark). */
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
   /** Bench mode only: draw a synthetic picture of n tracks and m sensors, moving at `hz`. */

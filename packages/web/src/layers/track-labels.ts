@@ -20,7 +20,7 @@ const BORDER = 1;
 export interface TrackLabels {
   update(tracks: readonly TrackWire[], selected: string | null): void;
   /** Labels drawn and tracks in view without one, at the last placement. */
-  counts(): { placed: number; hidden: number; zoneHidden: number };
+  counts(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
 }
 
 export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): TrackLabels {
@@ -74,7 +74,11 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
     return { obstacles, zoneHidden: keep.filter((k) => !k).length };
   };
 
+  let runs = 0;
+  let totalMs = 0;
+  let maxMs = 0;
   const place = () => {
+    const t0 = performance.now();
     const { clientWidth: width, clientHeight: height } = host;
     const { obstacles, zoneHidden } = obstaclesAndZones();
     const ids = shortIds(tracks.map((t) => t.track));
@@ -122,6 +126,10 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
     const parts = [r.hidden > 0 ? `${r.hidden} track label${r.hidden === 1 ? '' : 's'}` : '', zoneHidden > 0 ? `${zoneHidden} zone label${zoneHidden === 1 ? '' : 's'}` : ''].filter(Boolean);
     note.textContent = parts.length > 0 ? `${parts.join(', ')} hidden (zoom in)` : '';
     note.classList.toggle('hidden', parts.length === 0);
+    const ms = performance.now() - t0;
+    runs++;
+    totalMs += ms;
+    maxMs = Math.max(maxMs, ms);
   };
 
   map.on('movestart', () => layer.classList.add('moving'));
@@ -137,6 +145,6 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
       selected = sel;
       if (!layer.classList.contains('moving')) place();
     },
-    counts: () => ({ ...last }),
+    counts: () => ({ ...last, runs, meanMs: runs > 0 ? totalMs / runs : 0, maxMs }),
   };
 }
