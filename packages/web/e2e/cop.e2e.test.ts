@@ -219,6 +219,16 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
       assert.match(await page.textContent('#tab-threats') ?? '', /Threats \(\d+\)/);
       assert.match(rows.find(([eta]) => eta !== '')![2], / in | inside | now \(/, 'a zone named with its ETA');
       await shot('01b-threat-queue');
+      // select a threat with a zone ahead: its predicted path is marked, its impact areas outlined
+      const picked = (await page.evaluate(`(() => { const r = [...document.querySelectorAll('#threat-queue .threat-row')].find((e) => e.dataset.eta !== ''); if (!r) return null; r.click(); return r.dataset.track; })()`)) as string | null;
+      assert.ok(picked, 'a threat row to click');
+      const zoneIds = new Set(((await page.evaluate(`fetch('/api/v1/zones').then((r) => r.json())`)) as { features: { properties: { id: string } }[] }).features.map((f) => f.properties.id));
+      const impact = await waitFor('impact areas of the selected threat', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\["/.test(f), 30_000);
+      const ids = JSON.parse(impact)[2][1] as string[];
+      assert.ok(ids.length > 0 && ids.every((z) => zoneIds.has(z)), `impact zones ${ids.join(',')}`);
+      await shot('01c-selected-threat');
+      await page.evaluate(`document.querySelector('#details .btn-close')?.click()`);
+      await waitFor('impact areas cleared', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\[\]/.test(f), 30_000);
       await page.click('#tab-alerts');
     });
 

@@ -15,6 +15,7 @@ import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
 import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
 import { addTrackLabels, type TrackLabels } from './layers/track-labels.js';
 import { addLegend } from './legend.js';
+import { impactZones } from './logic/geojson.js';
 import { createStatusStrip } from './status-strip.js';
 import { showLogin } from './login.js';
 import { openStream, type StreamClient } from './stream.js';
@@ -120,6 +121,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     let relabel = false;
     if (dirty.tracks) {
       tracksL.update(st.shown, st.selectedTrack);
+      zones.setImpact(impactZones(st.selectedTrack ? st.byId.get(st.selectedTrack) : null));
       relabel = true;
       dirty.tracks = false;
       if (lastTracksReceived) {
@@ -504,6 +506,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     sensorCount: () => sensorsL.count(),
     detectionCount: () => detsL.count(),
     zoneAlertCount: () => zones.alertCount(),
+    impactFilter: () => JSON.stringify(map.getFilter('zones-impact')),
     mode: () => st.mode,
     replayFrameCount: () => replay.frameCount(),
     streamCounts: () => stream.counts(),

@@ -59,6 +59,7 @@ export function addLegend(host: HTMLElement): HTMLElement {
     row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5 }]), 'velocity: 60 s ahead', 'leader'),
     row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5, 'stroke-dasharray': '3 3' }]), 'predicted path (threats)', 'predicted'),
     row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5, 'stroke-opacity': 0.5 }]), 'trail: last 90 s', 'trail'),
+    row(svg(22, 14, ['rect', { x: 2, y: 2, width: 18, height: 10, fill: 'none', stroke: '#ffffff', 'stroke-width': 2, 'stroke-dasharray': '4 2' }]), 'zones the selected threat may enter', 'impact'),
     row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 6, fill: 'none', stroke: '#ffffff', 'stroke-width': 2 }]), 'selected track', 'selected'),
     row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 5, fill: 'none', stroke: grey, 'stroke-width': 1 }]), 'confirmed by an operator', 'confirmed'),
     row(h('span', { class: 'lg-label', text: '#123' }), 'label: id · altitude · speed; ETA to the first zone', 'label'),

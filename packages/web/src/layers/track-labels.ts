@@ -110,7 +110,7 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
       const t = byId.get(pl.id)!;
       const text = lines.get(pl.id)!.join('\n');
       if (el.textContent !== text) el.textContent = text;
-      el.style.transform = `translate(${Math.round(pl.left)}px, ${Math.round(pl.top)}px)`;
+      el.style.transform = `translate(${pl.left}px, ${pl.top}px)`; // not rounded: the placed box is the box on screen
       el.style.width = `${pl.w}px`;
       el.style.height = `${pl.h}px`;
       el.style.borderColor = AFFILIATION_COLOUR[affiliationOf(t.affiliation)];

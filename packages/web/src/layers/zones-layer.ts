@@ -18,6 +18,8 @@ export interface ZonesLayer {
   update(states: ReadonlyMap<string, ZoneStateWire>, etaBaseAge?: number): void;
   zoneIds(): { id: string; name: string }[];
   alertCount(): number;
+  /** Outline these zones as the selected threat's impact areas (none: empty). */
+  setImpact(ids: readonly string[]): void;
 }
 
 export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void): ZonesLayer {
@@ -37,6 +39,11 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
       'line-width': ['match', ['get', 'tier'], 'imminent', 2.5, 'warning', 2, 'watch', 1.2, 0.8],
     },
   }, beforeId);
+  // the impact areas of the selected threat: the zones it may enter, outlined white
+  map.addLayer({
+    id: 'zones-impact', type: 'line', source: 'zones', filter: ['in', ['get', 'id'], ['literal', []]],
+    paint: { 'line-color': '#ffffff', 'line-width': 2.5, 'line-dasharray': [2, 1] },
+  }, beforeId);
   map.on('click', 'zones-fill', (e: MapLayerMouseEvent) => {
     // tracks drawn above take the click first
     if (map.queryRenderedFeatures(e.point, { layers: ['trk-symbol'] }).length > 0) return;
@@ -46,6 +53,7 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
   let zones: FeatureCollection<Polygon | MultiPolygon> = emptyFC();
   let names: { id: string; name: string }[] = [];
   let nAlert = 0;
+  let impactKey = '';
   const markers = new Map<string, maplibregl.Marker>();
   return {
     setZones(fc) {
@@ -93,6 +101,12 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
       }
     },
     zoneIds: () => names,
+    setImpact(ids) {
+      const key = ids.join(',');
+      if (key === impactKey) return;
+      impactKey = key;
+      map.setFilter('zones-impact', ['in', ['get', 'id'], ['literal', ids.slice()]]);
+    },
     alertCount: () => nAlert,
   };
 }

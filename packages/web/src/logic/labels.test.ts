@@ -80,6 +80,9 @@ test('zone labels: the most urgent kept, one overlapping it hidden; track labels
   const box = p.placed[0];
   assert.ok(box, 'placed');
   assert.ok(!(box.left < 300 && 100 < box.left + box.w && box.top < 120 && 100 < box.top + box.h), `clear of the zone label: ${JSON.stringify(box)}`);
+  // a place that would touch an obstacle to within the margin is not taken
+  const touch = placeLabels([{ id: 't', x: 100, y: 100, w: 50, h: 20, priority: 0 }], { width: 1000, height: 700, obstacles: [{ left: 163, top: 80, w: 30, h: 40 }] });
+  assert.ok(touch.placed[0] && touch.placed[0].left !== 112, `not right against the obstacle: ${JSON.stringify(touch.placed)}`);
   // nowhere to go: hidden
   const q = placeLabels([{ id: 'b', x: 500, y: 350, w: 80, h: 20, priority: 0 }], { width: 1000, height: 700, obstacles: [{ left: 300, top: 200, w: 400, h: 300 }] });
   assert.equal(q.placed.length, 0);

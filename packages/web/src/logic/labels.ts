@@ -150,7 +150,8 @@ export function placeLabels(reqs: readonly LabelRequest[], o: PlaceOptions): Pla
   inView.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // the icons of the most urgent tracks (bounded: the first 300) are obstacles for every label
   const icons: Box[] = inView.slice(0, 300).map((q) => ({ l: q.x - half, t: q.y - half, r: q.x + half, b: q.y + half }));
-  for (const r of o.obstacles ?? []) icons.push({ l: r.left, t: r.top, r: r.left + r.w, b: r.top + r.h });
+  // other labels and the legend keep the margin too (what is on screen is placed to the sub-pixel)
+  const others: Box[] = (o.obstacles ?? []).map((r) => ({ l: r.left, t: r.top, r: r.left + r.w, b: r.top + r.h }));
   const placed: PlacedLabel[] = [];
   const boxes: Box[] = [];
   for (const q of inView) {
@@ -165,7 +166,7 @@ export function placeLabels(reqs: readonly LabelRequest[], o: PlaceOptions): Pla
       const box = { l, t, r: l + q.w, b: t + q.h };
       if (box.l < 0 || box.t < 0 || box.r > o.width || box.b > o.height) continue;
       const padded = { l: box.l - m, t: box.t - m, r: box.r + m, b: box.b + m };
-      if (boxes.some((b) => overlaps(padded, b))) continue;
+      if (boxes.some((b) => overlaps(padded, b)) || others.some((b) => overlaps(padded, b))) continue;
       if (icons.some((b) => overlaps(box, b))) continue;
       boxes.push(box);
       placed.push({ id: q.id, left: l, top: t, w: q.w, h: q.h });
