@@ -28,6 +28,7 @@ import { createSensorRegistry } from './sensors.js';
 import { createIngest } from './ingest/ingest.js';
 import { alertWire, createLivePicture, type LivePicture } from './picture/live-picture.js';
 import { createStreamHub } from './stream.js';
+import { createRefusalCounter, ingestStats, type IngestStats } from './ingest-stats.js';
 import { createMetrics } from './metrics.js';
 import { createCredentialChecker, createSessions, hashSecret, resolveCredentials } from './auth.js';
 import type { AlertWire, TrackWire } from '@skywarden/formats';
@@ -144,6 +145,8 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   const log = o.log;
   const clock = o.clock ?? (() => Date.now() / 1000);
   const metrics = createMetrics();
+  /** Fusion refusals by reason code, for the operators' status strip (ingest-stats.ts). */
+  const refusals = createRefusalCounter();
 
   // --- sensors: config file and list, the demo's, then those registered through the API (stored)
   const registry = createSensorRegistry({ silentAfterS: c.health.silent_after_s, stuckPerMin: c.health.stuck_per_min, maxPositionOffsetM: c.health.max_position_offset_m });
@@ -292,7 +295,10 @@ async function serviceOn(o: ServiceOptions, store: Store) {
         metrics.tickErrors.inc();
         continue;
       }
-      if (refused !== null) metrics.fusionRefused.inc();
+      if (refused !== null) {
+        metrics.fusionRefused.inc();
+        refusals.count(refused);
+      }
       else takenTotal++;
       if (!replaying) {
         if (streamBudget > 0) {
@@ -384,12 +390,15 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     onJournalled(batch) {
       metrics.journalSeq.set(batch[batch.length - 1].seq);
       const rows = batch.map((b) => ({ seq: b.seq, id: b.detection.id, row: b.row }));
-      outbox.push(rows);
       // this process's picture takes them now, whatever the bus does (a bus outage or a slow
       // consumer would bring them after the picture's clock has moved on); the bus carries them
-      // to other nodes, and its delivery of them here is skipped
+      // to other nodes, and its delivery of them here is skipped. Marked before the outbox is
+      // given them: an in-process bus delivers at once, and a delivery before the mark was
+      // offered to the picture a second time (refused as a duplicate or late: the refusals the
+      // demo showed, issue 17).
       if (ownSeqs.size > OWN_SEQS_MAX) ownSeqs.clear(); // the bus far behind: its late repeats are refused by the picture
       for (const r of rows) ownSeqs.add(r.seq);
+      outbox.push(rows);
       try {
         feed(parseBusRows(rows));
       } catch (err) {
@@ -599,6 +608,10 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     /** Journalled detections the picture took so far (start-up replay included; refused ones not counted). */
     takenCount(): number {
       return takenTotal;
+    },
+    /** Ingest and fusion figures for the operators' status strip (GET /api/v1/health `ingest`). */
+    ingestStats(): Promise<IngestStats> {
+      return ingestStats(metrics, refusals.get(), takenTotal, fusion.pending);
     },
     /** Sensors' health now. */
     sensorsNow() {

@@ -74,10 +74,32 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
   return page.evaluate(`(() => { const s = document.getElementById('replay-slider'); s.value = s.${to}; s.dispatchEvent(new Event('input')); })()`);
 }
 
+type LabelBox = { kind: string; id: string; text: string; l: number; t: number; r: number; b: number };
+
+/** Every label shown on the map (track labels and the zone labels not hidden), read at one moment. */
+function labelBoxes(page: Page): Promise<LabelBox[]> {
+  return page.evaluate(`[...document.querySelectorAll('#track-labels .trk-label, .zone-label:not(.label-hidden)')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return { kind: e.classList.contains('zone-label') ? 'zone' : 'track', id: e.dataset.track ?? e.dataset.zone, text: e.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom };
+  })`) as Promise<LabelBox[]>;
+}
+
+/** No two labels' boxes overlap. */
+function assertNoOverlap(boxes: LabelBox[]): void {
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const c = boxes[j];
+      const overlap = a.l < c.r && c.l < a.r && a.t < c.b && c.t < a.b;
+      assert.ok(!overlap, `labels overlap: ${JSON.stringify([a, c])}`);
+    }
+  }
+}
+
 // generous time: the map is rasterised in software on a CI machine without a GPU (a frame
 // takes about half a second there), and the demo server runs in this process
 
-test('operating picture against the live demo server', { timeout: 540_000 }, async (t) => {
+test('operating picture against the live demo server', { timeout: 900_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   assert.ok(existsSync(WEB_DIST), `the web app is not built (${WEB_DIST}); run npm run build`);
   const srv = await startDemoServer({});
@@ -136,6 +158,50 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await shot('01-live-tracks');
     });
 
+    await t.test('the legend and the track labels: present, offline, never overlapping', async () => {
+      // the legend: every group, drawn from the app's own constants, collapsible
+      assert.equal(await page.isVisible('#legend'), true, 'legend shown');
+      const keys = (await page.evaluate(`[...document.querySelectorAll('#legend li')].map((e) => e.dataset.key)`)) as string[];
+      for (const k of ['tier-imminent', 'tier-warning', 'tier-watch', 'aff-hostile', 'aff-friendly', 'class-delta', 'class-dart', 'uncertainty', 'predicted', 'leader', 'label']) assert.ok(keys.includes(k), `legend row ${k} (${keys.join(',')})`);
+      assert.equal(await page.evaluate(`[...document.querySelectorAll('#legend img')].every((i) => i.complete && i.naturalWidth > 0)`), true, 'class icons drawn');
+      // clicked in the page (a playwright click waits for the starved page to settle after it)
+      const toggle = () => page.evaluate(`document.querySelector('#legend summary').click()`);
+      await toggle();
+      await waitFor('legend collapsed', () => page.isVisible('#legend .lg-body'), (v) => !v, 10_000);
+      await toggle();
+      await waitFor('legend open', () => page.isVisible('#legend .lg-body'), (v) => v, 10_000);
+      // labels: some drawn, each names a held track by the end of its id, and no two overlap;
+      // read in one go (they are re-placed at every report)
+      type Box = { id: string; text: string; l: number; t: number; r: number; b: number };
+      const read = () => page.evaluate(`(() => {
+        const ids = window.__skywarden.trackIds();
+        const boxes = [...document.querySelectorAll('#track-labels .trk-label')].map((e) => { const r = e.getBoundingClientRect(); return { id: e.dataset.track, text: e.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom }; });
+        return { ids, boxes, counts: window.__skywarden.labelCounts() };
+      })()`) as Promise<{ ids: string[]; boxes: Box[]; counts: { placed: number; hidden: number } }>;
+      const seen = await waitFor('track labels', read, (v) => v.boxes.length >= 2, 60_000);
+      assert.equal(seen.boxes.length, seen.counts.placed, 'as many labels on screen as placed');
+      for (const b of seen.boxes) {
+        assert.match(b.text, /^#\d+ · (-?\d+ m|alt -) · \d+ km\/h/, b.text);
+        const short = /^#(\d+)/.exec(b.text)![1];
+        assert.ok(b.id.endsWith(short), `label ${b.text} names track ${b.id}`);
+        assert.ok(b.r > b.l && b.b > b.t);
+      }
+      assertNoOverlap(await labelBoxes(page));
+      // a threat with a zone ahead says when it gets there
+      await waitFor('a label with an ETA', () => page.evaluate(`[...document.querySelectorAll('#track-labels .trk-label')].map((e) => e.textContent).find((x) => /\\n(ETA|INSIDE) /.test(x)) ?? null`) as Promise<string | null>, (v) => v !== null, 90_000);
+      await shot('01a-legend-labels');
+    });
+
+    await t.test('the status strip: LIVE, ingest rate, fusion refusals, sensors', async () => {
+      const txt = await waitFor('status figures', () => page.textContent('#status-strip').then((x) => x ?? ''), (x) => /det\/s/.test(x) && /fusion refused/.test(x), 60_000);
+      assert.match(txt, /LIVE \(DEMO\)/);
+      assert.match(txt, /fusion refused \d+(\.\d)? %/);
+      assert.match(txt, /sensors \d+ (ok|of)/);
+      // the share is the server's: recompute it from the health endpoint's totals
+      const h = (await page.evaluate(`fetch('/api/v1/health').then((r) => r.json())`)) as { ingest: { refused: Record<string, number>; taken: number } };
+      assert.ok(h.ingest && h.ingest.taken > 0, JSON.stringify(h));
+    });
+
     await t.test('the threat queue opens first: threats ranked by the ETA of their first zone, tiers by ETA', async () => {
       assert.equal(await page.getAttribute('#tab-threats', 'aria-selected'), 'true', 'the threats tab is the default');
       // read the rows at one moment (the queue re-renders with every tracks event)
@@ -153,6 +219,16 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       assert.match(await page.textContent('#tab-threats') ?? '', /Threats \(\d+\)/);
       assert.match(rows.find(([eta]) => eta !== '')![2], / in | inside | now \(/, 'a zone named with its ETA');
       await shot('01b-threat-queue');
+      // select a threat with a zone ahead: its predicted path is marked, its impact areas outlined
+      const picked = (await page.evaluate(`(() => { const r = [...document.querySelectorAll('#threat-queue .threat-row')].find((e) => e.dataset.eta !== ''); if (!r) return null; r.click(); return r.dataset.track; })()`)) as string | null;
+      assert.ok(picked, 'a threat row to click');
+      const zoneIds = new Set(((await page.evaluate(`fetch('/api/v1/zones').then((r) => r.json())`)) as { features: { properties: { id: string } }[] }).features.map((f) => f.properties.id));
+      const impact = await waitFor('impact areas of the selected threat', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\["/.test(f), 30_000);
+      const ids = JSON.parse(impact)[2][1] as string[];
+      assert.ok(ids.length > 0 && ids.every((z) => zoneIds.has(z)), `impact zones ${ids.join(',')}`);
+      await shot('01c-selected-threat');
+      await page.evaluate(`document.querySelector('#details .btn-close')?.click()`);
+      await waitFor('impact areas cleared', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\[\]/.test(f), 30_000);
       await page.click('#tab-alerts');
     });
 
@@ -170,9 +246,27 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
         assert.match(text, new RegExp(` · ${tier.toUpperCase()}( · |$)`), text);
       }
       assert.match(await page.textContent('#tab-alerts') ?? '', /Alerts \(\d+\)/);
+      // zone and track labels together: none overlaps another (the map stands still here);
+      // the placement runs at each draw, so read a moment when no draw is under way twice alike
+      const stable = await waitFor('a settled label layout', async () => {
+        const a = await labelBoxes(page);
+        const b = await labelBoxes(page);
+        return JSON.stringify(a) === JSON.stringify(b) ? a : null;
+      }, (v) => v !== null && v.some((x) => x.kind === 'zone'), 30_000);
+      assertNoOverlap(stable!);
+      const cost = await sw<{ runs: number; meanMs: number; maxMs: number }>(page, 's.labelCounts()');
+      t.diagnostic(`label placement: ${cost.runs} runs, mean ${cost.meanMs.toFixed(1)} ms, max ${cost.maxMs.toFixed(1)} ms`);
       // newest first
       const times = await page.locator('.alert-item .time').allTextContents();
       assert.deepEqual([...times].sort().reverse(), times);
+      // each entry typed with its badge; district names carry their province
+      const items = (await page.evaluate(`[...document.querySelectorAll('.alert-item')].map((e) => [e.dataset.kind, e.querySelector('.kind-badge').textContent, e.querySelector('.zone-name').textContent])`)) as [string, string, string][];
+      const badge: Record<string, string> = { raise: 'RAISE', tier_change: 'TIER CHANGE', update: 'UPDATE', clear: 'CLEAR', manual_raise: 'MANUAL RAISE', manual_end: 'MANUAL END' };
+      assert.ok(items.some(([k]) => k === 'raise'), `a RAISE in ${JSON.stringify(items)}`);
+      for (const [kind, text, zone] of items) {
+        assert.equal(text, badge[kind], `badge of ${kind}`);
+        assert.match(zone, /, (Seoul|Incheon|Gyeonggi)$/, `zone name with its province: ${zone}`);
+      }
       // the viewer gets no action form
       assert.equal(await page.locator('#zone-actions').count(), 0);
       await shot('02-zone-alert');
@@ -243,6 +337,7 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       assert.equal(await page.isVisible('#mode-badge'), true);
       assert.equal(await page.textContent('#mode-badge'), 'REPLAY');
       assert.equal(await sw<string>(page, 's.mode()'), 'replay');
+      await waitFor('REPLAY in the status strip', () => page.textContent('#status-strip').then((x) => x ?? ''), (x) => x.startsWith('REPLAY'), 10_000);
       await page.selectOption('#replay-window', '5');
       await page.click('#replay-load');
       const frames = await waitFor('replay frames', () => sw<number>(page, 's.replayFrameCount()'), (v) => v > 0, 20_000);
@@ -276,10 +371,21 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await shot('05-tablet');
     });
 
-    await t.test('an operator raises and ends a zone alert by hand', async () => {
+    await t.test('an operator raises and ends a zone alert by hand; the log shows both, the end as a clear', async () => {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      // logged in by the operator test above; again here when that one failed on a starved page
+      if (!/operator \(operator\)/.test((await page.textContent('#user-name')) ?? '')) {
+        await page.click('#btn-login');
+        await page.fill('#login-user', 'operator');
+        await page.fill('#login-password', 'operator-demo');
+        await Promise.all([page.waitForEvent('load', { timeout: 90_000 }), page.click('#login-form button[type=submit]')]);
+        await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+      }
       await page.click('#tab-alerts');
-      await page.waitForSelector('#zone-actions', { timeout: 10_000 });
-      const zone = await page.locator('#zone-select option').first().getAttribute('value');
+      await page.waitForSelector('#zone-actions', { timeout: 60_000 });
+      // a zone not under alert: its raise is a change of state (a raise of a zone already on
+      // only latches it, with no new entry in the log)
+      const zone = (await page.evaluate(`[...document.querySelectorAll('#zone-select option')].find((o) => !/\\(ALERT\\)/.test(o.textContent))?.value ?? null`)) as string | null;
       assert.ok(zone);
       await page.selectOption('#zone-select', zone);
       await page.fill('#zone-reason', 'e2e drill');
@@ -288,6 +394,22 @@ test('operating picture against the live demo server', { timeout: 540_000 }, asy
       await page.selectOption('#zone-select', zone);
       await page.click('#zone-end');
       await waitForToast(page, /alert ended/);
+      // the log: the newest entry of that zone is the MANUAL END (a clear, drawn as one), the raise before it
+      const kinds = await waitFor(
+        'the manual end in the log',
+        () => page.evaluate(`[...document.querySelectorAll('.alert-item[data-zone=${JSON.stringify(zone)}]')].map((e) => e.dataset.kind)`) as Promise<string[]>,
+        (k) => k[0] === 'manual_end' && k.includes('manual_raise'),
+        30_000,
+      );
+      assert.ok(kinds.indexOf('manual_raise') > 0, `raise after the end in newest-first order: ${kinds}`);
+      const style = (await page.evaluate(`(() => { const e = document.querySelector('.alert-item[data-zone=${JSON.stringify(zone)}][data-kind=manual_end]'); const b = e.querySelector('.kind-badge'); return { bg: getComputedStyle(e).backgroundColor, badge: b.textContent, badgeBg: getComputedStyle(b).backgroundColor, state: e.classList.contains('clear') }; })()`)) as { bg: string; badge: string; badgeBg: string; state: boolean };
+      assert.equal(style.badge, 'MANUAL END');
+      assert.ok(style.state, 'a clear');
+      assert.notEqual(style.bg, 'rgba(0, 0, 0, 0)', 'an all-clear row is drawn apart');
+      const raiseBadgeBg = (await page.evaluate(`getComputedStyle(document.querySelector('.alert-item[data-kind=manual_raise] .kind-badge')).backgroundColor`)) as string;
+      assert.notEqual(style.badgeBg, raiseBadgeBg, 'the end and the raise have different badges');
+      await page.evaluate(`document.querySelector('.alert-item[data-kind=manual_end]').scrollIntoView()`);
+      await shot('06-alert-log');
     });
 
     assert.deepEqual(pageErrors, [], 'no uncaught page errors');

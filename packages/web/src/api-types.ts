@@ -790,8 +790,8 @@ export interface components {
             reason?: string;
             /** @description The operator, for manual changes */
             by?: string;
-            /** @description true: an update of an alert already on */
-            update?: string;
+            /** @description True on an Update of an alert already on (a tier change or a moved ETA): the zone stays under alert */
+            update?: boolean;
             /** @description The CAP message published for it */
             cap_identifier?: string;
             cap_msg_type?: string;
@@ -887,6 +887,25 @@ export interface operations {
                         tracks?: number;
                         /** @description Last journal sequence number (with a session or open viewing) */
                         journal_seq?: number;
+                        /** @description The ingest's and the fusion's figures (with a session or open viewing): the web app's status strip */
+                        ingest?: {
+                            /** @description Detections journalled since the start */
+                            accepted: number;
+                            /** @description Detections dropped as already journalled */
+                            duplicates: number;
+                            /** @description Detections the ingest refused, by error code */
+                            rejected: {
+                                [key: string]: number;
+                            };
+                            /** @description Journalled detections the fusion refused, by reason: late, duplicate, bad_time, no_anchor, other */
+                            refused: {
+                                [key: string]: number;
+                            };
+                            /** @description Detections the picture took */
+                            taken: number;
+                            /** @description Detections journalled and not yet given to the picture */
+                            pending: number;
+                        };
                     };
                 };
             };

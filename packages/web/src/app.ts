@@ -13,6 +13,10 @@ import { addTracksLayer, TRACK_SOURCES, type TracksLayer } from './layers/tracks
 import { addDetectionsLayer, type DetectionsLayer } from './layers/detections-layer.js';
 import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
 import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
+import { addTrackLabels, type TrackLabels } from './layers/track-labels.js';
+import { addLegend } from './legend.js';
+import { impactZones } from './logic/geojson.js';
+import { createStatusStrip } from './status-strip.js';
 import { showLogin } from './login.js';
 import { openStream, type StreamClient } from './stream.js';
 import { renderAlertsPanel } from './panels/alerts-panel.js';
@@ -105,6 +109,9 @@ export async function startApp(o: AppOptions): Promise<void> {
     sensorsL.setVisible(settings.showSensors);
   };
   addLive();
+  // labels and legend are HTML over the map: they survive a style reload
+  const labels: TrackLabels = addTrackLabels(map, (id) => selectTrack(id));
+  addLegend($('map'));
   void handle.ready.then(() => { dirty.map = true; });
 
   // ---- dirty flags and the scheduler ---------------------------------------------------
@@ -114,8 +121,11 @@ export async function startApp(o: AppOptions): Promise<void> {
   let lastTracksReceived: { at: number; sentMs?: number } | null = null;
 
   const flush = () => {
+    let relabel = false;
     if (dirty.tracks) {
       tracksL.update(st.shown, st.selectedTrack);
+      zones.setImpact(impactZones(st.selectedTrack ? st.byId.get(st.selectedTrack) : null));
+      relabel = true;
       dirty.tracks = false;
       if (lastTracksReceived) {
         pendingLatency = { receivedAt: lastTracksReceived.at, sentMs: lastTracksReceived.sentMs, setAt: performance.now(), n: st.shown.length };
@@ -129,7 +139,10 @@ export async function startApp(o: AppOptions): Promise<void> {
     if (dirty.zones) {
       zones.update(st.zoneStates, Math.max(0, serverNow() - st.zoneT));
       dirty.zones = false;
+      relabel = true;
     }
+    // after the zone labels: the track labels keep off them
+    if (relabel) labels.update(st.shown, st.selectedTrack);
     if (st.mode === 'live' && (dets.all().length > 0 || detsL.count() > 0)) {
       const now = serverNow();
       dets.expire(now);
@@ -174,8 +187,17 @@ export async function startApp(o: AppOptions): Promise<void> {
   };
   // Detections fade with time: redraw them even when no event came.
   setInterval(scheduleFlush, 1000 / FLUSH_HZ);
+  let lastTracksAt: number | null = null;
+  let serverMode = '';
+  const strip = createStatusStrip($('status-strip'), api, {
+    mode: () => st.mode,
+    serverMode: () => serverMode,
+    sensors: () => st.sensors.values(),
+    reportAgeS: () => (lastTracksAt === null ? null : (performance.now() - lastTracksAt) / 1000),
+  });
   setInterval(() => {
     renderPanels();
+    strip.render();
     $('clock').textContent = `${clockUtc(st.mode === 'replay' ? replay.time() : serverNow())} UTC`;
   }, 1000 / PANEL_HZ);
 
@@ -375,11 +397,13 @@ export async function startApp(o: AppOptions): Promise<void> {
     hello(d) {
       if (Number.isFinite(d.server_time)) st.serverOffset = d.server_time - Date.now() / 1000;
       $('server-mode').textContent = d.mode.toUpperCase();
+      serverMode = d.mode;
     },
     tracks(d, receivedAt) {
       const sent = (d as { sent_ms?: number }).sent_ms;
       st.liveTracks = d.tracks ?? [];
       st.liveT = d.t;
+      lastTracksAt = receivedAt;
       if (st.mode !== 'live') return;
       trails.update(d.t, st.liveTracks);
       setShown(st.liveTracks, d.t);
@@ -399,7 +423,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       if (st.mode === 'live') {
         st.alerts = st.liveAlerts;
         dirty.panels = true;
-        if (a.state === 'alert') toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'alert', 6000);
+        if (a.state === 'alert' && !a.update) toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'alert', 6000);
       }
     },
     zones(d) {
@@ -500,6 +524,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     sensorCount: () => sensorsL.count(),
     detectionCount: () => detsL.count(),
     zoneAlertCount: () => zones.alertCount(),
+    impactFilter: () => JSON.stringify(map.getFilter('zones-impact')),
     mode: () => st.mode,
     replayFrameCount: () => replay.frameCount(),
     streamCounts: () => stream.counts(),
@@ -509,6 +534,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     refresh: () => ({ costMs: refresh.costMs(), intervalMs: refresh.intervalMs() }),
     cueCounts: () => queue.cue.counts(),
     imminentEvents: () => queue.imminentEvents.slice(),
+    labelCounts: () => labels.counts(),
   };
   window.__skywarden = hooks;
   document.body.dataset.ready = 'true';

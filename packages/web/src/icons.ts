@@ -60,6 +60,23 @@ function path(ctx: CanvasRenderingContext2D, shape: TrackShape, s: number): void
   ctx.closePath();
 }
 
+/** One track icon as a PNG data URL (the legend shows the same shapes as the map). */
+export function iconDataUrl(shape: TrackShape, colour: string, cssSize = 20): string {
+  const px = cssSize * RATIO;
+  const canvas = document.createElement('canvas');
+  canvas.width = px;
+  canvas.height = px;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return '';
+  path(ctx, shape, px);
+  ctx.fillStyle = colour;
+  ctx.fill();
+  ctx.lineWidth = RATIO;
+  ctx.strokeStyle = '#0b1219';
+  ctx.stroke();
+  return canvas.toDataURL('image/png');
+}
+
 /** Register the 24 track icons on the map (idempotent). */
 export function addTrackIcons(map: MlMap): void {
   const px = SIZE * RATIO;

@@ -31,6 +31,10 @@ export interface Hooks {
   latency: LatencySample[];
   /** The map's smoothed frame cost and the redraw interval the governor allows (ms). */
   refresh?(): { costMs: number; intervalMs: number };
+  /** The filter of the selected threat's impact-area layer (JSON). */
+  impactFilter?(): string;
+  /** Track labels drawn and tracks in view without one (issue 17). */
+  labelCounts?(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
   /** rAF intervals and map render durations over `ms` (for the benchmark). */
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
   /** The IMMINENT cue: cues asked for (a threat became IMMINENT) and sounded (not muted). */

@@ -137,6 +137,8 @@ export interface AlertWire {
   /** `predicted`, `inside`, `manual`, `all_clear`, `manual_end`. */
   reason?: string;
   by?: string;
+  /** True on an Update of an alert already on (a tier change or a moved ETA; docs/warnings.md "Updates"): the zone stays under alert. */
+  update?: boolean;
 }
 
 /** Server-sent events on GET /api/v1/stream: `event:` name and `data:` JSON. */

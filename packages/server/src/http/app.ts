@@ -281,7 +281,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     // anonymous callers learn that it is up; the counts are for those who may see the picture
     if (!seesCounts(_req)) return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock() };
     const f = svc.fusion;
-    return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq() };
+    return { ok: true, version: API_VERSION, mode: svc.mode, time: svc.clock(), store: svc.store.kind, tracks: f ? f.snapshot().tracks.length : 0, journal_seq: await svc.store.lastSeq(), ingest: await svc.ingestStats() };
   });
 
   const throttleAudited = new Map<string, number>();

@@ -192,7 +192,7 @@ const AlertWire = Type.Object(alertFields, { $id: 'AlertWire', description: 'An 
 const AlertRecord = Type.Object(
   {
     ...alertFields,
-    update: Type.Optional(str('true: an update of an alert already on')),
+    update: Type.Optional(Type.Boolean({ description: 'True on an Update of an alert already on (a tier change or a moved ETA): the zone stays under alert' })),
     cap_identifier: Type.Optional(str('The CAP message published for it')),
     cap_msg_type: Type.Optional(Type.String()),
   },
@@ -295,6 +295,19 @@ const Health = Type.Object({
   store: Type.Optional(str('The store (with a session or open viewing)')),
   tracks: Type.Optional(num('Tracks now (with a session or open viewing)')),
   journal_seq: Type.Optional(num('Last journal sequence number (with a session or open viewing)')),
+  ingest: Type.Optional(
+    Type.Object(
+      {
+        accepted: num('Detections journalled since the start'),
+        duplicates: num('Detections dropped as already journalled'),
+        rejected: Type.Record(Type.String(), Type.Number(), { description: 'Detections the ingest refused, by error code' }),
+        refused: Type.Record(Type.String(), Type.Number(), { description: 'Journalled detections the fusion refused, by reason: late, duplicate, bad_time, no_anchor, other' }),
+        taken: num('Detections the picture took'),
+        pending: num('Detections journalled and not yet given to the picture'),
+      },
+      { description: "The ingest's and the fusion's figures (with a session or open viewing): the web app's status strip" },
+    ),
+  ),
 });
 const HealthStarting = Type.Object({
   ok: Type.Boolean(),

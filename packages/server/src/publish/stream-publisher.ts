@@ -30,7 +30,14 @@ export function createStreamPublisher(o: { live: LivePicture; hub: StreamHub; me
         metrics.reportLateSeconds.observe(Math.max(0, o.clock() - (e.t + o.reorderDelayS)));
         hub.broadcast('tracks', snap, () => metrics.broadcastSeconds.observe((performance.now() - b0) / 1000));
       } else if (e.type === 'alert') {
-        if (e.action === 'updated') return;
+        if (e.action === 'updated') {
+          // an Update (tier change or moved ETA) of an alert already on: the operators' log
+          // shows it as such; it is no change of state (not counted, no new toast)
+          if (o.replaying()) return;
+          hub.broadcast('alert', { ...alertWire(e.change), update: true });
+          hub.broadcast('zones', { t: e.t, zones: live.zoneStates() });
+          return;
+        }
         const zones = live.zoneStates();
         metrics.alertChanges.inc({ state: e.change.state });
         metrics.alerts.set(zones.filter((z) => z.state === 'alert').length);

@@ -28,7 +28,8 @@ export function addTracksLayer(map: MlMap, trails: TrailBuffer, onSelect: (id: s
   map.addLayer({ id: 'trk-unc-line', type: 'line', source: TRACK_SOURCES.uncertainty, paint: { 'line-color': ['get', 'colour'], 'line-opacity': 0.45, 'line-width': 0.8 } });
   map.addLayer({ id: 'trk-history-line', type: 'line', source: TRACK_SOURCES.history, paint: { 'line-color': '#ffffff', 'line-opacity': 0.5, 'line-width': 1.5, 'line-dasharray': [1, 1.5] } });
   map.addLayer({ id: 'trk-trail-line', type: 'line', source: TRACK_SOURCES.trails, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'colour'], 'line-opacity': 0.5, 'line-width': 1.5 } });
-  map.addLayer({ id: 'trk-pred-line', type: 'line', source: TRACK_SOURCES.predicted, paint: { 'line-color': ['get', 'colour'], 'line-opacity': 0.8, 'line-width': 1.5, 'line-dasharray': [2, 2] } });
+  // the selected threat's predicted path stands out (wider, opaque)
+  map.addLayer({ id: 'trk-pred-line', type: 'line', source: TRACK_SOURCES.predicted, paint: { 'line-color': ['get', 'colour'], 'line-opacity': ['case', ['get', 'selected'], 1, 0.8], 'line-width': ['case', ['get', 'selected'], 3, 1.5], 'line-dasharray': [2, 2] } });
   map.addLayer({ id: 'trk-vec-line', type: 'line', source: TRACK_SOURCES.vectors, paint: { 'line-color': ['get', 'colour'], 'line-width': 1.5 } });
   map.addLayer({
     id: 'trk-selected', type: 'circle', source: TRACK_SOURCES.points, filter: ['==', ['get', 'selected'], true],

@@ -8,6 +8,7 @@ import type { ZoneStateWire } from '@skywarden/formats';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { applyZoneStates, emptyFC, zoneLabelPoint } from '../logic/geojson.js';
 import { formatEta } from '../logic/format.js';
+import { TIER_COLOUR as T } from '../logic/symbology.js';
 
 /** ETA labels drawn (the soonest first); the alert panel lists every zone in alert. */
 const MAX_LABELS = 12;
@@ -17,6 +18,8 @@ export interface ZonesLayer {
   update(states: ReadonlyMap<string, ZoneStateWire>, etaBaseAge?: number): void;
   zoneIds(): { id: string; name: string }[];
   alertCount(): number;
+  /** Outline these zones as the selected threat's impact areas (none: empty). */
+  setImpact(ids: readonly string[]): void;
 }
 
 export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void): ZonesLayer {
@@ -25,16 +28,21 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
     id: 'zones-fill', type: 'fill', source: 'zones',
     // by urgency tier: IMMINENT red, WARNING orange, WATCH yellow (a threat may come later), else blue
     paint: {
-      'fill-color': ['match', ['get', 'tier'], 'imminent', '#ff4d4f', 'warning', '#fa8c16', 'watch', '#fadb14', '#1d6fa5'],
-      'fill-opacity': ['match', ['get', 'tier'], 'imminent', 0.45, 'warning', 0.3, 'watch', 0.12, 0.06],
+      'fill-color': ['match', ['get', 'tier'], 'imminent', T.imminent.fill, 'warning', T.warning.fill, 'watch', T.watch.fill, T.none.fill],
+      'fill-opacity': ['match', ['get', 'tier'], 'imminent', T.imminent.opacity, 'warning', T.warning.opacity, 'watch', T.watch.opacity, T.none.opacity],
     },
   }, beforeId);
   map.addLayer({
     id: 'zones-line', type: 'line', source: 'zones',
     paint: {
-      'line-color': ['match', ['get', 'tier'], 'imminent', '#ff7875', 'warning', '#ffa940', 'watch', '#fadb14', '#3c8dbc'],
+      'line-color': ['match', ['get', 'tier'], 'imminent', T.imminent.line, 'warning', T.warning.line, 'watch', T.watch.line, T.none.line],
       'line-width': ['match', ['get', 'tier'], 'imminent', 2.5, 'warning', 2, 'watch', 1.2, 0.8],
     },
+  }, beforeId);
+  // the impact areas of the selected threat: the zones it may enter, outlined white
+  map.addLayer({
+    id: 'zones-impact', type: 'line', source: 'zones', filter: ['in', ['get', 'id'], ['literal', []]],
+    paint: { 'line-color': '#ffffff', 'line-width': 2.5, 'line-dasharray': [2, 1] },
   }, beforeId);
   map.on('click', 'zones-fill', (e: MapLayerMouseEvent) => {
     // tracks drawn above take the click first
@@ -45,6 +53,7 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
   let zones: FeatureCollection<Polygon | MultiPolygon> = emptyFC();
   let names: { id: string; name: string }[] = [];
   let nAlert = 0;
+  let impactKey = '';
   const markers = new Map<string, maplibregl.Marker>();
   return {
     setZones(fc) {
@@ -82,6 +91,7 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
         }
         m.getElement().textContent = text;
         m.getElement().dataset.tier = tier;
+        m.getElement().dataset.rank = String(want.size); // urgency order: the track label layer hides the later of two overlapping
       }
       for (const [id, m] of markers) {
         if (!want.has(id)) {
@@ -91,6 +101,12 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
       }
     },
     zoneIds: () => names,
+    setImpact(ids) {
+      const key = ids.join(',');
+      if (key === impactKey) return;
+      impactKey = key;
+      map.setFilter('zones-impact', ['in', ['get', 'id'], ['literal', ids.slice()]]);
+    },
     alertCount: () => nAlert,
   };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DetectionWire, TrackWire } from '@skywarden/formats';
-import { applyZoneStates, buildDetectionLayers, buildSensorFeatures, buildTrackLayers, zoneLabelPoint } from './geojson.js';
+import { applyZoneStates, buildDetectionLayers, buildSensorFeatures, buildTrackLayers, impactZones, zoneLabelPoint } from './geojson.js';
 import { createTrailBuffer } from './trail-buffer.js';
 import { haversineM } from './geometry.js';
 import { syntheticSensors, syntheticTrackSeeds, syntheticTracks } from './synthetic.js';
@@ -31,6 +31,8 @@ test('a track becomes a symbol, an uncertainty circle, a leader and a predicted 
   assert.ok(Math.abs(haversineM(a[1], a[0], b[1], b[0]) - 3000) < 2);
   assert.ok(b[0] > a[0]);
   assert.equal(L.predicted.features[0].geometry.coordinates.length, 3);
+  assert.equal(L.predicted.features[0].properties?.selected, true, 'the selected track\'s path is marked');
+  assert.equal(buildTrackLayers([tr], { selected: 'T2' }).predicted.features[0].properties?.selected, false);
 });
 
 test('dismissed tracks are grey; coasting is flagged; stationary tracks get no leader; bad rows are skipped', () => {
@@ -110,4 +112,10 @@ test('synthetic picture: deterministic, 1,000 tracks and 10,000 sensors build in
   assert.equal(L.points.features.length, 1000);
   assert.equal(L.uncertainty.features.length, 1000);
   assert.equal(buildSensorFeatures(syntheticSensors(10_000)).features.length, 10_000);
+});
+
+test('impact areas of the selected track: the zones it may enter, from P 0.1', () => {
+  const t = track({ threatens: [{ zone: 'a', p: 0.9, eta_s: 30 }, { zone: 'b', p: 0.05, eta_s: 60 }, { zone: 'c', p: 0.1, eta_s: 0, inside: true }] });
+  assert.deepEqual(impactZones(t), ['a', 'c']);
+  assert.deepEqual(impactZones(null), []);
 });

@@ -95,7 +95,7 @@ export function buildTrackLayers(tracks: readonly TrackWire[], o: TrackBuildOpti
     if (tr.predicted && tr.predicted.length > 0) {
       const coords: [number, number][] = [[tr.lon, tr.lat]];
       for (const q of tr.predicted) if (finite(q.lat, q.lon)) coords.push([q.lon, q.lat]);
-      if (coords.length >= 2) predicted.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: coords }, properties: { id: tr.track, colour } });
+      if (coords.length >= 2) predicted.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: coords }, properties: { id: tr.track, colour, selected } });
     }
     if (o.trails) {
       const pts = o.trails.get(tr.track);
@@ -227,4 +227,10 @@ export function zoneLabelPoint(g: ZoneGeometry): [number, number] | null {
     }
   }
   return best;
+}
+
+/** The zones the selected track may enter (its `threatens`, P >= minP): the map outlines them as its impact areas. */
+export function impactZones(t: TrackWire | null | undefined, minP = 0.1): string[] {
+  if (!t) return [];
+  return (t.threatens ?? []).filter((z) => z.p >= minP).map((z) => z.zone);
 }

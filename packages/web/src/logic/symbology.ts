@@ -86,3 +86,11 @@ export function sortedClasses(cls: Record<string, number> | undefined): { label:
     .map(([label, p]) => ({ label, p }))
     .sort((a, b) => b.p - a.p || (a.label < b.label ? -1 : 1));
 }
+
+/** Zone fill and outline per urgency tier (docs/warnings.md "Tiers"); `none`: a zone not under alert. */
+export const TIER_COLOUR: Readonly<Record<'imminent' | 'warning' | 'watch' | 'none', { fill: string; line: string; opacity: number }>> = {
+  imminent: { fill: '#ff4d4f', line: '#ff7875', opacity: 0.45 },
+  warning: { fill: '#fa8c16', line: '#ffa940', opacity: 0.3 },
+  watch: { fill: '#fadb14', line: '#fadb14', opacity: 0.12 },
+  none: { fill: '#1d6fa5', line: '#3c8dbc', opacity: 0.06 },
+};

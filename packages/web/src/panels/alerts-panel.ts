@@ -5,6 +5,7 @@
 import type { AlertWire, ZoneStateWire } from '@skywarden/formats';
 import { h } from '../dom.js';
 import { clockUtc, formatEta } from '../logic/format.js';
+import { alertLogRows, KIND_TEXT } from '../logic/alert-log.js';
 
 export interface AlertsPanelData {
   alerts: readonly AlertWire[];
@@ -42,17 +43,22 @@ export function renderAlertsPanel(root: HTMLElement, d: AlertsPanelData, onZone:
       trackLinks(s.tracks),
     ));
   }
+  // the log: typed entries, consecutive updates of a zone collapsed (logic/alert-log.ts)
+  const rows = alertLogRows(d.alerts);
   const list = h('ol', { class: 'alert-list', 'aria-label': 'alerts, newest first' });
-  for (const a of d.alerts.slice(0, 100)) {
-    list.append(h('li', { class: `alert-item ${a.state}`, 'data-zone': a.zone },
+  for (const r of rows.slice(0, 100)) {
+    const a = r.alert;
+    const reason = a.reason ? REASONS[a.reason] ?? a.reason.replace(/^(auto|update): /, '') : '';
+    list.append(h('li', { class: `alert-item ${a.state} kind-${r.kind}`, 'data-zone': a.zone, 'data-kind': r.kind, 'data-count': r.count },
       h('span', { class: 'time', text: clockUtc(a.t) }),
-      h('span', { class: `state-badge ${a.state}`, text: a.state === 'alert' ? 'ALERT' : 'CLEAR' }),
+      h('span', { class: `kind-badge ${r.kind}`, text: KIND_TEXT[r.kind] }),
       h('button', { class: 'link zone-name', onclick: () => onZone(a.zone), text: d.zoneName(a.zone) }),
+      r.count > 1 ? h('span', { class: 'update-count', text: `${r.count} updates, first ${clockUtc(r.firstT)}, last ${clockUtc(a.t)}` }) : null,
+      a.tier && a.state === 'alert' ? h('span', { class: 'muted', text: a.tier.toUpperCase() }) : null,
       a.eta_s !== undefined ? h('span', { class: 'eta', text: `ETA ${formatEta(a.eta_s)}` }) : null,
-      a.reason ? h('span', { class: 'muted', text: REASONS[a.reason] ?? a.reason }) : null,
-      a.by ? h('span', { class: 'muted', text: `by ${a.by}` }) : null,
-      a.tracks.length > 0 ? trackLinks(a.tracks) : null,
+      reason ? h('span', { class: 'muted reason', text: reason }) : null,
+      a.tracks.length > 0 && r.kind !== 'update' ? trackLinks(a.tracks) : null,
     ));
   }
-  root.replaceChildren(activeBox, h('h3', { text: `Alert log (${d.alerts.length})` }), d.alerts.length === 0 ? h('p', { class: 'muted', text: 'No alerts yet.' }) : list);
+  root.replaceChildren(activeBox, h('h3', { text: `Alert log (${d.alerts.length} entries, ${rows.length} rows)` }), d.alerts.length === 0 ? h('p', { class: 'muted', text: 'No alerts yet.' }) : list);
 }

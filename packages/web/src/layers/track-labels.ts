@@ -1,0 +1,150 @@
+/**
+ * Track labels (issue 17) as a few HTML elements over the map: the style has no glyphs (nothing
+ * is fetched from the web), so MapLibre cannot draw text. Bounded work: labels are placed only
+ * when the tracks change (the report rate, through the draw scheduler) and when the map stops
+ * moving, never per animation frame; while the map moves they are hidden. Only tracks in view
+ * are considered, at most MAX_LABELS are drawn, by priority (logic/labels.ts), and the others
+ * are counted in a corner note. Each label has a fixed size in CSS pixels computed from its
+ * text in a monospace font, so the placement's boxes are the boxes on screen.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+import type { TrackWire } from '@skywarden/formats';
+import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest, type Rect } from '../logic/labels.js';
+import { affiliationOf, AFFILIATION_COLOUR } from '../logic/symbology.js';
+
+const MAX_LABELS = 30;
+const PAD_X = 4;
+const PAD_Y = 1;
+const BORDER = 1;
+
+export interface TrackLabels {
+  update(tracks: readonly TrackWire[], selected: string | null): void;
+  /** Labels drawn and tracks in view without one, at the last placement. */
+  counts(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
+}
+
+export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): TrackLabels {
+  const host = map.getContainer();
+  const layer = document.createElement('div');
+  layer.className = 'trk-labels';
+  layer.id = 'track-labels';
+  const note = document.createElement('div');
+  note.className = 'trk-labels-note';
+  note.id = 'track-labels-hidden';
+  host.append(layer, note);
+  // the size of one character and one line of the label font, measured once
+  const probe = document.createElement('span');
+  probe.className = 'trk-label';
+  probe.style.cssText = 'position:absolute;visibility:hidden;width:auto;height:auto;padding:0;border:0';
+  probe.textContent = '0'.repeat(20);
+  layer.append(probe);
+  const chW = probe.getBoundingClientRect().width / 20 || 7;
+  const lineH = probe.getBoundingClientRect().height || 14;
+  probe.remove();
+  layer.addEventListener('click', (e) => {
+    const id = (e.target as HTMLElement).closest<HTMLElement>('.trk-label')?.dataset.track;
+    if (id) onSelect(id);
+  });
+
+  const els = new Map<string, HTMLElement>();
+  let tracks: readonly TrackWire[] = [];
+  let selected: string | null = null;
+  let last = { placed: 0, hidden: 0, zoneHidden: 0 };
+
+  /**
+   * The zone labels (HTML markers of the zone layer, at most 12) are placed first: of two that
+   * overlap the less urgent is hidden. Those shown, the legend and the map's controls are
+   * obstacles for the track labels. One layout read per placement.
+   */
+  const obstaclesAndZones = (): { obstacles: Rect[]; zoneHidden: number } => {
+    const base = host.getBoundingClientRect();
+    const rel = (e: Element): Rect => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left - base.left, top: r.top - base.top, w: r.width, h: r.height };
+    };
+    const zl = [...host.querySelectorAll<HTMLElement>('.zone-label')].sort((a, b) => Number(a.dataset.rank) - Number(b.dataset.rank));
+    const zr = zl.map(rel);
+    const keep = keepNonOverlapping(zr);
+    const obstacles: Rect[] = [];
+    zl.forEach((e, i) => {
+      e.classList.toggle('label-hidden', !keep[i]);
+      if (keep[i]) obstacles.push(zr[i]);
+    });
+    for (const e of host.querySelectorAll('#legend, .maplibregl-ctrl')) obstacles.push(rel(e));
+    return { obstacles, zoneHidden: keep.filter((k) => !k).length };
+  };
+
+  let runs = 0;
+  let totalMs = 0;
+  let maxMs = 0;
+  const place = () => {
+    const t0 = performance.now();
+    const { clientWidth: width, clientHeight: height } = host;
+    const { obstacles, zoneHidden } = obstaclesAndZones();
+    const ids = shortIds(tracks.map((t) => t.track));
+    const reqs: LabelRequest[] = [];
+    const lines = new Map<string, string[]>();
+    const byId = new Map<string, TrackWire>();
+    for (const t of tracks) {
+      if (!Number.isFinite(t.lat) || !Number.isFinite(t.lon)) continue;
+      const p = map.project([t.lon, t.lat]);
+      if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) continue;
+      const ls = labelLines(t, ids.get(t.track) ?? t.track);
+      lines.set(t.track, ls);
+      byId.set(t.track, t);
+      const chars = Math.max(...ls.map((l) => l.length));
+      reqs.push({ id: t.track, x: p.x, y: p.y, w: Math.ceil(chars * chW + 2 * (PAD_X + BORDER)), h: Math.ceil(ls.length * lineH + 2 * (PAD_Y + BORDER)), priority: labelPriority(t, selected) });
+    }
+    const r = placeLabels(reqs, { width, height, max: MAX_LABELS, obstacles });
+    const keep = new Set<string>();
+    for (const pl of r.placed) {
+      keep.add(pl.id);
+      let el = els.get(pl.id);
+      if (!el) {
+        el = document.createElement('div');
+        el.className = 'trk-label';
+        el.dataset.track = pl.id;
+        layer.append(el);
+        els.set(pl.id, el);
+      }
+      const t = byId.get(pl.id)!;
+      const text = lines.get(pl.id)!.join('\n');
+      if (el.textContent !== text) el.textContent = text;
+      el.style.transform = `translate(${pl.left}px, ${pl.top}px)`; // not rounded: the placed box is the box on screen
+      el.style.width = `${pl.w}px`;
+      el.style.height = `${pl.h}px`;
+      el.style.borderColor = AFFILIATION_COLOUR[affiliationOf(t.affiliation)];
+      el.classList.toggle('selected', pl.id === selected);
+      el.classList.toggle('threat', lines.get(pl.id)!.length > 1);
+    }
+    for (const [id, el] of els) {
+      if (keep.has(id)) continue;
+      el.remove();
+      els.delete(id);
+    }
+    last = { placed: r.placed.length, hidden: r.hidden, zoneHidden };
+    const parts = [r.hidden > 0 ? `${r.hidden} track label${r.hidden === 1 ? '' : 's'}` : '', zoneHidden > 0 ? `${zoneHidden} zone label${zoneHidden === 1 ? '' : 's'}` : ''].filter(Boolean);
+    note.textContent = parts.length > 0 ? `${parts.join(', ')} hidden (zoom in)` : '';
+    note.classList.toggle('hidden', parts.length === 0);
+    const ms = performance.now() - t0;
+    runs++;
+    totalMs += ms;
+    maxMs = Math.max(maxMs, ms);
+  };
+
+  map.on('movestart', () => layer.classList.add('moving'));
+  map.on('moveend', () => {
+    layer.classList.remove('moving');
+    place();
+  });
+  map.on('resize', place);
+
+  return {
+    update(t, sel) {
+      tracks = t;
+      selected = sel;
+      if (!layer.classList.contains('moving')) place();
+    },
+    counts: () => ({ ...last, runs, meanMs: runs > 0 ? totalMs / runs : 0, maxMs }),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The map legend (issue 17): zone tiers, affiliations, class icons, the uncertainty circle, the
+ * velocity leader, the predicted path and trail, the selection rings and the label. Built once
+ * from the same constants the layers draw with (logic/symbology.ts, icons.ts), as plain HTML and
+ * inline SVG over the map: nothing is fetched. Collapsible (a <details>); its open state is kept
+ * per browser.
+ */
+import { h } from './dom.js';
+import { iconDataUrl } from './icons.js';
+import { AFFILIATION_COLOUR, AFFILIATIONS, TIER_COLOUR, type TrackShape } from './logic/symbology.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const KEY = 'skywarden.legend.open';
+
+function svg(w: number, hgt: number, ...children: [string, Record<string, string | number>][]): SVGElement {
+  const s = document.createElementNS(SVG, 'svg');
+  s.setAttribute('width', String(w));
+  s.setAttribute('height', String(hgt));
+  s.setAttribute('viewBox', `0 0 ${w} ${hgt}`);
+  s.setAttribute('aria-hidden', 'true');
+  for (const [tag, attrs] of children) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    s.append(el);
+  }
+  return s;
+}
+
+function row(swatch: Node, text: string, key: string): HTMLElement {
+  return h('li', { 'data-key': key }, h('span', { class: 'lg-swatch' }, swatch), h('span', { text }));
+}
+
+const CLASSES: [TrackShape, string][] = [
+  ['delta', 'one-way attack drone'],
+  ['dart', 'cruise missile'],
+  ['rotor', 'multirotor'],
+  ['small_wing', 'small fixed-wing'],
+  ['aircraft', 'aircraft'],
+  ['unknown', 'other / unknown class'],
+];
+
+export function addLegend(host: HTMLElement): HTMLElement {
+  const tiers = h('ul', { class: 'lg-list' });
+  const tierText = { imminent: 'IMMINENT: inside or < 3 min', warning: 'WARNING: < 10 min', watch: 'WATCH: a threat may come', none: 'zone, no alert' } as const;
+  for (const k of ['imminent', 'warning', 'watch', 'none'] as const) {
+    const c = TIER_COLOUR[k];
+    tiers.append(row(svg(22, 14, ['rect', { x: 1, y: 1, width: 20, height: 12, fill: c.fill, 'fill-opacity': Math.max(0.25, c.opacity * 1.6), stroke: c.line, 'stroke-width': k === 'none' ? 1 : 2 }]), tierText[k], `tier-${k}`));
+  }
+  const affs = h('ul', { class: 'lg-list' });
+  for (const a of AFFILIATIONS) affs.append(row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 6, fill: AFFILIATION_COLOUR[a] }]), a, `aff-${a}`));
+  const classes = h('ul', { class: 'lg-list' });
+  for (const [shape, text] of CLASSES) {
+    const img = h('img', { src: iconDataUrl(shape, '#d8e1ea', 18), width: 18, height: 18, alt: '' });
+    classes.append(row(img, text, `class-${shape}`));
+  }
+  const grey = '#d8e1ea';
+  const symbols = h('ul', { class: 'lg-list' },
+    row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 6, fill: grey, 'fill-opacity': 0.15, stroke: grey, 'stroke-opacity': 0.6 }]), '95 % position uncertainty', 'uncertainty'),
+    row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5 }]), 'velocity: 60 s ahead', 'leader'),
+    row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5, 'stroke-dasharray': '3 3' }]), 'predicted path (threats)', 'predicted'),
+    row(svg(22, 14, ['line', { x1: 2, y1: 7, x2: 20, y2: 7, stroke: grey, 'stroke-width': 1.5, 'stroke-opacity': 0.5 }]), 'trail: last 90 s', 'trail'),
+    row(svg(22, 14, ['rect', { x: 2, y: 2, width: 18, height: 10, fill: 'none', stroke: '#ffffff', 'stroke-width': 2, 'stroke-dasharray': '4 2' }]), 'zones the selected threat may enter', 'impact'),
+    row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 6, fill: 'none', stroke: '#ffffff', 'stroke-width': 2 }]), 'selected track', 'selected'),
+    row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 5, fill: 'none', stroke: grey, 'stroke-width': 1 }]), 'confirmed by an operator', 'confirmed'),
+    row(h('span', { class: 'lg-label', text: '#123' }), 'label: id · altitude · speed; ETA to the first zone', 'label'),
+  );
+  const open = localStorage.getItem(KEY) ?? (window.innerWidth >= 900 ? '1' : '0');
+  const box = h('details', { class: 'legend', id: 'legend', open: open === '1' },
+    h('summary', { text: 'Legend' }),
+    h('div', { class: 'lg-body' },
+      h('h4', { text: 'Zones by urgency' }), tiers,
+      h('h4', { text: 'Tracks by affiliation' }), affs,
+      h('h4', { text: 'Class' }), classes,
+      h('h4', { text: 'Symbols' }), symbols,
+    ),
+  );
+  box.addEventListener('toggle', () => localStorage.setItem(KEY, (box as HTMLDetailsElement).open ? '1' : '0'));
+  host.append(box);
+  return box;
+}
