@@ -224,6 +224,16 @@ test('the decoder names the problem in bad data', () => {
   assert.ok(!rb.ok && rb.records.length === 2);
 });
 
+test('a record that cannot be framed ends its block only: the next blocks of the datagram are still read (one splitter for every category)', () => {
+  const good = encodeCat062Blocks(randomTracks(2, 4))[0]!;
+  // a CAT062 block whose only record is cut in I062/010, a CAT048 block, then a good CAT062 block
+  const dg = Buffer.concat([Uint8Array.from([62, 0, 5, 0x80, 1]), Uint8Array.from([48, 0, 5, 0, 0]), good]);
+  const r = decodeCat062(dg);
+  assert.ok(!r.ok && /^data block at offset 0, record 1: I062\/010 needs 2 bytes/.test(r.reason), r.ok ? '' : r.reason);
+  assert.equal(r.otherBlocks, 1);
+  assert.equal(r.records.length, 2, 'the records of the last block');
+});
+
 test('the decoder skips items it does not decode by their length rules', () => {
   // FRN 1 (I010), FRN 8 (I210, 2 octets), FRN 10 (I245, 7), FRN 16 (I295 compound: MFL), FRN 22 (I270 ext), FRN 27 (I500: APC), FRN 35 (SP, explicit)
   const fspec = [0x81, 0xa1, 0x41, 0x85, 0x02];
