@@ -49,6 +49,19 @@ describe('service configuration', () => {
     assert.match(bad.errors.join('\n'), /mqtt\.max_packet_bytes must be an integer in \[1024, 268435456\], got 10/);
   });
 
+  it('asterix_in.max_unknown_sources: 16 by default, an integer in [0, 65536]', () => {
+    const r = buildConfig(null, {});
+    assert.ok(r.ok);
+    assert.equal(r.config.asterix_in.max_unknown_sources, 16);
+    for (const v of [-1, 1.5, 'many', 70000]) {
+      const bad = buildConfig({ asterix_in: { max_unknown_sources: v } }, {});
+      assert.ok(!bad.ok, `${JSON.stringify(v)} accepted`);
+      assert.match(bad.errors.join('\n'), /asterix_in\.max_unknown_sources must be an integer in \[0, 65536\]/);
+    }
+    const ok = buildConfig({ asterix_in: { max_unknown_sources: 0 } }, {});
+    assert.ok(ok.ok && ok.config.asterix_in.max_unknown_sources === 0);
+  });
+
   it('names every bad setting, with the value it got', () => {
     const r = buildConfig({ http: { port: 'eighty' }, store: { kind: 'mongo' }, fusion: { reorder_delay_s: -1 }, alerts: { p_raise_imminent: 0.1 }, colour: 'blue' }, {});
     assert.ok(!r.ok);

@@ -286,6 +286,8 @@ export interface ServerConfig {
     trackers: AsterixSourceConfig[];
     /** CAT062 from an unlisted SAC/SIC is taken as sensor `asterix-<sac>-<sic>`. */
     accept_unknown: boolean;
+    /** Most sources `accept_unknown` registers; records from further new SAC/SICs are refused (counted, logged). */
+    max_unknown_sources: number;
   };
   /** SAPIENT (BSI Flex 335 v2.0) fusion node: a TCP server sensors connect to (transports/sapient-node.ts). */
   sapient: {
@@ -366,7 +368,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     observer_sensor: 'tak-observer',
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
-  asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false },
+  asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16 },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   log: { level: 'info' },
@@ -499,6 +501,7 @@ const CHECKS: Record<string, Check> = {
   'asterix_in.radars': objList,
   'asterix_in.trackers': objList,
   'asterix_in.accept_unknown': bool,
+  'asterix_in.max_unknown_sources': int(0, 65536),
   'sapient.enabled': bool,
   'sapient.host': str,
   'sapient.port': int(0, 65535),

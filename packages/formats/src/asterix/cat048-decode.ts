@@ -11,7 +11,7 @@
 import { ByteReader } from './bytes.js';
 import { CAT062_TIME_LSB_S, FT } from './cat062.js';
 import { NM } from './cat048.js';
-import { fixedItem as fixed, readBitmap, resolveTimeOfDay, skipItem, splitAsterixBlocks, type ItemRule } from './items.js';
+import { fixedItem as fixed, readBitmap, resolveTimeOfDay, skipItem, splitAsterixBlocks, type AsterixBlock, type ItemRule } from './items.js';
 
 export const CAT048 = 48;
 
@@ -201,6 +201,31 @@ function decodeRecord(r: ByteReader, ref: number | undefined): { rec: Cat048Reco
 }
 
 /**
+ * Decodes the records of one CAT048 data block found by {@link splitAsterixBlocks} in `bytes`
+ * (`otherBlocks` is 0). A record that cannot be framed ends the block; a record whose values are
+ * bad is left out alone.
+ */
+export function decodeCat048Block(bytes: Uint8Array, block: AsterixBlock, opts: Cat048DecodeOptions = {}): Cat048DecodeResult {
+  const out: Cat048DecodeResult = { records: [], errors: [], otherBlocks: 0 };
+  const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
+  if (block.end === block.start) {
+    out.errors.push(`data block at offset ${block.offset}: a CAT048 block with no records`);
+    return out;
+  }
+  const r = new ByteReader(bytes, block.start, block.end);
+  for (let n = 1; r.left > 0; n++) {
+    const d = decodeRecord(r, ref);
+    if ('rec' in d) out.records.push(d.rec);
+    else if ('bad' in d) out.errors.push(`data block at offset ${block.offset}, record ${n}: ${d.bad}`);
+    else {
+      out.errors.push(`data block at offset ${block.offset}, record ${n}: ${d.fatal}`);
+      break;
+    }
+  }
+  return out;
+}
+
+/**
  * Decodes the CAT048 records of a buffer of ASTERIX data blocks (one UDP datagram, or several
  * blocks back to back); blocks of other categories are counted and skipped.
  */
@@ -210,27 +235,15 @@ export function decodeCat048(bytes: Uint8Array, opts: Cat048DecodeOptions = {}):
     out.errors.push('input must be a Uint8Array');
     return out;
   }
-  const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
   const { blocks, error } = splitAsterixBlocks(bytes);
   for (const b of blocks) {
     if (b.cat !== CAT048) {
       out.otherBlocks++;
       continue;
     }
-    if (b.end === b.start) {
-      out.errors.push(`data block at offset ${b.offset}: a CAT048 block with no records`);
-      continue;
-    }
-    const r = new ByteReader(bytes, b.start, b.end);
-    for (let n = 1; r.left > 0; n++) {
-      const d = decodeRecord(r, ref);
-      if ('rec' in d) out.records.push(d.rec);
-      else if ('bad' in d) out.errors.push(`data block at offset ${b.offset}, record ${n}: ${d.bad}`);
-      else {
-        out.errors.push(`data block at offset ${b.offset}, record ${n}: ${d.fatal}`);
-        break;
-      }
-    }
+    const d = decodeCat048Block(bytes, b, opts);
+    out.records.push(...d.records);
+    out.errors.push(...d.errors);
   }
   if (error !== undefined) out.errors.push(error);
   return out;

@@ -4,13 +4,11 @@
  * checked against the end of its data block, and the result names the block, the record, the
  * item and what was wrong. Items are decoded fully for the set the encoder writes
  * ({@link encodeCat062Record}: with I062/245 and the I062/080 SDS and PFT bits), I062/380 ADR, I062/500 APC and ATV, and I062/136 and
- * I062/135; the other items are skipped by their
- * length rules, except I062/390 and the variable subfields of I062/380 (TIS, TID, MB: compound items with many subfields of their own
- * layout), whose presence is reported as an error because the rest of the record cannot be
- * found without them.
+ * I062/135; every other item of the UAP (I062/390 and the FX-extended and repetitive subfields
+ * of I062/380 included) is skipped by its length rule.
  */
 import { ByteReader } from './bytes.js';
-import { fixedItem, readBitmap, resolveTimeOfDay, skipItem, type ItemRule } from './items.js';
+import { fixedItem, readBitmap, resolveTimeOfDay, skipItem, splitAsterixBlocks, type AsterixBlock, type ItemRule } from './items.js';
 import { CAT062, CAT062_ALTITUDE_LSB_FT, CAT062_CARTESIAN_LSB_M, CAT062_LATLON_LSB_DEG, CAT062_TIME_LSB_S, CAT062_VELOCITY_LSB_MPS, FT, ICAO_6BIT_ALPHABET, type Cat062Movement, type Cat062Status, type Cat062TargetId } from './cat062.js';
 
 /** One decoded CAT062 record; values in SI units (degrees for latitude and longitude). */
@@ -52,10 +50,21 @@ export interface Cat062Record {
   accuracy?: { xSdM: number; ySdM: number; vxSdMps?: number; vySdMps?: number };
 }
 
-/** Result of {@link decodeCat062}: the records read before any error, and the error. */
+/**
+ * Result of {@link decodeCat062}: every record that could be read, and the first error.
+ * `warnings`: problems in a record that was kept (an I062/245 with a character outside the
+ * ICAO alphabet: the record is kept without `targetId`).
+ */
 export type Cat062DecodeResult =
-  | { ok: true; records: Cat062Record[]; /** Data blocks of other categories, skipped. */ otherBlocks: number }
-  | { ok: false; reason: string; records: Cat062Record[]; otherBlocks: number };
+  | { ok: true; records: Cat062Record[]; /** Data blocks of other categories, skipped. */ otherBlocks: number; warnings: string[] }
+  | { ok: false; reason: string; records: Cat062Record[]; otherBlocks: number; warnings: string[] };
+
+/** Result of {@link decodeCat062Block}: the records read, one reason per record left out (a record that cannot be framed ends the block), and the warnings of records kept. */
+export interface Cat062BlockResult {
+  records: Cat062Record[];
+  errors: string[];
+  warnings: string[];
+}
 
 /** Options of {@link decodeCat062}. */
 export interface Cat062DecodeOptions {
@@ -78,8 +87,9 @@ const UAP: [string, Rule][] = [
   ['I062/060', fixed(2)],
   ['I062/245', fixed(7)],
   // ADR ID MHG IAS TAS SAL FSS | TIS TID COM SAB ACS BVR GVR | RAN TAR TAN GSP VUN MET EMC | POS GAL PUN MB IAR MAC BPS
-  // (TIS is extensible, TID and MB repetitive: a record with them cannot be read past I062/380)
-  ['I062/380', { kind: 'compound', sub: [3, 6, 2, 2, 2, 2, 2, null, null, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, null, 2, 2, 2] }],
+  // TIS: 1 octet and FX extents (NAV NVB spare FX); TID: REP, then 15-octet trajectory change
+  // points (TCA NC TCPN, ALT 16, LAT 24, LON 24, PT TD TRA TOA, TOV 24, TTR 16 bits); MB: REP, then 8-octet Mode S BDS registers
+  ['I062/380', { kind: 'compound', sub: [3, 6, 2, 2, 2, 2, 2, { ext: 1 }, { rep: 15 }, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, { rep: 8 }, 2, 2, 2] }],
   ['I062/040', fixed(2)],
   ['I062/080', { kind: 'ext', first: 1, ext: 1 }],
   // TRK PSR SSR MDS ADS ES VDL | UAT LOP MLT
@@ -91,7 +101,9 @@ const UAP: [string, Rule][] = [
   ['I062/130', fixed(2)],
   ['I062/135', fixed(2)],
   ['I062/220', fixed(2)],
-  ['I062/390', { kind: 'unsupported' }],
+  // flight plan related data: TAG CSN IFI FCT TAC WTC DEP | DST RDS CFL CTL TOD AST STS | STD STA PEM PEC
+  // (TOD: REP, then 4-octet times of departure/arrival; PEM: 3 spare bits, V, 12-bit Mode 3/A code)
+  ['I062/390', { kind: 'compound', sub: [2, 7, 4, 1, 4, 1, 4, 4, 3, 2, 2, { rep: 4 }, 6, 1, 7, 7, 2, 7] }],
   ['I062/270', { kind: 'ext', first: 1, ext: 1 }],
   ['I062/300', fixed(1)],
   // SUM PMN POS GA EM1 TOS XP
@@ -111,8 +123,8 @@ const UAP: [string, Rule][] = [
   ['I062/SP', { kind: 'explicit' }],
 ];
 
-/** Decodes one record at `r.pos`; returns the record or a reason. */
-function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | string | { bad: string } {
+/** Decodes one record at `r.pos`; returns the record or a reason. Problems in a record kept are added to `warnings`. */
+function decodeRecord(r: ByteReader, ref: number | undefined, warnings: string[]): Cat062Record | string | { bad: string } {
   /** A value out of range in an item read whole: the record is left out, the next one can still be found. */
   let bad: string | undefined;
   const fspec = readBitmap(r, 5, 'FSPEC');
@@ -138,9 +150,10 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
         rec.serviceId = v.u8();
         break;
       case 'I062/070': {
-        const tod = v.uint(3) * CAT062_TIME_LSB_S;
-        rec.timeOfDayS = tod;
-        if (ref !== undefined) rec.t = resolveTimeOfDay(tod, ref);
+        const raw = v.uint(3);
+        rec.timeOfDayS = raw * CAT062_TIME_LSB_S;
+        if (raw >= 86400 * 128) bad ??= `I062/070 time of day ${rec.timeOfDayS} s is not within a day`;
+        else if (ref !== undefined) rec.t = resolveTimeOfDay(rec.timeOfDayS, ref);
         break;
       }
       case 'I062/105':
@@ -220,6 +233,8 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
         let chars = '';
         let bits = 0;
         let acc = 0;
+        /** The first character outside the ICAO alphabet (not checked when STI is 3, invalid). */
+        let wrong: string | undefined;
         for (let k = 0; k < 6; k++) {
           acc = (acc << 8) | v.u8();
           bits += 8;
@@ -227,12 +242,14 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
             bits -= 6;
             const code = (acc >> bits) & 0x3f;
             const ch = ICAO_6BIT_ALPHABET[code]!;
-            if (ch === '') bad ??= `I062/245 character ${chars.length + 1} has code ${code}, which the ICAO 6-bit alphabet (A-Z, 0-9, space) does not use`;
+            if (ch === '' && sti !== 3) wrong ??= `I062/245 character ${chars.length + 1} has code ${code}, which the ICAO 6-bit alphabet (A-Z, 0-9, space) does not use: the record is kept without its identification`;
             chars += ch === '' ? ' ' : ch;
           }
           acc &= (1 << bits) - 1;
         }
-        rec.targetId = { sti, chars };
+        // a bad identification never costs the record its position
+        if (wrong === undefined) rec.targetId = { sti, chars };
+        else warnings.push(wrong);
         break;
       }
       case 'I062/380': {
@@ -259,49 +276,59 @@ function decodeRecord(r: ByteReader, ref: number | undefined): Cat062Record | st
 }
 
 /**
+ * Decodes the records of one CAT062 data block found by {@link splitAsterixBlocks} in `bytes`.
+ * A record that cannot be framed ends the block (the next record's start is unknown); a record
+ * read whole but with a value out of range (a latitude beyond 90 degrees, a time of day past
+ * midnight) is left out alone. Each reason names the block's offset, the record and the item.
+ */
+export function decodeCat062Block(bytes: Uint8Array, block: AsterixBlock, opts: Cat062DecodeOptions = {}): Cat062BlockResult {
+  const out: Cat062BlockResult = { records: [], errors: [], warnings: [] };
+  const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
+  const at = `data block at offset ${block.offset}`;
+  if (block.end === block.start) {
+    out.errors.push(`${at}: a CAT062 block with no records`);
+    return out;
+  }
+  const r = new ByteReader(bytes, block.start, block.end);
+  for (let n = 1; r.left > 0; n++) {
+    const warnings: string[] = [];
+    const rec = decodeRecord(r, ref, warnings);
+    for (const w of warnings) out.warnings.push(`${at}, record ${n}: ${w}`);
+    if (typeof rec === 'string') {
+      out.errors.push(`${at}, record ${n}: ${rec}`);
+      break;
+    }
+    // a record read whole but out of range: the records after it are still decoded
+    if ('bad' in rec) out.errors.push(`${at}, record ${n}: ${rec.bad}`);
+    else out.records.push(rec);
+  }
+  return out;
+}
+
+/**
  * Decodes a buffer of ASTERIX data blocks (one UDP datagram, or several blocks back to back).
- * CAT062 records are decoded; blocks of other categories are counted and skipped. On the first
- * error that leaves the rest unframed the result is `ok: false` with the records decoded so far
- * and a reason naming the block's offset, the record number and the item. A record read whole
- * but with a value out of range (a latitude beyond 90 degrees) is left out alone: the result is
- * `ok: false` with its reason and every other record.
+ * CAT062 records are decoded ({@link decodeCat062Block}); blocks of other categories are
+ * counted and skipped. Every record that could be read is returned; with any problem the result
+ * is `ok: false` and `reason` is the first one (a bad block header ends the buffer: the blocks
+ * before it are still read).
  */
 export function decodeCat062(bytes: Uint8Array, opts: Cat062DecodeOptions = {}): Cat062DecodeResult {
   const records: Cat062Record[] = [];
+  const warnings: string[] = [];
   let otherBlocks = 0;
-  let firstBad: string | undefined;
-  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'input must be a Uint8Array', records, otherBlocks };
-  const ref = opts.referenceTime !== undefined && Number.isFinite(opts.referenceTime) ? opts.referenceTime : undefined;
-  let pos = 0;
-  if (bytes.length === 0) return { ok: false, reason: 'no data (0 bytes)', records, otherBlocks };
-  while (pos < bytes.length) {
-    if (bytes.length - pos < 3) {
-      return { ok: false, reason: `data block at offset ${pos}: ${bytes.length - pos} bytes left, a block header needs 3`, records, otherBlocks };
-    }
-    const cat = bytes[pos]!;
-    const len = (bytes[pos + 1]! << 8) | bytes[pos + 2]!;
-    if (len < 3) return { ok: false, reason: `data block at offset ${pos}: LEN ${len} is less than the 3-byte header`, records, otherBlocks };
-    if (pos + len > bytes.length) {
-      return { ok: false, reason: `data block at offset ${pos}: LEN ${len} runs past the end of the data (${bytes.length - pos} bytes left)`, records, otherBlocks };
-    }
-    if (cat !== CAT062) {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: 'input must be a Uint8Array', records, otherBlocks, warnings };
+  const { blocks, error } = splitAsterixBlocks(bytes);
+  const errors: string[] = [];
+  for (const b of blocks) {
+    if (b.cat !== CAT062) {
       otherBlocks++;
-      pos += len;
       continue;
     }
-    const r = new ByteReader(bytes, pos + 3, pos + len);
-    if (len === 3) return { ok: false, reason: `data block at offset ${pos}: a CAT062 block with no records`, records, otherBlocks };
-    for (let n = 1; r.left > 0; n++) {
-      const rec = decodeRecord(r, ref);
-      if (typeof rec === 'string') return { ok: false, reason: `data block at offset ${pos}, record ${n}: ${rec}`, records, otherBlocks };
-      if ('bad' in rec) {
-        // the record's bytes were read whole: the records after it are still decoded
-        firstBad ??= `data block at offset ${pos}, record ${n}: ${rec.bad}`;
-        continue;
-      }
-      records.push(rec);
-    }
-    pos += len;
+    const d = decodeCat062Block(bytes, b, opts);
+    records.push(...d.records);
+    errors.push(...d.errors);
+    warnings.push(...d.warnings);
   }
-  return firstBad !== undefined ? { ok: false, reason: firstBad, records, otherBlocks } : { ok: true, records, otherBlocks };
+  if (error !== undefined) errors.push(error);
+  return errors.length > 0 ? { ok: false, reason: errors[0]!, records, otherBlocks, warnings } : { ok: true, records, otherBlocks, warnings };
 }

@@ -27,10 +27,18 @@ function randomRecord(rand: () => number): number[] {
     }
     return out;
   };
-  /** A compound item: a random subset of the subfields whose lengths are given (null: never chosen). */
-  const compound = (subs: (number | null)[]) => {
-    const chosen = subs.map((l) => l !== null && rand() < 0.4);
-    if (!chosen.some(Boolean)) chosen[subs.findIndex((l) => l !== null)] = true;
+  /** A subfield of a compound item: a fixed length, FX-extended octets, or REP and elements. */
+  type Sub = number | { ext: number } | { rep: number };
+  const subBytes = (l: Sub): number[] => {
+    if (typeof l === 'number') return bytes(l);
+    if ('ext' in l) return ext(l.ext, l.ext, 3);
+    const n = randInt(rand, 4);
+    return [n, ...bytes(n * l.rep)];
+  };
+  /** A compound item: a random subset of the subfields whose rules are given. */
+  const compound = (subs: Sub[]) => {
+    const chosen = subs.map(() => rand() < 0.4);
+    if (!chosen.some(Boolean)) chosen[0] = true;
     let last = 0;
     chosen.forEach((c, i) => { if (c) last = i; });
     const prim: number[] = [];
@@ -40,7 +48,7 @@ function randomRecord(rand: () => number): number[] {
       if (o < Math.floor(last / 7)) v |= 1;
       prim.push(v);
     }
-    return [...prim, ...subs.flatMap((l, i) => (chosen[i] ? bytes(l!) : []))];
+    return [...prim, ...subs.flatMap((l, i) => (chosen[i] ? subBytes(l) : []))];
   };
   /** I062/245: STI in the top two bits (spare bits random: the dissector and Skywarden ignore them), then 8 characters of the ICAO alphabet, 6 bits each. */
   const targetId = () => {
@@ -59,7 +67,8 @@ function randomRecord(rand: () => number): number[] {
     [8, () => bytes(2)], // 210
     [9, () => bytes(2)], // 060
     [10, () => targetId()], // 245
-    [11, () => compound([3, 6, 2, 2, 2, 2, 2, null, null, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, null, 2, 2, 2])], // 380
+    // 380, TIS (FX-extended octets), TID (REP x 15 octets) and MB (REP x 8 octets) included
+    [11, () => compound([3, 6, 2, 2, 2, 2, 2, { ext: 1 }, { rep: 15 }, 2, 2, 7, 2, 2, 2, 2, 2, 2, 1, 8, 1, 6, 2, 1, { rep: 8 }, 2, 2, 2])],
     [12, () => bytes(2)], // 040
     [13, () => ext(1, 1, 5)], // 080
     [14, () => compound([1, 1, 1, 1, 2, 1, 1, 1, 1, 1])], // 290
@@ -69,6 +78,8 @@ function randomRecord(rand: () => number): number[] {
     [18, () => bytes(2)], // 130
     [19, () => bytes(2)], // 135
     [20, () => bytes(2)], // 220
+    // 390 flight plan data: TAG CSN IFI FCT TAC WTC DEP DST RDS CFL CTL TOD (REP x 4) AST STS STD STA PEM PEC
+    [21, () => compound([2, 7, 4, 1, 4, 1, 4, 4, 3, 2, 2, { rep: 4 }, 6, 1, 7, 7, 2, 7])],
     [22, () => ext(1, 1, 3)], // 270
     [23, () => bytes(1)], // 300
     [24, () => compound([1, 4, 6, 2, 2, 1, 1])], // 110
@@ -150,4 +161,68 @@ test('random CAT062 records from the item layouts decode to the values tshark re
     n += r.records.length;
   });
   assert.equal(n, 300);
+});
+
+test('I062/380 TIS, TID and MB and I062/390 (every subfield), written by hand: skipped by their length rules, the items and the record after them kept, as tshark reads them', () => {
+  const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+  const seq = (n: number, from: number) => Array.from({ length: n }, (_, i) => (from + i) & 255);
+  const rec1 = [
+    0x99, 0x19, 0x02, // FSPEC: FRN 1 (010), 4 (070), 5 (105) | 11 (380), 12 (040) | 21 (390)
+    0x01, 0x02, // I062/010 SAC 1 SIC 2
+    0x00, 0x10, 0x00, // I062/070: 4096 / 128 = 32 s
+    0x00, 0x10, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, // I062/105
+    // I062/380: primary subfield ADR (1) | TIS (8), TID (9) | - | MB (25)
+    0x81, 0xc1, 0x01, 0x10,
+    0xab, 0xcd, 0xef, // ADR
+    0xc1, 0x00, // TIS: NAV NVB, FX set; one extent
+    2, ...seq(30, 0x20), // TID: 2 trajectory change points of 15 octets
+    1, ...seq(8, 0x60), // MB: 1 Mode S register of 8 octets
+    0x12, 0x34, // I062/040 track number 4660
+    // I062/390: all 18 subfields (primary 3 octets)
+    0xff, 0xff, 0xf0,
+    0x05, 0x06, // TAG: SAC, SIC
+    ...ascii('KAL123 '), // CSN
+    0x40, 0x00, 0x01, 0x02, // IFI
+    0x48, // FCT
+    ...ascii('B738'), // TAC
+    ...ascii('M'), // WTC
+    ...ascii('RKSI'), // DEP
+    ...ascii('RKSS'), // DST
+    ...ascii('33L'), // RDS
+    0x01, 0x40, // CFL
+    0x07, 0x0b, // CTL
+    2, 0x08, 0x00, 0x0c, 0x1e, 0x10, 0x00, 0x0d, 0x2d, // TOD: 2 times of 4 octets
+    ...ascii('GATE12'), // AST
+    0x40, // STS
+    ...ascii('SID1A  '), // STD
+    ...ascii('STAR2B '), // STA
+    0x17, 0x00, // PEM: V and Mode 3/A 7400
+    ...ascii('PEC1234'), // PEC
+  ];
+  const rec2 = [0x98, 0x03, 0x04, 0x00, 0x20, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00]; // 010, 070 (64 s), 105
+  const body = [...rec1, ...rec2];
+  const dg = Uint8Array.from([62, (body.length + 3) >> 8, (body.length + 3) & 255, ...body]);
+  const r = decodeCat062(dg, { referenceTime: T0 });
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.equal(r.records.length, 2);
+  const [a, b] = r.records;
+  assert.deepEqual(a!.items, ['I062/010', 'I062/070', 'I062/105', 'I062/380', 'I062/040', 'I062/390']);
+  assert.equal(a!.targetAddress, 0xabcdef);
+  assert.equal(a!.trackNumber, 0x1234);
+  assert.deepEqual([b!.sac, b!.sic, b!.timeOfDayS], [3, 4, 64]);
+  assert.equal(b!.latDeg, 0x300000 * CAT062_LATLON_LSB_DEG);
+  assert.equal(b!.lonDeg, 0x400000 * CAT062_LATLON_LSB_DEG);
+  // tshark finds the same two records, the same items, and the values after the skipped subfields
+  const msgs = tsharkAsterix([dg])[0]!.blocks[0]!.messages;
+  assert.equal(msgs.length, 2);
+  r.records.forEach((rec, k) => compare(rec, msgs[k]!));
+  assert.equal(sharkField(msgs[0]!, '062_040', 'VALUE'), 0x1234);
+  assert.equal(sharkField(msgs[1]!, '062_010', 'SIC'), 4);
+  // tshark reads the first and the last I062/390 subfields where they were written
+  const fpl = msgs[0]!['asterix.062_390'] as Record<string, Record<string, string>>;
+  assert.deepEqual([fpl['asterix.062_390_CS']!['asterix.062_390_CS_VALUE'], fpl['asterix.062_390_PEC']!['asterix.062_390_PEC_VALUE']], ['KAL123 ', 'PEC1234']);
+  // a REP running past the block is named
+  const cut = Uint8Array.from([62, 0, 9, 0x01, 0x10, 0x01, 0x40, 3, 0, 0]);
+  const rc = decodeCat062(cut);
+  assert.ok(!rc.ok && /I062\/380 subfield 9 declares 3 repetitions of 15 bytes/.test(rc.reason), rc.ok ? '' : rc.reason);
 });

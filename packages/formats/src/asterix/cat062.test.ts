@@ -193,8 +193,10 @@ test('the decoder names the problem in bad data', () => {
     [Uint8Array.from([62, 0, 5, 0x80, 1]), /record 1: I062\/010 needs 2 bytes, 1 left/],
     [Uint8Array.from([62, 0, 4, 0x40]), /spare bit/],
     [Uint8Array.from([62, 0, 5, 0x01, 0x10]), /I062\/380 primary subfield is cut off/],
-    // I062/380 with TID (subfield 9, repetitive): the rest of the record cannot be found
-    [Uint8Array.from([62, 0, 7, 0x01, 0x10, 0x01, 0x40]), /I062\/380 subfield 9 is present; this decoder does not read it/],
+    // I062/380 with TID (subfield 9, repetitive) and its REP octet cut off
+    [Uint8Array.from([62, 0, 7, 0x01, 0x10, 0x01, 0x40]), /I062\/380 subfield 9 repetition factor is cut off/],
+    // I062/070 at 86400 s (raw 86400 x 128): not a time of day
+    [Uint8Array.from([62, 0, 7, 0x10, 0xa8, 0xc0, 0x00]), /record 1: I062\/070 time of day 86400 s is not within a day/],
     [Uint8Array.from([62, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff]), /FSPEC runs over 5 octets/],
     [Uint8Array.from([62, 0, 5, 0x81, 0x00]), /I062\/010 needs 2 bytes/],
     [Uint8Array.from([62, 0, 4, 0x00]), /empty FSPEC/],
@@ -220,6 +222,16 @@ test('the decoder names the problem in bad data', () => {
   const broken = Buffer.concat([good, Uint8Array.from([62, 0, 5, 0x80, 1])]);
   const rb = decodeCat062(broken);
   assert.ok(!rb.ok && rb.records.length === 2);
+});
+
+test('a record that cannot be framed ends its block only: the next blocks of the datagram are still read (one splitter for every category)', () => {
+  const good = encodeCat062Blocks(randomTracks(2, 4))[0]!;
+  // a CAT062 block whose only record is cut in I062/010, a CAT048 block, then a good CAT062 block
+  const dg = Buffer.concat([Uint8Array.from([62, 0, 5, 0x80, 1]), Uint8Array.from([48, 0, 5, 0, 0]), good]);
+  const r = decodeCat062(dg);
+  assert.ok(!r.ok && /^data block at offset 0, record 1: I062\/010 needs 2 bytes/.test(r.reason), r.ok ? '' : r.reason);
+  assert.equal(r.otherBlocks, 1);
+  assert.equal(r.records.length, 2, 'the records of the last block');
 });
 
 test('the decoder skips items it does not decode by their length rules', () => {
@@ -452,14 +464,38 @@ test('tshark reads the class designator of every label, SDS and PFT from trackWi
   });
 });
 
-test('the decoder leaves out a record whose I062/245 uses a code outside the ICAO alphabet, and keeps the next', () => {
+test('a bad I062/245 never costs the record: kept without the identification and with a warning; with STI 3 (invalid) the characters are not checked', () => {
   const good = encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 1, lonDeg: 2, ve: 0, vn: 0, trackNumber: 9, targetId: { sti: 1, chars: 'BIRD' } });
-  const bad = Uint8Array.from(good);
   // I062/245 starts after FSPEC (3) + I010 (2) + I070 (3) + I105 (8) + I185 (4) = 20: the STI octet; character 1 is the top 6 bits of the next
-  bad[21] = (bad[21]! & 0x03) | (63 << 2);
-  const block = Buffer.concat([Uint8Array.from([62, 0, 3 + 2 * good.length]), bad, good]);
-  const r = decodeCat062(block);
-  assert.ok(!r.ok && /record 1: I062\/245 character 1 has code 63/.test(r.reason), r.ok ? '' : r.reason);
+  const code63 = Uint8Array.from(good);
+  code63[21] = (code63[21]! & 0x03) | (63 << 2);
+  // all-zero padding (code 0 is not in the alphabet), STI 1
+  const zeros = Uint8Array.from(good);
+  zeros.fill(0, 21, 27);
+  // the same with STI 3: the characters are not checked
+  const invalid = Uint8Array.from(zeros);
+  invalid[20] = 3 << 6;
+  const body = Buffer.concat([code63, zeros, invalid, good]);
+  const r = decodeCat062(Buffer.concat([Uint8Array.from([62, 0, 3 + body.length]), body]));
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.equal(r.records.length, 4, 'every record kept');
+  for (const rec of r.records) assert.deepEqual([rec.trackNumber, rec.latDeg, rec.lonDeg].map((x) => x !== undefined && Math.round(x)), [9, 1, 2]);
+  assert.deepEqual(r.records.map((x) => x.targetId?.sti), [undefined, undefined, 3, 1]);
+  assert.equal(r.records[2]!.targetId!.chars, '        ');
+  assert.equal(r.records[3]!.targetId!.chars, 'BIRD    ');
+  assert.equal(r.warnings.length, 2);
+  assert.match(r.warnings[0]!, /record 1: I062\/245 character 1 has code 63/);
+  assert.match(r.warnings[1]!, /record 2: I062\/245 character 1 has code 0/);
+});
+
+test('an I062/070 time of day past midnight leaves its record out alone, as I048/140 does', () => {
+  const good = encodeCat062Record({ sac: 1, sic: 2, t: T0, latDeg: 1, lonDeg: 2, ve: 0, vn: 0, trackNumber: 9 });
+  // I062/070 is at offset 3 + 2 (FSPEC, I010): 0xffffff / 128 = 131072 s less 1/128, past 86400
+  const late = Uint8Array.from(good);
+  late.fill(0xff, 5, 8);
+  const body = Buffer.concat([late, good]);
+  const r = decodeCat062(Buffer.concat([Uint8Array.from([62, 0, 3 + body.length]), body]), { referenceTime: T0 });
+  assert.ok(!r.ok && /record 1: I062\/070 time of day 131071\.99\d* s is not within a day/.test(r.reason), r.ok ? '' : r.reason);
   assert.equal(r.records.length, 1);
-  assert.deepEqual(r.records[0]!.targetId, { sti: 1, chars: 'BIRD    ' });
+  assert.equal(r.records[0]!.timeOfDayS, 57600);
 });

@@ -6,7 +6,7 @@
 import { ByteReader } from './bytes.js';
 
 /** How a compound item's subfield is laid out: a fixed length, FX-extended octets, or repetitive. */
-export type SubRule = number | { ext: number } | { rep: number } | null;
+export type SubRule = number | { ext: number } | { rep: number };
 
 /** The length rule of one data item. */
 export type ItemRule =
@@ -15,10 +15,9 @@ export type ItemRule =
   | { kind: 'ext'; first: number; ext: number }
   /** One octet REP, then REP elements of `len` octets. */
   | { kind: 'rep'; len: number }
-  /** Subfields; null: a subfield this decoder cannot skip (a layout of its own). */
+  /** Subfields, each by its rule, announced by an FX-chained primary subfield. */
   | { kind: 'compound'; sub: SubRule[] }
   | { kind: 'explicit' }
-  | { kind: 'unsupported' }
   | { kind: 'spare' };
 
 export const fixedItem = (len: number): ItemRule => ({ kind: 'fixed', len });
@@ -74,7 +73,6 @@ export function skipItem(r: ByteReader, name: string, rule: ItemRule, subs?: Map
       for (const i of bits) {
         const sub = rule.sub[i];
         if (sub === undefined) return `${name} announces subfield ${i + 1}, which the edition does not define`;
-        if (sub === null) return `${name} subfield ${i + 1} is present; this decoder does not read it, so the rest of the record cannot be found`;
         subs?.set(i, r.pos);
         const what = `${name} subfield ${i + 1}`;
         if (typeof sub === 'number') {
@@ -95,8 +93,6 @@ export function skipItem(r: ByteReader, name: string, rule: ItemRule, subs?: Map
       r.pos += len;
       return undefined;
     }
-    case 'unsupported':
-      return `${name} is present; this decoder does not read it, so the rest of the record cannot be found`;
     case 'spare':
       return `the FSPEC sets a spare bit (${name} position)`;
   }

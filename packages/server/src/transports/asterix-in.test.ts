@@ -10,11 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { encodeCat062Blocks, type TrackWire } from '@skywarden/formats';
+import { encodeCat062Blocks, encodeCat062Record, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
+import { buildConfig } from '../config.js';
+import { createService } from '../service.js';
 import type { JournalEntry } from '../store/store.js';
 import { http, quietLogger, tempDir, until } from '../testing.js';
-import { elevationFromAltitude } from './asterix-in.js';
+import { elevationFromAltitude, startAsterixIn } from './asterix-in.js';
 
 const R = 6371000;
 const FT = 0.3048;
@@ -29,8 +31,8 @@ function target(t: number): { e: number; n: number; u: number } {
 }
 const toLatLon = (p: { e: number; n: number }) => ({ lat: RADAR.lat + (p.n / R) * (180 / Math.PI), lon: RADAR.lon + (p.e / (R * Math.cos((RADAR.lat * Math.PI) / 180))) * (180 / Math.PI) });
 
-/** A CAT048 record by hand: FSPEC 010 140 020 040 090 (and 161 when a track number is given). */
-function plotRecord(sac: number, sic: number, t: number, p: { e: number; n: number; u: number }, trackNumber?: number): number[] {
+/** A CAT048 record by hand: FSPEC 010 140 020 040 090 (and 161 when a track number is given); `descriptor`: the I048/020 octet (TYP 1 single PSR; SIM 0x10, RAB 0x02). */
+function plotRecord(sac: number, sic: number, t: number, p: { e: number; n: number; u: number }, trackNumber?: number, descriptor = 0x20): number[] {
   const slant = Math.hypot(p.e, p.n, p.u);
   const az = ((Math.atan2(p.e, p.n) * 180) / Math.PI + 360) % 360;
   const alt = RADAR.alt + p.u + (p.e ** 2 + p.n ** 2) / (2 * R); // above the sphere
@@ -38,7 +40,7 @@ function plotRecord(sac: number, sic: number, t: number, p: { e: number; n: numb
   const rho = Math.round((slant / NM) * 256);
   const theta = Math.round((az / 360) * 65536) % 65536;
   const fl = Math.round((alt / FT / 100) * 4);
-  const out = [trackNumber === undefined ? 0xf4 : 0xf5, ...(trackNumber === undefined ? [] : [0x10]), sac, sic, tod >> 16, (tod >> 8) & 255, tod & 255, 0x20, rho >> 8, rho & 255, theta >> 8, theta & 255, (fl >> 8) & 0x3f, fl & 255];
+  const out = [trackNumber === undefined ? 0xf4 : 0xf5, ...(trackNumber === undefined ? [] : [0x10]), sac, sic, tod >> 16, (tod >> 8) & 255, tod & 255, descriptor, rho >> 8, rho & 255, theta >> 8, theta & 255, (fl >> 8) & 0x3f, fl & 255];
   if (trackNumber !== undefined) out.push(trackNumber >> 8, trackNumber & 255);
   return out;
 }
@@ -81,6 +83,7 @@ describe('ASTERIX input over UDP', () => {
           radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }],
           trackers: [{ sac: 30, sic: 40, sensor: 'sdps-a' }],
           accept_unknown: true,
+          max_unknown_sources: 2,
         },
       },
       clock: () => now,
@@ -191,11 +194,82 @@ describe('ASTERIX input over UDP', () => {
     assert.equal(h.status, 200);
   });
 
+  it('leaves out simulated plots (I048/020 SIM), field monitor / fixed transponder plots (RAB) and simulated tracks (I062/080 SIM), counted by kind; takes a track whose I062/245 is bad, without the callsign', async () => {
+    const before = srv.transports.asterixIn!.stats();
+    const t = now - 1;
+    const p = target(t);
+    const plots = block(48, [...plotRecord(10, 20, t, p, 11), ...plotRecord(10, 20, t, p, 12, 0x30), ...plotRecord(10, 20, t, p, 13, 0x22)]);
+    const tracks = Buffer.from(encodeCat062Blocks([
+      { sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 0, vn: 0, trackNumber: 81 },
+      { sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 0, vn: 0, trackNumber: 82, status: { simulated: true } },
+    ])[0]!);
+    // I062/245 with all-zero characters (not in the ICAO alphabet): STI at 20, characters from 21 (FSPEC 3, 010, 070, 105, 185)
+    const badId = Uint8Array.from(encodeCat062Record({ sac: 30, sic: 40, t, latDeg: 37.7, lonDeg: 127.2, ve: 0, vn: 0, trackNumber: 83, targetId: { sti: 1, chars: 'ABC' } }));
+    badId.fill(0, 21, 27);
+    await send(Buffer.concat([plots, tracks, block(62, [...badId])]), () => settled() >= before.accepted + before.duplicates + before.rejected + 3, 'the real plot and tracks');
+    const s = srv.transports.asterixIn!.stats();
+    assert.equal(s.accepted, before.accepted + 3, 'plot 11, tracks 81 and 83');
+    assert.equal(s.bad, before.bad);
+    assert.equal(s.ignored, before.ignored + 3);
+    const kind = (k: string) => (s.ignoredKinds[k] ?? 0) - (before.ignoredKinds[k] ?? 0);
+    assert.deepEqual([kind('simulated_plot'), kind('fixed_transponder'), kind('simulated_track')], [1, 1, 1]);
+    const ids = (await journal()).map((e) => e.id);
+    assert.ok(ids.some((id) => id.startsWith('asterix:048:') && id.endsWith(':11')));
+    assert.ok(!ids.some((id) => id.startsWith('asterix:048:') && (id.endsWith(':12') || id.endsWith(':13'))), 'no simulated or RAB plot');
+    assert.ok(!ids.some((id) => id.startsWith('asterix:062:') && id.endsWith(':82')), 'no simulated track');
+    const r83 = (await journal()).find((e) => e.id.startsWith('asterix:062:') && e.id.endsWith(':83'));
+    assert.ok(r83, 'the track with the bad I062/245 is taken');
+    assert.equal(r83.row.callsign, undefined);
+    assert.ok(Math.abs((r83.row.lat as number) - 37.7) < 1e-5);
+  });
+
+  it('accept_unknown registers at most max_unknown_sources sources; further new SAC/SICs are refused and counted', async () => {
+    // asterix-99-1 was taken above: one more (SAC 100) fits under the limit of 2
+    const before = srv.transports.asterixIn!.stats();
+    const t = now - 1;
+    const blocks = encodeCat062Blocks([100, 101, 102].map((sac) => ({ sac, sic: 1, t, latDeg: 37.6, lonDeg: 127.1, ve: 0, vn: 0, trackNumber: 5 })));
+    await send(Buffer.from(blocks[0]!), () => srv.transports.asterixIn!.stats().unknownOverLimit >= before.unknownOverLimit + 2, 'the refusals');
+    await until(() => settled() >= before.accepted + before.duplicates + before.rejected + 1, 10000, 'the track of SAC 100');
+    const s = srv.transports.asterixIn!.stats();
+    assert.equal(s.unknownOverLimit, before.unknownOverLimit + 2);
+    assert.equal(s.unknownSource, before.unknownSource + 2);
+    assert.equal(s.accepted, before.accepted + 1);
+    assert.equal(srv.service.registry.def('asterix-100-1')?.kind, 'tracker');
+    assert.equal(srv.service.registry.def('asterix-101-1'), undefined);
+    assert.equal(srv.service.registry.def('asterix-102-1'), undefined);
+  });
+
   it('elevationFromAltitude: level flight at the sensor\'s height is slightly below the horizon; impossible geometry gives none', () => {
     const e = elevationFromAltitude(10000, 50, 50)!;
     assert.ok(e < 0 && e > -0.1);
     assert.ok(Math.abs(elevationFromAltitude(1000, 1050, 50)! - 90) < 1e-6);
     assert.equal(elevationFromAltitude(1000, 5000, 50), undefined);
     assert.equal(elevationFromAltitude(0, 50, 50), undefined);
+  });
+});
+
+describe('ASTERIX input in demo mode', () => {
+  it('takes simulated and fixed-transponder reports: the demo\'s own inputs are simulated', async () => {
+    const tmp = tempDir();
+    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }], trackers: [{ sac: 30, sic: 40, sensor: 'sdps-a' }] } }, {});
+    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+    const t = T0;
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5, mode: 'demo' });
+    const tx = createSocket('udp4');
+    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
+    try {
+      await svc.start();
+      input = await startAsterixIn(svc);
+      const plots = block(48, [...plotRecord(10, 20, t, target(t), 12, 0x30), ...plotRecord(10, 20, t, target(t), 13, 0x22)]);
+      const tracks = Buffer.from(encodeCat062Blocks([{ sac: 30, sic: 40, t, latDeg: 37.6, lonDeg: 127.1, ve: 0, vn: 0, trackNumber: 82, status: { simulated: true } }])[0]!);
+      tx.send(Buffer.concat([plots, tracks]), input.port, '127.0.0.1');
+      await until(() => input!.stats().accepted >= 3, 10000, 'the simulated reports to be journalled');
+      assert.equal(input.stats().ignored, 0);
+    } finally {
+      tx.close();
+      await input?.close();
+      await svc.close();
+      tmp.cleanup();
+    }
   });
 });

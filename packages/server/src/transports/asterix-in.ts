@@ -8,10 +8,12 @@
  * and azimuth from I048/040, elevation from I048/110 (3D height) or a validated, ungarbled
  * I048/090 flight level taken as an altitude, when known; the I048/220 address as `target`.
  * CAT062 records from a tracker in `asterix_in.trackers` (or any, as sensor
- * `asterix-<sac>-<sic>`, with `accept_unknown`) become `position` rows: I062/105, I062/130
+ * `asterix-<sac>-<sic>`, with `accept_unknown`, at most `max_unknown_sources` of them) become `position` rows: I062/105, I062/130
  * (else a barometric level), pos_sd_m from I062/500 APC, I062/185 velocity as extra fields, the
  * I062/380 address as `target`, the I062/245 characters as `callsign`; coasting records (I062/080 CST, a prediction, not a
- * measurement) are left out. Times of day (I048/140, I062/070) take the day that puts them
+ * measurement) are left out. Simulated and test reports are not real detections: I048/020 SIM
+ * (simulated plot) and RAB (a field monitor or fixed transponder) plots and I062/080 SIM tracks
+ * are left out (counted as ignored, by kind) unless the service runs in demo mode. Times of day (I048/140, I062/070) take the day that puts them
  * nearest to the service clock. Ids are made of the SAC, SIC, time and track number (or raw
  * position), so a replayed datagram is a duplicate.
  * Bad datagrams and records are counted and logged (rate-limited); the good records of a
@@ -20,7 +22,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { once } from 'node:events';
-import { decodeCat048, decodeCat062, FT, NM, splitAsterixBlocks, type Cat048Record, type Cat062Record } from '@skywarden/formats';
+import { decodeCat048Block, decodeCat062Block, FT, NM, splitAsterixBlocks, type Cat048Record, type Cat062Record } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { parseAllowList, type AsterixSourceConfig } from '../config.js';
@@ -37,8 +39,12 @@ export interface AsterixInStats {
   bad: number;
   /** Records from a SAC/SIC not configured. */
   unknownSource: number;
-  /** Records left out on purpose: test targets, no detection (TYP 0), no position, coasting tracks; and blocks of other categories. */
+  /** Of those, CAT062 records refused because `accept_unknown` already took `max_unknown_sources` sources. */
+  unknownOverLimit: number;
+  /** Records left out on purpose: test targets, no detection (TYP 0), no position, coasting tracks, simulated and fixed-transponder reports; and blocks of other categories. */
   ignored: number;
+  /** `ignored` by kind (`test_target`, `no_detection`, `no_position`, `coasting`, `simulated_plot`, `fixed_transponder`, `simulated_track`, `other_category`). */
+  ignoredKinds: Record<string, number>;
   /** Rows the ingest refused. */
   rejected: number;
   /** Datagrams from addresses outside `asterix_in.allow_from`. */
@@ -75,7 +81,15 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
   const c = svc.config.asterix_in;
   const log = svc.log.child({ component: 'asterix-in' });
   const warn = createWarnLimiter(log);
-  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, ignored: 0, rejected: 0, refused: 0 };
+  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, unknownOverLimit: 0, ignored: 0, ignoredKinds: {}, rejected: 0, refused: 0 };
+  /** Simulated reports are real only in a demo. */
+  const takeSimulated = svc.mode === 'demo';
+  const ignore = (kind: string) => {
+    stats.ignored++;
+    stats.ignoredKinds[kind] = (stats.ignoredKinds[kind] ?? 0) + 1;
+  };
+  /** Sources registered by `accept_unknown`. */
+  let unknownTaken = 0;
   let closed = false;
   const key = (sac: number, sic: number) => `${sac}/${sic}`;
 
@@ -117,8 +131,11 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
       unknown(rec.sac, rec.sic, 'CAT048 plot', from);
       return null;
     }
-    if (rec.rangeM === undefined || rec.t === undefined || rec.descriptor?.typ === 0 || rec.descriptor?.tst) {
-      stats.ignored++;
+    const d = rec.descriptor;
+    const skip = rec.rangeM === undefined || rec.t === undefined ? 'no_position' : d?.typ === 0 ? 'no_detection' : d?.tst ? 'test_target'
+      : !takeSimulated && d?.sim ? 'simulated_plot' : !takeSimulated && d?.rab ? 'fixed_transponder' : undefined;
+    if (skip !== undefined || rec.rangeM === undefined || rec.t === undefined) {
+      ignore(skip ?? 'no_position');
       return null;
     }
     const def = svc.registry.def(radar.sensor);
@@ -153,10 +170,17 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     const k = key(rec.sac ?? -1, rec.sic ?? -1);
     let src = trackers.get(k);
     if (!src && c.accept_unknown && rec.sac !== undefined && rec.sic !== undefined) {
+      if (unknownTaken >= c.max_unknown_sources) {
+        stats.unknownSource++;
+        stats.unknownOverLimit++;
+        warn.warn('unknown_limit', { from, sac: rec.sac, sic: rec.sic, limit: c.max_unknown_sources }, 'CAT062 track from a new SAC/SIC refused: accept_unknown already took asterix_in.max_unknown_sources sources');
+        return null;
+      }
       src = { sac: rec.sac, sic: rec.sic, sensor: `asterix-${rec.sac}-${rec.sic}` };
       try {
         register(src, 'tracker');
         trackers.set(k, src);
+        unknownTaken++;
         log.info({ from, sac: rec.sac, sic: rec.sic, sensor: src.sensor }, 'CAT062 source registered');
       } catch (err) {
         bad((err as Error).message, from);
@@ -167,8 +191,10 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
       unknown(rec.sac, rec.sic, 'CAT062 track', from);
       return null;
     }
-    if (rec.latDeg === undefined || rec.lonDeg === undefined || rec.t === undefined || rec.status?.coasting) {
-      stats.ignored++;
+    const skip = rec.latDeg === undefined || rec.lonDeg === undefined || rec.t === undefined ? 'no_position' : rec.status?.coasting ? 'coasting'
+      : !takeSimulated && rec.status?.simulated ? 'simulated_track' : undefined;
+    if (skip !== undefined || rec.latDeg === undefined || rec.lonDeg === undefined || rec.t === undefined) {
+      ignore(skip ?? 'no_position');
       return null;
     }
     const row: Record<string, unknown> = {
@@ -222,32 +248,29 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     const now = svc.clock();
     const rows: Record<string, unknown>[] = [];
+    // the datagram is split once; each block goes to its category's decoder
     const split = splitAsterixBlocks(bytes);
-    if (split.error !== undefined) bad(split.error, from);
-    let has48 = false;
     for (const b of split.blocks) {
-      if (b.cat === 48) has48 = true;
-      else if (b.cat === 62) {
-        const r = decodeCat062(bytes.subarray(b.offset, b.end), { referenceTime: now });
-        if (!r.ok) bad(`data block at offset ${b.offset} (CAT062): ${r.reason.replace(/^data block at offset 0, /, '')}`, from);
+      if (b.cat === 62) {
+        const r = decodeCat062Block(bytes, b, { referenceTime: now });
+        for (const e of r.errors) bad(`CAT062 ${e}`, from);
+        for (const w of r.warnings) warn.warn('record_warning', { from, reason: `CAT062 ${w}` }, 'ASTERIX record taken with a problem');
         stats.records += r.records.length;
         for (const rec of r.records) {
           const row = trackRow(rec, from);
           if (row) rows.push(row);
         }
-      } else stats.ignored++;
+      } else if (b.cat === 48) {
+        const r = decodeCat048Block(bytes, b, { referenceTime: now });
+        for (const e of r.errors) bad(`CAT048 ${e}`, from);
+        stats.records += r.records.length;
+        for (const rec of r.records) {
+          const row = plotRow(rec, from);
+          if (row) rows.push(row);
+        }
+      } else ignore('other_category');
     }
-    if (has48) {
-      // only the framed blocks (a bad tail was reported above)
-      const end = split.blocks.length > 0 ? split.blocks[split.blocks.length - 1].end : 0;
-      const r = decodeCat048(bytes.subarray(0, end), { referenceTime: now });
-      for (const e of r.errors) bad(`CAT048 ${e}`, from);
-      stats.records += r.records.length;
-      for (const rec of r.records) {
-        const row = plotRow(rec, from);
-        if (row) rows.push(row);
-      }
-    }
+    if (split.error !== undefined) bad(split.error, from);
     const bySensor = new Map<string, Record<string, unknown>[]>();
     for (const row of rows) {
       const s = row.sensor as string;
@@ -284,7 +307,7 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
 
   return {
     port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, ignoredKinds: { ...stats.ignoredKinds } }),
     async close() {
       if (closed) return;
       closed = true;
