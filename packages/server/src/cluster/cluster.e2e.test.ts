@@ -1,0 +1,125 @@
+/**
+ * Fusion as a cluster, in one test process: a NATS server with JetStream (test-services.ts),
+ * an ingest process, two fusion workers (the west and the east region) and an API process,
+ * each a `startServer` with its own data folder and `cluster.role`. The small scene's drones
+ * cross the border; the API serves one merged picture in which each drone has one track id
+ * on both sides.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { TrackWire } from '@skywarden/formats';
+import { sampleTarget } from '@skywarden/sim';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../server.js';
+import { http, login, quietLogger, smallSceneConfig, tempDir, until, TEST_USERS } from '../testing.js';
+import { testNats } from '../test-services.js';
+import type { NatsBus } from '../bus/nats/nats-bus.js';
+import { crossers, regionsDrained, scoreSnapshots, seconds, tiling } from './cluster-testing.js';
+
+const NATS_URL = await testNats();
+
+describe('fusion as a cluster on NATS JetStream', () => {
+  const tmp = tempDir('sw-cluster-');
+  const id = randomBytes(4).toString('hex');
+  const stream = `sw_test_cl_${id}`;
+  const prefix = `swcl${id}`;
+  let admin: NatsBus;
+  after(async () => {
+    await admin?.manager.streams.delete(stream).catch(() => undefined);
+    await admin?.manager.streams.delete(`KV_${stream}_fusion_leases`).catch(() => undefined);
+    await admin?.close();
+    tmp.cleanup();
+  });
+
+  it('two fusion workers on a west/east tiling: the API merges their tracks, one id per drone across the border', async (t) => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 300, seed: 3 });
+    const cross = crossers(scene);
+    assert.ok(cross.length >= 1, `the scene has drones crossing the border (seed 3): ${cross.join(', ')}`);
+    const regions = tiling(2);
+    let now = scene.t0;
+    const servers: RunningServer[] = [];
+    const start = async (name: string, role: string, cluster: Record<string, unknown> = {}) => {
+      const cfg = {
+        ...config,
+        data_dir: join(tmp.dir, name),
+        mqtt: { mode: 'off' },
+        bus: { kind: 'nats', url: NATS_URL, stream, subject_prefix: prefix },
+        cluster: { role, regions, overlap_m: 3000, worker_id: name, ...cluster },
+      };
+      const s = await startServer({ config: cfg, clock: () => now, logger: process.env.SW_TEST_LOG ? pino({ level: 'debug', base: { p: name } }) : quietLogger() });
+      servers.push(s);
+      return s;
+    };
+    try {
+      const ingest = await start('ingest', 'ingest');
+      // (started together: a worker takes a region it does not prefer once it was free for half a lease)
+      const [west, east] = await Promise.all([start('fusion-w', 'fusion', { prefer: ['west'] }), start('fusion-e', 'fusion', { prefer: ['east'] })]);
+      const api = await start('api', 'api');
+      admin = ingest.service.bus as NatsBus;
+      await until(() => west.service.cluster.worker?.regions().length === 1 && east.service.cluster.worker?.regions().length === 1, 20_000, 'each worker holding its region');
+      assert.deepEqual(west.service.cluster.worker?.regions().map((r) => r.region), ['west']);
+      assert.deepEqual(east.service.cluster.worker?.regions().map((r) => r.region), ['east']);
+
+      // the API's merged picture at every report
+      const snaps = new Map<number, TrackWire[]>();
+      api.service.onTracks((tt, tracks) => snaps.set(tt, tracks));
+
+      const rows = scene.detections as unknown as Record<string, unknown>[];
+      let acked = 0;
+      for (const s of seconds(rows)) {
+        now = s.t + 1;
+        acked += (await ingest.service.ingest.ingest(null, s.rows, 'test')).accepted;
+        assert.ok(await ingest.service.busSettled(20_000), 'journalled detections on the bus');
+        await regionsDrained(admin, stream, ['west', 'east'], 20_000);
+      }
+      now = scene.t0 + scene.duration + 8;
+      await until(() => api.service.fusion!.snapshot().t >= scene.t0 + scene.duration, 20_000, 'the last reports merged');
+      assert.equal(acked, rows.length);
+
+      // tracks on both sides, each id once, served by the HTTP API
+      const token = await login(api.httpPort, TEST_USERS[2].name, TEST_USERS[2].password);
+      const r = await http(api.httpPort, 'GET', '/api/v1/tracks', { token });
+      assert.equal(r.status, 200);
+      const ids = (r.json.tracks as TrackWire[]).map((x) => x.track);
+      assert.equal(new Set(ids).size, ids.length, `ids once each: ${ids.join(', ')}`);
+      let sides = new Set<string>();
+      for (const list of snaps.values()) for (const w of list) sides.add(w.lon < 127 ? 'west' : 'east');
+      assert.deepEqual([...sides].sort(), ['east', 'west'], 'tracks from both regions in the merged picture');
+      const w = west.service.cluster.worker!.regions()[0];
+      const e = east.service.cluster.worker!.regions()[0];
+      assert.ok(w.taken > 0 && e.taken > 0, `both regions' pictures fed (west ${w.taken}, east ${e.taken})`);
+
+      // each crossing drone: the merged track nearest it keeps one id from one side to the other
+      for (const d of cross) {
+        const tg = scene.targets.find((x) => x.id === d)!;
+        const seen: { t: number; id: string; lon: number }[] = [];
+        for (const [tt, list] of [...snaps].sort((a, b) => a[0] - b[0])) {
+          if (Math.abs(tt - Math.round(tt)) > 1e-6) continue;
+          const truth = sampleTarget(tg, tt);
+          if (!truth) continue;
+          let best: TrackWire | null = null;
+          let bestD = 400;
+          for (const x of list) {
+            const dd = Math.hypot((x.lat - truth.position.latDeg) * 111320, (x.lon - truth.position.lonDeg) * 111320 * Math.cos((x.lat * Math.PI) / 180));
+            if (dd < bestD) {
+              best = x;
+              bestD = dd;
+            }
+          }
+          if (best) seen.push({ t: tt, id: best.track, lon: truth.position.lonDeg });
+        }
+        const near = seen.filter((x) => Math.abs(x.lon - 127) < 0.03); // within ~2.6 km of the border
+        const idsNear = new Set(near.map((x) => x.id));
+        sides = new Set(near.map((x) => (x.lon < 127 ? 'w' : 'e')));
+        t.diagnostic(`${d}: ${seen.length} s tracked, ids near the border ${[...idsNear].join(', ')} (sides ${[...sides].join('')})`);
+        if (sides.size === 2) assert.equal(idsNear.size, 1, `${d} keeps one id across the border: ${[...idsNear].join(', ')}`);
+      }
+      const score = scoreSnapshots(scene, snaps, scene.t0 + 30);
+      t.diagnostic(`merged picture vs truth: targets tracked ${score.targetsTracked}/${score.targets}, id switches ${score.idSwitches}, rms ${score.rmsError.toFixed(0)} m, GOSPA ${score.gospa.toFixed(0)} m`);
+    } finally {
+      for (const s of servers.reverse()) await s.close().catch(() => undefined);
+    }
+  });
+});
