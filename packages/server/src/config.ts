@@ -327,7 +327,7 @@ export interface ServerConfig {
     regions: Record<string, unknown>[];
     overlap_m: number;
     worker_id: string | null;
-    prefer: string[];
+    prefer: string[] | null;
     lease_ttl_s: number;
     lease_renew_s: number;
     handover_gate_m: number;
@@ -385,7 +385,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
-  cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: [], lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
+  cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
   log: { level: 'info' },
 };
 
@@ -540,7 +540,7 @@ const CHECKS: Record<string, Check> = {
   'cluster.regions': objList,
   'cluster.overlap_m': num(0, 1e6),
   'cluster.worker_id': (v) => (v === null || (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(v)) ? null : 'null or 1-64 letters, digits or _.:-'),
-  'cluster.prefer': strList,
+  'cluster.prefer': (v) => (v === null ? null : strList(v) === null || (Array.isArray(v) && v.length === 0) ? null : 'null (every region) or a list of region ids ([]: none, a standby)'),
   'cluster.lease_ttl_s': num(1, 600),
   'cluster.lease_renew_s': num(0.1, 300),
   'cluster.handover_gate_m': num(1, 1e5),
@@ -645,7 +645,7 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     if (cfg.bus.kind !== 'nats') errors.push(`cluster.role ${cfg.cluster.role} needs bus.kind nats (the parts meet on NATS JetStream)`);
     if (cfg.cluster.regions.length === 0) errors.push(`cluster.role ${cfg.cluster.role} needs cluster.regions (at least one region)`);
   }
-  for (const id of cfg.cluster.prefer) if (!cfg.cluster.regions.some((r) => r.id === id)) errors.push(`cluster.prefer names ${JSON.stringify(id)}, not among cluster.regions`);
+  for (const id of cfg.cluster.prefer ?? []) if (!cfg.cluster.regions.some((r) => r.id === id)) errors.push(`cluster.prefer names ${JSON.stringify(id)}, not among cluster.regions`);
   if (cfg.cluster.lease_renew_s * 2 > cfg.cluster.lease_ttl_s) errors.push(`cluster.lease_renew_s ${cfg.cluster.lease_renew_s} must be at most half of cluster.lease_ttl_s ${cfg.cluster.lease_ttl_s}`);
   cfg.auth.users.forEach((u, i) => {
     const p = `auth.users[${i}]`;

@@ -151,7 +151,9 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
   const jsm = o.bus.manager;
   const js = o.bus.connection.jetstream();
   const kv: KV = await js.views.kv(leaseBucket(stream), { ttl: cl.lease_ttl_s * 1000, history: 1 });
-  const preferred = new Set(cl.prefer.length > 0 ? cl.prefer : regions.map((r) => r.id));
+  const kvTtl = (await kv.status()).ttl;
+  if (kvTtl !== cl.lease_ttl_s * 1000) log.warn({ bucket: leaseBucket(stream), ttlMs: kvTtl, want: cl.lease_ttl_s * 1000 }, 'the lease bucket exists with another TTL (made by another configuration?): leases expire after its TTL');
+  const preferred = new Set(cl.prefer ?? regions.map((r) => r.id));
   const origin = sensorCentroid(o.sensors.values());
   const alertOptions = alertPolicyOptions(Object.fromEntries(Object.keys(ALERT_POLICY_KEYS).map((k) => [k, c.alerts[k as keyof typeof ALERT_POLICY_KEYS]])), 'alerts');
 
@@ -196,6 +198,7 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
     } catch {
       checkpoint = null; // none yet
     }
+    const tCheckpoint = Math.round(performance.now() - t0);
     let lastDetectionSeq = 0;
     try {
       lastDetectionSeq = (await jsm.streams.getMessage(stream, { last_by_subj: subject })).seq;
@@ -216,6 +219,7 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       ...(from !== null ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from } : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: windowStart }),
     });
     const replayUntil = info.num_pending > 0 ? lastDetectionSeq : 0;
+    const tConsumer = Math.round(performance.now() - t0);
     status.checkpointTracks = checkpoint?.tracks.length ?? 0;
 
     // --- ids: local track id -> the id clients see
@@ -316,7 +320,7 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       const tracks = assignIds(snap.t, snap.tracks, checkpoint?.tracks ?? []);
       status.restoreMs = Math.round(performance.now() - t0);
       publish(tSubject, tracksMessage(snap.t, tracks));
-      log.info({ region: region.id, replayed: status.replayed, tracks: tracks.length, idsKept: status.idsKept, checkpointTracks: status.checkpointTracks, ms: status.restoreMs }, 'region taken: picture rebuilt from JetStream');
+      log.info({ region: region.id, replayed: status.replayed, tracks: tracks.length, idsKept: status.idsKept, checkpointTracks: status.checkpointTracks, ms: status.restoreMs, checkpointMs: tCheckpoint, consumerMs: tConsumer }, 'region taken: picture rebuilt from JetStream');
     };
 
     const sub = await o.bus.subscribe(
