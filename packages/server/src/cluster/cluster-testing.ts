@@ -87,7 +87,14 @@ export function scoreSnapshots(scene: SmallScene, snaps: ReadonlyMap<number, rea
       const s = sampleTarget(tg, t);
       if (s) truth.push({ t, id: tg.id, position: s.position });
     }
-    for (const w of list) tracks.push({ t, id: w.track, position: { latDeg: w.lat, lonDeg: w.lon, altM: w.alt_m ?? 0 } });
+    // each row moved on by its velocity from its own report time to the snapshot's (the regions
+    // report on the same grid, but the merged snapshot holds each region's latest: up to a report behind)
+    for (const w of list) {
+      const dt = t - w.t;
+      const lat = w.lat + (w.vn_mps * dt) / 111_320;
+      const lon = w.lon + (w.ve_mps * dt) / (111_320 * Math.cos((w.lat * Math.PI) / 180));
+      tracks.push({ t, id: w.track, position: { latDeg: lat, lonDeg: lon, altM: w.alt_m ?? 0 } });
+    }
   }
   return scoreTracks(truth, tracks);
 }

@@ -13,7 +13,7 @@ import type { TrackWire } from '@skywarden/formats';
 import { sampleTarget } from '@skywarden/sim';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../server.js';
-import { http, login, quietLogger, smallSceneConfig, tempDir, until, TEST_USERS } from '../testing.js';
+import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until, TEST_USERS } from '../testing.js';
 import { testNats } from '../test-services.js';
 import type { NatsBus } from '../bus/nats/nats-bus.js';
 import { crossers, regionsDrained, scoreSnapshots, seconds, tiling } from './cluster-testing.js';
@@ -120,6 +120,80 @@ describe('fusion as a cluster on NATS JetStream', () => {
       t.diagnostic(`merged picture vs truth: targets tracked ${score.targetsTracked}/${score.targets}, id switches ${score.idSwitches}, rms ${score.rmsError.toFixed(0)} m, GOSPA ${score.gospa.toFixed(0)} m`);
     } finally {
       for (const s of servers.reverse()) await s.close().catch(() => undefined);
+    }
+  });
+
+  it('gives the same picture through 1, 2 and 4 regions (and workers) as the all-in-one service: same targets held, ids continuous across borders', async (t) => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 150, seed: 10 });
+    const rows = scene.detections as unknown as Record<string, unknown>[];
+    const logger = (name: string) => (process.env.SW_TEST_LOG ? pino({ level: 'info', base: { p: name } }) : quietLogger());
+    /** The merged picture at every report, through `n` regions each with its own worker. */
+    const run = async (n: 1 | 2 | 4): Promise<Map<number, TrackWire[]>> => {
+      const regions = tiling(n);
+      const pre = `${prefix}n${n}`;
+      const str = `${stream}_n${n}`;
+      let now = scene.t0;
+      const servers: RunningServer[] = [];
+      const start = async (name: string, role: string, cluster: Record<string, unknown> = {}) => {
+        const cfg = {
+          ...config,
+          data_dir: join(tmp.dir, `n${n}-${name}`),
+          mqtt: { mode: 'off' },
+          bus: { kind: 'nats', url: NATS_URL, stream: str, subject_prefix: pre },
+          cluster: { role, regions, overlap_m: 3000, worker_id: name, ...cluster },
+        };
+        const s = await startServer({ config: cfg, clock: () => now, logger: logger(`n${n}-${name}`) });
+        servers.push(s);
+        return s;
+      };
+      try {
+        const ingest = await start('ingest', 'ingest');
+        const bus = ingest.service.bus as NatsBus;
+        const workers = await Promise.all(regions.map((r) => start(`fusion-${String(r.id)}`, 'fusion', { prefer: [r.id] })));
+        const api = await start('api', 'api');
+        await until(() => workers.every((w) => w.service.cluster.worker?.regions().length === 1), 60_000, 'each worker holding its region');
+        const snaps = new Map<number, TrackWire[]>();
+        api.service.onTracks((tt, tracks) => snaps.set(tt, tracks));
+        for (const s of seconds(rows)) {
+          now = s.t + 1;
+          await ingest.service.ingest.ingest(null, s.rows, 'test');
+          assert.ok(await ingest.service.busSettled(20_000));
+          await regionsDrained(bus, str, regions.map((r) => String(r.id)), 20_000);
+        }
+        now = scene.t0 + scene.duration + 8;
+        await until(() => api.service.fusion!.snapshot().t >= scene.t0 + scene.duration, 20_000, 'the last reports merged');
+        await bus.manager.streams.delete(`KV_${str}_fusion_leases`).catch(() => undefined);
+        await bus.manager.streams.delete(str).catch(() => undefined);
+        return snaps;
+      } finally {
+        for (const s of servers.reverse()) await s.close().catch(() => undefined);
+      }
+    };
+    // the all-in-one service on the same scene
+    let now = scene.t0;
+    const single = await startServer({ config: { ...config, data_dir: join(tmp.dir, 'single'), mqtt: { mode: 'off' } }, clock: () => now, logger: quietLogger() });
+    const ref = new Map<number, TrackWire[]>();
+    single.service.onTracks((tt, tracks) => ref.set(tt, tracks));
+    try {
+      await feedScene(async (c) => single.service.ingest.ingest(null, c, 'test'), rows, (x) => (now = x));
+      await until(() => (single.service.fusion?.snapshot().t ?? 0) >= scene.t0 + scene.duration, 30_000, 'the all-in-one run done');
+    } finally {
+      await single.close();
+    }
+    const from = scene.t0 + 30;
+    const base = scoreSnapshots(scene, ref, from);
+    const line = (name: string, x: ReturnType<typeof scoreSnapshots>) =>
+      `${name}: targets tracked ${x.targetsTracked}/${x.targets}, missed per time ${x.meanMissedTargets.toFixed(3)}, false per time ${x.meanFalseTracks.toFixed(3)}, id switches ${x.idSwitches}, rms ${x.rmsError.toFixed(1)} m, GOSPA ${x.gospa.toFixed(1)} m`;
+    t.diagnostic(line('all-in-one', base));
+    t.diagnostic(`border crossings (west/east): ${crossers(scene).join(', ')}`);
+    for (const n of [1, 2, 4] as const) {
+      const x = scoreSnapshots(scene, await run(n), from);
+      t.diagnostic(line(`${n} region${n > 1 ? 's' : ''}`, x));
+      assert.equal(x.targetsTracked, base.targetsTracked, `${n} regions: the same targets held`);
+      assert.ok(x.idSwitches <= base.idSwitches, `${n} regions: ids continuous across borders (${x.idSwitches} switches, all-in-one ${base.idSwitches})`);
+      assert.ok(x.meanMissedTargets <= base.meanMissedTargets + 0.05, `${n} regions: missed targets per time within 0.05 of the all-in-one`);
+      assert.ok(x.meanFalseTracks <= base.meanFalseTracks + 0.05, `${n} regions: false tracks per time within 0.05 of the all-in-one`);
+      assert.ok(Math.abs(x.rmsError - base.rmsError) <= 10, `${n} regions: rms error within 10 m of the all-in-one (${x.rmsError.toFixed(1)} vs ${base.rmsError.toFixed(1)})`);
     }
   });
 });

@@ -98,7 +98,7 @@ describe('a fusion worker killed with -9', () => {
       // (the workers make the lease bucket, with its TTL: the test only binds to it)
       const kv = await until(() => admin.connection.jetstream().views.kv(leaseBucket(stream), { bindOnly: true }).catch(() => null), 60_000, 'the lease bucket');
       const holder = async (r: string) => {
-        const e = await kv.get(r);
+        const e = await kv!.get(r);
         return e && e.operation === 'PUT' ? e.string() : null;
       };
       await until(async () => (await holder('west')) === 'fusion-w' && (await holder('east')) === 'fusion-e', 60_000, 'the workers holding their regions');

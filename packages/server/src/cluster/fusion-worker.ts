@@ -8,7 +8,10 @@
  * exists) and renews it every `cluster.lease_renew_s` with an update on the revision it holds
  * (refused when another took it: it then lets the region go at once). So two workers never
  * both hold a region's lease; a worker killed with -9 stops renewing and another takes its
- * regions once the entries expired.
+ * regions once the entries expired. A worker takes the regions it prefers (`cluster.prefer`)
+ * as soon as they are free, others once they have been free for half a lease; a worker that
+ * wants a region another holds without preferring it says so (`want.<region>`, expiring as
+ * the leases do) and the holder lets it go.
  *
  * Taking a region (at start or over from a dead worker) rebuilds its picture from JetStream:
  * - the region's last tracks message (`<prefix>.tracks.<region>`) is the checkpoint: the stream
@@ -391,6 +394,15 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
           h.rev = await kv.update(r.id, workerId, h.rev);
         } catch (err) {
           await letGo(r.id, `lease lost: ${(err as Error).message}`);
+          continue;
+        }
+        // a region held but not preferred goes back to a live worker that prefers it
+        if (!preferred.has(r.id)) {
+          const want = await kv.get(`want.${r.id}`).catch(() => null);
+          if (want && want.operation === 'PUT' && want.string() !== workerId) {
+            await letGo(r.id, `handed back to ${want.string()}, which prefers it`);
+            await kv.delete(r.id, { previousSeq: h.rev }).catch(() => undefined);
+          }
         }
         continue;
       }
@@ -403,6 +415,8 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       }
       if (!free) {
         freeSeen.delete(r.id);
+        // held by another: say this worker prefers it (the entry lives a lease unless renewed)
+        if (preferred.has(r.id)) await kv.put(`want.${r.id}`, workerId).catch(() => undefined);
         continue;
       }
       // a region this worker does not prefer is taken once it has been free for half a lease (its preferred worker had its chance)
