@@ -98,3 +98,31 @@ export function scoreSnapshots(scene: SmallScene, snaps: ReadonlyMap<number, rea
   }
   return scoreTracks(truth, tracks);
 }
+
+/** Zones over the small scene (GeoJSON text): a square of `sideM` around each of five points (the centre and four around it at `offsetM`). */
+export function sceneZones(sideM = 6000, offsetM = 6000): string {
+  const c = { lat: 37.55, lon: 127.0 };
+  const dLat = (m: number) => m / 111_320;
+  const dLon = (m: number) => m / (111_320 * Math.cos((c.lat * Math.PI) / 180));
+  const at = [
+    ['z-c', 0, 0],
+    ['z-ne', offsetM, offsetM],
+    ['z-nw', offsetM, -offsetM],
+    ['z-se', -offsetM, offsetM],
+    ['z-sw', -offsetM, -offsetM],
+  ] as const;
+  const features = at.map(([id, n, e]) => {
+    const lat = c.lat + dLat(n);
+    const lon = c.lon + dLon(e);
+    const h = sideM / 2;
+    const ring = [
+      [lon - dLon(h), lat - dLat(h)],
+      [lon + dLon(h), lat - dLat(h)],
+      [lon + dLon(h), lat + dLat(h)],
+      [lon - dLon(h), lat + dLat(h)],
+      [lon - dLon(h), lat - dLat(h)],
+    ];
+    return { type: 'Feature', properties: { id, name: id }, geometry: { type: 'Polygon', coordinates: [ring] } };
+  });
+  return JSON.stringify({ type: 'FeatureCollection', features });
+}

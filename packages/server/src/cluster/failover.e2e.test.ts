@@ -17,19 +17,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TrackWire } from '@skywarden/formats';
+import type { AlertWire, TrackWire } from '@skywarden/formats';
 import { sampleTarget } from '@skywarden/sim';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 import { testNatsServer } from '../test-services.js';
 import type { NatsBus } from '../bus/nats/nats-bus.js';
 import { durableName, leaseBucket, type TracksMessage } from './fusion-worker.js';
-import { scoreSnapshots, seconds, tiling } from './cluster-testing.js';
+import { sceneZones, scoreSnapshots, seconds, tiling } from './cluster-testing.js';
 
 const CLI = fileURLToPath(new URL('../../../cli/bin/skywarden.js', import.meta.url));
 const SEED = 10;
 const DURATION_S = 150;
 const KILL_AT_S = 45;
+/** Alert changes of the cluster run within this many seconds of the all-in-one service's. */
+const ALERT_TOLERANCE_S = 5;
 
 /** The merged track nearest each truth target at time t (within 400 m), by target. */
 function nearestIds(scene: ReturnType<typeof smallSceneConfig>['scene'], list: readonly TrackWire[], t: number): Map<string, string> {
@@ -69,8 +71,11 @@ describe('a fusion worker killed with -9', () => {
     const T0 = Math.ceil(Date.now() / 1000) + 40; // the scene starts once everything is up
     const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: DURATION_S, seed: SEED, t0: T0 });
     const rows = scene.detections as unknown as Record<string, unknown>[];
+    const zonesFile = join(tmp.dir, 'zones.geojson');
+    writeFileSync(zonesFile, sceneZones());
     const base = (name: string, role: string, cluster: Record<string, unknown> = {}) => ({
       ...config,
+      zones: { file: zonesFile },
       data_dir: join(tmp.dir, name),
       mqtt: { mode: 'off' },
       log: { level: 'info' },
@@ -107,6 +112,8 @@ describe('a fusion worker killed with -9', () => {
       // the API's merged picture at every report, and who published each region's tracks when
       const snaps = new Map<number, TrackWire[]>();
       api.service.onTracks((tt, tracks) => snaps.set(tt, tracks));
+      const alerts: AlertWire[] = [];
+      api.service.onAlert((a) => alerts.push(a));
       const firstFrom = new Map<string, number>(); // "region/worker" -> wall ms of its first tracks message
       await admin.subscribe(`${prefix}.tracks.*`, (m) => {
         const x = m.json<TracksMessage>();
@@ -175,9 +182,11 @@ describe('a fusion worker killed with -9', () => {
 
       // the same scene through the all-in-one service (manual clock): the same targets held
       let now = T0;
-      const single = await startServer({ config: { ...config, data_dir: join(tmp.dir, 'single'), mqtt: { mode: 'off' } }, clock: () => now, logger: quietLogger() });
+      const single = await startServer({ config: { ...config, zones: { file: zonesFile }, data_dir: join(tmp.dir, 'single'), mqtt: { mode: 'off' } }, clock: () => now, logger: quietLogger() });
       const ref = new Map<number, TrackWire[]>();
       single.service.onTracks((tt, tracks) => ref.set(tt, tracks));
+      const refAlerts: AlertWire[] = [];
+      single.service.onAlert((a) => refAlerts.push(a));
       try {
         await feedScene(async (c) => single.service.ingest.ingest(null, c, 'test'), rows, (x) => (now = x));
         await until(() => (single.service.fusion?.snapshot().t ?? 0) >= T0 + DURATION_S - 1, 30_000, 'the all-in-one run done');
@@ -189,6 +198,21 @@ describe('a fusion worker killed with -9', () => {
       t.diagnostic(`cluster with a kill -9: targets tracked ${a.targetsTracked}/${a.targets}, missed per time ${a.meanMissedTargets.toFixed(2)}, false ${a.meanFalseTracks.toFixed(2)}, id switches ${a.idSwitches}, rms ${a.rmsError.toFixed(0)} m; all-in-one: ${b.targetsTracked}/${b.targets}, missed ${b.meanMissedTargets.toFixed(2)}, false ${b.meanFalseTracks.toFixed(2)}, id switches ${b.idSwitches}, rms ${b.rmsError.toFixed(0)} m`);
       assert.equal(a.targetsTracked, b.targetsTracked, 'the same targets held');
       assert.ok(a.idSwitches <= b.idSwitches, `no more id switches than the all-in-one service (${a.idSwitches} vs ${b.idSwitches})`);
+      // the alerts: per zone the same changes, each within ALERT_TOLERANCE_S of the all-in-one's
+      const show = (l: AlertWire[]) => l.map((x) => `${x.zone} ${x.state} ${(x.t - T0).toFixed(1)}`).join(', ');
+      t.diagnostic(`alerts, cluster: ${show(alerts)}; all-in-one: ${show(refAlerts)}`);
+      assert.ok(refAlerts.length >= 2, 'the scene raises alerts');
+      const zonesOf = (l: AlertWire[]) => [...new Set(l.map((x) => x.zone))].sort();
+      assert.deepEqual(zonesOf(alerts), zonesOf(refAlerts), 'the same zones changed');
+      let worst = 0;
+      for (const z of zonesOf(refAlerts)) {
+        const mine = alerts.filter((x) => x.zone === z);
+        const theirs = refAlerts.filter((x) => x.zone === z);
+        assert.deepEqual(mine.map((x) => x.state), theirs.map((x) => x.state), `zone ${z}: the same changes`);
+        mine.forEach((x, i) => (worst = Math.max(worst, Math.abs(x.t - theirs[i].t))));
+      }
+      t.diagnostic(`alert times: at most ${worst.toFixed(2)} s from the all-in-one's`);
+      assert.ok(worst <= ALERT_TOLERANCE_S, `alert times within ${ALERT_TOLERANCE_S} s (${worst} s)`);
       assert.ok(a.meanMissedTargets <= b.meanMissedTargets + 0.1, `missed targets within 0.1 per time of the all-in-one (${a.meanMissedTargets} vs ${b.meanMissedTargets})`);
     } catch (err) {
       if (process.env.SW_TEST_KEEP) tmp.cleanup = () => undefined;

@@ -322,6 +322,16 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       const snap = picture.snapshot();
       const tracks = assignIds(snap.t, snap.tracks, checkpoint?.tracks ?? []);
       status.restoreMs = Math.round(performance.now() - t0);
+      // alert changes the replay made (suppressed) that the checkpoint had not published: a raise
+      // or a clear that fell between the last publication and the takeover, published now
+      const before = new Map((checkpoint?.zones ?? []).map((z) => [z.zone, z.state]));
+      for (const z of picture.zoneStates()) {
+        if ((before.get(z.zone) ?? 'clear') === z.state) continue;
+        const change: AlertTransition = { t: snap.t, zone: z.zone, state: z.state, tracks: mapTracks(z.tracks), reason: `${z.state === 'alert' ? 'raised' : 'cleared'} while the region was taken over (its picture rebuilt from JetStream)` };
+        if (z.tier !== undefined) change.tier = z.tier;
+        if (z.eta_s !== undefined) change.etaS = z.eta_s;
+        publish(aSubject, { region: region.id, worker: workerId, action: z.state === 'alert' ? 'raised' : 'cleared', change, zones: zonesWire() } satisfies AlertMessage);
+      }
       publish(tSubject, tracksMessage(snap.t, tracks));
       log.info({ region: region.id, replayed: status.replayed, tracks: tracks.length, idsKept: status.idsKept, checkpointTracks: status.checkpointTracks, ms: status.restoreMs, checkpointMs: tCheckpoint, consumerMs: tConsumer }, 'region taken: picture rebuilt from JetStream');
     };
