@@ -397,29 +397,35 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       await bus.publish(detectionsSubject(c.bus.subject_prefix, r), messages);
     }
   };
-  if (role === 'fusion') {
-    worker = await createFusionWorker({ config: c, log, clock, bus: bus as NatsBus, sensors: registry.sensors, zones, trackerComponents: o.trackerComponents });
-  } else if (role === 'api') {
-    const listen = publishers.slice(1); // the store, webhooks, public feed, listeners (the stream's part below)
-    merged = await createMergedView({
-      bus: bus as NatsBus,
-      stream: c.bus.stream,
-      prefix: c.bus.subject_prefix,
-      regions,
-      staleS: c.cluster.stale_s,
-      log,
-      onTracks(snap) {
-        hub.broadcast('tracks', snap);
-        for (const fn of trackListeners) fn(snap.t, snap.tracks);
-      },
-      onAlert(e, zoneStates) {
-        metrics.alertChanges.inc({ state: e.change.state });
-        metrics.alerts.set(zoneStates.filter((z) => z.state === 'alert').length);
-        hub.broadcast('alert', alertWire(e.change));
-        hub.broadcast('zones', { t: e.t, zones: zoneStates });
-        for (const p of listen) p.onEvent(e);
-      },
-    });
+  try {
+    if (role === 'fusion') {
+      worker = await createFusionWorker({ config: c, log, clock, bus: bus as NatsBus, sensors: registry.sensors, zones, trackerComponents: o.trackerComponents });
+    } else if (role === 'api') {
+      const listen = publishers.slice(1); // the store, webhooks, public feed, listeners (the stream's part below)
+      merged = await createMergedView({
+        bus: bus as NatsBus,
+        stream: c.bus.stream,
+        prefix: c.bus.subject_prefix,
+        regions,
+        staleS: c.cluster.stale_s,
+        log,
+        onTracks(snap) {
+          hub.broadcast('tracks', snap);
+          for (const fn of trackListeners) fn(snap.t, snap.tracks);
+        },
+        onAlert(e, zoneStates) {
+          metrics.alertChanges.inc({ state: e.change.state });
+          metrics.alerts.set(zoneStates.filter((z) => z.state === 'alert').length);
+          hub.broadcast('alert', alertWire(e.change));
+          hub.broadcast('zones', { t: e.t, zones: zoneStates });
+          for (const p of listen) p.onEvent(e);
+        },
+      });
+    }
+  } catch (err) {
+    // (the NATS connection would keep the process alive)
+    await bus.close();
+    throw new Error(`cluster role ${role}: ${(err as Error).message}`);
   }
   // journalled detections onto the bus in journal order, retried through outages (bus/outbox.ts)
   const outbox = createBusOutbox({
