@@ -407,6 +407,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
         stream: c.bus.stream,
         prefix: c.bus.subject_prefix,
         regions,
+        zoneIds: zones.map((z) => z.id),
         staleS: c.cluster.stale_s,
         log,
         onTracks(snap) {

@@ -16,7 +16,8 @@ import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until, TEST_USERS } from '../testing.js';
 import { testNats } from '../test-services.js';
 import type { NatsBus } from '../bus/nats/nats-bus.js';
-import { crossers, regionsDrained, scoreSnapshots, seconds, tiling } from './cluster-testing.js';
+import { crossers, regionsDrained, sceneZones, scoreSnapshots, seconds, tiling } from './cluster-testing.js';
+import { writeFileSync } from 'node:fs';
 
 const NATS_URL = await testNats();
 
@@ -38,11 +39,14 @@ describe('fusion as a cluster on NATS JetStream', () => {
     const cross = crossers(scene);
     assert.ok(cross.length >= 1, `the scene has drones crossing the border (seed 3): ${cross.join(', ')}`);
     const regions = tiling(2);
+    const zonesFile = join(tmp.dir, 'zones.geojson');
+    writeFileSync(zonesFile, sceneZones());
     let now = scene.t0;
     const servers: RunningServer[] = [];
     const start = async (name: string, role: string, cluster: Record<string, unknown> = {}) => {
       const cfg = {
         ...config,
+        zones: { file: zonesFile },
         data_dir: join(tmp.dir, name),
         mqtt: { mode: 'off' },
         bus: { kind: 'nats', url: NATS_URL, stream, subject_prefix: prefix },
@@ -118,6 +122,36 @@ describe('fusion as a cluster on NATS JetStream', () => {
       }
       const score = scoreSnapshots(scene, snaps, scene.t0 + 30);
       t.diagnostic(`merged picture vs truth: targets tracked ${score.targetsTracked}/${score.targets}, id switches ${score.idSwitches}, rms ${score.rmsError.toFixed(0)} m, GOSPA ${score.gospa.toFixed(0)} m`);
+
+      // the zones' states come from their owners; an operator's decisions go to the workers through the API
+      const opToken = await login(api.httpPort, TEST_USERS[1].name, TEST_USERS[1].password);
+      const state = await http(api.httpPort, 'GET', '/api/v1/alerts/state', { token });
+      const zoneRows = state.json.zones as { zone: string; state: string }[];
+      assert.deepEqual(zoneRows.map((z) => z.zone).sort(), ['z-c', 'z-ne', 'z-nw', 'z-se', 'z-sw'], 'every zone, from its owner');
+      const quiet = zoneRows.find((z) => z.state === 'clear');
+      assert.ok(quiet, 'a zone not under alert');
+      const raise = await http(api.httpPort, 'POST', `/api/v1/zones/${quiet.zone}/alert`, { token: opToken, body: { action: 'raise', reason: 'drill' } });
+      assert.equal(raise.status, 200, raise.text);
+      assert.equal((raise.json.change as { state: string }).state, 'alert');
+      const target = ids[0];
+      const mark = await http(api.httpPort, 'POST', `/api/v1/tracks/${target}/actions`, { token: opToken, body: { action: 'dismiss' } });
+      assert.equal(mark.status, 200, mark.text);
+      assert.equal((await http(api.httpPort, 'POST', '/api/v1/tracks/no-such/actions', { token: opToken, body: { action: 'dismiss' } })).status, 404);
+      assert.equal((await http(api.httpPort, 'POST', '/api/v1/zones/no-such/alert', { token: opToken, body: { action: 'raise', reason: 'x' } })).status, 404);
+      // the clock moves on a little: the workers' next reports carry them
+      now += 1;
+      await until(async () => {
+        const z = await http(api.httpPort, 'GET', '/api/v1/alerts/state', { token });
+        return (z.json.zones as { zone: string; state: string }[]).find((x) => x.zone === quiet.zone)?.state === 'alert';
+      }, 20_000, `zone ${quiet.zone} raised by its owner`);
+      await until(async () => {
+        now += 0.25;
+        const x = await http(api.httpPort, 'GET', `/api/v1/tracks/${target}`, { token });
+        return (x.json.track as TrackWire | null)?.operator?.dismissed === true;
+      }, 20_000, `track ${target} dismissed by the worker following it`);
+      const history = await http(api.httpPort, 'GET', `/api/v1/alerts?zone=${quiet.zone}`, { token });
+      t.diagnostic(`manual raise of ${quiet.zone} stored by the API: ${JSON.stringify((history.json.alerts as unknown[]).slice(0, 1))}`);
+      assert.ok((history.json.alerts as { state: string }[]).some((a) => a.state === 'alert'), 'the manual raise in the API\'s alert history');
     } finally {
       for (const s of servers.reverse()) await s.close().catch(() => undefined);
     }

@@ -39,7 +39,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AckPolicy, DeliverPolicy, nanos, type KV } from 'nats';
-import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type PictureEvent, type Sensor, type TrackerComponents } from '@skywarden/core';
+import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type OperatorMark, type PictureEvent, type Sensor, type TrackerComponents } from '@skywarden/core';
 import { parseDetectionRow, type TrackWire, type Zone, type ZoneStateWire } from '@skywarden/formats';
 import type { ServerConfig } from '../config.js';
 import type { NatsBus } from '../bus/nats/nats-bus.js';
@@ -80,6 +80,22 @@ export interface AlertMessage {
 }
 
 export const tracksSubject = (prefix: string, region: string) => `${prefix}.tracks.${region}`;
+/** Operators' decisions from the API processes: a track's mark, a zone's manual alert. */
+export const controlMarksSubject = (prefix: string) => `${prefix}.control.marks`;
+export const controlAlertsSubject = (prefix: string) => `${prefix}.control.alerts`;
+export interface MarkControl {
+  /** The track's id as clients see it. */
+  track: string;
+  mark: OperatorMark;
+  t: number;
+}
+export interface AlertControl {
+  zone: string;
+  action: 'raise' | 'end';
+  t: number;
+  who: string;
+  reason: string;
+}
 export const alertsSubject = (prefix: string, region: string) => `${prefix}.alerts.${region}`;
 export const leaseBucket = (stream: string) => `${stream}_fusion_leases`;
 export const durableName = (region: string) => `fusion-${region}`;
@@ -141,6 +157,10 @@ interface Runner {
   status: RegionStatus;
   stop(): Promise<void>;
   picture: LivePicture;
+  /** The region's local id of a client's track id, if it follows it. */
+  localOf(id: string): string | null;
+  /** Whether the region's picture is live (not rebuilding). */
+  live(): boolean;
 }
 
 export async function createFusionWorker(o: FusionWorkerOptions): Promise<FusionWorker> {
@@ -171,6 +191,27 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
   /** When a region was first seen free (in a row of polls). */
   const freeSeen = new Map<string, number>();
   let closed = false;
+
+  // operators' decisions from the API: a mark to every region following the track, a manual alert to the zone's owner
+  const controlSubs = [
+    await o.bus.subscribe(controlMarksSubject(prefix), (m) => {
+      const x = m.json<MarkControl>();
+      if (typeof x?.track !== 'string' || typeof x.mark !== 'object' || x.mark === null) return;
+      for (const h of held.values()) {
+        const r = h.runner;
+        const local = r?.live() ? r.localOf(x.track) : null;
+        if (r && local !== null) r.picture.mark(local, x.mark, o.clock());
+      }
+    }),
+    await o.bus.subscribe(controlAlertsSubject(prefix), (m) => {
+      const x = m.json<AlertControl>();
+      if (typeof x?.zone !== 'string' || (x.action !== 'raise' && x.action !== 'end')) return;
+      for (const h of held.values()) {
+        const r = h.runner;
+        if (r?.live() && r.picture.zoneState(x.zone)) r.picture.manualAlert(x.zone, x.action, o.clock(), String(x.who ?? 'operator'), String(x.reason ?? ''));
+      }
+    }),
+  ];
 
   async function startRegion(region: Region): Promise<Runner> {
     const t0 = performance.now();
@@ -377,6 +418,11 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       region,
       status,
       picture,
+      localOf(id) {
+        for (const [local, v] of ids) if (v.id === id) return local;
+        return null;
+      },
+      live: () => !replaying && !stopped,
       async stop() {
         stopped = true;
         clearInterval(timer);
@@ -481,6 +527,7 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
         await kv.delete(id, { previousSeq: h.rev }).catch(() => undefined);
       }
       await tracksSub.unsubscribe();
+      for (const s of controlSubs) await s.unsubscribe();
     },
   };
 }

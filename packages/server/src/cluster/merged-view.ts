@@ -8,16 +8,19 @@
  * shown that long). Zones are each owned by one region, so their states are the owners'.
  *
  * It offers what the HTTP API reads of the live picture (snapshot, track, history, zone
- * states); operators' track marks and manual alerts are not carried to the workers (yet): they
- * answer 404 here.
+ * states), and carries operators' decisions to the workers on `<prefix>.control.marks` (a
+ * track's mark: every region following the track applies it) and `<prefix>.control.alerts` (a
+ * manual raise or end: the zone's owner applies it); their effect comes back with the next
+ * report or alert change.
  */
 import type { Logger } from 'pino';
 import type { AlertTransition, PictureEvent } from '@skywarden/core';
-import type { TrackWire, ZoneStateWire } from '@skywarden/formats';
+import type { AlertWire, TrackWire, ZoneStateWire } from '@skywarden/formats';
+import type { OperatorMark } from '@skywarden/core';
 import type { NatsBus } from '../bus/nats/nats-bus.js';
 import type { Subscription } from '../bus/bus.js';
 import type { AlertMessage, ClusterTrack, TracksMessage } from './fusion-worker.js';
-import { alertsSubject, tracksSubject } from './fusion-worker.js';
+import { alertsSubject, controlAlertsSubject, controlMarksSubject, tracksSubject, type AlertControl, type MarkControl } from './fusion-worker.js';
 import type { Region } from './regions.js';
 
 const HISTORY_POINTS = 600;
@@ -29,8 +32,10 @@ export interface MergedView {
   zoneStates(): ZoneStateWire[];
   zoneState(zone: string): ZoneStateWire | null;
   hasZones(): boolean;
-  mark(): null;
-  manualAlert(): null;
+  /** Sends an operator's mark of a live track to the workers; null when no such track. */
+  mark(id: string, m: OperatorMark, clockT: number): OperatorMark | null;
+  /** Sends a manual raise or end to the zone's owner; null for an unknown zone; the change it should make (null: none). */
+  manualAlert(zone: string, action: 'raise' | 'end', clockT: number, who: string, reason: string): { change: AlertWire | null } | null;
   /** Regions heard from, with their last report's time and worker. */
   regions(): { region: string; t: number; worker: string; tracks: number }[];
   close(): Promise<void>;
@@ -46,6 +51,8 @@ export async function createMergedView(o: {
   stream: string;
   prefix: string;
   regions: readonly Region[];
+  /** The configured zones' ids (a manual alert names one of them). */
+  zoneIds: readonly string[];
   staleS: number;
   log: Logger;
   /** Called with the merged tracks after each region's report. */
@@ -128,8 +135,19 @@ export async function createMergedView(o: {
     zoneStates: () => [...zoneStates.values()],
     zoneState: (zone) => zoneStates.get(zone) ?? null,
     hasZones: () => zoneStates.size > 0,
-    mark: () => null,
-    manualAlert: () => null,
+    mark(id, m, clockT) {
+      if (!merged.tracks.some((x) => x.track === id)) return null;
+      const mark: OperatorMark = { ...m, t: m.t ?? clockT };
+      void o.bus.publish(controlMarksSubject(o.prefix), [{ track: id, mark, t: clockT } satisfies MarkControl]).catch((err: unknown) => o.log.error({ err, track: id }, 'sending an operator mark to the fusion workers failed'));
+      return mark;
+    },
+    manualAlert(zone, action, clockT, who, reason) {
+      if (!o.zoneIds.includes(zone)) return null;
+      void o.bus.publish(controlAlertsSubject(o.prefix), [{ zone, action, t: clockT, who, reason } satisfies AlertControl]).catch((err: unknown) => o.log.error({ err, zone }, 'sending a manual alert to the fusion workers failed'));
+      const state = action === 'raise' ? 'alert' : 'clear';
+      if ((zoneStates.get(zone)?.state ?? 'clear') === state) return { change: null };
+      return { change: { t: clockT, zone, state, tracks: [], reason, by: who } };
+    },
     regions: () => [...latest.values()].map((m) => ({ region: m.region, t: m.t, worker: m.worker, tracks: m.tracks.length })),
     async close() {
       for (const s of subs) await s.unsubscribe();
