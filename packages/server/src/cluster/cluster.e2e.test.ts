@@ -72,11 +72,31 @@ describe('fusion as a cluster on NATS JetStream', () => {
 
       const rows = scene.detections as unknown as Record<string, unknown>[];
       let acked = 0;
+      const opToken = await login(api.httpPort, TEST_USERS[1].name, TEST_USERS[1].password);
+      let marked: string | null = null;
+      let westTaken = 0;
+      let handedAt = Infinity;
       for (const s of seconds(rows)) {
         now = s.t + 1;
         acked += (await ingest.service.ingest.ingest(null, s.rows, 'test')).accepted;
         assert.ok(await ingest.service.busSettled(20_000), 'journalled detections on the bus');
         await regionsDrained(admin, stream, ['west', 'east'], 20_000);
+        if (s.t === scene.t0 + 100) {
+          // an operator dismisses a track of the west core
+          const x = api.service.fusion!.snapshot().tracks.find((w) => w.lon < 126.97 && w.status === 'confirmed');
+          assert.ok(x, 'a confirmed track in the west');
+          marked = x.track;
+          assert.equal((await http(api.httpPort, 'POST', `/api/v1/tracks/${marked}/actions`, { token: opToken, body: { action: 'dismiss' } })).status, 200);
+        }
+        if (s.t === scene.t0 + 150) {
+          // the west worker stops (a planned hand-over): the east worker takes the west from the checkpoint
+          assert.equal(api.service.fusion!.track(marked!)?.operator?.dismissed, true, 'the mark reached the west worker');
+          westTaken = west.service.cluster.worker!.regions()[0].taken;
+          await west.close();
+          servers.splice(servers.indexOf(west), 1);
+          await until(() => east.service.cluster.worker!.regions().length === 2, 30_000, 'the east worker holding the west too');
+          handedAt = now;
+        }
       }
       now = scene.t0 + scene.duration + 8;
       await until(() => api.service.fusion!.snapshot().t >= scene.t0 + scene.duration, 20_000, 'the last reports merged');
@@ -91,9 +111,15 @@ describe('fusion as a cluster on NATS JetStream', () => {
       let sides = new Set<string>();
       for (const list of snaps.values()) for (const w of list) sides.add(w.lon < 127 ? 'west' : 'east');
       assert.deepEqual([...sides].sort(), ['east', 'west'], 'tracks from both regions in the merged picture');
-      const w = west.service.cluster.worker!.regions()[0];
-      const e = east.service.cluster.worker!.regions()[0];
-      assert.ok(w.taken > 0 && e.taken > 0, `both regions' pictures fed (west ${w.taken}, east ${e.taken})`);
+      const e = east.service.cluster.worker!.regions().find((r) => r.region === 'east')!;
+      const w2 = east.service.cluster.worker!.regions().find((r) => r.region === 'west')!;
+      assert.ok(westTaken > 0 && e.taken > 0, `both regions' pictures fed (west ${westTaken}, east ${e.taken})`);
+      t.diagnostic(`west handed over at scene second ${handedAt - scene.t0}: replayed ${w2.replayed} detections, ${w2.idsKept}/${w2.checkpointTracks} checkpoint ids kept, ${w2.restoreMs} ms`);
+      assert.ok(w2.checkpointTracks > 0 && w2.idsKept === w2.checkpointTracks, 'every checkpoint track rebuilt with its id');
+      // the dismissed track: the same id, still dismissed, in every report after the hand-over
+      const after = [...snaps].filter(([tt]) => tt > handedAt).flatMap(([, list]) => list.filter((x) => x.track === marked));
+      assert.ok(after.length > 0, `track ${marked} goes on after the hand-over`);
+      assert.ok(after.every((x) => x.operator?.dismissed === true), `track ${marked} keeps its mark through the hand-over`);
 
       // each crossing drone: the merged track nearest it keeps one id from one side to the other
       for (const d of cross) {
@@ -124,7 +150,6 @@ describe('fusion as a cluster on NATS JetStream', () => {
       t.diagnostic(`merged picture vs truth: targets tracked ${score.targetsTracked}/${score.targets}, id switches ${score.idSwitches}, rms ${score.rmsError.toFixed(0)} m, GOSPA ${score.gospa.toFixed(0)} m`);
 
       // the zones' states come from their owners; an operator's decisions go to the workers through the API
-      const opToken = await login(api.httpPort, TEST_USERS[1].name, TEST_USERS[1].password);
       const state = await http(api.httpPort, 'GET', '/api/v1/alerts/state', { token });
       const zoneRows = state.json.zones as { zone: string; state: string }[];
       assert.deepEqual(zoneRows.map((z) => z.zone).sort(), ['z-c', 'z-ne', 'z-nw', 'z-se', 'z-sw'], 'every zone, from its owner');
@@ -133,7 +158,7 @@ describe('fusion as a cluster on NATS JetStream', () => {
       const raise = await http(api.httpPort, 'POST', `/api/v1/zones/${quiet.zone}/alert`, { token: opToken, body: { action: 'raise', reason: 'drill' } });
       assert.equal(raise.status, 200, raise.text);
       assert.equal((raise.json.change as { state: string }).state, 'alert');
-      const target = ids[0];
+      const target = ids.find((x) => x !== marked) ?? ids[0];
       const mark = await http(api.httpPort, 'POST', `/api/v1/tracks/${target}/actions`, { token: opToken, body: { action: 'dismiss' } });
       assert.equal(mark.status, 200, mark.text);
       assert.equal((await http(api.httpPort, 'POST', '/api/v1/tracks/no-such/actions', { token: opToken, body: { action: 'dismiss' } })).status, 404);

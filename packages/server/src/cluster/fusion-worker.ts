@@ -273,13 +273,14 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
     /** (stream seq, latest detection time) of the messages taken, for the checkpoint's replay point. */
     const marks: { seq: number; t: number }[] = [];
 
-    const candidates = (t: number, used: Set<string>, extra: readonly ClusterTrack[]): { id: string; at: { lat: number; lon: number } }[] => {
-      const out: { id: string; at: { lat: number; lon: number } }[] = [];
+    type Candidate = { id: string; at: { lat: number; lon: number }; operator?: OperatorMark };
+    const candidates = (t: number, used: Set<string>, extra: readonly ClusterTrack[]): Candidate[] => {
+      const out: Candidate[] = [];
       for (const m of latest.values()) {
         if (m.region === region.id || Math.abs(m.t - t) > 5) continue;
-        for (const x of m.tracks) if (x.final && !used.has(x.track)) out.push({ id: x.track, at: predicted(x, t) });
+        for (const x of m.tracks) if (x.final && !used.has(x.track)) out.push({ id: x.track, at: predicted(x, t), operator: x.operator });
       }
-      for (const x of extra) if (!used.has(x.track)) out.push({ id: x.track, at: predicted(x, t) });
+      for (const x of extra) if (!used.has(x.track)) out.push({ id: x.track, at: predicted(x, t), operator: x.operator });
       return out;
     };
     /** Gives each reported track its id (adopting a neighbour's or the checkpoint's where one matches). */
@@ -312,6 +313,13 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
         const p = pending[pr.i];
         ids.set(p.w.track, { id: cands[pr.j].id, final: true });
         if (extra.length > 0) status.idsKept++;
+        // the operator's mark goes with the id (a neighbour's track, or the checkpoint's)
+        const op = cands[pr.j].operator;
+        if (op && !p.w.operator) {
+          const mark: OperatorMark = {};
+          for (const k of ['by', 't', 'confirmed', 'dismissed', 'label'] as const) if (op[k] !== undefined) (mark as Record<string, unknown>)[k] = op[k];
+          picture.mark(p.w.track, mark, o.clock()); // (in its rows from the next report on)
+        }
       }
       pending.forEach((p, i) => {
         let cur = ids.get(p.w.track);
