@@ -9,6 +9,10 @@
  * reach this fusion by its subscription -> tracker steps as the clock passes t + reorder delay ->
  * reports -> event stream, stored track states, warnings -> alert changes -> store, stream,
  * CAP, webhooks.
+ *
+ * In a cluster (`cluster.role`, cluster/) a process does one part: `ingest` journals and
+ * publishes to the regions' subjects; `fusion` runs the regions' pictures (fusion-worker.ts);
+ * `api` serves the merged picture (merged-view.ts). `all`, the default, is the above.
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
