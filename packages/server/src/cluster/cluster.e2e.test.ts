@@ -70,6 +70,11 @@ describe('fusion as a cluster on NATS JetStream', () => {
       const snaps = new Map<number, TrackWire[]>();
       api.service.onTracks((tt, tracks) => snaps.set(tt, tracks));
 
+      // hostile messages on the regions' subjects first: skipped, the regions go on
+      for (const r of ['west', 'east']) {
+        const subject = `${prefix}.detections.${r}`;
+        await admin.publish(subject, [new TextEncoder().encode('not json'), { rows: 1 }, [{ seq: 1e300, node: 'ingest', row: {} }, null, { seq: 'x', row: 5 }], [{ seq: 2 ** 52, node: 'ingest', row: { t: 'soon' } }]]);
+      }
       const rows = scene.detections as unknown as Record<string, unknown>[];
       let acked = 0;
       const opToken = await login(api.httpPort, TEST_USERS[1].name, TEST_USERS[1].password);

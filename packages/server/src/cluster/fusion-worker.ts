@@ -108,6 +108,9 @@ export function zoneRegion(regions: readonly Region[], z: Zone): Region | null {
 
 const M_PER_DEG = 111_320;
 
+/** Rows remembered per region for skipping the outbox's repeats (which come within seconds). */
+const SEEN_MAX = 200_000;
+
 /** A published track moved on by its velocity to time `t` (lat, lon). */
 function predicted(x: TrackWire, t: number): { lat: number; lon: number } {
   const dt = Math.max(-30, Math.min(30, t - x.t));
@@ -268,8 +271,12 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
 
     // --- ids: local track id -> the id clients see
     const ids = new Map<string, { id: string; final: boolean }>();
-    /** Detections seen per ingest node (dedupe of the outbox's repeats: per node, seqs only grow). */
-    const seenSeq = new Map<string, number>();
+    /**
+     * The (ingest node, journal seq) of the rows taken lately: an outbox's repeat (a publication
+     * retried after a lost ack) is skipped. A set, not a highest seq per node: a row with a huge
+     * seq cannot hide the rows after it.
+     */
+    const seen = new Set<string>();
     /** (stream seq, latest detection time) of the messages taken, for the checkpoint's replay point. */
     const marks: { seq: number; t: number }[] = [];
 
@@ -389,12 +396,25 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       subject,
       (m) => {
         if (stopped) throw new Error('region let go');
-        const rows = m.json<(BusRow & { node?: string })[]>();
+        let rows: (BusRow & { node?: string })[] = [];
+        try {
+          const v = m.json<unknown>();
+          if (!Array.isArray(v)) throw new Error(`not a list of rows but ${typeof v}`);
+          rows = v as (BusRow & { node?: string })[];
+        } catch (err) {
+          // (anyone who may publish on the subject could send it: it is skipped, named, and the region goes on)
+          log.error({ err, region: region.id, streamSeq: m.seq }, 'a message on the detections subject is not a list of journalled rows: skipped');
+        }
         let maxT = -Infinity;
         for (const x of rows) {
-          const node = x.node ?? '';
-          if (x.seq <= (seenSeq.get(node) ?? 0)) continue; // a repeat of the outbox's
-          seenSeq.set(node, x.seq);
+          if (x === null || typeof x !== 'object' || !Number.isSafeInteger(x.seq) || x.seq < 1 || typeof x.row !== 'object' || x.row === null) {
+            log.error({ region: region.id, streamSeq: m.seq }, 'a row on the detections subject without a journal seq or row: skipped');
+            continue;
+          }
+          const key = `${typeof x.node === 'string' ? x.node : ''}/${x.seq}`;
+          if (seen.has(key)) continue; // a repeat of the outbox's
+          seen.add(key);
+          if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value as string);
           const p = parseDetectionRow(x.row, x.seq, o.sensors);
           if (!p.ok) continue;
           if (p.detection.id === undefined && x.id !== undefined) p.detection.id = x.id;
