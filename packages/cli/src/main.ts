@@ -92,7 +92,7 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --alert-policy JSON   with --zones: the raise thresholds, as the service's alerts.* settings, e.g.
                         '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)`;
 
-const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR]
+const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR] [--role ROLE]
   --config FILE     YAML or JSON settings (docs/server.md); SKYWARDEN__SECTION__KEY=value overrides any
   --demo            play the simulated Seoul raid through the real MQTT and HTTP ingest (demo users printed)
   --speed X         demo clock rate (default 1: real time)
@@ -100,6 +100,7 @@ const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] 
   --port N          HTTP port (default 8080; 0 = any free port, printed)
   --mqtt-port N     embedded MQTT broker port (default 1883; 0 = any free port, printed)
   --data-dir DIR    folder of the SQLite journal and store (default ./skywarden-data)
+  --role ROLE       all (default), or one part of a cluster on NATS JetStream: ingest, fusion, api (cluster.role; docs/deployment.md)
   Stops gracefully on SIGTERM or SIGINT.`;
 
 const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE, backup: BACKUP_USAGE };
@@ -175,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { values } = parse(
           rest,
-          { config: { type: 'string' }, demo: { type: 'boolean' }, speed: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'data-dir': { type: 'string' } },
+          { config: { type: 'string' }, demo: { type: 'boolean' }, speed: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'data-dir': { type: 'string' }, role: { type: 'string' } },
           SERVE_USAGE,
         );
         const port = (v: unknown, name: string) => (v === undefined ? undefined : numberOption(v as string, name, 0, (x) => Number.isInteger(x) && x >= 0 && x <= 65535, 'a port number, 0..65535'));
@@ -188,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
           port: port(values.port, 'port'),
           mqttPort: port(values['mqtt-port'], 'mqtt-port'),
           dataDir: values['data-dir'] as string | undefined,
+          role: values.role as string | undefined,
         });
       }
       case 'backup': {

@@ -16,6 +16,8 @@ export interface ServeArgs {
   port?: number;
   mqttPort?: number;
   dataDir?: string;
+  /** cluster.role: all, ingest, fusion, api. */
+  role?: string;
 }
 
 /** The config file's content (YAML or JSON), or null without one; a CliError naming the file when it cannot be read or parsed. */
@@ -42,6 +44,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
       port: a.port,
       mqttPort: a.mqttPort,
       dataDir: a.dataDir,
+      role: a.role,
       demo: a.demo ? { speed: a.speed ?? 1, seed: a.seed } : false,
     });
   } catch (err) {
@@ -52,7 +55,8 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   }
   const out = (s: string) => process.stdout.write(s + '\n');
   const host = srv.config.http.host === '0.0.0.0' ? 'localhost' : srv.config.http.host;
-  out(`skywarden serve: ${srv.service.mode} mode, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
+  const role = srv.config.cluster.role;
+  out(`skywarden serve: ${srv.service.mode} mode${role !== 'all' ? `, cluster role ${role}` : ''}, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
   out(`  http: http://${host}:${srv.httpPort}/  (API /api/v1, OpenAPI /api/v1/openapi.json, metrics /metrics)`);
   if (srv.config.alerts.public_feed) out(`  public warning page: http://${host}:${srv.httpPort}/public/  (no login; CAP feed /api/v1/cap, Atom /api/v1/cap.atom)`);
   if (srv.mqttPort !== null) out(`  mqtt: mqtt://${srv.config.mqtt.host}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);

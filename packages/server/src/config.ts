@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
 import { CAP_LANGUAGES, COT_OPEX, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
+import { checkRegions } from './cluster/regions.js';
 
 export interface UserConfig {
   name: string;
@@ -320,6 +321,23 @@ export interface ServerConfig {
    * in the stream `stream`, which the service creates when missing).
    */
   bus: { kind: 'local' | 'nats'; url: string; stream: string; subject_prefix: string; region: string };
+  /**
+   * Fusion as a cluster (cluster/, docs/deployment.md "Cluster"): this process's `role`
+   * (`all`: ingest, fusion and API in one, as without a cluster; `ingest`, `fusion`, `api`:
+   * one part, over NATS JetStream) and the tiling the fusion workers share.
+   */
+  cluster: {
+    role: 'all' | 'ingest' | 'fusion' | 'api';
+    regions: Record<string, unknown>[];
+    overlap_m: number;
+    worker_id: string | null;
+    prefer: string[] | null;
+    lease_ttl_s: number;
+    lease_renew_s: number;
+    handover_gate_m: number;
+    sensor_reach_m: number;
+    stale_s: number;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -371,6 +389,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16 },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
+  cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
   log: { level: 'info' },
 };
 
@@ -523,6 +542,16 @@ const CHECKS: Record<string, Check> = {
   'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),
   'bus.subject_prefix': (v) => (typeof v === 'string' && SUBJECT_PREFIX.test(v) ? null : 'dot-separated tokens of letters, digits, _ or - (no wildcards)'),
   'bus.region': (v) => (typeof v === 'string' && SUBJECT_TOKEN.test(v) ? null : 'letters, digits, _ or - (one subject token)'),
+  'cluster.role': oneOf('all', 'ingest', 'fusion', 'api'),
+  'cluster.regions': objList,
+  'cluster.overlap_m': num(0, 1e6),
+  'cluster.worker_id': (v) => (v === null || (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(v)) ? null : 'null or 1-64 letters, digits or _.:-'),
+  'cluster.prefer': (v) => (v === null ? null : strList(v) === null || (Array.isArray(v) && v.length === 0) ? null : 'null (every region) or a list of region ids ([]: none, a standby)'),
+  'cluster.lease_ttl_s': num(1, 600),
+  'cluster.lease_renew_s': num(0.1, 300),
+  'cluster.handover_gate_m': num(1, 1e5),
+  'cluster.sensor_reach_m': num(0, 1e6),
+  'cluster.stale_s': num(1, 3600),
   'log.level': oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
 };
 
@@ -617,6 +646,13 @@ function checkSapientParent(p: Record<string, unknown>, errors: string[]): Sapie
 }
 
 function checkItems(cfg: ServerConfig, errors: string[]): void {
+  errors.push(...checkRegions(cfg.cluster.regions));
+  if (cfg.cluster.role !== 'all') {
+    if (cfg.bus.kind !== 'nats') errors.push(`cluster.role ${cfg.cluster.role} needs bus.kind nats (the parts meet on NATS JetStream)`);
+    if (cfg.cluster.regions.length === 0) errors.push(`cluster.role ${cfg.cluster.role} needs cluster.regions (at least one region)`);
+  }
+  for (const id of cfg.cluster.prefer ?? []) if (!cfg.cluster.regions.some((r) => r.id === id)) errors.push(`cluster.prefer names ${JSON.stringify(id)}, not among cluster.regions`);
+  if (cfg.cluster.lease_renew_s * 2 > cfg.cluster.lease_ttl_s) errors.push(`cluster.lease_renew_s ${cfg.cluster.lease_renew_s} must be at most half of cluster.lease_ttl_s ${cfg.cluster.lease_ttl_s}`);
   cfg.auth.users.forEach((u, i) => {
     const p = `auth.users[${i}]`;
     if (typeof u.name !== 'string' || !/^[A-Za-z0-9_.@-]{1,64}$/.test(u.name)) errors.push(`${p}.name must be 1-64 letters, digits or _.@-, got ${show(u.name)}`);

@@ -30,6 +30,8 @@ export interface StartOptions {
   port?: number;
   mqttPort?: number;
   dataDir?: string;
+  /** The process's part in a cluster (`cluster.role`: all, ingest, fusion, api). */
+  role?: string;
   /** Run the Seoul demo raid through the real ingest. `speed`: service clock rate (default 1). */
   demo?: boolean | { speed?: number; seed?: number };
   /** Service clock (s); default the wall clock (or the demo's faster one). */
@@ -120,6 +122,7 @@ export async function startServer(o: StartOptions = {}): Promise<RunningServer> 
   if (o.port !== undefined) flags.http = { port: o.port };
   if (o.mqttPort !== undefined) flags.mqtt = { port: o.mqttPort };
   if (o.dataDir !== undefined) flags.data_dir = o.dataDir;
+  if (o.role !== undefined) flags.cluster = { role: o.role };
   const demoOpt = o.demo === true ? {} : o.demo === false || o.demo === undefined ? null : o.demo;
   const built = buildConfig(o.config ?? null, o.env ?? {}, flags);
   if (!built.ok) throw new ConfigError(`bad configuration:\n  ${built.errors.join('\n  ')}`);

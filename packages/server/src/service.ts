@@ -9,6 +9,10 @@
  * reach this fusion by its subscription -> tracker steps as the clock passes t + reorder delay ->
  * reports -> event stream, stored track states, warnings -> alert changes -> store, stream,
  * CAP, webhooks.
+ *
+ * In a cluster (`cluster.role`, cluster/) a process does one part: `ingest` journals and
+ * publishes to the regions' subjects; `fusion` runs the regions' pictures (fusion-worker.ts);
+ * `api` serves the merged picture (merged-view.ts). `all`, the default, is the above.
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -25,6 +29,13 @@ import { createSqliteStore, createSqliteWorkerStore, createPostgresStore, type P
 import { createLocalBus, createNatsBus, detectionsSubject, type Bus, type BusMessage } from './bus/index.js';
 import { createBusOutbox, type BusRow } from './bus/outbox.js';
 import { createSensorRegistry } from './sensors.js';
+import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { destination, type GeoPoint } from '@skywarden/core';
+import type { NatsBus } from './bus/nats/nats-bus.js';
+import { parseRegions, regionsFor } from './cluster/regions.js';
+import { createFusionWorker, type FusionWorker } from './cluster/fusion-worker.js';
+import { createMergedView, type MergedView } from './cluster/merged-view.js';
 import { createIngest } from './ingest/ingest.js';
 import { alertWire, createLivePicture, type LivePicture } from './picture/live-picture.js';
 import { createStreamHub } from './stream.js';
@@ -224,7 +235,11 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     storePublisher,
   ];
   if (webhooks) publishers.push(createWebhookPublisher({ dispatcher: webhooks, cap, replaying: isReplaying }));
-  const publicRows = () => publicZones(fusion.zoneStates(), zoneById);
+  // --- the cluster (cluster/): `all` is the one process as ever; `ingest`, `fusion` and `api` are parts
+  const role = c.cluster.role;
+  let merged: MergedView | null = null;
+  let worker: FusionWorker | null = null;
+  const publicRows = () => publicZones((merged ?? fusion).zoneStates(), zoneById);
   if (c.alerts.public_feed) publishers.push(createPublicPublisher({ hub: publicHub, rows: publicRows, replaying: isReplaying }));
   const trackListeners: ((t: number, tracks: TrackWire[]) => void)[] = [];
   const alertListeners: ((a: AlertWire, zone: Zone | undefined) => void)[] = [];
@@ -281,6 +296,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
 
   type Fed = { detection: Detection; row: Record<string, unknown>; seq: number; sensor: string; id: string };
   const feed = (batch: Fed[], fromBus = false) => {
+    if (role !== 'all') return; // the fusion workers take them from the bus
     const started = performance.now();
     for (const b of batch) {
       if (quarantinedSeqs.has(b.seq)) continue;
@@ -342,7 +358,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     return out;
   };
   const fromBus = (m: BusMessage): Fed[] => parseBusRows(m.json<BusRow[]>());
-  await bus.subscribe(
+  if (role === 'all') await bus.subscribe(
     busSubject,
     (m) => {
       let batch: Fed[] = [];
@@ -357,9 +373,74 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     },
     { onError: (err) => log.error({ err }, 'bus delivery failed') },
   );
+  // in a cluster: each journalled detection to the subject of every region whose extent holds it
+  // (cluster/regions.ts), tagged with this node's name (a worker skips an outbox's repeats by it)
+  const regions = parseRegions(c.cluster.regions);
+  const node = c.cluster.worker_id ?? `${hostname()}:${resolvePath(c.data_dir)}`;
+  const rowRegions = (x: BusRow): string[] => {
+    const p = parseDetectionRow(x.row, x.seq, registry.sensors);
+    if (!p.ok) return regions.map((r) => r.id); // (journalled, so valid when it came: everyone gets it)
+    const d = p.detection;
+    const sensor = registry.sensors.get(d.sensorId);
+    const site: GeoPoint | undefined = d.sensorPosition ?? sensor?.position;
+    let at: { latDeg: number; lonDeg: number; point: boolean } | null = null;
+    if (d.type === 'position') at = { latDeg: d.position.latDeg, lonDeg: d.position.lonDeg, point: true };
+    else if (site && d.type === 'range_bearing') {
+      const q = destination(site, d.bearing, d.range);
+      at = { latDeg: q.latDeg, lonDeg: q.lonDeg, point: true };
+    } else if (site) at = { latDeg: site.latDeg, lonDeg: site.lonDeg, point: false };
+    if (!at) return regions.map((r) => r.id);
+    return regionsFor(regions, c.cluster.overlap_m, sensor?.rangeMax ?? c.cluster.sensor_reach_m, at);
+  };
+  const publishToRegions = async (rows: BusRow[]): Promise<void> => {
+    const by = new Map<string, (BusRow & { node: string })[]>();
+    for (const x of rows) {
+      for (const r of rowRegions(x)) {
+        let list = by.get(r);
+        if (!list) by.set(r, (list = []));
+        list.push({ ...x, node });
+      }
+    }
+    for (const [r, list] of by) {
+      const messages: BusRow[][] = [];
+      for (let i = 0; i < list.length; i += BUS_CHUNK) messages.push(list.slice(i, i + BUS_CHUNK));
+      await bus.publish(detectionsSubject(c.bus.subject_prefix, r), messages);
+    }
+  };
+  try {
+    if (role === 'fusion') {
+      worker = await createFusionWorker({ config: c, log, clock, bus: bus as NatsBus, sensors: registry.sensors, zones, trackerComponents: o.trackerComponents });
+    } else if (role === 'api') {
+      const listen = publishers.slice(1); // the store, webhooks, public feed, listeners (the stream's part below)
+      merged = await createMergedView({
+        bus: bus as NatsBus,
+        stream: c.bus.stream,
+        prefix: c.bus.subject_prefix,
+        regions,
+        zoneIds: zones.map((z) => z.id),
+        staleS: c.cluster.stale_s,
+        log,
+        onTracks(snap) {
+          hub.broadcast('tracks', snap);
+          for (const fn of trackListeners) fn(snap.t, snap.tracks);
+        },
+        onAlert(e, zoneStates) {
+          metrics.alertChanges.inc({ state: e.change.state });
+          metrics.alerts.set(zoneStates.filter((z) => z.state === 'alert').length);
+          hub.broadcast('alert', alertWire(e.change));
+          hub.broadcast('zones', { t: e.t, zones: zoneStates });
+          for (const p of listen) p.onEvent(e);
+        },
+      });
+    }
+  } catch (err) {
+    // (the NATS connection would keep the process alive)
+    await bus.close();
+    throw new Error(`cluster role ${role}: ${(err as Error).message}`);
+  }
   // journalled detections onto the bus in journal order, retried through outages (bus/outbox.ts)
   const outbox = createBusOutbox({
-    publish: (messages) => bus.publish(busSubject, messages),
+    publish: role === 'all' ? (messages) => bus.publish(busSubject, messages) : (messages) => publishToRegions(messages.flat()),
     readJournal: async (after, limit) => (await store.readJournal(after, limit)).map(journalBusRow),
     chunk: BUS_CHUNK,
     maxRows: BUS_OUTBOX_MAX_ROWS,
@@ -520,8 +601,10 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     onAlert(fn: (a: AlertWire, zone: Zone | undefined) => void): void {
       alertListeners.push(fn);
     },
-    /** The live picture: the core's picture with its view (tracks, histories, zone states) and event fan-out. */
-    fusion: fusion as LivePicture | null,
+    /** The live picture: the core's picture with its view (tracks, histories, zone states) and event fan-out; in a cluster's API, the workers' pictures merged; null in its other parts. */
+    fusion: (role === 'all' ? fusion : role === 'api' ? (merged as unknown as LivePicture) : null) as LivePicture | null,
+    /** The cluster's parts in this process: the fusion worker (`fusion`), the merged view (`api`). */
+    cluster: { role, worker, merged, node },
     /**
      * True until `start` has rebuilt the picture: the HTTP API is up meanwhile (health says
      * so, with the progress), but whatever would change the picture answers 503 (a detection
@@ -538,7 +621,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     async start(): Promise<{ replayed: number }> {
       const now = clock();
       let replayed = 0;
-      if (c.fusion.replay_window_s > 0) {
+      if (c.fusion.replay_window_s > 0 && role === 'all') {
         replaying = true;
         try {
           // the journal in arrival order (seq), from the lowest seq dated in the window (not
@@ -597,6 +680,8 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       await outbox.settled(5000);
       outbox.close();
       await marking;
+      await worker?.close().catch((err: unknown) => log.error({ err }, 'stopping the fusion worker failed'));
+      await merged?.close().catch(() => undefined);
       await bus.close();
       tick();
       await storePublisher.settled();
@@ -604,6 +689,10 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       hub.close();
       publicHub.close();
       await store.close();
+    },
+    /** Resolves true when every detection journalled so far is on the bus (false after `timeoutMs`). */
+    busSettled(timeoutMs: number): Promise<boolean> {
+      return outbox.settled(timeoutMs);
     },
     /** Journalled detections the picture took so far (start-up replay included; refused ones not counted). */
     takenCount(): number {

@@ -9,6 +9,10 @@
  *
  *   `<prefix>.detections.<region>`   journalled detections (JSON: `[{ seq, row }]` batches)
  *
+ * and, in a cluster (cluster/: `cluster.role`), `<prefix>.tracks.<region>` and
+ * `<prefix>.alerts.<region>` (a region's tracks at each report, its alert changes),
+ * `<prefix>.control.marks` and `<prefix>.control.alerts` (operators' decisions).
+ *
  * with `<prefix>` = `bus.subject_prefix` (default `skywarden`) and `<region>` = `bus.region`
  * (default `default`). Tokens hold letters, digits, `_` and `-` (no `.`, `*`, `>` or spaces).
  *
