@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { cotTime, type TrackWire } from '@skywarden/formats';
+import { cotTime, createTakStreamReader, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
-import { cotOpex, createCotStreamSplitter, MAX_UDP_SHAPE_BYTES, udpTtl } from './tak-cot.js';
+import { cotOpex, MAX_UDP_SHAPE_BYTES, udpTtl } from './tak-cot.js';
 
 const XSD = fileURLToPath(new URL('../../../formats/schemas/cot-event.xsd', import.meta.url));
 
@@ -66,7 +66,7 @@ function takServer(server: Server) {
   return {
     conns,
     events(): string[] {
-      return conns.flatMap((c) => createCotStreamSplitter().push(c.text).events);
+      return conns.flatMap((c) => createTakStreamReader().push(Buffer.from(c.text)).items.flatMap((i) => (i.kind === 'xml' ? [i.text] : [])));
     },
     async close() {
       for (const c of conns) c.socket.destroy();

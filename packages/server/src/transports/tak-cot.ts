@@ -126,44 +126,6 @@ const MAX_HELD_EVENTS = 10_000;
 /** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
 const ALERT_RESEND_S = 120;
 
-/**
- * Splits a TAK streaming connection (XML events one after the other, each optionally
- * preceded by an XML declaration) into events. Text before an event that is not part of
- * one is returned as garbage; a partial event longer than `maxChars` is dropped.
- */
-export function createCotStreamSplitter(maxChars = MAX_COT_EVENT_CHARS) {
-  let buf = '';
-  const END = /<\/event\s*>/;
-  const START = /<\?xml|<event[\s>]/;
-  return {
-    push(chunk: string): { events: string[]; garbage: string[] } {
-      buf += chunk;
-      const events: string[] = [];
-      const garbage: string[] = [];
-      while (true) {
-        const m = END.exec(buf);
-        if (!m) break;
-        const endAt = m.index + m[0].length;
-        const piece = buf.slice(0, endAt);
-        buf = buf.slice(endAt);
-        const s = START.exec(piece);
-        const startAt = s ? s.index : 0;
-        const before = piece.slice(0, startAt);
-        if (before.trim() !== '') garbage.push(before);
-        events.push(piece.slice(startAt));
-      }
-      if (buf.length > maxChars) {
-        garbage.push(buf.slice(0, 200));
-        buf = '';
-      } else if (buf.trim() === '') buf = '';
-      return { events, garbage };
-    },
-    get buffered(): number {
-      return buf.length;
-    },
-  };
-}
-
 export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
@@ -457,14 +419,17 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         } else takeProto(m.payload, from);
         return;
       }
-      const text = msg.toString('utf8');
-      const { events, garbage } = createCotStreamSplitter(MAX_DATAGRAM).push(text);
-      if (events.length === 0 && garbage.length === 0) {
+      // the same rule as the stream: events end at `</event>`, text before an event's start is garbage
+      const { items } = createTakStreamReader({ maxXmlBytes: MAX_DATAGRAM }).push(msg);
+      if (items.length === 0) {
         stats.received++;
-        bad(`not a CoT event: ${JSON.stringify(text.slice(0, 60))}`, from);
+        bad(`not a CoT event: ${JSON.stringify(msg.toString('utf8', 0, 60))}`, from);
       }
-      for (const g of garbage) bad(`not a CoT event: ${JSON.stringify(g.slice(0, 60))}`, from);
-      for (const e of events) takeEvent(e, from);
+      for (const it of items) {
+        if (it.kind === 'xml') takeEvent(it.text, from);
+        else if (it.kind === 'garbage') bad(`not a CoT event: ${JSON.stringify(it.text.slice(0, 60))}`, from);
+        else bad('a protocol 1 stream frame inside an XML datagram', from);
+      }
     });
     udpIn.bind({ port: c.listen.port, address: c.listen.host });
     await once(udpIn, 'listening');
