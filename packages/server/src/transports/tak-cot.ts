@@ -90,6 +90,8 @@ export interface TakCot {
   readonly connected: boolean;
   /** What is written to the TAK Server connection now: `xml`, or `1` after a negotiated switch. */
   readonly tcpProtocol: 'xml' | 1;
+  /** Events held on the TAK Server connection while a protocol request awaits its answer. */
+  readonly heldEvents: number;
   stats(): TakStats;
   close(): Promise<void>;
 }
@@ -484,6 +486,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     },
     get tcpProtocol() {
       return connected ? link.proto : 'xml';
+    },
+    get heldEvents() {
+      return link.held.length;
     },
     stats: () => ({ ...stats }),
     async close() {

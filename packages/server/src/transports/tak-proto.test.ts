@@ -239,10 +239,12 @@ describe('TAK protocol 1 with a TAK Server that offers it', () => {
     // while the request awaits its answer the client sends nothing: the shape of the alert's end is held
     const n0 = c2.xml.length;
     const held = srv.transports.tak!.stats().tcpEvents;
+    const h0 = srv.transports.tak!.heldEvents;
     const token = await login(srv.httpPort, 'op', 'op-secret-1');
     const r = await http(srv.httpPort, 'POST', '/api/v1/zones/hq/alert', { token, body: { action: 'end', reason: 'test' } });
     assert.equal(r.status, 200, r.text);
-    await new Promise((res) => setTimeout(res, 300));
+    // the shape was made and held (a positive signal), and none of it reached the server
+    await until(() => srv.transports.tak!.heldEvents > h0, 5000, 'the shape of the alert end to be held');
     assert.equal(c2.xml.length, n0, 'nothing sent while awaiting the answer');
     assert.equal(srv.transports.tak!.stats().tcpEvents, held);
     c2.answer!();
