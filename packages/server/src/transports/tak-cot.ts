@@ -31,7 +31,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as netConnect, isIPv6, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import {
   alertToCot,
@@ -52,6 +51,7 @@ import {
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { createWarnLimiter } from './warn-limiter.js';
+import { createBackoff, readPemFile } from './link-util.js';
 import { parseAllowList } from '../config.js';
 
 /** Counters of the CoT transport (also useful in tests). */
@@ -243,20 +243,11 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   /** The connection's protocol state: what is written, and a pending request with the events held meanwhile. */
   let link: { proto: 'xml' | 1; pending: { uid: string; timer: ReturnType<typeof setTimeout> } | null; held: string[]; offered: boolean } = { proto: 'xml', pending: null, held: [], offered: false };
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  let failures = 0;
+  const backoff = createBackoff(c.reconnect_max_s);
   const tlsFiles =
     c.tls === null
       ? null
-      : (() => {
-          const read = (what: string, path: string) => {
-            try {
-              return readFileSync(path);
-            } catch (err) {
-              throw new Error(`tak.tls.${what} ${path}: ${(err as Error).message}`);
-            }
-          };
-          return { cert: read('cert', c.tls.cert), key: read('key', c.tls.key), ca: c.tls.ca !== undefined ? read('ca', c.tls.ca) : undefined };
-        })();
+      : { cert: readPemFile('tak.tls.cert', c.tls.cert), key: readPemFile('tak.tls.key', c.tls.key), ca: c.tls.ca !== undefined ? readPemFile('tak.tls.ca', c.tls.ca) : undefined };
 
   function connect(): void {
     retryTimer = null;
@@ -274,7 +265,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     s.setNoDelay(true);
     s.on(tlsFiles ? 'secureConnect' : 'connect', () => {
       connected = true;
-      failures = 0;
+      backoff.reset();
       stats.connects++;
       log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
       for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock(), false)) write(x.tcp, null);
@@ -336,7 +327,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       }
     });
     s.on('error', (err) => {
-      if (failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
+      if (backoff.failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
       else log.debug({ err: err.message }, 'TAK Server connection failed again');
     });
     s.on('close', () => {
@@ -346,9 +337,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (connected) log.warn({ host: c.host, port: c.port }, 'TAK Server connection closed; reconnecting');
       connected = false;
       if (closed) return;
-      const wait = Math.min(c.reconnect_max_s, 2 ** Math.min(failures, 16));
-      failures++;
-      retryTimer = setTimeout(connect, wait * 1000);
+      retryTimer = setTimeout(connect, backoff.next() * 1000);
     });
   }
   if (c.mode === 'client') connect();
