@@ -42,6 +42,7 @@ import {
   parseCot,
   readTakMeshDatagram,
   takControlEvent,
+  XML_DECLARATION,
   takControlOf,
   trackToCot,
   type AlertWire,
@@ -127,6 +128,17 @@ export const takNegotiation = { answerTimeoutS: 60 };
 const MAX_HELD_EVENTS = 10_000;
 /** Alert shapes are re-sent while the zone stays alerted (they go stale after 300 s). */
 const ALERT_RESEND_S = 120;
+
+/**
+ * An XML event as a TAK stream carries it (ATAK-CIV takproto README, "Traditional Protocol"):
+ * the XML header, a newline, the `<event>`, and nothing after `</event>` (TAK servers require
+ * the next header to follow at once, no newline).
+ */
+export function takStreamXml(xml: string): string {
+  const e = xml.trim();
+  const decl = /^<\?xml[^>]*\?>\s*/.exec(e);
+  return decl ? `${decl[0].trimEnd()}\n${e.slice(decl[0].length)}` : `${XML_DECLARATION}\n${e}`;
+}
 
 export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
@@ -363,7 +375,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         return;
       }
       sock.write(frame);
-    } else sock.write(xml + '\n');
+    } else sock.write(takStreamXml(xml));
     stats.tcpEvents++;
   }
 
