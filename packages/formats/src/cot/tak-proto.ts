@@ -217,6 +217,12 @@ export function cotToTakMessage(xml: string, opts: TakMessageOptions = {}): Uint
   return T.encode(T.fromObject(msg)).finish();
 }
 
+/** A version 1 `TakMessage` holding only a `TakControl` (the standalone form mesh senders may send). */
+export function takControlMessage(control: { minProtoVersion: number; maxProtoVersion: number; contactUid?: string }): Uint8Array {
+  const T = TakMessage();
+  return T.encode(T.fromObject({ takControl: control })).finish();
+}
+
 /** The `TakControl` of a message: versions its sender decodes (0 read as 1, as documented). */
 export interface TakControlInfo {
   minProtoVersion: number;

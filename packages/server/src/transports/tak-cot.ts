@@ -42,6 +42,7 @@ import {
   parseCot,
   readTakMeshDatagram,
   takControlEvent,
+  takControlMessage,
   XML_DECLARATION,
   takControlOf,
   trackToCot,
@@ -53,6 +54,7 @@ import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { createWarnLimiter } from './warn-limiter.js';
 import { createBackoff, readPemFile } from './link-util.js';
+import { createMeshVersions, TAK_CONTROL_EVERY_S } from './tak-mesh.js';
 import { parseAllowList } from '../config.js';
 
 /** Counters of the CoT transport (also useful in tests). */
@@ -82,6 +84,8 @@ export interface TakStats {
   protoReceived: number;
   /** TAK Server connections closed because their stream could not be framed. */
   unframeable: number;
+  /** Standalone TakControl datagrams sent on the mesh (`tak.protocol: 1`). */
+  controlsSent: number;
 }
 
 export interface TakCot {
@@ -144,7 +148,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0 };
   const protocol = String(c.protocol) as 'auto' | 'xml' | '1';
   let closed = false;
   const opex = cotOpex(svc);
@@ -205,11 +209,25 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       bad(`TAK protocol 1: ${d.reason}`, from);
       return;
     }
+    if (mesh !== null && from.startsWith('udp ')) meshHeard(d.xml, 1, d.control);
     if (d.xml === null) {
       log.debug({ from, control: d.control }, 'TAK protocol 1 control message without an event');
       return;
     }
     takeEvent(d.xml, from);
+  }
+
+  // --- the mesh's protocol versions (with `tak.protocol: 1` on UDP): who on the group decodes what
+  const mesh = protocol === '1' ? createMeshVersions({ min: 1, max: 1 }) : null;
+  /** Notes the sender of a message heard on the group: its uid (the TakControl's, else the event's), the version it came in, its TakControl. */
+  function meshHeard(xml: string | null, version: number, control: { minProtoVersion: number; maxProtoVersion: number; contactUid: string } | null): void {
+    if (mesh === null) return;
+    const head = xml === null ? '' : (/<event\b[^>]*>/.exec(xml)?.[0] ?? '');
+    const uid = control?.contactUid || (/\buid\s*=\s*["']([^"']+)["']/.exec(head)?.[1] ?? '');
+    if (uid === '' || uid.startsWith(c.uid_prefix)) return; // unknown sender, or our own events echoed back
+    const stale = /\bstale\s*=\s*["']([^"']+)["']/.exec(head)?.[1];
+    const staleT = stale !== undefined ? Date.parse(stale) / 1000 : NaN;
+    mesh.heard(uid, svc.clock(), version, control !== null ? { min: control.minProtoVersion, max: control.maxProtoVersion } : null, Number.isFinite(staleT) ? staleT : null);
   }
 
   // --- out: what was sent (per track), the alerted zones' shapes
@@ -248,6 +266,17 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     if (c.udp.mode === 'multicast') udpOut.setMulticastTTL(ttl);
     else udpOut.setTTL(ttl);
   }
+
+  // the mesh rule: a TakControl at least every minute, and a change of version noticed even when nothing is sent
+  const meshTimer = protocol === '1' && udpOut
+    ? setInterval(() => {
+        if (closed) return;
+        const was = lastMeshVersion;
+        meshVersion();
+        if (was === lastMeshVersion) sendMeshControl(); // (a change sent one already)
+      }, TAK_CONTROL_EVERY_S * 1000)
+    : null;
+  meshTimer?.unref();
 
   // --- TCP to a TAK Server
   let sock: Socket | null = null;
@@ -379,13 +408,35 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     stats.tcpEvents++;
   }
 
+  /** The versions Skywarden decodes, as its mesh TakControl says. */
+  const OUR_CONTROL = { minProtoVersion: 1, maxProtoVersion: 1 };
+  let lastMeshVersion: number | null = null;
+  /** The version for the next broadcast (0: XML); a change is announced at once with a TakControl (the mesh rule). */
+  function meshVersion(): number {
+    if (mesh === null) return 0;
+    const v = mesh.version(svc.clock());
+    if (lastMeshVersion !== null && v !== lastMeshVersion) {
+      log.info({ from: lastMeshVersion, to: v, contacts: mesh.size }, v === 0 ? 'TAK mesh: a contact on the group decodes only XML: broadcasting XML' : 'TAK mesh: every known contact decodes protocol 1: broadcasting protocol 1');
+      lastMeshVersion = v;
+      sendMeshControl();
+    }
+    lastMeshVersion = v;
+    return v;
+  }
+  /** A standalone TakControl datagram (always in protocol 1, the lowest version > 0, as the rule asks when XML is chosen). */
+  function sendMeshControl(): void {
+    if (!udpOut || mesh === null) return;
+    udpOut.send(frameTakMesh(takControlMessage(OUR_CONTROL)), c.udp.port, c.udp.host);
+    stats.controlsSent++;
+  }
+
   /** Writes an event to the TAK Server connection and, as `udpXml` (default the same; null: none), to UDP. */
   function write(xml: string, udpXml: string | null = xml): void {
     writeTcp(xml);
     if (udpOut && udpXml !== null) {
       let b: Uint8Array;
       try {
-        b = protocol === '1' ? frameTakMesh(cotToTakMessage(udpXml, { control: { minProtoVersion: 1, maxProtoVersion: 1 } })) : Buffer.from(udpXml, 'utf8');
+        b = meshVersion() === 1 ? frameTakMesh(cotToTakMessage(udpXml, { control: OUR_CONTROL })) : Buffer.from(udpXml, 'utf8');
       } catch (err) {
         warn.warn('proto-out', { err }, 'event could not be written in TAK protocol 1');
         return;
@@ -429,7 +480,10 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         bad(`not a CoT event: ${JSON.stringify(msg.toString('utf8', 0, 60))}`, from);
       }
       for (const it of items) {
-        if (it.kind === 'xml') takeEvent(it.text, from);
+        if (it.kind === 'xml') {
+          meshHeard(it.text, 0, null);
+          takeEvent(it.text, from);
+        }
         else if (it.kind === 'garbage') bad(`not a CoT event: ${JSON.stringify(it.text.slice(0, 60))}`, from);
         else bad('a protocol 1 stream frame inside an XML datagram', from);
       }
@@ -496,6 +550,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (closed) return;
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      if (meshTimer) clearInterval(meshTimer);
       const s = sock;
       if (s && !s.destroyed) {
         s.end();
