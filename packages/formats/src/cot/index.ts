@@ -3,7 +3,7 @@
  * See docs/standards.md for the type mapping.
  */
 export * from './cot-types.js';
-export { COT_UNKNOWN, cotTime } from './cot-write.js';
+export { COT_UNKNOWN, cotTime, XML_DECLARATION } from './cot-write.js';
 export * from './track-to-cot.js';
 export * from './alert-to-cot.js';
 export * from './parse-cot.js';

@@ -240,6 +240,54 @@ test('the stream reader takes XML and frames mixed, split and joined at every by
   assert.deepEqual(items.map(name), expect);
 });
 
+test('the stream reader does work linear in the bytes it is given: a big event or frame fed in small chunks is not re-copied or re-scanned per chunk', () => {
+  // `work` counts every byte the reader copies or scans; quadratic readers (concatenating or
+  // re-scanning the whole pending message per chunk) do hundreds of times the input size here
+  const feed = (bytes: Buffer, chunk: number) => {
+    const rd = createTakStreamReader({ maxXmlBytes: 4 << 20, maxFrameBytes: 4 << 20 });
+    const w0 = rd.work;
+    const items: { kind: string }[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) items.push(...rd.push(bytes.subarray(i, i + chunk)).items);
+    return { items, work: rd.work - w0, buffered: rd.buffered };
+  };
+  const event = (n: number) => Buffer.from(marker('W-1', '2025-11-24T12:00:00.000Z', 1, 2).replace('<detail>', `<detail><remarks>${'x'.repeat(n)}</remarks>`));
+  // a 1 MiB XML event in 4 KiB chunks, and the same wrapped as a protocol 1 frame
+  const big = event(1 << 20);
+  const x = feed(big, 4096);
+  assert.deepEqual(x.items.map((i) => i.kind), ['xml']);
+  assert.ok(x.work <= 4 * big.length, `XML: ${x.work} bytes of work for ${big.length} bytes`);
+  const frame = Buffer.from(frameTakStream(cotToTakMessage(big.toString())));
+  const f = feed(frame, 4096);
+  assert.deepEqual(f.items.map((i) => i.kind), ['proto']);
+  assert.ok(f.work <= 4 * frame.length, `frame: ${f.work} bytes of work for ${frame.length} bytes`);
+  // 512 KiB pending, then 1000 one-byte pushes (the event still open), then its end
+  const half = event(512 << 10);
+  const open = half.subarray(0, half.length - 200);
+  const rd = createTakStreamReader();
+  const w0 = rd.work;
+  assert.deepEqual(rd.push(open).items, []);
+  for (let i = 0; i < 1000; i++) assert.deepEqual(rd.push(Buffer.from(' ')).items, []);
+  const last = rd.push(half.subarray(half.length - 200)).items;
+  assert.deepEqual(last.map((i) => i.kind), ['xml']);
+  assert.ok(rd.work - w0 <= 4 * (half.length + 1000), `${rd.work - w0} bytes of work for ${half.length + 1000} bytes`);
+  assert.equal(rd.buffered, 0);
+  // linear growth: twice the event, about twice the work (generous bound)
+  const small = feed(event(256 << 10), 1024).work;
+  const double = feed(event(512 << 10), 1024).work;
+  assert.ok(double < 3 * small, `256 KiB: ${small}, 512 KiB: ${double}`);
+  // an event over the limit, given in chunks, is dropped as garbage once past the limit; the next event is read
+  const lim = createTakStreamReader({ maxXmlBytes: 1000 });
+  const got: { kind: string; text?: string }[] = [];
+  const over = Buffer.concat([event(3000), Buffer.from('\n'), event(10)]);
+  for (let i = 0; i < over.length; i += 100) {
+    got.push(...lim.push(over.subarray(i, i + 100)).items);
+    assert.ok(lim.buffered <= 1100, `${lim.buffered} bytes held`);
+  }
+  assert.equal(got[0]?.kind, 'garbage');
+  assert.ok(got[0]!.text!.startsWith('<event'));
+  assert.ok(parseCot(got.at(-1)!.text!).ok, 'the event after the dropped one is read');
+});
+
 test('hostile streams: a huge length, an endless varint, or a non-frame after the switch stop the reader with a reason; a bad frame of known length is skipped', () => {
   const good = frameTakStream(cotToTakMessage(marker('G-1', '2025-11-24T12:00:00.000Z', 1, 2)));
   // a frame of a valid length whose body is not a TakMessage: returned, decoding names it, the next frame is read

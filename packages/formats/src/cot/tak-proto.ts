@@ -217,6 +217,12 @@ export function cotToTakMessage(xml: string, opts: TakMessageOptions = {}): Uint
   return T.encode(T.fromObject(msg)).finish();
 }
 
+/** A version 1 `TakMessage` holding only a `TakControl` (the standalone form mesh senders may send). */
+export function takControlMessage(control: { minProtoVersion: number; maxProtoVersion: number; contactUid?: string }): Uint8Array {
+  const T = TakMessage();
+  return T.encode(T.fromObject({ takControl: control })).finish();
+}
+
 /** The `TakControl` of a message: versions its sender decodes (0 read as 1, as documented). */
 export interface TakControlInfo {
   minProtoVersion: number;
@@ -411,17 +417,53 @@ export interface TakStreamReaderOptions {
 const XML_START = /<\?xml|<event[\s>]/;
 const CLOSE_TAG = Buffer.from('</event', 'latin1');
 
-/** The offset just after the first complete `</event>` (spaces allowed before `>`) at or after `from`, or -1. */
-function xmlEnd(b: Buffer, from: number): number {
-  let i = b.indexOf(CLOSE_TAG, from);
-  while (i >= 0) {
-    let j = i + CLOSE_TAG.length;
-    while (j < b.length && (b[j] === 0x20 || b[j] === 0x09 || b[j] === 0x0a || b[j] === 0x0d)) j++;
-    if (j >= b.length) return -1; // the tag may end in the next chunk
-    if (b[j] === 0x3e) return j + 1;
-    i = b.indexOf(CLOSE_TAG, i + 1);
-  }
-  return -1;
+/**
+ * Finds the end of `</event>` (spaces allowed before `>`) in a stream given piece by piece:
+ * each byte is looked at once, the state (how much of the tag has been seen) carries over
+ * from one piece to the next, so a message split over many chunks is scanned once in all.
+ */
+function createCloseTagScanner() {
+  let m = 0; // bytes of `</event` matched; CLOSE_TAG.length: in the spaces before '>'
+  const scanner = {
+    /** Bytes looked at so far. */
+    work: 0,
+    reset(): void {
+      m = 0;
+    },
+    /** The offset just after the `>` closing the tag, at or after `from` in `b`, or -1 (the state is kept). */
+    scan(b: Buffer, from: number): number {
+      let i = from;
+      while (i < b.length) {
+        if (m === 0) {
+          const j = b.indexOf(0x3c, i);
+          scanner.work += (j < 0 ? b.length : j + 1) - i;
+          if (j < 0) return -1;
+          m = 1;
+          i = j + 1;
+          continue;
+        }
+        const c = b[i]!;
+        scanner.work++;
+        if (m < CLOSE_TAG.length) {
+          if (c === CLOSE_TAG[m]) {
+            m++;
+            i++;
+          } else {
+            m = 0; // '<' appears only first in the tag: look at this byte again as a start
+          }
+          continue;
+        }
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+          i++;
+          continue;
+        }
+        m = 0;
+        if (c === 0x3e) return i + 1;
+      }
+      return -1;
+    },
+  };
+  return scanner;
 }
 
 /**
@@ -430,6 +472,10 @@ function xmlEnd(b: Buffer, from: number): number {
  * (`0xBF <length varint> <payload>`), anything else is XML up to the next `</event>` (text
  * before an event's start is returned as garbage, a partial event over the limit is dropped).
  * Chunks may split or join messages anywhere.
+ *
+ * The work is linear in the bytes given: while a message is incomplete its chunks are kept
+ * in a list (not joined) and only the new bytes are scanned for `</event>`; the chunks are
+ * joined once, when the message is complete.
  *
  * Once {@link protobufOnly} is set (after a negotiated switch), a boundary byte that is not
  * 0xBF means the stream cannot be framed any more. That, a length varint over 10 bytes, or a
@@ -441,20 +487,79 @@ function xmlEnd(b: Buffer, from: number): number {
 export function createTakStreamReader(opts: TakStreamReaderOptions = {}) {
   const maxXml = opts.maxXmlBytes ?? MAX_TAK_MESSAGE_BYTES;
   const maxFrame = opts.maxFrameBytes ?? MAX_TAK_MESSAGE_BYTES;
+  const close = createCloseTagScanner();
+  /** Unread bytes when no message is pending (at most a frame header's worth between pushes). */
   let buf: Buffer = Buffer.alloc(0);
+  /** The chunks of an incomplete message (starting at its first byte), and their length. */
+  let parts: Buffer[] = [];
+  let partsLen = 0;
+  /** What the pending message waits for: its `</event>`, or `need` bytes of a frame in all. */
+  let waiting: null | { kind: 'xml' } | { kind: 'frame'; need: number } = null;
+  let copied = 0; // bytes copied, for `work`
   let fatal: string | null = null;
   let consumed = 0; // bytes consumed so far, for offsets in reasons
+  const join = (list: Buffer[], length: number): Buffer => {
+    copied += length;
+    return list.length === 1 && list[0]!.length === length ? list[0]! : Buffer.concat(list, length);
+  };
   const reader = {
     /** Set after a switch to protocol 1: every message must then be a 0xBF frame. */
     protobufOnly: false,
     push(chunk: Uint8Array): { items: TakStreamItem[]; fatal: string | null } {
       const items: TakStreamItem[] = [];
       if (fatal !== null) return { items, fatal };
-      buf = buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([buf, chunk]);
+      copied += chunk.length;
+      const fresh = Buffer.from(chunk); // a copy: the caller may reuse its chunk
       let at = 0;
+      // the XML event from `at` to `end`: text before its start is garbage
+      const xmlItem = (end: number) => {
+        // latin1 keeps one character per byte, so offsets in the piece are byte offsets
+        const piece = buf.toString('latin1', at, end);
+        const s = XML_START.exec(piece);
+        const startAt = s ? s.index : 0;
+        if (startAt > 0 && piece.slice(0, startAt).trim() !== '') items.push({ kind: 'garbage', text: buf.toString('utf8', at, at + startAt) });
+        items.push({ kind: 'xml', text: buf.toString('utf8', at + startAt, end) });
+        at = end;
+      };
+      if (waiting === null) {
+        buf = buf.length === 0 ? fresh : join([buf, fresh], buf.length + fresh.length);
+      } else {
+        parts.push(fresh);
+        partsLen += fresh.length;
+        if (waiting.kind === 'frame') {
+          if (partsLen < waiting.need) return { items, fatal };
+          buf = join(parts, partsLen);
+        } else {
+          const k = close.scan(fresh, 0);
+          if (k < 0) {
+            if (partsLen > maxXml) {
+              items.push({ kind: 'garbage', text: join(parts, Math.min(200, partsLen)).toString('utf8') });
+              consumed += partsLen;
+              parts = [];
+              partsLen = 0;
+              waiting = null;
+              close.reset();
+            }
+            return { items, fatal };
+          }
+          buf = join(parts, partsLen);
+          xmlItem(partsLen - fresh.length + k);
+        }
+        parts = [];
+        partsLen = 0;
+        waiting = null;
+      }
       const stop = (reason: string) => {
         fatal = `${reason} (stream byte ${consumed + at})`;
         buf = Buffer.alloc(0);
+      };
+      // keep the rest of `buf` from `at` as the first part of a pending message
+      const wait = (w: NonNullable<typeof waiting>) => {
+        waiting = w;
+        parts = [buf.subarray(at)];
+        partsLen = buf.length - at;
+        at = buf.length;
+        consumed -= partsLen; // counted once the message is read
       };
       while (at < buf.length) {
         const c = buf[at]!;
@@ -473,7 +578,11 @@ export function createTakStreamReader(opts: TakStreamReaderOptions = {}) {
             stop(`TAK protocol frame announces ${n.value} bytes, more than the limit of ${maxFrame}`);
             return { items, fatal };
           }
-          if (buf.length < n.next + n.value) break; // wait for the payload
+          if (buf.length < n.next + n.value) {
+            wait({ kind: 'frame', need: n.next + n.value - at }); // wait for the payload
+            break;
+          }
+          copied += n.value;
           items.push({ kind: 'proto', payload: Uint8Array.prototype.slice.call(buf, n.next, n.next + n.value) });
           at = n.next + n.value;
           continue;
@@ -483,21 +592,17 @@ export function createTakStreamReader(opts: TakStreamReaderOptions = {}) {
           return { items, fatal };
         }
         // XML up to the next </event> (optionally with spaces before '>')
-        const end = xmlEnd(buf, at);
+        close.reset();
+        const end = close.scan(buf, at);
         if (end < 0) {
           if (buf.length - at > maxXml) {
             items.push({ kind: 'garbage', text: buf.toString('utf8', at, at + 200) });
             at = buf.length;
-          }
+            close.reset();
+          } else wait({ kind: 'xml' });
           break;
         }
-        // latin1 keeps one character per byte, so offsets in the piece are byte offsets
-        const piece = buf.toString('latin1', at, end);
-        const s = XML_START.exec(piece);
-        const startAt = s ? s.index : 0;
-        if (startAt > 0 && piece.slice(0, startAt).trim() !== '') items.push({ kind: 'garbage', text: buf.toString('utf8', at, at + startAt) });
-        items.push({ kind: 'xml', text: buf.toString('utf8', at + startAt, at + piece.length) });
-        at += piece.length;
+        xmlItem(end);
       }
       consumed += at;
       buf = at >= buf.length ? Buffer.alloc(0) : buf.subarray(at);
@@ -505,7 +610,11 @@ export function createTakStreamReader(opts: TakStreamReaderOptions = {}) {
     },
     /** Bytes held waiting for the rest of a message. */
     get buffered(): number {
-      return buf.length;
+      return buf.length + partsLen;
+    },
+    /** Bytes copied or scanned so far: a cost measure, linear in the bytes pushed. */
+    get work(): number {
+      return copied + close.work;
     },
   };
   return reader;

@@ -24,6 +24,7 @@ import {
   frameSapient,
   type SapientMessage,
 } from '@skywarden/formats';
+import pino from 'pino';
 import { startServer, type RunningServer } from '../server.js';
 import { http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 
@@ -235,6 +236,36 @@ describe('SAPIENT fusion node', () => {
     c2.close();
   });
 
+  it('a registered status interval is held to [1 s, sapient.idle_timeout_s]: a 1 ns one does not flap the status, a day-long one does not switch off silence', async () => {
+    const reg = (units: string, value: number) => {
+      const m = buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC' });
+      (m.registration!.statusDefinition as { statusInterval: unknown }).statusInterval = { units, value };
+      return m;
+    };
+    const c = await client(port);
+    // 1 ns: taken as 1 s, so ok for three seconds (not silent a few nanoseconds after each report)
+    c.send(reg('TIME_UNITS_NANOSECONDS', 1));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    const t0 = now;
+    now = t0 + 0.5;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t0 + 2.9;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t0 + 3.1;
+    assert.equal((await health('sapient-mic')).status, 'silent');
+    // one day: taken as idle_timeout_s (300 s here), so silent after 900 s, not after three days
+    c.send(reg('TIME_UNITS_DAYS', 1));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    const t1 = now;
+    now = t1 + 899;
+    assert.equal((await health('sapient-mic')).status, 'ok');
+    now = t1 + 901;
+    const h = await health('sapient-mic');
+    assert.equal(h.status, 'silent');
+    assert.match(h.status_reason ?? '', /3 status intervals of 300 s missed/);
+    c.close();
+  });
+
   it('a goodbye makes the node offline (not deleted) until it reports or registers again', async () => {
     const c = await client(port);
     c.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'cam', shortName: 'c', nodeType: 'CAMERA', statusIntervalS: 5 }));
@@ -331,6 +362,8 @@ describe('SAPIENT idle connections and the registered status interval', () => {
   const tmp = tempDir();
   let srv: RunningServer;
   let now = 0;
+  /** The service's log lines (JSON). */
+  const logs: Record<string, unknown>[] = [];
 
   before(async () => {
     const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
@@ -338,7 +371,7 @@ describe('SAPIENT idle connections and the registered status interval', () => {
     srv = await startServer({
       config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, idle_timeout_s: 5, nodes: [{ node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] } },
       clock: () => now,
-      logger: quietLogger(),
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
     });
   });
   after(async () => {
@@ -361,6 +394,34 @@ describe('SAPIENT idle connections and the registered status interval', () => {
     assert.equal(slow.closed, false);
     await until(() => slow.closed, 20_000, 'the 4 s node cut off after three intervals');
     assert.equal(srv.transports.sapient!.stats().idleClosed, 2);
+  });
+
+  it('the connection timeout is set again at each registration: a shorter interval lowers it; out-of-range intervals are clamped with a warning', async () => {
+    const port = srv.transports.sapientPort!;
+    const c = await client(port);
+    const registered = () => logs.filter((l) => l.msg === 'SAPIENT node registered' && l.node === MIC);
+    const n0 = registered().length;
+    c.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC', statusIntervalS: 4 }));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    await until(() => registered().length > n0, 5000, 'the registration logged');
+    assert.equal(registered().at(-1)!.socket_timeout_s, 12, 'three 4 s intervals');
+    // the same node registers again with 1 s: the timeout comes back down to idle_timeout_s
+    c.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC', statusIntervalS: 1 }));
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    await until(() => registered().length > n0 + 1, 5000, 'the second registration logged');
+    assert.equal(registered().at(-1)!.socket_timeout_s, 5);
+    // a day: clamped to idle_timeout_s (5 s), so at most 15 s, and said so
+    const reg = buildRegistration({ nodeId: MIC, t: now }, { name: 'mic', shortName: 'm', nodeType: 'ACOUSTIC' });
+    (reg.registration!.statusDefinition as { statusInterval: unknown }).statusInterval = { units: 'TIME_UNITS_DAYS', value: 1 };
+    c.send(reg);
+    assert.equal((await c.next()).registrationAck?.acceptance, true);
+    await until(() => registered().length > n0 + 2, 5000, 'the third registration logged');
+    assert.equal(registered().at(-1)!.status_interval_s, 5);
+    assert.equal(registered().at(-1)!.socket_timeout_s, 15);
+    const w = logs.find((l) => l.node === MIC && typeof l.msg === 'string' && /status interval .*outside/.test(l.msg));
+    assert.ok(w, 'a warning names the clamped interval');
+    assert.equal(w.status_interval_s, 86400);
+    c.close();
   });
 });
 

@@ -18,7 +18,8 @@
  *   The registered status interval (`statusDefinition.statusInterval`, in its units) is the
  *   sensor's heartbeat period: it is `silent` once MISSED_HEARTBEATS intervals pass unheard
  *   (sensors.ts), whether the connection is open or not; its connection is not closed as idle
- *   (`sapient.idle_timeout_s`) before that.
+ *   (`sapient.idle_timeout_s`) before that. The interval is held to [1 s, idle_timeout_s]
+ *   (MIN_STATUS_INTERVAL_S), and the connection's timeout is set again at each Registration.
  * - `StatusReport`: marks the sensor heard; a `node_location` (degrees, WGS84) becomes the
  *   node's position (written on its detections as `sensor_lat`/`sensor_lon`). With system
  *   `SYSTEM_GOODBYE` the sensor is `offline` (reason: goodbye) until the node registers or
@@ -91,6 +92,14 @@ const KIND_OF_NODE_TYPE: Record<string, string> = {
   NODE_TYPE_PASSIVE_RF: 'rf',
   NODE_TYPE_HUMAN: 'observer',
 };
+
+/**
+ * Shortest registered status interval taken (s); the longest is `sapient.idle_timeout_s`.
+ * Intervals outside are clamped (with a warning): a nanosecond interval would make the node
+ * flap between ok and silent, a day-long one would switch off its silence detection and hold
+ * its connection open for days.
+ */
+export const MIN_STATUS_INTERVAL_S = 1;
 
 /** Frames queued on one connection before it is paused. */
 const MAX_QUEUED = 64;
@@ -190,9 +199,13 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     // over TLS the peer proved a certificate of sapient.tls.ca (the handshake refused others); its CN binds nodes to it
     const peerCn = c.tls ? ((s as TLSSocket).getPeerCertificate?.()?.subject?.CN as string | undefined) : undefined;
     // a peer that sends nothing (or stops half-way through a frame) does not hold a socket for ever
-    s.setTimeout(c.idle_timeout_s * 1000, () => {
+    /** The connection's idle timeout (s): idle_timeout_s, or three of its longest registered status interval. */
+    let timeoutS = c.idle_timeout_s;
+    /** Status intervals (s, clamped) of the nodes registered on this connection. */
+    const intervals = new Map<string, number>();
+    s.setTimeout(timeoutS * 1000, () => {
       stats.idleClosed++;
-      warn.warn('idle', { from }, `SAPIENT connection closed: nothing received for ${c.idle_timeout_s} s`);
+      warn.warn('idle', { from }, `SAPIENT connection closed: nothing received for ${timeoutS} s`);
       s.destroy();
     });
     log.info({ from }, 'SAPIENT node connected');
@@ -248,13 +261,25 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           stats.registrations++;
           // the registered status interval is the sensor's heartbeat period (silent after MISSED_HEARTBEATS of them)
           const statusDef = m.registration?.statusDefinition as { statusInterval?: unknown } | undefined;
-          const intervalS = sapientDurationToSeconds(statusDef?.statusInterval);
-          if (intervalS === null) warn.warn('interval', { from, node: nodeId, statusInterval: statusDef?.statusInterval }, 'SAPIENT status interval unreadable (units unspecified or value not positive): health uses health.silent_after_s');
+          const asked = sapientDurationToSeconds(statusDef?.statusInterval);
+          let intervalS: number | null = null;
+          if (asked === null) {
+            warn.warn('interval', { from, node: nodeId, statusInterval: statusDef?.statusInterval }, 'SAPIENT status interval unreadable (units unspecified or value not positive): health uses health.silent_after_s');
+            intervals.delete(nodeId);
+          } else {
+            // held to [MIN_STATUS_INTERVAL_S, idle_timeout_s]: shorter would flap the status, longer would switch off silence detection
+            intervalS = Math.min(Math.max(asked, MIN_STATUS_INTERVAL_S), c.idle_timeout_s);
+            if (intervalS !== asked) {
+              warn.warn(asked < intervalS ? 'interval-short' : 'interval-long', { from, node: nodeId, status_interval_s: asked, used_s: intervalS }, `SAPIENT status interval outside [${MIN_STATUS_INTERVAL_S} s, sapient.idle_timeout_s = ${c.idle_timeout_s} s]: ${intervalS} s used`);
+            }
+            intervals.set(nodeId, intervalS);
+          }
           svc.registry.heartbeat(sensorId, intervalS);
-          // a node that registered a long status interval may stay quiet that long: its connection is not idle before it is silent
-          if (intervalS !== null && MISSED_HEARTBEATS * intervalS > c.idle_timeout_s) s.setTimeout(Math.min(MISSED_HEARTBEATS * intervalS, 2 ** 31 / 1000 - 1) * 1000);
+          // the connection is not idle before its quietest node is silent; set at every registration, so a shorter interval lowers it again
+          timeoutS = Math.max(c.idle_timeout_s, MISSED_HEARTBEATS * Math.max(0, ...intervals.values()));
+          s.setTimeout(timeoutS * 1000);
           svc.registry.heard(sensorId, now);
-          log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS }, 'SAPIENT node registered');
+          log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS, socket_timeout_s: timeoutS }, 'SAPIENT node registered');
           send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
           return;
         }

@@ -276,10 +276,16 @@ describe('SAPIENT upward link to a parent node', () => {
     assert.deepEqual(parent2.problems, []);
     // the clock runs on without detections: the tracks end
     const isLost = () => parent2!.of('detection_report').some((r) => (r.m.detection_report as Obj).state === 'lost');
-    for (let i = 0; i < 60 && !isLost(); i++) {
-      now += 5;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // the clock moves 5 s at each check, until a lost report arrives (or the real-time limit)
+    await until(
+      () => {
+        if (isLost()) return true;
+        now += 5;
+        return false;
+      },
+      60_000,
+      'a track reported lost as the clock runs on',
+    );
     await until(() => parent2!.of('detection_report').length >= link.stats().detectionReports - sent, 10_000, 'all of them');
     // a track that ended is reported once more as lost, under its object_id, and never again
     const all = [...before, ...parent2.of('detection_report')].map((r) => r.m.detection_report as Obj);

@@ -19,7 +19,6 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
   buildDetectionReport,
@@ -36,6 +35,7 @@ import {
 import type { Service } from '../service.js';
 import type { SapientParentConfig } from '../config.js';
 import { createWarnLimiter } from './warn-limiter.js';
+import { createBackoff, readPemFile } from './link-util.js';
 
 export interface SapientParentStats {
   /** TCP (TLS) connections made. */
@@ -78,12 +78,7 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
   const stats: SapientParentStats = { connects: 0, registrations: 0, refused: 0, lastRefusal: null, statusReports: 0, detectionReports: 0, dropped: 0, errorsReceived: 0, badFrames: 0 };
   const pem = (key: 'cert' | 'key' | 'ca'): Buffer | undefined => {
     const file = pc.tls?.[key];
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new Error(`sapient.parent.tls.${key}: cannot read ${file}: ${(err as Error).message}`);
-    }
+    return file === undefined ? undefined : readPemFile(`sapient.parent.tls.${key}`, file);
   };
   const tls = pc.tls
     ? {
@@ -96,7 +91,7 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
     : null;
   let state: ReturnType<SapientParentLink['state']> = 'connecting';
   let sock: Socket | null = null;
-  let backoffS = 1;
+  const backoff = createBackoff(pc.reconnect_max_s);
   let reconnectTimer: NodeJS.Timeout | null = null;
   let ackTimer: NodeJS.Timeout | null = null;
   let statusTimer: NodeJS.Timeout | null = null;
@@ -153,13 +148,13 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
     if (state === 'closed' || reconnectTimer !== null) return;
     state = 'waiting';
     queue.length = 0; // what was not sent is stale by the time the link is back
-    log.info({ why, retry_in_s: backoffS }, 'SAPIENT parent link down; reconnecting');
+    const waitS = backoff.next();
+    log.info({ why, retry_in_s: waitS }, 'SAPIENT parent link down; reconnecting');
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
       connect();
-    }, backoffS * 1000);
+    }, waitS * 1000);
     reconnectTimer.unref();
-    backoffS = Math.min(pc.reconnect_max_s, backoffS * 2);
   }
 
   function onMessage(m: SapientMessage): void {
@@ -178,7 +173,7 @@ export function startSapientParent(svc: Service, pc: SapientParentConfig, opts: 
         }
         stats.registrations++;
         state = 'registered';
-        backoffS = 1;
+        backoff.reset();
         firstStatus = true;
         log.info({ parent: `${pc.host}:${pc.port}`, parent_node: m.nodeId, node: selfId }, 'registered with the SAPIENT parent');
         sendStatus('ok');

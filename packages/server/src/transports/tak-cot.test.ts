@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { cotTime, type TrackWire } from '@skywarden/formats';
+import { cotTime, createTakStreamReader, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
-import { cotOpex, createCotStreamSplitter, MAX_UDP_SHAPE_BYTES, udpTtl } from './tak-cot.js';
+import { cotOpex, MAX_UDP_SHAPE_BYTES, takStreamXml, udpTtl } from './tak-cot.js';
 
 const XSD = fileURLToPath(new URL('../../../formats/schemas/cot-event.xsd', import.meta.url));
 
@@ -66,7 +66,7 @@ function takServer(server: Server) {
   return {
     conns,
     events(): string[] {
-      return conns.flatMap((c) => createCotStreamSplitter().push(c.text).events);
+      return conns.flatMap((c) => createTakStreamReader().push(Buffer.from(c.text)).items.flatMap((i) => (i.kind === 'xml' ? [i.text] : [])));
     },
     async close() {
       for (const c of conns) c.socket.destroy();
@@ -153,6 +153,12 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     const events = tak.events().filter((e) => attr(e, 'event', 'type')!.startsWith('a-'));
     assert.ok(events.length >= 50, `${events.length} track events`);
     assert.equal(events.length, st.trackEvents);
+    // the stream's framing (ATAK-CIV takproto README, "Traditional Protocol"): each event is the XML
+    // header, a newline and the <event>; nothing (no newline) between `</event>` and the next header
+    const raw = tak.conns.map((c) => c.text).join('');
+    const starts = raw.split('<?xml').slice(1);
+    assert.ok(starts.length >= events.length, `${starts.length} XML headers`);
+    for (const piece of starts) assert.match(piece, /^[^>]*\?>\n<event[\s>][^]*<\/event>$/, `event framing: ${JSON.stringify(piece.slice(0, 80))}…${JSON.stringify(piece.slice(-20))}`);
 
     // each event is the service's track at its start time: same position, confirmed
     const byKey = new Map<string, TrackWire>();
@@ -188,7 +194,8 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     // the same events on the multicast group, one per datagram
     await until(() => datagrams.length >= st.udpEvents, 5000, 'the multicast datagrams');
     assert.equal(st.udpEvents, st.tcpEvents);
-    assert.deepEqual(datagrams.filter((d) => d.includes('type="a-')).sort(), events.sort());
+    // (the same text but for the newline the stream puts after the XML header)
+    assert.deepEqual(datagrams.filter((d) => d.includes('type="a-')).sort(), events.map((e) => e.replace(/\?>\n<event/, '?><event')).sort());
   });
 
   it('sends an alert change as a schema-valid drawn shape', async () => {
@@ -371,6 +378,14 @@ describe('CoT over TLS with a client certificate, and UDP unicast', () => {
       /tak\.tls\.cert \/nonexistent\/c\.pem/,
     );
   });
+});
+
+it('an XML event on the TAK stream: header, newline, event, and nothing after </event>', () => {
+  const ev = '<event version="2.0" uid="a" type="a-f-G" how="m-g" time="t" start="t" stale="t"><point lat="0" lon="0" hae="0" ce="1" le="1"/></event>';
+  const want = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${ev}`;
+  assert.equal(takStreamXml(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${ev}`), want);
+  assert.equal(takStreamXml(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n  ${ev}\n\n`), want);
+  assert.equal(takStreamXml(ev), want, 'a header is added when missing');
 });
 
 it('datagram TTL: 1 for the multicast SA group and 64 for unicast unless configured; opex from the mode and CAP status', () => {

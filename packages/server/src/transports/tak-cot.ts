@@ -31,7 +31,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as netConnect, isIPv6, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import {
   alertToCot,
@@ -43,6 +42,8 @@ import {
   parseCot,
   readTakMeshDatagram,
   takControlEvent,
+  takControlMessage,
+  XML_DECLARATION,
   takControlOf,
   trackToCot,
   type AlertWire,
@@ -52,6 +53,8 @@ import {
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { createWarnLimiter } from './warn-limiter.js';
+import { createBackoff, readPemFile } from './link-util.js';
+import { createMeshVersions, TAK_CONTROL_EVERY_S } from './tak-mesh.js';
 import { parseAllowList } from '../config.js';
 
 /** Counters of the CoT transport (also useful in tests). */
@@ -81,6 +84,8 @@ export interface TakStats {
   protoReceived: number;
   /** TAK Server connections closed because their stream could not be framed. */
   unframeable: number;
+  /** Standalone TakControl datagrams sent on the mesh (`tak.protocol: 1`). */
+  controlsSent: number;
 }
 
 export interface TakCot {
@@ -90,6 +95,8 @@ export interface TakCot {
   readonly connected: boolean;
   /** What is written to the TAK Server connection now: `xml`, or `1` after a negotiated switch. */
   readonly tcpProtocol: 'xml' | 1;
+  /** Events held on the TAK Server connection while a protocol request awaits its answer. */
+  readonly heldEvents: number;
   stats(): TakStats;
   close(): Promise<void>;
 }
@@ -127,48 +134,21 @@ const MAX_HELD_EVENTS = 10_000;
 const ALERT_RESEND_S = 120;
 
 /**
- * Splits a TAK streaming connection (XML events one after the other, each optionally
- * preceded by an XML declaration) into events. Text before an event that is not part of
- * one is returned as garbage; a partial event longer than `maxChars` is dropped.
+ * An XML event as a TAK stream carries it (ATAK-CIV takproto README, "Traditional Protocol"):
+ * the XML header, a newline, the `<event>`, and nothing after `</event>` (TAK servers require
+ * the next header to follow at once, no newline).
  */
-export function createCotStreamSplitter(maxChars = MAX_COT_EVENT_CHARS) {
-  let buf = '';
-  const END = /<\/event\s*>/;
-  const START = /<\?xml|<event[\s>]/;
-  return {
-    push(chunk: string): { events: string[]; garbage: string[] } {
-      buf += chunk;
-      const events: string[] = [];
-      const garbage: string[] = [];
-      while (true) {
-        const m = END.exec(buf);
-        if (!m) break;
-        const endAt = m.index + m[0].length;
-        const piece = buf.slice(0, endAt);
-        buf = buf.slice(endAt);
-        const s = START.exec(piece);
-        const startAt = s ? s.index : 0;
-        const before = piece.slice(0, startAt);
-        if (before.trim() !== '') garbage.push(before);
-        events.push(piece.slice(startAt));
-      }
-      if (buf.length > maxChars) {
-        garbage.push(buf.slice(0, 200));
-        buf = '';
-      } else if (buf.trim() === '') buf = '';
-      return { events, garbage };
-    },
-    get buffered(): number {
-      return buf.length;
-    },
-  };
+export function takStreamXml(xml: string): string {
+  const e = xml.trim();
+  const decl = /^<\?xml[^>]*\?>\s*/.exec(e);
+  return decl ? `${decl[0].trimEnd()}\n${e.slice(decl[0].length)}` : `${XML_DECLARATION}\n${e}`;
 }
 
 export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0 };
   const protocol = String(c.protocol) as 'auto' | 'xml' | '1';
   let closed = false;
   const opex = cotOpex(svc);
@@ -229,11 +209,25 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       bad(`TAK protocol 1: ${d.reason}`, from);
       return;
     }
+    if (mesh !== null && from.startsWith('udp ')) meshHeard(d.xml, 1, d.control);
     if (d.xml === null) {
       log.debug({ from, control: d.control }, 'TAK protocol 1 control message without an event');
       return;
     }
     takeEvent(d.xml, from);
+  }
+
+  // --- the mesh's protocol versions (with `tak.protocol: 1` on UDP): who on the group decodes what
+  const mesh = protocol === '1' ? createMeshVersions({ min: 1, max: 1 }) : null;
+  /** Notes the sender of a message heard on the group: its uid (the TakControl's, else the event's), the version it came in, its TakControl. */
+  function meshHeard(xml: string | null, version: number, control: { minProtoVersion: number; maxProtoVersion: number; contactUid: string } | null): void {
+    if (mesh === null) return;
+    const head = xml === null ? '' : (/<event\b[^>]*>/.exec(xml)?.[0] ?? '');
+    const uid = control?.contactUid || (/\buid\s*=\s*["']([^"']+)["']/.exec(head)?.[1] ?? '');
+    if (uid === '' || uid.startsWith(c.uid_prefix)) return; // unknown sender, or our own events echoed back
+    const stale = /\bstale\s*=\s*["']([^"']+)["']/.exec(head)?.[1];
+    const staleT = stale !== undefined ? Date.parse(stale) / 1000 : NaN;
+    mesh.heard(uid, svc.clock(), version, control !== null ? { min: control.minProtoVersion, max: control.maxProtoVersion } : null, Number.isFinite(staleT) ? staleT : null);
   }
 
   // --- out: what was sent (per track), the alerted zones' shapes
@@ -273,26 +267,28 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     else udpOut.setTTL(ttl);
   }
 
+  // the mesh rule: a TakControl at least every minute, and a change of version noticed even when nothing is sent
+  const meshTimer = protocol === '1' && udpOut
+    ? setInterval(() => {
+        if (closed) return;
+        const was = lastMeshVersion;
+        meshVersion();
+        if (was === lastMeshVersion) sendMeshControl(); // (a change sent one already)
+      }, TAK_CONTROL_EVERY_S * 1000)
+    : null;
+  meshTimer?.unref();
+
   // --- TCP to a TAK Server
   let sock: Socket | null = null;
   let connected = false;
   /** The connection's protocol state: what is written, and a pending request with the events held meanwhile. */
   let link: { proto: 'xml' | 1; pending: { uid: string; timer: ReturnType<typeof setTimeout> } | null; held: string[]; offered: boolean } = { proto: 'xml', pending: null, held: [], offered: false };
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  let failures = 0;
+  const backoff = createBackoff(c.reconnect_max_s);
   const tlsFiles =
     c.tls === null
       ? null
-      : (() => {
-          const read = (what: string, path: string) => {
-            try {
-              return readFileSync(path);
-            } catch (err) {
-              throw new Error(`tak.tls.${what} ${path}: ${(err as Error).message}`);
-            }
-          };
-          return { cert: read('cert', c.tls.cert), key: read('key', c.tls.key), ca: c.tls.ca !== undefined ? read('ca', c.tls.ca) : undefined };
-        })();
+      : { cert: readPemFile('tak.tls.cert', c.tls.cert), key: readPemFile('tak.tls.key', c.tls.key), ca: c.tls.ca !== undefined ? readPemFile('tak.tls.ca', c.tls.ca) : undefined };
 
   function connect(): void {
     retryTimer = null;
@@ -310,7 +306,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     s.setNoDelay(true);
     s.on(tlsFiles ? 'secureConnect' : 'connect', () => {
       connected = true;
-      failures = 0;
+      backoff.reset();
       stats.connects++;
       log.info({ host: c.host, port: c.port, tls: tlsFiles !== null }, 'connected to the TAK Server');
       for (const z of alertShapes.values()) if (z.alert.state === 'alert') for (const x of shapes(z.zone, z.alert, svc.clock(), false)) write(x.tcp, null);
@@ -372,7 +368,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       }
     });
     s.on('error', (err) => {
-      if (failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
+      if (backoff.failures === 0) log.warn({ err: err.message, host: c.host, port: c.port }, 'TAK Server connection failed');
       else log.debug({ err: err.message }, 'TAK Server connection failed again');
     });
     s.on('close', () => {
@@ -382,9 +378,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       if (connected) log.warn({ host: c.host, port: c.port }, 'TAK Server connection closed; reconnecting');
       connected = false;
       if (closed) return;
-      const wait = Math.min(c.reconnect_max_s, 2 ** Math.min(failures, 16));
-      failures++;
-      retryTimer = setTimeout(connect, wait * 1000);
+      retryTimer = setTimeout(connect, backoff.next() * 1000);
     });
   }
   if (c.mode === 'client') connect();
@@ -410,8 +404,30 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         return;
       }
       sock.write(frame);
-    } else sock.write(xml + '\n');
+    } else sock.write(takStreamXml(xml));
     stats.tcpEvents++;
+  }
+
+  /** The versions Skywarden decodes, as its mesh TakControl says. */
+  const OUR_CONTROL = { minProtoVersion: 1, maxProtoVersion: 1 };
+  let lastMeshVersion: number | null = null;
+  /** The version for the next broadcast (0: XML); a change is announced at once with a TakControl (the mesh rule). */
+  function meshVersion(): number {
+    if (mesh === null) return 0;
+    const v = mesh.version(svc.clock());
+    if (lastMeshVersion !== null && v !== lastMeshVersion) {
+      log.info({ from: lastMeshVersion, to: v, contacts: mesh.size }, v === 0 ? 'TAK mesh: a contact on the group decodes only XML: broadcasting XML' : 'TAK mesh: every known contact decodes protocol 1: broadcasting protocol 1');
+      lastMeshVersion = v;
+      sendMeshControl();
+    }
+    lastMeshVersion = v;
+    return v;
+  }
+  /** A standalone TakControl datagram (always in protocol 1, the lowest version > 0, as the rule asks when XML is chosen). */
+  function sendMeshControl(): void {
+    if (!udpOut || mesh === null) return;
+    udpOut.send(frameTakMesh(takControlMessage(OUR_CONTROL)), c.udp.port, c.udp.host);
+    stats.controlsSent++;
   }
 
   /** Writes an event to the TAK Server connection and, as `udpXml` (default the same; null: none), to UDP. */
@@ -420,7 +436,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     if (udpOut && udpXml !== null) {
       let b: Uint8Array;
       try {
-        b = protocol === '1' ? frameTakMesh(cotToTakMessage(udpXml, { control: { minProtoVersion: 1, maxProtoVersion: 1 } })) : Buffer.from(udpXml, 'utf8');
+        b = meshVersion() === 1 ? frameTakMesh(cotToTakMessage(udpXml, { control: OUR_CONTROL })) : Buffer.from(udpXml, 'utf8');
       } catch (err) {
         warn.warn('proto-out', { err }, 'event could not be written in TAK protocol 1');
         return;
@@ -457,14 +473,20 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         } else takeProto(m.payload, from);
         return;
       }
-      const text = msg.toString('utf8');
-      const { events, garbage } = createCotStreamSplitter(MAX_DATAGRAM).push(text);
-      if (events.length === 0 && garbage.length === 0) {
+      // the same rule as the stream: events end at `</event>`, text before an event's start is garbage
+      const { items } = createTakStreamReader({ maxXmlBytes: MAX_DATAGRAM }).push(msg);
+      if (items.length === 0) {
         stats.received++;
-        bad(`not a CoT event: ${JSON.stringify(text.slice(0, 60))}`, from);
+        bad(`not a CoT event: ${JSON.stringify(msg.toString('utf8', 0, 60))}`, from);
       }
-      for (const g of garbage) bad(`not a CoT event: ${JSON.stringify(g.slice(0, 60))}`, from);
-      for (const e of events) takeEvent(e, from);
+      for (const it of items) {
+        if (it.kind === 'xml') {
+          meshHeard(it.text, 0, null);
+          takeEvent(it.text, from);
+        }
+        else if (it.kind === 'garbage') bad(`not a CoT event: ${JSON.stringify(it.text.slice(0, 60))}`, from);
+        else bad('a protocol 1 stream frame inside an XML datagram', from);
+      }
     });
     udpIn.bind({ port: c.listen.port, address: c.listen.host });
     await once(udpIn, 'listening');
@@ -520,11 +542,15 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     get tcpProtocol() {
       return connected ? link.proto : 'xml';
     },
+    get heldEvents() {
+      return link.held.length;
+    },
     stats: () => ({ ...stats }),
     async close() {
       if (closed) return;
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      if (meshTimer) clearInterval(meshTimer);
       const s = sock;
       if (s && !s.destroyed) {
         s.end();

@@ -13,7 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import protobuf from 'protobufjs';
-import { cotTime, type TrackWire } from '@skywarden/formats';
+import { cotTime, cotToTakMessage, frameTakMesh, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -239,10 +239,12 @@ describe('TAK protocol 1 with a TAK Server that offers it', () => {
     // while the request awaits its answer the client sends nothing: the shape of the alert's end is held
     const n0 = c2.xml.length;
     const held = srv.transports.tak!.stats().tcpEvents;
+    const h0 = srv.transports.tak!.heldEvents;
     const token = await login(srv.httpPort, 'op', 'op-secret-1');
     const r = await http(srv.httpPort, 'POST', '/api/v1/zones/hq/alert', { token, body: { action: 'end', reason: 'test' } });
     assert.equal(r.status, 200, r.text);
-    await new Promise((res) => setTimeout(res, 300));
+    // the shape was made and held (a positive signal), and none of it reached the server
+    await until(() => srv.transports.tak!.heldEvents > h0, 5000, 'the shape of the alert end to be held');
     assert.equal(c2.xml.length, n0, 'nothing sent while awaiting the answer');
     assert.equal(srv.transports.tak!.stats().tcpEvents, held);
     c2.answer!();
@@ -287,8 +289,12 @@ describe('TAK protocol 1 over UDP (tak.protocol: 1): mesh datagrams in and out',
     const s = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 120 });
     scene = s.scene;
     now = scene.t0;
+    const zonesFile = join(tmp.dir, 'zones.geojson');
+    const o = scene.origin as unknown as { latDeg: number; lonDeg: number };
+    const ring = [[o.lonDeg + 1, o.latDeg + 1], [o.lonDeg + 1.05, o.latDeg + 1], [o.lonDeg + 1.05, o.latDeg + 1.05], [o.lonDeg + 1, o.latDeg + 1]];
+    writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'hq', name: 'HQ' }, geometry: { type: 'Polygon', coordinates: [ring] } }] }));
     srv = await startServer({
-      config: { ...s.config, tak: { protocol: 1, interval_s: 3, udp: { mode: 'unicast', host: '127.0.0.1', port: rx.address().port }, listen: { enabled: true, host: '127.0.0.1', port: 0 } } },
+      config: { ...s.config, zones: { file: zonesFile }, tak: { protocol: 1, interval_s: 3, udp: { mode: 'unicast', host: '127.0.0.1', port: rx.address().port }, listen: { enabled: true, host: '127.0.0.1', port: 0 } } },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -342,5 +348,38 @@ describe('TAK protocol 1 over UDP (tak.protocol: 1): mesh datagrams in and out',
     // each datagram advertises the versions we decode (the mesh rule), read with the ATAK schema layout
     const T = protobuf.Root.fromJSON({ nested: { M: { fields: { takControl: { type: 'C', id: 1 } } }, C: { fields: { minProtoVersion: { type: 'uint32', id: 1 }, maxProtoVersion: { type: 'uint32', id: 2 } } } } }).lookupType('M');
     assert.deepEqual(T.toObject(T.decode(got[0]!.subarray(3))), { takControl: { minProtoVersion: 1, maxProtoVersion: 1 } });
+  });
+
+  it('broadcasts XML while an XML-only contact is on the group, saying so with a TakControl; protocol 1 again once the contact advertises it', async () => {
+    const tx = createSocket('udp4');
+    const send = (b: Uint8Array) => new Promise<void>((r) => tx.send(b, srv.transports.takUdpPort!, '127.0.0.1', () => r()));
+    const markers = async (uid: string) => (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).filter((d) => d.id.startsWith(`cot:${uid}:`)).length;
+    const T = protobuf.Root.fromJSON({ nested: { M: { fields: { takControl: { type: 'C', id: 1 }, cotEvent: { type: 'bytes', id: 2 } } }, C: { fields: { minProtoVersion: { type: 'uint32', id: 1 }, maxProtoVersion: { type: 'uint32', id: 2 } } } } }).lookupType('M');
+    const isControlOnly = (g: Buffer) => g[0] === 0xbf && g[1] === 1 && g[2] === 0xbf && JSON.stringify(T.toObject(T.decode(g.subarray(3)))) === JSON.stringify({ takControl: { minProtoVersion: 1, maxProtoVersion: 1 } });
+    const isZone = (g: Buffer) => g.includes('skywarden-zone-hq');
+    const token = await login(srv.httpPort, 'op', 'op-secret-1');
+    // a legacy client's event in XML (no TakControl): it decodes only version 0
+    const n0 = got.length;
+    const c0 = srv.transports.tak!.stats().controlsSent;
+    await send(Buffer.from(marker('WinTAK-legacy', now - 1, 37.5, 127.0).to_xml()));
+    await until(async () => (await markers('WinTAK-legacy')) === 1, 5000, 'the legacy marker');
+    const r = await http(srv.httpPort, 'POST', '/api/v1/zones/hq/alert', { token, body: { action: 'raise', reason: 'test' } });
+    assert.equal(r.status, 200, r.text);
+    await until(() => got.slice(n0).some(isZone), 5000, 'the zone shape');
+    const xmlShapes = got.slice(n0).filter(isZone);
+    assert.ok(xmlShapes.every((g) => g.toString('utf8').startsWith('<?xml')), 'the shapes go out as XML');
+    assert.ok(srv.transports.tak!.stats().controlsSent > c0, 'the change is announced with a TakControl');
+    assert.ok(got.slice(n0).some(isControlOnly), 'a standalone TakControl datagram (protocol 1, versions 1..1)');
+    // the same contact now sends protocol 1 with a TakControl for versions 1..1: protocol 1 again
+    const n1 = got.length;
+    await send(frameTakMesh(cotToTakMessage(marker('WinTAK-legacy', now, 37.51, 127.01).to_xml(), { control: { minProtoVersion: 1, maxProtoVersion: 1, contactUid: 'WinTAK-legacy' } })));
+    await until(async () => (await markers('WinTAK-legacy')) === 2, 5000, 'the protocol 1 marker');
+    const e = await http(srv.httpPort, 'POST', '/api/v1/zones/hq/alert', { token, body: { action: 'end', reason: 'test' } });
+    assert.equal(e.status, 200, e.text);
+    await until(() => got.slice(n1).some((g) => g[0] === 0xbf && !isControlOnly(g)), 5000, 'a protocol 1 event');
+    const shapes = got.slice(n1).filter((g) => g[0] === 0xbf && !isControlOnly(g)).map((g) => CoT.from_proto(g.subarray(3)));
+    assert.ok(shapes.some((x) => x.raw.event._attributes.uid === 'skywarden-zone-hq'), 'node-cot reads the shape in protocol 1');
+    assert.ok(!got.slice(n1).some((g) => g.toString('utf8').startsWith('<?xml')), 'no XML any more');
+    tx.close();
   });
 });
