@@ -232,6 +232,9 @@ test('the threat queue as an operator work list, against the live demo', { timeo
           .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.className, Math.round(r.width), Math.round(r.height)]; })`)) as [string, number, number][];
         const small = boxes.filter(([, bw, bh]) => bw < 40 || bh < 40);
         assert.deepEqual(small, [], 'every touch target at least 40 x 40 px');
+        // the earlier steps may have left the panel scrolled (an assigned row, the log): the queue's
+        // first row brought into view as a user scrolls to it, then it must lie inside the panel
+        await page.locator('#threat-queue .threat-row').first().scrollIntoViewIfNeeded();
         const panel = await page.locator('#panel').boundingBox();
         const first = await page.locator('#threat-queue .threat-row').first().boundingBox();
         assert.ok(panel && first && first.y >= panel.y && first.y + first.height <= panel.y + panel.height + 1, `a queue row inside the panel: ${JSON.stringify({ panel, first })}`);
