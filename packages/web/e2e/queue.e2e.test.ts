@@ -233,10 +233,19 @@ test('the threat queue as an operator work list, against the live demo', { timeo
         const small = boxes.filter(([, bw, bh]) => bw < 40 || bh < 40);
         assert.deepEqual(small, [], 'every touch target at least 40 x 40 px');
         // the earlier steps may have left the panel scrolled (an assigned row, the log): the queue's
-        // first row brought into view as a user scrolls to it, then it must lie inside the panel
-        await page.locator('#threat-queue .threat-row').first().scrollIntoViewIfNeeded();
-        const panel = await page.locator('#panel').boundingBox();
-        const first = await page.locator('#threat-queue .threat-row').first().boundingBox();
+        // first row brought into view as a user scrolls to it, then it must lie inside the panel;
+        // scrolled and measured in one task of the page, since the live queue redraws every second
+        const geo = (await page.evaluate(`(() => {
+          const row = document.querySelector('#threat-queue .threat-row');
+          const box = document.querySelector('#panel');
+          if (!row || !box) return null;
+          row.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+          const r = row.getBoundingClientRect();
+          const p = box.getBoundingClientRect();
+          return { panel: { x: p.x, y: p.y, width: p.width, height: p.height }, first: { x: r.x, y: r.y, width: r.width, height: r.height } };
+        })()`)) as { panel: { x: number; y: number; width: number; height: number }; first: { x: number; y: number; width: number; height: number } } | null;
+        const panel = geo?.panel;
+        const first = geo?.first;
         assert.ok(panel && first && first.y >= panel.y && first.y + first.height <= panel.y + panel.height + 1, `a queue row inside the panel: ${JSON.stringify({ panel, first })}`);
         assert.ok(first!.x >= 0 && first!.x + first!.width <= w + 1, 'the row fits the width');
         const topbar = await page.locator('.topbar').boundingBox();
