@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage } from './browser.js';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage, waitFor } from './browser.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
@@ -18,16 +18,6 @@ function sw<T>(page: Page, expr: string): Promise<T> {
   return page.evaluate(`(() => { const s = window.__skywarden; return ${expr}; })()`) as Promise<T>;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
-}
 
 /**
  * Opens a track from the track list as a user would (a click on its row). Tracks come and go

@@ -11,21 +11,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage } from './browser.js';
+import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitInPage, watchPage, waitFor } from './browser.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
 
-async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
-}
 
 /** Counts oscillators started by the page (the cue's tones), before any script of the page runs. */
 const AUDIO_SPY = `(() => {
