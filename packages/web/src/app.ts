@@ -286,7 +286,9 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('tab-threats').textContent = t('tab.threats.n', { n: nThreats ?? st.shown.filter(isThreat).length });
     $('tab-sensors').textContent = t('tab.sensors.n', { n: st.sensors.size });
     const every = refresh.intervalMs();
-    const slow = every >= 1000 ? ` · map every ${(every / 1000).toFixed(1)} s (slow graphics)` : '';
+    const res = handle.resolution().scale;
+    const slowParts = [every >= 1000 ? `map every ${(every / 1000).toFixed(1)} s` : '', res < 1 ? `map at ${Math.round(res * 100)} % resolution` : ''].filter(Boolean);
+    const slow = slowParts.length > 0 ? ` · ${slowParts.join(', ')} (slow graphics)` : '';
     $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert${slow}`;
     renderDetails();
   }
@@ -532,6 +534,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     latency,
     measureFrames: (ms) => measureFrames(map, ms),
     refresh: () => ({ costMs: refresh.costMs(), intervalMs: refresh.intervalMs() }),
+    resolution: () => handle.resolution(),
     cueCounts: () => queue.cue.counts(),
     imminentEvents: () => queue.imminentEvents.slice(),
     labelCounts: () => labels.counts(),

@@ -33,7 +33,8 @@ export async function startBench(): Promise<void> {
   show($('login'), false);
   show($('app'), true);
   document.body.classList.add('bench');
-  const handle = createMap($('map'), { ...DEFAULT_SETTINGS });
+  // ?res=full pins the canvas at full resolution (the benchmark compares it with the governor)
+  const handle = createMap($('map'), { ...DEFAULT_SETTINGS }, { adaptiveResolution: new URLSearchParams(location.search).get('res') !== 'full' });
   const map = handle.map;
   await handle.ready;
   const trails = createTrailBuffer({ maxPoints: 40, maxAgeS: 90 });
@@ -81,6 +82,7 @@ export async function startBench(): Promise<void> {
     replayFrameCount: () => 0,
     streamCounts: () => ({}),
     baseCounts: () => ({ ...handle.baseCounts }),
+    resolution: () => handle.resolution(),
     latency: [],
     measureFrames: (ms) => measureFrames(map, ms),
     syntheticUpdateMs: () => updateMs.slice(),

@@ -5,6 +5,7 @@
  * municipalities (KOSTAT SGIS 2018, KOGL Type 1) are TopoJSON files that the build copies
  * into dist/assets; they are fetched from our own server and converted here.
  */
+import { createResolutionGovernor } from './logic/resolution-governor.js';
 import maplibregl, { type Map as MlMap, type StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { feature } from 'topojson-client';
@@ -63,7 +64,15 @@ export interface MapHandle {
   ready: Promise<void>;
   /** Base features loaded per source (for tests). */
   baseCounts: Record<string, number>;
+  /** The canvas's drawing scale now (1: full resolution; lower on slow graphics) and the smoothed frame cost (ms). */
+  resolution(): { scale: number; frameMs: number };
 }
+
+/**
+ * A frame longer than this holds a click too long (ms): with the 200 ms goal for a click to
+ * show its result, a frame may take half of it.
+ */
+const FRAME_BUDGET_MS = 100;
 
 /** Fetch the packaged base files and hand them to the base sources (after any style change). */
 export async function loadBaseData(map: MlMap, counts: Record<string, number> = {}): Promise<void> {
@@ -81,7 +90,7 @@ export async function loadBaseData(map: MlMap, counts: Record<string, number> = 
 }
 
 /** Create the map in `container`, centred on the Seoul capital area. */
-export function createMap(container: HTMLElement, settings: Settings): MapHandle {
+export function createMap(container: HTMLElement, settings: Settings, opts: { adaptiveResolution?: boolean } = {}): MapHandle {
   const map = new maplibregl.Map({
     container,
     style: baseStyle(settings),
@@ -105,5 +114,16 @@ export function createMap(container: HTMLElement, settings: Settings): MapHandle
     else map.once('load', () => resolve());
   });
   const ready = styleLoaded.then(() => loadBaseData(map, baseCounts));
-  return { map, ready, baseCounts };
+  // Slow graphics: a frame's cost is its render to the next task (the draw, then the
+  // browser's paint and composite of the canvas, where a software rasteriser spends its
+  // time); the governor lowers the canvas's resolution while frames are over the budget.
+  const dpr = () => (globalThis.devicePixelRatio > 0 ? globalThis.devicePixelRatio : 1);
+  const governor = createResolutionGovernor({ budgetMs: FRAME_BUDGET_MS, scales: [1, 0.75, 0.5] });
+  map.on('render', () => {
+    const t = performance.now();
+    setTimeout(() => {
+      if (governor.observe(performance.now() - t) && opts.adaptiveResolution !== false) map.setPixelRatio(dpr() * governor.scale());
+    }, 0);
+  });
+  return { map, ready, baseCounts, resolution: () => ({ scale: opts.adaptiveResolution === false ? 1 : governor.scale(), frameMs: governor.costMs() }) };
 }

@@ -31,6 +31,8 @@ export interface Hooks {
   latency: LatencySample[];
   /** The map's smoothed frame cost and the redraw interval the governor allows (ms). */
   refresh?(): { costMs: number; intervalMs: number };
+  /** The map canvas's drawing scale (1 = full resolution) and its smoothed frame cost (ms). */
+  resolution?(): { scale: number; frameMs: number };
   /** The filter of the selected threat's impact-area layer (JSON). */
   impactFilter?(): string;
   /** Track labels drawn and tracks in view without one (issue 17). */
