@@ -38,11 +38,11 @@ export const BBOX = { west: 126.3, south: 36.8, east: 127.9, north: 38.3 };
 
 const inBox = ([lon, lat]) => lon >= BBOX.west && lon <= BBOX.east && lat >= BBOX.south && lat <= BBOX.north;
 
-/** A name folded for matching: no diacritics or apostrophes, no si/gun/gu, MR initials as RR. */
+/** A name folded for matching: no diacritics or apostrophes, no si/gun/gu/dong, MR initials as RR. */
 export function fold(name) {
   let s = name.toLowerCase().replace(/ŏ/g, 'eo').replace(/ŭ/g, 'eu');
   s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/['’ʼ`]/g, '');
-  s = s.replace(/[- ]?(si|gun|gu)$/, '').replace(/[^a-z]/g, '');
+  s = s.replace(/[- ]?(si|gun|gu|dong)$/, '').replace(/[^a-z]/g, '');
   s = s.replace(/^ch/, 'j').replace(/^k/, 'g').replace(/^t/, 'd').replace(/^p/, 'b');
   return s;
 }
