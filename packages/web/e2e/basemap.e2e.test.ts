@@ -126,6 +126,8 @@ test('the offline base map: place names, and a PMTiles base map of ones own', { 
       }, (v) => v !== null, 60_000);
       assertPlacesClear(near!);
       await page.screenshot({ path: join(ARTIFACTS, 'basemap-z11.png') });
+      const cost = await sw<{ runs: number; meanMs: number; maxMs: number }>(page, 's.labelCounts()');
+      t.diagnostic(`label placement (zone, track and place labels): ${cost.runs} runs, mean ${cost.meanMs.toFixed(1)} ms, max ${cost.maxMs.toFixed(1)} ms`);
       await page.evaluate(`window.__skywarden.map.jumpTo({ center: [126.98, 37.55], zoom: 8.5 })`);
     });
 
