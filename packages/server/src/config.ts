@@ -339,6 +339,17 @@ export interface ServerConfig {
     stale_s: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** The web map (packages/web). */
+  web: {
+    /**
+     * A PMTiles (v3) file of the user's own base map (another region, roads, ...), served at
+     * /api/v1/basemap/tiles.pmtiles with HTTP Range and drawn by the map under its outlines
+     * (raster tiles as they are, vector tiles with a built-in plain style); null: none.
+     */
+    basemap_pmtiles: string | null;
+    /** The attribution the tiles' licence asks for, shown on the map (required with basemap_pmtiles). */
+    basemap_attribution: string | null;
+  };
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -391,6 +402,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
   log: { level: 'info' },
+  web: { basemap_pmtiles: null, basemap_attribution: null },
 };
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
@@ -553,6 +565,8 @@ const CHECKS: Record<string, Check> = {
   'cluster.sensor_reach_m': num(0, 1e6),
   'cluster.stale_s': num(1, 3600),
   'log.level': oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  'web.basemap_pmtiles': (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'null or the path of a PMTiles file (convert MBTiles with `pmtiles convert in.mbtiles out.pmtiles`)'),
+  'web.basemap_attribution': strOrNull,
 };
 
 const show = (v: unknown): string => {
@@ -727,6 +741,9 @@ function checkItems(cfg: ServerConfig, errors: string[]): void {
     );
   }
   if (cfg.zones.file !== null && cfg.zones.kr_admin.length > 0) errors.push('zones.file and zones.kr_admin exclude each other: choose one');
+  if (cfg.web.basemap_pmtiles !== null && cfg.web.basemap_attribution === null) {
+    errors.push(`web.basemap_attribution is required with web.basemap_pmtiles (${show(cfg.web.basemap_pmtiles)}): the attribution its data's licence asks for, e.g. "© OpenStreetMap contributors"`);
+  }
   for (const p of cfg.zones.kr_admin) {
     if (krProvinceCode(p) === undefined) errors.push(`zones.kr_admin: unknown province ${show(p)} (known: ${Object.values(KR_PROVINCES).join(', ')}, or a two-digit KOSTAT code)`);
   }

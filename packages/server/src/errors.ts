@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  range_not_satisfiable: 416,
   duplicate: 200,
   too_old: 422,
   in_future: 422,

@@ -79,8 +79,15 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     features.push(square('far', 36.0, 126.0, 0.05));
     const zonesFile = join(tmp.dir, 'zones.geojson');
     writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features }));
+    // a base map of one's own (web.basemap_pmtiles): a PMTiles v3 header (raster PNG tiles) and some bytes
+    const basemap = Buffer.alloc(2000);
+    basemap.write('PMTiles', 0, 'latin1');
+    basemap[7] = 3;
+    basemap[99] = 2;
+    basemap[101] = 12;
+    writeFileSync(join(tmp.dir, 'base.pmtiles'), basemap);
     srv = await startServer({
-      config: { ...config, http: { ...config.http, body_limit_bytes: 64 * 1024 }, zones: { file: zonesFile }, alerts: { interval_s: 5, public_feed: true, cap_sender: 'skywarden@test.example' } },
+      config: { ...config, http: { ...config.http, body_limit_bytes: 64 * 1024 }, zones: { file: zonesFile }, alerts: { interval_s: 5, public_feed: true, cap_sender: 'skywarden@test.example' }, web: { basemap_pmtiles: join(tmp.dir, 'base.pmtiles'), basemap_attribution: 'Test tiles' } },
       clock: () => now,
       logger: quietLogger(),
     });
@@ -342,6 +349,16 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     await checkGet('/api/v1/public/alerts/state', '/api/v1/public/alerts/state');
     await checkGet('/api/v1/public/info', '/api/v1/public/info');
     await check('POST', '/api/v1/zones/{id}/alert', '/api/v1/zones/far/alert', 200, { token: op, body: { action: 'end', reason: 'false report' } });
+
+    // the user's own base map: what it is, and the file in ranges
+    const bm = await checkGet('/api/v1/basemap', '/api/v1/basemap', viewer);
+    assert.equal((bm.json.pmtiles as Json).tile_type, 'png');
+    await checkGet('/api/v1/basemap', '/api/v1/basemap', undefined, 401);
+    const tiles = '/api/v1/basemap/tiles.pmtiles';
+    await check('GET', tiles, tiles, 206, { token: viewer, headers: { range: 'bytes=0-126' } });
+    await check('GET', tiles, tiles, 200, { token: viewer });
+    await check('GET', tiles, tiles, 416, { token: viewer, headers: { range: 'bytes=5000-5100' } });
+    await check('GET', tiles, tiles, 401, { headers: { range: 'bytes=0-126' } });
 
     // admin
     await checkGet('/api/v1/audit', '/api/v1/audit?limit=100', admin);

@@ -66,11 +66,11 @@ function seekSlider(page: Page, to: 'min' | 'max'): Promise<unknown> {
 
 type LabelBox = { kind: string; id: string; text: string; l: number; t: number; r: number; b: number };
 
-/** Every label shown on the map (track labels and the zone labels not hidden), read at one moment. */
+/** Every label shown on the map (track labels, the zone labels not hidden, the place names), read at one moment. */
 function labelBoxes(page: Page): Promise<LabelBox[]> {
-  return page.evaluate(`[...document.querySelectorAll('#track-labels .trk-label, .zone-label:not(.label-hidden)')].map((e) => {
+  return page.evaluate(`[...document.querySelectorAll('#track-labels .trk-label, .zone-label:not(.label-hidden), #place-labels .place-label')].map((e) => {
     const r = e.getBoundingClientRect();
-    return { kind: e.classList.contains('zone-label') ? 'zone' : 'track', id: e.dataset.track ?? e.dataset.zone, text: e.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom };
+    return { kind: e.classList.contains('zone-label') ? 'zone' : e.classList.contains('place-label') ? 'place' : 'track', id: e.dataset.track ?? e.dataset.zone ?? e.dataset.place, text: e.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom };
   })`) as Promise<LabelBox[]>;
 }
 

@@ -52,6 +52,8 @@ export interface Api {
   /** The threat queue's work (issue 17): acknowledge a track, assign it to a user or team. */
   trackAck(id: string): Promise<ResponseOf<'trackAck'>>;
   trackAssign(id: string, to: string): Promise<ResponseOf<'trackAssign'>>;
+  /** The user's own base map (web.basemap_pmtiles), or pmtiles null. */
+  basemap(): Promise<ResponseOf<'getBasemap'>>;
   /** URL of the event stream (token in the query as well, for when the cookie is not sent). */
   streamUrl(): string;
 }
@@ -148,6 +150,7 @@ export function createApi(base = '/api/v1'): Api {
     zoneAlert: (id, action, reason) => request('POST', `/zones/${encodeURIComponent(id)}/alert`, { action, reason }),
     trackAck: (id) => request('POST', `/tracks/${encodeURIComponent(id)}/ack`, {}),
     trackAssign: (id, to) => request('POST', `/tracks/${encodeURIComponent(id)}/assign`, { to }),
+    basemap: () => request('GET', '/basemap'),
     streamUrl: () => `${base}/stream${token ? `?token=${encodeURIComponent(token)}` : ''}`,
   };
   return api;

@@ -8,12 +8,14 @@ import type { AlertWire, SensorWire, TrackWire, ZoneStateWire } from '@skywarden
 import type { Map as MlMap } from 'maplibre-gl';
 import type { Api, HistoryPoint, Me } from './api.js';
 import { $, show, toast } from './dom.js';
-import { createMap, baseStyle, loadBaseData } from './map-setup.js';
+import { createMap, baseStyle, loadBaseData, placesUrl } from './map-setup.js';
 import { addTracksLayer, TRACK_SOURCES, type TracksLayer } from './layers/tracks-layer.js';
 import { addDetectionsLayer, type DetectionsLayer } from './layers/detections-layer.js';
 import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
 import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
 import { addTrackLabels, type TrackLabels } from './layers/track-labels.js';
+import { addPlaceLabels } from './layers/place-labels.js';
+import { installUserBase, loadUserBase, showUserRegion, USER_SOURCE, type UserBaseSpec } from './user-base.js';
 import { addLegend } from './legend.js';
 import { impactZones } from './logic/geojson.js';
 import { createStatusStrip } from './status-strip.js';
@@ -110,9 +112,27 @@ export async function startApp(o: AppOptions): Promise<void> {
   };
   addLive();
   // labels and legend are HTML over the map: they survive a style reload
-  const labels: TrackLabels = addTrackLabels(map, (id) => selectTrack(id));
+  // the place names are placed with the track labels, after them (the lowest labels)
+  const places = addPlaceLabels(map, placesUrl, () => labels.refresh());
+  const labels: TrackLabels = addTrackLabels(map, (id) => selectTrack(id), places);
   addLegend($('map'));
   void handle.ready.then(() => { dirty.map = true; });
+  // the user's own base map (web.basemap_pmtiles), from our server, under the outlines
+  let userBase: UserBaseSpec | null = null;
+  let userTiles = 0;
+  map.on('sourcedata', (e) => {
+    if (e.sourceId === USER_SOURCE && (e as { tile?: unknown }).tile) userTiles++;
+  });
+  void api
+    .basemap()
+    .then(async (b) => {
+      if (!b.pmtiles) return;
+      const path = b.pmtiles.url.startsWith('/api/v1/') ? `${api.base}${b.pmtiles.url.slice('/api/v1'.length)}` : b.pmtiles.url;
+      userBase = await loadUserBase(path, b.pmtiles.attribution, api.token());
+      installUserBase(map, userBase);
+      showUserRegion(map, userBase);
+    })
+    .catch((e: unknown) => console.error('own base map not loaded:', e));
 
   // ---- dirty flags and the scheduler ---------------------------------------------------
   const dirty = { tracks: true, sensors: true, zones: true, panels: true, map: false };
@@ -490,6 +510,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       map.setStyle(baseStyle(s), { diff: false });
       map.once('style.load', () => {
         void loadBaseData(map, handle.baseCounts);
+        if (userBase) installUserBase(map, userBase);
         addLive();
         dirty.tracks = dirty.sensors = dirty.zones = true;
         void api.zones().then((z) => zones.setZones(z)).catch(() => undefined);
@@ -538,6 +559,13 @@ export async function startApp(o: AppOptions): Promise<void> {
     cueCounts: () => queue.cue.counts(),
     imminentEvents: () => queue.imminentEvents.slice(),
     labelCounts: () => labels.counts(),
+    placeCounts: () => places.counts(),
+    userBase: () => {
+      if (!userBase) return null;
+      const src = userBase.layers.map((l) => (l as { 'source-layer'?: string })['source-layer']).filter((x): x is string => !!x);
+      const features = userBase.kind === 'vector' ? [...new Set(src)].reduce((n, sl) => n + map.querySourceFeatures(USER_SOURCE, { sourceLayer: sl }).length, 0) : 0;
+      return { kind: userBase.kind, tiles: userTiles, layers: userBase.layers.map((l) => l.id), features, loaded: map.isSourceLoaded(USER_SOURCE) };
+    },
   };
   window.__skywarden = hooks;
   document.body.dataset.ready = 'true';

@@ -3,7 +3,8 @@
  * no sprites, no tiles, unless the user sets an online raster tile source in the settings.
  * Country outlines (world-atlas, Natural Earth 1:50m) and the Korean provinces and
  * municipalities (KOSTAT SGIS 2018, KOGL Type 1) are TopoJSON files that the build copies
- * into dist/assets; they are fetched from our own server and converted here.
+ * into dist/assets; they are fetched from our own server and converted here. The place names
+ * of the demo region (data/kr-places) are HTML labels (layers/place-labels.ts).
  */
 import { createResolutionGovernor } from './logic/resolution-governor.js';
 import maplibregl, { type Map as MlMap, type StyleSpecification } from 'maplibre-gl';
@@ -14,10 +15,15 @@ import type { FeatureCollection } from 'geojson';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
 import provincesUrl from '../../../data/kr-admin/skorea-provinces-2018-topo-simple.json?url';
 import municipalitiesUrl from '../../../data/kr-admin/skorea-municipalities-2018-topo-simple.json?url';
+import placesDataUrl from '../../../data/kr-places/capital-area-places.geojson?url';
 import { validTileUrl, type Settings } from './settings.js';
 
 export const ATTRIBUTION_WORLD = 'Countries: Natural Earth (public domain) via world-atlas';
 export const ATTRIBUTION_KR = 'Korean boundaries — Source: Statistics Korea, SGIS (KOGL Type 1)';
+/** The place names (HTML labels, layers/place-labels.ts): always shown, so a custom attribution. */
+export const ATTRIBUTION_PLACES = 'Places: GeoNames (CC BY 4.0), Statistics Korea SGIS';
+/** The demo region's place names (data/kr-places), copied into dist/assets by the build. */
+export const placesUrl: string = placesDataUrl;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
@@ -105,7 +111,7 @@ export function createMap(container: HTMLElement, settings: Settings, opts: { ad
     canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
   });
   map.touchZoomRotate.disableRotation();
-  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: 'Skywarden' }), 'bottom-left');
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: ['Skywarden', ATTRIBUTION_PLACES] }), 'bottom-left');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   const baseCounts: Record<string, number> = {};

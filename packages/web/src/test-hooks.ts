@@ -37,6 +37,10 @@ export interface Hooks {
   impactFilter?(): string;
   /** Track labels drawn and tracks in view without one (issue 17). */
   labelCounts?(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
+  /** Place names: loaded, offered at this zoom, in view, drawn (the offline base map). */
+  placeCounts?(): { places: number; offered: number; inView: number; placed: number; zoom: number };
+  /** The user's own base map (web.basemap_pmtiles): its kind and tiles loaded, or null. */
+  userBase?(): { kind: 'raster' | 'vector'; tiles: number; layers: string[]; features: number; loaded: boolean } | null;
   /** rAF intervals and map render durations over `ms` (for the benchmark). */
   measureFrames(ms: number): Promise<{ frames: number; intervals: number[]; renders: number[] }>;
   /** The IMMINENT cue: cues asked for (a threat became IMMINENT) and sounded (not muted). */

@@ -8,7 +8,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { createServer as createHttpServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
@@ -24,6 +25,7 @@ import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
 import { SECURITY_HEADERS } from '../stream.js';
+import { readPmtilesInfo } from './basemap.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -134,6 +136,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
     schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
   });
+  // the user's own base map: refused at start when missing or not PMTiles v3 (named in the error)
+  const basemapPath = c.web.basemap_pmtiles !== null ? resolve(c.web.basemap_pmtiles) : null;
+  if (basemapPath !== null) readPmtilesInfo(basemapPath);
   if (opts.serializeBySchema === false) app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
@@ -165,6 +170,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         { name: 'public', description: "The residents' warning page" },
         { name: 'admin', description: 'Audit and quarantine' },
         { name: 'stream', description: 'Server-sent events' },
+        { name: 'map', description: "The web map's own base map (web.basemap_pmtiles)" },
       ],
       components: {
         securitySchemes: {
@@ -687,6 +693,44 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   app.get('/api/v1/quarantine', { ...admin, schema: { operationId: 'getQuarantine', tags: ['admin'], summary: 'Journalled detections that made the fusion fault: kept, skipped by the picture and replay (newest first, limit)', querystring: queries.limitOnly(1000, 10000), response: responses({ 200: { description: 'The quarantined detections, newest first', ...bodiesOut.quarantine } }, ROLE) } }, async (req) => {
     const q = req.query as Record<string, string>;
     return { quarantine: await svc.store.quarantined(limitParam(q.limit, 1000, 10000)) };
+  });
+
+  // --- the user's own base map (web.basemap_pmtiles): where it is and what it holds, and the
+  // file itself with HTTP Range (the map reads the header, directories and tiles in ranges)
+  const BASEMAP_URL = '/api/v1/basemap/tiles.pmtiles';
+  app.get('/api/v1/basemap', { ...viewer, schema: { operationId: 'getBasemap', tags: ['map'], summary: "The user's own base map (web.basemap_pmtiles): its URL, attribution and tile type, or null", response: responses({ 200: { description: 'The base map, or pmtiles: null', ...bodiesOut.basemap } }, VIEW) } }, async () => {
+    if (basemapPath === null) return { pmtiles: null };
+    let info;
+    try {
+      info = readPmtilesInfo(basemapPath);
+    } catch (err) {
+      // replaced by something unreadable since the start: the map goes on without it
+      svc.log.error({ err }, 'web.basemap_pmtiles unreadable');
+      return { pmtiles: null };
+    }
+    return { pmtiles: { url: BASEMAP_URL, attribution: c.web.basemap_attribution ?? '', bytes: info.bytes, tile_type: info.tileType, min_zoom: info.minZoom, max_zoom: info.maxZoom, bounds: info.bounds } };
+  });
+  app.get(BASEMAP_URL, {
+    ...viewer,
+    schema: {
+      operationId: 'getBasemapTiles',
+      tags: ['map'],
+      summary: 'The PMTiles file of web.basemap_pmtiles (HTTP Range: 206 Partial Content; 416 for a range past its end)',
+      response: responses({ 200: textBody('application/vnd.pmtiles', 'The whole file'), 206: textBody('application/vnd.pmtiles', 'The range asked for (Content-Range)') }, [...VIEW, 404, 416]),
+    },
+  }, async (req, reply) => {
+    if (basemapPath === null) throw new ApiError('not_found', 'no base map of your own is configured: set web.basemap_pmtiles (docs/web.md)');
+    const r = await send(req.raw, `/${encodeURIComponent(basename(basemapPath))}`, { root: dirname(basemapPath), dotfiles: 'allow', acceptRanges: true, cacheControl: false, etag: true, lastModified: true, index: false });
+    if (r.type !== 'file') {
+      if (r.statusCode === 404) throw new ApiError('not_found', `the base map file of web.basemap_pmtiles is gone (${basemapPath})`);
+      if (r.statusCode === 416) {
+        const range = String(req.headers.range ?? '');
+        return reply.code(416).header('content-range', r.headers['content-range'] ?? r.headers['Content-Range'] ?? '').send(errorBody('range_not_satisfiable', `the range ${JSON.stringify(range)} starts past the end of the base map file`));
+      }
+      if (r.statusCode === 304 || r.statusCode === 412) return reply.code(r.statusCode).headers(r.headers).send();
+      throw r.type === 'error' ? r.metadata.error : new Error(`base map: unexpected ${r.type}`);
+    }
+    return reply.code(r.statusCode).headers(r.headers).header('cache-control', 'no-cache').type('application/vnd.pmtiles').send(r.stream);
   });
 
   // --- live stream

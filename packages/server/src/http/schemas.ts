@@ -361,6 +361,22 @@ export const bodiesOut = {
       Type.Object({ seq: num('Journal sequence number'), sensor: Type.String(), id: Type.String(), t: num('Measurement time (s)'), reason: Type.String(), at: num('When it was quarantined (s)') }),
     ),
   }),
+  basemap: Type.Object({
+    pmtiles: nullable(
+      Type.Object(
+        {
+          url: str('Where the map reads the PMTiles file (HTTP Range requests): /api/v1/basemap/tiles.pmtiles'),
+          attribution: str('web.basemap_attribution: shown on the map'),
+          bytes: Type.Integer({ description: 'Size of the file now' }),
+          tile_type: oneOf(['unknown', 'mvt', 'png', 'jpeg', 'webp', 'avif'], 'The tiles of the file (its header): mvt vector tiles, or raster images'),
+          min_zoom: Type.Integer(),
+          max_zoom: Type.Integer(),
+          bounds: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'West, south, east, north (degrees), from the header' }),
+        },
+        { description: 'The base map of web.basemap_pmtiles; null when none is configured' },
+      ),
+    ),
+  }),
 };
 
 /** A non-JSON answer: its content type and a description. */
@@ -375,6 +391,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict',
   413: 'payload_too_large (http.body_limit_bytes) or batch_too_large',
   415: 'unsupported_media_type',
+  416: 'range_not_satisfiable: the Range asked for starts past the end of the file (Content-Range: bytes */size)',
   422: 'invalid_detection',
   429: 'rate_limited (Retry-After says when to retry)',
   500: 'internal (logged)',

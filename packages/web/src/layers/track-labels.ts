@@ -11,6 +11,7 @@ import type { Map as MlMap } from 'maplibre-gl';
 import type { TrackWire } from '@skywarden/formats';
 import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest, type Rect } from '../logic/labels.js';
 import { affiliationOf, AFFILIATION_COLOUR } from '../logic/symbology.js';
+import type { PlaceLabels } from './place-labels.js';
 
 const MAX_LABELS = 30;
 const PAD_X = 4;
@@ -19,11 +20,22 @@ const BORDER = 1;
 
 export interface TrackLabels {
   update(tracks: readonly TrackWire[], selected: string | null): void;
+  /** Place again with the tracks as they are (the place names arrived), unless the map moves. */
+  refresh(): void;
   /** Labels drawn and tracks in view without one, at the last placement. */
   counts(): { placed: number; hidden: number; zoneHidden: number; runs: number; meanMs: number; maxMs: number };
 }
 
-export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): TrackLabels {
+/** Half the size of the box about a track icon that place names keep clear of (px). */
+const ICON_HALF = 8;
+/** At most this many track icons are obstacles for the place names (the first by label priority). */
+const MAX_ICON_OBSTACLES = 300;
+
+/**
+ * `places`: the place names, placed after the track labels (the lowest labels), with the zone
+ * and track labels shown, the track icons, the legend and the controls as their obstacles.
+ */
+export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, places?: PlaceLabels): TrackLabels {
   const host = map.getContainer();
   const layer = document.createElement('div');
   layer.className = 'trk-labels';
@@ -96,6 +108,15 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
       reqs.push({ id: t.track, x: p.x, y: p.y, w: Math.ceil(chars * chW + 2 * (PAD_X + BORDER)), h: Math.ceil(ls.length * lineH + 2 * (PAD_Y + BORDER)), priority: labelPriority(t, selected) });
     }
     const r = placeLabels(reqs, { width, height, max: MAX_LABELS, obstacles });
+    if (places) {
+      // after the zone and track labels: the place names keep off them and off the track icons
+      const icons = reqs
+        .slice()
+        .sort((a, b) => a.priority - b.priority)
+        .slice(0, MAX_ICON_OBSTACLES)
+        .map((q): Rect => ({ left: q.x - ICON_HALF, top: q.y - ICON_HALF, w: 2 * ICON_HALF, h: 2 * ICON_HALF }));
+      places.place([...obstacles, ...r.placed.map((p): Rect => ({ left: p.left, top: p.top, w: p.w, h: p.h })), ...icons], width, height);
+    }
     const keep = new Set<string>();
     for (const pl of r.placed) {
       keep.add(pl.id);
@@ -143,6 +164,9 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void): Trac
     update(t, sel) {
       tracks = t;
       selected = sel;
+      if (!layer.classList.contains('moving')) place();
+    },
+    refresh() {
       if (!layer.classList.contains('moving')) place();
     },
     counts: () => ({ ...last, runs, meanMs: runs > 0 ? totalMs / runs : 0, maxMs }),
