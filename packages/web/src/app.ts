@@ -26,6 +26,7 @@ import { renderTracksPanel } from './panels/tracks-panel.js';
 import { renderThreatsPanel } from './panels/threats-panel.js';
 import { isThreat } from './logic/threat-queue.js';
 import { createRefreshGovernor } from './logic/refresh-governor.js';
+import { createServerClock } from './logic/server-clock.js';
 import { renderTrackDetails } from './panels/track-details.js';
 import { renderSensorsPanel } from './panels/sensors-panel.js';
 import { trackActionBox, zoneActionBox } from './actions.js';
@@ -69,12 +70,13 @@ interface State {
   history: HistoryPoint[];
   tab: 'threats' | 'alerts' | 'tracks' | 'sensors';
   filter: string;
-  serverOffset: number; // server time − local time (s), from hello/tracks
+  serverOffset: number; // server time − local time (s), from hello (the clock before any report)
 }
 
 export async function startApp(o: AppOptions): Promise<void> {
   const { api, me } = o;
   const settings = loadSettings();
+  const clock = createServerClock();
   const st: State = {
     mode: 'live', liveTracks: [], liveT: 0, shown: [], shownT: 0, byId: new Map(), sensors: new Map(),
     zoneStates: new Map(), zoneT: 0, liveZoneStates: new Map(), alerts: [], liveAlerts: [],
@@ -221,7 +223,10 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('clock').textContent = `${clockUtc(st.mode === 'replay' ? replay.time() : serverNow())} UTC`;
   }, 1000 / PANEL_HZ);
 
-  const serverNow = () => Date.now() / 1000 + st.serverOffset;
+  const serverNow = () => {
+    const x = clock.now(Date.now() / 1000);
+    return Number.isFinite(x) ? x : Date.now() / 1000 + st.serverOffset;
+  };
 
   // ---- selection -------------------------------------------------------------------------
   let historyTimer: ReturnType<typeof setInterval> | undefined;
@@ -417,7 +422,11 @@ export async function startApp(o: AppOptions): Promise<void> {
       }
     },
     hello(d) {
-      if (Number.isFinite(d.server_time)) st.serverOffset = d.server_time - Date.now() / 1000;
+      if (Number.isFinite(d.server_time)) {
+        st.serverOffset = d.server_time - Date.now() / 1000;
+        clock.reset();
+        clock.anchor(Date.now() / 1000, d.server_time);
+      }
       $('server-mode').textContent = d.mode.toUpperCase();
       serverMode = d.mode;
     },
@@ -425,6 +434,8 @@ export async function startApp(o: AppOptions): Promise<void> {
       const sent = (d as { sent_ms?: number }).sent_ms;
       st.liveTracks = d.tracks ?? [];
       st.liveT = d.t;
+      // the picture's clock runs at the demo's speed, not the wall clock's (logic/server-clock.ts)
+      clock.anchor(Date.now() / 1000, d.t);
       lastTracksAt = receivedAt;
       if (st.mode !== 'live') return;
       trails.update(d.t, st.liveTracks);
@@ -540,6 +551,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     renderedTrackCount: () => map.queryRenderedFeatures({ layers: ['trk-symbol'] }).length,
     sourceFeatureCount: (source) => map.querySourceFeatures(source).length,
     trackIds: () => st.shown.map((t) => t.track),
+    alertClock: () => ({ latest: st.alerts.reduce<number | null>((m, a) => (m === null || a.t > m ? a.t : m), null), now: serverNow(), n: st.alerts.length }),
     trackPosition: (id) => {
       const t = st.byId.get(id);
       return t ? [t.lon, t.lat] : null;

@@ -20,6 +20,8 @@ export interface Hooks {
   renderedTrackCount(): number;
   sourceFeatureCount(source: string): number;
   trackIds(): string[];
+  /** The alert log's latest entry time and the picture's clock (server time, s), and the number of entries. */
+  alertClock?(): { latest: number | null; now: number; n: number };
   trackPosition(id: string): [number, number] | null;
   sensorCount(): number;
   detectionCount(): number;
