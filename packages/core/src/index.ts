@@ -52,6 +52,7 @@ export { bearingUpdate, cloudMoments, createCloud, effectiveSize, pointUpdate, p
 
 // --- identification
 export { THREAT_CLASSES } from './identify/classifier.js';
+export { CLASS_KINEMATICS, type ClassKinematics, type SoftBand } from './identify/class-model.js';
 
 // --- threat prediction and alerts (docs/warnings.md)
 export { createThreatPredictor, THREAT_DEFAULTS, type ThreatPredictor, type ThreatPredictorOptions, type ThreatZone, type TrackReportLike, type ZoneThreat } from './threat/predict.js';
