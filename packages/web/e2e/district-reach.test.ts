@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { distanceToDistrict, districtReach, districtsOf, paletteSeparation, parseHex, reachRules, readDistrictTiers, threatTopSpeed, tierPalette, TOP_SPEED, type ZoneCollection } from './district-reach.js';
+import { distanceToDistrict, districtReach, districtsOf, etaReachOf, paletteSeparation, placeThreats, parseHex, reachRules, readDistrictTiers, threatTopSpeed, tierPalette, TOP_SPEED, type ZoneCollection } from './district-reach.js';
 import { TIER_COLOUR } from '../src/logic/symbology.js';
 
 /** A square zone of `km` kilometres with its south-west corner at (lat, lon). */
@@ -43,14 +43,16 @@ test('reach: a Shahed-type 15 km away may make a district IMMINENT, 20 km away o
   const south = (km: number) => 37.5 - km / 111.0;
   const st = (km: number, t: number, threat = 1) => ({ t, track: '1', lat: south(km), lon: 127.01, pos_sd_m: 100, threat, class: { piston_owa: 1 } });
   // 70 m/s × 241 s + 300 m = 17.2 km; × 181 s + 300 m = 13.0 km; × 421 s + 300 m = 29.8 km
-  assert.deepEqual(districtReach(districts, [st(15, 1000)], 1000, rules, toXY).get('z'), { alert: true, imminent: true });
-  assert.deepEqual(districtReach(districts, [st(20, 1000)], 1000, rules, toXY).get('z'), { alert: true, imminent: false });
-  assert.deepEqual(districtReach(districts, [st(31, 1000)], 1000, rules, toXY).get('z'), { alert: false, imminent: false });
+  assert.deepEqual(districtReach(districts, placeThreats([st(15, 1000)], 1000, rules, toXY)).get('z'), { alert: true, imminent: true });
+  assert.deepEqual(districtReach(districts, placeThreats([st(20, 1000)], 1000, rules, toXY)).get('z'), { alert: true, imminent: false });
+  assert.deepEqual(districtReach(districts, placeThreats([st(31, 1000)], 1000, rules, toXY)).get('z'), { alert: false, imminent: false });
   // 200 s old: too old to hold (125 s), near enough to have set the IMMINENT tier (12 km ≤ 13.0 km, 245 s)
-  assert.deepEqual(districtReach(districts, [st(12, 800)], 1000, rules, toXY).get('z'), { alert: false, imminent: true });
-  assert.deepEqual(districtReach(districts, [st(15, 800)], 1000, rules, toXY).get('z'), { alert: false, imminent: false });
+  assert.deepEqual(districtReach(districts, placeThreats([st(12, 800)], 1000, rules, toXY)).get('z'), { alert: false, imminent: true });
+  assert.deepEqual(districtReach(districts, placeThreats([st(15, 800)], 1000, rules, toXY)).get('z'), { alert: false, imminent: false });
   // a track that is no threat holds nothing
-  assert.deepEqual(districtReach(districts, [st(1, 1000, 0.1)], 1000, rules, toXY).get('z'), { alert: false, imminent: false });
+  assert.deepEqual(districtReach(districts, placeThreats([st(1, 1000, 0.1)], 1000, rules, toXY)).get('z'), { alert: false, imminent: false });
+  // an ETA of 100 s, counted down from a prediction up to 5 s old: 70 m/s × 110 s + 300 m
+  assert.equal(etaReachOf(st(0, 1000), 100, rules), 8_000);
 });
 
 test('tiers read from pixels: the fill blended over the land, outlines and masked parts left out', () => {

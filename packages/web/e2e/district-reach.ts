@@ -148,6 +148,8 @@ export interface ReachRules {
   imminentS: number;
   imminentHoldS: number;
   imminentWindowS: number;
+  /** The warning update interval (s): a track's ETAs come from a prediction at most this old, counted down. */
+  intervalS: number;
   /** Spacing of the stored track states (s): an update falls at most this far from one. */
   stepS: number;
   /** Position one-sigmas added to the reach: where the drone may be, not only its estimate. */
@@ -163,6 +165,7 @@ export function reachRules(leadS: number, intervalS: number, stepS: number): Rea
     imminentS: a.imminentS,
     imminentHoldS: a.imminentS + a.tierHysteresisS,
     imminentWindowS: a.holdS + a.tierHoldS + intervalS,
+    intervalS,
     stepS,
     sigmas: 3,
   };
@@ -184,6 +187,16 @@ export function reachOf(s: TrackState, seconds: number, rules: ReachRules): numb
   return threatTopSpeed(s.class) * (seconds + rules.stepS) + rules.sigmas * (s.pos_sd_m ?? 0);
 }
 
+/**
+ * The farthest a threat track may be from a district it is said to enter in `etaS` (a
+ * `threatens` ETA: predicted up to one interval before the track's row and counted down to
+ * it, while the track flew on for that interval in any direction): its top speed times the ETA
+ * plus two intervals, plus its position uncertainty.
+ */
+export function etaReachOf(s: TrackState, etaS: number, rules: ReachRules): number {
+  return threatTopSpeed(s.class) * (etaS + 2 * rules.intervalS) + rules.sigmas * (s.pos_sd_m ?? 0);
+}
+
 export interface DistrictReach {
   /** Some threat could put the district in alert under the rules (alert allowed). */
   alert: boolean;
@@ -191,29 +204,45 @@ export interface DistrictReach {
   imminent: boolean;
 }
 
+/** A threat's stored state placed in the local frame, with how far it may be from a district under each rule (−1: too old for it). */
+export interface PlacedThreat {
+  p: XY;
+  alertR: number;
+  immHoldR: number;
+  immR: number;
+}
+
 /**
- * Which districts the threats' stored states of the window ending at `t` can reach, by the rules.
- * States of tracks with threat probability below `threatHold` cannot hold an alert and are left out.
+ * The threats among the stored states of the window ending at `t`, placed and with their
+ * reaches. States of tracks with threat probability below `threatHold` cannot hold an alert
+ * and are left out.
  */
-export function districtReach(districts: readonly District[], states: readonly TrackState[], t: number, rules: ReachRules, toXY: (lat: number, lon: number) => XY): Map<string, DistrictReach> {
-  const threats = states
-    .filter((s) => (s.threat ?? 1) >= rules.threatHold && s.t <= t + 1e-6)
-    .map((s) => {
-      const age = t - s.t;
-      return {
-        p: toXY(s.lat, s.lon),
-        // the farthest this state may be for each rule (−1: too old for it)
-        alertR: age <= rules.alertWindowS + rules.stepS ? reachOf(s, rules.alertS, rules) : -1,
-        immHoldR: age <= rules.alertWindowS + rules.stepS ? reachOf(s, rules.imminentHoldS, rules) : -1,
-        immR: age <= rules.imminentWindowS + rules.stepS ? reachOf(s, rules.imminentS, rules) : -1,
-      };
+export function placeThreats(states: readonly TrackState[], t: number, rules: ReachRules, toXY: (lat: number, lon: number) => XY): PlacedThreat[] {
+  const out: PlacedThreat[] = [];
+  for (const s of states) {
+    if ((s.threat ?? 1) < rules.threatHold || s.t > t + 1e-6) continue;
+    const age = t - s.t;
+    const holds = age <= rules.alertWindowS + rules.stepS;
+    const near = age <= rules.imminentWindowS + rules.stepS;
+    if (!holds && !near) continue;
+    out.push({
+      p: toXY(s.lat, s.lon),
+      alertR: holds ? reachOf(s, rules.alertS, rules) : -1,
+      immHoldR: holds ? reachOf(s, rules.imminentHoldS, rules) : -1,
+      immR: near ? reachOf(s, rules.imminentS, rules) : -1,
     });
+  }
+  return out;
+}
+
+/** Which districts the placed threats can reach, by the rules. */
+export function districtReach(districts: readonly District[], threats: readonly PlacedThreat[]): Map<string, DistrictReach> {
   const out = new Map<string, DistrictReach>();
   for (const d of districts) {
     const r: DistrictReach = { alert: false, imminent: false };
     for (const s of threats) {
       if (r.alert && r.imminent) break;
-      const far = Math.max(s.alertR, s.immHoldR, s.immR);
+      const far = Math.max(r.alert ? -1 : s.alertR, r.imminent ? -1 : Math.max(s.immHoldR, s.immR));
       if (far < 0 || boxDistance(d, s.p) > far) continue;
       const dist = distanceToDistrict(d, s.p);
       if (dist <= s.alertR) r.alert = true;
@@ -285,7 +314,7 @@ export interface ReadOptions {
   share: number;
 }
 
-export const READ_DEFAULTS: ReadOptions = { erode: 4, tolerance: 10, minPixels: 20, share: 0.6 };
+export const READ_DEFAULTS: ReadOptions = { erode: 4, tolerance: 10, minPixels: 5, share: 0.6 };
 
 export interface DistrictPixels {
   /** The tier read, or null when the district shows too few pixels of one tier (hidden under panels, or too small). */
