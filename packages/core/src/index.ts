@@ -52,6 +52,8 @@ export { bearingUpdate, cloudMoments, createCloud, effectiveSize, pointUpdate, p
 
 // --- identification
 export { THREAT_CLASSES } from './identify/classifier.js';
+export { CLASS_KINEMATICS, classTopSpeed, type ClassKinematics, type SoftBand } from './identify/class-model.js';
+export { SPEED_BOUND_MIN_P, threatTopSpeed } from './identify/classifier.js';
 
 // --- threat prediction and alerts (docs/warnings.md)
 export { createThreatPredictor, THREAT_DEFAULTS, type ThreatPredictor, type ThreatPredictorOptions, type ThreatZone, type TrackReportLike, type ZoneThreat } from './threat/predict.js';

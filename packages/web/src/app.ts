@@ -142,6 +142,14 @@ export async function startApp(o: AppOptions): Promise<void> {
   let pendingLatency: { receivedAt: number; setAt: number; sentMs?: number; n: number } | null = null;
   let lastTracksReceived: { at: number; sentMs?: number } | null = null;
 
+  // for the tests: the time of the zone states last handed to the map, and the zone update the
+  // map had finished drawing when it last went idle
+  let zonesDrawnT = 0;
+  let zonesIdleUpdate = -1;
+  map.on('idle', () => {
+    zonesIdleUpdate = zones.drawn().updates;
+  });
+
   const flush = () => {
     let relabel = false;
     if (dirty.tracks) {
@@ -160,6 +168,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     }
     if (dirty.zones) {
       zones.update(st.zoneStates, Math.max(0, serverNow() - st.zoneT));
+      zonesDrawnT = st.zoneT;
       dirty.zones = false;
       relabel = true;
     }
@@ -560,6 +569,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     detectionCount: () => detsL.count(),
     zoneAlertCount: () => zones.alertCount(),
     impactFilter: () => JSON.stringify(map.getFilter('zones-impact')),
+    zonesDrawn: () => ({ ...zones.drawn(), idleUpdate: zonesIdleUpdate, t: zonesDrawnT }),
     mode: () => st.mode,
     replayFrameCount: () => replay.frameCount(),
     streamCounts: () => stream.counts(),

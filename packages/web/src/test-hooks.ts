@@ -35,6 +35,12 @@ export interface Hooks {
   refresh?(): { costMs: number; intervalMs: number };
   /** The map canvas's drawing scale (1 = full resolution) and its smoothed frame cost (ms). */
   resolution?(): { scale: number; frameMs: number };
+  /**
+   * The zone tiers last handed to the map (zone id -> tier), the count of those updates, the
+   * update the map had drawn when it last went idle (equal to `updates`: the map shows these
+   * tiers), and the time `t` (s) of the zone states they came from.
+   */
+  zonesDrawn?(): { updates: number; idleUpdate: number; t: number; tiers: Record<string, string> };
   /** The filter of the selected threat's impact-area layer (JSON). */
   impactFilter?(): string;
   /** Track labels drawn and tracks in view without one (issue 17). */

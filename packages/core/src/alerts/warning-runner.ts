@@ -1,12 +1,14 @@
 /**
  * Warnings from track reports: the threat predictor and the alert machine wired together,
  * updated at most every `interval` seconds (predicting every track's path against every zone
- * each second costs more than the tracking). Used by the batch command and the benchmark;
- * the live service uses the same pieces.
+ * each second costs more than the tracking). Each track's predicted speed is bounded by the
+ * top speed of the threat classes it may be (`threatTopSpeed`). Used by the live picture, the
+ * batch command and the benchmark.
  */
 import { createThreatPredictor, type ThreatPredictorOptions, type ZoneThreat } from '../threat/predict.js';
 import type { GeoArea } from '../geo/polygon.js';
 import type { TrackReport } from '../tracker/tracker.js';
+import { threatTopSpeed } from '../identify/classifier.js';
 import { ALERT_DEFAULTS, createAlertMachine, type AlertMachine, type AlertMachineOptions, type AlertTransition } from './alert-machine.js';
 
 export interface WarningZone {
@@ -47,7 +49,12 @@ export function createWarningRunner(
     onReport(t, reports) {
       if (t - lastT < interval - 1e-9) return [];
       lastT = t;
-      const threats = reports.flatMap((r) => predictor.predict(r));
+      // each track's paths no faster than its class can fly (a young track's velocity estimate
+      // may say 110 ± 40 m/s for a drone that flies 50): no ETA shorter than physics allows
+      const threats = reports.flatMap((r) => {
+        const maxSpeed = threatTopSpeed(r.classProbs);
+        return predictor.predict(maxSpeed === undefined ? r : { ...r, maxSpeed });
+      });
       lastThreats = threats;
       return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },

@@ -180,6 +180,16 @@ export const CLASS_KINEMATICS: readonly ClassKinematics[] = Object.freeze([
 ] satisfies ClassKinematics[]);
 
 /**
+ * Top ground speed of a class (m/s): the upper edge of its speed band plus two shoulder
+ * widths, beyond which its speed likelihood has fallen below 2.3 % of the plateau's (70 m/s for
+ * `piston_owa`, 200 for `jet_owa`, 300 for `cruise_missile`). Undefined for a label without a model.
+ */
+export function classTopSpeed(label: string): number | undefined {
+  const k = CLASS_KINEMATICS.find((c) => c.label === label);
+  return k ? k.speed.max + 2 * k.speed.soft : undefined;
+}
+
+/**
  * Weight of the outlier component mixed into every kinematic likelihood: a fraction ε = 0.01 of
  * observations is taken to come from outside the class model (gross errors, mis-associations,
  * unusual behaviour), spread broadly. It bounds the evidence of one full-weight observation

@@ -13,10 +13,13 @@ import {
   classProbability,
   createClassState,
   mostProbableClass,
+  SPEED_BOUND_MIN_P,
   threatProbability,
+  threatTopSpeed,
   type ClassState,
   type KinematicObservation,
 } from './classifier.js';
+import { classTopSpeed } from './class-model.js';
 import { mulberry32 } from '../math/mulberry32.js';
 
 type Motion = Omit<KinematicObservation, 'dt'>;
@@ -369,4 +372,19 @@ test('threat probability: the OWA and missile classes by default; a site may add
   const out = {} as Record<ClassLabel, number>;
   assert.equal(classProbabilities(s, out), out);
   assert.deepEqual(out, p);
+});
+
+test('the speed bound of the threat predictor: the top speed of the fastest threat class a track may be', () => {
+  assert.equal(classTopSpeed('piston_owa'), 70);
+  assert.equal(classTopSpeed('jet_owa'), 200);
+  assert.equal(classTopSpeed('cruise_missile'), 300);
+  assert.equal(classTopSpeed('no_such_class'), undefined);
+  assert.equal(threatTopSpeed({ piston_owa: 0.96, jet_owa: 0.03, aircraft: 0.01 }), 70);
+  assert.equal(threatTopSpeed({ piston_owa: 0.9, jet_owa: SPEED_BOUND_MIN_P }), 200);
+  // no threat class reaches 5 %: the fastest with any probability
+  assert.equal(threatTopSpeed({ multirotor: 0.97, piston_owa: 0.02, cruise_missile: 0.01 }), 300);
+  assert.equal(threatTopSpeed({ multirotor: 0.98, piston_owa: 0.02 }), 70);
+  // no threat class at all: no bound
+  assert.equal(threatTopSpeed({ aircraft: 1 }), undefined);
+  assert.equal(threatTopSpeed({}), undefined);
 });

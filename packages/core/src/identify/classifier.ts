@@ -21,6 +21,7 @@
  * because young covariances are themselves unreliable (one-point initiation, mis-association).
  */
 import { CLASS_LABELS, type ClassLabel } from '../types.js';
+import { classTopSpeed } from './class-model.js';
 import { cooperativeLikelihood } from './cooperative.js';
 import {
   altitudeLogLikelihood,
@@ -366,4 +367,27 @@ export function threatProbability(state: ClassState, labels: readonly ClassLabel
   let p = 0;
   for (const label of labels) p += classProbability(state, label);
   return p;
+}
+
+/** Least probability of a threat class for its top speed to bound the track's predicted paths. */
+export const SPEED_BOUND_MIN_P = 0.05;
+
+/**
+ * The fastest a track can fly as a threat (m/s), for the threat predictor: the top speed
+ * ({@link classTopSpeed}) of the fastest threat class the track has at least
+ * {@link SPEED_BOUND_MIN_P} of, else of the fastest it has any probability of; undefined when
+ * it has none (no bound). A Shahed-type track whose velocity estimate is still poor (a young
+ * radar track: 110 ± 40 m/s) is then not predicted to reach a district faster than 70 m/s allow.
+ */
+export function threatTopSpeed(probs: Readonly<Record<string, number>>, labels: readonly ClassLabel[] = THREAT_CLASSES): number | undefined {
+  let likely: number | undefined;
+  let any: number | undefined;
+  for (const label of labels) {
+    const p = probs[label] ?? 0;
+    const v = classTopSpeed(label);
+    if (!(p > 0) || v === undefined) continue;
+    any = Math.max(any ?? 0, v);
+    if (p >= SPEED_BOUND_MIN_P) likely = Math.max(likely ?? 0, v);
+  }
+  return likely ?? any;
 }

@@ -31,7 +31,10 @@ export function markedThreat(mark: OperatorMark | undefined): number | undefined
   return THREAT_LABELS.includes(mark.label) ? 1 : 0;
 }
 
-/** The reports the warnings see: dismissed tracks left out, labelled ones with the label's threat. */
+/**
+ * The reports the warnings see: dismissed tracks left out, labelled ones with the label's
+ * threat and the label as their class (which bounds their predicted speed).
+ */
 export function effectiveReports(reports: readonly TrackReport[], marks: ReadonlyMap<string, OperatorMark>): TrackReport[] {
   if (marks.size === 0) return reports as TrackReport[];
   const out: TrackReport[] = [];
@@ -39,7 +42,7 @@ export function effectiveReports(reports: readonly TrackReport[], marks: Readonl
     const m = marks.get(r.trackId);
     if (m?.dismissed) continue;
     const threat = markedThreat(m);
-    out.push(threat === undefined ? r : { ...r, threatProbability: threat });
+    out.push(threat === undefined || !m?.label ? r : { ...r, threatProbability: threat, classProbs: { [m.label]: 1 } });
   }
   return out;
 }

@@ -204,6 +204,24 @@ test("the tracker's TrackReport is a TrackReportLike; its threat probability is 
   assert.ok(at(25, 'beside') > at(3, 'beside') + 0.1, `beside: ${at(3, 'beside')} -> ${at(25, 'beside')}`);
 });
 
+test("no member flies faster than the report's maxSpeed: 110 +- 20 m/s estimated, 70 m/s possible", () => {
+  const zones: ThreatZone[] = [{ id: 'd', area: squareArea(origin, 0, 20_000, 10_000) }]; // a district, near edge 15 km north
+  const p = createThreatPredictor(zones);
+  const fast = north50({ velocityEnu: [0, 110, 0], velocitySd: 20 });
+  const free = find(p.predict(fast), 'd')!;
+  assert.ok(free.imminentProbability > 0.5, `unbounded: P within 180 s ${free.imminentProbability}`);
+  const bounded = find(p.predict({ ...fast, maxSpeed: 70 }), 'd');
+  assert.ok(bounded, 'still threatened');
+  // the start offsets are within 1.312·√2 position sigmas (186 m here): 15 km at 70 m/s take 211 s at least
+  assert.ok(bounded.etaMinS >= (15_000 - 200) / 70, `earliest entry ${bounded.etaMinS} s`);
+  assert.equal(bounded.imminentProbability, 0);
+  assert.ok(bounded.leadProbability >= 0.5, `P within the 300 s lead ${bounded.leadProbability}: still warned`);
+  // a bound above every member's speed changes nothing; a bad one is refused
+  assert.deepEqual(p.predict({ ...fast, maxSpeed: 1_000 }), p.predict(fast));
+  assert.throws(() => p.predict({ ...fast, maxSpeed: 0 }), /maxSpeed must be a positive number or absent, got 0/);
+  assert.throws(() => p.predict({ ...fast, maxSpeed: NaN }), /maxSpeed must be a positive number or absent, got NaN/);
+});
+
 test('far tracks are skipped before any path is walked; stats count the work', () => {
   const p = createThreatPredictor([{ id: 'z', area: squareArea(origin, 0, 0, 2_000) }]);
   const far = straightReport('F', { latDeg: 39, lonDeg: 127, altM: 0 }, 0, 50, 0);

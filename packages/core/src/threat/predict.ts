@@ -55,6 +55,12 @@ export interface TrackReportLike {
   velocitySd?: number;
   /** P(threat class), copied into the result when present. */
   threatProbability?: number;
+  /**
+   * The fastest the track can fly (m/s; the warnings give its class's top speed,
+   * `threatTopSpeed`): no member flies faster, however fast the velocity estimate and its
+   * error would send it. Absent: no bound.
+   */
+  maxSpeed?: number;
 }
 
 /** The threat of one track to one zone. Probabilities are shares of ensemble members. */
@@ -316,6 +322,8 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
       if (!(Number.isFinite(ve) && Number.isFinite(vn))) throw new Error(`threat predictor: track ${report.trackId} velocity must be finite, got ${ve}, ${vn}`);
       if (!(sdP >= 0 && Number.isFinite(sdP))) throw new Error(`threat predictor: track ${report.trackId} positionSd must be finite and >= 0, got ${sdP}`);
       if (!(sdV >= 0 && Number.isFinite(sdV))) throw new Error(`threat predictor: track ${report.trackId} velocitySd must be finite and >= 0, got ${sdV}`);
+      const vMax = report.maxSpeed ?? Infinity;
+      if (!(vMax > 0)) throw new Error(`threat predictor: track ${report.trackId} maxSpeed must be a positive number or absent, got ${report.maxSpeed}`);
       if (nZones === 0) return [];
 
       const lat0 = p.latDeg;
@@ -339,7 +347,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
 
       // reach: no member can leave this disc; skip the report when it meets no zone's box
       const speed = Math.hypot(ve, vn);
-      const reach = (maxPos * sdP + (speed + maxVel * sdV) * o.horizonS) * 1.02 + 1;
+      const reach = (maxPos * sdP + Math.min(speed + maxVel * sdV, vMax) * o.horizonS) * 1.02 + 1;
       const dLat = (reach + aE2 * reach * reach) * kLat;
       const dLon = reach * (1 + aEN * reach) * kLon;
       if (!index.anyBoxOverlap(lon0 - dLon, lat0 - dLat, lon0 + dLon, lat0 + dLat)) {
@@ -394,10 +402,12 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
           for (let ih = 0; ih < zh.length; ih++) {
             const we = ve + sdV * (zs[is] * ue + zh[ih] * ce);
             const wn = vn + sdV * (zs[is] * un + zh[ih] * cn);
-            const s = Math.hypot(we, wn);
+            const sw = Math.hypot(we, wn);
+            // the member's speed: no faster than the track can fly (its bearing kept)
+            const s = Math.min(sw, vMax);
             // sine and cosine of the initial bearing (clockwise from north)
-            const sb0 = s > 0 ? we / s : ue;
-            const cb0 = s > 0 ? wn / s : un;
+            const sb0 = sw > 0 ? we / sw : ue;
+            const cb0 = sw > 0 ? wn / sw : un;
             for (let im = 0; im < zm.length; im++) {
               // start offset: every position node with every other node (product), or one per
               // member by a Latin square over (heading, manoeuvre), shifted by the speed node

@@ -20,6 +20,8 @@ export interface ZonesLayer {
   alertCount(): number;
   /** Outline these zones as the selected threat's impact areas (none: empty). */
   setImpact(ids: readonly string[]): void;
+  /** Each zone's tier as last handed to the map, and how many updates that was (tests read the drawn state). */
+  drawn(): { updates: number; tiers: Record<string, string> };
 }
 
 export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void): ZonesLayer {
@@ -54,6 +56,8 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
   let names: { id: string; name: string }[] = [];
   let nAlert = 0;
   let impactKey = '';
+  let updates = 0;
+  let tiers: Record<string, string> = {};
   const markers = new Map<string, maplibregl.Marker>();
   return {
     setZones(fc) {
@@ -64,6 +68,8 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
     update(states, etaBaseAge = 0) {
       const fc = applyZoneStates(zones, states);
       (map.getSource('zones') as GeoJSONSource).setData(fc);
+      updates++;
+      tiers = Object.fromEntries(fc.features.map((f) => [String(f.properties?.id), String(f.properties?.tier)]));
       const want = new Set<string>();
       const alerted = fc.features.filter((f) => f.properties?.state === 'alert');
       nAlert = alerted.length;
@@ -108,5 +114,6 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
       map.setFilter('zones-impact', ['in', ['get', 'id'], ['literal', ids.slice()]]);
     },
     alertCount: () => nAlert,
+    drawn: () => ({ updates, tiers: { ...tiers } }),
   };
 }
