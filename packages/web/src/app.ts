@@ -12,6 +12,7 @@ import { createMap, baseStyle, loadBaseData } from './map-setup.js';
 import { addTracksLayer, TRACK_SOURCES, type TracksLayer } from './layers/tracks-layer.js';
 import { addDetectionsLayer, type DetectionsLayer } from './layers/detections-layer.js';
 import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
+import { addCoverageLayer, type CoverageLayer } from './layers/coverage-layer.js';
 import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
 import { addTrackLabels, type TrackLabels } from './layers/track-labels.js';
 import { addLegend } from './legend.js';
@@ -95,10 +96,15 @@ export async function startApp(o: AppOptions): Promise<void> {
   const trails = createTrailBuffer({ maxPoints: 40, maxAgeS: 90 });
   const dets = createDetectionBuffer({ maxAgeS: DETECTION_FADE_S, maxCount: 4000 });
   let zones: ZonesLayer;
+  let coverageL: CoverageLayer;
   let sensorsL: SensorsLayer;
   let detsL: DetectionsLayer;
   let tracksL: TracksLayer;
   const addLive = () => {
+    // coverage first: under the zones and everything live
+    coverageL = addCoverageLayer(map, () => st.sensors.values());
+    coverageL.observe(st.sensors.values());
+    coverageL.setVisible(settings.showCoverage);
     zones = addZonesLayer(map, undefined, selectZone);
     sensorsL = addSensorsLayer(map, selectSensor);
     detsL = addDetectionsLayer(map, (id) => st.sensors.get(id)?.range_m, DETECTION_FADE_S);
@@ -372,7 +378,10 @@ export async function startApp(o: AppOptions): Promise<void> {
       trails.update(tr.value.t, tr.value.tracks);
       if (st.mode === 'live') setShown(st.liveTracks, st.liveT);
     }
-    if (se.status === 'fulfilled' && se.value?.sensors) for (const s of se.value.sensors) st.sensors.set(s.id, s);
+    if (se.status === 'fulfilled' && se.value?.sensors) {
+      for (const s of se.value.sensors) st.sensors.set(s.id, s);
+      coverageL.observe(se.value.sensors);
+    }
     if (st.mode === 'live') st.alerts = st.liveAlerts;
     dirty.zones = dirty.sensors = true;
     for (const r of [z, zs, al, tr, se]) if (r.status === 'rejected') console.warn('initial load:', r.reason);
@@ -416,6 +425,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     },
     sensors(d) {
       for (const s of d.sensors ?? []) st.sensors.set(s.id, s);
+      coverageL.observe(d.sensors ?? []);
       dirty.sensors = true;
     },
     alert(a) {
@@ -497,6 +507,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       tracksL.setVisible('uncertainty', s.showUncertainty);
       detsL.setVisible(s.showDetections);
       sensorsL.setVisible(s.showSensors);
+      coverageL.setVisible(s.showCoverage);
       map.setLayoutProperty('municipalities-line', 'visibility', s.showMunicipalities ? 'visible' : 'none');
     }
   });
@@ -522,6 +533,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       return t ? [t.lon, t.lat] : null;
     },
     sensorCount: () => sensorsL.count(),
+    coverageInfo: () => coverageL.info(),
     detectionCount: () => detsL.count(),
     zoneAlertCount: () => zones.alertCount(),
     impactFilter: () => JSON.stringify(map.getFilter('zones-impact')),

@@ -7,7 +7,7 @@
  */
 import { h } from './dom.js';
 import { iconDataUrl } from './icons.js';
-import { AFFILIATION_COLOUR, AFFILIATIONS, TIER_COLOUR, type TrackShape } from './logic/symbology.js';
+import { AFFILIATION_COLOUR, AFFILIATIONS, COVERAGE_COLOUR, COVERAGE_LOST_COLOUR, TIER_COLOUR, type TrackShape } from './logic/symbology.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const KEY = 'skywarden.legend.open';
@@ -64,6 +64,15 @@ export function addLegend(host: HTMLElement): HTMLElement {
     row(svg(22, 14, ['circle', { cx: 11, cy: 7, r: 5, fill: 'none', stroke: grey, 'stroke-width': 1 }]), 'confirmed by an operator', 'confirmed'),
     row(h('span', { class: 'lg-label', text: '#123' }), 'label: id · altitude · speed; ETA to the first zone', 'label'),
   );
+  // the coverage layer (off by default: Settings), drawn as on the map: soft fills and a hatch
+  const coverage = h('ul', { class: 'lg-list' },
+    row(svg(22, 14, ['rect', { x: 1, y: 1, width: 20, height: 12, fill: COVERAGE_COLOUR.acoustic, 'fill-opacity': 0.35 }]), 'acoustic: working microphones', 'coverage-acoustic'),
+    row(svg(22, 14, ['rect', { x: 1, y: 1, width: 20, height: 12, fill: COVERAGE_COLOUR.radar, 'fill-opacity': 0.3 }]), 'radar: working radars', 'coverage-radar'),
+    row(svg(22, 14,
+      ['line', { x1: 1, y1: 13, x2: 13, y2: 1, stroke: COVERAGE_LOST_COLOUR, 'stroke-width': 1.5 }],
+      ['line', { x1: 9, y1: 13, x2: 21, y2: 1, stroke: COVERAGE_LOST_COLOUR, 'stroke-width': 1.5 }],
+    ), 'lost: sensors silent, stuck, offline or never seen', 'coverage-lost'),
+  );
   const open = localStorage.getItem(KEY) ?? (window.innerWidth >= 900 ? '1' : '0');
   const box = h('details', { class: 'legend', id: 'legend', open: open === '1' },
     h('summary', { text: 'Legend' }),
@@ -72,6 +81,7 @@ export function addLegend(host: HTMLElement): HTMLElement {
       h('h4', { text: 'Tracks by affiliation' }), affs,
       h('h4', { text: 'Class' }), classes,
       h('h4', { text: 'Symbols' }), symbols,
+      h('h4', { text: 'Coverage (Settings)' }), coverage,
     ),
   );
   box.addEventListener('toggle', () => localStorage.setItem(KEY, (box as HTMLDetailsElement).open ? '1' : '0'));

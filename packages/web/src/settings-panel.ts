@@ -7,7 +7,7 @@ export function bindSettingsPanel(settings: Settings, apply: (s: Settings, reloa
   const url = $('set-tile-url') as HTMLInputElement;
   const attr = $('set-tile-attr') as HTMLInputElement;
   const boxes: [keyof Settings, string][] = [
-    ['showDetections', 'set-detections'], ['showSensors', 'set-sensors'], ['showTrails', 'set-trails'],
+    ['showDetections', 'set-detections'], ['showSensors', 'set-sensors'], ['showCoverage', 'set-coverage'], ['showTrails', 'set-trails'],
     ['showUncertainty', 'set-uncertainty'], ['showMunicipalities', 'set-municipalities'],
   ];
   const fill = () => {

@@ -74,6 +74,10 @@ export const SENSOR_STATUS_COLOUR: Readonly<Record<SensorStatus, string>> = {
   offline: '#595959',
 };
 
+/** The coverage layer: acoustic teal (the working sensors' colour), radar violet; the coverage lost to sensors not ok hatched orange (the silent colour). */
+export const COVERAGE_COLOUR: Readonly<Record<'acoustic' | 'radar', string>> = { acoustic: '#36cfc9', radar: '#9d7bff' };
+export const COVERAGE_LOST_COLOUR = '#ff7a45';
+
 export function sensorColour(status: string): string {
   return (SENSOR_STATUS_COLOUR as Record<string, string>)[status] ?? '#8c8c8c';
 }
