@@ -41,15 +41,15 @@ export async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): 
 }
 
 /**
- * The demo raid (8x, the acoustic particle clouds off: a faster demo for a starved software-
- * rendering Chromium) served from this process on free ports, over `config`, with a data
+ * The demo raid (8x unless `speed` says otherwise, the acoustic particle clouds off: a faster
+ * demo for a starved software-rendering Chromium) served from this process on free ports, over `config`, with a data
  * folder of its own; `close` stops it and removes the folder.
  */
-export async function startDemoServer(config: Record<string, unknown>): Promise<Running> {
+export async function startDemoServer(config: Record<string, unknown>, speed = 8): Promise<Running> {
   const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
   const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
   mkdirSync(ARTIFACTS, { recursive: true });
-  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false }, ...config }, logger: silentLogger() });
+  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed }, config: { fusion: { acoustic_clouds: false }, ...config }, logger: silentLogger() });
   return {
     httpPort: srv.httpPort,
     async close() {
