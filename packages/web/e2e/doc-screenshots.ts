@@ -4,10 +4,10 @@
  * Not a test (the name does not end in .test; the demo at 4x): run it by hand after a build,
  *   npm run screenshots -w @skywarden/web     (or node packages/web/dist-test/e2e/doc-screenshots.js [outDir])
  * and it writes, into docs/img (or outDir):
- *  - coverage.png: the coverage layer (and the sensors) turned on in Settings, once 200 of the
- *    demo's microphones have reported;
- *  - selected-threat.png: then a threat chosen in the threat queue, the map centred on it: its
- *    predicted path drawn wide, the zones it may enter outlined (its impact areas), its track card.
+ *  - selected-threat.png: a threat chosen in the threat queue, the map centred on it: its
+ *    predicted path drawn wide, the zones it may enter outlined (its impact areas), its track card;
+ *  - coverage.png: then the coverage layer (and the sensors) turned on in Settings, once 200 of
+ *    the demo's microphones have reported.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,12 +20,12 @@ function sw<T>(page: Page, expr: string): Promise<T> {
   return page.evaluate(`(() => { const s = window.__skywarden; return ${expr}; })()`) as Promise<T>;
 }
 
-/** The map at rest: moved, its sources loaded, labels placed (or 20 s passed on a starved machine). */
-function settle(page: Page): Promise<unknown> {
+/** The map at rest: its sources loaded and drawn (or `maxMs` passed on a starved machine), then a moment for the labels. */
+function settle(page: Page, maxMs = 10_000): Promise<unknown> {
   return page.evaluate(`new Promise((done) => {
     const m = window.__skywarden.map;
-    const t = setTimeout(done, 20000);
-    m.once('idle', () => { clearTimeout(t); setTimeout(done, 1500); });
+    const t = setTimeout(done, ${maxMs});
+    m.once('idle', () => { clearTimeout(t); setTimeout(done, 1000); });
     m.triggerRepaint();
   })`);
 }
@@ -36,28 +36,38 @@ async function legend(page: Page, open: boolean): Promise<void> {
 }
 
 async function selectedThreat(page: Page): Promise<string> {
-  // a threat still on its way: the largest ETA to its first zone among those in the queue; chosen and clicked at one moment
-  const pickAndClick = `(() => {
-    const rows = [...document.querySelectorAll('#threat-queue .threat-row')].filter((e) => e.dataset.eta !== '' && Number(e.dataset.eta) > 60);
-    rows.sort((a, b) => Number(b.dataset.eta) - Number(a.dataset.eta));
-    if (!rows.length) return null;
-    rows[0].click();
-    return rows[0].dataset.track;
-  })()`;
+  // the map on the raid's way in, north of Seoul, settled before a threat is chosen: the demo's
+  // tracks are re-formed every 20-30 s of real time at 4x, so the picture must be taken soon
+  // after the selection, without moving the map again
+  await page.evaluate(`window.__skywarden.map.jumpTo({ center: [126.86, 37.78], zoom: 9.6 })`);
+  await settle(page, 20_000);
+  // a threat in view still on its way: the first in the queue (soonest first) with its first
+  // zone more than a minute ahead; chosen and clicked at one moment
+  const pickAndClick = async (): Promise<string | null> =>
+    (await page.evaluate(`(() => {
+      const s = window.__skywarden;
+      const view = s.map.getBounds();
+      const r = [...document.querySelectorAll('#threat-queue .threat-row')].find((e) => {
+        const at = s.trackPosition(e.dataset.track);
+        return e.dataset.eta !== '' && Number(e.dataset.eta) > 60 && at && view.contains(at);
+      });
+      if (!r) return null;
+      r.click();
+      return r.dataset.track;
+    })()`)) as string | null;
   const misses: string[] = [];
   for (let attempt = 0; attempt < 8; attempt++) {
     try {
-      const id = await waitFor('a threat with a zone ahead', () => page.evaluate(pickAndClick) as Promise<string | null>, (v) => v !== null, 300_000);
-      await waitInPage(page, `(document.getElementById('details-title')?.textContent ?? '').includes('Track ${id}')`, 60_000);
-      await waitFor('impact areas', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\["/.test(f), 60_000);
-      const at = await sw<[number, number] | null>(page, `s.trackPosition(${JSON.stringify(id)})`);
-      if (!at) throw new Error(`track ${id} gone`);
-      // the threat a little above the centre: its path runs south towards Seoul
-      await page.evaluate(`window.__skywarden.map.jumpTo({ center: [${at[0]}, ${at[1] - 0.05}], zoom: 9.8 })`);
-      await settle(page);
+      const id = await waitFor('a threat in view with a zone ahead', pickAndClick, (v) => v !== null, 300_000);
+      const t0 = performance.now();
+      await waitInPage(page, `(document.getElementById('details-title')?.textContent ?? '').includes('Track ${id}')`, 30_000);
+      // the impact areas are set at the next draw; then one settled frame
+      await waitFor('impact areas', () => sw<string>(page, 's.impactFilter()'), (f) => /"literal",\["/.test(f), 30_000);
+      await settle(page, 6_000);
       // still held, still a threat with its impact areas: shoot; else try another
-      const held = await page.evaluate(`!document.getElementById('track-gone') && (document.getElementById('details-title')?.textContent ?? '').includes('Track ${id}')`);
-      if (!held || !/"literal",\["/.test(await sw<string>(page, 's.impactFilter()'))) throw new Error(`track ${id} no longer held or no longer a threat`);
+      const held = (await page.evaluate(`!document.getElementById('track-gone') && (document.getElementById('details-title')?.textContent ?? '').includes('Track ${id}')`)) as boolean;
+      const impact = await sw<string>(page, 's.impactFilter()');
+      if (!held || !/"literal",\["/.test(impact)) throw new Error(`track ${id} ${held ? 'no longer a threat' : 'no longer held'} ${Math.round(performance.now() - t0)} ms after its selection`);
       await page.screenshot({ path: join(OUT, 'selected-threat.png') });
       return id as string;
     } catch (e) {
@@ -77,14 +87,18 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${srv.httpPort}/`);
     await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
 
-    // the coverage layer and the sensors from Settings, as an operator turns them on
-    const overlays = async (on: boolean) => {
-      await page.click('#btn-settings');
-      for (const box of ['#set-coverage', '#set-sensors']) await (on ? page.check(box) : page.uncheck(box));
-      await page.click('#settings-form button[type=submit]');
-    };
+    // a selected threat first: early in the raid its track lives long enough for a settled map
+    await legend(page, false);
+    const id = await selectedThreat(page);
+    console.log(`selected-threat.png: track ${id}`);
+    await page.evaluate(`document.querySelector('#details .btn-close')?.click()`);
+
+    // then the coverage layer and the sensors from Settings, as an operator turns them on
     await legend(page, true);
-    await overlays(true);
+    await page.click('#btn-settings');
+    await page.check('#set-coverage');
+    await page.check('#set-sensors');
+    await page.click('#settings-form button[type=submit]');
     // the demo's microphones count as coverage once they have reported: let a good share do
     const info = await waitFor(
       'acoustic coverage',
@@ -101,12 +115,6 @@ async function main(): Promise<void> {
     await settle(page);
     await page.screenshot({ path: join(OUT, 'coverage.png') });
     console.log(`coverage.png: ${JSON.stringify(info.stats)}`);
-
-    // then a selected threat, with the overlays off again and the legend folded
-    await overlays(false);
-    await legend(page, false);
-    const id = await selectedThreat(page);
-    console.log(`selected-threat.png: track ${id}`);
   } finally {
     await browser.close();
     await srv.close();

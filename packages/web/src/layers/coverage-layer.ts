@@ -74,7 +74,7 @@ export function addCoverageLayer(map: MlMap, allSensors: () => Iterable<SensorWi
     layout: { visibility: 'none' },
     paint: {
       'fill-color': ['match', ['get', 'group'], 'radar', COVERAGE_COLOUR.radar, COVERAGE_COLOUR.acoustic],
-      'fill-opacity': ['match', ['get', 'group'], 'radar', 0.1, 0.2],
+      'fill-opacity': ['match', ['get', 'group'], 'radar', 0.07, 0.28],
       'fill-antialias': false,
     },
   }, beforeId);

@@ -212,7 +212,7 @@ function groupCoverage(group: CoverageGroup, discs: readonly CoverageDisc[], o: 
  * The polygons where `field` >= 0, traced by d3-contour tile by tile. d3-contour stitches a
  * ring by prepending to and concatenating arrays, and matches each hole against every
  * polygon: quadratic in the length of a ring and in the number of polygons (one grid of a
- * million cells with 10,000 discs took 1.3-1.7 s in one piece). Traced in tiles of
+ * million cells with 10,000 discs took 1.0-1.8 s in one piece). Traced in tiles of
  * `tile` × `tile` cells every ring stays short and the work is about linear in the cells.
  * Each tile is traced with one cell of its neighbours on every side (so the edge is
  * interpolated across the tile border as anywhere else, and d3-contour's closing of rings at
