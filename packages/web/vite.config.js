@@ -21,6 +21,8 @@ export default defineConfig({
     // two pages: the operating picture (index.html) and the residents' warning page (public.html)
     rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), public: fileURLToPath(new URL('public.html', import.meta.url)) } },
   },
+  // the coverage layer's web worker (src/coverage-worker.ts) is an ES module like the app
+  worker: { format: 'es' },
   server: {
     fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] },
     proxy: { '/api': { target: process.env.SKYWARDEN_API ?? 'http://localhost:8080', changeOrigin: false } },

@@ -182,6 +182,41 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
       await shot('01a-legend-labels');
     });
 
+    await t.test('the coverage layer: off by default, on from Settings, the area of the kinds that cover', async () => {
+      const vis = (layer: string) => sw<string>(page, `s.map.getLayoutProperty('${layer}', 'visibility')`);
+      assert.equal(await vis('coverage-fill'), 'none', 'off by default');
+      assert.equal(await vis('coverage-lost'), 'none');
+      // never computed while hidden
+      assert.equal((await sw<{ runs: number }>(page, 's.coverageInfo()')).runs, 0, 'no recompute while the layer is off');
+      await page.click('#btn-settings');
+      await page.check('#set-coverage');
+      await page.click('#settings-form button[type=submit]');
+      assert.equal(await vis('coverage-fill'), 'visible');
+      assert.equal(await vis('coverage-lost'), 'visible');
+      type Info = { runs: number; lastMs: number; features: number; stats: { group: string; ok: number; notOk: number; coveredKm2: number; lostKm2: number }[] };
+      const info = await waitFor('coverage computed', () => sw<Info>(page, 's.coverageInfo()'), (v) => v.runs > 0 && v.features > 0, 60_000);
+      // every acoustic node and radar with a position is counted, working or not
+      const served = (await page.evaluate(`fetch('/api/v1/sensors').then((r) => r.json())`)) as { sensors: { kind: string; lat?: number }[] };
+      for (const group of ['acoustic', 'radar']) {
+        const n = served.sensors.filter((s) => s.kind === group && typeof s.lat === 'number').length;
+        const g = info.stats.find((x) => x.group === group);
+        assert.ok(g, `${group} in ${JSON.stringify(info.stats)}`);
+        assert.equal(g.ok + g.notOk, n, `${group}: ${g.ok} ok + ${g.notOk} not ok of ${n}`);
+      }
+      assert.ok(info.stats.some((g) => g.ok > 0 && g.coveredKm2 > 0), 'some area covered');
+      // the areas are in the map's source, drawn where the view is
+      await waitFor('coverage features in the source', () => sw<number>(page, `s.sourceFeatureCount('coverage')`), (n) => n > 0, 30_000);
+      const keys = (await page.evaluate(`[...document.querySelectorAll('#legend li')].map((e) => e.dataset.key)`)) as string[];
+      for (const k of ['coverage-acoustic', 'coverage-radar', 'coverage-lost']) assert.ok(keys.includes(k), `legend row ${k}`);
+      t.diagnostic(`coverage: ${info.runs} recompute(s), ${info.lastMs.toFixed(0)} ms in the worker; ${info.stats.map((g) => `${g.group} ${g.ok} ok / ${g.notOk} not ok, ${g.coveredKm2.toFixed(0)} km² covered, ${g.lostKm2.toFixed(0)} km² lost`).join('; ')}`);
+      await shot('01d-coverage');
+      // off again (the later steps run as an operator starts: without it)
+      await page.click('#btn-settings');
+      await page.uncheck('#set-coverage');
+      await page.click('#settings-form button[type=submit]');
+      assert.equal(await vis('coverage-fill'), 'none');
+    });
+
     await t.test('the status strip: LIVE, ingest rate, fusion refusals, sensors', async () => {
       const txt = await waitFor('status figures', () => page.textContent('#status-strip').then((x) => x ?? ''), (x) => /det\/s/.test(x) && /fusion refused/.test(x), 60_000);
       assert.match(txt, /LIVE \(DEMO\)/);

@@ -202,6 +202,38 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       assert.match((await page.textContent('#btn-replay')) ?? '', /다시 보기/);
       assert.match((await page.textContent('#threat-count')) ?? '', /위협/);
       await shot('q3-korean');
+      // the alert log: headings, the badges (발령 / 해제 …) and the zones by their Korean names;
+      // the operator's zone box; the map's zone labels
+      await page.click('#tab-alerts');
+      await waitInPage(page, `document.querySelectorAll('#alerts-body .alert-item').length > 0`, 60_000);
+      const log = (await page.evaluate(`(() => ({
+        heads: [...document.querySelectorAll('#alerts-body h3')].map((e) => e.textContent),
+        badges: [...document.querySelectorAll('#alerts-body .kind-badge')].map((e) => e.textContent),
+        zones: [...document.querySelectorAll('#alerts-body .alert-item .zone-name')].map((e) => e.textContent),
+        box: document.querySelector('#zone-actions h4')?.textContent ?? null,
+        raise: document.getElementById('zone-raise')?.textContent ?? null,
+      }))()`)) as { heads: string[]; badges: string[]; zones: string[]; box: string | null; raise: string | null };
+      assert.ok(log.heads.some((x) => /^경보 발령 구역 \(\d+\)$/.test(x)), `headings ${log.heads.join(' | ')}`);
+      assert.ok(log.heads.some((x) => /^경보 기록 \(\d+건, \d+행\)$/.test(x)), `headings ${log.heads.join(' | ')}`);
+      assert.ok(log.badges.length > 0 && log.badges.every((x) => ['발령', '등급 변경', '갱신', '해제', '수동 발령', '수동 해제'].includes(x)), `badges ${log.badges.slice(0, 5).join(',')}`);
+      assert.ok(log.zones.length > 0 && log.zones.every((z) => /^[\uac00-\ud7a3 ]+$/.test(z)), `zone names in Korean: ${log.zones.slice(0, 5).join(' | ')}`);
+      assert.equal(log.box, '구역 경보 수동 조작');
+      assert.equal(log.raise, '경보 발령');
+      assert.equal(await page.textContent('#legend h4'), '구역 (긴급도별)', 'the legend too');
+      const labels = await waitFor('Korean zone labels on the map', () => page.locator('.zone-label').allTextContents(), (l) => l.length > 0 && l.every((x) => /^[\uac00-\ud7a3 ]+ · (임박|경고)( · |$)/.test(x)), 30_000);
+      await shot('q3b-korean-alerts');
+      // the track details of a threat: headings and words in Korean
+      await page.click('#tab-threats');
+      // (a track the tracker drops meanwhile shows "no longer held": then the next row)
+      let details: string[] = [];
+      for (let k = 0; k < 3 && details.length === 0; k++) {
+        await page.evaluate(`document.querySelectorAll('#threat-queue .threat-row')[${k}]?.click()`);
+        await waitInPage(page, `/^항적 /.test(document.querySelector('#details h3')?.textContent ?? '')`, 30_000);
+        details = (await page.evaluate(`[...document.querySelectorAll('#details h4, #details dt')].map((e) => e.textContent)`)) as string[];
+      }
+      for (const k of ['분류 확률', '이력', '상태', '피아 구분', '고도']) assert.ok(details.some((x) => x.startsWith(k)), `${k} in ${details.join(',')}`);
+      await page.evaluate(`document.querySelector('#details .btn-close')?.click()`);
+      t.diagnostic(`Korean zone labels: ${labels.slice(0, 3).join(' | ')}`);
       // kept across a reload
       await page.reload();
       await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });

@@ -12,6 +12,7 @@ import { createMap, baseStyle, loadBaseData, placesUrl } from './map-setup.js';
 import { addTracksLayer, TRACK_SOURCES, type TracksLayer } from './layers/tracks-layer.js';
 import { addDetectionsLayer, type DetectionsLayer } from './layers/detections-layer.js';
 import { addSensorsLayer, type SensorsLayer } from './layers/sensors-layer.js';
+import { addCoverageLayer, type CoverageLayer } from './layers/coverage-layer.js';
 import { addZonesLayer, type ZonesLayer } from './layers/zones-layer.js';
 import { addTrackLabels, type TrackLabels } from './layers/track-labels.js';
 import { addPlaceLabels } from './layers/place-labels.js';
@@ -38,7 +39,9 @@ import { clockUtc } from './logic/format.js';
 import { loadSettings, type Settings } from './settings.js';
 import { bindSettingsPanel } from './settings-panel.js';
 import { measureFrames, type Hooks, type LatencySample } from './test-hooks.js';
-import { initLang, onLangChange, t } from './i18n.js';
+import { currentLang, initLang, onLangChange, t } from './i18n.js';
+import { zoneOptionText } from './actions.js';
+import { etaText } from './logic/i18n.js';
 import { createQueueController } from './queue-controller.js';
 
 const FLUSH_HZ = 4;
@@ -99,11 +102,16 @@ export async function startApp(o: AppOptions): Promise<void> {
   const trails = createTrailBuffer({ maxPoints: 40, maxAgeS: 90 });
   const dets = createDetectionBuffer({ maxAgeS: DETECTION_FADE_S, maxCount: 4000 });
   let zones: ZonesLayer;
+  let coverageL: CoverageLayer;
   let sensorsL: SensorsLayer;
   let detsL: DetectionsLayer;
   let tracksL: TracksLayer;
   const addLive = () => {
-    zones = addZonesLayer(map, undefined, selectZone);
+    zones = addZonesLayer(map, undefined, selectZone, currentLang);
+    // coverage over the zone fills (a zone in alert would hide it) and under their outlines and everything live
+    coverageL = addCoverageLayer(map, () => st.sensors.values(), 'zones-line');
+    coverageL.observe(st.sensors.values());
+    coverageL.setVisible(settings.showCoverage);
     sensorsL = addSensorsLayer(map, selectSensor);
     detsL = addDetectionsLayer(map, (id) => st.sensors.get(id)?.range_m, DETECTION_FADE_S);
     tracksL = addTracksLayer(map, trails, selectTrack);
@@ -283,16 +291,17 @@ export async function startApp(o: AppOptions): Promise<void> {
   }
 
   // ---- panels ----------------------------------------------------------------------------
-  const zoneName = (id: string) => zones.zoneIds().find((z) => z.id === id)?.name ?? st.zoneStates.get(id)?.name ?? id;
+  // a zone's name in the UI's language (its Korean name in Korean: logic/zone-text.ts)
+  const zoneName = (id: string) => zones.zoneName(id) ?? st.zoneStates.get(id)?.name ?? id;
   function renderPanels() {
     const now = serverNow();
     let nThreats: number | null = null;
     if (st.tab === 'threats') {
-      nThreats = renderThreatsPanel($('threats-body'), st.shown, st.selectedTrack, selectTrack, queue.options());
+      nThreats = renderThreatsPanel($('threats-body'), st.shown, st.selectedTrack, selectTrack, { ...queue.options(), zoneName: zones.zoneName });
     } else if (st.tab === 'alerts') {
-      renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
+      renderAlertsPanel($('alerts-body'), { alerts: st.alerts, states: st.zoneStates, zoneName, lang: currentLang(), etaAge: Math.max(0, (st.mode === 'live' ? now : replay.time()) - st.zoneT) }, selectZone, selectTrack);
       const ids = zones.zoneIds();
-      const key = st.mode === 'live' ? `${ids.map((z) => z.id).join(',')}|${st.selectedZone}` : '';
+      const key = st.mode === 'live' ? `${currentLang()}|${ids.map((z) => z.id).join(',')}|${st.selectedZone}` : '';
       if (key !== zoneBoxKey) {
         zoneBoxKey = key;
         zoneBoxEl = key ? zoneActionBox(api, role, ids, st.selectedZone, st.zoneStates, (z) => {
@@ -304,14 +313,14 @@ export async function startApp(o: AppOptions): Promise<void> {
         // only the "(ALERT)" marks change: update the option labels in place
         for (const opt of zoneBoxEl.querySelectorAll('option')) {
           const name = ids.find((z) => z.id === opt.value)?.name ?? opt.value;
-          const text = `${name}${st.zoneStates.get(opt.value)?.state === 'alert' ? ' (ALERT)' : ''}`;
+          const text = zoneOptionText(name, st.zoneStates.get(opt.value)?.state === 'alert');
           if (opt.textContent !== text) opt.textContent = text;
         }
       }
     } else if (st.tab === 'tracks') {
-      renderTracksPanel($('tracks-body'), st.shown, st.filter, st.selectedTrack, selectTrack);
+      renderTracksPanel($('tracks-body'), st.shown, st.filter, st.selectedTrack, selectTrack, currentLang());
     } else {
-      renderSensorsPanel($('sensors-body'), st.sensors, now, st.selectedSensor);
+      renderSensorsPanel($('sensors-body'), st.sensors, now, st.selectedSensor, currentLang());
     }
     const nAlert = [...st.zoneStates.values()].filter((z) => z.state === 'alert').length;
     $('tab-alerts').textContent = nAlert > 0 ? t('tab.alerts.n', { n: nAlert }) : t('tab.alerts');
@@ -321,9 +330,8 @@ export async function startApp(o: AppOptions): Promise<void> {
     $('tab-sensors').textContent = t('tab.sensors.n', { n: st.sensors.size });
     const every = refresh.intervalMs();
     const res = handle.resolution().scale;
-    const slowParts = [every >= 1000 ? `map every ${(every / 1000).toFixed(1)} s` : '', res < 1 ? `map at ${Math.round(res * 100)} % resolution` : ''].filter(Boolean);
-    const slow = slowParts.length > 0 ? ` · ${slowParts.join(', ')} (slow graphics)` : '';
-    $('status-counts').textContent = `${st.shown.length} tracks · ${st.sensors.size} sensors · ${nAlert} zones in alert${slow}`;
+    const slow = (every >= 1000 ? t('top.slow', { s: (every / 1000).toFixed(1) }) : '') + (res < 1 ? t('top.res', { pct: Math.round(res * 100) }) : '');
+    $('status-counts').textContent = t('top.counts', { tracks: st.shown.length, sensors: st.sensors.size, zones: nAlert }) + slow;
     renderDetails();
   }
   let actionsKey = '';
@@ -336,7 +344,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     const t = st.selectedTrack ? st.byId.get(st.selectedTrack) ?? null : null;
     // The action box is rebuilt only when the track or its operator marks change, so a
     // button under the pointer stays the same element while the details refresh.
-    const key = t && st.mode === 'live' ? `${t.track}|${JSON.stringify(t.operator ?? {})}|${t.label}` : '';
+    const key = t && st.mode === 'live' ? `${currentLang()}|${t.track}|${JSON.stringify(t.operator ?? {})}|${t.label}` : '';
     if (key !== actionsKey) {
       actionsKey = key;
       actionsEl = t && key ? trackActionBox(api, role, t, (nt) => {
@@ -347,7 +355,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       }) : null;
     }
     const actions = actionsEl;
-    renderTrackDetails(detailsEl, t, st.selectedTrack, st.history, actions, () => selectTrack(null), selectSensor);
+    renderTrackDetails(detailsEl, t, st.selectedTrack, st.history, actions, () => selectTrack(null), selectSensor, currentLang());
   }
   const setTab = (tab: State['tab']) => {
     st.tab = tab;
@@ -381,7 +389,12 @@ export async function startApp(o: AppOptions): Promise<void> {
       renderPanels();
     },
   });
-  onLangChange(() => renderPanels());
+  onLangChange(() => {
+    // the map's zone labels too (they name the zones in the language)
+    dirty.zones = true;
+    scheduleFlush();
+    renderPanels();
+  });
   setTab('threats');
 
   function setShown(tracks: TrackWire[], t: number) {
@@ -408,7 +421,10 @@ export async function startApp(o: AppOptions): Promise<void> {
       trails.update(tr.value.t, tr.value.tracks);
       if (st.mode === 'live') setShown(st.liveTracks, st.liveT);
     }
-    if (se.status === 'fulfilled' && se.value?.sensors) for (const s of se.value.sensors) st.sensors.set(s.id, s);
+    if (se.status === 'fulfilled' && se.value?.sensors) {
+      for (const s of se.value.sensors) st.sensors.set(s.id, s);
+      coverageL.observe(se.value.sensors);
+    }
     if (st.mode === 'live') st.alerts = st.liveAlerts;
     dirty.zones = dirty.sensors = true;
     for (const r of [z, zs, al, tr, se]) if (r.status === 'rejected') console.warn('initial load:', r.reason);
@@ -458,6 +474,7 @@ export async function startApp(o: AppOptions): Promise<void> {
     },
     sensors(d) {
       for (const s of d.sensors ?? []) st.sensors.set(s.id, s);
+      coverageL.observe(d.sensors ?? []);
       dirty.sensors = true;
     },
     alert(a) {
@@ -465,7 +482,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       if (st.mode === 'live') {
         st.alerts = st.liveAlerts;
         dirty.panels = true;
-        if (a.state === 'alert' && !a.update) toast(`ALERT ${zoneName(a.zone)}${a.eta_s !== undefined ? ` (ETA ${Math.round(a.eta_s)} s)` : ''}`, 'alert', 6000);
+        if (a.state === 'alert' && !a.update) toast(a.eta_s !== undefined ? t('toast.alert.eta', { zone: zoneName(a.zone), eta: etaText(currentLang(), a.eta_s) }) : t('toast.alert', { zone: zoneName(a.zone) }), 'alert', 6000);
       }
     },
     zones(d) {
@@ -540,6 +557,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       tracksL.setVisible('uncertainty', s.showUncertainty);
       detsL.setVisible(s.showDetections);
       sensorsL.setVisible(s.showSensors);
+      coverageL.setVisible(s.showCoverage);
       map.setLayoutProperty('municipalities-line', 'visibility', s.showMunicipalities ? 'visible' : 'none');
     }
   });
@@ -566,6 +584,7 @@ export async function startApp(o: AppOptions): Promise<void> {
       return t ? [t.lon, t.lat] : null;
     },
     sensorCount: () => sensorsL.count(),
+    coverageInfo: () => coverageL.info(),
     detectionCount: () => detsL.count(),
     zoneAlertCount: () => zones.alertCount(),
     impactFilter: () => JSON.stringify(map.getFilter('zones-impact')),

@@ -1,7 +1,8 @@
 /**
  * The page's language (English or Korean, issue 17): chosen by the toggle in the top bar and
  * kept in localStorage; the first time, from the browser's languages. Static texts carry
- * `data-i18n="key"` (their text) or `data-i18n-label="key"` (their aria-label and title); the
+ * `data-i18n="key"` (their text), `data-i18n-placeholder="key"` (an input's placeholder) or
+ * `data-i18n-label="key"` (their aria-label and title); the
  * panels ask `t()` when they render and re-render when the language changes.
  */
 import { pickLang, tr, type Lang, type TextKey } from './logic/i18n.js';
@@ -51,6 +52,9 @@ export function applyStatic(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     const s = t(el.dataset.i18n as TextKey);
     if (el.textContent !== s) el.textContent = s;
+  }
+  for (const el of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder as TextKey);
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
     const s = t(el.dataset.i18nLabel as TextKey);

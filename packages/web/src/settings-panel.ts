@@ -1,13 +1,14 @@
 /** Settings dialog: online raster tiles (URL template and attribution) and overlay toggles. */
 import { $, show, toast } from './dom.js';
 import { saveSettings, validTileUrl, type Settings } from './settings.js';
+import { t } from './i18n.js';
 
 export function bindSettingsPanel(settings: Settings, apply: (s: Settings, reloadStyle: boolean) => void): void {
   const dlg = $('settings');
   const url = $('set-tile-url') as HTMLInputElement;
   const attr = $('set-tile-attr') as HTMLInputElement;
   const boxes: [keyof Settings, string][] = [
-    ['showDetections', 'set-detections'], ['showSensors', 'set-sensors'], ['showTrails', 'set-trails'],
+    ['showDetections', 'set-detections'], ['showSensors', 'set-sensors'], ['showCoverage', 'set-coverage'], ['showTrails', 'set-trails'],
     ['showUncertainty', 'set-uncertainty'], ['showMunicipalities', 'set-municipalities'],
   ];
   const fill = () => {
@@ -24,11 +25,11 @@ export function bindSettingsPanel(settings: Settings, apply: (s: Settings, reloa
     ev.preventDefault();
     const u = url.value.trim();
     if (u !== '' && !validTileUrl(u)) {
-      toast('Tile URL must be http(s) with {z}, {x} and {y}.', 'error');
+      toast(t('settings.bad_url'), 'error');
       return;
     }
     if (u !== '' && attr.value.trim() === '') {
-      toast('Give the attribution the tile provider requires.', 'error');
+      toast(t('settings.need_attr'), 'error');
       return;
     }
     const reload = u !== settings.tileUrl || attr.value.trim() !== settings.tileAttribution;

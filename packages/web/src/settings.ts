@@ -1,9 +1,9 @@
 /**
  * User settings kept in the browser (localStorage): the optional online raster tile source
- * and which overlays are shown. Defaults work with no internet: no online tiles. Sensors and
- * detection rays are off by default (issue 17: thousands of microphone rings and rays hid the
- * threats); an operator turns them on in Settings, and the Sensors panel lists the sensors
- * that need attention either way.
+ * and which overlays are shown. Defaults work with no internet: no online tiles. Sensors,
+ * detection rays and the coverage area are off by default (issue 17: thousands of microphone
+ * rings and rays hid the threats); an operator turns them on in Settings, and the Sensors
+ * panel lists the sensors that need attention either way.
  */
 
 export interface Settings {
@@ -13,6 +13,8 @@ export interface Settings {
   tileAttribution: string;
   showDetections: boolean;
   showSensors: boolean;
+  /** The area the working sensors cover, and the gaps of those not ok (issue 17). */
+  showCoverage: boolean;
   showTrails: boolean;
   showUncertainty: boolean;
   showMunicipalities: boolean;
@@ -23,6 +25,7 @@ export const DEFAULT_SETTINGS: Settings = {
   tileAttribution: '',
   showDetections: false,
   showSensors: false,
+  showCoverage: false,
   showTrails: true,
   showUncertainty: true,
   showMunicipalities: true,

@@ -3,6 +3,7 @@
  * read-only views of what the map holds and a way to time renders. Not used by the app.
  */
 import type { Map as MlMap } from 'maplibre-gl';
+import type { CoverageInfo } from './layers/coverage-layer.js';
 
 export interface LatencySample {
   /** Stream event received → sources handed to the map (ms). */
@@ -24,6 +25,8 @@ export interface Hooks {
   alertClock?(): { latest: number | null; now: number; n: number };
   trackPosition(id: string): [number, number] | null;
   sensorCount(): number;
+  /** The coverage layer: recomputes done, their time, features, the areas by kind. */
+  coverageInfo?(): CoverageInfo;
   detectionCount(): number;
   zoneAlertCount(): number;
   mode(): 'live' | 'replay';

@@ -7,7 +7,8 @@ import maplibregl, { type GeoJSONSource, type Map as MlMap, type MapLayerMouseEv
 import type { ZoneStateWire } from '@skywarden/formats';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { applyZoneStates, emptyFC, zoneLabelPoint } from '../logic/geojson.js';
-import { formatEta } from '../logic/format.js';
+import type { Lang } from '../logic/i18n.js';
+import { zoneDisplayName, zoneLabelText } from '../logic/zone-text.js';
 import { TIER_COLOUR as T } from '../logic/symbology.js';
 
 /** ETA labels drawn (the soonest first); the alert panel lists every zone in alert. */
@@ -16,7 +17,10 @@ const MAX_LABELS = 12;
 export interface ZonesLayer {
   setZones(fc: FeatureCollection<Polygon | MultiPolygon>): void;
   update(states: ReadonlyMap<string, ZoneStateWire>, etaBaseAge?: number): void;
+  /** The zones and their names in the UI's language. */
   zoneIds(): { id: string; name: string }[];
+  /** A zone's name in the UI's language (undefined: a zone not served). */
+  zoneName(id: string): string | undefined;
   alertCount(): number;
   /** Outline these zones as the selected threat's impact areas (none: empty). */
   setImpact(ids: readonly string[]): void;
@@ -24,7 +28,7 @@ export interface ZonesLayer {
   drawn(): { updates: number; tiers: Record<string, string> };
 }
 
-export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void): ZonesLayer {
+export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect: (id: string) => void, lang: () => Lang = () => 'en'): ZonesLayer {
   map.addSource('zones', { type: 'geojson', data: emptyFC() });
   map.addLayer({
     id: 'zones-fill', type: 'fill', source: 'zones',
@@ -53,7 +57,17 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
     if (typeof id === 'string') onSelect(id);
   });
   let zones: FeatureCollection<Polygon | MultiPolygon> = emptyFC();
+  let props = new Map<string, Record<string, unknown> | null>();
   let names: { id: string; name: string }[] = [];
+  let namesLang: Lang | null = null;
+  const named = () => {
+    const l = lang();
+    if (l !== namesLang) {
+      namesLang = l;
+      names = [...props].map(([id, p]) => ({ id, name: zoneDisplayName(p, l, id) }));
+    }
+    return names;
+  };
   let nAlert = 0;
   let impactKey = '';
   let updates = 0;
@@ -62,7 +76,8 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
   return {
     setZones(fc) {
       zones = fc;
-      names = fc.features.map((f, i) => ({ id: String(f.properties?.id ?? f.id ?? i), name: String(f.properties?.name ?? f.properties?.id ?? i) }));
+      props = new Map(fc.features.map((f, i) => [String(f.properties?.id ?? f.id ?? i), f.properties]));
+      namesLang = null;
       (map.getSource('zones') as GeoJSONSource).setData(applyZoneStates(zones, new Map()));
     },
     update(states, etaBaseAge = 0) {
@@ -84,9 +99,9 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
         const at = zoneLabelPoint(f.geometry);
         if (!at) continue;
         want.add(id);
-        const eta = typeof f.properties.eta_s === 'number' ? formatEta(f.properties.eta_s - etaBaseAge) : '';
         const tier = String(f.properties.tier ?? 'warning');
-        const text = `${f.properties.name ?? id} · ${tier.toUpperCase()}${f.properties.manual ? ' · manual' : ''}${eta ? ` · ETA ${eta}` : ''}`;
+        const eta = typeof f.properties.eta_s === 'number' ? f.properties.eta_s - etaBaseAge : null;
+        const text = zoneLabelText(lang(), zoneDisplayName(f.properties, lang(), id), tier, f.properties.manual === true, eta);
         let m = markers.get(id);
         if (!m) {
           const el = document.createElement('div');
@@ -106,7 +121,8 @@ export function addZonesLayer(map: MlMap, beforeId: string | undefined, onSelect
         }
       }
     },
-    zoneIds: () => names,
+    zoneIds: () => named(),
+    zoneName: (id) => (props.has(id) ? zoneDisplayName(props.get(id), lang(), id) : undefined),
     setImpact(ids) {
       const key = ids.join(',');
       if (key === impactKey) return;

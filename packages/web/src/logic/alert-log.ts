@@ -10,17 +10,24 @@
  * (`by`, or a "manual ..." reason) is manual; otherwise the state says raise or clear.
  */
 import type { AlertWire } from '@skywarden/formats';
+import { tr, type Lang } from './i18n.js';
 
 export type AlertKind = 'raise' | 'tier_change' | 'update' | 'clear' | 'manual_raise' | 'manual_end';
 
+/** The badges in English. */
 export const KIND_TEXT: Readonly<Record<AlertKind, string>> = {
-  raise: 'RAISE',
-  tier_change: 'TIER CHANGE',
-  update: 'UPDATE',
-  clear: 'CLEAR',
-  manual_raise: 'MANUAL RAISE',
-  manual_end: 'MANUAL END',
+  raise: kindText('en', 'raise'),
+  tier_change: kindText('en', 'tier_change'),
+  update: kindText('en', 'update'),
+  clear: kindText('en', 'clear'),
+  manual_raise: kindText('en', 'manual_raise'),
+  manual_end: kindText('en', 'manual_end'),
 };
+
+/** The badge of a kind in `lang` (발령, 등급 변경, 갱신, 해제, 수동 발령, 수동 해제 in Korean). */
+export function kindText(lang: Lang, kind: AlertKind): string {
+  return tr(lang, `kind.${kind}`);
+}
 
 export type LogAlert = AlertWire & { update?: boolean };
 

@@ -1,4 +1,5 @@
 /** Text formatting for the panels (times, ETAs, speeds). */
+import { tr, type Lang } from './i18n.js';
 
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -35,11 +36,11 @@ export function formatPercent(p: number): string {
   return `${(p * 100).toFixed(p >= 0.995 || p < 0.1 ? 1 : 0)}%`;
 }
 
-/** Age "12 s ago" of a time relative to `now` (both seconds). */
-export function formatAge(t: number | undefined, now: number): string {
-  if (t === undefined || !Number.isFinite(t)) return 'never';
+/** Age "12 s ago" / "12초 전" of a time relative to `now` (both seconds). */
+export function formatAge(t: number | undefined, now: number, lang: Lang = 'en'): string {
+  if (t === undefined || !Number.isFinite(t)) return tr(lang, 'age.never');
   const a = Math.max(0, Math.round(now - t));
-  if (a < 120) return `${a} s ago`;
-  if (a < 7200) return `${Math.round(a / 60)} min ago`;
-  return `${Math.round(a / 3600)} h ago`;
+  if (a < 120) return tr(lang, 'age.s', { n: a });
+  if (a < 7200) return tr(lang, 'age.min', { n: Math.round(a / 60) });
+  return tr(lang, 'age.h', { n: Math.round(a / 3600) });
 }

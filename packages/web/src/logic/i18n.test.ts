@@ -51,3 +51,47 @@ test('ETA phrases in both languages', () => {
   assert.equal(etaText('ko', 185), '3분 05초');
   assert.equal(etaText('ko', 59.6), '1분 00초');
 });
+
+test('the rest of the UI in Korean: alert kinds, class names, statuses, kinds, ages, zone names and labels', async () => {
+  const { kindText, KIND_TEXT } = await import('./alert-log.js');
+  const { className, wordOf, CLASS_NAMES } = await import('./symbology.js');
+  const { formatAge } = await import('./format.js');
+  const { zoneDisplayName, zoneLabelText, etaPhrase } = await import('./zone-text.js');
+  // the alert log's badges: raise and clear as civil defence says them
+  assert.equal(kindText('ko', 'raise'), '발령');
+  assert.equal(kindText('ko', 'clear'), '해제');
+  assert.equal(kindText('ko', 'manual_end'), '수동 해제');
+  assert.equal(KIND_TEXT.tier_change, 'TIER CHANGE');
+  // class names: every class the operator may set has a Korean name
+  const { CLASS_LABELS } = await import('@skywarden/core');
+  for (const label of CLASS_LABELS) {
+    assert.ok(label in CLASS_NAMES, `${label} has a name`);
+    assert.match(className(label, 'ko'), /[\uac00-\ud7a3]/, label);
+  }
+  assert.equal(className('piston_owa'), 'One-way attack (piston)');
+  assert.equal(className('cruise_missile', 'ko'), '순항 미사일');
+  assert.equal(className('balloon', 'ko'), 'balloon', 'an unknown label as it is');
+  assert.equal(wordOf('ko', 'sensor', 'never_seen'), '수신 이력 없음');
+  assert.equal(wordOf('en', 'sensor', 'never_seen'), 'never seen');
+  assert.equal(wordOf('ko', 'aff', 'hostile'), '적');
+  assert.equal(wordOf('ko', 'status', 'coasting'), '탐지 끊김');
+  assert.equal(wordOf('ko', 'sensor.kind', 'acoustic'), '음향');
+  assert.equal(wordOf('ko', 'sensor.kind', 'lidar_x'), 'lidar x', 'an unknown kind as it is');
+  assert.equal(formatAge(100, 112), '12 s ago');
+  assert.equal(formatAge(100, 112, 'ko'), '12초 전');
+  assert.equal(formatAge(0, 600, 'ko'), '10분 전');
+  assert.equal(formatAge(undefined, 600, 'ko'), '없음');
+  // zones: the Korean name when the UI is Korean, else the name; the id when there is none
+  const kostat = { id: 'seoul-jongno-gu', name: 'Jongno-gu, Seoul', name_ko: '서울 종로구' };
+  assert.equal(zoneDisplayName(kostat, 'ko', kostat.id), '서울 종로구');
+  assert.equal(zoneDisplayName(kostat, 'en', kostat.id), 'Jongno-gu, Seoul');
+  assert.equal(zoneDisplayName({ name: 'Site 1', names: { ko: '시설 1' } }, 'ko', 's1'), '시설 1');
+  assert.equal(zoneDisplayName({ name: 'Site 1' }, 'ko', 's1'), 'Site 1', 'no Korean name: the name');
+  assert.equal(zoneDisplayName(null, 'ko', 's1'), 's1');
+  // the map's labels of zones in alert
+  assert.equal(zoneLabelText('en', 'Paju-si, Gyeonggi', 'imminent', false, 84), 'Paju-si, Gyeonggi · IMMINENT · ETA 1 min 24 s');
+  assert.equal(zoneLabelText('ko', '경기 파주시', 'imminent', false, 84), '경기 파주시 · 임박 · 1분 24초 후 도달');
+  assert.equal(zoneLabelText('ko', '경기 파주시', 'warning', true, null), '경기 파주시 · 경고 · 수동');
+  assert.equal(zoneLabelText('en', 'X', 'warning', true, -3), 'X · WARNING · manual · ETA now');
+  assert.equal(etaPhrase('ko', 0), '지금 도달');
+});

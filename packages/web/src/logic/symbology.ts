@@ -4,6 +4,7 @@
  * and node tests check it.
  */
 import type { TrackWire, SensorStatus } from '@skywarden/formats';
+import { DICTIONARIES, trOr, type Lang } from './i18n.js';
 
 export type Affiliation = TrackWire['affiliation'];
 
@@ -50,18 +51,19 @@ export function trackIconId(t: Pick<TrackWire, 'label' | 'affiliation'>): string
   return `trk-${shapeForLabel(t.label)}-${affiliationOf(t.affiliation)}`;
 }
 
-/** Human-readable class names for the panels. */
-export const CLASS_NAMES: Readonly<Record<string, string>> = {
-  piston_owa: 'One-way attack (piston)',
-  jet_owa: 'One-way attack (jet)',
-  cruise_missile: 'Cruise missile',
-  multirotor: 'Multirotor',
-  fixed_wing_small: 'Small fixed-wing',
-  aircraft: 'Aircraft',
-};
+/** Human-readable class names for the panels, in English (the keys are the class labels the operator may set). */
+export const CLASS_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  (Object.keys(DICTIONARIES.en) as string[]).filter((k) => k.startsWith('class.')).map((k) => [k.slice(6), (DICTIONARIES.en as Record<string, string>)[k]]),
+);
 
-export function className(label: string): string {
-  return CLASS_NAMES[label] ?? label;
+/** The name of a class label in `lang` ("One-way attack (piston)" / "자폭 드론 (피스톤 엔진)"); an unknown label as it is. */
+export function className(label: string, lang: Lang = 'en'): string {
+  return trOr(lang, `class.${label}`, label);
+}
+
+/** An affiliation, a track status, a sensor status or kind in `lang`; an unknown word as it is (underscores as spaces). */
+export function wordOf(lang: Lang, group: 'aff' | 'status' | 'sensor' | 'sensor.kind', word: string): string {
+  return trOr(lang, `${group}.${word}`, word.replace(/_/g, ' '));
 }
 
 /** Colours per sensor status: silent and stuck sensors stand out rather than disappear. */
@@ -73,6 +75,10 @@ export const SENSOR_STATUS_COLOUR: Readonly<Record<SensorStatus, string>> = {
   never_seen: '#8c8c8c',
   offline: '#595959',
 };
+
+/** The coverage layer: acoustic teal (the working sensors' colour), radar violet; the coverage lost to sensors not ok hatched orange (the silent colour). */
+export const COVERAGE_COLOUR: Readonly<Record<'acoustic' | 'radar', string>> = { acoustic: '#36cfc9', radar: '#9d7bff' };
+export const COVERAGE_LOST_COLOUR = '#ff7a45';
 
 export function sensorColour(status: string): string {
   return (SENSOR_STATUS_COLOUR as Record<string, string>)[status] ?? '#8c8c8c';

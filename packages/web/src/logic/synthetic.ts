@@ -99,3 +99,36 @@ export function syntheticSensors(m: number, seed = 2, centre = { lat: 37.55, lon
   }
   return out;
 }
+
+/**
+ * A sensor network for the coverage layer and its benchmark: `m` acoustic nodes scattered
+ * over a square of ±`spreadM` (ranges 2-3 km; 1 in 10 without a range, so it takes the kind's
+ * default) and one radar per 500 nodes (ranges 20-60 km); `okShare` of them ok, the rest
+ * silent, stuck, offline or never seen.
+ */
+export function syntheticCoverageSensors(m: number, seed = 3, centre = { lat: 37.55, lon: 126.98 }, spreadM = 60_000, okShare = 0.9): SensorWire[] {
+  const rnd = mulberry32(seed);
+  const bad = ['silent', 'stuck', 'offline', 'never_seen'] as const;
+  const out: SensorWire[] = [];
+  const radars = Math.max(1, Math.round(m / 500));
+  for (let i = 0; i < m + radars; i++) {
+    const radar = i >= m;
+    const [lon, lat] = offsetMetres(centre.lat, centre.lon, (rnd() * 2 - 1) * spreadM, (rnd() * 2 - 1) * spreadM);
+    const ok = rnd() < okShare;
+    const s: SensorWire = {
+      id: radar ? `R${String(i - m).padStart(3, '0')}` : `A${String(i).padStart(5, '0')}`,
+      kind: radar ? 'radar' : 'acoustic',
+      lat,
+      lon,
+      status: ok ? 'ok' : bad[Math.floor(rnd() * bad.length)],
+      rate_per_min: 1,
+      accepted: 0,
+      rejected: 0,
+    };
+    const r = rnd();
+    if (radar) s.range_m = 20_000 + r * 40_000;
+    else if (r >= 0.1) s.range_m = 2000 + r * 1000;
+    out.push(s);
+  }
+  return out;
+}

@@ -43,6 +43,10 @@ test('zone phrases and the work line, in English and Korean', () => {
   assert.equal(zonesLine('en', zones), 'inside Paju-si (100%); Yangju-si in 2 min 40 s (99%); c now (50%); +1 more');
   assert.equal(zonesLine('ko', zones), 'Paju-si 내부 (100%); Yangju-si 2분 40초 후 (99%); c 지금 진입 (50%); 외 1곳');
   assert.equal(zonesLine('en', []), 'no zone in its path');
+  // named in the UI's language when the zones give it (the Korean names of the KOSTAT zones)
+  const ko: Record<string, string> = { a: '경기 파주시', b: '경기 양주시' };
+  assert.equal(zonesLine('ko', zones, 2, (id) => ko[id]), '경기 파주시 내부 (100%); 경기 양주시 2분 40초 후 (99%); 외 2곳');
+  assert.equal(zonePhrase('ko', zones[2], (id) => ko[id]), 'c 지금 진입 (50%)', 'no name: the wire name, then the id');
   assert.equal(zonePhrase('en', zones[3]), 'Guri-si in 15 min 00 s (40%)');
   assert.equal(workLine('en', { acked_by: 'kim', assigned_to: 'team 2' }), 'acked by kim · assigned to team 2');
   assert.equal(workLine('ko', { assigned_to: '2팀' }), '2팀 담당');

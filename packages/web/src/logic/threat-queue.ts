@@ -62,18 +62,21 @@ export function threatQueue(tracks: readonly TrackWire[], o: QueueOptions = {}):
   return rows;
 }
 
-/** "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)", "Guri-si now (87%)" (entering, the ETA run down), in `lang`. */
-export function zonePhrase(lang: Lang, z: ZoneThreatWire): string {
-  const zone = z.name ?? z.zone;
+/**
+ * "Jongno-gu in 2 min 30 s (80%)", "inside Jung-gu (95%)", "Guri-si now (87%)" (entering, the
+ * ETA run down), in `lang`; the zone named by `nameOf` (its name in `lang`) when it knows it.
+ */
+export function zonePhrase(lang: Lang, z: ZoneThreatWire, nameOf?: (id: string) => string | undefined): string {
+  const zone = nameOf?.(z.zone) ?? z.name ?? z.zone;
   const p = `${Math.round(z.p * 100)}%`;
   if (z.inside) return tr(lang, 'queue.inside', { zone, p });
   return z.eta_s <= 0.5 ? tr(lang, 'queue.now', { zone, p }) : tr(lang, 'queue.in', { zone, eta: etaText(lang, z.eta_s), p });
 }
 
 /** The first `max` zones of a row as one line, or "no zone in its path". */
-export function zonesLine(lang: Lang, zones: readonly ZoneThreatWire[], max = 3): string {
+export function zonesLine(lang: Lang, zones: readonly ZoneThreatWire[], max = 3, nameOf?: (id: string) => string | undefined): string {
   if (zones.length === 0) return tr(lang, 'queue.no_zone');
-  const shown = zones.slice(0, max).map((z) => zonePhrase(lang, z));
+  const shown = zones.slice(0, max).map((z) => zonePhrase(lang, z, nameOf));
   if (zones.length > max) shown.push(tr(lang, 'queue.more', { n: zones.length - max }));
   return shown.join('; ');
 }

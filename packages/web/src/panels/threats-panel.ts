@@ -25,6 +25,8 @@ export interface ThreatsPanelOptions {
   flash?: ReadonlyMap<string, number>;
   onAck?: (id: string) => Promise<unknown>;
   onAssign?: (id: string, to: string) => Promise<unknown>;
+  /** A zone's name in the UI's language (undefined: the name the track row carries). */
+  zoneName?: (id: string) => string | undefined;
 }
 
 interface Row {
@@ -163,8 +165,8 @@ export function renderThreatsPanel(root: HTMLElement, tracks: readonly TrackWire
     r.tier.setAttribute('data-tier', q.tier ?? 'none');
     setText(r.tier, q.tier ? tr(lang, `tier.${q.tier}` as const) : '-');
     const conf = w.class[w.label];
-    setText(r.head, `${w.track}${w.status === 'coasting' ? ` ${tr(lang, 'queue.coast')}` : ''} · ${className(w.label)}${conf !== undefined ? ` ${Math.round(conf * 100)}%` : ''} · ${Math.round(w.speed_mps * 3.6)} km/h · ${formatAlt(w.alt_m)}`);
-    setText(r.zones, zonesLine(lang, q.zones));
+    setText(r.head, `${w.track}${w.status === 'coasting' ? ` ${tr(lang, 'queue.coast')}` : ''} · ${className(w.label, lang)}${conf !== undefined ? ` ${Math.round(conf * 100)}%` : ''} · ${Math.round(w.speed_mps * 3.6)} km/h · ${formatAlt(w.alt_m)}`);
+    setText(r.zones, zonesLine(lang, q.zones, 3, o.zoneName));
     setText(r.work, workLine(lang, w));
     if (r.ack && r.assign) {
       setText(r.ack, w.acked_by ? `${tr(lang, 'queue.ack')} ✓` : tr(lang, 'queue.ack'));

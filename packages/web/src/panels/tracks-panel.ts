@@ -9,6 +9,7 @@ import { h } from '../dom.js';
 import { trackListRows } from '../logic/lists.js';
 import { AFFILIATION_COLOUR, affiliationOf, className } from '../logic/symbology.js';
 import { formatAlt } from '../logic/format.js';
+import { tr, type Lang } from '../logic/i18n.js';
 import { dropStale, keyedList, placeRow, setText, type KeyedList } from './keyed-rows.js';
 
 export const TRACK_LIST_CAP = 100;
@@ -22,6 +23,8 @@ interface Row {
 }
 
 interface PanelDom {
+  heads: HTMLElement[];
+  lang: Lang | null;
   count: HTMLElement;
   note: HTMLElement;
   list: KeyedList<Row>;
@@ -30,17 +33,15 @@ interface PanelDom {
 
 const doms = new WeakMap<HTMLElement, PanelDom>();
 
-export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[], filter: string, selected: string | null, onSelect: (id: string) => void): void {
+export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[], filter: string, selected: string | null, onSelect: (id: string) => void, lang: Lang = 'en'): void {
   let d = doms.get(root);
   if (!d) {
     const body = h('tbody');
     const count = h('p', { class: 'count', id: 'track-count' });
     const note = h('p', { class: 'muted' });
-    const table = h('table', { class: 'track-table' },
-      h('thead', {}, h('tr', {}, h('th', { text: 'Track' }), h('th', { text: 'Class' }), h('th', { text: 'Threat' }), h('th', { text: 'Speed' }), h('th', { text: 'Alt' }))),
-      body,
-    );
-    const dd: PanelDom = { count, note, list: keyedList<Row>(body), onSelect };
+    const heads = [h('th'), h('th'), h('th'), h('th'), h('th')];
+    const table = h('table', { class: 'track-table' }, h('thead', {}, h('tr', {}, ...heads)), body);
+    const dd: PanelDom = { heads, lang: null, count, note, list: keyedList<Row>(body), onSelect };
     body.addEventListener('click', (e) => {
       const tr = (e.target as HTMLElement).closest('tr');
       const id = tr?.getAttribute('data-track');
@@ -51,6 +52,11 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
     d = dd;
   }
   d.onSelect = onSelect;
+  if (d.lang !== lang) {
+    d.lang = lang;
+    const keys = ['tracks.col.track', 'tracks.col.class', 'tracks.col.threat', 'tracks.col.speed', 'tracks.col.alt'] as const;
+    keys.forEach((k, i) => setText(d.heads[i], tr(lang, k)));
+  }
   const { rows, matched } = trackListRows(tracks, filter, TRACK_LIST_CAP);
   const keep = new Set<string>();
   let prev: Element | null = null;
@@ -72,13 +78,13 @@ export function renderTracksPanel(root: HTMLElement, tracks: readonly TrackWire[
     if (r.tr.className !== cls) r.tr.className = cls;
     r.dot.style.background = AFFILIATION_COLOUR[aff];
     setText(r.id, t.track);
-    setText(r.coast, t.status === 'coasting' ? ' (coast)' : '');
-    setText(r.cells[0], className(t.label));
+    setText(r.coast, t.status === 'coasting' ? ` ${tr(lang, 'queue.coast')}` : '');
+    setText(r.cells[0], className(t.label, lang));
     setText(r.cells[1], `${Math.round((t.threat ?? 0) * 100)}%`);
     setText(r.cells[2], `${Math.round(t.speed_mps)} m/s`);
     setText(r.cells[3], formatAlt(t.alt_m));
   }
   dropStale(d.list, keep);
-  setText(d.count, `${matched} track${matched === 1 ? '' : 's'}`);
-  setText(d.note, matched > rows.length ? `Showing ${rows.length} of ${matched} tracks (most threatening first); filter to narrow.` : '');
+  setText(d.count, matched === 1 ? tr(lang, 'tracks.count.1') : tr(lang, 'tracks.count.n', { n: matched }));
+  setText(d.note, matched > rows.length ? tr(lang, 'tracks.more', { shown: rows.length, n: matched }) : '');
 }
