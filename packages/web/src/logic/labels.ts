@@ -126,14 +126,16 @@ export interface Placement {
   inView: number;
 }
 
-interface Box {
+/** A screen box by its edges (px). */
+export interface Box {
   l: number;
   t: number;
   r: number;
   b: number;
 }
 
-const overlaps = (a: Box, b: Box) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+/** Whether two boxes overlap (touching edges do not). */
+export const overlaps = (a: Box, b: Box) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
 
 /**
  * Greedy placement by priority: each track in view, most urgent first, takes the first of

@@ -9,7 +9,7 @@
  * 6.5, ..., districts from 10). Among those offered, the lower `minzoom` first, then the larger
  * population, so a capital keeps its label where a district would collide with it.
  */
-import type { Rect } from './labels.js';
+import { overlaps, type Box, type Rect } from './labels.js';
 
 export type PlaceKind = 'capital' | 'city' | 'county' | 'town' | 'district';
 
@@ -96,14 +96,6 @@ export interface PlacePlaceOptions {
   obstacles?: readonly Rect[];
 }
 
-interface Box {
-  l: number;
-  t: number;
-  r: number;
-  b: number;
-}
-
-const overlaps = (a: Box, b: Box) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
 
 /**
  * Greedy placement in the order given (see {@link placeOrder}): each place in view whose dot is
