@@ -24,8 +24,8 @@ export interface WarningRunner {
   readonly time: number;
   /** The threats (track, zone) predicted at `time`: every pair the predictor returned. */
   readonly threats: readonly ZoneThreat[];
-  /** Track predictions made afresh (by reason) and reused (threat/reuse.ts) since creation. */
-  readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>> };
+  /** Track predictions made afresh (by reason) and reused (threat/reuse.ts) since creation, and the path points the ensemble walked (its work). */
+  readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number };
 }
 
 export function createWarningRunner(
@@ -56,7 +56,8 @@ export function createWarningRunner(
       return lastThreats;
     },
     get predictions() {
-      return reuse ? reuse.stats : plain;
+      const s = reuse ? reuse.stats : plain;
+      return { fresh: s.fresh, reused: s.reused, byReason: { ...s.byReason }, points: predictor.stats.points };
     },
     onReport(t, reports) {
       if (t - lastT < interval - 1e-9) return [];
