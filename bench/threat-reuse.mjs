@@ -12,8 +12,8 @@
 // 9 speeds × 15 headings × 15 manoeuvres = 10,125 members), which stands for the model's exact
 // answer.
 //
-// Usage: npm run build && node bench/threat-reuse.mjs --scene bench/results/national-scene-<key> [--until S (s after the first detection)] [--tolerances default,0.2,0.3]
-import { createPicture, createReusingPredictor, createThreatPredictor, sensorCentroid } from '@skywarden/core';
+// Usage: npm run build && node bench/threat-reuse.mjs --scene bench/results/national-scene-<key> [--until S (s after the first detection)] [--tolerances default,0.2,0.3] [--ref-every N (0: none)]
+import { createPicture, createReusingPredictor, createThreatPredictor, destination, sensorCentroid } from '@skywarden/core';
 import { parseDetectionLine, parseSensorsJson, parseZonesGeoJson } from '@skywarden/formats';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,7 +25,7 @@ if (!scene) throw new Error('--scene DIR (a folder with sensors.json, detections
 const untilRel = Number(arg('until', Infinity));
 const tolerances = arg('tolerances', 'default').split(',').map((x) => (x === 'default' ? undefined : Number(x)));
 const INTERVAL = 5;
-const REF_EVERY = 10;
+const refEvery = Number(arg('ref-every', 10)); // 0: no reference ensembles
 const ETA_MIN_P = 0.15;
 const KEYS = ['probability', 'leadProbability', 'imminentProbability', 'holdProbability', 'insideProbability'];
 
@@ -60,6 +60,13 @@ const stat = (arr) => {
 };
 
 const refAcc = refs.map(() => ({}));
+// what separates a reused answer from the fresh one (first tolerance): the shift itself (reused
+// against a fresh prediction from the saved report propagated at constant velocity, its position
+// variance grown by Δ²σv²) and the new state (that against the fresh prediction of the new report);
+// per report, the largest |ΔP| over its zones
+const lastFresh = new Map();
+const split = { shift: [], state: [] };
+const maxDiff = (a, b) => { const acc = {}; compare(a, b, acc); return Math.max(0, ...(acc.probability ?? [])); };
 let updates = 0;
 let reportsPredicted = 0;
 let lastT = -Infinity;
@@ -73,17 +80,28 @@ const pic = createPicture({ anchor: sensorCentroid(sr.sensors.values()), sensors
   for (const r of e.reports) {
     reportsPredicted++;
     const fresh = latin.predict(r);
-    for (const u of reusers) {
+    reusers.forEach((u, i) => {
       const before = u.r.stats.reused;
       const answer = u.r.predict(e.t, r);
       if (u.r.stats.reused > before) {
         u.reports++;
         compare(answer, fresh, u.acc);
-      }
-    }
-    if (updates % REF_EVERY === 0) refs.forEach(([, p], i) => compare(fresh, p.predict(r), refAcc[i]));
+        const old = i === 0 ? lastFresh.get(r.trackId) : undefined;
+        if (old) {
+          const dt = e.t - old.t;
+          const o = old.r;
+          const speed = Math.hypot(o.velocityEnu[0], o.velocityEnu[1]);
+          const propagated = { ...o, position: destination(o.position, Math.atan2(o.velocityEnu[0], o.velocityEnu[1]), speed * dt), positionSd: Math.hypot(o.positionSd, dt * o.velocitySd) };
+          const fromOld = latin.predict(propagated);
+          split.shift.push(maxDiff(answer, fromOld));
+          split.state.push(maxDiff(fromOld, fresh));
+        }
+      } else if (i === 0) lastFresh.set(r.trackId, { t: e.t, r });
+    });
+    if (refEvery > 0 && updates % refEvery === 0) refs.forEach(([, p], i) => compare(fresh, p.predict(r), refAcc[i]));
   }
   for (const u of reusers) u.r.retain(ids);
+  for (const id of lastFresh.keys()) if (!ids.has(id)) lastFresh.delete(id);
 });
 
 const rl = createInterface({ input: createReadStream(`${scene}/detections.ndjson`), crlfDelay: Infinity });
@@ -106,9 +124,11 @@ console.log(`scene ${scene}: ${updates} updates, ${reportsPredicted} reports pre
 console.log('\nper track and zone, mean / 99th percentile / max of |difference| (ETA in s, where both say P >= 0.15):\n');
 console.log('| answers compared | reports | track-zone pairs | P | lead P | imminent P | hold P | inside P | ETA s |');
 console.log('|---|---|---|---|---|---|---|---|---|');
-refs.forEach(([name], i) => console.log(`| default (75) against ${name}, every ${REF_EVERY}th update | | ${refAcc[i].probability?.length ?? 0} | ${cells(refAcc[i]).join(' | ')} |`));
+if (refEvery > 0) refs.forEach(([name], i) => console.log(`| default (75) against ${name}, every ${refEvery}th update | | ${refAcc[i].probability?.length ?? 0} | ${cells(refAcc[i]).join(' | ')} |`));
 for (const u of reusers) {
   const s = u.r.stats;
   const reasons = Object.entries(s.byReason).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(`| reused (tolerance ${u.name} = ${u.r.options.tolerance.toFixed(3)}) against fresh | ${u.reports} of ${s.fresh + s.reused} reused (afresh: ${reasons}) | ${u.acc.probability?.length ?? 0} | ${cells(u.acc).join(' | ')} |`);
 }
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+if (split.shift.length > 0) console.log(`\nreused answers of tolerance ${reusers[0].name}: the largest |ΔP| per report, mean over ${split.shift.length} reports: the shift itself ${mean(split.shift).toFixed(4)} (max ${Math.max(...split.shift).toFixed(3)}), the new state ${mean(split.state).toFixed(4)} (max ${Math.max(...split.state).toFixed(3)})`);
