@@ -17,14 +17,16 @@
  * moved, a velocity that turned and an uncertainty that changed.
  *
  * The prediction is reused, its members' entry times shifted by Δ (predict.ts `summarise`),
- * when that bound is below the ensemble's own sampling error, 1/(2√M) for M members (the
- * standard error of a share of M independent members at P = ½: 0.058 for the default 75);
- * it is made afresh when the bound is larger, when it is `maxAgeS` old, when the track is new
- * or its most probable class changed, when the reported position entered or left a zone, and
- * when the share of members inside a zone now (the saved members that entered by now, against
- * a fresh count at the new report's position nodes: cheap) differs by more than the tolerance:
- * the members' entry times say when each entered, not whether it has left since. The zone set is the predictor's own: a new zone set is a new
- * predictor, with nothing saved.
+ * when that bound is within the tolerance, by default 1/(2n) for the coarsest dimension of the
+ * ensemble (n its strata; speed, 3: 1/6): n equal-probability strata put an error of up to
+ * about 1/(2n) into a probability that depends on that dimension (ensemble.ts), so a fresh
+ * answer is itself no closer than that to the model's. It is made afresh when the bound is
+ * larger, when the saved one is `maxAgeS` old, when the track is new or its most probable class
+ * changed, when the reported position entered or left a zone, and when the share of members
+ * inside a zone now (the saved members that entered by now, against a fresh count at the new
+ * report's position nodes: cheap) differs by more than the tolerance: the members' entry times
+ * say when each entered, not whether it has left since. The zone set is the predictor's own: a
+ * new zone set is a new predictor, with nothing saved.
  */
 import type { GeoPoint } from '../types.js';
 import { meridianRadius, primeVerticalRadius } from '../geo/wgs84.js';
