@@ -6,6 +6,7 @@
  * batch command and the benchmark.
  */
 import { createThreatPredictor, type ThreatPredictorOptions, type ZoneThreat } from '../threat/predict.js';
+import { createReusingPredictor, type FreshReason, type PredictionReuseOptions } from '../threat/reuse.js';
 import type { GeoArea } from '../geo/polygon.js';
 import type { TrackReport } from '../tracker/tracker.js';
 import { threatTopSpeed } from '../identify/classifier.js';
@@ -25,16 +26,26 @@ export interface WarningRunner {
   readonly time: number;
   /** The threats (track, zone) predicted at `time`: every pair the predictor returned. */
   readonly threats: readonly ZoneThreat[];
+  /** Track predictions made afresh (by reason) and reused (threat/reuse.ts) since creation, and the path points the ensemble walked (its work). */
+  readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number };
 }
 
 export function createWarningRunner(
   zones: readonly WarningZone[],
-  opts: { interval?: number; predictor?: ThreatPredictorOptions; alerts?: AlertMachineOptions } = {},
+  opts: {
+    interval?: number;
+    predictor?: ThreatPredictorOptions;
+    alerts?: AlertMachineOptions;
+    /** Reuse of a track's last prediction while its state has not changed enough (threat/reuse.ts); false: every track afresh at every update. Default on. */
+    reuse?: PredictionReuseOptions | false;
+  } = {},
 ): WarningRunner {
   const interval = opts.interval ?? 5;
   if (!(interval >= 0 && Number.isFinite(interval))) throw new Error(`warning interval must be a finite number >= 0, got ${interval}`);
   // the urgent raise's window is the machine's imminentS (its reasons name it)
   const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { ...opts.predictor, imminentS: opts.alerts?.imminentS ?? ALERT_DEFAULTS.imminentS });
+  const reuse = opts.reuse === false ? null : createReusingPredictor(predictor, opts.reuse);
+  const plain = { fresh: 0, reused: 0, byReason: { new: 0, age: 0, state: 0, class: 0, zone: 0, time: 0 } };
   const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
   let lastT = -Infinity;
   let lastThreats: ZoneThreat[] = [];
@@ -46,15 +57,27 @@ export function createWarningRunner(
     get threats() {
       return lastThreats;
     },
+    get predictions() {
+      const s = reuse ? reuse.stats : plain;
+      return { fresh: s.fresh, reused: s.reused, byReason: { ...s.byReason }, points: predictor.stats.points };
+    },
     onReport(t, reports) {
       if (t - lastT < interval - 1e-9) return [];
       lastT = t;
       // each track's paths no faster than its class can fly (a young track's velocity estimate
       // may say 110 ± 40 m/s for a drone that flies 50): no ETA shorter than physics allows
-      const threats = reports.flatMap((r) => {
+      const bounded = reports.map((r) => {
         const maxSpeed = threatTopSpeed(r.classProbs);
-        return predictor.predict(maxSpeed === undefined ? r : { ...r, maxSpeed });
+        return maxSpeed === undefined ? r : { ...r, maxSpeed };
       });
+      let threats: ZoneThreat[];
+      if (reuse) {
+        threats = bounded.flatMap((r) => reuse.predict(t, r));
+        reuse.retain(new Set(bounded.map((r) => r.trackId)));
+      } else {
+        threats = bounded.flatMap((r) => predictor.predict(r));
+        plain.fresh += bounded.length;
+      }
       lastThreats = threats;
       return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },

@@ -13,6 +13,7 @@
 import type { AlertMachineOptions, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
 import { createWarningRunner, type WarningRunner, type WarningZone } from '../alerts/warning-runner.js';
 import type { ThreatPredictorOptions } from '../threat/predict.js';
+import type { PredictionReuseOptions } from '../threat/reuse.js';
 import { createBatchRunner, type BatchRunner } from '../tracker/batch-runner.js';
 import type { TrackerOptions } from '../tracker/options.js';
 import type { TrackerComponents } from '../tracker/components.js';
@@ -43,6 +44,8 @@ export interface PictureOptions {
   /** Seconds between threat predictions (and Update reviews). Default 5. */
   alertInterval?: number;
   predictor?: ThreatPredictorOptions;
+  /** Reuse of a track's last threat prediction while its state has not changed enough (threat/reuse.ts); false: none. Default on. */
+  predictionReuse?: PredictionReuseOptions | false;
   alerts?: AlertMachineOptions;
   updates?: UpdatePolicyOptions;
 }
@@ -77,6 +80,8 @@ export interface Picture {
   readonly nextStepTime: number;
   readonly reorderDelay: number;
   readonly hasZones: boolean;
+  /** Threat predictions made afresh and reused (threat/reuse.ts); null without zones. */
+  readonly predictions: WarningRunner['predictions'] | null;
 }
 
 export function createPicture(options: PictureOptions, sink: PictureSink): Picture {
@@ -84,7 +89,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   const reportEvery = options.reportEvery ?? 1;
   const zones = options.zones ?? [];
   const warn: WarningRunner | null =
-    zones.length > 0 ? createWarningRunner(zones, { interval: options.alertInterval, predictor: options.predictor, alerts: options.alerts }) : null;
+    zones.length > 0 ? createWarningRunner(zones, { interval: options.alertInterval, predictor: options.predictor, alerts: options.alerts, reuse: options.predictionReuse }) : null;
   const policy = createUpdatePolicy(options.updates);
   const marks = new Map<string, OperatorMark>();
   const sensors = options.sensors ? [...options.sensors] : [];
@@ -176,5 +181,8 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
     },
     reorderDelay,
     hasZones: warn !== null,
+    get predictions() {
+      return warn ? warn.predictions : null;
+    },
   };
 }

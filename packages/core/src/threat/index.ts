@@ -3,3 +3,4 @@
 export { stratumNodes, planeNodes } from './ensemble.js';
 export * from './zone-index.js';
 export * from './predict.js';
+export * from './reuse.js';

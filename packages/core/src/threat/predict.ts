@@ -134,8 +134,53 @@ export interface ThreatPredictor {
    * velocity, a negative error, or a position within 0.1° of a pole.
    */
   predict(report: TrackReportLike): ZoneThreat[];
+  /**
+   * The ensemble's entry times of one report: per zone it may enter, every entering member's
+   * entry time, sorted. `predict(report)` is `summarise(entries(report), report, 0)`; a
+   * prediction reused later (reuse.ts) is the same entries summarised with the time elapsed
+   * since. Throws as `predict` does.
+   */
+  entries(report: TrackReportLike): MemberEntries;
+  /**
+   * The threats of `entries` at `elapsedS` (>= 0) seconds after the report they were made
+   * from, with the zones' inside flags of `report`'s position and its id and threat
+   * probability: every member's entry time less `elapsedS` (a member that entered since
+   * counts as inside now), so the windows of lead, hold and imminence slide with the time.
+   * With `elapsedS` 0 and the same report, exactly `predict(report)`.
+   */
+  summarise(entries: MemberEntries, report: TrackReportLike, elapsedS: number): ZoneThreat[];
+  /** Indices of the zones that contain a point (ascending). */
+  zonesAt(position: GeoPoint): number[];
+  /**
+   * The zones the ensemble's members start in for `report`, with the share of the members in
+   * each: what `insideProbability` of a fresh prediction is, at the cost of one point lookup
+   * per position node. Zones ascending.
+   */
+  startShares(report: TrackReportLike): { zones: number[]; shares: number[] };
   /** Work counters since creation: reports, reports skipped (out of reach of every zone), path points evaluated, zone tests in mixed cells. */
   readonly stats: { reports: number; reportsSkipped: number; points: number; zoneChecks: number };
+}
+
+/** The members' entry times of one report, per zone (see {@link ThreatPredictor.entries}). */
+export interface MemberEntries {
+  /** Indices of the zones some member enters within the horizon (into the predictor's zones), ascending. */
+  readonly zones: Int32Array;
+  /** Entry times of zone `zones[i]` are `times[offsets[i]]` to `times[offsets[i + 1] - 1]`, sorted; 0 for a member that starts inside. */
+  readonly offsets: Int32Array;
+  readonly times: Float64Array;
+}
+
+const NO_ENTRIES: MemberEntries = Object.freeze({ zones: new Int32Array(0), offsets: new Int32Array(1), times: new Float64Array(0) });
+
+/** Number of elements of the sorted `a[lo, hi)` that are <= x. */
+function countAtMost(a: Float64Array, lo: number, hi: number, x: number): number {
+  const start = lo;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - start;
 }
 
 const DEG = Math.PI / 180;
@@ -217,6 +262,11 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
   const product = o.positionDesign === 'product';
   const nRep = product ? nPos : 1;
   const M = nRep * zs.length * zh.length * zm.length;
+  // members per position node (the Latin square balances them when the counts allow)
+  const nodeMembers = new Float64Array(nPos);
+  for (let rep = 0; rep < nRep; rep++) {
+    for (let is = 0; is < zs.length; is++) for (let ih = 0; ih < zh.length; ih++) for (let im = 0; im < zm.length; im++) nodeMembers[product ? rep : (is + ih + 2 * im) % nPos]++;
+  }
   const maxPos = Math.max(...Array.from(pos, Math.abs)) * Math.SQRT2;
   const maxVel = Math.hypot(Math.max(...Array.from(zs, Math.abs)), Math.max(...Array.from(zh, Math.abs)));
 
@@ -226,10 +276,6 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
 
   // per-report scratch, reused
   const nEnter = new Int32Array(nZones);
-  const nInside = new Int32Array(nZones);
-  const nLead = new Int32Array(nZones);
-  const nHold = new Int32Array(nZones);
-  const nImminent = new Int32Array(nZones);
   const entryTimes = new Float64Array(Math.max(1, nZones * M));
   const touched = new Int32Array(nZones);
   const memberStamp = new Int32Array(nZones);
@@ -306,284 +352,358 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
     at[1] = P[LON0] + e * (1 + P[CEN] * n) * P[KLON];
   };
 
-  return {
-    options: Object.freeze({ ...o }),
-    members: M,
-    index,
-    stats,
-    predict(report) {
-      stats.reports++;
-      const p = report.position;
-      const ve = report.velocityEnu[0];
-      const vn = report.velocityEnu[1];
-      const sdP = report.positionSd;
-      const sdV = report.velocitySd ?? o.velocitySd;
-      if (!(Number.isFinite(p.latDeg) && Number.isFinite(p.lonDeg) && Math.abs(p.latDeg) < 89.9)) throw new Error(`threat predictor: track ${report.trackId} position must be finite and off the poles, got ${p.latDeg}, ${p.lonDeg}`);
-      if (!(Number.isFinite(ve) && Number.isFinite(vn))) throw new Error(`threat predictor: track ${report.trackId} velocity must be finite, got ${ve}, ${vn}`);
-      if (!(sdP >= 0 && Number.isFinite(sdP))) throw new Error(`threat predictor: track ${report.trackId} positionSd must be finite and >= 0, got ${sdP}`);
-      if (!(sdV >= 0 && Number.isFinite(sdV))) throw new Error(`threat predictor: track ${report.trackId} velocitySd must be finite and >= 0, got ${sdV}`);
-      const vMax = report.maxSpeed ?? Infinity;
-      if (!(vMax > 0)) throw new Error(`threat predictor: track ${report.trackId} maxSpeed must be a positive number or absent, got ${report.maxSpeed}`);
-      if (nZones === 0) return [];
+  const entriesOf = (report: TrackReportLike): MemberEntries => {
+    stats.reports++;
+    const p = report.position;
+    const ve = report.velocityEnu[0];
+    const vn = report.velocityEnu[1];
+    const sdP = report.positionSd;
+    const sdV = report.velocitySd ?? o.velocitySd;
+    if (!(Number.isFinite(p.latDeg) && Number.isFinite(p.lonDeg) && Math.abs(p.latDeg) < 89.9)) throw new Error(`threat predictor: track ${report.trackId} position must be finite and off the poles, got ${p.latDeg}, ${p.lonDeg}`);
+    if (!(Number.isFinite(ve) && Number.isFinite(vn))) throw new Error(`threat predictor: track ${report.trackId} velocity must be finite, got ${ve}, ${vn}`);
+    if (!(sdP >= 0 && Number.isFinite(sdP))) throw new Error(`threat predictor: track ${report.trackId} positionSd must be finite and >= 0, got ${sdP}`);
+    if (!(sdV >= 0 && Number.isFinite(sdV))) throw new Error(`threat predictor: track ${report.trackId} velocitySd must be finite and >= 0, got ${sdV}`);
+    const vMax = report.maxSpeed ?? Infinity;
+    if (!(vMax > 0)) throw new Error(`threat predictor: track ${report.trackId} maxSpeed must be a positive number or absent, got ${report.maxSpeed}`);
+    if (nZones === 0) return NO_ENTRIES;
 
-      const lat0 = p.latDeg;
-      const lon0 = p.lonDeg;
-      const phi = lat0 * DEG;
-      const Mr = meridianRadius(phi);
-      const Nr = primeVerticalRadius(phi);
-      const tanP = Math.tan(phi);
-      const kLat = 1 / (Mr * DEG);
-      const kLon = 1 / (Nr * Math.cos(phi) * DEG);
-      const cE2 = tanP / (2 * Nr);
-      const cEN = tanP / Mr;
-      P[LAT0] = lat0;
-      P[LON0] = lon0;
-      P[KLAT] = kLat;
-      P[KLON] = kLon;
-      P[CE2] = cE2;
-      P[CEN] = cEN;
-      const aE2 = Math.abs(cE2);
-      const aEN = Math.abs(cEN);
+    const lat0 = p.latDeg;
+    const lon0 = p.lonDeg;
+    const phi = lat0 * DEG;
+    const Mr = meridianRadius(phi);
+    const Nr = primeVerticalRadius(phi);
+    const tanP = Math.tan(phi);
+    const kLat = 1 / (Mr * DEG);
+    const kLon = 1 / (Nr * Math.cos(phi) * DEG);
+    const cE2 = tanP / (2 * Nr);
+    const cEN = tanP / Mr;
+    P[LAT0] = lat0;
+    P[LON0] = lon0;
+    P[KLAT] = kLat;
+    P[KLON] = kLon;
+    P[CE2] = cE2;
+    P[CEN] = cEN;
+    const aE2 = Math.abs(cE2);
+    const aEN = Math.abs(cEN);
 
-      // reach: no member can leave this disc; skip the report when it meets no zone's box
-      const speed = Math.hypot(ve, vn);
-      const reach = (maxPos * sdP + Math.min(speed + maxVel * sdV, vMax) * o.horizonS) * 1.02 + 1;
-      const dLat = (reach + aE2 * reach * reach) * kLat;
-      const dLon = reach * (1 + aEN * reach) * kLon;
-      if (!index.anyBoxOverlap(lon0 - dLon, lat0 - dLat, lon0 + dLon, lat0 + dLat)) {
-        stats.reportsSkipped++;
-        return [];
-      }
+    // reach: no member can leave this disc; skip the report when it meets no zone's box
+    const speed = Math.hypot(ve, vn);
+    const reach = (maxPos * sdP + Math.min(speed + maxVel * sdV, vMax) * o.horizonS) * 1.02 + 1;
+    const dLat = (reach + aE2 * reach * reach) * kLat;
+    const dLon = reach * (1 + aEN * reach) * kLon;
+    if (!index.anyBoxOverlap(lon0 - dLon, lat0 - dLat, lon0 + dLon, lat0 + dLat)) {
+      stats.reportsSkipped++;
+      return NO_ENTRIES;
+    }
 
-      // along (u) and across (c, to the right) unit vectors
-      let ue = 0;
-      let un = 1;
-      if (speed > 0) {
-        ue = ve / speed;
-        un = vn / speed;
-      }
-      const ce = un;
-      const cn = -ue;
-      const horizon = o.horizonS;
+    // along (u) and across (c, to the right) unit vectors
+    let ue = 0;
+    let un = 1;
+    if (speed > 0) {
+      ue = ve / speed;
+      un = vn / speed;
+    }
+    const ce = un;
+    const cn = -ue;
+    const horizon = o.horizonS;
 
-      let nTouched = 0;
-      let points = 0;
-      let checks = 0;
-      /** The current member (in P) is first inside zone z at step k: its entry time, refined by bisection. */
-      const record = (z: number, k: number): void => {
-        memberStamp[z] = stamp;
-        let entry = 0;
-        if (k > 0) {
-          // the previous step point was outside zone z
-          let lo = stepTimes[k - 1];
-          let hi = stepTimes[k];
-          for (let r = 0; r < o.refineSteps; r++) {
-            const mid = 0.5 * (lo + hi);
-            positionAt(mid);
-            if (inZoneLabelled(z, at[0], at[1])) hi = mid;
-            else lo = mid;
-          }
-          entry = hi;
+    let nTouched = 0;
+    let points = 0;
+    let checks = 0;
+    /** The current member (in P) is first inside zone z at step k: its entry time, refined by bisection. */
+    const record = (z: number, k: number): void => {
+      memberStamp[z] = stamp;
+      let entry = 0;
+      if (k > 0) {
+        // the previous step point was outside zone z
+        let lo = stepTimes[k - 1];
+        let hi = stepTimes[k];
+        for (let r = 0; r < o.refineSteps; r++) {
+          const mid = 0.5 * (lo + hi);
+          positionAt(mid);
+          if (inZoneLabelled(z, at[0], at[1])) hi = mid;
+          else lo = mid;
         }
-        if (nEnter[z] === 0) touched[nTouched++] = z;
-        if (k === 0) nInside[z]++;
-        entryTimes[z * M + nEnter[z]] = entry;
-        nEnter[z]++;
-        if (entry <= leadOf[z]) nLead[z]++;
-        if (entry <= holdOf[z]) nHold[z]++;
-        if (entry <= imminentOf[z]) nImminent[z]++;
-      };
-      const gE0 = (gMinLon - lon0) / kLon;
-      const gE1 = (gMaxLon - lon0) / kLon;
-      const gN0 = (gMinLat - lat0) / kLat;
-      const gN1 = (gMaxLat - lat0) / kLat;
-      for (let rep = 0; rep < nRep; rep++) {
-        for (let is = 0; is < zs.length; is++) {
-          for (let ih = 0; ih < zh.length; ih++) {
-            const we = ve + sdV * (zs[is] * ue + zh[ih] * ce);
-            const wn = vn + sdV * (zs[is] * un + zh[ih] * cn);
-            const sw = Math.hypot(we, wn);
-            // the member's speed: no faster than the track can fly (its bearing kept)
-            const s = Math.min(sw, vMax);
-            // sine and cosine of the initial bearing (clockwise from north)
-            const sb0 = sw > 0 ? we / sw : ue;
-            const cb0 = sw > 0 ? wn / sw : un;
-            for (let im = 0; im < zm.length; im++) {
-              // start offset: every position node with every other node (product), or one per
-              // member by a Latin square over (heading, manoeuvre), shifted by the speed node
-              const ip = product ? rep : (is + ih + 2 * im) % nPos;
-              const pa = pos[2 * ip] * sdP;
-              const pc = pos[2 * ip + 1] * sdP;
-              const e0 = pa * ue + pc * ce;
-              const n0 = pa * un + pc * cn;
-              // the member's path: a turn of ±|z|·σψ at rate a/s (capped), then straight
-              const a = zm[im] * o.manoeuvreAccelSd;
-              let w = s > 0 ? a / s : a === 0 ? 0 : Math.sign(a) * Infinity;
-              if (w > o.maxTurnRate) w = o.maxTurnRate;
-              else if (w < -o.maxTurnRate) w = -o.maxTurnRate;
-              let tTurn = w !== 0 ? turnAbs[im] / Math.abs(w) : 0;
-              let sx = turnSin[im];
-              let cx = turnCos[im];
-              let sh = halfSin[im];
-              let chh = halfCos[im];
-              let chordF = halfSinc[im];
-              if (tTurn > horizon) {
-                tTurn = horizon;
-                const x = w * tTurn;
-                sx = Math.sin(x);
-                cx = Math.cos(x);
-                sh = Math.sin(0.5 * x);
-                chh = Math.cos(0.5 * x);
-                chordF = sinc(0.5 * x);
+        entry = hi;
+      }
+      if (nEnter[z] === 0) touched[nTouched++] = z;
+      entryTimes[z * M + nEnter[z]] = entry;
+      nEnter[z]++;
+    };
+    const gE0 = (gMinLon - lon0) / kLon;
+    const gE1 = (gMaxLon - lon0) / kLon;
+    const gN0 = (gMinLat - lat0) / kLat;
+    const gN1 = (gMaxLat - lat0) / kLat;
+    for (let rep = 0; rep < nRep; rep++) {
+      for (let is = 0; is < zs.length; is++) {
+        for (let ih = 0; ih < zh.length; ih++) {
+          const we = ve + sdV * (zs[is] * ue + zh[ih] * ce);
+          const wn = vn + sdV * (zs[is] * un + zh[ih] * cn);
+          const sw = Math.hypot(we, wn);
+          // the member's speed: no faster than the track can fly (its bearing kept)
+          const s = Math.min(sw, vMax);
+          // sine and cosine of the initial bearing (clockwise from north)
+          const sb0 = sw > 0 ? we / sw : ue;
+          const cb0 = sw > 0 ? wn / sw : un;
+          for (let im = 0; im < zm.length; im++) {
+            // start offset: every position node with every other node (product), or one per
+            // member by a Latin square over (heading, manoeuvre), shifted by the speed node
+            const ip = product ? rep : (is + ih + 2 * im) % nPos;
+            const pa = pos[2 * ip] * sdP;
+            const pc = pos[2 * ip + 1] * sdP;
+            const e0 = pa * ue + pc * ce;
+            const n0 = pa * un + pc * cn;
+            // the member's path: a turn of ±|z|·σψ at rate a/s (capped), then straight
+            const a = zm[im] * o.manoeuvreAccelSd;
+            let w = s > 0 ? a / s : a === 0 ? 0 : Math.sign(a) * Infinity;
+            if (w > o.maxTurnRate) w = o.maxTurnRate;
+            else if (w < -o.maxTurnRate) w = -o.maxTurnRate;
+            let tTurn = w !== 0 ? turnAbs[im] / Math.abs(w) : 0;
+            let sx = turnSin[im];
+            let cx = turnCos[im];
+            let sh = halfSin[im];
+            let chh = halfCos[im];
+            let chordF = halfSinc[im];
+            if (tTurn > horizon) {
+              tTurn = horizon;
+              const x = w * tTurn;
+              sx = Math.sin(x);
+              cx = Math.cos(x);
+              sh = Math.sin(0.5 * x);
+              chh = Math.cos(0.5 * x);
+              chordF = sinc(0.5 * x);
+            }
+            const chord = s * tTurn * chordF;
+            const eT = e0 + chord * (sb0 * chh + cb0 * sh);
+            const nT = n0 + chord * (cb0 * chh - sb0 * sh);
+            const sinT = sb0 * cx + cb0 * sx;
+            const cosT = cb0 * cx - sb0 * sx;
+            // cull: a box around the path (the arc lies within s·T of its start)
+            const dEnd = s * (horizon - tTurn);
+            const eEnd = eT + dEnd * sinT;
+            const nEnd = nT + dEnd * cosT;
+            const arc = s * tTurn;
+            const eMin = Math.min(e0 - arc, eEnd);
+            const eMax = Math.max(e0 + arc, eEnd);
+            const nMin = Math.min(n0 - arc, nEnd);
+            const nMax = Math.max(n0 + arc, nEnd);
+            const eAbs = Math.max(-eMin, eMax);
+            const nAbs = Math.max(-nMin, nMax);
+            const slackE = aEN * eAbs * nAbs;
+            const slackN = aE2 * eAbs * eAbs;
+            if (eMax + slackE < gE0 || eMin - slackE > gE1 || nMax + slackN < gN0 || nMin - slackN > gN1) continue;
+            // the arc's points, when its disc may reach the grid's box
+            let kArc = tTurn > 0 ? Math.min(K, Math.floor(tTurn / o.stepS)) : -1;
+            if (kArc >= 0 && (e0 + arc + slackE < gE0 || e0 - arc - slackE > gE1 || n0 + arc + slackN < gN0 || n0 - arc - slackN > gN1)) kArc = -1;
+            // the straight part, clipped to the τ interval in which it may be in the grid's box
+            let tLo = tTurn;
+            let tHi = horizon;
+            const vE = s * sinT;
+            const vN = s * cosT;
+            if (vE !== 0) {
+              const ta = tTurn + (gE0 - slackE - eT) / vE;
+              const tb = tTurn + (gE1 + slackE - eT) / vE;
+              tLo = Math.max(tLo, Math.min(ta, tb));
+              tHi = Math.min(tHi, Math.max(ta, tb));
+            } else if (eT < gE0 - slackE || eT > gE1 + slackE) tHi = -1;
+            if (vN !== 0) {
+              const ta = tTurn + (gN0 - slackN - nT) / vN;
+              const tb = tTurn + (gN1 + slackN - nT) / vN;
+              tLo = Math.max(tLo, Math.min(ta, tb));
+              tHi = Math.min(tHi, Math.max(ta, tb));
+            } else if (nT < gN0 - slackN || nT > gN1 + slackN) tHi = -1;
+            // the first straight step is the first after the turn (its points before are on the arc)
+            const kStraight = tTurn > 0 ? Math.floor(tTurn / o.stepS) + 1 : 0;
+            const kLo = Math.max(kStraight, Math.floor(tLo / o.stepS));
+            const kHi = tHi < tLo ? -1 : Math.min(K, Math.ceil(tHi / o.stepS));
+            if (kArc < 0 && kHi < kLo) continue;
+            if (++stamp >= 0x7fffffff) {
+              memberStamp.fill(0);
+              stamp = 1;
+            }
+            P[E0] = e0;
+            P[N0] = n0;
+            P[S] = s;
+            P[SB0] = sb0;
+            P[CB0] = cb0;
+            P[W] = w;
+            P[T] = tTurn;
+            P[ET] = eT;
+            P[NT] = nT;
+            P[SINT] = sinT;
+            P[COST] = cosT;
+            // arc points by rotating the heading a step at a time: β_k = β₀ + k·w·Δt
+            const rOverW = w !== 0 ? s / w : 0;
+            const cd = kArc > 0 ? Math.cos(w * o.stepS) : 1;
+            const sd = kArc > 0 ? Math.sin(w * o.stepS) : 0;
+            let sb = sb0;
+            let cb = cb0;
+            // straight part: a point deep inside one label's region may jump ahead, as far as
+            // the label is sure to hold (labelDist − 1 cells), on the step grid
+            const jumpSteps = s > 0 ? (labelCellM * JUMP_SAFETY) / (s * o.stepS) : 0;
+            for (let k = kArc >= 0 ? 0 : kLo; k <= kHi || k <= kArc; ) {
+              if (k > kArc && k < kLo) k = kLo;
+              const tau = stepTimes[k];
+              let e: number;
+              let n: number;
+              if (k <= kArc) {
+                if (k > 0) {
+                  const t = sb * cd + cb * sd;
+                  cb = cb * cd - sb * sd;
+                  sb = t;
+                }
+                e = e0 + rOverW * (cb0 - cb);
+                n = n0 + rOverW * (sb - sb0);
+              } else {
+                const d = s * (tau - tTurn);
+                e = eT + d * sinT;
+                n = nT + d * cosT;
               }
-              const chord = s * tTurn * chordF;
-              const eT = e0 + chord * (sb0 * chh + cb0 * sh);
-              const nT = n0 + chord * (cb0 * chh - sb0 * sh);
-              const sinT = sb0 * cx + cb0 * sx;
-              const cosT = cb0 * cx - sb0 * sx;
-              // cull: a box around the path (the arc lies within s·T of its start)
-              const dEnd = s * (horizon - tTurn);
-              const eEnd = eT + dEnd * sinT;
-              const nEnd = nT + dEnd * cosT;
-              const arc = s * tTurn;
-              const eMin = Math.min(e0 - arc, eEnd);
-              const eMax = Math.max(e0 + arc, eEnd);
-              const nMin = Math.min(n0 - arc, nEnd);
-              const nMax = Math.max(n0 + arc, nEnd);
-              const eAbs = Math.max(-eMin, eMax);
-              const nAbs = Math.max(-nMin, nMax);
-              const slackE = aEN * eAbs * nAbs;
-              const slackN = aE2 * eAbs * eAbs;
-              if (eMax + slackE < gE0 || eMin - slackE > gE1 || nMax + slackN < gN0 || nMin - slackN > gN1) continue;
-              // the arc's points, when its disc may reach the grid's box
-              let kArc = tTurn > 0 ? Math.min(K, Math.floor(tTurn / o.stepS)) : -1;
-              if (kArc >= 0 && (e0 + arc + slackE < gE0 || e0 - arc - slackE > gE1 || n0 + arc + slackN < gN0 || n0 - arc - slackN > gN1)) kArc = -1;
-              // the straight part, clipped to the τ interval in which it may be in the grid's box
-              let tLo = tTurn;
-              let tHi = horizon;
-              const vE = s * sinT;
-              const vN = s * cosT;
-              if (vE !== 0) {
-                const ta = tTurn + (gE0 - slackE - eT) / vE;
-                const tb = tTurn + (gE1 + slackE - eT) / vE;
-                tLo = Math.max(tLo, Math.min(ta, tb));
-                tHi = Math.min(tHi, Math.max(ta, tb));
-              } else if (eT < gE0 - slackE || eT > gE1 + slackE) tHi = -1;
-              if (vN !== 0) {
-                const ta = tTurn + (gN0 - slackN - nT) / vN;
-                const tb = tTurn + (gN1 + slackN - nT) / vN;
-                tLo = Math.max(tLo, Math.min(ta, tb));
-                tHi = Math.min(tHi, Math.max(ta, tb));
-              } else if (nT < gN0 - slackN || nT > gN1 + slackN) tHi = -1;
-              // the first straight step is the first after the turn (its points before are on the arc)
-              const kStraight = tTurn > 0 ? Math.floor(tTurn / o.stepS) + 1 : 0;
-              const kLo = Math.max(kStraight, Math.floor(tLo / o.stepS));
-              const kHi = tHi < tLo ? -1 : Math.min(K, Math.ceil(tHi / o.stepS));
-              if (kArc < 0 && kHi < kLo) continue;
-              if (++stamp >= 0x7fffffff) {
-                memberStamp.fill(0);
-                stamp = 1;
+              const lat = lat0 + (n - cE2 * e * e) * kLat;
+              const lon = lon0 + e * (1 + cEN * n) * kLon;
+              points++;
+              const kNow = k;
+              k++;
+              if (!(lon >= gMinLon && lon <= gMaxLon && lat >= gMinLat && lat <= gMaxLat)) continue;
+              const li = Math.min(lNy - 1, Math.floor((lat - gMinLat) * lSy)) * lNx + Math.min(lNx - 1, Math.floor((lon - gMinLon) * lSx));
+              const label = labels[li];
+              if (label >= 0) {
+                if (memberStamp[label] !== stamp) record(label, kNow);
+                else if (kNow > kArc) k += jump(labelDist[li], jumpSteps);
+                continue;
               }
-              P[E0] = e0;
-              P[N0] = n0;
-              P[S] = s;
-              P[SB0] = sb0;
-              P[CB0] = cb0;
-              P[W] = w;
-              P[T] = tTurn;
-              P[ET] = eT;
-              P[NT] = nT;
-              P[SINT] = sinT;
-              P[COST] = cosT;
-              // arc points by rotating the heading a step at a time: β_k = β₀ + k·w·Δt
-              const rOverW = w !== 0 ? s / w : 0;
-              const cd = kArc > 0 ? Math.cos(w * o.stepS) : 1;
-              const sd = kArc > 0 ? Math.sin(w * o.stepS) : 0;
-              let sb = sb0;
-              let cb = cb0;
-              // straight part: a point deep inside one label's region may jump ahead, as far as
-              // the label is sure to hold (labelDist − 1 cells), on the step grid
-              const jumpSteps = s > 0 ? (labelCellM * JUMP_SAFETY) / (s * o.stepS) : 0;
-              for (let k = kArc >= 0 ? 0 : kLo; k <= kHi || k <= kArc; ) {
-                if (k > kArc && k < kLo) k = kLo;
-                const tau = stepTimes[k];
-                let e: number;
-                let n: number;
-                if (k <= kArc) {
-                  if (k > 0) {
-                    const t = sb * cd + cb * sd;
-                    cb = cb * cd - sb * sd;
-                    sb = t;
-                  }
-                  e = e0 + rOverW * (cb0 - cb);
-                  n = n0 + rOverW * (sb - sb0);
-                } else {
-                  const d = s * (tau - tTurn);
-                  e = eT + d * sinT;
-                  n = nT + d * cosT;
-                }
-                const lat = lat0 + (n - cE2 * e * e) * kLat;
-                const lon = lon0 + e * (1 + cEN * n) * kLon;
-                points++;
-                const kNow = k;
-                k++;
-                if (!(lon >= gMinLon && lon <= gMaxLon && lat >= gMinLat && lat <= gMaxLat)) continue;
-                const li = Math.min(lNy - 1, Math.floor((lat - gMinLat) * lSy)) * lNx + Math.min(lNx - 1, Math.floor((lon - gMinLon) * lSx));
-                const label = labels[li];
-                if (label >= 0) {
-                  if (memberStamp[label] !== stamp) record(label, kNow);
-                  else if (kNow > kArc) k += jump(labelDist[li], jumpSteps);
-                  continue;
-                }
-                if (label === LABEL_NONE) {
-                  if (kNow > kArc) k += jump(labelDist[li], jumpSteps);
-                  continue;
-                }
-                // a mixed cell: the zones listed in the grid cell, exactly
-                const c = Math.min(gNy - 1, Math.floor((lat - gMinLat) * gSy)) * gNx + Math.min(gNx - 1, Math.floor((lon - gMinLon) * gSx));
-                const qEnd = cellStart[c + 1];
-                for (let q = cellStart[c]; q < qEnd; q++) {
-                  const z = cellZones[q];
-                  if (memberStamp[z] === stamp) continue;
-                  checks++;
-                  if (inZone(z, lat, lon)) record(z, kNow);
-                }
+              if (label === LABEL_NONE) {
+                if (kNow > kArc) k += jump(labelDist[li], jumpSteps);
+                continue;
+              }
+              // a mixed cell: the zones listed in the grid cell, exactly
+              const c = Math.min(gNy - 1, Math.floor((lat - gMinLat) * gSy)) * gNx + Math.min(gNx - 1, Math.floor((lon - gMinLon) * gSx));
+              const qEnd = cellStart[c + 1];
+              for (let q = cellStart[c]; q < qEnd; q++) {
+                const z = cellZones[q];
+                if (memberStamp[z] === stamp) continue;
+                checks++;
+                if (inZone(z, lat, lon)) record(z, kNow);
               }
             }
           }
         }
       }
-      stats.points += points;
-      stats.zoneChecks += checks;
+    }
+    stats.points += points;
+    stats.zoneChecks += checks;
 
-      const list = touched.subarray(0, nTouched).sort();
-      const out: ZoneThreat[] = [];
-      for (const z of list) {
-        const n = nEnter[z];
-        const times = entryTimes.subarray(z * M, z * M + n).sort();
-        const inside = inZone(z, lat0, lon0);
-        const median = n % 2 === 1 ? times[(n - 1) >> 1] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
-        const threat: ZoneThreat = {
-          zone: zones[z].id,
-          track: report.trackId,
-          probability: n / M,
-          leadProbability: nLead[z] / M,
-          imminentProbability: nImminent[z] / M,
-          holdProbability: nHold[z] / M,
-          etaS: inside ? 0 : median,
-          etaMinS: times[0],
-          inside,
-          insideProbability: nInside[z] / M,
-        };
-        if (report.threatProbability !== undefined) threat.threatProbability = report.threatProbability;
-        out.push(threat);
-        nEnter[z] = 0;
-        nInside[z] = 0;
-        nLead[z] = 0;
-        nHold[z] = 0;
-        nImminent[z] = 0;
-      }
-      return out;
-    },
+    const list = touched.subarray(0, nTouched).sort();
+    let total = 0;
+    for (const z of list) total += nEnter[z];
+    const zonesOut = Int32Array.from(list);
+    const offsets = new Int32Array(list.length + 1);
+    const times = new Float64Array(total);
+    let o0 = 0;
+    for (let i = 0; i < list.length; i++) {
+      const z = list[i];
+      const n = nEnter[z];
+      offsets[i] = o0;
+      times.set(entryTimes.subarray(z * M, z * M + n), o0);
+      times.subarray(o0, o0 + n).sort();
+      o0 += n;
+      nEnter[z] = 0;
+    }
+    offsets[list.length] = o0;
+    return { zones: zonesOut, offsets, times };
+  };
+
+  const summarise = (entries: MemberEntries, report: TrackReportLike, elapsedS: number): ZoneThreat[] => {
+    if (!(elapsedS >= 0 && Number.isFinite(elapsedS))) throw new Error(`threat predictor: elapsed time must be finite and >= 0, got ${elapsedS}`);
+    const out: ZoneThreat[] = [];
+    const nz = entries.zones.length;
+    if (nz === 0) return out;
+    const p = report.position;
+    if (!(Number.isFinite(p.latDeg) && Number.isFinite(p.lonDeg))) throw new Error(`threat predictor: track ${report.trackId} position must be finite, got ${p.latDeg}, ${p.lonDeg}`);
+    const { zones: zi, offsets, times } = entries;
+    for (let i = 0; i < nz; i++) {
+      const z = zi[i];
+      const lo = offsets[i];
+      const hi = offsets[i + 1];
+      const n = hi - lo;
+      const inside = inZone(z, p.latDeg, p.lonDeg);
+      // entry times less the elapsed time: a member that entered since (time <= elapsed) is inside now
+      const mid = lo + ((n - 1) >> 1);
+      const median = n % 2 === 1 ? times[mid] : 0.5 * (times[mid] + times[mid + 1]);
+      const threat: ZoneThreat = {
+        zone: zones[z].id,
+        track: report.trackId,
+        probability: n / M,
+        leadProbability: countAtMost(times, lo, hi, leadOf[z] + elapsedS) / M,
+        imminentProbability: countAtMost(times, lo, hi, imminentOf[z] + elapsedS) / M,
+        holdProbability: countAtMost(times, lo, hi, holdOf[z] + elapsedS) / M,
+        etaS: inside ? 0 : Math.max(0, median - elapsedS),
+        etaMinS: Math.max(0, times[lo] - elapsedS),
+        inside,
+        insideProbability: countAtMost(times, lo, hi, elapsedS) / M,
+      };
+      if (report.threatProbability !== undefined) threat.threatProbability = report.threatProbability;
+      out.push(threat);
+    }
+    return out;
+  };
+
+  const zonesAt = (position: GeoPoint): number[] => {
+    const out: number[] = [];
+    const lat = position.latDeg;
+    const lon = position.lonDeg;
+    if (!(lon >= gMinLon && lon <= gMaxLon && lat >= gMinLat && lat <= gMaxLat)) return out;
+    const label = labels[Math.min(lNy - 1, Math.floor((lat - gMinLat) * lSy)) * lNx + Math.min(lNx - 1, Math.floor((lon - gMinLon) * lSx))];
+    if (label >= 0) out.push(label);
+    else if (label === LABEL_MIXED) {
+      const c = Math.min(gNy - 1, Math.floor((lat - gMinLat) * gSy)) * gNx + Math.min(gNx - 1, Math.floor((lon - gMinLon) * gSx));
+      for (let q = cellStart[c]; q < cellStart[c + 1]; q++) if (inZone(cellZones[q], lat, lon)) out.push(cellZones[q]);
+      out.sort((a, b) => a - b);
+    }
+    return out;
+  };
+
+  const startShares = (report: TrackReportLike): { zones: number[]; shares: number[] } => {
+    const p = report.position;
+    const ve = report.velocityEnu[0];
+    const vn = report.velocityEnu[1];
+    const sdP = report.positionSd;
+    if (!(Number.isFinite(p.latDeg) && Number.isFinite(p.lonDeg) && Math.abs(p.latDeg) < 89.9 && Number.isFinite(ve) && Number.isFinite(vn) && sdP >= 0 && Number.isFinite(sdP))) {
+      throw new Error(`threat predictor: track ${report.trackId} needs a finite position off the poles, a finite velocity and positionSd >= 0`);
+    }
+    const phi = p.latDeg * DEG;
+    const Mr = meridianRadius(phi);
+    const Nr = primeVerticalRadius(phi);
+    const kLat = 1 / (Mr * DEG);
+    const kLon = 1 / (Nr * Math.cos(phi) * DEG);
+    const cE2 = Math.tan(phi) / (2 * Nr);
+    const cEN = Math.tan(phi) / Mr;
+    const speed = Math.hypot(ve, vn);
+    const ue = speed > 0 ? ve / speed : 0;
+    const un = speed > 0 ? vn / speed : 1;
+    const count = new Map<number, number>();
+    for (let ip = 0; ip < nPos; ip++) {
+      // as in the walk: the node's offset along (u) and across (c, to the right) the track
+      const pa = pos[2 * ip] * sdP;
+      const pc = pos[2 * ip + 1] * sdP;
+      const e = pa * ue + pc * un;
+      const n = pa * un - pc * ue;
+      const at0 = { latDeg: p.latDeg + (n - cE2 * e * e) * kLat, lonDeg: p.lonDeg + e * (1 + cEN * n) * kLon, altM: 0 };
+      for (const z of zonesAt(at0)) count.set(z, (count.get(z) ?? 0) + nodeMembers[ip]);
+    }
+    const zonesOut = [...count.keys()].sort((a, b) => a - b);
+    return { zones: zonesOut, shares: zonesOut.map((z) => (count.get(z) as number) / M) };
+  };
+
+  return {
+    options: Object.freeze({ ...o }),
+    members: M,
+    index,
+    stats,
+    predict: (report) => summarise(entriesOf(report), report, 0),
+    entries: entriesOf,
+    summarise,
+    zonesAt,
+    startShares,
   };
 }
