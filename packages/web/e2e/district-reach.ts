@@ -197,6 +197,12 @@ export function etaReachOf(s: TrackState, etaS: number, rules: ReachRules): numb
   return threatTopSpeed(s.class) * (etaS + 2 * rules.intervalS) + rules.sigmas * (s.pos_sd_m ?? 0);
 }
 
+/** The same at the top speed of the fastest threat class (a bound whatever the class was when predicted). */
+export function fastestReachOf(s: TrackState, etaS: number, rules: ReachRules): number {
+  const top = Math.max(...THREAT_CLASSES.map((c) => TOP_SPEED[c]));
+  return top * (etaS + 2 * rules.intervalS) + rules.sigmas * (s.pos_sd_m ?? 0);
+}
+
 export interface DistrictReach {
   /** Some threat could put the district in alert under the rules (alert allowed). */
   alert: boolean;
