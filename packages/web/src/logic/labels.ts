@@ -134,6 +134,19 @@ export interface Box {
   b: number;
 }
 
+/**
+ * The four places a w × h label may take about a point, in order of preference: right, left,
+ * above, below, `off` px clear of the point (top-left corners).
+ */
+export function spotsAround(x: number, y: number, off: number, w: number, h: number): [number, number][] {
+  return [
+    [x + off, y - h / 2],
+    [x - off - w, y - h / 2],
+    [x - w / 2, y - off - h],
+    [x - w / 2, y + off],
+  ];
+}
+
 /** Whether two boxes overlap (touching edges do not). */
 export const overlaps = (a: Box, b: Box) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
 
@@ -158,13 +171,7 @@ export function placeLabels(reqs: readonly LabelRequest[], o: PlaceOptions): Pla
   const boxes: Box[] = [];
   for (const q of inView) {
     if (placed.length >= max) break;
-    const spots: [number, number][] = [
-      [q.x + off, q.y - q.h / 2],
-      [q.x - off - q.w, q.y - q.h / 2],
-      [q.x - q.w / 2, q.y - off - q.h],
-      [q.x - q.w / 2, q.y + off],
-    ];
-    for (const [l, t] of spots) {
+    for (const [l, t] of spotsAround(q.x, q.y, off, q.w, q.h)) {
       const box = { l, t, r: l + q.w, b: t + q.h };
       if (box.l < 0 || box.t < 0 || box.r > o.width || box.b > o.height) continue;
       const padded = { l: box.l - m, t: box.t - m, r: box.r + m, b: box.b + m };

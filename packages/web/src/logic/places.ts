@@ -9,7 +9,7 @@
  * 6.5, ..., districts from 10). Among those offered, the lower `minzoom` first, then the larger
  * population, so a capital keeps its label where a district would collide with it.
  */
-import { overlaps, type Box, type Rect } from './labels.js';
+import { overlaps, spotsAround, type Box, type Rect } from './labels.js';
 
 export type PlaceKind = 'capital' | 'city' | 'county' | 'town' | 'district';
 
@@ -120,13 +120,7 @@ export function placePlaces(reqs: readonly PlaceRequest[], o: PlacePlaceOptions)
     const dotBox = { l: q.x - dot, t: q.y - dot, r: q.x + dot, b: q.y + dot };
     if (obstacles.some((b) => overlaps(dotBox, b)) || taken.some((b) => overlaps(dotBox, b))) continue;
     const d = dot + gap;
-    const spots: [number, number][] = [
-      [q.x + d, q.y - q.h / 2],
-      [q.x - d - q.w, q.y - q.h / 2],
-      [q.x - q.w / 2, q.y - d - q.h],
-      [q.x - q.w / 2, q.y + d],
-    ];
-    for (const [l, t] of spots) {
+    for (const [l, t] of spotsAround(q.x, q.y, d, q.w, q.h)) {
       if (l < 0 || t < 0 || l + q.w > o.width || t + q.h > o.height) continue;
       const padded = { l: l - m, t: t - m, r: l + q.w + m, b: t + q.h + m };
       if (obstacles.some((b) => overlaps(padded, b)) || taken.some((b) => overlaps(padded, b))) continue;
