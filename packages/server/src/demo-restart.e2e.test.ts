@@ -69,4 +69,28 @@ describe('the demo restarted on an earlier run\'s data folder', () => {
       tmp.cleanup();
     }
   });
+
+  it('has every sensor send heartbeats, so that none shows as never seen (the operators\' map shows only sensors with a problem)', { timeout: 120_000 }, async () => {
+    const tmp = tempDir('sw-demo-beats-');
+    const srv = await startServer({ port: 0, mqttPort: 0, dataDir: tmp.dir, demo: { speed: 8 }, config: { fusion: { acoustic_clouds: false } }, logger: quietLogger() });
+    try {
+      type Row = { id: string; kind: string; status: string };
+      const read = async () => ((await (await fetch(`http://127.0.0.1:${srv.httpPort}/api/v1/sensors`)).json()) as { sensors: Row[] }).sensors;
+      const t0 = performance.now();
+      let rows = await read();
+      while (rows.some((r) => r.status === 'never_seen') && performance.now() - t0 < 60_000) {
+        await new Promise((r) => setTimeout(r, 250));
+        rows = await read();
+      }
+      const unseen = rows.filter((r) => r.status === 'never_seen');
+      assert.ok(rows.length > 1000, `the demo registers its network: ${rows.length} sensors`);
+      assert.deepEqual(unseen.map((r) => `${r.id} (${r.kind})`).slice(0, 10), [], `${unseen.length} of ${rows.length} sensors never seen`);
+      const kinds = new Set(rows.map((r) => r.kind));
+      for (const k of ['acoustic', 'observer', 'radar', 'adsb']) assert.ok(kinds.has(k), `the demo has ${k} sensors`);
+      assert.ok(rows.every((r) => r.status === 'ok'), `every demo sensor is ok: ${JSON.stringify(rows.filter((r) => r.status !== 'ok').slice(0, 5))}`);
+    } finally {
+      await srv.close();
+      tmp.cleanup();
+    }
+  });
 });

@@ -6,7 +6,9 @@
  * credential; microphones and observers reach the HTTP ingest through a gateway credential,
  * as a field concentrator would. Times are shifted so that the raid starts now, and the
  * service clock runs `speed` times faster than the wall clock. When the raid ends, it starts
- * again with the next seed.
+ * again with the next seed. Every sensor also sends a heartbeat each minute of service time
+ * (the gateway one request for all its nodes, the MQTT sensors on their status topics), as a
+ * working network does: without them, a microphone that heard nothing would show as never seen.
  */
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,8 @@ export function seoulRaidScenario(seed: number) {
 }
 
 const MQTT_KINDS = new Set(['radar', 'adsb', 'remote_id', 'rf', 'eo']);
+/** The demo sensors' heartbeat period (s of service time). */
+const HEARTBEAT_S = 60;
 
 export interface DemoScene {
   scene: BuiltScene;
@@ -81,7 +85,7 @@ export function buildDemoScene(seed: number, dataDir: URL): DemoScene {
 }
 
 export interface DemoFeeder {
-  stats: { http: number; mqtt: number; httpErrors: number; laps: number };
+  stats: { http: number; mqtt: number; httpErrors: number; laps: number; heartbeats: number };
   close(): Promise<void>;
 }
 
@@ -98,7 +102,7 @@ export async function startDemoFeeder(o: {
   log: (msg: string) => void;
 }): Promise<DemoFeeder> {
   const { demo } = o;
-  const stats = { http: 0, mqtt: 0, httpErrors: 0, laps: 0 };
+  const stats = { http: 0, mqtt: 0, httpErrors: 0, laps: 0, heartbeats: 0 };
   const clients = new Map<string, MqttClient>();
   if (o.mqttPort !== null) {
     for (const s of demo.sensorRows) {
@@ -117,9 +121,37 @@ export async function startDemoFeeder(o: {
   let i = 0;
   let closed = false;
   let inFlight: Promise<unknown> = Promise.resolve();
+  const gatewaySensors = demo.sensorRows.map((s) => String(s.id)).filter((id) => !clients.has(id));
+  let nextBeat = -Infinity;
+
+  /** Every sensor's heartbeat, at most once a minute of service time. */
+  const beat = async (now: number) => {
+    if (now < nextBeat) return;
+    nextBeat = now + HEARTBEAT_S;
+    const sends: Promise<unknown>[] = [];
+    for (const [id, c] of clients) sends.push(c.publishAsync(`skywarden/v1/${id}/status`, JSON.stringify({ t: now }), { qos: 1 }).then(() => stats.heartbeats++, () => {}));
+    if (gatewaySensors.length > 0) {
+      sends.push(
+        fetch(`http://127.0.0.1:${o.httpPort}/api/v1/sensors/status`, {
+          method: 'POST',
+          headers: { authorization: gwAuth, 'content-type': 'application/json' },
+          body: JSON.stringify({ sensors: gatewaySensors }),
+        }).then(
+          async (res) => {
+            const body = (await res.json()) as { heard?: number };
+            if (res.status === 200) stats.heartbeats += body.heard ?? 0;
+            else stats.httpErrors++;
+          },
+          () => stats.httpErrors++,
+        ),
+      );
+    }
+    await Promise.all(sends);
+  };
 
   const pump = async () => {
     const now = o.clock();
+    await beat(now);
     const http: Record<string, unknown>[] = [];
     const bySensor = new Map<string, Record<string, unknown>[]>();
     while (true) {

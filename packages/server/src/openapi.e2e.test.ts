@@ -191,8 +191,8 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
       if (method !== 'get') need.push('413', '415');
       for (const s of need) assert.ok(errs.includes(s), `${method} ${template}: no ${s} response`);
       for (const s of errs) {
-        // the two answers that are not errors: health while starting, and an ingest that accepted nothing
-        if ((template === '/api/v1/health' && s === '503') || (template === '/api/v1/detections' && s === '422')) continue;
+        // the answers that are not errors: health while starting, and an ingest (of detections or of heartbeats) that accepted nothing, each refusal named
+        if ((template === '/api/v1/health' && s === '503') || ((template === '/api/v1/detections' || template === '/api/v1/sensors/status') && s === '422')) continue;
         const schema = o.responses[s].content?.['application/json']?.schema as { $ref?: string } | undefined;
         assert.equal(schema?.$ref, '#/components/schemas/Error', `${method} ${template} ${s}: not the shared error body`);
       }
@@ -279,6 +279,12 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     await check('POST', '/api/v1/sensors/{id}/status', '/api/v1/sensors/radar-1/status', 200, { body: { ok: true }, headers: { authorization: radar }, on: 'plain' });
     await check('POST', '/api/v1/sensors/{id}/status', '/api/v1/sensors/adsb-1/status', 403, { body: { ok: true }, headers: { authorization: radar } });
     await check('POST', '/api/v1/sensors/{id}/status', '/api/v1/sensors/radar-1/status', 401, { body: { ok: true } });
+    const beats = await check('POST', '/api/v1/sensors/status', '/api/v1/sensors/status', 200, { body: { sensors: ['radar-1', 'adsb-1', 'no-such'] }, headers: { authorization: radar } });
+    assert.equal(beats.json.heard, 1);
+    assert.deepEqual((beats.json.refused as { index: number; code: string }[]).map((r) => [r.index, r.code]), [[1, 'sensor_mismatch'], [2, 'sensor_mismatch']]);
+    await check('POST', '/api/v1/sensors/status', '/api/v1/sensors/status', 422, { body: { sensors: ['adsb-1'] }, headers: { authorization: radar } });
+    await check('POST', '/api/v1/sensors/status', '/api/v1/sensors/status', 400, { body: { sensors: [] }, headers: { authorization: radar } });
+    await check('POST', '/api/v1/sensors/status', '/api/v1/sensors/status', 401, { body: { sensors: ['radar-1'] } });
 
     // the picture
     const tracks = await checkGet('/api/v1/tracks', '/api/v1/tracks', viewer);

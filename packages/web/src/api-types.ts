@@ -115,6 +115,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sensors/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heartbeats of many sensors (HTTP Basic credentials of their gateway, or of the one sensor)
+         * @description Each listed sensor the credential may report for and that is registered is marked heard; the others are named in `refused` by their index. 422 when none was marked.
+         */
+        post: operations["sensorHeartbeats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks": {
         parameters: {
             query?: never;
@@ -1404,6 +1424,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal (logged) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sensorHeartbeats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The ids of the sensors heard (a gateway may list only its own) */
+                    sensors: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Marked (some may be refused, each named) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Sensors marked as heard */
+                        heard: number;
+                        /** @description The ids not marked, each with why */
+                        refused: {
+                            /** @description Index in `sensors` */
+                            index: number;
+                            sensor: string;
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description bad_request or invalid_json: a parameter, the body or a cookie is malformed (the message names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated or bad_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large (http.body_limit_bytes) or batch_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description None marked: every id was refused (each named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Sensors marked as heard */
+                        heard: number;
+                        /** @description The ids not marked, each with why */
+                        refused: {
+                            /** @description Index in `sensors` */
+                            index: number;
+                            sensor: string;
+                            code: string;
+                            message: string;
+                        }[];
+                    };
                 };
             };
             /** @description internal (logged) */

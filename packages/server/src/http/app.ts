@@ -399,6 +399,36 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     return { ok: true };
   });
 
+  // a gateway's (field concentrator's) heartbeat for many of its nodes in one request: one
+  // credential check instead of one per node; each id it may not report for, or that is not
+  // registered, is named in `refused` and the others are marked heard
+  app.post('/api/v1/sensors/status', {
+    schema: {
+      operationId: 'sensorHeartbeats',
+      tags: ['ingest'],
+      summary: 'Heartbeats of many sensors (HTTP Basic credentials of their gateway, or of the one sensor)',
+      description: 'Each listed sensor the credential may report for and that is registered is marked heard; the others are named in `refused` by their index. 422 when none was marked.',
+      security: [{ sensorBasic: [] }],
+      body: bodies.heartbeats,
+      response: responses({ 200: { description: 'Marked (some may be refused, each named)', ...bodiesOut.heartbeats }, 422: { description: 'None marked: every id was refused (each named)', ...bodiesOut.heartbeats } }, [400, 401, ...WRITE]),
+    },
+  }, async (req, reply) => {
+    const principal = await sensorPrincipal(req);
+    const ids = (req.body as { sensors: string[] }).sensors;
+    const now = svc.clock();
+    let heard = 0;
+    const refused: { index: number; sensor: string; code: string; message: string }[] = [];
+    ids.forEach((id, index) => {
+      if (!mayPublish(principal, id)) refused.push({ index, sensor: id, code: 'sensor_mismatch', message: `may not report for sensor ${JSON.stringify(id)}` });
+      else if (!svc.registry.def(id)) refused.push({ index, sensor: id, code: 'not_found', message: `sensor ${JSON.stringify(id)} is not registered` });
+      else {
+        svc.registry.heard(id, now);
+        heard++;
+      }
+    });
+    return reply.status(heard > 0 ? 200 : 422).send({ heard, refused });
+  });
+
   // --- the picture
   app.get('/api/v1/tracks', { ...viewer, schema: { operationId: 'getTracks', tags: ['picture'], summary: 'Confirmed and coasting tracks now', response: responses({ 200: { description: 'The last report', ...ref('TrackSnapshot') } }, VIEW) } }, async () => svc.fusion?.snapshot() ?? { t: svc.clock(), tracks: [] });
   app.get('/api/v1/tracks/:id', { ...viewer, schema: { operationId: 'getTrack', tags: ['picture'], summary: 'A track now (null when no longer live) and its recent history', params: IdParam, response: responses({ 200: { description: 'The track', ...bodiesOut.track } }, [401, 404]) } }, async (req) => {

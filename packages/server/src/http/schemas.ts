@@ -268,6 +268,10 @@ export const bodies = {
     { additionalProperties: true, description: 'The sensors.json fields of the sensor (lat, lon, alt_m, range_m, sigmas, ...), plus an optional token' },
   ),
   replay: Type.Object({ from: num('Window start (s)'), to: num('Window end (s); at most 3 hours after from'), report_every_s: Type.Optional(Type.Number({ minimum: 0.1, description: 'Report interval (s; default the live one)' })) }),
+  heartbeats: Type.Object(
+    { sensors: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 100000, description: 'The ids of the sensors heard (a gateway may list only its own)' }) },
+    { additionalProperties: false },
+  ),
   zoneAlert: Type.Object({ action: oneOf(['raise', 'end']), reason: Type.String({ minLength: 1, maxLength: 500 }) }),
   /** The ingest's body by content type; each item is checked by the ingest, which names every bad one by index. */
   detections: {
@@ -328,6 +332,10 @@ export const bodiesOut = {
   trackAction: Type.Object({ track: nullable(ref('TrackWire')), operator: ref('OperatorMark') }),
   trackWork: Type.Object({ track: nullable(ref('TrackWire')) }),
   sensors: Type.Object({ t: Type.Number(), sensors: Type.Array(ref('SensorWire')) }),
+  heartbeats: Type.Object({
+    heard: num('Sensors marked as heard'),
+    refused: Type.Array(Type.Object({ index: num('Index in `sensors`'), sensor: Type.String(), code: Type.String(), message: Type.String() }), { description: 'The ids not marked, each with why' }),
+  }),
   sensor: Type.Object({ sensor: nullable(ref('SensorWire')) }),
   detections: Type.Object({ from: Type.Number(), to: Type.Number(), detections: Type.Array(ref('DetectionRecord')) }),
   historyRange: Type.Object({ from: nullable(num('The oldest journalled detection (s), null when none')), to: num('Now (s)') }),
