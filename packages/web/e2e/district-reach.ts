@@ -197,9 +197,13 @@ export function etaReachOf(s: TrackState, etaS: number, rules: ReachRules): numb
   return threatTopSpeed(s.class) * (etaS + 2 * rules.intervalS) + rules.sigmas * (s.pos_sd_m ?? 0);
 }
 
-/** The same at the top speed of the fastest threat class (a bound whatever the class was when predicted). */
-export function fastestReachOf(s: TrackState, etaS: number, rules: ReachRules): number {
-  const top = Math.max(...THREAT_CLASSES.map((c) => TOP_SPEED[c]));
+/**
+ * The same at the top speed the prediction held the track to (the zone row's `speed_bound_mps`,
+ * the fastest threat class the track could be when predicted), or at the fastest threat class's
+ * when the row carries none.
+ */
+export function boundReachOf(s: TrackState, etaS: number, boundMps: number | undefined, rules: ReachRules): number {
+  const top = boundMps ?? Math.max(...THREAT_CLASSES.map((c) => TOP_SPEED[c]));
   return top * (etaS + 2 * rules.intervalS) + rules.sigmas * (s.pos_sd_m ?? 0);
 }
 

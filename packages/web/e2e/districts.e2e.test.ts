@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { ARGS, ARTIFACTS, CHROMIUM, ROOT, startDemoServer, waitFor, watchPage, type Running } from './browser.js';
-import { districtReach, districtsOf, placeThreats, distanceToDistrict, etaReachOf, fastestReachOf, paletteSeparation, reachRules, readDistrictTiers, ringsOf, threatTopSpeed, tierPalette, READ_DEFAULTS, type DistrictPixels, type DistrictReach, type TrackState, type XY, type ZoneCollection } from './district-reach.js';
+import { districtReach, districtsOf, placeThreats, distanceToDistrict, etaReachOf, boundReachOf, paletteSeparation, reachRules, readDistrictTiers, ringsOf, threatTopSpeed, tierPalette, READ_DEFAULTS, type DistrictPixels, type DistrictReach, type TrackState, type XY, type ZoneCollection } from './district-reach.js';
 import { TIER_COLOUR } from '../src/logic/symbology.js';
 
 const WEB_DIST = join(ROOT, 'packages', 'web', 'dist', 'index.html');
@@ -33,7 +33,7 @@ const STATE_STEP_S = 1;
 
 type Drawn = { updates: number; idleUpdate: number; t: number; tiers: Record<string, string> };
 type ZoneStateWire = { zone: string; state: string; tier?: string; tier_since?: number };
-type TrackWire = TrackState & { speed_mps: number; vel_sd_mps?: number; label: string; threatens?: { zone: string; p: number; eta_s: number }[] };
+type TrackWire = TrackState & { speed_mps: number; vel_sd_mps?: number; label: string; threatens?: { zone: string; p: number; eta_s: number; speed_bound_mps?: number }[] };
 
 function sw<T>(page: Page, expr: string): Promise<T> {
   return page.evaluate(`(() => { const s = window.__skywarden; return ${expr}; })()`) as Promise<T>;
@@ -221,6 +221,7 @@ test('district-level warning: the districts in alert are those the threats can r
       // district nearer in time than its distance at the class's top speed (etaReachOf)
       let etas = 0;
       let etaTooSoon = 0;
+      let unbounded = 0;
       const etaNotes: string[] = [];
       for (const k of now.tracks) {
         if ((k.threat ?? 0) < rules.threatHold) continue;
@@ -233,12 +234,13 @@ test('district-level warning: the districts in alert are those the threats can r
           if (dist > allowed) {
             // faster than the track's class (as the row states it now) can fly: counted. The
             // prediction was made up to an interval earlier with the class probabilities of then
-            // (a young track's jet share above 5 % lifts its bound to 200 m/s), which the rows do
-            // not carry, so this is not asserted; faster than any threat class can fly is (below)
+            // (a young track's jet share above 5 % lifts its bound to 200 m/s); the bound it used
+            // is the zone row's speed_bound_mps, and that is asserted (below)
             etaTooSoon++;
             etaNotes.push(`sample ${i + 1} (t=${now.t}): track #${k.track} (${k.label}, ${k.speed_mps.toFixed(0)} ± ${(k.vel_sd_mps ?? NaN).toFixed(0)} m/s, ± ${Math.round(k.pos_sd_m ?? 0)} m) enters ${z.zone} in ${z.eta_s.toFixed(0)} s (P ${z.p.toFixed(2)}) from ${(dist / 1000).toFixed(1)} km: at ${threatTopSpeed(k.class)} m/s it needs ${((dist - rules.sigmas * (k.pos_sd_m ?? 0)) / threatTopSpeed(k.class) - 2 * rules.intervalS).toFixed(0)} s (the prediction's age allowed for)`);
           }
-          if (dist > fastestReachOf(k, z.eta_s, rules)) problems.push(`sample ${i + 1} (t=${now.t}): track #${k.track} enters ${z.zone} in ${z.eta_s.toFixed(0)} s from ${(dist / 1000).toFixed(1)} km: faster than any threat class flies`);
+          if (z.speed_bound_mps === undefined) unbounded++;
+          if (dist > boundReachOf(k, z.eta_s, z.speed_bound_mps, rules)) problems.push(`sample ${i + 1} (t=${now.t}): track #${k.track} enters ${z.zone} in ${z.eta_s.toFixed(0)} s from ${(dist / 1000).toFixed(1)} km: faster than ${z.speed_bound_mps === undefined ? 'any threat class flies' : `the ${z.speed_bound_mps} m/s its prediction was held to`}`);
         }
       }
       allEtaNotes.push(...etaNotes);
@@ -269,7 +271,7 @@ test('district-level warning: the districts in alert are those the threats can r
       t.diagnostic(
         `sample ${i + 1}, raid t+${sample.t} s: ${sample.threats} threat tracks of ${sample.tracks}; from the pixels IMMINENT ${pixels.imminent}, WARNING ${pixels.warning}, WATCH ${pixels.watch}, none ${pixels.none}, not read ${unread.length}${unread.length ? ` [${unread.join('; ')}]` : ''} ` +
           `(drawn ${drawnCounts.imminent}/${drawnCounts.warning}/${drawnCounts.watch}/${drawnCounts.none}); within reach: alert ${sample.reachAlert} (of current threats ${sample.reachAlertNow}), IMMINENT ${sample.reachImminent} (${sample.reachImminentNow}); ` +
-          `farthest current threat from a district in alert: IMMINENT ${nearestMaxKm.imminent.toFixed(1)} km, WARNING ${nearestMaxKm.warning.toFixed(1)} km; API tier changed since: ${apiLater}; ETAs faster than the class flies: ${etaTooSoon} of ${etas} (of ${sample.withEtas} tracks with zones ahead); the test held the server's event loop ${held.toFixed(0)} ms at most; ${file}`,
+          `farthest current threat from a district in alert: IMMINENT ${nearestMaxKm.imminent.toFixed(1)} km, WARNING ${nearestMaxKm.warning.toFixed(1)} km; API tier changed since: ${apiLater}; ETAs faster than the class now flies: ${etaTooSoon} of ${etas} (of ${sample.withEtas} tracks with zones ahead), ${unbounded} with no speed bound; the test held the server's event loop ${held.toFixed(0)} ms at most; ${file}`,
       );
       if (!shotSaved && pixels.imminent + pixels.warning > 0 && sample.reachAlert < districts.length) shotSaved = file;
     }

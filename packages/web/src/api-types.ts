@@ -665,6 +665,8 @@ export interface components {
             /** @description Median entry time, s after the row's t (0 when inside) */
             eta_s: number;
             inside?: boolean;
+            /** @description The top speed (m/s) the prediction held the track to: the fastest threat class it may be (absent: no bound) */
+            speed_bound_mps?: number;
         };
         /** @description A track as the live service shows it */
         TrackWire: {

@@ -216,8 +216,16 @@ test("no member flies faster than the report's maxSpeed: 110 +- 20 m/s estimated
   assert.ok(bounded.etaMinS >= (15_000 - 200) / 70, `earliest entry ${bounded.etaMinS} s`);
   assert.equal(bounded.imminentProbability, 0);
   assert.ok(bounded.leadProbability >= 0.5, `P within the 300 s lead ${bounded.leadProbability}: still warned`);
-  // a bound above every member's speed changes nothing; a bad one is refused
-  assert.deepEqual(p.predict({ ...fast, maxSpeed: 1_000 }), p.predict(fast));
+  // each threat names the bound its paths were held to (the alert's explanation, the e2e check)
+  assert.equal(bounded.speedBoundMps, 70);
+  assert.equal(free.speedBoundMps, undefined);
+  // a bound above every member's speed changes nothing but the bound named; a bad one is refused
+  const high = p.predict({ ...fast, maxSpeed: 1_000 });
+  assert.ok(high.length > 0 && high.every((z) => z.speedBoundMps === 1_000));
+  assert.deepEqual(
+    high.map(({ speedBoundMps: _b, ...rest }) => rest),
+    p.predict(fast),
+  );
   assert.throws(() => p.predict({ ...fast, maxSpeed: 0 }), /maxSpeed must be a positive number or absent, got 0/);
   assert.throws(() => p.predict({ ...fast, maxSpeed: NaN }), /maxSpeed must be a positive number or absent, got NaN/);
 });

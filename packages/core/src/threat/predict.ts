@@ -85,6 +85,8 @@ export interface ZoneThreat {
   insideProbability: number;
   /** The report's threat probability, when it had one. */
   threatProbability?: number;
+  /** The top speed (m/s) the paths were held to (the report's `maxSpeed`), when it had one. */
+  speedBoundMps?: number;
 }
 
 export interface ThreatPredictorOptions {
@@ -643,6 +645,7 @@ export function createThreatPredictor(zones: readonly ThreatZone[], options: Thr
         insideProbability: countAtMost(times, lo, hi, elapsedS) / M,
       };
       if (report.threatProbability !== undefined) threat.threatProbability = report.threatProbability;
+      if (report.maxSpeed !== undefined && Number.isFinite(report.maxSpeed)) threat.speedBoundMps = report.maxSpeed;
       out.push(threat);
     }
     return out;

@@ -53,6 +53,8 @@ export interface ZoneThreatWire {
   p: number;
   eta_s: number;
   inside?: boolean;
+  /** The top speed (m/s) the prediction held the track to (the fastest threat class it may be); absent: no bound. */
+  speed_bound_mps?: number;
 }
 
 /** A recent detection for the map: its interchange row plus the sensor position it was made from. */

@@ -64,6 +64,7 @@ const ZoneThreat = Type.Object(
     p: num('P(inside now or entering within the prediction horizon)'),
     eta_s: num('Median entry time, s after the row\'s t (0 when inside)'),
     inside: Type.Optional(Type.Boolean()),
+    speed_bound_mps: Type.Optional(num('The top speed (m/s) the prediction held the track to: the fastest threat class it may be (absent: no bound)')),
   },
   { $id: 'ZoneThreat', description: 'A zone a track may enter' },
 );

@@ -150,6 +150,7 @@ export function threatensByTrack(threats: readonly ZoneThreat[], names: Readonly
     const name = names.get(z.zone);
     if (name) w.name = name;
     if (z.inside) w.inside = true;
+    if (z.speedBoundMps !== undefined) w.speed_bound_mps = z.speedBoundMps;
     list.push(w);
   }
   for (const list of out.values()) {
