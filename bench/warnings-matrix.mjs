@@ -8,7 +8,7 @@
 // missiles; decoys included: nobody can tell them apart), with the lead share of each warned
 // entry: its lead over what the first detection of the target allowed (entry - first detection).
 // Cells are printed worst first (by warned share, then false share).
-// Usage: npm run build && node bench/warnings-matrix.mjs [--quick] [--seed 21] [--cells a,b]
+// Usage: npm run build && node bench/warnings-matrix.mjs [--quick] [--seed 21] [--cells a,b] [--scenario FILE.yaml]
 import { createPicture, createThreatPredictor, createWarningScorer, destination, horizontalDistance, pointInArea } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson, parseZonesGeoJson } from '@skywarden/formats';
@@ -39,6 +39,8 @@ const CELLS = {
 };
 // the demo's scene: the Seoul raid of examples/seoul-raid.yaml (50 drones, 77 real districts)
 CELLS['seoul raid (demo)'] = { scenario: 'examples/seoul-raid.yaml' };
+// any other scenario file as a cell of its own (--scenario FILE)
+if (arg('scenario', null)) CELLS[arg('scenario')] = { scenario: arg('scenario') };
 const pick = arg('cells', null);
 const names = pick ? pick.split(',').map((k) => Object.keys(CELLS).find((n) => n.startsWith(k)) ?? k) : Object.keys(CELLS);
 const noIo = { readText: () => { throw new Error('no files'); }, readJson: () => { throw new Error('no files'); }, krAdminTopology: () => readFileSync(new URL('../data/kr-admin/skorea-municipalities-2018-topo-simple.json', import.meta.url), 'utf8') };
@@ -116,7 +118,7 @@ const rows = [];
 for (const name of names) {
   const cell = CELLS[name];
   if (!cell) throw new Error(`unknown cell ${name}; cells: ${Object.keys(CELLS).join(' | ')}`);
-  const parsed = cell.scenario ? parseScenario(YAML.parse(readFileSync(new URL(`../${cell.scenario}`, import.meta.url), 'utf8'))) : parseScenario({
+  const parsed = cell.scenario ? parseScenario(YAML.parse(readFileSync(cell.scenario.startsWith("/") ? cell.scenario : new URL(`../${cell.scenario}`, import.meta.url), "utf8"))) : parseScenario({
     name, preset: 'mixed', seed, duration_s: durationS, region_m: 60000,
     raid: { ...base, ...(cell.raid ?? {}) },
     sensors: cell.sensors,
