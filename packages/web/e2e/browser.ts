@@ -1,8 +1,10 @@
 /**
  * What the browser end-to-end tests share: where Chromium is and how it is started, where
- * screenshots go, how the server is started in the test's process, and a wait that evaluates
+ * screenshots go, how the server is started (in the test's process, or as `npm start` does in
+ * a process of its own), and a wait that evaluates
  * in the page without eval (the server's content security policy forbids it).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +81,47 @@ export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+}
+
+/**
+ * The demo as `npm start` runs it (`skywarden serve --demo`, its default settings: the acoustic
+ * clouds on), at `speed`, in a process of its own on free ports with a data folder of its own
+ * (removed on close). For pictures of what a user sees: a server in the test's process shares
+ * its event loop with Playwright, whose screenshots of a software-rendered map held it long
+ * enough that the fusion refused 50-79 % of the demo's detections as late (seen 2026-12-05;
+ * with the server in its own process, the same steps: none).
+ */
+export async function spawnDemoServer(o: { speed?: number } = {}): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-demo-'));
+  const cli = join(ROOT, 'packages', 'cli', 'bin', 'skywarden.js');
+  const child = spawn(process.execPath, [cli, 'serve', '--demo', '--speed', String(o.speed ?? 5), '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const httpPort = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo printed no HTTP address within 60 s: ${out}`)), 60_000);
+    const read = (b: Buffer) => {
+      out += b.toString('utf8');
+      const m = /http: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo exited (${code}) before serving: ${out}`));
+    });
+  });
+  return {
+    httpPort,
+    async close() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

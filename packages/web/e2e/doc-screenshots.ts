@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { ARGS, CHROMIUM, ROOT, startDemoServer, waitFor, waitInPage } from './browser.js';
+import { ARGS, CHROMIUM, ROOT, spawnDemoServer, waitFor, waitInPage } from './browser.js';
 
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'docs', 'img'));
 
@@ -80,8 +80,9 @@ async function selectedThreat(page: Page): Promise<string> {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  // the raid at 4x: a selected threat stays in the picture while a starved software-rendered map settles
-  const srv = await startDemoServer({}, { speed: 4 });
+  // the demo as npm start runs it (its own process, the clouds on), at 4x: a selected threat
+  // stays in the picture while a starved software-rendered map settles
+  const srv = await spawnDemoServer({ speed: 4 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     await page.check('#set-coverage');
     await page.check('#set-sensors');
     await page.click('#settings-form button[type=submit]');
-    // the demo's microphones count as coverage once they have reported: let a good share do
+    // the demo's microphones count as coverage once heard (they heartbeat every minute)
     const info = await waitFor(
       'acoustic coverage',
       () => sw<{ runs: number; stats: { group: string; ok: number; notOk: number }[] }>(page, 's.coverageInfo()'),
