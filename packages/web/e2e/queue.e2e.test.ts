@@ -201,6 +201,31 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       assert.ok(zones.some((z) => /후 \(|내부|지금 진입|경로상 구역 없음/.test(z)), `zone phrases ${zones.slice(0, 3).join(' | ')}`);
       assert.match((await page.textContent('#btn-replay')) ?? '', /다시 보기/);
       assert.match((await page.textContent('#threat-count')) ?? '', /위협/);
+      // the status strip (redrawn every second), the top bar's connection and mode, the replay
+      // bar and the login form (hidden now, their texts set all the same)
+      const strip = await waitFor('the status strip in Korean', () => page.textContent('#status-strip').then((x) => x ?? ''), (x) => /융합 거부/.test(x) && /^실시간/.test(x), 10_000);
+      assert.match(strip, /^실시간 \(데모\)탐지 수신 /, strip);
+      assert.match(strip, /센서 \d+개 (정상|중 \d+개 이상)/, strip);
+      assert.doesNotMatch(strip, /ingest|fusion|sensors|last report|det\/s/, strip);
+      assert.equal(await page.textContent('#conn'), '실시간');
+      assert.equal(await page.textContent('#server-mode'), '데모');
+      assert.match((await page.textContent('#user-name')) ?? '', /^operator \(운용자\)$/);
+      const bar = (await page.evaluate(`[...document.querySelectorAll('#replay-bar .replay-flag, #replay-bar label > span, #replay-bar button, #replay-window option')].map((e) => e.textContent)`)) as string[];
+      assert.deepEqual(bar, ['다시 보기', '구간', '최근 5분', '최근 10분', '최근 30분', '최근 2시간', '최근 24시간', '불러오기', '▶ 재생', '속도', '실시간으로 돌아가기']);
+      const login = (await page.evaluate(`[...document.querySelectorAll('#login-form p, #login-form label > span, #login-form button')].map((e) => e.textContent)`)) as string[];
+      assert.deepEqual(login.slice(0, 5), ['대드론 조기 경보', '사용자', '비밀번호', '로그인', '로그인하지 않고 계속']);
+      // the map's track labels: the zone by its Korean name, the ETA in words, each text inside its box
+      const trk = await waitFor(
+        'Korean track labels',
+        () => page.evaluate(`[...document.querySelectorAll('#track-labels .trk-label')].map((e) => ({ text: e.textContent, fits: e.scrollWidth <= e.clientWidth + 1 }))`) as Promise<{ text: string; fits: boolean }[]>,
+        (l) => l.some((x) => /\n[\uac00-\ud7a3 ]+ (\d+분 \d+초 후|\d+초 후|내부|지금 진입)$/.test(x.text)),
+        60_000,
+      );
+      assert.ok(trk.every((x) => !/ETA|INSIDE|alt -/.test(x.text)), `no English in the labels: ${trk.map((x) => x.text).join(' | ')}`);
+      assert.deepEqual(trk.filter((x) => !x.fits).map((x) => x.text), [], 'every label fits its box');
+      const note = (await page.textContent('#track-labels-hidden')) ?? '';
+      assert.ok(note === '' || /숨김 \(지도를 확대하십시오\)$/.test(note), note);
+      t.diagnostic(`Korean track labels: ${trk.slice(0, 3).map((x) => x.text.replace('\n', ' / ')).join(' | ')}; strip: ${strip}`);
       await shot('q3-korean');
       // the alert log: headings, the badges (발령 / 해제 …) and the zones by their Korean names;
       // the operator's zone box; the map's zone labels
@@ -242,6 +267,8 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       await page.click('#btn-lang');
       await waitInPage(page, `/Threats/.test(document.getElementById('tab-threats').textContent)`, 10_000);
       assert.match((await page.textContent('#btn-replay')) ?? '', /Replay/);
+      await waitFor('the status strip in English again', () => page.textContent('#status-strip').then((x) => x ?? ''), (x) => /^LIVE \(DEMO\)ingest /.test(x), 10_000);
+      assert.equal(await page.textContent('#replay-load'), 'Load');
     });
 
     for (const [w, hgt] of [[1024, 768], [768, 1024]] as const) {

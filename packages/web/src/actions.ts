@@ -11,10 +11,11 @@ import { h, toast } from './dom.js';
 import { canAct } from './logic/lists.js';
 import { CLASS_NAMES, className } from './logic/symbology.js';
 import { currentLang, t } from './i18n.js';
+import { errorText } from './logic/i18n.js';
 
 function explain(e: unknown): string {
-  if (e instanceof ApiError) return e.code === 'forbidden' ? t('act.forbidden') : `${e.message} (${e.code})`;
-  return (e as Error).message;
+  if (e instanceof ApiError) return e.code === 'forbidden' ? t('act.forbidden') : `${errorText(currentLang(), e)} (${e.code})`;
+  return errorText(currentLang(), e);
 }
 
 export function trackActionBox(api: Api, role: string, track: TrackWire, onDone: (t: TrackWire) => void): HTMLElement | null {

@@ -17,7 +17,8 @@ export type BodyOf<Op extends keyof operations> = NonNullable<operations[Op]['re
 export type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `detail`: for code `network`, the browser's own words (the UI words the rest, logic/i18n.ts errorText). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly detail?: string) {
     super(message);
     this.name = 'ApiError';
   }
@@ -92,7 +93,7 @@ export function createApi(base = '/api/v1'): Api {
     try {
       res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
     } catch (e) {
-      throw new ApiError(0, 'network', `cannot reach the server (${(e as Error).message})`);
+      throw new ApiError(0, 'network', `cannot reach the server (${(e as Error).message})`, (e as Error).message);
     }
     const text = await res.text();
     let data: unknown = null;

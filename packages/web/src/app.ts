@@ -41,7 +41,7 @@ import { bindSettingsPanel } from './settings-panel.js';
 import { measureFrames, type Hooks, type LatencySample } from './test-hooks.js';
 import { currentLang, initLang, onLangChange, t } from './i18n.js';
 import { zoneOptionText } from './actions.js';
-import { etaText } from './logic/i18n.js';
+import { etaText, trOr } from './logic/i18n.js';
 import { createQueueController } from './queue-controller.js';
 
 const FLUSH_HZ = 4;
@@ -88,7 +88,12 @@ export async function startApp(o: AppOptions): Promise<void> {
   const role = me.role;
   initLang();
   document.body.dataset.role = role;
-  $('user-name').textContent = me.user ? `${me.user} (${role})` : `not logged in (${role})`;
+  // who is logged in, the role in the UI's language: "operator (operator)" / "operator (운용자)"
+  const showUser = () => {
+    const roleName = trOr(currentLang(), `role.${role}`, role);
+    $('user-name').textContent = me.user ? `${me.user} (${roleName})` : t('user.none', { role: roleName });
+  };
+  showUser();
   show($('btn-login'), !me.user);
   show($('btn-logout'), !!me.user);
   $('btn-login').addEventListener('click', () => {
@@ -124,8 +129,18 @@ export async function startApp(o: AppOptions): Promise<void> {
   // labels and legend are HTML over the map: they survive a style reload
   // the place names are placed with the track labels, after them (the lowest labels)
   const places = addPlaceLabels(map, placesUrl, () => labels.refresh());
-  const labels: TrackLabels = addTrackLabels(map, (id) => selectTrack(id), places);
+  const labels: TrackLabels = addTrackLabels(map, (id) => selectTrack(id), places, { lang: currentLang, zoneName: (id) => zones.zoneName(id) });
   addLegend($('map'));
+  // the map's zoom buttons (MapLibre's own tooltips) in the UI's language
+  const localiseMap = () => {
+    for (const [sel, key] of [['.maplibregl-ctrl-zoom-in', 'map.zoom_in'], ['.maplibregl-ctrl-zoom-out', 'map.zoom_out']] as const) {
+      const b = $('map').querySelector<HTMLElement>(sel);
+      if (!b) continue;
+      b.title = t(key);
+      b.setAttribute('aria-label', t(key));
+    }
+  };
+  localiseMap();
   void handle.ready.then(() => { dirty.map = true; });
   // the user's own base map (web.basemap_pmtiles), from our server, under the outlines
   let userBase: UserBaseSpec | null = null;
@@ -228,6 +243,16 @@ export async function startApp(o: AppOptions): Promise<void> {
   setInterval(scheduleFlush, 1000 / FLUSH_HZ);
   let lastTracksAt: number | null = null;
   let serverMode = '';
+  // the stream's state in the top bar: LIVE, reconnecting… / 실시간, 재연결 중…
+  let connState = 'connecting';
+  const showConn = () => {
+    $('conn').textContent = trOr(currentLang(), `conn.${connState}`, connState);
+  };
+  showConn();
+  // the server's mode in the top bar: LIVE / DEMO, 실시간 / 데모
+  function showServerMode() {
+    $('server-mode').textContent = serverMode ? trOr(currentLang(), `mode.${serverMode}`, serverMode.toUpperCase()) : '';
+  }
   const strip = createStatusStrip($('status-strip'), api, {
     mode: () => st.mode,
     serverMode: () => serverMode,
@@ -390,10 +415,15 @@ export async function startApp(o: AppOptions): Promise<void> {
     },
   });
   onLangChange(() => {
-    // the map's zone labels too (they name the zones in the language)
+    // the map's zone and track labels too (they name the zones in the language)
     dirty.zones = true;
     scheduleFlush();
     renderPanels();
+    strip.render();
+    showUser();
+    showConn();
+    showServerMode();
+    localiseMap();
   });
   setTab('threats');
 
@@ -434,13 +464,14 @@ export async function startApp(o: AppOptions): Promise<void> {
   const connEl = $('conn');
   const stream: StreamClient = openStream(() => api.streamUrl(), {
     state(s) {
-      connEl.textContent = s === 'open' ? 'LIVE' : s === 'retrying' ? 'reconnecting…' : s;
+      connState = s;
+      showConn();
       connEl.className = `conn conn-${s}`;
       if (s === 'retrying') {
         api.me().catch((e) => {
           if ((e as { status?: number }).status === 401) {
             stream.close();
-            toast('Session expired: please log in again.', 'error');
+            toast(t('session.expired'), 'error');
             o.onLogout();
           }
         });
@@ -452,8 +483,8 @@ export async function startApp(o: AppOptions): Promise<void> {
         clock.reset();
         clock.anchor(Date.now() / 1000, d.server_time);
       }
-      $('server-mode').textContent = d.mode.toUpperCase();
       serverMode = d.mode;
+      showServerMode();
     },
     tracks(d, receivedAt) {
       const sent = (d as { sent_ms?: number }).sent_ms;
@@ -519,7 +550,6 @@ export async function startApp(o: AppOptions): Promise<void> {
     dirty.zones = true;
   }, (on) => {
     st.mode = on ? 'replay' : 'live';
-    $('mode-badge').textContent = on ? 'REPLAY' : '';
     show($('mode-badge'), on);
     dets.clear();
     detsL.update([], 0);

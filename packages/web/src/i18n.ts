@@ -1,8 +1,9 @@
 /**
  * The page's language (English or Korean, issue 17): chosen by the toggle in the top bar and
  * kept in localStorage; the first time, from the browser's languages. Static texts carry
- * `data-i18n="key"` (their text), `data-i18n-placeholder="key"` (an input's placeholder) or
- * `data-i18n-label="key"` (their aria-label and title); the
+ * `data-i18n="key"` (their text), `data-i18n-placeholder="key"` (an input's placeholder),
+ * `data-i18n-label="key"` (their aria-label and title) or `data-i18n-aria="key"` (their
+ * aria-label only: no tooltip over a whole region); the page's title is `page.title`. The
  * panels ask `t()` when they render and re-render when the language changes.
  */
 import { pickLang, tr, type Lang, type TextKey } from './logic/i18n.js';
@@ -49,6 +50,7 @@ export function onLangChange(fn: (l: Lang) => void): void {
 /** Sets every static text of the page to the current language. */
 export function applyStatic(root: ParentNode = document): void {
   document.documentElement.lang = lang;
+  document.title = t('page.title');
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     const s = t(el.dataset.i18n as TextKey);
     if (el.textContent !== s) el.textContent = s;
@@ -61,4 +63,5 @@ export function applyStatic(root: ParentNode = document): void {
     el.setAttribute('aria-label', s);
     el.title = s;
   }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria as TextKey));
 }

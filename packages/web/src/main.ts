@@ -6,6 +6,8 @@ import './styles.css';
 import { createApi } from './api.js';
 import { ensureLogin } from './login.js';
 import { startApp } from './app.js';
+import { currentLang, initLang, t } from './i18n.js';
+import { errorText } from './logic/i18n.js';
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -14,6 +16,8 @@ async function main(): Promise<void> {
     await startBench();
     return;
   }
+  // the language first: the login form is in it too
+  initLang();
   const api = createApi();
   const me = await ensureLogin(api);
   await startApp({
@@ -30,7 +34,7 @@ main().catch((e) => {
   console.error(e);
   const el = document.getElementById('fatal');
   if (el) {
-    el.textContent = `Skywarden could not start: ${(e as Error).message}`;
+    el.textContent = t('app.failed', { why: errorText(currentLang(), e) });
     el.classList.remove('hidden');
   }
 });

@@ -10,6 +10,7 @@ import { h, toast } from './dom.js';
 import { createCue, type Cue } from './cue.js';
 import { applyStatic, currentLang, onLangChange, setLang, t } from './i18n.js';
 import { canAct } from './logic/lists.js';
+import { errorText } from './logic/i18n.js';
 import { createImminentWatcher, threatQueue } from './logic/threat-queue.js';
 import type { ThreatsPanelOptions } from './panels/threats-panel.js';
 
@@ -34,7 +35,7 @@ export function createQueueController(o: { api: Api; role: string; user: string 
   const watcher = createImminentWatcher();
   const flash = new Map<string, number>();
   const imminentEvents: ImminentEvent[] = [];
-  const why = (e: unknown) => (e instanceof ApiError ? (e.code === 'forbidden' ? t('queue.forbidden') : `${e.message} (${e.code})`) : (e as Error).message);
+  const why = (e: unknown) => (e instanceof ApiError ? (e.code === 'forbidden' ? t('queue.forbidden') : `${errorText(currentLang(), e)} (${e.code})`) : errorText(currentLang(), e));
 
   const onAck = async (id: string) => {
     try {

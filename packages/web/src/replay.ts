@@ -1,13 +1,17 @@
 /**
  * Replay mode: fetch stored track frames of a window (GET /api/v1/history/tracks) and the
  * alert log of that window, then play them on a time slider (play, pause, speed). The page
- * is marked REPLAY while this runs; live events keep arriving but are not drawn.
+ * is marked REPLAY while this runs; live events keep arriving but are not drawn. The bar's
+ * texts follow the UI's language (its fixed words carry data-i18n in index.html; the window
+ * choices, the play button and the line of information are set here and again on a change).
  */
 import type { AlertWire, TrackWire } from '@skywarden/formats';
 import type { Api } from './api.js';
 import { $, show, toast } from './dom.js';
-import { advanceClock, clampWindow, frameEvery, frameIndexAt, storedTrackToWire, zoneStatesAt, type ReplayClock, type ReplayZoneState } from './logic/replay-frames.js';
+import { advanceClock, clampWindow, frameEvery, frameIndexAt, storedTrackToWire, windowText, zoneStatesAt, type ReplayClock, type ReplayZoneState } from './logic/replay-frames.js';
 import { clockUtc } from './logic/format.js';
+import { currentLang, onLangChange, t } from './i18n.js';
+import { errorText, type TextKey } from './logic/i18n.js';
 
 export interface ReplayFrameOut {
   time: number;
@@ -48,6 +52,17 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
   let lastIdx = -1;
   let raf = 0;
   let lastWall = 0;
+  // the line of information as a text of the dictionary, so a change of language rewrites it
+  let infoText: { key: TextKey; params?: Record<string, string | number> } | null = null;
+  const setInfo = (key: TextKey, params?: Record<string, string | number>) => {
+    infoText = { key, params };
+    info.textContent = t(key, params);
+  };
+  const relabel = () => {
+    for (const opt of Array.from(windowSel.options)) opt.textContent = windowText(currentLang(), Number(opt.value));
+    playBtn.textContent = t(clock.playing ? 'replay.pause' : 'replay.play');
+    if (infoText) info.textContent = t(infoText.key, infoText.params);
+  };
 
   const emit = (force = false) => {
     const idx = frameIndexAt(frames, clock.time);
@@ -76,7 +91,7 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
     clock = advanceClock(clock, Math.min(dt, 0.5));
     emit();
     if (clock.playing) raf = requestAnimationFrame(tick);
-    else playBtn.textContent = '▶ Play';
+    else playBtn.textContent = t('replay.play');
   };
 
   const ctl: ReplayController = {
@@ -89,7 +104,7 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
       show(bar, true);
       document.body.classList.add('replay');
       onModeChange(true);
-      info.textContent = 'Choose a window and press Load.';
+      setInfo('replay.choose');
     },
     exit() {
       if (!active) return;
@@ -103,18 +118,18 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
       onModeChange(false);
     },
     async load(from, to) {
-      info.textContent = 'Loading…';
+      setInfo('replay.loading');
       try {
         const have = await api.historyRange();
         if (have.from === null || have.to === null || have.from === undefined || have.to === undefined) {
-          info.textContent = 'The journal holds no track history yet.';
+          setInfo('replay.empty');
           return;
         }
         const minutes = Number(windowSel.value) || 10;
         const want = { from: from ?? have.to - minutes * 60, to: to ?? have.to };
         const w = clampWindow(want, { from: have.from, to: have.to });
         if (!w) {
-          info.textContent = 'Nothing stored in that window.';
+          setInfo('replay.nothing');
           return;
         }
         const every = frameEvery(w.to - w.from);
@@ -126,24 +141,24 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
         slider.max = String(w.to);
         slider.step = String(Math.min(1, every));
         lastIdx = -1;
-        info.textContent = `${frames.length} frames, ${clockUtc(w.from)}–${clockUtc(w.to)} UTC, every ${every} s`;
+        setInfo('replay.loaded', { n: frames.length, from: clockUtc(w.from), to: clockUtc(w.to), s: every });
         emit(true);
       } catch (e) {
-        info.textContent = `Replay failed: ${(e as Error).message}`;
-        toast(`Replay failed: ${(e as Error).message}`, 'error');
+        setInfo('replay.failed', { why: errorText(currentLang(), e) });
+        toast(t('replay.failed', { why: errorText(currentLang(), e) }), 'error');
       }
     },
     play() {
       if (frames.length === 0) return;
       if (clock.time >= clock.to) clock = { ...clock, time: clock.from };
       clock = { ...clock, playing: true, speed: Number(speedSel.value) || clock.speed };
-      playBtn.textContent = '❚❚ Pause';
+      playBtn.textContent = t('replay.pause');
       lastWall = 0;
       if (!raf) raf = requestAnimationFrame(tick);
     },
     pause() {
       clock = { ...clock, playing: false };
-      playBtn.textContent = '▶ Play';
+      playBtn.textContent = t('replay.play');
       if (raf) cancelAnimationFrame(raf);
       raf = 0;
     },
@@ -157,5 +172,7 @@ export function createReplay(api: Api, onFrame: (f: ReplayFrameOut) => void, onM
   slider.addEventListener('input', () => ctl.seek(Number(slider.value)));
   $('replay-load').addEventListener('click', () => void ctl.load());
   $('replay-exit').addEventListener('click', () => ctl.exit());
+  onLangChange(relabel);
+  relabel();
   return ctl;
 }

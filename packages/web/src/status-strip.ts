@@ -5,15 +5,18 @@
  * healthy (silent, stuck, implausible, never seen, offline); detections waiting in the reorder
  * buffer; the age of the last tracks report. The ingest figures come from `GET /api/v1/health`
  * (polled every 5 s; logic/status.ts turns two readings into rates and shares), the sensors and
- * the report age from the event stream the app already holds.
+ * the report age from the event stream the app already holds. Its texts, in the UI's language,
+ * are logic/status.ts `stripItems`; it is redrawn every second, so a change of language shows
+ * within a second.
  */
 import type { SensorWire } from '@skywarden/formats';
 import type { Api } from './api.js';
 import { h } from './dom.js';
-import { pct, statusFigures, type IngestTotals, type Reading } from './logic/status.js';
+import { currentLang } from './i18n.js';
+import { errorText } from './logic/i18n.js';
+import { statusFigures, stripItems, type IngestTotals, type Reading, type StripError } from './logic/status.js';
 
 const POLL_MS = 5000;
-const REASON_TEXT: Record<string, string> = { late: 'late', duplicate: 'duplicate', bad_time: 'bad time', no_anchor: 'no sensor position', other: 'other' };
 
 export interface StatusInputs {
   mode: () => 'live' | 'replay';
@@ -32,7 +35,7 @@ export interface StatusStrip {
 export function createStatusStrip(root: HTMLElement, api: Api, inp: StatusInputs): StatusStrip {
   let prev: Reading | null = null;
   let cur: Reading | null = null;
-  let error: string | null = null;
+  let error: StripError | null = null;
   const poll = async () => {
     try {
       const r = await api.get<{ time?: number; ingest?: IngestTotals }>('/health');
@@ -41,46 +44,32 @@ export function createStatusStrip(root: HTMLElement, api: Api, inp: StatusInputs
         if (!prev || !cur || r.time - prev.t > 30) prev = cur;
         cur = { t: r.time, ingest: r.ingest };
         error = null;
-      } else error = 'ingest figures not available to this user';
+      } else error = { kind: 'no_ingest' };
     } catch (e) {
-      error = `status not available: ${(e as Error).message}`;
+      error = { kind: 'failed', why: errorText(currentLang(), e) };
     }
     render();
   };
-  const item = (key: string, label: string, value: string, level: '' | 'bad' | 'worse' = '', title = '') =>
-    h('span', { class: `st-item ${level}`, 'data-key': key, title: title || undefined }, `${label} `, h('b', { text: value }));
 
   function render() {
-    const kids: HTMLElement[] = [];
     const replay = inp.mode() === 'replay';
-    kids.push(h('span', { class: `st-mode ${replay ? 'replay' : ''}`, 'data-key': 'mode', text: replay ? 'REPLAY' : (inp.serverMode() || 'live').toUpperCase() === 'DEMO' ? 'LIVE (DEMO)' : 'LIVE' }));
-    if (cur) {
-      const f = statusFigures(cur, prev && prev !== cur ? prev : null);
-      kids.push(item('rate', 'ingest', f.ratePerS === null ? '…' : `${f.ratePerS.toFixed(f.ratePerS < 10 ? 1 : 0)} det/s`));
-      if (f.refusedShare !== null) {
-        const why = f.refusedBy.slice(0, 2).map((x) => `${REASON_TEXT[x.reason] ?? x.reason} ${pct(x.share)}`).join(', ');
-        kids.push(item('refused', 'fusion refused', `${pct(f.refusedShare)}${why ? ` (${why})` : ''}`, f.refusedShare >= 0.2 ? 'worse' : f.refusedShare >= 0.05 ? 'bad' : '', 'share of the journalled detections the tracker refused'));
-      }
-      if (f.rejectedShare !== null && f.rejectedShare > 0) {
-        const why = f.rejectedBy.slice(0, 2).map((x) => `${x.reason.replace(/_/g, ' ')} ${pct(x.share)}`).join(', ');
-        kids.push(item('rejected', 'ingest rejected', `${pct(f.rejectedShare)} (${why})`, f.rejectedShare >= 0.05 ? 'bad' : '', 'share of the rows sent that the ingest refused'));
-      }
-      kids.push(item('pending', 'fusion buffer', `${f.pending}`, f.pending > 5000 ? 'bad' : ''));
-    } else if (error) kids.push(h('span', { class: 'st-item', 'data-key': 'error', text: error }));
-    let bad = 0;
-    const byStatus: Record<string, number> = {};
-    let n = 0;
-    for (const s of inp.sensors()) {
-      n++;
-      if (s.status === 'ok') continue;
-      bad++;
-      byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-    }
-    const detail = Object.entries(byStatus).map(([k, v]) => `${v} ${k.replace('_', ' ')}`).join(', ');
-    kids.push(item('sensors', 'sensors', bad > 0 ? `${bad} of ${n} not ok (${detail})` : `${n} ok`, bad > 0 ? 'bad' : ''));
-    const age = inp.reportAgeS();
-    if (!replay && age !== null) kids.push(item('report', 'last report', `${age.toFixed(age < 10 ? 1 : 0)} s ago`, age > 10 ? 'worse' : age > 3 ? 'bad' : ''));
-    root.replaceChildren(...kids);
+    const items = stripItems(currentLang(), {
+      replay,
+      serverMode: inp.serverMode(),
+      figures: cur ? statusFigures(cur, prev && prev !== cur ? prev : null) : null,
+      error,
+      sensors: inp.sensors(),
+      reportAgeS: inp.reportAgeS(),
+    });
+    root.replaceChildren(
+      ...items.map((it) =>
+        it.key === 'mode'
+          ? h('span', { class: `st-mode ${replay ? 'replay' : ''}`, 'data-key': 'mode', text: it.label })
+          : it.value === ''
+            ? h('span', { class: 'st-item', 'data-key': it.key, text: it.label })
+            : h('span', { class: `st-item ${it.level}`, 'data-key': it.key, title: it.title || undefined }, `${it.label} `, h('b', { text: it.value })),
+      ),
+    );
   }
   void poll();
   setInterval(() => void poll(), POLL_MS);

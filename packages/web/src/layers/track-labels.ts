@@ -5,11 +5,14 @@
  * moving, never per animation frame; while the map moves they are hidden. Only tracks in view
  * are considered, at most MAX_LABELS are drawn, by priority (logic/labels.ts), and the others
  * are counted in a corner note. Each label has a fixed size in CSS pixels computed from its
- * text in a monospace font, so the placement's boxes are the boxes on screen.
+ * text in a monospace font (a Hangul syllable measured on its own: it comes from a fallback
+ * font), so the placement's boxes are the boxes on screen. The texts are in the UI's language
+ * (logic/labels.ts), zones named as the zone layer names them.
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import type { TrackWire } from '@skywarden/formats';
-import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest, type Rect } from '../logic/labels.js';
+import { hiddenNote, keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, textWidth, type LabelRequest, type Rect } from '../logic/labels.js';
+import type { Lang } from '../logic/i18n.js';
 import { affiliationOf, AFFILIATION_COLOUR } from '../logic/symbology.js';
 import type { PlaceLabels } from './place-labels.js';
 
@@ -31,11 +34,17 @@ const ICON_HALF = 8;
 /** At most this many track icons are obstacles for the place names (the first by label priority). */
 const MAX_ICON_OBSTACLES = 300;
 
+/** The UI's language and a zone's name in it by id (undefined: the name the track carries). */
+export interface LabelTexts {
+  lang: () => Lang;
+  zoneName: (id: string) => string | undefined;
+}
+
 /**
  * `places`: the place names, placed after the track labels (the lowest labels), with the zone
  * and track labels shown, the track icons, the legend and the controls as their obstacles.
  */
-export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, places?: PlaceLabels): TrackLabels {
+export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, places?: PlaceLabels, texts: LabelTexts = { lang: () => 'en', zoneName: () => undefined }): TrackLabels {
   const host = map.getContainer();
   const layer = document.createElement('div');
   layer.className = 'trk-labels';
@@ -44,7 +53,7 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, place
   note.className = 'trk-labels-note';
   note.id = 'track-labels-hidden';
   host.append(layer, note);
-  // the size of one character and one line of the label font, measured once
+  // the size of one character and one line of the label font, and of one Hangul syllable, measured once
   const probe = document.createElement('span');
   probe.className = 'trk-label';
   probe.style.cssText = 'position:absolute;visibility:hidden;width:auto;height:auto;padding:0;border:0';
@@ -52,6 +61,8 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, place
   layer.append(probe);
   const chW = probe.getBoundingClientRect().width / 20 || 7;
   const lineH = probe.getBoundingClientRect().height || 14;
+  probe.textContent = '가'.repeat(20);
+  const wideW = probe.getBoundingClientRect().width / 20 || 2 * chW;
   probe.remove();
   layer.addEventListener('click', (e) => {
     const id = (e.target as HTMLElement).closest<HTMLElement>('.trk-label')?.dataset.track;
@@ -94,6 +105,7 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, place
     const { clientWidth: width, clientHeight: height } = host;
     const { obstacles, zoneHidden } = obstaclesAndZones();
     const ids = shortIds(tracks.map((t) => t.track));
+    const lang = texts.lang();
     const reqs: LabelRequest[] = [];
     const lines = new Map<string, string[]>();
     const byId = new Map<string, TrackWire>();
@@ -101,11 +113,11 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, place
       if (!Number.isFinite(t.lat) || !Number.isFinite(t.lon)) continue;
       const p = map.project([t.lon, t.lat]);
       if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) continue;
-      const ls = labelLines(t, ids.get(t.track) ?? t.track);
+      const ls = labelLines(t, ids.get(t.track) ?? t.track, lang, texts.zoneName);
       lines.set(t.track, ls);
       byId.set(t.track, t);
-      const chars = Math.max(...ls.map((l) => l.length));
-      reqs.push({ id: t.track, x: p.x, y: p.y, w: Math.ceil(chars * chW + 2 * (PAD_X + BORDER)), h: Math.ceil(ls.length * lineH + 2 * (PAD_Y + BORDER)), priority: labelPriority(t, selected) });
+      const textW = Math.max(...ls.map((l) => textWidth(l, chW, wideW)));
+      reqs.push({ id: t.track, x: p.x, y: p.y, w: Math.ceil(textW + 2 * (PAD_X + BORDER)), h: Math.ceil(ls.length * lineH + 2 * (PAD_Y + BORDER)), priority: labelPriority(t, selected) });
     }
     const r = placeLabels(reqs, { width, height, max: MAX_LABELS, obstacles });
     if (places) {
@@ -144,9 +156,9 @@ export function addTrackLabels(map: MlMap, onSelect: (id: string) => void, place
       els.delete(id);
     }
     last = { placed: r.placed.length, hidden: r.hidden, zoneHidden };
-    const parts = [r.hidden > 0 ? `${r.hidden} track label${r.hidden === 1 ? '' : 's'}` : '', zoneHidden > 0 ? `${zoneHidden} zone label${zoneHidden === 1 ? '' : 's'}` : ''].filter(Boolean);
-    note.textContent = parts.length > 0 ? `${parts.join(', ')} hidden (zoom in)` : '';
-    note.classList.toggle('hidden', parts.length === 0);
+    const noteText = hiddenNote(lang, r.hidden, zoneHidden);
+    if (note.textContent !== noteText) note.textContent = noteText;
+    note.classList.toggle('hidden', noteText === '');
     const ms = performance.now() - t0;
     runs++;
     totalMs += ms;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DICTIONARIES, LANGS, etaText, pickLang, placeholders, tr } from './i18n.js';
+import { DICTIONARIES, LANGS, errorText, etaText, pickLang, placeholders, tr } from './i18n.js';
 
 test('every key is in both languages, non-empty, with the same placeholders', () => {
   const keys = new Set(LANGS.flatMap((l) => Object.keys(DICTIONARIES[l])));
@@ -94,4 +94,33 @@ test('the rest of the UI in Korean: alert kinds, class names, statuses, kinds, a
   assert.equal(zoneLabelText('ko', '경기 파주시', 'warning', true, null), '경기 파주시 · 경고 · 수동');
   assert.equal(zoneLabelText('en', 'X', 'warning', true, -3), 'X · WARNING · manual · ETA now');
   assert.equal(etaPhrase('ko', 0), '지금 도달');
+});
+
+test("errors: the server unreachable in the language, the browser's words kept; others by their message", () => {
+  const net = { code: 'network', detail: 'Failed to fetch', message: 'cannot reach the server (Failed to fetch)' };
+  assert.equal(errorText('en', net), net.message, 'English as the client has always said it');
+  assert.equal(errorText('ko', net), '서버에 연결할 수 없습니다 (Failed to fetch)');
+  assert.equal(errorText('ko', { code: 'bad_request', message: 'reason too long' }), 'reason too long', "the server's words");
+  assert.equal(errorText('ko', new Error('boom')), 'boom');
+  assert.equal(errorText('en', 'plain'), 'plain');
+});
+
+test('the top bar, the login form and the replay bar in Korean', async () => {
+  const { windowText } = await import('./replay-frames.js');
+  assert.equal(tr('en', 'user.none', { role: 'viewer' }), 'not logged in (viewer)');
+  assert.equal(tr('ko', 'user.none', { role: tr('ko', 'role.viewer') }), '로그인 안 함 (열람자)');
+  assert.equal(tr('ko', 'role.operator'), '운용자', 'the word the actions use (운용자 조치)');
+  assert.equal(tr('ko', 'conn.retrying'), '재연결 중…');
+  assert.equal(tr('en', 'login.wrong'), 'Wrong user name or password.');
+  assert.equal(tr('ko', 'login.wrong'), '사용자 이름 또는 비밀번호가 올바르지 않습니다.');
+  assert.equal(tr('ko', 'login.failed', { why: 'HTTP 500' }), '로그인 실패: HTTP 500');
+  assert.equal(tr('ko', 'replay.flag'), tr('ko', 'top.replay'), 'the mode is named as its button');
+  assert.equal(tr('en', 'replay.loaded', { n: 120, from: '10:00:00', to: '10:10:00', s: 5 }), '120 frames, 10:00:00–10:10:00 UTC, every 5 s');
+  assert.equal(tr('ko', 'replay.loaded', { n: 120, from: '10:00:00', to: '10:10:00', s: 5 }), '장면 120개, 10:00:00–10:10:00 UTC, 5초 간격');
+  assert.equal(windowText('en', 5), 'last 5 min');
+  assert.equal(windowText('en', 120), 'last 2 h');
+  assert.equal(windowText('en', 1440), 'last 24 h');
+  assert.equal(windowText('en', 90), 'last 90 min');
+  assert.equal(windowText('ko', 10), '최근 10분');
+  assert.equal(windowText('ko', 120), '최근 2시간');
 });

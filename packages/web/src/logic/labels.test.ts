@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrackWire } from '@skywarden/formats';
-import { keepNonOverlapping, labelLines, labelPriority, placeLabels, shortIds, type LabelRequest } from './labels.js';
+import { hiddenNote, keepNonOverlapping, KO_PROVINCES, labelLines, labelPriority, placeLabels, shortIds, shortZone, textWidth, type LabelRequest } from './labels.js';
 
 function track(id: string, threat: number, extra: Partial<TrackWire> = {}): TrackWire {
   return { t: 0, track: id, lat: 0, lon: 0, ve_mps: 0, vn_mps: 50, vu_mps: 0, pos_sd_m: 50, class: {}, label: 'piston_owa', threat, affiliation: threat >= 0.5 ? 'hostile' : 'unknown', speed_mps: 50, course_deg: 0, sensors: [], status: 'confirmed', ...extra } as TrackWire;
@@ -25,6 +25,54 @@ test('label lines: id, altitude, speed in km/h; a threat adds the ETA of its fir
   assert.deepEqual(labelLines(inside, '#5'), ['#5 · alt - · 180 km/h', 'INSIDE Paju-si']);
   // not a threat: no ETA line even with a zone ahead
   assert.equal(labelLines(track('6', 0.1, { threatens: [{ zone: 'b', p: 1, eta_s: 10 }] }), '#6').length, 1);
+});
+
+test('label lines in Korean: the zone by its Korean name without the province, ETA in words; English as before', () => {
+  const t = track('4012', 0.9, { alt_m: 451.6, speed_mps: 50, threatens: [{ zone: 'b', name: 'Paju-si, Gyeonggi', p: 0.8, eta_s: 160 }] });
+  const names: Record<string, string> = { b: '경기 파주시' };
+  const ko = (id: string) => names[id];
+  assert.deepEqual(labelLines(t, '#012', 'ko', ko), ['#012 · 452 m · 180 km/h', '파주시 2분 40초 후']);
+  assert.deepEqual(labelLines(t, '#012', 'en', () => 'Paju-si, Gyeonggi'), ['#012 · 452 m · 180 km/h', 'ETA 2 min 40 s Paju-si']);
+  // a zone the resolver does not know: the name the track carries
+  assert.deepEqual(labelLines(t, '#012', 'ko', () => undefined)[1], 'Paju-si 2분 40초 후');
+  const inside = track('5', 0.9, { threatens: [{ zone: 'b', name: 'Paju-si, Gyeonggi', p: 0.95, eta_s: 0, inside: true }] });
+  assert.deepEqual(labelLines(inside, '#5', 'ko', ko), ['#5 · 고도 - · 180 km/h', '파주시 내부']);
+  const now = track('6', 0.9, { alt_m: 100, threatens: [{ zone: 'b', name: 'Paju-si, Gyeonggi', p: 0.95, eta_s: 0.3 }] });
+  assert.equal(labelLines(now, '#6')[1], 'ETA now Paju-si');
+  assert.equal(labelLines(now, '#6', 'ko', ko)[1], '파주시 지금 진입');
+  const soon = track('7', 0.9, { alt_m: 100, threatens: [{ zone: 'b', name: 'Paju-si, Gyeonggi', p: 0.95, eta_s: 44.6 }] });
+  assert.equal(labelLines(soon, '#7')[1], 'ETA 45 s Paju-si');
+  assert.equal(labelLines(soon, '#7', 'ko', ko)[1], '파주시 45초 후');
+});
+
+test('short zone names: without the province in both languages; other names as they are', () => {
+  assert.equal(shortZone('Goyang-si Ilsandong-gu, Gyeonggi'), 'Goyang-si Ilsandong-gu');
+  assert.equal(shortZone('경기 고양시 일산동구'), '고양시 일산동구');
+  assert.equal(shortZone('서울 종로구'), '종로구');
+  assert.equal(shortZone('세종'), '세종');
+  assert.equal(shortZone('시설 1'), '시설 1', 'a first word that is no province stays');
+  assert.equal(shortZone('Site 1'), 'Site 1');
+});
+
+test('the province list is the one the KOSTAT zones are named with', async () => {
+  const { KR_PROVINCE_NAMES } = await import('@skywarden/formats');
+  assert.deepEqual([...KO_PROVINCES].sort(), Object.values(KR_PROVINCE_NAMES).map((p) => p.ko).sort());
+});
+
+test('the note of hidden labels in both languages', () => {
+  assert.equal(hiddenNote('en', 3, 1), '3 track labels, 1 zone label hidden (zoom in)');
+  assert.equal(hiddenNote('en', 1, 0), '1 track label hidden (zoom in)');
+  assert.equal(hiddenNote('en', 0, 2), '2 zone labels hidden (zoom in)');
+  assert.equal(hiddenNote('en', 0, 0), '');
+  assert.equal(hiddenNote('ko', 3, 1), '항적 표지 3개, 구역 표지 1개 숨김 (지도를 확대하십시오)');
+  assert.equal(hiddenNote('ko', 0, 1), '구역 표지 1개 숨김 (지도를 확대하십시오)');
+  assert.equal(hiddenNote('ko', 0, 0), '');
+});
+
+test('label width: a Hangul syllable takes the wide width, the rest the narrow one', () => {
+  assert.equal(textWidth('#012 · 452 m', 7, 13), 12 * 7);
+  assert.equal(textWidth('파주시 45초 후', 7, 13), 5 * 13 + 4 * 7);
+  assert.equal(textWidth('', 7, 13), 0);
 });
 
 test('priority: selected, then threats soonest first, then threats without zone, then the rest', () => {

@@ -12,7 +12,7 @@
  */
 import type { TrackWire } from '@skywarden/formats';
 import { isThreat } from './threat-queue.js';
-import { formatEta } from './format.js';
+import { etaText, tr, type Lang } from './i18n.js';
 
 /** Characters of the id a label keeps. */
 export const SHORT_ID_CHARS = 3;
@@ -29,35 +29,86 @@ export function shortIds(ids: Iterable<string>, chars = SHORT_ID_CHARS): Map<str
 }
 
 /** The first zone a threat may enter (the queue's rule: P >= rankP; inside: ETA 0), or null. */
-export function firstZone(t: TrackWire, rankP = 0.3): { name: string; etaS: number; inside: boolean } | null {
-  let best: { name: string; etaS: number; inside: boolean } | null = null;
+export function firstZone(t: TrackWire, rankP = 0.3): { zone: string; name: string; etaS: number; inside: boolean } | null {
+  let best: { zone: string; name: string; etaS: number; inside: boolean } | null = null;
   for (const z of t.threatens ?? []) {
     if (z.p < rankP) continue;
     const eta = z.inside ? 0 : z.eta_s;
-    if (best === null || eta < best.etaS) best = { name: z.name ?? z.zone, etaS: eta, inside: z.inside === true };
+    if (best === null || eta < best.etaS) best = { zone: z.zone, name: z.name ?? z.zone, etaS: eta, inside: z.inside === true };
   }
   return best;
 }
 
 /**
- * The label's lines: "#123 · 450 m · 185 km/h" and, for a threat with a zone in its path,
- * "ETA 2 min 40 s Paju-si" (or "INSIDE Paju-si"). Altitude "-" when not observable.
+ * The label's lines in `lang`: "#123 · 450 m · 185 km/h" and, for a threat with a zone in its
+ * path, "ETA 2 min 40 s Paju-si" / "파주시 2분 40초 후" (or "INSIDE Paju-si" / "파주시 내부",
+ * "ETA now Paju-si" / "파주시 지금 진입"). Altitude "alt -" / "고도 -" when not observable.
+ * `zoneName`: a zone's name in `lang` by its id (logic/zone-text.ts; the Korean UI names it in
+ * Korean); undefined, or a zone it does not know: the name the track carries.
  */
-export function labelLines(t: TrackWire, shortId: string): string[] {
+export function labelLines(t: TrackWire, shortId: string, lang: Lang = 'en', zoneName?: (id: string) => string | undefined): string[] {
   const speed = Number.isFinite(t.speed_mps) ? t.speed_mps : Math.hypot(t.ve_mps || 0, t.vn_mps || 0);
-  const alt = t.alt_m !== undefined && Number.isFinite(t.alt_m) ? `${Math.round(t.alt_m)} m` : 'alt -';
+  const alt = t.alt_m !== undefined && Number.isFinite(t.alt_m) ? `${Math.round(t.alt_m)} m` : tr(lang, 'label.alt.none');
   const lines = [`${shortId} · ${alt} · ${Math.round(speed * 3.6)} km/h`];
   if (isThreat(t)) {
     const z = firstZone(t);
-    if (z) lines.push(z.inside ? `INSIDE ${shortZone(z.name)}` : `ETA ${formatEta(z.etaS)} ${shortZone(z.name)}`);
+    if (z) {
+      const zone = shortZone(zoneName?.(z.zone) ?? z.name);
+      if (z.inside) lines.push(tr(lang, 'label.inside', { zone }));
+      else if (z.etaS <= 0.5) lines.push(tr(lang, 'label.eta.now', { zone }));
+      else lines.push(tr(lang, 'label.eta', { eta: etaText(lang, z.etaS), zone }));
+    }
   }
   return lines;
 }
 
-/** A zone name without its province ("Paju-si, Gyeonggi" -> "Paju-si"), for the short label. */
-function shortZone(name: string): string {
+/** The provinces' short Korean names that open a KOSTAT zone's Korean name ("경기 파주시"); the same as formats' KR_PROVINCE_NAMES (tested). */
+export const KO_PROVINCES: readonly string[] = ['서울', '부산', '대구', '인천', '광주', '대전', '울산', '세종', '경기', '강원', '충북', '충남', '전북', '전남', '경북', '경남', '제주'];
+
+/**
+ * A zone name without its province, for the short label: "Paju-si, Gyeonggi" -> "Paju-si",
+ * "경기 파주시" -> "파주시", "경기 고양시 일산동구" -> "고양시 일산동구"; any other name as it is.
+ */
+export function shortZone(name: string): string {
   const i = name.lastIndexOf(', ');
-  return i > 0 ? name.slice(0, i) : name;
+  if (i > 0) return name.slice(0, i);
+  const sp = name.indexOf(' ');
+  return sp > 0 && KO_PROVINCES.includes(name.slice(0, sp)) && name.slice(sp + 1).trim() !== '' ? name.slice(sp + 1) : name;
+}
+
+/**
+ * The corner note under the map for the labels that found no place: "3 track labels, 1 zone
+ * label hidden (zoom in)" / "항적 표지 3개, 구역 표지 1개 숨김 (지도를 확대하십시오)"; '' when none.
+ */
+export function hiddenNote(lang: Lang, tracks: number, zones: number): string {
+  const parts: string[] = [];
+  if (tracks > 0) parts.push(tracks === 1 ? tr(lang, 'label.hidden.tracks.1') : tr(lang, 'label.hidden.tracks.n', { n: tracks }));
+  if (zones > 0) parts.push(zones === 1 ? tr(lang, 'label.hidden.zones.1') : tr(lang, 'label.hidden.zones.n', { n: zones }));
+  return parts.length > 0 ? tr(lang, 'label.hidden', { what: parts.join(', ') }) : '';
+}
+
+/** Whether a character takes two cells of a monospace font (Hangul, CJK, full-width forms). */
+function wide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6)
+  );
+}
+
+/**
+ * The width of a line of label text (CSS px) from the width of one narrow character of the
+ * label's monospace font and one wide one (a Hangul syllable, drawn in a fallback font), so a
+ * Korean label's box fits its text as an English one does.
+ */
+export function textWidth(line: string, narrowW: number, wideW: number): number {
+  let w = 0;
+  for (const ch of line) w += wide(ch.codePointAt(0) ?? 0) ? wideW : narrowW;
+  return w;
 }
 
 /**

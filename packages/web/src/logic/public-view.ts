@@ -37,6 +37,7 @@ const T = {
   en: {
     title: 'Drone warnings',
     other: '한국어',
+    otherLabel: 'Switch the language to Korean',
     mine: 'My area',
     choose: 'Choose your area',
     list: 'Areas under warning',
@@ -60,6 +61,7 @@ const T = {
   ko: {
     title: '드론 경보',
     other: 'English',
+    otherLabel: '언어를 영어로 바꾸기',
     mine: '우리 지역',
     choose: '지역을 선택하세요',
     list: '경보 발령 지역',

@@ -4,6 +4,12 @@
  */
 import type { TrackWire } from '@skywarden/formats';
 import type { components } from '../api-types.js';
+import { tr, type Lang } from './i18n.js';
+
+/** A choice of the replay window in `lang`: "last 10 min" / "최근 10분", whole hours "last 2 h" / "최근 2시간". */
+export function windowText(lang: Lang, minutes: number): string {
+  return minutes >= 60 && minutes % 60 === 0 ? tr(lang, 'replay.last.h', { n: minutes / 60 }) : tr(lang, 'replay.last.min', { n: minutes });
+}
 
 /**
  * Index of the last frame with `t <= time` (binary search), or -1 before the first frame.

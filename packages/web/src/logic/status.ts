@@ -2,8 +2,11 @@
  * The status strip's figures (issue 17) from two readings of `GET /api/v1/health` `ingest`
  * (totals since the server started): the ingest rate, the share of journalled detections the
  * fusion refused and why, the share the ingest rejected and why, over the interval between the
- * readings; with a single reading, since the start. Pure, tested in node.
+ * readings; with a single reading, since the start; and the strip's texts in the UI's language
+ * ({@link stripItems}). Pure, tested in node.
  */
+import { tr, trOr, type Lang } from './i18n.js';
+import { wordOf } from './symbology.js';
 
 export interface IngestTotals {
   accepted: number;
@@ -75,4 +78,83 @@ export function statusFigures(cur: Reading, prev: Reading | null): StatusFigures
 export function pct(x: number): string {
   if (x === 0) return '0 %';
   return x < 0.01 ? `${(x * 100).toFixed(1)} %` : `${Math.round(x * 100)} %`;
+}
+
+/** What the strip could not read: the figures are not served to this user, or the request failed. */
+export type StripError = { kind: 'no_ingest' } | { kind: 'failed'; why: string };
+
+export interface StripInput {
+  replay: boolean;
+  /** The server's mode from the stream's hello (`live`, `demo`; '' before it). */
+  serverMode: string;
+  /** The last figures ({@link statusFigures}), null before the first reading. */
+  figures: StatusFigures | null;
+  error: StripError | null;
+  sensors: Iterable<{ status: string }>;
+  /** Seconds since the last tracks report arrived (null before the first). */
+  reportAgeS: number | null;
+}
+
+/**
+ * One entry of the strip: `label` then `value` in bold; `level` colours the value. The first
+ * entry (`key` mode) is the mode, and an entry without a value (`key` error) a plain text.
+ */
+export interface StripItem {
+  key: string;
+  label: string;
+  value: string;
+  level: '' | 'bad' | 'worse';
+  /** Tooltip ('' none). */
+  title: string;
+}
+
+/**
+ * The strip's entries in `lang`: the mode ("LIVE (DEMO)" / "실시간 (데모)", "REPLAY" / "다시
+ * 보기"); the ingest rate ("ingest 12.5 det/s" / "탐지 수신 12.5건/초"); the share the fusion
+ * refused with its two main reasons ("fusion refused 3 % (late 2 %, duplicate 1 %)" / "융합 거부
+ * 3 % (지연 2 %, 중복 1 %)"); the share the ingest rejected when there is one; the fusion's
+ * buffer; the sensors ("sensors 40 ok" / "센서 40개 정상", "sensors 2 of 40 not ok (1 silent,
+ * 1 stuck)" / "센서 40개 중 2개 이상 (무응답 1, 고착 1)"); the age of the last report, live only
+ * ("last report 1.2 s ago" / "마지막 보고 1.2초 전"). Numbers as they were in English.
+ */
+export function stripItems(lang: Lang, inp: StripInput): StripItem[] {
+  const item = (key: string, label: string, value: string, level: StripItem['level'] = '', title = ''): StripItem => ({ key, label, value, level, title });
+  const out: StripItem[] = [];
+  const mode = inp.serverMode.toUpperCase() === 'DEMO' ? tr(lang, 'strip.live.mode', { mode: tr(lang, 'mode.demo') }) : tr(lang, 'strip.live');
+  out.push(item('mode', inp.replay ? tr(lang, 'replay.flag') : mode, ''));
+  const f = inp.figures;
+  if (f) {
+    out.push(item('rate', tr(lang, 'strip.ingest'), f.ratePerS === null ? '…' : tr(lang, 'strip.rate', { n: f.ratePerS.toFixed(f.ratePerS < 10 ? 1 : 0) })));
+    if (f.refusedShare !== null) {
+      const why = f.refusedBy
+        .slice(0, 2)
+        .map((x) => `${trOr(lang, `refuse.${x.reason}`, x.reason)} ${pct(x.share)}`)
+        .join(', ');
+      out.push(item('refused', tr(lang, 'strip.refused'), `${pct(f.refusedShare)}${why ? ` (${why})` : ''}`, f.refusedShare >= 0.2 ? 'worse' : f.refusedShare >= 0.05 ? 'bad' : '', tr(lang, 'strip.refused.title')));
+    }
+    if (f.rejectedShare !== null && f.rejectedShare > 0) {
+      const why = f.rejectedBy
+        .slice(0, 2)
+        .map((x) => `${trOr(lang, `reject.${x.reason}`, x.reason.replace(/_/g, ' '))} ${pct(x.share)}`)
+        .join(', ');
+      out.push(item('rejected', tr(lang, 'strip.rejected'), `${pct(f.rejectedShare)} (${why})`, f.rejectedShare >= 0.05 ? 'bad' : '', tr(lang, 'strip.rejected.title')));
+    }
+    out.push(item('pending', tr(lang, 'strip.pending'), `${f.pending}`, f.pending > 5000 ? 'bad' : ''));
+  } else if (inp.error) {
+    out.push(item('error', inp.error.kind === 'no_ingest' ? tr(lang, 'strip.no_ingest') : tr(lang, 'strip.failed', { why: inp.error.why }), ''));
+  }
+  let n = 0;
+  const byStatus: Record<string, number> = {};
+  for (const s of inp.sensors) {
+    n++;
+    if (s.status !== 'ok') byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
+  }
+  const bad = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  const detail = Object.entries(byStatus)
+    .map(([k, v]) => tr(lang, 'strip.sensors.one', { n: v, status: wordOf(lang, 'sensor', k) }))
+    .join(', ');
+  out.push(item('sensors', tr(lang, 'strip.sensors'), bad > 0 ? tr(lang, 'strip.sensors.bad', { bad, n, detail }) : tr(lang, 'strip.sensors.ok', { n }), bad > 0 ? 'bad' : ''));
+  const age = inp.reportAgeS;
+  if (!inp.replay && age !== null) out.push(item('report', tr(lang, 'strip.report'), tr(lang, 'age.s', { n: age.toFixed(age < 10 ? 1 : 0) }), age > 10 ? 'worse' : age > 3 ? 'bad' : ''));
+  return out;
 }

@@ -64,6 +64,7 @@ function render(): void {
   document.title = L.title;
   $('title').textContent = L.title;
   $('lang').textContent = L.other;
+  $('lang').setAttribute('aria-label', L.otherLabel);
   $('mine-label').textContent = L.mine;
   $('list-title').textContent = L.list;
   $('footer').textContent = L.footer;
