@@ -153,6 +153,35 @@ describe('hostile input (issue 15)', () => {
     assert.equal(ok.status, 200, ok.text);
   });
 
+  it('answers bad gateway heartbeats with a named 400 or refusal, and the service goes on', async () => {
+    const sensor = String((scene.sensors as unknown as { id: string }[])[0].id);
+    const auth = { authorization: basic(sensor, `token-${sensor}`) };
+    const bad: [unknown, number, RegExp][] = [
+      [{ sensors: [''] }, 400, /sensors\.0 must NOT have fewer than 1 characters/],
+      [[sensor], 400, /object/],
+      [{}, 400, /sensors/],
+    ];
+    for (const [body, status, why] of bad) {
+      const r = await http(port, 'POST', '/api/v1/sensors/status', { body, headers: auth });
+      assert.equal(r.status, status, `${JSON.stringify(body)}: ${r.text}`);
+      assert.match(r.json.error?.message ?? '', why, JSON.stringify(body));
+    }
+    // a number where an id belongs is read as its text, a lone id as a list of one (the schemas'
+    // coercion), and each is named as not the credential's
+    for (const [body, id] of [[{ sensors: [42] }, '42'], [{ sensors: 'all' }, 'all']] as const) {
+      const r = await http(port, 'POST', '/api/v1/sensors/status', { body, headers: auth });
+      assert.equal(r.status, 422, r.text);
+      assert.deepEqual(r.json.refused, [{ index: 0, sensor: id, code: 'sensor_mismatch', message: `may not report for sensor "${id}"` }]);
+    }
+    // more ids than a request may carry (under the body size limit): refused whole, named
+    const many = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: Array.from({ length: 100_001 }, (_, i) => `s${i}`) }, headers: auth });
+    assert.equal(many.status, 400, many.text.slice(0, 200));
+    assert.match(many.json.error?.message ?? '', /sensors must NOT have more than 100000 items/);
+    const ok = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: [sensor] }, headers: auth });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.heard, 1);
+  });
+
   it('slows password guessing: after 5 failed logins for a name, even the right password waits (429, Retry-After); other users are not locked out', async () => {
     for (let i = 0; i < 5; i++) {
       const r = await http(port, 'POST', '/api/v1/login', { body: { user: 'op', password: `guess-${i}` } });
