@@ -70,7 +70,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
           const rank = { imminent: 0, warning: 1, watch: 2 } as Record<string, number>;
           const tiers = shown.map((s) => rank[s.split(':')[1]]);
           assert.deepEqual(tiers, tiers.slice().sort((x, y) => x - y), 'most urgent first');
-          assert.match((await page.textContent('#counts')) ?? '', /^긴급 \d+ · 경보 \d+ · 주의 \d+$/);
+          assert.match((await page.textContent('#counts')) ?? '', /^임박 \d+ · 경고 \d+ · 주의 \d+$/);
           await page.screenshot({ path: join(ARTIFACTS, 'public-01-list-ko.png') });
           return;
         }
@@ -91,7 +91,7 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
       assert.ok(z.names?.ko, 'demo districts carry Korean names');
       assert.equal(await page.evaluate(`document.getElementById('mine-select').selectedOptions[0].textContent`), z.names!.ko);
       const text = (await card.textContent()) ?? '';
-      if (tier === 'imminent') assert.match(text, /긴급지금 즉시 대피하십시오/);
+      if (tier === 'imminent') assert.match(text, /임박지금 즉시 대피하십시오/);
       if (tier === 'imminent' || tier === 'warning') assert.match(text, /대피소로 대피하고/, 'the shelter instruction');
       // remembered across a reload
       await page.reload();

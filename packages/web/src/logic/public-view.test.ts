@@ -11,7 +11,7 @@ test('public view: most urgent first, then by name; counts; names and texts by l
   assert.equal(zoneName(zones[2], 'ko'), '구로구');
   assert.equal(zoneName(zones[2], 'en'), 'Guro-gu');
   assert.equal(zoneName(zones[0], 'ko'), 'Mapo-gu', 'no Korean name: the name');
-  assert.equal(texts('ko').counts(tierCounts(zones)), '긴급 1 · 경보 2 · 주의 1');
+  assert.equal(texts('ko').counts(tierCounts(zones)), '임박 1 · 경고 2 · 주의 1');
   assert.equal(texts('en').tier.imminent, 'IMMINENT');
   assert.equal(texts('en').otherLabel, 'Switch the language to Korean', 'the language button says what it does');
   assert.match(texts('ko').otherLabel, /영어/);
