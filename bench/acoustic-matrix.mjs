@@ -14,7 +14,8 @@
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
-//   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only).
+//   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only);
+//   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
 // Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
 // instead of one raid axis, where the heading prior has the least to learn from.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,8 @@ const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
 const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
+const partArg = args.indexOf('--particles');
+const particles = partArg >= 0 ? { nMin: Number(args[partArg + 1].split(',')[0]), nMax: Number(args[partArg + 1].split(',')[1]) } : null;
 const seedArg = args.indexOf('--seed');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? args[seedsArg + 1].split(',').map(Number) : [seedArg >= 0 ? Number(args[seedArg + 1]) : 13];
@@ -173,7 +176,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}) },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {

@@ -20,7 +20,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type ParticleCloud } from './particle-cloud.js';
+import { bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
@@ -79,6 +79,8 @@ export interface CloudFilterOptions {
    * state's velocity decides, not the share). Default 0: the piston band only.
    */
   fastShare?: number;
+  /** A handed-back cloud's adaptive particle count (particle-cloud.ts `AdaptiveCount`); absent: a fixed count. */
+  adaptive?: AdaptiveCount;
 }
 
 /** A seed for a cloud's generator from a detection (deterministic: the same input, the same cloud). */
@@ -129,7 +131,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     inner.predict(tr, pd.det.t, xs, ps);
     if (Math.hypot(xs[3], xs[4]) > topSpeed) return false;
     const seed = seedOfDetection(pd.det);
-    const cloud = createCloud(mulberry32(seed), { fastShare });
+    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
     tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t)) };
     return true;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
-import { bearingUpdate, cloudMoments, createCloud, effectiveSize, massWithin, predictCloud, presenceHit, presenceMiss, presenceMissAll, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
+import { bearingUpdate, cloudMoments, createCloud, effectiveSize, kldCount, massWithin, predictCloud, presenceHit, presenceMiss, presenceMissAll, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
 import { CLOUD_HIDE_SILENCE, cloudShown, syncCloudTrack } from './cloud-filter.js';
 import type { Track } from '../tracker/track.js';
 import type { TrackFilter } from '../tracker/filter.js';
@@ -338,4 +338,66 @@ test('the fast band: a share of the particles flies at jet speeds, keeps to its 
   resampleCloud(slow, 1.01);
   assert.equal(slow.speedTop, slow.speedMax);
   assert.throws(() => createCloud(mulberry32(1), { fastShare: 1.5 }), /fastShare must be in \[0, 1\], got 1.5/);
+});
+
+test('KLD-sampling count (Fox 2003): one bin needs one particle, more bins more, and the bound matches the formula', () => {
+  assert.equal(kldCount(1, 0.1, 2.326), 1);
+  assert.equal(kldCount(0, 0.1, 2.326), 1);
+  // k = 50, ε = 0.1, z = 2.326: (49 / 0.2) · (1 − 2/441 + √(2/441) · 2.326)³ = 245 · 1.15210³ ≈ 374.7
+  assert.equal(kldCount(50, 0.1, 2.326), 375);
+  let last = 1;
+  for (const k of [2, 5, 10, 50, 200, 1000]) {
+    const n = kldCount(k, 0.1, 2.326);
+    assert.ok(n > last, `k ${k}: ${n} > ${last}`);
+    last = n;
+  }
+  // a tighter bound needs more particles
+  assert.ok(kldCount(50, 0.05, 2.326) > kldCount(50, 0.1, 2.326));
+});
+
+test('an adaptive cloud starts at its most, shrinks when the posterior is compact, grows back when it spreads, and a fixed one keeps its count', () => {
+  const adaptive = { nMin: 50, nMax: 1000 };
+  const c = createCloud(mulberry32(5), { n: 200, adaptive });
+  seedAroundSensor(c, 0, 0, 0, 0, model, 3250, 100, 1500);
+  assert.equal(c.n, 1000, 'a seeded disc is the widest the posterior gets');
+  // a precise fix 200 m across: few bins of position and heading left
+  const x = [0, 0, 500, 50, 0, 0];
+  const p = new Array(36).fill(0);
+  p[0] = p[7] = 100 * 100;
+  p[14] = 100 * 100;
+  p[21] = p[28] = 1;
+  p[35] = 1;
+  seedFromGaussian(c, 0, x, p, 100, 1500);
+  assert.equal(c.n, 1000);
+  c.w.fill(0, 0, c.n);
+  for (let i = 0; i < c.n; i += 4) c.w[i] = 4 / c.n; // three quarters of the particles weightless: resampling is due
+  assert.ok(resampleCloud(c));
+  assert.ok(c.n >= 50 && c.n < 200, `compact: ${c.n} particles`);
+  let s = 0;
+  for (let i = 0; i < c.n; i++) s += c.w[i];
+  assert.ok(Math.abs(s - 1) < 1e-9, `weights sum to 1: ${s}`);
+  // the same particles spread over a 6 km square with every heading: many bins, many particles
+  const rng = mulberry32(9);
+  for (let i = 0; i < c.n; i++) {
+    c.x[i] = 6000 * rng();
+    c.y[i] = 6000 * rng();
+    const a = 2 * Math.PI * rng();
+    c.vx[i] = 50 * Math.sin(a);
+    c.vy[i] = 50 * Math.cos(a);
+  }
+  c.w.fill(0, 0, c.n);
+  for (let i = 0; i < c.n; i += 4) c.w[i] = 4 / c.n;
+  const before = c.n;
+  assert.ok(resampleCloud(c));
+  assert.ok(c.n > before, `spread: ${before} -> ${c.n} particles`);
+  cloudMoments(c, x6, p36);
+  assert.ok(Number.isFinite(x6[0]) && Number.isFinite(p36[0]));
+  // a fixed cloud keeps its count through the same steps
+  const f = createCloud(mulberry32(5), { n: 200 });
+  seedFromGaussian(f, 0, x, p, 100, 1500);
+  f.w.fill(0, 0, f.n);
+  for (let i = 0; i < f.n; i += 4) f.w[i] = 4 / f.n;
+  assert.ok(resampleCloud(f));
+  assert.equal(f.n, 200);
+  assert.throws(() => createCloud(mulberry32(1), { adaptive: { nMin: 10, nMax: 5 } }), /adaptive needs integers 2 <= nMin <= nMax, got 10, 5/);
 });

@@ -20,7 +20,12 @@
  * - a bearing: a Gaussian in the wrapped angle, mixed with a uniform share (outliers);
  * - a point (an observer's position estimate): a horizontal Gaussian.
  * Weights are kept normalised; `ess` tells when to resample (systematic, then a small
- * jitter of the copies: regularisation).
+ * jitter of the copies: regularisation). With `adaptive`, the number of particles follows the
+ * posterior's spread (KLD-sampling, Fox, "Adapting the sample size in particle filters through
+ * KLD-sampling", IJRR 22(12), 2003): at each resampling, as many as bound the Kullback-Leibler
+ * distance between the sample's and the posterior's histogram over bins of position, heading
+ * and band by `epsilon` with probability 1 − δ, within [nMin, nMax]; a seeded cloud (a disc, a
+ * ray, a wide Gaussian) starts at nMax.
  *
  * Deterministic: all randomness comes from the `rng` given at creation.
  */
@@ -47,27 +52,49 @@ export interface CloudOptions {
   /** The fast band (m/s). Default {@link CLOUD_FAST_BAND}. */
   fastMin?: number;
   fastMax?: number;
+  /** Adaptive particle count (KLD-sampling); absent: always `n`. */
+  adaptive?: AdaptiveCount;
+}
+
+/** The KLD-sampling bound's settings (Fox 2003). */
+export interface AdaptiveCount {
+  /** Fewest and most particles. */
+  nMin: number;
+  nMax: number;
+  /** Side of a position bin (m). Default 500. */
+  binM?: number;
+  /** Heading bins over the circle. Default 8. */
+  headingBins?: number;
+  /** The bound on the Kullback-Leibler distance. Default 0.1. */
+  epsilon?: number;
+  /** The standard normal quantile of 1 − δ. Default 2.326 (δ = 0.01). */
+  z?: number;
+  /** Particles of a newly seeded cloud. Default nMax. */
+  nSeed?: number;
 }
 
 export interface ParticleCloud {
-  readonly n: number;
+  /** Particles in use (the arrays may hold more: the first n count). */
+  n: number;
   /** Time of the particles' states (s). */
   t: number;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
   /** Height above the ellipsoid (m). */
-  readonly h: Float64Array;
-  readonly vx: Float64Array;
-  readonly vy: Float64Array;
-  /** Normalised weights. */
-  readonly w: Float64Array;
+  h: Float64Array;
+  vx: Float64Array;
+  vy: Float64Array;
+  /** Normalised weights (the first n). */
+  w: Float64Array;
   readonly rng: () => number;
   readonly q: number;
   readonly speedMin: number;
   readonly speedMax: number;
   readonly soundSpeed: number;
   /** Each particle's speed band: 0 [speedMin, speedMax], 1 [fastMin, fastMax]. */
-  readonly band: Uint8Array;
+  band: Uint8Array;
+  /** The adaptive count's settings, null for a fixed n. */
+  readonly adaptive: Required<AdaptiveCount> | null;
   readonly fastShare: number;
   readonly fastMin: number;
   readonly fastMax: number;
@@ -96,6 +123,14 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   const fastMax = o.fastMax ?? CLOUD_FAST_BAND[1];
   if (!(fastShare >= 0 && fastShare <= 1)) throw new Error(`particle cloud: fastShare must be in [0, 1], got ${fastShare}`);
   if (!(fastMin >= 0 && fastMax >= fastMin && Number.isFinite(fastMax))) throw new Error(`particle cloud: need 0 <= fastMin <= fastMax, got ${fastMin}, ${fastMax}`);
+  let adaptive: Required<AdaptiveCount> | null = null;
+  if (o.adaptive) {
+    const a = { binM: 500, headingBins: 8, epsilon: 0.1, z: 2.326, nSeed: o.adaptive.nMax, ...o.adaptive };
+    if (!(Number.isInteger(a.nMin) && a.nMin >= 2 && Number.isInteger(a.nMax) && a.nMax >= a.nMin)) throw new Error(`particle cloud: adaptive needs integers 2 <= nMin <= nMax, got ${a.nMin}, ${a.nMax}`);
+    if (!(Number.isInteger(a.nSeed) && a.nSeed >= a.nMin && a.nSeed <= a.nMax)) throw new Error(`particle cloud: adaptive nSeed must be an integer in [nMin, nMax], got ${a.nSeed}`);
+    if (!(a.binM > 0 && Number.isInteger(a.headingBins) && a.headingBins >= 1 && a.headingBins <= 64 && a.epsilon > 0 && a.z > 0)) throw new Error(`particle cloud: adaptive binM, headingBins (1-64), epsilon and z must be positive, got ${a.binM}, ${a.headingBins}, ${a.epsilon}, ${a.z}`);
+    adaptive = a;
+  }
   return {
     n,
     t: NaN,
@@ -115,7 +150,61 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
     fastMin,
     fastMax,
     speedTop: fastShare > 0 ? Math.max(speedMax, fastMax) : speedMax,
+    adaptive,
   };
+}
+
+/** Makes room for m particles (the first n kept). */
+function ensureCapacity(c: ParticleCloud, m: number): void {
+  if (c.x.length >= m) return;
+  const grow = (a: Float64Array) => {
+    const b = new Float64Array(m);
+    b.set(a.subarray(0, c.n));
+    return b;
+  };
+  c.x = grow(c.x);
+  c.y = grow(c.y);
+  c.h = grow(c.h);
+  c.vx = grow(c.vx);
+  c.vy = grow(c.vy);
+  c.w = grow(c.w);
+  const band = new Uint8Array(m);
+  band.set(c.band.subarray(0, c.n));
+  c.band = band;
+}
+
+/** A seeded cloud's count: the most an adaptive one may hold (a seed is the widest the posterior gets), else n as it is. */
+function seedCount(c: ParticleCloud): void {
+  if (!c.adaptive) return;
+  ensureCapacity(c, c.adaptive.nSeed);
+  c.n = c.adaptive.nSeed;
+}
+
+/**
+ * The KLD-sampling count for k occupied bins (Fox 2003, eq. 8, with the Wilson-Hilferty
+ * approximation of the chi-square quantile): (k − 1)/(2ε) · (1 − 2/(9(k − 1)) + √(2/(9(k − 1)))·z)³.
+ */
+export function kldCount(k: number, epsilon: number, z: number): number {
+  if (k <= 1) return 1;
+  const a = 2 / (9 * (k - 1));
+  const b = 1 - a + Math.sqrt(a) * z;
+  return Math.ceil(((k - 1) / (2 * epsilon)) * b * b * b);
+}
+
+const binSet = new Set<number>();
+
+/** Bins (position, heading, band) occupied by the first m particles of the scratch arrays. */
+function occupiedBins(a: Required<AdaptiveCount>, m: number): number {
+  binSet.clear();
+  const hb = a.headingBins;
+  for (let i = 0; i < m; i++) {
+    const ix = Math.floor(scratch.x[i] / a.binM) + 100_000;
+    const iy = Math.floor(scratch.y[i] / a.binM) + 100_000;
+    const hd = Math.atan2(scratch.vx[i], scratch.vy[i]);
+    const ih = Math.min(hb - 1, Math.floor(((hd + Math.PI) / TWO_PI) * hb));
+    binSet.add(((ix * 200_000 + iy) * hb + ih) * 2 + scratch.band[i]);
+  }
+  return binSet.size;
 }
 
 /**
@@ -210,6 +299,7 @@ export function seedAroundSensor(c: ParticleCloud, t: number, sx: number, sy: nu
  */
 export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: number, hMax: number, headings: HeadingPrior | null = null): void {
   const top = hitLikelihood(at.model, 0);
+  seedCount(c);
   assignBands(c);
   for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top, headings);
   c.w.fill(1 / c.n);
@@ -236,6 +326,7 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
   }
   const sdU = Math.sqrt(Math.max(0, p[14]));
   const z = new Float64Array(4);
+  seedCount(c);
   for (let i = 0; i < c.n; i++) {
     for (let a = 0; a < 4; a++) z[a] = gauss(c);
     const e = x[0] + L[0] * z[0];
@@ -545,19 +636,46 @@ const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64
 export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): boolean {
   if (effectiveSize(c) >= threshold * c.n) return false;
   const n = c.n;
-  if (scratch.x.length < n) {
-    scratch.x = new Float64Array(n);
-    scratch.y = new Float64Array(n);
-    scratch.h = new Float64Array(n);
-    scratch.vx = new Float64Array(n);
-    scratch.vy = new Float64Array(n);
-    scratch.band = new Uint8Array(n);
+  const u0 = c.rng();
+  systematic(c, n, u0);
+  let m = n;
+  if (c.adaptive) {
+    // as many as the occupied bins of this draw call for; drawn again (same offset) when that differs
+    const a = c.adaptive;
+    m = Math.min(a.nMax, Math.max(a.nMin, kldCount(occupiedBins(a, n), a.epsilon, a.z)));
+    if (m !== n) systematic(c, m, u0);
+    ensureCapacity(c, m);
+    c.n = m;
   }
-  const step = 1 / n;
-  let u = c.rng() * step;
+  for (let i = 0; i < m; i++) {
+    c.x[i] = scratch.x[i] + jitter * gauss(c);
+    c.y[i] = scratch.y[i] + jitter * gauss(c);
+    c.h[i] = scratch.h[i];
+    c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c);
+    c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c);
+    c.band[i] = scratch.band[i];
+  }
+  if (c.fastShare > 0) updateSpeedTop(c);
+  c.w.fill(1 / m, 0, m);
+  return true;
+}
+
+/** Systematic resampling of the cloud's n weighted particles into m copies in the scratch arrays (offset u0·(1/m)). */
+function systematic(c: ParticleCloud, m: number, u0: number): void {
+  if (scratch.x.length < m) {
+    scratch.x = new Float64Array(m);
+    scratch.y = new Float64Array(m);
+    scratch.h = new Float64Array(m);
+    scratch.vx = new Float64Array(m);
+    scratch.vy = new Float64Array(m);
+    scratch.band = new Uint8Array(m);
+  }
+  const n = c.n;
+  const step = 1 / m;
+  let u = u0 * step;
   let cum = c.w[0];
   let j = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < m; i++) {
     while (u > cum && j < n - 1) cum += c.w[++j];
     scratch.x[i] = c.x[j];
     scratch.y[i] = c.y[j];
@@ -567,17 +685,6 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     scratch.band[i] = c.band[j];
     u += step;
   }
-  for (let i = 0; i < n; i++) {
-    c.x[i] = scratch.x[i] + jitter * gauss(c);
-    c.y[i] = scratch.y[i] + jitter * gauss(c);
-    c.h[i] = scratch.h[i];
-    c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c);
-    c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c);
-    c.band[i] = scratch.band[i];
-  }
-  if (c.fastShare > 0) updateSpeedTop(c);
-  c.w.fill(1 / n);
-  return true;
 }
 
 /**

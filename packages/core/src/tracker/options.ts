@@ -2,6 +2,7 @@
  * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
  */
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
+import type { AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -98,6 +99,12 @@ export interface TrackerOptions {
    * covered, but spacing 3 km 60.0 → 54.5 %, and 1-3 points less in most piston-only cells.
    */
   acousticFastShare: number;
+  /**
+   * The acoustic clouds' particle count, adapted to each cloud's spread by KLD-sampling (Fox
+   * 2003; acoustic/particle-cloud.ts `AdaptiveCount`): `{ nMin, nMax }` and optional bin sizes.
+   * Null (the default): a fixed 200 (docs/tracker.md "Particle count").
+   */
+  acousticParticles: AdaptiveCount | null;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
@@ -136,6 +143,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticClouds: true,
   acousticFlowPrior: true,
   acousticFastShare: 0,
+  acousticParticles: null,
 });
 
 /** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */
@@ -165,6 +173,10 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
+  const ap = r.acousticParticles;
+  if (ap !== null && !(typeof ap === 'object' && Number.isInteger(ap.nMin) && ap.nMin >= 2 && Number.isInteger(ap.nMax) && ap.nMax >= ap.nMin && ap.nMax <= 100_000)) {
+    throw new Error(`tracker option acousticParticles must be null or { nMin, nMax } with integers 2 <= nMin <= nMax <= 100000, got ${JSON.stringify(ap)}`);
+  }
   return r;
 }
 
