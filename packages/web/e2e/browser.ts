@@ -1,11 +1,11 @@
 /**
  * What the browser end-to-end tests share: where Chromium is and how it is started, where
- * screenshots go, how the server is started (in the test's process, or as `npm start` does in
- * a process of its own), and a wait that evaluates
+ * screenshots go, how the demo server is started (as `npm start` does, in a process of its
+ * own), and a wait that evaluates
  * in the page without eval (the server's content security policy forbids it).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,14 +20,6 @@ export interface Running {
   httpPort: number;
   close(): Promise<void>;
 }
-export type StartServer = (o: Record<string, unknown>) => Promise<Running>;
-
-/** A logger that says nothing (the server's pino interface). */
-export const silentLogger = (): unknown => {
-  const silent = { level: 'silent', info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; } };
-  return silent;
-};
-
 /**
  * Waits until `expr` (evaluated in the page) is truthy. Not page.waitForFunction with a string:
  * that builds its predicate with eval in the page, which the server's content security policy
@@ -44,23 +36,15 @@ export async function waitInPage(page: Page, expr: string, timeoutMs = 30_000): 
 
 /**
  * The demo raid (8x unless `o.speed` says otherwise, the acoustic particle clouds off: a faster
- * demo for a starved software-rendering Chromium) served from this process on free ports, over
- * `config`, with a data folder of its own (`close` stops it and removes the folder) or the
- * caller's `o.dataDir` (kept).
+ * demo for a starved software-rendering Chromium) over `config`, with a data folder of its own
+ * (`close` stops it and removes the folder) or the caller's `o.dataDir` (kept). It runs as
+ * `skywarden serve --demo` in a process of its own (see {@link spawnDemoServer}), as a user runs
+ * it: in the test's process it shared an event loop with Playwright, and on a loaded machine the
+ * fusion refused many of the demo's detections as late while screenshots were taken.
  */
 export async function startDemoServer(config: Record<string, unknown>, o: { dataDir?: string; speed?: number } = {}): Promise<Running> {
-  const { startServer } = (await import('@skywarden/server')) as unknown as { startServer: StartServer };
-  const own = o.dataDir === undefined;
-  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'skywarden-web-e2e-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const srv = await startServer({ port: 0, mqttPort: 0, dataDir, demo: { speed: o.speed ?? 8 }, config: { fusion: { acoustic_clouds: false }, ...config }, logger: silentLogger() });
-  return {
-    httpPort: srv.httpPort,
-    async close() {
-      await srv.close();
-      if (own) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const fusion = (config.fusion ?? {}) as Record<string, unknown>;
+  return spawnDemoServer({ config: { ...config, fusion: { acoustic_clouds: false, ...fusion } }, dataDir: o.dataDir, speed: o.speed ?? 8 });
 }
 
 /** Collects a page's uncaught errors and whatever the server's content security policy blocked into `errors`. */
@@ -91,13 +75,24 @@ export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) 
  * enough that the fusion refused 50-79 % of the demo's detections as late (seen 2026-12-05;
  * with the server in its own process, the same steps: none).
  */
-export async function spawnDemoServer(o: { speed?: number } = {}): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skywarden-web-demo-'));
-  const cli = join(ROOT, 'packages', 'cli', 'bin', 'skywarden.js');
-  const child = spawn(process.execPath, [cli, 'serve', '--demo', '--speed', String(o.speed ?? 5), '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnDemoServer(o: { speed?: number; config?: Record<string, unknown>; dataDir?: string } = {}): Promise<Running> {
+  // a folder of its own for the config file, and for the data unless the caller brings one
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const own = mkdtempSync(join(tmpdir(), 'skywarden-web-demo-'));
+  const dataDir = o.dataDir ?? join(own, 'data');
+  const argv = [join(ROOT, 'packages', 'cli', 'bin', 'skywarden.js'), 'serve', '--demo', '--speed', String(o.speed ?? 5), '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir];
+  if (o.config && Object.keys(o.config).length > 0) {
+    const file = join(own, 'config.json');
+    writeFileSync(file, JSON.stringify(o.config));
+    argv.push('--config', file);
+  }
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // a test process that ends without closing (a failed assertion, a timeout) takes the demo with it
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const httpPort = await new Promise<number>((resolve, reject) => {
+  const started = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no HTTP address within 60 s: ${out}`)), 60_000);
     const read = (b: Buffer) => {
       out += b.toString('utf8');
@@ -109,19 +104,27 @@ export async function spawnDemoServer(o: { speed?: number } = {}): Promise<Runni
     };
     child.stdout.on('data', read);
     child.stderr.on('data', read);
+    // keep reading after the address (the pipes must not fill) and keep the last lines for errors
+    child.stdout.on('data', () => (out = out.slice(-20_000)));
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the demo exited (${code}) before serving: ${out}`));
     });
   });
-  return {
-    httpPort,
-    async close() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    process.removeListener('exit', orphan);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(own, { recursive: true, force: true });
   };
+  let httpPort: number;
+  try {
+    httpPort = await started;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { httpPort, close: stop };
 }

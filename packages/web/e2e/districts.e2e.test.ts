@@ -40,8 +40,9 @@ function sw<T>(page: Page, expr: string): Promise<T> {
 }
 
 /**
- * Runs `fn` over `items` a few at a time, letting the event loop run between: the demo server
- * runs in this process, and a long computation here would make its detections late. Returns
+ * Runs `fn` over `items` a few at a time, letting the event loop run between: Playwright's
+ * messages wait on this process's loop (the demo server ran in it too until 2026-12-05, when a
+ * long computation here made its detections late; it has a process of its own now). Returns
  * the longest stretch (ms) the loop was held.
  */
 async function inChunks<T, R>(items: readonly T[], size: number, fn: (chunk: T[]) => R[], out: R[]): Promise<number> {
@@ -271,7 +272,7 @@ test('district-level warning: the districts in alert are those the threats can r
       t.diagnostic(
         `sample ${i + 1}, raid t+${sample.t} s: ${sample.threats} threat tracks of ${sample.tracks}; from the pixels IMMINENT ${pixels.imminent}, WARNING ${pixels.warning}, WATCH ${pixels.watch}, none ${pixels.none}, not read ${unread.length}${unread.length ? ` [${unread.join('; ')}]` : ''} ` +
           `(drawn ${drawnCounts.imminent}/${drawnCounts.warning}/${drawnCounts.watch}/${drawnCounts.none}); within reach: alert ${sample.reachAlert} (of current threats ${sample.reachAlertNow}), IMMINENT ${sample.reachImminent} (${sample.reachImminentNow}); ` +
-          `farthest current threat from a district in alert: IMMINENT ${nearestMaxKm.imminent.toFixed(1)} km, WARNING ${nearestMaxKm.warning.toFixed(1)} km; API tier changed since: ${apiLater}; ETAs faster than the class now flies: ${etaTooSoon} of ${etas} (of ${sample.withEtas} tracks with zones ahead), ${unbounded} with no speed bound; the test held the server's event loop ${held.toFixed(0)} ms at most; ${file}`,
+          `farthest current threat from a district in alert: IMMINENT ${nearestMaxKm.imminent.toFixed(1)} km, WARNING ${nearestMaxKm.warning.toFixed(1)} km; API tier changed since: ${apiLater}; ETAs faster than the class now flies: ${etaTooSoon} of ${etas} (of ${sample.withEtas} tracks with zones ahead), ${unbounded} with no speed bound; the test held its event loop ${held.toFixed(0)} ms at most; ${file}`,
       );
       if (!shotSaved && pixels.imminent + pixels.warning > 0 && sample.reachAlert < districts.length) shotSaved = file;
     }
