@@ -122,6 +122,16 @@ export async function startDemoFeeder(o: {
   let closed = false;
   let inFlight: Promise<unknown> = Promise.resolve();
   const gatewaySensors = demo.sensorRows.map((s) => String(s.id)).filter((id) => !clients.has(id));
+  /** POSTs `body` to the service with the gateway's credential; `ok(body)` on the expected status, else an HTTP error counted. */
+  const postAsGateway = (path: string, body: unknown, expect: number, ok: (b: Record<string, unknown>) => void): Promise<unknown> =>
+    fetch(`http://127.0.0.1:${o.httpPort}${path}`, { method: 'POST', headers: { authorization: gwAuth, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (res) => {
+        const b = (await res.json()) as Record<string, unknown>;
+        if (res.status === expect) ok(b);
+        else stats.httpErrors++;
+      },
+      () => stats.httpErrors++,
+    );
   let nextBeat = -Infinity;
 
   /** Every sensor's heartbeat, at most once a minute of service time. */
@@ -130,22 +140,7 @@ export async function startDemoFeeder(o: {
     nextBeat = now + HEARTBEAT_S;
     const sends: Promise<unknown>[] = [];
     for (const [id, c] of clients) sends.push(c.publishAsync(`skywarden/v1/${id}/status`, JSON.stringify({ t: now }), { qos: 1 }).then(() => stats.heartbeats++, () => {}));
-    if (gatewaySensors.length > 0) {
-      sends.push(
-        fetch(`http://127.0.0.1:${o.httpPort}/api/v1/sensors/status`, {
-          method: 'POST',
-          headers: { authorization: gwAuth, 'content-type': 'application/json' },
-          body: JSON.stringify({ sensors: gatewaySensors }),
-        }).then(
-          async (res) => {
-            const body = (await res.json()) as { heard?: number };
-            if (res.status === 200) stats.heartbeats += body.heard ?? 0;
-            else stats.httpErrors++;
-          },
-          () => stats.httpErrors++,
-        ),
-      );
-    }
+    if (gatewaySensors.length > 0) sends.push(postAsGateway('/api/v1/sensors/status', { sensors: gatewaySensors }, 200, (b) => (stats.heartbeats += Number(b.heard ?? 0))));
     await Promise.all(sends);
   };
 
@@ -184,21 +179,7 @@ export async function startDemoFeeder(o: {
       );
     }
     for (let k = 0; k < http.length; k += 5000) {
-      const part = http.slice(k, k + 5000);
-      sends.push(
-        fetch(`http://127.0.0.1:${o.httpPort}/api/v1/detections`, {
-          method: 'POST',
-          headers: { authorization: gwAuth, 'content-type': 'application/json' },
-          body: JSON.stringify(part),
-        }).then(
-          async (res) => {
-            const body = (await res.json()) as { accepted?: number };
-            if (res.status === 202) stats.http += body.accepted ?? 0;
-            else stats.httpErrors++;
-          },
-          () => stats.httpErrors++,
-        ),
-      );
+      sends.push(postAsGateway('/api/v1/detections', http.slice(k, k + 5000), 202, (b) => (stats.http += Number(b.accepted ?? 0))));
     }
     await Promise.all(sends);
   };
