@@ -4,6 +4,7 @@ import { mulberry32 } from '../math/mulberry32.js';
 import { bearingUpdate, cloudMoments, createCloud, effectiveSize, kldCount, massWithin, predictCloud, presenceHit, presenceMiss, presenceMissAll, resampleCloud, seedAroundSensor, seedFromGaussian, upOf } from './particle-cloud.js';
 import { CLOUD_HIDE_SILENCE, cloudShown, syncCloudTrack } from './cloud-filter.js';
 import type { Track } from '../tracker/track.js';
+import { createTracker } from '../tracker/tracker.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
 
@@ -399,5 +400,9 @@ test('an adaptive cloud starts at its most, shrinks when the posterior is compac
   for (let i = 0; i < f.n; i += 4) f.w[i] = 4 / f.n;
   assert.ok(resampleCloud(f));
   assert.equal(f.n, 200);
-  assert.throws(() => createCloud(mulberry32(1), { adaptive: { nMin: 10, nMax: 5 } }), /adaptive needs integers 2 <= nMin <= nMax, got 10, 5/);
+  assert.throws(() => createCloud(mulberry32(1), { adaptive: { nMin: 10, nMax: 5 } }), /adaptive needs integers 2 <= nMin <= nMax <= 100000, got 10, 5/);
+  assert.throws(() => createCloud(mulberry32(1), { adaptive: { nMin: 10, nMax: 1e9 } }), /<= 100000, got 10, 1000000000/);
+  // the tracker refuses a bad setting when it is made, not at its first cloud
+  assert.throws(() => createTracker({ origin: { latDeg: 0, lonDeg: 0, altM: 0 }, acousticParticles: { nMin: 100, nMax: 1000, binM: -1 } }), /tracker option acousticParticles must be null or \{ nMin, nMax, \.\.\. \}: particle cloud: adaptive binM, headingBins \(1-64\), epsilon and z must be positive, got -1/);
+  assert.throws(() => createTracker({ origin: { latDeg: 0, lonDeg: 0, altM: 0 }, acousticParticles: { nMin: 1, nMax: 10 } }), /tracker option acousticParticles .*got 1, 10/);
 });

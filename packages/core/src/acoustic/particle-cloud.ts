@@ -123,14 +123,7 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   const fastMax = o.fastMax ?? CLOUD_FAST_BAND[1];
   if (!(fastShare >= 0 && fastShare <= 1)) throw new Error(`particle cloud: fastShare must be in [0, 1], got ${fastShare}`);
   if (!(fastMin >= 0 && fastMax >= fastMin && Number.isFinite(fastMax))) throw new Error(`particle cloud: need 0 <= fastMin <= fastMax, got ${fastMin}, ${fastMax}`);
-  let adaptive: Required<AdaptiveCount> | null = null;
-  if (o.adaptive) {
-    const a = { binM: 500, headingBins: 8, epsilon: 0.1, z: 2.326, nSeed: o.adaptive.nMax, ...o.adaptive };
-    if (!(Number.isInteger(a.nMin) && a.nMin >= 2 && Number.isInteger(a.nMax) && a.nMax >= a.nMin)) throw new Error(`particle cloud: adaptive needs integers 2 <= nMin <= nMax, got ${a.nMin}, ${a.nMax}`);
-    if (!(Number.isInteger(a.nSeed) && a.nSeed >= a.nMin && a.nSeed <= a.nMax)) throw new Error(`particle cloud: adaptive nSeed must be an integer in [nMin, nMax], got ${a.nSeed}`);
-    if (!(a.binM > 0 && Number.isInteger(a.headingBins) && a.headingBins >= 1 && a.headingBins <= 64 && a.epsilon > 0 && a.z > 0)) throw new Error(`particle cloud: adaptive binM, headingBins (1-64), epsilon and z must be positive, got ${a.binM}, ${a.headingBins}, ${a.epsilon}, ${a.z}`);
-    adaptive = a;
-  }
+  const adaptive = o.adaptive ? resolveAdaptive(o.adaptive) : null;
   return {
     n,
     t: NaN,
@@ -152,6 +145,22 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
     speedTop: fastShare > 0 ? Math.max(speedMax, fastMax) : speedMax,
     adaptive,
   };
+}
+
+/** The most particles an adaptive cloud may hold. */
+export const ADAPTIVE_N_LIMIT = 100_000;
+
+/**
+ * An adaptive count's settings with their defaults, checked (the tracker checks its option
+ * with this at start, so a bad one is refused there and not at the first cloud). Throws naming
+ * what is wrong.
+ */
+export function resolveAdaptive(o: AdaptiveCount): Required<AdaptiveCount> {
+  const a = { binM: 500, headingBins: 8, epsilon: 0.1, z: 2.326, nSeed: o.nMax, ...o };
+  if (!(Number.isInteger(a.nMin) && a.nMin >= 2 && Number.isInteger(a.nMax) && a.nMax >= a.nMin && a.nMax <= ADAPTIVE_N_LIMIT)) throw new Error(`particle cloud: adaptive needs integers 2 <= nMin <= nMax <= ${ADAPTIVE_N_LIMIT}, got ${a.nMin}, ${a.nMax}`);
+  if (!(Number.isInteger(a.nSeed) && a.nSeed >= a.nMin && a.nSeed <= a.nMax)) throw new Error(`particle cloud: adaptive nSeed must be an integer in [nMin, nMax], got ${a.nSeed}`);
+  if (!(a.binM > 0 && Number.isInteger(a.headingBins) && a.headingBins >= 1 && a.headingBins <= 64 && a.epsilon > 0 && a.z > 0)) throw new Error(`particle cloud: adaptive binM, headingBins (1-64), epsilon and z must be positive, got ${a.binM}, ${a.headingBins}, ${a.epsilon}, ${a.z}`);
+  return a;
 }
 
 /** Makes room for m particles (the first n kept). */

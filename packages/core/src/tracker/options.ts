@@ -2,7 +2,7 @@
  * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
  */
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
-import type { AdaptiveCount } from '../acoustic/particle-cloud.js';
+import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -173,10 +173,14 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
-  const ap = r.acousticParticles;
-  if (ap !== null && !(typeof ap === 'object' && Number.isInteger(ap.nMin) && ap.nMin >= 2 && Number.isInteger(ap.nMax) && ap.nMax >= ap.nMin && ap.nMax <= 100_000)) {
-    throw new Error(`tracker option acousticParticles must be null or { nMin, nMax } with integers 2 <= nMin <= nMax <= 100000, got ${JSON.stringify(ap)}`);
+  if (r.acousticParticles !== null) {
+    try {
+      resolveAdaptive(r.acousticParticles);
+    } catch (err) {
+      throw new Error(`tracker option acousticParticles must be null or { nMin, nMax, ... }: ${(err as Error).message}`);
+    }
   }
+
   return r;
 }
 
