@@ -146,7 +146,8 @@ export async function startDemoFeeder(o: {
 
   const pump = async () => {
     const now = o.clock();
-    await beat(now);
+    // heartbeats go beside the detections, not before them (a detection waits for no heartbeat)
+    const beating = beat(now);
     const http: Record<string, unknown>[] = [];
     const bySensor = new Map<string, Record<string, unknown>[]>();
     while (true) {
@@ -181,7 +182,7 @@ export async function startDemoFeeder(o: {
     for (let k = 0; k < http.length; k += 5000) {
       sends.push(postAsGateway('/api/v1/detections', http.slice(k, k + 5000), 202, (b) => (stats.http += Number(b.accepted ?? 0))));
     }
-    await Promise.all(sends);
+    await Promise.all([...sends, beating]);
   };
   const timer = setInterval(() => {
     if (closed) return;
