@@ -357,6 +357,13 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
     return principal;
   };
+  /** Marks sensor `id` heard at `now` for `principal`; or why not (not the credential's sensor, not registered). */
+  const heartbeat = (principal: Awaited<ReturnType<typeof sensorPrincipal>>, id: string, now: number): { code: 'sensor_mismatch' | 'not_found'; message: string } | null => {
+    if (!mayPublish(principal, id)) return { code: 'sensor_mismatch', message: `may not report for sensor ${JSON.stringify(id)}` };
+    if (!svc.registry.def(id)) return { code: 'not_found', message: `sensor ${JSON.stringify(id)} is not registered` };
+    svc.registry.heard(id, now);
+    return null;
+  };
   app.post('/api/v1/detections', {
     schema: {
       operationId: 'ingestDetections',
@@ -392,10 +399,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
   app.post('/api/v1/sensors/:id/status', { schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
-    const principal = await sensorPrincipal(req);
-    if (!mayPublish(principal, id)) throw new ApiError('sensor_mismatch', `may not report for sensor ${JSON.stringify(id)}`);
-    if (!svc.registry.def(id)) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} is not registered`);
-    svc.registry.heard(id, svc.clock());
+    const refusal = heartbeat(await sensorPrincipal(req), id, svc.clock());
+    if (refusal) throw new ApiError(refusal.code, refusal.message);
     return { ok: true };
   });
 
@@ -419,12 +424,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     let heard = 0;
     const refused: { index: number; sensor: string; code: string; message: string }[] = [];
     ids.forEach((id, index) => {
-      if (!mayPublish(principal, id)) refused.push({ index, sensor: id, code: 'sensor_mismatch', message: `may not report for sensor ${JSON.stringify(id)}` });
-      else if (!svc.registry.def(id)) refused.push({ index, sensor: id, code: 'not_found', message: `sensor ${JSON.stringify(id)} is not registered` });
-      else {
-        svc.registry.heard(id, now);
-        heard++;
-      }
+      const refusal = heartbeat(principal, id, now);
+      if (refusal) refused.push({ index, sensor: id, ...refusal });
+      else heard++;
     });
     return reply.status(heard > 0 ? 200 : 422).send({ heard, refused });
   });
