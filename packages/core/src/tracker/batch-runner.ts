@@ -9,6 +9,7 @@
  */
 import type { Detection } from '../types.js';
 import type { Tracker, TrackerEvent, TrackReport } from './tracker.js';
+import { RecentIds } from './recent-ids.js';
 
 export interface BatchRunnerOptions {
   /** How late (s) a detection may arrive behind the latest one seen. Default 5. */
@@ -127,9 +128,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   const stepTime = (j: number) => Math.round(((j * reportEvery) / sub) * 1e6) / 1e6;
   const firstStepAtOrAfter = (t: number) => Math.ceil(((t * sub) / reportEvery) * (1 - 1e-15) - 1e-9);
   const heap = new DetectionHeap();
-  const ids = new Map<string, number>();
-  const idQueue: { id: string; t: number }[] = [];
-  let idHead = 0;
+  const ids = new RecentIds();
   let maxSeen = -Infinity;
   let nextJ = NaN; // index of the next tracker step
 
@@ -143,16 +142,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
 
   /** Forgets ids older than the dedupe window (ids arrive roughly in time order). */
   function pruneIds(): void {
-    const limit = maxSeen - Math.max(dedupeWindow, reorderDelay);
-    while (idHead < idQueue.length && idQueue[idHead].t < limit) {
-      const e = idQueue[idHead];
-      if (ids.get(e.id) === e.t) ids.delete(e.id);
-      idHead++;
-    }
-    if (idHead > 4096 && idHead * 2 > idQueue.length) {
-      idQueue.splice(0, idHead);
-      idHead = 0;
-    }
+    ids.forgetBefore(maxSeen - Math.max(dedupeWindow, reorderDelay));
   }
 
   function advance(limit: number): void {
@@ -201,9 +191,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
         return `arrives ${late.toFixed(3)} s behind the latest detection, later than the reorder delay of ${reorderDelay} s allows`;
       }
       if (det.id !== undefined) {
-        if (ids.has(det.id)) return `duplicate detection id "${det.id}"`;
-        ids.set(det.id, det.t);
-        idQueue.push({ id: det.id, t: det.t });
+        if (!ids.add(det.id, det.t)) return `duplicate detection id "${det.id}"`;
       }
       heap.push(det);
       if (det.t > maxSeen) {
