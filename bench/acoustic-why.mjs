@@ -60,7 +60,9 @@ const massNear = (c, x, y, r) => { let m = 0; for (let i = 0; i < c.n; i++) if (
 const deletions = [];
 const rejections = [];
 // --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
-const reacquire = args.includes('--reacquire') ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, network: acoustic, filter }) } : undefined;
+// --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
+const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
+const reacquire = args.includes('--reacquire') || deleterOpts ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts }) } : undefined;
 picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
