@@ -16,6 +16,9 @@
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
 //   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only);
 //   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
+//   --reference [shown|best]: beside the tracker, the known-association reference of bench/acoustic-reference.mjs (each
+//   target alone through the tracker's own models, 4,000 particles), scored by the same scorer: what the multi-target
+//   tracker loses of what the models can tell (about 10 s more per cell and seed); 'best' reports its likeliest point always.
 // Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
 // instead of one raid axis, where the heading prior has the least to learn from.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { coverageEvidence, scoreCoverage } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { runTrack } from '../packages/cli/dist/track.js';
+import { referenceTracks } from './acoustic-reference.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -35,6 +39,8 @@ const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');
 const particles = partArg >= 0 ? { nMin: Number(args[partArg + 1].split(',')[0]), nMax: Number(args[partArg + 1].split(',')[1]) } : null;
+const refArg = args.indexOf('--reference');
+const reference = refArg >= 0 ? (['shown', 'best'].includes(args[refArg + 1]) ? args[refArg + 1] : 'shown') : null;
 const seedArg = args.indexOf('--seed');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? args[seedsArg + 1].split(',').map(Number) : [seedArg >= 0 ? Number(args[seedArg + 1]) : 13];
@@ -143,6 +149,7 @@ function pool(runs) {
     first_track_p90_s: mean((r) => r.first_track_p90_s),
     detections_per_s: mean((r) => r.detections_per_s),
     cell_seconds: sum((r) => r.cell_seconds),
+    reference: runs[0].reference ? pool(runs.map((r) => r.reference)) : undefined,
   };
 }
 
@@ -188,7 +195,23 @@ async function runCell(c, seed) {
   const detections = detRows.map((d) => ({ t: d.t, target: typeof d.sim_target === 'string' ? d.sim_target : null, evidence: coverageEvidence(d.type, kinds.get(d.sensor), typeof d.target === 'string') }));
   const s = scoreCoverage(truth, detections, tracks, { sensors: built.sensors.length });
   const cat = Object.fromEntries(s.categories.map((k) => [k.category, k]));
+  let ref;
+  if (reference) {
+    const rs = scoreCoverage(truth, detections, referenceTracks(built, truthRows, detRows, { rule: reference, seed }), { sensors: built.sensors.length });
+    const rcat = Object.fromEntries(rs.categories.map((k) => [k.category, k]));
+    ref = {
+      seed,
+      observable_s: rs.observable,
+      covered_share: rs.coveredShare,
+      missed_share: rs.missedShare,
+      by_category: Object.fromEntries(Object.entries(rcat).map(([k, v]) => [k, { observable_s: v.observable, covered_share: v.coveredShare, median_error_m: v.medianErrorM, p90_error_m: v.p90ErrorM }])),
+      median_error_m: rs.medianErrorM,
+      p90_error_m: rs.p90ErrorM,
+      detections: 0, false_detections: 0, id_switches: 0, cell_seconds: 0,
+    };
+  }
   return {
+    reference: ref,
     cell: c.name,
     seed,
     conditions: { spacing_m: c.spacing, range_m: c.range, alt_m: c.alt, pd: c.pd, quality_spread: c.spread, array_share: c.arrays, false_per_mic_hour: c.fa, radar: c.radar, from_spread_deg: c.dirs, jet_share: c.jets },
@@ -259,12 +282,17 @@ const table = results.map((r) => [
   `${num(r.first_track_median_s)}/${num(r.first_track_p90_s)}`,
   num(r.detections_per_s),
 ]);
+if (reference) {
+  head.push(`ref ${reference} cov %`, 'ref presence %', 'ref bearings %', 'ref med m');
+  results.forEach((r, i) => table[i].push(pct(r.reference.covered_share), catPct(r.reference, 'presence'), catPct(r.reference, 'bearings'), num(r.reference.median_error_m)));
+}
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const fmt = (row) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
 console.log(`acoustic matrix (seed ${seedLabel}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? `particle clouds${flow ? '' : ' without the heading prior'}` : 'discs only'}): worst first by covered share of observable target-seconds`);
 console.log(fmt(head));
 for (const row of table) console.log(fmt(row));
 console.log(`observable: >= 2 detections of the target in the last 60 s; covered: a track row within 2 km; "% (s)": covered share (observable seconds) of the category`);
+if (reference) console.log(`ref: the known-association reference (bench/acoustic-reference.mjs: each target alone through the tracker's models, 4,000 particles, reported by the rule '${reference}'), scored alike`);
 console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));

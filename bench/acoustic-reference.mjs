@@ -1,0 +1,171 @@
+// The known-association reference for the acoustic matrix (issue 13: "tracked as well as physics
+// allows"): what the tracker's own models can tell about each target when the hard parts of
+// multi-target tracking are taken away.
+//
+// For each target alone, a particle filter with the tracker's own models (particle-cloud.ts: the
+// presence and bearing likelihoods, the silences of every node as negative information, the
+// sound's travel time, the piston speed band, heights 50-2,500 m) is fed that target's acoustic
+// detections only: the association is known (the simulator's annotation); false alarms and the
+// other targets exist only in that a node that reported anything is not silent (a presence report
+// does not say which target, as in silence.ts); there is no initiation or confirmation delay (the
+// filter starts at the target's first detection) and no deletion; 4,000 particles (the tracker:
+// 200). Its reports are scored by the scorer the matrix uses.
+//
+// Not a strict upper bound: a prior learnt from the raid (the tracker's heading prior), a better
+// motion model or other targets' tracks carry information this filter does not use. It measures
+// how much of what the models can extract from each target's own reports the multi-target tracker
+// loses.
+//
+// Two reporting rules:
+//  - 'shown': the cloud's mean, reported when at least half its weight is within 2 km of it (the
+//    tracker's rule, cloudShown);
+//  - 'best': always reported, at the point (of 64 candidate particles drawn by weight) with the most
+//    weight within 2 km: a reader who always names the likeliest place.
+import { createEnuFrame, enuToGeodetic, geodeticToEnu, presenceModel, presenceReach, predictCloud, presenceHit, bearingUpdate, resampleCloud, createCloud } from '@skywarden/core';
+import { seedFromReport, presenceMissAll } from '../packages/core/dist/acoustic/particle-cloud.js';
+
+const DEG = Math.PI / 180;
+
+/**
+ * Reference tracks of a built scene (buildScenarioScene with annotate), as rows the coverage scorer
+ * takes: { t, id, position: { latDeg, lonDeg, altM } }, one per target and second while it is reported.
+ * Options: n (particles, 4000), turns ([mean s, sd rad]: particles turn at random; default none, the
+ * tracker's model), silences (true), anyReport (true: a node is silent only when it reported nothing
+ * at all; false: when it reported nothing of this target), rule ('shown' or 'best'), seed.
+ */
+export function referenceTracks(built, truthRows, detRows, o = {}) {
+  const N = o.n ?? 4000;
+  const rule = o.rule ?? 'shown';
+  const silences = o.silences ?? true;
+  const anyReport = o.anyReport ?? true;
+  const turns = o.turns ?? null;
+  const acoustic = built.sensors.filter((s) => s.kind === 'acoustic');
+  if (acoustic.length === 0) return [];
+  const frame = createEnuFrame({ latDeg: acoustic[0].lat, lonDeg: acoustic[0].lon, altM: 0 });
+  const enu = (lat, lon, a = 0) => geodeticToEnu(frame, { latDeg: lat, lonDeg: lon, altM: a });
+
+  // the nodes, with the models the tracker builds from the catalogue (acoustic-network.ts)
+  const nodes = new Map();
+  for (const s of acoustic) {
+    const [sx, sy, sz] = enu(s.lat, s.lon, s.alt_m ?? 0);
+    const period = s.report_period_s ?? 2;
+    const model = presenceModel(s.range_m, { pd: s.pd ?? 0.85, pfa: Math.max(1e-4, Math.min(0.5, ((s.far_per_hour ?? 0.5) * period) / 3600)) });
+    nodes.set(s.id, { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period });
+  }
+  const nodeList = [...nodes.values()];
+  const byTarget = new Map();
+  const reportsOf = new Map();
+  for (const d of detRows) {
+    if (!nodes.has(d.sensor)) continue;
+    if (!reportsOf.has(d.sensor)) reportsOf.set(d.sensor, []);
+    reportsOf.get(d.sensor).push(d.t);
+    if (typeof d.sim_target !== 'string') continue;
+    if (!byTarget.has(d.sim_target)) byTarget.set(d.sim_target, []);
+    byTarget.get(d.sim_target).push(d);
+  }
+  for (const ds of byTarget.values()) ds.sort((a, b) => a.t - b.t);
+  for (const ts of reportsOf.values()) ts.sort((a, b) => a - b);
+  /** The node's last report at or before t (any cause), -Infinity when none. */
+  const lastReportOf = (id, t) => {
+    const ts = reportsOf.get(id);
+    if (!ts) return -Infinity;
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (ts[m] <= t) lo = m + 1; else hi = m; }
+    return lo > 0 ? ts[lo - 1] : -Infinity;
+  };
+  const truthOf = new Map();
+  for (const r of truthRows) { if (!truthOf.has(r.id)) truthOf.set(r.id, []); truthOf.get(r.id).push(r); }
+
+  let s32 = (o.seed ?? 1) * 7919 + 1;
+  const rng = () => { s32 = (Math.imul(s32 ^ (s32 >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0; let x = s32; x ^= x >>> 13; x = Math.imul(x, 0x5bd1e995); x ^= x >>> 15; return (x >>> 0) / 2 ** 32; };
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+
+  const rows = [];
+  for (const [id, ds] of byTarget) {
+    const tr = (truthOf.get(id) ?? []).slice().sort((a, b) => a.t - b.t);
+    if (tr.length === 0 || ds.length < 2) continue;
+    const c = createCloud(rng, { n: N });
+    const first = ds[0];
+    const n0 = nodes.get(first.sensor);
+    const at = { sx: n0.sx, sy: n0.sy, sz: n0.sz, model: n0.model, reach: n0.reach };
+    if (first.type === 'bearing') { at.bearing = first.bearing_deg * DEG; at.bearingSd = (first.bearing_sd_deg ?? 5) * DEG; }
+    seedFromReport(c, first.t, at, 50, 2500);
+    const lastHeard = new Map([[first.sensor, first.t]]);
+    const counted = new Map();
+    let k = 1;
+    let nextSilence = first.t + 2;
+    const step = (t) => {
+      if (turns && t > c.t) {
+        const p = (t - c.t) / turns[0];
+        for (let i = 0; i < c.n; i++) {
+          if (rng() >= p) continue;
+          const a = turns[1] * gauss();
+          const ca = Math.cos(a);
+          const sa = Math.sin(a);
+          const vx = c.vx[i];
+          const vy = c.vy[i];
+          c.vx[i] = ca * vx + sa * vy;
+          c.vy[i] = -sa * vx + ca * vy;
+        }
+      }
+      predictCloud(c, t);
+    };
+    const silencePass = (t) => {
+      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (let i = 0; i < c.n; i++) { if (c.x[i] < x0) x0 = c.x[i]; if (c.x[i] > x1) x1 = c.x[i]; if (c.y[i] < y0) y0 = c.y[i]; if (c.y[i] > y1) y1 = c.y[i]; }
+      const silent = [];
+      for (const nd of nodeList) {
+        if (nd.sx < x0 - nd.reach - 500 || nd.sx > x1 + nd.reach + 500 || nd.sy < y0 - nd.reach - 500 || nd.sy > y1 + nd.reach + 500) continue;
+        const heard = anyReport ? lastReportOf(nd.id, t) : lastHeard.get(nd.id) ?? -Infinity;
+        // the first 1.5 periods after a report are not yet a miss; then whole periods count
+        if (t - heard < 1.5 * nd.period) continue;
+        const since = Math.max(heard, counted.get(nd.id) ?? -Infinity, first.t);
+        const times = Math.floor((t - since) / nd.period);
+        if (times < 1) continue;
+        counted.set(nd.id, since + times * nd.period);
+        silent.push({ sx: nd.sx, sy: nd.sy, sz: nd.sz, model: nd.model, times });
+      }
+      if (silent.length > 0) presenceMissAll(c, silent);
+    };
+    const silencesUpTo = (t) => {
+      if (!silences) return;
+      while (nextSilence <= t) { step(nextSilence); silencePass(nextSilence); resampleCloud(c, 0.5, 30); nextSilence += 2; }
+    };
+    const within = (x, y) => { let m = 0; for (let i = 0; i < c.n; i++) if ((c.x[i] - x) ** 2 + (c.y[i] - y) ** 2 <= 4e6) m += c.w[i]; return m; };
+    for (let t = Math.ceil(first.t); t <= tr.at(-1).t + 0.5; t++) {
+      while (k < ds.length && ds[k].t <= t) {
+        const d = ds[k++];
+        silencesUpTo(d.t);
+        step(d.t);
+        const nd = nodes.get(d.sensor);
+        presenceHit(c, nd.sx, nd.sy, nd.sz, nd.model);
+        if (d.type === 'bearing') bearingUpdate(c, nd.sx, nd.sy, nd.sz, d.bearing_deg * DEG, (d.bearing_sd_deg ?? 5) * DEG, nd.reach);
+        lastHeard.set(d.sensor, d.t);
+        resampleCloud(c, 0.5, 30);
+      }
+      silencesUpTo(t);
+      step(t);
+      let mx = 0;
+      let my = 0;
+      for (let i = 0; i < c.n; i++) { mx += c.w[i] * c.x[i]; my += c.w[i] * c.y[i]; }
+      let px = mx;
+      let py = my;
+      if (rule === 'shown') {
+        if (within(mx, my) < 0.5) continue;
+      } else {
+        let bm = within(mx, my);
+        for (let q = 0; q < 64; q++) {
+          let u = rng();
+          let i = 0;
+          while (i < c.n - 1 && u > c.w[i]) { u -= c.w[i]; i++; }
+          const m = within(c.x[i], c.y[i]);
+          if (m > bm) { bm = m; px = c.x[i]; py = c.y[i]; }
+        }
+      }
+      const g = enuToGeodetic(frame, px, py, 0);
+      rows.push({ t, id: `ref-${id}`, position: { latDeg: g.latDeg, lonDeg: g.lonDeg, altM: 0 } });
+    }
+  }
+  return rows;
+}
