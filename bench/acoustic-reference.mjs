@@ -49,7 +49,7 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
   for (const s of acoustic) {
     const [sx, sy, sz] = enu(s.lat, s.lon, s.alt_m ?? 0);
     const period = s.report_period_s ?? 2;
-    const model = presenceModel(s.range_m, { pd: s.pd ?? 0.85, pfa: Math.max(1e-4, Math.min(0.5, ((s.far_per_hour ?? 0.5) * period) / 3600)) });
+    const model = presenceModel(s.range_m, { pd: s.pd ?? 0.85, pfa: Math.max(1e-4, Math.min(0.5, ((s.far_per_hour ?? 0.5) * period) / 3600)), ...o.model });
     nodes.set(s.id, { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period });
   }
   const nodeList = [...nodes.values()];
@@ -90,7 +90,7 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
     const n0 = nodes.get(first.sensor);
     const at = { sx: n0.sx, sy: n0.sy, sz: n0.sz, model: n0.model, reach: n0.reach };
     if (first.type === 'bearing') { at.bearing = first.bearing_deg * DEG; at.bearingSd = (first.bearing_sd_deg ?? 5) * DEG; }
-    seedFromReport(c, first.t, at, 50, 2500);
+    seedFromReport(c, first.t, at, o.hMin ?? 50, o.hMax ?? 2500);
     const lastHeard = new Map([[first.sensor, first.t]]);
     const counted = new Map();
     let k = 1;
@@ -111,19 +111,30 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
       }
       predictCloud(c, t);
     };
+    let passAt = first.t;
     const silencePass = (t) => {
+      const span = t - passAt;
+      passAt = t;
       let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
       for (let i = 0; i < c.n; i++) { if (c.x[i] < x0) x0 = c.x[i]; if (c.x[i] > x1) x1 = c.x[i]; if (c.y[i] < y0) y0 = c.y[i]; if (c.y[i] > y1) y1 = c.y[i]; }
       const silent = [];
       for (const nd of nodeList) {
         if (nd.sx < x0 - nd.reach - 500 || nd.sx > x1 + nd.reach + 500 || nd.sy < y0 - nd.reach - 500 || nd.sy > y1 + nd.reach + 500) continue;
         const heard = anyReport ? lastReportOf(nd.id, t) : lastHeard.get(nd.id) ?? -Infinity;
-        // the first 1.5 periods after a report are not yet a miss; then whole periods count
+        // the first 1.5 periods after a report are not yet a miss; then whole periods count,
+        // since the node was last counted, or (as silence.ts) only this pass's span for a node
+        // not counted in the last pass (out of reach then, or it reported)
         if (t - heard < 1.5 * nd.period) continue;
-        const since = Math.max(heard, counted.get(nd.id) ?? -Infinity, first.t);
-        const times = Math.floor((t - since) / nd.period);
-        if (times < 1) continue;
-        counted.set(nd.id, since + times * nd.period);
+        const last = counted.get(nd.id) ?? -Infinity;
+        let times;
+        if (t - last <= span + nd.period) {
+          times = Math.floor((t - last) / nd.period + 1e-9);
+          if (times < 1) continue;
+          counted.set(nd.id, last + times * nd.period);
+        } else {
+          times = Math.max(1, Math.round(span / nd.period));
+          counted.set(nd.id, t);
+        }
         silent.push({ sx: nd.sx, sy: nd.sy, sz: nd.sz, model: nd.model, times });
       }
       if (silent.length > 0) presenceMissAll(c, silent);

@@ -90,7 +90,9 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
                         DIR/<identifier>.xml (status Exercise; DIR is created if needed)
   --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &
   --alert-policy JSON   with --zones: the raise thresholds, as the service's alerts.* settings, e.g.
-                        '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)`;
+                        '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)
+  --one-thread          with --zones: predict the warnings in the main thread too (by default a worker
+                        thread does, beside the tracking; the alerts are the same)`;
 
 const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR] [--role ROLE]
   --config FILE     YAML or JSON settings (docs/server.md); SKYWARDEN__SECTION__KEY=value overrides any
@@ -133,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
             'cap-dir': { type: 'string' },
             'cap-sender': { type: 'string' },
             'alert-policy': { type: 'string' },
+            'one-thread': { type: 'boolean' },
           },
           TRACK_USAGE,
         );
@@ -171,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
           capDir: values['cap-dir'] as string | undefined,
           capSender: values['cap-sender'] as string | undefined,
           alertPolicy,
+          oneThread: Boolean(values['one-thread']),
         });
       }
       case 'serve': {

@@ -398,6 +398,41 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
   assert.match(help.stdout, /--cap-dir DIR/);
 });
 
+test('track: the warnings in a worker thread (the default) give the alerts and CAP messages of --one-thread, and the same tracks', () => {
+  const t0 = Math.min(...scene.truth.map((x) => x.t));
+  // a 4 km square on the path of each drone two minutes in: every drone threatens a zone
+  const ids = [...new Set(scene.truth.map((x) => x.id))];
+  const features = ids.map((id, i) => {
+    const p = scene.truth.find((r) => r.id === id && r.t >= t0 + 120) ?? scene.truth.find((r) => r.id === id)!;
+    const half = 0.018;
+    const dl = half / Math.cos((p.lat * Math.PI) / 180);
+    return { type: 'Feature', properties: { id: `z${i}`, name: `zone ${i}` }, geometry: { type: 'Polygon', coordinates: [[[p.lon - dl, p.lat - half], [p.lon + dl, p.lat - half], [p.lon + dl, p.lat + half], [p.lon - dl, p.lat + half], [p.lon - dl, p.lat - half]]] } };
+  });
+  const f = writeScene(scene);
+  const zonesPath = join(f.dir, 'zones.geojson');
+  writeFileSync(zonesPath, JSON.stringify({ type: 'FeatureCollection', features }));
+  const run = (name: string, extra: string[]) => {
+    const capDir = join(f.dir, `cap-${name}`);
+    const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, `${name}.tracks`), '--zones', zonesPath, '--alerts', join(f.dir, `${name}.alerts`), '--cap-dir', capDir, ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    // the CAP messages, without what depends on the wall clock (sent, and the identifiers made from it)
+    const cap = readdirSync(capDir).map((n) => {
+      const m = readCapAlert(readFileSync(join(capDir, n), 'utf8'));
+      assert.ok(m.ok, m.ok ? '' : m.error);
+      const i = m.alert.info[0];
+      return JSON.stringify([m.alert.msgType, i.parameters, i.responseType, m.alert.references.length]);
+    });
+    return { tracks: readFileSync(join(f.dir, `${name}.tracks`), 'utf8'), alerts: readFileSync(join(f.dir, `${name}.alerts`), 'utf8'), cap: cap.sort() };
+  };
+  const worker = run('worker', []);
+  const one = run('one', ['--one-thread']);
+  const rows = worker.alerts.trim().split('\n');
+  assert.ok(rows.length >= 4 && worker.cap.length >= rows.length, `a scene with alerts (${rows.length} changes, ${worker.cap.length} CAP messages)`);
+  assert.equal(worker.alerts, one.alerts, 'alerts.ndjson: the same rows in the same order');
+  assert.deepEqual(worker.cap, one.cap, 'the same CAP messages');
+  assert.equal(worker.tracks, one.tracks, 'the same tracks');
+});
+
 test('track --alert-policy: a stricter raise threshold raises later and never more; bad policies are usage errors naming the key', () => {
   const t0 = Math.min(...scene.truth.map((x) => x.t));
   const at = (id: string, dt: number) => scene.truth.find((r) => r.id === id && r.t >= t0 + dt)!;

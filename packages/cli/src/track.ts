@@ -10,11 +10,13 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createPicture, sensorCentroid, type AlertEvent, type AlertMachineOptions, type TrackerOptions } from '@skywarden/core';
+import { Worker } from 'node:worker_threads';
+import { createPicture, effectiveReports, sensorCentroid, warningDue, type AlertEvent, type AlertMachineOptions, type TrackerOptions, type TrackReport, type WarningStageOptions } from '@skywarden/core';
 import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
+import type { WarningWorkerData, WarningWorkerIn, WarningWorkerOut } from './warning-worker.js';
 
 export interface TrackRunOptions {
   sensorsText: string;
@@ -45,6 +47,68 @@ export interface TrackRunOptions {
   onAlertEvent?: (e: AlertEvent) => void;
   /** At most this many rejection messages are printed; the rest are only counted. */
   maxMessages?: number;
+  /**
+   * With zones: run the warnings (threat prediction, alerts, Updates) in a worker thread beside
+   * the tracking, fed the same reports: the same alert events, on a second core. Default false
+   * (the `skywarden track` command turns it on unless `--one-thread`).
+   */
+  warningsWorker?: boolean;
+}
+
+/** The warnings in a worker thread (warning-worker.ts): reports go in at the times the stage predicts; alert events come back in order. */
+function startWarningWorker(stage: WarningStageOptions, onEvent: (e: AlertEvent) => void, onError: (err: Error) => void) {
+  const worker = new Worker(new URL('./warning-worker.js', import.meta.url), { workerData: { stage } satisfies WarningWorkerData });
+  const interval = stage.alertInterval ?? 5;
+  let lastT = -Infinity;
+  let failed: Error | null = null;
+  /** Set once the run no longer needs the worker: its exit (terminate() gives code 1) is then no failure. */
+  let closing = false;
+  let finish: (() => void) | null = null;
+  const done = new Promise<void>((resolveDone, rejectDone) => {
+    finish = resolveDone;
+    worker.on('error', (err) => {
+      if (closing) return;
+      failed = err;
+      onError(err);
+      rejectDone(err);
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0 && !failed && !closing) {
+        failed = new Error(`the warnings' worker thread stopped (exit code ${code})`);
+        onError(failed);
+        rejectDone(failed);
+      }
+    });
+  });
+  // the rejection is reported through onError and end(); a run that never calls end() must not leave it unhandled
+  done.catch(() => {});
+  worker.on('message', (m: WarningWorkerOut) => {
+    if (m.type === 'events') for (const e of m.events) onEvent(e);
+    else if (m.type === 'done') finish?.();
+  });
+  return {
+    /** The reports of time t: sent when the stage predicts at t (the others it would ignore). */
+    reports(t: number, reports: TrackReport[]) {
+      if (failed || !warningDue(lastT, t, interval)) return;
+      lastT = t;
+      worker.postMessage({ type: 'reports', t, reports } satisfies WarningWorkerIn);
+    },
+    /** No more reports: resolves once every alert event has been delivered. */
+    async end(): Promise<void> {
+      if (!failed) worker.postMessage({ type: 'end' } satisfies WarningWorkerIn);
+      try {
+        await done;
+      } finally {
+        closing = true;
+        await worker.terminate();
+      }
+    },
+    /** Stops the worker without waiting for its events (the run failed). */
+    async stop(): Promise<void> {
+      closing = true;
+      await worker.terminate();
+    },
+  };
 }
 
 /** A tracker's reason for not using a detection, without its numbers and ids (one line per kind in the summary). */
@@ -129,6 +193,27 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   };
 
   let changeError: Error | null = null;
+  const onAlert = (e: AlertEvent) => {
+    if (e.action !== 'updated') {
+      // alerts.ndjson holds the changes of state (spec/interchange.md); Updates go to CAP only
+      const c = e.change;
+      const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
+      if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
+      row.tracks = c.tracks;
+      o.alerts?.write(JSON.stringify(row) + '\n');
+      summary.alertChanges++;
+    }
+    if (o.onAlertEvent && !changeError) {
+      try {
+        o.onAlertEvent(e);
+      } catch (err) {
+        changeError = err as Error;
+      }
+    }
+  };
+  const warnings = o.zones && o.alerts ? o.zones : undefined;
+  // the warnings beside the tracking, in a worker thread: the same stage fed the same reports
+  const remote = warnings && o.warningsWorker ? startWarningWorker({ zones: warnings, alerts: o.alertPolicy }, onAlert, (err) => (changeError ??= err)) : null;
   // the picture: the same tracker, warnings and alert Update policy as the live service
   const picture = createPicture(
     {
@@ -137,7 +222,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       tracker: o.tracker,
       reorderDelay: o.reorderDelay,
       reportEvery: o.reportEvery,
-      zones: o.zones && o.alerts ? o.zones : undefined,
+      zones: remote ? undefined : warnings,
       alerts: o.alertPolicy,
     },
     (e) => {
@@ -146,6 +231,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
           write(formatTrackRow(trackReportToRow(r)) + '\n');
           summary.rowsWritten++;
         }
+        remote?.reports(e.t, effectiveReports(e.reports, e.marks));
       } else if (e.type === 'tracker') {
         for (const x of e.events) {
           if (x.type === 'confirmed') summary.tracksConfirmed++;
@@ -155,24 +241,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
             summary.notFusedByReason[kind] = (summary.notFusedByReason[kind] ?? 0) + 1;
           } else if (x.type === 'faulted') summary.faulted++;
         }
-      } else if (e.type === 'alert') {
-        if (e.action !== 'updated') {
-          // alerts.ndjson holds the changes of state (spec/interchange.md); Updates go to CAP only
-          const c = e.change;
-          const row: Record<string, unknown> = { t: c.t, zone: c.zone, state: c.state };
-          if (c.etaS !== undefined) row.eta_s = Math.round(c.etaS * 10) / 10;
-          row.tracks = c.tracks;
-          o.alerts?.write(JSON.stringify(row) + '\n');
-          summary.alertChanges++;
-        }
-        if (o.onAlertEvent && !changeError) {
-          try {
-            o.onAlertEvent(e);
-          } catch (err) {
-            changeError = err as Error;
-          }
-        }
-      }
+      } else if (e.type === 'alert') onAlert(e);
     },
   );
 
@@ -225,11 +294,24 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   } catch (err) {
     inputError = err as Error;
   }
-  if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
+  if (inputError) {
+    await remote?.stop();
+    throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
+  }
   if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
     o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
   }
   if (!summary.aborted && !changeError) picture.finish();
+  if (remote) {
+    if (changeError) await remote.stop();
+    else {
+      try {
+        await remote.end();
+      } catch (err) {
+        changeError ??= err as Error;
+      }
+    }
+  }
   if (changeError) throw changeError;
   if (pendingOut.length > 0) o.out.write(pendingOut);
   progress?.finish();
@@ -274,6 +356,8 @@ export interface TrackCliArgs {
   reportEvery: number;
   reorderDelay: number;
   strict: boolean;
+  /** Everything in the main thread (`--one-thread`); by default the warnings run in a worker thread beside the tracking. */
+  oneThread?: boolean;
 }
 
 /** Creates the CAP folder if needed and checks that a file can be written in it; throws CliError naming the problem. */
@@ -398,6 +482,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     zones,
     alerts: alertsOut,
     alertPolicy: a.alertPolicy,
+    warningsWorker: !a.oneThread,
     onAlertEvent: cap?.write,
   });
   if (alertsOut) await new Promise<void>((done) => (alertsOut as NodeJS.WritableStream).end(() => done()));

@@ -30,6 +30,15 @@ export interface WarningRunner {
   readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number };
 }
 
+/**
+ * Whether the runner predicts at report time `t`, its last prediction having been at `lastT`
+ * (-Infinity before the first): the one rule of {@link WarningRunner.onReport}, for a driver
+ * that sends only the reports that matter (picture/warning-stage.ts).
+ */
+export function warningDue(lastT: number, t: number, interval: number): boolean {
+  return t - lastT >= interval - 1e-9;
+}
+
 export function createWarningRunner(
   zones: readonly WarningZone[],
   opts: {
@@ -62,7 +71,7 @@ export function createWarningRunner(
       return { fresh: s.fresh, reused: s.reused, byReason: { ...s.byReason }, points: predictor.stats.points };
     },
     onReport(t, reports) {
-      if (t - lastT < interval - 1e-9) return [];
+      if (!warningDue(lastT, t, interval)) return [];
       lastT = t;
       // each track's paths no faster than its class can fly (a young track's velocity estimate
       // may say 110 ± 40 m/s for a drone that flies 50): no ETA shorter than physics allows

@@ -11,7 +11,7 @@
  * (update-policy.ts).
  */
 import type { AlertMachineOptions, AlertTransition, ZoneState } from '../alerts/alert-machine.js';
-import { createWarningRunner, type WarningRunner, type WarningZone } from '../alerts/warning-runner.js';
+import type { WarningRunner, WarningZone } from '../alerts/warning-runner.js';
 import type { ThreatPredictorOptions } from '../threat/predict.js';
 import type { PredictionReuseOptions } from '../threat/reuse.js';
 import { createBatchRunner, type BatchRunner } from '../tracker/batch-runner.js';
@@ -22,7 +22,8 @@ import { createTracker, type Tracker } from '../tracker/tracker.js';
 import type { Detection, GeoPoint, Sensor } from '../types.js';
 import type { PictureSink } from './events.js';
 import { effectiveReports, mergeMark, type OperatorMark } from './overrides.js';
-import { createUpdatePolicy, type UpdatePolicyOptions } from './update-policy.js';
+import type { UpdatePolicyOptions } from './update-policy.js';
+import { createWarningStage } from './warning-stage.js';
 
 export interface PictureOptions {
   /** Origin of the tracker's frame (the sensors' centre, origin.ts); without one the first detection that gives a point anchors it. */
@@ -88,19 +89,15 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   const reorderDelay = options.reorderDelay ?? 5;
   const reportEvery = options.reportEvery ?? 1;
   const zones = options.zones ?? [];
-  const warn: WarningRunner | null =
-    zones.length > 0 ? createWarningRunner(zones, { interval: options.alertInterval, predictor: options.predictor, alerts: options.alerts, reuse: options.predictionReuse }) : null;
-  const policy = createUpdatePolicy(options.updates);
+  const stage =
+    zones.length > 0 ? createWarningStage({ zones, alertInterval: options.alertInterval, predictor: options.predictor, predictionReuse: options.predictionReuse, alerts: options.alerts, updates: options.updates }) : null;
+  const warn: WarningRunner | null = stage ? stage.runner : null;
   const marks = new Map<string, OperatorMark>();
   const sensors = options.sensors ? [...options.sensors] : [];
   let tracker: Tracker | null = null;
   let runner: BatchRunner | null = null;
   let reportTime = -Infinity;
 
-  const alertChanged = (c: AlertTransition) => {
-    policy.onChange(c);
-    sink({ type: 'alert', action: c.state === 'alert' ? 'raised' : 'cleared', t: c.t, change: c });
-  };
 
   const anchorAt = (origin: GeoPoint) => {
     const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin }, options.trackerComponents);
@@ -121,12 +118,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
             for (const id of marks.keys()) if (!alive.has(id)) marks.delete(id);
           }
           sink({ type: 'tracks', t, reports, marks });
-          if (!warn) return;
-          for (const c of warn.onReport(t, effectiveReports(reports, marks))) alertChanged(c);
-          if (warn.time !== t) return; // the threats are predicted every alert interval
-          const states = [...warn.machine.state().values()];
-          for (const u of policy.review(t, states)) sink({ type: 'alert', action: 'updated', t, change: u });
-          sink({ type: 'warnings', t, states, threats: warn.threats });
+          stage?.onReports(t, effectiveReports(reports, marks), sink);
         },
       },
     );
@@ -160,7 +152,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
       const mt = warn.machine.time;
       const t = Number.isFinite(mt) ? Math.max(mt, reportTime) : Number.isFinite(reportTime) ? reportTime : clockT - reorderDelay;
       const c = action === 'raise' ? warn.machine.manualRaise(zone, t, who, reason) : warn.machine.manualEnd(zone, t, who, reason);
-      if (c) alertChanged(c);
+      if (c) stage?.changed(c, sink);
       return c;
     },
     zoneStates() {
