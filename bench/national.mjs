@@ -9,7 +9,8 @@
 // resident memory; then `skywarden score` gives the accuracy (tracks, observable coverage by
 // what observed the target, warnings). Writes bench/results/national.json and prints it.
 // Options: --scenario FILE (default bench/national.yaml), --hours H and --drones N (a shorter or
-// smaller night; its own scene folder), --regen (simulate again), --no-score.
+// smaller night; its own scene folder), --regen (simulate again), --no-score, --one-thread (the warnings in the
+// main thread, as before 2026-12-05: for comparison).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,7 +63,8 @@ const rssHook = `data:text/javascript,${encodeURIComponent("import { writeSync }
 const out = { tracks: `${dir}/tracks.ndjson`, alerts: `${dir}/alerts.ndjson` };
 process.stderr.write(`tracking ${detections} detections ...\n`);
 const t0 = performance.now();
-const tr = run(['--import', rssHook, bin, 'track', '--sensors', files.sensors, '--detections', files.detections, '--zones', files.zones, '--alerts', out.alerts, '--out', out.tracks], 'track');
+// --one-thread: the warnings in the main thread too (by default `skywarden track` predicts them in a worker thread)
+const tr = run(['--import', rssHook, bin, 'track', '--sensors', files.sensors, '--detections', files.detections, '--zones', files.zones, '--alerts', out.alerts, '--out', out.tracks, ...(args.includes('--one-thread') ? ['--one-thread'] : [])], 'track');
 const wallSeconds = (performance.now() - t0) / 1000;
 const maxRssKb = Number(/maxrss_kb (\d+)/.exec(tr.stderr)?.[1]);
 if (!(maxRssKb > 0)) throw new Error(`the track run did not report its peak memory (maxrss_kb): ${tr.stderr.slice(-500)}`);
@@ -72,6 +74,7 @@ const result = {
   scenario: scenarioFile.replace(root, ''),
   hours: scenario.duration_s / 3600,
   drones: scenario.raid?.drones,
+  warningsInWorker: !args.includes('--one-thread'),
   sensors: byKind,
   zones,
   detections,
