@@ -9,9 +9,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scoreTracks, type ScoredPoint } from '@skywarden/core';
-import { parseTrackLine, readCapAlert, type DetectionRow } from '@skywarden/formats';
+import { Readable, Writable } from 'node:stream';
+import { scoreTracks, type AlertEvent, type ScoredPoint } from '@skywarden/core';
+import { parseTrackLine, parseZonesGeoJson, readCapAlert, type DetectionRow } from '@skywarden/formats';
 import { makeRadarScene, type RadarScene } from '@skywarden/sim';
+import { runTrack } from './track.js';
 
 const bin = fileURLToPath(new URL('../bin/skywarden.js', import.meta.url));
 
@@ -398,7 +400,7 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
   assert.match(help.stdout, /--cap-dir DIR/);
 });
 
-test('track: the warnings in a worker thread (the default) give the alerts and CAP messages of --one-thread, and the same tracks', () => {
+test('track: the warnings in a worker thread (the default) give the alerts and CAP messages of --one-thread, and the same tracks', async () => {
   const t0 = Math.min(...scene.truth.map((x) => x.t));
   // a 4 km square on the path of each drone two minutes in: every drone threatens a zone
   const ids = [...new Set(scene.truth.map((x) => x.id))];
@@ -431,6 +433,63 @@ test('track: the warnings in a worker thread (the default) give the alerts and C
   assert.equal(worker.alerts, one.alerts, 'alerts.ndjson: the same rows in the same order');
   assert.deepEqual(worker.cap, one.cap, 'the same CAP messages');
   assert.equal(worker.tracks, one.tracks, 'the same tracks');
+
+  // the whole event sequence (raises, Updates, clears) through the library, in order, and which thread predicted
+  const zones = parseZonesGeoJson(JSON.stringify({ type: 'FeatureCollection', features }));
+  assert.ok(zones.ok);
+  const events = async (warningsWorker: boolean) => {
+    const seen: string[] = [];
+    const summary = await runTrack({
+      sensorsText: readFileSync(f.sensors, 'utf8'),
+      sensorsName: 'sensors.json',
+      detections: Readable.from([readFileSync(f.detections, 'utf8')]),
+      detectionsName: 'detections.ndjson',
+      detectionsSize: 0,
+      out: new Writable({ write: (_c, _e, cb) => cb() }),
+      alerts: new Writable({ write: (_c, _e, cb) => cb() }),
+      zones: zones.ok ? zones.zones : [],
+      reportEvery: 1,
+      reorderDelay: 5,
+      strict: false,
+      log: () => {},
+      progress: false,
+      warningsWorker,
+      onAlertEvent: (e: AlertEvent) => seen.push(`${e.action} ${e.t} ${e.change.zone} ${e.change.tier ?? ''} ${e.change.etaS ?? ''} ${e.change.tracks.join(',')}`),
+    });
+    return { seen, thread: summary.warningsThread };
+  };
+  const a = await events(true);
+  const b = await events(false);
+  assert.equal(a.thread, 'worker');
+  assert.equal(b.thread, 'main');
+  assert.ok(a.seen.some((x) => x.startsWith('updated')) || a.seen.length >= 4, `events: ${a.seen.length}`);
+  assert.deepEqual(a.seen, b.seen, 'the same alert events, Updates included, in the same order');
+});
+
+test('track: a run that fails with the warnings in a worker thread ends and says why (the worker does not keep the process up)', () => {
+  // a run that throws after its read loop: 30 lines far behind the others make the "is the file
+  // sorted?" warning, and the log fails on it
+  const late = scene.detections.slice(0, 30).map((d, i) => ({ ...d, t: d.t - 100, id: `late-${i}` }));
+  const f = writeScene({ sensors: scene.sensors, detections: [...scene.detections.slice(0, 2000), ...late] });
+  const zonesPath = join(f.dir, 'zones.geojson');
+  writeFileSync(zonesPath, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'z', name: 'z' }, geometry: { type: 'Polygon', coordinates: [[[126, 37], [128, 37], [128, 38], [126, 38], [126, 37]]] } }] }));
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { Readable } from 'node:stream';
+    import { parseZonesGeoJson } from '@skywarden/formats';
+    import { runTrack } from ${JSON.stringify(new URL('./track.js', import.meta.url).href)};
+    const zones = parseZonesGeoJson(readFileSync(${JSON.stringify(zonesPath)}, 'utf8'));
+    try {
+      await runTrack({ sensorsText: readFileSync(${JSON.stringify(f.sensors)}, 'utf8'), sensorsName: 's', detections: Readable.from([readFileSync(${JSON.stringify(f.detections)}, 'utf8')]), detectionsName: 'd', detectionsSize: 0,
+        out: { write() { return true; } }, alerts: { write() { return true; } }, zones: zones.zones, reportEvery: 1, reorderDelay: 5, strict: false,
+        log: (line) => { if (line.startsWith('warning:')) throw new Error('the log is gone'); }, progress: false, warningsWorker: true });
+      console.log('no error');
+    } catch (err) { console.log('failed: ' + err.message); }
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  assert.equal(r.signal, null, `the process ended by itself (it was killed: ${r.signal}); stderr: ${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^failed: the log is gone$/m);
 });
 
 test('track --alert-policy: a stricter raise threshold raises later and never more; bad policies are usage errors naming the key', () => {

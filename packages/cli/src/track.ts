@@ -57,39 +57,48 @@ export interface TrackRunOptions {
 
 /** The warnings in a worker thread (warning-worker.ts): reports go in at the times the stage predicts; alert events come back in order. */
 function startWarningWorker(stage: WarningStageOptions, onEvent: (e: AlertEvent) => void, onError: (err: Error) => void) {
-  const worker = new Worker(new URL('./warning-worker.js', import.meta.url), { workerData: { stage } satisfies WarningWorkerData });
+  // the worker takes Node's flags of this process but those that only make sense for the main
+  // script (--input-type with --eval: the worker is a file)
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const worker = new Worker(new URL('./warning-worker.js', import.meta.url), { workerData: { stage } satisfies WarningWorkerData, execArgv });
   const interval = stage.alertInterval ?? 5;
   let lastT = -Infinity;
   let failed: Error | null = null;
   /** Set once the run no longer needs the worker: its exit (terminate() gives code 1) is then no failure. */
   let closing = false;
-  let finish: (() => void) | null = null;
+  let gotDone = false;
+  let finish = () => {};
+  let fail = (_err: Error) => {};
   const done = new Promise<void>((resolveDone, rejectDone) => {
     finish = resolveDone;
-    worker.on('error', (err) => {
-      if (closing) return;
-      failed = err;
-      onError(err);
-      rejectDone(err);
-    });
-    worker.on('exit', (code) => {
-      if (code !== 0 && !failed && !closing) {
-        failed = new Error(`the warnings' worker thread stopped (exit code ${code})`);
-        onError(failed);
-        rejectDone(failed);
-      }
-    });
+    fail = rejectDone;
   });
   // the rejection is reported through onError and end(); a run that never calls end() must not leave it unhandled
   done.catch(() => {});
+  const failWith = (err: Error) => {
+    if (closing || gotDone || failed) return;
+    failed = err;
+    onError(err);
+    fail(err);
+  };
+  worker.on('error', (err) => failWith(new CliError(`the warnings' worker thread failed: ${err.message}`)));
+  worker.on('messageerror', (err) => failWith(new CliError(`the warnings' worker thread sent a message that could not be read: ${err.message}`)));
+  // any exit before its 'done' (even with code 0) loses alert events: a failure
+  worker.on('exit', (code) => failWith(new CliError(`the warnings' worker thread stopped before the end of the input (exit code ${code})`)));
   worker.on('message', (m: WarningWorkerOut) => {
     if (m.type === 'events') for (const e of m.events) onEvent(e);
-    else if (m.type === 'done') finish?.();
+    else if (m.type === 'done') {
+      gotDone = true;
+      finish();
+    }
   });
   return {
-    /** The reports of time t: sent when the stage predicts at t (the others it would ignore). */
+    /** Whether the stage predicts at report time t (the reports of other times it would ignore). */
+    due(t: number): boolean {
+      return !failed && warningDue(lastT, t, interval);
+    },
+    /** The reports of a time `due` said yes to. */
     reports(t: number, reports: TrackReport[]) {
-      if (failed || !warningDue(lastT, t, interval)) return;
       lastT = t;
       worker.postMessage({ type: 'reports', t, reports } satisfies WarningWorkerIn);
     },
@@ -103,7 +112,7 @@ function startWarningWorker(stage: WarningStageOptions, onEvent: (e: AlertEvent)
         await worker.terminate();
       }
     },
-    /** Stops the worker without waiting for its events (the run failed). */
+    /** Stops the worker without waiting for its events (the run failed). Safe to call twice. */
     async stop(): Promise<void> {
       closing = true;
       await worker.terminate();
@@ -133,6 +142,8 @@ export interface TrackSummary {
   alertChanges: number;
   seconds: number;
   aborted: boolean;
+  /** Where the warnings ran: a worker thread, the main thread, or none (no zones). */
+  warningsThread: 'worker' | 'main' | null;
 }
 
 /** Reason category for the summary: the reason with its values (numbers, quoted text) blanked out. */
@@ -169,6 +180,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     alertChanges: 0,
     seconds: 0,
     aborted: false,
+    warningsThread: null,
   };
   const maxMessages = o.maxMessages ?? 1000;
   let messages = 0;
@@ -194,6 +206,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
 
   let changeError: Error | null = null;
   const onAlert = (e: AlertEvent) => {
+    // after a failure nothing more is written, in either thread arrangement
+    if (changeError) return;
     if (e.action !== 'updated') {
       // alerts.ndjson holds the changes of state (spec/interchange.md); Updates go to CAP only
       const c = e.change;
@@ -203,7 +217,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       o.alerts?.write(JSON.stringify(row) + '\n');
       summary.alertChanges++;
     }
-    if (o.onAlertEvent && !changeError) {
+    if (o.onAlertEvent) {
       try {
         o.onAlertEvent(e);
       } catch (err) {
@@ -211,9 +225,12 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       }
     }
   };
-  const warnings = o.zones && o.alerts ? o.zones : undefined;
+  // the warnings' options: the picture's own, or the worker's (one object, so the two cannot differ)
+  const stage: WarningStageOptions | null = o.zones && o.alerts && o.zones.length > 0 ? { zones: o.zones, alerts: o.alertPolicy } : null;
   // the warnings beside the tracking, in a worker thread: the same stage fed the same reports
-  const remote = warnings && o.warningsWorker ? startWarningWorker({ zones: warnings, alerts: o.alertPolicy }, onAlert, (err) => (changeError ??= err)) : null;
+  const inWorker = stage !== null && o.warningsWorker === true;
+  summary.warningsThread = stage === null ? null : inWorker ? 'worker' : 'main';
+  let remote: ReturnType<typeof startWarningWorker> | null = null;
   // the picture: the same tracker, warnings and alert Update policy as the live service
   const picture = createPicture(
     {
@@ -222,8 +239,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       tracker: o.tracker,
       reorderDelay: o.reorderDelay,
       reportEvery: o.reportEvery,
-      zones: remote ? undefined : warnings,
-      alerts: o.alertPolicy,
+      ...(stage && !inWorker ? { zones: stage.zones, alerts: stage.alerts } : {}),
     },
     (e) => {
       if (e.type === 'tracks') {
@@ -231,7 +247,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
           write(formatTrackRow(trackReportToRow(r)) + '\n');
           summary.rowsWritten++;
         }
-        remote?.reports(e.t, effectiveReports(e.reports, e.marks));
+        if (remote?.due(e.t)) remote.reports(e.t, effectiveReports(e.reports, e.marks));
       } else if (e.type === 'tracker') {
         for (const x of e.events) {
           if (x.type === 'confirmed') summary.tracksConfirmed++;
@@ -245,78 +261,82 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     },
   );
 
-  const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
-  let bytes = 0;
-  let inputError: Error | null = null;
-  let lineNo = 0;
-  let refusedLate = 0;
+  if (stage && inWorker) remote = startWarningWorker(stage, onAlert, (err) => (changeError ??= err));
   try {
-    for await (const line of readLines(o.detections)) {
-      lineNo++;
-      summary.linesRead++;
-      if (line === null) {
-        reject(lineNo, `line longer than ${MAX_LINE} characters, skipped`);
-        if (o.strict) {
-          summary.aborted = true;
-          break;
-        }
-        continue;
-      }
-      bytes += line.length + 1;
-      const r = parseDetectionLine(line, lineNo, sensors);
-      if (r === null) continue;
-      if (!r.ok) {
-        reject(lineNo, r.reason);
-        if (o.strict) {
-          summary.aborted = true;
-          break;
-        }
-        continue;
-      }
-      summary.detectionsRead++;
-      const refusal = picture.push(r.detection);
-      if (refusal !== null) {
-        summary.detectionsRead--;
-        if (refusal.startsWith('arrives')) refusedLate++;
-        reject(lineNo, refusal);
-        if (o.strict) {
-          summary.aborted = true;
-          break;
-        }
-      }
-      if (changeError) break;
-      if (writeBlocked) {
-        await writeBlocked;
-        writeBlocked = null;
-      }
-      if (progress && (lineNo & 1023) === 0) progress.update(bytes);
-    }
-  } catch (err) {
-    inputError = err as Error;
-  }
-  if (inputError) {
+    return await feed(picture);
+  } finally {
+    // whatever happened, no worker outlives the run (a live one would keep the process up)
     await remote?.stop();
-    throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
   }
-  if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
-    o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
-  }
-  if (!summary.aborted && !changeError) picture.finish();
-  if (remote) {
-    if (changeError) await remote.stop();
-    else {
+
+  async function feed(picture: ReturnType<typeof createPicture>): Promise<TrackSummary> {
+    const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
+    let bytes = 0;
+    let inputError: Error | null = null;
+    let lineNo = 0;
+    let refusedLate = 0;
+    try {
+      for await (const line of readLines(o.detections)) {
+        lineNo++;
+        summary.linesRead++;
+        if (line === null) {
+          reject(lineNo, `line longer than ${MAX_LINE} characters, skipped`);
+          if (o.strict) {
+            summary.aborted = true;
+            break;
+          }
+          continue;
+        }
+        bytes += line.length + 1;
+        const r = parseDetectionLine(line, lineNo, sensors);
+        if (r === null) continue;
+        if (!r.ok) {
+          reject(lineNo, r.reason);
+          if (o.strict) {
+            summary.aborted = true;
+            break;
+          }
+          continue;
+        }
+        summary.detectionsRead++;
+        const refusal = picture.push(r.detection);
+        if (refusal !== null) {
+          summary.detectionsRead--;
+          if (refusal.startsWith('arrives')) refusedLate++;
+          reject(lineNo, refusal);
+          if (o.strict) {
+            summary.aborted = true;
+            break;
+          }
+        }
+        if (changeError) break;
+        if (writeBlocked) {
+          await writeBlocked;
+          writeBlocked = null;
+        }
+        if (progress && (lineNo & 1023) === 0) progress.update(bytes);
+      }
+    } catch (err) {
+      inputError = err as Error;
+    }
+    if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
+    if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
+      o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
+    }
+    if (!summary.aborted && !changeError) picture.finish();
+    if (remote && !changeError) {
       try {
         await remote.end();
       } catch (err) {
         changeError ??= err as Error;
       }
     }
+    if (changeError) throw changeError;
+    if (pendingOut.length > 0) o.out.write(pendingOut);
+    progress?.finish();
+    summary.seconds = (performance.now() - started) / 1000;
+    return summary;
   }
-  if (changeError) throw changeError;
-  if (pendingOut.length > 0) o.out.write(pendingOut);
-  progress?.finish();
-  summary.seconds = (performance.now() - started) / 1000;
-  return summary;
 }
 
 export function formatSummary(s: TrackSummary): string {
@@ -335,6 +355,7 @@ export function formatSummary(s: TrackSummary): string {
   lines.push(`tracks confirmed: ${s.tracksConfirmed}`);
   lines.push(`track rows written: ${s.rowsWritten}`);
   if (s.alertChanges > 0) lines.push(`alert changes written: ${s.alertChanges}`);
+  if (s.warningsThread === 'worker') lines.push('warnings predicted in a worker thread');
   const rate = s.seconds > 0 ? Math.round(s.detectionsRead / s.seconds) : 0;
   lines.push(`time: ${s.seconds.toFixed(2)} s (${rate} detections/s)`);
   if (s.aborted) lines.push('stopped at the first bad line (--strict)');
