@@ -6,6 +6,7 @@
  * number and reason, and prints a summary.
  */
 import { createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
@@ -239,6 +240,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
       tracker: o.tracker,
       reorderDelay: o.reorderDelay,
       reportEvery: o.reportEvery,
+      // the duplicate check's hashes keyed at random (recent-ids.ts): ids cannot be chosen to collide
+      idSeed: [randomBytes(4).readInt32LE(0), randomBytes(4).readInt32LE(0)],
       ...(stage && !inWorker ? { zones: stage.zones, alerts: stage.alerts } : {}),
     },
     (e) => {

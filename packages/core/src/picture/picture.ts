@@ -40,6 +40,8 @@ export interface PictureOptions {
   reportEvery?: number;
   /** Longest tracker step (s). Default 1. */
   stepMax?: number;
+  /** Keys the duplicate check's hashes (batch-runner.ts `idSeed`): pass a random draw where ids come from outside. */
+  idSeed?: readonly [number, number];
   /** Warning zones; none: no threat prediction and no alerts. */
   zones?: readonly WarningZone[];
   /** Seconds between threat predictions (and Update reviews). Default 5. */
@@ -104,7 +106,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
     tracker = tr;
     runner = createBatchRunner(
       tr,
-      { reorderDelay, reportEvery, stepMax: options.stepMax },
+      { reorderDelay, reportEvery, stepMax: options.stepMax, idSeed: options.idSeed },
       {
         onEvents(events) {
           sink({ type: 'tracker', t: tr.time, events });

@@ -24,6 +24,8 @@ export interface BatchRunnerOptions {
   stepMax: number;
   /** A repeated detection id is refused for this long (s) after the first. Default 120. */
   dedupeWindow: number;
+  /** Two 32-bit integers keying the duplicate check's hashes (recent-ids.ts); a random draw makes chosen colliding ids useless. Default [0, 0]. */
+  idSeed: readonly [number, number];
 }
 export interface BatchRunnerSink {
   onReport(t: number, reports: TrackReport[]): void;
@@ -128,7 +130,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   const stepTime = (j: number) => Math.round(((j * reportEvery) / sub) * 1e6) / 1e6;
   const firstStepAtOrAfter = (t: number) => Math.ceil(((t * sub) / reportEvery) * (1 - 1e-15) - 1e-9);
   const heap = new DetectionHeap();
-  const ids = new RecentIds();
+  const ids = new RecentIds(1024, opts.idSeed);
   let maxSeen = -Infinity;
   let nextJ = NaN; // index of the next tracker step
 

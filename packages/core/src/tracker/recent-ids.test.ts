@@ -74,3 +74,49 @@ test('recent ids: three million distinct ids of the shapes sensors send are neve
   assert.equal(falseRepeats, 0);
   assert.equal(r.size, 3_000_000);
 });
+
+test('recent ids: at the highest load of the smallest table (16 slots, up to 8 ids) deletions inside probe runs that wrap past slot 0 keep it exact, whatever the hash seed', () => {
+  for (const seed of [
+    [0, 0],
+    [123456789, -987654321],
+    [-1, 1],
+  ]) {
+    let s = 99 + seed[0];
+    const rand = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const r = new RecentIds(1, seed);
+    const model = new Map<string, number>();
+    const queue: { id: string; t: number }[] = [];
+    let head = 0;
+    let t = 0;
+    for (let k = 0; k < 200_000; k++) {
+      t += 1;
+      // at most 8 ids live: the window keeps the last 8 arrivals; 12 ids so repeats are frequent
+      const id = `n${Math.floor(rand() * 12)}`;
+      const taken = !model.has(id);
+      if (taken) {
+        model.set(id, t);
+        queue.push({ id, t });
+      }
+      assert.equal(r.add(id, t), taken, `seed ${seed}, step ${k}: add ${id}`);
+      const limit = queue.length - head > 7 || rand() < 0.3 ? queue[Math.min(queue.length - 1, head + Math.floor(rand() * 3))].t : -Infinity;
+      while (head < queue.length && queue[head].t < limit) {
+        model.delete(queue[head].id);
+        head++;
+      }
+      r.forgetBefore(limit);
+      assert.equal(r.size, model.size, `seed ${seed}, step ${k}: size`);
+      for (let n = 0; n < 12; n++) assert.equal(r.has(`n${n}`), model.has(`n${n}`), `seed ${seed}, step ${k}: has n${n}`);
+    }
+  }
+});
+
+test('recent ids: a capacity below 1 is refused, a fraction rounded up', () => {
+  assert.throws(() => new RecentIds(0), /initialCapacity must be >= 1/);
+  assert.throws(() => new RecentIds(Number.NaN), /initialCapacity must be >= 1/);
+  const r = new RecentIds(1.5);
+  for (let i = 0; i < 100; i++) assert.equal(r.add(`x${i}`, i), true);
+  assert.equal(r.size, 100);
+});

@@ -5,21 +5,28 @@
  * Why not a Map of strings: live at 20,000 detections a second and a 120 s window the Map held
  * about 2.4 million id strings, each with its entry and a queue object, a few hundred MB of
  * live heap that every major collection marks (server.md, "Throughput and memory at the top of
- * the machine"). Here an id is kept as a 64-bit fingerprint (two 32-bit hashes of its UTF-16
- * code units) in typed arrays: an open-addressing table with linear probing and
- * backward-shift deletion, and a FIFO ring of (fingerprint, time) in arrival order for
- * forgetting. About 24 bytes per id, none of them objects the collector has to trace.
+ * the machine"). Here an id is kept as a 63-bit fingerprint (two 32-bit hashes of its UTF-16
+ * code units, the second made odd) in typed arrays: an open-addressing table with linear
+ * probing and backward-shift deletion (8 bytes a slot, at most half full), and a FIFO ring of
+ * (fingerprint, time) in arrival order for forgetting (16 bytes an entry); both double as they
+ * fill, so 32-64 bytes an id (2.4 million ids: 134 MB), none of them objects the collector has
+ * to trace.
  *
- * The cost of a fingerprint: two different ids share one with probability 2^-64 per pair, so
- * with n ids in the window a new id is taken for a duplicate with probability about n·2^-64
- * (2.4 million ids: 1.3e-13 per detection; at 20,000 a second all year, about one wrong
- * refusal in ten years).
+ * The hashes are keyed with a seed (core is pure: the caller draws it; the service and the
+ * batch command pass a random one), so that ids cannot be chosen to pile into one probe run or
+ * to share a fingerprint with another sensor's. Which ids are refused does not depend on the
+ * seed, only the table's layout does (fingerprint collisions aside).
+ *
+ * The cost of a fingerprint: two different ids share one with probability 2^-63 per pair, so
+ * with n ids in the window a new id is taken for a duplicate with probability about n·2^-63
+ * (2.4 million ids: 2.6e-13 per detection; at 20,000 a second all year, about one wrong
+ * refusal in six years).
  */
 
-/** Two 32-bit hashes of a string's UTF-16 code units (FNV-1a and a multiply-xorshift), each finished with murmur3's fmix32. */
-function fingerprint(s: string, out: Int32Array): void {
-  let h1 = 0x811c9dc5 ^ s.length;
-  let h2 = 0x9747b28c;
+/** Two 32-bit hashes of a string's UTF-16 code units (FNV-1a and a multiply-xorshift, started from the seed's halves), each finished with murmur3's fmix32. */
+function fingerprint(s: string, out: Int32Array, seed: Int32Array): void {
+  let h1 = 0x811c9dc5 ^ s.length ^ seed[0];
+  let h2 = 0x9747b28c ^ seed[1];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -51,8 +58,14 @@ export class RecentIds {
   private head = 0;
   private length = 0;
   private readonly fp = new Int32Array(2);
+  private readonly seed = new Int32Array(2);
 
-  constructor(initialCapacity = 1024) {
+  /** `seed`: two 32-bit integers keying the hashes (a random draw against chosen ids). */
+  constructor(initialCapacity = 1024, seed: ArrayLike<number> = [0, 0]) {
+    if (!(initialCapacity >= 1)) throw new Error(`RecentIds: initialCapacity must be >= 1, got ${initialCapacity}`);
+    initialCapacity = Math.ceil(initialCapacity);
+    this.seed[0] = seed[0] | 0;
+    this.seed[1] = seed[1] | 0;
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.keys = new Int32Array(cap * 2);
@@ -71,7 +84,7 @@ export class RecentIds {
    * without change when it is already remembered.
    */
   add(id: string, t: number): boolean {
-    fingerprint(id, this.fp);
+    fingerprint(id, this.fp, this.seed);
     const a = this.fp[0];
     const b = this.fp[1];
     if (this.find(a, b) >= 0) return false;
@@ -84,7 +97,7 @@ export class RecentIds {
 
   /** Whether `id` is remembered. */
   has(id: string): boolean {
-    fingerprint(id, this.fp);
+    fingerprint(id, this.fp, this.seed);
     return this.find(this.fp[0], this.fp[1]) >= 0;
   }
 

@@ -5,6 +5,7 @@
  * publishers (publish/), and the view the API serves: the latest tracks as TrackWire, each
  * track's short history, the zones' states with their names.
  */
+import { randomBytes } from 'node:crypto';
 import {
   createPicture,
   destination,
@@ -222,6 +223,8 @@ export function createLivePicture(o: LivePictureOptions) {
       trackerComponents: o.trackerComponents,
       reorderDelay: o.reorderDelayS,
       reportEvery: o.reportEveryS,
+      // the duplicate check's hashes keyed at random: sensors' ids cannot be chosen to collide
+      idSeed: [randomBytes(4).readInt32LE(0), randomBytes(4).readInt32LE(0)],
       zones: o.zones,
       alertInterval: o.alertIntervalS,
       alerts: o.alerts,
