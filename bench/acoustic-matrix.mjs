@@ -18,7 +18,8 @@
 //   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
 //   --reference [shown|best]: beside the tracker, the known-association reference of bench/acoustic-reference.mjs (each
 //   target alone through the tracker's own models, 4,000 particles), scored by the same scorer: what the multi-target
-//   tracker loses of what the models can tell (about 10 s more per cell and seed); 'best' reports its likeliest point always.
+//   tracker loses of what the models can tell (about 10 s more per cell and seed); 'best' reports its likeliest point always;
+//   --ref-no-silence, --ref-h MIN,MAX, --ref-model JSON: the reference's variants (see refOpts).
 // Besides the network's conditions, one cell varies the raid: drones from every direction (raid.from_spread_deg 360)
 // instead of one raid axis, where the heading prior has the least to learn from.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,14 @@ const partArg = args.indexOf('--particles');
 const particles = partArg >= 0 ? { nMin: Number(args[partArg + 1].split(',')[0]), nMax: Number(args[partArg + 1].split(',')[1]) } : null;
 const refArg = args.indexOf('--reference');
 const reference = refArg >= 0 ? (['shown', 'best'].includes(args[refArg + 1]) ? args[refArg + 1] : 'shown') : null;
+// the reference's variants: --ref-no-silence (no negative information), --ref-h MIN,MAX (heights its
+// clouds are drawn in; default 50,2500), --ref-model JSON (its presence model's settings, e.g.
+// '{"tailPd":0.0001,"tailRange":1.0001}': pd falling to 0 at the range, as the simulator's)
+const refOpts = {
+  silences: !args.includes('--ref-no-silence'),
+  ...(args.includes('--ref-h') ? { hMin: Number(args[args.indexOf('--ref-h') + 1].split(',')[0]), hMax: Number(args[args.indexOf('--ref-h') + 1].split(',')[1]) } : {}),
+  ...(args.includes('--ref-model') ? { model: JSON.parse(args[args.indexOf('--ref-model') + 1]) } : {}),
+};
 const seedArg = args.indexOf('--seed');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? args[seedsArg + 1].split(',').map(Number) : [seedArg >= 0 ? Number(args[seedArg + 1]) : 13];
@@ -197,7 +206,7 @@ async function runCell(c, seed) {
   const cat = Object.fromEntries(s.categories.map((k) => [k.category, k]));
   let ref;
   if (reference) {
-    const rs = scoreCoverage(truth, detections, referenceTracks(built, truthRows, detRows, { rule: reference, seed }), { sensors: built.sensors.length });
+    const rs = scoreCoverage(truth, detections, referenceTracks(built, truthRows, detRows, { rule: reference, seed, ...refOpts }), { sensors: built.sensors.length });
     const rcat = Object.fromEntries(rs.categories.map((k) => [k.category, k]));
     ref = {
       seed,

@@ -9,7 +9,10 @@
 // other targets exist only in that a node that reported anything is not silent (a presence report
 // does not say which target, as in silence.ts); there is no initiation or confirmation delay (the
 // filter starts at the target's first detection) and no deletion; 4,000 particles (the tracker:
-// 200). Its reports are scored by the scorer the matrix uses.
+// 200). Its reports are scored by the scorer the matrix uses (which credits any row within 2 km:
+// one target's reference rows may cover another target). Which nodes' silences count is chosen
+// from the cloud's box grown by each node's reach (silence.ts: the mean ± 3 sd and the reach);
+// how they count is silence.ts's.
 //
 // Not a strict upper bound: a prior learnt from the raid (the tracker's heading prior), a better
 // motion model or other targets' tracks carry information this filter does not use. It measures
@@ -18,13 +21,16 @@
 //
 // Two reporting rules:
 //  - 'shown': the cloud's mean, reported when at least half its weight is within 2 km of it (the
-//    tracker's rule, cloudShown);
+//    mass rule of the tracker's cloudShown, without its hysteresis (hidden below 0.4) and without
+//    hiding a cloud whose silences are 10:1 against it);
 //  - 'best': always reported, at the point (of 64 candidate particles drawn by weight) with the most
 //    weight within 2 km: a reader who always names the likeliest place.
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, presenceModel, presenceReach, predictCloud, presenceHit, bearingUpdate, resampleCloud, createCloud } from '@skywarden/core';
 import { seedFromReport, presenceMissAll } from '../packages/core/dist/acoustic/particle-cloud.js';
 
 const DEG = Math.PI / 180;
+/** A bearing's one-sigma (rad) as the tracker takes it: the row's, with a floor of 0.02 rad (cloud-filter.ts, cloud-initiator.ts). */
+const bearingSdOf = (d) => Math.hypot((d.bearing_sd_deg ?? 5) * DEG, 0.02);
 
 /**
  * Reference tracks of a built scene (buildScenarioScene with annotate), as rows the coverage scorer
@@ -50,7 +56,8 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
     const [sx, sy, sz] = enu(s.lat, s.lon, s.alt_m ?? 0);
     const period = s.report_period_s ?? 2;
     const model = presenceModel(s.range_m, { pd: s.pd ?? 0.85, pfa: Math.max(1e-4, Math.min(0.5, ((s.far_per_hour ?? 0.5) * period) / 3600)), ...o.model });
-    nodes.set(s.id, { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period });
+    // reach: of the presence model (1.3 R, as the network's nodes); rangeM: the sensor's range, the reach of its bearings' rays (prepare.ts)
+    nodes.set(s.id, { id: s.id, sx, sy, sz, model, reach: presenceReach(model), rangeM: s.range_m, period });
   }
   const nodeList = [...nodes.values()];
   const byTarget = new Map();
@@ -89,7 +96,7 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
     const first = ds[0];
     const n0 = nodes.get(first.sensor);
     const at = { sx: n0.sx, sy: n0.sy, sz: n0.sz, model: n0.model, reach: n0.reach };
-    if (first.type === 'bearing') { at.bearing = first.bearing_deg * DEG; at.bearingSd = (first.bearing_sd_deg ?? 5) * DEG; }
+    if (first.type === 'bearing') { at.bearing = first.bearing_deg * DEG; at.bearingSd = bearingSdOf(first); }
     seedFromReport(c, first.t, at, o.hMin ?? 50, o.hMax ?? 2500);
     const lastHeard = new Map([[first.sensor, first.t]]);
     const counted = new Map();
@@ -150,8 +157,10 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
         silencesUpTo(d.t);
         step(d.t);
         const nd = nodes.get(d.sensor);
-        presenceHit(c, nd.sx, nd.sy, nd.sz, nd.model);
-        if (d.type === 'bearing') bearingUpdate(c, nd.sx, nd.sy, nd.sz, d.bearing_deg * DEG, (d.bearing_sd_deg ?? 5) * DEG, nd.reach);
+        // as the tracker's cloud filter (cloud-filter.ts): a presence report weighs by the hit
+        // likelihood, an array's bearing by the bearing likelihood alone, out to the sensor's range
+        if (d.type === 'bearing') bearingUpdate(c, nd.sx, nd.sy, nd.sz, d.bearing_deg * DEG, bearingSdOf(d), nd.rangeM);
+        else presenceHit(c, nd.sx, nd.sy, nd.sz, nd.model);
         lastHeard.set(d.sensor, d.t);
         resampleCloud(c, 0.5, 30);
       }
