@@ -11,7 +11,8 @@
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
 // state of the track that took the target's last report; NEWT=1 runs a new track took though an older one had covered
 // the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
-// 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it. --radars N adds
+// 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it; MODE=1 cloud tracks
+// reported at their likeliest place instead of their mean (see modeRows). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
 import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
@@ -56,6 +57,34 @@ const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat,
 const reportedAt = new Map();
 const liveAt = new Map();
 let picture;
+// MODE=1: every reported row of a cloud track, and every confirmed or coasting cloud track, is
+// reported at its likeliest place instead of its mean: of 16 particles drawn systematically by
+// weight and the mean, the point with the most weight within 2 km, shown when that weight is at
+// least 0.5 (the mass rule at the mode; no hysteresis, no silence hide). A diagnostic of what
+// reporting by the mode would give the tracker (docs/tracker.md, the reference's 'best' rule).
+const modeRows = (tr, reports) => {
+  const byId = new Map(reports.map((r) => [r.trackId, r]));
+  const out = [];
+  for (const x of tr.tracks()) {
+    const r = byId.get(x.id);
+    if (!x.cloud) {
+      if (r) out.push({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg), threat: r.threatProbability });
+      continue;
+    }
+    if (x.status === 'tentative') continue;
+    const c = x.cloud.cloud;
+    let bx = x.x[0], by = x.x[1], bm = massNear(c, bx, by, 2000);
+    let acc = 0, i = 0;
+    for (let k = 0; k < 16; k++) {
+      const u = (k + 0.5) / 16;
+      while (i < c.n - 1 && acc + c.w[i] < u) { acc += c.w[i]; i++; }
+      const m = massNear(c, c.x[i], c.y[i], 2000);
+      if (m > bm) { bm = m; bx = c.x[i]; by = c.y[i]; }
+    }
+    if (bm >= 0.5) out.push({ id: x.id, p: { e: bx, n: by }, threat: r?.threatProbability ?? x.threatProbability });
+  }
+  return out;
+};
 const massNear = (c, x, y, r) => { let m = 0; for (let i = 0; i < c.n; i++) if ((c.x[i] - x) ** 2 + (c.y[i] - y) ** 2 <= r * r) m += c.w[i]; return m; };
 const deletions = [];
 const rejections = [];
@@ -69,6 +98,7 @@ picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: cl
   const t = Math.round(e.t);
   reportedAt.set(t, e.reports.map((r) => ({ id: r.trackId, p: enu(r.position.latDeg, r.position.lonDeg), threat: r.threatProbability })));
   const tr = picture.tracker;
+  if (process.env.MODE) reportedAt.set(t, modeRows(tr, e.reports));
   liveAt.set(t, tr.tracks().map((x) => ({ id: x.id, e: x.x[0], n: x.x[1], status: x.status, cloud: !!x.cloud, sd: Math.sqrt(0.5 * (x.p[0] + x.p[7])), shown: x.cloud?.shown ?? true, logL: x.cloud?.logL, chits: x.cloud?.hits, sensors: [...x.sensors.keys()], sensorT: new Map(x.sensors), air: x.cloud?.rivals ? (() => { const l = x.cloud.rivals.logP; const m = Math.max(...l); const e = [...l].map((v) => Math.exp(v - m)); return e[0] / (e[0] + e[1] + e[2]); })() : undefined, silent: e.t - x.lastHitT, nSens: x.sensors.size, silentLR: x.cloud?.silentLogLR, speed: Math.hypot(x.x[3], x.x[4]), mass2k: x.cloud ? massNear(x.cloud.cloud, x.x[0], x.x[1], 2000) : undefined })));
 });
 let i = 0;
