@@ -26,7 +26,7 @@
 //  - 'best': always reported, at the point (of 64 candidate particles drawn by weight) with the most
 //    weight within 2 km: a reader who always names the likeliest place.
 import { createEnuFrame, enuToGeodetic, geodeticToEnu, presenceModel, presenceReach, predictCloud, presenceHit, bearingUpdate, resampleCloud, createCloud } from '@skywarden/core';
-import { seedFromReport, presenceMissAll } from '../packages/core/dist/acoustic/particle-cloud.js';
+import { massWithin, seedFromReport, presenceMissAll } from '../packages/core/dist/acoustic/particle-cloud.js';
 
 const DEG = Math.PI / 180;
 /** A bearing's one-sigma (rad) as the tracker takes it: the row's, with a floor of 0.02 rad (cloud-filter.ts, cloud-initiator.ts). */
@@ -150,7 +150,7 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
       if (!silences) return;
       while (nextSilence <= t) { step(nextSilence); silencePass(nextSilence); resampleCloud(c, 0.5, 30); nextSilence += 2; }
     };
-    const within = (x, y) => { let m = 0; for (let i = 0; i < c.n; i++) if ((c.x[i] - x) ** 2 + (c.y[i] - y) ** 2 <= 4e6) m += c.w[i]; return m; };
+    const within = (x, y) => massWithin(c, x, y, 2000);
     for (let t = Math.ceil(first.t); t <= tr.at(-1).t + 0.5; t++) {
       while (k < ds.length && ds[k].t <= t) {
         const d = ds[k++];

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { createPicture, effectiveReports, sensorCentroid, warningDue, type AlertEvent, type AlertMachineOptions, type TrackerOptions, type TrackReport, type WarningStageOptions } from '@skywarden/core';
+import { createPicture, effectiveReports, sensorCentroid, WARNING_INTERVAL_S, warningDue, type AlertEvent, type AlertMachineOptions, type TrackerOptions, type TrackReport, type WarningStageOptions } from '@skywarden/core';
 import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
@@ -62,7 +62,7 @@ function startWarningWorker(stage: WarningStageOptions, onEvent: (e: AlertEvent)
   // script (--input-type with --eval: the worker is a file)
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   const worker = new Worker(new URL('./warning-worker.js', import.meta.url), { workerData: { stage } satisfies WarningWorkerData, execArgv });
-  const interval = stage.alertInterval ?? 5;
+  const interval = stage.alertInterval ?? WARNING_INTERVAL_S;
   let lastT = -Infinity;
   let failed: Error | null = null;
   /** Set once the run no longer needs the worker: its exit (terminate() gives code 1) is then no failure. */
@@ -266,13 +266,13 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
 
   if (stage && inWorker) remote = startWarningWorker(stage, onAlert, (err) => (changeError ??= err));
   try {
-    return await feed(picture);
+    return await feed();
   } finally {
     // whatever happened, no worker outlives the run (a live one would keep the process up)
     await remote?.stop();
   }
 
-  async function feed(picture: ReturnType<typeof createPicture>): Promise<TrackSummary> {
+  async function feed(): Promise<TrackSummary> {
     const progress = o.progress ? createProgress('tracking', o.detectionsSize) : null;
     let bytes = 0;
     let inputError: Error | null = null;

@@ -59,7 +59,7 @@ export { SPEED_BOUND_MIN_P, threatTopSpeed } from './identify/classifier.js';
 export { createThreatPredictor, THREAT_DEFAULTS, type ThreatPredictor, type ThreatPredictorOptions, type ThreatZone, type TrackReportLike, type ZoneThreat, type MemberEntries } from './threat/predict.js';
 export { createReusingPredictor, stateDivergence, type FreshReason, type PredictionReuseOptions, type ReuseState, type ReusingPredictor } from './threat/reuse.js';
 export { ALERT_DEFAULTS, ALERT_TIERS, createAlertMachine, type AlertTier, type AlertMachine, type AlertMachineOptions, type AlertThreat, type AlertTrack, type AlertTransition, type AlertZone, type AuditEntry, type ZoneState } from './alerts/alert-machine.js';
-export { createWarningRunner, type WarningRunner, type WarningZone } from './alerts/warning-runner.js';
+export { createWarningRunner, warningDue, WARNING_INTERVAL_S, type WarningRunner, type WarningZone } from './alerts/warning-runner.js';
 export { ALERT_POLICY_DEFAULTS, ALERT_POLICY_KEYS, ALERT_POLICY_RANGES, alertPolicyOptions, type AlertPolicy } from './alerts/policy.js';
 
 // --- the picture: detections and operators' actions in, typed events out (docs/architecture.md)

@@ -30,6 +30,9 @@ export interface WarningRunner {
   readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number };
 }
 
+/** Seconds between two threat predictions unless told (the picture's `alertInterval`). */
+export const WARNING_INTERVAL_S = 5;
+
 /**
  * Whether the runner predicts at report time `t`, its last prediction having been at `lastT`
  * (-Infinity before the first): the one rule of {@link WarningRunner.onReport}, for a driver
@@ -49,7 +52,7 @@ export function createWarningRunner(
     reuse?: PredictionReuseOptions | false;
   } = {},
 ): WarningRunner {
-  const interval = opts.interval ?? 5;
+  const interval = opts.interval ?? WARNING_INTERVAL_S;
   if (!(interval >= 0 && Number.isFinite(interval))) throw new Error(`warning interval must be a finite number >= 0, got ${interval}`);
   // the urgent raise's window is the machine's imminentS (its reasons name it)
   const predictor = createThreatPredictor(zones.map((z) => ({ id: z.id, area: z.area, leadS: z.leadS })), { ...opts.predictor, imminentS: opts.alerts?.imminentS ?? ALERT_DEFAULTS.imminentS });

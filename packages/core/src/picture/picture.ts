@@ -100,7 +100,6 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   let runner: BatchRunner | null = null;
   let reportTime = -Infinity;
 
-
   const anchorAt = (origin: GeoPoint) => {
     const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin }, options.trackerComponents);
     tracker = tr;

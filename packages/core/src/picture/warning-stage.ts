@@ -5,20 +5,21 @@
  * drive a copy of it in a worker thread from the same reports (cli/warning-worker.ts), which
  * gives the same events in the same order: it is the same code fed the same reports.
  *
- * Only the reports of the times at which the runner predicts matter (every `interval`
- * seconds: {@link warningDue}); the others it ignores, so a driver may send only those.
+ * Only the reports of the times at which the runner predicts matter (every `alertInterval`
+ * seconds: `warningDue` of warning-runner.ts); the others it ignores, so a driver may send only
+ * those.
  */
 import type { AlertMachineOptions, AlertTransition } from '../alerts/alert-machine.js';
-import { createWarningRunner, warningDue, type WarningRunner, type WarningZone } from '../alerts/warning-runner.js';
+import { createWarningRunner, WARNING_INTERVAL_S, type WarningRunner, type WarningZone } from '../alerts/warning-runner.js';
 import type { ThreatPredictorOptions } from '../threat/predict.js';
 import type { PredictionReuseOptions } from '../threat/reuse.js';
 import type { TrackReport } from '../tracker/tracker.js';
 import type { PictureSink } from './events.js';
-import { createUpdatePolicy, type UpdatePolicy, type UpdatePolicyOptions } from './update-policy.js';
+import { createUpdatePolicy, type UpdatePolicyOptions } from './update-policy.js';
 
 export interface WarningStageOptions {
   zones: readonly WarningZone[];
-  /** Seconds between threat predictions (and Update reviews). Default 5. */
+  /** Seconds between threat predictions (and Update reviews). Default {@link WARNING_INTERVAL_S}. */
   alertInterval?: number;
   predictor?: ThreatPredictorOptions;
   predictionReuse?: PredictionReuseOptions | false;
@@ -28,9 +29,6 @@ export interface WarningStageOptions {
 
 export interface WarningStage {
   readonly runner: WarningRunner;
-  readonly policy: UpdatePolicy;
-  /** The seconds between predictions. */
-  readonly interval: number;
   /**
    * The reports of time t (operators' marks already applied): emits the alert changes
    * (raised, cleared), then at a prediction time the Updates due and the warnings summary.
@@ -41,8 +39,7 @@ export interface WarningStage {
 }
 
 export function createWarningStage(o: WarningStageOptions): WarningStage {
-  const interval = o.alertInterval ?? 5;
-  const runner = createWarningRunner(o.zones, { interval, predictor: o.predictor, alerts: o.alerts, reuse: o.predictionReuse });
+  const runner = createWarningRunner(o.zones, { interval: o.alertInterval ?? WARNING_INTERVAL_S, predictor: o.predictor, alerts: o.alerts, reuse: o.predictionReuse });
   const policy = createUpdatePolicy(o.updates);
   const changed = (c: AlertTransition, emit: PictureSink) => {
     policy.onChange(c);
@@ -50,8 +47,6 @@ export function createWarningStage(o: WarningStageOptions): WarningStage {
   };
   return {
     runner,
-    policy,
-    interval,
     changed,
     onReports(t, reports, emit) {
       for (const c of runner.onReport(t, reports)) changed(c, emit);
@@ -63,4 +58,3 @@ export function createWarningStage(o: WarningStageOptions): WarningStage {
   };
 }
 
-export { warningDue };

@@ -115,9 +115,14 @@ export class RecentIds {
     }
   }
 
+  /** The slot a fingerprint's probe run starts at. */
+  private home(a: number, b: number): number {
+    return (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+  }
+
   private find(a: number, b: number): number {
     const keys = this.keys;
-    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    let i = this.home(a, b);
     for (;;) {
       const ka = keys[2 * i];
       const kb = keys[2 * i + 1];
@@ -129,7 +134,7 @@ export class RecentIds {
 
   private insert(a: number, b: number): void {
     const keys = this.keys;
-    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    let i = this.home(a, b);
     while (keys[2 * i] !== 0 || keys[2 * i + 1] !== 0) i = (i + 1) & this.mask;
     keys[2 * i] = a;
     keys[2 * i + 1] = b;
@@ -146,7 +151,7 @@ export class RecentIds {
       const ka = keys[2 * j];
       const kb = keys[2 * j + 1];
       if (ka === 0 && kb === 0) break;
-      const home = (ka ^ Math.imul(kb, 0x9e3779b1)) & mask;
+      const home = this.home(ka, kb);
       // the entry at j may move to the hole when its home is not cyclically within (hole, j]
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
