@@ -68,9 +68,10 @@ describe('a fusion worker killed with -9', () => {
     const stream = `sw_test_fo_${id}`;
     const prefix = `swfo${id}`;
     const regions = tiling(2);
-    const T0 = Math.ceil(Date.now() / 1000) + 40; // the scene starts once everything is up
-    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: DURATION_S, seed: SEED, t0: T0 });
-    const rows = scene.detections as unknown as Record<string, unknown>[];
+    // the sensors (the processes' configuration) do not depend on the scene's start; the scene
+    // itself is made once everything is up, starting a few seconds later (however long the
+    // start took on a loaded machine)
+    const { config, sensors } = smallSceneConfig({ dataDir: tmp.dir, durationS: DURATION_S, seed: SEED });
     const zonesFile = join(tmp.dir, 'zones.geojson');
     writeFileSync(zonesFile, sceneZones());
     const base = (name: string, role: string, cluster: Record<string, unknown> = {}) => ({
@@ -102,12 +103,22 @@ describe('a fusion worker killed with -9', () => {
       worker('fusion-s', []);
       // (the workers make the lease bucket, with its TTL: the test only binds to it)
       const kv = await until(() => admin.connection.jetstream().views.kv(leaseBucket(stream), { bindOnly: true }).catch(() => null), 60_000, 'the lease bucket');
+      // a lease read that times out (a JetStream request on a loaded machine) is read again
       const holder = async (r: string) => {
-        const e = await kv!.get(r);
-        return e && e.operation === 'PUT' ? e.string() : null;
+        for (let i = 0; ; i++) {
+          try {
+            const e = await kv!.get(r);
+            return e && e.operation === 'PUT' ? e.string() : null;
+          } catch (err) {
+            if (i >= 5) throw new Error(`reading region ${r}'s lease failed 6 times: ${(err as Error).message}`);
+          }
+        }
       };
-      await until(async () => (await holder('west')) === 'fusion-w' && (await holder('east')) === 'fusion-e', 60_000, 'the workers holding their regions');
-      assert.ok(Date.now() / 1000 < T0, 'everything up before the scene starts');
+      await until(async () => (await holder('west')) === 'fusion-w' && (await holder('east')) === 'fusion-e', 120_000, 'the workers holding their regions');
+      const T0 = Math.ceil(Date.now() / 1000) + 5;
+      const { scene, sensors: sceneSensors } = smallSceneConfig({ dataDir: tmp.dir, durationS: DURATION_S, seed: SEED, t0: T0 });
+      assert.deepEqual(sceneSensors, sensors, 'the scene made now has the sensors the processes were started with');
+      const rows = scene.detections as unknown as Record<string, unknown>[];
 
       // the API's merged picture at every report, and who published each region's tracks when
       const snaps = new Map<number, TrackWire[]>();
@@ -216,9 +227,15 @@ describe('a fusion worker killed with -9', () => {
       assert.ok(a.meanMissedTargets <= b.meanMissedTargets + 0.1, `missed targets within 0.1 per time of the all-in-one (${a.meanMissedTargets} vs ${b.meanMissedTargets})`);
     } catch (err) {
       if (process.env.SW_TEST_KEEP) tmp.cleanup = () => undefined;
-      for (const n of ['fusion-w', 'fusion-e', 'fusion-s']) {
+      // each worker's exit and its log: the lease and error lines, or its last lines when it has
+      // none (a process that failed before its logger wrote to stderr)
+      for (const [i, n] of ['fusion-w', 'fusion-e', 'fusion-s'].entries()) {
+        const c = children[i];
         const f = join(tmp.dir, `${n}.log`);
-        if (existsSync(f)) t.diagnostic(`${n}: ${readFileSync(f, 'utf8').split('\n').filter((l) => /"level":(4|5)0|taken|let go/.test(l)).slice(-8).join('\n')}`);
+        const lines = existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+        const picked = lines.filter((l) => /"level":(4|5)0|taken|let go/.test(l));
+        const exit = c === undefined ? 'not started' : c.exitCode !== null ? `exited ${c.exitCode}` : c.signalCode !== null ? `killed ${c.signalCode}` : 'running';
+        t.diagnostic(`${n} (${exit}, ${lines.length} log lines): ${(picked.length > 0 ? picked : lines).slice(-8).join('\n')}`);
       }
       throw err;
     } finally {
