@@ -10,10 +10,11 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --cells "a,b"] [-- --fast-share X]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --cells "a,b"] [-- --fast-share X]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
+//   --no-sweep: lone arrays always wait 20 s, even when their bearings sweep (acoustic/bearing-sweep.ts);
 //   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only);
 //   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
 //   --reference [shown|best]: beside the tracker, the known-association reference of bench/acoustic-reference.mjs (each
@@ -36,6 +37,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
+const sweep = !args.includes('--no-sweep');
 const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');
@@ -192,7 +194,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -307,7 +309,7 @@ console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(
-  { generated: new Date().toISOString(), seeds, quick, clouds, flow, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
+  { generated: new Date().toISOString(), seeds, quick, clouds, flow, sweep, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
   (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
   2,
 );

@@ -4,7 +4,8 @@
  * - at once, when two nodes whose discs overlap heard something within `pairWindow` s;
  * - from one node alone, after a sustained sequence: at least `minHits` reports spanning at
  *   least `minSpan` s without a pause longer than `maxGap` report periods (a Shahed-type
- *   drone is heard for 40-100 s; a gust or a passing car for seconds).
+ *   drone is heard for 40-100 s; a gust or a passing car for seconds); a lone array's run
+ *   must span `arraySpan` s, or `minSpan` when its bearings sweep (the source moves).
  * The cloud is seeded over the first node's disc at its first report (along the bearing out
  * to the node's reach, for an array: a lone array starts tracks too) and then takes every
  * report of the sequence in time order, so the new track starts where those reports and
@@ -21,6 +22,7 @@ import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, reportOf, seedOfDetection, type C
 import { CLOUD_SPEED_BAND, bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 import { createFlowPrior, type FlowPriorOptions } from './flow-prior.js';
+import { fitSweep, sweeps, type SweepTest } from './bearing-sweep.js';
 import type { Track } from '../tracker/track.js';
 
 export interface CloudInitiatorOptions {
@@ -40,6 +42,12 @@ export interface CloudInitiatorOptions {
    * at once (their crossings refine a track, they do not start one).
    */
   arraySpan?: number;
+  /**
+   * A lone array's run that spans `minSpan` and whose bearings sweep (bearing-sweep.ts: a smooth
+   * turn explains them significantly better than a still bearing: the source moves) starts a
+   * track without waiting for `arraySpan`. Default `{ p: 0.9973, fitP: 0.99 }`; false waits for `arraySpan` always.
+   */
+  sweep?: SweepTest | false;
   /** Two presence nodes heard within this many seconds start a track at once. Default 6. */
   pairWindow?: number;
   /** A noisy node is quiet this long (s) before it may start tracks again. Default 60. */
@@ -79,6 +87,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const pairWindow = o.pairWindow ?? 6;
   const arraySpan = o.arraySpan ?? 20;
   const quietToRearm = o.quietToRearm ?? 60;
+  const sweep = o.sweep === false ? null : (o.sweep ?? {});
   const hMin = o.hMin ?? CLOUD_H_MIN;
   const hMax = o.hMax ?? CLOUD_H_MAX;
   const runs = new Map<string, Run>();
@@ -126,6 +135,15 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 
+  /** The still and turning fits of the bearings of an array's run (bearing-sweep.ts). */
+  function fitRun(run: Run) {
+    const with_ = run.dets.filter((h) => h.bearing !== undefined);
+    const t = Float64Array.from(with_, (h) => h.det.t - run.first);
+    const b = Float64Array.from(with_, (h) => h.bearing!);
+    const sd = Float64Array.from(with_, (h) => h.sd!);
+    return fitSweep(t, b, sd);
+  }
+
   return {
     accepts(pd) {
       return (pd.shape === SHAPE_DISC || pd.shape === SHAPE_RAY) && o.network.node(pd.det.sensorId) !== undefined;
@@ -163,6 +181,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
       let used: Run[] | null = null;
       if (partner) used = [run, partner];
       else if (run.dets.length >= minHits && run.last - run.first >= (isArray ? arraySpan : minSpan)) used = [run];
+      else if (isArray && sweep && run.dets.length >= minHits && run.last - run.first >= minSpan && sweeps(fitRun(run), sweep)) used = [run];
       if (!used) return null;
       for (const r of used) runs.delete(r.node.id);
       return birth(used);

@@ -121,7 +121,7 @@ export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerCom
     if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
   }
   const filter = build(c.filter, ctx);
-  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, cloud: { fastShare: ctx.options.acousticFastShare, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}) } }) : null;
+  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), cloud: { fastShare: ctx.options.acousticFastShare, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}) } }) : null;
   const parts: TrackerParts = { ...ctx, filter, identifier: build(c.identifier, ctx), cloudInitiator };
   return {
     ...parts,

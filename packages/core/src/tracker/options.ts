@@ -92,6 +92,12 @@ export interface TrackerOptions {
   /** Whether a new acoustic track draws its headings from those the raid's other tracks flew nearby (acoustic/flow-prior.ts). Default true. */
   acousticFlowPrior: boolean;
   /**
+   * Whether a lone array whose bearings sweep (a moving source: acoustic/bearing-sweep.ts) starts
+   * a track after the single-node run's `minSpan` instead of waiting for the array's 20 s.
+   * Default true (docs/tracker.md "A lone array's sweep").
+   */
+  acousticArraySweep: boolean;
+  /**
    * Share of an acoustic track's particles that take the fast band (jet one-way attack drones,
    * helicopters, light aircraft: acoustic/particle-cloud.ts `CLOUD_FAST_BAND`) instead of the
    * piston drones' band, 0..1. Default 0: the piston band only. 0.2 was measured on the
@@ -142,6 +148,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   sensors: Object.freeze([]) as readonly Sensor[],
   acousticClouds: true,
   acousticFlowPrior: true,
+  acousticArraySweep: true,
   acousticFastShare: 0,
   acousticParticles: null,
 });
