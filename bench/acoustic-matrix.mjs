@@ -10,11 +10,12 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --cells "a,b"] [-- --fast-share X]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --no-learn-pd] [-- --cells "a,b"] [-- --fast-share X]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
 //   --no-sweep: lone arrays always wait 20 s, even when their bearings sweep (acoustic/bearing-sweep.ts);
+//   --no-learn-pd: each node's declared Pd as it is, not learnt from its reports (acoustic/acoustic-network.ts);
 //   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only);
 //   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
 //   --reference [shown|best]: beside the tracker, the known-association reference of bench/acoustic-reference.mjs (each
@@ -38,6 +39,7 @@ const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
 const sweep = !args.includes('--no-sweep');
+const learnPd = !args.includes('--no-learn-pd');
 const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');
@@ -78,6 +80,10 @@ const ALL = [
   cell('from every direction', { dirs: 360 }),
   // a third of the raid jet-powered (Geran-3 type, about 140 m/s), as the independent scenes mix them in
   cell('jets 30 %', { jets: 0.3 }),
+  // every node declares the nominal range and Pd 0.9 (the rating a deployment states), while the units
+  // differ as in the central cell (Pd 0.6-0.95 per node, quality spread 0.3): the presence rows carry the
+  // nominal range too
+  cell('declared nominal', { declared: 0.9 }),
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
@@ -174,6 +180,11 @@ async function runCell(c, seed) {
     for (const r of ch.truth) truthRows.push(r);
     for (const r of ch.detections) detRows.push(r);
   }
+  if (c.declared !== undefined) {
+    built.sensors = built.sensors.map((x) => (x.kind === 'acoustic' ? { ...x, range_m: c.range, pd: c.declared } : x));
+    const acoustic = new Set(built.sensors.filter((x) => x.kind === 'acoustic').map((x) => x.id));
+    for (const d of detRows) if (d.type === 'presence' && d.range_m !== undefined && acoustic.has(d.sensor)) d.range_m = c.range;
+  }
   const kinds = new Map(built.sensors.map((s) => [s.id, s.kind]));
   const mics = built.sensors.filter((s) => s.kind === 'acoustic').length;
   const falseDet = detRows.filter((d) => d.sim_target === null).length;
@@ -194,7 +205,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -309,7 +320,7 @@ console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(
-  { generated: new Date().toISOString(), seeds, quick, clouds, flow, sweep, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
+  { generated: new Date().toISOString(), seeds, quick, clouds, flow, sweep, learn_pd: learnPd, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
   (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
   2,
 );

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--particles MIN,MAX] [--scenario FILE]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--no-learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--scenario FILE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -48,7 +48,11 @@ for (const ch of built.chunks()) { truth.push(...ch.truth); dets.push(...ch.dete
 const ps = parseSensorsJson(JSON.stringify({ sensors: built.sensors }));
 if (!ps.ok) throw new Error(ps.errors.join('; '));
 const sensorMap = ps.sensors;
-const sensors = [...sensorMap.values()];
+// --declared-nominal PD: every acoustic node declares the cell's nominal range and this Pd (as a deployment states
+// the rating of its model), while the scene's units differ (pd drawn per node, quality spread); its rows likewise
+const nominalPd = arg('declared-nominal', null) !== null ? Number(arg('declared-nominal')) : null;
+const sensors = [...sensorMap.values()].map((s) => (nominalPd !== null && s.kind === 'acoustic' ? { ...s, rangeMax: range, pd: nominalPd } : s));
+if (nominalPd !== null) for (const d of dets) if (d.type === 'presence' && d.range_m !== undefined && sensorMap.get(d.sensor)?.kind === 'acoustic') d.range_m = range;
 const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
 const frame = createEnuFrame(origin);
 const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat, lonDeg: lon, altM: a }); return { e: v[0], n: v[1] }; };
@@ -92,7 +96,7 @@ const rejections = [];
 // --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
 const reacquire = args.includes('--reacquire') || deleterOpts ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: !args.includes('--no-learn-pd'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);

@@ -28,6 +28,32 @@ export interface AcousticNode {
   lastReport: number;
   /** False while the node is known not to work (no negative information from it). */
   up: boolean;
+  /** The Pd the sensor declared (its `model.pd` is this, or what its reports taught: see `learnPd`). */
+  readonly pdDeclared: number;
+  /** Report intervals inside its runs that had a report, and that had none (`learnPd`). */
+  runHits: number;
+  runMisses: number;
+}
+
+/**
+ * Learning each node's Pd from its own reports. A sensors file states a Pd per node, but a
+ * deployment states what the model is rated for, and units differ (a worn microphone, one
+ * behind a wall, wind noise): a node that hears less than it says makes its silences count
+ * against targets it simply missed. While a node hears something, its reports come about once
+ * a period, and the periods inside a run of reports that had none are its misses. So each
+ * report that follows the previous one by at most `maxGap` periods counts one hit and the
+ * missed periods between them, and the node's Pd becomes the mean of a Beta posterior whose
+ * prior is the declared Pd with the weight of `priorWeight` intervals, never more than the
+ * declared Pd (a node is not trusted to hear better than it says). The first report of a run
+ * is not counted (the periods before it are the target's approach, not misses), so the
+ * estimate is of the Pd over the runs, lower than at close range where the model's Pd holds:
+ * it errs towards weaker silences. It does not learn a shorter range.
+ */
+export interface LearnPd {
+  /** The declared Pd's weight, in report intervals. Default 10. */
+  priorWeight?: number;
+  /** Longest pause, in report periods, that still continues a run. Default 6 (at Pd 0.6, five misses in a row happen 1 % of the time). */
+  maxGap?: number;
 }
 
 export interface AcousticNetworkOptions {
@@ -38,6 +64,8 @@ export interface AcousticNetworkOptions {
   defaultPeriod?: number;
   /** Pd of a node that states none. Default 0.85. */
   defaultPd?: number;
+  /** Learn each node's Pd from its reports (`LearnPd`); false keeps the declared Pd. Default on. */
+  learnPd?: LearnPd | false;
 }
 
 export interface AcousticNetwork {
@@ -53,6 +81,10 @@ export interface AcousticNetwork {
 
 export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwork {
   const defaultPeriod = o.defaultPeriod ?? 2;
+  const learn = o.learnPd === false ? null : { priorWeight: 10, maxGap: 6, ...(o.learnPd ?? {}) };
+  if (learn && !(learn.priorWeight > 0 && Number.isFinite(learn.priorWeight) && learn.maxGap >= 1 && Number.isFinite(learn.maxGap))) {
+    throw new Error(`acoustic network: learnPd needs priorWeight > 0 and maxGap >= 1 (finite), got ${learn.priorWeight}, ${learn.maxGap}`);
+  }
   const nodes: AcousticNode[] = [];
   const byId = new Map<string, AcousticNode>();
   let maxReach = 0;
@@ -62,7 +94,7 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     const period = defaultPeriod;
     const pfa = Math.min(0.5, ((s.farPerHour ?? 0.5) * period) / 3600);
     const model = presenceModel(s.rangeMax, { pd: s.pd ?? o.defaultPd ?? 0.85, pfa: Math.max(pfa, 1e-4) });
-    const node: AcousticNode = { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period, lastReport: -Infinity, up: true };
+    const node: AcousticNode = { id: s.id, sx, sy, sz, model, reach: presenceReach(model), period, lastReport: -Infinity, up: true, pdDeclared: model.pd, runHits: 0, runMisses: 0 };
     byId.set(s.id, node);
     nodes.push(node);
     maxReach = Math.max(maxReach, node.reach);
@@ -75,6 +107,13 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
       const n = byId.get(det.sensorId);
       if (!n) return;
       const gap = det.t - n.lastReport;
+      if (learn && gap > 0.2 && gap <= learn.maxGap * n.period) {
+        // one hit, and the periods between the two reports that had none
+        n.runHits += 1;
+        n.runMisses += Math.max(1, Math.round(gap / n.period)) - 1;
+        const w = learn.priorWeight;
+        n.model.pd = Math.min(n.pdDeclared, (n.pdDeclared * w + n.runHits) / (w + n.runHits + n.runMisses));
+      }
       // a gap of about one period or two is the node's rhythm; longer ones are silences
       if (gap > 0.2 && gap <= 2.5 * n.period) n.period += 0.2 * (Math.min(gap, 1.5 * n.period) - n.period);
       if (det.t > n.lastReport) n.lastReport = det.t;

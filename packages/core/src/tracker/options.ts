@@ -98,6 +98,12 @@ export interface TrackerOptions {
    */
   acousticArraySweep: boolean;
   /**
+   * Whether each acoustic node's Pd is learnt from its own reports (the declared Pd as the
+   * prior, never above it: acoustic/acoustic-network.ts `LearnPd`). Default true (docs/tracker.md
+   * "Declared and real Pd").
+   */
+  acousticLearnPd: boolean;
+  /**
    * Share of an acoustic track's particles that take the fast band (jet one-way attack drones,
    * helicopters, light aircraft: acoustic/particle-cloud.ts `CLOUD_FAST_BAND`) instead of the
    * piston drones' band, 0..1. Default 0: the piston band only. 0.2 was measured on the
@@ -149,6 +155,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticClouds: true,
   acousticFlowPrior: true,
   acousticArraySweep: true,
+  acousticLearnPd: true,
   acousticFastShare: 0,
   acousticParticles: null,
 });

@@ -142,7 +142,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   };
   const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0 };
   const table = createTrackTable(options);
-  const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [] });
+  const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
   const parts = resolveComponents({ options, frame, table, stats, acoustic }, components);
   const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAcousticNetwork } from './acoustic-network.js';
+import { FRAME, geo, presenceDet } from '../tracker/testing.js';
+import { mulberry32 } from '../math/mulberry32.js';
+import type { Detection, Sensor } from '../types.js';
+
+const sensor = (id: string, pd: number): Sensor => ({ id, kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 2500, pd, farPerHour: 0.5 });
+
+/** Runs of reports: `runs` passes of `slots` report periods (2 s) each, 200 s apart, each slot heard with probability `pd`. */
+function passes(id: string, pd: number, runs: number, slots: number, seed: number): Detection[] {
+  const rng = mulberry32(seed);
+  const out: Detection[] = [];
+  for (let r = 0; r < runs; r++) for (let k = 0; k < slots; k++) if (rng() < pd) out.push(presenceDet(id, [0, 0, 5], 2500, 1000 + 200 * r + 2 * k));
+  return out;
+}
+
+test('learnPd: a node that hears less than it declares ends near what it hears; one that hears more keeps its declared Pd; the long silences between passes are not misses', () => {
+  const net = createAcousticNetwork({ frame: FRAME, sensors: [sensor('deaf', 0.9), sensor('keen', 0.6), sensor('fixed', 0.9)] });
+  const fixed = createAcousticNetwork({ frame: FRAME, sensors: [sensor('deaf', 0.9)], learnPd: false });
+  for (const d of passes('deaf', 0.5, 10, 30, 1)) {
+    net.heard(d);
+    fixed.heard(d);
+  }
+  for (const d of passes('keen', 0.95, 10, 30, 2)) net.heard(d);
+  const deaf = net.node('deaf')!;
+  // about 140 hits and 140 misses in the runs: the posterior mean is near 0.5 (the declared 0.9 weighs 10 intervals)
+  assert.ok(deaf.runHits > 100 && deaf.runMisses > 80, `${deaf.runHits} hits, ${deaf.runMisses} misses`);
+  assert.ok(deaf.model.pd > 0.42 && deaf.model.pd < 0.62, `learnt ${deaf.model.pd}`);
+  assert.equal(deaf.pdDeclared, 0.9);
+  // the 200 s between passes are not misses (they would add about 70 each): the misses are those inside the
+  // runs, at most the 150 or so of 300 slots heard with probability 0.5
+  assert.ok(deaf.runMisses < 200, `${deaf.runMisses} misses`);
+  assert.equal(net.node('keen')!.model.pd, 0.6, 'never above the declared Pd');
+  assert.equal(net.node('fixed')!.model.pd, 0.9, 'a node that reported nothing keeps its declared Pd');
+  assert.equal(fixed.node('deaf')!.model.pd, 0.9, 'learnPd: false keeps the declared Pd');
+});
+
+test('learnPd: refuses a prior weight or a pause that is not a positive finite number', () => {
+  assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], learnPd: { priorWeight: 0 } }), /priorWeight > 0/);
+  assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], learnPd: { maxGap: Infinity } }), /maxGap >= 1/);
+});
