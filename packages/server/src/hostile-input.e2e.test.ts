@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import mqtt from 'mqtt';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from './server.js';
-import { basic, http, login, quietLogger, smallSceneConfig, tempDir } from './testing.js';
+import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
 describe('hostile input (issue 15)', () => {
   const tmp = tempDir();
@@ -344,6 +344,48 @@ describe('hostile input (issue 15)', () => {
     const unknown = await median('no-such-sensor');
     // before: an unknown id answered without the scrypt check, in about 1/30 of the time
     assert.ok(unknown > known * 0.5, `unknown id ${unknown.toFixed(1)} ms vs known id ${known.toFixed(1)} ms`);
+  });
+
+  it('a message of thousands of lines that are not JSON gets one report on the errors topic, and the service lives (one report a line overflowed the broker)', { timeout: 60_000 }, async () => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password: 'token-radar-1', protocolVersion: 5, reconnectPeriod: 0 });
+    const reports: Record<string, unknown>[] = [];
+    c.on('message', (_topic, payload) => reports.push(JSON.parse(payload.toString())));
+    await c.subscribeAsync('skywarden/v1/radar-1/errors', { qos: 0 });
+    try {
+      // 5,000 bad lines (within the batch limit) and one good row
+      const good = { ...rows.find((r) => r.sensor === 'radar-1' && (r.t as number) < now)!, id: 'hostile-lines-good' };
+      await c.publishAsync('skywarden/v1/radar-1/detections', 'x\n'.repeat(5000) + JSON.stringify(good), { qos: 1 });
+      // 100,000 bad lines: more than a batch may hold, refused before they are parsed
+      const refused = await c.publishAsync('skywarden/v1/radar-1/detections', 'x\n'.repeat(100_000), { qos: 1 }).then(
+        () => null,
+        (e: Error & { code?: number }) => e,
+      );
+      assert.equal(refused?.code, 0x87);
+      await until(() => reports.length >= 2, 10_000, 'the reports on the errors topic');
+      await new Promise((r) => setTimeout(r, 500)); // no more come
+      assert.equal(reports.length, 2, JSON.stringify(reports.map((x) => x.code)));
+      assert.equal(reports[0].code, 'invalid_json');
+      assert.equal((reports[0].lines as string[]).length, 100);
+      assert.equal(reports[0].more, 4900);
+      assert.match(String(reports[0].message), /^line 1: not valid JSON/);
+      assert.equal(reports[1].code, 'batch_too_large');
+      assert.match(String(reports[1].message), /100000 detections in one message/);
+      const stored = (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'radar-1' })).map((e) => e.id);
+      assert.ok(stored.includes('hostile-lines-good'), 'the good row of the message was journalled');
+      assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+    } finally {
+      c.end(true);
+    }
+  });
+
+  it('refuses NDJSON of more lines than a batch may hold before parsing them (413), and takes a good request after', async () => {
+    const r = await http(port, 'POST', '/api/v1/detections', { raw: 'x\n'.repeat(200_000), headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/x-ndjson' } });
+    assert.equal(r.status, 413);
+    assert.equal(r.json.error?.code, 'batch_too_large');
+    assert.match(r.json.error?.message ?? '', /200000 detections in one request; at most/);
+    const good = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, id: 'hostile-ndjson-good' };
+    const ok = await http(port, 'POST', '/api/v1/detections', { body: [good], headers: { authorization: basic('radar-1', 'token-radar-1') } });
+    assert.equal(ok.status, 202);
   });
 });
 

@@ -73,13 +73,20 @@ const limitParam = (v: unknown, dflt: number, max: number): number => {
   return Math.min(x, max);
 };
 
-/** Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the bad lines' errors with the good lines kept. */
-function bodyItems(req: FastifyRequest): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[] } {
+/**
+ * Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the
+ * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
+ * refused before any line is parsed.
+ */
+function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[] } {
   const b = req.body;
   if (typeof b === 'string') {
     const items: unknown[] = [];
     const lineErrors: { index: number; code: 'invalid_json'; message: string }[] = [];
     const lines = b.split('\n');
+    let nonEmpty = 0;
+    for (const line of lines) if (line.trim().length > 0) nonEmpty++;
+    if (nonEmpty > maxBatch) throw new ApiError('batch_too_large', `${nonEmpty} detections in one request; at most ${maxBatch}`);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (line.length === 0) continue;
@@ -382,7 +389,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     validatorCompiler: () => () => true,
   }, async (req, reply) => {
     const principal = await sensorPrincipal(req);
-    const { items, lineErrors } = bodyItems(req);
+    const { items, lineErrors } = bodyItems(req, svc.ingest.maxBatch);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;
     try {

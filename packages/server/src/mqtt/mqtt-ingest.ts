@@ -21,25 +21,40 @@ import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
 
-export function parsePayload(payload: Buffer): { items: unknown[]; errors: string[] } {
+/** At most this many bad lines of one message are named (the others are counted). */
+export const MAX_NAMED_ERRORS = 100;
+
+/**
+ * The detections of a payload: a JSON array, one object, or NDJSON (the good lines kept, the
+ * first {@link MAX_NAMED_ERRORS} bad ones named, all counted). With more than `maxLines`
+ * non-empty lines nothing is parsed: `tooMany` gives their count (a batch too large is refused
+ * before any work is spent on it).
+ */
+export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unknown[]; errors: string[]; errorCount: number; tooMany?: number } {
   const text = payload.toString('utf8').trim();
-  if (text.length === 0) return { items: [], errors: ['empty message'] };
+  if (text.length === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
   try {
     const v = JSON.parse(text) as unknown;
-    return { items: Array.isArray(v) ? v : [v], errors: [] };
+    return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
   } catch {
     // NDJSON
+    const lines = text.split('\n');
+    let nonEmpty = 0;
+    for (const line of lines) if (line.trim().length > 0) nonEmpty++;
+    if (nonEmpty > maxLines) return { items: [], errors: [], errorCount: 0, tooMany: nonEmpty };
     const items: unknown[] = [];
     const errors: string[] = [];
-    text.split('\n').forEach((line, i) => {
+    let errorCount = 0;
+    lines.forEach((line, i) => {
       if (line.trim().length === 0) return;
       try {
         items.push(JSON.parse(line));
       } catch (err) {
-        errors.push(`line ${i + 1}: not valid JSON (${(err as Error).message})`);
+        errorCount++;
+        if (errors.length < MAX_NAMED_ERRORS) errors.push(`line ${i + 1}: not valid JSON (${(err as Error).message})`);
       }
     });
-    return { items, errors };
+    return { items, errors, errorCount };
   }
 }
 
@@ -88,14 +103,17 @@ export async function handleMqttMessage(
     publishError(parts.id, { code: 'payload_too_large', message });
     return { result: null, refused: `payload_too_large: ${message}` };
   }
-  const { items, errors } = parsePayload(payload);
-  for (const e of errors) {
-    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'invalid_json' });
-    publishError(parts.id, { code: 'invalid_json', message: e });
+  const { items, errors, errorCount, tooMany } = parsePayload(payload, svc.ingest.maxBatch);
+  if (errorCount > 0) {
+    // one error report for the message, however many lines were bad (one per line let a
+    // message of 100,000 bad lines flood the broker until it failed)
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'invalid_json' }, errorCount);
+    publishError(parts.id, { code: 'invalid_json', message: errors[0], lines: errors, more: errorCount - errors.length });
   }
-  if (items.length > svc.ingest.maxBatch) {
-    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'batch_too_large' }, items.length);
-    const message = `${items.length} detections in one message; at most ${svc.ingest.maxBatch}`;
+  const count = tooMany ?? items.length;
+  if (count > svc.ingest.maxBatch) {
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'batch_too_large' }, count);
+    const message = `${count} detections in one message; at most ${svc.ingest.maxBatch}`;
     publishError(parts.id, { code: 'batch_too_large', message });
     return { result: null, refused: `batch_too_large: ${message}` };
   }
