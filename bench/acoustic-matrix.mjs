@@ -10,12 +10,12 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --no-learn-pd] [-- --cells "a,b"] [-- --fast-share X]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --learn-pd] [-- --cells "a,b"] [-- --fast-share X]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
 //   --no-sweep: lone arrays always wait 20 s, even when their bearings sweep (acoustic/bearing-sweep.ts);
-//   --no-learn-pd: each node's declared Pd as it is, not learnt from its reports (acoustic/acoustic-network.ts);
+//   --learn-pd: each node's Pd learnt from its reports (tracker option acousticLearnPd; acoustic/acoustic-network.ts);
 //   --fast-share X: the tracker's acousticFastShare (share of a cloud's particles in the fast band; 0: piston band only);
 //   --particles MIN,MAX: the clouds' particle count adapted by KLD-sampling between MIN and MAX (acousticParticles).
 //   --reference [shown|best]: beside the tracker, the known-association reference of bench/acoustic-reference.mjs (each
@@ -39,7 +39,7 @@ const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
 const sweep = !args.includes('--no-sweep');
-const learnPd = !args.includes('--no-learn-pd');
+const learnPd = args.includes('--learn-pd');
 const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');

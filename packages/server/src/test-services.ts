@@ -161,6 +161,8 @@ async function startRestartable(cmd: string, args: string[], dir: string, port: 
   await waitForPort(port, s, what);
   return {
     log: () => s.log(),
+    /** How the server's process ended (`exited N`, `killed SIG`), or null while it runs. */
+    exit: () => (s.child.exitCode !== null ? `exited ${s.child.exitCode}` : s.child.signalCode !== null ? `killed ${s.child.signalCode}` : null),
     async restart(downMs = 0): Promise<void> {
       const exited = new Promise((r) => s.child.once('exit', r));
       s.child.kill(signal);
@@ -185,13 +187,13 @@ export function testNats(): Promise<string> {
 }
 
 /** A NATS server with JetStream of this test process that the test can restart (fault tests; same port and store folder); always a new one. */
-export async function testNatsServer(o: { hint?: string } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void> }> {
+export async function testNatsServer(o: { hint?: string } = {}): Promise<{ url: string; restart: (downMs?: number) => Promise<void>; log: () => string; exit: () => string | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'sw-test-nats-'));
   const port = await freePort();
   const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
   const s = await startRestartable(cmd, args, dir, port, `NATS (apt-get install nats-server${o.hint ?? ''})`, 'SIGTERM');
-  return { url: `nats://127.0.0.1:${port}`, restart: (downMs = 500) => s.restart(downMs) };
+  return { url: `nats://127.0.0.1:${port}`, restart: (downMs = 500) => s.restart(downMs), log: () => s.log(), exit: () => s.exit() };
 }
 
 /** A Mosquitto broker of this test process that the test can restart (fault tests; same port, persistence on unless turned off); always a new one. */

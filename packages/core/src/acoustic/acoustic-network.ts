@@ -64,7 +64,7 @@ export interface AcousticNetworkOptions {
   defaultPeriod?: number;
   /** Pd of a node that states none. Default 0.85. */
   defaultPd?: number;
-  /** Learn each node's Pd from its reports (`LearnPd`); false keeps the declared Pd. Default on. */
+  /** Learn each node's Pd from its reports (`LearnPd`); false keeps the declared Pd. Default on (the tracker's option `acousticLearnPd` is off by default). */
   learnPd?: LearnPd | false;
 }
 

@@ -99,8 +99,9 @@ export interface TrackerOptions {
   acousticArraySweep: boolean;
   /**
    * Whether each acoustic node's Pd is learnt from its own reports (the declared Pd as the
-   * prior, never above it: acoustic/acoustic-network.ts `LearnPd`). Default true (docs/tracker.md
-   * "Declared and real Pd").
+   * prior, never above it: acoustic/acoustic-network.ts `LearnPd`). Default false: it takes back
+   * part of what nominal declarations cost, but raised false tracks in most matrix cells and on
+   * the CLI test's mixed raid (docs/tracker.md "Declared and real Pd").
    */
   acousticLearnPd: boolean;
   /**
@@ -155,7 +156,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticClouds: true,
   acousticFlowPrior: true,
   acousticArraySweep: true,
-  acousticLearnPd: true,
+  acousticLearnPd: false,
   acousticFastShare: 0,
   acousticParticles: null,
 });

@@ -237,6 +237,7 @@ describe('a fusion worker killed with -9', () => {
         const exit = c === undefined ? 'not started' : c.exitCode !== null ? `exited ${c.exitCode}` : c.signalCode !== null ? `killed ${c.signalCode}` : 'running';
         t.diagnostic(`${n} (${exit}, ${lines.length} log lines): ${(picked.length > 0 ? picked : lines).slice(-8).join('\n')}`);
       }
+      t.diagnostic(`NATS server: ${nats.exit() ?? 'running'}; its last lines:\n${nats.log().split('\n').slice(-15).join('\n')}`);
       throw err;
     } finally {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
