@@ -378,6 +378,25 @@ describe('hostile input (issue 15)', () => {
     }
   });
 
+  it('a sensor whose clock runs 29 s ahead does not make the other sensors late: its detection waits for the clock', async () => {
+    const before = await srv.service.ingestStats();
+    const ahead = { ...rows.find((r) => r.sensor === 'adsb-1')!, t: now + 29, id: 'hostile-clock-ahead' };
+    const a = await http(port, 'POST', '/api/v1/detections', { body: [ahead], headers: { authorization: basic('adsb-1', 'token-adsb-1') } });
+    assert.equal(a.status, 202, a.text);
+    // the radar's detections of the last 3 s, sent after it
+    const radar = rows.filter((r) => r.sensor === 'radar-1' && (r.t as number) >= now - 3 && (r.t as number) <= now).map((r, i) => ({ ...r, id: `hostile-clock-r${i}` }));
+    assert.ok(radar.length >= 2, `${radar.length} radar rows`);
+    const b = await http(port, 'POST', '/api/v1/detections', { body: radar, headers: { authorization: basic('radar-1', 'token-radar-1') } });
+    assert.equal(b.status, 202, b.text);
+    assert.equal(b.json.accepted, radar.length);
+    const after = (await until(async () => {
+      const x = await srv.service.ingestStats();
+      return x.taken + Object.values(x.refused).reduce((m, v) => m + v, 0) >= before.taken + Object.values(before.refused).reduce((m, v) => m + v, 0) + 1 + radar.length ? x : null;
+    }, 10_000, 'the picture taking or refusing them'))!;
+    assert.equal(after.refused.late ?? 0, before.refused.late ?? 0, `refused as late: ${JSON.stringify(after.refused)}`);
+    assert.equal(after.taken, before.taken + 1 + radar.length);
+  });
+
   it('refuses NDJSON of more lines than a batch may hold before parsing them (413), and takes a good request after', async () => {
     const r = await http(port, 'POST', '/api/v1/detections', { raw: 'x\n'.repeat(200_000), headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/x-ndjson' } });
     assert.equal(r.status, 413);

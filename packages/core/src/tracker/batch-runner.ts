@@ -5,7 +5,9 @@
  * tracks.ndjson). The output is online: the report at t is made from detections with time
  * <= t only. The tracker is stepped at most `stepMax` apart, whatever the report interval.
  * A detection that arrives later than the reorder delay allows is refused with a reason; a
- * repeated detection id is refused as a duplicate for `dedupeWindow` seconds.
+ * repeated detection id is refused as a duplicate for `dedupeWindow` seconds. Time is not
+ * moved on by one source alone far ahead of the others: in live use no further than the clock
+ * (`clockLead`), and a jump of more than `maxJump` waits for another sensor to agree.
  */
 import type { Detection } from '../types.js';
 import type { Tracker, TrackerEvent, TrackReport } from './tracker.js';
@@ -26,6 +28,23 @@ export interface BatchRunnerOptions {
   dedupeWindow: number;
   /** Two 32-bit integers keying the duplicate check's hashes (recent-ids.ts); a random draw makes chosen colliding ids useless. Default [0, 0]. */
   idSeed: readonly [number, number];
+  /**
+   * Live use (once `advanceTo` has given the clock): how far (s) a detection may lead the clock
+   * and still move time on (a sensor's clock skew, a tick's lag). One further ahead waits in the
+   * reorder buffer until the clock reaches it, so that one sensor with a clock running ahead
+   * cannot make every other sensor's detections late. Default 1.
+   */
+  clockLead: number;
+  /**
+   * A detection more than this many seconds ahead of the latest one is a jump in time. It is
+   * held, and time does not move, until a detection of another sensor agrees with it (within
+   * `maxJump` of it), or `jumpRun` detections in a row have jumped (the stream moved on), or
+   * time catches up with it, or the run finishes. One line with a wrong time in a file of
+   * detections no longer makes the rest of the file late. Default 60.
+   */
+  maxJump: number;
+  /** Jumped detections in a row that show the stream moved on (see `maxJump`). Default 8. */
+  jumpRun: number;
 }
 export interface BatchRunnerSink {
   onReport(t: number, reports: TrackReport[]): void;
@@ -124,6 +143,12 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   if (!(reportEvery > 0 && Number.isFinite(reportEvery))) throw new Error(`reportEvery must be a positive finite number, got ${reportEvery}`);
   if (!(stepMax > 0 && Number.isFinite(stepMax))) throw new Error(`stepMax must be a positive finite number, got ${stepMax}`);
   if (!(dedupeWindow >= 0 && Number.isFinite(dedupeWindow))) throw new Error(`dedupeWindow must be a finite number >= 0, got ${dedupeWindow}`);
+  const clockLead = opts.clockLead ?? 1;
+  const maxJump = opts.maxJump ?? 60;
+  const jumpRun = opts.jumpRun ?? 8;
+  if (!(clockLead >= 0 && Number.isFinite(clockLead))) throw new Error(`clockLead must be a finite number >= 0, got ${clockLead}`);
+  if (!(maxJump > 0)) throw new Error(`maxJump must be a positive number (Infinity: no jump is held), got ${maxJump}`);
+  if (!(Number.isInteger(jumpRun) && jumpRun >= 1)) throw new Error(`jumpRun must be an integer >= 1, got ${jumpRun}`);
   /** Tracker steps per report interval. */
   const sub = Math.max(1, Math.ceil(reportEvery / stepMax - 1e-9));
   /** Time of step j: j·reportEvery/sub, rounded to the microsecond so that report times print as k·reportEvery. */
@@ -133,6 +158,33 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   const ids = new RecentIds(1024, opts.idSeed);
   let maxSeen = -Infinity;
   let nextJ = NaN; // index of the next tracker step
+  /** The clock's latest time (live use), -Infinity before the first `advanceTo`. */
+  let clockT = -Infinity;
+  /** Detections that jumped ahead in time, waiting for another sensor to agree (see `maxJump`). */
+  const held: Detection[] = [];
+  let jumpsInRow = 0;
+
+  /** Takes a detection into the reorder buffer; time moves on to it (no further than the clock allows). */
+  function take(det: Detection): void {
+    heap.push(det);
+    if (det.t > maxSeen) {
+      const to = Number.isFinite(clockT) ? Math.min(det.t, Math.max(maxSeen, clockT + clockLead)) : det.t;
+      if (to > maxSeen) {
+        maxSeen = to;
+        advance(maxSeen - reorderDelay);
+      }
+    }
+  }
+
+  /** Takes the held detections (all, or those time has caught up with), in time order. */
+  function release(all: boolean): void {
+    if (held.length === 0) return;
+    held.sort((a, b) => a.t - b.t);
+    let k = 0;
+    while (k < held.length && (all || held[k].t <= maxSeen + maxJump)) take(held[k++]);
+    held.splice(0, k);
+    if (held.length === 0) jumpsInRow = 0;
+  }
 
   function runStep(upTo: number, report: boolean): void {
     const batch: Detection[] = [];
@@ -176,7 +228,7 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
 
   return {
     get pending() {
-      return heap.size;
+      return heap.size + held.length;
     },
     get nextStepTime() {
       if (!Number.isNaN(nextJ)) return stepTime(nextJ);
@@ -195,21 +247,30 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
       if (det.id !== undefined) {
         if (!ids.add(det.id, det.t)) return `duplicate detection id "${det.id}"`;
       }
-      heap.push(det);
-      if (det.t > maxSeen) {
-        maxSeen = det.t;
-        advance(maxSeen - reorderDelay);
+      if (Number.isFinite(maxSeen) && det.t > maxSeen + maxJump) {
+        // a jump ahead in time: held until another sensor agrees or the stream moves on
+        const agrees = held.some((h) => h.sensorId !== det.sensorId && Math.abs(h.t - det.t) <= maxJump);
+        held.push(det);
+        jumpsInRow++;
+        if (agrees || jumpsInRow >= jumpRun) release(true);
+        return null;
       }
+      jumpsInRow = 0;
+      take(det);
+      release(false);
       return null;
     },
     advanceTo(t) {
       if (!Number.isFinite(t)) throw new Error(`advanceTo: time must be finite, got ${t}`);
+      if (t > clockT) clockT = t;
       if (t > maxSeen) {
         maxSeen = t;
         advance(maxSeen - reorderDelay);
       }
+      release(false);
     },
     finish() {
+      release(true);
       advance(maxSeen);
       if (heap.size > 0) runStep(maxSeen, false);
     },

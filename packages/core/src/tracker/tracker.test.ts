@@ -316,3 +316,61 @@ test('a 2-D radar plot (no elevation) updates the track of a high aircraft', () 
   assert.equal(tr.tracks().length, 1, 'the radar plots joined the aircraft track');
   assert.ok(tr.tracks()[0].sensors.has('radar2d'));
 });
+
+test('batch runner: one line dated far ahead does not make the rest late; it is held (another sensor does not agree) and taken at the end', () => {
+  const stream = (withStray: boolean) => {
+    const reports = new Map<number, string>();
+    const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: (t, reps) => reports.set(t, JSON.stringify(reps)) });
+    const refused: string[] = [];
+    for (let k = 0; k <= 200; k++) {
+      for (const [s, e] of [['radar-a', 0], ['radar-b', 20000]] as const) {
+        const why = r.push(pos(1000 + k, e + 50 * k, 0, 500, s));
+        if (why) refused.push(why);
+      }
+      // a sensor with its clock set 130 years ahead (the line an independent review slipped into a file)
+      if (withStray && k === 100) assert.equal(r.push(pos(4_100_000_000, 0, 0, 500, 'obs-x')), null);
+    }
+    r.finish();
+    return { reports, refused };
+  };
+  const clean = stream(false);
+  const dirty = stream(true);
+  assert.deepEqual(dirty.refused, [], 'nothing refused as late');
+  // every report of the clean run is made the same way with the stray line in
+  for (const [t, rep] of clean.reports) assert.equal(dirty.reports.get(t), rep, `report at ${t}`);
+  assert.ok(dirty.reports.size > clean.reports.size, 'the stray line is taken at the end, at its own time');
+});
+
+test('batch runner: a real gap in time goes through (another sensor agrees, or the stream moves on), with the same reports as without holding', () => {
+  const run = (maxJump: number, sensors: string[]) => {
+    const reports = new Map<number, string>();
+    const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5, maxJump }, { onReport: (t, reps) => reports.set(t, JSON.stringify(reps)) });
+    for (const t0 of [0, 500]) {
+      for (let k = 0; k <= 30; k++) for (const [i, s] of sensors.entries()) assert.equal(r.push(pos(t0 + k, 20000 * i + 50 * k, 0, 500, s)), null);
+    }
+    const pendingBeforeEnd = r.pending;
+    r.finish();
+    return { reports, pendingBeforeEnd };
+  };
+  for (const sensors of [['a', 'b'], ['a']]) {
+    const held = run(60, sensors);
+    const free = run(Infinity, sensors);
+    assert.deepEqual([...held.reports], [...free.reports], `sensors ${sensors.join(',')}`);
+    // nothing is left waiting: the resumed stream released the jump long before the end
+    assert.ok(held.pendingBeforeEnd <= free.pendingBeforeEnd, `${held.pendingBeforeEnd} pending at the end against ${free.pendingBeforeEnd}`);
+  }
+});
+
+test('batch runner, live: a detection ahead of the clock waits for it and does not make the others late', () => {
+  const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: () => {} });
+  const refused: string[] = [];
+  for (let now = 1000; now <= 1060; now++) {
+    r.advanceTo(now);
+    // a sensor whose clock runs 29 s ahead (the ingest lets 30 s through)
+    if (now === 1010) assert.equal(r.push(pos(now + 29, 0, 0, 500, 'obs-x')), null);
+    const why = r.push(pos(now - 2, 50 * (now - 1000), 0, 500, 'radar-a')); // 2 s in transit
+    if (why) refused.push(`${now}: ${why}`);
+  }
+  assert.deepEqual(refused, []);
+  assert.ok(r.latest <= 1060 + 1, `time is the clock's (${r.latest})`);
+});
