@@ -4,6 +4,7 @@
  * caller can report it by number and go on.
  */
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 /** Longest line taken (characters): 1 MiB is far beyond any detection. */
 export const MAX_LINE = 1 << 20;
@@ -11,8 +12,10 @@ export const MAX_LINE = 1 << 20;
 export async function* readLines(input: Readable, maxLine = MAX_LINE): AsyncGenerator<string | null> {
   let buf = '';
   let overflow = false;
+  // a character split between two chunks is decoded whole (decoding each chunk alone turned it into U+FFFD twice)
+  const decoder = new StringDecoder('utf8');
   for await (const chunk of input) {
-    const text = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -42,7 +45,10 @@ export async function* readLines(input: Readable, maxLine = MAX_LINE): AsyncGene
       start = nl + 1;
     }
   }
+  const rest = decoder.end();
+  if (!overflow) buf += rest;
   if (overflow) yield null;
+  else if (buf.length > maxLine) yield null;
   else if (buf.length > 0) yield buf.endsWith('\r') ? buf.slice(0, -1) : buf;
 }
 
