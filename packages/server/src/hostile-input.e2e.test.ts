@@ -17,7 +17,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789' }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789', max_connections_per_address: 4 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -376,6 +376,37 @@ describe('hostile input (issue 15)', () => {
     } finally {
       c.end(true);
     }
+  });
+
+  it('closes HTTP connections beyond http.max_connections_per_address from one address, serves other addresses, and does not cap the trusted proxy', async () => {
+    const from = (a: string) => {
+      const s = connect({ port, host: '127.0.0.1', localAddress: a });
+      s.on('error', () => {});
+      return s;
+    };
+    const closedWithin = (s: ReturnType<typeof connect>, ms: number) => Promise.race([once(s, 'close').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    // one host holds its four idle connections; its fifth is closed (the idle four are closed by
+    // http.request_timeout_s, 2 s here, later)
+    const hog = [1, 2, 3, 4].map(() => from('127.0.0.5'));
+    await Promise.all(hog.map((s) => once(s, 'connect')));
+    await new Promise((r) => setTimeout(r, 200));
+    const fifth = from('127.0.0.5');
+    const fifthClosed = await closedWithin(fifth, 3_000);
+    // another host is served: a whole request from 127.0.0.6
+    const other = from('127.0.0.6');
+    await once(other, 'connect');
+    let got = '';
+    other.on('data', (d) => (got += d.toString()));
+    other.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await closedWithin(other, 3_000);
+    // the trusted proxy (127.0.0.1 here) is not capped: six at once
+    const proxied = [1, 2, 3, 4, 5, 6].map(() => from('127.0.0.1'));
+    await Promise.all(proxied.map((s) => once(s, 'connect')));
+    const proxiedClosed = await Promise.all(proxied.map((s) => closedWithin(s, 500)));
+    for (const s of [...hog, fifth, other, ...proxied]) s.destroy();
+    assert.ok(fifthClosed, 'the fifth connection from one address was closed');
+    assert.match(got, /^HTTP\/1\.1 200/, `another address answered: ${JSON.stringify(got.slice(0, 20))}`);
+    assert.deepEqual(proxiedClosed, [false, false, false, false, false, false], 'the proxy\'s connections stay open');
   });
 
   it('a sensor whose clock runs 29 s ahead does not make the other sensors late: its detection waits for the clock', async () => {
