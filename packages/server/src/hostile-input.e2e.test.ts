@@ -428,6 +428,17 @@ describe('hostile input (issue 15)', () => {
     assert.equal(after.taken, before.taken + 1 + radar.length);
   });
 
+  it('checks a sensor\'s credentials before it reads the body: wrong credentials get 401 whatever the body', async () => {
+    const bad = await http(port, 'POST', '/api/v1/detections', { raw: '{"not json', headers: { authorization: basic('radar-1', 'wrong-token'), 'content-type': 'application/json' } });
+    assert.equal(bad.status, 401, bad.text);
+    assert.equal(bad.json.error?.code, 'bad_credentials');
+    const none = await http(port, 'POST', '/api/v1/detections', { raw: 'x'.repeat(4 << 20), headers: { 'content-type': 'application/json' } });
+    assert.equal(none.status, 401, none.text.slice(0, 200));
+    // with good credentials the same broken body is a 400 naming the JSON
+    const ok = await http(port, 'POST', '/api/v1/detections', { raw: '{"not json', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/json' } });
+    assert.equal(ok.status, 400, ok.text);
+  });
+
   it('refuses NDJSON of more lines than a batch may hold before parsing them (413), and takes a good request after', async () => {
     const r = await http(port, 'POST', '/api/v1/detections', { raw: 'x\n'.repeat(200_000), headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/x-ndjson' } });
     assert.equal(r.status, 413);
