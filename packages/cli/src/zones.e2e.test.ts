@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pointInArea } from '@skywarden/core';
@@ -69,6 +69,18 @@ test('zones: filters, standard output, and clear errors for bad sources and bad 
   const noCode = zones(['--in', SAMPLE, '--out', '-', '--id', 'postal', '--code', 'fips']);
   assert.equal(noCode.status, 1);
   assert.match(noCode.stderr, /features\[0\] \(id "MN"\): property "fips" \(the code\) is missing or empty/);
+  // coordinates nested 200,000 deep: a named error, no stack overflow
+  const tmp = tempDir('sw-zones-deep-');
+  try {
+    const deep = join(tmp.dir, 'deep.geojson');
+    writeFileSync(deep, `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Polygon","coordinates":${'['.repeat(200_000)}${']'.repeat(200_000)}}}]}`);
+    const d = zones(['--in', deep, '--out', '-', '--id', 'id']);
+    assert.equal(d.status, 1, d.stderr);
+    assert.match(d.stderr, /nested more than 32 levels deep/);
+    assert.doesNotMatch(d.stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    tmp.cleanup();
+  }
   const missing = zones(['--in', join(ROOT, 'nope.geojson'), '--out', '-', '--id', 'x']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /cannot read .*nope\.geojson/);

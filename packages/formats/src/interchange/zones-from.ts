@@ -32,6 +32,16 @@ export type ZonesFromResult =
 
 const asText = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
+/** Deepest nesting of objects and arrays taken in a GeoJSON document. */
+const MAX_GEOJSON_DEPTH = 32;
+
+/** Whether `v` at nesting level `level` nests deeper than `max` (recursion bounded by `max`). */
+function nestsDeeper(v: object, level: number, max: number): boolean {
+  if (level > max) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null && nestsDeeper(x as object, level + 1, max)) return true;
+  return false;
+}
+
 /** Converts a GeoJSON FeatureCollection (text) into zones.geojson (text), checked by the zones reader. */
 export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromResult {
   if (o.codeName !== undefined && o.codeProperty === undefined) return { ok: false, errors: ['a code name needs a code property'] };
@@ -45,6 +55,8 @@ export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromRe
   }
   const d = doc as { type?: unknown; features?: unknown };
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) return { ok: false, errors: ['must be a GeoJSON FeatureCollection with a "features" array'] };
+  // a MultiPolygon feature nests 7 levels below the collection; a document nested far deeper is not GeoJSON (and would overflow the stack when written out)
+  if (nestsDeeper(doc as object, 0, MAX_GEOJSON_DEPTH)) return { ok: false, errors: [`nested more than ${MAX_GEOJSON_DEPTH} levels deep: a GeoJSON FeatureCollection of (Multi)Polygons nests about 8`] };
   const errors: string[] = [];
   const notes: string[] = [];
   const out: unknown[] = [];
