@@ -18,6 +18,21 @@ describe('sensor register and health', () => {
     assert.ok(r.sensors.get('ac-1'));
   });
 
+  it('refuses a row nested too deep or too long by name (no stack overflow), and takes the good rows beside it', () => {
+    const r = createSensorRegistry(opts);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { x: deep };
+    const errs = r.register([
+      { id: 'deep', kind: 'radar', lat: 37.5, lon: 127, extra: deep },
+      { id: 'long', kind: 'radar', lat: 37.5, lon: 127, extra: 'x'.repeat(7_000_000) },
+      { id: 'ac-2', kind: 'acoustic', lat: 37.5, lon: 127, range_m: 2500 },
+    ]);
+    assert.equal(errs.length, 2, errs.join('; '));
+    assert.match(errs[0], /^sensor "deep": nested more than 16 levels deep$/);
+    assert.match(errs[1], /^sensor "long": 70000\d\d characters as JSON, more than the 262144 a sensor row may take$/);
+    assert.deepEqual(r.ids(), ['ac-2']);
+  });
+
   it('never_seen, then ok, then silent after the quiet time; a heartbeat counts as heard', () => {
     const r = createSensorRegistry(opts);
     r.register([{ id: 'ac-1', kind: 'acoustic', lat: 37.5, lon: 127 }]);

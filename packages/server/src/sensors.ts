@@ -47,6 +47,20 @@ export const MISSED_HEARTBEATS = 3;
 
 const EXEMPT_FROM_STUCK = new Set(['radar', 'adsb', 'remote_id']);
 
+
+/** Deepest nesting of objects and arrays in a registered sensor row. */
+const MAX_ROW_DEPTH = 16;
+/** Longest registered sensor row, as JSON (characters). */
+const MAX_ROW_CHARS = 256 * 1024;
+
+/** Whether `v` at nesting level `level` nests deeper than `max` (recursion bounded by `max`). */
+function nestsDeeper(v: unknown, level: number, max: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (level > max) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (nestsDeeper(x, level + 1, max)) return true;
+  return false;
+}
+
 export function createSensorRegistry(opts: HealthOptions) {
   const defs = new Map<string, Record<string, unknown>>();
   const parsed = new Map<string, Sensor>();
@@ -87,7 +101,19 @@ export function createSensorRegistry(opts: HealthOptions) {
     register(rows: readonly Record<string, unknown>[]): string[] {
       const errors: string[] = [];
       for (const row of rows) {
-        const r = parseSensorsJson(JSON.stringify({ sensors: [row] }));
+        // a row is written out to be read as sensors.json: bounded first (a field nested 100,000
+        // deep overflowed the stack, a 7 MB string was stored)
+        const name = typeof row?.id === 'string' ? JSON.stringify(row.id.slice(0, 60)) : 'without an id';
+        if (nestsDeeper(row, 0, MAX_ROW_DEPTH)) {
+          errors.push(`sensor ${name}: nested more than ${MAX_ROW_DEPTH} levels deep`);
+          continue;
+        }
+        const text = JSON.stringify({ sensors: [row] });
+        if (text.length > MAX_ROW_CHARS) {
+          errors.push(`sensor ${name}: ${text.length} characters as JSON, more than the ${MAX_ROW_CHARS} a sensor row may take`);
+          continue;
+        }
+        const r = parseSensorsJson(text);
         if (!r.ok) {
           errors.push(...r.errors);
           continue;
