@@ -211,6 +211,12 @@ export interface ServerConfig {
     /** Failed logins for one user name within `login_window_s` before its logins are refused for a while (429); 4 times as many from one address. */
     login_max_failures: number;
     login_window_s: number;
+    /**
+     * Failed sensor (or gateway) credential checks from one address within `login_window_s`
+     * before that address's uncached checks are refused for a while (429): each check of a
+     * token costs scrypt time. Credentials already verified are not throttled.
+     */
+    sensor_max_failures: number;
     /** Let anyone view (read-only) without logging in. For demos; announced at start. */
     open_viewing: boolean;
   };
@@ -383,7 +389,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {}, ...ALERT_POLICY_DEFAULTS },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
-  auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false, login_max_failures: 5, login_window_s: 300 },
+  auth: { users: [], session_ttl_s: 12 * 3600, open_viewing: false, login_max_failures: 5, login_window_s: 300, sensor_max_failures: 50 },
   webhooks: [],
   tak: {
     mode: 'off',
@@ -491,6 +497,7 @@ const CHECKS: Record<string, Check> = {
   'auth.session_ttl_s': num(60, 86400 * 365),
   'auth.login_max_failures': int(1, 1000),
   'auth.login_window_s': num(1, 86400),
+  'auth.sensor_max_failures': int(1, 1_000_000),
   'auth.open_viewing': bool,
   webhooks: objList,
   'tak.mode': oneOf('off', 'client'),

@@ -481,3 +481,32 @@ describe('hostile input: users removed from the config', () => {
     }
   });
 });
+
+describe('hostile input: a flood of wrong sensor tokens', () => {
+  it('refuses uncached sensor credentials from an address past auth.sensor_max_failures (429, no scrypt work); verified ones go on', async () => {
+    const tmp = tempDir();
+    try {
+      const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
+      const srv = await startServer({ config: { ...config, auth: { ...(config.auth as object), sensor_max_failures: 3 } }, logger: quietLogger() });
+      try {
+        const row = (scene.detections as unknown as Record<string, unknown>[]).find((r) => r.sensor === 'radar-1')!;
+        const post = (token: string, id: string) => http(srv.httpPort, 'POST', '/api/v1/detections', { body: [{ ...row, id }], headers: { authorization: basic('radar-1', token) } });
+        // radar-1's token verified once: cached
+        assert.equal((await post('token-radar-1', 'flood-0')).status, 202);
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await post(`wrong-${i}`, `flood-w${i}`)).status);
+        const refused = await post('wrong-3', 'flood-w3');
+        assert.deepEqual(statuses, [401, 401, 401]);
+        assert.equal(refused.status, 429, refused.text);
+        assert.equal(refused.json.error?.code, 'rate_limited');
+        assert.ok(Number(refused.headers.get('retry-after')) > 0);
+        // the verified credential is not throttled
+        assert.equal((await post('token-radar-1', 'flood-1')).status, 202);
+      } finally {
+        await srv.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -358,13 +358,29 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   }));
 
   // --- ingest (sensor credentials: HTTP Basic, sensor or gateway id and its token)
-  const sensorPrincipal = async (req: FastifyRequest) => {
+  // failed sensor credential checks per address (each costs scrypt time: a flood of wrong tokens
+  // slowed logins and the web page for everyone); verified credentials are not throttled
+  const sensorThrottle = createLoginThrottle({ maxPerUser: c.auth.sensor_max_failures, maxPerAddress: c.auth.sensor_max_failures, windowS: c.auth.login_window_s });
+  const sensorPrincipal = async (req: FastifyRequest, reply?: FastifyReply) => {
     const h = req.headers.authorization;
     if (!h?.startsWith('Basic ')) throw new ApiError('unauthenticated', 'send the sensor (or gateway) id and token as HTTP Basic credentials');
     const dec = Buffer.from(h.slice(6), 'base64').toString('utf8');
     const i = dec.indexOf(':');
-    const principal = i > 0 ? await svc.credentials.check(dec.slice(0, i), dec.slice(i + 1)) : null;
+    if (i <= 0) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
+    const id = dec.slice(0, i);
+    const token = dec.slice(i + 1);
+    const known = svc.credentials.cached(id, token);
+    if (known) return known;
+    const nowS = Date.now() / 1000;
+    const wait = sensorThrottle.retryAfter(req.ip, req.ip, nowS);
+    if (wait > 0) {
+      reply?.header('retry-after', String(wait));
+      throw new ApiError('rate_limited', `too many failed sensor credentials from this address: try again in ${wait} s`);
+    }
+    sensorThrottle.failed(req.ip, req.ip, nowS);
+    const principal = await svc.credentials.check(id, token);
     if (!principal) throw new ApiError('bad_credentials', 'unknown sensor or wrong token');
+    sensorThrottle.succeeded(req.ip, req.ip, nowS);
     return principal;
   };
   /** The principal of an ingest request, found before its body was read. */
@@ -394,8 +410,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     validatorCompiler: () => () => true,
     // the credentials are checked before the body is read: an anonymous client cannot make the
     // service hold megabytes of body per connection (300 stalled 8 MB bodies took 2.5 GB)
-    onRequest: async (req) => {
-      ingestPrincipals.set(req, await sensorPrincipal(req));
+    onRequest: async (req, reply) => {
+      ingestPrincipals.set(req, await sensorPrincipal(req, reply));
     },
   }, async (req, reply) => {
     const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
