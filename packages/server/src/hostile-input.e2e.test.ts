@@ -17,7 +17,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789', max_connections_per_address: 4 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789', max_connections_per_address: 4, max_concurrent_reads: 1 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -407,6 +407,21 @@ describe('hostile input (issue 15)', () => {
     assert.ok(fifthClosed, 'the fifth connection from one address was closed');
     assert.match(got, /^HTTP\/1\.1 200/, `another address answered: ${JSON.stringify(got.slice(0, 20))}`);
     assert.deepEqual(proxiedClosed, [false, false, false, false, false, false], 'the proxy\'s connections stay open');
+  });
+
+  it('serves history reads a few at a time (http.max_concurrent_reads): the rest wait or get 429, and no slot is lost', async () => {
+    const read = () => http(port, 'GET', `/api/v1/detections?from=0&to=${now + 100}&limit=50000`, { token: admin });
+    const burst = await Promise.all(Array.from({ length: 30 }, read));
+    const codes = burst.map((r) => r.status);
+    const served = codes.filter((x) => x === 200).length;
+    const refused = burst.filter((r) => r.status === 429);
+    assert.equal(served + refused.length, 30, codes.join(' '));
+    assert.ok(served >= 5, `at least the one served and the four waiting: ${codes.join(' ')}`);
+    assert.ok(refused.length >= 1, `the burst beyond them refused: ${codes.join(' ')}`);
+    assert.equal(refused[0].json.error?.code, 'rate_limited');
+    assert.equal(refused[0].headers.get('retry-after'), '1');
+    // every slot came back: one after another, reads are served
+    for (let i = 0; i < 6; i++) assert.equal((await read()).status, 200);
   });
 
   it('a sensor whose clock runs 29 s ahead does not make the other sensors late: its detection waits for the clock', async () => {

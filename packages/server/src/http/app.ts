@@ -262,6 +262,41 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   const viewer = { preHandler: need('viewer') };
   const operator = { preHandler: need('operator') };
   const admin = { preHandler: need('admin') };
+  // history reads (tens of thousands of rows each) run at most http.max_concurrent_reads at
+  // once, a few more wait, the rest are refused: 60 at once had held 1.3 GB and the event loop 22 s
+  let readsInFlight = 0;
+  const readWaiters: (() => void)[] = [];
+  const releaseRead = () => {
+    const next = readWaiters.shift();
+    if (next) next();
+    else readsInFlight--;
+  };
+  const readSlot = async (_req: FastifyRequest, reply: FastifyReply) => {
+    const max = c.http.max_concurrent_reads;
+    if (readsInFlight < max) readsInFlight++;
+    else {
+      if (readWaiters.length >= 4 * max) {
+        reply.header('retry-after', '1');
+        throw new ApiError('rate_limited', `more than ${5 * max} history reads at once: try again in a second`);
+      }
+      // the slot passes straight from the request that ends to this one
+      await new Promise<void>((resolve, reject) => {
+        const gone = () => {
+          const i = readWaiters.indexOf(take);
+          if (i >= 0) readWaiters.splice(i, 1);
+          reject(new ApiError('bad_request', 'the client went away while its read waited'));
+        };
+        const take = () => {
+          reply.raw.off('close', gone);
+          resolve();
+        };
+        readWaiters.push(take);
+        reply.raw.once('close', gone);
+      });
+    }
+    reply.raw.once('close', releaseRead);
+  };
+  const historyRead = { preHandler: [need('viewer'), readSlot] };
   // the feeds: no login with alerts.public_feed (their operations then say security: [])
   const feedAccess = c.alerts.public_feed ? {} : viewer;
   const feedSecurity = c.alerts.public_feed ? { security: [] } : {};
@@ -477,7 +512,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     }
     return { track, history };
   });
-  app.get('/api/v1/tracks/:id/history', { ...viewer, schema: { operationId: 'getTrackHistory', tags: ['history'], summary: 'Stored states of a track in a window (from, to, limit)', params: IdParam, querystring: queries.trackHistory, response: responses({ 200: { description: 'The stored rows, oldest first', ...bodiesOut.trackHistory } }, VIEW) } }, async (req) => {
+  app.get('/api/v1/tracks/:id/history', { ...historyRead, schema: { operationId: 'getTrackHistory', tags: ['history'], summary: 'Stored states of a track in a window (from, to, limit)', params: IdParam, querystring: queries.trackHistory, response: responses({ 200: { description: 'The stored rows, oldest first', ...bodiesOut.trackHistory } }, VIEW) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const q = req.query as Record<string, string>;
     const now = svc.clock();
@@ -582,7 +617,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     return { ok: true };
   });
 
-  app.get('/api/v1/detections', { ...viewer, schema: { operationId: 'getDetections', tags: ['history'], summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)', querystring: queries.detections, response: responses({ 200: { description: 'The detections, oldest first', ...bodiesOut.detections } }, VIEW) } }, async (req) => {
+  app.get('/api/v1/detections', { ...historyRead, schema: { operationId: 'getDetections', tags: ['history'], summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)', querystring: queries.detections, response: responses({ 200: { description: 'The detections, oldest first', ...bodiesOut.detections } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
     const from = num(q.from, 'from', now - 60);
@@ -596,7 +631,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const first = await svc.store.detectionsInWindow({ from: 0, to: 1e15, limit: 1 });
     return { from: first[0]?.t ?? null, to: svc.clock() };
   });
-  app.get('/api/v1/history/tracks', { ...viewer, schema: { operationId: 'getHistoryTracks', tags: ['history'], summary: 'Stored track states of a window as frames (from, to, every; at most 6 hours)', querystring: queries.historyTracks, response: responses({ 200: { description: 'The frames, oldest first', ...bodiesOut.historyTracks } }, VIEW) } }, async (req) => {
+  app.get('/api/v1/history/tracks', { ...historyRead, schema: { operationId: 'getHistoryTracks', tags: ['history'], summary: 'Stored track states of a window as frames (from, to, every; at most 6 hours)', querystring: queries.historyTracks, response: responses({ 200: { description: 'The frames, oldest first', ...bodiesOut.historyTracks } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const from = num(q.from, 'from');
     const to = num(q.to, 'to');
