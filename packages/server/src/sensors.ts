@@ -9,7 +9,7 @@
  * radars and cooperative feeds exempt, they report all the time), `implausible` (its
  * reported own position far from the registered one, or most of its input rejected).
  */
-import { parseSensorsJson } from '@skywarden/formats';
+import { nestsDeeper, parseSensorsJson } from '@skywarden/formats';
 import type { Sensor } from '@skywarden/core';
 import type { SensorStatus, SensorWire } from '@skywarden/formats';
 
@@ -53,13 +53,6 @@ const MAX_ROW_DEPTH = 16;
 /** Longest registered sensor row, as JSON (characters). */
 const MAX_ROW_CHARS = 256 * 1024;
 
-/** Whether `v` at nesting level `level` nests deeper than `max` (recursion bounded by `max`). */
-function nestsDeeper(v: unknown, level: number, max: number): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  if (level > max) return true;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (nestsDeeper(x, level + 1, max)) return true;
-  return false;
-}
 
 export function createSensorRegistry(opts: HealthOptions) {
   const defs = new Map<string, Record<string, unknown>>();
@@ -104,7 +97,7 @@ export function createSensorRegistry(opts: HealthOptions) {
         // a row is written out to be read as sensors.json: bounded first (a field nested 100,000
         // deep overflowed the stack, a 7 MB string was stored)
         const name = typeof row?.id === 'string' ? JSON.stringify(row.id.slice(0, 60)) : 'without an id';
-        if (nestsDeeper(row, 0, MAX_ROW_DEPTH)) {
+        if (typeof row === 'object' && row !== null && nestsDeeper(row, 0, MAX_ROW_DEPTH)) {
           errors.push(`sensor ${name}: nested more than ${MAX_ROW_DEPTH} levels deep`);
           continue;
         }

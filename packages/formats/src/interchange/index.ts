@@ -7,7 +7,7 @@ export * from './defaults.js';
 export { formatLineError, type LineError } from './check.js';
 export * from './sensors.js';
 export * from './detections.js';
-export { PLAUSIBLE } from './plausible.js';
+export { PLAUSIBLE, nestsDeeper } from './plausible.js';
 export * from './tracks.js';
 export * from './report-row.js';
 export * from './zones.js';

@@ -32,22 +32,31 @@ export const PLAUSIBLE = Object.freeze({
   rowChars: 16_384,
 });
 
-/** True when `v` (an object or array at nesting level `level`) nests deeper than {@link PLAUSIBLE.depth}. Bounded recursion. */
-function nestsTooDeep(v: object, level: number): boolean {
-  if (level > PLAUSIBLE.depth) return true;
+/**
+ * True when `v` (an object or array at nesting level `level`) nests deeper than `max` levels.
+ * The recursion is bounded by `max`, so a value nested 100,000 deep is answered without
+ * overflowing the stack; no allocation.
+ */
+export function nestsDeeper(v: object, level: number, max: number): boolean {
+  if (level > max) return true;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      if (typeof x === 'object' && x !== null && nestsTooDeep(x, level + 1)) return true;
+      if (typeof x === 'object' && x !== null && nestsDeeper(x, level + 1, max)) return true;
     }
     return false;
   }
   const o = v as Record<string, unknown>;
   for (const k in o) {
     const x = o[k];
-    if (typeof x === 'object' && x !== null && nestsTooDeep(x, level + 1)) return true;
+    if (typeof x === 'object' && x !== null && nestsDeeper(x, level + 1, max)) return true;
   }
   return false;
+}
+
+/** True when `v` (an object or array at nesting level `level`) nests deeper than {@link PLAUSIBLE.depth}. */
+function nestsTooDeep(v: object, level: number): boolean {
+  return nestsDeeper(v, level, PLAUSIBLE.depth);
 }
 
 /**

@@ -6,6 +6,7 @@
  * problem is named with the feature's index and the property.
  */
 import { isZoneNameLanguage, parseZonesGeoJson } from './zones.js';
+import { nestsDeeper } from './plausible.js';
 
 export interface ZonesFromOptions {
   /** Source property holding each zone's id (unique after trimming; numbers are taken as text). */
@@ -34,13 +35,6 @@ const asText = (v: unknown): string | null => (typeof v === 'string' && v.trim()
 
 /** Deepest nesting of objects and arrays taken in a GeoJSON document. */
 const MAX_GEOJSON_DEPTH = 32;
-
-/** Whether `v` at nesting level `level` nests deeper than `max` (recursion bounded by `max`). */
-function nestsDeeper(v: object, level: number, max: number): boolean {
-  if (level > max) return true;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null && nestsDeeper(x as object, level + 1, max)) return true;
-  return false;
-}
 
 /** Converts a GeoJSON FeatureCollection (text) into zones.geojson (text), checked by the zones reader. */
 export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromResult {
