@@ -40,10 +40,10 @@ describe('service configuration', () => {
     }
   });
 
-  it('bounds MQTT packets before login: mqtt.max_packet_bytes, 1 MiB by default, validated', () => {
+  it('bounds MQTT packets before login: mqtt.max_packet_bytes, 64 KiB by default, validated', () => {
     const r = buildConfig(null, {});
     assert.ok(r.ok);
-    assert.equal(r.config.mqtt.max_packet_bytes, 1024 * 1024);
+    assert.equal(r.config.mqtt.max_packet_bytes, 64 * 1024);
     const bad = buildConfig({ mqtt: { max_packet_bytes: 10 } }, {});
     assert.ok(!bad.ok);
     assert.match(bad.errors.join('\n'), /mqtt\.max_packet_bytes must be an integer in \[1024, 268435456\], got 10/);

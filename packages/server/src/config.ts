@@ -132,6 +132,10 @@ export interface ServerConfig {
     max_message_bytes: number;
     /** Embedded broker: largest MQTT packet before login (the CONNECT); after login the larger of this and max_message_bytes + 64 KiB. A larger one closes the connection. */
     max_packet_bytes: number;
+    /** Embedded broker: most simultaneous connections; more are refused. */
+    max_connections: number;
+    /** Embedded broker: most simultaneous connections from one address; more are closed at once. */
+    max_connections_per_address: number;
   };
   store: {
     kind: 'sqlite' | 'postgres';
@@ -378,7 +382,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
     client_id: 'skywarden-service',
     topic_prefix: 'skywarden/v1',
     max_message_bytes: 1024 * 1024,
-    max_packet_bytes: 1024 * 1024,
+    max_packet_bytes: 64 * 1024,
+    max_connections: 20_000,
+    max_connections_per_address: 1000,
   },
   store: { kind: 'sqlite', path: null, sync: 'full', worker: true, url: 'postgres://postgres@127.0.0.1:5432/skywarden', schema: 'skywarden', postgis: 'prefer' },
   sensors: { file: null, list: [] },
@@ -453,6 +459,8 @@ const CHECKS: Record<string, Check> = {
   'mqtt.topic_prefix': (v) => (typeof v === 'string' && /^[^#+]+$/.test(v) && !v.endsWith('/') ? null : 'a topic prefix without wildcards or a trailing slash'),
   'mqtt.max_message_bytes': int(1024, 256 * 1024 * 1024),
   'mqtt.max_packet_bytes': int(1024, 256 * 1024 * 1024),
+  'mqtt.max_connections': int(1, 1_000_000),
+  'mqtt.max_connections_per_address': int(1, 1_000_000),
   'store.kind': oneOf('sqlite', 'postgres'),
   'store.path': strOrNull,
   'store.sync': oneOf('full', 'normal'),

@@ -525,3 +525,36 @@ describe('hostile input: a flood of wrong sensor tokens', () => {
     }
   });
 });
+
+describe('hostile input: MQTT connections from one address', () => {
+  it('closes MQTT connections beyond mqtt.max_connections_per_address from one address, and serves other addresses', async () => {
+    const tmp = tempDir();
+    try {
+      const { config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
+      const srv = await startServer({ config: { ...config, mqtt: { ...(config.mqtt as object), max_connections_per_address: 2 } }, logger: quietLogger() });
+      const sockets: ReturnType<typeof connect>[] = [];
+      try {
+        const from = (a: string) => {
+          const s = connect({ port: srv.mqttPort!, host: '127.0.0.1', localAddress: a });
+          s.on('error', () => {});
+          sockets.push(s);
+          return s;
+        };
+        const closedWithin = (s: ReturnType<typeof connect>, ms: number) => Promise.race([once(s, 'close').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+        const hog = [from('127.0.0.7'), from('127.0.0.7')];
+        await Promise.all(hog.map((s) => once(s, 'connect')));
+        await new Promise((r) => setTimeout(r, 200));
+        assert.ok(await closedWithin(from('127.0.0.7'), 3_000), 'the third connection from one address was closed');
+        // a sensor on another address logs in and publishes
+        const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0, localAddress: '127.0.0.8' } as mqtt.IClientOptions);
+        assert.ok(c.connected);
+        c.end(true);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await srv.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -12,8 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { createServer as createHttpServer } from 'node:http';
-import { isIP, type Server as NetServer, type Socket } from 'node:net';
-import { parseAllowList } from '../config.js';
+import { limitConnectionsPerAddress } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -152,7 +151,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
-  limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, app.log);
+  limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, app.log, 'HTTP', 'http.max_connections_per_address');
   await app.register(fastifySwagger, {
     // the shared schemas keep their names (TrackWire, Error, ...) under components.schemas
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -887,37 +886,3 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/**
- * Closes a connection at once when its address already holds `max` (an idle-connection flood
- * from one host took every one of `http.max_connections` and locked sensors and operators out).
- * The trusted reverse proxies (`http.trust_proxy`, when it lists addresses or CIDRs) are not
- * capped: every client behind them shares their address. Refusals are logged at most once a minute.
- */
-function limitConnectionsPerAddress(server: NetServer, max: number, trustProxy: string | null, log: { warn: (o: object, m: string) => void }): void {
-  const proxies = trustProxy !== null ? parseAllowList(trustProxy) : null;
-  const held = new Map<string, number>();
-  let refused = 0;
-  let warnedAt = -Infinity;
-  server.on('connection', (socket: Socket) => {
-    let addr = socket.remoteAddress;
-    if (addr === undefined) return;
-    if (addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4) addr = addr.slice(7);
-    if (proxies && proxies.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return;
-    const n = held.get(addr) ?? 0;
-    if (n >= max) {
-      refused++;
-      socket.destroy();
-      if (Date.now() - warnedAt > 60_000) {
-        warnedAt = Date.now();
-        log.warn({ from: addr, held: n, refused }, 'HTTP connection refused: this address holds http.max_connections_per_address already');
-      }
-      return;
-    }
-    held.set(addr, n + 1);
-    socket.once('close', () => {
-      const m = (held.get(addr!) ?? 1) - 1;
-      if (m <= 0) held.delete(addr!);
-      else held.set(addr!, m);
-    });
-  });
-}

@@ -10,6 +10,7 @@
  * `mqtt.max_message_bytes` + 64 KiB after it, before the bytes are buffered.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { limitConnectionsPerAddress } from '../net-limits.js';
 import { once } from 'node:events';
 import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
@@ -164,6 +165,8 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     );
     (broker.handle as (s: Socket) => void)(socket);
   });
+  server.maxConnections = svc.config.mqtt.max_connections;
+  limitConnectionsPerAddress(server, svc.config.mqtt.max_connections_per_address, null, svc.log, 'MQTT', 'mqtt.max_connections_per_address');
   server.listen(port, host);
   await once(server, 'listening');
   const addr = server.address();
