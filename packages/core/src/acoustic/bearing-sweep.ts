@@ -14,6 +14,7 @@
  * turn). A bearing that stays still may still be a drone flying towards or away from the array:
  * the test only tells that one that turns is moving.
  */
+import { cholesky, invFromCholesky } from '../linalg/dense.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface SweepFit {
@@ -71,8 +72,11 @@ export function fitSweep(t: ArrayLike<number>, bearing: ArrayLike<number>, sd: A
     z2 += w * u * u * z;
     chi2Still += w * z * z;
   }
-  const k = solve3([sw, s1, s2, s1, s2, s3, s2, s3, s4], [z0, z1, z2]);
-  if (!k) return null;
+  // the normal matrix is symmetric positive definite when the times determine a quadratic
+  const l = new Float64Array(9);
+  if (!cholesky(Float64Array.of(sw, s1, s2, s1, s2, s3, s2, s3, s4), 3, l)) return null;
+  const inv = invFromCholesky(l, 3, new Float64Array(9), new Float64Array(9));
+  const k = [0, 1, 2].map((r) => inv[3 * r] * z0 + inv[3 * r + 1] * z1 + inv[3 * r + 2] * z2);
   let chi2Turn = 0;
   for (let i = 0; i < n; i++) {
     const u = t[i] - tm;
@@ -80,16 +84,6 @@ export function fitSweep(t: ArrayLike<number>, bearing: ArrayLike<number>, sd: A
     chi2Turn += (r * r) / (sd[i] * sd[i]);
   }
   return { rate: k[1], chi2Still, chi2Turn, n };
-}
-
-/** Solves the 3×3 system a·x = b (a row-major) by Cramer's rule; null when it is singular. */
-function solve3(a: number[], b: number[]): [number, number, number] | null {
-  const det = (m: number[]) => m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
-  const d = det(a);
-  const scale = Math.abs(a[0] * a[4] * a[8]);
-  if (!(Math.abs(d) > 1e-12 * scale)) return null;
-  const col = (j: number) => a.map((v, i) => (i % 3 === j ? b[Math.floor(i / 3)] : v));
-  return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
 }
 
 /** The χ² quantile with k degrees of freedom at probability p (Wilson and Hilferty's cube of a normal; k ≥ 1). */
