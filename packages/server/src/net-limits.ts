@@ -7,36 +7,51 @@ import { isIP, type Server, type Socket } from 'node:net';
 import { parseAllowList } from './config.js';
 
 /**
- * Closes a connection at once when its address already holds `max`. The addresses and CIDRs of
- * `exempt` (trusted reverse proxies: every client behind one shares its address) are not
- * capped. Refusals are logged at most once a minute, naming `what` and the setting `key`.
+ * Counts connections per address: `admit` counts a socket against its address until it closes
+ * and returns null, or, when the address already holds `max`, counts nothing and returns how
+ * many it holds. The addresses and CIDRs of `exempt` (trusted reverse proxies: every client
+ * behind one shares its address) are never refused.
  */
-export function limitConnectionsPerAddress(server: Server, max: number, exempt: string | null, log: { warn: (o: object, m: string) => void }, what: string, key: string): void {
+export function createAddressLimit(max: number, exempt: string | null): { admit(socket: Socket): number | null } {
   const proxies = exempt !== null ? parseAllowList(exempt) : null;
   const held = new Map<string, number>();
+  return {
+    admit(socket) {
+      const raw = socket.remoteAddress;
+      if (raw === undefined) return null;
+      // an IPv4 client of a dual-stack listener counts as its IPv4 address
+      const addr = raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+      if (proxies && proxies.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return null;
+      const n = held.get(addr) ?? 0;
+      if (n >= max) return n;
+      held.set(addr, n + 1);
+      socket.once('close', () => {
+        const m = (held.get(addr) ?? 1) - 1;
+        if (m <= 0) held.delete(addr);
+        else held.set(addr, m);
+      });
+      return null;
+    },
+  };
+}
+
+/**
+ * Closes a connection to `server` at once when its address already holds `max`
+ * (`createAddressLimit`). Refusals are logged at most once a minute, naming `what` and the
+ * `setting`.
+ */
+export function limitConnectionsPerAddress(server: Server, max: number, exempt: string | null, log: { warn: (o: object, m: string) => void }, what: string, setting: string): void {
+  const limit = createAddressLimit(max, exempt);
   let refused = 0;
   let warnedAt = -Infinity;
   server.on('connection', (socket: Socket) => {
-    let addr = socket.remoteAddress;
-    if (addr === undefined) return;
-    if (addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4) addr = addr.slice(7);
-    if (proxies && proxies.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return;
-    const n = held.get(addr) ?? 0;
-    if (n >= max) {
-      refused++;
-      socket.destroy();
-      if (Date.now() - warnedAt > 60_000) {
-        warnedAt = Date.now();
-        log.warn({ from: addr, held: n, refused }, `${what} connection refused: this address holds ${key} already`);
-      }
-      return;
+    const held = limit.admit(socket);
+    if (held === null) return;
+    refused++;
+    socket.destroy();
+    if (Date.now() - warnedAt > 60_000) {
+      warnedAt = Date.now();
+      log.warn({ from: socket.remoteAddress, held, refused }, `${what} connection refused: this address holds ${setting} already`);
     }
-    const key2 = addr;
-    held.set(key2, n + 1);
-    socket.once('close', () => {
-      const m = (held.get(key2) ?? 1) - 1;
-      if (m <= 0) held.delete(key2);
-      else held.set(key2, m);
-    });
   });
 }

@@ -31,6 +31,7 @@
  * resynchronised: Skywarden answers an Error and closes that connection. Nothing a client
  * sends stops the server.
  */
+import { createAddressLimit } from '../net-limits.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -130,8 +131,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   const sockets = new Set<Socket>();
-  /** Open connections per remote address. */
-  const perAddress = new Map<string, number>();
+  /** Open connections per remote address (net-limits.ts, as for HTTP and MQTT). */
+  const perAddress = createAddressLimit(c.max_connections_per_address, null);
   const chains = new Set<Promise<void>>();
   let closed = false;
 
@@ -170,21 +171,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
    * handshake, so that connections stalled in their handshakes count too.
    */
   function admit(s: Socket): boolean {
-    const addr = s.remoteAddress ?? '';
-    const held = perAddress.get(addr) ?? 0;
-    if (held >= c.max_connections_per_address) {
-      stats.refusedPerAddress++;
-      warn.warn('per-address', { from: `${addr}:${s.remotePort}`, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
-      s.destroy();
-      return false;
-    }
-    perAddress.set(addr, held + 1);
-    s.once('close', () => {
-      const n = (perAddress.get(addr) ?? 1) - 1;
-      if (n > 0) perAddress.set(addr, n);
-      else perAddress.delete(addr);
-    });
-    return true;
+    const held = perAddress.admit(s);
+    if (held === null) return true;
+    stats.refusedPerAddress++;
+    warn.warn('per-address', { from: `${s.remoteAddress}:${s.remotePort}`, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
+    s.destroy();
+    return false;
   }
 
   function onConnection(s: Socket): void {
