@@ -58,3 +58,42 @@ test('score --zones --alerts: warning coverage, lead time and false episodes of 
   assert.equal(ba.status, 1);
   assert.match(ba.stderr, /bad-alerts\.ndjson:1: state must be "alert" or "clear"/);
 });
+
+test('score: 20,000 truths and 20,000 tracks at one time, spread over a country, scored in bounded memory; all at one spot, a clear error naming the time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-score-big-'));
+  const truth: string[] = [];
+  const tracks: string[] = [];
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let i = 0; i < 20_000; i++) {
+    const lat = 45 + rnd() * 6;
+    const lon = 25 + rnd() * 12;
+    truth.push(JSON.stringify({ t: 0, id: `T${i}`, lat, lon, alt_m: 300 }));
+    tracks.push(JSON.stringify({ t: 0, track: `k${i}`, lat: lat + 0.001, lon, alt_m: 300, ve_mps: 0, vn_mps: 0, status: 'confirmed' }));
+  }
+  writeFileSync(join(dir, 'truth.ndjson'), truth.join('\n') + '\n');
+  writeFileSync(join(dir, 'tracks.ndjson'), tracks.join('\n') + '\n');
+  // the whole distance matrix would be 20,000² × 8 bytes = 3.2 GB (outside the heap): the child
+  // tells its peak resident memory at exit
+  const peak = `data:text/javascript,process.on('exit', () => process.stderr.write('maxrss_kb ' + process.resourceUsage().maxRSS + '\\n'))`;
+  const r = spawnSync(process.execPath, ['--import', peak, bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks.ndjson'), '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const kb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1]);
+  assert.ok(kb > 0 && kb < 1_500_000, `peak resident ${(kb / 1024).toFixed(0)} MB (a whole matrix: over 3 GB)`);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.targets_tracked, 20_000);
+  assert.ok(s.median_error_m > 100 && s.median_error_m < 125, `median ${s.median_error_m}`);
+
+  const same: string[] = [];
+  const sameT: string[] = [];
+  for (let i = 0; i < 2_100; i++) {
+    same.push(JSON.stringify({ t: 5, id: `T${i}`, lat: 37.5, lon: 127, alt_m: 300 }));
+    sameT.push(JSON.stringify({ t: 5, track: `k${i}`, lat: 37.5, lon: 127, alt_m: 300, ve_mps: 0, vn_mps: 0, status: 'confirmed' }));
+  }
+  writeFileSync(join(dir, 'truth2.ndjson'), same.join('\n') + '\n');
+  writeFileSync(join(dir, 'tracks2.ndjson'), sameT.join('\n') + '\n');
+  const r2 = spawnSync(process.execPath, ['--max-old-space-size=512', bin, 'score', '--truth', join(dir, 'truth2.ndjson'), '--tracks', join(dir, 'tracks2.ndjson')], { encoding: 'utf8' });
+  assert.equal(r2.status, 1, `exit ${r2.status}: ${r2.stderr}`);
+  assert.match(r2.stderr, /at t = 5 \(2100 truth rows, 2100 track rows\): more than 4,000,000 pairs/);
+  assert.doesNotMatch(r2.stderr, /heap|FATAL|at .*\.js:\d+/);
+});

@@ -106,7 +106,11 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
       if (es.length === 0) coverage.truthTimesWithoutTrackRows++;
     }
     if (keep) for (const p of es) keep.tracks.push(p);
-    scorer.addTime(t, tr, es);
+    try {
+      scorer.addTime(t, tr, es);
+    } catch (e) {
+      throw new CliError(`scoring ${tracksPath} against ${truthPath}: ${(e as Error).message}`);
+    }
     warnings?.addTruth(t, tr);
   }
   return scorer.result();

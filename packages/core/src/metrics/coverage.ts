@@ -25,8 +25,7 @@
  *
  * Pure and deterministic; holds the inputs in memory (scenes of modest size).
  */
-import { horizontalDistance } from '../geo/index.js';
-import type { GeoPoint } from '../types.js';
+import { nearPairs } from './near-pairs.js';
 import { scoreTracks, type ScoredPoint } from './score-tracks.js';
 
 /** What a detection tells, for the coverage categories. */
@@ -110,23 +109,11 @@ export interface CoverageScore {
   timeToTrack: { detectedTargets: number; coveredTargets: number; medianS: number; p90S: number };
 }
 
-/** Metres per degree of latitude, roughly (only to screen far pairs). */
-const M_PER_DEG = 111320;
 const key = (t: number): number => Math.round(t * 1000);
 
 function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
-}
-
-/** Horizontal distance, with a cheap equirectangular screen for pairs far beyond `far`. */
-function distance(a: GeoPoint, b: GeoPoint, far: number): number {
-  const kx = Math.cos((a.latDeg * Math.PI) / 180) * M_PER_DEG;
-  let dl = b.lonDeg - a.lonDeg;
-  if (dl > 180) dl -= 360;
-  else if (dl < -180) dl += 360;
-  const approx = Math.hypot(dl * kx, (b.latDeg - a.latDeg) * M_PER_DEG);
-  return approx > 2 * far ? approx : horizontalDistance(a, b);
 }
 
 const EVIDENCE_INDEX: Record<CoverageEvidence, number> = { presence: 0, bearing: 1, observer: 2, radar: 3, cooperative: 4 };
@@ -201,7 +188,31 @@ export function scoreCoverage(
   let unobservable = 0;
   let unobservableCovered = 0;
 
-  for (const p of truthSorted) {
+  // the nearest track row to each truth row of its time, and which track rows have a truth row
+  // within coverM: from the near pairs of each time (a grid: not every truth row against every row)
+  const reach = coverM * (1 + 1e-12) + 1e-9;
+  const bestOf = new Float64Array(truthSorted.length).fill(Infinity);
+  const trackNearAt = new Map<number, Uint8Array>();
+  for (let i = 0; i < truthSorted.length; ) {
+    const k = key(truthSorted[i].t);
+    let j = i + 1;
+    while (j < truthSorted.length && key(truthSorted[j].t) === k) j++;
+    const es = tracksAt.get(k) ?? [];
+    const nearTrack = new Uint8Array(es.length);
+    trackNearAt.set(k, nearTrack);
+    const pairs = nearPairs(truthSorted.slice(i, j), es, reach);
+    for (let q = 0; q < pairs.a.length; q++) {
+      const d = pairs.dist[q];
+      if (!(d <= coverM)) continue;
+      const a = i + pairs.a[q];
+      if (d < bestOf[a]) bestOf[a] = d;
+      nearTrack[pairs.b[q]] = 1;
+    }
+    i = j;
+  }
+
+  for (let ip = 0; ip < truthSorted.length; ip++) {
+    const p = truthSorted[ip];
     let s = state.get(p.id);
     if (!s) state.set(p.id, (s = { lo: 0, hi: 0, counts: new Int32Array(5), firstCoveredT: NaN }));
     const g = detOf.get(p.id);
@@ -210,11 +221,7 @@ export function scoreCoverage(
       while (s.lo < s.hi && g.t[s.lo] < p.t - windowS - 1e-9) s.counts[g.e[s.lo++]]--;
     }
     const inWindow = s.hi - s.lo;
-    let best = Infinity;
-    for (const tr of tracksAt.get(key(p.t)) ?? []) {
-      const d = distance(p.position, tr.position, coverM);
-      if (d < best) best = d;
-    }
+    const best = bestOf[ip];
     const isCovered = best <= coverM;
     if (isCovered && g && g.t.length > 0 && p.t >= g.t[0] - 1e-9 && Number.isNaN(s.firstCoveredT)) s.firstCoveredT = p.t;
     if (inWindow >= minDet) {
@@ -251,15 +258,11 @@ export function scoreCoverage(
     for (const k of tracksAt.keys()) if (k >= kFirst && k <= kLast) steps.add(k);
     for (const k of steps) {
       falseSteps++;
-      const tr = truthAt.get(k) ?? [];
-      for (const es of tracksAt.get(k) ?? []) {
-        let near = false;
-        for (const x of tr) {
-          if (distance(x.position, es.position, coverM) <= coverM) {
-            near = true;
-            break;
-          }
-        }
+      const nearTrack = trackNearAt.get(k);
+      const rows = tracksAt.get(k) ?? [];
+      for (let r = 0; r < rows.length; r++) {
+        const es = rows[r];
+        const near = nearTrack !== undefined && nearTrack[r] === 1;
         let c = trackRowsFalse.get(es.id);
         if (!c) trackRowsFalse.set(es.id, (c = { rows: 0, falseRows: 0 }));
         c.rows++;

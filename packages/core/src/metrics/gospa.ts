@@ -56,49 +56,96 @@ export function gospa(dist: Float64Array, nTruth: number, nEst: number, c: numbe
   const size = nTruth * nEst;
   if (dist.length < size) throw new Error(`dist has ${dist.length} entries, need ${nTruth}×${nEst} = ${size}`);
 
-  const cp = Math.pow(c, p);
-  // Only pairs closer than c can be assigned, and the cost c^p of a farther pair equals a miss
-  // plus a false target, so the optimal assignment splits into independent problems, one per
-  // connected component of the "closer than c" graph: solved apart, they stay small.
   const pairT: number[] = [];
   const pairE: number[] = [];
+  const pairD: number[] = [];
   for (let k = 0; k < size; k++) {
     const d = dist[k];
     if (!(d >= 0)) throw new Error(`dist[${k}] (truth ${Math.floor(k / nEst)}, estimate ${k % nEst}) must be >= 0, got ${d}`);
     if (d < c) {
       pairT.push(Math.floor(k / nEst));
       pairE.push(k % nEst);
+      pairD.push(d);
     }
   }
-  const cl = clusterPairs(nTruth, nEst, Int32Array.from(pairT), Int32Array.from(pairE), pairT.length);
+  return gospaPairs(nTruth, nEst, { truth: pairT, est: pairE, dist: pairD }, c, p);
+}
+
+/** The pairs closer than c of a GOSPA problem: parallel lists of truth index, estimate index and distance (m). */
+export interface NearPairs {
+  truth: ArrayLike<number>;
+  est: ArrayLike<number>;
+  dist: ArrayLike<number>;
+}
+
+/**
+ * The largest connected component (truths × estimates within c of one another, chained) whose
+ * assignment is solved: its cost matrix is this many entries (8 bytes each). Beyond it the
+ * scoring is refused with an error that names the sizes, rather than taking the memory.
+ */
+export const GOSPA_MAX_CLUSTER_CELLS = 25_000_000;
+
+/**
+ * GOSPA from the pairs closer than c only (pairs at c or beyond are never assigned, so they need
+ * not be listed): memory in the pairs and the largest connected component's square, not in
+ * nTruth × nEst. Same result as {@link gospa} on the dense matrix of the same distances.
+ */
+export function gospaPairs(nTruth: number, nEst: number, pairs: NearPairs, c: number, p: number): GospaResult {
+  if (!Number.isInteger(nTruth) || nTruth < 0) throw new Error(`nTruth must be a non-negative integer, got ${nTruth}`);
+  if (!Number.isInteger(nEst) || nEst < 0) throw new Error(`nEst must be a non-negative integer, got ${nEst}`);
+  if (!(c > 0 && c < Infinity)) throw new Error(`cut-off c must be a positive finite distance, got ${c}`);
+  if (!(p >= 1 && p < Infinity)) throw new Error(`order p must be finite and >= 1, got ${p}`);
+  const nPairs = pairs.truth.length;
+  if (pairs.est.length !== nPairs || pairs.dist.length !== nPairs) throw new Error(`pairs: ${nPairs} truths, ${pairs.est.length} estimates and ${pairs.dist.length} distances; they must be as many`);
+  const pT = new Int32Array(nPairs);
+  const pE = new Int32Array(nPairs);
+  for (let k = 0; k < nPairs; k++) {
+    const i = pairs.truth[k];
+    const j = pairs.est[k];
+    const d = pairs.dist[k];
+    if (!(Number.isInteger(i) && i >= 0 && i < nTruth)) throw new Error(`pair ${k}: truth index ${i} outside 0..${nTruth - 1}`);
+    if (!(Number.isInteger(j) && j >= 0 && j < nEst)) throw new Error(`pair ${k}: estimate index ${j} outside 0..${nEst - 1}`);
+    if (!(d >= 0 && d < c)) throw new Error(`pair ${k} (truth ${i}, estimate ${j}): distance must be >= 0 and below c = ${c}, got ${d}`);
+    pT[k] = i;
+    pE[k] = j;
+  }
+  const cp = Math.pow(c, p);
+  // Only pairs closer than c can be assigned, and the cost c^p of a farther pair equals a miss
+  // plus a false target, so the optimal assignment splits into independent problems, one per
+  // connected component of the "closer than c" graph: solved apart, they stay small.
+  const cl = clusterPairs(nTruth, nEst, pT, pE, nPairs);
   const rowsOf: number[][] = Array.from({ length: cl.nClusters }, () => []);
   const colsOf: number[][] = Array.from({ length: cl.nClusters }, () => []);
-  for (let i = 0; i < nTruth; i++) if (cl.clusterOfTrack[i] >= 0) rowsOf[cl.clusterOfTrack[i]].push(i);
-  for (let j = 0; j < nEst; j++) if (cl.clusterOfDet[j] >= 0) colsOf[cl.clusterOfDet[j]].push(j);
+  const pairsOf: number[][] = Array.from({ length: cl.nClusters }, () => []);
+  const local = new Int32Array(nTruth + nEst);
+  for (let i = 0; i < nTruth; i++) if (cl.clusterOfTrack[i] >= 0) { local[i] = rowsOf[cl.clusterOfTrack[i]].length; rowsOf[cl.clusterOfTrack[i]].push(i); }
+  for (let j = 0; j < nEst; j++) if (cl.clusterOfDet[j] >= 0) { local[nTruth + j] = colsOf[cl.clusterOfDet[j]].length; colsOf[cl.clusterOfDet[j]].push(j); }
+  for (let k = 0; k < nPairs; k++) pairsOf[cl.clusterOfTrack[pT[k]]].push(k);
 
   const assignment = new Int32Array(nTruth).fill(-1);
   let loc = 0;
   let nAssigned = 0;
-  for (let k = 0; k < cl.nClusters; k++) {
-    const rows = rowsOf[k];
-    const cols = colsOf[k];
+  for (let q = 0; q < cl.nClusters; q++) {
+    const rows = rowsOf[q];
+    const cols = colsOf[q];
     const nr = rows.length;
     const nc = cols.length;
-    const cost = new Float64Array(nr * nc);
-    for (let a = 0; a < nr; a++) {
-      for (let b = 0; b < nc; b++) {
-        const d = dist[rows[a] * nEst + cols[b]];
-        cost[a * nc + b] = d < c ? Math.pow(d, p) : cp;
-      }
+    if (nr * nc > GOSPA_MAX_CLUSTER_CELLS) throw new Error(`${nr} truths and ${nc} estimates lie within c = ${c} m of one another (chained): their optimal assignment needs a ${nr} × ${nc} matrix, beyond the ${GOSPA_MAX_CLUSTER_CELLS.toLocaleString('en')}-entry limit`);
+    const cost = new Float64Array(nr * nc).fill(cp);
+    // the nearest of duplicated pairs counts
+    for (const k of pairsOf[q]) {
+      const at = local[pT[k]] * nc + local[nTruth + pE[k]];
+      const v = Math.pow(pairs.dist[k], p);
+      if (v < cost[at]) cost[at] = v;
     }
     const lap = solveLap(cost, nr, nc);
     for (let a = 0; a < nr; a++) {
       const b = lap.rowToCol[a];
       if (b < 0) continue;
-      const d = dist[rows[a] * nEst + cols[b]];
-      if (d < c) {
+      const v = cost[a * nc + b];
+      if (v < cp) {
         assignment[rows[a]] = cols[b];
-        loc += cost[a * nc + b];
+        loc += v;
         nAssigned++;
       }
     }

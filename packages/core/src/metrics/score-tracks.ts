@@ -4,9 +4,9 @@
  * horizontal distances; means over time; for each true target the number of times the track
  * assigned to it changes id; and how many targets were ever tracked.
  */
-import { horizontalDistance } from '../geo/index.js';
 import type { GeoPoint } from '../types.js';
-import { gospa } from './gospa.js';
+import { gospaPairs } from './gospa.js';
+import { nearPairs } from './near-pairs.js';
 
 export interface ScoredPoint {
   t: number;
@@ -44,9 +44,6 @@ export interface TrackScore {
   /** Count of assigned pairs per 1 m error bin, 0 .. c (the last bin holds c and beyond). */
   errorHistogram: Float64Array;
 }
-
-/** Metres per degree of latitude, roughly (only used to screen far pairs). */
-const M_PER_DEG = 111320;
 
 function groupByTime(points: readonly ScoredPoint[]): Map<number, ScoredPoint[]> {
   const m = new Map<number, ScoredPoint[]>();
@@ -89,22 +86,21 @@ export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackSco
     addTime(t, tr, es) {
       times++;
       for (const x of tr) targets.add(x.id);
-      const dist = new Float64Array(tr.length * es.length);
-      for (let i = 0; i < tr.length; i++) {
-        const a = tr[i].position;
-        const kx = Math.cos((a.latDeg * Math.PI) / 180) * M_PER_DEG;
-        for (let j = 0; j < es.length; j++) {
-          const b = es[j].position;
-          // a quick equirectangular distance (good to well under 1% at these scales) screens out
-          // pairs far beyond c, whose exact value cannot matter; the rest get the geodesic
-          let dl = b.lonDeg - a.lonDeg;
-          if (dl > 180) dl -= 360;
-          else if (dl < -180) dl += 360;
-          const approx = Math.hypot(dl * kx, (b.latDeg - a.latDeg) * M_PER_DEG);
-          dist[i * es.length + j] = approx > 2 * c ? approx : horizontalDistance(a, b);
-        }
+      // only the pairs closer than c matter (farther ones are never assigned): found through a
+      // grid, so memory and time grow with the rows and the near pairs, not their product
+      let near;
+      let g;
+      try {
+        near = nearPairs(tr, es, c);
+        g = gospaPairs(tr.length, es.length, { truth: near.a, est: near.b, dist: near.dist }, c, p);
+      } catch (e) {
+        throw new Error(`at t = ${t} (${tr.length} truth rows, ${es.length} track rows): ${(e as Error).message}`);
       }
-      const g = gospa(dist, tr.length, es.length, c, p);
+      const errOf = new Float64Array(tr.length).fill(Infinity);
+      for (let k = 0; k < near.a.length; k++) {
+        const i = near.a[k];
+        if (near.b[k] === g.assignment[i] && near.dist[k] < errOf[i]) errOf[i] = near.dist[k];
+      }
       sumG += g.gospa;
       sumL += g.localisation;
       sumM += g.missed;
@@ -115,7 +111,7 @@ export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackSco
       for (let i = 0; i < tr.length; i++) {
         const j = g.assignment[i];
         if (j < 0) continue;
-        const e = dist[i * es.length + j];
+        const e = errOf[i];
         nErr++;
         sumErr2 += e * e;
         hist[Math.min(hist.length - 1, Math.floor(e))]++;
