@@ -526,6 +526,39 @@ describe('hostile input: a flood of wrong sensor tokens', () => {
   });
 });
 
+describe('hostile input: a flood of wrong sensor tokens over MQTT', () => {
+  it('refuses MQTT logins with uncached credentials from an address past auth.sensor_max_failures; verified ones and other addresses go on', async () => {
+    const tmp = tempDir();
+    try {
+      const { config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
+      const srv = await startServer({ config: { ...config, auth: { ...(config.auth as object), sensor_max_failures: 3 } }, logger: quietLogger() });
+      try {
+        const login = (password: string, localAddress: string) =>
+          mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password, reconnectPeriod: 0, connectTimeout: 10_000, localAddress } as mqtt.IClientOptions).then(
+            async (c) => (await c.endAsync(true), 'ok'),
+            (e: Error & { code?: number }) => `refused ${e.code ?? ''} ${e.message}`,
+          );
+        // radar-1's token verified once from another address: cached
+        assert.equal(await login('token-radar-1', '127.0.0.21'), 'ok');
+        const answers: string[] = [];
+        for (let i = 0; i < 3; i++) answers.push(await login(`wrong-${i}`, '127.0.0.20'));
+        for (const a of answers) assert.match(a, /^refused 4 /, 'a wrong token: bad user name or password');
+        const throttled = await login('wrong-3', '127.0.0.20');
+        assert.match(throttled, /^refused 3 /, 'past the limit: server unavailable');
+        // the cached credential goes on from the throttled address; an uncached right one from another address too
+        assert.equal(await login('token-radar-1', '127.0.0.20'), 'ok');
+        assert.equal(await login('token-radar-1', '127.0.0.22'), 'ok');
+        const metrics = await http(srv.httpPort, 'GET', '/metrics');
+        assert.match(metrics.text, /skywarden_detections_rejected_total\{source="mqtt",reason="rate_limited"\} 1\n/);
+      } finally {
+        await srv.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('hostile input: MQTT connections from one address', () => {
   it('closes MQTT connections beyond mqtt.max_connections_per_address from one address, and serves other addresses', async () => {
     const tmp = tempDir();

@@ -6,6 +6,13 @@
 import { isIP, type Server, type Socket } from 'node:net';
 import { parseAllowList } from './config.js';
 
+/** A socket's remote address as one host: an IPv4 client of a dual-stack listener as its IPv4 address; undefined when closed. */
+export function socketAddress(socket: { remoteAddress?: string }): string | undefined {
+  const raw = socket.remoteAddress;
+  if (raw === undefined) return undefined;
+  return raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+}
+
 /**
  * Counts connections per address: `admit` counts a socket against its address until it closes
  * and returns null, or, when the address already holds `max`, counts nothing and returns how
@@ -17,10 +24,8 @@ export function createAddressLimit(max: number, exempt: string | null): { admit(
   const held = new Map<string, number>();
   return {
     admit(socket) {
-      const raw = socket.remoteAddress;
-      if (raw === undefined) return null;
-      // an IPv4 client of a dual-stack listener counts as its IPv4 address
-      const addr = raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+      const addr = socketAddress(socket);
+      if (addr === undefined) return null;
       if (proxies && proxies.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return null;
       const n = held.get(addr) ?? 0;
       if (n >= max) return n;

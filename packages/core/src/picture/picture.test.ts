@@ -96,6 +96,8 @@ test("an operator's dismissal keeps a track from raising; a threat label makes o
   let dismissed = false;
   for (const d of flight('a', 0, 0, 0, 50, 0, 200)) {
     q.push(d);
+    // an operator acts live: the clock runs with the detections (without one the first few are gathered first)
+    q.advanceTo(d.t);
     const id = q.tracker?.tracks()[0]?.id;
     if (!dismissed && id !== undefined) dismissed = q.mark(id, { dismissed: true }, d.t) !== null;
   }

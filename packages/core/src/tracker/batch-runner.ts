@@ -43,7 +43,12 @@ export interface BatchRunnerOptions {
    * detections no longer makes the rest of the file late. Default 60.
    */
   maxJump: number;
-  /** Jumped detections in a row that show the stream moved on (see `maxJump`). Default 8. */
+  /**
+   * Jumped detections in a row that show the stream moved on (see `maxJump`). Default 8. Also
+   * the start: without a clock (a file), the first `jumpRun` detections are gathered and taken
+   * in time order, so that a first line with a wrong time is judged against the lines after
+   * it (a jump, held as above) instead of setting the time every other line is late against.
+   */
   jumpRun: number;
 }
 export interface BatchRunnerSink {
@@ -163,6 +168,33 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
   /** Detections that jumped ahead in time, waiting for another sensor to agree (see `maxJump`). */
   const held: Detection[] = [];
   let jumpsInRow = 0;
+  /** The first detections of a run without a clock, gathered to be taken in time order (see `jumpRun`). */
+  const startBuf: Detection[] = [];
+  let started = false;
+
+  /** Ends the start: the gathered detections go in, in time order. */
+  function start(): void {
+    if (started) return;
+    started = true;
+    startBuf.sort((a, b) => a.t - b.t);
+    for (const d of startBuf) accept(d);
+    startBuf.length = 0;
+  }
+
+  /** A detection whose time and id passed: held as a jump, or taken. */
+  function accept(det: Detection): void {
+    if (Number.isFinite(maxSeen) && det.t > maxSeen + maxJump) {
+      // a jump ahead in time: held until another sensor agrees or the stream moves on
+      const agrees = held.some((h) => h.sensorId !== det.sensorId && Math.abs(h.t - det.t) <= maxJump);
+      held.push(det);
+      jumpsInRow++;
+      if (agrees || jumpsInRow >= jumpRun) release(Infinity);
+      return;
+    }
+    jumpsInRow = 0;
+    release(det.t);
+    take(det);
+  }
 
   /** Takes a detection into the reorder buffer; time moves on to it (no further than the clock allows). */
   function take(det: Detection): void {
@@ -176,12 +208,16 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
     }
   }
 
-  /** Takes the held detections (all, or those time has caught up with), in time order. */
-  function release(all: boolean): void {
+  /**
+   * Takes the held detections dated up to `upTo` (Infinity: all), in time order: called before
+   * time moves to `upTo`, so a held detection goes in when the stream's time reaches it, never
+   * behind a step already made.
+   */
+  function release(upTo: number): void {
     if (held.length === 0) return;
     held.sort((a, b) => a.t - b.t);
     let k = 0;
-    while (k < held.length && (all || held[k].t <= maxSeen + maxJump)) take(held[k++]);
+    while (k < held.length && held[k].t <= upTo) take(held[k++]);
     held.splice(0, k);
     if (held.length === 0) jumpsInRow = 0;
   }
@@ -228,12 +264,13 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
 
   return {
     get pending() {
-      return heap.size + held.length;
+      return heap.size + held.length + startBuf.length;
     },
     get nextStepTime() {
       if (!Number.isNaN(nextJ)) return stepTime(nextJ);
-      const first = heap.peek();
-      return first ? stepTime(firstStepAtOrAfter(first.t)) : NaN;
+      let first = heap.peek()?.t ?? Infinity;
+      for (const d of startBuf) first = Math.min(first, d.t);
+      return first < Infinity ? stepTime(firstStepAtOrAfter(first)) : NaN;
     },
     get latest() {
       return maxSeen;
@@ -247,30 +284,31 @@ export function createBatchRunner(tracker: Tracker, opts: Partial<BatchRunnerOpt
       if (det.id !== undefined) {
         if (!ids.add(det.id, det.t)) return `duplicate detection id "${det.id}"`;
       }
-      if (Number.isFinite(maxSeen) && det.t > maxSeen + maxJump) {
-        // a jump ahead in time: held until another sensor agrees or the stream moves on
-        const agrees = held.some((h) => h.sensorId !== det.sensorId && Math.abs(h.t - det.t) <= maxJump);
-        held.push(det);
-        jumpsInRow++;
-        if (agrees || jumpsInRow >= jumpRun) release(true);
-        return null;
+      if (!started) {
+        if (Number.isFinite(clockT)) start();
+        else {
+          // nothing to be late against yet: gathered, then taken in time order
+          startBuf.push(det);
+          if (startBuf.length >= jumpRun) start();
+          return null;
+        }
       }
-      jumpsInRow = 0;
-      take(det);
-      release(false);
+      accept(det);
       return null;
     },
     advanceTo(t) {
       if (!Number.isFinite(t)) throw new Error(`advanceTo: time must be finite, got ${t}`);
+      start();
       if (t > clockT) clockT = t;
+      release(t);
       if (t > maxSeen) {
         maxSeen = t;
         advance(maxSeen - reorderDelay);
       }
-      release(false);
     },
     finish() {
-      release(true);
+      start();
+      release(Infinity);
       advance(maxSeen);
       if (heap.size > 0) runStep(maxSeen, false);
     },

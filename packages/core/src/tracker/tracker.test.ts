@@ -187,7 +187,8 @@ test('batch runner: a report at t uses no detection later than t', () => {
 });
 
 test('batch runner: a detection exactly the delay late, or at the same time with no delay, is taken', () => {
-  const r1 = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: () => {} });
+  // jumpRun 1: the first detection sets the time at once (by default the first 8 are gathered and taken in time order)
+  const r1 = createBatchRunner(createTracker({ origin }), { reorderDelay: 5, jumpRun: 1 }, { onReport: () => {} });
   assert.equal(r1.push(pos(110, 0, 0)), null);
   assert.equal(r1.push(pos(105, 0, 0)), null, 'exactly 5 s late');
   assert.match(r1.push(pos(104.9, 0, 0)) ?? '', /later than the reorder delay/);
@@ -339,6 +340,41 @@ test('batch runner: one line dated far ahead does not make the rest late; it is 
   // every report of the clean run is made the same way with the stray line in
   for (const [t, rep] of clean.reports) assert.equal(dirty.reports.get(t), rep, `report at ${t}`);
   assert.ok(dirty.reports.size > clean.reports.size, 'the stray line is taken at the end, at its own time');
+});
+
+test('batch runner: the first line dated far ahead (or far back) does not make the rest late; the reports are those without it', () => {
+  const stream = (stray: number | null, sensors: readonly (readonly [string, number])[]) => {
+    const reports = new Map<number, string>();
+    // compared without the track ids: a stray far back is a detection at its own time, which may start a track of its own
+    const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: (t, reps) => reports.set(t, JSON.stringify(reps.map((x) => ({ ...x, trackId: undefined })))) });
+    const refused: string[] = [];
+    // the file's first line: its sensor's clock wrong
+    if (stray !== null) assert.equal(r.push(pos(stray, 0, 0, 500, 'obs-x')), null);
+    for (let k = 0; k <= 200; k++) {
+      for (const [s, e] of sensors) {
+        const why = r.push(pos(1000 + k, e + 50 * k, 0, 500, s));
+        if (why) refused.push(why);
+      }
+    }
+    r.finish();
+    return { reports, refused };
+  };
+  for (const sensors of [[['radar-a', 0], ['radar-b', 20000]], [['radar-a', 0]]] as const) {
+    const clean = stream(null, sensors);
+    for (const stray of [4_100_000_000, 1000 + 90, 5]) {
+      const dirty = stream(stray, sensors);
+      const what = `stray at t = ${stray}, ${sensors.length} sensors`;
+      assert.deepEqual(dirty.refused, [], `${what}: nothing refused as late`);
+      // every report of the clean run within its span is made the same way with the stray line first
+      let same = 0;
+      for (const [t, rep] of clean.reports) {
+        if (stray > 1000 && stray < 1200 && t >= stray - 5) continue; // a stray inside the run's span is a detection like the others there
+        assert.equal(dirty.reports.get(t), rep, `${what}: report at ${t}`);
+        same++;
+      }
+      assert.ok(same >= (stray > 1000 && stray < 1200 ? 80 : 190), `${what}: ${same} reports compared`);
+    }
+  }
 });
 
 test('batch runner: a real gap in time goes through (another sensor agrees, or the stream moves on), with the same reports as without holding', () => {

@@ -10,7 +10,8 @@
  * `mqtt.max_message_bytes` + 64 KiB after it, before the bytes are buffered.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { limitConnectionsPerAddress } from '../net-limits.js';
+import { limitConnectionsPerAddress, socketAddress } from '../net-limits.js';
+import { createLoginThrottle } from '../http/login-throttle.js';
 import { once } from 'node:events';
 import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
@@ -81,6 +82,9 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const maxAfterLogin = Math.max(maxPacket, maxMessage + 64 * 1024);
   /** The broker's connected clients by client id (aedes keeps them; its types do not say so). */
   const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
+  const throttle = createLoginThrottle({ maxPerUser: svc.config.auth.sensor_max_failures, maxPerAddress: svc.config.auth.sensor_max_failures, windowS: svc.config.auth.login_window_s });
+  let throttled = 0;
+  let lastThrottleLog = 0;
   const broker: Aedes = await Aedes.createBroker({
     // told to MQTT 5 clients in the CONNACK; the socket guard below enforces it for every version
     maximumPacketSize: maxAfterLogin,
@@ -89,26 +93,50 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
         const e = Object.assign(new Error('username (sensor or gateway id) and password (token) are required'), { returnCode: 4 });
         return done(e as never, false);
       }
+      const token = password.toString('utf8');
+      const grant = (p: Principal) => {
+        // a client id in use belongs to the credential that holds it: another sensor may not
+        // take it over (MQTT would end the holder's session), its holder may reconnect
+        const holder = clientsOf()[client.id];
+        const held = holder ? principals.get(holder) : undefined;
+        if (held && held.id !== p.id) {
+          svc.metrics.rejected.inc({ source: 'mqtt', reason: 'forbidden' });
+          svc.log.warn({ client_id: client.id, holder: held.id, by: p.id }, 'MQTT client id held by another sensor: connection refused');
+          return done(Object.assign(new Error(`client id ${client.id} is in use by another sensor`), { returnCode: 2 }) as never, false);
+        }
+        principals.set(client, p);
+        const conn = (client as unknown as { conn?: object }).conn;
+        if (conn) loggedIn.add(conn);
+        done(null, true);
+      };
+      // credentials verified before cost no scrypt work and are not throttled
+      const known = svc.credentials.cached(username, token);
+      if (known) return grant(known);
+      // failed checks per address, as on HTTP (auth.sensor_max_failures in auth.login_window_s):
+      // each costs scrypt time, and a flood of wrong tokens would slow every login
+      const addr = socketAddress((client as unknown as { conn?: { remoteAddress?: string } }).conn ?? {}) ?? 'unknown';
+      const nowS = Date.now() / 1000;
+      const wait = throttle.retryAfter(addr, addr, nowS);
+      if (wait > 0) {
+        svc.metrics.rejected.inc({ source: 'mqtt', reason: 'rate_limited' });
+        throttled++;
+        if (Date.now() - lastThrottleLog > 60_000) {
+          lastThrottleLog = Date.now();
+          svc.log.warn({ address: addr, refused: throttled }, 'MQTT logins refused: too many failed sensor credentials from one address (auth.sensor_max_failures)');
+        }
+        // 3: server unavailable (MQTT 5: a connection rate exceeded); the sensor tries again later
+        return done(Object.assign(new Error(`too many failed sensor credentials from this address: try again in ${wait} s`), { returnCode: 3 }) as never, false);
+      }
+      throttle.failed(addr, addr, nowS);
       svc.credentials
-        .check(username, password.toString('utf8'))
+        .check(username, token)
         .then((p) => {
           if (!p) {
             svc.metrics.rejected.inc({ source: 'mqtt', reason: 'bad_credentials' });
             return done(Object.assign(new Error('bad credentials'), { returnCode: 4 }) as never, false);
           }
-          // a client id in use belongs to the credential that holds it: another sensor may not
-          // take it over (MQTT would end the holder's session), its holder may reconnect
-          const holder = clientsOf()[client.id];
-          const held = holder ? principals.get(holder) : undefined;
-          if (held && held.id !== p.id) {
-            svc.metrics.rejected.inc({ source: 'mqtt', reason: 'forbidden' });
-            svc.log.warn({ client_id: client.id, holder: held.id, by: p.id }, 'MQTT client id held by another sensor: connection refused');
-            return done(Object.assign(new Error(`client id ${client.id} is in use by another sensor`), { returnCode: 2 }) as never, false);
-          }
-          principals.set(client, p);
-          const conn = (client as unknown as { conn?: object }).conn;
-          if (conn) loggedIn.add(conn);
-          done(null, true);
+          throttle.succeeded(addr, addr, nowS);
+          grant(p);
         })
         .catch((err: Error) => done(Object.assign(err, { returnCode: 3 }) as never, false));
     },
