@@ -199,6 +199,35 @@ describe('hostile input (issue 15)', () => {
     assert.ok((audit.json.audit as { action: string }[]).some((a) => a.action === 'login-throttled'), 'the lock-out is audited');
   });
 
+  it("a name locked out by others' guesses does not keep its user out of a browser that logged in before (device cookie); that browser's own failures lock it", async () => {
+    const from = (ip: string, cookie?: string) => ({ 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) });
+    const first = await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.1') });
+    assert.equal(first.status, 200, first.text);
+    const device = first.headers.getSetCookie().find((c) => c.startsWith('sw_device='));
+    assert.ok(device, 'a device cookie is set');
+    assert.match(device!, /HttpOnly; SameSite=Strict; Path=\/api\/v1\/login; Max-Age=31536000/);
+    const cookie = device!.split(';')[0];
+    // someone else guesses at the name until it is locked
+    for (let i = 0; i < 5; i++) assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: `g-${i}` }, headers: from('10.7.7.2') })).status, 401);
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.3') })).status, 429, 'a new browser waits');
+    // the user's own browser gets in
+    const own = await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.4', cookie) });
+    assert.equal(own.status, 200, own.text);
+    // the trusted login did not clear the name's failures: a new browser still waits
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.5') })).status, 429);
+    // the cookie is the user's: for another locked name (op, locked by the test before) it is no device cookie
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'op', password: 'op-secret-1' }, headers: from('10.7.7.6', cookie) })).status, 429);
+    // a forged or altered cookie is none either
+    const forged = cookie.slice(0, -3) + (cookie.endsWith('AAA') ? 'BBB' : 'AAA');
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.7', forged) })).status, 429);
+    // guessing from the trusted browser: it locks itself, after as many failures as a name
+    const mine = own.headers.getSetCookie().find((c) => c.startsWith('sw_device='))!.split(';')[0];
+    for (let i = 0; i < 5; i++) assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: `x-${i}` }, headers: from('10.7.7.8', mine) })).status, 401);
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.9', mine) })).status, 429);
+    // a malformed cookie is refused as no device cookie, not as an error
+    assert.equal((await http(port, 'POST', '/api/v1/login', { body: { user: 'view', password: 'view-secret-1' }, headers: from('10.7.7.10', 'sw_device=%E0%A4%A') })).status, 429);
+  });
+
   it('counts parallel guesses: of 12 wrong passwords sent at once for one name, at most 5 are checked', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => http(port, 'POST', '/api/v1/login', { body: { user: 'nobody-parallel', password: `p-${i}` }, headers: { 'x-forwarded-for': '10.9.9.9' } })));
     const statuses = answers.map((a) => a.status).sort();

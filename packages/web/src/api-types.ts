@@ -34,7 +34,7 @@ export interface paths {
         put?: never;
         /**
          * Log in; returns a bearer token and sets the sw_session cookie
-         * @description Failed logins are counted per name and per address: past auth.login_max_failures in auth.login_window_s, 429 with Retry-After.
+         * @description Failed logins are counted per name and per address: past auth.login_max_failures in auth.login_window_s, 429 with Retry-After. A browser that logged in as the user before (its sw_device cookie) is counted by its own failures instead of the name's, so others cannot lock the user out of it.
          */
         post: operations["login"];
         delete?: never;

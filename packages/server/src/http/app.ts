@@ -23,6 +23,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
+import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
 import { SECURITY_HEADERS } from '../stream.js';
@@ -335,6 +336,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
 
   const throttleAudited = new Map<string, number>();
+  const devices = createDeviceCookies();
   const loginThrottle = createLoginThrottle({ maxPerUser: c.auth.login_max_failures, maxPerAddress: 4 * c.auth.login_max_failures, windowS: c.auth.login_window_s });
   app.post(
     '/api/v1/login',
@@ -343,7 +345,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         operationId: 'login',
         tags: ['auth'],
         summary: 'Log in; returns a bearer token and sets the sw_session cookie',
-        description: 'Failed logins are counted per name and per address: past auth.login_max_failures in auth.login_window_s, 429 with Retry-After.',
+        description: 'Failed logins are counted per name and per address: past auth.login_max_failures in auth.login_window_s, 429 with Retry-After. A browser that logged in as the user before (its sw_device cookie) is counted by its own failures instead of the name\'s, so others cannot lock the user out of it.',
         security: [],
         body: bodies.login,
         response: responses({ 200: { description: 'Logged in (Set-Cookie: sw_session)', ...bodiesOut.login } }, [401, 413, 415, 429]),
@@ -352,7 +354,16 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     async (req, reply) => {
       const { user, password } = req.body as { user: string; password: string };
       const nowS = Date.now() / 1000; // real time: a demo clock must not speed up the lock-out
-      const wait = loginThrottle.retryAfter(user, req.ip, nowS);
+      // a browser that logged in as this user before (its device cookie) is not held back by the
+      // failures others caused for the name: its own failures count apart (device-cookie.ts)
+      let deviceNonce: string | null = null;
+      try {
+        deviceNonce = devices.check(parseCookie(req.headers.cookie, DEVICE_COOKIE) ?? undefined, user);
+      } catch {
+        deviceNonce = null; // a malformed device cookie is no device cookie
+      }
+      const who = deviceNonce !== null ? `\0device\0${deviceNonce}` : user;
+      const wait = loginThrottle.retryAfter(who, req.ip, nowS);
       if (wait > 0) {
         // audited once a minute per name, not per refused request (the audit is not a flood target)
         if (!(nowS - (throttleAudited.get(user) ?? -Infinity) < 60)) {
@@ -364,7 +375,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         throw new ApiError('rate_limited', `too many failed logins for this user or from this address: try again in ${wait} s`);
       }
       // counted before the (slow) password check, taken back on success: parallel guesses all count
-      loginThrottle.failed(user, req.ip, nowS);
+      loginThrottle.failed(who, req.ip, nowS);
       const u = await svc.store.getUser(user);
       // verify against a dummy hash when the user is unknown, so both cases take the same time
       const ok = u ? await verifySecret(password, u.passwordHash) : (await verifySecret(password, NO_MATCH_HASH), false);
@@ -372,10 +383,15 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         await svc.store.appendAudit({ t: svc.clock(), user, action: 'login-failed', target: user, detail: { ip: req.ip } });
         throw new ApiError('bad_credentials', 'unknown user or wrong password');
       }
-      loginThrottle.succeeded(user, req.ip, nowS);
+      // a trusted device's success clears its own failures, not the name's (the guessing goes on counting)
+      loginThrottle.succeeded(who, req.ip, nowS);
       const s = svc.sessions.create(u.name, u.role);
-      await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip } });
-      reply.header('set-cookie', `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}${secureCookie(req)}`);
+      await svc.store.appendAudit({ t: svc.clock(), user: u.name, action: 'login', target: u.name, detail: { ip: req.ip, trusted_device: deviceNonce !== null } });
+      reply.header('set-cookie', [
+        `sw_session=${encodeURIComponent(s.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${c.auth.session_ttl_s}${secureCookie(req)}`,
+        // the device cookie for this user (a year; only the login reads it)
+        `${DEVICE_COOKIE}=${devices.issue(u.name)}; HttpOnly; SameSite=Strict; Path=/api/v1/login; Max-Age=${365 * 86400}${secureCookie(req)}`,
+      ]);
       return { token: s.token, user: u.name, role: u.role, expires: s.expires };
     },
   );
