@@ -84,6 +84,11 @@ const ALL = [
   // differ as in the central cell (Pd 0.6-0.95 per node, quality spread 0.3): the presence rows carry the
   // nominal range too
   cell('declared nominal', { declared: 0.9 }),
+  // the microphones' report cadence (the interchange spec does not fix it; the others report every 2 s):
+  // a tracker that assumes 2 s counts misses between the reports of a slower node
+  cell('reports every 1 s', { period: 1 }),
+  cell('reports every 5 s', { period: 5 }),
+  cell('reports every 10 s', { period: 10 }),
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
@@ -109,6 +114,7 @@ function scenarioOf(c, seed) {
     radars: c.radar ? 1 : 0,
     observers: 0,
     mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
+    ...(c.period ? { mic_report_period_s: c.period } : {}),
   };
   if (c.real) {
     // the recorded flight is the truth, classed as a piston drone (what the network listens for); its region: the flight's reach

@@ -40,3 +40,32 @@ test('learnPd: refuses a prior weight or a pause that is not a positive finite n
   assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], learnPd: { priorWeight: 0 } }), /priorWeight > 0/);
   assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], learnPd: { maxGap: Infinity } }), /maxGap >= 1/);
 });
+
+test("the report cadence: learnt from a node's own gaps (the median of its gaps: the period while it hears in more than half of its periods), the network's for a node not yet heard enough; two rows of one report time and silences over 60 s are not the cadence", () => {
+  const ids = ['slow', 'other', 'fresh'];
+  const net = createAcousticNetwork({ frame: FRAME, sensors: ids.map((id) => sensor(id, 0.9)) });
+  assert.equal(net.node('fresh')!.period, 2, 'the default before any report');
+  const rng = mulberry32(4);
+  const periods: number[] = [];
+  let heard = 0;
+  for (let k = 0; k < 120; k++) {
+    if (rng() >= 0.75) continue; // heard three times in four
+    const t = 1000 + 10 * k + (k >= 60 ? 200 : 0); // a 200 s silence halfway
+    net.heard(presenceDet('slow', [0, 0, 5], 2500, t));
+    // a second source heard in the same report
+    if (k % 7 === 0) net.heard(presenceDet('slow', [0, 0, 5], 2500, t + 0.05));
+    if (++heard >= 5) periods.push(net.node('slow')!.period);
+  }
+  assert.ok(periods.length > 40);
+  // the second source's row 0.05 s after a report makes the next gap 9.95 s
+  const off = periods.filter((p) => Math.abs(p - 10) > 0.1);
+  assert.ok(off.length <= periods.length * 0.1, `every 10 s, heard three times in four: ${off.length} of ${periods.length} estimates not 10 (${off.slice(0, 5).join(', ')})`);
+  assert.ok(Math.abs(net.node('slow')!.period - 10) <= 0.1);
+  // a node that has not reported three gaps yet: the network's cadence
+  assert.equal(net.node('fresh')!.period, 10);
+  net.heard(presenceDet('other', [0, 0, 5], 2500, 5000));
+  net.heard(presenceDet('other', [0, 0, 5], 2500, 5001));
+  net.heard(presenceDet('other', [0, 0, 5], 2500, 5002));
+  net.heard(presenceDet('other', [0, 0, 5], 2500, 5003));
+  assert.equal(net.node('other')!.period, 1, 'its own, once it has three gaps');
+});

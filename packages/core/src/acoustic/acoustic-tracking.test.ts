@@ -45,12 +45,12 @@ function sensorsOf(nodes: Node[]): Sensor[] {
 }
 
 /** Presence reports of `paths` (targets) at the nodes, one per report slot while heard, with the sound's delay. */
-function hear(nodes: Node[], paths: Path[], t0: number, t1: number, seed: number): Detection[] {
+function hear(nodes: Node[], paths: Path[], t0: number, t1: number, seed: number, period = PERIOD): Detection[] {
   const rng = mulberry32(seed);
   const out: Detection[] = [];
   for (const n of nodes) {
-    const phase = rng() * PERIOD;
-    for (let t = t0 + phase; t <= t1; t += PERIOD) {
+    const phase = rng() * period;
+    for (let t = t0 + phase; t <= t1; t += period) {
       let heard = false;
       for (const path of paths) {
         const p = emitted(path, n.s, t);
@@ -206,34 +206,53 @@ test('a radar clutter plot beside a generator does not become a track the genera
   t.diagnostic(`reported for ${heldSeconds} s; tracks started ${tr.stats.started}`);
 });
 
+/** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s), and the median error. */
+function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean) {
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes), acousticClouds: clouds });
+  const reps = run(tr, dets, 620);
+  let observable = 0;
+  let covered = 0;
+  const errs: number[] = [];
+  for (let u = 60; u <= 620; u++) {
+    for (const path of drones) {
+      const p = path(u);
+      const heard = dets.filter((d) => d.t > u - 60 && d.t <= u && Math.hypot(p[0] - geodeticToEnu(FRAME, d.sensorPosition!)[0], p[1] - geodeticToEnu(FRAME, d.sensorPosition!)[1]) < RANGE + 60 * 50).length;
+      if (heard < 2) continue;
+      observable++;
+      let best = Infinity;
+      for (const r of reps[u - 1]) best = Math.min(best, Math.hypot(enu(r)[0] - p[0], enu(r)[1] - p[1]));
+      if (best <= 2000) {
+        covered++;
+        errs.push(best);
+      }
+    }
+  }
+  errs.sort((a, b) => a - b);
+  return { share: covered / observable, median: errs[Math.floor(errs.length / 2)] ?? NaN, observable };
+}
+
+test('microphones that report every 10 s (or every 1 s) are tracked as well as those of every 2 s: the cadence is learnt, the silences counted by it', (t) => {
+  const nodes = grid(5000, 15000);
+  const drones = [straight(-16000, 1100, 600, 48, 0), straight(16000, -7300, 300, -45, 12), straight(-4000, -16000, 900, 8, 50)];
+  const at = (period: number) => scoreGrid(nodes, drones, hear(nodes, drones, 0, 620, 5, period), true);
+  const two = at(2);
+  const msgs: string[] = [];
+  for (const period of [1, 10]) {
+    const r = at(period);
+    const msg = `every ${period} s: ${(100 * r.share).toFixed(0)} % of ${r.observable} observable s covered, median ${r.median.toFixed(0)} m (every 2 s: ${(100 * two.share).toFixed(0)} %)`;
+    msgs.push(msg);
+    // a 2 s cadence assumed for a 10 s node counted four misses between its reports: 0 % covered
+    // (2026-12-05; learnt, 40 %: a tenth of the reports starts and confirms tracks later)
+    assert.ok(r.share > 0.3 && r.share > two.share - 0.25, msg);
+  }
+  t.diagnostic(msgs.join('; '));
+});
+
 test('a drone crossing a 5 km presence-only grid is held better with clouds than with discs alone', (t) => {
   const nodes = grid(5000, 15000);
   const drones = [straight(-16000, 1100, 600, 48, 0), straight(16000, -7300, 300, -45, 12), straight(-4000, -16000, 900, 8, 50)];
   const dets = hear(nodes, drones, 0, 620, 5);
-  const score = (clouds: boolean) => {
-    const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes), acousticClouds: clouds });
-    const reps = run(tr, dets, 620);
-    let observable = 0;
-    let covered = 0;
-    const errs: number[] = [];
-    for (let u = 60; u <= 620; u++) {
-      for (const path of drones) {
-        const p = path(u);
-        // observable: heard by some node in the last 60 s (at least twice)
-        const heard = dets.filter((d) => d.t > u - 60 && d.t <= u && Math.hypot(p[0] - geodeticToEnu(FRAME, d.sensorPosition!)[0], p[1] - geodeticToEnu(FRAME, d.sensorPosition!)[1]) < RANGE + 60 * 50).length;
-        if (heard < 2) continue;
-        observable++;
-        let best = Infinity;
-        for (const r of reps[u - 1]) best = Math.min(best, Math.hypot(enu(r)[0] - p[0], enu(r)[1] - p[1]));
-        if (best <= 2000) {
-          covered++;
-          errs.push(best);
-        }
-      }
-    }
-    errs.sort((a, b) => a - b);
-    return { share: covered / observable, median: errs[Math.floor(errs.length / 2)] ?? NaN, observable };
-  };
+  const score = (clouds: boolean) => scoreGrid(nodes, drones, dets, clouds);
   const withClouds = score(true);
   const discs = score(false);
   const msg = `clouds: ${(100 * withClouds.share).toFixed(0)} % covered, median ${withClouds.median.toFixed(0)} m; discs only: ${(100 * discs.share).toFixed(0)} %, ${discs.median.toFixed(0)} m (${withClouds.observable} observable s)`;
@@ -242,7 +261,10 @@ test('a drone crossing a 5 km presence-only grid is held better with clouds than
   // remainder carried (before, a node whose learnt period was a little over 2 s was counted about
   // every other interval), which holds the drone a little less between nodes (63 → 59 %); the
   // filter's own random draws move this one scene by about ±5 points
-  assert.ok(withClouds.share > 0.55, msg);
+  // 0.55 until the cadence was learnt from the gaps' median (2026-12-05: this scene 59 → 51 %; the
+  // 8 seeds of the central cell 42.8 → 44.4 %, the matrix's cells without a radar within 3 points
+  // but the cadence's, docs/tracker.md)
+  assert.ok(withClouds.share > 0.45, msg);
   t.diagnostic(msg);
 });
 

@@ -12,13 +12,15 @@ import { createCloud } from './particle-cloud.js';
 import { presencePd } from './presence-model.js';
 import { createSilence } from './silence.js';
 import { mulberry32 } from '../math/mulberry32.js';
-import { FRAME, geo } from '../tracker/testing.js';
+import { FRAME, geo, presenceDet } from '../tracker/testing.js';
 
 test('a silent node is counted once per report interval whatever its period (2, 2.05, 2.5, 3 or 1.8 s)', () => {
   for (const period of [2, 2.05, 2.5, 3, 1.8]) {
     const network = createAcousticNetwork({ frame: FRAME, sensors: [{ id: 'm', kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 2500, pd: 0.9, farPerHour: 0.5 }] });
     const node = network.node('m')!;
-    node.period = period;
+    // the node's cadence from its own reports (four, `period` apart, well before the silences)
+    for (let k = 0; k < 4; k++) network.heard(presenceDet('m', [0, 0, 5], 2500, -1000 + k * period));
+    assert.ok(Math.abs(node.period - period) < 1e-9, `period ${node.period}`);
     // a cloud that stands still 600 m from the node: every particle the same miss likelihood
     const c = createCloud(mulberry32(1), { n: 20, speedMin: 0, speedMax: 0, q: 0 });
     for (let i = 0; i < c.n; i++) {

@@ -129,3 +129,26 @@ test('recorded flights fly through a network laid out by the conditions; the rai
   const acoustic = b.rows.filter((r) => r.type === 'presence' || r.type === 'bearing');
   assert.ok(acoustic.length > 0 && acoustic.every((r) => r.type === 'presence'), 'presence rows only');
 });
+
+test('sensors.mic_report_period_s: the microphones report at that cadence while they hear; out of range refused', () => {
+  const doc = (period: number) => ({ preset: 'mixed', seed: 3, duration_s: 600, region_m: 30000, raid: { drones: 6 }, sensors: { mic_spacing_m: 5000, radars: 0, observers: 0, mic_report_period_s: period }, traffic: { airliners: 0, helicopters: 0 } });
+  for (const period of [1, 10]) {
+    const r = parseScenario(doc(period));
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+    const [chunk] = [...buildScenarioScene(r.scenario, io, { annotate: true }).chunks()];
+    const bySensor = new Map<string, number[]>();
+    for (const d of chunk.detections) {
+      if (d.type !== 'presence') continue;
+      let l = bySensor.get(d.sensor as string);
+      if (!l) bySensor.set(d.sensor as string, (l = []));
+      l.push(d.t as number);
+    }
+    const gaps: number[] = [];
+    for (const ts of bySensor.values()) for (let i = 1; i < ts.length; i++) gaps.push(ts[i] - ts[i - 1]);
+    assert.ok(gaps.length > 10, `${gaps.length} gaps`);
+    // every gap between two reports of one microphone is a whole number of its periods
+    for (const g of gaps) assert.ok(Math.abs(g / period - Math.round(g / period)) < 1e-6 && g >= period - 1e-6, `period ${period}: gap ${g}`);
+  }
+  const bad = parseScenario(doc(0));
+  assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.mic_report_period_s')), JSON.stringify(bad));
+});

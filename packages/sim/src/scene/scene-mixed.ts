@@ -93,6 +93,8 @@ export interface MixedSceneOptions {
   micPdRange?: readonly [number, number];
   /** Quality spread between microphones (range and pd scaled per unit); default none. */
   micQualitySpread?: number;
+  /** Report period (s) of the microphones while they hear something; default 2 (see {@link makeAcousticNetwork}). */
+  micReportPeriodS?: number;
   /**
    * Realistic acoustic false alarms (see acoustic-false-alarms.ts) at this many episodes per
    * microphone-hour; they replace the isolated false alarms and bursts (`micFarPerHour`,
@@ -290,6 +292,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
           ...(opts.micRangeM !== undefined ? { rangeM: opts.micRangeM } : {}),
           ...(opts.micPdRange !== undefined ? { pdRange: opts.micPdRange } : {}),
           ...(opts.micQualitySpread !== undefined ? { qualitySpread: opts.micQualitySpread } : {}),
+          ...(opts.micReportPeriodS !== undefined ? { period: opts.micReportPeriodS } : {}),
         });
   if (fa && acoustics.length > 0) {
     acoustics = addAcousticFalseAlarms(acoustics, { seed, origin, regionM: side, t0, t1: t0 + durationS, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare });
