@@ -12,7 +12,8 @@
 // state of the track that took the target's last report; NEWT=1 runs a new track took though an older one had covered
 // the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
 // 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it; MODE=1 cloud tracks
-// reported at their likeliest place instead of their mean (see modeRows). --radars N adds
+// reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far and JITTER=S probe
+// what another generator may do within the spec (see below). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
 import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
@@ -53,6 +54,26 @@ const sensorMap = ps.sensors;
 const nominalPd = arg('declared-nominal', null) !== null ? Number(arg('declared-nominal')) : null;
 const sensors = [...sensorMap.values()].map((s) => (nominalPd !== null && s.kind === 'acoustic' ? { ...s, rangeMax: range, pd: nominalPd } : s));
 if (nominalPd !== null) for (const d of dets) if (d.type === 'presence' && d.range_m !== undefined && sensorMap.get(d.sensor)?.kind === 'acoustic') d.range_m = range;
+// Probes of what another scene generator may do within the interchange spec:
+// STRIP=range,pd,far: the acoustic sensors' rows without range_m / pd / far_per_hour (and, for range, the
+// presence rows without range_m); JITTER=S: each acoustic detection's time moved by up to ±S/2 s (a node
+// that stamps the sound's arrival, not a report slot), the rows re-sorted
+const strip = new Set((process.env.STRIP ?? '').split(',').filter(Boolean));
+if (strip.size > 0) {
+  for (let i = 0; i < sensors.length; i++) {
+    const s = sensors[i];
+    if (s.kind !== 'acoustic') continue;
+    sensors[i] = { ...s, ...(strip.has('range') ? { rangeMax: undefined } : {}), ...(strip.has('pd') ? { pd: undefined } : {}), ...(strip.has('far') ? { farPerHour: undefined } : {}) };
+  }
+  if (strip.has('range')) for (const d of dets) if (d.type === 'presence' && sensorMap.get(d.sensor)?.kind === 'acoustic') delete d.range_m;
+}
+if (Number(process.env.JITTER) > 0) {
+  const j = Number(process.env.JITTER);
+  let u = 12345;
+  const rnd = () => ((u = (u * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const d of dets) if (sensorMap.get(d.sensor)?.kind === 'acoustic') d.t += (rnd() - 0.5) * j;
+  dets.sort((a, b) => a.t - b.t);
+}
 const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
 const frame = createEnuFrame(origin);
 const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat, lonDeg: lon, altM: a }); return { e: v[0], n: v[1] }; };
