@@ -55,7 +55,7 @@ const nominalPd = arg('declared-nominal', null) !== null ? Number(arg('declared-
 const sensors = [...sensorMap.values()].map((s) => (nominalPd !== null && s.kind === 'acoustic' ? { ...s, rangeMax: range, pd: nominalPd } : s));
 if (nominalPd !== null) for (const d of dets) if (d.type === 'presence' && d.range_m !== undefined && sensorMap.get(d.sensor)?.kind === 'acoustic') d.range_m = range;
 // Probes of what another scene generator may do within the interchange spec:
-// STRIP=range,pd,far: the acoustic sensors' rows without range_m / pd / far_per_hour (and, for range, the
+// STRIP=range,srange,pd,far: the acoustic sensors' rows without range_m / pd / far_per_hour (and, for range, not srange, the
 // presence rows without range_m); JITTER=S: each acoustic detection's time moved by up to ±S/2 s (a node
 // that stamps the sound's arrival, not a report slot), the rows re-sorted
 const strip = new Set((process.env.STRIP ?? '').split(',').filter(Boolean));
@@ -63,7 +63,7 @@ if (strip.size > 0) {
   for (let i = 0; i < sensors.length; i++) {
     const s = sensors[i];
     if (s.kind !== 'acoustic') continue;
-    sensors[i] = { ...s, ...(strip.has('range') ? { rangeMax: undefined } : {}), ...(strip.has('pd') ? { pd: undefined } : {}), ...(strip.has('far') ? { farPerHour: undefined } : {}) };
+    sensors[i] = { ...s, ...(strip.has('range') || strip.has('srange') ? { rangeMax: undefined } : {}), ...(strip.has('pd') ? { pd: undefined } : {}), ...(strip.has('far') ? { farPerHour: undefined } : {}) };
   }
   if (strip.has('range')) for (const d of dets) if (d.type === 'presence' && sensorMap.get(d.sensor)?.kind === 'acoustic') delete d.range_m;
 }

@@ -47,7 +47,7 @@ export type { Identifier } from './tracker/identifier.js';
 export { createBayesIdentifier, type BayesIdentifierOptions } from './tracker/bayes-identifier.js';
 
 // --- acoustic sensors: presence likelihood and particle clouds
-export { hitLikelihood, missLikelihood, presenceModel, PRESENCE_MODEL_DEFAULTS, presencePd, presenceReach, type PresenceModel } from './acoustic/presence-model.js';
+export { DEFAULT_PRESENCE_RANGE_M, hitLikelihood, missLikelihood, presenceModel, PRESENCE_MODEL_DEFAULTS, presencePd, presenceReach, type PresenceModel } from './acoustic/presence-model.js';
 export { bearingUpdate, cloudMoments, createCloud, effectiveSize, pointUpdate, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, type CloudOptions, type ParticleCloud } from './acoustic/particle-cloud.js';
 
 // --- identification

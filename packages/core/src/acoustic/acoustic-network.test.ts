@@ -69,3 +69,20 @@ test("the report cadence: learnt from a node's own gaps (the median of its gaps:
   net.heard(presenceDet('other', [0, 0, 5], 2500, 5003));
   assert.equal(net.node('other')!.period, 1, 'its own, once it has three gaps');
 });
+
+test('a microphone that declares no range (optional in sensors.json) is a node: the default range until its presence rows give one, then their largest disc; a declared range stays', () => {
+  const bare: Sensor = { id: 'bare', kind: 'acoustic', position: geo(0, 0, 5) };
+  const net = createAcousticNetwork({ frame: FRAME, sensors: [bare, sensor('declared', 0.9)] });
+  const n = net.node('bare');
+  assert.ok(n, 'a node without a declared range');
+  assert.equal(n!.model.range, 2000);
+  const reach0 = n!.reach;
+  net.heard(presenceDet('bare', [0, 0, 5], 2600, 10));
+  assert.equal(n!.model.range, 2600);
+  assert.ok(n!.reach > reach0);
+  net.heard(presenceDet('bare', [0, 0, 5], 1500, 12));
+  assert.equal(n!.model.range, 2600, 'the largest disc of its rows');
+  net.heard(presenceDet('declared', [0, 0, 5], 4000, 10));
+  assert.equal(net.node('declared')!.model.range, 2500, 'a declared range is not changed by a row');
+  assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], defaultRange: 0 }), /defaultRange must be a positive finite number/);
+});

@@ -11,7 +11,7 @@
 import { geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import type { Detection, Sensor } from '../types.js';
 import { createSpatialGrid } from '../tracker/spatial-grid.js';
-import { presenceModel, presenceReach, type PresenceModel } from './presence-model.js';
+import { DEFAULT_PRESENCE_RANGE_M, presenceModel, presenceReach, type PresenceModel } from './presence-model.js';
 
 export interface AcousticNode {
   readonly id: string;
@@ -66,6 +66,8 @@ export interface AcousticNetworkOptions {
   sensors: Iterable<Sensor>;
   /** Report period (s) assumed until a node's own reports tell. Default 2. */
   defaultPeriod?: number;
+  /** Range (m) of a node that states none, until its presence rows give one. Default {@link DEFAULT_PRESENCE_RANGE_M}. */
+  defaultRange?: number;
   /** Pd of a node that states none. Default 0.85. */
   defaultPd?: number;
   /** Learn each node's Pd from its reports (`LearnPd`); false keeps the declared Pd. Default on (the tracker's option `acousticLearnPd` is off by default). */
@@ -115,6 +117,8 @@ class GapRing {
 
 export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwork {
   const defaultPeriod = o.defaultPeriod ?? 2;
+  const defaultRange = o.defaultRange ?? DEFAULT_PRESENCE_RANGE_M;
+  if (!(defaultRange > 0 && Number.isFinite(defaultRange))) throw new Error(`acoustic network: defaultRange must be a positive finite number (m), got ${defaultRange}`);
   const learn = o.learnPd === false ? null : { priorWeight: 10, maxGap: 6, ...(o.learnPd ?? {}) };
   if (learn && !(learn.priorWeight > 0 && Number.isFinite(learn.priorWeight) && learn.maxGap >= 1 && Number.isFinite(learn.maxGap))) {
     throw new Error(`acoustic network: learnPd needs priorWeight > 0 and maxGap >= 1 (finite), got ${learn.priorWeight}, ${learn.maxGap}`);
@@ -134,6 +138,7 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     readonly gaps = new GapRing(PERIOD_NODE_GAPS);
     lastReport = -Infinity;
     up = true;
+    rangeFromRows = false;
     runHits = 0;
     runMisses = 0;
     readonly pdDeclared: number;
@@ -143,7 +148,9 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
       readonly sy: number,
       readonly sz: number,
       readonly model: PresenceModel,
-      readonly reach: number,
+      public reach: number,
+      /** False: the sensor declared no range; its presence rows' largest range is taken (see `heard`). */
+      readonly rangeDeclared: boolean,
     ) {
       this.pdDeclared = model.pd;
     }
@@ -155,12 +162,15 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
   const byId = new Map<string, Node>();
   let maxReach = 0;
   for (const s of o.sensors) {
-    if (s.kind !== 'acoustic' || !s.position || !(s.rangeMax !== undefined && s.rangeMax > 0)) continue;
+    if (s.kind !== 'acoustic' || !s.position) continue;
+    // the range is optional in sensors.json: a node that declares none takes the default until its
+    // presence rows tell (left out, its reports had no node: no cloud, no silences; 6 % covered)
+    const declared = s.rangeMax !== undefined && s.rangeMax > 0 && Number.isFinite(s.rangeMax);
     const [sx, sy, sz] = geodeticToEnu(o.frame, s.position);
     const period = defaultPeriod;
     const pfa = Math.min(0.5, ((s.farPerHour ?? 0.5) * period) / 3600);
-    const model = presenceModel(s.rangeMax, { pd: s.pd ?? o.defaultPd ?? 0.85, pfa: Math.max(pfa, 1e-4) });
-    const node = new Node(s.id, sx, sy, sz, model, presenceReach(model));
+    const model = presenceModel(declared ? (s.rangeMax as number) : defaultRange, { pd: s.pd ?? o.defaultPd ?? 0.85, pfa: Math.max(pfa, 1e-4) });
+    const node = new Node(s.id, sx, sy, sz, model, presenceReach(model), declared);
     byId.set(s.id, node);
     nodes.push(node);
     maxReach = Math.max(maxReach, node.reach);
@@ -172,6 +182,12 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     heard(det) {
       const n = byId.get(det.sensorId);
       if (!n) return;
+      if (!n.rangeDeclared && det.type === 'presence' && det.range > 0 && Number.isFinite(det.range) && (!n.rangeFromRows || det.range > n.model.range)) {
+        // a sensor without a declared range: its rows' largest disc
+        n.model.range = det.range;
+        n.reach = presenceReach(n.model);
+        n.rangeFromRows = true;
+      }
       const gap = det.t - n.lastReport;
       if (learn && gap > 0.2 && gap <= learn.maxGap * n.period) {
         // one hit, and the periods between the two reports that had none

@@ -207,8 +207,8 @@ test('a radar clutter plot beside a generator does not become a track the genera
 });
 
 /** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s), and the median error. */
-function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean) {
-  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes), acousticClouds: clouds });
+function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean, edit: (s: Sensor) => Sensor = (s) => s) {
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes).map(edit), acousticClouds: clouds });
   const reps = run(tr, dets, 620);
   let observable = 0;
   let covered = 0;
@@ -246,6 +246,18 @@ test('microphones that report every 10 s (or every 1 s) are tracked as well as t
     assert.ok(r.share > 0.3 && r.share > two.share - 0.25, msg);
   }
   t.diagnostic(msgs.join('; '));
+});
+
+test('microphones whose sensors.json rows give no range (optional in the spec) are tracked as those that do', (t) => {
+  const nodes = grid(5000, 15000);
+  const drones = [straight(-16000, 1100, 600, 48, 0), straight(16000, -7300, 300, -45, 12), straight(-4000, -16000, 900, 8, 50)];
+  const dets = hear(nodes, drones, 0, 620, 5);
+  const declared = scoreGrid(nodes, drones, dets, true);
+  const bare = scoreGrid(nodes, drones, dets, true, (s) => ({ ...s, rangeMax: undefined }));
+  const msg = `no declared range: ${(100 * bare.share).toFixed(0)} % covered, median ${bare.median.toFixed(0)} m; declared: ${(100 * declared.share).toFixed(0)} %, ${declared.median.toFixed(0)} m`;
+  // before 2026-12-05 such a sensor was no acoustic node: no cloud, no silences (6 % in the matrix's central cell)
+  assert.ok(bare.share > 0.45 && bare.share > declared.share - 0.1, msg);
+  t.diagnostic(msg);
 });
 
 test('a drone crossing a 5 km presence-only grid is held better with clouds than with discs alone', (t) => {

@@ -33,6 +33,13 @@ export interface PresenceModel {
   pfa: number;
 }
 
+/**
+ * Radius (m) of a presence detection when neither its line nor its sensor gives one (the
+ * interchange's built-in default; formats' `presenceRangeM` is this), and the range the tracker
+ * takes for an acoustic sensor that declares none until its rows tell.
+ */
+export const DEFAULT_PRESENCE_RANGE_M = 2000;
+
 export const PRESENCE_MODEL_DEFAULTS = Object.freeze({ pd: 0.85, fullFraction: 0.5, tailPd: 0.1, tailRange: 1.3, pfa: 0.002 });
 
 /** A model for a sensor of range R (m) with the defaults for the rest (each overridable). */

@@ -32,6 +32,7 @@
  * - `presenceRangeM`: a `presence` detection with no `range_m` on the line and no `range_m` on
  *   its sensor means "within 2000 m".
  */
+import { DEFAULT_PRESENCE_RANGE_M } from '@skywarden/core';
 
 /** Default one-sigma errors of one sensor kind, in interchange units. */
 export interface BuiltinErrorsRow {
@@ -93,7 +94,7 @@ export const BUILTIN_DEFAULTS = Object.freeze({
   /** For any kind not listed in `kinds`. */
   other: row(50, 3, 3, 50, 100, 1),
   /** Radius (m) of a `presence` detection when neither the line nor the sensor gives `range_m`. */
-  presenceRangeM: 2000,
+  presenceRangeM: DEFAULT_PRESENCE_RANGE_M,
 });
 
 const DEG = Math.PI / 180;
