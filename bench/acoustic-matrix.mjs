@@ -89,6 +89,8 @@ const ALL = [
   cell('reports every 1 s', { period: 1 }),
   cell('reports every 5 s', { period: 5 }),
   cell('reports every 10 s', { period: 10 }),
+  // a presence row per target heard in a report (the others give one row: "something is within range")
+  cell('a row per source', { rowPerSource: true }),
   cell('worst corner', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2 }),
   cell('worst + radar', { spacing: 8000, range: 1500, alt: [1500, 4000], arrays: 0, fa: 2, radar: true }),
   cell('best corner', { spacing: 3000, range: 4000, alt: [100, 500], arrays: 0.5, fa: 0.1 }),
@@ -115,6 +117,7 @@ function scenarioOf(c, seed) {
     observers: 0,
     mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
     ...(c.period ? { mic_report_period_s: c.period } : {}),
+    ...(c.rowPerSource ? { mic_row_per_source: true } : {}),
   };
   if (c.real) {
     // the recorded flight is the truth, classed as a piston drone (what the network listens for); its region: the flight's reach

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--scenario FILE]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--scenario FILE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -38,7 +38,7 @@ const scenarioFile = arg('scenario', null);
 const parsed = scenarioFile ? parseScenario((await import('yaml')).parse(readFileSync(scenarioFile, 'utf8'))) : parseScenario({
   name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
   raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, from_spread_deg: Number(arg('spread-dirs', 0)) },
-  sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] }, ...(arg('period', null) !== null ? { mic_report_period_s: Number(arg('period', null)) } : {}) },
+  sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] }, ...(arg('period', null) !== null ? { mic_report_period_s: Number(arg('period', null)) } : {}), ...(args.includes('--row-per-source') ? { mic_row_per_source: true } : {}) },
   traffic: { airliners: 0, helicopters: 0 },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));

@@ -152,3 +152,25 @@ test('sensors.mic_report_period_s: the microphones report at that cadence while 
   const bad = parseScenario(doc(0));
   assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.mic_report_period_s')), JSON.stringify(bad));
 });
+
+test('sensors.mic_row_per_source: a presence microphone gives a row per target heard in one report; without it one row', () => {
+  const doc = (perSource: boolean) => ({ preset: 'mixed', seed: 5, duration_s: 600, region_m: 30000, raid: { drones: 20 }, sensors: { mic_spacing_m: 4000, radars: 0, observers: 0, mic_row_per_source: perSource }, traffic: { airliners: 0, helicopters: 0 } });
+  const shared = (perSource: boolean) => {
+    const r = parseScenario(doc(perSource));
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+    const [chunk] = [...buildScenarioScene(r.scenario, io, { annotate: true }).chunks()];
+    const at = new Map<string, Set<unknown>>();
+    for (const d of chunk.detections) {
+      if (d.type !== 'presence') continue;
+      const k = `${d.sensor}@${d.t}`;
+      let s = at.get(k);
+      if (!s) at.set(k, (s = new Set()));
+      s.add(d.sim_target);
+    }
+    return [...at.values()].filter((s) => s.size > 1).length;
+  };
+  assert.equal(shared(false), 0, 'one row per report');
+  assert.ok(shared(true) > 0, 'two targets in one report: two rows');
+  const bad = parseScenario({ ...doc(true), sensors: { ...doc(true).sensors, mic_row_per_source: 'yes' } });
+  assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.mic_row_per_source must be true or false')), JSON.stringify(bad));
+});

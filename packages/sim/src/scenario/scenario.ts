@@ -60,6 +60,8 @@ export interface Scenario {
     micQualitySpread?: number;
     /** `sensors.mic_report_period_s`: how often (s) a microphone reports while it hears something. */
     micReportPeriodS?: number;
+    /** `sensors.mic_row_per_source`: a presence microphone gives one row per target heard in a report. */
+    micRowPerSource?: boolean;
     micFalseAlarms?: { ratePerHour: number; kinds: AcousticFalseKind[]; owaHintShare: number };
   };
   traffic: { airliners: number; helicopters: number };
@@ -185,7 +187,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
   }
   const s = section('sensors', [
     'microphones', 'radars', 'observers', 'radar_clutter_per_scan',
-    'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms', 'mic_report_period_s',
+    'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms', 'mic_report_period_s', 'mic_row_per_source',
   ]);
   const sensors: Scenario['sensors'] = {
     microphones: num('sensors.microphones', s.microphones, base.sensors.microphones, 0, 100000, true),
@@ -205,6 +207,10 @@ export function parseScenario(doc: unknown): ScenarioResult {
   if (micPd) sensors.micPd = micPd;
   if (s.mic_quality_spread !== undefined && s.mic_quality_spread !== null) sensors.micQualitySpread = num('sensors.mic_quality_spread', s.mic_quality_spread, 0, 0, 0.9);
   if (s.mic_report_period_s !== undefined && s.mic_report_period_s !== null) sensors.micReportPeriodS = num('sensors.mic_report_period_s', s.mic_report_period_s, 2, 0.1, 600);
+  if (s.mic_row_per_source !== undefined && s.mic_row_per_source !== null) {
+    if (typeof s.mic_row_per_source !== 'boolean') errors.push(`sensors.mic_row_per_source must be true or false, got ${show(s.mic_row_per_source)}`);
+    else if (s.mic_row_per_source) sensors.micRowPerSource = true;
+  }
   if (s.mic_false_alarms !== undefined && s.mic_false_alarms !== null) {
     const fa = s.mic_false_alarms;
     if (typeof fa !== 'object' || Array.isArray(fa)) errors.push(`sensors.mic_false_alarms must be a mapping like { rate_per_hour: 0.5, kinds: [burst, stationary, road, correlated] }, got ${show(fa)}`);
@@ -227,7 +233,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
   }
   const conditions = [
     ['sensors.mic_spacing_m', s.mic_spacing_m], ['sensors.mic_range_m', s.mic_range_m], ['sensors.array_share', s.array_share],
-    ['sensors.mic_pd', s.mic_pd], ['sensors.mic_quality_spread', s.mic_quality_spread], ['sensors.mic_false_alarms', s.mic_false_alarms], ['sensors.mic_report_period_s', s.mic_report_period_s], ['raid.alt_m', r.alt_m],
+    ['sensors.mic_pd', s.mic_pd], ['sensors.mic_quality_spread', s.mic_quality_spread], ['sensors.mic_false_alarms', s.mic_false_alarms], ['sensors.mic_report_period_s', s.mic_report_period_s], ['sensors.mic_row_per_source', s.mic_row_per_source], ['raid.alt_m', r.alt_m],
   ].filter(([, v]) => v !== undefined && v !== null).map(([k]) => k as string);
   // the national preset lays its microphones on a grid at mic_spacing_m; the other conditions are the mixed scene's
   const nationalConditions = conditions.filter((k) => k !== 'sensors.mic_spacing_m');

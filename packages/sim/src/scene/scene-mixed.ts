@@ -95,6 +95,8 @@ export interface MixedSceneOptions {
   micQualitySpread?: number;
   /** Report period (s) of the microphones while they hear something; default 2 (see {@link makeAcousticNetwork}). */
   micReportPeriodS?: number;
+  /** Presence microphones give one row per source heard in a report instead of one per report; default false. */
+  micRowPerSource?: boolean;
   /**
    * Realistic acoustic false alarms (see acoustic-false-alarms.ts) at this many episodes per
    * microphone-hour; they replace the isolated false alarms and bursts (`micFarPerHour`,
@@ -293,6 +295,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
           ...(opts.micPdRange !== undefined ? { pdRange: opts.micPdRange } : {}),
           ...(opts.micQualitySpread !== undefined ? { qualitySpread: opts.micQualitySpread } : {}),
           ...(opts.micReportPeriodS !== undefined ? { period: opts.micReportPeriodS } : {}),
+          ...(opts.micRowPerSource ? { rowPerSource: true } : {}),
         });
   if (fa && acoustics.length > 0) {
     acoustics = addAcousticFalseAlarms(acoustics, { seed, origin, regionM: side, t0, t1: t0 + durationS, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare });

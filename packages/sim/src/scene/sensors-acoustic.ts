@@ -76,6 +76,11 @@ export interface AcousticModel {
   pdFullRangeFraction?: number;
   /** Time between reports (s), e.g. 2. */
   period: number;
+  /**
+   * `presence`: one row per source heard in a report (each target, and a false alarm's source)
+   * instead of one row per report; default false (one row: "something is within range").
+   */
+  rowPerSource?: boolean;
   /** Report phase (s, in [0, period)): reports at t0 + phase + k·period; default drawn from the node's stream. */
   phase?: number;
   /** `bearing`: one-sigma bearing error (degrees); default 6. */
@@ -263,6 +268,8 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
   const slotTime = (k: number): number => t0 + phase + k * period;
   const out: SimDetection[] = [];
   const presence = new Map<number, PresenceHit>();
+  /** With `rowPerSource`: every target heard in a report, the nearest (in `presence`) included. */
+  const extraHits = new Map<number, PresenceHit[]>();
 
   const bearingRow = (t: number, bearing: number, elevation: number): DetectionRow => {
     const row: DetectionRow = { t, sensor: m.id, type: 'bearing', bearing_deg: bearingDeg(bearing), bearing_sd_deg: bSdDeg };
@@ -299,7 +306,13 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
           if (rng.next() >= acousticPd(m, sol.range)) continue;
           if (!isBearing) {
             const prev = presence.get(k);
-            if (prev === undefined || sol.range < prev.range) presence.set(k, { range: sol.range, target: tr, flavour: 'noise' });
+            const hit: PresenceHit = { range: sol.range, target: tr, flavour: 'noise' };
+            if (m.rowPerSource) {
+              let l = extraHits.get(k);
+              if (!l) extraHits.set(k, (l = []));
+              l.push(hit);
+            }
+            if (prev === undefined || sol.range < prev.range) presence.set(k, hit);
             continue;
           }
           const e = sol.enu;
@@ -392,18 +405,22 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
   if (!isBearing) {
     const slots = [...presence.keys()].sort((x, y) => x - y);
     for (const k of slots) {
-      const hit = presence.get(k)!;
+      const first = presence.get(k)!;
       const t = slotTime(k);
-      const row: DetectionRow = { t, sensor: m.id, type: 'presence', range_m: R };
-      if (hintRng.next() < hintProb) {
-        row.class =
-          hit.target !== null ? classHint(hintRng, hit.target.target.cls) : hit.episode !== undefined ? episodeHint(hintRng, hit.episode) : falseAlarmClassHint(hintRng, hit.flavour);
+      // one row, or with rowPerSource one per target heard (nearest first) and one for a false alarm
+      const hits = m.rowPerSource ? [...(extraHits.get(k) ?? []).sort((a, b) => a.range - b.range), ...(first.target === null ? [first] : [])] : [first];
+      for (const hit of hits) {
+        const row: DetectionRow = { t, sensor: m.id, type: 'presence', range_m: R };
+        if (hintRng.next() < hintProb) {
+          row.class =
+            hit.target !== null ? classHint(hintRng, hit.target.target.cls) : hit.episode !== undefined ? episodeHint(hintRng, hit.episode) : falseAlarmClassHint(hintRng, hit.flavour);
+        }
+        if (annotate) {
+          row.sim_target = hit.target === null ? null : hit.target.target.id;
+          if (hit.target === null && hit.episode !== undefined) row.sim_false = hit.episode.kind;
+        }
+        out.push({ row, arrival: t });
       }
-      if (annotate) {
-        row.sim_target = hit.target === null ? null : hit.target.target.id;
-        if (hit.target === null && hit.episode !== undefined) row.sim_false = hit.episode.kind;
-      }
-      out.push({ row, arrival: t });
     }
   }
 
@@ -442,6 +459,8 @@ export interface AcousticNetworkOptions {
   /** Per-node parameters shared by all; defaults pd 0.9, period 2 s, farPerHour 1, burstsPerHour 0.2. */
   pd?: number;
   period?: number;
+  /** Presence nodes give a row per source heard in a report (`AcousticModel.rowPerSource`); default false. */
+  rowPerSource?: boolean;
   farPerHour?: number;
   burstsPerHour?: number;
   classHintProb?: number;
@@ -557,6 +576,7 @@ export function makeAcousticNetwork(opts: AcousticNetworkOptions): AcousticModel
       rangeMax: rng.uniform(rLo, rHi),
       pd: opts.pd ?? 0.9,
       period: opts.period ?? 2,
+      ...(opts.rowPerSource ? { rowPerSource: true } : {}),
       farPerHour: opts.farPerHour ?? 1,
       burstsPerHour: opts.burstsPerHour ?? 0.2,
     };
