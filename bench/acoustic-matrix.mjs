@@ -84,6 +84,8 @@ const ALL = [
   // differ as in the central cell (Pd 0.6-0.95 per node, quality spread 0.3): the presence rows carry the
   // nominal range too
   cell('declared nominal', { declared: 0.9 }),
+  // every node declares 1.5 times the range it hears to (a data sheet's maximum; its rows likewise)
+  cell('declared range 1.5x', { rangeX: 1.5 }),
   // the microphones' report cadence (the interchange spec does not fix it; the others report every 2 s):
   // a tracker that assumes 2 s counts misses between the reports of a slower node
   cell('reports every 1 s', { period: 1 }),
@@ -193,6 +195,11 @@ async function runCell(c, seed) {
     built.sensors = built.sensors.map((x) => (x.kind === 'acoustic' ? { ...x, range_m: c.range, pd: c.declared } : x));
     const acoustic = new Set(built.sensors.filter((x) => x.kind === 'acoustic').map((x) => x.id));
     for (const d of detRows) if (d.type === 'presence' && d.range_m !== undefined && acoustic.has(d.sensor)) d.range_m = c.range;
+  }
+  if (c.rangeX !== undefined) {
+    built.sensors = built.sensors.map((x) => (x.kind === 'acoustic' && x.range_m ? { ...x, range_m: x.range_m * c.rangeX } : x));
+    const acoustic = new Set(built.sensors.filter((x) => x.kind === 'acoustic').map((x) => x.id));
+    for (const d of detRows) if (d.type === 'presence' && d.range_m !== undefined && acoustic.has(d.sensor)) d.range_m *= c.rangeX;
   }
   const kinds = new Map(built.sensors.map((s) => [s.id, s.kind]));
   const mics = built.sensors.filter((s) => s.kind === 'acoustic').length;

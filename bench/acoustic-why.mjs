@@ -12,8 +12,8 @@
 // state of the track that took the target's last report; NEWT=1 runs a new track took though an older one had covered
 // the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
 // 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it; MODE=1 cloud tracks
-// reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far and JITTER=S probe
-// what another generator may do within the spec (see below). --radars N adds
+// reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far, JITTER=S and RANGEX=F
+// probe what another generator may do within the spec (see below). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
 import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
@@ -66,6 +66,13 @@ if (strip.size > 0) {
     sensors[i] = { ...s, ...(strip.has('range') || strip.has('srange') ? { rangeMax: undefined } : {}), ...(strip.has('pd') ? { pd: undefined } : {}), ...(strip.has('far') ? { farPerHour: undefined } : {}) };
   }
   if (strip.has('range')) for (const d of dets) if (d.type === 'presence' && sensorMap.get(d.sensor)?.kind === 'acoustic') delete d.range_m;
+}
+// RANGEX=F: every acoustic sensor declares F times its real range (its presence rows likewise): a "maximum
+// range" on a data sheet, or a disc drawn generously
+if (Number(process.env.RANGEX) > 0) {
+  const f = Number(process.env.RANGEX);
+  for (let i = 0; i < sensors.length; i++) if (sensors[i].kind === 'acoustic' && sensors[i].rangeMax) sensors[i] = { ...sensors[i], rangeMax: sensors[i].rangeMax * f };
+  for (const d of dets) if (d.type === 'presence' && d.range_m !== undefined && sensorMap.get(d.sensor)?.kind === 'acoustic') d.range_m *= f;
 }
 if (Number(process.env.JITTER) > 0) {
   const j = Number(process.env.JITTER);
