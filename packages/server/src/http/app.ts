@@ -23,6 +23,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
+import { parseNdjsonLines } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -83,19 +84,14 @@ const limitParam = (v: unknown, dflt: number, max: number): number => {
 function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[] } {
   const b = req.body;
   if (typeof b === 'string') {
+    const r = parseNdjsonLines(b, maxBatch);
+    if ('tooMany' in r) throw new ApiError('batch_too_large', `${r.tooMany} detections in one request; at most ${maxBatch}`);
     const items: unknown[] = [];
     const lineErrors: { index: number; code: 'invalid_json'; message: string }[] = [];
-    const lines = b.split('\n');
-    let nonEmpty = 0;
-    for (const line of lines) if (line.trim().length > 0) nonEmpty++;
-    if (nonEmpty > maxBatch) throw new ApiError('batch_too_large', `${nonEmpty} detections in one request; at most ${maxBatch}`);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i].trim();
-      if (line.length === 0) continue;
-      try {
-        items.push(JSON.parse(line));
-      } catch (err) {
-        lineErrors.push({ index: i, code: 'invalid_json', message: `line ${i + 1}: not valid JSON (${(err as Error).message})` });
+    for (const l of r.lines) {
+      if (l.ok) items.push(l.value);
+      else {
+        lineErrors.push({ index: l.index, code: 'invalid_json', message: l.message });
         items.push(undefined);
       }
     }

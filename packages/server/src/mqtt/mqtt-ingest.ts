@@ -17,6 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
+import { parseNdjsonLines } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -38,22 +39,18 @@ export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unk
     return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
   } catch {
     // NDJSON
-    const lines = text.split('\n');
-    let nonEmpty = 0;
-    for (const line of lines) if (line.trim().length > 0) nonEmpty++;
-    if (nonEmpty > maxLines) return { items: [], errors: [], errorCount: 0, tooMany: nonEmpty };
+    const r = parseNdjsonLines(text, maxLines);
+    if ('tooMany' in r) return { items: [], errors: [], errorCount: 0, tooMany: r.tooMany };
     const items: unknown[] = [];
     const errors: string[] = [];
     let errorCount = 0;
-    lines.forEach((line, i) => {
-      if (line.trim().length === 0) return;
-      try {
-        items.push(JSON.parse(line));
-      } catch (err) {
+    for (const l of r.lines) {
+      if (l.ok) items.push(l.value);
+      else {
         errorCount++;
-        if (errors.length < MAX_NAMED_ERRORS) errors.push(`line ${i + 1}: not valid JSON (${(err as Error).message})`);
+        if (errors.length < MAX_NAMED_ERRORS) errors.push(l.message);
       }
-    });
+    }
     return { items, errors, errorCount };
   }
 }
