@@ -86,3 +86,24 @@ test('a microphone that declares no range (optional in sensors.json) is a node: 
   assert.equal(net.node('declared')!.model.range, 2500, 'a declared range is not changed by a row');
   assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], defaultRange: 0 }), /defaultRange must be a positive finite number/);
 });
+
+test("the cadence is the median of a node's last 9 gaps exactly, and the network's of the last 63, over random gaps", () => {
+  const net = createAcousticNetwork({ frame: FRAME, sensors: [sensor('a', 0.9), sensor('b', 0.9)] });
+  const rng = mulberry32(8);
+  const median = (v: number[]) => {
+    const s = [...v].sort((x, y) => x - y);
+    return s.length % 2 ? s[(s.length - 1) >> 1] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  };
+  const gaps: number[] = [];
+  let t = 0;
+  for (let k = 0; k < 400; k++) {
+    // whole seconds, many ties (as report slots give)
+    const g = 1 + Math.floor(rng() * 6);
+    t += g;
+    net.heard(presenceDet('a', [0, 0, 5], 2500, t));
+    if (k === 0) continue;
+    gaps.push(g);
+    if (gaps.length >= 3) assert.equal(net.node('a')!.period, median(gaps.slice(-9)), `after ${gaps.length} gaps`);
+    assert.equal(net.node('b')!.period, gaps.length >= 3 ? median(gaps.slice(-63)) : 2, `the network's, after ${gaps.length} gaps`);
+  }
+});

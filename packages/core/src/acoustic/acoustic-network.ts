@@ -104,13 +104,28 @@ class GapRing {
     this.sorted = new Float64Array(size);
   }
   push(g: number): void {
+    const size = this.buf.length;
+    const a = this.sorted;
+    let m = this.count;
+    if (m === size) {
+      // the oldest leaves the sorted copy
+      const old = this.buf[this.next];
+      let i = 0;
+      while (i < m - 1 && a[i] !== old) i++;
+      for (; i < m - 1; i++) a[i] = a[i + 1];
+      m--;
+    }
+    // the new one goes in at its place (insertion: no allocation, a few moves)
+    let j = m;
+    while (j > 0 && a[j - 1] > g) {
+      a[j] = a[j - 1];
+      j--;
+    }
+    a[j] = g;
+    m++;
     this.buf[this.next] = g;
-    this.next = (this.next + 1) % this.buf.length;
-    if (this.count < this.buf.length) this.count++;
-    const m = this.count;
-    const a = this.sorted.subarray(0, m);
-    a.set(this.buf.subarray(0, m));
-    a.sort();
+    this.next = (this.next + 1) % size;
+    this.count = m;
     this.median = m % 2 === 1 ? a[(m - 1) >> 1] : 0.5 * (a[m / 2 - 1] + a[m / 2]);
   }
 }
