@@ -4,7 +4,9 @@
  * and lock sensors and operators out.
  */
 import { isIP, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { parseAllowList } from './config.js';
+import { createWarnLimiter } from './warn-limiter.js';
 
 /** A socket's remote address as one host: an IPv4 client of a dual-stack listener as its IPv4 address; undefined when closed. */
 export function socketAddress(socket: { remoteAddress?: string }): string | undefined {
@@ -45,18 +47,15 @@ export function createAddressLimit(max: number, exempt: string | null): { admit(
  * (`createAddressLimit`). Refusals are logged at most once a minute, naming `what` and the
  * `setting`.
  */
-export function limitConnectionsPerAddress(server: Server, max: number, exempt: string | null, log: { warn: (o: object, m: string) => void }, what: string, setting: string): void {
+export function limitConnectionsPerAddress(server: Server, max: number, exempt: string | null, log: Pick<Logger, 'warn'>, what: string, setting: string): void {
   const limit = createAddressLimit(max, exempt);
+  const warn = createWarnLimiter(log, 60);
   let refused = 0;
-  let warnedAt = -Infinity;
   server.on('connection', (socket: Socket) => {
     const held = limit.admit(socket);
     if (held === null) return;
     refused++;
     socket.destroy();
-    if (Date.now() - warnedAt > 60_000) {
-      warnedAt = Date.now();
-      log.warn({ from: socket.remoteAddress, held, refused }, `${what} connection refused: this address holds ${setting} already`);
-    }
+    warn.warn('per-address', { from: socket.remoteAddress, held, refused }, `${what} connection refused: this address holds ${setting} already`);
   });
 }

@@ -47,12 +47,10 @@ export const MISSED_HEARTBEATS = 3;
 
 const EXEMPT_FROM_STUCK = new Set(['radar', 'adsb', 'remote_id']);
 
-
 /** Deepest nesting of objects and arrays in a registered sensor row. */
 const MAX_ROW_DEPTH = 16;
 /** Longest registered sensor row, as JSON (characters). */
 const MAX_ROW_CHARS = 256 * 1024;
-
 
 export function createSensorRegistry(opts: HealthOptions) {
   const defs = new Map<string, Record<string, unknown>>();

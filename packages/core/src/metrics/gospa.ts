@@ -19,6 +19,14 @@
 import { clusterPairs } from '../assign/clusters.js';
 import { solveLap } from '../assign/lap.js';
 
+/** The sizes, cut-off and order of a GOSPA problem, or an error naming the bad one. */
+function checkSizes(nTruth: number, nEst: number, c: number, p: number): void {
+  if (!Number.isInteger(nTruth) || nTruth < 0) throw new Error(`nTruth must be a non-negative integer, got ${nTruth}`);
+  if (!Number.isInteger(nEst) || nEst < 0) throw new Error(`nEst must be a non-negative integer, got ${nEst}`);
+  if (!(c > 0 && c < Infinity)) throw new Error(`cut-off c must be a positive finite distance, got ${c}`);
+  if (!(p >= 1 && p < Infinity)) throw new Error(`order p must be finite and >= 1, got ${p}`);
+}
+
 /** GOSPA value and its parts; distances in metres (the unit of `dist`). */
 export interface GospaResult {
   /** The metric, (L + M + F)^(1/p), in metres. */
@@ -49,10 +57,7 @@ export interface GospaResult {
  * @param p order (≥ 1; 1 and 2 are usual).
  */
 export function gospa(dist: Float64Array, nTruth: number, nEst: number, c: number, p: number): GospaResult {
-  if (!Number.isInteger(nTruth) || nTruth < 0) throw new Error(`nTruth must be a non-negative integer, got ${nTruth}`);
-  if (!Number.isInteger(nEst) || nEst < 0) throw new Error(`nEst must be a non-negative integer, got ${nEst}`);
-  if (!(c > 0 && c < Infinity)) throw new Error(`cut-off c must be a positive finite distance, got ${c}`);
-  if (!(p >= 1 && p < Infinity)) throw new Error(`order p must be finite and >= 1, got ${p}`);
+  checkSizes(nTruth, nEst, c, p);
   const size = nTruth * nEst;
   if (dist.length < size) throw new Error(`dist has ${dist.length} entries, need ${nTruth}×${nEst} = ${size}`);
 
@@ -91,10 +96,7 @@ export const GOSPA_MAX_CLUSTER_CELLS = 25_000_000;
  * nTruth × nEst. Same result as {@link gospa} on the dense matrix of the same distances.
  */
 export function gospaPairs(nTruth: number, nEst: number, pairs: NearPairs, c: number, p: number): GospaResult {
-  if (!Number.isInteger(nTruth) || nTruth < 0) throw new Error(`nTruth must be a non-negative integer, got ${nTruth}`);
-  if (!Number.isInteger(nEst) || nEst < 0) throw new Error(`nEst must be a non-negative integer, got ${nEst}`);
-  if (!(c > 0 && c < Infinity)) throw new Error(`cut-off c must be a positive finite distance, got ${c}`);
-  if (!(p >= 1 && p < Infinity)) throw new Error(`order p must be finite and >= 1, got ${p}`);
+  checkSizes(nTruth, nEst, c, p);
   const nPairs = pairs.truth.length;
   if (pairs.est.length !== nPairs || pairs.dist.length !== nPairs) throw new Error(`pairs: ${nPairs} truths, ${pairs.est.length} estimates and ${pairs.dist.length} distances; they must be as many`);
   const pT = new Int32Array(nPairs);

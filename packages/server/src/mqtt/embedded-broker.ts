@@ -12,6 +12,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { limitConnectionsPerAddress, socketAddress } from '../net-limits.js';
 import { createLoginThrottle } from '../http/login-throttle.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 import { once } from 'node:events';
 import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
@@ -84,7 +85,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
   const throttle = createLoginThrottle({ maxPerUser: svc.config.auth.sensor_max_failures, maxPerAddress: svc.config.auth.sensor_max_failures, windowS: svc.config.auth.login_window_s });
   let throttled = 0;
-  let lastThrottleLog = 0;
+  const throttleWarn = createWarnLimiter(svc.log, 60);
   const broker: Aedes = await Aedes.createBroker({
     // told to MQTT 5 clients in the CONNACK; the socket guard below enforces it for every version
     maximumPacketSize: maxAfterLogin,
@@ -119,11 +120,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       const wait = throttle.retryAfter(addr, addr, nowS);
       if (wait > 0) {
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'rate_limited' });
-        throttled++;
-        if (Date.now() - lastThrottleLog > 60_000) {
-          lastThrottleLog = Date.now();
-          svc.log.warn({ address: addr, refused: throttled }, 'MQTT logins refused: too many failed sensor credentials from one address (auth.sensor_max_failures)');
-        }
+        throttleWarn.warn('throttled', { address: addr, refused: ++throttled }, 'MQTT logins refused: too many failed sensor credentials from one address (auth.sensor_max_failures)');
         // 3: server unavailable (MQTT 5: a connection rate exceeded); the sensor tries again later
         return done(Object.assign(new Error(`too many failed sensor credentials from this address: try again in ${wait} s`), { returnCode: 3 }) as never, false);
       }

@@ -26,7 +26,7 @@ import { decodeCat048Block, decodeCat062Block, FT, NM, splitAsterixBlocks, type 
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { parseAllowList, type AsterixSourceConfig } from '../config.js';
-import { createWarnLimiter } from './warn-limiter.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 
 export interface AsterixInStats {
   datagrams: number;

@@ -33,7 +33,7 @@ import {
   type TrackWire,
 } from '@skywarden/formats';
 import type { Service } from '../service.js';
-import { createWarnLimiter } from './warn-limiter.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 
 export interface AsterixStats {
   /** Picture updates sent, datagrams (blocks), records. */

@@ -53,7 +53,7 @@ import {
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { MISSED_HEARTBEATS } from '../sensors.js';
-import { createWarnLimiter } from './warn-limiter.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 
 export interface SapientStats {
   connections: number;

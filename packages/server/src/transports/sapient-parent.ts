@@ -34,7 +34,7 @@ import {
 } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { SapientParentConfig } from '../config.js';
-import { createWarnLimiter } from './warn-limiter.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 import { createBackoff, readPemFile } from './link-util.js';
 
 export interface SapientParentStats {

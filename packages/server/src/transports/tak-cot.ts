@@ -52,7 +52,7 @@ import {
 } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
-import { createWarnLimiter } from './warn-limiter.js';
+import { createWarnLimiter } from '../warn-limiter.js';
 import { createBackoff, readPemFile } from './link-util.js';
 import { createMeshVersions, TAK_CONTROL_EVERY_S } from './tak-mesh.js';
 import { parseAllowList } from '../config.js';

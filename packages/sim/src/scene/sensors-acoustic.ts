@@ -77,8 +77,9 @@ export interface AcousticModel {
   /** Time between reports (s), e.g. 2. */
   period: number;
   /**
-   * `presence`: one row per source heard in a report (each target, and a false alarm's source)
-   * instead of one row per report; default false (one row: "something is within range").
+   * `presence`: one row per target heard in a report, nearest first, instead of one row per
+   * report (a false alarm gives its row only in a report where no target was heard, as with one
+   * row); default false (one row: "something is within range").
    */
   rowPerSource?: boolean;
   /** Report phase (s, in [0, period)): reports at t0 + phase + k·period; default drawn from the node's stream. */

@@ -1,5 +1,5 @@
 /**
- * Rate-limited warnings for the transports: bad input from the network is counted always
+ * Rate-limited warnings for the listeners and transports: bad input from the network is counted always
  * but logged at most once per `everyS` seconds per kind, with the number held back since,
  * so that a flood of garbage cannot flood the log.
  */
@@ -9,7 +9,7 @@ export interface WarnLimiter {
   warn(kind: string, fields: Record<string, unknown>, msg: string): void;
 }
 
-export function createWarnLimiter(log: Logger, everyS = 10, now: () => number = () => Date.now() / 1000): WarnLimiter {
+export function createWarnLimiter(log: Pick<Logger, 'warn'>, everyS = 10, now: () => number = () => Date.now() / 1000): WarnLimiter {
   const last = new Map<string, { at: number; held: number }>();
   return {
     warn(kind, fields, msg) {
