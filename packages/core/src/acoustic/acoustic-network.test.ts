@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAcousticNetwork } from './acoustic-network.js';
+import { ACOUSTIC_ROW_RANGE_MAX_M } from './presence-model.js';
 import { FRAME, geo, presenceDet } from '../tracker/testing.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection, Sensor } from '../types.js';
@@ -85,6 +86,44 @@ test('a microphone that declares no range (optional in sensors.json) is a node: 
   net.heard(presenceDet('declared', [0, 0, 5], 4000, 10));
   assert.equal(net.node('declared')!.model.range, 2500, 'a declared range is not changed by a row');
   assert.throws(() => createAcousticNetwork({ frame: FRAME, sensors: [], defaultRange: 0 }), /defaultRange must be a positive finite number/);
+});
+
+test("near: a node is found when a point within its reach is within the radius, however far its reach (a declared long range, or one its rows gave); a row's range is taken up to ACOUSTIC_ROW_RANGE_MAX_M", () => {
+  const far: Sensor = { id: 'far', kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 8000, pd: 0.9 };
+  const bare: Sensor = { id: 'bare', kind: 'acoustic', position: geo(50_000, 0, 5) };
+  const net = createAcousticNetwork({ frame: FRAME, sensors: [far, bare, sensor('plain', 0.9)] });
+  const found = (x: number, y: number, r: number) => {
+    const ids: string[] = [];
+    net.near(x, y, r, (n) => ids.push(n.id));
+    return ids.sort();
+  };
+  const reachFar = net.node('far')!.reach;
+  assert.ok(reachFar > 8000, `reach ${reachFar}`);
+  // a cloud 500 m across, 9 km north of the 8 km microphone: within its reach, not of the others (2.5 km at the same place)
+  assert.deepEqual(found(0, 9000, 500), ['far']);
+  assert.deepEqual(found(0, reachFar + 400, 500), ['far'], 'the query disc touches the reach');
+  assert.deepEqual(found(0, reachFar + 600, 500), [], 'beyond reach plus radius');
+  assert.deepEqual(found(0, 1000, 0), ['far', 'plain']);
+  // the node without a declared range, 50 km east: 2 km until a row says more
+  assert.deepEqual(found(50_000, 5000, 100), []);
+  net.heard(presenceDet('bare', [50_000, 0, 5], 6000, 10));
+  assert.equal(net.node('bare')!.model.range, 6000);
+  assert.deepEqual(found(50_000, 6000, 100), ['bare'], 'found by the reach its row gave');
+  // a row claiming 10,000 km: taken up to the cap, so the node is not found 200 km away
+  net.heard(presenceDet('bare', [50_000, 0, 5], 1e7, 12));
+  assert.equal(net.node('bare')!.model.range, ACOUSTIC_ROW_RANGE_MAX_M);
+  assert.deepEqual(found(50_000, 200_000, 1000), []);
+  assert.deepEqual(found(50_000, ACOUSTIC_ROW_RANGE_MAX_M, 1000), ['bare']);
+  // a node marked down is not found
+  net.setUp('far', false);
+  assert.deepEqual(found(0, 9000, 500), []);
+  // a stream of ever larger ranges, a metre at a time: each is taken (the index grows by tenths, not by rows)
+  const grow = createAcousticNetwork({ frame: FRAME, sensors: [{ id: 'g', kind: 'acoustic', position: geo(0, 0, 5) }] });
+  for (let k = 0; k < 20_000; k++) grow.heard(presenceDet('g', [0, 0, 5], 2001 + k, 10 + k));
+  assert.equal(grow.node('g')!.model.range, 22_000);
+  const seen: string[] = [];
+  grow.near(0, grow.node('g')!.reach - 10, 0, (n) => seen.push(n.id));
+  assert.deepEqual(seen, ['g'], 'found once at the edge of its last reach');
 });
 
 test("the cadence is the median of a node's last 9 gaps exactly, and the network's of the last 63, over random gaps", () => {

@@ -11,7 +11,7 @@
 import { geodeticToEnu, type EnuFrame } from '../geo/index.js';
 import type { Detection, Sensor } from '../types.js';
 import { createSpatialGrid } from '../tracker/spatial-grid.js';
-import { DEFAULT_PRESENCE_RANGE_M, presenceModel, presenceReach, type PresenceModel } from './presence-model.js';
+import { ACOUSTIC_ROW_RANGE_MAX_M, DEFAULT_PRESENCE_RANGE_M, presenceModel, presenceReach, type PresenceModel } from './presence-model.js';
 
 export interface AcousticNode {
   readonly id: string;
@@ -78,7 +78,11 @@ export interface AcousticNetwork {
   node(id: string): AcousticNode | undefined;
   /** Records a detection of an acoustic node (its report times give its period). */
   heard(det: Detection): void;
-  /** Calls `fn` with every working node within `radius` (m, horizontal) of (x, y). */
+  /**
+   * Calls `fn` with every working node that could hear something within `radius` (m,
+   * horizontal) of (x, y): whose horizontal distance is at most `radius` plus its reach (its
+   * range learnt from its rows included, for a node that declared none).
+   */
   near(x: number, y: number, radius: number, fn: (node: AcousticNode) => void): void;
   /** Marks a node as not working (or working again). */
   setUp(id: string, up: boolean): void;
@@ -154,6 +158,8 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     lastReport = -Infinity;
     up = true;
     rangeFromRows = false;
+    /** The reach it is indexed by in the network's grid (it is indexed again when its reach grows by a tenth). */
+    indexedReach = 0;
     runHits = 0;
     runMisses = 0;
     readonly pdDeclared: number;
@@ -175,7 +181,6 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
   }
   const nodes: Node[] = [];
   const byId = new Map<string, Node>();
-  let maxReach = 0;
   for (const s of o.sensors) {
     if (s.kind !== 'acoustic' || !s.position) continue;
     // the range is optional in sensors.json: a node that declares none takes the default until its
@@ -188,20 +193,32 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     const node = new Node(s.id, sx, sy, sz, model, presenceReach(model), declared);
     byId.set(s.id, node);
     nodes.push(node);
-    maxReach = Math.max(maxReach, node.reach);
   }
-  const grid = createSpatialGrid(Math.max(2000, maxReach));
-  nodes.forEach((n, i) => grid.insert(i, n.sx, n.sy, 0));
+  // nodes are indexed as discs of their reach, so that a query finds a node whose reach is
+  // large (a long-range microphone, or one whose rows claim a large range) from far away, and
+  // a query's cost stays with its own radius (the hierarchical grid keeps large discs in a
+  // few coarse cells). Until 2026-12-06 nodes were points and the silence pass looked 4 km
+  // beyond a cloud's spread: the silences of nodes of a reach beyond that were not counted.
+  const grid = createSpatialGrid(2000);
+  const index = (n: Node, i: number) => {
+    grid.insert(i, n.sx, n.sy, n.reach);
+    n.indexedReach = n.reach;
+  };
+  nodes.forEach(index);
+  const indexOf = new Map<Node, number>(nodes.map((n, i) => [n, i]));
   return {
     node: (id) => byId.get(id),
     heard(det) {
       const n = byId.get(det.sensorId);
       if (!n) return;
       if (!n.rangeDeclared && det.type === 'presence' && det.range > 0 && Number.isFinite(det.range) && (!n.rangeFromRows || det.range > n.model.range)) {
-        // a sensor without a declared range: its rows' largest disc
-        n.model.range = det.range;
+        // a sensor without a declared range: its rows' largest disc, at most ACOUSTIC_ROW_RANGE_MAX_M
+        n.model.range = Math.min(det.range, ACOUSTIC_ROW_RANGE_MAX_M);
         n.reach = presenceReach(n.model);
         n.rangeFromRows = true;
+        // indexed again (the old entry stays: a query dedupes; growth by a tenth or more, so a
+        // stream of ever larger ranges adds at most a few hundred entries per node)
+        if (n.reach > 1.1 * n.indexedReach) index(n, indexOf.get(n)!);
       }
       const gap = det.t - n.lastReport;
       if (learn && gap > 0.2 && gap <= learn.maxGap * n.period) {
@@ -221,7 +238,7 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     near(x, y, radius, fn) {
       grid.query(x, y, radius, (i) => {
         const n = nodes[i];
-        if (n.up && (n.sx - x) ** 2 + (n.sy - y) ** 2 <= radius * radius) fn(n);
+        if (n.up && (n.sx - x) ** 2 + (n.sy - y) ** 2 <= (radius + n.reach) ** 2) fn(n);
       });
     },
     setUp(id, up) {

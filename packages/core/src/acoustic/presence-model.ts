@@ -40,6 +40,15 @@ export interface PresenceModel {
  */
 export const DEFAULT_PRESENCE_RANGE_M = 2000;
 
+/**
+ * The largest range (m) the tracker takes from a presence row for an acoustic node that declared
+ * none: well beyond what a microphone hears of an aircraft engine (a few kilometres; a jet's
+ * roar on a quiet night, some tens), so that one row claiming thousands of kilometres (the
+ * interchange allows up to 10,000 km on a line) cannot make one microphone weigh on every
+ * track. A declared range (sensors.json, the operator's) is taken as it is.
+ */
+export const ACOUSTIC_ROW_RANGE_MAX_M = 30_000;
+
 export const PRESENCE_MODEL_DEFAULTS = Object.freeze({ pd: 0.85, fullFraction: 0.5, tailPd: 0.1, tailRange: 1.3, pfa: 0.002 });
 
 /** A model for a sensor of range R (m) with the defaults for the rest (each overridable). */

@@ -45,11 +45,10 @@ export function createSilence(o: { network: AcousticNetwork; inner: TrackFilter 
         cs.silenceAt = t;
         let count = 0;
         let noTarget = 0;
-        o.network.near(x, y, 3 * sd + 4000, (node) => {
+        // the nodes that can hear the cloud (within their reach of its 3-sigma disc)
+        o.network.near(x, y, 3 * sd, (node) => {
           if (t - node.lastReport < node.period * 1.5) return; // it reported: not silent
           const last = cs.missAt.get(node.id) ?? -Infinity;
-          // only where the cloud can be heard
-          if ((node.sx - x) ** 2 + (node.sy - y) ** 2 > (node.reach + 3 * sd) ** 2) return;
           // the intervals missed since the node was last counted, the remainder carried to the
           // next pass (a period of 2.05 s must not be counted once in two passes); a node not
           // counted in the last pass (out of reach, or it reported) counts this pass's span
