@@ -238,7 +238,10 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     near(x, y, radius, fn) {
       grid.query(x, y, radius, (i) => {
         const n = nodes[i];
-        if (n.up && (n.sx - x) ** 2 + (n.sy - y) ** 2 <= (radius + n.reach) ** 2) fn(n);
+        const dx = n.sx - x;
+        const dy = n.sy - y;
+        const r = radius + n.reach;
+        if (n.up && dx * dx + dy * dy <= r * r) fn(n);
       });
     },
     setUp(id, up) {
