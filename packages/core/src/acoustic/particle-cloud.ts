@@ -31,7 +31,7 @@
  */
 import { cholesky } from '../linalg/dense.js';
 import { normalQuantile } from '../math/normal.js';
-import { hitLikelihood, missLikelihood, presencePd, presenceReach, type PresenceModel } from './presence-model.js';
+import { hitLikelihood, missLikelihood, presenceReach, type PresenceModel } from './presence-model.js';
 import { drawHeading, type HeadingPrior } from './flow-prior.js';
 
 const EARTH_RADIUS = 6_371_000;
