@@ -452,6 +452,46 @@ function weigh(c: ParticleCloud, like: (i: number) => number): number {
   return Math.log(sum);
 }
 
+/** A presence model's constants for {@link soundPd}: pd, full range, taper span, tail's pd share, range, tail's end. */
+interface PdConsts {
+  pd: number;
+  r0: number;
+  span: number;
+  tail: number;
+  R: number;
+  end: number;
+}
+function pdConsts(m: PresenceModel): PdConsts {
+  const R = m.range;
+  const r0 = m.fullFraction * R;
+  return { pd: m.pd, r0, span: R - r0 || 1, tail: m.tailPd, R, end: m.tailRange * R };
+}
+
+/**
+ * `presencePd(model, soundRange(c, i, …))` for the hot loops (the same arithmetic, so the same
+ * numbers): the detection probability at the slant range where particle i was when its sound
+ * reached the sensor, given its horizontal offset (dx0, dy0) from the sensor and the sensor's sz.
+ */
+function soundPd(c: ParticleCloud, i: number, dx0: number, dy0: number, sz: number, k: PdConsts): number {
+  let x = dx0;
+  let y = dy0;
+  const z = c.h[i] - (c.x[i] * c.x[i] + c.y[i] * c.y[i]) / (2 * EARTH_RADIUS) - sz;
+  if (c.soundSpeed > 0) {
+    const lag = Math.sqrt(x * x + y * y + z * z) / c.soundSpeed;
+    x -= c.vx[i] * lag;
+    y -= c.vy[i] * lag;
+  }
+  const r = Math.sqrt(x * x + y * y + z * z);
+  if (r <= k.r0) return k.pd;
+  if (r <= k.R) {
+    const q = (r - k.r0) / k.span;
+    const taper = 1 - q * q * (3 - 2 * q);
+    return k.pd * (k.tail + (1 - k.tail) * taper);
+  }
+  if (r >= k.end) return 0;
+  return k.pd * k.tail * (1 - (r - k.R) / (k.end - k.R));
+}
+
 /**
  * The likelihood of a presence outcome at each particle: `far` (the outcome's likelihood
  * beyond the sensor's reach) for a particle horizontally farther than the reach plus the
@@ -475,16 +515,10 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   }
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;
-  const { pd, pfa } = model;
-  const R = model.range;
-  const r0 = model.fullFraction * R;
-  const span = R - r0 || 1;
-  const tail = model.tailPd;
-  const end = model.tailRange * R;
-  const cs = c.soundSpeed;
+  const pfa = model.pfa;
+  const k = pdConsts(model);
   const xs = c.x;
   const ys = c.y;
-  const hs = c.h;
   const w = c.w;
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -493,25 +527,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
     let l: number;
     if (dx0 * dx0 + dy0 * dy0 > lim2) l = far;
     else {
-      // soundRange
-      let x = dx0;
-      let y = dy0;
-      const z = hs[i] - (xs[i] * xs[i] + ys[i] * ys[i]) / (2 * EARTH_RADIUS) - sz;
-      if (cs > 0) {
-        const lag = Math.sqrt(x * x + y * y + z * z) / cs;
-        x -= c.vx[i] * lag;
-        y -= c.vy[i] * lag;
-      }
-      const r = Math.sqrt(x * x + y * y + z * z);
-      // presencePd
-      let p: number;
-      if (r <= r0) p = pd;
-      else if (r <= R) {
-        const q = (r - r0) / span;
-        const taper = 1 - q * q * (3 - 2 * q);
-        p = pd * (tail + (1 - tail) * taper);
-      } else if (r >= end) p = 0;
-      else p = pd * tail * (1 - (r - R) / (end - R));
+      const p = soundPd(c, i, dx0, dy0, sz, k);
       l = miss ? (1 - p) * (1 - pfa) : 1 - (1 - p) * (1 - pfa);
       if (times !== 1) l **= times;
     }
@@ -557,42 +573,16 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
   let farAll = 1;
   for (let k = 0; k < count; k++) farAll *= (1 - nodes[k].model.pfa) ** nodes[k].times;
   for (let i = 0; i < n; i++) L[i] = w[i];
-  const hs = c.h;
-  const vxs = c.vx;
-  const vys = c.vy;
-  const cs = c.soundSpeed;
-  for (let k = 0; k < count; k++) {
-    const { sx, sy, sz, model, times } = nodes[k];
+  for (let j = 0; j < count; j++) {
+    const { sx, sy, sz, model, times } = nodes[j];
     const lagReach = lagReachOf(c, model);
     const lim2 = lagReach * lagReach;
-    // presencePd and soundRange written out (the same arithmetic: the same numbers), as in presenceWeigh
-    const pd = model.pd;
-    const R = model.range;
-    const r0 = model.fullFraction * R;
-    const span = R - r0 || 1;
-    const tail = model.tailPd;
-    const end = model.tailRange * R;
+    const k = pdConsts(model);
     for (let i = 0; i < n; i++) {
       const dx0 = xs[i] - sx;
       const dy0 = ys[i] - sy;
       if (dx0 * dx0 + dy0 * dy0 > lim2) continue;
-      let x = dx0;
-      let y = dy0;
-      const z = hs[i] - (xs[i] * xs[i] + ys[i] * ys[i]) / (2 * EARTH_RADIUS) - sz;
-      if (cs > 0) {
-        const lag = Math.sqrt(x * x + y * y + z * z) / cs;
-        x -= vxs[i] * lag;
-        y -= vys[i] * lag;
-      }
-      const r = Math.sqrt(x * x + y * y + z * z);
-      let p: number;
-      if (r <= r0) p = pd;
-      else if (r <= R) {
-        const q = (r - r0) / span;
-        const taper = 1 - q * q * (3 - 2 * q);
-        p = pd * (tail + (1 - tail) * taper);
-      } else if (r >= end) p = 0;
-      else p = pd * tail * (1 - (r - R) / (end - R));
+      const p = soundPd(c, i, dx0, dy0, sz, k);
       const m = 1 - p;
       // relative to the far factor (1 − pfa)^times, which every particle shares
       L[i] *= times === 1 ? m : m ** times;
