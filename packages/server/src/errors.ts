@@ -43,3 +43,5 @@ export class ApiError extends Error {
 export function errorBody(code: ErrorCode, message: string, details?: unknown): { error: { code: string; message: string; details?: unknown } } {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
+
+export class ConfigError extends Error {}

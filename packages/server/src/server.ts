@@ -3,8 +3,9 @@
  * The command `skywarden serve` and the tests call this; `close()` stops it gracefully:
  * ingest stops first, the journal's pending writes finish, then everything closes.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { lockDataDir } from './data-dir-lock.js';
+import { ConfigError } from './errors.js';
 import pino, { type Logger } from 'pino';
 import { buildConfig, type ServerConfig } from './config.js';
 import { createService, DATA_DIR, type Service } from './service.js';
@@ -72,50 +73,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError } from './errors.js';
 
 const DEMO_USERS = [
   { name: 'admin', password: 'admin-demo', role: 'admin' as const },
   { name: 'operator', password: 'operator-demo', role: 'operator' as const },
   { name: 'viewer', password: 'viewer-demo', role: 'viewer' as const },
 ];
-
-/**
- * Takes the data folder for this process (`skywarden.pid` in it): a second service on the same
- * folder is refused with a message naming the first; the mark of a process that is gone (a
- * kill -9) is taken over. Returns the release.
- */
-export function lockDataDir(dir: string): () => void {
-  const path = join(dir, 'skywarden.pid');
-  const mine = String(process.pid);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(path, mine, { flag: 'wx' });
-      return () => {
-        try {
-          if (readFileSync(path, 'utf8') === mine) rmSync(path);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    let alive = false;
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    }
-    if (alive) throw new ConfigError(`data folder ${dir} is in use by process ${pid} (another skywarden serve?): stop it, or give this one another data folder (--data-dir)`);
-    rmSync(path, { force: true }); // left by a process that is gone
-  }
-  throw new ConfigError(`data folder ${dir}: could not take ${path}`);
-}
 
 export async function startServer(o: StartOptions = {}): Promise<RunningServer> {
   const flags: Record<string, unknown> = {};
