@@ -1,6 +1,7 @@
 /**
  * Options of the multi-target tracker, with their defaults. Units: SI (m, s, m/s, m²/s³).
  */
+import { BIRTH_LIMIT_DEFAULTS, checkBirthLimit, type BirthLimit } from './birth-limiter.js';
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
 import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { normalQuantile } from '../math/normal.js';
@@ -36,6 +37,8 @@ export interface TrackerOptions {
   assumedAltitudeSd: number;
   /** Associated detections that confirm a tentative track. Default 4 (3 let chains of radar clutter through, see docs/tracker.md). */
   confirmHits: number;
+  /** The clutter map of births (birth-limiter.ts): at most `max` new tracks per `cellM` square per `windowS`. Default 20 per 1 km² per 30 s. */
+  birthLimit: BirthLimit;
   /** A tentative track is confirmed only while the normalised innovations of its detections
    *  pass a chi-square test at this probability (a consistency check that holds chains of
    *  clutter back). Default 0.99. */
@@ -132,6 +135,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   assumedAltitude: 500,
   assumedAltitudeSd: 700,
   confirmHits: 4,
+  birthLimit: BIRTH_LIMIT_DEFAULTS,
   confirmConsistency: 0.99,
   matureHits: 8,
   tentativeTimeout: 12,
@@ -187,6 +191,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(r.confirmConsistency > 0 && r.confirmConsistency < 1)) throw new Error(`tracker option confirmConsistency must be in (0, 1), got ${r.confirmConsistency}`);
   if (!(Number.isInteger(r.matureHits) && r.matureHits >= 1)) throw new Error(`tracker option matureHits must be an integer >= 1, got ${r.matureHits}`);
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
+  checkBirthLimit(r.birthLimit);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
   if (r.acousticParticles !== null) {
     try {

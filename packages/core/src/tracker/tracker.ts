@@ -17,6 +17,7 @@ import { createPreparedDetection, prepareDetection, SHAPE_POINT, SHAPE_RAY, type
 import type { Track, TrackStatus } from './track.js';
 import { createTrackReporter } from './track-reporter.js';
 import { createTrackStarter } from './track-starter.js';
+import { createBirthLimiter } from './birth-limiter.js';
 import { createTrackTable } from './track-table.js';
 import { createTrackUpdater } from './track-updater.js';
 
@@ -88,6 +89,8 @@ export interface TrackerStats {
   /** Tracks started (tentative) and confirmed. */
   started: number;
   confirmed: number;
+  /** Births refused by the clutter map (birth-limiter.ts): detections that started no track in a saturated cell. */
+  birthsRefused: number;
 }
 
 /** A pause (s) in one sensor's detections that ends an association group. */
@@ -140,12 +143,13 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0 };
   const table = createTrackTable(options);
   const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
   const parts = resolveComponents({ options, frame, table, stats, acoustic }, components);
   const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });
+  const births = createBirthLimiter(options.birthLimit);
   const applyPairs = createTrackUpdater({ ...options, table, filter, identifier, stats });
   const report = createTrackReporter({ frame, filter, altitudeObservableSd: options.altitudeObservableSd });
   const pairs = createPairList();
@@ -222,7 +226,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       for (const initiator of initiators) {
         if (!initiator.accepts(pd)) continue;
         const birth = initiator.initiate(pd);
-        if (birth) startTrack(birth, events);
+        if (birth) {
+          if (births.admit(birth.x[0], birth.x[1], pd.det.t)) startTrack(birth, events);
+          else stats.birthsRefused++;
+        }
         break;
       }
     }
