@@ -19,6 +19,9 @@ import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { handleMqttMessage, parseTopic } from './mqtt-ingest.js';
 
+/** How long (ms) the broker waits for a client's socket to drain before it cuts the client. */
+export const DRAIN_TIMEOUT_MS = 2000;
+
 export interface EmbeddedBroker {
   port: number;
   close(): Promise<void>;
@@ -86,9 +89,18 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const throttle = createLoginThrottle({ maxPerUser: svc.config.auth.sensor_max_failures, maxPerAddress: svc.config.auth.sensor_max_failures, windowS: svc.config.auth.login_window_s });
   let throttled = 0;
   const throttleWarn = createWarnLimiter(svc.log, 60);
+  /** The clients subscribed to each sensor's errors topic (the only topic a client may subscribe to). */
+  const errorSubscribers = new Map<string, Set<Client>>();
+  let reportsDropped = 0;
+  const dropWarn = createWarnLimiter(svc.log, 60);
   const broker: Aedes = await Aedes.createBroker({
     // told to MQTT 5 clients in the CONNACK; the socket guard below enforces it for every version
     maximumPacketSize: maxAfterLogin,
+    // a client that does not read what it subscribed to holds a delivery until its socket drains,
+    // and aedes' deliveries share one queue: every sensor's acknowledgements waited on it (an
+    // outside probe, 2026-12-06: 35 s; aedes' default is 60 s). Such a client is cut after 2 s,
+    // and the errors it would be sent are dropped before that (publishError)
+    drainTimeout: DRAIN_TIMEOUT_MS,
     authenticate(client, username, password, done) {
       if (!username || !password) {
         const e = Object.assign(new Error('username (sensor or gateway id) and password (token) are required'), { returnCode: 4 });
@@ -163,7 +175,12 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     },
     authorizeSubscribe(client, sub, callback) {
       const p = principals.get(client);
-      if (p && sub.topic === `${prefix}/${p.id}/errors`) return callback(null, sub);
+      if (p && sub.topic === `${prefix}/${p.id}/errors`) {
+        let set = errorSubscribers.get(p.id);
+        if (!set) errorSubscribers.set(p.id, (set = new Set()));
+        set.add(client);
+        return callback(null, sub);
+      }
       callback(new Error(`may subscribe only to ${prefix}/<your id>/errors`), null);
     },
   });
@@ -176,7 +193,31 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       }
     }
   });
+  broker.on('clientDisconnect', (client) => {
+    const p = principals.get(client);
+    const set = p ? errorSubscribers.get(p.id) : undefined;
+    if (set) {
+      set.delete(client);
+      if (set.size === 0) errorSubscribers.delete(p!.id);
+    }
+  });
+  /**
+   * A report of rejected detections to the sensor's errors topic (QoS 0: at most once). Not sent
+   * while a subscriber of that topic has not read what it was sent before (its socket's buffer
+   * past its high-water mark): the delivery would wait for it, and with it every other client's.
+   */
   function publishError(id: string, body: unknown): void {
+    const subs = errorSubscribers.get(id);
+    if (subs) {
+      for (const cl of subs) {
+        const conn = (cl as unknown as { conn?: { writableNeedDrain?: boolean; destroyed?: boolean } }).conn;
+        if (conn && (conn.writableNeedDrain || conn.destroyed)) {
+          reportsDropped++;
+          dropWarn.warn('slow', { sensor: id, dropped: reportsDropped }, 'MQTT error reports dropped: a subscriber of the errors topic does not read them');
+          return;
+        }
+      }
+    }
     broker.publish({ cmd: 'publish', topic: `${prefix}/${id}/errors`, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false }, () => {});
   }
   const server: Server = createServer((socket) => {
