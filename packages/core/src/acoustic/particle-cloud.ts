@@ -31,7 +31,7 @@
  */
 import { cholesky } from '../linalg/dense.js';
 import { normalQuantile } from '../math/normal.js';
-import { hitLikelihood, missLikelihood, presenceReach, type PresenceModel } from './presence-model.js';
+import { hitLikelihood, missLikelihood, presencePd, presenceReach, type PresenceModel } from './presence-model.js';
 import { drawHeading, type HeadingPrior } from './flow-prior.js';
 
 const EARTH_RADIUS = 6_371_000;
@@ -386,19 +386,13 @@ export function predictCloud(c: ParticleCloud, t: number): void {
     return;
   }
   const sdV = Math.sqrt(c.q * dt);
-  // bandFactor written out, and the speed as a square root (Math.hypot, which guards against
-  // overflow no speed comes near, took ten times as long: this loop is a tenth of the national replay)
-  const xs = c.x, ys = c.y, vxs = c.vx, vys = c.vy, band = c.band, rng = c.rng;
-  const { speedMin, speedMax, fastMin, fastMax } = c;
+  // the speed as a square root: Math.hypot, which guards against overflow no speed comes near,
+  // took ten times as long (this loop is a tenth of the national replay)
+  const xs = c.x, ys = c.y, vxs = c.vx, vys = c.vy;
   for (let i = 0; i < c.n; i++) {
-    const vx0 = vxs[i] + NORMALS[(rng() * NORMAL_TABLE) | 0] * sdV;
-    const vy0 = vys[i] + NORMALS[(rng() * NORMAL_TABLE) | 0] * sdV;
-    const sp = Math.sqrt(vx0 * vx0 + vy0 * vy0);
-    const fast = band[i] === 1;
-    const lo = fast ? fastMin : speedMin;
-    const hi = fast ? fastMax : speedMax;
-    // into the particle's band (a particle at rest stays at rest)
-    const k = sp <= hi && sp >= lo ? 1 : sp > 0 ? Math.min(hi, Math.max(lo, sp)) / sp : 0;
+    const vx0 = vxs[i] + gauss(c) * sdV;
+    const vy0 = vys[i] + gauss(c) * sdV;
+    const k = bandFactor(c, Math.sqrt(vx0 * vx0 + vy0 * vy0), i);
     const vx = vx0 * k;
     const vy = vy0 * k;
     // position with the mean of the old and new velocity (the white-noise acceleration's integral, to first order)
@@ -452,46 +446,6 @@ function weigh(c: ParticleCloud, like: (i: number) => number): number {
   return Math.log(sum);
 }
 
-/** A presence model's constants for {@link soundPd}: pd, full range, taper span, tail's pd share, range, tail's end. */
-interface PdConsts {
-  pd: number;
-  r0: number;
-  span: number;
-  tail: number;
-  R: number;
-  end: number;
-}
-function pdConsts(m: PresenceModel): PdConsts {
-  const R = m.range;
-  const r0 = m.fullFraction * R;
-  return { pd: m.pd, r0, span: R - r0 || 1, tail: m.tailPd, R, end: m.tailRange * R };
-}
-
-/**
- * `presencePd(model, soundRange(c, i, …))` for the hot loops (the same arithmetic, so the same
- * numbers): the detection probability at the slant range where particle i was when its sound
- * reached the sensor, given its horizontal offset (dx0, dy0) from the sensor and the sensor's sz.
- */
-function soundPd(c: ParticleCloud, i: number, dx0: number, dy0: number, sz: number, k: PdConsts): number {
-  let x = dx0;
-  let y = dy0;
-  const z = c.h[i] - (c.x[i] * c.x[i] + c.y[i] * c.y[i]) / (2 * EARTH_RADIUS) - sz;
-  if (c.soundSpeed > 0) {
-    const lag = Math.sqrt(x * x + y * y + z * z) / c.soundSpeed;
-    x -= c.vx[i] * lag;
-    y -= c.vy[i] * lag;
-  }
-  const r = Math.sqrt(x * x + y * y + z * z);
-  if (r <= k.r0) return k.pd;
-  if (r <= k.R) {
-    const q = (r - k.r0) / k.span;
-    const taper = 1 - q * q * (3 - 2 * q);
-    return k.pd * (k.tail + (1 - k.tail) * taper);
-  }
-  if (r >= k.end) return 0;
-  return k.pd * k.tail * (1 - (r - k.R) / (k.end - k.R));
-}
-
 /**
  * The likelihood of a presence outcome at each particle: `far` (the outcome's likelihood
  * beyond the sensor's reach) for a particle horizontally farther than the reach plus the
@@ -502,9 +456,9 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   const lagReach = lagReachOf(c, model);
   const lim2 = lagReach * lagReach;
   const n = c.n;
-  // the same arithmetic as `weigh` with `like(model, soundRange(...))`, written out: this loop
-  // is most of the acoustic tracker's time, and a call through `like` per particle costs more
-  // than the sum (national bench: profile in docs/tracker.md)
+  // the same arithmetic as `weigh` with `like(model, soundRange(...))`, in one loop with direct
+  // calls: this loop is most of the acoustic tracker's time, and a call through `like` and a
+  // closure per particle costs more than the sum (national bench: profile in docs/tracker.md)
   const miss = like === missLikelihood;
   if (!miss && like !== hitLikelihood) {
     return weigh(c, (i) => {
@@ -516,7 +470,6 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;
   const pfa = model.pfa;
-  const k = pdConsts(model);
   const xs = c.x;
   const ys = c.y;
   const w = c.w;
@@ -527,7 +480,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
     let l: number;
     if (dx0 * dx0 + dy0 * dy0 > lim2) l = far;
     else {
-      const p = soundPd(c, i, dx0, dy0, sz, k);
+      const p = presencePd(model, soundRange(c, i, sx, sy, sz));
       l = miss ? (1 - p) * (1 - pfa) : 1 - (1 - p) * (1 - pfa);
       if (times !== 1) l **= times;
     }
@@ -577,13 +530,11 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
     const { sx, sy, sz, model, times } = nodes[j];
     const lagReach = lagReachOf(c, model);
     const lim2 = lagReach * lagReach;
-    const k = pdConsts(model);
     for (let i = 0; i < n; i++) {
       const dx0 = xs[i] - sx;
       const dy0 = ys[i] - sy;
       if (dx0 * dx0 + dy0 * dy0 > lim2) continue;
-      const p = soundPd(c, i, dx0, dy0, sz, k);
-      const m = 1 - p;
+      const m = 1 - presencePd(model, soundRange(c, i, sx, sy, sz));
       // relative to the far factor (1 − pfa)^times, which every particle shares
       L[i] *= times === 1 ? m : m ** times;
     }
