@@ -164,6 +164,8 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     runMisses = 0;
     readonly pdDeclared: number;
     constructor(
+      /** Its place in `nodes` and its item in the grid. */
+      readonly index: number,
       readonly id: string,
       readonly sx: number,
       readonly sy: number,
@@ -190,7 +192,7 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
     const period = defaultPeriod;
     const pfa = Math.min(0.5, ((s.farPerHour ?? 0.5) * period) / 3600);
     const model = presenceModel(declared ? (s.rangeMax as number) : defaultRange, { pd: s.pd ?? o.defaultPd ?? 0.85, pfa: Math.max(pfa, 1e-4) });
-    const node = new Node(s.id, sx, sy, sz, model, presenceReach(model), declared);
+    const node = new Node(nodes.length, s.id, sx, sy, sz, model, presenceReach(model), declared);
     byId.set(s.id, node);
     nodes.push(node);
   }
@@ -200,12 +202,11 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
   // few coarse cells). Until 2026-12-06 nodes were points and the silence pass looked 4 km
   // beyond a cloud's spread: the silences of nodes of a reach beyond that were not counted.
   const grid = createSpatialGrid(2000);
-  const index = (n: Node, i: number) => {
-    grid.insert(i, n.sx, n.sy, n.reach);
+  const index = (n: Node) => {
+    grid.insert(n.index, n.sx, n.sy, n.reach);
     n.indexedReach = n.reach;
   };
   nodes.forEach(index);
-  const indexOf = new Map<Node, number>(nodes.map((n, i) => [n, i]));
   return {
     node: (id) => byId.get(id),
     heard(det) {
@@ -218,7 +219,7 @@ export function createAcousticNetwork(o: AcousticNetworkOptions): AcousticNetwor
         n.rangeFromRows = true;
         // indexed again (the old entry stays: a query dedupes; growth by a tenth or more, so a
         // stream of ever larger ranges adds at most a few hundred entries per node)
-        if (n.reach > 1.1 * n.indexedReach) index(n, indexOf.get(n)!);
+        if (n.reach > 1.1 * n.indexedReach) index(n);
       }
       const gap = det.t - n.lastReport;
       if (learn && gap > 0.2 && gap <= learn.maxGap * n.period) {
