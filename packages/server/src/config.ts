@@ -132,6 +132,10 @@ export interface ServerConfig {
     max_message_bytes: number;
     /** Embedded broker: largest MQTT packet before login (the CONNECT); after login the larger of this and max_message_bytes + 64 KiB. A larger one closes the connection. */
     max_packet_bytes: number;
+    /** Embedded broker: seconds a packet may take beyond its size at min_upload_bytes_per_s; a connection stalled inside a packet for longer is closed. */
+    packet_timeout_s: number;
+    /** Embedded broker: the slowest upload a packet is given time for, bytes per second. */
+    min_upload_bytes_per_s: number;
     /** Embedded broker: most simultaneous connections; more are refused. */
     max_connections: number;
     /** Embedded broker: most simultaneous connections from one address; more are closed at once. */
@@ -383,6 +387,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
     topic_prefix: 'skywarden/v1',
     max_message_bytes: 1024 * 1024,
     max_packet_bytes: 64 * 1024,
+    packet_timeout_s: 30,
+    min_upload_bytes_per_s: 8 * 1024,
     max_connections: 20_000,
     max_connections_per_address: 1000,
   },
@@ -459,6 +465,8 @@ const CHECKS: Record<string, Check> = {
   'mqtt.topic_prefix': (v) => (typeof v === 'string' && /^[^#+]+$/.test(v) && !v.endsWith('/') ? null : 'a topic prefix without wildcards or a trailing slash'),
   'mqtt.max_message_bytes': int(1024, 256 * 1024 * 1024),
   'mqtt.max_packet_bytes': int(1024, 256 * 1024 * 1024),
+  'mqtt.packet_timeout_s': int(1, 3600),
+  'mqtt.min_upload_bytes_per_s': int(128, 1 << 30),
   'mqtt.max_connections': int(1, 1_000_000),
   'mqtt.max_connections_per_address': int(1, 1_000_000),
   'store.kind': oneOf('sqlite', 'postgres'),

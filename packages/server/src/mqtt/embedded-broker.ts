@@ -3,17 +3,21 @@
  * their id as username and their token as password. See mqtt-ingest.ts for topics and
  * acknowledgement.
  *
- * Packet size: aedes (1.x) and mqtt-packet buffer a whole packet before parsing it, whatever
- * length its fixed header announces (up to 256 MB). The broker therefore reads each socket's
- * MQTT framing itself and closes a connection whose packet announces more than
- * `mqtt.max_packet_bytes` before login (the CONNECT), or more than the larger of that and
- * `mqtt.max_message_bytes` + 64 KiB after it, before the bytes are buffered.
+ * Packets (packet-guard.ts reads each socket's MQTT framing before aedes does): a packet may
+ * announce at most `mqtt.max_packet_bytes` before login (the CONNECT), and after it the larger of
+ * that and `mqtt.max_message_bytes` + 64 KiB. A larger PUBLISH after login is acknowledged as a
+ * refused message (reported on the sensor's errors topic; MQTT 5: a PUBACK with reason 0x87)
+ * without its payload ever being held; any other packet too large closes the connection (MQTT 5:
+ * after a DISCONNECT with reason 0x95). A packet must be complete within `mqtt.packet_timeout_s`
+ * plus its size at `mqtt.min_upload_bytes_per_s`, or the connection is closed.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { limitConnectionsPerAddress, socketAddress } from '../net-limits.js';
 import { createLoginThrottle } from '../http/login-throttle.js';
 import { createWarnLimiter } from '../warn-limiter.js';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { guardPackets, type PacketGuard } from './packet-guard.js';
 import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
@@ -27,56 +31,6 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/**
- * Watches the MQTT framing of what `socket.read` hands to the broker (aedes reads with
- * `conn.read(null)`): each packet's remaining length is read from its fixed header, and a
- * packet announcing more than `limit()` bytes closes the connection (`onOversize` is told)
- * before its body is read. Malformed lengths are left to the broker's parser.
- */
-export function guardPacketSize(socket: Socket, limit: () => number, onOversize: (announced: number, limit: number) => void): void {
-  let need = 0; // body bytes of the current packet still to pass
-  let inLength = false; // reading the remaining-length bytes
-  let len = 0;
-  let mul = 1;
-  let lenBytes = 0;
-  const read = socket.read.bind(socket);
-  socket.read = ((size?: number) => {
-    const buf = read(size) as Buffer | string | null;
-    if (buf === null || typeof buf === 'string') return buf;
-    let i = 0;
-    while (i < buf.length) {
-      if (need > 0) {
-        const take = Math.min(need, buf.length - i);
-        need -= take;
-        i += take;
-        continue;
-      }
-      const b = buf[i++];
-      if (!inLength) {
-        inLength = true; // the packet type byte; the length follows
-        len = 0;
-        mul = 1;
-        lenBytes = 0;
-        continue;
-      }
-      len += (b & 0x7f) * mul;
-      mul *= 128;
-      lenBytes++;
-      const max = limit();
-      if (len > max) {
-        onOversize(len, max);
-        socket.destroy();
-        return null;
-      }
-      if ((b & 0x80) === 0 || lenBytes >= 4) {
-        inLength = false;
-        need = len;
-      }
-    }
-    return buf;
-  }) as typeof socket.read;
-}
-
 export async function startEmbeddedBroker(svc: Service, host: string, port: number): Promise<EmbeddedBroker> {
   const prefix = svc.config.mqtt.topic_prefix;
   const principals = new WeakMap<object, Principal>();
@@ -84,6 +38,16 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const loggedIn = new WeakSet<object>();
   const { max_packet_bytes: maxPacket, max_message_bytes: maxMessage } = svc.config.mqtt;
   const maxAfterLogin = Math.max(maxPacket, maxMessage + 64 * 1024);
+  /** The stand-in payload of a PUBLISH too large to hold (a secret: no client can send it). */
+  const marker = Buffer.from(`skywarden-oversize-${randomBytes(16).toString('hex')}`);
+  /** Each connection's packet guard; the sweep below closes those stalled inside a packet. */
+  const guards = new Map<Socket, PacketGuard>();
+  /** The aedes client of each logged-in socket (its protocol version). */
+  const clientOf = new WeakMap<object, Client>();
+  let stalledClosed = 0;
+  let oversizeSeen = 0;
+  const stallWarn = createWarnLimiter(svc.log, 60);
+  const oversizeWarn = createWarnLimiter(svc.log, 60);
   /** The broker's connected clients by client id (aedes keeps them; its types do not say so). */
   const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
   const throttle = createLoginThrottle({ maxPerUser: svc.config.auth.sensor_max_failures, maxPerAddress: svc.config.auth.sensor_max_failures, windowS: svc.config.auth.login_window_s });
@@ -119,7 +83,10 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
         }
         principals.set(client, p);
         const conn = (client as unknown as { conn?: object }).conn;
-        if (conn) loggedIn.add(conn);
+        if (conn) {
+          loggedIn.add(conn);
+          clientOf.set(conn, client);
+        }
         done(null, true);
       };
       // credentials verified before cost no scrypt work and are not throttled
@@ -158,7 +125,11 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
         // MQTT 3.1.1: the connection is closed; MQTT 5: a PUBACK/PUBREC 0x87 with this text as its reason string
         return callback(new Error(`may not publish to ${packet.topic}: publish to ${prefix}/${p?.id ?? '<your id>'}/detections or /status`));
       }
-      handleMqttMessage(svc, p, parts, packet.payload as Buffer, publishError)
+      const payload = packet.payload as Buffer;
+      // a stand-in for a PUBLISH too large to hold (packet-guard.ts): refused by its real size
+      const conn = (client as unknown as { conn?: Socket }).conn;
+      const replacedBytes = conn && payload.length === marker.length && payload.equals(marker) ? guards.get(conn)?.replaced.shift() : undefined;
+      handleMqttMessage(svc, p, parts, payload, publishError, replacedBytes)
         .then((out) => {
           // MQTT 5 can say in the acknowledgement that nothing was taken (3.1.1 cannot: there the
           // message is acknowledged and the report goes to <id>/errors only, as it does for both)
@@ -220,17 +191,48 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     }
     broker.publish({ cmd: 'publish', topic: `${prefix}/${id}/errors`, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false }, () => {});
   }
+  const { packet_timeout_s: packetTimeoutS, min_upload_bytes_per_s: minUpload } = svc.config.mqtt;
   const server: Server = createServer((socket) => {
-    guardPacketSize(
-      socket,
-      () => (loggedIn.has(socket) ? maxAfterLogin : maxPacket),
-      (announced, max) => {
+    const guard = guardPackets(socket, {
+      limit: () => (loggedIn.has(socket) ? maxAfterLogin : maxPacket),
+      loggedIn: () => loggedIn.has(socket),
+      version: () => clientOf.get(socket)?.version ?? 4,
+      marker,
+      timeoutMs: packetTimeoutS * 1000,
+      minBytesPerS: minUpload,
+      onOversize(announced, max, replaced) {
+        oversizeSeen++;
+        if (replaced) {
+          // counted and reported with the message's refusal (handleMqttMessage)
+          oversizeWarn.warn('replaced', { from: socket.remoteAddress, sensor: principals.get(clientOf.get(socket) ?? {})?.id, announced, max, seen: oversizeSeen }, 'MQTT message larger than allowed: refused and acknowledged, its payload dropped unread');
+          return;
+        }
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
-        svc.log.warn({ from: socket.remoteAddress, announced, max, logged_in: loggedIn.has(socket) }, 'MQTT packet larger than allowed: connection closed');
+        oversizeWarn.warn('closed', { from: socket.remoteAddress, announced, max, logged_in: loggedIn.has(socket), seen: oversizeSeen }, 'MQTT packet larger than allowed: connection closed');
       },
-    );
+      close() {
+        // MQTT 5 is told why first (DISCONNECT, reason 0x95: packet too large)
+        if (clientOf.get(socket)?.version === 5 && !socket.destroyed) socket.end(Buffer.from([0xe0, 0x01, 0x95]), () => socket.destroy());
+        else socket.destroy();
+      },
+    });
+    guards.set(socket, guard);
+    socket.once('close', () => guards.delete(socket));
     (broker.handle as (s: Socket) => void)(socket);
   });
+  // connections stalled inside a packet hold what they sent of it: closed once it is late
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, guard] of guards) {
+      if (!guard.stalled(now)) continue;
+      guards.delete(socket);
+      stalledClosed++;
+      svc.metrics.rejected.inc({ source: 'mqtt', reason: 'stalled' });
+      stallWarn.warn('stalled', { from: socket.remoteAddress, logged_in: loggedIn.has(socket), closed: stalledClosed }, 'MQTT connection closed: a packet was not complete in time (mqtt.packet_timeout_s, mqtt.min_upload_bytes_per_s)');
+      socket.destroy();
+    }
+  }, Math.min(1000, packetTimeoutS * 250));
+  sweep.unref();
   server.maxConnections = svc.config.mqtt.max_connections;
   limitConnectionsPerAddress(server, svc.config.mqtt.max_connections_per_address, null, svc.log, 'MQTT', 'mqtt.max_connections_per_address');
   server.listen(port, host);
@@ -239,6 +241,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   return {
     port: typeof addr === 'object' && addr ? addr.port : port,
     async close() {
+      clearInterval(sweep);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -86,6 +86,8 @@ export async function handleMqttMessage(
   parts: TopicParts,
   payload: Buffer,
   publishError: (id: string, body: unknown) => void,
+  /** The payload's real size when the broker dropped it unread for its size (`payload` is then a stand-in). */
+  droppedBytes?: number,
 ): Promise<MqttMessageOutcome> {
   const now = svc.clock();
   if (parts.kind === 'status') {
@@ -94,9 +96,10 @@ export async function handleMqttMessage(
     return { result: null };
   }
   if (parts.kind !== 'detections') return { result: null };
-  if (payload.length > svc.config.mqtt.max_message_bytes) {
+  const bytes = droppedBytes ?? payload.length;
+  if (bytes > svc.config.mqtt.max_message_bytes || droppedBytes !== undefined) {
     svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
-    const message = `message of ${payload.length} bytes; at most ${svc.config.mqtt.max_message_bytes}`;
+    const message = `message of ${bytes} bytes; at most ${svc.config.mqtt.max_message_bytes} (mqtt.max_message_bytes)`;
     publishError(parts.id, { code: 'payload_too_large', message });
     return { result: null, refused: `payload_too_large: ${message}` };
   }
