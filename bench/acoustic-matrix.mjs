@@ -44,6 +44,9 @@ const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');
 const particles = partArg >= 0 ? { nMin: Number(args[partArg + 1].split(',')[0]), nMax: Number(args[partArg + 1].split(',')[1]) } : null;
+// --range-scale MIN,MAX,PONE[,STEPS,TEMPER]: the tracker's acousticRangeScale (acoustic/range-scale.ts); 'off' for none
+const rsArg = args.indexOf('--range-scale');
+const rangeScale = rsArg >= 0 && args[rsArg + 1] !== 'off' ? (([min, max, pOne, steps, temper]) => ({ min, max, pOne, ...(steps ? { steps } : {}), ...(temper !== undefined ? { temper } : {}) }))(args[rsArg + 1].split(',').map(Number)) : rsArg >= 0 ? null : undefined;
 const refArg = args.indexOf('--reference');
 const reference = refArg >= 0 ? (['shown', 'best'].includes(args[refArg + 1]) ? args[refArg + 1] : 'shown') : null;
 // the reference's variants: --ref-no-silence (no negative information), --ref-h MIN,MAX (heights its
@@ -221,7 +224,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}) },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}), ...(rangeScale !== undefined ? { acousticRangeScale: rangeScale } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {

@@ -81,6 +81,19 @@ if (Number(process.env.JITTER) > 0) {
   for (const d of dets) if (sensorMap.get(d.sensor)?.kind === 'acoustic') d.t += (rnd() - 0.5) * j;
   dets.sort((a, b) => a.t - b.t);
 }
+// DEAD=F[,T]: a share F of the acoustic nodes (a fixed draw) report nothing from T s into the scene on (default 0: the
+// whole night; a power cut, a flat battery, a lost link), while sensors.json still lists them and nothing says so
+if (Number((process.env.DEAD ?? '').split(',')[0]) > 0) {
+  const [f, from = 0] = process.env.DEAD.split(',').map(Number);
+  let u = 424242;
+  const rnd = () => ((u = (u * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const dead = new Set(sensors.filter((s) => s.kind === 'acoustic' && rnd() < f).map((s) => s.id));
+  const t0 = dets.reduce((m, d) => Math.min(m, d.t), Infinity);
+  const kept = dets.filter((d) => !(dead.has(d.sensor) && d.t >= t0 + from));
+  process.stderr.write(`DEAD: ${dead.size} of ${sensors.filter((s) => s.kind === 'acoustic').length} acoustic nodes silent from ${from} s; ${dets.length - kept.length} detections dropped\n`);
+  dets.length = 0;
+  dets.push(...kept);
+}
 const origin = { latDeg: built.sensors[0].lat, lonDeg: built.sensors[0].lon, altM: 0 };
 const frame = createEnuFrame(origin);
 const enu = (lat, lon, a = 0) => { const v = geodeticToEnu(frame, { latDeg: lat, lonDeg: lon, altM: a }); return { e: v[0], n: v[1] }; };
@@ -124,7 +137,7 @@ const rejections = [];
 // --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
 const reacquire = args.includes('--reacquire') || deleterOpts ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);

@@ -17,6 +17,7 @@ import { presenceModel, presencePd } from './presence-model.js';
 import { createCloudFilter } from './cloud-filter.js';
 import { createImmFilter } from '../tracker/imm-filter.js';
 import type { TrackerComponents } from '../tracker/components.js';
+import type { TrackerOptions } from '../tracker/options.js';
 
 /** The tracker's components with the cloud filter's opt-in hand-back on (after `coastAfter`). */
 const HAND_BACK: Partial<TrackerComponents> = {
@@ -206,14 +207,14 @@ test('a radar clutter plot beside a generator does not become a track the genera
   t.diagnostic(`reported for ${heldSeconds} s; tracks started ${tr.stats.started}`);
 });
 
-/** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s), and the median error. */
-function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean, edit: (s: Sensor) => Sensor = (s) => s) {
-  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes).map(edit), acousticClouds: clouds });
-  const reps = run(tr, dets, 620);
+/** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s) up to `t1`, the median error, and the tracker's stats. */
+function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean, edit: (s: Sensor) => Sensor = (s) => s, opts: Partial<TrackerOptions> = {}, t1 = 620) {
+  const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes).map(edit), acousticClouds: clouds, ...opts });
+  const reps = run(tr, dets, t1);
   let observable = 0;
   let covered = 0;
   const errs: number[] = [];
-  for (let u = 60; u <= 620; u++) {
+  for (let u = 60; u <= t1; u++) {
     for (const path of drones) {
       const p = path(u);
       const heard = dets.filter((d) => d.t > u - 60 && d.t <= u && Math.hypot(p[0] - geodeticToEnu(FRAME, d.sensorPosition!)[0], p[1] - geodeticToEnu(FRAME, d.sensorPosition!)[1]) < RANGE + 60 * 50).length;
@@ -228,7 +229,7 @@ function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boo
     }
   }
   errs.sort((a, b) => a - b);
-  return { share: covered / observable, median: errs[Math.floor(errs.length / 2)] ?? NaN, observable };
+  return { share: covered / observable, median: errs[Math.floor(errs.length / 2)] ?? NaN, observable, stats: tr.stats };
 }
 
 test('microphones that report every 10 s (or every 1 s) are tracked as well as those of every 2 s: the cadence is learnt, the silences counted by it', (t) => {
@@ -352,5 +353,29 @@ test('a lone array starts a track before 20 s when its bearings sweep (a mover),
   assert.ok(median(moverStarts) <= 16, msg);
   assert.ok(Math.max(...moverStarts) < 20, msg);
   assert.ok(stillStarts.every((x) => x >= 20 && x < 30), msg);
+  t.diagnostic(msg);
+});
+
+test('microphones whose declared range is half again what they hear: the tracks teach the network a shorter range, and hold the drones better than the declared one', (t) => {
+  const nodes = grid(5000, 20000);
+  // eight drones over 20 minutes, from four sides, at 300-900 m
+  const drones: Path[] = [];
+  for (let k = 0; k < 8; k++) {
+    const lag = 130 * k;
+    const v = 45 + k;
+    const dir = k % 4;
+    const off = -12000 + 3300 * k;
+    if (dir === 0) drones.push(straight(-22000 - v * lag, off, 300 + 80 * k, v, 0));
+    else if (dir === 1) drones.push(straight(22000 + v * lag, off, 300 + 80 * k, -v, 0));
+    else if (dir === 2) drones.push(straight(off, -22000 - v * lag, 300 + 80 * k, 0, v));
+    else drones.push(straight(off, 22000 + v * lag, 300 + 80 * k, 0, -v));
+  }
+  const dets = hear(nodes, drones, 0, 1500, 11);
+  const overstated = (s: Sensor): Sensor => ({ ...s, rangeMax: RANGE * 1.5 });
+  const learnt = scoreGrid(nodes, drones, dets, true, overstated, {}, 1500);
+  const fixed = scoreGrid(nodes, drones, dets, true, overstated, { acousticRangeScale: null }, 1500);
+  const msg = `declared 1.5 x: range scale learnt ${learnt.stats.rangeScale.toFixed(2)} from ${learnt.stats.rangeScaleTracks} tracks, ${(100 * learnt.share).toFixed(0)} % covered (median ${learnt.median.toFixed(0)} m); declared ranges as they are ${(100 * fixed.share).toFixed(0)} % (${learnt.observable} observable s)`;
+  assert.ok(learnt.stats.rangeScaleTracks >= 3 && learnt.stats.rangeScale < 0.85, msg);
+  assert.ok(learnt.share > fixed.share + 0.05, msg);
   t.diagnostic(msg);
 });

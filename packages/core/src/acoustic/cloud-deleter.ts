@@ -29,6 +29,7 @@ import { airProbability } from './rival-modes.js';
 import type { AcousticNetwork } from './acoustic-network.js';
 import { lastNode, reseedCloudTrack } from './cloud-filter.js';
 import type { TrackFilter } from '../tracker/filter.js';
+import type { RangeScaleLearner } from './range-scale.js';
 
 export interface CloudDeleterOptions {
   inner: Deleter;
@@ -60,7 +61,19 @@ export interface CloudDeleterOptions {
    * the nodes' misses, silence.ts). Default 0.01.
    */
   minSilenceRatio?: number;
+  /**
+   * How far sound carries, learnt from the tracks (range-scale.ts): a track dropped while it was
+   * believed (confirmed, {@link RANGE_LEARN_HITS} hits or more, its rivals holding it in the air
+   * with at least {@link RANGE_LEARN_AIR}) gives its cloud's scales to it. A track dropped for
+   * its rivals or a misfit does not.
+   */
+  rangeScale?: RangeScaleLearner;
 }
+
+/** Hits a dropped track needs to teach the range scale. */
+export const RANGE_LEARN_HITS = 10;
+/** Its rivals' probability of a target in the air it needs. */
+export const RANGE_LEARN_AIR = 0.9;
 
 /** Re-acquisition needs the rivals to hold the track in the air with at least this probability. */
 export const REACQUIRE_MIN_AIR = 0.5;
@@ -100,11 +113,14 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         return 'delete';
       }
-      if (Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd) return 'delete';
-      // the nodes about it stayed silent where they should have heard it: it is gone (a false
-      // alarm that ended, a downed drone) or its cloud lost it
-      if ((cs.silentLogLR ?? 0) < minSilentLogLR) return 'delete';
-      if (silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence)) return 'delete';
+      const lost = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd || (cs.silentLogLR ?? 0) < minSilentLogLR || silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence);
+      if (lost) {
+        // spread too far, the nodes about it silent where they should have heard it (a false
+        // alarm that ended, a downed drone, a cloud that lost its target), or unheard too long
+        const c = cs.cloud;
+        if (o.rangeScale && c.rsLL && tr.status !== 'tentative' && cs.hits >= RANGE_LEARN_HITS && airP >= RANGE_LEARN_AIR) o.rangeScale.learn(c.rsLL);
+        return 'delete';
+      }
       if (tr.status === 'confirmed' && silent > coastAfter) return 'coast';
       return 'keep';
     },

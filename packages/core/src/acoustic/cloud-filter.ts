@@ -21,6 +21,7 @@ import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../t
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
+import type { RangeScaleSource } from './range-scale.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
@@ -81,6 +82,8 @@ export interface CloudFilterOptions {
   fastShare?: number;
   /** A handed-back cloud's adaptive particle count (particle-cloud.ts `AdaptiveCount`); absent: a fixed count. */
   adaptive?: AdaptiveCount;
+  /** Where a handed-back cloud's particles and its rivals' draw their range scales (range-scale.ts); absent: the declared ranges. */
+  rangeScale?: RangeScaleSource;
 }
 
 /** A seed for a cloud's generator from a detection (deterministic: the same input, the same cloud). */
@@ -131,9 +134,9 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     inner.predict(tr, pd.det.t, xs, ps);
     if (Math.hypot(xs[3], xs[4]) > topSpeed) return false;
     const seed = seedOfDetection(pd.det);
-    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}) });
+    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
-    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t)) };
+    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t), o.rangeScale) };
     return true;
   }
 

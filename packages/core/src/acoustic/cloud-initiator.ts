@@ -113,7 +113,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud);
     const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax, headingsAt(at.sx, at.sy, at.t));
-    const rivals = createRivals(seedOfDetection(first.det), at);
+    const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale);
     let logL = 0;
     let hits = 0;
     for (const h of heard.slice(1)) {

@@ -31,6 +31,7 @@
  */
 import { cholesky } from '../linalg/dense.js';
 import { normalQuantile } from '../math/normal.js';
+import type { RangeScaleSource } from './range-scale.js';
 import { hitLikelihood, missLikelihood, presencePd, presenceReach, type PresenceModel } from './presence-model.js';
 import { drawHeading, type HeadingPrior } from './flow-prior.js';
 
@@ -54,7 +55,14 @@ export interface CloudOptions {
   fastMax?: number;
   /** Adaptive particle count (KLD-sampling); absent: always `n`. */
   adaptive?: AdaptiveCount;
+  /**
+   * Where each particle's range scale is drawn from (range-scale.ts: how far sound carries, as a
+   * factor on every node's declared range, held by the particle beside its position; its presence
+   * likelihoods take a node's model at slant range r/s); absent: the declared ranges.
+   */
+  rangeScale?: RangeScaleSource;
 }
+
 
 /** The KLD-sampling bound's settings (Fox 2003). */
 export interface AdaptiveCount {
@@ -100,6 +108,19 @@ export interface ParticleCloud {
   readonly fastMax: number;
   /** The top speed of the bands the particles hold now (m/s): how far the sound's travel time can carry a particle. */
   speedTop: number;
+  /** Each particle's range scale (all 1 without a `rangeScale` prior). */
+  rs: Float64Array;
+  readonly rangeScale: RangeScaleSource | null;
+  /** The distribution over the source's values the particles were last seeded from (null without a source). */
+  rsDrawnFrom: Float64Array | null;
+  /**
+   * The log predictive likelihood of the presence outcomes the cloud took, under each of the
+   * source's values as every particle's scale (a subsample of the particles: {@link RS_SUB}); null
+   * without a source. The cloud's marginal likelihood of each scale, which the network learns from.
+   */
+  rsLL: Float64Array | null;
+  /** The largest range scale a particle may hold (1 without a prior). */
+  readonly rsMax: number;
 }
 
 /** The class prior's speed band (m/s) a cloud takes unless told: piston one-way attack drones, with margin. */
@@ -124,7 +145,13 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   if (!(fastShare >= 0 && fastShare <= 1)) throw new Error(`particle cloud: fastShare must be in [0, 1], got ${fastShare}`);
   if (!(fastMin >= 0 && fastMax >= fastMin && Number.isFinite(fastMax))) throw new Error(`particle cloud: need 0 <= fastMin <= fastMax, got ${fastMin}, ${fastMax}`);
   const adaptive = o.adaptive ? resolveAdaptive(o.adaptive) : null;
+  const rsp = o.rangeScale ?? null;
   return {
+    rs: new Float64Array(n).fill(1),
+    rangeScale: rsp,
+    rsDrawnFrom: null,
+    rsLL: rsp ? new Float64Array(rsp.values.length) : null,
+    rsMax: rsp ? Math.max(1, rsp.max) : 1,
     n,
     t: NaN,
     x: new Float64Array(n),
@@ -177,6 +204,7 @@ function ensureCapacity(c: ParticleCloud, m: number): void {
   c.vx = grow(c.vx);
   c.vy = grow(c.vy);
   c.w = grow(c.w);
+  c.rs = grow(c.rs);
   const band = new Uint8Array(m);
   band.set(c.band.subarray(0, c.n));
   c.band = band;
@@ -263,6 +291,18 @@ export interface HeardAt {
   bearingSd?: number;
 }
 
+/** A range scale from the cloud's source (1 without one). */
+function drawRangeScale(c: ParticleCloud): number {
+  return c.rangeScale ? c.rangeScale.draw(c.rng()) : 1;
+}
+
+/** Notes the distribution the particles are about to be seeded from. */
+function noteDrawnFrom(c: ParticleCloud): void {
+  if (!c.rangeScale) return;
+  if (!c.rsDrawnFrom) c.rsDrawnFrom = new Float64Array(c.rangeScale.weights.length);
+  c.rsDrawnFrom.set(c.rangeScale.weights);
+}
+
 /**
  * Draws particle i from what one report says: a position in the sensor's disc (or, for an
  * array, about the bearing out to the reach) in proportion to the area and the chance of
@@ -270,14 +310,16 @@ export interface HeardAt {
  * in [hMin, hMax], a heading from the prior (uniform without one) and a speed uniform in the band.
  */
 function drawFromReport(c: ParticleCloud, i: number, at: HeardAt, hMin: number, hMax: number, top: number, headings: HeadingPrior | null): void {
+  const rs = drawRangeScale(c);
+  c.rs[i] = rs;
   for (let tries = 0; ; tries++) {
     const a = at.bearing !== undefined ? at.bearing + (at.bearingSd ?? 0) * gauss(c) : TWO_PI * c.rng();
-    const r = at.reach * Math.sqrt(c.rng());
+    const r = at.reach * Math.max(1, rs) * Math.sqrt(c.rng());
     const x = at.sx + r * Math.sin(a);
     const y = at.sy + r * Math.cos(a);
     const h = hMin + (hMax - hMin) * c.rng();
     const dz = upOf(x, y, h) - at.sz;
-    const L = hitLikelihood(at.model, Math.sqrt(r * r + dz * dz));
+    const L = hitLikelihood(at.model, Math.sqrt(r * r + dz * dz) / rs);
     if (c.rng() * top <= L || tries >= 50) {
       c.x[i] = x;
       c.y[i] = y;
@@ -310,6 +352,7 @@ export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: n
   const top = hitLikelihood(at.model, 0);
   seedCount(c);
   assignBands(c);
+  noteDrawnFrom(c);
   for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top, headings);
   c.w.fill(1 / c.n);
   c.t = t;
@@ -336,6 +379,7 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
   const sdU = Math.sqrt(Math.max(0, p[14]));
   const z = new Float64Array(4);
   seedCount(c);
+  noteDrawnFrom(c);
   for (let i = 0; i < c.n; i++) {
     for (let a = 0; a < 4; a++) z[a] = gauss(c);
     const e = x[0] + L[0] * z[0];
@@ -362,6 +406,7 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
     // height above the ellipsoid from the frame's U (the curvature drop put back)
     const h = x[2] + sdU * gauss(c) + (e * e + n * n) / (2 * EARTH_RADIUS);
     c.h[i] = Math.min(hMax, Math.max(hMin, h));
+    c.rs[i] = drawRangeScale(c);
   }
   updateSpeedTop(c);
   c.w.fill(1 / c.n);
@@ -424,7 +469,7 @@ function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: num
  */
 function lagReachOf(c: ParticleCloud, model: PresenceModel): number {
   const slow = c.soundSpeed > 0 ? Math.max(0.05, 1 - (1.5 * c.speedTop) / c.soundSpeed) : 1;
-  return presenceReach(model) / slow;
+  return (presenceReach(model) * c.rsMax) / slow;
 }
 
 /**
@@ -464,7 +509,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
     return weigh(c, (i) => {
       const dx = c.x[i] - sx;
       const dy = c.y[i] - sy;
-      return dx * dx + dy * dy > lim2 ? far : like(model, soundRange(c, i, sx, sy, sz)) ** times;
+      return dx * dx + dy * dy > lim2 ? far : like(model, soundRange(c, i, sx, sy, sz) / c.rs[i]) ** times;
     });
   }
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
@@ -473,6 +518,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   const xs = c.x;
   const ys = c.y;
   const w = c.w;
+  const rs = c.rs;
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const dx0 = xs[i] - sx;
@@ -480,7 +526,7 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
     let l: number;
     if (dx0 * dx0 + dy0 * dy0 > lim2) l = far;
     else {
-      const p = presencePd(model, soundRange(c, i, sx, sy, sz));
+      const p = presencePd(model, soundRange(c, i, sx, sy, sz) / rs[i]);
       l = miss ? (1 - p) * (1 - pfa) : 1 - (1 - p) * (1 - pfa);
       if (times !== 1) l **= times;
     }
@@ -492,8 +538,72 @@ function presenceWeigh(c: ParticleCloud, sx: number, sy: number, sz: number, mod
   return Math.log(sum);
 }
 
+/** Particles (about) of the subsample that weighs each presence outcome under every range scale. */
+export const RS_SUB = 16;
+let rsAcc = new Float64Array(0);
+
+/**
+ * Adds to `c.rsLL` the log predictive likelihood of one presence outcome (a hit, or `times`
+ * silent intervals) of the sensor at (sx, sy, sz) under each of the range-scale source's values,
+ * from a subsample of the particles as they are before the outcome weighs them.
+ */
+function scaleEvidence(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel, hit: boolean, times: number): void {
+  const src = c.rangeScale;
+  const ll = c.rsLL;
+  if (!src || !ll) return;
+  const v = src.values;
+  const K = v.length;
+  if (rsAcc.length < K) rsAcc = new Float64Array(K);
+  rsAcc.fill(0, 0, K);
+  const stride = Math.max(1, Math.floor(c.n / RS_SUB));
+  const q = 1 - model.pfa;
+  let wsum = 0;
+  for (let i = 0; i < c.n; i += stride) {
+    const r = soundRange(c, i, sx, sy, sz);
+    const w = c.w[i];
+    wsum += w;
+    for (let k = 0; k < K; k++) {
+      const miss = (1 - presencePd(model, r / v[k])) * q;
+      const l = hit ? 1 - miss : times === 1 ? miss : miss ** times;
+      rsAcc[k] += w * l;
+    }
+  }
+  if (!(wsum > 0)) return;
+  for (let k = 0; k < K; k++) ll[k] += Math.log(rsAcc[k] / wsum + 1e-300);
+}
+
+/** The same for several silent nodes at once (their misses multiply at each particle). */
+function scaleEvidenceSilent(c: ParticleCloud, nodes: readonly SilentNode[], count: number): void {
+  const src = c.rangeScale;
+  const ll = c.rsLL;
+  if (!src || !ll) return;
+  const v = src.values;
+  const K = v.length;
+  if (rsAcc.length < 2 * K) rsAcc = new Float64Array(2 * K);
+  rsAcc.fill(0, 0, K);
+  const stride = Math.max(1, Math.floor(c.n / RS_SUB));
+  let wsum = 0;
+  for (let i = 0; i < c.n; i += stride) {
+    for (let k = 0; k < K; k++) rsAcc[K + k] = c.w[i];
+    for (let j = 0; j < count; j++) {
+      const { sx, sy, sz, model, times } = nodes[j];
+      const r = soundRange(c, i, sx, sy, sz);
+      const q = 1 - model.pfa;
+      for (let k = 0; k < K; k++) {
+        const miss = (1 - presencePd(model, r / v[k])) * q;
+        rsAcc[K + k] *= times === 1 ? miss : miss ** times;
+      }
+    }
+    wsum += c.w[i];
+    for (let k = 0; k < K; k++) rsAcc[k] += rsAcc[K + k];
+  }
+  if (!(wsum > 0)) return;
+  for (let k = 0; k < K; k++) ll[k] += Math.log(rsAcc[k] / wsum + 1e-300);
+}
+
 /** A presence report of the sensor at (sx, sy, sz) at the cloud's time. */
 export function presenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
+  scaleEvidence(c, sx, sy, sz, model, true, 1);
   return presenceWeigh(c, sx, sy, sz, model, hitLikelihood);
 }
 
@@ -516,12 +626,14 @@ export interface SilentNode {
  */
 export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], count = nodes.length): number {
   if (count === 0) return 0;
+  scaleEvidenceSilent(c, nodes, count);
   const n = c.n;
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;
   const xs = c.x;
   const ys = c.y;
   const w = c.w;
+  const rs = c.rs;
   // beyond its reach a node's silence is (1 − pfa)^times for every particle: a common factor
   let farAll = 1;
   for (let k = 0; k < count; k++) farAll *= (1 - nodes[k].model.pfa) ** nodes[k].times;
@@ -534,7 +646,7 @@ export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], 
       const dx0 = xs[i] - sx;
       const dy0 = ys[i] - sy;
       if (dx0 * dx0 + dy0 * dy0 > lim2) continue;
-      const m = 1 - presencePd(model, soundRange(c, i, sx, sy, sz));
+      const m = 1 - presencePd(model, soundRange(c, i, sx, sy, sz) / rs[i]);
       // relative to the far factor (1 − pfa)^times, which every particle shares
       L[i] *= times === 1 ? m : m ** times;
     }
@@ -612,7 +724,7 @@ export function effectiveSize(c: ParticleCloud): number {
   return 1 / s;
 }
 
-const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64Array(0), vx: new Float64Array(0), vy: new Float64Array(0), band: new Uint8Array(0) };
+const scratch = { x: new Float64Array(0), y: new Float64Array(0), h: new Float64Array(0), vx: new Float64Array(0), vy: new Float64Array(0), rs: new Float64Array(0), band: new Uint8Array(0) };
 
 /**
  * Systematic resampling, then a jitter of the copies (regularisation): positions by
@@ -637,6 +749,7 @@ export function resampleCloud(c: ParticleCloud, threshold = 0.5, jitter = 30): b
     c.x[i] = scratch.x[i] + jitter * gauss(c);
     c.y[i] = scratch.y[i] + jitter * gauss(c);
     c.h[i] = scratch.h[i];
+    c.rs[i] = scratch.rs[i];
     c.vx[i] = scratch.vx[i] + 0.1 * jitter * gauss(c);
     c.vy[i] = scratch.vy[i] + 0.1 * jitter * gauss(c);
     c.band[i] = scratch.band[i];
@@ -654,6 +767,7 @@ function systematic(c: ParticleCloud, m: number, u0: number): void {
     scratch.h = new Float64Array(m);
     scratch.vx = new Float64Array(m);
     scratch.vy = new Float64Array(m);
+    scratch.rs = new Float64Array(m);
     scratch.band = new Uint8Array(m);
   }
   const n = c.n;
@@ -666,6 +780,7 @@ function systematic(c: ParticleCloud, m: number, u0: number): void {
     scratch.x[i] = c.x[j];
     scratch.y[i] = c.y[j];
     scratch.h[i] = c.h[j];
+    scratch.rs[i] = c.rs[j];
     scratch.vx[i] = c.vx[j];
     scratch.vy[i] = c.vy[j];
     scratch.band[i] = c.band[j];

@@ -12,6 +12,7 @@
  */
 import { mulberry32 } from '../math/mulberry32.js';
 import { createCloud, resampleCloud, seedFromReport, predictCloud, upOf, type HeardAt, type ParticleCloud } from './particle-cloud.js';
+import type { RangeScaleSource } from './range-scale.js';
 
 export interface RivalModes {
   ground: ParticleCloud;
@@ -30,9 +31,11 @@ export interface FirstReport extends HeardAt {
   t: number;
 }
 
-export function createRivals(seed: number, first: FirstReport): RivalModes {
-  const ground = createCloud(mulberry32(seed ^ 0x51f15e), { n: RIVAL_N, speedMin: 2, speedMax: 35 });
-  const still = createCloud(mulberry32(seed ^ 0x2545f49), { n: RIVAL_N, speedMin: 0, speedMax: 0, q: 0 });
+export function createRivals(seed: number, first: FirstReport, rangeScale?: RangeScaleSource): RivalModes {
+  // the rivals hold the same range-scale prior as the class's cloud: a hypothesis with more freedom would win comparisons it should not
+  const rs = rangeScale ? { rangeScale } : {};
+  const ground = createCloud(mulberry32(seed ^ 0x51f15e), { n: RIVAL_N, speedMin: 2, speedMax: 35, ...rs });
+  const still = createCloud(mulberry32(seed ^ 0x2545f49), { n: RIVAL_N, speedMin: 0, speedMax: 0, q: 0, ...rs });
   // on the ground: at the node's height (heights are above the ellipsoid; the frame's curvature put back)
   const h = first.sz - upOf(first.sx, first.sy, 0);
   for (const c of [ground, still]) seedFromReport(c, first.t, first, h, h);

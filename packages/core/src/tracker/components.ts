@@ -6,6 +6,7 @@
  *   createTracker({ origin }, { associator: createGreedyAssociator() })
  *   createTracker({ origin }, { filter: ({ frame }) => createEkfFilter({ frame, qHorizontal: 2, qVertical: 0.2 }) })
  */
+import type { RangeScaleLearner } from '../acoustic/range-scale.js';
 import type { EnuFrame } from '../geo/index.js';
 import type { Associator } from './associator.js';
 import { createBayesIdentifier } from './bayes-identifier.js';
@@ -40,6 +41,8 @@ export interface TrackerContext {
   readonly stats: TrackerStats;
   /** The acoustic nodes of `options.sensors` (empty when there are none or `acousticClouds` is off). */
   readonly acoustic: AcousticNetwork;
+  /** How far sound carries, learnt over the acoustic tracks (`options.acousticRangeScale`); null: the declared ranges. */
+  readonly rangeScale?: RangeScaleLearner | null;
 }
 
 /** The context with the filter and identifier chosen, for the components that use them. */
@@ -83,12 +86,12 @@ export interface ResolvedComponents extends TrackerParts {
 
 /** Today's tracker: every component at its default. */
 export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
-  filter: ({ options: o, frame, acoustic }: TrackerContext) => {
+  filter: ({ options: o, frame, acoustic, rangeScale }: TrackerContext) => {
     const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
     // hand-back (a track the precise sensors lost goes back to a cloud when a microphone hears it)
     // once the inner filter would drop it (deleteAfter, 15 s): a radar that misses a few plots
     // keeps its track; measured 2026-12-05 with the silence test and the rivals (docs/tracker.md)
-    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}) }) : imm;
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
   },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
@@ -102,10 +105,10 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     createBearingInitiator({ ...o, frame }),
     createPresenceInitiator({ ...o, frame }),
   ],
-  deleter: ({ options: o, cloudInitiator }: TrackerParts) => {
+  deleter: ({ options: o, cloudInitiator, rangeScale }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
     // re-acquisition (the network and the filter given to it) is opt-in: measured, it lost by GOSPA on the mixed scene and added false tracks on the national one (docs/tracker.md)
-    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator }) : revisit;
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}) }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });
@@ -121,7 +124,7 @@ export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerCom
     if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
   }
   const filter = build(c.filter, ctx);
-  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), cloud: { fastShare: ctx.options.acousticFastShare, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}) } }) : null;
+  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), cloud: { fastShare: ctx.options.acousticFastShare, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}), ...(ctx.rangeScale ? { rangeScale: ctx.rangeScale } : {}) } }) : null;
   const parts: TrackerParts = { ...ctx, filter, identifier: build(c.identifier, ctx), cloudInitiator };
   return {
     ...parts,

@@ -4,6 +4,7 @@
 import { BIRTH_LIMIT_DEFAULTS, checkBirthLimit, type BirthLimit } from './birth-limiter.js';
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
 import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
+import { checkRangeScalePrior, type RangeScalePrior } from '../acoustic/range-scale.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -121,6 +122,12 @@ export interface TrackerOptions {
    * Null (the default): a fixed 200 (docs/tracker.md "Particle count").
    */
   acousticParticles: AdaptiveCount | null;
+  /**
+   * The prior of the range scale each acoustic particle holds (acoustic/particle-cloud.ts
+   * `RangeScalePrior`): how far sound carries, as a factor on the declared ranges, learnt per
+   * track from its hits and silences. Null: the declared ranges as they are.
+   */
+  acousticRangeScale: RangeScalePrior | null;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> = Object.freeze({
@@ -163,6 +170,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticLearnPd: false,
   acousticFastShare: 0,
   acousticParticles: null,
+  acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
 });
 
 /** Fills defaults and checks ranges; throws (a programmer error) naming the bad option. */
@@ -199,6 +207,10 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     } catch (err) {
       throw new Error(`tracker option acousticParticles must be null or { nMin, nMax, ... }: ${(err as Error).message}`);
     }
+  }
+  if (r.acousticRangeScale !== null) {
+    const bad = checkRangeScalePrior(r.acousticRangeScale);
+    if (bad) throw new Error(`tracker option acousticRangeScale must be null or { min, max, pOne, steps?, temper? }: ${bad}`);
   }
 
   return r;

@@ -7,6 +7,7 @@
  * track table. `step(detections, t)` pushes a batch in and returns events; the same input
  * always gives the same output.
  */
+import { createRangeScaleLearner } from '../acoustic/range-scale.js';
 import { createEnuFrame, type EnuFrame } from '../geo/index.js';
 import type { Detection, GeoPoint } from '../types.js';
 import { createPairList } from './hypothesiser.js';
@@ -91,6 +92,13 @@ export interface TrackerStats {
   confirmed: number;
   /** Births refused by the clutter map (birth-limiter.ts): detections that started no track in a saturated cell. */
   birthsRefused: number;
+  /**
+   * How far sound carries as the acoustic tracks taught it (acoustic/range-scale.ts): the mean of
+   * the network's distribution of the range scale, and the tracks it learnt from (1 and 0 without
+   * `acousticRangeScale`).
+   */
+  rangeScale: number;
+  rangeScaleTracks: number;
 }
 
 /** A pause (s) in one sensor's detections that ends an association group. */
@@ -143,10 +151,11 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, rangeScale: 1, rangeScaleTracks: 0 };
   const table = createTrackTable(options);
   const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
-  const parts = resolveComponents({ options, frame, table, stats, acoustic }, components);
+  const rangeScale = options.acousticRangeScale && acoustic.size > 0 ? createRangeScaleLearner(options.acousticRangeScale) : null;
+  const parts = resolveComponents({ options, frame, table, stats, acoustic, rangeScale }, components);
   const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });
   const births = createBirthLimiter(options.birthLimit);
@@ -305,6 +314,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       keep.push(tr);
     }
     table.live = keep;
+    if (rangeScale && rangeScale.learnt !== stats.rangeScaleTracks) {
+      stats.rangeScaleTracks = rangeScale.learnt;
+      stats.rangeScale = rangeScale.mean;
+    }
   }
 
   return {
