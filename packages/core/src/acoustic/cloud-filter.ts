@@ -134,7 +134,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     inner.predict(tr, pd.det.t, xs, ps);
     if (Math.hypot(xs[3], xs[4]) > topSpeed) return false;
     const seed = seedOfDetection(pd.det);
-    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale } : {}) });
+    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale, learnScale: true } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
     tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t), o.rangeScale) };
     return true;

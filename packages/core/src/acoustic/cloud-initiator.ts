@@ -110,7 +110,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const heard = used.flatMap((r) => r.dets).sort((a, b) => a.det.t - b.det.t || (a.det.sensorId < b.det.sensorId ? -1 : 1));
     const first = heard[0];
     const firstNode = used.find((r) => r.node.id === first.det.sensorId)!.node;
-    const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud);
+    const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud?.rangeScale ? { ...o.cloud, learnScale: true } : o.cloud);
     const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax, headingsAt(at.sx, at.sy, at.t));
     const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale);

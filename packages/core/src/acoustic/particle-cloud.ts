@@ -61,6 +61,8 @@ export interface CloudOptions {
    * likelihoods take a node's model at slant range r/s); absent: the declared ranges.
    */
   rangeScale?: RangeScaleSource;
+  /** Whether the cloud weighs its presence outcomes under every scale (`rsLL`) for the network to learn from: the class's clouds; not the rivals, which never teach. Default false. */
+  learnScale?: boolean;
 }
 
 
@@ -150,7 +152,7 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
     rs: new Float64Array(n).fill(1),
     rangeScale: rsp,
     rsDrawnFrom: null,
-    rsLL: rsp ? new Float64Array(rsp.values.length) : null,
+    rsLL: rsp && o.learnScale ? new Float64Array(rsp.values.length) : null,
     rsMax: rsp ? Math.max(1, rsp.max) : 1,
     n,
     t: NaN,
