@@ -65,7 +65,6 @@ export interface CloudOptions {
   learnScale?: boolean;
 }
 
-
 /** The KLD-sampling bound's settings (Fox 2003). */
 export interface AdaptiveCount {
   /** Fewest and most particles. */
@@ -113,8 +112,6 @@ export interface ParticleCloud {
   /** Each particle's range scale (all 1 without a `rangeScale` prior). */
   rs: Float64Array;
   readonly rangeScale: RangeScaleSource | null;
-  /** The distribution over the source's values the particles were last seeded from (null without a source). */
-  rsDrawnFrom: Float64Array | null;
   /**
    * The log predictive likelihood of the presence outcomes the cloud took, under each of the
    * source's values as every particle's scale (a subsample of the particles: {@link RS_SUB}); null
@@ -151,7 +148,6 @@ export function createCloud(rng: () => number, o: CloudOptions = {}): ParticleCl
   return {
     rs: new Float64Array(n).fill(1),
     rangeScale: rsp,
-    rsDrawnFrom: null,
     rsLL: rsp && o.learnScale ? new Float64Array(rsp.values.length) : null,
     rsMax: rsp ? Math.max(1, rsp.max) : 1,
     n,
@@ -298,13 +294,6 @@ function drawRangeScale(c: ParticleCloud): number {
   return c.rangeScale ? c.rangeScale.draw(c.rng()) : 1;
 }
 
-/** Notes the distribution the particles are about to be seeded from. */
-function noteDrawnFrom(c: ParticleCloud): void {
-  if (!c.rangeScale) return;
-  if (!c.rsDrawnFrom) c.rsDrawnFrom = new Float64Array(c.rangeScale.weights.length);
-  c.rsDrawnFrom.set(c.rangeScale.weights);
-}
-
 /**
  * Draws particle i from what one report says: a position in the sensor's disc (or, for an
  * array, about the bearing out to the reach) in proportion to the area and the chance of
@@ -354,7 +343,6 @@ export function seedFromReport(c: ParticleCloud, t: number, at: HeardAt, hMin: n
   const top = hitLikelihood(at.model, 0);
   seedCount(c);
   assignBands(c);
-  noteDrawnFrom(c);
   for (let i = 0; i < c.n; i++) drawFromReport(c, i, at, hMin, hMax, top, headings);
   c.w.fill(1 / c.n);
   c.t = t;
@@ -381,7 +369,6 @@ export function seedFromGaussian(c: ParticleCloud, t: number, x: ArrayLike<numbe
   const sdU = Math.sqrt(Math.max(0, p[14]));
   const z = new Float64Array(4);
   seedCount(c);
-  noteDrawnFrom(c);
   for (let i = 0; i < c.n; i++) {
     for (let a = 0; a < 4; a++) z[a] = gauss(c);
     const e = x[0] + L[0] * z[0];

@@ -46,7 +46,7 @@ test('the network learns the scale the tracks\' likelihoods agree on, tempered, 
 test('a cloud weighs each presence outcome under every scale: silences where the declared range says a node must hear favour a shorter range', () => {
   const l = createRangeScaleLearner({ min: 0.5, max: 1, pOne: 0.3, steps: 8 });
   const model = presenceModel(3000, { pd: 0.9, pfa: 0.001 });
-  const cloud = createCloud(mulberry32(7), { n: 400, rangeScale: l });
+  const cloud = createCloud(mulberry32(7), { n: 400, rangeScale: l, learnScale: true });
   // heard by a node at the origin; a neighbour 2.5 km east stays silent for 20 intervals, one
   // 2.5 km west hears it again and again: a target near the origin heard at 3 km would have been
   // heard by the east node too, unless sound carries less far than declared
@@ -59,7 +59,7 @@ test('a cloud weighs each presence outcome under every scale: silences where the
   const ll = cloud.rsLL!;
   assert.ok(ll[0] > ll[7] + 5, `log likelihood of 0.5 against 1: ${(ll[0] - ll[7]).toFixed(1)}`);
   // the same with the east node hearing too: the declared range is the likelier
-  const c2 = createCloud(mulberry32(7), { n: 400, rangeScale: l });
+  const c2 = createCloud(mulberry32(7), { n: 400, rangeScale: l, learnScale: true });
   seedFromReport(c2, 0, { sx: 0, sy: 0, sz: 5, model, reach: 3900 }, 100, 300);
   for (let i = 0; i < 20; i++) {
     presenceHit(c2, 2500, 0, 5, model);
