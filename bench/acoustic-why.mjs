@@ -411,4 +411,5 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
     for (const k of [...new Set([...hist.true.keys(), ...hist.false.keys()])].sort()) console.log(`    ${k.padEnd(28)} true ${String(hist.true.get(k) ?? 0).padStart(5)} false ${String(hist.false.get(k) ?? 0).padStart(5)}`);
   }
   console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows} falseThreat ${falseThreat} trueThreat ${trueThreat}`);
+  if (picture.tracker?.stats) console.error(`range scale learnt ${picture.tracker.stats.rangeScale.toFixed(2)} from ${picture.tracker.stats.rangeScaleTracks} tracks`);
 }

@@ -20,7 +20,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
+import { bearingHitEvidence, bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
 import type { RangeScaleSource } from './range-scale.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
@@ -189,7 +189,11 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       } else if (pd.shape === SHAPE_RAY) {
         const bearing = Math.atan2(pd.ux, pd.uy);
         const sd = Math.hypot(pd.angleSd, 0.02);
-        weigh = (cl) => bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
+        const node = o.network.node(pd.det.sensorId);
+        weigh = (cl) => {
+          if (node) bearingHitEvidence(cl, pd.sx, pd.sy, pd.sz, node.model);
+          return bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
+        };
       } else {
         const sd = Math.sqrt(0.5 * (pd.cxx + pd.cyy));
         weigh = (cl) => pointUpdate(cl, pd.ax, pd.ay, sd);

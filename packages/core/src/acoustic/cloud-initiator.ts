@@ -19,7 +19,7 @@ import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
 import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, reportOf, seedOfDetection, type CloudState } from './cloud-filter.js';
-import { CLOUD_SPEED_BAND, bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
+import { CLOUD_SPEED_BAND, bearingHitEvidence, bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 import { createFlowPrior, type FlowPriorOptions } from './flow-prior.js';
 import { fitSweep, sweeps, type SweepTest } from './bearing-sweep.js';
@@ -119,7 +119,11 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     for (const h of heard.slice(1)) {
       const node = o.network.node(h.det.sensorId)!;
       predictCloud(cloud, h.det.t);
-      const weigh = (c: ParticleCloud) => (h.bearing !== undefined ? bearingUpdate(c, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach) : presenceHit(c, node.sx, node.sy, node.sz, node.model));
+      const weigh = (c: ParticleCloud) => {
+        if (h.bearing === undefined) return presenceHit(c, node.sx, node.sy, node.sz, node.model);
+        bearingHitEvidence(c, node.sx, node.sy, node.sz, node.model);
+        return bearingUpdate(c, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach);
+      };
       const l = weigh(cloud);
       if (l > -Infinity) {
         logL += l;

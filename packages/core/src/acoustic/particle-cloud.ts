@@ -590,6 +590,16 @@ function scaleEvidenceSilent(c: ParticleCloud, nodes: readonly SilentNode[], cou
   for (let k = 0; k < K; k++) ll[k] += Math.log(rsAcc[k] / wsum + 1e-300);
 }
 
+/**
+ * An array's bearing is a detection too: its node heard something. The bearing weighs the cloud
+ * (`bearingUpdate`); this adds that hit to the cloud's range-scale evidence, as a presence
+ * report's does (without it only the array's silences told the scale: the network learnt 0.7-0.9
+ * where half the nodes were arrays at their true ranges, 0.9-1.0 without arrays).
+ */
+export function bearingHitEvidence(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): void {
+  scaleEvidence(c, sx, sy, sz, model, true, 1);
+}
+
 /** A presence report of the sensor at (sx, sy, sz) at the cloud's time. */
 export function presenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
   scaleEvidence(c, sx, sy, sz, model, true, 1);
