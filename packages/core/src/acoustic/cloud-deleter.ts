@@ -64,7 +64,7 @@ export interface CloudDeleterOptions {
   /**
    * How far sound carries, learnt from the tracks (range-scale.ts): a track dropped while it was
    * believed (confirmed, {@link RANGE_LEARN_HITS} hits or more, its rivals holding it in the air
-   * with at least {@link RANGE_LEARN_AIR}) gives its cloud's scales to it. A track dropped for
+   * with at least {@link RANGE_LEARN_AIR}) gives it its cloud's likelihood of each scale. A track dropped for
    * its rivals or a misfit does not.
    */
   rangeScale?: RangeScaleLearner;

@@ -8,14 +8,16 @@
  *
  * Each acoustic particle holds a range scale s (particle-cloud.ts: its likelihoods take every
  * node's model at slant range r/s), drawn from a discrete prior over a geometric grid of
- * scales. A track's hits and silences weigh its particles, so its cloud's mass over the grid,
- * against the prior it was drawn from, is that track's likelihood of each scale (up to a
- * constant). When a track the tracker believed in ends (confirmed, heard often enough, its
- * rivals holding it in the air), that likelihood, tempered (tracks share nodes and nights, and
- * a resampled cloud overstates its certainty), is added to the network's log evidence; new
- * clouds draw their scales from the base prior times that evidence, with a floor so that the
- * night may change its mind. At the declared range the evidence gathers at 1 and the silences
- * weigh as they did; where ranges are overstated it gathers below 1.
+ * scales. Each presence outcome a track's cloud takes (a hit, an array's bearing, a pass of
+ * silences) is also weighed under every value of the grid on a subsample of its particles
+ * (`rsLL`): summed, the track's marginal log likelihood of each scale. (The cloud's particle mass
+ * per scale is not that: a resampled cloud keeps one or two lineages, and its mass sits on the
+ * value ancestry picked.) When a track the tracker believed in ends (confirmed, heard often
+ * enough, its rivals holding it in the air), that likelihood, tempered (tracks share nodes and
+ * nights), is added to the network's log evidence; new clouds draw their scales from the base
+ * prior times that evidence, with a floor so that the night may change its mind. At the declared
+ * range the evidence gathers at 1 and the silences weigh as they did; where ranges are overstated
+ * it gathers below 1.
  */
 
 /** The base prior of the range scales: `steps` values geometric from `min` to `max`, `pOne` of the mass at 1 (which the grid holds when min <= 1 <= max), the rest even. */
