@@ -532,37 +532,12 @@ export const RS_SUB = 16;
 let rsAcc = new Float64Array(0);
 
 /**
- * Adds to `c.rsLL` the log predictive likelihood of one presence outcome (a hit, or `times`
- * silent intervals) of the sensor at (sx, sy, sz) under each of the range-scale source's values,
- * from a subsample of the particles as they are before the outcome weighs them.
+ * Adds to `c.rsLL` the log predictive likelihood of one presence outcome under each of the
+ * range-scale source's values, from a subsample of the particles as they are before the outcome
+ * weighs them: a hit of `nodes[0]` (`hit`), or the silences of the first `count` nodes (their
+ * misses multiply at each particle).
  */
-function scaleEvidence(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel, hit: boolean, times: number): void {
-  const src = c.rangeScale;
-  const ll = c.rsLL;
-  if (!src || !ll) return;
-  const v = src.values;
-  const K = v.length;
-  if (rsAcc.length < K) rsAcc = new Float64Array(K);
-  rsAcc.fill(0, 0, K);
-  const stride = Math.max(1, Math.floor(c.n / RS_SUB));
-  const q = 1 - model.pfa;
-  let wsum = 0;
-  for (let i = 0; i < c.n; i += stride) {
-    const r = soundRange(c, i, sx, sy, sz);
-    const w = c.w[i];
-    wsum += w;
-    for (let k = 0; k < K; k++) {
-      const miss = (1 - presencePd(model, r / v[k])) * q;
-      const l = hit ? 1 - miss : times === 1 ? miss : miss ** times;
-      rsAcc[k] += w * l;
-    }
-  }
-  if (!(wsum > 0)) return;
-  for (let k = 0; k < K; k++) ll[k] += Math.log(rsAcc[k] / wsum + 1e-300);
-}
-
-/** The same for several silent nodes at once (their misses multiply at each particle). */
-function scaleEvidenceSilent(c: ParticleCloud, nodes: readonly SilentNode[], count: number): void {
+function scaleEvidence(c: ParticleCloud, nodes: readonly SilentNode[], count: number, hit: boolean): void {
   const src = c.rangeScale;
   const ll = c.rsLL;
   if (!src || !ll) return;
@@ -573,21 +548,37 @@ function scaleEvidenceSilent(c: ParticleCloud, nodes: readonly SilentNode[], cou
   const stride = Math.max(1, Math.floor(c.n / RS_SUB));
   let wsum = 0;
   for (let i = 0; i < c.n; i += stride) {
-    for (let k = 0; k < K; k++) rsAcc[K + k] = c.w[i];
+    const w = c.w[i];
+    for (let k = 0; k < K; k++) rsAcc[K + k] = w;
     for (let j = 0; j < count; j++) {
       const { sx, sy, sz, model, times } = nodes[j];
       const r = soundRange(c, i, sx, sy, sz);
       const q = 1 - model.pfa;
       for (let k = 0; k < K; k++) {
         const miss = (1 - presencePd(model, r / v[k])) * q;
-        rsAcc[K + k] *= times === 1 ? miss : miss ** times;
+        if (hit) rsAcc[K + k] = w * (1 - miss);
+        else rsAcc[K + k] *= times === 1 ? miss : miss ** times;
       }
     }
-    wsum += c.w[i];
+    wsum += w;
     for (let k = 0; k < K; k++) rsAcc[k] += rsAcc[K + k];
   }
   if (!(wsum > 0)) return;
   for (let k = 0; k < K; k++) ll[k] += Math.log(rsAcc[k] / wsum + 1e-300);
+}
+
+/** The one node of a hit, as {@link scaleEvidence} takes it (reused). */
+const hitNode: SilentNode[] = [{ sx: 0, sy: 0, sz: 0, model: null as unknown as PresenceModel, times: 1 }];
+
+/** A hit of the sensor at (sx, sy, sz) in the cloud's range-scale evidence. */
+function scaleEvidenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): void {
+  if (!c.rsLL) return;
+  const h = hitNode[0];
+  h.sx = sx;
+  h.sy = sy;
+  h.sz = sz;
+  h.model = model;
+  scaleEvidence(c, hitNode, 1, true);
 }
 
 /**
@@ -597,12 +588,12 @@ function scaleEvidenceSilent(c: ParticleCloud, nodes: readonly SilentNode[], cou
  * where half the nodes were arrays at their true ranges, 0.9-1.0 without arrays).
  */
 export function bearingHitEvidence(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): void {
-  scaleEvidence(c, sx, sy, sz, model, true, 1);
+  scaleEvidenceHit(c, sx, sy, sz, model);
 }
 
 /** A presence report of the sensor at (sx, sy, sz) at the cloud's time. */
 export function presenceHit(c: ParticleCloud, sx: number, sy: number, sz: number, model: PresenceModel): number {
-  scaleEvidence(c, sx, sy, sz, model, true, 1);
+  scaleEvidenceHit(c, sx, sy, sz, model);
   return presenceWeigh(c, sx, sy, sz, model, hitLikelihood);
 }
 
@@ -625,7 +616,7 @@ export interface SilentNode {
  */
 export function presenceMissAll(c: ParticleCloud, nodes: readonly SilentNode[], count = nodes.length): number {
   if (count === 0) return 0;
-  scaleEvidenceSilent(c, nodes, count);
+  scaleEvidence(c, nodes, count, false);
   const n = c.n;
   if (likeScratch.length < n) likeScratch = new Float64Array(n);
   const L = likeScratch;

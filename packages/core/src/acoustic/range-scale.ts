@@ -40,8 +40,6 @@ export interface RangeScaleSource {
   readonly max: number;
   /** A value drawn by its cumulative distribution at u in [0, 1). */
   draw(u: number): number;
-  /** The grid index of a value drawn from `values`. */
-  indexOf(s: number): number;
 }
 
 export interface RangeScaleLearner extends RangeScaleSource {
@@ -83,7 +81,6 @@ export function createRangeScaleLearner(p: RangeScalePrior): RangeScaleLearner {
   const weights = new Float64Array(steps);
   const cdf = new Float64Array(steps);
   let learnt = 0;
-  const logRatio = Math.log(ratio);
   function refresh(): void {
     let top = -Infinity;
     for (let k = 0; k < steps; k++) if (base[k] > 0) top = Math.max(top, evidence[k]);
@@ -101,11 +98,6 @@ export function createRangeScaleLearner(p: RangeScalePrior): RangeScaleLearner {
     cdf[steps - 1] = 1;
   }
   refresh();
-  const indexOf = (s: number): number => {
-    if (steps === 1) return 0;
-    const k = Math.round(Math.log(s / p.min) / logRatio);
-    return Math.min(steps - 1, Math.max(0, k));
-  };
   return {
     values,
     weights,
@@ -115,7 +107,6 @@ export function createRangeScaleLearner(p: RangeScalePrior): RangeScaleLearner {
       while (k < steps - 1 && u >= cdf[k]) k++;
       return values[k];
     },
-    indexOf,
     learn(ll) {
       if (temper === 0) return;
       let top = -Infinity;

@@ -34,15 +34,13 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(svc: Service, host: string, port: number): Promise<EmbeddedBroker> {
   const prefix = svc.config.mqtt.topic_prefix;
   const principals = new WeakMap<object, Principal>();
-  /** Sockets of logged-in clients: their packets may be as large as a message allows. */
-  const loggedIn = new WeakSet<object>();
   const { max_packet_bytes: maxPacket, max_message_bytes: maxMessage } = svc.config.mqtt;
   const maxAfterLogin = Math.max(maxPacket, maxMessage + 64 * 1024);
   /** The stand-in payload of a PUBLISH too large to hold (a secret: no client can send it). */
   const marker = Buffer.from(`skywarden-oversize-${randomBytes(16).toString('hex')}`);
   /** Each connection's packet guard; the sweep below closes those stalled inside a packet. */
   const guards = new Map<Socket, PacketGuard>();
-  /** The aedes client of each logged-in socket (its protocol version). */
+  /** The aedes client of each logged-in socket (its protocol version); a socket here has logged in, and its packets may be as large as a message allows. */
   const clientOf = new WeakMap<object, Client>();
   let stalledClosed = 0;
   let oversizeSeen = 0;
@@ -83,10 +81,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
         }
         principals.set(client, p);
         const conn = (client as unknown as { conn?: object }).conn;
-        if (conn) {
-          loggedIn.add(conn);
-          clientOf.set(conn, client);
-        }
+        if (conn) clientOf.set(conn, client);
         done(null, true);
       };
       // credentials verified before cost no scrypt work and are not throttled
@@ -194,8 +189,8 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const { packet_timeout_s: packetTimeoutS, min_upload_bytes_per_s: minUpload } = svc.config.mqtt;
   const server: Server = createServer((socket) => {
     const guard = guardPackets(socket, {
-      limit: () => (loggedIn.has(socket) ? maxAfterLogin : maxPacket),
-      loggedIn: () => loggedIn.has(socket),
+      limit: () => (clientOf.has(socket) ? maxAfterLogin : maxPacket),
+      loggedIn: () => clientOf.has(socket),
       version: () => clientOf.get(socket)?.version ?? 4,
       marker,
       timeoutMs: packetTimeoutS * 1000,
@@ -208,7 +203,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
           return;
         }
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
-        oversizeWarn.warn('closed', { from: socket.remoteAddress, announced, max, logged_in: loggedIn.has(socket), seen: oversizeSeen }, 'MQTT packet larger than allowed: connection closed');
+        oversizeWarn.warn('closed', { from: socket.remoteAddress, announced, max, logged_in: clientOf.has(socket), seen: oversizeSeen }, 'MQTT packet larger than allowed: connection closed');
       },
       close() {
         // MQTT 5 is told why first (DISCONNECT, reason 0x95: packet too large)
@@ -228,7 +223,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       guards.delete(socket);
       stalledClosed++;
       svc.metrics.rejected.inc({ source: 'mqtt', reason: 'stalled' });
-      stallWarn.warn('stalled', { from: socket.remoteAddress, logged_in: loggedIn.has(socket), closed: stalledClosed }, 'MQTT connection closed: a packet was not complete in time (mqtt.packet_timeout_s, mqtt.min_upload_bytes_per_s)');
+      stallWarn.warn('stalled', { from: socket.remoteAddress, logged_in: clientOf.has(socket), closed: stalledClosed }, 'MQTT connection closed: a packet was not complete in time (mqtt.packet_timeout_s, mqtt.min_upload_bytes_per_s)');
       socket.destroy();
     }
   }, Math.min(1000, packetTimeoutS * 250));
