@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRangeScaleLearner, checkRangeScalePrior, RANGE_SCALE_FLOOR } from './range-scale.js';
-import { createCloud, presenceHit, presenceMissAll, seedFromReport } from './particle-cloud.js';
+import { bearingHitEvidence, createCloud, presenceHit, presenceMissAll, seedFromReport } from './particle-cloud.js';
 import { presenceModel } from './presence-model.js';
 import { mulberry32 } from '../math/mulberry32.js';
 
@@ -65,4 +65,16 @@ test('a cloud weighs each presence outcome under every scale: silences where the
     presenceHit(c2, 0, 0, 5, model);
   }
   assert.ok(c2.rsLL![7] > c2.rsLL![0] + 5, `log likelihood of 1 against 0.5: ${(c2.rsLL![7] - c2.rsLL![0]).toFixed(1)}`);
+});
+
+test('an array\'s bearing counts as a hit in the scale evidence: heard 2.5 km off again and again, the declared range is the likelier', () => {
+  const l = createRangeScaleLearner({ min: 0.5, max: 1, pOne: 0.3, steps: 8 });
+  const model = presenceModel(3000, { pd: 0.9, pfa: 0.001 });
+  const cloud = createCloud(mulberry32(11), { n: 400, rangeScale: l, learnScale: true });
+  seedFromReport(cloud, 0, { sx: 0, sy: 0, sz: 5, model, reach: 3900 }, 100, 300);
+  for (let i = 0; i < 20; i++) bearingHitEvidence(cloud, 2500, 0, 5, model);
+  const ll = cloud.rsLL!;
+  assert.ok(ll[7] > ll[0] + 5, `log likelihood of 1 against 0.5: ${(ll[7] - ll[0]).toFixed(1)}`);
+  // the evidence only: the cloud's weights are the bearing's business (bearingUpdate)
+  assert.ok(cloud.w.subarray(0, cloud.n).every((w) => Math.abs(w - 1 / cloud.n) < 1e-15));
 });
