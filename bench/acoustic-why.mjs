@@ -319,7 +319,7 @@ if (process.env.DEL) {
   for (const [t, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnap.set(q.id, { t, ...q });
   for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? `RIVAL(${q.air.toExponential(1)})` : q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
     let tot = 0, ok = 0; for (const [tt, rows] of reportedAt) for (const x of rows) if (x.id === d.id) { tot++; if (truth.some((r) => Math.round(r.t) === tt && Math.hypot(enu(r.lat, r.lon).e - x.p.e, enu(r.lat, r.lon).n - x.p.n) <= 2000)) ok++; }
-    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
+    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} air ${q.air?.toFixed(3)} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
 }
 
 if (process.env.NODE) {

@@ -14,7 +14,8 @@ import { geodeticToEnu } from '../geo/index.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection, Sensor } from '../types.js';
 import { presenceModel, presencePd } from './presence-model.js';
-import { createCloudFilter } from './cloud-filter.js';
+import { CARRY_RIVALS_SCANS, createCloudFilter } from './cloud-filter.js';
+import { airProbability } from './rival-modes.js';
 import { createImmFilter } from '../tracker/imm-filter.js';
 import type { TrackerComponents } from '../tracker/components.js';
 import type { TrackerOptions } from '../tracker/options.js';
@@ -205,6 +206,46 @@ test('a radar clutter plot beside a generator does not become a track the genera
   assert.ok(heldSeconds < 200, `reported for ${heldSeconds} of 600 s`);
   assert.equal(threatSeconds, 0, `a threat for ${threatSeconds} s`);
   t.diagnostic(`reported for ${heldSeconds} s; tracks started ${tr.stats.started}`);
+});
+
+test('clutter plots that take a generator\'s track over do not wipe out what the microphones told of it: handed back, it keeps its rivals\' evidence', (t) => {
+  const nodes = grid(5000, 5000);
+  const noisy = nodes.find((n) => n.s[0] === 0 && n.s[1] === 0)!;
+  const base: Detection[] = [];
+  for (let t = 0.7; t < 400; t += PERIOD) base.push(presenceDet(noisy.id, noisy.s, RANGE, t));
+  // two scans of clutter plots of a radar 20 km south, beside the generator's microphone, once
+  // its track is confirmed and the rivals hold it to be standing still: the track goes to the
+  // radar's filter, and back to a cloud when the plots stop
+  const rnd = normals(3);
+  const clutter = [50, 52].map((u) => radarDet('radar', [0, -20000, 10], [300, 200, 200], u, rnd));
+  const dets = [...base, ...clutter].sort((a, b) => a.t - b.t);
+  const held = (carryRivalsScans: number) => {
+    const comps: Partial<TrackerComponents> = {
+      filter: ({ options: o, frame, acoustic }) =>
+        createCloudFilter({ inner: createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities }), network: acoustic, handBackAfter: o.deleteAfter, carryRivalsScans }),
+    };
+    const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) }, comps);
+    let airAtHandBack: number | undefined;
+    const reps: TrackReport[][] = [];
+    let k = 0;
+    for (let u = 1; u <= 400; u++) {
+      const batch: Detection[] = [];
+      while (k < dets.length && dets[k].t <= u) batch.push(dets[k++]);
+      tr.step(batch, u);
+      reps.push(tr.report(u));
+      const x = tr.tracks().find((q) => q.sensors.has('radar') && q.cloud?.rivals);
+      if (airAtHandBack === undefined && x?.cloud?.rivals && x.cloud.hits <= 1) airAtHandBack = airProbability(x.cloud.rivals);
+    }
+    const tookRadar = reps.some((rs) => rs.length > 0) && airAtHandBack !== undefined;
+    return { seconds: reps.filter((rs) => rs.length > 0).length, airAtHandBack, tookRadar };
+  };
+  const carried = held(CARRY_RIVALS_SCANS);
+  const fresh = held(0);
+  t.diagnostic(`reported ${carried.seconds} s with the rivals' evidence carried (air ${carried.airAtHandBack?.toFixed(3)} when handed back), ${fresh.seconds} s with their prior (air ${fresh.airAtHandBack?.toFixed(3)})`);
+  assert.ok(carried.tookRadar && fresh.tookRadar, 'the clutter took the track over and the microphones took it back');
+  assert.ok(fresh.airAtHandBack! >= 0.4, `the prior after the hand-back: ${fresh.airAtHandBack}`);
+  assert.ok(carried.airAtHandBack! < 0.2, `handed back with its evidence: ${carried.airAtHandBack}`);
+  assert.ok(carried.seconds < fresh.seconds, `reported ${carried.seconds} s against ${fresh.seconds} s`);
 });
 
 /** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s) up to `t1`, the median error, and the tracker's stats. */

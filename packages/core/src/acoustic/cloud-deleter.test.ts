@@ -32,7 +32,14 @@ function fakeTrack(sensors: [string, number][], logL: number): Track {
 
 function spyInitiator(): { initiator: CloudInitiator; muted: string[] } {
   const muted: string[] = [];
-  const initiator = { accepts: () => false, initiate: () => null, markNoisy: (id: string) => muted.push(id) } as unknown as CloudInitiator;
+  // the microphones of these tests are named m*, other sensors (a radar) anything else
+  const markNoisy = (id: string) => muted.push(id);
+  const markLoneNode = (sensors: Iterable<string>) => {
+    const nodes = [...sensors].filter((id) => id.startsWith('m'));
+    if (nodes.length === 1) markNoisy(nodes[0]);
+    return nodes.length === 1;
+  };
+  const initiator = { accepts: () => false, initiate: () => null, markNoisy, markLoneNode } as unknown as CloudInitiator;
   return { initiator, muted };
 }
 
@@ -48,6 +55,13 @@ test('a badly fitting track several nodes heard is dropped, and no node is muted
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
   assert.equal(d.judge(fakeTrack([['m1', 60], ['m2', 100]], Math.log(0.01)), 101), 'delete');
   assert.deepEqual(muted, []);
+});
+
+test('a badly fitting track one node heard beside a radar (a clutter plot it took) is dropped and that node muted', () => {
+  const { initiator, muted } = spyInitiator();
+  const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
+  assert.equal(d.judge(fakeTrack([['radar', 60], ['m1', 100]], Math.log(0.01)), 101), 'delete');
+  assert.deepEqual(muted, ['m1']);
 });
 
 test('a well fitting track is kept', () => {

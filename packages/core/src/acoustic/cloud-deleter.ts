@@ -107,10 +107,11 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         if (last && last.node.id === cs.reseedNode) o.initiator.markNoisy(last.node.id, t);
       }
       if (cs.hits >= 5 && (cs.logL < minLogL || rivalWins)) {
-        // the node is to blame only when it alone heard the track; a track that several
-        // heard and that fits badly now may have taken a report of another target or a
-        // false alarm at a node it reached: that node must not be muted for it
-        if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
+        // the node is to blame only when it alone of the microphones heard the track; a track
+        // that several heard and that fits badly now may have taken a report of another target
+        // or a false alarm at a node it reached: that node must not be muted for it (a radar's
+        // clutter plot the track took does not clear its one node)
+        o.initiator.markLoneNode(tr.sensors.keys(), t);
         return 'delete';
       }
       const lost = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd || (cs.silentLogLR ?? 0) < minSilentLogLR || silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence);

@@ -75,6 +75,14 @@ export interface CloudFilterOptions {
    */
   handBackAfter?: number;
   /**
+   * A cloud handed off to the precise sensors and handed back after fewer than this many of
+   * their scans gets its rivals' evidence back (rival-modes.ts: a target of the class in the air,
+   * a ground vehicle, a stationary source), instead of their prior: a clutter plot or two near a
+   * generator's track is not evidence of a target in the air, and three scans or more of a
+   * track the precise sensors held are. Default {@link CARRY_RIVALS_SCANS}; 0: never.
+   */
+  carryRivalsScans?: number;
+  /**
    * Whether a handed-back cloud has the fast band (particle-cloud.ts) when > 0: its particles
    * then take the band that holds the speed each draws from the track's Gaussian state (the
    * state's velocity decides, not the share). Default 0: the piston band only.
@@ -101,6 +109,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
   const handBackAfter = o.handBackAfter ?? Infinity;
+  const carryRivals = o.carryRivalsScans ?? CARRY_RIVALS_SCANS;
   const fastShare = o.fastShare ?? 0;
   // a track faster than the cloud's bands allow (with margin) stays with the inner filter: an
   // airliner or a cruise missile a microphone also hears
@@ -136,7 +145,12 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     const seed = seedOfDetection(pd.det);
     const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale, learnScale: true } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
-    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals: createRivals(seed, reportOf(node, pd.det.t), o.rangeScale) };
+    const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale);
+    // handed off after fewer than `carryRivals` scans: the rivals' evidence from before stands
+    const held = last?.heldRivals;
+    if (held && carryRivals && (last.scans ?? Infinity) < carryRivals) rivals.logP.set(held);
+    if (last) last.heldRivals = last.scans = undefined;
+    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals };
     return true;
   }
 
@@ -151,6 +165,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     },
     update(tr, pd) {
       if (precise(pd)) {
+        const handedOff = tr.cloud?.rivals?.logP;
         tr.cloud = undefined;
         const was = tr.precise;
         if (!was) tr.precise = { t: pd.det.t, gap: NaN };
@@ -159,7 +174,11 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
           const gap = Math.min(pd.det.t - was.t, 30);
           was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (gap - was.gap);
           was.t = pd.det.t;
+          if (was.scans !== undefined) was.scans++;
         }
+        // what the microphones told of the source is kept while the precise sensors hold the
+        // track: a plot or two (clutter near a generator's cloud) do not make it a target in the air
+        if (handedOff && carryRivals) Object.assign(tr.precise!, { heldRivals: Float64Array.from(handedOff), scans: 1 });
         return inner.update(tr, pd);
       }
       // an inner track no precise detection has updated since its birth (a single radar plot,
@@ -264,6 +283,9 @@ export function reseedCloudTrack(tr: Track, node: AcousticNode, t: number, inner
   cs.reseedNode = node.id;
   syncCloudTrack(tr, inner);
 }
+
+/** Scans of precise detections below which a handed-back cloud keeps its rivals' evidence. */
+export const CARRY_RIVALS_SCANS = 3;
 
 /** Seconds of reports that confirm an acoustic track (a gust or a passing car lasts seconds). */
 export const CLOUD_CONFIRM_SPAN = 20;

@@ -78,6 +78,12 @@ interface Run {
 export interface CloudInitiator extends Initiator {
   /** Marks a node as hearing a stationary source: it starts no track until quiet for `quietToRearm` s. */
   markNoisy(nodeId: string, t: number): void;
+  /**
+   * Marks the one acoustic node among `sensors` noisy, when exactly one of them is a node of the
+   * network (other sensors, a radar that took a clutter plot, do not share the blame); returns
+   * whether it did.
+   */
+  markLoneNode(sensors: Iterable<string>, t: number): boolean;
 }
 
 export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
@@ -193,6 +199,17 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     markNoisy(nodeId, t) {
       noisy.set(nodeId, t);
       runs.delete(nodeId);
+    },
+    markLoneNode(sensors, t) {
+      let lone: string | undefined;
+      for (const id of sensors) {
+        if (!o.network.node(id)) continue;
+        if (lone !== undefined) return false;
+        lone = id;
+      }
+      if (lone === undefined) return false;
+      this.markNoisy(lone, t);
+      return true;
     },
   };
 }

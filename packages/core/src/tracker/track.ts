@@ -47,7 +47,14 @@ export interface Track {
   /** Class probabilities and threat probability computed from `cls`, or null when stale. */
   clsOut: { probs: Record<string, number>; threat: number } | null;
   /** Its last precise detection (a radar plot, a position better than the hand-off error: acoustic/cloud-filter.ts) and the running mean gap between them (s; NaN before the second): when acoustic nodes alone hold it, it is handed back to a cloud. */
-  precise?: { t: number; gap: number };
+  precise?: {
+    t: number;
+    gap: number;
+    /** Scans of precise detections since a cloud was last handed off (counted when `heldRivals` is set). */
+    scans?: number;
+    /** The rival hypotheses' log probabilities of the cloud handed off to the precise sensors (acoustic/rival-modes.ts): what the microphones had told of the source. */
+    heldRivals?: Float64Array;
+  };
   /** An acoustic track's particle cloud (acoustic/): set while only cheap sensors hold the track. */
   cloud?: CloudState;
 }
