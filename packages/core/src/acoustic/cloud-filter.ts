@@ -182,9 +182,11 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         return inner.update(tr, pd);
       }
       // an inner track no precise detection has updated since its birth (a single radar plot,
-      // perhaps clutter) takes no report of an acoustic node: presence discs do not make it a
-      // track, and what the node hears starts or feeds a cloud of its own
-      if (!tr.cloud && tr.precise === undefined && o.network.node(pd.det.sensorId) !== undefined) return NaN;
+      // perhaps clutter), or one its precise sensors have not confirmed yet, takes no report of
+      // an acoustic node: presence discs do not make it a track (a generator's reports confirmed
+      // two clutter plots' track and held it for minutes), and what the node hears starts or
+      // feeds a cloud of its own
+      if (!tr.cloud && (tr.precise === undefined || tr.status === 'tentative') && o.network.node(pd.det.sensorId) !== undefined) return NaN;
       const handedBack = !tr.cloud && handBack(tr, pd);
       if (!tr.cloud) return inner.update(tr, pd);
       const cs = tr.cloud;
