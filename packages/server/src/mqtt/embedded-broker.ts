@@ -22,6 +22,10 @@ import { Aedes, type Client } from 'aedes';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { handleMqttMessage, parseTopic } from './mqtt-ingest.js';
+import { createIncomingQos2, keepIncomingQos2Ids } from './incoming-qos2.js';
+
+/** QoS 2 packet ids awaiting their PUBREL the broker keeps over all clients (each a few tens of bytes). */
+export const MAX_UNRELEASED_QOS2 = 1_000_000;
 
 /** How long (ms) the broker waits for a client's socket to drain before it cuts the client. */
 export const DRAIN_TIMEOUT_MS = 2000;
@@ -159,7 +163,16 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       }
     }
   });
+  // QoS 2 messages awaiting their PUBREL: their ids only, a clean session's dropped when it ends,
+  // at most MAX_UNRELEASED_QOS2 over all clients (incoming-qos2.ts)
+  const unreleased = createIncomingQos2(MAX_UNRELEASED_QOS2);
+  const unreleasedChanged = () => svc.metrics.unreleasedQos2.set(unreleased.size);
+  keepIncomingQos2Ids((broker as unknown as { persistence: object }).persistence, unreleased, unreleasedChanged);
   broker.on('clientDisconnect', (client) => {
+    if (client.clean) {
+      unreleased.clear(client.id);
+      unreleasedChanged();
+    }
     const p = principals.get(client);
     const set = p ? errorSubscribers.get(p.id) : undefined;
     if (set) {

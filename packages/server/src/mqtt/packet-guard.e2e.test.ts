@@ -17,7 +17,7 @@ const gen = (p: object) => mqttPacket.generate(p as mqttPacket.Packet);
 const row = (id: string, i = 0) => JSON.stringify({ t: 1764000000 + i, sensor: 'adsb-1', type: 'position', id, lat: 37.5, lon: 127, alt_m: 1000, pos_sd_m: 30 });
 
 /** A raw MQTT 3.1.1 connection logged in as adsb-1, keepalive off (nothing but the guard times it). */
-async function rawLogin(port: number, clientId: string): Promise<{ sock: Socket; packets: mqttPacket.Packet[]; closed: () => boolean }> {
+async function rawLogin(port: number, clientId: string, clean = true): Promise<{ sock: Socket; packets: mqttPacket.Packet[]; closed: () => boolean }> {
   const sock = connect(port, '127.0.0.1');
   let closed = false;
   sock.on('error', () => {});
@@ -27,7 +27,7 @@ async function rawLogin(port: number, clientId: string): Promise<{ sock: Socket;
   const packets: mqttPacket.Packet[] = [];
   parser.on('packet', (p) => packets.push(p));
   sock.on('data', (d) => parser.parse(d));
-  sock.write(gen({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId, keepalive: 0, username: 'adsb-1', password: Buffer.from('token-adsb-1') }));
+  sock.write(gen({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean, clientId, keepalive: 0, username: 'adsb-1', password: Buffer.from('token-adsb-1') }));
   await until(async () => packets.some((p) => p.cmd === 'connack'), 5000, 'CONNACK');
   return { sock, packets, closed: () => closed };
 }
@@ -146,5 +146,33 @@ describe('MQTT packets too large or stalled', () => {
     assert.ok(await stored('idle-1'));
     idle.sock.destroy();
     slow.sock.destroy();
+  });
+
+  it('QoS 2 messages whose PUBREL never comes: their ids are kept, not their payloads, and a clean session\'s go with it; a persistent one\'s PUBREL is answered', async () => {
+    const gauge = async () => (await srv.service.metrics.unreleasedQos2.get()).values[0]?.value ?? 0;
+    const n = 200;
+    const base = await gauge();
+    const sendAll = async (c: Awaited<ReturnType<typeof rawLogin>>, tag: string) => {
+      // each a valid detection padded to 200 KB (the probe's were 256 KiB: 2.1 GB held after four client ids)
+      for (let i = 1; i <= n; i++) c.sock.write(gen({ cmd: 'publish', topic: 'skywarden/v1/adsb-1/detections', qos: 2, messageId: i, retain: false, dup: false, payload: Buffer.from(row(`${tag}-${i}`, i) + ' '.repeat(200_000)) }));
+      await until(async () => c.packets.filter((p) => p.cmd === 'pubrec').length === n, 20_000, `${n} PUBRECs`);
+    };
+    const port = srv.mqttPort!;
+    const clean = await rawLogin(port, 'qos2-clean');
+    await sendAll(clean, 'q2c');
+    assert.equal((await gauge()) - base, n, 'held until their PUBREL');
+    assert.ok(await stored('q2c-1') && (await stored(`q2c-${n}`)), 'journalled when received (acknowledged by the PUBREC)');
+    clean.sock.end(gen({ cmd: 'disconnect' }));
+    await until(async () => (await gauge()) === base, 5000, 'the clean session\'s ids dropped when it ended');
+
+    const kept = await rawLogin(port, 'qos2-persistent', false);
+    await sendAll(kept, 'q2p');
+    kept.sock.destroy();
+    const again = await rawLogin(port, 'qos2-persistent', false);
+    assert.equal((await gauge()) - base, n, 'a persistent session keeps them across a reconnect');
+    for (let i = 1; i <= n; i++) again.sock.write(gen({ cmd: 'pubrel', messageId: i }));
+    await until(async () => again.packets.filter((p) => p.cmd === 'pubcomp').length === n, 10_000, `${n} PUBCOMPs`);
+    assert.equal(await gauge(), base, 'released');
+    again.sock.destroy();
   });
 });
