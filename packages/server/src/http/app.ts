@@ -23,7 +23,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
-import { parseNdjsonLines } from '../ingest/ndjson.js';
+import { jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -195,6 +195,21 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
   });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // JSON as Fastify parses it (prototype poisoning refused), but an ingest batch that is an array
+  // of more detections than a batch allows is refused on a count of its items, before it is
+  // parsed (NDJSON's lines are counted the same way: bodyItems)
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, done);
+    const n = jsonArrayItems(text);
+    if (n !== null && n > svc.ingest.maxBatch) return done(new ApiError('batch_too_large', `${n} detections in one request; at most ${svc.ingest.maxBatch}`), undefined);
+    parseJson(req, text, (err, value) => {
+      // a JSON string is not a batch (an NDJSON body arrives as the raw text: bodyItems)
+      if (!err && typeof value === 'string') return done(new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON; it is a JSON string'), undefined);
+      done(err, value);
+    });
+  });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
     if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.details));

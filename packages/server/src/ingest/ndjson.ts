@@ -24,3 +24,44 @@ export function parseNdjsonLines(text: string, maxLines: number): { lines: Ndjso
   }
   return { lines };
 }
+
+/**
+ * The number of items of `text` when it is a JSON array (its first non-blank character `[`),
+ * counted without parsing (one pass over the characters, nothing allocated): top-level commas,
+ * outside strings, plus one. An array of more items than a batch allows is refused on this count
+ * before `JSON.parse` builds them (2,000,000 empty objects in 6 MB took 0.66 s of the event loop
+ * each). Null when `text` is not an array; malformed JSON is left to the parser to name.
+ */
+export function jsonArrayItems(text: string): number | null {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+  if (text.charCodeAt(i) !== 0x5b) return null; // [
+  let depth = 0;
+  let items = 0;
+  let seen = false; // a non-blank character at depth 1 since the last comma
+  let inString = false;
+  for (; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // \ escapes the next character
+      else if (ch === 0x22) inString = false;
+      continue;
+    }
+    if (ch === 0x22) {
+      inString = true;
+      if (depth === 1) seen = true;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (depth === 1) seen = true;
+      depth++;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      depth--;
+      if (depth === 0) break;
+    } else if (depth === 1) {
+      if (ch === 0x2c) {
+        items++;
+        seen = false;
+      } else if (ch !== 0x20 && ch !== 0x0a && ch !== 0x0d && ch !== 0x09) seen = true;
+    }
+  }
+  return items + (seen ? 1 : 0);
+}

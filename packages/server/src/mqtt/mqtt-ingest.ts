@@ -17,7 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
-import { parseNdjsonLines } from '../ingest/ndjson.js';
+import { jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -34,6 +34,9 @@ export const MAX_NAMED_ERRORS = 100;
 export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unknown[]; errors: string[]; errorCount: number; tooMany?: number } {
   const text = payload.toString('utf8').trim();
   if (text.length === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
+  // a JSON array of more items than a batch allows: counted, not parsed
+  const n = jsonArrayItems(text);
+  if (n !== null && n > maxLines) return { items: [], errors: [], errorCount: 0, tooMany: n };
   try {
     const v = JSON.parse(text) as unknown;
     return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
