@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   batch_too_large: 413,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  length_required: 411,
   unauthenticated: 401,
   bad_credentials: 401,
   forbidden: 403,

@@ -483,6 +483,33 @@ describe('hostile input (issue 15)', () => {
     assert.equal(ok.status, 400, ok.text);
   });
 
+  it('a chunked body is refused with 411 and the connection closed before the body is read, but on the ingest, whose credentials come first', async () => {
+    // raw HTTP/1.1: `chunks` 1-byte chunks of the body, then what the server answered and whether it closed
+    const chunked = async (path: string, head: string, body: string): Promise<{ answer: string; closed: boolean }> => {
+      const sock = connect(port, '127.0.0.1');
+      sock.on('error', () => {});
+      await once(sock, 'connect');
+      let answer = '';
+      let closed = false;
+      sock.on('data', (d) => (answer += d.toString()));
+      sock.on('close', () => (closed = true));
+      sock.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${head}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      for (const ch of body) sock.write(`1\r\n${ch}\r\n`);
+      sock.write('0\r\n\r\n');
+      await until(async () => answer.includes('\r\n\r\n{'), 5000, `the answer to ${path}`);
+      await until(async () => closed || path === '/api/v1/detections', 5000, 'the connection closed');
+      sock.destroy();
+      return { answer, closed };
+    };
+    const login = await chunked('/api/v1/login', '', '{"user":"a","password":"b"}');
+    assert.match(login.answer, /^HTTP\/1.1 411 /);
+    assert.match(login.answer, /"code":"length_required"/);
+    assert.ok(login.closed, 'closed: the rest of the body is not parsed');
+    const good = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, id: 'hostile-chunked-good' };
+    const ingest = await chunked('/api/v1/detections', `Authorization: ${basic('radar-1', 'token-radar-1')}\r\n`, JSON.stringify([good]));
+    assert.match(ingest.answer, /^HTTP\/1.1 202 /, ingest.answer.slice(0, 300));
+  });
+
   it('refuses a JSON array of more detections than a batch may hold on a count of its items, before parsing it (413); a JSON string is no batch (400)', async () => {
     // an outside probe (2026-12-06): 2,000,000 empty objects in 6 MB were parsed in full (0.66 s of the event loop each) before the 413
     const auth = { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/json' };

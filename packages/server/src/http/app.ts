@@ -242,6 +242,19 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     return payload;
   });
 
+  // --- chunked bodies: each chunk costs the HTTP parser a call into JavaScript, and a body of
+  // 1-byte chunks (1.3 million in 8 MB) held the event loop for seconds per request, even on
+  // routes that check who is asking only after reading the body (an outside probe, 2026-12-06:
+  // six anonymous ones on the login route took health to 1.5 s). Only the ingest, whose
+  // credentials are checked before its body is read, takes them; elsewhere 411, and the
+  // connection is closed so that the rest of the body is not parsed
+  app.addHook('onRequest', async (req, reply) => {
+    if (!/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return;
+    if (req.routeOptions.url === '/api/v1/detections') return;
+    reply.header('connection', 'close');
+    throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by POST /api/v1/detections');
+  });
+
   // --- authentication
   // while the start-up replay rebuilds the picture, nothing may change it (an operator's mark or
   // alert would be made on a picture that is not yet the live one, and not published): 503
