@@ -165,7 +165,9 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   if (c.sensors.file) {
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(c.sensors.file, 'utf8'));
+      const text = readFileSync(c.sensors.file, 'utf8');
+      // a byte-order mark (an editor's UTF-8 with BOM) is not JSON, and its error quoted an invisible character
+      doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
       throw new Error(`sensors.file ${c.sensors.file}: ${(err as Error).message}`);
     }
@@ -173,7 +175,21 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     if (!Array.isArray(list)) throw new Error(`sensors.file ${c.sensors.file}: no "sensors" list`);
     rows.push(...(list as Record<string, unknown>[]));
   }
-  rows.push(...c.sensors.list, ...(o.sensorRows ?? []));
+  rows.push(...c.sensors.list);
+  // one id, one sensor: a repeated id would have the later row replace the earlier one without a
+  // word (an outside probe, 2026-12-06: a radar moved to 0°, 0° by a second row of its id)
+  const where = (i: number) => (c.sensors.file && i < rows.length - c.sensors.list.length ? `${c.sensors.file} sensors[${i}]` : `sensors.list[${i - (rows.length - c.sensors.list.length)}]`);
+  const firstOf = new Map<string, number>();
+  const repeats: string[] = [];
+  rows.forEach((r, i) => {
+    const id = typeof r?.id === 'string' ? r.id : undefined;
+    if (id === undefined) return;
+    const first = firstOf.get(id);
+    if (first === undefined) firstOf.set(id, i);
+    else repeats.push(`${where(i)} repeats the id ${JSON.stringify(id.slice(0, 60))} of ${where(first)}`);
+  });
+  if (repeats.length > 0) throw new Error(`sensors: ${repeats.slice(0, 5).join('; ')}${repeats.length > 5 ? ` (and ${repeats.length - 5} more)` : ''}`);
+  rows.push(...(o.sensorRows ?? []));
   const errs = registry.register(rows);
   if (errs.length > 0) throw new Error(`sensors: ${errs.slice(0, 5).join('; ')}${errs.length > 5 ? ` (and ${errs.length - 5} more)` : ''}`);
   const storedSensors = await store.listSensors();
