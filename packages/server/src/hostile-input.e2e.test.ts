@@ -382,7 +382,8 @@ describe('hostile input (issue 15)', () => {
     await c.subscribeAsync('skywarden/v1/radar-1/errors', { qos: 0 });
     try {
       // 5,000 bad lines (within the batch limit) and one good row
-      const good = { ...rows.find((r) => r.sensor === 'radar-1' && (r.t as number) < now)!, id: 'hostile-lines-good' };
+      // current: an old one is reported as not taken by the live picture (not_fused), a third report
+      const good = { ...rows.find((r) => r.sensor === 'radar-1' && (r.t as number) < now)!, t: now - 0.5, id: 'hostile-lines-good' };
       await c.publishAsync('skywarden/v1/radar-1/detections', 'x\n'.repeat(5000) + JSON.stringify(good), { qos: 1 });
       // 100,000 bad lines: more than a batch may hold, refused before they are parsed
       const refused = await c.publishAsync('skywarden/v1/radar-1/detections', 'x\n'.repeat(100_000), { qos: 1 }).then(
@@ -508,6 +509,23 @@ describe('hostile input (issue 15)', () => {
     const good = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, id: 'hostile-chunked-good' };
     const ingest = await chunked('/api/v1/detections', `Authorization: ${basic('radar-1', 'token-radar-1')}\r\n`, JSON.stringify([good]));
     assert.match(ingest.answer, /^HTTP\/1.1 202 /, ingest.answer.slice(0, 300));
+  });
+
+  it('a detection journalled but too old for the live picture is acknowledged and named in not_fused (a sensor clock behind learns it), the others not', async () => {
+    const auth = { authorization: basic('radar-1', 'token-radar-1') };
+    const base = rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!;
+    // the picture's time set by current detections first
+    const fresh = Array.from({ length: 10 }, (_, k) => ({ ...base, t: now - 1 + k * 0.01, id: `hostile-fresh-${k}` }));
+    assert.equal((await http(port, 'POST', '/api/v1/detections', { body: fresh, headers: auth })).status, 202);
+    const r = await http(port, 'POST', '/api/v1/detections', { body: [{ ...base, t: now - 0.5, id: 'hostile-ontime' }, { ...base, t: now - 3600, id: 'hostile-hour-late' }], headers: auth });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.accepted, 2);
+    const nf = r.json.not_fused as { index: number; message: string }[];
+    assert.equal(nf?.length, 1, r.text);
+    assert.equal(nf[0].index, 1);
+    assert.match(nf[0].message, /^detection 1: journalled, but not taken by the live picture: arrives 36\d\d\.\d+ s behind the latest detection, later than the reorder delay of 5 s allows$/);
+    const stored = (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'radar-1' })).map((e) => e.id);
+    assert.ok(stored.includes('hostile-hour-late'), 'kept in the journal');
   });
 
   it('refuses a JSON array of more detections than a batch may hold on a count of its items, before parsing it (413); a JSON string is no batch (400)', async () => {

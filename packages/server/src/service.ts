@@ -311,9 +311,11 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   let streamDropped = 0;
 
   type Fed = { detection: Detection; row: Record<string, unknown>; seq: number; sensor: string; id: string };
-  const feed = (batch: Fed[], fromBus = false) => {
+  /** Feeds the picture; returns why it refused any, by journal sequence number. */
+  const feed = (batch: Fed[], fromBus = false): Map<number, string> | undefined => {
     if (role !== 'all') return; // the fusion workers take them from the bus
     const started = performance.now();
+    let refusedBySeq: Map<number, string> | undefined;
     for (const b of batch) {
       if (quarantinedSeqs.has(b.seq)) continue;
       if (fromBus && ownSeqs.delete(b.seq)) continue; // journalled here: the picture has it already
@@ -330,6 +332,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       if (refused !== null) {
         metrics.fusionRefused.inc();
         refusals.count(refused);
+        (refusedBySeq ??= new Map()).set(b.seq, refused);
       }
       else takenTotal++;
       if (!replaying) {
@@ -341,6 +344,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     }
     metrics.stepSeconds.observe((performance.now() - started) / 1000);
     scheduleStep();
+    return refusedBySeq;
   };
 
   // --- the bus: journalled detections are published on the region's subject as
@@ -497,7 +501,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
       for (const r of rows) ownSeqs.add(r.seq);
       outbox.push(rows);
       try {
-        feed(parseBusRows(rows));
+        return feed(parseBusRows(rows));
       } catch (err) {
         log.error({ err, detections: rows.length }, 'fusion failed on journalled detections');
         metrics.tickErrors.inc();

@@ -502,7 +502,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const badLines = new Map(lineErrors.map((l) => [l.index, l]));
     const rejected = result.rejected.map((r) => badLines.get(r.index) ?? r);
     const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;
-    return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected });
+    return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected, ...(result.notFused.length > 0 ? { not_fused: result.notFused } : {}) });
   });
   app.post('/api/v1/sensors/:id/status', { schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;

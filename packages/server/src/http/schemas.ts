@@ -223,6 +223,15 @@ const IngestResult = Type.Object(
         message: Type.String(),
       }),
     ),
+    not_fused: Type.Optional(
+      Type.Array(
+        Type.Object({
+          index: num('Index in the batch (line index for NDJSON)'),
+          message: Type.String(),
+        }),
+        { description: 'Journalled (kept, acknowledged) but not taken by the live picture, each with why: most often older than its reorder delay allows (a sensor clock behind). Absent when the picture took them all' },
+      ),
+    ),
   },
   { $id: 'IngestResult' },
 );

@@ -25,6 +25,13 @@ export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: Rejection[];
+  /**
+   * Journalled (acknowledged, kept) detections this process's live picture did not take, by
+   * index, with why: most often one older than the picture's reorder delay allows (a sensor's
+   * clock behind). Empty when the picture took them all, or when it runs elsewhere (a fusion
+   * worker takes them from the bus).
+   */
+  notFused: { index: number; message: string }[];
 }
 
 export interface IngestOptions {
@@ -37,8 +44,11 @@ export interface IngestOptions {
   maxFutureS: number;
   maxBatch: number;
   commitWaitMs: number;
-  /** Called with the journalled detections, in journal order, after each commit. */
-  onJournalled: (batch: { seq: number; detection: Detection; row: Record<string, unknown> }[]) => void;
+  /**
+   * Called with the journalled detections, in journal order, after each commit; may return, by
+   * journal sequence number, why the live picture refused some of them (IngestResult.notFused).
+   */
+  onJournalled: (batch: { seq: number; detection: Detection; row: Record<string, unknown> }[]) => ReadonlyMap<number, string> | void;
   /** Counters for metrics: accepted by source, rejected by code. */
   onCount?: (source: string, what: 'accepted' | 'duplicate' | ErrorCode, n: number) => void;
   /** Duration (s) and size of each journal commit. */
@@ -48,7 +58,7 @@ export interface IngestOptions {
 interface Pending {
   inputs: JournalInput[];
   detections: Detection[];
-  resolve: (r: (number | 'duplicate')[]) => void;
+  resolve: (r: (number | 'duplicate')[], refused: ReadonlyMap<number, string> | undefined) => void;
   reject: (e: Error) => void;
 }
 
@@ -97,15 +107,19 @@ export function createIngest(o: IngestOptions) {
     const out: { seq: number; detection: Detection; row: Record<string, unknown> }[] = [];
     let k = 0;
     for (const p of batch) {
-      const mine = results.slice(k, k + p.inputs.length);
       for (let i = 0; i < p.inputs.length; i++) {
-        const r = mine[i];
+        const r = results[k + i];
         if (r !== 'duplicate') out.push({ seq: r, detection: p.detections[i], row: p.inputs[i].row });
       }
       k += p.inputs.length;
-      p.resolve(mine);
     }
-    if (out.length > 0) o.onJournalled(out);
+    // the picture is fed before the callers are answered, so that they can be told what it refused
+    const refused = out.length > 0 ? (o.onJournalled(out) ?? undefined) : undefined;
+    k = 0;
+    for (const p of batch) {
+      p.resolve(results.slice(k, k + p.inputs.length), refused);
+      k += p.inputs.length;
+    }
   }
 
   function flush(): void {
@@ -117,9 +131,9 @@ export function createIngest(o: IngestOptions) {
     writing = writing.then(() => commit(batch));
   }
 
-  function enqueue(inputs: JournalInput[], detections: Detection[]): Promise<(number | 'duplicate')[]> {
+  function enqueue(inputs: JournalInput[], detections: Detection[]): Promise<{ results: (number | 'duplicate')[]; refused: ReadonlyMap<number, string> | undefined }> {
     return new Promise((resolve, reject) => {
-      queue.push({ inputs, detections, resolve, reject });
+      queue.push({ inputs, detections, resolve: (results, refused) => resolve({ results, refused }), reject });
       queued += inputs.length;
       if (queued >= 2000 || o.commitWaitMs <= 0) flush();
       else if (!timer) timer = setTimeout(flush, o.commitWaitMs);
@@ -138,6 +152,8 @@ export function createIngest(o: IngestOptions) {
       const rejected: Rejection[] = [];
       const inputs: JournalInput[] = [];
       const dets: Detection[] = [];
+      /** Each journal input's index in `items`. */
+      const indexOf: number[] = [];
       const count = (what: 'accepted' | 'duplicate' | ErrorCode, n = 1) => o.onCount?.(source, what, n);
       const seenIds = new Set<string>();
       let duplicates = 0;
@@ -182,16 +198,21 @@ export function createIngest(o: IngestOptions) {
         if (d.id === undefined) d.id = `${d.sensorId}:${id}`;
         inputs.push({ t: d.t, sensor: d.sensorId, id, row: r, receivedAt: now });
         dets.push(d);
+        indexOf.push(i);
       }
       let accepted = 0;
+      const notFused: { index: number; message: string }[] = [];
       if (inputs.length > 0) {
-        const results = await enqueue(inputs, dets);
+        const { results, refused } = await enqueue(inputs, dets);
         for (let i = 0; i < results.length; i++) {
-          if (results[i] === 'duplicate') {
+          const r = results[i];
+          if (r === 'duplicate') {
             duplicates++;
             count('duplicate');
           } else {
             accepted++;
+            const why = refused?.get(r);
+            if (why !== undefined) notFused.push({ index: indexOf[i], message: `detection ${indexOf[i]}: journalled, but not taken by the live picture: ${why}` });
             const row = inputs[i].row;
             const sp = typeof row.sensor_lat === 'number' && typeof row.sensor_lon === 'number' ? { lat: row.sensor_lat, lon: row.sensor_lon } : undefined;
             o.sensors.accepted(inputs[i].sensor, now, sp);
@@ -199,7 +220,7 @@ export function createIngest(o: IngestOptions) {
         }
         if (accepted > 0) count('accepted', accepted);
       }
-      return { accepted, duplicates, rejected };
+      return { accepted, duplicates, rejected, notFused };
     },
     get maxBatch() {
       return o.maxBatch;

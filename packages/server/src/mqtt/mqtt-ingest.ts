@@ -126,6 +126,10 @@ export async function handleMqttMessage(
     publishError(parts.id, { rejected: r.rejected.slice(0, 100), more: Math.max(0, r.rejected.length - 100) });
     svc.log.debug({ publisher: parts.id, rejected: r.rejected.length }, 'mqtt detections rejected');
   }
+  if (r.notFused.length > 0) {
+    // kept, but the live picture did not take them (a sensor clock behind: too late for it)
+    publishError(parts.id, { code: 'not_fused', message: r.notFused[0].message, not_fused: r.notFused.slice(0, 100), more: Math.max(0, r.notFused.length - 100) });
+  }
   if (r.accepted === 0 && r.duplicates === 0 && r.rejected.length > 0) {
     const first = r.rejected[0];
     const more = r.rejected.length > 1 ? ` (and ${r.rejected.length - 1} more, on ${parts.id}/errors)` : '';
