@@ -528,6 +528,27 @@ describe('hostile input (issue 15)', () => {
     assert.ok(stored.includes('hostile-hour-late'), 'kept in the journal');
   });
 
+  it('a body that is not UTF-8 is refused naming where, so two ids that differ only in bad bytes are not made one (HTTP and MQTT)', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const withId = (b: number) => Buffer.concat([Buffer.from(JSON.stringify([{ ...base, id: 'col@-T' }]).split('@')[0]), Buffer.from([b]), Buffer.from(JSON.stringify([{ ...base, id: 'col@-T' }]).split('@')[1])]);
+    for (const ct of ['application/json', 'application/x-ndjson']) {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': ct }, body: withId(0xff) });
+      const body = (await res.json()) as { error?: { code: string; message: string } };
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(body.error?.code, 'invalid_json');
+      assert.match(body.error?.message ?? '', /^the body is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
+    }
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password: 'token-radar-1', protocolVersion: 5, reconnectPeriod: 0 });
+    const acks: { reasonCode?: number; properties?: { reasonString?: string } }[] = [];
+    c.on('packetreceive', (pk) => {
+      if (pk.cmd === 'puback') acks.push(pk as never);
+    });
+    const refused = await c.publishAsync('skywarden/v1/radar-1/detections', withId(0xfe), { qos: 1 }).then(() => null, (e: Error & { code?: number }) => e);
+    assert.equal(refused?.code, 0x87);
+    assert.match(acks[0]?.properties?.reasonString ?? '', /^invalid_json: the message is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
+    await c.endAsync();
+  });
+
   it('refuses a JSON array of more detections than a batch may hold on a count of its items, before parsing it (413); a JSON string is no batch (400)', async () => {
     // an outside probe (2026-12-06): 2,000,000 empty objects in 6 MB were parsed in full (0.66 s of the event loop each) before the 413
     const auth = { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/json' };

@@ -552,12 +552,22 @@ function scaleEvidence(c: ParticleCloud, nodes: readonly SilentNode[], count: nu
     for (let k = 0; k < K; k++) rsAcc[K + k] = w;
     for (let j = 0; j < count; j++) {
       const { sx, sy, sz, model, times } = nodes[j];
-      const r = soundRange(c, i, sx, sy, sz);
       const q = 1 - model.pfa;
+      // beyond the node's reach at the largest scale no value hears the particle: a silence's
+      // miss is (1 − pfa)^times whatever the scale, a factor every particle and value share,
+      // left out (the evidence is compared across values only); a hit's likelihood is pfa
+      const lagReach = lagReachOf(c, model);
+      const dx = c.x[i] - sx;
+      const dy = c.y[i] - sy;
+      if (dx * dx + dy * dy > lagReach * lagReach) {
+        if (hit) for (let k = 0; k < K; k++) rsAcc[K + k] = w * (1 - q);
+        continue;
+      }
+      const r = soundRange(c, i, sx, sy, sz);
       for (let k = 0; k < K; k++) {
-        const miss = (1 - presencePd(model, r / v[k])) * q;
-        if (hit) rsAcc[K + k] = w * (1 - miss);
-        else rsAcc[K + k] *= times === 1 ? miss : miss ** times;
+        const pd = presencePd(model, r / v[k]);
+        if (hit) rsAcc[K + k] = w * (1 - (1 - pd) * q);
+        else rsAcc[K + k] *= times === 1 ? 1 - pd : (1 - pd) ** times;
       }
     }
     wsum += w;

@@ -23,7 +23,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
-import { jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
+import { decodeUtf8, jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -194,13 +194,32 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const q = req.query as Record<string, unknown> | undefined;
     if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
   });
-  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // bodies are read as bytes and decoded strictly: bytes that are not UTF-8 were each turned into
+  // U+FFFD, and two detections whose ids differed only there became one id, the second answered
+  // as a duplicate of the first (an outside probe, 2026-12-06)
+  const utf8 = (body: string | Buffer): string => {
+    const r = decodeUtf8(typeof body === 'string' ? Buffer.from(body) : body);
+    if (typeof r !== 'string') throw new ApiError('invalid_json', `the body is not valid UTF-8 (its first bad byte at offset ${r.badByteAt})`);
+    return r;
+  };
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, utf8(body));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   // JSON as Fastify parses it (prototype poisoning refused), but an ingest batch that is an array
   // of more detections than a batch allows is refused on a count of its items, before it is
   // parsed (NDJSON's lines are counted the same way: bodyItems)
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string;
+    try {
+      text = utf8(body);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, done);
     const n = jsonArrayItems(text);
     if (n !== null && n > svc.ingest.maxBatch) return done(new ApiError('batch_too_large', `${n} detections in one request; at most ${svc.ingest.maxBatch}`), undefined);

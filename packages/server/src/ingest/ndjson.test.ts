@@ -24,3 +24,14 @@ test('NDJSON lines: more than the bound are counted and not parsed; each bad lin
   assert.equal(r.lines[1].ok, false);
   assert.match((r.lines[1] as { message: string }).message, /^line 2: not valid JSON/);
 });
+
+test('bytes that are not UTF-8 are refused with where they start, not replaced (two ids differing only there became one)', async () => {
+  const { decodeUtf8 } = await import('./ndjson.js');
+  assert.equal(decodeUtf8(Buffer.from('{"id":"é-ü-漢-😀"}')), '{"id":"é-ü-漢-😀"}');
+  const a = Buffer.concat([Buffer.from('{"id":"col'), Buffer.from([0xff]), Buffer.from('-T"}')]);
+  assert.deepEqual(decodeUtf8(a), { badByteAt: 10 });
+  // a sequence cut short, an overlong form, a lone continuation byte, a surrogate's encoding
+  for (const [bytes, at] of [[[0x61, 0xe6, 0xbc], 1], [[0xc0, 0xaf], 0], [[0x61, 0x62, 0x80], 2], [[0xed, 0xa0, 0x80], 0]] as [number[], number][]) {
+    assert.deepEqual(decodeUtf8(Uint8Array.from(bytes)), { badByteAt: at }, bytes.join(','));
+  }
+});

@@ -65,3 +65,36 @@ export function jsonArrayItems(text: string): number | null {
   }
   return items + (seen ? 1 : 0);
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `bytes` as UTF-8 text, or where they stop being UTF-8. A lenient decoding turned each bad
+ * byte into U+FFFD, and two detections whose ids differed only there became one id (the second
+ * answered as a duplicate of the first: an outside probe, 2026-12-06).
+ */
+export function decodeUtf8(bytes: Uint8Array): string | { badByteAt: number } {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return { badByteAt: firstBadUtf8(bytes) };
+  }
+}
+
+/** The offset of the first byte of `b` that does not begin or continue a valid UTF-8 sequence (-1: none). */
+export function firstBadUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    if (n > 0) {
+      try {
+        strictUtf8.decode(b.subarray(i, i + n + 1));
+      } catch {
+        return i;
+      }
+    }
+    i += n + 1;
+  }
+  return -1;
+}

@@ -17,7 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
-import { jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
+import { decodeUtf8, jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -32,7 +32,9 @@ export const MAX_NAMED_ERRORS = 100;
  * before any work is spent on it).
  */
 export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unknown[]; errors: string[]; errorCount: number; tooMany?: number } {
-  const text = payload.toString('utf8').trim();
+  const decoded = decodeUtf8(payload);
+  if (typeof decoded !== 'string') return { items: [], errors: [`the message is not valid UTF-8 (its first bad byte at offset ${decoded.badByteAt})`], errorCount: 1 };
+  const text = decoded.trim();
   if (text.length === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
   // a JSON array of more items than a batch allows: counted, not parsed
   const n = jsonArrayItems(text);
