@@ -175,4 +175,22 @@ describe('MQTT packets too large or stalled', () => {
     assert.equal(await gauge(), base, 'released');
     again.sock.destroy();
   });
+
+  it('a subscription to a topic other than the sensor\'s errors is refused in the SUBACK, and the connection stays', async () => {
+    for (const protocolVersion of [4, 5] as const) {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'adsb-1', password: 'token-adsb-1', protocolVersion, reconnectPeriod: 0 });
+      let closes = 0;
+      c.on('close', () => closes++);
+      // the client rejects a SUBACK with a failure in it, and gives the packet
+      const suback = await c.subscribeAsync(['skywarden/v1/radar-1/errors', '#', 'skywarden/v1/adsb-1/errors'], { qos: 0 }).then(
+        () => null,
+        (e: Error & { packet?: { granted?: number[] } }) => e.packet,
+      );
+      assert.deepEqual(suback?.granted, [protocolVersion === 5 ? 0x87 : 0x80, protocolVersion === 5 ? 0x87 : 0x80, 0], `MQTT ${protocolVersion}`);
+      await c.publishAsync('skywarden/v1/adsb-1/detections', row(`after-sub-${protocolVersion}`, 9), { qos: 1 });
+      assert.equal(closes, 0, 'the connection stayed');
+      assert.ok(await stored(`after-sub-${protocolVersion}`));
+      await c.endAsync();
+    }
+  });
 });
