@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   length_required: 411,
+  request_timeout: 408,
+  headers_too_large: 431,
   unauthenticated: 401,
   bad_credentials: 401,
   forbidden: 403,

@@ -48,6 +48,7 @@ describe('hostile input (issue 15)', () => {
     s.destroy();
     assert.ok(closed, 'the connection was closed');
     assert.match(got, /^HTTP\/1\.1 408/, `answered 408 Request Timeout: ${JSON.stringify(got.slice(0, 40))}`);
+    assert.match(got, /\r\n\r\n\{"error":\{"code":"request_timeout","message":"the request was not complete within 2 s \(http.request_timeout_s\)"\}\}$/, 'in the API\'s error shape');
     assert.ok(Date.now() - t0 < 15_000, `closed after ${Date.now() - t0} ms (limit 2 s, checked every second)`);
     const ok = await http(port, 'GET', '/api/v1/health');
     assert.equal(ok.status, 200);
@@ -547,6 +548,27 @@ describe('hostile input (issue 15)', () => {
     assert.equal(refused?.code, 0x87);
     assert.match(acks[0]?.properties?.reasonString ?? '', /^invalid_json: the message is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
     await c.endAsync();
+  });
+
+  it('requests Node\'s HTTP parser refuses (malformed framing, headers too large) are answered in the API\'s error shape', async () => {
+    const raw = async (req: string): Promise<string> => {
+      const sock = connect(port, '127.0.0.1');
+      sock.on('error', () => {});
+      await once(sock, 'connect');
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      sock.write(req);
+      await Promise.race([once(sock, 'close'), new Promise((r) => setTimeout(r, 5000))]);
+      sock.destroy();
+      return got;
+    };
+    const both = await raw('POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+    assert.match(both, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(both, /\{"error":\{"code":"bad_request","message":"the request is not valid HTTP\/1\.1 \(HPE_[A-Z_]+\)"\}\}$/);
+    const big = await raw(`GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`);
+    assert.match(big, /^HTTP\/1\.1 431 /);
+    assert.match(big, /"code":"headers_too_large"/);
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
   it('refuses a JSON array of more detections than a batch may hold on a count of its items, before parsing it (413); a JSON string is no batch (400)', async () => {

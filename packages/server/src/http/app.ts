@@ -11,12 +11,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
-import { createServer as createHttpServer } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
 import { limitConnectionsPerAddress } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import { ApiError, errorBody } from '../errors.js';
+import { ApiError, errorBody, type ErrorCode } from '../errors.js';
 import { hashSecret, mayPublish, NO_MATCH_HASH, roleAtLeast, verifySecret, type Session } from '../auth.js';
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
@@ -140,6 +140,19 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     trustProxy: c.http.trust_proxy ?? false,
     serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
     schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
+    // requests Node's HTTP parser refuses before any route sees them answered in the API's error
+    // shape too (they were bare `400 Bad Request`, 408 and 431 without a body)
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      const [status, code, message] =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'headers_too_large', 'the request\'s headers are larger than the server takes']
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'request_timeout', `the request was not complete within ${c.http.request_timeout_s} s (http.request_timeout_s)`]
+            : [400, 'bad_request', `the request is not valid HTTP/1.1 (${String(err.code ?? err.message).slice(0, 80)})`];
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify(errorBody(code as ErrorCode, message));
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
   });
   // the user's own base map: refused at start when missing or not PMTiles v3 (named in the error)
   const basemapPath = c.web.basemap_pmtiles !== null ? resolve(c.web.basemap_pmtiles) : null;
