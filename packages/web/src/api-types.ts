@@ -878,6 +878,12 @@ export interface components {
                 code: string;
                 message: string;
             }[];
+            /** @description Journalled (kept, acknowledged) but not taken by the live picture, each with why: most often older than its reorder delay allows (a sensor clock behind). Absent when the picture took them all */
+            not_fused?: {
+                /** @description Index in the batch (line index for NDJSON) */
+                index: number;
+                message: string;
+            }[];
         };
         Ok: {
             ok: boolean;
