@@ -149,7 +149,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
           : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
             ? [408, 'request_timeout', `the request was not complete within ${c.http.request_timeout_s} s (http.request_timeout_s)`]
             : [400, 'bad_request', `the request is not valid HTTP/1.1 (${String(err.code ?? err.message).slice(0, 80)})`];
-      if (!socket.writable) return socket.destroy();
+      // a connection the client reset, or one already gone: nothing to answer
+      if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return socket.destroy();
       const body = JSON.stringify(errorBody(code as ErrorCode, message));
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },

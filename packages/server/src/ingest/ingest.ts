@@ -114,7 +114,13 @@ export function createIngest(o: IngestOptions) {
       k += p.inputs.length;
     }
     // the picture is fed before the callers are answered, so that they can be told what it refused
-    const refused = out.length > 0 ? (o.onJournalled(out) ?? undefined) : undefined;
+    let refused: ReadonlyMap<number, string> | undefined;
+    try {
+      if (out.length > 0) refused = o.onJournalled(out) ?? undefined;
+    } catch {
+      // the detections are journalled: their callers are answered whatever the picture did
+      // (the service logs its own faults); an exception here left them waiting for ever
+    }
     k = 0;
     for (const p of batch) {
       p.resolve(results.slice(k, k + p.inputs.length), refused);

@@ -1,0 +1,46 @@
+/**
+ * The ingest's answer once its detections are journalled: what the live picture refused is
+ * named (not_fused), and a picture that throws does not leave the callers waiting.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createIngest } from './ingest.js';
+import { createSensorRegistry } from '../sensors.js';
+import { createSqliteStore } from '../store/index.js';
+import { tempDir } from '../testing.js';
+
+async function setup(onJournalled: Parameters<typeof createIngest>[0]['onJournalled']) {
+  const tmp = tempDir();
+  const store = await createSqliteStore({ path: join(tmp.dir, 'j.sqlite'), sync: 'normal' });
+  const sensors = createSensorRegistry({ silentAfterS: 60, stuckPerMin: 1000, maxPositionOffsetM: 1000 });
+  assert.deepEqual(sensors.register([{ id: 'r1', kind: 'radar', lat: 37.5, lon: 127, alt_m: 10, range_m: 20000, range_sd_m: 20, bearing_sd_deg: 0.5 }]), []);
+  const ingest = createIngest({ store, sensors, now: () => 1000, ratePerS: 1000, burst: 1000, maxFutureS: 30, maxBatch: 100, commitWaitMs: 0, onJournalled });
+  const row = (id: string, t: number) => ({ t, sensor: 'r1', type: 'range_bearing', range_m: 5000, bearing_deg: 45, id });
+  return { ingest, row, done: async () => { await ingest.close(); await store.close(); tmp.cleanup(); } };
+}
+
+test('journalled detections the picture refused are named by their index in the batch', async () => {
+  const s = await setup((batch) => new Map(batch.filter((b) => b.detection.t < 900).map((b) => [b.seq, 'too late for the picture'])));
+  try {
+    const r = await s.ingest.ingest(null, [s.row('a', 999), { bad: true }, s.row('b', 100), s.row('c', 998)], 'test');
+    assert.equal(r.accepted, 3);
+    assert.equal(r.rejected.length, 1);
+    assert.deepEqual(r.notFused, [{ index: 2, message: 'detection 2: journalled, but not taken by the live picture: too late for the picture' }]);
+  } finally {
+    await s.done();
+  }
+});
+
+test('a picture that throws on journalled detections does not keep the callers from their answer', async () => {
+  const s = await setup(() => {
+    throw new Error('picture fault');
+  });
+  try {
+    const r = await s.ingest.ingest(null, [s.row('a', 999)], 'test');
+    assert.equal(r.accepted, 1);
+    assert.deepEqual(r.notFused, []);
+  } finally {
+    await s.done();
+  }
+});
