@@ -1,7 +1,8 @@
 /**
  * The sensors a service starts with: a repeated id is refused at start-up, naming both rows
  * (an outside probe, 2026-12-06: the later row replaced the earlier without a word, and moved a
- * radar to 0°, 0°); a sensors file saved with a byte-order mark is read.
+ * radar to 0°, 0°); ids with MQTT's wildcards or control characters, or longer than 256
+ * characters, are refused; a sensors file saved with a byte-order mark is read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +22,10 @@ test('a sensor id repeated in the sensors file or the inline list is refused at 
     const inList = { ...config, sensors: { file, list: [{ ...sensors[1] }] } };
     writeFileSync(file, JSON.stringify({ sensors }));
     await assert.rejects(startServer({ config: inList, logger: quietLogger() }), new RegExp(`sensors.list\\[0\\] repeats the id "${String(sensors[1].id)}"`));
+    // ids MQTT cannot carry, or too long to name a topic: refused, saying why
+    for (const [id, why] of [['x/+/#', /id has "\+" \(an MQTT wildcard\) at 2/], ['a#', /id has "#" \(an MQTT wildcard\) at 1/], ['nul\u0000', /id has a control character \(U\+0000\) at 3/], ['m'.repeat(300), /id of 300 characters; at most 256/]] as [string, RegExp][]) {
+      await assert.rejects(startServer({ config: { ...config, sensors: { list: [...sensors, { ...sensors[0], id }] } }, logger: quietLogger() }), why, id.slice(0, 10));
+    }
     // the file alone, saved with a byte-order mark: read as it is meant
     writeFileSync(file, '\ufeff' + JSON.stringify({ sensors }));
     const srv = await startServer({ config: { ...config, sensors: { file, list: [] } }, logger: quietLogger() });

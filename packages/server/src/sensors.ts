@@ -51,6 +51,8 @@ const EXEMPT_FROM_STUCK = new Set(['radar', 'adsb', 'remote_id']);
 const MAX_ROW_DEPTH = 16;
 /** Longest registered sensor row, as JSON (characters). */
 const MAX_ROW_CHARS = 256 * 1024;
+/** A sensor id's longest (it names MQTT topics and API paths). */
+export const MAX_ID_CHARS = 256;
 
 export function createSensorRegistry(opts: HealthOptions) {
   const defs = new Map<string, Record<string, unknown>>();
@@ -98,6 +100,21 @@ export function createSensorRegistry(opts: HealthOptions) {
         if (typeof row === 'object' && row !== null && nestsDeeper(row, 0, MAX_ROW_DEPTH)) {
           errors.push(`sensor ${name}: nested more than ${MAX_ROW_DEPTH} levels deep`);
           continue;
+        }
+        // an id is a topic level of MQTT and a path segment of the API: bounded, and without the
+        // characters MQTT gives a meaning (an outside probe registered "x/+/#" and a 100,000
+        // character id)
+        if (typeof row?.id === 'string') {
+          if (row.id.length > MAX_ID_CHARS) {
+            errors.push(`sensor ${name}: id of ${row.id.length} characters; at most ${MAX_ID_CHARS}`);
+            continue;
+          }
+          // eslint-disable-next-line no-control-regex
+          const bad = /[+#\u0000-\u001f\u007f]/.exec(row.id);
+          if (bad) {
+            errors.push(`sensor ${name}: id has ${bad[0] === '+' || bad[0] === '#' ? `"${bad[0]}" (an MQTT wildcard)` : `a control character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()})`} at ${bad.index}`);
+            continue;
+          }
         }
         const text = JSON.stringify({ sensors: [row] });
         if (text.length > MAX_ROW_CHARS) {

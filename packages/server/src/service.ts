@@ -192,6 +192,9 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   rows.push(...(o.sensorRows ?? []));
   const errs = registry.register(rows);
   if (errs.length > 0) throw new Error(`sensors: ${errs.slice(0, 5).join('; ')}${errs.length > 5 ? ` (and ${errs.length - 5} more)` : ''}`);
+  // a "/" in an id splits its MQTT topic: such a sensor reports over HTTP only
+  const slashed = registry.ids().filter((id) => id.includes('/'));
+  if (slashed.length > 0) log.warn({ sensors: slashed.slice(0, 10), count: slashed.length }, 'sensor ids with "/" cannot publish over MQTT (a topic level each): they report over HTTP only');
   const storedSensors = await store.listSensors();
   for (const s of storedSensors) registry.register([s.def]);
 
