@@ -196,7 +196,11 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   const slashed = registry.ids().filter((id) => id.includes('/'));
   if (slashed.length > 0) log.warn({ sensors: slashed.slice(0, 10), count: slashed.length }, 'sensor ids with "/" cannot publish over MQTT (a topic level each): they report over HTTP only');
   const storedSensors = await store.listSensors();
-  for (const s of storedSensors) registry.register([s.def]);
+  for (const s of storedSensors) {
+    // a sensor stored by an earlier version that this one refuses (an id it no longer takes) is named, not dropped unseen
+    const e = registry.register([s.def]);
+    if (e.length > 0) log.warn({ sensor: String(s.def?.id ?? '').slice(0, 60), errors: e }, 'a stored sensor could not be registered: it is left out');
+  }
 
   // --- accounts
   for (const u of c.auth.users) {
