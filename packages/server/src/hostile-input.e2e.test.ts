@@ -529,16 +529,23 @@ describe('hostile input (issue 15)', () => {
     assert.ok(stored.includes('hostile-hour-late'), 'kept in the journal');
   });
 
-  it('a body that is not UTF-8 is refused naming where, so two ids that differ only in bad bytes are not made one (HTTP and MQTT)', async () => {
+  it('bytes that are not UTF-8 are refused naming where, so two ids that differ only there are not made one: a JSON body whole, an NDJSON line alone (HTTP and MQTT)', async () => {
     const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
     const withId = (b: number) => Buffer.concat([Buffer.from(JSON.stringify([{ ...base, id: 'col@-T' }]).split('@')[0]), Buffer.from([b]), Buffer.from(JSON.stringify([{ ...base, id: 'col@-T' }]).split('@')[1])]);
-    for (const ct of ['application/json', 'application/x-ndjson']) {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': ct }, body: withId(0xff) });
-      const body = (await res.json()) as { error?: { code: string; message: string } };
-      assert.equal(res.status, 400, JSON.stringify(body));
-      assert.equal(body.error?.code, 'invalid_json');
-      assert.match(body.error?.message ?? '', /^the body is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
-    }
+    const auth = { authorization: basic('radar-1', 'token-radar-1') };
+    const json = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: withId(0xff) });
+    const jb = (await json.json()) as { error?: { code: string; message: string } };
+    assert.equal(json.status, 400, JSON.stringify(jb));
+    assert.equal(jb.error?.code, 'invalid_json');
+    assert.match(jb.error?.message ?? '', /^the body is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
+    // NDJSON: the bad line alone is refused, the good one after it journalled
+    const nd = Buffer.concat([Buffer.from(JSON.stringify({ ...base, id: 'col' })), Buffer.from([0xfe]), Buffer.from(`-T"}\n${JSON.stringify({ ...base, id: 'utf8-good-line' })}\n`)]);
+    const ndr = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: nd });
+    const nb = (await ndr.json()) as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    assert.equal(ndr.status, 202, JSON.stringify(nb));
+    assert.equal(nb.accepted, 1);
+    assert.deepEqual(nb.rejected.map((r) => [r.index, r.code]), [[0, 'invalid_json']]);
+    assert.match(nb.rejected[0].message, /^line 1: not valid UTF-8 \(its first bad byte at offset \d+ of the line\)$/);
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password: 'token-radar-1', protocolVersion: 5, reconnectPeriod: 0 });
     const acks: { reasonCode?: number; properties?: { reasonString?: string } }[] = [];
     c.on('packetreceive', (pk) => {
@@ -546,8 +553,50 @@ describe('hostile input (issue 15)', () => {
     });
     const refused = await c.publishAsync('skywarden/v1/radar-1/detections', withId(0xfe), { qos: 1 }).then(() => null, (e: Error & { code?: number }) => e);
     assert.equal(refused?.code, 0x87);
-    assert.match(acks[0]?.properties?.reasonString ?? '', /^invalid_json: the message is not valid UTF-8 \(its first bad byte at offset \d+\)$/);
+    assert.match(acks[0]?.properties?.reasonString ?? '', /^invalid_json: line 1: not valid UTF-8 \(its first bad byte at offset \d+ of the line\)$/);
     await c.endAsync();
+  });
+
+  it('after a 408 the connection is closed by the server, though the client keeps its side open and goes on sending', async () => {
+    const s = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    s.on('error', () => {});
+    await once(s, 'connect');
+    let got = '';
+    let closed = false;
+    s.on('data', (d) => (got += d.toString()));
+    s.on('close', () => (closed = true));
+    s.write('POST /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
+    await until(async () => got.startsWith('HTTP/1.1 408'), 10_000, 'the 408');
+    // the rest of the headers, then a body, a byte at a time: the request must not be served
+    s.write(`Authorization: ${basic('radar-1', 'token-radar-1')}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n`);
+    const drip = setInterval(() => s.writable && s.write('['), 300);
+    await until(async () => closed, 3000, 'the server closing the connection');
+    clearInterval(drip);
+    assert.doesNotMatch(got, /HTTP\/1\.1 (202|400|413|422)/, 'nothing after the 408 was served');
+    s.destroy();
+  });
+
+  it('an anonymous chunked POST to the ingest is refused before its body and the connection closed; a GET there takes no chunked body', async () => {
+    const ask = async (head: string): Promise<{ got: string; closed: boolean }> => {
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      await once(s, 'connect');
+      let got = '';
+      let closed = false;
+      s.on('data', (d) => (got += d.toString()));
+      s.on('close', () => (closed = true));
+      s.write(head + 'Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n');
+      const drip = setInterval(() => s.writable && s.write('1\r\n \r\n'), 20);
+      await until(async () => closed, 5000, 'the connection closed');
+      clearInterval(drip);
+      s.destroy();
+      return { got, closed };
+    };
+    const anon = await ask('POST /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
+    assert.match(anon.got, /^HTTP\/1\.1 401 /);
+    assert.match(anon.got, /connection: close/i);
+    const get = await ask('GET /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
+    assert.match(get.got, /^HTTP\/1\.1 411 /);
   });
 
   it('requests Node\'s HTTP parser refuses (malformed framing, headers too large) are answered in the API\'s error shape', async () => {

@@ -98,6 +98,11 @@ describe('skywarden serve (embedded defaults)', () => {
     assert.equal(r.status, 202, r.text);
     assert.equal(r.json.accepted, 2);
     assert.deepEqual((r.json.rejected as { code: string }[]).map((x) => x.code), ['invalid_json']);
+    // indexes are line indexes: blank lines before a bad one count
+    const blank = `\n\n${JSON.stringify({ ...good[0], id: 'nd-3' })}\n\n{oops\n${JSON.stringify({ bad: 1 })}\n`;
+    const rb = await http(port, 'POST', '/api/v1/detections', { raw: blank, headers: { authorization: radarAuth, 'content-type': 'application/x-ndjson' } });
+    assert.equal(rb.status, 202, rb.text);
+    assert.deepEqual((rb.json.rejected as { index: number; code: string }[]).map((x) => [x.index, x.code]), [[4, 'invalid_json'], [5, 'invalid_detection']]);
 
     const noAuth = await http(port, 'POST', '/api/v1/detections', { body: [good[0]] });
     assert.equal(noAuth.status, 401);

@@ -64,6 +64,15 @@ test('a badly fitting track one node heard beside a radar (a clutter plot it too
   assert.deepEqual(muted, ['m1']);
 });
 
+test('a misfit track the radar held for several scans before it came back to one node is dropped, and that node not muted', () => {
+  const { initiator, muted } = spyInitiator();
+  const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
+  const tr = fakeTrack([['radar', 60], ['m1', 100]], Math.log(0.01));
+  (tr.cloud as { fromPrecise?: string }).fromPrecise = 'track';
+  assert.equal(d.judge(tr, 101), 'delete');
+  assert.deepEqual(muted, []);
+});
+
 test('a well fitting track is kept', () => {
   const { initiator, muted } = spyInitiator();
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });

@@ -111,7 +111,10 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         // that several heard and that fits badly now may have taken a report of another target
         // or a false alarm at a node it reached: that node must not be muted for it (a radar's
         // clutter plot the track took does not clear its one node)
-        o.initiator.markLoneNode(tr.sensors.keys(), t);
+        // (a track the precise sensors held for several scans before it came back is not one node's doing)
+        if (cs.fromPrecise === 'track') {
+          if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
+        } else o.initiator.markLoneNode(tr.sensors.keys(), t);
         return 'delete';
       }
       const lost = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd || (cs.silentLogLR ?? 0) < minSilentLogLR || silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence);

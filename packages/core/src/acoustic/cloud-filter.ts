@@ -34,6 +34,13 @@ export interface CloudState {
   missAt: Map<string, number>;
   /** Time (s) of the last silence pass over the track (silence.ts). */
   silenceAt?: number;
+  /**
+   * Set when the cloud came back from the precise sensors (hand-back): `clutter` after fewer than
+   * {@link CARRY_RIVALS_SCANS} of their scans (the rivals' evidence carried), `track` after more
+   * (a target the precise sensors held: its radar is not clutter, so its one microphone is not
+   * alone to blame when it is dropped).
+   */
+  fromPrecise?: 'clutter' | 'track';
   /** Running mean of the log predictive likelihood of its hits (how well the cloud explains them). */
   logL: number;
   /** Hits the cloud took. */
@@ -148,9 +155,10 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale);
     // handed off after fewer than `carryRivals` scans: the rivals' evidence from before stands
     const held = last?.heldRivals;
-    if (held && carryRivals && (last.scans ?? Infinity) < carryRivals) rivals.logP.set(held);
-    if (last) last.heldRivals = last.scans = undefined;
-    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals };
+    const carried = held !== undefined && carryRivals > 0 && (last!.scans ?? Infinity) < carryRivals;
+    if (carried) rivals.logP.set(held);
+    // (the held evidence goes with tr.precise once the hand-back took its report: a refused one keeps both)
+    tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals, ...(last ? { fromPrecise: carried ? ('clutter' as const) : ('track' as const) } : {}) };
     return true;
   }
 

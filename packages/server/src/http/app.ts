@@ -23,7 +23,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
-import { decodeUtf8, jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, decodeUtf8, parseNdjsonLines } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -81,26 +81,32 @@ const limitParam = (v: unknown, dflt: number, max: number): number => {
  * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
  * refused before any line is parsed.
  */
-function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[] } {
+/** The lines of an NDJSON body that were not UTF-8, by line index (decodeLines). */
+const badUtf8Lines = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
+
+function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[]; lineOf: number[] | null } {
   const b = req.body;
   if (typeof b === 'string') {
-    const r = parseNdjsonLines(b, maxBatch);
+    const r = parseNdjsonLines(b, maxBatch, badUtf8Lines.get(req));
     if ('tooMany' in r) throw new ApiError('batch_too_large', `${r.tooMany} detections in one request; at most ${maxBatch}`);
     const items: unknown[] = [];
+    // by item (the ingest's index): the line's error, and its line (blank lines are not items)
     const lineErrors: { index: number; code: 'invalid_json'; message: string }[] = [];
+    const lineOf: number[] = [];
     for (const l of r.lines) {
-      if (l.ok) items.push(l.value);
-      else {
-        lineErrors.push({ index: l.index, code: 'invalid_json', message: l.message });
-        items.push(undefined);
-      }
+      if (!l.ok) lineErrors.push({ index: items.length, code: 'invalid_json', message: l.message });
+      lineOf.push(l.index);
+      items.push(l.ok ? l.value : undefined);
     }
-    return { items, lineErrors };
+    return { items, lineErrors, lineOf };
   }
-  if (Array.isArray(b)) return { items: b, lineErrors: [] };
-  if (b !== null && typeof b === 'object') return { items: [b], lineErrors: [] };
+  if (Array.isArray(b)) return { items: b, lineErrors: [], lineOf: null };
+  if (b !== null && typeof b === 'object') return { items: [b], lineErrors: [], lineOf: null };
   throw new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON');
 }
+
+/** The sensors' routes: their credentials are checked before their body is read, and they take chunked bodies. */
+const SENSOR_ROUTES = new Set(['/api/v1/detections', '/api/v1/sensors/:id/status', '/api/v1/sensors/status']);
 
 /** Ajv's errors as one message naming the field: `query parameter limit must be integer`, `body field reason must NOT have fewer than 1 characters`. */
 function validationMessage(errors: readonly { instancePath: string; message?: string; params?: Record<string, unknown> }[], where: string): string {
@@ -152,7 +158,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       // a connection the client reset, or one already gone: nothing to answer
       if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return socket.destroy();
       const body = JSON.stringify(errorBody(code as ErrorCode, message));
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      // the reply, then the connection is gone: ended only, a client that never closed its side
+      // kept it (and one that finished its headers after a 408 had its request served)
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+      setTimeout(() => socket.destroy(), 1000).unref();
     },
   });
   // the user's own base map: refused at start when missing or not PMTiles v3 (named in the error)
@@ -216,9 +225,16 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (typeof r !== 'string') throw new ApiError('invalid_json', `the body is not valid UTF-8 (its first bad byte at offset ${r.badByteAt})`);
     return r;
   };
-  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => {
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/plain'], { parseAs: 'buffer' }, (req, body, done) => {
     try {
-      done(null, utf8(body));
+      // line by line: a line that is not UTF-8 costs only itself (bodyItems names it)
+      const { text, bad } = decodeLines(typeof body === 'string' ? Buffer.from(body) : body);
+      if (bad.size > 0) badUtf8Lines.set(req, bad);
+      // NDJSON's lines are counted before they are parsed (bodyItems); their values here (one
+      // line of two million nested objects is one line)
+      const tooLarge = req.routeOptions.url === '/api/v1/detections' ? batchTooLarge(text, svc.ingest.maxBatch, 'request') : null;
+      if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
+      done(null, text);
     } catch (err) {
       done(err as Error, undefined);
     }
@@ -235,8 +251,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       return done(err as Error, undefined);
     }
     if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, done);
-    const n = jsonArrayItems(text);
-    if (n !== null && n > svc.ingest.maxBatch) return done(new ApiError('batch_too_large', `${n} detections in one request; at most ${svc.ingest.maxBatch}`), undefined);
+    const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request');
+    if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
     parseJson(req, text, (err, value) => {
       // a JSON string is not a batch (an NDJSON body arrives as the raw text: bodyItems)
       if (!err && typeof value === 'string') return done(new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON; it is a JSON string'), undefined);
@@ -245,6 +261,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
+    // refused before its body was read (a 401 of the sensors' routes): the connection is closed,
+    // else Node reads and drops the rest of the body, a call per chunk, to keep it open
+    if (!req.raw.complete) reply.header('connection', 'close');
     if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${c.http.body_limit_bytes} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported: use application/json or application/x-ndjson`));
@@ -283,9 +302,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // connection is closed so that the rest of the body is not parsed
   app.addHook('onRequest', async (req, reply) => {
     if (!/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return;
-    if (req.routeOptions.url === '/api/v1/detections') return;
+    if (req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) return;
     reply.header('connection', 'close');
-    throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by POST /api/v1/detections');
+    throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by the sensors\' routes (POST /api/v1/detections and the heartbeats)');
   });
 
   // --- authentication
@@ -522,7 +541,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     },
   }, async (req, reply) => {
     const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
-    const { items, lineErrors } = bodyItems(req, svc.ingest.maxBatch);
+    const { items, lineErrors, lineOf } = bodyItems(req, svc.ingest.maxBatch);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;
     try {
@@ -531,15 +550,22 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       svc.log.error({ err }, 'journal write failed');
       throw new ApiError('unavailable', 'the journal could not store the detections; nothing of this request was accepted: retry');
     }
-    // JSON lines that did not parse are reported as such (the ingest saw `undefined` there)
+    // JSON lines that did not parse are reported as such (the ingest saw `undefined` there), and
+    // NDJSON's indexes are its line indexes (the ingest counts items: blank lines are none)
     const badLines = new Map(lineErrors.map((l) => [l.index, l]));
-    const rejected = result.rejected.map((r) => badLines.get(r.index) ?? r);
+    const atLine = <T extends { index: number }>(x: T): T => (lineOf ? { ...x, index: lineOf[x.index] ?? x.index } : x);
+    const rejected = result.rejected.map((r) => atLine(badLines.get(r.index) ?? r));
+    const notFused = result.notFused.map(atLine);
     const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;
-    return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected, ...(result.notFused.length > 0 ? { not_fused: result.notFused } : {}) });
+    return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected, ...(notFused.length > 0 ? { not_fused: notFused } : {}) });
   });
-  app.post('/api/v1/sensors/:id/status', { schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
+  // the heartbeats' credentials, too, are checked before their body is read (they take chunked bodies)
+  const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
+    ingestPrincipals.set(req, await sensorPrincipal(req, reply));
+  };
+  app.post('/api/v1/sensors/:id/status', { onRequest: credentialsFirst, schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
-    const refusal = heartbeat(await sensorPrincipal(req), id, svc.clock());
+    const refusal = heartbeat(ingestPrincipals.get(req) ?? (await sensorPrincipal(req)), id, svc.clock());
     if (refusal) throw new ApiError(refusal.code, refusal.message);
     return { ok: true };
   });
@@ -548,6 +574,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // credential check instead of one per node; each id it may not report for, or that is not
   // registered, is named in `refused` and the others are marked heard
   app.post('/api/v1/sensors/status', {
+    onRequest: credentialsFirst,
     schema: {
       operationId: 'sensorHeartbeats',
       tags: ['ingest'],
@@ -558,7 +585,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       response: responses({ 200: { description: 'Marked (some may be refused, each named)', ...bodiesOut.heartbeats }, 422: { description: 'None marked: every id was refused (each named)', ...bodiesOut.heartbeats } }, [400, 401, ...WRITE]),
     },
   }, async (req, reply) => {
-    const principal = await sensorPrincipal(req);
+    const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
     const ids = (req.body as { sensors: string[] }).sensors;
     const now = svc.clock();
     let heard = 0;

@@ -1,18 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonArrayItems, parseNdjsonLines } from './ndjson.js';
+import { batchTooLarge, jsonShape, parseNdjsonLines } from './ndjson.js';
 
-test('a JSON array\'s items are counted without parsing it: commas and brackets inside strings and nested values do not count', () => {
-  assert.equal(jsonArrayItems('[]'), 0);
-  assert.equal(jsonArrayItems('  [ ]  '), 0);
-  assert.equal(jsonArrayItems('[{}]'), 1);
-  assert.equal(jsonArrayItems('\n[{"a":[1,2,3],"b":{"c":[4,5]}}, 7, "x,y]", null]'), 4);
-  assert.equal(jsonArrayItems('["a\\",b", "c\\\\", "d"]'), 3, 'escaped quotes and backslashes');
+test('a JSON batch is measured without parsing it: items at the top, values at every depth; commas and brackets inside strings do not count', () => {
+  assert.deepEqual(jsonShape('[]'), { items: 0, values: 1 });
+  assert.deepEqual(jsonShape('  [ ]  '), { items: 0, values: 1 });
+  assert.deepEqual(jsonShape('[{}]'), { items: 1, values: 2 });
+  assert.deepEqual(jsonShape('\n[{"a":[1,2,3],"b":{"c":[4,5]}}, 7, "x,y]", null]'), { items: 4, values: 12 });
+  assert.equal(jsonShape('["a\\",b", "c\\\\", "d"]').items, 3, 'escaped quotes and backslashes');
   const big = `[${'{},'.repeat(1_999_999)}{}]`;
-  assert.equal(jsonArrayItems(big), 2_000_000);
-  for (const notArray of ['{"a":1}', '"[1,2]"', '  7', '']) assert.equal(jsonArrayItems(notArray), null, notArray);
-  // malformed arrays are counted as far as they go; JSON.parse names what is wrong
-  assert.equal(jsonArrayItems('[{}, {}'), 2);
+  assert.equal(jsonShape(big).items, 2_000_000);
+  // the same objects one level down are one item, and two million values
+  const nested = `[[${'{},'.repeat(1_999_999)}{}]]`;
+  assert.deepEqual(jsonShape(nested), { items: 1, values: 2 + 2_000_000 + 1_999_999 });
+  assert.match(batchTooLarge(nested, 10_000, 'request')!.message, /^\d+ JSON values in one request; at most 640000 \(64 for each of 10000 detections\)$/);
+  assert.equal(batchTooLarge(`[${'{"t":1,"sensor":"r","type":"presence"},'.repeat(9_999)}{}]`, 10_000, 'request'), null, 'a full batch of real rows passes');
+  for (const notArray of ['{"a":1}', '"[1,2]"', '  7', '']) assert.equal(jsonShape(notArray).items, null, notArray);
+  assert.equal(jsonShape('[{}, {}').items, 2, 'a broken end is counted as far as it goes');
 });
 
 test('NDJSON lines: more than the bound are counted and not parsed; each bad line names itself', () => {
@@ -34,4 +38,18 @@ test('bytes that are not UTF-8 are refused with where they start, not replaced (
   for (const [bytes, at] of [[[0x61, 0xe6, 0xbc], 1], [[0xc0, 0xaf], 0], [[0x61, 0x62, 0x80], 2], [[0xed, 0xa0, 0x80], 0]] as [number[], number][]) {
     assert.deepEqual(decodeUtf8(Uint8Array.from(bytes)), { badByteAt: at }, bytes.join(','));
   }
+});
+
+test('NDJSON bytes: a line that is not UTF-8 costs only itself, named by its line', async () => {
+  const { decodeLines } = await import('./ndjson.js');
+  const ok = decodeLines(Buffer.from('{"a":1}\n{"b":2}'));
+  assert.equal(ok.text, '{"a":1}\n{"b":2}');
+  assert.equal(ok.bad.size, 0);
+  const mixed = decodeLines(Buffer.concat([Buffer.from('{"a":1}\n{"id":"x'), Buffer.from([0xff]), Buffer.from('"}\n\n{"c":3}')]));
+  assert.equal(mixed.text, '{"a":1}\n\n\n{"c":3}');
+  assert.deepEqual([...mixed.bad], [[1, 'line 2: not valid UTF-8 (its first bad byte at offset 8 of the line)']]);
+  const r = parseNdjsonLines(mixed.text, 10, mixed.bad);
+  assert.ok('lines' in r);
+  assert.deepEqual(r.lines.map((l) => [l.index, l.ok]), [[0, true], [1, false], [3, true]]);
+  assert.deepEqual(parseNdjsonLines(mixed.text, 2, mixed.bad), { tooMany: 3 }, 'a bad line counts as a line');
 });

@@ -17,7 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
-import { decodeUtf8, jsonArrayItems, parseNdjsonLines } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, parseNdjsonLines } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -31,20 +31,21 @@ export const MAX_NAMED_ERRORS = 100;
  * non-empty lines nothing is parsed: `tooMany` gives their count (a batch too large is refused
  * before any work is spent on it).
  */
-export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unknown[]; errors: string[]; errorCount: number; tooMany?: number } {
-  const decoded = decodeUtf8(payload);
-  if (typeof decoded !== 'string') return { items: [], errors: [`the message is not valid UTF-8 (its first bad byte at offset ${decoded.badByteAt})`], errorCount: 1 };
+export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unknown[]; errors: string[]; errorCount: number; tooMany?: number; tooManyMessage?: string } {
+  // line by line: a line that is not UTF-8 costs only itself, as in NDJSON over HTTP
+  const { text: decoded, bad } = decodeLines(payload);
   const text = decoded.trim();
-  if (text.length === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
-  // a JSON array of more items than a batch allows: counted, not parsed
-  const n = jsonArrayItems(text);
-  if (n !== null && n > maxLines) return { items: [], errors: [], errorCount: 0, tooMany: n };
+  if (text.length === 0 && bad.size === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
+  // a JSON batch too large (too many items, or values): counted, not parsed
+  const tooLarge = batchTooLarge(text, maxLines, 'message');
+  if (tooLarge) return { items: [], errors: [], errorCount: 0, tooMany: tooLarge.count, tooManyMessage: tooLarge.message };
   try {
+    if (bad.size > 0) throw new Error('lines that are not UTF-8: NDJSON');
     const v = JSON.parse(text) as unknown;
     return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
   } catch {
-    // NDJSON
-    const r = parseNdjsonLines(text, maxLines);
+    // NDJSON (the lines of the untrimmed text: their indexes are those of `bad`)
+    const r = parseNdjsonLines(decoded, maxLines, bad);
     if ('tooMany' in r) return { items: [], errors: [], errorCount: 0, tooMany: r.tooMany };
     const items: unknown[] = [];
     const errors: string[] = [];
@@ -108,7 +109,7 @@ export async function handleMqttMessage(
     publishError(parts.id, { code: 'payload_too_large', message });
     return { result: null, refused: `payload_too_large: ${message}` };
   }
-  const { items, errors, errorCount, tooMany } = parsePayload(payload, svc.ingest.maxBatch);
+  const { items, errors, errorCount, tooMany, tooManyMessage } = parsePayload(payload, svc.ingest.maxBatch);
   if (errorCount > 0) {
     // one error report for the message, however many lines were bad (one per line let a
     // message of 100,000 bad lines flood the broker until it failed)
@@ -118,7 +119,7 @@ export async function handleMqttMessage(
   const count = tooMany ?? items.length;
   if (count > svc.ingest.maxBatch) {
     svc.metrics.rejected.inc({ source: 'mqtt', reason: 'batch_too_large' }, count);
-    const message = `${count} detections in one message; at most ${svc.ingest.maxBatch}`;
+    const message = tooManyMessage ?? `${count} detections in one message; at most ${svc.ingest.maxBatch}`;
     publishError(parts.id, { code: 'batch_too_large', message });
     return { result: null, refused: `batch_too_large: ${message}` };
   }
