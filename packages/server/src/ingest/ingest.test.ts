@@ -32,7 +32,7 @@ test('journalled detections the picture refused are named by their index in the 
   }
 });
 
-test('a picture that throws on journalled detections does not keep the callers from their answer', async () => {
+test('a picture that throws on journalled detections does not keep the callers from their answer', { timeout: 10_000 }, async () => {
   const s = await setup(() => {
     throw new Error('picture fault');
   });
