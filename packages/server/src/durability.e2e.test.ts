@@ -260,6 +260,12 @@ describe('skywarden serve: kill -9 durability (child process)', () => {
         const flag = { stop: false };
         const started = Date.now();
         const streaming = stream(child, flag);
+        // killed while detections are being acknowledged: after this round's first acknowledgement
+        // (on a loaded machine the first ones, a scrypt check per credential and a start-up replay
+        // before them, took longer than the random wait: the round then killed a service that
+        // had acknowledged nothing, and the next start replayed nothing), then a random wait
+        const ackedBefore = acked.size;
+        await until(async () => acked.size > ackedBefore, 30_000, `round ${round}: a first acknowledgement`);
         const ms = 300 + Math.floor(random() * 1200);
         await new Promise((r) => setTimeout(r, ms));
         let end: string;
