@@ -6,11 +6,23 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { once } from 'node:events';
 import { startServer, type RunningServer } from './server.js';
 import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+
+/** A raw TCP connection to the HTTP port: what it received so far, and whether it closed. */
+async function rawHttp(port: number, allowHalfOpen = false): Promise<{ sock: Socket; got: () => string; closed: () => boolean }> {
+  const sock = connect({ port, host: '127.0.0.1', allowHalfOpen });
+  sock.on('error', () => {});
+  await once(sock, 'connect');
+  let got = '';
+  let closed = false;
+  sock.on('data', (d) => (got += d.toString()));
+  sock.on('close', () => (closed = true));
+  return { sock, got: () => got, closed: () => closed };
+}
 
 describe('hostile input (issue 15)', () => {
   const tmp = tempDir();
@@ -442,11 +454,14 @@ describe('hostile input (issue 15)', () => {
 
   it('serves history reads a few at a time (http.max_concurrent_reads): the rest wait or get 429, and no slot is lost', async () => {
     const read = () => http(port, 'GET', `/api/v1/detections?from=0&to=${now + 100}&limit=50000`, { token: admin });
-    const burst = await Promise.all(Array.from({ length: 30 }, read));
+    // 200 at once: with 30, a read of this small journal took about 4 ms, and on a loaded
+    // machine the 30 sometimes came spread enough that the one slot and its four waiters took
+    // them all (about 1 run in 6)
+    const burst = await Promise.all(Array.from({ length: 200 }, read));
     const codes = burst.map((r) => r.status);
     const served = codes.filter((x) => x === 200).length;
     const refused = burst.filter((r) => r.status === 429);
-    assert.equal(served + refused.length, 30, codes.join(' '));
+    assert.equal(served + refused.length, 200, codes.join(' '));
     assert.ok(served >= 5, `at least the one served and the four waiting: ${codes.join(' ')}`);
     assert.ok(refused.length >= 1, `the burst beyond them refused: ${codes.join(' ')}`);
     assert.equal(refused[0].json.error?.code, 'rate_limited');
@@ -488,20 +503,14 @@ describe('hostile input (issue 15)', () => {
   it('a chunked body is refused with 411 and the connection closed before the body is read, but on the ingest, whose credentials come first', async () => {
     // raw HTTP/1.1: `chunks` 1-byte chunks of the body, then what the server answered and whether it closed
     const chunked = async (path: string, head: string, body: string): Promise<{ answer: string; closed: boolean }> => {
-      const sock = connect(port, '127.0.0.1');
-      sock.on('error', () => {});
-      await once(sock, 'connect');
-      let answer = '';
-      let closed = false;
-      sock.on('data', (d) => (answer += d.toString()));
-      sock.on('close', () => (closed = true));
-      sock.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${head}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-      for (const ch of body) sock.write(`1\r\n${ch}\r\n`);
-      sock.write('0\r\n\r\n');
-      await until(async () => answer.includes('\r\n\r\n{'), 5000, `the answer to ${path}`);
-      await until(async () => closed || path === '/api/v1/detections', 5000, 'the connection closed');
-      sock.destroy();
-      return { answer, closed };
+      const c = await rawHttp(port);
+      c.sock.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${head}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      for (const ch of body) c.sock.write(`1\r\n${ch}\r\n`);
+      c.sock.write('0\r\n\r\n');
+      await until(async () => c.got().includes('\r\n\r\n{'), 5000, `the answer to ${path}`);
+      await until(async () => c.closed() || path === '/api/v1/detections', 5000, 'the connection closed');
+      c.sock.destroy();
+      return { answer: c.got(), closed: c.closed() };
     };
     const login = await chunked('/api/v1/login', '', '{"user":"a","password":"b"}');
     assert.match(login.answer, /^HTTP\/1.1 411 /);
@@ -558,39 +567,27 @@ describe('hostile input (issue 15)', () => {
   });
 
   it('after a 408 the connection is closed by the server, though the client keeps its side open and goes on sending', async () => {
-    const s = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    s.on('error', () => {});
-    await once(s, 'connect');
-    let got = '';
-    let closed = false;
-    s.on('data', (d) => (got += d.toString()));
-    s.on('close', () => (closed = true));
-    s.write('POST /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
-    await until(async () => got.startsWith('HTTP/1.1 408'), 10_000, 'the 408');
+    const c = await rawHttp(port, true);
+    c.sock.write('POST /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
+    await until(async () => c.got().startsWith('HTTP/1.1 408'), 10_000, 'the 408');
     // the rest of the headers, then a body, a byte at a time: the request must not be served
-    s.write(`Authorization: ${basic('radar-1', 'token-radar-1')}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n`);
-    const drip = setInterval(() => s.writable && s.write('['), 300);
-    await until(async () => closed, 3000, 'the server closing the connection');
+    c.sock.write(`Authorization: ${basic('radar-1', 'token-radar-1')}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n`);
+    const drip = setInterval(() => c.sock.writable && c.sock.write('['), 300);
+    await until(async () => c.closed(), 3000, 'the server closing the connection');
     clearInterval(drip);
-    assert.doesNotMatch(got, /HTTP\/1\.1 (202|400|413|422)/, 'nothing after the 408 was served');
-    s.destroy();
+    assert.doesNotMatch(c.got(), /HTTP\/1\.1 (202|400|413|422)/, 'nothing after the 408 was served');
+    c.sock.destroy();
   });
 
   it('an anonymous chunked POST to the ingest is refused before its body and the connection closed; a GET there takes no chunked body', async () => {
     const ask = async (head: string): Promise<{ got: string; closed: boolean }> => {
-      const s = connect(port, '127.0.0.1');
-      s.on('error', () => {});
-      await once(s, 'connect');
-      let got = '';
-      let closed = false;
-      s.on('data', (d) => (got += d.toString()));
-      s.on('close', () => (closed = true));
-      s.write(head + 'Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n');
-      const drip = setInterval(() => s.writable && s.write('1\r\n \r\n'), 20);
-      await until(async () => closed, 5000, 'the connection closed');
+      const c = await rawHttp(port);
+      c.sock.write(head + 'Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n');
+      const drip = setInterval(() => c.sock.writable && c.sock.write('1\r\n \r\n'), 20);
+      await until(async () => c.closed(), 5000, 'the connection closed');
       clearInterval(drip);
-      s.destroy();
-      return { got, closed };
+      c.sock.destroy();
+      return { got: c.got(), closed: c.closed() };
     };
     const anon = await ask('POST /api/v1/detections HTTP/1.1\r\nHost: x\r\n');
     assert.match(anon.got, /^HTTP\/1\.1 401 /);
@@ -601,15 +598,11 @@ describe('hostile input (issue 15)', () => {
 
   it('requests Node\'s HTTP parser refuses (malformed framing, headers too large) are answered in the API\'s error shape', async () => {
     const raw = async (req: string): Promise<string> => {
-      const sock = connect(port, '127.0.0.1');
-      sock.on('error', () => {});
-      await once(sock, 'connect');
-      let got = '';
-      sock.on('data', (d) => (got += d.toString()));
-      sock.write(req);
-      await Promise.race([once(sock, 'close'), new Promise((r) => setTimeout(r, 5000))]);
-      sock.destroy();
-      return got;
+      const c = await rawHttp(port);
+      c.sock.write(req);
+      await Promise.race([once(c.sock, 'close'), new Promise((r) => setTimeout(r, 5000))]);
+      c.sock.destroy();
+      return c.got();
     };
     const both = await raw('POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
     assert.match(both, /^HTTP\/1\.1 400 Bad Request\r\n/);
