@@ -511,6 +511,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   };
   /** The principal of an ingest request, found before its body was read. */
   const ingestPrincipals = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof sensorPrincipal>>>();
+  /** Checks a sensors' route's credentials before its body is read (the ingest, the heartbeats: SENSOR_ROUTES). */
+  const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
+    ingestPrincipals.set(req, await sensorPrincipal(req, reply));
+  };
   /** Marks sensor `id` heard at `now` for `principal`; or why not (not the credential's sensor, not registered). */
   const heartbeat = (principal: Awaited<ReturnType<typeof sensorPrincipal>>, id: string, now: number): { code: 'sensor_mismatch' | 'not_found'; message: string } | null => {
     if (!mayPublish(principal, id)) return { code: 'sensor_mismatch', message: `may not report for sensor ${JSON.stringify(id)}` };
@@ -536,9 +540,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     validatorCompiler: () => () => true,
     // the credentials are checked before the body is read: an anonymous client cannot make the
     // service hold megabytes of body per connection (300 stalled 8 MB bodies took 2.5 GB)
-    onRequest: async (req, reply) => {
-      ingestPrincipals.set(req, await sensorPrincipal(req, reply));
-    },
+    onRequest: credentialsFirst,
   }, async (req, reply) => {
     const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
     const { items, lineErrors, lineOf } = bodyItems(req, svc.ingest.maxBatch);
@@ -560,9 +562,6 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     return reply.status(status).send({ accepted: result.accepted, duplicates: result.duplicates, rejected, ...(notFused.length > 0 ? { not_fused: notFused } : {}) });
   });
   // the heartbeats' credentials, too, are checked before their body is read (they take chunked bodies)
-  const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
-    ingestPrincipals.set(req, await sensorPrincipal(req, reply));
-  };
   app.post('/api/v1/sensors/:id/status', { onRequest: credentialsFirst, schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const refusal = heartbeat(ingestPrincipals.get(req) ?? (await sensorPrincipal(req)), id, svc.clock());
