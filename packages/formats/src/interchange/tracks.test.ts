@@ -51,6 +51,28 @@ test('tracks: format rounds and orders fields as the spec', () => {
   );
 });
 
+test('tracks: format writes each number as the shortest printing of its rounded value', () => {
+  // the reference: round half away from zero to 1/p, then JavaScript's own shortest printing
+  const ref = (x: number, p: number) => {
+    const r = Math.round(Math.abs(x) * p) / p;
+    return String(x < 0 ? -r : r);
+  };
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const values = [0, -0, 1e-7, -1e-7, 5e-8, 9e-7, 1e-6, -1e-6, 0.005, -0.004, 0.125, 99.995, 1e12 + 0.125, 123456789.987, 1e15, 3e17];
+  for (let i = 0; i < 20_000; i++) {
+    const k = i % 5;
+    values.push(k === 0 ? (rnd() - 0.5) * 360 : k === 1 ? (rnd() - 0.5) * 2e4 : k === 2 ? (rnd() - 0.5) * 2e-5 : k === 3 ? rnd() : Math.round((rnd() - 0.5) * 1e6) / 100);
+  }
+  for (const v of values) {
+    const row = JSON.parse(formatTrackRow({ t: 1, track: 'a', lat: v, lon: v, alt_m: v, ve_mps: v, vn_mps: v, pos_sd_m: Math.abs(v), class: { bird: v }, status: 'confirmed' }));
+    const text = formatTrackRow({ t: 1, track: 'a', lat: v, lon: v, ve_mps: v, vn_mps: v, class: { bird: v }, status: 'confirmed' });
+    const want = `{"t":1,"track":"a","lat":${ref(v, 1e7)},"lon":${ref(v, 1e7)},"ve_mps":${ref(v, 1e2)},"vn_mps":${ref(v, 1e2)},"class":{"bird":${ref(v, 1e4)}},"status":"confirmed"}`;
+    assert.equal(text, want, `value ${v}`);
+    assert.equal(row.alt_m, Number(ref(v, 1e2)));
+  }
+});
+
 test('tracks: format leaves out absent optional fields and appends extra fields', () => {
   const s = formatTrackRow({ t: 5, track: 'a', lat: 0, lon: 0, ve_mps: 1, vn_mps: 2, status: 'coasting', target: 'ABC', skip: undefined });
   assert.equal(s, '{"t":5,"track":"a","lat":0,"lon":0,"ve_mps":1,"vn_mps":2,"status":"coasting","target":"ABC"}');

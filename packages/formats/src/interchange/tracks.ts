@@ -41,6 +41,42 @@ function round(x: number, p: number): number {
   return x < 0 ? -r : r;
 }
 
+const ZEROS = '0000000000000000';
+
+/**
+ * `${round(x, p)}` for p = 10^d, the same text made from the integer Math.round(|x|·p) with the
+ * decimal point put in (trailing zeros left out): printing an integer is cheaper than finding a
+ * double's shortest digits, and the track rows are a tenth of a replay. The double k/p is the one
+ * nearest the decimal k·10^−d, and no shorter decimal is within half its ulp while k < 10^15, so
+ * the shortest printing is that decimal; below 10^−6 JavaScript prints an exponent, and beyond
+ * 10^15 the argument fails, so both go the old way.
+ */
+function fixed(x: number, p: number, d: number): string {
+  const k = Math.round(Math.abs(x) * p);
+  if (k === 0) return '0';
+  if (!(k < 1e15) || k < p * 1e-6) return `${round(x, p)}`;
+  let s = `${k}`;
+  if (s.length <= d) s = ZEROS.slice(0, d + 1 - s.length) + s;
+  const dot = s.length - d;
+  let end = s.length;
+  while (end > dot && s.charCodeAt(end - 1) === 48) end--;
+  const body = end > dot ? `${s.slice(0, dot)}.${s.slice(dot, end)}` : s.slice(0, dot);
+  return x < 0 ? `-${body}` : body;
+}
+
+/** Class labels as JSON keys (`"bird":`): a row has nine, each written the same way every time. At most {@link LABEL_CACHE_MAX}. */
+const labelKeys = new Map<string, string>();
+const LABEL_CACHE_MAX = 256;
+
+function labelKey(label: string): string {
+  let k = labelKeys.get(label);
+  if (k === undefined) {
+    k = `${JSON.stringify(label)}:`;
+    if (labelKeys.size < LABEL_CACHE_MAX) labelKeys.set(label, k);
+  }
+  return k;
+}
+
 const KNOWN_TRACK_FIELDS = new Set([
   't', 'track', 'lat', 'lon', 'alt_m', 've_mps', 'vn_mps', 'vu_mps', 'pos_sd_m', 'class', 'status',
 ]);
@@ -72,19 +108,19 @@ export function formatTrackRow(row: TrackRow): string {
   if (row.status !== 'confirmed' && row.status !== 'coasting') {
     throw new RangeError(`formatTrackRow: status must be "confirmed" or "coasting", got ${show(row.status)}`);
   }
-  let s = `{"t":${row.t},"track":${JSON.stringify(String(row.track))},"lat":${round(row.lat, P7)},"lon":${round(row.lon, P7)}`;
+  let s = `{"t":${row.t},"track":${JSON.stringify(String(row.track))},"lat":${fixed(row.lat, P7, 7)},"lon":${fixed(row.lon, P7, 7)}`;
   if (row.alt_m !== undefined) {
     assertFinite('alt_m', row.alt_m, row);
-    s += `,"alt_m":${round(row.alt_m, P2)}`;
+    s += `,"alt_m":${fixed(row.alt_m, P2, 2)}`;
   }
-  s += `,"ve_mps":${round(row.ve_mps, P2)},"vn_mps":${round(row.vn_mps, P2)}`;
+  s += `,"ve_mps":${fixed(row.ve_mps, P2, 2)},"vn_mps":${fixed(row.vn_mps, P2, 2)}`;
   if (row.vu_mps !== undefined) {
     assertFinite('vu_mps', row.vu_mps, row);
-    s += `,"vu_mps":${round(row.vu_mps, P2)}`;
+    s += `,"vu_mps":${fixed(row.vu_mps, P2, 2)}`;
   }
   if (row.pos_sd_m !== undefined) {
     assertFinite('pos_sd_m', row.pos_sd_m, row);
-    s += `,"pos_sd_m":${round(row.pos_sd_m, P2)}`;
+    s += `,"pos_sd_m":${fixed(row.pos_sd_m, P2, 2)}`;
   }
   if (row.class !== undefined) {
     s += ',"class":{';
@@ -92,7 +128,7 @@ export function formatTrackRow(row: TrackRow): string {
     for (const label in row.class) {
       const p = row.class[label];
       assertFinite(`class[${JSON.stringify(label)}]`, p, row);
-      s += `${first ? '' : ','}${JSON.stringify(label)}:${round(p, P4)}`;
+      s += `${first ? '' : ','}${labelKey(label)}${fixed(p, P4, 4)}`;
       first = false;
     }
     s += '}';
