@@ -59,3 +59,55 @@ export function limitConnectionsPerAddress(server: Server, max: number, exempt: 
     warn.warn('per-address', { from: socket.remoteAddress, held, refused }, `${what} connection refused: this address holds ${setting} already`);
   });
 }
+
+/**
+ * Keeps room for new HTTP connections when idle ones fill the server: once `max − reserve`
+ * sockets are open, each new connection closes the oldest one that has no request in progress
+ * (it sent none yet, or only part of its headers, or sits between keep-alive requests). Without
+ * it, 1,024 connections opened and left silent from nine addresses (within the per-address cap)
+ * held every slot until the headers' timeout, and sensors and operators were refused meanwhile
+ * (an outside probe, 2026-12-06). A connection serving a request (an event stream included) is
+ * never closed for this; a keep-alive client whose idle connection is closed connects again.
+ * `server.maxConnections` stays the hard ceiling. Returns the count of connections so closed.
+ */
+export function shedIdleConnections(server: Server, max: number, log: Pick<Logger, 'warn'>, what: string): { readonly shed: number } {
+  const reserve = Math.max(1, Math.min(64, Math.floor(max / 16)));
+  const highWater = Math.max(1, max - reserve);
+  /** Open sockets with no request in progress, oldest (least recently active) first. */
+  const idle = new Set<Socket>();
+  const busy = new WeakMap<Socket, number>();
+  let open = 0;
+  const state = { shed: 0 };
+  const warn = createWarnLimiter(log, 60);
+  server.on('connection', (socket: Socket) => {
+    // refused already (the per-address cap): it takes no room
+    if (socket.destroyed) return;
+    open++;
+    socket.once('close', () => {
+      open--;
+      idle.delete(socket);
+    });
+    if (open > highWater) {
+      for (const old of idle) {
+        idle.delete(old);
+        old.destroy();
+        state.shed++;
+        warn.warn('shed', { open, shed: state.shed }, `${what}: ${open} connections open, the oldest idle one closed to make room (${state.shed} so far)`);
+        break;
+      }
+    }
+    idle.add(socket);
+  });
+  server.on('request', (req: { socket: Socket }, res: { once(e: 'close', f: () => void): void }) => {
+    const socket = req.socket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    idle.delete(socket);
+    res.once('close', () => {
+      const n = (busy.get(socket) ?? 1) - 1;
+      busy.set(socket, n);
+      // idle again, now the most recently active
+      if (n <= 0 && !socket.destroyed) idle.add(socket);
+    });
+  });
+  return state;
+}

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
-import { limitConnectionsPerAddress } from '../net-limits.js';
+import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -172,6 +172,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
   limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, app.log, 'HTTP', 'http.max_connections_per_address');
+  shedIdleConnections(app.server, c.http.max_connections, app.log, 'HTTP');
   await app.register(fastifySwagger, {
     // the shared schemas keep their names (TrackWire, Error, ...) under components.schemas
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
