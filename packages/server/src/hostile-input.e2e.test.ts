@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { once } from 'node:events';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startServer, type RunningServer } from './server.js';
 import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
 
@@ -564,6 +565,40 @@ describe('hostile input (issue 15)', () => {
     assert.equal(refused?.code, 0x87);
     assert.match(acks[0]?.properties?.reasonString ?? '', /^invalid_json: line 1: not valid UTF-8 \(its first bad byte at offset \d+ of the line\)$/);
     await c.endAsync();
+  });
+
+  it('compressed bodies: gzip, deflate and br are taken, a bomb is cut off at the body limit, corrupt data and other codings are refused naming them', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const auth = { authorization: basic('radar-1', 'token-radar-1') };
+    const post = async (body: Buffer, coding: string, type = 'application/x-ndjson') => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { ...auth, 'content-type': type, 'content-encoding': coding }, body });
+      return { status: res.status, json: (await res.json()) as { accepted?: number; error?: { code: string; message: string } } };
+    };
+    const nd = (id: string) => Buffer.from(`${JSON.stringify({ ...base, id: `${id}-1` })}\n${JSON.stringify({ ...base, id: `${id}-2` })}\n`);
+    const gz = await post(gzipSync(nd('gzip-body')), 'gzip');
+    assert.equal(gz.status, 202, JSON.stringify(gz.json));
+    assert.equal(gz.json.accepted, 2);
+    const df = await post(deflateSync(nd('deflate-body')), 'Deflate');
+    assert.equal(df.status, 202, JSON.stringify(df.json));
+    const br = await post(brotliCompressSync(Buffer.from(JSON.stringify([{ ...base, id: 'br-body' }]))), 'br', 'application/json');
+    assert.equal(br.status, 202, JSON.stringify(br.json));
+    assert.equal(br.json.accepted, 1);
+    const stored = (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'radar-1' })).map((e) => e.id);
+    for (const id of ['gzip-body-1', 'gzip-body-2', 'deflate-body-1', 'br-body']) assert.ok(stored.includes(id), `${id} journalled`);
+    // 64 MiB of blanks in 64 KiB of gzip: cut off at http.body_limit_bytes of decoded bytes
+    const bomb = await post(gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20)), 'gzip');
+    assert.equal(bomb.status, 413, JSON.stringify(bomb.json));
+    assert.equal(bomb.json.error?.code, 'payload_too_large');
+    const corrupt = await post(Buffer.concat([gzipSync(nd('corrupt')).subarray(0, 20), Buffer.from('not gzip at all')]), 'gzip');
+    assert.equal(corrupt.status, 400, JSON.stringify(corrupt.json));
+    assert.match(corrupt.json.error?.message ?? '', /^the body is not valid gzip data: /);
+    const other = await post(nd('compress'), 'compress');
+    assert.equal(other.status, 415, JSON.stringify(other.json));
+    assert.equal(other.json.error?.code, 'unsupported_media_type');
+    assert.match(other.json.error?.message ?? '', /content encoding "compress" is not supported/);
+    const proto = await post(nd('proto'), '__proto__');
+    assert.equal(proto.status, 415, JSON.stringify(proto.json));
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
   it('after a 408 the connection is closed by the server, though the client keeps its side open and goes on sending', async () => {

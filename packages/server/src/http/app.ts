@@ -12,6 +12,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -131,6 +133,14 @@ export interface BuildOptions {
   /** Told of every route as it is added (a test lists them). */
   onRoute?: (route: RouteOptions) => void;
 }
+
+/** Decoders of the request bodies' content codings the service takes (`Content-Encoding`). */
+const DECODERS = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const c = svc.config;
@@ -266,6 +276,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     // else Node reads and drops the rest of the body, a call per chunk, to keep it open
     if (!req.raw.complete) reply.header('connection', 'close');
     if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    if (typeof err.code === 'string' && /^Z_(DATA|BUF|STREAM)_ERROR$|^ERR_BROTLI|^ERR__ERROR_FORMAT/.test(err.code)) return reply.status(400).send(errorBody('bad_request', `the body is not valid ${String(req.headers['content-encoding'] ?? '').trim().toLowerCase()} data: ${err.message}`));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${c.http.body_limit_bytes} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported: use application/json or application/x-ndjson`));
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
@@ -306,6 +317,25 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) return;
     reply.header('connection', 'close');
     throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by the sensors\' routes (POST /api/v1/detections and the heartbeats)');
+  });
+
+  // --- compressed bodies (a sensor on a metered link may gzip its NDJSON): gzip, deflate and
+  // br are decompressed as they arrive, and `http.body_limit_bytes` counts the decompressed
+  // bytes, so a small bomb is cut off at the limit (413); another coding is refused (415, before
+  // the body is read). Before 2026-12-06 the coding was ignored and a gzip body was refused as
+  // bytes that are not UTF-8 (an outside probe)
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const coding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (coding === '' || coding === 'identity') return payload;
+    const make = DECODERS.get(coding);
+    if (!make) throw new ApiError('unsupported_media_type', `content encoding ${JSON.stringify(coding)} is not supported: send the body as it is, or with gzip, deflate or br`);
+    const decoded = make() as Transform & { receivedEncodedLength: number };
+    // Fastify matches Content-Length against the bytes received, not the decoded ones
+    decoded.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => (decoded.receivedEncodedLength += chunk.length));
+    payload.on('error', (err) => decoded.destroy(err));
+    payload.pipe(decoded);
+    return decoded;
   });
 
   // --- authentication
