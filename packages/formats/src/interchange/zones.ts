@@ -24,6 +24,9 @@ export function isZoneNameLanguage(lang: string): boolean {
   return /^[a-z]{2,3}$/.test(lang) && lang !== 'eng';
 }
 
+/** The longest warning lead a zone may ask for (s): a day. */
+export const ZONE_LEAD_MAX_S = 86_400;
+
 export type ZonesResult = { ok: true; zones: Zone[] } | { ok: false; errors: string[] };
 
 function ring(coords: unknown, where: string, errors: string[]): Float64Array | null {
@@ -47,10 +50,26 @@ function ring(coords: unknown, where: string, errors: string[]): Float64Array | 
       errors.push(`${where}[${i}]: latitude must be within [-90, 90], got ${JSON.stringify(lat)}`);
       return null;
     }
+    if (i > 0 && Math.abs(lon - out[2 * i - 2]) > 180) {
+      errors.push(`${where}[${i}]: the edge from the position before spans ${Math.abs(lon - out[2 * i - 2]).toFixed(1)}° of longitude: a zone across the antimeridian must be cut there into a MultiPolygon (RFC 7946 3.1.9)`);
+      return null;
+    }
     out[2 * i] = lon;
     out[2 * i + 1] = lat;
   }
+  const n = coords.length;
+  if (out[0] !== out[2 * n - 2] || out[1] !== out[2 * n - 1]) {
+    errors.push(`${where}: a linear ring must end where it starts (RFC 7946 3.1.6): first [${out[0]}, ${out[1]}], last [${out[2 * n - 2]}, ${out[2 * n - 1]}]`);
+    return null;
+  }
   return out;
+}
+
+/** Twice a ring's signed area (shoelace, in square degrees): 0 for a ring on one line. */
+function ringArea2(r: Float64Array): number {
+  let a = 0;
+  for (let i = 0; i + 3 < r.length; i += 2) a += r[i] * r[i + 3] - r[i + 2] * r[i + 1];
+  return a;
 }
 
 function polygon(coords: unknown, where: string, errors: string[]): GeoPolygon | null {
@@ -96,8 +115,8 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const kind = props.kind;
     if (kind !== undefined && kind !== 'admin' && kind !== 'site') return void errors.push(`${where}: properties.kind must be "admin" or "site", got ${JSON.stringify(kind)}`);
     const lead = props.lead_s;
-    if (lead !== undefined && !(typeof lead === 'number' && lead >= 0 && Number.isFinite(lead))) {
-      return void errors.push(`${where}: properties.lead_s must be a number of seconds >= 0, got ${JSON.stringify(lead)}`);
+    if (lead !== undefined && !(typeof lead === 'number' && lead >= 0 && lead <= ZONE_LEAD_MAX_S)) {
+      return void errors.push(`${where}: properties.lead_s must be a number of seconds in [0, ${ZONE_LEAD_MAX_S}], got ${JSON.stringify(lead)}`);
     }
     const code = props.code;
     const codeName = props.code_name;
@@ -133,6 +152,9 @@ export function parseZonesGeoJson(text: string): ZonesResult {
       return void errors.push(`${where}: geometry must be a Polygon or MultiPolygon, got ${JSON.stringify(g?.type ?? g)}`);
     }
     if (!polys || polys.length === 0) return;
+    // a ring on one line holds nothing and is harmless (simplified boundaries have such islands:
+    // six of the KOSTAT districts), but a zone whose every outer ring is so can never be entered
+    if (!polys.some((p) => Math.abs(ringArea2(p.rings[0])) > 0)) return void errors.push(`${where}: the zone encloses no area (every outer ring's positions lie on one line, or cross into equal and opposite lobes)`);
     const zone: Zone = { id, name: typeof name === 'string' ? name : id, area: createGeoArea(polys) };
     if (kind !== undefined) zone.kind = kind;
     if (lead !== undefined) zone.leadS = lead as number;

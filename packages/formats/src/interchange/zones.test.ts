@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseZonesGeoJson, ZONE_LEAD_MAX_S } from './zones.js';
+
+const square: number[][] = [
+  [127, 37],
+  [127.1, 37],
+  [127.1, 37.1],
+  [127, 37.1],
+  [127, 37],
+];
+const doc = (coordinates: unknown, properties: Record<string, unknown> = {}, type = 'Polygon') =>
+  JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'z1', name: 'Zone one', ...properties }, geometry: { type, coordinates } }] });
+
+function refused(text: string, pattern: RegExp): void {
+  const r = parseZonesGeoJson(text);
+  assert.equal(r.ok, false, 'accepted');
+  if (r.ok) return;
+  assert.match(r.errors.join('; '), pattern);
+}
+
+test('zones: a closed square is taken, with its properties', () => {
+  const r = parseZonesGeoJson(doc([square], { lead_s: 600, kind: 'site' }));
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+  assert.deepEqual(r.zones.map((z) => [z.id, z.name, z.kind, z.leadS]), [['z1', 'Zone one', 'site', 600]]);
+});
+
+test('zones: a ring that does not end where it starts is refused, naming the ring and both ends', () => {
+  refused(doc([square.slice(0, 4).concat([[127.05, 37.05]])]), /^features\[0\] \(id "z1"\): geometry\.coordinates\[0\]: a linear ring must end where it starts \(RFC 7946 3\.1\.6\): first \[127, 37\], last \[127\.05, 37\.05\]$/);
+  // in a MultiPolygon, the hole of the second polygon
+  const hole = [[127.02, 37.02], [127.04, 37.02], [127.04, 37.04], [127.02, 37.04]];
+  refused(doc([[square], [square, hole.concat([[127.03, 37.03]])]], {}, 'MultiPolygon'), /geometry\.coordinates\[1\]\[1\]: a linear ring must end where it starts/);
+});
+
+test('zones: a zone with no area (its rings on one line, or a figure-eight of equal lobes) is refused; a flat ring beside a real one is harmless', () => {
+  const flat = [[127, 37], [127.1, 37], [127.2, 37], [127, 37]];
+  refused(doc([flat]), /^features\[0\] \(id "z1"\): the zone encloses no area/);
+  refused(doc([[[127, 37], [127.1, 37.1], [127.1, 37], [127, 37.1], [127, 37]]]), /the zone encloses no area/);
+  refused(doc([[flat], [flat]], {}, 'MultiPolygon'), /the zone encloses no area/);
+  assert.ok(parseZonesGeoJson(doc([[flat], [square]], {}, 'MultiPolygon')).ok);
+});
+
+test('zones: an edge across the antimeridian is refused: such a zone must be cut into a MultiPolygon', () => {
+  refused(doc([[[179.9, 50], [-179.9, 50], [-179.9, 50.1], [179.9, 50.1], [179.9, 50]]]), /geometry\.coordinates\[0\]\[1\]: the edge from the position before spans 359\.8° of longitude: a zone across the antimeridian must be cut there/);
+  // cut at the antimeridian, it is taken
+  const east = [[179.9, 50], [180, 50], [180, 50.1], [179.9, 50.1], [179.9, 50]];
+  const west = [[-180, 50], [-179.9, 50], [-179.9, 50.1], [-180, 50.1], [-180, 50]];
+  assert.ok(parseZonesGeoJson(doc([[east], [west]], {}, 'MultiPolygon')).ok);
+});
+
+test('zones: lead_s beyond a day is refused, naming the bound', () => {
+  refused(doc([square], { lead_s: 1e308 }), new RegExp(`properties\\.lead_s must be a number of seconds in \\[0, ${ZONE_LEAD_MAX_S}\\], got 1e\\+308`));
+  assert.ok(parseZonesGeoJson(doc([square], { lead_s: ZONE_LEAD_MAX_S })).ok);
+});
