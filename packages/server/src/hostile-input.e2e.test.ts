@@ -163,6 +163,12 @@ describe('hostile input (issue 15)', () => {
         assert.match(r.json.error!.message, /limit/);
       }
     }
+    // a window bound that is no finite number is named as it was written (it said "got null")
+    for (const [q, shown] of [['from=-Infinity', '-Infinity'], ['to=Infinity', 'Infinity'], ['from=1e999', 'Infinity']]) {
+      const r = await http(port, 'GET', `/api/v1/detections?${q}`, { token: admin });
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+      assert.equal(r.json.error!.message, `query parameter ${q.split('=')[0]} must be a finite number, got ${shown}`);
+    }
     const ok = await http(port, 'GET', '/api/v1/detections?limit=2', { token: admin });
     assert.equal(ok.status, 200, ok.text);
   });

@@ -61,20 +61,24 @@ function decodeOrRefuse(v: string, what: string): string {
   }
 }
 
+/** A query parameter's value as the client wrote it: a number (the schema's coercion) in JavaScript's own writing, a string quoted. */
+const showParam = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+
 const num = (v: unknown, name: string, dflt?: number): number => {
   if (v === undefined || v === '') {
     if (dflt === undefined) throw new ApiError('bad_request', `query parameter ${name} is required`);
     return dflt;
   }
   const x = Number(v);
-  if (!Number.isFinite(x)) throw new ApiError('bad_request', `query parameter ${name} must be a number, got ${JSON.stringify(v)}`);
+  // the schema has made a number of it already (-Infinity, which JSON writes as null, is named as it is)
+  if (!Number.isFinite(x)) throw new ApiError('bad_request', `query parameter ${name} must be a finite number, got ${showParam(v)}`);
   return x;
 };
 
 /** A `limit` query parameter: a positive integer (default `dflt`), at most `max` (larger ones are capped). */
 const limitParam = (v: unknown, dflt: number, max: number): number => {
   const x = num(v, 'limit', dflt);
-  if (!Number.isInteger(x) || x < 1) throw new ApiError('bad_request', `query parameter limit must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(x) || x < 1) throw new ApiError('bad_request', `query parameter limit must be a positive integer, got ${showParam(v)}`);
   return Math.min(x, max);
 };
 
