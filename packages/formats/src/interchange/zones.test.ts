@@ -38,6 +38,9 @@ test('zones: a zone with no area (its rings on one line, or a figure-eight of eq
   refused(doc([[[127, 37], [127.1, 37.1], [127.1, 37], [127, 37.1], [127, 37]]]), /the zone encloses no area/);
   refused(doc([[flat], [flat]], {}, 'MultiPolygon'), /the zone encloses no area/);
   assert.ok(parseZonesGeoJson(doc([[flat], [square]], {}, 'MultiPolygon')).ok);
+  // on a slanted line, where rounding gives absolute coordinates a tiny area; and a 10 m site is a zone
+  refused(doc([[[127.1, 37.3], [127.2, 37.7], [127.3, 38.1], [127.1, 37.3]]]), /the zone encloses no area/);
+  assert.ok(parseZonesGeoJson(doc([[[127, 37], [127.0001, 37], [127.0001, 37.0001], [127, 37.0001], [127, 37]]])).ok);
 });
 
 test('zones: an edge across the antimeridian is refused: such a zone must be cut into a MultiPolygon', () => {

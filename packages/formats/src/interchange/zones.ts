@@ -65,12 +65,21 @@ function ring(coords: unknown, where: string, errors: string[]): Float64Array | 
   return out;
 }
 
-/** Twice a ring's signed area (shoelace, in square degrees): 0 for a ring on one line. */
+/**
+ * Twice a ring's signed area (shoelace, in square degrees), from coordinates taken relative to its
+ * first position (from absolute ones, near 127° and 37°, rounding alone decided whether a ring
+ * on one slanted line had an area).
+ */
 function ringArea2(r: Float64Array): number {
+  const x0 = r[0];
+  const y0 = r[1];
   let a = 0;
-  for (let i = 0; i + 3 < r.length; i += 2) a += r[i] * r[i + 3] - r[i + 2] * r[i + 1];
+  for (let i = 0; i + 3 < r.length; i += 2) a += (r[i] - x0) * (r[i + 3] - y0) - (r[i + 2] - x0) * (r[i + 1] - y0);
   return a;
 }
+
+/** Twice the area (square degrees) below which a ring holds nothing: about 0.01 m², far below any zone and far above rounding. */
+const NO_AREA2 = 2e-12;
 
 function polygon(coords: unknown, where: string, errors: string[]): GeoPolygon | null {
   if (!Array.isArray(coords) || coords.length === 0) {
@@ -154,7 +163,7 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     if (!polys || polys.length === 0) return;
     // a ring on one line holds nothing and is harmless (simplified boundaries have such islands:
     // six of the KOSTAT districts), but a zone whose every outer ring is so can never be entered
-    if (!polys.some((p) => Math.abs(ringArea2(p.rings[0])) > 0)) return void errors.push(`${where}: the zone encloses no area (every outer ring's positions lie on one line, or cross into equal and opposite lobes)`);
+    if (!polys.some((p) => Math.abs(ringArea2(p.rings[0])) > NO_AREA2)) return void errors.push(`${where}: the zone encloses no area (every outer ring's positions lie on one line, or cross into equal and opposite lobes)`);
     const zone: Zone = { id, name: typeof name === 'string' ? name : id, area: createGeoArea(polys) };
     if (kind !== undefined) zone.kind = kind;
     if (lead !== undefined) zone.leadS = lead as number;
