@@ -68,7 +68,9 @@ export function limitConnectionsPerAddress(server: Server, max: number, exempt: 
  * held every slot until the headers' timeout, and sensors and operators were refused meanwhile
  * (an outside probe, 2026-12-06). A connection serving a request (an event stream included) is
  * never closed for this; a keep-alive client whose idle connection is closed connects again.
- * `server.maxConnections` stays the hard ceiling. Returns the count of connections so closed.
+ * `server.maxConnections` stays the hard ceiling. For a plain HTTP server (the service speaks TLS
+ * through a proxy): a TLS server's requests come on the TLS socket, not the one connected. Returns
+ * the count of connections so closed.
  */
 export function shedIdleConnections(server: Server, max: number, log: Pick<Logger, 'warn'>, what: string): { readonly shed: number } {
   const reserve = Math.max(1, Math.min(64, Math.floor(max / 16)));
