@@ -12,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
-import { CAP_LANGUAGES, COT_OPEX, KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
+import { CAP_LANGUAGES, COT_OPEX, KR_PROVINCES, krProvinceCode, ZONE_LEAD_MAX_S } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 import { checkRegions } from './cluster/regions.js';
 
@@ -492,7 +492,7 @@ const CHECKS: Record<string, Check> = {
   'fusion.tick_ms': int(10, 60000),
   'zones.file': strOrNull,
   'zones.kr_admin': strList,
-  'zones.lead_s': num(0, 86400),
+  'zones.lead_s': num(0, ZONE_LEAD_MAX_S),
   'alerts.interval_s': num(0, 3600),
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
   'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),

@@ -598,6 +598,9 @@ describe('hostile input (issue 15)', () => {
     const corrupt = await post(Buffer.concat([gzipSync(nd('corrupt')).subarray(0, 20), Buffer.from('not gzip at all')]), 'gzip');
     assert.equal(corrupt.status, 400, JSON.stringify(corrupt.json));
     assert.match(corrupt.json.error?.message ?? '', /^the body is not valid gzip data: /);
+    const badBr = await post(Buffer.from('not brotli at all, junk'), 'br');
+    assert.equal(badBr.status, 400, JSON.stringify(badBr.json));
+    assert.match(badBr.json.error?.message ?? '', /^the body is not valid br data: /);
     const other = await post(nd('compress'), 'compress');
     assert.equal(other.status, 415, JSON.stringify(other.json));
     assert.equal(other.json.error?.code, 'unsupported_media_type');

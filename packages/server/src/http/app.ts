@@ -82,14 +82,14 @@ const limitParam = (v: unknown, dflt: number, max: number): number => {
   return Math.min(x, max);
 };
 
+/** The lines of an NDJSON body that were not UTF-8, by line index (decodeLines). */
+const badUtf8Lines = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
+
 /**
  * Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the
  * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
  * refused before any line is parsed.
  */
-/** The lines of an NDJSON body that were not UTF-8, by line index (decodeLines). */
-const badUtf8Lines = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
-
 function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[]; lineOf: number[] | null } {
   const b = req.body;
   if (typeof b === 'string') {
@@ -555,12 +555,14 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     sensorThrottle.succeeded(req.ip, req.ip, nowS);
     return principal;
   };
-  /** The principal of an ingest request, found before its body was read. */
+  /** The principal of a sensors' route's request, found before its body was read. */
   const ingestPrincipals = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof sensorPrincipal>>>();
   /** Checks a sensors' route's credentials before its body is read (the ingest, the heartbeats: SENSOR_ROUTES). */
   const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
     ingestPrincipals.set(req, await sensorPrincipal(req, reply));
   };
+  /** The principal {@link credentialsFirst} found, or checked now. */
+  const principalOf = async (req: FastifyRequest) => ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
   /** Marks sensor `id` heard at `now` for `principal`; or why not (not the credential's sensor, not registered). */
   const heartbeat = (principal: Awaited<ReturnType<typeof sensorPrincipal>>, id: string, now: number): { code: 'sensor_mismatch' | 'not_found'; message: string } | null => {
     if (!mayPublish(principal, id)) return { code: 'sensor_mismatch', message: `may not report for sensor ${JSON.stringify(id)}` };
@@ -588,7 +590,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     // service hold megabytes of body per connection (300 stalled 8 MB bodies took 2.5 GB)
     onRequest: credentialsFirst,
   }, async (req, reply) => {
-    const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
+    const principal = await principalOf(req);
     const { items, lineErrors, lineOf } = bodyItems(req, svc.ingest.maxBatch);
     if (items.length > svc.ingest.maxBatch) throw new ApiError('batch_too_large', `${items.length} detections in one request; at most ${svc.ingest.maxBatch}`);
     let result;
@@ -610,7 +612,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // the heartbeats' credentials, too, are checked before their body is read (they take chunked bodies)
   app.post('/api/v1/sensors/:id/status', { onRequest: credentialsFirst, schema: { operationId: 'sensorHeartbeat', tags: ['ingest'], summary: 'A sensor heartbeat (HTTP Basic credentials of the sensor or its gateway)', security: [{ sensorBasic: [] }], params: IdParam, response: responses({ 200: { description: 'Heard', ...ref('Ok') } }, [401, 403, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
-    const refusal = heartbeat(ingestPrincipals.get(req) ?? (await sensorPrincipal(req)), id, svc.clock());
+    const refusal = heartbeat(await principalOf(req), id, svc.clock());
     if (refusal) throw new ApiError(refusal.code, refusal.message);
     return { ok: true };
   });
@@ -630,7 +632,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       response: responses({ 200: { description: 'Marked (some may be refused, each named)', ...bodiesOut.heartbeats }, 422: { description: 'None marked: every id was refused (each named)', ...bodiesOut.heartbeats } }, [400, 401, ...WRITE]),
     },
   }, async (req, reply) => {
-    const principal = ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
+    const principal = await principalOf(req);
     const ids = (req.body as { sensors: string[] }).sensors;
     const now = svc.clock();
     let heard = 0;

@@ -39,26 +39,29 @@ export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unk
   // a JSON batch too large (too many items, or values): counted, not parsed
   const tooLarge = batchTooLarge(text, maxLines, 'message');
   if (tooLarge) return { items: [], errors: [], errorCount: 0, tooMany: tooLarge.count, tooManyMessage: tooLarge.message };
-  try {
-    if (bad.size > 0) throw new Error('lines that are not UTF-8: NDJSON');
-    const v = JSON.parse(text) as unknown;
-    return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
-  } catch {
-    // NDJSON (the lines of the untrimmed text: their indexes are those of `bad`)
-    const r = parseNdjsonLines(decoded, maxLines, bad);
-    if ('tooMany' in r) return { items: [], errors: [], errorCount: 0, tooMany: r.tooMany };
-    const items: unknown[] = [];
-    const errors: string[] = [];
-    let errorCount = 0;
-    for (const l of r.lines) {
-      if (l.ok) items.push(l.value);
-      else {
-        errorCount++;
-        if (errors.length < MAX_NAMED_ERRORS) errors.push(l.message);
-      }
+  // one JSON value (an array or one detection), unless a line is not UTF-8: then NDJSON
+  if (bad.size === 0) {
+    try {
+      const v = JSON.parse(text) as unknown;
+      return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
+    } catch {
+      // not one JSON value: NDJSON
     }
-    return { items, errors, errorCount };
   }
+  // NDJSON (the lines of the untrimmed text: their indexes are those of `bad`)
+  const r = parseNdjsonLines(decoded, maxLines, bad);
+  if ('tooMany' in r) return { items: [], errors: [], errorCount: 0, tooMany: r.tooMany };
+  const items: unknown[] = [];
+  const errors: string[] = [];
+  let errorCount = 0;
+  for (const l of r.lines) {
+    if (l.ok) items.push(l.value);
+    else {
+      errorCount++;
+      if (errors.length < MAX_NAMED_ERRORS) errors.push(l.message);
+    }
+  }
+  return { items, errors, errorCount };
 }
 
 export interface TopicParts {
