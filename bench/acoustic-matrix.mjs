@@ -10,7 +10,7 @@
 // per microphone-hour of all four kinds, no radar), plus corners: the worst (8 km, 1.5 km,
 // 1,500-4,000 m, no arrays, 2 false alarms per hour), the worst with a radar, and the best
 // (3 km, 4 km, 100-500 m, 50 % arrays, 0.1 per hour).
-// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --learn-pd] [-- --cells "a,b"] [-- --fast-share X]
+// Usage: npm run bench:acoustic [-- --quick] [-- --seed N | --seeds 1,2,3] [-- --no-clouds] [-- --no-flow] [-- --no-sweep] [-- --learn-pd] [-- --cells "a,b"] [-- --fast-share X] [-- --levels] [-- --level-evidence]
 //   --quick: 6 cells, 15 drones instead of 20; --seeds: every cell on each seed, pooled (shares over the summed
 //   seconds, errors and rates the mean of the seeds'); --no-clouds: acoustic nodes fused as discs only, the tracker
 //   before particle clouds, for comparison; --no-flow: clouds without the raid's heading prior (acoustic/flow-prior.ts);
@@ -29,7 +29,7 @@ import { gunzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { coverageEvidence, scoreCoverage } from '@skywarden/core';
+import { LEVEL_EVIDENCE, coverageEvidence, scoreCoverage } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { runTrack } from '../packages/cli/dist/track.js';
 import { referenceTracks } from './acoustic-reference.mjs';
@@ -40,6 +40,10 @@ const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
 const sweep = !args.includes('--no-sweep');
 const learnPd = args.includes('--learn-pd');
+// --levels: every microphone's rows carry received levels (sensors.mic_levels: snr_db); --level-evidence: the tracker weighs
+// them (tracker option acousticLevels: LEVEL_EVIDENCE; off by default)
+const levels = args.includes('--levels');
+const levelEvidence = args.includes('--level-evidence');
 const fastArg = args.indexOf('--fast-share');
 const fastShare = fastArg >= 0 ? Number(args[fastArg + 1]) : undefined;
 const partArg = args.indexOf('--particles');
@@ -123,6 +127,7 @@ function scenarioOf(c, seed) {
     mic_false_alarms: { rate_per_hour: c.fa, kinds: ['burst', 'stationary', 'road', 'correlated'] },
     ...(c.period ? { mic_report_period_s: c.period } : {}),
     ...(c.rowPerSource ? { mic_row_per_source: true } : {}),
+    ...(levels ? { mic_levels: true } : {}),
   };
   if (c.real) {
     // the recorded flight is the truth, classed as a piston drone (what the network listens for); its region: the flight's reach
@@ -224,7 +229,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}), ...(rangeScale !== undefined ? { acousticRangeScale: rangeScale } : {}) },
+    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(levelEvidence ? { acousticLevels: LEVEL_EVIDENCE } : {}), ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}), ...(rangeScale !== undefined ? { acousticRangeScale: rangeScale } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {
@@ -329,7 +334,7 @@ if (reference) {
 }
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const fmt = (row) => row.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-console.log(`acoustic matrix (seed ${seedLabel}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? `particle clouds${flow ? '' : ' without the heading prior'}` : 'discs only'}): worst first by covered share of observable target-seconds`);
+console.log(`acoustic matrix (seed ${seedLabel}, ${drones} drones, ${durationS} s per cell${quick ? ', quick' : ''}, ${clouds ? `particle clouds${flow ? '' : ' without the heading prior'}` : 'discs only'}${levels ? `, received levels${levelEvidence ? ' weighed' : ' (not weighed)'}` : ''}): worst first by covered share of observable target-seconds`);
 console.log(fmt(head));
 for (const row of table) console.log(fmt(row));
 console.log(`observable: >= 2 detections of the target in the last 60 s; covered: a track row within 2 km; "% (s)": covered share (observable seconds) of the category`);
@@ -339,9 +344,9 @@ console.log(`total ${totalSeconds.toFixed(0)} s on ${cpus().length} cores`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(
-  { generated: new Date().toISOString(), seeds, quick, clouds, flow, sweep, learn_pd: learnPd, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
+  { generated: new Date().toISOString(), seeds, quick, clouds, flow, sweep, learn_pd: learnPd, levels, level_evidence: levelEvidence, duration_s: durationS, drones, total_seconds: totalSeconds, cells: results, per_seed: seeds.length > 1 ? perSeed : undefined },
   (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
   2,
 );
-writeFileSync(`${outDir}acoustic-matrix.json`, json + '\n');
-console.log(`written to bench/results/acoustic-matrix.json`);
+writeFileSync(`${outDir}acoustic-matrix${levels ? '-levels' : ''}${levelEvidence ? '-weighed' : ''}.json`, json + '\n');
+console.log(`written to bench/results/acoustic-matrix${levels ? "-levels" : ""}${levelEvidence ? "-weighed" : ""}.json`);

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--scenario FILE]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--levels [--levels-json '{"scatter_db":3}']] [--level-evidence ['{"sd":3,"maxAge":60,"keep":8}']] [--scenario FILE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -15,7 +15,7 @@
 // reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far, JITTER=S and RANGEX=F
 // probe what another generator may do within the spec (see below). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
-import { createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
+import { LEVEL_EVIDENCE, createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
 import { readFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ const scenarioFile = arg('scenario', null);
 const parsed = scenarioFile ? parseScenario((await import('yaml')).parse(readFileSync(scenarioFile, 'utf8'))) : parseScenario({
   name: 'why', preset: 'mixed', seed, duration_s: durationS, region_m: Math.max(30000, 8 * spacing),
   raid: { drones, alt_m: alt, jet_share: 0, decoy_share: 0, downed_share: 0.1, from_spread_deg: Number(arg('spread-dirs', 0)) },
-  sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] }, ...(arg('period', null) !== null ? { mic_report_period_s: Number(arg('period', null)) } : {}), ...(args.includes('--row-per-source') ? { mic_row_per_source: true } : {}) },
+  sensors: { radars: Number(arg('radars', 0)), mic_spacing_m: spacing, mic_range_m: range, mic_pd: arg('pd', '0.6,0.95').split(',').map(Number), mic_quality_spread: Number(arg('spread', 0.3)), array_share: arrays, observers: 0, mic_false_alarms: { rate_per_hour: fa, kinds: ['burst', 'stationary', 'road', 'correlated'] }, ...(arg('period', null) !== null ? { mic_report_period_s: Number(arg('period', null)) } : {}), ...(args.includes('--row-per-source') ? { mic_row_per_source: true } : {}), ...(args.includes('--levels') ? { mic_levels: arg('levels-json', null) ? JSON.parse(arg('levels-json')) : true } : {}) },
   traffic: { airliners: 0, helicopters: 0 },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -137,7 +137,7 @@ const rejections = [];
 // --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
 const reacquire = args.includes('--reacquire') || deleterOpts ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(args.includes('--level-evidence') ? { acousticLevels: arg('level-evidence', '').startsWith('{') ? JSON.parse(arg('level-evidence')) : LEVEL_EVIDENCE } : {}), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);
@@ -298,7 +298,7 @@ if (process.env.OWNER) {
       if (lo === undefined) why = 'never owned';
       else { const alive = live.find((q) => q.id === lo);
         if (alive) why = `old track alive (${alive.status}, ${Math.hypot(alive.e - p.e, alive.n - p.n) <= 5000 ? 'within' : 'beyond'} 5 km, sd ${alive.sd < 1000 ? '<1' : '>1'} km)`;
-        else { const q = lastSnapOf.get(lo); why = !q ? 'old track gone' : q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? 'old track dropped: rival' : q.chits >= 5 && q.logL < Math.log(0.05) ? 'old track dropped: misfit' : q.sd > 4000 ? 'old track dropped: spread' : q.silent > 25 ? 'old track dropped: silence' : `old track dropped: other (${q.status})`; } }
+        else { const q = lastSnapOf.get(lo); why = !q ? 'old track gone' : q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? 'old track dropped: rival' : q.chits >= 5 && q.logL < Math.log(0.05) ? 'old track dropped: misfit' : q.sd > 4000 ? 'old track dropped: spread' : q.silent > 25 ? 'old track dropped: silence' : q.silentLR !== undefined && q.silentLR < Math.log(0.03) ? `old track dropped: silences against it (${q.status})` : `old track dropped: other (${q.status})`; } }
       lostWhy.set(why, (lostWhy.get(why) ?? 0) + 1); }
     if (!owner) { const prevOwner = live.find((q) => ds.some((d) => (q.sensorT.get(d.sensor) ?? -Infinity) >= r.t - 300 && q.sensorT.has(d.sensor)));
       const first = (byTarget.get(r.id) ?? [])[0]; const sinceFirst = r.t - first.t;
@@ -319,7 +319,7 @@ if (process.env.DEL) {
   for (const [t, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnap.set(q.id, { t, ...q });
   for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? `RIVAL(${q.air.toExponential(1)})` : q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
     let tot = 0, ok = 0; for (const [tt, rows] of reportedAt) for (const x of rows) if (x.id === d.id) { tot++; if (truth.some((r) => Math.round(r.t) === tt && Math.hypot(enu(r.lat, r.lon).e - x.p.e, enu(r.lat, r.lon).n - x.p.n) <= 2000)) ok++; }
-    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} air ${q.air?.toFixed(3)} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} sensors ${q.sensors.join(',')}`); }
+    console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} air ${q.air?.toFixed(3)} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} silent ${Math.round(q.silent)} s silenceLR ${q.silentLR?.toFixed(2)} sensors ${q.sensors.join(',')}`); }
 }
 
 if (process.env.NODE) {

@@ -20,7 +20,7 @@ import type { TrackFilter } from '../tracker/filter.js';
 import { SHAPE_DISC, SHAPE_POINT, SHAPE_RAY, type PreparedDetection } from '../tracker/prepare.js';
 import type { Track } from '../tracker/track.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { bearingHitEvidence, bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
+import { bearingHitEvidence, bearingUpdate, CLOUD_FAST_BAND, CLOUD_SPEED_BAND, cloudMoments, createCloud, levelUpdate, massWithin, pointUpdate, predictCloud, presenceHit, resampleCloud, seedFromGaussian, seedFromReport, type AdaptiveCount, type ParticleCloud } from './particle-cloud.js';
 import type { RangeScaleSource } from './range-scale.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
@@ -60,6 +60,8 @@ export interface CloudState {
   sourceEvidence?: number;
   /** The node of its last re-acquisition (`reseedCloudTrack`). */
   reseedNode?: string;
+  /** The received levels (`snr_db`, dB) of each node's last reports to the track, and when: what its next level is weighed against ({@link levelTerm}). */
+  levels?: TrackLevels;
   /** Whether the track is reported: its mean is probably near the target (`massShown`) and its silences are not strongly against it ({@link CLOUD_HIDE_SILENCE}). */
   shown: boolean;
   /** The mass rule alone, with its hysteresis (see {@link CLOUD_REPORT_RADIUS}); `shown` when absent. */
@@ -99,6 +101,75 @@ export interface CloudFilterOptions {
   adaptive?: AdaptiveCount;
   /** Where a handed-back cloud's particles and its rivals' draw their range scales (range-scale.ts); absent: the declared ranges. */
   rangeScale?: RangeScaleSource;
+  /** How the nodes' received levels weigh the clouds ({@link LevelEvidence}, e.g. {@link LEVEL_EVIDENCE}); false (the default): not at all. */
+  levels?: LevelEvidence | false;
+}
+
+/**
+ * How the received levels of a node's reports (`snr_db`) weigh an acoustic track
+ * (particle-cloud.ts `levelUpdate`): a report's level against the levels of the same node's
+ * earlier reports to the track, at most `keep` of them and none older than `maxAge` s (an older
+ * one may be another pass, and a straight path back is worse the longer it is), with a
+ * one-sigma scatter of `sd` dB per report.
+ */
+export interface LevelEvidence {
+  sd: number;
+  maxAge: number;
+  keep: number;
+}
+
+/**
+ * A setting by the model (the tracker's default is off): 3 dB a report (outdoor propagation over
+ * a few hundred metres to kilometres scatters levels by a few dB: turbulence, ground effect;
+ * Embleton 1996), the node's levels of the last minute, up to 8: one pass over a node (a drone
+ * at 50 m/s crosses a 2.5 km disc in up to 100 s).
+ */
+export const LEVEL_EVIDENCE: LevelEvidence = { sd: 3, maxAge: 60, keep: 8 };
+
+/** A track's received levels by node: the times and levels of each node's last reports to it (oldest first). */
+export type TrackLevels = Map<string, { t: number[]; db: number[] }>;
+
+const levelAgo = new Float64Array(64);
+const levelDb = new Float64Array(64);
+
+/**
+ * The level of node `node`'s report `det` against the track's earlier levels from that node,
+ * applied to cloud `cl` (the track's cloud or one of its rivals): the log predictive likelihood,
+ * or 0 when the report has no level, the track none from that node within `o.maxAge` s, or `o`
+ * is false. {@link recordLevel} then keeps the report's level.
+ */
+export function levelTerm(cl: ParticleCloud, levels: TrackLevels | undefined, sx: number, sy: number, sz: number, det: Detection, o: LevelEvidence | false): number {
+  if (o === false || det.snrDb === undefined || !levels) return 0;
+  const past = levels.get(det.sensorId);
+  if (!past) return 0;
+  let n = 0;
+  for (let j = 0; j < past.t.length && n < levelAgo.length; j++) {
+    const ago = det.t - past.t[j];
+    if (!(ago > 0) || ago > o.maxAge) continue;
+    levelAgo[n] = ago;
+    levelDb[n] = past.db[j];
+    n++;
+  }
+  return levelUpdate(cl, sx, sy, sz, det.snrDb, levelDb, levelAgo, n, o.sd);
+}
+
+/** Keeps the level of `det` (if it has one) among its node's last `o.keep` for the track; returns the map (created when needed). */
+export function recordLevel(levels: TrackLevels | undefined, det: Detection, o: LevelEvidence): TrackLevels | undefined {
+  if (det.snrDb === undefined) return levels;
+  const m = levels ?? new Map<string, { t: number[]; db: number[] }>();
+  let past = m.get(det.sensorId);
+  if (!past) m.set(det.sensorId, (past = { t: [], db: [] }));
+  if (past.t.length > 0 && det.t < past.t[past.t.length - 1]) return m;
+  past.t.push(det.t);
+  past.db.push(det.snrDb);
+  // the levels of another pass (older than maxAge) and beyond the last `keep` go
+  let drop = Math.max(0, past.t.length - Math.max(1, Math.min(o.keep, levelAgo.length)));
+  while (drop < past.t.length - 1 && det.t - past.t[drop] > o.maxAge) drop++;
+  if (drop > 0) {
+    past.t.splice(0, drop);
+    past.db.splice(0, drop);
+  }
+  return m;
 }
 
 /** A seed for a cloud's generator from a detection (deterministic: the same input, the same cloud). */
@@ -118,6 +189,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const handBackAfter = o.handBackAfter ?? Infinity;
   const carryRivals = o.carryRivalsScans ?? CARRY_RIVALS_SCANS;
   const fastShare = o.fastShare ?? 0;
+  const levelsOpt = o.levels ?? false;
   // a track faster than the cloud's bands allow (with margin) stays with the inner filter: an
   // airliner or a cruise missile a microphone also hears
   const topSpeed = fastShare > 0 ? 1.1 * CLOUD_FAST_BAND[1] : 1.5 * CLOUD_SPEED_BAND[1];
@@ -211,26 +283,41 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       const c = cs.cloud;
       predictCloud(c, pd.det.t);
       let weigh: (cl: ParticleCloud) => number;
+      // the report's fit alone (the track's `logL`), without the level change: that is a density
+      // in dB⁻¹, which the rivals compare across hypotheses and the misfit test must not see
+      let fit = 0;
+      const levels = pd.shape === SHAPE_DISC || pd.shape === SHAPE_RAY ? levelsOpt : false;
       if (pd.shape === SHAPE_DISC) {
         const node = o.network.node(pd.det.sensorId);
         const model = node?.model ?? presenceModel(pd.reach);
-        weigh = (cl) => presenceHit(cl, pd.sx, pd.sy, pd.sz, model);
+        weigh = (cl) => {
+          const l = presenceHit(cl, pd.sx, pd.sy, pd.sz, model);
+          if (cl === c) fit = l;
+          return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
+        };
       } else if (pd.shape === SHAPE_RAY) {
         const bearing = Math.atan2(pd.ux, pd.uy);
         const sd = Math.hypot(pd.angleSd, 0.02);
         const node = o.network.node(pd.det.sensorId);
         weigh = (cl) => {
           if (node) bearingHitEvidence(cl, pd.sx, pd.sy, pd.sz, node.model);
-          return bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
+          const l = bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
+          if (cl === c) fit = l;
+          return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
         };
       } else {
         const sd = Math.sqrt(0.5 * (pd.cxx + pd.cyy));
-        weigh = (cl) => pointUpdate(cl, pd.ax, pd.ay, sd);
+        weigh = (cl) => {
+          const l = pointUpdate(cl, pd.ax, pd.ay, sd);
+          if (cl === c) fit = l;
+          return l;
+        };
       }
       const logL = weigh(c);
       if (logL === -Infinity) return refuse(); // nothing in the cloud can explain it
       if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);
-      cs.logL = cs.hits === 0 ? logL : cs.logL + LOGL_SMOOTHING * (logL - cs.logL);
+      if (levels) cs.levels = recordLevel(cs.levels, pd.det, levels);
+      cs.logL = cs.hits === 0 ? fit : cs.logL + LOGL_SMOOTHING * (fit - cs.logL);
       cs.hits++;
       cs.silentLogLR = 0;
       syncCloudTrack(tr, inner);

@@ -18,7 +18,7 @@ import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
 import { SHAPE_DISC, SHAPE_RAY } from '../tracker/prepare.js';
 import type { AcousticNetwork, AcousticNode } from './acoustic-network.js';
-import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, reportOf, seedOfDetection, type CloudState } from './cloud-filter.js';
+import { CLOUD_H_MAX, CLOUD_H_MIN, cloudShown, levelTerm, recordLevel, reportOf, seedOfDetection, type CloudState, type LevelEvidence } from './cloud-filter.js';
 import { CLOUD_SPEED_BAND, bearingHitEvidence, bearingUpdate, cloudMoments, createCloud, predictCloud, presenceHit, resampleCloud, seedFromReport, type CloudOptions, type ParticleCloud } from './particle-cloud.js';
 import { createRivals, rivalsUpdate } from './rival-modes.js';
 import { createFlowPrior, type FlowPriorOptions } from './flow-prior.js';
@@ -59,6 +59,8 @@ export interface CloudInitiatorOptions {
   tracks?: () => readonly Track[];
   /** The heading prior's options, or false for uniform headings. */
   flow?: Omit<FlowPriorOptions, 'speedBand'> | false;
+  /** How the nodes' received levels weigh a new cloud (cloud-filter.ts `LevelEvidence`); false (the default): not at all. */
+  levels?: LevelEvidence | false;
 }
 
 /** A report of a run: a presence report, or an array's bearing (rad, tracker frame) with its one-sigma. */
@@ -93,6 +95,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
   const pairWindow = o.pairWindow ?? 6;
   const arraySpan = o.arraySpan ?? 20;
   const quietToRearm = o.quietToRearm ?? 60;
+  const levelsOpt = o.levels ?? false;
   const sweep = o.sweep === false ? null : (o.sweep ?? {});
   const hMin = o.hMin ?? CLOUD_H_MIN;
   const hMax = o.hMax ?? CLOUD_H_MAX;
@@ -122,26 +125,35 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale);
     let logL = 0;
     let hits = 0;
+    let levels = levelsOpt ? recordLevel(undefined, first.det, levelsOpt) : undefined;
     for (const h of heard.slice(1)) {
       const node = o.network.node(h.det.sensorId)!;
       predictCloud(cloud, h.det.t);
+      // the report's fit (the track's logL) and, for the rivals' comparison, its level change (cloud-filter.ts)
+      let fit = 0;
       const weigh = (c: ParticleCloud) => {
-        if (h.bearing === undefined) return presenceHit(c, node.sx, node.sy, node.sz, node.model);
-        bearingHitEvidence(c, node.sx, node.sy, node.sz, node.model);
-        return bearingUpdate(c, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach);
+        let l: number;
+        if (h.bearing === undefined) l = presenceHit(c, node.sx, node.sy, node.sz, node.model);
+        else {
+          bearingHitEvidence(c, node.sx, node.sy, node.sz, node.model);
+          l = bearingUpdate(c, node.sx, node.sy, node.sz, h.bearing, h.sd!, node.reach);
+        }
+        if (c === cloud) fit = l;
+        return l === -Infinity ? l : l + levelTerm(c, levels, node.sx, node.sy, node.sz, h.det, levelsOpt);
       };
       const l = weigh(cloud);
       if (l > -Infinity) {
-        logL += l;
+        logL += fit;
         hits++;
         rivalsUpdate(rivals, h.det.t, l, weigh);
+        if (levelsOpt) levels = recordLevel(levels, h.det, levelsOpt);
       }
       resampleCloud(cloud);
     }
     const x = new Float64Array(6);
     const p = new Float64Array(36);
     cloudMoments(cloud, x, p);
-    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false), rivals, firstReportT: first.det.t };
+    const cs: CloudState = { cloud, missAt: new Map(), logL: hits > 0 ? logL / hits : 0, hits, shown: cloudShown(cloud, x[0], x[1], false), rivals, firstReportT: first.det.t, ...(levels ? { levels } : {}) };
     return { x, p, t: cloud.t, dets: heard.map((h) => h.det), cloud: cs };
   }
 

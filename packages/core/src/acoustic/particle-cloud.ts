@@ -451,6 +451,53 @@ function soundRange(c: ParticleCloud, i: number, sx: number, sy: number, sz: num
   return Math.sqrt(x * x + y * y + z * z);
 }
 
+/** {@link soundRange} of particle i as it was `back` s before the cloud's time, on its straight path (the same velocity). */
+function soundRangeBack(c: ParticleCloud, i: number, back: number, sx: number, sy: number, sz: number): number {
+  const px = c.x[i] - c.vx[i] * back;
+  const py = c.y[i] - c.vy[i] * back;
+  let x = px - sx;
+  let y = py - sy;
+  const z = upOf(px, py, c.h[i]) - sz;
+  if (c.soundSpeed > 0) {
+    const lag = Math.sqrt(x * x + y * y + z * z) / c.soundSpeed;
+    x -= c.vx[i] * lag;
+    y -= c.vy[i] * lag;
+  }
+  return Math.sqrt(x * x + y * y + z * z);
+}
+
+/** Span (dB) of the flat part of {@link levelUpdate}'s likelihood: a level of another source. */
+export const LEVEL_OUTLIER_SPAN_DB = 60;
+
+/**
+ * A node's received level `db` (dB, `snr_db`) at the cloud's time, weighed against the levels
+ * `pastDb` the same node gave the track `pastAgo` s before (its earlier reports of this pass), as
+ * evidence of the range. Spherical spreading makes a source's level 20·log10 of the range less
+ * than a constant: the source's loudness, the node's gain and its noise floor, unknown but the
+ * same for one pass. With a flat prior on that constant and independent Gaussian scatter of
+ * one-sigma `sd` dB per report, particle i's predictive density for the new level is Gaussian
+ * about the mean of its earlier levels' constants, db_k + 20·log10(r_k) (r_k its slant range
+ * `pastAgo[k]` s ago on its straight path back), less 20·log10 of its range now, with variance
+ * sd²·(1 + 1/n) for n earlier levels: the constant cancels. A share `outlier` is spread flat over
+ * {@link LEVEL_OUTLIER_SPAN_DB} (a report of another source). Returns the log predictive likelihood
+ * (a density in dB⁻¹: compare it across hypotheses only). No earlier level: nothing (0).
+ */
+export function levelUpdate(c: ParticleCloud, sx: number, sy: number, sz: number, db: number, pastDb: ArrayLike<number>, pastAgo: ArrayLike<number>, count: number, sd: number, outlier = 0.05): number {
+  if (count <= 0) return 0;
+  const v = sd * sd * (1 + 1 / count);
+  const k = (1 - outlier) / Math.sqrt(TWO_PI * v);
+  const flat = outlier / LEVEL_OUTLIER_SPAN_DB;
+  const h = -0.5 / v;
+  const DB = 20 / Math.LN10;
+  return weigh(c, (i) => {
+    let mean = 0;
+    for (let j = 0; j < count; j++) mean += pastDb[j] + DB * Math.log(soundRangeBack(c, i, pastAgo[j], sx, sy, sz));
+    mean /= count;
+    const e = db + DB * Math.log(soundRange(c, i, sx, sy, sz)) - mean;
+    return k * Math.exp(h * e * e) + flat;
+  });
+}
+
 /**
  * Horizontal distance (m) beyond which no particle of `c` can be heard by a sensor of `model`:
  * a particle at horizontal distance d was, when its sound left, at least d·(1 − v/c) away (v its

@@ -5,6 +5,7 @@ import { BIRTH_LIMIT_DEFAULTS, checkBirthLimit, type BirthLimit } from './birth-
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
 import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { checkRangeScalePrior, type RangeScalePrior } from '../acoustic/range-scale.js';
+import type { LevelEvidence } from '../acoustic/cloud-filter.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -117,6 +118,16 @@ export interface TrackerOptions {
    */
   acousticFastShare: number;
   /**
+   * How the received levels of acoustic reports (`snr_db`) weigh the clouds: a node's level
+   * against its earlier levels to the track, as evidence of the range (spherical spreading, the
+   * source's loudness unknown: acoustic/cloud-filter.ts `LevelEvidence`): `{ sd, maxAge, keep }`
+   * (dB, s, reports), e.g. `LEVEL_EVIDENCE` (`{ sd: 3, maxAge: 60, keep: 8 }`), or false (the
+   * default) to ignore the levels: measured on the acoustic matrix and the mixed scene with
+   * levels in the rows, they did not raise coverage beyond the noise (docs/tracker.md "Received
+   * levels"). Reports without `snr_db` are not affected either way.
+   */
+  acousticLevels: LevelEvidence | false;
+  /**
    * The acoustic clouds' particle count, adapted to each cloud's spread by KLD-sampling (Fox
    * 2003; acoustic/particle-cloud.ts `AdaptiveCount`): `{ nMin, nMax }` and optional bin sizes.
    * Null (the default): a fixed 200 (docs/tracker.md "Particle count").
@@ -169,6 +180,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticArraySweep: true,
   acousticLearnPd: false,
   acousticFastShare: 0,
+  acousticLevels: false,
   acousticParticles: null,
   acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
 });
@@ -201,6 +213,12 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   checkBirthLimit(r.birthLimit);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
+  if (r.acousticLevels !== false) {
+    const lv = r.acousticLevels as Partial<LevelEvidence> | null;
+    if (typeof lv !== 'object' || lv === null || !(Number.isFinite(lv.sd) && lv.sd! > 0) || !(Number.isFinite(lv.maxAge) && lv.maxAge! > 0) || !(Number.isInteger(lv.keep) && lv.keep! >= 1)) {
+      throw new Error(`tracker option acousticLevels must be false or { sd, maxAge, keep } (sd and maxAge positive finite numbers, keep an integer >= 1), got ${JSON.stringify(r.acousticLevels)}`);
+    }
+  }
   if (r.acousticParticles !== null) {
     try {
       resolveAdaptive(r.acousticParticles);

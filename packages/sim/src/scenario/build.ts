@@ -77,7 +77,7 @@ function buildZones(s: Scenario, io: ScenarioIo, origin: GeoPoint): BuiltScene['
  */
 function realMotionAcoustics(s: Scenario, centre: GeoPoint, side: number, t0: number, t1: number): AcousticModel[] {
   const c = s.sensors;
-  const conditioned = c.micSpacingM !== undefined || c.micRangeM || c.arrayShare !== undefined || c.micPd || c.micQualitySpread !== undefined || c.micFalseAlarms || c.micReportPeriodS !== undefined || c.micRowPerSource === true;
+  const conditioned = c.micSpacingM !== undefined || c.micRangeM || c.arrayShare !== undefined || c.micPd || c.micQualitySpread !== undefined || c.micFalseAlarms || c.micReportPeriodS !== undefined || c.micRowPerSource === true || c.micLevels !== undefined;
   if (!conditioned) return c.microphones > 0 ? makeAcousticNetwork({ seed: s.seed, origin: centre, widthM: side, heightM: side, count: c.microphones }) : [];
   if (c.micSpacingM === undefined && c.microphones === 0) return [];
   const fa = c.micFalseAlarms;
@@ -96,6 +96,7 @@ function realMotionAcoustics(s: Scenario, centre: GeoPoint, side: number, t0: nu
     ...(c.micQualitySpread !== undefined ? { qualitySpread: c.micQualitySpread } : {}),
     ...(c.micReportPeriodS !== undefined ? { period: c.micReportPeriodS } : {}),
     ...(c.micRowPerSource ? { rowPerSource: true } : {}),
+    ...(c.micLevels ? { levels: c.micLevels } : {}),
   });
   return fa ? addAcousticFalseAlarms(mics, { seed: s.seed, origin: centre, regionM: side, t0, t1, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare }) : mics;
 }
@@ -115,6 +116,7 @@ function conditionOptions(s: Scenario): Partial<MixedSceneOptions> {
   if (c.micQualitySpread !== undefined) o.micQualitySpread = c.micQualitySpread;
   if (c.micReportPeriodS !== undefined) o.micReportPeriodS = c.micReportPeriodS;
   if (c.micRowPerSource) o.micRowPerSource = true;
+  if (c.micLevels) o.micLevels = c.micLevels;
   if (c.micFalseAlarms) o.micFalseAlarms = { ratePerHour: c.micFalseAlarms.ratePerHour, kinds: c.micFalseAlarms.kinds, owaHintShare: c.micFalseAlarms.owaHintShare };
   return o;
 }

@@ -174,3 +174,32 @@ test('sensors.mic_row_per_source: a presence microphone gives a row per target h
   const bad = parseScenario({ ...doc(true), sensors: { ...doc(true).sensors, mic_row_per_source: 'yes' } });
   assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.mic_row_per_source must be true or false')), JSON.stringify(bad));
 });
+
+test('sensors.mic_levels: every microphone row carries a received level, on the same scene; settings are checked by name', () => {
+  const doc = (levels: unknown) => ({ preset: 'mixed', seed: 5, duration_s: 300, region_m: 30000, raid: { drones: 10 }, sensors: { mic_spacing_m: 4000, radars: 0, observers: 0, mic_false_alarms: { rate_per_hour: 2, kinds: ['burst', 'stationary', 'road', 'correlated'] }, ...(levels === undefined ? {} : { mic_levels: levels }) }, traffic: { airliners: 0, helicopters: 0 } });
+  const rows = (levels: unknown) => {
+    const r = parseScenario(doc(levels));
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+    return [...buildScenarioScene(r.scenario, io, { annotate: true }).chunks()].flatMap((c) => c.detections).filter((d) => d.type === 'presence' || d.type === 'bearing');
+  };
+  const plain = rows(undefined);
+  const withLevels = rows(true);
+  assert.ok(plain.length > 100);
+  assert.equal(withLevels.length, plain.length);
+  assert.ok(plain.every((d) => d.snr_db === undefined));
+  assert.ok(withLevels.every((d) => Number.isFinite(d.snr_db)), 'targets and every kind of false alarm have a level');
+  assert.deepEqual(withLevels.map(({ snr_db: _, ...rest }) => rest), plain, 'the same rows otherwise');
+  // a larger scatter setting spreads the levels of the same rows more
+  const spread = (ds: typeof plain) => {
+    const v = ds.map((d) => d.snr_db!);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+  };
+  assert.ok(spread(rows({ scatter_db: 12 })) > spread(withLevels) + 1);
+  const unknown = parseScenario(doc({ scater_db: 3 }));
+  assert.ok(!unknown.ok && unknown.errors.some((e) => e.includes('sensors.mic_levels.scater_db: unknown setting')), JSON.stringify(unknown));
+  const bad = parseScenario(doc('yes'));
+  assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.mic_levels must be true, false or a mapping')), JSON.stringify(bad));
+  const negative = parseScenario(doc({ scatter_db: -1 }));
+  assert.ok(!negative.ok && negative.errors.some((e) => e.includes('sensors.mic_levels.scatter_db')), JSON.stringify(negative));
+});

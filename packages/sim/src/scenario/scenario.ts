@@ -21,6 +21,7 @@
  */
 import { KR_PROVINCES, krProvinceCode } from '@skywarden/formats';
 import { ACOUSTIC_FALSE_KINDS, type AcousticFalseKind } from '../scene/acoustic-false-alarms.js';
+import type { AcousticLevels } from '../scene/sensors-acoustic.js';
 
 export type PresetName = 'small' | 'mixed' | 'national';
 
@@ -62,6 +63,8 @@ export interface Scenario {
     micReportPeriodS?: number;
     /** `sensors.mic_row_per_source`: a presence microphone gives one row per target heard in a report. */
     micRowPerSource?: boolean;
+    /** `sensors.mic_levels`: the microphones' rows carry received levels (`snr_db`); true for the defaults, or `{ threshold_db, offset_sd_db, scatter_db, absorption_db_per_km }`. */
+    micLevels?: AcousticLevels;
     micFalseAlarms?: { ratePerHour: number; kinds: AcousticFalseKind[]; owaHintShare: number };
   };
   traffic: { airliners: number; helicopters: number };
@@ -187,7 +190,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
   }
   const s = section('sensors', [
     'microphones', 'radars', 'observers', 'radar_clutter_per_scan',
-    'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms', 'mic_report_period_s', 'mic_row_per_source',
+    'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms', 'mic_report_period_s', 'mic_row_per_source', 'mic_levels',
   ]);
   const sensors: Scenario['sensors'] = {
     microphones: num('sensors.microphones', s.microphones, base.sensors.microphones, 0, 100000, true),
@@ -210,6 +213,21 @@ export function parseScenario(doc: unknown): ScenarioResult {
   if (s.mic_row_per_source !== undefined && s.mic_row_per_source !== null) {
     if (typeof s.mic_row_per_source !== 'boolean') errors.push(`sensors.mic_row_per_source must be true or false, got ${show(s.mic_row_per_source)}`);
     else if (s.mic_row_per_source) sensors.micRowPerSource = true;
+  }
+  if (s.mic_levels !== undefined && s.mic_levels !== null && s.mic_levels !== false) {
+    const lv = s.mic_levels;
+    if (lv === true) sensors.micLevels = {};
+    else if (typeof lv !== 'object' || Array.isArray(lv)) errors.push(`sensors.mic_levels must be true, false or a mapping, got ${show(lv)}`);
+    else {
+      const o = lv as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (!['threshold_db', 'offset_sd_db', 'scatter_db', 'absorption_db_per_km'].includes(k)) errors.push(`sensors.mic_levels.${k}: unknown setting (known: threshold_db, offset_sd_db, scatter_db, absorption_db_per_km)`);
+      const levels: AcousticLevels = {};
+      if (o.threshold_db !== undefined) levels.thresholdDb = num('sensors.mic_levels.threshold_db', o.threshold_db, 6, -50, 100);
+      if (o.offset_sd_db !== undefined) levels.offsetSdDb = num('sensors.mic_levels.offset_sd_db', o.offset_sd_db, 3, 0, 40);
+      if (o.scatter_db !== undefined) levels.scatterDb = num('sensors.mic_levels.scatter_db', o.scatter_db, 3, 0, 40);
+      if (o.absorption_db_per_km !== undefined) levels.absorptionDbPerKm = num('sensors.mic_levels.absorption_db_per_km', o.absorption_db_per_km, 1, 0, 100);
+      sensors.micLevels = levels;
+    }
   }
   if (s.mic_false_alarms !== undefined && s.mic_false_alarms !== null) {
     const fa = s.mic_false_alarms;

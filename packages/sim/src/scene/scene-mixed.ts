@@ -15,7 +15,7 @@ import { createRng, deriveSeed, type Rng } from './rng.js';
 import { makeRaid } from './raid.js';
 import { simulateScene, type SceneOutput } from './scene.js';
 import type { PositionReporterModel, RadarModel } from './sensors.js';
-import { makeAcousticNetwork, type AcousticModel } from './sensors-acoustic.js';
+import { makeAcousticNetwork, type AcousticLevels, type AcousticModel } from './sensors-acoustic.js';
 import { addAcousticFalseAlarms, type AcousticFalseKind } from './acoustic-false-alarms.js';
 import { makeObservers, type ObserverModel } from './sensors-observer.js';
 import { createIcaoAllocator, makeAirliner, makeHelicopter } from './traffic.js';
@@ -97,6 +97,8 @@ export interface MixedSceneOptions {
   micReportPeriodS?: number;
   /** Presence microphones give one row per source heard in a report instead of one per report; default false. */
   micRowPerSource?: boolean;
+  /** The microphones' rows carry received levels (`snr_db`: see {@link AcousticLevels}); default none. */
+  micLevels?: AcousticLevels;
   /**
    * Realistic acoustic false alarms (see acoustic-false-alarms.ts) at this many episodes per
    * microphone-hour; they replace the isolated false alarms and bursts (`micFarPerHour`,
@@ -296,6 +298,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
           ...(opts.micQualitySpread !== undefined ? { qualitySpread: opts.micQualitySpread } : {}),
           ...(opts.micReportPeriodS !== undefined ? { period: opts.micReportPeriodS } : {}),
           ...(opts.micRowPerSource ? { rowPerSource: true } : {}),
+          ...(opts.micLevels ? { levels: opts.micLevels } : {}),
         });
   if (fa && acoustics.length > 0) {
     acoustics = addAcousticFalseAlarms(acoustics, { seed, origin, regionM: side, t0, t1: t0 + durationS, ratePerHour: fa.ratePerHour, kinds: fa.kinds, owaHintShare: fa.owaHintShare });

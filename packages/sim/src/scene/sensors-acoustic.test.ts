@@ -5,6 +5,7 @@ import {
   acousticFalseRowsPerHour,
   acousticPd,
   acousticSensorRow,
+  levelAt,
   makeAcousticNetwork,
   simulateAcoustic,
   soundEmissionTime,
@@ -279,4 +280,38 @@ test('acoustic options are validated', () => {
   assert.throws(() => run(mic({ output: 'range' as 'bearing' })), /output must be "presence" or "bearing", got range/);
   assert.throws(() => run(mic({ burstDuration: [30, 10] })), /burstDuration/);
   assert.throws(() => run(mic({ phase: 2 })), /phase must be in \[0, period\), got 2/);
+  assert.throws(() => run(mic({ levels: { scatterDb: -1 } })), /levels.scatterDb must be >= 0, got -1/);
+  assert.throws(() => run(mic({ levels: { thresholdDb: Infinity } })), /levels.thresholdDb must be finite/);
+});
+
+test('received levels: a passing drone is loudest at its closest approach, the level follows spreading and absorption within the scatter, and the other draws are unchanged', () => {
+  // a drone flies past at 600 m from the microphone, 300 m up, 50 m/s: closest at +60 s
+  const d = target('D', -3000, 600, 300, 50, 90, 120);
+  const plain = mic({ output: 'presence', rangeMax: 2500, classHintProb: 0.5 });
+  const withLevels = { ...plain, levels: { scatterDb: 0, offsetSdDb: 0 } };
+  const opts = { seed: 9, t0: T0, t1: T0 + 120, annotate: true };
+  const a = simulateAcoustic(plain, [trajectoryOf(d)], opts);
+  const b = simulateAcoustic(withLevels, [trajectoryOf(d)], opts);
+  assert.ok(a.length > 20);
+  assert.equal(b.length, a.length);
+  for (let i = 0; i < a.length; i++) {
+    assert.equal(a[i].row.snr_db, undefined);
+    const { snr_db, ...rest } = b[i].row;
+    assert.deepEqual(rest, a[i].row, 'levels leave every other field as it was');
+    // no scatter, no offset: the law itself, from the slant range at the emission time
+    const sol = soundEmissionTime(trajectoryOf(d), frame, a[i].row.t, SPEED_OF_SOUND)!;
+    assert.ok(Math.abs(snr_db! - levelAt({}, sol.range, 2500)) <= 0.05 + 1e-9, `${snr_db} at ${sol.range.toFixed(0)} m`);
+  }
+  const loudest = b.reduce((m, x) => (x.row.snr_db! > m.row.snr_db! ? x : m));
+  assert.ok(Math.abs(loudest.row.t - (T0 + 60)) < 6, `loudest at +${loudest.row.t - T0} s`);
+  // the law: the threshold at the range, 20 dB per tenfold range and 1 dB/km more absorption
+  assert.ok(Math.abs(levelAt({}, 2500, 2500) - 6) < 1e-12);
+  assert.ok(Math.abs(levelAt({}, 250, 2500) - (6 + 20 + 2.25)) < 1e-12);
+  // with the default scatter and offset: levels scatter about the law by a few dB
+  const c = simulateAcoustic({ ...plain, levels: {} }, [trajectoryOf(d)], opts);
+  const res = c.map((x) => x.row.snr_db! - levelAt({}, soundEmissionTime(trajectoryOf(d), frame, x.row.t, SPEED_OF_SOUND)!.range, 2500));
+  const mean = res.reduce((p, q) => p + q, 0) / res.length;
+  const sd = Math.sqrt(res.reduce((p, q) => p + (q - mean) ** 2, 0) / (res.length - 1));
+  assert.ok(sd > 1.5 && sd < 4.5, `scatter one-sigma ${sd.toFixed(2)} dB (3 drawn)`);
+  assert.ok(Math.abs(mean) < 9, `offset ${mean.toFixed(2)} dB (one-sigma 3 drawn)`);
 });

@@ -98,6 +98,8 @@ export interface AcousticModel {
   classHintProb?: number;
   /** Speed of sound (m/s); default {@link SPEED_OF_SOUND}. */
   soundSpeed?: number;
+  /** When set, every row carries the received level `snr_db` (see {@link AcousticLevels}); default none. */
+  levels?: AcousticLevels;
   /**
    * Realistic false-alarm episodes (short bursts, stationary sources, road traffic, correlated
    * bursts; see acoustic-false-alarms.ts), reported from their own stream
@@ -115,6 +117,37 @@ export function acousticPd(m: AcousticModel, range: number): number {
   if (!(range < m.rangeMax)) return 0;
   const x = (range - r1) / (m.rangeMax - r1);
   return m.pd * (1 - x * x * (3 - 2 * x));
+}
+
+/**
+ * The received level a node reports with each row (`snr_db`, dB above its noise floor). A source
+ * heard at slant range r gives
+ *   snr = thresholdDb + 20·log10(r_ref / r) − absorption·(r − r_ref) + offset + scatter,
+ * spherical spreading plus air absorption, where for a target r_ref is the node's `rangeMax` (a
+ * source at the edge of hearing is about at the detection threshold) and `offset` is drawn once
+ * per target and node (N(0, `offsetSdDb`): the source's loudness and the node's noise floor and
+ * gain), and `scatter` once per row (N(0, `scatterDb`): turbulence, ground effect). A false
+ * alarm with a source (a vehicle, a generator, a burst's source) gives the same law about its own
+ * reference: r_ref its distance at the episode's reference time, heard there 3-15 dB above the
+ * threshold (uniform, once per episode or burst); an isolated false alarm (no source) gives the
+ * threshold plus |N(0, 4 dB)|. The tracker's level model (spreading only, one-sigma per change)
+ * is not this one: the absorption and the per-row scatter are what it does not know.
+ */
+export interface AcousticLevels {
+  /** Level of a target at `rangeMax` (dB); default 6. */
+  thresholdDb?: number;
+  /** One-sigma (dB) of a target's level offset at one node; default 3. */
+  offsetSdDb?: number;
+  /** One-sigma (dB) of each row's scatter; default 3. */
+  scatterDb?: number;
+  /** Air absorption (dB per km); default 1 (about 250 Hz at 20 °C and 70 % humidity: ISO 9613-1). */
+  absorptionDbPerKm?: number;
+}
+
+/** The received level (dB) of a source at slant range `r` heard `aboveDb` above the threshold at `rRef` (see {@link AcousticLevels}), before the row's scatter. */
+export function levelAt(l: AcousticLevels, r: number, rRef: number, aboveDb = 0): number {
+  const a = (l.absorptionDbPerKm ?? 1) / 1000;
+  return (l.thresholdDb ?? 6) + aboveDb + 20 * Math.log10(rRef / Math.max(r, 1)) - a * (r - rRef);
 }
 
 /** Expected false rows per hour of `m`: isolated false alarms plus bursts times their mean number of reports. */
@@ -164,6 +197,14 @@ function validateAcoustic(m: AcousticModel): void {
   check(h >= 0 && h <= 1, `${p}: classHintProb must be in [0, 1], got ${h}`);
   const c = m.soundSpeed ?? SPEED_OF_SOUND;
   check(c > 0 && Number.isFinite(c), `${p}: soundSpeed must be > 0, got ${c}`);
+  if (m.levels) {
+    const l = m.levels;
+    check(Number.isFinite(l.thresholdDb ?? 6), `${p}: levels.thresholdDb must be finite, got ${l.thresholdDb}`);
+    for (const k of ['offsetSdDb', 'scatterDb', 'absorptionDbPerKm'] as const) {
+      const v = l[k] ?? 0;
+      check(v >= 0 && Number.isFinite(v), `${p}: levels.${k} must be >= 0, got ${l[k]}`);
+    }
+  }
 }
 
 /** The emission of a sound that reaches a microphone at a given time. */
@@ -231,6 +272,11 @@ function episodeHint(rng: Rng, ep: AcousticFalseEpisode): Record<string, number>
   return ep.owaHint ? classHint(rng, 'piston_owa') : falseAlarmClassHint(rng, episodeFlavour(ep));
 }
 
+/** A level as a row gives it: to 0.1 dB, within the interchange's bounds. */
+function roundDb(db: number): number {
+  return Math.round(Math.max(-100, Math.min(200, db)) * 10) / 10;
+}
+
 /** One heard target at a report slot of a presence node (the nearest is kept). */
 interface PresenceHit {
   range: number;
@@ -238,6 +284,8 @@ interface PresenceHit {
   flavour: 'noise' | 'vehicle';
   /** A realistic false-alarm episode (its hints and `sim_false` annotation). */
   episode?: AcousticFalseEpisode;
+  /** The received level (dB), with `AcousticModel.levels`. */
+  snr?: number;
 }
 
 /**
@@ -254,6 +302,24 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
   const rng: Rng = createRng(deriveSeed(seed, `acoustic/${m.id}/detect`));
   const faRng: Rng = createRng(deriveSeed(seed, `acoustic/${m.id}/false`));
   const hintRng: Rng = createRng(deriveSeed(seed, `acoustic/${m.id}/class`));
+  // the levels draw from their own stream: turning them on leaves every other draw as it was
+  const lv = m.levels;
+  const lvRng: Rng = createRng(deriveSeed(seed, `acoustic/${m.id}/levels`));
+  const scatterDb = lv?.scatterDb ?? 3;
+  /** Each target's level offset at this node, and each false source's level above the threshold at its reference distance. */
+  const lvOffset = new Map<unknown, number>();
+  const offsetOf = (key: unknown, draw: () => number): number => {
+    let o = lvOffset.get(key);
+    if (o === undefined) lvOffset.set(key, (o = draw()));
+    return o;
+  };
+  /** A row's level: of a source at slant range r (reference rRef, `key` its offset's), or of an isolated false alarm (r undefined). */
+  const levelOf = (r: number | undefined, rRef: number, key: unknown, target: boolean): number | undefined => {
+    if (!lv) return undefined;
+    if (r === undefined) return (lv.thresholdDb ?? 6) + Math.abs(lvRng.normal(0, 4));
+    const above = offsetOf(key, () => (target ? lvRng.normal(0, lv.offsetSdDb ?? 3) : lvRng.uniform(3, 15)));
+    return levelAt(lv, r, rRef, above) + lvRng.normal(0, scatterDb);
+  };
   const c = m.soundSpeed ?? SPEED_OF_SOUND;
   const R = m.rangeMax;
   const bSdDeg = m.bearingSdDeg ?? 6;
@@ -307,7 +373,7 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
           if (rng.next() >= acousticPd(m, sol.range)) continue;
           if (!isBearing) {
             const prev = presence.get(k);
-            const hit: PresenceHit = { range: sol.range, target: tr, flavour: 'noise' };
+            const hit: PresenceHit = { range: sol.range, target: tr, flavour: 'noise', snr: levelOf(sol.range, R, tr, true) };
             if (m.rowPerSource) {
               let l = extraHits.get(k);
               if (!l) extraHits.set(k, (l = []));
@@ -321,6 +387,8 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
           const bearing = rng.normal(Math.atan2(e[0], e[1]), bSd);
           const elevation = eSdDeg === undefined ? 0 : rng.normal(Math.atan2(e[2], h), eSd);
           const row = bearingRow(t, bearing, elevation);
+          const snr = levelOf(sol.range, R, tr, true);
+          if (snr !== undefined) row.snr_db = roundDb(snr);
           if (hintRng.next() < hintProb) row.class = classHint(hintRng, tr.target.cls);
           if (annotate) row.sim_target = tr.target.id;
           out.push({ row, arrival: t });
@@ -330,13 +398,14 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
   }
 
   // --- false alarms
-  const addFalse = (k: number, bearing: number, elevation: number, flavour: 'noise' | 'vehicle'): void => {
+  const addFalse = (k: number, bearing: number, elevation: number, flavour: 'noise' | 'vehicle', snr: number | undefined): void => {
     if (!isBearing) {
-      if (!presence.has(k)) presence.set(k, { range: Infinity, target: null, flavour });
+      if (!presence.has(k)) presence.set(k, { range: Infinity, target: null, flavour, snr });
       return;
     }
     const t = slotTime(k);
     const row = bearingRow(t, bearing, elevation);
+    if (snr !== undefined) row.snr_db = roundDb(snr);
     if (hintRng.next() < hintProb) row.class = falseAlarmClassHint(hintRng, flavour);
     if (annotate) row.sim_target = null;
     out.push({ row, arrival: t });
@@ -347,7 +416,7 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
     const k = kMax >= 0 ? faRng.int(0, kMax) : -1;
     const bearing = faRng.next() * TWO_PI;
     const elevation = isBearing && eSdDeg !== undefined ? faRng.uniform(0, 30) * DEG : 0;
-    if (k >= 0) addFalse(k, bearing, elevation, 'noise');
+    if (k >= 0) addFalse(k, bearing, elevation, 'noise', levelOf(undefined, 0, null, false));
   }
   // Bursts start from dHi before t0, so that bursts already under way at t0 are included and the
   // rate of false rows is the same over the whole period.
@@ -369,7 +438,7 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
       const vn = -dClose * Math.sin(road) + x * Math.cos(road);
       const bearing = isBearing ? faRng.normal(Math.atan2(ve, vn), bSd) : 0;
       const elevation = isBearing && eSdDeg !== undefined ? faRng.normal(Math.atan2(-VEHICLE_DROP, Math.hypot(ve, vn)), eSd) : 0;
-      addFalse(k, bearing, elevation, 'vehicle');
+      addFalse(k, bearing, elevation, 'vehicle', levelOf(Math.hypot(ve, vn, VEHICLE_DROP), Math.hypot(dClose, VEHICLE_DROP), i, false));
     }
   }
 
@@ -382,17 +451,19 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
       const kB = Math.min(kMax, Math.floor((ep.end - t0 - phase) / period));
       for (let k = kA; k <= kB; k++) {
         if (epRng.next() >= ep.pReport) continue;
-        if (!isBearing) {
-          if (!presence.has(k)) presence.set(k, { range: Infinity, target: null, flavour: episodeFlavour(ep), episode: ep });
-          continue;
-        }
         const t = slotTime(k);
         const ve = ep.e + ep.ve * (t - ep.tRef);
         const vn = ep.n + ep.vn * (t - ep.tRef);
+        const snr = levelOf(Math.hypot(ve, vn, ep.u), Math.hypot(ep.e, ep.n, ep.u), ep, false);
+        if (!isBearing) {
+          if (!presence.has(k)) presence.set(k, { range: Infinity, target: null, flavour: episodeFlavour(ep), episode: ep, snr });
+          continue;
+        }
         const sd = Math.hypot(bSdDeg, ep.extraBearingSdDeg) * DEG;
         const bearing = epRng.normal(Math.atan2(ve, vn), sd);
         const elevation = eSdDeg !== undefined ? epRng.normal(Math.atan2(ep.u, Math.hypot(ve, vn)), eSd) : 0;
         const row = bearingRow(t, bearing, elevation);
+        if (snr !== undefined) row.snr_db = roundDb(snr);
         if (hintRng.next() < hintProb) row.class = episodeHint(hintRng, ep);
         if (annotate) {
           row.sim_target = null;
@@ -412,6 +483,7 @@ export function simulateAcoustic(m: AcousticModel, trajectories: readonly Trajec
       const hits = m.rowPerSource ? [...(extraHits.get(k) ?? []).sort((a, b) => a.range - b.range), ...(first.target === null ? [first] : [])] : [first];
       for (const hit of hits) {
         const row: DetectionRow = { t, sensor: m.id, type: 'presence', range_m: R };
+        if (hit.snr !== undefined) row.snr_db = roundDb(hit.snr);
         if (hintRng.next() < hintProb) {
           row.class =
             hit.target !== null ? classHint(hintRng, hit.target.target.cls) : hit.episode !== undefined ? episodeHint(hintRng, hit.episode) : falseAlarmClassHint(hintRng, hit.flavour);
@@ -462,6 +534,8 @@ export interface AcousticNetworkOptions {
   period?: number;
   /** Presence nodes give a row per source heard in a report (`AcousticModel.rowPerSource`); default false. */
   rowPerSource?: boolean;
+  /** Every node's rows carry received levels (`AcousticModel.levels`); default none. */
+  levels?: AcousticLevels;
   farPerHour?: number;
   burstsPerHour?: number;
   classHintProb?: number;
@@ -578,6 +652,7 @@ export function makeAcousticNetwork(opts: AcousticNetworkOptions): AcousticModel
       pd: opts.pd ?? 0.9,
       period: opts.period ?? 2,
       ...(opts.rowPerSource ? { rowPerSource: true } : {}),
+      ...(opts.levels ? { levels: opts.levels } : {}),
       farPerHour: opts.farPerHour ?? 1,
       burstsPerHour: opts.burstsPerHour ?? 0.2,
     };
