@@ -6,6 +6,7 @@ import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
 import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { checkRangeScalePrior, type RangeScalePrior } from '../acoustic/range-scale.js';
 import type { LevelEvidence } from '../acoustic/cloud-filter.js';
+import { checkStationary, STATIONARY_DEFAULTS, type StationaryOptions } from './stationary.js';
 import { normalQuantile } from '../math/normal.js';
 
 export interface MotionMode {
@@ -128,6 +129,13 @@ export interface TrackerOptions {
    */
   acousticLevels: LevelEvidence | false;
   /**
+   * Stationary sources of the precise sensors (radar clutter from fixed objects): a track only
+   * point detections fed that has not moved since it began is dropped after `windowS` s, and its
+   * place starts no more tracks from its sensors' plots (tracker/stationary.ts). Default
+   * `STATIONARY_DEFAULTS` (`{ windowS: 120, p: 0.99, minPlots: 8, keepS: 600 }`); false: off.
+   */
+  stationarySources: StationaryOptions | false;
+  /**
    * The acoustic clouds' particle count, adapted to each cloud's spread by KLD-sampling (Fox
    * 2003; acoustic/particle-cloud.ts `AdaptiveCount`): `{ nMin, nMax }` and optional bin sizes.
    * Null (the default): a fixed 200 (docs/tracker.md "Particle count").
@@ -181,6 +189,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticLearnPd: false,
   acousticFastShare: 0,
   acousticLevels: false,
+  stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
   acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
 });
@@ -213,6 +222,10 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   checkBirthLimit(r.birthLimit);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
+  if (r.stationarySources !== false) {
+    if (typeof r.stationarySources !== 'object' || r.stationarySources === null) throw new Error(`tracker option stationarySources must be false or { windowS, p, minPlots, keepS }, got ${JSON.stringify(r.stationarySources)}`);
+    checkStationary(r.stationarySources);
+  }
   if (r.acousticLevels !== false) {
     const lv = r.acousticLevels as Partial<LevelEvidence> | null;
     if (typeof lv !== 'object' || lv === null || !(Number.isFinite(lv.sd) && lv.sd! > 0) || !(Number.isFinite(lv.maxAge) && lv.maxAge! > 0) || !(Number.isInteger(lv.keep) && lv.keep! >= 1)) {

@@ -10,6 +10,7 @@ import type { Identifier } from './identifier.js';
 import { chiSquareQuantile } from './options.js';
 import type { PreparedDetection } from './prepare.js';
 import type { TrackTable } from './track-table.js';
+import { logHit } from './stationary.js';
 import type { TrackerEvent, TrackerStats } from './tracker.js';
 
 /** Weight of a new gap in a track's mean revisit, and the longest gap taken as a revisit (s). */
@@ -26,6 +27,8 @@ export interface TrackUpdaterOptions {
   /** Detections, and the chi-square consistency of their innovations, that confirm a track. */
   confirmHits: number;
   confirmConsistency: number;
+  /** The stationary-source test's window (stationary.ts), or false when the test is off: every detection applied is logged for it. */
+  stationarySources: { windowS: number } | false;
 }
 
 /** Applies `chosen` (sorted here); marks the detections it used in `used`. */
@@ -57,6 +60,7 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
       if (pd.det.cooperativeId !== undefined) table.setCooperative(tr, pd.det.cooperativeId);
       table.touched.add(tr);
       table.recordHit(tr, pd.det.t);
+      if (options.stationarySources) logHit(tr, pd, options.stationarySources.windowS);
       // consistency: the normalised innovations of a Gaussian track; an acoustic track's hits
       // each passed its cloud's own predictive test (cloud-filter.ts), and the Gaussian summary
       // of a ring or a ray says nothing about them

@@ -1,5 +1,6 @@
 import type { ClassState } from '../identify/classifier.js';
 import type { CloudState } from '../acoustic/cloud-filter.js';
+import type { PlotLog } from './stationary.js';
 
 /** The tracker's internal record of one track. */
 export type TrackStatus = 'tentative' | 'confirmed' | 'coasting';
@@ -57,4 +58,6 @@ export interface Track {
   };
   /** An acoustic track's particle cloud (acoustic/): set while only cheap sensors hold the track. */
   cloud?: CloudState;
+  /** The plots it took, for the test of a stationary source (stationary.ts); absent with that test off. */
+  plots?: PlotLog;
 }

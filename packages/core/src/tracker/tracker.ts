@@ -19,6 +19,7 @@ import type { Track, TrackStatus } from './track.js';
 import { createTrackReporter } from './track-reporter.js';
 import { createTrackStarter } from './track-starter.js';
 import { createBirthLimiter } from './birth-limiter.js';
+import { createStationarySources } from './stationary.js';
 import { createTrackTable } from './track-table.js';
 import { createTrackUpdater } from './track-updater.js';
 
@@ -92,6 +93,9 @@ export interface TrackerStats {
   confirmed: number;
   /** Births refused by the clutter map (birth-limiter.ts): detections that started no track in a saturated cell. */
   birthsRefused: number;
+  /** Tracks dropped as stationary sources, and plots that started no track on their spots (stationary.ts). */
+  stationaryDropped: number;
+  stationaryRefused: number;
   /**
    * How far sound carries as the acoustic tracks taught it (acoustic/range-scale.ts): the mean of
    * the network's distribution of the range scale, and the tracks it learnt from (1 and 0 without
@@ -151,7 +155,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, rangeScale: 1, rangeScaleTracks: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0 };
   const table = createTrackTable(options);
   const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
   const rangeScale = options.acousticRangeScale && acoustic.size > 0 ? createRangeScaleLearner(options.acousticRangeScale) : null;
@@ -159,6 +163,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });
   const births = createBirthLimiter(options.birthLimit);
+  const stationary = options.stationarySources ? createStationarySources(options.stationarySources) : null;
   const applyPairs = createTrackUpdater({ ...options, table, filter, identifier, stats });
   const report = createTrackReporter({ frame, filter, altitudeObservableSd: options.altitudeObservableSd });
   const pairs = createPairList();
@@ -232,6 +237,11 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
         events.push({ type: 'rejected', t: pd.det.t, detection: pd.det, reason: `outside the gate of track ${table.byIdentity.get(coop)!.id}, which carries identity ${coop}` });
         continue;
       }
+      // a plot on a stationary source's spot of its sensor starts no track (stationary.ts)
+      if (stationary && pd.shape === SHAPE_POINT && stationary.blocks(pd.det.sensorId, pd.ax, pd.ay, pd.det.t)) {
+        stats.stationaryRefused++;
+        continue;
+      }
       for (const initiator of initiators) {
         if (!initiator.accepts(pd)) continue;
         const birth = initiator.initiate(pd);
@@ -302,6 +312,11 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   function lifecycle(t: number, events: TrackerEvent[]): void {
     const keep: Track[] = [];
     for (const tr of table.live) {
+      if (stationary && stationary.judge(tr, t)) {
+        stats.stationaryDropped++;
+        table.remove(tr, t, events);
+        continue;
+      }
       const verdict = deleter.judge(tr, t);
       if (verdict === 'delete') {
         table.remove(tr, t, events);
