@@ -44,3 +44,16 @@ test("an operator's class label sets the speed bound as it sets the threat", () 
   // the report itself is not changed
   assert.deepEqual(r.classProbs, { jet_owa: 0.9, aircraft: 0.1 });
 });
+
+test('a track the predictor refuses (at a pole, a non-finite velocity) gives no threats and takes no other track\'s warning with it', () => {
+  for (const reuse of [undefined, false] as const) {
+    const runner = createWarningRunner(zones, reuse === false ? { reuse: false } : {});
+    const polar: TrackReport = { ...report({ piston_owa: 1 }, 1), trackId: 'pole', position: { latDeg: 89.95, lonDeg: 10, altM: 300 } };
+    const broken: TrackReport = { ...report({ piston_owa: 1 }, 1), trackId: 'nan', velocityEnu: [NaN, 0, 0] };
+    const [raise] = runner.onReport(0, [polar, report({ piston_owa: 1 }, 1), broken]);
+    assert.equal(raise?.state, 'alert', `reuse ${reuse}: the real threat still raises its district`);
+    assert.deepEqual([...new Set(runner.threats.map((x) => x.track))], ['1']);
+    assert.equal(runner.predictions.refused, 2);
+    assert.match(runner.predictions.lastRefusal!, /track nan velocity must be finite/);
+  }
+});

@@ -26,8 +26,12 @@ export interface WarningRunner {
   readonly time: number;
   /** The threats (track, zone) predicted at `time`: every pair the predictor returned. */
   readonly threats: readonly ZoneThreat[];
-  /** Track predictions made afresh (by reason) and reused (threat/reuse.ts) since creation, and the path points the ensemble walked (its work). */
-  readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number };
+  /**
+   * Track predictions made afresh (by reason) and reused (threat/reuse.ts) since creation, the
+   * path points the ensemble walked (its work), and the track reports the predictor refused (a
+   * track it cannot project: at a pole, with a non-finite state), with the last refusal's reason.
+   */
+  readonly predictions: { fresh: number; reused: number; byReason: Readonly<Record<FreshReason, number>>; points: number; refused: number; lastRefusal: string | null };
 }
 
 /** Seconds between two threat predictions unless told (the picture's `alertInterval`). */
@@ -61,6 +65,22 @@ export function createWarningRunner(
   const machine = createAlertMachine(zones.map((z) => ({ id: z.id, leadS: z.leadS })), opts.alerts);
   let lastT = -Infinity;
   let lastThreats: ZoneThreat[] = [];
+  let refused = 0;
+  let lastRefusal: string | null = null;
+  /**
+   * One track's threats. A report the predictor refuses (a track at a pole, a non-finite state)
+   * gives none and is counted: it must not take the other tracks' warnings with it (one sensor's
+   * row at latitude 89.95 had stopped every zone's alerts).
+   */
+  const threatsOf = (t: number, r: TrackReport): ZoneThreat[] => {
+    try {
+      return reuse ? reuse.predict(t, r) : predictor.predict(r);
+    } catch (err) {
+      refused++;
+      lastRefusal = err instanceof Error ? err.message : String(err);
+      return [];
+    }
+  };
   return {
     machine,
     get time() {
@@ -71,7 +91,7 @@ export function createWarningRunner(
     },
     get predictions() {
       const s = reuse ? reuse.stats : plain;
-      return { fresh: s.fresh, reused: s.reused, byReason: { ...s.byReason }, points: predictor.stats.points };
+      return { fresh: s.fresh, reused: s.reused, byReason: { ...s.byReason }, points: predictor.stats.points, refused, lastRefusal };
     },
     onReport(t, reports) {
       if (!warningDue(lastT, t, interval)) return [];
@@ -83,13 +103,9 @@ export function createWarningRunner(
         return maxSpeed === undefined ? r : { ...r, maxSpeed };
       });
       let threats: ZoneThreat[];
-      if (reuse) {
-        threats = bounded.flatMap((r) => reuse.predict(t, r));
-        reuse.retain(new Set(bounded.map((r) => r.trackId)));
-      } else {
-        threats = bounded.flatMap((r) => predictor.predict(r));
-        plain.fresh += bounded.length;
-      }
+      threats = bounded.flatMap((r) => threatsOf(t, r));
+      if (reuse) reuse.retain(new Set(bounded.map((r) => r.trackId)));
+      else plain.fresh += bounded.length;
       lastThreats = threats;
       return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },

@@ -132,7 +132,7 @@ export interface TrackerOptions {
    * Stationary sources of the precise sensors (radar clutter from fixed objects): a track only
    * point detections fed that has not moved since it began is dropped after `windowS` s, and its
    * place starts no more tracks from its sensors' plots (tracker/stationary.ts). Default
-   * `STATIONARY_DEFAULTS` (`{ windowS: 120, p: 0.99, minPlots: 8, keepS: 600 }`); false: off.
+   * `STATIONARY_DEFAULTS` (`{ windowS: 120, p: 0.99, minPlots: 5, keepS: 600 }`); false: off.
    */
   stationarySources: StationaryOptions | false;
   /**

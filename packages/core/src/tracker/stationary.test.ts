@@ -105,7 +105,7 @@ test('only tracks fed by point detections alone are judged; the options are chec
     pd.ax = e;
     pd.ay = n;
     pd.cxx = pd.cyy = 100 * 100;
-    logHit(tr, pd, o.windowS);
+    logHit(tr, pd, o.windowS, o.minPlots);
   };
   const rnd = normals(9);
   const a = track();
@@ -119,7 +119,9 @@ test('only tracks fed by point detections alone are judged; the options are chec
   const b = track();
   for (let t = 0; t <= 70; t += 3) plot(b, t, 5000 + 100 * rnd(), 100 * rnd());
   plot(b, 71, 5000, 0, SHAPE_RAY);
-  assert.equal(s.judge(b, 72), false, 'a bearing fed it too');
+  assert.equal(s.judge(b, 72), false, 'a bearing fed it within the window');
+  for (let t = 73; t <= 140; t += 3) plot(b, t, 5000 + 100 * rnd(), 100 * rnd());
+  assert.equal(s.judge(b, 140), true, 'a window after the bearing, point detections alone again');
   const c = track();
   for (let t = 0; t <= 50; t += 3) plot(c, t, 5000 + 100 * rnd(), 100 * rnd());
   assert.equal(s.judge(c, 50), false, 'not held for the window yet');

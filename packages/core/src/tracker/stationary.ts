@@ -7,10 +7,12 @@
  * time). Radars keep a clutter map of such places for the same reason (Skolnik, Radar Handbook,
  * ch. 2 and 15: clutter-map CFAR, stationary-target suppression).
  *
- * The test, on a track only point detections have fed (no presence, bearing or cooperative
- * report: those say a target is there) once it has been held for `windowS` s: the centroid of
- * its plots in its first `windowS`/2 s against the centroid of its plots in the last `windowS`/2
- * s (each plot weighed by its own per-axis error variance). A source that stands still gives
+ * The test, on a track point detections alone have fed for the last `windowS` s (a presence or
+ * bearing report it took says something else hears a target there: a microphone's hover, say;
+ * a cooperative identity, ever, says what it is) once it has been held for `windowS` s: the centroid of
+ * its plots in its first `windowS`/2 s (or its first `minPlots`, when that took longer) against
+ * the centroid of its later plots in the last `windowS`/2 s (each plot weighed by its own
+ * per-axis error variance). A source that stands still gives
  * centroids whose distance squared over the sum of their variances is a χ² with 2 degrees of
  * freedom; the plots of the last half scatter about their centroid as their errors say (χ² with
  * 2(n − 1) degrees of freedom). When neither test rejects standing still at level `p`, the track
@@ -21,8 +23,8 @@
  *
  * What this cannot tell: a target that appears and then stays on one spot for `windowS` s seen by
  * the radars alone (a multirotor that takes off and hovers). One that arrives from elsewhere is
- * kept (its first centroid is elsewhere), and one that any microphone, direction finder or
- * observer's bearing also reports is never judged. The slowest mover told from standing still
+ * kept (its first centroid is elsewhere), and one that a microphone, direction finder or
+ * observer's bearing also reports is not judged while they do. The slowest mover told from standing still
  * depends on the plots' errors: with 175 m cross-range error and a plot every 3 s, about 3 m/s.
  */
 import type { PreparedDetection } from './prepare.js';
@@ -35,13 +37,13 @@ export interface StationaryOptions {
   windowS: number;
   /** Level of the two tests of standing still (their χ² quantiles at p): both must accept it. */
   p: number;
-  /** Plots each half needs. */
+  /** Plots each half needs (the first half takes more time when it had fewer). */
   minPlots: number;
   /** A spot no plot of its sensors fed for this long (s) is forgotten. */
   keepS: number;
 }
 
-export const STATIONARY_DEFAULTS: Readonly<StationaryOptions> = Object.freeze({ windowS: 120, p: 0.99, minPlots: 8, keepS: 600 });
+export const STATIONARY_DEFAULTS: Readonly<StationaryOptions> = Object.freeze({ windowS: 120, p: 0.99, minPlots: 5, keepS: 600 });
 
 /** Checks the options; throws naming the bad field. */
 export function checkStationary(o: StationaryOptions): void {
@@ -58,7 +60,8 @@ const RING = 64;
 export interface PlotLog {
   /** Time of the first plot logged. */
   t0: number;
-  /** Sums over the plots of the first half window: count, east, north, per-axis variance. */
+  /** Sums over the first plots (those of the first half window, or the first `minPlots` if it had fewer): count, east, north, per-axis variance; and the time of the last of them. */
+  t1: number;
   n1: number;
   e1: number;
   no1: number;
@@ -70,25 +73,27 @@ export interface PlotLog {
   v: Float64Array;
   next: number;
   size: number;
-  /** A detection that is not a point (presence, bearing) or that carries a cooperative identity fed the track. */
-  other: boolean;
+  /** The time of the last detection that is not a point (presence, bearing) the track took: for `windowS` s after it, the track is not judged. */
+  otherT: number;
+  /** A detection that carries a cooperative identity fed the track: it is never judged. */
+  cooperative: boolean;
 }
 
 /** Logs a detection the track took (the track updater calls it for every pair applied). */
-export function logHit(tr: Track, pd: PreparedDetection, windowS: number): void {
+export function logHit(tr: Track, pd: PreparedDetection, windowS: number, minPlots: number): void {
   let log = tr.plots;
-  if (pd.shape !== SHAPE_POINT || pd.det.cooperativeId !== undefined) {
-    if (log) log.other = true;
-    else tr.plots = { t0: pd.det.t, n1: 0, e1: 0, no1: 0, v1: 0, t: new Float64Array(0), e: new Float64Array(0), n: new Float64Array(0), v: new Float64Array(0), next: 0, size: 0, other: true };
-    return;
-  }
   if (!log) {
-    log = { t0: pd.det.t, n1: 0, e1: 0, no1: 0, v1: 0, t: new Float64Array(RING), e: new Float64Array(RING), n: new Float64Array(RING), v: new Float64Array(RING), next: 0, size: 0, other: false };
+    log = { t0: pd.det.t, t1: pd.det.t, n1: 0, e1: 0, no1: 0, v1: 0, t: new Float64Array(RING), e: new Float64Array(RING), n: new Float64Array(RING), v: new Float64Array(RING), next: 0, size: 0, otherT: -Infinity, cooperative: false };
     tr.plots = log;
   }
-  if (log.other) return;
+  if (pd.det.cooperativeId !== undefined) log.cooperative = true;
+  if (pd.shape !== SHAPE_POINT) {
+    log.otherT = Math.max(log.otherT, pd.det.t);
+    return;
+  }
   const v = 0.5 * (pd.cxx + pd.cyy);
-  if (pd.det.t <= log.t0 + windowS / 2) {
+  if (pd.det.t <= log.t0 + windowS / 2 || log.n1 < minPlots) {
+    log.t1 = pd.det.t;
     log.n1++;
     log.e1 += pd.ax;
     log.no1 += pd.ay;
@@ -131,15 +136,16 @@ export function createStationarySources(o: StationaryOptions): StationarySources
   return {
     judge(tr, t) {
       const log = tr.plots;
-      if (!log || log.other || tr.cloud !== undefined || tr.cooperativeId !== undefined) return false;
+      if (!log || log.cooperative || t - log.otherT < o.windowS || tr.cloud !== undefined || tr.cooperativeId !== undefined) return false;
       if (t - log.t0 < o.windowS || log.n1 < o.minPlots) return false;
-      // the last half window's plots
+      // the last half window's plots (after the first ones: the two sets are apart)
+      const from = Math.max(t - half, log.t1 + 1e-9);
       let n2 = 0;
       let e2 = 0;
       let no2 = 0;
       let v2 = 0;
       for (let k = 0; k < log.size; k++) {
-        if (log.t[k] < t - half) continue;
+        if (log.t[k] < from) continue;
         n2++;
         e2 += log.e[k];
         no2 += log.n[k];
@@ -158,7 +164,7 @@ export function createStationarySources(o: StationaryOptions): StationarySources
       // the last half's plots scatter about their centroid as their errors say
       let s = 0;
       for (let k = 0; k < log.size; k++) {
-        if (log.t[k] < t - half) continue;
+        if (log.t[k] < from) continue;
         const a = log.e[k] - c2e;
         const b = log.n[k] - c2n;
         s += (a * a + b * b) / log.v[k];

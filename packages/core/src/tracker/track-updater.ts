@@ -28,7 +28,7 @@ export interface TrackUpdaterOptions {
   confirmHits: number;
   confirmConsistency: number;
   /** The stationary-source test's window (stationary.ts), or false when the test is off: every detection applied is logged for it. */
-  stationarySources: { windowS: number } | false;
+  stationarySources: { windowS: number; minPlots: number } | false;
 }
 
 /** Applies `chosen` (sorted here); marks the detections it used in `used`. */
@@ -60,7 +60,7 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
       if (pd.det.cooperativeId !== undefined) table.setCooperative(tr, pd.det.cooperativeId);
       table.touched.add(tr);
       table.recordHit(tr, pd.det.t);
-      if (options.stationarySources) logHit(tr, pd, options.stationarySources.windowS);
+      if (options.stationarySources) logHit(tr, pd, options.stationarySources.windowS, options.stationarySources.minPlots);
       // consistency: the normalised innovations of a Gaussian track; an acoustic track's hits
       // each passed its cloud's own predictive test (cloud-filter.ts), and the Gaussian summary
       // of a ring or a ray says nothing about them

@@ -117,6 +117,7 @@ function conditionOptions(s: Scenario): Partial<MixedSceneOptions> {
   if (c.micReportPeriodS !== undefined) o.micReportPeriodS = c.micReportPeriodS;
   if (c.micRowPerSource) o.micRowPerSource = true;
   if (c.micLevels) o.micLevels = c.micLevels;
+  if (c.radarClutterSpots) o.radarClutterSpots = c.radarClutterSpots;
   if (c.micFalseAlarms) o.micFalseAlarms = { ratePerHour: c.micFalseAlarms.ratePerHour, kinds: c.micFalseAlarms.kinds, owaHintShare: c.micFalseAlarms.owaHintShare };
   return o;
 }

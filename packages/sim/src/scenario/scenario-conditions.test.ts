@@ -203,3 +203,20 @@ test('sensors.mic_levels: every microphone row carries a received level, on the 
   const negative = parseScenario(doc({ scatter_db: -1 }));
   assert.ok(!negative.ok && negative.errors.some((e) => e.includes('sensors.mic_levels.scatter_db')), JSON.stringify(negative));
 });
+
+test('sensors.radar_clutter_spots: the radar of the mixed scene plots fixed places scan after scan; a count or { count, pd }, checked', () => {
+  const doc = (spots: unknown) => ({ preset: 'mixed', seed: 6, duration_s: 300, region_m: 30000, raid: { drones: 5 }, sensors: { microphones: 0, observers: 0, ...(spots === undefined ? {} : { radar_clutter_spots: spots }) }, traffic: { airliners: 0, helicopters: 0 } });
+  const radarRows = (spots: unknown) => {
+    const r = parseScenario(doc(spots));
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+    return [...buildScenarioScene(r.scenario, io, { annotate: true }).chunks()].flatMap((c) => c.detections).filter((d) => d.type === 'range_bearing');
+  };
+  const plain = radarRows(undefined);
+  const six = radarRows(6);
+  const dense = radarRows({ count: 6, pd: 0.9 });
+  assert.ok(six.length > plain.length && dense.length > six.length, `${plain.length} < ${six.length} < ${dense.length}`);
+  const bad = parseScenario(doc({ count: 6, pd: 2 }));
+  assert.ok(!bad.ok && bad.errors.some((e) => e.includes('sensors.radar_clutter_spots.pd')), JSON.stringify(bad));
+  const unknown = parseScenario(doc({ cnt: 6 }));
+  assert.ok(!unknown.ok && unknown.errors.some((e) => e.includes('sensors.radar_clutter_spots.cnt: unknown setting')), JSON.stringify(unknown));
+});

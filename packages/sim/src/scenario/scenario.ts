@@ -63,6 +63,8 @@ export interface Scenario {
     micReportPeriodS?: number;
     /** `sensors.mic_row_per_source`: a presence microphone gives one row per target heard in a report. */
     micRowPerSource?: boolean;
+    /** `sensors.radar_clutter_spots`: fixed clutter of each radar (mixed preset): places, and the probability each is plotted on a scan. */
+    radarClutterSpots?: { count: number; pd: number };
     /** `sensors.mic_levels`: the microphones' rows carry received levels (`snr_db`); true for the defaults, or `{ threshold_db, offset_sd_db, scatter_db, absorption_db_per_km }`. */
     micLevels?: AcousticLevels;
     micFalseAlarms?: { ratePerHour: number; kinds: AcousticFalseKind[]; owaHintShare: number };
@@ -189,7 +191,7 @@ export function parseScenario(doc: unknown): ScenarioResult {
     }
   }
   const s = section('sensors', [
-    'microphones', 'radars', 'observers', 'radar_clutter_per_scan',
+    'microphones', 'radars', 'observers', 'radar_clutter_per_scan', 'radar_clutter_spots',
     'mic_spacing_m', 'mic_range_m', 'array_share', 'mic_pd', 'mic_quality_spread', 'mic_false_alarms', 'mic_report_period_s', 'mic_row_per_source', 'mic_levels',
   ]);
   const sensors: Scenario['sensors'] = {
@@ -213,6 +215,16 @@ export function parseScenario(doc: unknown): ScenarioResult {
   if (s.mic_row_per_source !== undefined && s.mic_row_per_source !== null) {
     if (typeof s.mic_row_per_source !== 'boolean') errors.push(`sensors.mic_row_per_source must be true or false, got ${show(s.mic_row_per_source)}`);
     else if (s.mic_row_per_source) sensors.micRowPerSource = true;
+  }
+  if (s.radar_clutter_spots !== undefined && s.radar_clutter_spots !== null) {
+    const cs = s.radar_clutter_spots;
+    if (typeof cs === 'number') sensors.radarClutterSpots = { count: num('sensors.radar_clutter_spots', cs, 0, 0, 10000, true), pd: 0.4 };
+    else if (typeof cs !== 'object' || Array.isArray(cs)) errors.push(`sensors.radar_clutter_spots must be a number of places or a mapping { count, pd }, got ${show(cs)}`);
+    else {
+      const o = cs as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (!['count', 'pd'].includes(k)) errors.push(`sensors.radar_clutter_spots.${k}: unknown setting (known: count, pd)`);
+      sensors.radarClutterSpots = { count: num('sensors.radar_clutter_spots.count', o.count, 6, 0, 10000, true), pd: num('sensors.radar_clutter_spots.pd', o.pd, 0.4, 0, 1) };
+    }
   }
   if (s.mic_levels !== undefined && s.mic_levels !== null && s.mic_levels !== false) {
     const lv = s.mic_levels;

@@ -69,6 +69,8 @@ export interface MixedSceneOptions {
   nHelicopters?: number;
   /** Mean clutter plots per radar scan; default 2. */
   radarClutterPerScan?: number;
+  /** Fixed clutter of the radar (`RadarModel.clutterSpots`); default none. */
+  radarClutterSpots?: { count: number; pd: number };
   /** Radar masking angle (degrees); default 0.4. */
   radarMaskDeg?: number;
   /** Radar range-rate error (m/s); default none (no Doppler). */
@@ -257,6 +259,7 @@ export function makeMixedScene(opts: MixedSceneOptions): MixedScene {
       elevationSdDeg: 1.5,
       pd: 0.85,
       clutterPerScan: opts.radarClutterPerScan ?? 2,
+      ...(opts.radarClutterSpots ? { clutterSpots: opts.radarClutterSpots } : {}),
       rangeRateSd: opts.radarRangeRateSd,
       horizon: 'radio',
       maskElevationDeg: opts.radarMaskDeg ?? 0.4,

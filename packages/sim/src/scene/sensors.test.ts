@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEnuFrame, degToRad, enuToGeodetic, horizontalDistance, lookAngles, lookToEnu, type GeoPoint } from '@skywarden/core';
 import type { DetectionRow } from '@skywarden/formats';
-import { simulatePositionReporter, simulateRadar, type PositionReporterModel, type RadarModel } from './sensors.js';
+import { radarSensorRow, simulatePositionReporter, simulateRadar, type PositionReporterModel, type RadarModel } from './sensors.js';
 import { sampleTarget, trajectoryOf, type SimTarget } from './trajectory.js';
 
 const DEG = Math.PI / 180;
@@ -128,6 +128,31 @@ test('clutter: Poisson count per scan with the configured mean, uniform over the
   v /= scans - 1;
   assert.ok(Math.abs(v / lambda - 1) < 0.2, `variance ${v}`);
   assert.ok(Math.abs(r2 / dets.length - 0.5) < 0.02, 'uniform in area: E[(r/R)²] = 1/2');
+});
+
+test('fixed clutter: a few places plotted scan after scan with the radar errors, the other plots unchanged, counted in far_per_hour', () => {
+  const T = 2;
+  const base = radar({ scanPeriod: T, clutterPerScan: 3, rangeMax: 30_000, rangeSd: 25, bearingSdDeg: 0.5, elevationSdDeg: 0.5 });
+  const opts = { seed: 4, t0: T0, t1: T0 + 600 - 1e-6 };
+  const plain = simulateRadar(base, targets().map(trajectoryOf), opts);
+  const spotted = simulateRadar({ ...base, clutterSpots: { count: 5, pd: 0.4 } }, targets().map(trajectoryOf), opts);
+  // the spots' plots come on top of the others, which are the same
+  const key = (r: DetectionRow) => `${r.t}|${r.range_m}|${r.bearing_deg}`;
+  const plainKeys = new Set(plain.map((d) => key(d.row)));
+  const extra = spotted.filter((d) => !plainKeys.has(key(d.row)));
+  assert.equal(spotted.length - extra.length, plain.length);
+  // 300 scans, 5 places, 0.4: about 600 plots in five tight clusters
+  assert.ok(Math.abs(extra.length - 600) < 5 * Math.sqrt(600 * 0.6), `${extra.length} plots`);
+  const clusters: { b: number; r: number; n: number }[] = [];
+  for (const { row } of extra) {
+    const c = clusters.find((k) => Math.abs(k.r - row.range_m!) < 150 && Math.abs(mod(k.b - row.bearing_deg! + 180, 360) - 180) < 3);
+    if (c) c.n++;
+    else clusters.push({ b: row.bearing_deg!, r: row.range_m!, n: 1 });
+  }
+  assert.equal(clusters.length, 5, JSON.stringify(clusters));
+  assert.ok(extra.every((d) => d.row.sim_target === undefined));
+  assert.equal(radarSensorRow({ ...base, clutterSpots: { count: 5, pd: 0.4 } }).far_per_hour, ((3 + 5 * 0.4) * 3600) / T);
+  assert.throws(() => simulateRadar({ ...base, clutterSpots: { count: 2, pd: 1.5 } }, [], opts), /clutterSpots.pd must be in \[0, 1\], got 1.5/);
 });
 
 test('pd thins detections; the radar horizon hides low distant targets', () => {

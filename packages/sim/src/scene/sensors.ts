@@ -61,6 +61,14 @@ export interface RadarModel {
   maskElevationDeg?: number;
   /** Clutter elevations are uniform in [0, this] degrees; default 2. */
   clutterElevationMaxDeg?: number;
+  /**
+   * Fixed clutter: returns from things that stand still (buildings, masts, wind turbines,
+   * terrain), `count` places drawn once uniform in area over the coverage disc at elevations in
+   * [0, `clutterElevationMaxDeg`], each plotted on a scan with probability `pd` with the radar's
+   * errors. From their own random stream (`radar/<id>/clutter-spots`): the other plots are
+   * unchanged. Default none.
+   */
+  clutterSpots?: { count: number; pd: number };
 }
 
 /** A sensor that reports target positions: ADS-B or Remote ID receivers, observers. */
@@ -133,7 +141,7 @@ export function radarSensorRow(r: RadarModel): SensorRow {
     bearing_sd_deg: r.bearingSdDeg,
     elevation_sd_deg: r.elevationSdDeg,
     pd: r.pd,
-    far_per_hour: (r.clutterPerScan * 3600) / r.scanPeriod,
+    far_per_hour: ((r.clutterPerScan + (r.clutterSpots ? r.clutterSpots.count * r.clutterSpots.pd : 0)) * 3600) / r.scanPeriod,
     scan_period_s: r.scanPeriod,
   };
 }
@@ -162,6 +170,10 @@ function validateRadar(r: RadarModel): void {
   check(r.elevationSdDeg >= 0, `${p}: elevationSdDeg must be >= 0, got ${r.elevationSdDeg}`);
   check(r.pd >= 0 && r.pd <= 1, `${p}: pd must be in [0, 1], got ${r.pd}`);
   check(r.clutterPerScan >= 0 && Number.isFinite(r.clutterPerScan), `${p}: clutterPerScan must be >= 0, got ${r.clutterPerScan}`);
+  if (r.clutterSpots) {
+    check(Number.isInteger(r.clutterSpots.count) && r.clutterSpots.count >= 0, `${p}: clutterSpots.count must be an integer >= 0, got ${r.clutterSpots.count}`);
+    check(r.clutterSpots.pd >= 0 && r.clutterSpots.pd <= 1, `${p}: clutterSpots.pd must be in [0, 1], got ${r.clutterSpots.pd}`);
+  }
   check(r.rangeRateSd === undefined || r.rangeRateSd >= 0, `${p}: rangeRateSd must be >= 0, got ${r.rangeRateSd}`);
   check(r.scanOffset === undefined || Number.isFinite(r.scanOffset), `${p}: scanOffset must be finite, got ${r.scanOffset}`);
   check(
@@ -200,6 +212,10 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
   const eSd = radar.elevationSdDeg * DEG;
   const rrSd = radar.rangeRateSd;
   const clutterElMax = (radar.clutterElevationMaxDeg ?? 2) * DEG;
+  // fixed clutter: the places drawn once, then a draw per scan and place, all from their own stream
+  const spotRng: Rng = createRng(deriveSeed(opts.seed, `radar/${radar.id}/clutter-spots`));
+  const spots = Array.from({ length: radar.clutterSpots?.count ?? 0 }, () => ({ range: radar.rangeMax * Math.sqrt(spotRng.next()), bearing: spotRng.next() * TWO_PI, elevation: spotRng.next() * clutterElMax }));
+  const spotPd = radar.clutterSpots?.pd ?? 0;
   const maskEl = radar.maskElevationDeg === undefined ? -Infinity : radar.maskElevationDeg * DEG;
   const enu = new Float64Array(3);
   const tmp3 = new Float64Array(3);
@@ -305,6 +321,22 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
       const elevation = clutterRng.next() * clutterElMax;
       const t = scanStart + (bearing / TWO_PI) * T;
       const rr = rrSd === undefined ? 0 : clutterRng.normal(0, rrSd);
+      if (t < t0 || t > t1) continue;
+      const row = baseRow(t, range, bearing, elevation);
+      if (rrSd !== undefined) {
+        row.range_rate_mps = rr;
+        row.range_rate_sd_mps = rrSd;
+      }
+      if (annotate) row.sim_target = null;
+      out.push({ row, arrival: t });
+    }
+    for (const sp of spots) {
+      if (spotRng.next() >= spotPd) continue;
+      const t = scanStart + (sp.bearing / TWO_PI) * T;
+      const range = sp.range + spotRng.normal(0, rangeSd);
+      const bearing = sp.bearing + spotRng.normal(0, bSd);
+      const elevation = sp.elevation + spotRng.normal(0, eSd);
+      const rr = rrSd === undefined ? 0 : spotRng.normal(0, rrSd);
       if (t < t0 || t > t1) continue;
       const row = baseRow(t, range, bearing, elevation);
       if (rrSd !== undefined) {
