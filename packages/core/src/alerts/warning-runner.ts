@@ -102,8 +102,7 @@ export function createWarningRunner(
         const maxSpeed = threatTopSpeed(r.classProbs);
         return maxSpeed === undefined ? r : { ...r, maxSpeed };
       });
-      let threats: ZoneThreat[];
-      threats = bounded.flatMap((r) => threatsOf(t, r));
+      const threats = bounded.flatMap((r) => threatsOf(t, r));
       if (reuse) reuse.retain(new Set(bounded.map((r) => r.trackId)));
       else plain.fresh += bounded.length;
       lastThreats = threats;
