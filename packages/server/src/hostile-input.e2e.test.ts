@@ -197,6 +197,14 @@ describe('hostile input (issue 15)', () => {
     const many = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: Array.from({ length: 100_001 }, (_, i) => `s${i}`) }, headers: auth });
     assert.equal(many.status, 400, many.text.slice(0, 200));
     assert.match(many.json.error?.message ?? '', /sensors must NOT have more than 100000 items/);
+    // 100,000 ids none of which it may report for: the first 1,000 refusals named, all counted (the
+    // answer had named every one: 20 MB, and the loop held the service for seconds)
+    const none = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: Array.from({ length: 100_000 }, (_, i) => `s${i}`) }, headers: auth });
+    assert.equal(none.status, 422, none.text.slice(0, 200));
+    const listed = none.json.refused as unknown[];
+    assert.equal(listed.length, 1000);
+    assert.equal(none.json.refused_total, 100_000);
+    assert.deepEqual(listed[999], { index: 999, sensor: 's999', code: 'sensor_mismatch', message: 'may not report for sensor "s999"' });
     const ok = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: [sensor] }, headers: auth });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.json.heard, 1);
@@ -275,6 +283,41 @@ describe('hostile input (issue 15)', () => {
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
     assert.equal(res.headers.get('referrer-policy'), 'same-origin');
     ac.abort();
+  });
+
+  it('clients that connect together share one opening snapshot', async () => {
+    /** The stream's opening events (up to its first tracks event; at most 10 s). */
+    const opening = async () => {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 10_000);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { authorization: `Bearer ${admin}` }, signal: ac.signal });
+      const reader = res.body!.getReader();
+      const dec = new TextDecoder();
+      let buf = '';
+      const out: { event: string; data: unknown }[] = [];
+      try {
+        while (!out.some((e) => e.event === 'tracks')) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += dec.decode(value, { stream: true });
+          let cut: number;
+          while ((cut = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            const ev = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (ev && data) out.push({ event: ev, data: JSON.parse(data) });
+          }
+        }
+      } finally {
+        clearTimeout(timer);
+        ac.abort();
+      }
+      return out;
+    };
+    const [a, b] = await Promise.all([opening(), opening()]);
+    assert.deepEqual(a.map((e) => e.event), ['hello', 'sensors', 'zones', 'tracks']);
+    assert.deepEqual(b.slice(1), a.slice(1), 'the same snapshot');
   });
 
   it('closes an MQTT connection whose CONNECT announces 256 MB, before login, without buffering it', async () => {

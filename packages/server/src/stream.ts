@@ -10,6 +10,9 @@ import type { StreamEventName, StreamEvents } from '@skywarden/formats';
 /** Headers on every answer, the event streams included (http/app.ts sets them on the others): no MIME sniffing, no framing, no referrer leaks. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin' });
 
+/** An event as the stream writes it. */
+export const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
 interface Client {
   res: ServerResponse;
   id: number;
@@ -20,10 +23,9 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
   const clients = new Map<number, Client>();
   let nextId = 1;
   let sent = 0;
+  let generation = 0;
 
-  const frame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-
-  function write(c: Client, text: string, done?: () => void): void {
+  function write(c: Client, text: string | Buffer, done?: () => void): void {
     if (c.res.writableLength > maxBuffer) {
       clients.delete(c.id);
       opts.onDrop?.();
@@ -41,8 +43,8 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
   heartbeat.unref();
 
   return {
-    /** Takes over a response as an event stream; `initial` events are sent to it first. */
-    attach(res: ServerResponse, initial: [StreamEventName, unknown][]): void {
+    /** Takes over a response as an event stream; `initial` events are sent to it first, then `framed` (events already made by {@link frame}). */
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed: string | Buffer = ''): void {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
@@ -55,18 +57,24 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
       res.on('close', () => clients.delete(c.id));
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
+      if (framed.length > 0) write(c, framed);
     },
     /** Writes an event to every client; `onWritten` is called once every client's copy has gone to its socket. */
     broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E], onWritten?: () => void): void {
       if (clients.size === 0) return;
       const text = frame(event, data);
       sent++;
+      generation++;
       let waiting = clients.size;
       const done = onWritten ? () => --waiting === 0 && onWritten() : undefined;
       for (const c of [...clients.values()]) write(c, text, done);
     },
     get clients() {
       return clients.size;
+    },
+    /** Broadcasts so far (with clients connected): what a cached snapshot of the stream's state must not predate. */
+    get generation() {
+      return generation;
     },
     get sent() {
       return sent;

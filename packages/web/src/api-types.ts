@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Heartbeats of many sensors (HTTP Basic credentials of their gateway, or of the one sensor)
-         * @description Each listed sensor the credential may report for and that is registered is marked heard; the others are named in `refused` by their index. 422 when none was marked.
+         * @description Each listed sensor the credential may report for and that is registered is marked heard; the others are named in `refused` by their index (the first 1,000 of them; `refused_total` then counts them all). 422 when none was marked.
          */
         post: operations["sensorHeartbeats"];
         delete?: never;
@@ -1479,7 +1479,7 @@ export interface operations {
                     "application/json": {
                         /** @description Sensors marked as heard */
                         heard: number;
-                        /** @description The ids not marked, each with why */
+                        /** @description The ids not marked, each with why (the first 1,000) */
                         refused: {
                             /** @description Index in `sensors` */
                             index: number;
@@ -1487,6 +1487,8 @@ export interface operations {
                             code: string;
                             message: string;
                         }[];
+                        /** @description When more than 1,000 ids were refused: how many (only the first 1,000 are named) */
+                        refused_total?: number;
                     };
                 };
             };
@@ -1535,7 +1537,7 @@ export interface operations {
                     "application/json": {
                         /** @description Sensors marked as heard */
                         heard: number;
-                        /** @description The ids not marked, each with why */
+                        /** @description The ids not marked, each with why (the first 1,000) */
                         refused: {
                             /** @description Index in `sensors` */
                             index: number;
@@ -1543,6 +1545,8 @@ export interface operations {
                             code: string;
                             message: string;
                         }[];
+                        /** @description When more than 1,000 ids were refused: how many (only the first 1,000 are named) */
+                        refused_total?: number;
                     };
                 };
             };

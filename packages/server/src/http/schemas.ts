@@ -344,7 +344,8 @@ export const bodiesOut = {
   sensors: Type.Object({ t: Type.Number(), sensors: Type.Array(ref('SensorWire')) }),
   heartbeats: Type.Object({
     heard: num('Sensors marked as heard'),
-    refused: Type.Array(Type.Object({ index: num('Index in `sensors`'), sensor: Type.String(), code: Type.String(), message: Type.String() }), { description: 'The ids not marked, each with why' }),
+    refused: Type.Array(Type.Object({ index: num('Index in `sensors`'), sensor: Type.String(), code: Type.String(), message: Type.String() }), { description: 'The ids not marked, each with why (the first 1,000)' }),
+    refused_total: Type.Optional(num('When more than 1,000 ids were refused: how many (only the first 1,000 are named)')),
   }),
   sensor: Type.Object({ sensor: nullable(ref('SensorWire')) }),
   detections: Type.Object({ from: Type.Number(), to: Type.Number(), detections: Type.Array(ref('DetectionRecord')) }),
