@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { once } from 'node:events';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startServer, type RunningServer } from './server.js';
-import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+import { basic, http, login, quietLogger, smallSceneConfig, takeSseEvents, tempDir, until } from './testing.js';
 
 /** A raw TCP connection to the HTTP port: what it received so far, and whether it closed. */
 async function rawHttp(port: number, allowHalfOpen = false): Promise<{ sock: Socket; got: () => string; closed: () => boolean }> {
@@ -299,15 +299,9 @@ describe('hostile input (issue 15)', () => {
         while (!out.some((e) => e.event === 'tracks')) {
           const { value, done } = await reader.read();
           if (done) break;
-          buf += dec.decode(value, { stream: true });
-          let cut: number;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const ev = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (ev && data) out.push({ event: ev, data: JSON.parse(data) });
-          }
+          const got = takeSseEvents(buf + dec.decode(value, { stream: true }));
+          buf = got.rest;
+          out.push(...got.events);
         }
       } finally {
         clearTimeout(timer);

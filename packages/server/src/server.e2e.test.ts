@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { startServer, type RunningServer } from './server.js';
-import { basic, http, login, quietLogger, smallSceneConfig, tempDir, until } from './testing.js';
+import { basic, http, login, quietLogger, smallSceneConfig, takeSseEvents, tempDir, until } from './testing.js';
 
 describe('skywarden serve (embedded defaults)', () => {
   const tmp = tempDir();
@@ -239,15 +239,9 @@ describe('skywarden serve (embedded defaults)', () => {
       while (true) {
         const { value, done } = await reader.read();
         if (done) break;
-        buf += dec.decode(value, { stream: true });
-        let k: number;
-        while ((k = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, k);
-          buf = buf.slice(k + 2);
-          const ev = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (ev && data) events.push({ event: ev, data: JSON.parse(data) });
-        }
+        const got = takeSseEvents(buf + dec.decode(value, { stream: true }));
+        buf = got.rest;
+        events.push(...got.events);
       }
     })().catch(() => {});
     // all radar and ADS-B detections, in time order, the clock following them

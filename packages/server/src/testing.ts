@@ -116,3 +116,17 @@ export async function feedScene(ingest: (rows: Record<string, unknown>[]) => Pro
   setNow(end);
   return end;
 }
+
+/** The complete server-sent events at the start of `buf` (their names and parsed data), and what is left of it. */
+export function takeSseEvents<D = Record<string, unknown>>(buf: string): { events: { event: string; data: D }[]; rest: string } {
+  const events: { event: string; data: D }[] = [];
+  let k: number;
+  while ((k = buf.indexOf('\n\n')) >= 0) {
+    const block = buf.slice(0, k);
+    buf = buf.slice(k + 2);
+    const ev = /^event: (.*)$/m.exec(block)?.[1];
+    const data = /^data: (.*)$/m.exec(block)?.[1];
+    if (ev && data) events.push({ event: ev, data: JSON.parse(data) as D });
+  }
+  return { events, rest: buf };
+}

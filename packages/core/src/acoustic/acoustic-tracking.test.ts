@@ -8,8 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTracker, type Tracker, type TrackReport } from '../tracker/tracker.js';
-import { bearingDet, emitted, FRAME, geo, normals, ORIGIN, presenceDet, radarDet, straight, type Path } from '../tracker/testing.js';
+import { createTracker, type TrackReport } from '../tracker/tracker.js';
+import { bearingDet, emitted, FRAME, geo, normals, ORIGIN, presenceDet, radarDet, stepEverySecond, straight, type Path } from '../tracker/testing.js';
 import { geodeticToEnu } from '../geo/index.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection, Sensor } from '../types.js';
@@ -64,18 +64,6 @@ function hear(nodes: Node[], paths: Path[], t0: number, t1: number, seed: number
   return out.sort((a, b) => a.t - b.t);
 }
 
-/** Steps the tracker once a second over the detections; returns the reports of every second. */
-function run(tr: Tracker, dets: Detection[], t1: number): TrackReport[][] {
-  const out: TrackReport[][] = [];
-  let k = 0;
-  for (let t = 1; t <= t1; t++) {
-    const batch: Detection[] = [];
-    while (k < dets.length && dets[k].t <= t) batch.push(dets[k++]);
-    tr.step(batch, t);
-    out.push(tr.report(t));
-  }
-  return out;
-}
 
 const enu = (r: TrackReport) => geodeticToEnu(FRAME, r.position);
 
@@ -83,13 +71,13 @@ test('one microphone: a burst starts no track; a sustained sequence does, and co
   const nodes: Node[] = [{ id: 'solo', s: [0, 0, 5] }];
   const burst = [1, 3, 5].map((t) => presenceDet('solo', nodes[0].s, RANGE, t));
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  run(tr, burst, 60);
+  stepEverySecond(tr, burst, 60);
   assert.equal(tr.stats.started, 0, 'a three-report burst');
 
   const drone = straight(-1500, 300, 500, 50, 0); // crosses the disc in about a minute
   const dets = hear(nodes, [drone], 0, 90, 1);
   const tr2 = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  const reps = run(tr2, dets, 90);
+  const reps = stepEverySecond(tr2, dets, 90);
   assert.equal(tr2.stats.started, 1, `one track, started ${tr2.stats.started}`);
   const firstT = reps.findIndex((r) => r.length > 0) + 1;
   assert.ok(firstT >= dets[0].t + 20, `confirmed at ${firstT}, first report ${dets[0].t.toFixed(1)}`);
@@ -104,7 +92,7 @@ test('a generator heard for ten minutes by one microphone never becomes a confir
   const dets: Detection[] = [];
   for (let t = 0.7; t < 600; t += PERIOD) dets.push(presenceDet(noisy.id, noisy.s, RANGE, t));
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  const reps = run(tr, dets, 600);
+  const reps = stepEverySecond(tr, dets, 600);
   const threatSeconds = reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length;
   assert.equal(threatSeconds, 0);
   const heldSeconds = reps.filter((rs) => rs.length > 0).length;
@@ -118,7 +106,7 @@ test('a car driving a road at 20 m/s past the microphones is not classed as a dr
   const car = straight(-12000, 1200, 2, 20, 0); // east along a road, 1.2 km north of a row of microphones
   const dets = hear(nodes, [car], 0, 1200, 2);
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  const reps = run(tr, dets, 1200);
+  const reps = stepEverySecond(tr, dets, 1200);
   const threatSeconds = reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length;
   assert.ok(threatSeconds < 0.1 * 1200, `a threat track for ${threatSeconds} s of 1200`);
   t.diagnostic(`a threat track for ${threatSeconds} s of 1200; tracks started ${tr.stats.started}, reported ${reps.filter((rs) => rs.length > 0).length} s`);
@@ -133,7 +121,7 @@ test('a radar takes an acoustic track over under the same id', () => {
   for (let t = 200; t <= 300; t += 2) radar.push(radarDet('radar', [0, -20000, 10], drone(t), t, rnd));
   const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  const reps = run(tr, dets, 300);
+  const reps = stepEverySecond(tr, dets, 300);
   const before = reps[195].map((r) => r.trackId);
   assert.equal(before.length, 1, `one acoustic track at 196 s: ${before.length}`);
   const after = reps[299];
@@ -155,7 +143,7 @@ test('with hand-back on, a drone the radar loses is handed back to the microphon
   for (let t = 40; t <= 150; t += 2) radar.push(radarDet('radar', [0, -20000, 10], drone(t), t, rnd));
   const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) }, HAND_BACK);
-  const reps = run(tr, dets, 400);
+  const reps = stepEverySecond(tr, dets, 400);
   const radarId = reps[149].map((r) => r.trackId);
   assert.equal(radarId.length, 1, 'one track while the radar sees it');
   assert.equal(tr.tracks().length > 0, true);
@@ -184,7 +172,7 @@ test('with hand-back on, a jet the radar loses stays with the IMM: too fast for 
   for (let t = 2; t <= 40; t += 2) radar.push(radarDet('radar', [0, -20000, 10], jet(t), t, rnd));
   const dets = [...acoustic, ...radar].sort((a, b) => a.t - b.t);
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) }, HAND_BACK);
-  run(tr, dets, 120);
+  stepEverySecond(tr, dets, 120);
   const radarTracks = tr.tracks().filter((x) => x.sensors.has('radar'));
   assert.ok(radarTracks.length > 0, 'the radar track lives on');
   for (const x of radarTracks) assert.equal(x.cloud, undefined, `track ${x.id} got a cloud although it flies at ${Math.hypot(x.x[3], x.x[4]).toFixed(0)} m/s`);
@@ -201,7 +189,7 @@ function generatorWithClutter(plots: number[]) {
   for (const u of plots) dets.push(radarDet('radar', [0, -20000, 10], [300, 0, 200], u, rnd));
   dets.sort((a, b) => a.t - b.t);
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
-  const reps = run(tr, dets, 600);
+  const reps = stepEverySecond(tr, dets, 600);
   return {
     held: reps.filter((rs) => rs.length > 0).length,
     threat: reps.filter((rs) => rs.some((r) => r.threatProbability >= 0.5)).length,
@@ -263,7 +251,7 @@ test('clutter plots that take a generator\'s track over do not wipe out what the
 /** Covered share of the observable seconds of `drones` (heard at least twice in the last 60 s) up to `t1`, the median error, and the tracker's stats. */
 function scoreGrid(nodes: Node[], drones: Path[], dets: Detection[], clouds: boolean, edit: (s: Sensor) => Sensor = (s) => s, opts: Partial<TrackerOptions> = {}, t1 = 620) {
   const tr = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes).map(edit), acousticClouds: clouds, ...opts });
-  const reps = run(tr, dets, t1);
+  const reps = stepEverySecond(tr, dets, t1);
   let observable = 0;
   let covered = 0;
   const errs: number[] = [];
@@ -347,7 +335,7 @@ test('a lone bearing array starts a track along its bearings, confirmed, where t
   }
   assert.ok(dets.length >= 30, `${dets.length} bearings`);
   const tr = createTracker({ origin: ORIGIN, sensors });
-  const reps = run(tr, dets, 150);
+  const reps = stepEverySecond(tr, dets, 150);
   const first = Math.ceil(dets[0].t);
   const last = Math.floor(dets.at(-1)!.t);
   let held = 0;

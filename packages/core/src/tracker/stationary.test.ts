@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTracker, type Tracker, type TrackReport } from './tracker.js';
-import { normals, ORIGIN, radarDet, straight, type Path } from './testing.js';
+import { createTracker, type TrackReport } from './tracker.js';
+import { normals, ORIGIN, radarDet, stepEverySecond, straight, type Path } from './testing.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { createStationarySources, logHit, STATIONARY_DEFAULTS } from './stationary.js';
@@ -31,25 +31,13 @@ function scans(sources: { path: Path; pd: number; from?: number; to?: number }[]
   return out.sort((a, b) => a.t - b.t);
 }
 
-/** Steps the tracker once a second; returns each second's reports. */
-function run(tr: Tracker, dets: Detection[], t1: number): TrackReport[][] {
-  const out: TrackReport[][] = [];
-  let k = 0;
-  for (let t = 1; t <= t1; t++) {
-    const batch: Detection[] = [];
-    while (k < dets.length && dets[k].t <= t) batch.push(dets[k++]);
-    tr.step(batch, t);
-    out.push(tr.report(t));
-  }
-  return out;
-}
 
 const still = (e: number, n: number, u: number): Path => () => [e, n, u];
 
 test('a fixed clutter spot seen on 40 % of the scans: one track, dropped once it has not moved for two minutes, and none after it', () => {
   const dets = scans([{ path: still(12000, 9000, 150), pd: 0.4 }], 900, 1);
   const tr = createTracker({ origin: ORIGIN });
-  const reps = run(tr, dets, 900);
+  const reps = stepEverySecond(tr, dets, 900);
   assert.equal(tr.stats.stationaryDropped, 1);
   assert.ok(tr.stats.stationaryRefused > 50, `plots refused on the spot: ${tr.stats.stationaryRefused}`);
   assert.ok(tr.stats.started <= 3, `tracks started: ${tr.stats.started} (a tentative one may die in a run of missed scans before one holds)`);
@@ -58,7 +46,7 @@ test('a fixed clutter spot seen on 40 % of the scans: one track, dropped once it
   assert.equal(reps.slice(300).filter((r) => r.length > 0).length, 0, 'nothing after the drop');
   // with the test off, the spot is a track for the whole run
   const off = createTracker({ origin: ORIGIN, stationarySources: false });
-  const offReps = run(off, dets, 900);
+  const offReps = stepEverySecond(off, dets, 900);
   assert.ok(offReps.slice(300).filter((r) => r.length > 0).length > 500);
 });
 
@@ -68,7 +56,7 @@ test('a drone flying through the spot after it is known keeps one track across i
   const drone = straight(12000 - 50 * 600, 9000, 300, 50, 0);
   const dets = scans([{ path: spot, pd: 0.4 }, { path: drone, pd: 0.85, from: 400, to: 800 }], 800, 2);
   const tr = createTracker({ origin: ORIGIN });
-  const reps = run(tr, dets, 800);
+  const reps = stepEverySecond(tr, dets, 800);
   assert.equal(tr.stats.stationaryDropped, 1);
   const near = (r: TrackReport, t: number) => {
     const p = drone(t);
@@ -88,7 +76,7 @@ test('slow and circling targets are not stationary: 4 m/s straight, and 20 m/s r
   const circle: Path = (t) => [-9000 + 400 * Math.cos(t / 20), 7000 + 400 * Math.sin(t / 20), 250];
   for (const [name, path] of [['slow', slow], ['circling', circle]] as const) {
     const tr = createTracker({ origin: ORIGIN });
-    const reps = run(tr, scans([{ path, pd: 0.8 }], 600, 3), 600);
+    const reps = stepEverySecond(tr, scans([{ path, pd: 0.8 }], 600, 3), 600);
     assert.equal(tr.stats.stationaryDropped, 0, name);
     assert.ok(reps.slice(100).every((r) => r.length > 0), `${name}: held throughout`);
   }

@@ -3,7 +3,8 @@
  * package): targets in the tracker frame, ideal sensors, seeded Gaussian noise.
  */
 import { createEnuFrame, enuToGeodetic, enuToLook, type EnuFrame } from '../geo/index.js';
-import type { BearingDetection, GeoPoint, PositionDetection, PresenceDetection, RangeBearingDetection } from '../types.js';
+import type { BearingDetection, Detection, GeoPoint, PositionDetection, PresenceDetection, RangeBearingDetection } from '../types.js';
+import type { Tracker, TrackReport } from './tracker.js';
 
 export const ORIGIN: GeoPoint = { latDeg: 50.45, lonDeg: 30.52, altM: 0 };
 export const FRAME: EnuFrame = createEnuFrame(ORIGIN);
@@ -95,4 +96,17 @@ export function positionDet(sensorId: string, kind: string, p: [number, number, 
   };
   if (target !== undefined) d.cooperativeId = target;
   return d;
+}
+
+/** Steps `tr` once a second from 1 to t1 over `dets` (sorted by time); returns each second's reports. */
+export function stepEverySecond(tr: Tracker, dets: readonly Detection[], t1: number): TrackReport[][] {
+  const out: TrackReport[][] = [];
+  let k = 0;
+  for (let t = 1; t <= t1; t++) {
+    const batch: Detection[] = [];
+    while (k < dets.length && dets[k].t <= t) batch.push(dets[k++]);
+    tr.step(batch, t);
+    out.push(tr.report(t));
+  }
+  return out;
 }

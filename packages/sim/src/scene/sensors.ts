@@ -242,6 +242,17 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
     elevation_sd_deg: radar.elevationSdDeg,
   });
 
+  /** A clutter plot (random or fixed), with its range rate when the radar gives one. */
+  const pushClutter = (t: number, range: number, bearing: number, elevation: number, rr: number): void => {
+    const row = baseRow(t, range, bearing, elevation);
+    if (rrSd !== undefined) {
+      row.range_rate_mps = rr;
+      row.range_rate_sd_mps = rrSd;
+    }
+    if (annotate) row.sim_target = null;
+    out.push({ row, arrival: t });
+  };
+
   for (let k = offset > 0 ? -1 : 0; ; k++) {
     const scanStart = t0 + offset + k * T;
     if (scanStart > t1) break;
@@ -321,14 +332,7 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
       const elevation = clutterRng.next() * clutterElMax;
       const t = scanStart + (bearing / TWO_PI) * T;
       const rr = rrSd === undefined ? 0 : clutterRng.normal(0, rrSd);
-      if (t < t0 || t > t1) continue;
-      const row = baseRow(t, range, bearing, elevation);
-      if (rrSd !== undefined) {
-        row.range_rate_mps = rr;
-        row.range_rate_sd_mps = rrSd;
-      }
-      if (annotate) row.sim_target = null;
-      out.push({ row, arrival: t });
+      if (t >= t0 && t <= t1) pushClutter(t, range, bearing, elevation, rr);
     }
     for (const sp of spots) {
       if (spotRng.next() >= spotPd) continue;
@@ -337,14 +341,7 @@ export function simulateRadar(radar: RadarModel, trajectories: readonly Trajecto
       const bearing = sp.bearing + spotRng.normal(0, bSd);
       const elevation = sp.elevation + spotRng.normal(0, eSd);
       const rr = rrSd === undefined ? 0 : spotRng.normal(0, rrSd);
-      if (t < t0 || t > t1) continue;
-      const row = baseRow(t, range, bearing, elevation);
-      if (rrSd !== undefined) {
-        row.range_rate_mps = rr;
-        row.range_rate_sd_mps = rrSd;
-      }
-      if (annotate) row.sim_target = null;
-      out.push({ row, arrival: t });
+      if (t >= t0 && t <= t1) pushClutter(t, range, bearing, elevation, rr);
     }
   }
 
