@@ -61,10 +61,11 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
     },
     /** Writes an event to every client; `onWritten` is called once every client's copy has gone to its socket. */
     broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E], onWritten?: () => void): void {
+      // a change made while nobody listens still outdates a cached opening snapshot
+      generation++;
       if (clients.size === 0) return;
       const text = frame(event, data);
       sent++;
-      generation++;
       let waiting = clients.size;
       const done = onWritten ? () => --waiting === 0 && onWritten() : undefined;
       for (const c of [...clients.values()]) write(c, text, done);
@@ -72,7 +73,7 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
     get clients() {
       return clients.size;
     },
-    /** Broadcasts so far (with clients connected): what a cached snapshot of the stream's state must not predate. */
+    /** Broadcasts so far (whether or not a client was connected): what a cached snapshot of the stream's state must not predate. */
     get generation() {
       return generation;
     },

@@ -102,9 +102,10 @@ export function createWarningRunner(
         const maxSpeed = threatTopSpeed(r.classProbs);
         return maxSpeed === undefined ? r : { ...r, maxSpeed };
       });
+      const refusedBefore = refused;
       const threats = bounded.flatMap((r) => threatsOf(t, r));
       if (reuse) reuse.retain(new Set(bounded.map((r) => r.trackId)));
-      else plain.fresh += bounded.length;
+      else plain.fresh += bounded.length - (refused - refusedBefore);
       lastThreats = threats;
       return machine.update(t, threats, reports.map((r) => ({ id: r.trackId, threatProbability: r.threatProbability, positionSd: r.positionSd })));
     },

@@ -87,12 +87,13 @@ test('only tracks fed by point detections alone are judged; the options are chec
   const s = createStationarySources(o);
   const track = () => ({ sensors: new Map([['radar-1', 0]]) }) as unknown as Track;
   const pd = createPreparedDetection();
-  const plot = (tr: Track, t: number, e: number, n: number, shape = SHAPE_POINT) => {
+  const plot = (tr: Track, t: number, e: number, n: number, shape = SHAPE_POINT, type = 'range_bearing') => {
     pd.shape = shape;
-    pd.det = { t, sensorId: 'radar-1' } as Detection;
+    pd.det = { t, sensorId: 'radar-1', type } as Detection;
     pd.ax = e;
     pd.ay = n;
     pd.cxx = pd.cyy = 100 * 100;
+    pd.cxy = 0;
     logHit(tr, pd, o.windowS, o.minPlots);
   };
   const rnd = normals(9);
@@ -113,8 +114,34 @@ test('only tracks fed by point detections alone are judged; the options are chec
   const c = track();
   for (let t = 0; t <= 50; t += 3) plot(c, t, 5000 + 100 * rnd(), 100 * rnd());
   assert.equal(s.judge(c, 50), false, 'not held for the window yet');
+  // an observer's position fixes of a hovering target: not radar plots, never judged
+  const d = track();
+  for (let t = 0; t <= 70; t += 3) plot(d, t, 5000 + 100 * rnd(), 100 * rnd(), SHAPE_POINT, 'position');
+  assert.equal(s.judge(d, 70), false, 'position fixes');
   const origin = ORIGIN;
   assert.deepEqual(resolveTrackerOptions({ origin }).stationarySources, STATIONARY_DEFAULTS);
   assert.throws(() => resolveTrackerOptions({ origin, stationarySources: { ...STATIONARY_DEFAULTS, p: 1 } }), /stationarySources.p must be in \(0, 1\), got 1/);
   assert.throws(() => resolveTrackerOptions({ origin, stationarySources: { ...STATIONARY_DEFAULTS, minPlots: 1 } }), /stationarySources.minPlots must be an integer >= 2/);
+});
+
+test('a target that hovers after flying in is kept through a fade of its radar: the new track continues the one that ended there', () => {
+  // flies in at 20 m/s, hovers from t = 300 s; the radar loses it from 400 to 440 s (its track is dropped)
+  const hover: Path = (t) => (t < 300 ? [-6000 + 20 * t, 8000, 200] : [0, 8000, 200]);
+  const dets = scans([{ path: hover, pd: 0.85 }], 900, 5).filter((d) => d.t < 400 || d.t > 440);
+  const tr = createTracker({ origin: ORIGIN });
+  const reps = stepEverySecond(tr, dets, 900);
+  assert.equal(tr.stats.stationaryDropped, 0);
+  const held = reps.slice(500).filter((r) => r.length > 0).length;
+  assert.ok(held >= 395, `held ${held} of the last 400 s`);
+});
+
+test('a tight orbit first seen while orbiting is not standing still: the radar range error is far smaller than its cross-range error', () => {
+  // 150 m round at 15 m/s, 15 km out: the plots scatter about 25 m in range and 130 m across
+  const orbit: Path = (t) => [15000 + 150 * Math.cos(t / 10), 150 * Math.sin(t / 10), 300];
+  for (const seed of [11, 12, 13]) {
+    const tr = createTracker({ origin: ORIGIN });
+    const reps = stepEverySecond(tr, scans([{ path: orbit, pd: 0.85 }], 400, seed), 400);
+    assert.equal(tr.stats.stationaryDropped, 0, `seed ${seed}`);
+    assert.ok(reps.slice(150).every((r) => r.length > 0), `seed ${seed}: held throughout`);
+  }
 });

@@ -319,6 +319,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
       }
       const verdict = deleter.judge(tr, t);
       if (verdict === 'delete') {
+        stationary?.ended(tr, t);
         table.remove(tr, t, events);
         continue;
       }

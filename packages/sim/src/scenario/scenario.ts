@@ -216,7 +216,9 @@ export function parseScenario(doc: unknown): ScenarioResult {
     if (typeof s.mic_row_per_source !== 'boolean') errors.push(`sensors.mic_row_per_source must be true or false, got ${show(s.mic_row_per_source)}`);
     else if (s.mic_row_per_source) sensors.micRowPerSource = true;
   }
-  if (s.radar_clutter_spots !== undefined && s.radar_clutter_spots !== null) {
+  if (s.radar_clutter_spots !== undefined && s.radar_clutter_spots !== null && preset !== 'mixed') {
+    errors.push(`sensors.radar_clutter_spots is for the mixed preset only (this scenario's is ${preset})`);
+  } else if (s.radar_clutter_spots !== undefined && s.radar_clutter_spots !== null) {
     const cs = s.radar_clutter_spots;
     if (typeof cs === 'number') sensors.radarClutterSpots = { count: num('sensors.radar_clutter_spots', cs, 0, 0, 10000, true), pd: 0.4 };
     else if (typeof cs !== 'object' || Array.isArray(cs)) errors.push(`sensors.radar_clutter_spots must be a number of places or a mapping { count, pd }, got ${show(cs)}`);
