@@ -25,7 +25,7 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
   let sent = 0;
   let generation = 0;
 
-  function write(c: Client, text: string | Buffer, done?: () => void): void {
+  function write(c: Client, text: string, done?: () => void): void {
     if (c.res.writableLength > maxBuffer) {
       clients.delete(c.id);
       opts.onDrop?.();
@@ -44,7 +44,7 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
 
   return {
     /** Takes over a response as an event stream; `initial` events are sent to it first, then `framed` (events already made by {@link frame}). */
-    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed: string | Buffer = ''): void {
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = ''): void {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
@@ -57,7 +57,7 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
       res.on('close', () => clients.delete(c.id));
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
-      if (framed.length > 0) write(c, framed);
+      if (framed) write(c, framed);
     },
     /** Writes an event to every client; `onWritten` is called once every client's copy has gone to its socket. */
     broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E], onWritten?: () => void): void {

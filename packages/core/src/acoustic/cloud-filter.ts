@@ -282,37 +282,33 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
       if (Number.isNaN(d2)) return refuse();
       const c = cs.cloud;
       predictCloud(c, pd.det.t);
-      let weigh: (cl: ParticleCloud) => number;
-      // the report's fit alone (the track's `logL`), without the level change: that is a density
-      // in dB⁻¹, which the rivals compare across hypotheses and the misfit test must not see
-      let fit = 0;
-      const levels = pd.shape === SHAPE_DISC || pd.shape === SHAPE_RAY ? levelsOpt : false;
+      let hit: (cl: ParticleCloud) => number;
       if (pd.shape === SHAPE_DISC) {
         const node = o.network.node(pd.det.sensorId);
         const model = node?.model ?? presenceModel(pd.reach);
-        weigh = (cl) => {
-          const l = presenceHit(cl, pd.sx, pd.sy, pd.sz, model);
-          if (cl === c) fit = l;
-          return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
-        };
+        hit = (cl) => presenceHit(cl, pd.sx, pd.sy, pd.sz, model);
       } else if (pd.shape === SHAPE_RAY) {
         const bearing = Math.atan2(pd.ux, pd.uy);
         const sd = Math.hypot(pd.angleSd, 0.02);
         const node = o.network.node(pd.det.sensorId);
-        weigh = (cl) => {
+        hit = (cl) => {
           if (node) bearingHitEvidence(cl, pd.sx, pd.sy, pd.sz, node.model);
-          const l = bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
-          if (cl === c) fit = l;
-          return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
+          return bearingUpdate(cl, pd.sx, pd.sy, pd.sz, bearing, sd, pd.reach);
         };
       } else {
         const sd = Math.sqrt(0.5 * (pd.cxx + pd.cyy));
-        weigh = (cl) => {
-          const l = pointUpdate(cl, pd.ax, pd.ay, sd);
-          if (cl === c) fit = l;
-          return l;
-        };
+        hit = (cl) => pointUpdate(cl, pd.ax, pd.ay, sd);
       }
+      // a node's received level weighs the clouds too (presence and bearing reports); the report's
+      // fit alone is the track's `logL`: the level's term is a density in dB⁻¹, which the rivals
+      // compare across hypotheses and the misfit test must not see
+      const levels = pd.shape === SHAPE_DISC || pd.shape === SHAPE_RAY ? levelsOpt : false;
+      let fit = 0;
+      const weigh = (cl: ParticleCloud): number => {
+        const l = hit(cl);
+        if (cl === c) fit = l;
+        return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
+      };
       const logL = weigh(c);
       if (logL === -Infinity) return refuse(); // nothing in the cloud can explain it
       if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);

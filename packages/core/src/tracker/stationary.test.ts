@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTracker, type TrackReport } from './tracker.js';
-import { normals, ORIGIN, radarDet, stepEverySecond, straight, type Path } from './testing.js';
+import { FRAME, normals, ORIGIN, radarDet, stepEverySecond, straight, type Path } from './testing.js';
+import { geodeticToEnu } from '../geo/index.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { createStationarySources, logHit, STATIONARY_DEFAULTS } from './stationary.js';
@@ -30,7 +31,6 @@ function scans(sources: { path: Path; pd: number; from?: number; to?: number }[]
   }
   return out.sort((a, b) => a.t - b.t);
 }
-
 
 const still = (e: number, n: number, u: number): Path => () => [e, n, u];
 
@@ -60,9 +60,8 @@ test('a drone flying through the spot after it is known keeps one track across i
   assert.equal(tr.stats.stationaryDropped, 1);
   const near = (r: TrackReport, t: number) => {
     const p = drone(t);
-    const dLat = (r.position.latDeg - ORIGIN.latDeg) * 111320 - p[1];
-    const dLon = (r.position.lonDeg - ORIGIN.lonDeg) * 111320 * Math.cos((ORIGIN.latDeg * Math.PI) / 180) - p[0];
-    return Math.hypot(dLat, dLon) < 1000;
+    const q = geodeticToEnu(FRAME, r.position);
+    return Math.hypot(q[0] - p[0], q[1] - p[1]) < 1000;
   };
   const ids = new Set<string>();
   for (let t = 450; t <= 790; t++) for (const r of reps[t - 1]) if (near(r, t)) ids.add(r.trackId);

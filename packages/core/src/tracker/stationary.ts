@@ -211,9 +211,7 @@ export interface StationarySources {
   ended(tr: Track, t: number): void;
   /** Whether a point detection of `sensorId` at (e, n) at time t falls on a known spot (which it then keeps alive): it starts no track. */
   blocks(sensorId: string, e: number, n: number, t: number): boolean;
-  /** Tracks dropped as stationary sources, births refused on spots, and the spots known. */
-  readonly dropped: number;
-  readonly refused: number;
+  /** The spots known (a spot of several sensors counted once for each; the tracker's stats count the tracks dropped and the births refused). */
   readonly spots: number;
 }
 
@@ -227,8 +225,6 @@ export function createStationarySources(o: StationaryOptions): StationarySources
   const meanGate = chiSquareQuantile(2, o.p);
   /** How long after a moving track ended a track that begins there continues it (s). */
   const continueS = 2.5 * o.windowS;
-  let dropped = 0;
-  let refused = 0;
 
   /** Whether the track began where a moving track of one of its sensors had just ended. */
   function continuesEnded(tr: Track, log: PlotLog, c: Centroids): boolean {
@@ -274,7 +270,6 @@ export function createStationarySources(o: StationaryOptions): StationarySources
         }
         list.push(spot);
       }
-      dropped++;
       return true;
     },
     ended(tr, t) {
@@ -304,14 +299,7 @@ export function createStationarySources(o: StationaryOptions): StationarySources
       }
       list.length = kept;
       if (kept === 0) spots.delete(sensorId);
-      if (hit) refused++;
       return hit;
-    },
-    get dropped() {
-      return dropped;
-    },
-    get refused() {
-      return refused;
     },
     get spots() {
       let n = 0;
