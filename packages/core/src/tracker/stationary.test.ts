@@ -117,6 +117,16 @@ test('only tracks fed by point detections alone are judged; the options are chec
   const d = track();
   for (let t = 0; t <= 70; t += 3) plot(d, t, 5000 + 100 * rnd(), 100 * rnd(), SHAPE_POINT, 'position');
   assert.equal(s.judge(d, 70), false, 'position fixes');
+  // a sensor keeps at most 1,000 spots: the least recently fed go
+  const many = createStationarySources(o);
+  for (let i = 0; i < 1005; i++) {
+    const x = track();
+    for (let t = i; t <= 70 + i; t += 3) plot(x, t, 10_000 * i, 0);
+    assert.equal(many.judge(x, 70 + i), true);
+  }
+  assert.equal(many.spots, 1000);
+  assert.equal(many.blocks('radar-1', 0, 0, 1100), false, 'the first spot went');
+  assert.equal(many.blocks('radar-1', 10_000 * 1004, 0, 1100), true, 'the last is kept');
   const origin = ORIGIN;
   assert.deepEqual(resolveTrackerOptions({ origin }).stationarySources, STATIONARY_DEFAULTS);
   assert.throws(() => resolveTrackerOptions({ origin, stationarySources: { ...STATIONARY_DEFAULTS, p: 1 } }), /stationarySources.p must be in \(0, 1\), got 1/);
