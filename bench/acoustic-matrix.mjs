@@ -38,6 +38,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const clouds = !args.includes('--no-clouds');
 const flow = !args.includes('--no-flow');
+// --kernel SHARE: the clouds' resampling kernel (tracker option acousticKernel; 0: the fixed jitter alone)
+const kernelShare = args.includes('--kernel') ? Number(args[args.indexOf('--kernel') + 1]) : null;
 const sweep = !args.includes('--no-sweep');
 const learnPd = args.includes('--learn-pd');
 // --levels: every microphone's rows carry received levels (sensors.mic_levels: snr_db); --level-evidence: the tracker weighs
@@ -229,7 +231,7 @@ async function runCell(c, seed) {
     strict: false,
     log: () => {},
     progress: false,
-    tracker: { acousticClouds: clouds, acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(levelEvidence ? { acousticLevels: LEVEL_EVIDENCE } : {}), ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}), ...(rangeScale !== undefined ? { acousticRangeScale: rangeScale } : {}) },
+    tracker: { acousticClouds: clouds, ...(kernelShare !== null ? { acousticKernel: kernelShare } : {}), acousticFlowPrior: flow, acousticArraySweep: sweep, acousticLearnPd: learnPd, ...(levelEvidence ? { acousticLevels: LEVEL_EVIDENCE } : {}), ...(fastShare !== undefined ? { acousticFastShare: fastShare } : {}), ...(particles ? { acousticParticles: particles } : {}), ...(rangeScale !== undefined ? { acousticRangeScale: rangeScale } : {}) },
   });
   const tracks = [];
   for (const line of outText.split('\n')) {

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--levels [--levels-json '{"scatter_db":3}']] [--level-evidence ['{"sd":3,"maxAge":60,"keep":8}']] [--scenario FILE]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--levels [--levels-json '{"scatter_db":3}']] [--level-evidence ['{"sd":3,"maxAge":60,"keep":8}']] [--scenario FILE] [--files DIR] [--kernel SHARE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -42,10 +42,16 @@ const parsed = scenarioFile ? parseScenario((await import('yaml')).parse(readFil
   traffic: { airliners: 0, helicopters: 0 },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-const built = buildScenarioScene(parsed.scenario, noIo, { annotate: true });
+// --files DIR: a scene made elsewhere (DIR/sensors.json, DIR/detections.ndjson annotated with sim_target, DIR/truth.ndjson)
+const filesDir = arg('files', null);
+const readNdjson = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const built = filesDir ? { sensors: JSON.parse(readFileSync(`${filesDir}/sensors.json`, 'utf8')).sensors } : buildScenarioScene(parsed.scenario, noIo, { annotate: true });
 const truth = [];
 const dets = [];
-for (const ch of built.chunks()) { truth.push(...ch.truth); dets.push(...ch.detections); }
+if (filesDir) {
+  truth.push(...readNdjson(`${filesDir}/truth.ndjson`).sort((a, b) => a.t - b.t));
+  dets.push(...readNdjson(`${filesDir}/detections.ndjson`));
+} else for (const ch of built.chunks()) { truth.push(...ch.truth); dets.push(...ch.detections); }
 const ps = parseSensorsJson(JSON.stringify({ sensors: built.sensors }));
 if (!ps.ok) throw new Error(ps.errors.join('; '));
 const sensorMap = ps.sensors;
@@ -136,8 +142,23 @@ const rejections = [];
 // --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
 // --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
-const reacquire = args.includes('--reacquire') || deleterOpts ? { deleter: ({ options, cloudInitiator, acoustic, filter }) => createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts }) } : undefined;
-picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(args.includes('--level-evidence') ? { acousticLevels: String(arg('level-evidence', '')).startsWith('{') ? JSON.parse(arg('level-evidence')) : LEVEL_EVIDENCE } : {}), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
+// DEL=1 names the rule behind each deletion of an acoustic track (the cloud deleter's tests, read off the track as it judged it)
+const delWhy = new Map();
+const whyDeleted = (tr) => {
+  const cs = tr.cloud;
+  if (!cs) return 'not a cloud';
+  const l = cs.rivals?.logP; const m = l ? Math.max(...l) : 0; const air = l ? Math.exp(l[0] - m) / [...l].reduce((a, v) => a + Math.exp(v - m), 0) : 1;
+  if (cs.hits >= 5 && cs.logL < Math.log(0.05)) return 'misfit';
+  if (cs.hits >= 5 && air < 0.01) return `rival ${l[1] > l[2] ? 'ground' : 'still'}`;
+  if (Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > 5000) return 'spread';
+  if ((cs.silentLogLR ?? 0) < Math.log(0.01)) return 'silences';
+  return tr.status === 'tentative' ? 'unheard (tentative)' : 'unheard';
+};
+const reacquire = args.includes('--reacquire') || deleterOpts || process.env.DEL ? { deleter: ({ options, cloudInitiator, acoustic, filter, rangeScale }) => {
+  const d = createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts });
+  return { judge: (tr, t) => { const v = d.judge(tr, t); if (v === 'delete') delWhy.set(tr.id, whyDeleted(tr)); return v; } };
+} } : undefined;
+picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, ...(arg('kernel', null) !== null ? { acousticKernel: Number(arg('kernel')) } : {}), acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(args.includes('--level-evidence') ? { acousticLevels: String(arg('level-evidence', '')).startsWith('{') ? JSON.parse(arg('level-evidence')) : LEVEL_EVIDENCE } : {}), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
   if (e.type !== 'tracks') return;
   const t = Math.round(e.t);
@@ -317,7 +338,7 @@ if (process.env.OWNER) {
 if (process.env.DEL) {
   const lastSnap = new Map();
   for (const [t, rows] of [...liveAt].sort((a, b) => a[0] - b[0])) for (const q of rows) lastSnap.set(q.id, { t, ...q });
-  for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = q.chits >= 5 && q.air !== undefined && q.air < 0.02 ? `RIVAL(${q.air.toExponential(1)})` : q.chits >= 5 && q.logL < Math.log(0.05) ? 'NOISY' : q.sd > 5000 ? 'spread' : 'silence';
+  for (const d of deletions) { const q = lastSnap.get(d.id); if (!q) continue; const why = delWhy.get(d.id) ?? 'merged or other';
     let tot = 0, ok = 0; for (const [tt, rows] of reportedAt) for (const x of rows) if (x.id === d.id) { tot++; if (truth.some((r) => Math.round(r.t) === tt && Math.hypot(enu(r.lat, r.lon).e - x.p.e, enu(r.lat, r.lon).n - x.p.n) <= 2000)) ok++; }
     console.log(`del ${d.id} t ${Math.round(d.t - t0)} ${q.status} ${why} air ${q.air?.toFixed(3)} true ${ok}/${tot} logL ${q.logL?.toFixed(2)} hits ${q.chits} sd ${Math.round(q.sd)} silent ${Math.round(q.silent)} s silenceLR ${q.silentLR?.toFixed(2)} sensors ${q.sensors.join(',')}`); }
 }

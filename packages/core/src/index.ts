@@ -48,7 +48,7 @@ export { createBayesIdentifier, type BayesIdentifierOptions } from './tracker/ba
 
 // --- acoustic sensors: presence likelihood and particle clouds
 export { DEFAULT_PRESENCE_RANGE_M, hitLikelihood, missLikelihood, presenceModel, PRESENCE_MODEL_DEFAULTS, presencePd, presenceReach, type PresenceModel } from './acoustic/presence-model.js';
-export { bearingUpdate, cloudMoments, createCloud, effectiveSize, levelUpdate, pointUpdate, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, type CloudOptions, type ParticleCloud } from './acoustic/particle-cloud.js';
+export { bearingUpdate, CLOUD_KERNEL, cloudMoments, createCloud, effectiveSize, levelUpdate, pointUpdate, predictCloud, presenceHit, presenceMiss, resampleCloud, seedAroundSensor, type CloudOptions, type ParticleCloud } from './acoustic/particle-cloud.js';
 export { LEVEL_EVIDENCE, type LevelEvidence } from './acoustic/cloud-filter.js';
 
 // --- identification

@@ -103,6 +103,8 @@ export interface CloudFilterOptions {
   rangeScale?: RangeScaleSource;
   /** How the nodes' received levels weigh the clouds ({@link LevelEvidence}, e.g. {@link LEVEL_EVIDENCE}); false (the default): not at all. */
   levels?: LevelEvidence | false;
+  /** A handed-back cloud's and its rivals' resampling kernel (particle-cloud.ts `CloudOptions.kernel`); absent: the default. */
+  kernel?: number;
 }
 
 /**
@@ -222,9 +224,9 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     inner.predict(tr, pd.det.t, xs, ps);
     if (Math.hypot(xs[3], xs[4]) > topSpeed) return false;
     const seed = seedOfDetection(pd.det);
-    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale, learnScale: true } : {}) });
+    const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale, learnScale: true } : {}), ...(o.kernel !== undefined ? { kernel: o.kernel } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
-    const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale);
+    const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale, o.kernel);
     // handed off after fewer than `carryRivals` scans: the rivals' evidence from before stands
     const held = last?.heldRivals;
     const carried = held !== undefined && carryRivals > 0 && (last!.scans ?? Infinity) < carryRivals;

@@ -122,7 +122,7 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud?.rangeScale ? { ...o.cloud, learnScale: true } : o.cloud);
     const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax, headingsAt(at.sx, at.sy, at.t));
-    const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale);
+    const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale, o.cloud?.kernel);
     let logL = 0;
     let hits = 0;
     let levels = levelsOpt ? recordLevel(undefined, first.det, levelsOpt) : undefined;

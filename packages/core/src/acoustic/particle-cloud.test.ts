@@ -7,6 +7,9 @@ import type { Track } from '../tracker/track.js';
 import { createTracker } from '../tracker/tracker.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import { hitLikelihood, missLikelihood, presenceModel, presencePd, presenceReach } from './presence-model.js';
+import { resolveTrackerOptions } from '../tracker/options.js';
+import { geo, presenceDet } from '../tracker/testing.js';
+import type { Detection, Sensor } from '../types.js';
 
 const model = presenceModel(2500, { pd: 0.9, pfa: 0.001 });
 const x6 = new Float64Array(6);
@@ -405,4 +408,76 @@ test('an adaptive cloud starts at its most, shrinks when the posterior is compac
   // the tracker refuses a bad setting when it is made, not at its first cloud
   assert.throws(() => createTracker({ origin: { latDeg: 0, lonDeg: 0, altM: 0 }, acousticParticles: { nMin: 100, nMax: 1000, binM: -1 } }), /tracker option acousticParticles must be null or \{ nMin, nMax, \.\.\. \}: particle cloud: adaptive binM, headingBins \(1-64\), epsilon and z must be positive, got -1/);
   assert.throws(() => createTracker({ origin: { latDeg: 0, lonDeg: 0, altM: 0 }, acousticParticles: { nMin: 1, nMax: 10 } }), /tracker option acousticParticles .*got 1, 10/);
+});
+
+test('resampling regularised by the cloud\'s own shape: the copies spread like the weighted cloud widened by the bandwidth; without the kernel only by the fixed jitter', () => {
+  // a cloud whose weight sits on 5 of its 200 particles (after a few sharp reports): the
+  // resampled copies of those 5 must spread like them, not stay 30 m about each
+  const spreadAfter = (kernel: number, seed: number) => {
+    const c = createCloud(mulberry32(seed), { n: 200, kernel });
+    const x = Float64Array.from([0, 0, 600, 50, 0, 0]);
+    const p = new Float64Array(36);
+    p[0] = p[7] = 2000 ** 2;
+    p[14] = 100 ** 2;
+    p[21] = p[28] = 25;
+    p[35] = 1;
+    seedFromGaussian(c, 0, x, p, 50, 2500);
+    c.w.fill(0);
+    for (let i = 0; i < 5; i++) c.w[i] = 0.2;
+    cloudMoments(c, x6, p36);
+    const before = { sxx: p36[0], syy: p36[7], svv: p36[21] };
+    assert.ok(resampleCloud(c), 'an effective size of 5 of 200 is resampled');
+    cloudMoments(c, x6, p36);
+    return { before, after: { sxx: p36[0], syy: p36[7], svv: p36[21] } };
+  };
+  const h = 0.5 * Math.pow(4 / (200 * 6), 1 / 8);
+  for (const seed of [1, 2, 3]) {
+    const { before, after } = spreadAfter(0.5, seed);
+    // each axis: the 5 particles' variance times (1 + h²), plus the fixed jitter's 30² m² (sampling error of 200 copies: ±20 %)
+    const want = before.sxx * (1 + h * h) + 900;
+    assert.ok(Math.abs(after.sxx / want - 1) < 0.35, `seed ${seed}: E variance ${after.sxx.toFixed(0)} against ${want.toFixed(0)}`);
+    const k0 = spreadAfter(0, seed).after;
+    assert.ok(Math.abs(k0.sxx / (before.sxx + 900) - 1) < 0.35, `seed ${seed}: without the kernel ${k0.sxx.toFixed(0)} against ${(before.sxx + 900).toFixed(0)}`);
+    // the difference is in how many distinct places the copies hold: with the kernel each copy is
+    // its own (the spread about each of the 5 parents is h times the cloud's), without it 30 m about 5 points
+    const c1 = createCloud(mulberry32(seed), { n: 200, kernel: 0.5 });
+    const c0 = createCloud(mulberry32(seed), { n: 200, kernel: 0 });
+    for (const c of [c1, c0]) {
+      for (let i = 0; i < 200; i++) { c.x[i] = i < 5 ? i * 1000 : 0; c.y[i] = 0; c.vx[i] = 50; c.vy[i] = 0; c.h[i] = 600; }
+      c.t = 0;
+      c.w.fill(0);
+      for (let i = 0; i < 5; i++) c.w[i] = 0.2;
+      resampleCloud(c);
+    }
+    // the 5 parents at 0, 1,000, ... 4,000 m (sd 1,414 m): copies' distance to their nearest parent
+    const offParent = (c: typeof c1) => { let s = 0; for (let i = 0; i < c.n; i++) s += Math.min(...[0, 1000, 2000, 3000, 4000].map((px) => Math.hypot(c.x[i] - px, c.y[i]))); return s / c.n; };
+    const with_ = offParent(c1);
+    const without = offParent(c0);
+    assert.ok(without < 50, `without the kernel: ${without.toFixed(0)} m from a parent`);
+    assert.ok(with_ > 4 * without && with_ > h * 1414 * 0.6, `with the kernel: ${with_.toFixed(0)} m from a parent (h·sd ${(h * 1414).toFixed(0)} m)`);
+  }
+  assert.throws(() => createCloud(mulberry32(1), { kernel: -1 }), /kernel must be in \[0, 4\], got -1/);
+});
+
+test('the tracker option acousticKernel: none by default, reaches a new track\'s cloud and its rivals, a bad value named', () => {
+  const origin = { latDeg: 50, lonDeg: 30, altM: 0 };
+  assert.equal(resolveTrackerOptions({ origin }).acousticKernel, 0);
+  assert.throws(() => resolveTrackerOptions({ origin, acousticKernel: 5 }), /tracker option acousticKernel must be in \[0, 4\], got 5/);
+  const s: [number, number, number] = [0, 0, 5];
+  const sensors: Sensor[] = [{ id: 'solo', kind: 'acoustic', position: geo(0, 0, 5), rangeMax: 2500, pd: 0.9, farPerHour: 0.5 }];
+  for (const kernel of [undefined, 0.5]) {
+    const tr = createTracker({ origin: { latDeg: 48.4, lonDeg: 35.1, altM: 0 }, sensors, ...(kernel !== undefined ? { acousticKernel: kernel } : {}) });
+    let t = 1;
+    for (; t <= 30; t++) {
+      const batch: Detection[] = [];
+      if (t % 2 === 0) batch.push(presenceDet('solo', s, 2500, t - 0.5));
+      tr.step(batch, t);
+    }
+    const cloudy = tr.tracks().filter((x) => x.cloud);
+    assert.equal(cloudy.length, 1, `one acoustic track, got ${cloudy.length}`);
+    const cs = cloudy[0].cloud!;
+    assert.equal(cs.cloud.kernel, kernel ?? 0);
+    assert.equal(cs.rivals!.ground.kernel, kernel ?? 0);
+    assert.equal(cs.rivals!.still.kernel, kernel ?? 0);
+  }
 });

@@ -31,9 +31,9 @@ export interface FirstReport extends HeardAt {
   t: number;
 }
 
-export function createRivals(seed: number, first: FirstReport, rangeScale?: RangeScaleSource): RivalModes {
-  // the rivals hold the same range-scale prior as the class's cloud: a hypothesis with more freedom would win comparisons it should not
-  const rs = rangeScale ? { rangeScale } : {};
+export function createRivals(seed: number, first: FirstReport, rangeScale?: RangeScaleSource, kernel?: number): RivalModes {
+  // the rivals hold the same range-scale prior and resampling kernel as the class's cloud: a hypothesis with more freedom would win comparisons it should not
+  const rs = { ...(rangeScale ? { rangeScale } : {}), ...(kernel !== undefined ? { kernel } : {}) };
   const ground = createCloud(mulberry32(seed ^ 0x51f15e), { n: RIVAL_N, speedMin: 2, speedMax: 35, ...rs });
   const still = createCloud(mulberry32(seed ^ 0x2545f49), { n: RIVAL_N, speedMin: 0, speedMax: 0, q: 0, ...rs });
   // on the ground: at the node's height (heights are above the ellipsoid; the frame's curvature put back)

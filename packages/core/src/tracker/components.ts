@@ -91,7 +91,7 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     // hand-back (a track the precise sensors lost goes back to a cloud when a microphone hears it)
     // once the inner filter would drop it (deleteAfter, 15 s): a radar that misses a few plots
     // keeps its track; measured 2026-12-05 with the silence test and the rivals (docs/tracker.md)
-    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, levels: o.acousticLevels, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, kernel: o.acousticKernel, levels: o.acousticLevels, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
   },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
@@ -124,7 +124,7 @@ export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerCom
     if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
   }
   const filter = build(c.filter, ctx);
-  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), levels: ctx.options.acousticLevels, cloud: { fastShare: ctx.options.acousticFastShare, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}), ...(ctx.rangeScale ? { rangeScale: ctx.rangeScale } : {}) } }) : null;
+  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), levels: ctx.options.acousticLevels, cloud: { fastShare: ctx.options.acousticFastShare, kernel: ctx.options.acousticKernel, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}), ...(ctx.rangeScale ? { rangeScale: ctx.rangeScale } : {}) } }) : null;
   const parts: TrackerParts = { ...ctx, filter, identifier: build(c.identifier, ctx), cloudInitiator };
   return {
     ...parts,

@@ -3,7 +3,7 @@
  */
 import { BIRTH_LIMIT_DEFAULTS, checkBirthLimit, type BirthLimit } from './birth-limiter.js';
 import type { ClassLabel, GeoPoint, Sensor } from '../types.js';
-import { resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
+import { CLOUD_KERNEL, resolveAdaptive, type AdaptiveCount } from '../acoustic/particle-cloud.js';
 import { checkRangeScalePrior, type RangeScalePrior } from '../acoustic/range-scale.js';
 import type { LevelEvidence } from '../acoustic/cloud-filter.js';
 import { checkStationary, STATIONARY_DEFAULTS, type StationaryOptions } from './stationary.js';
@@ -119,6 +119,13 @@ export interface TrackerOptions {
    */
   acousticFastShare: number;
   /**
+   * The acoustic clouds' resampling kernel, as a share of the Gaussian-optimal bandwidth
+   * (particle-cloud.ts `resampleCloud`: the regularised particle filter); 0: the fixed jitter
+   * alone. Default 0 (`CLOUD_KERNEL`: opt-in; docs/tracker.md "Scenes from an outside generator,
+   * again").
+   */
+  acousticKernel: number;
+  /**
    * How the received levels of acoustic reports (`snr_db`) weigh the clouds: a node's level
    * against its earlier levels to the track, as evidence of the range (spherical spreading, the
    * source's loudness unknown: acoustic/cloud-filter.ts `LevelEvidence`): `{ sd, maxAge, keep }`
@@ -188,6 +195,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticArraySweep: true,
   acousticLearnPd: false,
   acousticFastShare: 0,
+  acousticKernel: CLOUD_KERNEL,
   acousticLevels: false,
   stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
@@ -222,6 +230,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   if (!(Number.isInteger(r.confirmHits) && r.confirmHits >= 1)) throw new Error(`tracker option confirmHits must be an integer >= 1, got ${r.confirmHits}`);
   checkBirthLimit(r.birthLimit);
   if (!(r.acousticFastShare >= 0 && r.acousticFastShare <= 1)) throw new Error(`tracker option acousticFastShare must be in [0, 1], got ${r.acousticFastShare}`);
+  if (!(r.acousticKernel >= 0 && r.acousticKernel <= 4)) throw new Error(`tracker option acousticKernel must be in [0, 4], got ${r.acousticKernel}`);
   if (r.stationarySources !== false) {
     if (typeof r.stationarySources !== 'object' || r.stationarySources === null) throw new Error(`tracker option stationarySources must be false or { windowS, p, minPlots, keepS }, got ${JSON.stringify(r.stationarySources)}`);
     checkStationary(r.stationarySources);
