@@ -329,6 +329,16 @@ export interface ServerConfig {
     max_connections: number;
     /** Most simultaneous connections from one address (one host cannot take every slot); more are refused. */
     max_connections_per_address: number;
+    /** A connection that has registered no node this long (s) after it opened is closed: idle ones cannot hold the slots real nodes need. */
+    registration_timeout_s: number;
+    /** Most nodes `accept_unknown` registers; Registrations of further new node ids are refused (counted, logged). */
+    max_unknown_nodes: number;
+    /** Most node ids one connection may register; a Registration of one more is refused. */
+    max_nodes_per_connection: number;
+    /** Most elements (sub-messages and repeated values) one SapientMessage may hold; a message of more is refused before it is decoded. */
+    max_message_elements: number;
+    /** Bytes of replies waiting to be sent to a connection (a client that does not read) past which it is closed. */
+    max_write_backlog_bytes: number;
     /** TLS with client certificates (PEM file paths): nodes must present a certificate signed by `ca`. Null: plain TCP. */
     tls: { cert: string; key: string; ca: string } | null;
     /** Plain TCP on an address other than loopback (anyone who can reach the port and knows a node UUID can inject detections). Default false: refused. */
@@ -423,7 +433,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16 },
-  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, tls: null, allow_plaintext: false, parent: null },
+  sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, registration_timeout_s: 10, max_unknown_nodes: 16, max_nodes_per_connection: 64, max_message_elements: 2048, max_write_backlog_bytes: 1024 * 1024, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
   log: { level: 'info' },
@@ -575,6 +585,11 @@ const CHECKS: Record<string, Check> = {
   'sapient.idle_timeout_s': int(5, 86400),
   'sapient.max_connections': int(1, 100_000),
   'sapient.max_connections_per_address': int(1, 100_000),
+  'sapient.registration_timeout_s': int(1, 3600),
+  'sapient.max_unknown_nodes': int(0, 65536),
+  'sapient.max_nodes_per_connection': int(1, 4096),
+  'sapient.max_message_elements': int(64, 1_000_000),
+  'sapient.max_write_backlog_bytes': int(64 * 1024, 1024 * 1024 * 1024),
   'sapient.tls': (v) =>
     v === null || (isObj(v) && ['cert', 'key', 'ca'].every((k) => typeof v[k] === 'string' && (v[k] as string).length > 0) && Object.keys(v).every((k) => ['cert', 'key', 'ca'].includes(k)))
       ? null

@@ -136,11 +136,161 @@ export function secondsToSapientTime(t: number): SapientTimestamp {
 }
 
 /**
- * Decodes one SapientMessage payload (without the length prefix). Never throws: malformed
- * protobuf, a missing `timestamp`, `node_id` or message content are errors with a reason.
+ * Default of {@link SapientDecodeOptions.maxElements}: sub-messages and repeated values one
+ * SapientMessage may hold. A real message holds a few dozen (the fullest Registration that
+ * `buildRegistration` writes, 27; a DetectionReport, a few classifications); a 1 MB
+ * DetectionReport of 80,000 `classification` entries took 300-500 ms to decode, all of it on
+ * the caller's thread (an outside probe), 2,048 take a few milliseconds.
  */
-export function decodeSapientMessage(bytes: Uint8Array): SapientDecodeResult {
+export const DEFAULT_SAPIENT_MAX_ELEMENTS = 2048;
+
+/** Default of {@link SapientDecodeOptions.maxDepth}: sub-messages nested in one another. */
+export const DEFAULT_SAPIENT_MAX_DEPTH = 32;
+
+/** Options of {@link decodeSapientMessage} and {@link scanSapientMessage}. */
+export interface SapientDecodeOptions {
+  /**
+   * Most elements (every sub-message, nested ones included, and every value of a repeated
+   * field) the message may hold; more is refused before it is decoded. Default
+   * {@link DEFAULT_SAPIENT_MAX_ELEMENTS}.
+   */
+  maxElements?: number;
+  /** Most levels of sub-messages; deeper is refused before it is decoded. Default {@link DEFAULT_SAPIENT_MAX_DEPTH}. */
+  maxDepth?: number;
+}
+
+/**
+ * Result of {@link scanSapientMessage}: the message's kind and node id as its bytes give them
+ * (the last occurrence wins, as when decoding), or why it is refused. A payload that is not
+ * well-formed protobuf is `ok` here: the decoder names the problem.
+ */
+export type SapientScanResult = { ok: true; content?: SapientContent; nodeId?: string; elements: number } | { ok: false; reason: string };
+
+const utf8 = new TextDecoder();
+
+/** `parent.name`, or `name` at the top. */
+function fieldPath(parent: string, name: string): string {
+  return parent === '' ? name : `${parent}.${name}`;
+}
+
+/**
+ * Reads the protobuf wire format of a SapientMessage payload without building any object,
+ * counting its elements (sub-messages and repeated values) against a budget and its nesting
+ * against a depth, and finding its `content` kind and `node_id`. Its cost is one pass over
+ * the bytes, with no allocation but the node id: a transport can refuse a message by its
+ * kind, its sender or its size in elements before paying for {@link decodeSapientMessage}
+ * (which decodes, converts to a plain object and walks it again). Never throws.
+ */
+export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions = {}): SapientScanResult {
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
+  const maxElements = opts.maxElements ?? DEFAULT_SAPIENT_MAX_ELEMENTS;
+  const maxDepth = opts.maxDepth ?? DEFAULT_SAPIENT_MAX_DEPTH;
+  const M = sapientType('SapientMessage');
+  const contentFields = new Set(M.oneofs?.content?.fieldsArray.map((f) => f.name) ?? []);
+  let elements = 0;
+  /** Elements per field path, to name the field that broke the budget. */
+  const perField = new Map<string, number>();
+  let content: SapientContent | undefined;
+  let nodeId: string | undefined;
+  /** Set when the bytes stop being well-formed: the scan stops, the decoder will say why. */
+  let malformed = false;
+  let pos = 0;
+
+  /** The next varint (at most 10 bytes) as a number, or -1 when it runs past `end`. */
+  const varint = (end: number): number => {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) return -1;
+      const b = bytes[pos++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+    return -1;
+  };
+  const count = (path: string, n: number): string | undefined => {
+    elements += n;
+    const k = (perField.get(path) ?? 0) + n;
+    perField.set(path, k);
+    if (elements <= maxElements) return undefined;
+    return `SapientMessage holds more than ${maxElements} elements (sub-messages and repeated values, the limit): refused at ${path}, which holds ${k} of them this far`;
+  };
+
+  /** Scans the fields of `type` in [pos, end); returns a refusal, else leaves pos at end (or sets malformed). */
+  const scan = (type: protobuf.Type, end: number, path: string, depth: number): string | undefined => {
+    while (pos < end) {
+      const tag = varint(end);
+      if (tag < 0) return void (malformed = true);
+      const no = Math.floor(tag / 8);
+      const wire = tag % 8;
+      const field = type.fieldsById[no];
+      // a field's path is built only for a counted element (at most maxElements + 1 of them), not for every scalar
+      if (wire === 0) {
+        if (varint(end) < 0) return void (malformed = true);
+        if (field?.repeated) {
+          const r = count(fieldPath(path, field.name), 1);
+          if (r !== undefined) return r;
+        }
+      } else if (wire === 1 || wire === 5) {
+        pos += wire === 1 ? 8 : 4;
+        if (pos > end) return void (malformed = true);
+        if (field?.repeated) {
+          const r = count(fieldPath(path, field.name), 1);
+          if (r !== undefined) return r;
+        }
+      } else if (wire === 2) {
+        const len = varint(end);
+        if (len < 0 || pos + len > end) return void (malformed = true);
+        const start = pos;
+        const stop = pos + len;
+        if (field !== undefined) {
+          field.resolve();
+          if (field.resolvedType instanceof protobuf.Type) {
+            const sub = fieldPath(path, field.name);
+            const r = count(sub, 1);
+            if (r !== undefined) return r;
+            if (depth + 1 > maxDepth) return `SapientMessage nests sub-messages more than ${maxDepth} deep, at ${sub}`;
+            const r2 = scan(field.resolvedType, stop, sub, depth + 1);
+            if (r2 !== undefined || malformed) return r2;
+          } else if (field.repeated) {
+            // a string or bytes value is one element; a packed scalar array holds one per value
+            let n = 1;
+            if (field.type !== 'string' && field.type !== 'bytes') {
+              const size = ({ double: 8, fixed64: 8, sfixed64: 8, float: 4, fixed32: 4, sfixed32: 4 } as Record<string, number>)[field.type];
+              if (size !== undefined) n = Math.ceil(len / size);
+              else {
+                n = 0;
+                for (let i = start; i < stop; i++) if (bytes[i]! < 0x80) n++;
+              }
+            }
+            const r = count(fieldPath(path, field.name), n);
+            if (r !== undefined) return r;
+          }
+          if (depth === 0 && contentFields.has(field.name)) content = field.name as SapientContent;
+          if (depth === 0 && field.name === 'nodeId') nodeId = utf8.decode(bytes.subarray(start, stop));
+        }
+        pos = stop;
+      } else return void (malformed = true); // groups (3, 4) are not proto3, 6 and 7 do not exist
+    }
+    return undefined;
+  };
+
+  const refused = scan(M, bytes.length, '', 0);
+  if (refused !== undefined) return { ok: false, reason: refused };
+  return { ok: true, content, nodeId, elements };
+}
+
+/**
+ * Decodes one SapientMessage payload (without the length prefix). Never throws: malformed
+ * protobuf, a missing `timestamp`, `node_id` or message content are errors with a reason, and
+ * so is a message of more elements or deeper nesting than `opts` allow
+ * ({@link scanSapientMessage}, checked before anything is decoded).
+ */
+export function decodeSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions = {}): SapientDecodeResult {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
+  const scanned = scanSapientMessage(bytes, opts);
+  if (!scanned.ok) return scanned;
   const M = sapientType('SapientMessage');
   let obj: SapientMessage;
   try {

@@ -30,39 +30,109 @@ export interface SapientFramerOptions {
 /** Default of {@link SapientFramerOptions.maxFrameBytes} (bytes). */
 export const DEFAULT_SAPIENT_MAX_FRAME = 1 << 20;
 
+/** Chunks shorter than this (bytes) are copied into a block rather than held as they are. */
+const SMALL_CHUNK = 1024;
+/** Size of the blocks that gather small chunks (bytes). */
+const SMALL_BLOCK = 16 * 1024;
+const EMPTY = new Uint8Array(0);
+
 /** Creates a {@link SapientFramer}. */
 export function createSapientFramer(opts: SapientFramerOptions = {}): SapientFramer {
   const max = opts.maxFrameBytes ?? DEFAULT_SAPIENT_MAX_FRAME;
   if (!Number.isInteger(max) || max < 1 || max > 0xffffffff) throw new RangeError(`maxFrameBytes must be an integer within [1, 2^32 - 1], got ${max}`);
-  let buf = new Uint8Array(0);
+  // The bytes held are kept as the chunks they came in, and copied once, into the payload, when
+  // a frame is complete: concatenating everything held on every push made a frame trickled in
+  // small pieces cost the square of its size. Small chunks are gathered into blocks of
+  // SMALL_BLOCK bytes first, so that a frame sent a byte at a time is not held as a million
+  // one-byte arrays (each of them ~100 bytes of object).
+  let chunks: Uint8Array[] = [];
+  /** Index in `chunks` of the first chunk not wholly consumed. */
+  let first = 0;
+  /** Bytes of chunks[first] already consumed. */
+  let head = 0;
+  /** The block gathering small chunks, and its bytes used (not yet in `chunks`). */
+  let block: Uint8Array | null = null;
+  let blockUsed = 0;
+  /** Bytes held (in `chunks` from `first` on, and in `block`). */
+  let held = 0;
+  /** Payload length of the frame whose header was read, or -1 while it is not. */
+  let need = -1;
   let error: string | undefined;
+
+  const flushBlock = (): void => {
+    if (block !== null && blockUsed > 0) chunks.push(block.subarray(0, blockUsed));
+    block = null;
+    blockUsed = 0;
+  };
+  const add = (chunk: Uint8Array): void => {
+    held += chunk.length;
+    if (chunk.length >= SMALL_CHUNK) {
+      flushBlock();
+      chunks.push(chunk);
+      return;
+    }
+    if (block !== null && blockUsed + chunk.length > block.length) flushBlock();
+    block ??= new Uint8Array(SMALL_BLOCK);
+    block.set(chunk, blockUsed);
+    blockUsed += chunk.length;
+  };
+  /** Takes the next `n` bytes held (n <= held) into a new array. */
+  const take = (n: number): Uint8Array => {
+    flushBlock();
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      const c = chunks[first]!;
+      const k = Math.min(n - o, c.length - head);
+      out.set(c.subarray(head, head + k), o);
+      o += k;
+      head += k;
+      if (head === c.length) {
+        chunks[first++] = EMPTY; // let it go now
+        head = 0;
+      }
+    }
+    held -= n;
+    return out;
+  };
+
   return {
     push(chunk: Uint8Array): SapientFrame[] {
       if (error !== undefined) return [{ ok: false, reason: error }];
       if (!(chunk instanceof Uint8Array)) return [{ ok: false, reason: `a chunk must be a Uint8Array, got ${typeof chunk}` }];
       if (chunk.length === 0) return [];
-      const all = new Uint8Array(buf.length + chunk.length);
-      all.set(buf, 0);
-      all.set(chunk, buf.length);
+      add(chunk);
       const out: SapientFrame[] = [];
-      let pos = 0;
-      while (all.length - pos >= 4) {
-        const len = (all[pos]! | (all[pos + 1]! << 8) | (all[pos + 2]! << 16)) + all[pos + 3]! * 0x1000000;
-        if (len > max) {
-          error = `SAPIENT frame of ${len} bytes is larger than the maximum of ${max} bytes; the stream cannot be resynchronised`;
-          out.push({ ok: false, reason: error });
-          buf = new Uint8Array(0);
-          return out;
+      for (;;) {
+        if (need < 0) {
+          if (held < 4) break;
+          const h = take(4);
+          const len = (h[0]! | (h[1]! << 8) | (h[2]! << 16)) + h[3]! * 0x1000000;
+          if (len > max) {
+            error = `SAPIENT frame of ${len} bytes is larger than the maximum of ${max} bytes; the stream cannot be resynchronised`;
+            out.push({ ok: false, reason: error });
+            chunks = [];
+            first = head = held = 0;
+            block = null;
+            blockUsed = 0;
+            return out;
+          }
+          need = len;
         }
-        if (all.length - pos - 4 < len) break;
-        out.push({ ok: true, payload: all.slice(pos + 4, pos + 4 + len) });
-        pos += 4 + len;
+        if (held < need) break;
+        out.push({ ok: true, payload: take(need) });
+        need = -1;
       }
-      buf = all.slice(pos);
+      // drop the consumed chunks' slots once per push (not per chunk: shifting an array is linear)
+      if (first > 0) {
+        chunks = chunks.slice(first);
+        first = 0;
+      }
       return out;
     },
     get buffered(): number {
-      return buf.length;
+      // the header of a frame being read counts as held, as before
+      return held + (need >= 0 ? 4 : 0);
     },
     get error(): string | undefined {
       return error;

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDetectionLine } from '../interchange/detections.js';
 import { parseSensorsJson } from '../interchange/sensors.js';
+import { sapientType } from './schema.js';
 import {
   SAPIENT_PROTO_DIR,
   buildDetectionReport,
@@ -18,6 +19,8 @@ import {
   frameSapient,
   missingMandatory,
   isUlid,
+  scanSapientMessage,
+  DEFAULT_SAPIENT_MAX_ELEMENTS,
   sapientDetectionToRows,
   type SapientMessage,
   type SapientSensorRegistry,
@@ -258,4 +261,116 @@ test('isUlid: 26 Crockford characters with a 48-bit time', () => {
   assert.ok(!isUlid('81ARZ3NDEKTSV4RRFFQ69G5FAV'), 'time over 48 bits');
   assert.ok(!isUlid('01arz3ndektsv4rrffq69g5fav'), 'lower case is not canonical');
   assert.ok(!isUlid(42));
+});
+
+/** A protobuf varint. */
+function varint(n: number): Buffer {
+  const b: number[] = [];
+  while (n > 127) {
+    b.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  b.push(n);
+  return Buffer.from(b);
+}
+/** A length-delimited field (wire type 2). */
+const field = (no: number, payload: Uint8Array): Buffer => Buffer.concat([varint((no << 3) | 2), varint(payload.length), payload]);
+
+/**
+ * A DetectionReport from NODE with `n` more `classification` entries (field 11 of
+ * DetectionReport, each `{type: 'bird', confidence: 0.5}`) appended to its bytes, as a hostile
+ * sensor writes it: 80,000 of them in 1 MB took 300-500 ms to decode (an outside probe).
+ */
+function detectionWithClassifications(n: number): Uint8Array {
+  const m = buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O', position: { latDeg: 37, lonDeg: 127 } });
+  const head = encodeSapientMessage({ ...m, detectionReport: undefined, content: undefined });
+  const DR = sapientType('DetectionReport');
+  const report = DR.encode(DR.fromObject(m.detectionReport!)).finish();
+  const one = field(11, Buffer.concat([field(1, Buffer.from('bird')), Buffer.from([0x15, 0, 0, 0, 0x3f])]));
+  return Buffer.concat([head, field(7, Buffer.concat([report, ...Array<Buffer>(n).fill(one)]))]);
+}
+
+test('a SapientMessage of more elements than the budget is refused before decoding, naming the field and the limit', () => {
+  const hostile = detectionWithClassifications(80_000);
+  assert.ok(hostile.length > 1_000_000);
+  const d = decodeSapientMessage(hostile);
+  assert.equal(d.ok, false);
+  // refused at the first element past the budget: the others are the message's own (timestamp, location, ...)
+  assert.match(
+    d.ok ? '' : d.reason,
+    new RegExp(`^SapientMessage holds more than ${DEFAULT_SAPIENT_MAX_ELEMENTS} elements \\(sub-messages and repeated values, the limit\\): refused at detectionReport\\.classification, which holds 20[34]\\d of them this far$`),
+  );
+  // the budget is the caller's: a smaller one refuses a smaller message, a larger one takes it
+  const small = detectionWithClassifications(100);
+  const tight = decodeSapientMessage(small, { maxElements: 50 });
+  assert.match(tight.ok ? '' : tight.reason, /more than 50 elements .*refused at detectionReport\.classification/);
+  const d2 = decodeSapientMessage(small, { maxElements: 200 });
+  assert.ok(d2.ok, d2.ok ? '' : d2.reason);
+  assert.equal(d2.message.detectionReport!.classification!.length, 100);
+  assert.equal(d2.message.detectionReport!.objectId, 'O');
+  // a good message decodes with the default budget
+  const good = decodeSapientMessage(detectionWithClassifications(3));
+  assert.ok(good.ok, good.ok ? '' : good.reason);
+});
+
+test('scanSapientMessage: the kind, node id and element count from the bytes, without decoding', () => {
+  const reg = scanSapientMessage(encodeSapientMessage(buildRegistration({ nodeId: NODE, t: T }, { name: 'n', shortName: 's', nodeType: 'RADAR' })));
+  assert.ok(reg.ok);
+  assert.equal(reg.content, 'registration');
+  assert.equal(reg.nodeId, NODE);
+  assert.ok(reg.elements > 10 && reg.elements < 100, `a full Registration holds ${reg.elements} elements`);
+  const det = scanSapientMessage(detectionWithClassifications(5));
+  assert.ok(det.ok);
+  assert.equal(det.content, 'detectionReport');
+  assert.equal(det.nodeId, NODE);
+  // malformed bytes are left to the decoder to name
+  const junk = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
+  assert.equal(scanSapientMessage(junk).ok, true);
+  assert.match((decodeSapientMessage(junk) as { reason: string }).reason, /not a valid SapientMessage protobuf/);
+});
+
+test('sub-messages nested deeper than the limit are refused before decoding (no stack overflow)', () => {
+  // classification.sub_class (field 3 of DetectionReportClassification) then SubClass.sub_class (field 4) nested 200 deep
+  let sub: Buffer = field(1, Buffer.from('bird'));
+  for (let i = 0; i < 200; i++) sub = field(4, sub);
+  sub = field(3, sub);
+  const base = encodeSapientMessage(buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O', position: { latDeg: 37, lonDeg: 127 } }));
+  const deep = Buffer.concat([base, field(7, field(11, sub))]);
+  const d = decodeSapientMessage(deep);
+  assert.match(d.ok ? '' : d.reason, /^SapientMessage nests sub-messages more than 32 deep, at detectionReport\.classification(\.subClass)+$/);
+});
+
+test('the framer copies a frame trickled a byte at a time once, not once per byte', () => {
+  const payload = encodeSapientMessage(buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O', position: { latDeg: 37, lonDeg: 127 }, classes: { bird: 1 } }));
+  const big = Buffer.concat([payload, field(13, Buffer.alloc(16_000, 0x41))]); // additional_information
+  const stream = frameSapient(big);
+  // count the bytes copied by Uint8Array.prototype.set (how the framer gathers bytes) while it is fed
+  const set = Uint8Array.prototype.set;
+  let copied = 0;
+  Uint8Array.prototype.set = function (this: Uint8Array, src: ArrayLike<number>, offset?: number) {
+    copied += src.length;
+    return set.call(this, src, offset);
+  } as typeof set;
+  const f = createSapientFramer();
+  const frames = [];
+  try {
+    for (let i = 0; i < stream.length; i++) frames.push(...f.push(stream.subarray(i, i + 1)));
+  } finally {
+    Uint8Array.prototype.set = set;
+  }
+  assert.equal(frames.length, 1);
+  assert.ok(frames[0]!.ok);
+  assert.deepEqual(Buffer.from(frames[0]!.payload), big);
+  assert.equal(f.buffered, 0);
+  // each byte gathered once into a block and once into the payload (all held, every push: 128 MB)
+  assert.ok(copied <= 3 * stream.length, `${copied} bytes copied for a frame of ${stream.length}`);
+  // and any split of a stream of several frames gives the same frames
+  const three = Buffer.concat([stream, frameSapient(payload), stream]);
+  for (const cut of [1, 3, 4, 5, 1023, 1024, 5000, 16_385]) {
+    const g = createSapientFramer();
+    const got: Uint8Array[] = [];
+    for (let i = 0; i < three.length; i += cut) for (const fr of g.push(three.subarray(i, i + cut))) got.push((fr as { payload: Uint8Array }).payload);
+    assert.deepEqual(got.map((x) => Buffer.from(x)), [big, Buffer.from(payload), big], `chunks of ${cut}`);
+    assert.equal(g.buffered, 0);
+  }
 });

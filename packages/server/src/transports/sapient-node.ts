@@ -26,10 +26,27 @@
  *   reports again; it stays registered.
  * - `DetectionReport`: `sapientDetectionToRows`, then the one ingest path (source
  *   `sapient`), allowed to publish only for the node's sensor.
- * A message that cannot be read or is refused is answered with an `Error` holding the packet
- * and the reasons (the standard's answer to a bad message). A frame over the maximum cannot be
- * resynchronised: Skywarden answers an Error and closes that connection. Nothing a client
- * sends stops the server.
+ * A message that cannot be read or is refused is answered with an `Error` holding the first
+ * ERROR_PACKET_PREFIX_BYTES of the packet and the reasons (the standard's answer to a bad
+ * message). A frame over the maximum cannot be resynchronised: Skywarden answers an Error and
+ * closes that connection. Nothing a client sends stops the server.
+ *
+ * What one client can cost the service is bounded (an outside probe found each of these open):
+ * - CPU: a message's elements (sub-messages and repeated values) are counted on its wire bytes
+ *   before it is decoded (`scanSapientMessage`), at most `sapient.max_message_elements`; from
+ *   the same scan, a StatusReport or DetectionReport of a node not registered on the connection,
+ *   and any kind this node does not take, are refused without being decoded. A connection's
+ *   frames are handled one at a time with a turn of the event loop between them (setImmediate),
+ *   so a burst of frames cannot hold HTTP and the other connections up.
+ * - Memory: replies waiting to be sent past `sapient.max_write_backlog_bytes` (a client that
+ *   does not read its Errors) close the connection; an Error copies back a short prefix of the
+ *   packet, not the packet.
+ * - Sensors: `accept_unknown` registers at most `sapient.max_unknown_nodes` nodes, and one
+ *   connection registers at most `sapient.max_nodes_per_connection` node ids.
+ * - Connection slots: a connection that has registered no node `sapient.registration_timeout_s`
+ *   after it opened is closed; at `sapient.max_connections`, a new connection closes the oldest
+ *   one that has registered no node (if it is at least EVICT_GRACE_S old), else it is refused.
+ * Every refusal is counted (`stats()`) and logged, at most once every 10 s per kind.
  */
 import { createAddressLimit } from '../net-limits.js';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -45,6 +62,7 @@ import {
   createSapientFramer,
   decodeSapientMessage,
   encodeSapientMessage,
+  scanSapientMessage,
   frameSapient,
   sapientDetectionToRows,
   type SapientMessage,
@@ -75,6 +93,22 @@ export interface SapientStats {
   refusedHandshakes: number;
   /** Connections refused because their address already held `max_connections_per_address`. */
   refusedPerAddress: number;
+  /** Messages refused before decoding for holding more than `max_message_elements` elements (or nesting too deep). */
+  tooManyElements: number;
+  /** StatusReports and DetectionReports refused before decoding: their node is not registered on the connection. */
+  unregisteredRefused: number;
+  /** Connections closed because replies waiting for them passed `max_write_backlog_bytes`. */
+  backlogClosed: number;
+  /** Registrations refused because `accept_unknown` already took `max_unknown_nodes` nodes. */
+  unknownOverLimit: number;
+  /** Registrations refused because their connection already registered `max_nodes_per_connection` node ids. */
+  nodesPerConnectionOverLimit: number;
+  /** Connections closed for registering no node within `registration_timeout_s`. */
+  registrationTimeouts: number;
+  /** Connections with no registered node closed to make room for a new one at `max_connections`. */
+  evicted: number;
+  /** Connections refused at `max_connections` (no connection without a node old enough to close). */
+  refusedFull: number;
 }
 
 export interface SapientNodeServer {
@@ -105,6 +139,35 @@ export const MIN_STATUS_INTERVAL_S = 1;
 /** Frames queued on one connection before it is paused. */
 const MAX_QUEUED = 64;
 
+/**
+ * Bytes of a refused packet copied back in its Error. The standard has the packet in the Error
+ * so that the sender can tell which message was refused, and allows it to be left out; a prefix
+ * identifies it as well. The whole packet (up to `max_frame_bytes`) made every refusal as large
+ * as the message refused: a client that sent 1 MB messages and read nothing grew the service's
+ * write buffers without limit (an outside probe).
+ */
+export const ERROR_PACKET_PREFIX_BYTES = 256;
+
+/** Most reasons an Error carries (a DetectionReport whose rows are all refused could list many). */
+const MAX_ERROR_REASONS = 16;
+
+/**
+ * Age (s) before which a connection with no registered node is not closed to make room for a
+ * new one at `max_connections`: a real node needs a moment between its connect (and TLS
+ * handshake) and its Registration, and a flood of new connections would otherwise close each
+ * real node's connection before it could register.
+ */
+export const EVICT_GRACE_S = 2;
+
+/** A TCP connection as the cap on connections sees it (over TLS, the raw socket and its TLS socket). */
+interface Conn {
+  key: string;
+  from: string;
+  /** Opened (performance.now(), ms). */
+  opened: number;
+  sockets: Socket[];
+}
+
 /** A node's position from a StatusReport's node_location (degrees, WGS84), or null. */
 function nodePosition(loc: unknown): SapientNode['position'] | null {
   if (loc === null || typeof loc !== 'object') return null;
@@ -127,29 +190,75 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const selfId = c.node_id ?? randomUUID();
   const mapped = new Map(c.nodes.map((n) => [n.node_id, n.sensor]));
   const certCn = new Map(c.nodes.filter((n) => n.cert_cn !== undefined).map((n) => [n.node_id, n.cert_cn as string]));
-  const stats: SapientStats = { connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, goodbyes: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0 };
+  const stats: SapientStats = {
+    connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, goodbyes: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0,
+    tooManyElements: 0, unregisteredRefused: 0, backlogClosed: 0, unknownOverLimit: 0, nodesPerConnectionOverLimit: 0, registrationTimeouts: 0, evicted: 0, refusedFull: 0,
+  };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
+  /** Node ids `accept_unknown` registered (at most `max_unknown_nodes`). */
+  const unknownTaken = new Set<string>();
   const sockets = new Set<Socket>();
   /** Open connections per remote address (net-limits.ts, as for HTTP and MQTT). */
   const perAddress = createAddressLimit(c.max_connections_per_address, null);
+  /** Open TCP connections (the cap, `max_connections`), by remote address and port. */
+  const conns = new Map<string, Conn>();
+  /** Those that have registered no node yet, oldest first (insertion order): the ones evicted at the cap. */
+  const unregistered = new Map<string, Conn>();
+  /** Messages being handled, and turns of the event loop before the next one: close() waits for them. */
   const chains = new Set<Promise<void>>();
   let closed = false;
 
-  function send(s: Socket, m: SapientMessage): void {
-    if (s.destroyed || !s.writable) return;
-    try {
-      s.write(frameSapient(encodeSapientMessage(m)));
-    } catch (err) {
-      log.error({ err }, 'SAPIENT message could not be encoded');
+  const connKey = (s: Socket): string => `${s.remoteAddress}|${s.remotePort}`;
+
+  /**
+   * Counts a raw TCP connection against its address's share (`max_connections_per_address`)
+   * and against `max_connections`; false (and the socket destroyed) past them. At the cap, the
+   * oldest connection that has registered no node (and is EVICT_GRACE_S old) is closed to make
+   * room: left to the cap alone, idle connections held every slot for `idle_timeout_s` and real
+   * nodes were refused meanwhile, silently (an outside probe). Over TLS this runs at the TCP
+   * connect, before the handshake, so that connections stalled in their handshakes count too.
+   */
+  function admit(s: Socket): Conn | null {
+    const from = `${s.remoteAddress}:${s.remotePort}`;
+    if (closed) {
+      s.destroy();
+      return null;
     }
+    const held = perAddress.admit(s);
+    if (held !== null) {
+      stats.refusedPerAddress++;
+      warn.warn('per-address', { from, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
+      s.destroy();
+      return null;
+    }
+    if (conns.size >= c.max_connections) {
+      const oldest = unregistered.values().next().value as Conn | undefined;
+      const ageS = oldest ? (performance.now() - oldest.opened) / 1000 : 0;
+      if (!oldest || ageS < EVICT_GRACE_S) {
+        stats.refusedFull++;
+        warn.warn('full', { from, open: conns.size, unregistered: unregistered.size }, `SAPIENT connection refused: ${conns.size} open (sapient.max_connections), none without a registered node for ${EVICT_GRACE_S} s or more to close`);
+        s.destroy();
+        return null;
+      }
+      stats.evicted++;
+      warn.warn('evicted', { from: oldest.from, for: from, age_s: Math.round(ageS * 10) / 10 }, `SAPIENT connection closed to make room at sapient.max_connections (${c.max_connections}): it had registered no node`);
+      dropConn(oldest);
+    }
+    const conn: Conn = { key: connKey(s), from, opened: performance.now(), sockets: [s] };
+    conns.set(conn.key, conn);
+    unregistered.set(conn.key, conn);
+    s.once('close', () => {
+      if (conns.get(conn.key) === conn) dropConn(conn);
+    });
+    return conn;
   }
 
-  function sendError(s: Socket, to: string | undefined, packet: Uint8Array, reasons: string[], from: string): void {
-    stats.errorsSent++;
-    svc.metrics.rejected.inc({ source: 'sapient', reason: 'invalid_sapient' });
-    warn.warn('error', { from, node: to, reason: reasons[0] }, 'SAPIENT message refused');
-    send(s, buildSapientError({ nodeId: selfId, destinationId: to, t: svc.clock() }, packet, reasons));
+  /** Forgets a connection (its slot is free at once) and closes its sockets. */
+  function dropConn(conn: Conn): void {
+    if (conns.get(conn.key) === conn) conns.delete(conn.key);
+    if (unregistered.get(conn.key) === conn) unregistered.delete(conn.key);
+    for (const x of conn.sockets) x.destroy();
   }
 
   function registerSensor(sensorId: string, kind: string, pos: SapientNode['position']): string | null {
@@ -165,27 +274,19 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     return null;
   }
 
-  /**
-   * Counts a raw TCP connection against its address's share (`max_connections_per_address`);
-   * false (and the socket destroyed) past it. Over TLS this runs at the TCP connect, before the
-   * handshake, so that connections stalled in their handshakes count too.
-   */
-  function admit(s: Socket): boolean {
-    const held = perAddress.admit(s);
-    if (held === null) return true;
-    stats.refusedPerAddress++;
-    warn.warn('per-address', { from: `${s.remoteAddress}:${s.remotePort}`, held }, `SAPIENT connection refused: ${held} already open from this address (sapient.max_connections_per_address)`);
-    s.destroy();
-    return false;
-  }
-
-  function onConnection(s: Socket): void {
+  function onConnection(s: Socket, raw: Conn | null): void {
     if (closed) {
       s.destroy();
       return;
     }
-    const from = `${s.remoteAddress}:${s.remotePort}`;
-    if (!c.tls && !admit(s)) return;
+    // over TLS, the raw connection counted at its TCP connect (gone if it was closed meanwhile)
+    const conn = raw ?? conns.get(connKey(s));
+    if (conn === undefined) {
+      s.destroy();
+      return;
+    }
+    if (!conn.sockets.includes(s)) conn.sockets.push(s);
+    const from = conn.from;
     stats.connections++;
     sockets.add(s);
     // over TLS the peer proved a certificate of sapient.tls.ca (the handshake refused others); its CN binds nodes to it
@@ -198,19 +299,86 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     s.setTimeout(timeoutS * 1000, () => {
       stats.idleClosed++;
       warn.warn('idle', { from }, `SAPIENT connection closed: nothing received for ${timeoutS} s`);
-      s.destroy();
+      stop();
     });
+    // a connection that registers no node gives its slot back soon (it need not be silent: refused registrations do not count)
+    const registrationDeadline = setTimeout(() => {
+      if (nodes.size > 0 || s.destroyed) return;
+      stats.registrationTimeouts++;
+      warn.warn('no-registration', { from }, `SAPIENT connection closed: no node registered within ${c.registration_timeout_s} s (sapient.registration_timeout_s)`);
+      stop();
+    }, c.registration_timeout_s * 1000);
+    registrationDeadline.unref();
     log.info({ from }, 'SAPIENT node connected');
     const framer = createSapientFramer({ maxFrameBytes: c.max_frame_bytes });
     /** Nodes registered on this connection: node_id -> sensor and position. */
     const nodes = new Map<string, SapientNode & { kind: string }>();
-    let chain: Promise<void> = Promise.resolve();
-    let queued = 0;
-    let failed = false;
+    /** Frames waiting to be handled, in order, and their bytes. */
+    const queue: Uint8Array[] = [];
+    let queuedBytes = 0;
+    /** Past this many bytes queued the socket is paused (as past MAX_QUEUED frames). */
+    const maxQueuedBytes = Math.max(4 * c.max_frame_bytes, 1 << 20);
+    let running = false;
+    /** Set when the service closes the connection: the frames still queued are not handled. */
+    let stopped = false;
+
+    /** Closes the connection on the service's initiative (its queue is dropped). */
+    function stop(): void {
+      stopped = true;
+      queue.length = 0;
+      queuedBytes = 0;
+      dropConn(conn!);
+      s.destroy();
+    }
+
+    function send(m: SapientMessage): void {
+      if (s.destroyed || !s.writable) return;
+      let bytes: Uint8Array;
+      try {
+        bytes = frameSapient(encodeSapientMessage(m));
+      } catch (err) {
+        log.error({ err }, 'SAPIENT message could not be encoded');
+        return;
+      }
+      s.write(bytes);
+      // a client that does not read its replies: they would pile up in memory without end
+      if (s.writableLength > c.max_write_backlog_bytes) {
+        stats.backlogClosed++;
+        warn.warn('backlog', { from, backlog_bytes: s.writableLength }, `SAPIENT connection closed: ${s.writableLength} bytes of replies unread, more than sapient.max_write_backlog_bytes (${c.max_write_backlog_bytes})`);
+        stop();
+      }
+    }
+
+    function sendError(to: string | undefined, packet: Uint8Array, reasons: string[]): void {
+      stats.errorsSent++;
+      svc.metrics.rejected.inc({ source: 'sapient', reason: 'invalid_sapient' });
+      warn.warn('error', { from, node: to, reason: reasons[0] }, 'SAPIENT message refused');
+      send(buildSapientError({ nodeId: selfId, destinationId: to, t: svc.clock() }, packet.subarray(0, ERROR_PACKET_PREFIX_BYTES), reasons.slice(0, MAX_ERROR_REASONS)));
+    }
+
+    function refuseRegistration(nodeId: string, now: number, reason: string): void {
+      stats.refusedRegistrations++;
+      send(buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [reason]));
+    }
 
     async function handle(payload: Uint8Array): Promise<void> {
-      const d = decodeSapientMessage(payload);
-      if (!d.ok) return sendError(s, undefined, payload, [d.reason], from);
+      // What the message is and whom it is from, read off its bytes: refused here, a message
+      // costs one pass over its bytes, not a decode (which is where 1 MB of repeated elements
+      // took half a second of the event loop).
+      const scan = scanSapientMessage(payload, { maxElements: c.max_message_elements });
+      if (!scan.ok) {
+        stats.tooManyElements++;
+        return sendError(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
+      }
+      if (scan.content !== undefined && scan.content !== 'registration' && scan.content !== 'statusReport' && scan.content !== 'detectionReport') {
+        return sendError(scan.nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${scan.content} is not handled`]);
+      }
+      if ((scan.content === 'statusReport' || scan.content === 'detectionReport') && !nodes.has(scan.nodeId ?? '')) {
+        stats.unregisteredRefused++;
+        return sendError(scan.nodeId, payload, [`node ${scan.nodeId ?? '(no node_id)'} is not registered on this connection (send a Registration first); its ${scan.content} was not read`]);
+      }
+      const d = decodeSapientMessage(payload, { maxElements: c.max_message_elements });
+      if (!d.ok) return sendError(undefined, payload, [d.reason]);
       const m = d.message;
       const nodeId = m.nodeId as string;
       const now = svc.clock();
@@ -218,38 +386,45 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
         case 'registration': {
           const sensorId = mapped.get(nodeId) ?? (c.accept_unknown ? `sapient-${nodeId}` : undefined);
           if (sensorId === undefined) {
-            stats.refusedRegistrations++;
             warn.warn('refused', { from, node: nodeId }, 'SAPIENT registration refused: node not in sapient.nodes');
-            send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`node ${nodeId} is not accepted by this fusion node (sapient.nodes)`]));
-            return;
+            return refuseRegistration(nodeId, now, `node ${nodeId} is not accepted by this fusion node (sapient.nodes)`);
           }
           const wantCn = certCn.get(nodeId);
           if (wantCn !== undefined && peerCn !== wantCn) {
-            stats.refusedRegistrations++;
             warn.warn('refused-cert', { from, node: nodeId, cn: peerCn }, 'SAPIENT registration refused: the client certificate is not the node\'s');
-            send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`node ${nodeId} must connect with the client certificate of CN ${wantCn} (sapient.nodes[].cert_cn), this connection's is ${peerCn ?? 'none'}`]));
-            return;
+            return refuseRegistration(nodeId, now, `node ${nodeId} must connect with the client certificate of CN ${wantCn} (sapient.nodes[].cert_cn), this connection's is ${peerCn ?? 'none'}`);
+          }
+          // one connection cannot register node ids without end (each one a sensor, a timer, a line in its interval table)
+          if (!nodes.has(nodeId) && nodes.size >= c.max_nodes_per_connection) {
+            stats.nodesPerConnectionOverLimit++;
+            warn.warn('per-connection', { from, node: nodeId, nodes: nodes.size }, 'SAPIENT registration refused: the connection holds sapient.max_nodes_per_connection nodes');
+            return refuseRegistration(nodeId, now, `this connection has registered ${nodes.size} nodes already, the most one connection may (sapient.max_nodes_per_connection); node ${nodeId} is refused`);
           }
           // the standard's mandatory fields (is_mandatory in its .proto files), named in the refusal
           const missing = missingMandatory('Registration', (m.registration ?? {}) as Record<string, unknown>, 'registration');
           if (missing.length > 0) {
-            stats.refusedRegistrations++;
             warn.warn('refused-fields', { from, node: nodeId, missing: missing.slice(0, 10) }, 'SAPIENT registration refused: mandatory fields missing');
-            send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`mandatory fields missing (BSI Flex 335 v2.0): ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`]));
-            return;
+            return refuseRegistration(nodeId, now, `mandatory fields missing (BSI Flex 335 v2.0): ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`);
+          }
+          // accept_unknown takes a bounded number of new nodes: each is a sensor for good (kept, walked by every tick, listed by the API)
+          const unknown = !mapped.has(nodeId) && !unknownTaken.has(nodeId) && !svc.registry.def(sensorId);
+          if (unknown && unknownTaken.size >= c.max_unknown_nodes) {
+            stats.unknownOverLimit++;
+            warn.warn('unknown-limit', { from, node: nodeId, limit: c.max_unknown_nodes }, 'SAPIENT registration refused: accept_unknown already took sapient.max_unknown_nodes nodes');
+            return refuseRegistration(nodeId, now, `node ${nodeId} is not listed in sapient.nodes and this fusion node already took ${unknownTaken.size} unlisted nodes, the most it takes (sapient.max_unknown_nodes)`);
           }
           const defs = (m.registration?.nodeDefinition ?? []) as { nodeType?: string }[];
           const kind = KIND_OF_NODE_TYPE[defs[0]?.nodeType ?? ''] ?? 'other';
           const prev = nodes.get(nodeId);
           if (!svc.registry.def(sensorId)) {
             const err = registerSensor(sensorId, kind, prev?.position);
-            if (err !== null) {
-              stats.refusedRegistrations++;
-              send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, false, [`sensor ${sensorId}: ${err}`]));
-              return;
-            }
+            if (err !== null) return refuseRegistration(nodeId, now, `sensor ${sensorId}: ${err}`);
           }
+          if (unknown) unknownTaken.add(nodeId);
           nodes.set(nodeId, { sensorId, kind, position: prev?.position });
+          // a connection with a node keeps its slot (not closed for the registration deadline, nor to make room)
+          unregistered.delete(conn!.key);
+          clearTimeout(registrationDeadline);
           stats.registrations++;
           // the registered status interval is the sensor's heartbeat period (silent after MISSED_HEARTBEATS of them)
           const statusDef = m.registration?.statusDefinition as { statusInterval?: unknown } | undefined;
@@ -268,16 +443,19 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           }
           svc.registry.heartbeat(sensorId, intervalS);
           // the connection is not idle before its quietest node is silent; set at every registration, so a shorter interval lowers it again
-          timeoutS = Math.max(c.idle_timeout_s, MISSED_HEARTBEATS * Math.max(0, ...intervals.values()));
+          // (a loop over at most max_nodes_per_connection intervals, not a spread of an unbounded array)
+          let longest = 0;
+          for (const v of intervals.values()) if (v > longest) longest = v;
+          timeoutS = Math.max(c.idle_timeout_s, MISSED_HEARTBEATS * longest);
           s.setTimeout(timeoutS * 1000);
           svc.registry.heard(sensorId, now);
           log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS, socket_timeout_s: timeoutS }, 'SAPIENT node registered');
-          send(s, buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
+          send(buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
           return;
         }
         case 'statusReport': {
           const node = nodes.get(nodeId);
-          if (!node) return sendError(s, nodeId, payload, [`node ${nodeId} is not registered (send a Registration first)`], from);
+          if (!node) return sendError(nodeId, payload, [`node ${nodeId} is not registered (send a Registration first)`]);
           stats.statusReports++;
           if (m.statusReport?.system === 'SYSTEM_GOODBYE') {
             stats.goodbyes++;
@@ -299,64 +477,95 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
         case 'detectionReport': {
           stats.detectionReports++;
           const r = sapientDetectionToRows(m, nodes);
-          if (!r.ok) return sendError(s, nodeId, payload, [r.reason], from);
+          if (!r.ok) return sendError(nodeId, payload, [r.reason]);
           const node = nodes.get(nodeId)!;
           const principal: Principal = { id: `sapient:${nodeId}`, gateway: false, sensors: [node.sensorId], tokenHash: '' };
           const res = await svc.ingest.ingest(principal, r.rows, 'sapient');
           stats.accepted += res.accepted;
-          if (res.rejected.length > 0) sendError(s, nodeId, payload, res.rejected.map((x) => x.message), from);
+          if (res.rejected.length > 0) sendError(nodeId, payload, res.rejected.map((x) => x.message));
           return;
         }
         default:
-          return sendError(s, nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${m.content ?? 'nothing'} is not handled`], from);
+          return sendError(nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${m.content ?? 'nothing'} is not handled`]);
       }
     }
 
+    /**
+     * Handles the next queued frame; the one after it waits for a turn of the event loop
+     * (setImmediate), so that one connection's burst of frames does not keep HTTP, the other
+     * connections and the timers waiting (promise chaining ran them all back to back).
+     */
+    function pump(): void {
+      if (running || stopped) return;
+      const payload = queue.shift();
+      if (payload === undefined) return;
+      running = true;
+      const p = handle(payload)
+        .catch((err: Error) => {
+          log.error({ err, from }, 'SAPIENT message failed');
+          if (!closed) sendError(undefined, payload, [`could not be handled: ${err.message}`]);
+        })
+        .finally(() => {
+          chains.delete(p);
+          running = false;
+          queuedBytes -= payload.length;
+          if (stopped) return;
+          if (s.isPaused() && !closed && queue.length < MAX_QUEUED / 2 && queuedBytes < maxQueuedBytes / 2) s.resume();
+          if (queue.length === 0) return;
+          // close() waits for this turn too: the frames received are handled before the service stops
+          const next = new Promise<void>((r) =>
+            setImmediate(() => {
+              chains.delete(next);
+              pump();
+              r();
+            }),
+          );
+          chains.add(next);
+        });
+      chains.add(p);
+    }
+
     s.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      if (stopped) return;
       for (const f of framer.push(chunk)) {
         if (!f.ok) {
-          failed = true;
+          stopped = true;
           stats.oversized++;
-          sendError(s, undefined, new Uint8Array(0), [f.reason], from);
+          queue.length = 0;
+          sendError(undefined, new Uint8Array(0), [f.reason]);
           s.end();
-          setTimeout(() => s.destroy(), 1000).unref();
+          setTimeout(() => dropConn(conn!), 1000).unref();
           return;
         }
-        queued++;
-        const p = chain.then(() =>
-          handle(f.payload).catch((err: Error) => {
-            log.error({ err, from }, 'SAPIENT message failed');
-            if (!closed) sendError(s, undefined, f.payload, [`could not be handled: ${err.message}`], from);
-          }),
-        );
-        chain = p.finally(() => {
-          chains.delete(p);
-          queued--;
-          if (queued < MAX_QUEUED / 2 && s.isPaused()) s.resume();
-        });
-        chains.add(p);
+        queue.push(f.payload);
+        queuedBytes += f.payload.length;
       }
-      if (queued >= MAX_QUEUED) s.pause();
+      if (queue.length >= MAX_QUEUED || queuedBytes >= maxQueuedBytes) s.pause();
+      pump();
     });
     s.on('error', (err) => log.debug({ err: err.message, from }, 'SAPIENT connection error'));
     s.on('close', () => {
       sockets.delete(s);
+      clearTimeout(registrationDeadline);
+      dropConn(conn!);
       log.info({ from, nodes: [...nodes.keys()] }, 'SAPIENT node disconnected');
     });
   }
 
   const server: Server = c.tls
-    ? createTlsServer({ cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key), ca: readFileSync(c.tls.ca), requestCert: true, rejectUnauthorized: true, handshakeTimeout: 10_000 }, onConnection)
-    : createServer(onConnection);
+    ? createTlsServer({ cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key), ca: readFileSync(c.tls.ca), requestCert: true, rejectUnauthorized: true, handshakeTimeout: 10_000 }, (s) => onConnection(s, null))
+    : createServer((s) => {
+        const conn = admit(s);
+        if (conn !== null) onConnection(s, conn);
+      });
   // a failed TLS handshake (no certificate, another CA) is the client's problem, logged, never the server's
   server.on('tlsClientError', (err: Error, s: Socket) => {
     stats.refusedHandshakes++;
     warn.warn('tls', { from: `${s.remoteAddress}:${s.remotePort}`, err: err.message }, 'SAPIENT TLS handshake refused');
   });
-  // over TLS the share is counted on the raw connection (the handshake comes after)
+  // over TLS the shares and the cap are counted on the raw connection (the handshake comes after)
   if (c.tls) server.on('connection', (raw: Socket) => void admit(raw));
-  server.maxConnections = c.max_connections;
+  // no server.maxConnections: admit() holds the cap itself, so that it can make room (and log and count a refusal)
   server.listen(c.port, c.host);
   await once(server, 'listening'); // rejects on a listen error (port in use)
   server.on('error', (err) => log.error({ err }, 'SAPIENT server error'));
@@ -372,8 +581,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       if (closed) return;
       closed = true;
       const done = new Promise<void>((r) => server.close(() => r()));
-      await Promise.allSettled([...chains]);
+      // no more frames are read; those already received are handled
+      for (const s of sockets) s.pause();
+      // the frames already received are handled (each connection's next frame waits a turn: loop until none is left)
+      while (chains.size > 0) await Promise.allSettled([...chains]);
       for (const s of sockets) s.destroy();
+      for (const conn of [...conns.values()]) dropConn(conn);
       await done;
     },
   };
