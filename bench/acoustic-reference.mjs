@@ -25,7 +25,8 @@
 //    hiding a cloud whose silences are 10:1 against it);
 //  - 'best': always reported, at the point (of 64 candidate particles drawn by weight) with the most
 //    weight within 2 km: a reader who always names the likeliest place.
-import { createEnuFrame, enuToGeodetic, geodeticToEnu, presenceModel, presenceReach, predictCloud, presenceHit, bearingUpdate, resampleCloud, createCloud } from '@skywarden/core';
+import { coverageEvidence, createEnuFrame, enuToGeodetic, geodeticToEnu, presenceModel, presenceReach, predictCloud, presenceHit, bearingUpdate, resampleCloud, createCloud } from '@skywarden/core';
+import { readFileSync } from 'node:fs';
 import { massWithin, seedFromReport, presenceMissAll } from '../packages/core/dist/acoustic/particle-cloud.js';
 
 const DEG = Math.PI / 180;
@@ -188,4 +189,20 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
     }
   }
   return rows;
+}
+
+/**
+ * A scene's files (DIR/sensors.json, DIR/truth.ndjson, DIR/detections.ndjson annotated with
+ * sim_target) read for the coverage scorer: its rows as the files have them, sorted by time,
+ * and the truth and detections as `scoreCoverage` takes them.
+ */
+export function sceneFiles(dir) {
+  const nd = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const sensors = JSON.parse(readFileSync(`${dir}/sensors.json`, 'utf8')).sensors;
+  const truthRows = nd(`${dir}/truth.ndjson`).sort((a, b) => a.t - b.t);
+  const detRows = nd(`${dir}/detections.ndjson`).sort((a, b) => a.t - b.t);
+  const kinds = new Map(sensors.map((s) => [s.id, s.kind]));
+  const truth = truthRows.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
+  const detections = detRows.map((d) => ({ t: d.t, target: typeof d.sim_target === 'string' ? d.sim_target : null, evidence: coverageEvidence(d.type, kinds.get(d.sensor), typeof d.target === 'string') }));
+  return { sensors, truthRows, detRows, truth, detections };
 }

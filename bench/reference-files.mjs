@@ -6,20 +6,15 @@
 // scene is what the models can extract from each target's own reports at all.
 // Usage: npm run build && node bench/reference-files.mjs DIR [--tracks FILE] [--rule shown|best] [--n 4000]
 import { readFileSync } from 'node:fs';
-import { coverageEvidence, scoreCoverage } from '@skywarden/core';
-import { referenceTracks } from './acoustic-reference.mjs';
+import { scoreCoverage } from '@skywarden/core';
+import { referenceTracks, sceneFiles } from './acoustic-reference.mjs';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : d; };
 const dir = args[0];
 if (!dir || dir.startsWith('--')) { process.stderr.write('usage: node bench/reference-files.mjs DIR [--tracks FILE] [--rule shown|best] [--n 4000]\n'); process.exit(2); }
 const nd = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-const sensors = JSON.parse(readFileSync(`${dir}/sensors.json`, 'utf8')).sensors;
-const truthRows = nd(`${dir}/truth.ndjson`).sort((a, b) => a.t - b.t);
-const detRows = nd(`${dir}/detections.ndjson`).sort((a, b) => a.t - b.t);
-const kinds = new Map(sensors.map((s) => [s.id, s.kind]));
-const truth = truthRows.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
-const detections = detRows.map((d) => ({ t: d.t, target: typeof d.sim_target === 'string' ? d.sim_target : null, evidence: coverageEvidence(d.type, kinds.get(d.sensor), typeof d.target === 'string') }));
+const { sensors, truthRows, detRows, truth, detections } = sceneFiles(dir);
 const show = (label, s) => {
   const cat = Object.fromEntries(s.categories.map((k) => [k.category, k]));
   const c = (k) => (cat[k] ? `${k} ${(100 * cat[k].coveredShare).toFixed(1)} % of ${cat[k].observable} s (median ${Math.round(cat[k].medianErrorM)} m)` : null);

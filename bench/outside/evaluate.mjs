@@ -9,10 +9,10 @@
 // Usage: npm run build && node bench/outside/evaluate.mjs [--families base,bursts] [--seeds 1,2,3]
 //   [--drones N] [--no-reference] [-- TRACK ARGS...]   (arguments after -- go to `skywarden track`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { coverageEvidence, scoreCoverage } from '@skywarden/core';
-import { referenceTracks } from '../acoustic-reference.mjs';
+import { scoreCoverage } from '@skywarden/core';
+import { referenceTracks, sceneFiles } from '../acoustic-reference.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const all = process.argv.slice(2);
@@ -30,7 +30,6 @@ const run = (cmd, argv, env = {}) => {
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').slice(-1500)}`);
   return r.stdout;
 };
-const nd = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 
 const rows = [];
 for (const fam of families) {
@@ -53,13 +52,8 @@ for (const fam of families) {
       first_track_median_s: c.first_track_median_s, gospa_m: s.gospa_m, track_s: trackS,
     };
     if (withReference) {
-      const sensors = JSON.parse(readFileSync(`${dir}/sensors.json`, 'utf8')).sensors;
-      const truthRows = nd(`${dir}/truth.ndjson`).sort((a, b) => a.t - b.t);
-      const detRows = nd(`${dir}/detections.ndjson`).sort((a, b) => a.t - b.t);
-      const kinds = new Map(sensors.map((x) => [x.id, x.kind]));
-      const truth = truthRows.map((r) => ({ t: r.t, id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } }));
-      const dets = detRows.map((d) => ({ t: d.t, target: typeof d.sim_target === 'string' ? d.sim_target : null, evidence: coverageEvidence(d.type, kinds.get(d.sensor), typeof d.target === 'string') }));
-      const r = scoreCoverage(truth, dets, referenceTracks({ sensors }, truthRows, detRows, { rule: 'shown', seed }), { sensors: sensors.length });
+      const { sensors, truthRows, detRows, truth, detections } = sceneFiles(dir);
+      const r = scoreCoverage(truth, detections, referenceTracks({ sensors }, truthRows, detRows, { rule: 'shown', seed }), { sensors: sensors.length });
       row.reference_covered_share = r.coveredShare;
     }
     rows.push(row);

@@ -24,7 +24,7 @@ import {
   frameSapient,
   type SapientMessage,
 } from '@skywarden/formats';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { startServer, type RunningServer } from '../server.js';
 import { http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 import { ERROR_PACKET_PREFIX_BYTES, EVICT_GRACE_S } from './sapient-node.js';
@@ -525,47 +525,26 @@ describe('SAPIENT over TLS with client certificates', () => {
 });
 
 describe('SAPIENT: what one client can cost the service is bounded', () => {
-  const tmp = tempDir();
-  let srv: RunningServer;
-  let now = 0;
-  let port: number;
   /** The service's log lines (JSON). */
   const logs: Record<string, unknown>[] = [];
   const U = ['11111111-aaaa-4aaa-8aaa-000000000001', '11111111-aaaa-4aaa-8aaa-000000000002', '11111111-aaaa-4aaa-8aaa-000000000003', '11111111-aaaa-4aaa-8aaa-000000000004'];
-
-  before(async () => {
-    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
-    now = scene.t0 + 100;
-    srv = await startServer({
-      config: {
-        ...config,
-        sapient: {
-          enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, accept_unknown: true, max_unknown_nodes: 2, max_nodes_per_connection: 3, max_write_backlog_bytes: 64 * 1024,
-          nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }, { node_id: MIC, sensor: 'sapient-mic' }],
-        },
-      },
-      clock: () => now,
-      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
-    });
-    port = srv.transports.sapientPort!;
-  });
-  after(async () => {
-    await srv?.close();
-    tmp.cleanup();
-  });
+  const svc = sapientService(
+    { accept_unknown: true, max_unknown_nodes: 2, max_nodes_per_connection: 3, max_write_backlog_bytes: 64 * 1024, nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }, { node_id: MIC, sensor: 'sapient-mic' }] },
+    pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+  );
 
   const register = async (c: Awaited<ReturnType<typeof client>>, nodeId: string) => {
-    c.send(buildRegistration({ nodeId, t: now }, { name: 'n', shortName: 'n', nodeType: 'RADAR' }));
+    c.send(buildRegistration({ nodeId, t: svc.now }, { name: 'n', shortName: 'n', nodeType: 'RADAR' }));
     const ack = await c.next();
     assert.equal(ack.content, 'registrationAck');
     return ack.registrationAck!;
   };
 
   it('refuses a message of more elements than sapient.max_message_elements before decoding it, naming the field and the limit, and takes the next good one', async () => {
-    const c = await client(port);
+    const c = await client(svc.port);
     assert.equal((await register(c, RADAR)).acceptance, true);
     // 80,000 classifications in 1 MB (under max_frame_bytes): 300-500 ms of the event loop to decode
-    const m = buildDetectionReport({ nodeId: RADAR, t: now }, { reportId: 'HOSTILE', objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } });
+    const m = buildDetectionReport({ nodeId: RADAR, t: svc.now }, { reportId: 'HOSTILE', objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } });
     m.detectionReport!.classification = Array.from({ length: 80_000 }, () => ({ type: 'bird', confidence: 0.5 }));
     const hostile = c.send(m);
     assert.ok(hostile.length > 900_000 && hostile.length < 1 << 20, `${hostile.length} bytes`);
@@ -575,11 +554,11 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     // the Error copies back the packet's first bytes, not the megabyte
     assert.equal(err.error!.packet!.length, ERROR_PACKET_PREFIX_BYTES);
     assert.deepEqual(Buffer.from(err.error!.packet!), Buffer.from(hostile.subarray(0, ERROR_PACKET_PREFIX_BYTES)));
-    assert.equal(srv.transports.sapient!.stats().tooManyElements, 1);
+    assert.equal(svc.srv.transports.sapient!.stats().tooManyElements, 1);
     // the same connection goes on: its next detection is journalled, the hostile one is not
-    c.send(buildDetectionReport({ nodeId: RADAR, t: now }, { reportId: 'GOOD', objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } }));
-    await until(async () => (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).some((d) => d.id === `sapient:${RADAR}:GOOD`), 5000, 'the good detection journalled');
-    const ids = (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).map((d) => d.id);
+    c.send(buildDetectionReport({ nodeId: RADAR, t: svc.now }, { reportId: 'GOOD', objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } }));
+    await until(async () => (await svc.srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).some((d) => d.id === `sapient:${RADAR}:GOOD`), 5000, 'the good detection journalled');
+    const ids = (await svc.srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).map((d) => d.id);
     assert.ok(!ids.includes(`sapient:${RADAR}:HOSTILE`));
     assert.equal(c.inbox.length, 2, 'no Error for the good one');
     assert.equal(c.closed, false);
@@ -587,16 +566,16 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
   });
 
   it('refuses a StatusReport or DetectionReport of a node not registered on the connection without reading it', async () => {
-    const c = await client(port);
-    const before = srv.transports.sapient!.stats();
-    const payload = c.send(buildDetectionReport({ nodeId: RADAR, t: now }, { objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } }));
+    const c = await client(svc.port);
+    const before = svc.srv.transports.sapient!.stats();
+    const payload = c.send(buildDetectionReport({ nodeId: RADAR, t: svc.now }, { objectId: 'o1', position: { latDeg: 37.6, lonDeg: 127.05 } }));
     const err = await c.next();
     assert.equal(err.error!.errorMessage![0], `node ${RADAR} is not registered on this connection (send a Registration first); its detectionReport was not read`);
     assert.equal(err.destinationId, RADAR);
     assert.deepEqual(Buffer.from(err.error!.packet!), Buffer.from(payload), 'a packet shorter than the prefix is copied whole');
-    c.send(buildStatusReport({ nodeId: RADAR, t: now }, { system: 'ok', changed: false, mode: 'default' }));
+    c.send(buildStatusReport({ nodeId: RADAR, t: svc.now }, { system: 'ok', changed: false, mode: 'default' }));
     assert.match((await c.next()).error!.errorMessage![0], /^node .* is not registered on this connection .*its statusReport was not read$/);
-    const after = srv.transports.sapient!.stats();
+    const after = svc.srv.transports.sapient!.stats();
     assert.equal(after.unregisteredRefused - before.unregisteredRefused, 2);
     assert.equal(after.detectionReports, before.detectionReports, 'not handled as a detection report');
     assert.equal(after.statusReports, before.statusReports);
@@ -604,10 +583,10 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
   });
 
   it('handles a burst of frames from one connection a turn of the event loop at a time', async () => {
-    const c = await client(port);
+    const c = await client(svc.port);
     assert.equal((await register(c, RADAR)).acceptance, true);
-    const n0 = srv.transports.sapient!.stats().statusReports;
-    const burst = Buffer.concat(Array.from({ length: 50 }, () => frameSapient(encodeSapientMessage(buildStatusReport({ nodeId: RADAR, t: now }, { system: 'ok', changed: false, mode: 'default' })))));
+    const n0 = svc.srv.transports.sapient!.stats().statusReports;
+    const burst = Buffer.concat(Array.from({ length: 50 }, () => frameSapient(encodeSapientMessage(buildStatusReport({ nodeId: RADAR, t: svc.now }, { system: 'ok', changed: false, mode: 'default' })))));
     c.sendRaw(burst);
     // count the reports handled between two turns of this process's event loop (the service runs in it)
     let most = 0;
@@ -616,7 +595,7 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     while (last - n0 < 50) {
       assert.ok(Date.now() < deadline, `timed out waiting for the 50 status reports (${last - n0} handled)`);
       await new Promise((r) => setImmediate(r));
-      const n = srv.transports.sapient!.stats().statusReports;
+      const n = svc.srv.transports.sapient!.stats().statusReports;
       most = Math.max(most, n - last);
       last = n;
     }
@@ -626,18 +605,18 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
   });
 
   it('sapient.max_unknown_nodes caps the nodes accept_unknown registers, and sapient.max_nodes_per_connection the node ids of one connection', async () => {
-    const c = await client(port);
+    const c = await client(svc.port);
     assert.equal((await register(c, U[0])).acceptance, true);
     assert.equal((await register(c, U[1])).acceptance, true);
     const refused = await register(c, U[2]);
     assert.equal(refused.acceptance ?? false, false);
     assert.equal(refused.ackResponseReason![0], `node ${U[2]} is not listed in sapient.nodes and this fusion node already took 2 unlisted nodes, the most it takes (sapient.max_unknown_nodes)`);
-    assert.equal(srv.service.registry.def(`sapient-${U[2]}`), undefined, 'no sensor for it');
-    assert.equal(srv.transports.sapient!.stats().unknownOverLimit, 1);
+    assert.equal(svc.srv.service.registry.def(`sapient-${U[2]}`), undefined, 'no sensor for it');
+    assert.equal(svc.srv.transports.sapient!.stats().unknownOverLimit, 1);
     assert.ok(logs.some((l) => l.msg === 'SAPIENT registration refused: accept_unknown already took sapient.max_unknown_nodes nodes' && l.node === U[2]), 'logged');
     // a listed node is not held by the cap, nor is a node already taken registering again (on another connection too)
     assert.equal((await register(c, RADAR)).acceptance, true);
-    const c2 = await client(port);
+    const c2 = await client(svc.port);
     assert.equal((await register(c2, U[0])).acceptance, true);
     c2.close();
     // c holds three node ids, the most one connection may: a fourth is refused, the three go on
@@ -645,40 +624,40 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     const fourth = await register(c, MIC);
     assert.equal(fourth.acceptance ?? false, false);
     assert.equal(fourth.ackResponseReason![0], `this connection has registered 3 nodes already, the most one connection may (sapient.max_nodes_per_connection); node ${MIC} is refused`);
-    assert.equal(srv.transports.sapient!.stats().nodesPerConnectionOverLimit, 1);
+    assert.equal(svc.srv.transports.sapient!.stats().nodesPerConnectionOverLimit, 1);
     // MIC registers on a connection of its own
-    const c3 = await client(port);
+    const c3 = await client(svc.port);
     assert.equal((await register(c3, MIC)).acceptance, true);
     c3.close();
     c.close();
   });
 
   it('closes a client that does not read its replies once they pass sapient.max_write_backlog_bytes, and goes on serving the others', async () => {
-    const bad = await client(port);
+    const bad = await client(svc.port);
     bad.socket.pause(); // reads nothing
-    const good = await client(port);
+    const good = await client(svc.port);
     assert.equal((await register(good, RADAR)).acceptance, true);
     // refused messages (a node not registered on this connection), each answered with an Error
-    const frame = Buffer.from(frameSapient(encodeSapientMessage({ ...buildDetectionReport({ nodeId: U[3], t: now }, { objectId: 'o', position: { latDeg: 1, lonDeg: 1 } }), additionalInformation: 'x'.repeat(300) })));
+    const frame = Buffer.from(frameSapient(encodeSapientMessage({ ...buildDetectionReport({ nodeId: U[3], t: svc.now }, { objectId: 'o', position: { latDeg: 1, lonDeg: 1 } }), additionalInformation: 'x'.repeat(300) })));
     const batch = Buffer.concat(Array<Buffer>(100).fill(frame));
-    const before = srv.transports.sapient!.stats().errorsSent;
+    const before = svc.srv.transports.sapient!.stats().errorsSent;
     // the kernel's socket buffers take a few MB first; the service's own backlog then passes 64 KiB
     for (let i = 0; i < 2000 && !bad.closed; i++) {
       // (once() rejects on the socket's error: the reset when the service closes it)
       if (!bad.socket.write(batch)) await Promise.race([once(bad.socket, 'drain'), once(bad.socket, 'close')]).catch(() => {});
       if (i % 20 === 0) {
         // the well-behaved client is answered meanwhile
-        good.send(buildStatusReport({ nodeId: RADAR, t: now }, { system: 'ok', changed: false, mode: 'default' }));
-        good.send({ timestamp: { seconds: now }, nodeId: RADAR, taskAck: {} });
+        good.send(buildStatusReport({ nodeId: RADAR, t: svc.now }, { system: 'ok', changed: false, mode: 'default' }));
+        good.send({ timestamp: { seconds: svc.now }, nodeId: RADAR, taskAck: {} });
         assert.match((await good.next(10_000)).error!.errorMessage![0], /taskAck is not handled/);
       }
     }
     await until(() => bad.closed, 20_000, 'the client that does not read closed');
-    const st = srv.transports.sapient!.stats();
+    const st = svc.srv.transports.sapient!.stats();
     assert.equal(st.backlogClosed, 1);
     assert.ok(st.errorsSent - before > 100, `${st.errorsSent - before} Errors sent before it was closed`);
     assert.ok(logs.some((l) => typeof l.msg === 'string' && /^SAPIENT connection closed: \d+ bytes of replies unread, more than sapient\.max_write_backlog_bytes \(65536\)$/.test(l.msg)), 'logged');
-    good.send({ timestamp: { seconds: now }, nodeId: RADAR, taskAck: {} });
+    good.send({ timestamp: { seconds: svc.now }, nodeId: RADAR, taskAck: {} });
     assert.match((await good.next()).error!.errorMessage![0], /not handled/);
     assert.equal(good.closed, false);
     good.close();
@@ -686,72 +665,68 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
 });
 
 describe('SAPIENT connection slots: the registration deadline, and room made at sapient.max_connections', () => {
-  const tmp = tempDir();
-  let srv: RunningServer;
-  let now = 0;
-  let port: number;
-
-  before(async () => {
-    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
-    now = scene.t0 + 100;
-    srv = await startServer({
-      config: {
-        ...config,
-        sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, max_connections: 3, registration_timeout_s: 4, nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }, { node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] },
-      },
-      clock: () => now,
-      logger: quietLogger(),
-    });
-    port = srv.transports.sapientPort!;
-  });
-  after(async () => {
-    await srv?.close();
-    tmp.cleanup();
-  });
+  const svc = sapientService({ max_connections: 3, registration_timeout_s: 4, nodes: [{ node_id: RADAR, sensor: 'sapient-radar' }, { node_id: MIC, sensor: 'sapient-mic' }, { node_id: CAM, sensor: 'sapient-cam' }] });
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('at sapient.max_connections a new connection closes the oldest one that registered no node; registered ones keep their slots', async () => {
-    const node = await client(port);
-    node.send(buildRegistration({ nodeId: RADAR, t: now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
+    const node = await client(svc.port);
+    node.send(buildRegistration({ nodeId: RADAR, t: svc.now }, { name: 'r', shortName: 'r', nodeType: 'RADAR' }));
     assert.equal((await node.next()).registrationAck?.acceptance, true);
-    const idle1 = await client(port);
+    const idle1 = await client(svc.port);
     await sleep(50);
-    const idle2 = await client(port);
+    const idle2 = await client(svc.port);
     await sleep(100);
     // all three slots held, the idle ones younger than EVICT_GRACE_S: the newcomer is refused (counted), nobody closed
-    const early = await client(port);
+    const early = await client(svc.port);
     await until(() => early.closed, 3000, 'the connection past the cap refused');
-    assert.equal(srv.transports.sapient!.stats().refusedFull, 1);
+    assert.equal(svc.srv.transports.sapient!.stats().refusedFull, 1);
     assert.ok(!idle1.closed && !idle2.closed && !node.closed);
     await sleep(EVICT_GRACE_S * 1000 + 200);
-    // now a real node gets in: the oldest idle connection makes room, not the older registered one
-    const late = await client(port);
-    late.send(buildRegistration({ nodeId: MIC, t: now }, { name: 'm', shortName: 'm', nodeType: 'ACOUSTIC' }));
+    // svc.now a real node gets in: the oldest idle connection makes room, not the older registered one
+    const late = await client(svc.port);
+    late.send(buildRegistration({ nodeId: MIC, t: svc.now }, { name: 'm', shortName: 'm', nodeType: 'ACOUSTIC' }));
     assert.equal((await late.next()).registrationAck?.acceptance, true);
     await until(() => idle1.closed, 3000, 'the oldest idle connection closed');
     assert.equal(idle2.closed, false);
     assert.equal(node.closed, false);
-    assert.equal(srv.transports.sapient!.stats().evicted, 1);
+    assert.equal(svc.srv.transports.sapient!.stats().evicted, 1);
     for (const c of [node, idle2, late]) c.close();
     await sleep(200); // the service sees them closed
   });
 
   it('closes a connection that registers no node within sapient.registration_timeout_s, refused registrations or not', async () => {
-    const idle = await client(port);
-    const refused = await client(port);
-    refused.send(buildRegistration({ nodeId: OTHER, t: now }, { name: 'x', shortName: 'x', nodeType: 'RADAR' }));
+    const idle = await client(svc.port);
+    const refused = await client(svc.port);
+    refused.send(buildRegistration({ nodeId: OTHER, t: svc.now }, { name: 'x', shortName: 'x', nodeType: 'RADAR' }));
     assert.equal((await refused.next()).registrationAck?.acceptance ?? false, false);
-    const node = await client(port);
-    node.send(buildRegistration({ nodeId: CAM, t: now }, { name: 'c', shortName: 'c', nodeType: 'CAMERA' }));
+    const node = await client(svc.port);
+    node.send(buildRegistration({ nodeId: CAM, t: svc.now }, { name: 'c', shortName: 'c', nodeType: 'CAMERA' }));
     assert.equal((await node.next()).registrationAck?.acceptance, true);
     const t0 = Date.now();
     await until(() => idle.closed && refused.closed, 15_000, 'the connections without a node closed');
     assert.ok(Date.now() - t0 < 10_000, 'within the deadline, not idle_timeout_s (300 s)');
-    assert.equal(srv.transports.sapient!.stats().registrationTimeouts, 2);
-    assert.equal(srv.transports.sapient!.stats().idleClosed, 0);
+    assert.equal(svc.srv.transports.sapient!.stats().registrationTimeouts, 2);
+    assert.equal(svc.srv.transports.sapient!.stats().idleClosed, 0);
     await sleep(500);
     assert.equal(node.closed, false, 'the registered connection stays');
     node.close();
   });
 });
+
+/** A service whose SAPIENT listener has `sapient` (on an ephemeral port, as fusion node SELF), started before the suite's tests and closed after them. */
+function sapientService(sapient: Record<string, unknown>, logger: Logger = quietLogger()) {
+  const tmp = tempDir();
+  const svc = { srv: undefined as unknown as RunningServer, now: 0, port: 0 };
+  before(async () => {
+    const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
+    svc.now = scene.t0 + 100;
+    svc.srv = await startServer({ config: { ...config, sapient: { enabled: true, host: '127.0.0.1', port: 0, node_id: SELF, ...sapient } }, clock: () => svc.now, logger });
+    svc.port = svc.srv.transports.sapientPort!;
+  });
+  after(async () => {
+    await svc.srv?.close();
+    tmp.cleanup();
+  });
+  return svc;
+}
