@@ -138,7 +138,7 @@ export function secondsToSapientTime(t: number): SapientTimestamp {
 /**
  * Default of {@link SapientDecodeOptions.maxElements}: sub-messages and repeated values one
  * SapientMessage may hold. A real message holds a few dozen (the fullest Registration that
- * `buildRegistration` writes, 27; a DetectionReport, a few classifications); a 1 MB
+ * `buildRegistration` writes, 26; a DetectionReport, a few classifications); a 1 MB
  * DetectionReport of 80,000 `classification` entries took 300-500 ms to decode, all of it on
  * the caller's thread (an outside probe), 2,048 take a few milliseconds.
  */
@@ -157,12 +157,16 @@ export interface SapientDecodeOptions {
   maxElements?: number;
   /** Most levels of sub-messages; deeper is refused before it is decoded. Default {@link DEFAULT_SAPIENT_MAX_DEPTH}. */
   maxDepth?: number;
+  /**
+   * {@link decodeSapientMessage} only: the caller has scanned these very bytes with these limits
+   * ({@link scanSapientMessage}) and they passed, so they are not scanned again.
+   */
+  scanned?: boolean;
 }
 
 /**
- * Result of {@link scanSapientMessage}: the message's kind and node id as its bytes give them
- * (the last occurrence wins, as when decoding), or why it is refused. A payload that is not
- * well-formed protobuf is `ok` here: the decoder names the problem.
+ * Result of {@link scanSapientMessage}: the message's kind and node id as its bytes give them,
+ * and its elements, or why it is refused.
  */
 export type SapientScanResult = { ok: true; content?: SapientContent; nodeId?: string; elements: number } | { ok: false; reason: string };
 
@@ -173,27 +177,63 @@ function fieldPath(parent: string, name: string): string {
   return parent === '' ? name : `${parent}.${name}`;
 }
 
+/** Fields per element the budget allows (every field occurrence counts, scalars too): 8 per element. */
+const FIELDS_PER_ELEMENT = 8;
+
+/** The wire type a field's values are written with (2 for messages, strings and bytes). */
+function wireTypeOf(field: protobuf.Field): number {
+  if (field.resolvedType instanceof protobuf.Type) return 2;
+  if (field.resolvedType instanceof protobuf.Enum) return 0;
+  switch (field.type) {
+    case 'string':
+    case 'bytes':
+      return 2;
+    case 'double':
+    case 'fixed64':
+    case 'sfixed64':
+      return 1;
+    case 'float':
+    case 'fixed32':
+    case 'sfixed32':
+      return 5;
+    default:
+      return 0;
+  }
+}
+
 /**
- * Reads the protobuf wire format of a SapientMessage payload without building any object,
- * counting its elements (sub-messages and repeated values) against a budget and its nesting
- * against a depth, and finding its `content` kind and `node_id`. Its cost is one pass over
- * the bytes, with no allocation but the node id: a transport can refuse a message by its
- * kind, its sender or its size in elements before paying for {@link decodeSapientMessage}
+ * Reads the protobuf wire format of a SapientMessage payload without building any object, and
+ * refuses, before anything is decoded:
+ * - more than `maxElements` elements (sub-messages and values of repeated fields), or more than
+ *   8 × `maxElements` fields in all (a megabyte of empty strings is no cheaper to decode than a
+ *   megabyte of sub-messages);
+ * - sub-messages nested deeper than `maxDepth`;
+ * - bytes that are not well-formed: a varint or a length that runs past its message, a group
+ *   (wire types 3 and 4, not proto3), or a known field written with another wire type than its
+ *   own (protobufjs would read it anyway: a sub-message written as a varint hid its content from
+ *   a scan that trusted the wire type, and a review decoded 80,000 elements past such a scan);
+ * - more than one of the message's kinds (`content`): the decoder keeps one of them by its own
+ *   rule, and the kind the scan reports must be the kind that is decoded.
+ * It finds the `content` kind and the `node_id` (the last one, as decoding does). Its cost is one
+ * pass over the bytes, with no allocation but the node id, decoded once: a transport can refuse
+ * a message by its kind, its sender or its size before paying for {@link decodeSapientMessage}
  * (which decodes, converts to a plain object and walks it again). Never throws.
  */
 export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions = {}): SapientScanResult {
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
   const maxElements = opts.maxElements ?? DEFAULT_SAPIENT_MAX_ELEMENTS;
+  const maxFields = FIELDS_PER_ELEMENT * maxElements;
   const maxDepth = opts.maxDepth ?? DEFAULT_SAPIENT_MAX_DEPTH;
   const M = sapientType('SapientMessage');
   const contentFields = new Set(M.oneofs?.content?.fieldsArray.map((f) => f.name) ?? []);
   let elements = 0;
+  let fields = 0;
   /** Elements per field path, to name the field that broke the budget. */
   const perField = new Map<string, number>();
   let content: SapientContent | undefined;
-  let nodeId: string | undefined;
-  /** Set when the bytes stop being well-formed: the scan stops, the decoder will say why. */
-  let malformed = false;
+  /** The last node_id's bytes (decoded once, at the end). */
+  let nodeStart = -1;
+  let nodeEnd = -1;
   let pos = 0;
 
   /** The next varint (at most 10 bytes) as a number, or -1 when it runs past `end`. */
@@ -216,45 +256,54 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
     if (elements <= maxElements) return undefined;
     return `SapientMessage holds more than ${maxElements} elements (sub-messages and repeated values, the limit): refused at ${path}, which holds ${k} of them this far`;
   };
+  const malformed = (at: number, what: string, path: string): string => `SapientMessage is not well-formed protobuf at byte ${at}${path === '' ? '' : ` (in ${path})`}: ${what}`;
 
-  /** Scans the fields of `type` in [pos, end); returns a refusal, else leaves pos at end (or sets malformed). */
+  /** Scans the fields of `type` in [pos, end); returns a refusal, else leaves pos at end. */
   const scan = (type: protobuf.Type, end: number, path: string, depth: number): string | undefined => {
     while (pos < end) {
+      const at = pos;
       const tag = varint(end);
-      if (tag < 0) return void (malformed = true);
+      if (tag < 0) return malformed(at, 'a field tag runs past the end', path);
+      if (++fields > maxFields) return `SapientMessage holds more than ${maxFields} fields (${FIELDS_PER_ELEMENT} × the element limit ${maxElements}): refused at byte ${at}${path === '' ? '' : ` in ${path}`}`;
       const no = Math.floor(tag / 8);
       const wire = tag % 8;
       const field = type.fieldsById[no];
+      if (field !== undefined) {
+        field.resolve();
+        const own = wireTypeOf(field);
+        // a repeated number may also be packed (wire type 2)
+        const packable = field.repeated && own !== 2;
+        if (wire !== own && !(packable && wire === 2)) return malformed(at, `field ${fieldPath(path, field.name)} is written with wire type ${wire}, not its own ${own}`, path);
+      }
       // a field's path is built only for a counted element (at most maxElements + 1 of them), not for every scalar
       if (wire === 0) {
-        if (varint(end) < 0) return void (malformed = true);
+        if (varint(end) < 0) return malformed(at, 'a varint runs past the end', path);
         if (field?.repeated) {
           const r = count(fieldPath(path, field.name), 1);
           if (r !== undefined) return r;
         }
       } else if (wire === 1 || wire === 5) {
         pos += wire === 1 ? 8 : 4;
-        if (pos > end) return void (malformed = true);
+        if (pos > end) return malformed(at, 'a fixed-size value runs past the end', path);
         if (field?.repeated) {
           const r = count(fieldPath(path, field.name), 1);
           if (r !== undefined) return r;
         }
       } else if (wire === 2) {
         const len = varint(end);
-        if (len < 0 || pos + len > end) return void (malformed = true);
+        if (len < 0 || pos + len > end) return malformed(at, 'a length runs past the end', path);
         const start = pos;
         const stop = pos + len;
         if (field !== undefined) {
-          field.resolve();
           if (field.resolvedType instanceof protobuf.Type) {
             const sub = fieldPath(path, field.name);
             const r = count(sub, 1);
             if (r !== undefined) return r;
             if (depth + 1 > maxDepth) return `SapientMessage nests sub-messages more than ${maxDepth} deep, at ${sub}`;
             const r2 = scan(field.resolvedType, stop, sub, depth + 1);
-            if (r2 !== undefined || malformed) return r2;
+            if (r2 !== undefined) return r2;
           } else if (field.repeated) {
-            // a string or bytes value is one element; a packed scalar array holds one per value
+            // a string or bytes value is one element; a packed number array holds one per value
             let n = 1;
             if (field.type !== 'string' && field.type !== 'bytes') {
               const size = ({ double: 8, fixed64: 8, sfixed64: 8, float: 4, fixed32: 4, sfixed32: 4 } as Record<string, number>)[field.type];
@@ -267,18 +316,24 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
             const r = count(fieldPath(path, field.name), n);
             if (r !== undefined) return r;
           }
-          if (depth === 0 && contentFields.has(field.name)) content = field.name as SapientContent;
-          if (depth === 0 && field.name === 'nodeId') nodeId = utf8.decode(bytes.subarray(start, stop));
+          if (depth === 0 && contentFields.has(field.name)) {
+            if (content !== undefined && content !== field.name) return `SapientMessage holds more than one kind of message (${content} and ${field.name}): one is allowed`;
+            content = field.name as SapientContent;
+          }
+          if (depth === 0 && field.name === 'nodeId') {
+            nodeStart = start;
+            nodeEnd = stop;
+          }
         }
         pos = stop;
-      } else return void (malformed = true); // groups (3, 4) are not proto3, 6 and 7 do not exist
+      } else return malformed(at, `wire type ${wire} (groups are not proto3; 6 and 7 do not exist)`, path);
     }
     return undefined;
   };
 
   const refused = scan(M, bytes.length, '', 0);
   if (refused !== undefined) return { ok: false, reason: refused };
-  return { ok: true, content, nodeId, elements };
+  return { ok: true, content, nodeId: nodeStart >= 0 ? utf8.decode(bytes.subarray(nodeStart, nodeEnd)) : undefined, elements };
 }
 
 /**
@@ -289,8 +344,10 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
  */
 export function decodeSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions = {}): SapientDecodeResult {
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
-  const scanned = scanSapientMessage(bytes, opts);
-  if (!scanned.ok) return scanned;
+  if (!opts.scanned) {
+    const scanned = scanSapientMessage(bytes, opts);
+    if (!scanned.ok) return scanned;
+  }
   const M = sapientType('SapientMessage');
   let obj: SapientMessage;
   try {

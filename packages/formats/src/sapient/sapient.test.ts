@@ -206,8 +206,8 @@ test('the framer rejects an oversized frame without crashing and stays failed', 
 
 test('decodeSapientMessage names malformed and incomplete messages', () => {
   const cases: [Uint8Array, RegExp][] = [
-    [Uint8Array.from([0x0a, 0x05, 0x08]), /not a valid SapientMessage protobuf/],
-    [Uint8Array.from([0xff, 0xff, 0xff]), /not a valid SapientMessage protobuf/],
+    [Uint8Array.from([0x0a, 0x05, 0x08]), /^SapientMessage is not well-formed protobuf at byte 0: a length runs past the end$/],
+    [Uint8Array.from([0xff, 0xff, 0xff]), /^SapientMessage is not well-formed protobuf at byte 0: a field tag runs past the end$/],
     [new Uint8Array(0), /lacks its timestamp/],
     [encodeSapientMessage({ timestamp: { seconds: 5 } }), /lacks its node_id/],
     [encodeSapientMessage({ timestamp: { seconds: 5 }, nodeId: NODE }), /carries no message/],
@@ -323,10 +323,58 @@ test('scanSapientMessage: the kind, node id and element count from the bytes, wi
   assert.ok(det.ok);
   assert.equal(det.content, 'detectionReport');
   assert.equal(det.nodeId, NODE);
-  // malformed bytes are left to the decoder to name
+  // malformed bytes are refused by the scan, and so by the decoder, with where
   const junk = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
-  assert.equal(scanSapientMessage(junk).ok, true);
-  assert.match((decodeSapientMessage(junk) as { reason: string }).reason, /not a valid SapientMessage protobuf/);
+  const j = scanSapientMessage(junk);
+  assert.match(j.ok ? '' : j.reason, /^SapientMessage is not well-formed protobuf at byte \d+: /);
+  assert.match((decodeSapientMessage(junk) as { reason: string }).reason, /not well-formed protobuf/);
+});
+
+test('the scan cannot be walked past: a wrong wire type, a group, a megabyte of scalars and two kinds in one message are refused before decoding', () => {
+  const hostile = detectionWithClassifications(80_000);
+  const head = encodeSapientMessage({ ...buildDetectionReport({ nodeId: NODE, t: T }, { objectId: 'O', position: { latDeg: 37, lonDeg: 127 } }), detectionReport: undefined, content: undefined });
+  assert.equal(hostile[head.length], 0x3a, 'detection_report (field 7, wire type 2) follows the head');
+  // 1. the detection report's tag written as a varint (wire type 0): protobufjs decodes it anyway
+  const wrongWire = Uint8Array.from(hostile);
+  wrongWire[head.length] = 0x38;
+  const w = decodeSapientMessage(wrongWire);
+  assert.match(w.ok ? '' : w.reason, /not well-formed protobuf at byte \d+: field detectionReport is written with wire type 0, not its own 2/);
+  // 2. an unknown group (field 1000, start and end) in front: protobufjs skips it
+  const group = Buffer.concat([Buffer.from([0xc3, 0x3e, 0xc4, 0x3e]), hostile]);
+  const g = scanSapientMessage(group);
+  assert.match(g.ok ? '' : g.reason, /wire type 3 \(groups are not proto3/);
+  // 3. half a million empty node_id fields (no element among them): the fields' budget
+  const scalars = Buffer.concat([head, Buffer.alloc(1_000_000, Buffer.from([0x12, 0x00]))]);
+  const sc = scanSapientMessage(scalars);
+  assert.match(sc.ok ? '' : sc.reason, new RegExp(`^SapientMessage holds more than ${8 * DEFAULT_SAPIENT_MAX_ELEMENTS} fields`));
+  // 4. a registration and a detection report in one message: the kind decoded would not be the kind scanned
+  const reg = encodeSapientMessage(buildRegistration({ nodeId: NODE, t: T }, { name: 'n', shortName: 's', nodeType: 'RADAR' }));
+  const two = Buffer.concat([detectionWithClassifications(1), reg]);
+  const t2 = decodeSapientMessage(two);
+  assert.match(t2.ok ? '' : t2.reason, /more than one kind of message \(detectionReport and registration\)/);
+  // the good ones still pass, and a packed repeated number is not a wrong wire type
+  assert.ok(scanSapientMessage(reg).ok);
+  assert.ok(decodeSapientMessage(detectionWithClassifications(3)).ok);
+});
+
+test('the framer keeps little more memory than the bytes it holds, whatever the sizes of the chunks', () => {
+  // alternately 1 byte and 1 KiB of a 1 MiB frame: each small chunk had opened a 16 KiB block, flushed part-used by the next large one
+  const stream = frameSapient(Buffer.alloc(1 << 20, 0x41));
+  const f = createSapientFramer({ maxFrameBytes: 2 << 20 });
+  let i = 0;
+  while (i < 600_000) {
+    f.push(stream.subarray(i, i + 1));
+    f.push(stream.subarray(i + 1, i + 1025));
+    i += 1025;
+  }
+  assert.equal(f.buffered, i);
+  assert.ok(f.retained <= 2 * f.buffered + 64 * 1024, `${f.retained} bytes retained for ${f.buffered} held`);
+  // a chunk that is a small view of a large buffer (a socket's pool) is copied, not kept with its buffer
+  const g = createSapientFramer();
+  const pool = new Uint8Array(1 << 20);
+  pool.set(stream.subarray(0, 4096));
+  g.push(pool.subarray(0, 4096));
+  assert.ok(g.retained < 16 * 1024, `${g.retained} bytes retained for 4 KiB held`);
 });
 
 test('sub-messages nested deeper than the limit are refused before decoding (no stack overflow)', () => {

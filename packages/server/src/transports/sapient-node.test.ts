@@ -614,11 +614,8 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     assert.equal(svc.srv.service.registry.def(`sapient-${U[2]}`), undefined, 'no sensor for it');
     assert.equal(svc.srv.transports.sapient!.stats().unknownOverLimit, 1);
     assert.ok(logs.some((l) => l.msg === 'SAPIENT registration refused: accept_unknown already took sapient.max_unknown_nodes nodes' && l.node === U[2]), 'logged');
-    // a listed node is not held by the cap, nor is a node already taken registering again (on another connection too)
+    // a listed node is not held by the cap
     assert.equal((await register(c, RADAR)).acceptance, true);
-    const c2 = await client(svc.port);
-    assert.equal((await register(c2, U[0])).acceptance, true);
-    c2.close();
     // c holds three node ids, the most one connection may: a fourth is refused, the three go on
     assert.equal((await register(c, U[1])).acceptance, true, 'one it holds registers again');
     const fourth = await register(c, MIC);
@@ -628,8 +625,17 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     // MIC registers on a connection of its own
     const c3 = await client(svc.port);
     assert.equal((await register(c3, MIC)).acceptance, true);
+    // a node already taken registering again on a new connection is not held by the cap, and
+    // takes over: its old connection is closed (one live connection per node; else connections
+    // registering one node id each would keep their slots for good)
+    const c2 = await client(svc.port);
+    assert.equal((await register(c2, U[0])).acceptance, true);
+    await until(() => c.closed, 3000, 'the old connection of the node closed');
+    assert.equal(svc.srv.transports.sapient!.stats().takenOver, 1);
+    assert.ok(logs.some((l) => l.msg === 'SAPIENT node registered on a new connection: its old connection is closed' && l.node === U[0]), 'logged');
+    assert.equal(c3.closed, false, 'another node\'s connection stays');
+    c2.close();
     c3.close();
-    c.close();
   });
 
   it('closes a client that does not read its replies once they pass sapient.max_write_backlog_bytes, and goes on serving the others', async () => {

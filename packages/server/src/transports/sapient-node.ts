@@ -109,6 +109,8 @@ export interface SapientStats {
   evicted: number;
   /** Connections refused at `max_connections` (no connection without a node old enough to close). */
   refusedFull: number;
+  /** Connections closed because their node registered again on a new connection (one live connection per node). */
+  takenOver: number;
 }
 
 export interface SapientNodeServer {
@@ -192,12 +194,19 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const certCn = new Map(c.nodes.filter((n) => n.cert_cn !== undefined).map((n) => [n.node_id, n.cert_cn as string]));
   const stats: SapientStats = {
     connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, goodbyes: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0,
-    tooManyElements: 0, unregisteredRefused: 0, backlogClosed: 0, unknownOverLimit: 0, nodesPerConnectionOverLimit: 0, registrationTimeouts: 0, evicted: 0, refusedFull: 0,
+    tooManyElements: 0, unregisteredRefused: 0, backlogClosed: 0, unknownOverLimit: 0, nodesPerConnectionOverLimit: 0, registrationTimeouts: 0, evicted: 0, refusedFull: 0, takenOver: 0,
   };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
   /** Node ids `accept_unknown` registered (at most `max_unknown_nodes`). */
   const unknownTaken = new Set<string>();
+  /**
+   * The connection each node id is registered on, and how to close it: one live connection per
+   * node. A node that registers again on a new connection (it reconnected; the old one may be
+   * half-open) takes over, and the old connection is closed: otherwise any number of connections
+   * could register one node id each and keep their slots for good (a review held every slot so).
+   */
+  const liveNodes = new Map<string, { conn: Conn; close: () => void }>();
   const sockets = new Set<Socket>();
   /** Open connections per remote address (net-limits.ts, as for HTTP and MQTT). */
   const perAddress = createAddressLimit(c.max_connections_per_address, null);
@@ -377,7 +386,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
         stats.unregisteredRefused++;
         return sendError(scan.nodeId, payload, [`node ${scan.nodeId ?? '(no node_id)'} is not registered on this connection (send a Registration first); its ${scan.content} was not read`]);
       }
-      const d = decodeSapientMessage(payload, { maxElements: c.max_message_elements });
+      const d = decodeSapientMessage(payload, { maxElements: c.max_message_elements, scanned: true });
       if (!d.ok) return sendError(undefined, payload, [d.reason]);
       const m = d.message;
       const nodeId = m.nodeId as string;
@@ -422,6 +431,13 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           }
           if (unknown) unknownTaken.add(nodeId);
           nodes.set(nodeId, { sensorId, kind, position: prev?.position });
+          const holder = liveNodes.get(nodeId);
+          if (holder !== undefined && holder.conn !== conn) {
+            stats.takenOver++;
+            warn.warn('taken-over', { from, node: nodeId, old: holder.conn.from }, 'SAPIENT node registered on a new connection: its old connection is closed');
+            holder.close();
+          }
+          liveNodes.set(nodeId, { conn: conn!, close: stop });
           // a connection with a node keeps its slot (not closed for the registration deadline, nor to make room)
           unregistered.delete(conn!.key);
           clearTimeout(registrationDeadline);
@@ -547,6 +563,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     s.on('close', () => {
       sockets.delete(s);
       clearTimeout(registrationDeadline);
+      for (const id of nodes.keys()) if (liveNodes.get(id)?.conn === conn) liveNodes.delete(id);
       dropConn(conn!);
       log.info({ from, nodes: [...nodes.keys()] }, 'SAPIENT node disconnected');
     });
