@@ -613,6 +613,8 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     assert.equal(refused.ackResponseReason![0], `node ${U[2]} is not listed in sapient.nodes and this fusion node already took 2 unlisted nodes, the most it takes (sapient.max_unknown_nodes)`);
     assert.equal(svc.srv.service.registry.def(`sapient-${U[2]}`), undefined, 'no sensor for it');
     assert.equal(svc.srv.transports.sapient!.stats().unknownOverLimit, 1);
+    // and for the operator, in the metrics
+    assert.match((await http(svc.srv.httpPort, 'GET', '/metrics')).text, /^skywarden_sapient_refusals_total\{kind="unknownOverLimit"\} 1$/m);
     assert.ok(logs.some((l) => l.msg === 'SAPIENT registration refused: accept_unknown already took sapient.max_unknown_nodes nodes' && l.node === U[2]), 'logged');
     // a listed node is not held by the cap
     assert.equal((await register(c, RADAR)).acceptance, true);

@@ -245,12 +245,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       const oldest = unregistered.values().next().value as Conn | undefined;
       const ageS = oldest ? (performance.now() - oldest.opened) / 1000 : 0;
       if (!oldest || ageS < EVICT_GRACE_S) {
-        stats.refusedFull++;
+        bounded('refusedFull');
         warn.warn('full', { from, open: conns.size, unregistered: unregistered.size }, `SAPIENT connection refused: ${conns.size} open (sapient.max_connections), none without a registered node for ${EVICT_GRACE_S} s or more to close`);
         s.destroy();
         return null;
       }
-      stats.evicted++;
+      bounded('evicted');
       warn.warn('evicted', { from: oldest.from, for: from, age_s: Math.round(ageS * 10) / 10 }, `SAPIENT connection closed to make room at sapient.max_connections (${c.max_connections}): it had registered no node`);
       dropConn(oldest);
     }
@@ -261,6 +261,12 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       if (conns.get(conn.key) === conn) dropConn(conn);
     });
     return conn;
+  }
+
+  /** Counts one of the bounds on what a client costs (the stats and the metric skywarden_sapient_refusals_total). */
+  function bounded(kind: 'refusedFull' | 'evicted' | 'registrationTimeouts' | 'backlogClosed' | 'tooManyElements' | 'unregisteredRefused' | 'nodesPerConnectionOverLimit' | 'unknownOverLimit' | 'takenOver'): void {
+    stats[kind]++;
+    svc.metrics.sapientRefusals.inc({ kind });
   }
 
   /** Forgets a connection (its slot is free at once) and closes its sockets. */
@@ -313,7 +319,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
     // a connection that registers no node gives its slot back soon (it need not be silent: refused registrations do not count)
     const registrationDeadline = setTimeout(() => {
       if (nodes.size > 0 || s.destroyed) return;
-      stats.registrationTimeouts++;
+      bounded('registrationTimeouts');
       warn.warn('no-registration', { from }, `SAPIENT connection closed: no node registered within ${c.registration_timeout_s} s (sapient.registration_timeout_s)`);
       stop();
     }, c.registration_timeout_s * 1000);
@@ -352,7 +358,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       s.write(bytes);
       // a client that does not read its replies: they would pile up in memory without end
       if (s.writableLength > c.max_write_backlog_bytes) {
-        stats.backlogClosed++;
+        bounded('backlogClosed');
         warn.warn('backlog', { from, backlog_bytes: s.writableLength }, `SAPIENT connection closed: ${s.writableLength} bytes of replies unread, more than sapient.max_write_backlog_bytes (${c.max_write_backlog_bytes})`);
         stop();
       }
@@ -376,14 +382,14 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       // took half a second of the event loop).
       const scan = scanSapientMessage(payload, { maxElements: c.max_message_elements });
       if (!scan.ok) {
-        stats.tooManyElements++;
+        bounded('tooManyElements');
         return sendError(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
       }
       if (scan.content !== undefined && scan.content !== 'registration' && scan.content !== 'statusReport' && scan.content !== 'detectionReport') {
         return sendError(scan.nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${scan.content} is not handled`]);
       }
       if ((scan.content === 'statusReport' || scan.content === 'detectionReport') && !nodes.has(scan.nodeId ?? '')) {
-        stats.unregisteredRefused++;
+        bounded('unregisteredRefused');
         return sendError(scan.nodeId, payload, [`node ${scan.nodeId ?? '(no node_id)'} is not registered on this connection (send a Registration first); its ${scan.content} was not read`]);
       }
       const d = decodeSapientMessage(payload, { maxElements: c.max_message_elements, scanned: true });
@@ -405,7 +411,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           }
           // one connection cannot register node ids without end (each one a sensor, a timer, a line in its interval table)
           if (!nodes.has(nodeId) && nodes.size >= c.max_nodes_per_connection) {
-            stats.nodesPerConnectionOverLimit++;
+            bounded('nodesPerConnectionOverLimit');
             warn.warn('per-connection', { from, node: nodeId, nodes: nodes.size }, 'SAPIENT registration refused: the connection holds sapient.max_nodes_per_connection nodes');
             return refuseRegistration(nodeId, now, `this connection has registered ${nodes.size} nodes already, the most one connection may (sapient.max_nodes_per_connection); node ${nodeId} is refused`);
           }
@@ -418,7 +424,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           // accept_unknown takes a bounded number of new nodes: each is a sensor for good (kept, walked by every tick, listed by the API)
           const unknown = !mapped.has(nodeId) && !unknownTaken.has(nodeId) && !svc.registry.def(sensorId);
           if (unknown && unknownTaken.size >= c.max_unknown_nodes) {
-            stats.unknownOverLimit++;
+            bounded('unknownOverLimit');
             warn.warn('unknown-limit', { from, node: nodeId, limit: c.max_unknown_nodes }, 'SAPIENT registration refused: accept_unknown already took sapient.max_unknown_nodes nodes');
             return refuseRegistration(nodeId, now, `node ${nodeId} is not listed in sapient.nodes and this fusion node already took ${unknownTaken.size} unlisted nodes, the most it takes (sapient.max_unknown_nodes)`);
           }
@@ -433,7 +439,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           nodes.set(nodeId, { sensorId, kind, position: prev?.position });
           const holder = liveNodes.get(nodeId);
           if (holder !== undefined && holder.conn !== conn) {
-            stats.takenOver++;
+            bounded('takenOver');
             warn.warn('taken-over', { from, node: nodeId, old: holder.conn.from }, 'SAPIENT node registered on a new connection: its old connection is closed');
             holder.close();
           }
