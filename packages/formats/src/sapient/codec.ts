@@ -166,9 +166,10 @@ export interface SapientDecodeOptions {
 
 /**
  * Result of {@link scanSapientMessage}: the message's kind and node id as its bytes give them,
- * and its elements, or why it is refused.
+ * and its elements, or why it is refused, with `limit` true when a limit of
+ * {@link SapientDecodeOptions} refused it (elements, fields, depth) rather than its bytes.
  */
-export type SapientScanResult = { ok: true; content?: SapientContent; nodeId?: string; elements: number } | { ok: false; reason: string };
+export type SapientScanResult = { ok: true; content?: SapientContent; nodeId?: string; elements: number } | { ok: false; reason: string; limit: boolean };
 
 const utf8 = new TextDecoder();
 
@@ -180,25 +181,11 @@ function fieldPath(parent: string, name: string): string {
 /** Fields per element the budget allows (every field occurrence counts, scalars too): 8 per element. */
 const FIELDS_PER_ELEMENT = 8;
 
-/** The wire type a field's values are written with (2 for messages, strings and bytes). */
+/** The wire type a field's values are written with: protobufjs's own table for the scalar types; 2 for messages, 0 for enums. */
 function wireTypeOf(field: protobuf.Field): number {
   if (field.resolvedType instanceof protobuf.Type) return 2;
   if (field.resolvedType instanceof protobuf.Enum) return 0;
-  switch (field.type) {
-    case 'string':
-    case 'bytes':
-      return 2;
-    case 'double':
-    case 'fixed64':
-    case 'sfixed64':
-      return 1;
-    case 'float':
-    case 'fixed32':
-    case 'sfixed32':
-      return 5;
-    default:
-      return 0;
-  }
+  return (protobuf.types.basic as Record<string, number | undefined>)[field.type] ?? 0;
 }
 
 /**
@@ -220,7 +207,7 @@ function wireTypeOf(field: protobuf.Field): number {
  * (which decodes, converts to a plain object and walks it again). Never throws.
  */
 export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions = {}): SapientScanResult {
-  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
+  if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}`, limit: false };
   const maxElements = opts.maxElements ?? DEFAULT_SAPIENT_MAX_ELEMENTS;
   const maxFields = FIELDS_PER_ELEMENT * maxElements;
   const maxDepth = opts.maxDepth ?? DEFAULT_SAPIENT_MAX_DEPTH;
@@ -235,6 +222,8 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
   let nodeStart = -1;
   let nodeEnd = -1;
   let pos = 0;
+  /** Set when a limit (not the bytes) refuses the message. */
+  let overLimit = false;
 
   /** The next varint (at most 10 bytes) as a number, or -1 when it runs past `end`. */
   const varint = (end: number): number => {
@@ -254,6 +243,7 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
     const k = (perField.get(path) ?? 0) + n;
     perField.set(path, k);
     if (elements <= maxElements) return undefined;
+    overLimit = true;
     return `SapientMessage holds more than ${maxElements} elements (sub-messages and repeated values, the limit): refused at ${path}, which holds ${k} of them this far`;
   };
   const malformed = (at: number, what: string, path: string): string => `SapientMessage is not well-formed protobuf at byte ${at}${path === '' ? '' : ` (in ${path})`}: ${what}`;
@@ -264,13 +254,17 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
       const at = pos;
       const tag = varint(end);
       if (tag < 0) return malformed(at, 'a field tag runs past the end', path);
-      if (++fields > maxFields) return `SapientMessage holds more than ${maxFields} fields (${FIELDS_PER_ELEMENT} × the element limit ${maxElements}): refused at byte ${at}${path === '' ? '' : ` in ${path}`}`;
+      if (++fields > maxFields) {
+        overLimit = true;
+        return `SapientMessage holds more than ${maxFields} fields (${FIELDS_PER_ELEMENT} × the element limit ${maxElements}): refused at byte ${at}${path === '' ? '' : ` in ${path}`}`;
+      }
       const no = Math.floor(tag / 8);
       const wire = tag % 8;
       const field = type.fieldsById[no];
+      field?.resolve();
+      /** The field's own wire type (-1 for a field this version of the standard does not know). */
+      const own = field !== undefined ? wireTypeOf(field) : -1;
       if (field !== undefined) {
-        field.resolve();
-        const own = wireTypeOf(field);
         // a repeated number may also be packed (wire type 2)
         const packable = field.repeated && own !== 2;
         if (wire !== own && !(packable && wire === 2)) return malformed(at, `field ${fieldPath(path, field.name)} is written with wire type ${wire}, not its own ${own}`, path);
@@ -299,19 +293,20 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
             const sub = fieldPath(path, field.name);
             const r = count(sub, 1);
             if (r !== undefined) return r;
-            if (depth + 1 > maxDepth) return `SapientMessage nests sub-messages more than ${maxDepth} deep, at ${sub}`;
+            if (depth + 1 > maxDepth) {
+              overLimit = true;
+              return `SapientMessage nests sub-messages more than ${maxDepth} deep, at ${sub}`;
+            }
             const r2 = scan(field.resolvedType, stop, sub, depth + 1);
             if (r2 !== undefined) return r2;
           } else if (field.repeated) {
             // a string or bytes value is one element; a packed number array holds one per value
+            // (fixed 8 or 4 bytes each for wire types 1 and 5, else one varint each)
             let n = 1;
-            if (field.type !== 'string' && field.type !== 'bytes') {
-              const size = ({ double: 8, fixed64: 8, sfixed64: 8, float: 4, fixed32: 4, sfixed32: 4 } as Record<string, number>)[field.type];
-              if (size !== undefined) n = Math.ceil(len / size);
-              else {
-                n = 0;
-                for (let i = start; i < stop; i++) if (bytes[i]! < 0x80) n++;
-              }
+            if (own === 1 || own === 5) n = Math.ceil(len / (own === 1 ? 8 : 4));
+            else if (own === 0) {
+              n = 0;
+              for (let i = start; i < stop; i++) if (bytes[i]! < 0x80) n++;
             }
             const r = count(fieldPath(path, field.name), n);
             if (r !== undefined) return r;
@@ -332,7 +327,7 @@ export function scanSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptions
   };
 
   const refused = scan(M, bytes.length, '', 0);
-  if (refused !== undefined) return { ok: false, reason: refused };
+  if (refused !== undefined) return { ok: false, reason: refused, limit: overLimit };
   return { ok: true, content, nodeId: nodeStart >= 0 ? utf8.decode(bytes.subarray(nodeStart, nodeEnd)) : undefined, elements };
 }
 
@@ -346,7 +341,7 @@ export function decodeSapientMessage(bytes: Uint8Array, opts: SapientDecodeOptio
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `a SAPIENT payload must be a Uint8Array, got ${typeof bytes}` };
   if (!opts.scanned) {
     const scanned = scanSapientMessage(bytes, opts);
-    if (!scanned.ok) return scanned;
+    if (!scanned.ok) return { ok: false, reason: scanned.reason };
   }
   const M = sapientType('SapientMessage');
   let obj: SapientMessage;

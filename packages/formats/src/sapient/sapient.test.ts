@@ -327,6 +327,9 @@ test('scanSapientMessage: the kind, node id and element count from the bytes, wi
   const junk = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
   const j = scanSapientMessage(junk);
   assert.match(j.ok ? '' : j.reason, /^SapientMessage is not well-formed protobuf at byte \d+: /);
+  assert.equal(j.ok ? undefined : j.limit, false, 'the bytes refused it, not a limit');
+  const over = scanSapientMessage(detectionWithClassifications(100), { maxElements: 50 });
+  assert.equal(over.ok ? undefined : over.limit, true, 'a limit refused it');
   assert.match((decodeSapientMessage(junk) as { reason: string }).reason, /not well-formed protobuf/);
 });
 

@@ -303,6 +303,10 @@ describe('SAPIENT fusion node', () => {
     const err = await c.next();
     assert.equal(err.content, 'error');
     assert.deepEqual(Buffer.from(err.error!.packet!), Buffer.from(junk));
+    // named for what it is (bytes that are not protobuf), not as a message over the element limit
+    assert.match(err.error!.errorMessage![0], /^SapientMessage is not well-formed protobuf at byte \d+: /);
+    assert.doesNotMatch(err.error!.errorMessage![0], /max_message_elements/);
+    assert.equal(srv.transports.sapient!.stats().tooManyElements, 0);
     // a valid protobuf without node_id is refused too
     c.send({ timestamp: { seconds: now }, registration: {} } as SapientMessage);
     const err2 = await c.next();

@@ -382,6 +382,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       // took half a second of the event loop).
       const scan = scanSapientMessage(payload, { maxElements: c.max_message_elements });
       if (!scan.ok) {
+        // over the limits (the setting named), or bytes that are not a SapientMessage
+        if (!scan.limit) return sendError(undefined, payload, [scan.reason]);
         bounded('tooManyElements');
         return sendError(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
       }
