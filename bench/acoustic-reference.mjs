@@ -38,7 +38,8 @@ const bearingSdOf = (d) => Math.hypot((d.bearing_sd_deg ?? 5) * DEG, 0.02);
  * takes: { t, id, position: { latDeg, lonDeg, altM } }, one per target and second while it is reported.
  * Options: n (particles, 4000), turns ([mean s, sd rad]: particles turn at random; default none, the
  * tracker's model), silences (true), anyReport (true: a node is silent only when it reported nothing
- * at all; false: when it reported nothing of this target), rule ('shown' or 'best'), seed.
+ * at all; false: when it reported nothing of this target), rule ('shown' or 'best'), seed, calib (an array: each
+ * second's { sd, err } of the cloud, its horizontal one-sigma and its mean's distance to the target, pushed to it).
  */
 export function referenceTracks(built, truthRows, detRows, o = {}) {
   const N = o.n ?? 4000;
@@ -152,6 +153,8 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
       while (nextSilence <= t) { step(nextSilence); silencePass(nextSilence); resampleCloud(c, 0.5, 30); nextSilence += 2; }
     };
     const within = (x, y) => massWithin(c, x, y, 2000);
+    let ti = 0;
+    const truthAt = (t) => { while (ti < tr.length - 1 && tr[ti + 1].t <= t + 0.5) ti++; return Math.abs(tr[ti].t - t) <= 0.5 ? tr[ti] : null; };
     for (let t = Math.ceil(first.t); t <= tr.at(-1).t + 0.5; t++) {
       while (k < ds.length && ds[k].t <= t) {
         const d = ds[k++];
@@ -172,6 +175,12 @@ export function referenceTracks(built, truthRows, detRows, o = {}) {
       for (let i = 0; i < c.n; i++) { mx += c.w[i] * c.x[i]; my += c.w[i] * c.y[i]; }
       let px = mx;
       let py = my;
+      if (o.calib) {
+        // the cloud's horizontal one-sigma (per axis) and its mean's error against the truth at t
+        const r = truthAt(t);
+        if (r) { let sxx = 0; let syy = 0; for (let i = 0; i < c.n; i++) { sxx += c.w[i] * (c.x[i] - mx) ** 2; syy += c.w[i] * (c.y[i] - my) ** 2; }
+          const [ex, ey] = enu(r.lat, r.lon); o.calib.push({ sd: Math.sqrt(0.5 * (sxx + syy)), err: Math.hypot(ex - mx, ey - my) }); }
+      }
       if (rule === 'shown') {
         if (within(mx, my) < 0.5) continue;
       } else {

@@ -5,7 +5,7 @@
 // within 2 km that is tentative or too vague to report); near (a reported track 2-5 km away);
 // lost (no track of any kind within 5 km). Prints the shares and, for the lost seconds, how
 // many nodes heard the target in the last 60 s.
-// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--levels [--levels-json '{"scatter_db":3}']] [--level-evidence ['{"sd":3,"maxAge":60,"keep":8}']] [--scenario FILE] [--files DIR] [--kernel SHARE]
+// Usage: npm run build && node bench/acoustic-why.mjs [--spacing 5000] [--range 2500] [--alt 100,1500] [--fa 0.5] [--arrays 0.2] [--seed 13] [--drones 20] [--no-clouds] [--reacquire] [--radars 0] [--spread-dirs 0] [--no-flow] [--no-sweep] [--learn-pd] [--declared-nominal PD] [--particles MIN,MAX] [--period S] [--row-per-source] [--levels [--levels-json '{"scatter_db":3}']] [--level-evidence ['{"sd":3,"maxAge":60,"keep":8}']] [--scenario FILE] [--files DIR] [--write DIR] [--kernel SHARE]
 // More, by environment: LOST=1 lost seconds while heard; CONT=1 (2: with details) runs (target, node) continued by an
 // older track, started a new one, or never covered; DEL=1 deletions; NODE=id,t0,t1 who held a node's reports;
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
@@ -52,6 +52,15 @@ if (filesDir) {
   truth.push(...readNdjson(`${filesDir}/truth.ndjson`).sort((a, b) => a.t - b.t));
   dets.push(...readNdjson(`${filesDir}/detections.ndjson`));
 } else for (const ch of built.chunks()) { truth.push(...ch.truth); dets.push(...ch.detections); }
+// --write DIR: the scene as files (sensors.json, detections.ndjson annotated, truth.ndjson), as --files and reference-files.mjs read them
+if (arg('write', null)) {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const out = arg('write');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(`${out}/sensors.json`, JSON.stringify({ sensors: built.sensors }));
+  writeFileSync(`${out}/detections.ndjson`, dets.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  writeFileSync(`${out}/truth.ndjson`, truth.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
 const ps = parseSensorsJson(JSON.stringify({ sensors: built.sensors }));
 if (!ps.ok) throw new Error(ps.errors.join('; '));
 const sensorMap = ps.sensors;
@@ -142,21 +151,11 @@ const rejections = [];
 // --reacquire: the cloud deleter's opt-in re-acquisition (docs/tracker.md)
 // --deleter JSON: the cloud deleter's options (cloud-deleter.ts), e.g. '{"minSilenceRatio":1e-300}'
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
-// DEL=1 names the rule behind each deletion of an acoustic track (the cloud deleter's tests, read off the track as it judged it)
+// DEL=1 names the rule behind each deletion of an acoustic track (the deleter's own `lastReason`, tracker/deleter.ts)
 const delWhy = new Map();
-const whyDeleted = (tr) => {
-  const cs = tr.cloud;
-  if (!cs) return 'not a cloud';
-  const l = cs.rivals?.logP; const m = l ? Math.max(...l) : 0; const air = l ? Math.exp(l[0] - m) / [...l].reduce((a, v) => a + Math.exp(v - m), 0) : 1;
-  if (cs.hits >= 5 && cs.logL < Math.log(0.05)) return 'misfit';
-  if (cs.hits >= 5 && air < 0.01) return `rival ${l[1] > l[2] ? 'ground' : 'still'}`;
-  if (Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > 5000) return 'spread';
-  if ((cs.silentLogLR ?? 0) < Math.log(0.01)) return 'silences';
-  return tr.status === 'tentative' ? 'unheard (tentative)' : 'unheard';
-};
 const reacquire = args.includes('--reacquire') || deleterOpts || process.env.DEL ? { deleter: ({ options, cloudInitiator, acoustic, filter, rangeScale }) => {
   const d = createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts });
-  return { judge: (tr, t) => { const v = d.judge(tr, t); if (v === 'delete') delWhy.set(tr.id, whyDeleted(tr)); return v; } };
+  return { get lastReason() { return d.lastReason; }, judge: (tr, t) => { const v = d.judge(tr, t); if (v === 'delete') delWhy.set(tr.id, d.lastReason); return v; } };
 } } : undefined;
 picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, ...(arg('kernel', null) !== null ? { acousticKernel: Number(arg('kernel')) } : {}), acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(args.includes('--level-evidence') ? { acousticLevels: String(arg('level-evidence', '')).startsWith('{') ? JSON.parse(arg('level-evidence')) : LEVEL_EVIDENCE } : {}), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
   if (e.type === 'tracker') { for (const x of e.events) { if (x.type === 'deleted') deletions.push({ t: x.t, id: x.trackId }); if (x.type === 'rejected') rejections.push({ t: x.t, sensor: x.detection?.sensorId, reason: x.reason }); } return; }
@@ -362,6 +361,21 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   let falseThreat = 0;
   let trueThreat = 0;
   for (const [t, rs] of reportedAt) for (const q of rs) { rows++; const ds = (truthBy.get(t) ?? []).map((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n)); if (!ds.some((d) => d <= 2000)) { falseRows++; if (ds.some((d) => d <= 5000)) falseNear++; if (q.threat >= 0.5) falseThreat++; } else if (q.threat >= 0.5) trueThreat++; }
+  if (process.env.CALIB) {
+    // CALIB=1: how well the clouds know their own error: for each second of a confirmed cloud track
+    // with a target within 3 km, the distance to the nearest target over the track's one-sigma
+    // (horizontal, per axis: a calibrated 2-D Gaussian gives a median of 1.18), by the track's sd
+    const byBand = new Map();
+    for (const [t, live] of liveAt) for (const x of live) { if (!x.cloud || x.status === 'tentative') continue;
+      const near = (truthBy.get(t) ?? []).reduce((m, p) => Math.min(m, Math.hypot(p.e - x.e, p.n - x.n)), Infinity);
+      if (!(near <= 3000)) continue;
+      const band = x.sd < 150 ? '<150' : x.sd < 300 ? '150-300' : x.sd < 600 ? '300-600' : x.sd < 1000 ? '600-1000' : '>1000';
+      if (!byBand.has(band)) byBand.set(band, []);
+      byBand.get(band).push(near / x.sd); }
+    for (const band of ['<150', '150-300', '300-600', '600-1000', '>1000']) { const v = (byBand.get(band) ?? []).sort((a, b) => a - b); if (!v.length) continue;
+      const q = (f) => v[Math.min(v.length - 1, Math.floor(f * v.length))].toFixed(2);
+      console.log(`CALIB sd ${band} m: ${v.length} s, error/sd median ${q(0.5)} p90 ${q(0.9)}`); }
+  }
   if (process.env.TTRACK) {
     // one track over time: TTRACK=id[,every]
     const [tid, every] = process.env.TTRACK.split(',');

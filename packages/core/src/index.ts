@@ -38,7 +38,7 @@ export { createPointInitiator, type PointInitiatorOptions } from './tracker/poin
 export { createBearingInitiator, type BearingInitiatorOptions } from './tracker/bearing-initiator.js';
 export { createPresenceInitiator, type PresenceInitiatorOptions } from './tracker/presence-initiator.js';
 export { fixState, initVelocityCovariance, type FixStateOptions, type InitialStateOptions } from './tracker/initial-state.js';
-export type { Deleter, DeleterVerdict } from './tracker/deleter.js';
+export { DELETE_REASONS, type Deleter, type DeleterVerdict } from './tracker/deleter.js';
 export { createRevisitDeleter, type RevisitDeleterOptions } from './tracker/revisit-deleter.js';
 export { createCloudDeleter, REACQUIRE_MIN_AIR, type CloudDeleterOptions } from './acoustic/cloud-deleter.js';
 export type { Merger } from './tracker/merger.js';

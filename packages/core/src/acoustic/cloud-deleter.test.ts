@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Track } from '../tracker/track.js';
 import { createCloudDeleter, REACQUIRE_MIN_AIR } from './cloud-deleter.js';
+import { DELETE_REASONS } from '../tracker/deleter.js';
 import { cloudConfirmable } from './cloud-filter.js';
 import { airProbability, createRivals } from './rival-modes.js';
 import type { CloudInitiator } from './cloud-initiator.js';
@@ -48,6 +49,42 @@ test('a badly fitting track one node alone heard is dropped and that node muted'
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });
   assert.equal(d.judge(fakeTrack([['m1', 100]], Math.log(0.01)), 101), 'delete');
   assert.deepEqual(muted, ['m1']);
+  assert.equal(d.lastReason, DELETE_REASONS.misfit);
+});
+
+test('each deletion names its rule (lastReason): rivals, silences, spread, unheard, and the inner deleter\'s own', () => {
+  const { initiator } = spyInitiator();
+  const d = createCloudDeleter({ inner: { judge: () => 'delete', lastReason: 'inner rule' }, initiator });
+  const track = (o: { logP?: number[]; silentLogLR?: number; sd?: number; silent?: number; status?: string }): Track => {
+    const tr = fakeTrack([['m1', 100]], 0);
+    const cs = tr.cloud as unknown as Record<string, unknown>;
+    if (o.logP) cs.rivals = { logP: Float64Array.from(o.logP) };
+    if (o.silentLogLR !== undefined) cs.silentLogLR = o.silentLogLR;
+    if (o.sd !== undefined) tr.p[0] = tr.p[7] = o.sd * o.sd;
+    if (o.silent !== undefined) tr.lastHitT = 100 - o.silent;
+    if (o.status) tr.status = o.status as Track['status'];
+    return tr;
+  };
+  // the class's hypothesis at 1e-3 against a ground vehicle, then against a stationary source
+  assert.equal(d.judge(track({ logP: [Math.log(1e-3), 0, -5] }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.rivalGround);
+  assert.equal(d.judge(track({ logP: [Math.log(1e-3), -5, 0] }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.rivalStill);
+  assert.equal(d.judge(track({ silentLogLR: Math.log(1e-3) }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.silences);
+  assert.equal(d.judge(track({ sd: 6000 }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.spread);
+  assert.equal(d.judge(track({ silent: 121 }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.unheard);
+  assert.equal(d.judge(track({ silent: 31, status: 'tentative' }), 100), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.tentativeUnheard);
+  // a track without a cloud is the inner deleter's, and so is its reason
+  const plain = { ...fakeTrack([['radar', 100]], 0), cloud: undefined } as unknown as Track;
+  assert.equal(d.judge(plain, 100), 'delete');
+  assert.equal(d.lastReason, 'inner rule');
+  // a kept track leaves the last reason as it was
+  assert.equal(d.judge(track({}), 100), 'keep');
+  assert.equal(d.lastReason, 'inner rule');
 });
 
 test('a badly fitting track several nodes heard is dropped, and no node is muted for it', () => {

@@ -22,7 +22,7 @@
  *   then dropped and that node muted.
  * A confirmed acoustic track coasts after `coastAfter` s of silence.
  */
-import type { Deleter } from '../tracker/deleter.js';
+import { DELETE_REASONS, type Deleter } from '../tracker/deleter.js';
 import type { Track } from '../tracker/track.js';
 import type { CloudInitiator } from './cloud-initiator.js';
 import { airProbability } from './rival-modes.js';
@@ -87,10 +87,22 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const stillHeard = o.stillHeardPeriods ?? 3;
   const minAir = o.minAirProbability ?? 0.01;
   const minSilentLogLR = Math.log(o.minSilenceRatio ?? 0.01);
+  let reason: string | undefined;
+  const deleted = (why: string | undefined): 'delete' => {
+    reason = why;
+    return 'delete';
+  };
   return {
+    get lastReason() {
+      return reason;
+    },
     judge(tr: Track, t: number) {
       const cs = tr.cloud;
-      if (!cs) return o.inner.judge(tr, t);
+      if (!cs) {
+        const v = o.inner.judge(tr, t);
+        if (v === 'delete') reason = o.inner.lastReason;
+        return v;
+      }
       const silent = t - tr.lastHitT;
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
@@ -115,15 +127,19 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         if (cs.fromPrecise === 'track') {
           if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         } else o.initiator.markLoneNode(tr.sensors.keys(), t);
-        return 'delete';
+        // the misfit first: it is what the running mean of the reports says (the rivals share those reports)
+        if (cs.logL < minLogL) return deleted(DELETE_REASONS.misfit);
+        return deleted(cs.rivals && cs.rivals.logP[1] > cs.rivals.logP[2] ? DELETE_REASONS.rivalGround : DELETE_REASONS.rivalStill);
       }
-      const lost = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd || (cs.silentLogLR ?? 0) < minSilentLogLR || silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence);
+      const spread = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd;
+      const against = (cs.silentLogLR ?? 0) < minSilentLogLR;
+      const lost = spread || against || silent > (tr.status === 'tentative' ? tentativeSilence : maxSilence);
       if (lost) {
         // spread too far, the nodes about it silent where they should have heard it (a false
         // alarm that ended, a downed drone, a cloud that lost its target), or unheard too long
         const c = cs.cloud;
         if (o.rangeScale && c.rsLL && tr.status !== 'tentative' && cs.hits >= RANGE_LEARN_HITS && airP >= RANGE_LEARN_AIR) o.rangeScale.learn(c.rsLL);
-        return 'delete';
+        return deleted(spread ? DELETE_REASONS.spread : against ? DELETE_REASONS.silences : tr.status === 'tentative' ? DELETE_REASONS.tentativeUnheard : DELETE_REASONS.unheard);
       }
       if (tr.status === 'confirmed' && silent > coastAfter) return 'coast';
       return 'keep';

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClassState } from '../identify/classifier.js';
 import { createRevisitDeleter } from './revisit-deleter.js';
+import { DELETE_REASONS } from './deleter.js';
 import type { Track, TrackStatus } from './track.js';
 
 /** A hand-made track: last detection at t = 100, horizontal position one-sigma `sd`. */
@@ -21,6 +22,7 @@ test('revisit deleter: a tentative track is dropped after the tentative timeout,
   const tr = track('tentative', 2);
   assert.equal(deleter.judge(tr, 111), 'keep');
   assert.equal(deleter.judge(tr, 112.5), 'delete');
+  assert.equal(deleter.lastReason, DELETE_REASONS.tentativeUnheard);
 });
 
 test('revisit deleter: a mature confirmed track coasts after coastAfter and is deleted after deleteAfter', () => {
@@ -29,6 +31,7 @@ test('revisit deleter: a mature confirmed track coasts after coastAfter and is d
   assert.equal(deleter.judge(tr, 106.5), 'coast');
   assert.equal(deleter.judge(tr, 114), 'coast');
   assert.equal(deleter.judge(tr, 115.5), 'delete');
+  assert.equal(deleter.lastReason, DELETE_REASONS.unheard);
   const coasting = track('coasting', 20);
   assert.equal(deleter.judge(coasting, 110), 'keep', 'already coasting: no second coast verdict');
   assert.equal(deleter.judge(coasting, 115.5), 'delete');
@@ -36,6 +39,7 @@ test('revisit deleter: a mature confirmed track coasts after coastAfter and is d
 
 test('revisit deleter: a young confirmed track is deleted as soon as it would coast', () => {
   assert.equal(deleter.judge(track('confirmed', 5), 106.5), 'delete');
+  assert.equal(deleter.lastReason, DELETE_REASONS.youngUnheard);
 });
 
 test('revisit deleter: time limits stretch with the track revisit', () => {
@@ -49,6 +53,7 @@ test('revisit deleter: time limits stretch with the track revisit', () => {
 
 test('revisit deleter: a mature track whose position one-sigma exceeds the limit is deleted', () => {
   assert.equal(deleter.judge(track('confirmed', 20, NaN, 3100), 101), 'delete');
+  assert.equal(deleter.lastReason, DELETE_REASONS.spread);
   assert.equal(deleter.judge(track('confirmed', 20, NaN, 2900), 101), 'keep');
 });
 

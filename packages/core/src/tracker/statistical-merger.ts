@@ -11,6 +11,7 @@ import { cholesky, mahalanobisSq } from '../linalg/dense.js';
 import { STATE_DIM } from '../models/state.js';
 import type { TrackFilter } from './filter.js';
 import type { Merger } from './merger.js';
+import { DELETE_REASONS } from './deleter.js';
 import { chiSquareQuantile } from './options.js';
 import { createSpatialGrid } from './spatial-grid.js';
 import type { Track } from './track.js';
@@ -133,7 +134,7 @@ export function createStatisticalMerger(options: StatisticalMergerOptions): Merg
         });
       }
       if (dead.size === 0) return;
-      for (const tr of dead) table.remove(tr, t, events);
+      for (const tr of dead) table.remove(tr, t, events, DELETE_REASONS.merged);
       table.live = live.filter((tr) => !dead.has(tr));
       mergeDead = new Set();
     },

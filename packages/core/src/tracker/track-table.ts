@@ -34,7 +34,8 @@ export interface TrackTable {
   /** Puts a new track into its slot, the live list and the grid. */
   add(tr: Track): void;
   /** Frees a track's slot and identity; a mature track's removal is reported as `deleted`. Does not touch `live`. */
-  remove(tr: Track, t: number, events: TrackerEvent[]): void;
+  /** Removes a track; a confirmed or coasting one gets a `deleted` event, with `reason` when given (deleter.ts `DELETE_REASONS`). */
+  remove(tr: Track, t: number, events: TrackerEvent[], reason?: string): void;
   /** Gives a track a cooperative identity (and takes it from whichever track had it). */
   setCooperative(tr: Track, id: string): void;
   /** Starts a step over [start, end]: rebuilds the grid of the live tracks and clears `touched`. */
@@ -94,11 +95,11 @@ export function createTrackTable(options: TrackTableOptions): TrackTable {
       table.live.push(tr);
       insertInGrid(tr, windowEnd);
     },
-    remove(tr, t, events) {
+    remove(tr, t, events, reason) {
       if (tr.cooperativeId !== undefined && byIdentity.get(tr.cooperativeId) === tr) byIdentity.delete(tr.cooperativeId);
       slots[tr.slot] = undefined;
       freeSlots.push(tr.slot);
-      if (tr.status !== 'tentative') events.push({ type: 'deleted', t, trackId: tr.id });
+      if (tr.status !== 'tentative') events.push(reason !== undefined ? { type: 'deleted', t, trackId: tr.id, reason } : { type: 'deleted', t, trackId: tr.id });
     },
     setCooperative(tr, id) {
       if (tr.cooperativeId === id && byIdentity.get(id) === tr) return;

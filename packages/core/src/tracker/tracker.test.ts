@@ -68,6 +68,7 @@ test('confirmed track coasts when detections stop, then is deleted', () => {
   const del = events.find((e) => e.type === 'deleted');
   assert.ok(coast && coast.t > 15 && coast.t <= 17, `coasting at ${coast?.t}`);
   assert.ok(del && del.t > 30 && del.t <= 32, `deleted at ${del?.t}`);
+  assert.equal(del.reason, 'unheard', 'the deleted event names the rule');
   assert.equal(tr.report(40).length, 0);
 });
 

@@ -21,6 +21,7 @@ import { createTrackStarter } from './track-starter.js';
 import { createBirthLimiter } from './birth-limiter.js';
 import { createStationarySources } from './stationary.js';
 import { createTrackTable } from './track-table.js';
+import { DELETE_REASONS } from './deleter.js';
 import { createTrackUpdater } from './track-updater.js';
 
 export type TrackerEventType = 'created' | 'confirmed' | 'updated' | 'coasting' | 'deleted' | 'rejected' | 'faulted';
@@ -36,6 +37,7 @@ export interface TrackerEvent {
    * its own (the tracker skipped it and went on; the service quarantines its journal row).
    */
   detection?: Detection;
+  /** For `rejected` and `faulted`: what was wrong. For `deleted`: the rule that removed the track (`DELETE_REASONS`, deleter.ts), when its deleter names it. */
   reason?: string;
 }
 
@@ -258,7 +260,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
   function dropTracks(drop: (tr: Track) => boolean, t: number, events: TrackerEvent[]): void {
     const keep: Track[] = [];
     for (const tr of table.live) {
-      if (drop(tr)) table.remove(tr, t, events);
+      if (drop(tr)) table.remove(tr, t, events, DELETE_REASONS.fault);
       else keep.push(tr);
     }
     table.live = keep;
@@ -314,13 +316,13 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     for (const tr of table.live) {
       if (stationary && stationary.judge(tr, t)) {
         stats.stationaryDropped++;
-        table.remove(tr, t, events);
+        table.remove(tr, t, events, DELETE_REASONS.stationary);
         continue;
       }
       const verdict = deleter.judge(tr, t);
       if (verdict === 'delete') {
         stationary?.ended(tr, t);
-        table.remove(tr, t, events);
+        table.remove(tr, t, events, deleter.lastReason);
         continue;
       }
       if (verdict === 'coast') {
