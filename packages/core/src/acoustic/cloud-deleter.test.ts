@@ -87,6 +87,35 @@ test('each deletion names its rule (lastReason): rivals, silences, spread, unhea
   assert.equal(d.lastReason, 'inner rule');
 });
 
+test('a track one node alone heard is muted for only when a stationary source explains it better than a target in the air', () => {
+  const withRivals = (logL: number, logP: number[]): Track => {
+    const tr = fakeTrack([['m1', 100]], logL);
+    (tr.cloud as unknown as { rivals: unknown }).rivals = { logP: Float64Array.from(logP) };
+    return tr;
+  };
+  // a misfit whose rivals still hold it in the air (a drone's cloud that missed a turn): dropped, the node free to start again
+  let spy = spyInitiator();
+  let d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator: spy.initiator });
+  assert.equal(d.judge(withRivals(Math.log(0.01), [0, -3, -2]), 101), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.misfit);
+  assert.deepEqual(spy.muted, []);
+  // a ground vehicle wins, and a stationary source is no likelier than a target in the air: dropped, the node not muted (a car drives on)
+  assert.equal(d.judge(withRivals(0, [-6, 0, -7]), 101), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.rivalGround);
+  assert.deepEqual(spy.muted, []);
+  // the same misfit with a stationary source likelier than a target in the air: the node is muted
+  spy = spyInitiator();
+  d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator: spy.initiator });
+  assert.equal(d.judge(withRivals(Math.log(0.01), [-2, -3, 0]), 101), 'delete');
+  assert.deepEqual(spy.muted, ['m1']);
+  // and a stationary source that won outright
+  spy = spyInitiator();
+  d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator: spy.initiator });
+  assert.equal(d.judge(withRivals(0, [-6, -4, 0]), 101), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.rivalStill);
+  assert.deepEqual(spy.muted, ['m1']);
+});
+
 test('a badly fitting track several nodes heard is dropped, and no node is muted for it', () => {
   const { initiator, muted } = spyInitiator();
   const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator });

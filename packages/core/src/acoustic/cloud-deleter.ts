@@ -8,9 +8,11 @@
  *   likelihood fell below log(`minLikelihood`): a node that goes on hearing something for
  *   longer than a target at the class's speeds can stay within its range (a generator, an
  *   idling engine) or hears at a rhythm no drone makes. When that node alone heard the
- *   track, it is then marked noisy with the initiator, so it does not start the same false
- *   track again (a track several nodes heard blames none of them: its last report may be
- *   another target's, and muting that node would lose the target).
+ *   track and a stationary source explains its reports better than a target in the air (the
+ *   rivals' probabilities, rival-modes.ts), it is then marked noisy with the initiator, so it
+ *   does not start the same false track again (a track several nodes heard blames none of
+ *   them: its last report may be another target's, and muting that node would lose the
+ *   target; nor does a drone's track whose cloud went wrong).
  *   Re-acquisition first, opt-in (given the network and the filter; the tracker's default
  *   does not: measured, it cost more in false tracks than it gained, docs/tracker.md): when
  *   the rivals hold such a track to be in the air (`REACQUIRE_MIN_AIR`) and the node that last reported
@@ -123,8 +125,18 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         // that several heard and that fits badly now may have taken a report of another target
         // or a false alarm at a node it reached: that node must not be muted for it (a radar's
         // clutter plot the track took does not clear its one node)
-        // (a track the precise sensors held for several scans before it came back is not one node's doing)
-        if (cs.fromPrecise === 'track') {
+        // (a track the precise sensors held for several scans before it came back is not one node's doing);
+        // and only when a source that stays at the node explains the reports better than a target
+        // in the air (the stationary rival's probability above the class's): a drone's track whose
+        // cloud went wrong (a turn it did not follow, a report of another target) misfits too, and
+        // muting its node kept the drone from being tracked again while it was still heard (a
+        // track a ground vehicle explains best is muted for only when a source that stays beats
+        // the class too: a car drives on)
+        const rv = cs.rivals;
+        const staysThere = rv === undefined || rv.logP[2] > rv.logP[0];
+        if (!staysThere) {
+          // the node may start a track again at its next report
+        } else if (cs.fromPrecise === 'track') {
           if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         } else o.initiator.markLoneNode(tr.sensors.keys(), t);
         // the misfit first: it is what the running mean of the reports says (the rivals share those reports)
