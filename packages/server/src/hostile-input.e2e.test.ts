@@ -514,6 +514,57 @@ describe('hostile input (issue 15)', () => {
     for (let i = 0; i < 6; i++) assert.equal((await read()).status, 200);
   });
 
+  it('history reads pipelined on a connection that is then dropped give their slots back (http.max_concurrent_reads)', async () => {
+    // Node emits no close on a response queued behind another (HTTP pipelining) when the
+    // connection dies: three such reads on two dropped connections had kept every slot for good
+    const req = `GET /api/v1/detections?from=0&to=${now + 100}&limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\n\r\n`;
+    for (let k = 0; k < 3; k++) {
+      const c = await rawHttp(port);
+      c.sock.write(req.repeat(4));
+      c.sock.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 4; i++) {
+      const r = await http(port, 'GET', `/api/v1/detections?from=0&to=${now + 100}&limit=1`, { token: admin });
+      assert.equal(r.status, 200, `read ${i} after the dropped pipelines: ${r.status} ${r.text.slice(0, 200)}`);
+    }
+  });
+
+  it('event-stream requests pipelined on a connection are refused (409) and none stays registered when the connection drops', async () => {
+    const hub = srv.service.hub;
+    const before = hub.clients;
+    const refusedBefore = hub.refusedQueued;
+    const c = await rawHttp(port);
+    const stream = `GET /api/v1/stream?token=${admin} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    c.sock.write(`GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n` + stream.repeat(20));
+    // every stream queued behind the health request is refused (none is registered to fill memory)
+    await until(() => hub.refusedQueued - refusedBefore === 20, 10_000, 'the pipelined streams refused');
+    assert.equal(hub.clients, before);
+    // the answers in order: health, then the first 409, which closes the connection
+    await until(() => c.closed(), 10_000, 'the connection closed by the service after the first 409');
+    assert.match(c.got(), /^HTTP\/1\.1 200/);
+    assert.equal((c.got().match(/HTTP\/1\.1 409/g) ?? []).length, 1, c.got().slice(0, 2000));
+    assert.match(c.got(), /"code":"conflict","message":"an event stream must be the only request in flight on its connection/);
+    // a stream alone on its connection is served, and forgotten when its connection drops
+    const d = await rawHttp(port);
+    d.sock.write(stream);
+    await until(() => hub.clients === before + 1, 10_000, 'a stream alone on its connection attached');
+    d.sock.destroy();
+    await until(() => hub.clients === before, 10_000, 'the stream forgotten with its connection');
+  });
+
+  it('a login (any route but the batches) takes a body of at most 64 KiB: 8 MiB of nested arrays get 413 at once, naming the limit', async () => {
+    const t0 = Date.now();
+    const big = await http(port, 'POST', '/api/v1/login', { raw: '['.repeat(8 << 20), headers: { 'content-type': 'application/json' } });
+    assert.equal(big.status, 413, big.text.slice(0, 200));
+    assert.equal(big.json.error?.code, 'payload_too_large');
+    assert.match(big.json.error?.message ?? '', /larger than 65536 bytes \(the limit of \/api\/v1\/login; only the batches/);
+    assert.ok(Date.now() - t0 < 5000, `answered in ${Date.now() - t0} ms`);
+    // a login of a normal size still works, and health answers
+    assert.ok(await login(port, 'admin', 'admin-secret-1'));
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
   it('a sensor whose clock runs 29 s ahead does not make the other sensors late: its detection waits for the clock', async () => {
     const before = await srv.service.ingestStats();
     const ahead = { ...rows.find((r) => r.sensor === 'adsb-1')!, t: now + 29, id: 'hostile-clock-ahead' };

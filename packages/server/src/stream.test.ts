@@ -2,15 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import type { ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import { createStreamHub, frame } from './stream.js';
 
 /** A stand-in for a response: the hub writes head and text; the text is collected. */
-function fakeResponse() {
+function fakeResponse(o: { queued?: boolean } = {}) {
   const s = new PassThrough();
   let text = '';
+  let status = 0;
   s.on('data', (d: Buffer) => (text += d.toString()));
-  const res = Object.assign(s, { writeHead: () => res }) as unknown as ServerResponse;
-  return { res, text: () => text };
+  // its connection: a response has one (`socket`) unless it is queued behind another (HTTP pipelining)
+  const connection = new EventEmitter() as EventEmitter & { destroyed: boolean };
+  connection.destroyed = false;
+  const res = Object.assign(s, {
+    writeHead: (code: number) => {
+      status = code;
+      return res;
+    },
+    socket: o.queued ? null : connection,
+    req: { socket: connection },
+  }) as unknown as ServerResponse;
+  return { res, text: () => text, status: () => status, connection };
 }
 
 test('the hub counts its broadcasts (the generation a cached opening snapshot is checked against), and writes pre-made events after the opening ones', async () => {
@@ -27,6 +39,72 @@ test('the hub counts its broadcasts (the generation a cached opening snapshot is
     const events = [...a.text().matchAll(/^event: (.*)$/gm)].map((m) => m[1]);
     assert.deepEqual(events, ['hello', 'tracks', 'zones']);
     assert.match(a.text(), /event: tracks\ndata: \{"t":1,"tracks":\[\]\}\n\n/);
+  } finally {
+    hub.close();
+  }
+});
+
+test('a stream request queued behind another of its connection (pipelined) is refused 409, not registered', () => {
+  const hub = createStreamHub();
+  try {
+    const q = fakeResponse({ queued: true });
+    assert.equal(hub.attach(q.res, []), false);
+    assert.equal(q.status(), 409);
+    assert.match(q.text(), /"code":"conflict"/);
+    assert.equal(hub.clients, 0);
+    assert.equal(hub.refusedQueued, 1);
+  } finally {
+    hub.close();
+  }
+});
+
+test('a client is forgotten when its connection closes, even if its response never emits close', () => {
+  const hub = createStreamHub();
+  try {
+    const a = fakeResponse();
+    const b = fakeResponse();
+    assert.equal(hub.attach(a.res, []), true);
+    assert.equal(hub.attach(b.res, []), true);
+    assert.equal(hub.clients, 2);
+    a.connection.destroyed = true;
+    a.connection.emit('close');
+    assert.equal(hub.clients, 1);
+    // the response's own close afterwards changes nothing (once only)
+    a.res.emit('close');
+    assert.equal(hub.clients, 1);
+    b.res.emit('close');
+    assert.equal(hub.clients, 0);
+  } finally {
+    hub.close();
+  }
+});
+
+test('all clients together hold at most maxTotalBufferBytes: the ones furthest behind are dropped first', () => {
+  const dropped: number[] = [];
+  const hub = createStreamHub({ maxBufferBytes: 1 << 20, maxTotalBufferBytes: 100_000, onDrop: () => dropped.push(1) });
+  try {
+    // clients that never read: a PassThrough holds what it is not read of (highWaterMark 16 KiB), so writableLength grows
+    const slow = [0, 1, 2].map(() => {
+      const s = new PassThrough({ highWaterMark: 1 });
+      const connection = Object.assign(new EventEmitter(), { destroyed: false });
+      const res = Object.assign(s, { writeHead: () => res, socket: connection, req: { socket: connection } }) as unknown as ServerResponse;
+      return res;
+    });
+    hub.attach(slow[0], []);
+    hub.broadcast('zones', { t: 1, zones: [] as never[] }); // a little for the first
+    const big = { t: 2, zones: Array.from({ length: 800 }, (_, i) => ({ id: `zone-${i}`, padding: 'x'.repeat(20) })) } as never;
+    hub.broadcast('zones', big);
+    hub.attach(slow[1], []);
+    hub.broadcast('zones', big);
+    hub.attach(slow[2], []);
+    const before = slow.map((r) => r.writableLength);
+    assert.ok(before[0] > before[1] && before[1] > before[2], `backlogs ${before}`);
+    assert.ok(before[0] + before[1] + before[2] > 100_000, `over the budget: ${before}`);
+    hub.broadcast('zones', { t: 3, zones: [] as never[] });
+    // the first (furthest behind) went; the rest are within the budget
+    assert.ok(dropped.length >= 1, 'one dropped at least');
+    assert.ok(hub.buffered <= 100_000, `buffered ${hub.buffered}`);
+    assert.equal(hub.clients, 3 - dropped.length);
   } finally {
     hub.close();
   }

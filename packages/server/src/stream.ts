@@ -2,7 +2,16 @@
  * The live event stream (server-sent events on GET /api/v1/stream): a hub that writes each
  * event to every connected client. A client that cannot keep up (more than `maxBufferBytes`
  * waiting in its socket) is disconnected rather than slowing the service; it reconnects and
- * gets a fresh snapshot.
+ * gets a fresh snapshot. All clients together hold at most `maxTotalBufferBytes`: past it the
+ * ones furthest behind are dropped first (960 clients that never read had each been allowed
+ * the per-client limit).
+ *
+ * A client is forgotten when its response closes or its connection does: Node emits no `close`
+ * on a response that is queued behind another on its connection (HTTP pipelining) when the
+ * connection dies, and 20,000 such stream requests, pipelined on connections then dropped, had
+ * stayed registered and filled 3-4 GB (an outside probe, 2026-12-06). A stream request queued
+ * behind another request of its connection is refused outright: it could only be answered after
+ * a response that may never end.
  */
 import type { ServerResponse } from 'node:http';
 import type { StreamEventName, StreamEvents } from '@skywarden/formats';
@@ -18,23 +27,80 @@ interface Client {
   id: number;
 }
 
-export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => void } = {}) {
+/**
+ * Calls `fn` once, when the response closes or the connection it came on closes, whichever is
+ * first (see the module's note on pipelined responses); returns a function that cancels it.
+ */
+export function onResponseGone(res: ServerResponse, fn: () => void): () => void {
+  const socket = res.req?.socket;
+  let done = false;
+  const cancel = () => {
+    done = true;
+    res.off('close', fire);
+    socket?.off('close', fire);
+  };
+  function fire() {
+    if (done) return;
+    cancel();
+    fn();
+  }
+  res.once('close', fire);
+  if (socket) {
+    if (socket.destroyed) queueMicrotask(fire);
+    else socket.once('close', fire);
+  }
+  return cancel;
+}
+
+export interface StreamHubOptions {
+  /** Bytes one client may have waiting before it is dropped. Default 16 MiB. */
+  maxBufferBytes?: number;
+  /** Bytes all clients together may have waiting; past it the furthest behind are dropped. Default 256 MiB. */
+  maxTotalBufferBytes?: number;
+  /** Called for each client dropped for falling behind. */
+  onDrop?: () => void;
+}
+
+export function createStreamHub(opts: StreamHubOptions = {}) {
   const maxBuffer = opts.maxBufferBytes ?? 16 * 1024 * 1024;
+  const maxTotal = opts.maxTotalBufferBytes ?? 256 * 1024 * 1024;
   const clients = new Map<number, Client>();
   let nextId = 1;
   let sent = 0;
   let generation = 0;
+  let refusedQueued = 0;
+
+  function drop(c: Client): void {
+    clients.delete(c.id);
+    opts.onDrop?.();
+    c.res.end();
+  }
 
   function write(c: Client, text: string, done?: () => void): void {
+    if (!clients.has(c.id)) {
+      done?.();
+      return;
+    }
     if (c.res.writableLength > maxBuffer) {
-      clients.delete(c.id);
-      opts.onDrop?.();
-      c.res.end();
+      drop(c);
       done?.();
       return;
     }
     if (done) c.res.write(text, () => done());
     else c.res.write(text);
+  }
+
+  /** Drops the clients furthest behind while all of them together hold more than `maxTotal` bytes. */
+  function holdTotal(): void {
+    let total = 0;
+    for (const c of clients.values()) total += c.res.writableLength;
+    if (total <= maxTotal) return;
+    const behind = [...clients.values()].sort((a, b) => b.res.writableLength - a.res.writableLength);
+    for (const c of behind) {
+      if (total <= maxTotal) break;
+      total -= c.res.writableLength;
+      drop(c);
+    }
   }
 
   const heartbeat = setInterval(() => {
@@ -43,8 +109,20 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
   heartbeat.unref();
 
   return {
-    /** Takes over a response as an event stream; `initial` events are sent to it first, then `framed` (events already made by {@link frame}). */
-    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = ''): void {
+    /**
+     * Takes over a response as an event stream; `initial` events are sent to it first, then
+     * `framed` (events already made by {@link frame}). A response queued behind another of its
+     * connection (HTTP pipelining: it has no socket yet) is answered 409 instead; returns whether
+     * the stream was attached.
+     */
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = ''): boolean {
+      if (!res.socket) {
+        refusedQueued++;
+        const body = JSON.stringify({ error: { code: 'conflict', message: 'an event stream must be the only request in flight on its connection (it was pipelined behind another)' } });
+        res.writeHead(409, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...SECURITY_HEADERS });
+        res.end(body);
+        return false;
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
@@ -54,10 +132,12 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
       });
       const c: Client = { res, id: nextId++ };
       clients.set(c.id, c);
-      res.on('close', () => clients.delete(c.id));
+      onResponseGone(res, () => clients.delete(c.id));
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
       if (framed) write(c, framed);
+      holdTotal();
+      return true;
     },
     /** Writes an event to every client; `onWritten` is called once every client's copy has gone to its socket. */
     broadcast<E extends StreamEventName>(event: E, data: StreamEvents[E], onWritten?: () => void): void {
@@ -66,12 +146,24 @@ export function createStreamHub(opts: { maxBufferBytes?: number; onDrop?: () => 
       if (clients.size === 0) return;
       const text = frame(event, data);
       sent++;
+      holdTotal();
       let waiting = clients.size;
+      if (waiting === 0) return;
       const done = onWritten ? () => --waiting === 0 && onWritten() : undefined;
       for (const c of [...clients.values()]) write(c, text, done);
     },
     get clients() {
       return clients.size;
+    },
+    /** Bytes all clients have waiting. */
+    get buffered() {
+      let total = 0;
+      for (const c of clients.values()) total += c.res.writableLength;
+      return total;
+    },
+    /** Stream requests refused for being pipelined behind another request (see `attach`). */
+    get refusedQueued() {
+      return refusedQueued;
     },
     /** Broadcasts so far (whether or not a client was connected): what a cached snapshot of the stream's state must not predate. */
     get generation() {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrng, mutateBytes, randInt } from '../testing/fuzz.js';
 import { sharkField, tsharkAsterix, type SharkObj } from '../testing/tshark.js';
-import { decodeCat048, encodeCat048Block, FT, NM, resolveTimeOfDay, type Cat048Record } from './index.js';
+import { decodeCat048, decodeCat048Block, decodeCat062Block, encodeCat048Block, encodeCat062Blocks, firstRecordSource, FT, NM, resolveTimeOfDay, splitAsterixBlocks, type Cat048Record } from './index.js';
 
 const T0 = 1764000000; // 2025-11-24T16:00:00Z: 57600 s after midnight
 
@@ -225,6 +225,31 @@ test('plots from the CAT048 encoder decode to what was written', () => {
     assert.equal(rec.descriptor!.typ, p.typ);
     assert.equal(rec.descriptor!.sim, p.simulated);
   });
+});
+
+test('a block\'s first source is read without decoding it, and maxRecords decodes only the first records (a listener over its rate)', () => {
+  const plots = Array.from({ length: 50 }, (_, i) => ({ sac: 10, sic: 20, t: T0 + i, range: 10 * NM, azimuthDeg: i, typ: 1, simulated: false }));
+  const bytes = encodeCat048Block(plots);
+  const [b] = splitAsterixBlocks(bytes).blocks;
+  assert.deepEqual(firstRecordSource(bytes, b!), { sac: 10, sic: 20 });
+  const all = decodeCat048Block(bytes, b!, { referenceTime: T0 });
+  assert.equal(all.records.length, 50);
+  assert.equal(all.truncated, undefined);
+  const some = decodeCat048Block(bytes, b!, { referenceTime: T0, maxRecords: 7 });
+  assert.equal(some.records.length, 7);
+  assert.equal(some.truncated, true);
+  assert.deepEqual(some.records, all.records.slice(0, 7));
+  // exactly as many as the block holds: not truncated
+  assert.equal(decodeCat048Block(bytes, b!, { referenceTime: T0, maxRecords: 50 }).truncated, undefined);
+  // CAT062 likewise
+  const t62 = encodeCat062Blocks(Array.from({ length: 5 }, (_, i) => ({ sac: 30, sic: 40, t: T0, latDeg: 37.6, lonDeg: 127.1, ve: 0, vn: 0, trackNumber: i + 1 })))[0]!;
+  const b62 = splitAsterixBlocks(t62).blocks[0]!;
+  assert.deepEqual(firstRecordSource(t62, b62), { sac: 30, sic: 40 });
+  const r62 = decodeCat062Block(t62, b62, { referenceTime: T0, maxRecords: 2 });
+  assert.deepEqual([r62.records.length, r62.truncated], [2, true]);
+  // a record without I048/010 (FRN 1 clear), or cut before its SAC/SIC: none
+  assert.equal(firstRecordSource(Uint8Array.from([48, 0, 6, 0x40, 1, 2]), { cat: 48, offset: 0, start: 3, end: 6 }), null);
+  assert.equal(firstRecordSource(Uint8Array.from([48, 0, 5, 0x81, 0x80]), { cat: 48, offset: 0, start: 3, end: 5 }), null);
 });
 
 test('bad input: errors name the block, record and item; the good records are kept', () => {

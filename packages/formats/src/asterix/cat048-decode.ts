@@ -54,11 +54,15 @@ export interface Cat048DecodeResult {
   errors: string[];
   /** Data blocks of other categories, skipped. */
   otherBlocks: number;
+  /** Set when `maxRecords` stopped the decoding with bytes of the block left. */
+  truncated?: boolean;
 }
 
 export interface Cat048DecodeOptions {
   /** A time (s since the Unix epoch) near the data, to turn I048/140 into epoch seconds (`t`). */
   referenceTime?: number;
+  /** Decode at most this many records of a block ({@link decodeCat048Block}); the rest is left unread (`truncated`). */
+  maxRecords?: number;
 }
 
 /** FRN (1-based) -> item and length rule, CAT048 UAP (editions 1.21-1.31). */
@@ -213,7 +217,12 @@ export function decodeCat048Block(bytes: Uint8Array, block: AsterixBlock, opts: 
     return out;
   }
   const r = new ByteReader(bytes, block.start, block.end);
+  const max = opts.maxRecords ?? Infinity;
   for (let n = 1; r.left > 0; n++) {
+    if (n > max) {
+      out.truncated = true;
+      break;
+    }
     const d = decodeRecord(r, ref);
     if ('rec' in d) out.records.push(d.rec);
     else if ('bad' in d) out.errors.push(`data block at offset ${block.offset}, record ${n}: ${d.bad}`);

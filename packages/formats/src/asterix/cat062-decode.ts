@@ -64,12 +64,16 @@ export interface Cat062BlockResult {
   records: Cat062Record[];
   errors: string[];
   warnings: string[];
+  /** Set when `maxRecords` stopped the decoding with bytes of the block left. */
+  truncated?: boolean;
 }
 
 /** Options of {@link decodeCat062}. */
 export interface Cat062DecodeOptions {
   /** A time (s since the Unix epoch) near the data, to turn I062/070 into epoch seconds (`t`). */
   referenceTime?: number;
+  /** Decode at most this many records of a block ({@link decodeCat062Block}); the rest is left unread (`truncated`). */
+  maxRecords?: number;
 }
 
 type Rule = ItemRule;
@@ -290,7 +294,12 @@ export function decodeCat062Block(bytes: Uint8Array, block: AsterixBlock, opts: 
     return out;
   }
   const r = new ByteReader(bytes, block.start, block.end);
+  const max = opts.maxRecords ?? Infinity;
   for (let n = 1; r.left > 0; n++) {
+    if (n > max) {
+      out.truncated = true;
+      break;
+    }
     const warnings: string[] = [];
     const rec = decodeRecord(r, ref, warnings);
     for (const w of warnings) out.warnings.push(`${at}, record ${n}: ${w}`);

@@ -9,4 +9,4 @@ export * from './from-track.js';
 export * from './cat048.js';
 export * from './cat048-decode.js';
 export * from './cat065.js';
-export { splitAsterixBlocks, resolveTimeOfDay, type AsterixBlock } from './items.js';
+export { splitAsterixBlocks, firstRecordSource, resolveTimeOfDay, type AsterixBlock } from './items.js';

@@ -128,6 +128,22 @@ export function splitAsterixBlocks(bytes: Uint8Array): { blocks: AsterixBlock[];
   return { blocks };
 }
 
+/**
+ * The SAC and SIC of a block's first record, read from its first item when the record's FSPEC
+ * has FRN 1 (I048/010, I062/010: the data source identifier) without decoding the record; null
+ * when it does not, or the bytes end first. What a listener checks a block's source against
+ * before it decodes the block.
+ */
+export function firstRecordSource(bytes: Uint8Array, block: AsterixBlock): { sac: number; sic: number } | null {
+  let p = block.start;
+  if (p >= block.end || (bytes[p]! & 0x80) === 0) return null;
+  // the FSPEC: octets while their FX bit (the last) is set
+  while (p < block.end && (bytes[p]! & 1) === 1) p++;
+  p++;
+  if (p + 2 > block.end) return null;
+  return { sac: bytes[p]!, sic: bytes[p + 1]! };
+}
+
 /** Seconds since midnight UTC -> epoch seconds on the day that puts it nearest to `ref` (within 12 h). */
 export function resolveTimeOfDay(tod: number, ref: number): number {
   const midnight = Math.floor(ref / 86400) * 86400;

@@ -29,7 +29,7 @@ import { batchTooLarge, decodeLines, decodeUtf8, parseNdjsonLines } from '../ing
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
-import { frame, SECURITY_HEADERS } from '../stream.js';
+import { frame, onResponseGone, SECURITY_HEADERS } from '../stream.js';
 import { readPmtilesInfo } from './basemap.js';
 
 declare module 'fastify' {
@@ -150,6 +150,11 @@ const DECODERS = new Map<string, () => Transform>([
   ['br', createBrotliDecompress],
 ]);
 
+/** The body limit (bytes) of the routes that are not batches (see `BATCH_ROUTES`), when http.body_limit_bytes is larger. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+/** The routes whose bodies may be as large as http.body_limit_bytes. */
+const BATCH_ROUTES = new Set(['/api/v1/detections', '/api/v1/sensors/status']);
+
 export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const c = svc.config;
   // requestTimeout: a client must send its whole request in time (headers within the lesser of
@@ -187,6 +192,13 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   if (basemapPath !== null) readPmtilesInfo(basemapPath);
   if (opts.serializeBySchema === false) app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  // only the batches (detections, a gateway's heartbeats) may be as large as http.body_limit_bytes;
+  // every other body (a login, an operator's action, one sensor, a replay's window) is small, and
+  // an anonymous 8 MiB login of nested arrays had held the event loop for seconds before its route
+  // refused it (an outside probe, 2026-12-06)
+  app.addHook('onRoute', (route) => {
+    if (route.bodyLimit === undefined && !BATCH_ROUTES.has(route.url)) route.bodyLimit = Math.min(SMALL_BODY_BYTES, c.http.body_limit_bytes);
+  });
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
   limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, app.log, 'HTTP', 'http.max_connections_per_address');
@@ -285,7 +297,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (!req.raw.complete) reply.header('connection', 'close');
     if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
     if (typeof err.code === 'string' && /^Z_(DATA|BUF|STREAM)_ERROR$|^ERR_BROTLI|^ERR__ERROR_FORMAT/.test(err.code)) return reply.status(400).send(errorBody('bad_request', `the body is not valid ${String(req.headers['content-encoding'] ?? '').trim().toLowerCase()} data: ${err.message}`));
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${c.http.body_limit_bytes} bytes`));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = req.routeOptions.bodyLimit ?? c.http.body_limit_bytes;
+      return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${limit} bytes${limit < c.http.body_limit_bytes ? ` (the limit of ${req.routeOptions.url ?? 'this route'}; only the batches, POST /api/v1/detections and /api/v1/sensors/status, take up to http.body_limit_bytes)` : ''}`));
+    }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported: use application/json or application/x-ndjson`));
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return reply.status(400).send(errorBody('invalid_json', `the body is not valid JSON: ${err.message}`));
@@ -389,7 +404,11 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   const operator = { preHandler: need('operator') };
   const admin = { preHandler: need('admin') };
   // history reads (tens of thousands of rows each) run at most http.max_concurrent_reads at
-  // once, a few more wait, the rest are refused: 60 at once had held 1.3 GB and the event loop 22 s
+  // once, a few more wait, the rest are refused: 60 at once had held 1.3 GB and the event loop 22 s.
+  // A slot is given back when the response closes or its connection does: Node emits no close on
+  // a response queued behind another of its connection (HTTP pipelining) when the connection
+  // dies, and three reads pipelined on a dropped connection had kept every slot for good (an
+  // outside probe, 2026-12-06)
   let readsInFlight = 0;
   const readWaiters: (() => void)[] = [];
   const releaseRead = () => {
@@ -407,20 +426,19 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       }
       // the slot passes straight from the request that ends to this one
       await new Promise<void>((resolve, reject) => {
-        const gone = () => {
+        const take = () => {
+          cancel();
+          resolve();
+        };
+        const cancel = onResponseGone(reply.raw, () => {
           const i = readWaiters.indexOf(take);
           if (i >= 0) readWaiters.splice(i, 1);
           reject(new ApiError('bad_request', 'the client went away while its read waited'));
-        };
-        const take = () => {
-          reply.raw.off('close', gone);
-          resolve();
-        };
+        });
         readWaiters.push(take);
-        reply.raw.once('close', gone);
       });
     }
-    reply.raw.once('close', releaseRead);
+    onResponseGone(reply.raw, releaseRead);
   };
   const historyRead = { preHandler: [need('viewer'), readSlot] };
   // the feeds: no login with alerts.public_feed (their operations then say security: [])

@@ -10,12 +10,12 @@ import { createSensorRegistry } from '../sensors.js';
 import { createSqliteStore } from '../store/index.js';
 import { tempDir } from '../testing.js';
 
-async function setup(onJournalled: Parameters<typeof createIngest>[0]['onJournalled']) {
+async function setup(onJournalled: Parameters<typeof createIngest>[0]['onJournalled'], rate: { ratePerS: number; burst: number } = { ratePerS: 1000, burst: 1000 }) {
   const tmp = tempDir();
   const store = await createSqliteStore({ path: join(tmp.dir, 'j.sqlite'), sync: 'normal' });
   const sensors = createSensorRegistry({ silentAfterS: 60, stuckPerMin: 1000, maxPositionOffsetM: 1000 });
   assert.deepEqual(sensors.register([{ id: 'r1', kind: 'radar', lat: 37.5, lon: 127, alt_m: 10, range_m: 20000, range_sd_m: 20, bearing_sd_deg: 0.5 }]), []);
-  const ingest = createIngest({ store, sensors, now: () => 1000, ratePerS: 1000, burst: 1000, maxFutureS: 30, maxBatch: 100, commitWaitMs: 0, onJournalled });
+  const ingest = createIngest({ store, sensors, now: () => 1000, ...rate, maxFutureS: 30, maxBatch: 100, commitWaitMs: 0, onJournalled });
   const row = (id: string, t: number) => ({ t, sensor: 'r1', type: 'range_bearing', range_m: 5000, bearing_deg: 45, id });
   return { ingest, row, done: async () => { await ingest.close(); await store.close(); tmp.cleanup(); } };
 }
@@ -40,6 +40,25 @@ test('a picture that throws on journalled detections does not keep the callers f
     const r = await s.ingest.ingest(null, [s.row('a', 999)], 'test');
     assert.equal(r.accepted, 1);
     assert.deepEqual(r.notFused, []);
+  } finally {
+    await s.done();
+  }
+});
+
+test('a sensor over its rate is refused before its rows are checked, each row named; its good rows within the burst are journalled', async () => {
+  const s = await setup(() => {}, { ratePerS: 1, burst: 3 });
+  try {
+    const r = await s.ingest.ingest(null, [s.row('a', 999), s.row('b', 999.1), s.row('c', 999.2), s.row('d', 999.3), { sensor: 'r1', t: 'not a time' }], 'test');
+    assert.equal(r.accepted, 3);
+    assert.deepEqual(
+      r.rejected.map((x) => [x.index, x.code]),
+      [
+        [3, 'rate_limited'],
+        // out of tokens: refused for the rate, without being read (its bad time is not what it is refused for)
+        [4, 'rate_limited'],
+      ],
+    );
+    assert.match(r.rejected[1].message, /^detection 4: sensor "r1" exceeds its rate limit of 1\/s \(burst 3\)$/);
   } finally {
     await s.done();
   }

@@ -16,7 +16,7 @@ import { buildConfig } from '../config.js';
 import { createService } from '../service.js';
 import type { JournalEntry } from '../store/store.js';
 import { http, quietLogger, tempDir, until } from '../testing.js';
-import { elevationFromAltitude, startAsterixIn } from './asterix-in.js';
+import { elevationFromAltitude, MAX_PENDING_BATCHES, startAsterixIn } from './asterix-in.js';
 
 const R = 6371000;
 const FT = 0.3048;
@@ -266,6 +266,47 @@ describe('ASTERIX input in demo mode', () => {
       await until(() => input!.stats().accepted >= 3, 10000, 'the simulated reports to be journalled');
       assert.equal(input.stats().ignored, 0);
     } finally {
+      tx.close();
+      await input?.close();
+      await svc.close();
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('ASTERIX input while the journal is behind', () => {
+  it(`drops datagrams unread once ${MAX_PENDING_BATCHES} wait for the journal, counts them, and takes datagrams again when it catches up`, async () => {
+    const tmp = tempDir();
+    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }] } }, {});
+    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+    const t = T0;
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
+    const tx = createSocket('udp4');
+    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
+    // a journal that does not answer until released (a slow disk, a store far behind)
+    const held: (() => void)[] = [];
+    const ingest = svc.ingest.ingest.bind(svc.ingest);
+    svc.ingest.ingest = (principal, items, source) => new Promise((resolve, reject) => held.push(() => ingest(principal, items, source).then(resolve, reject)));
+    try {
+      await svc.start();
+      input = await startAsterixIn(svc);
+      const n = MAX_PENDING_BATCHES + 10;
+      for (let k = 0; k < n; k++) {
+        tx.send(block(48, plotRecord(10, 20, t + k * 0.01, target(t), 100 + k)), input.port, '127.0.0.1');
+        await until(() => input!.stats().datagrams >= k + 1, 10000, `datagram ${k} read`);
+      }
+      assert.equal(input.stats().overloaded, 10, 'the datagrams beyond the queue dropped unread');
+      assert.equal(held.length, MAX_PENDING_BATCHES);
+      for (const release of held.splice(0)) release();
+      await until(() => input!.stats().accepted === MAX_PENDING_BATCHES, 10000, 'the waiting datagrams journalled');
+      // caught up: the next datagram is taken
+      tx.send(block(48, plotRecord(10, 20, t + 1, target(t), 999)), input.port, '127.0.0.1');
+      await until(() => held.length === 1, 10000, 'the next datagram sent to the journal');
+      held.splice(0)[0]();
+      await until(() => input!.stats().accepted === MAX_PENDING_BATCHES + 1, 10000, 'the next datagram journalled');
+      assert.equal(input.stats().overloaded, 10);
+    } finally {
+      for (const release of held.splice(0)) release();
       tx.close();
       await input?.close();
       await svc.close();

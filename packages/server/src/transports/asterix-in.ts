@@ -22,7 +22,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { once } from 'node:events';
-import { decodeCat048Block, decodeCat062Block, FT, NM, splitAsterixBlocks, type Cat048Record, type Cat062Record } from '@skywarden/formats';
+import { decodeCat048Block, decodeCat062Block, firstRecordSource, FT, NM, splitAsterixBlocks, type Cat048Record, type Cat062Record } from '@skywarden/formats';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { parseAllowList, type AsterixSourceConfig } from '../config.js';
@@ -49,7 +49,14 @@ export interface AsterixInStats {
   rejected: number;
   /** Datagrams from addresses outside `asterix_in.allow_from`. */
   refused: number;
+  /** Datagrams dropped unread while {@link MAX_PENDING_BATCHES} of them waited for the journal. */
+  overloaded: number;
+  /** Blocks dropped unread, or cut short, because their first record's sensor had no detection (or fewer than the block's records) left within its rate limit (their records unread are not counted in `records`). */
+  overRateBlocks: number;
 }
+
+/** Datagrams' detections waiting for the journal at most; beyond, datagrams are dropped before they are decoded. */
+export const MAX_PENDING_BATCHES = 32;
 
 export interface AsterixIn {
   port: number;
@@ -81,7 +88,7 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
   const c = svc.config.asterix_in;
   const log = svc.log.child({ component: 'asterix-in' });
   const warn = createWarnLimiter(log);
-  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, unknownOverLimit: 0, ignored: 0, ignoredKinds: {}, rejected: 0, refused: 0 };
+  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, unknownOverLimit: 0, ignored: 0, ignoredKinds: {}, rejected: 0, refused: 0, overloaded: 0, overRateBlocks: 0 };
   /** Simulated reports are real only in a demo. */
   const takeSimulated = svc.mode === 'demo';
   const ignore = (kind: string) => {
@@ -245,14 +252,40 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
 
   const take = (msg: Buffer, from: string) => {
     stats.datagrams++;
+    // UDP cannot be slowed: while the journal is this far behind, datagrams are dropped before
+    // they are decoded (a sender of 64 KB datagrams of plots, a hundred a second, had grown the
+    // journal's queue and the process by a gigabyte: an outside probe, 2026-12-06)
+    if (pending.size >= MAX_PENDING_BATCHES) {
+      stats.overloaded++;
+      warn.warn('overloaded', { from, pending: pending.size }, 'ASTERIX datagram dropped: the journal is behind');
+      return;
+    }
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     const now = svc.clock();
     const rows: Record<string, unknown>[] = [];
     // the datagram is split once; each block goes to its category's decoder
     const split = splitAsterixBlocks(bytes);
     for (const b of split.blocks) {
+      // a block whose (first record's) source has no detection left within its rate limit now is
+      // dropped before it is decoded: 64 KB datagrams of 5,900 plots each, a hundred a second,
+      // had each been decoded in full to be refused (an outside probe, 2026-12-06)
+      // (and of a block whose source has some left, only as many records are decoded)
+      let maxRecords = Infinity;
+      if (b.cat === 48 || b.cat === 62) {
+        const first = firstRecordSource(bytes, b);
+        const sensor = first ? (b.cat === 48 ? radars : trackers).get(key(first.sac, first.sic))?.sensor : undefined;
+        if (sensor !== undefined) {
+          maxRecords = svc.ingest.available(sensor);
+          if (maxRecords <= 0) {
+            stats.overRateBlocks++;
+            warn.warn('rate_limited', { from, sensor }, 'ASTERIX block of a sensor beyond its rate limit dropped unread');
+            continue;
+          }
+        }
+      }
       if (b.cat === 62) {
-        const r = decodeCat062Block(bytes, b, { referenceTime: now });
+        const r = decodeCat062Block(bytes, b, { referenceTime: now, maxRecords });
+        if (r.truncated) stats.overRateBlocks++;
         for (const e of r.errors) bad(`CAT062 ${e}`, from);
         for (const w of r.warnings) warn.warn('record_warning', { from, reason: `CAT062 ${w}` }, 'ASTERIX record taken with a problem');
         stats.records += r.records.length;
@@ -261,7 +294,8 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
           if (row) rows.push(row);
         }
       } else if (b.cat === 48) {
-        const r = decodeCat048Block(bytes, b, { referenceTime: now });
+        const r = decodeCat048Block(bytes, b, { referenceTime: now, maxRecords });
+        if (r.truncated) stats.overRateBlocks++;
         for (const e of r.errors) bad(`CAT048 ${e}`, from);
         stats.records += r.records.length;
         for (const rec of r.records) {
@@ -272,13 +306,25 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     }
     if (split.error !== undefined) bad(split.error, from);
     const bySensor = new Map<string, Record<string, unknown>[]>();
+    // each sensor's rows beyond what its rate limit allows now are counted, not sent to the ingest
+    // (which would check each in full to refuse it: 5,900 plots a datagram)
+    const over = new Map<string, number>();
     for (const row of rows) {
       const s = row.sensor as string;
-      if (!bySensor.has(s)) bySensor.set(s, []);
-      bySensor.get(s)!.push(row);
-      svc.registry.heard(s, now);
+      let list = bySensor.get(s);
+      if (!list) {
+        bySensor.set(s, (list = []));
+        svc.registry.heard(s, now);
+      }
+      if (list.length >= svc.ingest.available(s)) over.set(s, (over.get(s) ?? 0) + 1);
+      else list.push(row);
     }
-    for (const [s, list] of bySensor) journal(s, list, from);
+    for (const [s, n] of over) {
+      stats.rejected += n;
+      svc.ingest.refusedForRate('asterix', s, n);
+      warn.warn('rate_limited', { from, sensor: s, count: n }, 'ASTERIX detections beyond the sensor\'s rate limit dropped');
+    }
+    for (const [s, list] of bySensor) if (list.length > 0) journal(s, list, from);
   };
 
   const sock: UdpSocket = createSocket({ type: isIPv6(c.host) ? 'udp6' : 'udp4', reuseAddr: true });
