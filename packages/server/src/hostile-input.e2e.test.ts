@@ -415,6 +415,45 @@ describe('hostile input (issue 15)', () => {
     await holder.endAsync(true);
   });
 
+  it("a persistent MQTT session keeps only the subscriptions granted: a sensor that also asked for '#' is sent no other sensor's messages when it comes back", async () => {
+    const url = `mqtt://127.0.0.1:${srv.mqttPort}`;
+    const who = { clientId: 'persistent-radar', username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0, clean: false };
+    const first = await mqtt.connectAsync(url, who);
+    // mqtt.js rejects a SUBACK with a refusal in it; the SUBACK is on the error
+    const suback = await first.subscribeAsync(['skywarden/v1/radar-1/errors', '#', 'skywarden/v1/adsb-1/detections'], { qos: 1 }).then(
+      () => null,
+      (e: Error & { packet?: { granted?: number[] } }) => e.packet,
+    );
+    assert.deepEqual(suback?.granted, [1, 128, 128], 'the errors topic granted, the others refused in the SUBACK');
+    await first.endAsync();
+    // another sensor publishes while the first is away
+    const other = await mqtt.connectAsync(url, { clientId: 'adsb-publisher', username: 'adsb-1', password: 'token-adsb-1', reconnectPeriod: 0 });
+    const row = rows.find((r) => r.sensor === 'adsb-1')!;
+    for (let i = 0; i < 5; i++) await other.publishAsync('skywarden/v1/adsb-1/detections', JSON.stringify({ ...row, id: `persist-probe-${i}` }), { qos: 1 });
+    await other.endAsync();
+    const topics: string[] = [];
+    const back = await mqtt.connectAsync(url, { ...who, manualConnect: false });
+    back.on('message', (topic) => topics.push(topic));
+    await new Promise((r) => setTimeout(r, 1000));
+    await back.endAsync();
+    assert.deepEqual(topics.filter((t) => !t.endsWith('/radar-1/errors')), [], `delivered to radar-1: ${topics.join(', ')}`);
+    // the session is ended (clean) so that it leaves nothing behind for the later tests
+    await (await mqtt.connectAsync(url, { ...who, clean: true })).endAsync();
+  });
+
+  it('closes an MQTT connection whose SUBSCRIBE is larger than 4 KiB (a sensor subscribes to a topic or two)', async () => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'many-filters', username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0 });
+    let closed = false;
+    c.on('close', () => (closed = true));
+    c.subscribe(Array.from({ length: 500 }, (_, i) => `skywarden/v1/radar-1/errors/${i}`), { qos: 0 }, () => {});
+    await until(() => closed, 10_000, 'the connection closed');
+    c.end(true);
+    // the sensor may connect again, and health answers
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { clientId: 'many-filters', username: 'radar-1', password: 'token-radar-1', reconnectPeriod: 0 });
+    assert.deepEqual((await again.subscribeAsync('skywarden/v1/radar-1/errors', { qos: 0 })).map((g) => g.qos), [0]);
+    await again.endAsync(true);
+  });
+
   it('an unknown sensor id costs the same password work as a wrong token (ids cannot be told apart by timing)', async () => {
     const median = async (id: string) => {
       const ts: number[] = [];

@@ -170,6 +170,17 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   const unreleased = createIncomingQos2(MAX_UNRELEASED_QOS2);
   const unreleasedChanged = () => svc.metrics.unreleasedQos2.set(unreleased.size);
   keepIncomingQos2Ids((broker as unknown as { persistence: object }).persistence, unreleased, unreleasedChanged);
+  // a persistent session (clean false) keeps only the subscriptions authorizeSubscribe grants: aedes
+  // stores every filter of a SUBSCRIBE once any one of them is granted (its subscribe handler's
+  // storeSubscriptions gives persistence.addSubscriptions the whole packet's list), so a sensor
+  // that subscribed to its errors topic and '#' in one packet was sent every other sensor's
+  // messages when it came back, and its offline queue kept a copy of each (an outside probe,
+  // 2026-12-06: another sensor's detections read; 2.5 GB held; with 2,000 such sessions, the
+  // process out of memory)
+  keepOnlyGrantedSubscriptions((broker as unknown as { persistence: object }).persistence, (client, topic) => {
+    const p = principals.get(client);
+    return p !== undefined && topic === `${prefix}/${p.id}/errors`;
+  });
   broker.on('clientDisconnect', (client) => {
     if (client.clean) {
       unreleased.clear(client.id);
@@ -256,4 +267,16 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The part of aedes' persistence that stores a persistent session's subscriptions. */
+interface SubscriptionPersistence {
+  addSubscriptions(client: Client, subs: { topic: string }[]): Promise<void>;
+}
+
+/** Makes `persistence` store, of the subscriptions it is given, only those `granted` allows. */
+export function keepOnlyGrantedSubscriptions(persistence: object, granted: (client: Client, topic: string) => boolean): void {
+  const p = persistence as SubscriptionPersistence;
+  const add = p.addSubscriptions.bind(p);
+  p.addSubscriptions = (client, subs) => add(client, subs.filter((s) => granted(client, s.topic)));
 }
