@@ -290,6 +290,41 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
   });
 });
 
+describe('CoT: a TAK Server that floods the connection with markers', () => {
+  it('drops the markers beyond the observer sensor\'s rate before parsing them, and journals those within it', async () => {
+    const tmp = tempDir();
+    const tcp = createServer();
+    const tak = takServer(tcp);
+    tcp.listen(0, '127.0.0.1');
+    await once(tcp, 'listening');
+    const s = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
+    const now = s.scene.t0 + 30;
+    // a fixed clock: the bucket does not refill during the test (burst 100)
+    const srv = await startServer({
+      config: { ...s.config, ingest: { ...(s.config as { ingest?: object }).ingest, rate_per_s: 1, burst: 100 }, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3 } },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    try {
+      await until(() => srv.transports.tak?.connected && tak.conns.length > 0, 5000, 'the TAK connection');
+      const conn = tak.conns[tak.conns.length - 1].socket;
+      const all = Array.from({ length: 2000 }, (_, i) => marker(`flood-${i}`, now - 1, 37.5 + i * 1e-5, 127)).join('');
+      conn.write(all);
+      await until(() => srv.transports.tak!.stats().received >= 2000, 10_000, 'every marker read');
+      await until(async () => (await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length >= 100, 10_000, 'the markers within the rate journalled');
+      const st = srv.transports.tak!.stats();
+      assert.equal(st.overRate, 1900, `dropped unread beyond the burst: ${JSON.stringify(st)}`);
+      assert.equal((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length, 100);
+      assert.equal(st.bad, 0, 'none was parsed to be refused');
+      assert.equal((await http(srv.httpPort, 'GET', '/api/v1/health')).status, 200);
+    } finally {
+      await srv.close();
+      await tak.close();
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('CoT over TLS with a client certificate, and UDP unicast', () => {
   const tmp = tempDir();
   let srv: RunningServer;

@@ -86,7 +86,14 @@ export interface TakStats {
   unframeable: number;
   /** Standalone TakControl datagrams sent on the mesh (`tak.protocol: 1`). */
   controlsSent: number;
+  /** Received events dropped before they were read: the observer sensor had no detection left within its rate limit. */
+  overRate: number;
+  /** Times the TAK Server's connection stopped being read while {@link MAX_PENDING_EVENTS} events waited for the journal. */
+  paused: number;
 }
+
+/** CoT events waiting for the journal at most; beyond, the TAK Server's connection is not read (TCP backpressure) until half of them are in. */
+export const MAX_PENDING_EVENTS = 256;
 
 export interface TakCot {
   /** Port of the UDP listener, or null when not listening. */
@@ -148,7 +155,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0, overRate: 0, paused: 0 };
   const protocol = String(c.protocol) as 'auto' | 'xml' | '1';
   let closed = false;
   const opex = cotOpex(svc);
@@ -174,6 +181,15 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
       stats.ignored++;
       return;
     }
+    // beyond the observer sensor's rate an event is dropped before it is parsed: a TAK Server
+    // writing markers as fast as the service read them (82 MB in 10 s) had each parsed and sent
+    // to the ingest to be refused there, held health up to 7.6 s and grown the process by a
+    // gigabyte (an outside probe, 2026-12-06)
+    if (svc.ingest.available(c.observer_sensor) <= 0) {
+      stats.overRate++;
+      warn.warn('rate_limited', { from, sensor: c.observer_sensor, dropped: stats.overRate }, 'CoT events beyond the observer sensor\'s rate limit dropped unread');
+      return;
+    }
     const r = parseCot(xml, { sensorId: c.observer_sensor, now: svc.clock(), ownUidPrefix: c.uid_prefix });
     if (!r.ok) {
       if (r.ignored) {
@@ -196,9 +212,14 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         stats.bad++;
         if (!closed) log.error({ err }, 'journalling a CoT marker failed');
       })
-      .finally(() => pending.delete(p));
+      .finally(() => {
+        pending.delete(p);
+        if (pending.size <= MAX_PENDING_EVENTS / 2) resumeReading?.();
+      });
     pending.add(p);
   }
+  /** Reads the TAK Server's connection again once its events have gone to the journal (set while it is paused). */
+  let resumeReading: (() => void) | null = null;
 
   /** A protocol 1 payload (TCP frame or UDP datagram body): its event, if any, goes the way of an XML one. */
   function takeProto(payload: Uint8Array, from: string): void {
@@ -359,6 +380,15 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         if (it.kind === 'garbage') bad(`not a CoT event: ${JSON.stringify(it.text.slice(0, 60))}`, from);
         else if (it.kind === 'proto') takeProto(it.payload, from);
         else if (!control(it.text)) takeEvent(it.text, from);
+      }
+      // TCP backpressure: the connection is not read while the journal is this far behind
+      if (pending.size >= MAX_PENDING_EVENTS && !s.isPaused()) {
+        stats.paused++;
+        s.pause();
+        resumeReading = () => {
+          resumeReading = null;
+          if (!s.destroyed) s.resume();
+        };
       }
       if (fatal !== null && !s.destroyed) {
         stats.unframeable++;
