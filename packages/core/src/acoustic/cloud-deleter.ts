@@ -141,7 +141,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         } else o.initiator.markLoneNode(tr.sensors.keys(), t);
         // the misfit first: it is what the running mean of the reports says (the rivals share those reports)
         if (cs.logL < minLogL) return deleted(DELETE_REASONS.misfit);
-        return deleted(cs.rivals && cs.rivals.logP[1] > cs.rivals.logP[2] ? DELETE_REASONS.rivalGround : DELETE_REASONS.rivalStill);
+        return deleted(rv && rv.logP[1] > rv.logP[2] ? DELETE_REASONS.rivalGround : DELETE_REASONS.rivalStill);
       }
       const spread = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd;
       const against = (cs.silentLogLR ?? 0) < minSilentLogLR;

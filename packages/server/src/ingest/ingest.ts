@@ -75,14 +75,21 @@ export function createIngest(o: IngestOptions) {
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  function takeToken(sensor: string, now: number): boolean {
-    let b = buckets.get(sensor);
-    if (!b) {
-      b = { tokens: o.burst, at: now };
-      buckets.set(sensor, b);
-    }
-    b.tokens = Math.min(o.burst, b.tokens + (now - b.at) * o.ratePerS);
+  /** The tokens bucket `b` holds at time `now` (refilled at the rate since it was last refilled, at most the burst). */
+  const tokensAt = (b: { tokens: number; at: number }, now: number): number => Math.min(o.burst, b.tokens + (now - b.at) * o.ratePerS);
+
+  /** Refills the sensor's bucket to `now`; the bucket, or undefined when the sensor has none yet. */
+  function refill(sensor: string, now: number): { tokens: number; at: number } | undefined {
+    const b = buckets.get(sensor);
+    if (!b) return undefined;
+    b.tokens = tokensAt(b, now);
     b.at = now;
+    return b;
+  }
+
+  function takeToken(sensor: string, now: number): boolean {
+    let b = refill(sensor, now);
+    if (!b) buckets.set(sensor, (b = { tokens: o.burst, at: now }));
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
@@ -90,11 +97,8 @@ export function createIngest(o: IngestOptions) {
 
   /** Whether the sensor has no token left now (its bucket refilled to now; none taken). */
   function outOfTokens(sensor: string, now: number): boolean {
-    const b = buckets.get(sensor);
-    if (!b) return false;
-    b.tokens = Math.min(o.burst, b.tokens + (now - b.at) * o.ratePerS);
-    b.at = now;
-    return b.tokens < 1;
+    const b = refill(sensor, now);
+    return b !== undefined && b.tokens < 1;
   }
 
   async function commit(batch: Pending[]): Promise<void> {
@@ -159,9 +163,7 @@ export function createIngest(o: IngestOptions) {
     /** Detections `sensor` may send now within its rate limit (its bucket refilled to now; none taken). */
     available(sensor: string): number {
       const b = buckets.get(sensor);
-      if (!b) return Math.floor(o.burst);
-      const now = o.now();
-      return Math.floor(Math.min(o.burst, b.tokens + Math.max(0, now - b.at) * o.ratePerS));
+      return Math.floor(b ? tokensAt(b, Math.max(o.now(), b.at)) : o.burst);
     },
     /**
      * Counts `n` detections of `sensor` from `source` that a listener refused for the sensor's rate

@@ -309,14 +309,17 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     // each sensor's rows beyond what its rate limit allows now are counted, not sent to the ingest
     // (which would check each in full to refuse it: 5,900 plots a datagram)
     const over = new Map<string, number>();
+    /** What each sensor may still send now (asked once a datagram: nothing is taken until the rows are journalled below). */
+    const allowed = new Map<string, number>();
     for (const row of rows) {
       const s = row.sensor as string;
       let list = bySensor.get(s);
       if (!list) {
         bySensor.set(s, (list = []));
+        allowed.set(s, svc.ingest.available(s));
         svc.registry.heard(s, now);
       }
-      if (list.length >= svc.ingest.available(s)) over.set(s, (over.get(s) ?? 0) + 1);
+      if (list.length >= allowed.get(s)!) over.set(s, (over.get(s) ?? 0) + 1);
       else list.push(row);
     }
     for (const [s, n] of over) {
