@@ -272,6 +272,13 @@ export interface ServerConfig {
     read_markers: boolean;
     /** Sensor id of those detections (registered as kind `observer` when missing). */
     observer_sensor: string;
+    /**
+     * That sensor's own rate limit, markers per second and burst, in place of the ingest's (one
+     * sensor relays every TAK user's markers; at the ingest's 2,000/s and burst of 20,000 a
+     * flooding TAK Server put 42,848 markers in the picture in 10 s).
+     */
+    rate_per_s: number;
+    burst: number;
   };
   /** ASTERIX CAT062 system tracks over UDP (transports/asterix-out.ts). */
   asterix: {
@@ -430,6 +437,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
     protocol: 'auto',
     read_markers: true,
     observer_sensor: 'tak-observer',
+    rate_per_s: 100,
+    burst: 1000,
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16 },
@@ -554,6 +563,8 @@ const CHECKS: Record<string, Check> = {
   'tak.protocol': (v) => (v === 'auto' || v === 'xml' || v === 1 || v === '1' ? null : 'auto, xml or 1'),
   'tak.read_markers': bool,
   'tak.observer_sensor': str,
+  'tak.rate_per_s': num(0.001, 1e7),
+  'tak.burst': num(1, 1e9),
   'asterix.enabled': bool,
   'asterix.host': str,
   'asterix.port': int(1, 65535),

@@ -63,3 +63,22 @@ test('a sensor over its rate is refused before its rows are checked, each row na
     await s.done();
   }
 });
+
+test("a sensor's own rate limit holds in place of the ingest's, and its refusals name it", async () => {
+  const s = await setup(() => {}, { ratePerS: 1000, burst: 1000 });
+  try {
+    s.ingest.setLimit('r1', 2, 2);
+    assert.equal(s.ingest.available('r1'), 2);
+    const r = await s.ingest.ingest(null, [s.row('a', 999), s.row('b', 999.1), s.row('c', 999.2)], 'test');
+    assert.equal(r.accepted, 2);
+    assert.deepEqual(r.rejected.map((x) => [x.index, x.code]), [[2, 'rate_limited']]);
+    assert.match(r.rejected[0].message, /rate limit of 2\/s \(burst 2\)$/);
+    assert.equal(s.ingest.available('r1'), 0);
+    // raised again: the bucket keeps what it holds (none), and refills at the new rate
+    s.ingest.setLimit('r1', 1000, 1000);
+    assert.equal(s.ingest.available('r1'), 0);
+    assert.throws(() => s.ingest.setLimit('r1', 0, 5), /rate above 0/);
+  } finally {
+    await s.done();
+  }
+});

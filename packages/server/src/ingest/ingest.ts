@@ -55,6 +55,14 @@ export interface IngestOptions {
   onCommit?: (seconds: number, detections: number) => void;
 }
 
+/** A sensor's token bucket: its tokens when last refilled, then, and its own rate and burst. */
+interface Bucket {
+  tokens: number;
+  at: number;
+  ratePerS: number;
+  burst: number;
+}
+
 interface Pending {
   inputs: JournalInput[];
   detections: Detection[];
@@ -68,18 +76,27 @@ export function detectionIdOf(row: Record<string, unknown>): string {
 }
 
 export function createIngest(o: IngestOptions) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Map<string, Bucket>();
   let queue: Pending[] = [];
   let queued = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  /** The tokens bucket `b` holds at time `now` (refilled at the rate since it was last refilled, at most the burst). */
-  const tokensAt = (b: { tokens: number; at: number }, now: number): number => Math.min(o.burst, b.tokens + (now - b.at) * o.ratePerS);
+  /** Rate limits set for one sensor (a TAK Server's observer sensor), in place of the ingest's. */
+  const limits = new Map<string, { ratePerS: number; burst: number }>();
+  const limitOf = (sensor: string): { ratePerS: number; burst: number } => limits.get(sensor) ?? o;
+  /** How a refusal names the sensor's limit. */
+  const limitText = (sensor: string): string => {
+    const l = limitOf(sensor);
+    return `${l.ratePerS}/s (burst ${l.burst})`;
+  };
+
+  /** The tokens bucket `b` holds at time `now` (refilled at its rate since it was last refilled, at most its burst). */
+  const tokensAt = (b: Bucket, now: number): number => Math.min(b.burst, b.tokens + (now - b.at) * b.ratePerS);
 
   /** Refills the sensor's bucket to `now`; the bucket, or undefined when the sensor has none yet. */
-  function refill(sensor: string, now: number): { tokens: number; at: number } | undefined {
+  function refill(sensor: string, now: number): Bucket | undefined {
     const b = buckets.get(sensor);
     if (!b) return undefined;
     b.tokens = tokensAt(b, now);
@@ -89,7 +106,10 @@ export function createIngest(o: IngestOptions) {
 
   function takeToken(sensor: string, now: number): boolean {
     let b = refill(sensor, now);
-    if (!b) buckets.set(sensor, (b = { tokens: o.burst, at: now }));
+    if (!b) {
+      const l = limitOf(sensor);
+      buckets.set(sensor, (b = { tokens: l.burst, at: now, ratePerS: l.ratePerS, burst: l.burst }));
+    }
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
@@ -163,7 +183,22 @@ export function createIngest(o: IngestOptions) {
     /** Detections `sensor` may send now within its rate limit (its bucket refilled to now; none taken). */
     available(sensor: string): number {
       const b = buckets.get(sensor);
-      return Math.floor(b ? tokensAt(b, Math.max(o.now(), b.at)) : o.burst);
+      return Math.floor(b ? tokensAt(b, Math.max(o.now(), b.at)) : limitOf(sensor).burst);
+    },
+    /**
+     * Sets `sensor`'s own rate limit in place of the ingest's (a feed that relays many sources
+     * under one sensor, such as a TAK Server's markers, wants a lower one). Its bucket keeps the
+     * tokens it holds, at most the new burst.
+     */
+    setLimit(sensor: string, ratePerS: number, burst: number): void {
+      if (!(ratePerS > 0) || !(burst >= 1)) throw new RangeError(`sensor ${JSON.stringify(sensor)}: a rate limit needs a rate above 0 and a burst of at least 1 (got ${ratePerS}/s, burst ${burst})`);
+      limits.set(sensor, { ratePerS, burst });
+      const b = refill(sensor, o.now());
+      if (b) {
+        b.ratePerS = ratePerS;
+        b.burst = burst;
+        b.tokens = Math.min(b.tokens, burst);
+      }
     },
     /**
      * Counts `n` detections of `sensor` from `source` that a listener refused for the sensor's rate
@@ -173,7 +208,7 @@ export function createIngest(o: IngestOptions) {
     refusedForRate(source: string, sensor: string, n: number): void {
       if (n <= 0) return;
       o.onCount?.(source, 'rate_limited', n);
-      o.sensors.rejected(sensor, o.now(), `${n} detections of sensor ${JSON.stringify(sensor)} beyond its rate limit of ${o.ratePerS}/s (burst ${o.burst})`);
+      o.sensors.rejected(sensor, o.now(), `${n} detections of sensor ${JSON.stringify(sensor)} beyond its rate limit of ${limitText(sensor)}`);
     },
     /**
      * Validates and journals a batch from `principal` (null: trusted, e.g. the demo's own
@@ -212,7 +247,7 @@ export function createIngest(o: IngestOptions) {
         // thousand datagrams in 10 s, were each validated in full before the limit refused them
         // (an ASTERIX sender held the service for 10 s: an outside probe, 2026-12-06)
         if (typeof sensor === 'string' && outOfTokens(sensor, now)) {
-          fail('rate_limited', `detection ${i}: sensor ${JSON.stringify(sensor)} exceeds its rate limit of ${o.ratePerS}/s (burst ${o.burst})`, sensor);
+          fail('rate_limited', `detection ${i}: sensor ${JSON.stringify(sensor)} exceeds its rate limit of ${limitText(sensor)}`, sensor);
           continue;
         }
         const p = parseDetectionRow(r, i, o.sensors.sensors);
@@ -226,7 +261,7 @@ export function createIngest(o: IngestOptions) {
           continue;
         }
         if (!takeToken(d.sensorId, now)) {
-          fail('rate_limited', `detection ${i}: sensor ${JSON.stringify(d.sensorId)} exceeds its rate limit of ${o.ratePerS}/s (burst ${o.burst})`, d.sensorId);
+          fail('rate_limited', `detection ${i}: sensor ${JSON.stringify(d.sensorId)} exceeds its rate limit of ${limitText(d.sensorId)}`, d.sensorId);
           continue;
         }
         const id = d.id ?? detectionIdOf(r);

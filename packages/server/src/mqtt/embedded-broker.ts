@@ -221,7 +221,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       marker,
       timeoutMs: packetTimeoutS * 1000,
       minBytesPerS: minUpload,
-      onOversize(announced, max, replaced) {
+      onOversize(announced, max, replaced, part = 'packet') {
         oversizeSeen++;
         if (replaced) {
           // counted and reported with the message's refusal (handleMqttMessage)
@@ -229,7 +229,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
           return;
         }
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
-        oversizeWarn.warn('closed', { from: socket.remoteAddress, announced, max, logged_in: clientOf.has(socket), seen: oversizeSeen }, 'MQTT packet larger than allowed: connection closed');
+        oversizeWarn.warn('closed', { from: socket.remoteAddress, part, announced, max, logged_in: clientOf.has(socket), seen: oversizeSeen }, part === 'properties' ? 'MQTT 5 PUBLISH properties larger than allowed: connection closed' : 'MQTT packet larger than allowed: connection closed');
       },
       close() {
         // MQTT 5 is told why first (DISCONNECT, reason 0x95: packet too large)

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
-import { guardPackets, type PacketGuard } from './packet-guard.js';
+import { guardPackets, MAX_PUBLISH_PROPERTIES, type PacketGuard } from './packet-guard.js';
 
 const gen = (p: object, protocolVersion = 4) => mqttPacket.generate(p as mqttPacket.Packet, { protocolVersion });
 const MARKER = Buffer.from('stand-in-marker');
@@ -123,6 +123,38 @@ describe('MQTT packet guard', () => {
     assert.deepEqual({ ...p.properties?.userProperties }, { source: 'node-17' });
     assert.deepEqual(h.s.guard.replaced, [10_000]);
     h.client.destroy();
+  });
+
+  it('closes the connection on an MQTT 5 PUBLISH within the size whose properties pass the cap, passing what came before it; one within the cap passes whole', async () => {
+    const many: Record<string, string> = {};
+    for (let k = 0; k < 2000; k++) many[`k${k}`] = 'v';
+    const heavy = gen({ cmd: 'publish', topic: 'a/b/detections', qos: 1, messageId: 4, retain: false, dup: false, payload: Buffer.from('{}'), properties: { userProperties: many } }, 5);
+    assert.ok(heavy.length < 64 * 1024 && heavy.length > MAX_PUBLISH_PROPERTIES, `the packet is within the size limit, its properties are not (${heavy.length} bytes)`);
+    const light = gen({ cmd: 'publish', topic: 'a/b/detections', qos: 1, messageId: 5, retain: false, dup: false, payload: Buffer.from('{"ok":1}'), properties: { userProperties: { source: 'node-17', unit: 'm5' } } }, 5);
+    for (const split of [false, true]) {
+      const h = await harness({ limit: 64 * 1024, version: 5 });
+      const stream = Buffer.concat([light, heavy, light]);
+      await h.send(split ? bytesOf(stream.subarray(0, light.length + 40)).concat([stream.subarray(light.length + 40)]) : [stream]);
+      const got = h.received();
+      if (!split) assert.deepEqual(got, light, 'whole: the first packet only');
+      else {
+        // one byte per read, the heavy packet's first bytes passed before its properties' length
+        // was read (the broker holds them unparsed; the connection closes): no more than those
+        assert.deepEqual(got.subarray(0, light.length), light);
+        const part = got.subarray(light.length);
+        assert.deepEqual(part, heavy.subarray(0, part.length), 'then a prefix of the heavy packet');
+        assert.ok(part.length <= 1 + 3 + 2 + 14 + 2 + 3, `no further than its properties' length (${part.length} bytes)`);
+      }
+      assert.equal(h.s.events.length, 2);
+      assert.match(h.s.events[0], new RegExp(`^fatal \\d+ > ${MAX_PUBLISH_PROPERTIES}$`));
+      assert.equal(h.s.events[1], 'close');
+    }
+    const ok = await harness({ limit: 64 * 1024, version: 5 });
+    await ok.send([Buffer.concat([light, ping, light])]);
+    assert.deepEqual(ok.received(), Buffer.concat([light, ping, light]));
+    assert.deepEqual(ok.s.events, []);
+    assert.equal(ok.s.guard.deadline, 0);
+    ok.client.destroy();
   });
 
   it('closes the connection on a packet too large before login, or one that is not a PUBLISH, passing none of it', async () => {

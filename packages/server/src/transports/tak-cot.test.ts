@@ -299,9 +299,10 @@ describe('CoT: a TAK Server that floods the connection with markers', () => {
     await once(tcp, 'listening');
     const s = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
     const now = s.scene.t0 + 30;
-    // a fixed clock: the bucket does not refill during the test (burst 100)
+    // a fixed clock: the bucket does not refill during the test; the feed's own limit (burst 100)
+    // holds, not the ingest's (burst 20,000)
     const srv = await startServer({
-      config: { ...s.config, ingest: { ...(s.config as { ingest?: object }).ingest, rate_per_s: 1, burst: 100 }, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3 } },
+      config: { ...s.config, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3, rate_per_s: 1, burst: 100 } },
       clock: () => now,
       logger: quietLogger(),
     });

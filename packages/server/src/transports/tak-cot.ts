@@ -166,6 +166,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     const errs = svc.registry.register([{ id: c.observer_sensor, kind: 'observer' }]);
     if (errs.length > 0) throw new Error(`tak.observer_sensor ${JSON.stringify(c.observer_sensor)}: ${errs.join('; ')}`);
   }
+  if (reading) svc.ingest.setLimit(c.observer_sensor, c.rate_per_s, c.burst);
   const principal: Principal = { id: c.observer_sensor, gateway: false, sensors: [c.observer_sensor], tokenHash: '' };
   const pending = new Set<Promise<void>>();
 
