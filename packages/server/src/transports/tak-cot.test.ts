@@ -317,6 +317,8 @@ describe('CoT: a TAK Server that floods the connection with markers', () => {
       assert.equal(st.overRate, 1900, `dropped unread beyond the burst: ${JSON.stringify(st)}`);
       assert.equal((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length, 100);
       assert.equal(st.bad, 0, 'none was parsed to be refused');
+      // the dropped markers are counted where an operator looks: the metrics and the sensor's status
+      await until(async () => /skywarden_detections_rejected_total\{source="cot",reason="rate_limited"\} 1900\b/.test((await http(srv.httpPort, 'GET', '/metrics')).text), 5000, 'the drops in the metrics');
       assert.equal((await http(srv.httpPort, 'GET', '/api/v1/health')).status, 200);
     } finally {
       await srv.close();

@@ -176,6 +176,15 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     warn.warn('bad', { from, reason }, 'malformed CoT input dropped');
   }
 
+  /** Markers dropped for the rate and not yet counted in the metrics and the sensor's status (an outside probe: 8.6 million dropped were seen nowhere but a rate-limited warning). */
+  let overRateUncounted = 0;
+  let overRateTimer: ReturnType<typeof setTimeout> | null = null;
+  function countOverRate(): void {
+    overRateTimer = null;
+    svc.ingest.refusedForRate('cot', c.observer_sensor, overRateUncounted);
+    overRateUncounted = 0;
+  }
+
   function takeEvent(xml: string, from: string): void {
     stats.received++;
     if (!c.read_markers) {
@@ -188,6 +197,9 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     // gigabyte (an outside probe, 2026-12-06)
     if (svc.ingest.available(c.observer_sensor) <= 0) {
       stats.overRate++;
+      // counted in the metrics and the sensor's status once a second, not one call a marker
+      overRateUncounted++;
+      overRateTimer ??= setTimeout(countOverRate, 1000);
       warn.warn('rate_limited', { from, sensor: c.observer_sensor, dropped: stats.overRate }, 'CoT events beyond the observer sensor\'s rate limit dropped unread');
       return;
     }
@@ -580,6 +592,10 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     async close() {
       if (closed) return;
       closed = true;
+      if (overRateTimer) {
+        clearTimeout(overRateTimer);
+        countOverRate();
+      }
       if (retryTimer) clearTimeout(retryTimer);
       if (meshTimer) clearInterval(meshTimer);
       const s = sock;
