@@ -115,6 +115,12 @@ export interface ServerConfig {
      * excepted); more are closed at once, so that one host cannot take every slot.
      */
     max_connections_per_address: number;
+    /**
+     * Most clients of each event stream (the operators' and the public one); at the cap a client
+     * from the address that holds the most gives way to a newcomer from another, else the newcomer
+     * gets 503. Keep both streams together well under `max_connections`.
+     */
+    max_stream_clients: number;
     /** History reads (detections, track histories, stored frames) served at once; 4 times as many wait, more get 429. */
     max_concurrent_reads: number;
   };
@@ -392,7 +398,7 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   data_dir: './skywarden-data',
-  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, metrics_token: null, request_timeout_s: 30, max_connections: 1024, max_connections_per_address: 128, max_concurrent_reads: 4, trust_proxy: null, public_url: null },
+  http: { host: '127.0.0.1', port: 8080, body_limit_bytes: 8 * 1024 * 1024, metrics_token: null, request_timeout_s: 30, max_connections: 1024, max_connections_per_address: 128, max_stream_clients: 256, max_concurrent_reads: 4, trust_proxy: null, public_url: null },
   mqtt: {
     mode: 'embedded',
     host: '127.0.0.1',
@@ -470,6 +476,7 @@ const CHECKS: Record<string, Check> = {
   'http.request_timeout_s': int(1, 3600),
   'http.max_connections': int(1, 1_000_000),
   'http.max_connections_per_address': int(1, 1_000_000),
+  'http.max_stream_clients': int(1, 1_000_000),
   'http.max_concurrent_reads': int(1, 10_000),
   'http.metrics_token': (v) => (v === null || (typeof v === 'string' && v.length >= 16) ? null : 'null or a token of at least 16 characters'),
   'http.trust_proxy': (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : 'null or the reverse proxies\' addresses or CIDRs, comma-separated (e.g. "127.0.0.1,10.0.0.0/8")'),

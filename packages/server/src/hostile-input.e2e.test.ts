@@ -30,7 +30,7 @@ describe('hostile input (issue 15)', () => {
   const { scene, config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 60 });
   // a long group-commit window: the two requests below share one journal transaction
   // short limits for the slow and idle clients below
-  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789', max_connections_per_address: 4, max_concurrent_reads: 1 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
+  const cfg = { ...config, ingest: { commit_wait_ms: 200 }, http: { ...config.http, request_timeout_s: 2, trust_proxy: '127.0.0.1', metrics_token: 'metrics-token-0123456789', max_connections_per_address: 4, max_stream_clients: 6, max_concurrent_reads: 1 }, sapient: { enabled: true, port: 0, accept_unknown: true, idle_timeout_s: 5, max_connections: 4, max_connections_per_address: 2 } };
   const rows = scene.detections as unknown as Record<string, unknown>[];
   const now = scene.t0 + 30;
   let srv: RunningServer;
@@ -590,6 +590,46 @@ describe('hostile input (issue 15)', () => {
     await until(() => hub.clients === before + 1, 10_000, 'a stream alone on its connection attached');
     d.sock.destroy();
     await until(() => hub.clients === before, 10_000, 'the stream forgotten with its connection');
+  });
+
+  it('event-stream clients that never read stop at http.max_stream_clients: the address holding the most gets 503, a newcomer from another address takes its oldest place', async () => {
+    const hub = srv.service.hub;
+    const open: Awaited<ReturnType<typeof rawHttp>>[] = [];
+    const stream = (from: string) => `GET /api/v1/stream?token=${admin} HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${from}\r\n\r\n`;
+    const startClients = hub.clients;
+    try {
+      const room = 6 - startClients;
+      assert.ok(room >= 2, `the suite's other streams leave room (${hub.clients} open)`);
+      for (let i = 0; i < room; i++) {
+        const c = await rawHttp(port);
+        c.sock.write(stream('203.0.113.9'));
+        open.push(c);
+        await until(() => /^HTTP\/1\.1 200/.test(c.got()), 10_000, `stream ${i} attached`);
+      }
+      assert.equal(hub.clients, 6);
+      const refused = await rawHttp(port);
+      open.push(refused);
+      refused.sock.write(stream('203.0.113.9'));
+      await until(() => refused.closed(), 10_000, 'the refusal, and its connection closed');
+      assert.match(refused.got(), /^HTTP\/1\.1 503/);
+      assert.match(refused.got(), /retry-after: 10/i);
+      assert.match(refused.got(), /"code":"unavailable","message":"the event stream has its 6 clients \(http\.max_stream_clients\)/);
+      // another address: the first of the silent ones gives way
+      const fresh = await rawHttp(port);
+      open.push(fresh);
+      fresh.sock.write(stream('192.0.2.7'));
+      await until(() => /^HTTP\/1\.1 200/.test(fresh.got()), 10_000, 'the newcomer attached');
+      await until(() => open[0].closed(), 10_000, 'the oldest silent client ended');
+      assert.equal(hub.clients, 6);
+      assert.ok(hub.replacedFull >= 1 && hub.refusedFull >= 1);
+      const m = await http(port, 'GET', '/metrics', { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+      assert.match(m.text, /skywarden_stream_full_total\{stream="operators",what="refused"\} 1\b/);
+      // the other routes keep working
+      assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+    } finally {
+      for (const c of open) c.sock.destroy();
+      await until(() => hub.clients === startClients, 10_000, 'the streams forgotten');
+    }
   });
 
   it('a login (any route but the batches) takes a body of at most 64 KiB: 8 MiB of nested arrays get 413 at once, naming the limit', async () => {

@@ -39,6 +39,7 @@ export function createMetrics() {
     unreleasedQos2: new Gauge({ name: 'skywarden_mqtt_unreleased_qos2', help: 'QoS 2 MQTT messages received whose PUBREL has not come, over all clients (their packet ids: the payloads are not kept)', registers: [registry] }),
     sapientRefusals: new Counter({ name: 'skywarden_sapient_refusals_total', help: 'What the SAPIENT listener refused or closed to bound what one client costs, by kind (the listener stats: tooManyElements, unregisteredRefused, backlogClosed, unknownOverLimit, nodesPerConnectionOverLimit, registrationTimeouts, evicted, refusedFull, takenOver)', labelNames: ['kind'], registers: [registry] }),
     streamDropped: new Counter({ name: 'skywarden_stream_dropped_total', help: 'Event-stream clients dropped for not keeping up', registers: [registry] }),
+    streamFull: new Counter({ name: 'skywarden_stream_full_total', help: 'Event-stream requests at the client cap (http.max_stream_clients): refused, or a client of the most represented address replaced', labelNames: ['stream', 'what'], registers: [registry] }),
   };
   return m;
 }

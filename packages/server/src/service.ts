@@ -228,9 +228,10 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     c.webhooks.length > 0
       ? createWebhookDispatcher({ subscribers: c.webhooks.map((w) => ({ url: w.url, secret: w.secret, format: w.format })), log: log.child({ component: 'webhooks' }) })
       : null;
-  const hub = createStreamHub({ onDrop: () => metrics.streamDropped.inc() });
+  const streamCap = { maxClients: c.http.max_stream_clients, maxClientsSetting: 'http.max_stream_clients' };
+  const hub = createStreamHub({ ...streamCap, onDrop: () => metrics.streamDropped.inc(), onFull: (what) => metrics.streamFull.inc({ stream: 'operators', what }) });
   /** The public warning stream: zone tiers only, for residents' phones (1 MiB behind: dropped). */
-  const publicHub = createStreamHub({ maxBufferBytes: 1 << 20, onDrop: () => metrics.streamDropped.inc() });
+  const publicHub = createStreamHub({ ...streamCap, maxBufferBytes: 1 << 20, onDrop: () => metrics.streamDropped.inc(), onFull: (what) => metrics.streamFull.inc({ stream: 'public', what }) });
 
   // --- the picture (the same object `skywarden track` and replay drive), and its publishers:
   // the API's view (inside the live picture), the stream and metrics, the store, CAP,

@@ -109,3 +109,47 @@ test('all clients together hold at most maxTotalBufferBytes: the ones furthest b
     hub.close();
   }
 });
+
+test('at its client cap the hub gives a newcomer from a less represented address the place of the most represented address\'s oldest client, and refuses one from that address with 503', () => {
+  const full: string[] = [];
+  const hub = createStreamHub({ maxClients: 4, maxClientsSetting: 'http.max_stream_clients', onFull: (w) => full.push(w) });
+  try {
+    // three silent clients from one address, one from another: the cap
+    const hog = [0, 1, 2].map(() => fakeResponse());
+    for (const h of hog) assert.equal(hub.attach(h.res, [], '', '203.0.113.9'), true);
+    const other = fakeResponse();
+    assert.equal(hub.attach(other.res, [], '', '198.51.100.1'), true);
+    assert.equal(hub.clients, 4);
+    // the hog's address asks again: it holds the most already
+    const more = fakeResponse();
+    assert.equal(hub.attach(more.res, [], '', '203.0.113.9'), false);
+    assert.equal(more.status(), 503);
+    assert.match(more.text(), /"code":"unavailable".*its 4 clients \(http\.max_stream_clients\)/);
+    // a new address: the hog's oldest client gives way
+    const fresh = fakeResponse();
+    assert.equal(hub.attach(fresh.res, [], '', '192.0.2.7'), true);
+    assert.equal(hub.clients, 4);
+    assert.equal(hog[0].res.writableEnded, true, "the hog's oldest client was ended");
+    assert.equal(hog[1].res.writableEnded, false);
+    // the second address (1 client) would then hold as many as the hog (2): refused
+    const second = fakeResponse();
+    assert.equal(hub.attach(second.res, [], '', '198.51.100.1'), false);
+    // another new address: the hog gives way again
+    const fresh2 = fakeResponse();
+    assert.equal(hub.attach(fresh2.res, [], '', '192.0.2.8'), true);
+    assert.equal(hog[1].res.writableEnded, true);
+    // four addresses, one client each: nobody gives way to a fifth
+    const fifth = fakeResponse();
+    assert.equal(hub.attach(fifth.res, [], '', '192.0.2.9'), false);
+    assert.deepEqual(full, ['refused', 'replaced', 'refused', 'replaced', 'refused']);
+    assert.equal(hub.refusedFull, 3);
+    assert.equal(hub.replacedFull, 2);
+    // a client that leaves frees its place for anyone
+    other.res.emit('close');
+    const late = fakeResponse();
+    assert.equal(hub.attach(late.res, [], '', '203.0.113.9'), true);
+    assert.equal(hub.clients, 4);
+  } finally {
+    hub.close();
+  }
+});

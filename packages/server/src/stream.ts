@@ -25,6 +25,8 @@ export const frame = (event: string, data: unknown): string => `event: ${event}\
 interface Client {
   res: ServerResponse;
   id: number;
+  /** The client's address (its own, or the one a trusted proxy gave). */
+  address: string;
 }
 
 /**
@@ -59,19 +61,65 @@ export interface StreamHubOptions {
   maxTotalBufferBytes?: number;
   /** Called for each client dropped for falling behind. */
   onDrop?: () => void;
+  /**
+   * Clients at most (default 256). At the cap a newcomer from an address that holds fewer
+   * clients than the address holding the most takes the place of that address's oldest client;
+   * otherwise it is refused with 503. Clients that never read, and whose stream is too quiet to
+   * fill their buffers, had held HTTP connections without end, up to the service's connection
+   * cap (an outside probe, 2026-12-06); with the cap the other routes keep their connections.
+   */
+  maxClients?: number;
+  /** The setting that sets `maxClients`, named in a refusal. */
+  maxClientsSetting?: string;
+  /** Called for each client refused, or replaced, at the cap. */
+  onFull?: (what: 'refused' | 'replaced') => void;
 }
 
 export function createStreamHub(opts: StreamHubOptions = {}) {
   const maxBuffer = opts.maxBufferBytes ?? 16 * 1024 * 1024;
   const maxTotal = opts.maxTotalBufferBytes ?? 256 * 1024 * 1024;
+  const maxClients = opts.maxClients ?? 256;
   const clients = new Map<number, Client>();
+  /** Clients by address. */
+  const perAddress = new Map<string, number>();
   let nextId = 1;
+  let refusedFull = 0;
+  let replacedFull = 0;
+
+  function forget(c: Client): void {
+    if (!clients.delete(c.id)) return;
+    const n = (perAddress.get(c.address) ?? 1) - 1;
+    if (n <= 0) perAddress.delete(c.address);
+    else perAddress.set(c.address, n);
+  }
+
+  /** At the cap: makes room for a newcomer from `address` (see {@link StreamHubOptions.maxClients}); whether it did. */
+  function makeRoom(address: string): boolean {
+    let top = '';
+    let most = 0;
+    for (const [a, n] of perAddress) {
+      if (n > most) {
+        most = n;
+        top = a;
+      }
+    }
+    if ((perAddress.get(address) ?? 0) + 1 >= most) return false;
+    for (const c of clients.values()) {
+      if (c.address !== top) continue;
+      forget(c);
+      replacedFull++;
+      opts.onFull?.('replaced');
+      c.res.end();
+      return true;
+    }
+    return false;
+  }
   let sent = 0;
   let generation = 0;
   let refusedQueued = 0;
 
   function drop(c: Client): void {
-    clients.delete(c.id);
+    forget(c);
     opts.onDrop?.();
     c.res.end();
   }
@@ -115,11 +163,19 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
      * connection (HTTP pipelining: it has no socket yet) is answered 409 instead; returns whether
      * the stream was attached.
      */
-    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = ''): boolean {
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = '', address = res.req?.socket?.remoteAddress ?? ''): boolean {
       if (!res.socket) {
         refusedQueued++;
         const body = JSON.stringify({ error: { code: 'conflict', message: 'an event stream must be the only request in flight on its connection (it was pipelined behind another)' } });
         res.writeHead(409, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...SECURITY_HEADERS });
+        res.end(body);
+        return false;
+      }
+      if (clients.size >= maxClients && !makeRoom(address)) {
+        refusedFull++;
+        opts.onFull?.('refused');
+        const body = JSON.stringify({ error: { code: 'unavailable', message: `the event stream has its ${maxClients} clients${opts.maxClientsSetting ? ` (${opts.maxClientsSetting})` : ''}, and no other address holds more than this one would: try again later` } });
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '10', connection: 'close', ...SECURITY_HEADERS });
         res.end(body);
         return false;
       }
@@ -130,9 +186,10 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
         'x-accel-buffering': 'no',
         ...SECURITY_HEADERS,
       });
-      const c: Client = { res, id: nextId++ };
+      const c: Client = { res, id: nextId++, address };
       clients.set(c.id, c);
-      onResponseGone(res, () => clients.delete(c.id));
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+      onResponseGone(res, () => forget(c));
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
       if (framed) write(c, framed);
@@ -162,6 +219,13 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
       return total;
     },
     /** Stream requests refused for being pipelined behind another request (see `attach`). */
+    /** Stream requests refused at the client cap, and clients replaced there by a newcomer from a less represented address. */
+    get refusedFull() {
+      return refusedFull;
+    },
+    get replacedFull() {
+      return replacedFull;
+    },
     get refusedQueued() {
       return refusedQueued;
     },

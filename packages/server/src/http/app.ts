@@ -938,9 +938,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       svc.capLanguages.map((l) => [l, capLanguageTexts(l, c.alerts.instructions) ?? { event: '', shelter: '', clear: '' }]),
     ),
   }));
-  app.get('/api/v1/public/stream', { ...feedAccess, schema: { operationId: 'getPublicStream', tags: ['public', 'stream'], summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes', ...feedSecurity, response: responses({ 200: textBody('text/event-stream', 'Server-sent events (event: public, data: {t, zones})') }, VIEW) } }, async (req, reply) => {
+  app.get('/api/v1/public/stream', { ...feedAccess, schema: { operationId: 'getPublicStream', tags: ['public', 'stream'], summary: 'Server-sent events for the public page: `public` (every zone as residents see it) at connection and whenever a tier, since or ETA changes', ...feedSecurity, response: responses({ 200: textBody('text/event-stream', 'Server-sent events (event: public, data: {t, zones})') }, [...VIEW, 409, 503]) } }, async (req, reply) => {
     reply.hijack();
-    svc.publicHub.attach(reply.raw, [['public', { t: svc.clock(), zones: svc.publicRows() }]]);
+    svc.publicHub.attach(reply.raw, [['public', { t: svc.clock(), zones: svc.publicRows() }]], '', req.ip);
   });
   // the residents' page (built with the web app) at /public/, the scope of its service worker
   // (/public/sw.js); its manifest, icon and worker are static files of the web build under public/
@@ -1008,7 +1008,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // --- live stream
   /** The stream's opening snapshot, as text, and the hub's generation and the clock when it was made. */
   let streamStart: { gen: number; at: number; text: string } | null = null;
-  app.get('/api/v1/stream', { ...viewer, schema: { operationId: 'getStream', tags: ['stream'], summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones', description: 'The cookie or ?token= authenticates an EventSource. See docs/api.md "Event stream" for the events (their data are the objects of this description: TrackSnapshot, SensorWire, ZoneStateWire, AlertWire).', querystring: queries.stream, response: responses({ 200: textBody('text/event-stream', 'Server-sent events') }, VIEW) } }, async (req, reply) => {
+  app.get('/api/v1/stream', { ...viewer, schema: { operationId: 'getStream', tags: ['stream'], summary: 'Server-sent events: hello, tracks, detections, sensors, alert, zones', description: 'The cookie or ?token= authenticates an EventSource. See docs/api.md "Event stream" for the events (their data are the objects of this description: TrackSnapshot, SensorWire, ZoneStateWire, AlertWire).', querystring: queries.stream, response: responses({ 200: textBody('text/event-stream', 'Server-sent events') }, [...VIEW, 409, 503]) } }, async (req, reply) => {
     reply.hijack();
     const f = svc.fusion;
     const now = svc.clock();
@@ -1019,7 +1019,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (!streamStart || streamStart.gen !== gen || !(Math.abs(now - streamStart.at) <= 1)) {
       streamStart = { gen, at: now, text: frame('sensors', { t: now, sensors: svc.sensorsNow() }) + frame('zones', { t: now, zones: f?.zoneStates() ?? [] }) + frame('tracks', f?.snapshot() ?? { t: now, tracks: [] }) };
     }
-    svc.hub.attach(reply.raw, [['hello', { server_time: now, mode: svc.mode, report_every_s: c.fusion.report_every_s, version: API_VERSION }]], streamStart.text);
+    svc.hub.attach(reply.raw, [['hello', { server_time: now, mode: svc.mode, report_every_s: c.fusion.report_every_s, version: API_VERSION }]], streamStart.text, req.ip);
   });
 
   app.get('/metrics', {

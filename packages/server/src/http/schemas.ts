@@ -414,7 +414,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'invalid_detection',
   429: 'rate_limited (Retry-After says when to retry)',
   500: 'internal (logged)',
-  503: 'unavailable: the service is starting (Retry-After) or the journal could not store',
+  503: 'unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After)',
 };
 
 /**
