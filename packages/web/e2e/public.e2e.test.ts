@@ -147,3 +147,43 @@ test('public warning page on a phone: live tiers, my area, languages, offline', 
     await srv.close();
   }
 });
+
+test('public warning page: refused by a full stream (503), it comes back live on its own once there is room', { timeout: 180_000 }, async () => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  // one place on the public stream, held by a client that does not read (one address: loopback)
+  const srv = await startDemoServer({ alerts: { public_feed: true }, http: { max_stream_clients: 1 } });
+  let browser: Browser | undefined;
+  const hold = new AbortController();
+  const pageErrors: string[] = [];
+  try {
+    const base = `http://127.0.0.1:${srv.httpPort}`;
+    const held = await fetch(`${base}/api/v1/public/stream`, { signal: hold.signal });
+    assert.equal(held.status, 200);
+    const refused = await fetch(`${base}/api/v1/public/stream`);
+    assert.equal(refused.status, 503, 'the stream is full');
+    assert.equal(refused.headers.get('retry-after'), '10');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+    const page = await ctx.newPage();
+    watchPage(page, pageErrors);
+    await page.goto(`${base}/public/`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    // the page's stream refused too (the first refusal was the fetch's above)
+    const refusals = async () => Number(/skywarden_stream_full_total\{stream="public",what="refused"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+    for (let i = 0; (await refusals()) < 2; i++) {
+      assert.ok(i < 100, `the page's stream was never refused (${await refusals()} refusals)`);
+      await page.waitForTimeout(200);
+    }
+    assert.equal(await page.getAttribute('body', 'data-conn'), 'reconnecting');
+    // room again: the page's next try (10-20 s after the refusal) is served
+    hold.abort();
+    await page.waitForSelector('body[data-conn=live]', { timeout: 40_000 });
+    assert.match((await page.textContent('#status')) ?? '', /^Live/);
+    // a 503 the browser logs as a failed resource load is no script error
+    assert.deepEqual(pageErrors, [], 'no script errors');
+  } finally {
+    hold.abort();
+    await browser?.close();
+    await srv.close();
+  }
+});

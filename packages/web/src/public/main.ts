@@ -155,6 +155,15 @@ async function load(): Promise<void> {
     conn = 'offline';
     render();
   }
+  openPublicStream();
+}
+
+/**
+ * The public stream. EventSource reconnects by itself after a dropped connection, but not after
+ * a refusal (a 503 while the service starts, or at its client cap): the source then closes, and
+ * a new one is opened after 10-20 s (spread, so that a city's phones do not all come back at once).
+ */
+function openPublicStream(): void {
   const es = new EventSource('/api/v1/public/stream');
   es.addEventListener('open', () => {
     conn = 'live';
@@ -174,6 +183,7 @@ async function load(): Promise<void> {
   es.addEventListener('error', () => {
     conn = navigator.onLine === false ? 'offline' : 'reconnecting';
     render();
+    if (es.readyState === EventSource.CLOSED) setTimeout(openPublicStream, 10_000 + Math.random() * 10_000);
   });
 }
 
