@@ -29,7 +29,7 @@ import type { Track } from '../tracker/track.js';
 import type { CloudInitiator } from './cloud-initiator.js';
 import { airProbability } from './rival-modes.js';
 import type { AcousticNetwork } from './acoustic-network.js';
-import { lastNode, reseedCloudTrack } from './cloud-filter.js';
+import { lastNode, MISFIT_LIKELIHOOD, MISFIT_MIN_HITS, reseedCloudTrack } from './cloud-filter.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import type { RangeScaleLearner } from './range-scale.js';
 
@@ -42,7 +42,7 @@ export interface CloudDeleterOptions {
   tentativeSilence?: number;
   /** Default 5,000 m. */
   maxSd?: number;
-  /** Default 0.05. */
+  /** Default {@link MISFIT_LIKELIHOOD} (0.05). */
   minLikelihood?: number;
   /** Default 20 s. */
   coastAfter?: number;
@@ -84,7 +84,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const maxSilence = o.maxSilence ?? 120;
   const tentativeSilence = o.tentativeSilence ?? 30;
   const maxSd = o.maxSd ?? 5000;
-  const minLogL = Math.log(o.minLikelihood ?? 0.05);
+  const minLogL = Math.log(o.minLikelihood ?? MISFIT_LIKELIHOOD);
   const coastAfter = o.coastAfter ?? 20;
   const stillHeard = o.stillHeardPeriods ?? 3;
   const minAir = o.minAirProbability ?? 0.01;
@@ -111,7 +111,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       const airP = cs.rivals !== undefined ? airProbability(cs.rivals) : 1;
       const rivalWins = airP < minAir;
       // re-acquisition: only a track its rivals hold to be in the air (a false alarm's track that stops fitting is dropped)
-      if (o.network && o.filter && cs.hits >= 5 && cs.logL < minLogL && airP >= REACQUIRE_MIN_AIR) {
+      if (o.network && o.filter && cs.hits >= MISFIT_MIN_HITS && cs.logL < minLogL && airP >= REACQUIRE_MIN_AIR) {
         const last = lastNode(tr, o.network);
         if (last && t - last.t <= stillHeard * last.node.period && last.node.id !== cs.reseedNode) {
           reseedCloudTrack(tr, last.node, last.t, o.filter);
@@ -120,7 +120,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         // a second misfit where the track was re-acquired: a source that stays there (a drone crosses a disc in a minute or two)
         if (last && last.node.id === cs.reseedNode) o.initiator.markNoisy(last.node.id, t);
       }
-      if (cs.hits >= 5 && (cs.logL < minLogL || rivalWins)) {
+      if (cs.hits >= MISFIT_MIN_HITS && (cs.logL < minLogL || rivalWins)) {
         // the node is to blame only when it alone of the microphones heard the track; a track
         // that several heard and that fits badly now may have taken a report of another target
         // or a false alarm at a node it reached: that node must not be muted for it (a radar's

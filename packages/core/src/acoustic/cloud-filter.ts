@@ -105,6 +105,12 @@ export interface CloudFilterOptions {
   levels?: LevelEvidence | false;
   /** A handed-back cloud's and its rivals' resampling kernel (particle-cloud.ts `CloudOptions.kernel`); absent: the default. */
   kernel?: number;
+  /**
+   * Whether a track that other reports hold (a hit within {@link REFUSE_HELD_S}) refuses a
+   * presence report its cloud gives less than {@link MISFIT_LIKELIHOOD}, once the misfit test
+   * applies to it ({@link MISFIT_MIN_HITS} hits): the report is left to the initiator. Default true.
+   */
+  refuseMisfits?: boolean;
 }
 
 /**
@@ -185,9 +191,27 @@ export function seedOfDetection(det: Detection): number {
 /** Weight of a new hit in `logL`. */
 const LOGL_SMOOTHING = 0.2;
 
+/**
+ * The misfit test (cloud-deleter.ts): a cloud whose reports' predictive likelihood runs below
+ * this, once it has taken {@link MISFIT_MIN_HITS} of them, no longer explains them.
+ */
+export const MISFIT_LIKELIHOOD = 0.05;
+export const MISFIT_MIN_HITS = 5;
+/**
+ * A track is being heard while its last hit is at most this old (s): one and a half of the
+ * nodes' usual report period, as a silence is counted (silence.ts).
+ */
+export const REFUSE_HELD_S = 3;
+const LOG_MISFIT = Math.log(MISFIT_LIKELIHOOD);
+
+/** The weights (and range-scale evidence) of a cloud before a report that may be refused. */
+let savedW = new Float64Array(0);
+let savedRs = new Float64Array(0);
+
 export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
   const inner = o.inner;
   const handOffSd = o.handOffSd ?? 400;
+  const refuseMisfits = o.refuseMisfits ?? true;
   const handBackAfter = o.handBackAfter ?? Infinity;
   const carryRivals = o.carryRivalsScans ?? CARRY_RIVALS_SCANS;
   const fastShare = o.fastShare ?? 0;
@@ -311,8 +335,26 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         if (cl === c) fit = l;
         return l === -Infinity ? l : l + levelTerm(cl, cs.levels, pd.sx, pd.sy, pd.sz, pd.det, levels);
       };
+      // a presence report the cloud gives less than the misfit test's likelihood, while other
+      // reports hold the track, is another source's (another drone's, most often, where drones
+      // fly close): it is left to start or feed a track of its own (docs/tracker.md "A report
+      // that is not the track's")
+      const guard = refuseMisfits && pd.shape === SHAPE_DISC && cs.hits >= MISFIT_MIN_HITS && pd.det.t - tr.lastHitT <= REFUSE_HELD_S;
+      if (guard) {
+        if (savedW.length < c.n) savedW = new Float64Array(c.w.length);
+        savedW.set(c.w.subarray(0, c.n));
+        if (c.rsLL) {
+          if (savedRs.length < c.rsLL.length) savedRs = new Float64Array(c.rsLL.length);
+          savedRs.set(c.rsLL);
+        }
+      }
       const logL = weigh(c);
       if (logL === -Infinity) return refuse(); // nothing in the cloud can explain it
+      if (guard && fit < LOG_MISFIT) {
+        c.w.set(savedW.subarray(0, c.n));
+        if (c.rsLL) c.rsLL.set(savedRs.subarray(0, c.rsLL.length));
+        return refuse();
+      }
       if (cs.rivals) rivalsUpdate(cs.rivals, pd.det.t, logL, weigh);
       if (levels) cs.levels = recordLevel(cs.levels, pd.det, levels);
       cs.logL = cs.hits === 0 ? fit : cs.logL + LOGL_SMOOTHING * (fit - cs.logL);

@@ -91,7 +91,7 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     // hand-back (a track the precise sensors lost goes back to a cloud when a microphone hears it)
     // once the inner filter would drop it (deleteAfter, 15 s): a radar that misses a few plots
     // keeps its track; measured 2026-12-05 with the silence test and the rivals (docs/tracker.md)
-    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, kernel: o.acousticKernel, levels: o.acousticLevels, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, kernel: o.acousticKernel, levels: o.acousticLevels, refuseMisfits: o.acousticRefuseMisfits, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
   },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>

@@ -136,6 +136,14 @@ export interface TrackerOptions {
    */
   acousticLevels: LevelEvidence | false;
   /**
+   * Whether an acoustic track that other reports hold (a hit within the last 3 s) refuses a
+   * presence report its cloud gives less than the misfit test's likelihood (0.05), once that test
+   * applies to it (5 hits): the report is left to start or feed a track of its own
+   * (acoustic/cloud-filter.ts `refuseMisfits`). Default true (docs/tracker.md "A report that is
+   * not the track's").
+   */
+  acousticRefuseMisfits: boolean;
+  /**
    * Stationary sources of the precise sensors (radar clutter from fixed objects): a track only
    * point detections fed that has not moved since it began is dropped after `windowS` s, and its
    * place starts no more tracks from its sensors' plots (tracker/stationary.ts). Default
@@ -197,6 +205,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticFastShare: 0,
   acousticKernel: CLOUD_KERNEL,
   acousticLevels: false,
+  acousticRefuseMisfits: true,
   stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
   acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
@@ -235,6 +244,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     if (typeof r.stationarySources !== 'object' || r.stationarySources === null) throw new Error(`tracker option stationarySources must be false or { windowS, p, minPlots, keepS }, got ${JSON.stringify(r.stationarySources)}`);
     checkStationary(r.stationarySources);
   }
+  if (typeof r.acousticRefuseMisfits !== 'boolean') throw new Error(`tracker option acousticRefuseMisfits must be true or false, got ${JSON.stringify(r.acousticRefuseMisfits)}`);
   if (r.acousticLevels !== false) {
     const lv = r.acousticLevels as Partial<LevelEvidence> | null;
     if (typeof lv !== 'object' || lv === null || !(Number.isFinite(lv.sd) && lv.sd! > 0) || !(Number.isFinite(lv.maxAge) && lv.maxAge! > 0) || !(Number.isInteger(lv.keep) && lv.keep! >= 1)) {
