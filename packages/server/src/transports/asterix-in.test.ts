@@ -314,3 +314,39 @@ describe('ASTERIX input while the journal is behind', () => {
     }
   });
 });
+
+describe('ASTERIX input beyond a radar\'s rate limit', () => {
+  it('decodes only the records the radar may still send, and skips a whole block unread once it has none left', async () => {
+    const tmp = tempDir();
+    // a fixed clock: the bucket (burst 5) does not refill during the test
+    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, ingest: { rate_per_s: 0.001, burst: 5 }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }] } }, {});
+    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+    const t = T0;
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
+    const tx = createSocket('udp4');
+    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
+    try {
+      await svc.start();
+      input = await startAsterixIn(svc);
+      const eight = Array.from({ length: 8 }, (_, k) => plotRecord(10, 20, t + k * 0.01, target(t + k), 200 + k)).flat();
+      tx.send(block(48, eight), input.port, '127.0.0.1');
+      await until(() => input!.stats().accepted === 5, 10000, 'the five records within the burst journalled');
+      let s = input.stats();
+      assert.equal(s.records, 5, 'only the records within the rate were decoded');
+      assert.equal(s.overRateBlocks, 1, 'the block was cut short');
+      // nothing left: the next block is skipped before it is decoded
+      tx.send(block(48, Array.from({ length: 4 }, (_, k) => plotRecord(10, 20, t + 1 + k * 0.01, target(t + 1), 300 + k)).flat()), input.port, '127.0.0.1');
+      await until(() => input!.stats().datagrams === 2, 10000, 'the second datagram read');
+      s = input.stats();
+      assert.equal(s.overRateBlocks, 2, 'the whole block skipped');
+      assert.equal(s.records, 5, 'none of its records decoded');
+      assert.equal(s.accepted, 5);
+      assert.equal((await svc.store.readJournal(0, 100)).length, 5);
+    } finally {
+      tx.close();
+      await input?.close();
+      await svc.close();
+      tmp.cleanup();
+    }
+  });
+});

@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { cotTime, createTakStreamReader, type TrackWire } from '@skywarden/formats';
 import { startServer, type RunningServer } from '../server.js';
 import { feedScene, http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
-import { cotOpex, MAX_UDP_SHAPE_BYTES, takStreamXml, udpTtl } from './tak-cot.js';
+import { cotOpex, MAX_PENDING_EVENTS, MAX_UDP_SHAPE_BYTES, takStreamXml, udpTtl } from './tak-cot.js';
 
 const XSD = fileURLToPath(new URL('../../../formats/schemas/cot-event.xsd', import.meta.url));
 
@@ -321,6 +321,55 @@ describe('CoT: a TAK Server that floods the connection with markers', () => {
       await until(async () => /skywarden_detections_rejected_total\{source="cot",reason="rate_limited"\} 1900\b/.test((await http(srv.httpPort, 'GET', '/metrics')).text), 5000, 'the drops in the metrics');
       assert.equal((await http(srv.httpPort, 'GET', '/api/v1/health')).status, 200);
     } finally {
+      await srv.close();
+      await tak.close();
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('CoT: a TAK Server that writes faster than the journal takes its markers', () => {
+  it(`stops reading the connection while ${MAX_PENDING_EVENTS} markers wait for the journal, and reads on, losing none, once it catches up`, async () => {
+    const tmp = tempDir();
+    const tcp = createServer();
+    const tak = takServer(tcp);
+    tcp.listen(0, '127.0.0.1');
+    await once(tcp, 'listening');
+    const s = smallSceneConfig({ dataDir: tmp.dir, seed: 4, durationS: 60 });
+    const now = s.scene.t0 + 30;
+    const srv = await startServer({
+      config: { ...s.config, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3, rate_per_s: 1000, burst: 10_000 } },
+      clock: () => now,
+      logger: quietLogger(),
+    });
+    // a journal that does not answer until released (a slow disk)
+    const held: (() => void)[] = [];
+    const ingest = srv.service.ingest.ingest.bind(srv.service.ingest);
+    srv.service.ingest.ingest = (principal, items, source) => new Promise((resolve, reject) => held.push(() => ingest(principal, items, source).then(resolve, reject)));
+    try {
+      await until(() => srv.transports.tak?.connected && tak.conns.length > 0, 5000, 'the TAK connection');
+      const conn = tak.conns[tak.conns.length - 1].socket;
+      const N = 600;
+      // in writes of 50, one per turn of the event loop, so that the service reads them as they come
+      for (let k = 0; k < N; k += 50) {
+        conn.write(Array.from({ length: 50 }, (_, i) => marker(`slow-${k + i}`, now - 1, 37.5 + (k + i) * 1e-5, 127)).join(''));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await until(() => srv.transports.tak!.stats().paused >= 1, 10_000, 'the connection paused');
+      await new Promise((r) => setTimeout(r, 300));
+      const read = srv.transports.tak!.stats().received;
+      assert.ok(read < N, `not read on while paused: ${read} of ${N}`);
+      assert.ok(held.length >= MAX_PENDING_EVENTS, `${held.length} markers waiting`);
+      // the journal catches up: reading resumes, and every marker is journalled
+      for (let i = 0; srv.transports.tak!.stats().accepted < N; i++) {
+        assert.ok(i < 500, `journalled ${srv.transports.tak!.stats().accepted} of ${N} after 10 s of releases`);
+        for (const release of held.splice(0)) release();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(srv.transports.tak!.stats().received, N);
+      assert.equal((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length, N);
+    } finally {
+      for (const release of held.splice(0)) release();
       await srv.close();
       await tak.close();
       tmp.cleanup();
