@@ -1348,7 +1348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +1443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1559,7 +1559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1839,7 +1839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1936,7 +1936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2040,7 +2040,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2190,7 +2190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2285,7 +2285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,7 +2759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unavailable: the service is starting (Retry-After) or the journal could not store */
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3086,8 +3086,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal (logged) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3419,8 +3437,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal (logged) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unavailable: the service is starting (Retry-After), the journal could not store, or an event stream is at its client cap (http.max_stream_clients; Retry-After) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
