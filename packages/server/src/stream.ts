@@ -54,6 +54,13 @@ export function onResponseGone(res: ServerResponse, fn: () => void): () => void 
   return cancel;
 }
 
+/** Answers a stream request with an error instead of the stream, and closes its connection; false (not attached). */
+function refuse(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): false {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...headers, ...SECURITY_HEADERS });
+  res.end(JSON.stringify({ error: { code, message } }));
+  return false;
+}
+
 export interface StreamHubOptions {
   /** Bytes one client may have waiting before it is dropped. Default 16 MiB. */
   maxBufferBytes?: number;
@@ -166,18 +173,13 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
     attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = '', address = res.req?.socket?.remoteAddress ?? ''): boolean {
       if (!res.socket) {
         refusedQueued++;
-        const body = JSON.stringify({ error: { code: 'conflict', message: 'an event stream must be the only request in flight on its connection (it was pipelined behind another)' } });
-        res.writeHead(409, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...SECURITY_HEADERS });
-        res.end(body);
-        return false;
+        return refuse(res, 409, 'conflict', 'an event stream must be the only request in flight on its connection (it was pipelined behind another)');
       }
       if (clients.size >= maxClients && !makeRoom(address)) {
         refusedFull++;
         opts.onFull?.('refused');
-        const body = JSON.stringify({ error: { code: 'unavailable', message: `the event stream has its ${maxClients} clients${opts.maxClientsSetting ? ` (${opts.maxClientsSetting})` : ''}, and no other address holds more than this one would: try again later` } });
-        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '10', connection: 'close', ...SECURITY_HEADERS });
-        res.end(body);
-        return false;
+        const setting = opts.maxClientsSetting ? ` (${opts.maxClientsSetting})` : '';
+        return refuse(res, 503, 'unavailable', `the event stream has its ${maxClients} clients${setting}, and no other address holds more than this one would: try again later`, { 'retry-after': '10' });
       }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -218,7 +220,6 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
       for (const c of clients.values()) total += c.res.writableLength;
       return total;
     },
-    /** Stream requests refused for being pipelined behind another request (see `attach`). */
     /** Stream requests refused at the client cap, and clients replaced there by a newcomer from a less represented address. */
     get refusedFull() {
       return refusedFull;
@@ -226,6 +227,7 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
     get replacedFull() {
       return replacedFull;
     },
+    /** Stream requests refused for being pipelined behind another request (see `attach`). */
     get refusedQueued() {
       return refusedQueued;
     },

@@ -223,7 +223,7 @@ export function guardPackets(socket: Socket, o: PacketGuardOptions): PacketGuard
         // one byte of a passing MQTT 5 PUBLISH's variable header: it passes
         hdr.push(b);
         need--;
-        if (hdrTotal < 0) hdrTotal = headerLength();
+        hdrTotal = headerLength();
         if (hdrTotal >= 0 && propsLen > MAX_PUBLISH_PROPERTIES) {
           // the packet goes no further: what came before it in this read passes
           if (pieces === null) pieces = [];
@@ -233,8 +233,9 @@ export function guardPackets(socket: Socket, o: PacketGuardOptions): PacketGuard
           o.close();
           break;
         }
-        // complete (or malformed: the broker's parser says so) — the rest passes
-        if (hdrTotal === -2 || hdrTotal > len || (hdrTotal >= 0 && hdr.length === hdrTotal) || need === 0) {
+        // the properties' length known and within the cap (or the header malformed: the broker's
+        // parser says so), or the packet ended: the rest passes unread
+        if (hdrTotal !== -1 || need === 0) {
           hdr = [];
           mode = need > 0 ? Mode.Pass : Mode.Type;
           if (need === 0) deadline = 0;

@@ -290,25 +290,43 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
   });
 });
 
+/**
+ * The service as a client of a test TAK Server on a small scene, its clock fixed 30 s into the
+ * scene (a rate limit's bucket does not refill), with the TAK Server's feed limited to `rate`;
+ * connected. `done` closes both and removes the data folder.
+ */
+async function serviceOfTakServer(seed: number, rate: { rate_per_s: number; burst: number }) {
+  const tmp = tempDir();
+  const tcp = createServer();
+  const tak = takServer(tcp);
+  tcp.listen(0, '127.0.0.1');
+  await once(tcp, 'listening');
+  const s = smallSceneConfig({ dataDir: tmp.dir, seed, durationS: 60 });
+  const now = s.scene.t0 + 30;
+  const srv = await startServer({
+    config: { ...s.config, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3, ...rate } },
+    clock: () => now,
+    logger: quietLogger(),
+  });
+  const done = async () => {
+    await srv.close();
+    await tak.close();
+    tmp.cleanup();
+  };
+  try {
+    await until(() => srv.transports.tak?.connected && tak.conns.length > 0, 5000, 'the TAK connection');
+  } catch (err) {
+    await done();
+    throw err;
+  }
+  return { srv, now, conn: tak.conns[tak.conns.length - 1].socket, done };
+}
+
 describe('CoT: a TAK Server that floods the connection with markers', () => {
   it('drops the markers beyond the observer sensor\'s rate before parsing them, and journals those within it', async () => {
-    const tmp = tempDir();
-    const tcp = createServer();
-    const tak = takServer(tcp);
-    tcp.listen(0, '127.0.0.1');
-    await once(tcp, 'listening');
-    const s = smallSceneConfig({ dataDir: tmp.dir, seed: 3, durationS: 60 });
-    const now = s.scene.t0 + 30;
-    // a fixed clock: the bucket does not refill during the test; the feed's own limit (burst 100)
-    // holds, not the ingest's (burst 20,000)
-    const srv = await startServer({
-      config: { ...s.config, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3, rate_per_s: 1, burst: 100 } },
-      clock: () => now,
-      logger: quietLogger(),
-    });
+    // the feed's own limit (burst 100) holds, not the ingest's (burst 20,000)
+    const { srv, now, conn, done } = await serviceOfTakServer(3, { rate_per_s: 1, burst: 100 });
     try {
-      await until(() => srv.transports.tak?.connected && tak.conns.length > 0, 5000, 'the TAK connection');
-      const conn = tak.conns[tak.conns.length - 1].socket;
       const all = Array.from({ length: 2000 }, (_, i) => marker(`flood-${i}`, now - 1, 37.5 + i * 1e-5, 127)).join('');
       conn.write(all);
       await until(() => srv.transports.tak!.stats().received >= 2000, 10_000, 'every marker read');
@@ -321,34 +339,19 @@ describe('CoT: a TAK Server that floods the connection with markers', () => {
       await until(async () => /skywarden_detections_rejected_total\{source="cot",reason="rate_limited"\} 1900\b/.test((await http(srv.httpPort, 'GET', '/metrics')).text), 5000, 'the drops in the metrics');
       assert.equal((await http(srv.httpPort, 'GET', '/api/v1/health')).status, 200);
     } finally {
-      await srv.close();
-      await tak.close();
-      tmp.cleanup();
+      await done();
     }
   });
 });
 
 describe('CoT: a TAK Server that writes faster than the journal takes its markers', () => {
   it(`stops reading the connection while ${MAX_PENDING_EVENTS} markers wait for the journal, and reads on, losing none, once it catches up`, async () => {
-    const tmp = tempDir();
-    const tcp = createServer();
-    const tak = takServer(tcp);
-    tcp.listen(0, '127.0.0.1');
-    await once(tcp, 'listening');
-    const s = smallSceneConfig({ dataDir: tmp.dir, seed: 4, durationS: 60 });
-    const now = s.scene.t0 + 30;
-    const srv = await startServer({
-      config: { ...s.config, tak: { mode: 'client', host: '127.0.0.1', port: (tcp.address() as { port: number }).port, interval_s: 3, rate_per_s: 1000, burst: 10_000 } },
-      clock: () => now,
-      logger: quietLogger(),
-    });
+    const { srv, now, conn, done } = await serviceOfTakServer(4, { rate_per_s: 1000, burst: 10_000 });
     // a journal that does not answer until released (a slow disk)
     const held: (() => void)[] = [];
     const ingest = srv.service.ingest.ingest.bind(srv.service.ingest);
     srv.service.ingest.ingest = (principal, items, source) => new Promise((resolve, reject) => held.push(() => ingest(principal, items, source).then(resolve, reject)));
     try {
-      await until(() => srv.transports.tak?.connected && tak.conns.length > 0, 5000, 'the TAK connection');
-      const conn = tak.conns[tak.conns.length - 1].socket;
       const N = 600;
       // in writes of 50, one per turn of the event loop, so that the service reads them as they come
       for (let k = 0; k < N; k += 50) {
@@ -370,9 +373,7 @@ describe('CoT: a TAK Server that writes faster than the journal takes its marker
       assert.equal((await srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).length, N);
     } finally {
       for (const release of held.splice(0)) release();
-      await srv.close();
-      await tak.close();
-      tmp.cleanup();
+      await done();
     }
   });
 });
