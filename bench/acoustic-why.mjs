@@ -11,7 +11,8 @@
 // RUNS=1 run lengths; TYPES=id,... report types by node; OWNER=1 (2: with examples) every observable second by the
 // state of the track that took the target's last report; NEWT=1 runs a new track took though an older one had covered
 // the target; TRACE=target,track,t0,t1 the two side by side; ORACLE=1 how often a node that heard the target is within
-// 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it; MODE=1 cloud tracks
+// 2 km of it; FKIND=1 false rows by what their track last took and by the kinds of sensor that fed it (2: also reported rows
+// by node count and P(in the air), true and false, and the false tracks one by one); MODE=1 cloud tracks
 // reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far, JITTER=S and RANGEX=F
 // probe what another generator may do within the spec (see below). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
@@ -410,6 +411,25 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
       const x = live.get(q.id); if (!x) continue; const k = [...new Set(x.sensors.map((s) => sensorMap.get(s)?.kind))].sort().join('+') + (x.cloud ? ' (cloud)' : '');
       fed.set(k, (fed.get(k) ?? 0) + 1); } }
     console.log('  false rows by the kinds of sensor that fed the track:', JSON.stringify(Object.fromEntries(fed)));
+    if (process.env.FKIND === '2') {
+      // FKIND=2: each false track that last took a stationary source's report: its nodes, hits, P(in the air), false seconds
+      const per = new Map();
+      for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) {
+        if ((truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000)) continue;
+        const x = live.get(q.id); if (!x) continue; let best; for (const [sid, st] of x.sensorT) if (!best || st > best[1]) best = [sid, st];
+        const d = best && detAt.get(`${best[0]}@${best[1]}`); const k = !d ? 'unknown' : d.sim_false ?? (d.sim_target ? 'mislocated' : 'random');
+        const r = per.get(q.id) ?? { id: q.id, kind: k, n: 0, t0: t, nodes: 0, hits: 0, air: [], speed: [] };
+        r.n++; r.t1 = t; r.nodes = Math.max(r.nodes, x.nSens); r.hits = x.chits; r.air.push(x.air ?? NaN); r.speed.push(x.speed); r.kind = k; per.set(q.id, r); } }
+      // reported rows by the track's node count (1 / 2+) and P(in the air): true and false
+      const cal = new Map();
+      for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) { const x = live.get(q.id); if (!x || x.air === undefined) continue;
+        const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
+        const k = `${x.nSens === 1 ? '1 node' : '2+ nodes'} air<${[0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.01].find((e) => x.air < e)}`;
+        const c = cal.get(k) ?? { ok: 0, n: 0 }; c.n++; if (ok) c.ok++; cal.set(k, c); } }
+      for (const [k, c] of [...cal].sort()) console.log(`   rows ${k}: ${c.n} rows, ${c.ok} true (${(100 * c.ok / c.n).toFixed(0)} %)`);
+      const med = (a) => { const b = a.filter(Number.isFinite).sort((u, v) => u - v); return b.length ? b[b.length >> 1] : NaN; };
+      for (const r of [...per.values()].sort((a, b) => b.n - a.n).slice(0, 30)) console.log(`   false ${r.id} ${r.kind}: ${r.n} s (${r.t0 - t0}-${r.t1 - t0}), nodes ${r.nodes}, hits ${r.hits}, air med ${med(r.air).toFixed(3)} min ${Math.min(...r.air.filter(Number.isFinite)).toFixed(3)}, speed med ${med(r.speed).toFixed(0)}`);
+    }
   }
   console.log(`  reported track-seconds with no target within 2 km: ${falseRows} (${falseNear} with one within 5 km: mislocated) of ${rows}; with a threat >= 0.5: ${falseThreat} false, ${trueThreat} true`);
   {

@@ -41,6 +41,7 @@ export { fixState, initVelocityCovariance, type FixStateOptions, type InitialSta
 export { DELETE_REASONS, type Deleter, type DeleterVerdict } from './tracker/deleter.js';
 export { createRevisitDeleter, type RevisitDeleterOptions } from './tracker/revisit-deleter.js';
 export { createCloudDeleter, REACQUIRE_MIN_AIR, type CloudDeleterOptions } from './acoustic/cloud-deleter.js';
+export { createAirTraffic, AIR_TRAFFIC_CELL, AIR_TRAFFIC_MEMORY, type AirTraffic } from './acoustic/air-traffic.js';
 export type { Merger } from './tracker/merger.js';
 export { createStatisticalMerger, type StatisticalMergerOptions } from './tracker/statistical-merger.js';
 export type { Identifier } from './tracker/identifier.js';

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Track } from '../tracker/track.js';
 import { createCloudDeleter, REACQUIRE_MIN_AIR } from './cloud-deleter.js';
+import { AIR_TRAFFIC_CELL, AIR_TRAFFIC_MEMORY, createAirTraffic } from './air-traffic.js';
 import { DELETE_REASONS } from '../tracker/deleter.js';
 import { cloudConfirmable } from './cloud-filter.js';
 import { airProbability, createRivals } from './rival-modes.js';
@@ -233,4 +234,50 @@ test('a badly fitting track its rivals hold to be on the ground or standing is d
   Object.assign(tr.cloud!, { rivals });
   assert.equal(d.judge(tr, 102), 'delete');
   assert.equal(tr.cloud!.reseedNode, undefined);
+});
+
+test('near recent traffic a track its rivals take for a source that stays is kept; away from it, or once the traffic is old, it is dropped', () => {
+  const { initiator, muted } = spyInitiator();
+  const traffic = createAirTraffic();
+  const d = createCloudDeleter({ inner: { judge: () => 'keep' }, initiator, traffic });
+  const at = (sensors: [string, number][], x: number, y: number, v: number, logP: number[], status: Track['status'] = 'confirmed'): Track => {
+    const tr = fakeTrack(sensors, 0);
+    tr.status = status;
+    (tr as unknown as { x: Float64Array }).x = Float64Array.from([x, y, 100, v, 0, 0]);
+    (tr.cloud as unknown as { rivals: unknown }).rivals = { logP: Float64Array.from(logP) };
+    return tr;
+  };
+  const air = [0, -9, -9];
+  const still = [Math.log(1e-3), -5, 0];
+  // a generator's track with no drone about: dropped for its rival, its node muted
+  assert.equal(d.judge(at([['m1', 100]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 0, still), 101), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.rivalStill);
+  assert.deepEqual(muted, ['m1']);
+  // tracks that are not traffic teach nothing: one node's, too slow, too fast, tentative, or its rivals not holding it in the air
+  for (const tr of [
+    at([['m2', 100]], 0, 0, 50, air),
+    at([['m2', 100], ['m3', 99]], 0, 0, 10, air),
+    at([['m2', 100], ['m3', 99]], 0, 0, 150, air),
+    at([['m2', 100], ['m3', 99]], 0, 0, 50, air, 'tentative'),
+    at([['m2', 100], ['m3', 99]], 0, 0, 50, [-1, 0, 0]),
+  ]) assert.equal(d.judge(tr, 101), 'keep');
+  assert.equal(traffic.size, 0);
+  assert.equal(d.judge(at([['m1', 100]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 0, still), 102), 'delete');
+  // a drone's track heard by two nodes at 50 m/s passes: the still track beside it is kept (not muted again), one 20 km off is not
+  assert.equal(d.judge(at([['m2', 100], ['m3', 99]], 0, 0, 50, air), 103), 'keep');
+  assert.equal(traffic.size, 1);
+  assert.equal(d.judge(at([['m1', 100]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 0, still), 104), 'keep');
+  assert.equal(d.judge(at([['m1', 100]], 1.9 * AIR_TRAFFIC_CELL, -0.5 * AIR_TRAFFIC_CELL, 0, still), 104), 'keep');
+  assert.equal(d.judge(at([['m4', 100]], 20000, 0, 0, still), 104), 'delete');
+  // a ground vehicle's verdict is held back there too
+  assert.equal(d.judge(at([['m1', 100]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 15, [Math.log(1e-3), 0, -5]), 104), 'keep');
+  // ten minutes later the passage no longer counts
+  assert.equal(d.judge(at([['m1', 100]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 0, still), 103 + AIR_TRAFFIC_MEMORY + 1), 'delete');
+  assert.deepEqual(muted, ['m1', 'm1', 'm4', 'm1']);
+  // a misfit is still dropped near traffic (the gate is for the rivals' verdict only)
+  const misfit = at([['m1', 2000]], 0.8 * AIR_TRAFFIC_CELL, 0.8 * AIR_TRAFFIC_CELL, 0, air);
+  (misfit.cloud as unknown as { logL: number }).logL = Math.log(0.01);
+  assert.equal(d.judge(at([['m2', 2000], ['m3', 1999]], 0, 0, 50, air), 2000), 'keep');
+  assert.equal(d.judge(misfit, 2001), 'delete');
+  assert.equal(d.lastReason, DELETE_REASONS.misfit);
 });

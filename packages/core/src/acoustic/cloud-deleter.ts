@@ -32,6 +32,8 @@ import type { AcousticNetwork } from './acoustic-network.js';
 import { lastNode, MISFIT_LIKELIHOOD, MISFIT_MIN_HITS, reseedCloudTrack } from './cloud-filter.js';
 import type { TrackFilter } from '../tracker/filter.js';
 import type { RangeScaleLearner } from './range-scale.js';
+import type { AirTraffic } from './air-traffic.js';
+import { CLOUD_SPEED_BAND } from './particle-cloud.js';
 
 export interface CloudDeleterOptions {
   inner: Deleter;
@@ -70,7 +72,24 @@ export interface CloudDeleterOptions {
    * its rivals or a misfit does not.
    */
   rangeScale?: RangeScaleLearner;
+  /**
+   * Where the raid's drones flew lately (air-traffic.ts): every acoustic track judged that moves
+   * at the class's speeds (`trafficBand`) and is believed in the air (confirmed, heard by
+   * {@link TRAFFIC_MIN_NODES} nodes or more, its rivals' probability of the air at least
+   * {@link REACQUIRE_MIN_AIR}) is recorded, and a track near recent traffic is not dropped for its
+   * rivals: a node under a corridor hears drones in turn, which its one track takes for a source
+   * that stays (docs/tracker.md "A stream of drones is not a generator"). Tracks the precise
+   * sensors hold are not counted: their drones take the reports of the nodes they pass, and a
+   * node's own long track beside a radar's corridor is a false one (measured: counting them added
+   * false tracks, no coverage). Without it the rivals' verdict stands everywhere.
+   */
+  traffic?: AirTraffic;
+  /** Speeds (m/s) that make a track traffic. Default the class's band with the flow prior's margins: 0.8 × 35 to 1.25 × 65. */
+  trafficBand?: readonly [number, number];
 }
+
+/** Nodes an acoustic track must have been heard by to count as traffic (one node's track is what the test is about). */
+export const TRAFFIC_MIN_NODES = 2;
 
 /** Hits a dropped track needs to teach the range scale. */
 export const RANGE_LEARN_HITS = 10;
@@ -89,6 +108,14 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
   const stillHeard = o.stillHeardPeriods ?? 3;
   const minAir = o.minAirProbability ?? 0.01;
   const minSilentLogLR = Math.log(o.minSilenceRatio ?? 0.01);
+  const traffic = o.traffic ?? null;
+  const [vLo, vHi] = o.trafficBand ?? [0.8 * CLOUD_SPEED_BAND[0], 1.25 * CLOUD_SPEED_BAND[1]];
+  /** Records `tr` as traffic when it moves at the class's speeds and is believed in the air (`airP`: its rivals', 1 without). */
+  const record = (tr: Track, t: number, airP: number) => {
+    if (!traffic || !tr.cloud || tr.status !== 'confirmed' || tr.sensors.size < TRAFFIC_MIN_NODES || airP < REACQUIRE_MIN_AIR) return;
+    const v = Math.hypot(tr.x[3], tr.x[4]);
+    if (v >= vLo && v <= vHi) traffic.record(tr.x[0], tr.x[1], t);
+  };
   let reason: string | undefined;
   const deleted = (why: string | undefined): 'delete' => {
     reason = why;
@@ -109,7 +136,9 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
       const airP = cs.rivals !== undefined ? airProbability(cs.rivals) : 1;
-      const rivalWins = airP < minAir;
+      record(tr, t, airP);
+      // near recent traffic a source that stays is not told from drones passing in turn
+      const rivalWins = airP < minAir && !(traffic && traffic.near(tr.x[0], tr.x[1], t));
       // re-acquisition: only a track its rivals hold to be in the air (a false alarm's track that stops fitting is dropped)
       if (o.network && o.filter && cs.hits >= MISFIT_MIN_HITS && cs.logL < minLogL && airP >= REACQUIRE_MIN_AIR) {
         const last = lastNode(tr, o.network);

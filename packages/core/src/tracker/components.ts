@@ -29,6 +29,7 @@ import type { TrackTable } from './track-table.js';
 import type { TrackerStats } from './tracker.js';
 import type { AcousticNetwork } from '../acoustic/acoustic-network.js';
 import { createCloudDeleter } from '../acoustic/cloud-deleter.js';
+import { createAirTraffic } from '../acoustic/air-traffic.js';
 import { createCloudFilter } from '../acoustic/cloud-filter.js';
 import { createCloudInitiator, type CloudInitiator } from '../acoustic/cloud-initiator.js';
 import { createSilence, type Silence } from '../acoustic/silence.js';
@@ -108,7 +109,7 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   deleter: ({ options: o, cloudInitiator, rangeScale }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
     // re-acquisition (the network and the filter given to it) is opt-in: measured, it lost by GOSPA on the mixed scene and added false tracks on the national one (docs/tracker.md)
-    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}) }) : revisit;
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(o.acousticStreams ? { traffic: createAirTraffic() } : {}) }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });

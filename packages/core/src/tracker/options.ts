@@ -144,6 +144,14 @@ export interface TrackerOptions {
    */
   acousticRefuseMisfits: boolean;
   /**
+   * Whether an acoustic track near recent traffic (a track moving at the class's speeds, believed
+   * in the air, within about 5 km in the last 10 minutes: acoustic/air-traffic.ts) is kept when
+   * its rivals take it for a source that stays or a ground vehicle: a node under a corridor hears
+   * one drone after another, which its one track takes for a generator. Default true
+   * (docs/tracker.md "A stream of drones is not a generator").
+   */
+  acousticStreams: boolean;
+  /**
    * Stationary sources of the precise sensors (radar clutter from fixed objects): a track only
    * point detections fed that has not moved since it began is dropped after `windowS` s, and its
    * place starts no more tracks from its sensors' plots (tracker/stationary.ts). Default
@@ -206,6 +214,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticKernel: CLOUD_KERNEL,
   acousticLevels: false,
   acousticRefuseMisfits: true,
+  acousticStreams: true,
   stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
   acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
@@ -244,6 +253,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     if (typeof r.stationarySources !== 'object' || r.stationarySources === null) throw new Error(`tracker option stationarySources must be false or { windowS, p, minPlots, keepS }, got ${JSON.stringify(r.stationarySources)}`);
     checkStationary(r.stationarySources);
   }
+  if (typeof r.acousticStreams !== 'boolean') throw new Error(`tracker option acousticStreams must be true or false, got ${JSON.stringify(r.acousticStreams)}`);
   if (typeof r.acousticRefuseMisfits !== 'boolean') throw new Error(`tracker option acousticRefuseMisfits must be true or false, got ${JSON.stringify(r.acousticRefuseMisfits)}`);
   if (r.acousticLevels !== false) {
     const lv = r.acousticLevels as Partial<LevelEvidence> | null;
