@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { limitConnectionsPerAddress, shedIdleConnections } from './net-limits.js';
+import { createAddressLimit, hostKey, limitConnectionsPerAddress, shedIdleConnections } from './net-limits.js';
+import { EventEmitter } from 'node:events';
 
 const quiet = { warn: () => {} };
 
@@ -124,5 +125,38 @@ describe('shedIdleConnections', () => {
       for (const s of [keep, fifth, ...capped, ...hogs]) s.destroy();
       server.close();
     }
+  });
+});
+
+describe('hostKey: what a per-address limit counts', () => {
+  it('IPv4 as it is, IPv4-mapped as its IPv4 address, IPv6 as its /64 in every spelling', () => {
+    assert.equal(hostKey('192.0.2.7'), '192.0.2.7');
+    assert.equal(hostKey('::ffff:192.0.2.7'), '192.0.2.7');
+    for (const a of ['2001:db8:0:1::5', '2001:0db8:0000:0001:0000:0000:0000:0005', '2001:db8:0:1:ffff:ffff:ffff:ffff', '2001:DB8:0:1::a%eth0', '2001:db8:0:1::192.0.2.1']) assert.equal(hostKey(a), '2001:db8:0:1::/64', a);
+    assert.equal(hostKey('2001:db8::'), '2001:db8:0:0::/64');
+    assert.equal(hostKey('::1'), '0:0:0:0::/64');
+    assert.equal(hostKey('::'), '0:0:0:0::/64');
+    assert.equal(hostKey('fe80::1%lo'), 'fe80:0:0:0::/64');
+    assert.equal(hostKey('1:2:3:4:5:6:7:8'), '1:2:3:4::/64');
+    assert.equal(hostKey('1:2:3::'), '1:2:3:0::/64');
+    assert.notEqual(hostKey('2001:db8:0:1::5'), hostKey('2001:db8:0:2::5'));
+    // not an address: its own key
+    for (const a of ['', 'unknown', '2001:db8::zz', '1.2.3']) assert.equal(hostKey(a), a);
+  });
+
+  it('createAddressLimit counts the addresses of one /64 together and frees the count as they close', () => {
+    const limit = createAddressLimit(2, null);
+    const sock = (remoteAddress: string) => Object.assign(new EventEmitter(), { remoteAddress }) as unknown as Socket;
+    const a = sock('2001:db8:7:8::1');
+    const b = sock('2001:db8:7:8::2');
+    assert.equal(limit.admit(a), null);
+    assert.equal(limit.admit(b), null);
+    assert.equal(limit.admit(sock('2001:db8:7:8:abcd::3')), 2, 'a third address of the /64 is refused: it holds 2');
+    assert.equal(limit.admit(sock('2001:db8:7:9::1')), null, 'another /64 is not');
+    (a as unknown as EventEmitter).emit('close');
+    assert.equal(limit.admit(sock('2001:db8:7:8::4')), null, 'a closed one frees its place');
+    // a trusted proxy's addresses are never refused
+    const proxied = createAddressLimit(1, '2001:db8:9::/48');
+    for (let i = 1; i < 5; i++) assert.equal(proxied.admit(sock(`2001:db8:9::${i}`)), null);
   });
 });

@@ -16,7 +16,32 @@ export function socketAddress(socket: { remoteAddress?: string }): string | unde
 }
 
 /**
- * Counts connections per address: `admit` counts a socket against its address until it closes
+ * The unit that per-address limits count (connections, event-stream places, failed logins): an
+ * IPv4 address as it is (an IPv4-mapped IPv6 address as its IPv4 one), an IPv6 address as its /64
+ * network ("2001:db8:0:1::/64"). One IPv6 host is given a whole /64 (RFC 6177; SLAAC and privacy
+ * addresses draw from it at will), so counting IPv6 addresses one by one let one host take every
+ * place of a limit with addresses of its own (an outside probe, 2026-12-07). Anything else (a
+ * name, garbage) is its own key, unchanged.
+ */
+export function hostKey(address: string): string {
+  if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) return address.slice(7);
+  const bare = address.split('%')[0];
+  if (isIP(bare) !== 6) return address;
+  // an IPv4 tail is the last 32 bits: it never reaches the first 64, and counts as two groups
+  const lastColon = bare.lastIndexOf(':');
+  const text = bare.slice(lastColon + 1).includes('.') ? `${bare.slice(0, lastColon + 1)}0:0` : bare;
+  const [left, right] = text.includes('::') ? text.split('::') : [text, null];
+  const l = left ? left.split(':') : [];
+  const r = right ? right.split(':') : [];
+  const groups = right === null ? l : [...l, ...new Array<string>(8 - l.length - r.length).fill('0'), ...r];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
+ * Counts connections per address (per {@link hostKey}: an IPv6 /64 is one): `admit` counts a socket against its address until it closes
  * and returns null, or, when the address already holds `max`, counts nothing and returns how
  * many it holds. The addresses and CIDRs of `exempt` (trusted reverse proxies: every client
  * behind one shares its address) are never refused.
@@ -29,13 +54,14 @@ export function createAddressLimit(max: number, exempt: string | null): { admit(
       const addr = socketAddress(socket);
       if (addr === undefined) return null;
       if (proxies && proxies.check(addr, isIP(addr) === 6 ? 'ipv6' : 'ipv4')) return null;
-      const n = held.get(addr) ?? 0;
+      const key = hostKey(addr);
+      const n = held.get(key) ?? 0;
       if (n >= max) return n;
-      held.set(addr, n + 1);
+      held.set(key, n + 1);
       socket.once('close', () => {
-        const m = (held.get(addr) ?? 1) - 1;
-        if (m <= 0) held.delete(addr);
-        else held.set(addr, m);
+        const m = (held.get(key) ?? 1) - 1;
+        if (m <= 0) held.delete(key);
+        else held.set(key, m);
       });
       return null;
     },

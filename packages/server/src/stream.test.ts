@@ -153,3 +153,21 @@ test('at its client cap the hub gives a newcomer from a less represented address
     hub.close();
   }
 });
+
+test('the places are shared out per host: the IPv6 addresses of one /64 count as one address, another /64 as another', () => {
+  const hub = createStreamHub({ maxClients: 4 });
+  try {
+    // one host with three addresses of its /64 (privacy addresses), and a neighbour network
+    for (const a of ['2001:db8:1:2::10', '2001:db8:1:2:aaaa::1', '2001:db8:1:2:ffff:ffff:ffff:ffff']) assert.equal(hub.attach(fakeResponse().res, [], '', a), true);
+    assert.equal(hub.attach(fakeResponse().res, [], '', '2001:db8:1:3::10'), true);
+    // a fourth address of the first /64 holds the most already: refused, as one IPv4 address would be
+    const more = fakeResponse();
+    assert.equal(hub.attach(more.res, [], '', '2001:0db8:0001:0002:0:0:0:99'), false);
+    assert.equal(more.status(), 503);
+    // a newcomer elsewhere takes the place of that host's oldest client
+    assert.equal(hub.attach(fakeResponse().res, [], '', '::ffff:192.0.2.7'), true);
+    assert.equal(hub.replacedFull, 1);
+  } finally {
+    hub.close();
+  }
+});

@@ -15,6 +15,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { StreamEventName, StreamEvents } from '@skywarden/formats';
+import { hostKey } from './net-limits.js';
 
 /** Headers on every answer, the event streams included (http/app.ts sets them on the others): no MIME sniffing, no framing, no referrer leaks. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin' });
@@ -170,7 +171,9 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
      * connection (HTTP pipelining: it has no socket yet) is answered 409 instead; returns whether
      * the stream was attached.
      */
-    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = '', address = res.req?.socket?.remoteAddress ?? ''): boolean {
+    attach(res: ServerResponse, initial: [StreamEventName, unknown][], framed = '', from = res.req?.socket?.remoteAddress ?? ''): boolean {
+      // places are shared out per host (an IPv6 /64 is one: net-limits.ts hostKey)
+      const address = hostKey(from);
       if (!res.socket) {
         refusedQueued++;
         return refuse(res, 409, 'conflict', 'an event stream must be the only request in flight on its connection (it was pipelined behind another)');

@@ -25,3 +25,13 @@ test('login throttle: 5 failures lock the name until the oldest leaves the windo
   for (let i = 0; i < 100; i++) small.failed(`x${i}`, `a${i}`, 0);
   assert.ok(small.size <= 10, `bounded memory: ${small.size} keys`);
 });
+
+test('login throttle: an IPv6 host guessing from many addresses of its /64 is one address; its neighbour /64 is not locked', () => {
+  const th = createLoginThrottle({ maxPerUser: 100, maxPerAddress: 20, windowS: 300 });
+  for (let i = 0; i < 20; i++) th.failed(`u${i}`, `2001:db8:5:6::${(i + 1).toString(16)}`, 1000);
+  assert.ok(th.retryAfter('fresh', '2001:db8:5:6:1234:5678:9abc:def0', 1001) > 0, 'a new address of the same /64 is locked');
+  assert.equal(th.retryAfter('fresh', '2001:db8:5:7::1', 1001), 0, 'the next /64 is not');
+  // a success takes its attempt back from the host's count
+  th.succeeded('u19', '2001:db8:5:6::14', 1000);
+  assert.equal(th.retryAfter('fresh', '2001:db8:5:6::99', 1001), 0);
+});

@@ -5,9 +5,12 @@
  * Retry-After) until the oldest failure leaves the window, before any password is checked (a
  * refused guess costs no scrypt time). A successful login clears its user name's failures.
  * Memory is bounded: at most `maxKeys` names and addresses are remembered (the least recently
- * failed are forgotten first). The service counts every attempt as failed before it checks the
+ * failed are forgotten first). An address is counted as `hostKey` has it (an IPv6 /64 is one
+ * address). The service counts every attempt as failed before it checks the
  * password and takes it back on success, so parallel guesses cannot slip through together.
  */
+import { hostKey } from '../net-limits.js';
+
 export interface LoginThrottleOptions {
   maxPerUser: number;
   maxPerAddress: number;
@@ -49,16 +52,16 @@ export function createLoginThrottle(o: LoginThrottleOptions): LoginThrottle {
   };
   return {
     retryAfter(user, address, now) {
-      return Math.max(wait(`u:${user}`, o.maxPerUser, now), wait(`a:${address}`, o.maxPerAddress, now));
+      return Math.max(wait(`u:${user}`, o.maxPerUser, now), wait(`a:${hostKey(address)}`, o.maxPerAddress, now));
     },
     failed(user, address, now) {
       add(`u:${user}`, now);
-      add(`a:${address}`, now);
+      add(`a:${hostKey(address)}`, now);
     },
     succeeded(user, address, now) {
       failures.delete(`u:${user}`);
       if (address === undefined || now === undefined) return;
-      const list = failures.get(`a:${address}`);
+      const list = failures.get(`a:${hostKey(address)}`);
       const k = list ? list.lastIndexOf(now) : -1;
       if (list && k >= 0) list.splice(k, 1);
     },
