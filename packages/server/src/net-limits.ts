@@ -20,7 +20,7 @@ export function socketAddress(socket: { remoteAddress?: string }): string | unde
  * IPv4 address as it is (an IPv4-mapped IPv6 address as its IPv4 one), an IPv6 address as its /64
  * network ("2001:db8:0:1::/64"). One IPv6 host is given a whole /64 (RFC 6177; SLAAC and privacy
  * addresses draw from it at will), so counting IPv6 addresses one by one let one host take every
- * place of a limit with addresses of its own (an outside probe, 2026-12-07). Anything else (a
+ * place of a limit with addresses of its own (the open end of an outside probe, 2026-12-06). Anything else (a
  * name, garbage) is its own key, unchanged.
  */
 export function hostKey(address: string): string {

@@ -145,7 +145,7 @@ export interface TrackerOptions {
   acousticRefuseMisfits: boolean;
   /**
    * Whether an acoustic track near recent traffic (a track moving at the class's speeds, believed
-   * in the air, within about 5 km in the last 10 minutes: acoustic/air-traffic.ts) is kept when
+   * in the air, within 2-4 km (about a node's reach) in the last 10 minutes: acoustic/air-traffic.ts) is kept when
    * its rivals take it for a source that stays or a ground vehicle: a node under a corridor hears
    * one drone after another, which its one track takes for a generator. Default true
    * (docs/tracker.md "A stream of drones is not a generator").
