@@ -54,12 +54,15 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     throw new CliError(`could not start: ${e.message}`);
   }
   const out = (s: string) => process.stdout.write(s + '\n');
-  const host = srv.config.http.host === '0.0.0.0' ? 'localhost' : srv.config.http.host;
+  // a wildcard listener is reached at localhost; an IPv6 literal goes in brackets in a URL
+  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const urlHost = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : bracket(h));
+  const host = urlHost(srv.config.http.host);
   const role = srv.config.cluster.role;
   out(`skywarden serve: ${srv.service.mode} mode${role !== 'all' ? `, cluster role ${role}` : ''}, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
   out(`  http: http://${host}:${srv.httpPort}/  (API /api/v1, OpenAPI /api/v1/openapi.json, metrics /metrics)`);
   if (srv.config.alerts.public_feed) out(`  public warning page: http://${host}:${srv.httpPort}/public/  (no login; CAP feed /api/v1/cap, Atom /api/v1/cap.atom)`);
-  if (srv.mqttPort !== null) out(`  mqtt: mqtt://${srv.config.mqtt.host}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);
+  if (srv.mqttPort !== null) out(`  mqtt: mqtt://${bracket(srv.config.mqtt.host)}:${srv.mqttPort}  (topics ${srv.config.mqtt.topic_prefix}/<sensor>/detections|status)`);
   else if (srv.config.mqtt.mode === 'external') out(`  mqtt: subscribed at ${srv.config.mqtt.url}`);
   const tk = srv.config.tak;
   if (tk.mode === 'client') out(`  tak: CoT to the TAK Server ${tk.tls ? 'tls' : 'tcp'}://${tk.host}:${tk.port}${tk.read_markers ? `, markers in as sensor ${tk.observer_sensor}` : ''}`);

@@ -160,3 +160,34 @@ describe('hostKey: what a per-address limit counts', () => {
     for (let i = 1; i < 5; i++) assert.equal(proxied.admit(sock(`2001:db8:9::${i}`)), null);
   });
 });
+
+describe('limitConnectionsPerAddress logs its refusals', () => {
+  it('a refusal is warned with the address, what it holds and the setting (at most once a minute)', async () => {
+    const warned: [Record<string, unknown>, string][] = [];
+    const log = { warn: (o: Record<string, unknown>, m: string) => void warned.push([o, m]) };
+    const server = createServer((_req, res) => res.end('ok'));
+    limitConnectionsPerAddress(server, 2, null, log as never, 'HTTP', 'http.max_connections_per_address');
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    const socks: Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const s = from(port, '127.0.0.9');
+        await once(s, 'connect');
+        socks.push(s);
+      }
+      assert.equal(await closedWithin(socks[3], 2_000), true, 'the fourth is closed');
+      assert.equal(warned.length, 1, JSON.stringify(warned));
+      const [fields, text] = warned[0];
+      assert.equal(fields.held, 2);
+      assert.match(String(fields.from), /127\.0\.0\.9$/);
+      assert.equal(fields.host, undefined, 'an IPv4 address is its own host');
+      assert.match(text, /HTTP connection refused: this address holds http\.max_connections_per_address already/);
+    } finally {
+      for (const s of socks) s.destroy();
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+});

@@ -82,7 +82,9 @@ export function limitConnectionsPerAddress(server: Server, max: number, exempt: 
     if (held === null) return;
     refused++;
     socket.destroy();
-    warn.warn('per-address', { from: socket.remoteAddress, held, refused }, `${what} connection refused: this address holds ${setting} already`);
+    const from = socket.remoteAddress ?? '';
+    const host = hostKey(socketAddress(socket) ?? from);
+    warn.warn('per-address', { from, ...(host !== from ? { host } : {}), held, refused }, `${what} connection refused: this ${host.endsWith('/64') ? 'IPv6 /64 network' : 'address'} holds ${setting} already`);
   });
 }
 

@@ -201,8 +201,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   app.server.maxConnections = c.http.max_connections;
-  limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, app.log, 'HTTP', 'http.max_connections_per_address');
-  shedIdleConnections(app.server, c.http.max_connections, app.log, 'HTTP');
+  // the service's logger: Fastify's own is off (logger: false), and its app.log dropped these warnings
+  limitConnectionsPerAddress(app.server, c.http.max_connections_per_address, c.http.trust_proxy, svc.log, 'HTTP', 'http.max_connections_per_address');
+  shedIdleConnections(app.server, c.http.max_connections, svc.log, 'HTTP');
   await app.register(fastifySwagger, {
     // the shared schemas keep their names (TrackWire, Error, ...) under components.schemas
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
