@@ -8,11 +8,13 @@ import type { Logger } from 'pino';
 import { parseAllowList } from './config.js';
 import { createWarnLimiter } from './warn-limiter.js';
 
+/** An IPv4-mapped IPv6 address (an IPv4 client of a dual-stack listener) as its IPv4 address; any other as it is. */
+const unmapped = (raw: string): string => (raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw);
+
 /** A socket's remote address as one host: an IPv4 client of a dual-stack listener as its IPv4 address; undefined when closed. */
 export function socketAddress(socket: { remoteAddress?: string }): string | undefined {
   const raw = socket.remoteAddress;
-  if (raw === undefined) return undefined;
-  return raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+  return raw === undefined ? undefined : unmapped(raw);
 }
 
 /**
@@ -24,9 +26,9 @@ export function socketAddress(socket: { remoteAddress?: string }): string | unde
  * name, garbage) is its own key, unchanged.
  */
 export function hostKey(address: string): string {
-  if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) return address.slice(7);
-  const bare = address.split('%')[0];
-  if (isIP(bare) !== 6) return address;
+  const one = unmapped(address);
+  const bare = one.split('%')[0];
+  if (isIP(bare) !== 6) return one;
   // an IPv4 tail is the last 32 bits: it never reaches the first 64, and counts as two groups
   const lastColon = bare.lastIndexOf(':');
   const text = bare.slice(lastColon + 1).includes('.') ? `${bare.slice(0, lastColon + 1)}0:0` : bare;
