@@ -8,6 +8,11 @@ import { backupSqliteStore, buildConfig, ConfigError, parseConfigText, sqliteSto
 import { CliError } from './args.js';
 import { describeFsError } from './lines.js';
 
+/** A listening host as a URL writes it: an IPv6 literal in brackets. */
+export const bracket = (h: string): string => (h.includes(':') ? `[${h}]` : h);
+/** Where a browser reaches the HTTP listener: a wildcard one (0.0.0.0, ::) at localhost; else its host, bracketed. */
+export const urlHost = (h: string): string => (h === '0.0.0.0' || h === '::' ? 'localhost' : bracket(h));
+
 export interface ServeArgs {
   config?: string;
   demo: boolean;
@@ -54,9 +59,6 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     throw new CliError(`could not start: ${e.message}`);
   }
   const out = (s: string) => process.stdout.write(s + '\n');
-  // a wildcard listener is reached at localhost; an IPv6 literal goes in brackets in a URL
-  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
-  const urlHost = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : bracket(h));
   const host = urlHost(srv.config.http.host);
   const role = srv.config.cluster.role;
   out(`skywarden serve: ${srv.service.mode} mode${role !== 'all' ? `, cluster role ${role}` : ''}, store ${srv.service.store.kind}${srv.replayed > 0 ? `, ${srv.replayed} journalled detections replayed` : ''}`);
