@@ -91,6 +91,9 @@ test('the threat queue as an operator work list, against the live demo', { timeo
     const base = `http://127.0.0.1:${srv.httpPort}/`;
     const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     const sw = <T>(expr: string) => page.evaluate(`(() => { const s = window.__skywarden; return ${expr}; })()`) as Promise<T>;
+    /** The cue's counters and the oscillators started, read in one evaluate: a cue that sounds
+     * between two separate reads would otherwise count in one and not the other. */
+    const cueState = () => sw<{ requested: number; played: number; osc: number }>('({ ...s.cueCounts(), osc: window.__oscStarts })');
 
     await t.test('a viewer sees the queue without Ack or Assign', async () => {
       await page.goto(base);
@@ -112,16 +115,16 @@ test('the threat queue as an operator work list, against the live demo', { timeo
     let from = 0;
     await t.test('a new IMMINENT threat is at the top of the queue within 2 s of its tracks event; the cue sounds once', async () => {
       from = (await page.evaluate(OBSERVE)) as number;
-      const before = await sw<{ requested: number; played: number }>('s.cueCounts()');
-      const oscBefore = (await page.evaluate('window.__oscStarts')) as number;
+      const before = await cueState();
       const n = await nextImminent(page, from, 240_000);
       const latency = n.seen.at - n.receivedAt;
       console.log(`new IMMINENT ${n.track}: tracks event -> row in the queue ${latency.toFixed(0)} ms (row ${n.seen.index})`);
       assert.ok(latency < 2000, `row after ${latency.toFixed(0)} ms`);
       assert.ok(n.seen.above, `every row above ${n.track} is IMMINENT (it is in the top block)`);
-      const after = await waitFor('the cue', () => sw<{ requested: number; played: number }>('s.cueCounts()'), (c) => c.played > before.played, 10_000);
+      const after = await waitFor('the cue', cueState, (c) => c.played > before.played, 10_000);
       assert.ok(after.requested > before.requested);
-      assert.ok(((await page.evaluate('window.__oscStarts')) as number) >= oscBefore + 2, 'the cue started its tones');
+      // each cue sounded starts its two tones, in the same step
+      assert.equal(after.osc - before.osc, 2 * (after.played - before.played), 'the cue started its tones');
       // the row flashes
       assert.match((await page.getAttribute(`#threat-queue .threat-row[data-track="${n.track}"]`, 'class')) ?? '', /flash|acked/);
       await shot('q1-new-imminent');
@@ -134,16 +137,15 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       await page.click('#btn-mute');
       assert.equal(await page.getAttribute('#btn-mute', 'aria-pressed'), 'true');
       assert.equal(await page.evaluate(`localStorage.getItem('skywarden.cue.muted')`), '1');
-      const c0 = await sw<{ requested: number; played: number }>('s.cueCounts()');
-      const osc0 = (await page.evaluate('window.__oscStarts')) as number;
+      const c0 = await cueState();
       const last = await sw<{ receivedAt: number }[]>('s.imminentEvents()');
       const since = Math.max(from, ...last.map((e) => e.receivedAt));
       const n = await nextImminent(page, since, 300_000);
       assert.ok(n.seen.at - n.receivedAt < 2000, `row after ${(n.seen.at - n.receivedAt).toFixed(0)} ms`);
-      const c1 = await sw<{ requested: number; played: number }>('s.cueCounts()');
+      const c1 = await cueState();
       assert.ok(c1.requested > c0.requested, 'a cue was due');
       assert.equal(c1.played, c0.played, 'muted: nothing sounded');
-      assert.equal(await page.evaluate('window.__oscStarts'), osc0, 'no oscillator started');
+      assert.equal(c1.osc, c0.osc, 'no oscillator started');
     });
 
     await t.test('an operator acks a threat: the row says so, dimmed, in its place', async () => {
