@@ -456,6 +456,25 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
     for (const k of ['true', 'false']) { const a = sil[k]; const below = (v) => a.length ? (100 * a.filter((x) => x < Math.log(v)).length / a.length).toFixed(1) : '-';
       console.log(`  silences' log ratio of live ${k} cloud tracks (${a.length} track-seconds): p10 ${q(a, 0.1)}, median ${q(a, 0.5)}; below log 0.1: ${below(0.1)} %, below log 0.01: ${below(0.01)} %`); }
   }
+  if (process.env.NEIGH) {
+    // NEIGH=D[,W]: reported rows of one-node cloud tracks, by the rivals' P(in the air) and by how many other nodes
+    // within D m of the track's node (default 7,500) reported anything in the last W s (default 120): true and false
+    const [D = 7500, W = 120] = process.env.NEIGH.split(',').map(Number).map((v, i) => (v > 1 ? v : [7500, 120][i]));
+    const pos = new Map(built.sensors.filter((s) => s.kind === 'acoustic').map((s) => [s.id, enu(s.lat, s.lon)]));
+    const heardAt = new Map();
+    for (const d of dets) { if (!pos.has(d.sensor)) continue; let a = heardAt.get(d.sensor); if (!a) heardAt.set(d.sensor, (a = [])); a.push(d.t); }
+    for (const a of heardAt.values()) a.sort((u, v) => u - v);
+    const near = new Map();
+    const neighbours = (id) => { let l = near.get(id); if (l) return l; const p = pos.get(id); l = p ? [...pos].filter(([k, q]) => k !== id && Math.hypot(q.e - p.e, q.n - p.n) <= D).map(([k]) => k) : []; near.set(id, l); return l; };
+    const heardIn = (id, a, b) => { const ts = heardAt.get(id); if (!ts) return false; let lo = 0, hi = ts.length; while (lo < hi) { const m = (lo + hi) >> 1; if (ts[m] < a) lo = m + 1; else hi = m; } return lo < ts.length && ts[lo] <= b; };
+    const tab = new Map();
+    for (const [t, rs] of reportedAt) { const live = new Map((liveAt.get(t) ?? []).map((x) => [x.id, x])); for (const q of rs) { const x = live.get(q.id); if (!x || !x.cloud || x.nSens !== 1 || x.air === undefined) continue;
+      const ok = (truthBy.get(t) ?? []).some((p) => Math.hypot(p.e - q.p.e, p.n - q.p.n) <= 2000);
+      const nb = neighbours(x.sensors[0]); const k = nb.filter((id) => heardIn(id, t - W, t)).length;
+      const key = `air${x.air < 0.05 ? '<0.05' : x.air < 0.3 ? '<0.3' : '>=0.3'} neigh ${k >= 3 ? '3+' : k}/${nb.length >= 6 ? '6+' : nb.length}`;
+      const c = tab.get(key) ?? { ok: 0, n: 0 }; c.n++; if (ok) c.ok++; tab.set(key, c); } }
+    for (const [k, c] of [...tab].sort()) console.log(`   NEIGH 1-node rows ${k}: ${c.n} rows, ${c.ok} true (${(100 * c.ok / c.n).toFixed(0)} %)`);
+  }
   if (process.env.FALSE) {
     // false vs true rows by the track's silence and number of nodes
     const hist = { true: new Map(), false: new Map() };
