@@ -119,9 +119,10 @@ describe('hostile input (issue 15)', () => {
     ]);
     assert.equal(a.status, 202, a.text);
     assert.equal(a.json.accepted, 5);
-    assert.deepEqual(a.json.rejected, [
-      { index: 5, code: 'invalid_detection', message: 'detection 5: "extra" is nested more than 8 levels deep (a detection may nest at most 8 objects or arrays, itself included)' },
-    ]);
+    // found before parsing (deeper than any detection nests: ndjson.ts jsonHazards), the item alone
+    const rejected = a.json.rejected as { index: number; code: string; message: string }[];
+    assert.deepEqual(rejected.map((r) => [r.index, r.code]), [[5, 'invalid_detection']]);
+    assert.match(rejected[0].message, /^detection 5: at character \d+: objects and arrays nested more than 32 levels deep \(a detection nests at most 8, itself included\)$/);
     assert.equal(b.status, 202, b.text);
     assert.equal(b.json.accepted, 5);
     const journal = await srv.service.store.readJournal(0, 10000);
@@ -142,6 +143,55 @@ describe('hostile input (issue 15)', () => {
     assert.equal(rej.length, 2);
     assert.match(rej[0].message, /^detection 0: the detection is \d+ characters long as JSON, more than the 16384 allowed \(largest field: "id"/);
     assert.equal(rej[1].message, 'detection 1: alt_m must be within [-1000, 100000], got 1e+300');
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
+  it('a body nested 630,000 deep or an object of 20,000 fields is not parsed: the item or line alone is refused by name, its neighbours journalled (HTTP JSON and NDJSON, MQTT)', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const auth = { authorization: basic('radar-1', 'token-radar-1') };
+    const bomb = '['.repeat(630_000) + ']'.repeat(630_000);
+    const wide = `{${Array.from({ length: 20_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const good = (id: string) => JSON.stringify({ ...base, id });
+    const post = async (body: string, type: string) => {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+      return { status: r.status, json: (await r.json()) as { accepted?: number; rejected?: { index: number; code: string; message: string }[]; error?: { code: string; message: string } } };
+    };
+    // one detection so made: refused whole, naming why and where
+    const lone = await post(`{"x":${bomb}}`, 'application/json');
+    assert.equal(lone.status, 400, JSON.stringify(lone.json));
+    assert.equal(lone.json.error?.code, 'bad_request');
+    assert.equal(lone.json.error?.message, 'the body is not parsed: at character 37: objects and arrays nested more than 32 levels deep (a detection nests at most 8, itself included)');
+    // the bare brackets are a batch (a top-level array) whose one item is refused
+    const bare = await post(bomb, 'application/json');
+    assert.equal(bare.status, 422, JSON.stringify(bare.json));
+    assert.deepEqual(bare.json.rejected!.map((r) => [r.index, r.code]), [[0, 'invalid_detection']]);
+    // in a batch: those items alone
+    const batch = await post(`[${good('hazard-j0')},${deep},${good('hazard-j2')},${wide}]`, 'application/json');
+    assert.equal(batch.status, 202, JSON.stringify(batch.json));
+    assert.equal(batch.json.accepted, 2);
+    assert.deepEqual(batch.json.rejected!.map((r) => [r.index, r.code]), [[1, 'invalid_detection'], [3, 'invalid_detection']]);
+    assert.match(batch.json.rejected![0].message, /^detection 1: at character \d+: objects and arrays nested more than 32 levels deep/);
+    assert.match(batch.json.rejected![1].message, /^detection 3: at character \d+: an object or array of more than 1024 members/);
+    // NDJSON: those lines alone
+    const nd = await post([good('hazard-n0'), deep, wide, good('hazard-n3')].join('\n'), 'application/x-ndjson');
+    assert.equal(nd.status, 202, JSON.stringify(nd.json));
+    assert.equal(nd.json.accepted, 2);
+    assert.deepEqual(nd.json.rejected!.map((r) => [r.index, r.code]), [[1, 'invalid_json'], [2, 'invalid_json']]);
+    assert.match(nd.json.rejected![0].message, /^line 2: at character 33 of the line: objects and arrays nested more than 32 levels deep/);
+    assert.match(nd.json.rejected![1].message, /^line 3: at character \d+ of the line: an object or array of more than 1024 members/);
+    // MQTT: a batch with a bomb among good rows, the good ones journalled, the bomb named on the errors topic
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'radar-1', password: 'token-radar-1', protocolVersion: 5, reconnectPeriod: 0 });
+    const errs: string[] = [];
+    await c.subscribeAsync('skywarden/v1/radar-1/errors', { qos: 1 });
+    c.on('message', (_t, m) => errs.push(m.toString()));
+    // (a message is at most mqtt.max_message_bytes, 1 MiB: 200,000 deep)
+    await c.publishAsync('skywarden/v1/radar-1/detections', `[${good('hazard-m0')},${deep},${good('hazard-m2')}]`, { qos: 1 });
+    await until(() => errs.length > 0, 10_000, 'the errors topic names the item');
+    assert.match(errs[0], /detection 1: at character \d+: objects and arrays nested more than 32 levels deep/);
+    await c.endAsync();
+    const ids = new Set((await srv.service.store.readJournal(0, 100_000)).map((e) => e.id));
+    for (const id of ['hazard-j0', 'hazard-j2', 'hazard-n0', 'hazard-n3', 'hazard-m0', 'hazard-m2']) assert.ok(ids.has(id), `${id} journalled`);
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 

@@ -25,7 +25,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
 import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
-import { batchTooLarge, decodeLines, decodeUtf8, parseNdjsonLines } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, decodeUtf8, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -82,15 +82,17 @@ const limitParam = (v: unknown, dflt: number, max: number): number => {
   return Math.min(x, max);
 };
 
-/** The lines of an NDJSON body that were not UTF-8, by line index (decodeLines). */
+/** The lines of an NDJSON body that were not UTF-8 (decodeLines) or nested too deep or too wide (jsonHazards), by line index, with why. */
 const badUtf8Lines = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
+/** The items of a JSON batch nested too deep or too wide to be detections (jsonHazards), not parsed, by index, with why. */
+const hazardItems = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
 
 /**
  * Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the
  * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
  * refused before any line is parsed.
  */
-function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json'; message: string }[]; lineOf: number[] | null } {
+function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json' | 'invalid_detection'; message: string }[]; lineOf: number[] | null } {
   const b = req.body;
   if (typeof b === 'string') {
     const r = parseNdjsonLines(b, maxBatch, badUtf8Lines.get(req));
@@ -106,7 +108,10 @@ function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; l
     }
     return { items, lineErrors, lineOf };
   }
-  if (Array.isArray(b)) return { items: b, lineErrors: [], lineOf: null };
+  if (Array.isArray(b)) {
+    const hz = hazardItems.get(req);
+    return { items: b, lineErrors: hz ? [...hz].map(([index, why]) => ({ index, code: 'invalid_detection' as const, message: `detection ${index}: ${why}` })) : [], lineOf: null };
+  }
   if (b !== null && typeof b === 'object') return { items: [b], lineErrors: [], lineOf: null };
   throw new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON');
 }
@@ -261,11 +266,14 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     try {
       // line by line: a line that is not UTF-8 costs only itself (bodyItems names it)
       const { text, bad } = decodeLines(typeof body === 'string' ? Buffer.from(body) : body);
-      if (bad.size > 0) badUtf8Lines.set(req, bad);
       // NDJSON's lines are counted before they are parsed (bodyItems); their values here (one
       // line of two million nested objects is one line)
-      const tooLarge = req.routeOptions.url === '/api/v1/detections' ? batchTooLarge(text, svc.ingest.maxBatch, 'request') : null;
+      const ingest = req.routeOptions.url === '/api/v1/detections';
+      const tooLarge = ingest ? batchTooLarge(text, svc.ingest.maxBatch, 'request') : null;
       if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
+      // a line nested too deep or too wide to be a detection is not parsed; it costs only itself
+      if (ingest) for (const [line, h] of jsonHazards(text, true).found) bad.set(line, h.message);
+      if (bad.size > 0) badUtf8Lines.set(req, bad);
       done(null, text);
     } catch (err) {
       done(err as Error, undefined);
@@ -285,6 +293,14 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, done);
     const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request');
     if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
+    // nested too deep or too wide to be a detection: not parsed. An item of a batch so made costs
+    // only itself (parsed as null, refused by name: bodyItems); one detection so made is refused
+    const hz = jsonHazards(text, false);
+    if (hz.found.size > 0 && !hz.batch) return done(new ApiError('bad_request', `the body is not parsed: ${hz.found.get(0)!.message}`), undefined);
+    if (hz.found.size > 0) {
+      hazardItems.set(req, new Map([...hz.found].map(([k, h]) => [k, h.message])));
+      text = withoutHazards(text, hz.found);
+    }
     parseJson(req, text, (err, value) => {
       // a JSON string is not a batch (an NDJSON body arrives as the raw text: bodyItems)
       if (!err && typeof value === 'string') return done(new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON; it is a JSON string'), undefined);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchTooLarge, jsonShape, parseNdjsonLines } from './ndjson.js';
+import { batchTooLarge, jsonHazards, jsonShape, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, parseNdjsonLines, withoutHazards } from './ndjson.js';
 
 test('a JSON batch is measured without parsing it: items at the top, values at every depth; commas and brackets inside strings do not count', () => {
   assert.deepEqual(jsonShape('[]'), { items: 0, values: 1 });
@@ -52,4 +52,47 @@ test('NDJSON bytes: a line that is not UTF-8 costs only itself, named by its lin
   assert.ok('lines' in r);
   assert.deepEqual(r.lines.map((l) => [l.index, l.ok]), [[0, true], [1, false], [3, true]]);
   assert.deepEqual(parseNdjsonLines(mixed.text, 2, mixed.bad), { tooMany: 3 }, 'a bad line counts as a line');
+});
+
+test('nesting too deep or an object too wide to be a detection is found before parsing, and where: in a batch, by item; in NDJSON, by line', () => {
+  const row = '{"t":1,"sensor":"r","type":"presence","ext":{"a":[1,[2,{"b":3}]]},"s":"[[[[{{{{,,,,"}';
+  const one = (text: string) => jsonHazards(text, false).found;
+  // a full batch of real rows, one row per line, and one row: nothing
+  assert.equal(one(`[${(row + ',').repeat(9_999)}${row}]`).size, 0, 'a batch array may hold more than the member bound');
+  assert.equal(jsonHazards(`${row}\n`.repeat(50), true).found.size, 0);
+  assert.equal(one(row).size, 0);
+  // exactly at the bounds passes; one more does not (one detection: the whole, under 0)
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  assert.equal(one(deep(MAX_JSON_DEPTH)).size, 0);
+  assert.equal(one(`{"a":${deep(MAX_JSON_DEPTH)}}`).get(0)?.message, 'at character 37: objects and arrays nested more than 32 levels deep (a detection nests at most 8, itself included)');
+  const wide = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+  assert.equal(one(wide(MAX_JSON_MEMBERS)).size, 0);
+  assert.match(one(wide(MAX_JSON_MEMBERS + 1)).get(0)!.message, /^at character \d+: an object or array of more than 1024 members \(a detection has a few dozen fields\)$/);
+  // brackets and commas inside strings, escaped quotes included, do not count
+  assert.equal(one(`{"s":"${'[{,'.repeat(5000)}\\"${'['.repeat(100)}"}`).size, 0);
+  // the probe's bodies: 630,000 brackets deep, and one object of 630,000 keys
+  assert.equal(one(deep(630_000)).size, 1);
+  assert.equal(one(wide(630_000)).size, 1);
+  // a batch: the bad items by index and span; written as null, the rest parses as it was
+  const batch = `[${row}, {"x":${deep(40)}} ,${row},{"y":[${'0,'.repeat(2000)}0]},\n${row}]`;
+  const h = jsonHazards(batch, false);
+  assert.equal(h.batch, true);
+  assert.deepEqual([...h.found.keys()], [1, 3]);
+  assert.match(h.found.get(1)!.message, /nested more than 32 levels deep/);
+  assert.match(h.found.get(3)!.message, /more than 1024 members/);
+  const parsed = JSON.parse(withoutHazards(batch, h.found)) as unknown[];
+  assert.deepEqual(parsed.map((x) => x === null), [false, true, false, true, false]);
+  assert.deepEqual(parsed[0], JSON.parse(row));
+  assert.deepEqual(parsed[4], JSON.parse(row));
+  // NDJSON: each bad line is named by its number and costs only itself; the others are untouched
+  const body = [row, deep(40), '', row, wide(3000), row, '{"s":"a\\', row].join('\n');
+  const lines = new Map([...jsonHazards(body, true).found].map(([k, x]) => [k, x.message]));
+  assert.deepEqual([...lines.keys()], [1, 4]);
+  assert.match(lines.get(1)!, /^line 2: at character 33 of the line: objects and arrays nested more than 32 levels deep/);
+  assert.match(lines.get(4)!, /^line 5: at character \d+ of the line: an object or array of more than 1024 members/);
+  const r = parseNdjsonLines(body, 100, lines);
+  assert.ok('lines' in r);
+  assert.deepEqual(r.lines.map((l) => [l.index, l.ok]), [[0, true], [1, false], [3, true], [4, false], [5, true], [6, false], [7, true]]);
+  // an unclosed line does not carry its depth into the next (NDJSON lines end at the line's end)
+  assert.equal(jsonHazards(`${'['.repeat(30)}\n${'['.repeat(30)}\n${row}`, true).found.size, 0);
 });

@@ -4,6 +4,8 @@
  * too large costs no parsing); each line is then parsed on its own, so one bad line costs
  * only itself.
  */
+import { PLAUSIBLE } from '@skywarden/formats';
+
 export type NdjsonLine = { index: number; ok: true; value: unknown } | { index: number; ok: false; message: string };
 
 /**
@@ -81,6 +83,117 @@ export function jsonShape(text: string): { items: number | null; values: number 
     } else if (depth === 1 && ch !== 0x20 && ch !== 0x0a && ch !== 0x0d && ch !== 0x09) seen = true;
   }
   return { items: isArray ? items + (seen ? 1 : 0) : null, values };
+}
+
+/**
+ * Deepest nesting of objects and arrays a payload may reach before it is parsed: a detection
+ * nests at most `PLAUSIBLE.depth` (8) levels, itself included, and a batch adds one; deeper is
+ * no detection, and `JSON.parse` spent 0.3 s of the event loop on 1.3 MB of brackets (an outside
+ * probe, 2026-12-07: thirty such bodies at once held the health check for 7 s).
+ */
+export const MAX_JSON_DEPTH = 32;
+/**
+ * Most members one object or array may have before it is parsed (a batch's own array aside: the
+ * batch size bounds it). A detection has a few dozen fields; one object of 630,000 keys took
+ * `JSON.parse` 2.4 s (the same probe).
+ */
+export const MAX_JSON_MEMBERS = 1024;
+
+/** A part of a payload not to parse ({@link jsonHazards}): why, and where it lies in the text. */
+export interface JsonHazard {
+  message: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * What would make `text` costly to parse and can be no detection, found without parsing (one
+ * pass over the characters): nesting deeper than {@link MAX_JSON_DEPTH}, or an object or array
+ * of more than {@link MAX_JSON_MEMBERS} members. So that such a part costs only itself:
+ * - `lines` true (NDJSON, a detection a line): each line with a hazard, by its 0-based index;
+ * - `lines` false and `text` a JSON array (a batch, `batch` true): each item with a hazard, by
+ *   its index, and its span (the caller parses the batch with those items left out);
+ * - else (one detection): the whole, under 0, and the scan stops there.
+ * `start`/`end`: the part's character offsets (a line without its end, an item without its
+ * commas). Malformed JSON is scanned as far as it goes; the parser names what is wrong with it.
+ */
+export function jsonHazards(text: string, lines: boolean): { batch: boolean; found: Map<number, JsonHazard> } {
+  const found = new Map<number, JsonHazard>();
+  const members = new Int32Array(MAX_JSON_DEPTH + 2);
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x0a || text.charCodeAt(i) === 0x0d || text.charCodeAt(i) === 0x09)) i++;
+  const batch = !lines && text.charCodeAt(i) === 0x5b;
+  let depth = 0;
+  /** The part's number (a line, or an item of the batch) and where it starts. */
+  let part = 0;
+  let partStart = lines ? 0 : i + 1;
+  let inString = false;
+  /** The part has a hazard: its brackets are only counted to find its end. */
+  let skip: JsonHazard | null = null;
+  const flag = (at: number, what: string): boolean => {
+    const where = lines ? `line ${part + 1}: at character ${at - partStart + 1} of the line` : batch ? `at character ${at + 1}` : `at character ${at + 1}`;
+    skip = { message: `${where}: ${what}`, start: partStart, end: text.length };
+    found.set(part, skip);
+    return lines || batch;
+  };
+  const endPart = (at: number) => {
+    if (skip) skip.end = at;
+    skip = null;
+    part++;
+    partStart = at + 1;
+  };
+  for (; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x0a && lines) {
+      endPart(i);
+      depth = 0;
+      inString = false;
+      continue;
+    }
+    if (inString) {
+      // \ escapes the next character (not a line's end: NDJSON lines end there whatever)
+      if (ch === 0x5c && !(lines && text.charCodeAt(i + 1) === 0x0a)) i++;
+      else if (ch === 0x22) inString = false;
+      continue;
+    }
+    if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      depth++;
+      if (skip) continue;
+      if (depth > MAX_JSON_DEPTH) {
+        if (!flag(i, `objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep (a detection nests at most ${PLAUSIBLE.depth}, itself included)`)) return { batch, found };
+        continue;
+      }
+      members[depth] = 0;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      if (depth > 0) depth--;
+      if (batch && depth === 0) {
+        endPart(i);
+        break;
+      }
+    } else if (ch === 0x2c) {
+      if (batch && depth === 1) endPart(i);
+      else if (!skip && depth > 0 && depth <= MAX_JSON_DEPTH && ++members[depth] >= MAX_JSON_MEMBERS) {
+        if (!flag(i, `an object or array of more than ${MAX_JSON_MEMBERS} members (a detection has a few dozen fields)`)) return { batch, found };
+      }
+    }
+  }
+  return { batch, found };
+}
+
+/**
+ * `text`, a JSON batch, with the items `found` by {@link jsonHazards} written as `null` (the
+ * others as they were), to be parsed without them.
+ */
+export function withoutHazards(text: string, found: ReadonlyMap<number, JsonHazard>): string {
+  const parts = [...found.values()].sort((x, y) => x.start - y.start);
+  let out = '';
+  let at = 0;
+  for (const h of parts) {
+    out += text.slice(at, h.start) + 'null';
+    at = h.end;
+  }
+  return out + text.slice(at);
 }
 
 /** Why a JSON batch is too large to parse (by {@link jsonShape}), or null. `what`: "request" or "message". */

@@ -17,7 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
-import { batchTooLarge, decodeLines, parseNdjsonLines } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -39,16 +39,24 @@ export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unk
   // a JSON batch too large (too many items, or values): counted, not parsed
   const tooLarge = batchTooLarge(text, maxLines, 'message');
   if (tooLarge) return { items: [], errors: [], errorCount: 0, tooMany: tooLarge.count, tooManyMessage: tooLarge.message };
-  // one JSON value (an array or one detection), unless a line is not UTF-8: then NDJSON
-  if (bad.size === 0) {
+  // one JSON value (an array or one detection), unless a line is not UTF-8: then NDJSON. An item
+  // of a batch nested too deep or too wide to be a detection is not parsed: it costs only itself
+  // (jsonHazards); one detection so made is not parsed as one value (then NDJSON, where it is a bad line)
+  const doc = bad.size === 0 ? jsonHazards(text, false) : null;
+  if (doc && (doc.found.size === 0 || doc.batch)) {
     try {
-      const v = JSON.parse(text) as unknown;
-      return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
+      const v = JSON.parse(doc.found.size === 0 ? text : withoutHazards(text, doc.found)) as unknown;
+      if (doc.found.size === 0) return { items: Array.isArray(v) ? v : [v], errors: [], errorCount: 0 };
+      const all = v as unknown[];
+      const items = all.filter((_, k) => !doc.found.has(k));
+      const errors = [...doc.found].slice(0, MAX_NAMED_ERRORS).map(([k, h]) => `detection ${k}: ${h.message}`);
+      return { items, errors, errorCount: doc.found.size };
     } catch {
       // not one JSON value: NDJSON
     }
   }
   // NDJSON (the lines of the untrimmed text: their indexes are those of `bad`)
+  for (const [line, h] of jsonHazards(decoded, true).found) bad.set(line, h.message);
   const r = parseNdjsonLines(decoded, maxLines, bad);
   if ('tooMany' in r) return { items: [], errors: [], errorCount: 0, tooMany: r.tooMany };
   const items: unknown[] = [];
