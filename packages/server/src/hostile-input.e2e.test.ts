@@ -195,6 +195,21 @@ describe('hostile input (issue 15)', () => {
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
+  it('a key __proto__ or constructor.prototype in a JSON body is dropped, not a reason to refuse the batch (it was refused whole as "not valid JSON")', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const good = JSON.stringify({ ...base, id: 'proto-good' });
+    const odd = JSON.stringify({ ...base, id: 'proto-odd' }).slice(0, -1) + ',"ext":{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"note":"x"}}';
+    const r = await http(port, 'POST', '/api/v1/detections', { raw: `[${good},${odd}]`, headers: { 'content-type': 'application/json', authorization: basic('radar-1', 'token-radar-1') } });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.accepted, 2, r.text);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype polluted');
+    const ids = new Set((await srv.service.store.readJournal(0, 100_000)).map((e) => e.id));
+    assert.ok(ids.has('proto-good') && ids.has('proto-odd'));
+    // a login with such a key is a login (a wrong password here), not a JSON error
+    const l = await http(port, 'POST', '/api/v1/login', { raw: '{"user":"proto-nobody","password":"wrong-password","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    assert.equal(l.status, 401, l.text);
+  });
+
   it('answers a malformed session cookie or stream token and negative or fractional limits with 400 bad_request', async () => {
     for (const cookie of ['sw_session=%', 'sw_session=%E0%A4%A', 'a=b; sw_session=%zz']) {
       const r = await http(port, 'GET', '/api/v1/tracks', { headers: { cookie } });

@@ -279,10 +279,12 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       done(err as Error, undefined);
     }
   });
-  // JSON as Fastify parses it (prototype poisoning refused), but an ingest batch that is an array
-  // of more detections than a batch allows is refused on a count of its items, before it is
-  // parsed (NDJSON's lines are counted the same way: bodyItems)
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // JSON as Fastify parses it, keys `__proto__` and `constructor.prototype` removed (they cannot
+  // reach a prototype, and readers ignore unknown fields: refusing them threw away a whole batch
+  // of good rows as "not valid JSON", which it was: an outside probe, 2026-12-07); an ingest batch
+  // that is an array of more detections than a batch allows is refused on a count of its items,
+  // before it is parsed (NDJSON's lines are counted the same way: bodyItems)
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     let text: string;
     try {
