@@ -210,6 +210,34 @@ describe('hostile input (issue 15)', () => {
     assert.equal(l.status, 401, l.text);
   });
 
+  it('a chunked body in 1-byte chunks is refused once 4,096 of them have come (it cost seconds and gigabytes), naming why; larger chunks are taken', async () => {
+    const send = async (chunks: string[]) => {
+      const sock = connect(port, '127.0.0.1');
+      await once(sock, 'connect');
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      const closed = once(sock, 'close');
+      sock.write(`POST /api/v1/detections HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic('radar-1', 'token-radar-1')}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      sock.write(chunks.map((c) => `${Buffer.byteLength(c).toString(16)}\r\n${c}\r\n`).join('') + '0\r\n\r\n');
+      await Promise.race([closed, until(() => /\r\n\r\n\{.*\}$/s.test(got), 10_000, 'an answer')]);
+      sock.destroy();
+      return got;
+    };
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    // 8,000 chunks of one byte: a JSON array of blanks
+    const tiny = await send(['[', ...Array<string>(8000).fill(' '), ']']);
+    assert.match(tiny, /^HTTP\/1\.1 400 /, tiny.slice(0, 300));
+    assert.match(tiny, /the body arrives in pieces too small: 4096 pieces of 1\.0 bytes on average so far \(at least 256 asked after 4096\); send it in larger chunks/);
+    assert.match(tiny, /connection: close/i);
+    // the same detection in chunks of 300 bytes and more is taken
+    const body = JSON.stringify([{ ...base, id: 'chunky-1' }]) + ' '.repeat(300 * 4200);
+    const parts: string[] = [];
+    for (let i = 0; i < body.length; i += 300) parts.push(body.slice(i, i + 300));
+    const ok = await send(parts);
+    assert.match(ok, /^HTTP\/1\.1 202 /, ok.slice(0, 300));
+    assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
+  });
+
   it('answers a malformed session cookie or stream token and negative or fractional limits with 400 bad_request', async () => {
     for (const cookie of ['sw_session=%', 'sw_session=%E0%A4%A', 'a=b; sw_session=%zz']) {
       const r = await http(port, 'GET', '/api/v1/tracks', { headers: { cookie } });

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
-import { pipeline, type Transform } from 'node:stream';
+import { pipeline, Transform as StreamTransform, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
@@ -148,6 +148,22 @@ export interface BuildOptions {
 }
 
 /** Decoders of the request bodies' content codings the service takes (`Content-Encoding`). */
+/** Pieces after which a body's mean piece size is checked, and the least mean (bytes): see the preParsing hook. */
+const BODY_PIECES_CHECKED = 4096;
+const BODY_PIECE_MIN_MEAN = 256;
+
+/** A pass-through that asks `check` about each chunk; an error it returns ends the stream with it. */
+class PassThroughCounter extends StreamTransform {
+  constructor(private readonly check: (chunk: Buffer) => Error | null) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
+    const err = this.check(chunk);
+    if (err) cb(err);
+    else cb(null, chunk);
+  }
+}
+
 const DECODERS = new Map<string, () => Transform>([
   ['gzip', createGunzip],
   ['x-gzip', createGunzip],
@@ -359,6 +375,31 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     if (req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) return;
     reply.header('connection', 'close');
     throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by the sensors\' routes (POST /api/v1/detections and the heartbeats)');
+  });
+
+  // --- a body in a great many tiny pieces (1-byte chunks of a chunked body): each piece costs a
+  // parser call, an event and a buffer kept until the body is whole (an outside probe, 2026-12-07:
+  // 8 MB so sent took 25 s of the event loop and 3.5 GB). Once a body has come in
+  // BODY_PIECES_CHECKED pieces averaging under BODY_PIECE_MIN_MEAN bytes it is refused (400, the
+  // connection closed); a real sender's pieces are its chunks or its link's segments, hundreds of
+  // bytes at the least
+  app.addHook('preParsing', async (req, reply, payload) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return payload;
+    let pieces = 0;
+    let bytes = 0;
+    const counted = new PassThroughCounter((chunk) => {
+      pieces++;
+      bytes += chunk.length;
+      if (pieces >= BODY_PIECES_CHECKED && bytes < BODY_PIECE_MIN_MEAN * pieces) {
+        return new ApiError('bad_request', `the body arrives in pieces too small: ${pieces} pieces of ${(bytes / pieces).toFixed(1)} bytes on average so far (at least ${BODY_PIECE_MIN_MEAN} asked after ${BODY_PIECES_CHECKED}); send it in larger chunks`);
+      }
+      return null;
+    });
+    pipeline(payload, counted, () => {});
+    reply.raw.once('close', () => {
+      if (!counted.readableEnded) counted.destroy();
+    });
+    return counted;
   });
 
   // --- compressed bodies (a sensor on a metered link may gzip its NDJSON): gzip, deflate and
