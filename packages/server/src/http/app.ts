@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
-import { pipeline, Transform as StreamTransform, type Transform } from 'node:stream';
+import { pipeline, Readable, Transform as StreamTransform, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
@@ -24,7 +24,7 @@ import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
-import { ReplayTooLarge, replayWindow, storedFrames } from './replay.js';
+import { ReplayTooLarge, replayWindow, storedFramesText } from './replay.js';
 import { batchTooLarge, decodeLines, decodeUtf8, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -863,13 +863,16 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const first = await svc.store.detectionsInWindow({ from: 0, to: 1e15, limit: 1 });
     return { from: first[0]?.t ?? null, to: svc.clock() };
   });
-  app.get('/api/v1/history/tracks', { ...historyRead, schema: { operationId: 'getHistoryTracks', tags: ['history'], summary: 'Stored track states of a window as frames (from, to, every; at most 6 hours)', querystring: queries.historyTracks, response: responses({ 200: { description: 'The frames, oldest first', ...bodiesOut.historyTracks } }, VIEW) } }, async (req) => {
+  app.get('/api/v1/history/tracks', { ...historyRead, schema: { operationId: 'getHistoryTracks', tags: ['history'], summary: 'Stored track states of a window as frames (from, to, every; at most 6 hours)', querystring: queries.historyTracks, response: responses({ 200: { description: 'The frames, oldest first', ...bodiesOut.historyTracks } }, VIEW) } }, async (req, reply) => {
     const q = req.query as Record<string, string>;
     const from = num(q.from, 'from');
     const to = num(q.to, 'to');
     if (!(to >= from) || to - from > 6 * 3600) throw new ApiError('bad_request', 'need from <= to and a window of at most 6 hours');
     const every = Math.max(num(q.every, 'every', c.fusion.report_every_s), c.fusion.report_every_s);
-    return { frames: await storedFrames(svc, from, to, every) };
+    // written a slice of the window at a time (the service goes on between slices), each frame by the route's own serializer
+    const frameJson = reply.compileSerializationSchema(bodiesOut.historyTracks.properties.frames.items as unknown as Record<string, unknown>) as (f: unknown) => string;
+    reply.type('application/json; charset=utf-8');
+    return reply.send(Readable.from(storedFramesText(svc, from, to, every, frameJson)));
   });
   /** One tracker replay at a time (each runs the tracker over up to MAX_REPLAY_DETECTIONS detections). */
   let replayRunning = false;
