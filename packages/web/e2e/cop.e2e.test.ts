@@ -269,12 +269,16 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
     });
 
     await t.test('a zone turns to alert: map fill, ETA label, alert panel', async () => {
-      const nAlert = await waitFor('zone alert', () => sw<number>(page, 's.zoneAlertCount()'), (v) => v > 0, 60_000);
-      assert.ok(nAlert > 0);
-      // the panel is rebuilt at every zones event: look for a row with a box on screen at one moment
-      await waitFor('a visible zone row', () => page.evaluate(`[...document.querySelectorAll('.zone-row.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
-      await waitFor('a visible alert item', () => page.evaluate(`[...document.querySelectorAll('.alert-item.alert')].some((e) => e.getBoundingClientRect().height > 0)`) as Promise<boolean>, (v) => v, 10_000);
-      assert.ok((await page.locator('.zone-label').count()) > 0, 'ETA/alert labels on the map');
+      // one moment with a zone in alert, a zone row and an alert item on screen (the panel is
+      // rebuilt at every zones event) and labels on the map, read in one evaluate: alerts raised
+      // and cleared between separate reads made this flaky on a loaded machine
+      const seen = await waitFor(
+        'a zone in alert on the map and in the panel',
+        () => page.evaluate(`(() => { const s = window.__skywarden; const vis = (sel) => [...document.querySelectorAll(sel)].some((e) => e.getBoundingClientRect().height > 0); return { n: s.zoneAlertCount(), rows: vis('.zone-row.alert'), items: vis('.alert-item.alert'), labels: document.querySelectorAll('.zone-label').length }; })()`) as Promise<{ n: number; rows: boolean; items: boolean; labels: number }>,
+        (v) => v.n > 0 && v.rows && v.items && v.labels > 0,
+        90_000,
+      );
+      assert.ok(seen.n > 0 && seen.labels > 0, 'ETA/alert labels on the map');
       // labels say the tier in words (the fill says it in colour)
       const labels = (await page.evaluate(`[...document.querySelectorAll('.zone-label')].map((e) => [e.dataset.tier, e.textContent])`)) as [string, string][];
       for (const [tier, text] of labels) {
@@ -293,8 +297,10 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
       const cost = await sw<{ runs: number; meanMs: number; maxMs: number }>(page, 's.labelCounts()');
       t.diagnostic(`label placement: ${cost.runs} runs, mean ${cost.meanMs.toFixed(1)} ms, max ${cost.maxMs.toFixed(1)} ms`);
       // newest first
+      // (HH:MM:SS of the demo's clock, which may pass midnight: each entry no later than the one above it, modulo a day)
       const times = await page.locator('.alert-item .time').allTextContents();
-      assert.deepEqual([...times].sort().reverse(), times);
+      const secs = times.map((x) => x.split(':').reduce((a, v) => 60 * a + Number(v), 0));
+      for (let i = 1; i < secs.length; i++) assert.ok((secs[i - 1] - secs[i] + 86400) % 86400 < 43200, `newest first: ${times.join(', ')}`);
       // each entry typed with its badge; district names carry their province
       const items = (await page.evaluate(`[...document.querySelectorAll('.alert-item')].map((e) => [e.dataset.kind, e.querySelector('.kind-badge').textContent, e.querySelector('.zone-name').textContent])`)) as [string, string, string][];
       const badge: Record<string, string> = { raise: 'RAISE', tier_change: 'TIER CHANGE', update: 'UPDATE', clear: 'CLEAR', manual_raise: 'MANUAL RAISE', manual_end: 'MANUAL END' };
@@ -310,9 +316,23 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
 
     await t.test('a viewer opens a track but sees no actions', async () => {
       await page.click('#tab-tracks');
-      await openTrackFromList(page);
-      assert.ok((await page.locator('#class-bars .class-bar').count()) > 0);
-      assert.equal(await page.locator('#track-actions').count(), 0);
+      // the details read in one go; a track dropped meanwhile shows "no longer held" (no class
+      // bars): then another is opened
+      const misses: string[] = [];
+      let d: { title: string; gone: boolean; bars: number; actions: number } | null = null;
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const id = await openTrackFromList(page);
+        const r = (await page.evaluate(`(() => ({ title: document.getElementById('details-title')?.textContent ?? '', gone: !!document.getElementById('track-gone'), bars: document.querySelectorAll('#class-bars .class-bar').length, actions: document.querySelectorAll('#track-actions').length }))()`)) as { title: string; gone: boolean; bars: number; actions: number };
+        if (r.gone || !r.title.includes(`Track ${id}`)) {
+          misses.push(`${id}: ${r.gone ? 'gone' : r.title}`);
+          continue;
+        }
+        d = r;
+        break;
+      }
+      assert.ok(d, `a held track opened (misses: ${misses.join(', ')})`);
+      assert.ok(d.bars > 0, 'class bars shown');
+      assert.equal(d.actions, 0, 'no actions for a viewer');
     });
 
     await t.test('an operator logs in, opens a track (classes, history, sensors) and confirms it', async () => {

@@ -44,12 +44,16 @@ const OBSERVE = `(() => {
     const rows = [...document.querySelectorAll('#threat-queue tbody .threat-row')];
     rows.forEach((r, i) => {
       const id = r.dataset.track;
-      if (seen[id] || r.querySelector('.tier-badge')?.dataset.tier !== 'imminent') return;
-      seen[id] = { at: now, index: i, above: rows.slice(0, i).every((x) => x.querySelector('.tier-badge')?.dataset.tier === 'imminent') };
+      if (seen[id]) {
+        if (/flash|acked/.test(r.className)) seen[id].flashed = true;
+        return;
+      }
+      if (r.querySelector('.tier-badge')?.dataset.tier !== 'imminent') return;
+      seen[id] = { at: now, index: i, above: rows.slice(0, i).every((x) => x.querySelector('.tier-badge')?.dataset.tier === 'imminent'), flashed: /flash|acked/.test(r.className) };
     });
   };
   scan();
-  new MutationObserver(scan).observe(document.getElementById('threats-body'), { subtree: true, childList: true, attributes: true, attributeFilter: ['data-tier'] });
+  new MutationObserver(scan).observe(document.getElementById('threats-body'), { subtree: true, childList: true, attributes: true, attributeFilter: ['data-tier', 'class'] });
   return window.__observeFrom;
 })()`;
 
@@ -57,6 +61,8 @@ interface Seen {
   at: number;
   index: number;
   above: boolean;
+  /** Whether the row flashed (or was acked) since it was first seen IMMINENT. */
+  flashed: boolean;
 }
 
 /** The first track that became IMMINENT (by a tracks event) after `from`, with its DOM record. */
@@ -114,8 +120,11 @@ test('the threat queue as an operator work list, against the live demo', { timeo
 
     let from = 0;
     await t.test('a new IMMINENT threat is at the top of the queue within 2 s of its tracks event; the cue sounds once', async () => {
-      from = (await page.evaluate(OBSERVE)) as number;
-      const before = await cueState();
+      // the observer started and the cue's counters read in one evaluate: a cue between two reads
+      // would be the one nextImminent finds, already counted in `before`
+      const start = (await page.evaluate(`(() => ({ from: ${OBSERVE}, before: { ...window.__skywarden.cueCounts(), osc: window.__oscStarts } }))()`)) as { from: number; before: { requested: number; played: number; osc: number } };
+      from = start.from;
+      const before = start.before;
       const n = await nextImminent(page, from, 240_000);
       const latency = n.seen.at - n.receivedAt;
       console.log(`new IMMINENT ${n.track}: tracks event -> row in the queue ${latency.toFixed(0)} ms (row ${n.seen.index})`);
@@ -125,8 +134,8 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       assert.ok(after.requested > before.requested);
       // each cue sounded starts its two tones, in the same step
       assert.equal(after.osc - before.osc, 2 * (after.played - before.played), 'the cue started its tones');
-      // the row flashes
-      assert.match((await page.getAttribute(`#threat-queue .threat-row[data-track="${n.track}"]`, 'class')) ?? '', /flash|acked/);
+      // the row flashed (seen by the observer: the flash lasts 4 s, and the row may be gone by now)
+      assert.ok(await page.evaluate(`window.__queueSeen[${JSON.stringify(n.track)}].flashed`), `row ${n.track} flashed`);
       await shot('q1-new-imminent');
       // once per track: the same track never cues again (its imminentEvents entry is unique)
       const ids = (await sw<{ track: string }[]>('s.imminentEvents()')).map((e) => e.track);
@@ -165,9 +174,22 @@ test('the threat queue as an operator work list, against the live demo', { timeo
       // dimmed, and the queue is still in ETA order with the acked row in it
       const opacity = Number(await page.evaluate(`getComputedStyle(document.querySelector('#threat-queue .threat-row[data-track="${done}"]')).opacity`));
       assert.ok(opacity < 0.9, `acked row opacity ${opacity}`);
-      const etas = (await page.evaluate(`[...document.querySelectorAll('#threat-queue .threat-row')].map((e) => e.dataset.eta)`)) as string[];
-      const ranked = etas.filter((x) => x !== '').map(Number);
-      assert.deepEqual([...ranked].sort((a, b) => a - b), ranked, `ETAs in order: ${etas.join(',')}`);
+      // the list's order is frozen while the pointer is over it (new rows at the end, gone ones
+      // faded) and set again at the next redraw after it leaves (once a second): read it, in one
+      // evaluate, once the pointer is off and the list redrawn (no faded row); a list that stays
+      // out of ETA order fails
+      const isSorted = (v: number[]) => v.every((x, i) => i === 0 || v[i - 1] <= x);
+      const q = await waitFor(
+        'the queue redrawn in ETA order',
+        () => page.evaluate(`(() => { const b = document.querySelector('#threat-queue tbody'); return { hover: b.matches(':hover'), dismissed: b.querySelectorAll('.dismissed').length, etas: [...b.querySelectorAll('.threat-row')].map((e) => e.dataset.eta) }; })()`) as Promise<{ hover: boolean; dismissed: number; etas: string[] }>,
+        (v) => !v.hover && v.dismissed === 0 && isSorted(v.etas.filter((x) => x !== '').map(Number)),
+        10_000,
+      ).catch(async (err: Error) => {
+        const etas = (await page.evaluate(`[...document.querySelectorAll('#threat-queue .threat-row')].map((e) => e.dataset.eta)`)) as string[];
+        throw new Error(`${err.message}: ETAs ${etas.join(',')}`);
+      });
+      const ranked = q.etas.filter((x) => x !== '').map(Number);
+      assert.deepEqual([...ranked].sort((a, b) => a - b), ranked, `ETAs in order: ${q.etas.join(',')}`);
       await shot('q2-acked');
     });
 
