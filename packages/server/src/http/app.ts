@@ -24,7 +24,7 @@ import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, formatCapTime } from '@skywarden/formats';
-import { ReplayTooLarge, replayWindow, storedFramesText } from './replay.js';
+import { detectionsText, ReplayTooLarge, replayWindow, storedFramesText } from './replay.js';
 import { batchTooLarge, decodeLines, decodeUtf8, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -849,15 +849,17 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     return { ok: true };
   });
 
-  app.get('/api/v1/detections', { ...historyRead, schema: { operationId: 'getDetections', tags: ['history'], summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)', querystring: queries.detections, response: responses({ 200: { description: 'The detections, oldest first', ...bodiesOut.detections } }, VIEW) } }, async (req) => {
+  app.get('/api/v1/detections', { ...historyRead, schema: { operationId: 'getDetections', tags: ['history'], summary: 'Journalled detections in a window (from, to, sensor, limit <= 50000)', querystring: queries.detections, response: responses({ 200: { description: 'The detections, oldest first', ...bodiesOut.detections } }, VIEW) } }, async (req, reply) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
     const from = num(q.from, 'from', now - 60);
     const to = num(q.to, 'to', now);
     if (to < from) throw new ApiError('bad_request', `to (${to}) is before from (${from})`);
     const limit = limitParam(q.limit, 10000, 50000);
-    const rows = await svc.store.detectionsInWindow({ from, to, limit, sensor: q.sensor || undefined });
-    return { from, to, detections: rows.map((e) => ({ ...e.row, seq: e.seq, received_at: e.receivedAt })) };
+    // written a time slice at a time (the service goes on between slices), each row by the route's own serializer
+    const rowJson = reply.compileSerializationSchema(bodiesOut.detections.properties.detections.items as unknown as Record<string, unknown>) as (r: unknown) => string;
+    reply.type('application/json; charset=utf-8');
+    return reply.send(Readable.from(detectionsText(svc, from, to, limit, q.sensor || undefined, rowJson)));
   });
   app.get('/api/v1/history/range', { ...viewer, schema: { operationId: 'getHistoryRange', tags: ['history'], summary: 'The time span the journal holds', response: responses({ 200: { description: 'The span', ...bodiesOut.historyRange } }, VIEW) } }, async () => {
     const first = await svc.store.detectionsInWindow({ from: 0, to: 1e15, limit: 1 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../store/index.js';
 import type { Service } from '../service.js';
-import { storedFramesText } from './replay.js';
+import { detectionsText, storedFramesText } from './replay.js';
 
 test('the stored frames written a slice at a time: every row of the window once, frames by `every`, none split at a slice border, past the store\'s 100,000 rows a query', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sw-replay-'));
@@ -50,6 +50,36 @@ test('the stored frames written a slice at a time: every row of the window once,
     }
     // the whole window holds 144,344 rows: one query of the store returns at most 100,000 (a read in one piece stopped at 1,838 s)
     assert.equal(rows.length, 144_344);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the journal of a window written a slice at a time: the first `limit` detections by time and sequence, of one sensor or all, each once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-journal-'));
+  const store = await createSqliteStore({ path: join(dir, 'db.sqlite'), sync: 'normal' });
+  try {
+    // a sensor every 2 s for 20 minutes, a burst of 30,000 rows in 3 s (at one time, many), then quiet
+    const inputs: { t: number; sensor: string; id: string; row: Record<string, unknown>; receivedAt: number }[] = [];
+    const add = (t: number, sensor: string, id: string) => inputs.push({ t, sensor, id, row: { t, sensor, id, type: 'presence' }, receivedAt: t + 0.5 });
+    for (let t = 0; t < 1200; t += 2) for (const s of ['s1', 's2']) add(t, s, `${s}-${t}`);
+    for (let k = 0; k < 30_000; k++) add(1200 + (k % 3), k % 2 ? 's1' : 's2', `burst-${k}`);
+    add(5000, 's1', 'late');
+    for (let i = 0; i < inputs.length; i += 5000) await store.appendDetections(inputs.slice(i, i + 5000));
+    const journal = await store.detectionsInWindow({ from: 0, to: 1e9, limit: 100_000 });
+    const svc = { store } as unknown as Service;
+    for (const [from, to, limit, sensor] of [[0, 6000, 50_000, undefined], [0, 6000, 1000, undefined], [1199, 1201, 20_000, 's1'], [100, 1300, 50_000, 's2'], [5000, 5000, 10, undefined], [6000, 7000, 10, undefined]] as [number, number, number, string | undefined][]) {
+      let text = '';
+      let pieces = 0;
+      for await (const s of detectionsText(svc, from, to, limit, sensor, (r) => JSON.stringify(r))) {
+        text += s;
+        pieces++;
+      }
+      const want = journal.filter((e) => e.t >= from && e.t <= to && (sensor === undefined || e.sensor === sensor)).slice(0, limit).map((e) => ({ ...e.row, seq: e.seq, received_at: e.receivedAt }));
+      assert.deepEqual(JSON.parse(text), { from, to, detections: want }, `${from}-${to} limit ${limit} ${sensor ?? 'all'}`);
+      if (want.length > 20_000) assert.ok(pieces > 3, `written in ${pieces} pieces`);
+    }
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

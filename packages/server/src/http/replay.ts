@@ -12,6 +12,8 @@ const MAX_ROWS = 500_000;
 
 /** Rows one slice of {@link storedFramesText} aims at: the store's answer and its text are made between two yields. */
 const SLICE_ROWS = 10_000;
+/** The narrowest slice (s). */
+const MIN_SPAN = 0.5;
 
 /**
  * The stored track states of a window as frames (a frame at the first time at least `every` after
@@ -35,9 +37,10 @@ export async function* storedFramesText(svc: Service, from: number, to: number, 
   while (a <= to && total < MAX_ROWS) {
     const b = Math.min(a + span, to);
     const last = b >= to;
-    const cap = Math.min(MAX_ROWS - total, 4 * SLICE_ROWS);
+    // at the narrowest span a slice takes what is left in one read (more than 80,000 rows a second)
+    const cap = span <= MIN_SPAN ? MAX_ROWS - total : Math.min(MAX_ROWS - total, 4 * SLICE_ROWS);
     const rows = await svc.store.trackStatesInWindow({ from: a, to: b, limit: cap + 1 });
-    if (rows.length > cap && span > 0.5 && cap === 4 * SLICE_ROWS) {
+    if (rows.length > cap && span > MIN_SPAN && cap === 4 * SLICE_ROWS) {
       // too many for one slice: the same start, half the span
       span /= 2;
       continue;
@@ -65,10 +68,50 @@ export async function* storedFramesText(svc: Service, from: number, to: number, 
     if (last) break;
     a = b;
     if (rows.length < SLICE_ROWS / 4) span = Math.min(2 * span, 3600);
-    else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, 0.5);
+    else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, MIN_SPAN);
     await new Promise((r) => setImmediate(r));
   }
   yield (cur ? (wrote ? ',' : '') + frameJson(cur) : '') + ']}';
+}
+
+/**
+ * The journal's detections of a window (oldest first, at most `limit`, of one sensor or all) as
+ * the JSON text of `{ from, to, detections: [...] }`, each row written by `rowJson` (the route's
+ * serializer), a time slice at a time as {@link storedFramesText} (an outside probe, 2026-12-07:
+ * twenty reads of 50,000 rows held the health check 3-7 s).
+ */
+export async function* detectionsText(svc: Service, from: number, to: number, limit: number, sensor: string | undefined, rowJson: (r: Record<string, unknown>) => string): AsyncGenerator<string> {
+  yield `{"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"detections":[`;
+  let left = limit;
+  let wrote = false;
+  let a = from;
+  let span = 5;
+  while (a <= to && left > 0) {
+    const b = Math.min(a + span, to);
+    const last = b >= to;
+    const cap = span <= MIN_SPAN ? left : Math.min(left, 4 * SLICE_ROWS);
+    const rows = await svc.store.detectionsInWindow({ from: a, to: b, limit: cap + 1, ...(sensor !== undefined ? { sensor } : {}) });
+    if (rows.length > cap && span > MIN_SPAN && cap === 4 * SLICE_ROWS) {
+      span /= 2;
+      continue;
+    }
+    let out = '';
+    let n = 0;
+    for (const e of rows) {
+      if ((!last && e.t >= b) || n >= cap) break;
+      n++;
+      out += (wrote ? ',' : '') + rowJson({ ...e.row, seq: e.seq, received_at: e.receivedAt });
+      wrote = true;
+    }
+    left -= n;
+    if (out) yield out;
+    if (last) break;
+    a = b;
+    if (rows.length < SLICE_ROWS / 4) span = Math.min(2 * span, 3600);
+    else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, MIN_SPAN);
+    await new Promise((r) => setImmediate(r));
+  }
+  yield ']}';
 }
 
 /** Most journal entries one replay runs the tracker over (a wider window is refused: narrow it). */
