@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../store/index.js';
 import type { Service } from '../service.js';
-import { detectionsText, storedFramesText } from './replay.js';
+import { detectionsText, replayRows, ReplayTooLarge, storedFramesText } from './replay.js';
 
 test('the stored frames written a slice at a time: every row of the window once, frames by `every`, none split at a slice border, past the store\'s 100,000 rows a query', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sw-replay-'));
@@ -80,6 +80,9 @@ test('the journal of a window written a slice at a time: the first `limit` detec
       assert.deepEqual(JSON.parse(text), { from, to, detections: want }, `${from}-${to} limit ${limit} ${sensor ?? 'all'}`);
       if (want.length > 20_000) assert.ok(pieces > 3, `written in ${pieces} pieces`);
     }
+    // a replay counts the window's detections first, a slice at a time (one read stopped at the
+    // store's 100,000), and refuses a window of more than it takes before it starts
+    await assert.rejects(replayRows(svc, 0, 6000, 1, 31_200).next(), (e: Error) => e instanceof ReplayTooLarge && /more than 31200 detections/.test(e.message));
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 import { createPicture, sensorCentroid } from '@skywarden/core';
 import { parseDetectionRow, trackReportToRow, type TrackRow, type TrackWire } from '@skywarden/formats';
 import type { Service } from '../service.js';
+import type { JournalEntry } from '../store/store.js';
 
 /** Most track rows one replay request returns. */
 const MAX_ROWS = 500_000;
@@ -75,15 +76,12 @@ export async function* storedFramesText(svc: Service, from: number, to: number, 
 }
 
 /**
- * The journal's detections of a window (oldest first, at most `limit`, of one sensor or all) as
- * the JSON text of `{ from, to, detections: [...] }`, each row written by `rowJson` (the route's
- * serializer), a time slice at a time as {@link storedFramesText} (an outside probe, 2026-12-07:
- * twenty reads of 50,000 rows held the health check 3-7 s).
+ * The journal's detections of a window (oldest first: by time, then sequence), at most `limit`,
+ * of one sensor or all, a time slice at a time: each slice's entries as one array, the event
+ * loop let go between slices (the slicing of {@link storedFramesText}).
  */
-export async function* detectionsText(svc: Service, from: number, to: number, limit: number, sensor: string | undefined, rowJson: (r: Record<string, unknown>) => string): AsyncGenerator<string> {
-  yield `{"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"detections":[`;
+export async function* journalSlices(svc: Service, from: number, to: number, limit: number, sensor?: string): AsyncGenerator<JournalEntry[]> {
   let left = limit;
-  let wrote = false;
   let a = from;
   let span = 5;
   while (a <= to && left > 0) {
@@ -95,21 +93,35 @@ export async function* detectionsText(svc: Service, from: number, to: number, li
       span /= 2;
       continue;
     }
-    let out = '';
+    // entries at the slice's end belong to the next slice (but in the last)
     let n = 0;
-    for (const e of rows) {
-      if ((!last && e.t >= b) || n >= cap) break;
-      n++;
-      out += (wrote ? ',' : '') + rowJson({ ...e.row, seq: e.seq, received_at: e.receivedAt });
-      wrote = true;
-    }
+    while (n < rows.length && n < cap && (last || rows[n].t < b)) n++;
     left -= n;
-    if (out) yield out;
+    if (n > 0) yield n === rows.length ? rows : rows.slice(0, n);
     if (last) break;
     a = b;
     if (rows.length < SLICE_ROWS / 4) span = Math.min(2 * span, 3600);
     else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, MIN_SPAN);
     await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * The journal's detections of a window (oldest first, at most `limit`, of one sensor or all) as
+ * the JSON text of `{ from, to, detections: [...] }`, each row written by `rowJson` (the route's
+ * serializer), a time slice at a time ({@link journalSlices}: an outside probe, 2026-12-07,
+ * twenty reads of 50,000 rows made in one piece held the health check 3-7 s).
+ */
+export async function* detectionsText(svc: Service, from: number, to: number, limit: number, sensor: string | undefined, rowJson: (r: Record<string, unknown>) => string): AsyncGenerator<string> {
+  yield `{"from":${JSON.stringify(from)},"to":${JSON.stringify(to)},"detections":[`;
+  let wrote = false;
+  for await (const slice of journalSlices(svc, from, to, limit, sensor)) {
+    let out = '';
+    for (const e of slice) {
+      out += (wrote ? ',' : '') + rowJson({ ...e.row, seq: e.seq, received_at: e.receivedAt });
+      wrote = true;
+    }
+    yield out;
   }
   yield ']}';
 }
@@ -122,23 +134,51 @@ const CHUNK = 2_000;
 /** Thrown when the window holds more detections than one replay runs over. */
 export class ReplayTooLarge extends Error {}
 
-export async function replayWindow(svc: Service, from: number, to: number, reportEvery: number): Promise<TrackRow[]> {
-  const entries = await svc.store.detectionsInWindow({ from, to, limit: MAX_REPLAY_DETECTIONS + 1 });
-  if (entries.length > MAX_REPLAY_DETECTIONS) throw new ReplayTooLarge(`the window holds more than ${MAX_REPLAY_DETECTIONS} detections: replay a narrower one`);
-  const out: TrackRow[] = [];
+/**
+ * The tracker run again over the journal of a window: its tracks.ndjson rows, a batch per slice of
+ * the journal read ({@link journalSlices}; the event loop let go between), at most
+ * {@link MAX_ROWS} in all. Throws {@link ReplayTooLarge} before the first batch when the window
+ * holds more than {@link MAX_REPLAY_DETECTIONS} detections (counted first, a slice at a time:
+ * one read of them all was capped by the store at 100,000, and the rest of the window was left
+ * out unsaid).
+ */
+export async function* replayRows(svc: Service, from: number, to: number, reportEvery: number, maxDetections = MAX_REPLAY_DETECTIONS): AsyncGenerator<TrackRow[]> {
+  let count = 0;
+  for await (const slice of journalSlices(svc, from, to, maxDetections + 1)) count += slice.length;
+  if (count > maxDetections) throw new ReplayTooLarge(`the window holds more than ${maxDetections} detections: replay a narrower one`);
+  let out: TrackRow[] = [];
+  let rows = 0;
   // the same picture as the live service and `skywarden track`, without zones
   const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), tracker: { acousticClouds: svc.config.fusion.acoustic_clouds }, reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
-    if (e.type === 'tracks' && out.length < MAX_ROWS) for (const r of e.reports) out.push(trackReportToRow(r));
-  });
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const p = parseDetectionRow(e.row, e.seq, svc.registry.sensors);
-    if (p.ok) {
-      if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
-      picture.push(p.detection);
+    if (e.type !== 'tracks') return;
+    for (const r of e.reports) {
+      if (rows >= MAX_ROWS) return;
+      out.push(trackReportToRow(r));
+      rows++;
     }
-    if (i % CHUNK === CHUNK - 1) await new Promise((r) => setImmediate(r));
+  });
+  for await (const slice of journalSlices(svc, from, to, maxDetections)) {
+    for (let i = 0; i < slice.length; i++) {
+      const e = slice[i];
+      const p = parseDetectionRow(e.row, e.seq, svc.registry.sensors);
+      if (p.ok) {
+        if (p.detection.id === undefined) p.detection.id = `${e.sensor}:${e.id}`;
+        picture.push(p.detection);
+      }
+      if (i % CHUNK === CHUNK - 1) await new Promise((r) => setImmediate(r));
+    }
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   picture.finish();
-  return out;
+  if (out.length > 0) yield out;
+}
+
+/** {@link replayRows} collected: every row of the replay. */
+export async function replayWindow(svc: Service, from: number, to: number, reportEvery: number): Promise<TrackRow[]> {
+  const all: TrackRow[] = [];
+  for await (const batch of replayRows(svc, from, to, reportEvery)) for (const r of batch) all.push(r);
+  return all;
 }
