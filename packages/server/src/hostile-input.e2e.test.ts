@@ -238,6 +238,27 @@ describe('hostile input (issue 15)', () => {
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
+  it('an assignment to a name with a control character is refused, whichever control character it is (one of them passed the pattern)', async () => {
+    for (const to of ['a\u0000b', 'a\u001bb', '\u0007', 'a\nb', '\u007f']) {
+      const r = await http(port, 'POST', '/api/v1/tracks/no-such-track/assign', { token: admin, body: { to } });
+      assert.equal(r.status, 400, `${JSON.stringify(to)}: ${r.text}`);
+      assert.match(r.json.error!.message, /body field to must match pattern/);
+    }
+    const ok = await http(port, 'POST', '/api/v1/tracks/no-such-track/assign', { token: admin, body: { to: 'team 2' } });
+    assert.notEqual(ok.status, 400, ok.text);
+  });
+
+  it('an NDJSON row refused after blank lines is named by its line, in its index and its message alike', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const body = `\n\n${JSON.stringify({ ...base, id: 'ndjson-line-bad', range_m: -5 })}\n\n${JSON.stringify({ ...base, id: 'ndjson-line-good' })}\n`;
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/detections`, { method: 'POST', headers: { authorization: basic('radar-1', 'token-radar-1'), 'content-type': 'application/x-ndjson' }, body });
+    const j = (await r.json()) as { accepted: number; rejected: { index: number; code: string; message: string }[] };
+    assert.equal(r.status, 202, JSON.stringify(j));
+    assert.equal(j.accepted, 1, JSON.stringify(j));
+    assert.deepEqual(j.rejected.map((x) => x.index), [2]);
+    assert.match(j.rejected[0].message, /^line 3: range_m must be/, JSON.stringify(j));
+  });
+
   it('answers a malformed session cookie or stream token and negative or fractional limits with 400 bad_request', async () => {
     for (const cookie of ['sw_session=%', 'sw_session=%E0%A4%A', 'a=b; sw_session=%zz']) {
       const r = await http(port, 'GET', '/api/v1/tracks', { headers: { cookie } });

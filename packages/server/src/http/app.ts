@@ -685,7 +685,12 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     // JSON lines that did not parse are reported as such (the ingest saw `undefined` there), and
     // NDJSON's indexes are its line indexes (the ingest counts items: blank lines are none)
     const badLines = new Map(lineErrors.map((l) => [l.index, l]));
-    const atLine = <T extends { index: number }>(x: T): T => (lineOf ? { ...x, index: lineOf[x.index] ?? x.index } : x);
+    // (and their messages name the line, 1-based as the parser's do, not the item: blank lines made them differ)
+    const atLine = <T extends { index: number; message?: string }>(x: T): T => {
+      if (!lineOf) return x;
+      const line = lineOf[x.index] ?? x.index;
+      return { ...x, index: line, ...(typeof x.message === 'string' ? { message: x.message.replace(/^detection \d+: /, `line ${line + 1}: `) } : {}) };
+    };
     const rejected = result.rejected.map((r) => atLine(badLines.get(r.index) ?? r));
     const notFused = result.notFused.map(atLine);
     const status = result.accepted + result.duplicates > 0 || items.length === 0 ? 202 : 422;

@@ -270,7 +270,7 @@ export const bodies = {
   login: Type.Object({ user: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 1024 }) }),
   trackAction: Type.Object({ action: oneOf(['confirm', 'dismiss', 'classify']), label: Type.Optional(oneOf(CLASS_LABELS, 'The class, for classify')) }),
   trackAssign: Type.Object(
-    { to: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', description: 'A user name or a team: 1-64 characters, no control characters, not blank' }) },
+    { to: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$', description: 'A user name or a team: 1-64 characters, no control characters, not blank' }) },
     { additionalProperties: false },
   ),
   sensorPut: Type.Object(
