@@ -11,47 +11,71 @@ import type { JournalEntry } from '../store/store.js';
 /** Most track rows one replay request returns. */
 const MAX_ROWS = 500_000;
 
-/** Rows one slice of {@link storedFramesText} aims at: the store's answer and its text are made between two yields. */
-const SLICE_ROWS = 10_000;
-/** The narrowest slice (s). */
-const MIN_SPAN = 0.5;
+/** Rows one read of a slice takes ({@link timeSlices}): the store's answer and its text are made between two yields. */
+export const SLICE_ROWS = 5_000;
+
+/** The least number above t (a bound that leaves t out of a window whose ends are both in). */
+function nextAfter(t: number): number {
+  if (t === 0) return Number.MIN_VALUE;
+  const f = new Float64Array([t]);
+  const u = new BigInt64Array(f.buffer);
+  u[0] += t > 0 ? 1n : -1n;
+  return f[0];
+}
+
+/**
+ * The rows of a time window, oldest first, at most `limit`, as slices of about
+ * {@link SLICE_ROWS} with the event loop let go between them. `read(from, to, n)` gives the first
+ * `n` rows with from <= t <= to in time order (the store's window reads). Each read asks from
+ * where the last one stopped to the window's end, so an empty stretch costs nothing; a slice
+ * ends before the time of its first row left out, so the rows of one time are never split
+ * between slices (a time with more rows than a slice is read whole on its own).
+ */
+export async function* timeSlices<R extends { t: number }>(read: (from: number, to: number, n: number) => Promise<R[]>, from: number, to: number, limit: number): AsyncGenerator<R[]> {
+  let a = from;
+  let left = limit;
+  while (left > 0 && a <= to) {
+    const cap = Math.min(left, SLICE_ROWS);
+    const rows = await read(a, to, cap + 1);
+    if (rows.length <= cap) {
+      if (rows.length > 0) yield rows;
+      return;
+    }
+    const stop = rows[cap].t;
+    let n = 0;
+    while (n < cap && rows[n].t < stop) n++;
+    let take: R[];
+    if (n > 0) {
+      take = rows.slice(0, n);
+      a = stop;
+    } else {
+      // one time holds more rows than a slice
+      take = await read(stop, stop, left);
+      a = nextAfter(stop);
+    }
+    left -= take.length;
+    yield take;
+    await new Promise((r) => setImmediate(r));
+  }
+}
 
 /**
  * The stored track states of a window as frames (a frame at the first time at least `every` after
- * the last frame's, with every state of that time), as the JSON text of `{ "frames": [...] }`, made a slice of the window at a
- * time with the event loop let go between slices, each frame written by `frameJson` (the
- * route's serializer). Made in one piece (one query, capped by the store at 100,000 rows: a long
- * window stopped there, unsaid) a 6-hour window held the service for 11 s (an outside probe,
- * 2026-12-07: health 10.6 s late, the live picture refusing acknowledged detections as late).
- * The slices are time spans (rows of one time never split between two), narrowed when one brings
- * more than {@link SLICE_ROWS} × 4 rows and widened when it brings few; at most {@link MAX_ROWS}
- * rows are read in all.
+ * the last frame's, with every state of that time), as the JSON text of `{ "frames": [...] }`,
+ * made a slice of the window at a time ({@link timeSlices}), each frame written by `frameJson`
+ * (the route's serializer). Made in one piece (one query, capped by the store at 100,000 rows: a
+ * long window stopped there, unsaid) a 6-hour window held the service for 11 s (an outside probe,
+ * 2026-12-07: health 10.6 s late, the live picture refusing acknowledged detections as late). At
+ * most {@link MAX_ROWS} rows are read in all.
  */
 export async function* storedFramesText(svc: Service, from: number, to: number, every: number, frameJson: (f: { t: number; tracks: TrackWire[] }) => string): AsyncGenerator<string> {
   yield '{"frames":[';
-  let total = 0;
   let next = from;
   let cur: { t: number; tracks: TrackWire[] } | null = null;
   let wrote = false;
-  let a = from;
-  let span = 5;
-  while (a <= to && total < MAX_ROWS) {
-    const b = Math.min(a + span, to);
-    const last = b >= to;
-    // at the narrowest span a slice takes what is left in one read (more than 80,000 rows a second)
-    const cap = span <= MIN_SPAN ? MAX_ROWS - total : Math.min(MAX_ROWS - total, 4 * SLICE_ROWS);
-    const rows = await svc.store.trackStatesInWindow({ from: a, to: b, limit: cap + 1 });
-    if (rows.length > cap && span > MIN_SPAN && cap === 4 * SLICE_ROWS) {
-      // too many for one slice: the same start, half the span
-      span /= 2;
-      continue;
-    }
+  for await (const rows of timeSlices((f, t, n) => svc.store.trackStatesInWindow({ from: f, to: t, limit: n }), from, to, MAX_ROWS)) {
     let out = '';
-    let n = 0;
     for (const r of rows) {
-      // rows at the slice's end belong to the next slice (but in the last)
-      if ((!last && r.t >= b) || n >= cap) break;
-      n++;
       if (cur && cur.t === r.t) {
         cur.tracks.push(r.row as unknown as TrackWire);
         continue;
@@ -64,46 +88,17 @@ export async function* storedFramesText(svc: Service, from: number, to: number, 
       cur = { t: r.t, tracks: [r.row as unknown as TrackWire] };
       next = r.t + every;
     }
-    total += n;
     if (out) yield out;
-    if (last) break;
-    a = b;
-    if (rows.length < SLICE_ROWS / 4) span = Math.min(2 * span, 3600);
-    else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, MIN_SPAN);
-    await new Promise((r) => setImmediate(r));
   }
   yield (cur ? (wrote ? ',' : '') + frameJson(cur) : '') + ']}';
 }
 
 /**
  * The journal's detections of a window (oldest first: by time, then sequence), at most `limit`,
- * of one sensor or all, a time slice at a time: each slice's entries as one array, the event
- * loop let go between slices (the slicing of {@link storedFramesText}).
+ * of one sensor or all, a slice at a time ({@link timeSlices}).
  */
-export async function* journalSlices(svc: Service, from: number, to: number, limit: number, sensor?: string): AsyncGenerator<JournalEntry[]> {
-  let left = limit;
-  let a = from;
-  let span = 5;
-  while (a <= to && left > 0) {
-    const b = Math.min(a + span, to);
-    const last = b >= to;
-    const cap = span <= MIN_SPAN ? left : Math.min(left, 4 * SLICE_ROWS);
-    const rows = await svc.store.detectionsInWindow({ from: a, to: b, limit: cap + 1, ...(sensor !== undefined ? { sensor } : {}) });
-    if (rows.length > cap && span > MIN_SPAN && cap === 4 * SLICE_ROWS) {
-      span /= 2;
-      continue;
-    }
-    // entries at the slice's end belong to the next slice (but in the last)
-    let n = 0;
-    while (n < rows.length && n < cap && (last || rows[n].t < b)) n++;
-    left -= n;
-    if (n > 0) yield n === rows.length ? rows : rows.slice(0, n);
-    if (last) break;
-    a = b;
-    if (rows.length < SLICE_ROWS / 4) span = Math.min(2 * span, 3600);
-    else if (rows.length > SLICE_ROWS) span = Math.max(span / 2, MIN_SPAN);
-    await new Promise((r) => setImmediate(r));
-  }
+export function journalSlices(svc: Service, from: number, to: number, limit: number, sensor?: string): AsyncGenerator<JournalEntry[]> {
+  return timeSlices((f, t, n) => svc.store.detectionsInWindow({ from: f, to: t, limit: n, ...(sensor !== undefined ? { sensor } : {}) }), from, to, limit);
 }
 
 /**
