@@ -147,7 +147,6 @@ export interface BuildOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
-/** Decoders of the request bodies' content codings the service takes (`Content-Encoding`). */
 /** Pieces after which a body's mean piece size is checked, and the least mean (bytes): see the preParsing hook. */
 const BODY_PIECES_CHECKED = 4096;
 const BODY_PIECE_MIN_MEAN = 256;
@@ -164,6 +163,7 @@ class PassThroughCounter extends StreamTransform {
   }
 }
 
+/** Decoders of the request bodies' content codings the service takes (`Content-Encoding`). */
 const DECODERS = new Map<string, () => Transform>([
   ['gzip', createGunzip],
   ['x-gzip', createGunzip],
