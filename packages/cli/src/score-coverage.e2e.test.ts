@@ -52,6 +52,12 @@ test('score --detections --sensors: coverage by category of a hand-made case, as
   assert.equal(c.false_tracks_per_step, 1);
   assert.ok(Math.abs(c.false_tracks_per_1000_sensors - 1000 / 3) < 1e-9);
   assert.equal(c.false_only_tracks, 1);
+  // observable GOSPA: t 0-1 the stray track 9 alone (T1 not yet observable, T2 held or not yet
+  // observable); t 2-49 T1 missed and 9; t 50-99 T1 at 300 m and 9
+  const og = (2 * Math.sqrt(2e6) + 48 * 2000 + 50 * Math.sqrt(2e6 + 300 ** 2)) / 100;
+  assert.ok(Math.abs(c.observable_gospa_m - og) < 5, `observable GOSPA ${c.observable_gospa_m}, want about ${og}`);
+  assert.ok(Math.abs(c.observable_missed_targets - 0.48) < 1e-9);
+  assert.equal(c.observable_false_tracks, 1);
   assert.equal(c.first_track_median_s, 50); // T2 at once, T1 after 50 s: the nearest rank of two takes the upper
   const table = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
   assert.equal(table.status, 0, table.stderr);

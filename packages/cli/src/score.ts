@@ -235,6 +235,8 @@ export function formatCoverage(c: CoverageScore): string {
   lines.push(`missed share of observable target-seconds  ${pct(c.missedShare)}`);
   lines.push(`covered while not observable  ${c.unobservableCovered} of ${c.unobservable} s`);
   lines.push(`false tracks per time step / per 1,000 sensors  ${c.falseTracksPerStep.toFixed(2)} / ${c.falseTracksPer1000Sensors.toFixed(2)} (${c.sensors} sensors; ${c.falseOnlyTracks} tracks never near a target)`);
+  const og = c.observableGospa;
+  lines.push(`observable GOSPA (c 2 km, p 2; unobservable targets and their tracks left out)  ${m(og.gospa)} m: localisation ${m(og.localisation)}, missed ${m(og.missed)} (${og.meanMissedTargets.toFixed(2)} targets), false ${m(og.false)} (${og.meanFalseTracks.toFixed(2)} tracks)`);
   const tt = c.timeToTrack;
   lines.push(`first detection to first covering track median / p90  ${m(tt.medianS)} / ${m(tt.p90S)} s (${tt.coveredTargets} of ${tt.detectedTargets} detected targets covered)`);
   return lines.join('\n') + '\n';
@@ -261,6 +263,12 @@ export function coverageJson(c: CoverageScore): Record<string, unknown> {
     first_track_p90_s: f(c.timeToTrack.p90S),
     detected_targets: c.timeToTrack.detectedTargets,
     covered_targets: c.timeToTrack.coveredTargets,
+    observable_gospa_m: f(c.observableGospa.gospa),
+    observable_gospa_localisation_m: f(c.observableGospa.localisation),
+    observable_gospa_missed_m: f(c.observableGospa.missed),
+    observable_gospa_false_m: f(c.observableGospa.false),
+    observable_missed_targets: f(c.observableGospa.meanMissedTargets),
+    observable_false_tracks: f(c.observableGospa.meanFalseTracks),
     categories: Object.fromEntries(
       c.categories.map((k) => [k.category, { observable_s: k.observable, covered_s: k.covered, covered_share: f(k.coveredShare), median_error_m: f(k.medianErrorM), p90_error_m: f(k.p90ErrorM) }]),
     ),

@@ -104,3 +104,37 @@ test('a track far from every target is false; an id change counts a switch', () 
   assert.equal(s.idSwitches, 1);
   assert.deepEqual(s.timeToTrack, { detectedTargets: 1, coveredTargets: 1, medianS: 0, p90S: 0 });
 });
+
+test('observable GOSPA: unobservable targets and the tracks on them cost nothing; duplicates and strays are false', () => {
+  // T1 observable from t = 0 (detections at −5 and 0); T2, 20 km north, never heard
+  const t2 = at(0, 20_000);
+  const truth: ScoredPoint[] = [];
+  for (let t = 0; t < 12; t++) truth.push({ t, id: 'T1', position: base }, { t, id: 'T2', position: t2 });
+  const det: CoverageDetection[] = [
+    { t: -5, target: 'T1', evidence: 'presence' },
+    { t: 0, target: 'T1', evidence: 'presence' },
+  ];
+  const onT2 = destination(t2, Math.PI / 2, 100);
+  const stray = at(180, 30_000);
+  const tracks: ScoredPoint[] = [];
+  for (let t = 0; t < 12; t++) tracks.push({ t, id: 'B', position: onT2 }, { t, id: 'C', position: stray });
+  for (let t = 0; t < 5; t++) tracks.push({ t, id: 'A', position: at(90, 500) });
+  for (let t = 5; t < 10; t++) tracks.push({ t, id: 'A', position: at(90, 800) }, { t, id: 'D', position: at(270, 900) });
+  const s = scoreCoverage(truth, det, tracks);
+  const og = s.observableGospa;
+  // t 0-4: 500² + one false (C) → 1,500 m; t 5-9: 800² + two false (D, C) → √4.64e6; t 10-11:
+  // T1 missed and C false → 2,000 m. B on the unobservable T2 counts neither way.
+  const want = (5 * 1500 + 5 * Math.sqrt(640_000 + 4e6) + 2 * 2000) / 12;
+  assert.ok(Math.abs(og.gospa - want) < 0.5, `observable GOSPA ${og.gospa}, want ${want}`);
+  assert.equal(og.times, 12);
+  assert.ok(Math.abs(og.meanMissedTargets - 2 / 12) < 1e-12);
+  assert.ok(Math.abs(og.meanFalseTracks - 17 / 12) < 1e-12);
+  assert.ok(Math.abs(og.localisation - (5 * 500 + 5 * 800) / 12) < 0.5, `localisation ${og.localisation}`);
+  // the same tracks with T2 heard too: B is then a held target, not a don't-care; with T2 heard
+  // and B gone, T2 is missed
+  const heard = [...det, { t: -5, target: 'T2', evidence: 'presence' as const }, { t: 0, target: 'T2', evidence: 'presence' as const }];
+  const withB = scoreCoverage(truth, heard, tracks).observableGospa;
+  assert.ok(withB.gospa > og.gospa, 'B at 100 m adds 100² at every time');
+  const noB = scoreCoverage(truth, heard, tracks.filter((p) => p.id !== 'B')).observableGospa;
+  assert.ok(Math.abs(noB.meanMissedTargets - (12 + 2) / 12) < 1e-12, `missed ${noB.meanMissedTargets}`);
+});

@@ -25,6 +25,7 @@
  *
  * Pure and deterministic; holds the inputs in memory (scenes of modest size).
  */
+import { gospaPairs } from './gospa.js';
 import { nearPairs } from './near-pairs.js';
 import { scoreTracks, type ScoredPoint } from './score-tracks.js';
 
@@ -107,6 +108,17 @@ export interface CoverageScore {
   falseOnlyTracks: number;
   /** Time from a target's first detection to its first covering track row (s). */
   timeToTrack: { detectedTargets: number; coveredTargets: number; medianS: number; p90S: number };
+  /**
+   * Observable GOSPA (issue 13's "observable GOSPA"; c = `coverM`, p = 2, α = 2): at every truth
+   * time the spec's GOSPA assignment between all the targets alive and the track rows, with the
+   * unobservable targets as "don't care": an observable target costs its assigned distance² or,
+   * unassigned, c²/2; a track row assigned to no target costs c²/2; an unobservable target and
+   * the track row assigned to it cost nothing (a track that holds a target between its reports is
+   * not false, and a target nothing has heard is not missed). Means over the truth times (m; the
+   * parts add in squares, as the spec's), and the mean counts of missed observable targets and of
+   * false track rows.
+   */
+  observableGospa: { gospa: number; localisation: number; missed: number; false: number; meanMissedTargets: number; meanFalseTracks: number; times: number };
 }
 
 const key = (t: number): number => Math.round(t * 1000);
@@ -178,6 +190,7 @@ export function scoreCoverage(
   const state = new Map<string, TargetState>();
   const errs = new Map<CoverageCategory, number[]>();
   const obs = new Map<CoverageCategory, number>();
+  const isObservable = new Uint8Array(truth.length);
   for (const c of COVERAGE_CATEGORIES) {
     errs.set(c, []);
     obs.set(c, 0);
@@ -193,6 +206,10 @@ export function scoreCoverage(
   const reach = coverM * (1 + 1e-12) + 1e-9;
   const bestOf = new Float64Array(truthSorted.length).fill(Infinity);
   const trackNearAt = new Map<number, Uint8Array>();
+  // the spec's GOSPA assignment at each truth time (all targets alive): each truth row's assigned
+  // distance (Infinity: none), and per time the first truth row and the track rows assigned to none
+  const assignedD = new Float64Array(truthSorted.length).fill(Infinity);
+  const gospaTimes: { from: number; to: number; unassignedTracks: number }[] = [];
   for (let i = 0; i < truthSorted.length; ) {
     const k = key(truthSorted[i].t);
     let j = i + 1;
@@ -201,13 +218,24 @@ export function scoreCoverage(
     const nearTrack = new Uint8Array(es.length);
     trackNearAt.set(k, nearTrack);
     const pairs = nearPairs(truthSorted.slice(i, j), es, reach);
+    const gT: number[] = [];
+    const gE: number[] = [];
+    const gD: number[] = [];
     for (let q = 0; q < pairs.a.length; q++) {
       const d = pairs.dist[q];
       if (!(d <= coverM)) continue;
       const a = i + pairs.a[q];
       if (d < bestOf[a]) bestOf[a] = d;
       nearTrack[pairs.b[q]] = 1;
+      if (d < coverM) {
+        gT.push(pairs.a[q]);
+        gE.push(pairs.b[q]);
+        gD.push(d);
+      }
     }
+    const g = gospaPairs(j - i, es.length, { truth: gT, est: gE, dist: gD }, coverM, 2);
+    for (let q = 0; q < gT.length; q++) if (g.assignment[gT[q]] === gE[q] && gD[q] < assignedD[i + gT[q]]) assignedD[i + gT[q]] = gD[q];
+    gospaTimes.push({ from: i, to: j, unassignedTracks: g.nFalse });
     i = j;
   }
 
@@ -226,6 +254,7 @@ export function scoreCoverage(
     if (isCovered && g && g.t.length > 0 && p.t >= g.t[0] - 1e-9 && Number.isNaN(s.firstCoveredT)) s.firstCoveredT = p.t;
     if (inWindow >= minDet) {
       observable++;
+      isObservable[ip] = 1;
       const c = categoryOf(s.counts);
       obs.set(c, obs.get(c)! + 1);
       if (isCovered) {
@@ -288,6 +317,33 @@ export function scoreCoverage(
   }
   latencies.sort((a, b) => a - b);
 
+  // observable GOSPA (see CoverageScore.observableGospa)
+  const half = (coverM * coverM) / 2;
+  let sumG = 0;
+  let sumL = 0;
+  let sumM = 0;
+  let sumF = 0;
+  let sumNM = 0;
+  let sumNF = 0;
+  for (const tm of gospaTimes) {
+    let loc = 0;
+    let nMissed = 0;
+    for (let a = tm.from; a < tm.to; a++) {
+      if (isObservable[a] !== 1) continue;
+      const d = assignedD[a];
+      if (d < Infinity) loc += d * d;
+      else nMissed++;
+    }
+    sumG += Math.sqrt(loc + half * (nMissed + tm.unassignedTracks));
+    sumL += Math.sqrt(loc);
+    sumM += Math.sqrt(half * nMissed);
+    sumF += Math.sqrt(half * tm.unassignedTracks);
+    sumNM += nMissed;
+    sumNF += tm.unassignedTracks;
+  }
+  const nT = Math.max(gospaTimes.length, 1);
+  const observableGospa = { gospa: sumG / nT, localisation: sumL / nT, missed: sumM / nT, false: sumF / nT, meanMissedTargets: sumNM / nT, meanFalseTracks: sumNF / nT, times: gospaTimes.length };
+
   const ids = scoreTracks(truth, tracks, coverM).idSwitches;
   return {
     categories,
@@ -309,5 +365,6 @@ export function scoreCoverage(
     sensors: nSensors,
     falseOnlyTracks,
     timeToTrack: { detectedTargets, coveredTargets: latencies.length, medianS: quantile(latencies, 0.5), p90S: quantile(latencies, 0.9) },
+    observableGospa,
   };
 }
