@@ -486,4 +486,5 @@ if (process.env.TYPES) { for (const n of process.env.TYPES.split(',')) { const t
   }
   console.log(`SUMMARY observable ${observable} covered ${counts.covered} falseRowSeconds ${falseRows} rows ${rows} falseThreat ${falseThreat} trueThreat ${trueThreat}`);
   if (picture.tracker?.stats) console.error(`range scale learnt ${picture.tracker.stats.rangeScale.toFixed(2)} from ${picture.tracker.stats.rangeScaleTracks} tracks`);
+  if (picture.tracker?.stats?.sourcePrior) console.error(`source kinds prior ${picture.tracker.stats.sourcePrior.map((p) => p.toFixed(2)).join(" / ")} from ${picture.tracker.stats.sourcePriorTracks} tracks`);
 }

@@ -446,3 +446,27 @@ test('the tracker option acousticRefuseMisfits: on by default, off on request, a
   assert.equal(resolveTrackerOptions({ origin, acousticRefuseMisfits: false }).acousticRefuseMisfits, false);
   assert.throws(() => resolveTrackerOptions({ origin, acousticRefuseMisfits: 'yes' as unknown as boolean }), /tracker option acousticRefuseMisfits must be true or false, got "yes"/);
 });
+
+test('acousticLearnSources: a network whose lone nodes keep hearing generators learns to expect stationary sources of one-node tracks; off by default', (t) => {
+  const nodes = grid(5000, 10000);
+  const dets: Detection[] = [];
+  // eight generators, one after another at different nodes, four minutes each
+  for (let g = 0; g < 8; g++) {
+    const n = nodes[(g * 7 + 3) % nodes.length];
+    for (let u = 60 * g + 0.3 * g; u < 60 * g + 240; u += PERIOD) dets.push(presenceDet(n.id, n.s, RANGE, u));
+  }
+  dets.sort((a, b) => a.t - b.t);
+  const learnt = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes), acousticLearnSources: true });
+  stepEverySecond(learnt, dets, 900);
+  const fixed = createTracker({ origin: ORIGIN, sensors: sensorsOf(nodes) });
+  stepEverySecond(fixed, dets, 900);
+  const [air, ground, still] = learnt.stats.sourcePrior;
+  const msg = `one-node prior learnt ${air.toFixed(2)} / ${ground.toFixed(2)} / ${still.toFixed(2)} from ${learnt.stats.sourcePriorTracks} tracks`;
+  assert.ok(learnt.stats.sourcePriorTracks >= 4, msg);
+  assert.ok(still > 0.3 && air < 0.45, msg);
+  // the several-node and handed-back strata learnt nothing here
+  assert.deepEqual(learnt.stats.sourcePrior.slice(3), [0.5, 0.3, 0.2, 0.5, 0.3, 0.2]);
+  assert.equal(fixed.stats.sourcePriorTracks, 0);
+  assert.deepEqual(fixed.stats.sourcePrior.slice(0, 3), [0.5, 0.3, 0.2]);
+  t.diagnostic(msg);
+});

@@ -27,7 +27,8 @@
 import { DELETE_REASONS, type Deleter } from '../tracker/deleter.js';
 import type { Track } from '../tracker/track.js';
 import type { CloudInitiator } from './cloud-initiator.js';
-import { airProbability } from './rival-modes.js';
+import { airProbability, rivalsLogLikelihood } from './rival-modes.js';
+import type { SourcePrior } from './source-prior.js';
 import type { AcousticNetwork } from './acoustic-network.js';
 import { lastNode, MISFIT_LIKELIHOOD, MISFIT_MIN_HITS, reseedCloudTrack } from './cloud-filter.js';
 import type { TrackFilter } from '../tracker/filter.js';
@@ -84,6 +85,8 @@ export interface CloudDeleterOptions {
    * false tracks, no coverage). Without it the rivals' verdict stands everywhere.
    */
   traffic?: AirTraffic;
+  /** The source kinds' prior (source-prior.ts): every acoustic track dropped with {@link MISFIT_MIN_HITS} hits or more teaches it what its reports said of its kind. */
+  sourcePrior?: SourcePrior;
   /** Speeds (m/s) that make a track traffic. Default the class's band with the flow prior's margins: 0.8 × 35 to 1.25 × 65. */
   trafficBand?: readonly [number, number];
 }
@@ -133,6 +136,11 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         return v;
       }
       const silent = t - tr.lastHitT;
+      // a dropped track teaches the source kinds' prior what its reports said of its kind
+      const drop = (why: string): 'delete' => {
+        if (o.sourcePrior && cs.rivals && cs.hits >= MISFIT_MIN_HITS) o.sourcePrior.learn(cs.rivals.stratum ?? 0, rivalsLogLikelihood(cs.rivals));
+        return deleted(why);
+      };
       // its reports no longer fit, or a ground vehicle or a stationary source explains them
       // far better than a target of the class
       const airP = cs.rivals !== undefined ? airProbability(cs.rivals) : 1;
@@ -169,8 +177,8 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
           if (tr.sensors.size === 1) for (const id of tr.sensors.keys()) o.initiator.markNoisy(id, t);
         } else o.initiator.markLoneNode(tr.sensors.keys(), t);
         // the misfit first: it is what the running mean of the reports says (the rivals share those reports)
-        if (cs.logL < minLogL) return deleted(DELETE_REASONS.misfit);
-        return deleted(rv && rv.logP[1] > rv.logP[2] ? DELETE_REASONS.rivalGround : DELETE_REASONS.rivalStill);
+        if (cs.logL < minLogL) return drop(DELETE_REASONS.misfit);
+        return drop(rv && rv.logP[1] > rv.logP[2] ? DELETE_REASONS.rivalGround : DELETE_REASONS.rivalStill);
       }
       const spread = Math.sqrt(0.5 * (tr.p[0] + tr.p[7])) > maxSd;
       const against = (cs.silentLogLR ?? 0) < minSilentLogLR;
@@ -180,7 +188,7 @@ export function createCloudDeleter(o: CloudDeleterOptions): Deleter {
         // alarm that ended, a downed drone, a cloud that lost its target), or unheard too long
         const c = cs.cloud;
         if (o.rangeScale && c.rsLL && tr.status !== 'tentative' && cs.hits >= RANGE_LEARN_HITS && airP >= RANGE_LEARN_AIR) o.rangeScale.learn(c.rsLL);
-        return deleted(spread ? DELETE_REASONS.spread : against ? DELETE_REASONS.silences : tr.status === 'tentative' ? DELETE_REASONS.tentativeUnheard : DELETE_REASONS.unheard);
+        return drop(spread ? DELETE_REASONS.spread : against ? DELETE_REASONS.silences : tr.status === 'tentative' ? DELETE_REASONS.tentativeUnheard : DELETE_REASONS.unheard);
       }
       if (tr.status === 'confirmed' && silent > coastAfter) return 'coast';
       return 'keep';

@@ -25,7 +25,8 @@ import type { RangeScaleSource } from './range-scale.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import { presenceModel } from './presence-model.js';
-import { createRivals, rivalsUpdate, type FirstReport, type RivalModes } from './rival-modes.js';
+import { createRivals, rivalsLogLikelihood, rivalsUpdate, type FirstReport, type RivalModes } from './rival-modes.js';
+import type { SourcePrior } from './source-prior.js';
 
 /** What an acoustic track carries besides its Gaussian summary. */
 export interface CloudState {
@@ -101,6 +102,8 @@ export interface CloudFilterOptions {
   adaptive?: AdaptiveCount;
   /** Where a handed-back cloud's particles and its rivals' draw their range scales (range-scale.ts); absent: the declared ranges. */
   rangeScale?: RangeScaleSource;
+  /** The source kinds' prior learnt over the network's tracks (source-prior.ts): a hand-back's rivals start from it, and a hand-off teaches it. */
+  sourcePrior?: SourcePrior;
   /** How the nodes' received levels weigh the clouds ({@link LevelEvidence}, e.g. {@link LEVEL_EVIDENCE}); false (the default): not at all. */
   levels?: LevelEvidence | false;
   /** A handed-back cloud's and its rivals' resampling kernel (particle-cloud.ts `CloudOptions.kernel`); absent: the default. */
@@ -250,11 +253,13 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     const seed = seedOfDetection(pd.det);
     const cloud = createCloud(mulberry32(seed), { fastShare, ...(o.adaptive ? { adaptive: o.adaptive } : {}), ...(o.rangeScale ? { rangeScale: o.rangeScale, learnScale: true } : {}), ...(o.kernel !== undefined ? { kernel: o.kernel } : {}) });
     seedFromGaussian(cloud, pd.det.t, xs, ps, CLOUD_H_MIN, CLOUD_H_MAX);
-    const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale, o.kernel);
+    const rivals = createRivals(seed, reportOf(node, pd.det.t), o.rangeScale, o.kernel, o.sourcePrior?.prior(2));
+    rivals.stratum = 2;
     // handed off after fewer than `carryRivals` scans: the rivals' evidence from before stands
     const held = last?.heldRivals;
     const carried = held !== undefined && carryRivals > 0 && (last!.scans ?? Infinity) < carryRivals;
-    if (carried) rivals.logP.set(held);
+    // (held: the reports' log likelihood of each kind; the new rivals' prior comes on top)
+    if (carried) for (let k = 0; k < 3; k++) rivals.logP[k] = rivals.logPrior![k] + held[k];
     // (the held evidence goes with tr.precise once the hand-back took its report: a refused one keeps both)
     tr.cloud = { cloud, missAt: new Map(), logL: 0, hits: 0, shown: true, rivals, ...(last ? { fromPrecise: carried ? ('clutter' as const) : ('track' as const) } : {}) };
     return true;
@@ -271,7 +276,10 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     },
     update(tr, pd) {
       if (precise(pd)) {
-        const handedOff = tr.cloud?.rivals?.logP;
+        const handedOffRivals = tr.cloud?.rivals;
+        const handedOff = handedOffRivals ? rivalsLogLikelihood(handedOffRivals) : undefined;
+        // a cloud the precise sensors take: what its reports said of its kind teaches the prior
+        if (handedOff && o.sourcePrior && tr.cloud!.hits >= MISFIT_MIN_HITS) o.sourcePrior.learn(handedOffRivals!.stratum ?? 0, handedOff);
         tr.cloud = undefined;
         const was = tr.precise;
         if (!was) tr.precise = { t: pd.det.t, gap: NaN };
@@ -284,7 +292,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         }
         // what the microphones told of the source is kept while the precise sensors hold the
         // track: a plot or two (clutter near a generator's cloud) do not make it a target in the air
-        if (handedOff && carryRivals) Object.assign(tr.precise!, { heldRivals: Float64Array.from(handedOff), scans: 1 });
+        if (handedOff && carryRivals) Object.assign(tr.precise!, { heldRivals: handedOff, scans: 1 });
         return inner.update(tr, pd);
       }
       // an inner track no precise detection has updated since its birth (a single radar plot,

@@ -13,6 +13,7 @@
  * explains (a generator, an idling engine: see cloud-deleter.ts) starts no track until it
  * has been quiet for `quietToRearm` s.
  */
+import type { SourcePrior } from './source-prior.js';
 import { mulberry32 } from '../math/mulberry32.js';
 import type { Detection } from '../types.js';
 import type { Initiator, TrackBirth } from '../tracker/initiator.js';
@@ -28,6 +29,8 @@ import type { Track } from '../tracker/track.js';
 export interface CloudInitiatorOptions {
   network: AcousticNetwork;
   cloud?: CloudOptions;
+  /** The source kinds' prior learnt over the network's tracks (source-prior.ts); default the fixed one. */
+  sourcePrior?: SourcePrior;
   /** Heights (m above the ellipsoid) a new track may fly at. Default 50..2,500. */
   hMin?: number;
   hMax?: number;
@@ -122,7 +125,9 @@ export function createCloudInitiator(o: CloudInitiatorOptions): CloudInitiator {
     const cloud = createCloud(mulberry32(seedOfDetection(first.det)), o.cloud?.rangeScale ? { ...o.cloud, learnScale: true } : o.cloud);
     const at = { ...reportOf(firstNode, first.det.t), bearing: first.bearing, bearingSd: first.sd };
     seedFromReport(cloud, at.t, at, hMin, hMax, headingsAt(at.sx, at.sy, at.t));
-    const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale, o.cloud?.kernel);
+    const stratum = used.length > 1 ? 1 : 0;
+    const rivals = createRivals(seedOfDetection(first.det), at, o.cloud?.rangeScale, o.cloud?.kernel, o.sourcePrior?.prior(stratum));
+    rivals.stratum = stratum;
     let logL = 0;
     let hits = 0;
     let levels = levelsOpt ? recordLevel(undefined, first.det, levelsOpt) : undefined;

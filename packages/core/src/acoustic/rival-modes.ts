@@ -19,19 +19,26 @@ export interface RivalModes {
   still: ParticleCloud;
   /** Log probabilities (up to a constant) of the class's hypothesis, a ground vehicle, a stationary source. */
   readonly logP: Float64Array;
+  /** The log prior probabilities the track was born with (source-prior.ts; {@link MODE_PRIOR} when none is learnt). */
+  readonly logPrior?: Float64Array;
+  /** How the track was born, for a learnt prior (source-prior.ts `SOURCE_STRATA`). */
+  stratum?: 0 | 1 | 2;
 }
 
 /** Prior probabilities of the three hypotheses for a new acoustic track: the class, a ground vehicle, a stationary source. */
 export const MODE_PRIOR: readonly [number, number, number] = [0.5, 0.3, 0.2];
 /** Particles of each rival cloud. */
 const RIVAL_N = 100;
+const LOG_MODE_PRIOR = Float64Array.from(MODE_PRIOR, Math.log);
+const logPriorOf = (r: RivalModes): Float64Array => r.logPrior ?? LOG_MODE_PRIOR;
 
 /** The first report of a new track: its time, where the node is, its model and reach, and an array's bearing. */
 export interface FirstReport extends HeardAt {
   t: number;
 }
 
-export function createRivals(seed: number, first: FirstReport, rangeScale?: RangeScaleSource, kernel?: number): RivalModes {
+/** `prior`: the three kinds' prior probabilities (a learnt {@link SourcePrior}'s); default {@link MODE_PRIOR}. */
+export function createRivals(seed: number, first: FirstReport, rangeScale?: RangeScaleSource, kernel?: number, prior: readonly number[] = MODE_PRIOR): RivalModes {
   // the rivals hold the same range-scale prior and resampling kernel as the class's cloud: a hypothesis with more freedom would win comparisons it should not
   const rs = { ...(rangeScale ? { rangeScale } : {}), ...(kernel !== undefined ? { kernel } : {}) };
   const ground = createCloud(mulberry32(seed ^ 0x51f15e), { n: RIVAL_N, speedMin: 2, speedMax: 35, ...rs });
@@ -39,7 +46,8 @@ export function createRivals(seed: number, first: FirstReport, rangeScale?: Rang
   // on the ground: at the node's height (heights are above the ellipsoid; the frame's curvature put back)
   const h = first.sz - upOf(first.sx, first.sy, 0);
   for (const c of [ground, still]) seedFromReport(c, first.t, first, h, h);
-  return { ground, still, logP: Float64Array.from(MODE_PRIOR, Math.log) };
+  const logPrior = Float64Array.from(prior, Math.log);
+  return { ground, still, logP: Float64Array.from(logPrior), logPrior };
 }
 
 /**
@@ -63,7 +71,7 @@ export function rivalsUpdate(r: RivalModes, t: number, airLogL: number, weigh: (
   }
   if (max === -Infinity) {
     // nothing explains it (cannot happen for the class cloud, which refused it first): keep the prior
-    for (let k = 0; k < 3; k++) r.logP[k] = Math.log(MODE_PRIOR[k]);
+    r.logP.set(logPriorOf(r));
     return;
   }
   for (let k = 0; k < 3; k++) r.logP[k] -= max;
@@ -75,13 +83,20 @@ export function rivalsUpdate(r: RivalModes, t: number, airLogL: number, weigh: (
  * ground or standing still.
  */
 export function airLogRatio(r: RivalModes): number {
-  const l0 = r.logP[0] - Math.log(MODE_PRIOR[0]);
+  const lp = logPriorOf(r);
+  const l0 = r.logP[0] - lp[0];
   const a = r.logP[1];
   const b = r.logP[2];
   const m = Math.max(a, b);
   if (m === -Infinity) return Infinity;
-  const lRival = m + Math.log(Math.exp(a - m) + Math.exp(b - m)) - Math.log(MODE_PRIOR[1] + MODE_PRIOR[2]);
+  const lRival = m + Math.log(Math.exp(a - m) + Math.exp(b - m)) - Math.log(Math.exp(lp[1]) + Math.exp(lp[2]));
   return l0 - lRival;
+}
+
+/** The reports' log likelihood under each hypothesis (up to one constant): the log probabilities less the prior. */
+export function rivalsLogLikelihood(r: RivalModes): Float64Array {
+  const lp = logPriorOf(r);
+  return Float64Array.from(r.logP, (v, k) => v - lp[k]);
 }
 
 /** Probability of the class's hypothesis (a target of the class in the air). */

@@ -6,6 +6,7 @@
  *   createTracker({ origin }, { associator: createGreedyAssociator() })
  *   createTracker({ origin }, { filter: ({ frame }) => createEkfFilter({ frame, qHorizontal: 2, qVertical: 0.2 }) })
  */
+import type { SourcePrior } from '../acoustic/source-prior.js';
 import type { RangeScaleLearner } from '../acoustic/range-scale.js';
 import type { EnuFrame } from '../geo/index.js';
 import type { Associator } from './associator.js';
@@ -44,6 +45,8 @@ export interface TrackerContext {
   readonly acoustic: AcousticNetwork;
   /** How far sound carries, learnt over the acoustic tracks (`options.acousticRangeScale`); null: the declared ranges. */
   readonly rangeScale?: RangeScaleLearner | null;
+  /** The source kinds' prior, learnt over the acoustic tracks (`options.acousticLearnSources`); null: fixed. */
+  readonly sourcePrior?: SourcePrior | null;
 }
 
 /** The context with the filter and identifier chosen, for the components that use them. */
@@ -87,12 +90,12 @@ export interface ResolvedComponents extends TrackerParts {
 
 /** Today's tracker: every component at its default. */
 export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
-  filter: ({ options: o, frame, acoustic, rangeScale }: TrackerContext) => {
+  filter: ({ options: o, frame, acoustic, rangeScale, sourcePrior }: TrackerContext) => {
     const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
     // hand-back (a track the precise sensors lost goes back to a cloud when a microphone hears it)
     // once the inner filter would drop it (deleteAfter, 15 s): a radar that misses a few plots
     // keeps its track; measured 2026-12-05 with the silence test and the rivals (docs/tracker.md)
-    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, kernel: o.acousticKernel, levels: o.acousticLevels, refuseMisfits: o.acousticRefuseMisfits, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}) }) : imm;
+    return acoustic.size > 0 ? createCloudFilter({ inner: imm, network: acoustic, handBackAfter: o.deleteAfter, fastShare: o.acousticFastShare, kernel: o.acousticKernel, levels: o.acousticLevels, refuseMisfits: o.acousticRefuseMisfits, ...(o.acousticParticles ? { adaptive: o.acousticParticles } : {}), ...(rangeScale ? { rangeScale } : {}), ...(sourcePrior ? { sourcePrior } : {}) }) : imm;
   },
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
@@ -106,10 +109,10 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
     createBearingInitiator({ ...o, frame }),
     createPresenceInitiator({ ...o, frame }),
   ],
-  deleter: ({ options: o, cloudInitiator, rangeScale }: TrackerParts) => {
+  deleter: ({ options: o, cloudInitiator, rangeScale, sourcePrior }: TrackerParts) => {
     const revisit = createRevisitDeleter(o);
     // re-acquisition (the network and the filter given to it) is opt-in: measured, it lost by GOSPA on the mixed scene and added false tracks on the national one (docs/tracker.md)
-    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(o.acousticStreams ? { traffic: createAirTraffic() } : {}) }) : revisit;
+    return cloudInitiator ? createCloudDeleter({ inner: revisit, initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(sourcePrior ? { sourcePrior } : {}), ...(o.acousticStreams ? { traffic: createAirTraffic() } : {}) }) : revisit;
   },
   merger: ({ options: o, table, filter }: TrackerParts) => createStatisticalMerger({ ...o, table, filter }),
 });
@@ -125,7 +128,7 @@ export function resolveComponents(ctx: TrackerContext, given: Partial<TrackerCom
     if (given[k] !== undefined) Object.assign(c, { [k]: given[k] });
   }
   const filter = build(c.filter, ctx);
-  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), levels: ctx.options.acousticLevels, cloud: { fastShare: ctx.options.acousticFastShare, kernel: ctx.options.acousticKernel, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}), ...(ctx.rangeScale ? { rangeScale: ctx.rangeScale } : {}) } }) : null;
+  const cloudInitiator = ctx.acoustic.size > 0 ? createCloudInitiator({ network: ctx.acoustic, tracks: ctx.options.acousticFlowPrior ? () => ctx.table.live : undefined, ...(ctx.options.acousticArraySweep ? {} : { sweep: false as const }), levels: ctx.options.acousticLevels, ...(ctx.sourcePrior ? { sourcePrior: ctx.sourcePrior } : {}), cloud: { fastShare: ctx.options.acousticFastShare, kernel: ctx.options.acousticKernel, ...(ctx.options.acousticParticles ? { adaptive: ctx.options.acousticParticles } : {}), ...(ctx.rangeScale ? { rangeScale: ctx.rangeScale } : {}) } }) : null;
   const parts: TrackerParts = { ...ctx, filter, identifier: build(c.identifier, ctx), cloudInitiator };
   return {
     ...parts,

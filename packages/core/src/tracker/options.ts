@@ -152,6 +152,12 @@ export interface TrackerOptions {
    */
   acousticStreams: boolean;
   /**
+   * Whether the prior of an acoustic track's source kinds (in the air, a ground vehicle, a
+   * stationary source; rival-modes.ts) is learnt from the tracks the network finished with
+   * (acoustic/source-prior.ts) instead of the fixed 0.5 / 0.3 / 0.2. Default false.
+   */
+  acousticLearnSources: boolean;
+  /**
    * Stationary sources of the precise sensors (radar clutter from fixed objects): a track only
    * point detections fed that has not moved since it began is dropped after `windowS` s, and its
    * place starts no more tracks from its sensors' plots (tracker/stationary.ts). Default
@@ -215,6 +221,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticLevels: false,
   acousticRefuseMisfits: true,
   acousticStreams: true,
+  acousticLearnSources: false,
   stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
   acousticRangeScale: Object.freeze({ min: 0.5, max: 1, pOne: 0.3, steps: 8, temper: 0.5 }),
@@ -253,6 +260,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     if (typeof r.stationarySources !== 'object' || r.stationarySources === null) throw new Error(`tracker option stationarySources must be false or { windowS, p, minPlots, keepS }, got ${JSON.stringify(r.stationarySources)}`);
     checkStationary(r.stationarySources);
   }
+  if (typeof r.acousticLearnSources !== 'boolean') throw new Error(`tracker option acousticLearnSources must be true or false, got ${JSON.stringify(r.acousticLearnSources)}`);
   if (typeof r.acousticStreams !== 'boolean') throw new Error(`tracker option acousticStreams must be true or false, got ${JSON.stringify(r.acousticStreams)}`);
   if (typeof r.acousticRefuseMisfits !== 'boolean') throw new Error(`tracker option acousticRefuseMisfits must be true or false, got ${JSON.stringify(r.acousticRefuseMisfits)}`);
   if (r.acousticLevels !== false) {

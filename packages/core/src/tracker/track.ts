@@ -53,7 +53,7 @@ export interface Track {
     gap: number;
     /** Scans of precise detections since a cloud was last handed off (counted when `heldRivals` is set). */
     scans?: number;
-    /** The rival hypotheses' log probabilities of the cloud handed off to the precise sensors (acoustic/rival-modes.ts): what the microphones had told of the source. */
+    /** The rival hypotheses' log likelihoods (their log probabilities less the prior) of the cloud handed off to the precise sensors (acoustic/rival-modes.ts): what the microphones had told of the source. */
     heldRivals?: Float64Array;
   };
   /** An acoustic track's particle cloud (acoustic/): set while only cheap sensors hold the track. */

@@ -8,6 +8,8 @@
  * always gives the same output.
  */
 import { createRangeScaleLearner } from '../acoustic/range-scale.js';
+import { createSourcePrior } from '../acoustic/source-prior.js';
+import { MODE_PRIOR } from '../acoustic/rival-modes.js';
 import { createEnuFrame, type EnuFrame } from '../geo/index.js';
 import type { Detection, GeoPoint } from '../types.js';
 import { createPairList } from './hypothesiser.js';
@@ -105,6 +107,9 @@ export interface TrackerStats {
    */
   rangeScale: number;
   rangeScaleTracks: number;
+  /** The source kinds' priors (in the air, a ground vehicle, a stationary source) of the three strata in turn (tracks born of one node, of several, handed back) and the tracks they learnt from (acoustic/source-prior.ts; the fixed prior and 0 without `acousticLearnSources`). */
+  sourcePrior: number[];
+  sourcePriorTracks: number;
 }
 
 /** A pause (s) in one sensor's detections that ends an association group. */
@@ -157,11 +162,12 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0, sourcePrior: [...MODE_PRIOR, ...MODE_PRIOR, ...MODE_PRIOR], sourcePriorTracks: 0 };
   const table = createTrackTable(options);
   const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
   const rangeScale = options.acousticRangeScale && acoustic.size > 0 ? createRangeScaleLearner(options.acousticRangeScale) : null;
-  const parts = resolveComponents({ options, frame, table, stats, acoustic, rangeScale }, components);
+  const sourcePrior = options.acousticLearnSources && acoustic.size > 0 ? createSourcePrior() : null;
+  const parts = resolveComponents({ options, frame, table, stats, acoustic, rangeScale, sourcePrior }, components);
   const { filter, identifier, hypothesiser, associator, initiators, deleter, merger, silence } = parts;
   const startTrack = createTrackStarter({ table, filter, identifier, stats, confirmHits: options.confirmHits });
   const births = createBirthLimiter(options.birthLimit);
@@ -335,6 +341,10 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     if (rangeScale && rangeScale.learnt !== stats.rangeScaleTracks) {
       stats.rangeScaleTracks = rangeScale.learnt;
       stats.rangeScale = rangeScale.mean;
+    }
+    if (sourcePrior && sourcePrior.tracks !== stats.sourcePriorTracks) {
+      stats.sourcePriorTracks = sourcePrior.tracks;
+      stats.sourcePrior = [...sourcePrior.prior(0), ...sourcePrior.prior(1), ...sourcePrior.prior(2)];
     }
   }
 
