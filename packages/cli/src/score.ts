@@ -18,7 +18,7 @@ import {
   type TrackScore,
   type WarningScorer,
 } from '@skywarden/core';
-import { parseAlertLine, parseTrackLine, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
+import { describeJsonError, parseAlertLine, parseTrackLine, parseTruthLine, parseZonesGeoJson } from '@skywarden/formats';
 import { CliError, UsageError } from './args.js';
 import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
 
@@ -158,10 +158,12 @@ async function readAlerts(path: string, zoneIds: Set<string>): Promise<AlertChan
 /** The sensors' kinds by id, from sensors.json (read whole; only `id` and `kind` are needed). */
 function readSensorKinds(path: string): Map<string, string> {
   let doc: unknown;
+  let text = '';
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+    doc = JSON.parse(text);
   } catch (err) {
-    if (err instanceof SyntaxError) throw new CliError(`${path}: not valid JSON: ${err.message}`);
+    if (err instanceof SyntaxError) throw new CliError(`${path}: not valid JSON: ${describeJsonError(text, err)}`);
     throw new CliError(describeFsError(err, path, 'read'));
   }
   const list = (doc as { sensors?: unknown } | null)?.sensors;
@@ -191,8 +193,8 @@ async function readAnnotatedDetections(path: string, kinds: Map<string, string>)
       let row: Record<string, unknown>;
       try {
         row = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new CliError(`${path}:${n}: not valid JSON`);
+      } catch (err) {
+        throw new CliError(`${path}:${n}: not valid JSON (${describeJsonError(line, err, true)})`);
       }
       if (typeof row.t !== 'number' || !Number.isFinite(row.t) || typeof row.sensor !== 'string' || typeof row.type !== 'string') {
         throw new CliError(sanitize(`${path}:${n}: a detection needs a numeric t, a sensor and a type`));

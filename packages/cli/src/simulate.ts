@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
 import { parse as parseYaml } from 'yaml';
 import { buildScenarioScene, parseScenario, type ScenarioIo } from '@skywarden/sim';
+import { describeJsonError } from '@skywarden/formats';
 import { CliError } from './args.js';
 import { describeFsError } from './lines.js';
 
@@ -70,7 +71,7 @@ export function scenarioIo(scenarioPath: string): ScenarioIo {
       try {
         return JSON.parse(text) as unknown;
       } catch (err) {
-        throw new CliError(`${f}: not valid JSON (${(err as Error).message})`);
+        throw new CliError(`${f}: not valid JSON (${describeJsonError(text, err)})`);
       }
     },
     krAdminTopology: () => readFileSync(new URL('kr-admin/skorea-municipalities-2018-topo-simple.json', DATA_DIR), 'utf8'),

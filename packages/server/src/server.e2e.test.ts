@@ -98,6 +98,7 @@ describe('skywarden serve (embedded defaults)', () => {
     assert.equal(r.status, 202, r.text);
     assert.equal(r.json.accepted, 2);
     assert.deepEqual((r.json.rejected as { code: string }[]).map((x) => x.code), ['invalid_json']);
+    assert.match((r.json.rejected as { message: string }[])[0].message, /^line 2: not valid JSON \(at column 2 \("oops"\)/, r.text);
     // indexes are line indexes: blank lines before a bad one count
     const blank = `\n\n${JSON.stringify({ ...good[0], id: 'nd-3' })}\n\n{oops\n${JSON.stringify({ bad: 1 })}\n`;
     const rb = await http(port, 'POST', '/api/v1/detections', { raw: blank, headers: { authorization: radarAuth, 'content-type': 'application/x-ndjson' } });
@@ -114,6 +115,13 @@ describe('skywarden serve (embedded defaults)', () => {
     const broken = await http(port, 'POST', '/api/v1/detections', { raw: '[{"t":', headers: { authorization: radarAuth, 'content-type': 'application/json' } });
     assert.equal(broken.status, 400);
     assert.equal(broken.json.error?.code, 'invalid_json');
+    assert.match(String(broken.json.error?.message), /not valid JSON: the text ends early \(6 characters\)/);
+    // a syntax error in a batch of several lines is named by line and column
+    const typo = `[\n${JSON.stringify({ ...good[0], id: 'ty-1' })},\n{"t": 1, "sensor": "${radar}",}\n]`;
+    const badTypo = await http(port, 'POST', '/api/v1/detections', { raw: typo, headers: { authorization: radarAuth, 'content-type': 'application/json' } });
+    assert.equal(badTypo.status, 400);
+    assert.equal(badTypo.json.error?.code, 'invalid_json');
+    assert.match(String(badTypo.json.error?.message), new RegExp(`^the body is not valid JSON: at line 3, column ${`{"t": 1, "sensor": "${radar}",`.length + 1} \\("}`), String(badTypo.json.error?.message));
     const tooMany = await http(port, 'POST', '/api/v1/detections', { body: new Array(10001).fill(good[0]), headers: { authorization: radarAuth } });
     assert.equal(tooMany.status, 413);
     assert.equal(tooMany.json.error?.code, 'batch_too_large');

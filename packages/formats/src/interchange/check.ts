@@ -3,6 +3,7 @@
  * value is good and otherwise a reason that names the field and quotes the bad value, e.g.
  * `lat must be within [-90, 90], got 91.5`. Nothing here allocates on the good path.
  */
+import { describeJsonError } from './json-error.js';
 
 /** A rejected NDJSON line: its 1-based number and why it was rejected. */
 export interface LineError {
@@ -40,10 +41,11 @@ export function isBlank(line: string): boolean {
  */
 export function parseJsonObject(line: string): Record<string, unknown> | string {
   let raw: unknown;
+  const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   try {
-    raw = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+    raw = JSON.parse(text);
   } catch (e) {
-    return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
+    return `not valid JSON (${describeJsonError(text, e, true)})`;
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return `a line must be a JSON object, got ${show(raw)}`;

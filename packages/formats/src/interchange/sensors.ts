@@ -2,6 +2,7 @@
  * Reader of `sensors.json` (spec/interchange.md, version 1): the sensor register, validated as a
  * whole and converted to the core's {@link Sensor} (SI units, radians).
  */
+import { describeJsonError } from './json-error.js';
 import type { GeoPoint, Sensor } from '@skywarden/core';
 import {
   checkFiniteWithin,
@@ -52,10 +53,11 @@ const given = (v: unknown): boolean => v !== undefined && v !== null;
  */
 export function parseSensorsJson(text: string): SensorsParseResult {
   let doc: unknown;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(body);
   } catch (e) {
-    return { ok: false, errors: [`sensors.json is not valid JSON (${e instanceof Error ? e.message : String(e)})`] };
+    return { ok: false, errors: [`sensors.json is not valid JSON (${describeJsonError(body, e)})`] };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return { ok: false, errors: [`sensors.json must be a JSON object with a "sensors" array, got ${show(doc)}`] };

@@ -5,6 +5,7 @@
  * rest of the source's properties are dropped. Pure: text in, text and counts out; every
  * problem is named with the feature's index and the property.
  */
+import { describeJsonError } from './json-error.js';
 import { isZoneNameLanguage, parseZonesGeoJson } from './zones.js';
 import { nestsDeeper } from './plausible.js';
 
@@ -45,7 +46,7 @@ export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromRe
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [`not valid JSON (${(err as Error).message})`] };
+    return { ok: false, errors: [`not valid JSON (${describeJsonError(text, err)})`] };
   }
   const d = doc as { type?: unknown; features?: unknown };
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) return { ok: false, errors: ['must be a GeoJSON FeatureCollection with a "features" array'] };

@@ -4,6 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
+import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
 export interface Zone {
@@ -101,7 +102,7 @@ export function parseZonesGeoJson(text: string): ZonesResult {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [`zones: not valid JSON (${(err as Error).message})`] };
+    return { ok: false, errors: [`zones: not valid JSON (${describeJsonError(text, err)})`] };
   }
   const errors: string[] = [];
   const d = doc as { type?: unknown; features?: unknown };

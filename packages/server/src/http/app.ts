@@ -23,7 +23,7 @@ import { hashSecret, mayPublish, NO_MATCH_HASH, roleAtLeast, verifySecret, type 
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
-import { capAtomFeed, capLanguageTexts, formatCapTime, type TrackRow } from '@skywarden/formats';
+import { capAtomFeed, capLanguageTexts, describeJsonError, formatCapTime, type TrackRow } from '@skywarden/formats';
 import { detectionsText, ReplayTooLarge, replayRows, storedFramesText } from './replay.js';
 import { batchTooLarge, decodeLines, decodeUtf8, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
@@ -308,7 +308,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     } catch (err) {
       return done(err as Error, undefined);
     }
-    if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, done);
+    // a syntax error names its line and column (JSON.parse gives an offset for some errors only)
+    const bodyText = text;
+    const parsed = (err: Error | null, value?: unknown) => (err instanceof SyntaxError || (err as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? done(new ApiError('invalid_json', `the body is not valid JSON: ${describeJsonError(bodyText, err)}`), undefined) : done(err, value));
+    if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, parsed);
     const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request');
     if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
     // nested too deep or too wide to be a detection: not parsed. An item of a batch so made costs
@@ -322,7 +325,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     parseJson(req, text, (err, value) => {
       // a JSON string is not a batch (an NDJSON body arrives as the raw text: bodyItems)
       if (!err && typeof value === 'string') return done(new ApiError('bad_request', 'the body must be a JSON array of detections, one detection object, or NDJSON; it is a JSON string'), undefined);
-      done(err, value);
+      parsed(err, value);
     });
   });
 

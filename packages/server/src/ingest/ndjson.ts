@@ -4,7 +4,7 @@
  * too large costs no parsing); each line is then parsed on its own, so one bad line costs
  * only itself.
  */
-import { PLAUSIBLE } from '@skywarden/formats';
+import { describeJsonError, PLAUSIBLE } from '@skywarden/formats';
 
 export type NdjsonLine = { index: number; ok: true; value: unknown } | { index: number; ok: false; message: string };
 
@@ -29,7 +29,7 @@ export function parseNdjsonLines(text: string, maxLines: number, bad?: ReadonlyM
     try {
       lines.push({ index: i, ok: true, value: JSON.parse(line) });
     } catch (err) {
-      lines.push({ index: i, ok: false, message: `line ${i + 1}: not valid JSON (${(err as Error).message})` });
+      lines.push({ index: i, ok: false, message: `line ${i + 1}: not valid JSON (${describeJsonError(raw[i], err, true)})` });
     }
   }
   return { lines };
