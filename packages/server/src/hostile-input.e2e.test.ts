@@ -259,6 +259,24 @@ describe('hostile input (issue 15)', () => {
     assert.match(j.rejected[0].message, /^line 3: range_m must be/, JSON.stringify(j));
   });
 
+  it('path parameters: a sensor id of 256 characters registers; a longer id is named; a path parameter beyond 1,024 characters gets 414 in the API\'s error shape', async () => {
+    const long = 'n'.repeat(200) + '-é/ü'.repeat(14);
+    assert.equal(long.length, 256);
+    const put = await http(port, 'PUT', `/api/v1/sensors/${encodeURIComponent(long)}`, { token: admin, body: { kind: 'observer', token: 'long-id-token-1' } });
+    assert.equal(put.status, 200, put.text);
+    const list = await http(port, 'GET', '/api/v1/sensors', { token: admin });
+    assert.ok(JSON.stringify(list.json).includes(JSON.stringify(long)), 'the 256-character id is listed');
+    assert.equal((await http(port, 'DELETE', `/api/v1/sensors/${encodeURIComponent(long)}`, { token: admin })).status, 200);
+    const tooLong = await http(port, 'GET', `/api/v1/tracks/${'x'.repeat(300)}`, { token: admin });
+    assert.equal(tooLong.status, 400, tooLong.text);
+    assert.equal(tooLong.json.error?.code, 'bad_request');
+    assert.match(tooLong.json.error!.message, /256/);
+    const huge = await http(port, 'GET', `/api/v1/tracks/${'x'.repeat(2000)}`, { token: admin });
+    assert.equal(huge.status, 414, huge.text);
+    assert.equal(huge.json.error?.code, 'uri_too_long');
+    assert.match(huge.json.error!.message, /longer than 1024 characters/);
+  });
+
   it('answers a malformed session cookie or stream token and negative or fractional limits with 400 bad_request', async () => {
     for (const cookie of ['sw_session=%', 'sw_session=%E0%A4%A', 'a=b; sw_session=%zz']) {
       const r = await http(port, 'GET', '/api/v1/tracks', { headers: { cookie } });
@@ -285,6 +303,13 @@ describe('hostile input (issue 15)', () => {
     }
     const ok = await http(port, 'GET', '/api/v1/detections?limit=2', { token: admin });
     assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.headers.get('skywarden-limit'), null);
+    // a limit beyond a route's most is taken as the most, and the answer says so
+    for (const [path, most] of [['/api/v1/detections', 50000], ['/api/v1/alerts', 10000], ['/api/v1/audit', 10000]] as const) {
+      const big = await http(port, 'GET', `${path}?limit=1000000000`, { token: admin });
+      assert.equal(big.status, 200, big.text);
+      assert.equal(big.headers.get('skywarden-limit'), `${most}; requested=1000000000`, path);
+    }
   });
 
   it('answers bad gateway heartbeats with a named 400 or refusal, and the service goes on', async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './server.js';
-import { quietLogger, smallSceneConfig, tempDir } from './testing.js';
+import { http, login, quietLogger, smallSceneConfig, tempDir } from './testing.js';
 
 test('a sensor id repeated in the sensors file or the inline list is refused at start-up, naming both rows', async () => {
   const tmp = tempDir();
@@ -34,6 +34,47 @@ test('a sensor id repeated in the sensors file or the inline list is refused at 
     } finally {
       await srv.close();
     }
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('a sensor of the config replaced through the API: the answer warns, the replacement outlives a restart, and its removal brings the config\'s row back', async () => {
+  const tmp = tempDir();
+  try {
+    const { config, sensors } = smallSceneConfig({ dataDir: tmp.dir, durationS: 30 });
+    const id = String(sensors[0].id);
+    const cfg = { ...config, sensors: { list: sensors } };
+    const lat0 = Number(sensors[0].lat);
+    let srv = await startServer({ config: cfg, logger: quietLogger() });
+    try {
+      const admin = await login(srv.httpPort, 'admin', 'admin-secret-1');
+      const put = await http(srv.httpPort, 'PUT', `/api/v1/sensors/${encodeURIComponent(id)}`, { token: admin, body: { ...sensors[0], id: undefined, lat: lat0 + 0.01 } });
+      assert.equal(put.status, 200, put.text);
+      const warnings = put.json.warnings as string[];
+      assert.equal(warnings.length, 1, put.text);
+      assert.match(warnings[0], new RegExp(`sensor "${id}" of the config .* is replaced by this registration, also after a restart`));
+      assert.equal(srv.service.registry.def(id)?.lat, lat0 + 0.01);
+      // a sensor the config does not give registers without a warning
+      const other = await http(srv.httpPort, 'PUT', '/api/v1/sensors/api-only-1', { token: admin, body: { kind: 'observer' } });
+      assert.equal(other.status, 200, other.text);
+      assert.equal(other.json.warnings, undefined);
+    } finally {
+      await srv.close();
+    }
+    srv = await startServer({ config: cfg, logger: quietLogger() });
+    try {
+      assert.equal(srv.service.registry.def(id)?.lat, lat0 + 0.01, 'the replacement is kept across a restart');
+      const admin = await login(srv.httpPort, 'admin', 'admin-secret-1');
+      assert.equal((await http(srv.httpPort, 'DELETE', `/api/v1/sensors/${encodeURIComponent(id)}`, { token: admin })).status, 200);
+      assert.equal(srv.service.registry.def(id)?.lat, lat0, "removed: the config's row again");
+    } finally {
+      await srv.close();
+    }
+    // a sensors file that is not JSON is named with its line and column
+    const file = join(tmp.dir, 'bad-sensors.json');
+    writeFileSync(file, '{"sensors": [\n  {"id": "a", "kind": "radar",}\n]}');
+    await assert.rejects(startServer({ config: { ...config, sensors: { file, list: [] } }, logger: quietLogger() }), /bad-sensors\.json: not valid JSON \(at line 2, column 31/);
   } finally {
     tmp.cleanup();
   }

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
-import { capDefaultLanguages, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import { capDefaultLanguages, describeJsonError, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
 import { createPublicPublisher, publicZones } from './publish/public-warnings.js';
@@ -167,7 +167,12 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     try {
       const text = readFileSync(c.sensors.file, 'utf8');
       // a byte-order mark (an editor's UTF-8 with BOM) is not JSON, and its error quoted an invisible character
-      doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      try {
+        doc = JSON.parse(body);
+      } catch (err) {
+        throw new Error(`not valid JSON (${describeJsonError(body, err)})`);
+      }
     } catch (err) {
       throw new Error(`sensors.file ${c.sensors.file}: ${(err as Error).message}`);
     }
@@ -195,7 +200,11 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   // a "/" in an id splits its MQTT topic: such a sensor reports over HTTP only
   const slashed = registry.ids().filter((id) => id.includes('/'));
   if (slashed.length > 0) log.warn({ sensors: slashed.slice(0, 10), count: slashed.length }, 'sensor ids with "/" cannot publish over MQTT (a topic level each): they report over HTTP only');
+  /** The config's rows by id (sensors.file and sensors.list): a registration through the API replaces one, its removal brings it back. */
+  const configSensors = new Map([...firstOf].map(([id, i]) => [id, rows[i]] as const));
   const storedSensors = await store.listSensors();
+  const replaced = storedSensors.map((s) => String(s.def?.id ?? '')).filter((id) => configSensors.has(id));
+  if (replaced.length > 0) log.warn({ sensors: replaced.slice(0, 10).map((id) => id.slice(0, 60)), count: replaced.length }, 'sensors of the config replaced by their registrations through the API (DELETE /api/v1/sensors/<id> brings back the config\'s)');
   for (const s of storedSensors) {
     // a sensor stored by an earlier version that this one refuses (an id it no longer takes) is named, not dropped unseen
     const e = registry.register([s.def]);
@@ -605,6 +614,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     mode: o.mode ?? 'live',
     store,
     registry,
+    configSensors: configSensors as ReadonlyMap<string, Readonly<Record<string, unknown>>>,
     ingest,
     hub,
     publicHub,

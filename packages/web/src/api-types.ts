@@ -1216,7 +1216,7 @@ export interface operations {
                 to?: number;
                 /** @description Only this sensor */
                 sensor?: string;
-                /** @description At most this many rows (default 10000; larger values are capped at 50000) */
+                /** @description At most this many rows (default 10000; larger values are taken as 50000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;
@@ -1364,7 +1364,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -1622,7 +1622,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -1687,12 +1687,12 @@ export interface operations {
                 from?: number;
                 /** @description Window end (s; default now) */
                 to?: number;
-                /** @description At most this many rows (default 10000; larger values are capped at 100000) */
+                /** @description At most this many rows (default 10000; larger values are taken as 100000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -1745,7 +1745,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -1855,7 +1855,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -1952,7 +1952,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -2106,7 +2106,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -2133,6 +2133,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         sensor: components["schemas"]["SensorWire"] | null;
+                        /** @description What the registration did beyond the obvious: it replaces a sensor of the config (sensors.file or sensors.list), kept across restarts until DELETE /api/v1/sensors/<id> */
+                        warnings?: string[];
                     };
                 };
             };
@@ -2206,7 +2208,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -2615,7 +2617,7 @@ export interface operations {
                 to?: number;
                 /** @description Only this zone */
                 zone?: string;
-                /** @description At most this many rows (default 1000; larger values are capped at 10000) */
+                /** @description At most this many rows (default 1000; larger values are taken as 10000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;
@@ -2669,7 +2671,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id */
+                /** @description The id (at most 256 characters, as sensor ids) */
                 id: string;
             };
             cookie?: never;
@@ -2820,7 +2822,7 @@ export interface operations {
     getCapFeed: {
         parameters: {
             query?: {
-                /** @description At most this many rows (default 100; larger values are capped at 1000) */
+                /** @description At most this many rows (default 100; larger values are taken as 1000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;
@@ -3122,7 +3124,7 @@ export interface operations {
                 from?: number;
                 /** @description Window end (s; default now) */
                 to?: number;
-                /** @description At most this many rows (default 1000; larger values are capped at 10000) */
+                /** @description At most this many rows (default 1000; larger values are taken as 10000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;
@@ -3191,7 +3193,7 @@ export interface operations {
     getQuarantine: {
         parameters: {
             query?: {
-                /** @description At most this many rows (default 1000; larger values are capped at 10000) */
+                /** @description At most this many rows (default 1000; larger values are taken as 10000, and the answer's Skywarden-Limit header then says so) */
                 limit?: number;
             };
             header?: never;

@@ -23,6 +23,10 @@ export const PLAUSIBLE = Object.freeze({
   speedMax: 1e4,
   /** `id` and `target`: characters. */
   idChars: 128,
+  /** A sensor's `kind` (sensors.json): characters. */
+  kindChars: 64,
+  /** A sensor's `far_per_hour`: a million false reports an hour (hundreds a second) is no sensor's rating. */
+  farPerHourMax: 1e6,
   /** `class`: labels, and characters per label. */
   classLabels: 64,
   classLabelChars: 64,

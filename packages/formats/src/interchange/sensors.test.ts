@@ -146,3 +146,14 @@ test('sensors: duplicate ids are rejected and all errors are collected', () => {
   assert.equal(errors.length, 2);
   assert.ok(errors.some((e) => e.includes('sensors[1] (id "y"): pd')));
 });
+
+test('sensors: a kind longer than 64 characters and a far_per_hour beyond a million are refused by name; the bounds themselves are taken', () => {
+  expectError(`{"sensors":[{"id":"s","kind":"${'k'.repeat(10_000)}"}]}`, 'kind', '10000');
+  expectError('{"sensors":[{"id":"s","kind":"radar","far_per_hour":1e308}]}', 'far_per_hour', '1e+308');
+  const ok = parseSensorsJson(`{"sensors":[{"id":"s","kind":"${'k'.repeat(64)}","far_per_hour":1000000}]}`);
+  assert.equal(ok.ok, true, JSON.stringify(ok));
+  // a syntax error names its line and column
+  const bad = parseSensorsJson('{"sensors": [\n  {"id": "s", "kind": "radar",}\n]}');
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.match(bad.errors[0], /^sensors\.json is not valid JSON \(at line 2, column 31/);
+});

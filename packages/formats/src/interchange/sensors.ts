@@ -96,7 +96,8 @@ export function parseSensorsJson(text: string): SensorsParseResult {
       else firstIndex.set(id, i);
     }
     if (e.kind === undefined) bad('kind is missing (required: a non-empty string such as "radar")');
-    else bad(checkString('kind', e.kind));
+    else if (checkString('kind', e.kind) !== undefined) bad(checkString('kind', e.kind));
+    else if ((e.kind as string).length > PLAUSIBLE.kindChars) bad(`kind must be at most ${PLAUSIBLE.kindChars} characters, got ${(e.kind as string).length}`);
 
     // Position: lat and lon both or neither.
     const hasLat = given(e.lat);
@@ -115,7 +116,10 @@ export function parseSensorsJson(text: string): SensorsParseResult {
       if (given(e[field])) bad(checkPositiveBounded(field, e[field]));
     }
     if (given(e.pd)) bad(checkWithin('pd', e.pd, 0, 1));
-    if (given(e.far_per_hour)) bad(checkNonNegative('far_per_hour', e.far_per_hour));
+    if (given(e.far_per_hour)) {
+      const err = checkNonNegative('far_per_hour', e.far_per_hour);
+      bad(err ?? ((e.far_per_hour as number) > PLAUSIBLE.farPerHourMax ? `far_per_hour must be at most ${PLAUSIBLE.farPerHourMax}, got ${e.far_per_hour as number}` : undefined));
+    }
 
     if (errors.length !== nErrors || !idOk) continue;
 

@@ -76,9 +76,15 @@ const num = (v: unknown, name: string, dflt?: number): number => {
 };
 
 /** A `limit` query parameter: a positive integer (default `dflt`), at most `max` (larger ones are capped). */
-const limitParam = (v: unknown, dflt: number, max: number): number => {
+/** Requests whose `limit` was capped, with the header that says so (`Skywarden-Limit`, set as the answer is sent). */
+const cappedLimits = new WeakMap<FastifyRequest, string>();
+/** The longest path parameter the router takes (characters, as sent): a 256-character id percent-encoded. */
+const MAX_PARAM_LENGTH = 1024;
+const limitParam = (req: FastifyRequest, v: unknown, dflt: number, max: number): number => {
   const x = num(v, 'limit', dflt);
   if (!Number.isInteger(x) || x < 1) throw new ApiError('bad_request', `query parameter limit must be a positive integer, got ${showParam(v)}`);
+  // a limit beyond the route's most is taken as the most, and the answer says so
+  if (x > max) cappedLimits.set(req, `${max}; requested=${x}`);
   return Math.min(x, max);
 };
 
@@ -190,6 +196,15 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     trustProxy: c.http.trust_proxy ?? false,
     serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
     schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
+    // a path parameter may be a sensor id of up to 256 characters, percent-encoded (three
+    // characters a byte); a longer one, and a path that is not a valid URL, are answered in the
+    // API's error shape (they were Fastify's own bodies)
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: ((err: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(414).send(errorBody('uri_too_long', `a path parameter is longer than ${MAX_PARAM_LENGTH} characters (ids are at most 256)`));
+      if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send(errorBody('bad_request', `the path is not a valid URL: ${String(err.message).slice(0, 200)}`));
+      return reply.status(500).send(errorBody('internal', 'the request could not be routed'));
+    }) as never,
     // requests Node's HTTP parser refuses before any route sees them answered in the API's error
     // shape too (they were bare `400 Bad Request`, 408 and 431 without a body)
     clientErrorHandler: (err: Error & { code?: string }, socket) => {
@@ -356,8 +371,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // --- browser hardening on every answer: no MIME sniffing, no framing (clickjacking), no
   // referrer leaks, and a content security policy for pages: scripts, styles, workers and
   // connections from this server only (the map's workers are blob: URLs it makes itself)
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    const capped = cappedLimits.get(req);
+    if (capped !== undefined) reply.header('skywarden-limit', capped);
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       reply.header(
         'content-security-policy',
@@ -756,7 +773,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const id = (req.params as { id: string }).id;
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    const rows = await svc.store.trackHistory(id, { from: num(q.from, 'from', now - 3600), to: num(q.to, 'to', now), limit: limitParam(q.limit, 10000, 100000) });
+    const rows = await svc.store.trackHistory(id, { from: num(q.from, 'from', now - 3600), to: num(q.to, 'to', now), limit: limitParam(req, q.limit, 10000, 100000) });
     return { track: id, rows: rows.map((r) => r.row) };
   });
   app.post('/api/v1/tracks/:id/actions', {
@@ -843,14 +860,23 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const credentialHash = token ? await hashSecret(token) : (old?.credentialHash ?? null);
     await svc.store.upsertSensor({ id, def: row, credentialHash, updatedAt: svc.clock() });
     if (credentialHash) svc.credentials.add({ id, gateway: false, sensors: [id], tokenHash: credentialHash });
-    await audit(req, 'sensor-register', id, { kind: def.kind });
-    return { sensor: svc.registry.wire(id, svc.clock()) };
+    // a sensor of the config replaced through the API: said in the answer, the log and the audit
+    // (it is kept across restarts, where the config's row would otherwise be taken)
+    const overrides = svc.configSensors.has(id);
+    await audit(req, 'sensor-register', id, { kind: def.kind, ...(overrides ? { overrides_config: true } : {}) });
+    if (!overrides) return { sensor: svc.registry.wire(id, svc.clock()) };
+    const warning = `sensor ${JSON.stringify(id)} of the config (sensors.file or sensors.list) is replaced by this registration, also after a restart, until DELETE /api/v1/sensors/${encodeURIComponent(id)} brings back the config's`;
+    svc.log.warn({ sensor: id.slice(0, 60), by: who(req) }, warning);
+    return { sensor: svc.registry.wire(id, svc.clock()), warnings: [warning] };
   });
   app.delete('/api/v1/sensors/:id', { ...admin, schema: { operationId: 'deleteSensor', tags: ['sensors'], summary: 'Remove a sensor registered through the API (audited)', params: IdParam, response: responses({ 200: { description: 'Removed', ...ref('Ok') } }, [...ROLE, 404, ...WRITE]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const gone = await svc.store.deleteSensor(id);
     if (!gone) throw new ApiError('not_found', `sensor ${JSON.stringify(id)} was not registered through the API`);
     svc.registry.remove(id);
+    // a sensor of the config that the API had replaced is the config's again
+    const fromConfig = svc.configSensors.get(id);
+    if (fromConfig) svc.registry.register([fromConfig]);
     // its token stops working now (HTTP, and live MQTT sessions end), unless the config gives it one
     if (!configuredCredential(id)) svc.credentials.remove(id);
     await audit(req, 'sensor-remove', id, {});
@@ -863,7 +889,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const from = num(q.from, 'from', now - 60);
     const to = num(q.to, 'to', now);
     if (to < from) throw new ApiError('bad_request', `to (${to}) is before from (${from})`);
-    const limit = limitParam(q.limit, 10000, 50000);
+    const limit = limitParam(req, q.limit, 10000, 50000);
     // written a time slice at a time (the service goes on between slices), each row by the route's own serializer
     const rowJson = reply.compileSerializationSchema(bodiesOut.detections.properties.detections.items as unknown as Record<string, unknown>) as (r: unknown) => string;
     reply.type('application/json; charset=utf-8');
@@ -936,7 +962,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   app.get('/api/v1/alerts', { ...viewer, schema: { operationId: 'getAlerts', tags: ['alerts'], summary: 'Alert history, newest first (from, to, zone, limit)', querystring: queries.alerts, response: responses({ 200: { description: 'The changes, newest first', ...bodiesOut.alerts } }, VIEW) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: limitParam(q.limit, 1000, 10000) });
+    const rows = await svc.store.alertHistory({ from: num(q.from, 'from', now - 86400), to: num(q.to, 'to', now + 1), zone: q.zone || undefined, limit: limitParam(req, q.limit, 1000, 10000) });
     return { alerts: rows.map((r) => r.row) };
   });
   app.post('/api/v1/zones/:id/alert', {
@@ -1002,7 +1028,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   }, async (req, reply) => {
     if (wantsAtom(req)) return reply.type('application/atom+xml; charset=utf-8').send(await atomFeed(req));
     const q = req.query as Record<string, string>;
-    const rows = await capRows(limitParam(q.limit, 100, 1000));
+    const rows = await capRows(limitParam(req, q.limit, 100, 1000));
     return {
       sender: c.alerts.cap_sender,
       status: c.alerts.cap_status,
@@ -1046,12 +1072,12 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   app.get('/api/v1/audit', { ...admin, schema: { operationId: 'getAudit', tags: ['admin'], summary: 'Audit log, newest first (from, to, limit)', querystring: queries.audit, response: responses({ 200: { description: 'The entries, newest first', ...bodiesOut.audit } }, ROLE) } }, async (req) => {
     const q = req.query as Record<string, string>;
     const now = svc.clock();
-    return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: limitParam(q.limit, 1000, 10000) }) };
+    return { audit: await svc.store.audit({ from: num(q.from, 'from', now - 86400 * 7), to: num(q.to, 'to', now + 1), limit: limitParam(req, q.limit, 1000, 10000) }) };
   });
 
   app.get('/api/v1/quarantine', { ...admin, schema: { operationId: 'getQuarantine', tags: ['admin'], summary: 'Journalled detections that made the fusion fault: kept, skipped by the picture and replay (newest first, limit)', querystring: queries.limitOnly(1000, 10000), response: responses({ 200: { description: 'The quarantined detections, newest first', ...bodiesOut.quarantine } }, ROLE) } }, async (req) => {
     const q = req.query as Record<string, string>;
-    return { quarantine: await svc.store.quarantined(limitParam(q.limit, 1000, 10000)) };
+    return { quarantine: await svc.store.quarantined(limitParam(req, q.limit, 1000, 10000)) };
   });
 
   // --- the user's own base map (web.basemap_pmtiles): where it is and what it holds, and the

@@ -253,9 +253,9 @@ export const SHARED_SCHEMAS: TSchema[] = [ErrorBody, OperatorMark, ZoneThreat, T
 
 // ---------------------------------------------------------------- parameters and bodies
 
-export const IdParam = Type.Object({ id: Type.String({ description: 'The id', minLength: 1 }) });
+export const IdParam = Type.Object({ id: Type.String({ description: 'The id (at most 256 characters, as sensor ids)', minLength: 1, maxLength: 256 }) });
 export const CapIdParam = Type.Object({ identifier: Type.String({ description: 'The CAP message identifier', minLength: 1 }) });
-const limit = (dflt: number, max: number) => Type.Integer({ minimum: 1, description: `At most this many rows (default ${dflt}; larger values are capped at ${max})` });
+const limit = (dflt: number, max: number) => Type.Integer({ minimum: 1, description: `At most this many rows (default ${dflt}; larger values are taken as ${max}, and the answer's Skywarden-Limit header then says so)` });
 export const queries = {
   detections: Type.Object({ from: Type.Optional(num('Window start (s; default 60 s ago)')), to: Type.Optional(num('Window end (s; default now)')), sensor: Type.Optional(str('Only this sensor')), limit: Type.Optional(limit(10000, 50000)) }),
   trackHistory: Type.Object({ from: Type.Optional(num('Window start (s; default an hour ago)')), to: Type.Optional(num('Window end (s; default now)')), limit: Type.Optional(limit(10000, 100000)) }),
@@ -347,7 +347,10 @@ export const bodiesOut = {
     refused: Type.Array(Type.Object({ index: num('Index in `sensors`'), sensor: Type.String(), code: Type.String(), message: Type.String() }), { description: 'The ids not marked, each with why (the first 1,000)' }),
     refused_total: Type.Optional(num('When more than 1,000 ids were refused: how many (only the first 1,000 are named)')),
   }),
-  sensor: Type.Object({ sensor: nullable(ref('SensorWire')) }),
+  sensor: Type.Object({
+    sensor: nullable(ref('SensorWire')),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: 'What the registration did beyond the obvious: it replaces a sensor of the config (sensors.file or sensors.list), kept across restarts until DELETE /api/v1/sensors/<id>' })),
+  }),
   detections: Type.Object({ from: Type.Number(), to: Type.Number(), detections: Type.Array(ref('DetectionRecord')) }),
   historyRange: Type.Object({ from: nullable(num('The oldest journalled detection (s), null when none')), to: num('Now (s)') }),
   historyTracks: Type.Object({ frames: Type.Array(Type.Object({ t: Type.Number(), tracks: Type.Array(ref('TrackRow')) })) }),
