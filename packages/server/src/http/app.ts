@@ -25,7 +25,7 @@ import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, describeJsonError, formatCapTime, type TrackRow } from '@skywarden/formats';
 import { detectionsText, ReplayTooLarge, replayRows, storedFramesText } from './replay.js';
-import { batchTooLarge, decodeLines, decodeUtf8, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, decodeUtf8, jsonScan, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
@@ -300,10 +300,12 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       // NDJSON's lines are counted before they are parsed (bodyItems); their values here (one
       // line of two million nested objects is one line)
       const ingest = req.routeOptions.url === '/api/v1/detections';
-      const tooLarge = ingest ? batchTooLarge(text, svc.ingest.maxBatch, 'request') : null;
+      // one scan of the text gives both its counts and its hazards
+      const scan = ingest ? jsonScan(text, true) : null;
+      const tooLarge = scan ? batchTooLarge(text, svc.ingest.maxBatch, 'request', scan) : null;
       if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
       // a line nested too deep or too wide to be a detection is not parsed; it costs only itself
-      if (ingest) for (const [line, h] of jsonHazards(text, true).found) bad.set(line, h.message);
+      if (scan) for (const [line, h] of scan.found) bad.set(line, h.message);
       if (bad.size > 0) badUtf8Lines.set(req, bad);
       done(null, text);
     } catch (err) {
@@ -327,11 +329,11 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const bodyText = text;
     const parsed = (err: Error | null, value?: unknown) => (err instanceof SyntaxError || (err as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? done(new ApiError('invalid_json', `the body is not valid JSON: ${describeJsonError(bodyText, err)}`), undefined) : done(err, value));
     if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, parsed);
-    const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request');
+    const hz = jsonScan(text, false);
+    const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request', hz);
     if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
     // nested too deep or too wide to be a detection: not parsed. An item of a batch so made costs
     // only itself (parsed as null, refused by name: bodyItems); one detection so made is refused
-    const hz = jsonHazards(text, false);
     if (hz.found.size > 0 && !hz.batch) return done(new ApiError('bad_request', `the body is not parsed: ${hz.found.get(0)!.message}`), undefined);
     if (hz.found.size > 0) {
       hazardItems.set(req, new Map([...hz.found].map(([k, h]) => [k, h.message])));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchTooLarge, jsonHazards, jsonShape, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, parseNdjsonLines, withoutHazards } from './ndjson.js';
+import { batchTooLarge, jsonHazards, jsonScan, jsonShape, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, parseNdjsonLines, withoutHazards } from './ndjson.js';
 
 test('a JSON batch is measured without parsing it: items at the top, values at every depth; commas and brackets inside strings do not count', () => {
   assert.deepEqual(jsonShape('[]'), { items: 0, values: 1 });
@@ -95,4 +95,28 @@ test('nesting too deep or an object too wide to be a detection is found before p
   assert.deepEqual(r.lines.map((l) => [l.index, l.ok]), [[0, true], [1, false], [3, true], [4, false], [5, true], [6, false], [7, true]]);
   // an unclosed line does not carry its depth into the next (NDJSON lines end at the line's end)
   assert.equal(jsonHazards(`${'['.repeat(30)}\n${'['.repeat(30)}\n${row}`, true).found.size, 0);
+});
+
+test('jsonScan: one pass gives the counts and the hazards; a hazard found early stops neither the count nor the other parts', () => {
+  const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+  // a batch: its second item too deep; three items; values: the batch, {}, 33 brackets, the last
+  // {} and its [], two commas between items, one in [1,2]
+  const b = jsonScan(`[{"a":1},${deep},{"b":[1,2]}]`, false);
+  assert.equal(b.batch, true);
+  assert.deepEqual([...b.found.keys()], [1]);
+  assert.equal(b.items, 3);
+  assert.equal(b.values, 1 + 1 + (MAX_JSON_DEPTH + 1) + 2 + 2 + 1);
+  // one detection with a hazard early: refused whole (part 0), every value after it still counted
+  const one = jsonScan(`{"a":${deep},"b":[1,2,3]}`, false);
+  assert.equal(one.batch, false);
+  assert.deepEqual([...one.found.keys()], [0]);
+  assert.equal(one.items, null);
+  assert.equal(one.values, 1 + (MAX_JSON_DEPTH + 1) + 1 + 1 + 2);
+  // NDJSON: the second and fourth lines flagged, by line; a string ends with its line
+  const wide = `{"a":[${Array.from({ length: MAX_JSON_MEMBERS + 5 }, (_, k) => k).join(',')}]}`;
+  const nd = jsonScan(`{"a":1}\n${deep}\n{"b":"x\\"}\n${wide}\n{"c":"open`, true);
+  assert.deepEqual([...nd.found.keys()], [1, 3]);
+  assert.match(nd.found.get(3)!.message, /^line 4: at character \d+ of the line: an object or array of more than 1024 members/);
+  // the same text's hazards and counts as the two functions give them apart
+  assert.deepEqual(nd.found, jsonHazards(`{"a":1}\n${deep}\n{"b":"x\\"}\n${wide}\n{"c":"open`, true).found);
 });

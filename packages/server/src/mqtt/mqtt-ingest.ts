@@ -17,7 +17,7 @@
  * without a PUBACK and the sensor resends. A message with nothing usable is refused to an
  * MQTT 5 client with reason code 0x87 and a reason string (see `MqttMessageOutcome`).
  */
-import { batchTooLarge, decodeLines, jsonHazards, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
+import { batchTooLarge, decodeLines, jsonHazards, jsonScan, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -37,12 +37,14 @@ export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unk
   const text = decoded.trim();
   if (text.length === 0 && bad.size === 0) return { items: [], errors: ['empty message'], errorCount: 1 };
   // a JSON batch too large (too many items, or values): counted, not parsed
-  const tooLarge = batchTooLarge(text, maxLines, 'message');
+  // one scan gives the counts and, for one JSON value, its hazards
+  const scan = jsonScan(text, false);
+  const tooLarge = batchTooLarge(text, maxLines, 'message', scan);
   if (tooLarge) return { items: [], errors: [], errorCount: 0, tooMany: tooLarge.count, tooManyMessage: tooLarge.message };
   // one JSON value (an array or one detection), unless a line is not UTF-8: then NDJSON. An item
   // of a batch nested too deep or too wide to be a detection is not parsed: it costs only itself
   // (jsonHazards); one detection so made is not parsed as one value (then NDJSON, where it is a bad line)
-  const doc = bad.size === 0 ? jsonHazards(text, false) : null;
+  const doc = bad.size === 0 ? scan : null;
   if (doc && (doc.found.size === 0 || doc.batch)) {
     try {
       const v = JSON.parse(doc.found.size === 0 ? text : withoutHazards(text, doc.found)) as unknown;
