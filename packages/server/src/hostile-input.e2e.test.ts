@@ -146,6 +146,41 @@ describe('hostile input (issue 15)', () => {
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
+  it('Expect: 100-continue on the ingest: no 100 before the credentials are checked; none or wrong ones get 401 without sending the body, right ones 100 and then 202', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const body = JSON.stringify([{ ...base, id: 'expect-continue-1' }]);
+    const ask = async (authorization: string | null) => {
+      const c = await rawHttp(port);
+      c.sock.write(`POST /api/v1/detections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}Expect: 100-continue\r\n\r\n`);
+      const t0 = Date.now();
+      while (!/\r\n\r\n/.test(c.got()) && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 20));
+      return c;
+    };
+    for (const authorization of [null, basic('radar-1', 'wrong-token-1')]) {
+      const c = await ask(authorization);
+      assert.match(c.got(), /^HTTP\/1\.1 401 /, `${authorization ? 'wrong' : 'no'} credentials: ${c.got().slice(0, 80)}`);
+      c.sock.destroy();
+    }
+    const c = await ask(basic('radar-1', 'token-radar-1'));
+    assert.match(c.got(), /^HTTP\/1\.1 100 Continue\r\n\r\n$/, c.got().slice(0, 80));
+    c.sock.write(body);
+    const t0 = Date.now();
+    while (!/HTTP\/1\.1 202 /.test(c.got()) && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(c.got(), /HTTP\/1\.1 202 /, c.got().slice(0, 200));
+    c.sock.destroy();
+    // any other route gets its 100 at once (the login checks who asks from the body)
+    const loginBody = JSON.stringify({ user: 'admin', password: 'admin-secret-1' });
+    const l = await rawHttp(port);
+    l.sock.write(`POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(loginBody)}\r\nExpect: 100-continue\r\n\r\n`);
+    const t1 = Date.now();
+    while (!/\r\n\r\n/.test(l.got()) && Date.now() - t1 < 5_000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(l.got(), /^HTTP\/1\.1 100 Continue\r\n\r\n$/, l.got().slice(0, 80));
+    l.sock.write(loginBody);
+    while (!/HTTP\/1\.1 200 /.test(l.got()) && Date.now() - t1 < 5_000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(l.got(), /HTTP\/1\.1 200 /, l.got().slice(0, 200));
+    l.sock.destroy();
+  });
+
   it('a body nested 630,000 deep or an object of 20,000 fields is not parsed: the item or line alone is refused by name, its neighbours journalled (HTTP JSON and NDJSON, MQTT)', async () => {
     const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
     const auth = { authorization: basic('radar-1', 'token-radar-1') };

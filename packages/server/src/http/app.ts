@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import send from '@fastify/send';
 import { fileURLToPath } from 'node:url';
-import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { pipeline, Readable, Transform as StreamTransform, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.js';
@@ -127,6 +127,8 @@ function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; l
 const HEARTBEAT_SLICE = 2000;
 const HEARTBEAT_REFUSALS_LISTED = 1000;
 
+/** Requests that sent `Expect: 100-continue` (the server's `checkContinue`): their 100 waits for the route's checks. */
+const expectsContinue = new WeakSet<IncomingMessage>();
 const SENSOR_ROUTES = new Set(['/api/v1/detections', '/api/v1/sensors/:id/status', '/api/v1/sensors/status']);
 
 /** Ajv's errors as one message naming the field: `query parameter limit must be integer`, `body field reason must NOT have fewer than 1 characters`. */
@@ -194,7 +196,16 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     bodyLimit: c.http.body_limit_bytes,
     // the client's address (login throttling, audit) from X-Forwarded-For only behind the proxies named in http.trust_proxy
     trustProxy: c.http.trust_proxy ?? false,
-    serverFactory: (handler) => createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler),
+    serverFactory: (handler) => {
+      const server = createHttpServer({ requestTimeout, connectionsCheckingInterval: 1000 }, handler);
+      // `Expect: 100-continue`: Node would answer 100 at once, before anyone asked who sends the
+      // body; the interim answer waits for the route (and for a sensors' route, its credentials)
+      server.on('checkContinue', (req, res) => {
+        expectsContinue.add(req);
+        handler(req, res);
+      });
+      return server;
+    },
     schemaErrorFormatter: (errors, where) => new Error(validationMessage(errors, where)),
     // a path parameter may be a sensor id of up to 256 characters, percent-encoded (three
     // characters a byte); a longer one, and a path that is not a valid URL, are answered in the
@@ -393,6 +404,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   // credentials are checked before its body is read, takes them; elsewhere 411, and the
   // connection is closed so that the rest of the body is not parsed
   app.addHook('onRequest', async (req, reply) => {
+    // a request that waits for 100 Continue gets it once the route may read its body: at once
+    // here, or for a sensors' route once its credentials are checked (credentialsFirst)
+    if (expectsContinue.has(req.raw) && !(req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) && !/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) reply.raw.writeContinue();
     if (!/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return;
     if (req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) return;
     reply.header('connection', 'close');
@@ -664,6 +678,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   /** Checks a sensors' route's credentials before its body is read (the ingest, the heartbeats: SENSOR_ROUTES). */
   const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
     ingestPrincipals.set(req, await sensorPrincipal(req, reply));
+    if (expectsContinue.has(req.raw)) reply.raw.writeContinue();
   };
   /** The principal {@link credentialsFirst} found, or checked now. */
   const principalOf = async (req: FastifyRequest) => ingestPrincipals.get(req) ?? (await sensorPrincipal(req));
