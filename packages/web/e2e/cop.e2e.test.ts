@@ -440,8 +440,16 @@ test('operating picture against the live demo server', { timeout: 900_000 }, asy
       await page.click('#tab-alerts');
       await page.waitForSelector('#zone-actions', { timeout: 60_000 });
       // a zone not under alert: its raise is a change of state (a raise of a zone already on
-      // only latches it, with no new entry in the log)
-      const zone = (await page.evaluate(`[...document.querySelectorAll('#zone-select option')].find((o) => !/\\(ALERT\\)/.test(o.textContent))?.value ?? null`)) as string | null;
+      // only latches it, with no new entry in the log); and one no live track may enter (none
+      // lists it in `threatens`), so that the live picture cannot raise it first between the
+      // choice and the click
+      const zone = (await page.evaluate(`(async () => {
+        const j = await (await fetch('/api/v1/tracks')).json();
+        const near = new Set();
+        for (const t of j.tracks ?? []) for (const z of t.threatens ?? []) near.add(z.zone);
+        const free = [...document.querySelectorAll('#zone-select option')].filter((o) => o.value && !/\\(ALERT\\)/.test(o.textContent));
+        return (free.find((o) => !near.has(o.value)) ?? free[0])?.value ?? null;
+      })()`)) as string | null;
       assert.ok(zone);
       await page.selectOption('#zone-select', zone);
       await page.fill('#zone-reason', 'e2e drill');
