@@ -67,6 +67,15 @@ export function jsonErrorOffset(s: string): number {
     for (let k = 0; k < w.length; k++, i++) if (s[i] !== w[k]) return false;
     return true;
   };
+  /** A member's key and its colon (blanks about them): true and i past the colon, or false and i at the fault. */
+  const key = (): boolean => {
+    skip();
+    if (!str()) return false;
+    skip();
+    if (s.charCodeAt(i) !== 0x3a) return false;
+    i++;
+    return true;
+  };
   // containers open: 0 an object, 1 an array
   const stack: number[] = [];
   let wantValue = true;
@@ -83,10 +92,7 @@ export function jsonErrorOffset(s: string): number {
           wantValue = false;
           continue;
         }
-        if (!str()) return Math.min(i, n);
-        skip();
-        if (s.charCodeAt(i) !== 0x3a) return Math.min(i, n);
-        i++;
+        if (!key()) return Math.min(i, n);
         stack.push(0);
         continue;
       }
@@ -113,13 +119,7 @@ export function jsonErrorOffset(s: string): number {
     const top = stack[stack.length - 1];
     if (c === 0x2c) {
       i++;
-      if (top === 0) {
-        skip();
-        if (!str()) return Math.min(i, n);
-        skip();
-        if (s.charCodeAt(i) !== 0x3a) return Math.min(i, n);
-        i++;
-      }
+      if (top === 0 && !key()) return Math.min(i, n);
       wantValue = true;
     } else if ((top === 0 && c === 0x7d) || (top === 1 && c === 0x5d)) {
       i++;
