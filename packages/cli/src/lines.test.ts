@@ -22,3 +22,22 @@ test('readLines: characters split between chunks are read whole (standard input 
 test('readLines: a line longer than the limit is yielded as null and the next one is read', async () => {
   assert.deepEqual(await collect([Buffer.from('ok\n' + 'x'.repeat(50) + '\nnext\n' + 'y'.repeat(50))], 20), ['ok', null, 'next', null]);
 });
+
+test('readLines: an over-long line is reported when it passes the limit, not when (if ever) it ends; endless input without a line end is refused', async () => {
+  // an endless stream of one character: the null comes after about the limit, then an error once 64 limits are skipped
+  let served = 0;
+  const endless = new Readable({
+    read() {
+      served += 1024;
+      this.push(Buffer.alloc(1024, 0x30));
+    },
+  });
+  const it = readLines(endless, 4096);
+  const first = await it.next();
+  assert.deepEqual(first, { value: null, done: false });
+  assert.ok(served <= 4096 + 2048, `reported after ${served} characters`);
+  await assert.rejects(it.next(), /more than \d+ characters without a line end: not a file of lines/);
+  endless.destroy();
+  // a long line split over chunks is one null, and the lines after it keep their places
+  assert.deepEqual(await collect([Buffer.from('a\n' + 'x'.repeat(30)), Buffer.from('x'.repeat(30) + '\nb\n')], 20), ['a', null, 'b']);
+});

@@ -3,7 +3,10 @@
  * holding them in memory: an oversized line is yielded as `null` (its bytes skipped), so the
  * caller can report it by number and go on.
  */
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
+import { CliError, UsageError } from './args.js';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Longest line taken (characters): 1 MiB is far beyond any detection. */
@@ -12,6 +15,7 @@ export const MAX_LINE = 1 << 20;
 export async function* readLines(input: Readable, maxLine = MAX_LINE): AsyncGenerator<string | null> {
   let buf = '';
   let overflow = false;
+  let skipped = 0;
   // a character split between two chunks is decoded whole (decoding each chunk alone turned it into U+FFFD twice)
   const decoder = new StringDecoder('utf8');
   for await (const chunk of input) {
@@ -23,14 +27,21 @@ export async function* readLines(input: Readable, maxLine = MAX_LINE): AsyncGene
         if (!overflow) {
           buf += text.slice(start);
           if (buf.length > maxLine) {
+            // said at once (a line that never ends is reported, not waited for), its rest skipped
             overflow = true;
+            skipped = buf.length;
             buf = '';
+            yield null;
           }
+        } else {
+          skipped += text.length - start;
+          // 64 limits of one line skipped: not a file of lines at all (`/dev/zero`)
+          if (skipped > 64 * maxLine) throw new Error(`more than ${64 * maxLine} characters without a line end: not a file of lines`);
         }
         break;
       }
       if (overflow) {
-        yield null;
+        // the over-long line was reported when it passed the limit
       } else {
         let line = buf + text.slice(start, nl);
         if (line.length > maxLine) {
@@ -42,13 +53,14 @@ export async function* readLines(input: Readable, maxLine = MAX_LINE): AsyncGene
       }
       buf = '';
       overflow = false;
+      skipped = 0;
       start = nl + 1;
     }
   }
   const rest = decoder.end();
   if (!overflow) buf += rest;
-  if (overflow) yield null;
-  else if (buf.length > maxLine) yield null;
+  if (overflow) return;
+  if (buf.length > maxLine) yield null;
   else if (buf.length > 0) yield buf.endsWith('\r') ? buf.slice(0, -1) : buf;
 }
 
@@ -70,4 +82,76 @@ export function describeFsError(err: unknown, path: string, verb: 'read' | 'writ
     ENOSPC: 'no space left on the device',
   };
   return `cannot ${verb} ${path}: ${(e && e.code && why[e.code]) || (e && e.message) || String(err)}`;
+}
+
+/** The most a command reads of a file it takes whole (sensors.json, zones, a scenario, a recorded flight): 256 MiB. */
+export const WHOLE_FILE_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A file read whole as UTF-8 text, at most `maxBytes` (checked as it is read: a device or a pipe
+ * that never ends, `/dev/zero`, is refused at the limit, not read until memory runs out). Errors
+ * name the file.
+ */
+export function readWholeText(path: string, maxBytes = WHOLE_FILE_MAX_BYTES): string {
+  return readWholeBytes(path, maxBytes).toString('utf8');
+}
+
+/** {@link readWholeText}'s bytes. */
+export function readWholeBytes(path: string, maxBytes = WHOLE_FILE_MAX_BYTES): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new CliError(describeFsError(err, path, 'read'));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new CliError(`cannot read ${path}: it is a directory`);
+    if (st.isFile() && st.size > maxBytes) throw new CliError(`cannot read ${path}: it is ${st.size} bytes, more than the ${maxBytes} this command reads whole`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (err) {
+        throw new CliError(describeFsError(err, path, 'read'));
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new CliError(`cannot read ${path}: more than the ${maxBytes} bytes this command reads whole`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What names a file: its device and inode when it exists (links and symlinks alike), else its resolved path. */
+function fileIdentity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return `path:${resolvePath(path)}`;
+  }
+}
+
+/**
+ * Refuses, before anything is read or written, an output that is the same file as an input or as
+ * another output (through a symlink or a hard link too): it would be overwritten, or two outputs
+ * mixed in one file. `-` (a standard stream) is never compared.
+ */
+export function checkDistinctFiles(inputs: readonly [flag: string, path: string | undefined][], outputs: readonly [flag: string, path: string | undefined][]): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of inputs) if (path !== undefined && path !== '-') seen.set(fileIdentity(path), `${flag} ${path}`);
+  for (const [flag, path] of outputs) {
+    if (path === undefined || path === '-') continue;
+    const id = fileIdentity(path);
+    const other = seen.get(id);
+    if (other !== undefined) throw new UsageError(`${flag} ${path} is the same file as ${other}: it would be overwritten`);
+    seen.set(id, `${flag} ${path}`);
+  }
 }

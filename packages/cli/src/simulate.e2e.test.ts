@@ -88,6 +88,18 @@ test('simulate: a bad scenario lists every problem by setting; a bad file is nam
   const missing = sim(['--scenario', join(dir, 'absent.yaml'), '--out', join(dir, 'o')]);
   assert.equal(missing.status, 1);
   assert.equal(missing.stderr, `skywarden: cannot read ${join(dir, 'absent.yaml')}: no such file or directory (a scenario file, or a preset: small, mixed, national)\n`);
+  // a recorded flight's gzip that is cut short, or not gzip at all: one line naming the file, no stack trace
+  const helicopters = readFileSync(join(examples, 'real-helicopters.yaml'), 'utf8');
+  const gz = readFileSync(new URL('../../../data/traffic/ambulances/rega_zh.json.gz', import.meta.url));
+  writeFileSync(join(dir, 'cut.json.gz'), gz.subarray(0, 2000));
+  writeFileSync(join(dir, 'plain.json.gz'), 'not gzip at all');
+  for (const [file, why] of [['cut.json.gz', /cut\.json\.gz: cannot read it as gzip: the gzip data ends early \(a truncated file\)/], ['plain.json.gz', /plain\.json\.gz: cannot read it as gzip: not gzip data/]] as const) {
+    writeFileSync(join(dir, 'heli.yaml'), helicopters.replace(/data\/traffic\/ambulances\/rega_zh\.json\.gz/, join(dir, file)));
+    const g = sim(['--scenario', join(dir, 'heli.yaml'), '--out', join(dir, 'o')]);
+    assert.equal(g.status, 1, g.stderr);
+    assert.match(g.stderr, why);
+    assert.doesNotMatch(g.stderr, /\n\s+at /, 'no stack trace');
+  }
 });
 
 test('simulate: a preset by name (--scenario small) gives that preset with its defaults', () => {

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { buildScenarioScene, parseScenario, type ScenarioIo } from '@skywarden/sim';
 import { describeJsonError } from '@skywarden/formats';
 import { CliError } from './args.js';
-import { describeFsError } from './lines.js';
+import { describeFsError, readWholeBytes, readWholeText, WHOLE_FILE_MAX_BYTES } from './lines.js';
 
 /** The repository's data folder (shipped boundaries and trajectories). */
 const DATA_DIR = new URL('../../../data/', import.meta.url);
@@ -32,10 +32,12 @@ export function loadScenario(path: string) {
   else {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readWholeText(path);
     } catch (err) {
-      throw new CliError(`${describeFsError(err, path, 'read')} (a scenario file, or a preset: ${PRESET_NAMES.join(', ')})`);
+      throw new CliError(`${(err as Error).message} (a scenario file, or a preset: ${PRESET_NAMES.join(', ')})`);
     }
+    // a byte-order mark (an editor's UTF-8 with BOM) is not JSON or YAML
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
     } catch (err) {
@@ -52,22 +54,25 @@ export function scenarioIo(scenarioPath: string): ScenarioIo {
   const base = dirname(resolve(scenarioPath));
   const find = (p: string): string => {
     if (isAbsolute(p)) return p;
-    for (const cand of [join(base, p), resolve(p), new URL(p.replace(/^data\//, ''), DATA_DIR).pathname]) {
-      try {
-        readFileSync(cand);
-        return cand;
-      } catch {
-        /* try the next place */
-      }
-    }
+    for (const cand of [join(base, p), resolve(p), new URL(p.replace(/^data\//, ''), DATA_DIR).pathname]) if (existsSync(cand)) return cand;
     throw new CliError(`${scenarioPath}: file ${JSON.stringify(p)} not found (looked beside the scenario, in the working directory and in the shipped data/)`);
   };
   return {
-    readText: (p) => readFileSync(find(p), 'utf8'),
+    readText: (p) => readWholeText(find(p)),
     readJson: (p) => {
       const f = find(p);
-      const buf = readFileSync(f);
-      const text = /\.gz$/i.test(f) ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+      const buf = readWholeBytes(f);
+      let text: string;
+      if (/\.gz$/i.test(f)) {
+        // a truncated or corrupt file, or one that inflates beyond what is read whole: named, in one line
+        try {
+          text = gunzipSync(buf, { maxOutputLength: WHOLE_FILE_MAX_BYTES }).toString('utf8');
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? `it inflates to more than the ${WHOLE_FILE_MAX_BYTES} bytes a file is read whole` : e.code === 'Z_BUF_ERROR' ? 'the gzip data ends early (a truncated file)' : e.code === 'Z_DATA_ERROR' ? `not gzip data (${e.message})` : e.message;
+          throw new CliError(`${f}: cannot read it as gzip: ${why}`);
+        }
+      } else text = buf.toString('utf8');
       try {
         return JSON.parse(text) as unknown;
       } catch (err) {

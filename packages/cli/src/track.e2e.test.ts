@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,6 +183,36 @@ test('track: bad usage and missing files give clear errors', () => {
   assert.match(r4.stderr, /lat/);
 });
 
+test('track: an output that is an input or the other output, by any name (a symlink, a hard link), is refused before anything is opened; a device is not read whole', () => {
+  const f = writeScene(scene);
+  const before = readFileSync(f.detections, 'utf8');
+  const zones = join(f.dir, 'zones.geojson');
+  writeFileSync(zones, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+  symlinkSync(f.detections, join(f.dir, 'det-link'));
+  linkSync(f.detections, join(f.dir, 'det-hard'));
+  const cases: [string[], RegExp][] = [
+    [['--out', join(f.dir, 't.ndjson'), '--zones', zones, '--alerts', f.detections], /--alerts .* is the same file as --detections/],
+    [['--out', join(f.dir, 'det-link')], /--out .*det-link is the same file as --detections/],
+    [['--out', join(f.dir, 'det-hard')], /--out .*det-hard is the same file as --detections/],
+    [['--out', f.sensors], /--out .* is the same file as --sensors/],
+    [['--out', zones, '--zones', zones, '--alerts', join(f.dir, 'a.ndjson')], /--out .* is the same file as --zones/],
+    [['--out', join(f.dir, 'same.ndjson'), '--zones', zones, '--alerts', join(f.dir, 'same.ndjson')], /--alerts .* is the same file as --out/],
+  ];
+  for (const [extra, why] of cases) {
+    const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, ...extra]);
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, why);
+  }
+  assert.equal(readFileSync(f.detections, 'utf8'), before, 'the detections are untouched');
+  assert.match(readFileSync(zones, 'utf8'), /FeatureCollection/, 'the zones are untouched');
+  // a file read whole that never ends is refused at the limit
+  if (existsSync('/dev/zero')) {
+    const z = spawnSync(process.execPath, [bin, 'track', '--sensors', '/dev/zero', '--detections', f.detections, '--out', '-'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(z.status, 1, z.stderr);
+    assert.match(z.stderr, /cannot read \/dev\/zero: more than the 268435456 bytes this command reads whole/);
+  }
+});
+
 test('score: the command scores the tracks of a run like the library does, and names bad lines', () => {
   const f = writeScene(scene);
   const out = join(f.dir, 'tracks.ndjson');
@@ -253,8 +283,8 @@ test('track: unusable inputs and outputs give one clear line and the right exit 
   assert.match(missingDir.stderr, /cannot write .*t\.nd: no such file or directory/);
   assert.doesNotMatch(missingDir.stderr, /\n\s+at /, 'no stack trace');
   const same = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', f.detections]);
-  assert.equal(same.code, 1);
-  assert.match(same.stderr, /is the detections file itself/);
+  assert.equal(same.code, 2);
+  assert.match(same.stderr, /--out .* is the same file as --detections .*: it would be overwritten/);
   assert.equal(readFileSync(f.detections, 'utf8').split('\n').length, 201, 'input left intact');
   // an oversized line, a line with terminal escapes and a stray time at the epoch, among good lines
   const mixed = [JSON.stringify({ ...scene.detections[0], t: 0, id: 'early' }), 'x'.repeat(2 << 20), '\u001b[2J\u001b]0;pwned\u0007', ...lines];

@@ -5,10 +5,10 @@
  * detections (memory does not grow with the input), reports malformed lines with their line
  * number and reason, and prints a summary.
  */
-import { createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +16,7 @@ import { createPicture, effectiveReports, sensorCentroid, WARNING_INTERVAL_S, wa
 import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
-import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
+import { checkDistinctFiles, describeFsError, MAX_LINE, readLines, readWholeText, sanitize } from './lines.js';
 import type { WarningWorkerData, WarningWorkerIn, WarningWorkerOut } from './warning-worker.js';
 
 export interface TrackRunOptions {
@@ -430,12 +430,12 @@ function capWriter(dir: string, zones: Zone[], sender: string): { write: (e: Ale
 
 /** Runs the command with files or standard streams; returns the exit code. */
 export async function trackCommand(a: TrackCliArgs): Promise<number> {
-  let sensorsText: string;
-  try {
-    sensorsText = readFileSync(a.sensors, 'utf8');
-  } catch (err) {
-    throw new CliError(describeFsError(err, a.sensors, 'read'));
-  }
+  // an output that is an input (or the other output), by any name: refused before anything is opened
+  checkDistinctFiles(
+    [['--sensors', a.sensors], ['--detections', a.detections], ['--zones', a.zones]],
+    [['--out', a.out], ['--alerts', a.alerts]],
+  );
+  const sensorsText = readWholeText(a.sensors);
   const fromStdin = a.detections === '-';
   let size = 0;
   if (!fromStdin) {
@@ -448,9 +448,6 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     }
   }
   const toStdout = a.out === '-';
-  if (!fromStdin && !toStdout && resolve(a.out) === realpathSync(a.detections)) {
-    throw new CliError(`--out ${a.out} is the detections file itself: it would be overwritten`);
-  }
   let out: Writable;
   if (toStdout) out = process.stdout;
   else {
@@ -473,13 +470,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
   const capSender = a.capSender ?? `skywarden@${hostname().replace(/[\s,<&]/g, '-') || 'localhost'}`;
   if (!isCapToken(capSender)) throw new CliError(`--cap-sender must have no spaces, commas, < or &, got ${JSON.stringify(capSender)}`);
   if (a.zones !== undefined && a.alerts !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(a.zones, 'utf8');
-    } catch (err) {
-      throw new CliError(describeFsError(err, a.zones, 'read'));
-    }
-    const z = parseZonesGeoJson(text);
+    const z = parseZonesGeoJson(readWholeText(a.zones));
     if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);
     zones = z.zones;
     if (a.capDir !== undefined) prepareCapDir(a.capDir);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pointInArea } from '@skywarden/core';
@@ -66,6 +66,21 @@ test('zones: filters, standard output, and clear errors for bad sources and bad 
   const noId = zones(['--in', SAMPLE, '--out', '-', '--id', 'nope']);
   assert.equal(noId.status, 1);
   assert.match(noId.stderr, /features\[0\]: property "nope" \(the id\) is missing or empty/);
+  // the source converted onto itself would be lost: refused, whatever name the output has
+  const self = tempDir('sw-zones-self-');
+  try {
+    const src = join(self.dir, 'src.geojson');
+    writeFileSync(src, readFileSync(SAMPLE));
+    symlinkSync(src, join(self.dir, 'link.geojson'));
+    for (const out of [src, join(self.dir, 'link.geojson')]) {
+      const r = zones(['--in', src, '--out', out, '--id', 'postal']);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /--out .* is the same file as --in/);
+    }
+    assert.equal(readFileSync(src, 'utf8'), readFileSync(SAMPLE, 'utf8'));
+  } finally {
+    self.cleanup();
+  }
   const noCode = zones(['--in', SAMPLE, '--out', '-', '--id', 'postal', '--code', 'fips']);
   assert.equal(noCode.status, 1);
   assert.match(noCode.stderr, /features\[0\] \(id "MN"\): property "fips" \(the code\) is missing or empty/);

@@ -1,17 +1,12 @@
 /** `skywarden zones`: any GeoJSON of districts into zones.geojson (formats/interchange/zones-from.ts). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { zonesFromGeoJson, type ZonesFromOptions } from '@skywarden/formats';
 import { CliError } from './args.js';
-import { describeFsError } from './lines.js';
+import { checkDistinctFiles, describeFsError, readWholeText } from './lines.js';
 
 export async function zonesCommand(a: ZonesFromOptions & { in: string; out: string }): Promise<number> {
-  let text: string;
-  try {
-    text = readFileSync(a.in, 'utf8');
-  } catch (err) {
-    throw new CliError(describeFsError(err, a.in, 'read'));
-  }
-  const r = zonesFromGeoJson(text, a);
+  checkDistinctFiles([['--in', a.in]], [['--out', a.out]]);
+  const r = zonesFromGeoJson(readWholeText(a.in), a);
   if (!r.ok) throw new CliError(`${a.in}: ${r.errors.slice(0, 20).join('\n  ')}${r.errors.length > 20 ? `\n  ... and ${r.errors.length - 20} more` : ''}`);
   if (a.out === '-') process.stdout.write(r.text);
   else {
