@@ -205,6 +205,16 @@ test('track: an output that is an input or the other output, by any name (a syml
   }
   assert.equal(readFileSync(f.detections, 'utf8'), before, 'the detections are untouched');
   assert.match(readFileSync(zones, 'utf8'), /FeatureCollection/, 'the zones are untouched');
+  // a full disk is the output's error, not the input's
+  if (existsSync('/dev/full')) {
+    const full = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', '/dev/full']);
+    assert.equal(full.code, 1, full.stderr);
+    assert.match(full.stderr, /cannot write \/dev\/full: no space left on the device/);
+  }
+  // reports every 10 ms: many blocked writes, one wait for the output at a time (no listener warnings)
+  const dense = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'dense.ndjson'), '--report-every', '0.01']);
+  assert.equal(dense.code, 0, dense.stderr);
+  assert.doesNotMatch(dense.stderr, /MaxListenersExceededWarning/);
   // a file read whole that never ends is refused at the limit
   if (existsSync('/dev/zero')) {
     const z = spawnSync(process.execPath, [bin, 'track', '--sensors', '/dev/zero', '--detections', f.detections, '--out', '-'], { encoding: 'utf8', timeout: 60_000 });

@@ -25,6 +25,8 @@ export interface TrackRunOptions {
   sensorsName: string;
   detections: Readable;
   detectionsName: string;
+  /** The output's name in errors (a path, or `<stdout>`). Default `<output>`. */
+  outName?: string;
   /** Size of the detections input in bytes, for the progress bar (0: unknown). */
   detectionsSize: number;
   out: Writable;
@@ -200,7 +202,8 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const write = (s: string) => {
     pendingOut += s;
     if (pendingOut.length >= flushThreshold) {
-      if (!o.out.write(pendingOut)) writeBlocked = once(o.out, 'drain');
+      // one wait for 'drain' at a time (a wait per blocked write piled up listeners: reports every 0.01 s)
+      if (!o.out.write(pendingOut) && !writeBlocked) writeBlocked = once(o.out, 'drain');
       pendingOut = '';
     }
   };
@@ -278,6 +281,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     let inputError: Error | null = null;
     let lineNo = 0;
     let refusedLate = 0;
+    let outputError: Error | null = null;
     try {
       for await (const line of readLines(o.detections)) {
         lineNo++;
@@ -314,7 +318,13 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
         }
         if (changeError) break;
         if (writeBlocked) {
-          await writeBlocked;
+          try {
+            await writeBlocked;
+          } catch (err) {
+            // the output failed (a full disk): its error, not the input's
+            outputError = err as Error;
+            break;
+          }
           writeBlocked = null;
         }
         if (progress && (lineNo & 1023) === 0) progress.update(bytes);
@@ -322,6 +332,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     } catch (err) {
       inputError = err as Error;
     }
+    if (outputError) throw new CliError(describeFsError(outputError, o.outName ?? '<output>', 'write'));
     if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
     if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
       o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
@@ -487,6 +498,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     sensorsName: a.sensors,
     detections,
     detectionsName: fromStdin ? '<stdin>' : a.detections,
+    outName: toStdout ? '<stdout>' : a.out,
     detectionsSize: size,
     out,
     reportEvery: a.reportEvery,
