@@ -105,7 +105,7 @@ const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] 
   --role ROLE       all (default), or one part of a cluster on NATS JetStream: ingest, fusion, api (cluster.role; docs/deployment.md)
   Stops gracefully on SIGTERM or SIGINT.`;
 
-const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE, backup: BACKUP_USAGE };
+const HELP: Record<string, string> = { serve: SERVE_USAGE, track: TRACK_USAGE, score: SCORE_USAGE, demo: DEMO_USAGE, simulate: SIMULATE_USAGE, 'hash-password': HASH_USAGE, backup: BACKUP_USAGE, zones: ZONES_USAGE };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -267,6 +267,8 @@ export async function main(argv: string[]): Promise<number> {
           usage,
         );
         for (const k of ['truth', 'tracks'] as const) if (values[k] === undefined) throw new UsageError(`missing --${k}\n\n${usage}`);
+        // one standard input: one of the two may read it
+        if (values.truth === '-' && values.tracks === '-') throw new UsageError(`only one of --truth and --tracks may be - (standard input)\n\n${usage}`);
         return await scoreCommand({
           truth: values.truth as string,
           tracks: values.tracks as string,

@@ -223,6 +223,12 @@ test('track: an output that is an input or the other output, by any name (a syml
   }
 });
 
+test('score: --truth and --tracks cannot both read standard input', () => {
+  const r = spawnSync(process.execPath, [bin, 'score', '--truth', '-', '--tracks', '-'], { encoding: 'utf8', input: '' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /only one of --truth and --tracks may be -/);
+});
+
 test('score: the command scores the tracks of a run like the library does, and names bad lines', () => {
   const f = writeScene(scene);
   const out = join(f.dir, 'tracks.ndjson');

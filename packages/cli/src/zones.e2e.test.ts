@@ -78,6 +78,18 @@ test('zones: filters, standard output, and clear errors for bad sources and bad 
       assert.match(r.stderr, /--out .* is the same file as --in/);
     }
     assert.equal(readFileSync(src, 'utf8'), readFileSync(SAMPLE, 'utf8'));
+    // a source saved with a byte-order mark is read as meant, and so is the zones file written from it
+    const bom = join(self.dir, 'bom.geojson');
+    writeFileSync(bom, '\ufeff' + readFileSync(SAMPLE, 'utf8'));
+    const out = join(self.dir, 'out.geojson');
+    const b = zones(['--in', bom, '--out', out, '--id', 'postal']);
+    assert.equal(b.status, 0, b.stderr);
+    writeFileSync(out, '\ufeff' + readFileSync(out, 'utf8'));
+    const parsed = parseZonesGeoJson(readFileSync(out, 'utf8'));
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    const help = zones(['--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: skywarden zones --in FILE/);
   } finally {
     self.cleanup();
   }

@@ -44,9 +44,9 @@ export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromRe
   if (o.leadS !== undefined && !(Number.isFinite(o.leadS) && o.leadS >= 0)) return { ok: false, errors: [`the lead time must be a number of seconds >= 0, got ${o.leadS}`] };
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    return { ok: false, errors: [`not valid JSON (${describeJsonError(text, err)})`] };
+    return { ok: false, errors: [`not valid JSON (${describeJsonError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, err)})`] };
   }
   const d = doc as { type?: unknown; features?: unknown };
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) return { ok: false, errors: ['must be a GeoJSON FeatureCollection with a "features" array'] };

@@ -100,9 +100,10 @@ function polygon(coords: unknown, where: string, errors: string[]): GeoPolygon |
 export function parseZonesGeoJson(text: string): ZonesResult {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // a byte-order mark (an editor's UTF-8 with BOM) is not JSON
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    return { ok: false, errors: [`zones: not valid JSON (${describeJsonError(text, err)})`] };
+    return { ok: false, errors: [`zones: not valid JSON (${describeJsonError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, err)})`] };
   }
   const errors: string[] = [];
   const d = doc as { type?: unknown; features?: unknown };
