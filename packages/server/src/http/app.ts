@@ -75,11 +75,11 @@ const num = (v: unknown, name: string, dflt?: number): number => {
   return x;
 };
 
-/** A `limit` query parameter: a positive integer (default `dflt`), at most `max` (larger ones are capped). */
 /** Requests whose `limit` was capped, with the header that says so (`Skywarden-Limit`, set as the answer is sent). */
 const cappedLimits = new WeakMap<FastifyRequest, string>();
 /** The longest path parameter the router takes (characters, as sent): a 256-character id percent-encoded. */
 const MAX_PARAM_LENGTH = 1024;
+/** A `limit` query parameter: a positive integer (default `dflt`), at most `max` (larger ones are capped, and the answer says so). */
 const limitParam = (req: FastifyRequest, v: unknown, dflt: number, max: number): number => {
   const x = num(v, 'limit', dflt);
   if (!Number.isInteger(x) || x < 1) throw new ApiError('bad_request', `query parameter limit must be a positive integer, got ${showParam(v)}`);
