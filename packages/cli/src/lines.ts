@@ -129,11 +129,15 @@ export function readWholeBytes(path: string, maxBytes = WHOLE_FILE_MAX_BYTES): B
   }
 }
 
-/** What names a file: its device and inode when it exists (links and symlinks alike), else its resolved path. */
-function fileIdentity(path: string): string {
+/**
+ * What names a file: its device and inode when it exists (links and symlinks alike), else its
+ * resolved path; null for what is not a regular file (a terminal, a pipe, /dev/null: nothing to
+ * overwrite, and `/dev/stdin` and `/dev/stdout` may be one terminal).
+ */
+function fileIdentity(path: string): string | null {
   try {
     const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
+    return st.isFile() ? `${st.dev}:${st.ino}` : null;
   } catch {
     return `path:${resolvePath(path)}`;
   }
@@ -146,10 +150,14 @@ function fileIdentity(path: string): string {
  */
 export function checkDistinctFiles(inputs: readonly [flag: string, path: string | undefined][], outputs: readonly [flag: string, path: string | undefined][]): void {
   const seen = new Map<string, string>();
-  for (const [flag, path] of inputs) if (path !== undefined && path !== '-') seen.set(fileIdentity(path), `${flag} ${path}`);
+  for (const [flag, path] of inputs) {
+    const id = path === undefined || path === '-' ? null : fileIdentity(path);
+    if (id !== null) seen.set(id, `${flag} ${path}`);
+  }
   for (const [flag, path] of outputs) {
     if (path === undefined || path === '-') continue;
     const id = fileIdentity(path);
+    if (id === null) continue;
     const other = seen.get(id);
     if (other !== undefined) throw new UsageError(`${flag} ${path} is the same file as ${other}: it would be overwritten`);
     seen.set(id, `${flag} ${path}`);
