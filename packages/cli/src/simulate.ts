@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
 import { parse as parseYaml } from 'yaml';
 import { buildScenarioScene, parseScenario, type ScenarioIo } from '@skywarden/sim';
-import { describeJsonError } from '@skywarden/formats';
+import { describeJsonError, withoutBom } from '@skywarden/formats';
 import { CliError } from './args.js';
 import { describeFsError, readWholeBytes, readWholeText, WHOLE_FILE_MAX_BYTES } from './lines.js';
 
@@ -36,8 +36,7 @@ export function loadScenario(path: string) {
     } catch (err) {
       throw new CliError(`${(err as Error).message} (a scenario file, or a preset: ${PRESET_NAMES.join(', ')})`);
     }
-    // a byte-order mark (an editor's UTF-8 with BOM) is not JSON or YAML
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = withoutBom(text);
     try {
       doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
     } catch (err) {

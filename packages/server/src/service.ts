@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type Detection, type PictureEvent, type TrackerComponents } from '@skywarden/core';
-import { capDefaultLanguages, describeJsonError, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
+import { capDefaultLanguages, describeJsonError, withoutBom, krAdminZones, krProvinceCode, parseDetectionRow, parseZonesGeoJson, type DetectionWire, type Zone } from '@skywarden/formats';
 import { createWebhookDispatcher, createWebhookPublisher } from './publish/webhooks.js';
 import { createCapStage } from './publish/cap.js';
 import { createPublicPublisher, publicZones } from './publish/public-warnings.js';
@@ -167,7 +167,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     try {
       const text = readFileSync(c.sensors.file, 'utf8');
       // a byte-order mark (an editor's UTF-8 with BOM) is not JSON, and its error quoted an invisible character
-      const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      const body = withoutBom(text);
       try {
         doc = JSON.parse(body);
       } catch (err) {

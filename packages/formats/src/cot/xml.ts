@@ -8,6 +8,7 @@
  * it returns a result naming the problem and the character offset where it was found.
  * Namespaces are not interpreted (a prefixed name is kept as written).
  */
+import { withoutBom } from '../interchange/check.js';
 
 /** One element: its name, attributes (entity references resolved) and children. */
 export interface XmlElement {
@@ -254,7 +255,7 @@ export function parseXml(text: string, limits: XmlLimits = {}): XmlResult {
   if (typeof text !== 'string') return { ok: false, reason: `XML input must be a string, got ${typeof text}` };
   const maxLength = limits.maxLength ?? 1_000_000;
   if (text.length > maxLength) return { ok: false, reason: `XML input is ${text.length} characters long, more than the limit of ${maxLength}` };
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const s = withoutBom(text);
   const r = new Reader(s, limits.maxDepth ?? 32, limits.maxElements ?? 10_000);
   if (!r.misc(true)) return { ok: false, reason: r.err ?? 'bad prolog' };
   if (r.pos >= s.length) return { ok: false, reason: 'no root element (empty document)' };

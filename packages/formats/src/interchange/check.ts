@@ -24,6 +24,11 @@ export function formatLineError(e: LineError): string {
   return `line ${e.lineNo}: ${e.reason}`;
 }
 
+/** `text` without a leading byte-order mark (an editor's UTF-8 with BOM: not JSON, YAML or XML). */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** True when the line holds only whitespace (or a byte-order mark). */
 export function isBlank(line: string): boolean {
   const n = line.length;
@@ -41,7 +46,7 @@ export function isBlank(line: string): boolean {
  */
 export function parseJsonObject(line: string): Record<string, unknown> | string {
   let raw: unknown;
-  const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+  const text = withoutBom(line);
   try {
     raw = JSON.parse(text);
   } catch (e) {

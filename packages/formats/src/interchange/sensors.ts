@@ -12,6 +12,7 @@ import {
   checkWithin,
   isFiniteNumber,
   show,
+  withoutBom,
 } from './check.js';
 import { PLAUSIBLE } from './plausible.js';
 
@@ -53,7 +54,7 @@ const given = (v: unknown): boolean => v !== undefined && v !== null;
  */
 export function parseSensorsJson(text: string): SensorsParseResult {
   let doc: unknown;
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   try {
     doc = JSON.parse(body);
   } catch (e) {
@@ -96,8 +97,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
       else firstIndex.set(id, i);
     }
     if (e.kind === undefined) bad('kind is missing (required: a non-empty string such as "radar")');
-    else if (checkString('kind', e.kind) !== undefined) bad(checkString('kind', e.kind));
-    else if ((e.kind as string).length > PLAUSIBLE.kindChars) bad(`kind must be at most ${PLAUSIBLE.kindChars} characters, got ${(e.kind as string).length}`);
+    else bad(checkString('kind', e.kind) ?? ((e.kind as string).length > PLAUSIBLE.kindChars ? `kind must be at most ${PLAUSIBLE.kindChars} characters, got ${(e.kind as string).length}` : undefined));
 
     // Position: lat and lon both or neither.
     const hasLat = given(e.lat);

@@ -5,6 +5,7 @@
  * rest of the source's properties are dropped. Pure: text in, text and counts out; every
  * problem is named with the feature's index and the property.
  */
+import { withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { isZoneNameLanguage, parseZonesGeoJson } from './zones.js';
 import { nestsDeeper } from './plausible.js';
@@ -43,10 +44,11 @@ export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromRe
   for (const l of o.languages ?? []) if (!isZoneNameLanguage(l)) return { ok: false, errors: [`a language must be a 2- or 3-letter code (not "eng"), got ${JSON.stringify(l)}`] };
   if (o.leadS !== undefined && !(Number.isFinite(o.leadS) && o.leadS >= 0)) return { ok: false, errors: [`the lead time must be a number of seconds >= 0, got ${o.leadS}`] };
   let doc: unknown;
+  const body = withoutBom(text);
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(body);
   } catch (err) {
-    return { ok: false, errors: [`not valid JSON (${describeJsonError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, err)})`] };
+    return { ok: false, errors: [`not valid JSON (${describeJsonError(body, err)})`] };
   }
   const d = doc as { type?: unknown; features?: unknown };
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) return { ok: false, errors: ['must be a GeoJSON FeatureCollection with a "features" array'] };

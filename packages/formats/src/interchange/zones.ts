@@ -4,6 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
+import { withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
@@ -99,11 +100,11 @@ function polygon(coords: unknown, where: string, errors: string[]): GeoPolygon |
 /** Parses and checks a zones GeoJSON document. */
 export function parseZonesGeoJson(text: string): ZonesResult {
   let doc: unknown;
+  const body = withoutBom(text);
   try {
-    // a byte-order mark (an editor's UTF-8 with BOM) is not JSON
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(body);
   } catch (err) {
-    return { ok: false, errors: [`zones: not valid JSON (${describeJsonError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, err)})`] };
+    return { ok: false, errors: [`zones: not valid JSON (${describeJsonError(body, err)})`] };
   }
   const errors: string[] = [];
   const d = doc as { type?: unknown; features?: unknown };
