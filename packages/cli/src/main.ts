@@ -1,7 +1,7 @@
 /** The `skywarden` command line: dispatches to the subcommands. */
 import { readFileSync } from 'node:fs';
 import { alertPolicyOptions, type AlertMachineOptions } from '@skywarden/core';
-import { isZoneNameLanguage } from '@skywarden/formats';
+import { isZoneNameLanguage, ZONE_LEAD_MAX_S } from '@skywarden/formats';
 import { CliError, numberOption, parse, UsageError } from './args.js';
 import { trackCommand } from './track.js';
 import { demoCommand } from './demo.js';
@@ -81,8 +81,8 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --sensors FILE        sensors.json
   --detections FILE|-   detections.ndjson, or - for standard input
   --out FILE|-          tracks.ndjson to write, or - for standard output
-  --report-every S      report interval in seconds (default 1)
-  --reorder-delay S     how late a detection may arrive, in seconds (default 5)
+  --report-every S      report interval in seconds, 0.05..3600 (default 1)
+  --reorder-delay S     how late a detection may arrive, in seconds, 0..600 (default 5)
   --strict              stop at the first malformed or refused line (exit code 1)
   --zones FILE          zones.geojson: with --alerts, predict threats per zone and write alert changes
   --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)
@@ -166,8 +166,8 @@ export async function main(argv: string[]): Promise<number> {
           sensors: values.sensors as string,
           detections: values.detections as string,
           out: values.out as string,
-          reportEvery: numberOption(values['report-every'] as string | undefined, 'report-every', 1, (v) => v > 0, 'a positive number of seconds'),
-          reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0, 'a number of seconds >= 0'),
+          reportEvery: numberOption(values['report-every'] as string | undefined, 'report-every', 1, (v) => v >= 0.05 && v <= 3600, 'a number of seconds in [0.05, 3600] (as fusion.report_every_s)'),
+          reorderDelay: numberOption(values['reorder-delay'] as string | undefined, 'reorder-delay', 5, (v) => v >= 0 && v <= 600, 'a number of seconds in [0, 600] (as fusion.reorder_delay_s)'),
           strict: Boolean(values.strict),
           zones: values.zones as string | undefined,
           alerts: values.alerts as string | undefined,
@@ -239,7 +239,7 @@ export async function main(argv: string[]): Promise<number> {
           codeName: values['code-name'] as string | undefined,
           where: Object.keys(where).length > 0 ? where : undefined,
           kind: kind as 'admin' | 'site' | undefined,
-          leadS: values.lead === undefined ? undefined : numberOption(values.lead as string, 'lead', 0, (v) => v >= 0, 'a number of seconds >= 0'),
+          leadS: values.lead === undefined ? undefined : numberOption(values.lead as string, 'lead', 0, (v) => v >= 0 && v <= ZONE_LEAD_MAX_S, `a number of seconds in [0, ${ZONE_LEAD_MAX_S}]`),
           languages: names,
         });
       }

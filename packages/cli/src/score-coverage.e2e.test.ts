@@ -71,4 +71,9 @@ test('score --detections --sensors: coverage by category of a hand-made case, as
   const plain = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks.ndjson'), '--detections', join(dir, 'plain.ndjson'), '--sensors', join(dir, 'sensors.json')], { encoding: 'utf8' });
   assert.equal(plain.status, 1);
   assert.match(plain.stderr, /no detection carries sim_target/);
+  // a sensors file that gives one id twice cannot say which kind observed
+  writeFileSync(join(dir, 'twice.json'), JSON.stringify({ sensors: [...sensors.sensors, { ...sensors.sensors[0], kind: 'radar' }] }));
+  const twice = spawnSync(process.execPath, [bin, ...args.slice(0, -1), join(dir, 'twice.json')], { encoding: 'utf8' });
+  assert.equal(twice.status, 1, twice.stdout);
+  assert.match(twice.stderr, /twice\.json: sensors\[3\]: id "ac-1" is not unique/);
 });

@@ -57,6 +57,25 @@ test('score --zones --alerts: warning coverage, lead time and false episodes of 
   const ba = spawnSync(process.execPath, [bin, ...args.slice(0, -1), join(dir, 'bad-alerts.ndjson')], { encoding: 'utf8' });
   assert.equal(ba.status, 1);
   assert.match(ba.stderr, /bad-alerts\.ndjson:1: state must be "alert" or "clear"/);
+  // an alert at t 1e308 made the zone-hours Infinity: refused by the detections' time bounds
+  writeFileSync(join(dir, 'far-alerts.ndjson'), '{"t": 10, "zone": "A", "state": "alert"}\n{"t": 1e308, "zone": "A", "state": "clear"}\n');
+  const fa = spawnSync(process.execPath, [bin, ...args.slice(0, -1), join(dir, 'far-alerts.ndjson'), '--json'], { encoding: 'utf8' });
+  assert.equal(fa.status, 1, fa.stdout);
+  assert.match(fa.stderr, /far-alerts\.ndjson:2: t must be within \[-2208988800, 4102444800\], got 1e\+308/);
+  // a second row of one target, or one track, at one time is named with both lines
+  writeFileSync(join(dir, 'truth-twice.ndjson'), [...truth.slice(0, 5), truth[4], ...truth.slice(5)].join('\n') + '\n');
+  const tt = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth-twice.ndjson'), '--tracks', join(dir, 'tracks.ndjson')], { encoding: 'utf8' });
+  assert.equal(tt.status, 1, tt.stdout);
+  assert.match(tt.stderr, /truth-twice\.ndjson:6: target "T1" has a row at t=4 already \(line 5\): one row per target and time/);
+  writeFileSync(join(dir, 'tracks-twice.ndjson'), [...tracks.slice(0, 8), tracks[7], ...tracks.slice(8)].join('\n') + '\n');
+  const kt = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks-twice.ndjson')], { encoding: 'utf8' });
+  assert.equal(kt.status, 1, kt.stdout);
+  assert.match(kt.stderr, /tracks-twice\.ndjson:9: track "1" has a row at t=7 already \(line 8\): one row per track and time/);
+  // a track row of the year 2200 is no scene's
+  writeFileSync(join(dir, 'tracks-far.ndjson'), [...tracks, JSON.stringify({ t: 7_258_118_400, track: '1', lat: 37, lon: 127, ve_mps: 0, vn_mps: 0, status: 'confirmed' })].join('\n') + '\n');
+  const kf = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks-far.ndjson')], { encoding: 'utf8' });
+  assert.equal(kf.status, 1, kf.stdout);
+  assert.match(kf.stderr, /tracks-far\.ndjson:302: t must be within \[-2208988800, 4102444800\], got 7258118400/);
 });
 
 test('score: 20,000 truths and 20,000 tracks at one time, spread over a country, scored in bounded memory; all at one spot, a clear error naming the time', () => {

@@ -25,6 +25,8 @@ import { describeFsError, MAX_LINE, readLines, sanitize } from './lines.js';
 interface Timed {
   t: number;
   point: ScoredPoint;
+  /** The line it came from (set by {@link rows}). */
+  line?: number;
 }
 
 /** Reads an NDJSON file (or standard input for `-`) of timed rows as an async sequence, checking the time order. */
@@ -42,6 +44,7 @@ async function* rows(path: string, parse: (line: string, n: number) => Timed | n
       if (typeof r === 'string') throw new CliError(sanitize(`${name}:${n}: ${r}`));
       if (r.t < last - 1e-9) throw new CliError(`${name}:${n}: rows must be sorted by t (t=${r.t} after t=${last})`);
       last = r.t;
+      r.line = n;
       yield r;
     }
   } catch (err) {
@@ -80,12 +83,24 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
     return { t: r.row.t, point: { t: r.row.t, id: r.row.track, position: { latDeg: r.row.lat, lonDeg: r.row.lon, altM: r.row.alt_m ?? 0 } } };
   });
   const scorer = createTrackScorer();
+  const truthName = truthPath === '-' ? '<stdin>' : truthPath;
+  const tracksName = tracksPath === '-' ? '<stdin>' : tracksPath;
+  // one row per target, and per track, at a time: a second would be scored as a second target
+  // (missed twice) or a second track (a false one)
+  const seenAt = new Map<string, number>();
+  const once = (name: string, what: string, v: Timed): void => {
+    const first = seenAt.get(v.point.id);
+    if (first !== undefined) throw new CliError(sanitize(`${name}:${v.line}: ${what} ${JSON.stringify(v.point.id)} has a row at t=${v.t} already (line ${first}): one row per ${what} and time`));
+    seenAt.set(v.point.id, v.line ?? 0);
+  };
   let nextTruth = await truth.next();
   let nextTrack = await tracks.next();
   while (!nextTruth.done) {
     const t = nextTruth.value.t;
     const tr: ScoredPoint[] = [];
+    seenAt.clear();
     while (!nextTruth.done && sameTime(nextTruth.value.t, t)) {
+      once(truthName, 'target', nextTruth.value);
       tr.push({ ...nextTruth.value.point, t });
       nextTruth = await truth.next();
     }
@@ -96,7 +111,9 @@ export async function scoreFiles(truthPath: string, tracksPath: string, warnings
     }
     if (keep) for (const p of tr) keep.truth.push(p);
     const es: ScoredPoint[] = [];
+    seenAt.clear();
     while (!nextTrack.done && sameTime(nextTrack.value.t, t)) {
+      once(tracksName, 'track', nextTrack.value);
       es.push({ ...nextTrack.value.point, t });
       nextTrack = await tracks.next();
     }
@@ -172,6 +189,7 @@ function readSensorKinds(path: string): Map<string, string> {
   list.forEach((s: unknown, i) => {
     const r = s as { id?: unknown; kind?: unknown } | null;
     if (!r || typeof r.id !== 'string' || typeof r.kind !== 'string') throw new CliError(`${path}: sensors[${i}] needs a string id and kind`);
+    if (kinds.has(r.id)) throw new CliError(sanitize(`${path}: sensors[${i}]: id ${JSON.stringify(r.id.length > 60 ? r.id.slice(0, 60) + '…' : r.id)} is not unique (an earlier sensor has it)`));
     kinds.set(r.id, r.kind);
   });
   return kinds;

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +130,49 @@ test('track: malformed lines are reported with line numbers, skipped, and change
   assert.equal(readFileSync(outDirty, 'utf8'), readFileSync(outClean, 'utf8'), 'good lines give the same tracks');
 });
 
+test('track: a time far from the rest (a wrong clock) is named with its line, and the rows of before are kept', () => {
+  const rows = scene.detections.slice(0, 800);
+  const last = rows[rows.length - 1]!;
+  const lines = [
+    JSON.stringify({ ...rows[0], id: 'epoch', t: 1 }), // a clock that was never set, on line 1
+    ...rows.map((d) => JSON.stringify(d)),
+    JSON.stringify({ ...last, id: 'far', t: 4_070_908_800 }), // 2099, on the last line
+  ];
+  const f = writeScene({ sensors: scene.sensors, detections: [] }, lines);
+  const out = join(f.dir, 'tracks.ndjson');
+  const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:') && l.includes('after every earlier detection'));
+  assert.equal(warnings.length, 2, r.stderr);
+  assert.match(warnings[0]!, new RegExp(`detections\\.ndjson:2: t ${rows[0]!.t} is 5[56] years after every earlier detection \\(latest: t 1 on line 1\\)`));
+  assert.match(warnings[1]!, new RegExp(`detections\\.ndjson:${lines.length}: t 4070908800 is 7[23] years after every earlier detection \\(latest: t ${last.t} on line ${lines.length - 1}\\)`));
+  // both rows are taken (they are valid), and the tracks of the scene are still written
+  assert.match(r.stderr, new RegExp(`detections ${lines.length}, rejected 0`));
+  assert.ok(readTracks(out).some((x) => x.t >= rows[0]!.t && x.t <= last.t + 60), 'the scene is tracked');
+  // an ordinary file says nothing of the kind
+  const g = writeScene({ sensors: scene.sensors, detections: rows });
+  const r2 = runTrackCli(['--sensors', g.sensors, '--detections', g.detections, '--out', join(g.dir, 'tracks.ndjson')]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.doesNotMatch(r2.stderr, /after every earlier detection/);
+});
+
+test('track: an output pipe closed early ends the run with 141 (as SIGPIPE) and says the output is cut short', async () => {
+  const f = writeScene(scene);
+  const child = spawn(process.execPath, [bin, 'track', '--sensors', f.sensors, '--detections', f.detections, '--out', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  let rows = 0;
+  // the reader takes the first chunk and goes away, as `| head -1` does
+  child.stdout.once('data', (c: Buffer) => {
+    rows = c.toString('utf8').split('\n').length - 1;
+    child.stdout.destroy();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.ok(rows > 0, 'the reader got rows before closing');
+  assert.equal(code, 141, stderr);
+  assert.match(stderr, /the output was closed before the run ended \(broken pipe\): what was written is cut short/);
+});
+
 test('track --strict stops at the first bad line with exit code 1', () => {
   const lines = scene.detections.slice(0, 50).map((d) => JSON.stringify(d));
   lines.splice(20, 0, 'not json');
@@ -176,7 +219,13 @@ test('track: bad usage and missing files give clear errors', () => {
   assert.match(r2.stderr, /nonexistent\/sensors\.json/);
   const r3 = runTrackCli(['--sensors', 'a', '--detections', 'b', '--out', 'c', '--report-every', '0']);
   assert.equal(r3.code, 2);
-  assert.match(r3.stderr, /--report-every must be a positive number/);
+  assert.match(r3.stderr, /--report-every must be a number of seconds in \[0\.05, 3600\]/);
+  // the service's bounds: 1e-6 s wrote nothing for minutes, 1e308 no row without a word
+  for (const [opt, v] of [['--report-every', '1e-6'], ['--report-every', '1e308'], ['--reorder-delay', '601'], ['--reorder-delay', '1e9']]) {
+    const r = runTrackCli(['--sensors', 'a', '--detections', 'b', '--out', 'c', opt!, v!]);
+    assert.equal(r.code, 2, `${opt} ${v}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${opt} must be a number of seconds in \\[`), `${opt} ${v}`);
+  }
   const f = writeScene({ sensors: [{ id: 'r', kind: 'radar', lat: 95, lon: 0 }], detections: [] });
   const r4 = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', '-']);
   assert.equal(r4.code, 1);
@@ -211,8 +260,8 @@ test('track: an output that is an input or the other output, by any name (a syml
     assert.equal(full.code, 1, full.stderr);
     assert.match(full.stderr, /cannot write \/dev\/full: no space left on the device/);
   }
-  // reports every 10 ms: many blocked writes, one wait for the output at a time (no listener warnings)
-  const dense = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'dense.ndjson'), '--report-every', '0.01']);
+  // reports every 50 ms (the least): many blocked writes, one wait for the output at a time (no listener warnings)
+  const dense = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', join(f.dir, 'dense.ndjson'), '--report-every', '0.05']);
   assert.equal(dense.code, 0, dense.stderr);
   assert.doesNotMatch(dense.stderr, /MaxListenersExceededWarning/);
   // a file read whole that never ends is refused at the limit

@@ -163,6 +163,17 @@ function category(reason: string): string {
 
 /** At most this many reason categories are listed in the summary. */
 const MAX_CATEGORIES = 12;
+/** A detection this much later than every earlier one (s) is worth a word: a wrong clock or a line from another night. */
+const TIME_JUMP_WARN_S = 3_600;
+/** Warnings of such jumps at most per run (then one count). */
+const TIME_JUMPS_SHOWN = 5;
+
+/** A span of seconds in the largest unit that keeps it readable. */
+function span(s: number): string {
+  if (s >= 2 * 365.25 * 86_400) return `${(s / (365.25 * 86_400)).toFixed(0)} years`;
+  if (s >= 2 * 86_400) return `${(s / 86_400).toFixed(0)} days`;
+  return `${(s / 3_600).toFixed(1)} hours`;
+}
 
 export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
   const started = performance.now();
@@ -282,6 +293,10 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     let lineNo = 0;
     let refusedLate = 0;
     let outputError: Error | null = null;
+    // the latest time taken so far, and the line that brought it: a jump far beyond it is named
+    let latestT = -Infinity;
+    let latestLine = 0;
+    let jumps = 0;
     try {
       for await (const line of readLines(o.detections)) {
         lineNo++;
@@ -306,6 +321,17 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
           continue;
         }
         summary.detectionsRead++;
+        const t = r.detection.t;
+        if (t > latestT) {
+          if (t - latestT > TIME_JUMP_WARN_S && latestLine > 0) {
+            jumps++;
+            if (jumps <= TIME_JUMPS_SHOWN) {
+              o.log(`warning: ${o.detectionsName}:${lineNo}: t ${t} is ${span(t - latestT)} after every earlier detection (latest: t ${latestT} on line ${latestLine}): the tracks of before coast until deleted and their rows reach past them; is this line's clock, or the earlier one's, wrong?`);
+            }
+          }
+          latestT = t;
+          latestLine = lineNo;
+        }
         const refusal = picture.push(r.detection);
         if (refusal !== null) {
           summary.detectionsRead--;
@@ -334,6 +360,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     }
     if (outputError) throw new CliError(describeFsError(outputError, o.outName ?? '<output>', 'write'));
     if (inputError) throw new CliError(`${o.detectionsName}: read failed after line ${lineNo}: ${(inputError as Error).message}`);
+    if (jumps > TIME_JUMPS_SHOWN) o.log(`warning: ${jumps - TIME_JUMPS_SHOWN} more jumps of over ${span(TIME_JUMP_WARN_S)} in t not shown`);
     if (refusedLate > Math.max(10, 0.01 * summary.linesRead)) {
       o.log(`warning: ${refusedLate} lines arrived later than the reorder delay allows: is the file sorted by t? (sort it, or raise --reorder-delay)`);
     }

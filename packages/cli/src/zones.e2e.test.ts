@@ -117,7 +117,8 @@ test('zones: filters, standard output, and clear errors for bad sources and bad 
     [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--kind', 'city'], /--kind must be admin or site, got "city"/],
     [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--where', 'postal'], /--where must be PROP=VALUE, got "postal"/],
     [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--names', 'ko,english'], /--names takes 2- or 3-letter language codes, got "english"/],
-    [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--lead=-5'], /--lead must be a number of seconds >= 0, got "-5"/],
+    [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--lead=-5'], /--lead must be a number of seconds in \[0, 86400\], got "-5"/],
+    [['--in', SAMPLE, '--out', '-', '--id', 'postal', '--lead', '1e308'], /--lead must be a number of seconds in \[0, 86400\], got "1e308"/],
   ] as const) {
     const r = zones([...args]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -9,7 +9,7 @@
  * radars and cooperative feeds exempt, they report all the time), `implausible` (its
  * reported own position far from the registered one, or most of its input rejected).
  */
-import { nestsDeeper, parseSensorsJson } from '@skywarden/formats';
+import { nestsDeeper, parseSensorsJson, PLAUSIBLE } from '@skywarden/formats';
 import type { Sensor } from '@skywarden/core';
 import type { SensorStatus, SensorWire } from '@skywarden/formats';
 
@@ -52,7 +52,7 @@ const MAX_ROW_DEPTH = 16;
 /** Longest registered sensor row, as JSON (characters). */
 const MAX_ROW_CHARS = 256 * 1024;
 /** A sensor id's longest (it names MQTT topics and API paths). */
-export const MAX_ID_CHARS = 256;
+export const MAX_ID_CHARS = PLAUSIBLE.sensorIdChars;
 
 export function createSensorRegistry(opts: HealthOptions) {
   const defs = new Map<string, Record<string, unknown>>();

@@ -1,5 +1,6 @@
 /** `alerts.ndjson` rows (spec/interchange.md): one per change of a zone's alert state. */
-import { checkFinite, isBlank, lineError, parseJsonObject, show, type LineError } from './check.js';
+import { PLAUSIBLE } from './plausible.js';
+import { checkFinite, checkFiniteWithin, isBlank, lineError, parseJsonObject, show, type LineError } from './check.js';
 
 export interface AlertRow {
   t: number;
@@ -18,7 +19,7 @@ export function parseAlertLine(line: string, lineNo: number): AlertLineResult {
   const o = parseJsonObject(line);
   if (typeof o === 'string') return lineError(lineNo, o);
   let err: string | undefined;
-  if ((err = checkFinite('t', o.t)) !== undefined) return lineError(lineNo, err);
+  if ((err = checkFiniteWithin('t', o.t, PLAUSIBLE.tMin, PLAUSIBLE.tMax)) !== undefined) return lineError(lineNo, err);
   if (typeof o.zone !== 'string' || o.zone.length === 0) return lineError(lineNo, `zone must be a non-empty string, got ${show(o.zone)}`);
   if (o.state !== 'alert' && o.state !== 'clear') return lineError(lineNo, `state must be "alert" or "clear", got ${show(o.state)}`);
   if (o.eta_s !== undefined && o.eta_s !== null && (err = checkFinite('eta_s', o.eta_s)) !== undefined) return lineError(lineNo, err);

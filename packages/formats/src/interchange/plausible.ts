@@ -23,6 +23,8 @@ export const PLAUSIBLE = Object.freeze({
   speedMax: 1e4,
   /** `id` and `target`: characters. */
   idChars: 128,
+  /** A sensor's `id` (sensors.json, and the API's registry): characters. */
+  sensorIdChars: 256,
   /** A sensor's `kind` (sensors.json): characters. */
   kindChars: 64,
   /** A sensor's `far_per_hour`: a million false reports an hour (hundreds a second) is no sensor's rating. */

@@ -157,3 +157,15 @@ test('sensors: a kind longer than 64 characters and a far_per_hour beyond a mill
   assert.equal(bad.ok, false);
   if (!bad.ok) assert.match(bad.errors[0], /^sensors\.json is not valid JSON \(at line 2, column 31/);
 });
+
+test('sensors: an id longer than 256 characters (the bound of the service\'s registry) is refused, named by its first 60 characters; 256 are taken', () => {
+  const long = 's'.repeat(1_000_000);
+  const r = parseSensorsJson(`{"sensors":[{"id":"${long}","kind":"microphone","lat":37,"lon":127,"range_m":2500}]}`);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.errors.length, 1, r.errors.join('; ').slice(0, 500));
+    assert.equal(r.errors[0], `sensors[0] (id "${'s'.repeat(60)}…"): id must be at most 256 characters, got 1000000`);
+  }
+  const ok = parseSensorsJson(`{"sensors":[{"id":"${'s'.repeat(256)}","kind":"microphone","lat":37,"lon":127,"range_m":2500}]}`);
+  assert.equal(ok.ok, true, JSON.stringify(ok).slice(0, 300));
+});

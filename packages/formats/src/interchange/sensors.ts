@@ -82,14 +82,14 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     }
     const e = entry as Record<string, unknown>;
     const idOk = typeof e.id === 'string' && e.id.length > 0;
-    const where = idOk ? `sensors[${i}] (id ${JSON.stringify(e.id)})` : `sensors[${i}]`;
+    const where = idOk ? `sensors[${i}] (id ${JSON.stringify((e.id as string).length > 60 ? (e.id as string).slice(0, 60) + '…' : e.id)})` : `sensors[${i}]`;
     const nErrors = errors.length;
     const bad = (reason: string | undefined): void => {
       if (reason !== undefined) errors.push(`${where}: ${reason}`);
     };
 
     if (e.id === undefined) bad('id is missing (required: a non-empty string)');
-    else bad(checkString('id', e.id));
+    else bad(checkString('id', e.id) ?? ((e.id as string).length > PLAUSIBLE.sensorIdChars ? `id must be at most ${PLAUSIBLE.sensorIdChars} characters, got ${(e.id as string).length}` : undefined));
     if (idOk) {
       const id = e.id as string;
       const prev = firstIndex.get(id);

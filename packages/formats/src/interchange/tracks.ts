@@ -3,8 +3,9 @@
  * (spec/interchange.md, version 1). Used by the tracker's batch output and by the scorer.
  */
 import type { TrackRow, TruthRow } from './rows.js';
+import { PLAUSIBLE } from './plausible.js';
 import {
-  checkFinite,
+  checkFiniteWithin,
   checkNonNegative,
   checkProbabilities,
   checkWithin,
@@ -160,7 +161,8 @@ const given = (v: unknown): boolean => v !== undefined && v !== null;
 function timedPoint(o: Record<string, unknown>, idField: string, idWhat: string): { id: string } | string {
   let err: string | undefined;
   if (o.t === undefined) return missing('t', 'a finite number, seconds since the Unix epoch');
-  if ((err = checkFinite('t', o.t)) !== undefined) return err;
+  // the detections' bounds (1900-2100): a row beyond them is no scene's
+  if ((err = checkFiniteWithin('t', o.t, PLAUSIBLE.tMin, PLAUSIBLE.tMax)) !== undefined) return err;
   if (o[idField] === undefined) return missing(idField, idWhat);
   const id = idOf(o[idField]);
   if (id === undefined) return `${idField} must be a non-empty string, got ${show(o[idField])}`;
@@ -174,9 +176,10 @@ function timedPoint(o: Record<string, unknown>, idField: string, idWhat: string)
 /**
  * Parses one line of `tracks.ndjson`. Never throws on bad input.
  *
- * Required: `t` finite, `track` (a non-empty string; a finite number is accepted and converted),
- * `lat` in [-90, 90], `lon` in [-180, 180], `ve_mps` and `vn_mps` finite, `status`
- * `confirmed` or `coasting`. Optional: `alt_m`, `vu_mps` finite, `pos_sd_m` >= 0, `class` an
+ * Required: `t` within the detections' plausibility bounds (1900-2100, `PLAUSIBLE`), `track` (a
+ * non-empty string; a finite number is accepted and converted), `lat` in [-90, 90], `lon` in
+ * [-180, 180], `ve_mps` and `vn_mps` within ±10 km/s, `status` `confirmed` or `coasting`.
+ * Optional: `alt_m` within the plausible altitudes, `vu_mps` within ±10 km/s, `pos_sd_m` >= 0, `class` an
  * object of probabilities in [0, 1]. A JSON `null` counts as an absent optional field. The row
  * returned holds only these fields (unknown ones are dropped).
  */
@@ -189,12 +192,12 @@ export function parseTrackLine(line: string, lineNo: number): TrackLineResult {
   const head = timedPoint(o, 'track', 'a track id string');
   if (typeof head === 'string') return lineError(lineNo, head);
   const track = head.id;
-  if (given(o.alt_m) && (err = checkFinite('alt_m', o.alt_m)) !== undefined) return lineError(lineNo, err);
+  if (given(o.alt_m) && (err = checkFiniteWithin('alt_m', o.alt_m, PLAUSIBLE.altMin, PLAUSIBLE.altMax)) !== undefined) return lineError(lineNo, err);
   if (o.ve_mps === undefined) return lineError(lineNo, missing('ve_mps', 'the east velocity in m/s'));
-  if ((err = checkFinite('ve_mps', o.ve_mps)) !== undefined) return lineError(lineNo, err);
+  if ((err = checkFiniteWithin('ve_mps', o.ve_mps, -PLAUSIBLE.speedMax, PLAUSIBLE.speedMax)) !== undefined) return lineError(lineNo, err);
   if (o.vn_mps === undefined) return lineError(lineNo, missing('vn_mps', 'the north velocity in m/s'));
-  if ((err = checkFinite('vn_mps', o.vn_mps)) !== undefined) return lineError(lineNo, err);
-  if (given(o.vu_mps) && (err = checkFinite('vu_mps', o.vu_mps)) !== undefined) return lineError(lineNo, err);
+  if ((err = checkFiniteWithin('vn_mps', o.vn_mps, -PLAUSIBLE.speedMax, PLAUSIBLE.speedMax)) !== undefined) return lineError(lineNo, err);
+  if (given(o.vu_mps) && (err = checkFiniteWithin('vu_mps', o.vu_mps, -PLAUSIBLE.speedMax, PLAUSIBLE.speedMax)) !== undefined) return lineError(lineNo, err);
   if (given(o.pos_sd_m) && (err = checkNonNegative('pos_sd_m', o.pos_sd_m)) !== undefined) return lineError(lineNo, err);
   if (given(o.class) && (err = checkProbabilities('class', o.class)) !== undefined) return lineError(lineNo, err);
   if (o.status === undefined) return lineError(lineNo, missing('status', '"confirmed" or "coasting"'));
@@ -221,8 +224,9 @@ export function parseTrackLine(line: string, lineNo: number): TrackLineResult {
 /**
  * Parses one line of `truth.ndjson`. Never throws on bad input.
  *
- * Required: `t` finite, `id` (a non-empty string; a finite number is accepted and converted),
- * `lat` in [-90, 90], `lon` in [-180, 180], `alt_m` finite. Optional: `class`, a non-empty
+ * Required: `t` within the detections' plausibility bounds, `id` (a non-empty string; a finite
+ * number is accepted and converted), `lat` in [-90, 90], `lon` in [-180, 180], `alt_m` within the
+ * plausible altitudes. Optional: `class`, a non-empty
  * string (a class label; labels outside the spec's list are kept). A JSON `null` counts as an
  * absent optional field. The row returned holds only these fields.
  */
@@ -236,7 +240,7 @@ export function parseTruthLine(line: string, lineNo: number): TruthLineResult {
   if (typeof head === 'string') return lineError(lineNo, head);
   const id = head.id;
   if (o.alt_m === undefined) return lineError(lineNo, missing('alt_m', 'the altitude in metres above the WGS84 ellipsoid'));
-  if ((err = checkFinite('alt_m', o.alt_m)) !== undefined) return lineError(lineNo, err);
+  if ((err = checkFiniteWithin('alt_m', o.alt_m, PLAUSIBLE.altMin, PLAUSIBLE.altMax)) !== undefined) return lineError(lineNo, err);
   const cls = o.class;
   if (given(cls) && (typeof cls !== 'string' || cls.length === 0)) {
     return lineError(lineNo, `class must be a non-empty string (a class label), got ${show(cls)}`);

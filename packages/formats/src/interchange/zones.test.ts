@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseZonesGeoJson, ZONE_LEAD_MAX_S } from './zones.js';
+import { parseZonesGeoJson, ZONE_LEAD_MAX_S, ZONES_MAX } from './zones.js';
 
 const square: number[][] = [
   [127, 37],
@@ -54,4 +54,18 @@ test('zones: an edge across the antimeridian is refused: such a zone must be cut
 test('zones: lead_s beyond a day is refused, naming the bound', () => {
   refused(doc([square], { lead_s: 1e308 }), new RegExp(`properties\\.lead_s must be a number of seconds in \\[0, ${ZONE_LEAD_MAX_S}\\], got 1e\\+308`));
   assert.ok(parseZonesGeoJson(doc([square], { lead_s: ZONE_LEAD_MAX_S })).ok);
+});
+
+test('zones: more zones than a file may hold are refused by their count, before any is built; the most are taken', () => {
+  const many = (n: number) =>
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: Array.from({ length: n }, (_, i) => ({ type: 'Feature', properties: { id: `z${i}` }, geometry: { type: 'Polygon', coordinates: [square] } })),
+    });
+  const r = parseZonesGeoJson(many(ZONES_MAX + 1));
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.deepEqual(r.errors, [`zones: ${ZONES_MAX + 1} features, more than the ${ZONES_MAX} a zones file may hold (merge small zones, or run a Skywarden per region)`]);
+  const ok = parseZonesGeoJson(many(ZONES_MAX));
+  assert.ok(ok.ok, ok.ok ? '' : ok.errors[0]);
+  assert.equal(ok.zones.length, ZONES_MAX);
 });

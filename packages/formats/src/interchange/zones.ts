@@ -29,6 +29,15 @@ export function isZoneNameLanguage(lang: string): boolean {
 /** The longest warning lead a zone may ask for (s): a day. */
 export const ZONE_LEAD_MAX_S = 86_400;
 
+/**
+ * The most zones one file may hold. Every zone costs the warnings its alert machine and a test
+ * against every threat's predicted paths (about 35 kB and a share of each prediction: 5,000
+ * zones took `skywarden track` 5 s and 277 MB, 200,000 ran out of a minute at 3 GB). 20,000
+ * holds every district of a country at the finest level warnings are given (Korea's
+ * eup-myeon-dong: about 3,500; Ukraine's hromadas: about 1,500).
+ */
+export const ZONES_MAX = 20_000;
+
 export type ZonesResult = { ok: true; zones: Zone[] } | { ok: false; errors: string[] };
 
 function ring(coords: unknown, where: string, errors: string[]): Float64Array | null {
@@ -110,6 +119,9 @@ export function parseZonesGeoJson(text: string): ZonesResult {
   const d = doc as { type?: unknown; features?: unknown };
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
     return { ok: false, errors: ['zones: must be a GeoJSON FeatureCollection with a "features" array'] };
+  }
+  if (d.features.length > ZONES_MAX) {
+    return { ok: false, errors: [`zones: ${d.features.length} features, more than the ${ZONES_MAX} a zones file may hold (merge small zones, or run a Skywarden per region)`] };
   }
   const zones: Zone[] = [];
   const seen = new Set<string>();
