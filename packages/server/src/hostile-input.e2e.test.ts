@@ -181,6 +181,25 @@ describe('hostile input (issue 15)', () => {
     l.sock.destroy();
   });
 
+  it('a client that half-closes after its request (FIN sent) gets its answer, and its connection is then ended', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const body = JSON.stringify([{ ...base, id: 'half-closed-1' }]);
+    const c = await rawHttp(port);
+    const closed = new Promise<void>((resolve) => c.sock.on('close', () => resolve()));
+    c.sock.end(`POST /api/v1/detections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAuthorization: ${basic('radar-1', 'token-radar-1')}\r\n\r\n${body}`);
+    const ended = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    assert.ok(ended, `the server ended the connection after answering: ${c.got().slice(0, 120)}`);
+    assert.match(c.got(), /^HTTP\/1\.1 202 /, c.got().slice(0, 200));
+    assert.match(c.got(), /"accepted":1/);
+    // a half-close with no request in flight: ended at once, nothing written
+    const idle = await rawHttp(port);
+    const idleClosed = new Promise<void>((resolve) => idle.sock.on('close', () => resolve()));
+    idle.sock.end();
+    const idleEnded = await Promise.race([idleClosed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    assert.ok(idleEnded, 'an idle half-closed connection is ended');
+    assert.equal(idle.got(), '');
+  });
+
   it('a body nested 630,000 deep or an object of 20,000 fields is not parsed: the item or line alone is refused by name, its neighbours journalled (HTTP JSON and NDJSON, MQTT)', async () => {
     const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
     const auth = { authorization: basic('radar-1', 'token-radar-1') };
