@@ -26,7 +26,7 @@ import { CLASS_LABELS } from '@skywarden/core';
 import { capAtomFeed, capLanguageTexts, describeJsonError, formatCapTime, type TrackRow } from '@skywarden/formats';
 import { detectionsText, ReplayTooLarge, replayRows, storedFramesText } from './replay.js';
 import { batchTooLarge, decodeLines, decodeUtf8, jsonScan, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
-import { createDeviceCookies, DEVICE_COOKIE } from './device-cookie.js';
+import { createDeviceCookies, DEVICE_COOKIE, DEVICE_KEY_FILE as DEVICE_KEY_NAME, loadDeviceKey } from './device-cookie.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { bodies, bodiesOut, CapIdParam, IdParam, queries, ref, responses, SHARED_SCHEMAS, textBody } from './schemas.js';
 import { frame, onResponseGone, SECURITY_HEADERS } from '../stream.js';
@@ -583,7 +583,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
 
   const throttleAudited = new Map<string, number>();
-  const devices = createDeviceCookies();
+  // the key in the data folder: a browser an operator logged in from stays trusted after a restart
+  const devices = createDeviceCookies(loadDeviceKey(c.data_dir, (m) => svc.log.warn({ file: DEVICE_KEY_NAME }, m)));
   const loginThrottle = createLoginThrottle({ maxPerUser: c.auth.login_max_failures, maxPerAddress: 4 * c.auth.login_max_failures, windowS: c.auth.login_window_s });
   app.post(
     '/api/v1/login',
