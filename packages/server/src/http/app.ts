@@ -320,7 +320,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       const ingest = req.routeOptions.url === '/api/v1/detections';
       // one scan of the text gives both its counts and its hazards
       const scan = ingest ? jsonScan(text, true) : null;
-      const tooLarge = scan ? batchTooLarge(text, svc.ingest.maxBatch, 'request', scan) : null;
+      const tooLarge = scan ? batchTooLarge(scan, svc.ingest.maxBatch, 'request') : null;
       if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
       // a line nested too deep or too wide to be a detection is not parsed; it costs only itself
       if (scan) for (const [line, h] of scan.found) bad.set(line, h.message);
@@ -348,7 +348,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     const parsed = (err: Error | null, value?: unknown) => (err instanceof SyntaxError || (err as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? done(new ApiError('invalid_json', `the body is not valid JSON: ${describeJsonError(bodyText, err)}`), undefined) : done(err, value));
     if (req.routeOptions.url !== '/api/v1/detections') return parseJson(req, text, parsed);
     const hz = jsonScan(text, false);
-    const tooLarge = batchTooLarge(text, svc.ingest.maxBatch, 'request', hz);
+    const tooLarge = batchTooLarge(hz, svc.ingest.maxBatch, 'request');
     if (tooLarge) return done(new ApiError('batch_too_large', tooLarge.message), undefined);
     // nested too deep or too wide to be a detection: not parsed. An item of a batch so made costs
     // only itself (parsed as null, refused by name: bodyItems); one detection so made is refused

@@ -13,8 +13,8 @@ test('a JSON batch is measured without parsing it: items at the top, values at e
   // the same objects one level down are one item, and two million values
   const nested = `[[${'{},'.repeat(1_999_999)}{}]]`;
   assert.deepEqual(jsonShape(nested), { items: 1, values: 2 + 2_000_000 + 1_999_999 });
-  assert.match(batchTooLarge(nested, 10_000, 'request')!.message, /^\d+ JSON values in one request; at most 640000 \(64 for each of 10000 detections\)$/);
-  assert.equal(batchTooLarge(`[${'{"t":1,"sensor":"r","type":"presence"},'.repeat(9_999)}{}]`, 10_000, 'request'), null, 'a full batch of real rows passes');
+  assert.match(batchTooLarge(jsonShape(nested), 10_000, 'request')!.message, /^\d+ JSON values in one request; at most 640000 \(64 for each of 10000 detections\)$/);
+  assert.equal(batchTooLarge(jsonShape(`[${'{"t":1,"sensor":"r","type":"presence"},'.repeat(9_999)}{}]`), 10_000, 'request'), null, 'a full batch of real rows passes');
   for (const notArray of ['{"a":1}', '"[1,2]"', '  7', '']) assert.equal(jsonShape(notArray).items, null, notArray);
   assert.equal(jsonShape('[{}, {}').items, 2, 'a broken end is counted as far as it goes');
 });

@@ -210,9 +210,9 @@ export function withoutHazards(text: string, found: ReadonlyMap<number, JsonHaza
   return out + text.slice(at);
 }
 
-/** Why a JSON batch is too large to parse (by {@link jsonShape}, or the `scan` already made of it), or null. `what`: "request" or "message". */
-export function batchTooLarge(text: string, maxBatch: number, what: string, scan?: Pick<JsonScan, 'items' | 'values'>): { count: number; message: string } | null {
-  const { items, values } = scan ?? jsonShape(text);
+/** Why a JSON batch is too large to parse, from its counts (`jsonScan` or {@link jsonShape} of its text), or null. `what`: "request" or "message". */
+export function batchTooLarge(scan: Pick<JsonScan, 'items' | 'values'>, maxBatch: number, what: string): { count: number; message: string } | null {
+  const { items, values } = scan;
   if (items !== null && items > maxBatch) return { count: items, message: `${items} detections in one ${what}; at most ${maxBatch}` };
   const maxValues = maxBatch * VALUES_PER_DETECTION;
   if (values > maxValues) return { count: values, message: `${values} JSON values in one ${what}; at most ${maxValues} (${VALUES_PER_DETECTION} for each of ${maxBatch} detections)` };

@@ -39,7 +39,7 @@ export function parsePayload(payload: Buffer, maxLines = Infinity): { items: unk
   // a JSON batch too large (too many items, or values): counted, not parsed
   // one scan gives the counts and, for one JSON value, its hazards
   const scan = jsonScan(text, false);
-  const tooLarge = batchTooLarge(text, maxLines, 'message', scan);
+  const tooLarge = batchTooLarge(scan, maxLines, 'message');
   if (tooLarge) return { items: [], errors: [], errorCount: 0, tooMany: tooLarge.count, tooManyMessage: tooLarge.message };
   // one JSON value (an array or one detection), unless a line is not UTF-8: then NDJSON. An item
   // of a batch nested too deep or too wide to be a detection is not parsed: it costs only itself
