@@ -5,6 +5,10 @@
 //   break    the target's previous track was deleted (a new track took over)
 //   idle     the previous track is alive but assigned to nobody (a duplicate took over)
 // Flags: --targets N (1000) --duration S (300) --seed K (7) --assoc gnn|greedy (gnn)
+//   --oracle SD[,TAU]: no tracker; each target's own track, never swapped, placed at the truth plus
+//   a horizontal error of one-sigma SD m per axis that wanders with time constant TAU s (default
+//   10; first-order Gauss-Markov): what the scorer counts for tracks that never change identity
+//   but are as accurate as a tracker's (the floor of its per-instant assignment's flicker)
 import { createTracker, createBatchRunner, createGreedyAssociator, gospa, horizontalDistance } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine } from '@skywarden/formats';
 import { makeRadarScene } from '@skywarden/sim';
@@ -18,6 +22,7 @@ const scene = makeRadarScene({ seed, nTargets: n, durationS, clutterPerScan: 5, 
 const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sensors;
 const dets = [];
 scene.detections.forEach((d, i) => { const r = parseDetectionLine(JSON.stringify(d), i + 1, sensors); if (r && r.ok) dets.push(r.detection); });
+const oracle = arg('oracle', null);
 const components = assoc === 'greedy' ? { associator: createGreedyAssociator() } : {};
 const tracker = createTracker({ origin: scene.origin }, components);
 const rowsByT = new Map();
@@ -27,13 +32,39 @@ const runner = createBatchRunner(tracker, {}, {
   onEvents: (ev) => { for (const e of ev) if (e.type === 'deleted') deletedAt.set(e.trackId, e.t); },
 });
 const t0 = performance.now();
-for (const d of dets) runner.push(d);
-runner.finish();
+if (!oracle) {
+  for (const d of dets) runner.push(d);
+  runner.finish();
+}
 const sec = (performance.now() - t0) / 1000;
 const truthByT = new Map();
 for (const r of scene.truth) {
   if (!truthByT.has(r.t)) truthByT.set(r.t, []);
   truthByT.get(r.t).push({ id: r.id, position: { latDeg: r.lat, lonDeg: r.lon, altM: r.alt_m } });
+}
+if (oracle) {
+  // identity-true tracks with a tracker's error: AR(1) per target and axis, stationary one-sigma sd
+  const [sd, tau = 10] = oracle.split(',').map(Number);
+  let u = seed * 2654435761 >>> 0;
+  const rnd = () => { u = (u + 0x6d2b79f5) >>> 0; let x = u; x = Math.imul(x ^ (x >>> 15), x | 1); x ^= x + Math.imul(x ^ (x >>> 7), x | 61); return ((x ^ (x >>> 14)) >>> 0) / 4294967296; };
+  const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-300)) * Math.cos(2 * Math.PI * rnd());
+  const err = new Map();
+  const lastT = new Map();
+  for (const t of [...truthByT.keys()].sort((a, b) => a - b)) {
+    const out = [];
+    for (const r of truthByT.get(t)) {
+      let e = err.get(r.id);
+      const dt = t - (lastT.get(r.id) ?? t);
+      if (!e) e = [sd * normal(), sd * normal()];
+      else { const a = Math.exp(-dt / tau); const b = sd * Math.sqrt(1 - a * a); e = [a * e[0] + b * normal(), a * e[1] + b * normal()]; }
+      err.set(r.id, e);
+      lastT.set(r.id, t);
+      const lat = r.position.latDeg + e[1] / 111_320;
+      const lon = r.position.lonDeg + e[0] / (111_320 * Math.cos((r.position.latDeg * Math.PI) / 180));
+      out.push({ id: `o-${r.id}`, position: { latDeg: lat, lonDeg: lon, altM: r.position.altM } });
+    }
+    rowsByT.set(t, out);
+  }
 }
 const last = new Map();
 const cause = { swap: 0, break: 0, idle: 0 };
@@ -43,6 +74,7 @@ const segs = new Map();
 const seen = new Map();
 const sepHist = [];
 const errNow = [];
+const allErr = [];
 const c = 2000;
 for (const t of [...truthByT.keys()].sort((a, b) => a - b)) {
   const tr = truthByT.get(t);
@@ -59,6 +91,7 @@ for (const t of [...truthByT.keys()].sort((a, b) => a - b)) {
     if (j < 0) continue;
     const prev = last.get(tr[i].id);
     const now = es[j].id;
+    allErr.push(dist[i * es.length + j]);
     if (prev !== undefined && prev !== now) {
       switches++;
       if (!alive.has(prev)) cause.break++;
@@ -81,7 +114,7 @@ for (const t of [...truthByT.keys()].sort((a, b) => a - b)) {
     if (!seen.get(tr[i].id).includes(now)) seen.get(tr[i].id).push(now);
   }
 }
-console.log(`radar ${n}, ${durationS} s, seed ${seed}, associator ${assoc}: ${switches} id switches (swap ${cause.swap}, break ${cause.break}, idle ${cause.idle}); tracker ${(dets.length / sec).toFixed(0)} det/s; tracks started ${tracker.stats.started}`);
+console.log(`radar ${n}, ${durationS} s, seed ${seed}, ${oracle ? `oracle tracks (identity true, error ${oracle})` : `associator ${assoc}`}: ${switches} id switches (swap ${cause.swap}, break ${cause.break}, idle ${cause.idle}); tracker ${(dets.length / sec).toFixed(0)} det/s; tracks started ${tracker.stats.started}`);
 const q = (a, f) => { const b = a.slice().sort((x, y) => x - y); return b.length ? b[Math.floor(f * (b.length - 1))].toFixed(0) : '-'; };
 console.log(`swaps back to an earlier track: ${back}; separation of the two targets at a swap: median ${q(sepHist, 0.5)} m, p10 ${q(sepHist, 0.1)} m, p90 ${q(sepHist, 0.9)} m; error after: median ${q(errNow, 0.5)} m`);
 // lasting switches: drop holdings shorter than 30 s, merge neighbours with the same track, count changes
@@ -91,3 +124,4 @@ for (const sg of segs.values()) {
   for (let k = 1; k < kept.length; k++) if (kept[k].id !== kept[k - 1].id) lasting++;
 }
 console.log(`lasting switches (holdings of >= 30 s only): ${lasting}`);
+console.log(`horizontal error of every assigned pair: median ${q(allErr, 0.5)} m, p90 ${q(allErr, 0.9)} m`);

@@ -146,6 +146,10 @@ export interface ServerConfig {
     max_connections: number;
     /** Embedded broker: most simultaneous connections from one address; more are closed at once. */
     max_connections_per_address: number;
+    /** Embedded broker, MQTT 5: the longest session expiry interval a client is granted (s); a longer one asked for is cut to it (told in the CONNACK). */
+    session_expiry_max_s: number;
+    /** Embedded broker, MQTT 5: sessions kept after their connection ended (and, apart, delayed wills) at most; beyond it a session ends with its connection and a will is sent at once. */
+    max_pending_sessions: number;
   };
   store: {
     kind: 'sqlite' | 'postgres';
@@ -412,6 +416,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
     max_packet_bytes: 64 * 1024,
     packet_timeout_s: 30,
     min_upload_bytes_per_s: 8 * 1024,
+    session_expiry_max_s: 3600,
+    max_pending_sessions: 1000,
     max_connections: 20_000,
     max_connections_per_address: 1000,
   },
@@ -495,6 +501,8 @@ const CHECKS: Record<string, Check> = {
   'mqtt.min_upload_bytes_per_s': int(128, 1 << 30),
   'mqtt.max_connections': int(1, 1_000_000),
   'mqtt.max_connections_per_address': int(1, 1_000_000),
+  'mqtt.session_expiry_max_s': int(1, 0xfffffffe),
+  'mqtt.max_pending_sessions': int(1, 1_000_000),
   'store.kind': oneOf('sqlite', 'postgres'),
   'store.path': strOrNull,
   'store.sync': oneOf('full', 'normal'),

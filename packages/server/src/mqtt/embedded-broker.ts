@@ -50,6 +50,7 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   let oversizeSeen = 0;
   const stallWarn = createWarnLimiter(svc.log, 60);
   const oversizeWarn = createWarnLimiter(svc.log, 60);
+  const floodWarn = createWarnLimiter(svc.log, 60);
   /** The broker's connected clients by client id (aedes keeps them; its types do not say so). */
   const clientsOf = () => (broker as unknown as { clients: Record<string, Client | undefined> }).clients;
   const throttle = createLoginThrottle({ maxPerUser: svc.config.auth.sensor_max_failures, maxPerAddress: svc.config.auth.sensor_max_failures, windowS: svc.config.auth.login_window_s });
@@ -67,6 +68,14 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     // outside probe, 2026-12-06: 35 s; aedes' default is 60 s). Such a client is cut after 2 s,
     // and the errors it would be sent are dropped before that (publishError)
     drainTimeout: DRAIN_TIMEOUT_MS,
+    // MQTT 5 sessions that outlive their connection hold their will (up to a CONNECT's size) and
+    // state: a client reconnecting under new client ids with a never-expiring session and a
+    // delayed 60 KB will had grown the process by 1.3 GB in 28 s, for good (an outside probe,
+    // 2026-12-07). The expiry a client may ask is cut to mqtt.session_expiry_max_s, and at most
+    // mqtt.max_pending_sessions sessions (and, apart, delayed wills) are kept: beyond it a session
+    // ends with its connection and a will is sent at once
+    sessionExpiryIntervalLimit: svc.config.mqtt.session_expiry_max_s,
+    pendingSessionsLimit: svc.config.mqtt.max_pending_sessions,
     authenticate(client, username, password, done) {
       if (!username || !password) {
         const e = Object.assign(new Error('username (sensor or gateway id) and password (token) are required'), { returnCode: 4 });
@@ -181,6 +190,13 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     const p = principals.get(client);
     return p !== undefined && topic === `${prefix}/${p.id}/errors`;
   });
+  const sessionWarn = createWarnLimiter(svc.log, 60);
+  let sessionsEnded = 0;
+  (broker as unknown as { on(e: 'sessionLimitReached', f: (client: Client, info: { reason: string; limit: number }) => void): void }).on('sessionLimitReached', (client, info) => {
+    sessionsEnded++;
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'session_limit' });
+    sessionWarn.warn(info.reason, { client_id: String(client.id).slice(0, 80), sensor: principals.get(client)?.id, reason: info.reason, limit: info.limit, ended: sessionsEnded }, info.reason === 'willDelay' ? 'MQTT delayed wills at mqtt.max_pending_sessions: a will was sent at once' : 'MQTT sessions kept after their connection at mqtt.max_pending_sessions: a session ended with its connection');
+  });
   broker.on('clientDisconnect', (client) => {
     if (client.clean) {
       unreleased.clear(client.id);
@@ -214,6 +230,8 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   }
   const { packet_timeout_s: packetTimeoutS, min_upload_bytes_per_s: minUpload } = svc.config.mqtt;
   const server: Server = createServer((socket) => {
+    /** The MQTT 5 DISCONNECT reason the guard's close gives: 0x95 packet too large, 0x96 message rate too high (a flood). */
+    let closeReason = 0x95;
     const guard = guardPackets(socket, {
       limit: () => (clientOf.has(socket) ? maxAfterLogin : maxPacket),
       loggedIn: () => clientOf.has(socket),
@@ -231,9 +249,14 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'payload_too_large' });
         oversizeWarn.warn('closed', { from: socket.remoteAddress, part, announced, max, logged_in: clientOf.has(socket), seen: oversizeSeen }, part === 'properties' ? 'MQTT 5 PUBLISH properties larger than allowed: connection closed' : 'MQTT packet larger than allowed: connection closed');
       },
+      onFlood(what, count) {
+        closeReason = 0x96;
+        svc.metrics.rejected.inc({ source: 'mqtt', reason: 'flood' });
+        floodWarn.warn(what, { from: socket.remoteAddress, sensor: principals.get(clientOf.get(socket) ?? {})?.id, packets: count }, `MQTT connection closed: ${what} (${count})`);
+      },
       close() {
-        // MQTT 5 is told why first (DISCONNECT, reason 0x95: packet too large)
-        if (clientOf.get(socket)?.version === 5 && !socket.destroyed) socket.end(Buffer.from([0xe0, 0x01, 0x95]), () => socket.destroy());
+        // MQTT 5 is told why first (DISCONNECT, reason 0x95: packet too large, or 0x96: message rate too high)
+        if (clientOf.get(socket)?.version === 5 && !socket.destroyed) socket.end(Buffer.from([0xe0, 0x01, closeReason]), () => socket.destroy());
         else socket.destroy();
       },
     });

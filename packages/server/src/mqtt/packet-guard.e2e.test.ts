@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { startServer, type RunningServer } from '../server.js';
+import { MAX_UNSOLICITED_ACKS } from './packet-guard.js';
 import { quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
 
 const gen = (p: object) => mqttPacket.generate(p as mqttPacket.Packet);
@@ -37,7 +38,7 @@ describe('MQTT packets too large or stalled', () => {
   const tmp = tempDir();
   before(async () => {
     const { config } = smallSceneConfig({ dataDir: tmp.dir, durationS: 30 });
-    (config.mqtt as Record<string, unknown>) = { port: 0, max_message_bytes: 256 * 1024, packet_timeout_s: 1, min_upload_bytes_per_s: 1 << 20 };
+    (config.mqtt as Record<string, unknown>) = { port: 0, max_message_bytes: 256 * 1024, packet_timeout_s: 1, min_upload_bytes_per_s: 1 << 20, session_expiry_max_s: 600, max_pending_sessions: 3 };
     srv = await startServer({ config, logger: quietLogger() });
   });
   after(async () => {
@@ -174,6 +175,48 @@ describe('MQTT packets too large or stalled', () => {
     await until(async () => again.packets.filter((p) => p.cmd === 'pubcomp').length === n, 10_000, `${n} PUBCOMPs`);
     assert.equal(await gauge(), base, 'released');
     again.sock.destroy();
+  });
+
+  it('MQTT 5 sessions: the expiry asked is cut to mqtt.session_expiry_max_s, and at most mqtt.max_pending_sessions outlive their connection (the rest end with it, counted)', async () => {
+    const counted = async () => (await srv.service.metrics.rejected.get()).values.find((v) => v.labels.source === 'mqtt' && v.labels.reason === 'session_limit')?.value ?? 0;
+    const base = await counted();
+    const opts = (clientId: string) => ({
+      username: 'adsb-1', password: 'token-adsb-1', protocolVersion: 5 as const, reconnectPeriod: 0, clientId, clean: false,
+      properties: { sessionExpiryInterval: 0xffffffff },
+      will: { topic: 'skywarden/v1/adsb-1/status', payload: Buffer.alloc(60_000, 0x20), qos: 0 as const, retain: false, properties: { willDelayInterval: 0xfffffff } },
+    });
+    const first = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, opts('keep-0'));
+    const connack = await new Promise<mqttPacket.IConnackPacket>((resolve) => {
+      if ((first as unknown as { connackPacket?: mqttPacket.IConnackPacket }).connackPacket) resolve((first as unknown as { connackPacket: mqttPacket.IConnackPacket }).connackPacket);
+      else first.once('connect', (p) => resolve(p));
+    });
+    assert.equal(connack.properties?.sessionExpiryInterval, 600, 'told the expiry it has');
+    (first as unknown as { stream: Socket }).stream.destroy();
+    // five more sessions left behind by dropped connections: three are kept in all, the rest end at once
+    for (let k = 1; k <= 5; k++) {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, opts(`keep-${k}`));
+      (c as unknown as { stream: Socket }).stream.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // each of the three beyond the cap counted twice: its session ended, and its delayed will sent at once (wills are capped apart)
+    await until(async () => (await counted()) - base >= 6, 5000, 'sessions past the cap ended and counted');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await counted()) - base, 6, '6 sessions and wills, 3 of each kept');
+  });
+
+  it('PUBACKs for nothing the broker sent are dropped and, past a few dozen, the connection is closed (MQTT 5: DISCONNECT 0x96); the service goes on', async () => {
+    const c = await rawLogin(srv.mqttPort!, 'ack-flood');
+    const flood = Buffer.concat(Array.from({ length: 5000 }, (_, k) => gen({ cmd: 'puback', messageId: (k % 60000) + 1 })));
+    c.sock.write(flood);
+    await until(async () => c.closed(), 5000, 'the flooding connection closed');
+    const flooded = (await srv.service.metrics.rejected.get()).values.find((v) => v.labels.source === 'mqtt' && v.labels.reason === 'flood')?.value ?? 0;
+    assert.ok(flooded >= 1, 'counted');
+    // a well-behaved sensor is served meanwhile
+    const good = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'adsb-1', password: 'token-adsb-1', protocolVersion: 4, reconnectPeriod: 0 });
+    await good.publishAsync('skywarden/v1/adsb-1/detections', row('after-ack-flood', 3), { qos: 1 });
+    assert.ok(await stored('after-ack-flood'));
+    await good.endAsync();
+    assert.ok(MAX_UNSOLICITED_ACKS < 5000);
   });
 
   it('a subscription to a topic other than the sensor\'s errors is refused in the SUBACK, and the connection stays', async () => {

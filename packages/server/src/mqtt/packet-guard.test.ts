@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
-import { guardPackets, MAX_PUBLISH_PROPERTIES, type PacketGuard } from './packet-guard.js';
+import { guardPackets, MAX_PUBLISH_PROPERTIES, MAX_UNSOLICITED_ACKS, PUBREL_SLACK, type PacketGuard } from './packet-guard.js';
 
 const gen = (p: object, protocolVersion = 4) => mqttPacket.generate(p as mqttPacket.Packet, { protocolVersion });
 const MARKER = Buffer.from('stand-in-marker');
@@ -33,6 +33,7 @@ async function harness(o: { limit: number; loggedIn?: boolean; version?: number;
         timeoutMs: o.timeoutMs ?? 30_000,
         minBytesPerS: o.minBytesPerS ?? 8192,
         onOversize: (announced, limit, replaced) => events.push(`${replaced ? 'replaced' : 'fatal'} ${announced} > ${limit}`),
+        onFlood: (what, count) => events.push(`flood ${what} ${count}`),
         close: () => {
           events.push('close');
           socket.destroy();
@@ -101,6 +102,39 @@ describe('MQTT packet guard', () => {
       assert.ok(!h.s.socket.destroyed);
       h.client.destroy();
     }
+  });
+
+  it('drops PUBACK, PUBREC and PUBCOMP unread (the broker sends nothing at QoS 1 or 2), whole or one byte per read, and closes the connection past MAX_UNSOLICITED_ACKS', async () => {
+    const acks = [gen({ cmd: 'puback', messageId: 1 }), gen({ cmd: 'pubrec', messageId: 2 }), gen({ cmd: 'pubcomp', messageId: 3 }), gen({ cmd: 'puback', messageId: 4, reasonCode: 0x10 }, 5)];
+    for (const split of [false, true]) {
+      const h = await harness({ limit: 4096 });
+      const stream = Buffer.concat([small, ...acks, ping, small]);
+      await h.send(split ? bytesOf(stream) : [stream]);
+      assert.deepEqual(h.received(), Buffer.concat([small, ping, small]), split ? 'one byte per read' : 'whole');
+      assert.deepEqual(h.s.events, []);
+      assert.equal(h.s.guard.deadline, 0);
+      h.client.destroy();
+    }
+    const h = await harness({ limit: 4096 });
+    const flood = Buffer.concat(Array.from({ length: MAX_UNSOLICITED_ACKS + 10 }, (_, k) => gen({ cmd: 'puback', messageId: k + 1 })));
+    await h.send([small, flood, small]);
+    assert.deepEqual(h.s.events, [`flood unsolicited acknowledgements ${MAX_UNSOLICITED_ACKS + 1}`, 'close']);
+    assert.deepEqual(h.received(), small, 'what came before passes, nothing after');
+  });
+
+  it('passes PUBREL for the QoS 2 PUBLISH packets of the connection and PUBREL_SLACK more; one beyond closes it', async () => {
+    const rel = (k: number) => gen({ cmd: 'pubrel', messageId: (k % 65535) + 1 });
+    const q2 = gen({ cmd: 'publish', topic: 'a/b/detections', qos: 2, messageId: 9, retain: false, dup: false, payload: Buffer.from('{}') });
+    const within = await harness({ limit: 4096 });
+    const ok = Buffer.concat([q2, q2, ...Array.from({ length: PUBREL_SLACK + 2 }, (_, k) => rel(k))]);
+    await within.send([ok]);
+    assert.deepEqual(within.s.events, []);
+    assert.deepEqual(within.received(), ok, 'every PUBREL passes');
+    within.client.destroy();
+    const over = await harness({ limit: 4096 });
+    await over.send([Buffer.concat([q2, ...Array.from({ length: PUBREL_SLACK + 5 }, (_, k) => rel(k))])]);
+    assert.deepEqual(over.s.events, [`flood PUBREL without a QoS 2 PUBLISH ${PUBREL_SLACK + 1}`, 'close']);
+    assert.deepEqual(over.received(), Buffer.concat([q2, ...Array.from({ length: PUBREL_SLACK + 1 }, (_, k) => rel(k))]));
   });
 
   it('keeps an MQTT 5 PUBLISH\'s properties in its stand-in', async () => {

@@ -18,8 +18,22 @@
  * - **Stalled.** A packet begun must be complete by `timeoutMs` plus its length at `minBytesPerS`
  *   (`deadline`); `stalled(now)` says when one is late and nothing of it waits unread on this
  *   side (the broker pausing its reads is not the client's stall).
+ * - **Unsolicited acknowledgements.** The broker sends clients nothing at QoS 1 or 2 (a sensor's
+ *   error reports go at QoS 0), so a client's PUBACK, PUBREC or PUBCOMP acknowledges nothing: it
+ *   is dropped here, unread by the broker, and past {@link MAX_UNSOLICITED_ACKS} of them the
+ *   connection is closed (`onFlood`). A PUBREL releases a QoS 2 PUBLISH of the client's and passes;
+ *   one more than the QoS 2 PUBLISH packets the connection sent plus {@link PUBREL_SLACK} (a resumed
+ *   session sends its unreleased ones again) closes it. Each had cost the broker a store look-up
+ *   and a reply: 8 connections writing them as fast as they could held the service's event loop
+ *   for 9-14 s (an outside probe, 2026-12-07).
  */
 import type { Socket } from 'node:net';
+
+/** PUBACK, PUBREC and PUBCOMP packets a connection may send (all dropped: they acknowledge nothing) before it is closed. */
+export const MAX_UNSOLICITED_ACKS = 64;
+
+/** PUBREL packets a connection may send beyond its QoS 2 PUBLISH packets before it is closed (a resumed session's unreleased ones). */
+export const PUBREL_SLACK = 1024;
 
 /** The largest SUBSCRIBE or UNSUBSCRIBE (remaining length, bytes): the connection is closed beyond it. */
 export const MAX_SUBSCRIBE_BYTES = 4096;
@@ -40,6 +54,8 @@ export interface PacketGuardOptions {
   onOversize(announced: number, limit: number, replaced: boolean, part?: 'packet' | 'properties'): void;
   /** Closes the connection after a fatal packet (the guard discards whatever follows). */
   close(): void;
+  /** Told, before the connection is closed, of a flood of acknowledgements: which packets, and how many. */
+  onFlood?(what: 'unsolicited acknowledgements' | 'PUBREL without a QoS 2 PUBLISH', count: number): void;
   /** Grace for every packet, ms. */
   timeoutMs: number;
   /** Slowest upload a packet is allowed beyond the grace, bytes per second. */
@@ -102,6 +118,9 @@ export function guardPackets(socket: Socket, o: PacketGuardOptions): PacketGuard
   let hdrTotal = -1; // its length once known
   let propsLen = 0; // its MQTT 5 properties' length, once known
   const replaced: number[] = [];
+  let unsolicited = 0; // PUBACK, PUBREC, PUBCOMP dropped
+  let qos2 = 0; // QoS 2 PUBLISH packets passed
+  let pubrel = 0; // PUBREL packets passed
 
   /** The length of the variable header in `hdr` once its bytes tell it, else -1 (or -2 when malformed). */
   function headerLength(): number {
@@ -190,6 +209,34 @@ export function guardPackets(socket: Socket, o: PacketGuardOptions): PacketGuard
         // a SUBSCRIBE or UNSUBSCRIBE is a topic or two (a sensor's errors topic): 90,000 filters in
         // 1 MB had each been checked, 0.5 s of the event loop a packet (an outside probe, 2026-12-06)
         const max = type >> 4 === 8 || type >> 4 === 10 ? Math.min(o.limit(), MAX_SUBSCRIBE_BYTES) : o.limit();
+        const kind = type >> 4;
+        if (kind === 4 || kind === 5 || kind === 7) {
+          // an acknowledgement of nothing the broker sent: dropped, counted
+          if (++unsolicited > MAX_UNSOLICITED_ACKS) {
+            if (pieces === null) pieces = [];
+            if (headerAt > from) pieces.push(buf.subarray(from, headerAt));
+            o.onFlood?.('unsolicited acknowledgements', unsolicited);
+            mode = Mode.Dead;
+            o.close();
+            break;
+          }
+          if (pieces === null) pieces = [];
+          if (headerAt > from) pieces.push(buf.subarray(from, headerAt));
+          from = i;
+          need = len;
+          mode = len > 0 ? Mode.Skip : Mode.Type;
+          if (len === 0) deadline = 0;
+          continue;
+        }
+        if (kind === 3 && ((type >> 1) & 3) === 2) qos2++;
+        else if (kind === 6 && ++pubrel > qos2 + PUBREL_SLACK) {
+          if (pieces === null) pieces = [];
+          if (headerAt > from) pieces.push(buf.subarray(from, headerAt));
+          o.onFlood?.('PUBREL without a QoS 2 PUBLISH', pubrel - qos2);
+          mode = Mode.Dead;
+          o.close();
+          break;
+        }
         if (len <= max && type >> 4 === 3 && o.version() >= 5) {
           mode = Mode.Peek;
           need = len;

@@ -27,7 +27,7 @@ import {
 import pino, { type Logger } from 'pino';
 import { startServer, type RunningServer } from '../server.js';
 import { http, login, quietLogger, smallSceneConfig, tempDir, until } from '../testing.js';
-import { ERROR_PACKET_PREFIX_BYTES, EVICT_GRACE_S } from './sapient-node.js';
+import { ERROR_PACKET_PREFIX_BYTES, EVICT_GRACE_S, MAX_PROTOCOL_ERRORS } from './sapient-node.js';
 
 const RADAR = '6f1c2a9e-0b7d-4e55-9a43-2d1b7c8e9f01';
 const OTHER = '0d3e5f7a-1111-4222-8333-944455556666';
@@ -644,13 +644,75 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     c3.close();
   });
 
+  it('closes a connection after MAX_PROTOCOL_ERRORS refused frames and drops what it still has queued: 64 KB of empty frames cost 32 Errors, not 16,384', async () => {
+    const before = svc.srv.transports.sapient!.stats();
+    const c = await client(svc.port);
+    const good = await client(svc.port);
+    assert.equal((await register(good, RADAR)).acceptance, true);
+    // one read of 16,384 zero-length frames (each `00 00 00 00`), three times over
+    for (let k = 0; k < 3; k++) c.sendRaw(Buffer.alloc(64 * 1024));
+    await until(() => c.closed, 5000, 'the flooding connection closed');
+    await until(() => svc.srv.transports.sapient!.stats().protocolErrorsClosed - before.protocolErrorsClosed === 1, 3000, 'counted');
+    // nothing more is handled for it once closed: the Errors stop at the cap
+    await new Promise((r) => setTimeout(r, 300));
+    const after = svc.srv.transports.sapient!.stats();
+    assert.equal(after.errorsSent - before.errorsSent, MAX_PROTOCOL_ERRORS, 'one Error per frame handled, up to the cap');
+    assert.ok(logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith(`SAPIENT connection closed: ${MAX_PROTOCOL_ERRORS} of its messages refused`)), 'logged');
+    assert.match((await http(svc.srv.httpPort, 'GET', '/metrics')).text, /^skywarden_sapient_refusals_total\{kind="protocolErrorsClosed"\} 1$/m);
+    // a node on another connection goes on
+    good.send(buildStatusReport({ nodeId: RADAR, t: svc.now }, { system: 'ok', changed: false, mode: 'default' }));
+    await until(() => svc.srv.transports.sapient!.stats().statusReports > after.statusReports, 3000, 'the other node served');
+    assert.equal(good.closed, false);
+    // a few refused frames do not close a connection (the cap is for a flood, not a slip)
+    const slip = await client(svc.port);
+    for (let k = 0; k < MAX_PROTOCOL_ERRORS - 1; k++) slip.sendRaw(frameSapient(new Uint8Array([0xff, 0xff])));
+    await until(() => slip.inbox.length === MAX_PROTOCOL_ERRORS - 1, 5000, 'an Error for each');
+    assert.equal((await register(slip, RADAR)).acceptance, true);
+    assert.equal(slip.closed, false);
+    slip.close();
+    good.close();
+  });
+
+  it('accept_unknown takes only node ids that are UUIDs: an id of any other text is refused by name and makes no sensor', async () => {
+    const c = await client(svc.port);
+    for (const id of ['not-a-uuid <img src=x onerror=alert(1)>', 'a/b', ' ', '\u202egnp.exe']) {
+      const ack = await register(c, id);
+      assert.equal(ack.acceptance ?? false, false, JSON.stringify(id));
+      assert.match(ack.ackResponseReason![0], /^node_id ".*" is not a UUID \(BSI Flex 335 v2\.0\); an unlisted node \(sapient\.accept_unknown\) must use one$/);
+      assert.equal(svc.srv.service.registry.def(`sapient-${id}`), undefined);
+    }
+    assert.equal(svc.srv.transports.sapient!.stats().notUuidRefused, 4);
+    c.close();
+  });
+
+  it('a DetectionReport dated an hour back is journalled but not fused, and the node is told so in an Error', async () => {
+    const c = await client(svc.port);
+    assert.equal((await register(c, RADAR)).acceptance, true);
+    const before = svc.srv.transports.sapient!.stats();
+    c.send(buildDetectionReport({ nodeId: RADAR, t: svc.now - 3600 }, { reportId: 'OLD', objectId: 'o9', position: { latDeg: 37.6, lonDeg: 127.05 } }));
+    const err = await c.next();
+    assert.equal(err.content, 'error');
+    assert.equal(err.destinationId, RADAR);
+    assert.match(err.error!.errorMessage![0], /^kept but not fused: /);
+    await until(async () => (await svc.srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).some((d) => d.id === `sapient:${RADAR}:OLD`), 5000, 'journalled');
+    assert.equal(svc.srv.transports.sapient!.stats().notFusedReported - before.notFusedReported, 1);
+    // a report of now gets no Error
+    c.send(buildDetectionReport({ nodeId: RADAR, t: svc.now }, { reportId: 'NOW', objectId: 'o9', position: { latDeg: 37.6, lonDeg: 127.05 } }));
+    await until(async () => (await svc.srv.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'sapient-radar' })).some((d) => d.id === `sapient:${RADAR}:NOW`), 5000, 'journalled');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(c.inbox.length, 2, 'the ack and the one Error only');
+    c.close();
+  });
+
   it('closes a client that does not read its replies once they pass sapient.max_write_backlog_bytes, and goes on serving the others', async () => {
     const bad = await client(svc.port);
+    assert.equal((await register(bad, MIC)).acceptance, true);
     bad.socket.pause(); // reads nothing
     const good = await client(svc.port);
     assert.equal((await register(good, RADAR)).acceptance, true);
-    // refused messages (a node not registered on this connection), each answered with an Error
-    const frame = Buffer.from(frameSapient(encodeSapientMessage({ ...buildDetectionReport({ nodeId: U[3], t: svc.now }, { objectId: 'o', position: { latDeg: 1, lonDeg: 1 } }), additionalInformation: 'x'.repeat(300) })));
+    // reports of its registered node whose detection is refused (a latitude beyond the pole), each
+    // answered with an Error (refused detections, not refused frames: these never close a connection)
+    const frame = Buffer.from(frameSapient(encodeSapientMessage({ ...buildDetectionReport({ nodeId: MIC, t: svc.now }, { objectId: 'o', position: { latDeg: 95, lonDeg: 1 } }), additionalInformation: 'x'.repeat(300) })));
     const batch = Buffer.concat(Array<Buffer>(100).fill(frame));
     const before = svc.srv.transports.sapient!.stats().errorsSent;
     // the kernel's socket buffers take a few MB first; the service's own backlog then passes 64 KiB
@@ -660,8 +722,8 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
       if (i % 20 === 0) {
         // the well-behaved client is answered meanwhile
         good.send(buildStatusReport({ nodeId: RADAR, t: svc.now }, { system: 'ok', changed: false, mode: 'default' }));
-        good.send({ timestamp: { seconds: svc.now }, nodeId: RADAR, taskAck: {} });
-        assert.match((await good.next(10_000)).error!.errorMessage![0], /taskAck is not handled/);
+        good.send(buildRegistration({ nodeId: RADAR, t: svc.now }, { name: 'n', shortName: 'n', nodeType: 'RADAR' }));
+        assert.equal((await good.next(10_000)).registrationAck?.acceptance, true);
       }
     }
     await until(() => bad.closed, 20_000, 'the client that does not read closed');

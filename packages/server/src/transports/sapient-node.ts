@@ -111,6 +111,12 @@ export interface SapientStats {
   refusedFull: number;
   /** Connections closed because their node registered again on a new connection (one live connection per node). */
   takenOver: number;
+  /** Connections closed after {@link MAX_PROTOCOL_ERRORS} messages that were not SAPIENT, not for this node, or from no registered node (their queued frames dropped). */
+  protocolErrorsClosed: number;
+  /** Registrations refused with `accept_unknown` because the node id is not a UUID. */
+  notUuidRefused: number;
+  /** DetectionReports whose detections were journalled but not fused (too late for the live picture), told to the node in an Error. */
+  notFusedReported: number;
 }
 
 export interface SapientNodeServer {
@@ -140,6 +146,20 @@ export const MIN_STATUS_INTERVAL_S = 1;
 
 /** Frames queued on one connection before it is paused. */
 const MAX_QUEUED = 64;
+
+/**
+ * Messages one connection may send that are refused as frames (not a SapientMessage, over the
+ * element limits, content this node does not take, a report of no node registered on it) before
+ * the connection is closed and the frames it still has queued are dropped. A node whose
+ * messages are refused that often is broken or hostile; 15 s of zero-length frames from 250
+ * connections had kept the service busy for 4.5 minutes after they closed, with 2.8 GB (an
+ * outside probe, 2026-12-07: one 64 KB read holds 16,384 empty frames). Refusals of detections
+ * inside a good DetectionReport (a bad field, a time too far off) do not count.
+ */
+export const MAX_PROTOCOL_ERRORS = 32;
+
+/** A node id as the standard writes it (BSI Flex 335 v2.0: a UUID, RFC 4122 text form). */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Bytes of a refused packet copied back in its Error. The standard has the packet in the Error
@@ -195,6 +215,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   const stats: SapientStats = {
     connections: 0, registrations: 0, refusedRegistrations: 0, statusReports: 0, goodbyes: 0, detectionReports: 0, accepted: 0, errorsSent: 0, oversized: 0, idleClosed: 0, refusedHandshakes: 0, refusedPerAddress: 0,
     tooManyElements: 0, unregisteredRefused: 0, backlogClosed: 0, unknownOverLimit: 0, nodesPerConnectionOverLimit: 0, registrationTimeouts: 0, evicted: 0, refusedFull: 0, takenOver: 0,
+    protocolErrorsClosed: 0, notUuidRefused: 0, notFusedReported: 0,
   };
   /** Sensors this server registered (their position follows the node's status reports). */
   const owned = new Set<string>();
@@ -264,7 +285,7 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
   }
 
   /** Counts one of the bounds on what a client costs (the stats and the metric skywarden_sapient_refusals_total). */
-  function bounded(kind: 'refusedFull' | 'evicted' | 'registrationTimeouts' | 'backlogClosed' | 'tooManyElements' | 'unregisteredRefused' | 'nodesPerConnectionOverLimit' | 'unknownOverLimit' | 'takenOver'): void {
+  function bounded(kind: 'refusedFull' | 'evicted' | 'registrationTimeouts' | 'backlogClosed' | 'tooManyElements' | 'unregisteredRefused' | 'nodesPerConnectionOverLimit' | 'unknownOverLimit' | 'takenOver' | 'protocolErrorsClosed' | 'notUuidRefused'): void {
     stats[kind]++;
     svc.metrics.sapientRefusals.inc({ kind });
   }
@@ -364,6 +385,17 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       }
     }
 
+    /** Messages of this connection refused as frames (see {@link MAX_PROTOCOL_ERRORS}). */
+    let protocolErrors = 0;
+    /** Refuses a message as a frame: an Error back, and past MAX_PROTOCOL_ERRORS the connection closed and its queue dropped. */
+    function refuseFrame(to: string | undefined, packet: Uint8Array, reasons: string[]): void {
+      sendError(to, packet, reasons);
+      if (++protocolErrors < MAX_PROTOCOL_ERRORS || stopped) return;
+      bounded('protocolErrorsClosed');
+      warn.warn('protocol-errors', { from, refused: protocolErrors, queued: queue.length }, `SAPIENT connection closed: ${MAX_PROTOCOL_ERRORS} of its messages refused (not SapientMessages, not for this node, or from no registered node); its ${queue.length} queued frames dropped`);
+      stop();
+    }
+
     function sendError(to: string | undefined, packet: Uint8Array, reasons: string[]): void {
       stats.errorsSent++;
       svc.metrics.rejected.inc({ source: 'sapient', reason: 'invalid_sapient' });
@@ -383,25 +415,32 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
       const scan = scanSapientMessage(payload, { maxElements: c.max_message_elements });
       if (!scan.ok) {
         // over the limits (the setting named), or bytes that are not a SapientMessage
-        if (!scan.limit) return sendError(undefined, payload, [scan.reason]);
+        if (!scan.limit) return refuseFrame(undefined, payload, [scan.reason]);
         bounded('tooManyElements');
-        return sendError(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
+        return refuseFrame(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
       }
       if (scan.content !== undefined && scan.content !== 'registration' && scan.content !== 'statusReport' && scan.content !== 'detectionReport') {
-        return sendError(scan.nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${scan.content} is not handled`]);
+        return refuseFrame(scan.nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${scan.content} is not handled`]);
       }
       if ((scan.content === 'statusReport' || scan.content === 'detectionReport') && !nodes.has(scan.nodeId ?? '')) {
         bounded('unregisteredRefused');
-        return sendError(scan.nodeId, payload, [`node ${scan.nodeId ?? '(no node_id)'} is not registered on this connection (send a Registration first); its ${scan.content} was not read`]);
+        return refuseFrame(scan.nodeId, payload, [`node ${scan.nodeId ?? '(no node_id)'} is not registered on this connection (send a Registration first); its ${scan.content} was not read`]);
       }
       const d = decodeSapientMessage(payload, { maxElements: c.max_message_elements, scanned: true });
-      if (!d.ok) return sendError(undefined, payload, [d.reason]);
+      if (!d.ok) return refuseFrame(undefined, payload, [d.reason]);
       const m = d.message;
       const nodeId = m.nodeId as string;
       const now = svc.clock();
       switch (m.content) {
         case 'registration': {
           const sensorId = mapped.get(nodeId) ?? (c.accept_unknown ? `sapient-${nodeId}` : undefined);
+          // a node the config does not list is taken only under the standard's id (a UUID): an id
+          // of any text became a sensor of that name (markup, a slash, right-to-left overrides)
+          if (sensorId !== undefined && !mapped.has(nodeId) && !UUID_RE.test(nodeId)) {
+            bounded('notUuidRefused');
+            warn.warn('not-uuid', { from, node: nodeId.slice(0, 80) }, 'SAPIENT registration refused: an unlisted node id that is not a UUID');
+            return refuseRegistration(nodeId, now, `node_id ${JSON.stringify(nodeId.slice(0, 80))} is not a UUID (BSI Flex 335 v2.0); an unlisted node (sapient.accept_unknown) must use one`);
+          }
           if (sensorId === undefined) {
             warn.warn('refused', { from, node: nodeId }, 'SAPIENT registration refused: node not in sapient.nodes');
             return refuseRegistration(nodeId, now, `node ${nodeId} is not accepted by this fusion node (sapient.nodes)`);
@@ -507,10 +546,17 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           const res = await svc.ingest.ingest(principal, r.rows, 'sapient');
           stats.accepted += res.accepted;
           if (res.rejected.length > 0) sendError(nodeId, payload, res.rejected.map((x) => x.message));
+          if (res.notFused.length > 0) {
+            // journalled, but too late for the live picture (a node clock behind): the node is told,
+            // as an MQTT sensor is on its errors topic, else it would feed nothing and look healthy
+            stats.notFusedReported++;
+            warn.warn('not-fused', { from, node: nodeId, reason: res.notFused[0].message }, 'SAPIENT detections journalled but not fused');
+            send(buildSapientError({ nodeId: selfId, destinationId: nodeId, t: svc.clock() }, payload.subarray(0, ERROR_PACKET_PREFIX_BYTES), res.notFused.slice(0, MAX_ERROR_REASONS).map((x) => `kept but not fused: ${x.message}`)));
+          }
           return;
         }
         default:
-          return sendError(nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${m.content ?? 'nothing'} is not handled`]);
+          return refuseFrame(nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${m.content ?? 'nothing'} is not handled`]);
       }
     }
 
@@ -560,6 +606,13 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           s.end();
           setTimeout(() => dropConn(conn!), 1000).unref();
           return;
+        }
+        if (f.payload.length === 0) {
+          // no SapientMessage is empty (node_id and content are mandatory): refused here, unqueued,
+          // so that a read of 16,384 empty frames costs at most MAX_PROTOCOL_ERRORS refusals
+          refuseFrame(undefined, f.payload, ['an empty frame holds no SapientMessage (node_id and a content are mandatory)']);
+          if (stopped) return;
+          continue;
         }
         queue.push(f.payload);
         queuedBytes += f.payload.length;
