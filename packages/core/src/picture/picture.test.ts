@@ -117,11 +117,37 @@ test('manual alerts are stamped with the picture time; an unknown zone is undefi
   assert.ok(p.tracker);
   const c = p.manualAlert('far', 'raise', T0 + 100, 'op', 'drill');
   assert.ok(c && c.manual);
-  assert.equal(c.t, p.reportTime, 'stamped with the latest report, not the clock');
+  assert.equal(c.t, Math.max(p.reportTime, T0 + 30 - 5), 'stamped with the picture time (its latest detection less the delay), not the clock');
   assert.ok(c.t < T0 + 30);
   assert.equal(p.manualAlert('far', 'raise', T0 + 101, 'op', 'again'), null, 'already on');
   assert.equal(p.manualAlert('nowhere', 'raise', T0 + 101, 'op', 'x'), undefined);
   assert.deepEqual(alerts(events).map((e) => e.action), ['raised']);
+});
+
+test('manual alerts in a quiet picture are stamped with the time it was advanced to less the delay, not its last report; the automatic updates after them go on', () => {
+  const events: PictureEvent[] = [];
+  const far = { id: 'far', area: squareArea(origin, 50000, 0, 2000), leadS: 300 };
+  const near = { id: 'near', area: squareArea(origin, 0, 6000, 2000), leadS: 300 };
+  const p = createPicture({ zones: [far, near], reorderDelay: 5 }, (e) => events.push(e));
+  for (const d of flight('a', 0, 0, Math.PI, 50, 0, 30)) p.push(d); // flying away from both zones
+  // no detection for minutes: the clock advances the picture, its track ends, no report is made
+  for (let t = 31; t <= 400; t++) p.advanceTo(T0 + t);
+  const before = p.reportTime;
+  assert.ok(before < T0 + 100, `the last report is old: ${before - T0}`);
+  const raised = p.manualAlert('far', 'raise', T0 + 400, 'op', 'drill');
+  assert.equal(raised?.t, T0 + 395, 'the raise at the picture time');
+  for (let t = 401; t <= 480; t++) p.advanceTo(T0 + t);
+  const ended = p.manualAlert('far', 'end', T0 + 480, 'op', 'drill over');
+  assert.equal(ended?.t, T0 + 475, 'the end 80 s later, not at the same stale time');
+  // a new drone later: its reports and the automatic alerts follow (the machine's time moved on, never back)
+  for (const d of flight('b', 0, 0, 0, 50, 500, 700)) {
+    p.push(d);
+    p.advanceTo(d.t);
+  }
+  p.finish();
+  const changes = alerts(events);
+  assert.deepEqual(changes.slice(0, 2).map((e) => [e.change.zone, e.action, e.t - T0]), [['far', 'raised', 395], ['far', 'cleared', 475]]);
+  assert.ok(changes.some((e) => e.change.zone === 'near' && e.action === 'raised' && e.t > T0 + 500), 'the new drone raises the zone ahead of it');
 });
 
 function state(zone: string, tracks: string[], etaS: number | undefined, manual = false, tier: ZoneState['tier'] = 'warning'): ZoneState {

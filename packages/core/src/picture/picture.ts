@@ -63,9 +63,12 @@ export interface Picture {
   /** An operator's mark on a live track at time `t`; null when no such track. */
   mark(trackId: string, mark: OperatorMark, t: number): OperatorMark | null;
   /**
-   * An operator raises or ends a zone's alert. It is stamped with the picture's time (the
-   * latest report, which runs the reorder delay behind the clock), not the clock's: the
-   * alert machine's time only moves forward. Returns the change (null when the zone was
+   * An operator raises or ends a zone's alert. It is stamped with the picture's time, not the
+   * clock's: the latest time the picture has been advanced to less the reorder delay (what the
+   * reports have reached, or would have, when no track is alive and none are made), and never
+   * before the latest report or the alert machine's time, which only moves forward. (Stamped with
+   * the latest report alone, a raise and an end a minute apart in a quiet picture both carried
+   * the time of the last report before them: an outside review, 2026-12-07.) Returns the change (null when the zone was
    * already in that state), or undefined for an unknown zone.
    */
   manualAlert(zone: string, action: 'raise' | 'end', clockT: number, who: string, reason: string): AlertTransition | null | undefined;
@@ -99,6 +102,8 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   let tracker: Tracker | null = null;
   let runner: BatchRunner | null = null;
   let reportTime = -Infinity;
+  /** The latest time the picture was advanced to or given a detection of (s). */
+  let clockSeen = -Infinity;
 
   const anchorAt = (origin: GeoPoint) => {
     const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin }, options.trackerComponents);
@@ -133,10 +138,13 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
         if (!a) return 'no sensor position known to anchor the tracker frame';
         anchorAt(a);
       }
-      return (runner as unknown as BatchRunner).push(det);
+      const refused = (runner as unknown as BatchRunner).push(det);
+      if (refused === null && det.t > clockSeen) clockSeen = det.t;
+      return refused;
     },
     advanceTo(t) {
       runner?.advanceTo(t);
+      if (runner && t > clockSeen) clockSeen = t;
     },
     finish() {
       runner?.finish();
@@ -150,8 +158,11 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
     },
     manualAlert(zone, action, clockT, who, reason) {
       if (!warn || !warn.machine.state().has(zone)) return undefined;
-      const mt = warn.machine.time;
-      const t = Number.isFinite(mt) ? Math.max(mt, reportTime) : Number.isFinite(reportTime) ? reportTime : clockT - reorderDelay;
+      // reports are made up to the time advanced to less the delay: one later than this stamp can
+      // still come (the machine's updates follow them), one earlier cannot
+      const reached = clockSeen - reorderDelay;
+      const mt = Math.max(warn.machine.time, reportTime, reached);
+      const t = Number.isFinite(mt) ? mt : clockT - reorderDelay;
       const c = action === 'raise' ? warn.machine.manualRaise(zone, t, who, reason) : warn.machine.manualEnd(zone, t, who, reason);
       if (c) stage?.changed(c, sink);
       return c;
