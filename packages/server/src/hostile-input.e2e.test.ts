@@ -302,6 +302,19 @@ describe('hostile input (issue 15)', () => {
     assert.notEqual(ok.status, 400, ok.text);
   });
 
+  it('an assignment or a manual alert\'s reason with a bidirectional override, a C1 control or an invisible character is refused by name; line feeds in a reason are taken', async () => {
+    for (const to of ['team\u202enorth', 'a\u0085b', 'radar-1\u200b', 'x\u2066y']) {
+      const r = await http(port, 'POST', '/api/v1/tracks/no-such-track/assign', { token: admin, body: { to } });
+      assert.equal(r.status, 400, `${JSON.stringify(to)}: ${r.text}`);
+      assert.match(r.json.error!.message, /^body field to has (a bidirectional control|a C1 control character|an invisible character)/);
+    }
+    const bidi = await http(port, 'POST', '/api/v1/zones/no-such-zone/alert', { token: admin, body: { action: 'end', reason: '\u202eDETRATS TON SAW LLIRD' } });
+    assert.equal(bidi.status, 400, bidi.text);
+    assert.equal(bidi.json.error!.message, 'body field reason has a bidirectional control (it reorders the text after it) (U+202E) at character 0: names and ids are shown to people as they are written');
+    const lines = await http(port, 'POST', '/api/v1/zones/no-such-zone/alert', { token: admin, body: { action: 'end', reason: 'drill over\nsecond line' } });
+    assert.equal(lines.status, 404, lines.text);
+  });
+
   it('an NDJSON row refused after blank lines is named by its line, in its index and its message alike', async () => {
     const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
     const body = `\n\n${JSON.stringify({ ...base, id: 'ndjson-line-bad', range_m: -5 })}\n\n${JSON.stringify({ ...base, id: 'ndjson-line-good' })}\n`;

@@ -195,6 +195,11 @@ export function createStreamHub(opts: StreamHubOptions = {}) {
       clients.set(c.id, c);
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       onResponseGone(res, () => forget(c));
+      // a client that ends its side of the connection is gone: the HTTP server keeps a half-closed
+      // connection writable (so that a request sent and then half-closed gets its answer,
+      // http/app.ts), and a quiet stream would never write to find out the reader has left
+      const sock = res.req?.socket;
+      sock?.once('end', () => sock.destroy());
       res.write('retry: 2000\n\n');
       for (const [e, d] of initial) write(c, frame(e, d));
       if (framed) write(c, framed);

@@ -148,6 +148,36 @@ export function checkNonNegative(field: string, v: unknown): string | undefined 
 }
 
 /** `field` must be a non-empty string. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/** What a character {@link checkText} refuses is, for the refusal. */
+function unsafeKind(c: number): string {
+  if (c < 0x20 || c === 0x7f) return 'a control character';
+  if (c <= 0x9f) return 'a C1 control character';
+  if (c === 0x2028) return 'a line separator';
+  if (c === 0x2029) return 'a paragraph separator';
+  if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return 'a bidirectional control (it reorders the text after it)';
+  return 'an invisible character';
+}
+
+/**
+ * A name or id shown to people must read as it is written: no C0 or C1 control characters, no
+ * line or paragraph separators, no bidirectional embeddings, overrides or isolates (U+202A-U+202E,
+ * U+2066-U+2069: "Safe-town \u202Etrela on" reads "Safe-town no alert"), no invisible format
+ * characters (zero-width spaces and joiners, U+2060-U+2064, the BOM). The marks U+200E and U+200F
+ * that right-to-left names carry are taken. `lines`: tab and line feed are taken too (free text,
+ * such as an operator's reason). Returns the refusal naming the character and where, or undefined.
+ */
+export function checkText(field: string, v: string, lines = false): string | undefined {
+  const m = (lines ? UNSAFE_TEXT_BUT_LINES : UNSAFE_TEXT).exec(v);
+  if (!m) return undefined;
+  const c = m[0].charCodeAt(0);
+  return `${field} has ${unsafeKind(c)} (U+${c.toString(16).padStart(4, '0').toUpperCase()}) at character ${m.index}: names and ids are shown to people as they are written`;
+}
+
 export function checkString(field: string, v: unknown): string | undefined {
   if (typeof v === 'string' && v.length > 0) return undefined;
   return `${field} must be a non-empty string, got ${show(v)}`;

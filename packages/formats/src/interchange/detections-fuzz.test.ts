@@ -123,6 +123,16 @@ function depthOf(v: object, level: number): number {
  * `sizeAsJson`: the row's size is its JSON serialisation (the row reader); the line reader
  * measures the line instead, before parsing it ({@link lineModel}).
  */
+
+/** docs/interchange.md, plausibility bounds: an id or target reads as written (no controls, separators, bidirectional or invisible characters). */
+function readable(v: string): boolean {
+  for (let k = 0; k < v.length; k++) {
+    const c = v.charCodeAt(k);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x200b && c <= 0x200d) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) return false;
+  }
+  return true;
+}
+
 function docsViolation(o: Record<string, unknown>, sizeAsJson: boolean): string | undefined {
   for (const k of Object.keys(o)) {
     const v = o[k];
@@ -143,9 +153,9 @@ function docsViolation(o: Record<string, unknown>, sizeAsJson: boolean): string 
   if (given(own(o, 'sensor_alt_m')) && !linePosition && sensor.position === undefined) return 'sensor_alt_m without a sensor position';
   if (type !== 'position' && !linePosition && sensor.position === undefined) return 'no sensor position';
   const id = own(o, 'id');
-  if (given(id) && !((typeof id === 'string' && id.length >= 1 && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id)))) return 'id';
+  if (given(id) && !((typeof id === 'string' && id.length >= 1 && id.length <= 128 && readable(id)) || (typeof id === 'number' && Number.isFinite(id)))) return 'id';
   const target = own(o, 'target');
-  if (given(target) && !(typeof target === 'string' && target.length >= 1 && target.length <= 128)) return 'target';
+  if (given(target) && !(typeof target === 'string' && target.length >= 1 && target.length <= 128 && readable(target))) return 'target';
   const cls = own(o, 'class');
   if (given(cls)) {
     if (typeof cls !== 'object' || Array.isArray(cls)) return 'class';

@@ -305,3 +305,14 @@ test('detections: formatLineError gives the line number and the reason', () => {
   assert.ok(r !== null && !r.ok);
   assert.equal(formatLineError(r), 'line 7: sensor "nope" is unknown (not in sensors.json)');
 });
+
+test('detections: an id or target that would not read as written (a bidirectional override, a line break, an invisible character) is refused, naming it; right-to-left marks are taken', () => {
+  const base = { t: T, sensor: 'adsb', type: 'position', lat: 37.5, lon: 127, alt_m: 1000 };
+  bad({ ...base, target: 'T<img src=x>\u202Eevil' }, 'target has a bidirectional control (it reorders the text after it) (U+202E) at character 12');
+  bad({ ...base, id: 'cot:u\nU:1' }, 'id has a control character (U+000A) at character 5');
+  bad({ ...base, id: 'a\u200Bb' }, 'id has an invisible character (U+200B) at character 1');
+  bad({ ...base, target: 'x\u0085y' }, 'target has a C1 control character (U+0085)');
+  bad({ ...base, target: 'x\u2028y' }, 'target has a line separator (U+2028)');
+  const ok = good({ ...base, id: 'ok-1', target: 'طائرة\u200F-7' });
+  assert.equal(ok.id, 'ok-1');
+});

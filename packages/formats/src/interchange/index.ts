@@ -4,7 +4,7 @@
  */
 export * from './rows.js';
 export * from './defaults.js';
-export { formatLineError, withoutBom, type LineError } from './check.js';
+export { checkText, formatLineError, withoutBom, type LineError } from './check.js';
 export { describeJsonError, jsonErrorOffset, lineColumn } from './json-error.js';
 export * from './sensors.js';
 export * from './detections.js';

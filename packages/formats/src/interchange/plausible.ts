@@ -6,7 +6,7 @@
  * reach the tracker, and a hostile row never reaches the journal (a 5,000-deep object would
  * overflow the stack of the store worker's structured clone).
  */
-import { show } from './check.js';
+import { checkText, show } from './check.js';
 
 /** The bounds. Generous: they refuse only what no real sensor reports. */
 export const PLAUSIBLE = Object.freeze({
@@ -124,9 +124,9 @@ export function rowTooLong(chars: number): string {
   return `the detection is ${chars} characters long as JSON, more than the ${PLAUSIBLE.rowChars} allowed`;
 }
 
-/** `field` (`id`, `target`) must be a non-empty string of at most {@link PLAUSIBLE.idChars} characters; undefined when good. */
+/** `field` (`id`, `target`) must be a non-empty string of at most {@link PLAUSIBLE.idChars} characters, readable as written ({@link checkText}); undefined when good. */
 export function checkIdLength(field: string, v: string): string | undefined {
-  return v.length <= PLAUSIBLE.idChars ? undefined : `${field} must be at most ${PLAUSIBLE.idChars} characters, got ${v.length} (${show(v)})`;
+  return v.length <= PLAUSIBLE.idChars ? checkText(field, v) : `${field} must be at most ${PLAUSIBLE.idChars} characters, got ${v.length} (${show(v)})`;
 }
 
 /** The `class` map's size and label lengths (its probabilities are checked by `checkProbabilities`). */

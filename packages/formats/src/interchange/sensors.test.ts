@@ -169,3 +169,9 @@ test('sensors: an id longer than 256 characters (the bound of the service\'s reg
   const ok = parseSensorsJson(`{"sensors":[{"id":"${'s'.repeat(256)}","kind":"microphone","lat":37,"lon":127,"range_m":2500}]}`);
   assert.equal(ok.ok, true, JSON.stringify(ok).slice(0, 300));
 });
+
+test('sensors: an id or kind that would not read as written (a zero-width space, a bidirectional override) is refused, naming it', () => {
+  expectError('{"sensors":[{"id":"radar-1\u200b","kind":"radar","lat":37,"lon":127}]}', 'id has an invisible character (U+200B) at character 7');
+  expectError('{"sensors":[{"id":"q\u202eevil","kind":"radar","lat":37,"lon":127}]}', 'id has a bidirectional control');
+  expectError('{"sensors":[{"id":"s","kind":"rad\u0085ar","lat":37,"lon":127}]}', 'kind has a C1 control character (U+0085)');
+});

@@ -69,3 +69,21 @@ test('zones: more zones than a file may hold are refused by their count, before 
   assert.ok(ok.ok, ok.ok ? '' : ok.errors[0]);
   assert.equal(ok.zones.length, ZONES_MAX);
 });
+
+test('zones: names, ids and codes must read as written and names are at most 200 characters', () => {
+  refused(doc([square], { name: 'Safe-town \u202Etrela on\u202C' }), /^features\[0\] \(id "z1"\): properties\.name has a bidirectional control \(it reorders the text after it\) \(U\+202E\) at character 10: names and ids are shown to people as they are written$/);
+  refused(doc([square], { name_ko: '구역\nALL CLEAR' }), /properties\.name_ko has a control character \(U\+000A\) at character 2/);
+  refused(doc([square], { name: 'B'.repeat(20_000) }), /properties\.name must be at most 200 characters, got 20000/);
+  refused(doc([square], { code: 'KR\u200B11' }), /properties\.code has an invisible character \(U\+200B\) at character 2/);
+  refused(
+    JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'z\u2066x', name: 'n' }, geometry: { type: 'Polygon', coordinates: [square] } }] }),
+    /^features\[0\]: properties\.id has a bidirectional control .*\(U\+2066\) at character 1/,
+  );
+  refused(
+    JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'z'.repeat(129), name: 'n' }, geometry: { type: 'Polygon', coordinates: [square] } }] }),
+    /^features\[0\]: properties\.id must be at most 128 characters, got 129$/,
+  );
+  // a right-to-left name with its marks, and 200 characters, are taken
+  const r = parseZonesGeoJson(doc([square], { name: 'حي\u200F الميناء', name_en: 'N'.repeat(200) }));
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+});

@@ -4,7 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
-import { withoutBom } from './check.js';
+import { checkText, withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
@@ -25,6 +25,17 @@ export interface Zone {
 export function isZoneNameLanguage(lang: string): boolean {
   return /^[a-z]{2,3}$/.test(lang) && lang !== 'eng';
 }
+
+/** The longest zone id and code (characters): ids name CAP areas, webhooks and URLs. */
+export const ZONE_ID_MAX_CHARS = 128;
+/**
+ * The longest zone name, in any language (characters). A name is a CAP headline's and the public
+ * page's text: 20,000 characters had pushed the next zone's warning 65 screens down a phone and
+ * made the zone's CoT alert too large for UDP, so it reached no TAK client (an outside review,
+ * 2026-12-07). CAP 1.2 asks headlines of about 160; the longest official district names are a
+ * few tens.
+ */
+export const ZONE_NAME_MAX_CHARS = 200;
 
 /** The longest warning lead a zone may ask for (s): a day. */
 export const ZONE_LEAD_MAX_S = 86_400;
@@ -132,10 +143,18 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const where = `features[${i}]${typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : ''}`;
     if (!feat || feat.type !== 'Feature') return void errors.push(`${where}: must be a GeoJSON Feature`);
     if (typeof id !== 'string' || id.length === 0) return void errors.push(`${where}: properties.id must be a non-empty string, got ${JSON.stringify(id)}`);
+    if (id.length > ZONE_ID_MAX_CHARS) return void errors.push(`features[${i}]: properties.id must be at most ${ZONE_ID_MAX_CHARS} characters, got ${id.length}`);
+    const badId = checkText('properties.id', id);
+    if (badId) return void errors.push(`features[${i}]: ${badId}`);
     if (seen.has(id)) return void errors.push(`${where}: properties.id ${JSON.stringify(id)} is used twice`);
     seen.add(id);
     const name = props.name;
     if (name !== undefined && typeof name !== 'string') return void errors.push(`${where}: properties.name must be a string, got ${JSON.stringify(name)}`);
+    const nameProblem = (field: string, v: string): string | undefined => (v.length > ZONE_NAME_MAX_CHARS ? `${field} must be at most ${ZONE_NAME_MAX_CHARS} characters, got ${v.length}` : checkText(field, v));
+    if (typeof name === 'string') {
+      const why = nameProblem('properties.name', name);
+      if (why) return void errors.push(`${where}: ${why}`);
+    }
     const kind = props.kind;
     if (kind !== undefined && kind !== 'admin' && kind !== 'site') return void errors.push(`${where}: properties.kind must be "admin" or "site", got ${JSON.stringify(kind)}`);
     const lead = props.lead_s;
@@ -147,14 +166,24 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     if (code !== undefined && !((typeof code === 'string' && code.trim() !== '') || Number.isSafeInteger(code))) {
       return void errors.push(`${where}: properties.code must be a non-empty string or an integer, got ${JSON.stringify(code)}`);
     }
+    if (typeof code === 'string') {
+      const why = code.length > ZONE_ID_MAX_CHARS ? `properties.code must be at most ${ZONE_ID_MAX_CHARS} characters, got ${code.length}` : checkText('properties.code', code);
+      if (why) return void errors.push(`${where}: ${why}`);
+    }
     if (codeName !== undefined && !(typeof codeName === 'string' && codeName.trim() !== '')) {
       return void errors.push(`${where}: properties.code_name must be a non-empty string, got ${JSON.stringify(codeName)}`);
+    }
+    if (typeof codeName === 'string') {
+      const why = codeName.length > ZONE_ID_MAX_CHARS ? `properties.code_name must be at most ${ZONE_ID_MAX_CHARS} characters, got ${codeName.length}` : checkText('properties.code_name', codeName);
+      if (why) return void errors.push(`${where}: ${why}`);
     }
     const names: Record<string, string> = {};
     for (const [k, v] of Object.entries(props)) {
       const m = /^name_(.*)$/.exec(k);
       if (!m || !isZoneNameLanguage(m[1]!)) continue;
       if (typeof v !== 'string') return void errors.push(`${where}: properties.${k} must be a string, got ${JSON.stringify(v)}`);
+      const why = nameProblem(`properties.${k}`, v);
+      if (why) return void errors.push(`${where}: ${why}`);
       if (v.trim() !== '') names[m[1]] = v;
     }
     const g = feat.geometry;

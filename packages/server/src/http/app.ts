@@ -23,7 +23,7 @@ import { hashSecret, mayPublish, NO_MATCH_HASH, roleAtLeast, verifySecret, type 
 import type { Role } from '../store/store.js';
 import type { Service } from '../service.js';
 import { CLASS_LABELS } from '@skywarden/core';
-import { capAtomFeed, capLanguageTexts, describeJsonError, formatCapTime, type TrackRow } from '@skywarden/formats';
+import { capAtomFeed, capLanguageTexts, checkText, describeJsonError, formatCapTime, type TrackRow } from '@skywarden/formats';
 import { detectionsText, ReplayTooLarge, replayRows, storedFramesText } from './replay.js';
 import { batchTooLarge, decodeLines, decodeUtf8, jsonScan, parseNdjsonLines, withoutHazards } from '../ingest/ndjson.js';
 import { createDeviceCookies, DEVICE_COOKIE, DEVICE_KEY_FILE as DEVICE_KEY_NAME, loadDeviceKey } from './device-cookie.js';
@@ -203,7 +203,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       // client never learns that its detections were journalled. With the flag the response in
       // flight is written and the connection then ended (no request in flight: ended at once);
       // a half-closed client's unfinished request ends at http.request_timeout_s as any other.
-      // Node's own property, kept for this (nodejs/node#36819); tested in hostile-input.e2e.
+      // An event stream ends when its client's side does (stream.ts): it would never learn of a
+      // quiet reader gone. Node's own property, kept for this (nodejs/node#36819); tested in
+      // hostile-input.e2e.
       (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
       // `Expect: 100-continue`: Node would answer 100 at once, before anyone asked who sends the
       // body; the interim answer waits for the route (and for a sensors' route, its credentials)
@@ -854,6 +856,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const to = (req.body as { to: string }).to.trim();
+    // shown to operators as written: no bidirectional or invisible characters either
+    const badTo = checkText('body field to', to);
+    if (badTo) throw new ApiError('bad_request', badTo);
     const f = svc.fusion;
     const m = f?.mark(id, { assignedTo: to, assignedBy: who(req), assignedAt: svc.clock() }, svc.clock()) ?? null;
     if (!m) throw new ApiError('not_found', `no live track ${JSON.stringify(id)}`);
@@ -1003,6 +1008,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   }, async (req) => {
     const id = (req.params as { id: string }).id;
     const b = req.body as { action: 'raise' | 'end'; reason: string };
+    // the reason goes into the CAP message and the alert log as written (tabs and line feeds taken)
+    const badReason = checkText('body field reason', b.reason, true);
+    if (badReason) throw new ApiError('bad_request', badReason);
     const f = svc.fusion;
     const r = f?.manualAlert(id, b.action, svc.clock(), who(req), b.reason) ?? null;
     if (!r) throw new ApiError('not_found', `no zone ${JSON.stringify(id)}`);

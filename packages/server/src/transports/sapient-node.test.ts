@@ -685,6 +685,24 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     c.close();
   });
 
+  it('a node_id longer than 128 characters is refused as a frame, never echoed nor logged whole', async () => {
+    const c = await client(svc.port);
+    const long = 'X'.repeat(500_000);
+    c.send(buildRegistration({ nodeId: long, t: svc.now }, { name: 'n', shortName: 'n', nodeType: 'RADAR' }));
+    const err = await c.next(10_000);
+    assert.equal(err.content, 'error');
+    assert.equal(err.destinationId ?? undefined, undefined, 'not echoed');
+    assert.equal(err.error!.errorMessage![0], 'node_id of 500000 characters; at most 128 (a UUID has 36)');
+    assert.ok(err.error!.packet!.length <= ERROR_PACKET_PREFIX_BYTES);
+    assert.ok(logs.every((l) => JSON.stringify(l).length < 10_000), 'no log line carries it whole');
+    // a registered node's long name is logged cut
+    c.send(buildRegistration({ nodeId: RADAR, t: svc.now }, { name: 'N'.repeat(900_000), shortName: 'n', nodeType: 'RADAR' }));
+    assert.equal((await c.next(10_000)).registrationAck?.acceptance, true);
+    const line = [...logs].reverse().find((l) => l.msg === 'SAPIENT node registered');
+    assert.equal((line?.name as string).length, 200);
+    c.close();
+  });
+
   it('a DetectionReport dated an hour back is journalled but not fused, and the node is told so in an Error', async () => {
     const c = await client(svc.port);
     assert.equal((await register(c, RADAR)).acceptance, true);

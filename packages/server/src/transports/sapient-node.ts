@@ -158,6 +158,16 @@ const MAX_QUEUED = 64;
  */
 export const MAX_PROTOCOL_ERRORS = 32;
 
+/**
+ * The longest node id taken (characters; a UUID has 36). A longer one is refused as a frame and
+ * never echoed: a Registration with a node_id of 500,000 characters had been logged whole and
+ * answered with a RegistrationAck of 1 MB (an outside review, 2026-12-07).
+ */
+export const MAX_NODE_ID_CHARS = 128;
+
+/** Text of a node's own (a registration's name) as logged: at most this many characters. */
+const LOGGED_TEXT_CHARS = 200;
+
 /** A node id as the standard writes it (BSI Flex 335 v2.0: a UUID, RFC 4122 text form). */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -419,6 +429,9 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
         bounded('tooManyElements');
         return refuseFrame(undefined, payload, [`${scan.reason} (sapient.max_message_elements = ${c.max_message_elements})`]);
       }
+      if (scan.nodeId !== undefined && scan.nodeId.length > MAX_NODE_ID_CHARS) {
+        return refuseFrame(undefined, payload, [`node_id of ${scan.nodeId.length} characters; at most ${MAX_NODE_ID_CHARS} (a UUID has 36)`]);
+      }
       if (scan.content !== undefined && scan.content !== 'registration' && scan.content !== 'statusReport' && scan.content !== 'detectionReport') {
         return refuseFrame(scan.nodeId, payload, [`this fusion node takes registration, status_report and detection_report; ${scan.content} is not handled`]);
       }
@@ -512,7 +525,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           timeoutS = Math.max(c.idle_timeout_s, MISSED_HEARTBEATS * longest);
           s.setTimeout(timeoutS * 1000);
           svc.registry.heard(sensorId, now);
-          log.info({ from, node: nodeId, sensor: sensorId, kind, name: m.registration?.name, status_interval_s: intervalS, socket_timeout_s: timeoutS }, 'SAPIENT node registered');
+          const name = m.registration?.name;
+          log.info({ from, node: nodeId, sensor: sensorId, kind, name: typeof name === 'string' ? name.slice(0, LOGGED_TEXT_CHARS) : name, status_interval_s: intervalS, socket_timeout_s: timeoutS }, 'SAPIENT node registered');
           send(buildRegistrationAck({ nodeId: selfId, destinationId: nodeId, t: now }, true));
           return;
         }
