@@ -210,8 +210,8 @@ export function guardPackets(socket: Socket, o: PacketGuardOptions): PacketGuard
         // 1 MB had each been checked, 0.5 s of the event loop a packet (an outside probe, 2026-12-06)
         const max = type >> 4 === 8 || type >> 4 === 10 ? Math.min(o.limit(), MAX_SUBSCRIBE_BYTES) : o.limit();
         const kind = type >> 4;
-        if (kind === 4 || kind === 5 || kind === 7) {
-          // an acknowledgement of nothing the broker sent: dropped, counted
+        if (len <= max && (kind === 4 || kind === 5 || kind === 7)) {
+          // an acknowledgement of nothing the broker sent: dropped, counted (a too large one closes the connection below)
           if (++unsolicited > MAX_UNSOLICITED_ACKS) {
             if (pieces === null) pieces = [];
             if (headerAt > from) pieces.push(buf.subarray(from, headerAt));
