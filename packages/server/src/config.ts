@@ -261,7 +261,16 @@ export interface ServerConfig {
      * counted; null: any, allowed only on a loopback host without a multicast group unless
      * `allow_any` says so (a closed network).
      */
-    listen: { enabled: boolean; host: string; port: number; group: string | null; allow_from: string | null; allow_any: boolean };
+    listen: {
+      enabled: boolean;
+      host: string;
+      port: number;
+      group: string | null;
+      allow_from: string | null;
+      allow_any: boolean;
+      /** Datagram bytes read (parsed) a second at most, over all senders; beyond it datagrams are dropped unread and counted. */
+      max_bytes_per_s: number;
+    };
     /** Each track is sent at most every this-many seconds. */
     interval_s: number;
     stale_s: number;
@@ -441,7 +450,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     tls: null,
     reconnect_max_s: 30,
     udp: { mode: 'off', host: '239.2.3.1', port: 6969, ttl: null },
-    listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null, allow_from: null, allow_any: false },
+    listen: { enabled: false, host: '127.0.0.1', port: 6969, group: null, allow_from: null, allow_any: false, max_bytes_per_s: 1024 * 1024 },
     interval_s: 1,
     stale_s: 15,
     uid_prefix: 'skywarden-',
@@ -571,6 +580,7 @@ const CHECKS: Record<string, Check> = {
   'tak.listen.group': strOrNull,
   'tak.listen.allow_from': (v) => (v === null || (typeof v === 'string' && parseAllowList(v) !== null) ? null : 'null or source addresses or CIDRs, comma-separated (e.g. "10.20.0.0/16,192.168.1.7")'),
   'tak.listen.allow_any': bool,
+  'tak.listen.max_bytes_per_s': int(1024, 1 << 30),
   'tak.interval_s': num(0, 3600),
   'tak.stale_s': num(1, 86400),
   'tak.uid_prefix': (v) => (typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,40}$/.test(v) ? null : '1-40 letters, digits or _.:-'),

@@ -281,6 +281,38 @@ describe('CoT: a TAK Server over TCP, multicast UDP out and in', () => {
     }
   });
 
+  it('reads at most tak.listen.max_bytes_per_s of datagrams: a flood of large ignored events is dropped unread past it, and markers are read again a second later', async () => {
+    const tmp3 = tempDir();
+    const s3 = smallSceneConfig({ dataDir: tmp3.dir, seed: 3, durationS: 60 });
+    const srv3 = await startServer({ config: { ...s3.config, tak: { listen: { enabled: true, host: '127.0.0.1', port: 0, max_bytes_per_s: 100_000 } } }, clock: () => now, logger: quietLogger() });
+    try {
+      const port = srv3.transports.takUdpPort!;
+      const tx = createSocket('udp4');
+      const send = (b: Buffer | string) => new Promise<void>((r) => tx.send(b, port, '127.0.0.1', () => r()));
+      // one event of 5,000 attributes in about 50 KB (each costs milliseconds to parse), twenty times
+      const attrs = Array.from({ length: 5000 }, (_, i) => `a${i}="v"`).join(' ');
+      const big = `<event version="2.0" uid="x" type="b-t-f" time="2026-12-07T00:00:00Z" start="2026-12-07T00:00:00Z" stale="2026-12-07T00:10:00Z" how="h-e"><point lat="0" lon="0" hae="0" ce="1" le="1"/><detail><x ${attrs}/></detail></event>`;
+      assert.ok(big.length > 40_000 && big.length < 64_000, `${big.length}`);
+      // 20 ms apart (the socket's receive buffer would drop some of a burst before the service saw them): 0.4 s in all
+      for (let k = 0; k < 20; k++) {
+        await send(big);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await until(() => srv3.transports.tak!.stats().received + srv3.transports.tak!.stats().overBytes === 20, 5000, 'every datagram read or dropped');
+      const st = srv3.transports.tak!.stats();
+      assert.ok(st.received <= 3, `at most 100 KB and its refill in 0.4 s read: ${st.received} events`);
+      assert.ok(st.overBytes >= 17, `${st.overBytes} dropped unread`);
+      // a second later the budget is back: a marker is read and journalled
+      await new Promise((r) => setTimeout(r, 1100));
+      await send(marker('ATAK-after-flood', now - 1, 37.52, 127.01));
+      await until(async () => (await srv3.service.store.detectionsInWindow({ from: 0, to: 1e12, sensor: 'tak-observer' })).some((d) => d.id.startsWith('cot:ATAK-after-flood:')), 5000, 'the marker after the flood');
+      tx.close();
+    } finally {
+      await srv3.close();
+      tmp3.cleanup();
+    }
+  });
+
   it('reconnects to the TAK Server after the connection drops, and sends the alerted shapes again', async () => {
     const n0 = tak.conns.length;
     tak.conns[n0 - 1].socket.destroy();

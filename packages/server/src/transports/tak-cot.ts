@@ -90,6 +90,8 @@ export interface TakStats {
   overRate: number;
   /** Times the TAK Server's connection stopped being read while {@link MAX_PENDING_EVENTS} events waited for the journal. */
   paused: number;
+  /** UDP datagrams dropped unread: the listener had read `tak.listen.max_bytes_per_s` in the last second. */
+  overBytes: number;
 }
 
 /** CoT events waiting for the journal at most; beyond, the TAK Server's connection is not read (TCP backpressure) until half of them are in. */
@@ -155,7 +157,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
   const c = svc.config.tak;
   const log = svc.log.child({ component: 'tak' });
   const warn = createWarnLimiter(log);
-  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0, overRate: 0, paused: 0 };
+  const stats: TakStats = { tcpEvents: 0, udpEvents: 0, trackEvents: 0, alertEvents: 0, dropped: 0, connects: 0, received: 0, accepted: 0, duplicates: 0, ignored: 0, bad: 0, refused: 0, tooLarge: 0, protoReceived: 0, unframeable: 0, controlsSent: 0, overRate: 0, paused: 0, overBytes: 0 };
   const protocol = String(c.protocol) as 'auto' | 'xml' | '1';
   let closed = false;
   const opex = cotOpex(svc);
@@ -501,6 +503,14 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     udpIn = createSocket({ type: isIPv6(c.listen.host) ? 'udp6' : 'udp4', reuseAddr: true });
     udpIn.on('error', (err) => warn.warn('udp-in', { err }, 'CoT UDP listener error'));
     const allowed = c.listen.allow_from !== null ? parseAllowList(c.listen.allow_from) : null;
+    // Bytes the listener may read, a token bucket of one second's worth refilled by the clock. An
+    // event is parsed before anyone can tell a marker from an event that is ignored or malformed,
+    // and the observer's rate counts markers only: 64 KB datagrams of one event with 5,000
+    // attributes (6.6 ms each to parse) had held health 0.77 s (an outside probe, 2026-12-07).
+    // 1 MiB/s by default: a thousand TAK users' position reports are about a tenth of it
+    const maxBytes = c.listen.max_bytes_per_s;
+    let byteTokens = maxBytes;
+    let byteAt = Date.now();
     udpIn.on('message', (msg, rinfo) => {
       const from = `udp ${rinfo.address}:${rinfo.port}`;
       if (allowed && !allowed.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) {
@@ -508,6 +518,15 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         warn.warn('refused', { from }, 'CoT datagram from an address outside tak.listen.allow_from: dropped');
         return;
       }
+      const nowMs = Date.now();
+      byteTokens = Math.min(maxBytes, byteTokens + ((nowMs - byteAt) / 1000) * maxBytes);
+      byteAt = nowMs;
+      if (byteTokens < msg.length) {
+        stats.overBytes++;
+        warn.warn('over-bytes', { from, dropped: stats.overBytes }, 'CoT datagrams dropped unread: the listener read tak.listen.max_bytes_per_s in the last second');
+        return;
+      }
+      byteTokens -= msg.length;
       if (msg.length > 0 && msg[0] === 0xbf) {
         const m = readTakMeshDatagram(msg);
         if (!m.ok) {
