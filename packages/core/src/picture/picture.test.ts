@@ -150,6 +150,30 @@ test('manual alerts in a quiet picture are stamped with the time it was advanced
   assert.ok(changes.some((e) => e.change.zone === 'near' && e.action === 'raised' && e.t > T0 + 500), 'the new drone raises the zone ahead of it');
 });
 
+test('a manual alert after a detection ahead of the clock is stamped with the time the picture moved to, so the reports after it never run behind the alert machine', () => {
+  const events: PictureEvent[] = [];
+  const far = { id: 'far', area: squareArea(origin, 50000, 0, 2000), leadS: 300 };
+  const p = createPicture({ zones: [far], reorderDelay: 5 }, (e) => events.push(e));
+  const dets = flight('a', 0, 0, Math.PI, 50, 0, 60);
+  for (const d of dets.slice(0, 31)) {
+    p.push(d);
+    p.advanceTo(d.t);
+  }
+  // a sensor 20 s ahead of the clock: the picture moves at most the clock's lead with it
+  assert.equal(p.push({ ...dets[50]!, id: 'ahead' }), null);
+  const c = p.manualAlert('far', 'raise', T0 + 30, 'op', 'drill');
+  assert.ok(c);
+  assert.ok(c.t <= T0 + 30 + 1 - 5, `stamped ${c.t - T0}: not the early sensor's time`);
+  // the clock goes on: every automatic update comes after the stamp (the machine would throw otherwise)
+  assert.doesNotThrow(() => {
+    for (const d of dets.slice(31)) {
+      p.push(d);
+      p.advanceTo(d.t);
+    }
+    p.finish();
+  });
+});
+
 function state(zone: string, tracks: string[], etaS: number | undefined, manual = false, tier: ZoneState['tier'] = 'warning'): ZoneState {
   return { zone, state: 'alert', since: 0, tracks, episodeTracks: tracks, etaS, lastHoldT: 0, manual, reason: '', tier, tierSince: 0, watchTracks: [], suppressedUntil: -Infinity, suppressedTracks: [] };
 }

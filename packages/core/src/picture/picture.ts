@@ -102,8 +102,6 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
   let tracker: Tracker | null = null;
   let runner: BatchRunner | null = null;
   let reportTime = -Infinity;
-  /** The latest time the picture was advanced to or given a detection of (s). */
-  let clockSeen = -Infinity;
 
   const anchorAt = (origin: GeoPoint) => {
     const tr = createTracker({ ...options.tracker, ...(sensors.length > 0 ? { sensors } : {}), origin }, options.trackerComponents);
@@ -138,13 +136,10 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
         if (!a) return 'no sensor position known to anchor the tracker frame';
         anchorAt(a);
       }
-      const refused = (runner as unknown as BatchRunner).push(det);
-      if (refused === null && det.t > clockSeen) clockSeen = det.t;
-      return refused;
+      return (runner as unknown as BatchRunner).push(det);
     },
     advanceTo(t) {
       runner?.advanceTo(t);
-      if (runner && t > clockSeen) clockSeen = t;
     },
     finish() {
       runner?.finish();
@@ -160,7 +155,7 @@ export function createPicture(options: PictureOptions, sink: PictureSink): Pictu
       if (!warn || !warn.machine.state().has(zone)) return undefined;
       // reports are made up to the time advanced to less the delay: one later than this stamp can
       // still come (the machine's updates follow them), one earlier cannot
-      const reached = clockSeen - reorderDelay;
+      const reached = (runner?.latest ?? -Infinity) - reorderDelay;
       const mt = Math.max(warn.machine.time, reportTime, reached);
       const t = Number.isFinite(mt) ? mt : clockT - reorderDelay;
       const c = action === 'raise' ? warn.machine.manualRaise(zone, t, who, reason) : warn.machine.manualEnd(zone, t, who, reason);

@@ -59,7 +59,11 @@ export interface BatchRunnerSink {
 export interface BatchRunner {
   /** Offers a detection; returns null when taken, or the reason it was refused. */
   push(det: Detection): string | null;
-  /** Time of the latest detection taken (s), -Infinity before the first. */
+  /**
+   * The time the runner has moved to (s): the latest detection taken or clock given to
+   * {@link advanceTo} (a detection ahead of the clock counts only to the clock's lead); its steps
+   * and reports have run up to this less the reorder delay. -Infinity before the first.
+   */
   readonly latest: number;
   /** Processes everything still pending and writes the last reports. */
   finish(): void;
