@@ -178,6 +178,11 @@ export function checkText(field: string, v: string, lines = false): string | und
   return `${field} has ${unsafeKind(c)} (U+${c.toString(16).padStart(4, '0').toUpperCase()}) at character ${m.index}: names and ids are shown to people as they are written`;
 }
 
+/** Why the text `v` of `field` is refused: longer than `max` characters, or not readable as written ({@link checkText}); undefined when good. */
+export function checkBoundedText(field: string, v: string, max: number): string | undefined {
+  return v.length > max ? `${field} must be at most ${max} characters, got ${v.length}` : checkText(field, v);
+}
+
 export function checkString(field: string, v: unknown): string | undefined {
   if (typeof v === 'string' && v.length > 0) return undefined;
   return `${field} must be a non-empty string, got ${show(v)}`;

@@ -8,8 +8,8 @@ import {
   checkFiniteWithin,
   checkNonNegative,
   checkPositiveBounded,
+  checkBoundedText,
   checkString,
-  checkText,
   checkWithin,
   isFiniteNumber,
   show,
@@ -90,7 +90,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     };
 
     if (e.id === undefined) bad('id is missing (required: a non-empty string)');
-    else bad(checkString('id', e.id) ?? ((e.id as string).length > PLAUSIBLE.sensorIdChars ? `id must be at most ${PLAUSIBLE.sensorIdChars} characters, got ${(e.id as string).length}` : checkText('id', e.id as string)));
+    else bad(checkString('id', e.id) ?? checkBoundedText('id', e.id as string, PLAUSIBLE.sensorIdChars));
     if (idOk) {
       const id = e.id as string;
       const prev = firstIndex.get(id);
@@ -98,7 +98,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
       else firstIndex.set(id, i);
     }
     if (e.kind === undefined) bad('kind is missing (required: a non-empty string such as "radar")');
-    else bad(checkString('kind', e.kind) ?? ((e.kind as string).length > PLAUSIBLE.kindChars ? `kind must be at most ${PLAUSIBLE.kindChars} characters, got ${(e.kind as string).length}` : checkText('kind', e.kind as string)));
+    else bad(checkString('kind', e.kind) ?? checkBoundedText('kind', e.kind as string, PLAUSIBLE.kindChars));
 
     // Position: lat and lon both or neither.
     const hasLat = given(e.lat);

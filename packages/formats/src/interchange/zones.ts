@@ -4,7 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
-import { checkText, withoutBom } from './check.js';
+import { checkBoundedText, withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
@@ -143,16 +143,14 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const where = `features[${i}]${typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : ''}`;
     if (!feat || feat.type !== 'Feature') return void errors.push(`${where}: must be a GeoJSON Feature`);
     if (typeof id !== 'string' || id.length === 0) return void errors.push(`${where}: properties.id must be a non-empty string, got ${JSON.stringify(id)}`);
-    if (id.length > ZONE_ID_MAX_CHARS) return void errors.push(`features[${i}]: properties.id must be at most ${ZONE_ID_MAX_CHARS} characters, got ${id.length}`);
-    const badId = checkText('properties.id', id);
+    const badId = checkBoundedText('properties.id', id, ZONE_ID_MAX_CHARS);
     if (badId) return void errors.push(`features[${i}]: ${badId}`);
     if (seen.has(id)) return void errors.push(`${where}: properties.id ${JSON.stringify(id)} is used twice`);
     seen.add(id);
     const name = props.name;
     if (name !== undefined && typeof name !== 'string') return void errors.push(`${where}: properties.name must be a string, got ${JSON.stringify(name)}`);
-    const nameProblem = (field: string, v: string): string | undefined => (v.length > ZONE_NAME_MAX_CHARS ? `${field} must be at most ${ZONE_NAME_MAX_CHARS} characters, got ${v.length}` : checkText(field, v));
     if (typeof name === 'string') {
-      const why = nameProblem('properties.name', name);
+      const why = checkBoundedText('properties.name', name, ZONE_NAME_MAX_CHARS);
       if (why) return void errors.push(`${where}: ${why}`);
     }
     const kind = props.kind;
@@ -167,14 +165,14 @@ export function parseZonesGeoJson(text: string): ZonesResult {
       return void errors.push(`${where}: properties.code must be a non-empty string or an integer, got ${JSON.stringify(code)}`);
     }
     if (typeof code === 'string') {
-      const why = code.length > ZONE_ID_MAX_CHARS ? `properties.code must be at most ${ZONE_ID_MAX_CHARS} characters, got ${code.length}` : checkText('properties.code', code);
+      const why = checkBoundedText('properties.code', code, ZONE_ID_MAX_CHARS);
       if (why) return void errors.push(`${where}: ${why}`);
     }
     if (codeName !== undefined && !(typeof codeName === 'string' && codeName.trim() !== '')) {
       return void errors.push(`${where}: properties.code_name must be a non-empty string, got ${JSON.stringify(codeName)}`);
     }
     if (typeof codeName === 'string') {
-      const why = codeName.length > ZONE_ID_MAX_CHARS ? `properties.code_name must be at most ${ZONE_ID_MAX_CHARS} characters, got ${codeName.length}` : checkText('properties.code_name', codeName);
+      const why = checkBoundedText('properties.code_name', codeName, ZONE_ID_MAX_CHARS);
       if (why) return void errors.push(`${where}: ${why}`);
     }
     const names: Record<string, string> = {};
@@ -182,7 +180,7 @@ export function parseZonesGeoJson(text: string): ZonesResult {
       const m = /^name_(.*)$/.exec(k);
       if (!m || !isZoneNameLanguage(m[1]!)) continue;
       if (typeof v !== 'string') return void errors.push(`${where}: properties.${k} must be a string, got ${JSON.stringify(v)}`);
-      const why = nameProblem(`properties.${k}`, v);
+      const why = checkBoundedText(`properties.${k}`, v, ZONE_NAME_MAX_CHARS);
       if (why) return void errors.push(`${where}: ${why}`);
       if (v.trim() !== '') names[m[1]] = v;
     }
