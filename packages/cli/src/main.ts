@@ -88,7 +88,7 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --alerts FILE         alerts.ndjson to write (one row per change of a zone's alert state)
   --cap-dir DIR         with --zones and --alerts: also write each alert change as a CAP 1.2 message,
                         DIR/<identifier>.xml (status Exercise; DIR is created if needed)
-  --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &
+  --cap-sender ID       CAP sender (default skywarden@<host name>); no spaces, commas, < or &, at most 256 characters
   --alert-policy JSON   with --zones: the raise thresholds, as the service's alerts.* settings, e.g.
                         '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)
   --one-thread          with --zones: predict the warnings in the main thread too (by default a worker

@@ -489,7 +489,14 @@ test('track --cap-dir: one schema-valid CAP message per alert event, Alert, Upda
   assert.match(isFile.stderr, /cannot write CAP files to .*sensors\.json: it is not a directory/);
   const badSender = runTrackCli([...base, '--cap-dir', capDir, '--cap-sender', 'a b']);
   assert.equal(badSender.code, 1);
-  assert.match(badSender.stderr, /--cap-sender must have no spaces/);
+  assert.match(badSender.stderr, /--cap-sender is not a CAP sender id: it must be non-empty, with no spaces, commas, < or &/);
+  // a sender that would not read as written (a right-to-left override) or that fills a message is refused too
+  const rtlSender = runTrackCli([...base, '--cap-dir', capDir, '--cap-sender', 'civil-defence@\u202Egro.elpmaxe']);
+  assert.equal(rtlSender.code, 1);
+  assert.match(rtlSender.stderr, /--cap-sender is not a CAP sender id: the sender has a bidirectional control .*\(U\+202E\) at character 14/);
+  const longSender = runTrackCli([...base, '--cap-dir', capDir, '--cap-sender', `a@${'b'.repeat(300)}`]);
+  assert.equal(longSender.code, 1);
+  assert.match(longSender.stderr, /--cap-sender is not a CAP sender id: it must be at most 256 characters, got 302/);
   assert.ok(!existsSync(join(capDir, '.skywarden-probe-0')));
   const help = spawnSync(process.execPath, [bin, 'track', '--help'], { encoding: 'utf8' });
   assert.match(help.stdout, /--cap-dir DIR/);

@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { createPicture, effectiveReports, sensorCentroid, WARNING_INTERVAL_S, warningDue, type AlertEvent, type AlertMachineOptions, type TrackerOptions, type TrackReport, type WarningStageOptions } from '@skywarden/core';
-import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, isCapToken, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
+import { capDefaultLanguages, capMessageFor, createCapPublisher, formatTrackRow, checkCapSender, parseDetectionLine, parseSensorsJson, parseZonesGeoJson, trackReportToRow, type Zone } from '@skywarden/formats';
 import { createProgress } from './progress.js';
 import { CliError } from './args.js';
 import { checkDistinctFiles, describeFsError, MAX_LINE, readLines, readWholeText, sanitize } from './lines.js';
@@ -506,7 +506,8 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
   if ((a.zones === undefined) !== (a.alerts === undefined)) throw new CliError('--zones and --alerts go together');
   if (a.capDir !== undefined && a.zones === undefined) throw new CliError('--cap-dir needs --zones and --alerts');
   const capSender = a.capSender ?? `skywarden@${hostname().replace(/[\s,<&]/g, '-') || 'localhost'}`;
-  if (!isCapToken(capSender)) throw new CliError(`--cap-sender must have no spaces, commas, < or &, got ${JSON.stringify(capSender)}`);
+  const badSender = checkCapSender(capSender);
+  if (badSender !== undefined) throw new CliError(`--cap-sender is not a CAP sender id: ${badSender}`);
   if (a.zones !== undefined && a.alerts !== undefined) {
     const z = parseZonesGeoJson(readWholeText(a.zones));
     if (!z.ok) throw new CliError(`${a.zones}: ${z.errors.join('\n')}`);

@@ -13,6 +13,27 @@ describe('service configuration', () => {
     assert.equal(r.config.mqtt.mode, 'embedded');
   });
 
+  it('refuses CAP sender ids and instruction texts that would not read as written, naming the setting, the text and the character', () => {
+    const errorsOf = (alerts: Record<string, unknown>): string[] => {
+      const r = buildConfig({ alerts }, {});
+      return r.ok ? [] : r.errors;
+    };
+    // the texts residents read: a right-to-left override makes "take shelter now" read otherwise
+    const rtl = errorsOf({ instructions: { en: { shelter: 'Stay \u202Eedisni', clear: 'All clear.' } } });
+    assert.equal(rtl.length, 1);
+    assert.match(rtl[0], /^alerts\.instructions must be instructions that read as written \(en\.shelter has a bidirectional control .*\(U\+202E\) at character 5/);
+    assert.match(errorsOf({ instructions: { ko: { clear: 'ok\u200B' } } })[0], /ko\.clear has an invisible character \(U\+200B\) at character 2/);
+    assert.match(errorsOf({ instructions: { en: { shelter: 'x'.repeat(2001) } } })[0], /en\.shelter has 2001 characters, at most 2000/);
+    assert.match(errorsOf({ instructions: { '<b>': { shelter: 'Go in.' } } })[0], /keyed by language tags .*not "<b>"/);
+    // line feeds are taken (an instruction may have several lines), and the usual texts pass
+    assert.deepEqual(errorsOf({ instructions: { en: { shelter: 'Go indoors.\nStay away from windows.' }, 'uk-UA': { clear: 'Відбій.' }, ko: { shelter: '실내로 대피하세요.' } } }), []);
+    // the sender is in every CAP message and the Atom feed
+    assert.match(errorsOf({ cap_sender: 'warn@\u202Egro.elpmaxe' })[0], /^alerts\.cap_sender must be a CAP sender id \(the sender has a bidirectional control .*\(U\+202E\) at character 5/);
+    assert.match(errorsOf({ cap_sender: `a@${'b'.repeat(300)}` })[0], /alerts\.cap_sender must be a CAP sender id \(it must be at most 256 characters, got 302\)/);
+    assert.match(errorsOf({ cap_sender: 'civil defence' })[0], /alerts\.cap_sender must be a CAP sender id \(it must be non-empty, with no spaces, commas, < or &\)/);
+    assert.deepEqual(errorsOf({ cap_sender: 'civil-defence@example.org' }), []);
+  });
+
   it('binds every listener to the loopback address by default (issue 15: unauthenticated CoT over UDP from the network)', () => {
     const r = buildConfig(null, {});
     assert.ok(r.ok);

@@ -12,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
-import { CAP_LANGUAGES, COT_OPEX, KR_PROVINCES, krProvinceCode, ZONE_LEAD_MAX_S } from '@skywarden/formats';
+import { CAP_LANGUAGES, checkCapSender, checkText, COT_OPEX, KR_PROVINCES, krProvinceCode, ZONE_LEAD_MAX_S } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 import { checkRegions } from './cluster/regions.js';
 
@@ -482,6 +482,11 @@ const oneOf = (...xs: string[]): Check => (v) => (typeof v === 'string' && xs.in
 const strList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0) ? null : 'a list of non-empty strings');
 const objList: Check = (v) => (Array.isArray(v) && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) ? null : 'a list of objects');
 
+/** Longest instruction text taken per language and kind (`alerts.instructions`): several screens of a phone. */
+const INSTRUCTION_MAX = 2000;
+/** A language tag as BCP 47 writes its common forms: a 2-3 letter language, then subtags of 1-8 letters or digits. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/;
+
 /** The check of every scalar setting, by path. Lists of objects are checked item by item below. */
 const CHECKS: Record<string, Check> = {
   data_dir: str,
@@ -538,7 +543,11 @@ const CHECKS: Record<string, Check> = {
   'zones.lead_s': num(0, ZONE_LEAD_MAX_S),
   'alerts.interval_s': num(0, 3600),
   'alerts.cap_status': oneOf('Actual', 'Exercise'),
-  'alerts.cap_sender': (v) => (typeof v === 'string' && v.length > 0 && !/[\s,<&]/.test(v) ? null : 'a sender id without spaces, commas, < or &'),
+  'alerts.cap_sender': (v) => {
+    // every CAP message and the Atom feed carry it (checkCapSender: CAP's token rules, at most 256 characters, readable as written)
+    const bad = typeof v === 'string' ? checkCapSender(v) : 'it must be a string';
+    return bad ? `a CAP sender id (${bad})` : null;
+  },
   'alerts.public_feed': bool,
   // the alert policy's ranges (core/alerts/policy.ts), as skywarden track --alert-policy checks them
   ...Object.fromEntries(Object.entries(ALERT_POLICY_RANGES).map(([k, [lo, hi]]) => [`alerts.${k}`, num(lo, hi)])),
@@ -548,10 +557,21 @@ const CHECKS: Record<string, Check> = {
     for (const x of v) if (typeof x !== 'string' || !CAP_LANGUAGES.includes(x.split('-')[0].toLowerCase())) return `language tags with built-in texts (${CAP_LANGUAGES.join(', ')}), got ${JSON.stringify(x)}`;
     return new Set(v).size === v.length ? null : 'tags without repeats';
   },
-  'alerts.instructions': (v) =>
-    isObj(v) && Object.values(v).every((x) => isObj(x) && Object.entries(x).every(([k, t]) => (k === 'shelter' || k === 'clear') && typeof t === 'string' && t.trim() !== ''))
-      ? null
-      : 'an object of language tag -> { shelter?, clear? } (non-empty texts)',
+  'alerts.instructions': (v) => {
+    if (!(isObj(v) && Object.values(v).every((x) => isObj(x) && Object.entries(x).every(([k, t]) => (k === 'shelter' || k === 'clear') && typeof t === 'string' && t.trim() !== '')))) {
+      return 'an object of language tag -> { shelter?, clear? } (non-empty texts)';
+    }
+    // the texts go to residents (CAP <instruction>, the public page): each must read as written
+    // (line feeds allowed), at a length a phone shows, under a key that is a language tag
+    for (const [lang, x] of Object.entries(v)) {
+      if (!LANGUAGE_TAG.test(lang)) return `an object keyed by language tags (such as en, ko, uk-UA), not ${JSON.stringify(lang.slice(0, 40))}`;
+      for (const [k, t] of Object.entries(x as Record<string, string>)) {
+        const bad = t.length > INSTRUCTION_MAX ? `${lang}.${k} has ${t.length} characters, at most ${INSTRUCTION_MAX}` : checkText(`${lang}.${k}`, t, true);
+        if (bad) return `instructions that read as written (${bad})`;
+      }
+    }
+    return null;
+  },
   'health.silent_after_s': num(1, 86400 * 30),
   'health.stuck_per_min': num(1, 1e6),
   'health.max_position_offset_m': num(1, 1e7),

@@ -17,6 +17,7 @@
  * (Douglas & Peucker 1973), keeping the most significant vertices.
  */
 import { simplifyIndices } from '../ring-simplify.js';
+import { checkText } from '../interchange/check.js';
 import type { AlertEvent, AlertTier, AlertTransition } from '@skywarden/core';
 
 /** CAP `<status>` values this encoder writes. */
@@ -161,6 +162,21 @@ export function formatCapTime(t: number): string {
 /** Whether `s` may be a CAP sender or identifier: non-empty, no whitespace, commas, `<` or `&` (CAP §3.2.1). */
 export function isCapToken(s: string): boolean {
   return typeof s === 'string' && s.length > 0 && !/[\s,<&]/.test(s);
+}
+
+/** Longest CAP sender id taken (`alerts.cap_sender`, `skywarden track --cap-sender`). */
+export const CAP_SENDER_MAX = 256;
+
+/**
+ * Why `s` cannot be the CAP `<sender>`; undefined when it can. CAP 1.2 forbids spaces, commas
+ * and restricted characters (< and &) in it; every message and the Atom feed carry it, so it must
+ * also read as written ({@link checkText}: no control, bidirectional or invisible characters) and
+ * be at most {@link CAP_SENDER_MAX} characters.
+ */
+export function checkCapSender(s: string): string | undefined {
+  if (!isCapToken(s)) return 'it must be non-empty, with no spaces, commas, < or &';
+  if (s.length > CAP_SENDER_MAX) return `it must be at most ${CAP_SENDER_MAX} characters, got ${s.length}`;
+  return checkText('the sender', s);
 }
 
 /** 32-bit FNV-1a of the UTF-16 code units, as 8 hex digits: a short stable tag, not a security hash. */
