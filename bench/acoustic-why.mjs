@@ -16,7 +16,7 @@
 // reported at their likeliest place instead of their mean (see modeRows); STRIP=range,pd,far, JITTER=S and RANGEX=F
 // probe what another generator may do within the spec (see below). --radars N adds
 // radars. The last line (SUMMARY) sums for scripts.
-import { LEVEL_EVIDENCE, createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
+import { DEFAULT_COMPONENTS, LEVEL_EVIDENCE, createAirTraffic, createCloudDeleter, createPicture, createEnuFrame, createRevisitDeleter, geodeticToEnu } from '@skywarden/core';
 import { buildScenarioScene, parseScenario } from '@skywarden/sim';
 import { parseDetectionLine, parseSensorsJson } from '@skywarden/formats';
 import { readFileSync } from 'node:fs';
@@ -154,8 +154,11 @@ const rejections = [];
 const deleterOpts = arg('deleter', null) !== null ? JSON.parse(arg('deleter')) : null;
 // DEL=1 names the rule behind each deletion of an acoustic track (the deleter's own `lastReason`, tracker/deleter.ts)
 const delWhy = new Map();
-const reacquire = args.includes('--reacquire') || deleterOpts || process.env.DEL ? { deleter: ({ options, cloudInitiator, acoustic, filter, rangeScale }) => {
-  const d = createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts });
+// (DEL=1 alone wraps the tracker's own deleter, so that naming the deletions changes nothing; the
+// options build the cloud deleter as the default does, the stream rule and the learnt source prior included)
+const reacquire = args.includes('--reacquire') || deleterOpts || process.env.DEL ? { deleter: (ctx) => {
+  const { options, cloudInitiator, acoustic, filter, rangeScale, sourcePrior } = ctx;
+  const d = !args.includes('--reacquire') && !deleterOpts ? DEFAULT_COMPONENTS.deleter(ctx) : createCloudDeleter({ inner: createRevisitDeleter(options), initiator: cloudInitiator, ...(rangeScale ? { rangeScale } : {}), ...(sourcePrior ? { sourcePrior } : {}), ...(options.acousticStreams ? { traffic: createAirTraffic() } : {}), ...(args.includes('--reacquire') ? { network: acoustic, filter } : {}), ...deleterOpts });
   return { get lastReason() { return d.lastReason; }, judge: (tr, t) => { const v = d.judge(tr, t); if (v === 'delete') delWhy.set(tr.id, d.lastReason); return v; } };
 } } : undefined;
 picture = createPicture({ anchor: origin, sensors, tracker: { acousticClouds: clouds, ...(arg('kernel', null) !== null ? { acousticKernel: Number(arg('kernel')) } : {}), acousticFlowPrior: !args.includes('--no-flow'), acousticArraySweep: !args.includes('--no-sweep'), acousticLearnPd: args.includes('--learn-pd'), ...(args.includes('--level-evidence') ? { acousticLevels: String(arg('level-evidence', '')).startsWith('{') ? JSON.parse(arg('level-evidence')) : LEVEL_EVIDENCE } : {}), ...(arg('fast-share', null) !== null ? { acousticFastShare: Number(arg('fast-share', null)) } : {}), ...(arg('range-scale', null) === 'off' ? { acousticRangeScale: null } : arg('range-scale', null) !== null ? { acousticRangeScale: { min: Number(arg('range-scale').split(',')[0]), max: Number(arg('range-scale').split(',')[1]), pOne: Number(arg('range-scale').split(',')[2]), ...(arg('range-scale').split(',')[3] ? { steps: Number(arg('range-scale').split(',')[3]) } : {}), ...(arg('range-scale').split(',')[4] ? { temper: Number(arg('range-scale').split(',')[4]) } : {}) } } : {}), ...(arg('particles', null) !== null ? { acousticParticles: { nMin: Number(arg('particles').split(',')[0]), nMax: Number(arg('particles').split(',')[1]), ...(arg('particles').split(',')[2] ? { epsilon: Number(arg('particles').split(',')[2]) } : {}), ...(arg('particles').split(',')[3] ? { headingBins: Number(arg('particles').split(',')[3]) } : {}), ...(arg('particles').split(',')[4] ? { nSeed: Number(arg('particles').split(',')[4]) } : {}) } } : {}) }, trackerComponents: reacquire, reorderDelay: 5, reportEvery: 1 }, (e) => {
