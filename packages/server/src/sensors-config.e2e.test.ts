@@ -22,8 +22,8 @@ test('a sensor id repeated in the sensors file or the inline list is refused at 
     const inList = { ...config, sensors: { file, list: [{ ...sensors[1] }] } };
     writeFileSync(file, JSON.stringify({ sensors }));
     await assert.rejects(startServer({ config: inList, logger: quietLogger() }), new RegExp(`sensors.list\\[0\\] repeats the id "${String(sensors[1].id)}"`));
-    // ids MQTT cannot carry, or too long to name a topic: refused, saying why
-    for (const [id, why] of [['x/+/#', /id has "\+" \(an MQTT wildcard\) at 2/], ['a#', /id has "#" \(an MQTT wildcard\) at 1/], ['nul\u0000', /id has a control character \(U\+0000\) at 3/], ['m'.repeat(300), /id of 300 characters; at most 256/]] as [string, RegExp][]) {
+    // ids MQTT cannot carry, too long to name a topic, or passing for another (a Cyrillic а in a Latin id): refused, saying why
+    for (const [id, why] of [['x/+/#', /id has "\+" \(an MQTT wildcard\) at 2/], ['a#', /id has "#" \(an MQTT wildcard\) at 1/], ['nul\u0000', /id has a control character \(U\+0000\) at 3/], ['m'.repeat(300), /id of 300 characters; at most 256/], ['r\u0430dar-1', /id mixes Latin and Cyrillic letters \(the Cyrillic "\u0430", U\+0430, at character 1\)/]] as [string, RegExp][]) {
       await assert.rejects(startServer({ config: { ...config, sensors: { list: [...sensors, { ...sensors[0], id }] } }, logger: quietLogger() }), why, id.slice(0, 10));
     }
     // the file alone, saved with a byte-order mark: read as it is meant

@@ -183,6 +183,43 @@ export function checkBoundedText(field: string, v: string, max: number): string 
   return v.length > max ? `${field} must be at most ${max} characters, got ${v.length}` : checkText(field, v);
 }
 
+/** The scripts whose letters look alike (Unicode TR 39's confusables are mostly among these three). */
+const LOOK_ALIKE_SCRIPTS: readonly [string, RegExp][] = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+];
+
+/**
+ * An id must not look like another: its letters may come from one of Latin, Cyrillic and Greek,
+ * not from two (Unicode TR 39, "Unicode Security Mechanisms": mixed-script identifiers are how a
+ * Cyrillic "а" passes for a Latin "a"; "mic-0а1" and "mic-0a1" read the same on every screen).
+ * An id wholly in one script is taken ("мік-01"), and so are ids with letters of other scripts
+ * (Hangul, Han, Arabic) beside one of the three. Returns the refusal naming the first letter of
+ * the second script and where, or undefined.
+ */
+export function checkOneScript(field: string, v: string): string | undefined {
+  let first: string | undefined;
+  let i = 0;
+  for (const ch of v) {
+    for (const [name, re] of LOOK_ALIKE_SCRIPTS) {
+      if (!re.test(ch)) continue;
+      if (first === undefined) first = name;
+      else if (name !== first) {
+        const c = ch.codePointAt(0)!;
+        return `${field} mixes ${first} and ${name} letters (the ${name} "${ch}", U+${c.toString(16).padStart(4, '0').toUpperCase()}, at character ${i}): an id must not look like another`;
+      }
+    }
+    i += ch.length;
+  }
+  return undefined;
+}
+
+/** Why the id `v` of `field` is refused: {@link checkBoundedText}, then {@link checkOneScript}; undefined when good. */
+export function checkBoundedId(field: string, v: string, max: number): string | undefined {
+  return checkBoundedText(field, v, max) ?? checkOneScript(field, v);
+}
+
 export function checkString(field: string, v: unknown): string | undefined {
   if (typeof v === 'string' && v.length > 0) return undefined;
   return `${field} must be a non-empty string, got ${show(v)}`;

@@ -170,6 +170,15 @@ test('sensors: an id longer than 256 characters (the bound of the service\'s reg
   assert.equal(ok.ok, true, JSON.stringify(ok).slice(0, 300));
 });
 
+test('sensors: an id whose letters mix Latin, Cyrillic or Greek (a look-alike of another id) is refused, naming the letter; an id in one script is taken', () => {
+  // "mic-0а1" with a Cyrillic а (U+0430) reads as "mic-0a1" on every screen
+  expectError('{"sensors":[{"id":"mic-0a1","kind":"microphone","lat":37,"lon":127},{"id":"mic-0\u04301","kind":"microphone","lat":37,"lon":127.01}]}', 'sensors[1]', 'id mixes Latin and Cyrillic letters (the Cyrillic "\u0430", U+0430, at character 5): an id must not look like another');
+  expectError('{"sensors":[{"id":"\u03bfbserver-1","kind":"observer","lat":37,"lon":127}]}', 'id mixes Greek and Latin letters (the Latin "b", U+0062, at character 1)');
+  // one script, or another script beside Latin (Hangul), is taken
+  const ok = parseSensorsJson('{"sensors":[{"id":"\u043c\u0456\u043a-01","kind":"microphone","lat":37,"lon":127},{"id":"mic-\uc11c\uc6b8-1","kind":"microphone","lat":37,"lon":127.01}]}');
+  assert.equal(ok.ok, true, JSON.stringify(ok).slice(0, 300));
+});
+
 test('sensors: an id or kind that would not read as written (a zero-width space, a bidirectional override) is refused, naming it', () => {
   expectError('{"sensors":[{"id":"radar-1\u200b","kind":"radar","lat":37,"lon":127}]}', 'id has an invisible character (U+200B) at character 7');
   expectError('{"sensors":[{"id":"q\u202eevil","kind":"radar","lat":37,"lon":127}]}', 'id has a bidirectional control');

@@ -8,6 +8,7 @@ import {
   checkFiniteWithin,
   checkNonNegative,
   checkPositiveBounded,
+  checkBoundedId,
   checkBoundedText,
   checkString,
   checkWithin,
@@ -90,7 +91,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     };
 
     if (e.id === undefined) bad('id is missing (required: a non-empty string)');
-    else bad(checkString('id', e.id) ?? checkBoundedText('id', e.id as string, PLAUSIBLE.sensorIdChars));
+    else bad(checkString('id', e.id) ?? checkBoundedId('id', e.id as string, PLAUSIBLE.sensorIdChars));
     if (idOk) {
       const id = e.id as string;
       const prev = firstIndex.get(id);

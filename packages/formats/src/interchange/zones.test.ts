@@ -83,6 +83,13 @@ test('zones: names, ids and codes must read as written and names are at most 200
     JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'z'.repeat(129), name: 'n' }, geometry: { type: 'Polygon', coordinates: [square] } }] }),
     /^features\[0\]: properties\.id must be at most 128 characters, got 129$/,
   );
+  // an id that passes for another (a Cyrillic "о" in a Latin id) is refused; a name may mix scripts ("Kyiv / Київ")
+  refused(
+    JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'kyiv-p\u043edil', name: 'Kyiv / \u041a\u0438\u0457\u0432' }, geometry: { type: 'Polygon', coordinates: [square] } }] }),
+    /^features\[0\]: properties\.id mixes Latin and Cyrillic letters \(the Cyrillic "\u043e", U\+043E, at character 6\): an id must not look like another$/,
+  );
+  const mixedName = parseZonesGeoJson(doc([square], { name: 'Kyiv / \u041a\u0438\u0457\u0432' }));
+  assert.ok(mixedName.ok, mixedName.ok ? '' : mixedName.errors.join('; '));
   // a right-to-left name with its marks, and 200 characters, are taken
   const r = parseZonesGeoJson(doc([square], { name: 'حي\u200F الميناء', name_en: 'N'.repeat(200) }));
   assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));

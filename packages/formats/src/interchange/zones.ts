@@ -4,7 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
-import { checkBoundedText, withoutBom } from './check.js';
+import { checkBoundedId, checkBoundedText, withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
@@ -143,7 +143,7 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const where = `features[${i}]${typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : ''}`;
     if (!feat || feat.type !== 'Feature') return void errors.push(`${where}: must be a GeoJSON Feature`);
     if (typeof id !== 'string' || id.length === 0) return void errors.push(`${where}: properties.id must be a non-empty string, got ${JSON.stringify(id)}`);
-    const badId = checkBoundedText('properties.id', id, ZONE_ID_MAX_CHARS);
+    const badId = checkBoundedId('properties.id', id, ZONE_ID_MAX_CHARS);
     if (badId) return void errors.push(`features[${i}]: ${badId}`);
     if (seen.has(id)) return void errors.push(`${where}: properties.id ${JSON.stringify(id)} is used twice`);
     seen.add(id);
