@@ -7,9 +7,12 @@
 // Prints one row per scene, the worst first, and the families' sums; writes
 // bench/results/outside.json.
 // Usage: npm run build && node bench/outside/evaluate.mjs [--families base,bursts] [--seeds 1,2,3]
-//   [--drones N] [--no-reference] [-- TRACK ARGS...]   (arguments after -- go to `skywarden track`)
+//   [--drones N] [--no-reference] [--out FILE] [--compare FILE] [-- TRACK ARGS...]   (arguments after -- go to `skywarden track`)
+//   --out FILE: where the JSON goes (default bench/results/outside.json); --compare FILE: a JSON of an
+//   earlier run (a baseline), beside which each scene's covered share and false tracks are printed, with
+//   the change, and the totals over the scenes both runs hold (a change is judged scene by scene too)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scoreCoverage } from '@skywarden/core';
 import { referenceTracks, sceneFiles } from '../acoustic-reference.mjs';
@@ -24,6 +27,18 @@ const families = arg('families', 'base,clock,outage,wind,maneuver,late,swarm,dec
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const drones = arg('drones', null);
 const withReference = !args.includes('--no-reference');
+const outFile = arg('out', `${root}bench/results/outside.json`);
+const compareFile = arg('compare', null);
+// read first: a missing or unreadable baseline stops the run before its minutes are spent
+const baseline = compareFile ? (() => {
+  try {
+    return JSON.parse(readFileSync(compareFile, 'utf8'));
+  } catch (e) {
+    console.error(`--compare ${compareFile}: cannot read it as JSON (${e.code ?? e.message})`);
+    process.exit(2);
+  }
+})() : null;
+if (baseline && !Array.isArray(baseline.rows)) throw new Error(`--compare ${compareFile}: not a JSON of bench/outside/evaluate.mjs (no rows)`);
 const bin = `${root}packages/cli/bin/skywarden.js`;
 const run = (cmd, argv, env = {}) => {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
@@ -69,4 +84,22 @@ for (const r of [...rows].sort((a, b) => b.missed_share - a.missed_share)) {
 const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
 console.log(`all ${rows.length} scenes: covered ${sum('covered_s')} of ${sum('observable_s')} observable s (${pct(sum('covered_s') / sum('observable_s'))}), false tracks ${(sum('false_tracks') / rows.length).toFixed(2)} at any time (mean), id switches ${sum('id_switches')}`);
 mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/outside.json`, JSON.stringify({ trackArgs, rows }, null, 2));
+writeFileSync(outFile, JSON.stringify({ trackArgs, rows }, null, 2));
+if (baseline) {
+  const before = new Map(baseline.rows.map((r) => [r.scene, r]));
+  const both = rows.filter((r) => before.has(r.scene));
+  const cov = (r) => r.covered_s / r.observable_s;
+  console.log(`\nbeside ${compareFile} (track args ${JSON.stringify(baseline.trackArgs ?? [])} -> ${JSON.stringify(trackArgs)}), worst change first:`);
+  console.log('| scene | covered before | now | change, points | false tracks before | now |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of [...both].sort((a, b) => cov(a) - cov(before.get(a.scene)) - (cov(b) - cov(before.get(b.scene))))) {
+    const b = before.get(r.scene);
+    console.log(`| ${r.scene} | ${pct(cov(b))} | ${pct(cov(r))} | ${(100 * (cov(r) - cov(b))).toFixed(1)} | ${b.false_tracks.toFixed(2)} | ${r.false_tracks.toFixed(2)} |`);
+  }
+  const s = (xs, k) => xs.reduce((a, r) => a + r[k], 0);
+  const bs = both.map((r) => before.get(r.scene));
+  const better = both.filter((r) => cov(r) > cov(before.get(r.scene))).length;
+  const worse = both.filter((r) => cov(r) < cov(before.get(r.scene))).length;
+  console.log(`${both.length} scenes in both: covered ${pct(s(bs, 'covered_s') / s(bs, 'observable_s'))} -> ${pct(s(both, 'covered_s') / s(both, 'observable_s'))}, false tracks ${(s(bs, 'false_tracks') / both.length).toFixed(2)} -> ${(s(both, 'false_tracks') / both.length).toFixed(2)} (mean), id switches ${s(bs, 'id_switches')} -> ${s(both, 'id_switches')}; ${better} scenes better, ${worse} worse`);
+  if (both.length < rows.length) console.log(`${rows.length - both.length} scenes not in the baseline: ${rows.filter((r) => !before.has(r.scene)).map((r) => r.scene).join(', ')}`);
+}
