@@ -13,6 +13,7 @@ import type { JournalInput, Store } from '../store/store.js';
 import type { ErrorCode } from '../errors.js';
 import { mayPublish, type Principal } from '../auth.js';
 import type { SensorRegistry } from '../sensors.js';
+import { createTokenBucket, refillBucket, takeTokens, tokensAt, type TokenBucket } from '../token-bucket.js';
 
 export interface Rejection {
   /** Index of the detection in the batch. */
@@ -56,13 +57,6 @@ export interface IngestOptions {
 }
 
 /** A sensor's token bucket: its tokens when last refilled, then, and its own rate and burst. */
-interface Bucket {
-  tokens: number;
-  at: number;
-  ratePerS: number;
-  burst: number;
-}
-
 interface Pending {
   inputs: JournalInput[];
   detections: Detection[];
@@ -76,7 +70,7 @@ export function detectionIdOf(row: Record<string, unknown>): string {
 }
 
 export function createIngest(o: IngestOptions) {
-  const buckets = new Map<string, Bucket>();
+  const buckets = new Map<string, TokenBucket>();
   let queue: Pending[] = [];
   let queued = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -92,27 +86,20 @@ export function createIngest(o: IngestOptions) {
     return `${l.ratePerS}/s (burst ${l.burst})`;
   };
 
-  /** The tokens bucket `b` holds at time `now` (refilled at its rate since it was last refilled, at most its burst). */
-  const tokensAt = (b: Bucket, now: number): number => Math.min(b.burst, b.tokens + (now - b.at) * b.ratePerS);
-
   /** Refills the sensor's bucket to `now`; the bucket, or undefined when the sensor has none yet. */
-  function refill(sensor: string, now: number): Bucket | undefined {
+  function refill(sensor: string, now: number): TokenBucket | undefined {
     const b = buckets.get(sensor);
-    if (!b) return undefined;
-    b.tokens = tokensAt(b, now);
-    b.at = now;
+    if (b) refillBucket(b, now);
     return b;
   }
 
   function takeToken(sensor: string, now: number): boolean {
-    let b = refill(sensor, now);
+    let b = buckets.get(sensor);
     if (!b) {
       const l = limitOf(sensor);
-      buckets.set(sensor, (b = { tokens: l.burst, at: now, ratePerS: l.ratePerS, burst: l.burst }));
+      buckets.set(sensor, (b = createTokenBucket(l.ratePerS, l.burst, now)));
     }
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return takeTokens(b, 1, now);
   }
 
   /** Whether the sensor has no token left now (its bucket refilled to now; none taken). */

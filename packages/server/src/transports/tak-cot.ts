@@ -56,6 +56,7 @@ import { createWarnLimiter } from '../warn-limiter.js';
 import { createBackoff, readPemFile } from './link-util.js';
 import { createMeshVersions, TAK_CONTROL_EVERY_S } from './tak-mesh.js';
 import { parseAllowList } from '../config.js';
+import { createTokenBucket, takeTokens } from '../token-bucket.js';
 
 /** Counters of the CoT transport (also useful in tests). */
 export interface TakStats {
@@ -509,8 +510,7 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
     // attributes (6.6 ms each to parse) had held health 0.77 s (an outside probe, 2026-12-07).
     // 1 MiB/s by default: a thousand TAK users' position reports are about a tenth of it
     const maxBytes = c.listen.max_bytes_per_s;
-    let byteTokens = maxBytes;
-    let byteAt = Date.now();
+    const bytes = createTokenBucket(maxBytes, maxBytes, Date.now() / 1000);
     udpIn.on('message', (msg, rinfo) => {
       const from = `udp ${rinfo.address}:${rinfo.port}`;
       if (allowed && !allowed.check(rinfo.address, rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4')) {
@@ -518,15 +518,11 @@ export async function startTakCot(svc: Service): Promise<TakCot> {
         warn.warn('refused', { from }, 'CoT datagram from an address outside tak.listen.allow_from: dropped');
         return;
       }
-      const nowMs = Date.now();
-      byteTokens = Math.min(maxBytes, byteTokens + ((nowMs - byteAt) / 1000) * maxBytes);
-      byteAt = nowMs;
-      if (byteTokens < msg.length) {
+      if (!takeTokens(bytes, msg.length, Date.now() / 1000)) {
         stats.overBytes++;
         warn.warn('over-bytes', { from, dropped: stats.overBytes }, 'CoT datagrams dropped unread: the listener read tak.listen.max_bytes_per_s in the last second');
         return;
       }
-      byteTokens -= msg.length;
       if (msg.length > 0 && msg[0] === 0xbf) {
         const m = readTakMeshDatagram(msg);
         if (!m.ok) {
