@@ -220,6 +220,7 @@ async function startLocked(o: StartOptions, config: ServerConfig, demoOpt: { spe
     await closeTransports();
     await broker?.close().catch(() => {});
     await external?.close().catch(() => {});
+    service.hub.close();
     await app?.close().catch(() => {});
     await service.close().catch(() => {});
     throw err;

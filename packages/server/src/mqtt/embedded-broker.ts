@@ -280,7 +280,14 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
   server.maxConnections = svc.config.mqtt.max_connections;
   limitConnectionsPerAddress(server, svc.config.mqtt.max_connections_per_address, null, svc.log, 'MQTT', 'mqtt.max_connections_per_address');
   server.listen(port, host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    // the port is taken (or not ours): what was started here must not keep the process alive
+    clearInterval(sweep);
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
   const addr = server.address();
   return {
     port: typeof addr === 'object' && addr ? addr.port : port,
