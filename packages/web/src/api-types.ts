@@ -89,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest detections (JSON array, one object, or NDJSON); 202 once journalled
-         * @description The good detections are journalled and acknowledged (202) even when others in the batch are bad; each bad one is named in `rejected` by its index. 422 when none was accepted.
+         * @description The good detections are journalled and acknowledged (202) even when others in the batch are bad; each bad one is named in `rejected` by its index. 422 when none was accepted. Refused detections count against the credential's rate limit as accepted ones do: past it, 429 with Retry-After, the body not read.
          */
         post: operations["ingestDetections"];
         delete?: never;
@@ -1337,6 +1337,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            /** @description rate_limited (Retry-After says when to retry) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description internal (logged) */

@@ -687,7 +687,16 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   const ingestPrincipals = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof sensorPrincipal>>>();
   /** Checks a sensors' route's credentials before its body is read (the ingest, the heartbeats: SENSOR_ROUTES). */
   const credentialsFirst = async (req: FastifyRequest, reply: FastifyReply) => {
-    ingestPrincipals.set(req, await sensorPrincipal(req, reply));
+    const principal = await sensorPrincipal(req, reply);
+    ingestPrincipals.set(req, principal);
+    // a credential whose refused detections ran its rate limit into debt: its body is not read
+    if (req.routeOptions.url === '/api/v1/detections') {
+      const wait = svc.ingest.owes(principal.id);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait)));
+        throw new ApiError('rate_limited', svc.ingest.owesMessage(principal.id));
+      }
+    }
     if (expectsContinue.has(req.raw)) reply.raw.writeContinue();
   };
   /** The principal {@link credentialsFirst} found, or checked now. */
@@ -704,12 +713,12 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       operationId: 'ingestDetections',
       tags: ['ingest'],
       summary: 'Ingest detections (JSON array, one object, or NDJSON); 202 once journalled',
-      description: 'The good detections are journalled and acknowledged (202) even when others in the batch are bad; each bad one is named in `rejected` by its index. 422 when none was accepted.',
+      description: 'The good detections are journalled and acknowledged (202) even when others in the batch are bad; each bad one is named in `rejected` by its index. 422 when none was accepted. Refused detections count against the credential\'s rate limit as accepted ones do: past it, 429 with Retry-After, the body not read.',
       security: [{ sensorBasic: [] }],
       body: bodies.detections,
       response: responses(
         { 202: { description: 'Journalled (some may be rejected, each named)', ...ref('IngestResult') }, 422: { description: 'Nothing accepted: every detection was rejected (each named)', ...ref('IngestResult') } },
-        [401, 413, 415, 503],
+        [401, 413, 415, 429, 503],
       ),
     },
     // the body's schema describes it; the ingest checks it (a JSON array, one object or NDJSON),

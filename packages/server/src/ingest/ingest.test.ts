@@ -10,12 +10,12 @@ import { createSensorRegistry } from '../sensors.js';
 import { createSqliteStore } from '../store/index.js';
 import { tempDir } from '../testing.js';
 
-async function setup(onJournalled: Parameters<typeof createIngest>[0]['onJournalled'], rate: { ratePerS: number; burst: number } = { ratePerS: 1000, burst: 1000 }) {
+async function setup(onJournalled: Parameters<typeof createIngest>[0]['onJournalled'], rate: { ratePerS: number; burst: number } = { ratePerS: 1000, burst: 1000 }, now: () => number = () => 1000) {
   const tmp = tempDir();
   const store = await createSqliteStore({ path: join(tmp.dir, 'j.sqlite'), sync: 'normal' });
   const sensors = createSensorRegistry({ silentAfterS: 60, stuckPerMin: 1000, maxPositionOffsetM: 1000 });
   assert.deepEqual(sensors.register([{ id: 'r1', kind: 'radar', lat: 37.5, lon: 127, alt_m: 10, range_m: 20000, range_sd_m: 20, bearing_sd_deg: 0.5 }]), []);
-  const ingest = createIngest({ store, sensors, now: () => 1000, ...rate, maxFutureS: 30, maxBatch: 100, commitWaitMs: 0, onJournalled });
+  const ingest = createIngest({ store, sensors, now, ...rate, maxFutureS: 30, maxBatch: 100, commitWaitMs: 0, onJournalled });
   const row = (id: string, t: number) => ({ t, sensor: 'r1', type: 'range_bearing', range_m: 5000, bearing_deg: 45, id });
   return { ingest, row, done: async () => { await ingest.close(); await store.close(); tmp.cleanup(); } };
 }
@@ -78,6 +78,50 @@ test("a sensor's own rate limit holds in place of the ingest's, and its refusals
     s.ingest.setLimit('r1', 1000, 1000);
     assert.equal(s.ingest.available('r1'), 0);
     assert.throws(() => s.ingest.setLimit('r1', 0, 5), /rate above 0/);
+  } finally {
+    await s.done();
+  }
+});
+
+test('refused rows count against the credential\'s rate: past it, in debt, its batches are refused unread until it is paid off', async () => {
+  let now = 1000;
+  const s = await setup(() => {}, { ratePerS: 10, burst: 20 }, () => now);
+  const sensor = { id: 'r1', gateway: false, sensors: ['r1'], tokenHash: '' };
+  const gateway = { id: 'gw', gateway: true, sensors: ['r1'], tokenHash: '' };
+  try {
+    // 50 malformed rows of a sensor: each refused for what it holds, and charged (20 tokens, then 20 owed, the most)
+    const bad = Array.from({ length: 50 }, (_, i) => ({ sensor: 'r1', t: 999, type: 'range_bearing', range_m: -i }));
+    const r1 = await s.ingest.ingest(sensor, bad, 'test');
+    assert.equal(r1.rejected.length, 50);
+    assert.ok(r1.rejected.every((x) => x.code === 'invalid_detection'), 'refused for what they hold');
+    assert.equal(s.ingest.owes('r1'), 2, '20 tokens owed at 10 a second');
+    assert.match(s.ingest.owesMessage('r1'), /"r1" sent more refused detections .* than its rate limit of 10\/s \(burst 20\) allows: nothing of its batches is read for about 2 s/);
+    // in debt: a good row is refused too, unread, naming why
+    const r2 = await s.ingest.ingest(sensor, [s.row('a', 999)], 'test');
+    assert.equal(r2.accepted, 0);
+    assert.deepEqual(r2.rejected.map((x) => x.code), ['rate_limited']);
+    assert.match(r2.rejected[0].message, /^detection 0: "r1" sent more refused detections/);
+    // paid off after 2 s, then one token a tenth of a second: the good row is taken
+    now += 2.1;
+    assert.equal(s.ingest.owes('r1'), 0);
+    assert.equal((await s.ingest.ingest(sensor, [s.row('b', 1001)], 'test')).accepted, 1);
+    // a gateway's refused rows are charged to the gateway, not to its sensors' buckets
+    now += 5;
+    const r3 = await s.ingest.ingest(gateway, [{ sensor: 'other', t: 1001 }, { sensor: 'r1', t: 'x' }], 'test');
+    assert.deepEqual(r3.rejected.map((x) => x.code), ['sensor_mismatch', 'invalid_detection']);
+    assert.equal(s.ingest.owes('gw'), 0, 'two rows are within its burst');
+    s.ingest.debit('gw', 30);
+    assert.ok(s.ingest.owes('gw') > 0);
+    assert.equal(s.ingest.owes('r1'), 0, 'the sensor itself owes nothing');
+    // rows refused for the rate are not charged again (an over-rate sensor is not locked out)
+    now += 10;
+    const many = Array.from({ length: 40 }, (_, i) => s.row(`m${i}`, 1010 + i * 0.01));
+    const r4 = await s.ingest.ingest(sensor, many, 'test');
+    assert.equal(r4.accepted, 20);
+    assert.equal(r4.rejected.filter((x) => x.code === 'rate_limited').length, 20);
+    assert.equal(s.ingest.owes('r1'), 0);
+    // the trusted in-process feed (no credential) is never charged
+    assert.equal((await s.ingest.ingest(null, bad, 'test')).rejected.length, 50);
   } finally {
     await s.done();
   }

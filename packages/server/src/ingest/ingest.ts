@@ -102,6 +102,36 @@ export function createIngest(o: IngestOptions) {
     return takeTokens(b, 1, now);
   }
 
+  /**
+   * Charges `n` rows that were refused to credential `id` (a sensor's or a gateway's): its bucket
+   * may run into debt, down to minus its burst, and while it owes, its batches are refused
+   * before anything in them is read (`owes`). Rows that fail validation cost the service their
+   * parsing as good ones do, and cost the sender nothing before: one credential sending
+   * batches of malformed rows held the event loop for seconds (an outside probe, 2026-12-07).
+   */
+  function debit(id: string, n: number, now: number): void {
+    if (!(n > 0)) return;
+    let b = buckets.get(id);
+    if (!b) {
+      const l = limitOf(id);
+      buckets.set(id, (b = createTokenBucket(l.ratePerS, l.burst, now)));
+    }
+    refillBucket(b, now);
+    b.tokens = Math.max(-b.burst, b.tokens - n);
+  }
+
+  /** Seconds until credential `id`'s bucket is out of debt; 0 when it owes nothing. */
+  function owes(id: string, now: number): number {
+    const b = buckets.get(id);
+    if (!b) return 0;
+    const tokens = tokensAt(b, Math.max(now, b.at));
+    return tokens < 0 ? -tokens / b.ratePerS : 0;
+  }
+
+  /** The refusal of a batch of a credential that owes. */
+  const owesMessage = (id: string, now: number): string =>
+    `${JSON.stringify(id)} sent more refused detections (invalid, not its sensor's, or from the future) than its rate limit of ${limitText(id)} allows: nothing of its batches is read for about ${Math.ceil(owes(id, now))} s`;
+
   /** Whether the sensor has no token left now (its bucket refilled to now; none taken). */
   function outOfTokens(sensor: string, now: number): boolean {
     const b = refill(sensor, now);
@@ -192,6 +222,21 @@ export function createIngest(o: IngestOptions) {
      * before building them (it asked {@link available}): counted and noted for the sensor as the
      * ingest's own refusals are.
      */
+    /** Charges `n` refused rows (lines that were not JSON, before the ingest saw them) to credential `id` ({@link debit}). */
+    debit(id: string, n: number): void {
+      debit(id, n, o.now());
+    },
+    /**
+     * Seconds until credential `id` may send again after its refused rows ran its bucket into
+     * debt; 0 when it may. A transport refuses a batch of a credential that owes before reading it.
+     */
+    owes(id: string): number {
+      return owes(id, o.now());
+    },
+    /** The refusal of a batch of a credential that {@link owes}. */
+    owesMessage(id: string): string {
+      return owesMessage(id, o.now());
+    },
     refusedForRate(source: string, sensor: string, n: number): void {
       if (n <= 0) return;
       o.onCount?.(source, 'rate_limited', n);
@@ -213,11 +258,21 @@ export function createIngest(o: IngestOptions) {
       const count = (what: 'accepted' | 'duplicate' | ErrorCode, n = 1) => o.onCount?.(source, what, n);
       const seenIds = new Set<string>();
       let duplicates = 0;
+      // a credential in debt for the rows it had refused: nothing of the batch is read
+      if (principal && owes(principal.id, now) > 0) {
+        const message = owesMessage(principal.id, now);
+        for (let i = 0; i < items.length; i++) rejected.push({ index: i, code: 'rate_limited', message: `detection ${i}: ${message}` });
+        count('rate_limited', items.length);
+        return { accepted: 0, duplicates: 0, rejected, notFused: [] };
+      }
+      /** Rows refused for what they hold, charged to the credential at the end. */
+      let refusedRows = 0;
       for (let i = 0; i < items.length; i++) {
         const row = items[i];
         const fail = (code: ErrorCode, message: string, sensor?: string) => {
           rejected.push({ index: i, code, message });
           count(code);
+          if (code !== 'rate_limited') refusedRows++;
           if (sensor) o.sensors.rejected(sensor, now, message);
         };
         if (row === null || typeof row !== 'object' || Array.isArray(row)) {
@@ -263,6 +318,7 @@ export function createIngest(o: IngestOptions) {
         dets.push(d);
         indexOf.push(i);
       }
+      if (principal) debit(principal.id, refusedRows, now);
       let accepted = 0;
       const notFused: { index: number; message: string }[] = [];
       if (inputs.length > 0) {

@@ -122,7 +122,16 @@ export async function handleMqttMessage(
     publishError(parts.id, { code: 'payload_too_large', message });
     return { result: null, refused: `payload_too_large: ${message}` };
   }
+  // a credential whose refused detections ran its rate limit into debt: the message is not read
+  if (principal && svc.ingest.owes(principal.id) > 0) {
+    svc.metrics.rejected.inc({ source: 'mqtt', reason: 'rate_limited' });
+    const message = svc.ingest.owesMessage(principal.id);
+    publishError(parts.id, { code: 'rate_limited', message });
+    return { result: null, refused: `rate_limited: ${message}` };
+  }
   const { items, errors, errorCount, tooMany, tooManyMessage } = parsePayload(payload, svc.ingest.maxBatch);
+  // lines that were not JSON cost their parsing: charged to the credential as refused detections
+  if (principal && errorCount > 0) svc.ingest.debit(principal.id, errorCount);
   if (errorCount > 0) {
     // one error report for the message, however many lines were bad (one per line let a
     // message of 100,000 bad lines flood the broker until it failed)
