@@ -13,23 +13,25 @@ import { backupCommand, hashPasswordCommand, serveCommand } from './serve.js';
 const USAGE = `usage: skywarden <command> [options]
 
 commands:
-  serve   [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR]
+  serve   [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR] [--role ROLE]
           run the live service: MQTT and HTTP ingest, journal, live tracks and alerts, API, web map
   track   --sensors FILE --detections FILE|- --out FILE|- [--report-every S] [--reorder-delay S] [--strict]
-          [--zones FILE --alerts FILE [--cap-dir DIR] [--cap-sender ID]]
-          fuse detections (spec/interchange.md) into tracks; with zones, write alert changes (and CAP 1.2 messages)
-  simulate --scenario FILE --out DIR [--annotate]
-          write sensors.json, detections.ndjson, truth.ndjson and zones.geojson for a scenario (YAML or JSON)
-  score   --truth FILE --tracks FILE [--zones FILE --alerts FILE] [--detections FILE --sensors FILE] [--json]
-          score tracks against the truth (spec Scoring: GOSPA, id switches, targets tracked)
+          [--zones FILE --alerts FILE [--cap-dir DIR] [--cap-sender ID] [--alert-policy JSON] [--one-thread]]
+          fuse detections (docs/interchange.md) into tracks; with zones, write alert changes (and CAP 1.2 messages)
+  simulate --scenario FILE|PRESET --out DIR [--annotate]
+          write sensors.json, detections.ndjson, truth.ndjson and zones.geojson for a scenario (YAML or JSON) or a preset (small, mixed, national)
+  score   --truth FILE --tracks FILE|- [--zones FILE --alerts FILE] [--detections FILE --sensors FILE] [--json]
+          score tracks against the truth (docs/interchange.md "Scoring": GOSPA, id switches, targets tracked)
   demo    [--seed N] [--targets N] [--duration S]
-          simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary
-  zones   --in FILE --out FILE --id PROP [--name PROP] [--code PROP [--code-name NAME]] [--where PROP=VALUE ...]
+          simulate a raid over microphones, a radar, observers and ADS-B; track it; print a summary (no service: serve --demo runs that)
+  zones   --in FILE --out FILE|- --id PROP [--name PROP] [--code PROP [--code-name NAME]] [--where PROP=VALUE ...]
           [--kind admin|site] [--lead S] [--names LANGS]
           turn any GeoJSON of districts into zones.geojson (the warning zones)
   hash-password   read a secret on standard input, print its hash for the config
   backup          copy the SQLite store while the service runs (restore: docs/deployment.md)
   help    this text; <command> --help for a command's options; --version
+
+The file formats (sensors.json, detections.ndjson, tracks.ndjson, ...) and the scoring are in docs/interchange.md.
 `;
 
 const SCORE_USAGE = `usage: skywarden score --truth FILE --tracks FILE|- [--zones FILE --alerts FILE] [--detections FILE --sensors FILE] [--json]

@@ -125,7 +125,7 @@ function startWarningWorker(stage: WarningStageOptions, onEvent: (e: AlertEvent)
 
 /** A tracker's reason for not using a detection, without its numbers and ids (one line per kind in the summary). */
 function notFusedKind(reason: string): string {
-  if (reason.startsWith('repeats a detection of sensor')) return 'repeats of a report within one scan (the sensor cannot report one target twice in a scan)';
+  if (reason.startsWith('repeats a detection of sensor')) return 'repeats of a report within one scan: a second detection of one sensor in one scan, within its resolution of the first (two targets closer than the sensor can tell apart, or one reported twice), is taken as the same report';
   if (reason.startsWith('outside the gate of track')) return 'a cooperative identity outside the gate of the track that carries it';
   return reason.replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/g, 'N').slice(0, 120);
 }
