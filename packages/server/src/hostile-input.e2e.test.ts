@@ -368,6 +368,19 @@ describe('hostile input (issue 15)', () => {
       assert.equal(r.status, 400, `${q}: ${r.text}`);
       assert.equal(r.json.error!.message, `query parameter ${q.split('=')[0]} must be a finite number, got ${shown}`);
     }
+    // a number is written in decimals: blanks were taken for 0 (the journal from 1970) and 0x10 for 16 (an outside probe, 2026-12-07)
+    for (const [q, shown] of [['from=%20', '" "'], ['to=%09', '"\\t"'], ['from=0x10', '"0x10"'], ['limit=1%2C000', '"1,000"']]) {
+      const r = await http(port, 'GET', `/api/v1/detections?${q}`, { token: admin });
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+      assert.equal(r.json.error!.message, `query parameter ${q.split('=')[0]} must be a decimal number, got ${shown}`);
+    }
+    // history frames at least a moment apart: every=0 or a negative one was taken as "every frame"
+    for (const every of ['0', '-1']) {
+      const r = await http(port, 'GET', `/api/v1/history/tracks?from=${now - 60}&to=${now}&every=${every}`, { token: admin });
+      assert.equal(r.status, 400, `every=${every}: ${r.text}`);
+      assert.match(r.json.error!.message, /query parameter every must be > 0/);
+    }
+    assert.equal((await http(port, 'GET', `/api/v1/history/tracks?from=${now - 60}&to=${now}&every=5`, { token: admin })).status, 200);
     const ok = await http(port, 'GET', '/api/v1/detections?limit=2', { token: admin });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.headers.get('skywarden-limit'), null);

@@ -2365,7 +2365,7 @@ export interface operations {
                 from: number;
                 /** @description Window end (s); at most 6 hours after from */
                 to: number;
-                /** @description Seconds between frames (at least the report interval, the default) */
+                /** @description Seconds between frames, above 0 (at least the report interval, the default) */
                 every?: number;
             };
             header?: never;

@@ -61,12 +61,24 @@ export function parseJsonObject(line: string): Record<string, unknown> | string 
 const MAX_SHOWN = 60;
 
 /** A short, readable rendering of a bad value for an error message. */
+/** Characters a quoted value shows as escapes: those {@link checkText} refuses that JSON.stringify leaves as they are (C1 controls, separators, bidirectional and invisible format characters). */
+const ESCAPED_IN_QUOTES = /[\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * `v` in double quotes as JSON writes it, and with the characters that would change how a
+ * message reads (a bidirectional override reorders the text after it) written as \uXXXX: a
+ * refusal quotes what it refuses without being garbled by it.
+ */
+export function quote(v: string): string {
+  return JSON.stringify(v).replace(ESCAPED_IN_QUOTES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (typeof v === 'number') return String(v); // Infinity from e.g. 1e999 shows as Infinity
   if (typeof v === 'string') {
-    const s = JSON.stringify(v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN) + '…' : v);
+    const s = quote(v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN) + '…' : v);
     return `string ${s}`;
   }
   if (typeof v === 'boolean') return String(v);
@@ -153,6 +165,9 @@ const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-
 // eslint-disable-next-line no-control-regex
 const UNSAFE_TEXT_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
+/** Half of a UTF-16 surrogate pair without its other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** What a character {@link checkText} refuses is, for the refusal. */
 function unsafeKind(c: number): string {
   if (c < 0x20 || c === 0x7f) return 'a control character';
@@ -168,12 +183,17 @@ function unsafeKind(c: number): string {
  * line or paragraph separators, no bidirectional embeddings, overrides or isolates (U+202A-U+202E,
  * U+2066-U+2069: "Safe-town \u202Etrela on" reads "Safe-town no alert"), no invisible format
  * characters (zero-width spaces and joiners, U+2060-U+2064, the BOM). The marks U+200E and U+200F
- * that right-to-left names carry are taken. `lines`: tab and line feed are taken too (free text,
- * such as an operator's reason). Returns the refusal naming the character and where, or undefined.
+ * that right-to-left names carry are taken, and no lone surrogate (half of a pair: no character).
+ * `lines`: tab and line feed are taken too (free text, such as an operator's reason). Returns the
+ * refusal naming the character and where, or undefined.
  */
 export function checkText(field: string, v: string, lines = false): string | undefined {
   const m = (lines ? UNSAFE_TEXT_BUT_LINES : UNSAFE_TEXT).exec(v);
-  if (!m) return undefined;
+  if (!m) {
+    // half of a surrogate pair alone is no character: stored or sent as UTF-8 it becomes U+FFFD
+    const lone = LONE_SURROGATE.exec(v);
+    return lone ? `${field} has a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${lone.index}: not a Unicode character` : undefined;
+  }
   const c = m[0].charCodeAt(0);
   return `${field} has ${unsafeKind(c)} (U+${c.toString(16).padStart(4, '0').toUpperCase()}) at character ${m.index}: names and ids are shown to people as they are written`;
 }

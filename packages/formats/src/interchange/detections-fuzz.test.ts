@@ -124,11 +124,16 @@ function depthOf(v: object, level: number): number {
  * measures the line instead, before parsing it ({@link lineModel}).
  */
 
-/** docs/interchange.md, plausibility bounds: an id or target reads as written (no controls, separators, bidirectional or invisible characters). */
+/** docs/interchange.md, plausibility bounds: an id or target reads as written (no controls, separators, bidirectional or invisible characters, no half of a surrogate pair alone). */
 function readable(v: string): boolean {
   for (let k = 0; k < v.length; k++) {
     const c = v.charCodeAt(k);
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x200b && c <= 0x200d) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) return false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = v.charCodeAt(k + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      k++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
   }
   return true;
 }

@@ -313,6 +313,10 @@ test('detections: an id or target that would not read as written (a bidirectiona
   bad({ ...base, id: 'a\u200Bb' }, 'id has an invisible character (U+200B) at character 1');
   bad({ ...base, target: 'x\u0085y' }, 'target has a C1 control character (U+0085)');
   bad({ ...base, target: 'x\u2028y' }, 'target has a line separator (U+2028)');
+  // half of a surrogate pair is no character (stored as UTF-8 it became U+FFFD: an outside probe, 2026-12-07); a whole pair is one
+  bad({ ...base, id: 'a\ud800b' }, 'id has a lone surrogate (U+D800) at character 1: not a Unicode character');
+  bad({ ...base, id: 'ab\udc00' }, 'id has a lone surrogate (U+DC00) at character 2');
+  assert.equal(good({ ...base, id: 'drone-\ud83d\ude81' }).id, 'drone-\ud83d\ude81');
   const ok = good({ ...base, id: 'ok-1', target: 'طائرة\u200F-7' });
   assert.equal(ok.id, 'ok-1');
 });

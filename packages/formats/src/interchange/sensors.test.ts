@@ -181,6 +181,9 @@ test('sensors: an id whose letters mix Latin, Cyrillic or Greek (a look-alike of
 
 test('sensors: an id or kind that would not read as written (a zero-width space, a bidirectional override) is refused, naming it', () => {
   expectError('{"sensors":[{"id":"radar-1\u200b","kind":"radar","lat":37,"lon":127}]}', 'id has an invisible character (U+200B) at character 7');
-  expectError('{"sensors":[{"id":"q\u202eevil","kind":"radar","lat":37,"lon":127}]}', 'id has a bidirectional control');
+  const errs = expectError('{"sensors":[{"id":"q\u202eevil","kind":"radar","lat":37,"lon":127}]}', 'id has a bidirectional control');
+  // the refusal quotes the id with the override escaped, so that it does not reorder the message itself
+  assert.ok(errs.some((e) => e.startsWith('sensors[0] (id "q\\u202eevil"): ')), JSON.stringify(errs));
+  assert.ok(errs.every((e) => !e.includes('\u202e')), 'no raw override in a message');
   expectError('{"sensors":[{"id":"s","kind":"rad\u0085ar","lat":37,"lon":127}]}', 'kind has a C1 control character (U+0085)');
 });

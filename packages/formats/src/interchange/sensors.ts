@@ -5,6 +5,7 @@
 import { describeJsonError } from './json-error.js';
 import type { GeoPoint, Sensor } from '@skywarden/core';
 import {
+  quote,
   checkFiniteWithin,
   checkNonNegative,
   checkPositiveBounded,
@@ -84,7 +85,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     }
     const e = entry as Record<string, unknown>;
     const idOk = typeof e.id === 'string' && e.id.length > 0;
-    const where = idOk ? `sensors[${i}] (id ${JSON.stringify((e.id as string).length > 60 ? (e.id as string).slice(0, 60) + '…' : e.id)})` : `sensors[${i}]`;
+    const where = idOk ? `sensors[${i}] (id ${quote((e.id as string).length > 60 ? (e.id as string).slice(0, 60) + '…' : (e.id as string))})` : `sensors[${i}]`;
     const nErrors = errors.length;
     const bad = (reason: string | undefined): void => {
       if (reason !== undefined) errors.push(`${where}: ${reason}`);

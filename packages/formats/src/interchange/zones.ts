@@ -4,7 +4,7 @@
  * `properties.kind` (`admin` or `site`) and `properties.lead_s` (wanted warning lead time, s).
  * The reader checks everything and returns every problem, naming the feature and the field.
  */
-import { checkBoundedId, checkBoundedText, withoutBom } from './check.js';
+import { checkBoundedId, checkBoundedText, quote, withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { createGeoArea, type GeoArea, type GeoPolygon } from '@skywarden/core';
 
@@ -140,7 +140,7 @@ export function parseZonesGeoJson(text: string): ZonesResult {
     const feat = f as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
     const props = feat?.properties ?? {};
     const id = props.id;
-    const where = `features[${i}]${typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : ''}`;
+    const where = `features[${i}]${typeof id === 'string' ? ` (id ${quote(id)})` : ''}`;
     if (!feat || feat.type !== 'Feature') return void errors.push(`${where}: must be a GeoJSON Feature`);
     if (typeof id !== 'string' || id.length === 0) return void errors.push(`${where}: properties.id must be a non-empty string, got ${JSON.stringify(id)}`);
     const badId = checkBoundedId('properties.id', id, ZONE_ID_MAX_CHARS);

@@ -41,6 +41,8 @@ declare module 'fastify' {
 export const API_VERSION = '0.1.0';
 
 /** Where the web map's built files are (packages/web/dist), from this module (packages/server/dist/http/). */
+/** A number as a query parameter writes it: decimal, optionally signed, with a fraction and an exponent (Infinity and NaN pass here, to be named by the route's own checks). */
+const DECIMAL = /^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity|NaN)$/;
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 function parseCookie(header: string | undefined, name: string): string | null {
@@ -301,9 +303,23 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
   app.decorateRequest('session', null);
   // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or ''
+  // and a number is written as a decimal number: Ajv's coercion took blanks (`from=%20`) for 0,
+  // which read the journal from 1970, and `0x10` for 16 (an outside probe, 2026-12-07)
   app.addHook('preValidation', async (req) => {
     const q = req.query as Record<string, unknown> | undefined;
-    if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
+    if (!q || typeof q !== 'object') return;
+    const props = (req.routeOptions.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+    for (const k of Object.keys(q)) {
+      const v = q[k];
+      if (v === '') {
+        delete q[k];
+        continue;
+      }
+      const type = props?.[k]?.type;
+      if (typeof v === 'string' && (type === 'number' || type === 'integer') && !DECIMAL.test(v)) {
+        throw new ApiError('bad_request', `query parameter ${k} must be a decimal number, got ${JSON.stringify(v.slice(0, 40))}`);
+      }
+    }
   });
   // bodies are read as bytes and decoded strictly: bytes that are not UTF-8 were each turned into
   // U+FFFD, and two detections whose ids differed only there became one id, the second answered

@@ -259,7 +259,7 @@ const limit = (dflt: number, max: number) => Type.Integer({ minimum: 1, descript
 export const queries = {
   detections: Type.Object({ from: Type.Optional(num('Window start (s; default 60 s ago)')), to: Type.Optional(num('Window end (s; default now)')), sensor: Type.Optional(str('Only this sensor')), limit: Type.Optional(limit(10000, 50000)) }),
   trackHistory: Type.Object({ from: Type.Optional(num('Window start (s; default an hour ago)')), to: Type.Optional(num('Window end (s; default now)')), limit: Type.Optional(limit(10000, 100000)) }),
-  historyTracks: Type.Object({ from: num('Window start (s)'), to: num('Window end (s); at most 6 hours after from'), every: Type.Optional(num('Seconds between frames (at least the report interval, the default)')) }),
+  historyTracks: Type.Object({ from: num('Window start (s)'), to: num('Window end (s); at most 6 hours after from'), every: Type.Optional(Type.Number({ description: 'Seconds between frames, above 0 (at least the report interval, the default)', exclusiveMinimum: 0 })) }),
   alerts: Type.Object({ from: Type.Optional(num('Window start (s; default a day ago)')), to: Type.Optional(num('Window end (s; default now)')), zone: Type.Optional(str('Only this zone')), limit: Type.Optional(limit(1000, 10000)) }),
   audit: Type.Object({ from: Type.Optional(num('Window start (s; default 7 days ago)')), to: Type.Optional(num('Window end (s; default now)')), limit: Type.Optional(limit(1000, 10000)) }),
   limitOnly: (dflt: number, max: number) => Type.Object({ limit: Type.Optional(limit(dflt, max)) }),
