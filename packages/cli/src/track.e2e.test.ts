@@ -130,6 +130,14 @@ test('track: malformed lines are reported with line numbers, skipped, and change
   assert.equal(readFileSync(outDirty, 'utf8'), readFileSync(outClean, 'utf8'), 'good lines give the same tracks');
 });
 
+test('track: lines that are not JSON are one kind in the summary, however the parser words where and why', () => {
+  // random bytes made two kinds of one: "not valid JSON" and "not valid JSON (at column N ...: Unexpected token '\r')" (an outside probe, 2026-12-07)
+  const lines = ['{"t":1,"x":[}', 'garbage \r more', '{"a":"b\r', '\u0001\u0002', '{"t": "x" "y"}'];
+  const w = writeScene(scene, lines);
+  const r = runTrackCli(['--sensors', w.sensors, '--detections', w.detections, '--out', join(w.dir, 'tracks.ndjson')]);
+  assert.match(r.stderr, /rejected: 5\n {2}5 × not valid JSON\n/, r.stderr);
+});
+
 test('track: a time far from the rest (a wrong clock) is named with its line, and the rows of before are kept', () => {
   const rows = scene.detections.slice(0, 800);
   const last = rows[rows.length - 1]!;

@@ -151,6 +151,8 @@ export interface TrackSummary {
 
 /** Reason category for the summary: the reason with its values (numbers, quoted text) blanked out. */
 function category(reason: string): string {
+  // one kind however the parser words where and why (its quoting of the bad text varies)
+  if (reason.startsWith('not valid JSON')) return 'not valid JSON';
   return sanitize(
     reason
       .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
