@@ -132,7 +132,7 @@ test('track: malformed lines are reported with line numbers, skipped, and change
 
 test('track: lines that are not JSON are one kind in the summary, however the parser words where and why', () => {
   // random bytes made two kinds of one: "not valid JSON" and "not valid JSON (at column N ...: Unexpected token '\r')" (an outside probe, 2026-12-07)
-  const lines = ['{"t":1,"x":[}', 'garbage \r more', '{"a":"b\r', '\u0001\u0002', '{"t": "x" "y"}'];
+  const lines = ['{"t":1,"x":[}', 'tru\re', '{"a":t\r}', '\u0001\u0002', '[1,\u2028]'];
   const w = writeScene(scene, lines);
   const r = runTrackCli(['--sensors', w.sensors, '--detections', w.detections, '--out', join(w.dir, 'tracks.ndjson')]);
   assert.match(r.stderr, /rejected: 5\n {2}5 × not valid JSON\n/, r.stderr);
