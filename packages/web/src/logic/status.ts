@@ -139,7 +139,7 @@ export function stripItems(lang: Lang, inp: StripInput): StripItem[] {
         .join(', ');
       out.push(item('rejected', tr(lang, 'strip.rejected'), `${pct(f.rejectedShare)} (${why})`, f.rejectedShare >= 0.05 ? 'bad' : '', tr(lang, 'strip.rejected.title')));
     }
-    out.push(item('pending', tr(lang, 'strip.pending'), `${f.pending}`, f.pending > 5000 ? 'bad' : ''));
+    out.push(item('pending', tr(lang, 'strip.pending'), `${f.pending}`, f.pending > 5000 ? 'bad' : '', tr(lang, 'strip.pending.title')));
   } else if (inp.error) {
     out.push(item('error', inp.error.kind === 'no_ingest' ? tr(lang, 'strip.no_ingest') : tr(lang, 'strip.failed', { why: inp.error.why }), ''));
   }
