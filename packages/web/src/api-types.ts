@@ -159,7 +159,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A track now (null when no longer live) and its recent history */
+        /** A track now (null when no longer live) and its last 10 minutes (from the store when it has ended) */
         get: operations["getTrack"];
         put?: never;
         post?: never;

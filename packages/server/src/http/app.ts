@@ -810,14 +810,22 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
 
   // --- the picture
   app.get('/api/v1/tracks', { ...viewer, schema: { operationId: 'getTracks', tags: ['picture'], summary: 'Confirmed and coasting tracks now', response: responses({ 200: { description: 'The last report', ...ref('TrackSnapshot') } }, VIEW) } }, async () => svc.fusion?.snapshot() ?? { t: svc.clock(), tracks: [] });
-  app.get('/api/v1/tracks/:id', { ...viewer, schema: { operationId: 'getTrack', tags: ['picture'], summary: 'A track now (null when no longer live) and its recent history', params: IdParam, response: responses({ 200: { description: 'The track', ...bodiesOut.track } }, [401, 404]) } }, async (req) => {
+  app.get('/api/v1/tracks/:id', { ...viewer, schema: { operationId: 'getTrack', tags: ['picture'], summary: 'A track now (null when no longer live) and its last 10 minutes (from the store when it has ended)', params: IdParam, response: responses({ 200: { description: 'The track', ...bodiesOut.track } }, [401, 404]) } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const f = svc.fusion;
     const track = f?.track(id) ?? null;
-    const history = f?.history(id) ?? [];
+    let history: { t: number; lat: number; lon: number; alt_m?: number }[] = f?.history(id) ?? [];
     if (!track && history.length === 0) {
-      const stored = await svc.store.trackHistory(id, { from: 0, to: 1e15, limit: 1 });
-      if (stored.length === 0) throw new ApiError('not_found', `no track ${JSON.stringify(id)}`);
+      // a track that ended: its last 10 minutes from the store (the live picture keeps only live
+      // tracks' history; an ended track had answered an empty history beside stored rows)
+      const now = svc.clock();
+      const recent = await svc.store.trackHistory(id, { from: now - 600, to: now, limit: 600 });
+      history = recent.flatMap((r) => {
+        const { lat, lon, alt_m: alt } = r.row as { lat?: unknown; lon?: unknown; alt_m?: unknown };
+        if (typeof lat !== 'number' || typeof lon !== 'number') return [];
+        return [typeof alt === 'number' ? { t: r.t, lat, lon, alt_m: alt } : { t: r.t, lat, lon }];
+      });
+      if (history.length === 0 && (await svc.store.trackHistory(id, { from: 0, to: 1e15, limit: 1 })).length === 0) throw new ApiError('not_found', `no track ${JSON.stringify(id)}`);
     }
     return { track, history };
   });
