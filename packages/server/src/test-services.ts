@@ -18,7 +18,7 @@ export { freePort };
 
 interface Started {
   child: ChildProcess;
-  /** The last lines the server wrote. */
+  /** The last lines the server wrote (after the first lines of a crash, when it crashed before them). */
   log: () => string;
 }
 
@@ -37,7 +37,11 @@ function start(cmd: string, args: string[], dir: string, user?: { uid: number; g
     child,
     log: () => {
       try {
-        return readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+        const lines = readFileSync(logFile, 'utf8').split('\n');
+        // a crash's first words (a Go panic's reason comes before a long trace of its goroutines)
+        const crash = lines.findIndex((l) => /^(panic:|fatal error:)/.test(l));
+        const head = crash >= 0 && crash < lines.length - 40 ? [...lines.slice(crash, crash + 6), '...'] : [];
+        return [...head, ...lines.slice(-40)].join('\n');
       } catch {
         return '';
       }

@@ -237,7 +237,9 @@ describe('a fusion worker killed with -9', () => {
         const exit = c === undefined ? 'not started' : c.exitCode !== null ? `exited ${c.exitCode}` : c.signalCode !== null ? `killed ${c.signalCode}` : 'running';
         t.diagnostic(`${n} (${exit}, ${lines.length} log lines): ${(picked.length > 0 ? picked : lines).slice(-8).join('\n')}`);
       }
-      t.diagnostic(`NATS server: ${nats.exit() ?? 'running'}; its last lines:\n${nats.log().split('\n').slice(-15).join('\n')}`);
+      const natsLog = nats.log().split('\n');
+      const crashAt = natsLog.findIndex((l) => /^(panic:|fatal error:)/.test(l));
+      t.diagnostic(`NATS server: ${nats.exit() ?? 'running'}; ${crashAt >= 0 ? `it crashed: ${natsLog.slice(crashAt, crashAt + 4).join(' | ')}; ` : ''}its last lines:\n${natsLog.slice(-15).join('\n')}`);
       throw err;
     } finally {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
