@@ -336,6 +336,8 @@ export interface ServerConfig {
     accept_unknown: boolean;
     /** Most sources `accept_unknown` registers; records from further new SAC/SICs are refused (counted, logged). */
     max_unknown_sources: number;
+    /** Bytes of datagrams the listener reads a second (a token bucket of one second's worth); beyond, datagrams are dropped unread. */
+    max_bytes_per_s: number;
   };
   /** SAPIENT (BSI Flex 335 v2.0) fusion node: a TCP server sensors connect to (transports/sapient-node.ts). */
   sapient: {
@@ -462,7 +464,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     burst: 1000,
   },
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
-  asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16 },
+  asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16, max_bytes_per_s: 1024 * 1024 },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, registration_timeout_s: 10, max_unknown_nodes: 16, max_nodes_per_connection: 64, max_message_elements: 2048, max_write_backlog_bytes: 1024 * 1024, tls: null, allow_plaintext: false, parent: null },
   bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
   cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
@@ -631,6 +633,7 @@ const CHECKS: Record<string, Check> = {
   'asterix_in.trackers': objList,
   'asterix_in.accept_unknown': bool,
   'asterix_in.max_unknown_sources': int(0, 65536),
+  'asterix_in.max_bytes_per_s': int(1024, 1 << 30),
   'sapient.enabled': bool,
   'sapient.host': str,
   'sapient.port': int(0, 65535),

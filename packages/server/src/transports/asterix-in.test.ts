@@ -350,3 +350,40 @@ describe('ASTERIX input beyond a radar\'s rate limit', () => {
     }
   });
 });
+
+describe('ASTERIX input beyond asterix_in.max_bytes_per_s', () => {
+  it('drops datagrams unread once the second\'s bytes are read, whatever their first record, and reads again a second later', async () => {
+    const tmp = tempDir();
+    // a block whose first record is another source's decodes in full (the rate check looks at the first
+    // record): only the byte budget bounds the decoding (an outside probe, 2026-12-07)
+    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, max_bytes_per_s: 4096, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }] } }, {});
+    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+    const t = T0;
+    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
+    const tx = createSocket('udp4');
+    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
+    try {
+      await svc.start();
+      input = await startAsterixIn(svc);
+      const datagram = block(48, Array.from({ length: 20 }, (_, k) => plotRecord(10, 20, t + k * 0.01, target(t + k), 500 + k)).flat());
+      assert.ok(datagram.length > 300 && datagram.length < 1000, `a datagram of ${datagram.length} bytes`);
+      const per = Math.floor(4096 / datagram.length);
+      for (let k = 0; k < per + 20; k++) tx.send(datagram, input.port, '127.0.0.1');
+      await until(() => input!.stats().datagrams === per + 20, 10000, 'every datagram read from the socket');
+      const s = input.stats();
+      // (the budget refills as they are read: a datagram or two more may fit on a slow machine)
+      assert.ok(s.overBytes >= 15 && s.overBytes <= 20, `${s.overBytes} dropped unread of ${per + 20} (${per} fit in 4,096 bytes)`);
+      assert.equal(s.records, (per + 20 - s.overBytes) * 20, 'the records of the datagrams read, no more');
+      // a second later the budget is back
+      await new Promise((r) => setTimeout(r, 1100));
+      tx.send(datagram, input.port, '127.0.0.1');
+      await until(() => input!.stats().datagrams === per + 21, 10000, 'the datagram a second later read');
+      assert.equal(input.stats().overBytes, s.overBytes, 'read, not dropped');
+    } finally {
+      tx.close();
+      await input?.close();
+      await svc.close();
+      tmp.cleanup();
+    }
+  });
+});

@@ -27,6 +27,7 @@ import type { Service } from '../service.js';
 import type { Principal } from '../auth.js';
 import { parseAllowList, type AsterixSourceConfig } from '../config.js';
 import { createWarnLimiter } from '../warn-limiter.js';
+import { createTokenBucket, takeTokens } from '../token-bucket.js';
 
 export interface AsterixInStats {
   datagrams: number;
@@ -53,6 +54,8 @@ export interface AsterixInStats {
   overloaded: number;
   /** Blocks dropped unread, or cut short, because their first record's sensor had no detection (or fewer than the block's records) left within its rate limit (their records unread are not counted in `records`). */
   overRateBlocks: number;
+  /** Datagrams dropped unread because the listener had read `asterix_in.max_bytes_per_s` in the last second. */
+  overBytes: number;
 }
 
 /** Datagrams' detections waiting for the journal at most; beyond, datagrams are dropped before they are decoded. */
@@ -88,7 +91,7 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
   const c = svc.config.asterix_in;
   const log = svc.log.child({ component: 'asterix-in' });
   const warn = createWarnLimiter(log);
-  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, unknownOverLimit: 0, ignored: 0, ignoredKinds: {}, rejected: 0, refused: 0, overloaded: 0, overRateBlocks: 0 };
+  const stats: AsterixInStats = { datagrams: 0, records: 0, accepted: 0, duplicates: 0, bad: 0, unknownSource: 0, unknownOverLimit: 0, ignored: 0, ignoredKinds: {}, rejected: 0, refused: 0, overloaded: 0, overRateBlocks: 0, overBytes: 0 };
   /** Simulated reports are real only in a demo. */
   const takeSimulated = svc.mode === 'demo';
   const ignore = (kind: string) => {
@@ -250,8 +253,21 @@ export async function startAsterixIn(svc: Service): Promise<AsterixIn> {
     pending.add(p);
   };
 
+  // Bytes the listener may read, a token bucket of one second's worth refilled by the clock. A
+  // block is decoded before its records' sources are known: a block whose first record came from
+  // an unknown source, followed by 5,899 plots of an over-rate radar, was decoded in full (the
+  // rate check looks at the first record), and datagrams of 21,835 empty blocks each cost their
+  // parsing too; a hundred such datagrams a second held health for 0.7-2.6 s (an outside probe,
+  // 2026-12-07). 1 MiB/s by default: a busy radar's plots are a few tens of kilobytes a second
+  const byteBudget = createTokenBucket(c.max_bytes_per_s, c.max_bytes_per_s, Date.now() / 1000);
+  const overBytesWarn = createWarnLimiter(log, 10);
   const take = (msg: Buffer, from: string) => {
     stats.datagrams++;
+    if (!takeTokens(byteBudget, msg.length, Date.now() / 1000)) {
+      stats.overBytes++;
+      overBytesWarn.warn('over-bytes', { from, dropped: stats.overBytes }, 'ASTERIX datagrams dropped unread: the listener read asterix_in.max_bytes_per_s in the last second');
+      return;
+    }
     // UDP cannot be slowed: while the journal is this far behind, datagrams are dropped before
     // they are decoded (a sender of 64 KB datagrams of plots, a hundred a second, had grown the
     // journal's queue and the process by a gigabyte: an outside probe, 2026-12-06)
