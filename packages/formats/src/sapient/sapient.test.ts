@@ -149,6 +149,8 @@ test('sapientDetectionToRows names what is missing or unsupported', () => {
     [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, /azimuth is missing/],
     [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 1, range: -5, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, /range must be a non-negative finite number, got -5/],
     [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 1 } } }, /coordinate_system must be DEGREES_M/],
+    // an azimuth of 1e308 degrees is no bearing (it had been read modulo 360)
+    [{ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 1e308, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, /azimuth must be within \[-720, 720\] degrees, got 1e\+308/],
   ];
   for (const [m, re] of cases) {
     const r = sapientDetectionToRows(m, registry);
@@ -157,6 +159,19 @@ test('sapientDetectionToRows names what is missing or unsupported', () => {
   }
   const geoid = sapientDetectionToRows({ ...base, detectionReport: { reportId: 'R', location: { ...loc, z: 100, datum: 'LOCATION_DATUM_WGS84_G' } } }, registry);
   assert.ok(geoid.ok && geoid.rows[0]!.alt_m === undefined && /geoid/.test(geoid.warnings[0]!));
+  // optional numbers that are not finite (or negative errors) are left out with a warning naming them, the report kept
+  const odd = sapientDetectionToRows({ ...base, detectionReport: { reportId: 'R', location: { ...loc, z: NaN, xError: Infinity, yError: -3, zError: 5 } } }, registry);
+  assert.ok(odd.ok, odd.ok ? '' : odd.reason);
+  assert.equal(odd.rows[0]!.alt_m, undefined);
+  assert.equal(odd.rows[0]!.pos_sd_m, undefined);
+  assert.deepEqual(odd.warnings, [
+    'detection_report.location.z NaN is not a finite number: left out',
+    'detection_report.location.x_error Infinity is not a finite non-negative number: left out',
+    'detection_report.location.y_error -3 is not a finite non-negative number: left out',
+  ]);
+  const rbOdd = sapientDetectionToRows({ ...base, detectionReport: { reportId: 'R', rangeBearing: { azimuth: 30, elevation: -Infinity, azimuthError: NaN, range: 900, rangeError: 10, coordinateSystem: 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M', datum: 'RANGE_BEARING_DATUM_TRUE' } } }, registry);
+  assert.ok(rbOdd.ok && rbOdd.rows[0]!.elevation_deg === undefined && rbOdd.rows[0]!.bearing_sd_deg === undefined && rbOdd.rows[0]!.range_sd_m === 10);
+  assert.deepEqual(rbOdd.warnings.map((w) => w.split(' ')[0]), ['detection_report.range_bearing.elevation', 'detection_report.range_bearing.azimuth_error']);
 });
 
 test('the framer handles partial, coalesced and byte-by-byte chunks', () => {

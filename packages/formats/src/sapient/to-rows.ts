@@ -65,6 +65,21 @@ function fin(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/**
+ * An optional number field as given: undefined when absent, or when it is not a finite number
+ * (or, with `nonNegative`, below 0), then with a warning naming it. Such values had been left
+ * out without a word (an outside probe, 2026-12-07: a NaN altitude, an infinite error).
+ */
+function optional(name: string, v: unknown, warnings: string[], nonNegative = false): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (fin(v) && (!nonNegative || v >= 0)) return v;
+  warnings.push(`${name} ${typeof v === 'number' ? String(v) : typeof v} is not a finite${nonNegative ? ' non-negative' : ''} number: left out`);
+  return undefined;
+}
+
+/** The largest azimuth taken (degrees either way): beyond, a value is no bearing read modulo 360 but garbage. */
+const MAX_AZIMUTH_DEG = 720;
+
 function collectClasses(list: SapientClassification[] | undefined, out: Record<string, number>): void {
   if (!Array.isArray(list)) return;
   for (const c of list) {
@@ -119,16 +134,20 @@ export function sapientDetectionToRows(msg: SapientMessage, registry: SapientSen
     if (!(lon >= -180 && lon <= 180)) return { ok: false, reason: `detection_report.location.x (longitude) must be within [-180, 180] degrees, got ${lon}` };
     row.lat = lat;
     row.lon = lon;
-    if (fin(loc.z)) {
-      if (datum === 'LOCATION_DATUM_WGS84_E') row.alt_m = loc.z;
+    const z = optional('detection_report.location.z', loc.z, warnings);
+    if (z !== undefined) {
+      if (datum === 'LOCATION_DATUM_WGS84_E') row.alt_m = z;
       else warnings.push('altitude above the geoid (WGS84_G) dropped: no geoid model');
     }
-    const ex = fin(loc.xError) && loc.xError > 0 ? loc.xError * k * M_PER_DEG * Math.cos(lat / DEG) : undefined;
-    const ey = fin(loc.yError) && loc.yError > 0 ? loc.yError * k * M_PER_DEG : undefined;
+    const xErr = optional('detection_report.location.x_error', loc.xError, warnings, true);
+    const yErr = optional('detection_report.location.y_error', loc.yError, warnings, true);
+    const zErr = optional('detection_report.location.z_error', loc.zError, warnings, true);
+    const ex = xErr !== undefined && xErr > 0 ? xErr * k * M_PER_DEG * Math.cos(lat / DEG) : undefined;
+    const ey = yErr !== undefined && yErr > 0 ? yErr * k * M_PER_DEG : undefined;
     if (ex !== undefined && ey !== undefined) row.pos_sd_m = Math.sqrt((ex * ex + ey * ey) / 2);
     else if (ey !== undefined) row.pos_sd_m = ey;
     else if (ex !== undefined && ex > 0) row.pos_sd_m = ex;
-    if (row.alt_m !== undefined && fin(loc.zError) && loc.zError > 0) row.alt_sd_m = loc.zError;
+    if (row.alt_m !== undefined && zErr !== undefined && zErr > 0) row.alt_sd_m = zErr;
   } else if (rb !== undefined && rb !== null) {
     const cs = rb.coordinateSystem;
     const deg = cs === 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M' || cs === 'RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_KM';
@@ -142,22 +161,27 @@ export function sapientDetectionToRows(msg: SapientMessage, registry: SapientSen
       return { ok: false, reason: `detection_report.range_bearing.datum ${datum} is not supported: azimuths must be from true north` };
     }
     if (!fin(rb.azimuth)) return { ok: false, reason: 'detection_report.range_bearing.azimuth is missing or not finite' };
+    if (!(Math.abs(rb.azimuth * ak) <= MAX_AZIMUTH_DEG)) return { ok: false, reason: `detection_report.range_bearing.azimuth must be within [-${MAX_AZIMUTH_DEG}, ${MAX_AZIMUTH_DEG}] degrees, got ${rb.azimuth * ak}` };
     let az = (rb.azimuth * ak) % 360;
     if (az < 0) az += 360;
     if (az >= 360) az = 0;
     row.bearing_deg = az;
-    if (fin(rb.elevation)) {
-      const el = rb.elevation * ak;
+    const elevation = optional('detection_report.range_bearing.elevation', rb.elevation, warnings);
+    if (elevation !== undefined) {
+      const el = elevation * ak;
       if (!(el >= -90 && el <= 90)) return { ok: false, reason: `detection_report.range_bearing.elevation must be within [-90, 90] degrees, got ${el}` };
       row.elevation_deg = el;
     }
-    if (fin(rb.azimuthError) && rb.azimuthError > 0) row.bearing_sd_deg = Math.min(180, rb.azimuthError * ak);
-    if (row.elevation_deg !== undefined && fin(rb.elevationError) && rb.elevationError > 0) row.elevation_sd_deg = Math.min(180, rb.elevationError * ak);
+    const azErr = optional('detection_report.range_bearing.azimuth_error', rb.azimuthError, warnings, true);
+    const elErr = optional('detection_report.range_bearing.elevation_error', rb.elevationError, warnings, true);
+    if (azErr !== undefined && azErr > 0) row.bearing_sd_deg = Math.min(180, azErr * ak);
+    if (row.elevation_deg !== undefined && elErr !== undefined && elErr > 0) row.elevation_sd_deg = Math.min(180, elErr * ak);
     if (rb.range !== undefined && rb.range !== null) {
       if (!fin(rb.range) || rb.range < 0) return { ok: false, reason: `detection_report.range_bearing.range must be a non-negative finite number, got ${String(rb.range)}` };
       row.type = 'range_bearing';
       row.range_m = rb.range * km;
-      if (fin(rb.rangeError) && rb.rangeError > 0) row.range_sd_m = rb.rangeError * km;
+      const rErr = optional('detection_report.range_bearing.range_error', rb.rangeError, warnings, true);
+      if (rErr !== undefined && rErr > 0) row.range_sd_m = rErr * km;
     } else {
       row.type = 'bearing';
     }

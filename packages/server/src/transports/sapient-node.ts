@@ -555,6 +555,8 @@ export async function startSapientNode(svc: Service): Promise<SapientNodeServer>
           stats.detectionReports++;
           const r = sapientDetectionToRows(m, nodes);
           if (!r.ok) return sendError(nodeId, payload, [r.reason]);
+          // a report taken with a part left out (a value that is not finite, an altitude above the geoid) is logged
+          for (const w of r.warnings) warn.warn('report-warning', { from, node: nodeId, reason: w }, 'SAPIENT detection taken with a part left out');
           const node = nodes.get(nodeId)!;
           const principal: Principal = { id: `sapient:${nodeId}`, gateway: false, sensors: [node.sensorId], tokenHash: '' };
           const res = await svc.ingest.ingest(principal, r.rows, 'sapient');
