@@ -608,6 +608,36 @@ describe('SAPIENT: what one client can cost the service is bounded', () => {
     c.close();
   });
 
+  it('a burst of detection reports shares journal commits, in the frames\' order; a refused one among them is answered with Error', async () => {
+    // each report waited for its own commit: one connection carried 350-450 reports a second, and the
+    // live picture lost most of a 1,000-a-second node's detections as late (an outside probe, 2026-12-07)
+    const c = await client(svc.port);
+    assert.equal((await register(c, RADAR)).acceptance, true);
+    const commitsBefore = await commitCount();
+    const frames = Array.from({ length: 300 }, (_, k) =>
+      frameSapient(encodeSapientMessage(buildDetectionReport({ nodeId: RADAR, t: svc.now - 1 + k * 0.001 + (k === 150 ? 3600 : 0) }, { reportId: `burst-${k}`, objectId: `o${k % 20}`, position: { latDeg: 37.5 + (k % 20) * 0.001, lonDeg: 127 } }))),
+    );
+    c.sendRaw(Buffer.concat(frames));
+    const err = await c.next(10_000);
+    assert.equal(err.content, 'error');
+    assert.match(err.error!.errorMessage![0], /ahead of the service clock/);
+    const ids = await until(async () => {
+      const rows = (await svc.srv.service.store.readJournal(0, 100_000)).filter((r) => String(r.id).startsWith(`sapient:${RADAR}:burst-`));
+      return rows.length >= 299 ? rows.map((r) => String(r.id)) : undefined;
+    }, 10_000, 'the 299 good reports journalled');
+    assert.deepEqual(ids, Array.from({ length: 300 }, (_, k) => k).filter((k) => k !== 150).map((k) => `sapient:${RADAR}:burst-${k}`), 'in the frames\' order');
+    const commits = (await commitCount()) - commitsBefore;
+    assert.ok(commits < 150, `${commits} journal commits for 299 reports: they share commits`);
+    c.close();
+  });
+
+  /** Journal group commits so far (the histogram's count in /metrics). */
+  async function commitCount(): Promise<number> {
+    const m = /^skywarden_journal_commit_seconds_count (\d+)$/m.exec((await http(svc.srv.httpPort, 'GET', '/metrics')).text);
+    assert.ok(m, 'the commit histogram in /metrics');
+    return Number(m[1]);
+  }
+
   it('sapient.max_unknown_nodes caps the nodes accept_unknown registers, and sapient.max_nodes_per_connection the node ids of one connection', async () => {
     const c = await client(svc.port);
     assert.equal((await register(c, U[0])).acceptance, true);
