@@ -315,61 +315,65 @@ describe('ASTERIX input while the journal is behind', () => {
   });
 });
 
+/**
+ * Runs `fn` with a service (its clock fixed at T0 + 0.5: buckets do not refill by it) whose
+ * ASTERIX input has `asterixIn` besides the one radar psr-1 (SAC 10, SIC 20), and `ingest`
+ * settings; stops everything after.
+ */
+async function withAsterixInput(settings: { ingest?: Record<string, unknown>; asterixIn?: Record<string, unknown> }, fn: (o: { svc: Service; input: AsterixInput; tx: UdpSocket; t: number }) => Promise<void>): Promise<void> {
+  const tmp = tempDir();
+  const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, ...(settings.ingest ? { ingest: settings.ingest } : {}), asterix_in: { enabled: true, host: '127.0.0.1', port: 0, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }], ...settings.asterixIn } }, {});
+  assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
+  const t = T0;
+  const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
+  const tx = createSocket('udp4');
+  let input: AsterixInput | undefined;
+  try {
+    await svc.start();
+    input = await startAsterixIn(svc);
+    await fn({ svc, input, tx, t });
+  } finally {
+    tx.close();
+    await input?.close();
+    await svc.close();
+    tmp.cleanup();
+  }
+}
+type AsterixInput = Awaited<ReturnType<typeof startAsterixIn>>;
+type Service = Awaited<ReturnType<typeof createService>>;
+
 describe('ASTERIX input beyond a radar\'s rate limit', () => {
   it('decodes only the records the radar may still send, and skips a whole block unread once it has none left', async () => {
-    const tmp = tempDir();
-    // a fixed clock: the bucket (burst 5) does not refill during the test
-    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, ingest: { rate_per_s: 0.001, burst: 5 }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }] } }, {});
-    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
-    const t = T0;
-    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
-    const tx = createSocket('udp4');
-    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
-    try {
-      await svc.start();
-      input = await startAsterixIn(svc);
+    // the bucket (burst 5) does not refill during the test
+    await withAsterixInput({ ingest: { rate_per_s: 0.001, burst: 5 } }, async ({ svc, input, tx, t }) => {
       const eight = Array.from({ length: 8 }, (_, k) => plotRecord(10, 20, t + k * 0.01, target(t + k), 200 + k)).flat();
       tx.send(block(48, eight), input.port, '127.0.0.1');
-      await until(() => input!.stats().accepted === 5, 10000, 'the five records within the burst journalled');
+      await until(() => input.stats().accepted === 5, 10000, 'the five records within the burst journalled');
       let s = input.stats();
       assert.equal(s.records, 5, 'only the records within the rate were decoded');
       assert.equal(s.overRateBlocks, 1, 'the block was cut short');
       // nothing left: the next block is skipped before it is decoded
       tx.send(block(48, Array.from({ length: 4 }, (_, k) => plotRecord(10, 20, t + 1 + k * 0.01, target(t + 1), 300 + k)).flat()), input.port, '127.0.0.1');
-      await until(() => input!.stats().datagrams === 2, 10000, 'the second datagram read');
+      await until(() => input.stats().datagrams === 2, 10000, 'the second datagram read');
       s = input.stats();
       assert.equal(s.overRateBlocks, 2, 'the whole block skipped');
       assert.equal(s.records, 5, 'none of its records decoded');
       assert.equal(s.accepted, 5);
       assert.equal((await svc.store.readJournal(0, 100)).length, 5);
-    } finally {
-      tx.close();
-      await input?.close();
-      await svc.close();
-      tmp.cleanup();
-    }
+    });
   });
 });
 
 describe('ASTERIX input beyond asterix_in.max_bytes_per_s', () => {
   it('drops datagrams unread once the second\'s bytes are read, whatever their first record, and reads again a second later', async () => {
-    const tmp = tempDir();
     // a block whose first record is another source's decodes in full (the rate check looks at the first
     // record): only the byte budget bounds the decoding (an outside probe, 2026-12-07)
-    const built = buildConfig({ data_dir: tmp.dir, mqtt: { mode: 'off' }, log: { level: 'silent' }, asterix_in: { enabled: true, host: '127.0.0.1', port: 0, max_bytes_per_s: 4096, radars: [{ sac: 10, sic: 20, sensor: 'psr-1', lat: RADAR.lat, lon: RADAR.lon, alt_m: RADAR.alt }] } }, {});
-    assert.ok(built.ok, built.ok ? '' : built.errors.join('; '));
-    const t = T0;
-    const svc = await createService({ config: built.config, log: quietLogger(), clock: () => t + 0.5 });
-    const tx = createSocket('udp4');
-    let input: Awaited<ReturnType<typeof startAsterixIn>> | undefined;
-    try {
-      await svc.start();
-      input = await startAsterixIn(svc);
+    await withAsterixInput({ asterixIn: { max_bytes_per_s: 4096 } }, async ({ input, tx, t }) => {
       const datagram = block(48, Array.from({ length: 20 }, (_, k) => plotRecord(10, 20, t + k * 0.01, target(t + k), 500 + k)).flat());
       assert.ok(datagram.length > 300 && datagram.length < 1000, `a datagram of ${datagram.length} bytes`);
       const per = Math.floor(4096 / datagram.length);
       for (let k = 0; k < per + 20; k++) tx.send(datagram, input.port, '127.0.0.1');
-      await until(() => input!.stats().datagrams === per + 20, 10000, 'every datagram read from the socket');
+      await until(() => input.stats().datagrams === per + 20, 10000, 'every datagram read from the socket');
       const s = input.stats();
       // (the budget refills as they are read: a datagram or two more may fit on a slow machine)
       assert.ok(s.overBytes >= 15 && s.overBytes <= 20, `${s.overBytes} dropped unread of ${per + 20} (${per} fit in 4,096 bytes)`);
@@ -377,13 +381,8 @@ describe('ASTERIX input beyond asterix_in.max_bytes_per_s', () => {
       // a second later the budget is back
       await new Promise((r) => setTimeout(r, 1100));
       tx.send(datagram, input.port, '127.0.0.1');
-      await until(() => input!.stats().datagrams === per + 21, 10000, 'the datagram a second later read');
+      await until(() => input.stats().datagrams === per + 21, 10000, 'the datagram a second later read');
       assert.equal(input.stats().overBytes, s.overBytes, 'read, not dropped');
-    } finally {
-      tx.close();
-      await input?.close();
-      await svc.close();
-      tmp.cleanup();
-    }
+    });
   });
 });
