@@ -56,7 +56,6 @@ export interface IngestOptions {
   onCommit?: (seconds: number, detections: number) => void;
 }
 
-/** A sensor's token bucket: its tokens when last refilled, then, and its own rate and burst. */
 interface Pending {
   inputs: JournalInput[];
   detections: Detection[];
@@ -217,11 +216,6 @@ export function createIngest(o: IngestOptions) {
         b.tokens = Math.min(b.tokens, burst);
       }
     },
-    /**
-     * Counts `n` detections of `sensor` from `source` that a listener refused for the sensor's rate
-     * before building them (it asked {@link available}): counted and noted for the sensor as the
-     * ingest's own refusals are.
-     */
     /** Charges `n` refused rows (lines that were not JSON, before the ingest saw them) to credential `id` ({@link debit}). */
     debit(id: string, n: number): void {
       debit(id, n, o.now());
@@ -237,6 +231,11 @@ export function createIngest(o: IngestOptions) {
     owesMessage(id: string): string {
       return owesMessage(id, o.now());
     },
+    /**
+     * Counts `n` detections of `sensor` from `source` that a listener refused for the sensor's rate
+     * before building them (it asked {@link available}): counted and noted for the sensor as the
+     * ingest's own refusals are.
+     */
     refusedForRate(source: string, sensor: string, n: number): void {
       if (n <= 0) return;
       o.onCount?.(source, 'rate_limited', n);
