@@ -40,9 +40,9 @@ declare module 'fastify' {
 
 export const API_VERSION = '0.1.0';
 
-/** Where the web map's built files are (packages/web/dist), from this module (packages/server/dist/http/). */
 /** A number as a query parameter writes it: decimal, optionally signed, with a fraction and an exponent (Infinity and NaN pass here, to be named by the route's own checks). */
 const DECIMAL = /^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?Infinity|NaN)$/;
+/** Where the web map's built files are (packages/web/dist), from this module (packages/server/dist/http/). */
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 function parseCookie(header: string | undefined, name: string): string | null {
