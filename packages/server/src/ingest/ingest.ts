@@ -92,13 +92,18 @@ export function createIngest(o: IngestOptions) {
     return b;
   }
 
-  function takeToken(sensor: string, now: number): boolean {
-    let b = buckets.get(sensor);
+  /** The bucket of sensor or credential `id`, made full at `now` (with its limit) when it has none yet. */
+  function bucketOf(id: string, now: number): TokenBucket {
+    let b = buckets.get(id);
     if (!b) {
-      const l = limitOf(sensor);
-      buckets.set(sensor, (b = createTokenBucket(l.ratePerS, l.burst, now)));
+      const l = limitOf(id);
+      buckets.set(id, (b = createTokenBucket(l.ratePerS, l.burst, now)));
     }
-    return takeTokens(b, 1, now);
+    return b;
+  }
+
+  function takeToken(sensor: string, now: number): boolean {
+    return takeTokens(bucketOf(sensor, now), 1, now);
   }
 
   /**
@@ -110,11 +115,7 @@ export function createIngest(o: IngestOptions) {
    */
   function debit(id: string, n: number, now: number): void {
     if (!(n > 0)) return;
-    let b = buckets.get(id);
-    if (!b) {
-      const l = limitOf(id);
-      buckets.set(id, (b = createTokenBucket(l.ratePerS, l.burst, now)));
-    }
+    const b = bucketOf(id, now);
     refillBucket(b, now);
     b.tokens = Math.max(-b.burst, b.tokens - n);
   }
