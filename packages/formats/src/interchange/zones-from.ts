@@ -5,7 +5,7 @@
  * rest of the source's properties are dropped. Pure: text in, text and counts out; every
  * problem is named with the feature's index and the property.
  */
-import { withoutBom } from './check.js';
+import { quote, withoutBom } from './check.js';
 import { describeJsonError } from './json-error.js';
 import { isZoneNameLanguage, parseZonesGeoJson } from './zones.js';
 import { nestsDeeper } from './plausible.js';
@@ -75,17 +75,17 @@ export function zonesFromGeoJson(text: string, o: ZonesFromOptions): ZonesFromRe
     const id = asText(props[o.idProperty]);
     if (id === null) return void errors.push(`features[${i}]: property ${JSON.stringify(o.idProperty)} (the id) is missing or empty, got ${JSON.stringify(props[o.idProperty] ?? null)}`);
     const first = seen.get(id);
-    if (first !== undefined) return void errors.push(`features[${i}]: id ${JSON.stringify(id)} (property ${JSON.stringify(o.idProperty)}) is also the id of features[${first}]`);
+    if (first !== undefined) return void errors.push(`features[${i}]: id ${quote(id)} (property ${JSON.stringify(o.idProperty)}) is also the id of features[${first}]`);
     seen.set(id, i);
     const p: Record<string, unknown> = { id };
     const name = o.nameProperty !== undefined ? asText(props[o.nameProperty]) : null;
-    if (o.nameProperty !== undefined && name === null) notes.push(`features[${i}] (id ${JSON.stringify(id)}): no ${JSON.stringify(o.nameProperty)}, named by its id`);
+    if (o.nameProperty !== undefined && name === null) notes.push(`features[${i}] (id ${quote(id)}): no ${JSON.stringify(o.nameProperty)}, named by its id`);
     p.name = name ?? id;
     if (o.kind !== undefined) p.kind = o.kind;
     if (o.leadS !== undefined) p.lead_s = o.leadS;
     if (o.codeProperty !== undefined) {
       const code = asText(props[o.codeProperty]);
-      if (code === null) return void errors.push(`features[${i}] (id ${JSON.stringify(id)}): property ${JSON.stringify(o.codeProperty)} (the code) is missing or empty`);
+      if (code === null) return void errors.push(`features[${i}] (id ${quote(id)}): property ${JSON.stringify(o.codeProperty)} (the code) is missing or empty`);
       p.code = code;
       if (o.codeName !== undefined) p.code_name = o.codeName;
     }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseZonesGeoJson, ZONE_LEAD_MAX_S, ZONES_MAX } from './zones.js';
+import { zonesFromGeoJson } from './zones-from.js';
 
 const square: number[][] = [
   [127, 37],
@@ -93,4 +94,13 @@ test('zones: names, ids and codes must read as written and names are at most 200
   // a right-to-left name with its marks, and 200 characters, are taken
   const r = parseZonesGeoJson(doc([square], { name: 'حي\u200F الميناء', name_en: 'N'.repeat(200) }));
   assert.ok(r.ok, r.ok ? '' : r.errors.join('; '));
+});
+
+test('zonesFromGeoJson quotes a source id with bidirectional characters escaped in its messages (as the zones reader does)', () => {
+  const sq = (lon: number) => ({ type: 'Polygon', coordinates: [[[lon, 37], [lon + 0.1, 37], [lon + 0.1, 37.1], [lon, 37.1], [lon, 37]]] });
+  const src = JSON.stringify({ type: 'FeatureCollection', features: [0, 1].map((k) => ({ type: 'Feature', properties: { id: 'a\u202eb' }, geometry: sq(127 + k) })) });
+  const r = zonesFromGeoJson(src, { idProperty: 'id' });
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  assert.deepEqual(r.errors, ['features[1]: id "a\\u202eb" (property "id") is also the id of features[0]']);
 });
