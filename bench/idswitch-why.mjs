@@ -5,11 +5,12 @@
 //   break    the target's previous track was deleted (a new track took over)
 //   idle     the previous track is alive but assigned to nobody (a duplicate took over)
 // Flags: --targets N (1000) --duration S (300) --seed K (7) --assoc gnn|greedy (gnn)
+//   (--assoc jpda: joint probabilistic association, jpda-associator.ts; env JPDA_RHO, JPDA_HARD)
 //   --oracle SD[,TAU]: no tracker; each target's own track, never swapped, placed at the truth plus
 //   a horizontal error of one-sigma SD m per axis that wanders with time constant TAU s (default
 //   10; first-order Gauss-Markov): what the scorer counts for tracks that never change identity
 //   but are as accurate as a tracker's (the floor of its per-instant assignment's flicker)
-import { createTracker, createBatchRunner, createGreedyAssociator, gospa, horizontalDistance } from '@skywarden/core';
+import { createTracker, createBatchRunner, createGreedyAssociator, createJpdaAssociator, chiSquareQuantile, gospa, horizontalDistance } from '@skywarden/core';
 import { parseSensorsJson, parseDetectionLine } from '@skywarden/formats';
 import { makeRadarScene } from '@skywarden/sim';
 
@@ -23,7 +24,7 @@ const sensors = parseSensorsJson(JSON.stringify({ sensors: scene.sensors })).sen
 const dets = [];
 scene.detections.forEach((d, i) => { const r = parseDetectionLine(JSON.stringify(d), i + 1, sensors); if (r && r.ok) dets.push(r.detection); });
 const oracle = arg('oracle', null);
-const components = assoc === 'greedy' ? { associator: createGreedyAssociator() } : {};
+const components = assoc === 'greedy' ? { associator: createGreedyAssociator() } : assoc === 'jpda' ? { associator: createJpdaAssociator({ missCost: chiSquareQuantile(4, 0.999) * 2, ...(process.env.JPDA_RHO ? { clutterPerCell: Number(process.env.JPDA_RHO) } : {}), ...(process.env.JPDA_HARD ? { hardAbove: Number(process.env.JPDA_HARD) } : {}) }) } : {};
 const tracker = createTracker({ origin: scene.origin }, components);
 const rowsByT = new Map();
 const deletedAt = new Map();
@@ -114,7 +115,7 @@ for (const t of [...truthByT.keys()].sort((a, b) => a - b)) {
     if (!seen.get(tr[i].id).includes(now)) seen.get(tr[i].id).push(now);
   }
 }
-console.log(`radar ${n}, ${durationS} s, seed ${seed}, ${oracle ? `oracle tracks (identity true, error ${oracle})` : `associator ${assoc}`}: ${switches} id switches (swap ${cause.swap}, break ${cause.break}, idle ${cause.idle}); tracker ${(dets.length / sec).toFixed(0)} det/s; tracks started ${tracker.stats.started}`);
+console.log(`radar ${n}, ${durationS} s, seed ${seed}, ${oracle ? `oracle tracks (identity true, error ${oracle})` : `associator ${assoc}`}: ${switches} id switches (swap ${cause.swap}, break ${cause.break}, idle ${cause.idle}); tracker ${(dets.length / sec).toFixed(0)} det/s; tracks started ${tracker.stats.started}; weighted updates ${tracker.stats.mixtures} (fell back ${tracker.stats.mixturesFallback})`);
 const q = (a, f) => { const b = a.slice().sort((x, y) => x - y); return b.length ? b[Math.floor(f * (b.length - 1))].toFixed(0) : '-'; };
 console.log(`swaps back to an earlier track: ${back}; separation of the two targets at a swap: median ${q(sepHist, 0.5)} m, p10 ${q(sepHist, 0.1)} m, p90 ${q(sepHist, 0.9)} m; error after: median ${q(errNow, 0.5)} m`);
 // lasting switches: drop holdings shorter than 30 s, merge neighbours with the same track, count changes

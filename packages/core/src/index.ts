@@ -30,9 +30,10 @@ export { createImmFilter, type ImmFilterOptions } from './tracker/imm-filter.js'
 export { createEkfFilter, type EkfFilterOptions } from './tracker/ekf-filter.js';
 export { createPairList, type Hypothesiser, type PairList } from './tracker/hypothesiser.js';
 export { createMahalanobisHypothesiser, type MahalanobisHypothesiserOptions } from './tracker/mahalanobis-hypothesiser.js';
-export type { Assignment, Associator } from './tracker/associator.js';
+export type { AssociationMixture, Assignment, Associator } from './tracker/associator.js';
 export { createGnnAssociator, type GnnAssociatorOptions } from './tracker/gnn-associator.js';
 export { createGreedyAssociator } from './tracker/greedy-associator.js';
+export { beliefMarginals, createJpdaAssociator, type JpdaAssociatorOptions } from './tracker/jpda-associator.js';
 export type { Initiator, TrackBirth } from './tracker/initiator.js';
 export { createPointInitiator, type PointInitiatorOptions } from './tracker/point-initiator.js';
 export { createBearingInitiator, type BearingInitiatorOptions } from './tracker/bearing-initiator.js';

@@ -265,6 +265,19 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     return true;
   }
 
+  /** A precise sensor's detection at time t: the precise sensors' revisit. */
+  function notePrecise(tr: Track, t: number): void {
+    const was = tr.precise;
+    if (!was) tr.precise = { t, gap: NaN };
+    else if (t - was.t > 0.25) {
+      // a new scan (plots of one scan are closer): the precise sensors' revisit, gaps capped at 30 s
+      const gap = Math.min(t - was.t, 30);
+      was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (gap - was.gap);
+      was.t = t;
+      if (was.scans !== undefined) was.scans++;
+    }
+  }
+
   return {
     modes: inner.modes,
     maxQHorizontal: inner.maxQHorizontal,
@@ -274,6 +287,18 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
     predict(tr, t, xOut, pOut) {
       inner.predict(tr, t, xOut, pOut);
     },
+    // an inner track weighed between precise detections (joint association); a cloud takes one detection at a time
+    weighs(tr, pd) {
+      return !tr.cloud && precise(pd) && inner.updateWeighted !== undefined && (inner.weighs?.(tr, pd) ?? false);
+    },
+    updateWeighted(tr, pds, scale, missWeight) {
+      if (tr.cloud || !inner.updateWeighted || !pds.every(precise)) return NaN;
+      let t = -Infinity;
+      for (const pd of pds) t = Math.max(t, pd.det.t);
+      const d2 = inner.updateWeighted(tr, pds, scale, missWeight);
+      if (!Number.isNaN(d2)) notePrecise(tr, t);
+      return d2;
+    },
     update(tr, pd) {
       if (precise(pd)) {
         const handedOffRivals = tr.cloud?.rivals;
@@ -281,15 +306,7 @@ export function createCloudFilter(o: CloudFilterOptions): TrackFilter {
         // a cloud the precise sensors take: what its reports said of its kind teaches the prior
         if (handedOff && o.sourcePrior && tr.cloud!.hits >= MISFIT_MIN_HITS) o.sourcePrior.learn(handedOffRivals!.stratum ?? 0, handedOff);
         tr.cloud = undefined;
-        const was = tr.precise;
-        if (!was) tr.precise = { t: pd.det.t, gap: NaN };
-        else if (pd.det.t - was.t > 0.25) {
-          // a new scan (plots of one scan are closer): the precise sensors' revisit, gaps capped at 30 s
-          const gap = Math.min(pd.det.t - was.t, 30);
-          was.gap = Number.isNaN(was.gap) ? gap : was.gap + 0.3 * (gap - was.gap);
-          was.t = pd.det.t;
-          if (was.scans !== undefined) was.scans++;
-        }
+        notePrecise(tr, pd.det.t);
         // what the microphones told of the source is kept while the precise sensors hold the
         // track: a plot or two (clutter near a generator's cloud) do not make it a target in the air
         if (handedOff && carryRivals) Object.assign(tr.precise!, { heldRivals: handedOff, scans: 1 });

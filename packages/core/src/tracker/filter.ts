@@ -25,4 +25,16 @@ export interface TrackFilter {
    * could not be used.
    */
   update(tr: Track, pd: PreparedDetection): number;
+  /**
+   * Updates `tr` with several detections at once, each weighted by how likely it is the
+   * track's (joint probabilistic association: jpda-associator.ts, `AssociationMixture`):
+   * hypothesis i weighs `scale[i]` times the pair's likelihood per resolution cell under the
+   * filter's own prediction, "none of them" weighs `missWeight`. The track ends at the latest
+   * detection's time. Returns a squared Mahalanobis distance (of the heaviest detection), or NaN
+   * (track unchanged) when the detections could not be used. Optional: a filter without it gets
+   * the most probable detection alone.
+   */
+  updateWeighted?(tr: Track, pds: readonly PreparedDetection[], scale: readonly number[], missWeight: number): number;
+  /** Whether `updateWeighted` can take detection `pd` for track `tr` (absent: never). */
+  weighs?(tr: Track, pd: PreparedDetection): boolean;
 }

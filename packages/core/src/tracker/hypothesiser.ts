@@ -14,12 +14,22 @@ export interface PairList {
   det: number[];
   track: number[];
   cost: number[];
+  /**
+   * ln ℓ of each pair: the likelihood of the innovation, N(ν; 0, S), per resolution cell of the
+   * detection's sensor (times √|2πR|): −½ (d² + ln|S| − ln|R|), never above 0 (S ≥ R). Weighs
+   * the pairs of tracks that compete for a detection against one another (a vague track fits
+   * every detection less well than a precise one at the same d²) and against clutter
+   * (jpda-associator.ts). A pair of a cooperative identity gets 0.
+   */
+  logLik: number[];
+  /** 1 when the pair's track can take this detection in a weighted update (the filter's `weighs`), else 0. */
+  weighable: number[];
   /** Detections whose pairs were put off to a later round (they may gate again then). */
   deferred: number[];
 }
 
 export function createPairList(): PairList {
-  return { det: [], track: [], cost: [], deferred: [] };
+  return { det: [], track: [], cost: [], logLik: [], weighable: [], deferred: [] };
 }
 
 export interface Hypothesiser {

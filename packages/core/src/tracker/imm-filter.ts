@@ -11,7 +11,7 @@ import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
 import type { MotionMode } from './options.js';
 import type { TrackFilter } from './filter.js';
-import { adaptMeasurement } from './measurement-adapt.js';
+import { adaptMeasurement, logDetR } from './measurement-adapt.js';
 import type { PreparedDetection } from './prepare.js';
 import type { Track } from './track.js';
 
@@ -105,18 +105,9 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
     for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) tr.p[b * n + a] = tr.p[a * n + b];
   }
 
-  /**
-   * The IMM update of track `tr` with detection `pd`: mixing with the mode transition
-   * probabilities over the elapsed time, per-mode prediction and EKF update, mode
-   * probabilities from the likelihoods, and the moment-matched combined estimate. Returns the
-   * squared Mahalanobis distance of the most likely mode, or NaN when no mode could use the
-   * detection.
-   */
-  function update(tr: Track, pd: PreparedDetection): number {
-    reorientIfMoved(tr);
-    const dt = pd.det.t - tr.t;
-    const adt = Math.abs(dt);
-    // mixing: π_ij = P(mode j now | mode i before), from the modes' mean durations
+  /** The IMM's mixing over `adt` seconds: each mode's prior, mixed from the modes before by the transition probabilities (cbar: the predicted mode probabilities), into mixX, mixP. */
+  function mix(tr: Track, adt: number): void {
+    // π_ij = P(mode j now | mode i before), from the modes' mean durations
     for (let j = 0; j < nModes; j++) {
       let c = 0;
       for (let i = 0; i < nModes; i++) c += transition(i, j, adt) * tr.mu[i];
@@ -146,6 +137,20 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
       }
       for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) mixP[po + b * n + a] = mixP[po + a * n + b];
     }
+  }
+
+  /**
+   * The IMM update of track `tr` with detection `pd`: mixing with the mode transition
+   * probabilities over the elapsed time, per-mode prediction and EKF update, mode
+   * probabilities from the likelihoods, and the moment-matched combined estimate. Returns the
+   * squared Mahalanobis distance of the most likely mode, or NaN when no mode could use the
+   * detection.
+   */
+  function update(tr: Track, pd: PreparedDetection): number {
+    reorientIfMoved(tr);
+    const dt = pd.det.t - tr.t;
+    const adt = Math.abs(dt);
+    mix(tr, adt);
     // per-mode prediction and update
     let best = -1;
     let bestD2 = NaN;
@@ -173,6 +178,12 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
       for (let a = 0; a < n * n; a++) mixP[po + a] = pm[a];
     }
     if (best < 0) return NaN;
+    finish(tr, maxLog, pd.det.t);
+    return bestD2;
+  }
+
+  /** The new mode probabilities from logL and cbar (maxLog: the largest ln(cbar·L)), the modes' states from mixX, mixP, and the combined estimate at time t. */
+  function finish(tr: Track, maxLog: number, t: number): void {
     let sum = 0;
     for (let j = 0; j < nModes; j++) {
       const w = logL[j] === -Infinity || !(cbar[j] > 0) ? 0 : Math.exp(logL[j] + Math.log(cbar[j]) - maxLog);
@@ -186,8 +197,104 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
     tr.modeX.set(mixX);
     tr.modeP.set(mixP);
     combine(tr);
-    tr.t = pd.det.t;
-    return bestD2;
+    tr.t = t;
+  }
+
+  // scratch of the weighted update: each hypothesis's posterior state, covariance and weight
+  let hypX = new Float64Array(4 * n);
+  let hypP = new Float64Array(4 * n * n);
+  let hypW = new Float64Array(4);
+  let hypD2 = new Float64Array(4);
+
+  /**
+   * The PDA update of an IMM (Bar-Shalom & Li 1995 §9.4; per mode, with mode-conditioned
+   * association probabilities, as the IMM-PDAF): for each mode, the hypotheses "detection i is
+   * the track's" (its EKF update at the detection's time, predicted on to the latest of them,
+   * t*) and "none is" (the prediction to t*), weighted scale[i]·ℓᵢ and missWeight with ℓᵢ the
+   * pair's likelihood per resolution cell under the mode; the mode's posterior is their
+   * moment-matched mixture (the spread of the hypotheses enters the covariance), and its
+   * likelihood for the mode probabilities is the sum of the weights. Returns the squared
+   * Mahalanobis distance of the heaviest detection in the most probable mode, or NaN (the
+   * track unchanged) when no mode could use any of the detections.
+   */
+  function updateWeighted(tr: Track, pds: readonly PreparedDetection[], scale: readonly number[], missWeight: number): number {
+    const nh = pds.length + 1;
+    if (hypW.length < nh) {
+      hypX = new Float64Array(nh * n);
+      hypP = new Float64Array(nh * n * n);
+      hypW = new Float64Array(nh);
+      hypD2 = new Float64Array(nh);
+    }
+    reorientIfMoved(tr);
+    let tStar = -Infinity;
+    for (const pd of pds) if (pd.det.t > tStar) tStar = pd.det.t;
+    if (!Number.isFinite(tStar)) return NaN;
+    mix(tr, Math.abs(tStar - tr.t));
+    let used = false;
+    let maxLog = -Infinity;
+    let bestD2 = NaN;
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      const g = noiseOf(tr, j, g9);
+      // the miss hypothesis: the prediction to t*
+      for (let a = 0; a < n; a++) xm[a] = mixX[xo + a];
+      for (let a = 0; a < n * n; a++) pm[a] = mixP[po + a];
+      predictNcv(xm, pm, tStar - tr.t, g, xm, pm);
+      hypX.set(xm, 0);
+      hypP.set(pm, 0);
+      hypW[0] = missWeight;
+      let total = missWeight;
+      for (let i = 0; i < pds.length; i++) {
+        const pd = pds[i];
+        const h = i + 1;
+        hypW[h] = 0;
+        hypD2[h] = NaN;
+        for (let a = 0; a < n; a++) xm[a] = mixX[xo + a];
+        for (let a = 0; a < n * n; a++) pm[a] = mixP[po + a];
+        predictNcv(xm, pm, pd.det.t - tr.t, g, xm, pm);
+        adaptMeasurement(pd, xm, pm);
+        if (!innovate(xm, pm, pd.meas, ws) || !Number.isFinite(ws.logDetS)) continue;
+        const w = scale[i] * Math.exp(Math.min(0, -0.5 * (ws.d2 + ws.logDetS - logDetR(pd))));
+        if (!(w > 0) || !Number.isFinite(w)) continue;
+        hypD2[h] = ws.d2;
+        applyUpdate(xm, pm, pd.meas, ws);
+        predictNcv(xm, pm, tStar - pd.det.t, g, xm, pm);
+        hypX.set(xm, h * n);
+        hypP.set(pm, h * n * n);
+        hypW[h] = w;
+        total += w;
+        used = true;
+      }
+      // the mixture's mean and covariance (spread of the hypotheses included)
+      for (let a = 0; a < n; a++) {
+        let m = 0;
+        for (let h = 0; h < nh; h++) if (hypW[h] > 0) m += hypW[h] * hypX[h * n + a];
+        mixX[xo + a] = m / total;
+      }
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b <= a; b++) {
+          let c = 0;
+          for (let h = 0; h < nh; h++) {
+            if (!(hypW[h] > 0)) continue;
+            c += hypW[h] * (hypP[h * n * n + a * n + b] + (hypX[h * n + a] - mixX[xo + a]) * (hypX[h * n + b] - mixX[xo + b]));
+          }
+          mixP[po + a * n + b] = c / total;
+          mixP[po + b * n + a] = c / total;
+        }
+      }
+      logL[j] = Math.log(total);
+      const lp = logL[j] + Math.log(cbar[j] || 1e-300);
+      if (lp > maxLog) {
+        maxLog = lp;
+        let hb = -1;
+        for (let h = 1; h < nh; h++) if (hypW[h] > 0 && (hb < 0 || hypW[h] > hypW[hb])) hb = h;
+        bestD2 = hb < 0 ? NaN : hypD2[hb];
+      }
+    }
+    if (!used) return NaN;
+    finish(tr, maxLog, tStar);
+    return Number.isNaN(bestD2) ? 0 : bestD2;
   }
 
   return {
@@ -208,5 +315,7 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
       predictNcv(tr.x, tr.p, t - tr.t, noiseOf(tr, -1, g9), xOut, pOut);
     },
     update,
+    updateWeighted,
+    weighs: () => true,
   };
 }

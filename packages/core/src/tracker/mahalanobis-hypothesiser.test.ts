@@ -29,7 +29,7 @@ function setup(points: [number, number, number][], coop?: string) {
   const table = createTrackTable({ gridCell: 2000 });
   const filter = createImmFilter({ frame: FRAME, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
   const identifier = createBayesIdentifier({ frame: FRAME, confirmHits: 4, altitudeObservableSd: 600 });
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0, sourcePrior: [0.5, 0.3, 0.2], sourcePriorTracks: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, mixtures: 0, mixturesFallback: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0, sourcePrior: [0.5, 0.3, 0.2], sourcePriorTracks: 0 };
   const start = createTrackStarter({ table, filter, identifier, stats, confirmHits: 4 });
   const ini = createPointInitiator(o);
   const events: TrackerEvent[] = [];

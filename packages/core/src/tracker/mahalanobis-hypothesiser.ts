@@ -10,7 +10,7 @@ import { createEkfWorkspace, innovate } from '../filters/ekf.js';
 import { STATE_DIM } from '../models/state.js';
 import type { TrackFilter } from './filter.js';
 import type { Hypothesiser, PairList } from './hypothesiser.js';
-import { adaptMeasurement } from './measurement-adapt.js';
+import { adaptMeasurement, logDetR } from './measurement-adapt.js';
 import { chiSquareQuantile } from './options.js';
 import { SHAPE_DISC, SHAPE_POINT, type PreparedDetection } from './prepare.js';
 import type { Track } from './track.js';
@@ -104,9 +104,13 @@ export function createMahalanobisHypothesiser(options: MahalanobisHypothesiserOp
     const pairDet = out.det;
     const pairTrack = out.track;
     const pairCost = out.cost;
+    const pairLogLik = out.logLik;
+    const pairWeighable = out.weighable;
+    pairWeighable.length = 0;
     pairDet.length = 0;
     pairTrack.length = 0;
     pairCost.length = 0;
+    pairLogLik.length = 0;
     for (let i = 0; i < prepared.length; i++) {
       if (used[i] || !want[i]) continue;
       const pd = prepared[i];
@@ -125,6 +129,8 @@ export function createMahalanobisHypothesiser(options: MahalanobisHypothesiserOp
               pairDet.push(i);
               pairTrack.push(tr.slot);
               pairCost.push(0);
+              pairLogLik.push(0);
+              pairWeighable.push(0);
             }
           }
           continue;
@@ -146,6 +152,8 @@ export function createMahalanobisHypothesiser(options: MahalanobisHypothesiserOp
         pairDet.push(i);
         pairTrack.push(slot);
         pairCost.push(ws.d2);
+        pairLogLik.push(Math.min(0, -0.5 * (ws.d2 + ws.logDetS - logDetR(pd))));
+        pairWeighable.push(filter.weighs?.(tr, pd) ? 1 : 0);
       });
     }
   }
@@ -162,6 +170,8 @@ export function createMahalanobisHypothesiser(options: MahalanobisHypothesiserOp
     const pairDet = out.det;
     const pairTrack = out.track;
     const pairCost = out.cost;
+    const pairLogLik = out.logLik;
+    const pairWeighable = out.weighable;
     const deferredDet = out.deferred;
     deferredDet.length = 0;
     const np = pairDet.length;
@@ -182,11 +192,15 @@ export function createMahalanobisHypothesiser(options: MahalanobisHypothesiserOp
       pairDet[w] = pairDet[k];
       pairTrack[w] = pairTrack[k];
       pairCost[w] = pairCost[k];
+      pairLogLik[w] = pairLogLik[k];
+      pairWeighable[w] = pairWeighable[k];
       w++;
     }
     pairDet.length = w;
     pairTrack.length = w;
     pairCost.length = w;
+    pairLogLik.length = w;
+    pairWeighable.length = w;
   }
 
   return {

@@ -15,3 +15,10 @@ export function adaptMeasurement(pd: PreparedDetection, x: Float64Array, p: Floa
   const varH = 0.5 * (p[0] + p[n + 1]);
   pd.meas.variance[pd.bearingComp] = pd.bearingVariance + varH / Math.max(rho2, 1);
 }
+
+/** ln |R| of a detection's measurement as adapted (its errors are independent: R is diagonal). */
+export function logDetR(pd: PreparedDetection): number {
+  let s = 0;
+  for (let i = 0; i < pd.meas.dim; i++) s += Math.log(pd.meas.variance[i]);
+  return s;
+}

@@ -97,6 +97,9 @@ export interface TrackerStats {
   confirmed: number;
   /** Births refused by the clutter map (birth-limiter.ts): detections that started no track in a saturated cell. */
   birthsRefused: number;
+  /** Track updates by a weighted set of detections (joint probabilistic association: jpda-associator.ts), and those that fell back to one detection. */
+  mixtures: number;
+  mixturesFallback: number;
   /** Tracks dropped as stationary sources, and plots that started no track on their spots (stationary.ts). */
   stationaryDropped: number;
   stationaryRefused: number;
@@ -162,7 +165,7 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     bearingReach: options.bearingReach,
     sensorFrames: new Map(),
   };
-  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0, sourcePrior: [...MODE_PRIOR, ...MODE_PRIOR, ...MODE_PRIOR], sourcePriorTracks: 0 };
+  const stats: TrackerStats = { detections: 0, candidates: 0, innovations: 0, gated: 0, started: 0, confirmed: 0, birthsRefused: 0, mixtures: 0, mixturesFallback: 0, stationaryDropped: 0, stationaryRefused: 0, rangeScale: 1, rangeScaleTracks: 0, sourcePrior: [...MODE_PRIOR, ...MODE_PRIOR, ...MODE_PRIOR], sourcePriorTracks: 0 };
   const table = createTrackTable(options);
   const acoustic = createAcousticNetwork({ frame, sensors: options.acousticClouds ? options.sensors : [], learnPd: options.acousticLearnPd ? {} : false });
   const rangeScale = options.acousticRangeScale && acoustic.size > 0 ? createRangeScaleLearner(options.acousticRangeScale) : null;
@@ -193,6 +196,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     pairs.det.length = 0;
     pairs.track.length = 0;
     pairs.cost.length = 0;
+    pairs.logLik.length = 0;
+    pairs.weighable.length = 0;
     pairs.deferred.length = 0;
     for (const det of group) {
       if (preparedPool.length <= prepared.length) preparedPool.push(createPreparedDetection());

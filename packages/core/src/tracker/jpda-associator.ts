@@ -1,0 +1,187 @@
+/**
+ * Joint probabilistic data association (JPDA; Fortmann, Bar-Shalom & Scheffe 1983; Bar-Shalom
+ * & Li 1995 §9) beside the global nearest neighbour. Where two or more tracks gate with the
+ * same detections (a cluster of the gating graph with more than one track), each track's
+ * marginal association probabilities β are computed over the joint events (each detection
+ * from at most one track, each track giving at most one detection, the rest clutter or new
+ * targets), and a track whose best hypothesis is not sure is updated by the β-weighted
+ * detections (the filter's `updateWeighted`: the PDA update, per motion mode) instead of
+ * being forced onto one of them. Elsewhere, a track alone in its cluster, the global nearest
+ * neighbour assignment (gnn-associator.ts) decides, as before, and so it does in a cluster
+ * with a pair that the filter cannot weigh (`PairList.weighable`: an acoustic particle cloud).
+ *
+ * The marginals come from loopy belief propagation on the association graph (Williams & Lau
+ * 2014, "Approximate evaluation of marginal association probabilities with belief
+ * propagation", IEEE TAES 50(4)): messages between tracks and detections, each pass O(pairs),
+ * which converges (their proof) and is close to the exact enumeration (tested against it),
+ * where the enumeration grows exponentially with the cluster.
+ *
+ * Weights (per track i and detection j, relative to "j is clutter or a new target" = 1):
+ *   w_ij = Pd · ℓ_ij / ρ,   w_i0 = 1 − Pd·Pg (no detection of track i among them),
+ * with ℓ_ij the pair's likelihood per resolution cell of the detection's sensor (hypothesiser.ts,
+ * `logLik`), Pd the detection probability, Pg the gate probability and ρ the probability that
+ * a resolution cell holds a clutter plot or a new target's first plot.
+ */
+import { clusterPairs } from '../assign/clusters.js';
+import type { Assignment, Associator } from './associator.js';
+import { createGnnAssociator } from './gnn-associator.js';
+
+export interface JpdaAssociatorOptions {
+  /** The global nearest neighbour's cost of leaving a detection unassigned (tracks alone in their cluster). */
+  missCost: number;
+  /** Probability that a sensor detects a target it covers. Default 0.9. */
+  detectionProbability?: number;
+  /** Probability that the gate holds the target's detection. Default 0.999. */
+  gateProbability?: number;
+  /** ρ: probability that one resolution cell of a sensor holds a clutter plot or a new target's first plot. Default 1e-5. */
+  clutterPerCell?: number;
+  /** A track whose most probable hypothesis (a detection, or none) is at least this sure takes it alone. Default 0.99. */
+  hardAbove?: number;
+  /** Detections of a track's mixture below this β are left out of it. Default 1e-4. */
+  minBeta?: number;
+}
+
+/** Belief propagation stops when no message moves by more than this (relative), or after MAX_PASSES. */
+const TOLERANCE = 1e-9;
+const MAX_PASSES = 200;
+
+/**
+ * Marginal association probabilities by loopy belief propagation (Williams & Lau 2014).
+ * `w[k]` is pair k's weight (track `tr[k]`, detection `det[k]`, local indices below `nTracks`
+ * and `nDets`), `w0[i]` track i's miss weight; a detection's clutter weight is 1. Fills
+ * `beta[k]` and `beta0[i]`, and `nuOut[k]` (when given) with the detection → track message of
+ * pair k (how much of the detection the other tracks leave free for this one); returns the
+ * passes it took.
+ */
+export function beliefMarginals(
+  nTracks: number,
+  nDets: number,
+  tr: ArrayLike<number>,
+  det: ArrayLike<number>,
+  w: ArrayLike<number>,
+  w0: ArrayLike<number>,
+  beta: Float64Array,
+  beta0: Float64Array,
+  nuOut?: Float64Array,
+): number {
+  const np = w.length;
+  const nu = new Float64Array(np).fill(1); // detection → track
+  const mu = new Float64Array(np); // track → detection
+  const trackSum = new Float64Array(nTracks);
+  const detSum = new Float64Array(nDets);
+  let passes = 0;
+  for (; passes < MAX_PASSES; passes++) {
+    trackSum.set(w0);
+    for (let k = 0; k < np; k++) trackSum[tr[k]] += w[k] * nu[k];
+    for (let k = 0; k < np; k++) mu[k] = w[k] / (trackSum[tr[k]] - w[k] * nu[k]);
+    detSum.fill(1);
+    for (let k = 0; k < np; k++) detSum[det[k]] += mu[k];
+    let moved = 0;
+    for (let k = 0; k < np; k++) {
+      const next = 1 / (detSum[det[k]] - mu[k]);
+      const d = Math.abs(next - nu[k]) / Math.max(next, nu[k]);
+      if (d > moved) moved = d;
+      nu[k] = next;
+    }
+    if (moved < TOLERANCE) break;
+  }
+  trackSum.set(w0);
+  for (let k = 0; k < np; k++) trackSum[tr[k]] += w[k] * nu[k];
+  for (let k = 0; k < np; k++) beta[k] = (w[k] * nu[k]) / trackSum[tr[k]];
+  for (let i = 0; i < nTracks; i++) beta0[i] = w0[i] / trackSum[i];
+  if (nuOut) nuOut.set(nu);
+  return passes + 1;
+}
+
+export function createJpdaAssociator(options: JpdaAssociatorOptions): Associator {
+  const pd = options.detectionProbability ?? 0.9;
+  const pg = options.gateProbability ?? 0.999;
+  const rho = options.clutterPerCell ?? 1e-5;
+  const hardAbove = options.hardAbove ?? 0.99;
+  const minBeta = options.minBeta ?? 1e-4;
+  if (!(pd > 0 && pd <= 1)) throw new Error(`JPDA detectionProbability must be in (0, 1], got ${pd}`);
+  if (!(pg > 0 && pg <= 1)) throw new Error(`JPDA gateProbability must be in (0, 1], got ${pg}`);
+  if (!(rho > 0 && rho < 1)) throw new Error(`JPDA clutterPerCell must be in (0, 1), got ${rho}`);
+  if (!(hardAbove > 0.5 && hardAbove <= 1)) throw new Error(`JPDA hardAbove must be in (0.5, 1], got ${hardAbove}`);
+  const logGain = Math.log(pd / rho);
+  const missWeight = Math.max(1 - pd * pg, 1e-12);
+  const gnn = createGnnAssociator({ missCost: options.missCost });
+  return {
+    associate(pairs, nDets) {
+      const np = pairs.det.length;
+      if (np === 0) return [];
+      const gnnOut = gnn.associate(pairs, nDets);
+      // local track numbering, clusters, and the tracks of each cluster
+      const trackIndex = new Map<number, number>();
+      const pt = new Int32Array(np);
+      const pdet = new Int32Array(np);
+      for (let k = 0; k < np; k++) {
+        let ti = trackIndex.get(pairs.track[k]);
+        if (ti === undefined) {
+          ti = trackIndex.size;
+          trackIndex.set(pairs.track[k], ti);
+        }
+        pt[k] = ti;
+        pdet[k] = pairs.det[k];
+      }
+      const nTracks = trackIndex.size;
+      const cl = clusterPairs(nTracks, nDets, pt, pdet, np);
+      // a cluster is weighed when more than one track is in it and each of its pairs can be
+      // weighed (a particle cloud takes one detection at a time: its clusters stay with the GNN)
+      const tracksIn = new Int32Array(cl.nClusters);
+      for (let i = 0; i < nTracks; i++) tracksIn[cl.clusterOfTrack[i]]++;
+      for (let k = 0; k < np; k++) if (!pairs.weighable[k]) tracksIn[cl.clusterOfTrack[pt[k]]] = 0;
+      const shared = (ti: number): boolean => tracksIn[cl.clusterOfTrack[ti]] > 1;
+      const out: Assignment[] = [];
+      // tracks alone in their cluster: the nearest neighbour's choice
+      for (const a of gnnOut) if (!shared(trackIndex.get(a.track)!)) out.push(a);
+      // the pairs of shared clusters, renumbered
+      const ks: number[] = [];
+      for (let k = 0; k < np; k++) if (shared(pt[k])) ks.push(k);
+      if (ks.length === 0) return out;
+      const lt = new Map<number, number>();
+      const ld = new Map<number, number>();
+      const tr = new Int32Array(ks.length);
+      const dt = new Int32Array(ks.length);
+      const w = new Float64Array(ks.length);
+      ks.forEach((k, q) => {
+        if (!lt.has(pt[k])) lt.set(pt[k], lt.size);
+        if (!ld.has(pdet[k])) ld.set(pdet[k], ld.size);
+        tr[q] = lt.get(pt[k])!;
+        dt[q] = ld.get(pdet[k])!;
+        w[q] = Math.exp(logGain + pairs.logLik[k]);
+      });
+      const w0 = new Float64Array(lt.size).fill(missWeight);
+      const beta = new Float64Array(ks.length);
+      const beta0 = new Float64Array(lt.size);
+      const nu = new Float64Array(ks.length);
+      beliefMarginals(lt.size, ld.size, tr, dt, w, w0, beta, beta0, nu);
+      // per track: its pairs, the best hypothesis, and a hard pair or a mixture
+      const pairsOf: number[][] = Array.from({ length: lt.size }, () => []);
+      for (let q = 0; q < ks.length; q++) pairsOf[tr[q]].push(q);
+      for (const li of lt.values()) {
+        const qs = pairsOf[li];
+        let best = qs[0];
+        for (const q of qs) if (beta[q] > beta[best] || (beta[q] === beta[best] && pairs.det[ks[q]] < pairs.det[ks[best]])) best = q;
+        if (beta0[li] >= hardAbove) continue; // most likely missed: no update
+        const kb = ks[best];
+        const slot = pairs.track[kb];
+        if (beta[best] >= hardAbove) {
+          out.push({ det: pairs.det[kb], track: slot, cost: pairs.cost[kb] });
+          continue;
+        }
+        const dets: number[] = [];
+        const b: number[] = [];
+        const scale: number[] = [];
+        for (const q of qs) {
+          if (beta[q] < minBeta) continue;
+          dets.push(pairs.det[ks[q]]);
+          b.push(beta[q]);
+          scale.push(Math.exp(logGain) * nu[q]);
+        }
+        out.push({ det: pairs.det[kb], track: slot, cost: pairs.cost[kb], mixture: { dets, beta: b, miss: beta0[li], scale, missWeight } });
+      }
+      return out;
+    },
+  };
+}
