@@ -16,6 +16,8 @@ import { binHistogram, binSeries, compactJson, mapData } from './report-data.mjs
 import { renderReport } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
+// --associator gnn|jpda: the tracker's data associator (tracker option `associator`; default: the tracker's)
+const associatorArg = process.argv.includes('--associator') ? process.argv[process.argv.indexOf('--associator') + 1] : undefined;
 const sizes = [10, 100, 1000];
 const duration = quick ? 120 : 300;
 const results = [];
@@ -55,7 +57,7 @@ function describeScene(scene, durationS, clutterPerScan) {
 }
 
 function runOnce(scene, detections) {
-  const tracker = createTracker({ origin: scene.origin });
+  const tracker = createTracker({ origin: scene.origin, ...(associatorArg ? { associator: associatorArg } : {}) });
   const rows = [];
   let confirmed = 0;
   const runner = createBatchRunner(tracker, {}, {

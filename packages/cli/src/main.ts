@@ -94,7 +94,9 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
   --alert-policy JSON   with --zones: the raise thresholds, as the service's alerts.* settings, e.g.
                         '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)
   --one-thread          with --zones: predict the warnings in the main thread too (by default a worker
-                        thread does, beside the tracking; the alerts are the same)`;
+                        thread does, beside the tracking; the alerts are the same)
+  --associator A        the tracker's data associator: gnn (default) or jpda (as fusion.associator;
+                        docs/tracker.md "Joint probabilistic association")`;
 
 const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR] [--role ROLE]
   --config FILE     YAML or JSON settings (docs/server.md); SKYWARDEN__SECTION__KEY=value overrides any
@@ -138,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
             'cap-sender': { type: 'string' },
             'alert-policy': { type: 'string' },
             'one-thread': { type: 'boolean' },
+            associator: { type: 'string' },
           },
           TRACK_USAGE,
         );
@@ -164,7 +167,10 @@ export async function main(argv: string[]): Promise<number> {
             throw new UsageError(`${(err as Error).message}\n\n${TRACK_USAGE}`);
           }
         }
+        const associator = values.associator as string | undefined;
+        if (associator !== undefined && associator !== 'gnn' && associator !== 'jpda') throw new UsageError(`--associator: "gnn" or "jpda", got ${JSON.stringify(associator)}\n\n${TRACK_USAGE}`);
         return await trackCommand({
+          ...(associator ? { tracker: { associator } } : {}),
           sensors: values.sensors as string,
           detections: values.detections as string,
           out: values.out as string,

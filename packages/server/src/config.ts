@@ -190,6 +190,8 @@ export interface ServerConfig {
     tick_ms: number;
     /** Acoustic nodes of the register get particle-cloud tracks and negative information (docs/tracker.md); false: presence as discs. */
     acoustic_clouds: boolean;
+    /** The tracker's data associator: `gnn` (one detection per track) or `jpda` (tracks that compete for detections weigh them; docs/tracker.md). */
+    associator: 'gnn' | 'jpda';
   };
   zones: {
     /** A zones.geojson file ... */
@@ -439,7 +441,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // reports every 0.25 s: a detection reaches the stream at most 0.25 s (plus the work) after
   // the reorder delay (docs/server.md, Latency); track states stored once a second (store_every
   // defaults to round(1 / report_every_s))
-  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true },
+  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true, associator: 'gnn' },
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {}, ...ALERT_POLICY_DEFAULTS },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },
@@ -538,6 +540,7 @@ const CHECKS: Record<string, Check> = {
   'fusion.report_every_s': num(0.05, 3600),
   'fusion.replay_window_s': num(0, 7 * 86400),
   'fusion.acoustic_clouds': bool,
+  'fusion.associator': oneOf('gnn', 'jpda'),
   'fusion.store_every': int(0, 3600),
   'fusion.tick_ms': int(10, 60000),
   'zones.file': strOrNull,

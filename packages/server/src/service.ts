@@ -251,6 +251,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
     origin: sensorCentroid(registry.sensors.values()),
     sensors: registry.sensors.values(),
     acousticClouds: c.fusion.acoustic_clouds,
+    associator: c.fusion.associator,
     reorderDelayS: c.fusion.reorder_delay_s,
     reportEveryS: c.fusion.report_every_s,
     zones,

@@ -14,6 +14,9 @@ function pairList(pairs: readonly (readonly [number, number, number])[]): PairLi
     l.det.push(d);
     l.track.push(t);
     l.cost.push(c);
+    // as the hypothesiser gives them for tracks as precise as the sensor, every pair weighable
+    l.logLik.push(-0.5 * c);
+    l.weighable.push(1);
   }
   return l;
 }
@@ -41,7 +44,7 @@ export function associatorConformance(name: string, make: () => Associator): voi
     assert.deepEqual(out, [{ det: 2, track: 7, cost: 3.5 }]);
   });
 
-  test(`${name} (associator contract): one-to-one, and only gated pairs with their own cost`, () => {
+  test(`${name} (associator contract): one-to-one (but for weighted sets), and only gated pairs with their own cost`, () => {
     for (let seed = 1; seed <= 40; seed++) {
       const pairs = randomPairs(seed, 1 + (seed % 7), 1 + ((seed * 3) % 6));
       const given = new Map<string, number>();
@@ -50,12 +53,19 @@ export function associatorConformance(name: string, make: () => Associator): voi
       const dets = new Set<number>();
       const tracks = new Set<number>();
       for (const a of out) {
-        assert.ok(!dets.has(a.det), `seed ${seed}: detection ${a.det} used twice`);
+        // hard pairs are one-to-one; a weighted set (JPDA's mixture) may share its detections
+        if (!a.mixture) assert.ok(!dets.has(a.det), `seed ${seed}: detection ${a.det} used twice`);
         assert.ok(!tracks.has(a.track), `seed ${seed}: track ${a.track} used twice`);
-        dets.add(a.det);
+        if (!a.mixture) dets.add(a.det);
         tracks.add(a.track);
         assert.ok(given.has(key(a)), `seed ${seed}: pair ${key(a)} was not gated`);
         assert.equal(a.cost, given.get(key(a)), `seed ${seed}: cost of ${key(a)}`);
+        if (a.mixture) {
+          for (const d of a.mixture.dets) assert.ok(given.has(`${d}:${a.track}`), `seed ${seed}: mixture pair ${d}:${a.track} was not gated`);
+          assert.ok(a.mixture.dets.includes(a.det), `seed ${seed}: the mixture of track ${a.track} leaves out its own detection`);
+          const sum = a.mixture.beta.reduce((x, y) => x + y, a.mixture.miss);
+          assert.ok(sum <= 1 + 1e-9 && sum > 0.99, `seed ${seed}: track ${a.track}'s probabilities sum to ${sum}`);
+        }
       }
       if (pairs.det.length > 0) assert.ok(out.length > 0, `seed ${seed}: gated pairs but nothing chosen`);
     }

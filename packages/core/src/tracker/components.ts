@@ -15,6 +15,7 @@ import { createBearingInitiator } from './bearing-initiator.js';
 import type { Deleter } from './deleter.js';
 import type { TrackFilter } from './filter.js';
 import { createGnnAssociator } from './gnn-associator.js';
+import { createJpdaAssociator } from './jpda-associator.js';
 import type { Hypothesiser } from './hypothesiser.js';
 import type { Identifier } from './identifier.js';
 import { createImmFilter } from './imm-filter.js';
@@ -67,7 +68,7 @@ export interface TrackerComponents {
   identifier: ComponentSpec<Identifier, TrackerContext>;
   /** Default: `createMahalanobisHypothesiser`. */
   hypothesiser: ComponentSpec<Hypothesiser>;
-  /** Default: `createGnnAssociator` with a miss cost of twice the 4-D gate. */
+  /** Default: by `options.associator`, `createGnnAssociator` with a miss cost of twice the 4-D gate, or `createJpdaAssociator`. */
   associator: ComponentSpec<Associator>;
   /** Offered in turn each detection no track took (the first that accepts it decides). Default: point, bearing, presence. */
   initiators: ComponentSpec<readonly Initiator[]>;
@@ -100,7 +101,10 @@ export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   identifier: ({ options: o, frame }: TrackerContext) => createBayesIdentifier({ frame, classPrior: o.classPrior, confirmHits: o.confirmHits, altitudeObservableSd: o.altitudeObservableSd }),
   hypothesiser: ({ options: o, table, filter, stats }: TrackerParts) =>
     createMahalanobisHypothesiser({ table, filter, stats, gateProbability: o.gateProbability, sameScanWindow: o.sameScanWindow }),
-  associator: ({ options: o }: TrackerParts) => createGnnAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2 }),
+  associator: ({ options: o }: TrackerParts) =>
+    o.associator === 'jpda'
+      ? createJpdaAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2, detectionProbability: o.jpdaDetectionProbability, gateProbability: o.gateProbability, clutterPerCell: o.jpdaClutterPerCell })
+      : createGnnAssociator({ missCost: chiSquareQuantile(4, o.gateProbability) * 2 }),
   initiators: ({ options: o, frame, cloudInitiator }: TrackerParts) => [
     createPointInitiator(o),
     // acoustic nodes of the network (presence microphones and bearing arrays) start

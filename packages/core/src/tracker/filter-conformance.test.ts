@@ -80,4 +80,53 @@ export function filterConformance(name: string, make: () => TrackFilter): void {
     };
     assert.equal(run(), run());
   });
+
+  test(`${name} (filter contract): a weighted update with one sure detection is the plain update`, (t) => {
+    const f = make();
+    if (!f.updateWeighted) return t.skip('no weighted update');
+    const plain = track(f);
+    const weighed = track(f);
+    const det = positionDet('obs', 'observer', [1070, 2030, 500], 11, 20, zero, true);
+    f.update(plain, prep(det));
+    const d2 = f.updateWeighted(weighed, [prep(det)], [1e12], 1e-12);
+    assert.ok(Number.isFinite(d2) && d2 > 0, `d2 ${d2}`);
+    assert.equal(weighed.t, 11);
+    for (let i = 0; i < 6; i++) assert.ok(Math.abs(weighed.x[i] - plain.x[i]) < 1e-6, `x[${i}] ${weighed.x[i]} against ${plain.x[i]}`);
+    for (let i = 0; i < 36; i++) assert.ok(Math.abs(weighed.p[i] - plain.p[i]) < 1e-6 * Math.max(1, Math.abs(plain.p[i])), `p[${i}] ${weighed.p[i]} against ${plain.p[i]}`);
+  });
+
+  test(`${name} (filter contract): a weighted update between two equally likely detections stays between them, more uncertain than either`, (t) => {
+    const f = make();
+    if (!f.updateWeighted) return t.skip('no weighted update');
+    // the prediction at t = 11 is (1050, 2000); detections 60 m north and south of it
+    const north = prep(positionDet('obs', 'observer', [1050, 2060, 500], 11, 20, zero, true));
+    const south = prep(positionDet('obs', 'observer', [1050, 1940, 500], 11, 20, zero, true));
+    const both = track(f);
+    f.updateWeighted(both, [north, south], [1e6, 1e6], 1e-12);
+    const one = track(f);
+    f.update(one, prep(positionDet('obs', 'observer', [1050, 2060, 500], 11, 20, zero, true)));
+    assert.ok(Math.abs(both.x[1] - 2000) < 1e-6, `north ${both.x[1]}`);
+    assert.ok(Math.abs(both.x[0] - one.x[0]) < 1e-6, `east ${both.x[0]} against ${one.x[0]}`);
+    // the spread of the two hypotheses enters the north variance: each moved the state by the
+    // gain times 60 m, the gain being the posterior variance over the detection's (20 m)²
+    const shift = (60 * one.p[7]) / 400;
+    const expected = one.p[7] + shift * shift;
+    assert.ok(Math.abs(both.p[7] - expected) < 0.02 * expected, `north variance ${both.p[7]}, expected ${expected} (one detection's ${one.p[7]})`);
+    assert.ok(Math.abs(both.p[0] - one.p[0]) < 1e-6 * one.p[0], 'east variance');
+  });
+
+  test(`${name} (filter contract): a weighted update that most likely missed is nearly the prediction, and moves to the latest detection's time`, (t) => {
+    const f = make();
+    if (!f.updateWeighted) return t.skip('no weighted update');
+    const tr = track(f);
+    const x = new Float64Array(6);
+    const p = new Float64Array(36);
+    f.predict(tr, 11.02, x, p);
+    const a = prep(positionDet('obs', 'observer', [1080, 2000, 500], 11, 20, zero, true));
+    const b = prep(positionDet('obs', 'observer', [1020, 2010, 500], 11.02, 20, zero, true));
+    f.updateWeighted(tr, [a, b], [1e-3, 1e-3], 1e3);
+    assert.equal(tr.t, 11.02);
+    assert.ok(Math.hypot(tr.x[0] - x[0], tr.x[1] - x[1]) < 0.1, `moved ${Math.hypot(tr.x[0] - x[0], tr.x[1] - x[1])} m from the prediction`);
+    assert.ok(Math.abs(tr.p[0] - p[0]) < 1e-3 * p[0], `variance ${tr.p[0]} against the prediction's ${p[0]}`);
+  });
 }

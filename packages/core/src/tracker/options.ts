@@ -152,6 +152,17 @@ export interface TrackerOptions {
    */
   acousticStreams: boolean;
   /**
+   * The data associator: `gnn` (global nearest neighbour: one detection per track, the optimal
+   * assignment per cluster) or `jpda` (joint probabilistic association where tracks compete for
+   * detections: a track not sure which detection is its own is updated by all of them,
+   * weighted; jpda-associator.ts, docs/tracker.md "Joint probabilistic association").
+   */
+  associator: 'gnn' | 'jpda';
+  /** JPDA: the probability that a sensor detects a target it covers (Pd). */
+  jpdaDetectionProbability: number;
+  /** JPDA: the probability that a resolution cell of a sensor holds a clutter plot or a new target's first plot (ρ). */
+  jpdaClutterPerCell: number;
+  /**
    * Whether the prior of an acoustic track's source kinds (in the air, a ground vehicle, a
    * stationary source; rival-modes.ts) is learnt from the tracks the network finished with
    * (acoustic/source-prior.ts) instead of the fixed 0.5 / 0.3 / 0.2. Default false.
@@ -221,6 +232,9 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticLevels: false,
   acousticRefuseMisfits: true,
   acousticStreams: true,
+  associator: 'gnn',
+  jpdaDetectionProbability: 0.9,
+  jpdaClutterPerCell: 1e-5,
   acousticLearnSources: false,
   stationarySources: STATIONARY_DEFAULTS,
   acousticParticles: null,
@@ -262,6 +276,9 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
   }
   if (typeof r.acousticLearnSources !== 'boolean') throw new Error(`tracker option acousticLearnSources must be true or false, got ${JSON.stringify(r.acousticLearnSources)}`);
   if (typeof r.acousticStreams !== 'boolean') throw new Error(`tracker option acousticStreams must be true or false, got ${JSON.stringify(r.acousticStreams)}`);
+  if (r.associator !== 'gnn' && r.associator !== 'jpda') throw new Error(`tracker option associator must be "gnn" or "jpda", got ${JSON.stringify(r.associator)}`);
+  if (!(r.jpdaDetectionProbability > 0 && r.jpdaDetectionProbability <= 1)) throw new Error(`tracker option jpdaDetectionProbability must be in (0, 1], got ${r.jpdaDetectionProbability}`);
+  if (!(r.jpdaClutterPerCell > 0 && r.jpdaClutterPerCell < 1)) throw new Error(`tracker option jpdaClutterPerCell must be in (0, 1), got ${r.jpdaClutterPerCell}`);
   if (typeof r.acousticRefuseMisfits !== 'boolean') throw new Error(`tracker option acousticRefuseMisfits must be true or false, got ${JSON.stringify(r.acousticRefuseMisfits)}`);
   if (r.acousticLevels !== false) {
     const lv = r.acousticLevels as Partial<LevelEvidence> | null;

@@ -226,6 +226,7 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       origin,
       sensors: o.sensors.values(),
       acousticClouds: c.fusion.acoustic_clouds,
+      associator: c.fusion.associator,
       reorderDelayS: c.fusion.reorder_delay_s,
       reportEveryS: c.fusion.report_every_s,
       zones,

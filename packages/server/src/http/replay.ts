@@ -144,7 +144,7 @@ export async function* replayRows(svc: Service, from: number, to: number, report
   let out: TrackRow[] = [];
   let rows = 0;
   // the same picture as the live service and `skywarden track`, without zones
-  const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), tracker: { acousticClouds: svc.config.fusion.acoustic_clouds }, reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
+  const picture = createPicture({ anchor: sensorCentroid(svc.registry.sensors.values()), sensors: svc.registry.sensors.values(), tracker: { acousticClouds: svc.config.fusion.acoustic_clouds, associator: svc.config.fusion.associator }, reorderDelay: svc.config.fusion.reorder_delay_s, reportEvery }, (e) => {
     if (e.type !== 'tracks') return;
     for (const r of e.reports) {
       if (rows >= MAX_ROWS) return;

@@ -41,6 +41,8 @@ export interface LivePictureOptions {
   alerts?: AlertMachineOptions;
   /** Particle-cloud tracks for the acoustic nodes (default true). */
   acousticClouds?: boolean;
+  /** The tracker's data associator (default the tracker's: `gnn`). */
+  associator?: 'gnn' | 'jpda';
   /** Tracker components replaced (research, tests); default all. */
   trackerComponents?: Partial<TrackerComponents>;
 }
@@ -219,7 +221,7 @@ export function createLivePicture(o: LivePictureOptions) {
     {
       anchor: o.origin,
       sensors: o.sensors,
-      tracker: { acousticClouds: o.acousticClouds ?? true },
+      tracker: { acousticClouds: o.acousticClouds ?? true, ...(o.associator ? { associator: o.associator } : {}) },
       trackerComponents: o.trackerComponents,
       reorderDelay: o.reorderDelayS,
       reportEvery: o.reportEveryS,
