@@ -107,7 +107,15 @@ test('the enumeration gives the exact marginals, and the messages that rebuild t
     const tr: number[] = [];
     const det: number[] = [];
     const w: number[] = [];
-    for (let i = 0; i < nT; i++) for (let j = 0; j < nD; j++) if (rnd() < 0.6) (tr.push(i), det.push(j), w.push(Math.exp(10 * rnd())));
+    for (let i = 0; i < nT; i++) {
+      for (let j = 0; j < nD; j++) {
+        if (rnd() < 0.6) {
+          tr.push(i);
+          det.push(j);
+          w.push(Math.exp(10 * rnd()));
+        }
+      }
+    }
     if (w.length === 0) continue;
     const w0 = Array.from({ length: nT }, () => 0.1);
     const beta = new Float64Array(w.length);
