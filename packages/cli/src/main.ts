@@ -170,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
         const associator = values.associator as string | undefined;
         if (associator !== undefined && associator !== 'gnn' && associator !== 'jpda') throw new UsageError(`--associator: "gnn" or "jpda", got ${JSON.stringify(associator)}\n\n${TRACK_USAGE}`);
         return await trackCommand({
-          ...(associator ? { tracker: { associator } } : {}),
+          ...(associator ? { associator } : {}),
           sensors: values.sensors as string,
           detections: values.detections as string,
           out: values.out as string,

@@ -422,6 +422,8 @@ export interface TrackCliArgs {
   strict: boolean;
   /** Everything in the main thread (`--one-thread`); by default the warnings run in a worker thread beside the tracking. */
   oneThread?: boolean;
+  /** The tracker's data associator (`--associator`); default the tracker's. */
+  associator?: 'gnn' | 'jpda';
 }
 
 /** Creates the CAP folder if needed and checks that a file can be written in it; throws CliError naming the problem. */
@@ -534,6 +536,7 @@ export async function trackCommand(a: TrackCliArgs): Promise<number> {
     reportEvery: a.reportEvery,
     reorderDelay: a.reorderDelay,
     strict: a.strict,
+    ...(a.associator ? { tracker: { associator: a.associator } } : {}),
     log: (l) => process.stderr.write(l + '\n'),
     progress: !toStdout,
     zones,
