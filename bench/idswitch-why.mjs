@@ -28,9 +28,10 @@ const components = assoc === 'greedy' ? { associator: createGreedyAssociator() }
 const tracker = createTracker({ origin: scene.origin }, components);
 const rowsByT = new Map();
 const deletedAt = new Map();
+const deleteReasons = new Map();
 const runner = createBatchRunner(tracker, {}, {
   onReport: (t, reps) => rowsByT.set(t, reps.map((r) => ({ id: r.trackId, position: r.position }))),
-  onEvents: (ev) => { for (const e of ev) if (e.type === 'deleted') deletedAt.set(e.trackId, e.t); },
+  onEvents: (ev) => { for (const e of ev) if (e.type === 'deleted') { deletedAt.set(e.trackId, e.t); deleteReasons.set(e.reason ?? '?', (deleteReasons.get(e.reason ?? '?') ?? 0) + 1); } },
 });
 const t0 = performance.now();
 if (!oracle) {
@@ -126,3 +127,4 @@ for (const sg of segs.values()) {
 }
 console.log(`lasting switches (holdings of >= 30 s only): ${lasting}`);
 console.log(`horizontal error of every assigned pair: median ${q(allErr, 0.5)} m, p90 ${q(allErr, 0.9)} m`);
+if (!oracle) console.log(`tracks deleted, by reason: ${[...deleteReasons].map(([r, k]) => `${r} ${k}`).join(', ')}`);

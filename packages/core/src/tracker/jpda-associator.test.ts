@@ -253,3 +253,28 @@ test('the tracker refuses an unknown associator and JPDA parameters out of range
   assert.throws(() => createTracker({ origin: ORIGIN, associator: 'jpda', jpdaClutterPerCell: 0 }), /jpdaClutterPerCell/);
   assert.throws(() => createTracker({ origin: ORIGIN, associator: 'jpda', jpdaDetectionProbability: 1.5 }), /jpdaDetectionProbability/);
 });
+
+test('two drones in formation closer than the merge distance stay two tracks while one radar resolves their plots in each scan', () => {
+  for (const associator of ['gnn', 'jpda'] as const) {
+    const tracker = createTracker({ origin: ORIGIN, associator });
+    const rnd = normals(8);
+    // 120 m apart in range (the radar's range error 10 m), side by side in its beam, flying east together
+    const paths = [straight(0, 10_000, 300, 50, 0), straight(0, 10_120, 300, 50, 0)];
+    const dets: Detection[] = [];
+    for (let t = 0; t <= 120; t += 2) paths.forEach((p, i) => dets.push(radarDet('radar', [0, 0, 20], p(t), t + 0.001 * i, rnd, 10, 0.005)));
+    const merged: string[] = [];
+    let k = 0;
+    let last: ReturnType<typeof tracker.report> = [];
+    for (let t = 1; t <= 121; t++) {
+      const batch: Detection[] = [];
+      while (k < dets.length && dets[k].t <= t) batch.push(dets[k++]);
+      for (const e of tracker.step(batch, t)) if (e.type === 'deleted' && e.reason === 'merged') merged.push(e.trackId!);
+      last = tracker.report(t);
+    }
+    assert.deepEqual(merged, [], `${associator}: tracks merged`);
+    assert.equal(last.length, 2, `${associator}: ${last.length} tracks`);
+    // what the merger's distance rule alone would have merged (closer than 150 m, the same velocity)
+    const [a, b] = last.map((r) => geodeticToEnu(FRAME, r.position));
+    assert.ok(Math.hypot(a[0] - b[0], a[1] - b[1]) < 150, `${associator}: tracks ${Math.hypot(a[0] - b[0], a[1] - b[1]).toFixed(0)} m apart`);
+  }
+});

@@ -5,7 +5,10 @@
  * velocity differences, with the sum of both covariances: a track-to-track association test
  * that treats their errors as independent). The older track (smaller id) stays; it takes the
  * state of the younger one when that is the more precise, and its cooperative identity when
- * it had none. Runs every `MERGE_INTERVAL` s.
+ * it had none. Runs every `MERGE_INTERVAL` s. Two tracks that each took a plot of their own in
+ * one sensor's same scan, among their last two of that sensor, are two targets the sensor
+ * resolved (a track takes one plot per scan, a plot one track), however close their states: they
+ * are not merged (`seenApart`).
  */
 import { cholesky, mahalanobisSq } from '../linalg/dense.js';
 import { STATE_DIM } from '../models/state.js';
@@ -28,6 +31,8 @@ export interface StatisticalMergerOptions {
   mergeMaxDistance: number;
   mergeSpeed: number;
   mergeProbability: number;
+  /** Two detections of one sensor closer in time than this (s) are one scan. */
+  sameScanWindow: number;
 }
 
 export function createStatisticalMerger(options: StatisticalMergerOptions): Merger {
@@ -47,6 +52,17 @@ export function createStatisticalMerger(options: StatisticalMergerOptions): Merg
   const H5 = [0, 1, 2, 3, 4]; // E, N, U, VE, VN
   let mergeDead = new Set<Track>();
   let lastMerge = -Infinity;
+
+  /** Whether one sensor's latest plots of `a` and `b` are distinct plots of one scan (two targets it resolved). */
+  function seenApart(a: Track, b: Track): boolean {
+    if (!a.lastPlots || !b.lastPlots) return false;
+    for (const [sensor, pas] of a.lastPlots) {
+      const pbs = b.lastPlots.get(sensor);
+      if (pbs === undefined) continue;
+      for (const pa of pas) for (const pb of pbs) if (pb !== pa && Math.abs(pa.t - pb.t) < options.sameScanWindow) return true;
+    }
+    return false;
+  }
 
   function sameTarget(a: Track, b: Track, t: number): boolean {
     // cheap refusal first: the 4-D Mahalanobis distance is at least the horizontal distance²
@@ -105,7 +121,7 @@ export function createStatisticalMerger(options: StatisticalMergerOptions): Merg
           const other = slots[slot];
           if (!other || other === tr || dead.has(other) || dead.has(tr) || Number(other.id) < Number(tr.id)) return;
           if (tr.cooperativeId !== undefined && other.cooperativeId !== undefined && tr.cooperativeId !== other.cooperativeId) return;
-          if (!sameTarget(tr, other, t)) return;
+          if (!sameTarget(tr, other, t) || seenApart(tr, other)) return;
           // tr is the older (smaller id)
           const younger = other;
           const older = tr;

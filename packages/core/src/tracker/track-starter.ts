@@ -56,6 +56,8 @@ export function createTrackStarter(options: TrackStarterOptions): TrackStarter {
       clsOut: null,
     };
     if (birth.cloud) tr.cloud = birth.cloud;
+    // a plot that started the track alone is its own (the merger's evidence of two targets)
+    else if (dets.length === 1 && (det.type === 'position' || det.type === 'range_bearing')) tr.lastPlots = new Map([[det.sensorId, [det]]]);
     if (det.cooperativeId !== undefined) table.setCooperative(tr, det.cooperativeId);
     identifier.evidence(tr, det, undefined);
     filter.initialise(tr);

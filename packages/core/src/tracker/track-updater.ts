@@ -8,8 +8,9 @@ import type { TrackFilter } from './filter.js';
 import { cloudConfirmable } from '../acoustic/cloud-filter.js';
 import type { Identifier } from './identifier.js';
 import { chiSquareQuantile } from './options.js';
-import type { PreparedDetection } from './prepare.js';
+import { SHAPE_POINT, type PreparedDetection } from './prepare.js';
 import type { Track } from './track.js';
+import type { Detection } from '../types.js';
 import type { TrackTable } from './track-table.js';
 import { logHit } from './stationary.js';
 import type { TrackerEvent, TrackerStats } from './tracker.js';
@@ -38,6 +39,13 @@ export type TrackUpdater = (chosen: Assignment[], prepared: readonly PreparedDet
 export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
   const { table, filter, identifier, stats } = options;
   const slots = table.slots;
+  /** A point detection that updated `tr` alone: its sensor's last two (Track.lastPlots). */
+  function notePlot(tr: Track, det: Detection): void {
+    const plots = (tr.lastPlots ??= new Map());
+    const had = plots.get(det.sensorId);
+    plots.set(det.sensorId, had ? [det, had[0]] : [det]);
+  }
+
   /** The bookkeeping of a track that detection `pd` updated (d2: its innovation's squared Mahalanobis distance). */
   function hit(tr: Track, pd: PreparedDetection, d2: number, events: TrackerEvent[]): void {
     tr.nis += d2;
@@ -107,6 +115,7 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
       used[c.det] = 1;
       table.touched.add(tr);
       table.recordHit(tr, pd.det.t);
+      if (pd.shape === SHAPE_POINT) notePlot(tr, pd.det);
       hit(tr, pd, d2, events);
     }
     if (claim) for (let i = 0; i < claim.length; i++) if (claim[i] >= 0.5) used[i] = 1;

@@ -1,6 +1,7 @@
 import type { ClassState } from '../identify/classifier.js';
 import type { CloudState } from '../acoustic/cloud-filter.js';
 import type { PlotLog } from './stationary.js';
+import type { Detection } from '../types.js';
 
 /** The tracker's internal record of one track. */
 export type TrackStatus = 'tentative' | 'confirmed' | 'coasting';
@@ -40,6 +41,14 @@ export interface Track {
   gAtN: number;
   /** Sensors that contributed, with their last contribution time. */
   readonly sensors: Map<string, number>;
+  /**
+   * The last two point detections (positions, plots; the latest first) of each sensor that
+   * updated this track alone (not weighed with other tracks): two tracks holding distinct plots
+   * of one sensor's same scan are two targets, which the merger does not merge
+   * (statistical-merger.ts). Two, because a scan's plots may fall in two steps: at a merge one
+   * track may hold this scan's plot and the other only the scan before's.
+   */
+  lastPlots?: Map<string, Detection[]>;
   /** Cooperative identity (ADS-B / Remote ID), when a sensor reported one. */
   cooperativeId?: string;
   /** Class belief (identify/classifier.ts), and the time of its last kinematic step. */
