@@ -33,7 +33,7 @@ export { createMahalanobisHypothesiser, type MahalanobisHypothesiserOptions } fr
 export type { AssociationMixture, Assignment, Associator } from './tracker/associator.js';
 export { createGnnAssociator, type GnnAssociatorOptions } from './tracker/gnn-associator.js';
 export { createGreedyAssociator } from './tracker/greedy-associator.js';
-export { beliefMarginals, createJpdaAssociator, type JpdaAssociatorOptions } from './tracker/jpda-associator.js';
+export { beliefMarginals, createJpdaAssociator, exactMarginals, type AssociationGraph, type JpdaAssociatorOptions } from './tracker/jpda-associator.js';
 export type { Initiator, TrackBirth } from './tracker/initiator.js';
 export { createPointInitiator, type PointInitiatorOptions } from './tracker/point-initiator.js';
 export { createBearingInitiator, type BearingInitiatorOptions } from './tracker/bearing-initiator.js';

@@ -8,7 +8,8 @@ import { mulberry32 } from '../math/mulberry32.js';
 import type { Assignment, Associator } from './associator.js';
 import { createPairList, type PairList } from './hypothesiser.js';
 
-function pairList(pairs: readonly (readonly [number, number, number])[]): PairList {
+/** Pairs [detection, track, cost], with likelihoods −½·cost (tracks as precise as the sensor), each weighable or not. */
+export function pairList(pairs: readonly (readonly [number, number, number])[], weighable = 1): PairList {
   const l = createPairList();
   for (const [d, t, c] of pairs) {
     l.det.push(d);
@@ -16,7 +17,7 @@ function pairList(pairs: readonly (readonly [number, number, number])[]): PairLi
     l.cost.push(c);
     // as the hypothesiser gives them for tracks as precise as the sensor, every pair weighable
     l.logLik.push(-0.5 * c);
-    l.weighable.push(1);
+    l.weighable.push(weighable);
   }
   return l;
 }

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../math/mulberry32.js';
-import { associatorConformance } from './associator-conformance.test.js';
+import { associatorConformance, pairList } from './associator-conformance.test.js';
 import { createGnnAssociator } from './gnn-associator.js';
-import { createPairList, type PairList } from './hypothesiser.js';
-import { beliefMarginals, createJpdaAssociator, exactMarginals as enumerated } from './jpda-associator.js';
+import { beliefMarginals, createJpdaAssociator, exactMarginals as enumerated, type AssociationGraph } from './jpda-associator.js';
 import { chiSquareQuantile } from './options.js';
 import { geodeticToEnu } from '../geo/index.js';
 import type { Detection } from '../types.js';
@@ -44,10 +43,27 @@ function exactMarginals(nTracks: number, tr: number[], det: number[], w: number[
   return { beta: beta.map((b) => b / total), beta0: beta0.map((b) => b / total) };
 }
 
+/** A random cluster of nT tracks and nD detections, each pair gated with probability 0.6, weights e^(span·u + low). */
+function randomCluster(rnd: () => number, nT: number, nD: number, span: number, low: number, miss: number): AssociationGraph & { tr: number[]; det: number[]; w: number[]; w0: number[] } {
+  const tr: number[] = [];
+  const det: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < nT; i++) {
+    for (let j = 0; j < nD; j++) {
+      if (rnd() < 0.6) {
+        tr.push(i);
+        det.push(j);
+        w.push(Math.exp(span * rnd() + low));
+      }
+    }
+  }
+  return { nTracks: nT, nDets: nD, tr, det, w, w0: Array.from({ length: nT }, () => miss) };
+}
+
 function marginals(nTracks: number, nDets: number, tr: number[], det: number[], w: number[], w0: number[]) {
   const beta = new Float64Array(w.length);
   const beta0 = new Float64Array(nTracks);
-  const passes = beliefMarginals(nTracks, nDets, tr, det, w, w0, beta, beta0);
+  const passes = beliefMarginals({ nTracks, nDets, tr, det, w, w0 }, beta, beta0);
   return { beta: Array.from(beta), beta0: Array.from(beta0), passes };
 }
 
@@ -67,22 +83,8 @@ test('belief propagation is close to the exact marginals where misses and clutte
   const rnd = mulberry32(11);
   let worst = 0;
   for (let trial = 0; trial < 200; trial++) {
-    const nT = 2 + Math.floor(rnd() * 4);
-    const nD = 2 + Math.floor(rnd() * 4);
-    const tr: number[] = [];
-    const det: number[] = [];
-    const w: number[] = [];
-    for (let i = 0; i < nT; i++) {
-      for (let j = 0; j < nD; j++) {
-        if (rnd() < 0.6) {
-          tr.push(i);
-          det.push(j);
-          w.push(Math.exp(3 * rnd() - 1));
-        }
-      }
-    }
+    const { tr, det, w, w0, nTracks: nT, nDets: nD } = randomCluster(rnd, 2 + Math.floor(rnd() * 4), 2 + Math.floor(rnd() * 4), 3, -1, 0.5);
     if (w.length === 0) continue;
-    const w0 = Array.from({ length: nT }, () => 0.5);
     const bp = marginals(nT, nD, tr, det, w, w0);
     const ex = exactMarginals(nT, tr, det, w, w0);
     for (let k = 0; k < w.length; k++) worst = Math.max(worst, Math.abs(bp.beta[k] - ex.beta[k]));
@@ -102,26 +104,13 @@ test('belief propagation is close to the exact marginals where misses and clutte
 test('the enumeration gives the exact marginals, and the messages that rebuild them from one track\'s view', () => {
   const rnd = mulberry32(5);
   for (let trial = 0; trial < 100; trial++) {
-    const nT = 2 + Math.floor(rnd() * 4);
-    const nD = 1 + Math.floor(rnd() * 5);
-    const tr: number[] = [];
-    const det: number[] = [];
-    const w: number[] = [];
-    for (let i = 0; i < nT; i++) {
-      for (let j = 0; j < nD; j++) {
-        if (rnd() < 0.6) {
-          tr.push(i);
-          det.push(j);
-          w.push(Math.exp(10 * rnd()));
-        }
-      }
-    }
+    const g = randomCluster(rnd, 2 + Math.floor(rnd() * 4), 1 + Math.floor(rnd() * 5), 10, 0, 0.1);
+    const { tr, det, w, w0, nTracks: nT } = g;
     if (w.length === 0) continue;
-    const w0 = Array.from({ length: nT }, () => 0.1);
     const beta = new Float64Array(w.length);
     const beta0 = new Float64Array(nT);
     const nu = new Float64Array(w.length);
-    assert.ok(enumerated(nT, nD, tr, det, w, w0, beta, beta0, nu));
+    assert.ok(enumerated(g, beta, beta0, nu));
     const ex = exactMarginals(nT, tr, det, w, w0);
     for (let k = 0; k < w.length; k++) assert.ok(Math.abs(beta[k] - ex.beta[k]) < 1e-9, `trial ${trial} pair ${k}`);
     // a track's own normalisation of w·ν and w0 gives its marginals back (what the filter does per mode)
@@ -132,21 +121,8 @@ test('the enumeration gives the exact marginals, and the messages that rebuild t
     }
   }
   // a cluster past the limit is left to belief propagation
-  assert.equal(enumerated(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 2, 0], [1, 1, 1, 1, 1, 1], [1, 1, 1], new Float64Array(6), new Float64Array(3), undefined, 5), false);
+  assert.equal(enumerated({ nTracks: 3, nDets: 3, tr: [0, 0, 1, 1, 2, 2], det: [0, 1, 1, 2, 2, 0], w: [1, 1, 1, 1, 1, 1], w0: [1, 1, 1] }, new Float64Array(6), new Float64Array(3), undefined, 5), false);
 });
-
-/** Pairs with costs d² and likelihoods −½d² (tracks as precise as the sensor). */
-function pairs(list: readonly (readonly [number, number, number])[], weighable = 1): PairList {
-  const l = createPairList();
-  for (const [d, t, c] of list) {
-    l.det.push(d);
-    l.track.push(t);
-    l.cost.push(c);
-    l.logLik.push(-0.5 * c);
-    l.weighable.push(weighable);
-  }
-  return l;
-}
 
 test('JPDA: tracks alone in their clusters get the nearest neighbour assignment', () => {
   const list = [
@@ -154,12 +130,12 @@ test('JPDA: tracks alone in their clusters get the nearest neighbour assignment'
     [1, 10, 4.5],
     [2, 11, 0.3],
   ] as const;
-  assert.deepEqual(make().associate(pairs(list), 3), createGnnAssociator({ missCost: MISS_COST }).associate(pairs(list), 3));
+  assert.deepEqual(make().associate(pairList(list), 3), createGnnAssociator({ missCost: MISS_COST }).associate(pairList(list), 3));
 });
 
 test('JPDA: two tracks equally close to two detections are each given both, weighted', () => {
   const out = make().associate(
-    pairs([
+    pairList([
       [0, 5, 2],
       [1, 5, 2],
       [0, 6, 2],
@@ -180,7 +156,7 @@ test('JPDA: two tracks equally close to two detections are each given both, weig
 test('JPDA: a shared cluster whose joint assignment is clear gives hard pairs', () => {
   // track 5 fits detection 0 (d² 0.5) and 1 poorly (d² 12); track 6 fits 1 (d² 0.4) and 0 poorly
   const out = make().associate(
-    pairs([
+    pairList([
       [0, 5, 0.5],
       [1, 5, 12],
       [0, 6, 13],
@@ -204,15 +180,15 @@ test('JPDA: a cluster with a pair the filter cannot weigh (a particle cloud) sta
     [0, 6, 2],
     [1, 6, 2],
   ] as const;
-  const l = pairs(list);
+  const l = pairList(list);
   l.weighable[3] = 0;
   const out = make().associate(l, 2);
   assert.ok(out.every((a) => a.mixture === undefined));
-  assert.deepEqual(out, createGnnAssociator({ missCost: MISS_COST }).associate(pairs(list), 2));
+  assert.deepEqual(out, createGnnAssociator({ missCost: MISS_COST }).associate(pairList(list), 2));
 });
 
 test('JPDA: a vague track weighs less than a precise one at the same distance (ln|S| in the likelihood)', () => {
-  const l = pairs([
+  const l = pairList([
     [0, 5, 2],
     [0, 6, 2],
   ]);

@@ -53,24 +53,27 @@ const TOLERANCE = 1e-9;
 const MAX_PASSES = 200;
 
 /**
- * Marginal association probabilities by loopy belief propagation (Williams & Lau 2014).
- * `w[k]` is pair k's weight (track `tr[k]`, detection `det[k]`, local indices below `nTracks`
- * and `nDets`), `w0[i]` track i's miss weight; a detection's clutter weight is 1. Fills
+ * One cluster's association weights: pair k joins track `tr[k]` and detection `det[k]` (local
+ * indices below `nTracks` and `nDets`) with weight `w[k]`; `w0[i]` is track i's miss weight; a
+ * detection's clutter weight is 1.
+ */
+export interface AssociationGraph {
+  nTracks: number;
+  nDets: number;
+  tr: ArrayLike<number>;
+  det: ArrayLike<number>;
+  w: ArrayLike<number>;
+  w0: ArrayLike<number>;
+}
+
+/**
+ * Marginal association probabilities by loopy belief propagation (Williams & Lau 2014). Fills
  * `beta[k]` and `beta0[i]`, and `nuOut[k]` (when given) with the detection → track message of
  * pair k (how much of the detection the other tracks leave free for this one); returns the
  * passes it took.
  */
-export function beliefMarginals(
-  nTracks: number,
-  nDets: number,
-  tr: ArrayLike<number>,
-  det: ArrayLike<number>,
-  w: ArrayLike<number>,
-  w0: ArrayLike<number>,
-  beta: Float64Array,
-  beta0: Float64Array,
-  nuOut?: Float64Array,
-): number {
+export function beliefMarginals(g: AssociationGraph, beta: Float64Array, beta0: Float64Array, nuOut?: Float64Array): number {
+  const { nTracks, nDets, tr, det, w, w0 } = g;
   const np = w.length;
   const nu = new Float64Array(np).fill(1); // detection → track
   const mu = new Float64Array(np); // track → detection
@@ -107,18 +110,8 @@ export function beliefMarginals(
  * k's detection free, over all of theirs). Returns false, leaving the outputs unset, when the
  * cluster has more than `maxEvents` joint events.
  */
-export function exactMarginals(
-  nTracks: number,
-  nDets: number,
-  tr: ArrayLike<number>,
-  det: ArrayLike<number>,
-  w: ArrayLike<number>,
-  w0: ArrayLike<number>,
-  beta: Float64Array,
-  beta0: Float64Array,
-  nuOut?: Float64Array,
-  maxEvents = MAX_EVENTS,
-): boolean {
+export function exactMarginals(g: AssociationGraph, beta: Float64Array, beta0: Float64Array, nuOut?: Float64Array, maxEvents = MAX_EVENTS): boolean {
+  const { nTracks, nDets, tr, det, w, w0 } = g;
   const np = w.length;
   const byTrack: number[][] = Array.from({ length: nTracks }, () => []);
   for (let k = 0; k < np; k++) byTrack[tr[k]].push(k);
@@ -192,7 +185,8 @@ export function createJpdaAssociator(options: JpdaAssociatorOptions): Associator
     const beta = new Float64Array(ks.length);
     const beta0 = new Float64Array(lt.size);
     const nu = new Float64Array(ks.length);
-    if (!exactMarginals(lt.size, ld.size, tr, dt, w, w0, beta, beta0, nu)) beliefMarginals(lt.size, ld.size, tr, dt, w, w0, beta, beta0, nu);
+    const graph: AssociationGraph = { nTracks: lt.size, nDets: ld.size, tr, det: dt, w, w0 };
+    if (!exactMarginals(graph, beta, beta0, nu)) beliefMarginals(graph, beta, beta0, nu);
     // per track: its pairs, the best hypothesis, and a hard pair or a mixture
     const pairsOf: number[][] = Array.from({ length: lt.size }, () => []);
     for (let q = 0; q < ks.length; q++) pairsOf[tr[q]].push(q);
