@@ -26,10 +26,9 @@
  * `logLik`), Pd the detection probability, Pg the gate probability and ρ the probability that
  * a resolution cell holds a clutter plot or a new target's first plot.
  */
-import { clusterPairs } from '../assign/clusters.js';
 import type { Assignment, Associator } from './associator.js';
 import type { PairList } from './hypothesiser.js';
-import { createGnnAssociator } from './gnn-associator.js';
+import { clusterPairList, createClusterSolver } from './gnn-associator.js';
 
 export interface JpdaAssociatorOptions {
   /** The global nearest neighbour's cost of leaving a detection unassigned (tracks alone in their cluster). */
@@ -165,7 +164,7 @@ export function createJpdaAssociator(options: JpdaAssociatorOptions): Associator
   const logGain = Math.log(pd / rho);
   const gain = pd / rho;
   const missWeight = Math.max(1 - pd * pg, 1e-12);
-  const gnn = createGnnAssociator({ missCost: options.missCost });
+  const solve = createClusterSolver(options.missCost);
 
   /** One cluster's pairs `ks`: the marginals, then each track's hard pair, mixture or nothing, into `out`. */
   function weigh(ks: readonly number[], pairs: PairList, pt: Int32Array, pdet: Int32Array, out: Assignment[]): void {
@@ -216,44 +215,20 @@ export function createJpdaAssociator(options: JpdaAssociatorOptions): Associator
 
   return {
     associate(pairs, nDets) {
-      const np = pairs.det.length;
-      if (np === 0) return [];
-      const gnnOut = gnn.associate(pairs, nDets);
-      // local track numbering, clusters, and the tracks of each cluster
-      const trackIndex = new Map<number, number>();
-      const pt = new Int32Array(np);
-      const pdet = new Int32Array(np);
-      for (let k = 0; k < np; k++) {
-        let ti = trackIndex.get(pairs.track[k]);
-        if (ti === undefined) {
-          ti = trackIndex.size;
-          trackIndex.set(pairs.track[k], ti);
-        }
-        pt[k] = ti;
-        pdet[k] = pairs.det[k];
-      }
-      const nTracks = trackIndex.size;
-      const cl = clusterPairs(nTracks, nDets, pt, pdet, np);
+      const out: Assignment[] = [];
+      if (pairs.det.length === 0) return out;
+      const pc = clusterPairList(pairs, nDets);
       // a cluster is weighed when more than one track is in it and each of its pairs can be
       // weighed (a particle cloud takes one detection at a time: its clusters stay with the GNN)
-      const tracksIn = new Int32Array(cl.nClusters);
-      for (let i = 0; i < nTracks; i++) tracksIn[cl.clusterOfTrack[i]]++;
-      for (let k = 0; k < np; k++) if (!pairs.weighable[k]) tracksIn[cl.clusterOfTrack[pt[k]]] = 0;
-      const shared = (ti: number): boolean => tracksIn[cl.clusterOfTrack[ti]] > 1;
-      const out: Assignment[] = [];
-      // tracks alone in their cluster: the nearest neighbour's choice
-      for (const a of gnnOut) if (!shared(trackIndex.get(a.track)!)) out.push(a);
-      // the pairs of shared clusters, renumbered
-      // the pairs of each shared cluster, weighed on their own
-      const byCluster = new Map<number, number[]>();
-      for (let k = 0; k < np; k++) {
-        if (!shared(pt[k])) continue;
-        const c = cl.clusterOfTrack[pt[k]];
-        const list = byCluster.get(c);
-        if (list) list.push(k);
-        else byCluster.set(c, [k]);
+      const tracksIn = new Int32Array(pc.byCluster.length);
+      for (const c of pc.clusterOfTrack) tracksIn[c]++;
+      for (let k = 0; k < pairs.det.length; k++) if (!pairs.weighable[k]) tracksIn[pc.clusterOfTrack[pc.pt[k]]] = 0;
+      const weighed: Assignment[] = [];
+      for (const ks of pc.byCluster) {
+        if (tracksIn[pc.clusterOfTrack[pc.pt[ks[0]]]] > 1) weigh(ks, pairs, pc.pt, pc.pdet, weighed);
+        else solve(ks, pairs, pc, out);
       }
-      for (const ks of byCluster.values()) weigh(ks, pairs, pt, pdet, out);
+      for (const a of weighed) out.push(a);
       return out;
     },
   };

@@ -43,7 +43,12 @@ export function createTrackUpdater(options: TrackUpdaterOptions): TrackUpdater {
   function notePlot(tr: Track, det: Detection): void {
     const plots = (tr.lastPlots ??= new Map());
     const had = plots.get(det.sensorId);
-    plots.set(det.sensorId, had ? [det, had[0]] : [det]);
+    if (!had) plots.set(det.sensorId, [det]);
+    else {
+      // in place: no allocation per update
+      had[1] = had[0];
+      had[0] = det;
+    }
   }
 
   /** The bookkeeping of a track that detection `pd` updated (d2: its innovation's squared Mahalanobis distance). */
