@@ -64,7 +64,7 @@ for (const fam of families) {
       observable_s: c.observable_s, covered_s: c.covered_s, missed_share: c.missed_share,
       presence: c.categories.presence?.covered_share ?? null, bearings: c.categories.bearings?.covered_share ?? null,
       median_error_m: c.median_error_m, false_tracks: s.mean_false_tracks, id_switches: s.id_switches,
-      first_track_median_s: c.first_track_median_s, gospa_m: s.gospa_m, track_s: trackS,
+      first_track_median_s: c.first_track_median_s, gospa_m: s.gospa_m, observable_gospa_m: c.observable_gospa_m, track_s: trackS,
     };
     if (withReference) {
       const { sensors, truthRows, detRows, truth, detections } = sceneFiles(dir);
@@ -82,7 +82,7 @@ for (const r of [...rows].sort((a, b) => b.missed_share - a.missed_share)) {
   console.log(`| ${r.scene} | ${pct(r.missed_share)} | ${pct(r.presence)} | ${pct(r.bearings)} | ${Math.round(r.median_error_m)} | ${r.false_tracks.toFixed(2)} | ${r.id_switches} | ${r.first_track_median_s?.toFixed(0) ?? '-'} | ${pct(r.reference_covered_share)} | ${r.reference_covered_share ? (r.covered_s / r.observable_s / r.reference_covered_share).toFixed(2) : '-'} |`);
 }
 const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
-console.log(`all ${rows.length} scenes: covered ${sum('covered_s')} of ${sum('observable_s')} observable s (${pct(sum('covered_s') / sum('observable_s'))}), false tracks ${(sum('false_tracks') / rows.length).toFixed(2)} at any time (mean), id switches ${sum('id_switches')}`);
+console.log(`all ${rows.length} scenes: covered ${sum('covered_s')} of ${sum('observable_s')} observable s (${pct(sum('covered_s') / sum('observable_s'))}), false tracks ${(sum('false_tracks') / rows.length).toFixed(2)} at any time (mean), id switches ${sum('id_switches')}, observable GOSPA ${Math.round(sum('observable_gospa_m') / rows.length)} m (mean)`);
 mkdirSync(`${root}bench/results`, { recursive: true });
 writeFileSync(outFile, JSON.stringify({ trackArgs, rows }, null, 2));
 if (baseline) {
@@ -100,6 +100,6 @@ if (baseline) {
   const bs = both.map((r) => before.get(r.scene));
   const better = both.filter((r) => cov(r) > cov(before.get(r.scene))).length;
   const worse = both.filter((r) => cov(r) < cov(before.get(r.scene))).length;
-  console.log(`${both.length} scenes in both: covered ${pct(s(bs, 'covered_s') / s(bs, 'observable_s'))} -> ${pct(s(both, 'covered_s') / s(both, 'observable_s'))}, false tracks ${(s(bs, 'false_tracks') / both.length).toFixed(2)} -> ${(s(both, 'false_tracks') / both.length).toFixed(2)} (mean), id switches ${s(bs, 'id_switches')} -> ${s(both, 'id_switches')}; ${better} scenes better, ${worse} worse`);
+  console.log(`${both.length} scenes in both: covered ${pct(s(bs, 'covered_s') / s(bs, 'observable_s'))} -> ${pct(s(both, 'covered_s') / s(both, 'observable_s'))}, false tracks ${(s(bs, 'false_tracks') / both.length).toFixed(2)} -> ${(s(both, 'false_tracks') / both.length).toFixed(2)} (mean), id switches ${s(bs, 'id_switches')} -> ${s(both, 'id_switches')}${bs.every((r) => r.observable_gospa_m !== undefined) ? `, observable GOSPA ${Math.round(s(bs, 'observable_gospa_m') / both.length)} -> ${Math.round(s(both, 'observable_gospa_m') / both.length)} m (mean)` : ''}; ${better} scenes better, ${worse} worse`);
   if (both.length < rows.length) console.log(`${rows.length - both.length} scenes not in the baseline: ${rows.filter((r) => !before.has(r.scene)).map((r) => r.scene).join(', ')}`);
 }

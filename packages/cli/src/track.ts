@@ -142,6 +142,8 @@ export interface TrackSummary {
   faulted: number;
   tracksConfirmed: number;
   rowsWritten: number;
+  /** Track reports that could not be written as rows (named on the log, the first few). */
+  rowsSkipped: number;
   alertChanges: number;
   seconds: number;
   aborted: boolean;
@@ -165,6 +167,8 @@ function category(reason: string): string {
 
 /** At most this many reason categories are listed in the summary. */
 const MAX_CATEGORIES = 12;
+/** Messages about rows that could not be written, at most (the count is in the summary). */
+const MAX_SKIP_MESSAGES = 10;
 /** A detection this much later than every earlier one (s) is worth a word: a wrong clock or a line from another night. */
 const TIME_JUMP_WARN_S = 3_600;
 /** Warnings of such jumps at most per run (then one count). */
@@ -193,6 +197,7 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     faulted: 0,
     tracksConfirmed: 0,
     rowsWritten: 0,
+    rowsSkipped: 0,
     alertChanges: 0,
     seconds: 0,
     aborted: false,
@@ -263,7 +268,16 @@ export async function runTrack(o: TrackRunOptions): Promise<TrackSummary> {
     (e) => {
       if (e.type === 'tracks') {
         for (const r of e.reports) {
-          write(formatTrackRow(trackReportToRow(r)) + '\n');
+          // a report the spec's row cannot hold (a non-finite number: a tracker fault the
+          // tracker's own checks missed) is named and skipped; the rows around it are written
+          let line: string;
+          try {
+            line = formatTrackRow(trackReportToRow(r));
+          } catch (err) {
+            if (summary.rowsSkipped++ < MAX_SKIP_MESSAGES) o.log(`track ${r.trackId} at t = ${r.t}: row not written: ${(err as Error).message}`);
+            continue;
+          }
+          write(line + '\n');
           summary.rowsWritten++;
         }
         if (remote?.due(e.t)) remote.reports(e.t, effectiveReports(e.reports, e.marks));
@@ -397,6 +411,7 @@ export function formatSummary(s: TrackSummary): string {
   if (s.faulted > 0) lines.push(`made the tracker fault (skipped): ${s.faulted}`);
   lines.push(`tracks confirmed: ${s.tracksConfirmed}`);
   lines.push(`track rows written: ${s.rowsWritten}`);
+  if (s.rowsSkipped > 0) lines.push(`track rows not written (a report the spec's row cannot hold): ${s.rowsSkipped}`);
   if (s.alertChanges > 0) lines.push(`alert changes written: ${s.alertChanges}`);
   if (s.warningsThread === 'worker') lines.push('warnings predicted in a worker thread');
   const rate = s.seconds > 0 ? Math.round(s.detectionsRead / s.seconds) : 0;

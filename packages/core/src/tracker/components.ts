@@ -92,7 +92,7 @@ export interface ResolvedComponents extends TrackerParts {
 /** Today's tracker: every component at its default. */
 export const DEFAULT_COMPONENTS: Readonly<TrackerComponents> = Object.freeze({
   filter: ({ options: o, frame, acoustic, rangeScale, sourcePrior }: TrackerContext) => {
-    const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities });
+    const imm = createImmFilter({ frame, motionModes: o.motionModes, initialModeProbabilities: o.initialModeProbabilities, altitudeFloor: o.altitudeFloor });
     // hand-back (a track the precise sensors lost goes back to a cloud when a microphone hears it)
     // once the inner filter would drop it (deleteAfter, 15 s): a radar that misses a few plots
     // keeps its track; measured 2026-12-05 with the silence test and the rivals (docs/tracker.md)

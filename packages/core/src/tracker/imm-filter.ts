@@ -6,6 +6,7 @@
  */
 import { enuToGeodetic, type EnuFrame } from '../geo/index.js';
 import { applyUpdate, createEkfWorkspace, innovate } from '../filters/ekf.js';
+import { NEGLIGIBLE_SD, truncateBelow } from '../filters/truncate.js';
 import { localRotation } from '../models/local-frame.js';
 import { predictNcv } from '../models/ncv.js';
 import { STATE_DIM } from '../models/state.js';
@@ -16,6 +17,8 @@ import type { PreparedDetection } from './prepare.js';
 import type { Track } from './track.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
+/** Mean radius of the Earth (m), for a quick bound on a state's altitude. */
+const EARTH_RADIUS_M = 6_371_000;
 const n = STATE_DIM;
 
 export interface ImmFilterOptions {
@@ -25,6 +28,12 @@ export interface ImmFilterOptions {
   motionModes: readonly MotionMode[];
   /** Initial probabilities of the modes (normalised here). */
   initialModeProbabilities: readonly number[];
+  /**
+   * Lowest altitude of a target (m above the WGS84 ellipsoid): after each update every mode's
+   * estimate is truncated at it (filters/truncate.ts), along the local vertical at the track.
+   * Default -Infinity (no bound).
+   */
+  altitudeFloor?: number;
 }
 
 export function createImmFilter(options: ImmFilterOptions): TrackFilter {
@@ -44,6 +53,10 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
   const cbar = new Float64Array(nModes);
   const xm = new Float64Array(n);
   const pm = new Float64Array(n * n);
+  const floor = options.altitudeFloor ?? -Infinity;
+  const up = new Float64Array(n);
+  const modeXs = new Float64Array(n);
+  const modeP = new Float64Array(n * n);
 
   /** Orients the unit noise densities gH, gV to the local level at the track's position. */
   function orientNoise(tr: Track): void {
@@ -196,8 +209,38 @@ export function createImmFilter(options: ImmFilterOptions): TrackFilter {
     for (let j = 0; j < nModes; j++) tr.mu[j] /= s2;
     tr.modeX.set(mixX);
     tr.modeP.set(mixP);
+    if (floor > -Infinity) holdAboveFloor(tr);
     combine(tr);
     tr.t = t;
+  }
+
+  /**
+   * Truncates each mode's estimate at the altitude floor, along the local vertical at the
+   * track (the unit up vector: gV = u·uᵀ, whose third column over √gV₂₂ is u). An update may
+   * put a target below the ground: a radar plot at long range, whose elevation's one-sigma is
+   * a kilometre or more there, took a track to -1,145 m (a national scene, 2026-12-07).
+   */
+  function holdAboveFloor(tr: Track): void {
+    const uz = Math.sqrt(tr.gV[8]);
+    if (!(uz > 0)) return;
+    for (let a = 0; a < 3; a++) up[a] = tr.gV[a * 3 + 2] / uz;
+    for (let j = 0; j < nModes; j++) {
+      const xo = j * n;
+      const po = j * n * n;
+      // far above the floor (by the spherical approximation, with a kilometre to spare for it):
+      // nothing to do, without the exact conversion
+      const e = tr.modeX[xo];
+      const nn = tr.modeX[xo + 1];
+      const rough = frame.origin.altM + tr.modeX[xo + 2] + (e * e + nn * nn) / (2 * EARTH_RADIUS_M);
+      if (rough - NEGLIGIBLE_SD * Math.sqrt(Math.max(0, tr.modeP[po + 2 * n + 2])) > floor + 1000) continue;
+      const alt = enuToGeodetic(frame, e, nn, tr.modeX[xo + 2]).altM;
+      if (!Number.isFinite(alt)) continue;
+      for (let a = 0; a < n; a++) modeXs[a] = tr.modeX[xo + a];
+      for (let a = 0; a < n * n; a++) modeP[a] = tr.modeP[po + a];
+      if (!truncateBelow(modeXs, modeP, up, n, floor - alt)) continue;
+      tr.modeX.set(modeXs, xo);
+      tr.modeP.set(modeP, po);
+    }
   }
 
   // scratch of the weighted update: each hypothesis's posterior state, covariance and weight

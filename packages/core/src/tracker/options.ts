@@ -88,6 +88,12 @@ export interface TrackerOptions {
   /** Horizontal position one-sigma above which `alt_m` is reported as unobservable (m). Default 600. */
   altitudeObservableSd: number;
   /**
+   * Lowest altitude of a target (m above the WGS84 ellipsoid): the filter's estimate is truncated
+   * at it after each update (filters/truncate.ts). Default -500: below any land (the Dead Sea's
+   * shore is about 430 m below sea level), so it only stops an estimate going underground.
+   */
+  altitudeFloor: number;
+  /**
    * The sensors (sensors.json): acoustic nodes with a fixed position and a range make the
    * acoustic network of particle-cloud tracks and negative information (acoustic/). Default
    * none: presence reports are then fused as discs only.
@@ -222,6 +228,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   maxSpeed: 300,
   gridCell: 2000,
   altitudeObservableSd: 600,
+  altitudeFloor: -500,
   sensors: Object.freeze([]) as readonly Sensor[],
   acousticClouds: true,
   acousticFlowPrior: true,
@@ -252,6 +259,7 @@ export function resolveTrackerOptions(o: Partial<TrackerOptions> & { origin: Geo
     const v = r[k] as number;
     if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new Error(`tracker option ${k} must be a positive finite number, got ${String(v)}`);
   }
+  if (!(typeof r.altitudeFloor === 'number' && Number.isFinite(r.altitudeFloor))) throw new Error(`tracker option altitudeFloor must be a finite number (m), got ${String(r.altitudeFloor)}`);
   if (!(r.gateProbability > 0 && r.gateProbability < 1)) throw new Error(`tracker option gateProbability must be in (0, 1), got ${r.gateProbability}`);
   if (!Array.isArray(r.motionModes) || r.motionModes.length === 0) throw new Error('tracker option motionModes must list at least one mode');
   r.motionModes.forEach((m, i) => {

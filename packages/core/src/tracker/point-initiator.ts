@@ -6,7 +6,7 @@
 import { STATE_DIM } from '../models/state.js';
 import { initVelocityCovariance } from './initial-state.js';
 import type { Initiator } from './initiator.js';
-import { SHAPE_POINT } from './prepare.js';
+import { positionSds, SHAPE_POINT } from './prepare.js';
 
 const n = STATE_DIM;
 
@@ -33,10 +33,11 @@ export function createPointInitiator(options: PointInitiatorOptions): Initiator 
       const dl = new Float64Array(3);
       const pl = new Float64Array(9);
       if (det.type === 'position') {
-        const vz = det.hasAltitude ? det.altSd * det.altSd : options.assumedAltitudeSd * options.assumedAltitudeSd;
-        pl[0] = det.posSd * det.posSd;
-        pl[4] = det.posSd * det.posSd;
-        pl[8] = vz;
+        // the one-sigmas the measurement itself is used with (prepare.ts)
+        const { posSd, altSd } = positionSds(det, options.assumedAltitudeSd);
+        pl[0] = posSd * posSd;
+        pl[4] = posSd * posSd;
+        pl[8] = altSd !== null ? altSd * altSd : options.assumedAltitudeSd * options.assumedAltitudeSd;
       } else if (det.type === 'range_bearing') {
         const el = det.elevation ?? pd.assumedElevation;
         const elSd = det.elevation === undefined ? pd.assumedElevationSd : det.elevationSd;

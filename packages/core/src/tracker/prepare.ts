@@ -146,6 +146,21 @@ function sensorOrigin(frame: LocalFrame, out: PreparedDetection): void {
   out.ay = tmp3b[1];
 }
 
+/** A position's altitude sd beyond this many times the tracker's assumed altitude sd is no altitude. */
+export const UNINFORMATIVE_ALT_SD_FACTOR = 100;
+/** Largest ratio between a position measurement's horizontal and vertical one-sigmas (either way). */
+export const MAX_SD_RATIO = 1e4;
+
+/**
+ * The one-sigmas a position detection is used with: its altitude's left out (null) when it is
+ * {@link UNINFORMATIVE_ALT_SD_FACTOR} times vaguer than the tracker's prior of it, and the two
+ * kept within {@link MAX_SD_RATIO} of each other (the smaller raised).
+ */
+export function positionSds(det: { posSd: number; altSd: number; hasAltitude: boolean }, assumedAltitudeSd: number): { posSd: number; altSd: number | null } {
+  if (!det.hasAltitude || !(det.altSd <= UNINFORMATIVE_ALT_SD_FACTOR * assumedAltitudeSd)) return { posSd: det.posSd, altSd: null };
+  return { posSd: Math.max(det.posSd, det.altSd / MAX_SD_RATIO), altSd: Math.max(det.altSd, det.posSd / MAX_SD_RATIO) };
+}
+
 /**
  * Prepares `det` into `out` (a new object when not given); returns a failure naming the
  * reason when it cannot be used.
@@ -154,17 +169,26 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
   const delay = det.sensorKind === 'acoustic' && ctx.soundSpeed > 0 ? 1 / ctx.soundSpeed : 0;
   switch (det.type) {
     case 'position': {
-      const at: GeoPoint = det.hasAltitude ? det.position : { latDeg: det.position.latDeg, lonDeg: det.position.lonDeg, altM: ctx.assumedAltitude };
+      // an altitude a hundred times vaguer than the tracker's own prior of it tells nothing (its
+      // information is under 1e-4 of the prior's) and, beside a precise horizontal position,
+      // makes a covariance no double-precision filter can hold: it is left out. What is left is
+      // kept within MAX_SD_RATIO of each other (the horizontal sd raised to the altitude's /
+      // MAX_SD_RATIO at least): 1 mm with 1,000 km, both within the plausibility bounds, made a
+      // covariance whose horizontal variance came out negative far from the tracker's origin
+      // (an outside probe, 2026-12-07)
+      const { posSd, altSd } = positionSds(det, ctx.assumedAltitudeSd);
+      const hasAltitude = altSd !== null;
+      const at: GeoPoint = hasAltitude ? det.position : { latDeg: det.position.latDeg, lonDeg: det.position.lonDeg, altM: ctx.assumedAltitude };
       const frame = createLocalFrame(ctx.global, at);
       reset(out, det, SHAPE_POINT);
       const meas = out.meas;
       resetMeasurement(meas, frame);
-      addComponent(meas, COMP_E, 0, det.posSd);
-      addComponent(meas, COMP_N, 0, det.posSd);
-      if (det.hasAltitude) addComponent(meas, COMP_U, 0, det.altSd);
+      addComponent(meas, COMP_E, 0, posSd);
+      addComponent(meas, COMP_N, 0, posSd);
+      if (altSd !== null) addComponent(meas, COMP_U, 0, altSd);
       sensorOrigin(frame, out);
-      const v = det.posSd * det.posSd;
-      out.radius = 4 * det.posSd;
+      const v = posSd * posSd;
+      out.radius = 4 * posSd;
       out.cxx = v;
       out.cxy = 0;
       out.cyy = v;

@@ -81,6 +81,34 @@ test('a detection that leaves the track it updates non-finite is reported as fau
   for (const f of faulted) assert.match(f.reason ?? '', /non-finite/);
 });
 
+test('a detection that leaves its track with a finite but indefinite covariance is reported as faulted; the broken track is dropped', () => {
+  const { faulted } = run({
+    filter: plantedFilter((tr, pd) => {
+      if (pd.det.sensorId === 'poison') tr.p[0] = -1e6; // a negative east variance: every number finite
+    }, true),
+  });
+  assert.equal(faulted.length, 2);
+  for (const f of faulted) assert.match(f.reason ?? '', /indefinite/);
+});
+
+test('a position whose altitude is a million times vaguer than its 1 mm horizontal error, 4,000 km from the origin, keeps the track sound', () => {
+  // an outside probe's rows (2026-12-07): within every plausibility bound, they left the
+  // track's horizontal variance negative and stopped `skywarden track` at its first report
+  const tr = createTracker({ origin });
+  const events: TrackerEvent[] = [];
+  for (let t = 0; t < 9; t++) {
+    const d: PositionDetection = { type: 'position', t, sensorId: 'adsb', position: { latDeg: 0, lonDeg: 127, altM: 1000 }, hasAltitude: true, posSd: 0.001, altSd: 1e6 };
+    events.push(...tr.step([d], t));
+  }
+  assert.equal(events.filter((e) => e.type === 'faulted').length, 0);
+  const reps = tr.report(8);
+  assert.equal(reps.length, 1);
+  const r = reps[0];
+  for (const v of [r.position.latDeg, r.position.lonDeg, r.positionSd, r.velocitySd, ...r.velocityEnu]) assert.ok(Number.isFinite(v), `a non-finite number in ${JSON.stringify(r)}`);
+  assert.ok(r.positionSd < 1, `one-sigma ${r.positionSd} m`);
+  assert.ok(Math.abs(r.position.latDeg) < 1e-6 && Math.abs(r.position.lonDeg - 127) < 1e-6, 'where the detections put it');
+});
+
 test("a track whose (finite) state makes every update throw is dropped; the detections that met it are not blamed", () => {
   let broken: string | null = null;
   const { events, reports, faulted } = run({

@@ -398,6 +398,36 @@ test('batch runner: a real gap in time goes through (another sensor agrees, or t
   }
 });
 
+test('batch runner: a sensor whose every line is dated far ahead, between the lines of one in order, is held whole and taken at the end in its order', () => {
+  // the pattern of an outside probe (2026-12-07): each held line was sorted again at every line in
+  // order, which made such a file quadratic (80,000 lines: 50 s); now a heap and a per-sensor index
+  const run = (withJumped: boolean) => {
+    const reports = new Map<number, string>();
+    const taken: number[] = [];
+    const tracker = createTracker({ origin });
+    const r = createBatchRunner(tracker, { reorderDelay: 5 }, { onReport: (t, reps) => reports.set(t, JSON.stringify(reps)) });
+    for (let k = 0; k <= 600; k++) {
+      assert.equal(r.push(pos(1000 + k, 50 * k, 0, 500, 'radar-a')), null);
+      // its clock 1e7 s ahead, and its lines a little out of order among themselves
+      if (withJumped) assert.equal(r.push(pos(1e7 + 1000 + k + (k % 2 === 0 ? 1.5 : 0), 30_000, 20 * k, 500, 'obs-x')), null);
+    }
+    const pending = r.pending;
+    const step = tracker.step.bind(tracker);
+    tracker.step = (dets, t) => {
+      for (const d of dets) if (d.sensorId === 'obs-x') taken.push(d.t);
+      return step(dets, t);
+    };
+    r.finish();
+    return { reports, pending, taken };
+  };
+  const clean = run(false);
+  const dirty = run(true);
+  for (const [t, rep] of clean.reports) assert.equal(dirty.reports.get(t), rep, `report at ${t}`);
+  assert.ok(dirty.pending >= 601, `${dirty.pending} lines waiting before the end: the far ones held`);
+  assert.equal(dirty.taken.length, 601, 'every held line is taken at the end');
+  for (let i = 1; i < dirty.taken.length; i++) assert.ok(dirty.taken[i] >= dirty.taken[i - 1], `taken in time order (${dirty.taken[i - 1]}, ${dirty.taken[i]})`);
+});
+
 test('batch runner, live: a detection ahead of the clock waits for it and does not make the others late', () => {
   const r = createBatchRunner(createTracker({ origin }), { reorderDelay: 5 }, { onReport: () => {} });
   const refused: string[] = [];
@@ -410,4 +440,32 @@ test('batch runner, live: a detection ahead of the clock waits for it and does n
   }
   assert.deepEqual(refused, []);
   assert.ok(r.latest <= 1060 + 1, `time is the clock's (${r.latest})`);
+});
+
+test('a track is not estimated underground: long-range plots below the horizon leave it at the altitude floor', () => {
+  // a radar at sea level sees a target 60 km out at elevations of -1.5 degrees (one-sigma 1.35
+  // degrees: 1.4 km of altitude there), as a low target's multipath or clutter gives
+  const run = (altitudeFloor?: number) => {
+    const tr = createTracker({ origin, ...(altitudeFloor !== undefined ? { altitudeFloor } : {}) });
+    for (let k = 0; k <= 10; k++) {
+      const t = 2 * k;
+      const det: RangeBearingDetection = {
+        type: 'range_bearing', t, sensorId: 'radar', sensorPosition: { ...origin }, range: 60000 + 100 * t, bearing: 0.5, elevation: (-1.5 * Math.PI) / 180,
+        rangeSd: 20, bearingSd: 0.01, elevationSd: (1.35 * Math.PI) / 180, rangeRateSd: 1,
+      };
+      tr.step([det], t);
+    }
+    const reps = tr.report(20);
+    assert.equal(reps.length, 1);
+    return reps[0];
+  };
+  const free = run(-1e9);
+  assert.ok(free.position.altM < -1000, `without a floor the plots put it at ${free.position.altM.toFixed(0)} m`);
+  const held = run();
+  assert.ok(held.position.altM >= -500 && held.position.altM < 500, `with the default floor (-500 m): ${held.position.altM.toFixed(0)} m`);
+  // the horizontal estimate is the plots' as before
+  const a = enuOf(free.position);
+  const b = enuOf(held.position);
+  assert.ok(Math.hypot(a[0] - b[0], a[1] - b[1]) < 200, `horizontal difference ${Math.hypot(a[0] - b[0], a[1] - b[1]).toFixed(0)} m`);
+  assert.throws(() => createTracker({ origin, altitudeFloor: Number.NaN }), /altitudeFloor must be a finite number/);
 });

@@ -143,11 +143,34 @@ function resolutionCell(pd: PreparedDetection): string {
 /** What a thrown value says. */
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** True when every number of a track's state and covariance is finite. */
+/**
+ * True when every number of a track's state and covariance is finite and the covariance's
+ * position and velocity blocks are positive semi-definite (each 3×3 block's principal minors
+ * non-negative, within rounding): a covariance with a negative variance in some direction is as
+ * broken as a NaN (its report's one-sigma would be the root of a negative number).
+ */
 function finiteState(tr: Track): boolean {
   for (let i = 0; i < tr.x.length; i++) if (!Number.isFinite(tr.x[i])) return false;
   for (let i = 0; i < tr.p.length; i++) if (!Number.isFinite(tr.p[i])) return false;
-  return true;
+  return tr.p.length < 36 || (semiDefinite3(tr.p, 6, 0) && semiDefinite3(tr.p, 6, 3));
+}
+
+/** Whether the 3×3 block of the n×n row-major `p` at (o, o) is positive semi-definite, within a relative 1e-9. */
+function semiDefinite3(p: Float64Array, n: number, o: number): boolean {
+  const a = p[o * n + o];
+  const b = p[o * n + o + 1];
+  const c = p[o * n + o + 2];
+  const d = p[(o + 1) * n + o + 1];
+  const e = p[(o + 1) * n + o + 2];
+  const f = p[(o + 2) * n + o + 2];
+  const s = Math.max(a, d, f);
+  if (!(s >= 0)) return false;
+  const tol = 1e-9 * s;
+  if (a < -tol || d < -tol || f < -tol) return false;
+  const tol2 = tol * s;
+  if (a * d - b * b < -tol2 || a * f - c * c < -tol2 || d * f - e * e < -tol2) return false;
+  const det = a * (d * f - e * e) - b * (b * f - e * c) + c * (b * e - d * c);
+  return det >= -tol2 * s;
 }
 
 /**
@@ -290,8 +313,8 @@ export function createTracker(opts: Partial<TrackerOptions> & { origin: GeoPoint
     let fault: string | null = null;
     try {
       processGroup(group, events);
-      for (const tr of table.groupHits.keys()) if (!finiteState(tr)) fault = `track ${tr.id}'s state became non-finite`;
-      for (let i = before; i < table.live.length; i++) if (!finiteState(table.live[i])) fault = `track ${table.live[i].id} started with a non-finite state`;
+      for (const tr of table.groupHits.keys()) if (!finiteState(tr)) fault = `track ${tr.id}'s state became non-finite or its covariance indefinite`;
+      for (let i = before; i < table.live.length; i++) if (!finiteState(table.live[i])) fault = `track ${table.live[i].id} started with a non-finite state or an indefinite covariance`;
     } catch (err) {
       fault = errorText(err);
     }

@@ -159,3 +159,18 @@ test('truth: parse rejects bad rows naming the field', () => {
   badTruth('{"t":1,"id":"a","lat":1,"lon":2,"alt_m":1e999}', 'alt_m must be a finite number', 'Infinity');
   badTruth({ ...ok, class: 3 }, 'class must be a non-empty string', '3');
 });
+
+test('a report whose altitude no target flies at is written without alt_m, and the row reads back', async () => {
+  const { trackReportToRow } = await import('./report-row.js');
+  const report = (altM: number, altitudeObservable = true) => ({
+    t: 100, trackId: '7', status: 'confirmed' as const, position: { latDeg: 37, lonDeg: 127, altM }, altitudeObservable,
+    velocityEnu: [50, 0, -2] as [number, number, number], positionSd: 300, velocitySd: 5, altitudeSd: 900, sensors: ['radar'], classProbs: { piston_owa: 1 }, threatProbability: 0.9,
+  });
+  assert.equal(trackReportToRow(report(350)).alt_m, 350);
+  for (const alt of [-1145.27, 100_001, Number.NaN]) {
+    const row = trackReportToRow(report(alt));
+    assert.equal('alt_m' in row, false, `alt_m ${alt} written`);
+    goodTrack(formatTrackRow(row));
+  }
+  assert.equal('alt_m' in trackReportToRow(report(350, false)), false);
+});
