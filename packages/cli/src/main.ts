@@ -95,7 +95,7 @@ const TRACK_USAGE = `usage: skywarden track --sensors FILE --detections FILE|- -
                         '{"p_raise": 0.7}' (keys p_raise, p_raise_imminent, p_raise_imprecise, imprecise_sd_m)
   --one-thread          with --zones: predict the warnings in the main thread too (by default a worker
                         thread does, beside the tracking; the alerts are the same)
-  --associator A        the tracker's data associator: gnn (default) or jpda (as fusion.associator;
+  --associator A        the tracker's data associator: jpda (default) or gnn (as fusion.associator;
                         docs/tracker.md "Joint probabilistic association")`;
 
 const SERVE_USAGE = `usage: skywarden serve [--config FILE] [--demo [--speed X] [--seed N]] [--port N] [--mqtt-port N] [--data-dir DIR] [--role ROLE]

@@ -147,13 +147,13 @@ describe('service configuration', () => {
     assert.equal(env.config.fusion.store_every, 0);
   });
 
-  it('takes the data associator gnn (the default) or jpda, and names any other', () => {
+  it('takes the data associator jpda (the default) or gnn, and names any other', () => {
     const dflt = buildConfig(null, {});
     assert.ok(dflt.ok);
-    assert.equal(dflt.config.fusion.associator, 'gnn');
-    const env = buildConfig(null, { SKYWARDEN__FUSION__ASSOCIATOR: 'jpda' });
+    assert.equal(dflt.config.fusion.associator, 'jpda');
+    const env = buildConfig(null, { SKYWARDEN__FUSION__ASSOCIATOR: 'gnn' });
     assert.ok(env.ok, env.ok ? '' : env.errors.join('; '));
-    assert.equal(env.config.fusion.associator, 'jpda');
+    assert.equal(env.config.fusion.associator, 'gnn');
     const bad = buildConfig({ fusion: { associator: 'mht' } }, {});
     assert.ok(!bad.ok);
     assert.match(bad.errors.join('; '), /fusion\.associator.*one of "gnn", "jpda"/);

@@ -441,7 +441,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // reports every 0.25 s: a detection reaches the stream at most 0.25 s (plus the work) after
   // the reorder delay (docs/server.md, Latency); track states stored once a second (store_every
   // defaults to round(1 / report_every_s))
-  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true, associator: 'gnn' },
+  fusion: { reorder_delay_s: 5, report_every_s: 0.25, replay_window_s: 900, store_every: 4, tick_ms: 250, acoustic_clouds: true, associator: 'jpda' },
   zones: { file: null, kr_admin: [], lead_s: 300 },
   alerts: { interval_s: 5, cap_status: 'Exercise', cap_sender: 'skywarden@localhost', public_feed: false, cap_languages: null, instructions: {}, ...ALERT_POLICY_DEFAULTS },
   health: { silent_after_s: 300, stuck_per_min: 30, max_position_offset_m: 5000 },

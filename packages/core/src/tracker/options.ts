@@ -161,7 +161,8 @@ export interface TrackerOptions {
    * The data associator: `gnn` (global nearest neighbour: one detection per track, the optimal
    * assignment per cluster) or `jpda` (joint probabilistic association where tracks compete for
    * detections: a track not sure which detection is its own is updated by all of them,
-   * weighted; jpda-associator.ts, docs/tracker.md "Joint probabilistic association").
+   * weighted; jpda-associator.ts, docs/tracker.md "Joint probabilistic association"). Default
+   * `jpda` (since 2026-12-07, stop 49: where no two tracks share a detection it is the GNN).
    */
   associator: 'gnn' | 'jpda';
   /** JPDA: the probability that a sensor detects a target it covers (Pd). */
@@ -239,7 +240,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<Omit<TrackerOptions, 'origin'>> =
   acousticLevels: false,
   acousticRefuseMisfits: true,
   acousticStreams: true,
-  associator: 'gnn',
+  associator: 'jpda',
   jpdaDetectionProbability: 0.9,
   jpdaClutterPerCell: 1e-5,
   acousticLearnSources: false,

@@ -41,7 +41,7 @@ export interface LivePictureOptions {
   alerts?: AlertMachineOptions;
   /** Particle-cloud tracks for the acoustic nodes (default true). */
   acousticClouds?: boolean;
-  /** The tracker's data associator (default the tracker's: `gnn`). */
+  /** The tracker's data associator (default the tracker's: `jpda`). */
   associator?: 'gnn' | 'jpda';
   /** Tracker components replaced (research, tests); default all. */
   trackerComponents?: Partial<TrackerComponents>;
