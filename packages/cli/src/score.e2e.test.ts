@@ -116,3 +116,24 @@ test('score: 20,000 truths and 20,000 tracks at one time, spread over a country,
   assert.match(r2.stderr, /at t = 5 \(2100 truth rows, 2100 track rows\): more than 4,000,000 pairs/);
   assert.doesNotMatch(r2.stderr, /heap|FATAL|at .*\.js:\d+/);
 });
+
+test('score: no track row near any target and no zone entry give dashes that say why, never NaN', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skywarden-score-'));
+  const truth: string[] = [];
+  const tracks: string[] = [];
+  for (let t = 0; t <= 30; t++) {
+    truth.push(JSON.stringify({ t, id: 'T1', lat: 37, lon: 127, alt_m: 300 }));
+    tracks.push(JSON.stringify({ t, track: '1', lat: 38, lon: 128, alt_m: 300, ve_mps: 0, vn_mps: 0, status: 'confirmed' })); // 140 km off
+  }
+  const zones = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'A', name: 'Zone A' }, geometry: { type: 'Polygon', coordinates: sq(129, 37, 0.1) } }] };
+  writeFileSync(join(dir, 'truth.ndjson'), truth.join('\n') + '\n');
+  writeFileSync(join(dir, 'tracks.ndjson'), tracks.join('\n') + '\n');
+  writeFileSync(join(dir, 'zones.geojson'), JSON.stringify(zones));
+  writeFileSync(join(dir, 'alerts.ndjson'), '');
+  const r = spawnSync(process.execPath, [bin, 'score', '--truth', join(dir, 'truth.ndjson'), '--tracks', join(dir, 'tracks.ndjson'), '--zones', join(dir, 'zones.geojson'), '--alerts', join(dir, 'alerts.ndjson')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /NaN/);
+  assert.match(r.stdout, /median \/ p95 \/ rms\s+- \(no track row was matched to a target\)/);
+  assert.match(r.stdout, /zone entries warned\s+0 \(no target entered a zone\)/);
+  assert.match(r.stdout, /lead time median \/ 10th percentile\s+- \(no entry warned\)/);
+});

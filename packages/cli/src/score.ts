@@ -352,14 +352,14 @@ export async function scoreCommand(a: { truth: string; tracks: string; zones?: s
       ['  localisation', `${s.localisation.toFixed(1)} m`],
       ['  missed targets', `${s.missed.toFixed(1)} m (${s.meanMissedTargets.toFixed(2)} targets on average)`],
       ['  false tracks', `${s.false.toFixed(1)} m (${s.meanFalseTracks.toFixed(2)} tracks on average)`],
-      ['horizontal error median / p95 / rms', `${s.medianError.toFixed(1)} / ${s.p95Error.toFixed(1)} / ${s.rmsError.toFixed(1)} m`],
+      ['horizontal error median / p95 / rms', s.medianError >= 0 ? `${s.medianError.toFixed(1)} / ${s.p95Error.toFixed(1)} / ${s.rmsError.toFixed(1)} m` : '- (no track row was matched to a target)'],
       ['id switches', String(s.idSwitches)],
       ['targets ever tracked', `${s.targetsTracked} of ${s.targets}`],
     ];
     if (w) {
       rowsOut.push(
-        ['zone entries warned', `${w.warned} of ${w.entries} (${(100 * w.coverage).toFixed(1)}%)`],
-        ['lead time median / 10th percentile', `${w.medianLeadS.toFixed(0)} / ${w.p10LeadS.toFixed(0)} s`],
+        ['zone entries warned', w.entries > 0 ? `${w.warned} of ${w.entries} (${(100 * w.coverage).toFixed(1)}%)` : '0 (no target entered a zone)'],
+        ['lead time median / 10th percentile', Number.isFinite(w.medianLeadS) ? `${w.medianLeadS.toFixed(0)} / ${w.p10LeadS.toFixed(0)} s` : '- (no entry warned)'],
         ['alert episodes (false)', `${w.episodes} (${w.falseEpisodes})`],
         ['alert zone-hours', w.alertZoneHours.toFixed(2)],
       );

@@ -63,3 +63,16 @@ test('track rows at times with no truth are not scored; the incremental scorer e
   inc.addTime(1, truth.filter((x) => x.t === 1), tracks.filter((x) => x.t === 1));
   assert.ok(Math.abs(inc.result().gospa - expect) < 1e-6);
 });
+
+test('the incremental scorer\'s quantiles stay within the errors seen: tracks exactly on their targets give 0, not a bin\'s middle', () => {
+  const inc = createTrackScorer();
+  for (let t = 0; t < 10; t++) inc.addTime(t, [{ t, id: 'T1', position: base }], [{ t, id: '7', position: base }]);
+  const r = inc.result();
+  assert.equal(r.rmsError, 0);
+  assert.equal(r.medianError, 0);
+  assert.equal(r.p95Error, 0);
+  // no row matched: no error to give
+  const none = createTrackScorer();
+  none.addTime(0, [{ t: 0, id: 'T1', position: base }], []);
+  assert.ok(Number.isNaN(none.result().medianError));
+});

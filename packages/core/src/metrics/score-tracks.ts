@@ -79,6 +79,8 @@ export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackSco
   let times = 0;
   let nErr = 0;
   let sumErr2 = 0;
+  let minErr = Infinity;
+  let maxErr = -Infinity;
   const hist = new Float64Array(Math.ceil(c) + 1);
   const errors: number[] = [];
   const series: TrackScore['series'] = [];
@@ -114,6 +116,8 @@ export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackSco
         const e = errOf[i];
         nErr++;
         sumErr2 += e * e;
+        if (e < minErr) minErr = e;
+        if (e > maxErr) maxErr = e;
         hist[Math.min(hist.length - 1, Math.floor(e))]++;
         if (keepErrors) errors.push(e);
         const target = tr[i].id;
@@ -131,11 +135,14 @@ export function createTrackScorer(c = 2000, p = 2, keepErrors = false): TrackSco
         if (sorted) return sorted[Math.min(nErr - 1, Math.max(0, Math.round(q * (nErr - 1))))];
         const want = q * (nErr - 1);
         let acc = 0;
+        // a 1 m bin's middle, within the errors seen (every error 0 m gave a median of 0.5 m
+        // beside an rms of 0)
+        const within = (v: number) => Math.min(maxErr, Math.max(minErr, v));
         for (let b = 0; b < hist.length; b++) {
           acc += hist[b];
-          if (acc > want) return b + 0.5;
+          if (acc > want) return within(b + 0.5);
         }
-        return hist.length - 0.5;
+        return within(hist.length - 0.5);
       };
       series.sort((a, b) => a.t - b.t);
       return {

@@ -187,3 +187,11 @@ test('sensors: an id or kind that would not read as written (a zero-width space,
   assert.ok(errs.every((e) => !e.includes('\u202e')), 'no raw override in a message');
   expectError('{"sensors":[{"id":"s","kind":"rad\u0085ar","lat":37,"lon":127}]}', 'kind has a C1 control character (U+0085)');
 });
+
+test('sensors: the ids "." and ".." are refused (a URL path resolves them away); ids that only contain dots are taken', () => {
+  for (const id of ['.', '..']) expectError(doc({ id, kind: 'radar', lat: 37, lon: 127 }), `(id "${id}")`, 'must not be "." or ".."');
+  for (const id of ['...', 'mic.01', '.hidden']) {
+    const r = parseSensorsJson(doc({ id, kind: 'radar', lat: 37, lon: 127 }));
+    assert.ok(r.ok, `${id}: ${r.ok ? '' : r.errors.join('; ')}`);
+  }
+});

@@ -19,6 +19,15 @@ import {
 } from './check.js';
 import { PLAUSIBLE } from './plausible.js';
 
+/**
+ * A sensor id is a path segment of the API (`/api/v1/sensors/{id}`): "." and ".." are the ones
+ * every URL parser resolves away (RFC 3986 §5.2.4), so such a sensor could be registered but
+ * never addressed again; undefined when good.
+ */
+function checkNotDotSegment(field: string, v: string): string | undefined {
+  return v === '.' || v === '..' ? `${field} must not be "." or ".." (a URL path resolves them away: the sensor could not be addressed in the API)` : undefined;
+}
+
 /** Result of {@link parseSensorsJson}. */
 export type SensorsParseResult =
   | { ok: true; sensors: Map<string, Sensor>; warnings: string[] }
@@ -92,7 +101,7 @@ export function parseSensorsJson(text: string): SensorsParseResult {
     };
 
     if (e.id === undefined) bad('id is missing (required: a non-empty string)');
-    else bad(checkString('id', e.id) ?? checkBoundedId('id', e.id as string, PLAUSIBLE.sensorIdChars));
+    else bad(checkString('id', e.id) ?? checkBoundedId('id', e.id as string, PLAUSIBLE.sensorIdChars) ?? checkNotDotSegment('id', e.id as string));
     if (idOk) {
       const id = e.id as string;
       const prev = firstIndex.get(id);

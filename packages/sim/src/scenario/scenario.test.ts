@@ -52,6 +52,11 @@ test('every problem is named with its setting and value', () => {
   ]) assert.ok(text.includes(want), `missing: ${want}\nin:\n${text}`);
   assert.equal(parseScenario([1, 2]).ok, false);
   assert.equal(parseScenario('x').ok, false);
+  // YAML's .nan and .inf are named as what they are (JSON would have said null)
+  const odd = parseScenario({ preset: 'small', duration_s: Number.NaN, region_m: Number.POSITIVE_INFINITY });
+  const oddText = odd.ok ? '' : odd.errors.join('\n');
+  assert.ok(oddText.includes('duration_s must be a number in [1, 604800], got NaN'), oddText);
+  assert.ok(/region_m must be a number in \[[^\]]*\], got Infinity/.test(oddText), oddText);
 });
 
 test('raid.from_spread_deg: degrees in [0, 360], for the mixed preset', () => {

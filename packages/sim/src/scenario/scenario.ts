@@ -106,8 +106,11 @@ const PRESETS: Record<PresetName, Omit<Scenario, 'name' | 'preset' | 'seed' | 't
 
 const KNOWN_TOP = new Set(['name', 'preset', 'seed', 'start', 'duration_s', 'origin', 'region_m', 'raid', 'sensors', 'traffic', 'zones', 'real_motion']);
 
+/** A value as the message quotes it: JSON, but for what JSON cannot say (NaN and the infinities, which YAML's .nan and .inf give, would read "null"). */
 function show(v: unknown): string {
-  return v === undefined ? 'nothing' : JSON.stringify(v);
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v) ?? String(v);
 }
 
 /** Validates a parsed scenario document and fills the preset's defaults. */
