@@ -308,44 +308,52 @@ test('score: the command scores the tracks of a run like the library does, and n
   assert.match(bad.stderr, /truth\.ndjson:2: .*lat/);
 });
 
-test('track: a mixed raid over microphones, a radar, phone observers and ADS-B is fused into accurate tracks', async () => {
+test('track: a mixed raid over microphones, a radar, phone observers and ADS-B is fused into accurate tracks', async (t) => {
   const { makeMixedScene } = await import('@skywarden/sim');
-  const mixed = makeMixedScene({ seed: 1, durationS: 300, annotate: true });
-  const f = writeScene(mixed);
-  const out = join(f.dir, 'tracks.ndjson');
-  const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /rejected: 0/);
-  // every detection is fused, but for a sensor's repeats within one scan (two drones inside a
-  // quarter of an array's bearing error at one instant are one report: here 1 of 18,412)
-  const notFused = r.stderr.split('\n').filter((l) => /^\s+\d+ × /.test(l) && !/repeats of a report within one scan/.test(l));
-  assert.deepEqual(notFused, [], r.stderr);
-  assert.ok(Number(/(\d+) × repeats of a report/.exec(r.stderr)?.[1] ?? 0) <= 5, r.stderr);
-  const kinds = new Set(mixed.sensors.map((s) => s.kind));
-  for (const k of ['acoustic', 'radar', 'observer', 'adsb']) assert.ok(kinds.has(k), `scene has ${k}`);
-  const types = new Set<string>(mixed.detections.map((d) => d.type));
-  for (const t of ['presence', 'bearing', 'range_bearing', 'position']) assert.ok(types.has(t), `scene has ${t} detections`);
-  const tracks = readTracks(out);
-  const s = scoreTracks(truthOf(mixed as unknown as RadarScene), tracks);
-  // targets that some sensor detected at least 10 times
-  const seen = new Map<string, number>();
-  for (const d of mixed.detections) if (typeof d.sim_target === 'string') seen.set(d.sim_target, (seen.get(d.sim_target) ?? 0) + 1);
-  const detectable = [...seen.values()].filter((c) => c >= 10).length;
-  assert.ok(s.targetsTracked >= 0.95 * detectable, `tracked ${s.targetsTracked} of ${detectable} detectable targets`);
-  assert.ok(s.medianError < 120, `median error ${s.medianError.toFixed(0)} m`);
-  // downed drones leave tracks that coast on until deleted, and decoys fly low and slow:
-  // a realistic raid keeps some false tracks alive at any time
-  assert.ok(s.meanFalseTracks < 2, `false tracks ${s.meanFalseTracks.toFixed(2)}`);
-  assert.ok(s.idSwitches <= 20, `id switches ${s.idSwitches}`);
-  // cooperative aircraft carry their ADS-B identity; no other track does
-  const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { target?: string; track: string });
-  const icaos = new Set(Object.values(mixed.icao));
-  const withId = rows.filter((x) => x.target !== undefined);
-  assert.ok(withId.length > 0, 'some rows carry a cooperative identity');
-  for (const x of withId) assert.ok(icaos.has(x.target as string), `unknown identity ${x.target}`);
-  const seenIds = new Set(withId.map((x) => x.target));
-  const adsbHeard = new Set(mixed.detections.filter((d) => d.sensor === mixed.reporters[0].id).map((d) => d.target));
-  for (const id of adsbHeard) assert.ok(seenIds.has(id), `aircraft ${id} heard on ADS-B is tracked with its identity`);
+  // three scenes: one scene's id switches move by several with any change of one association (the
+  // particle clouds' draws part from there): seeds 1-6 gave 4-25 with the same code (2026-12-07)
+  const perScene: { idSwitches: number; falseTracks: number }[] = [];
+  for (const seed of [1, 2, 3]) {
+    const mixed = makeMixedScene({ seed, durationS: 300, annotate: true });
+    const f = writeScene(mixed);
+    const out = join(f.dir, 'tracks.ndjson');
+    const r = runTrackCli(['--sensors', f.sensors, '--detections', f.detections, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /rejected: 0/);
+    // every detection is fused, but for a sensor's repeats within one scan (two drones inside a
+    // quarter of an array's bearing error at one instant are one report: here 1 of 18,412)
+    const notFused = r.stderr.split('\n').filter((l) => /^\s+\d+ × /.test(l) && !/repeats of a report within one scan/.test(l));
+    assert.deepEqual(notFused, [], r.stderr);
+    assert.ok(Number(/(\d+) × repeats of a report/.exec(r.stderr)?.[1] ?? 0) <= 5, r.stderr);
+    const kinds = new Set(mixed.sensors.map((s) => s.kind));
+    for (const k of ['acoustic', 'radar', 'observer', 'adsb']) assert.ok(kinds.has(k), `scene has ${k}`);
+    const types = new Set<string>(mixed.detections.map((d) => d.type));
+    for (const t of ['presence', 'bearing', 'range_bearing', 'position']) assert.ok(types.has(t), `scene has ${t} detections`);
+    const tracks = readTracks(out);
+    const s = scoreTracks(truthOf(mixed as unknown as RadarScene), tracks);
+    // targets that some sensor detected at least 10 times
+    const seen = new Map<string, number>();
+    for (const d of mixed.detections) if (typeof d.sim_target === 'string') seen.set(d.sim_target, (seen.get(d.sim_target) ?? 0) + 1);
+    const detectable = [...seen.values()].filter((c) => c >= 10).length;
+    assert.ok(s.targetsTracked >= 0.95 * detectable, `tracked ${s.targetsTracked} of ${detectable} detectable targets`);
+    assert.ok(s.medianError < 120, `median error ${s.medianError.toFixed(0)} m`);
+    // downed drones leave tracks that coast on until deleted, and decoys fly low and slow:
+    // a realistic raid keeps some false tracks alive at any time
+    perScene.push({ idSwitches: s.idSwitches, falseTracks: s.meanFalseTracks });
+    // cooperative aircraft carry their ADS-B identity; no other track does
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { target?: string; track: string });
+    const icaos = new Set(Object.values(mixed.icao));
+    const withId = rows.filter((x) => x.target !== undefined);
+    assert.ok(withId.length > 0, 'some rows carry a cooperative identity');
+    for (const x of withId) assert.ok(icaos.has(x.target as string), `unknown identity ${x.target}`);
+    const seenIds = new Set(withId.map((x) => x.target));
+    const adsbHeard = new Set(mixed.detections.filter((d) => d.sensor === mixed.reporters[0].id).map((d) => d.target));
+    for (const id of adsbHeard) assert.ok(seenIds.has(id), `aircraft ${id} heard on ADS-B is tracked with its identity`);
+  }
+  const mean = (k: 'idSwitches' | 'falseTracks') => perScene.reduce((a, x) => a + x[k], 0) / perScene.length;
+  t.diagnostic(`per scene: ${perScene.map((x) => `${x.idSwitches} id switches, ${x.falseTracks.toFixed(2)} false tracks`).join('; ')}`);
+  assert.ok(mean('falseTracks') < 2, `false tracks ${mean('falseTracks').toFixed(2)} at any time (mean of the scenes)`);
+  assert.ok(mean('idSwitches') <= 20, `id switches ${mean('idSwitches').toFixed(1)} (mean of the scenes)`);
 });
 
 test('track: unusable inputs and outputs give one clear line and the right exit code', () => {
