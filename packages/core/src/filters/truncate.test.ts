@@ -79,3 +79,17 @@ test('a sure value below the bound is moved onto it; a sure value above it stays
   assert.equal(truncateBelow(x, p, [0, 1], 2, -1), false);
   assert.deepEqual([...x], [1, 5]);
 });
+
+test('a state of more than 16 numbers is truncated as a short one is', () => {
+  // 20 independent unit components; the cut on the last one takes the half-normal moments there
+  const n = 20;
+  const x = new Float64Array(n);
+  const p = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) p[i * n + i] = 1;
+  const a = new Float64Array(n);
+  a[n - 1] = 1;
+  assert.equal(truncateBelow(x, p, a, n, 0), true);
+  close(x[n - 1], Math.sqrt(2 / Math.PI), 1e-6, 'mean');
+  close(p[n * n - 1], 1 - 2 / Math.PI, 1e-6, 'variance');
+  for (let i = 0; i < n - 1; i++) assert.equal(x[i], 0);
+});

@@ -17,16 +17,18 @@ import { normalUpperTail } from '../identify/special-functions.js';
 /** Sigmas below the mean beyond which a bound is left unapplied (its mass under 1e-9). */
 export const NEGLIGIBLE_SD = 6;
 
-const g = new Float64Array(16);
+/** Scratch for P·a, grown to the largest n seen. */
+let g = new Float64Array(16);
 
 /**
- * Truncates N(x, P) (n-vector, n×n row-major, n ≤ 16; changed in place) to aᵀx ≥ aᵀx + excess,
+ * Truncates N(x, P) (n-vector, n×n row-major; changed in place) to aᵀx ≥ aᵀx + excess,
  * where `a` has length n and `excess` is how far the bound lies above the current value of
  * aᵀx (negative: below it). Returns whether the estimate changed. A non-positive variance of
  * aᵀx leaves the estimate unchanged unless the mean itself breaks the bound, when it is
  * moved onto the bound.
  */
 export function truncateBelow(x: Float64Array, p: Float64Array, a: ArrayLike<number>, n: number, excess: number): boolean {
+  if (g.length < n) g = new Float64Array(n);
   let v = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
