@@ -103,14 +103,17 @@ describe('a fusion worker killed with -9', () => {
       worker('fusion-s', []);
       // (the workers make the lease bucket, with its TTL: the test only binds to it)
       const kv = await until(() => admin.connection.jetstream().views.kv(leaseBucket(stream), { bindOnly: true }).catch(() => null), 60_000, 'the lease bucket');
-      // a lease read that times out (a JetStream request on a loaded machine) is read again
+      // a lease read that fails (a JetStream request timing out on a loaded machine, or the
+      // bucket's stream not made yet: binding does not check) is read again, for up to a minute
       const holder = async (r: string) => {
-        for (let i = 0; ; i++) {
+        const deadline = Date.now() + 60_000;
+        for (let i = 1; ; i++) {
           try {
             const e = await kv!.get(r);
             return e && e.operation === 'PUT' ? e.string() : null;
           } catch (err) {
-            if (i >= 5) throw new Error(`reading region ${r}'s lease failed 6 times: ${(err as Error).message}`);
+            if (Date.now() > deadline) throw new Error(`reading region ${r}'s lease failed ${i} times in a minute, last: ${(err as Error).message}`);
+            await new Promise((res) => setTimeout(res, 500));
           }
         }
       };
