@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
 import { parse as parseYaml } from 'yaml';
 import { buildScenarioScene, parseScenario, type ScenarioIo } from '@skywarden/sim';
-import { describeJsonError, withoutBom } from '@skywarden/formats';
+import { describeJsonError, parseErrorMessage, withoutBom } from '@skywarden/formats';
 import { CliError } from './args.js';
 import { describeFsError, readWholeBytes, readWholeText, WHOLE_FILE_MAX_BYTES } from './lines.js';
 
@@ -40,7 +40,7 @@ export function loadScenario(path: string) {
     try {
       doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
     } catch (err) {
-      throw new CliError(`${path}: ${(err as Error).message}`);
+      throw new CliError(`${path}: ${parseErrorMessage(err)}`);
     }
   }
   const r = parseScenario(doc);

@@ -12,7 +12,7 @@ import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ALERT_POLICY_DEFAULTS, ALERT_POLICY_RANGES } from '@skywarden/core';
-import { CAP_LANGUAGES, checkCapSender, checkText, COT_OPEX, KR_PROVINCES, krProvinceCode, ZONE_LEAD_MAX_S } from '@skywarden/formats';
+import { CAP_LANGUAGES, checkCapSender, checkText, COT_OPEX, KR_PROVINCES, krProvinceCode, parseErrorMessage, ZONE_LEAD_MAX_S } from '@skywarden/formats';
 import { SUBJECT_PREFIX, SUBJECT_TOKEN } from './bus/bus.js';
 import { checkRegions } from './cluster/regions.js';
 
@@ -922,6 +922,6 @@ export function parseConfigText(text: string, name: string): { ok: true; value: 
     if (doc.errors.length > 0) return { ok: false, error: `${name}: ${doc.errors[0].message}` };
     return { ok: true, value: doc.toJS() };
   } catch (err) {
-    return { ok: false, error: `${name}: ${(err as Error).message}` };
+    return { ok: false, error: `${name}: ${parseErrorMessage(err)}` };
   }
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   length_required: 411,
+  not_implemented: 501,
   uri_too_long: 414,
   request_timeout: 408,
   headers_too_large: 431,

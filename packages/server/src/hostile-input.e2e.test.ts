@@ -292,6 +292,31 @@ describe('hostile input (issue 15)', () => {
     assert.equal((await http(port, 'GET', '/api/v1/health')).status, 200);
   });
 
+  it('a transfer coding other than chunked (gzip, chunked) is refused with 501 naming it, the connection closed; gzip as Content-Encoding is taken', async () => {
+    const base = { ...rows.find((x) => x.sensor === 'radar-1' && (x.t as number) < now)!, t: now - 0.5 };
+    const send = async (head: string, body: Buffer) => {
+      const sock = connect(port, '127.0.0.1');
+      await once(sock, 'connect');
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      const closed = once(sock, 'close');
+      sock.write(`POST /api/v1/detections HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic('radar-1', 'token-radar-1')}\r\nContent-Type: application/json\r\n${head}Transfer-Encoding: ${head ? 'chunked' : 'gzip, chunked'}\r\n\r\n`);
+      sock.write(Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]));
+      await Promise.race([closed, until(() => /\r\n\r\n\{.*\}$/s.test(got), 10_000, 'an answer')]);
+      sock.destroy();
+      return got;
+    };
+    const refused = await send('', gzipSync(JSON.stringify([{ ...base, id: 'te-gzip-1' }])));
+    assert.match(refused, /^HTTP\/1\.1 501 /, refused.slice(0, 300));
+    assert.match(refused, /"code":"not_implemented"/);
+    assert.match(refused, /transfer coding \\"gzip\\" is not supported/);
+    assert.match(refused, /connection: close/i);
+    const taken = await send('Content-Encoding: gzip\r\n', gzipSync(JSON.stringify([{ ...base, id: 'te-gzip-2' }])));
+    assert.match(taken, /^HTTP\/1\.1 202 /, taken.slice(0, 300));
+    const ids = new Set((await srv.service.store.readJournal(0, 100_000)).map((e) => e.id));
+    assert.ok(ids.has('te-gzip-2') && !ids.has('te-gzip-1'));
+  });
+
   it('an assignment to a name with a control character is refused, whichever control character it is (one of them passed the pattern)', async () => {
     for (const to of ['a\u0000b', 'a\u001bb', '\u0007', 'a\nb', '\u007f']) {
       const r = await http(port, 'POST', '/api/v1/tracks/no-such-track/assign', { token: admin, body: { to } });
@@ -381,6 +406,15 @@ describe('hostile input (issue 15)', () => {
       assert.match(r.json.error!.message, /query parameter every must be > 0/);
     }
     assert.equal((await http(port, 'GET', `/api/v1/history/tracks?from=${now - 60}&to=${now}&every=5`, { token: admin })).status, 200);
+    // a parameter given twice is named so (it was "must be integer")
+    const twice = await http(port, 'GET', '/api/v1/detections?limit=2&limit=3', { token: admin });
+    assert.equal(twice.status, 400, twice.text);
+    assert.equal(twice.json.error!.message, 'query parameter limit is given 2 times: give it once');
+    // an empty JSON body is named as empty (Fastify's own sentence was appended to "not valid JSON")
+    const empty = await http(port, 'POST', '/api/v1/login', { raw: '', headers: { 'content-type': 'application/json' } });
+    assert.equal(empty.status, 400, empty.text);
+    assert.equal(empty.json.error!.code, 'invalid_json');
+    assert.equal(empty.json.error!.message, 'the body is empty: send a JSON value (the Content-Type says application/json)');
     const ok = await http(port, 'GET', '/api/v1/detections?limit=2', { token: admin });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.headers.get('skywarden-limit'), null);
@@ -405,13 +439,18 @@ describe('hostile input (issue 15)', () => {
       assert.equal(r.status, status, `${JSON.stringify(body)}: ${r.text}`);
       assert.match(r.json.error?.message ?? '', why, JSON.stringify(body));
     }
-    // a number where an id belongs is read as its text, a lone id as a list of one (the schemas'
-    // coercion), and each is named as not the credential's
-    for (const [body, id] of [[{ sensors: [42] }, '42'], [{ sensors: 'all' }, 'all']] as const) {
+    // a number where an id belongs and a lone id where a list belongs are named, not coerced (the
+    // validator's coercion had read them as "42" and ["all"]; an outside probe, 2026-12-07)
+    for (const [body, why] of [[{ sensors: [42] }, /body field sensors\.0 must be string/], [{ sensors: 'all' }, /body field sensors must be array/]] as const) {
       const r = await http(port, 'POST', '/api/v1/sensors/status', { body, headers: auth });
-      assert.equal(r.status, 422, r.text);
-      assert.deepEqual(r.json.refused, [{ index: 0, sensor: id, code: 'sensor_mismatch', message: `may not report for sensor "${id}"` }]);
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.json.error?.message ?? '', why);
     }
+    // the same for an operator's action: a one-item list is not its item
+    const listed1 = await http(port, 'POST', '/api/v1/tracks/no-such-track/actions', { token: admin, body: { action: ['confirm'] } });
+    assert.equal(listed1.status, 400, listed1.text);
+    assert.match(listed1.json.error?.message ?? '', /body field action must be/);
+    assert.equal((await http(port, 'POST', '/api/v1/tracks/no-such-track/actions', { token: admin, body: { action: 'confirm' } })).status, 404);
     // more ids than a request may carry (under the body size limit): refused whole, named
     const many = await http(port, 'POST', '/api/v1/sensors/status', { body: { sensors: Array.from({ length: 100_001 }, (_, i) => `s${i}`) }, headers: auth });
     assert.equal(many.status, 400, many.text.slice(0, 200));

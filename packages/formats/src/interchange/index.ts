@@ -5,7 +5,7 @@
 export * from './rows.js';
 export * from './defaults.js';
 export { checkText, formatLineError, withoutBom, type LineError } from './check.js';
-export { describeJsonError, jsonErrorOffset, lineColumn } from './json-error.js';
+export { describeJsonError, jsonErrorOffset, lineColumn, parseErrorMessage } from './json-error.js';
 export * from './sensors.js';
 export * from './detections.js';
 export { PLAUSIBLE, nestsDeeper } from './plausible.js';

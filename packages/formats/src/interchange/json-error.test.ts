@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeJsonError, jsonErrorOffset, lineColumn } from './json-error.js';
+import { describeJsonError, jsonErrorOffset, lineColumn, parseErrorMessage } from './json-error.js';
 
 test('jsonErrorOffset: valid JSON is -1; the first bad character otherwise; the end when it stops early', () => {
   for (const ok of ['{}', '[]', ' {"a": [1, -2.5e+3, true, false, null, "x\\u00e9\\n"]} ', '"s"', '0', '-0.1E2', '[[[[{}]]]]']) assert.equal(jsonErrorOffset(ok), -1, ok);
@@ -73,4 +73,10 @@ test('describeJsonError names the line and column, or that the text ends early',
     assert.match(one, /^at column 10 \("}"\): Unexpected token/, one);
     assert.doesNotMatch(one, /is not valid JSON/);
   }
+});
+
+test('parseErrorMessage: names a text nested too deeply for the parser, keeping where; other messages are unchanged', () => {
+  assert.equal(parseErrorMessage(new RangeError('Maximum call stack size exceeded at line 1, column 787')), 'nested too deeply to read (the parser ran out of stack) at line 1, column 787');
+  assert.equal(parseErrorMessage(new Error('Unexpected token')), 'Unexpected token');
+  assert.equal(parseErrorMessage('plain'), 'plain');
 });

@@ -154,3 +154,13 @@ export function describeJsonError(s: string, err: unknown, oneLine = false): str
   const { line, column } = lineColumn(s, at);
   return `${oneLine ? `at column ${column}` : `at line ${line}, column ${column}`} (${JSON.stringify(s.slice(at, at + 12))}): ${clean}`;
 }
+
+/**
+ * A parser's error message for a person: a text nested so deeply that the parser ran out of stack
+ * (the YAML parser recurses: 100,000 brackets) is said to be nested too deeply, not "Maximum call
+ * stack size exceeded"; where the parser said it was is kept. Others unchanged.
+ */
+export function parseErrorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/^Maximum call stack size exceeded/, 'nested too deeply to read (the parser ran out of stack)');
+}

@@ -18,6 +18,7 @@ import { limitConnectionsPerAddress, shedIdleConnections } from '../net-limits.j
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import AjvCompiler from '@fastify/ajv-compiler';
 import { ApiError, errorBody, type ErrorCode } from '../errors.js';
 import { hashSecret, mayPublish, NO_MATCH_HASH, roleAtLeast, verifySecret, type Session } from '../auth.js';
 import type { Role } from '../store/store.js';
@@ -100,6 +101,23 @@ const hazardItems = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
  * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
  * refused before any line is parsed.
  */
+/**
+ * Fastify's validators (Ajv with its defaults), except that a JSON body's values are taken as
+ * they are: Fastify coerces types everywhere (`coerceTypes: 'array'`), so a body's one-item
+ * array stood for its item and a string for a one-item list (an outside probe, 2026-12-07: an
+ * action sent as `["confirm"]` was taken). A query string's and a path's values are text and
+ * keep their coercion ("?limit=10" is a number; a repeated parameter an array).
+ */
+function bodiesNotCoerced() {
+  type Build = (externalSchemas: unknown, options: { customOptions?: object }) => (route: { httpPart?: string }) => unknown;
+  const pool = AjvCompiler() as unknown as Build;
+  return ((externalSchemas, options) => {
+    const loose = pool(externalSchemas, options);
+    const strict = pool(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } });
+    return (route) => (route.httpPart === 'body' ? strict(route) : loose(route));
+  }) as Build;
+}
+
 function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json' | 'invalid_detection'; message: string }[]; lineOf: number[] | null } {
   const b = req.body;
   if (typeof b === 'string') {
@@ -195,6 +213,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   const requestTimeout = c.http.request_timeout_s * 1000;
   const app = Fastify({
     logger: false,
+    schemaController: { compilersFactory: { buildValidator: bodiesNotCoerced() as never } },
     bodyLimit: c.http.body_limit_bytes,
     // the client's address (login throttling, audit) from X-Forwarded-For only behind the proxies named in http.trust_proxy
     trustProxy: c.http.trust_proxy ?? false,
@@ -303,7 +322,7 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
   });
   app.decorateRequest('session', null);
   // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or ''
-  // and a number is written as a decimal number: Ajv's coercion took blanks (`from=%20`) for 0,
+  // a parameter that takes one value is given once, and a number is written as a decimal number: Ajv's coercion took blanks (`from=%20`) for 0,
   // which read the journal from 1970, and `0x10` for 16 (an outside probe, 2026-12-07)
   app.addHook('preValidation', async (req) => {
     const q = req.query as Record<string, unknown> | undefined;
@@ -316,6 +335,9 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
         continue;
       }
       const type = props?.[k]?.type;
+      // given more than once where the route takes one value: named so (Ajv's coercion had made it
+      // an array and then called it the wrong type)
+      if (Array.isArray(v) && type !== undefined && type !== 'array') throw new ApiError('bad_request', `query parameter ${k} is given ${v.length} times: give it once`);
       if (typeof v === 'string' && (type === 'number' || type === 'integer') && !DECIMAL.test(v)) {
         throw new ApiError('bad_request', `query parameter ${k} must be a decimal number, got ${JSON.stringify(v.slice(0, 40))}`);
       }
@@ -393,7 +415,8 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       return reply.status(413).send(errorBody('payload_too_large', `the body is larger than ${limit} bytes${limit < c.http.body_limit_bytes ? ` (the limit of ${req.routeOptions.url ?? 'this route'}; only the batches, POST /api/v1/detections and /api/v1/sensors/status, take up to http.body_limit_bytes)` : ''}`));
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', `content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not supported: use application/json or application/x-ndjson`));
-    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.status(400).send(errorBody('invalid_json', 'the body is empty: send a JSON value (the Content-Type says application/json)'));
+    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return reply.status(400).send(errorBody('invalid_json', `the body is not valid JSON: ${err.message}`));
     }
     if (err.validation) return reply.status(400).send(errorBody('bad_request', err.message));
@@ -432,7 +455,20 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     // a request that waits for 100 Continue gets it once the route may read its body: at once
     // here, or for a sensors' route once its credentials are checked (credentialsFirst)
     if (expectsContinue.has(req.raw) && !(req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) && !/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) reply.raw.writeContinue();
-    if (!/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return;
+    const te = req.headers['transfer-encoding'];
+    if (te === undefined) return;
+    // a transfer coding other than chunked (`gzip, chunked`): Node takes the chunks off and would
+    // hand the rest on as if it were the body (an outside probe, 2026-12-07: gzip bytes read as
+    // plain text). Not understood, so 501 (RFC 9112 section 6.1) and the connection closed; a
+    // compressed body goes with Content-Encoding
+    const other = String(te)
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter((x) => x !== '' && x !== 'chunked');
+    if (other.length > 0) {
+      reply.header('connection', 'close');
+      throw new ApiError('not_implemented', `transfer coding ${JSON.stringify(other.join(', '))} is not supported: send the body chunked or with a Content-Length, compressed with Content-Encoding (gzip, deflate or br) if you like`);
+    }
     if (req.method === 'POST' && SENSOR_ROUTES.has(req.routeOptions.url ?? '')) return;
     reply.header('connection', 'close');
     throw new ApiError('length_required', 'send the body with a Content-Length: chunked bodies are taken only by the sensors\' routes (POST /api/v1/detections and the heartbeats)');

@@ -126,6 +126,15 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
     },
     authorizePublish(client, packet, callback) {
       if (!client) return callback(null); // the service's own messages
+      // a QoS 1 or 2 PUBLISH must carry a packet identifier other than 0 (MQTT 3.1.1 and 5.0,
+      // section 2.3.1): one with 0 is a protocol error, the connection closed and nothing of it
+      // journalled or acknowledged (aedes would acknowledge it, an outside probe of 2026-12-07)
+      if (packet.qos > 0 && !((packet.messageId ?? 0) > 0)) {
+        svc.metrics.rejected.inc({ source: 'mqtt', reason: 'protocol' });
+        svc.log.warn({ client_id: String(client.id).slice(0, 80), sensor: principals.get(client)?.id }, 'MQTT connection closed: a QoS 1 or 2 PUBLISH with packet identifier 0 (MQTT section 2.3.1)');
+        (client as unknown as { conn?: { destroy(): void } }).conn?.destroy();
+        return callback(new Error('a QoS 1 or 2 PUBLISH must carry a non-zero packet identifier'));
+      }
       const p = principals.get(client);
       const parts = parseTopic(prefix, packet.topic);
       if (!p || !parts || parts.id !== p.id || parts.kind === 'errors') {

@@ -120,6 +120,20 @@ describe('MQTT packets too large or stalled', () => {
     sock.destroy();
   });
 
+  it('a QoS 1 PUBLISH with packet identifier 0 closes the connection, unacknowledged and not journalled; the same with identifier 5 is taken', async () => {
+    const bad = await rawLogin(srv.mqttPort!, 'raw-id0');
+    bad.sock.write(gen({ cmd: 'publish', topic: 'skywarden/v1/adsb-1/detections', qos: 1, messageId: 0, retain: false, dup: false, payload: Buffer.from(row('id0-1', 9)) }));
+    await until(async () => bad.closed(), 5000, 'the connection closed');
+    assert.equal(bad.packets.filter((p) => p.cmd === 'puback').length, 0, 'no PUBACK');
+    assert.equal(await stored('id0-1'), false, 'not journalled');
+    const good = await rawLogin(srv.mqttPort!, 'raw-id5');
+    good.sock.write(gen({ cmd: 'publish', topic: 'skywarden/v1/adsb-1/detections', qos: 1, messageId: 5, retain: false, dup: false, payload: Buffer.from(row('id5-1', 10)) }));
+    await until(async () => good.packets.some((p) => p.cmd === 'puback' && p.messageId === 5), 5000, 'the PUBACK');
+    assert.ok(await stored('id5-1'));
+    assert.equal(good.closed(), false);
+    good.sock.destroy();
+  });
+
   it('a logged-in connection that stops inside a packet is closed once the packet is late; an idle one between packets and a slow one within its time are not', async () => {
     const idle = await rawLogin(srv.mqttPort!, 'raw-idle');
     const stall = await rawLogin(srv.mqttPort!, 'raw-stall');
