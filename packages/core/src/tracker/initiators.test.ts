@@ -6,7 +6,7 @@ import { DEFAULT_TRACKER_OPTIONS } from './options.js';
 import { createPointInitiator } from './point-initiator.js';
 import { prepareDetection, type PrepareContext, type PreparedDetection } from './prepare.js';
 import { createPresenceInitiator } from './presence-initiator.js';
-import { bearingDet, FRAME, positionDet, presenceDet } from './testing.js';
+import { bearingDet, FRAME, geo, positionDet, presenceDet } from './testing.js';
 import type { Detection } from '../types.js';
 
 const o = { ...DEFAULT_TRACKER_OPTIONS, frame: FRAME };
@@ -75,4 +75,19 @@ test('presence initiator: needs presenceInitSensors distinct sensors with overla
   const far = createPresenceInitiator(o);
   assert.equal(far.initiate(prep(presenceDet('mic1', [0, 0, 0], 1000, 100))), null);
   assert.equal(far.initiate(prep(presenceDet('mic2', [9000, 0, 0], 1000, 100.5))), null, 'discs 9 km apart do not overlap');
+});
+
+test('a position farther from its sensor than twice its range_m (beyond five of its one-sigmas) is not used, named; within it, or with no range or sensor position known, it is', () => {
+  const at = (e: number, n: number, sd = 30) => ({ ...positionDet('adsb-1', 'adsb', [e, n, 1000], 100, sd, zero, true), sensorPosition: geo(0, 0, 0), sensorRange: 10_000 });
+  const far = prepareDetection(ctx, at(30_000, 0));
+  assert.ok('reason' in far);
+  // (a sphere's distance: within 0.5 % of the ellipsoid's)
+  assert.match(far.reason, /^position (29\.9|30\.0) km from its sensor, beyond 2 times the sensor's range_m \(10\.0 km\)$/);
+  assert.ok(!('reason' in prepareDetection(ctx, at(19_000, 0))), 'within twice the range');
+  assert.ok(!('reason' in prepareDetection(ctx, at(0, 24_000, 1000))), 'beyond twice the range by less than five of its one-sigmas (1 km each)');
+  assert.ok('reason' in prepareDetection(ctx, at(0, 26_000, 1000)));
+  const { sensorRange: _r, ...noRange } = at(30_000, 0);
+  assert.ok(!('reason' in prepareDetection(ctx, noRange)), 'no range declared: not judged');
+  const { sensorPosition: _p, ...noSensor } = at(30_000, 0);
+  assert.ok(!('reason' in prepareDetection(ctx, noSensor)), 'no sensor position: not judged');
 });

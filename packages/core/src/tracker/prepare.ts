@@ -161,6 +161,18 @@ export function positionSds(det: { posSd: number; altSd: number; hasAltitude: bo
   return { posSd: Math.max(det.posSd, det.altSd / MAX_SD_RATIO), altSd: Math.max(det.altSd, det.posSd / MAX_SD_RATIO) };
 }
 
+/** A position report farther from its sensor than this many times the sensor's `range_m` (and its own error) is not used. */
+export const POSITION_REACH_FACTOR = 2;
+
+/** Great-circle distance (m) on a sphere of the mean Earth radius: within 0.5 % of the ellipsoid's, enough for a gate of twice a range. */
+function sphericalDistance(a: GeoPoint, b: GeoPoint): number {
+  const r = Math.PI / 180;
+  const dLat = (b.latDeg - a.latDeg) * r;
+  const dLon = (b.lonDeg - a.lonDeg) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latDeg * r) * Math.cos(b.latDeg * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
 /**
  * Prepares `det` into `out` (a new object when not given); returns a failure naming the
  * reason when it cannot be used.
@@ -177,6 +189,17 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
       // covariance whose horizontal variance came out negative far from the tracker's origin
       // (an outside probe, 2026-12-07)
       const { posSd, altSd } = positionSds(det, ctx.assumedAltitudeSd);
+      // a position its sensor cannot have seen: farther from it than POSITION_REACH_FACTOR times
+      // its declared maximum range (range_m), beyond five of the position's own one-sigmas. Not a
+      // target of this sensor's (made up, or the wrong sensor's id), and a flood of such rows
+      // scattered over the globe had started a tentative track each (an outside probe of
+      // 2026-12-07: 40,000 in four posts held the service's loop for seconds)
+      if (det.sensorPosition && det.sensorRange !== undefined && det.sensorRange > 0) {
+        const d = sphericalDistance(det.sensorPosition, det.position);
+        if (!(d <= POSITION_REACH_FACTOR * det.sensorRange + 5 * posSd)) {
+          return { reason: `position ${(d / 1000).toFixed(1)} km from its sensor, beyond ${POSITION_REACH_FACTOR} times the sensor's range_m (${(det.sensorRange / 1000).toFixed(1)} km)` };
+        }
+      }
       const hasAltitude = altSd !== null;
       const at: GeoPoint = hasAltitude ? det.position : { latDeg: det.position.latDeg, lonDeg: det.position.lonDeg, altM: ctx.assumedAltitude };
       const frame = createLocalFrame(ctx.global, at);
