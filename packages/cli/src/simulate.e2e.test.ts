@@ -143,3 +143,29 @@ test('track --zones --alerts on a simulated raid: alert changes per the spec, mo
   assert.ok(m.warning_coverage >= 0.8, `coverage ${m.warning_coverage}`);
   assert.ok(m.median_lead_s >= 60, `median lead ${m.median_lead_s} s`);
 });
+
+test('simulate says how far it is while it writes a scene (a line every few seconds; here after every chunk)', async () => {
+  const { simulateCommand } = await import('./simulate.js');
+  const out = mkdtempSync(join(tmpdir(), 'sw-sim-progress-'));
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    // the national preset over 300 s: about 60,000 detections, written in chunks of 50,000
+    const scenario = join(out, 'national-short.yaml');
+    writeFileSync(scenario, 'name: national-short\npreset: national\nseed: 2\nduration_s: 300\n');
+    assert.equal(await simulateCommand({ scenario, out, annotate: false, progressEveryS: 0 }), 0);
+  } finally {
+    process.stderr.write = write;
+  }
+  const progress = lines.filter((l) => /^ {2}scene second \d+ of \d+: \d+ detections written so far \(\d+ s\)\n$/.test(l));
+  assert.ok(lines[0].startsWith('simulating national-short: 300 s, seed 2'), lines[0]);
+  assert.equal(progress.length, 2, `progress lines: ${JSON.stringify(lines.slice(0, 4))}`);
+  const counts = progress.map((l) => Number(/: (\d+) detections/.exec(l)![1]));
+  assert.deepEqual(counts, [...counts].sort((x, y) => x - y), 'the counts grow');
+  const total = readFileSync(join(out, 'detections.ndjson'), 'utf8').trim().split('\n').length;
+  assert.equal(counts.at(-1), total, 'the last line counts every detection written');
+});

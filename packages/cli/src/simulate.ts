@@ -20,6 +20,8 @@ export interface SimulateArgs {
   scenario: string;
   out: string;
   annotate: boolean;
+  /** Seconds between progress lines on stderr while the scene is written (default 5; 0: after every chunk). */
+  progressEveryS?: number;
 }
 
 /** The presets `--scenario` takes by name (a scenario with the preset's defaults). */
@@ -106,6 +108,8 @@ function openOut(path: string): NodeJS.WritableStream {
 export async function simulateCommand(a: SimulateArgs): Promise<number> {
   const started = performance.now();
   const scenario = loadScenario(a.scenario);
+  // building a large scene takes a while before anything is written: say what is being made
+  process.stderr.write(`simulating ${scenario.name}: ${scenario.durationS} s, seed ${scenario.seed}...\n`);
   let scene: ReturnType<typeof buildScenarioScene>;
   try {
     scene = buildScenarioScene(scenario, scenarioIo(a.scenario), { annotate: a.annotate });
@@ -125,12 +129,22 @@ export async function simulateCommand(a: SimulateArgs): Promise<number> {
   let nDet = 0;
   let nTruth = 0;
   const targets = new Map<string, string>();
+  // a large scene takes minutes: a line every few seconds says how far it is
+  const progressMs = (a.progressEveryS ?? 5) * 1000;
+  let noted = performance.now();
   for (const chunk of scene.chunks()) {
     for (const r of chunk.truth) if (!targets.has(r.id)) targets.set(r.id, String(r.class ?? ''));
     await writeRows(truthOut, chunk.truth);
     await writeRows(detOut, chunk.detections);
     nDet += chunk.detections.length;
     nTruth += chunk.truth.length;
+    const now = performance.now();
+    if (now - noted >= progressMs) {
+      noted = now;
+      const last = chunk.detections.at(-1)?.t;
+      const at = typeof last === 'number' ? `scene second ${Math.round(last - scenario.t0)} of ${scenario.durationS}: ` : '';
+      process.stderr.write(`  ${at}${nDet} detections written so far (${((now - started) / 1000).toFixed(0)} s)\n`);
+    }
   }
   for (const o of [detOut, truthOut]) {
     o.end();
