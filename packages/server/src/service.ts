@@ -447,7 +447,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   };
   try {
     if (role === 'fusion') {
-      worker = await createFusionWorker({ config: c, log, clock, bus: bus as NatsBus, sensors: registry.sensors, zones, trackerComponents: o.trackerComponents });
+      worker = await createFusionWorker({ config: c, log, clock, bus: bus as NatsBus, sensors: registry.sensors, zones, trackerComponents: o.trackerComponents, registry: metrics.registry });
     } else if (role === 'api') {
       const listen = publishers.slice(1); // the store, webhooks, public feed, listeners (the stream's part below)
       merged = await createMergedView({

@@ -121,6 +121,23 @@ describe('fusion as a cluster on NATS JetStream', () => {
       assert.ok(westTaken > 0 && e.taken > 0, `both regions' pictures fed (west ${westTaken}, east ${e.taken})`);
       t.diagnostic(`west handed over at scene second ${handedAt - scene.t0}: replayed ${w2.replayed} detections, ${w2.idsKept}/${w2.checkpointTracks} checkpoint ids kept, ${w2.restoreMs} ms`);
       assert.ok(w2.checkpointTracks > 0 && w2.idsKept === w2.checkpointTracks, 'every checkpoint track rebuilt with its id');
+
+      // the worker's gauges at a scrape: both regions held and live, each region's detections
+      // taken, and its durable consumer drained (nothing pending or unacknowledged)
+      await regionsDrained(admin, stream, ['west', 'east'], 20_000);
+      const scraped = (await http(east.httpPort, 'GET', '/metrics')).text;
+      const gauge = (name: string, region: string) => {
+        const m = new RegExp(`^${name}\\{region="${region}"\\} (\\S+)$`, 'm').exec(scraped);
+        return m ? Number(m[1]) : null;
+      };
+      for (const reg of ['west', 'east']) {
+        assert.equal(gauge('skywarden_fusion_region_held', reg), 1, `${reg} held`);
+        assert.equal(gauge('skywarden_fusion_region_restoring', reg), 0, `${reg} live`);
+        assert.equal(gauge('skywarden_fusion_consumer_pending', reg), 0, `${reg}'s consumer drained`);
+      }
+      assert.equal(gauge('skywarden_fusion_region_detections', 'east'), e.taken);
+      assert.equal(gauge('skywarden_fusion_region_detections', 'west'), w2.taken);
+      assert.doesNotMatch((await http(ingest.httpPort, 'GET', '/metrics')).text, /skywarden_fusion_region_held\{/, 'an ingest process holds no region');
       // the dismissed track: the same id, still dismissed, in every report after the hand-over
       const after = [...snaps].filter(([tt]) => tt > handedAt).flatMap(([, list]) => list.filter((x) => x.track === marked));
       assert.ok(after.length > 0, `track ${marked} goes on after the hand-over`);

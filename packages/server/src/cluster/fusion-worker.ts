@@ -39,6 +39,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AckPolicy, DeliverPolicy, nanos, type KV } from 'nats';
+import { Gauge, type Registry } from 'prom-client';
 import { ALERT_POLICY_KEYS, alertPolicyOptions, sensorCentroid, type AlertTransition, type OperatorMark, type PictureEvent, type Sensor, type TrackerComponents } from '@skywarden/core';
 import { parseDetectionRow, type TrackWire, type Zone, type ZoneStateWire } from '@skywarden/formats';
 import type { ServerConfig } from '../config.js';
@@ -130,6 +131,8 @@ export interface FusionWorkerOptions {
   sensors: ReadonlyMap<string, Sensor>;
   zones: readonly Zone[];
   trackerComponents?: Partial<TrackerComponents>;
+  /** The process's metrics registry: the worker's regions are read into it at each scrape ({@link registerWorkerMetrics}). */
+  registry?: Registry;
 }
 
 export interface RegionStatus {
@@ -542,9 +545,17 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
   await polling;
   log.info({ worker: workerId, regions: [...held.keys()] }, 'fusion worker up');
 
+  const statuses = () => [...held.values()].flatMap((h) => (h.runner ? [h.runner.status] : []));
+  if (o.registry) {
+    registerWorkerMetrics(o.registry, statuses, async (region) => {
+      const i = await jsm.consumers.info(stream, durableName(region));
+      return i.num_pending + i.num_ack_pending;
+    });
+  }
+
   return {
     id: workerId,
-    regions: () => [...held.values()].flatMap((h) => (h.runner ? [h.runner.status] : [])),
+    regions: statuses,
     picture: (id) => held.get(id)?.runner?.picture ?? null,
     async close() {
       if (closed) return;
@@ -559,4 +570,57 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
       for (const s of controlSubs) await s.unsubscribe();
     },
   };
+}
+
+/**
+ * A fusion worker's gauges, read at each scrape: the regions it holds, the detections each
+ * region's picture took since it was taken, whether it is still rebuilding, and its durable
+ * consumer's lag (messages on the region's subject not yet delivered, or delivered and not yet
+ * acknowledged: what the picture is behind JetStream). A region let go disappears from them.
+ */
+export function registerWorkerMetrics(registry: Registry, regions: () => RegionStatus[], pending: (region: string) => Promise<number>): void {
+  new Gauge({
+    name: 'skywarden_fusion_region_held',
+    help: 'Regions this fusion worker holds (1 each), by region',
+    labelNames: ['region'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of regions()) this.set({ region: r.region }, 1);
+    },
+  });
+  new Gauge({
+    name: 'skywarden_fusion_region_restoring',
+    help: 'Regions this worker is rebuilding from JetStream (1) or running live (0), by region',
+    labelNames: ['region'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of regions()) this.set({ region: r.region }, r.restoring ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'skywarden_fusion_region_detections',
+    help: 'Detections the region\'s picture took since this worker took the region (replay included), by region',
+    labelNames: ['region'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of regions()) this.set({ region: r.region }, r.taken);
+    },
+  });
+  new Gauge({
+    name: 'skywarden_fusion_consumer_pending',
+    help: 'The region\'s durable consumer: messages not yet delivered plus delivered and not yet acknowledged (the picture\'s lag behind JetStream), by region',
+    labelNames: ['region'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of regions()) {
+        // a region whose consumer cannot be read now (being made anew, NATS away) is left out of this scrape
+        const n = await pending(r.region).catch(() => null);
+        if (n !== null) this.set({ region: r.region }, n);
+      }
+    },
+  });
 }
