@@ -101,12 +101,13 @@ describe('service configuration', () => {
   it('uses the local bus by default and checks the NATS settings', () => {
     const dflt = buildConfig(null, {});
     assert.ok(dflt.ok);
-    assert.deepEqual(dflt.config.bus, { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' });
-    const nats = buildConfig({ bus: { kind: 'nats', url: 'nats://a:4222,nats://b:4222', region: 'seoul-north' } }, { SKYWARDEN__BUS__STREAM: 'SW_PROD' });
+    assert.deepEqual(dflt.config.bus, { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default', replicas: null });
+    const nats = buildConfig({ bus: { kind: 'nats', url: 'nats://a:4222,nats://b:4222', region: 'seoul-north' } }, { SKYWARDEN__BUS__STREAM: 'SW_PROD', SKYWARDEN__BUS__REPLICAS: '3' });
     assert.ok(nats.ok, nats.ok ? '' : nats.errors.join('; '));
     assert.equal(nats.config.bus.kind, 'nats');
     assert.equal(nats.config.bus.stream, 'SW_PROD');
-    const bad = buildConfig({ bus: { kind: 'kafka', url: 'http://x', stream: 'a.b', subject_prefix: 'sky.>', region: 'a.b' } }, {});
+    assert.equal(nats.config.bus.replicas, 3);
+    const bad = buildConfig({ bus: { kind: 'kafka', url: 'http://x', stream: 'a.b', subject_prefix: 'sky.>', region: 'a.b', replicas: 7 } }, {});
     assert.ok(!bad.ok);
     const text = bad.errors.join('\n');
     assert.match(text, /bus\.kind must be one of "local", "nats", got "kafka"/);
@@ -114,6 +115,7 @@ describe('service configuration', () => {
     assert.match(text, /bus\.stream must be 1-64 letters, digits, _ or -, got "a\.b"/);
     assert.match(text, /bus\.subject_prefix must be dot-separated tokens/);
     assert.match(text, /bus\.region must be letters, digits, _ or - \(one subject token\), got "a\.b"/);
+    assert.match(text, /bus\.replicas must be an integer in \[1, 5\] \(the stream's replicas in a NATS cluster\), or null to keep an existing stream's, got 7/);
   });
 
   it('runs the SQLite store in a worker thread unless store.worker is false', () => {

@@ -381,7 +381,7 @@ export interface ServerConfig {
    * or `nats` (NATS JetStream: journalled detections on `<subject_prefix>.detections.<region>`
    * in the stream `stream`, which the service creates when missing).
    */
-  bus: { kind: 'local' | 'nats'; url: string; stream: string; subject_prefix: string; region: string };
+  bus: { kind: 'local' | 'nats'; url: string; stream: string; subject_prefix: string; region: string; replicas: number | null };
   /**
    * Fusion as a cluster (cluster/, docs/deployment.md "Cluster"): this process's `role`
    * (`all`: ingest, fusion and API in one, as without a cluster; `ingest`, `fusion`, `api`:
@@ -468,7 +468,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   asterix: { enabled: false, host: '127.0.0.1', port: 8600, sac: 0, sic: 1, service_id: null, interval_s: 1, max_block_bytes: 1400, ttl: 1, status_period_s: 10, class_in_callsign: true },
   asterix_in: { enabled: false, host: '127.0.0.1', port: 8601, group: null, allow_from: null, allow_any: false, radars: [], trackers: [], accept_unknown: false, max_unknown_sources: 16, max_bytes_per_s: 1024 * 1024 },
   sapient: { enabled: false, host: '127.0.0.1', port: 5020, node_id: null, max_frame_bytes: 1024 * 1024, nodes: [], accept_unknown: false, idle_timeout_s: 300, max_connections: 256, max_connections_per_address: 16, registration_timeout_s: 10, max_unknown_nodes: 16, max_nodes_per_connection: 64, max_message_elements: 2048, max_write_backlog_bytes: 1024 * 1024, tls: null, allow_plaintext: false, parent: null },
-  bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default' },
+  bus: { kind: 'local', url: 'nats://127.0.0.1:4222', stream: 'SKYWARDEN', subject_prefix: 'skywarden', region: 'default', replicas: null },
   cluster: { role: 'all', regions: [], overlap_m: 10000, worker_id: null, prefer: null, lease_ttl_s: 5, lease_renew_s: 1.5, handover_gate_m: 500, sensor_reach_m: 20000, stale_s: 20 },
   log: { level: 'info' },
   web: { basemap_pmtiles: null, basemap_attribution: null },
@@ -663,6 +663,7 @@ const CHECKS: Record<string, Check> = {
   'bus.stream': (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? null : '1-64 letters, digits, _ or -'),
   'bus.subject_prefix': (v) => (typeof v === 'string' && SUBJECT_PREFIX.test(v) ? null : 'dot-separated tokens of letters, digits, _ or - (no wildcards)'),
   'bus.region': (v) => (typeof v === 'string' && SUBJECT_TOKEN.test(v) ? null : 'letters, digits, _ or - (one subject token)'),
+  'bus.replicas': (v) => (v === null || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5) ? null : 'an integer in [1, 5] (the stream\'s replicas in a NATS cluster), or null to keep an existing stream\'s'),
   'cluster.role': oneOf('all', 'ingest', 'fusion', 'api'),
   'cluster.regions': objList,
   'cluster.overlap_m': num(0, 1e6),

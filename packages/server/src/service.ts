@@ -374,7 +374,7 @@ async function serviceOn(o: ServiceOptions, store: Store) {
   try {
     bus =
       c.bus.kind === 'nats'
-        ? await createNatsBus({ url: c.bus.url.split(',').map((u) => u.trim()), stream: c.bus.stream, subjectPrefix: c.bus.subject_prefix, name: `skywarden-${c.bus.region}` })
+        ? await createNatsBus({ url: c.bus.url.split(',').map((u) => u.trim()), stream: c.bus.stream, subjectPrefix: c.bus.subject_prefix, name: `skywarden-${c.bus.region}`, ...(c.bus.replicas !== null ? { replicas: c.bus.replicas } : {}) })
         : createLocalBus();
   } catch (err) {
     await store.close();

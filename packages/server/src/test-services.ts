@@ -6,7 +6,7 @@
  * test run at existing servers instead. Not part of the public API.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +198,32 @@ export async function testNatsServer(o: { hint?: string } = {}): Promise<{ url: 
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
   const s = await startRestartable(cmd, args, dir, port, `NATS (apt-get install nats-server${o.hint ?? ''})`, 'SIGTERM');
   return { url: `nats://127.0.0.1:${port}`, restart: (downMs = 500) => s.restart(downMs), log: () => s.log(), exit: () => s.exit() };
+}
+
+/**
+ * A cluster of `n` NATS servers with JetStream (loopback, each its own store folder, routes to
+ * the others): what a stream with replicas needs. Resolves once every server listens; JetStream's
+ * leader election may take a few seconds more (callers retry their first stream operation).
+ */
+export async function testNatsCluster(n = 3): Promise<{ urls: string[]; logs: () => string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-test-natsc-'));
+  const cmd = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+  const ports: number[] = [];
+  const routePorts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    ports.push(await freePort());
+    routePorts.push(await freePort());
+  }
+  const started: Started[] = [];
+  for (let i = 0; i < n; i++) {
+    const conf = join(dir, `n${i}.conf`);
+    const routes = routePorts.filter((_, k) => k !== i).map((p) => `nats-route://127.0.0.1:${p}`);
+    writeFileSync(conf, [`server_name: n${i}`, `listen: 127.0.0.1:${ports[i]}`, `jetstream { store_dir: "${join(dir, `js${i}`)}" }`, `cluster { name: swtest, listen: 127.0.0.1:${routePorts[i]}, routes: [${routes.join(', ')}] }`].join('\n') + '\n');
+    mkdirSync(join(dir, `n${i}`));
+    started.push(start(cmd, ['-c', conf], join(dir, `n${i}`)));
+  }
+  for (let i = 0; i < n; i++) await waitForPort(ports[i], started[i], `NATS cluster server ${i} (apt-get install nats-server)`);
+  return { urls: ports.map((p) => `nats://127.0.0.1:${p}`), logs: () => started.map((x, i) => `--- n${i}\n${x.log()}`).join('\n') };
 }
 
 /** A Mosquitto broker of this test process that the test can restart (fault tests; same port, persistence on unless turned off); always a new one. */

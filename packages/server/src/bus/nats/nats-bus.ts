@@ -53,7 +53,11 @@ export interface NatsBusOptions {
   maxAgeS?: number;
   maxBytes?: number;
   maxMsgs?: number;
-  /** Replicas of the stream in a NATS cluster (1 on a single server). */
+  /**
+   * Replicas of the stream in a NATS cluster (1 on a single server): a new stream gets them, an
+   * existing one is changed to them. Absent: a new stream gets 1 and an existing one keeps what
+   * it has (set with the `nats` tool, say).
+   */
   replicas?: number;
   /** Unacknowledged messages are redelivered after this long (ms). Default 30000. */
   ackWaitMs?: number;
@@ -120,15 +124,15 @@ export async function createNatsBus(o: NatsBusOptions): Promise<NatsBus> {
       max_age: nanos((o.maxAgeS ?? 7 * 86400) * 1000),
       max_bytes: o.maxBytes ?? 10 * 1024 ** 3,
       max_msgs: o.maxMsgs ?? -1,
-      num_replicas: o.replicas ?? 1,
     };
+    if (o.replicas !== undefined) want.num_replicas = o.replicas;
     let exists = true;
     try {
       await jsm.streams.info(o.stream);
     } catch {
       exists = false;
     }
-    if (!exists) await jsm.streams.add({ ...want, name: o.stream });
+    if (!exists) await jsm.streams.add({ num_replicas: 1, ...want, name: o.stream });
     else {
       const info = await jsm.streams.info(o.stream);
       const subjects = info.config.subjects ?? [];
