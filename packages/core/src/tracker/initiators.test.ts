@@ -91,3 +91,12 @@ test('a position farther from its sensor than twice its range_m (beyond five of 
   const { sensorPosition: _p, ...noSensor } = at(30_000, 0);
   assert.ok(!('reason' in prepareDetection(ctx, noSensor)), 'no sensor position: not judged');
 });
+
+test('a position more than 3,000 km from the tracker\'s origin is not used, whatever its sensor declares', () => {
+  // on the origin's parallel, 55 degrees of longitude east (3,803 km on the great circle) and 30 (2,110 km)
+  const at = (dLon: number) => ({ ...positionDet('adsb-1', 'adsb', [0, 0, 1000], 100, 30, zero, true), position: { latDeg: FRAME.origin.latDeg, lonDeg: FRAME.origin.lonDeg + dLon, altM: 1000 } });
+  const far = prepareDetection(ctx, at(55));
+  assert.ok('reason' in far);
+  assert.match(far.reason, /^position 3803 km from the tracker's origin \(the sensors' centre\), beyond the 3000 km its local frame holds$/);
+  assert.ok(!('reason' in prepareDetection(ctx, at(30))));
+});

@@ -161,6 +161,9 @@ export function positionSds(det: { posSd: number; altSd: number; hasAltitude: bo
   return { posSd: Math.max(det.posSd, det.altSd / MAX_SD_RATIO), altSd: Math.max(det.altSd, det.posSd / MAX_SD_RATIO) };
 }
 
+/** A position report farther than this (m) from the tracker's origin is not used: no air picture spans more, and the tangent plane does not hold it. */
+export const MAX_FRAME_DISTANCE = 3_000_000;
+
 /** A position report farther from its sensor than this many times the sensor's `range_m` (and its own error) is not used. */
 export const POSITION_REACH_FACTOR = 2;
 
@@ -199,6 +202,13 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
         if (!(d <= POSITION_REACH_FACTOR * det.sensorRange + 5 * posSd)) {
           return { reason: `position ${(d / 1000).toFixed(1)} km from its sensor, beyond ${POSITION_REACH_FACTOR} times the sensor's range_m (${(det.sensorRange / 1000).toFixed(1)} km)` };
         }
+      }
+      // and, whatever its sensor declares, one beyond what the tracker's plane can hold: the
+      // frame is tangent at the sensors' centre, and 3,000 km from it the ground lies 700 km
+      // below the plane (a sensor without range_m let the globe-scattered flood through)
+      const fromOrigin = sphericalDistance(ctx.global.origin, det.position);
+      if (!(fromOrigin <= MAX_FRAME_DISTANCE)) {
+        return { reason: `position ${(fromOrigin / 1000).toFixed(0)} km from the tracker's origin (the sensors' centre), beyond the ${MAX_FRAME_DISTANCE / 1000} km its local frame holds` };
       }
       const hasAltitude = altSd !== null;
       const at: GeoPoint = hasAltitude ? det.position : { latDeg: det.position.latDeg, lonDeg: det.position.lonDeg, altM: ctx.assumedAltitude };

@@ -91,22 +91,33 @@ test('a detection that leaves its track with a finite but indefinite covariance 
   for (const f of faulted) assert.match(f.reason ?? '', /indefinite/);
 });
 
-test('a position whose altitude is a million times vaguer than its 1 mm horizontal error, 4,000 km from the origin, keeps the track sound', () => {
-  // an outside probe's rows (2026-12-07): within every plausibility bound, they left the
-  // track's horizontal variance negative and stopped `skywarden track` at its first report
-  const tr = createTracker({ origin });
-  const events: TrackerEvent[] = [];
-  for (let t = 0; t < 9; t++) {
-    const d: PositionDetection = { type: 'position', t, sensorId: 'adsb', position: { latDeg: 0, lonDeg: 127, altM: 1000 }, hasAltitude: true, posSd: 0.001, altSd: 1e6 };
-    events.push(...tr.step([d], t));
+test('a position whose altitude is a million times vaguer than its 1 mm horizontal error, 2,800-4,200 km from the origin, keeps the track sound or is not used', () => {
+  // an outside probe's rows (2026-12-07, at 4,170 km): within every plausibility bound, they left
+  // the track's horizontal variance negative and stopped `skywarden track` at its first report.
+  // Beyond 3,000 km from the origin a position is now not used at all (prepare.ts); within it
+  // (12 degrees of latitude north of the equator: 2,835 km) the track is sound
+  for (const lat of [0, 12]) {
+    const tr = createTracker({ origin });
+    const events: TrackerEvent[] = [];
+    for (let t = 0; t < 9; t++) {
+      const d: PositionDetection = { type: 'position', t, sensorId: 'adsb', position: { latDeg: lat, lonDeg: 127, altM: 1000 }, hasAltitude: true, posSd: 0.001, altSd: 1e6 };
+      events.push(...tr.step([d], t));
+    }
+    assert.equal(events.filter((e) => e.type === 'faulted').length, 0);
+    const reps = tr.report(8);
+    if (lat === 0) {
+      assert.equal(reps.length, 0);
+      const refused = events.filter((e) => e.type === 'rejected');
+      assert.equal(refused.length, 9);
+      assert.match((refused[0] as { reason: string }).reason, /^position 4170 km from the tracker's origin/);
+      continue;
+    }
+    assert.equal(reps.length, 1);
+    const r = reps[0];
+    for (const v of [r.position.latDeg, r.position.lonDeg, r.positionSd, r.velocitySd, ...r.velocityEnu]) assert.ok(Number.isFinite(v), `a non-finite number in ${JSON.stringify(r)}`);
+    assert.ok(r.positionSd < 1, `one-sigma ${r.positionSd} m`);
+    assert.ok(Math.abs(r.position.latDeg - lat) < 1e-6 && Math.abs(r.position.lonDeg - 127) < 1e-6, 'where the detections put it');
   }
-  assert.equal(events.filter((e) => e.type === 'faulted').length, 0);
-  const reps = tr.report(8);
-  assert.equal(reps.length, 1);
-  const r = reps[0];
-  for (const v of [r.position.latDeg, r.position.lonDeg, r.positionSd, r.velocitySd, ...r.velocityEnu]) assert.ok(Number.isFinite(v), `a non-finite number in ${JSON.stringify(r)}`);
-  assert.ok(r.positionSd < 1, `one-sigma ${r.positionSd} m`);
-  assert.ok(Math.abs(r.position.latDeg) < 1e-6 && Math.abs(r.position.lonDeg - 127) < 1e-6, 'where the detections put it');
 });
 
 test("a track whose (finite) state makes every update throw is dropped; the detections that met it are not blamed", () => {
