@@ -128,8 +128,10 @@ export async function startEmbeddedBroker(svc: Service, host: string, port: numb
       if (!client) return callback(null); // the service's own messages
       // a QoS 1 or 2 PUBLISH must carry a packet identifier other than 0 (MQTT 3.1.1 and 5.0,
       // section 2.3.1): one with 0 is a protocol error, the connection closed and nothing of it
-      // journalled or acknowledged (aedes would acknowledge it, an outside probe of 2026-12-07)
-      if (packet.qos > 0 && !((packet.messageId ?? 0) > 0)) {
+      // journalled or acknowledged (aedes would acknowledge it, an outside probe of 2026-12-07).
+      // Only a PUBLISH from the wire: a will, which aedes publishes for the client when it goes,
+      // is the CONNECT's will (no `cmd`, no packet identifier) and is judged as its publishes are
+      if ((packet as { cmd?: string }).cmd === 'publish' && packet.qos > 0 && !((packet.messageId ?? 0) > 0)) {
         svc.metrics.rejected.inc({ source: 'mqtt', reason: 'protocol' });
         svc.log.warn({ client_id: String(client.id).slice(0, 80), sensor: principals.get(client)?.id }, 'MQTT connection closed: a QoS 1 or 2 PUBLISH with packet identifier 0 (MQTT section 2.3.1)');
         (client as unknown as { conn?: { destroy(): void } }).conn?.destroy();

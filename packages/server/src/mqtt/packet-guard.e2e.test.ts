@@ -134,6 +134,15 @@ describe('MQTT packets too large or stalled', () => {
     good.sock.destroy();
   });
 
+  it('a QoS 1 will on the sensor\'s own topic is journalled when its connection drops (it carries no packet identifier: not a protocol error)', async () => {
+    for (const protocolVersion of [4, 5] as const) {
+      const id = `will-q1-v${protocolVersion}`;
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${srv.mqttPort}`, { username: 'adsb-1', password: 'token-adsb-1', protocolVersion, reconnectPeriod: 0, will: { topic: 'skywarden/v1/adsb-1/detections', payload: Buffer.from(row(id, 11)), qos: 1, retain: false } });
+      (c as unknown as { stream: Socket }).stream.destroy();
+      await until(async () => stored(id), 5000, `the will of MQTT ${protocolVersion === 4 ? '3.1.1' : '5'} journalled`);
+    }
+  });
+
   it('a logged-in connection that stops inside a packet is closed once the packet is late; an idle one between packets and a slow one within its time are not', async () => {
     const idle = await rawLogin(srv.mqttPort!, 'raw-idle');
     const stall = await rawLogin(srv.mqttPort!, 'raw-stall');
