@@ -50,6 +50,11 @@ export const roleAtLeast = (have: Role, need: Role): boolean => RANK[have] >= RA
 /** In-memory sessions with expiry (`now` in seconds, from the service clock's wall time). */
 export function createSessions(ttlS: number, now: () => number) {
   const byToken = new Map<string, Session>();
+  /** Told of each session that ends by logout or for its user (what holds it open, an event stream, closes). */
+  const enders = new Set<(token: string) => void>();
+  const ended = (token: string) => {
+    for (const f of enders) f(token);
+  };
   return {
     create(user: string, role: Role): Session {
       const s: Session = { token: randomBytes(32).toString('base64url'), user, role, expires: now() + ttlS };
@@ -66,11 +71,22 @@ export function createSessions(ttlS: number, now: () => number) {
       return s;
     },
     end(token: string): boolean {
-      return byToken.delete(token);
+      const had = byToken.delete(token);
+      if (had) ended(token);
+      return had;
     },
     /** Ends every session of a user (password or role change). */
     endUser(user: string): void {
-      for (const [k, s] of byToken) if (s.user === user) byToken.delete(k);
+      for (const [k, s] of byToken) {
+        if (s.user !== user) continue;
+        byToken.delete(k);
+        ended(k);
+      }
+    },
+    /** Calls `f` with the token of every session ended from now on (logout, the user's change); returns the way to stop. */
+    onEnd(f: (token: string) => void): () => void {
+      enders.add(f);
+      return () => enders.delete(f);
     },
   };
 }

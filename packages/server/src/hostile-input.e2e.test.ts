@@ -543,6 +543,46 @@ describe('hostile input (issue 15)', () => {
     ac.abort();
   });
 
+  it('an event stream ends with its session: at once on logout, within seconds of its expiry; one of another session goes on', async () => {
+    /** Opens a stream with a token; resolves `ended` when the server ends it (within 15 s, else never). */
+    const open = async (token: string) => {
+      const ac = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      let text = '';
+      let done = false;
+      const ended = (async () => {
+        const limit = Date.now() + 15_000;
+        while (Date.now() < limit) {
+          const r = await reader.read().catch(() => ({ done: true, value: undefined }));
+          if (r.done) {
+            done = true;
+            return true;
+          }
+          text += new TextDecoder().decode(r.value);
+        }
+        return false;
+      })();
+      await until(() => text.includes('event: hello'), 5000, 'the stream\'s hello');
+      return { ended, isDone: () => done, abort: () => ac.abort() };
+    };
+    const viewer = await login(port, 'admin', 'admin-secret-1');
+    const other = await login(port, 'admin', 'admin-secret-1');
+    const a = await open(viewer);
+    const b = await open(other);
+    const t0 = Date.now();
+    assert.equal((await http(port, 'POST', '/api/v1/logout', { token: viewer })).status, 200);
+    assert.equal(await a.ended, true, 'the logged-out session\'s stream ended');
+    assert.ok(Date.now() - t0 < 1000, `at once (${Date.now() - t0} ms)`);
+    assert.equal(b.isDone(), false, 'the other session\'s stream goes on');
+    // the other session expires (its end time moved into the past, as the clock would)
+    srv.service.sessions.get(other)!.expires = Date.now() / 1000 - 1;
+    const t1 = Date.now();
+    assert.equal(await b.ended, true, 'the expired session\'s stream ended');
+    assert.ok(Date.now() - t1 < 5000, `within seconds (${Date.now() - t1} ms)`);
+  });
+
   it('clients that connect together share one opening snapshot', async () => {
     /** The stream's opening events (up to its first tracks event; at most 10 s). */
     const opening = async () => {

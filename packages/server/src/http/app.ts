@@ -108,6 +108,9 @@ const hazardItems = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
  * action sent as `["confirm"]` was taken). A query string's and a path's values are text and
  * keep their coercion ("?limit=10" is a number; a repeated parameter an array).
  */
+/** How often an event stream checks that the session it was opened with still lasts (ms). */
+const STREAM_SESSION_CHECK_MS = 2000;
+
 function bodiesNotCoerced() {
   type Build = (externalSchemas: unknown, options: { customOptions?: object }) => (route: { httpPart?: string }) => unknown;
   const pool = AjvCompiler() as unknown as Build;
@@ -1235,6 +1238,29 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
       streamStart = { gen, at: now, text: frame('sensors', { t: now, sensors: svc.sensorsNow() }) + frame('zones', { t: now, zones: f?.zoneStates() ?? [] }) + frame('tracks', f?.snapshot() ?? { t: now, tracks: [] }) };
     }
     svc.hub.attach(reply.raw, [['hello', { server_time: now, mode: svc.mode, report_every_s: c.fusion.report_every_s, version: API_VERSION }]], streamStart.text, req.ip);
+    // a stream opened with a session lasts as long as the session: a logout (or the user's change)
+    // ends it at once, an expiry within STREAM_SESSION_CHECK_MS (it had gone on for as long as
+    // the connection did: an outside probe, 2026-12-08)
+    const session = req.session;
+    if (session) {
+      const token = session.token;
+      const end = () => {
+        stopEnd();
+        clearInterval(check);
+        if (!reply.raw.writableEnded) reply.raw.end();
+      };
+      const stopEnd = svc.sessions.onEnd((t) => {
+        if (t === token) end();
+      });
+      const check = setInterval(() => {
+        if (!svc.sessions.get(token)) end();
+      }, STREAM_SESSION_CHECK_MS);
+      check.unref();
+      reply.raw.once('close', () => {
+        stopEnd();
+        clearInterval(check);
+      });
+    }
   });
 
   app.get('/metrics', {
