@@ -102,17 +102,20 @@ describe('a fusion worker killed with -9', () => {
       worker('fusion-e', ['east']);
       worker('fusion-s', []);
       // (the workers make the lease bucket, with its TTL: the test only binds to it)
-      const kv = await until(() => admin.connection.jetstream().views.kv(leaseBucket(stream), { bindOnly: true }).catch(() => null), 60_000, 'the lease bucket');
+      // (its JetStream requests wait up to 30 s: with three workers starting and the rest of the
+      // suite beside them, the server's answers took longer than the client's default 5 s for
+      // a minute on end in two fresh-clone CI runs)
+      const kv = await until(() => admin.connection.jetstream({ timeout: 30_000 }).views.kv(leaseBucket(stream), { bindOnly: true }).catch(() => null), 60_000, 'the lease bucket');
       // a lease read that fails (a JetStream request timing out on a loaded machine, or the
-      // bucket's stream not made yet: binding does not check) is read again, for up to a minute
+      // bucket's stream not made yet: binding does not check) is read again, for up to 150 s
       const holder = async (r: string) => {
-        const deadline = Date.now() + 60_000;
+        const deadline = Date.now() + 150_000;
         for (let i = 1; ; i++) {
           try {
             const e = await kv!.get(r);
             return e && e.operation === 'PUT' ? e.string() : null;
           } catch (err) {
-            if (Date.now() > deadline) throw new Error(`reading region ${r}'s lease failed ${i} times in a minute, last: ${(err as Error).message}`);
+            if (Date.now() > deadline) throw new Error(`reading region ${r}'s lease failed ${i} times in 150 s, last: ${(err as Error).message}`);
             await new Promise((res) => setTimeout(res, 500));
           }
         }
