@@ -25,7 +25,7 @@ import {
   resetMeasurement,
   type Measurement,
 } from '../models/measurement.js';
-import type { EnuFrame } from '../geo/index.js';
+import { horizontalDistance, type EnuFrame } from '../geo/index.js';
 import type { Detection, GeoPoint } from '../types.js';
 
 export const SHAPE_POINT = 0;
@@ -167,15 +167,6 @@ export const MAX_FRAME_DISTANCE = 3_000_000;
 /** A position report farther from its sensor than this many times the sensor's `range_m` (and its own error) is not used. */
 export const POSITION_REACH_FACTOR = 2;
 
-/** Great-circle distance (m) on a sphere of the mean Earth radius: within 0.5 % of the ellipsoid's, enough for a gate of twice a range. */
-function sphericalDistance(a: GeoPoint, b: GeoPoint): number {
-  const r = Math.PI / 180;
-  const dLat = (b.latDeg - a.latDeg) * r;
-  const dLon = (b.lonDeg - a.lonDeg) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latDeg * r) * Math.cos(b.latDeg * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /**
  * Prepares `det` into `out` (a new object when not given); returns a failure naming the
  * reason when it cannot be used.
@@ -198,7 +189,7 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
       // scattered over the globe had started a tentative track each (an outside probe of
       // 2026-12-07: 40,000 in four posts held the service's loop for seconds)
       if (det.sensorPosition && det.sensorRange !== undefined && det.sensorRange > 0) {
-        const d = sphericalDistance(det.sensorPosition, det.position);
+        const d = horizontalDistance(det.sensorPosition, det.position);
         if (!(d <= POSITION_REACH_FACTOR * det.sensorRange + 5 * posSd)) {
           return { reason: `position ${(d / 1000).toFixed(1)} km from its sensor, beyond ${POSITION_REACH_FACTOR} times the sensor's range_m (${(det.sensorRange / 1000).toFixed(1)} km)` };
         }
@@ -206,7 +197,7 @@ export function prepareDetection(ctx: PrepareContext, det: Detection, out: Prepa
       // and, whatever its sensor declares, one beyond what the tracker's plane can hold: the
       // frame is tangent at the sensors' centre, and 3,000 km from it the ground lies 700 km
       // below the plane (a sensor without range_m let the globe-scattered flood through)
-      const fromOrigin = sphericalDistance(ctx.global.origin, det.position);
+      const fromOrigin = horizontalDistance(ctx.global.origin, det.position);
       if (!(fromOrigin <= MAX_FRAME_DISTANCE)) {
         return { reason: `position ${(fromOrigin / 1000).toFixed(0)} km from the tracker's origin (the sensors' centre), beyond the ${MAX_FRAME_DISTANCE / 1000} km its local frame holds` };
       }

@@ -92,10 +92,10 @@ test('a detection that leaves its track with a finite but indefinite covariance 
 });
 
 test('a position whose altitude is a million times vaguer than its 1 mm horizontal error, 2,800-4,200 km from the origin, keeps the track sound or is not used', () => {
-  // an outside probe's rows (2026-12-07, at 4,170 km): within every plausibility bound, they left
+  // an outside probe's rows (2026-12-07, at 4,152 km): within every plausibility bound, they left
   // the track's horizontal variance negative and stopped `skywarden track` at its first report.
   // Beyond 3,000 km from the origin a position is now not used at all (prepare.ts); within it
-  // (12 degrees of latitude north of the equator: 2,835 km) the track is sound
+  // (12 degrees of latitude north of the equator: 2,825 km) the track is sound
   for (const lat of [0, 12]) {
     const tr = createTracker({ origin });
     const events: TrackerEvent[] = [];
@@ -109,7 +109,7 @@ test('a position whose altitude is a million times vaguer than its 1 mm horizont
       assert.equal(reps.length, 0);
       const refused = events.filter((e) => e.type === 'rejected');
       assert.equal(refused.length, 9);
-      assert.match((refused[0] as { reason: string }).reason, /^position 4170 km from the tracker's origin/);
+      assert.match((refused[0] as { reason: string }).reason, /^position 4152 km from the tracker's origin/);
       continue;
     }
     assert.equal(reps.length, 1);

@@ -579,36 +579,21 @@ export async function createFusionWorker(o: FusionWorkerOptions): Promise<Fusion
  * acknowledged: what the picture is behind JetStream). A region let go disappears from them.
  */
 export function registerWorkerMetrics(registry: Registry, regions: () => RegionStatus[], pending: (region: string) => Promise<number>): void {
-  new Gauge({
-    name: 'skywarden_fusion_region_held',
-    help: 'Regions this fusion worker holds (1 each), by region',
-    labelNames: ['region'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of regions()) this.set({ region: r.region }, 1);
-    },
-  });
-  new Gauge({
-    name: 'skywarden_fusion_region_restoring',
-    help: 'Regions this worker is rebuilding from JetStream (1) or running live (0), by region',
-    labelNames: ['region'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of regions()) this.set({ region: r.region }, r.restoring ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'skywarden_fusion_region_detections',
-    help: 'Detections the region\'s picture took since this worker took the region (replay included), by region',
-    labelNames: ['region'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of regions()) this.set({ region: r.region }, r.taken);
-    },
-  });
+  /** A gauge with one value per region held, read from its status at each scrape. */
+  const perRegion = (name: string, help: string, value: (r: RegionStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['region'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of regions()) this.set({ region: r.region }, value(r));
+      },
+    });
+  perRegion('skywarden_fusion_region_held', 'Regions this fusion worker holds (1 each), by region', () => 1);
+  perRegion('skywarden_fusion_region_restoring', 'Regions this worker is rebuilding from JetStream (1) or running live (0), by region', (r) => (r.restoring ? 1 : 0));
+  perRegion('skywarden_fusion_region_detections', 'Detections the region\'s picture took since this worker took the region (replay included), by region', (r) => r.taken);
   new Gauge({
     name: 'skywarden_fusion_consumer_pending',
     help: 'The region\'s durable consumer: messages not yet delivered plus delivered and not yet acknowledged (the picture\'s lag behind JetStream), by region',

@@ -96,11 +96,9 @@ const badUtf8Lines = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
 /** The items of a JSON batch nested too deep or too wide to be detections (jsonHazards), not parsed, by index, with why. */
 const hazardItems = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
 
-/**
- * Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the
- * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
- * refused before any line is parsed.
- */
+/** How often an event stream checks that the session it was opened with still lasts (ms). */
+const STREAM_SESSION_CHECK_MS = 2000;
+
 /**
  * Fastify's validators (Ajv with its defaults), except that a JSON body's values are taken as
  * they are: Fastify coerces types everywhere (`coerceTypes: 'array'`), so a body's one-item
@@ -108,9 +106,6 @@ const hazardItems = new WeakMap<FastifyRequest, ReadonlyMap<number, string>>();
  * action sent as `["confirm"]` was taken). A query string's and a path's values are text and
  * keep their coercion ("?limit=10" is a number; a repeated parameter an array).
  */
-/** How often an event stream checks that the session it was opened with still lasts (ms). */
-const STREAM_SESSION_CHECK_MS = 2000;
-
 function bodiesNotCoerced() {
   type Build = (externalSchemas: unknown, options: { customOptions?: object }) => (route: { httpPart?: string }) => unknown;
   const pool = AjvCompiler() as unknown as Build;
@@ -121,6 +116,11 @@ function bodiesNotCoerced() {
   }) as Build;
 }
 
+/**
+ * Items of an ingest body: a JSON array, a single object, or NDJSON. Returns the items, or the
+ * bad lines' errors with the good lines kept. NDJSON of more than `maxBatch` non-empty lines is
+ * refused before any line is parsed.
+ */
 function bodyItems(req: FastifyRequest, maxBatch: number): { items: unknown[]; lineErrors: { index: number; code: 'invalid_json' | 'invalid_detection'; message: string }[]; lineOf: number[] | null } {
   const b = req.body;
   if (typeof b === 'string') {
@@ -324,9 +324,10 @@ export async function buildApp(svc: Service, opts: BuildOptions = {}): Promise<F
     },
   });
   app.decorateRequest('session', null);
-  // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or ''
-  // a parameter that takes one value is given once, and a number is written as a decimal number: Ajv's coercion took blanks (`from=%20`) for 0,
-  // which read the journal from 1970, and `0x10` for 16 (an outside probe, 2026-12-07)
+  // an empty query parameter (`?zone=&from=`) is an absent one: its default, not Ajv's 0 or '';
+  // a parameter that takes one value is given once; and a number is written as a decimal number:
+  // Ajv's coercion took blanks (`from=%20`) for 0, which read the journal from 1970, and `0x10`
+  // for 16 (an outside probe, 2026-12-07)
   app.addHook('preValidation', async (req) => {
     const q = req.query as Record<string, unknown> | undefined;
     if (!q || typeof q !== 'object') return;
